@@ -1,0 +1,28 @@
+import { fileURLToPath } from 'node:url'
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
+import { defineConfig } from 'vitest/config'
+
+const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url))
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest(async () => ({
+      wrangler: { configPath: root('wrangler.toml') },
+      miniflare: {
+        bindings: {
+          ENVIRONMENT: 'test',
+          SESSION_SECRET: 'test-session-secret-not-for-production',
+          TEST_MIGRATIONS: await readD1Migrations(root('migrations')),
+        },
+      },
+    })),
+  ],
+  test: {
+    root: root(''),
+    include: ['test/**/*.test.ts'],
+    exclude: ['test/e2e/**', 'test/bench/**', '**/node_modules/**'],
+    setupFiles: [root('test/setup.ts')],
+    testTimeout: 30_000,
+    silent: 'passed-only',
+  },
+})

@@ -1,0 +1,92 @@
+import { Hono } from 'hono'
+import { cors } from 'hono/cors'
+import { HTTPException } from 'hono/http-exception'
+import { openDatabase } from './db/client.ts'
+import type { AppEnv } from './env.ts'
+import { jsonLogger, requestLogger } from './middleware/logger.ts'
+import { requestId } from './middleware/request-id.ts'
+import { Problem } from './problem.ts'
+
+const httpCodes: Record<number, string> = {
+  400: 'validation',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+}
+
+/** Maps anything thrown in a handler to a Problem; unknown errors become `internal` without leaking details. */
+export function toProblem(err: unknown): Problem {
+  if (err instanceof Problem) return err
+  if (err instanceof HTTPException) {
+    return new Problem({ code: httpCodes[err.status] ?? 'internal', status: err.status, detail: err.message })
+  }
+  const message = err instanceof Error ? err.message : String(err)
+  // SQLite constraint failures mean the request conflicts with stored data (duplicate code, row in use).
+  if (/UNIQUE constraint failed/.test(message)) {
+    return new Problem({ code: 'conflict', detail: 'A record with the same unique value already exists' })
+  }
+  if (/FOREIGN KEY constraint failed/.test(message)) {
+    return new Problem({
+      code: 'conflict',
+      detail: 'The record is referenced by, or references, other records',
+    })
+  }
+  return new Problem({
+    code: 'internal',
+    detail: 'An unexpected error occurred; quote the requestId when reporting it',
+  })
+}
+
+export function problemResponse(problem: Problem, instance?: string, requestIdValue?: string): Response {
+  return new Response(JSON.stringify(problem.body(instance, requestIdValue)), {
+    status: problem.status,
+    headers: { 'content-type': 'application/problem+json; charset=utf-8', ...problem.headers },
+  })
+}
+
+/**
+ * The one place the application's cross-cutting behaviour is set: request ids, JSON access logs,
+ * the database handle, CORS for the public API and problem+json for every error.
+ */
+export function newApp() {
+  const app = new Hono<AppEnv>()
+  app.use('*', requestId)
+  app.use('*', requestLogger)
+  app.use('*', async (c, next) => {
+    c.set('db', openDatabase(c.env.DB))
+    await next()
+  })
+  app.use(
+    '/api/*',
+    cors({
+      origin: '*',
+      allowHeaders: ['content-type', 'idempotency-key', 'x-request-id', 'authorization'],
+      exposeHeaders: ['x-request-id', 'retry-after'],
+      maxAge: 600,
+    }),
+  )
+  app.onError((err, c) => {
+    const problem = toProblem(err)
+    const logger = c.get('logger') ?? jsonLogger({ requestId: c.get('requestId') })
+    if (problem.status >= 500) {
+      logger.error('unhandled error', {
+        error: err instanceof Error ? err.stack : String(err),
+        path: c.req.path,
+      })
+    }
+    return problemResponse(problem, c.req.path, c.get('requestId'))
+  })
+  app.notFound((c) =>
+    problemResponse(
+      new Problem({ code: 'not_found', detail: `No route for ${c.req.method} ${c.req.path}` }),
+      c.req.path,
+      c.get('requestId'),
+    ),
+  )
+  return app
+}

@@ -1,0 +1,327 @@
+import { eq } from 'drizzle-orm'
+import { openDatabase } from '../db/client.ts'
+import {
+  events,
+  memberships,
+  organizers,
+  packages,
+  parentChildRules,
+  salesChannels,
+  scenicSites,
+  shows,
+  staffUsers,
+  venues,
+  visitProducts,
+} from '../db/schema.ts'
+import { parseJsonChart, type SeatChartInput } from '../domain/seat-chart.ts'
+import { hashPassword } from '../services/password.ts'
+import { replaceSeatMap } from '../services/seat-map-store.ts'
+import {
+  beijing,
+  cinemaHallChart,
+  concertHallChart,
+  hourlySlots,
+  demoIds as ids,
+  midNextMonth,
+} from './demo-data.ts'
+
+export interface DemoSettings {
+  ownerEmail: string
+  password: string
+  now?: Date
+}
+
+export interface DemoSummary {
+  created: boolean
+  organizerId: string
+  accounts: { email: string; role: string }[]
+  seats: { venueId: string; seatCount: number }[]
+}
+
+const day = 24 * 3600_000
+
+/**
+ * Loads the demo catalogue. Every row has a fixed id and is inserted only when missing, so running it
+ * again (every `npm run dev`) leaves existing data, including anything edited by hand, as it is.
+ */
+export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<DemoSummary> {
+  const db = openDatabase(d1)
+  const now = settings.now ?? new Date()
+  const [existing] = await db
+    .select({ id: organizers.id })
+    .from(organizers)
+    .where(eq(organizers.id, ids.organizer))
+  const passwordHash = await hashPassword(settings.password)
+  const emailDomain = settings.ownerEmail.split('@')[1] ?? 'demo.local'
+  const accounts = [
+    {
+      id: ids.owner,
+      email: settings.ownerEmail.toLowerCase(),
+      name: 'Demo Owner',
+      role: 'owner' as const,
+      platformAdmin: true,
+    },
+    {
+      id: ids.manager,
+      email: `manager@${emailDomain}`,
+      name: 'Demo Manager',
+      role: 'manager' as const,
+      platformAdmin: false,
+    },
+    {
+      id: ids.gate,
+      email: `gate@${emailDomain}`,
+      name: 'Demo Gate',
+      role: 'gate' as const,
+      platformAdmin: false,
+    },
+  ]
+
+  await db
+    .insert(organizers)
+    .values({
+      id: ids.organizer,
+      name: 'Harbour City Arts & Parks',
+      slug: 'harbour-city',
+      contactEmail: settings.ownerEmail,
+    })
+    .onConflictDoNothing()
+  for (const account of accounts) {
+    await db
+      .insert(staffUsers)
+      .values({
+        id: account.id,
+        email: account.email,
+        name: account.name,
+        passwordHash,
+        platformAdmin: account.platformAdmin,
+      })
+      .onConflictDoNothing()
+    await db
+      .insert(memberships)
+      .values({ userId: account.id, organizerId: ids.organizer, role: account.role })
+      .onConflictDoNothing()
+  }
+
+  const org = ids.organizer
+  await db
+    .insert(salesChannels)
+    .values([
+      { id: 'chn_demo_web', organizerId: org, name: 'Own website', code: 'web', kind: 'own_site' },
+      {
+        id: 'chn_demo_ctrip',
+        organizerId: org,
+        name: 'Ctrip 携程',
+        code: 'ctrip',
+        kind: 'ota',
+        commissionBps: 1000,
+      },
+      {
+        id: 'chn_demo_meituan',
+        organizerId: org,
+        name: 'Meituan 美团',
+        code: 'meituan',
+        kind: 'ota',
+        commissionBps: 800,
+      },
+      { id: 'chn_demo_kiosk', organizerId: org, name: 'Gate kiosks', code: 'kiosk', kind: 'kiosk' },
+    ])
+    .onConflictDoNothing()
+
+  const seatCounts: DemoSummary['seats'] = []
+  const venue = async (id: string, name: string, kind: 'concert_hall' | 'cinema', chart: SeatChartInput) => {
+    await db
+      .insert(venues)
+      .values({ id, organizerId: org, name, kind, city: 'Shanghai', priceCategories: chart.categories })
+      .onConflictDoNothing()
+    const [row] = await db.select({ seatCount: venues.seatCount }).from(venues).where(eq(venues.id, id))
+    if (row?.seatCount === 0) {
+      const parsed = parseJsonChart(chart)
+      if (!parsed.ok)
+        throw new Error(`demo chart for ${id} is invalid: ${JSON.stringify(parsed.errors.slice(0, 3))}`)
+      await replaceSeatMap(d1, id, parsed.chart)
+    }
+    const [after] = await db.select({ seatCount: venues.seatCount }).from(venues).where(eq(venues.id, id))
+    seatCounts.push({ venueId: id, seatCount: after?.seatCount ?? 0 })
+  }
+  await venue(ids.concertHall, 'Harbour Concert Hall', 'concert_hall', concertHallChart())
+  await venue(ids.cinemaHall, 'Starlight Cinema — Hall 1', 'cinema', cinemaHallChart())
+
+  await db
+    .insert(events)
+    .values([
+      {
+        id: ids.concertEvent,
+        organizerId: org,
+        name: 'New Year Symphony Gala 新年交响音乐会',
+        kind: 'concert',
+        status: 'published',
+        realNameRequired: true,
+        maxTicketsPerBuyer: 4,
+        rotatingCode: true,
+        description: 'The Harbour Philharmonic plays Dvořák 9 and Strauss waltzes.',
+      },
+      {
+        id: ids.filmEvent,
+        organizerId: org,
+        name: 'Voyage Beyond 星际远航',
+        kind: 'film',
+        status: 'published',
+        maxTicketsPerBuyer: 8,
+        description: 'Science-fiction feature, 2h 15m.',
+      },
+    ])
+    .onConflictDoNothing()
+
+  const concertDay = midNextMonth(now)
+  await db
+    .insert(shows)
+    .values({
+      id: ids.concertShow,
+      organizerId: org,
+      eventId: ids.concertEvent,
+      venueId: ids.concertHall,
+      startsAt: beijing(concertDay, '19:30'),
+      endsAt: beijing(concertDay, '21:45'),
+      saleStartsAt: new Date(now.getTime() - day).toISOString(),
+      saleEndsAt: beijing(concertDay, '19:00'),
+      prices: { VIP: 128000, A: 88000, B: 58000, C: 28000 },
+      refundTiers: [
+        { minHoursBefore: 72, feePercent: 0 },
+        { minHoursBefore: 24, feePercent: 20 },
+      ],
+    })
+    .onConflictDoNothing()
+  const screeningTimes = ['14:00', '19:40']
+  await db
+    .insert(shows)
+    .values(
+      ids.screenings.map((id, i) => {
+        const date = new Date(now.getTime() + (1 + Math.floor(i / 2)) * day)
+        const startsAt = beijing(date, screeningTimes[i % 2]!)
+        return {
+          id,
+          organizerId: org,
+          eventId: ids.filmEvent,
+          venueId: ids.cinemaHall,
+          startsAt,
+          endsAt: new Date(Date.parse(startsAt) + 135 * 60_000).toISOString(),
+          saleStartsAt: new Date(now.getTime() - day).toISOString(),
+          saleEndsAt: new Date(Date.parse(startsAt) + 15 * 60_000).toISOString(),
+          prices: { STD: 4500, PRM: 6500 },
+          holdMinutes: 10,
+          refundTiers: [{ minHoursBefore: 2, feePercent: 0 }],
+        }
+      }),
+    )
+    .onConflictDoNothing()
+
+  await db
+    .insert(scenicSites)
+    .values({
+      id: ids.scenicSite,
+      organizerId: org,
+      name: 'Misty Mountain Scenic Area 云雾山景区',
+      city: 'Hangzhou',
+      description: 'Tea terraces, a waterfall trail and a cable car to the summit.',
+      opensAt: '08:00',
+      closesAt: '18:00',
+      dailyCapacity: 5000,
+      timeSlots: hourlySlots,
+      bookingDaysAhead: 60,
+    })
+    .onConflictDoNothing()
+  const p = ids.products
+  const gate = {
+    organizerId: org,
+    siteId: ids.scenicSite,
+    kind: 'entry' as const,
+    timed: true,
+    realNameRequired: true,
+  }
+  await db
+    .insert(visitProducts)
+    .values([
+      {
+        ...gate,
+        id: p.adult,
+        name: 'Gate ticket — adult 成人票',
+        ticketType: 'adult',
+        eligibility: { minAge: 18, maxAge: 59 },
+        price: 12000,
+      },
+      {
+        ...gate,
+        id: p.child,
+        name: 'Gate ticket — child 儿童票',
+        ticketType: 'child',
+        eligibility: { minHeightCm: 120, maxHeightCm: 150, note: 'Under 120 cm free with an adult' },
+        price: 6000,
+      },
+      {
+        ...gate,
+        id: p.student,
+        name: 'Gate ticket — student 学生票',
+        ticketType: 'student',
+        eligibility: { proof: 'student_card' },
+        price: 6000,
+      },
+      {
+        ...gate,
+        id: p.senior,
+        name: 'Gate ticket — senior 老人票',
+        ticketType: 'senior',
+        eligibility: { minAge: 60 },
+        price: 6000,
+      },
+      {
+        organizerId: org,
+        siteId: ids.scenicSite,
+        id: p.cableCar,
+        name: 'Summit cable car 索道票',
+        kind: 'attraction',
+        ticketType: 'general',
+        eligibility: { note: 'Only with a gate ticket for the same day' },
+        price: 8000,
+        dailyCapacity: 2000,
+        realNameRequired: true,
+        maxPerIdPerDay: 2,
+      },
+    ])
+    .onConflictDoNothing()
+  await db
+    .insert(parentChildRules)
+    .values(
+      (['adult', 'child', 'student', 'senior'] as const).map((type) => ({
+        id: `pcr_demo_${type}_cablecar`,
+        organizerId: org,
+        siteId: ids.scenicSite,
+        parentProductId: p[type],
+        childProductId: p.cableCar,
+        matchBy: 'phone_or_id_number' as const,
+        onParentRefund: 'block' as const,
+      })),
+    )
+    .onConflictDoNothing()
+  await db
+    .insert(packages)
+    .values({
+      id: ids.package,
+      organizerId: org,
+      siteId: ids.scenicSite,
+      name: 'Gate + cable car 门票+索道套票',
+      price: 18000,
+      components: [
+        { productId: p.adult, quantity: 1 },
+        { productId: p.cableCar, quantity: 1 },
+      ],
+    })
+    .onConflictDoNothing()
+
+  return {
+    created: !existing,
+    organizerId: org,
+    accounts: accounts.map(({ email, role }) => ({ email, role })),
+    seats: seatCounts,
+  }
+}

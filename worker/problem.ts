@@ -1,0 +1,91 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+
+/** Stable machine-readable error codes; clients branch on these, so never rename one. */
+export const problemStatus = {
+  validation: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal: 500,
+} as const satisfies Record<string, ContentfulStatusCode>
+
+export type ProblemCode = keyof typeof problemStatus | (string & {})
+
+export interface ProblemInit {
+  code: ProblemCode
+  detail?: string
+  status?: ContentfulStatusCode
+  title?: string
+  /** Extension members (RFC 9457 §3.2), e.g. `errors` for validation or `unavailable` for conflicts. */
+  extensions?: Record<string, unknown>
+  headers?: Record<string, string>
+}
+
+const titles: Record<string, string> = {
+  validation: 'Request is not valid',
+  unauthorized: 'Sign-in required',
+  forbidden: 'Not allowed',
+  not_found: 'Not found',
+  method_not_allowed: 'Method not allowed',
+  conflict: 'Conflicts with the current state',
+  payload_too_large: 'Request body too large',
+  unsupported_media_type: 'Unsupported media type',
+  rate_limited: 'Too many requests',
+  internal: 'Internal error',
+}
+
+/** An error that becomes an RFC 9457 problem+json response in the app's error handler. */
+export class Problem extends Error {
+  readonly code: ProblemCode
+  readonly status: ContentfulStatusCode
+  readonly title: string
+  readonly extensions: Record<string, unknown>
+  readonly headers: Record<string, string>
+
+  constructor(init: ProblemInit) {
+    super(init.detail ?? init.title ?? String(init.code))
+    this.code = init.code
+    this.status = init.status ?? (problemStatus as Record<string, ContentfulStatusCode>)[init.code] ?? 400
+    this.title = init.title ?? titles[init.code] ?? String(init.code)
+    this.extensions = init.extensions ?? {}
+    this.headers = init.headers ?? {}
+  }
+
+  body(instance?: string, requestId?: string) {
+    return {
+      type: `https://errors.edge-ticketing.dev/${this.code}`,
+      title: this.title,
+      status: this.status,
+      code: this.code,
+      detail: this.message,
+      ...(instance ? { instance } : {}),
+      ...(requestId ? { requestId } : {}),
+      ...this.extensions,
+    }
+  }
+}
+
+export const notFound = (what: string) => new Problem({ code: 'not_found', detail: `${what} was not found` })
+export const conflict = (detail: string, extensions?: Record<string, unknown>) =>
+  new Problem({ code: 'conflict', detail, extensions })
+export const forbidden = (detail = 'Your role does not allow this') =>
+  new Problem({ code: 'forbidden', detail })
+
+export interface FieldError {
+  path: string
+  message: string
+  /** Row number (1-based, data rows) for bulk inputs such as seat-map imports. */
+  row?: number
+}
+
+export const validationProblem = (errors: FieldError[], detail?: string) =>
+  new Problem({
+    code: 'validation',
+    detail: detail ?? `${errors.length} field${errors.length === 1 ? '' : 's'} failed validation`,
+    extensions: { errors },
+  })

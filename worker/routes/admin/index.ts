@@ -1,0 +1,28 @@
+import { Hono } from 'hono'
+import { requireStaff, type StaffEnv } from '../../middleware/staff-auth.ts'
+import { eventRoutes } from './events.ts'
+import { organizerRoutes } from './organizers.ts'
+import { packageRoutes } from './packages.ts'
+import { parentChildRuleRoutes } from './parent-child-rules.ts'
+import { salesChannelRoutes } from './sales-channels.ts'
+import { scenicSiteRoutes } from './scenic-sites.ts'
+import { showRoutes } from './shows.ts'
+import { staffRoutes } from './staff.ts'
+import { venueRoutes } from './venues.ts'
+import { visitProductRoutes } from './visit-products.ts'
+
+/** The organizer console's API: every route needs a staff session; organizer routes check the role too. */
+export const adminRoutes = new Hono<StaffEnv>()
+adminRoutes.use('*', requireStaff)
+adminRoutes.route('/organizers', organizerRoutes)
+
+const organizer = '/organizers/:organizerId'
+adminRoutes.route(`${organizer}/staff`, staffRoutes)
+adminRoutes.route(`${organizer}/venues`, venueRoutes)
+adminRoutes.route(`${organizer}/events`, eventRoutes)
+adminRoutes.route(`${organizer}/shows`, showRoutes)
+adminRoutes.route(`${organizer}/scenic-sites`, scenicSiteRoutes)
+adminRoutes.route(`${organizer}/visit-products`, visitProductRoutes)
+adminRoutes.route(`${organizer}/parent-child-rules`, parentChildRuleRoutes)
+adminRoutes.route(`${organizer}/packages`, packageRoutes)
+adminRoutes.route(`${organizer}/sales-channels`, salesChannelRoutes)

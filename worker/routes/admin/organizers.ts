@@ -1,0 +1,140 @@
+import { and, asc, eq, gt, inArray, like } from 'drizzle-orm'
+import { Hono } from 'hono'
+import { describeRoute, resolver } from 'hono-openapi'
+import * as v from 'valibot'
+import { memberships, organizers } from '../../db/schema.ts'
+import { newId } from '../../ids.ts'
+import { requireOrganizerRole, type StaffEnv } from '../../middleware/staff-auth.ts'
+import { forbidden, notFound } from '../../problem.ts'
+import { validate } from '../../validation.ts'
+import { nonEmpty, pageQuery } from '../query.ts'
+
+export const organizerInput = v.object({
+  name: nonEmpty(),
+  slug: v.pipe(
+    v.string(),
+    v.regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lowercase letters, digits and -; 2–63 long'),
+  ),
+  currency: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'an ISO 4217 code like CNY')), 'CNY'),
+  timezone: v.optional(v.pipe(v.string(), v.maxLength(64)), 'Asia/Shanghai'),
+  contactEmail: v.optional(v.nullable(v.pipe(v.string(), v.email()))),
+})
+const organizerRecord = v.object({
+  id: v.string(),
+  ...organizerInput.entries,
+  createdAt: v.string(),
+  updatedAt: v.string(),
+})
+const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } })
+const tag = 'Organizers'
+
+export const organizerRoutes = new Hono<StaffEnv>()
+
+organizerRoutes.get(
+  '/',
+  describeRoute({
+    tags: [tag],
+    summary: 'List the organizers you belong to (all of them for platform admins)',
+    responses: {
+      200: {
+        description: 'A page',
+        content: json(v.object({ items: v.array(organizerRecord), nextCursor: v.nullable(v.string()) })),
+      },
+    },
+  }),
+  validate('query', v.object({ ...pageQuery, q: v.optional(v.pipe(v.string(), v.maxLength(100))) })),
+  async (c) => {
+    const { limit, cursor, q } = c.req.valid('query')
+    const principal = c.get('principal')
+    const db = c.get('db')
+    const mine = principal.platformAdmin
+      ? undefined
+      : (
+          await db
+            .select({ id: memberships.organizerId })
+            .from(memberships)
+            .where(eq(memberships.userId, principal.id))
+        ).map((m) => m.id)
+    if (mine && mine.length === 0) return c.json({ items: [], nextCursor: null })
+    const rows = await db
+      .select()
+      .from(organizers)
+      .where(
+        and(
+          mine ? inArray(organizers.id, mine) : undefined,
+          cursor ? gt(organizers.id, cursor) : undefined,
+          q ? like(organizers.name, `%${q.replace(/[%_]/g, '')}%`) : undefined,
+        ),
+      )
+      .orderBy(asc(organizers.id))
+      .limit(limit + 1)
+    const items = rows.slice(0, limit)
+    return c.json({ items, nextCursor: rows.length > limit ? items.at(-1)!.id : null })
+  },
+)
+
+organizerRoutes.post(
+  '/',
+  describeRoute({
+    tags: [tag],
+    summary: 'Create an organizer (platform admins only)',
+    responses: {
+      201: { description: 'Created', content: json(organizerRecord) },
+      403: { description: 'Not a platform admin' },
+    },
+  }),
+  validate('json', organizerInput),
+  async (c) => {
+    if (!c.get('principal').platformAdmin) throw forbidden('Only platform admins create organizers')
+    const [row] = await c
+      .get('db')
+      .insert(organizers)
+      .values({ ...c.req.valid('json'), id: newId('org') })
+      .returning()
+    return c.json(row!, 201)
+  },
+)
+
+const orgParam = v.object({ organizerId: v.string() })
+
+organizerRoutes.get(
+  '/:organizerId',
+  describeRoute({
+    tags: [tag],
+    summary: 'Get an organizer',
+    responses: { 200: { description: 'The organizer', content: json(organizerRecord) } },
+  }),
+  requireOrganizerRole('owner', 'manager', 'gate'),
+  validate('param', orgParam),
+  async (c) => {
+    const [row] = await c
+      .get('db')
+      .select()
+      .from(organizers)
+      .where(eq(organizers.id, c.req.valid('param').organizerId))
+    if (!row) throw notFound('organizer')
+    return c.json(row)
+  },
+)
+
+organizerRoutes.patch(
+  '/:organizerId',
+  describeRoute({
+    tags: [tag],
+    summary: 'Update an organizer (owners)',
+    responses: { 200: { description: 'Updated', content: json(organizerRecord) } },
+  }),
+  requireOrganizerRole('owner'),
+  validate('param', orgParam),
+  validate('json', v.partial(organizerInput)),
+  async (c) => {
+    const [row] = await c
+      .get('db')
+      .update(organizers)
+      .set({ ...c.req.valid('json'), updatedAt: new Date().toISOString() })
+      .where(eq(organizers.id, c.req.valid('param').organizerId))
+      .returning()
+    if (!row) throw notFound('organizer')
+    return c.json(row)
+  },
+)

@@ -1,0 +1,252 @@
+import { eq } from 'drizzle-orm'
+import { describeRoute, resolver } from 'hono-openapi'
+import * as v from 'valibot'
+import { type PriceCategory, seats, venues } from '../../db/schema.ts'
+import {
+  type ChartResult,
+  parseCsvChart,
+  parseJsonChart,
+  priceCategorySchema,
+  seatChartSchema,
+  toJsonChart,
+} from '../../domain/seat-chart.ts'
+import { requireOrganizerRole } from '../../middleware/staff-auth.ts'
+import { notFound, Problem, validationProblem } from '../../problem.ts'
+import { replaceSeatMap } from '../../services/seat-map-store.ts'
+import { validate } from '../../validation.ts'
+import { nonEmpty } from '../query.ts'
+import { catalogueResource } from './catalogue-resource.ts'
+import { recordOf } from './records.ts'
+
+const venueKinds = ['concert_hall', 'theatre', 'cinema', 'stadium', 'other'] as const
+
+export const venueInput = v.object({
+  name: nonEmpty(),
+  kind: v.picklist(venueKinds),
+  city: nonEmpty(100),
+  address: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(500)))),
+  stageX: v.optional(v.nullable(v.number())),
+  stageY: v.optional(v.nullable(v.number())),
+  priceCategories: v.optional(
+    v.pipe(
+      v.array(priceCategorySchema),
+      v.maxLength(50),
+      v.check(
+        (list) => new Set(list.map((c) => c.code)).size === list.length,
+        'category codes must be unique',
+      ),
+    ),
+    [],
+  ),
+})
+
+export const venueRecord = recordOf({
+  ...venueInput.entries,
+  seatCount: v.number(),
+  seatMapVersion: v.number(),
+})
+
+export const venueRoutes = catalogueResource({
+  noun: 'venue',
+  tag: 'Catalogue: venues',
+  table: venues,
+  idPrefix: 'ven',
+  schema: venueRecord,
+  create: venueInput,
+  filters: { city: v.optional(v.string()), kind: v.optional(v.picklist(venueKinds)) },
+  where: (f) => [f.city ? eq(venues.city, f.city) : undefined, f.kind ? eq(venues.kind, f.kind) : undefined],
+})
+
+const venueParams = v.object({ organizerId: v.string(), id: v.string() })
+
+async function loadVenue(db: D1Database, organizerId: string, id: string) {
+  const row = await db
+    .prepare(
+      'SELECT id, stage_x, stage_y, price_categories, seat_map_version FROM venues WHERE id = ? AND organizer_id = ?',
+    )
+    .bind(id, organizerId)
+    .first<{
+      id: string
+      stage_x: number | null
+      stage_y: number | null
+      price_categories: string
+      seat_map_version: number
+    }>()
+  if (!row) throw notFound(`venue ${id}`)
+  const stage = row.stage_x === null || row.stage_y === null ? null : { x: row.stage_x, y: row.stage_y }
+  return {
+    stage,
+    categories: JSON.parse(row.price_categories) as PriceCategory[],
+    version: row.seat_map_version,
+  }
+}
+
+const seatMapSummary = v.object({
+  venueId: v.string(),
+  seatMapVersion: v.number(),
+  seatCount: v.number(),
+  sections: v.array(v.object({ name: v.string(), seats: v.number() })),
+})
+
+venueRoutes.get(
+  '/:id/seat-map',
+  describeRoute({
+    tags: ['Catalogue: venues'],
+    summary: 'Export the seat map as a JSON chart',
+    description: 'The same format the import accepts; each seat also carries its `id`.',
+    responses: {
+      200: {
+        description: 'Seat chart',
+        content: { 'application/json': { schema: resolver(seatChartSchema) } },
+      },
+    },
+  }),
+  requireOrganizerRole('owner', 'manager'),
+  validate('param', venueParams),
+  async (c) => {
+    const { organizerId, id } = c.req.valid('param')
+    const venue = await loadVenue(c.env.DB, organizerId, id)
+    const rows = await c
+      .get('db')
+      .select()
+      .from(seats)
+      .where(eq(seats.venueId, id))
+      .orderBy(seats.section, seats.row, seats.ordinal)
+    const chart = toJsonChart(venue.stage, venue.categories, rows)
+    // Attach ids in export order so an editor can address seats.
+    let i = 0
+    for (const section of chart.sections)
+      for (const row of section.rows) for (const seat of row.seats) Object.assign(seat, { id: rows[i++]!.id })
+    return c.json({ venueId: id, seatMapVersion: venue.version, ...chart })
+  },
+)
+
+venueRoutes.put(
+  '/:id/seat-map',
+  describeRoute({
+    tags: ['Catalogue: venues'],
+    summary: 'Import a seat map (JSON chart or CSV), replacing the current one',
+    description:
+      "Send `application/json` (chart format) or `text/csv` (`section,row,seat,category,x,y,flags`, using the venue's price categories). " +
+      'Every bad row is listed in one `validation` problem; nothing is stored unless the whole map is valid.',
+    requestBody: {
+      content: {
+        'application/json': {
+          schema: await resolver(seatChartSchema)
+            .toOpenAPISchema()
+            .then((r) => r.schema),
+        },
+        'text/csv': { schema: { type: 'string' } },
+      },
+    },
+    responses: {
+      200: { description: 'Imported', content: { 'application/json': { schema: resolver(seatMapSummary) } } },
+      400: {
+        description: 'Invalid chart: `errors` lists each bad field with its `row` (CSV line) or `path`',
+      },
+    },
+  }),
+  requireOrganizerRole('owner', 'manager'),
+  validate('param', venueParams),
+  async (c) => {
+    const { organizerId, id } = c.req.valid('param')
+    const venue = await loadVenue(c.env.DB, organizerId, id)
+    const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
+    let result: ChartResult
+    if (type === 'text/csv') {
+      result = parseCsvChart(await c.req.text(), venue.categories, venue.stage)
+    } else if (type === 'application/json') {
+      let body: unknown
+      try {
+        body = await c.req.json()
+      } catch {
+        throw validationProblem([{ path: 'body', message: 'is not valid JSON' }])
+      }
+      result = parseJsonChart(body)
+    } else {
+      throw new Problem({ code: 'unsupported_media_type', detail: 'Send application/json or text/csv' })
+    }
+    if (!result.ok)
+      throw validationProblem(
+        result.errors,
+        `The seat map has ${result.errors.length} problem(s); nothing was imported`,
+      )
+    const summary = await replaceSeatMap(c.env.DB, id, result.chart)
+    return c.json({ venueId: id, ...summary })
+  },
+)
+
+const seatEdit = v.pipe(
+  v.object({
+    seatIds: v.pipe(v.array(v.string()), v.minLength(1), v.maxLength(60_000)),
+    category: v.optional(v.string()),
+    blocked: v.optional(v.boolean()),
+    accessible: v.optional(v.boolean()),
+    companion: v.optional(v.boolean()),
+    restrictedView: v.optional(v.boolean()),
+  }),
+  v.check((edit) => Object.keys(edit).length > 1, 'name at least one change besides seatIds'),
+)
+
+venueRoutes.patch(
+  '/:id/seats',
+  describeRoute({
+    tags: ['Catalogue: venues'],
+    summary: 'Change category or flags of selected seats',
+    responses: {
+      200: {
+        description: 'Seats changed',
+        content: {
+          'application/json': {
+            schema: resolver(v.object({ updated: v.number(), seatMapVersion: v.number() })),
+          },
+        },
+      },
+    },
+  }),
+  requireOrganizerRole('owner', 'manager'),
+  validate('param', venueParams),
+  validate('json', seatEdit),
+  async (c) => {
+    const { organizerId, id } = c.req.valid('param')
+    const { seatIds, ...changes } = c.req.valid('json')
+    const venue = await loadVenue(c.env.DB, organizerId, id)
+    if (changes.category && !venue.categories.some((category) => category.code === changes.category)) {
+      throw validationProblem([
+        { path: 'json.category', message: `unknown price category ${changes.category}` },
+      ])
+    }
+    const unique = [...new Set(seatIds)]
+    const matched = await c.env.DB.prepare(
+      'SELECT count(*) AS n FROM seats WHERE venue_id = ? AND id IN (SELECT value FROM json_each(?))',
+    )
+      .bind(id, JSON.stringify(unique))
+      .first<number>('n')
+    if ((matched ?? 0) !== unique.length) {
+      throw validationProblem([
+        {
+          path: 'json.seatIds',
+          message: `${unique.length - (matched ?? 0)} seat id(s) are not in this venue`,
+        },
+      ])
+    }
+    const statements = [
+      c.env.DB.prepare(
+        `UPDATE seats SET category = coalesce(?3, category), blocked = coalesce(?4, blocked), accessible = coalesce(?5, accessible),
+           companion = coalesce(?6, companion), restricted_view = coalesce(?7, restricted_view)
+         WHERE venue_id = ?1 AND id IN (SELECT value FROM json_each(?2))`,
+      ).bind(
+        id,
+        JSON.stringify(unique),
+        changes.category ?? null,
+        changes.blocked === undefined ? null : Number(changes.blocked),
+        changes.accessible === undefined ? null : Number(changes.accessible),
+        changes.companion === undefined ? null : Number(changes.companion),
+        changes.restrictedView === undefined ? null : Number(changes.restrictedView),
+      ),
+      c.env.DB.prepare('UPDATE venues SET seat_map_version = seat_map_version + 1 WHERE id = ?').bind(id),
+    ]
+    await c.env.DB.batch(statements)
+    return c.json({ updated: unique.length, seatMapVersion: venue.version + 1 })
+  },
+)

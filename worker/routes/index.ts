@@ -1,0 +1,71 @@
+import { describeRoute, generateSpecs, resolver } from 'hono-openapi'
+import type { OpenAPIV3_1 } from 'openapi-types'
+import * as v from 'valibot'
+import { newApp } from '../app.ts'
+import { adminRoutes } from './admin/index.ts'
+import { authRoutes } from './auth.ts'
+import { devRoutes } from './dev.ts'
+import { renderReference } from './docs.ts'
+
+/** The whole application: every surface mounted on the one app made by `newApp()`. */
+export const app = newApp()
+
+app.get(
+  '/healthz',
+  describeRoute({
+    tags: ['Meta'],
+    summary: 'Liveness check',
+    responses: {
+      200: {
+        description: 'Up',
+        content: { 'application/json': { schema: resolver(v.object({ ok: v.boolean() })) } },
+      },
+    },
+  }),
+  (c) => c.json({ ok: true }),
+)
+app.route('/api/auth', authRoutes)
+app.route('/api/admin', adminRoutes as never)
+app.route('/api/dev', devRoutes)
+
+const documentation = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Edge Ticketing API',
+    version: '0.1.0',
+    description:
+      'Seated shows, cinema group buys and scenic-area visits. Errors are RFC 9457 problem+json with a stable `code`.',
+  },
+  components: {
+    securitySchemes: { staffSession: { type: 'apiKey', in: 'cookie', name: 'staff_session' } },
+  },
+} as const
+
+let spec: Promise<OpenAPIV3_1.Document> | undefined
+/** The document is generated from the route definitions once per isolate. */
+export const openApiDocument = () => {
+  spec ??= generateSpecs(app, {
+    documentation: documentation as never,
+    excludeStaticFile: false,
+  }) as Promise<OpenAPIV3_1.Document>
+  return spec
+}
+
+app.get(
+  '/openapi.json',
+  describeRoute({
+    tags: ['Meta'],
+    summary: 'This OpenAPI 3.1 document',
+    responses: { 200: { description: 'OpenAPI document' } },
+  }),
+  async (c) => c.json(await openApiDocument()),
+)
+app.get(
+  '/docs',
+  describeRoute({
+    tags: ['Meta'],
+    summary: 'Rendered API reference (HTML)',
+    responses: { 200: { description: 'HTML page' } },
+  }),
+  async (c) => c.html(renderReference(await openApiDocument())),
+)

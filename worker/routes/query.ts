@@ -1,0 +1,42 @@
+import * as v from 'valibot'
+
+/** An integer query parameter with bounds and a default (query strings arrive as text). */
+export const queryInteger = (min: number, max: number, fallback: number) =>
+  v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^-?\d+$/, 'must be a whole number'),
+      v.transform(Number),
+      v.minValue(min),
+      v.maxValue(max),
+    ),
+    String(fallback),
+  )
+
+export const queryBoolean = v.optional(
+  v.pipe(
+    v.picklist(['true', 'false']),
+    v.transform((s) => s === 'true'),
+  ),
+)
+
+export const pageQuery = {
+  limit: queryInteger(1, 200, 50),
+  cursor: v.optional(v.pipe(v.string(), v.maxLength(64))),
+}
+
+/** Accepts any ISO-8601 timestamp with offset and stores it as UTC, so text comparison orders by time. */
+export const isoDateTime = v.pipe(
+  v.string(),
+  v.isoTimestamp('must be an ISO-8601 timestamp with offset'),
+  v.transform((s) => new Date(s).toISOString()),
+)
+export const isoDate = v.pipe(v.string(), v.isoDate('must be a date YYYY-MM-DD'))
+export const nonEmpty = (max = 200) =>
+  v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(max))
+export const money = v.pipe(
+  v.number(),
+  v.integer('must be whole minor units (fen)'),
+  v.minValue(0),
+  v.maxValue(100_000_000),
+)
