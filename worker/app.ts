@@ -6,6 +6,7 @@ import type { AppEnv } from './env.ts'
 import { jsonLogger, requestLogger } from './middleware/logger.ts'
 import { requestId } from './middleware/request-id.ts'
 import { Problem } from './problem.ts'
+import { showInventoryService } from './services/show-inventory.ts'
 
 const httpCodes: Record<number, string> = {
   400: 'validation',
@@ -59,6 +60,7 @@ export function newApp() {
   app.use('*', requestLogger)
   app.use('*', async (c, next) => {
     c.set('db', openDatabase(c.env.DB))
+    c.set('showInventory', showInventoryService(c.env.SHOW_INVENTORY, c.env.HOLD_GATEWAY))
     await next()
   })
   app.use(

@@ -1,11 +1,18 @@
+import type { HoldGateway } from '../durable-objects/hold-gateway.ts'
+import type { ScenicDayInventory } from '../durable-objects/scenic-day-inventory.ts'
+import type { ShowInventory } from '../durable-objects/show-inventory.ts'
 import type { Database } from './db/client.ts'
 import type { Logger } from './middleware/logger.ts'
+import type { ShowInventoryService } from './services/show-inventory.ts'
 import type { StaffSession } from './services/staff-session.ts'
 
 /** Bindings and secrets the worker receives from wrangler.toml and Worker secrets. */
 export interface Bindings {
   DB: D1Database
   ASSETS: Fetcher
+  SHOW_INVENTORY: DurableObjectNamespace<ShowInventory>
+  SCENIC_DAY_INVENTORY: DurableObjectNamespace<ScenicDayInventory>
+  HOLD_GATEWAY: DurableObjectNamespace<HoldGateway>
   ENVIRONMENT: string
   /** HMAC key for staff session cookies (Worker secret; `.dev.vars` locally). */
   SESSION_SECRET: string
@@ -20,6 +27,9 @@ export interface Variables {
   logger: Logger
   db: Database
   staff: StaffSession | undefined
+  showInventory: ShowInventoryService
+  /** Who is buying: the signed-in customer, or an anonymous buyer cookie until checkout. */
+  buyerId: string
 }
 
 export interface AppEnv {

@@ -1,3 +1,7 @@
+export { HoldGateway } from '../durable-objects/hold-gateway.ts'
+export { ScenicDayInventory } from '../durable-objects/scenic-day-inventory.ts'
+export { ShowInventory } from '../durable-objects/show-inventory.ts'
+
 import type { Bindings } from './env.ts'
 import { app } from './routes/index.ts'
 

@@ -200,6 +200,8 @@ export const scenicSites = sqliteTable(
     timeSlots: text({ mode: 'json' }).notNull().$type<TimeSlot[]>(),
     /** How many days ahead visits can be booked. */
     bookingDaysAhead: integer().notNull().default(30),
+    /** Entry tickets set aside each day per sales channel code (e.g. `{ "ctrip": 300 }`); a channel sells only its own. */
+    channelQuotas: text({ mode: 'json' }).notNull().$type<Record<string, number>>().default(sql`'{}'`),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -229,6 +229,7 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
       dailyCapacity: 5000,
       timeSlots: hourlySlots,
       bookingDaysAhead: 60,
+      channelQuotas: { ctrip: 500, meituan: 300 },
     })
     .onConflictDoNothing()
   const p = ids.products

@@ -6,6 +6,8 @@ import { adminRoutes } from './admin/index.ts'
 import { authRoutes } from './auth.ts'
 import { devRoutes } from './dev.ts'
 import { renderReference } from './docs.ts'
+import { scenicRoutes } from './scenic.ts'
+import { showRoutes } from './shows.ts'
 
 /** The whole application: every surface mounted on the one app made by `newApp()`. */
 export const app = newApp()
@@ -27,6 +29,8 @@ app.get(
 app.route('/api/auth', authRoutes)
 app.route('/api/admin', adminRoutes as never)
 app.route('/api/dev', devRoutes)
+app.route('/api/shows', showRoutes)
+app.route('/api/scenic-sites', scenicRoutes)
 
 const documentation = {
   openapi: '3.1.0',

@@ -27,6 +27,10 @@ export const scenicSiteInput = v.object({
   dailyCapacity: capacity,
   timeSlots: v.optional(v.pipe(v.array(timeSlotSchema), v.maxLength(48)), []),
   bookingDaysAhead: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(365)), 30),
+  channelQuotas: v.optional(
+    v.record(v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_-]{1,31}$/, 'a sales channel code')), capacity),
+    {},
+  ),
 })
 
 export const scenicSiteRoutes = catalogueResource({
@@ -54,6 +58,13 @@ export const scenicSiteRoutes = catalogueResource({
         errors.push({ path: `json.timeSlots.${i}.capacity`, message: 'cannot exceed the daily capacity' })
       }
     })
+    const reserved = Object.values(site.channelQuotas).reduce((sum, n) => sum + n, 0)
+    if (reserved > site.dailyCapacity) {
+      errors.push({
+        path: 'json.channelQuotas',
+        message: `channel quotas (${reserved}) exceed the daily capacity`,
+      })
+    }
     if (errors.length) throw validationProblem(errors)
   },
 })

@@ -1,0 +1,805 @@
+import { DurableObject } from 'cloudflare:workers'
+import type { Bindings } from '../worker/env.ts'
+
+// One instance per scenic site per visit date (named `<siteId>:<YYYY-MM-DD>`) serializes the day's
+// quota: daily and time-slot capacity, per-product caps, per-channel allocations, real-name limits and
+// parent-child (父子票) eligibility. Every check runs on in-memory counters before anything is written,
+// so a hold (a package included) deducts every line or none.
+
+export interface Visitor {
+  name?: string
+  /** Normalized PRC ID number (upper-case X). */
+  idNumber?: string
+  phone?: string
+}
+
+export interface ScenicHoldLine {
+  productId: string
+  slot?: string
+  visitor?: Visitor
+}
+
+export interface ScenicHoldRequest {
+  holderId: string
+  channel: string
+  lines: ScenicHoldLine[]
+  /** The lines are the components of this package, sold at its price. */
+  packageId?: string
+}
+
+export type ScenicRefusal =
+  | 'sold_out'
+  | 'parent_ticket_required'
+  | 'buyer_limit'
+  | 'not_on_sale'
+  | 'invalid_request'
+  | 'hold_not_found'
+  | 'hold_expired'
+  | 'order_mismatch'
+  | 'children_unused'
+
+export interface HeldLine {
+  id: string
+  productId: string
+  productName: string
+  slot: string | null
+  price: number
+  visitor: Visitor | null
+}
+
+export interface ScenicHold {
+  id: string
+  siteId: string
+  date: string
+  lines: HeldLine[]
+  total: number
+  currency: string
+  expiresAt: string
+}
+
+export type ScenicHoldOutcome =
+  | { ok: true; hold: ScenicHold }
+  | { ok: false; code: ScenicRefusal; detail: string; unavailable?: string[] }
+
+export interface DayAvailability {
+  siteId: string
+  date: string
+  onSale: boolean
+  capacity: number
+  remaining: number
+  channels: Record<string, { quota: number; remaining: number }>
+  slots: { code: string; start: string; end: string; capacity: number; remaining: number }[]
+  products: {
+    id: string
+    name: string
+    kind: string
+    ticketType: string
+    price: number
+    timed: boolean
+    remaining: number
+  }[]
+}
+
+interface Product {
+  id: string
+  name: string
+  kind: 'entry' | 'attraction' | 'show'
+  ticketType: string
+  price: number
+  timed: boolean
+  dailyCapacity: number | null
+  realNameRequired: boolean
+  maxPerIdPerDay: number
+  status: string
+}
+
+interface Rule {
+  parentProductId: string
+  childProductId: string
+  matchBy: 'phone' | 'id_number' | 'phone_or_id_number'
+  onParentRefund: 'block' | 'cascade'
+}
+
+interface DayConfig {
+  siteId: string
+  date: string
+  currency: string
+  holdMinutes: number
+  dailyCapacity: number
+  slots: { code: string; start: string; end: string; capacity: number }[]
+  quotas: Record<string, number>
+  bookingDaysAhead: number
+  timezone: string
+  products: Record<string, Product>
+  rules: Rule[]
+  packages: Record<
+    string,
+    { price: number; status: string; components: { productId: string; quantity: number }[] }
+  >
+}
+
+type LineRow = {
+  id: string
+  hold_id: string
+  product_id: string
+  slot: string | null
+  channel: string
+  id_number: string | null
+  phone: string | null
+  name: string | null
+  status: 'held' | 'sold' | 'returned' | 'released' | 'expired'
+  order_id: string | null
+  redeemed: number
+  price: number
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS holds (
+  id TEXT PRIMARY KEY, holder_id TEXT NOT NULL, channel TEXT NOT NULL, package_id TEXT,
+  status TEXT NOT NULL, expires_at INTEGER NOT NULL, order_id TEXT, created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS lines (
+  id TEXT PRIMARY KEY, hold_id TEXT NOT NULL, product_id TEXT NOT NULL, slot TEXT, channel TEXT NOT NULL,
+  id_number TEXT, phone TEXT, name TEXT, status TEXT NOT NULL, order_id TEXT, redeemed INTEGER NOT NULL DEFAULT 0,
+  price INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS lines_hold ON lines (hold_id);
+CREATE INDEX IF NOT EXISTS lines_order ON lines (order_id);
+`
+
+const TAKEN = "('held', 'sold')"
+export const DEFAULT_SCENIC_HOLD_MINUTES = 15
+const MAX_LINES_PER_HOLD = 20
+
+/** Today's date in a time zone, as YYYY-MM-DD. */
+export function dateIn(timezone: string, at = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(at)
+}
+
+const addDays = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
+
+export class ScenicDayInventory extends DurableObject<Bindings> {
+  private config: DayConfig | undefined
+  /** Taken (held or sold) counts: entry total, per slot, per product, per channel, per product+ID. */
+  private used = {
+    entry: 0,
+    general: 0,
+    slot: new Map<string, number>(),
+    product: new Map<string, number>(),
+    channel: new Map<string, number>(),
+    id: new Map<string, number>(),
+  }
+  private alarmAt: number | null = null
+
+  constructor(ctx: DurableObjectState, env: Bindings) {
+    super(ctx, env)
+    ctx.storage.sql.exec(SCHEMA)
+  }
+
+  private async ready(siteId: string, date: string): Promise<DayConfig> {
+    if (this.config) {
+      if (this.config.siteId !== siteId || this.config.date !== date) {
+        throw new Error(
+          `inventory for ${this.config.siteId}:${this.config.date} asked about ${siteId}:${date}`,
+        )
+      }
+      return this.config
+    }
+    await this.ctx.blockConcurrencyWhile(async () => {
+      if (this.config) return
+      const [stored] = this.ctx.storage.sql
+        .exec<{ value: string }>("SELECT value FROM meta WHERE key = 'config'")
+        .toArray()
+      const config = stored
+        ? (JSON.parse(stored.value) as DayConfig)
+        : await this.importFromCatalogue(siteId, date)
+      this.recount(config)
+      this.config = config
+    })
+    return this.ready(siteId, date)
+  }
+
+  private async importFromCatalogue(siteId: string, date: string): Promise<DayConfig> {
+    const db = this.env.DB
+    const site = await db
+      .prepare(
+        `SELECT s.*, o.currency FROM scenic_sites s JOIN organizers o ON o.id = s.organizer_id WHERE s.id = ?`,
+      )
+      .bind(siteId)
+      .first<Record<string, string | number>>()
+    if (!site) throw new SiteNotFound(siteId)
+    const [products, rules, packages] = await db.batch<Record<string, string | number | null>>([
+      db.prepare('SELECT * FROM visit_products WHERE site_id = ?').bind(siteId),
+      db.prepare('SELECT * FROM parent_child_rules WHERE site_id = ?').bind(siteId),
+      db.prepare('SELECT * FROM packages WHERE site_id = ?').bind(siteId),
+    ])
+    const config: DayConfig = {
+      siteId,
+      date,
+      currency: String(site.currency),
+      holdMinutes: DEFAULT_SCENIC_HOLD_MINUTES,
+      dailyCapacity: Number(site.daily_capacity),
+      slots: JSON.parse(String(site.time_slots)),
+      quotas: JSON.parse(String(site.channel_quotas ?? '{}')),
+      bookingDaysAhead: Number(site.booking_days_ahead),
+      timezone: String(site.timezone),
+      products: Object.fromEntries(
+        products!.results.map((p) => [
+          String(p.id),
+          {
+            id: String(p.id),
+            name: String(p.name),
+            kind: p.kind as Product['kind'],
+            ticketType: String(p.ticket_type),
+            price: Number(p.price),
+            timed: Boolean(p.timed),
+            dailyCapacity: p.daily_capacity === null ? null : Number(p.daily_capacity),
+            realNameRequired: Boolean(p.real_name_required),
+            maxPerIdPerDay: Number(p.max_per_id_per_day),
+            status: String(p.status),
+          },
+        ]),
+      ),
+      rules: rules!.results.map((r) => ({
+        parentProductId: String(r.parent_product_id),
+        childProductId: String(r.child_product_id),
+        matchBy: r.match_by as Rule['matchBy'],
+        onParentRefund: r.on_parent_refund as Rule['onParentRefund'],
+      })),
+      packages: Object.fromEntries(
+        packages!.results.map((p) => [
+          String(p.id),
+          { price: Number(p.price), status: String(p.status), components: JSON.parse(String(p.components)) },
+        ]),
+      ),
+    }
+    this.ctx.storage.sql.exec(
+      "INSERT OR REPLACE INTO meta (key, value) VALUES ('config', ?)",
+      JSON.stringify(config),
+    )
+    return config
+  }
+
+  /** Rebuilds the in-memory counters from the lines table (on load, and after a failed write). */
+  private recount(config: DayConfig) {
+    this.used = {
+      entry: 0,
+      general: 0,
+      slot: new Map(),
+      product: new Map(),
+      channel: new Map(),
+      id: new Map(),
+    }
+    const rows = this.ctx.storage.sql.exec<LineRow>(`SELECT * FROM lines WHERE status IN ${TAKEN}`).toArray()
+    for (const row of rows) this.count(config, row, 1)
+  }
+
+  private count(
+    config: DayConfig,
+    line: Pick<LineRow, 'product_id' | 'slot' | 'channel' | 'id_number'>,
+    sign: 1 | -1,
+  ) {
+    const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + sign)
+    const product = config.products[line.product_id]
+    bump(this.used.product, line.product_id)
+    if (line.id_number) bump(this.used.id, `${line.product_id}:${line.id_number}`)
+    if (product?.kind === 'entry') {
+      this.used.entry += sign
+      if (line.slot) bump(this.used.slot, line.slot)
+      if (config.quotas[line.channel] !== undefined) bump(this.used.channel, line.channel)
+      else this.used.general += sign
+    }
+  }
+
+  // ---- holds ---------------------------------------------------------------------------------
+
+  async hold(siteId: string, date: string, request: ScenicHoldRequest): Promise<ScenicHoldOutcome> {
+    let config: DayConfig
+    try {
+      config = await this.ready(siteId, date)
+    } catch (error) {
+      if (error instanceof SiteNotFound) return refuse('not_on_sale', `Scenic site ${siteId} does not exist`)
+      throw error
+    }
+    const now = Date.now()
+    const refusal = this.check(config, request, now)
+    if (refusal) return refusal
+    const holdId = `hld_${crypto.randomUUID().replaceAll('-', '')}`
+    const expiresAt = now + config.holdMinutes * 60_000
+    const prices = this.linePrices(config, request)
+    const lines: HeldLine[] = []
+    this.mutate(config, () => {
+      const sql = this.ctx.storage.sql
+      sql.exec(
+        "INSERT INTO holds (id, holder_id, channel, package_id, status, expires_at, created_at) VALUES (?, ?, ?, ?, 'active', ?, ?)",
+        holdId,
+        request.holderId,
+        request.channel,
+        request.packageId ?? null,
+        expiresAt,
+        now,
+      )
+      request.lines.forEach((line, k) => {
+        const row = {
+          id: `ln_${crypto.randomUUID().replaceAll('-', '').slice(0, 20)}`,
+          product_id: line.productId,
+          slot: line.slot ?? null,
+          channel: request.channel,
+          id_number: line.visitor?.idNumber ?? null,
+        }
+        sql.exec(
+          "INSERT INTO lines (id, hold_id, product_id, slot, channel, id_number, phone, name, status, price) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'held', ?)",
+          row.id,
+          holdId,
+          row.product_id,
+          row.slot,
+          row.channel,
+          row.id_number,
+          line.visitor?.phone ?? null,
+          line.visitor?.name ?? null,
+          prices[k]!,
+        )
+        this.count(config, row, 1)
+        lines.push({
+          id: row.id,
+          productId: line.productId,
+          productName: config.products[line.productId]!.name,
+          slot: row.slot,
+          price: prices[k]!,
+          visitor: line.visitor ?? null,
+        })
+      })
+    })
+    this.armAlarm(expiresAt)
+    return {
+      ok: true,
+      hold: {
+        id: holdId,
+        siteId,
+        date,
+        lines,
+        total: prices.reduce((a, b) => a + b, 0),
+        currency: config.currency,
+        expiresAt: new Date(expiresAt).toISOString(),
+      },
+    }
+  }
+
+  /** Line prices: list prices, or the package price spread over its lines (the last takes the rounding). */
+  private linePrices(config: DayConfig, request: ScenicHoldRequest): number[] {
+    const list = request.lines.map((line) => config.products[line.productId]!.price)
+    if (!request.packageId) return list
+    const packagePrice = config.packages[request.packageId]!.price
+    const listTotal = list.reduce((a, b) => a + b, 0) || 1
+    const shares = list.map((price) => Math.floor((price * packagePrice) / listTotal))
+    shares[shares.length - 1]! += packagePrice - shares.reduce((a, b) => a + b, 0)
+    return shares
+  }
+
+  /** Every rule a hold must pass, decided on counters only; returns the first refusal or null. */
+  private check(config: DayConfig, request: ScenicHoldRequest, now: number): ScenicHoldOutcome | null {
+    const today = dateIn(config.timezone, new Date(now))
+    if (config.date < today || config.date > addDays(today, config.bookingDaysAhead)) {
+      return refuse('not_on_sale', `Visits on ${config.date} cannot be booked now`)
+    }
+    if (request.lines.length === 0 || request.lines.length > MAX_LINES_PER_HOLD) {
+      return refuse('invalid_request', `A hold has 1 to ${MAX_LINES_PER_HOLD} lines`)
+    }
+    if (request.packageId) {
+      const pkg = config.packages[request.packageId]
+      if (pkg?.status !== 'active')
+        return refuse('invalid_request', `No package ${request.packageId} at this site`)
+      const want = new Map(pkg.components.map((c) => [c.productId, c.quantity]))
+      const got = new Map<string, number>()
+      for (const line of request.lines) got.set(line.productId, (got.get(line.productId) ?? 0) + 1)
+      const same = want.size === got.size && [...want].every(([id, n]) => got.get(id) === n)
+      if (!same) return refuse('invalid_request', 'The lines must be exactly the package components')
+    }
+    const adding = {
+      entry: 0,
+      general: 0,
+      slot: new Map<string, number>(),
+      product: new Map<string, number>(),
+      id: new Map<string, number>(),
+    }
+    const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1)
+    for (const [k, line] of request.lines.entries()) {
+      const product = config.products[line.productId]
+      if (product?.status !== 'active')
+        return refuse('invalid_request', `Line ${k + 1}: no product ${line.productId} on sale here`)
+      if (product.timed) {
+        if (!line.slot || !config.slots.some((s) => s.code === line.slot)) {
+          return refuse(
+            'invalid_request',
+            `Line ${k + 1}: pick one of the time slots ${config.slots.map((s) => s.code).join(', ')}`,
+          )
+        }
+      } else if (line.slot)
+        return refuse('invalid_request', `Line ${k + 1}: ${product.name} has no time slots`)
+      if (product.realNameRequired && !line.visitor?.idNumber) {
+        return refuse(
+          'invalid_request',
+          `Line ${k + 1}: ${product.name} needs the visitor's name and ID number`,
+        )
+      }
+      bump(adding.product, product.id)
+      if (line.visitor?.idNumber) bump(adding.id, `${product.id}:${line.visitor.idNumber}`)
+      if (product.kind === 'entry') {
+        adding.entry++
+        if (line.slot) bump(adding.slot, line.slot)
+      }
+    }
+    // Real-name: each ID number holds at most maxPerIdPerDay tickets of a product for the day.
+    for (const [key, n] of adding.id) {
+      const product = config.products[key.slice(0, key.indexOf(':'))]!
+      if (product.maxPerIdPerDay > 0 && (this.used.id.get(key) ?? 0) + n > product.maxPerIdPerDay) {
+        return refuse(
+          'buyer_limit',
+          `An ID number may hold ${product.maxPerIdPerDay} ${product.name} ticket(s) per day`,
+        )
+      }
+    }
+    // Parent-child: each child line needs a parent ticket for this day held or bought by the same person.
+    for (const [k, line] of request.lines.entries()) {
+      const rules = config.rules.filter((r) => r.childProductId === line.productId)
+      if (rules.length === 0) continue
+      const inRequest = request.lines.some(
+        (other, j) =>
+          j !== k &&
+          rules.some(
+            (r) =>
+              r.parentProductId === other.productId && sameVisitor(r.matchBy, line.visitor, other.visitor),
+          ),
+      )
+      if (!inRequest && !this.findParent(rules, line.visitor)) {
+        return refuse(
+          'parent_ticket_required',
+          `Buy the gate ticket first: ${config.products[line.productId]!.name} is sold only to holders of a gate ticket for ${config.date}, matched by phone or ID number`,
+        )
+      }
+    }
+    // Capacity: product caps, then entry capacity (day, slot, channel allocation or general pool).
+    const short: string[] = []
+    for (const [productId, n] of adding.product) {
+      const cap = config.products[productId]!.dailyCapacity
+      if (cap !== null && (this.used.product.get(productId) ?? 0) + n > cap) short.push(productId)
+    }
+    for (const [slot, n] of adding.slot) {
+      const capacity = config.slots.find((s) => s.code === slot)!.capacity
+      if ((this.used.slot.get(slot) ?? 0) + n > capacity) short.push(`slot:${slot}`)
+    }
+    if (adding.entry > 0) {
+      const quota = config.quotas[request.channel]
+      if (quota !== undefined) {
+        if ((this.used.channel.get(request.channel) ?? 0) + adding.entry > quota)
+          short.push(`channel:${request.channel}`)
+      } else if (this.used.general + adding.entry > this.generalCapacity(config)) short.push('day')
+      if (this.used.entry + adding.entry > config.dailyCapacity) short.push('day')
+    }
+    if (short.length) return refuse('sold_out', 'Not enough tickets left for this day', [...new Set(short)])
+    return null
+  }
+
+  private generalCapacity(config: DayConfig) {
+    return config.dailyCapacity - Object.values(config.quotas).reduce((a, b) => a + b, 0)
+  }
+
+  private findParent(rules: Rule[], visitor: Visitor | undefined): boolean {
+    if (!visitor?.idNumber && !visitor?.phone) return false
+    const parents = rules.map((r) => r.parentProductId)
+    const rows = this.ctx.storage.sql
+      .exec<{ product_id: string; id_number: string | null; phone: string | null }>(
+        `SELECT product_id, id_number, phone FROM lines WHERE status IN ${TAKEN} AND product_id IN (${parents.map(() => '?').join(',')})
+           AND (id_number = ? OR phone = ?)`,
+        ...parents,
+        visitor.idNumber ?? '',
+        visitor.phone ?? '',
+      )
+      .toArray()
+    return rows.some((row) => {
+      const rule = rules.find((r) => r.parentProductId === row.product_id)!
+      return sameVisitor(rule.matchBy, visitor, {
+        idNumber: row.id_number ?? undefined,
+        phone: row.phone ?? undefined,
+      })
+    })
+  }
+
+  async release(
+    siteId: string,
+    date: string,
+    holdId: string,
+    holderId?: string,
+  ): Promise<{ released: boolean }> {
+    const config = await this.ready(siteId, date)
+    const [hold] = this.ctx.storage.sql
+      .exec<{ holder_id: string; status: string }>('SELECT holder_id, status FROM holds WHERE id = ?', holdId)
+      .toArray()
+    if (hold?.status !== 'active' || (holderId && hold.holder_id !== holderId)) return { released: false }
+    this.mutate(config, () => this.endHold(config, holdId, 'released'))
+    return { released: true }
+  }
+
+  private endHold(config: DayConfig, holdId: string, status: 'released' | 'expired') {
+    const sql = this.ctx.storage.sql
+    sql.exec('UPDATE holds SET status = ? WHERE id = ?', status, holdId)
+    for (const line of sql
+      .exec<LineRow>("SELECT * FROM lines WHERE hold_id = ? AND status = 'held'", holdId)
+      .toArray()) {
+      sql.exec('UPDATE lines SET status = ? WHERE id = ?', status, line.id)
+      this.count(config, line, -1)
+    }
+  }
+
+  /** Held lines become sold for `orderId`; idempotent per order; an expired hold is re-acquired if it still fits. */
+  async confirm(siteId: string, date: string, holdId: string, orderId: string) {
+    const config = await this.ready(siteId, date)
+    const sql = this.ctx.storage.sql
+    const [hold] = sql
+      .exec<Record<string, string | number | null>>('SELECT * FROM holds WHERE id = ?', holdId)
+      .toArray()
+    if (!hold) return refuse('hold_not_found', `No hold ${holdId}`)
+    const lines = () => sql.exec<LineRow>('SELECT * FROM lines WHERE hold_id = ?', holdId).toArray()
+    if (hold.status === 'confirmed') {
+      if (hold.order_id !== orderId)
+        return refuse('order_mismatch', 'The hold was confirmed for another order')
+      return {
+        ok: true as const,
+        orderId,
+        lineIds: lines().map((l) => l.id),
+        reacquired: false,
+        alreadyConfirmed: true,
+      }
+    }
+    const reacquired = hold.status !== 'active'
+    if (reacquired) {
+      const request: ScenicHoldRequest = {
+        holderId: String(hold.holder_id),
+        channel: String(hold.channel),
+        ...(hold.package_id ? { packageId: String(hold.package_id) } : {}),
+        lines: lines().map((l) => ({
+          productId: l.product_id,
+          ...(l.slot ? { slot: l.slot } : {}),
+          visitor: {
+            ...(l.id_number ? { idNumber: l.id_number } : {}),
+            ...(l.phone ? { phone: l.phone } : {}),
+          },
+        })),
+      }
+      // A late payment may still fall inside the day's booking window even if the hold did not.
+      const refusal = this.check(config, request, Date.now())
+      if (refusal && !refusal.ok)
+        return refuse('hold_expired', `The hold expired and cannot be re-acquired: ${refusal.detail}`)
+    }
+    this.mutate(config, () => {
+      sql.exec("UPDATE holds SET status = 'confirmed', order_id = ? WHERE id = ?", orderId, holdId)
+      for (const line of lines()) {
+        if (reacquired) this.count(config, line, 1)
+        sql.exec("UPDATE lines SET status = 'sold', order_id = ? WHERE id = ?", orderId, line.id)
+      }
+    })
+    return {
+      ok: true as const,
+      orderId,
+      lineIds: lines().map((l) => l.id),
+      reacquired,
+      alreadyConfirmed: false,
+    }
+  }
+
+  /**
+   * Returns sold lines of an order to the quota (refund, cancellation). A parent (gate) line whose
+   * holder still has unused child lines is refused (`children_unused`) or takes them along, per rule.
+   * Idempotent: lines already returned are skipped.
+   */
+  async returnLines(siteId: string, date: string, orderId: string, lineIds?: string[]) {
+    const config = await this.ready(siteId, date)
+    const sql = this.ctx.storage.sql
+    const sold = sql
+      .exec<LineRow>("SELECT * FROM lines WHERE order_id = ? AND status = 'sold'", orderId)
+      .toArray()
+    const returning = sold.filter((l) => !lineIds || lineIds.includes(l.id))
+    const ids = new Set(returning.map((l) => l.id))
+    const cascaded: LineRow[] = []
+    for (const line of returning) {
+      const rules = config.rules.filter((r) => r.parentProductId === line.product_id)
+      if (rules.length === 0) continue
+      // Other parent tickets the same person still keeps would keep their children eligible.
+      for (const rule of rules) {
+        const children = sql
+          .exec<LineRow>(
+            "SELECT * FROM lines WHERE product_id = ? AND status = 'sold' AND redeemed = 0",
+            rule.childProductId,
+          )
+          .toArray()
+          .filter(
+            (child) => !ids.has(child.id) && sameVisitor(rule.matchBy, visitorOf(child), visitorOf(line)),
+          )
+        if (children.length === 0) continue
+        if (rule.onParentRefund === 'block') {
+          return refuse(
+            'children_unused',
+            `Refund the unused ${config.products[rule.childProductId]?.name ?? 'child'} ticket(s) first`,
+            children.map((c) => c.id),
+          )
+        }
+        for (const child of children) {
+          ids.add(child.id)
+          cascaded.push(child)
+        }
+      }
+    }
+    const all = [...returning, ...cascaded]
+    if (all.length === 0) return { ok: true as const, returned: [], cascaded: [] }
+    this.mutate(config, () => {
+      for (const line of all) {
+        sql.exec("UPDATE lines SET status = 'returned' WHERE id = ?", line.id)
+        this.count(config, line, -1)
+      }
+    })
+    return { ok: true as const, returned: returning.map((l) => l.id), cascaded: cascaded.map((l) => l.id) }
+  }
+
+  /** Marks lines used at the gate (核销), so parent refunds know which children are spent. */
+  async markRedeemed(siteId: string, date: string, lineIds: string[]) {
+    const config = await this.ready(siteId, date)
+    let marked = 0
+    this.mutate(config, () => {
+      for (const id of lineIds) {
+        marked += this.ctx.storage.sql.exec(
+          "UPDATE lines SET redeemed = 1 WHERE id = ? AND status = 'sold'",
+          id,
+        ).rowsWritten
+      }
+    })
+    return { marked }
+  }
+
+  /** Replaces the day's channel allocations (e.g. more for Ctrip on a holiday); refused below what is sold. */
+  async setQuotas(siteId: string, date: string, quotas: Record<string, number>) {
+    const config = await this.ready(siteId, date)
+    const reserved = Object.values(quotas).reduce((a, b) => a + b, 0)
+    if (reserved > config.dailyCapacity) return refuse('invalid_request', 'Quotas exceed the daily capacity')
+    for (const [channel, n] of this.used.channel) {
+      if (n > (quotas[channel] ?? 0) && n > 0 && quotas[channel] !== undefined) {
+        return refuse('invalid_request', `${channel} already holds ${n}; its quota cannot go below that`)
+      }
+    }
+    const next = { ...config, quotas }
+    this.ctx.storage.sql.exec(
+      "INSERT OR REPLACE INTO meta (key, value) VALUES ('config', ?)",
+      JSON.stringify(next),
+    )
+    this.config = next
+    this.recount(next)
+    return { ok: true as const, quotas }
+  }
+
+  async availability(siteId: string, date: string, channel?: string): Promise<DayAvailability> {
+    const config = await this.ready(siteId, date)
+    const today = dateIn(config.timezone)
+    const channels = Object.fromEntries(
+      Object.entries(config.quotas).map(([code, quota]) => [
+        code,
+        { quota, remaining: quota - (this.used.channel.get(code) ?? 0) },
+      ]),
+    )
+    const dayLeft = config.dailyCapacity - this.used.entry
+    const general = this.generalCapacity(config) - this.used.general
+    const forChannel = channel && channels[channel] ? channels[channel].remaining : general
+    const entryLeft = Math.max(0, Math.min(dayLeft, forChannel))
+    return {
+      siteId,
+      date,
+      onSale: config.date >= today && config.date <= addDays(today, config.bookingDaysAhead),
+      capacity: config.dailyCapacity,
+      remaining: entryLeft,
+      channels,
+      slots: config.slots.map((s) => ({
+        ...s,
+        remaining: Math.max(0, Math.min(entryLeft, s.capacity - (this.used.slot.get(s.code) ?? 0))),
+      })),
+      products: Object.values(config.products)
+        .filter((p) => p.status === 'active')
+        .map((p) => {
+          const cap =
+            p.dailyCapacity === null
+              ? Number.POSITIVE_INFINITY
+              : p.dailyCapacity - (this.used.product.get(p.id) ?? 0)
+          const remaining = p.kind === 'entry' ? Math.min(entryLeft, cap) : cap
+          return {
+            id: p.id,
+            name: p.name,
+            kind: p.kind,
+            ticketType: p.ticketType,
+            price: p.price,
+            timed: p.timed,
+            remaining: Number.isFinite(remaining) ? Math.max(0, remaining) : entryLeft,
+          }
+        }),
+    }
+  }
+
+  /** Counts straight from storage, for tests that check memory and storage agree. */
+  async storedCounts(siteId: string, date: string) {
+    await this.ready(siteId, date)
+    return this.ctx.storage.sql
+      .exec<{ status: string; product_id: string; n: number }>(
+        'SELECT status, product_id, count(*) AS n FROM lines GROUP BY status, product_id',
+      )
+      .toArray()
+  }
+
+  override async alarm() {
+    if (!this.config) {
+      const [stored] = this.ctx.storage.sql
+        .exec<{ value: string }>("SELECT value FROM meta WHERE key = 'config'")
+        .toArray()
+      if (!stored) return
+      const saved = JSON.parse(stored.value) as DayConfig
+      await this.ready(saved.siteId, saved.date)
+    }
+    const config = this.config!
+    this.alarmAt = null
+    const now = Date.now()
+    const due = this.ctx.storage.sql
+      .exec<{ id: string }>("SELECT id FROM holds WHERE status = 'active' AND expires_at <= ?", now)
+      .toArray()
+    this.mutate(config, () => {
+      for (const { id } of due) this.endHold(config, id, 'expired')
+    })
+    const [next] = this.ctx.storage.sql
+      .exec<{ at: number | null }>("SELECT min(expires_at) AS at FROM holds WHERE status = 'active'")
+      .toArray()
+    if (next?.at) this.armAlarm(next.at)
+  }
+
+  private armAlarm(at: number) {
+    if (this.alarmAt !== null && this.alarmAt <= at) return
+    this.alarmAt = at
+    void this.ctx.storage.setAlarm(at)
+  }
+
+  private mutate(config: DayConfig, change: () => void) {
+    try {
+      this.ctx.storage.transactionSync(change)
+    } catch (error) {
+      // Storage rolled back; rebuild the counters from it so memory cannot drift.
+      this.recount(config)
+      throw error
+    }
+  }
+}
+
+function visitorOf(line: Pick<LineRow, 'id_number' | 'phone'>): Visitor {
+  return {
+    ...(line.id_number ? { idNumber: line.id_number } : {}),
+    ...(line.phone ? { phone: line.phone } : {}),
+  }
+}
+
+function sameVisitor(matchBy: Rule['matchBy'], a: Visitor | undefined, b: Visitor | undefined): boolean {
+  if (!a || !b) return false
+  const byId = !!a.idNumber && a.idNumber === b.idNumber
+  const byPhone = !!a.phone && a.phone === b.phone
+  if (matchBy === 'id_number') return byId
+  if (matchBy === 'phone') return byPhone
+  return byId || byPhone
+}
+
+class SiteNotFound extends Error {
+  constructor(siteId: string) {
+    super(`scenic site ${siteId} not found`)
+  }
+}
+
+function refuse(code: ScenicRefusal, detail: string, unavailable?: string[]) {
+  return { ok: false as const, code, detail, ...(unavailable ? { unavailable } : {}) }
+}

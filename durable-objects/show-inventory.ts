@@ -1,0 +1,798 @@
+import { DurableObject } from 'cloudflare:workers'
+import {
+  type BestRequest,
+  BLOCKED,
+  FREE,
+  HELD,
+  type LayoutSeat,
+  SeatLayout,
+  type SeatState,
+  SOLD,
+  stateNames,
+} from '../worker/domain/seat-layout.ts'
+import type { Bindings } from '../worker/env.ts'
+
+// One instance per show (named by show id) serializes every seat allocation for it.
+// State lives in the DO's SQLite; an in-memory mirror (SeatLayout + active holds) answers reads and
+// decides every request before any write, so each hold is all-or-nothing. Writes are synchronous
+// (`transactionSync`), so no other request interleaves with a batch.
+
+export const MAX_SEATS_PER_HOLD = 10
+
+export interface ShowHoldRequest {
+  /** Account (or anonymous buyer) id; per-account limits count against it. */
+  holderId: string
+  /** Real-name ID numbers, one per seat when the event requires real names. */
+  idNumbers?: string[]
+  channel?: string
+  seatIds?: string[]
+  best?: Omit<BestRequest, 'channel'>
+}
+
+export interface HeldSeat {
+  id: string
+  label: string
+  section: string
+  row: string
+  category: string
+  price: number
+}
+
+export interface ShowHold {
+  id: string
+  showId: string
+  seats: HeldSeat[]
+  total: number
+  currency: string
+  expiresAt: string
+}
+
+export type ShowRefusal =
+  | 'seats_unavailable'
+  | 'sold_out'
+  | 'buyer_limit'
+  | 'not_on_sale'
+  | 'invalid_request'
+  | 'hold_not_found'
+  | 'hold_expired'
+
+export type ShowHoldOutcome =
+  | { ok: true; hold: ShowHold }
+  | { ok: false; code: ShowRefusal; detail: string; unavailable?: string[] }
+
+export type ConfirmOutcome =
+  | { ok: true; orderId: string; seats: HeldSeat[]; reacquired: boolean; alreadyConfirmed: boolean }
+  | { ok: false; code: ShowRefusal | 'order_mismatch'; detail: string; unavailable?: string[] }
+
+export interface ShowAvailability {
+  showId: string
+  onSale: boolean
+  categories: { code: string; name: string; color: string; price: number; available: number; total: number }[]
+  version: number
+}
+
+interface ShowConfig {
+  showId: string
+  currency: string
+  holdMinutes: number
+  saleStartsAt: string
+  saleEndsAt: string
+  status: string
+  maxPerAccount: number
+  realNameRequired: boolean
+  prices: Record<string, number>
+  categories: { code: string; name: string; color: string }[]
+  stage: { x: number; y: number } | null
+}
+
+interface ActiveHold {
+  id: string
+  holderId: string
+  idNumbers: string[]
+  seats: number[]
+  expiresAt: number
+  channel: string | null
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS seats (
+  idx INTEGER PRIMARY KEY, id TEXT NOT NULL, label TEXT NOT NULL, section TEXT NOT NULL, row TEXT NOT NULL,
+  ordinal INTEGER NOT NULL, category TEXT NOT NULL, x REAL NOT NULL, y REAL NOT NULL,
+  accessible INTEGER NOT NULL, companion INTEGER NOT NULL, restricted_view INTEGER NOT NULL,
+  state INTEGER NOT NULL, hold_id TEXT, order_id TEXT, allocation TEXT
+);
+CREATE TABLE IF NOT EXISTS holds (
+  id TEXT PRIMARY KEY, holder_id TEXT NOT NULL, id_numbers TEXT NOT NULL, seats TEXT NOT NULL,
+  status TEXT NOT NULL, expires_at INTEGER NOT NULL, order_id TEXT, channel TEXT, created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS holds_status ON holds (status, expires_at);
+CREATE INDEX IF NOT EXISTS seats_order ON seats (order_id);
+`
+
+export class ShowInventory extends DurableObject<Bindings> {
+  private config: ShowConfig | undefined
+  private layout: SeatLayout | undefined
+  private holds = new Map<string, ActiveHold>()
+  /** Seats held or sold per buyer key (`a:` account, `i:` ID number), for per-buyer limits. */
+  private buyerSeats = new Map<string, number>()
+  private version = 0
+  private alarmAt: number | null = null
+
+  constructor(ctx: DurableObjectState, env: Bindings) {
+    super(ctx, env)
+    ctx.storage.sql.exec(SCHEMA)
+  }
+
+  // ---- loading -------------------------------------------------------------------------------
+
+  /** Loads state into memory, taking the seat map from D1 the first time this show is used. */
+  private async ready(showId: string): Promise<{ config: ShowConfig; layout: SeatLayout }> {
+    if (this.config && this.layout) {
+      if (this.config.showId !== showId)
+        throw new Error(`inventory for ${this.config.showId} asked about ${showId}`)
+      return { config: this.config, layout: this.layout }
+    }
+    await this.ctx.blockConcurrencyWhile(async () => {
+      if (this.config) return
+      const stored = this.ctx.storage.sql
+        .exec<{ value: string }>("SELECT value FROM meta WHERE key = 'config'")
+        .toArray()
+      if (stored.length === 0) await this.importFromCatalogue(showId)
+      this.loadFromStorage()
+    })
+    return this.ready(showId)
+  }
+
+  private async importFromCatalogue(showId: string) {
+    const db = this.env.DB
+    const show = await db
+      .prepare(
+        `SELECT s.id, s.venue_id, s.sale_starts_at, s.sale_ends_at, s.prices, s.hold_minutes, s.status,
+                e.max_tickets_per_buyer, e.real_name_required, o.currency, v.stage_x, v.stage_y, v.price_categories
+         FROM shows s JOIN events e ON e.id = s.event_id JOIN venues v ON v.id = s.venue_id
+         JOIN organizers o ON o.id = s.organizer_id WHERE s.id = ?`,
+      )
+      .bind(showId)
+      .first<Record<string, string | number | null>>()
+    if (!show) throw new ShowNotFound(showId)
+    const { results: seats } = await db
+      .prepare(
+        `SELECT id, label, section, row, ordinal, category, x, y, accessible, companion, restricted_view, blocked
+         FROM seats WHERE venue_id = ? ORDER BY section, row, ordinal`,
+      )
+      .bind(show.venue_id)
+      .all<Record<string, string | number>>()
+    const config: ShowConfig = {
+      showId,
+      currency: String(show.currency),
+      holdMinutes: Number(show.hold_minutes),
+      saleStartsAt: String(show.sale_starts_at),
+      saleEndsAt: String(show.sale_ends_at),
+      status: String(show.status),
+      maxPerAccount: Number(show.max_tickets_per_buyer),
+      realNameRequired: Boolean(show.real_name_required),
+      prices: JSON.parse(String(show.prices)),
+      categories: JSON.parse(String(show.price_categories)),
+      stage:
+        show.stage_x === null || show.stage_y === null
+          ? null
+          : { x: Number(show.stage_x), y: Number(show.stage_y) },
+    }
+    const sql = this.ctx.storage.sql
+    this.ctx.storage.transactionSync(() => {
+      sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('config', ?)", JSON.stringify(config))
+      seats.forEach((s, idx) => {
+        sql.exec(
+          `INSERT INTO seats (idx, id, label, section, row, ordinal, category, x, y, accessible, companion, restricted_view, state)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          idx,
+          s.id,
+          s.label,
+          s.section,
+          s.row,
+          s.ordinal,
+          s.category,
+          s.x,
+          s.y,
+          s.accessible,
+          s.companion,
+          s.restricted_view,
+          s.blocked ? BLOCKED : FREE,
+        )
+      })
+    })
+  }
+
+  private loadFromStorage() {
+    const sql = this.ctx.storage.sql
+    const [configRow] = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'config'").toArray()
+    const config = JSON.parse(configRow!.value) as ShowConfig
+    const rows = sql
+      .exec<Record<string, string | number | null>>('SELECT * FROM seats ORDER BY idx')
+      .toArray()
+    const seats: LayoutSeat[] = rows.map((r) => ({
+      id: String(r.id),
+      label: String(r.label),
+      section: String(r.section),
+      row: String(r.row),
+      ordinal: Number(r.ordinal),
+      category: String(r.category),
+      x: Number(r.x),
+      y: Number(r.y),
+      accessible: Boolean(r.accessible),
+      companion: Boolean(r.companion),
+      restrictedView: Boolean(r.restricted_view),
+    }))
+    const layout = new SeatLayout(seats, config.stage)
+    rows.forEach((r, i) => {
+      layout.setState(i, Number(r.state) as SeatState)
+      layout.allocation[i] = r.allocation === null ? null : String(r.allocation)
+    })
+    this.holds.clear()
+    this.buyerSeats.clear()
+    for (const h of sql.exec<Record<string, string | number>>(
+      "SELECT * FROM holds WHERE status IN ('active', 'confirmed')",
+    )) {
+      const hold: ActiveHold = {
+        id: String(h.id),
+        holderId: String(h.holder_id),
+        idNumbers: JSON.parse(String(h.id_numbers)),
+        seats: JSON.parse(String(h.seats)),
+        expiresAt: Number(h.expires_at),
+        channel: h.channel === null ? null : String(h.channel),
+      }
+      if (h.status === 'active') {
+        this.holds.set(hold.id, hold)
+        this.countBuyer(hold, 1)
+      } else {
+        // A confirmed hold counts only the seats still sold (refunds return some) and their ID numbers.
+        const sold = new Set(
+          sql
+            .exec<{ idx: number }>('SELECT idx FROM seats WHERE hold_id = ? AND state = ?', hold.id, SOLD)
+            .toArray()
+            .map((r) => r.idx),
+        )
+        const idNumbers = hold.idNumbers.filter((_, k) => sold.has(hold.seats[k]!))
+        this.countBuyer({ holderId: hold.holderId, idNumbers, seats: [] }, 1, sold.size)
+      }
+    }
+    const [meta] = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'version'").toArray()
+    this.version = meta ? Number(meta.value) : 0
+    this.config = config
+    this.layout = layout
+    this.alarmAt = null
+  }
+
+  // ---- holds ---------------------------------------------------------------------------------
+
+  /**
+   * Decides a batch of hold requests in arrival order inside one synchronous transaction. The worker
+   * coalesces concurrent buyers of one show into such batches, so one RPC round trip serves many.
+   */
+  async holdBatch(showId: string, requests: ShowHoldRequest[]): Promise<ShowHoldOutcome[]> {
+    let state: { config: ShowConfig; layout: SeatLayout }
+    try {
+      state = await this.ready(showId)
+    } catch (error) {
+      if (error instanceof ShowNotFound)
+        return requests.map(() => refuse('not_on_sale', `Show ${showId} does not exist`))
+      throw error
+    }
+    const now = Date.now()
+    const changed: number[] = []
+    const outcomes: ShowHoldOutcome[] = []
+    this.mutate(() => {
+      for (const request of requests)
+        outcomes.push(this.holdOne(state.config, state.layout, request, now, changed))
+    }, changed)
+    return outcomes
+  }
+
+  private holdOne(
+    config: ShowConfig,
+    layout: SeatLayout,
+    request: ShowHoldRequest,
+    now: number,
+    changed: number[],
+  ): ShowHoldOutcome {
+    if (
+      config.status !== 'scheduled' ||
+      now < Date.parse(config.saleStartsAt) ||
+      now >= Date.parse(config.saleEndsAt)
+    ) {
+      return refuse('not_on_sale', 'Tickets for this show are not on sale now')
+    }
+    let picked: number[]
+    if (request.seatIds?.length) {
+      const ids = [...new Set(request.seatIds)]
+      if (ids.length > MAX_SEATS_PER_HOLD)
+        return refuse('invalid_request', `At most ${MAX_SEATS_PER_HOLD} seats per hold`)
+      const unavailable: string[] = []
+      picked = []
+      for (const id of ids) {
+        const i = layout.indexOf(id)
+        if (i === undefined || !layout.isOpenFor(i, request.channel)) unavailable.push(id)
+        else picked.push(i)
+      }
+      if (unavailable.length) {
+        return refuse(
+          'seats_unavailable',
+          `${unavailable.length} of the chosen seats are no longer available`,
+          unavailable,
+        )
+      }
+    } else if (request.best) {
+      const best = request.best
+      if (best.quantity < 1 || best.quantity > MAX_SEATS_PER_HOLD) {
+        return refuse('invalid_request', `Ask for 1 to ${MAX_SEATS_PER_HOLD} seats`)
+      }
+      if (!(best.category in config.prices))
+        return refuse('invalid_request', `No price category ${best.category}`)
+      if (layout.availableIn(best.category) < best.quantity) {
+        return refuse('sold_out', `Not enough seats left in ${best.category}`)
+      }
+      const found = layout.findBest({ ...best, channel: request.channel })
+      if (!found) {
+        return refuse(
+          'seats_unavailable',
+          best.allowSplit
+            ? `No ${best.quantity} seats left in ${best.category}`
+            : `No ${best.quantity} adjacent seats left in ${best.category}; allow split seating to sit apart`,
+        )
+      }
+      picked = found
+    } else {
+      return refuse('invalid_request', 'Name seatIds or ask for best available')
+    }
+    const limit = this.checkBuyerLimits(config, request, picked.length)
+    if (limit) return limit
+
+    const hold: ActiveHold = {
+      id: `hld_${crypto.randomUUID().replaceAll('-', '')}`,
+      holderId: request.holderId,
+      idNumbers: request.idNumbers ?? [],
+      seats: picked,
+      expiresAt: now + config.holdMinutes * 60_000,
+      channel: request.channel ?? null,
+    }
+    const sql = this.ctx.storage.sql
+    sql.exec(
+      "INSERT INTO holds (id, holder_id, id_numbers, seats, status, expires_at, channel, created_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?)",
+      hold.id,
+      hold.holderId,
+      JSON.stringify(hold.idNumbers),
+      JSON.stringify(picked),
+      hold.expiresAt,
+      hold.channel,
+      now,
+    )
+    for (const i of picked) {
+      sql.exec('UPDATE seats SET state = ?, hold_id = ? WHERE idx = ?', HELD, hold.id, i)
+      layout.setState(i, HELD)
+      changed.push(i)
+    }
+    this.holds.set(hold.id, hold)
+    this.countBuyer(hold, 1)
+    return { ok: true, hold: this.describeHold(config, layout, hold) }
+  }
+
+  private checkBuyerLimits(
+    config: ShowConfig,
+    request: ShowHoldRequest,
+    seats: number,
+  ): ShowHoldOutcome | null {
+    const idNumbers = request.idNumbers ?? []
+    if (config.realNameRequired) {
+      if (idNumbers.length !== seats || new Set(idNumbers).size !== seats) {
+        return refuse(
+          'invalid_request',
+          'This show sells one ticket per real-name ID: give one distinct ID number per seat',
+        )
+      }
+      const taken = idNumbers.filter((id) => (this.buyerSeats.get(`i:${id}`) ?? 0) > 0)
+      if (taken.length) {
+        return refuse(
+          'buyer_limit',
+          `${taken.length} of these ID numbers already hold a ticket for this show`,
+        )
+      }
+    }
+    const mine = this.buyerSeats.get(`a:${request.holderId}`) ?? 0
+    if (mine + seats > config.maxPerAccount) {
+      return refuse(
+        'buyer_limit',
+        `At most ${config.maxPerAccount} tickets per buyer; you already hold ${mine}`,
+      )
+    }
+    return null
+  }
+
+  private countBuyer(
+    hold: Pick<ActiveHold, 'holderId' | 'idNumbers' | 'seats'>,
+    sign: 1 | -1,
+    seats = hold.seats.length,
+  ) {
+    const bump = (key: string, n: number) => {
+      const next = (this.buyerSeats.get(key) ?? 0) + sign * n
+      if (next > 0) this.buyerSeats.set(key, next)
+      else this.buyerSeats.delete(key)
+    }
+    bump(`a:${hold.holderId}`, seats)
+    for (const id of hold.idNumbers) bump(`i:${id}`, 1)
+  }
+
+  private describeHold(config: ShowConfig, layout: SeatLayout, hold: ActiveHold): ShowHold {
+    const seats = hold.seats.map((i) => this.heldSeat(config, layout, i))
+    return {
+      id: hold.id,
+      showId: config.showId,
+      seats,
+      total: seats.reduce((sum, seat) => sum + seat.price, 0),
+      currency: config.currency,
+      expiresAt: new Date(hold.expiresAt).toISOString(),
+    }
+  }
+
+  private heldSeat(config: ShowConfig, layout: SeatLayout, i: number): HeldSeat {
+    const seat = layout.seats[i]!
+    return {
+      id: seat.id,
+      label: seat.label,
+      section: seat.section,
+      row: seat.row,
+      category: seat.category,
+      price: config.prices[seat.category] ?? 0,
+    }
+  }
+
+  /** Gives a hold's seats back. Idempotent: releasing twice, or after expiry, changes nothing. */
+  async release(showId: string, holdId: string, holderId?: string): Promise<{ released: boolean }> {
+    const { layout } = await this.ready(showId)
+    const hold = this.holds.get(holdId)
+    if (!hold || (holderId && hold.holderId !== holderId)) return { released: false }
+    const changed: number[] = []
+    this.mutate(() => this.endHold(layout, hold, 'released', changed), changed)
+    return { released: true }
+  }
+
+  private endHold(layout: SeatLayout, hold: ActiveHold, status: 'released' | 'expired', changed: number[]) {
+    const sql = this.ctx.storage.sql
+    sql.exec('UPDATE holds SET status = ? WHERE id = ?', status, hold.id)
+    for (const i of hold.seats) {
+      sql.exec('UPDATE seats SET state = ?, hold_id = NULL WHERE idx = ? AND hold_id = ?', FREE, i, hold.id)
+      layout.setState(i, FREE)
+      changed.push(i)
+    }
+    this.holds.delete(hold.id)
+    this.countBuyer(hold, -1)
+  }
+
+  /**
+   * Turns a hold into sold seats for `orderId`. Idempotent per order: confirming again returns the same
+   * seats. A hold that expired or was released is re-acquired if all its seats are still free.
+   */
+  async confirm(showId: string, holdId: string, orderId: string): Promise<ConfirmOutcome> {
+    const { config, layout } = await this.ready(showId)
+    const sql = this.ctx.storage.sql
+    const [row] = sql
+      .exec<Record<string, string | number | null>>('SELECT * FROM holds WHERE id = ?', holdId)
+      .toArray()
+    if (!row) return { ok: false, code: 'hold_not_found', detail: `No hold ${holdId}` }
+    const seatIdx = JSON.parse(String(row.seats)) as number[]
+    if (row.status === 'confirmed') {
+      if (row.order_id !== orderId)
+        return { ok: false, code: 'order_mismatch', detail: 'The hold was confirmed for another order' }
+      return {
+        ok: true,
+        orderId,
+        seats: seatIdx.map((i) => this.heldSeat(config, layout, i)),
+        reacquired: false,
+        alreadyConfirmed: true,
+      }
+    }
+    const active = this.holds.get(holdId)
+    const reacquire = !active
+    if (reacquire) {
+      const lost = seatIdx.filter((i) => layout.state[i] !== FREE).map((i) => layout.seats[i]!.id)
+      if (lost.length) {
+        return {
+          ok: false,
+          code: 'hold_expired',
+          detail: 'The hold expired and some seats were taken since',
+          unavailable: lost,
+        }
+      }
+    }
+    const changed: number[] = []
+    this.mutate(() => {
+      sql.exec("UPDATE holds SET status = 'confirmed', order_id = ? WHERE id = ?", orderId, holdId)
+      for (const i of seatIdx) {
+        sql.exec(
+          'UPDATE seats SET state = ?, hold_id = ?, order_id = ? WHERE idx = ?',
+          SOLD,
+          holdId,
+          orderId,
+          i,
+        )
+        layout.setState(i, SOLD)
+        changed.push(i)
+      }
+      if (active) this.holds.delete(holdId)
+      else
+        this.countBuyer(
+          { holderId: String(row.holder_id), idNumbers: JSON.parse(String(row.id_numbers)), seats: seatIdx },
+          1,
+        )
+    }, changed)
+    return {
+      ok: true,
+      orderId,
+      seats: seatIdx.map((i) => this.heldSeat(config, layout, i)),
+      reacquired: reacquire,
+      alreadyConfirmed: false,
+    }
+  }
+
+  /** Returns sold seats of an order (refund, cancellation) to sale. Idempotent: seats already returned are skipped. */
+  async returnSeats(showId: string, orderId: string, seatIds?: string[]): Promise<{ returned: string[] }> {
+    const { layout } = await this.ready(showId)
+    const sql = this.ctx.storage.sql
+    const sold = sql
+      .exec<{ idx: number; id: string; hold_id: string }>(
+        'SELECT idx, id, hold_id FROM seats WHERE order_id = ?',
+        orderId,
+      )
+      .toArray()
+    const wanted = seatIds ? new Set(seatIds) : null
+    const returning = sold.filter((s) => !wanted || wanted.has(s.id))
+    if (returning.length === 0) return { returned: [] }
+    const changed: number[] = []
+    this.mutate(() => {
+      const holders = new Map<string, { holderId: string; idNumbers: string[]; seats: number[] }>()
+      for (const seat of returning) {
+        sql.exec('UPDATE seats SET state = ?, hold_id = NULL, order_id = NULL WHERE idx = ?', FREE, seat.idx)
+        layout.setState(seat.idx, FREE)
+        changed.push(seat.idx)
+        let hold = holders.get(seat.hold_id)
+        if (!hold) {
+          const [h] = sql
+            .exec<{ holder_id: string; id_numbers: string; seats: string }>(
+              'SELECT holder_id, id_numbers, seats FROM holds WHERE id = ?',
+              seat.hold_id,
+            )
+            .toArray()
+          hold = {
+            holderId: h?.holder_id ?? '',
+            idNumbers: h ? JSON.parse(h.id_numbers) : [],
+            seats: h ? JSON.parse(h.seats) : [],
+          }
+          holders.set(seat.hold_id, hold)
+        }
+        // ID numbers are listed in the same order as the hold's seats: free the one this seat used.
+        const id = hold.idNumbers[hold.seats.indexOf(seat.idx)]
+        this.countBuyer({ holderId: hold.holderId, idNumbers: id ? [id] : [], seats: [] }, -1, 1)
+      }
+    }, changed)
+    return { returned: returning.map((s) => s.id) }
+  }
+
+  // ---- organizer controls ------------------------------------------------------------------
+
+  /** Blocks seats (sponsor/production holds) or frees them again; held or sold seats are left alone. */
+  async setBlocked(
+    showId: string,
+    seatIds: string[],
+    blocked: boolean,
+  ): Promise<{ changed: string[]; skipped: string[] }> {
+    const { layout } = await this.ready(showId)
+    const changedIds: string[] = []
+    const skipped: string[] = []
+    const changed: number[] = []
+    this.mutate(() => {
+      for (const id of seatIds) {
+        const i = layout.indexOf(id)
+        const from = blocked ? FREE : BLOCKED
+        if (i === undefined || layout.state[i] !== from) {
+          skipped.push(id)
+          continue
+        }
+        const to = blocked ? BLOCKED : FREE
+        this.ctx.storage.sql.exec('UPDATE seats SET state = ? WHERE idx = ?', to, i)
+        layout.setState(i, to)
+        changed.push(i)
+        changedIds.push(id)
+      }
+    }, changed)
+    return { changed: changedIds, skipped }
+  }
+
+  /** Sets seats aside for one sales channel (null opens them to every channel). */
+  async allocate(
+    showId: string,
+    seatIds: string[],
+    channel: string | null,
+  ): Promise<{ allocated: number; unknown: string[] }> {
+    const { layout } = await this.ready(showId)
+    const unknown: string[] = []
+    let allocated = 0
+    this.ctx.storage.transactionSync(() => {
+      for (const id of seatIds) {
+        const i = layout.indexOf(id)
+        if (i === undefined) {
+          unknown.push(id)
+          continue
+        }
+        this.ctx.storage.sql.exec('UPDATE seats SET allocation = ? WHERE idx = ?', channel, i)
+        layout.allocation[i] = channel
+        allocated++
+      }
+    })
+    return { allocated, unknown }
+  }
+
+  // ---- reads ---------------------------------------------------------------------------------
+
+  async availability(showId: string): Promise<ShowAvailability> {
+    const { config, layout } = await this.ready(showId)
+    const totals = new Map<string, number>()
+    for (const seat of layout.seats) totals.set(seat.category, (totals.get(seat.category) ?? 0) + 1)
+    const now = Date.now()
+    return {
+      showId,
+      onSale:
+        config.status === 'scheduled' &&
+        now >= Date.parse(config.saleStartsAt) &&
+        now < Date.parse(config.saleEndsAt),
+      categories: config.categories.map((c) => ({
+        ...c,
+        price: config.prices[c.code] ?? 0,
+        available: layout.availableIn(c.code),
+        total: totals.get(c.code) ?? 0,
+      })),
+      version: this.version,
+    }
+  }
+
+  /** Every seat with geometry and state, plus the change counter live deltas continue from. */
+  async seatMap(showId: string) {
+    const { config, layout } = await this.ready(showId)
+    return {
+      ...(await this.availability(showId)),
+      stage: config.stage,
+      currency: config.currency,
+      seats: layout.seats.map((seat, i) => ({
+        id: seat.id,
+        label: seat.label,
+        section: seat.section,
+        row: seat.row,
+        category: seat.category,
+        x: seat.x,
+        y: seat.y,
+        accessible: seat.accessible,
+        companion: seat.companion,
+        restrictedView: seat.restrictedView,
+        state: stateNames[layout.state[i]!]!,
+      })),
+    }
+  }
+
+  /** Counts by state, for tests and the organizer dashboard. */
+  async counts(showId: string) {
+    const { layout } = await this.ready(showId)
+    const counts = { free: 0, held: 0, sold: 0, blocked: 0 }
+    for (const s of layout.state) counts[stateNames[s]!]++
+    const [stored] = this.ctx.storage.sql
+      .exec<Record<string, number>>(
+        `SELECT sum(state = ${FREE}) AS free, sum(state = ${HELD}) AS held, sum(state = ${SOLD}) AS sold, sum(state = ${BLOCKED}) AS blocked FROM seats`,
+      )
+      .toArray()
+    return { memory: counts, storage: stored!, activeHolds: this.holds.size }
+  }
+
+  // ---- expiry --------------------------------------------------------------------------------
+
+  override async alarm() {
+    if (!this.config) {
+      const [stored] = this.ctx.storage.sql
+        .exec<{ value: string }>("SELECT value FROM meta WHERE key = 'config'")
+        .toArray()
+      if (!stored) return
+      await this.ready((JSON.parse(stored.value) as ShowConfig).showId)
+    }
+    this.alarmAt = null
+    const layout = this.layout!
+    const now = Date.now()
+    const changed: number[] = []
+    this.mutate(() => {
+      for (const hold of [...this.holds.values()])
+        if (hold.expiresAt <= now) this.endHold(layout, hold, 'expired', changed)
+    }, changed)
+  }
+
+  /** Keeps exactly one alarm armed at the earliest expiry among active holds. */
+  private armAlarm() {
+    let earliest: number | null = null
+    for (const hold of this.holds.values())
+      if (earliest === null || hold.expiresAt < earliest) earliest = hold.expiresAt
+    if (earliest === null || earliest === this.alarmAt) return
+    if (this.alarmAt !== null && this.alarmAt <= earliest) return
+    this.alarmAt = earliest
+    void this.ctx.storage.setAlarm(earliest)
+  }
+
+  // ---- live seat status over hibernatable WebSockets -------------------------------------------
+
+  override async fetch(request: Request): Promise<Response> {
+    const showId = new URL(request.url).searchParams.get('showId')
+    if (request.headers.get('upgrade') !== 'websocket' || !showId)
+      return new Response('expected websocket', { status: 426 })
+    await this.ready(showId)
+    const pair = new WebSocketPair()
+    this.ctx.acceptWebSocket(pair[1])
+    pair[1].send(JSON.stringify({ type: 'hello', version: this.version }))
+    return new Response(null, { status: 101, webSocket: pair[0] })
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer) {
+    if (message === 'ping') ws.send(JSON.stringify({ type: 'pong', version: this.version }))
+  }
+
+  override async webSocketClose(ws: WebSocket) {
+    // Complete the closing handshake; the client's own code (often 1005, "none") cannot be echoed.
+    ws.close(1000, 'bye')
+  }
+
+  /**
+   * Runs `change` in one storage transaction, bumps the change counter and pushes the delta to viewers.
+   * If anything throws, the in-memory mirror is dropped and reloaded from storage, which rolled back.
+   */
+  private mutate(change: () => void, changed: number[]) {
+    try {
+      this.ctx.storage.transactionSync(() => {
+        change()
+        if (changed.length) {
+          this.version++
+          this.ctx.storage.sql.exec(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('version', ?)",
+            String(this.version),
+          )
+        }
+      })
+    } catch (error) {
+      this.config = undefined
+      this.layout = undefined
+      throw error
+    }
+    this.armAlarm()
+    if (changed.length) this.broadcast(changed)
+  }
+
+  private broadcast(changed: number[]) {
+    const sockets = this.ctx.getWebSockets()
+    if (sockets.length === 0) return
+    const layout = this.layout!
+    const seats: [string, string][] = [...new Set(changed)].map((i) => [
+      layout.seats[i]!.id,
+      stateNames[layout.state[i]!]!,
+    ])
+    const message = JSON.stringify({ type: 'delta', version: this.version, seats })
+    for (const ws of sockets) {
+      try {
+        ws.send(message)
+      } catch {
+        // a closing socket; the runtime drops it
+      }
+    }
+  }
+}
+
+class ShowNotFound extends Error {
+  constructor(showId: string) {
+    super(`show ${showId} not found`)
+  }
+}
+
+function refuse(code: ShowRefusal, detail: string, unavailable?: string[]): ShowHoldOutcome {
+  return { ok: false, code, detail, ...(unavailable ? { unavailable } : {}) }
+}

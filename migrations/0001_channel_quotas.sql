@@ -1,0 +1,1 @@
+ALTER TABLE `scenic_sites` ADD `channel_quotas` text DEFAULT '{}' NOT NULL;

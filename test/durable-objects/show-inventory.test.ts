@@ -1,0 +1,380 @@
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { ShowInventory } from '../../durable-objects/show-inventory.ts'
+import { GATEWAY_SHARDS } from '../../worker/services/show-inventory.ts'
+import { ApiClient, problemOf } from '../support/api.ts'
+import { gridChart, idNumberFor, ok, showOnSale } from '../support/catalogue.ts'
+
+const inventory = (showId: string) => env.SHOW_INVENTORY.get(env.SHOW_INVENTORY.idFromName(showId))
+
+/** Checks the DO's in-memory mirror and its SQLite storage agree, and returns the counts. */
+async function countsOf(showId: string) {
+  const counts = await inventory(showId).counts(showId)
+  expect(counts.memory).toEqual({
+    free: counts.storage.free,
+    held: counts.storage.held,
+    sold: counts.storage.sold,
+    blocked: counts.storage.blocked,
+  })
+  return counts.memory
+}
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe('show inventory: races', () => {
+  it('2,000 concurrent holds over 500 seats hold each seat at most once and the counts add up', async () => {
+    const show = await showOnSale(gridChart(25, 20))
+    expect(show.seatIds).toHaveLength(500)
+    // Each buyer (fresh client, so a fresh anonymous buyer id) asks for 1–2 random seats.
+    let seed = 42
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31
+      return seed / 2 ** 31
+    }
+    const requests = Array.from({ length: 2000 }, () => {
+      const n = random() < 0.5 ? 1 : 2
+      const start = Math.floor(random() * 499)
+      return show.seatIds.slice(start, start + n)
+    })
+    const responses = await Promise.all(
+      requests.map((seatIds) => new ApiClient().post(`/api/shows/${show.showId}/holds`, { seatIds })),
+    )
+    const held: string[] = []
+    let refused = 0
+    for (const res of responses) {
+      if (res.status === 201)
+        held.push(...(await res.json<{ seats: { id: string }[] }>()).seats.map((s) => s.id))
+      else {
+        expect(res.status).toBe(409)
+        const problem = await problemOf(res)
+        expect(problem.code).toBe('seats_unavailable')
+        expect((problem.unavailable as string[]).length).toBeGreaterThan(0)
+        refused++
+      }
+    }
+    expect(new Set(held).size).toBe(held.length)
+    expect(held.length).toBeGreaterThan(100)
+    expect(refused).toBeGreaterThan(0)
+    const counts = await countsOf(show.showId)
+    expect(counts.held).toBe(held.length)
+    expect(counts.free + counts.held).toBe(500)
+    // The gateways coalesced the stampede: far fewer calls reached the show's DO than buyers.
+    let batches = 0
+    for (let shard = 0; shard < GATEWAY_SHARDS; shard++) {
+      const gateway = env.HOLD_GATEWAY.get(env.HOLD_GATEWAY.idFromName(`${show.showId}:${shard}`))
+      batches += await gateway.batchesSent(show.showId)
+    }
+    expect(batches).toBeGreaterThan(0)
+    expect(batches).toBeLessThan(1000)
+  })
+
+  it('concurrent best-available requests never share a seat and stop at sold out', async () => {
+    const show = await showOnSale(gridChart(10, 20))
+    const quantities = Array.from({ length: 400 }, (_, i) => 1 + (i % 4))
+    const responses = await Promise.all(
+      quantities.map((quantity) =>
+        new ApiClient().post(`/api/shows/${show.showId}/holds`, {
+          best: { category: 'A', quantity, allowSplit: true },
+        }),
+      ),
+    )
+    const held: string[] = []
+    const codes = new Map<string, number>()
+    for (const res of responses) {
+      if (res.status === 201) {
+        const hold = await res.json<{ seats: { id: string; category: string }[] }>()
+        held.push(...hold.seats.map((s) => s.id))
+      } else {
+        const problem = await problemOf(res)
+        codes.set(problem.code, (codes.get(problem.code) ?? 0) + 1)
+      }
+    }
+    expect(new Set(held).size).toBe(held.length)
+    expect(held.length).toBeLessThanOrEqual(200)
+    expect(held.length).toBeGreaterThanOrEqual(197) // only a few seats can remain when the last asks are bigger
+    expect(codes.get('sold_out')).toBeGreaterThan(0)
+    const counts = await countsOf(show.showId)
+    expect(counts.held).toBe(held.length)
+  })
+})
+
+describe('show inventory: holds', () => {
+  it('answers a hold with seats, price quote and expiry, and availability drops', async () => {
+    const show = await showOnSale(gridChart(4, 10, ['A', 'B']))
+    const buyer = new ApiClient()
+    const hold = await ok(
+      buyer.post(`/api/shows/${show.showId}/holds`, { seatIds: show.seatIds.slice(0, 2) }),
+      201,
+    )
+    expect(hold.id).toMatch(/^hld_/)
+    expect(hold.seats.map((s: { id: string }) => s.id)).toEqual(show.seatIds.slice(0, 2))
+    expect(hold.total).toBe(20000)
+    expect(Date.parse(hold.expiresAt) - Date.now()).toBeGreaterThan(14 * 60_000)
+    const detail = await ok(buyer.get(`/api/shows/${show.showId}`))
+    expect(detail.categories.find((c: { code: string }) => c.code === 'A')).toMatchObject({
+      available: 18,
+      total: 20,
+      price: 10000,
+    })
+    const map = await ok(buyer.get(`/api/shows/${show.showId}/seat-map`))
+    expect(
+      map.seats.filter((s: { state: string }) => s.state === 'held').map((s: { id: string }) => s.id),
+    ).toEqual(show.seatIds.slice(0, 2))
+  })
+
+  it('is all-or-nothing: one taken seat refuses the whole hold and names it', async () => {
+    const show = await showOnSale()
+    await ok(new ApiClient().post(`/api/shows/${show.showId}/holds`, { seatIds: [show.seatIds[3]] }), 201)
+    const res = await new ApiClient().post(`/api/shows/${show.showId}/holds`, {
+      seatIds: show.seatIds.slice(2, 5),
+    })
+    expect(res.status).toBe(409)
+    const problem = await problemOf(res)
+    expect(problem).toMatchObject({ code: 'seats_unavailable', unavailable: [show.seatIds[3]] })
+    expect((await countsOf(show.showId)).held).toBe(1)
+  })
+
+  it('releases a hold idempotently, only for its own buyer', async () => {
+    const show = await showOnSale()
+    const buyer = new ApiClient()
+    const hold = await ok(
+      buyer.post(`/api/shows/${show.showId}/holds`, { seatIds: show.seatIds.slice(0, 3) }),
+      201,
+    )
+    expect((await new ApiClient().delete(`/api/shows/${show.showId}/holds/${hold.id}`)).status).toBe(204)
+    expect((await countsOf(show.showId)).held).toBe(3) // a stranger cannot release it
+    expect((await buyer.delete(`/api/shows/${show.showId}/holds/${hold.id}`)).status).toBe(204)
+    expect((await buyer.delete(`/api/shows/${show.showId}/holds/${hold.id}`)).status).toBe(204)
+    expect((await countsOf(show.showId)).held).toBe(0)
+  })
+
+  it('enforces the per-buyer limit across holds', async () => {
+    const show = await showOnSale(gridChart(5, 10), { maxTicketsPerBuyer: 4 })
+    const buyer = new ApiClient()
+    await ok(buyer.post(`/api/shows/${show.showId}/holds`, { seatIds: show.seatIds.slice(0, 3) }), 201)
+    const res = await buyer.post(`/api/shows/${show.showId}/holds`, { seatIds: show.seatIds.slice(3, 5) })
+    expect(res.status).toBe(409)
+    expect((await problemOf(res)).code).toBe('buyer_limit')
+    await ok(buyer.post(`/api/shows/${show.showId}/holds`, { seatIds: show.seatIds.slice(3, 4) }), 201)
+  })
+
+  it('sells one ticket per real-name ID number', async () => {
+    const show = await showOnSale(gridChart(5, 10), { realNameRequired: true })
+    const missing = await new ApiClient().post(`/api/shows/${show.showId}/holds`, {
+      seatIds: show.seatIds.slice(0, 2),
+    })
+    expect(missing.status).toBe(400)
+    const badChecksum = await new ApiClient().post(`/api/shows/${show.showId}/holds`, {
+      seatIds: show.seatIds.slice(0, 1),
+      idNumbers: ['110101199001011234'],
+    })
+    expect((await problemOf(badChecksum)).errors?.[0]?.path).toBe('json.idNumbers.0')
+    await ok(
+      new ApiClient().post(`/api/shows/${show.showId}/holds`, {
+        seatIds: show.seatIds.slice(0, 2),
+        idNumbers: [idNumberFor(1), idNumberFor(2)],
+      }),
+      201,
+    )
+    const again = await new ApiClient().post(`/api/shows/${show.showId}/holds`, {
+      seatIds: show.seatIds.slice(5, 6),
+      idNumbers: [idNumberFor(2)],
+    })
+    expect(again.status).toBe(409)
+    expect((await problemOf(again)).code).toBe('buyer_limit')
+  })
+
+  it('refuses holds outside the sale window and for blocked seats', async () => {
+    const early = await showOnSale(gridChart(2, 10), { saleStartsInHours: 2 })
+    const res = await new ApiClient().post(`/api/shows/${early.showId}/holds`, {
+      seatIds: early.seatIds.slice(0, 1),
+    })
+    expect((await problemOf(res)).code).toBe('not_on_sale')
+
+    const chart = gridChart(2, 10)
+    chart.sections[0]!.rows[0]!.seats[0]!.flags = ['blocked']
+    const show = await showOnSale(chart)
+    const blocked = await new ApiClient().post(`/api/shows/${show.showId}/holds`, {
+      seatIds: [show.seatIds[0]],
+    })
+    expect((await problemOf(blocked)).code).toBe('seats_unavailable')
+    expect((await countsOf(show.showId)).blocked).toBe(1)
+  })
+
+  it('validates the request body', async () => {
+    const show = await showOnSale()
+    const both = await new ApiClient().post(`/api/shows/${show.showId}/holds`, {
+      seatIds: [show.seatIds[0]],
+      best: { category: 'A', quantity: 1 },
+    })
+    expect((await problemOf(both)).code).toBe('validation')
+    const tooMany = await new ApiClient().post(`/api/shows/${show.showId}/holds`, {
+      best: { category: 'A', quantity: 11 },
+    })
+    expect((await problemOf(tooMany)).errors?.[0]?.path).toBe('json.best.quantity')
+    const unknownShow = await new ApiClient().post('/api/shows/shw_nope/holds', { seatIds: ['x'] })
+    expect(unknownShow.status).toBe(404)
+  })
+})
+
+describe('show inventory: expiry, confirm and returns', () => {
+  it('expires holds by alarm and frees their seats', async () => {
+    const show = await showOnSale(gridChart(2, 10), { holdMinutes: 1 })
+    await ok(
+      new ApiClient().post(`/api/shows/${show.showId}/holds`, { seatIds: show.seatIds.slice(0, 4) }),
+      201,
+    )
+    expect((await countsOf(show.showId)).held).toBe(4)
+    expect(await runDurableObjectAlarm(inventory(show.showId))).toBe(true)
+    expect((await countsOf(show.showId)).held).toBe(4) // not yet due
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(Date.now() + 61_000)
+    await runDurableObjectAlarm(inventory(show.showId))
+    vi.useRealTimers()
+    expect(await countsOf(show.showId)).toMatchObject({ held: 0, free: 20 })
+  })
+
+  it('confirms idempotently per order and refuses another order', async () => {
+    const show = await showOnSale()
+    const hold = await ok(
+      new ApiClient().post(`/api/shows/${show.showId}/holds`, { seatIds: show.seatIds.slice(0, 2) }),
+      201,
+    )
+    const stub = inventory(show.showId)
+    const first = await stub.confirm(show.showId, hold.id, 'ord_1')
+    expect(first).toMatchObject({ ok: true, alreadyConfirmed: false, reacquired: false })
+    const again = await stub.confirm(show.showId, hold.id, 'ord_1')
+    expect(again).toMatchObject({ ok: true, alreadyConfirmed: true })
+    expect(again.ok && again.seats.map((s) => s.id)).toEqual(show.seatIds.slice(0, 2))
+    expect(await stub.confirm(show.showId, hold.id, 'ord_2')).toMatchObject({
+      ok: false,
+      code: 'order_mismatch',
+    })
+    expect(await countsOf(show.showId)).toMatchObject({ sold: 2, held: 0 })
+    // A release after confirmation changes nothing.
+    expect(await stub.release(show.showId, hold.id)).toEqual({ released: false })
+    expect((await countsOf(show.showId)).sold).toBe(2)
+  })
+
+  it('re-acquires an expired hold on late confirm if its seats are still free, else refuses', async () => {
+    const show = await showOnSale(gridChart(2, 10), { holdMinutes: 1 })
+    const late = await ok(
+      new ApiClient().post(`/api/shows/${show.showId}/holds`, { seatIds: show.seatIds.slice(0, 2) }),
+      201,
+    )
+    const lost = await ok(
+      new ApiClient().post(`/api/shows/${show.showId}/holds`, { seatIds: show.seatIds.slice(5, 7) }),
+      201,
+    )
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(Date.now() + 61_000)
+    await runDurableObjectAlarm(inventory(show.showId))
+    vi.useRealTimers()
+    await ok(new ApiClient().post(`/api/shows/${show.showId}/holds`, { seatIds: [show.seatIds[6]] }), 201)
+    const stub = inventory(show.showId)
+    expect(await stub.confirm(show.showId, late.id, 'ord_late')).toMatchObject({ ok: true, reacquired: true })
+    expect(await stub.confirm(show.showId, lost.id, 'ord_lost')).toMatchObject({
+      ok: false,
+      code: 'hold_expired',
+      unavailable: [show.seatIds[6]],
+    })
+    expect(await countsOf(show.showId)).toMatchObject({ sold: 2, held: 1 })
+  })
+
+  it('returns sold seats for refunds, idempotently, and frees the buyer limit', async () => {
+    const show = await showOnSale(gridChart(2, 10), { maxTicketsPerBuyer: 2, realNameRequired: true })
+    const buyer = new ApiClient()
+    const ids = [idNumberFor(7), idNumberFor(8)]
+    const hold = await ok(
+      buyer.post(`/api/shows/${show.showId}/holds`, { seatIds: show.seatIds.slice(0, 2), idNumbers: ids }),
+      201,
+    )
+    const stub = inventory(show.showId)
+    await stub.confirm(show.showId, hold.id, 'ord_r')
+    expect(await stub.returnSeats(show.showId, 'ord_r', [show.seatIds[1]!])).toEqual({
+      returned: [show.seatIds[1]],
+    })
+    expect(await stub.returnSeats(show.showId, 'ord_r', [show.seatIds[1]!])).toEqual({ returned: [] })
+    expect(await countsOf(show.showId)).toMatchObject({ sold: 1, free: 19 })
+    // The returned seat's ID number and one account slot are free again; the kept one is not.
+    await ok(
+      buyer.post(`/api/shows/${show.showId}/holds`, { seatIds: [show.seatIds[5]], idNumbers: [ids[1]] }),
+      201,
+    )
+    const kept = await new ApiClient().post(`/api/shows/${show.showId}/holds`, {
+      seatIds: [show.seatIds[6]],
+      idNumbers: [ids[0]],
+    })
+    expect((await problemOf(kept)).code).toBe('buyer_limit')
+  })
+
+  it('survives eviction: state reloads from SQLite with the same counts', async () => {
+    const show = await showOnSale(gridChart(3, 10))
+    await ok(
+      new ApiClient().post(`/api/shows/${show.showId}/holds`, { seatIds: show.seatIds.slice(0, 3) }),
+      201,
+    )
+    const before = await countsOf(show.showId)
+    await runInDurableObject(inventory(show.showId), async (instance: ShowInventory) => {
+      // Drop the in-memory mirror as a restart would.
+      Object.assign(instance, { config: undefined, layout: undefined })
+    })
+    expect(await countsOf(show.showId)).toEqual(before)
+    const again = await new ApiClient().post(`/api/shows/${show.showId}/holds`, {
+      seatIds: show.seatIds.slice(2, 4),
+    })
+    expect(again.status).toBe(409)
+  })
+})
+
+describe('show inventory: organizer controls and live status', () => {
+  it('blocks seats and sets seats aside for a channel', async () => {
+    const show = await showOnSale(gridChart(2, 10))
+    const stub = inventory(show.showId)
+    expect(await stub.setBlocked(show.showId, show.seatIds.slice(0, 2), true)).toEqual({
+      changed: show.seatIds.slice(0, 2),
+      skipped: [],
+    })
+    await stub.allocate(show.showId, show.seatIds.slice(2, 4), 'ctrip')
+    const web = await new ApiClient().post(`/api/shows/${show.showId}/holds`, {
+      seatIds: show.seatIds.slice(1, 4),
+    })
+    expect((await problemOf(web)).unavailable).toEqual(show.seatIds.slice(1, 4))
+    const ota = await stub.holdBatch(show.showId, [
+      { holderId: 'partner', channel: 'ctrip', seatIds: show.seatIds.slice(2, 4) },
+    ])
+    expect(ota[0]!.ok).toBe(true)
+  })
+
+  it('pushes seat deltas to WebSocket viewers', async () => {
+    const show = await showOnSale(gridChart(2, 10))
+    const res = await new ApiClient().fetch(`/api/shows/${show.showId}/live`, {
+      headers: { upgrade: 'websocket' },
+    })
+    expect(res.status).toBe(101)
+    const ws = res.webSocket!
+    const messages: { type: string; version: number; seats?: [string, string][] }[] = []
+    ws.accept()
+    const delta = new Promise<void>((resolve) => {
+      ws.addEventListener('message', (event) => {
+        messages.push(JSON.parse(String(event.data)))
+        if (messages.some((m) => m.type === 'delta')) resolve()
+      })
+    })
+    await ok(
+      new ApiClient().post(`/api/shows/${show.showId}/holds`, { seatIds: show.seatIds.slice(0, 2) }),
+      201,
+    )
+    await delta
+    ws.close()
+    const change = messages.find((m) => m.type === 'delta')!
+    expect(change.seats).toEqual([
+      [show.seatIds[0], 'held'],
+      [show.seatIds[1], 'held'],
+    ])
+    expect(change.version).toBeGreaterThan(0)
+  })
+})

@@ -1,0 +1,25 @@
+// PRC resident identity card numbers (GB 11643-1999): 17 digits + a check character (0-9 or X).
+
+const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+const checkChars = '10X98765432'
+
+export function isValidPrcIdNumber(value: string): boolean {
+  const id = value.trim().toUpperCase()
+  if (!/^\d{17}[\dX]$/.test(id)) return false
+  const birth = id.slice(6, 14)
+  const date = new Date(`${birth.slice(0, 4)}-${birth.slice(4, 6)}-${birth.slice(6, 8)}T00:00:00Z`)
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10).replaceAll('-', '') !== birth)
+    return false
+  let sum = 0
+  for (let i = 0; i < 17; i++) sum += Number(id[i]) * weights[i]!
+  return checkChars[sum % 11] === id[17]
+}
+
+/** Canonical form used as a key for per-person limits (upper-case X, no spaces). */
+export const normalizeIdNumber = (value: string) => value.trim().toUpperCase()
+
+/** What a ticket or a receipt may show: never the full number. */
+export const maskIdNumber = (value: string) => {
+  const id = normalizeIdNumber(value)
+  return id.length <= 8 ? '****' : `${id.slice(0, 3)}${'*'.repeat(id.length - 7)}${id.slice(-4)}`
+}

@@ -1,0 +1,254 @@
+// The seat map of one show as the inventory actor sees it: seat geometry, adjacency and live state,
+// with the indexes best-available needs so a pick touches a few rows, not every seat.
+// Pure: no bindings, so the show inventory DO and unit tests share it.
+
+export const FREE = 0
+export const HELD = 1
+export const SOLD = 2
+export const BLOCKED = 3
+export type SeatState = typeof FREE | typeof HELD | typeof SOLD | typeof BLOCKED
+export const stateNames = ['free', 'held', 'sold', 'blocked'] as const
+export type SeatStateName = (typeof stateNames)[number]
+
+export interface LayoutSeat {
+  id: string
+  label: string
+  section: string
+  row: string
+  ordinal: number
+  category: string
+  x: number
+  y: number
+  accessible: boolean
+  companion: boolean
+  restrictedView: boolean
+}
+
+interface Row {
+  /** Seat indexes in ordinal (left-to-right) order. */
+  seats: number[]
+  /** `adjacent[i]`: seats[i] and seats[i+1] sit side by side (no aisle between them). */
+  adjacent: boolean[]
+  /** Distance from the focus to the row's nearest seat: no window in the row can score better. */
+  bound: number
+  free: Map<string, number>
+}
+
+export interface BestRequest {
+  category: string
+  quantity: number
+  /** Wheelchair places the party needs; the rest sit on companion seats where possible. */
+  accessible?: number
+  /** Allow seats across rows when no row has enough adjacent seats. */
+  allowSplit?: boolean
+  /** Sales channel asking; seats allocated to another channel are not offered. */
+  channel?: string
+}
+
+export class SeatLayout {
+  readonly seats: LayoutSeat[]
+  readonly state: Uint8Array
+  /** Channel a seat is set aside for (null = any channel). */
+  readonly allocation: (string | null)[]
+  private readonly index = new Map<string, number>()
+  private readonly rows: Row[] = []
+  private readonly rowOf: Int32Array
+  private readonly posInRow: Int32Array
+  private readonly freeByCategory = new Map<string, number>()
+  private readonly focus: { x: number; y: number }
+  private readonly rowOrder: number[]
+
+  constructor(seats: LayoutSeat[], stage: { x: number; y: number } | null) {
+    this.seats = seats
+    this.state = new Uint8Array(seats.length)
+    this.allocation = new Array(seats.length).fill(null)
+    this.rowOf = new Int32Array(seats.length)
+    this.posInRow = new Int32Array(seats.length)
+    for (const [i, seat] of seats.entries()) this.index.set(seat.id, i)
+    this.focus = stage ?? frontCentre(seats)
+    const byRow = new Map<string, number[]>()
+    seats.forEach((seat, i) => {
+      const key = `${seat.section}\u0000${seat.row}`
+      const list = byRow.get(key)
+      if (list) list.push(i)
+      else byRow.set(key, [i])
+    })
+    for (const members of byRow.values()) {
+      members.sort((a, b) => seats[a]!.ordinal - seats[b]!.ordinal)
+      const gaps = members.slice(1).map((s, i) => distance(seats[s]!, seats[members[i]!]!))
+      const typical = median(gaps)
+      const rowIndex = this.rows.length
+      members.forEach((s, i) => {
+        this.rowOf[s] = rowIndex
+        this.posInRow[s] = i
+      })
+      this.rows.push({
+        seats: members,
+        // A gap much wider than the row's usual spacing is an aisle: seats across it are not together.
+        adjacent: gaps.map((gap) => gap <= typical * 1.6),
+        bound: Math.min(...members.map((s) => distance(seats[s]!, this.focus))),
+        free: new Map(),
+      })
+    }
+    this.rowOrder = this.rows.map((_, i) => i).sort((a, b) => this.rows[a]!.bound - this.rows[b]!.bound)
+    for (let i = 0; i < seats.length; i++) this.countFree(i, 1)
+  }
+
+  get size() {
+    return this.seats.length
+  }
+
+  indexOf(id: string): number | undefined {
+    return this.index.get(id)
+  }
+
+  /** Free seats per price category, kept up to date on every change (no scan on read). */
+  available(): Record<string, number> {
+    return Object.fromEntries(this.freeByCategory)
+  }
+
+  availableIn(category: string): number {
+    return this.freeByCategory.get(category) ?? 0
+  }
+
+  setState(i: number, next: SeatState) {
+    const before = this.state[i]!
+    if (before === next) return
+    if (before === FREE) this.countFree(i, -1)
+    this.state[i] = next
+    if (next === FREE) this.countFree(i, 1)
+  }
+
+  /** Whether the seat can be sold through `channel` right now. */
+  isOpenFor(i: number, channel?: string): boolean {
+    if (this.state[i] !== FREE) return false
+    const reserved = this.allocation[i]
+    return reserved === null || reserved === channel
+  }
+
+  private countFree(i: number, delta: number) {
+    const seat = this.seats[i]!
+    this.freeByCategory.set(seat.category, (this.freeByCategory.get(seat.category) ?? 0) + delta)
+    const row = this.rows[this.rowOf[i]!]!
+    row.free.set(seat.category, (row.free.get(seat.category) ?? 0) + delta)
+  }
+
+  /**
+   * Best available: `quantity` adjacent seats of one category in one row, nearest the stage, never
+   * leaving a single stranded seat beside the party when any other choice exists. Falls back to seats
+   * over several rows only when `allowSplit`. Returns seat indexes, or null when nothing fits.
+   */
+  findBest(request: BestRequest): number[] | null {
+    const { category, quantity } = request
+    const wheelchairs = request.accessible ?? 0
+    if (quantity < 1 || this.availableIn(category) < quantity) return null
+    type Pick = { seats: number[]; score: number }
+    const found: { best: Pick | null; orphaning: Pick | null } = { best: null, orphaning: null }
+    for (const r of this.rowOrder) {
+      const row = this.rows[r]!
+      // Rows come nearest first: once a row cannot beat the best clean window, none after it can.
+      if (found.best && row.bound > found.best.score) break
+      if ((row.free.get(category) ?? 0) < quantity) continue
+      this.scanRow(row, request, wheelchairs, (seats, score, orphaning) => {
+        const slot = orphaning ? 'orphaning' : 'best'
+        const current = found[slot]
+        if (!current || score < current.score) found[slot] = { seats, score }
+      })
+    }
+    const chosen = found.best ?? found.orphaning
+    if (chosen) return chosen.seats
+    return request.allowSplit && wheelchairs === 0 ? this.splitAcrossRows(request) : null
+  }
+
+  /** Calls `offer` for each window of `quantity` open seats in one run of adjacent free seats. */
+  private scanRow(
+    row: Row,
+    request: BestRequest,
+    wheelchairs: number,
+    offer: (seats: number[], score: number, orphaning: boolean) => void,
+  ) {
+    const { category, quantity, channel } = request
+    const seats = row.seats
+    let runStart = 0
+    while (runStart < seats.length) {
+      // A run: consecutive adjacent seats that are free (whatever their category).
+      if (this.state[seats[runStart]!] !== FREE) {
+        runStart++
+        continue
+      }
+      let runEnd = runStart
+      while (runEnd + 1 < seats.length && row.adjacent[runEnd] && this.state[seats[runEnd + 1]!] === FREE)
+        runEnd++
+      for (let start = runStart; start + quantity - 1 <= runEnd; start++) {
+        const end = start + quantity - 1
+        let fits = true
+        let accessibleCount = 0
+        let x = 0
+        let y = 0
+        for (let p = start; p <= end; p++) {
+          const s = seats[p]!
+          const seat = this.seats[s]!
+          if (seat.category !== category || !this.isOpenFor(s, channel)) {
+            fits = false
+            break
+          }
+          if (seat.accessible) accessibleCount++
+          x += seat.x
+          y += seat.y
+        }
+        if (!fits) continue
+        if (wheelchairs > 0 ? accessibleCount < wheelchairs : accessibleCount > 0) continue
+        const orphaning = start - runStart === 1 || runEnd - end === 1
+        offer(
+          seats.slice(start, end + 1),
+          Math.hypot(x / quantity - this.focus.x, y / quantity - this.focus.y),
+          orphaning,
+        )
+      }
+      runStart = runEnd + 1
+    }
+  }
+
+  private splitAcrossRows(request: BestRequest): number[] | null {
+    const picked: number[] = []
+    for (const r of this.rowOrder) {
+      const row = this.rows[r]!
+      if ((row.free.get(request.category) ?? 0) === 0) continue
+      // Take this row's open seats of the category nearest the focus, as one block where possible.
+      const open = row.seats.filter(
+        (s) =>
+          this.seats[s]!.category === request.category &&
+          this.isOpenFor(s, request.channel) &&
+          !this.seats[s]!.accessible,
+      )
+      open.sort((a, b) => distance(this.seats[a]!, this.focus) - distance(this.seats[b]!, this.focus))
+      for (const s of open.slice(0, request.quantity - picked.length)) picked.push(s)
+      if (picked.length === request.quantity) return picked
+    }
+    return null
+  }
+}
+
+function distance(a: { x: number; y: number }, b: { x: number; y: number }) {
+  return Math.hypot(a.x - b.x, a.y - b.y)
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]!
+}
+
+/** Without a stage position, aim for the middle of the front edge of the map. */
+function frontCentre(seats: LayoutSeat[]) {
+  if (seats.length === 0) return { x: 0, y: 0 }
+  let minX = Number.POSITIVE_INFINITY
+  let maxX = Number.NEGATIVE_INFINITY
+  let minY = Number.POSITIVE_INFINITY
+  for (const seat of seats) {
+    minX = Math.min(minX, seat.x)
+    maxX = Math.max(maxX, seat.x)
+    minY = Math.min(minY, seat.y)
+  }
+  return { x: (minX + maxX) / 2, y: minY }
+}

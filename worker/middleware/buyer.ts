@@ -1,0 +1,25 @@
+import { getSignedCookie, setSignedCookie } from 'hono/cookie'
+import { createMiddleware } from 'hono/factory'
+import type { AppEnv } from '../env.ts'
+
+export const BUYER_COOKIE = 'buyer'
+
+/**
+ * Gives every shopper a stable, signed anonymous id (a cookie) so holds have an owner and per-buyer
+ * limits have someone to count against before sign-in. Partners and signed-in customers replace it.
+ */
+export const buyerIdentity = createMiddleware<AppEnv>(async (c, next) => {
+  let id = await getSignedCookie(c, c.env.SESSION_SECRET, BUYER_COOKIE)
+  if (!id) {
+    id = `buy_${crypto.randomUUID().replaceAll('-', '')}`
+    await setSignedCookie(c, BUYER_COOKIE, id, c.env.SESSION_SECRET, {
+      httpOnly: true,
+      secure: true,
+      sameSite: 'Lax',
+      path: '/',
+      maxAge: 60 * 60 * 24 * 30,
+    })
+  }
+  c.set('buyerId', id)
+  await next()
+})

@@ -1,0 +1,314 @@
+import { and, asc, eq, gt, like } from 'drizzle-orm'
+import { Hono } from 'hono'
+import { describeRoute, resolver } from 'hono-openapi'
+import * as v from 'valibot'
+import { packages, parentChildRules, scenicSites, visitProducts } from '../db/schema.ts'
+import type { AppEnv } from '../env.ts'
+import { buyerIdentity } from '../middleware/buyer.ts'
+import { notFound, validationProblem } from '../problem.ts'
+import { scenicDay } from '../services/scenic-day.ts'
+import { validate } from '../validation.ts'
+import { inventoryConflictResponses, inventoryProblem } from './inventory-problem.ts'
+import { isoDate, pageQuery } from './query.ts'
+import { idNumber } from './shows.ts'
+
+const tag = 'Scenic sites (public)'
+const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } })
+const MAX_CALENDAR_DAYS = 62
+
+export const phone = v.pipe(
+  v.string(),
+  v.trim(),
+  v.regex(/^\+?[0-9]{6,15}$/, 'digits only, optionally with a leading +'),
+)
+
+export const visitorSchema = v.object({
+  name: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(64))),
+  idNumber: v.optional(idNumber),
+  phone: v.optional(phone),
+})
+
+export const scenicHoldInput = v.object({
+  lines: v.pipe(
+    v.array(
+      v.object({
+        productId: v.pipe(v.string(), v.maxLength(64)),
+        slot: v.optional(v.pipe(v.string(), v.maxLength(16))),
+        visitor: v.optional(visitorSchema),
+      }),
+    ),
+    v.minLength(1),
+    v.maxLength(20),
+  ),
+  packageId: v.optional(v.pipe(v.string(), v.maxLength(64))),
+})
+
+const heldLine = v.object({
+  id: v.string(),
+  productId: v.string(),
+  productName: v.string(),
+  slot: v.nullable(v.string()),
+  price: v.number(),
+  visitor: v.nullable(
+    v.object({
+      name: v.optional(v.string()),
+      idNumber: v.optional(v.string()),
+      phone: v.optional(v.string()),
+    }),
+  ),
+})
+export const scenicHoldSchema = v.object({
+  id: v.string(),
+  siteId: v.string(),
+  date: v.string(),
+  lines: v.array(heldLine),
+  total: v.number(),
+  currency: v.string(),
+  expiresAt: v.string(),
+})
+const dayAvailability = v.object({
+  siteId: v.string(),
+  date: v.string(),
+  onSale: v.boolean(),
+  capacity: v.number(),
+  remaining: v.number(),
+  channels: v.record(v.string(), v.object({ quota: v.number(), remaining: v.number() })),
+  slots: v.array(
+    v.object({
+      code: v.string(),
+      start: v.string(),
+      end: v.string(),
+      capacity: v.number(),
+      remaining: v.number(),
+    }),
+  ),
+  products: v.array(
+    v.object({
+      id: v.string(),
+      name: v.string(),
+      kind: v.string(),
+      ticketType: v.string(),
+      price: v.number(),
+      timed: v.boolean(),
+      remaining: v.number(),
+    }),
+  ),
+})
+
+const siteParam = v.object({ siteId: v.pipe(v.string(), v.maxLength(64)) })
+const dayParam = v.object({ siteId: v.pipe(v.string(), v.maxLength(64)), date: isoDate })
+
+export const scenicRoutes = new Hono<AppEnv>()
+
+async function publicSite(db: AppEnv['Variables']['db'], siteId: string) {
+  const [site] = await db.select().from(scenicSites).where(eq(scenicSites.id, siteId))
+  if (!site) throw notFound(`scenic site ${siteId}`)
+  return site
+}
+
+const siteSummary = v.object({
+  id: v.string(),
+  name: v.string(),
+  city: v.string(),
+  description: v.nullable(v.string()),
+  opensAt: v.string(),
+  closesAt: v.string(),
+})
+
+scenicRoutes.get(
+  '/',
+  describeRoute({
+    tags: [tag],
+    summary: 'Scenic sites',
+    responses: {
+      200: {
+        description: 'A page of sites',
+        content: json(v.object({ items: v.array(siteSummary), nextCursor: v.nullable(v.string()) })),
+      },
+    },
+  }),
+  validate(
+    'query',
+    v.object({
+      ...pageQuery,
+      city: v.optional(v.string()),
+      q: v.optional(v.pipe(v.string(), v.maxLength(100))),
+    }),
+  ),
+  async (c) => {
+    const { limit, cursor, city, q } = c.req.valid('query')
+    const rows = await c
+      .get('db')
+      .select({
+        id: scenicSites.id,
+        name: scenicSites.name,
+        city: scenicSites.city,
+        description: scenicSites.description,
+        opensAt: scenicSites.opensAt,
+        closesAt: scenicSites.closesAt,
+      })
+      .from(scenicSites)
+      .where(
+        and(
+          cursor ? gt(scenicSites.id, cursor) : undefined,
+          city ? eq(scenicSites.city, city) : undefined,
+          q ? like(scenicSites.name, `%${q.replace(/[%_]/g, '')}%`) : undefined,
+        ),
+      )
+      .orderBy(asc(scenicSites.id))
+      .limit(limit + 1)
+    const items = rows.slice(0, limit)
+    return c.json({ items, nextCursor: rows.length > limit ? items.at(-1)!.id : null })
+  },
+)
+
+scenicRoutes.get(
+  '/:siteId',
+  describeRoute({
+    tags: [tag],
+    summary: 'A scenic site with its ticket types, parent-child rules and packages',
+    responses: { 200: { description: 'The site' }, 404: { description: 'No such site' } },
+  }),
+  validate('param', siteParam),
+  async (c) => {
+    const db = c.get('db')
+    const site = await publicSite(db, c.req.valid('param').siteId)
+    const [products, rules, bundles] = await Promise.all([
+      db
+        .select()
+        .from(visitProducts)
+        .where(and(eq(visitProducts.siteId, site.id), eq(visitProducts.status, 'active'))),
+      db.select().from(parentChildRules).where(eq(parentChildRules.siteId, site.id)),
+      db
+        .select()
+        .from(packages)
+        .where(and(eq(packages.siteId, site.id), eq(packages.status, 'active'))),
+    ])
+    const { organizerId: _o, channelQuotas: _q, ...publicFields } = site
+    return c.json({
+      ...publicFields,
+      products: products.map(({ organizerId: _, ...p }) => ({
+        ...p,
+        requiresParent: rules.filter((r) => r.childProductId === p.id).map((r) => r.parentProductId),
+      })),
+      packages: bundles.map(({ organizerId: _, ...p }) => p),
+    })
+  },
+)
+
+scenicRoutes.get(
+  '/:siteId/calendar',
+  describeRoute({
+    tags: [tag],
+    summary: 'Availability and prices per day for a date range',
+    description: `Up to ${MAX_CALENDAR_DAYS} days. \`channel\` shows what that sales channel may still sell.`,
+    responses: {
+      200: {
+        description: 'One entry per day',
+        content: json(v.object({ siteId: v.string(), days: v.array(dayAvailability) })),
+      },
+    },
+  }),
+  validate('param', siteParam),
+  validate(
+    'query',
+    v.object({ from: isoDate, to: isoDate, channel: v.optional(v.pipe(v.string(), v.maxLength(32))) }),
+  ),
+  async (c) => {
+    const site = await publicSite(c.get('db'), c.req.valid('param').siteId)
+    const { from, to, channel } = c.req.valid('query')
+    const dates: string[] = []
+    for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) {
+      dates.push(new Date(t).toISOString().slice(0, 10))
+      if (dates.length > MAX_CALENDAR_DAYS) break
+    }
+    if (dates.length === 0 || dates.length > MAX_CALENDAR_DAYS) {
+      throw validationProblem([
+        { path: 'query.to', message: `must be on or after from, at most ${MAX_CALENDAR_DAYS} days later` },
+      ])
+    }
+    // One small call per day, in parallel: each day's actor answers from its counters.
+    const days = await Promise.all(
+      dates.map((date) =>
+        scenicDay(c.env.SCENIC_DAY_INVENTORY, site.id, date).availability(site.id, date, channel),
+      ),
+    )
+    return c.json({ siteId: site.id, days })
+  },
+)
+
+scenicRoutes.get(
+  '/:siteId/days/:date',
+  describeRoute({
+    tags: [tag],
+    summary: 'One visit date: time slots and ticket types with what is left',
+    responses: { 200: { description: 'Availability', content: json(dayAvailability) } },
+  }),
+  validate('param', dayParam),
+  validate('query', v.object({ channel: v.optional(v.pipe(v.string(), v.maxLength(32))) })),
+  async (c) => {
+    const { siteId, date } = c.req.valid('param')
+    const site = await publicSite(c.get('db'), siteId)
+    return c.json(
+      await scenicDay(c.env.SCENIC_DAY_INVENTORY, site.id, date).availability(
+        site.id,
+        date,
+        c.req.valid('query').channel,
+      ),
+    )
+  },
+)
+
+scenicRoutes.post(
+  '/:siteId/days/:date/holds',
+  describeRoute({
+    tags: [tag],
+    summary: 'Hold visit tickets for a date (all lines or none)',
+    description:
+      'Real-name products need each visitor’s name and ID number. A child product (cable car, show) needs a gate ticket for the ' +
+      'same day, held or bought by the same person (matched by phone or ID number), in this hold or an earlier one; otherwise ' +
+      '409 `parent_ticket_required`. With `packageId`, the lines must be exactly the package components.',
+    responses: {
+      201: { description: 'Held until `expiresAt`', content: json(scenicHoldSchema) },
+      ...inventoryConflictResponses,
+    },
+  }),
+  buyerIdentity,
+  validate('param', dayParam),
+  validate('json', scenicHoldInput),
+  async (c) => {
+    const { siteId, date } = c.req.valid('param')
+    const site = await publicSite(c.get('db'), siteId)
+    const input = c.req.valid('json')
+    const outcome = await scenicDay(c.env.SCENIC_DAY_INVENTORY, site.id, date).hold(site.id, date, {
+      holderId: c.get('buyerId'),
+      channel: 'web',
+      lines: input.lines,
+      ...(input.packageId ? { packageId: input.packageId } : {}),
+    })
+    if (!outcome.ok) throw inventoryProblem(outcome)
+    return c.json(outcome.hold, 201)
+  },
+)
+
+scenicRoutes.delete(
+  '/:siteId/days/:date/holds/:holdId',
+  describeRoute({
+    tags: [tag],
+    summary: 'Release a hold (idempotent)',
+    responses: { 204: { description: 'Released, or already gone' } },
+  }),
+  buyerIdentity,
+  validate('param', v.object({ ...dayParam.entries, holdId: v.pipe(v.string(), v.maxLength(64)) })),
+  async (c) => {
+    const { siteId, date, holdId } = c.req.valid('param')
+    const site = await publicSite(c.get('db'), siteId)
+    await scenicDay(c.env.SCENIC_DAY_INVENTORY, site.id, date).release(
+      site.id,
+      date,
+      holdId,
+      c.get('buyerId'),
+    )
+    return c.body(null, 204)
+  },
+)

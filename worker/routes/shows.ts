@@ -1,0 +1,324 @@
+import { and, asc, eq, gt, gte, like, lte, or } from 'drizzle-orm'
+import { Hono } from 'hono'
+import { describeRoute, resolver } from 'hono-openapi'
+import * as v from 'valibot'
+import { MAX_SEATS_PER_HOLD } from '../../durable-objects/show-inventory.ts'
+import { events, shows, venues } from '../db/schema.ts'
+import { isValidPrcIdNumber, normalizeIdNumber } from '../domain/id-number.ts'
+import type { AppEnv } from '../env.ts'
+import { buyerIdentity } from '../middleware/buyer.ts'
+import { notFound } from '../problem.ts'
+import { validate } from '../validation.ts'
+import { inventoryConflictResponses, inventoryProblem } from './inventory-problem.ts'
+import { isoDateTime, pageQuery } from './query.ts'
+
+const tag = 'Shows (public)'
+const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } })
+
+export const idNumber = v.pipe(
+  v.string(),
+  v.transform(normalizeIdNumber),
+  v.check(isValidPrcIdNumber, 'is not a valid ID number (18 characters, checksum)'),
+)
+
+export const showHoldInput = v.pipe(
+  v.object({
+    seatIds: v.optional(
+      v.pipe(v.array(v.pipe(v.string(), v.maxLength(64))), v.minLength(1), v.maxLength(MAX_SEATS_PER_HOLD)),
+    ),
+    best: v.optional(
+      v.object({
+        category: v.pipe(v.string(), v.minLength(1), v.maxLength(32)),
+        quantity: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_SEATS_PER_HOLD)),
+        accessible: v.optional(
+          v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_SEATS_PER_HOLD)),
+        ),
+        allowSplit: v.optional(v.boolean()),
+      }),
+    ),
+    /** Real-name shows: one ID number per seat, in seat order. */
+    idNumbers: v.optional(v.pipe(v.array(idNumber), v.maxLength(MAX_SEATS_PER_HOLD))),
+  }),
+  v.check((input) => !!input.seatIds !== !!input.best, 'give either seatIds or best, not both'),
+)
+
+const heldSeat = v.object({
+  id: v.string(),
+  label: v.string(),
+  section: v.string(),
+  row: v.string(),
+  category: v.string(),
+  price: v.number(),
+})
+export const showHoldSchema = v.object({
+  id: v.string(),
+  showId: v.string(),
+  seats: v.array(heldSeat),
+  total: v.number(),
+  currency: v.string(),
+  expiresAt: v.string(),
+})
+const categoryAvailability = v.object({
+  code: v.string(),
+  name: v.string(),
+  color: v.string(),
+  price: v.number(),
+  available: v.number(),
+  total: v.number(),
+})
+const seatSchema = v.object({
+  id: v.string(),
+  label: v.string(),
+  section: v.string(),
+  row: v.string(),
+  category: v.string(),
+  x: v.number(),
+  y: v.number(),
+  accessible: v.boolean(),
+  companion: v.boolean(),
+  restrictedView: v.boolean(),
+  state: v.picklist(['free', 'held', 'sold', 'blocked']),
+})
+
+const showParam = v.object({ showId: v.pipe(v.string(), v.maxLength(64)) })
+
+export const showRoutes = new Hono<AppEnv>()
+
+const summaryColumns = {
+  id: shows.id,
+  eventId: shows.eventId,
+  eventName: events.name,
+  kind: events.kind,
+  venueId: shows.venueId,
+  venueName: venues.name,
+  city: venues.city,
+  startsAt: shows.startsAt,
+  endsAt: shows.endsAt,
+  saleStartsAt: shows.saleStartsAt,
+  saleEndsAt: shows.saleEndsAt,
+  realNameRequired: events.realNameRequired,
+  maxTicketsPerBuyer: events.maxTicketsPerBuyer,
+}
+
+/** Shows the public may see: scheduled performances of published events. */
+async function publicShow(c: { get: (key: 'db') => AppEnv['Variables']['db'] }, showId: string) {
+  const [row] = await c
+    .get('db')
+    .select(summaryColumns)
+    .from(shows)
+    .innerJoin(events, eq(events.id, shows.eventId))
+    .innerJoin(venues, eq(venues.id, shows.venueId))
+    .where(and(eq(shows.id, showId), eq(shows.status, 'scheduled'), eq(events.status, 'published')))
+  if (!row) throw notFound(`show ${showId}`)
+  return row
+}
+
+const showSummary = v.object({
+  id: v.string(),
+  eventId: v.string(),
+  eventName: v.string(),
+  kind: v.string(),
+  venueId: v.string(),
+  venueName: v.string(),
+  city: v.string(),
+  startsAt: v.string(),
+  endsAt: v.nullable(v.string()),
+  saleStartsAt: v.string(),
+  saleEndsAt: v.string(),
+  realNameRequired: v.boolean(),
+  maxTicketsPerBuyer: v.number(),
+})
+
+showRoutes.get(
+  '/',
+  describeRoute({
+    tags: [tag],
+    summary: 'Upcoming shows',
+    responses: {
+      200: {
+        description: 'A page of shows, soonest first',
+        content: json(v.object({ items: v.array(showSummary), nextCursor: v.nullable(v.string()) })),
+      },
+    },
+  }),
+  validate(
+    'query',
+    v.object({
+      ...pageQuery,
+      city: v.optional(v.pipe(v.string(), v.maxLength(100))),
+      kind: v.optional(v.picklist(['concert', 'theatre', 'film', 'sport', 'exhibition', 'other'])),
+      q: v.optional(v.pipe(v.string(), v.maxLength(100))),
+      from: v.optional(isoDateTime),
+      to: v.optional(isoDateTime),
+    }),
+  ),
+  async (c) => {
+    const query = c.req.valid('query')
+    const from = query.from ?? new Date().toISOString()
+    // Cursor is `<startsAt>|<id>` so ties on start time page correctly.
+    const [cursorStart, cursorId] = query.cursor?.split('|') ?? []
+    const rows = await c
+      .get('db')
+      .select(summaryColumns)
+      .from(shows)
+      .innerJoin(events, eq(events.id, shows.eventId))
+      .innerJoin(venues, eq(venues.id, shows.venueId))
+      .where(
+        and(
+          eq(shows.status, 'scheduled'),
+          eq(events.status, 'published'),
+          gte(shows.startsAt, from),
+          query.to ? lte(shows.startsAt, query.to) : undefined,
+          query.city ? eq(venues.city, query.city) : undefined,
+          query.kind ? eq(events.kind, query.kind) : undefined,
+          query.q ? like(events.name, `%${query.q.replace(/[%_]/g, '')}%`) : undefined,
+          cursorStart && cursorId
+            ? or(
+                gt(shows.startsAt, cursorStart),
+                and(eq(shows.startsAt, cursorStart), gt(shows.id, cursorId)),
+              )
+            : undefined,
+        ),
+      )
+      .orderBy(asc(shows.startsAt), asc(shows.id))
+      .limit(query.limit + 1)
+    const items = rows.slice(0, query.limit)
+    const last = items.at(-1)
+    return c.json({
+      items,
+      nextCursor: rows.length > query.limit && last ? `${last.startsAt}|${last.id}` : null,
+    })
+  },
+)
+
+showRoutes.get(
+  '/:showId',
+  describeRoute({
+    tags: [tag],
+    summary: 'A show with availability per price category',
+    description: 'Availability comes from the show inventory counters; nothing is scanned per read.',
+    responses: {
+      200: {
+        description: 'The show',
+        content: json(
+          v.object({
+            ...showSummary.entries,
+            onSale: v.boolean(),
+            categories: v.array(categoryAvailability),
+          }),
+        ),
+      },
+      404: { description: 'No such public show' },
+    },
+  }),
+  validate('param', showParam),
+  async (c) => {
+    const show = await publicShow(c, c.req.valid('param').showId)
+    const availability = await c.get('showInventory').stub(show.id).availability(show.id)
+    return c.json({ ...show, onSale: availability.onSale, categories: availability.categories })
+  },
+)
+
+showRoutes.get(
+  '/:showId/seat-map',
+  describeRoute({
+    tags: [tag],
+    summary: 'The seat map with every seat’s live state',
+    description: 'Follow changes after `version` over the WebSocket at `/api/shows/{showId}/live`.',
+    responses: {
+      200: {
+        description: 'Seat map',
+        content: json(
+          v.object({
+            showId: v.string(),
+            version: v.number(),
+            onSale: v.boolean(),
+            currency: v.string(),
+            stage: v.nullable(v.object({ x: v.number(), y: v.number() })),
+            categories: v.array(categoryAvailability),
+            seats: v.array(seatSchema),
+          }),
+        ),
+      },
+    },
+  }),
+  validate('param', showParam),
+  async (c) => {
+    const show = await publicShow(c, c.req.valid('param').showId)
+    return c.json(await c.get('showInventory').stub(show.id).seatMap(show.id))
+  },
+)
+
+showRoutes.get(
+  '/:showId/live',
+  describeRoute({
+    tags: [tag],
+    summary: 'Live seat status (WebSocket)',
+    description:
+      'Upgrade to a WebSocket. Messages: `{"type":"hello","version":n}` then `{"type":"delta","version":n,"seats":[[seatId,state],…]}`. ' +
+      'If a delta’s version skips, reload the seat map. Send `ping` to get `{"type":"pong"}`.',
+    responses: {
+      101: { description: 'Switching protocols' },
+      426: { description: 'Not a WebSocket upgrade' },
+    },
+  }),
+  validate('param', showParam),
+  async (c) => {
+    const show = await publicShow(c, c.req.valid('param').showId)
+    const url = new URL(c.req.url)
+    url.searchParams.set('showId', show.id)
+    return c.get('showInventory').stub(show.id).fetch(new Request(url, c.req.raw))
+  },
+)
+
+const holdResponses = {
+  201: { description: 'Seats held until `expiresAt`', content: json(showHoldSchema) },
+  ...inventoryConflictResponses,
+}
+
+showRoutes.post(
+  '/:showId/holds',
+  describeRoute({
+    tags: [tag],
+    summary: 'Hold seats (explicit seats or best available)',
+    description:
+      'All or nothing. `best` finds adjacent seats in one row of a price category nearest the stage, never leaving a single ' +
+      'seat stranded when another choice exists; `allowSplit` permits seats over several rows; `accessible` asks for wheelchair places.',
+    responses: holdResponses,
+  }),
+  buyerIdentity,
+  validate('param', showParam),
+  validate('json', showHoldInput),
+  async (c) => {
+    const show = await publicShow(c, c.req.valid('param').showId)
+    const input = c.req.valid('json')
+    const outcome = await c.get('showInventory').hold(show.id, {
+      holderId: c.get('buyerId'),
+      channel: 'web',
+      ...(input.seatIds ? { seatIds: input.seatIds } : {}),
+      ...(input.best ? { best: input.best } : {}),
+      ...(input.idNumbers ? { idNumbers: input.idNumbers } : {}),
+    })
+    if (!outcome.ok) throw inventoryProblem(outcome)
+    return c.json(outcome.hold, 201)
+  },
+)
+
+showRoutes.delete(
+  '/:showId/holds/:holdId',
+  describeRoute({
+    tags: [tag],
+    summary: 'Release a hold (idempotent)',
+    responses: { 204: { description: 'Released, or already gone' } },
+  }),
+  buyerIdentity,
+  validate(
+    'param',
+    v.object({ showId: v.pipe(v.string(), v.maxLength(64)), holdId: v.pipe(v.string(), v.maxLength(64)) }),
+  ),
+  async (c) => {
+    const { showId, holdId } = c.req.valid('param')
+    await c.get('showInventory').release(showId, holdId, c.get('buyerId'))
+    return c.body(null, 204)
+  },
+)

@@ -1,0 +1,43 @@
+import type { HoldGateway } from '../../durable-objects/hold-gateway.ts'
+import type { ShowHoldOutcome, ShowHoldRequest, ShowInventory } from '../../durable-objects/show-inventory.ts'
+import { SoldOutMemo, showInventoryStub } from './show-inventory-client.ts'
+
+/** Gateway shards per show: buyers spread over them by id; each coalesces its share of the stampede. */
+export const GATEWAY_SHARDS = 8
+
+/** The show inventory as the worker uses it: typed RPC to the show's DO, holds through the gateways. */
+export interface ShowInventoryService {
+  hold(showId: string, request: ShowHoldRequest): Promise<ShowHoldOutcome>
+  release(showId: string, holdId: string, holderId?: string): Promise<{ released: boolean }>
+  stub(showId: string): DurableObjectStub<ShowInventory>
+}
+
+const soldOut = new SoldOutMemo()
+
+function shardOf(key: string): number {
+  let h = 2166136261
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619)
+  return (h >>> 0) % GATEWAY_SHARDS
+}
+
+export function showInventoryService(
+  inventory: DurableObjectNamespace<ShowInventory>,
+  gateways: DurableObjectNamespace<HoldGateway>,
+): ShowInventoryService {
+  return {
+    stub: (showId) => showInventoryStub(inventory, showId),
+    async hold(showId, request) {
+      const remembered = soldOut.check(showId, request)
+      if (remembered) return remembered
+      const gateway = gateways.get(gateways.idFromName(`${showId}:${shardOf(request.holderId)}`))
+      const outcome = await gateway.hold(showId, request)
+      soldOut.record(showId, request, outcome)
+      return outcome
+    },
+    async release(showId, holdId, holderId) {
+      const result = await showInventoryStub(inventory, showId).release(showId, holdId, holderId)
+      if (result.released) soldOut.forget(showId)
+      return result
+    },
+  }
+}
