@@ -1,8 +1,14 @@
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
+import type { Context } from 'hono'
+import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
 import { scenicSites } from '../../db/schema.ts'
-import { type FieldError, validationProblem } from '../../problem.ts'
-import { nonEmpty } from '../query.ts'
+import { requireOrganizerRole, type StaffEnv } from '../../middleware/staff-auth.ts'
+import { type FieldError, notFound, validationProblem } from '../../problem.ts'
+import { scenicDay } from '../../services/scenic-day.ts'
+import { validate } from '../../validation.ts'
+import { inventoryProblem } from '../inventory-problem.ts'
+import { isoDate, nonEmpty } from '../query.ts'
 import { catalogueResource } from './catalogue-resource.ts'
 import { recordOf } from './records.ts'
 
@@ -68,3 +74,64 @@ export const scenicSiteRoutes = catalogueResource({
     if (errors.length) throw validationProblem(errors)
   },
 })
+
+// ---- one visit date's live quota (the site-day DO is the truth) ----
+
+const dayParams = v.object({ organizerId: v.string(), id: v.string(), date: isoDate })
+
+async function ownedSite(c: Context<StaffEnv>, organizerId: string, id: string) {
+  const [row] = await c
+    .get('db')
+    .select({ id: scenicSites.id })
+    .from(scenicSites)
+    .where(and(eq(scenicSites.id, id), eq(scenicSites.organizerId, organizerId)))
+  if (!row) throw notFound(`scenic site ${id}`)
+  return row.id
+}
+
+scenicSiteRoutes.get(
+  '/:id/days/:date/inventory',
+  describeRoute({
+    tags: ['Catalogue: scenic sites'],
+    summary: 'What is left on one visit date, per slot, product and channel',
+    responses: { 200: { description: 'Availability of the day' } },
+  }),
+  requireOrganizerRole('owner', 'manager', 'gate'),
+  validate('param', dayParams),
+  async (c) => {
+    const { organizerId, id, date } = c.req.valid('param')
+    const siteId = await ownedSite(c, organizerId, id)
+    return c.json(await scenicDay(c.env.SCENIC_DAY_INVENTORY, siteId, date).availability(siteId, date))
+  },
+)
+
+scenicSiteRoutes.put(
+  '/:id/days/:date/quotas',
+  describeRoute({
+    tags: ['Catalogue: scenic sites'],
+    summary: "Replace one date's channel allocations (e.g. more for an OTA on a holiday)",
+    description:
+      'Refused when the quotas exceed the daily capacity or go below what a channel already holds.',
+    responses: {
+      200: { description: 'New quotas' },
+      400: { description: 'Not possible (code `validation`)' },
+    },
+  }),
+  requireOrganizerRole('owner', 'manager'),
+  validate('param', dayParams),
+  validate(
+    'json',
+    v.object({ quotas: v.record(v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_-]{1,31}$/)), capacity) }),
+  ),
+  async (c) => {
+    const { organizerId, id, date } = c.req.valid('param')
+    const siteId = await ownedSite(c, organizerId, id)
+    const result = await scenicDay(c.env.SCENIC_DAY_INVENTORY, siteId, date).setQuotas(
+      siteId,
+      date,
+      c.req.valid('json').quotas,
+    )
+    if (!result.ok) throw inventoryProblem(result)
+    return c.json(result)
+  },
+)

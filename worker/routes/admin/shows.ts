@@ -1,7 +1,11 @@
-import { eq, gte, lte } from 'drizzle-orm'
+import { and, eq, gte, lte } from 'drizzle-orm'
+import type { Context } from 'hono'
+import { describeRoute, resolver } from 'hono-openapi'
 import * as v from 'valibot'
-import { events, type PriceCategory, shows, venues } from '../../db/schema.ts'
-import { type FieldError, validationProblem } from '../../problem.ts'
+import { events, type PriceCategory, salesChannels, shows, venues } from '../../db/schema.ts'
+import { requireOrganizerRole, type StaffEnv } from '../../middleware/staff-auth.ts'
+import { type FieldError, notFound, validationProblem } from '../../problem.ts'
+import { validate } from '../../validation.ts'
 import { isoDateTime, money } from '../query.ts'
 import { catalogueResource } from './catalogue-resource.ts'
 import { recordOf } from './records.ts'
@@ -84,3 +88,111 @@ export const showRoutes = catalogueResource({
     if (errors.length) throw validationProblem(errors)
   },
 })
+
+// ---- live inventory controls for one show (the show's DO is the truth for seats) ----
+
+const showParams = v.object({ organizerId: v.string(), id: v.string() })
+const seatIdList = v.pipe(v.array(v.pipe(v.string(), v.maxLength(64))), v.minLength(1), v.maxLength(5_000))
+
+async function ownedShow(c: Context<StaffEnv>, organizerId: string, id: string) {
+  const [row] = await c
+    .get('db')
+    .select({ id: shows.id })
+    .from(shows)
+    .where(and(eq(shows.id, id), eq(shows.organizerId, organizerId)))
+  if (!row) throw notFound(`show ${id}`)
+  return row.id
+}
+
+showRoutes.get(
+  '/:id/inventory',
+  describeRoute({
+    tags: ['Catalogue: shows'],
+    summary: 'Seat counts by state and availability per price category',
+    responses: { 200: { description: 'Counts from the show inventory' } },
+  }),
+  requireOrganizerRole('owner', 'manager', 'gate'),
+  validate('param', showParams),
+  async (c) => {
+    const { organizerId, id } = c.req.valid('param')
+    const showId = await ownedShow(c, organizerId, id)
+    const stub = c.get('showInventory').stub(showId)
+    const [counts, availability] = await Promise.all([stub.counts(showId), stub.availability(showId)])
+    return c.json({
+      showId,
+      seats: counts.memory,
+      activeHolds: counts.activeHolds,
+      categories: availability.categories,
+    })
+  },
+)
+
+showRoutes.post(
+  '/:id/seat-blocks',
+  describeRoute({
+    tags: ['Catalogue: shows'],
+    summary: 'Block seats for this show (production/sponsor holds) or unblock them',
+    description:
+      'Only free seats can be blocked and only blocked seats unblocked; others are listed in `skipped`.',
+    responses: {
+      200: {
+        description: 'What changed',
+        content: {
+          'application/json': {
+            schema: resolver(v.object({ changed: v.array(v.string()), skipped: v.array(v.string()) })),
+          },
+        },
+      },
+    },
+  }),
+  requireOrganizerRole('owner', 'manager'),
+  validate('param', showParams),
+  validate('json', v.object({ seatIds: seatIdList, blocked: v.boolean() })),
+  async (c) => {
+    const { organizerId, id } = c.req.valid('param')
+    const showId = await ownedShow(c, organizerId, id)
+    const { seatIds, blocked } = c.req.valid('json')
+    return c.json(await c.get('showInventory').stub(showId).setBlocked(showId, seatIds, blocked))
+  },
+)
+
+showRoutes.put(
+  '/:id/seat-allocations',
+  describeRoute({
+    tags: ['Catalogue: shows'],
+    summary: 'Set seats aside for one sales channel (null opens them to all)',
+    responses: {
+      200: {
+        description: 'Allocated',
+        content: {
+          'application/json': {
+            schema: resolver(v.object({ allocated: v.number(), unknown: v.array(v.string()) })),
+          },
+        },
+      },
+    },
+  }),
+  requireOrganizerRole('owner', 'manager'),
+  validate('param', showParams),
+  validate(
+    'json',
+    v.object({ seatIds: seatIdList, channel: v.nullable(v.pipe(v.string(), v.maxLength(32))) }),
+  ),
+  async (c) => {
+    const { organizerId, id } = c.req.valid('param')
+    const showId = await ownedShow(c, organizerId, id)
+    const { seatIds, channel } = c.req.valid('json')
+    if (channel) {
+      const [known] = await c
+        .get('db')
+        .select({ code: salesChannels.code })
+        .from(salesChannels)
+        .where(and(eq(salesChannels.organizerId, organizerId), eq(salesChannels.code, channel)))
+      if (!known)
+        throw validationProblem([
+          { path: 'json.channel', message: `no sales channel ${channel} in this organizer` },
+        ])
+    }
+    return c.json(await c.get('showInventory').stub(showId).allocate(showId, seatIds, channel))
+  },
+)
