@@ -512,6 +512,41 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
     })
   }
 
+  /** A hold as the order service needs it: lines with prices and visitors, and its state. */
+  async describeHold(siteId: string, date: string, holdId: string): Promise<{ hold: ScenicHold; holderId: string; status: string } | null> {
+    const config = await this.ready(siteId, date)
+    const sql = this.ctx.storage.sql
+    const [hold] = sql
+      .exec<{ holder_id: string; status: string; expires_at: number }>('SELECT holder_id, status, expires_at FROM holds WHERE id = ?', holdId)
+      .toArray()
+    if (!hold) return null
+    const lines = sql.exec<LineRow>('SELECT * FROM lines WHERE hold_id = ? ORDER BY rowid', holdId).toArray()
+    return {
+      holderId: hold.holder_id,
+      status: hold.status,
+      hold: {
+        id: holdId,
+        siteId,
+        date,
+        currency: config.currency,
+        expiresAt: new Date(hold.expires_at).toISOString(),
+        total: lines.reduce((sum, l) => sum + l.price, 0),
+        lines: lines.map((l) => ({
+          id: l.id,
+          productId: l.product_id,
+          productName: config.products[l.product_id]?.name ?? l.product_id,
+          slot: l.slot,
+          price: l.price,
+          visitor: {
+            ...(l.name ? { name: l.name } : {}),
+            ...(l.id_number ? { idNumber: l.id_number } : {}),
+            ...(l.phone ? { phone: l.phone } : {}),
+          },
+        })),
+      },
+    }
+  }
+
   async release(
     siteId: string,
     date: string,

@@ -374,7 +374,7 @@ export class ShowInventory extends DurableObject<Bindings> {
     }
     this.holds.set(hold.id, hold)
     this.countBuyer(hold, 1)
-    return { ok: true, hold: this.describeHold(config, layout, hold) }
+    return { ok: true, hold: this.toShowHold(config, layout, hold) }
   }
 
   private checkBuyerLimits(
@@ -422,7 +422,7 @@ export class ShowInventory extends DurableObject<Bindings> {
     for (const id of hold.idNumbers) bump(`i:${id}`, 1)
   }
 
-  private describeHold(config: ShowConfig, layout: SeatLayout, hold: ActiveHold): ShowHold {
+  private toShowHold(config: ShowConfig, layout: SeatLayout, hold: ActiveHold): ShowHold {
     const seats = hold.seats.map((i) => this.heldSeat(config, layout, i))
     return {
       id: hold.id,
@@ -575,6 +575,30 @@ export class ShowInventory extends DurableObject<Bindings> {
       }
     }, changed)
     return { returned: returning.map((s) => s.id) }
+  }
+
+  /** A hold as the order service needs it: seats, prices and state, only for its own holder. */
+  async describeHold(
+    showId: string,
+    holdId: string,
+  ): Promise<{ hold: ShowHold; holderId: string; status: string; idNumbers: string[] } | null> {
+    const { config, layout } = await this.ready(showId)
+    const [row] = this.ctx.storage.sql
+      .exec<{ holder_id: string; seats: string; status: string; expires_at: number; id_numbers: string }>(
+        'SELECT holder_id, seats, status, expires_at, id_numbers FROM holds WHERE id = ?',
+        holdId,
+      )
+      .toArray()
+    if (!row) return null
+    const hold: ActiveHold = {
+      id: holdId,
+      holderId: row.holder_id,
+      idNumbers: JSON.parse(row.id_numbers),
+      seats: JSON.parse(row.seats),
+      expiresAt: row.expires_at,
+      channel: null,
+    }
+    return { hold: this.toShowHold(config, layout, hold), holderId: row.holder_id, status: row.status, idNumbers: hold.idNumbers }
   }
 
   // ---- organizer controls ------------------------------------------------------------------

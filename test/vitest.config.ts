@@ -12,6 +12,7 @@ export default defineConfig({
         bindings: {
           ENVIRONMENT: 'test',
           SESSION_SECRET: 'test-session-secret-not-for-production',
+          SANDBOX_PAYMENT_SECRET: 'test-sandbox-payment-secret',
           TEST_MIGRATIONS: await readD1Migrations(root('migrations')),
         },
       },

@@ -6,6 +6,7 @@ import type { AppEnv } from './env.ts'
 import { jsonLogger, requestLogger } from './middleware/logger.ts'
 import { requestId } from './middleware/request-id.ts'
 import { Problem } from './problem.ts'
+import { sandboxProvider } from './services/payments/sandbox.ts'
 import { showInventoryService } from './services/show-inventory.ts'
 
 const httpCodes: Record<number, string> = {
@@ -61,6 +62,7 @@ export function newApp() {
   app.use('*', async (c, next) => {
     c.set('db', openDatabase(c.env.DB))
     c.set('showInventory', showInventoryService(c.env.SHOW_INVENTORY, c.env.HOLD_GATEWAY))
+    c.set('payments', sandboxProvider(c.env.SANDBOX_PAYMENT_SECRET))
     await next()
   })
   app.use(

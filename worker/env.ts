@@ -3,6 +3,7 @@ import type { ScenicDayInventory } from '../durable-objects/scenic-day-inventory
 import type { ShowInventory } from '../durable-objects/show-inventory.ts'
 import type { Database } from './db/client.ts'
 import type { Logger } from './middleware/logger.ts'
+import type { PaymentProvider } from './services/payments/provider.ts'
 import type { ShowInventoryService } from './services/show-inventory.ts'
 import type { StaffSession } from './services/staff-session.ts'
 
@@ -16,6 +17,8 @@ export interface Bindings {
   ENVIRONMENT: string
   /** HMAC key for staff session cookies (Worker secret; `.dev.vars` locally). */
   SESSION_SECRET: string
+  /** HMAC key the sandbox payment provider signs its notifications with. */
+  SANDBOX_PAYMENT_SECRET: string
   /** First owner account, created by the dev seed only. */
   DEV_OWNER_EMAIL?: string
   DEV_OWNER_PASSWORD?: string
@@ -28,6 +31,7 @@ export interface Variables {
   db: Database
   staff: StaffSession | undefined
   showInventory: ShowInventoryService
+  payments: PaymentProvider
   /** Who is buying: the signed-in customer, or an anonymous buyer cookie until checkout. */
   buyerId: string
 }

@@ -4,5 +4,11 @@ export { ShowInventory } from '../durable-objects/show-inventory.ts'
 
 import type { Bindings } from './env.ts'
 import { app } from './routes/index.ts'
+import { runScheduledJobs } from './scheduled.ts'
 
-export default { fetch: app.fetch } satisfies ExportedHandler<Bindings>
+export default {
+  fetch: app.fetch,
+  async scheduled(_controller, env, ctx) {
+    ctx.waitUntil(runScheduledJobs(env))
+  },
+} satisfies ExportedHandler<Bindings>

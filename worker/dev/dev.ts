@@ -15,6 +15,7 @@ function ensureDevVars() {
   const wanted: Record<string, () => string> = {
     ENVIRONMENT: () => 'development',
     SESSION_SECRET: () => randomBytes(32).toString('base64url'),
+    SANDBOX_PAYMENT_SECRET: () => randomBytes(32).toString('base64url'),
     DEV_OWNER_EMAIL: () => 'owner@demo.local',
     DEV_OWNER_PASSWORD: () => DEMO_PASSWORD,
   }

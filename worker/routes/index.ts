@@ -6,6 +6,8 @@ import { adminRoutes } from './admin/index.ts'
 import { authRoutes } from './auth.ts'
 import { devRoutes } from './dev.ts'
 import { renderReference } from './docs.ts'
+import { orderRoutes } from './orders.ts'
+import { paymentRoutes } from './payments.ts'
 import { scenicRoutes } from './scenic.ts'
 import { showRoutes } from './shows.ts'
 
@@ -31,6 +33,8 @@ app.route('/api/admin', adminRoutes as never)
 app.route('/api/dev', devRoutes)
 app.route('/api/shows', showRoutes)
 app.route('/api/scenic-sites', scenicRoutes)
+app.route('/api/orders', orderRoutes)
+app.route('/api/payments', paymentRoutes)
 
 const documentation = {
   openapi: '3.1.0',

@@ -1,0 +1,144 @@
+import { and, desc, eq, lt } from 'drizzle-orm'
+import { Hono } from 'hono'
+import { describeRoute, resolver } from 'hono-openapi'
+import * as v from 'valibot'
+import { orders } from '../db/schema.ts'
+import type { AppEnv } from '../env.ts'
+import { buyerIdentity } from '../middleware/buyer.ts'
+import { idempotent } from '../middleware/idempotency.ts'
+import { notFound, validationProblem } from '../problem.ts'
+import { orderView } from '../services/order-view.ts'
+import { createOrderFromHold } from '../services/orders.ts'
+import { validate } from '../validation.ts'
+import { isoDate, pageQuery } from './query.ts'
+import { phone } from './scenic.ts'
+
+const tag = 'Orders'
+const contact = {
+  email: v.optional(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email('must be an email address'))),
+  phone: v.optional(phone),
+}
+
+export const createOrderInput = v.variant('kind', [
+  v.object({
+    kind: v.literal('show'),
+    showId: v.pipe(v.string(), v.maxLength(64)),
+    holdId: v.pipe(v.string(), v.maxLength(64)),
+    ...contact,
+  }),
+  v.object({
+    kind: v.literal('scenic'),
+    siteId: v.pipe(v.string(), v.maxLength(64)),
+    date: isoDate,
+    holdId: v.pipe(v.string(), v.maxLength(64)),
+    ...contact,
+  }),
+])
+
+const orderCreated = v.object({
+  orderId: v.string(),
+  paymentId: v.string(),
+  checkoutUrl: v.string(),
+  order: v.any(),
+})
+
+export const orderRoutes = new Hono<AppEnv>()
+orderRoutes.use('*', buyerIdentity)
+
+/** Customers (and guests, by their buyer cookie) see only their own orders. */
+const mine = (c: { get: (k: 'buyerId') => string }) => {
+  const buyerId = c.get('buyerId')
+  return buyerId.startsWith('cus_') ? eq(orders.customerId, buyerId) : eq(orders.buyerId, buyerId)
+}
+
+orderRoutes.post(
+  '/',
+  describeRoute({
+    tags: [tag],
+    summary: 'Create a pending order from your hold (Idempotency-Key required)',
+    description:
+      'The order expires with the hold. A repeat with the same Idempotency-Key replays the stored response (header ' +
+      '`idempotent-replayed: true`); a concurrent repeat gets 409 with Retry-After; the same key with another body gets 422. ' +
+      'Guests must give an email or phone for their tickets.',
+    parameters: [{ name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string' } }],
+    responses: {
+      201: {
+        description: 'Order created; send the buyer to `checkoutUrl`',
+        content: { 'application/json': { schema: resolver(orderCreated) } },
+      },
+      404: { description: 'No such hold for this buyer' },
+      409: { description: 'Hold expired (`hold_expired`), or already ordered (`conflict`)' },
+    },
+  }),
+  idempotent((c) => `buyer:${c.get('buyerId')}`),
+  validate('json', createOrderInput),
+  async (c) => {
+    const input = c.req.valid('json')
+    const buyerId = c.get('buyerId')
+    const customerId = buyerId.startsWith('cus_') ? buyerId : undefined
+    if (!customerId && !input.email && !input.phone) {
+      throw validationProblem([
+        { path: 'json.email', message: 'guests need an email or phone for their tickets' },
+      ])
+    }
+    const created = await createOrderFromHold(
+      { env: c.env, db: c.get('db'), logger: c.get('logger'), payments: c.get('payments') },
+      {
+        kind: input.kind,
+        ...(input.kind === 'show'
+          ? { showId: input.showId }
+          : { siteId: input.siteId, visitDate: input.date }),
+        holdId: input.holdId,
+        buyerId,
+        ...(customerId ? { customerId } : {}),
+        ...(input.email ? { email: input.email } : {}),
+        ...(input.phone ? { phone: input.phone } : {}),
+        channel: 'web',
+      },
+      new URL(c.req.url).origin,
+    )
+    return c.json({ ...created, order: await orderView(c.get('db'), created.orderId) }, 201)
+  },
+)
+
+orderRoutes.get(
+  '/',
+  describeRoute({
+    tags: [tag],
+    summary: 'Your orders, newest first',
+    responses: { 200: { description: 'A page of orders' } },
+  }),
+  validate('query', v.object(pageQuery)),
+  async (c) => {
+    const { limit, cursor } = c.req.valid('query')
+    const rows = await c
+      .get('db')
+      .select()
+      .from(orders)
+      .where(and(mine(c), cursor ? lt(orders.id, cursor) : undefined))
+      .orderBy(desc(orders.id))
+      .limit(limit + 1)
+    const items = rows.slice(0, limit)
+    return c.json({ items, nextCursor: rows.length > limit ? items.at(-1)!.id : null })
+  },
+)
+
+orderRoutes.get(
+  '/:orderId',
+  describeRoute({
+    tags: [tag],
+    summary: 'One of your orders with lines, tickets, payments and refunds',
+    responses: { 200: { description: 'The order' }, 404: { description: 'Not yours, or no such order' } },
+  }),
+  validate('param', v.object({ orderId: v.pipe(v.string(), v.maxLength(64)) })),
+  async (c) => {
+    const { orderId } = c.req.valid('param')
+    const [own] = await c
+      .get('db')
+      .select({ id: orders.id })
+      .from(orders)
+      .where(and(eq(orders.id, orderId), mine(c)))
+    if (!own) throw notFound(`order ${orderId}`)
+    return c.json(await orderView(c.get('db'), orderId))
+  },
+)

@@ -1,0 +1,142 @@
+import { eq } from 'drizzle-orm'
+import { Hono } from 'hono'
+import { html } from 'hono/html'
+import { describeRoute } from 'hono-openapi'
+import * as v from 'valibot'
+import { orders, payments } from '../db/schema.ts'
+import type { AppEnv } from '../env.ts'
+import { notFound, Problem, validationProblem } from '../problem.ts'
+import { type OrderInventoryRef, orderInventory } from '../services/order-inventory.ts'
+import { expireUnpaidOrders, handlePaymentEvent, type OrderServices } from '../services/orders.ts'
+import type { PaymentEvent } from '../services/payments/provider.ts'
+import { signSandboxNotification } from '../services/payments/sandbox.ts'
+import { validate } from '../validation.ts'
+
+const tag = 'Payments'
+export const paymentRoutes = new Hono<AppEnv>()
+
+const services = (c: {
+  env: AppEnv['Bindings']
+  get: <K extends keyof AppEnv['Variables']>(k: K) => AppEnv['Variables'][K]
+}): OrderServices => ({
+  env: c.env,
+  db: c.get('db'),
+  logger: c.get('logger'),
+  payments: c.get('payments'),
+})
+
+/** Verifies and handles a notification exactly as the webhook does; the sandbox page uses it to "call back". */
+async function receiveNotification(c: Parameters<typeof services>[0], body: string, headers: Headers) {
+  const event = await c.get('payments').verifyNotification(body, headers)
+  if (!event)
+    throw new Problem({
+      code: 'bad_signature',
+      status: 401,
+      title: 'Bad signature',
+      detail: 'The notification signature is missing, wrong or stale',
+    })
+  return handlePaymentEvent(services(c), event)
+}
+
+paymentRoutes.post(
+  '/sandbox/notify',
+  describeRoute({
+    tags: [tag],
+    summary: 'Sandbox provider webhook (HMAC-signed notifications)',
+    description:
+      'Header `x-sandbox-signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">`; 5-minute tolerance; each event id is handled once.',
+    responses: {
+      200: { description: 'Accepted (also for duplicates)' },
+      401: { description: 'Bad signature (code `bad_signature`)' },
+    },
+  }),
+  async (c) => {
+    const result = await receiveNotification(c, await c.req.text(), c.req.raw.headers)
+    return c.json({ received: true, duplicate: result.duplicate })
+  },
+)
+
+const paymentParam = v.object({ paymentId: v.pipe(v.string(), v.maxLength(64)) })
+
+async function loadPayment(c: Parameters<typeof services>[0], paymentId: string) {
+  const [payment] = await c.get('db').select().from(payments).where(eq(payments.id, paymentId))
+  if (!payment || payment.provider !== 'sandbox') throw notFound(`payment ${paymentId}`)
+  const [order] = await c.get('db').select().from(orders).where(eq(orders.id, payment.orderId))
+  return { payment, order: order! }
+}
+
+const money = (amount: number, currency: string) => `${(amount / 100).toFixed(2)} ${currency}`
+
+paymentRoutes.get(
+  '/sandbox/checkout/:paymentId',
+  describeRoute({
+    tags: [tag],
+    summary: 'Sandbox hosted checkout page (pay / fail / pay late)',
+    responses: { 200: { description: 'HTML page' } },
+  }),
+  validate('param', paymentParam),
+  async (c) => {
+    const { payment, order } = await loadPayment(c, c.req.valid('param').paymentId)
+    const action = `/api/payments/sandbox/checkout/${payment.id}/complete`
+    return c.html(html`<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sandbox checkout ${order.number}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem}button{font-size:1rem;padding:.6rem 1rem;margin:.25rem 0;width:100%}
+.note{color:#555;font-size:.9rem}</style></head>
+<body><h1>Sandbox payment 沙箱支付</h1>
+<p>Order <strong>${order.number}</strong>: <strong>${money(payment.amount, payment.currency)}</strong></p>
+<p class="note">Held until ${order.expiresAt}. Nothing real is charged.</p>
+<form method="post" action="${action}"><input type="hidden" name="outcome" value="pay"><button>Pay 支付</button></form>
+<form method="post" action="${action}"><input type="hidden" name="outcome" value="fail"><button>Fail the payment</button></form>
+<form method="post" action="${action}"><input type="hidden" name="outcome" value="pay_late"><button>Pay after the hold expired</button></form>
+</body></html>`)
+  },
+)
+
+paymentRoutes.post(
+  '/sandbox/checkout/:paymentId/complete',
+  describeRoute({
+    tags: [tag],
+    summary: 'Finish a sandbox payment: the provider then sends its signed notification',
+    description:
+      '`outcome`: `pay`, `fail`, or `pay_late` (the hold is expired first, then the payment arrives). Form or JSON body.',
+    responses: { 200: { description: 'The order after the notification' } },
+  }),
+  validate('param', paymentParam),
+  async (c) => {
+    const { payment, order } = await loadPayment(c, c.req.valid('param').paymentId)
+    const type = c.req.header('content-type') ?? ''
+    const body = type.includes('application/json')
+      ? await c.req.json<{ outcome?: string }>()
+      : await c.req.parseBody()
+    const parsed = v.safeParse(v.picklist(['pay', 'fail', 'pay_late']), body.outcome)
+    if (!parsed.success)
+      throw validationProblem([{ path: 'body.outcome', message: 'must be pay, fail or pay_late' }])
+    const outcome = parsed.output
+    if (outcome === 'pay_late') {
+      // Let the hold run out first, as if the buyer took too long.
+      await orderInventory(c.env, order as OrderInventoryRef).release()
+      await c
+        .get('db')
+        .update(orders)
+        .set({ expiresAt: new Date(Date.now() - 1000).toISOString() })
+        .where(eq(orders.id, order.id))
+      await expireUnpaidOrders(services(c))
+    }
+    const event: PaymentEvent = {
+      id: `sbx_evt_${crypto.randomUUID()}`,
+      type: outcome === 'fail' ? 'payment.failed' : 'payment.succeeded',
+      paymentId: payment.id,
+      amount: payment.amount,
+    }
+    const text = JSON.stringify(event)
+    const signature = await signSandboxNotification(c.env.SANDBOX_PAYMENT_SECRET, text)
+    await receiveNotification(c, text, new Headers({ 'x-sandbox-signature': signature }))
+    const [after] = await c.get('db').select().from(orders).where(eq(orders.id, order.id))
+    if (type.includes('application/json'))
+      return c.json({ orderId: order.id, status: after!.status, statusReason: after!.statusReason })
+    return c.html(html`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>Payment ${after!.status}</title></head>
+<body style="font:16px system-ui;max-width:28rem;margin:2rem auto"><h1>Order ${after!.number}: ${after!.status}</h1>
+<p>${after!.statusReason ?? ''}</p><p><a href="/api/orders/${order.id}">View the order</a></p></body></html>`)
+  },
+)

@@ -1,0 +1,23 @@
+import { openDatabase } from './db/client.ts'
+import { outgoingMessages } from './db/schema.ts'
+import type { Bindings } from './env.ts'
+import { newId } from './ids.ts'
+import { jsonLogger } from './middleware/logger.ts'
+import { expireUnpaidOrders, reconcilePaidOrders, remindUnpaidOrders } from './services/orders.ts'
+import { sandboxProvider } from './services/payments/sandbox.ts'
+
+/** Cron (every minute): remind, expire unpaid orders, and finish any paid order a crash left half done. */
+export async function runScheduledJobs(env: Bindings, now = new Date()) {
+  const logger = jsonLogger({ job: 'scheduled' })
+  const db = openDatabase(env.DB)
+  const services = { env, db, logger, payments: sandboxProvider(env.SANDBOX_PAYMENT_SECRET) }
+  const send = async (to: string, subject: string, body: string) => {
+    await db.insert(outgoingMessages).values({ id: newId('msg'), to, subject, body })
+    logger.info('message sent', { to, subject })
+  }
+  const reminded = await remindUnpaidOrders(services, send, now)
+  const expired = await expireUnpaidOrders(services, now)
+  const reconciled = await reconcilePaidOrders(services)
+  logger.info('scheduled jobs done', { reminded, expired, reconciled })
+  return { reminded, expired, reconciled }
+}
