@@ -634,8 +634,19 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
    * holder still has unused child lines is refused (`children_unused`) or takes them along, per rule.
    * Idempotent: lines already returned are skipped.
    */
-  async returnLines(siteId: string, date: string, orderId: string, lineIds?: string[]) {
+  /** What returning these lines would take with it, without changing anything (the refund service asks first). */
+  async previewReturn(siteId: string, date: string, orderId: string, lineIds?: string[]) {
     const config = await this.ready(siteId, date)
+    const plan = this.planReturn(config, orderId, lineIds)
+    if (!plan.ok) return plan
+    return {
+      ok: true as const,
+      returning: plan.returning.map((l) => l.id),
+      cascaded: plan.cascaded.map((l) => ({ lineId: l.id, orderId: l.order_id })),
+    }
+  }
+
+  private planReturn(config: DayConfig, orderId: string, lineIds?: string[]) {
     const sql = this.ctx.storage.sql
     const sold = sql
       .exec<LineRow>("SELECT * FROM lines WHERE order_id = ? AND status = 'sold'", orderId)
@@ -645,8 +656,6 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
     const cascaded: LineRow[] = []
     for (const line of returning) {
       const rules = config.rules.filter((r) => r.parentProductId === line.product_id)
-      if (rules.length === 0) continue
-      // Other parent tickets the same person still keeps would keep their children eligible.
       for (const rule of rules) {
         const children = sql
           .exec<LineRow>(
@@ -671,11 +680,19 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
         }
       }
     }
+    return { ok: true as const, returning, cascaded }
+  }
+
+  async returnLines(siteId: string, date: string, orderId: string, lineIds?: string[]) {
+    const config = await this.ready(siteId, date)
+    const plan = this.planReturn(config, orderId, lineIds)
+    if (!plan.ok) return plan
+    const { returning, cascaded } = plan
     const all = [...returning, ...cascaded]
     if (all.length === 0) return { ok: true as const, returned: [], cascaded: [] }
     this.mutate(config, () => {
       for (const line of all) {
-        sql.exec("UPDATE lines SET status = 'returned' WHERE id = ?", line.id)
+        this.ctx.storage.sql.exec("UPDATE lines SET status = 'returned' WHERE id = ?", line.id)
         this.count(config, line, -1)
       }
     })

@@ -603,6 +603,15 @@ export class ShowInventory extends DurableObject<Bindings> {
 
   // ---- organizer controls ------------------------------------------------------------------
 
+  /** Stops (or resumes) sales, e.g. when the show is cancelled; holds already made run out as usual. */
+  async setStatus(showId: string, status: 'scheduled' | 'cancelled'): Promise<{ status: string }> {
+    const { config } = await this.ready(showId)
+    const next = { ...config, status }
+    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('config', ?)", JSON.stringify(next))
+    this.config = next
+    return { status }
+  }
+
   /** Blocks seats (sponsor/production holds) or frees them again; held or sold seats are left alone. */
   async setBlocked(
     showId: string,

@@ -5,8 +5,9 @@ import { newId } from './ids.ts'
 import { jsonLogger } from './middleware/logger.ts'
 import { expireUnpaidOrders, reconcilePaidOrders, remindUnpaidOrders } from './services/orders.ts'
 import { sandboxProvider } from './services/payments/sandbox.ts'
+import { reconcilePendingRefunds } from './services/refunds.ts'
 
-/** Cron (every minute): remind, expire unpaid orders, and finish any paid order a crash left half done. */
+/** Cron (every minute): remind, expire unpaid orders, and finish any paid order or refund a crash left half done. */
 export async function runScheduledJobs(env: Bindings, now = new Date()) {
   const logger = jsonLogger({ job: 'scheduled' })
   const db = openDatabase(env.DB)
@@ -18,6 +19,7 @@ export async function runScheduledJobs(env: Bindings, now = new Date()) {
   const reminded = await remindUnpaidOrders(services, send, now)
   const expired = await expireUnpaidOrders(services, now)
   const reconciled = await reconcilePaidOrders(services)
-  logger.info('scheduled jobs done', { reminded, expired, reconciled })
-  return { reminded, expired, reconciled }
+  const refundsFinished = await reconcilePendingRefunds(services)
+  logger.info('scheduled jobs done', { reminded, expired, reconciled, refundsFinished })
+  return { reminded, expired, reconciled, refundsFinished }
 }

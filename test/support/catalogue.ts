@@ -58,6 +58,8 @@ export async function showOnSale(
     maxTicketsPerBuyer?: number
     holdMinutes?: number
     saleStartsInHours?: number
+    startsInHours?: number
+    refundTiers?: { minHoursBefore: number; feePercent: number }[]
   } = {},
 ): Promise<ShowFixture> {
   const org = await organizerWithStaff()
@@ -81,9 +83,10 @@ export async function showOnSale(
     org.owner.post(`${org.base}/shows`, {
       eventId: event.id,
       venueId: venue.id,
-      startsAt: new Date(now + 30 * 24 * hour).toISOString(),
+      startsAt: new Date(now + (opts.startsInHours ?? 30 * 24) * hour).toISOString(),
       saleStartsAt: new Date(now + (opts.saleStartsInHours ?? -1) * hour).toISOString(),
-      saleEndsAt: new Date(now + 29 * 24 * hour).toISOString(),
+      saleEndsAt: new Date(now + ((opts.startsInHours ?? 30 * 24) - 0.5) * hour).toISOString(),
+      ...(opts.refundTiers ? { refundTiers: opts.refundTiers } : {}),
       prices: Object.fromEntries(chart.categories.map((c, i) => [c.code, 10000 * (i + 1)])),
       holdMinutes: opts.holdMinutes ?? 15,
     }),

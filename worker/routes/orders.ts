@@ -9,6 +9,7 @@ import { idempotent } from '../middleware/idempotency.ts'
 import { notFound, validationProblem } from '../problem.ts'
 import { orderView } from '../services/order-view.ts'
 import { createOrderFromHold } from '../services/orders.ts'
+import { refundQuote, requestRefund } from '../services/refunds.ts'
 import { validate } from '../validation.ts'
 import { isoDate, pageQuery } from './query.ts'
 import { phone } from './scenic.ts'
@@ -140,5 +141,98 @@ orderRoutes.get(
       .where(and(eq(orders.id, orderId), mine(c)))
     if (!own) throw notFound(`order ${orderId}`)
     return c.json(await orderView(c.get('db'), orderId))
+  },
+)
+
+const orderParam = v.object({ orderId: v.pipe(v.string(), v.maxLength(64)) })
+const lineIdsQuery = v.object({ lineIds: v.optional(v.pipe(v.string(), v.maxLength(2000))) })
+const quoteSchema = v.object({
+  allowed: v.boolean(),
+  amount: v.optional(v.number()),
+  fee: v.optional(v.number()),
+  feePercent: v.optional(v.number()),
+  reason: v.optional(v.string()),
+  hoursBefore: v.number(),
+  lineIds: v.array(v.string()),
+})
+
+async function assertMine(
+  c: Parameters<typeof mine>[0] & { get: (k: 'db') => AppEnv['Variables']['db'] },
+  orderId: string,
+) {
+  const [own] = await c
+    .get('db')
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(eq(orders.id, orderId), mine(c)))
+  if (!own) throw notFound(`order ${orderId}`)
+}
+
+const services = (c: {
+  env: AppEnv['Bindings']
+  get: <K extends keyof AppEnv['Variables']>(k: K) => AppEnv['Variables'][K]
+}) => ({
+  env: c.env,
+  db: c.get('db'),
+  logger: c.get('logger'),
+  payments: c.get('payments'),
+})
+
+orderRoutes.get(
+  '/:orderId/refund-quote',
+  describeRoute({
+    tags: [tag],
+    summary: 'What a refund would return now (all lines, or `lineIds=a,b`)',
+    description:
+      'Tiers by time before the start, e.g. full ≥ 72 h, 20% fee 24–72 h, none < 24 h; non-refundable products say so.',
+    responses: {
+      200: { description: 'The quote', content: { 'application/json': { schema: resolver(quoteSchema) } } },
+    },
+  }),
+  validate('param', orderParam),
+  validate('query', lineIdsQuery),
+  async (c) => {
+    const { orderId } = c.req.valid('param')
+    await assertMine(c, orderId)
+    const lineIds = c.req.valid('query').lineIds?.split(',').filter(Boolean)
+    const { lines, quote } = await refundQuote(services(c), orderId, lineIds)
+    return c.json({ ...quote, lineIds: lines.map((l) => l.id) })
+  },
+)
+
+orderRoutes.post(
+  '/:orderId/refunds',
+  describeRoute({
+    tags: [tag],
+    summary: 'Refund your order, or some lines of it, under the refund policy (Idempotency-Key required)',
+    responses: {
+      201: { description: 'Refunded; tickets revoked and seats back on sale' },
+      409: {
+        description:
+          '`refund_not_allowed` (policy), `children_unused` (refund the cable car first), or nothing left',
+      },
+    },
+  }),
+  idempotent((c) => `buyer:${c.get('buyerId')}`),
+  validate('param', orderParam),
+  validate(
+    'json',
+    v.object({
+      lineIds: v.optional(
+        v.pipe(v.array(v.pipe(v.string(), v.maxLength(64))), v.minLength(1), v.maxLength(50)),
+      ),
+    }),
+  ),
+  async (c) => {
+    const { orderId } = c.req.valid('param')
+    await assertMine(c, orderId)
+    const { lineIds } = c.req.valid('json')
+    const refund = await requestRefund(services(c), {
+      orderId,
+      ...(lineIds ? { lineIds } : {}),
+      actor: `buyer:${c.get('buyerId')}`,
+      reason: 'Requested by the buyer',
+    })
+    return c.json({ refund, order: await orderView(c.get('db'), orderId) }, 201)
   },
 )

@@ -1,10 +1,11 @@
-import { and, eq, gte, lte } from 'drizzle-orm'
+import { and, eq, gte, inArray, lte } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { describeRoute, resolver } from 'hono-openapi'
 import * as v from 'valibot'
-import { events, type PriceCategory, salesChannels, shows, venues } from '../../db/schema.ts'
+import { events, orders, type PriceCategory, salesChannels, shows, venues } from '../../db/schema.ts'
 import { requireOrganizerRole, type StaffEnv } from '../../middleware/staff-auth.ts'
 import { type FieldError, notFound, validationProblem } from '../../problem.ts'
+import { requestRefund } from '../../services/refunds.ts'
 import { validate } from '../../validation.ts'
 import { isoDateTime, money } from '../query.ts'
 import { catalogueResource } from './catalogue-resource.ts'
@@ -194,5 +195,43 @@ showRoutes.put(
         ])
     }
     return c.json(await c.get('showInventory').stub(showId).allocate(showId, seatIds, channel))
+  },
+)
+
+showRoutes.post(
+  '/:id/cancel',
+  describeRoute({
+    tags: ['Catalogue: shows'],
+    summary: 'Cancel a show: stop sales and refund every paid order in full',
+    description: 'Idempotent: running it again refunds any order a previous run did not reach.',
+    responses: { 200: { description: 'How many orders were refunded' } },
+  }),
+  requireOrganizerRole('owner', 'manager'),
+  validate('param', showParams),
+  validate('json', v.object({ reason: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(500)) })),
+  async (c) => {
+    const { organizerId, id } = c.req.valid('param')
+    const showId = await ownedShow(c, organizerId, id)
+    const { reason } = c.req.valid('json')
+    const db = c.get('db')
+    await db
+      .update(shows)
+      .set({ status: 'cancelled', updatedAt: new Date().toISOString() })
+      .where(eq(shows.id, showId))
+    await c.get('showInventory').stub(showId).setStatus(showId, 'cancelled')
+    const paid = await db
+      .select({ id: orders.id })
+      .from(orders)
+      .where(and(eq(orders.showId, showId), inArray(orders.status, ['paid', 'partially_refunded'])))
+    const services = { env: c.env, db, logger: c.get('logger'), payments: c.get('payments') }
+    for (const order of paid) {
+      await requestRefund(services, {
+        orderId: order.id,
+        actor: `staff:${c.get('principal').id}`,
+        reason: `Show cancelled: ${reason}`,
+        waiveFee: true,
+      })
+    }
+    return c.json({ showId, status: 'cancelled', refundedOrders: paid.length })
   },
 )
