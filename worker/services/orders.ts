@@ -180,16 +180,14 @@ export async function createOrderFromHold(services: OrderServices, input: Create
   await runBatch(db, [
     db.insert(orders).values(order),
     db.insert(orderLines).values(lines),
-    db
-      .insert(payments)
-      .values({
-        id: paymentId,
-        orderId,
-        provider: services.payments.name,
-        providerRef: paymentId,
-        amount: total,
-        currency,
-      }),
+    db.insert(payments).values({
+      id: paymentId,
+      orderId,
+      provider: services.payments.name,
+      providerRef: paymentId,
+      amount: total,
+      currency,
+    }),
     audit(db, {
       orderId,
       actor: `buyer:${input.buyerId}`,
