@@ -13,6 +13,8 @@ export default defineConfig({
           ENVIRONMENT: 'test',
           SESSION_SECRET: 'test-session-secret-not-for-production',
           SANDBOX_PAYMENT_SECRET: 'test-sandbox-payment-secret',
+          STRIPE_SECRET_KEY: 'sk_test_not_a_real_key',
+          STRIPE_WEBHOOK_SECRET: 'whsec_test_secret',
           TEST_MIGRATIONS: await readD1Migrations(root('migrations')),
         },
       },

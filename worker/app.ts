@@ -6,7 +6,7 @@ import type { AppEnv } from './env.ts'
 import { jsonLogger, requestLogger } from './middleware/logger.ts'
 import { requestId } from './middleware/request-id.ts'
 import { Problem } from './problem.ts'
-import { sandboxProvider } from './services/payments/sandbox.ts'
+import { paymentProvider } from './services/payments/index.ts'
 import { showInventoryService } from './services/show-inventory.ts'
 
 const httpCodes: Record<number, string> = {
@@ -62,7 +62,7 @@ export function newApp() {
   app.use('*', async (c, next) => {
     c.set('db', openDatabase(c.env.DB))
     c.set('showInventory', showInventoryService(c.env.SHOW_INVENTORY, c.env.HOLD_GATEWAY))
-    c.set('payments', sandboxProvider(c.env.SANDBOX_PAYMENT_SECRET))
+    c.set('payments', paymentProvider(c.env))
     await next()
   })
   app.use(

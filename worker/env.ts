@@ -19,6 +19,10 @@ export interface Bindings {
   SESSION_SECRET: string
   /** HMAC key the sandbox payment provider signs its notifications with. */
   SANDBOX_PAYMENT_SECRET: string
+  /** `stripe` to take real payments; anything else uses the sandbox. */
+  PAYMENT_PROVIDER?: string
+  STRIPE_SECRET_KEY?: string
+  STRIPE_WEBHOOK_SECRET?: string
   /** First owner account, created by the dev seed only. */
   DEV_OWNER_EMAIL?: string
   DEV_OWNER_PASSWORD?: string

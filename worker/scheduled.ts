@@ -4,14 +4,14 @@ import type { Bindings } from './env.ts'
 import { newId } from './ids.ts'
 import { jsonLogger } from './middleware/logger.ts'
 import { expireUnpaidOrders, reconcilePaidOrders, remindUnpaidOrders } from './services/orders.ts'
-import { sandboxProvider } from './services/payments/sandbox.ts'
+import { paymentProvider } from './services/payments/index.ts'
 import { reconcilePendingRefunds } from './services/refunds.ts'
 
 /** Cron (every minute): remind, expire unpaid orders, and finish any paid order or refund a crash left half done. */
 export async function runScheduledJobs(env: Bindings, now = new Date()) {
   const logger = jsonLogger({ job: 'scheduled' })
   const db = openDatabase(env.DB)
-  const services = { env, db, logger, payments: sandboxProvider(env.SANDBOX_PAYMENT_SECRET) }
+  const services = { env, db, logger, payments: paymentProvider(env) }
   const send = async (to: string, subject: string, body: string) => {
     await db.insert(outgoingMessages).values({ id: newId('msg'), to, subject, body })
     logger.info('message sent', { to, subject })

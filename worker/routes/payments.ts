@@ -8,8 +8,9 @@ import type { AppEnv } from '../env.ts'
 import { notFound, Problem, validationProblem } from '../problem.ts'
 import { type OrderInventoryRef, orderInventory } from '../services/order-inventory.ts'
 import { expireUnpaidOrders, handlePaymentEvent, type OrderServices } from '../services/orders.ts'
-import type { PaymentEvent } from '../services/payments/provider.ts'
-import { signSandboxNotification } from '../services/payments/sandbox.ts'
+import { stripeFrom } from '../services/payments/index.ts'
+import type { PaymentEvent, PaymentProvider } from '../services/payments/provider.ts'
+import { sandboxProvider, signSandboxNotification } from '../services/payments/sandbox.ts'
 import { validate } from '../validation.ts'
 
 const tag = 'Payments'
@@ -26,16 +27,24 @@ const services = (c: {
 })
 
 /** Verifies and handles a notification exactly as the webhook does; the sandbox page uses it to "call back". */
-async function receiveNotification(c: Parameters<typeof services>[0], body: string, headers: Headers) {
-  const event = await c.get('payments').verifyNotification(body, headers)
-  if (!event)
+async function receiveNotification(
+  c: Parameters<typeof services>[0],
+  provider: PaymentProvider,
+  body: string,
+  headers: Headers,
+) {
+  const verified = await provider.verifyNotification(body, headers)
+  if (!verified.valid) {
     throw new Problem({
       code: 'bad_signature',
       status: 401,
       title: 'Bad signature',
       detail: 'The notification signature is missing, wrong or stale',
     })
-  return handlePaymentEvent(services(c), event)
+  }
+  // Valid but not about settling a payment (e.g. other Stripe events): acknowledge and move on.
+  if (!verified.event) return { duplicate: false }
+  return handlePaymentEvent({ ...services(c), payments: provider }, verified.event)
 }
 
 paymentRoutes.post(
@@ -51,7 +60,31 @@ paymentRoutes.post(
     },
   }),
   async (c) => {
-    const result = await receiveNotification(c, await c.req.text(), c.req.raw.headers)
+    const result = await receiveNotification(
+      c,
+      sandboxProvider(c.env.SANDBOX_PAYMENT_SECRET),
+      await c.req.text(),
+      c.req.raw.headers,
+    )
+    return c.json({ received: true, duplicate: result.duplicate })
+  },
+)
+
+paymentRoutes.post(
+  '/stripe/webhook',
+  describeRoute({
+    tags: [tag],
+    summary: 'Stripe webhook (Checkout Session events, verified with Stripe’s signature scheme)',
+    responses: {
+      200: { description: 'Accepted' },
+      401: { description: 'Bad signature (code `bad_signature`)' },
+      404: { description: 'Stripe not configured' },
+    },
+  }),
+  async (c) => {
+    const stripe = stripeFrom(c.env)
+    if (!stripe) throw notFound('Stripe payments')
+    const result = await receiveNotification(c, stripe, await c.req.text(), c.req.raw.headers)
     return c.json({ received: true, duplicate: result.duplicate })
   },
 )
@@ -131,7 +164,12 @@ paymentRoutes.post(
     }
     const text = JSON.stringify(event)
     const signature = await signSandboxNotification(c.env.SANDBOX_PAYMENT_SECRET, text)
-    await receiveNotification(c, text, new Headers({ 'x-sandbox-signature': signature }))
+    await receiveNotification(
+      c,
+      sandboxProvider(c.env.SANDBOX_PAYMENT_SECRET),
+      text,
+      new Headers({ 'x-sandbox-signature': signature }),
+    )
     const [after] = await c.get('db').select().from(orders).where(eq(orders.id, order.id))
     if (type.includes('application/json'))
       return c.json({ orderId: order.id, status: after!.status, statusReason: after!.statusReason })

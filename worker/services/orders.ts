@@ -247,7 +247,11 @@ export async function handlePaymentEvent(
   // Record that the money arrived before touching inventory: reconciliation finishes from here if we die.
   await db
     .update(payments)
-    .set({ status: 'succeeded', updatedAt: new Date().toISOString() })
+    .set({
+      status: 'succeeded',
+      ...(event.providerRef ? { providerRef: event.providerRef } : {}),
+      updatedAt: new Date().toISOString(),
+    })
     .where(and(eq(payments.id, payment.id), inArray(payments.status, ['created', 'failed'])))
   await finishPaidOrder(services, payment.orderId, `provider:${provider}`)
   await db

@@ -2,12 +2,15 @@
 export interface PaymentProvider {
   readonly name: string
   /** Where the buyer goes to pay. */
-  checkoutUrl(
-    payment: { id: string; orderId: string; amount: number; currency: string },
-    origin: string,
-  ): Promise<string>
-  /** Verifies a provider notification; returns the parsed event or null when the signature is wrong or stale. */
-  verifyNotification(body: string, headers: Headers): Promise<PaymentEvent | null>
+  checkoutUrl(payment: CheckoutPayment, origin: string): Promise<string>
+  /**
+   * Verifies a provider notification. `valid: false` for a missing, wrong or stale signature; a valid
+   * notification of a kind the order service does not act on has `event: null`.
+   */
+  verifyNotification(
+    body: string,
+    headers: Headers,
+  ): Promise<{ valid: false } | { valid: true; event: PaymentEvent | null }>
   /** Sends money back; returns the provider's refund reference. Must be idempotent per `refundId`. */
   refund(
     payment: { id: string; providerRef: string | null; amount: number },
@@ -16,10 +19,20 @@ export interface PaymentProvider {
   ): Promise<string>
 }
 
+export interface CheckoutPayment {
+  id: string
+  orderId: string
+  amount: number
+  currency: string
+  description?: string
+}
+
 export interface PaymentEvent {
   /** Provider's unique event id, used to drop duplicates. */
   id: string
   type: 'payment.succeeded' | 'payment.failed'
   paymentId: string
   amount: number
+  /** The provider's own reference for the charge (e.g. a Stripe PaymentIntent), needed for refunds. */
+  providerRef?: string
 }

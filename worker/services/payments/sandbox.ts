@@ -41,19 +41,19 @@ export function sandboxProvider(secret: string): PaymentProvider {
       const header = headers.get(SANDBOX_SIGNATURE_HEADER) ?? ''
       const parts = Object.fromEntries(header.split(',').map((kv) => kv.split('=') as [string, string]))
       const t = Number(parts.t)
-      if (!parts.v1 || !Number.isFinite(t)) return null
-      if (Math.abs(Date.now() / 1000 - t) > SIGNATURE_TOLERANCE_SECONDS) return null
+      if (!parts.v1 || !Number.isFinite(t)) return { valid: false }
+      if (Math.abs(Date.now() / 1000 - t) > SIGNATURE_TOLERANCE_SECONDS) return { valid: false }
       const expected = await hmacHex(secret, `${t}.${body}`)
       const a = encoder.encode(expected)
       const b = encoder.encode(parts.v1)
-      if (!timingSafeEqual(a, b)) return null
+      if (!timingSafeEqual(a, b)) return { valid: false }
       try {
         const event = JSON.parse(body) as PaymentEvent
-        if (typeof event.id !== 'string' || typeof event.paymentId !== 'string') return null
-        if (event.type !== 'payment.succeeded' && event.type !== 'payment.failed') return null
-        return event
+        const known = typeof event.id === 'string' && typeof event.paymentId === 'string'
+        const acted = event.type === 'payment.succeeded' || event.type === 'payment.failed'
+        return { valid: true, event: known && acted ? event : null }
       } catch {
-        return null
+        return { valid: true, event: null }
       }
     },
     async refund(_payment, refundId) {
