@@ -419,6 +419,9 @@ export const orders = sqliteTable(
     expiresAt: text().notNull(),
     reminderSentAt: text(),
     paidAt: text(),
+    /** 改签: this order replaces these lines of an earlier order once it is paid (or at once when it costs nothing more). */
+    rebookOf: text(),
+    rebookLineIds: text({ mode: 'json' }).$type<string[]>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -449,7 +452,8 @@ export const orderLines = sqliteTable(
     visitorIdMasked: text(),
     visitorPhone: text(),
     price: integer().notNull(),
-    status: text({ enum: ['active', 'refunded'] })
+    /** `rebooked`: replaced by a line of a later order (改签). */
+    status: text({ enum: ['active', 'refunded', 'rebooked'] })
       .notNull()
       .default('active'),
   },

@@ -9,6 +9,7 @@ import { idempotent } from '../middleware/idempotency.ts'
 import { notFound, validationProblem } from '../problem.ts'
 import { orderView } from '../services/order-view.ts'
 import { createOrderFromHold } from '../services/orders.ts'
+import { startRebooking } from '../services/rebooking.ts'
 import { refundQuote, requestRefund } from '../services/refunds.ts'
 import { validate } from '../validation.ts'
 import { isoDate, pageQuery } from './query.ts'
@@ -234,5 +235,53 @@ orderRoutes.post(
       reason: 'Requested by the buyer',
     })
     return c.json({ refund, order: await orderView(c.get('db'), orderId) }, 201)
+  },
+)
+
+orderRoutes.post(
+  '/:orderId/rebook',
+  describeRoute({
+    tags: [tag],
+    summary:
+      '改签: move tickets to another show of the same event or another visit date (Idempotency-Key required)',
+    description:
+      'Hold the new seats or tickets first, then call this with the hold. The answer is a new order that charges only the ' +
+      'price difference (`amountDue`, pay at `checkoutUrl`); when nothing is due it completes at once. The old tickets are ' +
+      'revoked and their inventory returned only after the new order is paid; a cheaper rebooking refunds the difference.',
+    responses: {
+      201: { description: 'The new order' },
+      404: { description: 'No such order or hold for you' },
+    },
+  }),
+  idempotent((c) => `buyer:${c.get('buyerId')}`),
+  validate('param', orderParam),
+  validate(
+    'json',
+    v.object({
+      holdId: v.pipe(v.string(), v.maxLength(64)),
+      showId: v.optional(v.pipe(v.string(), v.maxLength(64))),
+      date: v.optional(isoDate),
+      lineIds: v.optional(
+        v.pipe(v.array(v.pipe(v.string(), v.maxLength(64))), v.minLength(1), v.maxLength(50)),
+      ),
+    }),
+  ),
+  async (c) => {
+    const { orderId } = c.req.valid('param')
+    await assertMine(c, orderId)
+    const body = c.req.valid('json')
+    const created = await startRebooking(
+      services(c),
+      {
+        orderId,
+        buyerId: c.get('buyerId'),
+        holdId: body.holdId,
+        ...(body.showId ? { showId: body.showId } : {}),
+        ...(body.date ? { date: body.date } : {}),
+        ...(body.lineIds ? { lineIds: body.lineIds } : {}),
+      },
+      new URL(c.req.url).origin,
+    )
+    return c.json({ ...created, order: await orderView(c.get('db'), created.orderId) }, 201)
   },
 )

@@ -20,6 +20,7 @@ import type { Logger } from '../middleware/logger.ts'
 import { conflict, notFound, Problem } from '../problem.ts'
 import { type OrderInventoryRef, orderInventory } from './order-inventory.ts'
 import type { PaymentEvent, PaymentProvider } from './payments/provider.ts'
+import { completeRebook } from './rebooking.ts'
 import { scenicDay } from './scenic-day.ts'
 import { showInventoryStub } from './show-inventory-client.ts'
 
@@ -81,6 +82,8 @@ export interface CreateOrderInput {
   email?: string
   phone?: string
   channel: string
+  /** 改签: the new order replaces these lines of `rebookOf` and charges only `amountDue` (the price difference). */
+  rebook?: { orderId: string; lineIds: string[]; credit: number }
 }
 
 /** Turns the buyer's active hold into a pending order with its lines and a payment to complete. */
@@ -176,7 +179,11 @@ export async function createOrderFromHold(services: OrderServices, input: Create
     total,
     currency,
     expiresAt,
+    rebookOf: input.rebook?.orderId ?? null,
+    rebookLineIds: input.rebook?.lineIds ?? null,
   }
+  // A rebooking pays only the difference; the old lines' price counts as already paid.
+  const amountDue = Math.max(0, total - (input.rebook?.credit ?? 0))
   await runBatch(db, [
     db.insert(orders).values(order),
     db.insert(orderLines).values(lines),
@@ -185,22 +192,32 @@ export async function createOrderFromHold(services: OrderServices, input: Create
       orderId,
       provider: services.payments.name,
       providerRef: paymentId,
-      amount: total,
+      amount: amountDue,
       currency,
+      ...(amountDue === 0 ? { status: 'succeeded' as const } : {}),
     }),
     audit(db, {
       orderId,
       actor: `buyer:${input.buyerId}`,
       action: 'order.created',
       to: 'pending',
-      detail: { holdId: input.holdId, total },
+      detail: {
+        holdId: input.holdId,
+        total,
+        ...(input.rebook ? { rebookOf: input.rebook.orderId, amountDue } : {}),
+      },
     }),
   ])
+  if (amountDue === 0) {
+    // Nothing to pay (a rebooking to an equal or cheaper date): complete at once.
+    await finishPaidOrder(services, orderId, `buyer:${input.buyerId}`)
+    return { orderId, paymentId, checkoutUrl: null, amountDue }
+  }
   const checkoutUrl = await services.payments.checkoutUrl(
-    { id: paymentId, orderId, amount: total, currency },
+    { id: paymentId, orderId, amount: amountDue, currency },
     origin,
   )
-  return { orderId, paymentId, checkoutUrl }
+  return { orderId, paymentId, checkoutUrl, amountDue }
 }
 
 /** A provider notification: verified by the caller, handled at most once per event id. */
@@ -312,6 +329,7 @@ export async function finishPaidOrder(
       total: order.total,
     }),
   ])
+  if (order.rebookOf) await completeRebook(services, order.id)
   const [after] = await db.select().from(orders).where(eq(orders.id, order.id))
   return after!
 }

@@ -1,0 +1,187 @@
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import { ApiClient, problemOf } from '../../support/api.ts'
+import {
+  gridChart,
+  idNumberFor,
+  ok,
+  scenicSiteOnSale,
+  shanghaiDate,
+  showOnSale,
+} from '../../support/catalogue.ts'
+
+let keys = 0
+const key = () => `rebook-${Date.now()}-${keys++}`
+const postWithKey = (client: ApiClient, path: string, body: unknown) =>
+  client.fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': key() },
+    body: JSON.stringify(body),
+  })
+const counts = (showId: string) =>
+  env.SHOW_INVENTORY.get(env.SHOW_INVENTORY.idFromName(showId)).counts(showId)
+
+async function paid(buyer: ApiClient, body: Record<string, unknown>) {
+  const created = await ok(postWithKey(buyer, '/api/orders', { ...body, email: 'rebook@example.com' }), 201)
+  await ok(buyer.post(`/api/payments/sandbox/checkout/${created.paymentId}/complete`, { outcome: 'pay' }))
+  return ok(buyer.get(`/api/orders/${created.orderId}`))
+}
+
+/** A second show of the same event, in the same venue, with its own price. */
+async function sameEventShow(show: Awaited<ReturnType<typeof showOnSale>>, price: number) {
+  const now = Date.now()
+  const second = await ok(
+    show.owner.post(`${show.base}/shows`, {
+      eventId: show.eventId,
+      venueId: show.venueId,
+      startsAt: new Date(now + 40 * 86_400_000).toISOString(),
+      saleStartsAt: new Date(now - 3_600_000).toISOString(),
+      saleEndsAt: new Date(now + 39 * 86_400_000).toISOString(),
+      prices: { A: price },
+    }),
+    201,
+  )
+  return second.id as string
+}
+
+describe('rebooking (改签)', () => {
+  it('moves seats to a dearer show: pays the difference, then the old tickets are revoked and seats returned', async () => {
+    const show = await showOnSale(gridChart(1, 10))
+    const later = await sameEventShow(show, 15000)
+    const buyer = new ApiClient()
+    const hold = await ok(
+      buyer.post(`/api/shows/${show.showId}/holds`, { seatIds: show.seatIds.slice(0, 2) }),
+      201,
+    )
+    const original = await paid(buyer, { kind: 'show', showId: show.showId, holdId: hold.id })
+    const laterSeats = (await ok(buyer.get(`/api/shows/${later}/seat-map`))).seats.map(
+      (s: { id: string }) => s.id,
+    )
+    const newHold = await ok(
+      buyer.post(`/api/shows/${later}/holds`, { seatIds: laterSeats.slice(4, 6) }),
+      201,
+    )
+    const rebooked = await ok(
+      postWithKey(buyer, `/api/orders/${original.id}/rebook`, { holdId: newHold.id, showId: later }),
+      201,
+    )
+    expect(rebooked.amountDue).toBe(10000)
+    // Until the difference is paid, the old tickets stay valid.
+    expect((await ok(buyer.get(`/api/orders/${original.id}`))).status).toBe('paid')
+    await ok(buyer.post(`/api/payments/sandbox/checkout/${rebooked.paymentId}/complete`, { outcome: 'pay' }))
+    const fresh = await ok(buyer.get(`/api/orders/${rebooked.orderId}`))
+    expect(fresh).toMatchObject({ status: 'paid', total: 30000, rebookOf: original.id })
+    expect(fresh.lines.every((l: { ticket: { status: string } }) => l.ticket.status === 'valid')).toBe(true)
+    const old = await ok(buyer.get(`/api/orders/${original.id}`))
+    expect(old.status).toBe('cancelled')
+    expect(old.statusReason).toContain(fresh.number)
+    expect(
+      old.lines.map((l: { status: string; ticket: { status: string } }) => [l.status, l.ticket.status]),
+    ).toEqual([
+      ['rebooked', 'revoked'],
+      ['rebooked', 'revoked'],
+    ])
+    expect((await counts(show.showId)).memory).toMatchObject({ sold: 0, free: 10 })
+    expect((await counts(later)).memory).toMatchObject({ sold: 2 })
+  })
+
+  it('moves to a cheaper show at once and refunds the difference', async () => {
+    const show = await showOnSale(gridChart(1, 10))
+    const later = await sameEventShow(show, 6000)
+    const buyer = new ApiClient()
+    const hold = await ok(
+      buyer.post(`/api/shows/${show.showId}/holds`, { seatIds: show.seatIds.slice(0, 2) }),
+      201,
+    )
+    const original = await paid(buyer, { kind: 'show', showId: show.showId, holdId: hold.id })
+    const newHold = await ok(
+      buyer.post(`/api/shows/${later}/holds`, { best: { category: 'A', quantity: 2 } }),
+      201,
+    )
+    const rebooked = await ok(
+      postWithKey(buyer, `/api/orders/${original.id}/rebook`, { holdId: newHold.id, showId: later }),
+      201,
+    )
+    expect(rebooked).toMatchObject({ amountDue: 0, checkoutUrl: null })
+    expect(rebooked.order.status).toBe('paid')
+    const old = await ok(buyer.get(`/api/orders/${original.id}`))
+    expect(old.refunds).toMatchObject([{ amount: 8000, status: 'succeeded' }])
+    expect(old.refundedTotal).toBe(8000)
+  })
+
+  it('moves a scenic visit to another date with the same ticket types', async () => {
+    const site = await scenicSiteOnSale()
+    const buyer = new ApiClient()
+    const visitor = { name: 'Wang', idNumber: idNumberFor(777), phone: '13700000777' }
+    const lines = [
+      { productId: site.gateProduct, slot: '09:00', visitor },
+      { productId: site.cableCarProduct, visitor },
+    ]
+    const hold = await ok(
+      buyer.post(`/api/scenic-sites/${site.siteId}/days/${site.date}/holds`, { lines }),
+      201,
+    )
+    const original = await paid(buyer, {
+      kind: 'scenic',
+      siteId: site.siteId,
+      date: site.date,
+      holdId: hold.id,
+    })
+    const newDate = shanghaiDate(2)
+    // The real-name limit is per day, so the same visitor can hold the new date before the old one is released.
+    const newHold = await ok(
+      buyer.post(`/api/scenic-sites/${site.siteId}/days/${newDate}/holds`, { lines }),
+      201,
+    )
+    const rebooked = await ok(
+      postWithKey(buyer, `/api/orders/${original.id}/rebook`, { holdId: newHold.id, date: newDate }),
+      201,
+    )
+    expect(rebooked.order).toMatchObject({ status: 'paid', visitDate: newDate })
+    const oldDay = await ok(new ApiClient().get(`/api/scenic-sites/${site.siteId}/days/${site.date}`))
+    expect(oldDay.remaining).toBe(100)
+  })
+
+  it('refuses another event’s show, a foreign hold, and mismatched seat counts', async () => {
+    const show = await showOnSale(gridChart(1, 10))
+    const otherEvent = await showOnSale(gridChart(1, 10))
+    const buyer = new ApiClient()
+    const hold = await ok(
+      buyer.post(`/api/shows/${show.showId}/holds`, { seatIds: show.seatIds.slice(0, 2) }),
+      201,
+    )
+    const original = await paid(buyer, { kind: 'show', showId: show.showId, holdId: hold.id })
+    const foreignHold = await ok(
+      buyer.post(`/api/shows/${otherEvent.showId}/holds`, { seatIds: otherEvent.seatIds.slice(0, 2) }),
+      201,
+    )
+    const wrongEvent = await postWithKey(buyer, `/api/orders/${original.id}/rebook`, {
+      holdId: foreignHold.id,
+      showId: otherEvent.showId,
+    })
+    expect((await problemOf(wrongEvent)).errors?.[0]?.path).toBe('json.showId')
+    const later = await sameEventShow(show, 10000)
+    const strangerHold = await ok(
+      new ApiClient().post(`/api/shows/${later}/holds`, { best: { category: 'A', quantity: 2 } }),
+      201,
+    )
+    expect(
+      (
+        await postWithKey(buyer, `/api/orders/${original.id}/rebook`, {
+          holdId: strangerHold.id,
+          showId: later,
+        })
+      ).status,
+    ).toBe(404)
+    const oneSeat = await ok(
+      buyer.post(`/api/shows/${later}/holds`, { best: { category: 'A', quantity: 1 } }),
+      201,
+    )
+    const mismatch = await postWithKey(buyer, `/api/orders/${original.id}/rebook`, {
+      holdId: oneSeat.id,
+      showId: later,
+    })
+    expect((await problemOf(mismatch)).errors?.[0]?.path).toBe('json.holdId')
+    expect((await ok(buyer.get(`/api/orders/${original.id}`))).status).toBe('paid')
+  })
+})
