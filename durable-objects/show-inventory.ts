@@ -83,7 +83,12 @@ interface ShowConfig {
   prices: Record<string, number>
   categories: { code: string; name: string; color: string }[]
   stage: { x: number; y: number } | null
+  /** Catalogue version this config was read at (show and event `updated_at`). */
+  stamp?: string
 }
+
+/** How stale catalogue settings may get before a hold re-checks D1. */
+const CONFIG_TTL_MS = 10_000
 
 interface ActiveHold {
   id: string
@@ -118,6 +123,7 @@ export class ShowInventory extends DurableObject<Bindings> {
   private buyerSeats = new Map<string, number>()
   private version = 0
   private alarmAt: number | null = null
+  private configCheckedAt = Date.now()
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env)
@@ -144,27 +150,21 @@ export class ShowInventory extends DurableObject<Bindings> {
     return this.ready(showId)
   }
 
-  private async importFromCatalogue(showId: string) {
-    const db = this.env.DB
-    const show = await db
-      .prepare(
-        `SELECT s.id, s.venue_id, s.sale_starts_at, s.sale_ends_at, s.prices, s.hold_minutes, s.status,
-                e.max_tickets_per_buyer, e.real_name_required, o.currency, v.stage_x, v.stage_y, v.price_categories
-         FROM shows s JOIN events e ON e.id = s.event_id JOIN venues v ON v.id = s.venue_id
-         JOIN organizers o ON o.id = s.organizer_id WHERE s.id = ?`,
-      )
+  /** The show's sale settings from the catalogue (prices, window, limits), or null if it is gone. */
+  private async readShowConfig(showId: string): Promise<(ShowConfig & { venueId: string }) | null> {
+    const show = await this.env.DB.prepare(
+      `SELECT s.id, s.venue_id, s.sale_starts_at, s.sale_ends_at, s.prices, s.hold_minutes, s.status, s.updated_at,
+              e.max_tickets_per_buyer, e.real_name_required, e.updated_at AS event_updated_at, o.currency,
+              v.stage_x, v.stage_y, v.price_categories
+       FROM shows s JOIN events e ON e.id = s.event_id JOIN venues v ON v.id = s.venue_id
+       JOIN organizers o ON o.id = s.organizer_id WHERE s.id = ?`,
+    )
       .bind(showId)
       .first<Record<string, string | number | null>>()
-    if (!show) throw new ShowNotFound(showId)
-    const { results: seats } = await db
-      .prepare(
-        `SELECT id, label, section, row, ordinal, category, x, y, accessible, companion, restricted_view, blocked
-         FROM seats WHERE venue_id = ? ORDER BY section, row, ordinal`,
-      )
-      .bind(show.venue_id)
-      .all<Record<string, string | number>>()
-    const config: ShowConfig = {
+    if (!show) return null
+    return {
       showId,
+      venueId: String(show.venue_id),
       currency: String(show.currency),
       holdMinutes: Number(show.hold_minutes),
       saleStartsAt: String(show.sale_starts_at),
@@ -178,7 +178,41 @@ export class ShowInventory extends DurableObject<Bindings> {
         show.stage_x === null || show.stage_y === null
           ? null
           : { x: Number(show.stage_x), y: Number(show.stage_y) },
+      stamp: `${show.updated_at}|${show.event_updated_at}`,
     }
+  }
+
+  /**
+   * Picks up catalogue edits (prices, sale window, limits, cancellation) without touching seats: checked at
+   * most every CONFIG_TTL_MS on the hot path, or at once when the admin API asks after an edit.
+   */
+  async refreshConfig(showId: string, force = true): Promise<{ refreshed: boolean }> {
+    const { config } = await this.ready(showId)
+    if (!force && Date.now() - this.configCheckedAt < CONFIG_TTL_MS) return { refreshed: false }
+    this.configCheckedAt = Date.now()
+    const latest = await this.readShowConfig(showId)
+    if (!latest || latest.stamp === config.stamp) return { refreshed: false }
+    const { venueId: _venue, ...next } = latest
+    this.ctx.storage.sql.exec(
+      "INSERT OR REPLACE INTO meta (key, value) VALUES ('config', ?)",
+      JSON.stringify(next),
+    )
+    this.config = next
+    return { refreshed: true }
+  }
+
+  private async importFromCatalogue(showId: string) {
+    const db = this.env.DB
+    const latest = await this.readShowConfig(showId)
+    if (!latest) throw new ShowNotFound(showId)
+    const { venueId, ...config } = latest
+    const { results: seats } = await db
+      .prepare(
+        `SELECT id, label, section, row, ordinal, category, x, y, accessible, companion, restricted_view, blocked
+         FROM seats WHERE venue_id = ? ORDER BY section, row, ordinal`,
+      )
+      .bind(venueId)
+      .all<Record<string, string | number>>()
     const sql = this.ctx.storage.sql
     this.ctx.storage.transactionSync(() => {
       sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('config', ?)", JSON.stringify(config))
@@ -273,7 +307,9 @@ export class ShowInventory extends DurableObject<Bindings> {
   async holdBatch(showId: string, requests: ShowHoldRequest[]): Promise<ShowHoldOutcome[]> {
     let state: { config: ShowConfig; layout: SeatLayout }
     try {
-      state = await this.ready(showId)
+      await this.ready(showId)
+      await this.refreshConfig(showId, false)
+      state = { config: this.config!, layout: this.layout! }
     } catch (error) {
       if (error instanceof ShowNotFound)
         return requests.map(() => refuse('not_on_sale', `Show ${showId} does not exist`))
@@ -598,7 +634,12 @@ export class ShowInventory extends DurableObject<Bindings> {
       expiresAt: row.expires_at,
       channel: null,
     }
-    return { hold: this.toShowHold(config, layout, hold), holderId: row.holder_id, status: row.status, idNumbers: hold.idNumbers }
+    return {
+      hold: this.toShowHold(config, layout, hold),
+      holderId: row.holder_id,
+      status: row.status,
+      idNumbers: hold.idNumbers,
+    }
   }
 
   // ---- organizer controls ------------------------------------------------------------------
@@ -607,7 +648,10 @@ export class ShowInventory extends DurableObject<Bindings> {
   async setStatus(showId: string, status: 'scheduled' | 'cancelled'): Promise<{ status: string }> {
     const { config } = await this.ready(showId)
     const next = { ...config, status }
-    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('config', ?)", JSON.stringify(next))
+    this.ctx.storage.sql.exec(
+      "INSERT OR REPLACE INTO meta (key, value) VALUES ('config', ?)",
+      JSON.stringify(next),
+    )
     this.config = next
     return { status }
   }

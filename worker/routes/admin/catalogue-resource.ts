@@ -33,6 +33,8 @@ export interface CatalogueResource<Create extends AnyObjectSchema, Filters exten
   where?: (filters: v.InferOutput<v.ObjectSchema<Filters, undefined>>) => (SQL | undefined)[]
   /** Cross-record checks (references in the same organizer, consistent values); throws a Problem. */
   check?: (c: Context<StaffEnv>, record: v.InferOutput<Create>, organizerId: string) => Promise<void>
+  /** Runs after an update succeeded, e.g. to tell a live inventory actor its settings changed. */
+  afterUpdate?: (c: Context<StaffEnv>, record: Row) => Promise<void>
   readRoles?: StaffRole[]
   writeRoles?: StaffRole[]
 }
@@ -182,6 +184,7 @@ export function catalogueResource<
         .set(values)
         .where(and(eq(table.id, id), eq(table.organizerId, organizerId)))
         .returning()
+      await spec.afterUpdate?.(c, row as Row)
       return c.json(row as Row)
     },
   )

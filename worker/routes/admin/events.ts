@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import * as v from 'valibot'
-import { events } from '../../db/schema.ts'
+import { events, shows } from '../../db/schema.ts'
 import { nonEmpty } from '../query.ts'
 import { catalogueResource } from './catalogue-resource.ts'
 import { recordOf } from './records.ts'
@@ -28,6 +28,15 @@ export const eventRoutes = catalogueResource({
   filters: {
     status: v.optional(v.picklist(['draft', 'published', 'cancelled'])),
     kind: v.optional(v.picklist(['concert', 'theatre', 'film', 'sport', 'exhibition', 'other'])),
+  },
+  // Limits and real-name rules live in each show's inventory actor: tell the event's scheduled shows.
+  afterUpdate: async (c, event) => {
+    const scheduled = await c
+      .get('db')
+      .select({ id: shows.id })
+      .from(shows)
+      .where(and(eq(shows.eventId, String(event.id)), eq(shows.status, 'scheduled')))
+    await Promise.all(scheduled.map(({ id }) => c.get('showInventory').stub(id).refreshConfig(id)))
   },
   where: (f) => [
     f.status ? eq(events.status, f.status) : undefined,

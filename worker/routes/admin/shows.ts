@@ -61,6 +61,9 @@ export const showRoutes = catalogueResource({
     f.from ? gte(shows.startsAt, new Date(f.from).toISOString()) : undefined,
     f.to ? lte(shows.startsAt, new Date(f.to).toISOString()) : undefined,
   ],
+  afterUpdate: async (c, show) => {
+    await c.get('showInventory').stub(String(show.id)).refreshConfig(String(show.id))
+  },
   check: async (c, show, organizerId) => {
     await referenced(c, events, show.eventId, organizerId, 'eventId', 'event')
     const venue = await referenced<{ priceCategories: PriceCategory[] }>(

@@ -74,3 +74,31 @@ describe('admin scenic day quotas', () => {
     expect((await site.gate.put(`${path}/quotas`, { quotas: {} })).status).toBe(403)
   })
 })
+
+describe('catalogue edits reach the live inventory', () => {
+  it('applies a new price, sale window and buyer limit to the next holds', async () => {
+    const show = await showOnSale(gridChart(1, 10), { maxTicketsPerBuyer: 6 })
+    const buyer = new ApiClient()
+    const before = await ok(
+      buyer.post(`/api/shows/${show.showId}/holds`, { seatIds: [show.seatIds[0]] }),
+      201,
+    )
+    expect(before.total).toBe(10000)
+    await ok(show.manager.patch(`${show.base}/shows/${show.showId}`, { prices: { A: 12345 } }))
+    const after = await ok(buyer.post(`/api/shows/${show.showId}/holds`, { seatIds: [show.seatIds[1]] }), 201)
+    expect(after.total).toBe(12345)
+    await ok(show.manager.patch(`${show.base}/events/${show.eventId}`, { maxTicketsPerBuyer: 2 }))
+    const limited = await buyer.post(`/api/shows/${show.showId}/holds`, { seatIds: [show.seatIds[2]] })
+    expect((await problemOf(limited)).code).toBe('buyer_limit')
+    await ok(
+      show.manager.patch(`${show.base}/shows/${show.showId}`, {
+        saleStartsAt: new Date(Date.now() + 3_600_000).toISOString(),
+        saleEndsAt: new Date(Date.now() + 7_200_000).toISOString(),
+      }),
+    )
+    const closed = await new ApiClient().post(`/api/shows/${show.showId}/holds`, {
+      seatIds: [show.seatIds[3]],
+    })
+    expect((await problemOf(closed)).code).toBe('not_on_sale')
+  })
+})
