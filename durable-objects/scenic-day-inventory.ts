@@ -513,11 +513,18 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
   }
 
   /** A hold as the order service needs it: lines with prices and visitors, and its state. */
-  async describeHold(siteId: string, date: string, holdId: string): Promise<{ hold: ScenicHold; holderId: string; status: string } | null> {
+  async describeHold(
+    siteId: string,
+    date: string,
+    holdId: string,
+  ): Promise<{ hold: ScenicHold; holderId: string; status: string } | null> {
     const config = await this.ready(siteId, date)
     const sql = this.ctx.storage.sql
     const [hold] = sql
-      .exec<{ holder_id: string; status: string; expires_at: number }>('SELECT holder_id, status, expires_at FROM holds WHERE id = ?', holdId)
+      .exec<{ holder_id: string; status: string; expires_at: number }>(
+        'SELECT holder_id, status, expires_at FROM holds WHERE id = ?',
+        holdId,
+      )
       .toArray()
     if (!hold) return null
     const lines = sql.exec<LineRow>('SELECT * FROM lines WHERE hold_id = ? ORDER BY rowid', holdId).toArray()

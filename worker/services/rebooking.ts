@@ -138,14 +138,12 @@ export async function completeRebook(services: OrderServices, newOrderId: string
       to: oldStatus,
       detail: { to: order.id, lineIds: ids },
     }),
-    db
-      .insert(outboxEvents)
-      .values({
-        id: newId('evt'),
-        topic: 'order.rebooked',
-        organizerId: old!.organizerId,
-        payload: { from: old!.id, to: order.id, lineIds: ids },
-      }),
+    db.insert(outboxEvents).values({
+      id: newId('evt'),
+      topic: 'order.rebooked',
+      organizerId: old!.organizerId,
+      payload: { from: old!.id, to: order.id, lineIds: ids },
+    }),
   ])
   await orderInventory(env, old as OrderInventoryRef).returnLines(
     old!.id,
