@@ -116,7 +116,14 @@ interface DayConfig {
     string,
     { price: number; status: string; components: { productId: string; quantity: number }[] }
   >
+  /** Catalogue version the config was read at. */
+  stamp?: string
+  /** True once this date's quotas were set by hand; catalogue refreshes keep them. */
+  quotasOverridden?: boolean
 }
+
+/** How stale catalogue settings may get before a hold re-checks D1. */
+const CONFIG_TTL_MS = 10_000
 
 type LineRow = {
   id: string
@@ -177,6 +184,7 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
     id: new Map<string, number>(),
   }
   private alarmAt: number | null = null
+  private configCheckedAt = Date.now()
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env)
@@ -207,6 +215,55 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
   }
 
   private async importFromCatalogue(siteId: string, date: string): Promise<DayConfig> {
+    const config = await this.readDayConfig(siteId, date)
+    this.ctx.storage.sql.exec(
+      "INSERT OR REPLACE INTO meta (key, value) VALUES ('config', ?)",
+      JSON.stringify(config),
+    )
+    return config
+  }
+
+  /**
+   * Picks up catalogue edits (capacity, slots, products, rules, packages) for this day: checked at most
+   * every CONFIG_TTL_MS on the hold path. Quotas set for this date by `setQuotas` are kept.
+   */
+  async refreshConfig(siteId: string, date: string, force = true): Promise<{ refreshed: boolean }> {
+    const config = await this.ready(siteId, date)
+    if (!force && Date.now() - this.configCheckedAt < CONFIG_TTL_MS) return { refreshed: false }
+    this.configCheckedAt = Date.now()
+    const stamp = await this.catalogueStamp(siteId)
+    if (stamp === config.stamp) return { refreshed: false }
+    const latest = await this.readDayConfig(siteId, date)
+    const next = config.quotasOverridden
+      ? { ...latest, quotas: config.quotas, quotasOverridden: true }
+      : latest
+    this.ctx.storage.sql.exec(
+      "INSERT OR REPLACE INTO meta (key, value) VALUES ('config', ?)",
+      JSON.stringify(next),
+    )
+    this.config = next
+    this.recount(next)
+    return { refreshed: true }
+  }
+
+  /** Latest change to anything of the site the day depends on. */
+  private async catalogueStamp(siteId: string): Promise<string> {
+    const row = await this.env.DB.prepare(
+      `SELECT max(
+         (SELECT updated_at FROM scenic_sites WHERE id = ?1),
+         coalesce((SELECT max(updated_at) FROM visit_products WHERE site_id = ?1), ''),
+         coalesce((SELECT max(updated_at) FROM parent_child_rules WHERE site_id = ?1), ''),
+         coalesce((SELECT max(updated_at) FROM packages WHERE site_id = ?1), '')
+       ) || '|' || (SELECT count(*) FROM visit_products WHERE site_id = ?1)
+             || '|' || (SELECT count(*) FROM parent_child_rules WHERE site_id = ?1)
+             || '|' || (SELECT count(*) FROM packages WHERE site_id = ?1) AS stamp`,
+    )
+      .bind(siteId)
+      .first<string>('stamp')
+    return row ?? ''
+  }
+
+  private async readDayConfig(siteId: string, date: string): Promise<DayConfig> {
     const db = this.env.DB
     const site = await db
       .prepare(
@@ -259,11 +316,8 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
           { price: Number(p.price), status: String(p.status), components: JSON.parse(String(p.components)) },
         ]),
       ),
+      stamp: await this.catalogueStamp(siteId),
     }
-    this.ctx.storage.sql.exec(
-      "INSERT OR REPLACE INTO meta (key, value) VALUES ('config', ?)",
-      JSON.stringify(config),
-    )
     return config
   }
 
@@ -303,7 +357,9 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
   async hold(siteId: string, date: string, request: ScenicHoldRequest): Promise<ScenicHoldOutcome> {
     let config: DayConfig
     try {
-      config = await this.ready(siteId, date)
+      await this.ready(siteId, date)
+      await this.refreshConfig(siteId, date, false)
+      config = this.config!
     } catch (error) {
       if (error instanceof SiteNotFound) return refuse('not_on_sale', `Scenic site ${siteId} does not exist`)
       throw error
@@ -731,7 +787,7 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
         return refuse('invalid_request', `${channel} already holds ${n}; its quota cannot go below that`)
       }
     }
-    const next = { ...config, quotas }
+    const next = { ...config, quotas, quotasOverridden: true }
     this.ctx.storage.sql.exec(
       "INSERT OR REPLACE INTO meta (key, value) VALUES ('config', ?)",
       JSON.stringify(next),

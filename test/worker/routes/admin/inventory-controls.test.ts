@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ApiClient, organizerWithStaff, problemOf } from '../../../support/api.ts'
 import { gridChart, ok, scenicSiteOnSale, showOnSale } from '../../../support/catalogue.ts'
 
@@ -100,5 +100,42 @@ describe('catalogue edits reach the live inventory', () => {
       seatIds: [show.seatIds[3]],
     })
     expect((await problemOf(closed)).code).toBe('not_on_sale')
+  })
+})
+
+describe('scenic catalogue edits reach the day inventory', () => {
+  it('applies a new product price and cap within the freshness window, keeping hand-set quotas', async () => {
+    const site = await scenicSiteOnSale({ dailyCapacity: 50, channelQuotas: { ctrip: 10 } })
+    const day = `/api/scenic-sites/${site.siteId}/days/${site.date}`
+    const line = (n: number) => ({
+      productId: site.childProduct,
+      slot: '09:00',
+      visitor: { phone: `1360000${String(n).padStart(4, '0')}` },
+    })
+    expect((await ok(new ApiClient().post(`${day}/holds`, { lines: [line(1)] }), 201)).total).toBe(6000)
+    await ok(
+      site.manager.put(`${site.base}/scenic-sites/${site.siteId}/days/${site.date}/quotas`, {
+        quotas: { ctrip: 20 },
+      }),
+    )
+    await ok(
+      site.manager.patch(`${site.base}/visit-products/${site.childProduct}`, {
+        price: 5500,
+        dailyCapacity: 2,
+      }),
+    )
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(Date.now() + 11_000)
+    try {
+      expect((await ok(new ApiClient().post(`${day}/holds`, { lines: [line(2)] }), 201)).total).toBe(5500)
+      const capped = await new ApiClient().post(`${day}/holds`, { lines: [line(3)] })
+      expect((await problemOf(capped)).code).toBe('sold_out')
+      const status = await ok(
+        site.gate.get(`${site.base}/scenic-sites/${site.siteId}/days/${site.date}/inventory`),
+      )
+      expect(status.channels.ctrip.quota).toBe(20)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
