@@ -12,6 +12,8 @@ export const organizers = sqliteTable('organizers', {
   currency: text().notNull().default('CNY'),
   timezone: text().notNull().default('Asia/Shanghai'),
   contactEmail: text(),
+  /** Whether buyers may check out with just an email or phone, without signing in. */
+  allowGuestCheckout: integer({ mode: 'boolean' }).notNull().default(true),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 })

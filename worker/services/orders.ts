@@ -5,6 +5,7 @@ import {
   auditEvents,
   orderLines,
   orders,
+  organizers,
   outboxEvents,
   paymentNotifications,
   payments,
@@ -157,6 +158,20 @@ export async function createOrderFromHold(services: OrderServices, input: Create
       visitorPhone: line.visitor?.phone ?? null,
       price: line.price,
     }))
+  }
+  if (!input.customerId) {
+    const [organizer] = await db
+      .select({ allowGuestCheckout: organizers.allowGuestCheckout })
+      .from(organizers)
+      .where(eq(organizers.id, organizerId))
+    if (!organizer?.allowGuestCheckout) {
+      throw new Problem({
+        code: 'sign_in_required',
+        status: 401,
+        title: 'Sign in required',
+        detail: 'This organizer sells only to signed-in customers; sign in with your email or phone first',
+      })
+    }
   }
   const [existing] = await db.select({ id: orders.id }).from(orders).where(eq(orders.holdId, input.holdId))
   if (existing) throw conflict(`Order ${existing.id} already uses this hold`, { orderId: existing.id })

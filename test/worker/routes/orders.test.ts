@@ -340,3 +340,16 @@ describe('orders: security', () => {
     expect((await problemOf(noContact)).errors?.[0]?.path).toBe('json.email')
   })
 })
+
+describe('orders: guest checkout', () => {
+  it('refuses guests where the organizer requires sign-in', async () => {
+    const show = await showOnSale(gridChart(1, 10))
+    await env.DB.prepare('UPDATE organizers SET allow_guest_checkout = 0 WHERE id = ?')
+      .bind(show.organizerId)
+      .run()
+    const guest = new ApiClient()
+    const { res } = await orderFor(guest, show.showId, show.seatIds.slice(0, 1))
+    expect(res.status).toBe(401)
+    expect((await problemOf(res)).code).toBe('sign_in_required')
+  })
+})

@@ -18,6 +18,7 @@ export const organizerInput = v.object({
   currency: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'an ISO 4217 code like CNY')), 'CNY'),
   timezone: v.optional(v.pipe(v.string(), v.maxLength(64)), 'Asia/Shanghai'),
   contactEmail: v.optional(v.nullable(v.pipe(v.string(), v.email()))),
+  allowGuestCheckout: v.optional(v.boolean(), true),
 })
 const organizerRecord = v.object({
   id: v.string(),

@@ -1,0 +1,1 @@
+ALTER TABLE `organizers` ADD `allow_guest_checkout` integer DEFAULT true NOT NULL;
