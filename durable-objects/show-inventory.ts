@@ -146,6 +146,9 @@ export class ShowInventory extends DurableObject<Bindings> {
         .toArray()
       if (stored.length === 0) await this.importFromCatalogue(showId)
       this.loadFromStorage()
+      // An alarm may already be armed from before a restart; never move it later.
+      this.alarmAt = await this.ctx.storage.getAlarm()
+      if (this.alarmAt === null) this.armAlarm()
     })
     return this.ready(showId)
   }
@@ -318,11 +321,45 @@ export class ShowInventory extends DurableObject<Bindings> {
     const now = Date.now()
     const changed: number[] = []
     const outcomes: ShowHoldOutcome[] = []
-    this.mutate(() => {
-      for (const request of requests)
-        outcomes.push(this.holdOne(state.config, state.layout, request, now, changed))
-    }, changed)
+    const created: ActiveHold[] = []
+    this.mutate(
+      () => {
+        for (const request of requests) outcomes.push(this.holdOne(state.config, state.layout, request, now, changed, created))
+        this.writeHolds(created, now)
+      },
+      changed,
+      created.length ? now + state.config.holdMinutes * 60_000 : undefined,
+    )
     return outcomes
+  }
+
+  /** Two statements for a whole batch, whatever its size: the SQLite work per hold stays tiny. */
+  private writeHolds(created: ActiveHold[], now: number) {
+    if (created.length === 0) return
+    const sql = this.ctx.storage.sql
+    sql.exec(
+      `INSERT INTO holds (id, holder_id, id_numbers, seats, status, expires_at, channel, created_at)
+       SELECT json_extract(value, '$.id'), json_extract(value, '$.holderId'), json_extract(value, '$.idNumbers'),
+              json_extract(value, '$.seats'), 'active', json_extract(value, '$.expiresAt'), json_extract(value, '$.channel'), ?
+       FROM json_each(?)`,
+      now,
+      JSON.stringify(
+        created.map((h) => ({
+          id: h.id,
+          holderId: h.holderId,
+          idNumbers: JSON.stringify(h.idNumbers),
+          seats: JSON.stringify(h.seats),
+          expiresAt: h.expiresAt,
+          channel: h.channel,
+        })),
+      ),
+    )
+    sql.exec(
+      `UPDATE seats SET state = ${HELD}, hold_id = picked.hold
+       FROM (SELECT json_extract(value, '$[0]') AS idx, json_extract(value, '$[1]') AS hold FROM json_each(?)) AS picked
+       WHERE seats.idx = picked.idx`,
+      JSON.stringify(created.flatMap((h) => h.seats.map((i) => [i, h.id]))),
+    )
   }
 
   private holdOne(
@@ -331,6 +368,7 @@ export class ShowInventory extends DurableObject<Bindings> {
     request: ShowHoldRequest,
     now: number,
     changed: number[],
+    created: ActiveHold[],
   ): ShowHoldOutcome {
     if (
       config.status !== 'scheduled' ||
@@ -392,22 +430,12 @@ export class ShowInventory extends DurableObject<Bindings> {
       expiresAt: now + config.holdMinutes * 60_000,
       channel: request.channel ?? null,
     }
-    const sql = this.ctx.storage.sql
-    sql.exec(
-      "INSERT INTO holds (id, holder_id, id_numbers, seats, status, expires_at, channel, created_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?)",
-      hold.id,
-      hold.holderId,
-      JSON.stringify(hold.idNumbers),
-      JSON.stringify(picked),
-      hold.expiresAt,
-      hold.channel,
-      now,
-    )
+    // Decided in memory now (later requests in the batch see it); written with the batch in writeHolds.
     for (const i of picked) {
-      sql.exec('UPDATE seats SET state = ?, hold_id = ? WHERE idx = ?', HELD, hold.id, i)
       layout.setState(i, HELD)
       changed.push(i)
     }
+    created.push(hold)
     this.holds.set(hold.id, hold)
     this.countBuyer(hold, 1)
     return { ok: true, hold: this.toShowHold(config, layout, hold) }
@@ -787,15 +815,20 @@ export class ShowInventory extends DurableObject<Bindings> {
     }, changed)
   }
 
-  /** Keeps exactly one alarm armed at the earliest expiry among active holds. */
-  private armAlarm() {
-    let earliest: number | null = null
-    for (const hold of this.holds.values())
-      if (earliest === null || hold.expiresAt < earliest) earliest = hold.expiresAt
-    if (earliest === null || earliest === this.alarmAt) return
-    if (this.alarmAt !== null && this.alarmAt <= earliest) return
-    this.alarmAt = earliest
-    void this.ctx.storage.setAlarm(earliest)
+  /**
+   * Keeps one alarm armed no later than the earliest expiry among active holds. New holds offer their
+   * expiry as `candidate`; only after an alarm has fired are the active holds scanned for the next one.
+   */
+  private armAlarm(candidate?: number) {
+    let next = candidate
+    if (next === undefined) {
+      if (this.alarmAt !== null) return
+      for (const hold of this.holds.values()) if (next === undefined || hold.expiresAt < next) next = hold.expiresAt
+      if (next === undefined) return
+    }
+    if (this.alarmAt !== null && this.alarmAt <= next) return
+    this.alarmAt = next
+    void this.ctx.storage.setAlarm(next)
   }
 
   // ---- live seat status over hibernatable WebSockets -------------------------------------------
@@ -824,7 +857,7 @@ export class ShowInventory extends DurableObject<Bindings> {
    * Runs `change` in one storage transaction, bumps the change counter and pushes the delta to viewers.
    * If anything throws, the in-memory mirror is dropped and reloaded from storage, which rolled back.
    */
-  private mutate(change: () => void, changed: number[]) {
+  private mutate(change: () => void, changed: number[], expiry?: number) {
     try {
       this.ctx.storage.transactionSync(() => {
         change()
@@ -841,7 +874,7 @@ export class ShowInventory extends DurableObject<Bindings> {
       this.layout = undefined
       throw error
     }
-    this.armAlarm()
+    this.armAlarm(expiry)
     if (changed.length) this.broadcast(changed)
   }
 

@@ -8,11 +8,14 @@ import { isValidPrcIdNumber, normalizeIdNumber } from '../domain/id-number.ts'
 import type { AppEnv } from '../env.ts'
 import { buyerIdentity } from '../middleware/buyer.ts'
 import { notFound } from '../problem.ts'
+import { cachedRead } from '../services/catalogue-cache.ts'
 import { validate } from '../validation.ts'
 import { inventoryConflictResponses, inventoryProblem } from './inventory-problem.ts'
 import { isoDateTime, pageQuery } from './query.ts'
 
 const tag = 'Shows (public)'
+/** Public show summaries are re-read from D1 at most this often per isolate. */
+const PUBLIC_CACHE_MS = 5_000
 const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } })
 
 export const idNumber = v.pipe(
@@ -102,13 +105,16 @@ const summaryColumns = {
 
 /** Shows the public may see: scheduled performances of published events. */
 async function publicShow(c: { get: (key: 'db') => AppEnv['Variables']['db'] }, showId: string) {
-  const [row] = await c
-    .get('db')
-    .select(summaryColumns)
-    .from(shows)
-    .innerJoin(events, eq(events.id, shows.eventId))
-    .innerJoin(venues, eq(venues.id, shows.venueId))
-    .where(and(eq(shows.id, showId), eq(shows.status, 'scheduled'), eq(events.status, 'published')))
+  const row = await cachedRead(`show:${showId}`, PUBLIC_CACHE_MS, async () => {
+    const [found] = await c
+      .get('db')
+      .select(summaryColumns)
+      .from(shows)
+      .innerJoin(events, eq(events.id, shows.eventId))
+      .innerJoin(venues, eq(venues.id, shows.venueId))
+      .where(and(eq(shows.id, showId), eq(shows.status, 'scheduled'), eq(events.status, 'published')))
+    return found ?? null
+  })
   if (!row) throw notFound(`show ${showId}`)
   return row
 }

@@ -54,6 +54,8 @@ export class ShowHoldQueue {
   }
 
   private async runBatch() {
+    // Let callers that are already on their way (e.g. everyone the previous batch just answered) join first.
+    await new Promise((resolve) => setTimeout(resolve, 0))
     const batch = this.queue.splice(0, MAX_BATCH)
     this.batches++
     try {

@@ -1,0 +1,279 @@
+// `npm run bench`: measures the inventory layer and the HTTP path on the real local stack (workerd via
+// wrangler dev, local D1 and SQLite-backed Durable Objects) and writes bench-results.json.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
+const wrangler = 'node_modules/.bin/wrangler'
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 200)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
+type Scenario = Record<string, unknown> & {
+  name: string
+  layer: 'do' | 'http'
+  holdsPerSecond: number
+  baseline: boolean
+}
+const scenarios: Scenario[] = []
+
+function migrate(config: string, persist: string) {
+  const r = spawnSync(
+    wrangler,
+    ['d1', 'migrations', 'apply', 'DB', '--local', '--config', config, '--persist-to', persist],
+    { env, stdio: 'pipe' },
+  )
+  if (r.status !== 0) throw new Error(`migrations failed: ${r.stderr}`)
+}
+
+async function start(
+  config: string,
+  port: number,
+  persist: string,
+  vars: Record<string, string> = {},
+): Promise<ChildProcess> {
+  const args = [
+    'dev',
+    '--config',
+    config,
+    '--port',
+    String(port),
+    '--ip',
+    '127.0.0.1',
+    '--persist-to',
+    persist,
+    '--log-level',
+    'warn',
+  ]
+  for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`)
+  const child = spawn(wrangler, args, { env, stdio: ['ignore', 'ignore', 'inherit'] })
+  const deadline = Date.now() + 120_000
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/ping`).catch(() =>
+        fetch(`http://127.0.0.1:${port}/healthz`),
+      )
+      if (res.status < 500) return child
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 300))
+  }
+  child.kill()
+  throw new Error(`wrangler dev on ${port} did not start`)
+}
+
+function stop(child: ChildProcess) {
+  return new Promise<void>((resolve) => {
+    child.once('exit', () => resolve())
+    child.kill('SIGTERM')
+    setTimeout(() => {
+      child.kill('SIGKILL')
+      resolve()
+    }, 5000)
+  })
+}
+
+async function doLayer() {
+  const persist = mkdtempSync(join(tmpdir(), 'bench-do-'))
+  const config = 'test/bench/wrangler.bench.toml'
+  migrate(config, persist)
+  const server = await start(config, 8790, persist)
+  try {
+    for (const name of [
+      'ceiling',
+      'show-do-coalesced-explicit',
+      'show-do-coalesced-best',
+      'naive-do',
+      'd1-only',
+      'scenic-day-do',
+    ]) {
+      const res = await fetch(
+        `http://127.0.0.1:8790/run?scenario=${name}&concurrency=${CONCURRENCY}&seconds=${SECONDS}`,
+      )
+      const result = (await res.json()) as Scenario & { error?: string }
+      if (!res.ok) throw new Error(`${name}: ${result.error}`)
+      scenarios.push(result)
+      console.log(`  ${result.name}: ${result.holdsPerSecond} holds/s`)
+    }
+  } finally {
+    await stop(server)
+  }
+}
+
+/** Many concurrent HTTP clients for a fixed time; returns per-request latencies and statuses. */
+async function load(clients: number, seconds: number, request: () => Promise<Response>) {
+  const latencies: number[] = []
+  const statuses = new Map<number, number>()
+  const bodies: unknown[] = []
+  const started = performance.now()
+  const deadline = started + seconds * 1000
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < deadline) {
+        const t0 = performance.now()
+        const res = await request()
+        const body = res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text()
+        latencies.push(performance.now() - t0)
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1)
+        if (res.status === 201) bodies.push(body)
+      }
+    }),
+  )
+  const elapsed = (performance.now() - started) / 1000
+  latencies.sort((a, b) => a - b)
+  const pct = (p: number) =>
+    Math.round(
+      (latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0) * 10,
+    ) / 10
+  return { elapsed, statuses, bodies, p50: pct(50), p99: pct(99), total: latencies.length }
+}
+
+async function httpLayer() {
+  const persist = mkdtempSync(join(tmpdir(), 'bench-http-'))
+  const password = randomBytes(12).toString('base64url')
+  migrate('wrangler.toml', persist)
+  const server = await start('wrangler.toml', 8791, persist, {
+    ENVIRONMENT: 'development',
+    SESSION_SECRET: randomBytes(32).toString('base64url'),
+    SANDBOX_PAYMENT_SECRET: randomBytes(32).toString('base64url'),
+    DEV_OWNER_EMAIL: 'bench@demo.local',
+    DEV_OWNER_PASSWORD: password,
+  })
+  const base = 'http://127.0.0.1:8791'
+  try {
+    await fetch(`${base}/api/dev/seed`, { method: 'POST' })
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'bench@demo.local', password }),
+    })
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!
+    const admin = (path: string, method: string, body: unknown) =>
+      fetch(`${base}/api/admin/organizers/org_demo${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify(body),
+      }).then(async (r) => {
+        if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`)
+        return r.json() as Promise<Record<string, string>>
+      })
+    // A 20,000-seat arena so the run measures selling, not a sold-out wall.
+    const venue = await admin('/venues', 'POST', { name: 'Bench Arena', kind: 'stadium', city: 'Shanghai' })
+    const rows = 400
+    await admin(`/venues/${venue.id}/seat-map`, 'PUT', {
+      stage: { x: 500, y: -50 },
+      categories: [{ code: 'A', name: 'A', color: '#aa3333' }],
+      sections: [
+        {
+          name: 'Floor',
+          rows: Array.from({ length: rows }, (_, r) => ({
+            label: `R${r + 1}`,
+            category: 'A',
+            seats: Array.from({ length: 50 }, (_, s) => ({ number: String(s + 1), x: s * 20, y: r * 25 })),
+          })),
+        },
+      ],
+    })
+    const event = await admin('/events', 'POST', {
+      name: 'Bench on-sale',
+      kind: 'concert',
+      status: 'published',
+      maxTicketsPerBuyer: 10,
+    })
+    const now = Date.now()
+    const show = await admin('/shows', 'POST', {
+      eventId: event.id,
+      venueId: venue.id,
+      startsAt: new Date(now + 30 * 86_400_000).toISOString(),
+      saleStartsAt: new Date(now - 3_600_000).toISOString(),
+      saleEndsAt: new Date(now + 29 * 86_400_000).toISOString(),
+      prices: { A: 50000 },
+    })
+    await fetch(`${base}/api/shows/${show.id}`) // warm the show's actor
+    const clients = Math.min(CONCURRENCY, 128)
+    const ceiling = await load(clients, SECONDS, () => fetch(`${base}/healthz`))
+    const healthzRps = Math.round((ceiling.statuses.get(200) ?? 0) / ceiling.elapsed)
+    scenarios.push({
+      name: 'ceiling: GET /healthz on the same wrangler dev',
+      layer: 'http',
+      baseline: true,
+      holdsPerSecond: healthzRps,
+      requestsPerSecond: healthzRps,
+      p50Ms: ceiling.p50,
+      p99Ms: ceiling.p99,
+      oversold: 0,
+      clients,
+    })
+    const holds = await load(clients, SECONDS, () =>
+      fetch(`${base}/api/shows/${show.id}/holds`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          best: { category: 'A', quantity: 1 + Math.floor(Math.random() * 2), allowSplit: true },
+        }),
+      }),
+    )
+    const seats = (holds.bodies as { seats: { id: string }[] }[]).flatMap((h) => h.seats.map((s) => s.id))
+    const map = (await (await fetch(`${base}/api/shows/${show.id}/seat-map`)).json()) as {
+      seats: { state: string }[]
+    }
+    const held = map.seats.filter((s) => s.state === 'held').length
+    const ok = holds.statuses.get(201) ?? 0
+    scenarios.push({
+      name: 'HTTP: POST /api/shows/{id}/holds (best available, 1–2 seats)',
+      layer: 'http',
+      baseline: false,
+      holdsPerSecond: Math.round(ok / holds.elapsed),
+      p50Ms: holds.p50,
+      p99Ms: holds.p99,
+      oversold: seats.length - new Set(seats).size + Math.max(0, new Set(seats).size - held),
+      clients,
+      statuses: Object.fromEntries(holds.statuses),
+      ratioToCeiling: Math.round((ok / holds.elapsed / healthzRps) * 100) / 100,
+    })
+  } finally {
+    await stop(server)
+  }
+}
+
+function print() {
+  const pad = (s: string, n: number) => s.padEnd(n)
+  console.log(
+    `\n${pad('scenario', 62)} ${pad('layer', 5)} ${'holds/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} oversold`,
+  )
+  for (const s of scenarios) {
+    console.log(
+      `${pad(`${s.baseline ? '  ' : '* '}${s.name}`, 62)} ${pad(s.layer, 5)} ${String(s.holdsPerSecond).padStart(8)} ${String(s.p50Ms ?? '-').padStart(7)} ${String(s.p99Ms ?? '-').padStart(7)} ${s.oversold}`,
+    )
+  }
+  const find = (prefix: string) => scenarios.find((s) => s.name.startsWith(prefix))
+  const ceiling = find('ceiling: show DO')
+  const explicit = find('show DO, coalesced, explicit')
+  if (ceiling && explicit)
+    console.log(
+      `\nshow DO coalesced vs ceiling: ${(ceiling.holdsPerSecond / explicit.holdsPerSecond).toFixed(2)}x below`,
+    )
+  const http = find('HTTP:')
+  if (http) console.log(`HTTP holds vs /healthz ceiling: ${Math.round(Number(http.ratioToCeiling) * 100)}%`)
+}
+
+async function main() {
+  console.log(
+    `bench: ${CONCURRENCY} concurrent callers, ${SECONDS}s per scenario, ${cpus().length} cores, node ${process.version}`,
+  )
+  await doLayer()
+  await httpLayer()
+  print()
+  writeFileSync(
+    'bench-results.json',
+    `${JSON.stringify({ generatedAt: new Date().toISOString(), machine: { cpus: cpus().length, node: process.version }, concurrency: CONCURRENCY, secondsPerScenario: SECONDS, scenarios }, null, 2)}\n`,
+  )
+  console.log('\nwrote bench-results.json')
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})
