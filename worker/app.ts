@@ -27,7 +27,11 @@ export function toProblem(err: unknown): Problem {
   if (err instanceof HTTPException) {
     return new Problem({ code: httpCodes[err.status] ?? 'internal', status: err.status, detail: err.message })
   }
-  const message = err instanceof Error ? err.message : String(err)
+  // drizzle wraps driver errors ("Failed query: …") with the SQLite message in `cause`.
+  let message = ''
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    message += ` ${e instanceof Error ? e.message : String(e)}`
+  }
   // SQLite constraint failures mean the request conflicts with stored data (duplicate code, row in use).
   if (/UNIQUE constraint failed/.test(message)) {
     return new Problem({ code: 'conflict', detail: 'A record with the same unique value already exists' })
