@@ -72,7 +72,7 @@ describe('venues: happy path', () => {
       m.sections.flatMap((s) =>
         s.rows.flatMap((r) => r.seats.map((x) => `${s.name}-${r.label}-${x.number}:${x.category}`)),
       )
-    expect(labels(reexported)).toEqual(labels(exported))
+    expect(labels(reexported as SeatChartInput)).toEqual(labels(exported as SeatChartInput))
   })
 
   it('imports CSV with the venue’s categories, and a 2,000-seat map in one go', async () => {
