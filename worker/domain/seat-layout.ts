@@ -236,7 +236,8 @@ function distance(a: { x: number; y: number }, b: { x: number; y: number }) {
 function median(values: number[]): number {
   if (values.length === 0) return 0
   const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]!
+  // The lower middle: in a short row with one aisle (two gaps) the seat spacing, not the aisle, is the norm.
+  return sorted[Math.floor((sorted.length - 1) / 2)]!
 }
 
 /** Without a stage position, aim for the middle of the front edge of the map. */
