@@ -2,6 +2,7 @@ import type { HoldGateway } from '../durable-objects/hold-gateway.ts'
 import type { ScenicDayInventory } from '../durable-objects/scenic-day-inventory.ts'
 import type { ShowInventory } from '../durable-objects/show-inventory.ts'
 import type { Database } from './db/client.ts'
+import type { CustomerPrincipal } from './middleware/customer-auth.ts'
 import type { Logger } from './middleware/logger.ts'
 import type { PaymentProvider } from './services/payments/provider.ts'
 import type { ShowInventoryService } from './services/show-inventory.ts'
@@ -38,6 +39,7 @@ export interface Variables {
   payments: PaymentProvider
   /** Who is buying: the signed-in customer, or an anonymous buyer cookie until checkout. */
   buyerId: string
+  customer: CustomerPrincipal | undefined
 }
 
 export interface AppEnv {

@@ -1,8 +1,7 @@
 import { openDatabase } from './db/client.ts'
-import { outgoingMessages } from './db/schema.ts'
 import type { Bindings } from './env.ts'
-import { newId } from './ids.ts'
 import { jsonLogger } from './middleware/logger.ts'
+import { sendMessage } from './services/messages.ts'
 import { expireUnpaidOrders, reconcilePaidOrders, remindUnpaidOrders } from './services/orders.ts'
 import { paymentProvider } from './services/payments/index.ts'
 import { reconcilePendingRefunds } from './services/refunds.ts'
@@ -12,10 +11,7 @@ export async function runScheduledJobs(env: Bindings, now = new Date()) {
   const logger = jsonLogger({ job: 'scheduled' })
   const db = openDatabase(env.DB)
   const services = { env, db, logger, payments: paymentProvider(env) }
-  const send = async (to: string, subject: string, body: string) => {
-    await db.insert(outgoingMessages).values({ id: newId('msg'), to, subject, body })
-    logger.info('message sent', { to, subject })
-  }
+  const send = (to: string, subject: string, body: string) => sendMessage(db, logger, { to, subject, body })
   const reminded = await remindUnpaidOrders(services, send, now)
   const expired = await expireUnpaidOrders(services, now)
   const reconciled = await reconcilePaidOrders(services)

@@ -1,6 +1,7 @@
 import { getSignedCookie, setSignedCookie } from 'hono/cookie'
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../env.ts'
+import { currentCustomer } from './customer-auth.ts'
 
 export const BUYER_COOKIE = 'buyer'
 
@@ -9,6 +10,12 @@ export const BUYER_COOKIE = 'buyer'
  * limits have someone to count against before sign-in. Partners and signed-in customers replace it.
  */
 export const buyerIdentity = createMiddleware<AppEnv>(async (c, next) => {
+  const customer = await currentCustomer(c)
+  if (customer) {
+    c.set('customer', customer)
+    c.set('buyerId', customer.id)
+    return next()
+  }
   let id = await getSignedCookie(c, c.env.SESSION_SECRET, BUYER_COOKIE)
   if (!id) {
     id = `buy_${crypto.randomUUID().replaceAll('-', '')}`

@@ -4,6 +4,7 @@ import * as v from 'valibot'
 import { newApp } from '../app.ts'
 import { adminRoutes } from './admin/index.ts'
 import { authRoutes } from './auth.ts'
+import { customerAuthRoutes } from './customer-auth.ts'
 import { devRoutes } from './dev.ts'
 import { renderReference } from './docs.ts'
 import { orderRoutes } from './orders.ts'
@@ -29,6 +30,7 @@ app.get(
   (c) => c.json({ ok: true }),
 )
 app.route('/api/auth', authRoutes)
+app.route('/api/customer/auth', customerAuthRoutes)
 app.route('/api/admin', adminRoutes as never)
 app.route('/api/dev', devRoutes)
 app.route('/api/shows', showRoutes)
