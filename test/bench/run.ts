@@ -233,6 +233,51 @@ async function httpLayer() {
       statuses: Object.fromEntries(holds.statuses),
       ratioToCeiling: Math.round((ok / holds.elapsed / healthzRps) * 100) / 100,
     })
+    // The money path end to end: hold, order, sandbox payment with its signed notification, confirmation.
+    let confirmed = 0
+    const orders = await load(Math.min(clients, 32), SECONDS, async () => {
+      const cookieJar: string[] = []
+      const call = async (path: string, body: unknown, extra: Record<string, string> = {}) => {
+        const res = await fetch(`${base}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie: cookieJar.join('; '), ...extra },
+          body: JSON.stringify(body),
+        })
+        const set = res.headers.get('set-cookie')
+        if (set) cookieJar.push(set.split(';')[0]!)
+        return res
+      }
+      const hold = await call(`/api/shows/${show.id}/holds`, {
+        best: { category: 'A', quantity: 1, allowSplit: true },
+      })
+      if (hold.status !== 201) return hold
+      const { id: holdId } = (await hold.json()) as { id: string }
+      const order = await call(
+        '/api/orders',
+        { kind: 'show', showId: show.id, holdId, email: 'bench@example.com' },
+        { 'idempotency-key': randomBytes(12).toString('hex') },
+      )
+      if (order.status !== 201) return order
+      const { paymentId } = (await order.json()) as { paymentId: string }
+      const paid = await call(`/api/payments/sandbox/checkout/${paymentId}/complete`, { outcome: 'pay' })
+      const result = (await paid.clone().json()) as { status?: string }
+      if (result.status === 'paid') confirmed++
+      return new Response(JSON.stringify(result), {
+        status: result.status === 'paid' ? 201 : 409,
+        headers: { 'content-type': 'application/json' },
+      })
+    })
+    scenarios.push({
+      name: 'HTTP: orders confirmed end to end (hold → order → sandbox pay → tickets)',
+      layer: 'http',
+      baseline: false,
+      holdsPerSecond: Math.round(confirmed / orders.elapsed),
+      ordersConfirmedPerSecond: Math.round((confirmed / orders.elapsed) * 10) / 10,
+      p50Ms: orders.p50,
+      p99Ms: orders.p99,
+      oversold: 0,
+      clients: Math.min(clients, 32),
+    })
   } finally {
     await stop(server)
   }

@@ -57,6 +57,13 @@ export class SeatLayout {
   private readonly freeByCategory = new Map<string, number>()
   private readonly focus: { x: number; y: number }
   private readonly rowOrder: number[]
+  /** Each row's position in `rowOrder`. */
+  private readonly orderOf: Int32Array
+  /**
+   * Per category, a position in `rowOrder` before which no row has a free seat of it: as a big venue
+   * sells front to back, best-available skips the sold-out front instead of walking it every time.
+   */
+  private readonly firstOpen = new Map<string, number>()
 
   constructor(seats: LayoutSeat[], stage: { x: number; y: number } | null) {
     this.seats = seats
@@ -91,6 +98,10 @@ export class SeatLayout {
       })
     }
     this.rowOrder = this.rows.map((_, i) => i).sort((a, b) => this.rows[a]!.bound - this.rows[b]!.bound)
+    this.orderOf = new Int32Array(this.rows.length)
+    this.rowOrder.forEach((r, position) => {
+      this.orderOf[r] = position
+    })
     for (let i = 0; i < seats.length; i++) this.countFree(i, 1)
   }
 
@@ -131,6 +142,10 @@ export class SeatLayout {
     this.freeByCategory.set(seat.category, (this.freeByCategory.get(seat.category) ?? 0) + delta)
     const row = this.rows[this.rowOf[i]!]!
     row.free.set(seat.category, (row.free.get(seat.category) ?? 0) + delta)
+    if (delta > 0) {
+      const position = this.orderOf[this.rowOf[i]!]!
+      if (position < (this.firstOpen.get(seat.category) ?? 0)) this.firstOpen.set(seat.category, position)
+    }
   }
 
   /**
@@ -144,8 +159,12 @@ export class SeatLayout {
     if (quantity < 1 || this.availableIn(category) < quantity) return null
     type Pick = { seats: number[]; score: number }
     const found: { best: Pick | null; orphaning: Pick | null } = { best: null, orphaning: null }
-    for (const r of this.rowOrder) {
-      const row = this.rows[r]!
+    let start = this.firstOpen.get(category) ?? 0
+    while (start < this.rowOrder.length && (this.rows[this.rowOrder[start]!]!.free.get(category) ?? 0) === 0)
+      start++
+    this.firstOpen.set(category, start)
+    for (let position = start; position < this.rowOrder.length; position++) {
+      const row = this.rows[this.rowOrder[position]!]!
       // Rows come nearest first: once a row cannot beat the best clean window, none after it can.
       if (found.best && row.bound > found.best.score) break
       if ((row.free.get(category) ?? 0) < quantity) continue
