@@ -324,7 +324,8 @@ export class ShowInventory extends DurableObject<Bindings> {
     const created: ActiveHold[] = []
     this.mutate(
       () => {
-        for (const request of requests) outcomes.push(this.holdOne(state.config, state.layout, request, now, changed, created))
+        for (const request of requests)
+          outcomes.push(this.holdOne(state.config, state.layout, request, now, changed, created))
         this.writeHolds(created, now)
       },
       changed,
@@ -823,7 +824,8 @@ export class ShowInventory extends DurableObject<Bindings> {
     let next = candidate
     if (next === undefined) {
       if (this.alarmAt !== null) return
-      for (const hold of this.holds.values()) if (next === undefined || hold.expiresAt < next) next = hold.expiresAt
+      for (const hold of this.holds.values())
+        if (next === undefined || hold.expiresAt < next) next = hold.expiresAt
       if (next === undefined) return
     }
     if (this.alarmAt !== null && this.alarmAt <= next) return

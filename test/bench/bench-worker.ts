@@ -109,7 +109,9 @@ async function setup(env: Env, seats: number): Promise<Fixture> {
   const rows: string[][] = []
   for (const seat of ids.results) {
     const r = Number(seat.row)
-    ;(rows[r] ??= []).push(seat.id)
+    const row = rows[r] ?? []
+    row.push(seat.id)
+    rows[r] = row
   }
   const date = new Date(now + 8 * 3_600_000 + 86_400_000).toISOString().slice(0, 10)
   return { showId, siteId, productId, date, rows }

@@ -162,7 +162,12 @@ function assignOrdinals(seats: ChartSeat[]) {
 
 export function parseJsonChart(input: unknown): ChartResult {
   const parsed = v.safeParse(seatChartSchema, input, { abortEarly: false })
-  if (!parsed.success) return { ok: false, errors: issuesToFieldErrors(parsed.issues) }
+  if (!parsed.success) {
+    // Still check the well-formed seats (duplicates, categories), so one response lists every bad seat.
+    const rest = finish(wellFormedSeats(input), categoryCodes(input), null)
+    const more = rest.ok ? [] : rest.errors.filter((error) => error.path !== 'seats')
+    return { ok: false, errors: [...issuesToFieldErrors(parsed.issues), ...more] }
+  }
   const chart = parsed.output
   const raw: RawSeat[] = []
   chart.sections.forEach((section, s) => {
@@ -185,6 +190,50 @@ export function parseJsonChart(input: unknown): ChartResult {
   return finish(raw, chart.categories, chart.stage ?? null)
 }
 
+type Loose = Record<string, unknown> | undefined
+const asList = (value: unknown): Loose[] => (Array.isArray(value) ? (value as Loose[]) : [])
+
+/** The seats of a chart that failed validation whose own section, row and fields are valid. */
+function wellFormedSeats(input: unknown): RawSeat[] {
+  const raw: RawSeat[] = []
+  const sectionSchema = seatChartSchema.entries.sections.pipe[0].item
+  const rowSchema = sectionSchema.entries.rows.item
+  asList((input as Loose)?.sections).forEach((section, s) => {
+    const sectionName = v.safeParse(sectionSchema.entries.name, section?.name)
+    if (!sectionName.success) return
+    asList(section?.rows).forEach((row, r) => {
+      const label = v.safeParse(rowSchema.entries.label, row?.label)
+      const category = v.safeParse(rowSchema.entries.category, row?.category)
+      if (!label.success || !category.success) return
+      asList(row?.seats).forEach((entry, i) => {
+        const seat = v.safeParse(chartSeatSchema, entry)
+        if (!seat.success) return
+        raw.push({
+          section: sectionName.output,
+          row: label.output,
+          number: seat.output.number,
+          label: seat.output.label,
+          category: seat.output.category ?? category.output,
+          x: seat.output.x,
+          y: seat.output.y,
+          flags: seat.output.flags,
+          path: `sections.${s}.rows.${r}.seats.${i}`,
+        })
+      })
+    })
+  })
+  return raw
+}
+
+/** Category codes of a chart that failed validation, kept at their index (a malformed entry matches nothing). */
+function categoryCodes(input: unknown): PriceCategory[] {
+  return asList((input as Loose)?.categories).map((category, i) => ({
+    code: typeof category?.code === 'string' ? category.code : `\u0000${i}`,
+    name: '',
+    color: '',
+  }))
+}
+
 export const csvColumns = ['section', 'row', 'seat', 'category', 'x', 'y', 'flags'] as const
 
 /**
@@ -196,22 +245,40 @@ export function parseCsvChart(
   categories: PriceCategory[],
   stage: NormalizedChart['stage'],
 ): ChartResult {
-  const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), {
-    header: true,
-    skipEmptyLines: 'greedy',
-    transformHeader: (h) => h.trim().toLowerCase(),
-  })
+  // Parsed without Papa's header mode, which drops blank lines and so loses track of file line numbers.
+  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: false })
+  const linebreak = parsed.meta.linebreak || '\n'
+  const lines: number[] = []
+  let nextLine = 1
+  for (const cells of parsed.data) {
+    lines.push(nextLine)
+    // A quoted cell may span several lines.
+    nextLine += 1 + cells.reduce((n, cell) => n + cell.split(linebreak).length - 1, 0)
+  }
+  const records = parsed.data
+    .map((cells, i) => ({ cells, line: lines[i]! }))
+    .filter(({ cells }) => cells.some((cell) => cell.trim() !== ''))
   const errors: FieldError[] = []
-  const header = parsed.meta.fields ?? []
+  const headerLine = records[0]?.line ?? 1
+  const header = (records.shift()?.cells ?? []).map((h) => h.trim().toLowerCase())
   for (const column of csvColumns) {
     if (column !== 'flags' && !header.includes(column))
-      errors.push({ path: 'header', row: 1, message: `missing column ${column}` })
+      errors.push({ path: 'header', row: headerLine, message: `missing column ${column}` })
   }
   if (errors.length) return { ok: false, errors }
   const raw: RawSeat[] = []
-  parsed.data.forEach((record, i) => {
-    const line = i + 2
-    const cell = (column: string) => (record[column] ?? '').trim()
+  for (const { cells, line } of records) {
+    if (cells.length !== header.length) {
+      errors.push({
+        path: 'csv',
+        row: line,
+        message: `Too ${cells.length < header.length ? 'few' : 'many'} fields: expected ${header.length} fields but parsed ${cells.length}`,
+      })
+    }
+    const cell = (column: string) => {
+      const index = header.indexOf(column)
+      return index < 0 ? '' : (cells[index] ?? '').trim()
+    }
     const rowErrors: FieldError[] = []
     for (const column of ['section', 'row', 'seat', 'category', 'x', 'y']) {
       if (!cell(column)) rowErrors.push({ path: column, row: line, message: 'is required' })
@@ -239,7 +306,7 @@ export function parseCsvChart(
     }
     if (rowErrors.length) {
       errors.push(...rowErrors)
-      return
+      continue
     }
     raw.push({
       section: cell('section'),
@@ -252,9 +319,9 @@ export function parseCsvChart(
       path: '',
       line,
     })
-  })
+  }
   for (const error of parsed.errors) {
-    errors.push({ path: 'csv', row: (error.row ?? 0) + 2, message: error.message })
+    errors.push({ path: 'csv', row: lines[error.row ?? 0] ?? 1, message: error.message })
   }
   if (errors.length) {
     // Still check what did parse, so one response lists every bad row.

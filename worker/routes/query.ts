@@ -29,6 +29,12 @@ export const pageQuery = {
 export const isoDateTime = v.pipe(
   v.string(),
   v.isoTimestamp('must be an ISO-8601 timestamp with offset'),
+  // The format check lets through days a month lacks (02-31) and offsets Date cannot read (+08).
+  v.check((s) => {
+    const [year, month, day] = s.slice(0, 10).split('-').map(Number)
+    const date = new Date(Date.UTC(year!, month! - 1, day))
+    return date.getUTCDate() === day && !Number.isNaN(Date.parse(s))
+  }, 'must be an ISO-8601 timestamp with offset'),
   v.transform((s) => new Date(s).toISOString()),
 )
 export const isoDate = v.pipe(v.string(), v.isoDate('must be a date YYYY-MM-DD'))

@@ -55,6 +55,20 @@ export const venueRoutes = catalogueResource({
   create: venueInput,
   filters: { city: v.optional(v.string()), kind: v.optional(v.picklist(venueKinds)) },
   where: (f) => [f.city ? eq(venues.city, f.city) : undefined, f.kind ? eq(venues.kind, f.kind) : undefined],
+  // On update: seats keep their category codes, so a category still in use cannot be dropped.
+  check: async (c, venue) => {
+    const id = (venue as { id?: string }).id
+    if (!id) return
+    const codes = new Set(venue.priceCategories.map((category) => category.code))
+    const { results } = await c.env.DB.prepare('SELECT DISTINCT category FROM seats WHERE venue_id = ?')
+      .bind(id)
+      .all<{ category: string }>()
+    const inUse = results.map((row) => row.category).filter((code) => !codes.has(code))
+    if (inUse.length)
+      throw validationProblem([
+        { path: 'json.priceCategories', message: `seats still use price categories ${inUse.join(', ')}` },
+      ])
+  },
 })
 
 const venueParams = v.object({ organizerId: v.string(), id: v.string() })
@@ -211,7 +225,10 @@ venueRoutes.patch(
     const { organizerId, id } = c.req.valid('param')
     const { seatIds, ...changes } = c.req.valid('json')
     const venue = await loadVenue(c.env.DB, organizerId, id)
-    if (changes.category && !venue.categories.some((category) => category.code === changes.category)) {
+    if (
+      changes.category !== undefined &&
+      !venue.categories.some((category) => category.code === changes.category)
+    ) {
       throw validationProblem([
         { path: 'json.category', message: `unknown price category ${changes.category}` },
       ])
