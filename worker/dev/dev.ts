@@ -72,7 +72,9 @@ async function main() {
     return
   }
   console.log(`[dev] demo data ready: ${JSON.stringify(summary)}`)
-  console.log(`[dev] shop ${base}/  ·  admin ${base}/admin  ·  API reference ${base}/docs`)
+  console.log(
+    `[dev] site ${base}/  ·  API reference ${base}/docs  ·  dev mailbox ${base}/api/dev/mailbox/page`,
+  )
 }
 
 main().catch((error) => {

@@ -26,6 +26,10 @@ export const createOrderInput = v.variant('kind', [
     kind: v.literal('show'),
     showId: v.pipe(v.string(), v.maxLength(64)),
     holdId: v.pipe(v.string(), v.maxLength(64)),
+    /** Real-name shows: each seat's holder, in seat order (ID numbers were given with the hold). */
+    holderNames: v.optional(
+      v.pipe(v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(64))), v.maxLength(10)),
+    ),
     ...contact,
   }),
   v.object({
@@ -88,7 +92,7 @@ orderRoutes.post(
       {
         kind: input.kind,
         ...(input.kind === 'show'
-          ? { showId: input.showId }
+          ? { showId: input.showId, ...(input.holderNames ? { holderNames: input.holderNames } : {}) }
           : { siteId: input.siteId, visitDate: input.date }),
         holdId: input.holdId,
         buyerId,

@@ -3,6 +3,7 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import type { Database } from '../db/client.ts'
 import {
   auditEvents,
+  events,
   orderLines,
   orders,
   organizers,
@@ -15,10 +16,11 @@ import {
   tickets,
 } from '../db/schema.ts'
 import { maskIdNumber } from '../domain/id-number.ts'
+import { canTransition } from '../domain/order-status.ts'
 import type { Bindings } from '../env.ts'
 import { newId } from '../ids.ts'
 import type { Logger } from '../middleware/logger.ts'
-import { conflict, notFound, Problem } from '../problem.ts'
+import { conflict, notFound, Problem, validationProblem } from '../problem.ts'
 import { type OrderInventoryRef, orderInventory } from './order-inventory.ts'
 import type { PaymentEvent, PaymentProvider } from './payments/provider.ts'
 import { completeRebook } from './rebooking.ts'
@@ -83,6 +85,8 @@ export interface CreateOrderInput {
   email?: string
   phone?: string
   channel: string
+  /** Real-name shows: the ticket holder's name for each held seat, in seat order (their ID numbers came with the hold). */
+  holderNames?: string[]
   /** 改签: the new order replaces these lines of `rebookOf` and charges only `amountDue` (the price difference). */
   rebook?: { orderId: string; lineIds: string[]; credit: number }
 }
@@ -98,8 +102,9 @@ export async function createOrderFromHold(services: OrderServices, input: Create
   const orderId = newId('ord')
   if (input.kind === 'show') {
     const [show] = await db
-      .select({ id: shows.id, organizerId: shows.organizerId })
+      .select({ id: shows.id, organizerId: shows.organizerId, realNameRequired: events.realNameRequired })
       .from(shows)
+      .innerJoin(events, eq(events.id, shows.eventId))
       .where(eq(shows.id, input.showId!))
     if (!show) throw notFound(`show ${input.showId}`)
     const held = await showInventoryStub(env.SHOW_INVENTORY, show.id).describeHold(show.id, input.holdId)
@@ -110,6 +115,14 @@ export async function createOrderFromHold(services: OrderServices, input: Create
         status: 409,
         detail: 'The hold has expired or was released; hold the seats again',
       })
+    if (show.realNameRequired && input.holderNames?.length !== held.hold.seats.length) {
+      throw validationProblem([
+        {
+          path: 'json.holderNames',
+          message: `this show is real-name: give the holder's name for each of the ${held.hold.seats.length} seat(s)`,
+        },
+      ])
+    }
     organizerId = show.organizerId
     currency = held.hold.currency
     total = held.hold.total
@@ -122,6 +135,7 @@ export async function createOrderFromHold(services: OrderServices, input: Create
       seatLabel: seat.label,
       category: seat.category,
       visitorIdMasked: held.idNumbers[i] ? maskIdNumber(held.idNumbers[i]!) : null,
+      visitorName: input.holderNames?.[i] ?? null,
       price: seat.price,
     }))
   } else {
@@ -311,7 +325,7 @@ export async function finishPaidOrder(
     .from(payments)
     .where(and(eq(payments.orderId, orderId), eq(payments.status, 'succeeded')))
   if (!payment) return order
-  if (order.status !== 'pending' && order.status !== 'expired') return order
+  if (!canTransition(order.status, 'paid')) return order
   const confirmed = await orderInventory(env, order as OrderInventoryRef).confirm(order.id)
   if (!confirmed.ok) return refundUnfulfillable(services, order, payment, confirmed.detail, actor)
   const lines = await db.select().from(orderLines).where(eq(orderLines.orderId, order.id))

@@ -1,5 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import { orderLines, orders, outboxEvents, payments, refunds, shows, tickets } from '../db/schema.ts'
+import { canTransition } from '../domain/order-status.ts'
 import { newId } from '../ids.ts'
 import { notFound, Problem, validationProblem } from '../problem.ts'
 import { type OrderInventoryRef, orderInventory } from './order-inventory.ts'
@@ -27,7 +28,7 @@ export async function startRebooking(services: OrderServices, input: RebookInput
   const { db, env } = services
   const [old] = await db.select().from(orders).where(eq(orders.id, input.orderId))
   if (!old) throw notFound(`order ${input.orderId}`)
-  if (old.status !== 'paid' && old.status !== 'partially_refunded') {
+  if (!canTransition(old.status, 'cancelled') || old.status === 'pending') {
     throw new Problem({ code: 'conflict', detail: `An order that is ${old.status} cannot be rebooked` })
   }
   const active = await db

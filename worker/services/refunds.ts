@@ -10,6 +10,7 @@ import {
   tickets,
   visitProducts,
 } from '../db/schema.ts'
+import { canTransition } from '../domain/order-status.ts'
 import { quoteRefund, type RefundQuote } from '../domain/refund-policy.ts'
 import { newId } from '../ids.ts'
 import { notFound, Problem, validationProblem } from '../problem.ts'
@@ -27,7 +28,7 @@ async function loadRefundable(services: OrderServices, orderId: string, lineIds?
   const { db } = services
   const [order] = await db.select().from(orders).where(eq(orders.id, orderId))
   if (!order) throw notFound(`order ${orderId}`)
-  if (order.status !== 'paid' && order.status !== 'partially_refunded') {
+  if (!canTransition(order.status, 'refunded')) {
     throw new Problem({ code: 'conflict', detail: `An order that is ${order.status} cannot be refunded` })
   }
   const active = await db

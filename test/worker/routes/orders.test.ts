@@ -353,3 +353,42 @@ describe('orders: guest checkout', () => {
     expect((await problemOf(res)).code).toBe('sign_in_required')
   })
 })
+
+describe('orders: real-name shows', () => {
+  it('needs a holder name per seat and keeps only a masked ID number on the line', async () => {
+    const show = await showOnSale(gridChart(1, 10), { realNameRequired: true })
+    const buyer = new ApiClient()
+    const hold = await ok(
+      buyer.post(`/api/shows/${show.showId}/holds`, {
+        seatIds: show.seatIds.slice(0, 2),
+        idNumbers: [idNumberFor(61), idNumberFor(62)],
+      }),
+      201,
+    )
+    const post = (body: Record<string, unknown>) =>
+      buyer.fetch('/api/orders', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': key() },
+        body: JSON.stringify({
+          kind: 'show',
+          showId: show.showId,
+          holdId: hold.id,
+          email: 'rn@example.com',
+          ...body,
+        }),
+      })
+    const missing = await post({ holderNames: ['Only One'] })
+    expect((await problemOf(missing)).errors?.[0]?.path).toBe('json.holderNames')
+    const created = await ok(post({ holderNames: ['Li Lei', 'Han Meimei'] }), 201)
+    expect(
+      created.order.lines.map((l: { visitorName: string; visitorIdMasked: string }) => [
+        l.visitorName,
+        l.visitorIdMasked,
+      ]),
+    ).toEqual([
+      ['Li Lei', expect.stringMatching(/^110\*{11}\d{3}[\dX]$/)],
+      ['Han Meimei', expect.stringMatching(/^110\*{11}\d{3}[\dX]$/)],
+    ])
+    expect(JSON.stringify(created)).not.toContain(idNumberFor(61))
+  })
+})
