@@ -31,6 +31,7 @@ export const isoDateTime = v.pipe(
   v.isoTimestamp('must be an ISO-8601 timestamp with offset'),
   // The format check lets through days a month lacks (02-31) and offsets Date cannot read (+08).
   v.check((s) => {
+    if (!v.ISO_TIMESTAMP_REGEX.test(s)) return true // already refused above
     const [year, month, day] = s.slice(0, 10).split('-').map(Number)
     const date = new Date(Date.UTC(year!, month! - 1, day))
     return date.getUTCDate() === day && !Number.isNaN(Date.parse(s))
