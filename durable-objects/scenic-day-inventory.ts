@@ -479,7 +479,7 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
         }
       } else if (line.slot)
         return refuse('invalid_request', `Line ${k + 1}: ${product.name} has no time slots`)
-      if (product.realNameRequired && !line.visitor?.idNumber) {
+      if (product.realNameRequired && (!line.visitor?.idNumber || !line.visitor.name)) {
         return refuse(
           'invalid_request',
           `Line ${k + 1}: ${product.name} needs the visitor's name and ID number`,
@@ -666,6 +666,7 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
           productId: l.product_id,
           ...(l.slot ? { slot: l.slot } : {}),
           visitor: {
+            ...(l.name ? { name: l.name } : {}),
             ...(l.id_number ? { idNumber: l.id_number } : {}),
             ...(l.phone ? { phone: l.phone } : {}),
           },
@@ -727,7 +728,10 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
           )
           .toArray()
           .filter(
-            (child) => !ids.has(child.id) && sameVisitor(rule.matchBy, visitorOf(child), visitorOf(line)),
+            (child) =>
+              !ids.has(child.id) &&
+              sameVisitor(rule.matchBy, visitorOf(child), visitorOf(line)) &&
+              !this.stillCovered(config, child, ids),
           )
         if (children.length === 0) continue
         if (rule.onParentRefund === 'block') {
@@ -744,6 +748,27 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
       }
     }
     return { ok: true as const, returning, cascaded }
+  }
+
+  /** Whether a sold parent line that is not being returned still entitles `child` (e.g. a family on one phone). */
+  private stillCovered(config: DayConfig, child: LineRow, returning: Set<string>): boolean {
+    const rules = config.rules.filter((r) => r.childProductId === child.product_id)
+    if (rules.length === 0) return false
+    return this.ctx.storage.sql
+      .exec<LineRow>(
+        `SELECT * FROM lines WHERE status = 'sold' AND product_id IN (${rules.map(() => '?').join(',')})`,
+        ...rules.map((r) => r.parentProductId),
+      )
+      .toArray()
+      .some(
+        (parent) =>
+          !returning.has(parent.id) &&
+          rules.some(
+            (r) =>
+              r.parentProductId === parent.product_id &&
+              sameVisitor(r.matchBy, visitorOf(child), visitorOf(parent)),
+          ),
+      )
   }
 
   async returnLines(siteId: string, date: string, orderId: string, lineIds?: string[]) {
@@ -782,12 +807,28 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
     const config = await this.ready(siteId, date)
     const reserved = Object.values(quotas).reduce((a, b) => a + b, 0)
     if (reserved > config.dailyCapacity) return refuse('invalid_request', 'Quotas exceed the daily capacity')
-    for (const [channel, n] of this.used.channel) {
-      if (n > (quotas[channel] ?? 0) && n > 0 && quotas[channel] !== undefined) {
-        return refuse('invalid_request', `${channel} already holds ${n}; its quota cannot go below that`)
-      }
-    }
     const next = { ...config, quotas, quotasOverridden: true }
+    // Count what is taken under the new allocations (a channel's earlier sales may move in or out of
+    // the general pool) and refuse if any allocation, or the general pool, is already over.
+    const current = this.used
+    let over: [string, number] | undefined
+    const general = { used: 0, capacity: this.generalCapacity(next) }
+    try {
+      this.recount(next)
+      over = [...this.used.channel].find(([channel, n]) => n > (quotas[channel] ?? 0))
+      general.used = this.used.general
+    } finally {
+      this.used = current
+    }
+    if (over) {
+      return refuse('invalid_request', `${over[0]} already holds ${over[1]}; its quota cannot go below that`)
+    }
+    if (general.used > general.capacity) {
+      return refuse(
+        'invalid_request',
+        `Other channels already hold ${general.used}; the quotas leave them only ${general.capacity}`,
+      )
+    }
     this.ctx.storage.sql.exec(
       "INSERT OR REPLACE INTO meta (key, value) VALUES ('config', ?)",
       JSON.stringify(next),
