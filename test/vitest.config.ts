@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
+import { freshKeySet, rotate } from '../worker/dev/ticket-keys.ts'
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url))
 
@@ -15,6 +16,8 @@ export default defineConfig({
           SANDBOX_PAYMENT_SECRET: 'test-sandbox-payment-secret',
           STRIPE_SECRET_KEY: 'sk_test_not_a_real_key',
           STRIPE_WEBHOOK_SECRET: 'whsec_test_secret',
+          // A fresh key pair per run, exactly as `npm run dev` makes one; the previous key tests rotation.
+          TICKET_SIGNING_KEYS: JSON.stringify(rotate(freshKeySet())),
           TEST_MIGRATIONS: await readD1Migrations(root('migrations')),
         },
       },

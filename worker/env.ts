@@ -20,6 +20,8 @@ export interface Bindings {
   SESSION_SECRET: string
   /** HMAC key the sandbox payment provider signs its notifications with. */
   SANDBOX_PAYMENT_SECRET: string
+  /** JSON: current Ed25519 private JWK (with kid) and earlier public JWKs; see worker/services/ticket-keys.ts. */
+  TICKET_SIGNING_KEYS: string
   /** `stripe` to take real payments; anything else uses the sandbox. */
   PAYMENT_PROVIDER?: string
   STRIPE_SECRET_KEY?: string

@@ -16,3 +16,10 @@ export function newId(prefix: string, now = Date.now()): string {
   for (const byte of random) rest += crockford[byte % 32]
   return `${prefix}_${time}${rest}`
 }
+
+/** A short random id (`tkt_` + 16 Crockford characters, 80 bits) where no ordering is needed and size matters. */
+export function newShortId(prefix: string): string {
+  let body = ''
+  for (const byte of crypto.getRandomValues(new Uint8Array(16))) body += crockford[byte % 32]
+  return `${prefix}_${body}`
+}

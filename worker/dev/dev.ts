@@ -3,6 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { freshKeySet } from './ticket-keys.ts'
 
 const port = Number(process.env.PORT ?? 8787)
 const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
@@ -16,6 +17,7 @@ function ensureDevVars() {
     ENVIRONMENT: () => 'development',
     SESSION_SECRET: () => randomBytes(32).toString('base64url'),
     SANDBOX_PAYMENT_SECRET: () => randomBytes(32).toString('base64url'),
+    TICKET_SIGNING_KEYS: () => `'${JSON.stringify(freshKeySet())}'`,
     DEV_OWNER_EMAIL: () => 'owner@demo.local',
     DEV_OWNER_PASSWORD: () => DEMO_PASSWORD,
   }

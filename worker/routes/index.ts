@@ -2,6 +2,7 @@ import { describeRoute, generateSpecs, resolver } from 'hono-openapi'
 import type { OpenAPIV3_1 } from 'openapi-types'
 import * as v from 'valibot'
 import { newApp } from '../app.ts'
+import { parseTicketKeys, publicJwks } from '../services/ticket-keys.ts'
 import { adminRoutes } from './admin/index.ts'
 import { authRoutes } from './auth.ts'
 import { customerAuthRoutes } from './customer-auth.ts'
@@ -28,6 +29,19 @@ app.get(
     },
   }),
   (c) => c.json({ ok: true }),
+)
+app.get(
+  '/.well-known/jwks.json',
+  describeRoute({
+    tags: ['Tickets'],
+    summary:
+      'Public keys gates use to verify ticket tokens offline (current first, then earlier ones still honoured)',
+    responses: { 200: { description: 'JWK set' } },
+  }),
+  (c) =>
+    c.json({ keys: publicJwks(parseTicketKeys(c.env.TICKET_SIGNING_KEYS)) }, 200, {
+      'cache-control': 'public, max-age=300',
+    }),
 )
 app.route('/api/auth', authRoutes)
 app.route('/api/customer/auth', customerAuthRoutes)

@@ -11,6 +11,8 @@ import { orderView } from '../services/order-view.ts'
 import { createOrderFromHold } from '../services/orders.ts'
 import { startRebooking } from '../services/rebooking.ts'
 import { refundQuote, requestRefund } from '../services/refunds.ts'
+import { ticketQrPng, ticketQrSvg } from '../services/ticket-qr.ts'
+import { ticketOfOrder, ticketsOfOrder } from '../services/tickets.ts'
 import { validate } from '../validation.ts'
 import { isoDate, pageQuery } from './query.ts'
 import { phone } from './scenic.ts'
@@ -287,5 +289,67 @@ orderRoutes.post(
       new URL(c.req.url).origin,
     )
     return c.json({ ...created, order: await orderView(c.get('db'), created.orderId) }, 201)
+  },
+)
+
+const ticketSchema = v.object({
+  ticketId: v.string(),
+  lineId: v.string(),
+  status: v.picklist(['valid', 'revoked']),
+  description: v.string(),
+  seat: v.nullable(v.string()),
+  holder: v.nullable(v.string()),
+  validFrom: v.string(),
+  validUntil: v.string(),
+  token: v.nullable(v.string()),
+})
+
+orderRoutes.get(
+  '/:orderId/tickets',
+  describeRoute({
+    tags: [tag],
+    summary: 'Your e-tickets: signed tokens (EdDSA JWS) for the QR codes, with seat, holder and validity',
+    description:
+      'Verify a token offline with the keys at `/.well-known/jwks.json`. Revoked (refunded, rebooked) tickets carry no token.',
+    responses: {
+      200: {
+        description: 'Tickets',
+        content: { 'application/json': { schema: resolver(v.object({ items: v.array(ticketSchema) })) } },
+      },
+    },
+  }),
+  validate('param', orderParam),
+  async (c) => {
+    const { orderId } = c.req.valid('param')
+    await assertMine(c, orderId)
+    return c.json({ items: await ticketsOfOrder(c.get('db'), c.env.TICKET_SIGNING_KEYS, orderId) })
+  },
+)
+
+orderRoutes.get(
+  '/:orderId/tickets/:ticketId/qr',
+  describeRoute({
+    tags: [tag],
+    summary: 'A ticket as a QR code (`format=svg` default, or `png`), error correction M',
+    responses: {
+      200: { description: 'image/svg+xml or image/png' },
+      404: { description: 'No such valid ticket of yours' },
+    },
+  }),
+  validate(
+    'param',
+    v.object({ orderId: v.pipe(v.string(), v.maxLength(64)), ticketId: v.pipe(v.string(), v.maxLength(64)) }),
+  ),
+  validate('query', v.object({ format: v.optional(v.picklist(['svg', 'png']), 'svg') })),
+  async (c) => {
+    const { orderId, ticketId } = c.req.valid('param')
+    await assertMine(c, orderId)
+    const ticket = await ticketOfOrder(c.get('db'), c.env.TICKET_SIGNING_KEYS, orderId, ticketId)
+    if (!ticket?.token) throw notFound(`valid ticket ${ticketId}`)
+    const headers = { 'cache-control': 'private, max-age=300' }
+    if (c.req.valid('query').format === 'png') {
+      return c.body(await ticketQrPng(ticket.token), 200, { ...headers, 'content-type': 'image/png' })
+    }
+    return c.body(await ticketQrSvg(ticket.token), 200, { ...headers, 'content-type': 'image/svg+xml' })
   },
 )

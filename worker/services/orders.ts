@@ -18,7 +18,7 @@ import {
 import { maskIdNumber } from '../domain/id-number.ts'
 import { canTransition } from '../domain/order-status.ts'
 import type { Bindings } from '../env.ts'
-import { newId } from '../ids.ts'
+import { newId, newShortId } from '../ids.ts'
 import type { Logger } from '../middleware/logger.ts'
 import { conflict, notFound, Problem, validationProblem } from '../problem.ts'
 import { type OrderInventoryRef, orderInventory } from './order-inventory.ts'
@@ -341,7 +341,7 @@ export async function finishPaidOrder(
     ...lines.map((line) =>
       db
         .insert(tickets)
-        .values({ id: newId('tkt'), orderId: order.id, orderLineId: line.id })
+        .values({ id: newShortId('tkt'), orderId: order.id, orderLineId: line.id })
         .onConflictDoNothing(),
     ),
     audit(db, {
