@@ -25,8 +25,15 @@ export async function currentCustomer(c: Context<AppEnv>): Promise<CustomerPrinc
   return { id: row.id, contact: row.contact, contactKind: row.contactKind, name: row.name }
 }
 
+/** Sets `customer` to the signed-in customer, or undefined; never refuses the request. */
+export const optionalCustomer = createMiddleware<AppEnv>(async (c, next) => {
+  c.set('customer', await currentCustomer(c))
+  await next()
+})
+
+/** Refuses the request with `unauthorized` unless a customer is signed in; reuses an earlier lookup. */
 export const requireCustomer = createMiddleware<AppEnv>(async (c, next) => {
-  const customer = await currentCustomer(c)
+  const customer = c.get('customer') ?? (await currentCustomer(c))
   if (!customer) throw new Problem({ code: 'unauthorized', detail: 'Sign in with your email or phone first' })
   c.set('customer', customer)
   await next()

@@ -1,11 +1,12 @@
-import { desc, eq } from 'drizzle-orm'
-import { Hono } from 'hono'
+import { desc, inArray } from 'drizzle-orm'
+import { type Context, Hono } from 'hono'
 import { html } from 'hono/html'
 import { describeRoute } from 'hono-openapi'
 import { outgoingMessages } from '../db/schema.ts'
 import { loadDemo } from '../demo/seed.ts'
 import type { AppEnv } from '../env.ts'
 import { Problem } from '../problem.ts'
+import { normalizeContact } from '../services/customer-codes.ts'
 
 /** Local-development helpers; they answer `not_found` unless ENVIRONMENT is `development`. */
 export const devRoutes = new Hono<AppEnv>()
@@ -36,42 +37,49 @@ devRoutes.post(
   },
 )
 
+/** Newest first, optionally only those sent to one contact (normalised as at sign-in). */
+function mailbox(c: Context<AppEnv>) {
+  const to = c.req.query('to')
+  let addresses: string[] | undefined
+  if (to?.trim()) {
+    const contact = normalizeContact(to)
+    // An unencoded `+` in a query string arrives as a space, so a bare number also matches its `+` form.
+    addresses = /^[0-9]+$/.test(contact) ? [contact, `+${contact}`] : [contact]
+  }
+  return c
+    .get('db')
+    .select()
+    .from(outgoingMessages)
+    .where(addresses ? inArray(outgoingMessages.to, addresses) : undefined)
+    .orderBy(desc(outgoingMessages.createdAt), desc(outgoingMessages.id))
+    .limit(100)
+}
+
 devRoutes.get(
   '/mailbox',
   describeRoute({
     tags: ['Development'],
     summary: 'Messages the platform sent (sign-in codes, reminders), newest first (development only)',
-    responses: { 200: { description: 'Messages' } },
+    parameters: [
+      { name: 'to', in: 'query', required: false, schema: { type: 'string' }, description: 'Email or phone' },
+    ],
+    responses: { 200: { description: 'Messages' }, 404: { description: 'Not in development' } },
   }),
-  async (c) => {
-    const to = c.req.query('to')
-    const rows = await c
-      .get('db')
-      .select()
-      .from(outgoingMessages)
-      .where(to ? eq(outgoingMessages.to, to.trim().toLowerCase()) : undefined)
-      .orderBy(desc(outgoingMessages.createdAt))
-      .limit(100)
-    return c.json({ items: rows })
-  },
+  async (c) => c.json({ items: await mailbox(c) }),
 )
 
 devRoutes.get(
   '/mailbox/page',
   describeRoute({
     tags: ['Development'],
-    summary: 'The dev mailbox as a page',
-    responses: { 200: { description: 'HTML' } },
+    summary: 'The dev mailbox as an HTML page (development only; `?to=` filters as above)',
+    responses: { 200: { description: 'HTML' }, 404: { description: 'Not in development' } },
   }),
   async (c) => {
-    const rows = await c
-      .get('db')
-      .select()
-      .from(outgoingMessages)
-      .orderBy(desc(outgoingMessages.createdAt))
-      .limit(100)
+    const rows = await mailbox(c)
+    // hono/html escapes every interpolated value, so message text cannot inject markup.
     return c.html(html`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>Dev mailbox</title>
-<style>body{font:15px system-ui;max-width:50rem;margin:1rem auto}article{border-bottom:1px solid #ddd;padding:.5rem 0}</style></head>
-<body><h1>Dev mailbox</h1>${rows.map((m) => html`<article><strong>${m.subject}</strong><br><small>to ${m.to} · ${m.createdAt}</small><p>${m.body}</p></article>`)}</body></html>`)
+<style>body{font:15px system-ui;max-width:50rem;margin:1rem auto}article{border-bottom:1px solid #ddd;padding:.5rem 0}p{white-space:pre-wrap}</style></head>
+<body><h1>Dev mailbox</h1>${rows.length === 0 ? html`<p>No messages yet.</p>` : ''}${rows.map((m) => html`<article><strong>${m.subject}</strong><br><small>to ${m.to} · ${m.createdAt}</small><p>${m.body}</p></article>`)}</body></html>`)
   },
 )

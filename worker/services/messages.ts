@@ -9,11 +9,27 @@ export interface Message {
   body: string
 }
 
+/** Anything that can deliver a message; an email or SMS provider implements this later. */
+export interface MessageSender {
+  send(message: Message): Promise<void>
+}
+
 /**
- * Sends a message to a buyer. Here every message is stored (the dev mailbox shows them) and logged;
- * an email or SMS sender plugs in behind this one function.
+ * The sender used today: every message is stored in `outgoing_messages` (the dev mailbox shows them) and
+ * logged as one JSON line. A real sender can wrap this to keep the record while also delivering.
  */
+export function outboxSender(db: Database, logger: Logger): MessageSender {
+  return {
+    async send(message) {
+      await db
+        .insert(outgoingMessages)
+        .values({ id: newId('msg'), ...message, createdAt: new Date().toISOString() })
+      logger.info('message sent', { to: message.to, subject: message.subject })
+    },
+  }
+}
+
+/** Sends a message to a buyer through the configured sender. */
 export async function sendMessage(db: Database, logger: Logger, message: Message): Promise<void> {
-  await db.insert(outgoingMessages).values({ id: newId('msg'), ...message })
-  logger.info('message sent', { to: message.to, subject: message.subject })
+  await outboxSender(db, logger).send(message)
 }
