@@ -14,7 +14,7 @@ import { refundQuote, requestRefund } from '../services/refunds.ts'
 import { ticketQrPng, ticketQrSvg } from '../services/ticket-qr.ts'
 import { ticketOfOrder, ticketsOfOrder } from '../services/tickets.ts'
 import { validate } from '../validation.ts'
-import { isoDate, pageQuery } from './query.ts'
+import { isoDate, page, pageQuery } from './query.ts'
 import { phone } from './scenic.ts'
 
 const tag = 'Orders'
@@ -126,8 +126,7 @@ orderRoutes.get(
       .where(and(mine(c), cursor ? lt(orders.id, cursor) : undefined))
       .orderBy(desc(orders.id))
       .limit(limit + 1)
-    const items = rows.slice(0, limit)
-    return c.json({ items, nextCursor: rows.length > limit ? items.at(-1)!.id : null })
+    return c.json(page(rows, limit))
   },
 )
 

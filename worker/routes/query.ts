@@ -47,3 +47,17 @@ export const money = v.pipe(
   v.minValue(0),
   v.maxValue(100_000_000),
 )
+
+/**
+ * Keyset pagination: queries fetch `limit + 1` rows; this trims the extra one and, when it existed,
+ * returns the last item's cursor so the client asks for the next page with `cursor`.
+ */
+export function page<T>(
+  rows: T[],
+  limit: number,
+  cursorOf: (row: T) => string = (row) => String((row as { id: unknown }).id),
+) {
+  const items = rows.slice(0, limit)
+  const last = items.at(-1)
+  return { items, nextCursor: rows.length > limit && last !== undefined ? cursorOf(last) : null }
+}

@@ -9,7 +9,7 @@ import { notFound, validationProblem } from '../problem.ts'
 import { scenicDay } from '../services/scenic-day.ts'
 import { validate } from '../validation.ts'
 import { inventoryConflictResponses, inventoryProblem } from './inventory-problem.ts'
-import { isoDate, pageQuery } from './query.ts'
+import { isoDate, page, pageQuery } from './query.ts'
 import { idNumber } from './shows.ts'
 
 const tag = 'Scenic sites (public)'
@@ -157,8 +157,7 @@ scenicRoutes.get(
       )
       .orderBy(asc(scenicSites.id))
       .limit(limit + 1)
-    const items = rows.slice(0, limit)
-    return c.json({ items, nextCursor: rows.length > limit ? items.at(-1)!.id : null })
+    return c.json(page(rows, limit))
   },
 )
 

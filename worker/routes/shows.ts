@@ -11,7 +11,7 @@ import { notFound } from '../problem.ts'
 import { cachedRead } from '../services/catalogue-cache.ts'
 import { validate } from '../validation.ts'
 import { inventoryConflictResponses, inventoryProblem } from './inventory-problem.ts'
-import { isoDateTime, pageQuery } from './query.ts'
+import { isoDateTime, page, pageQuery } from './query.ts'
 
 const tag = 'Shows (public)'
 /** Public show summaries are re-read from D1 at most this often per isolate. */
@@ -188,12 +188,7 @@ showRoutes.get(
       )
       .orderBy(asc(shows.startsAt), asc(shows.id))
       .limit(query.limit + 1)
-    const items = rows.slice(0, query.limit)
-    const last = items.at(-1)
-    return c.json({
-      items,
-      nextCursor: rows.length > query.limit && last ? `${last.startsAt}|${last.id}` : null,
-    })
+    return c.json(page(rows, query.limit, (last) => `${last.startsAt}|${last.id}`))
   },
 )
 

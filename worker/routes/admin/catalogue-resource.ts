@@ -8,7 +8,7 @@ import { newId } from '../../ids.ts'
 import { requireOrganizerRole, type StaffEnv } from '../../middleware/staff-auth.ts'
 import { notFound } from '../../problem.ts'
 import { validate } from '../../validation.ts'
-import { pageQuery } from '../query.ts'
+import { page, pageQuery } from '../query.ts'
 
 export type CatalogueTable = SQLiteTableWithColumns<any> & {
   id: SQLiteColumn
@@ -107,9 +107,7 @@ export function catalogueResource<
         .where(and(...conditions))
         .orderBy(asc(table.id))
         .limit(query.limit + 1)) as Row[]
-      const items = rows.slice(0, query.limit)
-      const nextCursor = rows.length > query.limit ? String(items.at(-1)?.id) : null
-      return c.json({ items, nextCursor })
+      return c.json(page(rows, query.limit))
     },
   )
 

@@ -8,7 +8,7 @@ import { notFound } from '../../problem.ts'
 import { orderView } from '../../services/order-view.ts'
 import { requestRefund } from '../../services/refunds.ts'
 import { validate } from '../../validation.ts'
-import { pageQuery } from '../query.ts'
+import { page, pageQuery } from '../query.ts'
 
 const tag = 'Organizer orders'
 export const adminOrderRoutes = new Hono<StaffEnv>()
@@ -78,8 +78,7 @@ adminOrderRoutes.get(
       )
       .orderBy(desc(orders.id))
       .limit(q.limit + 1)
-    const items = rows.slice(0, q.limit)
-    return c.json({ items, nextCursor: rows.length > q.limit ? items.at(-1)!.id : null })
+    return c.json(page(rows, q.limit))
   },
 )
 

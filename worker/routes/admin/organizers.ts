@@ -7,7 +7,7 @@ import { newId } from '../../ids.ts'
 import { requireOrganizerRole, type StaffEnv } from '../../middleware/staff-auth.ts'
 import { forbidden, notFound } from '../../problem.ts'
 import { validate } from '../../validation.ts'
-import { nonEmpty, pageQuery } from '../query.ts'
+import { nonEmpty, page, pageQuery } from '../query.ts'
 
 export const organizerInput = v.object({
   name: nonEmpty(),
@@ -69,8 +69,7 @@ organizerRoutes.get(
       )
       .orderBy(asc(organizers.id))
       .limit(limit + 1)
-    const items = rows.slice(0, limit)
-    return c.json({ items, nextCursor: rows.length > limit ? items.at(-1)!.id : null })
+    return c.json(page(rows, limit))
   },
 )
 
