@@ -16,7 +16,9 @@ export class HoldGateway extends DurableObject<Bindings> {
     let queue = this.queues.get(showId)
     if (!queue) {
       const stub = showInventoryStub(this.env.SHOW_INVENTORY, showId)
-      queue = new ShowHoldQueue((requests) => stub.holdBatch(showId, requests))
+      queue = new ShowHoldQueue(async (requests) =>
+        JSON.parse(await stub.holdBatchJson(showId, JSON.stringify(requests))),
+      )
       this.queues.set(showId, queue)
     }
     return queue.hold(request)

@@ -334,6 +334,14 @@ export class ShowInventory extends DurableObject<Bindings> {
     return outcomes
   }
 
+  /**
+   * `holdBatch` with the batch and its outcomes as one JSON string each way: a single string crosses the
+   * RPC boundary far cheaper than hundreds of small structured-cloned objects. The coalescing queue uses it.
+   */
+  async holdBatchJson(showId: string, requestsJson: string): Promise<string> {
+    return JSON.stringify(await this.holdBatch(showId, JSON.parse(requestsJson) as ShowHoldRequest[]))
+  }
+
   /** Two statements for a whole batch, whatever its size: the SQLite work per hold stays tiny. */
   private writeHolds(created: ActiveHold[], now: number) {
     if (created.length === 0) return

@@ -226,7 +226,9 @@ async function scenario(env: Env, name: string, callers: number, seconds: number
   }
   switch (name) {
     case 'show-do-coalesced-explicit': {
-      const queue = new ShowHoldQueue((requests) => show.holdBatch(f.showId, requests))
+      const queue = new ShowHoldQueue(async (requests) =>
+        JSON.parse(await show.holdBatchJson(f.showId, JSON.stringify(requests))),
+      )
       const run = await drive(callers, seconds, async (c) =>
         asShow(await queue.hold({ holderId: `b${c}-${rand()}`, seatIds: pick(c) })),
       )
@@ -237,7 +239,9 @@ async function scenario(env: Env, name: string, callers: number, seconds: number
       )
     }
     case 'show-do-coalesced-best': {
-      const queue = new ShowHoldQueue((requests) => show.holdBatch(f.showId, requests))
+      const queue = new ShowHoldQueue(async (requests) =>
+        JSON.parse(await show.holdBatchJson(f.showId, JSON.stringify(requests))),
+      )
       const run = await drive(callers, seconds, async (c) =>
         asShow(
           await queue.hold({

@@ -308,8 +308,10 @@ async function main() {
   console.log(
     `bench: ${CONCURRENCY} concurrent callers, ${SECONDS}s per scenario, ${cpus().length} cores, node ${process.version}`,
   )
-  await doLayer()
-  await httpLayer()
+  // BENCH_LAYER=do or =http runs one layer only (for quick iterations); the default runs both.
+  const layer = process.env.BENCH_LAYER
+  if (layer !== 'http') await doLayer()
+  if (layer !== 'do') await httpLayer()
   print()
   writeFileSync(
     'bench-results.json',
