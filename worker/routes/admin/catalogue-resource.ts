@@ -35,6 +35,8 @@ export interface CatalogueResource<Create extends AnyObjectSchema, Filters exten
   check?: (c: Context<StaffEnv>, record: v.InferOutput<Create>, organizerId: string) => Promise<void>
   /** Runs after an update succeeded, e.g. to tell a live inventory actor its settings changed. */
   afterUpdate?: (c: Context<StaffEnv>, record: Row) => Promise<void>
+  /** Refuses a delete (throws a Problem) while records the database cannot see through foreign keys still use it. */
+  beforeDelete?: (c: Context<StaffEnv>, record: Row) => Promise<void>
   readRoles?: StaffRole[]
   writeRoles?: StaffRole[]
 }
@@ -205,7 +207,7 @@ export function catalogueResource<
     async (c) => {
       const organizerId = c.req.param('organizerId')!
       const id = c.req.param('id')!
-      await load(c, organizerId, id)
+      await spec.beforeDelete?.(c, await load(c, organizerId, id))
       await c
         .get('db')
         .delete(table)

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import * as v from 'valibot'
 import { scenicSites, type TimeSlot, ticketTypes, visitProducts } from '../../db/schema.ts'
-import { type FieldError, validationProblem } from '../../problem.ts'
+import { conflict, type FieldError, validationProblem } from '../../problem.ts'
 import { money, nonEmpty } from '../query.ts'
 import { catalogueResource } from './catalogue-resource.ts'
 import { recordOf } from './records.ts'
@@ -55,6 +55,16 @@ export const visitProductRoutes = catalogueResource({
     f.kind ? eq(visitProducts.kind, f.kind) : undefined,
     f.ticketType ? eq(visitProducts.ticketType, f.ticketType) : undefined,
   ],
+  // Package components and parent-child rules refer to products; packages keep them in JSON, out of the foreign keys' sight.
+  beforeDelete: async (c, product) => {
+    const inPackage = await c.env.DB.prepare(
+      "SELECT p.name FROM packages p, json_each(p.components) j WHERE json_extract(j.value, '$.productId') = ? LIMIT 1",
+    )
+      .bind(product.id)
+      .first<string>('name')
+    if (inPackage)
+      throw conflict(`The product is part of the package "${inPackage}"; remove it from the package first`)
+  },
   check: async (c, product, organizerId) => {
     const site = await referenced<{ timeSlots: TimeSlot[] }>(
       c,

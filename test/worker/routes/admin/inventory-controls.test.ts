@@ -139,3 +139,18 @@ describe('scenic catalogue edits reach the day inventory', () => {
     }
   })
 })
+
+describe('catalogue integrity', () => {
+  it('refuses to delete a visit product that a package or a parent-child rule still uses', async () => {
+    const site = await scenicSiteOnSale()
+    const inPackage = await site.manager.delete(`${site.base}/visit-products/${site.cableCarProduct}`)
+    expect(inPackage.status).toBe(409)
+    expect((await problemOf(inPackage)).detail).toMatch(/package "Gate \+ cable car"/)
+    expect((await site.manager.delete(`${site.base}/packages/${site.packageId}`)).status).toBe(204)
+    // Still referenced by the parent-child rule (a real foreign key): also a conflict.
+    expect((await site.manager.delete(`${site.base}/visit-products/${site.cableCarProduct}`)).status).toBe(
+      409,
+    )
+    expect((await site.manager.get(`${site.base}/visit-products/${site.cableCarProduct}`)).status).toBe(200)
+  })
+})
