@@ -207,7 +207,9 @@ export function catalogueResource<
     async (c) => {
       const organizerId = c.req.param('organizerId')!
       const id = c.req.param('id')!
-      await spec.beforeDelete?.(c, await load(c, organizerId, id))
+      // Load first: a missing or foreign record is a 404 whether or not the resource has a delete check.
+      const existing = await load(c, organizerId, id)
+      await spec.beforeDelete?.(c, existing)
       await c
         .get('db')
         .delete(table)
