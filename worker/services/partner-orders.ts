@@ -185,6 +185,9 @@ export async function book(
   ).describeHold(reservation.siteId, reservation.visitDate, reservation.id)
   if (!held || held.holderId !== holderOf(partner)) throw notFound(`reservation ${reservation.id}`)
   if (held.status === 'confirmed') {
+    // A concurrent create of this very partner order may have just confirmed it.
+    const winner = await replay()
+    if (winner) return winner
     throw new Problem({
       code: 'reservation_already_booked',
       status: 409,
