@@ -1,5 +1,6 @@
+import { runDurableObjectAlarm } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { verifyTicket } from '../../../../worker/domain/ticket-token.ts'
 import { ApiClient, problemOf } from '../../../support/api.ts'
 import { idNumberFor, ok } from '../../../support/catalogue.ts'
@@ -18,6 +19,10 @@ const outboxOf = async (orderId: string) =>
       .bind(`%${orderId}%`)
       .all<{ topic: string; payload: string }>()
   ).results.map((r) => r.topic)
+
+afterEach(() => {
+  vi.useRealTimers()
+})
 
 async function booked(f: PartnerFixture, count = 1) {
   const reservation = await ok(reserveGate(f, count), 201)
@@ -302,6 +307,29 @@ describe('partner API: errors', () => {
     const notOffered = await reserveGate(limited)
     expect(notOffered.status).toBe(404)
     expect((await problemOf(notOffered)).code).toBe('product_not_available')
+  })
+
+  it('refuses to book a reservation whose hold expired (reservation_expired), and its quota is back on sale', async () => {
+    const f = await partnerOnSite({ channelQuotas: { ctrip: 2 } })
+    const t0 = Date.now()
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(t0)
+    const reservation = await ok(reserveGate(f, 2), 201)
+    vi.setSystemTime(t0 + 16 * 60_000)
+    const day = env.SCENIC_DAY_INVENTORY.get(env.SCENIC_DAY_INVENTORY.idFromName(`${f.siteId}:${f.date}`))
+    expect(await runDurableObjectAlarm(day)).toBe(true)
+    const late = await f.client.post('/orders', {
+      partnerOrderId: partnerOrderId(),
+      reservationId: reservation.reservationId,
+    })
+    expect(late.status).toBe(409)
+    expect((await problemOf(late)).code).toBe('reservation_expired')
+    const { days } = await ok(f.client.get(`/calendar?from=${f.date}&to=${f.date}`))
+    expect(days[0].channelQuota).toEqual({ quota: 2, remaining: 2 })
+    const orders = await env.DB.prepare('SELECT count(*) AS n FROM orders WHERE hold_id = ?')
+      .bind(reservation.reservationId)
+      .first<number>('n')
+    expect(orders).toBe(0)
   })
 
   it('refuses a released reservation (reservation_expired), a reused partner order id and a reservation booked twice', async () => {
