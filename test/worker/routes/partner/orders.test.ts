@@ -1,7 +1,14 @@
 import { runDurableObjectAlarm } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
+import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { openDatabase } from '../../../../worker/db/client.ts'
+import { partners } from '../../../../worker/db/schema.ts'
 import { verifyTicket } from '../../../../worker/domain/ticket-token.ts'
+import { jsonLogger } from '../../../../worker/middleware/logger.ts'
+import { runScheduledJobs } from '../../../../worker/scheduled.ts'
+import { book } from '../../../../worker/services/partner-orders.ts'
+import { paymentProvider } from '../../../../worker/services/payments/index.ts'
 import { ApiClient, problemOf } from '../../../support/api.ts'
 import { idNumberFor, ok } from '../../../support/catalogue.ts'
 import {
@@ -363,5 +370,48 @@ describe('partner API: errors', () => {
     await ok(f.client.post(`/orders/${id}/cancel`, {}))
     const after = await f.client.post(`/orders/${id}/refunds`, { reason: 'again' })
     expect((await problemOf(after)).code).toBe('conflict')
+  })
+})
+
+describe('partner API: crash recovery', () => {
+  it('finishes a booking whose worker died between the order batch and the inventory confirm (cron), and the retry answers it', async () => {
+    const f = await partnerOnSite()
+    const reservation = await ok(reserveGate(f, 2), 201)
+    const db = openDatabase(env.DB)
+    const [partner] = await db.select().from(partners).where(eq(partners.id, f.partner.id))
+    // The inventory actor "dies" on confirm: the order, its lines and the settlement payment are already written.
+    const crashing = {
+      ...env,
+      SCENIC_DAY_INVENTORY: {
+        idFromName: (name: string) => env.SCENIC_DAY_INVENTORY.idFromName(name),
+        get: (id: DurableObjectId) => {
+          const stub = env.SCENIC_DAY_INVENTORY.get(id)
+          return {
+            describeHold: (...args: Parameters<typeof stub.describeHold>) => stub.describeHold(...args),
+            confirm: () => Promise.reject(new Error('worker died')),
+          }
+        },
+      },
+    } as unknown as typeof env
+    const services = { env: crashing, db, logger: jsonLogger({}), payments: paymentProvider(env) }
+    const id = partnerOrderId()
+    await expect(
+      book(services, partner!, { partnerOrderId: id, reservationId: reservation.reservationId }),
+    ).rejects.toThrow('worker died')
+    const pending = await ok(f.client.get(`/orders/${id}`))
+    expect(pending.status).toBe('pending')
+    expect(pending.lines.every((l: { ticket: unknown }) => l.ticket === null)).toBe(true)
+
+    await runScheduledJobs(env)
+    const finished = await ok(f.client.get(`/orders/${id}`))
+    expect(finished.status).toBe('paid')
+    expect(finished.lines.every((l: { ticket: { status: string } }) => l.ticket.status === 'valid')).toBe(
+      true,
+    )
+    const retry = await ok(
+      f.client.post('/orders', { partnerOrderId: id, reservationId: reservation.reservationId }),
+    )
+    expect(retry).toMatchObject({ orderId: pending.orderId, status: 'paid' })
+    expect(await outboxOf(pending.orderId)).toEqual(['order.confirmed'])
   })
 })
