@@ -21,7 +21,12 @@ async function paidOrder(show: ShowFixture, seat: number, channel = 'web') {
     buyer.fetch('/api/orders', {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': `wh-${Date.now()}-${keys++}` },
-      body: JSON.stringify({ kind: 'show', showId: show.showId, holdId: hold.id, email: 'buyer@example.com' }),
+      body: JSON.stringify({
+        kind: 'show',
+        showId: show.showId,
+        holdId: hold.id,
+        email: 'buyer@example.com',
+      }),
     }),
     201,
   )
@@ -71,7 +76,10 @@ describe('webhook endpoints: happy path', () => {
 
     const [received] = receiver.to('/all')
     expect(receiver.to('/all')).toHaveLength(1)
-    const verified = new Webhook(endpoint.secret).verify(received!.body, received!.headers) as Record<string, any>
+    const verified = new Webhook(endpoint.secret).verify(received!.body, received!.headers) as Record<
+      string,
+      any
+    >
     expect(verified).toMatchObject({ type: 'order.confirmed', data: { orderId } })
     expect(Date.parse(verified.timestamp)).not.toBeNaN()
     expect(received!.headers['webhook-id']).toBe(delivery!.id)

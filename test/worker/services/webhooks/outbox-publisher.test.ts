@@ -28,21 +28,28 @@ async function endpoint(org: OrganizerFixture, path: string, extra: Record<strin
 }
 
 /** What a service writes in its state-change batch. */
-async function outboxRow(organizerId: string, topic = 'price.changed', payload: Record<string, unknown> = {}) {
+async function outboxRow(
+  organizerId: string,
+  topic = 'price.changed',
+  payload: Record<string, unknown> = {},
+) {
   const id = newId('evt')
   await db.insert(outboxEvents).values({ id, topic, organizerId, payload: { showId: 'shw_x', ...payload } })
   return id
 }
 
 const deliveryRows = (eventId: string) =>
-  env.DB.prepare('SELECT endpoint_id, state, attempts FROM webhook_deliveries WHERE event_id = ? ORDER BY endpoint_id')
+  env.DB.prepare(
+    'SELECT endpoint_id, state, attempts FROM webhook_deliveries WHERE event_id = ? ORDER BY endpoint_id',
+  )
     .bind(eventId)
     .all<{ endpoint_id: string; state: string; attempts: number }>()
     .then((r) => r.results)
 
 const published = async (eventId: string) =>
-  (await env.DB.prepare('SELECT published_at FROM outbox_events WHERE id = ?').bind(eventId).first<{ published_at: string | null }>())!
-    .published_at
+  (await env.DB.prepare('SELECT published_at FROM outbox_events WHERE id = ?')
+    .bind(eventId)
+    .first<{ published_at: string | null }>())!.published_at
 
 /** A queue binding whose worker "dies" at a chosen point: before the send, or after it but before returning. */
 function crashingQueue(when: 'before_send' | 'after_send'): WebhookQueue {
@@ -145,7 +152,10 @@ describe('outbox publisher: channel routing', () => {
     const org = await organizerWithStaff()
     for (const code of ['ctrip', 'meituan'])
       await ok(org.owner.post(`${org.base}/sales-channels`, { name: code, code, kind: 'ota' }), 201)
-    const ctrip = await endpoint(org, '/chan-ctrip', { channel: 'ctrip', eventTypes: ['ticket.redeemed', 'price.changed'] })
+    const ctrip = await endpoint(org, '/chan-ctrip', {
+      channel: 'ctrip',
+      eventTypes: ['ticket.redeemed', 'price.changed'],
+    })
     const meituan = await endpoint(org, '/chan-meituan', {
       channel: 'meituan',
       eventTypes: ['ticket.redeemed', 'price.changed'],
@@ -161,6 +171,8 @@ describe('outbox publisher: channel routing', () => {
     const price = await outboxRow(org.organizerId)
     await publishOutbox(db, env.WEBHOOK_QUEUE)
     expect((await deliveryRows(redeemed)).map((d) => d.endpoint_id)).toEqual([ctrip.id])
-    expect((await deliveryRows(price)).map((d) => d.endpoint_id).sort()).toEqual([ctrip.id, meituan.id].sort())
+    expect((await deliveryRows(price)).map((d) => d.endpoint_id).sort()).toEqual(
+      [ctrip.id, meituan.id].sort(),
+    )
   })
 })

@@ -2,7 +2,11 @@ import { Webhook, WebhookVerificationError } from 'standardwebhooks'
 import { describe, expect, it } from 'vitest'
 import { newWebhookSecret, webhookHeaders } from '../../../../worker/services/webhooks/signature.ts'
 
-const body = JSON.stringify({ type: 'order.confirmed', timestamp: '2026-11-23T10:00:00.000Z', data: { orderId: 'ord_1' } })
+const body = JSON.stringify({
+  type: 'order.confirmed',
+  timestamp: '2026-11-23T10:00:00.000Z',
+  data: { orderId: 'ord_1' },
+})
 const nowSeconds = () => Math.floor(Date.now() / 1000)
 
 describe('webhook signatures: happy path (verified by the standardwebhooks library)', () => {
@@ -32,7 +36,9 @@ describe('webhook signatures: rejected by the receiver', () => {
   it('rejects a tampered body', async () => {
     const secret = newWebhookSecret()
     const headers = await webhookHeaders([secret], 'msg_3', nowSeconds(), body)
-    expect(() => new Webhook(secret).verify(body.replace('ord_1', 'ord_2'), headers)).toThrow(WebhookVerificationError)
+    expect(() => new Webhook(secret).verify(body.replace('ord_1', 'ord_2'), headers)).toThrow(
+      WebhookVerificationError,
+    )
   })
 
   it('rejects a signature made with another secret', async () => {
