@@ -44,14 +44,12 @@ async function pendingDelivery(path = '/d') {
     201,
   )
   const eventId = newId('evt')
-  await db
-    .insert(outboxEvents)
-    .values({
-      id: eventId,
-      topic: 'order.refunded',
-      organizerId: org.organizerId,
-      payload: { orderId: 'ord_x', amount: 100 },
-    })
+  await db.insert(outboxEvents).values({
+    id: eventId,
+    topic: 'order.refunded',
+    organizerId: org.organizerId,
+    payload: { orderId: 'ord_x', amount: 100 },
+  })
   const { queue, sent } = recordingQueue()
   await publishOutbox(db, queue)
   const message = sent.find((m) => m.body.deliveryId.startsWith('msg_'))!.body
