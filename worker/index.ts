@@ -16,7 +16,7 @@ export default {
     ctx.waitUntil(runScheduledJobs(env))
   },
   /** Webhook deliveries (one HTTP attempt per message) and their dead-letter queue. */
-  async queue(batch, env) {
+  async queue(batch, env, _ctx) {
     const db = openDatabase(env.DB)
     const logger = jsonLogger({ job: 'webhooks', queue: batch.queue })
     if (batch.queue.endsWith('-dlq')) return consumeWebhookDeadLetters({ db, logger }, batch)

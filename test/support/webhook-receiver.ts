@@ -1,5 +1,13 @@
 import { vi } from 'vitest'
 
+export function headersOf(headers: Headers): Record<string, string> {
+  const result: Record<string, string> = {}
+  headers.forEach((value, name) => {
+    result[name] = value
+  })
+  return result
+}
+
 export interface ReceivedWebhook {
   url: string
   headers: Record<string, string>
@@ -19,7 +27,7 @@ export class WebhookReceiver {
   handle = async (request: Request): Promise<Response> => {
     const received = {
       url: request.url,
-      headers: Object.fromEntries(request.headers),
+      headers: headersOf(request.headers),
       body: await request.text(),
     }
     this.received.push(received)

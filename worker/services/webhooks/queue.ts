@@ -7,7 +7,13 @@ export interface WebhookDeliveryMessage {
 }
 
 /** The part of a Queue binding the publisher and the consumer use (a test can wrap it to simulate a crash). */
-export type WebhookQueue = Pick<Queue<WebhookDeliveryMessage>, 'send' | 'sendBatch'>
+export interface WebhookQueue {
+  send(body: WebhookDeliveryMessage, options?: QueueSendOptions): Promise<unknown>
+  sendBatch(
+    messages: Iterable<MessageSendRequest<WebhookDeliveryMessage>>,
+    options?: QueueSendBatchOptions,
+  ): Promise<unknown>
+}
 
 /** Queues take at most 100 messages per `sendBatch`. */
 export async function enqueueDeliveries(queue: WebhookQueue, messages: WebhookDeliveryMessage[]) {
