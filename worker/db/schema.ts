@@ -580,6 +580,8 @@ export const outboxEvents = sqliteTable(
     topic: text().notNull(),
     organizerId: text(),
     payload: text({ mode: 'json' }).notNull().$type<Record<string, unknown>>(),
+    /** Sales channel of the order or ticket the event is about, when the writer knows it (webhook routing). */
+    channel: text(),
     createdAt: createdAt(),
     publishedAt: text(),
   },
@@ -699,4 +701,100 @@ export const partnerRateWindows = sqliteTable(
     count: integer().notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.partnerId, t.windowStart] })],
+)
+
+// ---- Webhooks (issue 7): endpoints, one delivery per (event, endpoint), every attempt logged ----
+
+export const webhookEventTypes = [
+  'order.confirmed',
+  'order.cancelled',
+  'order.refunded',
+  'order.rebooked',
+  'refund.rejected',
+  'ticket.redeemed',
+  'availability.changed',
+  'price.changed',
+] as const
+export type WebhookEventType = (typeof webhookEventTypes)[number]
+
+export const webhookEndpoints = sqliteTable(
+  'webhook_endpoints',
+  {
+    id: text().primaryKey(),
+    organizerId: text()
+      .notNull()
+      .references(() => organizers.id),
+    url: text().notNull(),
+    description: text(),
+    eventTypes: text({ mode: 'json' }).notNull().$type<string[]>(),
+    /** A sales channel code (`ctrip`): only events of orders sold through it. Null: every event of the organizer. */
+    channel: text(),
+    /** `whsec_<base64>`; kept readable because HMAC signing needs the key itself. Never returned after creation. */
+    secret: text().notNull(),
+    /** After a rotation the old secret also signs until this time, so receivers can switch without dropping events. */
+    previousSecret: text(),
+    previousSecretExpiresAt: text(),
+    enabled: integer({ mode: 'boolean' }).notNull().default(true),
+    disabledReason: text(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('webhook_endpoints_org').on(t.organizerId, t.id)],
+)
+
+export const webhookDeliveryStates = [
+  'pending',
+  'sending',
+  'retrying',
+  'succeeded',
+  'dead',
+  'cancelled',
+] as const
+
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    /** Also the `webhook-id` header: stable across retries and replays so receivers can deduplicate. */
+    id: text().primaryKey(),
+    eventId: text().notNull(),
+    endpointId: text().notNull(),
+    organizerId: text().notNull(),
+    eventType: text().notNull(),
+    /** The exact JSON body sent on every attempt: `{type, timestamp, data}`. */
+    body: text().notNull(),
+    state: text({ enum: webhookDeliveryStates }).notNull().default('pending'),
+    /** Attempts made so far; a queue message names the attempt it is for, so a stale or duplicate message is a no-op. */
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: text(),
+    /** `queue`: a (delayed) message is on its way; `cron`: the wait exceeds the queue's 12 h delay, the cron enqueues it. */
+    scheduledVia: text({ enum: ['queue', 'cron'] })
+      .notNull()
+      .default('queue'),
+    lastStatusCode: integer(),
+    lastError: text(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('webhook_deliveries_event_endpoint').on(t.eventId, t.endpointId),
+    index('webhook_deliveries_endpoint').on(t.endpointId, t.id),
+    index('webhook_deliveries_due').on(t.state, t.nextAttemptAt),
+  ],
+)
+
+export const webhookAttempts = sqliteTable(
+  'webhook_attempts',
+  {
+    id: text().primaryKey(),
+    deliveryId: text().notNull(),
+    attempt: integer().notNull(),
+    trigger: text({ enum: ['automatic', 'replay'] }).notNull(),
+    statusCode: integer(),
+    latencyMs: integer().notNull(),
+    /** At most 1 kB of the receiver's answer. */
+    responseExcerpt: text(),
+    error: text(),
+    at: createdAt(),
+  },
+  (t) => [index('webhook_attempts_delivery').on(t.deliveryId, t.id)],
 )

@@ -145,6 +145,17 @@ export async function completeRebook(services: OrderServices, newOrderId: string
       organizerId: old!.organizerId,
       payload: { from: old!.id, to: order.id, lineIds: ids },
     }),
+    // Every line moved: the old order is cancelled, which partners subscribe to as such.
+    ...(oldStatus === 'cancelled'
+      ? [
+          db.insert(outboxEvents).values({
+            id: newId('evt'),
+            topic: 'order.cancelled',
+            organizerId: old!.organizerId,
+            payload: { orderId: old!.id, reason: 'rebooked', replacedBy: order.id },
+          }),
+        ]
+      : []),
   ])
   await orderInventory(env, old as OrderInventoryRef).returnLines(
     old!.id,

@@ -12,6 +12,7 @@ import { showRoutes } from './shows.ts'
 import { staffRoutes } from './staff.ts'
 import { venueRoutes } from './venues.ts'
 import { visitProductRoutes } from './visit-products.ts'
+import { webhookEndpointRoutes } from './webhook-endpoints.ts'
 
 /** The organizer console's API: every route needs a staff session; organizer routes check the role too. */
 export const adminRoutes = new Hono<StaffEnv>()
@@ -30,3 +31,4 @@ adminRoutes.route(`${organizer}/packages`, packageRoutes)
 adminRoutes.route(`${organizer}/sales-channels`, salesChannelRoutes)
 adminRoutes.route(`${organizer}/orders`, adminOrderRoutes)
 adminRoutes.route(`${organizer}/partners`, partnerAdminRoutes)
+adminRoutes.route(`${organizer}/webhook-endpoints`, webhookEndpointRoutes)
