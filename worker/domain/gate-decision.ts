@@ -151,7 +151,8 @@ export function createGate(profile: GateProfile, keys: Map<string, CryptoKey>): 
         const today = localDate.format(input.now)
         const first = site ? dayOfEvKey(ticket.evKey) : entry.day
         const last = site ? localDate.format((ticket.exp - 1) * 1000) : entry.day
-        if (today < first || today > last) return { admit: false, reason: 'wrong_day', ticket, entry, ticketDay: first }
+        if (today < first || today > last)
+          return { admit: false, reason: 'wrong_day', ticket, entry, ticketDay: first }
         return { admit: false, reason: seconds < ticket.nbf ? 'not_yet_valid' : 'expired', ticket, entry }
       }
 

@@ -1,4 +1,4 @@
-import { CompactSign, compactVerify, type CryptoKey } from 'jose'
+import { CompactSign, type CryptoKey, compactVerify } from 'jose'
 import type { SigningKey } from './ticket-token.ts'
 
 // A page of the revocation list, signed with the platform's ticket key (EdDSA JWS) so a gate can trust

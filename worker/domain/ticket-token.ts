@@ -78,7 +78,9 @@ export type VerifyResult =
 /** Why a token's signature could not be accepted. */
 export type SignatureFailure = 'bad_signature' | 'unknown_key' | 'malformed'
 
-export type ReadResult = { ok: true; ticket: VerifiedTicket; kid: string } | { ok: false; reason: SignatureFailure }
+export type ReadResult =
+  | { ok: true; ticket: VerifiedTicket; kid: string }
+  | { ok: false; reason: SignatureFailure }
 
 function kidOf(token: string): string | undefined {
   const dot = token.indexOf('.')

@@ -1,21 +1,14 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm'
 import { jwtVerify, SignJWT } from 'jose'
 import type { Database } from '../db/client.ts'
-import {
-  events,
-  gateDevices,
-  gateEnrollmentCodes,
-  organizers,
-  scenicSites,
-  shows,
-} from '../db/schema.ts'
+import { events, gateDevices, gateEnrollmentCodes, organizers, scenicSites, shows } from '../db/schema.ts'
 import type { GateProfile, GateScopeEntry } from '../domain/gate-decision.ts'
 import { type RevocationPage, signRevocationPage } from '../domain/revocation-list.ts'
 import { eventKey } from '../domain/ticket-token.ts'
 import { newId } from '../ids.ts'
 import { Problem } from '../problem.ts'
-import { currentSigningKey, parseTicketKeys, publicJwks } from './ticket-keys.ts'
 import { eventGateSecret } from './event-gate-secrets.ts'
+import { currentSigningKey, parseTicketKeys, publicJwks } from './ticket-keys.ts'
 import { revocationsSince } from './ticket-revocations.ts'
 import { showTicketWindow, visitDayStart } from './tickets.ts'
 
@@ -49,7 +42,10 @@ const normalizeCode = (code: string) =>
   code.toUpperCase().replaceAll(/[\s-]/g, '').replaceAll('O', '0').replaceAll(/[IL]/g, '1')
 
 async function hashCode(code: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', encoder.encode(`gate-enrollment:${normalizeCode(code)}`))
+  const digest = await crypto.subtle.digest(
+    'SHA-256',
+    encoder.encode(`gate-enrollment:${normalizeCode(code)}`),
+  )
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
 }
 
@@ -112,7 +108,11 @@ const invalidCode = () =>
   })
 
 /** Redeems a code exactly once (a conditional update decides races) and registers the device. */
-export async function redeemEnrollmentCode(db: Database, code: string, now = Date.now()): Promise<GateDevice> {
+export async function redeemEnrollmentCode(
+  db: Database,
+  code: string,
+  now = Date.now(),
+): Promise<GateDevice> {
   const [row] = await db
     .select()
     .from(gateEnrollmentCodes)
@@ -144,7 +144,11 @@ export async function redeemEnrollmentCode(db: Database, code: string, now = Dat
 const deviceKey = (secret: string) => encoder.encode(`gate-device:${secret}`)
 
 /** The device credential: an HS256 JWT only this platform can mint or check. */
-export function signDeviceToken(device: { id: string; organizerId: string }, secret: string, now = Date.now()) {
+export function signDeviceToken(
+  device: { id: string; organizerId: string },
+  secret: string,
+  now = Date.now(),
+) {
   return new SignJWT({ org: device.organizerId })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(device.id)
@@ -155,11 +159,18 @@ export function signDeviceToken(device: { id: string; organizerId: string }, sec
 }
 
 /** The enrolled, not revoked device a token names; undefined for forged, expired, foreign or revoked ones. */
-export async function deviceOfToken(db: Database, token: string, secret: string): Promise<GateDevice | undefined> {
+export async function deviceOfToken(
+  db: Database,
+  token: string,
+  secret: string,
+): Promise<GateDevice | undefined> {
   let deviceId: string
   let organizerId: unknown
   try {
-    const { payload } = await jwtVerify(token, deviceKey(secret), { audience: 'gate-device', algorithms: ['HS256'] })
+    const { payload } = await jwtVerify(token, deviceKey(secret), {
+      audience: 'gate-device',
+      algorithms: ['HS256'],
+    })
     if (typeof payload.sub !== 'string') return undefined
     deviceId = payload.sub
     organizerId = payload.org
@@ -273,7 +284,10 @@ export async function gateSync(db: Database, device: GateDevice, keysSecret: str
     gateProfile(db, device),
     revocationPage(db, device, keysSecret, cursor),
   ])
-  await db.update(gateDevices).set({ lastSyncAt: new Date().toISOString() }).where(eq(gateDevices.id, device.id))
+  await db
+    .update(gateDevices)
+    .set({ lastSyncAt: new Date().toISOString() })
+    .where(eq(gateDevices.id, device.id))
   return {
     profile,
     rules: GATE_RULES,

@@ -1,5 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm'
-import { orderLines, orders, outboxEvents, payments, refunds, shows, tickets } from '../db/schema.ts'
+import { orderLines, orders, outboxEvents, payments, refunds, shows } from '../db/schema.ts'
 import { canTransition } from '../domain/order-status.ts'
 import { newId } from '../ids.ts'
 import { notFound, Problem, validationProblem } from '../problem.ts'

@@ -7,7 +7,6 @@ import {
   refunds,
   scenicSites,
   shows,
-  tickets,
   visitProducts,
 } from '../db/schema.ts'
 import { canTransition } from '../domain/order-status.ts'

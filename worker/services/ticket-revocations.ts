@@ -8,7 +8,11 @@ import { shows, ticketRevocations, tickets } from '../db/schema.ts'
  * as the refund or rebooking that causes them, so a ticket is never revoked without gates hearing of it.
  * The list row is written first, while the ticket is still `valid`, which also keeps a rerun from listing it twice.
  */
-export function revokeTicketsOfLines(db: Database, lineIds: string[], reason: 'refunded' | 'rebooked' | 'cancelled') {
+export function revokeTicketsOfLines(
+  db: Database,
+  lineIds: string[],
+  reason: 'refunded' | 'rebooked' | 'cancelled',
+) {
   const ids = sql.join(
     lineIds.map((id) => sql`${id}`),
     sql`, `,
@@ -35,7 +39,11 @@ export function revocationsSince(
   limit: number,
 ) {
   return db
-    .select({ seq: ticketRevocations.seq, ticketId: ticketRevocations.ticketId, reason: ticketRevocations.reason })
+    .select({
+      seq: ticketRevocations.seq,
+      ticketId: ticketRevocations.ticketId,
+      reason: ticketRevocations.reason,
+    })
     .from(ticketRevocations)
     .where(
       and(
@@ -43,7 +51,10 @@ export function revocationsSince(
         gt(ticketRevocations.seq, cursor),
         scope.kind === 'site'
           ? eq(ticketRevocations.scopeId, scope.id)
-          : inArray(ticketRevocations.scopeId, db.select({ id: shows.id }).from(shows).where(eq(shows.eventId, scope.id))),
+          : inArray(
+              ticketRevocations.scopeId,
+              db.select({ id: shows.id }).from(shows).where(eq(shows.eventId, scope.id)),
+            ),
       ),
     )
     .orderBy(ticketRevocations.seq)

@@ -1,6 +1,15 @@
 import { eq, inArray } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
-import { events, orderLines, orders, scenicSites, shows, tickets, venues, visitProducts } from '../db/schema.ts'
+import {
+  events,
+  orderLines,
+  orders,
+  scenicSites,
+  shows,
+  tickets,
+  venues,
+  visitProducts,
+} from '../db/schema.ts'
 import { STEP_SECONDS } from '../domain/rotating-code.ts'
 import { signTicket, type TicketClaims } from '../domain/ticket-token.ts'
 import { eventGateSecret, ticketRotatingSecret } from './event-gate-secrets.ts'
