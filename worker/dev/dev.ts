@@ -1,8 +1,11 @@
-// `npm run dev`: prepares local settings, applies D1 migrations, starts `wrangler dev` and loads the demo.
-// Runs on Node 22 (the project's devDependency) with its built-in TypeScript type stripping.
+// `npm run dev`: prepares local settings, applies D1 migrations, builds the web apps (and rebuilds them on
+// change), starts `wrangler dev` and loads the demo. Runs on Node 22 (the project's devDependency) with its
+// built-in TypeScript type stripping. The browser tests (test/e2e) start their own stack with these functions.
 import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { watchWeb } from '../../web/build.ts'
 import { freshKeySet } from './ticket-keys.ts'
 
 const port = Number(process.env.PORT ?? 8787)
@@ -11,16 +14,19 @@ const wrangler = 'node_modules/.bin/wrangler'
 
 export const DEMO_PASSWORD = 'demo-password-2026'
 
+/** The local settings and freshly generated secrets a development stack needs (values as written to a vars file). */
+export const devVarMakers: Record<string, () => string> = {
+  ENVIRONMENT: () => 'development',
+  SESSION_SECRET: () => randomBytes(32).toString('base64url'),
+  SANDBOX_PAYMENT_SECRET: () => randomBytes(32).toString('base64url'),
+  TICKET_SIGNING_KEYS: () => `'${JSON.stringify(freshKeySet())}'`,
+  DEV_OWNER_EMAIL: () => 'owner@demo.local',
+  DEV_OWNER_PASSWORD: () => DEMO_PASSWORD,
+}
+
 /** Writes `.dev.vars` once with fresh local secrets; later runs keep what is there. */
 function ensureDevVars() {
-  const wanted: Record<string, () => string> = {
-    ENVIRONMENT: () => 'development',
-    SESSION_SECRET: () => randomBytes(32).toString('base64url'),
-    SANDBOX_PAYMENT_SECRET: () => randomBytes(32).toString('base64url'),
-    TICKET_SIGNING_KEYS: () => `'${JSON.stringify(freshKeySet())}'`,
-    DEV_OWNER_EMAIL: () => 'owner@demo.local',
-    DEV_OWNER_PASSWORD: () => DEMO_PASSWORD,
-  }
+  const wanted = devVarMakers
   const current = existsSync('.dev.vars') ? readFileSync('.dev.vars', 'utf8') : ''
   const present = new Set(current.split('\n').map((line) => line.split('=')[0]?.trim()))
   const missing = Object.entries(wanted).filter(([key]) => !present.has(key))
@@ -31,15 +37,15 @@ function ensureDevVars() {
   }
 }
 
-function applyMigrations() {
-  const result = spawnSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local'], {
-    stdio: 'inherit',
-    env,
-  })
-  if (result.status !== 0) process.exit(result.status ?? 1)
+/** Applies the D1 migrations to the local database (or the one under `persistTo`). */
+export function applyMigrations(persistTo?: string) {
+  const args = ['d1', 'migrations', 'apply', 'DB', '--local']
+  if (persistTo) args.push('--persist-to', persistTo)
+  const result = spawnSync(wrangler, args, { stdio: persistTo ? 'pipe' : 'inherit', env })
+  if (result.status !== 0) throw new Error(`D1 migrations failed: ${result.stderr ?? ''}`)
 }
 
-async function waitUntilUp(url: string, timeoutMs = 120_000) {
+export async function waitUntilUp(url: string, timeoutMs = 120_000) {
   const started = Date.now()
   while (Date.now() - started < timeoutMs) {
     try {
@@ -52,9 +58,18 @@ async function waitUntilUp(url: string, timeoutMs = 120_000) {
   throw new Error(`wrangler dev did not answer on ${url} within ${timeoutMs / 1000}s`)
 }
 
+/** Loads the demo catalogue through the development-only seed route; returns its summary. */
+export async function seedDemo(base: string): Promise<unknown> {
+  const seeded = await fetch(`${base}/api/dev/seed`, { method: 'POST' })
+  const summary = await seeded.json()
+  if (!seeded.ok) throw new Error(`demo data failed to load: ${JSON.stringify(summary)}`)
+  return summary
+}
+
 async function main() {
   ensureDevVars()
   applyMigrations()
+  await watchWeb()
   const dev = spawn(
     wrangler,
     ['dev', '--port', String(port), '--ip', '127.0.0.1', ...process.argv.slice(2)],
@@ -67,10 +82,11 @@ async function main() {
   dev.on('exit', (code) => process.exit(code ?? 0))
   const base = `http://127.0.0.1:${port}`
   await waitUntilUp(`${base}/healthz`)
-  const seeded = await fetch(`${base}/api/dev/seed`, { method: 'POST' })
-  const summary = await seeded.json()
-  if (!seeded.ok) {
-    console.error('[dev] demo data failed to load', summary)
+  let summary: unknown
+  try {
+    summary = await seedDemo(base)
+  } catch (error) {
+    console.error(`[dev] ${(error as Error).message}`)
     return
   }
   console.log(`[dev] demo data ready: ${JSON.stringify(summary)}`)
@@ -79,7 +95,9 @@ async function main() {
   )
 }
 
-main().catch((error) => {
-  console.error(error)
-  process.exit(1)
-})
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((error) => {
+    console.error(error)
+    process.exit(1)
+  })
+}

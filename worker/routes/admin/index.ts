@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { requireStaff, type StaffEnv } from '../../middleware/staff-auth.ts'
 import { eventRoutes } from './events.ts'
+import { gateAdminRoutes } from './gates.ts'
 import { adminOrderRoutes } from './orders.ts'
 import { organizerRoutes } from './organizers.ts'
 import { packageRoutes } from './packages.ts'
@@ -12,6 +13,7 @@ import { showRoutes } from './shows.ts'
 import { staffRoutes } from './staff.ts'
 import { venueRoutes } from './venues.ts'
 import { visitProductRoutes } from './visit-products.ts'
+import { webhookEndpointRoutes } from './webhook-endpoints.ts'
 
 /** The organizer console's API: every route needs a staff session; organizer routes check the role too. */
 export const adminRoutes = new Hono<StaffEnv>()
@@ -30,3 +32,6 @@ adminRoutes.route(`${organizer}/packages`, packageRoutes)
 adminRoutes.route(`${organizer}/sales-channels`, salesChannelRoutes)
 adminRoutes.route(`${organizer}/orders`, adminOrderRoutes)
 adminRoutes.route(`${organizer}/partners`, partnerAdminRoutes)
+adminRoutes.route(`${organizer}/webhook-endpoints`, webhookEndpointRoutes)
+// Gate enrollment codes, devices, redemptions and conflicts (several collections, one module).
+adminRoutes.route(organizer, gateAdminRoutes)

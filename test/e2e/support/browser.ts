@@ -1,0 +1,93 @@
+// One Chromium per test file (Debian's, never a downloaded build), with helpers every e2e test uses:
+// a page on the stack, an axe-core accessibility check, and a screenshot saved for people to look at.
+import { existsSync, mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import { inject } from 'vitest'
+
+export const baseUrl = () => inject('baseUrl')
+const screenshots = join(import.meta.dirname, '..', 'screenshots')
+const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
+
+/** Generous: two slow cores shared by workerd, Chromium and the test itself. */
+export const NAVIGATION_TIMEOUT = 60_000
+export const ACTION_TIMEOUT = 30_000
+
+export async function launchBrowser(): Promise<Browser> {
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+  if (!existsSync(executablePath)) {
+    throw new Error(`${executablePath} is missing: install Debian's Chromium (apt-get install -y chromium)`)
+  }
+  return chromium.launch({
+    executablePath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+}
+
+export interface PageOptions {
+  locale?: 'zh-CN' | 'en'
+  /** A phone-sized viewport (the shop is mobile-first); desktop otherwise. */
+  mobile?: boolean
+}
+
+/** A fresh browser context (own cookies, so its own buyer) with the app language preset. */
+export async function newPage(
+  browser: Browser,
+  options: PageOptions = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    baseURL: baseUrl(),
+    locale: options.locale ?? 'en',
+    viewport: options.mobile ? { width: 390, height: 844 } : { width: 1280, height: 900 },
+    deviceScaleFactor: 1,
+    hasTouch: options.mobile ?? false,
+    timezoneId: 'Asia/Shanghai',
+  })
+  context.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT)
+  context.setDefaultTimeout(ACTION_TIMEOUT)
+  await context.addInitScript((locale) => localStorage.setItem('locale', locale), options.locale ?? 'en')
+  const page = await context.newPage()
+  // Browser-side errors fail loudly in the test output instead of silently breaking a page.
+  page.on('pageerror', (error) => console.error(`[browser] ${error.message}`))
+  return { context, page }
+}
+
+export interface AxeViolation {
+  id: string
+  impact: string | null
+  help: string
+  nodes: { target: string[]; failureSummary?: string }[]
+}
+
+/** Runs axe-core in the page; returns the serious and critical violations (the ones that fail a test). */
+export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ path: axeSource })
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<any> } })
+      .axe
+    const result = await axe.run(document, { resultTypes: ['violations'] })
+    return result.violations as AxeViolation[]
+  })
+  return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+}
+
+/** Formats violations so a failing assertion says what to fix. */
+export const describeViolations = (violations: AxeViolation[]) =>
+  violations
+    .map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`)
+    .join('\n')
+
+export async function saveScreenshot(page: Page, name: string) {
+  mkdirSync(screenshots, { recursive: true })
+  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true })
+}

@@ -1,0 +1,164 @@
+// Builds the Preact apps (shop at /, admin at /admin, gate at /gate) with esbuild into web/dist/.
+// One index.html boots the app that owns the path, so Workers' single-page-application fallback can serve it
+// for every route while each app's code is fetched only where it is used.
+// Usage: node web/build.ts [--watch] [--quiet]
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import * as esbuild from 'esbuild'
+
+const webDir = dirname(fileURLToPath(import.meta.url))
+const dist = join(webDir, 'dist')
+
+/** Every app: its entry module and the path prefix it owns (the shop owns everything else). */
+export const apps = {
+  admin: { entry: 'admin/main.tsx', prefix: '/admin' },
+  gate: { entry: 'gate/main.tsx', prefix: '/gate' },
+  shop: { entry: 'shop/main.tsx', prefix: '/' },
+} as const
+export type AppName = keyof typeof apps
+
+type Outputs = esbuild.Metafile['outputs']
+
+/** The JS and CSS a browser fetches before the app can render: the entry and its static imports, not lazy chunks. */
+export function firstLoad(outputs: Outputs, entryOutput: string): { js: string[]; css: string[] } {
+  const js = new Set<string>()
+  const css = new Set<string>()
+  const visit = (path: string) => {
+    if (js.has(path)) return
+    js.add(path)
+    const output = outputs[path]
+    if (!output) return
+    if (output.cssBundle) css.add(output.cssBundle)
+    for (const imported of output.imports) if (imported.kind === 'import-statement') visit(imported.path)
+  }
+  visit(entryOutput)
+  return { js: [...js], css: [...css] }
+}
+
+// Metafile paths are relative to absWorkingDir (web/).
+const gzippedSize = (files: string[]) =>
+  files.reduce((sum, file) => sum + gzipSync(readFileSync(join(webDir, file)), { level: 9 }).length, 0)
+
+function indexHtml(boot: Record<string, { js: string; css: string[] }>): string {
+  const prefixes = Object.fromEntries(Object.entries(apps).map(([name, app]) => [name, app.prefix]))
+  // The boot script is tiny and inline: pick the app by path, load its CSS and entry.
+  const script = `const b=${JSON.stringify(boot)},p=${JSON.stringify(prefixes)},l=location.pathname;
+const a=Object.keys(p).find(k=>p[k]!=='/'&&(l===p[k]||l.startsWith(p[k]+'/')))||'shop';
+for(const h of b[a].css){const e=document.createElement('link');e.rel='stylesheet';e.href=h;document.head.append(e)}
+import(b[a].js)`
+  return `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8" />
+<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+<meta name="theme-color" content="#b3261e" />
+<title>Edge Ticketing 票务</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+<script type="module">${script}</script>
+</head>
+<body>
+<div id="app"><noscript>This site needs JavaScript. 本网站需要启用 JavaScript。</noscript></div>
+</body>
+</html>
+`
+}
+
+export interface BuildReport {
+  /** Gzipped bytes of the JS (and CSS) each app needs before its first render. */
+  firstLoad: Record<AppName, { jsGzip: number; cssGzip: number; files: string[] }>
+}
+
+function writeSite(metafile: esbuild.Metafile, quiet: boolean): BuildReport {
+  const boot: Record<string, { js: string; css: string[] }> = {}
+  const report = { firstLoad: {} } as BuildReport
+  for (const [name, app] of Object.entries(apps) as [AppName, (typeof apps)[AppName]][]) {
+    const entryOutput = Object.entries(metafile.outputs).find(([, output]) =>
+      output.entryPoint?.endsWith(app.entry),
+    )?.[0]
+    if (!entryOutput) throw new Error(`no output for ${app.entry}`)
+    const { js, css } = firstLoad(metafile.outputs, entryOutput)
+    const url = (file: string) => `/${relative(dist, join(webDir, file)).split('\\').join('/')}`
+    boot[name] = { js: url(entryOutput), css: css.map(url) }
+    report.firstLoad[name] = { jsGzip: gzippedSize(js), cssGzip: gzippedSize(css), files: [...js, ...css] }
+  }
+  cpSync(join(webDir, 'public'), dist, { recursive: true })
+  writeFileSync(join(dist, 'index.html'), indexHtml(boot))
+  if (!quiet) {
+    for (const [name, size] of Object.entries(report.firstLoad)) {
+      console.log(
+        `[web] ${name.padEnd(5)} first load: ${(size.jsGzip / 1024).toFixed(1)} kB JS + ${(size.cssGzip / 1024).toFixed(1)} kB CSS gzipped`,
+      )
+    }
+  }
+  return report
+}
+
+function options(): esbuild.BuildOptions & { metafile: true } {
+  return {
+    absWorkingDir: webDir,
+    entryPoints: Object.values(apps).map((app) => app.entry),
+    outdir: join(dist, 'assets'),
+    outbase: webDir,
+    entryNames: '[dir]-[hash]',
+    chunkNames: 'chunk-[hash]',
+    assetNames: '[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    target: ['es2022', 'chrome100', 'safari15', 'firefox100'],
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    minify: true,
+    sourcemap: 'linked',
+    metafile: true,
+    legalComments: 'none',
+    loader: { '.svg': 'file', '.png': 'file' },
+    logLevel: 'warning',
+  }
+}
+
+/** One production build; returns the first-load sizes. */
+export async function buildWeb({ quiet = false } = {}): Promise<BuildReport> {
+  rmSync(dist, { recursive: true, force: true })
+  mkdirSync(dist, { recursive: true })
+  const result = await esbuild.build(options())
+  return writeSite(result.metafile, quiet)
+}
+
+/** Rebuilds on every change under web/ until the process ends (used by `npm run dev`). */
+export async function watchWeb(): Promise<esbuild.BuildContext> {
+  await buildWeb({ quiet: true })
+  const context = await esbuild.context({
+    ...options(),
+    plugins: [
+      {
+        name: 'write-site',
+        setup(build) {
+          build.onEnd((result) => {
+            if (result.metafile && !result.errors.length) {
+              writeSite(result.metafile, true)
+              console.log('[web] rebuilt')
+            }
+          })
+        },
+      },
+    ],
+  })
+  await context.watch()
+  return context
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const quiet = process.argv.includes('--quiet')
+  if (process.argv.includes('--watch')) await watchWeb()
+  else {
+    const report = await buildWeb({ quiet })
+    if (!existsSync(join(dist, 'index.html'))) process.exit(1)
+    if (report.firstLoad.shop.jsGzip > 60 * 1024) {
+      console.error('[web] the shop first load is over its 60 kB gzipped budget')
+      process.exit(1)
+    }
+  }
+}
