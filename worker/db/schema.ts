@@ -683,3 +683,16 @@ export const webhookAttempts = sqliteTable(
   },
   (t) => [index('webhook_attempts_delivery').on(t.deliveryId, t.id)],
 )
+
+/**
+ * Last seen sold-out state per show price category or scenic day (key `show:<id>` / `day:<siteId>:<date>`), so
+ * `availability.changed` fires on transitions only. The row `#orders` holds how far the cron has read order changes.
+ */
+export const availabilityWatch = sqliteTable('availability_watch', {
+  key: text().primaryKey(),
+  organizerId: text(),
+  /** Sold-out flag per category code (shows) or `day` (scenic days); for `#orders`, `{}`. */
+  soldOut: text({ mode: 'json' }).notNull().$type<Record<string, boolean>>(),
+  watermark: text(),
+  updatedAt: updatedAt(),
+})
