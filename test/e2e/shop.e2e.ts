@@ -143,6 +143,58 @@ describe('seats to a QR ticket, then a refund', () => {
     await watcher.context.close()
   })
 
+  test('rebooking moves paid tickets to another performance (改签)', async () => {
+    const { context, page } = await newPage(browser)
+    await page.goto('/shows/shw_demo_film_4')
+    await page.locator('form').filter({ hasText: 'Find seats' }).getByLabel('Quantity').selectOption('1')
+    await page.getByRole('button', { name: 'Find seats' }).click()
+    await payAtCheckout(page, 'rebooker@example.com')
+    const oldOrder = page.url()
+    await page.getByRole('heading', { level: 2, name: 'Change to another performance' }).waitFor()
+    await page.getByLabel('Performance', { exact: true }).selectOption('shw_demo_film_5')
+    await page.getByRole('button', { name: 'Change my tickets' }).click()
+    // Same price: nothing to pay, the new order is complete at once and the old ticket is revoked.
+    await page.waitForURL((url) => url.pathname.startsWith('/orders/') && url.href !== oldOrder)
+    await page.locator('[data-testid="order-status"][data-status="paid"]').waitFor()
+    await expectQrCodesLoaded(page, 1)
+    await saveScreenshot(page, 'shop-order-rebooked')
+    await page.goto(oldOrder)
+    await page.locator('[data-ticket-status="revoked"]').waitFor()
+    await context.close()
+  })
+
+  test('the concert hall map shows 2,030 seats with wheelchair places, zooms and pans', async () => {
+    const { context, page } = await newPage(browser)
+    await page.goto('/shows/shw_demo_symphony')
+    const map = page.getByTestId('seat-map')
+    await map.waitFor()
+    expect(await map.locator('[data-seat-id]').count()).toBe(2030)
+    expect(await map.locator('rect[data-seat-id]').count()).toBeGreaterThan(0)
+    expect(await map.locator('rect[data-seat-id]').first().getAttribute('aria-label')).toContain(
+      'wheelchair space',
+    )
+    const width = async () => Number((await map.getAttribute('viewBox'))!.split(' ')[2])
+    const left = async () => Number((await map.getAttribute('viewBox'))!.split(' ')[0])
+    const before = await width()
+    await page.getByRole('button', { name: 'Zoom in' }).click()
+    await expect.poll(width).toBeLessThan(before)
+    const box = (await map.boundingBox())!
+    const startLeft = await left()
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+    await page.mouse.down()
+    await page.mouse.move(box.x + box.width / 2 + 120, box.y + box.height / 2, { steps: 6 })
+    await page.mouse.up()
+    await expect.poll(left).toBeLessThan(startLeft)
+    // Real-name event: picking a seat asks for its holder's ID number, checked as typed.
+    await map.locator('circle[data-seat-id][data-state="free"]').first().focus()
+    await page.keyboard.press(' ')
+    await page.getByLabel(/^ID number for/).fill('110105199003071234')
+    await page.getByText('Not a valid ID number').waitFor()
+    expect(await page.getByRole('button', { name: 'Hold 1 seats' }).isDisabled()).toBe(true)
+    await saveScreenshot(page, 'shop-show-concert-hall')
+    await context.close()
+  })
+
   test('best available holds seats in the chosen zone', async () => {
     const { context, page } = await newPage(browser)
     await page.goto('/shows/shw_demo_film_3')

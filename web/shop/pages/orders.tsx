@@ -4,12 +4,23 @@ import { useEffect, useMemo, useState } from 'preact/hooks'
 import { api, newIdempotencyKey } from '../../lib/api.ts'
 import { formatDateTime, formatDay, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
-import { Link } from '../../lib/router.tsx'
-import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
+import { Link, navigate } from '../../lib/router.tsx'
+import { Button, Field, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { downloadIcs, icsEvent } from '../calendar.ts'
 import { getCurrentHold, setCurrentHold } from '../hold-store.ts'
 import { type ShopMessage, shopMessages, useProblemMessages } from '../messages.ts'
-import type { Order, Page, RefundQuote, ShowDetail, SiteDetail, Ticket } from '../types.ts'
+import type {
+  Order,
+  OrderCreated,
+  OrderLine,
+  Page,
+  RefundQuote,
+  ShowDetail,
+  ShowHold,
+  ShowSummary,
+  SiteDetail,
+  Ticket,
+} from '../types.ts'
 
 const statusText = (t: (key: ShopMessage) => string, status: string) =>
   t(`status_${status}` as ShopMessage) === `status_${status}` ? status : t(`status_${status}` as ShopMessage)
@@ -244,6 +255,9 @@ export function OrderPage({ orderId }: { orderId: string }) {
           <ProblemAlert error={refundError} messages={problems} />
         </section>
       )}
+      {paid && data.kind === 'show' && data.showId && activeLines.length > 0 && (
+        <RebookShow order={data} showId={data.showId} lines={activeLines} />
+      )}
       {refundDone !== null && (
         <p role="status" class="alert alert-info">
           {t('refunded', { amount: money(refundDone) })}
@@ -251,5 +265,79 @@ export function OrderPage({ orderId }: { orderId: string }) {
       )}
       <Link href="/my-tickets">{t('myTickets')}</Link>
     </article>
+  )
+}
+
+/** 改签: best seats in the same zone at another performance of the same event; the new order charges the difference. */
+function RebookShow({ order, showId, lines }: { order: Order; showId: string; lines: OrderLine[] }) {
+  const t = shopMessages.useT()
+  const locale = useLocale()
+  const problems = useProblemMessages()
+  const category = lines[0]?.category ?? ''
+  const sameZone = lines.every((line) => line.category === category)
+  const others = useResource(
+    async (signal) => {
+      const current = await api<ShowDetail>(`/api/shows/${showId}`, { signal })
+      const all = await api<Page<ShowSummary>>('/api/shows', { signal, query: { limit: 200 } })
+      return all.items.filter((show) => show.eventId === current.eventId && show.id !== showId)
+    },
+    [showId],
+  )
+  const [target, setTarget] = useState('')
+  const [error, setError] = useState<unknown>(null)
+  const [busy, setBusy] = useState(false)
+  const key = useMemo(() => newIdempotencyKey(), [target])
+  if (!sameZone || !category) return null
+  const choice = target || others.data?.[0]?.id || ''
+
+  const rebook = async () => {
+    setBusy(true)
+    setError(null)
+    try {
+      const hold = await api<ShowHold>(`/api/shows/${choice}/holds`, {
+        body: { best: { category, quantity: lines.length } },
+      })
+      const created = await api<OrderCreated>(`/api/orders/${order.id}/rebook`, {
+        body: { holdId: hold.id, showId: choice, lineIds: lines.map((line) => line.id) },
+        idempotencyKey: key,
+      })
+      if (created.amountDue > 0 && created.order.status === 'pending') location.assign(created.checkoutUrl)
+      else navigate(`/orders/${created.orderId}`)
+    } catch (failure) {
+      setError(failure)
+      setBusy(false)
+    }
+  }
+
+  return (
+    <section aria-labelledby="rebook-heading" class="card stack">
+      <h2 id="rebook-heading">{t('rebook')}</h2>
+      <p class="muted small">{t('rebookHelp', { count: lines.length })}</p>
+      {others.data && others.data.length === 0 && <p>{t('noOtherShows')}</p>}
+      {others.data && others.data.length > 0 && (
+        <div class="row">
+          <Field label={t('rebookTo')}>
+            {({ id }) => (
+              <select
+                id={id}
+                value={choice}
+                onChange={(e) => setTarget((e.target as HTMLSelectElement).value)}
+              >
+                {others.data!.map((show) => (
+                  <option key={show.id} value={show.id}>
+                    {formatDateTime(show.startsAt, locale)} · {show.venueName}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Button onClick={rebook} disabled={busy || !choice}>
+            {t('rebookGo')}
+          </Button>
+        </div>
+      )}
+      <ProblemAlert error={error} messages={problems} />
+      <ProblemAlert error={others.error} onRetry={others.reload} />
+    </section>
   )
 }
