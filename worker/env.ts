@@ -1,3 +1,4 @@
+import type { GroupBuy } from '../durable-objects/group-buy.ts'
 import type { HoldGateway } from '../durable-objects/hold-gateway.ts'
 import type { ScenicDayInventory } from '../durable-objects/scenic-day-inventory.ts'
 import type { ShowInventory } from '../durable-objects/show-inventory.ts'
@@ -15,6 +16,8 @@ export interface Bindings {
   SHOW_INVENTORY: DurableObjectNamespace<ShowInventory>
   SCENIC_DAY_INVENTORY: DurableObjectNamespace<ScenicDayInventory>
   HOLD_GATEWAY: DurableObjectNamespace<HoldGateway>
+  /** One actor per group buy (团购), named by group id: serializes joins, owns the deadline alarm. */
+  GROUP_BUY: DurableObjectNamespace<GroupBuy>
   ENVIRONMENT: string
   /** HMAC key for staff session cookies (Worker secret; `.dev.vars` locally). */
   SESSION_SECRET: string

@@ -8,6 +8,7 @@ import { authRoutes } from './auth.ts'
 import { customerAuthRoutes } from './customer-auth.ts'
 import { devRoutes } from './dev.ts'
 import { renderReference } from './docs.ts'
+import { groupBuyRoutes } from './group-buys.ts'
 import { orderRoutes } from './orders.ts'
 import { paymentRoutes } from './payments.ts'
 import { scenicRoutes } from './scenic.ts'
@@ -51,6 +52,7 @@ app.route('/api/shows', showRoutes)
 app.route('/api/scenic-sites', scenicRoutes)
 app.route('/api/orders', orderRoutes)
 app.route('/api/payments', paymentRoutes)
+app.route('/api/group-buys', groupBuyRoutes)
 
 const documentation = {
   openapi: '3.1.0',

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { requireStaff, type StaffEnv } from '../../middleware/staff-auth.ts'
 import { eventRoutes } from './events.ts'
+import { groupBuyCampaignRoutes } from './group-buy-campaigns.ts'
 import { adminOrderRoutes } from './orders.ts'
 import { organizerRoutes } from './organizers.ts'
 import { packageRoutes } from './packages.ts'
@@ -28,3 +29,4 @@ adminRoutes.route(`${organizer}/parent-child-rules`, parentChildRuleRoutes)
 adminRoutes.route(`${organizer}/packages`, packageRoutes)
 adminRoutes.route(`${organizer}/sales-channels`, salesChannelRoutes)
 adminRoutes.route(`${organizer}/orders`, adminOrderRoutes)
+adminRoutes.route(`${organizer}/group-buy-campaigns`, groupBuyCampaignRoutes)
