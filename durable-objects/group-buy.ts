@@ -615,8 +615,10 @@ export class GroupBuy extends DurableObject<Bindings> {
         else if (terms.autoComplete && paid > 0) this.setStatus(['open'], 'succeeded', true)
         else this.setStatus(['open'], 'failed')
       }
-      // Unpaid members whose window ended lose their place, unless the money already arrived.
-      for (const m of this.members(`status IN ('joining','awaiting_payment') AND pay_by <= ?`, now)) {
+      // Unpaid members whose window ended (or whose group's deadline passed) lose their place, unless the
+      // money already arrived.
+      const cutoff = now >= Date.parse(terms.deadline) ? Number.MAX_SAFE_INTEGER : now
+      for (const m of this.members(`status IN ('joining','awaiting_payment') AND pay_by <= ?`, cutoff)) {
         if (m.order_id && (await this.paymentOf(m.order_id))) await this.memberPaid(terms.groupId, m.order_id)
         else this.moveMember(m.id, ['joining', 'awaiting_payment'], 'lapsed')
       }
