@@ -231,3 +231,41 @@ async function holdOf(orderId: string) {
   const [row] = await rows<{ hold_id: string }>('SELECT hold_id FROM orders WHERE id = ?', orderId)
   return row?.hold_id
 }
+
+describe('GroupBuy actor: success is idempotent', () => {
+  it('members paying at once at the minimum: every order confirmed once, one ticket per seat, one success event', async () => {
+    const fixture = await campaignOnSale({ minSize: 5, maxSize: 6 })
+    const leader = newBuyer()
+    const started = await ok(startGroup(leader, fixture), 201)
+    const groupId: string = started.group.groupId
+    const members = [{ buyer: leader, membership: started.membership }]
+    for (let i = 0; i < 4; i++) {
+      const buyer = newBuyer()
+      members.push({ buyer, membership: await ok(joinGroup(buyer, groupId, { quantity: 2 }), 201) })
+    }
+    await Promise.all(members.map(({ buyer, membership }) => payFor(buyer, membership.paymentId)))
+    for (const { membership } of members) expect(await orderStatus(membership.orderId)).toBe('paid')
+    const tickets = await rows<{ n: number }>(
+      `SELECT count(*) AS n FROM tickets t JOIN group_buy_members m ON m.order_id = t.order_id WHERE m.group_id = ?`,
+      groupId,
+    )
+    expect(tickets).toEqual([{ n: 9 }])
+    // Telling the actor again (a retried notification or reconciliation) changes nothing.
+    for (const { membership } of members)
+      expect(await groupActor(groupId).memberPaid(groupId, membership.orderId)).toEqual({
+        status: 'confirmed',
+      })
+    const again = await rows<{ n: number }>(
+      `SELECT count(*) AS n FROM tickets t JOIN group_buy_members m ON m.order_id = t.order_id WHERE m.group_id = ?`,
+      groupId,
+    )
+    expect(again).toEqual([{ n: 9 }])
+    const succeeded = await rows(
+      "SELECT id FROM outbox_events WHERE topic = 'group.succeeded' AND json_extract(payload, '$.groupId') = ?",
+      groupId,
+    )
+    expect(succeeded).toHaveLength(1)
+    const counts = await showActor(fixture.showId).counts(fixture.showId)
+    expect(counts.memory).toMatchObject({ sold: 9, held: 0 })
+  })
+})
