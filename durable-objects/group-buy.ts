@@ -124,8 +124,6 @@ interface MemberRow {
   done: number
 }
 
-/** Statuses that take a place in the group. */
-const PLACE_TAKING: MemberStatus[] = ['joining', 'awaiting_payment', 'paid', 'confirmed']
 /** Statuses after which a member is out of the group; `done` says whether their money and seats were settled. */
 const GONE: MemberStatus[] = ['left', 'lapsed', 'cancelled', 'refunded']
 const RETRY_MS = 30_000
@@ -791,7 +789,7 @@ export class GroupBuy extends DurableObject<Bindings> {
   private async cancelUnpaidOrder(orderId: string, why: string) {
     const now = new Date().toISOString()
     const [order] = await this.db.select({ status: orders.status }).from(orders).where(eq(orders.id, orderId))
-    if (!order || order.status !== 'pending') return
+    if (order?.status !== 'pending') return
     await runBatch(this.db, [
       this.db
         .update(orders)

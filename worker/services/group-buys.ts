@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm'
 import QRCode from 'qrcode'
 import type { GroupBuyTerms, GroupBuyView, GroupRefusal } from '../../durable-objects/group-buy.ts'
 import type { Database } from '../db/client.ts'
@@ -105,7 +105,7 @@ export async function termsForNewGroup(
   }
 }
 
-/** Open groups of a show with places left, closest to succeeding first, so newcomers join rather than start. */
+/** Groups of a show still taking members (open, or succeeded with places left), closest to succeeding first, so newcomers join rather than start. */
 export async function openGroupsForShow(db: Database, showId: string, origin: string, now = new Date()) {
   const rows = await db
     .select()
@@ -113,22 +113,27 @@ export async function openGroupsForShow(db: Database, showId: string, origin: st
     .where(
       and(
         eq(groupBuys.showId, showId),
-        eq(groupBuys.status, 'open'),
+        // A group that already succeeded but has places left is the best join of all: confirmed on payment.
+        inArray(groupBuys.status, ['open', 'succeeded']),
         gt(groupBuys.deadline, now.toISOString()),
         sql`${groupBuys.memberCount} < ${groupBuys.maxSize}`,
       ),
     )
-    .orderBy(sql`${groupBuys.minSize} - ${groupBuys.paidCount}`, asc(groupBuys.deadline))
+    .orderBy(
+      sql`CASE WHEN ${groupBuys.status} = 'succeeded' THEN 0 ELSE ${groupBuys.minSize} - ${groupBuys.paidCount} END`,
+      asc(groupBuys.deadline),
+    )
     .limit(50)
   return rows.map((g) => ({
     groupId: g.id,
     campaignId: g.campaignId,
     showId: g.showId,
+    status: g.status,
     memberCount: g.memberCount,
     paidCount: g.paidCount,
     minSize: g.minSize,
     maxSize: g.maxSize,
-    needed: Math.max(0, g.minSize - g.paidCount),
+    needed: g.status === 'succeeded' ? 0 : Math.max(0, g.minSize - g.paidCount),
     progress: groupProgress(g.paidCount, g.minSize),
     deadline: g.deadline,
     shareUrl: groupShareUrl(origin, g.id),

@@ -94,7 +94,9 @@ describe('group buys: happy path', () => {
     expect(group).toMatchObject({ status: 'succeeded', paidCount: 3, needed: 0, progress: 100 })
     expect(group.you).toMatchObject({ role: 'leader', status: 'confirmed' })
 
-    // A later joiner is confirmed as soon as they pay.
+    // Still offered to newcomers (first: nothing more needed), and a later joiner is confirmed as soon as they pay.
+    const listing = await ok(newBuyer().client.get(`/api/group-buys/shows/${fixture.showId}`))
+    expect(listing.groups).toMatchObject([{ groupId, status: 'succeeded', needed: 0, memberCount: 3 }])
     const late = newBuyer()
     const joined = await ok(joinGroup(late, groupId), 201)
     expect(await orderStatus(joined.orderId)).toBe('pending')
