@@ -10,6 +10,7 @@ import {
   outboxEvents,
   payments,
 } from '../worker/db/schema.ts'
+import { seatsNearGroup } from '../worker/domain/group-buy.ts'
 import type { Bindings } from '../worker/env.ts'
 import { newId } from '../worker/ids.ts'
 import { jsonLogger } from '../worker/middleware/logger.ts'
@@ -122,6 +123,7 @@ interface MemberRow {
   pay_by: number
   joined_at: number
   done: number
+  seat_ids: string
 }
 
 /** Statuses after which a member is out of the group; `done` says whether their money and seats were settled. */
@@ -136,7 +138,7 @@ CREATE TABLE IF NOT EXISTS terms (
 CREATE TABLE IF NOT EXISTS members (
   id TEXT PRIMARY KEY, buyer_id TEXT NOT NULL, customer_id TEXT, role TEXT NOT NULL, quantity INTEGER NOT NULL,
   status TEXT NOT NULL, hold_id TEXT, order_id TEXT UNIQUE, pay_by INTEGER NOT NULL, joined_at INTEGER NOT NULL,
-  done INTEGER NOT NULL DEFAULT 0
+  done INTEGER NOT NULL DEFAULT 0, seat_ids TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS members_buyer ON members (buyer_id);
 `
@@ -349,19 +351,22 @@ export class GroupBuy extends DurableObject<Bindings> {
     const giveBack = () =>
       this.ctx.storage.sql.exec("DELETE FROM members WHERE id = ? AND status = 'joining'", memberId)
     const inventory = showInventoryStub(this.env.SHOW_INVENTORY, terms.showId)
-    let held: ShowHoldOutcome
-    try {
-      held = await inventory.holdUntil(
+    const holdSeats = (seats: { seatIds: string[] } | { best: { category: string; quantity: number } }) =>
+      inventory.holdUntil(
         terms.showId,
-        {
-          holderId: request.buyerId,
-          channel: 'web',
-          ...(request.seatIds?.length
-            ? { seatIds: request.seatIds }
-            : { best: { category: request.category!, quantity: request.quantity } }),
-        },
+        { holderId: request.buyerId, channel: 'web', ...seats },
         new Date(payBy).toISOString(),
       )
+    let held: ShowHoldOutcome
+    try {
+      if (request.seatIds?.length) held = await holdSeats({ seatIds: request.seatIds })
+      else {
+        const best = { category: request.category!, quantity: request.quantity }
+        // Sit with the group where possible; best available when nothing free is next to it (or it just went).
+        const near = await this.seatsNextToGroup(terms.showId, best.category, best.quantity)
+        held = near ? await holdSeats({ seatIds: near }) : await holdSeats({ best })
+        if (near && !held.ok && held.code === 'seats_unavailable') held = await holdSeats({ best })
+      }
     } catch (error) {
       giveBack()
       throw error
@@ -371,7 +376,12 @@ export class GroupBuy extends DurableObject<Bindings> {
       return refusal(held.code, holdRefusalStatus[held.code] ?? 409, held.detail, held.unavailable)
     }
     const holdId = held.hold.id
-    this.ctx.storage.sql.exec('UPDATE members SET hold_id = ? WHERE id = ?', holdId, memberId)
+    this.ctx.storage.sql.exec(
+      'UPDATE members SET hold_id = ?, seat_ids = ? WHERE id = ?',
+      holdId,
+      JSON.stringify(held.hold.seats.map((seat) => seat.id)),
+      memberId,
+    )
     const release = () => inventory.release(terms.showId, holdId)
     if (held.hold.seats.length !== request.quantity) {
       await release()
@@ -481,6 +491,20 @@ export class GroupBuy extends DurableObject<Bindings> {
       seats: held.hold.seats,
       payBy: new Date(payBy).toISOString(),
     }
+  }
+
+  /** Free seats next to the seats the group's members hold or bought, from the show's live seat map. */
+  private async seatsNextToGroup(
+    showId: string,
+    category: string,
+    quantity: number,
+  ): Promise<string[] | null> {
+    const groupSeats = this.members(`status IN ('awaiting_payment','paid','confirmed')`).flatMap(
+      (m) => JSON.parse(m.seat_ids) as string[],
+    )
+    if (groupSeats.length === 0) return null
+    const map = await showInventoryStub(this.env.SHOW_INVENTORY, showId).seatMap(showId)
+    return seatsNearGroup(map.seats, groupSeats, category, quantity)
   }
 
   // ---- payment, leaving ----------------------------------------------------------------------

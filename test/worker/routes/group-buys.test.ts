@@ -175,19 +175,23 @@ describe('group buys: happy path', () => {
     expect(await rows('SELECT id FROM tickets WHERE order_id = ?', membership.orderId)).toHaveLength(0)
   })
 
-  it('takes named seats next to the group when a member picks them', async () => {
+  it('seats a joiner next to the group, or on the seats they picked', async () => {
     const fixture = await campaignOnSale()
     const leader = newBuyer()
-    const started = await ok(
-      startGroup(leader, fixture, { category: undefined, seatIds: [fixture.seatIds[5]] }),
-      201,
-    )
+    // The leader picks a seat at the far end of row 1 (best available would take the middle).
+    const corner = fixture.seatIds[18]!
+    const started = await ok(startGroup(leader, fixture, { category: undefined, seatIds: [corner] }), 201)
     const friend = newBuyer()
-    const joined = await ok(
-      joinGroup(friend, started.group.groupId, { category: undefined, seatIds: [fixture.seatIds[6]] }),
+    const beside = await ok(joinGroup(friend, started.group.groupId, { quantity: 2 }), 201)
+    expect(beside.seats.map((s: { id: string }) => s.id).sort()).toEqual(
+      [fixture.seatIds[16], fixture.seatIds[17]].sort(),
+    )
+    const picker = newBuyer()
+    const picked = await ok(
+      joinGroup(picker, started.group.groupId, { category: undefined, seatIds: [fixture.seatIds[19]] }),
       201,
     )
-    expect(joined.seats.map((s: { id: string }) => s.id)).toEqual([fixture.seatIds[6]])
+    expect(picked.seats.map((s: { id: string }) => s.id)).toEqual([fixture.seatIds[19]])
   })
 })
 
