@@ -3,8 +3,8 @@
 import type { ScenicDayInventory } from '../../durable-objects/scenic-day-inventory.ts'
 import type { ShowHoldOutcome, ShowHoldRequest } from '../../durable-objects/show-inventory.ts'
 import type { ChartSeat } from '../../worker/domain/seat-chart.ts'
+import { HoldQueue } from '../../worker/services/hold-queue.ts'
 import { replaceSeatMap } from '../../worker/services/seat-map-store.ts'
-import { ShowHoldQueue } from '../../worker/services/show-inventory-client.ts'
 import type { BenchShowInventory } from './bench-show-inventory.ts'
 import type { NaiveShowInventory } from './naive-show-inventory.ts'
 
@@ -240,7 +240,7 @@ async function scenario(env: Env, name: string, callers: number, seconds: number
   }
   switch (name) {
     case 'show-do-coalesced-explicit': {
-      const queue = new ShowHoldQueue(async (requests) =>
+      const queue = new HoldQueue<ShowHoldRequest, ShowHoldOutcome>(async (requests) =>
         JSON.parse(await show.holdBatchJson(f.showId, JSON.stringify(requests))),
       )
       const run = await drive(callers, seconds, async (c) =>
@@ -253,7 +253,7 @@ async function scenario(env: Env, name: string, callers: number, seconds: number
       )
     }
     case 'show-do-coalesced-best': {
-      const queue = new ShowHoldQueue(async (requests) =>
+      const queue = new HoldQueue<ShowHoldRequest, ShowHoldOutcome>(async (requests) =>
         JSON.parse(await show.holdBatchJson(f.showId, JSON.stringify(requests))),
       )
       const run = await drive(callers, seconds, async (c) =>
