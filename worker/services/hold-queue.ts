@@ -34,7 +34,10 @@ export class HoldQueue<Request, Outcome> {
   private inFlight = 0
   batches = 0
 
-  constructor(private readonly send: (requests: Request[]) => Promise<Outcome[]>) {}
+  constructor(
+    private readonly send: (requests: Request[]) => Promise<Outcome[]>,
+    private readonly maxInFlight = MAX_IN_FLIGHT,
+  ) {}
 
   async hold(request: Request): Promise<Outcome> {
     const waiting: Waiting<Request, Outcome> = { request, settle: () => {} }
@@ -42,7 +45,7 @@ export class HoldQueue<Request, Outcome> {
       waiting.settle = resolve
     })
     this.queue.push(waiting)
-    if (this.inFlight < MAX_IN_FLIGHT) {
+    if (this.inFlight < this.maxInFlight) {
       this.inFlight++
       void this.runBatch()
     }
