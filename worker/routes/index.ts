@@ -8,6 +8,7 @@ import { authRoutes } from './auth.ts'
 import { customerAuthRoutes } from './customer-auth.ts'
 import { devRoutes } from './dev.ts'
 import { renderReference } from './docs.ts'
+import { gateRoutes } from './gate.ts'
 import { orderRoutes } from './orders.ts'
 import { paymentRoutes } from './payments.ts'
 import { scenicRoutes } from './scenic.ts'
@@ -51,6 +52,7 @@ app.route('/api/shows', showRoutes)
 app.route('/api/scenic-sites', scenicRoutes)
 app.route('/api/orders', orderRoutes)
 app.route('/api/payments', paymentRoutes)
+app.route('/api/gate', gateRoutes)
 
 const documentation = {
   openapi: '3.1.0',
@@ -61,7 +63,10 @@ const documentation = {
       'Seated shows, cinema group buys and scenic-area visits. Errors are RFC 9457 problem+json with a stable `code`.',
   },
   components: {
-    securitySchemes: { staffSession: { type: 'apiKey', in: 'cookie', name: 'staff_session' } },
+    securitySchemes: {
+      staffSession: { type: 'apiKey', in: 'cookie', name: 'staff_session' },
+      gateDevice: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+    },
   },
 } as const
 

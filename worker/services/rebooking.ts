@@ -1,5 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm'
-import { orderLines, orders, outboxEvents, payments, refunds, shows, tickets } from '../db/schema.ts'
+import { orderLines, orders, outboxEvents, payments, refunds, shows } from '../db/schema.ts'
 import { canTransition } from '../domain/order-status.ts'
 import { newId } from '../ids.ts'
 import { notFound, Problem, validationProblem } from '../problem.ts'
@@ -7,6 +7,7 @@ import { type OrderInventoryRef, orderInventory } from './order-inventory.ts'
 import { audit, createOrderFromHold, type OrderServices } from './orders.ts'
 import { scenicDay } from './scenic-day.ts'
 import { showInventoryStub } from './show-inventory-client.ts'
+import { revokeTicketsOfLines } from './ticket-revocations.ts'
 
 export interface RebookInput {
   orderId: string
@@ -119,10 +120,7 @@ export async function completeRebook(services: OrderServices, newOrderId: string
   const now = new Date().toISOString()
   await db.batch([
     db.update(orderLines).set({ status: 'rebooked' }).where(inArray(orderLines.id, ids)),
-    db
-      .update(tickets)
-      .set({ status: 'revoked', revokedReason: 'rebooked' })
-      .where(inArray(tickets.orderLineId, ids)),
+    ...revokeTicketsOfLines(db, ids, 'rebooked'),
     db
       .update(orders)
       .set({

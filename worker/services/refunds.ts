@@ -7,7 +7,6 @@ import {
   refunds,
   scenicSites,
   shows,
-  tickets,
   visitProducts,
 } from '../db/schema.ts'
 import { canTransition } from '../domain/order-status.ts'
@@ -17,6 +16,7 @@ import { notFound, Problem, validationProblem } from '../problem.ts'
 import { type OrderInventoryRef, orderInventory } from './order-inventory.ts'
 import { audit, type OrderServices } from './orders.ts'
 import { scenicDay } from './scenic-day.ts'
+import { revokeTicketsOfLines } from './ticket-revocations.ts'
 
 type Order = typeof orders.$inferSelect
 type Line = typeof orderLines.$inferSelect
@@ -158,10 +158,7 @@ export async function requestRefund(
       status: 'pending',
     }),
     db.update(orderLines).set({ status: 'refunded' }).where(inArray(orderLines.id, ids)),
-    db
-      .update(tickets)
-      .set({ status: 'revoked', revokedReason: 'refunded' })
-      .where(inArray(tickets.orderLineId, ids)),
+    ...revokeTicketsOfLines(db, ids, 'refunded'),
     audit(db, {
       orderId: order.id,
       actor: input.actor,

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { requireStaff, type StaffEnv } from '../../middleware/staff-auth.ts'
 import { eventRoutes } from './events.ts'
+import { gateAdminRoutes } from './gates.ts'
 import { adminOrderRoutes } from './orders.ts'
 import { organizerRoutes } from './organizers.ts'
 import { packageRoutes } from './packages.ts'
@@ -28,3 +29,5 @@ adminRoutes.route(`${organizer}/parent-child-rules`, parentChildRuleRoutes)
 adminRoutes.route(`${organizer}/packages`, packageRoutes)
 adminRoutes.route(`${organizer}/sales-channels`, salesChannelRoutes)
 adminRoutes.route(`${organizer}/orders`, adminOrderRoutes)
+// Gate enrollment codes, devices, redemptions and conflicts (several collections, one module).
+adminRoutes.route(organizer, gateAdminRoutes)
