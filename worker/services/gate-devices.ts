@@ -132,9 +132,11 @@ export async function redeemEnrollmentCode(
         ),
       )
       .returning({ id: gateEnrollmentCodes.id }),
-    db.run(sql`INSERT INTO gate_devices (id, organizer_id, gate_name, direction, scope_kind, scope_id, from_date, to_date)
-      SELECT ${deviceId}, organizer_id, gate_name, direction, scope_kind, scope_id, from_date, to_date
-      FROM gate_enrollment_codes WHERE id = ${row.id} AND device_id = ${deviceId}`),
+    db.insert(gateDevices).select(
+      sql`SELECT ${deviceId}, organizer_id, gate_name, direction, scope_kind, scope_id, from_date, to_date,
+        ${nowIso}, NULL, NULL
+      FROM gate_enrollment_codes WHERE id = ${row.id} AND device_id = ${deviceId}`,
+    ),
   ])
   if (claimed.length === 0) throw invalidCode()
   const [device] = await db.select().from(gateDevices).where(eq(gateDevices.id, deviceId))

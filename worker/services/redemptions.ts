@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, inArray } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
 import { gateScans, redemptionConflicts, redemptions, tickets } from '../db/schema.ts'
 import {
@@ -30,6 +30,9 @@ async function readScan(scan: string, keysSecret: string): Promise<ReadResult> {
   return readTicket(parseScan(scan).token, (kid) => keys.get(kid))
 }
 
+/** The D1 binding under drizzle (drizzle's own batch cannot run raw SQL with parameters). */
+const d1Of = (db: Database) => (db as Database & { $client: D1Database }).$client
+
 export interface UploadedScan {
   nonce: string
   scan: string
@@ -55,40 +58,66 @@ function scanStatements(
     mode: 'offline' | 'online'
     scannedAt: string
   },
-) {
-  const redemptionId = newId('rdm')
+): D1PreparedStatement[] {
+  // Plain D1 statements: INSERT … SELECT into tables with named columns, conditional on the rows this batch wrote.
+  const d1 = d1Of(db)
   const statements = [
-    db.run(sql`INSERT INTO gate_scans (id, device_id, nonce, organizer_id, ticket_id, decision, reason, mode, scanned_at)
-      VALUES (${scan.scanId}, ${device.id}, ${scan.nonce}, ${device.organizerId}, ${scan.ticketId}, ${scan.decision},
-              ${scan.reason}, ${scan.mode}, ${scan.scannedAt})
-      ON CONFLICT (device_id, nonce) DO NOTHING`),
+    d1
+      .prepare(
+        `INSERT INTO gate_scans (id, device_id, nonce, organizer_id, ticket_id, decision, reason, mode, scanned_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id, nonce) DO NOTHING`,
+      )
+      .bind(
+        scan.scanId,
+        device.id,
+        scan.nonce,
+        device.organizerId,
+        scan.ticketId,
+        scan.decision,
+        scan.reason,
+        scan.mode,
+        scan.scannedAt,
+      ),
   ]
   if (scan.decision !== 'admit' || !scan.ticketId || device.direction !== 'entry') return statements
-  return [
-    ...statements,
+  const redemptionId = newId('rdm')
+  statements.push(
     // Only tickets of the device's own organizer can be redeemed by it.
-    db.run(sql`INSERT INTO redemptions (id, ticket_id, organizer_id, scan_id, device_id, gate_name, mode, redeemed_at)
-      SELECT ${redemptionId}, s.ticket_id, s.organizer_id, s.id, s.device_id, ${device.gateName}, s.mode, s.scanned_at
-      FROM gate_scans s JOIN tickets t ON t.id = s.ticket_id JOIN orders o ON o.id = t.order_id
-      WHERE s.id = ${scan.scanId} AND o.organizer_id = s.organizer_id
-      ON CONFLICT (ticket_id) DO NOTHING`),
-    db.run(sql`INSERT INTO outbox_events (id, topic, organizer_id, payload)
-      SELECT ${newId('evt')}, 'ticket.redeemed', r.organizer_id,
-             json_object('ticketId', r.ticket_id, 'orderId', t.order_id, 'redemptionId', r.id, 'gate', r.gate_name,
-                         'deviceId', r.device_id, 'mode', r.mode, 'redeemedAt', r.redeemed_at)
-      FROM redemptions r JOIN tickets t ON t.id = r.ticket_id
-      WHERE r.id = ${redemptionId}`),
-    // Online, a lost race is answered as a refusal instead (the scan never admitted anyone).
-    ...(scan.mode === 'offline'
-      ? [
-          db.run(sql`INSERT INTO redemption_conflicts (id, organizer_id, ticket_id, redemption_id, scan_id, device_id, gate_name, scanned_at)
-      SELECT ${newId('rcf')}, r.organizer_id, r.ticket_id, r.id, s.id, s.device_id, ${device.gateName}, s.scanned_at
-      FROM gate_scans s JOIN redemptions r ON r.ticket_id = s.ticket_id
-      WHERE s.id = ${scan.scanId} AND r.scan_id <> s.id AND r.organizer_id = s.organizer_id
-      ON CONFLICT (scan_id) DO NOTHING`),
-        ]
-      : []),
-  ]
+    d1
+      .prepare(
+        `INSERT INTO redemptions (id, ticket_id, organizer_id, scan_id, device_id, gate_name, mode, redeemed_at)
+         SELECT ?, s.ticket_id, s.organizer_id, s.id, s.device_id, ?, s.mode, s.scanned_at
+         FROM gate_scans s JOIN tickets t ON t.id = s.ticket_id JOIN orders o ON o.id = t.order_id
+         WHERE s.id = ? AND o.organizer_id = s.organizer_id
+         ON CONFLICT (ticket_id) DO NOTHING`,
+      )
+      .bind(redemptionId, device.gateName, scan.scanId),
+    d1
+      .prepare(
+        `INSERT INTO outbox_events (id, topic, organizer_id, payload)
+         SELECT ?, 'ticket.redeemed', r.organizer_id,
+                json_object('ticketId', r.ticket_id, 'orderId', t.order_id, 'redemptionId', r.id,
+                            'gate', r.gate_name, 'deviceId', r.device_id, 'mode', r.mode, 'redeemedAt', r.redeemed_at)
+         FROM redemptions r JOIN tickets t ON t.id = r.ticket_id
+         WHERE r.id = ?`,
+      )
+      .bind(newId('evt'), redemptionId),
+  )
+  // Online, a lost race is answered as a refusal instead (that scan never admitted anyone).
+  if (scan.mode === 'offline')
+    statements.push(
+      d1
+        .prepare(
+          `INSERT INTO redemption_conflicts
+             (id, organizer_id, ticket_id, redemption_id, scan_id, device_id, gate_name, scanned_at)
+           SELECT ?, r.organizer_id, r.ticket_id, r.id, s.id, s.device_id, ?, s.scanned_at
+           FROM gate_scans s JOIN redemptions r ON r.ticket_id = s.ticket_id
+           WHERE s.id = ? AND r.scan_id <> s.id AND r.organizer_id = s.organizer_id
+           ON CONFLICT (scan_id) DO NOTHING`,
+        )
+        .bind(newId('rcf'), device.gateName, scan.scanId),
+    )
+  return statements
 }
 
 export type ScanOutcome =
@@ -120,7 +149,7 @@ export async function recordScans(
     }),
   )
   if (prepared.length === 0) return []
-  await db.batch(prepared.flatMap((p) => scanStatements(db, device, p)) as never)
+  await d1Of(db).batch(prepared.flatMap((p) => scanStatements(db, device, p)))
   const scanIds = prepared.map((p) => p.scanId)
   const [redeemed, conflicted] = await Promise.all([
     db.select({ scanId: redemptions.scanId }).from(redemptions).where(inArray(redemptions.scanId, scanIds)),
@@ -211,7 +240,7 @@ export async function checkOnline(
     }
   }
   const scanId = newId('gsc')
-  await db.batch(
+  await d1Of(db).batch(
     scanStatements(db, device, {
       scanId,
       nonce: input.nonce,
@@ -220,7 +249,7 @@ export async function checkOnline(
       reason: decision.admit ? null : decision.reason,
       mode: 'online',
       scannedAt: new Date(now).toISOString(),
-    }) as never,
+    }),
   )
   if (!decision.admit || device.direction !== 'entry') return { ...decision, nonce: input.nonce }
   const [winner] = await db.select().from(redemptions).where(eq(redemptions.ticketId, decision.ticket.tid))

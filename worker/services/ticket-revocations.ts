@@ -18,11 +18,16 @@ export function revokeTicketsOfLines(
     sql`, `,
   )
   return [
-    db.run(sql`INSERT OR IGNORE INTO ticket_revocations (ticket_id, organizer_id, scope_id, ev, reason)
-      SELECT t.id, o.organizer_id, coalesce(o.show_id, o.site_id),
-             CASE WHEN o.kind = 'show' THEN o.show_id ELSE o.site_id || ':' || o.visit_date END, ${reason}
-      FROM tickets t JOIN orders o ON o.id = t.order_id
-      WHERE t.order_line_id IN (${ids}) AND t.status = 'valid'`),
+    db
+      .insert(ticketRevocations)
+      .select(
+        sql`SELECT NULL, t.id, o.organizer_id, coalesce(o.show_id, o.site_id),
+          CASE WHEN o.kind = 'show' THEN o.show_id ELSE o.site_id || ':' || o.visit_date END, ${reason},
+          strftime('%Y-%m-%dT%H:%M:%fZ','now')
+        FROM tickets t JOIN orders o ON o.id = t.order_id
+        WHERE t.order_line_id IN (${ids}) AND t.status = 'valid'`,
+      )
+      .onConflictDoNothing(),
     db
       .update(tickets)
       .set({ status: 'revoked', revokedReason: reason })
