@@ -153,7 +153,7 @@ beforeAll(async () => {
       body: {
         lines: [0, 1].map((i) => ({
           productId: adult,
-          slot: '17:00',
+          slot: '16:00',
           visitor: { name: `Gate Tester ${i}`, idNumber: idNumber(seed + i), phone: '13800000077' },
         })),
       },
