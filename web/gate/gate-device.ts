@@ -36,6 +36,8 @@ import {
 export const ONLINE_CHECK_TIMEOUT_MS = 1500
 /** Background sync while the app is open. */
 export const SYNC_INTERVAL_MS = 30_000
+/** While the server cannot be reached, how soon to try again (a failing request offline costs nothing). */
+export const RETRY_INTERVAL_MS = 5_000
 
 export interface ScanOutcome {
   nonce: string
@@ -79,6 +81,12 @@ interface SyncBundle {
 
 const newNonce = () => crypto.randomUUID()
 
+/** No answer at all (no network, server down, timed out), as opposed to an answer saying no. */
+const isNetworkFailure = (error: unknown) =>
+  error instanceof ApiError
+    ? error.status === 0
+    : error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')
+
 export class GateDeviceRuntime {
   private db!: GateStore
   private gate: Gate | undefined
@@ -86,7 +94,12 @@ export class GateDeviceRuntime {
   private admitted = new Map<string, PriorAdmission>()
   private listeners = new Set<(state: DeviceState) => void>()
   private syncing: Promise<void> | undefined
-  private timer: ReturnType<typeof setInterval> | undefined
+  private timer: ReturnType<typeof setTimeout> | undefined
+  /**
+   * Whether the last request reached the server. `navigator.onLine` alone is not trusted: it says true on a
+   * Wi-Fi with no way out, so the gate goes by what its own requests do.
+   */
+  private reachable: boolean | undefined
   state: DeviceState = {
     ready: false,
     revokedCount: 0,
@@ -118,17 +131,28 @@ export class GateDeviceRuntime {
     for (const { ticketId } of await allRevocations(this.db)) this.revoked.add(ticketId)
     for (const scan of await allScans(this.db)) this.remember(scan)
     await this.refreshCounts({ ready: true, ...(enrolled ? { enrolled } : {}) })
-    addEventListener('online', () => {
-      this.set({}, { online: true })
-      void this.sync()
-    })
+    addEventListener('online', () => void this.sync())
     addEventListener('offline', () => this.set({}, { online: false }))
-    this.timer = setInterval(() => void this.sync(), SYNC_INTERVAL_MS)
-    if (enrolled && navigator.onLine) void this.sync()
+    void this.sync()
   }
 
   stop() {
-    clearInterval(this.timer)
+    clearTimeout(this.timer)
+  }
+
+  /** Online means: the browser has a network and the server answered our last request. */
+  private isOnline() {
+    return navigator.onLine && this.reachable !== false
+  }
+
+  private contact(reached: boolean) {
+    this.reachable = reached
+    this.set({}, { online: this.isOnline() })
+  }
+
+  private scheduleSync() {
+    clearTimeout(this.timer)
+    this.timer = setTimeout(() => void this.sync(), this.reachable ? SYNC_INTERVAL_MS : RETRY_INTERVAL_MS)
   }
 
   private async useDevice(enrolled: EnrolledDevice) {
@@ -234,7 +258,7 @@ export class GateDeviceRuntime {
     let decision = local
     let mode: 'online' | 'offline' = 'offline'
     const askServer = local.admit || local.reason === 'bad_signature'
-    if (askServer && navigator.onLine && !this.state.sync.unenrolled) {
+    if (askServer && this.isOnline() && !this.state.sync.unenrolled) {
       const server = await this.checkOnline(enrolled, text, nonce)
       if (server) {
         decision = server
@@ -266,7 +290,7 @@ export class GateDeviceRuntime {
     this.remember(record)
     await putScan(this.db, record)
     await this.refreshCounts()
-    if (mode === 'offline' && navigator.onLine) void this.sync()
+    if (mode === 'offline' && this.isOnline()) void this.sync()
     return outcome
   }
 
@@ -282,9 +306,14 @@ export class GateDeviceRuntime {
         headers: { authorization: `Bearer ${enrolled.token}` },
         signal: AbortSignal.timeout(ONLINE_CHECK_TIMEOUT_MS),
       })
+      this.contact(true)
       return answer
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) this.set({}, { unenrolled: true })
+      else if (isNetworkFailure(error)) {
+        this.contact(false)
+        this.scheduleSync()
+      }
       // Unreachable, slow or refused: the local decision stands.
       return undefined
     }
@@ -295,6 +324,7 @@ export class GateDeviceRuntime {
     if (!this.syncing) {
       this.syncing = this.runSync().finally(() => {
         this.syncing = undefined
+        this.scheduleSync()
       })
     }
     return this.syncing
@@ -303,6 +333,10 @@ export class GateDeviceRuntime {
   private async runSync() {
     let enrolled = this.state.enrolled
     if (!enrolled || this.state.sync.unenrolled) return
+    if (!navigator.onLine) {
+      this.set({}, { online: false })
+      return
+    }
     this.set({}, { syncing: true })
     const auth = { authorization: `Bearer ${enrolled.token}` }
     try {
@@ -351,17 +385,14 @@ export class GateDeviceRuntime {
         if (!bundle.revocations.more) break
       }
       await this.refreshCounts({ enrolled })
-      this.set({}, { syncing: false, lastSyncAt: enrolled.lastSyncAt, lastError: undefined, online: true })
+      this.contact(true)
+      this.set({}, { syncing: false, lastSyncAt: enrolled.lastSyncAt, lastError: undefined })
     } catch (error) {
       const unenrolled = error instanceof ApiError && error.status === 401
+      if (isNetworkFailure(error)) this.contact(false)
       this.set(
         {},
-        {
-          syncing: false,
-          unenrolled,
-          lastError: error instanceof Error ? error.message : String(error),
-          online: navigator.onLine,
-        },
+        { syncing: false, unenrolled, lastError: error instanceof Error ? error.message : String(error) },
       )
     }
   }

@@ -174,7 +174,7 @@ function SyncPanel({ runtime, state }: { runtime: GateDeviceRuntime; state: Devi
         </p>
       )}
       {sync.lastError && !sync.unenrolled && <p class="muted">{t('syncError', { error: sync.lastError })}</p>}
-      <Button onClick={() => void runtime.sync()} disabled={sync.syncing || !sync.online}>
+      <Button onClick={() => void runtime.sync()} disabled={sync.syncing}>
         {t('syncNow')}
       </Button>
       {sync.conflicts.length > 0 && (
