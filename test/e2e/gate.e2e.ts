@@ -262,6 +262,16 @@ describe('gate scanner', () => {
     await context.setOffline(true)
     await page.reload()
     await page.getByTestId('gate-name').waitFor()
+    // The page came from the service worker: the network is gone for this browser context.
+    expect(await page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true)
+    expect(
+      await page.evaluate(() =>
+        fetch('/healthz').then(
+          () => 'reached',
+          () => 'unreachable',
+        ),
+      ),
+    ).toBe('unreachable')
     await page.locator('[data-testid="sync-status"][data-online="false"]').waitFor()
 
     const used = await scanByKeyboard(page, camTicket.token)
