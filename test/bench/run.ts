@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { type GateScenario, gateLayer, printGate } from './gate-decision.ts'
 
 const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
 const wrangler = 'node_modules/.bin/wrangler'
@@ -17,6 +18,7 @@ type Scenario = Record<string, unknown> & {
   baseline: boolean
 }
 const scenarios: Scenario[] = []
+const gateScenarios: GateScenario[] = []
 
 function migrate(config: string, persist: string) {
   const r = spawnSync(
@@ -310,12 +312,14 @@ async function main() {
   )
   // BENCH_LAYER=do or =http runs one layer only (for quick iterations); the default runs both.
   const layer = process.env.BENCH_LAYER
-  if (layer !== 'http') await doLayer()
-  if (layer !== 'do') await httpLayer()
+  if (layer !== 'http' && layer !== 'gate') await doLayer()
+  if (layer !== 'do' && layer !== 'gate') await httpLayer()
+  if (!layer || layer === 'gate') gateScenarios.push(...gateLayer())
   print()
+  printGate(gateScenarios)
   writeFileSync(
     'bench-results.json',
-    `${JSON.stringify({ generatedAt: new Date().toISOString(), machine: { cpus: cpus().length, node: process.version }, concurrency: CONCURRENCY, secondsPerScenario: SECONDS, scenarios }, null, 2)}\n`,
+    `${JSON.stringify({ generatedAt: new Date().toISOString(), machine: { cpus: cpus().length, node: process.version }, concurrency: CONCURRENCY, secondsPerScenario: SECONDS, scenarios: [...scenarios, ...gateScenarios] }, null, 2)}\n`,
   )
   console.log('\nwrote bench-results.json')
 }
