@@ -243,13 +243,20 @@ export class GateDeviceRuntime {
    * An admission (or a signature from a key this device may not have yet) is confirmed with the server
    * when it is reachable, so a ticket admitted at another gate a moment ago is caught live.
    */
-  async scan(text: string, source: ScanSource, decodedAt = performance.now()): Promise<ScanOutcome> {
+  async scan(
+    text: string,
+    source: ScanSource,
+    decodedAt = performance.now(),
+    /** A rotating code read off the holder's screen, when it is not inside the scan. */
+    code?: string,
+  ): Promise<ScanOutcome> {
     const enrolled = this.state.enrolled
     if (!this.gate || !enrolled) throw new Error('not enrolled')
     const nonce = newNonce()
     const now = Date.now()
     const local = await this.gate.decide({
       scan: text,
+      ...(code ? { code } : {}),
       revoked: this.revoked,
       admitted: this.admitted,
       now,
@@ -259,7 +266,7 @@ export class GateDeviceRuntime {
     let mode: 'online' | 'offline' = 'offline'
     const askServer = local.admit || local.reason === 'bad_signature'
     if (askServer && this.isOnline() && !this.state.sync.unenrolled) {
-      const server = await this.checkOnline(enrolled, text, nonce)
+      const server = await this.checkOnline(enrolled, text, nonce, code)
       if (server) {
         decision = server
         mode = 'online'
@@ -298,11 +305,12 @@ export class GateDeviceRuntime {
     enrolled: EnrolledDevice,
     scan: string,
     nonce: string,
+    code: string | undefined,
   ): Promise<GateDecision | undefined> {
     try {
       const answer = await api<GateDecision & { reason?: RefusalReason }>('/api/gate/check', {
         method: 'POST',
-        body: { scan: scan.trim().slice(0, 600), nonce },
+        body: { scan: scan.trim().slice(0, 600), nonce, ...(code ? { code } : {}) },
         headers: { authorization: `Bearer ${enrolled.token}` },
         signal: AbortSignal.timeout(ONLINE_CHECK_TIMEOUT_MS),
       })

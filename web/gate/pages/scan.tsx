@@ -207,8 +207,16 @@ export function ScanPage({ runtime, state }: { runtime: GateDeviceRuntime; state
   useEffect(() => input.current?.focus(), [])
 
   // Scans are decided one after another, in the order they arrive.
+  const [rotating, setRotating] = useState('')
+  const rotatingRef = useRef(rotating)
+  rotatingRef.current = rotating
   const decide = (scan: string, source: ScanSource, decodedAt: number) => {
-    queue.current = queue.current.then(() => runtime.scan(scan, source, decodedAt).then(() => undefined))
+    // A code typed beside the scan goes with the next scan only.
+    const code = /^\d{6}$/.test(rotatingRef.current) ? rotatingRef.current : undefined
+    setRotating('')
+    queue.current = queue.current.then(() =>
+      runtime.scan(scan, source, decodedAt, code).then(() => undefined),
+    )
   }
 
   const submit = (event: Event) => {
@@ -259,6 +267,23 @@ export function ScanPage({ runtime, state }: { runtime: GateDeviceRuntime; state
             {t('scanHint')}
           </small>
         </form>
+        {profile.scope.some((entry) => entry.rotatingCode) && (
+          <div class="rotating-field">
+            <label for="rotating-input">{t('rotatingCode')}</label>
+            <input
+              id="rotating-input"
+              value={rotating}
+              onInput={(event) => setRotating((event.target as HTMLInputElement).value.replace(/\D/g, ''))}
+              inputMode="numeric"
+              autoComplete="off"
+              maxLength={6}
+              aria-describedby="rotating-hint"
+            />
+            <small id="rotating-hint" class="muted">
+              {t('rotatingHint')}
+            </small>
+          </div>
+        )}
         <Camera onCode={(code, decodedAt) => decide(code, 'camera', decodedAt)} />
       </section>
       <SyncPanel runtime={runtime} state={state} />
