@@ -20,6 +20,7 @@ import { notFound, Problem } from '../problem.ts'
 import { inventoryProblem } from '../routes/inventory-problem.ts'
 import { audit, confirmSettledOrder, type OrderServices, outbox } from './orders.ts'
 import { SETTLEMENT_PROVIDER } from './payments/settlement.ts'
+import { redeemedLineIds } from './redemptions.ts'
 import { requestRefund } from './refunds.ts'
 import { scenicDay } from './scenic-day.ts'
 import { ticketsOfOrder } from './tickets.ts'
@@ -356,15 +357,8 @@ export async function partnerOrderView(services: OrderServices, partnerOrderId: 
   }
 }
 
-/**
- * Lines whose ticket was already used at the gate. Redemption is not recorded in D1 yet (the gate
- * work adds it; the tickets table has no redeemed-at column today), so nothing is reported redeemed
- * and the scenic-day actor's own `children_unused` check is the only use-based refusal. Once a
- * redemption record exists, look it up here: callers already refuse with `already_redeemed`.
- */
-async function redeemedLines(_db: Database, _orderId: string, _lineIds: string[]): Promise<string[]> {
-  return []
-}
+/** Lines whose ticket was already used at the gate (a redemption, 核销, recorded by worker/services/redemptions.ts). */
+const redeemedLines = redeemedLineIds
 
 /**
  * A refund request for some lines (or all), decided by the ordinary refund policy. Approved: refunded
