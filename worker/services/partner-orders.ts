@@ -22,6 +22,7 @@ import { notFound, Problem } from '../problem.ts'
 import { inventoryProblem } from '../routes/inventory-problem.ts'
 import { audit, confirmSettledOrder, type OrderServices, outbox } from './orders.ts'
 import { SETTLEMENT_PROVIDER } from './payments/settlement.ts'
+import { redeemedLineIds } from './redemptions.ts'
 import { requestRefund } from './refunds.ts'
 import { scenicDay } from './scenic-day.ts'
 import { ticketsOfOrder } from './tickets.ts'
@@ -366,16 +367,8 @@ export async function partnerOrderView(services: OrderServices, partnerOrderId: 
   }
 }
 
-/** Lines whose ticket was already used at the gate (a 核销 redemption recorded by the gate API). */
-async function redeemedLines(db: Database, orderId: string, lineIds: string[]): Promise<string[]> {
-  if (lineIds.length === 0) return []
-  const rows = await db
-    .select({ lineId: tickets.orderLineId })
-    .from(redemptions)
-    .innerJoin(tickets, eq(tickets.id, redemptions.ticketId))
-    .where(and(eq(tickets.orderId, orderId), inArray(tickets.orderLineId, lineIds)))
-  return rows.map((r) => r.lineId)
-}
+/** Lines whose ticket was already used at the gate (a redemption, 核销, recorded by worker/services/redemptions.ts). */
+const redeemedLines = redeemedLineIds
 
 /**
  * A refund request for some lines (or all), decided by the ordinary refund policy. Approved: refunded

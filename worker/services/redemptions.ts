@@ -268,3 +268,14 @@ export async function checkOnline(
     nonce: input.nonce,
   }
 }
+
+/** Lines of an order whose ticket was already redeemed at a gate (for refusing refunds of used tickets). */
+export async function redeemedLineIds(db: Database, orderId: string, lineIds: string[]): Promise<string[]> {
+  if (lineIds.length === 0) return []
+  const rows = await db
+    .select({ lineId: tickets.orderLineId })
+    .from(redemptions)
+    .innerJoin(tickets, eq(tickets.id, redemptions.ticketId))
+    .where(and(eq(tickets.orderId, orderId), inArray(tickets.orderLineId, lineIds)))
+  return rows.map((r) => r.lineId)
+}
