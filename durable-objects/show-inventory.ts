@@ -124,6 +124,7 @@ export class ShowInventory extends DurableObject<Bindings> {
   private version = 0
   private alarmAt: number | null = null
   private configCheckedAt = Date.now()
+  private refreshing: Promise<unknown> | null = null
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env)
@@ -202,6 +203,22 @@ export class ShowInventory extends DurableObject<Bindings> {
     )
     this.config = next
     return { refreshed: true }
+  }
+
+  /**
+   * Re-reads catalogue settings when they are older than CONFIG_TTL_MS, without making the batch in hand
+   * wait: a D1 round trip on the hold path would stall every buyer of the show, and a slow one (D1 busy)
+   * for seconds. Admin edits refresh at once through `refreshConfig`; this only bounds staleness.
+   */
+  private refreshInBackground(showId: string) {
+    if (this.refreshing || Date.now() - this.configCheckedAt < CONFIG_TTL_MS) return
+    this.refreshing = this.refreshConfig(showId, false)
+      .catch(() => {
+        // Keep selling on the settings we have; the next batch after the TTL tries again.
+      })
+      .finally(() => {
+        this.refreshing = null
+      })
   }
 
   private async importFromCatalogue(showId: string) {
@@ -316,7 +333,7 @@ export class ShowInventory extends DurableObject<Bindings> {
     let state: { config: ShowConfig; layout: SeatLayout }
     try {
       await this.ready(showId)
-      await this.refreshConfig(showId, false)
+      this.refreshInBackground(showId)
       state = { config: this.config!, layout: this.layout! }
     } catch (error) {
       if (error instanceof ShowNotFound)
