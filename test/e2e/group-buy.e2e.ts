@@ -71,7 +71,7 @@ describe('start → share → join → success', () => {
     await a.page.waitForURL(/\/group-buys\/[^/]+$/)
     const groupUrl = a.page.url()
     await a.page.locator('[data-testid="your-membership"][data-member-status="awaiting_payment"]').waitFor()
-    await a.page.getByText('You are the Leader of this group.').waitFor()
+    await a.page.getByText('Your role in this group: Leader.').waitFor()
     await a.page.getByTestId('your-seats').waitFor()
     // Leader pays the group price minus the leader's 5.00.
     expect(await a.page.getByTestId('group-pay').innerText()).toContain('25')
