@@ -76,7 +76,7 @@ afterEach(() => {
   vi.useRealTimers()
 })
 
-describe('scenic day: quota races', () => {
+describe('scenic day: quota races', { timeout: 240_000 }, () => {
   it('300 concurrent holds against a day of 100 sell exactly 100', async () => {
     const site = await scenicSiteOnSale({ dailyCapacity: 100 })
     const responses = await Promise.all(
