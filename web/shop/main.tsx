@@ -7,6 +7,8 @@ import { Shell } from '../lib/ui.tsx'
 import { HoldBanner } from './hold-banner.tsx'
 import { shopMessages } from './messages.ts'
 import { CheckoutPage } from './pages/checkout.tsx'
+import { GroupBuyPage } from './pages/group-buy.tsx'
+import { GroupBuyShowPage } from './pages/group-buy-show.tsx'
 import { HomePage } from './pages/home.tsx'
 import { MyTicketsPage, OrderPage } from './pages/orders.tsx'
 import { ScenicPage } from './pages/scenic.tsx'
@@ -33,6 +35,11 @@ function App() {
         routes={[
           { pattern: '/', render: () => <HomePage /> },
           { pattern: '/shows/:id', render: ({ id }) => <ShowPage key={id} showId={id!} /> },
+          {
+            pattern: '/shows/:id/group-buys',
+            render: ({ id }) => <GroupBuyShowPage key={id} showId={id!} />,
+          },
+          { pattern: '/group-buys/:id', render: ({ id }) => <GroupBuyPage key={id} groupId={id!} /> },
           { pattern: '/scenic/:id', render: ({ id }) => <ScenicPage key={id} siteId={id!} /> },
           { pattern: '/checkout', render: () => <CheckoutPage /> },
           { pattern: '/my-tickets', render: () => <MyTicketsPage /> },

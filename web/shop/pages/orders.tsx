@@ -7,6 +7,7 @@ import { useLocale } from '../../lib/i18n.ts'
 import { Link, navigate } from '../../lib/router.tsx'
 import { Button, Field, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { downloadIcs, icsEvent } from '../calendar.ts'
+import { GroupOrderLink } from '../components/group-order-link.tsx'
 import { getCurrentHold, setCurrentHold } from '../hold-store.ts'
 import { type ShopMessage, shopMessages, useProblemMessages } from '../messages.ts'
 import type {
@@ -169,6 +170,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
         )}
         {data.statusReason && <p class="muted">{data.statusReason}</p>}
       </header>
+      <GroupOrderLink orderId={orderId} />
 
       {data.status === 'pending' && pending && (
         <p>

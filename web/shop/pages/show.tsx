@@ -6,6 +6,7 @@ import { formatDateTime, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
 import { navigate } from '../../lib/router.tsx'
 import { Button, Field, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
+import { GroupBuyTeaser } from '../components/group-buy-teaser.tsx'
 import { releaseCurrentHold, setCurrentHold } from '../hold-store.ts'
 import { useLiveSeats } from '../live.ts'
 import { shopMessages, useProblemMessages } from '../messages.ts'
@@ -120,6 +121,7 @@ export function ShowPage({ showId }: { showId: string }) {
           <span class="badge">{t(detail.onSale ? 'onSale' : 'notOnSale')}</span>
         </p>
       </header>
+      <GroupBuyTeaser showId={showId} currency={currency} />
 
       <section aria-labelledby="map-heading" class="card">
         <div class="row">

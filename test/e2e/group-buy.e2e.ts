@@ -1,0 +1,184 @@
+// 团购 in real browsers against the real stack: buyer A starts a group on the demo campaign (3 to 8 people) and
+// pays; B (in Chinese) and C open the share link read from A's page in their own browser contexts, join and pay;
+// the group succeeds for everyone and each buyer's ticket appears with its QR code. Also: leaving before success.
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import {
+  describeViolations,
+  launchBrowser,
+  newPage,
+  saveScreenshot,
+  seriousA11yViolations,
+} from './support/browser.ts'
+import { expectQrCodesLoaded } from './support/shop.ts'
+
+let browser: Browser
+beforeAll(async () => {
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  await browser?.close()
+})
+
+async function expectAccessible(page: Page) {
+  const violations = await seriousA11yViolations(page)
+  expect(violations, describeViolations(violations)).toEqual([])
+}
+
+const POLL = { timeout: 30_000 }
+const memberStatus = (page: Page) =>
+  page
+    .getByTestId('your-membership')
+    .getAttribute('data-member-status', { timeout: 1000 })
+    .catch(() => null)
+
+/** From a group page with an unpaid membership: pay on the sandbox page, then come back to the group from the order. */
+async function payAndReturn(page: Page, groupUrl: string) {
+  await page.getByTestId('group-pay').click()
+  await page.waitForURL(/\/api\/payments\/sandbox\/checkout\//)
+  await page.getByRole('button', { name: 'Pay 支付' }).click()
+  await page.getByTestId('back-to-order').click()
+  await page.waitForURL(/\/orders\/ord_/)
+  // A paid member's order waits for the group; the order page says so and links back to it.
+  await page.getByTestId('order-group').getByRole('link').click()
+  await page.waitForURL(groupUrl)
+  await page.getByTestId('group-page').waitFor()
+}
+
+describe('start → share → join → success', () => {
+  test('three buyers in their own browsers fill a group; everyone gets a QR ticket', async () => {
+    const a = await newPage(browser, { mobile: true, locale: 'en' })
+    const b = await newPage(browser, { mobile: true, locale: 'zh-CN' })
+    const c = await newPage(browser, { locale: 'en' })
+
+    // A finds the group buy from the screening's page: group prices per category, no open group yet.
+    await a.page.goto('/shows/shw_demo_film_6')
+    await a.page.getByTestId('group-buy-link').click()
+    await a.page.waitForURL(/\/shows\/shw_demo_film_6\/group-buys$/)
+    await a.page.getByRole('heading', { level: 1, name: /Group buy · Voyage Beyond/ }).waitFor()
+    const prices = a.page.getByTestId('group-prices')
+    await expect.poll(() => prices.locator('tr').count(), POLL).toBe(2)
+    expect(await prices.innerText()).toContain('30')
+    await a.page.getByText('No group is open yet').waitFor()
+    await expectAccessible(a.page)
+    await saveScreenshot(a.page, 'group-buy-screening')
+
+    // A starts a group (best available, one seat) and lands on its page as the leader, awaiting payment.
+    await a.page.getByLabel('Price category').selectOption('STD')
+    await a.page.getByLabel('Seats').selectOption('1')
+    await a.page.getByLabel('Email for your tickets').fill('leader@example.com')
+    await a.page.getByRole('button', { name: 'Start and hold seats' }).click()
+    await a.page.waitForURL(/\/group-buys\/[^/]+$/)
+    const groupUrl = a.page.url()
+    await a.page.locator('[data-testid="your-membership"][data-member-status="awaiting_payment"]').waitFor()
+    await a.page.getByText('Your role in this group: Leader.').waitFor()
+    await a.page.getByTestId('your-seats').waitFor()
+    // Leader pays the group price minus the leader's 5.00.
+    expect(await a.page.getByTestId('group-pay').innerText()).toContain('25')
+    const shareUrl = await a.page.getByTestId('share-link').inputValue()
+    expect(shareUrl).toBe(groupUrl)
+    await a.page.getByRole('button', { name: 'Copy link' }).click()
+    await a.page.getByText('Link copied.').waitFor()
+    await a.page.waitForFunction(
+      () => {
+        const img = document.querySelector<HTMLImageElement>('[data-testid="share-qr"]')
+        return Boolean(img?.complete && img.naturalWidth > 0)
+      },
+      undefined,
+      POLL,
+    )
+    expect(await a.page.getByTestId('group-countdown').innerText()).toMatch(/Closes in \d+:\d\d:\d\d/)
+    await expectAccessible(a.page)
+    await saveScreenshot(a.page, 'group-buy-started')
+
+    await payAndReturn(a.page, groupUrl)
+    await expect.poll(() => memberStatus(a.page), POLL).toBe('paid')
+    await expect.poll(() => a.page.getByTestId('group-progress-text').innerText(), POLL).toBe('1 of 3 paid')
+    expect(await a.page.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('1')
+
+    // The screening's page now offers A's group to newcomers.
+    await c.page.goto('/shows/shw_demo_film_6/group-buys')
+    await c.page.getByTestId('open-groups').getByRole('link', { name: 'Join this group' }).first().waitFor()
+    await expectAccessible(c.page)
+
+    // B opens the shared link (in Chinese), joins and pays.
+    await b.page.goto(shareUrl)
+    await b.page.getByRole('heading', { level: 2, name: '参加这个团' }).waitFor()
+    await b.page.getByText('已支付 1/3 人').waitFor()
+    await expectAccessible(b.page)
+    await saveScreenshot(b.page, 'group-buy-join-zh')
+    await b.page.getByLabel('接收门票的邮箱').fill('friend-b@example.com')
+    await b.page.getByRole('button', { name: '参团并锁座' }).click()
+    await b.page.locator('[data-testid="your-membership"][data-member-status="awaiting_payment"]').waitFor()
+    await payAndReturn(b.page, groupUrl)
+    await expect.poll(() => memberStatus(b.page), POLL).toBe('paid')
+
+    // C joins through the same link; their payment is the third: the group succeeds.
+    await c.page.goto(shareUrl)
+    await c.page.getByText('2 of 3 paid').waitFor()
+    await c.page.getByLabel('Email for your tickets').fill('friend-c@example.com')
+    await c.page.getByRole('button', { name: 'Join and hold seats' }).click()
+    await c.page.locator('[data-testid="your-membership"][data-member-status="awaiting_payment"]').waitFor()
+    await payAndReturn(c.page, groupUrl)
+
+    // Everyone's page shows success (A and B refresh on their own), then each buyer's ticket with its QR code.
+    for (const { page } of [a, b, c]) {
+      await expect
+        .poll(() => page.getByTestId('group-page').getAttribute('data-status'), POLL)
+        .toBe('succeeded')
+      await expect.poll(() => memberStatus(page), POLL).toBe('confirmed')
+      await page.getByTestId('group-outcome').waitFor()
+    }
+    await expectAccessible(a.page)
+    await saveScreenshot(a.page, 'group-buy-succeeded')
+    await expectAccessible(b.page)
+    await saveScreenshot(b.page, 'group-buy-succeeded-zh')
+    for (const { page } of [a, b, c]) {
+      await page.getByTestId('group-order-link').click()
+      await page.waitForURL(/\/orders\/ord_/)
+      await page.locator('[data-testid="order-status"][data-status="paid"]').waitFor()
+      await expectQrCodesLoaded(page, 1)
+    }
+    await saveScreenshot(c.page, 'group-buy-tickets')
+    for (const { context } of [a, b, c]) await context.close()
+  })
+})
+
+describe('leaving before success', () => {
+  test('a member who paid leaves: refunded, and the group counts them out', async () => {
+    const leader = await newPage(browser, { mobile: true })
+    const friend = await newPage(browser, { mobile: true })
+    await leader.page.goto('/shows/shw_demo_film_6/group-buys')
+    await leader.page.getByLabel('Email for your tickets').first().fill('leader2@example.com')
+    await leader.page.getByRole('button', { name: 'Start and hold seats' }).first().click()
+    await leader.page.waitForURL(/\/group-buys\/[^/]+$/)
+    const groupUrl = leader.page.url()
+
+    await friend.page.goto(await leader.page.getByTestId('share-link').inputValue())
+    await friend.page.getByLabel('Email for your tickets').fill('leaver@example.com')
+    await friend.page.getByRole('button', { name: 'Join and hold seats' }).click()
+    await friend.page
+      .locator('[data-testid="your-membership"][data-member-status="awaiting_payment"]')
+      .waitFor()
+    await payAndReturn(friend.page, groupUrl)
+    await expect.poll(() => memberStatus(friend.page), POLL).toBe('paid')
+    await friend.page.getByText('1 of 3 paid').waitFor()
+
+    await friend.page.getByRole('button', { name: 'Leave the group' }).click()
+    await friend.page.getByRole('button', { name: 'Leave and get a full refund' }).click()
+    await expect.poll(() => memberStatus(friend.page), POLL).toBe('left')
+    await friend.page.getByText('You left the group; any payment is refunded in full.').waitFor()
+    await friend.page.getByText('0 of 3 paid').waitFor()
+    await expectAccessible(friend.page)
+    await saveScreenshot(friend.page, 'group-buy-left')
+
+    // Their order was refunded in full.
+    const order = await friend.page.evaluate(async () => {
+      const list = await (await fetch('/api/orders')).json()
+      return list.items[0] as { status: string; refundedTotal: number; total: number }
+    })
+    expect(order.status).toBe('cancelled')
+    expect(order.refundedTotal).toBe(order.total)
+    for (const { context } of [leader, friend]) await context.close()
+  })
+})
