@@ -265,7 +265,7 @@ describe('group buys: security', () => {
     const { buyer, membership } = members[1]!
     await payFor(buyer, membership.paymentId)
     const stranger = newBuyer()
-    await ok(stranger.client.get('/api/group-buys/groups/' + groupId)) // gets a buyer cookie of their own
+    await ok(stranger.client.get(`/api/group-buys/groups/${groupId}`)) // gets a buyer cookie of their own
     const res = await stranger.client.delete(
       `/api/group-buys/groups/${groupId}/members/${membership.memberId}`,
     )
