@@ -5,6 +5,7 @@ import { adminOrderRoutes } from './orders.ts'
 import { organizerRoutes } from './organizers.ts'
 import { packageRoutes } from './packages.ts'
 import { parentChildRuleRoutes } from './parent-child-rules.ts'
+import { reportRoutes } from './reports.ts'
 import { salesChannelRoutes } from './sales-channels.ts'
 import { scenicSiteRoutes } from './scenic-sites.ts'
 import { showRoutes } from './shows.ts'
@@ -28,3 +29,4 @@ adminRoutes.route(`${organizer}/parent-child-rules`, parentChildRuleRoutes)
 adminRoutes.route(`${organizer}/packages`, packageRoutes)
 adminRoutes.route(`${organizer}/sales-channels`, salesChannelRoutes)
 adminRoutes.route(`${organizer}/orders`, adminOrderRoutes)
+adminRoutes.route(`${organizer}/reports`, reportRoutes)

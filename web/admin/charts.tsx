@@ -1,0 +1,138 @@
+// Small SVG charts with text alternatives: each chart is an image with a one-line summary for screen
+// readers, and the exact figures follow in a table anyone can open.
+import { adminMessages } from './messages.ts'
+
+export interface Datum {
+  label: string
+  value: number
+  /** The value as people read it (money, percent). */
+  display: string
+}
+
+function FiguresTable({ title, data, valueHeader }: { title: string; data: Datum[]; valueHeader: string }) {
+  const t = adminMessages.useT()
+  return (
+    <details class="chart-table">
+      <summary>{t('showFigures')}</summary>
+      <table>
+        <caption class="visually-hidden">{title}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('item')}</th>
+            <th scope="col" class="numeric">
+              {valueHeader}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.map((d) => (
+            <tr key={d.label}>
+              <th scope="row">{d.label}</th>
+              <td class="numeric">{d.display}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
+  )
+}
+
+const summaryOf = (title: string, data: Datum[]) =>
+  `${title}: ${data.map((d) => `${d.label} ${d.display}`).join('; ')}`
+
+/** Horizontal bars, one per datum, scaled to `max` (default: the largest value). */
+export function BarChart(props: {
+  title: string
+  data: Datum[]
+  valueHeader: string
+  max?: number
+  testId?: string
+}) {
+  const t = adminMessages.useT()
+  const max = props.max ?? Math.max(1, ...props.data.map((d) => d.value))
+  const rowHeight = 28
+  const labelWidth = 120
+  const width = 480
+  const barSpace = width - labelWidth - 110
+  return (
+    <figure class="chart" data-testid={props.testId}>
+      <figcaption>{props.title}</figcaption>
+      {props.data.length === 0 ? (
+        <p class="muted">{t('noData')}</p>
+      ) : (
+        <>
+          <svg
+            viewBox={`0 0 ${width} ${props.data.length * rowHeight + 8}`}
+            role="img"
+            aria-label={summaryOf(props.title, props.data)}
+          >
+            {props.data.map((d, i) => {
+              const y = i * rowHeight + 4
+              const w = Math.max(2, (d.value / max) * barSpace)
+              return (
+                <g key={d.label}>
+                  <text x={labelWidth - 6} y={y + 17} text-anchor="end" font-size="13" fill="#1d1b1a">
+                    {d.label.length > 16 ? `${d.label.slice(0, 15)}…` : d.label}
+                  </text>
+                  <rect x={labelWidth} y={y + 4} width={w} height={rowHeight - 10} rx={3} fill="#b3261e" />
+                  <text x={labelWidth + w + 6} y={y + 17} font-size="13" fill="#1d1b1a">
+                    {d.display}
+                  </text>
+                </g>
+              )
+            })}
+          </svg>
+          <FiguresTable title={props.title} data={props.data} valueHeader={props.valueHeader} />
+        </>
+      )}
+    </figure>
+  )
+}
+
+/** A line over days (vertical bars when there are only a few points). */
+export function DayChart(props: { title: string; data: Datum[]; valueHeader: string; testId?: string }) {
+  const t = adminMessages.useT()
+  const width = 480
+  const height = 180
+  const left = 8
+  const bottom = 24
+  const max = Math.max(1, ...props.data.map((d) => d.value))
+  const step = props.data.length > 1 ? (width - 2 * left) / (props.data.length - 1) : 0
+  const point = (d: Datum, i: number) => ({
+    x: props.data.length > 1 ? left + i * step : width / 2,
+    y: 10 + (1 - d.value / max) * (height - bottom - 20),
+  })
+  const points = props.data.map(point)
+  return (
+    <figure class="chart" data-testid={props.testId}>
+      <figcaption>{props.title}</figcaption>
+      {props.data.length === 0 ? (
+        <p class="muted">{t('noData')}</p>
+      ) : (
+        <>
+          <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={summaryOf(props.title, props.data)}>
+            <line x1={0} x2={width} y1={height - bottom} y2={height - bottom} stroke="#d9d4d2" />
+            {points.length > 1 && (
+              <polyline
+                points={points.map((p) => `${p.x},${p.y}`).join(' ')}
+                fill="none"
+                stroke="#b3261e"
+                stroke-width={2}
+              />
+            )}
+            {points.map((p, i) => (
+              <circle key={props.data[i]!.label} cx={p.x} cy={p.y} r={4} fill="#b3261e" />
+            ))}
+            <text x={left} y={height - 6} font-size="12" fill="#5c5755">
+              {props.data[0]!.label}
+            </text>
+            <text x={width - left} y={height - 6} font-size="12" text-anchor="end" fill="#5c5755">
+              {props.data[props.data.length - 1]!.label}
+            </text>
+          </svg>
+          <FiguresTable title={props.title} data={props.data} valueHeader={props.valueHeader} />
+        </>
+      )}
+    </figure>
+  )
+}
