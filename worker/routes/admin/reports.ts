@@ -55,7 +55,11 @@ const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + day
 /** A calendar day that exists (the format alone lets 02-31 through). */
 const calendarDay = v.pipe(
   isoDate,
-  v.check((s) => new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s, 'must be a real calendar day'),
+  v.check((s) => {
+    const day = new Date(`${s}T00:00:00Z`)
+    // A malformed value was already refused above (valibot runs the rest of the pipe anyway).
+    return Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) === s
+  }, 'must be a real calendar day'),
 )
 
 /** `from`/`to` (inclusive calendar days), defaulted around today, at most a year apart. */
