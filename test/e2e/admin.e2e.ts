@@ -123,6 +123,7 @@ describe('admin console', () => {
     await expect.poll(() => map.locator('circle[data-seat]').count()).toBe(40)
 
     // Drag a box over the first two rows' left blocks, then make them category B.
+    await map.scrollIntoViewIfNeeded()
     const first = await map.locator('circle[data-seat]').nth(0).boundingBox()
     const sixth = await map.locator('circle[data-seat]').nth(14).boundingBox()
     if (!first || !sixth) throw new Error('seat circles are not laid out')

@@ -112,17 +112,19 @@ export function SeatMap(props: {
   return (
     <div class="seat-map">
       <div class="seat-map-tools">
-        <label>
-          <span>{t('selectRow')}</span>{' '}
-          <select value={rowKey} onChange={(e) => setRowKey((e.target as HTMLSelectElement).value)}>
-            <option value="">—</option>
-            {[...rows.keys()].map((key) => (
-              <option key={key} value={key}>
-                {key}
-              </option>
-            ))}
-          </select>
-        </label>
+        <label for="seat-row-picker">{t('selectRow')}</label>
+        <select
+          id="seat-row-picker"
+          value={rowKey}
+          onChange={(e) => setRowKey((e.target as HTMLSelectElement).value)}
+        >
+          <option value="">—</option>
+          {[...rows.keys()].map((key) => (
+            <option key={key} value={key}>
+              {key}
+            </option>
+          ))}
+        </select>
         <button
           type="button"
           class="button button-secondary"
