@@ -9,6 +9,7 @@ import { customerAuthRoutes } from './customer-auth.ts'
 import { devRoutes } from './dev.ts'
 import { renderReference } from './docs.ts'
 import { orderRoutes } from './orders.ts'
+import { partnerRoutes } from './partner/index.ts'
 import { paymentRoutes } from './payments.ts'
 import { scenicRoutes } from './scenic.ts'
 import { showRoutes } from './shows.ts'
@@ -51,6 +52,7 @@ app.route('/api/shows', showRoutes)
 app.route('/api/scenic-sites', scenicRoutes)
 app.route('/api/orders', orderRoutes)
 app.route('/api/payments', paymentRoutes)
+app.route('/partner/v1', partnerRoutes as never)
 
 const documentation = {
   openapi: '3.1.0',

@@ -23,6 +23,7 @@ import type { Logger } from '../middleware/logger.ts'
 import { conflict, notFound, Problem, validationProblem } from '../problem.ts'
 import { type OrderInventoryRef, orderInventory } from './order-inventory.ts'
 import type { PaymentEvent, PaymentProvider } from './payments/provider.ts'
+import { providerOfPayment } from './payments/settlement.ts'
 import { completeRebook } from './rebooking.ts'
 import { scenicDay } from './scenic-day.ts'
 import { showInventoryStub } from './show-inventory-client.ts'
@@ -60,7 +61,7 @@ export function audit(
   })
 }
 
-function outbox(db: Database, topic: string, organizerId: string, payload: Record<string, unknown>) {
+export function outbox(db: Database, topic: string, organizerId: string, payload: Record<string, unknown>) {
   return db.insert(outboxEvents).values({ id: newId('evt'), topic, organizerId, payload })
 }
 
@@ -372,7 +373,11 @@ async function refundUnfulfillable(
 ): Promise<Order> {
   const { db } = services
   const refundId = `rf_auto_${payment.id}`
-  const providerRef = await services.payments.refund(payment, refundId, payment.amount)
+  const providerRef = await providerOfPayment(services.payments, payment).refund(
+    payment,
+    refundId,
+    payment.amount,
+  )
   const now = new Date().toISOString()
   const reason =
     'The payment arrived after the hold expired and the tickets were no longer available; it was refunded in full'
@@ -413,6 +418,15 @@ async function refundUnfulfillable(
   services.logger.warn('late payment refunded', { orderId: order.id, paymentId: payment.id })
   const [after] = await db.select().from(orders).where(eq(orders.id, order.id))
   return after!
+}
+
+/**
+ * OTA partners pay by settlement: their order is written with a `settlement` payment already succeeded
+ * (see worker/services/payments/settlement.ts), so booking confirms it through the same path as a paid
+ * order: inventory confirm, tickets, audit and `order.confirmed` in one batch; the cron finishes it too.
+ */
+export function confirmSettledOrder(services: OrderServices, orderId: string, actor: string) {
+  return finishPaidOrder(services, orderId, actor)
 }
 
 /** Cron: unpaid orders past their hold become expired and their inventory goes back. */

@@ -16,6 +16,7 @@ import { newId } from '../ids.ts'
 import { notFound, Problem, validationProblem } from '../problem.ts'
 import { type OrderInventoryRef, orderInventory } from './order-inventory.ts'
 import { audit, type OrderServices } from './orders.ts'
+import { providerOfPayment } from './payments/settlement.ts'
 import { scenicDay } from './scenic-day.ts'
 
 type Order = typeof orders.$inferSelect
@@ -209,7 +210,9 @@ export async function finishRefund(services: OrderServices, refundId: string) {
     ? await db.select().from(payments).where(eq(payments.id, refund.paymentId))
     : []
   const providerRef =
-    payment && refund.amount > 0 ? await services.payments.refund(payment, refund.id, refund.amount) : null
+    payment && refund.amount > 0
+      ? await providerOfPayment(services.payments, payment).refund(payment, refund.id, refund.amount)
+      : null
   const now = new Date().toISOString()
   const [left] = await db
     .select({ n: sql<number>`count(*)` })

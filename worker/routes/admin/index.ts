@@ -5,6 +5,7 @@ import { adminOrderRoutes } from './orders.ts'
 import { organizerRoutes } from './organizers.ts'
 import { packageRoutes } from './packages.ts'
 import { parentChildRuleRoutes } from './parent-child-rules.ts'
+import { partnerAdminRoutes } from './partners.ts'
 import { reportRoutes } from './reports.ts'
 import { salesChannelRoutes } from './sales-channels.ts'
 import { scenicSiteRoutes } from './scenic-sites.ts'
@@ -30,3 +31,4 @@ adminRoutes.route(`${organizer}/packages`, packageRoutes)
 adminRoutes.route(`${organizer}/sales-channels`, salesChannelRoutes)
 adminRoutes.route(`${organizer}/orders`, adminOrderRoutes)
 adminRoutes.route(`${organizer}/reports`, reportRoutes)
+adminRoutes.route(`${organizer}/partners`, partnerAdminRoutes)

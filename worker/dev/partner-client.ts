@@ -1,0 +1,143 @@
+// Example OTA partner client: signs every request to /partner/v1 and runs
+// products → calendar → reservation → booking (twice: the retry answers the same order) → order query
+// against the local stack (`npm run dev`). Run: `npm run partner-client` (Node 22 strips the types).
+//
+// Credentials: PARTNER_KEY_ID + PARTNER_SECRET from the environment, or else the script signs in as the
+// demo owner (DEV_OWNER_EMAIL / DEV_OWNER_PASSWORD, defaults from the README) and creates a partner on
+// the demo organizer's `ctrip` channel, printing its key and secret once so you can reuse them.
+import { signPartnerRequest } from '../domain/partner-signature.ts'
+
+const base = process.env.BASE_URL ?? 'http://127.0.0.1:8787'
+const organizer = process.env.ORGANIZER_ID ?? 'org_demo'
+const channel = process.env.PARTNER_CHANNEL ?? 'ctrip'
+const gateProduct = 'prd_demo_adult'
+const cableCarProduct = 'prd_demo_cablecar'
+
+async function expectOk(res: Response, what: string) {
+  if (!res.ok) throw new Error(`${what}: ${res.status} ${await res.text()}`)
+  return res.json() as Promise<Record<string, any>>
+}
+
+/** Signs in as the demo owner and creates a partner with two products at channel prices. */
+async function createPartner(): Promise<{ keyId: string; secret: string }> {
+  const login = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      email: process.env.DEV_OWNER_EMAIL ?? 'owner@demo.local',
+      password: process.env.DEV_OWNER_PASSWORD ?? 'demo-password-2026',
+    }),
+  })
+  await expectOk(login, 'sign in as the demo owner')
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!
+  const admin = (path: string, method: string, body: unknown) =>
+    fetch(`${base}/api/admin/organizers/${organizer}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify(body),
+    })
+  const partner = await expectOk(
+    await admin('/partners', 'POST', { name: `Example ${channel} client`, salesChannelCode: channel }),
+    'create partner',
+  )
+  await expectOk(
+    await admin(`/partners/${partner.id}/products`, 'PUT', {
+      items: [
+        { productId: gateProduct, marketPrice: 12000, salePrice: 11000, settlementPrice: 9600 },
+        { productId: cableCarProduct, marketPrice: 8000, salePrice: 7600, settlementPrice: 6400 },
+      ],
+    }),
+    'grant products',
+  )
+  console.log(`created partner ${partner.id} on channel ${channel}`)
+  console.log(`  PARTNER_KEY_ID=${partner.keyId} PARTNER_SECRET=${partner.secret}   (shown once)`)
+  return { keyId: partner.keyId, secret: partner.secret }
+}
+
+/** One signed call: method, path+query, timestamp, nonce and the body's SHA-256 go into the HMAC. */
+async function call(
+  credentials: { keyId: string; secret: string },
+  method: string,
+  path: string,
+  body?: unknown,
+) {
+  const text = body === undefined ? '' : JSON.stringify(body)
+  const headers = await signPartnerRequest({
+    ...credentials,
+    method,
+    pathWithQuery: `/partner/v1${path}`,
+    body: text,
+  })
+  const started = performance.now()
+  const res = await fetch(`${base}/partner/v1${path}`, {
+    method,
+    headers: { ...headers, ...(text ? { 'content-type': 'application/json' } : {}) },
+    ...(text ? { body: text } : {}),
+  })
+  const ms = Math.round(performance.now() - started)
+  const answer = (await res.json()) as Record<string, any>
+  console.log(
+    `${method} ${path} → ${res.status} in ${ms} ms${res.ok ? '' : ` ${answer.code}: ${answer.detail}`}`,
+  )
+  if (!res.ok) throw new Error(`${answer.code}`)
+  return answer
+}
+
+/** A valid (checksummed) PRC ID number for a made-up visitor. */
+function sampleIdNumber(): string {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+  const serial = String(Math.floor(Math.random() * 1000)).padStart(3, '0')
+  const first17 = `33010619900${1 + Math.floor(Math.random() * 9)}15${serial}`
+  let sum = 0
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * weights[i]!
+  return first17 + '10X98765432'[sum % 11]
+}
+
+const shanghaiDate = (days: number) =>
+  new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10)
+
+async function main() {
+  const credentials =
+    process.env.PARTNER_KEY_ID && process.env.PARTNER_SECRET
+      ? { keyId: process.env.PARTNER_KEY_ID, secret: process.env.PARTNER_SECRET }
+      : await createPartner()
+  const { items } = await call(credentials, 'GET', '/products')
+  for (const p of items)
+    console.log(`  ${p.productId}  ${p.name}: sale ${p.salePrice} settlement ${p.settlementPrice}`)
+
+  const date = shanghaiDate(1)
+  const { days } = await call(credentials, 'GET', `/calendar?from=${date}&to=${shanghaiDate(30)}`)
+  const day = days[0]
+  console.log(
+    `  ${days.length} days; ${date}: ${day.remaining} left for ${channel} (quota ${JSON.stringify(day.channelQuota)})`,
+  )
+
+  const visitor = { name: '张三', idNumber: sampleIdNumber(), phone: '13800138000' }
+  const reservation = await call(credentials, 'POST', '/reservations', {
+    date,
+    lines: [
+      { productId: gateProduct, slot: day.slots[0].code, visitor },
+      { productId: cableCarProduct, visitor },
+    ],
+  })
+  console.log(
+    `  reservation ${reservation.reservationId}, total ${reservation.total}, expires ${reservation.expiresAt}`,
+  )
+
+  const booking = { partnerOrderId: `CT${Date.now()}`, reservationId: reservation.reservationId }
+  const order = await call(credentials, 'POST', '/orders', booking)
+  const retry = await call(credentials, 'POST', '/orders', booking)
+  console.log(
+    `  order ${order.number} ${order.status}; retry answered the same order: ${retry.orderId === order.orderId}`,
+  )
+
+  const queried = await call(credentials, 'GET', `/orders/${booking.partnerOrderId}`)
+  for (const line of queried.lines) {
+    console.log(`  ${line.description} — ticket ${line.ticket.ticketId}: ${line.ticket.code}`)
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error)
+  process.exit(1)
+})
