@@ -208,6 +208,21 @@ describe('admin console', () => {
     await page.getByText(/left this day/).waitFor()
     await expectAccessible(page)
     await saveScreenshot(page, 'admin-scenic-site')
+
+    // A partner's signing secret is shown once, on creation, and never listed.
+    await page.getByRole('link', { name: 'Partners' }).click()
+    await page.getByRole('heading', { level: 1, name: 'Partners' }).waitFor()
+    await page.locator('input[name="partner-name"]').fill('E2E Travel')
+    await page.getByLabel('Channel').selectOption('ctrip')
+    await page.getByRole('button', { name: 'Create' }).click()
+    const secretBox = page.getByTestId('secret-once')
+    await secretBox.waitFor()
+    const shownSecret = (await secretBox.locator('code').last().textContent()) ?? ''
+    expect(shownSecret.length).toBeGreaterThan(16)
+    await expectAccessible(page)
+    await secretBox.getByRole('button', { name: 'I have stored it' }).click()
+    await page.getByRole('cell', { name: 'E2E Travel' }).waitFor()
+    expect(await page.locator('main').textContent()).not.toContain(shownSecret)
     await context.close()
   })
 

@@ -10,6 +10,7 @@ import { Loading, ProblemAlert, Shell } from '../lib/ui.tsx'
 import { type AdminKey, adminMessages } from './messages.ts'
 import { DashboardPage } from './pages/dashboard.tsx'
 import { EventPage, EventsPage } from './pages/events.tsx'
+import { PartnersPage } from './pages/integrations.tsx'
 import { OrderPage, OrdersPage } from './pages/orders.tsx'
 import { SitePage, SitesPage } from './pages/scenic.tsx'
 import { ShowPage } from './pages/show.tsx'
@@ -26,6 +27,7 @@ const sections: { href: string; key: AdminKey }[] = [
   { href: '/admin/orders', key: 'navOrders' },
   { href: '/admin/channels', key: 'navChannels' },
   { href: '/admin/staff', key: 'navStaff' },
+  { href: '/admin/partners', key: 'navPartners' },
 ]
 
 function Nav() {
@@ -103,6 +105,7 @@ function Console() {
           { pattern: '/admin/orders/:id', render: (p) => <OrderPage id={p.id!} /> },
           { pattern: '/admin/channels', render: () => <ChannelsPage /> },
           { pattern: '/admin/staff', render: () => <StaffPage /> },
+          { pattern: '/admin/partners', render: () => <PartnersPage /> },
         ]}
         fallback={<NotFound />}
       />

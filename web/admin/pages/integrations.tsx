@@ -119,7 +119,7 @@ export function PartnersPage() {
               cell: (p) => (
                 <div class="row">
                   <Button
-                    aria-label={`${p.name}: ${t('rotateSecret')}`}
+                    aria-label={`${t('rotateSecret')} ${p.name}`}
                     onClick={() =>
                       run(async () =>
                         setSecret(
@@ -133,7 +133,7 @@ export function PartnersPage() {
                     {t('rotateSecret')}
                   </Button>
                   <Button
-                    aria-label={`${p.name}: ${p.status === 'active' ? t('deactivate') : t('activate')}`}
+                    aria-label={`${p.status === 'active' ? t('deactivate') : t('activate')} ${p.name}`}
                     onClick={() =>
                       run(async () => {
                         await api(

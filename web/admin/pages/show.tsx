@@ -14,7 +14,7 @@ import type { ShowRecord } from './events.tsx'
 interface Inventory {
   seats: Record<string, number>
   activeHolds: number
-  categories: { code: string; name?: string; free: number; total?: number; price?: number }[]
+  categories: { code: string; name: string; available: number; total: number; price: number }[]
 }
 
 interface LiveMap {
@@ -124,8 +124,9 @@ export function ShowPage({ id }: { id: string }) {
               rows={inventory.data.categories}
               rowKey={(c) => c.code}
               columns={[
-                { header: t('category'), cell: (c) => c.code },
-                { header: t('free'), cell: (c) => c.free, numeric: true },
+                { header: t('category'), cell: (c) => `${c.code} · ${c.name}` },
+                { header: t('free'), cell: (c) => c.available, numeric: true },
+                { header: t('capacity'), cell: (c) => c.total, numeric: true },
               ]}
             />
           </>

@@ -72,12 +72,15 @@ export function ChannelsPage() {
             {
               header: t('active'),
               cell: (c) => (
-                <Button
-                  onClick={() => toggle(c)}
-                  aria-label={`${c.name}: ${c.active ? t('deactivate') : t('activate')}`}
-                >
-                  {c.active ? t('yes') : t('no')}
-                </Button>
+                <div class="row">
+                  <span>{c.active ? t('yes') : t('no')}</span>
+                  <Button
+                    onClick={() => toggle(c)}
+                    aria-label={`${c.active ? t('deactivate') : t('activate')} ${c.name}`}
+                  >
+                    {c.active ? t('deactivate') : t('activate')}
+                  </Button>
+                </div>
               ),
             },
           ]}
