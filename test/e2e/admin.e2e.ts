@@ -221,7 +221,7 @@ describe('admin console', () => {
     expect(shownSecret.length).toBeGreaterThan(16)
     await expectAccessible(page)
     await secretBox.getByRole('button', { name: 'I have stored it' }).click()
-    await page.getByRole('cell', { name: 'E2E Travel' }).waitFor()
+    await page.getByRole('cell', { name: 'E2E Travel', exact: true }).waitFor()
     expect(await page.locator('main').textContent()).not.toContain(shownSecret)
     await context.close()
   })
