@@ -7,6 +7,7 @@ import type { Logger } from './middleware/logger.ts'
 import type { PaymentProvider } from './services/payments/provider.ts'
 import type { ShowInventoryService } from './services/show-inventory.ts'
 import type { StaffSession } from './services/staff-session.ts'
+import type { WebhookDeliveryMessage } from './services/webhooks/queue.ts'
 
 /** Bindings and secrets the worker receives from wrangler.toml and Worker secrets. */
 export interface Bindings {
@@ -15,6 +16,8 @@ export interface Bindings {
   SHOW_INVENTORY: DurableObjectNamespace<ShowInventory>
   SCENIC_DAY_INVENTORY: DurableObjectNamespace<ScenicDayInventory>
   HOLD_GATEWAY: DurableObjectNamespace<HoldGateway>
+  /** Webhook deliveries (producer); the same worker consumes it and its dead-letter queue. */
+  WEBHOOK_QUEUE: Queue<WebhookDeliveryMessage>
   ENVIRONMENT: string
   /** HMAC key for staff session cookies (Worker secret; `.dev.vars` locally). */
   SESSION_SECRET: string

@@ -2,13 +2,24 @@ export { HoldGateway } from '../durable-objects/hold-gateway.ts'
 export { ScenicDayInventory } from '../durable-objects/scenic-day-inventory.ts'
 export { ShowInventory } from '../durable-objects/show-inventory.ts'
 
+import { openDatabase } from './db/client.ts'
 import type { Bindings } from './env.ts'
+import { jsonLogger } from './middleware/logger.ts'
 import { app } from './routes/index.ts'
 import { runScheduledJobs } from './scheduled.ts'
+import { consumeWebhookBatch, consumeWebhookDeadLetters, fetchSender } from './services/webhooks/delivery.ts'
+import type { WebhookDeliveryMessage } from './services/webhooks/queue.ts'
 
 export default {
   fetch: app.fetch,
   async scheduled(_controller, env, ctx) {
     ctx.waitUntil(runScheduledJobs(env))
   },
-} satisfies ExportedHandler<Bindings>
+  /** Webhook deliveries (one HTTP attempt per message) and their dead-letter queue. */
+  async queue(batch, env, _ctx) {
+    const db = openDatabase(env.DB)
+    const logger = jsonLogger({ job: 'webhooks', queue: batch.queue })
+    if (batch.queue.endsWith('-dlq')) return consumeWebhookDeadLetters({ db, logger }, batch)
+    await consumeWebhookBatch({ db, logger, queue: env.WEBHOOK_QUEUE, sender: fetchSender }, batch)
+  },
+} satisfies ExportedHandler<Bindings, WebhookDeliveryMessage>

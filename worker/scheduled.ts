@@ -5,8 +5,12 @@ import { sendMessage } from './services/messages.ts'
 import { expireUnpaidOrders, reconcilePaidOrders, remindUnpaidOrders } from './services/orders.ts'
 import { paymentProvider } from './services/payments/index.ts'
 import { reconcilePendingRefunds } from './services/refunds.ts'
+import { enqueueDueRetries, publishOutbox } from './services/webhooks/outbox-publisher.ts'
 
-/** Cron (every minute): remind, expire unpaid orders, and finish any paid order or refund a crash left half done. */
+/**
+ * Cron (every minute): remind, expire unpaid orders, finish any paid order or refund a crash left half done,
+ * publish the outbox to the webhook queue and queue webhook retries too long for a queue delay.
+ */
 export async function runScheduledJobs(env: Bindings, now = new Date()) {
   const logger = jsonLogger({ job: 'scheduled' })
   const db = openDatabase(env.DB)
@@ -16,6 +20,16 @@ export async function runScheduledJobs(env: Bindings, now = new Date()) {
   const expired = await expireUnpaidOrders(services, now)
   const reconciled = await reconcilePaidOrders(services)
   const refundsFinished = await reconcilePendingRefunds(services)
-  logger.info('scheduled jobs done', { reminded, expired, reconciled, refundsFinished })
-  return { reminded, expired, reconciled, refundsFinished }
+  // Last, so events the steps above wrote go out in this run.
+  const webhooks = await publishOutbox(db, env.WEBHOOK_QUEUE, now)
+  const webhookRetries = await enqueueDueRetries(db, env.WEBHOOK_QUEUE, now)
+  logger.info('scheduled jobs done', {
+    reminded,
+    expired,
+    reconciled,
+    refundsFinished,
+    webhooks,
+    webhookRetries,
+  })
+  return { reminded, expired, reconciled, refundsFinished, webhooks, webhookRetries }
 }

@@ -580,6 +580,8 @@ export const outboxEvents = sqliteTable(
     topic: text().notNull(),
     organizerId: text(),
     payload: text({ mode: 'json' }).notNull().$type<Record<string, unknown>>(),
+    /** Sales channel of the order or ticket the event is about, when the writer knows it (webhook routing). */
+    channel: text(),
     createdAt: createdAt(),
     publishedAt: text(),
   },
@@ -699,4 +701,231 @@ export const partnerRateWindows = sqliteTable(
     count: integer().notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.partnerId, t.windowStart] })],
+)
+
+// ---- Webhooks (issue 7): endpoints, one delivery per (event, endpoint), every attempt logged ----
+
+export const webhookEventTypes = [
+  'order.confirmed',
+  'order.cancelled',
+  'order.refunded',
+  'order.rebooked',
+  'refund.rejected',
+  'ticket.redeemed',
+  'availability.changed',
+  'price.changed',
+] as const
+export type WebhookEventType = (typeof webhookEventTypes)[number]
+
+export const webhookEndpoints = sqliteTable(
+  'webhook_endpoints',
+  {
+    id: text().primaryKey(),
+    organizerId: text()
+      .notNull()
+      .references(() => organizers.id),
+    url: text().notNull(),
+    description: text(),
+    eventTypes: text({ mode: 'json' }).notNull().$type<string[]>(),
+    /** A sales channel code (`ctrip`): only events of orders sold through it. Null: every event of the organizer. */
+    channel: text(),
+    /** `whsec_<base64>`; kept readable because HMAC signing needs the key itself. Never returned after creation. */
+    secret: text().notNull(),
+    /** After a rotation the old secret also signs until this time, so receivers can switch without dropping events. */
+    previousSecret: text(),
+    previousSecretExpiresAt: text(),
+    enabled: integer({ mode: 'boolean' }).notNull().default(true),
+    disabledReason: text(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('webhook_endpoints_org').on(t.organizerId, t.id)],
+)
+
+export const webhookDeliveryStates = [
+  'pending',
+  'sending',
+  'retrying',
+  'succeeded',
+  'dead',
+  'cancelled',
+] as const
+
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    /** Also the `webhook-id` header: stable across retries and replays so receivers can deduplicate. */
+    id: text().primaryKey(),
+    eventId: text().notNull(),
+    endpointId: text().notNull(),
+    organizerId: text().notNull(),
+    eventType: text().notNull(),
+    /** The exact JSON body sent on every attempt: `{type, timestamp, data}`. */
+    body: text().notNull(),
+    state: text({ enum: webhookDeliveryStates }).notNull().default('pending'),
+    /** Attempts made so far; a queue message names the attempt it is for, so a stale or duplicate message is a no-op. */
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: text(),
+    /** `queue`: a (delayed) message is on its way; `cron`: the wait exceeds the queue's 12 h delay, the cron enqueues it. */
+    scheduledVia: text({ enum: ['queue', 'cron'] })
+      .notNull()
+      .default('queue'),
+    lastStatusCode: integer(),
+    lastError: text(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('webhook_deliveries_event_endpoint').on(t.eventId, t.endpointId),
+    index('webhook_deliveries_endpoint').on(t.endpointId, t.id),
+    index('webhook_deliveries_due').on(t.state, t.nextAttemptAt),
+  ],
+)
+
+export const webhookAttempts = sqliteTable(
+  'webhook_attempts',
+  {
+    id: text().primaryKey(),
+    deliveryId: text().notNull(),
+    attempt: integer().notNull(),
+    trigger: text({ enum: ['automatic', 'replay'] }).notNull(),
+    statusCode: integer(),
+    latencyMs: integer().notNull(),
+    /** At most 1 kB of the receiver's answer. */
+    responseExcerpt: text(),
+    error: text(),
+    at: createdAt(),
+  },
+  (t) => [index('webhook_attempts_delivery').on(t.deliveryId, t.id)],
+)
+
+// ---- gates and redemption (核销): enrollment, revocation lists, scans, redemptions, conflicts ----
+
+/** What a gate is enrolled for: an event's shows, or a site's days from `fromDate` to `toDate`. */
+export const gateScopeKinds = ['event', 'site'] as const
+export const gateDirections = ['entry', 'exit'] as const
+
+/** Per-event secret gates recompute rotating anti-screenshot codes from; created on first use. */
+export const eventGateSecrets = sqliteTable('event_gate_secrets', {
+  eventId: text().primaryKey(),
+  /** 32 random bytes, base64url. Only enrolled gates of the event's organizer ever receive it. */
+  secret: text().notNull(),
+  createdAt: createdAt(),
+})
+
+/** Short-lived single-use codes staff type into a gate device to enroll it; only a hash is stored. */
+export const gateEnrollmentCodes = sqliteTable(
+  'gate_enrollment_codes',
+  {
+    id: text().primaryKey(),
+    codeHash: text().notNull().unique(),
+    organizerId: text()
+      .notNull()
+      .references(() => organizers.id),
+    gateName: text().notNull(),
+    direction: text({ enum: gateDirections }).notNull(),
+    scopeKind: text({ enum: gateScopeKinds }).notNull(),
+    scopeId: text().notNull(),
+    fromDate: text(),
+    toDate: text(),
+    expiresAt: text().notNull(),
+    consumedAt: text(),
+    deviceId: text(),
+    createdBy: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('gate_enrollment_codes_org').on(t.organizerId, t.createdAt)],
+)
+
+export const gateDevices = sqliteTable(
+  'gate_devices',
+  {
+    id: text().primaryKey(),
+    organizerId: text()
+      .notNull()
+      .references(() => organizers.id),
+    gateName: text().notNull(),
+    direction: text({ enum: gateDirections }).notNull(),
+    scopeKind: text({ enum: gateScopeKinds }).notNull(),
+    scopeId: text().notNull(),
+    fromDate: text(),
+    toDate: text(),
+    enrolledAt: createdAt(),
+    lastSyncAt: text(),
+    /** A revoked device's token stops working at once (checked on every call). */
+    revokedAt: text(),
+  },
+  (t) => [index('gate_devices_org').on(t.organizerId, t.enrolledAt)],
+)
+
+/**
+ * Tickets gates must refuse, in the order they were revoked: `seq` is the sync cursor. Written in the same
+ * D1 batch that revokes the ticket (refund, cancellation, rebooking).
+ */
+export const ticketRevocations = sqliteTable(
+  'ticket_revocations',
+  {
+    seq: integer().primaryKey({ autoIncrement: true }),
+    ticketId: text().notNull().unique(),
+    organizerId: text().notNull(),
+    /** Show id, or scenic site id (the visit date is in `ev`). */
+    scopeId: text().notNull(),
+    /** Show id or `<siteId>:<date>`, as in the ticket's claims. */
+    ev: text().notNull(),
+    reason: text().notNull(),
+    revokedAt: createdAt(),
+  },
+  (t) => [index('ticket_revocations_scope').on(t.scopeId, t.seq)],
+)
+
+/** Every scan a gate reported (admitted or refused), once per device and client nonce. */
+export const gateScans = sqliteTable(
+  'gate_scans',
+  {
+    id: text().primaryKey(),
+    deviceId: text().notNull(),
+    nonce: text().notNull(),
+    organizerId: text().notNull(),
+    ticketId: text(),
+    decision: text({ enum: ['admit', 'refuse'] }).notNull(),
+    reason: text(),
+    mode: text({ enum: ['offline', 'online'] }).notNull(),
+    scannedAt: text().notNull(),
+    receivedAt: createdAt(),
+  },
+  (t) => [uniqueIndex('gate_scans_nonce').on(t.deviceId, t.nonce), index('gate_scans_ticket').on(t.ticketId)],
+)
+
+/** 核销: the first admission of a ticket. One per ticket: a ticket admits once per validity window. */
+export const redemptions = sqliteTable(
+  'redemptions',
+  {
+    id: text().primaryKey(),
+    ticketId: text().notNull().unique(),
+    organizerId: text().notNull(),
+    scanId: text().notNull(),
+    deviceId: text().notNull(),
+    gateName: text().notNull(),
+    mode: text({ enum: ['offline', 'online'] }).notNull(),
+    redeemedAt: text().notNull(),
+    recordedAt: createdAt(),
+  },
+  (t) => [index('redemptions_org').on(t.organizerId, t.recordedAt)],
+)
+
+/** A second admission of an already redeemed ticket (two gates, or twice, while offline). */
+export const redemptionConflicts = sqliteTable(
+  'redemption_conflicts',
+  {
+    id: text().primaryKey(),
+    organizerId: text().notNull(),
+    ticketId: text().notNull(),
+    redemptionId: text().notNull(),
+    scanId: text().notNull().unique(),
+    deviceId: text().notNull(),
+    gateName: text().notNull(),
+    scannedAt: text().notNull(),
+    detectedAt: createdAt(),
+  },
+  (t) => [index('redemption_conflicts_org').on(t.organizerId, t.detectedAt)],
 )

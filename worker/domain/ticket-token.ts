@@ -75,25 +75,39 @@ export type VerifyResult =
   | { ok: true; ticket: VerifiedTicket; kid: string }
   | { ok: false; reason: 'bad_signature' | 'unknown_key' | 'not_yet_valid' | 'expired' | 'malformed' }
 
-/** Verifies offline against public keys by `kid` (current and previous, so rotation never strands a ticket). */
-export async function verifyTicket(
-  token: string,
-  publicKeys: (JWK & { kid: string })[],
-  now = Date.now(),
-): Promise<VerifyResult> {
-  const parts = token.split('.')
-  if (parts.length !== 3) return { ok: false, reason: 'malformed' }
-  let kid: string | undefined
+/** Why a token's signature could not be accepted. */
+export type SignatureFailure = 'bad_signature' | 'unknown_key' | 'malformed'
+
+export type ReadResult =
+  | { ok: true; ticket: VerifiedTicket; kid: string }
+  | { ok: false; reason: SignatureFailure }
+
+function kidOf(token: string): string | undefined {
+  const dot = token.indexOf('.')
+  if (dot < 0) return undefined
   try {
-    kid = JSON.parse(atob(parts[0]!.replaceAll('-', '+').replaceAll('_', '/'))).kid
+    return JSON.parse(atob(token.slice(0, dot).replaceAll('-', '+').replaceAll('_', '/'))).kid
   } catch {
-    return { ok: false, reason: 'malformed' }
+    return undefined
   }
-  const jwk = publicKeys.find((k) => k.kid === kid)
-  if (!jwk) return { ok: false, reason: 'unknown_key' }
+}
+
+/**
+ * Checks a token's signature with already imported keys (by `kid`) and decodes its claims, without judging
+ * its validity window: the gate's decision does that, so it can tell "wrong day" from "expired".
+ */
+export async function readTicket(
+  token: string,
+  keyFor: (kid: string) => CryptoKey | undefined,
+): Promise<ReadResult> {
+  if (token.split('.').length !== 3) return { ok: false, reason: 'malformed' }
+  const kid = kidOf(token)
+  if (kid === undefined) return { ok: false, reason: 'malformed' }
+  const key = keyFor(kid)
+  if (!key) return { ok: false, reason: 'unknown_key' }
   let payload: { t: string; e: string; i: string; h?: string; n: number; d: number }
   try {
-    const verified = await compactVerify(token, await importJWK(jwk, 'EdDSA'), { algorithms: ['EdDSA'] })
+    const verified = await compactVerify(token, key, { algorithms: ['EdDSA'] })
     payload = JSON.parse(decoder.decode(verified.payload))
   } catch (error) {
     return {
@@ -104,20 +118,35 @@ export async function verifyTicket(
           : 'malformed',
     }
   }
-  const seconds = Math.floor(now / 1000)
-  const exp = payload.n + payload.d * 60
-  if (seconds < payload.n) return { ok: false, reason: 'not_yet_valid' }
-  if (seconds >= exp) return { ok: false, reason: 'expired' }
+  if (typeof payload?.t !== 'string' || typeof payload.n !== 'number' || typeof payload.d !== 'number')
+    return { ok: false, reason: 'malformed' }
   return {
     ok: true,
-    kid: jwk.kid,
+    kid,
     ticket: {
       tid: `tkt_${payload.t}`,
       evKey: payload.e,
       it: payload.i,
       ...(payload.h ? { hh: payload.h } : {}),
       nbf: payload.n,
-      exp,
+      exp: payload.n + payload.d * 60,
     },
   }
+}
+
+/** Verifies offline against public keys by `kid` (current and previous, so rotation never strands a ticket). */
+export async function verifyTicket(
+  token: string,
+  publicKeys: (JWK & { kid: string })[],
+  now = Date.now(),
+): Promise<VerifyResult> {
+  const kid = kidOf(token)
+  const jwk = publicKeys.find((k) => k.kid === kid)
+  const key = jwk ? ((await importJWK(jwk, 'EdDSA')) as CryptoKey) : undefined
+  const read = await readTicket(token, () => key)
+  if (!read.ok) return read
+  const seconds = Math.floor(now / 1000)
+  if (seconds < read.ticket.nbf) return { ok: false, reason: 'not_yet_valid' }
+  if (seconds >= read.ticket.exp) return { ok: false, reason: 'expired' }
+  return read
 }

@@ -8,6 +8,7 @@ import { authRoutes } from './auth.ts'
 import { customerAuthRoutes } from './customer-auth.ts'
 import { devRoutes } from './dev.ts'
 import { renderReference } from './docs.ts'
+import { gateRoutes } from './gate.ts'
 import { orderRoutes } from './orders.ts'
 import { partnerRoutes } from './partner/index.ts'
 import { paymentRoutes } from './payments.ts'
@@ -53,6 +54,7 @@ app.route('/api/scenic-sites', scenicRoutes)
 app.route('/api/orders', orderRoutes)
 app.route('/api/payments', paymentRoutes)
 app.route('/partner/v1', partnerRoutes as never)
+app.route('/api/gate', gateRoutes)
 
 const documentation = {
   openapi: '3.1.0',
@@ -63,7 +65,10 @@ const documentation = {
       'Seated shows, cinema group buys and scenic-area visits. Errors are RFC 9457 problem+json with a stable `code`.',
   },
   components: {
-    securitySchemes: { staffSession: { type: 'apiKey', in: 'cookie', name: 'staff_session' } },
+    securitySchemes: {
+      staffSession: { type: 'apiKey', in: 'cookie', name: 'staff_session' },
+      gateDevice: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+    },
   },
 } as const
 

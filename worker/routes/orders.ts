@@ -301,6 +301,13 @@ const ticketSchema = v.object({
   validFrom: v.string(),
   validUntil: v.string(),
   token: v.nullable(v.string()),
+  title: v.string(),
+  startsAt: v.nullable(v.string()),
+  visitDate: v.nullable(v.string()),
+  venue: v.string(),
+  entrance: v.nullable(v.string()),
+  holderIdMasked: v.nullable(v.string()),
+  rotatingCode: v.nullable(v.object({ secret: v.string(), stepSeconds: v.number() })),
 })
 
 orderRoutes.get(

@@ -1,5 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm'
-import { orderLines, orders, outboxEvents, payments, refunds, shows, tickets } from '../db/schema.ts'
+import { orderLines, orders, outboxEvents, payments, refunds, shows } from '../db/schema.ts'
 import { canTransition } from '../domain/order-status.ts'
 import { newId } from '../ids.ts'
 import { notFound, Problem, validationProblem } from '../problem.ts'
@@ -7,6 +7,7 @@ import { type OrderInventoryRef, orderInventory } from './order-inventory.ts'
 import { audit, createOrderFromHold, type OrderServices } from './orders.ts'
 import { scenicDay } from './scenic-day.ts'
 import { showInventoryStub } from './show-inventory-client.ts'
+import { revokeTicketsOfLines } from './ticket-revocations.ts'
 
 export interface RebookInput {
   orderId: string
@@ -119,10 +120,7 @@ export async function completeRebook(services: OrderServices, newOrderId: string
   const now = new Date().toISOString()
   await db.batch([
     db.update(orderLines).set({ status: 'rebooked' }).where(inArray(orderLines.id, ids)),
-    db
-      .update(tickets)
-      .set({ status: 'revoked', revokedReason: 'rebooked' })
-      .where(inArray(tickets.orderLineId, ids)),
+    ...revokeTicketsOfLines(db, ids, 'rebooked'),
     db
       .update(orders)
       .set({
@@ -145,6 +143,17 @@ export async function completeRebook(services: OrderServices, newOrderId: string
       organizerId: old!.organizerId,
       payload: { from: old!.id, to: order.id, lineIds: ids },
     }),
+    // Every line moved: the old order is cancelled, which partners subscribe to as such.
+    ...(oldStatus === 'cancelled'
+      ? [
+          db.insert(outboxEvents).values({
+            id: newId('evt'),
+            topic: 'order.cancelled',
+            organizerId: old!.organizerId,
+            payload: { orderId: old!.id, reason: 'rebooked', replacedBy: order.id },
+          }),
+        ]
+      : []),
   ])
   await orderInventory(env, old as OrderInventoryRef).returnLines(
     old!.id,

@@ -7,7 +7,6 @@ import {
   refunds,
   scenicSites,
   shows,
-  tickets,
   visitProducts,
 } from '../db/schema.ts'
 import { canTransition } from '../domain/order-status.ts'
@@ -18,6 +17,7 @@ import { type OrderInventoryRef, orderInventory } from './order-inventory.ts'
 import { audit, type OrderServices } from './orders.ts'
 import { providerOfPayment } from './payments/settlement.ts'
 import { scenicDay } from './scenic-day.ts'
+import { revokeTicketsOfLines } from './ticket-revocations.ts'
 
 type Order = typeof orders.$inferSelect
 type Line = typeof orderLines.$inferSelect
@@ -159,10 +159,7 @@ export async function requestRefund(
       status: 'pending',
     }),
     db.update(orderLines).set({ status: 'refunded' }).where(inArray(orderLines.id, ids)),
-    db
-      .update(tickets)
-      .set({ status: 'revoked', revokedReason: 'refunded' })
-      .where(inArray(tickets.orderLineId, ids)),
+    ...revokeTicketsOfLines(db, ids, 'refunded'),
     audit(db, {
       orderId: order.id,
       actor: input.actor,

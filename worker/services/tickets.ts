@@ -1,10 +1,31 @@
 import { eq, inArray } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
-import { orderLines, orders, scenicSites, shows, tickets, visitProducts } from '../db/schema.ts'
+import {
+  events,
+  orderLines,
+  orders,
+  scenicSites,
+  shows,
+  tickets,
+  venues,
+  visitProducts,
+} from '../db/schema.ts'
+import { STEP_SECONDS } from '../domain/rotating-code.ts'
 import { signTicket, type TicketClaims } from '../domain/ticket-token.ts'
+import { eventGateSecret, ticketRotatingSecret } from './event-gate-secrets.ts'
 import { currentSigningKey } from './ticket-keys.ts'
 
 const hour = 3600
+
+/** A show ticket's window: doors open a few hours ahead; the ticket lapses an hour after the end. */
+export function showTicketWindow(show: { startsAt: string; endsAt: string | null }) {
+  const start = Math.floor(Date.parse(show.startsAt) / 1000)
+  const end = show.endsAt ? Math.floor(Date.parse(show.endsAt) / 1000) : start + 4 * hour
+  return { nbf: start - 4 * hour, exp: end + hour }
+}
+
+/** Start of a visit day (unix seconds), in the sites' time zone (China Standard Time). */
+export const visitDayStart = (date: string) => Math.floor(Date.parse(`${date}T00:00:00+08:00`) / 1000)
 
 export interface IssuedTicket {
   ticketId: string
@@ -17,6 +38,23 @@ export interface IssuedTicket {
   validUntil: string
   /** Compact JWS for the QR code; only for valid tickets. */
   token: string | null
+  /** Wallet-style details for the ticket page. */
+  title: string
+  /** The show's start, or the visit date (YYYY-MM-DD). */
+  startsAt: string | null
+  visitDate: string | null
+  /** Venue or scenic site. */
+  venue: string
+  /** Where to go in: the seat's section, or the entry time slot. */
+  entrance: string | null
+  /** The holder's ID number, masked (real-name tickets only). */
+  holderIdMasked: string | null
+  /**
+   * For events with the anti-screenshot option: this ticket's own secret (base64url) from which the page
+   * derives the 6-digit code every `stepSeconds` (worker/domain/rotating-code.ts `rotatingCode`), shown beside
+   * the QR or appended to it as `<token>~<code>`. It yields only this ticket's codes.
+   */
+  rotatingCode: { secret: string; stepSeconds: number } | null
 }
 
 /**
@@ -34,20 +72,34 @@ export async function ticketsOfOrder(db: Database, secret: string, orderId: stri
   if (rows.length === 0) return []
   let window: (line: typeof orderLines.$inferSelect) => { nbf: number; exp: number }
   let ev: string
+  let title: string
+  let venue: string
+  let eventSecret: string | undefined
+  let startsAt: string | null = null
   if (order.kind === 'show') {
-    const [show] = await db.select().from(shows).where(eq(shows.id, order.showId!))
-    const start = Math.floor(Date.parse(show!.startsAt) / 1000)
-    const end = show!.endsAt ? Math.floor(Date.parse(show!.endsAt) / 1000) : start + 4 * hour
-    // Doors open a few hours ahead; the ticket lapses an hour after the end.
-    window = () => ({ nbf: start - 4 * hour, exp: end + hour })
-    ev = show!.id
+    const [row] = await db
+      .select({ show: shows, event: events, venue: venues })
+      .from(shows)
+      .innerJoin(events, eq(events.id, shows.eventId))
+      .innerJoin(venues, eq(venues.id, shows.venueId))
+      .where(eq(shows.id, order.showId!))
+    const show = row!.show
+    const showWindow = showTicketWindow(show)
+    window = () => showWindow
+    ev = show.id
+    title = row!.event.name
+    startsAt = show.startsAt
+    venue = row!.venue.name
+    if (row!.event.rotatingCode) eventSecret = await eventGateSecret(db, row!.event.id)
   } else {
     const [site] = await db.select().from(scenicSites).where(eq(scenicSites.id, order.siteId!))
+    title = site!.name
+    venue = site!.name
     const productIds = [...new Set(rows.map((r) => r.line.productId!).filter(Boolean))]
     const products = productIds.length
       ? await db.select().from(visitProducts).where(inArray(visitProducts.id, productIds))
       : []
-    const dayStart = Math.floor(Date.parse(`${order.visitDate}T00:00:00+08:00`) / 1000)
+    const dayStart = visitDayStart(order.visitDate!)
     window = (line) => {
       const days = products.find((p) => p.id === line.productId)?.validityDays ?? 1
       return { nbf: dayStart, exp: dayStart + days * 24 * hour }
@@ -72,6 +124,16 @@ export async function ticketsOfOrder(db: Database, secret: string, orderId: stri
         validFrom: new Date(nbf * 1000).toISOString(),
         validUntil: new Date(exp * 1000).toISOString(),
         token: ticket.status === 'valid' ? await signTicket(claims, signing) : null,
+        title,
+        startsAt,
+        visitDate: order.visitDate,
+        venue,
+        entrance: line.seatLabel ? line.seatLabel.split('-')[0]! : line.slot,
+        holderIdMasked: line.visitorIdMasked,
+        rotatingCode:
+          eventSecret && ticket.status === 'valid'
+            ? { secret: await ticketRotatingSecret(eventSecret, ticket.id), stepSeconds: STEP_SECONDS }
+            : null,
       }
     }),
   )

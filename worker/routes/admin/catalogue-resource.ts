@@ -3,7 +3,7 @@ import type { SQLiteColumn, SQLiteTableWithColumns } from 'drizzle-orm/sqlite-co
 import { type Context, Hono } from 'hono'
 import { describeRoute, resolver } from 'hono-openapi'
 import * as v from 'valibot'
-import type { StaffRole } from '../../db/schema.ts'
+import { outboxEvents, type StaffRole } from '../../db/schema.ts'
 import { newId } from '../../ids.ts'
 import { requireOrganizerRole, type StaffEnv } from '../../middleware/staff-auth.ts'
 import { notFound } from '../../problem.ts'
@@ -35,6 +35,8 @@ export interface CatalogueResource<Create extends AnyObjectSchema, Filters exten
   check?: (c: Context<StaffEnv>, record: v.InferOutput<Create>, organizerId: string) => Promise<void>
   /** Runs after an update succeeded, e.g. to tell a live inventory actor its settings changed. */
   afterUpdate?: (c: Context<StaffEnv>, record: Row) => Promise<void>
+  /** Outbox events an update causes (e.g. `price.changed`), written in the same D1 batch as the update. */
+  eventsOnUpdate?: (before: Row, after: Row) => { topic: string; payload: Record<string, unknown> }[]
   /** Refuses a delete (throws a Problem) while records the database cannot see through foreign keys still use it. */
   beforeDelete?: (c: Context<StaffEnv>, record: Row) => Promise<void>
   readRoles?: StaffRole[]
@@ -178,12 +180,21 @@ export function catalogueResource<
       await spec.check?.(c, { ...existing, ...changes } as v.InferOutput<Create>, organizerId)
       const values: Row = { ...changes }
       if ('updatedAt' in table) values.updatedAt = new Date().toISOString()
-      const [row] = await c
-        .get('db')
-        .update(table)
-        .set(values)
-        .where(and(eq(table.id, id), eq(table.organizerId, organizerId)))
-        .returning()
+      const db = c.get('db')
+      const events = spec.eventsOnUpdate?.(existing, { ...existing, ...values }) ?? []
+      const [rows] = await db.batch([
+        db
+          .update(table)
+          .set(values)
+          .where(and(eq(table.id, id), eq(table.organizerId, organizerId)))
+          .returning(),
+        ...events.map((e) =>
+          db
+            .insert(outboxEvents)
+            .values({ id: newId('evt'), organizerId, topic: e.topic, payload: e.payload }),
+        ),
+      ])
+      const [row] = rows as Row[]
       await spec.afterUpdate?.(c, row as Row)
       return c.json(row as Row)
     },

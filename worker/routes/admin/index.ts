@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { requireStaff, type StaffEnv } from '../../middleware/staff-auth.ts'
 import { eventRoutes } from './events.ts'
+import { gateAdminRoutes } from './gates.ts'
 import { adminOrderRoutes } from './orders.ts'
 import { organizerRoutes } from './organizers.ts'
 import { packageRoutes } from './packages.ts'
@@ -13,6 +14,7 @@ import { showRoutes } from './shows.ts'
 import { staffRoutes } from './staff.ts'
 import { venueRoutes } from './venues.ts'
 import { visitProductRoutes } from './visit-products.ts'
+import { webhookEndpointRoutes } from './webhook-endpoints.ts'
 
 /** The organizer console's API: every route needs a staff session; organizer routes check the role too. */
 export const adminRoutes = new Hono<StaffEnv>()
@@ -32,3 +34,6 @@ adminRoutes.route(`${organizer}/sales-channels`, salesChannelRoutes)
 adminRoutes.route(`${organizer}/orders`, adminOrderRoutes)
 adminRoutes.route(`${organizer}/reports`, reportRoutes)
 adminRoutes.route(`${organizer}/partners`, partnerAdminRoutes)
+adminRoutes.route(`${organizer}/webhook-endpoints`, webhookEndpointRoutes)
+// Gate enrollment codes, devices, redemptions and conflicts (several collections, one module).
+adminRoutes.route(organizer, gateAdminRoutes)

@@ -61,6 +61,17 @@ export const showRoutes = catalogueResource({
     f.from ? gte(shows.startsAt, new Date(f.from).toISOString()) : undefined,
     f.to ? lte(shows.startsAt, new Date(f.to).toISOString()) : undefined,
   ],
+  eventsOnUpdate: (before, after) => {
+    const [was, now] = [before.prices as Record<string, number>, after.prices as Record<string, number>]
+    const codes = new Set([...Object.keys(was), ...Object.keys(now)])
+    if (![...codes].some((code) => was[code] !== now[code])) return []
+    return [
+      {
+        topic: 'price.changed',
+        payload: { showId: after.id, eventId: after.eventId, prices: now, previousPrices: was },
+      },
+    ]
+  },
   afterUpdate: async (c, show) => {
     await c.get('showInventory').stub(String(show.id)).refreshConfig(String(show.id))
   },

@@ -55,6 +55,20 @@ export const visitProductRoutes = catalogueResource({
     f.kind ? eq(visitProducts.kind, f.kind) : undefined,
     f.ticketType ? eq(visitProducts.ticketType, f.ticketType) : undefined,
   ],
+  eventsOnUpdate: (before, after) =>
+    before.price === after.price
+      ? []
+      : [
+          {
+            topic: 'price.changed',
+            payload: {
+              productId: after.id,
+              siteId: after.siteId,
+              price: after.price,
+              previousPrice: before.price,
+            },
+          },
+        ],
   // Package components and parent-child rules refer to products; packages keep them in JSON, out of the foreign keys' sight.
   beforeDelete: async (c, product) => {
     const inPackage = await c.env.DB.prepare(

@@ -1,0 +1,450 @@
+import { and, desc, eq, inArray, lt } from 'drizzle-orm'
+import { type Context, Hono } from 'hono'
+import { describeRoute } from 'hono-openapi'
+import * as v from 'valibot'
+import {
+  salesChannels,
+  webhookAttempts,
+  webhookDeliveries,
+  webhookDeliveryStates,
+  webhookEndpoints,
+  webhookEventTypes,
+} from '../../db/schema.ts'
+import { newId } from '../../ids.ts'
+import { requireOrganizerRole, type StaffEnv } from '../../middleware/staff-auth.ts'
+import { conflict, notFound, validationProblem } from '../../problem.ts'
+import { newWebhookSecret } from '../../services/webhooks/signature.ts'
+import { validate } from '../../validation.ts'
+import { page, pageQuery } from '../query.ts'
+
+const tag = 'Webhooks'
+/** How long a rotated-out secret keeps signing beside the new one. */
+const previousSecretGraceMs = 24 * 3600_000
+
+export const webhookEndpointRoutes = new Hono<StaffEnv>()
+webhookEndpointRoutes.use('*', requireOrganizerRole('owner'))
+
+type Endpoint = typeof webhookEndpoints.$inferSelect
+
+/** What the console sees of an endpoint: never its secret. */
+function endpointView(e: Endpoint) {
+  return {
+    id: e.id,
+    url: e.url,
+    description: e.description,
+    eventTypes: e.eventTypes,
+    channel: e.channel,
+    enabled: e.enabled,
+    disabledReason: e.disabledReason,
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
+  }
+}
+
+const url = v.pipe(v.string(), v.trim(), v.maxLength(2000), v.url('must be an absolute URL'))
+const eventTypes = v.pipe(
+  v.array(v.picklist(webhookEventTypes)),
+  v.minLength(1, 'subscribe to at least one event type'),
+  v.transform((types) => [...new Set(types)]),
+)
+const channel = v.nullable(v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_-]{1,31}$/, 'a sales channel code')))
+const description = v.nullable(v.pipe(v.string(), v.trim(), v.maxLength(500)))
+
+const endpointInput = v.object({
+  url,
+  eventTypes,
+  channel: v.optional(channel, null),
+  description: v.optional(description, null),
+})
+const endpointUpdate = v.object({
+  url: v.optional(url),
+  eventTypes: v.optional(eventTypes),
+  channel: v.optional(channel),
+  description: v.optional(description),
+})
+
+const endpointParams = v.object({ organizerId: v.string(), endpointId: v.pipe(v.string(), v.maxLength(64)) })
+const deliveryParams = v.object({
+  organizerId: v.string(),
+  endpointId: v.pipe(v.string(), v.maxLength(64)),
+  deliveryId: v.pipe(v.string(), v.maxLength(64)),
+})
+
+/** Receivers must be HTTPS; plain HTTP only outside production (a local receiver while developing). */
+async function checkEndpoint(
+  c: Context<StaffEnv>,
+  organizerId: string,
+  input: { url?: string; channel?: string | null },
+) {
+  const errors = []
+  if (input.url) {
+    const protocol = new URL(input.url).protocol
+    const allowed = c.env.ENVIRONMENT === 'production' ? ['https:'] : ['https:', 'http:']
+    if (!allowed.includes(protocol)) errors.push({ path: 'json.url', message: 'must be an https:// URL' })
+  }
+  if (input.channel) {
+    const [known] = await c
+      .get('db')
+      .select({ id: salesChannels.id })
+      .from(salesChannels)
+      .where(and(eq(salesChannels.organizerId, organizerId), eq(salesChannels.code, input.channel)))
+    if (!known)
+      errors.push({ path: 'json.channel', message: `no sales channel ${input.channel} in this organizer` })
+  }
+  if (errors.length) throw validationProblem(errors)
+}
+
+async function ownedEndpoint(c: Context<StaffEnv>, organizerId: string, endpointId: string) {
+  const [row] = await c
+    .get('db')
+    .select()
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.organizerId, organizerId)))
+  if (!row) throw notFound(`webhook endpoint ${endpointId}`)
+  return row
+}
+
+webhookEndpointRoutes.get(
+  '/',
+  describeRoute({
+    tags: [tag],
+    summary: 'Webhook endpoints of the organizer (secrets are never listed)',
+    responses: { 200: { description: 'A page of endpoints, newest first' } },
+  }),
+  validate('query', v.object({ ...pageQuery })),
+  async (c) => {
+    const organizerId = c.req.param('organizerId')!
+    const q = c.req.valid('query')
+    const rows = await c
+      .get('db')
+      .select()
+      .from(webhookEndpoints)
+      .where(
+        and(
+          eq(webhookEndpoints.organizerId, organizerId),
+          q.cursor ? lt(webhookEndpoints.id, q.cursor) : undefined,
+        ),
+      )
+      .orderBy(desc(webhookEndpoints.id))
+      .limit(q.limit + 1)
+    const result = page(rows, q.limit)
+    return c.json({ ...result, items: result.items.map(endpointView) })
+  },
+)
+
+webhookEndpointRoutes.post(
+  '/',
+  describeRoute({
+    tags: [tag],
+    summary: 'Create a webhook endpoint; the answer carries its signing secret, shown this once',
+    description:
+      'With `channel` (a sales channel code such as `ctrip`) the endpoint receives only events of orders sold ' +
+      'through that channel, plus events about no order (`price.changed`, `availability.changed`).',
+    responses: { 201: { description: 'The endpoint and its `secret` (`whsec_…`)' } },
+  }),
+  validate('json', endpointInput),
+  async (c) => {
+    const organizerId = c.req.param('organizerId')!
+    const input = c.req.valid('json')
+    await checkEndpoint(c, organizerId, input)
+    const secret = newWebhookSecret()
+    const [row] = await c
+      .get('db')
+      .insert(webhookEndpoints)
+      .values({ id: newId('whe'), organizerId, ...input, secret })
+      .returning()
+    return c.json({ ...endpointView(row!), secret }, 201)
+  },
+)
+
+webhookEndpointRoutes.get(
+  '/:endpointId',
+  describeRoute({
+    tags: [tag],
+    summary: 'A webhook endpoint (without its secret)',
+    responses: { 200: { description: 'The endpoint' }, 404: { description: 'Not found' } },
+  }),
+  validate('param', endpointParams),
+  async (c) => {
+    const { organizerId, endpointId } = c.req.valid('param')
+    return c.json(endpointView(await ownedEndpoint(c, organizerId, endpointId)))
+  },
+)
+
+webhookEndpointRoutes.patch(
+  '/:endpointId',
+  describeRoute({
+    tags: [tag],
+    summary: 'Change an endpoint’s URL, event types, channel or description',
+    responses: { 200: { description: 'The endpoint' }, 404: { description: 'Not found' } },
+  }),
+  validate('param', endpointParams),
+  validate('json', endpointUpdate),
+  async (c) => {
+    const { organizerId, endpointId } = c.req.valid('param')
+    const changes = c.req.valid('json')
+    await ownedEndpoint(c, organizerId, endpointId)
+    await checkEndpoint(c, organizerId, changes)
+    const [row] = await c
+      .get('db')
+      .update(webhookEndpoints)
+      .set({ ...changes, updatedAt: new Date().toISOString() })
+      .where(eq(webhookEndpoints.id, endpointId))
+      .returning()
+    return c.json(endpointView(row!))
+  },
+)
+
+webhookEndpointRoutes.post(
+  '/:endpointId/rotate-secret',
+  describeRoute({
+    tags: [tag],
+    summary: 'Replace the signing secret; the new one is shown this once',
+    description:
+      'For 24 hours every webhook carries two signatures (new and old secret), so the receiver can switch over.',
+    responses: {
+      200: { description: 'The endpoint and its new `secret`' },
+      404: { description: 'Not found' },
+    },
+  }),
+  validate('param', endpointParams),
+  async (c) => {
+    const { organizerId, endpointId } = c.req.valid('param')
+    const old = await ownedEndpoint(c, organizerId, endpointId)
+    const secret = newWebhookSecret()
+    const now = Date.now()
+    const [row] = await c
+      .get('db')
+      .update(webhookEndpoints)
+      .set({
+        secret,
+        previousSecret: old.secret,
+        previousSecretExpiresAt: new Date(now + previousSecretGraceMs).toISOString(),
+        updatedAt: new Date(now).toISOString(),
+      })
+      .where(eq(webhookEndpoints.id, endpointId))
+      .returning()
+    return c.json({ ...endpointView(row!), secret })
+  },
+)
+
+for (const [action, enabled] of [
+  ['disable', false],
+  ['enable', true],
+] as const) {
+  webhookEndpointRoutes.post(
+    `/:endpointId/${action}`,
+    describeRoute({
+      tags: [tag],
+      summary: enabled
+        ? 'Enable an endpoint again (new events reach it; replay what it missed)'
+        : 'Disable an endpoint: no new deliveries, pending ones are cancelled when their turn comes',
+      responses: { 200: { description: 'The endpoint' }, 404: { description: 'Not found' } },
+    }),
+    validate('param', endpointParams),
+    async (c) => {
+      const { organizerId, endpointId } = c.req.valid('param')
+      await ownedEndpoint(c, organizerId, endpointId)
+      const [row] = await c
+        .get('db')
+        .update(webhookEndpoints)
+        .set({
+          enabled,
+          disabledReason: enabled ? null : `disabled by ${c.get('principal').email}`,
+          updatedAt: new Date().toISOString(),
+        })
+        .where(eq(webhookEndpoints.id, endpointId))
+        .returning()
+      return c.json(endpointView(row!))
+    },
+  )
+}
+
+webhookEndpointRoutes.delete(
+  '/:endpointId',
+  describeRoute({
+    tags: [tag],
+    summary: 'Delete an endpoint with its delivery log',
+    responses: { 204: { description: 'Deleted' }, 404: { description: 'Not found' } },
+  }),
+  validate('param', endpointParams),
+  async (c) => {
+    const { organizerId, endpointId } = c.req.valid('param')
+    await ownedEndpoint(c, organizerId, endpointId)
+    const db = c.get('db')
+    const deliveryIds = db
+      .select({ id: webhookDeliveries.id })
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.endpointId, endpointId))
+    await db.batch([
+      db.delete(webhookAttempts).where(inArray(webhookAttempts.deliveryId, deliveryIds)),
+      db.delete(webhookDeliveries).where(eq(webhookDeliveries.endpointId, endpointId)),
+      db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId)),
+    ])
+    return c.body(null, 204)
+  },
+)
+
+type Delivery = typeof webhookDeliveries.$inferSelect
+type Attempt = typeof webhookAttempts.$inferSelect
+
+function deliveryView(d: Delivery, attempts: Attempt[]) {
+  return {
+    id: d.id,
+    eventId: d.eventId,
+    eventType: d.eventType,
+    state: d.state,
+    attemptCount: d.attempts,
+    nextAttemptAt: d.state === 'retrying' || d.state === 'pending' ? d.nextAttemptAt : null,
+    lastStatusCode: d.lastStatusCode,
+    lastError: d.lastError,
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+    payload: JSON.parse(d.body) as unknown,
+    attempts: attempts.map((a) => ({
+      attempt: a.attempt,
+      trigger: a.trigger,
+      statusCode: a.statusCode,
+      latencyMs: a.latencyMs,
+      responseExcerpt: a.responseExcerpt,
+      error: a.error,
+      at: a.at,
+    })),
+  }
+}
+
+async function withAttempts(c: Context<StaffEnv>, deliveries: Delivery[]) {
+  const ids = deliveries.map((d) => d.id)
+  const attempts = ids.length
+    ? await c
+        .get('db')
+        .select()
+        .from(webhookAttempts)
+        .where(inArray(webhookAttempts.deliveryId, ids))
+        .orderBy(webhookAttempts.deliveryId, webhookAttempts.attempt, webhookAttempts.id)
+    : []
+  return deliveries.map((d) =>
+    deliveryView(
+      d,
+      attempts.filter((a) => a.deliveryId === d.id),
+    ),
+  )
+}
+
+webhookEndpointRoutes.get(
+  '/:endpointId/deliveries',
+  describeRoute({
+    tags: [tag],
+    summary:
+      'Deliveries to an endpoint, newest first, each with every attempt (status, latency, response excerpt)',
+    responses: { 200: { description: 'A page of deliveries' }, 404: { description: 'Not found' } },
+  }),
+  validate('param', endpointParams),
+  validate(
+    'query',
+    v.object({
+      ...pageQuery,
+      state: v.optional(v.picklist(webhookDeliveryStates)),
+      eventType: v.optional(v.picklist(webhookEventTypes)),
+    }),
+  ),
+  async (c) => {
+    const { organizerId, endpointId } = c.req.valid('param')
+    const q = c.req.valid('query')
+    await ownedEndpoint(c, organizerId, endpointId)
+    const rows = await c
+      .get('db')
+      .select()
+      .from(webhookDeliveries)
+      .where(
+        and(
+          eq(webhookDeliveries.endpointId, endpointId),
+          q.cursor ? lt(webhookDeliveries.id, q.cursor) : undefined,
+          q.state ? eq(webhookDeliveries.state, q.state) : undefined,
+          q.eventType ? eq(webhookDeliveries.eventType, q.eventType) : undefined,
+        ),
+      )
+      .orderBy(desc(webhookDeliveries.id))
+      .limit(q.limit + 1)
+    const result = page(rows, q.limit)
+    return c.json({ ...result, items: await withAttempts(c, result.items) })
+  },
+)
+
+async function ownedDelivery(
+  c: Context<StaffEnv>,
+  organizerId: string,
+  endpointId: string,
+  deliveryId: string,
+) {
+  const [row] = await c
+    .get('db')
+    .select()
+    .from(webhookDeliveries)
+    .where(
+      and(
+        eq(webhookDeliveries.id, deliveryId),
+        eq(webhookDeliveries.endpointId, endpointId),
+        eq(webhookDeliveries.organizerId, organizerId),
+      ),
+    )
+  if (!row) throw notFound(`webhook delivery ${deliveryId}`)
+  return row
+}
+
+webhookEndpointRoutes.get(
+  '/:endpointId/deliveries/:deliveryId',
+  describeRoute({
+    tags: [tag],
+    summary: 'One delivery with every attempt',
+    responses: { 200: { description: 'The delivery' }, 404: { description: 'Not found' } },
+  }),
+  validate('param', deliveryParams),
+  async (c) => {
+    const { organizerId, endpointId, deliveryId } = c.req.valid('param')
+    const [view] = await withAttempts(c, [await ownedDelivery(c, organizerId, endpointId, deliveryId)])
+    return c.json(view)
+  },
+)
+
+webhookEndpointRoutes.post(
+  '/:endpointId/deliveries/:deliveryId/replay',
+  describeRoute({
+    tags: [tag],
+    summary: 'Send a delivery again now (same body and webhook-id, freshly signed); the attempt is logged',
+    description:
+      'Works in any state (succeeded, dead, cancelled, retrying). A replay that fails follows the retry ' +
+      'schedule from the attempt count it reached.',
+    responses: {
+      202: { description: 'Queued' },
+      404: { description: 'Not found' },
+      409: { description: 'The endpoint is disabled, or the delivery is being sent right now' },
+    },
+  }),
+  validate('param', deliveryParams),
+  async (c) => {
+    const { organizerId, endpointId, deliveryId } = c.req.valid('param')
+    const endpoint = await ownedEndpoint(c, organizerId, endpointId)
+    const delivery = await ownedDelivery(c, organizerId, endpointId, deliveryId)
+    if (!endpoint.enabled) throw conflict('The endpoint is disabled; enable it before replaying')
+    const now = new Date().toISOString()
+    const [queued] = await c
+      .get('db')
+      .update(webhookDeliveries)
+      .set({ state: 'pending', nextAttemptAt: now, scheduledVia: 'queue', updatedAt: now })
+      .where(
+        and(
+          eq(webhookDeliveries.id, delivery.id),
+          eq(webhookDeliveries.attempts, delivery.attempts),
+          inArray(webhookDeliveries.state, ['pending', 'retrying', 'succeeded', 'dead', 'cancelled']),
+        ),
+      )
+      .returning()
+    if (!queued) throw conflict('The delivery is being sent right now; try again in a moment')
+    await c.env.WEBHOOK_QUEUE.send(
+      { deliveryId, attempt: queued.attempts, replay: true },
+      { contentType: 'json' },
+    )
+    return c.json({ id: deliveryId, state: 'pending', attemptCount: queued.attempts }, 202)
+  },
+)

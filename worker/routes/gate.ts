@@ -1,0 +1,161 @@
+import { Hono } from 'hono'
+import { describeRoute } from 'hono-openapi'
+import * as v from 'valibot'
+import type { AppEnv } from '../env.ts'
+import { type GateEnv, requireGateDevice } from '../middleware/gate-device-auth.ts'
+import { GATE_RULES, gateSync, redeemEnrollmentCode, signDeviceToken } from '../services/gate-devices.ts'
+import { checkOnline, recordScans } from '../services/redemptions.ts'
+import { validate } from '../validation.ts'
+import { isoDateTime, queryInteger } from './query.ts'
+
+const tag = 'Gates'
+const deviceAuth = [{ gateDevice: [] }]
+const refusalReasons = [
+  'bad_signature',
+  'revoked',
+  'wrong_gate',
+  'wrong_day',
+  'not_yet_valid',
+  'expired',
+  'rotating_code_stale',
+  'already_used',
+] as const
+const nonce = v.pipe(
+  v.string(),
+  v.minLength(8),
+  v.maxLength(64),
+  v.regex(/^[\w-]+$/, 'letters, digits, - and _'),
+)
+const scanText = v.pipe(v.string(), v.minLength(1), v.maxLength(600))
+
+/** The gate scanner's API: enrollment with a code, then everything with the device token it returns. */
+export const gateRoutes = new Hono<AppEnv>()
+
+gateRoutes.post(
+  '/enroll',
+  describeRoute({
+    tags: [tag],
+    summary: 'Enroll this device with a one-time code from the admin console',
+    description:
+      'Answers the device token (send it as `Authorization: Bearer …`), and everything the gate needs to work ' +
+      'offline: its profile (scope with validity windows, direction, time zone, per-event gate secrets for ' +
+      'rotating codes), rules, the JWKS, and the first signed revocation page with its cursor.',
+    responses: {
+      201: { description: 'Enrolled' },
+      400: { description: '`enrollment_code_invalid`: unknown, used or expired code' },
+    },
+  }),
+  validate('json', v.object({ code: v.pipe(v.string(), v.trim(), v.minLength(8), v.maxLength(12)) })),
+  async (c) => {
+    const db = c.get('db')
+    const device = await redeemEnrollmentCode(db, c.req.valid('json').code)
+    const token = await signDeviceToken(device, c.env.SESSION_SECRET)
+    const sync = await gateSync(db, device, c.env.TICKET_SIGNING_KEYS, 0)
+    return c.json({ deviceToken: token, device: deviceView(device), ...sync }, 201)
+  },
+)
+
+const deviceRoutes = new Hono<GateEnv>()
+deviceRoutes.use('*', requireGateDevice)
+
+deviceRoutes.get(
+  '/sync',
+  describeRoute({
+    tags: [tag],
+    security: deviceAuth,
+    summary: 'Revocations since the cursor (one signed page), plus current profile, rules and keys',
+    description:
+      'The revocation page is a compact JWS signed with the ticket key (`typ: revocations`): verify it with the ' +
+      'JWKS like a ticket. Ask again with `cursor` = `revocations.cursor` while `revocations.more` is true.',
+    responses: {
+      200: { description: 'Sync bundle' },
+      401: { description: 'Device not enrolled or revoked' },
+    },
+  }),
+  validate('query', v.object({ cursor: queryInteger(0, Number.MAX_SAFE_INTEGER, 0) })),
+  async (c) => {
+    const device = c.get('device')
+    const sync = await gateSync(c.get('db'), device, c.env.TICKET_SIGNING_KEYS, c.req.valid('query').cursor)
+    return c.json({ device: deviceView(device), ...sync })
+  },
+)
+
+deviceRoutes.post(
+  '/scans',
+  describeRoute({
+    tags: [tag],
+    security: deviceAuth,
+    summary:
+      'Upload scans from the local log (idempotent per nonce); records redemptions (核销) and conflicts',
+    description:
+      'Each admitted ticket is redeemed once; an admission of an already redeemed ticket (two gates offline, or ' +
+      `twice) is recorded as a conflict. At most ${GATE_RULES.maxScansPerUpload} scans per upload.`,
+    responses: { 200: { description: 'Outcome per nonce: `recorded` (with `redemption`) or `duplicate`' } },
+  }),
+  validate(
+    'json',
+    v.object({
+      scans: v.pipe(
+        v.array(
+          v.object({
+            nonce,
+            scan: scanText,
+            decision: v.picklist(['admit', 'refuse']),
+            reason: v.optional(v.picklist(refusalReasons)),
+            scannedAt: isoDateTime,
+          }),
+        ),
+        v.minLength(1),
+        v.maxLength(GATE_RULES.maxScansPerUpload),
+      ),
+    }),
+  ),
+  async (c) => {
+    const outcomes = await recordScans(
+      c.get('db'),
+      c.get('device'),
+      c.env.TICKET_SIGNING_KEYS,
+      c.req.valid('json').scans,
+    )
+    return c.json({ items: outcomes })
+  },
+)
+
+deviceRoutes.post(
+  '/check',
+  describeRoute({
+    tags: [tag],
+    security: deviceAuth,
+    summary:
+      'Online mode: the server decides and, on admit, redeems the ticket atomically (once across all gates)',
+    description:
+      'Same decision as the offline gate, made on the server’s current revocations and redemptions. Retrying with ' +
+      'the same nonce answers the first decision again.',
+    responses: {
+      200: { description: '`{admit: true, ticket, entry}` or `{admit: false, reason, previous?}`' },
+    },
+  }),
+  validate(
+    'json',
+    v.object({ scan: scanText, code: v.optional(v.pipe(v.string(), v.regex(/^\d{6}$/))), nonce }),
+  ),
+  async (c) => {
+    const body = c.req.valid('json')
+    return c.json(await checkOnline(c.get('db'), c.get('device'), c.env.TICKET_SIGNING_KEYS, body))
+  },
+)
+
+gateRoutes.route('/', deviceRoutes)
+
+function deviceView(device: GateEnv['Variables']['device']) {
+  return {
+    id: device.id,
+    organizerId: device.organizerId,
+    gateName: device.gateName,
+    direction: device.direction,
+    scopeKind: device.scopeKind,
+    scopeId: device.scopeId,
+    fromDate: device.fromDate,
+    toDate: device.toDate,
+  }
+}

@@ -1,0 +1,207 @@
+import { and, asc, eq, inArray, isNull, lte, or } from 'drizzle-orm'
+import type { Database } from '../../db/client.ts'
+import { orders, outboxEvents, tickets, webhookDeliveries, webhookEndpoints } from '../../db/schema.ts'
+import { newId } from '../../ids.ts'
+import { enqueueDeliveries, type WebhookQueue } from './queue.ts'
+
+type OutboxEvent = typeof outboxEvents.$inferSelect
+
+const batchSize = 100
+
+/** The order an outbox event is about, from its payload (rebooking names the new order `to`). */
+function orderIdOf(event: OutboxEvent): string | undefined {
+  const p = event.payload
+  const id = p.orderId ?? p.to
+  return typeof id === 'string' ? id : undefined
+}
+
+/**
+ * The sales channel an event belongs to: the writer's own `channel`, else the channel of the order (or of the
+ * ticket's order) it names. Events about no order (prices, availability) have none and reach every endpoint.
+ */
+async function channelsOf(db: Database, events: OutboxEvent[]): Promise<Map<string, string | null>> {
+  const orderIds = new Set<string>()
+  const ticketIds = new Set<string>()
+  for (const e of events) {
+    if (e.channel) continue
+    const orderId = orderIdOf(e)
+    if (orderId) orderIds.add(orderId)
+    else if (typeof e.payload.ticketId === 'string') ticketIds.add(e.payload.ticketId)
+  }
+  const ticketOrder = new Map<string, string>()
+  if (ticketIds.size) {
+    const rows = await db
+      .select({ id: tickets.id, orderId: tickets.orderId })
+      .from(tickets)
+      .where(inArray(tickets.id, [...ticketIds]))
+    for (const r of rows) {
+      ticketOrder.set(r.id, r.orderId)
+      orderIds.add(r.orderId)
+    }
+  }
+  const orderChannel = new Map<string, string>()
+  if (orderIds.size) {
+    const rows = await db
+      .select({ id: orders.id, channel: orders.channel })
+      .from(orders)
+      .where(inArray(orders.id, [...orderIds]))
+    for (const r of rows) orderChannel.set(r.id, r.channel)
+  }
+  const result = new Map<string, string | null>()
+  for (const e of events) {
+    const ticketId = typeof e.payload.ticketId === 'string' ? e.payload.ticketId : undefined
+    const orderId = orderIdOf(e) ?? (ticketId ? ticketOrder.get(ticketId) : undefined)
+    result.set(e.id, e.channel ?? (orderId ? (orderChannel.get(orderId) ?? null) : null))
+  }
+  return result
+}
+
+export interface PublishResult {
+  events: number
+  deliveries: number
+}
+
+/**
+ * Moves unpublished outbox events into one delivery row per subscribed endpoint and queues them.
+ * Order matters for "never lost, never twice": deliveries are inserted idempotently (unique per event and
+ * endpoint), messages are sent, and only then is the event marked published. A crash anywhere before the mark
+ * means the next run repeats the work: the inserts are no-ops and the queue may get a message twice, which the
+ * consumer drops because a message names the attempt it is for.
+ */
+export async function publishOutbox(
+  db: Database,
+  queue: WebhookQueue,
+  now = new Date(),
+): Promise<PublishResult> {
+  const events = await db
+    .select()
+    .from(outboxEvents)
+    .where(isNull(outboxEvents.publishedAt))
+    .orderBy(asc(outboxEvents.createdAt), asc(outboxEvents.id))
+    .limit(batchSize)
+  if (events.length === 0) return { events: 0, deliveries: 0 }
+
+  const organizerIds = [...new Set(events.map((e) => e.organizerId).filter((id): id is string => !!id))]
+  const endpoints = organizerIds.length
+    ? await db
+        .select()
+        .from(webhookEndpoints)
+        .where(and(inArray(webhookEndpoints.organizerId, organizerIds), eq(webhookEndpoints.enabled, true)))
+    : []
+  const channels = endpoints.length ? await channelsOf(db, events) : new Map<string, string | null>()
+
+  const inserts = []
+  for (const event of events) {
+    const body = JSON.stringify({
+      type: event.topic,
+      timestamp: new Date(event.createdAt).toISOString(),
+      data: { eventId: event.id, ...event.payload },
+    })
+    const channel = channels.get(event.id) ?? null
+    for (const endpoint of endpoints) {
+      if (endpoint.organizerId !== event.organizerId) continue
+      if (!endpoint.eventTypes.includes(event.topic)) continue
+      // A channel endpoint (a partner's) sees only its own orders; events about no order go to everyone.
+      if (endpoint.channel && channel && endpoint.channel !== channel) continue
+      inserts.push(
+        db
+          .insert(webhookDeliveries)
+          .values({
+            id: newId('msg', now.getTime()),
+            eventId: event.id,
+            endpointId: endpoint.id,
+            organizerId: endpoint.organizerId,
+            eventType: event.topic,
+            body,
+            nextAttemptAt: now.toISOString(),
+          })
+          .onConflictDoNothing(),
+      )
+    }
+  }
+  for (let i = 0; i < inserts.length; i += 50) {
+    const chunk = inserts.slice(i, i + 50)
+    await db.batch(chunk as [(typeof chunk)[number], ...typeof chunk])
+  }
+
+  const eventIds = events.map((e) => e.id)
+  // Everything of these events not yet attempted, including rows a crashed earlier run inserted but never sent.
+  const unsent = await db
+    .select({ id: webhookDeliveries.id })
+    .from(webhookDeliveries)
+    .where(
+      and(
+        inArray(webhookDeliveries.eventId, eventIds),
+        eq(webhookDeliveries.state, 'pending'),
+        eq(webhookDeliveries.attempts, 0),
+      ),
+    )
+  await enqueueDeliveries(
+    queue,
+    unsent.map((d) => ({ deliveryId: d.id, attempt: 0 })),
+  )
+  await db
+    .update(outboxEvents)
+    .set({ publishedAt: now.toISOString() })
+    .where(and(inArray(outboxEvents.id, eventIds), isNull(outboxEvents.publishedAt)))
+  return { events: events.length, deliveries: unsent.length }
+}
+
+/**
+ * Cron: queues retries whose wait was longer than a queue delay allows, and, as a safety net, anything due for
+ * a while whose message was lost (a send that failed after the state was written).
+ */
+export async function enqueueDueRetries(
+  db: Database,
+  queue: WebhookQueue,
+  now = new Date(),
+): Promise<number> {
+  const lostBefore = new Date(now.getTime() - 15 * 60_000).toISOString()
+  // An attempt whose worker died mid-request never recorded its outcome: count it as failed and try again.
+  await db
+    .update(webhookDeliveries)
+    .set({
+      state: 'retrying',
+      scheduledVia: 'cron',
+      nextAttemptAt: now.toISOString(),
+      lastError: 'the attempt was interrupted before its outcome was recorded',
+    })
+    .where(
+      and(
+        eq(webhookDeliveries.state, 'sending'),
+        lte(webhookDeliveries.updatedAt, new Date(now.getTime() - 10 * 60_000).toISOString()),
+      ),
+    )
+  const due = await db
+    .select({ id: webhookDeliveries.id, attempts: webhookDeliveries.attempts })
+    .from(webhookDeliveries)
+    .where(
+      and(
+        inArray(webhookDeliveries.state, ['pending', 'retrying']),
+        or(
+          and(
+            eq(webhookDeliveries.scheduledVia, 'cron'),
+            lte(webhookDeliveries.nextAttemptAt, now.toISOString()),
+          ),
+          lte(webhookDeliveries.nextAttemptAt, lostBefore),
+        ),
+      ),
+    )
+    .limit(500)
+  if (due.length === 0) return 0
+  // Marked first: if the send then fails, the safety net above finds them again in 15 minutes.
+  await db
+    .update(webhookDeliveries)
+    .set({ scheduledVia: 'queue', nextAttemptAt: now.toISOString(), updatedAt: now.toISOString() })
+    .where(
+      inArray(
+        webhookDeliveries.id,
+        due.map((d) => d.id),
+      ),
+    )
+  await enqueueDeliveries(
+    queue,
+    due.map((d) => ({ deliveryId: d.id, attempt: d.attempts })),
+  )
+  return due.length
+}
