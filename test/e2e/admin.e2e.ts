@@ -223,6 +223,19 @@ describe('admin console', () => {
     await secretBox.getByRole('button', { name: 'I have stored it' }).click()
     await page.getByRole('cell', { name: 'E2E Travel', exact: true }).waitFor()
     expect(await page.locator('main').textContent()).not.toContain(shownSecret)
+
+    // A webhook endpoint: its secret once, then its (still empty) delivery log.
+    await page.getByRole('link', { name: 'Webhooks' }).click()
+    await page.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor()
+    await page.locator('input[name="endpoint-url"]').fill('https://hooks.example.com/tickets')
+    await page.getByRole('button', { name: 'Create' }).click()
+    await page.getByTestId('secret-once').waitFor()
+    await expectAccessible(page)
+    await page.getByTestId('secret-once').getByRole('button', { name: 'I have stored it' }).click()
+    await page.getByRole('link', { name: 'https://hooks.example.com/tickets' }).click()
+    await page.getByRole('heading', { level: 2, name: 'Deliveries' }).waitFor()
+    await page.getByRole('button', { name: 'Deactivate' }).waitFor()
+    await expectAccessible(page)
     await context.close()
   })
 

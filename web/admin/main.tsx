@@ -10,7 +10,7 @@ import { Loading, ProblemAlert, Shell } from '../lib/ui.tsx'
 import { type AdminKey, adminMessages } from './messages.ts'
 import { DashboardPage } from './pages/dashboard.tsx'
 import { EventPage, EventsPage } from './pages/events.tsx'
-import { PartnersPage } from './pages/integrations.tsx'
+import { PartnersPage, WebhookPage, WebhooksPage } from './pages/integrations.tsx'
 import { OrderPage, OrdersPage } from './pages/orders.tsx'
 import { SitePage, SitesPage } from './pages/scenic.tsx'
 import { ShowPage } from './pages/show.tsx'
@@ -28,6 +28,7 @@ const sections: { href: string; key: AdminKey }[] = [
   { href: '/admin/channels', key: 'navChannels' },
   { href: '/admin/staff', key: 'navStaff' },
   { href: '/admin/partners', key: 'navPartners' },
+  { href: '/admin/webhooks', key: 'navWebhooks' },
 ]
 
 function Nav() {
@@ -106,6 +107,8 @@ function Console() {
           { pattern: '/admin/channels', render: () => <ChannelsPage /> },
           { pattern: '/admin/staff', render: () => <StaffPage /> },
           { pattern: '/admin/partners', render: () => <PartnersPage /> },
+          { pattern: '/admin/webhooks', render: () => <WebhooksPage /> },
+          { pattern: '/admin/webhooks/:id', render: (p) => <WebhookPage id={p.id!} /> },
         ]}
         fallback={<NotFound />}
       />
