@@ -40,7 +40,7 @@ function FiguresTable({ title, data, valueHeader }: { title: string; data: Datum
 const summaryOf = (title: string, data: Datum[]) =>
   `${title}: ${data.map((d) => `${d.label} ${d.display}`).join('; ')}`
 
-/** Horizontal bars, one per datum, scaled to `max` (default: the largest value). */
+/** Horizontal bars, one per datum (label above its bar), scaled to `max` (default: the largest value). */
 export function BarChart(props: {
   title: string
   data: Datum[]
@@ -50,10 +50,9 @@ export function BarChart(props: {
 }) {
   const t = adminMessages.useT()
   const max = props.max ?? Math.max(1, ...props.data.map((d) => d.value))
-  const rowHeight = 28
-  const labelWidth = 120
+  const rowHeight = 40
   const width = 480
-  const barSpace = width - labelWidth - 110
+  const barSpace = width - 150
   return (
     <figure class="chart" data-testid={props.testId}>
       <figcaption>{props.title}</figcaption>
@@ -62,20 +61,21 @@ export function BarChart(props: {
       ) : (
         <>
           <svg
-            viewBox={`0 0 ${width} ${props.data.length * rowHeight + 8}`}
+            width={width}
+            viewBox={`0 0 ${width} ${props.data.length * rowHeight}`}
             role="img"
             aria-label={summaryOf(props.title, props.data)}
           >
             {props.data.map((d, i) => {
-              const y = i * rowHeight + 4
-              const w = Math.max(2, (d.value / max) * barSpace)
+              const y = i * rowHeight
+              const w = Math.max(2, (Math.min(d.value, max) / max) * barSpace)
               return (
                 <g key={d.label}>
-                  <text x={labelWidth - 6} y={y + 17} text-anchor="end" font-size="13" fill="#1d1b1a">
-                    {d.label.length > 16 ? `${d.label.slice(0, 15)}…` : d.label}
+                  <text x={0} y={y + 14} font-size="13" fill="#1d1b1a">
+                    {d.label.length > 60 ? `${d.label.slice(0, 59)}…` : d.label}
                   </text>
-                  <rect x={labelWidth} y={y + 4} width={w} height={rowHeight - 10} rx={3} fill="#b3261e" />
-                  <text x={labelWidth + w + 6} y={y + 17} font-size="13" fill="#1d1b1a">
+                  <rect x={0} y={y + 20} width={w} height={14} rx={3} fill="#b3261e" />
+                  <text x={w + 6} y={y + 32} font-size="13" fill="#1d1b1a">
                     {d.display}
                   </text>
                 </g>
@@ -110,7 +110,12 @@ export function DayChart(props: { title: string; data: Datum[]; valueHeader: str
         <p class="muted">{t('noData')}</p>
       ) : (
         <>
-          <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={summaryOf(props.title, props.data)}>
+          <svg
+            width={width}
+            viewBox={`0 0 ${width} ${height}`}
+            role="img"
+            aria-label={summaryOf(props.title, props.data)}
+          >
             <line x1={0} x2={width} y1={height - bottom} y2={height - bottom} stroke="#d9d4d2" />
             {points.length > 1 && (
               <polyline

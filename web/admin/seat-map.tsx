@@ -152,6 +152,8 @@ export function SeatMap(props: {
           ref={svg}
           data-testid="seat-map"
           viewBox={`${bounds.x} ${bounds.y} ${bounds.width} ${bounds.height}`}
+          // Small maps are not blown up past a comfortable seat size; big ones fill the width.
+          style={{ maxWidth: `${Math.max(320, bounds.width * 2.5)}px` }}
           role="img"
           aria-label={t('seatMapSummary', {
             title: props.title,

@@ -101,7 +101,12 @@ describe('reports: happy path', () => {
       { kind: 'show', key: 'B', tickets: 1, amount: 20000 },
     ])
     expect(report.byChannel).toEqual([{ channel: 'web', orders: 3, tickets: 3, amount: 40000 }])
-    for (const rows of [report.byDay, report.byTicketType, report.byChannel]) {
+    const breakdowns: { tickets: number; amount: number }[][] = [
+      report.byDay,
+      report.byTicketType,
+      report.byChannel,
+    ]
+    for (const rows of breakdowns) {
       expect(sumOf(rows, (r) => r.tickets)).toBe(report.totals.tickets)
       expect(sumOf(rows, (r) => r.amount)).toBe(report.totals.amount)
     }
