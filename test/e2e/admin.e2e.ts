@@ -176,6 +176,11 @@ describe('admin console', () => {
     await page.getByRole('heading', { level: 2, name: 'Inventory' }).waitFor()
     // The live map: 40 seats, the blocked row drawn as blocked.
     await expect.poll(() => page.getByTestId('seat-map').locator('circle[data-seat]').count()).toBe(40)
+    // Edit the show's price: the form is prefilled with what was saved.
+    expect(await page.locator('input[name="price-B"]').inputValue()).toBe('180')
+    await page.locator('input[name="price-A"]').fill('300')
+    await page.getByRole('button', { name: 'Save' }).click()
+    await page.getByRole('status').getByText('Saved.').waitFor()
     await expectAccessible(page)
     await saveScreenshot(page, 'admin-show')
 

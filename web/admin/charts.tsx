@@ -89,20 +89,16 @@ export function BarChart(props: {
   )
 }
 
-/** A line over days (vertical bars when there are only a few points). */
+/** One column per day (an empty day is a gap), with the first and last day labelled. */
 export function DayChart(props: { title: string; data: Datum[]; valueHeader: string; testId?: string }) {
   const t = adminMessages.useT()
   const width = 480
   const height = 180
-  const left = 8
   const bottom = 24
+  const top = 18
   const max = Math.max(1, ...props.data.map((d) => d.value))
-  const step = props.data.length > 1 ? (width - 2 * left) / (props.data.length - 1) : 0
-  const point = (d: Datum, i: number) => ({
-    x: props.data.length > 1 ? left + i * step : width / 2,
-    y: 10 + (1 - d.value / max) * (height - bottom - 20),
-  })
-  const points = props.data.map(point)
+  const slot = width / Math.max(props.data.length, 7)
+  const barWidth = Math.max(2, slot * 0.7)
   return (
     <figure class="chart" data-testid={props.testId}>
       <figcaption>{props.title}</figcaption>
@@ -116,24 +112,32 @@ export function DayChart(props: { title: string; data: Datum[]; valueHeader: str
             role="img"
             aria-label={summaryOf(props.title, props.data)}
           >
-            <line x1={0} x2={width} y1={height - bottom} y2={height - bottom} stroke="#d9d4d2" />
-            {points.length > 1 && (
-              <polyline
-                points={points.map((p) => `${p.x},${p.y}`).join(' ')}
-                fill="none"
-                stroke="#b3261e"
-                stroke-width={2}
-              />
-            )}
-            {points.map((p, i) => (
-              <circle key={props.data[i]!.label} cx={p.x} cy={p.y} r={4} fill="#b3261e" />
-            ))}
-            <text x={left} y={height - 6} font-size="12" fill="#5c5755">
+            <line x1={0} x2={width} y1={height - bottom} y2={height - bottom} stroke="#8a8482" />
+            {props.data.map((d, i) => {
+              const h = (d.value / max) * (height - bottom - top)
+              return (
+                <rect
+                  key={d.label}
+                  x={i * slot + (slot - barWidth) / 2}
+                  y={height - bottom - h}
+                  width={barWidth}
+                  height={h}
+                  rx={2}
+                  fill="#b3261e"
+                />
+              )
+            })}
+            <text x={width} y={12} font-size="12" text-anchor="end" fill="#5c5755">
+              {props.data.reduce((best, d) => (d.value > best.value ? d : best)).display}
+            </text>
+            <text x={0} y={height - 6} font-size="12" fill="#5c5755">
               {props.data[0]!.label}
             </text>
-            <text x={width - left} y={height - 6} font-size="12" text-anchor="end" fill="#5c5755">
-              {props.data[props.data.length - 1]!.label}
-            </text>
+            {props.data.length > 1 && (
+              <text x={width} y={height - 6} font-size="12" text-anchor="end" fill="#5c5755">
+                {props.data[props.data.length - 1]!.label}
+              </text>
+            )}
           </svg>
           <FiguresTable title={props.title} data={props.data} valueHeader={props.valueHeader} />
         </>

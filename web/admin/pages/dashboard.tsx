@@ -30,6 +30,21 @@ interface SellThrough {
   }[]
 }
 
+/** Every day from `from` to `to`, with the days that had no sales at zero. */
+function everyDay(report: SalesReport) {
+  const byDate = new Map(report.byDay.map((d) => [d.date, d]))
+  const days: { date: string; amount: number }[] = []
+  for (
+    let time = Date.parse(`${report.from}T00:00:00Z`);
+    time <= Date.parse(`${report.to}T00:00:00Z`);
+    time += 86_400_000
+  ) {
+    const date = new Date(time).toISOString().slice(0, 10)
+    days.push({ date, amount: byDate.get(date)?.amount ?? 0 })
+  }
+  return days
+}
+
 export function DashboardPage() {
   const t = adminMessages.useT()
   const locale = useLocale()
@@ -86,7 +101,7 @@ export function DashboardPage() {
               testId="chart-days"
               title={t('salesPerDay')}
               valueHeader={t('revenue')}
-              data={s.byDay.map((d) => ({
+              data={everyDay(s).map((d) => ({
                 label: formatDay(d.date, locale),
                 value: d.amount,
                 display: money(d.amount),

@@ -4,7 +4,15 @@ import { formatDateTime, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
 import { Link, navigate } from '../../lib/router.tsx'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
-import { CheckboxInput, localToIso, SelectInput, TextInput, yuanToFen } from '../form.tsx'
+import {
+  CheckboxInput,
+  fenToYuan,
+  isoToLocal,
+  localToIso,
+  SelectInput,
+  TextInput,
+  yuanToFen,
+} from '../form.tsx'
 import { adminMessages } from '../messages.ts'
 import { useSession } from '../session.tsx'
 import { DataTable, type PageOf } from '../table.tsx'
@@ -143,19 +151,27 @@ export function EventsPage() {
   )
 }
 
-function ShowForm(props: { eventId: string; onSaved: (show: ShowRecord) => void }) {
+export function ShowForm(props: {
+  eventId: string
+  initial?: ShowRecord
+  onSaved: (show: ShowRecord) => void
+}) {
   const t = adminMessages.useT()
   const { base } = useSession()
   const venues = useResource(
     (signal) => api<PageOf<Venue>>(`${base}/venues`, { signal, query: { limit: 200 } }),
     [base],
   )
-  const [venueId, setVenueId] = useState('')
-  const [startsAt, setStartsAt] = useState('')
-  const [saleStartsAt, setSaleStartsAt] = useState('')
-  const [saleEndsAt, setSaleEndsAt] = useState('')
-  const [holdMinutes, setHoldMinutes] = useState('15')
-  const [prices, setPrices] = useState<Record<string, string>>({})
+  const initial = props.initial
+  const [venueId, setVenueId] = useState(initial?.venueId ?? '')
+  const [startsAt, setStartsAt] = useState(isoToLocal(initial?.startsAt))
+  const [saleStartsAt, setSaleStartsAt] = useState(isoToLocal(initial?.saleStartsAt))
+  const [saleEndsAt, setSaleEndsAt] = useState(isoToLocal(initial?.saleEndsAt))
+  const [holdMinutes, setHoldMinutes] = useState(String(initial?.holdMinutes ?? 15))
+  const [prices, setPrices] = useState<Record<string, string>>(
+    Object.fromEntries(Object.entries(initial?.prices ?? {}).map(([code, fen]) => [code, fenToYuan(fen)])),
+  )
+  const [saved, setSaved] = useState(false)
   const [error, setError] = useState<unknown>(null)
   const venue = venues.data?.items.find((v) => v.id === venueId)
   useEffect(() => {
@@ -164,8 +180,10 @@ function ShowForm(props: { eventId: string; onSaved: (show: ShowRecord) => void 
   const submit = async (event: Event) => {
     event.preventDefault()
     setError(null)
+    setSaved(false)
     try {
-      const show = await api<ShowRecord>(`${base}/shows`, {
+      const show = await api<ShowRecord>(initial ? `${base}/shows/${initial.id}` : `${base}/shows`, {
+        method: initial ? 'PATCH' : 'POST',
         body: {
           eventId: props.eventId,
           venueId,
@@ -180,6 +198,7 @@ function ShowForm(props: { eventId: string; onSaved: (show: ShowRecord) => void 
           ),
         },
       })
+      setSaved(true)
       props.onSaved(show)
     } catch (failure) {
       setError(failure)
@@ -187,7 +206,7 @@ function ShowForm(props: { eventId: string; onSaved: (show: ShowRecord) => void 
   }
   return (
     <form class="card stack" onSubmit={submit}>
-      <h2>{t('newShow')}</h2>
+      <h2>{initial ? t('editShow') : t('newShow')}</h2>
       <SelectInput
         label={t('venue')}
         value={venueId}
@@ -247,8 +266,13 @@ function ShowForm(props: { eventId: string; onSaved: (show: ShowRecord) => void 
         ))}
       </fieldset>
       <ProblemAlert error={error} />
+      {saved && initial && (
+        <p role="status" class="alert alert-info">
+          {t('saved')}
+        </p>
+      )}
       <Button type="submit" variant="primary" disabled={!venueId}>
-        {t('createShow')}
+        {initial ? t('save') : t('createShow')}
       </Button>
     </form>
   )

@@ -9,7 +9,9 @@ import { adminMessages } from '../messages.ts'
 import { type MapCategory, type MapSeat, SeatMap } from '../seat-map.tsx'
 import { useSession } from '../session.tsx'
 import { DataTable, type PageOf } from '../table.tsx'
-import type { ShowRecord } from './events.tsx'
+import { ShowForm, type ShowRecord } from './events.tsx'
+
+type ShowWithTimes = ShowRecord & { updatedAt: string }
 
 interface Inventory {
   seats: Record<string, number>
@@ -28,7 +30,7 @@ export function ShowPage({ id }: { id: string }) {
   const locale = useLocale()
   const { base } = useSession()
   const showPath = `${base}/shows/${encodeURIComponent(id)}`
-  const show = useResource((signal) => api<ShowRecord>(showPath, { signal }), [showPath])
+  const show = useResource((signal) => api<ShowWithTimes>(showPath, { signal }), [showPath])
   const inventory = useResource((signal) => api<Inventory>(`${showPath}/inventory`, { signal }), [showPath])
   // The live map is public only while the event is published; drafts show a hint instead.
   const map = useResource(
@@ -171,6 +173,14 @@ export function ShowPage({ id }: { id: string }) {
           <Loading />
         )}
       </section>
+      {show.data.status === 'scheduled' && (
+        <ShowForm
+          key={show.data.updatedAt}
+          eventId={show.data.eventId}
+          initial={show.data}
+          onSaved={() => show.reload()}
+        />
+      )}
       {show.data.status === 'scheduled' && (
         <form class="card stack danger-zone" onSubmit={cancel}>
           <h2>{t('cancelShow')}</h2>
