@@ -175,7 +175,7 @@ export function ShowPage({ id }: { id: string }) {
       </section>
       {show.data.status === 'scheduled' && (
         <ShowForm
-          key={show.data.updatedAt}
+          key={show.data.id}
           eventId={show.data.eventId}
           initial={show.data}
           onSaved={() => show.reload()}
