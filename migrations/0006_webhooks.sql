@@ -50,3 +50,11 @@ CREATE TABLE `webhook_attempts` (
 );
 --> statement-breakpoint
 CREATE INDEX `webhook_attempts_delivery` ON `webhook_attempts` (`delivery_id`,`id`);
+--> statement-breakpoint
+CREATE TABLE `availability_watch` (
+	`key` text PRIMARY KEY NOT NULL,
+	`organizer_id` text,
+	`sold_out` text NOT NULL,
+	`watermark` text,
+	`updated_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')) NOT NULL
+);

@@ -5,11 +5,13 @@ import { sendMessage } from './services/messages.ts'
 import { expireUnpaidOrders, reconcilePaidOrders, remindUnpaidOrders } from './services/orders.ts'
 import { paymentProvider } from './services/payments/index.ts'
 import { reconcilePendingRefunds } from './services/refunds.ts'
+import { watchAvailability } from './services/webhooks/availability-watch.ts'
 import { enqueueDueRetries, publishOutbox } from './services/webhooks/outbox-publisher.ts'
 
 /**
  * Cron (every minute): remind, expire unpaid orders, finish any paid order or refund a crash left half done,
- * publish the outbox to the webhook queue and queue webhook retries too long for a queue delay.
+ * note sell-outs (`availability.changed`), publish the outbox to the webhook queue and queue webhook retries
+ * too long for a queue delay.
  */
 export async function runScheduledJobs(env: Bindings, now = new Date()) {
   const logger = jsonLogger({ job: 'scheduled' })
@@ -21,6 +23,7 @@ export async function runScheduledJobs(env: Bindings, now = new Date()) {
   const reconciled = await reconcilePaidOrders(services)
   const refundsFinished = await reconcilePendingRefunds(services)
   // Last, so events the steps above wrote go out in this run.
+  const availabilityChanges = await watchAvailability(env, db, now)
   const webhooks = await publishOutbox(db, env.WEBHOOK_QUEUE, now)
   const webhookRetries = await enqueueDueRetries(db, env.WEBHOOK_QUEUE, now)
   logger.info('scheduled jobs done', {
@@ -28,8 +31,9 @@ export async function runScheduledJobs(env: Bindings, now = new Date()) {
     expired,
     reconciled,
     refundsFinished,
+    availabilityChanges,
     webhooks,
     webhookRetries,
   })
-  return { reminded, expired, reconciled, refundsFinished, webhooks, webhookRetries }
+  return { reminded, expired, reconciled, refundsFinished, availabilityChanges, webhooks, webhookRetries }
 }

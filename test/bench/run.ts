@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { type GateScenario, gateLayer, printGate } from './gate-decision.ts'
 
 const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
 const wrangler = 'node_modules/.bin/wrangler'
@@ -17,6 +18,7 @@ type Scenario = Record<string, unknown> & {
   baseline: boolean
 }
 const scenarios: Scenario[] = []
+const gateScenarios: GateScenario[] = []
 
 function migrate(config: string, persist: string) {
   const r = spawnSync(
@@ -304,18 +306,37 @@ function print() {
   if (http) console.log(`HTTP holds vs /healthz ceiling: ${Math.round(Number(http.ratioToCeiling) * 100)}%`)
 }
 
+/** The shop's first load: JS (and CSS) a phone fetches before the first render, gzipped (target < 60 kB JS). */
+async function webLayer() {
+  const { buildWeb } = await import('../../web/build.ts')
+  const { shop } = (await buildWeb({ quiet: true })).firstLoad
+  return {
+    shopFirstLoadJsGzipBytes: shop.jsGzip,
+    shopFirstLoadCssGzipBytes: shop.cssGzip,
+    targetJsGzipBytes: 60 * 1024,
+  }
+}
+
 async function main() {
   console.log(
     `bench: ${CONCURRENCY} concurrent callers, ${SECONDS}s per scenario, ${cpus().length} cores, node ${process.version}`,
   )
-  // BENCH_LAYER=do or =http runs one layer only (for quick iterations); the default runs both.
+  // BENCH_LAYER=do, http or gate runs one layer only (for quick iterations); the default runs them all.
+  // BENCH_LAYER=web only builds the site and reports its size; every run builds it (the HTTP layer serves it).
   const layer = process.env.BENCH_LAYER
-  if (layer !== 'http') await doLayer()
-  if (layer !== 'do') await httpLayer()
+  const web = await webLayer()
+  const only = (name: string) => !layer || layer === name
+  if (only('do')) await doLayer()
+  if (only('http')) await httpLayer()
+  if (only('gate')) gateScenarios.push(...gateLayer())
   print()
+  printGate(gateScenarios)
+  console.log(
+    `web: shop first load ${web.shopFirstLoadJsGzipBytes} B JS + ${web.shopFirstLoadCssGzipBytes} B CSS gzipped (target < ${web.targetJsGzipBytes} B JS)`,
+  )
   writeFileSync(
     'bench-results.json',
-    `${JSON.stringify({ generatedAt: new Date().toISOString(), machine: { cpus: cpus().length, node: process.version }, concurrency: CONCURRENCY, secondsPerScenario: SECONDS, scenarios }, null, 2)}\n`,
+    `${JSON.stringify({ generatedAt: new Date().toISOString(), machine: { cpus: cpus().length, node: process.version }, concurrency: CONCURRENCY, secondsPerScenario: SECONDS, scenarios: [...scenarios, ...gateScenarios], web }, null, 2)}\n`,
   )
   console.log('\nwrote bench-results.json')
 }

@@ -1,4 +1,6 @@
-import type { Browser } from 'playwright-core'
+// The shop in a real browser against the real stack: home, seat map to QR ticket (with live updates seen by a
+// second buyer), refund, and scenic booking with the gate ticket then the cable car (refused without it).
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
   describeViolations,
@@ -7,6 +9,7 @@ import {
   saveScreenshot,
   seriousA11yViolations,
 } from './support/browser.ts'
+import { expectQrCodesLoaded, idNumberFor, payAtCheckout } from './support/shop.ts'
 
 let browser: Browser
 beforeAll(async () => {
@@ -16,19 +19,37 @@ afterAll(async () => {
   await browser?.close()
 })
 
-describe('shop home', () => {
-  test('lists the demo shows, switches language, and passes axe', async () => {
+async function expectAccessible(page: Page) {
+  const violations = await seriousA11yViolations(page)
+  expect(violations, describeViolations(violations)).toEqual([])
+}
+
+/** Tomorrow in China, as YYYY-MM-DD (the scenic calendar's days). */
+const tomorrowInChina = () => new Date(Date.now() + 8 * 3600_000 + 86_400_000).toISOString().slice(0, 10)
+
+describe('home', () => {
+  test('lists shows and scenic sites, filters by category, switches language, passes axe', async () => {
     const { context, page } = await newPage(browser, { mobile: true })
     await page.goto('/')
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('What’s on')
-    await page.getByText('Voyage Beyond', { exact: false }).first().waitFor()
-    const violations = await seriousA11yViolations(page)
-    expect(violations, describeViolations(violations)).toEqual([])
+    await page.getByRole('heading', { level: 1, name: 'What’s on' }).waitFor()
+    await page.getByTestId('show-list').getByText('Voyage Beyond').first().waitFor()
+    await page.getByTestId('site-list').getByText('Misty Mountain').waitFor()
+    await expectAccessible(page)
     await saveScreenshot(page, 'shop-home')
+
+    await page.getByLabel('Category').selectOption('scenic')
+    await page.getByTestId('show-list').waitFor({ state: 'detached' })
+    await page.getByLabel('Category').selectOption('film')
+    await page.getByTestId('site-list').waitFor({ state: 'detached' })
+    await expect.poll(() => page.getByTestId('show-list').getByText('New Year Symphony').count()).toBe(0)
+    expect(await page.getByTestId('show-list').locator('li').count()).toBeGreaterThan(0)
 
     await page.getByTestId('language-switch').selectOption('zh-CN')
     await page.getByRole('heading', { level: 1, name: '近期演出与景区' }).waitFor()
     expect(await page.evaluate(() => localStorage.getItem('locale'))).toBe('zh-CN')
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN')
+    await page.reload()
+    await page.getByRole('heading', { level: 1, name: '近期演出与景区' }).waitFor()
     await context.close()
   })
 
@@ -36,8 +57,223 @@ describe('shop home', () => {
     const { context, page } = await newPage(browser)
     await page.goto('/admin/venues/anything')
     await page.getByRole('heading', { level: 1, name: 'Admin console' }).waitFor()
+    await expectAccessible(page)
     await page.goto('/gate')
     await page.getByRole('heading', { level: 1, name: 'Gate scanner' }).waitFor()
+    await expectAccessible(page)
+    await page.goto('/shows/shw_demo_film_1')
+    await page.getByRole('heading', { level: 1, name: /Voyage Beyond/ }).waitFor()
+    await context.close()
+  })
+})
+
+describe('seats to a QR ticket, then a refund', () => {
+  test('pick seats by mouse and keyboard, watch them go live elsewhere, pay, see QR codes, refund', async () => {
+    const showPath = '/shows/shw_demo_film_2'
+    const buyer = await newPage(browser, { mobile: true })
+    const watcher = await newPage(browser)
+    const { page } = buyer
+    await page.goto(showPath)
+    await watcher.page.goto(showPath)
+    for (const p of [page, watcher.page])
+      await p.locator('[data-testid="live-status"][data-live="true"]').waitFor()
+
+    // Mouse (tap) picks the first free seat; the keyboard moves right and picks its neighbour.
+    const firstId = await page
+      .locator('[data-seat-id][data-state="free"]')
+      .first()
+      .getAttribute('data-seat-id')
+    const first = page.locator(`[data-seat-id="${firstId}"]`)
+    await first.click()
+    await expect.poll(() => first.getAttribute('aria-checked')).toBe('true')
+    expect(await first.getAttribute('aria-label')).toMatch(/^Row \w+ seat \d+, \w+, ¥[\d.,]+, selected/)
+    await first.focus()
+    await page.keyboard.press('ArrowRight')
+    const secondId = await page.evaluate(() => document.activeElement?.getAttribute('data-seat-id'))
+    expect(secondId).toBeTruthy()
+    expect(secondId).not.toBe(firstId)
+    await page.keyboard.press('Enter')
+    const second = page.locator(`[data-seat-id="${secondId}"]`)
+    await expect.poll(() => second.getAttribute('aria-checked')).toBe('true')
+    await expectAccessible(page)
+    await saveScreenshot(page, 'shop-show-seat-map')
+
+    await page.getByRole('button', { name: 'Hold 2 seats' }).click()
+    await page.waitForURL(/\/checkout$/)
+    // The countdown stays visible through checkout.
+    const countdown = async () => {
+      const [, minutes, seconds] =
+        /Held for (\d+):(\d\d)/.exec((await page.getByTestId('hold-countdown').textContent()) ?? '') ?? []
+      return Number(minutes) * 60 + Number(seconds)
+    }
+    const firstReading = await countdown()
+    expect(firstReading).toBeGreaterThan(60)
+    await expect.poll(countdown, { timeout: 10_000 }).toBeLessThan(firstReading)
+    expect(await page.getByTestId('checkout-items').locator('li').count()).toBe(2)
+    // The other buyer's map turns both seats taken through the WebSocket, without a reload.
+    for (const id of [firstId, secondId]) {
+      await watcher.page.locator(`[data-seat-id="${id}"][data-state="held"]`).waitFor()
+    }
+    await expectAccessible(page)
+    await saveScreenshot(page, 'shop-checkout')
+
+    await payAtCheckout(page, 'seat-buyer@example.com')
+    await expectQrCodesLoaded(page, 2)
+    await page.getByTestId('hold-banner').waitFor({ state: 'detached' })
+    await expectAccessible(page)
+    await saveScreenshot(page, 'shop-order-tickets')
+    await watcher.page.locator(`[data-seat-id="${firstId}"][data-state="sold"]`).waitFor()
+
+    // Add to calendar gives an .ics file for the performance.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Add to calendar' }).click(),
+    ])
+    expect(download.suggestedFilename()).toMatch(/^ET\w+\.ics$/)
+
+    // "My tickets" lists the order.
+    await page.getByRole('link', { name: 'My tickets' }).first().click()
+    await page.getByTestId('order-list').locator('li').first().waitFor()
+    await expectAccessible(page)
+    await saveScreenshot(page, 'shop-my-tickets')
+    await page.getByTestId('order-list').getByRole('link').first().click()
+
+    // Refund: the quote first, then the refund; tickets are revoked and the seats are free again elsewhere.
+    await page.getByRole('button', { name: 'Refund', exact: true }).click()
+    await expect
+      .poll(() => page.getByTestId('refund-quote').textContent())
+      .toMatch(/^Refund ¥[\d.,]+ \(fee ¥[\d.,]+\)$/)
+    await page.getByRole('button', { name: 'Confirm refund' }).click()
+    await page.locator('[data-testid="order-status"][data-status="refunded"]').waitFor()
+    await expect.poll(() => page.locator('img.qr').count()).toBe(0)
+    await watcher.page.locator(`[data-seat-id="${firstId}"][data-state="free"]`).waitFor()
+    await saveScreenshot(page, 'shop-order-refunded')
+    await buyer.context.close()
+    await watcher.context.close()
+  })
+
+  test('rebooking moves paid tickets to another performance (改签)', async () => {
+    const { context, page } = await newPage(browser)
+    await page.goto('/shows/shw_demo_film_4')
+    await page.locator('form').filter({ hasText: 'Find seats' }).getByLabel('Quantity').selectOption('1')
+    await page.getByRole('button', { name: 'Find seats' }).click()
+    await payAtCheckout(page, 'rebooker@example.com')
+    const oldOrder = page.url()
+    await page.getByRole('heading', { level: 2, name: 'Change to another performance' }).waitFor()
+    await page.getByLabel('Performance', { exact: true }).selectOption('shw_demo_film_5')
+    await page.getByRole('button', { name: 'Change my tickets' }).click()
+    // Same price: nothing to pay, the new order is complete at once and the old ticket is revoked.
+    await page.waitForURL((url) => url.pathname.startsWith('/orders/') && url.href !== oldOrder)
+    await page.locator('[data-testid="order-status"][data-status="paid"]').waitFor()
+    await expectQrCodesLoaded(page, 1)
+    await saveScreenshot(page, 'shop-order-rebooked')
+    await page.goto(oldOrder)
+    await page.locator('[data-ticket-status="revoked"]').waitFor()
+    await context.close()
+  })
+
+  test('the concert hall map shows 2,030 seats with wheelchair places, zooms and pans', async () => {
+    const { context, page } = await newPage(browser)
+    await page.goto('/shows/shw_demo_symphony')
+    const map = page.getByTestId('seat-map')
+    await map.waitFor()
+    expect(await map.locator('[data-seat-id]').count()).toBe(2030)
+    expect(await map.locator('rect[data-seat-id]').count()).toBeGreaterThan(0)
+    expect(await map.locator('rect[data-seat-id]').first().getAttribute('aria-label')).toContain(
+      'wheelchair space',
+    )
+    const width = async () => Number((await map.getAttribute('viewBox'))!.split(' ')[2])
+    const left = async () => Number((await map.getAttribute('viewBox'))!.split(' ')[0])
+    const before = await width()
+    await page.getByRole('button', { name: 'Zoom in' }).click()
+    await expect.poll(width).toBeLessThan(before)
+    const box = (await map.boundingBox())!
+    const startLeft = await left()
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+    await page.mouse.down()
+    await page.mouse.move(box.x + box.width / 2 + 120, box.y + box.height / 2, { steps: 6 })
+    await page.mouse.up()
+    await expect.poll(left).toBeLessThan(startLeft)
+    // Real-name event: picking a seat asks for its holder's ID number, checked as typed.
+    await map.locator('circle[data-seat-id][data-state="free"]').first().focus()
+    await page.keyboard.press(' ')
+    await page.getByLabel(/^ID number for/).fill('110105199003071234')
+    await page.getByText('Not a valid ID number').waitFor()
+    expect(await page.getByRole('button', { name: 'Hold 1 seats' }).isDisabled()).toBe(true)
+    await saveScreenshot(page, 'shop-show-concert-hall')
+    await context.close()
+  })
+
+  test('best available holds seats in the chosen zone', async () => {
+    const { context, page } = await newPage(browser)
+    await page.goto('/shows/shw_demo_film_3')
+    await page.getByRole('heading', { level: 2, name: 'Best available' }).waitFor()
+    await page.locator('form').filter({ hasText: 'Find seats' }).getByLabel('Quantity').selectOption('3')
+    await page.getByRole('button', { name: 'Find seats' }).click()
+    await page.waitForURL(/\/checkout$/)
+    await expect.poll(() => page.getByTestId('checkout-items').locator('li').count()).toBe(3)
+    await context.close()
+  })
+})
+
+describe('scenic visit: gate ticket, then cable car', () => {
+  test('the cable car is refused without a gate ticket, then bought with one', async () => {
+    const date = tomorrowInChina()
+    const visitorId = idNumberFor('19900307', 101)
+    const { context, page } = await newPage(browser, { mobile: true })
+    await page.goto('/scenic/site_demo_mountain')
+    await page.locator(`[data-date="${date}"]:not([disabled])`).click()
+    await page.getByRole('heading', { level: 2, name: 'Tickets' }).waitFor()
+
+    // Refused: with no gate ticket held or owned, the cable car cannot be added.
+    const cableCar = page.locator('[data-product-id="prd_demo_cablecar"]')
+    expect(await cableCar.getByTestId('needs-parent').textContent()).toContain('Buy the gate ticket first')
+    expect(await cableCar.getByRole('button', { name: /^Add one/ }).isDisabled()).toBe(true)
+    await expectAccessible(page)
+    await saveScreenshot(page, 'shop-scenic-calendar')
+
+    // The gate ticket: time slot, one adult, a real-name visitor whose ID is checked as typed.
+    await page.getByRole('radio', { name: /^10:00/ }).check()
+    await page
+      .locator('[data-product-id="prd_demo_adult"]')
+      .getByRole('button', { name: /^Add one/ })
+      .click()
+    const visitor = page.getByTestId('visitor').first()
+    await visitor.getByLabel('Name').fill('Li Lei')
+    await visitor
+      .getByLabel(/^ID number/)
+      .fill(`${visitorId.slice(0, 17)}${visitorId[17] === '0' ? '1' : '0'}`)
+    await visitor.getByText('Not a valid ID number').waitFor()
+    await visitor.getByLabel(/^ID number/).fill(visitorId)
+    await visitor.getByText('ID number looks right.').waitFor()
+    // Holding a gate ticket unlocks the cable car on the page; this visit buys the gate ticket alone.
+    expect(await cableCar.getByRole('button', { name: /^Add one/ }).isDisabled()).toBe(false)
+    await expectAccessible(page)
+    await page.getByRole('button', { name: 'Hold 1 tickets' }).click()
+    await payAtCheckout(page, 'visitor@example.com')
+    await expectQrCodesLoaded(page, 1)
+
+    // Back on the site: the owned gate ticket unlocks the cable car for that day.
+    await page.goto('/scenic/site_demo_mountain')
+    await page.locator(`[data-date="${date}"]:not([disabled])`).click()
+    await page.getByText('You already have a gate ticket for this day.').waitFor()
+    await cableCar.getByRole('button', { name: /^Add one/ }).click()
+    const rider = page.getByTestId('visitor').first()
+
+    // The API refuses a cable car for someone else (no gate ticket matches that ID) and the page says why.
+    await rider.getByLabel('Name').fill('Han Meimei')
+    await rider.getByLabel(/^ID number/).fill(idNumberFor('19920611', 202))
+    await page.getByRole('button', { name: 'Hold 1 tickets' }).click()
+    await page.locator('[role="alert"][data-code="parent_ticket_required"]').waitFor()
+    await saveScreenshot(page, 'shop-scenic-cable-car-refused')
+
+    await rider.getByLabel('Name').fill('Li Lei')
+    await rider.getByLabel(/^ID number/).fill(visitorId)
+    await page.getByRole('button', { name: 'Hold 1 tickets' }).click()
+    await payAtCheckout(page, 'visitor@example.com')
+    await expectQrCodesLoaded(page, 1)
+    expect(await page.getByTestId('tickets').textContent()).toContain('cable car')
+    await saveScreenshot(page, 'shop-scenic-order')
     await context.close()
   })
 })

@@ -16,5 +16,7 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 300_000,
     retry: 0,
+    // expect.poll waits for the page, never for a fixed time; on two busy cores that can take a while.
+    expect: { poll: { timeout: 30_000, interval: 100 } },
   },
 })

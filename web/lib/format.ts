@@ -18,6 +18,8 @@ export function formatMoney(minor: number, currency: string, locale: Locale): st
     return new Intl.NumberFormat(locale, {
       style: 'currency',
       currency,
+      // ¥ rather than CN¥ in English too: the buyer knows which country they are buying in.
+      currencyDisplay: 'narrowSymbol',
       minimumFractionDigits: 0,
       maximumFractionDigits: digits,
     })

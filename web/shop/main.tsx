@@ -1,11 +1,16 @@
-// The shop (served at /): shows, scenic sites, checkout and "My tickets".
+// The shop (served at /): shows with a live seat map, scenic sites, checkout and "My tickets".
 import '../lib/base.css'
 import './shop.css'
 import { render } from 'preact'
-import { Link, Routes } from '../lib/router.tsx'
+import { Link, Routes, useLocation } from '../lib/router.tsx'
 import { Shell } from '../lib/ui.tsx'
+import { HoldBanner } from './hold-banner.tsx'
 import { shopMessages } from './messages.ts'
+import { CheckoutPage } from './pages/checkout.tsx'
 import { HomePage } from './pages/home.tsx'
+import { MyTicketsPage, OrderPage } from './pages/orders.tsx'
+import { ScenicPage } from './pages/scenic.tsx'
+import { ShowPage } from './pages/show.tsx'
 
 function NotFound() {
   const t = shopMessages.useT()
@@ -19,9 +24,22 @@ function NotFound() {
 
 function App() {
   const t = shopMessages.useT()
+  const { path } = useLocation()
+  document.title = t('brand')
   return (
     <Shell brand={<Link href="/">{t('brand')}</Link>} nav={<Link href="/my-tickets">{t('myTickets')}</Link>}>
-      <Routes routes={[{ pattern: '/', render: () => <HomePage /> }]} fallback={<NotFound />} />
+      <HoldBanner onCheckout={path === '/checkout'} />
+      <Routes
+        routes={[
+          { pattern: '/', render: () => <HomePage /> },
+          { pattern: '/shows/:id', render: ({ id }) => <ShowPage key={id} showId={id!} /> },
+          { pattern: '/scenic/:id', render: ({ id }) => <ScenicPage key={id} siteId={id!} /> },
+          { pattern: '/checkout', render: () => <CheckoutPage /> },
+          { pattern: '/my-tickets', render: () => <MyTicketsPage /> },
+          { pattern: '/orders/:id', render: ({ id }) => <OrderPage key={id} orderId={id!} /> },
+        ]}
+        fallback={<NotFound />}
+      />
     </Shell>
   )
 }

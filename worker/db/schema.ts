@@ -929,3 +929,15 @@ export const redemptionConflicts = sqliteTable(
   },
   (t) => [index('redemption_conflicts_org').on(t.organizerId, t.detectedAt)],
 )
+/**
+ * Last seen sold-out state per show price category or scenic day (key `show:<id>` / `day:<siteId>:<date>`), so
+ * `availability.changed` fires on transitions only. The row `#orders` holds how far the cron has read order changes.
+ */
+export const availabilityWatch = sqliteTable('availability_watch', {
+  key: text().primaryKey(),
+  organizerId: text(),
+  /** Sold-out flag per category code (shows) or `day` (scenic days); for `#orders`, `{}`. */
+  soldOut: text({ mode: 'json' }).notNull().$type<Record<string, boolean>>(),
+  watermark: text(),
+  updatedAt: updatedAt(),
+})

@@ -2,6 +2,7 @@ import { describeRoute, generateSpecs, resolver } from 'hono-openapi'
 import type { OpenAPIV3_1 } from 'openapi-types'
 import * as v from 'valibot'
 import { newApp } from '../app.ts'
+import { publishOutboxAfterWrites } from '../middleware/outbox-kick.ts'
 import { parseTicketKeys, publicJwks } from '../services/ticket-keys.ts'
 import { adminRoutes } from './admin/index.ts'
 import { authRoutes } from './auth.ts'
@@ -17,6 +18,7 @@ import { showRoutes } from './shows.ts'
 
 /** The whole application: every surface mounted on the one app made by `newApp()`. */
 export const app = newApp()
+app.use('*', publishOutboxAfterWrites)
 
 app.get(
   '/healthz',

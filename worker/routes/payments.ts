@@ -175,6 +175,7 @@ paymentRoutes.post(
       return c.json({ orderId: order.id, status: after!.status, statusReason: after!.statusReason })
     return c.html(html`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>Payment ${after!.status}</title></head>
 <body style="font:16px system-ui;max-width:28rem;margin:2rem auto"><h1>Order ${after!.number}: ${after!.status}</h1>
-<p>${after!.statusReason ?? ''}</p><p><a href="/api/orders/${order.id}">View the order</a></p></body></html>`)
+<p>${after!.statusReason ?? ''}</p><p><a href="/orders/${order.id}" data-testid="back-to-order">Back to your order 返回订单</a></p>
+<p><a href="/api/orders/${order.id}">The order as JSON</a></p></body></html>`)
   },
 )

@@ -55,7 +55,10 @@ export async function newPage(
   })
   context.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT)
   context.setDefaultTimeout(ACTION_TIMEOUT)
-  await context.addInitScript((locale) => localStorage.setItem('locale', locale), options.locale ?? 'en')
+  // Only a first visit gets the preset language, so a switch made in the test survives reloads.
+  await context.addInitScript((locale) => {
+    if (!localStorage.getItem('locale')) localStorage.setItem('locale', locale)
+  }, options.locale ?? 'en')
   const page = await context.newPage()
   // Browser-side errors fail loudly in the test output instead of silently breaking a page.
   page.on('pageerror', (error) => console.error(`[browser] ${error.message}`))

@@ -105,6 +105,16 @@ const create = (show: ShowFixture, path: string, extra: Record<string, unknown> 
 const orderIdsAt = (path: string) =>
   receiver.to(path).map((r) => (JSON.parse(r.body) as { data: { orderId: string } }).data.orderId)
 
+describe('webhook endpoints: publishing right after the write', () => {
+  it('a payment’s confirmation reaches the receiver without waiting for the cron', async () => {
+    const show = await showOnSale(gridChart(1, 4))
+    const endpoint = await create(show, '/kick')
+    const orderId = await paidOrder(show, 0)
+    await settled(show, endpoint.id, 1)
+    expect(orderIdsAt('/kick')).toEqual([orderId])
+  })
+})
+
 describe('webhook endpoints: routing and lifecycle', () => {
   it('routes by channel: a ctrip endpoint gets only ctrip orders, an endpoint without channel gets all', async () => {
     const show = await showOnSale(gridChart(1, 10))

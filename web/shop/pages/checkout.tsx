@@ -1,0 +1,173 @@
+// Checkout: what is held (the countdown stays in the banner), where to send the tickets, then the order and the
+// sandbox payment page. The idempotency key lives as long as this hold, so a retried click never orders twice.
+import { useMemo, useState } from 'preact/hooks'
+import { api, newIdempotencyKey } from '../../lib/api.ts'
+import { formatDay, formatMoney } from '../../lib/format.ts'
+import { useLocale } from '../../lib/i18n.ts'
+import { Link } from '../../lib/router.tsx'
+import { Button, Field, ProblemAlert } from '../../lib/ui.tsx'
+import { releaseCurrentHold, setCurrentHold, useCurrentHold } from '../hold-store.ts'
+import { shopMessages, useProblemMessages } from '../messages.ts'
+import type { OrderCreated } from '../types.ts'
+
+const contactKey = 'checkout-contact'
+
+export function CheckoutPage() {
+  const t = shopMessages.useT()
+  const locale = useLocale()
+  const problems = useProblemMessages()
+  const current = useCurrentHold()
+  const saved = useMemo(
+    () => JSON.parse(localStorage.getItem(contactKey) ?? '{}') as Record<string, string>,
+    [],
+  )
+  const [email, setEmail] = useState(saved.email ?? '')
+  const [phone, setPhone] = useState(saved.phone ?? '')
+  const [names, setNames] = useState<Record<string, string>>({})
+  const [error, setError] = useState<unknown>(null)
+  const [busy, setBusy] = useState(false)
+  const idempotencyKey = useMemo(() => newIdempotencyKey(), [current?.hold.id])
+
+  if (!current) {
+    return (
+      <section>
+        <h1>{t('checkout')}</h1>
+        <p>{t('noHold')}</p>
+        <Link href="/">{t('browse')}</Link>
+      </section>
+    )
+  }
+  const money = (minor: number) => formatMoney(minor, current.hold.currency, locale)
+  const items =
+    current.kind === 'show'
+      ? current.hold.seats.map((seat) => ({
+          id: seat.id,
+          text: `${seat.label} · ${seat.category}`,
+          price: seat.price,
+        }))
+      : current.hold.lines.map((line) => ({
+          id: line.id,
+          text: [line.productName, line.slot, line.visitor?.name].filter(Boolean).join(' · '),
+          price: line.price,
+        }))
+  const needNames = current.kind === 'show' && current.realNameRequired
+
+  const pay = async (event: Event) => {
+    event.preventDefault()
+    setError(null)
+    if (current.order) {
+      location.assign(current.order.checkoutUrl)
+      return
+    }
+    if (!email.trim() && !phone.trim()) {
+      setError(new Error(t('contactNeeded')))
+      return
+    }
+    setBusy(true)
+    try {
+      localStorage.setItem(contactKey, JSON.stringify({ email, phone }))
+      const contact = {
+        ...(email.trim() ? { email: email.trim() } : {}),
+        ...(phone.trim() ? { phone: phone.trim() } : {}),
+      }
+      const body =
+        current.kind === 'show'
+          ? {
+              kind: 'show',
+              showId: current.hold.showId,
+              holdId: current.hold.id,
+              ...(needNames ? { holderNames: current.hold.seats.map((seat) => names[seat.id] ?? '') } : {}),
+              ...contact,
+            }
+          : {
+              kind: 'scenic',
+              siteId: current.hold.siteId,
+              date: current.hold.date,
+              holdId: current.hold.id,
+              ...contact,
+            }
+      const created = await api<OrderCreated>('/api/orders', { body, idempotencyKey })
+      setCurrentHold({ ...current, order: { id: created.orderId, checkoutUrl: created.checkoutUrl } })
+      location.assign(created.checkoutUrl)
+    } catch (failure) {
+      setError(failure)
+      setBusy(false)
+    }
+  }
+
+  const total = current.hold.total
+  return (
+    <section class="stack">
+      <h1>{t('checkout')}</h1>
+      <div class="card">
+        <h2>{current.title}</h2>
+        {current.kind === 'scenic' && (
+          <p class="muted">{t('visitDate', { date: formatDay(current.hold.date, locale) })}</p>
+        )}
+        <ul class="plain-list" data-testid="checkout-items">
+          {items.map((item) => (
+            <li key={item.id} class="row spread">
+              <span>{item.text}</span>
+              <span>{money(item.price)}</span>
+            </li>
+          ))}
+        </ul>
+        <p class="row spread">
+          <strong>{t('total')}</strong>
+          <strong data-testid="checkout-total">{money(total)}</strong>
+        </p>
+      </div>
+      <form class="card" onSubmit={pay}>
+        {needNames &&
+          current.kind === 'show' &&
+          current.hold.seats.map((seat) => (
+            <Field key={seat.id} label={t('holderName', { seat: seat.label })}>
+              {({ id }) => (
+                <input
+                  id={id}
+                  required
+                  autoComplete="name"
+                  value={names[seat.id] ?? ''}
+                  onInput={(e) => setNames({ ...names, [seat.id]: (e.target as HTMLInputElement).value })}
+                />
+              )}
+            </Field>
+          ))}
+        <h2>{t('contact')}</h2>
+        <Field label={t('email')}>
+          {({ id }) => (
+            <input
+              id={id}
+              type="email"
+              autoComplete="email"
+              value={email}
+              onInput={(e) => setEmail((e.target as HTMLInputElement).value)}
+            />
+          )}
+        </Field>
+        <Field label={t('phone')}>
+          {({ id }) => (
+            <input
+              id={id}
+              type="tel"
+              autoComplete="tel"
+              value={phone}
+              onInput={(e) => setPhone((e.target as HTMLInputElement).value)}
+            />
+          )}
+        </Field>
+        <ProblemAlert error={error} messages={problems} />
+        <div class="row">
+          <Button type="submit" variant="primary" disabled={busy}>
+            {busy ? t('paying') : t('payNow', { amount: money(total) })}
+          </Button>
+          {!current.order && (
+            <Button onClick={() => releaseCurrentHold()} disabled={busy}>
+              {t('release')}
+            </Button>
+          )}
+        </div>
+      </form>
+    </section>
+  )
+}

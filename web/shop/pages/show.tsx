@@ -1,0 +1,291 @@
+// A show: details, the live seat map, picking seats or best available, then holding them for checkout.
+import { useState } from 'preact/hooks'
+import { isValidPrcIdNumber } from '../../../worker/domain/id-number.ts'
+import { api } from '../../lib/api.ts'
+import { formatDateTime, formatMoney } from '../../lib/format.ts'
+import { useLocale } from '../../lib/i18n.ts'
+import { navigate } from '../../lib/router.tsx'
+import { Button, Field, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
+import { releaseCurrentHold, setCurrentHold } from '../hold-store.ts'
+import { useLiveSeats } from '../live.ts'
+import { shopMessages, useProblemMessages } from '../messages.ts'
+import { SeatMap, seatNumber } from '../seat-map.tsx'
+import type { Seat, SeatMap as SeatMapData, SeatState, ShowDetail, ShowHold } from '../types.ts'
+
+export function ShowPage({ showId }: { showId: string }) {
+  const t = shopMessages.useT()
+  const locale = useLocale()
+  const problems = useProblemMessages()
+  const show = useResource(
+    (signal) => api<ShowDetail>(`/api/shows/${encodeURIComponent(showId)}`, { signal }),
+    [showId],
+  )
+  const [map, setMap] = useState<SeatMapData | null>(null)
+  const seatMap = useResource(
+    async (signal) => {
+      const data = await api<SeatMapData>(`/api/shows/${encodeURIComponent(showId)}/seat-map`, { signal })
+      setMap(data)
+      return data
+    },
+    [showId],
+  )
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set())
+  const [idNumbers, setIdNumbers] = useState<Record<string, string>>({})
+  const [best, setBest] = useState({ category: '', quantity: 2, accessible: false })
+  const [error, setError] = useState<unknown>(null)
+  const [busy, setBusy] = useState(false)
+
+  const connected = useLiveSeats(
+    showId,
+    map?.version,
+    (changes, version) =>
+      setMap((current) => {
+        if (!current) return current
+        const states = new Map<string, SeatState>(changes)
+        return {
+          ...current,
+          version,
+          seats: current.seats.map((seat) =>
+            states.has(seat.id) ? { ...seat, state: states.get(seat.id)! } : seat,
+          ),
+        }
+      }),
+    () => seatMap.reload(),
+  )
+
+  // A seat someone else just took leaves the selection.
+  const seats = map?.seats ?? []
+  const taken = seats.filter((seat) => selected.has(seat.id) && seat.state !== 'free')
+  if (taken.length) {
+    const next = new Set(selected)
+    for (const seat of taken) next.delete(seat.id)
+    setSelected(next)
+  }
+
+  if (show.error) return <ProblemAlert error={show.error} onRetry={show.reload} />
+  if (!show.data) return <Loading />
+  const detail = show.data
+  const limit = detail.maxTicketsPerBuyer
+  const chosen = seats.filter((seat) => selected.has(seat.id))
+  const priceOf = (seat: Seat) => detail.categories.find((c) => c.code === seat.category)?.price ?? 0
+  const currency = map?.currency ?? 'CNY'
+  const money = (minor: number) => formatMoney(minor, currency, locale)
+
+  const toggle = (seat: Seat) => {
+    const next = new Set(selected)
+    if (next.has(seat.id)) next.delete(seat.id)
+    else if (next.size < limit) next.add(seat.id)
+    setSelected(next)
+  }
+
+  const hold = async (body: object) => {
+    setBusy(true)
+    setError(null)
+    try {
+      await releaseCurrentHold()
+      const created = await api<ShowHold>(`/api/shows/${encodeURIComponent(showId)}/holds`, { body })
+      setCurrentHold({
+        kind: 'show',
+        hold: created,
+        title: detail.eventName,
+        startsAt: detail.startsAt,
+        realNameRequired: detail.realNameRequired,
+      })
+      navigate('/checkout')
+    } catch (failure) {
+      setError(failure)
+      seatMap.reload()
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const idsComplete =
+    !detail.realNameRequired || chosen.every((seat) => isValidPrcIdNumber(idNumbers[seat.id] ?? ''))
+  const holdChosen = () =>
+    hold({
+      seatIds: chosen.map((seat) => seat.id),
+      ...(detail.realNameRequired ? { idNumbers: chosen.map((seat) => idNumbers[seat.id]!.trim()) } : {}),
+    })
+  const category = best.category || detail.categories[0]?.code || ''
+
+  return (
+    <article class="stack">
+      <header>
+        <h1>{detail.eventName}</h1>
+        <p class="muted">
+          <time dateTime={detail.startsAt}>{formatDateTime(detail.startsAt, locale)}</time> ·{' '}
+          {detail.venueName} · {detail.city} ·{' '}
+          <span class="badge">{t(detail.onSale ? 'onSale' : 'notOnSale')}</span>
+        </p>
+      </header>
+
+      <section aria-labelledby="map-heading" class="card">
+        <div class="row">
+          <h2 id="map-heading">{t('seatMap')}</h2>
+          <span
+            class={`live-dot${connected ? ' live-on' : ''}`}
+            data-testid="live-status"
+            data-live={connected}
+          >
+            {t(connected ? 'live' : 'liveOff')}
+          </span>
+        </div>
+        {seatMap.error && <ProblemAlert error={seatMap.error} onRetry={seatMap.reload} />}
+        {!map && !seatMap.error && <Loading />}
+        {map && (
+          <SeatMap
+            seats={map.seats}
+            categories={map.categories}
+            currency={currency}
+            stage={map.stage}
+            isCinema={detail.kind === 'film'}
+            selected={selected}
+            onToggle={toggle}
+          />
+        )}
+      </section>
+
+      <section aria-labelledby="picked-heading" class="card">
+        <h2 id="picked-heading">{t('yourSeats')}</h2>
+        <p class="muted small">{t('maxSeats', { count: limit })}</p>
+        {chosen.length === 0 && <p>{t('noSeatsPicked')}</p>}
+        {detail.realNameRequired && chosen.length > 0 && <p class="small">{t('realNameNote')}</p>}
+        <ul class="plain-list stack" data-testid="picked-seats">
+          {chosen.map((seat) => (
+            <li key={seat.id}>
+              <div class="row">
+                <span>
+                  {seat.row}-{seatNumber(seat)} · {seat.category} · {money(priceOf(seat))}
+                </span>
+                <Button onClick={() => toggle(seat)} aria-label={`${t('clear')} ${seat.label}`}>
+                  ×
+                </Button>
+              </div>
+              {detail.realNameRequired && (
+                <IdNumberField
+                  label={t('idNumberFor', { seat: seat.label })}
+                  value={idNumbers[seat.id] ?? ''}
+                  onInput={(value) => setIdNumbers({ ...idNumbers, [seat.id]: value })}
+                />
+              )}
+            </li>
+          ))}
+        </ul>
+        {chosen.length > 0 && (
+          <p>
+            <strong>
+              {t('total')}: {money(chosen.reduce((sum, seat) => sum + priceOf(seat), 0))}
+            </strong>
+          </p>
+        )}
+        <ProblemAlert error={error} messages={problems} />
+        <div class="row">
+          <Button
+            variant="primary"
+            disabled={busy || chosen.length === 0 || !idsComplete || !detail.onSale}
+            onClick={holdChosen}
+          >
+            {t('holdSeats', { count: chosen.length })}
+          </Button>
+          {chosen.length > 0 && <Button onClick={() => setSelected(new Set())}>{t('clear')}</Button>}
+        </div>
+      </section>
+
+      {!detail.realNameRequired && (
+        <section aria-labelledby="best-heading" class="card">
+          <h2 id="best-heading">{t('bestAvailable')}</h2>
+          <form
+            class="row"
+            onSubmit={(event) => {
+              event.preventDefault()
+              hold({
+                best: {
+                  category,
+                  quantity: best.quantity,
+                  ...(best.accessible ? { accessible: 1 } : {}),
+                },
+              })
+            }}
+          >
+            <Field label={t('category')}>
+              {({ id }) => (
+                <select
+                  id={id}
+                  value={category}
+                  onChange={(event) =>
+                    setBest({ ...best, category: (event.target as HTMLSelectElement).value })
+                  }
+                >
+                  {detail.categories.map((zone) => (
+                    <option key={zone.code} value={zone.code}>
+                      {zone.name} · {money(zone.price)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label={t('quantity')}>
+              {({ id }) => (
+                <select
+                  id={id}
+                  value={best.quantity}
+                  onChange={(event) =>
+                    setBest({ ...best, quantity: Number((event.target as HTMLSelectElement).value) })
+                  }
+                >
+                  {Array.from({ length: limit }, (_, index) => index + 1).map((count) => (
+                    <option key={count} value={count}>
+                      {count}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <label class="checkbox">
+              <input
+                type="checkbox"
+                checked={best.accessible}
+                onChange={(event) =>
+                  setBest({ ...best, accessible: (event.target as HTMLInputElement).checked })
+                }
+              />
+              {t('accessibleNeeded')}
+            </label>
+            <Button type="submit" variant="primary" disabled={busy || !detail.onSale}>
+              {t('findSeats')}
+            </Button>
+          </form>
+        </section>
+      )}
+    </article>
+  )
+}
+
+/** An ID number input validated as typed (the same checksum the API applies). */
+export function IdNumberField(props: { label: string; value: string; onInput: (value: string) => void }) {
+  const t = shopMessages.useT()
+  const value = props.value.trim()
+  const complete = value.length >= 18
+  const valid = isValidPrcIdNumber(value)
+  return (
+    <Field
+      label={props.label}
+      error={complete && !valid ? t('idInvalid') : null}
+      hint={valid ? t('idValid') : undefined}
+    >
+      {({ id, describedBy, invalid }) => (
+        <input
+          id={id}
+          value={props.value}
+          inputMode="text"
+          autoComplete="off"
+          maxLength={18}
+          aria-invalid={invalid}
+          aria-describedby={describedBy}
+          onInput={(event) => props.onInput((event.target as HTMLInputElement).value.toUpperCase())}
+        />
+      )}
+    </Field>
+  )
+}
