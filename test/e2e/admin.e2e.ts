@@ -241,6 +241,16 @@ describe('admin console', () => {
     await page.getByRole('heading', { level: 2, name: 'Deliveries' }).waitFor()
     await page.getByRole('button', { name: 'Deactivate' }).waitFor()
     await expectAccessible(page)
+
+    // Gates: a one-time enrollment code for the new event's shows.
+    await page.getByRole('link', { name: 'Gates' }).click()
+    await page.getByRole('heading', { level: 1, name: 'Gates' }).waitFor()
+    await page.locator('input[name="gate-name"]').fill('North gate')
+    await page.getByLabel('Tickets it checks').selectOption({ label: 'Event: E2E Quartet' })
+    await page.getByRole('button', { name: 'Create a one-time code' }).click()
+    expect(await page.locator('.enrollment-code').textContent()).toMatch(/^[A-Z0-9-]{8,9}$/)
+    await expectAccessible(page)
+    await saveScreenshot(page, 'admin-gates')
     await context.close()
   })
 

@@ -10,6 +10,7 @@ import { Loading, ProblemAlert, Shell } from '../lib/ui.tsx'
 import { type AdminKey, adminMessages } from './messages.ts'
 import { DashboardPage } from './pages/dashboard.tsx'
 import { EventPage, EventsPage } from './pages/events.tsx'
+import { GatesPage } from './pages/gates.tsx'
 import { PartnersPage, WebhookPage, WebhooksPage } from './pages/integrations.tsx'
 import { OrderPage, OrdersPage } from './pages/orders.tsx'
 import { SitePage, SitesPage } from './pages/scenic.tsx'
@@ -29,6 +30,7 @@ const sections: { href: string; key: AdminKey }[] = [
   { href: '/admin/staff', key: 'navStaff' },
   { href: '/admin/partners', key: 'navPartners' },
   { href: '/admin/webhooks', key: 'navWebhooks' },
+  { href: '/admin/gates', key: 'navGates' },
 ]
 
 function Nav() {
@@ -109,6 +111,7 @@ function Console() {
           { pattern: '/admin/partners', render: () => <PartnersPage /> },
           { pattern: '/admin/webhooks', render: () => <WebhooksPage /> },
           { pattern: '/admin/webhooks/:id', render: (p) => <WebhookPage id={p.id!} /> },
+          { pattern: '/admin/gates', render: () => <GatesPage /> },
         ]}
         fallback={<NotFound />}
       />
