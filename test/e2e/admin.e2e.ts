@@ -251,6 +251,16 @@ describe('admin console', () => {
     expect(await page.locator('.enrollment-code').textContent()).toMatch(/^[A-Z0-9-]{8,9}$/)
     await expectAccessible(page)
     await saveScreenshot(page, 'admin-gates')
+
+    // A group-buy campaign on the new show, at a group price below the regular one.
+    await page.getByRole('link', { name: 'Group buys' }).click()
+    await page.getByRole('heading', { level: 1, name: 'Group buys' }).waitFor()
+    await page.locator('input[name="campaign-name"]').fill('E2E Friends')
+    await page.getByLabel(/^E2E Quartet · /).check()
+    await page.getByLabel('A', { exact: true }).fill('250')
+    await page.getByRole('button', { name: 'Create' }).click()
+    await page.getByRole('cell', { name: 'E2E Friends', exact: true }).waitFor()
+    await expectAccessible(page)
     await context.close()
   })
 
