@@ -159,14 +159,22 @@ const TAKEN = "('held', 'sold')"
 export const DEFAULT_SCENIC_HOLD_MINUTES = 15
 const MAX_LINES_PER_HOLD = 20
 
+/** Formatters by time zone: building one costs far more than using it, and a hold path asks for today often. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>()
+
 /** Today's date in a time zone, as YYYY-MM-DD. */
 export function dateIn(timezone: string, at = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: timezone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(at)
+  let format = dayFormats.get(timezone)
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone: timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    })
+    dayFormats.set(timezone, format)
+  }
+  return format.format(at)
 }
 
 const addDays = (date: string, days: number) =>
@@ -174,15 +182,11 @@ const addDays = (date: string, days: number) =>
 
 export class ScenicDayInventory extends DurableObject<Bindings> {
   private config: DayConfig | undefined
-  /** Taken (held or sold) counts: entry total, per slot, per product, per channel, per product+ID. */
-  private used = {
-    entry: 0,
-    general: 0,
-    slot: new Map<string, number>(),
-    product: new Map<string, number>(),
-    channel: new Map<string, number>(),
-    id: new Map<string, number>(),
-  }
+  /**
+   * Taken (held or sold) counts: entry total, per slot, per product, per channel, per product+ID, and per
+   * product+visitor (ID number or phone) so parent tickets are found without a query.
+   */
+  private used = emptyCounts()
   private alarmAt: number | null = null
   private configCheckedAt = Date.now()
 
@@ -323,27 +327,24 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
 
   /** Rebuilds the in-memory counters from the lines table (on load, and after a failed write). */
   private recount(config: DayConfig) {
-    this.used = {
-      entry: 0,
-      general: 0,
-      slot: new Map(),
-      product: new Map(),
-      channel: new Map(),
-      id: new Map(),
-    }
+    this.used = emptyCounts()
     const rows = this.ctx.storage.sql.exec<LineRow>(`SELECT * FROM lines WHERE status IN ${TAKEN}`).toArray()
     for (const row of rows) this.count(config, row, 1)
   }
 
   private count(
     config: DayConfig,
-    line: Pick<LineRow, 'product_id' | 'slot' | 'channel' | 'id_number'>,
+    line: Pick<LineRow, 'product_id' | 'slot' | 'channel' | 'id_number' | 'phone'>,
     sign: 1 | -1,
   ) {
     const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + sign)
     const product = config.products[line.product_id]
     bump(this.used.product, line.product_id)
-    if (line.id_number) bump(this.used.id, `${line.product_id}:${line.id_number}`)
+    if (line.id_number) {
+      bump(this.used.id, `${line.product_id}:${line.id_number}`)
+      bump(this.used.visitor, visitorKey(line.product_id, 'id', line.id_number))
+    }
+    if (line.phone) bump(this.used.visitor, visitorKey(line.product_id, 'phone', line.phone))
     if (product?.kind === 'entry') {
       this.used.entry += sign
       if (line.slot) bump(this.used.slot, line.slot)
@@ -355,77 +356,126 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
   // ---- holds ---------------------------------------------------------------------------------
 
   async hold(siteId: string, date: string, request: ScenicHoldRequest): Promise<ScenicHoldOutcome> {
+    return (await this.holdBatch(siteId, date, [request]))[0]!
+  }
+
+  /**
+   * Decides a batch of hold requests in arrival order on the in-memory counters (each sees the ones
+   * before it), then writes every hold of the batch with two statements inside one transaction. Hold
+   * gateways coalesce concurrent buyers of one day into such batches, so one RPC round trip serves many.
+   */
+  async holdBatch(siteId: string, date: string, requests: ScenicHoldRequest[]): Promise<ScenicHoldOutcome[]> {
     let config: DayConfig
     try {
       await this.ready(siteId, date)
       await this.refreshConfig(siteId, date, false)
       config = this.config!
     } catch (error) {
-      if (error instanceof SiteNotFound) return refuse('not_on_sale', `Scenic site ${siteId} does not exist`)
+      if (error instanceof SiteNotFound)
+        return requests.map(() => refuse('not_on_sale', `Scenic site ${siteId} does not exist`))
       throw error
     }
     const now = Date.now()
-    const refusal = this.check(config, request, now)
-    if (refusal) return refusal
-    const holdId = `hld_${crypto.randomUUID().replaceAll('-', '')}`
+    const today = dateIn(config.timezone, new Date(now))
     const expiresAt = now + config.holdMinutes * 60_000
-    const prices = this.linePrices(config, request)
-    const lines: HeldLine[] = []
+    const expiry = new Date(expiresAt).toISOString()
+    const outcomes: ScenicHoldOutcome[] = []
+    const holdRows: (string | number | null)[][] = []
+    const lineRows: (string | number | null)[][] = []
     this.mutate(config, () => {
-      const sql = this.ctx.storage.sql
-      sql.exec(
-        "INSERT INTO holds (id, holder_id, channel, package_id, status, expires_at, created_at) VALUES (?, ?, ?, ?, 'active', ?, ?)",
-        holdId,
-        request.holderId,
-        request.channel,
-        request.packageId ?? null,
-        expiresAt,
-        now,
-      )
-      request.lines.forEach((line, k) => {
-        const row = {
-          id: `ln_${crypto.randomUUID().replaceAll('-', '').slice(0, 20)}`,
-          product_id: line.productId,
-          slot: line.slot ?? null,
-          channel: request.channel,
-          id_number: line.visitor?.idNumber ?? null,
+      for (const request of requests) {
+        const refusal = this.check(config, request, today)
+        if (refusal) {
+          outcomes.push(refusal)
+          continue
         }
-        sql.exec(
-          "INSERT INTO lines (id, hold_id, product_id, slot, channel, id_number, phone, name, status, price) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'held', ?)",
-          row.id,
-          holdId,
-          row.product_id,
-          row.slot,
-          row.channel,
-          row.id_number,
-          line.visitor?.phone ?? null,
-          line.visitor?.name ?? null,
-          prices[k]!,
-        )
-        this.count(config, row, 1)
-        lines.push({
-          id: row.id,
-          productId: line.productId,
-          productName: config.products[line.productId]!.name,
-          slot: row.slot,
-          price: prices[k]!,
-          visitor: line.visitor ?? null,
+        // One random id per hold; its lines are numbered after it.
+        const key = crypto.randomUUID().replaceAll('-', '')
+        const holdId = `hld_${key}`
+        holdRows.push([holdId, request.holderId, request.channel, request.packageId ?? null])
+        const prices = this.linePrices(config, request)
+        const lines: HeldLine[] = []
+        request.lines.forEach((line, k) => {
+          const row = {
+            id: `ln_${key.slice(0, 18)}${k.toString(36).padStart(2, '0')}`,
+            product_id: line.productId,
+            slot: line.slot ?? null,
+            channel: request.channel,
+            id_number: line.visitor?.idNumber ?? null,
+            phone: line.visitor?.phone ?? null,
+          }
+          lineRows.push([
+            row.id,
+            holdId,
+            row.product_id,
+            row.slot,
+            row.channel,
+            row.id_number,
+            row.phone,
+            line.visitor?.name ?? null,
+            prices[k]!,
+          ])
+          // Counted now, so the next request in the batch sees this one.
+          this.count(config, row, 1)
+          lines.push({
+            id: row.id,
+            productId: line.productId,
+            productName: config.products[line.productId]!.name,
+            slot: row.slot,
+            price: prices[k]!,
+            visitor: line.visitor ?? null,
+          })
         })
-      })
+        outcomes.push({
+          ok: true,
+          hold: {
+            id: holdId,
+            siteId,
+            date,
+            lines,
+            total: prices.reduce((a, b) => a + b, 0),
+            currency: config.currency,
+            expiresAt: expiry,
+          },
+        })
+      }
+      this.writeHolds(holdRows, lineRows, expiresAt, now)
     })
-    this.armAlarm(expiresAt)
-    return {
-      ok: true,
-      hold: {
-        id: holdId,
-        siteId,
-        date,
-        lines,
-        total: prices.reduce((a, b) => a + b, 0),
-        currency: config.currency,
-        expiresAt: new Date(expiresAt).toISOString(),
-      },
-    }
+    if (holdRows.length) this.armAlarm(expiresAt)
+    return outcomes
+  }
+
+  /**
+   * `holdBatch` with the batch and its outcomes as one JSON string each way: a single string crosses the
+   * RPC boundary far cheaper than many small structured-cloned objects. The hold gateways use it.
+   */
+  async holdBatchJson(siteId: string, date: string, requestsJson: string): Promise<string> {
+    return JSON.stringify(await this.holdBatch(siteId, date, JSON.parse(requestsJson) as ScenicHoldRequest[]))
+  }
+
+  /** Two statements for a whole batch, whatever its size. */
+  private writeHolds(
+    holdRows: (string | number | null)[][],
+    lineRows: (string | number | null)[][],
+    expiresAt: number,
+    now: number,
+  ) {
+    if (holdRows.length === 0) return
+    const sql = this.ctx.storage.sql
+    sql.exec(
+      `INSERT INTO holds (id, holder_id, channel, package_id, status, expires_at, created_at)
+       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, 'active', ?, ? FROM json_each(?)`,
+      expiresAt,
+      now,
+      JSON.stringify(holdRows),
+    )
+    sql.exec(
+      `INSERT INTO lines (id, hold_id, product_id, slot, channel, id_number, phone, name, status, price)
+       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7,
+              'held', value ->> 8
+       FROM json_each(?)`,
+      JSON.stringify(lineRows),
+    )
   }
 
   /** Line prices: list prices, or the package price spread over its lines (the last takes the rounding). */
@@ -440,8 +490,7 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
   }
 
   /** Every rule a hold must pass, decided on counters only; returns the first refusal or null. */
-  private check(config: DayConfig, request: ScenicHoldRequest, now: number): ScenicHoldOutcome | null {
-    const today = dateIn(config.timezone, new Date(now))
+  private check(config: DayConfig, request: ScenicHoldRequest, today: string): ScenicHoldOutcome | null {
     if (config.date < today || config.date > addDays(today, config.bookingDaysAhead)) {
       return refuse('not_on_sale', `Visits on ${config.date} cannot be booked now`)
     }
@@ -547,25 +596,15 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
     return config.dailyCapacity - Object.values(config.quotas).reduce((a, b) => a + b, 0)
   }
 
+  /** Whether someone holds or bought a parent ticket of one of `rules` for this day, as each rule matches. */
   private findParent(rules: Rule[], visitor: Visitor | undefined): boolean {
-    if (!visitor?.idNumber && !visitor?.phone) return false
-    const parents = rules.map((r) => r.parentProductId)
-    const rows = this.ctx.storage.sql
-      .exec<{ product_id: string; id_number: string | null; phone: string | null }>(
-        `SELECT product_id, id_number, phone FROM lines WHERE status IN ${TAKEN} AND product_id IN (${parents.map(() => '?').join(',')})
-           AND (id_number = ? OR phone = ?)`,
-        ...parents,
-        visitor.idNumber ?? '',
-        visitor.phone ?? '',
-      )
-      .toArray()
-    return rows.some((row) => {
-      const rule = rules.find((r) => r.parentProductId === row.product_id)!
-      return sameVisitor(rule.matchBy, visitor, {
-        idNumber: row.id_number ?? undefined,
-        phone: row.phone ?? undefined,
-      })
-    })
+    const taken = (productId: string, by: 'id' | 'phone', value: string | undefined) =>
+      !!value && (this.used.visitor.get(visitorKey(productId, by, value)) ?? 0) > 0
+    return rules.some(
+      (rule) =>
+        (rule.matchBy !== 'phone' && taken(rule.parentProductId, 'id', visitor?.idNumber)) ||
+        (rule.matchBy !== 'id_number' && taken(rule.parentProductId, 'phone', visitor?.phone)),
+    )
   }
 
   /** A hold as the order service needs it: lines with prices and visitors, and its state. */
@@ -673,7 +712,7 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
         })),
       }
       // A late payment may still fall inside the day's booking window even if the hold did not.
-      const refusal = this.check(config, request, Date.now())
+      const refusal = this.check(config, request, dateIn(config.timezone))
       if (refusal && !refusal.ok)
         return refuse('hold_expired', `The hold expired and cannot be re-acquired: ${refusal.detail}`)
     }
@@ -933,6 +972,21 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
     }
   }
 }
+
+function emptyCounts() {
+  return {
+    entry: 0,
+    general: 0,
+    slot: new Map<string, number>(),
+    product: new Map<string, number>(),
+    channel: new Map<string, number>(),
+    id: new Map<string, number>(),
+    visitor: new Map<string, number>(),
+  }
+}
+
+const visitorKey = (productId: string, by: 'id' | 'phone', value: string) =>
+  `${productId}\u0000${by}\u0000${value}`
 
 function visitorOf(line: Pick<LineRow, 'id_number' | 'phone'>): Visitor {
   return {

@@ -307,7 +307,12 @@ export class ShowInventory extends DurableObject<Bindings> {
    * Decides a batch of hold requests in arrival order inside one synchronous transaction. The worker
    * coalesces concurrent buyers of one show into such batches, so one RPC round trip serves many.
    */
-  async holdBatch(showId: string, requests: ShowHoldRequest[]): Promise<ShowHoldOutcome[]> {
+  async holdBatch(
+    showId: string,
+    requests: ShowHoldRequest[],
+    /** Epoch ms every hold of this batch lasts until, instead of the show's hold minutes (see holdUntil). */
+    holdExpiresAt?: number,
+  ): Promise<ShowHoldOutcome[]> {
     let state: { config: ShowConfig; layout: SeatLayout }
     try {
       await this.ready(showId)
@@ -319,17 +324,18 @@ export class ShowInventory extends DurableObject<Bindings> {
       throw error
     }
     const now = Date.now()
+    const expiresAt = holdExpiresAt ?? now + state.config.holdMinutes * 60_000
     const changed: number[] = []
     const outcomes: ShowHoldOutcome[] = []
     const created: ActiveHold[] = []
     this.mutate(
       () => {
         for (const request of requests)
-          outcomes.push(this.holdOne(state.config, state.layout, request, now, changed, created))
+          outcomes.push(this.holdOne(state.config, state.layout, request, now, changed, created, expiresAt))
         this.writeHolds(created, now)
       },
       changed,
-      created.length ? now + state.config.holdMinutes * 60_000 : undefined,
+      created.length ? expiresAt : undefined,
     )
     return outcomes
   }
@@ -340,6 +346,40 @@ export class ShowInventory extends DurableObject<Bindings> {
    */
   async holdBatchJson(showId: string, requestsJson: string): Promise<string> {
     return JSON.stringify(await this.holdBatch(showId, JSON.parse(requestsJson) as ShowHoldRequest[]))
+  }
+
+  /**
+   * One hold that lasts until `expiresAt` (ISO) rather than the show's hold minutes: a group buy keeps its
+   * members' seats for the group's life. Same rules, limits and all-or-nothing as any hold.
+   */
+  async holdUntil(showId: string, request: ShowHoldRequest, expiresAt: string): Promise<ShowHoldOutcome> {
+    const until = Date.parse(expiresAt)
+    if (!Number.isFinite(until) || until <= Date.now())
+      return refuse('invalid_request', 'A hold must last until a time in the future')
+    const [outcome] = await this.holdBatch(showId, [request], until)
+    return outcome!
+  }
+
+  /**
+   * Moves an active hold's expiry to `expiresAt` (ISO), e.g. when a group-buy member pays and their seats
+   * must stay held until the group's deadline. Only the hold's own holder; a hold that already ended stays ended.
+   */
+  async extendHold(
+    showId: string,
+    holdId: string,
+    holderId: string,
+    expiresAt: string,
+  ): Promise<{ extended: boolean; expiresAt?: string }> {
+    await this.ready(showId)
+    const hold = this.holds.get(holdId)
+    const until = Date.parse(expiresAt)
+    if (!hold || hold.holderId !== holderId || !Number.isFinite(until) || until <= Date.now())
+      return { extended: false }
+    this.ctx.storage.sql.exec('UPDATE holds SET expires_at = ? WHERE id = ?', until, holdId)
+    hold.expiresAt = until
+    // The armed alarm may now be early for this hold; when it fires it re-arms for the next real expiry.
+    this.armAlarm(until)
+    return { extended: true, expiresAt: new Date(until).toISOString() }
   }
 
   /** Two statements for a whole batch, whatever its size: the SQLite work per hold stays tiny. */
@@ -378,6 +418,7 @@ export class ShowInventory extends DurableObject<Bindings> {
     now: number,
     changed: number[],
     created: ActiveHold[],
+    expiresAt: number,
   ): ShowHoldOutcome {
     if (
       config.status !== 'scheduled' ||
@@ -436,7 +477,7 @@ export class ShowInventory extends DurableObject<Bindings> {
       holderId: request.holderId,
       idNumbers: request.idNumbers ?? [],
       seats: picked,
-      expiresAt: now + config.holdMinutes * 60_000,
+      expiresAt,
       channel: request.channel ?? null,
     }
     // Decided in memory now (later requests in the batch see it); written with the batch in writeHolds.

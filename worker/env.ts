@@ -1,3 +1,4 @@
+import type { GroupBuy } from '../durable-objects/group-buy.ts'
 import type { HoldGateway } from '../durable-objects/hold-gateway.ts'
 import type { ScenicDayInventory } from '../durable-objects/scenic-day-inventory.ts'
 import type { ShowInventory } from '../durable-objects/show-inventory.ts'
@@ -18,6 +19,8 @@ export interface Bindings {
   HOLD_GATEWAY: DurableObjectNamespace<HoldGateway>
   /** Webhook deliveries (producer); the same worker consumes it and its dead-letter queue. */
   WEBHOOK_QUEUE: Queue<WebhookDeliveryMessage>
+  /** One actor per group buy (团购), named by group id: serializes joins, owns the deadline alarm. */
+  GROUP_BUY: DurableObjectNamespace<GroupBuy>
   ENVIRONMENT: string
   /** HMAC key for staff session cookies (Worker secret; `.dev.vars` locally). */
   SESSION_SECRET: string

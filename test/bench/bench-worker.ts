@@ -1,10 +1,14 @@
 // Bench-only worker (never deployed): drives the inventory actors with many concurrent callers inside
 // workerd and reports holds/s, latency percentiles and oversold seats. See test/bench/run.ts.
-import type { ScenicDayInventory } from '../../durable-objects/scenic-day-inventory.ts'
+import type {
+  ScenicDayInventory,
+  ScenicHoldOutcome,
+  ScenicHoldRequest,
+} from '../../durable-objects/scenic-day-inventory.ts'
 import type { ShowHoldOutcome, ShowHoldRequest } from '../../durable-objects/show-inventory.ts'
 import type { ChartSeat } from '../../worker/domain/seat-chart.ts'
+import { HoldQueue, MAX_IN_FLIGHT } from '../../worker/services/hold-queue.ts'
 import { replaceSeatMap } from '../../worker/services/seat-map-store.ts'
-import { ShowHoldQueue } from '../../worker/services/show-inventory-client.ts'
 import type { BenchShowInventory } from './bench-show-inventory.ts'
 import type { NaiveShowInventory } from './naive-show-inventory.ts'
 
@@ -218,7 +222,14 @@ function rng(seed: number) {
   }
 }
 
-async function scenario(env: Env, name: string, callers: number, seconds: number, seats: number) {
+async function scenario(
+  env: Env,
+  name: string,
+  callers: number,
+  seconds: number,
+  seats: number,
+  inFlight = MAX_IN_FLIGHT,
+) {
   const f = await setup(env, seats)
   const rand = rng(seats + callers)
   const pick = seatPicker(f.rows, callers, rand)
@@ -240,8 +251,9 @@ async function scenario(env: Env, name: string, callers: number, seconds: number
   }
   switch (name) {
     case 'show-do-coalesced-explicit': {
-      const queue = new ShowHoldQueue(async (requests) =>
-        JSON.parse(await show.holdBatchJson(f.showId, JSON.stringify(requests))),
+      const queue = new HoldQueue<ShowHoldRequest, ShowHoldOutcome>(
+        async (requests) => JSON.parse(await show.holdBatchJson(f.showId, JSON.stringify(requests))),
+        inFlight,
       )
       const run = await drive(callers, seconds, async (c) =>
         asShow(await queue.hold({ holderId: `b${c}-${rand()}`, seatIds: pick(c) })),
@@ -253,8 +265,9 @@ async function scenario(env: Env, name: string, callers: number, seconds: number
       )
     }
     case 'show-do-coalesced-best': {
-      const queue = new ShowHoldQueue(async (requests) =>
-        JSON.parse(await show.holdBatchJson(f.showId, JSON.stringify(requests))),
+      const queue = new HoldQueue<ShowHoldRequest, ShowHoldOutcome>(
+        async (requests) => JSON.parse(await show.holdBatchJson(f.showId, JSON.stringify(requests))),
+        inFlight,
       )
       const run = await drive(callers, seconds, async (c) =>
         asShow(
@@ -277,12 +290,29 @@ async function scenario(env: Env, name: string, callers: number, seconds: number
     case 'scenic-day-do': {
       const day = env.SCENIC_DAY_INVENTORY.get(env.SCENIC_DAY_INVENTORY.idFromName(`${f.siteId}:${f.date}`))
       await day.availability(f.siteId, f.date)
+      // The same coalescing queue the hold gateways run, batching into the day actor's holdBatch.
+      const queue = new HoldQueue<ScenicHoldRequest, ScenicHoldOutcome>(
+        async (requests) => JSON.parse(await day.holdBatchJson(f.siteId, f.date, JSON.stringify(requests))),
+        inFlight,
+      )
       const run = await drive(callers, seconds, async (c) => {
         const lines = Array.from({ length: 1 + Math.floor(rand() * 4) }, () => ({ productId: f.productId }))
-        const outcome = await day.hold(f.siteId, f.date, { holderId: `v${c}`, channel: 'web', lines })
+        const outcome = await queue.hold({ holderId: `v${c}`, channel: 'web', lines })
         return { ok: outcome.ok, seats: outcome.ok ? outcome.hold.lines.map((l) => l.id) : [] }
       })
-      return summarize('scenic day DO, 1–4 tickets per hold', false, run.samples, run.elapsed)
+      const summary = summarize(
+        'scenic day DO, coalesced, 1–4 tickets per hold',
+        false,
+        run.samples,
+        run.elapsed,
+        {
+          batches: queue.batches,
+        },
+      )
+      // Every ticket a caller was given must be held in the actor (ticket ids double as the oversold check).
+      const stored = await day.storedCounts(f.siteId, f.date)
+      const actorHeld = stored.filter((r) => r.status === 'held').reduce((n, r) => n + r.n, 0)
+      return { ...summary, actorHeld, consistent: actorHeld === summary.seatsHeld - summary.oversold }
     }
     case 'naive-do': {
       const naive = env.NAIVE_SHOW.get(env.NAIVE_SHOW.idFromName(f.showId))
@@ -360,8 +390,10 @@ export default {
     const callers = Number(url.searchParams.get('concurrency') ?? 200)
     const seconds = Number(url.searchParams.get('seconds') ?? 4)
     const seats = Number(url.searchParams.get('seats') ?? 150_000)
+    // Batches in flight per queue: the production setting unless an experiment asks otherwise.
+    const inFlight = Number(url.searchParams.get('inFlight') ?? MAX_IN_FLIGHT)
     try {
-      return Response.json(await scenario(env, name, callers, seconds, seats))
+      return Response.json(await scenario(env, name, callers, seconds, seats, inFlight))
     } catch (error) {
       return Response.json({ error: error instanceof Error ? error.stack : String(error) }, { status: 500 })
     }

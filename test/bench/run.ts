@@ -83,6 +83,8 @@ async function doLayer() {
   migrate(config, persist)
   const server = await start(config, 8790, persist)
   try {
+    // BENCH_SCENARIOS=ceiling,show-do-coalesced-explicit runs some scenarios only (quick iterations).
+    const only = process.env.BENCH_SCENARIOS?.split(',')
     for (const name of [
       'ceiling',
       'show-do-coalesced-explicit',
@@ -90,7 +92,7 @@ async function doLayer() {
       'naive-do',
       'd1-only',
       'scenic-day-do',
-    ]) {
+    ].filter((n) => !only || only.includes(n))) {
       const res = await fetch(
         `http://127.0.0.1:8790/run?scenario=${name}&concurrency=${CONCURRENCY}&seconds=${SECONDS}`,
       )

@@ -2,6 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { ScenicDayInventory } from '../../durable-objects/scenic-day-inventory.ts'
+import { GATEWAY_SHARDS } from '../../worker/services/show-inventory.ts'
 import { ApiClient, problemOf } from '../support/api.ts'
 import { idNumberFor, ok, type ScenicFixture, scenicSiteOnSale, shanghaiDate } from '../support/catalogue.ts'
 
@@ -75,7 +76,7 @@ afterEach(() => {
   vi.useRealTimers()
 })
 
-describe('scenic day: quota races', () => {
+describe('scenic day: quota races', { timeout: 240_000 }, () => {
   it('300 concurrent holds against a day of 100 sell exactly 100', async () => {
     const site = await scenicSiteOnSale({ dailyCapacity: 100 })
     const responses = await Promise.all(
@@ -95,6 +96,16 @@ describe('scenic day: quota races', () => {
     expect(await takenInStorage(site)).toBe(100)
     expect(await statusesInStorage(site, site.childProduct)).toEqual({ held: 100 })
     expect((await expectMemoryMatchesStorage(site)).remaining).toBe(0)
+    // The gateways coalesced the rush: fewer calls reached the day's DO than buyers.
+    let batches = 0
+    for (let shard = 0; shard < GATEWAY_SHARDS; shard++) {
+      const gateway = env.HOLD_GATEWAY.get(
+        env.HOLD_GATEWAY.idFromName(`day:${site.siteId}:${site.date}:${shard}`),
+      )
+      batches += await gateway.dayBatchesSent(site.siteId, site.date)
+    }
+    expect(batches).toBeGreaterThan(0)
+    expect(batches).toBeLessThan(300)
   })
 
   it('a time slot never takes more than its capacity, and the other slot keeps its own', async () => {
@@ -156,6 +167,74 @@ describe('scenic day: quota races', () => {
     const availability = await expectMemoryMatchesStorage(site)
     expect(availability.remaining).toBe(95)
     expect(availability.products.find((p) => p.id === site.cableCarProduct)?.remaining).toBe(0)
+  })
+})
+
+describe('scenic day: coalesced batches', () => {
+  it('decides a batch in order: each request sees the ones before it, and a refusal takes nothing', async () => {
+    const site = await scenicSiteOnSale({ dailyCapacity: 3 })
+    const a = person(501)
+    const b = person(502)
+    const outcomes = await day(site).holdBatch(site.siteId, site.date, [
+      // A cable car before its gate ticket in the batch: no parent yet.
+      { holderId: 'a', channel: 'web', lines: [cableLine(site, a)] },
+      { holderId: 'a', channel: 'web', lines: [gateLine(site, a)] },
+      // Now the gate ticket earlier in the batch entitles the cable car (matched by phone alone).
+      {
+        holderId: 'a',
+        channel: 'web',
+        lines: [cableLine(site, { name: 'A2', idNumber: idNumberFor(503), phone: a.phone })],
+      },
+      // The same ID number again: the real-name limit counts the hold earlier in this batch.
+      { holderId: 'x', channel: 'web', lines: [gateLine(site, a, '10:00')] },
+      { holderId: 'b', channel: 'web', lines: [gateLine(site, b), childLine(site, 1)] },
+      // Capacity 3 is now used up by the two holds above: refused whole, nothing deducted.
+      { holderId: 'c', channel: 'web', lines: [childLine(site, 2)] },
+      // Holder b's gate ticket is in this batch too.
+      { holderId: 'b', channel: 'web', lines: [cableLine(site, b)] },
+    ])
+    expect(outcomes.map((o) => (o.ok ? 'ok' : o.code))).toEqual([
+      'parent_ticket_required',
+      'ok',
+      'ok',
+      'buyer_limit',
+      'ok',
+      'sold_out',
+      'ok',
+    ])
+    const ids = outcomes.flatMap((o) => (o.ok ? [o.hold.id, ...o.hold.lines.map((l) => l.id)] : []))
+    expect(new Set(ids).size).toBe(ids.length)
+    expect(await takenInStorage(site)).toBe(5)
+    expect(await statusesInStorage(site, site.cableCarProduct)).toEqual({ held: 2 })
+    // Each hold of the batch was written whole: lines in order, with prices and visitors.
+    const held = outcomes[4]!
+    if (!held.ok) throw new Error('expected a hold')
+    const described = await day(site).describeHold(site.siteId, site.date, held.hold.id)
+    expect(described?.hold.lines.map((l) => l.productId)).toEqual([site.gateProduct, site.childProduct])
+    expect(described?.hold.total).toBe(held.hold.total)
+    expect(described?.hold.lines[0]?.visitor).toEqual(b)
+    expect((await expectMemoryMatchesStorage(site)).remaining).toBe(0)
+  })
+
+  it('finds parent tickets from its in-memory index again after a reload, and loses them with the parent', async () => {
+    const site = await scenicSiteOnSale()
+    const parent = person(511)
+    const buyer = new ApiClient()
+    const gate = await ok(buyer.post(holds(site), { lines: [gateLine(site, parent)] }), 201)
+    await runInDurableObject(day(site), (instance: ScenicDayInventory) => {
+      Object.assign(instance, { config: undefined })
+    })
+    await ok(
+      new ApiClient().post(holds(site), {
+        lines: [cableLine(site, { name: 'P2', idNumber: idNumberFor(512), phone: parent.phone })],
+      }),
+      201,
+    )
+    expect((await buyer.delete(`${holds(site)}/${gate.id}`)).status).toBe(204)
+    const refused = await new ApiClient().post(holds(site), {
+      lines: [cableLine(site, { name: 'P', idNumber: parent.idNumber })],
+    })
+    expect((await problemOf(refused)).code).toBe('parent_ticket_required')
   })
 })
 

@@ -24,7 +24,8 @@ afterEach(() => {
   vi.useRealTimers()
 })
 
-describe('show inventory: races', () => {
+// Races of thousands of real requests: correctness, not speed, is asserted, so they get time to finish on a busy machine.
+describe('show inventory: races', { timeout: 240_000 }, () => {
   it('2,000 concurrent holds over 500 seats hold each seat at most once and the counts add up', async () => {
     const show = await showOnSale(gridChart(25, 20))
     expect(show.seatIds).toHaveLength(500)
@@ -185,6 +186,56 @@ describe('show inventory: holds', () => {
     })
     expect(again.status).toBe(409)
     expect((await problemOf(again)).code).toBe('buyer_limit')
+  })
+
+  it('one real-name ID number racing itself across buyers gets exactly one seat', async () => {
+    const show = await showOnSale(gridChart(5, 10), { realNameRequired: true })
+    const responses = await Promise.all(
+      show.seatIds.slice(0, 30).map((seatId) =>
+        new ApiClient().post(`/api/shows/${show.showId}/holds`, {
+          seatIds: [seatId],
+          idNumbers: [idNumberFor(77)],
+        }),
+      ),
+    )
+    expect(responses.filter((r) => r.status === 201)).toHaveLength(1)
+    const refused = responses.filter((r) => r.status !== 201)
+    expect(new Set(await Promise.all(refused.map(async (r) => (await problemOf(r)).code)))).toEqual(
+      new Set(['buyer_limit']),
+    )
+    expect((await countsOf(show.showId)).held).toBe(1)
+  })
+
+  it('gives wheelchair places and their companion seats on request, and keeps them from other buyers', async () => {
+    const chart = gridChart(2, 10)
+    const back = chart.sections[0]!.rows[1]!.seats
+    back[4]!.flags = ['accessible']
+    back[5]!.flags = ['companion']
+    const show = await showOnSale(chart)
+    const path = `/api/shows/${show.showId}/holds`
+    // Others get the front row's centre, never the wheelchair place or the companion seat.
+    const other = await ok(
+      new ApiClient().post(path, { best: { category: 'A', quantity: 2, allowSplit: false } }),
+      201,
+    )
+    const otherIds = other.seats.map((s: { id: string }) => s.id)
+    expect(otherIds).not.toContain(show.seatIds[14])
+    expect(otherIds).not.toContain(show.seatIds[15])
+    const pair = await ok(
+      new ApiClient().post(path, { best: { category: 'A', quantity: 2, accessible: 1 } }),
+      201,
+    )
+    expect(pair.seats.map((s: { id: string }) => s.id)).toEqual([show.seatIds[14], show.seatIds[15]])
+    const map = await ok<{ seats: { id: string; accessible: boolean; companion: boolean; state: string }[] }>(
+      new ApiClient().get(`/api/shows/${show.showId}/seat-map`),
+    )
+    const seat = (id: string) => map.seats.find((s) => s.id === id)!
+    expect(seat(show.seatIds[14]!)).toMatchObject({ accessible: true, state: 'held' })
+    expect(seat(show.seatIds[15]!)).toMatchObject({ companion: true, state: 'held' })
+    // No wheelchair place left: a request for one is refused, naming nothing held.
+    const none = await new ApiClient().post(path, { best: { category: 'A', quantity: 2, accessible: 1 } })
+    expect(none.status).toBe(409)
+    expect((await problemOf(none)).code).toBe('seats_unavailable')
   })
 
   it('refuses holds outside the sale window and for blocked seats', async () => {
@@ -349,6 +400,26 @@ describe('show inventory: organizer controls and live status', () => {
     expect(ota[0]!.ok).toBe(true)
   })
 
+  it('answers availability from its per-category counters, not by scanning seats', async () => {
+    const show = await showOnSale(gridChart(4, 10, ['A', 'B']))
+    await ok(
+      new ApiClient().post(`/api/shows/${show.showId}/holds`, { seatIds: show.seatIds.slice(0, 3) }),
+      201,
+    )
+    const summary = await inventory(show.showId).availability(show.showId)
+    expect(summary.categories.map((c) => [c.code, c.available, c.total])).toEqual([
+      ['A', 17, 20],
+      ['B', 20, 20],
+    ])
+    // Overwrite seat states behind the counters' back: a scan would see it, the counters do not.
+    await runInDurableObject(inventory(show.showId), (instance: ShowInventory) => {
+      const layout = (instance as unknown as { layout: { state: Uint8Array } }).layout
+      layout.state.fill(3, 0, 10)
+    })
+    const again = await inventory(show.showId).availability(show.showId)
+    expect(again.categories.map((c) => c.available)).toEqual([17, 20])
+  })
+
   it('pushes seat deltas to WebSocket viewers', async () => {
     const show = await showOnSale(gridChart(2, 10))
     const res = await new ApiClient().fetch(`/api/shows/${show.showId}/live`, {
@@ -369,6 +440,10 @@ describe('show inventory: organizer controls and live status', () => {
       201,
     )
     await delta
+    // Accepted through the hibernation API: the runtime, not the object, holds the socket.
+    await runInDurableObject(inventory(show.showId), (_instance: ShowInventory, state) => {
+      expect(state.getWebSockets()).toHaveLength(1)
+    })
     ws.close()
     const change = messages.find((m) => m.type === 'delta')!
     expect(change.seats).toEqual([

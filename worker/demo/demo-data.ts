@@ -28,6 +28,8 @@ export const demoIds = {
     cableCar: 'prd_demo_cablecar',
   },
   package: 'pkg_demo_gate_cablecar',
+  /** 团购 on every demo screening: 3 to 8 people, STD 30.00 / PRM 45.00 instead of 45.00 / 65.00. */
+  groupBuyCampaign: 'gbc_demo_film',
 } as const
 
 const letters = 'ABCDEFGHJKLMNPQRSTUVWXYZ'

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm'
 import { openDatabase } from '../db/client.ts'
 import {
   events,
+  groupBuyCampaigns,
   memberships,
   organizers,
   packages,
@@ -316,6 +317,24 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
         { productId: p.adult, quantity: 1 },
         { productId: p.cableCar, quantity: 1 },
       ],
+    })
+    .onConflictDoNothing()
+
+  await db
+    .insert(groupBuyCampaigns)
+    .values({
+      id: ids.groupBuyCampaign,
+      organizerId: org,
+      name: 'Voyage Beyond 星际远航 — watch together 团购',
+      description:
+        'Three friends or more: everyone pays the group price; the one who starts the group saves 5.00 more.',
+      showIds: [...ids.screenings],
+      groupPrices: { STD: 3000, PRM: 4500 },
+      minSize: 3,
+      maxSize: 8,
+      lifetimeMinutes: 12 * 60,
+      perBuyerLimit: 4,
+      leaderDiscount: 500,
     })
     .onConflictDoNothing()
 

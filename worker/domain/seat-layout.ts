@@ -45,6 +45,9 @@ export interface BestRequest {
   channel?: string
 }
 
+/** Ranks a wheelchair party's window by companion seats first, distance second (no hall is this wide). */
+const COMPANION_MISSING = 1e9
+
 export class SeatLayout {
   readonly seats: LayoutSeat[]
   readonly state: Uint8Array
@@ -202,6 +205,7 @@ export class SeatLayout {
         const end = start + quantity - 1
         let fits = true
         let accessibleCount = 0
+        let companionCount = 0
         let x = 0
         let y = 0
         for (let p = start; p <= end; p++) {
@@ -212,17 +216,23 @@ export class SeatLayout {
             break
           }
           if (seat.accessible) accessibleCount++
+          else if (seat.companion) companionCount++
           x += seat.x
           y += seat.y
         }
         if (!fits) continue
         if (wheelchairs > 0 ? accessibleCount < wheelchairs : accessibleCount > 0) continue
+        const distance = Math.hypot(x / quantity - this.focus.x, y / quantity - this.focus.y)
         const orphaning = start - runStart === 1 || runEnd - end === 1
-        offer(
-          seats.slice(start, end + 1),
-          Math.hypot(x / quantity - this.focus.x, y / quantity - this.focus.y),
-          orphaning,
-        )
+        if (wheelchairs > 0) {
+          // Whoever comes with a wheelchair user sits on the companion seats beside them where possible:
+          // each companion missing ranks a window behind every window with one more.
+          const missing = Math.max(0, quantity - wheelchairs - companionCount)
+          offer(seats.slice(start, end + 1), distance + missing * COMPANION_MISSING, orphaning)
+        } else {
+          // Companion seats are kept for wheelchair parties: others get them only when nothing else fits.
+          offer(seats.slice(start, end + 1), distance, orphaning || companionCount > 0)
+        }
       }
       runStart = runEnd + 1
     }

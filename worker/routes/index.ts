@@ -10,6 +10,7 @@ import { customerAuthRoutes } from './customer-auth.ts'
 import { devRoutes } from './dev.ts'
 import { renderReference } from './docs.ts'
 import { gateRoutes } from './gate.ts'
+import { groupBuyRoutes } from './group-buys.ts'
 import { orderRoutes } from './orders.ts'
 import { partnerRoutes } from './partner/index.ts'
 import { paymentRoutes } from './payments.ts'
@@ -57,6 +58,7 @@ app.route('/api/orders', orderRoutes)
 app.route('/api/payments', paymentRoutes)
 app.route('/partner/v1', partnerRoutes as never)
 app.route('/api/gate', gateRoutes)
+app.route('/api/group-buys', groupBuyRoutes)
 
 const documentation = {
   openapi: '3.1.0',

@@ -6,7 +6,7 @@ import { packages, parentChildRules, scenicSites, visitProducts } from '../db/sc
 import type { AppEnv } from '../env.ts'
 import { buyerIdentity } from '../middleware/buyer.ts'
 import { notFound, validationProblem } from '../problem.ts'
-import { scenicDay } from '../services/scenic-day.ts'
+import { holdScenicDay, scenicDay } from '../services/scenic-day.ts'
 import { validate } from '../validation.ts'
 import { inventoryConflictResponses, inventoryProblem } from './inventory-problem.ts'
 import { isoDate, page, pageQuery } from './query.ts'
@@ -279,7 +279,7 @@ scenicRoutes.post(
     const { siteId, date } = c.req.valid('param')
     const site = await publicSite(c.get('db'), siteId)
     const input = c.req.valid('json')
-    const outcome = await scenicDay(c.env.SCENIC_DAY_INVENTORY, site.id, date).hold(site.id, date, {
+    const outcome = await holdScenicDay(c.env.HOLD_GATEWAY, site.id, date, {
       holderId: c.get('buyerId'),
       channel: 'web',
       lines: input.lines,

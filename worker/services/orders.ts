@@ -21,6 +21,7 @@ import type { Bindings } from '../env.ts'
 import { newId, newShortId } from '../ids.ts'
 import type { Logger } from '../middleware/logger.ts'
 import { conflict, notFound, Problem, validationProblem } from '../problem.ts'
+import { groupBuyStub, groupMembershipOfOrder, notAwaitingGroup } from './group-buy-client.ts'
 import { type OrderInventoryRef, orderInventory } from './order-inventory.ts'
 import type { PaymentEvent, PaymentProvider } from './payments/provider.ts'
 import { providerOfPayment } from './payments/settlement.ts'
@@ -36,7 +37,7 @@ export interface OrderServices {
 }
 
 type Order = typeof orders.$inferSelect
-type Statement = BatchItem<'sqlite'>
+export type Statement = BatchItem<'sqlite'>
 
 /** An audit row: every state change of an order says who or what caused it. */
 export function audit(
@@ -65,7 +66,7 @@ export function outbox(db: Database, topic: string, organizerId: string, payload
   return db.insert(outboxEvents).values({ id: newId('evt'), topic, organizerId, payload })
 }
 
-async function runBatch(db: Database, statements: Statement[]) {
+export async function runBatch(db: Database, statements: Statement[]) {
   if (statements.length === 0) return
   await db.batch(statements as [Statement, ...Statement[]])
 }
@@ -90,6 +91,11 @@ export interface CreateOrderInput {
   holderNames?: string[]
   /** 改签: the new order replaces these lines of `rebookOf` and charges only `amountDue` (the price difference). */
   rebook?: { orderId: string; lineIds: string[]; credit: number }
+  /**
+   * 团购: the order is priced at the group price per category (minus `discount`, the leader's extra) and must be
+   * paid by `payBy`; it is confirmed only when the group succeeds (see finishPaidOrder).
+   */
+  groupBuy?: { prices: Record<string, number>; discount: number; payBy: string }
 }
 
 /** Turns the buyer's active hold into a pending order with its lines and a payment to complete. */
@@ -128,6 +134,27 @@ export async function createOrderFromHold(services: OrderServices, input: Create
     currency = held.hold.currency
     total = held.hold.total
     expiresAt = held.hold.expiresAt
+    const group = input.groupBuy
+    const seatPrices = held.hold.seats.map((seat) => seat.price)
+    if (group) {
+      const unpriced = held.hold.seats.filter((seat) => !(seat.category in group.prices))
+      if (unpriced.length)
+        throw new Problem({
+          code: 'not_in_group_buy',
+          status: 409,
+          detail: `Seats in ${[...new Set(unpriced.map((seat) => seat.category))].join(', ')} are not sold by group`,
+        })
+      // The leader's discount comes off the first seats, so line prices always add up to the total.
+      let discount = group.discount
+      held.hold.seats.forEach((seat, i) => {
+        const price = group.prices[seat.category]!
+        const off = Math.min(price, discount)
+        discount -= off
+        seatPrices[i] = price - off
+      })
+      total = seatPrices.reduce((sum, price) => sum + price, 0)
+      expiresAt = group.payBy
+    }
     lines = held.hold.seats.map((seat, i) => ({
       id: newId('oln'),
       orderId,
@@ -137,7 +164,7 @@ export async function createOrderFromHold(services: OrderServices, input: Create
       category: seat.category,
       visitorIdMasked: held.idNumbers[i] ? maskIdNumber(held.idNumbers[i]!) : null,
       visitorName: input.holderNames?.[i] ?? null,
-      price: seat.price,
+      price: seatPrices[i]!,
     }))
   } else {
     const [site] = await db
@@ -312,8 +339,33 @@ export async function handlePaymentEvent(
  * Completes an order whose payment succeeded: the inventory DO confirms (idempotent per order), then one
  * D1 batch marks the order paid, issues tickets, audits and queues the event. If the inventory is gone
  * (late payment after someone else bought the seats) the money goes back automatically. Safe to repeat.
+ * A group-buy member's order is handed to its group's actor instead: it is confirmed only once the group
+ * succeeds (at once if it already has), and refunded if the member left or the group failed.
  */
 export async function finishPaidOrder(
+  services: OrderServices,
+  orderId: string,
+  actor: string,
+): Promise<Order> {
+  const { db, env } = services
+  const [payment] = await db
+    .select({ id: payments.id })
+    .from(payments)
+    .where(and(eq(payments.orderId, orderId), eq(payments.status, 'succeeded')))
+  if (payment) {
+    const membership = await groupMembershipOfOrder(db, orderId)
+    if (membership && membership.status !== 'confirmed') {
+      await groupBuyStub(env, membership.groupId).memberPaid(membership.groupId, orderId)
+      const [after] = await db.select().from(orders).where(eq(orders.id, orderId))
+      if (!after) throw notFound(`order ${orderId}`)
+      return after
+    }
+  }
+  return confirmPaidOrder(services, orderId, actor)
+}
+
+/** finishPaidOrder without the group-buy hand-off: the group's actor calls this once its group succeeded. */
+export async function confirmPaidOrder(
   services: OrderServices,
   orderId: string,
   actor: string,
@@ -328,7 +380,17 @@ export async function finishPaidOrder(
   if (!payment) return order
   if (!canTransition(order.status, 'paid')) return order
   const confirmed = await orderInventory(env, order as OrderInventoryRef).confirm(order.id)
-  if (!confirmed.ok) return refundUnfulfillable(services, order, payment, confirmed.detail, actor)
+  if (!confirmed.ok) {
+    return refundCapturedPayment(services, order, payment, {
+      actor,
+      why: confirmed.detail,
+      refundId: `rf_auto_${payment.id}`,
+      requestedBy: 'system:late-payment',
+      toStatus: 'expired',
+      reason:
+        'The payment arrived after the hold expired and the tickets were no longer available; it was refunded in full',
+    })
+  }
   const lines = await db.select().from(orderLines).where(eq(orderLines.orderId, order.id))
   const now = new Date().toISOString()
   const reason = confirmed.reacquired
@@ -364,23 +426,34 @@ export async function finishPaidOrder(
   return after!
 }
 
-async function refundUnfulfillable(
+/**
+ * Gives a captured payment back in full for an order that was never fulfilled (late payment that lost its
+ * seats, a group buy that failed or was left). One refund per payment: `refundId` is fixed by the caller, the
+ * provider call is idempotent on it and the row is inserted at most once. The order ends in `toStatus`.
+ */
+export async function refundCapturedPayment(
   services: OrderServices,
   order: Order,
   payment: typeof payments.$inferSelect,
-  why: string,
-  actor: string,
+  how: {
+    actor: string
+    why: string
+    refundId: string
+    requestedBy: string
+    reason: string
+    toStatus: 'expired' | 'cancelled'
+    action?: string
+    extra?: Statement[]
+  },
 ): Promise<Order> {
   const { db } = services
-  const refundId = `rf_auto_${payment.id}`
+  const { refundId, reason } = how
   const providerRef = await providerOfPayment(services.payments, payment).refund(
     payment,
     refundId,
     payment.amount,
   )
   const now = new Date().toISOString()
-  const reason =
-    'The payment arrived after the hold expired and the tickets were no longer available; it was refunded in full'
   await runBatch(db, [
     db
       .insert(refunds)
@@ -391,7 +464,7 @@ async function refundUnfulfillable(
         amount: payment.amount,
         lineIds: [],
         reason,
-        requestedBy: 'system:late-payment',
+        requestedBy: how.requestedBy,
         status: 'succeeded',
         providerRef,
       })
@@ -399,23 +472,28 @@ async function refundUnfulfillable(
     db.update(payments).set({ status: 'refunded', updatedAt: now }).where(eq(payments.id, payment.id)),
     db
       .update(orders)
-      .set({ status: 'expired', statusReason: reason, refundedTotal: payment.amount, updatedAt: now })
+      .set({ status: how.toStatus, statusReason: reason, refundedTotal: payment.amount, updatedAt: now })
       .where(and(eq(orders.id, order.id), inArray(orders.status, ['pending', 'expired']))),
     audit(db, {
       orderId: order.id,
-      actor,
-      action: 'payment.refunded_automatically',
+      actor: how.actor,
+      action: how.action ?? 'payment.refunded_automatically',
       from: order.status,
-      to: 'expired',
-      detail: { why, refundId },
+      to: how.toStatus,
+      detail: { why: how.why, refundId },
     }),
     outbox(db, 'order.refunded', order.organizerId, {
       orderId: order.id,
       amount: payment.amount,
       automatic: true,
     }),
+    ...(how.extra ?? []),
   ])
-  services.logger.warn('late payment refunded', { orderId: order.id, paymentId: payment.id })
+  services.logger.warn('captured payment refunded', {
+    orderId: order.id,
+    paymentId: payment.id,
+    why: how.why,
+  })
   const [after] = await db.select().from(orders).where(eq(orders.id, order.id))
   return after!
 }
@@ -476,7 +554,8 @@ export async function reconcilePaidOrders(services: OrderServices): Promise<numb
     .select({ orderId: orders.id })
     .from(orders)
     .innerJoin(payments, and(eq(payments.orderId, orders.id), eq(payments.status, 'succeeded')))
-    .where(inArray(orders.status, ['pending', 'expired']))
+    // Paid group-buy members waiting for their group are not stuck: their group's actor confirms them.
+    .where(and(inArray(orders.status, ['pending', 'expired']), notAwaitingGroup(orders.id)))
     .limit(200)
   for (const { orderId } of stuck) await finishPaidOrder(services, orderId, 'system:reconciliation')
   return stuck.length

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, inArray } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
 import {
   auditEvents,
@@ -8,8 +8,10 @@ import {
   partnerProducts,
   partnerReservations,
   payments,
+  redemptions,
   refunds,
   scenicSites,
+  tickets,
   visitProducts,
 } from '../db/schema.ts'
 import { maskIdNumber } from '../domain/id-number.ts'
@@ -298,16 +300,22 @@ export async function partnerOrderOf(db: Database, partner: Partner, partnerOrde
   return mapping
 }
 
-/** The order as the partner sees it: lines with ticket codes (signed tokens) to deliver, refunds. */
+/** The order as the partner sees it: lines with ticket codes (signed tokens) to deliver and their use, refunds. */
 export async function partnerOrderView(services: OrderServices, partnerOrderId: string, orderId: string) {
   const { db, env } = services
   const [order] = await db.select().from(orders).where(eq(orders.id, orderId))
-  const [lines, issued, refunded] = await Promise.all([
+  const [lines, issued, refunded, used] = await Promise.all([
     db.select().from(orderLines).where(eq(orderLines.orderId, orderId)),
     ticketsOfOrder(db, env.TICKET_SIGNING_KEYS, orderId),
     db.select().from(refunds).where(eq(refunds.orderId, orderId)),
+    db
+      .select({ ticketId: redemptions.ticketId, redeemedAt: redemptions.redeemedAt })
+      .from(redemptions)
+      .innerJoin(tickets, eq(tickets.id, redemptions.ticketId))
+      .where(eq(tickets.orderId, orderId)),
   ])
   const ticketOf = new Map(issued.map((t) => [t.lineId, t]))
+  const redeemedAt = new Map(used.map((r) => [r.ticketId, r.redeemedAt]))
   return {
     orderId: order!.id,
     partnerOrderId,
@@ -340,6 +348,8 @@ export async function partnerOrderView(services: OrderServices, partnerOrderId: 
               code: ticket.token,
               validFrom: ticket.validFrom,
               validUntil: ticket.validUntil,
+              /** When the gate admitted it (核销), or null while unused. */
+              redeemedAt: redeemedAt.get(ticket.ticketId) ?? null,
             }
           : null,
       }
@@ -356,14 +366,15 @@ export async function partnerOrderView(services: OrderServices, partnerOrderId: 
   }
 }
 
-/**
- * Lines whose ticket was already used at the gate. Redemption is not recorded in D1 yet (the gate
- * work adds it; the tickets table has no redeemed-at column today), so nothing is reported redeemed
- * and the scenic-day actor's own `children_unused` check is the only use-based refusal. Once a
- * redemption record exists, look it up here: callers already refuse with `already_redeemed`.
- */
-async function redeemedLines(_db: Database, _orderId: string, _lineIds: string[]): Promise<string[]> {
-  return []
+/** Lines whose ticket was already used at the gate (a 核销 redemption recorded by the gate API). */
+async function redeemedLines(db: Database, orderId: string, lineIds: string[]): Promise<string[]> {
+  if (lineIds.length === 0) return []
+  const rows = await db
+    .select({ lineId: tickets.orderLineId })
+    .from(redemptions)
+    .innerJoin(tickets, eq(tickets.id, redemptions.ticketId))
+    .where(and(eq(tickets.orderId, orderId), inArray(tickets.orderLineId, lineIds)))
+  return rows.map((r) => r.lineId)
 }
 
 /**

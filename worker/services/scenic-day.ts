@@ -1,4 +1,10 @@
-import type { ScenicDayInventory } from '../../durable-objects/scenic-day-inventory.ts'
+import type { HoldGateway } from '../../durable-objects/hold-gateway.ts'
+import type {
+  ScenicDayInventory,
+  ScenicHoldOutcome,
+  ScenicHoldRequest,
+} from '../../durable-objects/scenic-day-inventory.ts'
+import { gatewayShard } from './show-inventory.ts'
 
 /** The DO that owns one scenic site's visit date. */
 export function scenicDay(
@@ -7,4 +13,23 @@ export function scenicDay(
   date: string,
 ) {
   return namespace.get(namespace.idFromName(`${siteId}:${date}`))
+}
+
+/** The gateway shard a buyer of one scenic day goes through (buyers spread over GATEWAY_SHARDS by id). */
+export const dayGatewayName = (siteId: string, date: string, holderId: string) =>
+  `day:${siteId}:${date}:${gatewayShard(holderId)}`
+
+/**
+ * Holds tickets for a scenic day through the buyer's hold gateway, which coalesces concurrent buyers
+ * into batched calls to the day's DO (a holiday morning's rush is decided a batch at a time).
+ */
+export function holdScenicDay(
+  gateways: DurableObjectNamespace<HoldGateway>,
+  siteId: string,
+  date: string,
+  request: ScenicHoldRequest,
+): Promise<ScenicHoldOutcome> {
+  return gateways
+    .get(gateways.idFromName(dayGatewayName(siteId, date, request.holderId)))
+    .holdDay(siteId, date, request)
 }

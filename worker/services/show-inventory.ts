@@ -14,7 +14,8 @@ export interface ShowInventoryService {
 
 const soldOut = new SoldOutMemo()
 
-function shardOf(key: string): number {
+/** Which gateway shard a buyer goes through: stable per buyer id. */
+export function gatewayShard(key: string): number {
   let h = 2166136261
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619)
   return (h >>> 0) % GATEWAY_SHARDS
@@ -29,7 +30,7 @@ export function showInventoryService(
     async hold(showId, request) {
       const remembered = soldOut.check(showId, request)
       if (remembered) return remembered
-      const gateway = gateways.get(gateways.idFromName(`${showId}:${shardOf(request.holderId)}`))
+      const gateway = gateways.get(gateways.idFromName(`${showId}:${gatewayShard(request.holderId)}`))
       const outcome = await gateway.hold(showId, request)
       soldOut.record(showId, request, outcome)
       return outcome

@@ -92,5 +92,7 @@ export const describeViolations = (violations: AxeViolation[]) =>
 
 export async function saveScreenshot(page: Page, name: string) {
   mkdirSync(screenshots, { recursive: true })
+  // From the top, so sticky headers sit where a person sees them rather than mid-page in the full capture.
+  await page.evaluate(() => window.scrollTo(0, 0))
   await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true })
 }

@@ -13,7 +13,7 @@ const SPACING = 20
 
 /**
  * Rows listed front (nearest the stage at y=0) to back; each string is one row: `A`/`B` categories,
- * `w` a wheelchair place of category A, `_` no seat (a gap of one seat), `|` an aisle (a double gap).
+ * `w` a wheelchair place of category A, `c` a companion seat of category A, `_` no seat (a gap of one seat), `|` an aisle (a double gap).
  * Seat `r-s` is row r, character s. The stage is centred over the seats unless given.
  */
 function layout(rows: string[], stage?: { x: number; y: number } | null) {
@@ -23,7 +23,9 @@ function layout(rows: string[], stage?: { x: number; y: number } | null) {
     for (const [s, ch] of [...line].entries()) {
       x += ch === '|' ? SPACING * 2 : SPACING
       if (ch === '|' || ch === '_') continue
-      seats.push(seat(`${r}-${s}`, String(r), s, ch === 'w' ? 'A' : ch, x, 20 + r * 25, ch === 'w'))
+      const special = ch === 'w' || ch === 'c'
+      const placed = seat(`${r}-${s}`, String(r), s, special ? 'A' : ch, x, 20 + r * 25, ch === 'w')
+      seats.push({ ...placed, companion: ch === 'c' })
     }
   })
   const xs = seats.map((s) => s.x)
@@ -234,6 +236,29 @@ describe('best available: wheelchair places', () => {
     const gapped = layout(['wAA'])
     set(gapped, ['0-1'])
     expect(best(gapped, { category: 'A', quantity: 2, accessible: 1, allowSplit: true })).toBeNull()
+  })
+})
+
+describe('best available: companion seats', () => {
+  it('seats a wheelchair party on the companion seats beside the wheelchair places, even a row further back', () => {
+    // Front row: wheelchair places without companion seats; second row: wheelchair place + companion seat.
+    const l = layout(['AwAAwA', 'AAwcAA'])
+    expect(best(l, { category: 'A', quantity: 2, accessible: 1 })).toEqual(['1-2', '1-3'])
+    // A party of three with two wheelchairs: the companion seat goes to the one companion.
+    const pair = layout(['AwwAA', 'wwcAA'])
+    expect(best(pair, { category: 'A', quantity: 3, accessible: 2 })).toEqual(['1-0', '1-1', '1-2'])
+    // Without companion seats left, the party still sits together beside a wheelchair place.
+    set(l, ['1-2'])
+    expect(best(l, { category: 'A', quantity: 2, accessible: 1 })!.sort()).toEqual(['0-0', '0-1'])
+  })
+
+  it('keeps companion seats for wheelchair parties, handing them to others only when nothing else is left', () => {
+    const l = layout(['AccA', 'AAAA'])
+    // Every pair in the front row would take a companion seat: the next row is offered instead.
+    expect(best(l, { category: 'A', quantity: 2 })).toEqual(['1-0', '1-1'])
+    set(l, ['1-0', '1-1', '1-2', '1-3'])
+    expect(best(l, { category: 'A', quantity: 2 })).toHaveLength(2)
+    expect(best(l, { category: 'A', quantity: 4 })).toEqual(['0-0', '0-1', '0-2', '0-3'])
   })
 })
 

@@ -1,5 +1,5 @@
 // A show: details, the live seat map, picking seats or best available, then holding them for checkout.
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import { isValidPrcIdNumber } from '../../../worker/domain/id-number.ts'
 import { api } from '../../lib/api.ts'
 import { formatDateTime, formatMoney } from '../../lib/format.ts'
@@ -55,12 +55,13 @@ export function ShowPage({ showId }: { showId: string }) {
 
   // A seat someone else just took leaves the selection.
   const seats = map?.seats ?? []
-  const taken = seats.filter((seat) => selected.has(seat.id) && seat.state !== 'free')
-  if (taken.length) {
+  useEffect(() => {
+    const taken = seats.filter((seat) => selected.has(seat.id) && seat.state !== 'free')
+    if (!taken.length) return
     const next = new Set(selected)
     for (const seat of taken) next.delete(seat.id)
     setSelected(next)
-  }
+  }, [map])
 
   if (show.error) return <ProblemAlert error={show.error} onRetry={show.reload} />
   if (!show.data) return <Loading />

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { requireStaff, type StaffEnv } from '../../middleware/staff-auth.ts'
 import { eventRoutes } from './events.ts'
 import { gateAdminRoutes } from './gates.ts'
+import { groupBuyCampaignRoutes } from './group-buy-campaigns.ts'
 import { adminOrderRoutes } from './orders.ts'
 import { organizerRoutes } from './organizers.ts'
 import { packageRoutes } from './packages.ts'
@@ -37,3 +38,4 @@ adminRoutes.route(`${organizer}/partners`, partnerAdminRoutes)
 adminRoutes.route(`${organizer}/webhook-endpoints`, webhookEndpointRoutes)
 // Gate enrollment codes, devices, redemptions and conflicts (several collections, one module).
 adminRoutes.route(organizer, gateAdminRoutes)
+adminRoutes.route(`${organizer}/group-buy-campaigns`, groupBuyCampaignRoutes)

@@ -3,7 +3,7 @@ import { Webhook } from 'standardwebhooks'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { runScheduledJobs } from '../../../../worker/scheduled.ts'
 import { ApiClient, problemOf } from '../../../support/api.ts'
-import { gridChart, ok, type ShowFixture, showOnSale } from '../../../support/catalogue.ts'
+import { gridChart, ok, type ShowFixture, scenicSiteOnSale, showOnSale } from '../../../support/catalogue.ts'
 import { WebhookReceiver } from '../../../support/webhook-receiver.ts'
 
 let receiver: WebhookReceiver
@@ -248,6 +248,38 @@ describe('webhook endpoints: routing and lifecycle', () => {
       },
     })
     expect(await deliveriesOf(show, ctrip.id)).toHaveLength(1)
+  })
+})
+
+describe('webhook endpoints: price.changed for scenic products', () => {
+  it('emits price.changed with the old and new price when a visit product’s price changes', async () => {
+    const site = await scenicSiteOnSale()
+    const endpoint = await ok(
+      site.owner.post(`${site.base}/webhook-endpoints`, {
+        url: 'https://hooks.test/product-price',
+        eventTypes: ['price.changed'],
+      }),
+      201,
+    )
+    const path = `${site.base}/visit-products/${site.gateProduct}`
+    const before = await ok(site.owner.get(path))
+    await ok(site.owner.patch(path, { name: 'Gate ticket (renamed)' })) // no price change: no event
+    await ok(site.owner.patch(path, { price: before.price + 1000 }))
+    await runScheduledJobs(env)
+    await vi.waitFor(() => expect(receiver.to('/product-price')).toHaveLength(1), {
+      timeout: 15_000,
+      interval: 100,
+    })
+    const [received] = receiver.to('/product-price')
+    expect(new Webhook(endpoint.secret).verify(received!.body, received!.headers)).toMatchObject({
+      type: 'price.changed',
+      data: {
+        productId: site.gateProduct,
+        siteId: site.siteId,
+        price: before.price + 1000,
+        previousPrice: before.price,
+      },
+    })
   })
 })
 

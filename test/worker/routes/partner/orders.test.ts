@@ -373,6 +373,40 @@ describe('partner API: errors', () => {
   })
 })
 
+describe('partner API: partial use', () => {
+  it('refuses to refund or cancel a ticket already used at the gate (already_redeemed), and refunds the unused visitor', async () => {
+    const f = await partnerOnSite()
+    const { partnerOrderId: id, order } = await booked(f, 2)
+    const [used, unused] = order.lines
+    // The gate API records 核销 as a redemption row (worker/services/redemptions.ts); write one as a gate would.
+    await env.DB.prepare(
+      `INSERT INTO redemptions (id, ticket_id, organizer_id, scan_id, device_id, gate_name, mode, redeemed_at)
+       VALUES (?, ?, ?, 'scan_test', 'dev_test', 'East', 'online', ?)`,
+    )
+      .bind(`rdm_${crypto.randomUUID()}`, used.ticket.ticketId, f.organizerId, new Date().toISOString())
+      .run()
+    const queried = await ok(f.client.get(`/orders/${id}`))
+    expect(queried.lines[0].ticket.redeemedAt).not.toBeNull()
+    expect(queried.lines[1].ticket.redeemedAt).toBeNull()
+
+    const refused = await f.client.post(`/orders/${id}/refunds`, {
+      lineIds: [used.lineId],
+      reason: 'no show',
+    })
+    expect(refused.status).toBe(409)
+    expect(await problemOf(refused)).toMatchObject({ code: 'already_redeemed', lineIds: [used.lineId] })
+    const cancel = await f.client.post(`/orders/${id}/cancel`, {})
+    expect((await problemOf(cancel)).code).toBe('already_redeemed')
+
+    const partial = await ok(
+      f.client.post(`/orders/${id}/refunds`, { lineIds: [unused.lineId], reason: 'ill' }),
+      201,
+    )
+    expect(partial.order).toMatchObject({ status: 'partially_refunded', refundedTotal: 9000 })
+    expect(partial.order.lines[0].ticket.status).toBe('valid')
+  })
+})
+
 describe('partner API: crash recovery', () => {
   it('finishes a booking whose worker died between the order batch and the inventory confirm (cron), and the retry answers it', async () => {
     const f = await partnerOnSite()

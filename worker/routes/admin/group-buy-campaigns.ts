@@ -1,0 +1,90 @@
+import { and, eq, inArray } from 'drizzle-orm'
+import * as v from 'valibot'
+import { groupBuyCampaigns, groupBuys, shows } from '../../db/schema.ts'
+import { conflict, type FieldError, validationProblem } from '../../problem.ts'
+import { money, nonEmpty } from '../query.ts'
+import { catalogueResource } from './catalogue-resource.ts'
+import { recordOf } from './records.ts'
+
+const count = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max))
+
+export const groupBuyCampaignInput = v.object({
+  name: nonEmpty(),
+  description: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(2000)))),
+  showIds: v.pipe(v.array(v.pipe(v.string(), v.maxLength(64))), v.minLength(1), v.maxLength(50)),
+  /** Group price per price category (minor units). */
+  groupPrices: v.pipe(
+    v.record(v.pipe(v.string(), v.minLength(1), v.maxLength(32)), money),
+    v.check((prices) => Object.keys(prices).length > 0, 'give a group price for at least one category'),
+  ),
+  minSize: count(2, 100),
+  maxSize: count(2, 200),
+  /** How long a group stays open (minutes, up to 30 days); never past the show's sale end. */
+  lifetimeMinutes: v.optional(count(5, 30 * 24 * 60), 24 * 60),
+  perBuyerLimit: v.optional(count(1, 10), 4),
+  leaderDiscount: v.optional(money, 0),
+  /** 虚拟成团: organizer-funded completion at the deadline. Off unless the organizer opts in. */
+  autoComplete: v.optional(v.boolean(), false),
+  status: v.optional(v.picklist(['active', 'paused', 'ended']), 'active'),
+})
+
+export const groupBuyCampaignRecord = recordOf(groupBuyCampaignInput.entries)
+
+export const groupBuyCampaignRoutes = catalogueResource({
+  noun: 'group-buy campaign',
+  tag: 'Group buys (admin)',
+  table: groupBuyCampaigns,
+  idPrefix: 'gbc',
+  schema: groupBuyCampaignRecord,
+  create: groupBuyCampaignInput,
+  readRoles: ['owner', 'manager'],
+  writeRoles: ['owner', 'manager'],
+  filters: { status: v.optional(v.picklist(['active', 'paused', 'ended'])) },
+  where: (f) => [f.status ? eq(groupBuyCampaigns.status, f.status) : undefined],
+  check: async (c, campaign, organizerId) => {
+    const errors: FieldError[] = []
+    if (campaign.minSize > campaign.maxSize)
+      errors.push({ path: 'json.minSize', message: 'must not be more than maxSize' })
+    const showIds = [...new Set(campaign.showIds)]
+    const found = showIds.length
+      ? await c
+          .get('db')
+          .select({ id: shows.id, prices: shows.prices })
+          .from(shows)
+          .where(and(eq(shows.organizerId, organizerId), inArray(shows.id, showIds)))
+      : []
+    for (const id of showIds) {
+      const show = found.find((s) => s.id === id)
+      if (!show) {
+        errors.push({ path: 'json.showIds', message: `no show ${id} in this organizer` })
+        continue
+      }
+      for (const [category, price] of Object.entries(campaign.groupPrices)) {
+        const regular = show.prices[category]
+        if (regular === undefined)
+          errors.push({
+            path: `json.groupPrices.${category}`,
+            message: `show ${id} has no price category ${category}`,
+          })
+        else if (price > regular)
+          errors.push({
+            path: `json.groupPrices.${category}`,
+            message: `must not exceed the regular price ${regular} of show ${id}`,
+          })
+      }
+    }
+    const cheapest = Math.min(...Object.values(campaign.groupPrices))
+    if (campaign.leaderDiscount > cheapest)
+      errors.push({ path: 'json.leaderDiscount', message: 'must not exceed the lowest group price' })
+    if (errors.length) throw validationProblem(errors)
+  },
+  beforeDelete: async (c, campaign) => {
+    const [used] = await c
+      .get('db')
+      .select({ id: groupBuys.id })
+      .from(groupBuys)
+      .where(eq(groupBuys.campaignId, String(campaign.id)))
+      .limit(1)
+    if (used) throw conflict('Groups were started under this campaign; end it (status `ended`) instead')
+  },
+})
