@@ -11,6 +11,7 @@ import { type AdminKey, adminMessages } from './messages.ts'
 import { DashboardPage } from './pages/dashboard.tsx'
 import { EventPage, EventsPage } from './pages/events.tsx'
 import { GatesPage } from './pages/gates.tsx'
+import { GroupBuysPage } from './pages/group-buys.tsx'
 import { PartnersPage, WebhookPage, WebhooksPage } from './pages/integrations.tsx'
 import { OrderPage, OrdersPage } from './pages/orders.tsx'
 import { SitePage, SitesPage } from './pages/scenic.tsx'
@@ -31,6 +32,7 @@ const sections: { href: string; key: AdminKey }[] = [
   { href: '/admin/partners', key: 'navPartners' },
   { href: '/admin/webhooks', key: 'navWebhooks' },
   { href: '/admin/gates', key: 'navGates' },
+  { href: '/admin/group-buys', key: 'navGroupBuys' },
 ]
 
 function Nav() {
@@ -112,6 +114,7 @@ function Console() {
           { pattern: '/admin/webhooks', render: () => <WebhooksPage /> },
           { pattern: '/admin/webhooks/:id', render: (p) => <WebhookPage id={p.id!} /> },
           { pattern: '/admin/gates', render: () => <GatesPage /> },
+          { pattern: '/admin/group-buys', render: () => <GroupBuysPage /> },
         ]}
         fallback={<NotFound />}
       />
