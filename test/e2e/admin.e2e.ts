@@ -256,7 +256,7 @@ describe('admin console', () => {
     await page.getByRole('link', { name: 'Group buys' }).click()
     await page.getByRole('heading', { level: 1, name: 'Group buys' }).waitFor()
     await page.locator('input[name="campaign-name"]').fill('E2E Friends')
-    await page.getByLabel(/^E2E Quartet · /).check()
+    await page.getByRole('checkbox', { name: /E2E Quartet/ }).check()
     await page.getByLabel('A', { exact: true }).fill('250')
     await page.getByRole('button', { name: 'Create' }).click()
     await page.getByRole('cell', { name: 'E2E Friends', exact: true }).waitFor()
