@@ -9,6 +9,7 @@ import {
   orders,
   outboxEvents,
   payments,
+  shows,
 } from '../worker/db/schema.ts'
 import { seatsNearGroup } from '../worker/domain/group-buy.ts'
 import type { Bindings } from '../worker/env.ts'
@@ -477,7 +478,16 @@ export class GroupBuy extends DurableObject<Bindings> {
         deadline: terms.deadline,
       }),
     )
-    await runBatch(this.db, statements)
+    try {
+      await runBatch(this.db, statements)
+    } catch (error) {
+      // Without its D1 mirror the order would not be known as a group order: undo the membership.
+      this.moveMember(memberId, ['awaiting_payment'], 'cancelled', 1)
+      if (role === 'leader') this.setStatus(['open'], 'void')
+      await release()
+      await this.cancelUnpaidOrder(created.orderId, 'The group buy could not record your membership')
+      throw error
+    }
     await this.armAlarm()
     return {
       ok: true,
@@ -525,8 +535,11 @@ export class GroupBuy extends DurableObject<Bindings> {
       this.moveMember(found.id, ['joining', 'awaiting_payment'], 'paid')
     ) {
       let succeeded = false
-      if (this.counts().paid >= terms.minSize && Date.now() < Date.parse(terms.deadline))
-        succeeded = this.setStatus(['open'], 'succeeded')
+      if (this.counts().paid >= terms.minSize && Date.now() < Date.parse(terms.deadline)) {
+        // A show cancelled meanwhile never gets group tickets: the group fails and everyone is refunded.
+        if (await this.showCancelled(terms.showId)) this.setStatus(['open'], 'failed')
+        else succeeded = this.setStatus(['open'], 'succeeded')
+      }
       await runBatch(this.db, [
         this.memberMirror(found, 'paid'),
         this.groupMirror(groupId, succeeded ? 'succeeded' : undefined),
@@ -630,7 +643,9 @@ export class GroupBuy extends DurableObject<Bindings> {
     const { terms } = current
     const now = Date.now()
     try {
-      if (current.status === 'open' && now >= Date.parse(terms.deadline)) {
+      if (current.status === 'open' && (await this.showCancelled(terms.showId)))
+        this.setStatus(['open'], 'failed')
+      else if (current.status === 'open' && now >= Date.parse(terms.deadline)) {
         const { paid } = this.counts()
         // 虚拟成团: the organizer funds the missing places, so any paid member is enough.
         if (paid >= terms.minSize) this.setStatus(['open'], 'succeeded')
@@ -829,6 +844,11 @@ export class GroupBuy extends DurableObject<Bindings> {
         detail: { why },
       }),
     ])
+  }
+
+  private async showCancelled(showId: string): Promise<boolean> {
+    const [show] = await this.db.select({ status: shows.status }).from(shows).where(eq(shows.id, showId))
+    return show?.status !== 'scheduled'
   }
 
   private async paymentOf(orderId: string) {

@@ -2,6 +2,8 @@
 // One index.html boots the app that owns the path, so Workers' single-page-application fallback can serve it
 // for every route while each app's code is fetched only where it is used.
 // Usage: node web/build.ts [--watch] [--quiet]
+
+import { createHash } from 'node:crypto'
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -14,12 +16,60 @@ const dist = join(webDir, 'dist')
 /** Every app: its entry module and the path prefix it owns (the shop owns everything else). */
 export const apps = {
   admin: { entry: 'admin/main.tsx', prefix: '/admin' },
-  gate: { entry: 'gate/main.tsx', prefix: '/gate' },
+  gate: {
+    entry: 'gate/main.tsx',
+    prefix: '/gate',
+    // Installable offline app: a service worker that keeps the app's files, built to dist/gate-sw.js.
+    serviceWorker: {
+      source: 'gate/service-worker.ts',
+      output: 'gate-sw.js',
+      keep: ['/gate.webmanifest', '/favicon.svg'],
+    },
+  },
   shop: { entry: 'shop/main.tsx', prefix: '/' },
 } as const
 export type AppName = keyof typeof apps
 
 type Outputs = esbuild.Metafile['outputs']
+
+/** Every file an app may ever load: its first load plus every chunk behind import(), and their CSS. */
+export function allLoads(outputs: Outputs, entryOutput: string): string[] {
+  const files = new Set<string>()
+  const visit = (path: string) => {
+    if (files.has(path)) return
+    files.add(path)
+    const output = outputs[path]
+    if (!output) return
+    if (output.cssBundle) files.add(output.cssBundle)
+    for (const imported of output.imports) if (!imported.external) visit(imported.path)
+  }
+  visit(entryOutput)
+  return [...files]
+}
+
+/**
+ * Builds an app's service worker with the list of files to keep (the app's page, all its assets and the
+ * extra files it names) and a version derived from that list, so a new build replaces the old cache.
+ */
+function writeServiceWorker(
+  prefix: string,
+  worker: { source: string; output: string; keep: readonly string[] },
+  assets: string[],
+) {
+  const precache = [prefix, ...worker.keep, ...assets]
+  const version = createHash('sha256').update(precache.join('\n')).digest('hex').slice(0, 12)
+  esbuild.buildSync({
+    absWorkingDir: webDir,
+    entryPoints: [worker.source],
+    outfile: join(dist, worker.output),
+    bundle: true,
+    format: 'iife',
+    target: ['es2022'],
+    minify: true,
+    define: { PRECACHE: JSON.stringify(precache), CACHE_VERSION: JSON.stringify(version) },
+    logLevel: 'warning',
+  })
+}
 
 /** The JS and CSS a browser fetches before the app can render: the entry and its static imports, not lazy chunks. */
 export function firstLoad(outputs: Outputs, entryOutput: string): { js: string[]; css: string[] } {
@@ -73,6 +123,7 @@ export interface BuildReport {
 function writeSite(metafile: esbuild.Metafile, quiet: boolean): BuildReport {
   const boot: Record<string, { js: string; css: string[] }> = {}
   const report = { firstLoad: {} } as BuildReport
+  const workers: (() => void)[] = []
   for (const [name, app] of Object.entries(apps) as [AppName, (typeof apps)[AppName]][]) {
     const entryOutput = Object.entries(metafile.outputs).find(([, output]) =>
       output.entryPoint?.endsWith(app.entry),
@@ -82,8 +133,13 @@ function writeSite(metafile: esbuild.Metafile, quiet: boolean): BuildReport {
     const url = (file: string) => `/${relative(dist, join(webDir, file)).split('\\').join('/')}`
     boot[name] = { js: url(entryOutput), css: css.map(url) }
     report.firstLoad[name] = { jsGzip: gzippedSize(js), cssGzip: gzippedSize(css), files: [...js, ...css] }
+    if ('serviceWorker' in app)
+      workers.push(() =>
+        writeServiceWorker(app.prefix, app.serviceWorker, allLoads(metafile.outputs, entryOutput).map(url)),
+      )
   }
   cpSync(join(webDir, 'public'), dist, { recursive: true })
+  for (const write of workers) write()
   writeFileSync(join(dist, 'index.html'), indexHtml(boot))
   if (!quiet) {
     for (const [name, size] of Object.entries(report.firstLoad)) {

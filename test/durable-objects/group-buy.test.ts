@@ -269,3 +269,25 @@ describe('GroupBuy actor: success is idempotent', () => {
     expect(counts.memory).toMatchObject({ sold: 9, held: 0 })
   })
 })
+
+describe('GroupBuy actor: cancelled show', () => {
+  it('never succeeds on a cancelled show: reaching the minimum fails the group and refunds everyone', async () => {
+    const fixture = await campaignOnSale({ minSize: 2 })
+    const leader = newBuyer()
+    const started = await ok(startGroup(leader, fixture), 201)
+    const groupId: string = started.group.groupId
+    const friend = newBuyer()
+    const joined = await ok(joinGroup(friend, groupId), 201)
+    await payFor(leader, started.membership.paymentId)
+    await ok(
+      fixture.owner.post(`${fixture.base}/shows/${fixture.showId}/cancel`, { reason: 'Projector broke' }),
+    )
+    await payFor(friend, joined.paymentId)
+    for (const orderId of [started.membership.orderId, joined.orderId]) {
+      expect(await orderStatus(orderId)).toBe('cancelled')
+      expect(await rows('SELECT id FROM tickets WHERE order_id = ?', orderId)).toHaveLength(0)
+      expect(await rows('SELECT id FROM refunds WHERE order_id = ?', orderId)).toHaveLength(1)
+    }
+    expect((await ok(leader.client.get(`/api/group-buys/groups/${groupId}`))).status).toBe('failed')
+  })
+})

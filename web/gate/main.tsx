@@ -1,26 +1,54 @@
-// The gate scanner (served at /gate). Placeholder until its pages are built on web/lib.
+// The gate scanner (served at /gate, installable): enrollment, then scanning with camera, USB scanner or
+// typed code, deciding offline with the shared decision module; a service worker keeps it working offline.
 import '../lib/base.css'
+import './gate.css'
 import { render } from 'preact'
-import { defineMessages } from '../lib/i18n.ts'
-import { Shell } from '../lib/ui.tsx'
+import { useEffect, useState } from 'preact/hooks'
+import { Loading, Shell } from '../lib/ui.tsx'
+import { type DeviceState, GateDeviceRuntime } from './gate-device.ts'
+import { messages } from './messages.ts'
+import { EnrollPage } from './pages/enroll.tsx'
+import { ScanPage } from './pages/scan.tsx'
 
-const messages = defineMessages({
-  en: { title: 'Gate scanner', soon: 'This console is being built.', shop: 'Go to the shop' },
-  'zh-CN': { title: '检票', soon: '此页面正在建设中。', shop: '前往购票' },
-})
+const runtime = new GateDeviceRuntime()
+
+function useDeviceState(): DeviceState {
+  const [state, setState] = useState(runtime.state)
+  useEffect(() => runtime.subscribe(setState), [])
+  return state
+}
 
 function App() {
   const t = messages.useT()
+  const state = useDeviceState()
   document.title = t('title')
   return (
     <Shell brand={<a href="/gate">{t('title')}</a>}>
       <h1>{t('title')}</h1>
-      <p>{t('soon')}</p>
-      <p>
-        <a href="/">{t('shop')}</a>
-      </p>
+      {!state.ready ? (
+        <Loading />
+      ) : state.enrolled ? (
+        <ScanPage runtime={runtime} state={state} />
+      ) : (
+        <EnrollPage runtime={runtime} />
+      )}
     </Shell>
   )
 }
 
+/** Installable: the manifest, and a service worker that keeps the app shell for offline use. */
+function installable() {
+  const link = document.createElement('link')
+  link.rel = 'manifest'
+  link.href = '/gate.webmanifest'
+  document.head.append(link)
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('/gate-sw.js', { scope: '/gate' }).catch((error: unknown) => {
+      console.warn('service worker not registered', error)
+    })
+  }
+}
+
+installable()
 render(<App />, document.getElementById('app')!)
+void runtime.start()

@@ -714,6 +714,12 @@ export const webhookEventTypes = [
   'ticket.redeemed',
   'availability.changed',
   'price.changed',
+  // Group buys (团购): written by the GroupBuy actor's mirror; about a group, not one order, so every endpoint may subscribe.
+  'group.started',
+  'group.joined',
+  'group.left',
+  'group.succeeded',
+  'group.failed',
 ] as const
 export type WebhookEventType = (typeof webhookEventTypes)[number]
 

@@ -93,7 +93,7 @@ const paymentParam = v.object({ paymentId: v.pipe(v.string(), v.maxLength(64)) }
 
 async function loadPayment(c: Parameters<typeof services>[0], paymentId: string) {
   const [payment] = await c.get('db').select().from(payments).where(eq(payments.id, paymentId))
-  if (!payment || payment.provider !== 'sandbox') throw notFound(`payment ${paymentId}`)
+  if (payment?.provider !== 'sandbox') throw notFound(`payment ${paymentId}`)
   const [order] = await c.get('db').select().from(orders).where(eq(orders.id, payment.orderId))
   return { payment, order: order! }
 }

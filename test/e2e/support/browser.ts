@@ -14,7 +14,8 @@ const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 export const NAVIGATION_TIMEOUT = 60_000
 export const ACTION_TIMEOUT = 30_000
 
-export async function launchBrowser(): Promise<Browser> {
+/** `args` adds Chromium switches (e.g. a fake camera playing a prepared video). */
+export async function launchBrowser(options: { args?: string[] } = {}): Promise<Browser> {
   const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
   if (!existsSync(executablePath)) {
     throw new Error(`${executablePath} is missing: install Debian's Chromium (apt-get install -y chromium)`)
@@ -30,6 +31,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...(options.args ?? []),
     ],
   })
 }

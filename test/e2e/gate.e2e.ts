@@ -1,0 +1,320 @@
+// The gate scanner in a real browser against the real stack: enroll with a code from the admin API, admit a
+// bought ticket through Chromium's fake camera playing its QR code, refuse it the second time, keep deciding
+// offline after a reload (a ticket refunded and synced before is refused as revoked), upload the log when
+// back online, and see the conflict a second device made by admitting the same ticket while offline.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import {
+  baseUrl,
+  describeViolations,
+  launchBrowser,
+  newPage,
+  saveScreenshot,
+  seriousA11yViolations,
+} from './support/browser.ts'
+import { writeQrVideo } from './support/fake-camera.ts'
+
+const organizerId = 'org_demo'
+const siteId = 'site_demo_mountain'
+const adult = 'prd_demo_adult'
+const today = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+}).format(new Date())
+
+/** A Node-side API session keeping its own cookies (a buyer, or signed-in staff). */
+class Session {
+  private cookies = new Map<string, string>()
+  async fetch(
+    path: string,
+    init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ) {
+    const response = await fetch(`${baseUrl()}${path}`, {
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      headers: {
+        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+        ...init.headers,
+      },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    })
+    for (const cookie of response.headers.getSetCookie()) {
+      const pair = cookie.split(';')[0]!
+      const eq = pair.indexOf('=')
+      this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1))
+    }
+    return response
+  }
+  // biome-ignore lint/suspicious/noExplicitAny: test JSON
+  async json(path: string, init: Parameters<Session['fetch']>[1] = {}, status = 200): Promise<any> {
+    const response = await this.fetch(path, init)
+    const text = await response.text()
+    if (response.status !== status) throw new Error(`${path}: ${response.status} ${text}`)
+    return text ? JSON.parse(text) : undefined
+  }
+}
+
+/** A valid PRC resident ID number (GB 11643 check digit), born 1990, distinct per `n`. */
+function idNumber(n: number): string {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+  const first17 = `110101199003${String(1 + (n % 28)).padStart(2, '0')}${String(n % 1000).padStart(3, '0')}`
+  let sum = 0
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * weights[i]!
+  return first17 + '10X98765432'[sum % 11]
+}
+
+interface Ticket {
+  ticketId: string
+  lineId: string
+  token: string
+}
+
+let browser: Browser
+let videoDir: string
+const staff = new Session()
+const buyer = new Session()
+let orderId: string
+let camTicket: Ticket
+let refundTicket: Ticket
+let gateA: { context: BrowserContext; page: Page }
+
+async function enrollmentCode(gateName: string): Promise<string> {
+  const created = await staff.json(
+    `/api/admin/organizers/${organizerId}/gate-enrollments`,
+    { body: { gateName, siteId, fromDate: today, toDate: today } },
+    201,
+  )
+  return created.code
+}
+
+async function openGate(): Promise<{ context: BrowserContext; page: Page }> {
+  const opened = await newPage(browser, { mobile: true, locale: 'en' })
+  await opened.context.grantPermissions(['camera'])
+  return opened
+}
+
+async function enroll(page: Page, code: string) {
+  await page.goto('/gate')
+  await page.getByRole('heading', { level: 2, name: 'Enroll this device' }).waitFor()
+  await page.getByLabel('Enrollment code').fill(code)
+  await page.getByRole('button', { name: 'Enroll' }).click()
+  await page.getByTestId('gate-name').waitFor()
+}
+
+const decision = (page: Page) => page.getByTestId('decision')
+
+/** Waits for the decision of the next scan (a new nonce on the panel) and returns what it says. */
+async function nextDecision(page: Page, before: string | null) {
+  await page.waitForFunction((previous) => {
+    const nonce = document.querySelector('[data-testid="decision"]')?.getAttribute('data-nonce')
+    return Boolean(nonce) && nonce !== previous
+  }, before)
+  const panel = decision(page)
+  return {
+    decision: await panel.getAttribute('data-decision'),
+    reason: await panel.getAttribute('data-reason'),
+    mode: await panel.getAttribute('data-mode'),
+    source: await panel.getAttribute('data-source'),
+    text: (await panel.textContent()) ?? '',
+  }
+}
+
+/** Types (or, with `wedge`, keys in fast like a USB scanner) a code into the scan field and presses Enter. */
+async function scanByKeyboard(page: Page, code: string, wedge = false) {
+  const before = await decision(page).getAttribute('data-nonce')
+  const field = page.getByLabel('Scan or type a ticket code')
+  if (wedge) {
+    await field.focus()
+    await page.keyboard.type(code)
+  } else await field.fill(code)
+  await field.press('Enter')
+  return nextDecision(page, before)
+}
+
+async function expectAccessible(page: Page) {
+  const violations = await seriousA11yViolations(page)
+  expect(violations, describeViolations(violations)).toEqual([])
+}
+
+beforeAll(async () => {
+  await staff.json('/api/auth/login', {
+    body: { email: 'manager@demo.local', password: 'demo-password-2026' },
+  })
+  // Two visit tickets for today, bought through the API: hold → order → sandbox payment.
+  const seed = Date.now() % 900
+  const hold = await buyer.json(
+    `/api/scenic-sites/${siteId}/days/${today}/holds`,
+    {
+      body: {
+        lines: [0, 1].map((i) => ({
+          productId: adult,
+          slot: '16:00',
+          visitor: { name: `Gate Tester ${i}`, idNumber: idNumber(seed + i), phone: '13800000077' },
+        })),
+      },
+    },
+    201,
+  )
+  const created = await buyer.json(
+    '/api/orders',
+    {
+      body: { kind: 'scenic', siteId, date: today, holdId: hold.id, phone: '13800000077' },
+      headers: { 'idempotency-key': `gate-e2e-${Date.now()}` },
+    },
+    201,
+  )
+  orderId = created.orderId
+  await buyer.json(`/api/payments/sandbox/checkout/${created.paymentId}/complete`, {
+    body: { outcome: 'pay' },
+  })
+  const { items } = await buyer.json(`/api/orders/${orderId}/tickets`)
+  expect(items).toHaveLength(2)
+  camTicket = items[0] as Ticket
+  refundTicket = items[1] as Ticket
+
+  // The first ticket's QR code, as the buyer gets it, becomes the fake camera's video.
+  const png = await buyer.fetch(`/api/orders/${orderId}/tickets/${camTicket.ticketId}/qr?format=png`)
+  expect(png.headers.get('content-type')).toBe('image/png')
+  videoDir = mkdtempSync(join(tmpdir(), 'gate-e2e-'))
+  const video = join(videoDir, 'ticket-qr.y4m')
+  writeQrVideo(new Uint8Array(await png.arrayBuffer()), video)
+  browser = await launchBrowser({
+    args: [
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${video}`,
+    ],
+  })
+})
+
+afterAll(async () => {
+  await browser?.close()
+  if (videoDir) rmSync(videoDir, { recursive: true, force: true })
+})
+
+describe('gate scanner', () => {
+  test('enrolls with a one-time code from the admin console', async () => {
+    gateA = await openGate()
+    const { page } = gateA
+    await page.goto('/gate')
+    await page.getByRole('heading', { level: 1, name: 'Gate scanner' }).waitFor()
+    await page.getByRole('heading', { level: 2, name: 'Enroll this device' }).waitFor()
+    await expectAccessible(page)
+    await saveScreenshot(page, 'gate-enroll')
+
+    await page.getByLabel('Enrollment code').fill('ZZZZ9999')
+    await page.getByRole('button', { name: 'Enroll' }).click()
+    await page.getByRole('alert').getByText('unknown, already used or expired').waitFor()
+
+    await enroll(page, await enrollmentCode('Gate A'))
+    await expect(page.getByTestId('gate-name').textContent()).resolves.toContain('Gate A')
+    await expect(decision(page).getAttribute('data-decision')).resolves.toBe('none')
+    await expectAccessible(page)
+    await saveScreenshot(page, 'gate-ready')
+  })
+
+  test('admits a ticket read by the camera, then refuses it as already used', async () => {
+    const { page } = gateA
+    const before = await decision(page).getAttribute('data-nonce')
+    await page.getByRole('button', { name: 'Start camera' }).click()
+    const first = await nextDecision(page, before)
+    expect(first).toMatchObject({ decision: 'admit', source: 'camera', mode: 'online' })
+    expect(first.text).toContain('ADMIT')
+    expect(first.text).toContain(camTicket.ticketId)
+    await expect(page.getByTestId('decoder').textContent()).resolves.toMatch(/Decoder/)
+    await saveScreenshot(page, 'gate-admit')
+    await page.getByRole('button', { name: 'Stop camera' }).click()
+
+    const again = await scanByKeyboard(page, camTicket.token)
+    expect(again).toMatchObject({ decision: 'refuse', reason: 'already_used' })
+    expect(again.text).toContain('REFUSED')
+    expect(again.text).toMatch(/Already used at .+ at gate Gate A/)
+    await expectAccessible(page)
+    await saveScreenshot(page, 'gate-refused-used')
+
+    const forged = await scanByKeyboard(page, `${camTicket.token.slice(0, -4)}AAAA`)
+    expect(forged).toMatchObject({ decision: 'refuse', reason: 'bad_signature' })
+  })
+
+  test('decides offline after a reload; a ticket refunded before the last sync is refused as revoked', async () => {
+    const { context, page } = gateA
+    await staff.json(
+      `/api/admin/organizers/${organizerId}/orders/${orderId}/refunds`,
+      {
+        body: { lineIds: [refundTicket.lineId], reason: 'gate e2e' },
+        headers: { 'idempotency-key': `gate-e2e-refund-${Date.now()}` },
+      },
+      201,
+    )
+    await page.getByRole('button', { name: 'Sync now' }).click()
+    await page.locator('[data-testid="revocations"]:not([data-count="0"])').waitFor()
+    await page.locator('[data-testid="pending"][data-count="0"]').waitFor()
+    // The service worker holds the app shell before the network goes.
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready
+    })
+
+    await context.setOffline(true)
+    await page.reload()
+    await page.getByTestId('gate-name').waitFor()
+    // The page came from the service worker: the network is gone for this browser context.
+    expect(await page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true)
+    expect(
+      await page.evaluate(() =>
+        fetch('/healthz').then(
+          () => 'reached',
+          () => 'unreachable',
+        ),
+      ),
+    ).toBe('unreachable')
+    await page.locator('[data-testid="sync-status"][data-online="false"]').waitFor()
+
+    const used = await scanByKeyboard(page, camTicket.token)
+    expect(used).toMatchObject({ decision: 'refuse', reason: 'already_used', mode: 'offline' })
+    const revoked = await scanByKeyboard(page, refundTicket.token, true)
+    expect(revoked).toMatchObject({ decision: 'refuse', reason: 'revoked', mode: 'offline' })
+    expect(revoked.text).toContain('Revoked')
+    await page.locator('[data-testid="pending"][data-count="2"]').waitFor()
+    await expectAccessible(page)
+    await saveScreenshot(page, 'gate-offline-revoked')
+  })
+
+  test('back online, uploads the log and shows the conflict a second device made offline', async () => {
+    const second = await openGate()
+    await enroll(second.page, await enrollmentCode('Gate B'))
+    await second.context.setOffline(true)
+    await second.page.locator('[data-testid="sync-status"][data-online="false"]').waitFor()
+    const offlineAdmit = await scanByKeyboard(second.page, camTicket.token)
+    expect(offlineAdmit).toMatchObject({ decision: 'admit', mode: 'offline' })
+    await second.page.locator('[data-testid="pending"][data-count="1"]').waitFor()
+
+    await gateA.context.setOffline(false)
+    await gateA.page.locator('[data-testid="pending"][data-count="0"]').waitFor()
+
+    await second.context.setOffline(false)
+    await second.page.locator('[data-testid="pending"][data-count="0"]').waitFor()
+    const conflicts = second.page.getByTestId('conflicts')
+    await conflicts.waitFor()
+    await expect(conflicts.textContent()).resolves.toContain(camTicket.ticketId)
+    await expectAccessible(second.page)
+    await saveScreenshot(second.page, 'gate-conflict')
+
+    const reported = await staff.json(`/api/admin/organizers/${organizerId}/gate-conflicts`)
+    expect(reported.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          ticketId: camTicket.ticketId,
+          gateName: 'Gate B',
+          first: expect.objectContaining({ gateName: 'Gate A' }),
+        }),
+      ]),
+    )
+    await second.context.close()
+    await gateA.context.close()
+  })
+})

@@ -1,0 +1,407 @@
+// This device as a gate: enrollment, the offline decision (the same pure module the server runs), the
+// scan log, the online check, and sync (scan uploads in idempotent batches, revocations by cursor).
+// Components subscribe to its state; everything it knows is kept in IndexedDB so a reload offline works.
+import {
+  createGate,
+  type Gate,
+  type GateDecision,
+  type GateProfile,
+  importTicketKeys,
+  type PriorAdmission,
+  type RefusalReason,
+} from '../../worker/domain/gate-decision.ts'
+import { verifyRevocationPage } from '../../worker/domain/revocation-list.ts'
+import { ApiError, api } from '../lib/api.ts'
+import {
+  addRevocations,
+  allConflicts,
+  allRevocations,
+  allScans,
+  type ConflictRecord,
+  clearGate,
+  type EnrolledDevice,
+  type GateRules,
+  type GateStore,
+  loadDevice,
+  markUploaded,
+  openGateStore,
+  pendingScans,
+  putScan,
+  type ScanRecord,
+  type ScanSource,
+  saveDevice,
+} from './store.ts'
+
+/** How long an online check may take before the gate decides on its own. */
+export const ONLINE_CHECK_TIMEOUT_MS = 1500
+/** Background sync while the app is open. */
+export const SYNC_INTERVAL_MS = 30_000
+/** While the server cannot be reached, how soon to try again (a failing request offline costs nothing). */
+export const RETRY_INTERVAL_MS = 5_000
+
+export interface ScanOutcome {
+  nonce: string
+  decision: GateDecision
+  mode: 'online' | 'offline'
+  source: ScanSource
+  /** From the decode (or Enter) to the local decision, in milliseconds. */
+  localMs: number
+  /** From the decode to the decision on screen (includes the online check when there was one). */
+  totalMs: number
+  at: number
+}
+
+export interface SyncState {
+  online: boolean
+  syncing: boolean
+  lastSyncAt?: string
+  lastError?: string
+  pending: number
+  conflicts: ConflictRecord[]
+  /** The server no longer accepts this device (revoked or expired): enroll again. */
+  unenrolled: boolean
+}
+
+export interface DeviceState {
+  ready: boolean
+  enrolled?: EnrolledDevice
+  sync: SyncState
+  last?: ScanOutcome
+  revokedCount: number
+  scansCount: number
+}
+
+interface SyncBundle {
+  device: EnrolledDevice['device']
+  profile: GateProfile
+  rules: GateRules
+  jwks: { keys: EnrolledDevice['jwks'] }
+  revocations: { jws: string; cursor: number; more: boolean }
+}
+
+const newNonce = () => crypto.randomUUID()
+
+/** No answer at all (no network, server down, timed out), as opposed to an answer saying no. */
+const isNetworkFailure = (error: unknown) =>
+  error instanceof ApiError
+    ? error.status === 0
+    : error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')
+
+export class GateDeviceRuntime {
+  private db!: GateStore
+  private gate: Gate | undefined
+  private revoked = new Set<string>()
+  private admitted = new Map<string, PriorAdmission>()
+  private listeners = new Set<(state: DeviceState) => void>()
+  private syncing: Promise<void> | undefined
+  private timer: ReturnType<typeof setTimeout> | undefined
+  /**
+   * Whether the last request reached the server. `navigator.onLine` alone is not trusted: it says true on a
+   * Wi-Fi with no way out, so the gate goes by what its own requests do.
+   */
+  private reachable: boolean | undefined
+  state: DeviceState = {
+    ready: false,
+    revokedCount: 0,
+    scansCount: 0,
+    sync: { online: navigator.onLine, syncing: false, pending: 0, conflicts: [], unenrolled: false },
+  }
+
+  subscribe(listener: (state: DeviceState) => void) {
+    this.listeners.add(listener)
+    listener(this.state)
+    return () => {
+      this.listeners.delete(listener)
+    }
+  }
+
+  private set(patch: Partial<DeviceState>, sync?: Partial<SyncState>) {
+    this.state = { ...this.state, ...patch, sync: { ...this.state.sync, ...sync } }
+    for (const listener of this.listeners) listener(this.state)
+  }
+
+  /** Loads what the device already knows; works with no network at all. */
+  async start(storeName?: string) {
+    this.db = await openGateStore(storeName)
+    const enrolled = await loadDevice(this.db)
+    if (enrolled) {
+      await this.useDevice(enrolled)
+      this.state = { ...this.state, enrolled, sync: { ...this.state.sync, lastSyncAt: enrolled.lastSyncAt } }
+    }
+    for (const { ticketId } of await allRevocations(this.db)) this.revoked.add(ticketId)
+    for (const scan of await allScans(this.db)) this.remember(scan)
+    await this.refreshCounts({ ready: true, ...(enrolled ? { enrolled } : {}) })
+    addEventListener('online', () => void this.sync())
+    addEventListener('offline', () => this.set({}, { online: false }))
+    void this.sync()
+  }
+
+  stop() {
+    clearTimeout(this.timer)
+  }
+
+  /** Online means: the browser has a network and the server answered our last request. */
+  private isOnline() {
+    return navigator.onLine && this.reachable !== false
+  }
+
+  private contact(reached: boolean) {
+    this.reachable = reached
+    this.set({}, { online: this.isOnline() })
+  }
+
+  private scheduleSync() {
+    clearTimeout(this.timer)
+    this.timer = setTimeout(() => void this.sync(), this.reachable ? SYNC_INTERVAL_MS : RETRY_INTERVAL_MS)
+  }
+
+  private async useDevice(enrolled: EnrolledDevice) {
+    this.gate = createGate(enrolled.profile, await importTicketKeys(enrolled.jwks))
+  }
+
+  /** What later decisions learn from a scan: its admission, or an earlier admission the server named. */
+  private remember(scan: ScanRecord) {
+    if (!scan.ticketId) return
+    if (scan.decision === 'admit' && !this.admitted.has(scan.ticketId))
+      this.admitted.set(scan.ticketId, {
+        at: Date.parse(scan.scannedAt),
+        gateName: this.state.enrolled?.device.gateName ?? '',
+      })
+    if (scan.reason === 'already_used' && scan.previous && !this.admitted.has(scan.ticketId))
+      this.admitted.set(scan.ticketId, scan.previous)
+  }
+
+  private async refreshCounts(patch: Partial<DeviceState> = {}) {
+    const [pending, conflicts, scans] = await Promise.all([
+      pendingScans(this.db),
+      allConflicts(this.db),
+      this.db.count('scans'),
+    ])
+    this.set(
+      { ...patch, revokedCount: this.revoked.size, scansCount: scans },
+      { pending: pending.length, conflicts },
+    )
+  }
+
+  async enroll(code: string) {
+    const bundle = await api<SyncBundle & { deviceToken: string }>('/api/gate/enroll', {
+      method: 'POST',
+      body: { code },
+    })
+    await clearGate(this.db)
+    this.revoked.clear()
+    this.admitted.clear()
+    const enrolled: EnrolledDevice = {
+      token: bundle.deviceToken,
+      device: bundle.device,
+      profile: bundle.profile,
+      rules: bundle.rules,
+      jwks: bundle.jwks.keys,
+      cursor: 0,
+      enrolledAt: new Date().toISOString(),
+    }
+    await this.useDevice(enrolled)
+    const stored = await this.applyRevocations(enrolled, bundle)
+    await saveDevice(this.db, stored)
+    await this.refreshCounts({ enrolled: stored, last: undefined })
+    this.set({}, { unenrolled: false, lastError: undefined })
+    if (bundle.revocations.more) void this.sync()
+  }
+
+  async forget() {
+    await clearGate(this.db)
+    this.gate = undefined
+    this.revoked.clear()
+    this.admitted.clear()
+    this.state = { ...this.state, enrolled: undefined, last: undefined }
+    await this.refreshCounts()
+  }
+
+  /** Checks a revocation page's signature (ticket keys, cut for this device) before trusting it. */
+  private async applyRevocations(enrolled: EnrolledDevice, bundle: SyncBundle): Promise<EnrolledDevice> {
+    const keys = await importTicketKeys(bundle.jwks.keys)
+    const page = await verifyRevocationPage(bundle.revocations.jws, keys, {
+      org: bundle.device.organizerId,
+      dev: bundle.device.id,
+    })
+    if (!page) throw new Error('The revocation list’s signature did not verify')
+    await addRevocations(this.db, page.r)
+    for (const [ticketId] of page.r) this.revoked.add(ticketId)
+    return {
+      ...enrolled,
+      device: bundle.device,
+      profile: bundle.profile,
+      rules: bundle.rules,
+      jwks: bundle.jwks.keys,
+      cursor: page.to,
+      lastSyncAt: new Date().toISOString(),
+    }
+  }
+
+  /**
+   * Decides a scan. The local decision comes first (well under 100 ms); a refusal it is sure of is final.
+   * An admission (or a signature from a key this device may not have yet) is confirmed with the server
+   * when it is reachable, so a ticket admitted at another gate a moment ago is caught live.
+   */
+  async scan(
+    text: string,
+    source: ScanSource,
+    decodedAt = performance.now(),
+    /** A rotating code read off the holder's screen, when it is not inside the scan. */
+    code?: string,
+  ): Promise<ScanOutcome> {
+    const enrolled = this.state.enrolled
+    if (!this.gate || !enrolled) throw new Error('not enrolled')
+    const nonce = newNonce()
+    const now = Date.now()
+    const local = await this.gate.decide({
+      scan: text,
+      ...(code ? { code } : {}),
+      revoked: this.revoked,
+      admitted: this.admitted,
+      now,
+    })
+    const localMs = performance.now() - decodedAt
+    let decision = local
+    let mode: 'online' | 'offline' = 'offline'
+    const askServer = local.admit || local.reason === 'bad_signature'
+    if (askServer && this.isOnline() && !this.state.sync.unenrolled) {
+      const server = await this.checkOnline(enrolled, text, nonce, code)
+      if (server) {
+        decision = server
+        mode = 'online'
+      }
+    }
+    const outcome: ScanOutcome = {
+      nonce,
+      decision,
+      mode,
+      source,
+      localMs,
+      totalMs: performance.now() - decodedAt,
+      at: now,
+    }
+    this.set({ last: outcome })
+    const record: ScanRecord = {
+      nonce,
+      scan: text.trim().slice(0, 600),
+      decision: decision.admit ? 'admit' : 'refuse',
+      ...(decision.admit ? {} : { reason: decision.reason }),
+      ...(decision.ticket ? { ticketId: decision.ticket.tid } : {}),
+      ...(!decision.admit && decision.previous ? { previous: decision.previous } : {}),
+      scannedAt: new Date(now).toISOString(),
+      mode,
+      source,
+      uploaded: mode === 'online' ? 1 : 0,
+    }
+    this.remember(record)
+    await putScan(this.db, record)
+    await this.refreshCounts()
+    if (mode === 'offline' && this.isOnline()) void this.sync()
+    return outcome
+  }
+
+  private async checkOnline(
+    enrolled: EnrolledDevice,
+    scan: string,
+    nonce: string,
+    code: string | undefined,
+  ): Promise<GateDecision | undefined> {
+    try {
+      const answer = await api<GateDecision & { reason?: RefusalReason }>('/api/gate/check', {
+        method: 'POST',
+        body: { scan: scan.trim().slice(0, 600), nonce, ...(code ? { code } : {}) },
+        headers: { authorization: `Bearer ${enrolled.token}` },
+        signal: AbortSignal.timeout(ONLINE_CHECK_TIMEOUT_MS),
+      })
+      this.contact(true)
+      return answer
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) this.set({}, { unenrolled: true })
+      else if (isNetworkFailure(error)) {
+        this.contact(false)
+        this.scheduleSync()
+      }
+      // Unreachable, slow or refused: the local decision stands.
+      return undefined
+    }
+  }
+
+  /** Uploads the pending scan log, then pulls revocations (and profile, rules, keys) by cursor. */
+  sync(): Promise<void> {
+    if (!this.syncing) {
+      this.syncing = this.runSync().finally(() => {
+        this.syncing = undefined
+        this.scheduleSync()
+      })
+    }
+    return this.syncing
+  }
+
+  private async runSync() {
+    let enrolled = this.state.enrolled
+    if (!enrolled || this.state.sync.unenrolled) return
+    if (!navigator.onLine) {
+      this.set({}, { online: false })
+      return
+    }
+    this.set({}, { syncing: true })
+    const auth = { authorization: `Bearer ${enrolled.token}` }
+    try {
+      for (;;) {
+        const batch = (await pendingScans(this.db)).slice(0, enrolled.rules.maxScansPerUpload)
+        if (batch.length === 0) break
+        const { items } = await api<{
+          items: { nonce: string; status: string; ticketId?: string | null; redemption?: string }[]
+        }>('/api/gate/scans', {
+          method: 'POST',
+          headers: auth,
+          body: {
+            scans: batch.map((s) => ({
+              nonce: s.nonce,
+              scan: s.scan,
+              decision: s.decision,
+              ...(s.reason ? { reason: s.reason } : {}),
+              scannedAt: s.scannedAt,
+            })),
+          },
+        })
+        const reportedAt = new Date().toISOString()
+        const conflicts = items
+          .filter((item) => item.redemption === 'conflict')
+          .map((item) => ({
+            nonce: item.nonce,
+            ticketId: item.ticketId ?? null,
+            scannedAt: batch.find((s) => s.nonce === item.nonce)?.scannedAt ?? reportedAt,
+            reportedAt,
+          }))
+        await markUploaded(
+          this.db,
+          batch.map((s) => s.nonce),
+          conflicts,
+        )
+        await this.refreshCounts()
+      }
+      for (;;) {
+        const bundle = await api<SyncBundle>('/api/gate/sync', {
+          query: { cursor: enrolled.cursor },
+          headers: auth,
+        })
+        enrolled = await this.applyRevocations(enrolled, bundle)
+        await saveDevice(this.db, enrolled)
+        await this.useDevice(enrolled)
+        if (!bundle.revocations.more) break
+      }
+      await this.refreshCounts({ enrolled })
+      this.contact(true)
+      this.set({}, { syncing: false, lastSyncAt: enrolled.lastSyncAt, lastError: undefined })
+    } catch (error) {
+      const unenrolled = error instanceof ApiError && error.status === 401
+      if (isNetworkFailure(error)) this.contact(false)
+      this.set(
+        {},
+        { syncing: false, unenrolled, lastError: error instanceof Error ? error.message : String(error) },
+      )
+    }
+  }
+}

@@ -1,0 +1,302 @@
+import { useEffect, useRef, useState } from 'preact/hooks'
+import type { GateDecision } from '../../../worker/domain/gate-decision.ts'
+import { formatDate, formatDateTime, formatTime } from '../../lib/format.ts'
+import { type Locale, useLocale } from '../../lib/i18n.ts'
+import { Button } from '../../lib/ui.tsx'
+import { type CameraScan, decoderKind, startCameraScan } from '../camera.ts'
+import type { DeviceState, GateDeviceRuntime, ScanOutcome } from '../gate-device.ts'
+import { messages } from '../messages.ts'
+import type { ScanSource } from '../store.ts'
+
+/** A code that stays in front of the camera is read once; it counts again after this long out of view. */
+const SAME_CODE_PAUSE_MS = 3000
+/** Keystrokes this close together (on average) come from a USB scanner, not a person. */
+const WEDGE_KEY_INTERVAL_MS = 35
+
+type T = ReturnType<typeof messages.useT>
+
+function reasonText(decision: GateDecision, t: T, locale: Locale, timeZone: string) {
+  if (decision.admit) return ''
+  switch (decision.reason) {
+    case 'already_used':
+      return decision.previous
+        ? t('reason_already_used', {
+            time: formatDateTime(decision.previous.at, locale, timeZone),
+            gate: decision.previous.gateName,
+          })
+        : t('reason_already_used_here')
+    case 'wrong_day':
+      return t('reason_wrong_day', {
+        day: decision.ticketDay ? formatDate(`${decision.ticketDay}T12:00:00Z`, locale, 'UTC') : '?',
+      })
+    default:
+      return t(`reason_${decision.reason}`)
+  }
+}
+
+function DecisionPanel({ outcome, timeZone }: { outcome?: ScanOutcome; timeZone: string }) {
+  const t = messages.useT()
+  const locale = useLocale()
+  if (!outcome) {
+    return (
+      <output class="decision decision-idle" data-testid="decision" data-decision="none">
+        {t('waiting')}
+      </output>
+    )
+  }
+  const { decision } = outcome
+  const ticket = decision.ticket
+  return (
+    <output
+      class={`decision ${decision.admit ? 'decision-admit' : 'decision-refuse'}`}
+      data-testid="decision"
+      data-decision={decision.admit ? 'admit' : 'refuse'}
+      data-reason={decision.admit ? undefined : decision.reason}
+      data-mode={outcome.mode}
+      data-source={outcome.source}
+      data-nonce={outcome.nonce}
+    >
+      <span class="decision-word">{decision.admit ? t('admit') : t('refused')}</span>
+      {!decision.admit && (
+        <span class="decision-reason" data-testid="decision-reason">
+          {reasonText(decision, t, locale, timeZone)}
+        </span>
+      )}
+      {ticket && (
+        <span class="decision-ticket">
+          {t('ticket', { id: ticket.tid, item: ticket.it })}
+          {ticket.hh && ` · ${t('holder', { hint: ticket.hh })}`}
+        </span>
+      )}
+      <span class="decision-meta">
+        {formatTime(outcome.at, locale, timeZone)} ·{' '}
+        {t('decidedIn', {
+          ms: Math.round(outcome.mode === 'online' ? outcome.totalMs : outcome.localMs),
+          mode: outcome.mode === 'online' ? t('modeOnline') : t('modeOffline'),
+        })}
+      </span>
+    </output>
+  )
+}
+
+function Camera({ onCode }: { onCode: (text: string, decodedAt: number) => void }) {
+  const t = messages.useT()
+  const video = useRef<HTMLVideoElement>(null)
+  const scan = useRef<CameraScan | undefined>(undefined)
+  const [on, setOn] = useState(false)
+  const [error, setError] = useState<string>()
+  const [decoder, setDecoder] = useState<'native' | 'js'>()
+  const handler = useRef(onCode)
+  handler.current = onCode
+
+  useEffect(() => () => scan.current?.stop(), [])
+
+  const start = async () => {
+    setError(undefined)
+    try {
+      let last = { text: '', seen: 0 }
+      scan.current = await startCameraScan(video.current!, (text, decodedAt) => {
+        const repeat = text === last.text && decodedAt - last.seen < SAME_CODE_PAUSE_MS
+        last = { text, seen: decodedAt }
+        if (!repeat) handler.current(text, decodedAt)
+      })
+      setOn(true)
+      setDecoder(await decoderKind())
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure))
+    }
+  }
+  const stop = () => {
+    scan.current?.stop()
+    scan.current = undefined
+    setOn(false)
+  }
+
+  return (
+    <div class="camera">
+      <video
+        ref={video}
+        class={on ? 'camera-video' : 'camera-video camera-off'}
+        aria-label={t('cameraLabel')}
+        muted
+        playsInline
+      />
+      <div class="camera-controls">
+        {on ? (
+          <Button onClick={stop}>{t('cameraStop')}</Button>
+        ) : (
+          <Button variant="primary" onClick={start}>
+            {t('cameraStart')}
+          </Button>
+        )}
+        {on && decoder && (
+          <small class="muted" data-testid="decoder">
+            {decoder === 'native' ? t('decoderNative') : t('decoderJs')}
+          </small>
+        )}
+      </div>
+      {error && (
+        <p class="alert alert-error" role="alert">
+          {t('cameraError', { error })}
+        </p>
+      )}
+    </div>
+  )
+}
+
+function SyncPanel({ runtime, state }: { runtime: GateDeviceRuntime; state: DeviceState }) {
+  const t = messages.useT()
+  const locale = useLocale()
+  const { sync } = state
+  const lastSyncAt = sync.lastSyncAt ?? state.enrolled?.lastSyncAt
+  const timeZone = state.enrolled?.profile.timezone ?? 'Asia/Shanghai'
+  return (
+    <section aria-labelledby="sync-heading" class="gate-card sync">
+      <h2 id="sync-heading">{t('syncHeading')}</h2>
+      <p data-testid="sync-status" data-online={String(sync.online)}>
+        <span class={`dot ${sync.online ? 'dot-on' : 'dot-off'}`} aria-hidden="true" />
+        {sync.syncing ? t('syncing') : sync.online ? t('online') : t('offline')}
+      </p>
+      <p data-testid="pending" data-count={sync.pending}>
+        {t('pending', { count: sync.pending })}
+      </p>
+      <p data-testid="last-sync">
+        {lastSyncAt
+          ? t('lastSync', { time: formatDateTime(lastSyncAt, locale, timeZone) })
+          : t('neverSynced')}
+      </p>
+      <p data-testid="revocations" data-count={state.revokedCount}>
+        {t('revocations', { count: state.revokedCount })}
+      </p>
+      {sync.unenrolled && (
+        <p class="alert alert-error" role="alert">
+          {t('unenrolled')}
+        </p>
+      )}
+      {sync.lastError && !sync.unenrolled && <p class="muted">{t('syncError', { error: sync.lastError })}</p>}
+      <Button onClick={() => void runtime.sync()} disabled={sync.syncing}>
+        {t('syncNow')}
+      </Button>
+      {sync.conflicts.length > 0 && (
+        <div class="conflicts" data-testid="conflicts" data-count={sync.conflicts.length}>
+          <h3>{t('conflictsHeading')}</h3>
+          <ul>
+            {sync.conflicts.map((conflict) => (
+              <li key={conflict.nonce} data-ticket={conflict.ticketId ?? ''}>
+                {t('conflict', {
+                  ticket: conflict.ticketId ?? '?',
+                  time: formatDateTime(conflict.scannedAt, locale, timeZone),
+                })}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  )
+}
+
+export function ScanPage({ runtime, state }: { runtime: GateDeviceRuntime; state: DeviceState }) {
+  const t = messages.useT()
+  const enrolled = state.enrolled!
+  const input = useRef<HTMLInputElement>(null)
+  const [text, setText] = useState('')
+  const keyTimes = useRef<number[]>([])
+  const queue = useRef(Promise.resolve())
+  // A USB scanner types wherever focus is: the scan field has it from the start (a dedicated gate device).
+  useEffect(() => input.current?.focus(), [])
+
+  // Scans are decided one after another, in the order they arrive.
+  const [rotating, setRotating] = useState('')
+  const rotatingRef = useRef(rotating)
+  rotatingRef.current = rotating
+  const decide = (scan: string, source: ScanSource, decodedAt: number) => {
+    // A code typed beside the scan goes with the next scan only.
+    const code = /^\d{6}$/.test(rotatingRef.current) ? rotatingRef.current : undefined
+    setRotating('')
+    queue.current = queue.current.then(() =>
+      runtime.scan(scan, source, decodedAt, code).then(() => undefined),
+    )
+  }
+
+  const submit = (event: Event) => {
+    event.preventDefault()
+    const value = text.trim()
+    if (!value) return
+    const times = keyTimes.current
+    const average = times.length > 10 ? (times.at(-1)! - times[0]!) / (times.length - 1) : Infinity
+    decide(value, average < WEDGE_KEY_INTERVAL_MS ? 'wedge' : 'typed', performance.now())
+    setText('')
+    keyTimes.current = []
+    input.current?.focus()
+  }
+
+  const profile = enrolled.profile
+  const scope = [...new Set(profile.scope.map((entry) => entry.label))].join(' · ')
+  return (
+    <>
+      <p class="gate-name" data-testid="gate-name">
+        {t('gate', {
+          name: profile.gateName,
+          direction: profile.direction === 'entry' ? t('entry') : t('exit'),
+        })}
+      </p>
+      <p class="muted small">{t('scope', { scope: scope || '—' })}</p>
+      <DecisionPanel timeZone={profile.timezone} {...(state.last ? { outcome: state.last } : {})} />
+      <section aria-labelledby="scan-heading" class="gate-card">
+        <h2 id="scan-heading">{t('scanHeading')}</h2>
+        <form onSubmit={submit} class="scan-form">
+          <label for="scan-input">{t('scanInput')}</label>
+          <div class="scan-row">
+            <input
+              id="scan-input"
+              ref={input}
+              value={text}
+              onInput={(event) => setText((event.target as HTMLInputElement).value)}
+              onKeyDown={() => keyTimes.current.push(performance.now())}
+              aria-describedby="scan-hint"
+              autoComplete="off"
+              spellcheck={false}
+              maxLength={600}
+            />
+            <Button type="submit" variant="primary">
+              {t('check')}
+            </Button>
+          </div>
+          <small id="scan-hint" class="muted">
+            {t('scanHint')}
+          </small>
+        </form>
+        {profile.scope.some((entry) => entry.rotatingCode) && (
+          <div class="rotating-field">
+            <label for="rotating-input">{t('rotatingCode')}</label>
+            <input
+              id="rotating-input"
+              value={rotating}
+              onInput={(event) => setRotating((event.target as HTMLInputElement).value.replace(/\D/g, ''))}
+              inputMode="numeric"
+              autoComplete="off"
+              maxLength={6}
+              aria-describedby="rotating-hint"
+            />
+            <small id="rotating-hint" class="muted">
+              {t('rotatingHint')}
+            </small>
+          </div>
+        )}
+        <Camera onCode={(code, decodedAt) => decide(code, 'camera', decodedAt)} />
+      </section>
+      <SyncPanel runtime={runtime} state={state} />
+      <p>
+        <Button
+          variant="danger"
+          onClick={() => {
+            if (confirm(t('forgetConfirm'))) void runtime.forget()
+          }}
+        >
+          {t('forget')}
+        </Button>
+      </p>
+    </>
+  )
+}

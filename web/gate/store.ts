@@ -1,0 +1,106 @@
+// The gate's memory on the device, in IndexedDB (through the small `idb` wrapper): its credential and
+// everything it needs offline (profile, rules, keys, revocation cursor), the revocations it has synced,
+// its scan log (each scan with a client nonce, uploaded later) and conflicts the server reported.
+import { type DBSchema, type IDBPDatabase, openDB } from 'idb'
+import type { JWK } from 'jose'
+import type { GateProfile, PriorAdmission, RefusalReason } from '../../worker/domain/gate-decision.ts'
+
+export interface GateRules {
+  admitOnce: boolean
+  rotatingCodeMaxAgeSeconds: number
+  maxScansPerUpload: number
+}
+
+export interface EnrolledDevice {
+  token: string
+  device: { id: string; organizerId: string; gateName: string; direction: 'entry' | 'exit' }
+  profile: GateProfile
+  rules: GateRules
+  jwks: (JWK & { kid?: string })[]
+  /** Revocation cursor: what the next sync asks from. */
+  cursor: number
+  enrolledAt: string
+  lastSyncAt?: string
+}
+
+export type ScanSource = 'camera' | 'wedge' | 'typed'
+
+export interface ScanRecord {
+  nonce: string
+  scan: string
+  decision: 'admit' | 'refuse'
+  reason?: RefusalReason
+  ticketId?: string
+  scannedAt: string
+  /** Who decided: the server (online check) or this device. */
+  mode: 'online' | 'offline'
+  source: ScanSource
+  /** 1 once the server holds this scan (an online check records it at once). A number so it can be indexed. */
+  uploaded: 0 | 1
+  /** For `already_used`: the earlier admission the decision named. */
+  previous?: PriorAdmission
+}
+
+export interface ConflictRecord {
+  nonce: string
+  ticketId: string | null
+  scannedAt: string
+  reportedAt: string
+}
+
+interface GateDb extends DBSchema {
+  device: { key: 'current'; value: EnrolledDevice }
+  revocations: { key: string; value: { ticketId: string; reason: string } }
+  scans: { key: string; value: ScanRecord; indexes: { uploaded: number } }
+  conflicts: { key: string; value: ConflictRecord }
+}
+
+export type GateStore = IDBPDatabase<GateDb>
+
+export function openGateStore(name = 'gate-scanner'): Promise<GateStore> {
+  return openDB<GateDb>(name, 1, {
+    upgrade(db) {
+      db.createObjectStore('device')
+      db.createObjectStore('revocations', { keyPath: 'ticketId' })
+      db.createObjectStore('scans', { keyPath: 'nonce' }).createIndex('uploaded', 'uploaded')
+      db.createObjectStore('conflicts', { keyPath: 'nonce' })
+    },
+  })
+}
+
+export const loadDevice = (db: GateStore) => db.get('device', 'current')
+export const saveDevice = (db: GateStore, device: EnrolledDevice) => db.put('device', device, 'current')
+
+/** Forgets the enrollment and everything learnt under it (the scan log too: a new enrollment starts clean). */
+export async function clearGate(db: GateStore) {
+  const tx = db.transaction(['device', 'revocations', 'scans', 'conflicts'], 'readwrite')
+  await Promise.all([
+    tx.objectStore('device').clear(),
+    tx.objectStore('revocations').clear(),
+    tx.objectStore('scans').clear(),
+    tx.objectStore('conflicts').clear(),
+    tx.done,
+  ])
+}
+
+export async function addRevocations(db: GateStore, revoked: [ticketId: string, reason: string][]) {
+  const tx = db.transaction('revocations', 'readwrite')
+  await Promise.all([...revoked.map(([ticketId, reason]) => tx.store.put({ ticketId, reason })), tx.done])
+}
+
+export const allRevocations = (db: GateStore) => db.getAll('revocations')
+export const allScans = (db: GateStore) => db.getAll('scans')
+export const pendingScans = (db: GateStore) => db.getAllFromIndex('scans', 'uploaded', 0)
+export const putScan = (db: GateStore, scan: ScanRecord) => db.put('scans', scan)
+export const allConflicts = (db: GateStore) => db.getAll('conflicts')
+
+export async function markUploaded(db: GateStore, nonces: string[], conflicts: ConflictRecord[]) {
+  const tx = db.transaction(['scans', 'conflicts'], 'readwrite')
+  const scans = tx.objectStore('scans')
+  const work: Promise<unknown>[] = nonces.map(async (nonce) => {
+    const scan = await scans.get(nonce)
+    if (scan) await scans.put({ ...scan, uploaded: 1 })
+  })
+  for (const conflict of conflicts) work.push(tx.objectStore('conflicts').put(conflict))
+  await Promise.all([...work, tx.done])
+}
