@@ -1,24 +1,175 @@
-// The admin console (served at /admin). Placeholder until its pages are built on web/lib.
+// The admin console (served at /admin): organizer staff sign in, pick an organizer and manage venues and seat
+// maps, events and shows, scenic sites, orders, sales channels and staff; the dashboard charts sales.
 import '../lib/base.css'
+import './admin.css'
 import { render } from 'preact'
-import { defineMessages } from '../lib/i18n.ts'
-import { Shell } from '../lib/ui.tsx'
+import { useEffect, useState } from 'preact/hooks'
+import { api } from '../lib/api.ts'
+import { Link, Routes, useLocation } from '../lib/router.tsx'
+import { Loading, ProblemAlert, Shell } from '../lib/ui.tsx'
+import { type AdminKey, adminMessages } from './messages.ts'
+import { DashboardPage } from './pages/dashboard.tsx'
+import { EventPage, EventsPage } from './pages/events.tsx'
+import { GatesPage } from './pages/gates.tsx'
+import { GroupBuysPage } from './pages/group-buys.tsx'
+import { PartnersPage, WebhookPage, WebhooksPage } from './pages/integrations.tsx'
+import { OrderPage, OrdersPage } from './pages/orders.tsx'
+import { SitePage, SitesPage } from './pages/scenic.tsx'
+import { ShowPage } from './pages/show.tsx'
+import { SignInPage } from './pages/sign-in.tsx'
+import { ChannelsPage, StaffPage } from './pages/team.tsx'
+import { VenuePage, VenuesPage } from './pages/venues.tsx'
+import { type Me, type OrganizerSummary, SessionProvider, useSession } from './session.tsx'
 
-const messages = defineMessages({
-  en: { title: 'Admin console', soon: 'This console is being built.', shop: 'Go to the shop' },
-  'zh-CN': { title: '管理后台', soon: '此页面正在建设中。', shop: '前往购票' },
-})
+const sections: { href: string; key: AdminKey }[] = [
+  { href: '/admin', key: 'navDashboard' },
+  { href: '/admin/venues', key: 'navVenues' },
+  { href: '/admin/events', key: 'navEvents' },
+  { href: '/admin/scenic', key: 'navScenic' },
+  { href: '/admin/orders', key: 'navOrders' },
+  { href: '/admin/channels', key: 'navChannels' },
+  { href: '/admin/staff', key: 'navStaff' },
+  { href: '/admin/partners', key: 'navPartners' },
+  { href: '/admin/webhooks', key: 'navWebhooks' },
+  { href: '/admin/gates', key: 'navGates' },
+  { href: '/admin/group-buys', key: 'navGroupBuys' },
+]
+
+function Nav() {
+  const t = adminMessages.useT()
+  const { path } = useLocation()
+  const current = (href: string) =>
+    href === '/admin' ? path === '/admin' || path === '/admin/' : path.startsWith(href)
+  return (
+    <ul class="admin-nav">
+      {sections.map((section) => (
+        <li key={section.href}>
+          <Link href={section.href} aria-current={current(section.href) ? 'page' : undefined}>
+            {t(section.key)}
+          </Link>
+        </li>
+      ))}
+    </ul>
+  )
+}
+
+function OrganizerBar() {
+  const t = adminMessages.useT()
+  const session = useSession()
+  return (
+    <div class="organizer-bar">
+      <label>
+        <span>{t('organizer')}</span>{' '}
+        <select
+          data-testid="organizer-switch"
+          value={session.organizer.id}
+          onChange={(event) => session.switchOrganizer((event.target as HTMLSelectElement).value)}
+        >
+          {session.organizers.map((organizer) => (
+            <option key={organizer.id} value={organizer.id}>
+              {organizer.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <span class="muted small">{session.me.email}</span>
+      <button type="button" class="button button-secondary" onClick={() => session.signOut()}>
+        {t('signOut')}
+      </button>
+    </div>
+  )
+}
+
+function NotFound() {
+  const t = adminMessages.useT()
+  return (
+    <section>
+      <h1>{t('notFound')}</h1>
+      <Link href="/admin">{t('navDashboard')}</Link>
+    </section>
+  )
+}
+
+function Console() {
+  const session = useSession()
+  // Pages keyed by organizer: switching reloads every list for the new organizer.
+  return (
+    <div key={session.organizer.id}>
+      <OrganizerBar />
+      <Routes
+        routes={[
+          { pattern: '/admin', render: () => <DashboardPage /> },
+          { pattern: '/admin/venues', render: () => <VenuesPage /> },
+          { pattern: '/admin/venues/:id', render: (p) => <VenuePage id={p.id!} /> },
+          { pattern: '/admin/events', render: () => <EventsPage /> },
+          { pattern: '/admin/events/:id', render: (p) => <EventPage id={p.id!} /> },
+          { pattern: '/admin/shows/:id', render: (p) => <ShowPage id={p.id!} /> },
+          { pattern: '/admin/scenic', render: () => <SitesPage /> },
+          { pattern: '/admin/scenic/:id', render: (p) => <SitePage id={p.id!} /> },
+          { pattern: '/admin/orders', render: () => <OrdersPage /> },
+          { pattern: '/admin/orders/:id', render: (p) => <OrderPage id={p.id!} /> },
+          { pattern: '/admin/channels', render: () => <ChannelsPage /> },
+          { pattern: '/admin/staff', render: () => <StaffPage /> },
+          { pattern: '/admin/partners', render: () => <PartnersPage /> },
+          { pattern: '/admin/webhooks', render: () => <WebhooksPage /> },
+          { pattern: '/admin/webhooks/:id', render: (p) => <WebhookPage id={p.id!} /> },
+          { pattern: '/admin/gates', render: () => <GatesPage /> },
+          { pattern: '/admin/group-buys', render: () => <GroupBuysPage /> },
+        ]}
+        fallback={<NotFound />}
+      />
+    </div>
+  )
+}
+
+type State =
+  | { status: 'loading' }
+  | { status: 'signedOut' }
+  | { status: 'error'; error: unknown }
+  | { status: 'signedIn'; me: Me; organizers: OrganizerSummary[] }
+
+async function loadSession(): Promise<State> {
+  try {
+    const me = await api<Me>('/api/auth/me')
+    const list = await api<{ items: OrganizerSummary[] }>('/api/admin/organizers', { query: { limit: 200 } })
+    return { status: 'signedIn', me, organizers: list.items }
+  } catch (error) {
+    if ((error as { status?: number }).status === 401) return { status: 'signedOut' }
+    return { status: 'error', error }
+  }
+}
 
 function App() {
-  const t = messages.useT()
-  document.title = t('title')
+  const t = adminMessages.useT()
+  const [state, setState] = useState<State>({ status: 'loading' })
+  const refresh = () => loadSession().then(setState)
+  useEffect(() => {
+    refresh()
+  }, [])
+  useEffect(() => {
+    document.title = t('title')
+  })
+  const signedIn = state.status === 'signedIn' && state.organizers.length > 0
   return (
-    <Shell brand={<a href="/admin">{t('title')}</a>}>
-      <h1>{t('title')}</h1>
-      <p>{t('soon')}</p>
-      <p>
-        <a href="/">{t('shop')}</a>
-      </p>
+    <Shell brand={<Link href="/admin">{t('title')}</Link>} nav={signedIn ? <Nav /> : undefined}>
+      {state.status === 'loading' && <Loading />}
+      {state.status === 'error' && <ProblemAlert error={state.error} onRetry={refresh} />}
+      {state.status === 'signedOut' && <SignInPage onSignedIn={refresh} />}
+      {state.status === 'signedIn' && state.organizers.length === 0 && (
+        <section>
+          <h1>{t('title')}</h1>
+          <p>{t('noOrganizers')}</p>
+        </section>
+      )}
+      {signedIn && (
+        <SessionProvider
+          me={state.me}
+          organizers={state.organizers}
+          onSignedOut={() => setState({ status: 'signedOut' })}
+        >
+          <Console />
+        </SessionProvider>
+      )}
     </Shell>
   )
 }

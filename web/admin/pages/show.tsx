@@ -1,0 +1,196 @@
+import { useState } from 'preact/hooks'
+import { api } from '../../lib/api.ts'
+import { formatDateTime } from '../../lib/format.ts'
+import { useLocale } from '../../lib/i18n.ts'
+import { Link } from '../../lib/router.tsx'
+import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
+import { SelectInput, TextInput } from '../form.tsx'
+import { adminMessages } from '../messages.ts'
+import { type MapCategory, type MapSeat, SeatMap } from '../seat-map.tsx'
+import { useSession } from '../session.tsx'
+import { DataTable, type PageOf } from '../table.tsx'
+import { ShowForm, type ShowRecord } from './events.tsx'
+
+type ShowWithTimes = ShowRecord & { updatedAt: string }
+
+interface Inventory {
+  seats: Record<string, number>
+  activeHolds: number
+  categories: { code: string; name: string; available: number; total: number; price: number }[]
+}
+
+interface LiveMap {
+  stage: { x: number; y: number } | null
+  categories: (MapCategory & { free?: number })[]
+  seats: MapSeat[]
+}
+
+export function ShowPage({ id }: { id: string }) {
+  const t = adminMessages.useT()
+  const locale = useLocale()
+  const { base } = useSession()
+  const showPath = `${base}/shows/${encodeURIComponent(id)}`
+  const show = useResource((signal) => api<ShowWithTimes>(showPath, { signal }), [showPath])
+  const inventory = useResource((signal) => api<Inventory>(`${showPath}/inventory`, { signal }), [showPath])
+  // The live map is public only while the event is published; drafts show a hint instead.
+  const map = useResource(
+    (signal) => api<LiveMap>(`/api/shows/${encodeURIComponent(id)}/seat-map`, { signal }),
+    [id],
+  )
+  const channels = useResource(
+    (signal) =>
+      api<PageOf<{ code: string; name: string }>>(`${base}/sales-channels`, {
+        signal,
+        query: { limit: 200 },
+      }),
+    [base],
+  )
+  const [selected, setSelected] = useState<Set<string>>(new Set())
+  const [channel, setChannel] = useState('')
+  const [reason, setReason] = useState('')
+  const [error, setError] = useState<unknown>(null)
+  const [notice, setNotice] = useState('')
+
+  const act = async (run: () => Promise<string>) => {
+    setError(null)
+    setNotice('')
+    try {
+      setNotice(await run())
+      inventory.reload()
+      map.reload()
+      show.reload()
+    } catch (failure) {
+      setError(failure)
+    }
+  }
+  const block = (blocked: boolean) =>
+    act(async () => {
+      const result = await api<{ changed: string[]; skipped: string[] }>(`${showPath}/seat-blocks`, {
+        body: { seatIds: [...selected], blocked },
+      })
+      return t('blockResult', { changed: result.changed.length, skipped: result.skipped.length })
+    })
+  const allocate = () =>
+    act(async () => {
+      const result = await api<{ allocated: number }>(`${showPath}/seat-allocations`, {
+        method: 'PUT',
+        body: { seatIds: [...selected], channel: channel || null },
+      })
+      return t('allocated', { n: result.allocated })
+    })
+  const cancel = (event: Event) => {
+    event.preventDefault()
+    if (!confirm(t('cancelConfirm'))) return
+    act(async () => {
+      const result = await api<{ refundedOrders: number }>(`${showPath}/cancel`, { body: { reason } })
+      return t('cancelled', { n: result.refundedOrders })
+    })
+  }
+
+  if (show.error) return <ProblemAlert error={show.error} onRetry={show.reload} />
+  if (!show.data) return <Loading />
+  return (
+    <section class="stack">
+      <p>
+        <Link href={`/admin/events/${show.data.eventId}`}>← {t('event')}</Link>
+      </p>
+      <h1>{t('showOn', { when: formatDateTime(show.data.startsAt, locale) })}</h1>
+      <p>
+        <span class="badge">{t(`status_${show.data.status}` as never)}</span>
+      </p>
+      {notice && (
+        <p class="alert alert-info" role="status" data-testid="notice">
+          {notice}
+        </p>
+      )}
+      <ProblemAlert error={error} />
+      <section class="card stack" aria-labelledby="inventory-heading">
+        <h2 id="inventory-heading">{t('inventory')}</h2>
+        {inventory.error ? <ProblemAlert error={inventory.error} onRetry={inventory.reload} /> : null}
+        {inventory.data && (
+          <>
+            <dl class="figures">
+              {Object.entries(inventory.data.seats).map(([state, n]) => (
+                <div key={state}>
+                  <dt>{t(`seatState_${state}` as never)}</dt>
+                  <dd>{n}</dd>
+                </div>
+              ))}
+              <div>
+                <dt>{t('activeHolds')}</dt>
+                <dd>{inventory.data.activeHolds}</dd>
+              </div>
+            </dl>
+            <DataTable
+              caption={t('availability')}
+              rows={inventory.data.categories}
+              rowKey={(c) => c.code}
+              columns={[
+                { header: t('category'), cell: (c) => `${c.code} · ${c.name}` },
+                { header: t('free'), cell: (c) => c.available, numeric: true },
+                { header: t('capacity'), cell: (c) => c.total, numeric: true },
+              ]}
+            />
+          </>
+        )}
+      </section>
+      <section class="card stack" aria-labelledby="controls-heading">
+        <h2 id="controls-heading">{t('seatControls')}</h2>
+        {map.error ? (
+          <p class="muted">{t('liveMapUnavailable')}</p>
+        ) : map.data ? (
+          <>
+            <SeatMap
+              seats={map.data.seats}
+              categories={map.data.categories}
+              stage={map.data.stage}
+              selected={selected}
+              onSelect={setSelected}
+              title={t('inventory')}
+            />
+            <div class="seat-edit">
+              <Button disabled={selected.size === 0} onClick={() => block(true)}>
+                {t('blockSeats')}
+              </Button>
+              <Button disabled={selected.size === 0} onClick={() => block(false)}>
+                {t('unblockSeats')}
+              </Button>
+              <SelectInput
+                label={t('channel')}
+                value={channel}
+                onChange={setChannel}
+                options={[
+                  { value: '', label: t('allChannels') },
+                  ...(channels.data?.items ?? []).map((c) => ({ value: c.code, label: c.name })),
+                ]}
+              />
+              <Button disabled={selected.size === 0} onClick={allocate}>
+                {t('allocate')}
+              </Button>
+            </div>
+          </>
+        ) : (
+          <Loading />
+        )}
+      </section>
+      {show.data.status === 'scheduled' && (
+        <ShowForm
+          key={show.data.id}
+          eventId={show.data.eventId}
+          initial={show.data}
+          onSaved={() => show.reload()}
+        />
+      )}
+      {show.data.status === 'scheduled' && (
+        <form class="card stack danger-zone" onSubmit={cancel}>
+          <h2>{t('cancelShow')}</h2>
+          <p class="muted small">{t('cancelHint')}</p>
+          <TextInput label={t('reason')} value={reason} onInput={setReason} required />
+          <Button type="submit" variant="danger">
+            {t('cancelShow')}
+          </Button>
+        </form>
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,289 @@
+import { useState } from 'preact/hooks'
+import { api } from '../../lib/api.ts'
+import { Link, navigate } from '../../lib/router.tsx'
+import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
+import { SelectInput, TextInput } from '../form.tsx'
+import { adminMessages } from '../messages.ts'
+import { type MapCategory, type MapSeat, SeatMap } from '../seat-map.tsx'
+import { useSession } from '../session.tsx'
+import { DataTable, type PageOf } from '../table.tsx'
+
+export interface Venue {
+  id: string
+  name: string
+  kind: string
+  city: string
+  seatCount: number
+  seatMapVersion: number
+  priceCategories: MapCategory[]
+}
+
+const venueKinds = ['concert_hall', 'theatre', 'cinema', 'stadium', 'other']
+
+/** `VIP,VIP seats,#b8860b` per line → price categories. */
+function parseCategories(text: string): MapCategory[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const [code = '', name, color] = line.split(',').map((part) => part.trim())
+      return { code, name: name || code, color: color || '#777777' }
+    })
+}
+
+export function VenuesPage() {
+  const t = adminMessages.useT()
+  const { base } = useSession()
+  const list = useResource(
+    (signal) => api<PageOf<Venue>>(`${base}/venues`, { signal, query: { limit: 200 } }),
+    [base],
+  )
+  const [name, setName] = useState('')
+  const [city, setCity] = useState('')
+  const [kind, setKind] = useState('concert_hall')
+  const [categories, setCategories] = useState('')
+  const [error, setError] = useState<unknown>(null)
+  const create = async (event: Event) => {
+    event.preventDefault()
+    setError(null)
+    try {
+      const venue = await api<Venue>(`${base}/venues`, {
+        body: { name, city, kind, priceCategories: parseCategories(categories) },
+      })
+      navigate(`/admin/venues/${venue.id}`)
+    } catch (failure) {
+      setError(failure)
+    }
+  }
+  return (
+    <section class="stack">
+      <h1>{t('navVenues')}</h1>
+      {list.error ? <ProblemAlert error={list.error} onRetry={list.reload} /> : null}
+      {list.data ? (
+        <DataTable
+          caption={t('navVenues')}
+          rows={list.data.items}
+          rowKey={(v) => v.id}
+          columns={[
+            { header: t('name'), cell: (v) => <Link href={`/admin/venues/${v.id}`}>{v.name}</Link> },
+            { header: t('city'), cell: (v) => v.city },
+            { header: t('kind'), cell: (v) => t(`venueKind_${v.kind}` as never) },
+            { header: t('seats'), cell: (v) => v.seatCount, numeric: true },
+          ]}
+        />
+      ) : (
+        !list.error && <Loading />
+      )}
+      <form class="card stack" onSubmit={create}>
+        <h2>{t('newVenue')}</h2>
+        <TextInput label={t('name')} value={name} onInput={setName} required name="venue-name" />
+        <TextInput label={t('city')} value={city} onInput={setCity} required name="venue-city" />
+        <SelectInput
+          label={t('kind')}
+          value={kind}
+          onChange={setKind}
+          options={venueKinds.map((k) => ({ value: k, label: t(`venueKind_${k}` as never) }))}
+        />
+        <div class="field">
+          <label for="venue-categories">{t('priceCategories')}</label>
+          <textarea
+            id="venue-categories"
+            rows={3}
+            value={categories}
+            aria-describedby="venue-categories-hint"
+            onInput={(e) => setCategories((e.target as HTMLTextAreaElement).value)}
+          />
+          <small id="venue-categories-hint" class="muted">
+            {t('priceCategoriesHint')}
+          </small>
+        </div>
+        <ProblemAlert error={error} />
+        <Button type="submit" variant="primary">
+          {t('create')}
+        </Button>
+      </form>
+    </section>
+  )
+}
+
+interface Chart {
+  stage: { x: number; y: number } | null
+  categories: MapCategory[]
+  sections: {
+    name: string
+    rows: {
+      label: string
+      seats: {
+        id: string
+        number: string
+        label?: string
+        category: string
+        x: number
+        y: number
+        flags?: string[]
+      }[]
+    }[]
+  }[]
+}
+
+function flatten(chart: Chart): MapSeat[] {
+  return chart.sections.flatMap((section) =>
+    section.rows.flatMap((row) =>
+      row.seats.map((seat) => ({
+        id: seat.id,
+        label: seat.label ?? `${section.name}-${row.label}-${seat.number}`,
+        section: section.name,
+        row: row.label,
+        category: seat.category,
+        x: seat.x,
+        y: seat.y,
+        accessible: seat.flags?.includes('accessible'),
+        companion: seat.flags?.includes('companion'),
+        restrictedView: seat.flags?.includes('restricted_view'),
+        blocked: seat.flags?.includes('blocked'),
+      })),
+    ),
+  )
+}
+
+const flagNames = ['blocked', 'accessible', 'companion', 'restrictedView'] as const
+
+export function VenuePage({ id }: { id: string }) {
+  const t = adminMessages.useT()
+  const { base } = useSession()
+  const venuePath = `${base}/venues/${encodeURIComponent(id)}`
+  const venue = useResource((signal) => api<Venue>(venuePath, { signal }), [venuePath])
+  const chart = useResource((signal) => api<Chart>(`${venuePath}/seat-map`, { signal }), [venuePath])
+  const [file, setFile] = useState<File | null>(null)
+  const [importError, setImportError] = useState<unknown>(null)
+  const [notice, setNotice] = useState('')
+  const [selected, setSelected] = useState<Set<string>>(new Set())
+  const [category, setCategory] = useState('')
+  const [flag, setFlag] = useState<(typeof flagNames)[number]>('blocked')
+  const [editError, setEditError] = useState<unknown>(null)
+
+  const reload = () => {
+    venue.reload()
+    chart.reload()
+  }
+  const importChart = async (event: Event) => {
+    event.preventDefault()
+    if (!file) return
+    setImportError(null)
+    setNotice('')
+    const text = await file.text()
+    const csv = file.name.toLowerCase().endsWith('.csv') || file.type === 'text/csv'
+    try {
+      const result = await api<{ seatCount: number }>(`${venuePath}/seat-map`, {
+        method: 'PUT',
+        body: text,
+        headers: { 'content-type': csv ? 'text/csv' : 'application/json' },
+      })
+      setNotice(t('imported', { n: result.seatCount }))
+      setSelected(new Set())
+      reload()
+    } catch (failure) {
+      setImportError(failure)
+    }
+  }
+  const edit = async (changes: Record<string, unknown>) => {
+    setEditError(null)
+    setNotice('')
+    try {
+      const result = await api<{ updated: number }>(`${venuePath}/seats`, {
+        method: 'PATCH',
+        body: { seatIds: [...selected], ...changes },
+      })
+      setNotice(t('seatsUpdated', { n: result.updated }))
+      chart.reload()
+    } catch (failure) {
+      setEditError(failure)
+    }
+  }
+
+  if (venue.error) return <ProblemAlert error={venue.error} onRetry={venue.reload} />
+  if (!venue.data) return <Loading />
+  const categories = chart.data?.categories ?? venue.data.priceCategories
+  const seats = chart.data ? flatten(chart.data) : []
+  return (
+    <section class="stack">
+      <p>
+        <Link href="/admin/venues">← {t('navVenues')}</Link>
+      </p>
+      <h1>{venue.data.name}</h1>
+      <p class="muted">
+        {venue.data.city} · {t('seatCountIs', { n: venue.data.seatCount })} ·{' '}
+        {t('version', { n: venue.data.seatMapVersion })}
+      </p>
+      {notice && (
+        <p class="alert alert-info" role="status" data-testid="notice">
+          {notice}
+        </p>
+      )}
+      <form class="card stack" onSubmit={importChart}>
+        <h2>{t('importChart')}</h2>
+        <p class="muted small">{t('importHint')}</p>
+        <div class="field">
+          <label for="chart-file">{t('chartFile')}</label>
+          <input
+            id="chart-file"
+            type="file"
+            accept=".json,.csv,application/json,text/csv"
+            onChange={(e) => setFile((e.target as HTMLInputElement).files?.[0] ?? null)}
+          />
+        </div>
+        <ProblemAlert error={importError} />
+        <Button type="submit" variant="primary" disabled={!file}>
+          {t('import')}
+        </Button>
+      </form>
+      <section class="card stack" aria-labelledby="editor-heading">
+        <h2 id="editor-heading">{t('seatMap')}</h2>
+        {chart.error ? <ProblemAlert error={chart.error} onRetry={chart.reload} /> : null}
+        {seats.length === 0 ? (
+          <p class="muted">{t('noSeats')}</p>
+        ) : (
+          <>
+            <p class="muted small">{t('selectHint')}</p>
+            <SeatMap
+              seats={seats}
+              categories={categories}
+              stage={chart.data?.stage}
+              selected={selected}
+              onSelect={setSelected}
+              title={venue.data.name}
+            />
+            <div class="seat-edit">
+              <SelectInput
+                label={t('category')}
+                value={category}
+                onChange={setCategory}
+                options={[
+                  { value: '', label: '—' },
+                  ...categories.map((c) => ({ value: c.code, label: `${c.code} · ${c.name}` })),
+                ]}
+              />
+              <Button disabled={!category || selected.size === 0} onClick={() => edit({ category })}>
+                {t('changeCategory')}
+              </Button>
+              <SelectInput
+                label={t('flag')}
+                value={flag}
+                onChange={(value) => setFlag(value as (typeof flagNames)[number])}
+                options={flagNames.map((name) => ({ value: name, label: t(`flag_${name}`) }))}
+              />
+              <Button disabled={selected.size === 0} onClick={() => edit({ [flag]: true })}>
+                {t('setFlag')}
+              </Button>
+              <Button disabled={selected.size === 0} onClick={() => edit({ [flag]: false })}>
+                {t('clearFlag')}
+              </Button>
+            </div>
+            <ProblemAlert error={editError} />
+          </>
+        )}
+      </section>
+    </section>
+  )
+}

@@ -1,0 +1,81 @@
+// Who is signed in and which organizer the console is working on (remembered per browser).
+import { type ComponentChildren, createContext } from 'preact'
+import { useContext, useState } from 'preact/hooks'
+import { api } from '../lib/api.ts'
+
+export interface Me {
+  id: string
+  email: string
+  name: string
+  platformAdmin: boolean
+  organizers: { id: string; name: string; role: 'owner' | 'manager' | 'gate' }[]
+}
+
+export interface OrganizerSummary {
+  id: string
+  name: string
+  currency: string
+}
+
+export interface Session {
+  me: Me
+  organizers: OrganizerSummary[]
+  organizer: OrganizerSummary
+  /** `/api/admin/organizers/{id}`: prefix for every organizer route. */
+  base: string
+  role: 'owner' | 'manager' | 'gate' | 'platform_admin'
+  switchOrganizer: (id: string) => void
+  signOut: () => Promise<void>
+}
+
+const storageKey = 'admin.organizer'
+export const SessionContext = createContext<Session | null>(null)
+
+export function useSession(): Session {
+  const session = useContext(SessionContext)
+  if (!session) throw new Error('useSession outside a signed-in console')
+  return session
+}
+
+export function rememberedOrganizer(): string | null {
+  try {
+    return localStorage.getItem(storageKey)
+  } catch {
+    return null
+  }
+}
+
+export function SessionProvider(props: {
+  me: Me
+  organizers: OrganizerSummary[]
+  onSignedOut: () => void
+  children: ComponentChildren
+}) {
+  const { me, organizers } = props
+  const [organizerId, setOrganizerId] = useState(() => {
+    const remembered = rememberedOrganizer()
+    return organizers.some((o) => o.id === remembered) ? remembered! : organizers[0]!.id
+  })
+  const organizer = organizers.find((o) => o.id === organizerId) ?? organizers[0]!
+  const membership = me.organizers.find((o) => o.id === organizer.id)
+  const session: Session = {
+    me,
+    organizers,
+    organizer,
+    base: `/api/admin/organizers/${encodeURIComponent(organizer.id)}`,
+    role: membership?.role ?? 'platform_admin',
+    switchOrganizer: (id) => {
+      try {
+        localStorage.setItem(storageKey, id)
+      } catch {
+        // not remembered, still switched
+      }
+      setOrganizerId(id)
+    },
+    signOut: async () => {
+      await api('/api/auth/logout', { method: 'POST' }).catch(() => undefined)
+      props.onSignedOut()
+    },
+  }
+  return <SessionContext.Provider value={session}>{props.children}</SessionContext.Provider>
+}
