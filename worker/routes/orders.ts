@@ -215,7 +215,7 @@ orderRoutes.post(
       201: { description: 'Refunded; tickets revoked and seats back on sale' },
       409: {
         description:
-          '`refund_not_allowed` (policy), `children_unused` (refund the cable car first), or nothing left',
+          '`refund_not_allowed` (policy), `children_unused` (refund the cable car first), `already_redeemed` (used at a gate), or nothing left',
       },
     },
   }),
@@ -238,6 +238,7 @@ orderRoutes.post(
       ...(lineIds ? { lineIds } : {}),
       actor: `buyer:${c.get('buyerId')}`,
       reason: 'Requested by the buyer',
+      refuseRedeemed: true,
     })
     return c.json({ refund, order: await orderView(c.get('db'), orderId) }, 201)
   },

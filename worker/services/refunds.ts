@@ -16,6 +16,7 @@ import { notFound, Problem, validationProblem } from '../problem.ts'
 import { type OrderInventoryRef, orderInventory } from './order-inventory.ts'
 import { audit, type OrderServices } from './orders.ts'
 import { providerOfPayment } from './payments/settlement.ts'
+import { redeemedLineIds } from './redemptions.ts'
 import { scenicDay } from './scenic-day.ts'
 import { revokeTicketsOfLines } from './ticket-revocations.ts'
 
@@ -96,7 +97,15 @@ export async function refundQuote(
  */
 export async function requestRefund(
   services: OrderServices,
-  input: { orderId: string; lineIds?: string[]; actor: string; reason: string; waiveFee?: boolean },
+  input: {
+    orderId: string
+    lineIds?: string[]
+    actor: string
+    reason: string
+    waiveFee?: boolean
+    /** Buyers cannot refund a ticket already used at a gate; organizers may (e.g. a show cancelled after doors opened). */
+    refuseRedeemed?: boolean
+  },
 ): Promise<typeof refunds.$inferSelect> {
   const { db, env } = services
   const { order, lines, quote } = await refundQuote(services, input.orderId, input.lineIds, {
@@ -137,6 +146,21 @@ export async function requestRefund(
         if (line && !refundLines.some((l) => l.id === line.id)) refundLines = [...refundLines, line]
       } else if (child.orderId) otherOrders.push({ orderId: child.orderId, lineId: child.lineId })
     }
+  }
+  if (input.refuseRedeemed) {
+    const used = await redeemedLineIds(
+      db,
+      order.id,
+      refundLines.map((l) => l.id),
+    )
+    if (used.length)
+      throw new Problem({
+        code: 'already_redeemed',
+        status: 409,
+        title: 'Ticket already used',
+        detail: 'These tickets were already admitted at a gate and cannot be refunded',
+        extensions: { lineIds: used },
+      })
   }
   const cascadedHere = refundLines.slice(lines.length)
   const amount = quote.amount + cascadedHere.reduce((sum, l) => sum + l.price, 0)

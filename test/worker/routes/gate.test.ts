@@ -69,6 +69,23 @@ describe('gate enrollment and sync', () => {
 })
 
 describe('online check and redemptions (核销)', () => {
+  it('a buyer cannot refund a ticket already admitted at a gate, but can refund the unused one', async () => {
+    const show = await showTonight()
+    const gate = await enrollGate(show.gate, show.base, { eventId: show.eventId })
+    const { buyer, orderId, tickets } = await buyTickets(show, show.seatIds.slice(0, 2))
+    await ok(gate.client.post('/api/gate/check', { scan: tickets[0]!.token, nonce: nonce() }))
+
+    const refused = await postWithKey(buyer, `/api/orders/${orderId}/refunds`, {})
+    expect(refused.status).toBe(409)
+    const problem = await problemOf(refused)
+    expect(problem.code).toBe('already_redeemed')
+    expect(problem.lineIds).toEqual([tickets[0]!.lineId])
+    const order = await ok(buyer.get(`/api/orders/${orderId}`))
+    expect(order.status).toBe('paid') // nothing was refunded
+
+    await ok(postWithKey(buyer, `/api/orders/${orderId}/refunds`, { lineIds: [tickets[1]!.lineId] }), 201)
+  })
+
   it('admits once, then refuses with when and where; a retried nonce answers the same; an outbox event is written', async () => {
     const show = await showTonight()
     const gate = await enrollGate(show.gate, show.base, { eventId: show.eventId }, 'East')
