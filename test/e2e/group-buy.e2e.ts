@@ -39,7 +39,8 @@ async function payAndReturn(page: Page, groupUrl: string) {
   await page.getByRole('button', { name: 'Pay 支付' }).click()
   await page.getByTestId('back-to-order').click()
   await page.waitForURL(/\/orders\/ord_/)
-  // A paid member's order waits for the group; the order page says so and links back to it.
+  // A paid member's order waits for the group; the order page says so (never "awaiting payment") and links back to it.
+  expect(await page.getByTestId('order-status').textContent()).not.toMatch(/Awaiting payment|待支付/)
   await page.getByTestId('order-group').getByRole('link').click()
   await page.waitForURL(groupUrl)
   await page.getByTestId('group-page').waitFor()

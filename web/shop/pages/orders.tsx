@@ -26,6 +26,12 @@ import type {
 const statusText = (t: (key: ShopMessage) => string, status: string) =>
   t(`status_${status}` as ShopMessage) === `status_${status}` ? status : t(`status_${status}` as ShopMessage)
 
+/** A pending order whose payment was already taken (a group-buy member waiting for the group) is not "awaiting payment". */
+const orderStatusText = (t: (key: ShopMessage) => string, order: Order) =>
+  order.status === 'pending' && order.payments?.some((p) => p.status === 'succeeded')
+    ? t('status_paid_waiting')
+    : statusText(t, order.status)
+
 export function MyTicketsPage() {
   const t = shopMessages.useT()
   const locale = useLocale()
@@ -156,7 +162,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
         <h1>{t('order', { number: data.number })}</h1>
         <p>
           <span class="badge" data-testid="order-status" data-status={data.status}>
-            {statusText(t, data.status)}
+            {orderStatusText(t, data)}
           </span>{' '}
           {money(data.total)}
           {data.refundedTotal > 0 && <> · {t('refunded', { amount: money(data.refundedTotal) })}</>}
