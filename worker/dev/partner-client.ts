@@ -1,10 +1,14 @@
 // Example OTA partner client: signs every request to /partner/v1 and runs
 // products → calendar → reservation → booking (twice: the retry answers the same order) → order query
-// against the local stack (`npm run dev`). Run: `npm run partner-client` (Node 22 strips the types).
+// → redemption (核销) at a gate → the `ticket.redeemed` webhook, received on a local port and verified with
+// the standardwebhooks library, against the local stack (`npm run dev`).
+// Run: `npm run partner-client` (Node 22 strips the types).
 //
 // Credentials: PARTNER_KEY_ID + PARTNER_SECRET from the environment, or else the script signs in as the
 // demo owner (DEV_OWNER_EMAIL / DEV_OWNER_PASSWORD, defaults from the README) and creates a partner on
 // the demo organizer's `ctrip` channel, printing its key and secret once so you can reuse them.
+import { createServer } from 'node:http'
+import { Webhook } from 'standardwebhooks'
 import { signPartnerRequest } from '../domain/partner-signature.ts'
 
 const base = process.env.BASE_URL ?? 'http://127.0.0.1:8787'
@@ -12,14 +16,17 @@ const organizer = process.env.ORGANIZER_ID ?? 'org_demo'
 const channel = process.env.PARTNER_CHANNEL ?? 'ctrip'
 const gateProduct = 'prd_demo_adult'
 const cableCarProduct = 'prd_demo_cablecar'
+const webhookPort = Number(process.env.WEBHOOK_PORT ?? 8799)
 
 async function expectOk(res: Response, what: string) {
   if (!res.ok) throw new Error(`${what}: ${res.status} ${await res.text()}`)
   return res.json() as Promise<Record<string, any>>
 }
 
-/** Signs in as the demo owner and creates a partner with two products at channel prices. */
-async function createPartner(): Promise<{ keyId: string; secret: string }> {
+type Admin = (path: string, method: string, body?: unknown) => Promise<Response>
+
+/** The organizer's side (demo owner): creates the partner, its webhook endpoint and a gate for this demo. */
+async function signInAsOrganizer(): Promise<Admin> {
   const login = await fetch(`${base}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -30,12 +37,16 @@ async function createPartner(): Promise<{ keyId: string; secret: string }> {
   })
   await expectOk(login, 'sign in as the demo owner')
   const cookie = login.headers.get('set-cookie')!.split(';')[0]!
-  const admin = (path: string, method: string, body: unknown) =>
+  return (path, method, body) =>
     fetch(`${base}/api/admin/organizers/${organizer}${path}`, {
       method,
       headers: { 'content-type': 'application/json', cookie },
-      body: JSON.stringify(body),
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     })
+}
+
+/** Creates a partner with two products at channel prices. */
+async function createPartner(admin: Admin): Promise<{ keyId: string; secret: string }> {
   const partner = await expectOk(
     await admin('/partners', 'POST', { name: `Example ${channel} client`, salesChannelCode: channel }),
     'create partner',
@@ -96,16 +107,69 @@ function sampleIdNumber(): string {
 const shanghaiDate = (days: number) =>
   new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10)
 
+/** A local receiver for the partner's webhooks: resolves with the first verified event of `type`. */
+async function receiveWebhooks(admin: Admin) {
+  const endpoint = await expectOk(
+    await admin('/webhook-endpoints', 'POST', {
+      url: `http://127.0.0.1:${webhookPort}/hooks`,
+      eventTypes: ['order.confirmed', 'ticket.redeemed'],
+      channel,
+    }),
+    'create webhook endpoint',
+  )
+  const verifier = new Webhook(endpoint.secret)
+  const waiting = new Map<string, (event: Record<string, any>) => void>()
+  const seen = new Map<string, Record<string, any>>()
+  const server = createServer((req, res) => {
+    let body = ''
+    req.on('data', (chunk) => {
+      body += chunk
+    })
+    req.on('end', () => {
+      try {
+        const event = verifier.verify(body, req.headers as Record<string, string>) as Record<string, any>
+        console.log(
+          `  webhook ${event.type} received, signature verified (webhook-id ${req.headers['webhook-id']})`,
+        )
+        seen.set(event.type, event)
+        waiting.get(event.type)?.(event)
+        res.writeHead(204).end()
+      } catch (error) {
+        console.log(`  webhook refused: ${error instanceof Error ? error.message : error}`)
+        res.writeHead(400).end()
+      }
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(webhookPort, '127.0.0.1', resolve))
+  console.log(`webhook endpoint ${endpoint.id} → http://127.0.0.1:${webhookPort}/hooks (channel ${channel})`)
+  return {
+    next: (type: string, timeoutMs = 30_000) =>
+      seen.get(type) ??
+      new Promise<Record<string, any>>((resolve, reject) => {
+        waiting.set(type, resolve)
+        setTimeout(() => reject(new Error(`no ${type} webhook within ${timeoutMs} ms`)), timeoutMs)
+      }),
+    // The endpoint is this run's own; delete it so a later run's receiver is not sent this one's deliveries.
+    close: async () => {
+      server.close()
+      await admin(`/webhook-endpoints/${endpoint.id}`, 'DELETE')
+    },
+  }
+}
+
 async function main() {
+  const admin = await signInAsOrganizer()
   const credentials =
     process.env.PARTNER_KEY_ID && process.env.PARTNER_SECRET
       ? { keyId: process.env.PARTNER_KEY_ID, secret: process.env.PARTNER_SECRET }
-      : await createPartner()
+      : await createPartner(admin)
+  const webhooks = await receiveWebhooks(admin)
   const { items } = await call(credentials, 'GET', '/products')
   for (const p of items)
     console.log(`  ${p.productId}  ${p.name}: sale ${p.salePrice} settlement ${p.settlementPrice}`)
 
-  const date = shanghaiDate(1)
+  // Today, so the gate below can admit the ticket now (a scenic ticket is valid all its visit day).
+  const date = shanghaiDate(0)
   const { days } = await call(credentials, 'GET', `/calendar?from=${date}&to=${shanghaiDate(30)}`)
   const day = days[0]
   console.log(
@@ -135,6 +199,44 @@ async function main() {
   for (const line of queried.lines) {
     console.log(`  ${line.description} — ticket ${line.ticket.ticketId}: ${line.ticket.code}`)
   }
+  await webhooks.next('order.confirmed')
+
+  // The visitor arrives: a gate enrolled by the organizer admits the gate ticket (核销) ...
+  const enrollment = await expectOk(
+    await admin('/gate-enrollments', 'POST', {
+      gateName: 'Example gate',
+      direction: 'entry',
+      siteId: 'site_demo_mountain',
+      fromDate: date,
+      toDate: date,
+    }),
+    'create gate enrollment code',
+  )
+  const device = await expectOk(
+    await fetch(`${base}/api/gate/enroll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: enrollment.code }),
+    }),
+    'enroll gate',
+  )
+  const gateTicket =
+    queried.lines.find((l: Record<string, any>) => l.productId === gateProduct) ?? queried.lines[0]
+  const check = await expectOk(
+    await fetch(`${base}/api/gate/check`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${device.deviceToken}` },
+      body: JSON.stringify({ scan: gateTicket.ticket.code, nonce: `example-${Date.now()}` }),
+    }),
+    'gate check',
+  )
+  console.log(`gate: ${check.admit ? 'ADMIT' : `REFUSED (${check.reason})`}`)
+  // ... and the partner hears of it through its webhook.
+  const redeemed = await webhooks.next('ticket.redeemed')
+  console.log(
+    `  ticket ${redeemed.data.ticketId} redeemed at ${redeemed.data.gate} (${redeemed.data.redeemedAt})`,
+  )
+  await webhooks.close()
 }
 
 main().catch((error) => {

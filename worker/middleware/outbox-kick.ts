@@ -2,9 +2,9 @@ import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../env.ts'
 import { publishOutbox } from '../services/webhooks/outbox-publisher.ts'
 
-/** Writes that put order events in the outbox: payments, buyer orders and refunds, partners, organizer refunds/cancels. */
+/** Writes that put events in the outbox: payments, buyer orders and refunds, gate redemptions, partners, organizer refunds/cancels. */
 const writesEvents =
-  /^\/(api\/payments|api\/orders|partner)\/|^\/api\/admin\/organizers\/[^/]+\/(orders\/[^/]+\/refunds|shows\/[^/]+\/cancel)$/
+  /^\/(api\/payments|api\/orders|api\/gate|partner)\/|^\/api\/admin\/organizers\/[^/]+\/(orders\/[^/]+\/refunds|shows\/[^/]+\/cancel)$/
 
 /**
  * After a successful write that may have put events in the outbox, publish them in the background instead of
