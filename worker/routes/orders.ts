@@ -14,6 +14,7 @@ import { refundQuote, requestRefund } from '../services/refunds.ts'
 import { ticketQrPng, ticketQrSvg } from '../services/ticket-qr.ts'
 import { ticketOfOrder, ticketsOfOrder } from '../services/tickets.ts'
 import { validate } from '../validation.ts'
+import { orderServicesOf } from './order-services.ts'
 import { isoDate, page, pageQuery } from './query.ts'
 import { phone } from './scenic.ts'
 
@@ -174,15 +175,7 @@ async function assertMine(
   if (!own) throw notFound(`order ${orderId}`)
 }
 
-const services = (c: {
-  env: AppEnv['Bindings']
-  get: <K extends keyof AppEnv['Variables']>(k: K) => AppEnv['Variables'][K]
-}) => ({
-  env: c.env,
-  db: c.get('db'),
-  logger: c.get('logger'),
-  payments: c.get('payments'),
-})
+const services = orderServicesOf
 
 orderRoutes.get(
   '/:orderId/refund-quote',

@@ -7,24 +7,17 @@ import { orders, payments } from '../db/schema.ts'
 import type { AppEnv } from '../env.ts'
 import { notFound, Problem, validationProblem } from '../problem.ts'
 import { type OrderInventoryRef, orderInventory } from '../services/order-inventory.ts'
-import { expireUnpaidOrders, handlePaymentEvent, type OrderServices } from '../services/orders.ts'
+import { expireUnpaidOrders, handlePaymentEvent } from '../services/orders.ts'
 import { stripeFrom } from '../services/payments/index.ts'
 import type { PaymentEvent, PaymentProvider } from '../services/payments/provider.ts'
 import { sandboxProvider, signSandboxNotification } from '../services/payments/sandbox.ts'
 import { validate } from '../validation.ts'
+import { orderServicesOf } from './order-services.ts'
 
 const tag = 'Payments'
 export const paymentRoutes = new Hono<AppEnv>()
 
-const services = (c: {
-  env: AppEnv['Bindings']
-  get: <K extends keyof AppEnv['Variables']>(k: K) => AppEnv['Variables'][K]
-}): OrderServices => ({
-  env: c.env,
-  db: c.get('db'),
-  logger: c.get('logger'),
-  payments: c.get('payments'),
-})
+const services = orderServicesOf
 
 /** Verifies and handles a notification exactly as the webhook does; the sandbox page uses it to "call back". */
 async function receiveNotification(

@@ -28,18 +28,21 @@ export const visitorSchema = v.object({
   phone: v.optional(phone),
 })
 
-export const scenicHoldInput = v.object({
-  lines: v.pipe(
-    v.array(
-      v.object({
-        productId: v.pipe(v.string(), v.maxLength(64)),
-        slot: v.optional(v.pipe(v.string(), v.maxLength(16))),
-        visitor: v.optional(visitorSchema),
-      }),
-    ),
-    v.minLength(1),
-    v.maxLength(20),
+/** The tickets of one scenic-day hold: 1–20 lines, each a product, optional slot and real-name visitor. */
+export const scenicHoldLines = v.pipe(
+  v.array(
+    v.object({
+      productId: v.pipe(v.string(), v.maxLength(64)),
+      slot: v.optional(v.pipe(v.string(), v.maxLength(16))),
+      visitor: v.optional(visitorSchema),
+    }),
   ),
+  v.minLength(1),
+  v.maxLength(20),
+)
+
+export const scenicHoldInput = v.object({
+  lines: scenicHoldLines,
   packageId: v.optional(v.pipe(v.string(), v.maxLength(64))),
 })
 

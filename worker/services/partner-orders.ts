@@ -367,9 +367,6 @@ export async function partnerOrderView(services: OrderServices, partnerOrderId: 
   }
 }
 
-/** Lines whose ticket was already used at the gate (a redemption, 核销, recorded by worker/services/redemptions.ts). */
-const redeemedLines = redeemedLineIds
-
 /**
  * A refund request for some lines (or all), decided by the ordinary refund policy. Approved: refunded
  * (credit on the settlement statement), tickets revoked, quota back, `order.refunded` queued. Rejected:
@@ -402,7 +399,7 @@ export async function partnerRefund(
     .select({ id: orderLines.id })
     .from(orderLines)
     .where(and(eq(orderLines.orderId, orderId), eq(orderLines.status, 'active')))
-  const used = await redeemedLines(db, orderId, input.lineIds ?? active.map((l) => l.id))
+  const used = await redeemedLineIds(db, orderId, input.lineIds ?? active.map((l) => l.id))
   if (used.length) {
     throw new Problem({
       code: 'already_redeemed',

@@ -7,6 +7,7 @@ import { requireOrganizerRole, type StaffEnv } from '../../middleware/staff-auth
 import { type FieldError, notFound, validationProblem } from '../../problem.ts'
 import { requestRefund } from '../../services/refunds.ts'
 import { validate } from '../../validation.ts'
+import { orderServicesOf } from '../order-services.ts'
 import { isoDateTime, money } from '../query.ts'
 import { catalogueResource } from './catalogue-resource.ts'
 import { recordOf } from './records.ts'
@@ -237,7 +238,7 @@ showRoutes.post(
       .select({ id: orders.id })
       .from(orders)
       .where(and(eq(orders.showId, showId), inArray(orders.status, ['paid', 'partially_refunded'])))
-    const services = { env: c.env, db, logger: c.get('logger'), payments: c.get('payments') }
+    const services = orderServicesOf(c)
     for (const order of paid) {
       await requestRefund(services, {
         orderId: order.id,

@@ -18,8 +18,9 @@ import {
 } from '../../services/partner-orders.ts'
 import { scenicDay } from '../../services/scenic-day.ts'
 import { validate } from '../../validation.ts'
+import { orderServicesOf } from '../order-services.ts'
 import { isoDate } from '../query.ts'
-import { visitorSchema } from '../scenic.ts'
+import { scenicHoldLines } from '../scenic.ts'
 
 const tag = 'OTA partner API (signed)'
 const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } })
@@ -39,15 +40,7 @@ const orderConflicts =
   '`sold_out` (with `unavailable`, e.g. `channel:ctrip` when the partner’s channel allocation is used up, `slot:09:00`, `day`), ' +
   '`parent_ticket_required`, `buyer_limit` (an ID number’s limit per day), `not_on_sale`, `product_not_available` (404)'
 
-const services = (c: {
-  env: PartnerEnv['Bindings']
-  get: <K extends keyof PartnerEnv['Variables']>(k: K) => PartnerEnv['Variables'][K]
-}) => ({
-  env: c.env,
-  db: c.get('db'),
-  logger: c.get('logger'),
-  payments: c.get('payments'),
-})
+const services = orderServicesOf
 
 const partnerOrderIdSchema = v.pipe(
   v.string(),
@@ -278,17 +271,7 @@ partnerRoutes.post(
     'json',
     v.object({
       date: isoDate,
-      lines: v.pipe(
-        v.array(
-          v.object({
-            productId: v.pipe(v.string(), v.maxLength(64)),
-            slot: v.optional(v.pipe(v.string(), v.maxLength(16))),
-            visitor: v.optional(visitorSchema),
-          }),
-        ),
-        v.minLength(1),
-        v.maxLength(20),
-      ),
+      lines: scenicHoldLines,
     }),
   ),
   async (c) => c.json(await reserve(services(c), c.get('partner'), c.req.valid('json')), 201),

@@ -1,0 +1,13 @@
+import type { AppEnv } from '../env.ts'
+import type { OrderServices } from '../services/orders.ts'
+
+/** The order services a handler's context carries (set once per request by `newApp()`). */
+export const orderServicesOf = (c: {
+  env: AppEnv['Bindings']
+  get: <K extends keyof AppEnv['Variables']>(k: K) => AppEnv['Variables'][K]
+}): OrderServices => ({
+  env: c.env,
+  db: c.get('db'),
+  logger: c.get('logger'),
+  payments: c.get('payments'),
+})
