@@ -1,7 +1,7 @@
 // The live seat map: SVG seats coloured by price zone, zoom and pan by wheel, drag and pinch (pointer events
 // cover mouse and touch), and a keyboard model: one seat is in the tab order (roving tabindex), arrow keys
 // move to the nearest seat in that direction, Enter or Space picks it, + and - zoom.
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { formatMoney } from '../lib/format.ts'
 import { useLocale } from '../lib/i18n.ts'
 import { shopMessages } from './messages.ts'
@@ -138,7 +138,8 @@ export function SeatMap(props: {
     )
   }
 
-  useEffect(() => {
+  // Layout effect: focus follows the arrow key before the next paint, not a frame later.
+  useLayoutEffect(() => {
     if (!focusedId || !svgRef.current?.contains(document.activeElement)) return
     const element = svgRef.current.querySelector<SVGElement>(`[data-seat-id="${focusedId}"]`)
     if (element && document.activeElement !== element) element.focus()
