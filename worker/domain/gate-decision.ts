@@ -1,5 +1,5 @@
 import { type CryptoKey, importJWK, type JWK } from 'jose'
-import { checkRotatingCode } from './rotating-code.ts'
+import { checkRotatingCode, importHmacKey } from './rotating-code.ts'
 import { readTicket, type VerifiedTicket } from './ticket-token.ts'
 
 // The gate's decision: admit or refuse a scanned ticket, offline, in well under a millisecond of our own
@@ -120,9 +120,19 @@ export function createGate(profile: GateProfile, keys: Map<string, CryptoKey>): 
     const site = entry.kind === 'site_day' ? siteOf(entry.evKey) : undefined
     if (site && !sites.has(site)) sites.set(site, entry)
   }
+  // Each event's gate secret is imported once, on its first rotating-code scan.
   const secrets = new Map(
-    Object.entries(profile.eventSecrets).map(([eventId, secret]) => [eventId, fromBase64Url(secret)]),
+    Object.entries(profile.eventSecrets).map(([eventId, secret]) => [
+      eventId,
+      { bytes: fromBase64Url(secret), key: undefined as Promise<CryptoKey> | undefined },
+    ]),
   )
+  const secretKey = (eventId: string | null) => {
+    const secret = eventId ? secrets.get(eventId) : undefined
+    if (!secret) return undefined
+    secret.key ??= importHmacKey(secret.bytes)
+    return secret.key
+  }
   const localDate = new Intl.DateTimeFormat('en-CA', {
     timeZone: profile.timezone,
     year: 'numeric',
@@ -157,9 +167,9 @@ export function createGate(profile: GateProfile, keys: Map<string, CryptoKey>): 
       }
 
       if (entry.rotatingCode) {
-        const secret = entry.eventId ? secrets.get(entry.eventId) : undefined
+        const secret = secretKey(entry.eventId)
         const code = input.code ?? parsed.code
-        if (!secret || !code || !(await checkRotatingCode(secret, ticket.tid, code, input.now)))
+        if (!secret || !code || !(await checkRotatingCode(await secret, ticket.tid, code, input.now)))
           return { admit: false, reason: 'rotating_code_stale', ticket, entry }
       }
 

@@ -9,20 +9,25 @@ export const ACCEPTED_STEPS = 2
 
 const encoder = new TextEncoder()
 
-async function hmac(key: Uint8Array<ArrayBuffer>, message: string): Promise<Uint8Array<ArrayBuffer>> {
-  const imported = await crypto.subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-  ])
+type HmacKey = Uint8Array<ArrayBuffer> | CryptoKey
+
+/** Imports an HMAC key once, so a gate checking many tickets of one event does not import it per scan. */
+export function importHmacKey(secret: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+}
+
+async function hmac(key: HmacKey, message: string): Promise<Uint8Array<ArrayBuffer>> {
+  const imported = key instanceof Uint8Array ? await importHmacKey(key) : key
   return new Uint8Array(await crypto.subtle.sign('HMAC', imported, encoder.encode(message)))
 }
 
 /** The ticket's own secret: HMAC(event gate secret, ticket id). The holder's device gets only this. */
-export function ticketSecret(eventGateSecret: Uint8Array<ArrayBuffer>, ticketId: string) {
+export function ticketSecret(eventGateSecret: HmacKey, ticketId: string) {
   return hmac(eventGateSecret, `ticket:${ticketId}`)
 }
 
 /** The code for a moment: HMAC(ticket secret, step) truncated to 6 digits, as in TOTP (RFC 6238). */
-export async function rotatingCode(secret: Uint8Array<ArrayBuffer>, atMs: number): Promise<string> {
+export async function rotatingCode(secret: HmacKey, atMs: number): Promise<string> {
   const step = Math.floor(atMs / 1000 / STEP_SECONDS)
   const mac = await hmac(secret, `step:${step}`)
   const offset = mac[mac.length - 1]! & 0x0f
@@ -33,12 +38,13 @@ export async function rotatingCode(secret: Uint8Array<ArrayBuffer>, atMs: number
 
 /** What a gate does offline: recompute from the event secret and accept the current or previous step. */
 export async function checkRotatingCode(
-  eventGateSecret: Uint8Array<ArrayBuffer>,
+  eventGateSecret: HmacKey,
   ticketId: string,
   code: string,
   nowMs: number,
 ) {
-  const secret = await ticketSecret(eventGateSecret, ticketId)
+  // Imported once here: it signs one or two steps.
+  const secret = await importHmacKey(await ticketSecret(eventGateSecret, ticketId))
   for (let back = 0; back < ACCEPTED_STEPS; back++) {
     if ((await rotatingCode(secret, nowMs - back * STEP_SECONDS * 1000)) === code) return true
   }
