@@ -11,11 +11,15 @@ import {
   stateNames,
 } from '../worker/domain/seat-layout.ts'
 import type { Bindings } from '../worker/env.ts'
+import { newId } from '../worker/ids.ts'
 
 // One instance per show (named by show id) serializes every seat allocation for it.
 // State lives in the DO's SQLite; an in-memory mirror (SeatLayout + active holds) answers reads and
 // decides every request before any write, so each hold is all-or-nothing. Writes are synchronous
 // (`transactionSync`), so no other request interleaves with a batch.
+// A held seat is recorded only in its hold's row (`holds.seats`), not in `seats`: a batch of holds then
+// appends a few pages (hold ids are time-ordered) instead of dirtying a page per seat across a large
+// seat table, and the commit each batch waits for stays small. `seats.state` keeps free/sold/blocked.
 
 export const MAX_SEATS_PER_HOLD = 10
 
@@ -279,10 +283,15 @@ export class ShowInventory extends DurableObject<Bindings> {
       restrictedView: Boolean(r.restricted_view),
     }))
     const layout = new SeatLayout(seats, config.stage)
+    let legacyHeld = false
     rows.forEach((r, i) => {
-      layout.setState(i, Number(r.state) as SeatState)
+      const state = Number(r.state) as SeatState
+      // Held comes from the active holds below; rows written as held by an earlier version are made free.
+      if (state === HELD) legacyHeld = true
+      layout.setState(i, state === HELD ? FREE : state)
       layout.allocation[i] = r.allocation === null ? null : String(r.allocation)
     })
+    if (legacyHeld) sql.exec(`UPDATE seats SET state = ${FREE}, hold_id = NULL WHERE state = ${HELD}`)
     this.holds.clear()
     this.buyerSeats.clear()
     for (const h of sql.exec<Record<string, string | number>>(
@@ -299,6 +308,7 @@ export class ShowInventory extends DurableObject<Bindings> {
       if (h.status === 'active') {
         this.holds.set(hold.id, hold)
         this.countBuyer(hold, 1)
+        for (const i of hold.seats) layout.setState(i, HELD)
       } else {
         // A confirmed hold counts only the seats still sold (refunds return some) and their ID numbers.
         const sold = new Set(
@@ -399,7 +409,7 @@ export class ShowInventory extends DurableObject<Bindings> {
     return { extended: true, expiresAt: new Date(until).toISOString() }
   }
 
-  /** Two statements for a whole batch, whatever its size: the SQLite work per hold stays tiny. */
+  /** One statement for a whole batch, whatever its size: the holds' rows, which also say which seats are held. */
   private writeHolds(created: ActiveHold[], now: number) {
     if (created.length === 0) return
     const sql = this.ctx.storage.sql
@@ -419,12 +429,6 @@ export class ShowInventory extends DurableObject<Bindings> {
           channel: h.channel,
         })),
       ),
-    )
-    sql.exec(
-      `UPDATE seats SET state = ${HELD}, hold_id = picked.hold
-       FROM (SELECT json_extract(value, '$[0]') AS idx, json_extract(value, '$[1]') AS hold FROM json_each(?)) AS picked
-       WHERE seats.idx = picked.idx`,
-      JSON.stringify(created.flatMap((h) => h.seats.map((i) => [i, h.id]))),
     )
   }
 
@@ -490,7 +494,8 @@ export class ShowInventory extends DurableObject<Bindings> {
     if (limit) return limit
 
     const hold: ActiveHold = {
-      id: `hld_${crypto.randomUUID().replaceAll('-', '')}`,
+      // Time-ordered, so a batch's rows land together at the end of the holds index.
+      id: newId('hld', now),
       holderId: request.holderId,
       idNumbers: request.idNumbers ?? [],
       seats: picked,
@@ -591,7 +596,6 @@ export class ShowInventory extends DurableObject<Bindings> {
     const sql = this.ctx.storage.sql
     sql.exec('UPDATE holds SET status = ? WHERE id = ?', status, hold.id)
     for (const i of hold.seats) {
-      sql.exec('UPDATE seats SET state = ?, hold_id = NULL WHERE idx = ? AND hold_id = ?', FREE, i, hold.id)
       layout.setState(i, FREE)
       changed.push(i)
     }
@@ -854,9 +858,12 @@ export class ShowInventory extends DurableObject<Bindings> {
     const { layout } = await this.ready(showId)
     const counts = { free: 0, held: 0, sold: 0, blocked: 0 }
     for (const s of layout.state) counts[stateNames[s]!]++
+    // Held seats are the active holds' seats; in `seats` they are still free.
     const [stored] = this.ctx.storage.sql
       .exec<Record<string, number>>(
-        `SELECT sum(state = ${FREE}) AS free, sum(state = ${HELD}) AS held, sum(state = ${SOLD}) AS sold, sum(state = ${BLOCKED}) AS blocked FROM seats`,
+        `WITH held AS (SELECT coalesce(sum(json_array_length(seats)), 0) AS n FROM holds WHERE status = 'active')
+         SELECT sum(state = ${FREE}) - (SELECT n FROM held) AS free, (SELECT n FROM held) AS held,
+                sum(state = ${SOLD}) AS sold, sum(state = ${BLOCKED}) AS blocked FROM seats`,
       )
       .toArray()
     return { memory: counts, storage: stored!, activeHolds: this.holds.size }

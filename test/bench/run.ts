@@ -11,6 +11,8 @@ const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
 const wrangler = 'node_modules/.bin/wrangler'
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 200)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
+/** Seats in each benchmark show: enough that the coalesced show does not sell out long before the window ends. */
+const SEATS = Number(process.env.BENCH_SEATS ?? 150_000)
 type Scenario = Record<string, unknown> & {
   name: string
   layer: 'do' | 'http'
@@ -94,7 +96,7 @@ async function doLayer() {
       'scenic-day-do',
     ].filter((n) => !only || only.includes(n))) {
       const res = await fetch(
-        `http://127.0.0.1:8790/run?scenario=${name}&concurrency=${CONCURRENCY}&seconds=${SECONDS}`,
+        `http://127.0.0.1:8790/run?scenario=${name}&concurrency=${CONCURRENCY}&seconds=${SECONDS}&seats=${SEATS}`,
       )
       const result = (await res.json()) as Scenario & { error?: string }
       if (!res.ok) throw new Error(`${name}: ${result.error}`)

@@ -2,6 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { ShowInventory } from '../../durable-objects/show-inventory.ts'
+import { FREE, HELD } from '../../worker/domain/seat-layout.ts'
 import { GATEWAY_SHARDS } from '../../worker/services/show-inventory.ts'
 import { ApiClient, problemOf } from '../support/api.ts'
 import { gridChart, idNumberFor, ok, showOnSale } from '../support/catalogue.ts'
@@ -378,6 +379,30 @@ describe('show inventory: expiry, confirm and returns', () => {
       seatIds: show.seatIds.slice(2, 4),
     })
     expect(again.status).toBe(409)
+  })
+
+  it('keeps held seats in the holds alone: a hold writes no seat rows, and seats an earlier version stored as held are freed on reload', async () => {
+    const show = await showOnSale(gridChart(3, 10))
+    await ok(
+      new ApiClient().post(`/api/shows/${show.showId}/holds`, { seatIds: show.seatIds.slice(0, 2) }),
+      201,
+    )
+    await runInDurableObject(inventory(show.showId), async (instance: ShowInventory, state) => {
+      const sql = state.storage.sql
+      // The hold's seats are still free rows; the hold row says they are held.
+      expect(sql.exec(`SELECT count(*) AS n FROM seats WHERE state <> ${FREE}`).one().n).toBe(0)
+      // A row left held (with no active hold) by the earlier layout, then a restart.
+      sql.exec(`UPDATE seats SET state = ${HELD}, hold_id = 'hld_gone' WHERE idx = 9`)
+      Object.assign(instance, { config: undefined, layout: undefined })
+    })
+    expect(await countsOf(show.showId)).toMatchObject({ held: 2, free: 28 })
+    await runInDurableObject(inventory(show.showId), async (_instance: ShowInventory, state) => {
+      expect(state.storage.sql.exec(`SELECT count(*) AS n FROM seats WHERE state = ${HELD}`).one().n).toBe(0)
+    })
+    await ok(
+      new ApiClient().post(`/api/shows/${show.showId}/holds`, { seatIds: [show.seatIds[9]!] }),
+      201,
+    )
   })
 })
 
