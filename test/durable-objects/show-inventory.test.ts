@@ -272,6 +272,44 @@ describe('show inventory: holds', () => {
   })
 })
 
+describe('show inventory: batches as JSON', () => {
+  it('answers a batch as the JSON of its outcomes, seat prices following a price edit', async () => {
+    const show = await showOnSale(gridChart(2, 10))
+    const stub = inventory(show.showId)
+    const batch = async (requests: object[]) =>
+      JSON.parse(await stub.holdBatchJson(show.showId, JSON.stringify(requests)))
+    const asStringified = (holdId: string) =>
+      runInDurableObject(stub, (instance: ShowInventory) => {
+        // The outcome as holdBatch builds it, for comparison with the hand-written JSON.
+        const open = instance as unknown as Record<string, any>
+        return open.toShowHold(open.config, open.layout, open.holds.get(holdId))
+      })
+    const [first, second] = await batch([
+      { holderId: 'json-a', seatIds: show.seatIds.slice(0, 2) },
+      { holderId: 'json-b', seatIds: show.seatIds.slice(1, 3) },
+    ])
+    expect(second).toEqual({
+      ok: false,
+      code: 'seats_unavailable',
+      detail: expect.any(String),
+      unavailable: [show.seatIds[1]],
+    })
+    expect(first).toEqual({ ok: true, hold: await asStringified(first.hold.id) })
+    expect(first.hold).toMatchObject({ total: 20000, currency: expect.any(String) })
+    expect(first.hold.seats.map((s: { id: string; price: number }) => [s.id, s.price])).toEqual([
+      [show.seatIds[0], 10000],
+      [show.seatIds[1], 10000],
+    ])
+
+    await ok(show.owner.patch(`${show.base}/shows/${show.showId}`, { prices: { A: 12500 } }))
+    const [third] = await batch([{ holderId: 'json-c', seatIds: [show.seatIds[5]!, show.seatIds[0]!] }])
+    expect(third.ok).toBe(false)
+    const [fourth] = await batch([{ holderId: 'json-c', seatIds: [show.seatIds[5]!] }])
+    expect(fourth).toEqual({ ok: true, hold: await asStringified(fourth.hold.id) })
+    expect(fourth.hold).toMatchObject({ total: 12500, seats: [{ id: show.seatIds[5], price: 12500 }] })
+  })
+})
+
 describe('show inventory: expiry, confirm and returns', () => {
   it('expires holds by alarm and frees their seats', async () => {
     const show = await showOnSale(gridChart(2, 10), { holdMinutes: 1 })
@@ -399,10 +437,7 @@ describe('show inventory: expiry, confirm and returns', () => {
     await runInDurableObject(inventory(show.showId), async (_instance: ShowInventory, state) => {
       expect(state.storage.sql.exec(`SELECT count(*) AS n FROM seats WHERE state = ${HELD}`).one().n).toBe(0)
     })
-    await ok(
-      new ApiClient().post(`/api/shows/${show.showId}/holds`, { seatIds: [show.seatIds[9]!] }),
-      201,
-    )
+    await ok(new ApiClient().post(`/api/shows/${show.showId}/holds`, { seatIds: [show.seatIds[9]!] }), 201)
   })
 })
 
