@@ -191,6 +191,12 @@ function summarize(
     successfulHolds: ok.length,
     seatsHeld: seats.length,
     oversold: seats.length - new Set(seats).size,
+    // Successful holds in each half second of the run: shows warm-up, steady selling and the sell-out.
+    okPerHalfSecond: ok.reduce<number[]>((bins, s) => {
+      const bin = Math.floor(s.at * 2)
+      bins[bin] = (bins[bin] ?? 0) + 1
+      return bins
+    }, []),
     ...extra,
   }
 }
@@ -367,9 +373,12 @@ async function scenario(
       await env.DB.prepare(
         'CREATE TABLE IF NOT EXISTS bench_seats (show_id TEXT NOT NULL, id TEXT NOT NULL, holder TEXT, PRIMARY KEY (show_id, id))',
       ).run()
-      await env.DB.prepare('INSERT INTO bench_seats (show_id, id) SELECT ?, value FROM json_each(?)')
-        .bind(f.showId, JSON.stringify(f.rows.flat()))
-        .run()
+      // In chunks: one JSON argument for every seat of a large show exceeds SQLite's string limit.
+      const all = f.rows.flat()
+      for (let i = 0; i < all.length; i += 50_000)
+        await env.DB.prepare('INSERT INTO bench_seats (show_id, id) SELECT ?, value FROM json_each(?)')
+          .bind(f.showId, JSON.stringify(all.slice(i, i + 50_000)))
+          .run()
       const run = await drive(callers, seconds, async (c, i) => {
         const seatIds = pick(c)
         const holder = `b${c}-${i}`
@@ -390,24 +399,33 @@ async function scenario(
     }
     case 'ceiling': {
       // The same hold requests, decided by the actor's own code in a loop: no RPC, no coalescing queue.
-      const requests: ShowHoldRequest[] = Array.from({ length: 40_000 }, (_, i) => ({
-        holderId: `c${i}`,
-        seatIds: pick(i % callers),
-      }))
-      const started = Date.now()
-      const result = await show.ceiling(f.showId, requests, 256)
-      const elapsed = (Date.now() - started) / 1000
+      // 120,000 holds in three rounds of 40,000 on the same show, the rate taken over all of them: one round
+      // alone lasts under a second and varied 1.7x with whether a garbage collection fell inside it.
+      const rounds: { holdsPerSecond: number; ok: number; seats: string[]; seconds: number }[] = []
+      for (let round = 0; round < 3; round++) {
+        const requests: ShowHoldRequest[] = Array.from({ length: 40_000 }, (_, i) => ({
+          holderId: `c${round}-${i}`,
+          seatIds: pick(i % callers),
+        }))
+        const started = Date.now()
+        const result = await show.ceiling(f.showId, requests, 256)
+        const elapsed = (Date.now() - started) / 1000
+        rounds.push({ holdsPerSecond: Math.round(result.ok / elapsed), seconds: elapsed, ...result })
+      }
+      const seats = rounds.flatMap((r) => r.seats)
       return {
         name: 'ceiling: show DO SQLite doing the same holds in a loop',
         layer: 'do',
         baseline: true,
-        holdsPerSecond: Math.round(result.ok / elapsed),
-        attemptsPerSecond: Math.round(requests.length / elapsed),
+        holdsPerSecond: Math.round(
+          rounds.reduce((n, r) => n + r.ok, 0) / rounds.reduce((t, r) => t + r.seconds, 0),
+        ),
+        rounds: rounds.map((r) => r.holdsPerSecond),
         p50Ms: null,
         p99Ms: null,
-        successfulHolds: result.ok,
-        seatsHeld: result.seats.length,
-        oversold: result.seats.length - new Set(result.seats).size,
+        successfulHolds: rounds.reduce((n, r) => n + r.ok, 0),
+        seatsHeld: seats.length,
+        oversold: seats.length - new Set(seats).size,
       }
     }
     default:
@@ -423,7 +441,7 @@ export default {
     const name = url.searchParams.get('scenario') ?? ''
     const callers = Number(url.searchParams.get('concurrency') ?? 200)
     const seconds = Number(url.searchParams.get('seconds') ?? 4)
-    const seats = Number(url.searchParams.get('seats') ?? 150_000)
+    const seats = Number(url.searchParams.get('seats') ?? 400_000)
     // Batches in flight per queue: the production setting unless an experiment asks otherwise.
     const inFlight = Number(url.searchParams.get('inFlight') ?? MAX_IN_FLIGHT)
     try {

@@ -12,7 +12,7 @@ const wrangler = 'node_modules/.bin/wrangler'
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 200)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 /** Seats in each benchmark show: enough that the coalesced show does not sell out long before the window ends. */
-const SEATS = Number(process.env.BENCH_SEATS ?? 150_000)
+const SEATS = Number(process.env.BENCH_SEATS ?? 400_000)
 type Scenario = Record<string, unknown> & {
   name: string
   layer: 'do' | 'http'

@@ -63,7 +63,8 @@ export class HoldQueue<Request, Outcome> {
 
   private async runBatch() {
     // Let callers that are already on their way (e.g. everyone the previous batch just answered) join first.
-    await new Promise((resolve) => setTimeout(resolve, 0))
+    // A few microtask turns suffice for them; a timer turn (setTimeout 0) cost ~1.7 ms a batch in workerd.
+    for (let turn = 0; turn < 16; turn++) await null
     const batch = this.queue.splice(0, MAX_BATCH)
     if (batch.length === 0) {
       // Another batch in flight took everyone queued.
