@@ -250,6 +250,10 @@ orderRoutes.post(
     responses: {
       201: { description: 'The new order' },
       404: { description: 'No such order or hold for you' },
+      409: {
+        description:
+          '`already_redeemed` (a ticket was already admitted at a gate, `lineIds` names it), or `conflict`',
+      },
     },
   }),
   idempotent((c) => `buyer:${c.get('buyerId')}`),

@@ -5,6 +5,7 @@ import { newId } from '../ids.ts'
 import { notFound, Problem, validationProblem } from '../problem.ts'
 import { type OrderInventoryRef, orderInventory } from './order-inventory.ts'
 import { audit, createOrderFromHold, type OrderServices } from './orders.ts'
+import { redeemedLineIds } from './redemptions.ts'
 import { scenicDay } from './scenic-day.ts'
 import { showInventoryStub } from './show-inventory-client.ts'
 import { revokeTicketsOfLines } from './ticket-revocations.ts'
@@ -40,6 +41,20 @@ export async function startRebooking(services: OrderServices, input: RebookInput
   if (lines.length === 0 || (input.lineIds && lines.length !== input.lineIds.length)) {
     throw validationProblem([{ path: 'json.lineIds', message: 'name active lines of this order' }])
   }
+  // A ticket already admitted at a gate has been used: moving it would hand out a second admission.
+  const used = await redeemedLineIds(
+    db,
+    old.id,
+    lines.map((l) => l.id),
+  )
+  if (used.length)
+    throw new Problem({
+      code: 'already_redeemed',
+      status: 409,
+      title: 'Ticket already used',
+      detail: 'These tickets were already admitted at a gate and cannot be rebooked',
+      extensions: { lineIds: used },
+    })
   const credit = lines.reduce((sum, l) => sum + l.price, 0)
   if (old.kind === 'show') {
     if (!input.showId || input.showId === old.showId)

@@ -85,6 +85,58 @@ describe('rebooking (改签)', () => {
     expect((await counts(later)).memory).toMatchObject({ sold: 2 })
   })
 
+  it('refuses to move a ticket already admitted at a gate (already_redeemed) and changes nothing', async () => {
+    const show = await showOnSale(gridChart(1, 10))
+    const later = await sameEventShow(show, 10000)
+    const buyer = new ApiClient()
+    const hold = await ok(
+      buyer.post(`/api/shows/${show.showId}/holds`, { seatIds: show.seatIds.slice(0, 2) }),
+      201,
+    )
+    const original = await paid(buyer, { kind: 'show', showId: show.showId, holdId: hold.id })
+    const [used] = original.lines
+    // The gate API records 核销 as a redemption row (worker/services/redemptions.ts); write one as a gate would.
+    await env.DB.prepare(
+      `INSERT INTO redemptions (id, ticket_id, organizer_id, scan_id, device_id, gate_name, mode, redeemed_at)
+       VALUES (?, ?, ?, 'scan_test', 'dev_test', 'Main', 'online', ?)`,
+    )
+      .bind(`rdm_${crypto.randomUUID()}`, used.ticket.id, show.organizerId, new Date().toISOString())
+      .run()
+    const newHold = await ok(
+      buyer.post(`/api/shows/${later}/holds`, { best: { category: 'A', quantity: 2 } }),
+      201,
+    )
+    const refused = await postWithKey(buyer, `/api/orders/${original.id}/rebook`, {
+      holdId: newHold.id,
+      showId: later,
+    })
+    expect(refused.status).toBe(409)
+    expect(await problemOf(refused)).toMatchObject({ code: 'already_redeemed', lineIds: [used.id] })
+    const after = await ok(buyer.get(`/api/orders/${original.id}`))
+    expect(after.status).toBe('paid')
+    expect(after.lines.map((l: { ticket: { status: string } }) => l.ticket.status)).toEqual([
+      'valid',
+      'valid',
+    ])
+    expect((await counts(show.showId)).memory).toMatchObject({ sold: 2 })
+
+    // The unused ticket alone may still move.
+    const single = await ok(
+      buyer.post(`/api/shows/${later}/holds`, { best: { category: 'A', quantity: 1 } }),
+      201,
+    )
+    expect((await buyer.delete(`/api/shows/${later}/holds/${newHold.id}`)).status).toBe(204)
+    const moved = await ok(
+      postWithKey(buyer, `/api/orders/${original.id}/rebook`, {
+        holdId: single.id,
+        showId: later,
+        lineIds: [original.lines[1].id],
+      }),
+      201,
+    )
+    expect(moved.amountDue).toBe(0)
+  })
+
   it('moves to a cheaper show at once and refunds the difference', async () => {
     const show = await showOnSale(gridChart(1, 10))
     const later = await sameEventShow(show, 6000)
