@@ -22,7 +22,7 @@ import { notFound, Problem } from '../problem.ts'
 import { inventoryProblem } from '../routes/inventory-problem.ts'
 import { audit, confirmSettledOrder, type OrderServices, outbox } from './orders.ts'
 import { SETTLEMENT_PROVIDER } from './payments/settlement.ts'
-import { redeemedLineIds } from './redemptions.ts'
+import { refuseRedeemedLines } from './redemptions.ts'
 import { requestRefund } from './refunds.ts'
 import { scenicDay } from './scenic-day.ts'
 import { ticketsOfOrder } from './tickets.ts'
@@ -399,16 +399,12 @@ export async function partnerRefund(
     .select({ id: orderLines.id })
     .from(orderLines)
     .where(and(eq(orderLines.orderId, orderId), eq(orderLines.status, 'active')))
-  const used = await redeemedLineIds(db, orderId, input.lineIds ?? active.map((l) => l.id))
-  if (used.length) {
-    throw new Problem({
-      code: 'already_redeemed',
-      status: 409,
-      title: 'Ticket already used',
-      detail: 'Tickets already used at the gate cannot be refunded',
-      extensions: { lineIds: used },
-    })
-  }
+  await refuseRedeemedLines(
+    db,
+    orderId,
+    input.lineIds ?? active.map((l) => l.id),
+    'Tickets already used at the gate cannot be refunded',
+  )
   try {
     const refund = await requestRefund(services, {
       orderId,

@@ -5,7 +5,7 @@ import { newId } from '../ids.ts'
 import { notFound, Problem, validationProblem } from '../problem.ts'
 import { type OrderInventoryRef, orderInventory } from './order-inventory.ts'
 import { audit, createOrderFromHold, type OrderServices } from './orders.ts'
-import { redeemedLineIds } from './redemptions.ts'
+import { refuseRedeemedLines } from './redemptions.ts'
 import { scenicDay } from './scenic-day.ts'
 import { showInventoryStub } from './show-inventory-client.ts'
 import { revokeTicketsOfLines } from './ticket-revocations.ts'
@@ -42,19 +42,12 @@ export async function startRebooking(services: OrderServices, input: RebookInput
     throw validationProblem([{ path: 'json.lineIds', message: 'name active lines of this order' }])
   }
   // A ticket already admitted at a gate has been used: moving it would hand out a second admission.
-  const used = await redeemedLineIds(
+  await refuseRedeemedLines(
     db,
     old.id,
     lines.map((l) => l.id),
+    'These tickets were already admitted at a gate and cannot be rebooked',
   )
-  if (used.length)
-    throw new Problem({
-      code: 'already_redeemed',
-      status: 409,
-      title: 'Ticket already used',
-      detail: 'These tickets were already admitted at a gate and cannot be rebooked',
-      extensions: { lineIds: used },
-    })
   const credit = lines.reduce((sum, l) => sum + l.price, 0)
   if (old.kind === 'show') {
     if (!input.showId || input.showId === old.showId)

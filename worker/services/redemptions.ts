@@ -10,6 +10,7 @@ import {
 } from '../domain/gate-decision.ts'
 import { type ReadResult, readTicket } from '../domain/ticket-token.ts'
 import { newId } from '../ids.ts'
+import { Problem } from '../problem.ts'
 import { type GateDevice, gateProfile } from './gate-devices.ts'
 import { parseTicketKeys, publicJwks } from './ticket-keys.ts'
 
@@ -269,13 +270,28 @@ export async function checkOnline(
   }
 }
 
-/** Lines of an order whose ticket was already redeemed at a gate (for refusing refunds of used tickets). */
-export async function redeemedLineIds(db: Database, orderId: string, lineIds: string[]): Promise<string[]> {
-  if (lineIds.length === 0) return []
+/**
+ * Refuses (409 `already_redeemed`, naming the lines) when any of these lines' tickets was already admitted at a
+ * gate: a used ticket is not refunded, cancelled or moved. `detail` says what was refused.
+ */
+export async function refuseRedeemedLines(
+  db: Database,
+  orderId: string,
+  lineIds: string[],
+  detail: string,
+): Promise<void> {
+  if (lineIds.length === 0) return
   const rows = await db
     .select({ lineId: tickets.orderLineId })
     .from(redemptions)
     .innerJoin(tickets, eq(tickets.id, redemptions.ticketId))
     .where(and(eq(tickets.orderId, orderId), inArray(tickets.orderLineId, lineIds)))
-  return rows.map((r) => r.lineId)
+  if (rows.length)
+    throw new Problem({
+      code: 'already_redeemed',
+      status: 409,
+      title: 'Ticket already used',
+      detail,
+      extensions: { lineIds: rows.map((r) => r.lineId) },
+    })
 }

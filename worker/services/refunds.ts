@@ -16,7 +16,7 @@ import { notFound, Problem, validationProblem } from '../problem.ts'
 import { type OrderInventoryRef, orderInventory } from './order-inventory.ts'
 import { audit, type OrderServices } from './orders.ts'
 import { providerOfPayment } from './payments/settlement.ts'
-import { redeemedLineIds } from './redemptions.ts'
+import { refuseRedeemedLines } from './redemptions.ts'
 import { scenicDay } from './scenic-day.ts'
 import { revokeTicketsOfLines } from './ticket-revocations.ts'
 
@@ -148,19 +148,12 @@ export async function requestRefund(
     }
   }
   if (input.refuseRedeemed) {
-    const used = await redeemedLineIds(
+    await refuseRedeemedLines(
       db,
       order.id,
       refundLines.map((l) => l.id),
+      'These tickets were already admitted at a gate and cannot be refunded',
     )
-    if (used.length)
-      throw new Problem({
-        code: 'already_redeemed',
-        status: 409,
-        title: 'Ticket already used',
-        detail: 'These tickets were already admitted at a gate and cannot be refunded',
-        extensions: { lineIds: used },
-      })
   }
   const cascadedHere = refundLines.slice(lines.length)
   const amount = quote.amount + cascadedHere.reduce((sum, l) => sum + l.price, 0)
