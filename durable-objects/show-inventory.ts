@@ -403,7 +403,7 @@ export class ShowInventory extends DurableObject<Bindings> {
       if ('ok' in o) return JSON.stringify(o)
       let total = 0
       const seats = o.seats.map((i) => {
-        total += config.prices[layout.seats[i]!.category] ?? 0
+        total += seatPrice(config, layout, i)
         this.seatJson[i] ??= JSON.stringify(this.heldSeat(config, layout, i))
         return this.seatJson[i]
       })
@@ -611,7 +611,7 @@ export class ShowInventory extends DurableObject<Bindings> {
       section: seat.section,
       row: seat.row,
       category: seat.category,
-      price: config.prices[seat.category] ?? 0,
+      price: seatPrice(config, layout, i),
     }
   }
 
@@ -1012,6 +1012,11 @@ class ShowNotFound extends Error {
 }
 
 type Refusal = Extract<ShowHoldOutcome, { ok: false }>
+
+/** What seat `i` costs at the config's prices (its category's price). */
+function seatPrice(config: ShowConfig, layout: SeatLayout, i: number): number {
+  return config.prices[layout.seats[i]!.category] ?? 0
+}
 
 function refuse(code: ShowRefusal, detail: string, unavailable?: string[]): Refusal {
   return { ok: false, code, detail, ...(unavailable ? { unavailable } : {}) }
