@@ -1,10 +1,11 @@
 import { DurableObject } from 'cloudflare:workers'
+import { splitOutcomeLines } from '../worker/domain/hold-lines.ts'
 import type { Bindings } from '../worker/env.ts'
 import { HoldQueue } from '../worker/services/hold-queue.ts'
 import { scenicDay } from '../worker/services/scenic-day.ts'
 import { showInventoryStub } from '../worker/services/show-inventory-client.ts'
-import type { ScenicHoldOutcome, ScenicHoldRequest } from './scenic-day-inventory.ts'
-import type { ShowHoldOutcome, ShowHoldRequest } from './show-inventory.ts'
+import type { ScenicHoldRequest } from './scenic-day-inventory.ts'
+import type { ShowHoldRequest } from './show-inventory.ts'
 
 /**
  * Front door for one shard of an inventory actor's buyers: a show's (named `<showId>:<shard>`) or a
@@ -14,28 +15,30 @@ import type { ShowHoldOutcome, ShowHoldRequest } from './show-inventory.ts'
  * loses nothing.
  */
 export class HoldGateway extends DurableObject<Bindings> {
-  private shows = new Map<string, HoldQueue<ShowHoldRequest, ShowHoldOutcome>>()
-  private days = new Map<string, HoldQueue<ScenicHoldRequest, ScenicHoldOutcome>>()
+  private shows = new Map<string, HoldQueue<ShowHoldRequest, string>>()
+  private days = new Map<string, HoldQueue<ScenicHoldRequest, string>>()
 
-  async hold(showId: string, request: ShowHoldRequest): Promise<ShowHoldOutcome> {
+  /** Holds seats through the show's queue; answers the buyer's outcome line (see hold-lines.ts). */
+  async hold(showId: string, request: ShowHoldRequest): Promise<string> {
     let queue = this.shows.get(showId)
     if (!queue) {
       const stub = showInventoryStub(this.env.SHOW_INVENTORY, showId)
       queue = new HoldQueue(async (requests) =>
-        JSON.parse(await stub.holdBatchJson(showId, JSON.stringify(requests))),
+        splitOutcomeLines(await stub.holdBatchLines(showId, JSON.stringify(requests)), requests.length),
       )
       this.shows.set(showId, queue)
     }
     return queue.hold(request)
   }
 
-  async holdDay(siteId: string, date: string, request: ScenicHoldRequest): Promise<ScenicHoldOutcome> {
+  /** Holds tickets through the day's queue; answers the buyer's outcome line. */
+  async holdDay(siteId: string, date: string, request: ScenicHoldRequest): Promise<string> {
     const key = `${siteId}:${date}`
     let queue = this.days.get(key)
     if (!queue) {
       const stub = scenicDay(this.env.SCENIC_DAY_INVENTORY, siteId, date)
       queue = new HoldQueue(async (requests) =>
-        JSON.parse(await stub.holdBatchJson(siteId, date, JSON.stringify(requests))),
+        splitOutcomeLines(await stub.holdBatchLines(siteId, date, JSON.stringify(requests)), requests.length),
       )
       this.days.set(key, queue)
     }

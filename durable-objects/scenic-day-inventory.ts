@@ -1,4 +1,5 @@
 import { DurableObject } from 'cloudflare:workers'
+import { heldLine, joinOutcomeLines } from '../worker/domain/hold-lines.ts'
 import type { Bindings } from '../worker/env.ts'
 
 // One instance per scenic site per visit date (named `<siteId>:<YYYY-MM-DD>`) serializes the day's
@@ -446,11 +447,14 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
   }
 
   /**
-   * `holdBatch` with the batch and its outcomes as one JSON string each way: a single string crosses the
-   * RPC boundary far cheaper than many small structured-cloned objects. The hold gateways use it.
+   * `holdBatch` for the hold gateways' queues: the batch as one JSON string, the outcomes as outcome lines
+   * (hold-lines.ts). One string crosses the RPC boundary far cheaper than many structured-cloned objects.
    */
-  async holdBatchJson(siteId: string, date: string, requestsJson: string): Promise<string> {
-    return JSON.stringify(await this.holdBatch(siteId, date, JSON.parse(requestsJson) as ScenicHoldRequest[]))
+  async holdBatchLines(siteId: string, date: string, requestsJson: string): Promise<string> {
+    const outcomes = await this.holdBatch(siteId, date, JSON.parse(requestsJson) as ScenicHoldRequest[])
+    return joinOutcomeLines(
+      outcomes.map((o) => (o.ok ? heldLine(JSON.stringify(o.hold)) : JSON.stringify(o))),
+    )
   }
 
   /** Two statements for a whole batch, whatever its size. */

@@ -1,4 +1,5 @@
 import { DurableObject } from 'cloudflare:workers'
+import { heldLine, joinOutcomeLines } from '../worker/domain/hold-lines.ts'
 import {
   type BestRequest,
   BLOCKED,
@@ -129,7 +130,7 @@ export class ShowInventory extends DurableObject<Bindings> {
   private alarmAt: number | null = null
   private configCheckedAt = Date.now()
   private refreshing: Promise<unknown> | null = null
-  /** Each seat's JSON as a hold answers it (see holdBatchJson), for the config it was built with. */
+  /** Each seat's JSON as a hold answers it (see holdBatchLines), for the config it was built with. */
   private seatJson: string[] = []
   private seatJsonFor: ShowConfig | undefined
 
@@ -384,12 +385,14 @@ export class ShowInventory extends DurableObject<Bindings> {
   }
 
   /**
-   * `holdBatch` with the batch and its outcomes as one JSON string each way: a single string crosses the
-   * RPC boundary far cheaper than hundreds of small structured-cloned objects. The coalescing queue uses it.
+   * `holdBatch` for the coalescing queue: the batch comes as one JSON string and the outcomes go back as
+   * outcome lines (see hold-lines.ts), one JSON document per request. A single string crosses the RPC
+   * boundary far cheaper than hundreds of structured-cloned objects, and the queue hands each buyer its
+   * own line without parsing the batch.
    */
-  async holdBatchJson(showId: string, requestsJson: string): Promise<string> {
+  async holdBatchLines(showId: string, requestsJson: string): Promise<string> {
     const decided = await this.decideBatch(showId, JSON.parse(requestsJson) as ShowHoldRequest[])
-    if (!decided.state) return JSON.stringify(decided.outcomes)
+    if (!decided.state) return joinOutcomeLines(decided.outcomes.map((o) => JSON.stringify(o)))
     const { config, layout } = decided.state
     // Written out by hand from per-seat pieces built once: the same JSON as stringifying the outcomes,
     // without building hundreds of objects per batch only to serialize them.
@@ -399,17 +402,20 @@ export class ShowInventory extends DurableObject<Bindings> {
     }
     const showIdJson = JSON.stringify(config.showId)
     const currencyJson = JSON.stringify(config.currency)
-    const parts = decided.outcomes.map((o) => {
-      if ('ok' in o) return JSON.stringify(o)
-      let total = 0
-      const seats = o.seats.map((i) => {
-        total += seatPrice(config, layout, i)
-        this.seatJson[i] ??= JSON.stringify(this.heldSeat(config, layout, i))
-        return this.seatJson[i]
-      })
-      return `{"ok":true,"hold":{"id":${JSON.stringify(o.id)},"showId":${showIdJson},"seats":[${seats.join(',')}],"total":${total},"currency":${currencyJson},"expiresAt":"${new Date(o.expiresAt).toISOString()}"}}`
-    })
-    return `[${parts.join(',')}]`
+    return joinOutcomeLines(
+      decided.outcomes.map((o) => {
+        if ('ok' in o) return JSON.stringify(o)
+        let total = 0
+        const seats = o.seats.map((i) => {
+          total += seatPrice(config, layout, i)
+          this.seatJson[i] ??= JSON.stringify(this.heldSeat(config, layout, i))
+          return this.seatJson[i]
+        })
+        return heldLine(
+          `{"id":${JSON.stringify(o.id)},"showId":${showIdJson},"seats":[${seats.join(',')}],"total":${total},"currency":${currencyJson},"expiresAt":"${new Date(o.expiresAt).toISOString()}"}`,
+        )
+      }),
+    )
   }
 
   /**

@@ -6,6 +6,7 @@ import type {
   ScenicHoldRequest,
 } from '../../durable-objects/scenic-day-inventory.ts'
 import type { ShowHoldOutcome, ShowHoldRequest } from '../../durable-objects/show-inventory.ts'
+import { readOutcomeLine, splitOutcomeLines } from '../../worker/domain/hold-lines.ts'
 import type { ChartSeat } from '../../worker/domain/seat-chart.ts'
 import { HoldQueue, MAX_IN_FLIGHT } from '../../worker/services/hold-queue.ts'
 import { replaceSeatMap } from '../../worker/services/seat-map-store.ts'
@@ -121,10 +122,23 @@ async function setup(env: Env, seats: number): Promise<Fixture> {
   return { showId, siteId, productId, date, rows }
 }
 
+/** What a caller got: the seats it was given, or a hold's JSON as the actor sent it (read after the timed window). */
+type Given = string[] | { holdJson: string }
+
+/**
+ * The seat ids (or a scenic hold's ticket line ids, which double as the oversold check) a caller was given.
+ * A hold's JSON is read here, after the timed window: a real caller forwards it to its buyer unread.
+ */
+function givenIds(given: Given): string[] {
+  if (Array.isArray(given)) return given
+  const hold = JSON.parse(given.holdJson) as { seats?: { id: string }[]; lines?: { id: string }[] }
+  return (hold.seats ?? hold.lines ?? []).map((item) => item.id)
+}
+
 interface Sample {
   ok: boolean
   ms: number
-  seats: string[]
+  seats: Given
   /** Seconds since the run started, when the call returned. */
   at: number
 }
@@ -133,7 +147,7 @@ interface Sample {
 async function drive(
   callers: number,
   seconds: number,
-  attempt: (caller: number, i: number) => Promise<{ ok: boolean; seats: string[] }>,
+  attempt: (caller: number, i: number) => Promise<{ ok: boolean; seats: Given }>,
 ) {
   const samples: Sample[] = []
   const started = Date.now()
@@ -165,7 +179,7 @@ function summarize(
   extra: Record<string, unknown> = {},
 ) {
   const ok = samples.filter((s) => s.ok)
-  const seats = ok.flatMap((s) => s.seats)
+  const seats = ok.flatMap((s) => givenIds(s.seats))
   // If the show sold out before the time was up, the selling rate is over the time it took to sell out,
   // and latency is measured over that period too (the instant "sold out" answers after it would flatter it).
   // Sold out means 99% of the holds that were ever made had been made: after that, buyers picking seats they
@@ -266,10 +280,23 @@ async function scenario(
     await show.availability(f.showId)
     if (Date.now() - t0 < 20) break
   }
-  const asShow = (outcome: ShowHoldOutcome) => ({
-    ok: outcome.ok,
-    seats: outcome.ok ? outcome.hold.seats.map((s) => s.id) : [],
-  })
+  // The coalescing queue as the hold gateways run it: a batch's outcome lines split, one per caller.
+  const queue = (trace?: [number, number, number][]) => {
+    const t00 = Date.now()
+    return new HoldQueue<ShowHoldRequest, string>(async (requests) => {
+      const t0 = Date.now()
+      const lines = splitOutcomeLines(
+        await show.holdBatchLines(f.showId, JSON.stringify(requests)),
+        requests.length,
+      )
+      trace?.push([t0 - t00, Date.now() - t0, requests.length])
+      return lines
+    }, inFlight)
+  }
+  const asShow = (line: string) => {
+    const answer = readOutcomeLine<Extract<ShowHoldOutcome, { ok: false }>>(line)
+    return { ok: answer.ok, seats: answer.ok ? { holdJson: answer.holdJson } : [] }
+  }
   const showCheck = async (summary: ReturnType<typeof summarize>) => {
     const counts = await show.counts(f.showId)
     // Every seat a caller was given must be held in the actor, and no seat given twice.
@@ -282,22 +309,23 @@ async function scenario(
   switch (name) {
     case 'show-do-coalesced-explicit': {
       const trace: [number, number, number][] = []
-      const t00 = Date.now()
-      const queue = new HoldQueue<ShowHoldRequest, ShowHoldOutcome>(async (requests) => {
-        const t0 = Date.now()
-        const r = JSON.parse(await show.holdBatchJson(f.showId, JSON.stringify(requests)))
-        trace.push([t0 - t00, Date.now() - t0, requests.length])
-        return r
-      }, inFlight)
+      const explicit = queue(trace)
       const run = await drive(callers, seconds, async (c) =>
-        asShow(await queue.hold({ holderId: `b${c}-${rand()}`, seatIds: pick(c) })),
+        asShow(await explicit.hold({ holderId: `b${c}-${rand()}`, seatIds: pick(c) })),
       )
 
       return showCheck(
         summarize('show DO, coalesced, explicit seats (1–4)', false, run.samples, run.elapsed, {
-          batches: queue.batches,
+          batches: explicit.batches,
           // When each of the first batches left and how long its round trip took (ms), and its size.
           firstBatches: trace.slice(0, 10),
+          // Batches whose round trip took over 50 ms (when they left, ms, size): the actor's major GC pauses.
+          stalls: trace.filter((t) => t[1] > 50),
+          // Round-trip time (ms) at each tenth of the batches, fastest to slowest.
+          roundTripDeciles: trace
+            .map((t) => t[1])
+            .sort((a, b) => a - b)
+            .filter((_, k, all) => k % Math.ceil(all.length / 10) === 0),
           // Over the whole run: ms spent waiting on the actor's answers vs between batches (the callers' own work).
           inActorMs: trace.reduce((n, t) => n + t[1], 0),
           betweenMs: trace.reduce((n, t, k) => (k ? n + t[0] - trace[k - 1]![0] - trace[k - 1]![1] : n), 0),
@@ -305,13 +333,10 @@ async function scenario(
       )
     }
     case 'show-do-coalesced-best': {
-      const queue = new HoldQueue<ShowHoldRequest, ShowHoldOutcome>(
-        async (requests) => JSON.parse(await show.holdBatchJson(f.showId, JSON.stringify(requests))),
-        inFlight,
-      )
+      const best = queue()
       const run = await drive(callers, seconds, async (c) =>
         asShow(
-          await queue.hold({
+          await best.hold({
             holderId: `b${c}-${rand()}`,
             best: {
               category: CATEGORIES[Math.floor(rand() * CATEGORIES.length)]!,
@@ -323,7 +348,7 @@ async function scenario(
       )
       return showCheck(
         summarize('show DO, coalesced, best available (1–4)', false, run.samples, run.elapsed, {
-          batches: queue.batches,
+          batches: best.batches,
         }),
       )
     }
@@ -331,14 +356,20 @@ async function scenario(
       const day = env.SCENIC_DAY_INVENTORY.get(env.SCENIC_DAY_INVENTORY.idFromName(`${f.siteId}:${f.date}`))
       await day.availability(f.siteId, f.date)
       // The same coalescing queue the hold gateways run, batching into the day actor's holdBatch.
-      const queue = new HoldQueue<ScenicHoldRequest, ScenicHoldOutcome>(
-        async (requests) => JSON.parse(await day.holdBatchJson(f.siteId, f.date, JSON.stringify(requests))),
+      const queue = new HoldQueue<ScenicHoldRequest, string>(
+        async (requests) =>
+          splitOutcomeLines(
+            await day.holdBatchLines(f.siteId, f.date, JSON.stringify(requests)),
+            requests.length,
+          ),
         inFlight,
       )
       const run = await drive(callers, seconds, async (c) => {
         const lines = Array.from({ length: 1 + Math.floor(rand() * 4) }, () => ({ productId: f.productId }))
-        const outcome = await queue.hold({ holderId: `v${c}`, channel: 'web', lines })
-        return { ok: outcome.ok, seats: outcome.ok ? outcome.hold.lines.map((l) => l.id) : [] }
+        const answer = readOutcomeLine<Extract<ScenicHoldOutcome, { ok: false }>>(
+          await queue.hold({ holderId: `v${c}`, channel: 'web', lines }),
+        )
+        return { ok: answer.ok, seats: answer.ok ? { holdJson: answer.holdJson } : [] }
       })
       const summary = summarize(
         'scenic day DO, coalesced, 1–4 tickets per hold',

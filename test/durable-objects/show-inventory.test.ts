@@ -2,6 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { ShowInventory } from '../../durable-objects/show-inventory.ts'
+import { splitOutcomeLines } from '../../worker/domain/hold-lines.ts'
 import { FREE, HELD } from '../../worker/domain/seat-layout.ts'
 import { GATEWAY_SHARDS } from '../../worker/services/show-inventory.ts'
 import { ApiClient, problemOf } from '../support/api.ts'
@@ -272,12 +273,15 @@ describe('show inventory: holds', () => {
   })
 })
 
-describe('show inventory: batches as JSON', () => {
-  it('answers a batch as the JSON of its outcomes, seat prices following a price edit', async () => {
+describe('show inventory: batches as outcome lines', () => {
+  it('answers a batch with one JSON line per request, seat prices following a price edit', async () => {
     const show = await showOnSale(gridChart(2, 10))
     const stub = inventory(show.showId)
     const batch = async (requests: object[]) =>
-      JSON.parse(await stub.holdBatchJson(show.showId, JSON.stringify(requests)))
+      splitOutcomeLines(
+        await stub.holdBatchLines(show.showId, JSON.stringify(requests)),
+        requests.length,
+      ).map((line) => JSON.parse(line))
     const asStringified = (holdId: string) =>
       runInDurableObject(stub, (instance: ShowInventory) => {
         // The outcome as holdBatch builds it, for comparison with the hand-written JSON.

@@ -289,7 +289,7 @@ scenicRoutes.post(
       ...(input.packageId ? { packageId: input.packageId } : {}),
     })
     if (!outcome.ok) throw inventoryProblem(outcome)
-    return c.json(outcome.hold, 201)
+    return c.body(outcome.holdJson, 201, { 'content-type': 'application/json' })
   },
 )
 

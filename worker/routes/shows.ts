@@ -301,7 +301,8 @@ showRoutes.post(
       ...(input.idNumbers ? { idNumbers: input.idNumbers } : {}),
     })
     if (!outcome.ok) throw inventoryProblem(outcome)
-    return c.json(outcome.hold, 201)
+    // The hold's JSON as the show's actor wrote it: forwarded, not parsed and re-serialized.
+    return c.body(outcome.holdJson, 201, { 'content-type': 'application/json' })
   },
 )
 

@@ -4,6 +4,7 @@ import type {
   ScenicHoldOutcome,
   ScenicHoldRequest,
 } from '../../durable-objects/scenic-day-inventory.ts'
+import { type HoldAnswer, readOutcomeLine } from '../domain/hold-lines.ts'
 import { gatewayShard } from './show-inventory.ts'
 
 /** The DO that owns one scenic site's visit date. */
@@ -23,13 +24,14 @@ export const dayGatewayName = (siteId: string, date: string, holderId: string) =
  * Holds tickets for a scenic day through the buyer's hold gateway, which coalesces concurrent buyers
  * into batched calls to the day's DO (a holiday morning's rush is decided a batch at a time).
  */
-export function holdScenicDay(
+export async function holdScenicDay(
   gateways: DurableObjectNamespace<HoldGateway>,
   siteId: string,
   date: string,
   request: ScenicHoldRequest,
-): Promise<ScenicHoldOutcome> {
-  return gateways
+): Promise<HoldAnswer<Extract<ScenicHoldOutcome, { ok: false }>>> {
+  const line = await gateways
     .get(gateways.idFromName(dayGatewayName(siteId, date, request.holderId)))
     .holdDay(siteId, date, request)
+  return readOutcomeLine<Extract<ScenicHoldOutcome, { ok: false }>>(line)
 }

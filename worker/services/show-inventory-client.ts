@@ -11,7 +11,7 @@ export const SOLD_OUT_TTL_MS = 2_000
 export class SoldOutMemo {
   private until = new Map<string, number>()
 
-  check(showId: string, request: ShowHoldRequest): ShowHoldOutcome | null {
+  check(showId: string, request: ShowHoldRequest): Extract<ShowHoldOutcome, { ok: false }> | null {
     const category = request.best?.category
     if (!category) return null
     const until = this.until.get(`${showId}\u0000${category}`)

@@ -1,13 +1,17 @@
 import type { HoldGateway } from '../../durable-objects/hold-gateway.ts'
 import type { ShowHoldOutcome, ShowHoldRequest, ShowInventory } from '../../durable-objects/show-inventory.ts'
+import { type HoldAnswer, readOutcomeLine } from '../domain/hold-lines.ts'
 import { SoldOutMemo, showInventoryStub } from './show-inventory-client.ts'
 
 /** Gateway shards per show: buyers spread over them by id; each coalesces its share of the stampede. */
 export const GATEWAY_SHARDS = 8
 
 /** The show inventory as the worker uses it: typed RPC to the show's DO, holds through the gateways. */
+export type ShowRefusalOutcome = Extract<ShowHoldOutcome, { ok: false }>
+
 export interface ShowInventoryService {
-  hold(showId: string, request: ShowHoldRequest): Promise<ShowHoldOutcome>
+  /** A hold as JSON text for the buyer (it comes from the actor and goes out unparsed), or the refusal. */
+  hold(showId: string, request: ShowHoldRequest): Promise<HoldAnswer<ShowRefusalOutcome>>
   release(showId: string, holdId: string, holderId?: string): Promise<{ released: boolean }>
   stub(showId: string): DurableObjectStub<ShowInventory>
 }
@@ -31,9 +35,9 @@ export function showInventoryService(
       const remembered = soldOut.check(showId, request)
       if (remembered) return remembered
       const gateway = gateways.get(gateways.idFromName(`${showId}:${gatewayShard(request.holderId)}`))
-      const outcome = await gateway.hold(showId, request)
-      soldOut.record(showId, request, outcome)
-      return outcome
+      const answer = readOutcomeLine<ShowRefusalOutcome>(await gateway.hold(showId, request))
+      if (!answer.ok) soldOut.record(showId, request, answer)
+      return answer
     },
     async release(showId, holdId, holderId) {
       const result = await showInventoryStub(inventory, showId).release(showId, holdId, holderId)
