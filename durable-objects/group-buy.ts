@@ -635,6 +635,17 @@ export class GroupBuy extends DurableObject<Bindings> {
     }
   }
 
+  /**
+   * Looks at the group's show again now instead of at the next alarm: when the show was just cancelled, an open
+   * group fails and its paid members get their money back at once rather than at the deadline.
+   */
+  async recheck(groupId: string): Promise<{ status: string }> {
+    const current = this.state()
+    if (!current || current.terms.groupId !== groupId) return { status: 'unknown' }
+    await this.alarm()
+    return { status: this.state()?.status ?? 'unknown' }
+  }
+
   // ---- deadline and settlement -----------------------------------------------------------------
 
   override async alarm() {

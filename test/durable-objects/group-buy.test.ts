@@ -290,4 +290,36 @@ describe('GroupBuy actor: cancelled show', () => {
     }
     expect((await ok(leader.client.get(`/api/group-buys/groups/${groupId}`))).status).toBe('failed')
   })
+
+  it('fails an open group as soon as its show is cancelled: paid members refunded once, unpaid orders cancelled', async () => {
+    const fixture = await campaignOnSale({ minSize: 3 })
+    const leader = newBuyer()
+    const started = await ok(startGroup(leader, fixture), 201)
+    const groupId: string = started.group.groupId
+    const friend = newBuyer()
+    const joined = await ok(joinGroup(friend, groupId), 201)
+    await payFor(leader, started.membership.paymentId)
+    const cancelled = await ok(
+      fixture.owner.post(`${fixture.base}/shows/${fixture.showId}/cancel`, { reason: 'Projector broke' }),
+    )
+    // No payment, no alarm: the cancellation itself settles the group.
+    expect(cancelled).toMatchObject({ refundedOrders: 0, failedGroups: 1 })
+    expect((await ok(leader.client.get(`/api/group-buys/groups/${groupId}`))).status).toBe('failed')
+    expect(await orderStatus(started.membership.orderId)).toBe('cancelled')
+    expect(
+      await rows('SELECT amount FROM refunds WHERE order_id = ?', started.membership.orderId),
+    ).toHaveLength(1)
+    expect(await orderStatus(joined.orderId)).toBe('cancelled')
+    expect(await rows('SELECT id FROM refunds WHERE order_id = ?', joined.orderId)).toHaveLength(0)
+    const counts = await showActor(fixture.showId).counts(fixture.showId)
+    expect(counts.memory).toMatchObject({ held: 0, sold: 0 })
+    // Cancelling again refunds nothing twice and finds no open group.
+    const again = await ok(
+      fixture.owner.post(`${fixture.base}/shows/${fixture.showId}/cancel`, { reason: 'Projector broke' }),
+    )
+    expect(again).toMatchObject({ refundedOrders: 0, failedGroups: 0 })
+    expect(await rows('SELECT id FROM refunds WHERE order_id = ?', started.membership.orderId)).toHaveLength(
+      1,
+    )
+  })
 })

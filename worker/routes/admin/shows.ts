@@ -2,9 +2,18 @@ import { and, eq, gte, inArray, lte } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { describeRoute, resolver } from 'hono-openapi'
 import * as v from 'valibot'
-import { events, orders, type PriceCategory, salesChannels, shows, venues } from '../../db/schema.ts'
+import {
+  events,
+  groupBuys,
+  orders,
+  type PriceCategory,
+  salesChannels,
+  shows,
+  venues,
+} from '../../db/schema.ts'
 import { requireOrganizerRole, type StaffEnv } from '../../middleware/staff-auth.ts'
 import { type FieldError, notFound, validationProblem } from '../../problem.ts'
+import { groupBuyStub } from '../../services/group-buy-client.ts'
 import { requestRefund } from '../../services/refunds.ts'
 import { validate } from '../../validation.ts'
 import { orderServicesOf } from '../order-services.ts'
@@ -217,9 +226,11 @@ showRoutes.post(
   '/:id/cancel',
   describeRoute({
     tags: ['Catalogue: shows'],
-    summary: 'Cancel a show: stop sales and refund every paid order in full',
-    description: 'Idempotent: running it again refunds any order a previous run did not reach.',
-    responses: { 200: { description: 'How many orders were refunded' } },
+    summary: 'Cancel a show: stop sales, refund every paid order in full and fail its open group buys',
+    description:
+      'Idempotent: running it again refunds any order a previous run did not reach. Open group buys of the show fail at once ' +
+      '(each paid member refunded by the group, unpaid orders cancelled) instead of at their deadline.',
+    responses: { 200: { description: 'How many orders were refunded and group buys failed' } },
   }),
   requireOrganizerRole('owner', 'manager'),
   validate('param', showParams),
@@ -247,6 +258,16 @@ showRoutes.post(
         waiveFee: true,
       })
     }
-    return c.json({ showId, status: 'cancelled', refundedOrders: paid.length })
+    // Members of an open group paid into the group, not into a ticketed order: each group refunds its own.
+    const open = await db
+      .select({ id: groupBuys.id })
+      .from(groupBuys)
+      .where(and(eq(groupBuys.showId, showId), eq(groupBuys.status, 'open')))
+    let failedGroups = 0
+    for (const group of open) {
+      const { status } = await groupBuyStub(c.env, group.id).recheck(group.id)
+      if (status === 'failed') failedGroups++
+    }
+    return c.json({ showId, status: 'cancelled', refundedOrders: paid.length, failedGroups })
   },
 )
