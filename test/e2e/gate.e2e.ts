@@ -316,5 +316,22 @@ describe('gate scanner', () => {
     )
     await second.context.close()
     await gateA.context.close()
+
+    // The organizer sees it in the admin console's list of offline admissions to check.
+    const admin = await newPage(browser, { locale: 'en' })
+    await admin.page.goto('/admin')
+    await admin.page.getByLabel('Email').fill('manager@demo.local')
+    await admin.page.getByLabel('Password').fill('demo-password-2026')
+    await admin.page.getByRole('button', { name: 'Sign in' }).click()
+    await admin.page.getByRole('link', { name: 'Gates' }).click()
+    const row = admin.page
+      .getByRole('table', { name: 'Offline admissions to check' })
+      .getByRole('row')
+      .filter({ hasText: camTicket.ticketId })
+    await row.waitFor()
+    await expect(row.textContent()).resolves.toContain('Admitted twice')
+    await expect(row.textContent()).resolves.toContain('Gate A')
+    await expectAccessible(admin.page)
+    await admin.context.close()
   })
 })

@@ -919,18 +919,29 @@ export const redemptions = sqliteTable(
   (t) => [index('redemptions_org').on(t.organizerId, t.recordedAt)],
 )
 
-/** A second admission of an already redeemed ticket (two gates, or twice, while offline). */
+export const redemptionConflictKinds = ['second_admission', 'revoked_admitted'] as const
+
+/**
+ * An offline admission the organizer should look at: the ticket was admitted before (`second_admission`), or it had
+ * been revoked (refunded, cancelled, rebooked) by the time the gate's scan log reached the server (`revoked_admitted`:
+ * the gate had not synced the revocation, or the refund went through before the admission was uploaded).
+ */
 export const redemptionConflicts = sqliteTable(
   'redemption_conflicts',
   {
     id: text().primaryKey(),
     organizerId: text().notNull(),
     ticketId: text().notNull(),
+    /** The ticket's redemption: the earlier admission, or (revoked_admitted) this scan's own. */
     redemptionId: text().notNull(),
     scanId: text().notNull().unique(),
     deviceId: text().notNull(),
     gateName: text().notNull(),
     scannedAt: text().notNull(),
+    kind: text({ enum: redemptionConflictKinds }).notNull().default('second_admission'),
+    /** For revoked_admitted: why and when the ticket was revoked (before or after the scan). */
+    revocationReason: text(),
+    revokedAt: text(),
     detectedAt: createdAt(),
   },
   (t) => [index('redemption_conflicts_org').on(t.organizerId, t.detectedAt)],

@@ -16,7 +16,8 @@ import { parseTicketKeys, publicJwks } from './ticket-keys.ts'
 
 // 核销: gates report scans; the first admission of a ticket becomes its redemption (and a
 // `ticket.redeemed` outbox event, in the same batch); any later admission of the same ticket, which only
-// an offline gate can make, is recorded as a conflict for the organizer to look at.
+// an offline gate can make, is recorded as a conflict for the organizer to look at, and so is an offline
+// admission of a ticket that is revoked by the time the scan is uploaded.
 
 let keyring: { secret: string; keys: ReturnType<typeof importTicketKeys> } | undefined
 /** Public ticket keys imported once per isolate (re-imported when the secret changes, i.e. after rotation). */
@@ -104,16 +105,32 @@ function scanStatements(
       )
       .bind(newId('evt'), redemptionId),
   )
-  // Online, a lost race is answered as a refusal instead (that scan never admitted anyone).
+  // Online, a lost race is answered as a refusal instead (that scan never admitted anyone), and a revoked
+  // ticket is refused on the server's current list.
   if (scan.mode === 'offline')
     statements.push(
       d1
         .prepare(
           `INSERT INTO redemption_conflicts
-             (id, organizer_id, ticket_id, redemption_id, scan_id, device_id, gate_name, scanned_at)
-           SELECT ?, r.organizer_id, r.ticket_id, r.id, s.id, s.device_id, ?, s.scanned_at
+             (id, organizer_id, ticket_id, redemption_id, scan_id, device_id, gate_name, scanned_at, kind)
+           SELECT ?, r.organizer_id, r.ticket_id, r.id, s.id, s.device_id, ?, s.scanned_at, 'second_admission'
            FROM gate_scans s JOIN redemptions r ON r.ticket_id = s.ticket_id
            WHERE s.id = ? AND r.scan_id <> s.id AND r.organizer_id = s.organizer_id
+           ON CONFLICT (scan_id) DO NOTHING`,
+        )
+        .bind(newId('rcf'), device.gateName, scan.scanId),
+      // Admitted although revoked: the gate had not synced the revocation yet, or the ticket was refunded (or
+      // rebooked) before this admission reached the server. Either way someone got in on a ticket paid back.
+      d1
+        .prepare(
+          `INSERT INTO redemption_conflicts
+             (id, organizer_id, ticket_id, redemption_id, scan_id, device_id, gate_name, scanned_at, kind,
+              revocation_reason, revoked_at)
+           SELECT ?, s.organizer_id, s.ticket_id, r.id, s.id, s.device_id, ?, s.scanned_at, 'revoked_admitted',
+                  v.reason, v.revoked_at
+           FROM gate_scans s JOIN ticket_revocations v ON v.ticket_id = s.ticket_id
+             JOIN redemptions r ON r.ticket_id = s.ticket_id
+           WHERE s.id = ? AND v.organizer_id = s.organizer_id AND r.scan_id = s.id
            ON CONFLICT (scan_id) DO NOTHING`,
         )
         .bind(newId('rcf'), device.gateName, scan.scanId),

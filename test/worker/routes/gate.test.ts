@@ -188,6 +188,54 @@ describe('online check and redemptions (核销)', () => {
     expect(online).toMatchObject({ admit: false, reason: 'already_used', previous: { gateName: 'North' } })
   })
 
+  it('flags an offline admission of a ticket refunded before or after the scan, and not one still valid', async () => {
+    const show = await showTonight()
+    const gate = await enrollGate(show.gate, show.base, { eventId: show.eventId }, 'East')
+    const { buyer, orderId, tickets } = await buyTickets(show, show.seatIds.slice(0, 3))
+    // Ticket 0 refunded while the gate was offline and before it scanned it; ticket 1 scanned offline, then
+    // refunded before the gate's log reached the server; ticket 2 valid throughout.
+    await ok(postWithKey(buyer, `/api/orders/${orderId}/refunds`, { lineIds: [tickets[0]!.lineId] }), 201)
+    const at = new Date().toISOString()
+    await ok(postWithKey(buyer, `/api/orders/${orderId}/refunds`, { lineIds: [tickets[1]!.lineId] }), 201)
+    const upload = await ok(
+      gate.client.post('/api/gate/scans', {
+        scans: tickets.map((t) => ({ nonce: nonce(), scan: t.token, decision: 'admit', scannedAt: at })),
+      }),
+    )
+    // Each was admitted at the gate, so each is a redemption; the revoked ones are also flagged.
+    expect(upload.items.map((i: { redemption?: string }) => i.redemption)).toEqual([
+      'redeemed',
+      'redeemed',
+      'redeemed',
+    ])
+    const { items } = await ok(show.manager.get(`${show.base}/gate-conflicts?kind=revoked_admitted`))
+    expect(items.map((c: { ticketId: string }) => c.ticketId).sort()).toEqual(
+      [tickets[0]!.ticketId, tickets[1]!.ticketId].sort(),
+    )
+    const byTicket = new Map(items.map((c: { ticketId: string }) => [c.ticketId, c]))
+    const first = byTicket.get(tickets[0]!.ticketId) as Record<string, unknown>
+    const second = byTicket.get(tickets[1]!.ticketId) as Record<string, unknown>
+    expect(first).toMatchObject({ kind: 'revoked_admitted', revocationReason: 'refunded', gateName: 'East' })
+    expect(String(first.revokedAt) <= at).toBe(true)
+    expect(String(second.revokedAt) > at).toBe(true)
+    // Admitting the valid ticket a second time is the other kind, which the filter keeps apart.
+    await ok(
+      gate.client.post('/api/gate/scans', {
+        scans: [{ nonce: nonce(), scan: tickets[2]!.token, decision: 'admit', scannedAt: at }],
+      }),
+    )
+    const all = await ok(show.manager.get(`${show.base}/gate-conflicts`))
+    expect(all.items.map((c: { kind: string }) => c.kind).sort()).toEqual([
+      'revoked_admitted',
+      'revoked_admitted',
+      'second_admission',
+    ])
+    const twice = await ok(show.manager.get(`${show.base}/gate-conflicts?kind=second_admission`))
+    expect(twice.items).toMatchObject([{ ticketId: tickets[2]!.ticketId, first: { gateName: 'East' } }])
+    const bad = await show.manager.get(`${show.base}/gate-conflicts?kind=fraud`)
+    expect(bad.status).toBe(400)
+  })
+
   it('checks the rotating code for events that ask for it; the ticket page gets only its own ticket secret', async () => {
     const show = await showTonight()
     await ok(show.owner.patch(`${show.base}/events/${show.eventId}`, { rotatingCode: true }))

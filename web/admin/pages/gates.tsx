@@ -30,7 +30,12 @@ interface Redemption {
 }
 
 interface Conflict {
-  conflict: { id: string; ticketId: string; gateName: string; scannedAt: string }
+  id: string
+  kind: 'second_admission' | 'revoked_admitted'
+  ticketId: string
+  gateName: string
+  scannedAt: string
+  revokedAt: string | null
   first: { gateName: string; redeemedAt: string } | null
 }
 
@@ -191,17 +196,26 @@ export function GatesPage() {
         <DataTable
           caption={t('conflicts')}
           rows={conflicts.data.items}
-          rowKey={(c) => c.conflict.id}
+          rowKey={(c) => c.id}
           columns={[
-            { header: t('ticket'), cell: (c) => <code>{c.conflict.ticketId}</code> },
+            { header: t('ticket'), cell: (c) => <code>{c.ticketId}</code> },
+            {
+              header: t('conflictKind'),
+              cell: (c) =>
+                c.kind === 'revoked_admitted' && c.revokedAt
+                  ? `${t(c.kind)} (${formatDateTime(c.revokedAt, locale)})`
+                  : t(c.kind),
+            },
             {
               header: t('firstAdmission'),
               cell: (c) =>
-                c.first ? `${c.first.gateName} ${formatDateTime(c.first.redeemedAt, locale)}` : '—',
+                c.first && c.kind === 'second_admission'
+                  ? `${c.first.gateName} ${formatDateTime(c.first.redeemedAt, locale)}`
+                  : '—',
             },
             {
               header: t('secondScan'),
-              cell: (c) => `${c.conflict.gateName} ${formatDateTime(c.conflict.scannedAt, locale)}`,
+              cell: (c) => `${c.gateName} ${formatDateTime(c.scannedAt, locale)}`,
             },
           ]}
         />

@@ -2,7 +2,7 @@ import { and, desc, eq, lt } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
-import { gateDevices, redemptionConflicts, redemptions } from '../../db/schema.ts'
+import { gateDevices, redemptionConflictKinds, redemptionConflicts, redemptions } from '../../db/schema.ts'
 import { requireOrganizerRole, type StaffEnv } from '../../middleware/staff-auth.ts'
 import { notFound, validationProblem } from '../../problem.ts'
 import { createEnrollmentCode, MAX_SITE_DAYS } from '../../services/gate-devices.ts'
@@ -150,12 +150,17 @@ gateAdminRoutes.get(
   '/gate-conflicts',
   describeRoute({
     tags: [tag],
-    summary: 'Tickets admitted more than once (gates offline at the time), newest first',
-    description: 'Each item is a later admission, with the redemption it collided with (`first`).',
+    summary:
+      'Offline admissions to look at: tickets admitted twice, or admitted although revoked; newest first',
+    description:
+      '`kind`: `second_admission` is a later admission of a ticket already redeemed, with the redemption it collided ' +
+      'with (`first`); `revoked_admitted` is an admission of a ticket that was refunded, cancelled or rebooked ' +
+      '(`revocationReason`, `revokedAt`: before the scan when the gate had not synced yet, after it when the refund ' +
+      'went through before the scan was uploaded), `first` being that admission itself. Filter with `?kind=`.',
     responses: { 200: { description: 'A page of conflicts' } },
   }),
   requireOrganizerRole('owner', 'manager', 'gate'),
-  validate('query', v.object(pageQuery)),
+  validate('query', v.object({ ...pageQuery, kind: v.optional(v.picklist(redemptionConflictKinds)) })),
   async (c) => {
     const q = c.req.valid('query')
     const rows = await c
@@ -166,6 +171,7 @@ gateAdminRoutes.get(
       .where(
         and(
           eq(redemptionConflicts.organizerId, c.req.param('organizerId')!),
+          q.kind ? eq(redemptionConflicts.kind, q.kind) : undefined,
           q.cursor ? lt(redemptionConflicts.id, q.cursor) : undefined,
         ),
       )
