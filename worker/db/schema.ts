@@ -703,6 +703,20 @@ export const partnerRateWindows = sqliteTable(
   (t) => [primaryKey({ columns: [t.partnerId, t.windowStart] })],
 )
 
+/**
+ * Wrong enrollment codes per client address and 15-minute window: a code is short enough to type on a gate, so
+ * guessing is capped rather than left to the code's length alone.
+ */
+export const gateEnrollmentFailures = sqliteTable(
+  'gate_enrollment_failures',
+  {
+    client: text().notNull(),
+    windowStart: text().notNull(),
+    count: integer().notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.client, t.windowStart] })],
+)
+
 // ---- Webhooks (issue 7): endpoints, one delivery per (event, endpoint), every attempt logged ----
 
 export const webhookEventTypes = [

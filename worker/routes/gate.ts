@@ -3,7 +3,17 @@ import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
 import type { AppEnv } from '../env.ts'
 import { type GateEnv, requireGateDevice } from '../middleware/gate-device-auth.ts'
-import { GATE_RULES, gateSync, redeemEnrollmentCode, signDeviceToken } from '../services/gate-devices.ts'
+import { Problem } from '../problem.ts'
+import {
+  ENROLLMENT_FAILURE_WINDOW_MINUTES,
+  ENROLLMENT_FAILURES_ALLOWED,
+  GATE_RULES,
+  gateSync,
+  recordWrongCode,
+  redeemEnrollmentCode,
+  refuseCodeGuessing,
+  signDeviceToken,
+} from '../services/gate-devices.ts'
 import { checkOnline, recordScans } from '../services/redemptions.ts'
 import { validate } from '../validation.ts'
 import { isoDateTime, queryInteger } from './query.ts'
@@ -43,12 +53,22 @@ gateRoutes.post(
     responses: {
       201: { description: 'Enrolled' },
       400: { description: '`enrollment_code_invalid`: unknown, used or expired code' },
+      429: {
+        description: `\`rate_limited\`: ${ENROLLMENT_FAILURES_ALLOWED} wrong codes from this address in the current and previous ${ENROLLMENT_FAILURE_WINDOW_MINUTES}-minute windows; see \`Retry-After\``,
+      },
     },
   }),
   validate('json', v.object({ code: v.pipe(v.string(), v.trim(), v.minLength(8), v.maxLength(12)) })),
   async (c) => {
     const db = c.get('db')
-    const device = await redeemEnrollmentCode(db, c.req.valid('json').code)
+    // Cloudflare sets CF-Connecting-IP itself; a client cannot choose its own.
+    const client = c.req.header('cf-connecting-ip') ?? 'unknown'
+    await refuseCodeGuessing(db, client)
+    const device = await redeemEnrollmentCode(db, c.req.valid('json').code).catch(async (error) => {
+      if (error instanceof Problem && error.code === 'enrollment_code_invalid')
+        await recordWrongCode(db, client)
+      throw error
+    })
     const token = await signDeviceToken(device, c.env.SESSION_SECRET)
     const sync = await gateSync(db, device, c.env.TICKET_SIGNING_KEYS, 0)
     return c.json({ deviceToken: token, device: deviceView(device), ...sync }, 201)

@@ -1,7 +1,15 @@
-import { and, eq, gt, isNull, sql } from 'drizzle-orm'
+import { and, eq, gt, gte, isNull, lt, sql } from 'drizzle-orm'
 import { jwtVerify, SignJWT } from 'jose'
 import type { Database } from '../db/client.ts'
-import { events, gateDevices, gateEnrollmentCodes, organizers, scenicSites, shows } from '../db/schema.ts'
+import {
+  events,
+  gateDevices,
+  gateEnrollmentCodes,
+  gateEnrollmentFailures,
+  organizers,
+  scenicSites,
+  shows,
+} from '../db/schema.ts'
 import type { GateProfile, GateScopeEntry } from '../domain/gate-decision.ts'
 import { type RevocationPage, signRevocationPage } from '../domain/revocation-list.ts'
 import { eventKey } from '../domain/ticket-token.ts'
@@ -106,6 +114,64 @@ const invalidCode = () =>
     status: 400,
     detail: 'This enrollment code is unknown, already used or expired; ask for a new one',
   })
+
+/** Wrong codes one client address may try per window before enrollment refuses it until the window ends. */
+export const ENROLLMENT_FAILURES_ALLOWED = 10
+export const ENROLLMENT_FAILURE_WINDOW_MINUTES = 15
+
+const WINDOW_MS = ENROLLMENT_FAILURE_WINDOW_MINUTES * 60_000
+const windowStartOf = (now: number) => Math.floor(now / WINDOW_MS) * WINDOW_MS
+
+/**
+ * Refuses a client that gave too many wrong codes in this window and the one before (429, with when to retry):
+ * counting the previous window too means guessing cannot restart at a window's edge.
+ */
+export async function refuseCodeGuessing(db: Database, client: string, now = Date.now()) {
+  const current = windowStartOf(now)
+  const previous = current - WINDOW_MS
+  const rows = await db
+    .select({ windowStart: gateEnrollmentFailures.windowStart, count: gateEnrollmentFailures.count })
+    .from(gateEnrollmentFailures)
+    .where(
+      and(
+        eq(gateEnrollmentFailures.client, client),
+        gte(gateEnrollmentFailures.windowStart, new Date(previous).toISOString()),
+      ),
+    )
+  const inCurrent = rows.find((r) => r.windowStart === new Date(current).toISOString())?.count ?? 0
+  const total = rows.reduce((n, r) => n + r.count, 0)
+  if (total < ENROLLMENT_FAILURES_ALLOWED) return
+  // Clear once the failures counted fall out: the previous window's at this window's end, this one's a window later.
+  const clearsAt = current + (inCurrent >= ENROLLMENT_FAILURES_ALLOWED ? 2 : 1) * WINDOW_MS
+  const retryAfter = Math.max(1, Math.ceil((clearsAt - now) / 1000))
+  throw new Problem({
+    code: 'rate_limited',
+    detail: `Too many wrong enrollment codes from this address; try again in ${retryAfter} s`,
+    headers: { 'retry-after': String(retryAfter) },
+  })
+}
+
+/** Counts a wrong code against the client's current window (and forgets windows no longer counted). */
+export async function recordWrongCode(db: Database, client: string, now = Date.now()) {
+  const current = windowStartOf(now)
+  await db.batch([
+    db
+      .insert(gateEnrollmentFailures)
+      .values({ client, windowStart: new Date(current).toISOString(), count: 1 })
+      .onConflictDoUpdate({
+        target: [gateEnrollmentFailures.client, gateEnrollmentFailures.windowStart],
+        set: { count: sql`${gateEnrollmentFailures.count} + 1` },
+      }),
+    db
+      .delete(gateEnrollmentFailures)
+      .where(
+        and(
+          eq(gateEnrollmentFailures.client, client),
+          lt(gateEnrollmentFailures.windowStart, new Date(current - WINDOW_MS).toISOString()),
+        ),
+      ),
+  ])
+}
 
 /** Redeems a code exactly once (a conditional update decides races) and registers the device. */
 export async function redeemEnrollmentCode(

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest'
 import { importTicketKeys } from '../../../worker/domain/gate-decision.ts'
 import { verifyRevocationPage } from '../../../worker/domain/revocation-list.ts'
 import { rotatingCode, STEP_SECONDS } from '../../../worker/domain/rotating-code.ts'
-import { signDeviceToken } from '../../../worker/services/gate-devices.ts'
+import {
+  ENROLLMENT_FAILURE_WINDOW_MINUTES,
+  ENROLLMENT_FAILURES_ALLOWED,
+  signDeviceToken,
+} from '../../../worker/services/gate-devices.ts'
 import { ApiClient, problemOf } from '../../support/api.ts'
 import { ok } from '../../support/catalogue.ts'
 import { buyTickets, enrollGate, GateClient, nonce, postWithKey, showTonight } from '../../support/gate.ts'
@@ -314,6 +318,33 @@ describe('gate errors', () => {
     expect((await problemOf(await new ApiClient().post('/api/gate/enroll', { code: 'ZZZZZZZZ' }))).code).toBe(
       'enrollment_code_invalid',
     )
+  })
+
+  it('refuses an address after ten wrong enrollment codes, even with a right one; other addresses still enroll', async () => {
+    const show = await showTonight()
+    const guesser = `198.51.100.${Math.floor(Math.random() * 250) + 1}`
+    const enroll = (code: string, ip: string) =>
+      new ApiClient().fetch('/api/gate/enroll', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'cf-connecting-ip': ip },
+        body: JSON.stringify({ code }),
+      })
+    for (let i = 0; i < ENROLLMENT_FAILURES_ALLOWED; i++) {
+      const wrong = await enroll(`WRONG${String(i).padStart(3, '0')}`, guesser)
+      expect((await problemOf(wrong)).code).toBe('enrollment_code_invalid')
+    }
+    const { code } = await ok(
+      show.gate.post(`${show.base}/gate-enrollments`, { gateName: 'Guarded', eventId: show.eventId }),
+      201,
+    )
+    const limited = await enroll(code, guesser)
+    expect(limited.status).toBe(429)
+    expect((await problemOf(limited)).code).toBe('rate_limited')
+    const retryAfter = Number(limited.headers.get('retry-after'))
+    expect(retryAfter).toBeGreaterThan(0)
+    expect(retryAfter).toBeLessThanOrEqual(2 * ENROLLMENT_FAILURE_WINDOW_MINUTES * 60)
+    // The code was not spent by the refused attempt: the staff member's own device enrolls with it.
+    expect((await enroll(code, '203.0.113.7')).status).toBe(201)
   })
 
   it('validates enrollment requests and scan uploads', async () => {
