@@ -49,7 +49,10 @@ export function EnrollPage({ runtime }: { runtime: GateDeviceRuntime }) {
           {busy ? t('enrolling') : t('enroll')}
         </Button>
       </form>
-      <ProblemAlert error={error} messages={{ enrollment_code_invalid: t('enrollInvalid') }} />
+      <ProblemAlert
+        error={error}
+        messages={{ enrollment_code_invalid: t('enrollInvalid'), rate_limited: t('enrollTooMany') }}
+      />
     </section>
   )
 }
