@@ -271,17 +271,23 @@ describe('GroupBuy actor: success is idempotent', () => {
 })
 
 describe('GroupBuy actor: cancelled show', () => {
-  it('never succeeds on a cancelled show: reaching the minimum fails the group and refunds everyone', async () => {
-    const fixture = await campaignOnSale({ minSize: 2 })
+  /** A group whose leader paid and whose friend joined but has not paid yet. */
+  async function leaderPaidFriendJoined(minSize: number) {
+    const fixture = await campaignOnSale({ minSize })
     const leader = newBuyer()
     const started = await ok(startGroup(leader, fixture), 201)
     const groupId: string = started.group.groupId
     const friend = newBuyer()
     const joined = await ok(joinGroup(friend, groupId), 201)
     await payFor(leader, started.membership.paymentId)
-    await ok(
-      fixture.owner.post(`${fixture.base}/shows/${fixture.showId}/cancel`, { reason: 'Projector broke' }),
-    )
+    const cancelShow = () =>
+      ok(fixture.owner.post(`${fixture.base}/shows/${fixture.showId}/cancel`, { reason: 'Projector broke' }))
+    return { fixture, leader, started, groupId, friend, joined, cancelShow }
+  }
+
+  it('never succeeds on a cancelled show: reaching the minimum fails the group and refunds everyone', async () => {
+    const { leader, started, groupId, friend, joined, cancelShow } = await leaderPaidFriendJoined(2)
+    await cancelShow()
     await payFor(friend, joined.paymentId)
     for (const orderId of [started.membership.orderId, joined.orderId]) {
       expect(await orderStatus(orderId)).toBe('cancelled')
@@ -292,16 +298,8 @@ describe('GroupBuy actor: cancelled show', () => {
   })
 
   it('fails an open group as soon as its show is cancelled: paid members refunded once, unpaid orders cancelled', async () => {
-    const fixture = await campaignOnSale({ minSize: 3 })
-    const leader = newBuyer()
-    const started = await ok(startGroup(leader, fixture), 201)
-    const groupId: string = started.group.groupId
-    const friend = newBuyer()
-    const joined = await ok(joinGroup(friend, groupId), 201)
-    await payFor(leader, started.membership.paymentId)
-    const cancelled = await ok(
-      fixture.owner.post(`${fixture.base}/shows/${fixture.showId}/cancel`, { reason: 'Projector broke' }),
-    )
+    const { fixture, leader, started, groupId, joined, cancelShow } = await leaderPaidFriendJoined(3)
+    const cancelled = await cancelShow()
     // No payment, no alarm: the cancellation itself settles the group.
     expect(cancelled).toMatchObject({ refundedOrders: 0, failedGroups: 1 })
     expect((await ok(leader.client.get(`/api/group-buys/groups/${groupId}`))).status).toBe('failed')
@@ -314,9 +312,7 @@ describe('GroupBuy actor: cancelled show', () => {
     const counts = await showActor(fixture.showId).counts(fixture.showId)
     expect(counts.memory).toMatchObject({ held: 0, sold: 0 })
     // Cancelling again refunds nothing twice and finds no open group.
-    const again = await ok(
-      fixture.owner.post(`${fixture.base}/shows/${fixture.showId}/cancel`, { reason: 'Projector broke' }),
-    )
+    const again = await cancelShow()
     expect(again).toMatchObject({ refundedOrders: 0, failedGroups: 0 })
     expect(await rows('SELECT id FROM refunds WHERE order_id = ?', started.membership.orderId)).toHaveLength(
       1,
