@@ -12,6 +12,7 @@ import { HoldQueue, MAX_IN_FLIGHT } from '../../worker/services/hold-queue.ts'
 import { replaceSeatMap } from '../../worker/services/seat-map-store.ts'
 import type { BenchShowInventory } from './bench-show-inventory.ts'
 import type { NaiveShowInventory } from './naive-show-inventory.ts'
+import { percentile } from './percentile.ts'
 
 export { ScenicDayInventory } from '../../durable-objects/scenic-day-inventory.ts'
 export { BenchShowInventory } from './bench-show-inventory.ts'
@@ -191,8 +192,6 @@ function summarize(
     .filter((s) => s.at <= sellingSeconds)
     .map((s) => s.ms)
     .sort((a, b) => a - b)
-  const pct = (p: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0
   return {
     name,
     layer: 'do',
@@ -200,8 +199,8 @@ function summarize(
     holdsPerSecond: Math.round(ok.filter((s) => s.at <= sellingSeconds).length / sellingSeconds),
     attemptsPerSecond: Math.round(samples.length / elapsed),
     sellingSeconds: Math.round(sellingSeconds * 100) / 100,
-    p50Ms: pct(50),
-    p99Ms: pct(99),
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
     successfulHolds: ok.length,
     seatsHeld: seats.length,
     oversold: seats.length - new Set(seats).size,

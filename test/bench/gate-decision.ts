@@ -14,6 +14,7 @@ import {
 } from '../../worker/domain/gate-decision.ts'
 import { rotatingCode, ticketSecret } from '../../worker/domain/rotating-code.ts'
 import { eventKey, signingKeyFrom, signTicket } from '../../worker/domain/ticket-token.ts'
+import { percentile } from './percentile.ts'
 
 const TICKETS = 2_000
 const REVOKED = 10_000
@@ -40,9 +41,6 @@ function newKey(kid: string) {
   const { d: _private, ...pub } = jwk
   return { priv: { ...jwk, kid, alg: 'EdDSA' } as JWK & { kid: string }, pub: { ...pub, kid, alg: 'EdDSA' } }
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!
 
 /** Throughput with `IN_FLIGHT` decisions pending for `SECONDS`; then latency one at a time for a second. */
 async function measure(name: string, baseline: boolean, step: (i: number) => Promise<boolean>) {
@@ -76,8 +74,8 @@ async function measure(name: string, baseline: boolean, step: (i: number) => Pro
     layer: 'gate',
     verificationsPerSecond: Math.round(done / elapsed),
     verificationsPerCpuSecond: Math.round(done / ((cpu.user + cpu.system) / 1e6)),
-    p50Ms: round(percentile(latencies, 0.5)),
-    p99Ms: round(percentile(latencies, 0.99)),
+    p50Ms: round(percentile(latencies, 50)),
+    p99Ms: round(percentile(latencies, 99)),
     baseline,
     decisions: done,
     admitted,

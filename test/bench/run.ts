@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type GateScenario, gateLayer, printGate } from './gate-decision.ts'
+import { percentile } from './percentile.ts'
 
 const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
 const wrangler = 'node_modules/.bin/wrangler'
@@ -111,8 +112,7 @@ async function doLayer() {
 }
 
 /** The p-th percentile of sorted latencies, in ms to one decimal. */
-const percentile = (sorted: number[], p: number) =>
-  Math.round((sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0) * 10) / 10
+const msPercentile = (sorted: number[], p: number) => Math.round(percentile(sorted, p) * 10) / 10
 
 /** Many concurrent HTTP clients for a fixed time; returns per-request latencies and statuses. */
 async function load(clients: number, seconds: number, request: () => Promise<Response>) {
@@ -140,8 +140,8 @@ async function load(clients: number, seconds: number, request: () => Promise<Res
     statuses,
     bodies,
     latencies,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
+    p50: msPercentile(latencies, 50),
+    p99: msPercentile(latencies, 99),
     total: latencies.length,
   }
 }
@@ -157,8 +157,8 @@ function mergeLoads(rounds: Awaited<ReturnType<typeof load>>[]): Awaited<ReturnT
     statuses,
     bodies: rounds.flatMap((r) => r.bodies),
     latencies,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
+    p50: msPercentile(latencies, 50),
+    p99: msPercentile(latencies, 99),
     total: latencies.length,
   }
 }
