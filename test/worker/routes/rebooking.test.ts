@@ -44,16 +44,22 @@ async function sameEventShow(show: Awaited<ReturnType<typeof showOnSale>>, price
   return second.id as string
 }
 
+/** A ten-seat show on sale and a buyer's paid order for its first two seats. */
+async function twoSeatsPaid() {
+  const show = await showOnSale(gridChart(1, 10))
+  const buyer = new ApiClient()
+  const hold = await ok(
+    buyer.post(`/api/shows/${show.showId}/holds`, { seatIds: show.seatIds.slice(0, 2) }),
+    201,
+  )
+  const original = await paid(buyer, { kind: 'show', showId: show.showId, holdId: hold.id })
+  return { show, buyer, original }
+}
+
 describe('rebooking (改签)', () => {
   it('moves seats to a dearer show: pays the difference, then the old tickets are revoked and seats returned', async () => {
-    const show = await showOnSale(gridChart(1, 10))
+    const { show, buyer, original } = await twoSeatsPaid()
     const later = await sameEventShow(show, 15000)
-    const buyer = new ApiClient()
-    const hold = await ok(
-      buyer.post(`/api/shows/${show.showId}/holds`, { seatIds: show.seatIds.slice(0, 2) }),
-      201,
-    )
-    const original = await paid(buyer, { kind: 'show', showId: show.showId, holdId: hold.id })
     const laterSeats = (await ok(buyer.get(`/api/shows/${later}/seat-map`))).seats.map(
       (s: { id: string }) => s.id,
     )
@@ -86,14 +92,8 @@ describe('rebooking (改签)', () => {
   })
 
   it('refuses to move a ticket already admitted at a gate (already_redeemed) and changes nothing', async () => {
-    const show = await showOnSale(gridChart(1, 10))
+    const { show, buyer, original } = await twoSeatsPaid()
     const later = await sameEventShow(show, 10000)
-    const buyer = new ApiClient()
-    const hold = await ok(
-      buyer.post(`/api/shows/${show.showId}/holds`, { seatIds: show.seatIds.slice(0, 2) }),
-      201,
-    )
-    const original = await paid(buyer, { kind: 'show', showId: show.showId, holdId: hold.id })
     const [used] = original.lines
     // The gate API records 核销 as a redemption row (worker/services/redemptions.ts); write one as a gate would.
     await env.DB.prepare(
@@ -138,14 +138,8 @@ describe('rebooking (改签)', () => {
   })
 
   it('moves to a cheaper show at once and refunds the difference', async () => {
-    const show = await showOnSale(gridChart(1, 10))
+    const { show, buyer, original } = await twoSeatsPaid()
     const later = await sameEventShow(show, 6000)
-    const buyer = new ApiClient()
-    const hold = await ok(
-      buyer.post(`/api/shows/${show.showId}/holds`, { seatIds: show.seatIds.slice(0, 2) }),
-      201,
-    )
-    const original = await paid(buyer, { kind: 'show', showId: show.showId, holdId: hold.id })
     const newHold = await ok(
       buyer.post(`/api/shows/${later}/holds`, { best: { category: 'A', quantity: 2 } }),
       201,
@@ -195,14 +189,8 @@ describe('rebooking (改签)', () => {
   })
 
   it('refuses another event’s show, a foreign hold, and mismatched seat counts', async () => {
-    const show = await showOnSale(gridChart(1, 10))
+    const { show, buyer, original } = await twoSeatsPaid()
     const otherEvent = await showOnSale(gridChart(1, 10))
-    const buyer = new ApiClient()
-    const hold = await ok(
-      buyer.post(`/api/shows/${show.showId}/holds`, { seatIds: show.seatIds.slice(0, 2) }),
-      201,
-    )
-    const original = await paid(buyer, { kind: 'show', showId: show.showId, holdId: hold.id })
     const foreignHold = await ok(
       buyer.post(`/api/shows/${otherEvent.showId}/holds`, { seatIds: otherEvent.seatIds.slice(0, 2) }),
       201,
