@@ -18,8 +18,15 @@ export class HoldGateway extends DurableObject<Bindings> {
   private shows = new Map<string, HoldQueue<ShowHoldRequest, string>>()
   private days = new Map<string, HoldQueue<ScenicHoldRequest, string>>()
 
-  /** Holds seats through the show's queue; answers the buyer's outcome line (see hold-lines.ts). */
-  async hold(showId: string, request: ShowHoldRequest): Promise<string> {
+  /** Calls received per show or day (a single hold or an isolate's batch): how well the worker coalesced. */
+  private calls = new Map<string, number>()
+
+  private counted(key: string) {
+    this.calls.set(key, (this.calls.get(key) ?? 0) + 1)
+  }
+
+  private showQueue(showId: string) {
+    this.counted(showId)
     let queue = this.shows.get(showId)
     if (!queue) {
       const stub = showInventoryStub(this.env.SHOW_INVENTORY, showId)
@@ -28,12 +35,23 @@ export class HoldGateway extends DurableObject<Bindings> {
       )
       this.shows.set(showId, queue)
     }
-    return queue.hold(request)
+    return queue
   }
 
-  /** Holds tickets through the day's queue; answers the buyer's outcome line. */
-  async holdDay(siteId: string, date: string, request: ScenicHoldRequest): Promise<string> {
+  /** Holds seats through the show's queue; answers the buyer's outcome line (see hold-lines.ts). */
+  async hold(showId: string, request: ShowHoldRequest): Promise<string> {
+    return this.showQueue(showId).hold(request)
+  }
+
+  /** Holds for a batch of a show's buyers (coalesced in a worker isolate) through the same queue; one line each. */
+  async holdBatch(showId: string, requests: ShowHoldRequest[]): Promise<string[]> {
+    const queue = this.showQueue(showId)
+    return Promise.all(requests.map((request) => queue.hold(request)))
+  }
+
+  private dayQueue(siteId: string, date: string) {
     const key = `${siteId}:${date}`
+    this.counted(`day:${key}`)
     let queue = this.days.get(key)
     if (!queue) {
       const stub = scenicDay(this.env.SCENIC_DAY_INVENTORY, siteId, date)
@@ -42,12 +60,33 @@ export class HoldGateway extends DurableObject<Bindings> {
       )
       this.days.set(key, queue)
     }
-    return queue.hold(request)
+    return queue
+  }
+
+  /** Holds tickets through the day's queue; answers the buyer's outcome line. */
+  async holdDay(siteId: string, date: string, request: ScenicHoldRequest): Promise<string> {
+    return this.dayQueue(siteId, date).hold(request)
+  }
+
+  /** Holds for a batch of a day's buyers (coalesced in a worker isolate) through the same queue; one line each. */
+  async holdDayBatch(siteId: string, date: string, requests: ScenicHoldRequest[]): Promise<string[]> {
+    const queue = this.dayQueue(siteId, date)
+    return Promise.all(requests.map((request) => queue.hold(request)))
   }
 
   /** Batches sent so far to a show's actor, for tests and the benchmark. */
   async batchesSent(showId: string): Promise<number> {
     return this.shows.get(showId)?.batches ?? 0
+  }
+
+  /** Calls received so far for a show, for tests. */
+  async callsReceived(showId: string): Promise<number> {
+    return this.calls.get(showId) ?? 0
+  }
+
+  /** Calls received so far for a scenic day, for tests. */
+  async dayCallsReceived(siteId: string, date: string): Promise<number> {
+    return this.calls.get(`day:${siteId}:${date}`) ?? 0
   }
 
   /** Batches sent so far to a scenic day's actor, for tests. */

@@ -6,6 +6,7 @@ import type { AppEnv } from './env.ts'
 import { jsonLogger, requestLogger } from './middleware/logger.ts'
 import { requestId } from './middleware/request-id.ts'
 import { Problem } from './problem.ts'
+import type { HoldBatching } from './services/isolate-holds.ts'
 import { paymentProvider } from './services/payments/index.ts'
 import { showInventoryService } from './services/show-inventory.ts'
 
@@ -65,7 +66,12 @@ export function newApp() {
   app.use('*', requestLogger)
   app.use('*', async (c, next) => {
     c.set('db', openDatabase(c.env.DB))
-    c.set('showInventory', showInventoryService(c.env.SHOW_INVENTORY, c.env.HOLD_GATEWAY))
+    const batching: HoldBatching = {
+      batchInIsolate: c.env.HOLD_BATCHING !== 'gateway',
+      keepAlive: (promise) => c.executionCtx.waitUntil(promise),
+    }
+    c.set('holdBatching', batching)
+    c.set('showInventory', showInventoryService(c.env.SHOW_INVENTORY, c.env.HOLD_GATEWAY, batching))
     c.set('payments', paymentProvider(c.env))
     await next()
   })

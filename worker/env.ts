@@ -5,6 +5,7 @@ import type { ShowInventory } from '../durable-objects/show-inventory.ts'
 import type { Database } from './db/client.ts'
 import type { CustomerPrincipal } from './middleware/customer-auth.ts'
 import type { Logger } from './middleware/logger.ts'
+import type { HoldBatching } from './services/isolate-holds.ts'
 import type { PaymentProvider } from './services/payments/provider.ts'
 import type { ShowInventoryService } from './services/show-inventory.ts'
 import type { StaffSession } from './services/staff-session.ts'
@@ -22,6 +23,11 @@ export interface Bindings {
   /** One actor per group buy (团购), named by group id: serializes joins, owns the deadline alarm. */
   GROUP_BUY: DurableObjectNamespace<GroupBuy>
   ENVIRONMENT: string
+  /**
+   * `gateway` sends each hold to its gateway shard alone; otherwise concurrent holds in one isolate go as one
+   * batch first. The Workers Vitest plugin turns cross-request promise resolution off, so unit tests use `gateway`.
+   */
+  HOLD_BATCHING?: string
   /** HMAC key for staff session cookies (Worker secret; `.dev.vars` locally). */
   SESSION_SECRET: string
   /** HMAC key the sandbox payment provider signs its notifications with. */
@@ -44,6 +50,8 @@ export interface Variables {
   db: Database
   staff: StaffSession | undefined
   showInventory: ShowInventoryService
+  /** How this request's holds reach the gateways (batched with the isolate's concurrent holds, or alone). */
+  holdBatching: HoldBatching
   payments: PaymentProvider
   /** Who is buying: the signed-in customer, or an anonymous buyer cookie until checkout. */
   buyerId: string

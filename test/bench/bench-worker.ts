@@ -282,15 +282,18 @@ async function scenario(
   // The coalescing queue as the hold gateways run it: a batch's outcome lines split, one per caller.
   const queue = (trace?: [number, number, number][]) => {
     const t00 = Date.now()
-    return new HoldQueue<ShowHoldRequest, string>(async (requests) => {
-      const t0 = Date.now()
-      const lines = splitOutcomeLines(
-        await show.holdBatchLines(f.showId, JSON.stringify(requests)),
-        requests.length,
-      )
-      trace?.push([t0 - t00, Date.now() - t0, requests.length])
-      return lines
-    }, inFlight)
+    return new HoldQueue<ShowHoldRequest, string>(
+      async (requests) => {
+        const t0 = Date.now()
+        const lines = splitOutcomeLines(
+          await show.holdBatchLines(f.showId, JSON.stringify(requests)),
+          requests.length,
+        )
+        trace?.push([t0 - t00, Date.now() - t0, requests.length])
+        return lines
+      },
+      { maxInFlight: inFlight },
+    )
   }
   const asShow = (line: string) => {
     const answer = readOutcomeLine<Extract<ShowHoldOutcome, { ok: false }>>(line)
@@ -361,7 +364,7 @@ async function scenario(
             await day.holdBatchLines(f.siteId, f.date, JSON.stringify(requests)),
             requests.length,
           ),
-        inFlight,
+        { maxInFlight: inFlight },
       )
       const run = await drive(callers, seconds, async (c) => {
         const lines = Array.from({ length: 1 + Math.floor(rand() * 4) }, () => ({ productId: f.productId }))

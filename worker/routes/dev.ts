@@ -7,6 +7,7 @@ import { loadDemo } from '../demo/seed.ts'
 import type { AppEnv } from '../env.ts'
 import { Problem } from '../problem.ts'
 import { normalizeContact } from '../services/customer-codes.ts'
+import { GATEWAY_SHARDS } from '../services/show-inventory.ts'
 
 /** Local-development helpers; they answer `not_found` unless ENVIRONMENT is `development`. */
 export const devRoutes = new Hono<AppEnv>()
@@ -81,5 +82,37 @@ devRoutes.get(
     return c.html(html`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>Dev mailbox</title>
 <style>body{font:15px system-ui;max-width:50rem;margin:1rem auto}article{border-bottom:1px solid #ddd;padding:.5rem 0}p{white-space:pre-wrap}</style></head>
 <body><h1>Dev mailbox</h1>${rows.length === 0 ? html`<p>No messages yet.</p>` : ''}${rows.map((m) => html`<article><strong>${m.subject}</strong><br><small>to ${m.to} · ${m.createdAt}</small><p>${m.body}</p></article>`)}</body></html>`)
+  },
+)
+
+devRoutes.get(
+  '/hold-batching',
+  describeRoute({
+    tags: ['Development'],
+    summary:
+      'How holds were coalesced for `?showId=` or `?siteId=&date=`: calls the gateways received, batches they sent (development only)',
+    responses: {
+      200: { description: 'Counts since the gateways started' },
+      404: { description: 'Not in development' },
+    },
+  }),
+  async (c) => {
+    const { showId, siteId, date } = c.req.query()
+    let gatewayCalls = 0
+    let actorBatches = 0
+    for (let shard = 0; shard < GATEWAY_SHARDS; shard++) {
+      if (showId) {
+        const gateway = c.env.HOLD_GATEWAY.get(c.env.HOLD_GATEWAY.idFromName(`${showId}:${shard}`))
+        gatewayCalls += await gateway.callsReceived(showId)
+        actorBatches += await gateway.batchesSent(showId)
+      } else if (siteId && date) {
+        const gateway = c.env.HOLD_GATEWAY.get(
+          c.env.HOLD_GATEWAY.idFromName(`day:${siteId}:${date}:${shard}`),
+        )
+        gatewayCalls += await gateway.dayCallsReceived(siteId, date)
+        actorBatches += await gateway.dayBatchesSent(siteId, date)
+      } else throw new Problem({ code: 'validation', detail: 'Give showId, or siteId and date' })
+    }
+    return c.json({ gatewayCalls, actorBatches })
   },
 )

@@ -282,12 +282,18 @@ scenicRoutes.post(
     const { siteId, date } = c.req.valid('param')
     const site = await publicSite(c.get('db'), siteId)
     const input = c.req.valid('json')
-    const outcome = await holdScenicDay(c.env.HOLD_GATEWAY, site.id, date, {
-      holderId: c.get('buyerId'),
-      channel: 'web',
-      lines: input.lines,
-      ...(input.packageId ? { packageId: input.packageId } : {}),
-    })
+    const outcome = await holdScenicDay(
+      c.env.HOLD_GATEWAY,
+      site.id,
+      date,
+      {
+        holderId: c.get('buyerId'),
+        channel: 'web',
+        lines: input.lines,
+        ...(input.packageId ? { packageId: input.packageId } : {}),
+      },
+      c.get('holdBatching'),
+    )
     if (!outcome.ok) throw inventoryProblem(outcome)
     return c.body(outcome.holdJson, 201, { 'content-type': 'application/json' })
   },

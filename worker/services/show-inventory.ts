@@ -1,6 +1,7 @@
 import type { HoldGateway } from '../../durable-objects/hold-gateway.ts'
 import type { ShowHoldOutcome, ShowHoldRequest, ShowInventory } from '../../durable-objects/show-inventory.ts'
 import { type HoldAnswer, readOutcomeLine } from '../domain/hold-lines.ts'
+import { answeredInTime, type HoldBatching, holdsAlone, IsolateHolds } from './isolate-holds.ts'
 import { SoldOutMemo, showInventoryStub } from './show-inventory-client.ts'
 
 /** Gateway shards per show: buyers spread over them by id; each coalesces its share of the stampede. */
@@ -18,6 +19,8 @@ export interface ShowInventoryService {
 
 const soldOut = new SoldOutMemo()
 
+const isolateHolds = new IsolateHolds<ShowHoldRequest>()
+
 /** Which gateway shard a buyer goes through: stable per buyer id. */
 export function gatewayShard(key: string): number {
   let h = 2166136261
@@ -28,14 +31,27 @@ export function gatewayShard(key: string): number {
 export function showInventoryService(
   inventory: DurableObjectNamespace<ShowInventory>,
   gateways: DurableObjectNamespace<HoldGateway>,
+  batching: HoldBatching = holdsAlone,
 ): ShowInventoryService {
+  const gateway = (showId: string, holderId: string) =>
+    gateways.get(gateways.idFromName(`${showId}:${gatewayShard(holderId)}`))
   return {
     stub: (showId) => showInventoryStub(inventory, showId),
     async hold(showId, request) {
       const remembered = soldOut.check(showId, request)
       if (remembered) return remembered
-      const gateway = gateways.get(gateways.idFromName(`${showId}:${gatewayShard(request.holderId)}`))
-      const answer = readOutcomeLine<ShowRefusalOutcome>(await gateway.hold(showId, request))
+      const line = await answeredInTime(
+        batching.batchInIsolate
+          ? isolateHolds.hold(
+              showId,
+              request,
+              // A batch goes to the shard of its first buyer, so an isolate's batches spread over the shards.
+              (requests) => gateway(showId, requests[0]!.holderId).holdBatch(showId, requests),
+              batching.keepAlive,
+            )
+          : gateway(showId, request.holderId).hold(showId, request),
+      )
+      const answer = readOutcomeLine<ShowRefusalOutcome>(line)
       if (!answer.ok) soldOut.record(showId, request, answer)
       return answer
     },
