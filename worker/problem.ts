@@ -12,6 +12,7 @@ export const problemStatus = {
   unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,
+  inventory_busy: 503,
 } as const satisfies Record<string, ContentfulStatusCode>
 
 export type ProblemCode = keyof typeof problemStatus | (string & {})
@@ -37,6 +38,7 @@ const titles: Record<string, string> = {
   unsupported_media_type: 'Unsupported media type',
   rate_limited: 'Too many requests',
   internal: 'Internal error',
+  inventory_busy: 'Inventory busy',
 }
 
 /** An error that becomes an RFC 9457 problem+json response in the app's error handler. */

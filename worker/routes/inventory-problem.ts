@@ -31,4 +31,8 @@ export const inventoryConflictResponses = {
     description:
       'Not available: code `seats_unavailable` (with `unavailable` seat ids), `sold_out`, `buyer_limit`, `not_on_sale` or `parent_ticket_required`',
   },
+  503: {
+    description:
+      'Code `inventory_busy`: no answer from the inventory in time; retry after `Retry-After` (a hold made meanwhile expires unconfirmed)',
+  },
 }

@@ -51,8 +51,6 @@ export async function answeredInTime(line: Promise<string>): Promise<string> {
     if (!(error instanceof HoldQueueTimeout)) throw error
     throw new Problem({
       code: 'inventory_busy',
-      status: 503,
-      title: 'Inventory busy',
       detail:
         'The inventory did not answer in time; try again (a hold made meanwhile expires unless confirmed)',
       headers: { 'retry-after': '2' },

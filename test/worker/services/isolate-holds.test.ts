@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest'
+import { Problem } from '../../../worker/problem.ts'
+import { HoldQueueTimeout } from '../../../worker/services/hold-queue.ts'
+import { answeredInTime, IsolateHolds } from '../../../worker/services/isolate-holds.ts'
+
+describe('isolate holds', () => {
+  it('batches concurrent holds per inventory key, never across keys', async () => {
+    const holds = new IsolateHolds<string>()
+    const sent: string[][] = []
+    const send = async (requests: string[]) => {
+      sent.push(requests)
+      return requests.map((r) => `line ${r}`)
+    }
+    const answers = await Promise.all([
+      holds.hold('show-a', 'a1', send),
+      holds.hold('show-a', 'a2', send),
+      holds.hold('show-b', 'b1', send),
+      holds.hold('show-a', 'a3', send),
+    ])
+    expect(answers).toEqual(['line a1', 'line a2', 'line b1', 'line a3'])
+    expect(sent).toEqual([['a1', 'a2', 'a3'], ['b1']])
+  })
+
+  it('an answer that did not come in time becomes 503 inventory_busy with Retry-After; other errors pass', async () => {
+    const busy = await answeredInTime(Promise.reject(new HoldQueueTimeout('late'))).catch((e: unknown) => e)
+    expect(busy).toBeInstanceOf(Problem)
+    expect((busy as Problem).status).toBe(503)
+    expect((busy as Problem).code).toBe('inventory_busy')
+    expect((busy as Problem).headers['retry-after']).toBe('2')
+    const other = new Error('actor reset')
+    await expect(answeredInTime(Promise.reject(other))).rejects.toBe(other)
+    expect(await answeredInTime(Promise.resolve('line'))).toBe('line')
+  })
+})
