@@ -8,7 +8,7 @@ import type {
 import type { ShowHoldOutcome, ShowHoldRequest } from '../../durable-objects/show-inventory.ts'
 import { readOutcomeLine, splitOutcomeLines } from '../../worker/domain/hold-lines.ts'
 import type { ChartSeat } from '../../worker/domain/seat-chart.ts'
-import { HoldQueue, MAX_IN_FLIGHT } from '../../worker/services/hold-queue.ts'
+import { HoldQueue, MAX_BATCH, MAX_IN_FLIGHT } from '../../worker/services/hold-queue.ts'
 import { replaceSeatMap } from '../../worker/services/seat-map-store.ts'
 import type { BenchShowInventory } from './bench-show-inventory.ts'
 import type { NaiveShowInventory } from './naive-show-inventory.ts'
@@ -245,6 +245,43 @@ function rng(seed: number) {
   }
 }
 
+/** Rounds a coalesced scenario's timed window is split into, each after a round of its own ceiling. */
+const CEILING_ROUNDS = 3
+/** Holds in each of those ceiling rounds. */
+const CEILING_ROUND_HOLDS = 12_000
+
+/**
+ * A coalesced scenario measured beside its own ceiling at the same moments: the window runs in
+ * CEILING_ROUNDS parts, each after a round of the actor deciding the same kind of holds in a loop on the
+ * same show (the host's speed drifts between scenarios, so a ceiling taken half a minute earlier moved the
+ * ratio by more than the code did). Samples of the parts are joined as if they ran back to back.
+ */
+async function beside(
+  seconds: number,
+  timed: (seconds: number) => Promise<{ samples: Sample[]; elapsed: number }>,
+  ceilingRound: () => Promise<{ ok: number; seconds: number }>,
+) {
+  const samples: Sample[] = []
+  let elapsed = 0
+  let ceilingOk = 0
+  let ceilingSeconds = 0
+  const ceilingRounds: number[] = []
+  for (let round = 0; round < CEILING_ROUNDS; round++) {
+    const ceiling = await ceilingRound()
+    ceilingOk += ceiling.ok
+    ceilingSeconds += ceiling.seconds
+    ceilingRounds.push(Math.round(ceiling.ok / ceiling.seconds))
+    const part = await timed(seconds / CEILING_ROUNDS)
+    for (const sample of part.samples) samples.push({ ...sample, at: sample.at + elapsed })
+    elapsed += part.elapsed
+  }
+  return {
+    samples,
+    elapsed,
+    ceiling: { holdsPerSecond: Math.round(ceilingOk / ceilingSeconds), rounds: ceilingRounds },
+  }
+}
+
 /** How long a freshly imported show settles before timing starts (see the warm-up in `scenario`). */
 const SETTLE_MS = 4_000
 
@@ -299,24 +336,59 @@ async function scenario(
     const answer = readOutcomeLine<Extract<ShowHoldOutcome, { ok: false }>>(line)
     return { ok: answer.ok, seats: answer.ok ? { holdJson: answer.holdJson } : [] }
   }
-  const showCheck = async (summary: ReturnType<typeof summarize>) => {
+  /** One round of the actor's own loop over `requests` (see BenchShowInventory), timed around the loop only. */
+  const ceilingRound = async (requests: ShowHoldRequest[]) => {
+    await show.prepareCeiling(requests, MAX_BATCH)
+    const started = Date.now()
+    await show.runCeiling(f.showId)
+    const seconds = (Date.now() - started) / 1000
+    const { ok, seats } = await show.ceilingOutcome()
+    ceilingSeats.push(...seats)
+    return { ok, seconds }
+  }
+  const ceilingSeats: string[] = []
+  /**
+   * A coalesced summary beside its own ceiling: the ratio, and the oversold and consistency checks over
+   * the callers' seats and the ceiling's together (both held on the same show).
+   */
+  const besideCeiling = async (
+    summary: ReturnType<typeof summarize>,
+    samples: Sample[],
+    ceiling: { holdsPerSecond: number; rounds: number[] },
+  ) => {
+    const given = samples.filter((x) => x.ok).flatMap((x) => givenIds(x.seats))
+    const all = [...given, ...ceilingSeats]
     const counts = await show.counts(f.showId)
-    // Every seat a caller was given must be held in the actor, and no seat given twice.
+    const oversold = all.length - new Set(all).size
     return {
       ...summary,
+      oversold,
+      ownCeiling: ceiling,
+      ratioToOwnCeiling: Math.round((ceiling.holdsPerSecond / summary.holdsPerSecond) * 100) / 100,
       actorHeld: counts.memory.held,
-      consistent: counts.memory.held === summary.seatsHeld - summary.oversold,
+      consistent: counts.memory.held === all.length - oversold,
     }
   }
   switch (name) {
     case 'show-do-coalesced-explicit': {
       const trace: [number, number, number][] = []
       const explicit = queue(trace)
-      const run = await drive(callers, seconds, async (c) =>
-        asShow(await explicit.hold({ holderId: `b${c}-${rand()}`, seatIds: pick(c) })),
+      let n = 0
+      const run = await beside(
+        seconds,
+        (part) =>
+          drive(callers, part, async (c) =>
+            asShow(await explicit.hold({ holderId: `b${c}-${rand()}`, seatIds: pick(c) })),
+          ),
+        () =>
+          ceilingRound(
+            Array.from({ length: CEILING_ROUND_HOLDS }, (_, i) => ({
+              holderId: `c${n++}`,
+              seatIds: pick(i % callers),
+            })),
+          ),
       )
-
-      return showCheck(
+      return besideCeiling(
         summarize('show DO, coalesced, explicit seats (1–4)', false, run.samples, run.elapsed, {
           batches: explicit.batches,
           // When each of the first batches left and how long its round trip took (ms), and its size.
@@ -332,26 +404,32 @@ async function scenario(
           inActorMs: trace.reduce((n, t) => n + t[1], 0),
           betweenMs: trace.reduce((n, t, k) => (k ? n + t[0] - trace[k - 1]![0] - trace[k - 1]![1] : n), 0),
         }),
+        run.samples,
+        run.ceiling,
       )
     }
     case 'show-do-coalesced-best': {
       const best = queue()
-      const run = await drive(callers, seconds, async (c) =>
-        asShow(
-          await best.hold({
-            holderId: `b${c}-${rand()}`,
-            best: {
-              category: CATEGORIES[Math.floor(rand() * CATEGORIES.length)]!,
-              quantity: 1 + Math.floor(rand() * 4),
-              allowSplit: false,
-            },
-          }),
-        ),
+      const bestRequest = (holderId: string): ShowHoldRequest => ({
+        holderId,
+        best: {
+          category: CATEGORIES[Math.floor(rand() * CATEGORIES.length)]!,
+          quantity: 1 + Math.floor(rand() * 4),
+          allowSplit: false,
+        },
+      })
+      let n = 0
+      const run = await beside(
+        seconds,
+        (part) => drive(callers, part, async (c) => asShow(await best.hold(bestRequest(`b${c}-${rand()}`)))),
+        () => ceilingRound(Array.from({ length: CEILING_ROUND_HOLDS }, () => bestRequest(`c${n++}`))),
       )
-      return showCheck(
+      return besideCeiling(
         summarize('show DO, coalesced, best available (1–4)', false, run.samples, run.elapsed, {
           batches: best.batches,
         }),
+        run.samples,
+        run.ceiling,
       )
     }
     case 'scenic-day-do': {

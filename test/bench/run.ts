@@ -347,6 +347,14 @@ function print() {
     console.log(
       `\nshow DO coalesced vs ceiling: ${(ceiling.holdsPerSecond / explicit.holdsPerSecond).toFixed(2)}x below`,
     )
+  // Each coalesced scenario also ran rounds of its own ceiling (the same kind of holds in the actor's loop)
+  // between parts of its window: the ratio at the same moments.
+  for (const s of scenarios.filter((x) => x.ratioToOwnCeiling !== undefined)) {
+    const own = s.ownCeiling as { holdsPerSecond: number }
+    console.log(
+      `${s.name}: own ceiling ${own.holdsPerSecond} holds/s, ${Number(s.ratioToOwnCeiling).toFixed(2)}x below`,
+    )
+  }
   const http = find('HTTP:')
   if (http) console.log(`HTTP holds vs /healthz ceiling: ${Math.round(Number(http.ratioToCeiling) * 100)}%`)
 }
