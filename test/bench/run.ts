@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { adminOverHttp, gridShowOnSale } from '../support/admin-over-http.ts'
 import { type GateScenario, gateLayer, printGate } from './gate-decision.ts'
 import { percentile } from './percentile.ts'
 
@@ -177,53 +178,16 @@ async function httpLayer() {
   const base = 'http://127.0.0.1:8791'
   try {
     await fetch(`${base}/api/dev/seed`, { method: 'POST' })
-    const login = await fetch(`${base}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'bench@demo.local', password }),
-    })
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!
-    const admin = (path: string, method: string, body: unknown) =>
-      fetch(`${base}/api/admin/organizers/org_demo${path}`, {
-        method,
-        headers: { 'content-type': 'application/json', cookie },
-        body: JSON.stringify(body),
-      }).then(async (r) => {
-        if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`)
-        return r.json() as Promise<Record<string, string>>
-      })
+    const admin = await adminOverHttp(base, 'bench@demo.local', password)
     // A 20,000-seat arena so the run measures selling, not a sold-out wall.
-    const venue = await admin('/venues', 'POST', { name: 'Bench Arena', kind: 'stadium', city: 'Shanghai' })
-    const rows = 400
-    await admin(`/venues/${venue.id}/seat-map`, 'PUT', {
-      stage: { x: 500, y: -50 },
-      categories: [{ code: 'A', name: 'A', color: '#aa3333' }],
-      sections: [
-        {
-          name: 'Floor',
-          rows: Array.from({ length: rows }, (_, r) => ({
-            label: `R${r + 1}`,
-            category: 'A',
-            seats: Array.from({ length: 50 }, (_, s) => ({ number: String(s + 1), x: s * 20, y: r * 25 })),
-          })),
-        },
-      ],
-    })
-    const event = await admin('/events', 'POST', {
-      name: 'Bench on-sale',
-      kind: 'concert',
-      status: 'published',
-      maxTicketsPerBuyer: 10,
-    })
-    const now = Date.now()
-    const show = await admin('/shows', 'POST', {
-      eventId: event.id,
-      venueId: venue.id,
-      startsAt: new Date(now + 30 * 86_400_000).toISOString(),
-      saleStartsAt: new Date(now - 3_600_000).toISOString(),
-      saleEndsAt: new Date(now + 29 * 86_400_000).toISOString(),
-      prices: { A: 50000 },
-    })
+    const show = {
+      id: await gridShowOnSale(admin, {
+        rows: 400,
+        venueName: 'Bench Arena',
+        maxTicketsPerBuyer: 10,
+        price: 50000,
+      }),
+    }
     await fetch(`${base}/api/shows/${show.id}`) // warm the show's actor
     const clients = Math.min(CONCURRENCY, 128)
     // The ceiling and the holds alternate in rounds, so a change in the machine's speed during the run (seen as

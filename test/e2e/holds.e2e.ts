@@ -3,60 +3,15 @@
 // that tier is proven: every buyer gets their own answer, no seat is held twice, and the gateways received
 // far fewer calls than there were buyers.
 import { beforeAll, describe, expect, test } from 'vitest'
+import { type AdminCall, adminOverHttp, gridShowOnSale } from '../support/admin-over-http.ts'
 import { baseUrl } from './support/browser.ts'
 import { idNumberFor } from './support/shop.ts'
 
-const owner = { email: 'owner@demo.local', password: 'demo-password-2026' }
-let cookie = ''
+let admin: AdminCall
 
-async function admin(path: string, method: string, body: unknown): Promise<Record<string, string>> {
-  const response = await fetch(`${baseUrl()}/api/admin/organizers/org_demo${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', cookie },
-    body: JSON.stringify(body),
-  })
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`)
-  return response.json() as Promise<Record<string, string>>
-}
-
-/** A published show on sale over `rows` rows of 50 seats in one category; answers its id and seat ids by row. */
-async function showOnSale(rows: number) {
-  const venue = await admin('/venues', 'POST', {
-    name: `Race hall ${Date.now()}`,
-    kind: 'theatre',
-    city: 'Hangzhou',
-  })
-  await admin(`/venues/${venue.id}/seat-map`, 'PUT', {
-    stage: { x: 500, y: -50 },
-    categories: [{ code: 'A', name: 'A', color: '#aa3333' }],
-    sections: [
-      {
-        name: 'Stalls',
-        rows: Array.from({ length: rows }, (_, r) => ({
-          label: `R${r + 1}`,
-          category: 'A',
-          seats: Array.from({ length: 50 }, (_, s) => ({ number: String(s + 1), x: s * 20, y: r * 25 })),
-        })),
-      },
-    ],
-  })
-  const event = await admin('/events', 'POST', {
-    name: 'Race on-sale',
-    kind: 'concert',
-    status: 'published',
-    maxTicketsPerBuyer: 4,
-  })
-  const now = Date.now()
-  const show = await admin('/shows', 'POST', {
-    eventId: event.id,
-    venueId: venue.id,
-    startsAt: new Date(now + 30 * 86_400_000).toISOString(),
-    saleStartsAt: new Date(now - 3_600_000).toISOString(),
-    saleEndsAt: new Date(now + 29 * 86_400_000).toISOString(),
-    prices: { A: 38000 },
-  })
-  return show.id!
-}
+/** A published show on sale over `rows` rows of 50 seats in one category; answers its id. */
+const showOnSale = (rows: number) =>
+  gridShowOnSale(admin, { rows, venueName: `Race hall ${Date.now()}`, maxTicketsPerBuyer: 4, price: 38000 })
 
 async function seatStates(showId: string) {
   const map = (await (await fetch(`${baseUrl()}/api/shows/${showId}/seat-map`)).json()) as {
@@ -73,13 +28,7 @@ const hold = (showId: string, body: unknown) =>
   })
 
 beforeAll(async () => {
-  const login = await fetch(`${baseUrl()}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(owner),
-  })
-  expect(login.status).toBe(200)
-  cookie = login.headers.getSetCookie()[0]!.split(';')[0]!
+  admin = await adminOverHttp(baseUrl(), 'owner@demo.local', 'demo-password-2026')
 })
 
 describe('seat holds over HTTP, batched in the isolate', () => {
