@@ -45,8 +45,7 @@ export class HoldGateway extends DurableObject<Bindings> {
 
   /** Holds for a batch of a show's buyers (coalesced in a worker isolate) through the same queue; one line each. */
   async holdBatch(showId: string, requests: ShowHoldRequest[]): Promise<string[]> {
-    const queue = this.showQueue(showId)
-    return Promise.all(requests.map((request) => queue.hold(request)))
+    return this.showQueue(showId).holdEach(requests)
   }
 
   private dayQueue(siteId: string, date: string) {
@@ -70,8 +69,7 @@ export class HoldGateway extends DurableObject<Bindings> {
 
   /** Holds for a batch of a day's buyers (coalesced in a worker isolate) through the same queue; one line each. */
   async holdDayBatch(siteId: string, date: string, requests: ScenicHoldRequest[]): Promise<string[]> {
-    const queue = this.dayQueue(siteId, date)
-    return Promise.all(requests.map((request) => queue.hold(request)))
+    return this.dayQueue(siteId, date).holdEach(requests)
   }
 
   /** Batches sent so far to a show's actor, for tests and the benchmark. */

@@ -2,6 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { ScenicDayInventory } from '../../durable-objects/scenic-day-inventory.ts'
+import { dayGatewayName } from '../../worker/services/scenic-day.ts'
 import { GATEWAY_SHARDS } from '../../worker/services/show-inventory.ts'
 import { ApiClient, problemOf } from '../support/api.ts'
 import { idNumberFor, ok, type ScenicFixture, scenicSiteOnSale, shanghaiDate } from '../support/catalogue.ts'
@@ -100,7 +101,7 @@ describe('scenic day: quota races', { timeout: 240_000 }, () => {
     let batches = 0
     for (let shard = 0; shard < GATEWAY_SHARDS; shard++) {
       const gateway = env.HOLD_GATEWAY.get(
-        env.HOLD_GATEWAY.idFromName(`day:${site.siteId}:${site.date}:${shard}`),
+        env.HOLD_GATEWAY.idFromName(dayGatewayName(site.siteId, site.date, shard)),
       )
       batches += await gateway.dayBatchesSent(site.siteId, site.date)
     }

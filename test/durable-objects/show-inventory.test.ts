@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { ShowInventory } from '../../durable-objects/show-inventory.ts'
 import { splitOutcomeLines } from '../../worker/domain/hold-lines.ts'
 import { FREE, HELD } from '../../worker/domain/seat-layout.ts'
-import { GATEWAY_SHARDS } from '../../worker/services/show-inventory.ts'
+import { GATEWAY_SHARDS, showGatewayName } from '../../worker/services/show-inventory.ts'
 import { ApiClient, problemOf } from '../support/api.ts'
 import { gridChart, idNumberFor, ok, showOnSale } from '../support/catalogue.ts'
 
@@ -67,7 +67,7 @@ describe('show inventory: races', { timeout: 240_000 }, () => {
     // The gateways coalesced the stampede: far fewer calls reached the show's DO than buyers.
     let batches = 0
     for (let shard = 0; shard < GATEWAY_SHARDS; shard++) {
-      const gateway = env.HOLD_GATEWAY.get(env.HOLD_GATEWAY.idFromName(`${show.showId}:${shard}`))
+      const gateway = env.HOLD_GATEWAY.get(env.HOLD_GATEWAY.idFromName(showGatewayName(show.showId, shard)))
       batches += await gateway.batchesSent(show.showId)
     }
     expect(batches).toBeGreaterThan(0)

@@ -7,7 +7,8 @@ import { loadDemo } from '../demo/seed.ts'
 import type { AppEnv } from '../env.ts'
 import { Problem } from '../problem.ts'
 import { normalizeContact } from '../services/customer-codes.ts'
-import { GATEWAY_SHARDS } from '../services/show-inventory.ts'
+import { dayGatewayName } from '../services/scenic-day.ts'
+import { GATEWAY_SHARDS, showGatewayName } from '../services/show-inventory.ts'
 
 /** Local-development helpers; they answer `not_found` unless ENVIRONMENT is `development`. */
 export const devRoutes = new Hono<AppEnv>()
@@ -98,20 +99,21 @@ devRoutes.get(
   }),
   async (c) => {
     const { showId, siteId, date } = c.req.query()
+    if (!showId && !(siteId && date))
+      throw new Problem({ code: 'validation', detail: 'Give showId, or siteId and date' })
+    const gateways = c.env.HOLD_GATEWAY
     let gatewayCalls = 0
     let actorBatches = 0
     for (let shard = 0; shard < GATEWAY_SHARDS; shard++) {
       if (showId) {
-        const gateway = c.env.HOLD_GATEWAY.get(c.env.HOLD_GATEWAY.idFromName(`${showId}:${shard}`))
+        const gateway = gateways.get(gateways.idFromName(showGatewayName(showId, shard)))
         gatewayCalls += await gateway.callsReceived(showId)
         actorBatches += await gateway.batchesSent(showId)
-      } else if (siteId && date) {
-        const gateway = c.env.HOLD_GATEWAY.get(
-          c.env.HOLD_GATEWAY.idFromName(`day:${siteId}:${date}:${shard}`),
-        )
-        gatewayCalls += await gateway.dayCallsReceived(siteId, date)
-        actorBatches += await gateway.dayBatchesSent(siteId, date)
-      } else throw new Problem({ code: 'validation', detail: 'Give showId, or siteId and date' })
+      } else {
+        const gateway = gateways.get(gateways.idFromName(dayGatewayName(siteId!, date!, shard)))
+        gatewayCalls += await gateway.dayCallsReceived(siteId!, date!)
+        actorBatches += await gateway.dayBatchesSent(siteId!, date!)
+      }
     }
     return c.json({ gatewayCalls, actorBatches })
   },

@@ -13,10 +13,12 @@ type Signal<Outcome> =
   | { type: 'error'; error: unknown }
   | { type: 'lead' }
 
+/** Keeps a caller's request alive until a promise settles (its `waitUntil`), where requests can end early. */
+export type KeepAlive = (promise: Promise<unknown>) => void
+
 interface Waiting<Request, Outcome> {
   request: Request
-  /** Keeps the caller's request alive until a promise settles (its `waitUntil`), where requests can end early. */
-  keepAlive?: (promise: Promise<unknown>) => void
+  keepAlive?: KeepAlive
   /** Asked to take over sending batches (so it is not asked twice). */
   leading?: boolean
   /** Stopped waiting (timed out): not asked to take over. */
@@ -71,7 +73,12 @@ export class HoldQueue<Request, Outcome> {
     this.handOffAfterMs = handOffAfterMs
   }
 
-  async hold(request: Request, keepAlive?: (promise: Promise<unknown>) => void): Promise<Outcome> {
+  /** Several callers' requests at once (an isolate's batch reaching a gateway), one outcome each, in order. */
+  holdEach(requests: Request[]): Promise<Outcome[]> {
+    return Promise.all(requests.map((request) => this.hold(request)))
+  }
+
+  async hold(request: Request, keepAlive?: KeepAlive): Promise<Outcome> {
     const waiting: Waiting<Request, Outcome> = { request, keepAlive, settle: () => {} }
     let next = new Promise<Signal<Outcome>>((resolve) => {
       waiting.settle = resolve

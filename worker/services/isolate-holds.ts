@@ -1,5 +1,5 @@
 import { Problem } from '../problem.ts'
-import { HoldQueue, HoldQueueTimeout } from './hold-queue.ts'
+import { HoldQueue, HoldQueueTimeout, type KeepAlive } from './hold-queue.ts'
 
 /** How long a buyer waits for a batch sent by another request of the isolate before a 503. */
 export const ISOLATE_ANSWER_WITHIN_MS = 10_000
@@ -11,7 +11,7 @@ export interface HoldBatching {
   /** Coalesce this isolate's concurrent holds (see HOLD_BATCHING in env.ts). */
   batchInIsolate: boolean
   /** The request's `waitUntil`: a request that sends others' batch outlives its own client if need be. */
-  keepAlive?: (promise: Promise<unknown>) => void
+  keepAlive?: KeepAlive
 }
 
 export const holdsAlone: HoldBatching = { batchInIsolate: false }
@@ -24,22 +24,31 @@ export const holdsAlone: HoldBatching = { batchInIsolate: false }
 export class IsolateHolds<Request> {
   private queues = new Map<string, HoldQueue<Request, string>>()
 
-  /** `sendBatch` is used when the key's queue is first made (it must not hold a request's I/O objects). */
-  hold(
+  /**
+   * One hold's outcome line for the inventory actor `key`: with `batching.batchInIsolate`, in one `batch`
+   * call with this isolate's concurrent holds for that actor, else `alone`. `batch` is kept by the key's
+   * queue when first made, so it must not hold a request's I/O objects. A batch that does not answer in
+   * time becomes 503 `inventory_busy`.
+   */
+  send(
     key: string,
     request: Request,
-    sendBatch: (requests: Request[]) => Promise<string[]>,
-    keepAlive?: (promise: Promise<unknown>) => void,
+    batching: HoldBatching,
+    route: {
+      alone: (request: Request) => Promise<string>
+      batch: (requests: Request[]) => Promise<string[]>
+    },
   ): Promise<string> {
+    if (!batching.batchInIsolate) return route.alone(request)
     let queue = this.queues.get(key)
     if (!queue) {
-      queue = new HoldQueue(sendBatch, {
+      queue = new HoldQueue(route.batch, {
         answerWithinMs: ISOLATE_ANSWER_WITHIN_MS,
         handOffAfterMs: ISOLATE_HAND_OFF_AFTER_MS,
       })
       this.queues.set(key, queue)
     }
-    return queue.hold(request, keepAlive)
+    return answeredInTime(queue.hold(request, batching.keepAlive))
   }
 }
 

@@ -5,7 +5,7 @@ import type {
   ScenicHoldRequest,
 } from '../../durable-objects/scenic-day-inventory.ts'
 import { type HoldAnswer, readOutcomeLine } from '../domain/hold-lines.ts'
-import { answeredInTime, type HoldBatching, holdsAlone, IsolateHolds } from './isolate-holds.ts'
+import { type HoldBatching, holdsAlone, IsolateHolds } from './isolate-holds.ts'
 import { gatewayShard } from './show-inventory.ts'
 
 /** The DO that owns one scenic site's visit date. */
@@ -17,9 +17,9 @@ export function scenicDay(
   return namespace.get(namespace.idFromName(`${siteId}:${date}`))
 }
 
-/** The gateway shard a buyer of one scenic day goes through (buyers spread over GATEWAY_SHARDS by id). */
-export const dayGatewayName = (siteId: string, date: string, holderId: string) =>
-  `day:${siteId}:${date}:${gatewayShard(holderId)}`
+/** The name of a scenic day's gateway shard (a buyer goes through `gatewayShard(holderId)`). */
+export const dayGatewayName = (siteId: string, date: string, shard: number) =>
+  `day:${siteId}:${date}:${shard}`
 
 const isolateHolds = new IsolateHolds<ScenicHoldRequest>()
 
@@ -36,16 +36,10 @@ export async function holdScenicDay(
   batching: HoldBatching = holdsAlone,
 ): Promise<HoldAnswer<Extract<ScenicHoldOutcome, { ok: false }>>> {
   const gateway = (holderId: string) =>
-    gateways.get(gateways.idFromName(dayGatewayName(siteId, date, holderId)))
-  const line = await answeredInTime(
-    batching.batchInIsolate
-      ? isolateHolds.hold(
-          `${siteId}:${date}`,
-          request,
-          (requests) => gateway(requests[0]!.holderId).holdDayBatch(siteId, date, requests),
-          batching.keepAlive,
-        )
-      : gateway(request.holderId).holdDay(siteId, date, request),
-  )
+    gateways.get(gateways.idFromName(dayGatewayName(siteId, date, gatewayShard(holderId))))
+  const line = await isolateHolds.send(`${siteId}:${date}`, request, batching, {
+    alone: (one) => gateway(one.holderId).holdDay(siteId, date, one),
+    batch: (requests) => gateway(requests[0]!.holderId).holdDayBatch(siteId, date, requests),
+  })
   return readOutcomeLine<Extract<ScenicHoldOutcome, { ok: false }>>(line)
 }

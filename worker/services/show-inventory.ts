@@ -1,7 +1,7 @@
 import type { HoldGateway } from '../../durable-objects/hold-gateway.ts'
 import type { ShowHoldOutcome, ShowHoldRequest, ShowInventory } from '../../durable-objects/show-inventory.ts'
 import { type HoldAnswer, readOutcomeLine } from '../domain/hold-lines.ts'
-import { answeredInTime, type HoldBatching, holdsAlone, IsolateHolds } from './isolate-holds.ts'
+import { type HoldBatching, holdsAlone, IsolateHolds } from './isolate-holds.ts'
 import { SoldOutMemo, showInventoryStub } from './show-inventory-client.ts'
 
 /** Gateway shards per show: buyers spread over them by id; each coalesces its share of the stampede. */
@@ -28,29 +28,26 @@ export function gatewayShard(key: string): number {
   return (h >>> 0) % GATEWAY_SHARDS
 }
 
+/** The name of a show's gateway shard. */
+export const showGatewayName = (showId: string, shard: number) => `${showId}:${shard}`
+
 export function showInventoryService(
   inventory: DurableObjectNamespace<ShowInventory>,
   gateways: DurableObjectNamespace<HoldGateway>,
   batching: HoldBatching = holdsAlone,
 ): ShowInventoryService {
   const gateway = (showId: string, holderId: string) =>
-    gateways.get(gateways.idFromName(`${showId}:${gatewayShard(holderId)}`))
+    gateways.get(gateways.idFromName(showGatewayName(showId, gatewayShard(holderId))))
   return {
     stub: (showId) => showInventoryStub(inventory, showId),
     async hold(showId, request) {
       const remembered = soldOut.check(showId, request)
       if (remembered) return remembered
-      const line = await answeredInTime(
-        batching.batchInIsolate
-          ? isolateHolds.hold(
-              showId,
-              request,
-              // A batch goes to the shard of its first buyer, so an isolate's batches spread over the shards.
-              (requests) => gateway(showId, requests[0]!.holderId).holdBatch(showId, requests),
-              batching.keepAlive,
-            )
-          : gateway(showId, request.holderId).hold(showId, request),
-      )
+      const line = await isolateHolds.send(showId, request, batching, {
+        alone: (one) => gateway(showId, one.holderId).hold(showId, one),
+        // A batch goes to the shard of its first buyer, so an isolate's batches spread over the shards.
+        batch: (requests) => gateway(showId, requests[0]!.holderId).holdBatch(showId, requests),
+      })
       const answer = readOutcomeLine<ShowRefusalOutcome>(line)
       if (!answer.ok) soldOut.record(showId, request, answer)
       return answer

@@ -1,24 +1,48 @@
 import { describe, expect, it } from 'vitest'
 import { Problem } from '../../../worker/problem.ts'
 import { HoldQueueTimeout } from '../../../worker/services/hold-queue.ts'
-import { answeredInTime, IsolateHolds } from '../../../worker/services/isolate-holds.ts'
+import { answeredInTime, holdsAlone, IsolateHolds } from '../../../worker/services/isolate-holds.ts'
 
 describe('isolate holds', () => {
   it('batches concurrent holds per inventory key, never across keys', async () => {
     const holds = new IsolateHolds<string>()
     const sent: string[][] = []
-    const send = async (requests: string[]) => {
-      sent.push(requests)
-      return requests.map((r) => `line ${r}`)
+    const alone: string[] = []
+    const route = {
+      alone: async (request: string) => {
+        alone.push(request)
+        return `alone ${request}`
+      },
+      batch: async (requests: string[]) => {
+        sent.push(requests)
+        return requests.map((r) => `line ${r}`)
+      },
     }
+    const batching = { batchInIsolate: true }
     const answers = await Promise.all([
-      holds.hold('show-a', 'a1', send),
-      holds.hold('show-a', 'a2', send),
-      holds.hold('show-b', 'b1', send),
-      holds.hold('show-a', 'a3', send),
+      holds.send('show-a', 'a1', batching, route),
+      holds.send('show-a', 'a2', batching, route),
+      holds.send('show-b', 'b1', batching, route),
+      holds.send('show-a', 'a3', batching, route),
     ])
     expect(answers).toEqual(['line a1', 'line a2', 'line b1', 'line a3'])
     expect(sent).toEqual([['a1', 'a2', 'a3'], ['b1']])
+    expect(alone).toEqual([])
+  })
+
+  it('without batching in the isolate each hold goes alone', async () => {
+    const holds = new IsolateHolds<string>()
+    const sent: string[][] = []
+    const route = {
+      alone: async (request: string) => `alone ${request}`,
+      batch: async (requests: string[]) => {
+        sent.push(requests)
+        return requests.map((r) => `line ${r}`)
+      },
+    }
+    const answers = await Promise.all(['a1', 'a2'].map((r) => holds.send('show-a', r, holdsAlone, route)))
+    expect(answers).toEqual(['alone a1', 'alone a2'])
+    expect(sent).toEqual([])
   })
 
   it('an answer that did not come in time becomes 503 inventory_busy with Retry-After; other errors pass', async () => {
