@@ -259,9 +259,10 @@ const CEILING_ROUND_HOLDS = 12_000
 async function beside(
   seconds: number,
   timed: (seconds: number) => Promise<{ samples: Sample[]; elapsed: number }>,
-  ceilingRound: () => Promise<{ ok: number; seconds: number }>,
+  ceilingRound: () => Promise<{ ok: number; seconds: number; seats: string[] }>,
 ) {
   const samples: Sample[] = []
+  const ceilingSeats: string[] = []
   let elapsed = 0
   let ceilingOk = 0
   let ceilingSeconds = 0
@@ -271,6 +272,7 @@ async function beside(
     ceilingOk += ceiling.ok
     ceilingSeconds += ceiling.seconds
     ceilingRounds.push(Math.round(ceiling.ok / ceiling.seconds))
+    ceilingSeats.push(...ceiling.seats)
     const part = await timed(seconds / CEILING_ROUNDS)
     for (const sample of part.samples) samples.push({ ...sample, at: sample.at + elapsed })
     elapsed += part.elapsed
@@ -278,7 +280,11 @@ async function beside(
   return {
     samples,
     elapsed,
-    ceiling: { holdsPerSecond: Math.round(ceilingOk / ceilingSeconds), rounds: ceilingRounds },
+    ceiling: {
+      holdsPerSecond: Math.round(ceilingOk / ceilingSeconds),
+      rounds: ceilingRounds,
+      seats: ceilingSeats,
+    },
   }
 }
 
@@ -342,11 +348,8 @@ async function scenario(
     const started = Date.now()
     await show.runCeiling(f.showId)
     const seconds = (Date.now() - started) / 1000
-    const { ok, seats } = await show.ceilingOutcome()
-    ceilingSeats.push(...seats)
-    return { ok, seconds }
+    return { seconds, ...(await show.ceilingOutcome()) }
   }
-  const ceilingSeats: string[] = []
   /**
    * A coalesced summary beside its own ceiling: the ratio, and the oversold and consistency checks over
    * the callers' seats and the ceiling's together (both held on the same show).
@@ -354,7 +357,7 @@ async function scenario(
   const besideCeiling = async (
     summary: ReturnType<typeof summarize>,
     samples: Sample[],
-    ceiling: { holdsPerSecond: number; rounds: number[] },
+    { seats: ceilingSeats, ...ceiling }: { holdsPerSecond: number; rounds: number[]; seats: string[] },
   ) => {
     const given = samples.filter((x) => x.ok).flatMap((x) => givenIds(x.seats))
     const all = [...given, ...ceilingSeats]
@@ -518,12 +521,8 @@ async function scenario(
           holderId: `c${round}-${i}`,
           seatIds: pick(i % callers),
         }))
-        await show.prepareCeiling(requests, 256)
-        const started = Date.now()
-        await show.runCeiling(f.showId)
-        const elapsed = (Date.now() - started) / 1000
-        const result = await show.ceilingOutcome()
-        rounds.push({ holdsPerSecond: Math.round(result.ok / elapsed), seconds: elapsed, ...result })
+        const result = await ceilingRound(requests)
+        rounds.push({ holdsPerSecond: Math.round(result.ok / result.seconds), ...result })
       }
       const seats = rounds.flatMap((r) => r.seats)
       return {
