@@ -2,7 +2,6 @@ import { DurableObject } from 'cloudflare:workers'
 import { and, eq } from 'drizzle-orm'
 import { type Database, openDatabase } from '../worker/db/client.ts'
 import {
-  auditEvents,
   type GroupBuyMemberStatus,
   groupBuyMembers,
   groupBuys,
@@ -18,13 +17,16 @@ import { jsonLogger } from '../worker/middleware/logger.ts'
 import { Problem } from '../worker/problem.ts'
 import { outboxSender } from '../worker/services/messages.ts'
 import {
+  audit,
+  cancelUnpaidOrder,
   confirmPaidOrder,
   createOrderFromHold,
+  extendPaymentWindow,
   type OrderServices,
-  refundCapturedPayment,
+  refundUnfulfilledOrder,
   runBatch,
   type Statement,
-} from '../worker/services/orders.ts'
+} from '../worker/services/orders/index.ts'
 import { paymentProvider } from '../worker/services/payments/index.ts'
 import { showInventoryStub } from '../worker/services/show-inventory-client.ts'
 import type { HeldSeat, ShowHoldOutcome } from './show-inventory.ts'
@@ -263,10 +265,13 @@ export class GroupBuy extends DurableObject<Bindings> {
 
   /** Audit rows with fixed ids, so a retried step never records the same change twice. */
   private auditRow(id: string, orderId: string, action: string, detail: Record<string, unknown>): Statement {
-    return this.db
-      .insert(auditEvents)
-      .values({ id, orderId, actor: `group:${detail.groupId}`, action, detail })
-      .onConflictDoNothing()
+    return audit(this.db, {
+      id,
+      orderId,
+      actor: `group:${detail.groupId}`,
+      action,
+      detail,
+    }).onConflictDoNothing()
   }
 
   private outboxRow(
@@ -544,7 +549,7 @@ export class GroupBuy extends DurableObject<Bindings> {
         this.memberMirror(found, 'paid'),
         this.groupMirror(groupId, succeeded ? 'succeeded' : undefined),
         // Paid members wait for the group, not for their payment window.
-        this.db.update(orders).set({ expiresAt: terms.deadline }).where(eq(orders.id, orderId)),
+        extendPaymentWindow(this.services, orderId, terms.deadline),
         this.auditRow(newId('aud'), orderId, 'group_buy.paid', { groupId, memberId: found.id }),
       ])
       if (found.hold_id)
@@ -824,7 +829,7 @@ export class GroupBuy extends DurableObject<Bindings> {
   ): Promise<boolean> {
     const [order] = await this.db.select().from(orders).where(eq(orders.id, m.order_id!))
     if (!order) return false
-    await refundCapturedPayment(this.services, order, payment, {
+    await refundUnfulfilledOrder(this.services, order, {
       actor: `group:${terms.groupId}`,
       why,
       refundId: `rf_group_${payment.id}`,
@@ -837,24 +842,7 @@ export class GroupBuy extends DurableObject<Bindings> {
   }
 
   private async cancelUnpaidOrder(orderId: string, why: string) {
-    const now = new Date().toISOString()
-    const [order] = await this.db.select({ status: orders.status }).from(orders).where(eq(orders.id, orderId))
-    if (order?.status !== 'pending') return
-    await runBatch(this.db, [
-      this.db
-        .update(orders)
-        .set({ status: 'cancelled', statusReason: why, updatedAt: now })
-        .where(and(eq(orders.id, orderId), eq(orders.status, 'pending'))),
-      this.db.insert(auditEvents).values({
-        id: newId('aud'),
-        orderId,
-        actor: 'system:group-buy',
-        action: 'order.cancelled',
-        fromStatus: 'pending',
-        toStatus: 'cancelled',
-        detail: { why },
-      }),
-    ])
+    await cancelUnpaidOrder(this.services, orderId, why, 'system:group-buy')
   }
 
   private async showCancelled(showId: string): Promise<boolean> {

@@ -3,6 +3,7 @@ import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
 import { openDatabase } from './db/client.ts'
 import type { AppEnv } from './env.ts'
+import { deploymentCheck } from './middleware/deployment-check.ts'
 import { jsonLogger, requestLogger } from './middleware/logger.ts'
 import { requestId } from './middleware/request-id.ts'
 import { Problem } from './problem.ts'
@@ -64,6 +65,7 @@ export function newApp() {
   const app = new Hono<AppEnv>()
   app.use('*', requestId)
   app.use('*', requestLogger)
+  app.use('*', deploymentCheck)
   app.use('*', async (c, next) => {
     c.set('db', openDatabase(c.env.DB))
     const batching: HoldBatching = {

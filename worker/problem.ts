@@ -13,6 +13,7 @@ export const problemStatus = {
   rate_limited: 429,
   internal: 500,
   inventory_busy: 503,
+  misconfigured: 503,
 } as const satisfies Record<string, ContentfulStatusCode>
 
 export type ProblemCode = keyof typeof problemStatus | (string & {})
@@ -39,6 +40,7 @@ const titles: Record<string, string> = {
   rate_limited: 'Too many requests',
   internal: 'Internal error',
   inventory_busy: 'Inventory busy',
+  misconfigured: 'Deployment misconfigured',
 }
 
 /** An error that becomes an RFC 9457 problem+json response in the app's error handler. */

@@ -2,31 +2,60 @@ import { openDatabase } from './db/client.ts'
 import type { Bindings } from './env.ts'
 import { jsonLogger } from './middleware/logger.ts'
 import { sendMessage } from './services/messages.ts'
-import { expireUnpaidOrders, reconcilePaidOrders, remindUnpaidOrders } from './services/orders.ts'
+import {
+  expireUnpaidOrders,
+  reconcilePaidOrders,
+  reconcilePendingRefunds,
+  remindUnpaidOrders,
+} from './services/orders/index.ts'
 import { paymentProvider } from './services/payments/index.ts'
-import { reconcilePendingRefunds } from './services/refunds.ts'
+import type { PaymentProvider } from './services/payments/provider.ts'
 import { watchAvailability } from './services/webhooks/availability-watch.ts'
 import { enqueueDueRetries, publishOutbox } from './services/webhooks/outbox-publisher.ts'
+
+/** A provider that could not be built (a misconfigured deployment): only the steps that need it fail. */
+function providerOrFailure(env: Bindings): PaymentProvider {
+  try {
+    return paymentProvider(env)
+  } catch (error) {
+    const fail = async (): Promise<never> => {
+      throw error
+    }
+    return { name: 'unavailable', checkoutUrl: fail, verifyNotification: fail, refund: fail }
+  }
+}
 
 /**
  * Cron (every minute): remind, expire unpaid orders, finish any paid order or refund a crash left half done,
  * note sell-outs (`availability.changed`), publish the outbox to the webhook queue and queue webhook retries
- * too long for a queue delay.
+ * too long for a queue delay. Each step runs whatever the others did: a step that throws is logged and counted
+ * as `null`, and the next minute tries again.
  */
 export async function runScheduledJobs(env: Bindings, now = new Date()) {
   const logger = jsonLogger({ job: 'scheduled' })
   const db = openDatabase(env.DB)
-  const services = { env, db, logger, payments: paymentProvider(env) }
+  const services = { env, db, logger, payments: providerOrFailure(env) }
   const send = (to: string, subject: string, body: string) => sendMessage(db, logger, { to, subject, body })
-  const reminded = await remindUnpaidOrders(services, send, now)
-  const expired = await expireUnpaidOrders(services, now)
-  const reconciled = await reconcilePaidOrders(services)
-  const refundsFinished = await reconcilePendingRefunds(services)
+  const step = async <T>(name: string, run: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await run()
+    } catch (error) {
+      logger.error('scheduled step failed', {
+        step: name,
+        error: error instanceof Error ? error.message : String(error),
+      })
+      return null
+    }
+  }
+  const reminded = await step('remind', () => remindUnpaidOrders(services, send, now))
+  const expired = await step('expire', () => expireUnpaidOrders(services, now))
+  const reconciled = await step('reconcile-paid', () => reconcilePaidOrders(services))
+  const refundsFinished = await step('reconcile-refunds', () => reconcilePendingRefunds(services))
   // Last, so events the steps above wrote go out in this run.
-  const availabilityChanges = await watchAvailability(env, db, now)
-  const webhooks = await publishOutbox(db, env.WEBHOOK_QUEUE, now)
-  const webhookRetries = await enqueueDueRetries(db, env.WEBHOOK_QUEUE, now)
-  logger.info('scheduled jobs done', {
+  const availabilityChanges = await step('availability', () => watchAvailability(env, db, now))
+  const webhooks = await step('outbox', () => publishOutbox(db, env.WEBHOOK_QUEUE, now))
+  const webhookRetries = await step('webhook-retries', () => enqueueDueRetries(db, env.WEBHOOK_QUEUE, now))
+  const result = {
     reminded,
     expired,
     reconciled,
@@ -34,6 +63,7 @@ export async function runScheduledJobs(env: Bindings, now = new Date()) {
     availabilityChanges,
     webhooks,
     webhookRetries,
-  })
-  return { reminded, expired, reconciled, refundsFinished, availabilityChanges, webhooks, webhookRetries }
+  }
+  logger.info('scheduled jobs done', result)
+  return result
 }

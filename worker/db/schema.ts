@@ -1,5 +1,14 @@
 import { sql } from 'drizzle-orm'
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import {
+  check,
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core'
 
 // Money is stored in minor units (fen for CNY) as integers; times are ISO-8601 UTC strings.
 const createdAt = () => text().notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`)
@@ -458,8 +467,15 @@ export const orderLines = sqliteTable(
     status: text({ enum: ['active', 'refunded', 'rebooked'] })
       .notNull()
       .default('active'),
+    /** The refund that took this line; set in the same batch that marks it refunded, so a line is refunded once. */
+    refundId: text(),
+    /**
+     * 改签: the order replacing this line. Set while that order is pending (the line can be neither refunded nor
+     * rebooked again), cleared if it expires or is cancelled, kept once it is paid and the line is `rebooked`.
+     */
+    rebookOrderId: text(),
   },
-  (t) => [index('order_lines_order').on(t.orderId)],
+  (t) => [index('order_lines_order').on(t.orderId), index('order_lines_rebook').on(t.rebookOrderId)],
 )
 
 export const payments = sqliteTable(
@@ -469,9 +485,21 @@ export const payments = sqliteTable(
     orderId: text()
       .notNull()
       .references(() => orders.id),
+    /**
+     * Who moves the money: a card provider (`sandbox` in development, `stripe`), `settlement` (OTA partners),
+     * `credit` (改签: money carried over from a payment of the replaced order, see `sourcePaymentId`) or
+     * `free` (nothing to pay).
+     */
     provider: text().notNull(),
     providerRef: text(),
     amount: integer().notNull(),
+    /**
+     * Money taken out of this payment so far: refunds and credit carried to a rebooking. Every increment is
+     * checked against `amount` in the batch that makes it (see worker/services/orders/money.ts).
+     */
+    refundedAmount: integer().notNull().default(0),
+    /** `credit` payments: the payment of the replaced order whose money this is (refunds go back to it). */
+    sourcePaymentId: text(),
     currency: text().notNull(),
     status: text({ enum: ['created', 'succeeded', 'failed', 'refunded', 'partially_refunded'] })
       .notNull()
@@ -507,6 +535,44 @@ export const refunds = sqliteTable(
     updatedAt: updatedAt(),
   },
   (t) => [index('refunds_order').on(t.orderId)],
+)
+
+/**
+ * How a refund is paid back: one row per payment it draws on (an order paid by card and by credit from a
+ * rebooking has two). Each row is one provider refund, idempotent on `(refundId, paymentId)`.
+ */
+export const refundAllocations = sqliteTable(
+  'refund_allocations',
+  {
+    refundId: text()
+      .notNull()
+      .references(() => refunds.id),
+    paymentId: text()
+      .notNull()
+      .references(() => payments.id),
+    amount: integer().notNull(),
+    providerRef: text(),
+    /** When the provider accepted it; null while pending. */
+    doneAt: text(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.refundId, t.paymentId] }),
+    index('refund_allocations_payment').on(t.paymentId),
+  ],
+)
+
+/**
+ * Assertions inside a D1 batch (D1 has no interactive transactions): a statement inserts a row whose `ok` is a
+ * condition over what the batch's earlier statements claimed; a false condition fails the CHECK and rolls the
+ * whole batch back. The batch deletes its own rows at the end, so the table stays empty.
+ */
+export const batchGuards = sqliteTable(
+  'batch_guards',
+  {
+    id: text().primaryKey(),
+    ok: integer().notNull(),
+  },
+  (t) => [check('batch_guards_ok', sql`${t.ok} = 1`)],
 )
 
 export const tickets = sqliteTable(

@@ -1,5 +1,5 @@
 import type { AppEnv } from '../env.ts'
-import type { OrderServices } from '../services/orders.ts'
+import type { OrderServices } from '../services/orders/index.ts'
 
 /** The order services a handler's context carries (set once per request by `newApp()`). */
 export const orderServicesOf = (c: {

@@ -5,17 +5,25 @@ import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
 import { orders, payments } from '../db/schema.ts'
 import type { AppEnv } from '../env.ts'
+import { buyerIdentity } from '../middleware/buyer.ts'
 import { notFound, Problem, validationProblem } from '../problem.ts'
 import { type OrderInventoryRef, orderInventory } from '../services/order-inventory.ts'
-import { expireUnpaidOrders, handlePaymentEvent } from '../services/orders.ts'
-import { stripeFrom } from '../services/payments/index.ts'
+import { expireUnpaidOrders, handlePaymentEvent } from '../services/orders/index.ts'
+import { sandboxFrom, stripeFrom } from '../services/payments/index.ts'
 import type { PaymentEvent, PaymentProvider } from '../services/payments/provider.ts'
-import { sandboxProvider, signSandboxNotification } from '../services/payments/sandbox.ts'
+import { signSandboxNotification } from '../services/payments/sandbox.ts'
 import { validate } from '../validation.ts'
 import { orderServicesOf } from './order-services.ts'
 
 const tag = 'Payments'
 export const paymentRoutes = new Hono<AppEnv>()
+
+/** The sandbox's routes exist only where the sandbox does (development and tests); elsewhere they are not found. */
+paymentRoutes.use('/sandbox/*', async (c, next) => {
+  if (!sandboxFrom(c.env)) throw notFound(`No route for ${c.req.method} ${c.req.path}`)
+  await next()
+})
+paymentRoutes.use('/sandbox/checkout/*', buyerIdentity)
 
 const services = orderServicesOf
 
@@ -53,12 +61,7 @@ paymentRoutes.post(
     },
   }),
   async (c) => {
-    const result = await receiveNotification(
-      c,
-      sandboxProvider(c.env.SANDBOX_PAYMENT_SECRET),
-      await c.req.text(),
-      c.req.raw.headers,
-    )
+    const result = await receiveNotification(c, sandboxFrom(c.env)!, await c.req.text(), c.req.raw.headers)
     return c.json({ received: true, duplicate: result.duplicate })
   },
 )
@@ -84,11 +87,18 @@ paymentRoutes.post(
 
 const paymentParam = v.object({ paymentId: v.pipe(v.string(), v.maxLength(64)) })
 
-async function loadPayment(c: Parameters<typeof services>[0], paymentId: string) {
+/** A sandbox payment of the caller's own order: like a provider's checkout session, nobody else can settle it. */
+async function loadPayment(
+  c: Parameters<typeof services>[0] & { get(k: 'buyerId'): string },
+  paymentId: string,
+) {
   const [payment] = await c.get('db').select().from(payments).where(eq(payments.id, paymentId))
   if (payment?.provider !== 'sandbox') throw notFound(`payment ${paymentId}`)
   const [order] = await c.get('db').select().from(orders).where(eq(orders.id, payment.orderId))
-  return { payment, order: order! }
+  const buyerId = c.get('buyerId')
+  if (!order || (order.buyerId !== buyerId && order.customerId !== buyerId))
+    throw notFound(`payment ${paymentId}`)
+  return { payment, order }
 }
 
 const money = (amount: number, currency: string) => `${(amount / 100).toFixed(2)} ${currency}`
@@ -157,12 +167,7 @@ paymentRoutes.post(
     }
     const text = JSON.stringify(event)
     const signature = await signSandboxNotification(c.env.SANDBOX_PAYMENT_SECRET, text)
-    await receiveNotification(
-      c,
-      sandboxProvider(c.env.SANDBOX_PAYMENT_SECRET),
-      text,
-      new Headers({ 'x-sandbox-signature': signature }),
-    )
+    await receiveNotification(c, sandboxFrom(c.env)!, text, new Headers({ 'x-sandbox-signature': signature }))
     const [after] = await c.get('db').select().from(orders).where(eq(orders.id, order.id))
     if (type.includes('application/json'))
       return c.json({ orderId: order.id, status: after!.status, statusReason: after!.statusReason })

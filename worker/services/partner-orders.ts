@@ -7,7 +7,6 @@ import {
   partnerOrders,
   partnerProducts,
   partnerReservations,
-  payments,
   redemptions,
   refunds,
   scenicSites,
@@ -20,10 +19,17 @@ import { newId } from '../ids.ts'
 import type { Partner } from '../middleware/partner-auth.ts'
 import { notFound, Problem } from '../problem.ts'
 import { inventoryProblem } from '../routes/inventory-problem.ts'
-import { audit, confirmSettledOrder, type OrderServices, outbox } from './orders.ts'
+import {
+  addNewOrder,
+  audit,
+  confirmSettledOrder,
+  GuardedBatch,
+  type OrderServices,
+  outbox,
+  requestRefund,
+} from './orders/index.ts'
 import { SETTLEMENT_PROVIDER } from './payments/settlement.ts'
 import { refuseRedeemedLines } from './redemptions.ts'
-import { requestRefund } from './refunds.ts'
 import { scenicDay } from './scenic-day.ts'
 import { ticketsOfOrder } from './tickets.ts'
 
@@ -219,8 +225,9 @@ export async function book(
   const total = lines.reduce((sum, l) => sum + l.price, 0)
   const digits = crypto.getRandomValues(new Uint32Array(1))[0]! % 1_000_000
   try {
-    await db.batch([
-      db.insert(orders).values({
+    const batch = new GuardedBatch(db)
+    addNewOrder(batch, db, {
+      order: {
         id: orderId,
         number: `OTA${new Date().toISOString().slice(2, 10).replaceAll('-', '')}${String(digits).padStart(6, '0')}`,
         organizerId: site!.organizerId,
@@ -236,9 +243,9 @@ export async function book(
         total,
         currency: held.hold.currency,
         expiresAt: held.hold.expiresAt,
-      }),
-      db.insert(orderLines).values(lines),
-      db.insert(payments).values({
+      },
+      lines,
+      payment: {
         id: newId('pay'),
         orderId,
         provider: SETTLEMENT_PROVIDER,
@@ -246,26 +253,24 @@ export async function book(
         amount: total,
         currency: held.hold.currency,
         status: 'succeeded',
-      }),
+      },
+      actor: actorOf(partner),
+      detail: {
+        holdId: reservation.id,
+        total,
+        partnerOrderId: input.partnerOrderId,
+        channel: partner.channel,
+      },
+    })
+    batch.add(
       db.insert(partnerOrders).values({
         partnerId: partner.id,
         partnerOrderId: input.partnerOrderId,
         orderId,
         reservationId: reservation.id,
       }),
-      audit(db, {
-        orderId,
-        actor: actorOf(partner),
-        action: 'order.created',
-        to: 'pending',
-        detail: {
-          holdId: reservation.id,
-          total,
-          partnerOrderId: input.partnerOrderId,
-          channel: partner.channel,
-        },
-      }),
-    ])
+    )
+    await batch.run()
   } catch (error) {
     // Lost the race to a concurrent create of the same partner order (or of the same reservation).
     const winner = await replay()

@@ -6,7 +6,7 @@ import { orderLines, orderStatuses, orders } from '../../db/schema.ts'
 import { requireOrganizerRole, type StaffEnv } from '../../middleware/staff-auth.ts'
 import { notFound } from '../../problem.ts'
 import { orderView } from '../../services/order-view.ts'
-import { requestRefund } from '../../services/refunds.ts'
+import { requestRefund } from '../../services/orders/index.ts'
 import { validate } from '../../validation.ts'
 import { page, pageQuery } from '../query.ts'
 
@@ -141,7 +141,14 @@ adminOrderRoutes.post(
     const { lineIds, reason, waiveFee } = c.req.valid('json')
     const refund = await requestRefund(
       { env: c.env, db: c.get('db'), logger: c.get('logger'), payments: c.get('payments') },
-      { orderId, ...(lineIds ? { lineIds } : {}), actor: `staff:${c.get('principal').id}`, reason, waiveFee },
+      {
+        orderId,
+        ...(lineIds ? { lineIds } : {}),
+        actor: `staff:${c.get('principal').id}`,
+        reason,
+        waiveFee,
+        overridePendingRebook: true,
+      },
     )
     return c.json({ refund, order: await orderView(c.get('db'), orderId, { withAudit: true }) }, 201)
   },

@@ -14,7 +14,7 @@ import {
 import { requireOrganizerRole, type StaffEnv } from '../../middleware/staff-auth.ts'
 import { type FieldError, notFound, validationProblem } from '../../problem.ts'
 import { groupBuyStub } from '../../services/group-buy-client.ts'
-import { requestRefund } from '../../services/refunds.ts'
+import { requestRefund } from '../../services/orders/index.ts'
 import { validate } from '../../validation.ts'
 import { orderServicesOf } from '../order-services.ts'
 import { isoDateTime, money } from '../query.ts'
@@ -256,6 +256,7 @@ showRoutes.post(
         actor: `staff:${c.get('principal').id}`,
         reason: `Show cancelled: ${reason}`,
         waiveFee: true,
+        overridePendingRebook: true,
       })
     }
     // Members of an open group paid into the group, not into a ticketed order: each group refunds its own.

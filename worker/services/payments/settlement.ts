@@ -19,8 +19,3 @@ export const settlementLedger: PaymentProvider = {
     return `stl_rf_${refundId}`
   },
 }
-
-/** The provider that moves this payment's money: settlement payments never reach the card provider. */
-export function providerOfPayment(current: PaymentProvider, payment: { provider: string }): PaymentProvider {
-  return payment.provider === SETTLEMENT_PROVIDER ? settlementLedger : current
-}

@@ -139,6 +139,8 @@ describe('Stripe webhook route', () => {
       }),
       201,
     )
+    // The order was created with the test pool's sandbox provider; as if Stripe had been configured then:
+    await env.DB.prepare("UPDATE payments SET provider = 'stripe' WHERE id = ?").bind(created.paymentId).run()
     const event = sessionEvent('checkout.session.completed', created.paymentId)
     const { payload, headers } = await signed(event)
     const deliver = () =>

@@ -1,0 +1,100 @@
+import { inArray, type SQL, sql } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
+import type { Database } from '../../db/client.ts'
+import { auditEvents, batchGuards, outboxEvents } from '../../db/schema.ts'
+import { newId } from '../../ids.ts'
+
+// D1 has no interactive transactions: a batch is the unit of atomicity. Money transitions are written as
+// claims (conditional updates) followed by guards asserting the claims took exactly what was read; a guard
+// that fails rolls the whole batch back, so nothing of a lost race is written.
+
+export type Statement = BatchItem<'sqlite'>
+
+export async function runBatch(db: Database, statements: Statement[]) {
+  if (statements.length === 0) return
+  await db.batch(statements as [Statement, ...Statement[]])
+}
+
+/** A batch with assertions: `guard(condition)` inserts a row that fails its CHECK when the condition is false. */
+export class GuardedBatch {
+  private readonly statements: Statement[] = []
+  private readonly guardIds: string[] = []
+  constructor(private readonly db: Database) {}
+
+  add(...statements: Statement[]) {
+    this.statements.push(...statements)
+    return this
+  }
+
+  /** Asserts `condition` (an SQL boolean over the state the statements before it left). */
+  guard(condition: SQL) {
+    const id = newId('grd')
+    this.guardIds.push(id)
+    this.statements.push(
+      this.db.insert(batchGuards).select(sql`SELECT ${id}, CASE WHEN ${condition} THEN 1 ELSE 0 END`),
+    )
+    return this
+  }
+
+  /** Runs the batch: `true` when every guard held and everything was written, `false` when nothing was. */
+  async run(): Promise<boolean> {
+    const statements = this.guardIds.length
+      ? [...this.statements, this.db.delete(batchGuards).where(inArray(batchGuards.id, this.guardIds))]
+      : this.statements
+    try {
+      await runBatch(this.db, statements)
+      return true
+    } catch (error) {
+      if (isGuardFailure(error)) return false
+      throw error
+    }
+  }
+}
+
+function isGuardFailure(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof Error && e.message.includes('batch_guards_ok')) return true
+  }
+  return false
+}
+
+/** An audit row: every state change of an order says who or what caused it. A fixed `id` makes it once-only. */
+export function audit(
+  db: Database,
+  entry: {
+    orderId: string
+    actor: string
+    action: string
+    from?: string | null
+    to?: string | null
+    detail?: Record<string, unknown>
+    id?: string
+  },
+) {
+  return db.insert(auditEvents).values({
+    id: entry.id ?? newId('aud'),
+    orderId: entry.orderId,
+    actor: entry.actor,
+    action: entry.action,
+    fromStatus: entry.from ?? null,
+    toStatus: entry.to ?? null,
+    detail: entry.detail ?? null,
+  })
+}
+
+export function outbox(
+  db: Database,
+  topic: string,
+  organizerId: string,
+  payload: Record<string, unknown>,
+  id = newId('evt'),
+) {
+  return db.insert(outboxEvents).values({ id, topic, organizerId, payload })
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof Error && /UNIQUE constraint failed/.test(e.message)) return true
+  }
+  return false
+}

@@ -1,0 +1,221 @@
+import { and, eq, inArray } from 'drizzle-orm'
+import { orderLines, orders, paymentNotifications, payments, tickets } from '../../db/schema.ts'
+import { canTransition } from '../../domain/order-status.ts'
+import { newShortId } from '../../ids.ts'
+import { notFound, Problem } from '../../problem.ts'
+import { groupBuyStub, groupMembershipOfOrder } from '../group-buy-client.ts'
+import { type OrderInventoryRef, orderInventory } from '../order-inventory.ts'
+import type { PaymentEvent } from '../payments/provider.ts'
+import { audit, GuardedBatch, isUniqueViolation, outbox } from './batch.ts'
+import { addRebookCompletion, rebookedLinesAvailable, returnReplacedLines } from './rebooking.ts'
+import { finishRefund, refundUnfulfilledOrder } from './refunds.ts'
+import type { Order, OrderServices } from './services.ts'
+
+/**
+ * A provider notification, verified by the caller with `services.payments`, handled at most once per event id.
+ * It is applied only to a payment of that same provider: one provider cannot settle another's payments.
+ */
+export async function handlePaymentEvent(
+  services: OrderServices,
+  event: PaymentEvent,
+): Promise<{ duplicate: boolean }> {
+  const { db } = services
+  const provider = services.payments.name
+  const [seen] = await db
+    .select()
+    .from(paymentNotifications)
+    .where(and(eq(paymentNotifications.provider, provider), eq(paymentNotifications.eventId, event.id)))
+  if (seen) return { duplicate: true }
+  const [payment] = await db.select().from(payments).where(eq(payments.id, event.paymentId))
+  if (!payment || payment.provider !== provider) throw notFound(`payment ${event.paymentId}`)
+  if (event.type === 'payment.failed') {
+    await db.batch([
+      db
+        .update(payments)
+        .set({ status: 'failed', updatedAt: new Date().toISOString() })
+        .where(and(eq(payments.id, payment.id), eq(payments.status, 'created'))),
+      audit(db, {
+        orderId: payment.orderId,
+        actor: `provider:${provider}`,
+        action: 'payment.failed',
+        detail: { paymentId: payment.id },
+      }),
+      db
+        .insert(paymentNotifications)
+        .values({ provider, eventId: event.id, orderId: payment.orderId })
+        .onConflictDoNothing(),
+    ])
+    return { duplicate: false }
+  }
+  if (event.amount !== payment.amount) {
+    services.logger.error('payment amount mismatch', {
+      paymentId: payment.id,
+      expected: payment.amount,
+      got: event.amount,
+    })
+    throw new Problem({ code: 'validation', detail: 'Paid amount does not match the order' })
+  }
+  // Record that the money arrived before touching inventory: reconciliation finishes from here if we die.
+  await db
+    .update(payments)
+    .set({
+      status: 'succeeded',
+      ...(event.providerRef ? { providerRef: event.providerRef } : {}),
+      updatedAt: new Date().toISOString(),
+    })
+    .where(and(eq(payments.id, payment.id), inArray(payments.status, ['created', 'failed'])))
+  await finishPaidOrder(services, payment.orderId, `provider:${provider}`)
+  await db
+    .insert(paymentNotifications)
+    .values({ provider, eventId: event.id, orderId: payment.orderId })
+    .onConflictDoNothing()
+  return { duplicate: false }
+}
+
+/**
+ * Completes an order whose payment succeeded: the inventory DO confirms (idempotent per order), then one
+ * D1 batch marks the order paid, issues tickets, audits and queues the event. If the inventory is gone
+ * (late payment after someone else bought the seats) the money goes back automatically. Safe to repeat.
+ * A group-buy member's order is handed to its group's actor instead: it is confirmed only once the group
+ * succeeds (at once if it already has), and refunded if the member left or the group failed.
+ */
+export async function finishPaidOrder(
+  services: OrderServices,
+  orderId: string,
+  actor: string,
+): Promise<Order> {
+  const { db, env } = services
+  const [payment] = await db
+    .select({ id: payments.id })
+    .from(payments)
+    .where(and(eq(payments.orderId, orderId), eq(payments.status, 'succeeded')))
+  if (payment) {
+    const membership = await groupMembershipOfOrder(db, orderId)
+    if (membership && membership.status !== 'confirmed') {
+      await groupBuyStub(env, membership.groupId).memberPaid(membership.groupId, orderId)
+      return readOrder(services, orderId)
+    }
+  }
+  return confirmPaidOrder(services, orderId, actor)
+}
+
+export async function readOrder(services: OrderServices, orderId: string): Promise<Order> {
+  const [order] = await services.db.select().from(orders).where(eq(orders.id, orderId))
+  if (!order) throw notFound(`order ${orderId}`)
+  return order
+}
+
+/** finishPaidOrder without the group-buy hand-off: the group's actor calls this once its group succeeded. */
+export async function confirmPaidOrder(
+  services: OrderServices,
+  orderId: string,
+  actor: string,
+): Promise<Order> {
+  const { db, env } = services
+  const order = await readOrder(services, orderId)
+  const [payment] = await db
+    .select()
+    .from(payments)
+    .where(and(eq(payments.orderId, orderId), eq(payments.status, 'succeeded')))
+  if (!payment) return order
+  const unfulfilled = (why: string, reason: string, toStatus: 'expired' | 'cancelled') =>
+    refundUnfulfilledOrder(services, order, {
+      actor,
+      why,
+      refundId: `rf_auto_${payment.id}`,
+      requestedBy: 'system:late-payment',
+      reason,
+      toStatus,
+    })
+  if (order.status === 'cancelled') {
+    // Money for an order already cancelled (e.g. a rebooking overtaken by a refund): it goes straight back.
+    return unfulfilled(
+      'paid after the order was cancelled',
+      'The order was cancelled before the payment arrived; it was refunded in full',
+      'cancelled',
+    )
+  }
+  if (!canTransition(order.status, 'paid')) return order
+  if (order.rebookOf && !(await rebookedLinesAvailable(db, order))) {
+    return unfulfilled(
+      'the tickets to be replaced were refunded or moved meanwhile',
+      'The tickets this rebooking replaces were refunded or moved before the payment arrived; it was refunded in full',
+      'cancelled',
+    )
+  }
+  const inventory = orderInventory(env, order as OrderInventoryRef)
+  const confirmed = await inventory.confirm(order.id)
+  if (!confirmed.ok) {
+    return unfulfilled(
+      confirmed.detail,
+      'The payment arrived after the hold expired and the tickets were no longer available; it was refunded in full',
+      'expired',
+    )
+  }
+  const lines = await db.select().from(orderLines).where(eq(orderLines.orderId, order.id))
+  const now = new Date().toISOString()
+  const batch = new GuardedBatch(db).add(
+    db
+      .update(orders)
+      .set({
+        status: 'paid',
+        paidAt: now,
+        statusReason: confirmed.reacquired
+          ? 'Paid after the hold expired; the same tickets were still free and are yours'
+          : null,
+        updatedAt: now,
+      })
+      .where(and(eq(orders.id, order.id), inArray(orders.status, ['pending', 'expired']))),
+    ...lines.map((line) =>
+      db
+        .insert(tickets)
+        .values({ id: newShortId('tkt'), orderId: order.id, orderLineId: line.id })
+        .onConflictDoNothing(),
+    ),
+    // Fixed ids: an order is paid once, so a concurrent second confirmation fails here and writes nothing.
+    audit(db, {
+      id: `aud_${order.id}_paid`,
+      orderId: order.id,
+      actor,
+      action: 'order.paid',
+      from: order.status,
+      to: 'paid',
+      detail: { paymentId: payment.id, reacquired: confirmed.reacquired },
+    }),
+    outbox(
+      db,
+      'order.confirmed',
+      order.organizerId,
+      { orderId: order.id, number: order.number, total: order.total },
+      `evt_${order.id}_confirmed`,
+    ),
+  )
+  const differenceRefund = order.rebookOf ? await addRebookCompletion(batch, services, order) : null
+  let written: boolean
+  try {
+    written = await batch.run()
+  } catch (error) {
+    if (isUniqueViolation(error)) return readOrder(services, order.id)
+    throw error
+  }
+  if (!written) {
+    // The replaced lines went between the check above and this batch: give the new seats back, refund.
+    return unfulfilled(
+      'the tickets to be replaced were refunded or moved meanwhile',
+      'The tickets this rebooking replaces were refunded or moved before the payment arrived; it was refunded in full',
+      'cancelled',
+    )
+  }
+  if (order.rebookOf) await returnReplacedLines(services, order)
+  if (differenceRefund) await finishRefund(services, differenceRefund)
+  return readOrder(services, order.id)
+}
+
+/**
+ * OTA partners pay by settlement: their order is written with a `settlement` payment already succeeded
+ * (see worker/services/payments/settlement.ts), so booking confirms it through the same path as a paid
+ * order: inventory confirm, tickets, audit and `order.confirmed` in one batch; the cron finishes it too.
+ */
+export function confirmSettledOrder(services: OrderServices, orderId: string, actor: string) {
+  return finishPaidOrder(services, orderId, actor)
+}

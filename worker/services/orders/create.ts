@@ -1,0 +1,323 @@
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
+import type { Database } from '../../db/client.ts'
+import { events, orderLines, orders, organizers, payments, scenicSites, shows } from '../../db/schema.ts'
+import { maskIdNumber } from '../../domain/id-number.ts'
+import { newId } from '../../ids.ts'
+import { conflict, notFound, Problem, validationProblem } from '../../problem.ts'
+import { scenicDay } from '../scenic-day.ts'
+import { showInventoryStub } from '../show-inventory-client.ts'
+import { audit, GuardedBatch } from './batch.ts'
+import { finishPaidOrder } from './confirm.ts'
+import type { OrderServices } from './services.ts'
+
+type NewOrder = typeof orders.$inferInsert
+type NewLine = typeof orderLines.$inferInsert
+type NewPayment = typeof payments.$inferInsert
+
+/** Providers whose payment is not a card charge the buyer completes. */
+export const FREE_PROVIDER = 'free'
+
+const orderNumber = () => {
+  const digits = crypto.getRandomValues(new Uint32Array(2))
+  return `ET${new Date().toISOString().slice(2, 10).replaceAll('-', '')}${String(digits[0]! % 1_000_000).padStart(6, '0')}`
+}
+
+/**
+ * Adds a new order with its lines and its payment to `batch`, with its creation audit row. Every order enters
+ * the books here (shop, group buys, rebookings, OTA partners).
+ */
+export function addNewOrder(
+  batch: GuardedBatch,
+  db: Database,
+  input: {
+    order: NewOrder
+    lines: NewLine[]
+    payment: NewPayment
+    actor: string
+    detail: Record<string, unknown>
+  },
+) {
+  batch.add(
+    db.insert(orders).values(input.order),
+    db.insert(orderLines).values(input.lines),
+    db.insert(payments).values(input.payment),
+    audit(db, {
+      orderId: input.order.id,
+      actor: input.actor,
+      action: 'order.created',
+      to: input.order.status ?? 'pending',
+      detail: input.detail,
+    }),
+  )
+}
+
+export interface CreateOrderInput {
+  kind: 'show' | 'scenic'
+  showId?: string
+  siteId?: string
+  visitDate?: string
+  holdId: string
+  buyerId: string
+  customerId?: string
+  email?: string
+  phone?: string
+  channel: string
+  /** Real-name shows: the ticket holder's name for each held seat, in seat order (their ID numbers came with the hold). */
+  holderNames?: string[]
+  /** 改签: the new order replaces these lines of `rebookOf` and charges only `amountDue` (the price difference). */
+  rebook?: { orderId: string; lineIds: string[]; credit: number }
+  /**
+   * 团购: the order is priced at the group price per category (minus `discount`, the leader's extra) and must be
+   * paid by `payBy`; it is confirmed only when the group succeeds (see finishPaidOrder).
+   */
+  groupBuy?: { prices: Record<string, number>; discount: number; payBy: string }
+}
+
+interface Priced {
+  organizerId: string
+  currency: string
+  total: number
+  expiresAt: string
+  lines: NewLine[]
+}
+
+async function priceShowHold(
+  services: OrderServices,
+  input: CreateOrderInput,
+  orderId: string,
+): Promise<Priced> {
+  const { env, db } = services
+  const [show] = await db
+    .select({ id: shows.id, organizerId: shows.organizerId, realNameRequired: events.realNameRequired })
+    .from(shows)
+    .innerJoin(events, eq(events.id, shows.eventId))
+    .where(eq(shows.id, input.showId!))
+  if (!show) throw notFound(`show ${input.showId}`)
+  const held = await showInventoryStub(env.SHOW_INVENTORY, show.id).describeHold(show.id, input.holdId)
+  if (!held || held.holderId !== input.buyerId) throw notFound(`hold ${input.holdId}`)
+  if (held.status !== 'active') throw holdExpired('seats')
+  if (show.realNameRequired && input.holderNames?.length !== held.hold.seats.length) {
+    throw validationProblem([
+      {
+        path: 'json.holderNames',
+        message: `this show is real-name: give the holder's name for each of the ${held.hold.seats.length} seat(s)`,
+      },
+    ])
+  }
+  const seatPrices = held.hold.seats.map((seat) => seat.price)
+  let expiresAt = held.hold.expiresAt
+  const group = input.groupBuy
+  if (group) {
+    const unpriced = held.hold.seats.filter((seat) => !(seat.category in group.prices))
+    if (unpriced.length)
+      throw new Problem({
+        code: 'not_in_group_buy',
+        status: 409,
+        detail: `Seats in ${[...new Set(unpriced.map((seat) => seat.category))].join(', ')} are not sold by group`,
+      })
+    // The leader's discount comes off the first seats, so line prices always add up to the total.
+    let discount = group.discount
+    held.hold.seats.forEach((seat, i) => {
+      const price = group.prices[seat.category]!
+      const off = Math.min(price, discount)
+      discount -= off
+      seatPrices[i] = price - off
+    })
+    expiresAt = group.payBy
+  }
+  return {
+    organizerId: show.organizerId,
+    currency: held.hold.currency,
+    total: seatPrices.reduce((sum, price) => sum + price, 0),
+    expiresAt,
+    lines: held.hold.seats.map((seat, i) => ({
+      id: newId('oln'),
+      orderId,
+      inventoryRef: seat.id,
+      description: `${seat.section} row ${seat.row} seat ${seat.label}`,
+      seatLabel: seat.label,
+      category: seat.category,
+      visitorIdMasked: held.idNumbers[i] ? maskIdNumber(held.idNumbers[i]!) : null,
+      visitorName: input.holderNames?.[i] ?? null,
+      price: seatPrices[i]!,
+    })),
+  }
+}
+
+async function priceScenicHold(
+  services: OrderServices,
+  input: CreateOrderInput,
+  orderId: string,
+): Promise<Priced> {
+  const { env, db } = services
+  const [site] = await db
+    .select({ id: scenicSites.id, organizerId: scenicSites.organizerId })
+    .from(scenicSites)
+    .where(eq(scenicSites.id, input.siteId!))
+  if (!site) throw notFound(`scenic site ${input.siteId}`)
+  const held = await scenicDay(env.SCENIC_DAY_INVENTORY, site.id, input.visitDate!).describeHold(
+    site.id,
+    input.visitDate!,
+    input.holdId,
+  )
+  if (!held || held.holderId !== input.buyerId) throw notFound(`hold ${input.holdId}`)
+  if (held.status !== 'active') throw holdExpired('tickets')
+  return {
+    organizerId: site.organizerId,
+    currency: held.hold.currency,
+    total: held.hold.total,
+    expiresAt: held.hold.expiresAt,
+    lines: held.hold.lines.map((line) => ({
+      id: newId('oln'),
+      orderId,
+      inventoryRef: line.id,
+      description: `${line.productName}${line.slot ? ` ${line.slot}` : ''} on ${input.visitDate}`,
+      productId: line.productId,
+      slot: line.slot,
+      visitorName: line.visitor?.name ?? null,
+      visitorIdMasked: line.visitor?.idNumber ? maskIdNumber(line.visitor.idNumber) : null,
+      visitorPhone: line.visitor?.phone ?? null,
+      price: line.price,
+    })),
+  }
+}
+
+const holdExpired = (what: string) =>
+  new Problem({
+    code: 'hold_expired',
+    status: 409,
+    detail: `The hold has expired or was released; hold the ${what} again`,
+  })
+
+/** Turns the buyer's active hold into a pending order with its lines and a payment to complete. */
+export async function createOrderFromHold(services: OrderServices, input: CreateOrderInput, origin: string) {
+  const { db } = services
+  const orderId = newId('ord')
+  const priced =
+    input.kind === 'show'
+      ? await priceShowHold(services, input, orderId)
+      : await priceScenicHold(services, input, orderId)
+  const { organizerId, currency, total } = priced
+  if (!input.rebook && (total <= 0 || priced.lines.some((line) => line.price! < 0))) {
+    // A seat or ticket without a price is a catalogue gap, never a free ticket.
+    throw new Problem({
+      code: 'price_missing',
+      status: 409,
+      title: 'No price',
+      detail: 'These tickets have no price yet; they cannot be ordered',
+    })
+  }
+  if (!input.customerId) {
+    const [organizer] = await db
+      .select({ allowGuestCheckout: organizers.allowGuestCheckout })
+      .from(organizers)
+      .where(eq(organizers.id, organizerId))
+    if (!organizer?.allowGuestCheckout) {
+      throw new Problem({
+        code: 'sign_in_required',
+        status: 401,
+        title: 'Sign in required',
+        detail: 'This organizer sells only to signed-in customers; sign in with your email or phone first',
+      })
+    }
+  }
+  const [existing] = await db.select({ id: orders.id }).from(orders).where(eq(orders.holdId, input.holdId))
+  if (existing) throw conflict(`Order ${existing.id} already uses this hold`, { orderId: existing.id })
+  const paymentId = newId('pay')
+  // A rebooking pays only the difference; the old lines' price is carried over as credit once it is paid.
+  const amountDue = Math.max(0, total - (input.rebook?.credit ?? 0))
+  const batch = new GuardedBatch(db)
+  addNewOrder(batch, db, {
+    order: {
+      id: orderId,
+      number: orderNumber(),
+      organizerId,
+      customerId: input.customerId ?? null,
+      buyerId: input.buyerId,
+      email: input.email ?? null,
+      phone: input.phone ?? null,
+      kind: input.kind,
+      showId: input.showId ?? null,
+      siteId: input.siteId ?? null,
+      visitDate: input.visitDate ?? null,
+      holdId: input.holdId,
+      channel: input.channel,
+      status: 'pending',
+      total,
+      currency,
+      expiresAt: priced.expiresAt,
+      rebookOf: input.rebook?.orderId ?? null,
+      rebookLineIds: input.rebook?.lineIds ?? null,
+    },
+    lines: priced.lines,
+    payment: {
+      id: paymentId,
+      orderId,
+      provider: amountDue === 0 ? FREE_PROVIDER : services.payments.name,
+      providerRef: paymentId,
+      amount: amountDue,
+      currency,
+      ...(amountDue === 0 ? { status: 'succeeded' as const } : {}),
+    },
+    actor: `buyer:${input.buyerId}`,
+    detail: {
+      holdId: input.holdId,
+      total,
+      ...(input.rebook ? { rebookOf: input.rebook.orderId, amountDue } : {}),
+    },
+  })
+  if (input.rebook) claimLinesForRebook(batch, db, input.rebook, orderId)
+  if (!(await batch.run())) throw rebookClaimLost()
+  if (amountDue === 0) {
+    // Nothing to pay (a rebooking to an equal or cheaper date): complete at once.
+    await finishPaidOrder(services, orderId, `buyer:${input.buyerId}`)
+    return { orderId, paymentId, checkoutUrl: null, amountDue }
+  }
+  const checkoutUrl = await services.payments.checkoutUrl(
+    { id: paymentId, orderId, amount: amountDue, currency },
+    origin,
+  )
+  return { orderId, paymentId, checkoutUrl, amountDue }
+}
+
+/**
+ * 改签: the new order claims the lines it replaces while it is pending, in the batch that creates it: they must
+ * be active, of a ticketed order, and not claimed by another rebooking. So a line is rebooked at most once, and
+ * cannot be refunded meanwhile.
+ */
+function claimLinesForRebook(
+  batch: GuardedBatch,
+  db: Database,
+  rebook: { orderId: string; lineIds: string[] },
+  newOrderId: string,
+) {
+  batch
+    .guard(
+      sql`(SELECT ${orders.status} IN ('paid', 'partially_refunded') FROM ${orders} WHERE ${orders.id} = ${rebook.orderId})`,
+    )
+    .add(
+      db
+        .update(orderLines)
+        .set({ rebookOrderId: newOrderId })
+        .where(
+          and(
+            eq(orderLines.orderId, rebook.orderId),
+            inArray(orderLines.id, rebook.lineIds),
+            eq(orderLines.status, 'active'),
+            isNull(orderLines.rebookOrderId),
+          ),
+        ),
+    )
+    .guard(
+      sql`(SELECT count(*) FROM ${orderLines} WHERE ${orderLines.rebookOrderId} = ${newOrderId}) = ${rebook.lineIds.length}`,
+    )
+}
+
+export const rebookClaimLost = () =>
+  new Problem({
+    code: 'rebook_pending',
+    status: 409,
+    title: 'Tickets already being moved',
+    detail:
+      'These tickets are already being rebooked, or were refunded or rebooked meanwhile; reload the order',
+  })

@@ -1,0 +1,21 @@
+// The orders module: the only writer of orders, order lines, payments, refunds, tickets and their audit rows.
+// Every other part of the worker (routes, partner API, group-buy actor, cron) changes them through these functions.
+export { audit, GuardedBatch, outbox, runBatch, type Statement } from './batch.ts'
+export { confirmPaidOrder, confirmSettledOrder, finishPaidOrder, handlePaymentEvent } from './confirm.ts'
+export { addNewOrder, type CreateOrderInput, createOrderFromHold } from './create.ts'
+export {
+  cancelUnpaidOrder,
+  expireUnpaidOrders,
+  extendPaymentWindow,
+  reconcilePaidOrders,
+  remindUnpaidOrders,
+} from './lifecycle.ts'
+export { startRebooking } from './rebook-start.ts'
+export {
+  finishRefund,
+  reconcilePendingRefunds,
+  refundQuote,
+  refundUnfulfilledOrder,
+  requestRefund,
+} from './refunds.ts'
+export type { Order, OrderServices } from './services.ts'

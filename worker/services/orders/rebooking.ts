@@ -1,0 +1,148 @@
+import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm'
+import type { Database } from '../../db/client.ts'
+import { orderLines, orders, payments, refunds } from '../../db/schema.ts'
+import { afterTaking, allocate } from '../../domain/payment-allocation.ts'
+import { newId } from '../../ids.ts'
+import { type OrderInventoryRef, orderInventory } from '../order-inventory.ts'
+import { revokeTicketsOfLines } from '../ticket-revocations.ts'
+import { audit, type GuardedBatch, outbox } from './batch.ts'
+import { asFunding, fundingPayments, takeMoney } from './money.ts'
+import type { Order, OrderServices } from './services.ts'
+
+// 改签, second half: what happens when the new order of a rebooking is paid (see rebook-start.ts for the first).
+
+/** Lines a rebooking may still take when its payment arrives: active, and claimed by it or by nobody. */
+function claimableBy(order: Order) {
+  return and(
+    inArray(orderLines.id, order.rebookLineIds ?? []),
+    eq(orderLines.orderId, order.rebookOf!),
+    eq(orderLines.status, 'active'),
+    or(isNull(orderLines.rebookOrderId), eq(orderLines.rebookOrderId, order.id)),
+  )
+}
+
+export async function rebookedLinesAvailable(db: Database, order: Order): Promise<boolean> {
+  const lines = await db.select({ id: orderLines.id }).from(orderLines).where(claimableBy(order))
+  return lines.length === (order.rebookLineIds?.length ?? 0) && lines.length > 0
+}
+
+/**
+ * Adds the completion of a rebooking to the batch that marks its new order paid: the old lines become `rebooked`
+ * (guarded: all of them, still claimable), their tickets are revoked, the old payments' money is carried over to
+ * the new order as `credit` payments, and a cheaper rebooking's difference is booked as a refund of the old order
+ * (returned; the caller finishes it after the batch). If a guard fails nothing of the batch is written.
+ */
+export async function addRebookCompletion(batch: GuardedBatch, services: OrderServices, order: Order) {
+  const { db } = services
+  const [old] = await db.select().from(orders).where(eq(orders.id, order.rebookOf!))
+  const lines = await db.select().from(orderLines).where(claimableBy(order))
+  const ids = order.rebookLineIds ?? []
+  const credit = lines.reduce((sum, l) => sum + l.price, 0)
+  const carried = Math.min(credit, order.total)
+  const difference = credit - carried
+  const funding = (await fundingPayments(db, old!.id)).map(asFunding)
+  const carriedParts = allocate(funding, carried)
+  const differenceParts = carriedParts && allocate(afterTaking(funding, carriedParts), difference)
+  // The replaced order's payments hold at least its active lines' price; anything else is a bookkeeping fault.
+  if (!carriedParts || !differenceParts)
+    throw new Error(`order ${old!.id} holds less than the credit of its lines`)
+  const now = new Date().toISOString()
+  const remaining = sql`(SELECT count(*) FROM ${orderLines} WHERE ${orderLines.orderId} = ${old!.id} AND ${orderLines.status} = 'active')`
+  batch
+    .add(db.update(orderLines).set({ status: 'rebooked', rebookOrderId: order.id }).where(claimableBy(order)))
+    .guard(
+      sql`(SELECT count(*) FROM ${orderLines} WHERE ${orderLines.rebookOrderId} = ${order.id} AND ${orderLines.status} = 'rebooked') = ${ids.length}`,
+    )
+    .add(...revokeTicketsOfLines(db, ids, 'rebooked'))
+  takeMoney(batch, db, carriedParts)
+  for (const part of carriedParts) {
+    batch.add(
+      db.insert(payments).values({
+        id: newId('pay'),
+        orderId: order.id,
+        provider: 'credit',
+        providerRef: `${order.id}:${part.paymentId}`,
+        sourcePaymentId: part.paymentId,
+        amount: part.amount,
+        currency: order.currency,
+        status: 'succeeded',
+      }),
+    )
+  }
+  batch.add(
+    db
+      .update(orders)
+      .set({
+        status: sql`CASE WHEN ${remaining} = 0 THEN 'cancelled' ELSE ${orders.status} END`,
+        statusReason: sql`CASE WHEN ${remaining} = 0 THEN ${`Rebooked to order ${order.number}`} ELSE ${orders.statusReason} END`,
+        updatedAt: now,
+      })
+      .where(eq(orders.id, old!.id)),
+    audit(db, {
+      orderId: old!.id,
+      actor: `buyer:${order.buyerId}`,
+      action: 'order.rebooked',
+      from: old!.status,
+      detail: { to: order.id, lineIds: ids, credit: carried },
+    }),
+    outbox(db, 'order.rebooked', old!.organizerId, { from: old!.id, to: order.id, lineIds: ids }),
+  )
+  if (lines.length === (old ? await activeCount(db, old.id) : 0)) {
+    // Every line moved: the old order is cancelled, which partners subscribe to as such.
+    batch.add(
+      outbox(db, 'order.cancelled', old!.organizerId, {
+        orderId: old!.id,
+        reason: 'rebooked',
+        replacedBy: order.id,
+      }),
+    )
+  }
+  let differenceRefund: string | null = null
+  if (difference > 0) {
+    // Cheaper new date: the buyer gets the difference back from the original payment.
+    differenceRefund = `rf_rebook_${order.id}`
+    batch.add(
+      db.insert(refunds).values({
+        id: differenceRefund,
+        orderId: old!.id,
+        paymentId: differenceParts[0]?.paymentId ?? null,
+        amount: difference,
+        lineIds: [],
+        reason: `Price difference after rebooking to order ${order.number}`,
+        requestedBy: `buyer:${order.buyerId}`,
+        status: 'pending',
+      }),
+      audit(db, {
+        orderId: old!.id,
+        actor: 'system:rebooking',
+        action: 'refund.price_difference',
+        detail: { refundId: differenceRefund, amount: difference },
+      }),
+    )
+    takeMoney(batch, db, differenceParts, differenceRefund)
+  }
+  return differenceRefund
+}
+
+async function activeCount(db: Database, orderId: string) {
+  const rows = await db
+    .select({ id: orderLines.id })
+    .from(orderLines)
+    .where(and(eq(orderLines.orderId, orderId), eq(orderLines.status, 'active')))
+  return rows.length
+}
+
+/** After a rebooking was paid: the replaced seats or tickets go back on sale (idempotent, like every return). */
+export async function returnReplacedLines(services: OrderServices, order: Order) {
+  const { db, env } = services
+  const [old] = await db.select().from(orders).where(eq(orders.id, order.rebookOf!))
+  const lines = await db
+    .select({ inventoryRef: orderLines.inventoryRef })
+    .from(orderLines)
+    .where(and(eq(orderLines.rebookOrderId, order.id), eq(orderLines.status, 'rebooked')))
+  if (!old || lines.length === 0) return
+  await orderInventory(env, old as OrderInventoryRef).returnLines(
+    old.id,
+    lines.map((l) => l.inventoryRef),
+  )
+}
