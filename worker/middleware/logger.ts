@@ -23,6 +23,8 @@ const secretShapes: [RegExp, string][] = [
   [/\b([sr]k_(live|test))_[A-Za-z0-9]+/g, '$1_[redacted]'],
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]'],
   [/\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, '[redacted jwt]'],
+  // opaque tokens of 40+ URL-safe characters (e.g. a one-time link's token in a logged path); ids are shorter
+  [/(?<![\w-])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{40,}(?![\w-])/g, '[redacted token]'],
   // mainland China resident ID numbers (18 characters)
   [/(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])/g, '[redacted id number]'],
 ]

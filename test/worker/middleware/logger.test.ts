@@ -5,6 +5,7 @@ import { customers } from '../../../worker/db/schema.ts'
 import { newId } from '../../../worker/ids.ts'
 import { jsonLogger } from '../../../worker/middleware/logger.ts'
 import { maskRecipient } from '../../../worker/services/messages.ts'
+import { ApiClient } from '../../support/api.ts'
 import { captureLogs } from '../../support/logs.ts'
 
 afterEach(() => vi.restoreAllMocks())
@@ -69,6 +70,19 @@ describe('logger: secrets are redacted whoever logs them', () => {
       orderId: 'ord_01J0000000000000000000000',
       amount: 4500,
     })
+  })
+
+  it('keeps a one-time token in a path out of the access log, and ordinary ids in', async () => {
+    const token = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))
+      .replaceAll('+', '-')
+      .replaceAll('/', '_')
+      .replace(/=+$/, '')
+    const logs = captureLogs()
+    const orderId = newId('ord')
+    await new ApiClient().get(`/api/no-such-route/${orderId}/${token}/accept`)
+    const access = logs.map((l) => JSON.parse(l)).find((l) => l.message === 'request')
+    expect(access.path).toBe(`/api/no-such-route/${orderId}/[redacted token]/accept`)
+    expect(access.status).toBe(404)
   })
 
   it('masks recipients: enough to tell them apart, not to contact them', () => {
