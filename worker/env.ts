@@ -38,6 +38,11 @@ export interface Bindings {
   PAYMENT_PROVIDER?: string
   STRIPE_SECRET_KEY?: string
   STRIPE_WEBHOOK_SECRET?: string
+  /**
+   * DNS-over-HTTPS JSON endpoint used in production to check where webhook receivers' names point
+   * (default https://cloudflare-dns.com/dns-query).
+   */
+  WEBHOOK_DNS_URL?: string
   /** First owner account, created by the dev seed only. */
   DEV_OWNER_EMAIL?: string
   DEV_OWNER_PASSWORD?: string

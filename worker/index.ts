@@ -10,6 +10,7 @@ import { app } from './routes/index.ts'
 import { runScheduledJobs } from './scheduled.ts'
 import { consumeWebhookBatch, consumeWebhookDeadLetters, fetchSender } from './services/webhooks/delivery.ts'
 import type { WebhookDeliveryMessage } from './services/webhooks/queue.ts'
+import { webhookTargetGuardFor } from './services/webhooks/target-guard.ts'
 
 export default {
   fetch: app.fetch,
@@ -21,6 +22,9 @@ export default {
     const db = openDatabase(env.DB)
     const logger = jsonLogger({ job: 'webhooks', queue: batch.queue })
     if (batch.queue.endsWith('-dlq')) return consumeWebhookDeadLetters({ db, logger }, batch)
-    await consumeWebhookBatch({ db, logger, queue: env.WEBHOOK_QUEUE, sender: fetchSender }, batch)
+    await consumeWebhookBatch(
+      { db, logger, queue: env.WEBHOOK_QUEUE, sender: fetchSender, targets: webhookTargetGuardFor(env) },
+      batch,
+    )
   },
 } satisfies ExportedHandler<Bindings, WebhookDeliveryMessage>

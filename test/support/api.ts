@@ -1,23 +1,33 @@
+import { createExecutionContext } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers'
 import { openDatabase } from '../../worker/db/client.ts'
 import { memberships, organizers, type StaffRole, staffUsers } from '../../worker/db/schema.ts'
 import { newId } from '../../worker/ids.ts'
+import { app } from '../../worker/routes/index.ts'
 import { hashPassword } from '../../worker/services/password.ts'
 
 export const TEST_PASSWORD = 'correct-horse-battery'
 let passwordHash: Promise<string> | undefined
 
-/** A caller of the real worker (through its default export) that keeps a session cookie. */
+/**
+ * A caller of the real worker (through its default export) that keeps a session cookie. With `bindings` its
+ * requests go to the same app with some bindings replaced, e.g. `{ ENVIRONMENT: 'development' }`.
+ */
 export class ApiClient {
   cookie: string | undefined
-  constructor(cookie?: string) {
+  readonly bindings: Record<string, unknown> | undefined
+  constructor(cookie?: string, bindings?: Record<string, unknown>) {
     this.cookie = cookie
+    this.bindings = bindings
   }
 
   async fetch(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers)
     if (this.cookie) headers.set('cookie', this.cookie)
-    const res = await exports.default.fetch(new Request(`https://tickets.test${path}`, { ...init, headers }))
+    const request = new Request(`https://tickets.test${path}`, { ...init, headers })
+    const res = this.bindings
+      ? await app.fetch(request, { ...env, ...this.bindings }, createExecutionContext())
+      : await exports.default.fetch(request)
     const set = res.headers.get('set-cookie')
     if (set) this.cookie = set.split(';')[0]
     return res

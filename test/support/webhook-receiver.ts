@@ -16,8 +16,8 @@ export interface ReceivedWebhook {
 
 /**
  * A webhook receiver that lives in the test: it records what arrives and answers what the test says.
- * `install()` routes the worker's outgoing requests to `https://hooks.test/…` here (the worker runs in the
- * test's isolate, so the real queue consumer's `fetch` is the one replaced); everything else passes through.
+ * `install()` routes the worker's outgoing requests to `https://hooks.test/…` (or another host) here (the worker
+ * runs in the test's isolate, so the real queue consumer's `fetch` is the one replaced); everything else passes.
  */
 export class WebhookReceiver {
   received: ReceivedWebhook[] = []
@@ -38,11 +38,13 @@ export class WebhookReceiver {
     return this.received.filter((r) => new URL(r.url).pathname === path)
   }
 
-  install() {
+  /** Receives what goes to `host` (`hooks.test` unless a test needs a name of its own). */
+  install(host = 'hooks.test') {
     const original = globalThis.fetch
     vi.stubGlobal('fetch', (input: RequestInfo | URL, init?: RequestInit) => {
-      const request = new Request(input, init)
-      if (new URL(request.url).hostname === 'hooks.test') return this.handle(request)
+      // Only the URL is read, so a request passed on keeps its body.
+      const url = input instanceof Request ? input.url : String(input)
+      if (new URL(url).hostname === host) return this.handle(new Request(input, init))
       return original(input, init)
     })
     return this

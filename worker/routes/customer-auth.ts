@@ -50,7 +50,7 @@ customerAuthRoutes.post(
   describeRoute({
     tags: [tag],
     summary: 'Send a one-time sign-in code to an email or phone',
-    description: `The code is valid ${CODE_TTL_MINUTES} minutes. The answer is the same whether or not the contact has an account. At most ${MAX_CODES_PER_HOUR} codes per contact per hour. Locally, codes land in the dev mailbox (\`/api/dev/mailbox\`) and the log.`,
+    description: `The code is valid ${CODE_TTL_MINUTES} minutes. The answer is the same whether or not the contact has an account. At most ${MAX_CODES_PER_HOUR} codes per contact per hour. Locally, codes land in the dev mailbox (\`/api/dev/mailbox\`); they are never logged, nor stored outside development.`,
     responses: {
       202: { description: 'Code sent' },
       429: { description: 'Too many codes (code `rate_limited`)' },
@@ -69,11 +69,18 @@ customerAuthRoutes.post(
       })
     }
     const { code } = issued
-    await sendMessage(db, c.get('logger'), {
-      to: contact,
-      subject: `Your sign-in code: ${code}`,
-      body: `Your Edge Ticketing sign-in code is ${code}. It expires in ${CODE_TTL_MINUTES} minutes. 验证码 ${code}。`,
-    })
+    await sendMessage(
+      db,
+      c.get('logger'),
+      {
+        to: contact,
+        subject: `Your sign-in code: ${code}`,
+        body: `Your Edge Ticketing sign-in code is ${code}. It expires in ${CODE_TTL_MINUTES} minutes. 验证码 ${code}。`,
+        kind: 'sign_in_code',
+        sensitive: true,
+      },
+      { environment: c.env.ENVIRONMENT },
+    )
     return c.json({ sent: true, expiresInMinutes: CODE_TTL_MINUTES }, 202)
   },
 )

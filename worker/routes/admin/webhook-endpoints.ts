@@ -14,6 +14,7 @@ import { newId } from '../../ids.ts'
 import { requireOrganizerRole, type StaffEnv } from '../../middleware/staff-auth.ts'
 import { conflict, notFound, validationProblem } from '../../problem.ts'
 import { newWebhookSecret } from '../../services/webhooks/signature.ts'
+import { webhookTargetGuardFor } from '../../services/webhooks/target-guard.ts'
 import { validate } from '../../validation.ts'
 import { page, pageQuery } from '../query.ts'
 
@@ -70,7 +71,10 @@ const deliveryParams = v.object({
   deliveryId: v.pipe(v.string(), v.maxLength(64)),
 })
 
-/** Receivers must be HTTPS; plain HTTP only outside production (a local receiver while developing). */
+/**
+ * Receivers must be public HTTPS hosts (names resolving only to public addresses); in development and tests a
+ * loopback receiver over plain HTTP is allowed too. Checked again before every delivery attempt.
+ */
 async function checkEndpoint(
   c: Context<StaffEnv>,
   organizerId: string,
@@ -78,9 +82,8 @@ async function checkEndpoint(
 ) {
   const errors = []
   if (input.url) {
-    const protocol = new URL(input.url).protocol
-    const allowed = c.env.ENVIRONMENT === 'production' ? ['https:'] : ['https:', 'http:']
-    if (!allowed.includes(protocol)) errors.push({ path: 'json.url', message: 'must be an https:// URL' })
+    const target = await webhookTargetGuardFor(c.env).check(input.url)
+    if (!target.ok) errors.push({ path: 'json.url', message: target.reason })
   }
   if (input.channel) {
     const [known] = await c
@@ -139,8 +142,15 @@ webhookEndpointRoutes.post(
     summary: 'Create a webhook endpoint; the answer carries its signing secret, shown this once',
     description:
       'With `channel` (a sales channel code such as `ctrip`) the endpoint receives only events of orders sold ' +
-      'through that channel, plus events about no order (`price.changed`, `availability.changed`).',
-    responses: { 201: { description: 'The endpoint and its `secret` (`whsec_…`)' } },
+      'through that channel, plus events about no order (`price.changed`, `availability.changed`). ' +
+      'In production `url` must be `https://` on a public host: addresses and names that resolve to loopback, ' +
+      'private, link-local, CGNAT, unique-local, multicast, reserved or cloud-metadata addresses are refused ' +
+      '(`validation` on `json.url`), here and again before every delivery. In development a loopback ' +
+      'receiver over `http://` is allowed.',
+    responses: {
+      201: { description: 'The endpoint and its `secret` (`whsec_…`)' },
+      400: { description: 'Invalid input, or a receiver the rules refuse (code `validation`)' },
+    },
   }),
   validate('json', endpointInput),
   async (c) => {

@@ -6,6 +6,7 @@ import { newId } from '../../ids.ts'
 import type { Logger } from '../../middleware/logger.ts'
 import type { WebhookDeliveryMessage, WebhookQueue } from './queue.ts'
 import { webhookHeaders } from './signature.ts'
+import type { WebhookTargetGuard } from './target-guard.ts'
 
 /** How a webhook leaves the worker; tests point it at a receiver of their own. */
 export type WebhookSender = (request: Request) => Promise<Response>
@@ -17,6 +18,8 @@ export interface DeliveryServices {
   queue: WebhookQueue
   logger: Logger
   sender: WebhookSender
+  /** Checked before every attempt: a name can start pointing somewhere private after the endpoint was saved. */
+  targets: WebhookTargetGuard
   now?: () => Date
 }
 
@@ -103,25 +106,33 @@ export async function attemptDelivery(
   )
     secrets.push(endpoint.previousSecret)
   const headers = await webhookHeaders(secrets, delivery.id, timestamp, delivery.body)
-  const request = new Request(endpoint.url, {
-    method: 'POST',
-    headers: { ...headers, 'content-type': 'application/json', 'user-agent': 'edge-ticketing-webhooks/1' },
-    body: delivery.body,
-    redirect: 'manual',
-    signal: AbortSignal.timeout(requestTimeoutMs),
-  })
 
-  const started = Date.now()
   let statusCode: number | null = null
   let excerpt: string | null = null
   let error: string | null = null
-  try {
-    const response = await services.sender(request)
-    statusCode = response.status
-    excerpt = await responseExcerpt(response).catch(() => null)
-    if (response.status < 200 || response.status > 299) error = `receiver answered HTTP ${response.status}`
-  } catch (e) {
-    error = e instanceof Error ? `${e.name}: ${e.message}` : String(e)
+  // Latency covers the whole attempt, the target's DNS check included.
+  const started = Date.now()
+  const target = await services.targets.check(endpoint.url)
+  if (!target.ok) {
+    // Nothing is sent, so nothing comes back to show; the attempt fails and is retried like a network error.
+    error = `target refused: ${target.reason}`
+  } else {
+    // Redirects are not followed: a 3xx is the receiver's answer, and a failure, never a second destination.
+    const request = new Request(endpoint.url, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json', 'user-agent': 'edge-ticketing-webhooks/1' },
+      body: delivery.body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(requestTimeoutMs),
+    })
+    try {
+      const response = await services.sender(request)
+      statusCode = response.status
+      excerpt = await responseExcerpt(response).catch(() => null)
+      if (response.status < 200 || response.status > 299) error = `receiver answered HTTP ${response.status}`
+    } catch (e) {
+      error = e instanceof Error ? `${e.name}: ${e.message}` : String(e)
+    }
   }
   const latencyMs = Date.now() - started
   const doneAt = now()

@@ -300,7 +300,7 @@ describe('webhook endpoints: errors', () => {
         eventTypes: ['order.confirmed'],
       }),
     )
-    expect(scheme.errors).toEqual([{ path: 'json.url', message: 'must be an https:// URL' }])
+    expect(scheme.errors).toEqual([{ path: 'json.url', message: 'must be an https:// or http:// URL' }])
     const empty = await problemOf(
       await show.owner.post(`${show.base}/webhook-endpoints`, { url: 'not a url', eventTypes: [] }),
     )

@@ -11,12 +11,15 @@ import { jsonLogger } from '../../../../worker/middleware/logger.ts'
 import { attemptDelivery, type WebhookSender } from '../../../../worker/services/webhooks/delivery.ts'
 import { enqueueDueRetries, publishOutbox } from '../../../../worker/services/webhooks/outbox-publisher.ts'
 import type { WebhookDeliveryMessage, WebhookQueue } from '../../../../worker/services/webhooks/queue.ts'
+import { webhookTargetGuardFor } from '../../../../worker/services/webhooks/target-guard.ts'
 import { organizerWithStaff } from '../../../support/api.ts'
 import { ok } from '../../../support/catalogue.ts'
 import { headersOf, WebhookReceiver } from '../../../support/webhook-receiver.ts'
 
 const db = openDatabase(env.DB)
 const logger = jsonLogger({ test: 'webhooks' })
+/** The test environment's rules: hooks.test is taken as it is, nothing is resolved. */
+const targets = webhookTargetGuardFor(env)
 afterEach(() => vi.unstubAllGlobals())
 
 /** A queue that records what would be sent (with its delay) instead of delivering it. */
@@ -81,9 +84,9 @@ describe('webhook delivery: happy path', () => {
       seen.push({ method: req.method, headers: headersOf(req.headers), body: await req.text() })
       return new Response('thanks', { status: 202 })
     }
-    expect(await attemptDelivery({ db, logger, queue: recordingQueue().queue, sender }, message)).toBe(
-      'succeeded',
-    )
+    expect(
+      await attemptDelivery({ db, logger, queue: recordingQueue().queue, sender, targets }, message),
+    ).toBe('succeeded')
     const { body, headers, method } = seen[0]!
     expect(method).toBe('POST')
     expect(headers['content-type']).toBe('application/json')
@@ -119,11 +122,28 @@ describe('webhook delivery: happy path', () => {
 })
 
 describe('webhook delivery: failures, retries and dead-lettering', () => {
+  it('does not follow a redirect: the 3xx is the receiver’s answer and a failed attempt', async () => {
+    const { deliveryId, message } = await pendingDelivery('/moved')
+    const modes: string[] = []
+    const sender: WebhookSender = async (req) => {
+      modes.push(req.redirect)
+      return new Response(null, { status: 302, headers: { location: 'http://169.254.169.254/latest/' } })
+    }
+    expect(
+      await attemptDelivery({ db, logger, queue: recordingQueue().queue, sender, targets }, message),
+    ).toBe('retrying')
+    // `manual` makes fetch hand back the 3xx instead of requesting the Location.
+    expect(modes).toEqual(['manual'])
+    expect(await attemptRows(deliveryId)).toMatchObject([
+      { status_code: 302, error: 'receiver answered HTTP 302', response_excerpt: '' },
+    ])
+  })
+
   it('applies the whole schedule: attempt n waits delay n, via queue up to 12 h then via the cron, then dead', async () => {
     const { deliveryId, message } = await pendingDelivery()
     let now = new Date('2026-11-23T10:00:00.000Z')
     const { queue, sent } = recordingQueue()
-    const services = { db, logger, queue, sender: answering(500, 'x'.repeat(5000)), now: () => now }
+    const services = { db, logger, queue, sender: answering(500, 'x'.repeat(5000)), targets, now: () => now }
     let next: WebhookDeliveryMessage = message
     for (let n = 1; n <= 10; n++) {
       sent.length = 0
@@ -168,9 +188,9 @@ describe('webhook delivery: failures, retries and dead-lettering', () => {
     const sender: WebhookSender = async () => {
       throw new TypeError('connection refused')
     }
-    expect(await attemptDelivery({ db, logger, queue: recordingQueue().queue, sender }, message)).toBe(
-      'retrying',
-    )
+    expect(
+      await attemptDelivery({ db, logger, queue: recordingQueue().queue, sender, targets }, message),
+    ).toBe('retrying')
     expect(await attemptRows(deliveryId)).toMatchObject([
       { attempt: 1, status_code: null, error: 'TypeError: connection refused' },
     ])
@@ -179,7 +199,7 @@ describe('webhook delivery: failures, retries and dead-lettering', () => {
   it('disables the endpoint when the receiver answers 410 Gone, and stops retrying', async () => {
     const { org, endpoint, deliveryId, message } = await pendingDelivery()
     const { queue, sent } = recordingQueue()
-    expect(await attemptDelivery({ db, logger, queue, sender: answering(410) }, message)).toBe(
+    expect(await attemptDelivery({ db, logger, queue, sender: answering(410), targets }, message)).toBe(
       'endpoint_gone',
     )
     expect(sent).toEqual([])
