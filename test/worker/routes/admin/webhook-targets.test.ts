@@ -160,7 +160,11 @@ describe('webhook receivers in development and tests', () => {
 
   it('an unknown deployment environment gets the production rules', async () => {
     const org = await organizerWithStaff()
-    const owner = asOwnerIn(org, { ENVIRONMENT: 'staging', WEBHOOK_DNS_URL: DnsOverHttpsDouble.url })
+    const owner = asOwnerIn(org, {
+      ENVIRONMENT: 'staging',
+      PAYMENT_PROVIDER: 'stripe',
+      WEBHOOK_DNS_URL: DnsOverHttpsDouble.url,
+    })
     new DnsOverHttpsDouble().install()
     await expectUrlRefused(await subscribe(owner, org, 'http://127.0.0.1:8799/'), 'http://127.0.0.1:8799/')
   })
