@@ -12,6 +12,8 @@ export default defineConfig({
       miniflare: {
         bindings: {
           ENVIRONMENT: 'test',
+          // wrangler.toml names Stripe for deployments; tests pay through the offline sandbox.
+          PAYMENT_PROVIDER: 'sandbox',
           // The plugin runs tests with `no_handle_cross_request_promise_resolution`, which batching holds across
           // requests in an isolate needs; holds go to the gateways one by one here and that tier is raced over
           // real HTTP in test/e2e/holds.e2e.ts.

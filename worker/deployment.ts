@@ -49,3 +49,35 @@ export function deploymentProblems(settings: DeploymentSettings, opts = { checkS
   }
   return problems
 }
+
+/** What `wrangler.toml` says (the parts checked before deploying). */
+export interface DeployConfig {
+  vars?: Record<string, unknown>
+  d1_databases?: { binding: string; database_id?: string }[]
+}
+
+/** The placeholder id wrangler.toml ships with until `wrangler d1 create` gives a real one. */
+export const PLACEHOLDER_DATABASE_ID = '00000000-0000-4000-8000-000000000000'
+
+/**
+ * Problems `npm run deploy` refuses to deploy with: the plain settings in wrangler.toml, and, when the worker's
+ * secret names could be listed, the secrets its provider needs.
+ */
+export function deployConfigProblems(config: DeployConfig, secretNames: string[] | null): string[] {
+  const vars = Object.fromEntries(Object.entries(config.vars ?? {}).map(([k, v]) => [k, String(v)]))
+  const settings: DeploymentSettings = {
+    ...vars,
+    ...Object.fromEntries((secretNames ?? []).map((name) => [name, 'set'])),
+  }
+  const problems = deploymentProblems(settings, { checkSecrets: secretNames !== null })
+  if (isLocalEnvironment(settings.ENVIRONMENT))
+    problems.push(
+      `ENVIRONMENT is "${settings.ENVIRONMENT}" in wrangler.toml; a deployment must not run as development`,
+    )
+  const db = config.d1_databases?.find((d) => d.binding === 'DB')
+  if (!db?.database_id || db.database_id === PLACEHOLDER_DATABASE_ID)
+    problems.push(
+      'the DB database_id in wrangler.toml is the placeholder; put the id `wrangler d1 create ticketing` printed',
+    )
+  return problems
+}

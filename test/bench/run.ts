@@ -170,6 +170,7 @@ async function httpLayer() {
   migrate('wrangler.toml', persist)
   const server = await start('wrangler.toml', 8791, persist, {
     ENVIRONMENT: 'development',
+    PAYMENT_PROVIDER: 'sandbox',
     SESSION_SECRET: randomBytes(32).toString('base64url'),
     SANDBOX_PAYMENT_SECRET: randomBytes(32).toString('base64url'),
     DEV_OWNER_EMAIL: 'bench@demo.local',

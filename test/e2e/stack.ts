@@ -73,6 +73,8 @@ export default async function setup(project: TestProject) {
       envFile,
       '--var',
       'ENVIRONMENT:development',
+      '--var',
+      'PAYMENT_PROVIDER:sandbox',
       '--log-level',
       'warn',
       '--show-interactive-dev-session=false',

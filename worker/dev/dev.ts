@@ -17,6 +17,8 @@ export const DEMO_PASSWORD = 'demo-password-2026'
 /** The local settings and freshly generated secrets a development stack needs (values as written to a vars file). */
 export const devVarMakers: Record<string, () => string> = {
   ENVIRONMENT: () => 'development',
+  // wrangler.toml names Stripe for deployments; locally the offline sandbox takes the payments.
+  PAYMENT_PROVIDER: () => 'sandbox',
   SESSION_SECRET: () => randomBytes(32).toString('base64url'),
   SANDBOX_PAYMENT_SECRET: () => randomBytes(32).toString('base64url'),
   TICKET_SIGNING_KEYS: () => `'${JSON.stringify(freshKeySet())}'`,

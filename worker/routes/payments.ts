@@ -7,8 +7,7 @@ import { orders, payments } from '../db/schema.ts'
 import type { AppEnv } from '../env.ts'
 import { buyerIdentity } from '../middleware/buyer.ts'
 import { notFound, Problem, validationProblem } from '../problem.ts'
-import { type OrderInventoryRef, orderInventory } from '../services/order-inventory.ts'
-import { expireUnpaidOrders, handlePaymentEvent } from '../services/orders/index.ts'
+import { handlePaymentEvent, lapseUnpaidOrder } from '../services/orders/index.ts'
 import { sandboxFrom, stripeFrom } from '../services/payments/index.ts'
 import type { PaymentEvent, PaymentProvider } from '../services/payments/provider.ts'
 import { signSandboxNotification } from '../services/payments/sandbox.ts'
@@ -151,13 +150,7 @@ paymentRoutes.post(
     const outcome = parsed.output
     if (outcome === 'pay_late') {
       // Let the hold run out first, as if the buyer took too long.
-      await orderInventory(c.env, order as OrderInventoryRef).release()
-      await c
-        .get('db')
-        .update(orders)
-        .set({ expiresAt: new Date(Date.now() - 1000).toISOString() })
-        .where(eq(orders.id, order.id))
-      await expireUnpaidOrders(services(c))
+      await lapseUnpaidOrder(services(c), order.id)
     }
     const event: PaymentEvent = {
       id: `sbx_evt_${crypto.randomUUID()}`,

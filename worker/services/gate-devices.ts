@@ -16,8 +16,8 @@ import { eventKey } from '../domain/ticket-token.ts'
 import { newId } from '../ids.ts'
 import { Problem } from '../problem.ts'
 import { eventGateSecret } from './event-gate-secrets.ts'
+import { revocationsSince } from './orders/ticket-revocations.ts'
 import { currentSigningKey, parseTicketKeys, publicJwks } from './ticket-keys.ts'
-import { revocationsSince } from './ticket-revocations.ts'
 import { showTicketWindow, visitDayStart } from './tickets.ts'
 
 export type GateDevice = typeof gateDevices.$inferSelect

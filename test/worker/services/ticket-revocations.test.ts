@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { openDatabase } from '../../../worker/db/client.ts'
-import { revocationsSince, revokeTicketsOfLines } from '../../../worker/services/ticket-revocations.ts'
+import { revocationsSince, revokeTicketsOfLines } from '../../../worker/services/orders/ticket-revocations.ts'
 import { ok } from '../../support/catalogue.ts'
 import { buyTickets, enrollGate, nonce, postWithKey, showTonight } from '../../support/gate.ts'
 

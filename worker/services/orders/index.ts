@@ -7,6 +7,7 @@ export {
   cancelUnpaidOrder,
   expireUnpaidOrders,
   extendPaymentWindow,
+  lapseUnpaidOrder,
   reconcilePaidOrders,
   remindUnpaidOrders,
 } from './lifecycle.ts'

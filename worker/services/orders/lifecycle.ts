@@ -94,6 +94,21 @@ export async function expireUnpaidOrders(services: OrderServices, now = new Date
   return due.length
 }
 
+/** The sandbox's "pay late": an unpaid order's hold runs out now, as if its buyer took too long. */
+export async function lapseUnpaidOrder(services: OrderServices, orderId: string) {
+  const now = new Date()
+  const [order] = await services.db.select().from(orders).where(eq(orders.id, orderId))
+  if (order?.status !== 'pending') return
+  await orderInventory(services.env, order as OrderInventoryRef).release()
+  await endUnpaid(services, orderId, {
+    status: 'expired',
+    reason: 'Not paid before the hold expired',
+    actor: 'system:expiry',
+    action: 'order.expired',
+    at: now.toISOString(),
+  })
+}
+
 /** A group buy gives up an unpaid member's order (left, lapsed, or the group failed). Its seats are the group's to release. */
 export async function cancelUnpaidOrder(
   services: OrderServices,

@@ -4,10 +4,10 @@ import { orderLines, orders, payments, refunds } from '../../db/schema.ts'
 import { afterTaking, allocate } from '../../domain/payment-allocation.ts'
 import { newId } from '../../ids.ts'
 import { type OrderInventoryRef, orderInventory } from '../order-inventory.ts'
-import { revokeTicketsOfLines } from '../ticket-revocations.ts'
 import { audit, type GuardedBatch, outbox } from './batch.ts'
 import { asFunding, fundingPayments, takeMoney } from './money.ts'
 import type { Order, OrderServices } from './services.ts'
+import { revokeTicketsOfLines } from './ticket-revocations.ts'
 
 // 改签, second half: what happens when the new order of a rebooking is paid (see rebook-start.ts for the first).
 

@@ -18,10 +18,10 @@ import { type OrderInventoryRef, orderInventory } from '../order-inventory.ts'
 import { providerOfPayment } from '../payments/index.ts'
 import { refuseRedeemedLines } from '../redemptions.ts'
 import { scenicDay } from '../scenic-day.ts'
-import { revokeTicketsOfLines } from '../ticket-revocations.ts'
 import { audit, GuardedBatch, isUniqueViolation, outbox, runBatch } from './batch.ts'
 import { asFunding, fundingPayments, moneyHolder, takeMoney } from './money.ts'
 import type { Order, OrderServices } from './services.ts'
+import { revokeTicketsOfLines } from './ticket-revocations.ts'
 
 type Line = typeof orderLines.$inferSelect
 

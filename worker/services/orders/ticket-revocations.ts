@@ -1,6 +1,6 @@
 import { and, eq, gt, inArray, sql } from 'drizzle-orm'
-import type { Database } from '../db/client.ts'
-import { shows, ticketRevocations, tickets } from '../db/schema.ts'
+import type { Database } from '../../db/client.ts'
+import { shows, ticketRevocations, tickets } from '../../db/schema.ts'
 
 /**
  * The statements that revoke the tickets of some order lines: each still-valid ticket goes onto the

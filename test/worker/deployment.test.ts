@@ -1,0 +1,44 @@
+import { parse } from 'smol-toml'
+import { describe, expect, it } from 'vitest'
+import { type DeployConfig, deployConfigProblems, deploymentProblems } from '../../worker/deployment.ts'
+import wranglerToml from '../../wrangler.toml?raw'
+
+const shipped = parse(wranglerToml) as DeployConfig
+const withDatabase = (config: DeployConfig, id = '4f2c1a57-0c55-4b1e-9d8a-6c1e2f3a4b5c'): DeployConfig => ({
+  ...config,
+  d1_databases: [{ binding: 'DB', database_id: id }],
+})
+
+describe('deploying', () => {
+  it('refuses the shipped wrangler.toml until its database and secrets are real', () => {
+    expect(deployConfigProblems(shipped, [])).toEqual([
+      'missing Worker secrets: SESSION_SECRET, TICKET_SIGNING_KEYS, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET (wrangler secret put <NAME>)',
+      expect.stringContaining('database_id in wrangler.toml is the placeholder'),
+    ])
+    const secrets = ['SESSION_SECRET', 'TICKET_SIGNING_KEYS', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET']
+    expect(deployConfigProblems(withDatabase(shipped), secrets)).toEqual([])
+  })
+
+  it('refuses the sandbox, no provider, or a development environment in a deployment', () => {
+    const sandbox = withDatabase({ vars: { ENVIRONMENT: 'production', PAYMENT_PROVIDER: 'sandbox' } })
+    expect(deployConfigProblems(sandbox, null)).toEqual([expect.stringContaining('"sandbox"')])
+    const none = withDatabase({ vars: { ENVIRONMENT: 'production' } })
+    expect(deployConfigProblems(none, null)).toEqual([expect.stringContaining('not set')])
+    const dev = withDatabase({ vars: { ENVIRONMENT: 'development' } })
+    expect(deployConfigProblems(dev, null)).toEqual([expect.stringContaining('must not run as development')])
+  })
+
+  it('lets development and tests use the sandbox, and names missing secrets without their values', () => {
+    expect(deploymentProblems({ ENVIRONMENT: 'development' })).toEqual([])
+    expect(deploymentProblems({ ENVIRONMENT: 'test', PAYMENT_PROVIDER: 'sandbox' })).toEqual([])
+    const problems = deploymentProblems({
+      ENVIRONMENT: 'production',
+      PAYMENT_PROVIDER: 'stripe',
+      STRIPE_SECRET_KEY: 'sk_live_secretvalue',
+      SESSION_SECRET: 's',
+      TICKET_SIGNING_KEYS: '{}',
+    })
+    expect(problems).toEqual(['missing Worker secrets: STRIPE_WEBHOOK_SECRET (wrangler secret put <NAME>)'])
+    expect(problems.join()).not.toContain('sk_live_secretvalue')
+  })
+})

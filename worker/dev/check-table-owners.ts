@@ -1,0 +1,52 @@
+// `npm run check`: every table has one writer. The money tables (orders, their lines, payments, refunds, tickets,
+// the audit trail and what gates sync of revocations) are written only by worker/services/orders/; this check fails
+// when any other file inserts into, updates or deletes from them, through drizzle or raw SQL.
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+
+const owners: { dir: string; tables: Record<string, string> }[] = [
+  {
+    dir: 'worker/services/orders/',
+    tables: {
+      orders: 'orders',
+      orderLines: 'order_lines',
+      payments: 'payments',
+      refunds: 'refunds',
+      refundAllocations: 'refund_allocations',
+      tickets: 'tickets',
+      auditEvents: 'audit_events',
+      ticketRevocations: 'ticket_revocations',
+      paymentNotifications: 'payment_notifications',
+      batchGuards: 'batch_guards',
+    },
+  },
+]
+
+const root = join(import.meta.dirname, '..', '..')
+function* sources(dir: string): Generator<string> {
+  for (const name of readdirSync(join(root, dir))) {
+    const path = join(dir, name)
+    if (statSync(join(root, path)).isDirectory()) yield* sources(path)
+    else if (/\.tsx?$/.test(name)) yield path
+  }
+}
+
+const faults: string[] = []
+for (const file of [...sources('worker'), ...sources('durable-objects')]) {
+  const text = readFileSync(join(root, file), 'utf8')
+  for (const { dir, tables } of owners) {
+    if (relative(dir, file).startsWith('..') === false) continue
+    for (const [symbol, table] of Object.entries(tables)) {
+      const drizzle = new RegExp(`\\.(insert|update|delete)\\(\\s*${symbol}\\b`)
+      const raw = new RegExp(`\\b(INSERT\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+[\`"]?${table}\\b`, 'i')
+      text.split('\n').forEach((line, i) => {
+        if (drizzle.test(line) || raw.test(line))
+          faults.push(`${file}:${i + 1}: writes ${table}, which only ${dir} may write`)
+      })
+    }
+  }
+}
+if (faults.length) {
+  console.error(faults.join('\n'))
+  process.exit(1)
+}
