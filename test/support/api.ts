@@ -5,6 +5,8 @@ import { newId } from '../../worker/ids.ts'
 import { hashPassword } from '../../worker/services/password.ts'
 
 export const TEST_PASSWORD = 'correct-horse-battery'
+/** Where tests reach the worker, as a browser on the site would. */
+export const ORIGIN = 'https://tickets.test'
 let passwordHash: Promise<string> | undefined
 
 /** A caller of the real worker (through its default export) that keeps a session cookie. */
@@ -17,7 +19,10 @@ export class ApiClient {
   async fetch(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers)
     if (this.cookie) headers.set('cookie', this.cookie)
-    const res = await exports.default.fetch(new Request(`https://tickets.test${path}`, { ...init, headers }))
+    // Like a browser on the site itself: state-changing requests carry their Origin (the CSRF check wants it).
+    if (!/^(GET|HEAD|OPTIONS)$/i.test(init.method ?? 'GET') && !headers.has('origin'))
+      headers.set('origin', ORIGIN)
+    const res = await exports.default.fetch(new Request(`${ORIGIN}${path}`, { ...init, headers }))
     const set = res.headers.get('set-cookie')
     if (set) this.cookie = set.split(';')[0]
     return res
