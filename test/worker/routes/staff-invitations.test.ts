@@ -225,6 +225,35 @@ describe('staff invitations', () => {
   })
 })
 
+describe('a new organizer’s first owner', () => {
+  it('is invited by the platform admin who creates the organizer, and chooses their own password', async () => {
+    const admin = await signIn((await createStaffUser({ platformAdmin: true })).email)
+    const email = freshEmail('owner')
+    const slug = `org-${crypto.randomUUID().slice(0, 8)}`
+    const created = await ok(
+      admin.post('/api/admin/organizers', { name: 'New Org', slug, ownerEmail: email.toUpperCase() }),
+      201,
+    )
+    expect(created).toMatchObject({ slug, ownerInvitation: { email, role: 'owner' } })
+    const owner = new ApiClient()
+    await ok(
+      accept(owner, { token: await tokenSentTo(email), name: 'First Owner', password: 'first-owner-pw' }),
+    )
+    expect((await ok(owner.get(`/api/admin/organizers/${created.id}/staff`))).items).toEqual([
+      expect.objectContaining({ email, role: 'owner' }),
+    ])
+    // Without an owner email the organizer is created alone; only platform admins create organizers.
+    const bare = await ok(admin.post('/api/admin/organizers', { name: 'Bare', slug: `${slug}-b` }), 201)
+    expect(bare.ownerInvitation).toBeUndefined()
+    const refused = await owner.post('/api/admin/organizers', {
+      name: 'Mine',
+      slug: `${slug}-c`,
+      ownerEmail: email,
+    })
+    expect((await problemOf(refused)).code).toBe('forbidden')
+  })
+})
+
 describe('organizer staff management', () => {
   it('lets owners list members and change roles', async () => {
     const org = await organizerWithStaff()
