@@ -1,4 +1,4 @@
-import { and, eq, gt, sql } from 'drizzle-orm'
+import { and, eq, gt, lte, sql } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
 import { staffSignInGuesses } from '../db/schema.ts'
 import { Problem } from '../problem.ts'
@@ -123,4 +123,14 @@ export async function claimSignInGuess(
       ])
     },
   }
+}
+
+/** Deletes counters whose window has ended (they no longer limit anything); for the cron. Answers how many. */
+export async function forgetStaleSignInGuesses(db: Database, now = Date.now()): Promise<number> {
+  const stale = new Date(now - windowMs).toISOString()
+  const gone = await db
+    .delete(staffSignInGuesses)
+    .where(lte(staffSignInGuesses.windowStart, stale))
+    .returning({ key: staffSignInGuesses.key })
+  return gone.length
 }

@@ -1,7 +1,12 @@
 import { env } from 'cloudflare:workers'
 import { SignJWT } from 'jose'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { clientAddress, SIGN_IN_GUESS_LIMITS } from '../../../worker/services/sign-in-guesses.ts'
+import { openDatabase } from '../../../worker/db/client.ts'
+import {
+  clientAddress,
+  forgetStaleSignInGuesses,
+  SIGN_IN_GUESS_LIMITS,
+} from '../../../worker/services/sign-in-guesses.ts'
 import { SESSION_COOKIE, signStaffSession } from '../../../worker/services/staff-session.ts'
 import {
   ApiClient,
@@ -337,5 +342,19 @@ describe('staff sign-in guesses', () => {
     for (let i = 0; i < 6; i++)
       statuses.push((await login(user.email, `v6-${i}`, `2001:db8:77:1::${i + 1}`)).status)
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429])
+  })
+
+  it('forgets counters whose window has ended, and only those', async () => {
+    const user = await createStaffUser()
+    const old = newAddress()
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(Date.now() - 16 * 60_000)
+    await login(user.email, 'wrong-old', old)
+    vi.useRealTimers()
+    await login(user.email, 'wrong-now')
+    expect(await guessesFrom(user.email, old)).toBe(1)
+    expect(await forgetStaleSignInGuesses(openDatabase(env.DB))).toBeGreaterThanOrEqual(1)
+    expect(await guessesFrom(user.email, old)).toBe(0)
+    expect(await guessesFrom(user.email)).toBe(1)
   })
 })
