@@ -9,6 +9,7 @@ import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import * as esbuild from 'esbuild'
+import { commonSecurityHeaders, cspText, pageCsp } from '../worker/middleware/security-headers.ts'
 
 const webDir = dirname(fileURLToPath(import.meta.url))
 const dist = join(webDir, 'dist')
@@ -91,13 +92,30 @@ export function firstLoad(outputs: Outputs, entryOutput: string): { js: string[]
 const gzippedSize = (files: string[]) =>
   files.reduce((sum, file) => sum + gzipSync(readFileSync(join(webDir, file)), { level: 9 }).length, 0)
 
-function indexHtml(boot: Record<string, { js: string; css: string[] }>): string {
+/** The boot script is tiny and inline: pick the app by path, load its CSS and entry. */
+function bootScript(boot: Record<string, { js: string; css: string[] }>): string {
   const prefixes = Object.fromEntries(Object.entries(apps).map(([name, app]) => [name, app.prefix]))
-  // The boot script is tiny and inline: pick the app by path, load its CSS and entry.
-  const script = `const b=${JSON.stringify(boot)},p=${JSON.stringify(prefixes)},l=location.pathname;
+  return `const b=${JSON.stringify(boot)},p=${JSON.stringify(prefixes)},l=location.pathname;
 const a=Object.keys(p).find(k=>p[k]!=='/'&&(l===p[k]||l.startsWith(p[k]+'/')))||'shop';
 for(const h of b[a].css){const e=document.createElement('link');e.rel='stylesheet';e.href=h;document.head.append(e)}
 import(b[a].js)`
+}
+
+/**
+ * web/public/_headers (caching) plus the security headers for every page and asset, whose policy allows the
+ * inline boot script by its hash. Workers static assets apply the file; the worker's own answers get the same
+ * headers from worker/middleware/security-headers.ts.
+ */
+export function headersFile(script: string): string {
+  const hash = createHash('sha256').update(script).digest('base64')
+  const headers = { 'Content-Security-Policy': cspText(pageCsp(hash)), ...commonSecurityHeaders }
+  const security = Object.entries(headers)
+    .map(([name, value]) => `  ${name}: ${value}`)
+    .join('\n')
+  return `${readFileSync(join(webDir, 'public', '_headers'), 'utf8').trimEnd()}\n\n# Security headers (web/build.ts)\n/*\n${security}\n`
+}
+
+function indexHtml(script: string): string {
   return `<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -140,7 +158,9 @@ function writeSite(metafile: esbuild.Metafile, quiet: boolean): BuildReport {
   }
   cpSync(join(webDir, 'public'), dist, { recursive: true })
   for (const write of workers) write()
-  writeFileSync(join(dist, 'index.html'), indexHtml(boot))
+  const script = bootScript(boot)
+  writeFileSync(join(dist, 'index.html'), indexHtml(script))
+  writeFileSync(join(dist, '_headers'), headersFile(script))
   if (!quiet) {
     for (const [name, size] of Object.entries(report.firstLoad)) {
       console.log(

@@ -3,9 +3,11 @@ import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
 import { openDatabase } from './db/client.ts'
 import type { AppEnv } from './env.ts'
+import { refuseCrossSiteRequests } from './middleware/csrf.ts'
 import { deploymentCheck } from './middleware/deployment-check.ts'
 import { jsonLogger, requestLogger } from './middleware/logger.ts'
 import { requestId } from './middleware/request-id.ts'
+import { securityHeaders } from './middleware/security-headers.ts'
 import { Problem } from './problem.ts'
 import type { HoldBatching } from './services/isolate-holds.ts'
 import { paymentProvider } from './services/payments/index.ts'
@@ -59,13 +61,15 @@ export function problemResponse(problem: Problem, instance?: string, requestIdVa
 
 /**
  * The one place the application's cross-cutting behaviour is set: request ids, JSON access logs,
- * the database handle, CORS for the public API and problem+json for every error.
+ * the database handle, CORS for the public API, security headers, the cross-site request check and
+ * problem+json for every error.
  */
 export function newApp() {
   const app = new Hono<AppEnv>()
   app.use('*', requestId)
   app.use('*', requestLogger)
   app.use('*', deploymentCheck)
+  app.use('*', securityHeaders)
   app.use('*', async (c, next) => {
     c.set('db', openDatabase(c.env.DB))
     const batching: HoldBatching = {
@@ -86,6 +90,7 @@ export function newApp() {
       maxAge: 600,
     }),
   )
+  app.use('*', refuseCrossSiteRequests)
   app.onError((err, c) => {
     const problem = toProblem(err)
     const logger = c.get('logger') ?? jsonLogger({ requestId: c.get('requestId') })

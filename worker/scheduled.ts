@@ -10,6 +10,7 @@ import {
 } from './services/orders/index.ts'
 import { paymentProvider } from './services/payments/index.ts'
 import type { PaymentProvider } from './services/payments/provider.ts'
+import { forgetStaleSignInGuesses } from './services/sign-in-guesses.ts'
 import { watchAvailability } from './services/webhooks/availability-watch.ts'
 import { enqueueDueRetries, publishOutbox } from './services/webhooks/outbox-publisher.ts'
 

@@ -12,6 +12,7 @@ import {
 
 const fixtures = join(import.meta.dirname, 'fixtures')
 const owner = { email: 'owner@demo.local', password: 'demo-password-2026' }
+const ownerAccount = owner
 
 /** A buyer talking to the stack's API from Node, keeping its cookie like a browser would. */
 class Buyer {
@@ -262,6 +263,89 @@ describe('admin console', () => {
     await page.getByRole('cell', { name: 'E2E Friends', exact: true }).waitFor()
     await expectAccessible(page)
     await context.close()
+  })
+
+  test('pages carry the security headers their policy allows the apps to work under', async () => {
+    for (const path of ['/', '/admin', '/admin/staff', '/gate', '/shows/shw_demo_film_1']) {
+      const res = await fetch(`${baseUrl()}${path}`)
+      expect(res.status, path).toBe(200)
+      const csp = res.headers.get('content-security-policy') ?? ''
+      expect(csp, path).toMatch(/script-src 'self' 'sha256-[\w+/=]+'/)
+      expect(csp, path).toContain("frame-ancestors 'none'")
+      expect(csp, path).toContain("object-src 'none'")
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff')
+      expect(res.headers.get('x-frame-options'), path).toBe('DENY')
+      expect(res.headers.get('strict-transport-security'), path).toContain('max-age=31536000')
+      expect(res.headers.get('referrer-policy'), path).toBe('strict-origin-when-cross-origin')
+      await res.arrayBuffer()
+    }
+    const api = await fetch(`${baseUrl()}/api/shows`)
+    expect(api.headers.get('content-security-policy')).toContain("default-src 'none'")
+    expect(api.headers.get('x-content-type-options')).toBe('nosniff')
+  })
+
+  test('invites a staff member, who sets their own password on the invitation page and later changes it', async () => {
+    const email = `e2e.${Date.now().toString(36)}@staff.test`
+    const owner = await newPage(browser, { locale: 'en' })
+    await owner.page.goto('/admin')
+    await owner.page.getByLabel('Email').fill(ownerAccount.email)
+    await owner.page.getByLabel('Password').fill(ownerAccount.password)
+    await owner.page.getByRole('button', { name: 'Sign in' }).click()
+    await owner.page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor()
+    await owner.page.getByRole('link', { name: 'Staff', exact: true }).click()
+    await owner.page.getByRole('heading', { level: 2, name: 'Invite a staff member' }).waitFor()
+    await owner.page.locator('input[name="invite-email"]').fill(email)
+    await owner.page.getByLabel('Role').selectOption('manager')
+    await owner.page.getByRole('button', { name: 'Send invitation' }).click()
+    await owner.page.getByRole('status').getByText(`Invitation sent to ${email}.`).waitFor()
+    await owner.page.getByRole('cell', { name: email, exact: true }).waitFor()
+    await expectAccessible(owner.page)
+    await saveScreenshot(owner.page, 'admin-staff-invitations')
+
+    // The invitee opens the link from their inbox (the dev mailbox here).
+    const mailbox = await (await fetch(`${baseUrl()}/api/dev/mailbox?to=${encodeURIComponent(email)}`)).json()
+    const link = String(mailbox.items[0].body).match(/https?:\/\/\S+\/admin\/invitation#token=[\w-]+/)?.[0]
+    expect(link).toBeTruthy()
+    const invitee = await newPage(browser, { locale: 'zh-CN' })
+    await invitee.page.goto(link!.replace(/^https?:\/\/[^/]+/, ''))
+    await invitee.page.getByRole('heading', { level: 1, name: '员工邀请' }).waitFor()
+    await invitee.page.getByText(`（${email}）`).waitFor()
+    await expectAccessible(invitee.page)
+    await invitee.page.getByLabel('您的姓名').fill('E2E Manager')
+    await invitee.page.getByLabel('设置密码（至少 10 位）').fill('my-own-password-2026')
+    await invitee.page.getByRole('button', { name: '创建账号并加入' }).click()
+    await invitee.page
+      .getByRole('status')
+      .getByText(/您已加入/)
+      .waitFor()
+    await invitee.page.getByRole('link', { name: '进入控制台' }).click()
+    await invitee.page.getByRole('heading', { level: 1, name: '数据看板' }).waitFor()
+
+    // Their own password, changed from the account page: the current one is needed.
+    await invitee.page.getByRole('link', { name: new RegExp(email.replace('.', '\\.')) }).click()
+    await invitee.page.getByRole('heading', { level: 1, name: '我的账号' }).waitFor()
+    await invitee.page.getByLabel('当前密码').fill('not-my-password')
+    await invitee.page.getByLabel('新密码（至少 10 位）').fill('a-newer-password-2026')
+    await invitee.page.getByRole('button', { name: '修改密码' }).click()
+    await invitee.page.getByRole('alert').getByText('is not your current password').waitFor()
+    await invitee.page.getByLabel('当前密码').fill('my-own-password-2026')
+    await invitee.page.getByRole('button', { name: '修改密码' }).click()
+    await invitee.page.getByRole('status').getByText('密码已修改，其他设备上的登录已退出。').waitFor()
+    await expectAccessible(invitee.page)
+    await saveScreenshot(invitee.page, 'admin-account-zh')
+
+    // The owner sees the new manager and no pending invitation; a second invitation is revoked.
+    await owner.page.reload()
+    await owner.page.getByRole('cell', { name: 'E2E Manager', exact: true }).waitFor()
+    await owner.page.getByText('No pending invitations.').waitFor()
+    const second = `e2e.revoked.${Date.now().toString(36)}@staff.test`
+    await owner.page.locator('input[name="invite-email"]').fill(second)
+    await owner.page.getByRole('button', { name: 'Send invitation' }).click()
+    owner.page.once('dialog', (dialog) => dialog.accept())
+    await owner.page.getByRole('button', { name: `Revoke ${second}` }).click()
+    await owner.page.getByText('No pending invitations.').waitFor()
+    await invitee.context.close()
+    await owner.context.close()
   })
 
   test('works on a phone in Chinese, and signing out returns to the sign-in form', async () => {

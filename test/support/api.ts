@@ -7,6 +7,8 @@ import { app } from '../../worker/routes/index.ts'
 import { hashPassword } from '../../worker/services/password.ts'
 
 export const TEST_PASSWORD = 'correct-horse-battery'
+/** Where tests reach the worker, as a browser on the site would. */
+export const ORIGIN = 'https://tickets.test'
 let passwordHash: Promise<string> | undefined
 
 /**
@@ -24,7 +26,10 @@ export class ApiClient {
   async fetch(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers)
     if (this.cookie) headers.set('cookie', this.cookie)
-    const request = new Request(`https://tickets.test${path}`, { ...init, headers })
+    // Like a browser on the site itself: state-changing requests carry their Origin (the CSRF check wants it).
+    if (!/^(GET|HEAD|OPTIONS)$/i.test(init.method ?? 'GET') && !headers.has('origin'))
+      headers.set('origin', ORIGIN)
+    const request = new Request(`${ORIGIN}${path}`, { ...init, headers })
     const res = this.bindings
       ? await app.fetch(request, { ...env, ...this.bindings }, createExecutionContext())
       : await exports.default.fetch(request)

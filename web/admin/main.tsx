@@ -8,11 +8,13 @@ import { api } from '../lib/api.ts'
 import { Link, Routes, useLocation } from '../lib/router.tsx'
 import { Loading, ProblemAlert, Shell } from '../lib/ui.tsx'
 import { type AdminKey, adminMessages } from './messages.ts'
+import { AccountPage } from './pages/account.tsx'
 import { DashboardPage } from './pages/dashboard.tsx'
 import { EventPage, EventsPage } from './pages/events.tsx'
 import { GatesPage } from './pages/gates.tsx'
 import { GroupBuysPage } from './pages/group-buys.tsx'
 import { PartnersPage, WebhookPage, WebhooksPage } from './pages/integrations.tsx'
+import { InvitationPage } from './pages/invitation.tsx'
 import { OrderPage, OrdersPage } from './pages/orders.tsx'
 import { SitePage, SitesPage } from './pages/scenic.tsx'
 import { ShowPage } from './pages/show.tsx'
@@ -72,7 +74,9 @@ function OrganizerBar() {
           ))}
         </select>
       </label>
-      <span class="muted small">{session.me.email}</span>
+      <Link href="/admin/account" class="muted small" aria-label={`${t('account')}: ${session.me.email}`}>
+        {session.me.email}
+      </Link>
       <button type="button" class="button button-secondary" onClick={() => session.signOut()}>
         {t('signOut')}
       </button>
@@ -115,6 +119,7 @@ function Console() {
           { pattern: '/admin/webhooks/:id', render: (p) => <WebhookPage id={p.id!} /> },
           { pattern: '/admin/gates', render: () => <GatesPage /> },
           { pattern: '/admin/group-buys', render: () => <GroupBuysPage /> },
+          { pattern: '/admin/account', render: () => <AccountPage /> },
         ]}
         fallback={<NotFound />}
       />
@@ -149,7 +154,15 @@ function App() {
   useEffect(() => {
     document.title = t('title')
   })
+  const { path } = useLocation()
   const signedIn = state.status === 'signedIn' && state.organizers.length > 0
+  // An invitation link works signed in or out, and before the invitee belongs to any organizer.
+  if (path === '/admin/invitation')
+    return (
+      <Shell brand={<Link href="/admin">{t('title')}</Link>}>
+        <InvitationPage onJoined={refresh} />
+      </Shell>
+    )
   return (
     <Shell brand={<Link href="/admin">{t('title')}</Link>} nav={signedIn ? <Nav /> : undefined}>
       {state.status === 'loading' && <Loading />}

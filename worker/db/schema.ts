@@ -34,8 +34,6 @@ export const staffUsers = sqliteTable('staff_users', {
   /** `pbkdf2-sha256$<iterations>$<salt b64url>$<hash b64url>` */
   passwordHash: text().notNull(),
   platformAdmin: integer({ mode: 'boolean' }).notNull().default(false),
-  failedLogins: integer().notNull().default(0),
-  lockedUntil: text(),
   /** Bumped on password change or sign-out-everywhere; sessions carrying an older value are rejected. */
   sessionVersion: integer().notNull().default(1),
   createdAt: createdAt(),
@@ -58,6 +56,42 @@ export const memberships = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.organizerId] }), index('memberships_org').on(t.organizerId)],
 )
+
+/**
+ * An owner's invitation for an email to join an organizer in a role. Only a hash of the one-time token is
+ * stored; the token reaches the invitee in a message, and joining needs it (plus, for an existing account,
+ * being signed in as that account). Accepting, revoking and expiry are conditional updates on this row.
+ */
+export const staffInvitations = sqliteTable(
+  'staff_invitations',
+  {
+    id: text().primaryKey(),
+    organizerId: text()
+      .notNull()
+      .references(() => organizers.id, { onDelete: 'cascade' }),
+    email: text().notNull(),
+    role: text({ enum: staffRoles }).notNull(),
+    /** SHA-256 of the token, base64url. */
+    tokenHash: text().notNull().unique(),
+    invitedBy: text().notNull(),
+    expiresAt: text().notNull(),
+    acceptedAt: text(),
+    acceptedBy: text(),
+    revokedAt: text(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('staff_invitations_org').on(t.organizerId, t.email)],
+)
+
+/**
+ * Staff sign-in guesses per key (`ea:<email> <address>`, `a:<address>`, `e:<email>`) in a window that starts at the
+ * first guess. A guess is claimed here before the password is checked, so parallel requests cannot exceed a limit.
+ */
+export const staffSignInGuesses = sqliteTable('staff_sign_in_guesses', {
+  key: text().primaryKey(),
+  windowStart: text().notNull(),
+  count: integer().notNull().default(0),
+})
 
 export interface PriceCategory {
   code: string

@@ -19,7 +19,10 @@ const quote = (s: string) => `'${s.replaceAll("'", "''")}'`
 const sql =
   `INSERT INTO staff_users (id, email, name, password_hash, platform_admin) VALUES (${quote(id)}, ${quote(email.toLowerCase())}, ` +
   `${quote(email)}, ${quote(stored)}, 1) ON CONFLICT(email) DO UPDATE SET password_hash = excluded.password_hash, platform_admin = 1, ` +
-  'failed_logins = 0, locked_until = NULL, session_version = session_version + 1;'
+  'session_version = session_version + 1; ' +
+  // Wrong guesses counted against the account (all addresses) are forgotten with the reset.
+  `DELETE FROM staff_sign_in_guesses WHERE key = ${quote(`e:${email.toLowerCase()}`)} OR ` +
+  `substr(key, 1, ${`ea:${email.toLowerCase()} `.length}) = ${quote(`ea:${email.toLowerCase()} `)};`
 const where = flags.includes('--remote') ? '--remote' : '--local'
 const result = spawnSync('node_modules/.bin/wrangler', ['d1', 'execute', 'DB', where, '--command', sql], {
   stdio: 'inherit',

@@ -40,7 +40,8 @@ async function signInAsOrganizer(): Promise<Admin> {
   return (path, method, body) =>
     fetch(`${base}/api/admin/organizers/${organizer}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', cookie },
+      // The Origin a browser on the site would send (the API refuses cookie requests from other sites).
+      headers: { 'content-type': 'application/json', cookie, origin: base },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     })
 }

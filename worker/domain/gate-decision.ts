@@ -115,10 +115,10 @@ export interface Gate {
 /** Prepares a gate once (keys imported, scope indexed) so each decision does only the per-scan work. */
 export function createGate(profile: GateProfile, keys: Map<string, CryptoKey>): Gate {
   const byEvKey = new Map(profile.scope.map((entry) => [entry.evKey, entry]))
-  const sites = new Map<string, GateScopeEntry>()
+  const siteDays = new Map<string, GateScopeEntry[]>()
   for (const entry of profile.scope) {
     const site = entry.kind === 'site_day' ? siteOf(entry.evKey) : undefined
-    if (site && !sites.has(site)) sites.set(site, entry)
+    if (site) siteDays.set(site, [...(siteDays.get(site) ?? []), entry])
   }
   // Each event's gate secret is imported once, on its first rotating-code scan.
   const secrets = new Map(
@@ -150,10 +150,14 @@ export function createGate(profile: GateProfile, keys: Map<string, CryptoKey>): 
       const ticket = read.ticket
       if (input.revoked.has(ticket.tid)) return { admit: false, reason: 'revoked', ticket }
 
-      // In scope: the exact show or site-day, or (multi-day visits) another day of an enrolled site.
+      // In scope: the exact show or site-day, or (multi-day visits) an enrolled day of the site that the
+      // ticket's own days reach; an enrolled site on other days is still the wrong gate.
       let entry = byEvKey.get(ticket.evKey)
       const site = siteOf(ticket.evKey)
-      if (!entry && site) entry = sites.get(site)
+      if (!entry && site) {
+        const [first, last] = [dayOfEvKey(ticket.evKey), localDate.format((ticket.exp - 1) * 1000)]
+        entry = siteDays.get(site)?.find((day) => day.day >= first && day.day <= last)
+      }
       if (!entry) return { admit: false, reason: 'wrong_gate', ticket }
 
       const seconds = Math.floor(input.now / 1000)

@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm'
+import type { Context } from 'hono'
 import { getCookie } from 'hono/cookie'
 import { createMiddleware } from 'hono/factory'
 import { memberships, type StaffRole, staffUsers } from '../db/schema.ts'
@@ -15,15 +16,26 @@ export interface StaffPrincipal {
 
 type StaffEnv = AppEnv & { Variables: { principal: StaffPrincipal; role: StaffRole | 'platform_admin' } }
 
-/** Requires a valid staff session cookie whose session version is still current. */
-export const requireStaff = createMiddleware<StaffEnv>(async (c, next) => {
+/** The staff member whose session cookie this request carries, if it is valid and its session version current. */
+export async function currentStaff<E extends AppEnv>(c: Context<E>) {
   const token = getCookie(c, SESSION_COOKIE)
   const session = token ? await readStaffSession(token, c.env.SESSION_SECRET) : undefined
-  if (!session) throw new Problem({ code: 'unauthorized', detail: 'Sign in as organizer staff first' })
+  if (!session) return undefined
   const [user] = await c.get('db').select().from(staffUsers).where(eq(staffUsers.id, session.userId)).limit(1)
-  if (!user || user.sessionVersion !== session.sessionVersion) {
-    throw new Problem({ code: 'unauthorized', detail: 'Your session has ended; sign in again' })
-  }
+  if (!user || user.sessionVersion !== session.sessionVersion) return undefined
+  return { session, user }
+}
+
+/** Requires a valid staff session cookie whose session version is still current. */
+export const requireStaff = createMiddleware<StaffEnv>(async (c, next) => {
+  const hasCookie = Boolean(getCookie(c, SESSION_COOKIE))
+  const current = await currentStaff(c)
+  if (!current)
+    throw new Problem({
+      code: 'unauthorized',
+      detail: hasCookie ? 'Your session has ended; sign in again' : 'Sign in as organizer staff first',
+    })
+  const { session, user } = current
   c.set('staff', session)
   c.set('principal', { id: user.id, email: user.email, name: user.name, platformAdmin: user.platformAdmin })
   await next()

@@ -1,20 +1,40 @@
-import { eq, sql } from 'drizzle-orm'
-import { Hono } from 'hono'
+import { and, eq, sql } from 'drizzle-orm'
+import { type Context, Hono } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
 import { describeRoute, resolver } from 'hono-openapi'
 import * as v from 'valibot'
 import type { Database } from '../db/client.ts'
-import { memberships, organizers, staffUsers } from '../db/schema.ts'
+import { memberships, organizers, staffRoles, staffUsers } from '../db/schema.ts'
 import type { AppEnv } from '../env.ts'
-import { requireStaff, type StaffEnv } from '../middleware/staff-auth.ts'
-import { Problem } from '../problem.ts'
-import { decoyHash, verifyPassword } from '../services/password.ts'
+import { currentStaff, requireStaff, type StaffEnv } from '../middleware/staff-auth.ts'
+import { Problem, validationProblem } from '../problem.ts'
+import { decoyHash, hashPassword, verifyPassword } from '../services/password.ts'
+import { claimSignInGuess, clientAddress, SIGN_IN_GUESS_LIMITS } from '../services/sign-in-guesses.ts'
+import { acceptInvitation, invitationOfToken } from '../services/staff-invitations.ts'
 import { SESSION_COOKIE, SESSION_TTL_SECONDS, signStaffSession } from '../services/staff-session.ts'
 import { validate } from '../validation.ts'
+import { nonEmpty } from './query.ts'
 
-export const MAX_FAILED_LOGINS = 5
-export const LOCKOUT_MINUTES = 15
 const tag = 'Staff sign-in'
+const limits = SIGN_IN_GUESS_LIMITS
+
+/** A password someone chooses for themselves. */
+const newPassword = v.pipe(v.string(), v.minLength(10, 'at least 10 characters'), v.maxLength(200))
+
+const invitationPreview = v.object({
+  email: v.string(),
+  role: v.picklist(staffRoles),
+  organizerName: v.string(),
+  expiresAt: v.string(),
+  accountExists: v.boolean(),
+  signedInAsInvitee: v.boolean(),
+})
+const acceptance = v.object({
+  userId: v.string(),
+  organizerId: v.string(),
+  role: v.picklist(staffRoles),
+  accountCreated: v.boolean(),
+})
 
 const loginInput = v.object({
   email: v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email('must be an email address')),
@@ -26,9 +46,7 @@ const me = v.object({
   email: v.string(),
   name: v.string(),
   platformAdmin: v.boolean(),
-  organizers: v.array(
-    v.object({ id: v.string(), name: v.string(), role: v.picklist(['owner', 'manager', 'gate']) }),
-  ),
+  organizers: v.array(v.object({ id: v.string(), name: v.string(), role: v.picklist(staffRoles) })),
 })
 
 async function describeStaff(db: Database, userId: string) {
@@ -49,64 +67,52 @@ async function describeStaff(db: Database, userId: string) {
 
 export const authRoutes = new Hono<AppEnv>()
 
+/** Starts a browser session for the user at their current session version. */
+export async function startStaffSession<E extends AppEnv>(
+  c: Context<E>,
+  user: { id: string; sessionVersion: number },
+) {
+  const token = await signStaffSession(
+    { userId: user.id, sessionVersion: user.sessionVersion },
+    c.env.SESSION_SECRET,
+  )
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    secure: true,
+    sameSite: 'Lax',
+    path: '/',
+    maxAge: SESSION_TTL_SECONDS,
+  })
+}
+
 authRoutes.post(
   '/login',
   describeRoute({
     tags: [tag],
     summary: 'Sign in with email and password',
-    description: `Sets an http-only session cookie. After ${MAX_FAILED_LOGINS} wrong passwords the account is locked for ${LOCKOUT_MINUTES} minutes (code \`rate_limited\`).`,
+    description:
+      `Sets an http-only session cookie. Wrong passwords are counted per account and client address ` +
+      `(${limits.perAccountAndAddress} in ${limits.windowMinutes} minutes), per address (${limits.perAddress}) and ` +
+      `per account from all addresses (${limits.perAccount}); past a limit, sign-in answers \`rate_limited\` ` +
+      'with `Retry-After` until the window ends, before checking the password.',
     responses: {
       200: { description: 'Signed in', content: { 'application/json': { schema: resolver(me) } } },
       401: { description: 'Wrong email or password (code `unauthorized`)' },
-      429: { description: 'Account locked after repeated failures (code `rate_limited`)' },
+      429: { description: 'Too many wrong passwords (code `rate_limited`)' },
     },
   }),
   validate('json', loginInput),
   async (c) => {
     const { email, password } = c.req.valid('json')
     const db = c.get('db')
+    // The guess is claimed before the password is checked, so parallel attempts cannot exceed the limit.
+    const guess = await claimSignInGuess(db, email, clientAddress(c.req.header('cf-connecting-ip')))
     const [user] = await db.select().from(staffUsers).where(eq(staffUsers.email, email))
-    const now = Date.now()
-    if (user?.lockedUntil && Date.parse(user.lockedUntil) > now) {
-      const seconds = Math.ceil((Date.parse(user.lockedUntil) - now) / 1000)
-      throw new Problem({
-        code: 'rate_limited',
-        detail: `Too many failed sign-ins; try again in ${Math.ceil(seconds / 60)} minute(s)`,
-        headers: { 'retry-after': String(seconds) },
-      })
-    }
     // Verify against a decoy when the email is unknown so response time does not reveal which accounts exist.
     const valid = await verifyPassword(password, user?.passwordHash ?? decoyHash)
-    if (!user || !valid) {
-      if (user) {
-        const lockUntil = new Date(now + LOCKOUT_MINUTES * 60_000).toISOString()
-        await db
-          .update(staffUsers)
-          .set({
-            failedLogins: sql`CASE WHEN ${staffUsers.failedLogins} + 1 >= ${MAX_FAILED_LOGINS} THEN 0 ELSE ${staffUsers.failedLogins} + 1 END`,
-            lockedUntil: sql`CASE WHEN ${staffUsers.failedLogins} + 1 >= ${MAX_FAILED_LOGINS} THEN ${lockUntil} ELSE ${staffUsers.lockedUntil} END`,
-          })
-          .where(eq(staffUsers.id, user.id))
-      }
-      throw new Problem({ code: 'unauthorized', detail: 'Wrong email or password' })
-    }
-    if (user.failedLogins > 0 || user.lockedUntil) {
-      await db
-        .update(staffUsers)
-        .set({ failedLogins: 0, lockedUntil: null })
-        .where(eq(staffUsers.id, user.id))
-    }
-    const token = await signStaffSession(
-      { userId: user.id, sessionVersion: user.sessionVersion },
-      c.env.SESSION_SECRET,
-    )
-    setCookie(c, SESSION_COOKIE, token, {
-      httpOnly: true,
-      secure: true,
-      sameSite: 'Lax',
-      path: '/',
-      maxAge: SESSION_TTL_SECONDS,
-    })
+    if (!user || !valid) throw new Problem({ code: 'unauthorized', detail: 'Wrong email or password' })
+    await guess.succeeded()
+    await startStaffSession(c, user)
     c.get('logger').info('staff signed in', { userId: user.id })
     return c.json(await describeStaff(db, user.id))
   },
@@ -139,4 +145,119 @@ staffOnly.get(
   requireStaff,
   async (c) => c.json(await describeStaff(c.get('db'), c.get('principal').id)),
 )
+
+staffOnly.post(
+  '/password',
+  describeRoute({
+    tags: [tag],
+    summary: 'Change your own password (needs the current one)',
+    description:
+      'Ends every other session of the account (its session version is bumped) and renews this one. A wrong ' +
+      'current password counts as a wrong sign-in guess.',
+    responses: {
+      204: { description: 'Changed; this browser stays signed in' },
+      400: { description: '`validation`: the current password is wrong, or the new one too short' },
+      429: { description: 'Too many wrong passwords (code `rate_limited`)' },
+    },
+  }),
+  requireStaff,
+  validate('json', v.object({ currentPassword: v.pipe(v.string(), v.maxLength(200)), newPassword })),
+  async (c) => {
+    const { currentPassword, newPassword: chosen } = c.req.valid('json')
+    const principal = c.get('principal')
+    const db = c.get('db')
+    const guess = await claimSignInGuess(db, principal.email, clientAddress(c.req.header('cf-connecting-ip')))
+    const [user] = await db.select().from(staffUsers).where(eq(staffUsers.id, principal.id))
+    if (!(await verifyPassword(currentPassword, user!.passwordHash)))
+      throw validationProblem([{ path: 'json.currentPassword', message: 'is not your current password' }])
+    await guess.succeeded()
+    if (chosen === currentPassword)
+      throw validationProblem([
+        { path: 'json.newPassword', message: 'must differ from the current password' },
+      ])
+    // Only the session that proved the password moves on; a change racing another change is refused.
+    const [updated] = await db
+      .update(staffUsers)
+      .set({
+        passwordHash: await hashPassword(chosen),
+        sessionVersion: sql`${staffUsers.sessionVersion} + 1`,
+      })
+      .where(and(eq(staffUsers.id, user!.id), eq(staffUsers.sessionVersion, c.get('staff')!.sessionVersion)))
+      .returning()
+    if (!updated) throw new Problem({ code: 'unauthorized', detail: 'Your session has ended; sign in again' })
+    await startStaffSession(c, updated)
+    c.get('logger').info('staff password changed', { userId: user!.id })
+    return c.body(null, 204)
+  },
+)
 authRoutes.route('/', staffOnly as never)
+
+const invitationTag = 'Staff invitations'
+const invitationToken = v.pipe(v.string(), v.regex(/^[\w-]{43}$/, 'is not an invitation token'))
+
+authRoutes.post(
+  '/invitations/lookup',
+  describeRoute({
+    tags: [invitationTag],
+    summary: 'What an invitation link offers (the token is from the link’s fragment)',
+    description:
+      'Tells the accept page whether to ask for a new name and password (`accountExists: false`) or for the ' +
+      'invited account to sign in. Only the holder of the emailed token learns this.',
+    responses: {
+      200: {
+        description: 'The invitation',
+        content: { 'application/json': { schema: resolver(invitationPreview) } },
+      },
+      400: { description: '`invitation_invalid`: unknown, used, revoked or expired' },
+    },
+  }),
+  validate('json', v.object({ token: invitationToken })),
+  async (c) => {
+    const found = await invitationOfToken(c.get('db'), c.req.valid('json').token)
+    const current = await currentStaff(c)
+    return c.json({
+      email: found.invitation.email,
+      role: found.invitation.role,
+      organizerName: found.organizerName,
+      expiresAt: found.invitation.expiresAt,
+      accountExists: Boolean(found.accountId),
+      signedInAsInvitee: Boolean(found.accountId && current?.user.id === found.accountId),
+    })
+  },
+)
+
+authRoutes.post(
+  '/invitations/accept',
+  describeRoute({
+    tags: [invitationTag],
+    summary: 'Accept an invitation: join the organizer (creating your account, or signed in as it)',
+    description:
+      'For a new account send `name` and `password` (your own); you are signed in as it. When the email already ' +
+      'has an account, sign in as that account first: anyone else gets `unauthorized` / `forbidden`.',
+    responses: {
+      200: { description: 'Joined', content: { 'application/json': { schema: resolver(acceptance) } } },
+      400: { description: '`invitation_invalid`, or `validation`' },
+      401: { description: 'The email has an account: sign in as it first' },
+      403: { description: 'Signed in as another account' },
+    },
+  }),
+  validate(
+    'json',
+    v.object({ token: invitationToken, name: v.optional(nonEmpty()), password: v.optional(newPassword) }),
+  ),
+  async (c) => {
+    const { token, name, password } = c.req.valid('json')
+    const db = c.get('db')
+    const current = await currentStaff(c)
+    const accepted = await acceptInvitation(db, token, {
+      signedInAs: current?.user.id,
+      newAccount: name && password ? { name, password } : undefined,
+    })
+    if (accepted.accountCreated) await startStaffSession(c, { id: accepted.userId, sessionVersion: 1 })
+    c.get('logger').info('staff invitation accepted', {
+      userId: accepted.userId,
+      organizerId: accepted.organizerId,
+    })
+    return c.json(accepted)
+  },
+)

@@ -12,6 +12,7 @@ import { type ReadResult, readTicket } from '../domain/ticket-token.ts'
 import { newId } from '../ids.ts'
 import { Problem } from '../problem.ts'
 import { type GateDevice, gateProfile } from './gate-devices.ts'
+import { ticketsOutsideScope } from './gate-scope.ts'
 import { parseTicketKeys, publicJwks } from './ticket-keys.ts'
 
 // 核销: gates report scans; the first admission of a ticket becomes its redemption (and a
@@ -140,7 +141,14 @@ function scanStatements(
 
 export type ScanOutcome =
   | { nonce: string; status: 'duplicate' }
-  | { nonce: string; status: 'recorded'; ticketId: string | null; redemption?: 'redeemed' | 'conflict' }
+  | {
+      nonce: string
+      status: 'recorded'
+      ticketId: string | null
+      redemption?: 'redeemed' | 'conflict'
+      /** The device reported an admission the server refused: the ticket is outside the device's scope. */
+      refused?: 'wrong_gate'
+    }
 
 /** Records a batch of a gate's scan log (idempotent per nonce) in one D1 batch. */
 export async function recordScans(
@@ -159,14 +167,27 @@ export async function recordScans(
         scanId: newId('gsc'),
         nonce: s.nonce,
         ticketId: read.ok ? read.ticket.tid : null,
-        decision: read.ok ? s.decision : ('refuse' as const),
-        reason: read.ok ? (s.reason ?? null) : 'bad_signature',
+        decision: read.ok ? s.decision : ('refuse' as 'admit' | 'refuse'),
+        reason: read.ok ? (s.reason ?? null) : ('bad_signature' as string | null),
         mode: 'offline' as const,
         scannedAt: new Date(s.scannedAt).toISOString(),
       }
     }),
   )
   if (prepared.length === 0) return []
+  // An admission of a ticket the device is not enrolled for is recorded as the refusal it should have been.
+  const outside = await ticketsOutsideScope(
+    db,
+    device,
+    prepared.filter((p) => p.decision === 'admit' && p.ticketId).map((p) => p.ticketId!),
+  )
+  const refusedOutOfScope = new Set<string>()
+  for (const p of prepared)
+    if (p.decision === 'admit' && p.ticketId && outside.has(p.ticketId)) {
+      p.decision = 'refuse'
+      p.reason = 'wrong_gate'
+      refusedOutOfScope.add(p.scanId)
+    }
   await d1Of(db).batch(prepared.flatMap((p) => scanStatements(db, device, p)))
   const scanIds = prepared.map((p) => p.scanId)
   const [redeemed, conflicted] = await Promise.all([
@@ -190,7 +211,13 @@ export async function recordScans(
       : conflictSet.has(p.scanId)
         ? 'conflict'
         : undefined
-    return { nonce: p.nonce, status: 'recorded', ticketId: p.ticketId, ...(redemption ? { redemption } : {}) }
+    return {
+      nonce: p.nonce,
+      status: 'recorded',
+      ticketId: p.ticketId,
+      ...(redemption ? { redemption } : {}),
+      ...(refusedOutOfScope.has(p.scanId) ? { refused: 'wrong_gate' as const } : {}),
+    }
   })
 }
 
@@ -236,7 +263,7 @@ export async function checkOnline(
       ? { at: Date.parse(redemption.redeemedAt), gateName: redemption.gateName }
       : undefined
   const gate = createGate(await gateProfile(db, device), await ticketKeys(keysSecret))
-  const decision = await gate.decide({
+  const decided = await gate.decide({
     scan: input.scan,
     ...(input.code ? { code: input.code } : {}),
     // A signed ticket this platform no longer holds as valid is refused like a revoked one.
@@ -244,6 +271,11 @@ export async function checkOnline(
     admitted: { get: () => priorAdmission },
     now,
   })
+  // The server's own scope check, on the ticket's order (the token's event key alone lets any day of a site in).
+  const decision: GateDecision =
+    decided.admit && (await ticketsOutsideScope(db, device, [decided.ticket.tid])).size > 0
+      ? { admit: false, reason: 'wrong_gate', ticket: decided.ticket }
+      : decided
   if (earlier) {
     // A retried check (same nonce) answers what was decided the first time and records nothing.
     if (earlier.decision === 'admit' && decision.admit)

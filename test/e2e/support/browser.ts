@@ -1,6 +1,6 @@
 // One Chromium per test file (Debian's, never a downloaded build), with helpers every e2e test uses:
 // a page on the stack, an axe-core accessibility check, and a screenshot saved for people to look at.
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
@@ -9,6 +9,7 @@ import { inject } from 'vitest'
 export const baseUrl = () => inject('baseUrl')
 const screenshots = join(import.meta.dirname, '..', 'screenshots')
 const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
+let axeText: string | undefined
 
 /** Generous: two slow cores shared by workerd, Chromium and the test itself. */
 export const NAVIGATION_TIMEOUT = 60_000
@@ -64,6 +65,15 @@ export async function newPage(
   const page = await context.newPage()
   // Browser-side errors fail loudly in the test output instead of silently breaking a page.
   page.on('pageerror', (error) => console.error(`[browser] ${error.message}`))
+  // Anything the Content-Security-Policy blocked is a broken page: the accessibility check reports it.
+  const blocked: string[] = []
+  cspViolations.set(page, blocked)
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
+      blocked.push(message.text())
+      console.error(`[browser] ${message.text()}`)
+    }
+  })
   return { context, page }
 }
 
@@ -74,16 +84,39 @@ export interface AxeViolation {
   nodes: { target: string[]; failureSummary?: string }[]
 }
 
-/** Runs axe-core in the page; returns the serious and critical violations (the ones that fail a test). */
+const cspViolations = new WeakMap<Page, string[]>()
+/** What the page's Content-Security-Policy blocked so far (script, style, image, connection…). */
+export const blockedByCsp = (page: Page) => [...(cspViolations.get(page) ?? [])]
+
+/**
+ * Runs axe-core in the page; returns the serious and critical violations (the ones that fail a test), and
+ * anything the Content-Security-Policy blocked, as one more violation.
+ */
 export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]> {
-  await page.addScriptTag({ path: axeSource })
+  // Evaluated rather than added as a <script>: the pages' policy refuses inline scripts, as it should.
+  axeText ??= readFileSync(axeSource, 'utf8')
+  await page.evaluate(axeText)
+  const blocked = blockedByCsp(page)
+  const policy: AxeViolation[] = blocked.length
+    ? [
+        {
+          id: 'content-security-policy',
+          impact: 'serious',
+          help: 'The page tried to load something its Content-Security-Policy blocks',
+          nodes: blocked.map((text) => ({ target: [text] })),
+        },
+      ]
+    : []
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<any> } })
       .axe
     const result = await axe.run(document, { resultTypes: ['violations'] })
     return result.violations as AxeViolation[]
   })
-  return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+  return [
+    ...policy,
+    ...violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical'),
+  ]
 }
 
 /** Formats violations so a failing assertion says what to fix. */

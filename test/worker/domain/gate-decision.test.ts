@@ -140,6 +140,35 @@ describe('gate decision: admits', () => {
     })
   })
 
+  it('security: a gate enrolled for some days of a site does not admit a visit on another day, even while it is valid', async () => {
+    const dayStart = Date.parse('2026-12-01T00:00:00+08:00') / 1000
+    const scope = ['2026-12-02', '2026-12-03'].map(
+      (day): GateScopeEntry => ({
+        kind: 'site_day',
+        id: `${siteId}:${day}`,
+        evKey: eventKey(`${siteId}:${day}`),
+        label: day,
+        day,
+        validFrom: '',
+        validUntil: '',
+        eventId: null,
+        rotatingCode: false,
+      }),
+    )
+    const { gate, sign } = await setup({ scope })
+    const oneDay = await sign({ ev: `${siteId}:2026-12-01`, nbf: dayStart, exp: dayStart + 24 * hour })
+    const onItsDay = at(dayStart + 10 * hour)
+    expect(await gate.decide({ scan: oneDay, revoked: none, admitted: noLog, now: onItsDay })).toMatchObject({
+      admit: false,
+      reason: 'wrong_gate',
+    })
+    const later = dayStart + 5 * 24 * hour
+    const afterRange = await sign({ ev: `${siteId}:2026-12-06`, nbf: later, exp: later + 24 * hour })
+    expect(
+      await gate.decide({ scan: afterRange, revoked: none, admitted: noLog, now: at(later + 10 * hour) }),
+    ).toMatchObject({ admit: false, reason: 'wrong_gate' })
+  })
+
   it('lets an exit gate pass a ticket that was already admitted', async () => {
     const { gate, sign } = await setup({ direction: 'exit' })
     const log = new Map([[tid, { at: at(start - 2 * hour), gateName: 'North' }]])

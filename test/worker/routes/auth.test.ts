@@ -1,6 +1,12 @@
 import { env } from 'cloudflare:workers'
 import { SignJWT } from 'jose'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { openDatabase } from '../../../worker/db/client.ts'
+import {
+  clientAddress,
+  forgetStaleSignInGuesses,
+  SIGN_IN_GUESS_LIMITS,
+} from '../../../worker/services/sign-in-guesses.ts'
 import { SESSION_COOKIE, signStaffSession } from '../../../worker/services/staff-session.ts'
 import {
   ApiClient,
@@ -12,8 +18,18 @@ import {
 } from '../../support/api.ts'
 import { ok } from '../../support/catalogue.ts'
 
-const login = (email: string, password: string) =>
-  new ApiClient().post('/api/auth/login', { email, password })
+/** A client address of its own per test, so one test's wrong guesses never count against another's. */
+const newAddress = () => `10.${[...crypto.getRandomValues(new Uint8Array(3))].join('.')}`
+let address = newAddress()
+beforeEach(() => {
+  address = newAddress()
+})
+const login = (email: string, password: string, from = address) =>
+  new ApiClient().fetch('/api/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'cf-connecting-ip': from },
+    body: JSON.stringify({ email, password }),
+  })
 const b64url = (value: unknown) =>
   btoa(JSON.stringify(value)).replaceAll('=', '').replaceAll('+', '-').replaceAll('/', '_')
 const fromB64url = (text: string) => JSON.parse(atob(text.replaceAll('-', '+').replaceAll('_', '/')))
@@ -24,9 +40,16 @@ async function addMember(organizerId: string, userId: string, role: 'owner' | 'm
     .run()
 }
 async function loginState(userId: string) {
-  return env.DB.prepare('SELECT failed_logins, locked_until, session_version FROM staff_users WHERE id = ?')
+  return env.DB.prepare('SELECT session_version FROM staff_users WHERE id = ?')
     .bind(userId)
-    .first<{ failed_logins: number; locked_until: string | null; session_version: number }>()
+    .first<{ session_version: number }>()
+}
+/** Wrong guesses counted against `email` from `from` in the current window (0 when none). */
+async function guessesFrom(email: string, from = address) {
+  const row = await env.DB.prepare('SELECT count FROM staff_sign_in_guesses WHERE key = ?')
+    .bind(`ea:${email} ${from}`)
+    .first<{ count: number }>()
+  return row?.count ?? 0
 }
 
 afterEach(() => vi.useRealTimers())
@@ -79,9 +102,9 @@ describe('staff sign-in: happy path', () => {
   it('forgets earlier wrong passwords once the right one is given', async () => {
     const user = await createStaffUser()
     for (let i = 0; i < 4; i++) expect((await login(user.email, `wrong-${i}`)).status).toBe(401)
-    expect(await loginState(user.id)).toMatchObject({ failed_logins: 4 })
+    expect(await guessesFrom(user.email)).toBe(4)
     expect((await login(user.email, TEST_PASSWORD)).status).toBe(200)
-    expect(await loginState(user.id)).toMatchObject({ failed_logins: 0, locked_until: null })
+    expect(await guessesFrom(user.email)).toBe(0)
     for (let i = 0; i < 4; i++) expect((await login(user.email, `wrong-${i}`)).status).toBe(401)
     expect((await login(user.email, TEST_PASSWORD)).status).toBe(200)
   })
@@ -102,7 +125,7 @@ describe('staff sign-in: errors', () => {
     expect(wrong).toMatchObject({ code: 'unauthorized', status: 401, detail: 'Wrong email or password' })
   })
 
-  it('locks the account after 5 wrong passwords: even the right one gets 429 with Retry-After, for 15 minutes', async () => {
+  it('refuses a 6th guess from the same address for 15 minutes: even the right password gets 429 with Retry-After', async () => {
     const user = await createStaffUser()
     for (let i = 0; i < 5; i++) expect((await login(user.email, `wrong-${i}`)).status).toBe(401)
     const locked = await login(user.email, TEST_PASSWORD)
@@ -118,7 +141,7 @@ describe('staff sign-in: errors', () => {
     expect((await login(user.email, TEST_PASSWORD)).status).toBe(429)
     vi.setSystemTime(Date.now() + 2 * 60_000)
     expect((await login(user.email, TEST_PASSWORD)).status).toBe(200)
-    expect(await loginState(user.id)).toMatchObject({ failed_logins: 0, locked_until: null })
+    expect(await guessesFrom(user.email)).toBe(0)
   })
 
   it('refuses malformed sign-in requests with 400 validation', async () => {
@@ -227,105 +250,111 @@ describe('staff sessions: security', () => {
   })
 })
 
-describe('organizer staff management', () => {
-  it('lets owners add new and existing accounts, list them and change roles', async () => {
-    const org = await organizerWithStaff()
-    const path = `${org.base}/staff`
-    const email = `new.${crypto.randomUUID().slice(0, 8)}@staff.test`
-    const added = await ok(
-      org.owner.post(path, {
-        email: email.toUpperCase(),
-        name: 'New',
-        role: 'manager',
-        password: 'long-enough-password',
-      }),
-      201,
+describe('staff sign-in guesses', () => {
+  it('security: a race of 20 parallel wrong passwords gets only 5 evaluated; the rest, and then the right one, get 429', async () => {
+    const user = await createStaffUser()
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => login(user.email, `wrong-parallel-${i}`)),
     )
-    expect(added).toMatchObject({ email, name: 'New', role: 'manager' })
-    const newcomer = await signIn(email, 'long-enough-password')
-    expect((await ok(newcomer.get(`${org.base}/events`))).items).toEqual([])
-    // An existing account joins without a password; its own password stays.
-    const existing = await createStaffUser()
-    await ok(org.owner.post(path, { email: existing.email, name: 'Ignored', role: 'gate' }), 201)
-    const gate = await signIn(existing.email)
-    expect((await gate.get(`${org.base}/events`)).status).toBe(200)
-    expect((await gate.post(`${org.base}/events`, { name: 'E', kind: 'concert' })).status).toBe(403)
-    const list = await ok(org.owner.get(path))
-    expect(list.items).toHaveLength(5)
-    expect(list.items).toContainEqual({ userId: added.userId, email, name: 'New', role: 'manager' })
-    const promoted = await ok(org.owner.patch(`${path}/${added.userId}`, { role: 'owner' }))
-    expect(promoted).toMatchObject({ userId: added.userId, role: 'owner' })
-    expect((await newcomer.get(path)).status).toBe(200)
-  })
-
-  it('refuses duplicates (409), new accounts without a good password (400) and unknown members (404)', async () => {
-    const org = await organizerWithStaff()
-    const path = `${org.base}/staff`
-    const me = await ok(org.manager.get('/api/auth/me'))
-    const duplicate = await org.owner.post(path, { email: me.email, name: 'Again', role: 'gate' })
-    expect(duplicate.status).toBe(409)
-    expect((await problemOf(duplicate)).code).toBe('conflict')
-    const noPassword = await org.owner.post(path, { email: 'fresh-x@staff.test', name: 'F', role: 'gate' })
-    expect((await problemOf(noPassword)).errors).toEqual([
-      { path: 'json.password', message: 'is required for a new account' },
-    ])
-    const short = await org.owner.post(path, {
-      email: 'fresh-y@staff.test',
-      name: 'F',
-      role: 'boss',
-      password: 'short',
-    })
-    expect((await problemOf(short)).errors?.map((e) => e.path).sort()).toEqual(['json.password', 'json.role'])
-    expect((await org.owner.patch(`${path}/usr_nobody`, { role: 'gate' })).status).toBe(404)
-    expect((await org.owner.delete(`${path}/usr_nobody`)).status).toBe(404)
-    expect((await ok(org.owner.get(path))).items).toHaveLength(3)
-  })
-
-  it('never removes or demotes the last owner (409), but does once another owner exists', async () => {
-    const org = await organizerWithStaff()
-    const path = `${org.base}/staff`
-    const owner = await ok(org.owner.get('/api/auth/me'))
-    const manager = await ok(org.manager.get('/api/auth/me'))
-    const demote = await org.owner.patch(`${path}/${owner.id}`, { role: 'manager' })
-    expect(demote.status).toBe(409)
-    expect((await problemOf(demote)).code).toBe('conflict')
-    const remove = await org.owner.delete(`${path}/${owner.id}`)
-    expect(remove.status).toBe(409)
-    expect((await problemOf(remove)).code).toBe('conflict')
-    expect((await ok(org.owner.get(path))).items).toContainEqual(
-      expect.objectContaining({ userId: owner.id, role: 'owner' }),
-    )
-    await ok(org.owner.patch(`${path}/${manager.id}`, { role: 'owner' }))
-    expect((await ok(org.owner.patch(`${path}/${owner.id}`, { role: 'gate' }))).role).toBe('gate')
-    // Now the former manager is the last owner.
-    expect((await org.manager.delete(`${path}/${manager.id}`)).status).toBe(409)
-  })
-
-  it('answers 403 to managers, gate staff and other organizers’ owners', async () => {
-    const org = await organizerWithStaff()
-    const other = await organizerWithStaff()
-    const path = `${org.base}/staff`
-    const owner = await ok(org.owner.get('/api/auth/me'))
-    const gate = await ok(org.gate.get('/api/auth/me'))
-    for (const client of [org.manager, org.gate, other.owner]) {
-      for (const res of [
-        await client.get(path),
-        await client.post(path, {
-          email: 'x-new@staff.test',
-          name: 'X',
-          role: 'owner',
-          password: 'long-enough-pw',
-        }),
-        await client.patch(`${path}/${gate.id}`, { role: 'owner' }),
-        await client.delete(`${path}/${owner.id}`),
-      ]) {
-        expect(res.status).toBe(403)
-        expect((await problemOf(res)).code).toBe('forbidden')
-      }
+    const statuses = answers.map((res) => res.status).sort()
+    expect(statuses.filter((s) => s === 401)).toHaveLength(SIGN_IN_GUESS_LIMITS.perAccountAndAddress)
+    expect(statuses.filter((s) => s === 429)).toHaveLength(20 - SIGN_IN_GUESS_LIMITS.perAccountAndAddress)
+    for (const res of answers.filter((r) => r.status === 429)) {
+      expect((await problemOf(res)).code).toBe('rate_limited')
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(14 * 60)
     }
-    const members = (await ok(org.owner.get(path))).items
-    expect(members).toHaveLength(3)
-    expect(members).toContainEqual(expect.objectContaining({ userId: gate.id, role: 'gate' }))
-    expect((await org.gate.get(`${org.base}/events`)).status).toBe(200)
+    expect(await guessesFrom(user.email)).toBe(SIGN_IN_GUESS_LIMITS.perAccountAndAddress)
+    expect((await login(user.email, TEST_PASSWORD)).status).toBe(429)
+  })
+
+  it('security: a lock caused from one address does not stop the right password from another address', async () => {
+    const user = await createStaffUser()
+    const attacker = newAddress()
+    for (let i = 0; i < 6; i++) await login(user.email, `attacker-${i}`, attacker)
+    expect((await login(user.email, TEST_PASSWORD, attacker)).status).toBe(429)
+    const owner = await login(user.email, TEST_PASSWORD, newAddress())
+    expect(owner.status).toBe(200)
+    expect((await owner.json<{ id: string }>()).id).toBe(user.id)
+    // The attacker's address stays refused; the owner's success does not lift it.
+    expect((await login(user.email, 'attacker-again', attacker)).status).toBe(429)
+  })
+
+  it('counts an unknown email exactly like an account, so a 429 tells nothing about which emails exist', async () => {
+    const user = await createStaffUser()
+    const unknown = `nobody-${crypto.randomUUID().slice(0, 8)}@staff.test`
+    const answers = async (email: string) => {
+      const statuses = []
+      for (let i = 0; i < 6; i++) statuses.push((await login(email, `wrong-${i}`)).status)
+      return statuses
+    }
+    expect(await answers(user.email)).toEqual([401, 401, 401, 401, 401, 429])
+    expect(await answers(unknown)).toEqual([401, 401, 401, 401, 401, 429])
+  })
+
+  it('caps wrong guesses from one address across accounts (password spraying)', async () => {
+    const sprayer = newAddress()
+    const accounts = await Promise.all(
+      Array.from({ length: SIGN_IN_GUESS_LIMITS.perAddress / 2 + 1 }, () => createStaffUser()),
+    )
+    const statuses: number[] = []
+    for (const account of accounts)
+      for (const guess of ['spring2026!', 'password123'])
+        statuses.push((await login(account.email, guess, sprayer)).status)
+    expect(statuses.slice(0, SIGN_IN_GUESS_LIMITS.perAddress).every((s) => s === 401)).toBe(true)
+    expect(statuses.slice(SIGN_IN_GUESS_LIMITS.perAddress)).toEqual([429, 429])
+    // Even a right password is not checked from that address until the window ends…
+    expect((await login(accounts[0]!.email, TEST_PASSWORD, sprayer)).status).toBe(429)
+    // …while everyone else signs in as usual.
+    expect((await login(accounts[0]!.email, TEST_PASSWORD, newAddress())).status).toBe(200)
+  })
+
+  it('caps wrong guesses at one account from many addresses, far above the per-address limit', async () => {
+    const user = await createStaffUser()
+    const perAddress = SIGN_IN_GUESS_LIMITS.perAccountAndAddress - 1
+    const addresses = Array.from(
+      { length: Math.ceil(SIGN_IN_GUESS_LIMITS.perAccount / perAddress) },
+      newAddress,
+    )
+    let wrong = 0
+    for (const from of addresses) {
+      const batch = Math.min(perAddress, SIGN_IN_GUESS_LIMITS.perAccount - wrong)
+      const statuses = await Promise.all(
+        Array.from({ length: batch }, (_, i) => login(user.email, `distributed-${i}`, from)),
+      )
+      expect(statuses.map((r) => r.status)).toEqual(Array(batch).fill(401))
+      wrong += batch
+    }
+    expect(wrong).toBe(SIGN_IN_GUESS_LIMITS.perAccount)
+    const fresh = await login(user.email, TEST_PASSWORD, newAddress())
+    expect(fresh.status).toBe(429)
+    expect((await problemOf(fresh)).code).toBe('rate_limited')
+  })
+
+  it('counts an IPv6 client by its /64, so rotating addresses inside it gets no extra guesses', async () => {
+    expect(clientAddress('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64')
+    expect(clientAddress('2001:0db8:0001:0002:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64')
+    expect(clientAddress('2001:db8::1')).toBe('2001:db8:0:0::/64')
+    expect(clientAddress('::1')).toBe('0:0:0:0::/64')
+    expect(clientAddress(' 203.0.113.9 ')).toBe('203.0.113.9')
+    expect(clientAddress(undefined)).toBe('unknown')
+    const user = await createStaffUser()
+    const statuses = []
+    for (let i = 0; i < 6; i++)
+      statuses.push((await login(user.email, `v6-${i}`, `2001:db8:77:1::${i + 1}`)).status)
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429])
+  })
+
+  it('forgets counters whose window has ended, and only those', async () => {
+    const user = await createStaffUser()
+    const old = newAddress()
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(Date.now() - 16 * 60_000)
+    await login(user.email, 'wrong-old', old)
+    vi.useRealTimers()
+    await login(user.email, 'wrong-now')
+    expect(await guessesFrom(user.email, old)).toBe(1)
+    expect(await forgetStaleSignInGuesses(openDatabase(env.DB))).toBeGreaterThanOrEqual(1)
+    expect(await guessesFrom(user.email, old)).toBe(0)
+    expect(await guessesFrom(user.email)).toBe(1)
   })
 })

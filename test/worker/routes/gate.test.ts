@@ -444,6 +444,7 @@ describe('gate security', () => {
       nonce: expect.any(String),
       status: 'recorded',
       ticketId: tickets[1]!.ticketId,
+      refused: 'wrong_gate',
     })
     const mine1 = await ok(myGate.client.post('/api/gate/check', { scan: tickets[1]!.token, nonce: nonce() }))
     expect(mine1).toMatchObject({ admit: true })

@@ -4,7 +4,8 @@ import { Button, ProblemAlert } from '../../lib/ui.tsx'
 import { TextInput } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
 
-export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
+/** The sign-in form; `embedded` (inside another page, e.g. an invitation) drops the page's own heading and card. */
+export function SignInPage({ onSignedIn, embedded }: { onSignedIn: () => void; embedded?: boolean }) {
   const t = adminMessages.useT()
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
@@ -24,8 +25,8 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
     }
   }
   return (
-    <section class="sign-in card">
-      <h1>{t('title')}</h1>
+    <section class={embedded ? 'stack' : 'sign-in card'}>
+      {!embedded && <h1>{t('title')}</h1>}
       <h2>{t('signIn')}</h2>
       <form onSubmit={submit} class="stack">
         <TextInput

@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks'
 import { api } from '../../lib/api.ts'
+import { formatDateTime } from '../../lib/format.ts'
+import { useLocale } from '../../lib/i18n.ts'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
-import { CheckboxInput, SelectInput, TextInput } from '../form.tsx'
+import { SelectInput, TextInput } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
 import { useSession } from '../session.tsx'
 import { DataTable, type PageOf } from '../table.tsx'
@@ -125,32 +127,43 @@ interface Member {
 
 const roles = ['owner', 'manager', 'gate']
 
+interface Invitation {
+  id: string
+  email: string
+  role: Member['role']
+  expiresAt: string
+}
+
 export function StaffPage() {
   const t = adminMessages.useT()
+  const locale = useLocale()
   const { base } = useSession()
   const list = useResource((signal) => api<{ items: Member[] }>(`${base}/staff`, { signal }), [base])
+  const invitations = useResource(
+    (signal) => api<{ items: Invitation[] }>(`${base}/staff/invitations`, { signal }),
+    [base],
+  )
   const [email, setEmail] = useState('')
-  const [name, setName] = useState('')
   const [role, setRole] = useState('manager')
-  const [password, setPassword] = useState('')
-  const [newAccount, setNewAccount] = useState(false)
+  const [sentTo, setSentTo] = useState<string | null>(null)
   const [error, setError] = useState<unknown>(null)
   const run = async (call: () => Promise<unknown>) => {
     setError(null)
+    setSentTo(null)
     try {
       await call()
       list.reload()
+      invitations.reload()
     } catch (failure) {
       setError(failure)
     }
   }
-  const add = (event: Event) => {
+  const invite = (event: Event) => {
     event.preventDefault()
     run(async () => {
-      await api(`${base}/staff`, { body: { email, name, role, ...(newAccount ? { password } : {}) } })
+      const sent = await api<Invitation>(`${base}/staff/invitations`, { body: { email, role } })
       setEmail('')
-      setName('')
-      setPassword('')
+      setSentTo(sent.email)
     })
   }
   return (
@@ -208,30 +221,66 @@ export function StaffPage() {
       ) : (
         !list.error && <Loading />
       )}
-      <form class="card stack" onSubmit={add}>
-        <h2>{t('addStaff')}</h2>
-        <TextInput label={t('email')} type="email" value={email} onInput={setEmail} required />
-        <TextInput label={t('name')} value={name} onInput={setName} required />
+      <h2>{t('pendingInvitations')}</h2>
+      <ProblemAlert error={invitations.error} />
+      {invitations.data ? (
+        invitations.data.items.length === 0 ? (
+          <p class="muted">{t('noInvitations')}</p>
+        ) : (
+          <DataTable
+            caption={t('pendingInvitations')}
+            rows={invitations.data.items}
+            rowKey={(i) => i.id}
+            columns={[
+              { header: t('email'), cell: (i) => i.email },
+              { header: t('role'), cell: (i) => t(`role_${i.role}` as never) },
+              { header: t('expires'), cell: (i) => formatDateTime(i.expiresAt, locale) },
+              {
+                header: t('revokeInvitation'),
+                cell: (i) => (
+                  <Button
+                    variant="danger"
+                    aria-label={`${t('revokeInvitation')} ${i.email}`}
+                    onClick={() =>
+                      confirm(t('revokeInvitationConfirm', { email: i.email })) &&
+                      run(() => api(`${base}/staff/invitations/${i.id}`, { method: 'DELETE' }))
+                    }
+                  >
+                    {t('revokeInvitation')}
+                  </Button>
+                ),
+              },
+            ]}
+          />
+        )
+      ) : (
+        !invitations.error && <Loading />
+      )}
+      <form class="card stack" onSubmit={invite}>
+        <h2>{t('inviteStaff')}</h2>
+        <p class="muted small">{t('inviteHint')}</p>
+        <TextInput
+          label={t('email')}
+          name="invite-email"
+          type="email"
+          value={email}
+          onInput={setEmail}
+          required
+        />
         <SelectInput
           label={t('role')}
           value={role}
           onChange={setRole}
           options={roles.map((r) => ({ value: r, label: t(`role_${r}` as never) }))}
         />
-        <CheckboxInput label={t('newAccount')} checked={newAccount} onChange={setNewAccount} />
-        {newAccount && (
-          <TextInput
-            label={t('initialPassword')}
-            type="password"
-            value={password}
-            onInput={setPassword}
-            required
-            autoComplete="new-password"
-          />
-        )}
         <ProblemAlert error={error} />
+        {sentTo && (
+          <p class="alert alert-info" role="status">
+            {t('invitationSent', { email: sentTo })}
+          </p>
+        )}
         <Button type="submit" variant="primary">
-          {t('add')}
+          {t('sendInvitation')}
         </Button>
       </form>
     </section>

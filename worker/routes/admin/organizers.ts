@@ -6,6 +6,7 @@ import { memberships, organizers } from '../../db/schema.ts'
 import { newId } from '../../ids.ts'
 import { requireOrganizerRole, type StaffEnv } from '../../middleware/staff-auth.ts'
 import { forbidden, notFound } from '../../problem.ts'
+import { invitationView, inviteStaff } from '../../services/staff-invitations.ts'
 import { validate } from '../../validation.ts'
 import { nonEmpty, page, pageQuery } from '../query.ts'
 
@@ -73,25 +74,53 @@ organizerRoutes.get(
   },
 )
 
+const createdOrganizer = v.object({
+  ...organizerRecord.entries,
+  /** The first owner's invitation, when `ownerEmail` was given. */
+  ownerInvitation: v.optional(
+    v.object({ id: v.string(), email: v.string(), role: v.string(), expiresAt: v.string() }),
+  ),
+})
+
 organizerRoutes.post(
   '/',
   describeRoute({
     tags: [tag],
     summary: 'Create an organizer (platform admins only)',
+    description:
+      'With `ownerEmail`, the first owner is invited (a one-time link by email; they choose their own password ' +
+      'or accept with the account they have). Nobody sets a password for them.',
     responses: {
-      201: { description: 'Created', content: json(organizerRecord) },
+      201: { description: 'Created', content: json(createdOrganizer) },
       403: { description: 'Not a platform admin' },
     },
   }),
-  validate('json', organizerInput),
+  validate(
+    'json',
+    v.object({
+      ...organizerInput.entries,
+      ownerEmail: v.optional(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email(), v.maxLength(254))),
+    }),
+  ),
   async (c) => {
-    if (!c.get('principal').platformAdmin) throw forbidden('Only platform admins create organizers')
-    const [row] = await c
-      .get('db')
+    const principal = c.get('principal')
+    if (!principal.platformAdmin) throw forbidden('Only platform admins create organizers')
+    const { ownerEmail, ...input } = c.req.valid('json')
+    const db = c.get('db')
+    const [row] = await db
       .insert(organizers)
-      .values({ ...c.req.valid('json'), id: newId('org') })
+      .values({ ...input, id: newId('org') })
       .returning()
-    return c.json(row!, 201)
+    if (!ownerEmail) return c.json(row!, 201)
+    const invitation = await inviteStaff(db, c.get('logger'), {
+      organizerId: row!.id,
+      email: ownerEmail,
+      role: 'owner',
+      invitedBy: { id: principal.id, name: principal.name },
+      origin: new URL(c.req.url).origin,
+      environment: c.env.ENVIRONMENT,
+    })
+    return c.json({ ...row!, ownerInvitation: invitationView(invitation) }, 201)
   },
 )
 

@@ -3,12 +3,16 @@ import { Hono } from 'hono'
 import { describeRoute, resolver } from 'hono-openapi'
 import * as v from 'valibot'
 import { memberships, staffRoles, staffUsers } from '../../db/schema.ts'
-import { newId } from '../../ids.ts'
 import { requireOrganizerRole, type StaffEnv } from '../../middleware/staff-auth.ts'
-import { conflict, notFound, validationProblem } from '../../problem.ts'
-import { hashPassword } from '../../services/password.ts'
+import { conflict, notFound } from '../../problem.ts'
+import {
+  INVITATION_DAYS,
+  invitationView,
+  inviteStaff,
+  pendingInvitations,
+  revokeInvitation,
+} from '../../services/staff-invitations.ts'
 import { validate } from '../../validation.ts'
-import { nonEmpty } from '../query.ts'
 
 const tag = 'Organizer staff'
 const member = v.object({
@@ -19,14 +23,18 @@ const member = v.object({
 })
 const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } })
 
-export const passwordSchema = v.pipe(v.string(), v.minLength(10, 'at least 10 characters'), v.maxLength(200))
-
-const addMember = v.object({
-  email: v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email()),
-  name: nonEmpty(),
+const invitation = v.object({
+  id: v.string(),
+  email: v.string(),
   role: v.picklist(staffRoles),
-  /** Required when the email has no account yet. */
-  password: v.optional(passwordSchema),
+  invitedBy: v.string(),
+  createdAt: v.string(),
+  expiresAt: v.string(),
+})
+
+const inviteInput = v.object({
+  email: v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email(), v.maxLength(254)),
+  role: v.picklist(staffRoles),
 })
 
 /** Owners manage who works for their organizer and in which role. */
@@ -53,41 +61,58 @@ staffRoutes.get(
 )
 
 staffRoutes.post(
-  '/',
+  '/invitations',
   describeRoute({
     tags: [tag],
-    summary: 'Add a staff member (creates the account if the email is new)',
+    summary: 'Invite an email to join in a role (the invitee accepts through a one-time link)',
+    description:
+      `The link is sent to the email and works for ${INVITATION_DAYS} days, once. The answer is the same whether ` +
+      'or not the email has an account; an existing account joins only when its owner, signed in, accepts. ' +
+      'Inviting an email again revokes its earlier pending invitation.',
     responses: {
-      201: { description: 'Added', content: json(member) },
+      201: { description: 'Invited', content: json(invitation) },
       409: { description: 'Already a member' },
     },
   }),
-  validate('json', addMember),
+  validate('json', inviteInput),
   async (c) => {
-    const organizerId = c.req.param('organizerId')!
-    const input = c.req.valid('json')
-    const db = c.get('db')
-    let [user] = await db.select().from(staffUsers).where(eq(staffUsers.email, input.email))
-    if (!user) {
-      if (!input.password)
-        throw validationProblem([{ path: 'json.password', message: 'is required for a new account' }])
-      ;[user] = await db
-        .insert(staffUsers)
-        .values({
-          id: newId('usr'),
-          email: input.email,
-          name: input.name,
-          passwordHash: await hashPassword(input.password),
-        })
-        .returning()
-    }
-    const existing = await db
-      .select()
-      .from(memberships)
-      .where(and(eq(memberships.userId, user!.id), eq(memberships.organizerId, organizerId)))
-    if (existing.length) throw conflict(`${input.email} is already a member`)
-    await db.insert(memberships).values({ userId: user!.id, organizerId, role: input.role })
-    return c.json({ userId: user!.id, email: user!.email, name: user!.name, role: input.role }, 201)
+    const principal = c.get('principal')
+    const row = await inviteStaff(c.get('db'), c.get('logger'), {
+      ...c.req.valid('json'),
+      organizerId: c.req.param('organizerId')!,
+      invitedBy: { id: principal.id, name: principal.name },
+      origin: new URL(c.req.url).origin,
+      environment: c.env.ENVIRONMENT,
+    })
+    return c.json(invitationView(row), 201)
+  },
+)
+
+staffRoutes.get(
+  '/invitations',
+  describeRoute({
+    tags: [tag],
+    summary: 'Pending invitations (not accepted, revoked or expired), newest first',
+    responses: {
+      200: { description: 'Invitations', content: json(v.object({ items: v.array(invitation) })) },
+    },
+  }),
+  async (c) => {
+    const rows = await pendingInvitations(c.get('db'), c.req.param('organizerId')!)
+    return c.json({ items: rows.map(invitationView) })
+  },
+)
+
+staffRoutes.delete(
+  '/invitations/:invitationId',
+  describeRoute({
+    tags: [tag],
+    summary: 'Revoke a pending invitation: its link stops working',
+    responses: { 204: { description: 'Revoked' }, 404: { description: 'No such pending invitation' } },
+  }),
+  async (c) => {
+    await revokeInvitation(c.get('db'), c.req.param('organizerId')!, c.req.param('invitationId'))
+    return c.body(null, 204)
   },
 )
 
