@@ -20,7 +20,7 @@ export class SoldOutMemo {
     return {
       ok: false,
       code: 'sold_out',
-      detail: `Not enough seats left in ${category}: ${known.available} free, ${request.best!.quantity} asked for`,
+      detail: `Not enough seats left in ${category}: at most ${known.available} free, ${request.best!.quantity} asked for`,
       available: known.available,
     }
   }
