@@ -1,4 +1,5 @@
 import { DurableObject } from 'cloudflare:workers'
+import { bestAvailable } from '../worker/domain/best-available.ts'
 import {
   type HoldCapScope,
   type HoldLimit,
@@ -23,6 +24,7 @@ import {
 } from '../worker/domain/seat-layout.ts'
 import type { Bindings } from '../worker/env.ts'
 import { newId } from '../worker/ids.ts'
+import { admitViewer } from './live-viewers.ts'
 
 // One instance per show (named by show id) serializes every seat allocation for it.
 // State lives in the DO's SQLite; an in-memory mirror (SeatLayout + active holds) answers reads and
@@ -576,7 +578,10 @@ export class ShowInventory extends DurableObject<Bindings> {
         )
       }
     } else if (request.best) {
-      const found = this.pickBest(config, layout, request.best, request.channel)
+      const best = request.best
+      if (best.quantity < 1 || best.quantity > MAX_SEATS_PER_HOLD)
+        return refuse('invalid_request', `Ask for 1 to ${MAX_SEATS_PER_HOLD} seats`)
+      const found = bestAvailable(layout, config.prices, { ...best, channel: request.channel })
       if (!Array.isArray(found)) return found
       picked = found
     } else {
@@ -605,49 +610,6 @@ export class ShowInventory extends DurableObject<Bindings> {
     this.countBuyer(hold, 1)
     this.tallies.add(hold.holderId, hold.ip, picked.length, expiresAt)
     return hold
-  }
-
-  /**
-   * Best available for a hold. Refuses `sold_out` only when the category has fewer free seats than asked for
-   * (saying how many it has), and `seats_not_together` when enough are free but not side by side.
-   */
-  private pickBest(
-    config: ShowConfig,
-    layout: SeatLayout,
-    best: NonNullable<ShowHoldRequest['best']>,
-    channel: string | undefined,
-  ): number[] | Refusal {
-    const { category, quantity } = best
-    if (quantity < 1 || quantity > MAX_SEATS_PER_HOLD)
-      return refuse('invalid_request', `Ask for 1 to ${MAX_SEATS_PER_HOLD} seats`)
-    if (!(category in config.prices)) return refuse('invalid_request', `No price category ${category}`)
-    const available = layout.availableIn(category)
-    if (available < quantity) {
-      return {
-        ...refuse(
-          'sold_out',
-          `Not enough seats left in ${category}: ${available} free, ${quantity} asked for`,
-        ),
-        available,
-      }
-    }
-    const found = layout.findBest({ ...best, channel })
-    if (found) return found
-    if (!best.allowSplit && !best.accessible && layout.findBest({ ...best, allowSplit: true, channel })) {
-      return {
-        ...refuse(
-          'seats_not_together',
-          `${available} seats are free in ${category}, but not ${quantity} side by side; allow split seating (allowSplit) or pick seats on the map`,
-        ),
-        available,
-      }
-    }
-    return refuse(
-      'seats_unavailable',
-      best.accessible
-        ? `No ${quantity} seats in ${category} with ${best.accessible} wheelchair spaces together`
-        : `No ${quantity} seats in ${category} can be offered: the free ones are wheelchair spaces or set aside`,
-    )
   }
 
   private checkBuyerLimits(config: ShowConfig, request: ShowHoldRequest, seats: number): Refusal | null {
@@ -1059,11 +1021,7 @@ export class ShowInventory extends DurableObject<Bindings> {
 
   // ---- live seat status over hibernatable WebSockets -------------------------------------------
 
-  /**
-   * A viewer's WebSocket. Every change is sent to every viewer, so their number is capped per show and per
-   * client network (`client`); past a cap the answer is a refusal the route turns into problem+json, and the
-   * shop follows the seat map by reloading it instead.
-   */
+  /** A viewer's WebSocket, within the caps on viewers per show and per client network (see live-viewers.ts). */
   override async fetch(request: Request): Promise<Response> {
     const query = new URL(request.url).searchParams
     const showId = query.get('showId')
@@ -1071,17 +1029,10 @@ export class ShowInventory extends DurableObject<Bindings> {
     if (request.headers.get('upgrade') !== 'websocket' || !showId)
       return new Response('expected websocket', { status: 426 })
     await this.ready(showId)
-    const perShow = positive(this.env.LIVE_VIEWERS_PER_SHOW, LIVE_VIEWERS_PER_SHOW)
-    const perClient = positive(this.env.LIVE_VIEWERS_PER_CLIENT, LIVE_VIEWERS_PER_CLIENT)
-    const tag = client ? `net:${client.slice(0, 64)}` : null
-    if (this.ctx.getWebSockets().length >= perShow)
-      return viewerRefusal(503, 'show', perShow, 'This show has as many live viewers as it takes')
-    if (tag && this.ctx.getWebSockets(tag).length >= perClient)
-      return viewerRefusal(429, 'client', perClient, 'Too many live viewers of this show from your network')
-    const pair = new WebSocketPair()
-    this.ctx.acceptWebSocket(pair[1], tag ? [tag] : [])
-    pair[1].send(JSON.stringify({ type: 'hello', version: this.version }))
-    return new Response(null, { status: 101, webSocket: pair[0] })
+    const admitted = admitViewer(this.ctx, this.env, client)
+    if ('refusal' in admitted) return admitted.refusal
+    admitted.server.send(JSON.stringify({ type: 'hello', version: this.version }))
+    return new Response(null, { status: 101, webSocket: admitted.viewer })
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer) {
@@ -1135,23 +1086,6 @@ export class ShowInventory extends DurableObject<Bindings> {
       }
     }
   }
-}
-
-/** Live seat-map viewers (WebSockets) per show, and per client network per show, unless set in the env. */
-export const LIVE_VIEWERS_PER_SHOW = 5_000
-export const LIVE_VIEWERS_PER_CLIENT = 20
-
-const positive = (setting: string | undefined, fallback: number) => {
-  const n = Number(setting)
-  return Number.isInteger(n) && n > 0 ? n : fallback
-}
-
-/** A viewer refused at a cap: `code`, `scope`, `limit` and Retry-After, as JSON for the route to relay. */
-function viewerRefusal(status: 429 | 503, scope: 'show' | 'client', limit: number, detail: string) {
-  return Response.json(
-    { code: 'viewer_limit', scope, limit, detail, retryAfter: 30 },
-    { status, headers: { 'retry-after': '30' } },
-  )
 }
 
 class ShowNotFound extends Error {

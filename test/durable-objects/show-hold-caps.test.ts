@@ -37,7 +37,7 @@ describe('hold caps per client network and per buyer', () => {
       refusals.set(problem.code, (refusals.get(problem.code) ?? 0) + 1)
       if (problem.code === 'hold_limit') {
         expect(problem).toMatchObject({ scope: 'client', limit: { holds: 12, held: 24 } })
-        expect(problem.detail).toMatch(/24 held seats per one network address/)
+        expect(problem.detail).toMatch(/24 held seats at once from one network address/)
       }
     }
     // At most the network's cap of 24 seats: the screening stays on sale for everyone else.

@@ -28,7 +28,8 @@ const holdRules: RateRule[] = [
     binding: 'RATE_HOLDS_PER_BUYER',
     periodSeconds: 60,
     scope: 'holds per buyer',
-    key: (c) => `hold:${c.get('buyerId')}`,
+    // A request without cookies is a buyer seen for the first time: nothing to count yet (its address is).
+    key: (c) => (c.req.header('cookie') ? `hold:${c.get('buyerId')}` : null),
   },
 ]
 
