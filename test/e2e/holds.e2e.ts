@@ -125,7 +125,7 @@ describe('seat holds over HTTP: one client cannot take a show off sale', () => {
         fetch(`${baseUrl()}/api/shows/${showId}/holds`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...attacker },
-          body: JSON.stringify({ best: { category: 'A', quantity: 5, allowSplit: true } }),
+          body: JSON.stringify({ best: { category: 'A', quantity: 4, allowSplit: true } }),
         }),
       ),
     )
