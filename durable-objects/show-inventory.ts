@@ -958,10 +958,7 @@ export class ShowInventory extends DurableObject<Bindings> {
         accessible: seat.accessible,
         companion: seat.companion,
         restrictedView: seat.restrictedView,
-        state:
-          layout.state[i] === FREE && !(seat.category in config.prices)
-            ? 'blocked'
-            : stateNames[layout.state[i]!]!,
+        state: publicState(config, layout, i),
       })),
     }
   }
@@ -1073,9 +1070,10 @@ export class ShowInventory extends DurableObject<Bindings> {
     const sockets = this.ctx.getWebSockets()
     if (sockets.length === 0) return
     const layout = this.layout!
+    const config = this.config!
     const seats: [string, string][] = [...new Set(changed)].map((i) => [
       layout.seats[i]!.id,
-      stateNames[layout.state[i]!]!,
+      publicState(config, layout, i),
     ])
     const message = JSON.stringify({ type: 'delta', version: this.version, seats })
     for (const ws of sockets) {
@@ -1095,6 +1093,12 @@ class ShowNotFound extends Error {
 }
 
 type Refusal = Extract<ShowHoldOutcome, { ok: false }>
+
+/** A seat's state as buyers see it: a free seat in a category without a price on the show is not for sale. */
+function publicState(config: ShowConfig, layout: SeatLayout, i: number) {
+  const state = layout.state[i]!
+  return state === FREE && !(layout.seats[i]!.category in config.prices) ? 'blocked' : stateNames[state]!
+}
 
 /** What seat `i` costs at the config's prices (its category's price). */
 function seatPrice(config: ShowConfig, layout: SeatLayout, i: number): number {
