@@ -1,4 +1,15 @@
 import { DurableObject } from 'cloudflare:workers'
+import { bestAvailable } from '../worker/domain/best-available.ts'
+import {
+  type HoldCapScope,
+  type HoldLimit,
+  HoldTallies,
+  holdCapDetail,
+  holdCapsFrom,
+  holdLimits,
+  isAnonymousBuyer,
+  SHOW_HOLD_CAPS,
+} from '../worker/domain/hold-caps.ts'
 import { heldLine, joinOutcomeLines } from '../worker/domain/hold-lines.ts'
 import {
   type BestRequest,
@@ -13,6 +24,7 @@ import {
 } from '../worker/domain/seat-layout.ts'
 import type { Bindings } from '../worker/env.ts'
 import { newId } from '../worker/ids.ts'
+import { admitViewer } from './live-viewers.ts'
 
 // One instance per show (named by show id) serializes every seat allocation for it.
 // State lives in the DO's SQLite; an in-memory mirror (SeatLayout + active holds) answers reads and
@@ -32,6 +44,8 @@ export interface ShowHoldRequest {
   channel?: string
   seatIds?: string[]
   best?: Omit<BestRequest, 'channel'>
+  /** The buyer's client network (IPv4 address or IPv6 /64, see client-network.ts), for per-network caps. */
+  ip?: string
 }
 
 export interface HeldSeat {
@@ -54,8 +68,12 @@ export interface ShowHold {
 
 export type ShowRefusal =
   | 'seats_unavailable'
+  | 'seats_not_together'
+  | 'seats_not_priced'
   | 'sold_out'
   | 'buyer_limit'
+  | 'hold_limit'
+  | 'sign_in_required'
   | 'not_on_sale'
   | 'invalid_request'
   | 'hold_not_found'
@@ -63,7 +81,18 @@ export type ShowRefusal =
 
 export type ShowHoldOutcome =
   | { ok: true; hold: ShowHold }
-  | { ok: false; code: ShowRefusal; detail: string; unavailable?: string[] }
+  | {
+      ok: false
+      code: ShowRefusal
+      detail: string
+      unavailable?: string[]
+      /** `sold_out`: free seats left in the category. */
+      available?: number
+      /** `hold_limit`: whose limit, what it is, seconds until one of their holds ends. */
+      scope?: HoldCapScope
+      limit?: HoldLimit
+      retryAfter?: number
+    }
 
 export type ConfirmOutcome =
   | { ok: true; orderId: string; seats: HeldSeat[]; reacquired: boolean; alreadyConfirmed: boolean }
@@ -85,6 +114,8 @@ interface ShowConfig {
   status: string
   maxPerAccount: number
   realNameRequired: boolean
+  /** Only signed-in customers may hold (on-sale protection). */
+  signInToHold?: boolean
   prices: Record<string, number>
   categories: { code: string; name: string; color: string }[]
   stage: { x: number; y: number } | null
@@ -102,6 +133,8 @@ interface ActiveHold {
   seats: number[]
   expiresAt: number
   channel: string | null
+  /** Client network the hold came from, when known (per-network caps). */
+  ip: string | null
 }
 
 const SCHEMA = `
@@ -114,7 +147,8 @@ CREATE TABLE IF NOT EXISTS seats (
 );
 CREATE TABLE IF NOT EXISTS holds (
   id TEXT PRIMARY KEY, holder_id TEXT NOT NULL, id_numbers TEXT NOT NULL, seats TEXT NOT NULL,
-  status TEXT NOT NULL, expires_at INTEGER NOT NULL, order_id TEXT, channel TEXT, created_at INTEGER NOT NULL
+  status TEXT NOT NULL, expires_at INTEGER NOT NULL, order_id TEXT, channel TEXT, created_at INTEGER NOT NULL,
+  ip TEXT
 );
 CREATE INDEX IF NOT EXISTS holds_status ON holds (status, expires_at);
 CREATE INDEX IF NOT EXISTS seats_order ON seats (order_id);
@@ -133,10 +167,17 @@ export class ShowInventory extends DurableObject<Bindings> {
   /** Each seat's JSON as a hold answers it (see holdBatchLines), for the config it was built with. */
   private seatJson: string[] = []
   private seatJsonFor: ShowConfig | undefined
+  /** Active holds per buyer and per client network, against the hold caps. */
+  private tallies = new HoldTallies()
+  private readonly caps = holdCapsFrom(this.env.HOLD_CAPS, SHOW_HOLD_CAPS)
+  private limits: Record<HoldCapScope, HoldLimit> = holdLimits(this.caps, 0)
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env)
     ctx.storage.sql.exec(SCHEMA)
+    // Holds written before per-network caps have no `ip` column yet.
+    const columns = ctx.storage.sql.exec<{ name: string }>('PRAGMA table_info(holds)').toArray()
+    if (!columns.some((c) => c.name === 'ip')) ctx.storage.sql.exec('ALTER TABLE holds ADD COLUMN ip TEXT')
   }
 
   // ---- loading -------------------------------------------------------------------------------
@@ -166,7 +207,7 @@ export class ShowInventory extends DurableObject<Bindings> {
   private async readShowConfig(showId: string): Promise<(ShowConfig & { venueId: string }) | null> {
     const show = await this.env.DB.prepare(
       `SELECT s.id, s.venue_id, s.sale_starts_at, s.sale_ends_at, s.prices, s.hold_minutes, s.status, s.updated_at,
-              e.max_tickets_per_buyer, e.real_name_required, e.updated_at AS event_updated_at, o.currency,
+              s.sign_in_to_hold, e.max_tickets_per_buyer, e.real_name_required, e.updated_at AS event_updated_at, o.currency,
               v.stage_x, v.stage_y, v.price_categories
        FROM shows s JOIN events e ON e.id = s.event_id JOIN venues v ON v.id = s.venue_id
        JOIN organizers o ON o.id = s.organizer_id WHERE s.id = ?`,
@@ -184,6 +225,7 @@ export class ShowInventory extends DurableObject<Bindings> {
       status: String(show.status),
       maxPerAccount: Number(show.max_tickets_per_buyer),
       realNameRequired: Boolean(show.real_name_required),
+      signInToHold: Boolean(show.sign_in_to_hold),
       prices: JSON.parse(String(show.prices)),
       categories: JSON.parse(String(show.price_categories)),
       stage:
@@ -298,6 +340,8 @@ export class ShowInventory extends DurableObject<Bindings> {
     if (legacyHeld) sql.exec(`UPDATE seats SET state = ${FREE}, hold_id = NULL WHERE state = ${HELD}`)
     this.holds.clear()
     this.buyerSeats.clear()
+    this.tallies.clear()
+    this.limits = holdLimits(this.caps, seats.length)
     for (const h of sql.exec<Record<string, string | number>>(
       "SELECT * FROM holds WHERE status IN ('active', 'confirmed')",
     )) {
@@ -308,10 +352,12 @@ export class ShowInventory extends DurableObject<Bindings> {
         seats: JSON.parse(String(h.seats)),
         expiresAt: Number(h.expires_at),
         channel: h.channel === null ? null : String(h.channel),
+        ip: h.ip === null || h.ip === undefined ? null : String(h.ip),
       }
       if (h.status === 'active') {
         this.holds.set(hold.id, hold)
         this.countBuyer(hold, 1)
+        this.tallies.add(hold.holderId, hold.ip, hold.seats.length, hold.expiresAt)
         for (const i of hold.seats) layout.setState(i, HELD)
       } else {
         // A confirmed hold counts only the seats still sold (refunds return some) and their ID numbers.
@@ -446,6 +492,8 @@ export class ShowInventory extends DurableObject<Bindings> {
     if (!hold || hold.holderId !== holderId || !Number.isFinite(until) || until <= Date.now())
       return { extended: false }
     this.ctx.storage.sql.exec('UPDATE holds SET expires_at = ? WHERE id = ?', until, holdId)
+    this.tallies.remove(hold.holderId, hold.ip, hold.seats.length, hold.expiresAt)
+    this.tallies.add(hold.holderId, hold.ip, hold.seats.length, until)
     hold.expiresAt = until
     // The armed alarm may now be early for this hold; when it fires it re-arms for the next real expiry.
     this.armAlarm(until)
@@ -457,9 +505,10 @@ export class ShowInventory extends DurableObject<Bindings> {
     if (created.length === 0) return
     const sql = this.ctx.storage.sql
     sql.exec(
-      `INSERT INTO holds (id, holder_id, id_numbers, seats, status, expires_at, channel, created_at)
+      `INSERT INTO holds (id, holder_id, id_numbers, seats, status, expires_at, channel, created_at, ip)
        SELECT json_extract(value, '$.id'), json_extract(value, '$.holderId'), json_extract(value, '$.idNumbers'),
-              json_extract(value, '$.seats'), 'active', json_extract(value, '$.expiresAt'), json_extract(value, '$.channel'), ?
+              json_extract(value, '$.seats'), 'active', json_extract(value, '$.expiresAt'), json_extract(value, '$.channel'), ?,
+              json_extract(value, '$.ip')
        FROM json_each(?)`,
       now,
       JSON.stringify(
@@ -470,6 +519,7 @@ export class ShowInventory extends DurableObject<Bindings> {
           seats: JSON.stringify(h.seats),
           expiresAt: h.expiresAt,
           channel: h.channel,
+          ip: h.ip,
         })),
       ),
     )
@@ -491,16 +541,26 @@ export class ShowInventory extends DurableObject<Bindings> {
     ) {
       return refuse('not_on_sale', 'Tickets for this show are not on sale now')
     }
+    if (config.signInToHold && isAnonymousBuyer(request.holderId)) {
+      return refuse('sign_in_required', 'For this on-sale, sign in with your email or phone to hold seats')
+    }
+    const ids = request.seatIds?.length ? [...new Set(request.seatIds)] : null
+    const wanted = ids ? ids.length : (request.best?.quantity ?? 0)
+    // Caps first: a client over them is refused before any seat is looked at.
+    const capped = this.tallies.check(this.limits, request.holderId, request.ip, wanted, now)
+    if (capped)
+      return { ok: false, code: 'hold_limit', detail: holdCapDetail(capped.scope, capped.limit), ...capped }
     let picked: number[]
-    if (request.seatIds?.length) {
-      const ids = [...new Set(request.seatIds)]
+    if (ids) {
       if (ids.length > MAX_SEATS_PER_HOLD)
         return refuse('invalid_request', `At most ${MAX_SEATS_PER_HOLD} seats per hold`)
       const unavailable: string[] = []
+      const unpriced: string[] = []
       picked = []
       for (const id of ids) {
         const i = layout.indexOf(id)
         if (i === undefined || !layout.isOpenFor(i, request.channel)) unavailable.push(id)
+        else if (!(layout.seats[i]!.category in config.prices)) unpriced.push(id)
         else picked.push(i)
       }
       if (unavailable.length) {
@@ -510,25 +570,19 @@ export class ShowInventory extends DurableObject<Bindings> {
           unavailable,
         )
       }
-    } else if (request.best) {
-      const best = request.best
-      if (best.quantity < 1 || best.quantity > MAX_SEATS_PER_HOLD) {
-        return refuse('invalid_request', `Ask for 1 to ${MAX_SEATS_PER_HOLD} seats`)
-      }
-      if (!(best.category in config.prices))
-        return refuse('invalid_request', `No price category ${best.category}`)
-      if (layout.availableIn(best.category) < best.quantity) {
-        return refuse('sold_out', `Not enough seats left in ${best.category}`)
-      }
-      const found = layout.findBest({ ...best, channel: request.channel })
-      if (!found) {
+      if (unpriced.length) {
         return refuse(
-          'seats_unavailable',
-          best.allowSplit
-            ? `No ${best.quantity} seats left in ${best.category}`
-            : `No ${best.quantity} adjacent seats left in ${best.category}; allow split seating to sit apart`,
+          'seats_not_priced',
+          `${unpriced.length} of the chosen seats are in a price category this show has no price for; they are not for sale`,
+          unpriced,
         )
       }
+    } else if (request.best) {
+      const best = request.best
+      if (best.quantity < 1 || best.quantity > MAX_SEATS_PER_HOLD)
+        return refuse('invalid_request', `Ask for 1 to ${MAX_SEATS_PER_HOLD} seats`)
+      const found = bestAvailable(layout, config.prices, { ...best, channel: request.channel })
+      if (!Array.isArray(found)) return found
       picked = found
     } else {
       return refuse('invalid_request', 'Name seatIds or ask for best available')
@@ -544,6 +598,7 @@ export class ShowInventory extends DurableObject<Bindings> {
       seats: picked,
       expiresAt,
       channel: request.channel ?? null,
+      ip: request.ip ?? null,
     }
     // Decided in memory now (later requests in the batch see it); written with the batch in writeHolds.
     for (const i of picked) {
@@ -553,6 +608,7 @@ export class ShowInventory extends DurableObject<Bindings> {
     created.push(hold)
     this.holds.set(hold.id, hold)
     this.countBuyer(hold, 1)
+    this.tallies.add(hold.holderId, hold.ip, picked.length, expiresAt)
     return hold
   }
 
@@ -640,6 +696,7 @@ export class ShowInventory extends DurableObject<Bindings> {
     }
     this.holds.delete(hold.id)
     this.countBuyer(hold, -1)
+    this.tallies.remove(hold.holderId, hold.ip, hold.seats.length, hold.expiresAt)
   }
 
   /**
@@ -677,6 +734,14 @@ export class ShowInventory extends DurableObject<Bindings> {
           unavailable: lost,
         }
       }
+      // Taking the seats again is a new purchase: the same per-buyer and real-name limits as a new hold,
+      // counting what the buyer holds or bought since the hold expired.
+      const limited = this.checkBuyerLimits(
+        config,
+        { holderId: String(row.holder_id), idNumbers: JSON.parse(String(row.id_numbers)) },
+        seatIdx.length,
+      )
+      if (limited) return { ok: false, code: limited.code, detail: `The hold expired; ${limited.detail}` }
     }
     const changed: number[] = []
     this.mutate(() => {
@@ -692,8 +757,10 @@ export class ShowInventory extends DurableObject<Bindings> {
         layout.setState(i, SOLD)
         changed.push(i)
       }
-      if (active) this.holds.delete(holdId)
-      else
+      if (active) {
+        this.holds.delete(holdId)
+        this.tallies.remove(active.holderId, active.ip, active.seats.length, active.expiresAt)
+      } else
         this.countBuyer(
           { holderId: String(row.holder_id), idNumbers: JSON.parse(String(row.id_numbers)), seats: seatIdx },
           1,
@@ -771,6 +838,7 @@ export class ShowInventory extends DurableObject<Bindings> {
       seats: JSON.parse(row.seats),
       expiresAt: row.expires_at,
       channel: null,
+      ip: null,
     }
     return {
       hold: this.toShowHold(config, layout, hold),
@@ -859,12 +927,15 @@ export class ShowInventory extends DurableObject<Bindings> {
         config.status === 'scheduled' &&
         now >= Date.parse(config.saleStartsAt) &&
         now < Date.parse(config.saleEndsAt),
-      categories: config.categories.map((c) => ({
-        ...c,
-        price: config.prices[c.code] ?? 0,
-        available: layout.availableIn(c.code),
-        total: totals.get(c.code) ?? 0,
-      })),
+      // A category without a price on this show is not on sale (its seats show as blocked on the map).
+      categories: config.categories
+        .filter((c) => c.code in config.prices)
+        .map((c) => ({
+          ...c,
+          price: config.prices[c.code]!,
+          available: layout.availableIn(c.code),
+          total: totals.get(c.code) ?? 0,
+        })),
       version: this.version,
     }
   }
@@ -887,7 +958,7 @@ export class ShowInventory extends DurableObject<Bindings> {
         accessible: seat.accessible,
         companion: seat.companion,
         restrictedView: seat.restrictedView,
-        state: stateNames[layout.state[i]!]!,
+        state: publicState(config, layout, i),
       })),
     }
   }
@@ -947,15 +1018,18 @@ export class ShowInventory extends DurableObject<Bindings> {
 
   // ---- live seat status over hibernatable WebSockets -------------------------------------------
 
+  /** A viewer's WebSocket, within the caps on viewers per show and per client network (see live-viewers.ts). */
   override async fetch(request: Request): Promise<Response> {
-    const showId = new URL(request.url).searchParams.get('showId')
+    const query = new URL(request.url).searchParams
+    const showId = query.get('showId')
+    const client = query.get('client')
     if (request.headers.get('upgrade') !== 'websocket' || !showId)
       return new Response('expected websocket', { status: 426 })
     await this.ready(showId)
-    const pair = new WebSocketPair()
-    this.ctx.acceptWebSocket(pair[1])
-    pair[1].send(JSON.stringify({ type: 'hello', version: this.version }))
-    return new Response(null, { status: 101, webSocket: pair[0] })
+    const admitted = admitViewer(this.ctx, this.env, client)
+    if ('refusal' in admitted) return admitted.refusal
+    admitted.server.send(JSON.stringify({ type: 'hello', version: this.version }))
+    return new Response(null, { status: 101, webSocket: admitted.viewer })
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer) {
@@ -996,9 +1070,10 @@ export class ShowInventory extends DurableObject<Bindings> {
     const sockets = this.ctx.getWebSockets()
     if (sockets.length === 0) return
     const layout = this.layout!
+    const config = this.config!
     const seats: [string, string][] = [...new Set(changed)].map((i) => [
       layout.seats[i]!.id,
-      stateNames[layout.state[i]!]!,
+      publicState(config, layout, i),
     ])
     const message = JSON.stringify({ type: 'delta', version: this.version, seats })
     for (const ws of sockets) {
@@ -1018,6 +1093,12 @@ class ShowNotFound extends Error {
 }
 
 type Refusal = Extract<ShowHoldOutcome, { ok: false }>
+
+/** A seat's state as buyers see it: a free seat in a category without a price on the show is not for sale. */
+function publicState(config: ShowConfig, layout: SeatLayout, i: number) {
+  const state = layout.state[i]!
+  return state === FREE && !(layout.seats[i]!.category in config.prices) ? 'blocked' : stateNames[state]!
+}
 
 /** What seat `i` costs at the config's prices (its category's price). */
 function seatPrice(config: ShowConfig, layout: SeatLayout, i: number): number {

@@ -25,6 +25,19 @@ export default defineConfig({
           // A fresh key pair per run, exactly as `npm run dev` makes one; the previous key tests rotation.
           TICKET_SIGNING_KEYS: JSON.stringify(rotate(freshKeySet())),
           TEST_MIGRATIONS: await readD1Migrations(root('migrations')),
+          // Small enough for tests to reach with real WebSocket upgrades (defaults: 5,000 and 20).
+          LIVE_VIEWERS_PER_SHOW: '12',
+          LIVE_VIEWERS_PER_CLIENT: '4',
+        },
+        // The rate limit bindings of wrangler.toml with limits tests can reach. Tests that exercise a limit send
+        // their own `cf-connecting-ip` (counted per address) or use fresh buyers, so they do not share counts;
+        // everyone shares the one global count of sign-in codes, so that one rolls over every 10 s.
+        ratelimits: {
+          RATE_HOLDS_PER_CLIENT: { namespace_id: '1701', simple: { limit: 40, period: 60 } },
+          RATE_HOLDS_PER_BUYER: { namespace_id: '1702', simple: { limit: 30, period: 60 } },
+          RATE_SIGN_IN_PER_CLIENT: { namespace_id: '1703', simple: { limit: 5, period: 60 } },
+          RATE_SIGN_IN_CODES: { namespace_id: '1704', simple: { limit: 60, period: 10 } },
+          RATE_PARTNER_PER_KEY: { namespace_id: '1705', simple: { limit: 100, period: 60 } },
         },
       },
     })),

@@ -43,6 +43,20 @@ export interface Bindings {
    * (default https://cloudflare-dns.com/dns-query).
    */
   WEBHOOK_DNS_URL?: string
+  /**
+   * Request-rate limits (Workers Rate Limiting, `[[ratelimits]]` in wrangler.toml; see
+   * worker/middleware/rate-limit-routes.ts for what each counts). Unbound, a limit is not applied.
+   */
+  RATE_HOLDS_PER_CLIENT?: RateLimit
+  RATE_HOLDS_PER_BUYER?: RateLimit
+  RATE_SIGN_IN_PER_CLIENT?: RateLimit
+  RATE_SIGN_IN_CODES?: RateLimit
+  RATE_PARTNER_PER_KEY?: RateLimit
+  /** JSON overriding some of the per-client hold caps (worker/domain/hold-caps.ts), e.g. `{"heldPerClient":40}`. */
+  HOLD_CAPS?: string
+  /** Most live seat-map viewers (WebSockets) per show, and per network address per show. */
+  LIVE_VIEWERS_PER_SHOW?: string
+  LIVE_VIEWERS_PER_CLIENT?: string
   /** First owner account, created by the dev seed only. */
   DEV_OWNER_EMAIL?: string
   DEV_OWNER_PASSWORD?: string

@@ -164,6 +164,16 @@ function mergeLoads(rounds: Awaited<ReturnType<typeof load>>[]): Awaited<ReturnT
   }
 }
 
+/**
+ * A client address per buyer (`CF-Connecting-IP`, kept by wrangler dev when sent): an on-sale's buyers come from
+ * many addresses, and holds are capped and rate limited per address, so one address for every buyer would
+ * measure those limits instead of selling.
+ */
+const clientAddress = () => {
+  const n = Math.floor(Math.random() * 2 ** 24)
+  return `10.${n >> 16}.${(n >> 8) & 255}.${n & 255}`
+}
+
 async function httpLayer() {
   const persist = mkdtempSync(join(tmpdir(), 'bench-http-'))
   const password = randomBytes(12).toString('base64url')
@@ -199,7 +209,7 @@ async function httpLayer() {
         await load(clients, SECONDS / HTTP_ROUNDS, () =>
           fetch(`${base}/api/shows/${showId}/holds`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', 'cf-connecting-ip': clientAddress() },
             body: JSON.stringify({
               best: { category: 'A', quantity: 1 + Math.floor(Math.random() * 2), allowSplit: true },
             }),
@@ -247,10 +257,16 @@ async function httpLayer() {
     let confirmed = 0
     const orders = await load(Math.min(clients, 32), SECONDS, async () => {
       const cookieJar: string[] = []
+      const address = clientAddress()
       const call = async (path: string, body: unknown, extra: Record<string, string> = {}) => {
         const res = await fetch(`${base}${path}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', cookie: cookieJar.join('; '), ...extra },
+          headers: {
+            'content-type': 'application/json',
+            cookie: cookieJar.join('; '),
+            'cf-connecting-ip': address,
+            ...extra,
+          },
           body: JSON.stringify(body),
         })
         const set = res.headers.get('set-cookie')

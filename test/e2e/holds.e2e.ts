@@ -20,10 +20,20 @@ async function seatStates(showId: string) {
   return map.seats
 }
 
+/**
+ * Each racing buyer comes from an address of their own (`CF-Connecting-IP`, which wrangler dev keeps when the
+ * client sends it), as an on-sale's buyers do: holds are capped and rate limited per client network.
+ */
+let clients = 0
+const ownAddress = () => {
+  const n = clients++
+  return { 'cf-connecting-ip': `198.18.${(n >> 8) & 255}.${n & 255}` }
+}
+
 const hold = (showId: string, body: unknown) =>
   fetch(`${baseUrl()}/api/shows/${showId}/holds`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...ownAddress() },
     body: JSON.stringify(body),
   })
 
@@ -106,6 +116,41 @@ describe('seat holds over HTTP, batched in the isolate', () => {
   })
 })
 
+describe('seat holds over HTTP: one client cannot take a show off sale', () => {
+  test('security: 380 cookie-less holds from one address, batched in the isolate, hold at most its cap (attack 4)', async () => {
+    const showId = await showOnSale(4)
+    const attacker = { 'cf-connecting-ip': '203.0.113.66' }
+    const responses = await Promise.all(
+      Array.from({ length: 380 }, () =>
+        fetch(`${baseUrl()}/api/shows/${showId}/holds`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...attacker },
+          body: JSON.stringify({ best: { category: 'A', quantity: 4, allowSplit: true } }),
+        }),
+      ),
+    )
+    let held = 0
+    const codes = new Map<string, number>()
+    for (const response of responses) {
+      const body = (await response.json()) as { seats?: unknown[]; code?: string }
+      if (response.status === 201) held += body.seats!.length
+      else {
+        expect(response.status).toBe(429)
+        expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0)
+        codes.set(body.code!, (codes.get(body.code!) ?? 0) + 1)
+      }
+    }
+    // 200 seats: one address holds at most 24 of them (300 hold requests a minute, then rate_limited).
+    expect(held).toBeLessThanOrEqual(24)
+    expect(codes.get('hold_limit')).toBeGreaterThan(0)
+    expect(codes.get('rate_limited')).toBe(80)
+    const states = await seatStates(showId)
+    expect(states.filter((s) => s.state === 'free').length).toBeGreaterThanOrEqual(176)
+    // Anyone else still buys.
+    expect((await hold(showId, { best: { category: 'A', quantity: 4 } })).status).toBe(201)
+  })
+})
+
 describe('seat holds over HTTP: buyers who leave mid-rush', () => {
   test('clients hanging up while their holds are being sent strand no one else', async () => {
     const showId = await showOnSale(6)
@@ -114,7 +159,7 @@ describe('seat holds over HTTP: buyers who leave mid-rush', () => {
     const gone = leaving.map((controller, i) =>
       fetch(`${baseUrl()}/api/shows/${showId}/holds`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...ownAddress() },
         body: JSON.stringify({ seatIds: [seatIds[i]] }),
         signal: controller.signal,
       }).catch(() => null),
@@ -145,7 +190,7 @@ describe('scenic-day holds over HTTP, batched in the isolate', () => {
   const holdDay = (name: string, idNumber: string) =>
     fetch(`${baseUrl()}/api/scenic-sites/${site}/days/${date}/holds`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...ownAddress() },
       body: JSON.stringify({
         lines: [{ productId: 'prd_demo_adult', slot: '10:00', visitor: { name, idNumber } }],
       }),

@@ -2,7 +2,9 @@
 // second buyer), refund, and scenic booking with the gate ticket then the cable car (refused without it).
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { adminOverHttp, gridShowOnSale } from '../support/admin-over-http.ts'
 import {
+  baseUrl,
   describeViolations,
   launchBrowser,
   newPage,
@@ -213,6 +215,41 @@ describe('seats to a QR ticket, then a refund', () => {
     await page.getByRole('button', { name: 'Find seats' }).click()
     await page.waitForURL(/\/checkout$/)
     await expect.poll(() => page.getByTestId('checkout-items').locator('li').count()).toBe(3)
+    await context.close()
+  })
+})
+
+describe('an on-sale that takes holds only from signed-in buyers', () => {
+  test('asks a guest to sign in with a code, then holds the seats they asked for', async () => {
+    const admin = await adminOverHttp(baseUrl(), 'owner@demo.local', 'demo-password-2026')
+    const showId = await gridShowOnSale(admin, {
+      rows: 4,
+      venueName: `Sign-in hall ${Date.now()}`,
+      maxTicketsPerBuyer: 4,
+      price: 28000,
+    })
+    await admin(`/shows/${showId}`, 'PATCH', { signInToHold: true })
+    const email = `signin-${Date.now()}@example.com`
+    const { context, page } = await newPage(browser)
+    await page.goto(`/shows/${showId}`)
+    await page.getByText('For this on-sale, buyers sign in before they hold seats.').waitFor()
+    await page.getByRole('button', { name: 'Find seats' }).click()
+    const prompt = page.getByTestId('sign-in-prompt')
+    await prompt.getByRole('heading', { name: 'Sign in to hold seats' }).waitFor()
+    await prompt.getByLabel('Email or phone').fill(email)
+    await prompt.getByRole('button', { name: 'Send code' }).click()
+    await prompt.getByText(`We sent a code to ${email}.`).waitFor()
+    await expectAccessible(page)
+    const mailbox = (await (
+      await fetch(`${baseUrl()}/api/dev/mailbox?to=${encodeURIComponent(email)}`)
+    ).json()) as {
+      items: { subject: string; body: string }[]
+    }
+    const code = /\b(\d{6})\b/.exec(`${mailbox.items[0]!.subject} ${mailbox.items[0]!.body}`)![1]!
+    await prompt.getByLabel('Code (6 digits)').fill(code)
+    await prompt.getByRole('button', { name: 'Sign in and hold' }).click()
+    await page.waitForURL(/\/checkout$/)
+    await expect.poll(() => page.getByTestId('checkout-items').locator('li').count()).toBe(2)
     await context.close()
   })
 })

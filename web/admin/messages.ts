@@ -112,6 +112,9 @@ const en = {
   saleEndsAt: 'Sale closes (China time)',
   saleWindow: 'Sale window',
   holdMinutes: 'Hold minutes',
+  signInToHold: 'On-sale protection: only signed-in buyers may hold seats',
+  signInToHoldHint:
+    'Guests are asked to sign in with their email or phone before they can hold seats. Turn on for a busy on-sale.',
   pricesYuan: 'Prices per category (yuan)',
   prices: 'Prices',
   showOn: 'Show on {when}',
@@ -433,6 +436,8 @@ export const adminMessages = defineMessages<AdminKey>({
     saleEndsAt: '停售时间（北京时间）',
     saleWindow: '销售时间',
     holdMinutes: '锁座时长（分钟）',
+    signInToHold: '开售保护：仅限登录用户锁座',
+    signInToHoldHint: '未登录的访客须先用邮箱或手机号登录才能锁座。热门开售时建议开启。',
     pricesYuan: '各票档价格（元）',
     prices: '价格',
     showOn: '{when} 场次',

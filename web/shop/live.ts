@@ -1,5 +1,6 @@
 // Live seat status over the show's WebSocket (`GET /api/shows/{id}/live`): deltas of [seatId, state], each with
 // a version; a skipped version (or a reconnect) means something was missed, so the caller reloads the seat map.
+// While no socket can be had (viewers are capped per show and per network), the seat map is reloaded instead.
 import { useEffect, useRef, useState } from 'preact/hooks'
 import type { SeatState } from './types.ts'
 
@@ -49,7 +50,11 @@ export function useLiveSeats(
       socket.onclose = () => {
         setConnected(false)
         clearInterval(ping)
-        if (!closed) retry = setTimeout(connect, Math.min(10_000, 500 * 2 ** attempts++))
+        if (closed) return
+        // Refused (the show has as many live viewers as it takes) or unreachable: meanwhile the seat map is
+        // followed by reloading it at each retry (at most every 10 s).
+        if (attempts > 0) handlers.current.onGap()
+        retry = setTimeout(connect, Math.min(10_000, 500 * 2 ** attempts++))
       }
     }
     connect()

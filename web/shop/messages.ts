@@ -149,6 +149,23 @@ const en = {
   problem_hold_expired: 'Your hold has expired. Pick again.',
   problem_children_unused: 'Refund the cable car ticket first (it depends on this gate ticket).',
   problem_refund_not_allowed: 'This order cannot be refunded now.',
+  problem_seats_not_together:
+    'Not enough seats side by side in that zone. Pick seats on the map, or let us seat you apart.',
+  problem_seats_not_priced: 'Those seats are not for sale.',
+  problem_hold_limit:
+    'You, or your network, already hold as many seats as one may at once. Finish or release a hold first, or try again later.',
+  problem_sign_in_required: 'Sign in to hold seats for this on-sale.',
+  problem_rate_limited: 'Too many tries in a short time. Wait a moment and try again.',
+  seatApart: 'Seat us apart',
+  signInRequiredNote: 'For this on-sale, buyers sign in before they hold seats.',
+  signInTitle: 'Sign in to hold seats',
+  signInWhy:
+    'The organizer asks buyers to sign in for this on-sale. We send a one-time code to your email or phone.',
+  signInContact: 'Email or phone',
+  sendCode: 'Send code',
+  codeSent: 'We sent a code to {contact}.',
+  signInCode: 'Code (6 digits)',
+  signInGo: 'Sign in and hold',
 } as const
 
 export type ShopMessage = keyof typeof en
@@ -298,6 +315,20 @@ export const shopMessages = defineMessages<ShopMessage>({
     problem_hold_expired: '锁定已过期，请重新选择。',
     problem_children_unused: '请先退索道票（它依赖此门票）。',
     problem_refund_not_allowed: '此订单当前不可退票。',
+    problem_seats_not_together: '该票档没有足够的连座。请在座位图上选座，或允许分开就座。',
+    problem_seats_not_priced: '这些座位不对外销售。',
+    problem_hold_limit: '您或您所在的网络当前锁定的座位已达上限。请先完成或释放已有的锁定，或稍后再试。',
+    problem_sign_in_required: '本场开售需登录后才能锁座。',
+    problem_rate_limited: '操作过于频繁，请稍候再试。',
+    seatApart: '接受分开就座',
+    signInRequiredNote: '本场开售需先登录才能锁座。',
+    signInTitle: '登录后锁座',
+    signInWhy: '主办方要求本场开售登录购票。我们会向您的邮箱或手机发送一次性验证码。',
+    signInContact: '邮箱或手机号',
+    sendCode: '发送验证码',
+    codeSent: '验证码已发送至 {contact}。',
+    signInCode: '验证码（6 位）',
+    signInGo: '登录并锁座',
   },
 })
 
@@ -313,6 +344,11 @@ export function useProblemMessages(): Record<string, string> {
     'hold_expired',
     'children_unused',
     'refund_not_allowed',
+    'seats_not_together',
+    'seats_not_priced',
+    'hold_limit',
+    'sign_in_required',
+    'rate_limited',
   ] as const
   return Object.fromEntries(codes.map((code) => [code, t(`problem_${code}`)]))
 }

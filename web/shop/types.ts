@@ -14,6 +14,8 @@ export interface ShowSummary {
   saleEndsAt: string
   realNameRequired: boolean
   maxTicketsPerBuyer: number
+  /** Only signed-in customers may hold seats (the organizer's on-sale protection). */
+  signInToHold?: boolean
 }
 
 export interface CategoryAvailability {

@@ -203,6 +203,8 @@ export const shows = sqliteTable(
     /** Price in minor units per venue price category code. */
     prices: text({ mode: 'json' }).notNull().$type<Record<string, number>>(),
     holdMinutes: integer().notNull().default(15),
+    /** On-sale protection: only signed-in customers may hold seats (anonymous buyers get `sign_in_required`). */
+    signInToHold: integer({ mode: 'boolean' }).notNull().default(false),
     status: text({ enum: ['scheduled', 'cancelled'] })
       .notNull()
       .default('scheduled'),

@@ -10,6 +10,8 @@ export const BUYER_COOKIE = 'buyer'
  * limits have someone to count against before sign-in. Partners and signed-in customers replace it.
  */
 export const buyerIdentity = createMiddleware<AppEnv>(async (c, next) => {
+  // Mounted twice on rate-limited routes (once centrally, to count per buyer, once by the route): decide once.
+  if (c.get('buyerId')) return next()
   const customer = await currentCustomer(c)
   if (customer) {
     c.set('customer', customer)

@@ -3,6 +3,7 @@ import type { OpenAPIV3_1 } from 'openapi-types'
 import * as v from 'valibot'
 import { newApp } from '../app.ts'
 import { publishOutboxAfterWrites } from '../middleware/outbox-kick.ts'
+import { documentRateLimits, mountRateLimits } from '../middleware/rate-limit-routes.ts'
 import { parseTicketKeys, publicJwks } from '../services/ticket-keys.ts'
 import { adminRoutes } from './admin/index.ts'
 import { authRoutes } from './auth.ts'
@@ -48,6 +49,8 @@ app.get(
       'cache-control': 'public, max-age=300',
     }),
 )
+// Request-rate limits on holds, sign-in and partner calls run before the routes themselves.
+mountRateLimits(app)
 app.route('/api/auth', authRoutes)
 app.route('/api/customer/auth', customerAuthRoutes)
 app.route('/api/admin', adminRoutes as never)
@@ -79,10 +82,15 @@ const documentation = {
 let spec: Promise<OpenAPIV3_1.Document> | undefined
 /** The document is generated from the route definitions once per isolate. */
 export const openApiDocument = () => {
-  spec ??= generateSpecs(app, {
-    documentation: documentation as never,
-    excludeStaticFile: false,
-  }) as Promise<OpenAPIV3_1.Document>
+  spec ??= (
+    generateSpecs(app, {
+      documentation: documentation as never,
+      excludeStaticFile: false,
+    }) as Promise<OpenAPIV3_1.Document>
+  ).then((document) => {
+    documentRateLimits((document.paths ?? {}) as Parameters<typeof documentRateLimits>[0])
+    return document
+  })
   return spec
 }
 

@@ -7,7 +7,8 @@ import { events, shows, venues } from '../db/schema.ts'
 import { isValidPrcIdNumber, normalizeIdNumber } from '../domain/id-number.ts'
 import type { AppEnv } from '../env.ts'
 import { buyerIdentity } from '../middleware/buyer.ts'
-import { notFound } from '../problem.ts'
+import { clientKeyOf } from '../middleware/rate-limit.ts'
+import { notFound, Problem } from '../problem.ts'
 import { cachedRead } from '../services/catalogue-cache.ts'
 import { validate } from '../validation.ts'
 import { inventoryConflictResponses, inventoryProblem } from './inventory-problem.ts'
@@ -101,6 +102,7 @@ const summaryColumns = {
   saleEndsAt: shows.saleEndsAt,
   realNameRequired: events.realNameRequired,
   maxTicketsPerBuyer: events.maxTicketsPerBuyer,
+  signInToHold: shows.signInToHold,
 }
 
 /** Shows the public may see: scheduled performances of published events. */
@@ -133,6 +135,8 @@ const showSummary = v.object({
   saleEndsAt: v.string(),
   realNameRequired: v.boolean(),
   maxTicketsPerBuyer: v.number(),
+  /** Only signed-in customers may hold seats (the organizer's on-sale protection). */
+  signInToHold: v.boolean(),
 })
 
 showRoutes.get(
@@ -257,10 +261,19 @@ showRoutes.get(
     summary: 'Live seat status (WebSocket)',
     description:
       'Upgrade to a WebSocket. Messages: `{"type":"hello","version":n}` then `{"type":"delta","version":n,"seats":[[seatId,state],…]}`. ' +
-      'If a delta’s version skips, reload the seat map. Send `ping` to get `{"type":"pong"}`.',
+      'If a delta’s version skips, reload the seat map. Send `ping` to get `{"type":"pong"}`. Viewers are capped per show and per ' +
+      'network address; past a cap, follow the seat map by reloading it.',
     responses: {
       101: { description: 'Switching protocols' },
       426: { description: 'Not a WebSocket upgrade' },
+      429: {
+        description:
+          'Code `viewer_limit` (`scope: client`): too many viewers from this network address; see `Retry-After`',
+      },
+      503: {
+        description:
+          'Code `viewer_limit` (`scope: show`): the show has as many viewers as it takes; see `Retry-After`',
+      },
     },
   }),
   validate('param', showParam),
@@ -268,7 +281,25 @@ showRoutes.get(
     const show = await publicShow(c, c.req.valid('param').showId)
     const url = new URL(c.req.url)
     url.searchParams.set('showId', show.id)
-    return c.get('showInventory').stub(show.id).fetch(new Request(url, c.req.raw))
+    const client = clientKeyOf(c)
+    if (client) url.searchParams.set('client', client)
+    const res = await c.get('showInventory').stub(show.id).fetch(new Request(url, c.req.raw))
+    if (res.status !== 429 && res.status !== 503) return res
+    const refusal = await res.json<{
+      code: string
+      detail: string
+      scope: string
+      limit: number
+      retryAfter: number
+    }>()
+    throw new Problem({
+      code: refusal.code,
+      status: res.status,
+      title: 'Too many live viewers',
+      detail: refusal.detail,
+      extensions: { scope: refusal.scope, limit: refusal.limit },
+      headers: { 'retry-after': String(refusal.retryAfter) },
+    })
   },
 )
 
@@ -284,7 +315,10 @@ showRoutes.post(
     summary: 'Hold seats (explicit seats or best available)',
     description:
       'All or nothing. `best` finds adjacent seats in one row of a price category nearest the stage, never leaving a single ' +
-      'seat stranded when another choice exists; `allowSplit` permits seats over several rows; `accessible` asks for wheelchair places.',
+      'seat stranded when another choice exists; `allowSplit` permits seats over several rows; `accessible` asks for wheelchair places. ' +
+      'Each buyer and each network address may have only so many active holds and held seats at once (`hold_limit`), and hold ' +
+      'requests are rate limited per address and per buyer (`rate_limited`). A show with `signInToHold` takes holds only from ' +
+      'signed-in customers (`sign_in_required`).',
     responses: holdResponses,
   }),
   buyerIdentity,
@@ -292,10 +326,20 @@ showRoutes.post(
   validate('json', showHoldInput),
   async (c) => {
     const show = await publicShow(c, c.req.valid('param').showId)
+    if (show.signInToHold && !c.get('customer')) {
+      throw new Problem({
+        code: 'sign_in_required',
+        status: 401,
+        title: 'Sign in required',
+        detail: 'For this on-sale, sign in with your email or phone to hold seats',
+      })
+    }
     const input = c.req.valid('json')
+    const client = clientKeyOf(c)
     const outcome = await c.get('showInventory').hold(show.id, {
       holderId: c.get('buyerId'),
       channel: 'web',
+      ...(client ? { ip: client } : {}),
       ...(input.seatIds ? { seatIds: input.seatIds } : {}),
       ...(input.best ? { best: input.best } : {}),
       ...(input.idNumbers ? { idNumbers: input.idNumbers } : {}),

@@ -4,30 +4,39 @@ import type { ShowHoldOutcome, ShowHoldRequest, ShowInventory } from '../../dura
 export const SOLD_OUT_TTL_MS = 2_000
 
 /**
- * Remembers, per show and category, that best-available just answered sold out, so the next buyers
- * get the answer from memory for a moment instead of a DO round trip. Plain data: safe to share
- * across requests in an isolate.
+ * Remembers, per show and category, that best-available just answered sold out and how many seats were still
+ * free then, so for a moment buyers asking for more than that get the answer from memory instead of a DO round
+ * trip. Smaller asks still go to the actor: "sold out" for 8 seats says nothing about 2. Plain data: safe to
+ * share across requests in an isolate.
  */
 export class SoldOutMemo {
-  private until = new Map<string, number>()
+  private memo = new Map<string, { until: number; available: number }>()
 
   check(showId: string, request: ShowHoldRequest): Extract<ShowHoldOutcome, { ok: false }> | null {
     const category = request.best?.category
     if (!category) return null
-    const until = this.until.get(`${showId}\u0000${category}`)
-    if (!until || until <= Date.now()) return null
-    return { ok: false, code: 'sold_out', detail: `Not enough seats left in ${category}` }
+    const known = this.memo.get(`${showId}\u0000${category}`)
+    if (!known || known.until <= Date.now() || request.best!.quantity <= known.available) return null
+    return {
+      ok: false,
+      code: 'sold_out',
+      detail: `Not enough seats left in ${category}: at most ${known.available} free, ${request.best!.quantity} asked for`,
+      available: known.available,
+    }
   }
 
   record(showId: string, request: ShowHoldRequest, outcome: ShowHoldOutcome) {
     const category = request.best?.category
     if (category && !outcome.ok && outcome.code === 'sold_out') {
-      this.until.set(`${showId}\u0000${category}`, Date.now() + SOLD_OUT_TTL_MS)
+      this.memo.set(`${showId}\u0000${category}`, {
+        until: Date.now() + SOLD_OUT_TTL_MS,
+        available: outcome.available ?? 0,
+      })
     }
   }
 
   forget(showId: string) {
-    for (const key of this.until.keys()) if (key.startsWith(`${showId}\u0000`)) this.until.delete(key)
+    for (const key of this.memo.keys()) if (key.startsWith(`${showId}\u0000`)) this.memo.delete(key)
   }
 }
 

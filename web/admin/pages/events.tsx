@@ -39,6 +39,7 @@ export interface ShowRecord {
   saleEndsAt: string
   prices: Record<string, number>
   holdMinutes: number
+  signInToHold: boolean
   status: 'scheduled' | 'cancelled'
 }
 
@@ -168,6 +169,7 @@ export function ShowForm(props: {
   const [saleStartsAt, setSaleStartsAt] = useState(isoToLocal(initial?.saleStartsAt))
   const [saleEndsAt, setSaleEndsAt] = useState(isoToLocal(initial?.saleEndsAt))
   const [holdMinutes, setHoldMinutes] = useState(String(initial?.holdMinutes ?? 15))
+  const [signInToHold, setSignInToHold] = useState(initial?.signInToHold ?? false)
   const [prices, setPrices] = useState<Record<string, string>>(
     Object.fromEntries(Object.entries(initial?.prices ?? {}).map(([code, fen]) => [code, fenToYuan(fen)])),
   )
@@ -191,6 +193,7 @@ export function ShowForm(props: {
           saleStartsAt: localToIso(saleStartsAt),
           saleEndsAt: localToIso(saleEndsAt),
           holdMinutes: Number(holdMinutes),
+          signInToHold,
           prices: Object.fromEntries(
             (venue?.priceCategories ?? [])
               .filter((c) => prices[c.code])
@@ -249,6 +252,10 @@ export function ShowForm(props: {
         onInput={setHoldMinutes}
         inputMode="numeric"
       />
+      <div>
+        <CheckboxInput label={t('signInToHold')} checked={signInToHold} onChange={setSignInToHold} />
+        <p class="muted small">{t('signInToHoldHint')}</p>
+      </div>
       <fieldset class="stack">
         <legend>{t('pricesYuan')}</legend>
         {(venue?.priceCategories ?? []).map((category) => (

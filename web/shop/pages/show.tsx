@@ -1,12 +1,13 @@
 // A show: details, the live seat map, picking seats or best available, then holding them for checkout.
 import { useEffect, useState } from 'preact/hooks'
 import { isValidPrcIdNumber } from '../../../worker/domain/id-number.ts'
-import { api } from '../../lib/api.ts'
+import { ApiError, api } from '../../lib/api.ts'
 import { formatDateTime, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
 import { navigate } from '../../lib/router.tsx'
 import { Button, Field, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { GroupBuyTeaser } from '../components/group-buy-teaser.tsx'
+import { SignInPrompt } from '../components/sign-in-prompt.tsx'
 import { releaseCurrentHold, setCurrentHold } from '../hold-store.ts'
 import { useLiveSeats } from '../live.ts'
 import { shopMessages, useProblemMessages } from '../messages.ts'
@@ -35,6 +36,8 @@ export function ShowPage({ showId }: { showId: string }) {
   const [best, setBest] = useState({ category: '', quantity: 2, accessible: false })
   const [error, setError] = useState<unknown>(null)
   const [busy, setBusy] = useState(false)
+  /** The hold the organizer's sign-in requirement refused, made again once the buyer signs in. */
+  const [afterSignIn, setAfterSignIn] = useState<object | null>(null)
 
   const connected = useLiveSeats(
     showId,
@@ -83,6 +86,7 @@ export function ShowPage({ showId }: { showId: string }) {
   const hold = async (body: object) => {
     setBusy(true)
     setError(null)
+    setAfterSignIn(null)
     try {
       await releaseCurrentHold()
       const created = await api<ShowHold>(`/api/shows/${encodeURIComponent(showId)}/holds`, { body })
@@ -95,7 +99,8 @@ export function ShowPage({ showId }: { showId: string }) {
       })
       navigate('/checkout')
     } catch (failure) {
-      setError(failure)
+      if (failure instanceof ApiError && failure.code === 'sign_in_required') setAfterSignIn(body)
+      else setError(failure)
       seatMap.reload()
     } finally {
       setBusy(false)
@@ -121,6 +126,8 @@ export function ShowPage({ showId }: { showId: string }) {
           <span class="badge">{t(detail.onSale ? 'onSale' : 'notOnSale')}</span>
         </p>
       </header>
+      {detail.signInToHold && <p class="alert alert-info">{t('signInRequiredNote')}</p>}
+      {afterSignIn && <SignInPrompt onSignedIn={() => hold(afterSignIn)} />}
       <GroupBuyTeaser showId={showId} currency={currency} />
 
       <section aria-labelledby="map-heading" class="card">
@@ -183,6 +190,14 @@ export function ShowPage({ showId }: { showId: string }) {
           </p>
         )}
         <ProblemAlert error={error} messages={problems} />
+        {error instanceof ApiError && error.code === 'seats_not_together' && (
+          <Button
+            disabled={busy}
+            onClick={() => hold({ best: { category, quantity: best.quantity, allowSplit: true } })}
+          >
+            {t('seatApart')}
+          </Button>
+        )}
         <div class="row">
           <Button
             variant="primary"

@@ -45,6 +45,8 @@ export const showInput = v.object({
     v.minEntries(1, 'at least one price'),
   ),
   holdMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(120)), 15),
+  /** On-sale protection: only signed-in customers may hold seats; anonymous buyers get `sign_in_required`. */
+  signInToHold: v.optional(v.boolean(), false),
   status: v.optional(v.picklist(['scheduled', 'cancelled']), 'scheduled'),
   refundTiers: v.optional(v.pipe(v.array(refundTier), v.maxLength(10)), defaultRefundTiers),
 })

@@ -1,0 +1,44 @@
+// Admission of live seat-map viewers (hibernatable WebSockets) to an inventory actor. Every change is sent to
+// every viewer, so their number is capped per actor and per client network; past a cap the answer is a JSON
+// refusal (`viewer_limit`) with Retry-After that the route turns into problem+json, and the shop follows the
+// seat map by reloading it instead.
+
+/** Viewers per actor, and per client network per actor, unless the env sets LIVE_VIEWERS_PER_SHOW / _PER_CLIENT. */
+export const LIVE_VIEWERS_PER_SHOW = 5_000
+export const LIVE_VIEWERS_PER_CLIENT = 20
+const RETRY_AFTER_SECONDS = 30
+
+const positive = (setting: string | undefined, fallback: number) => {
+  const n = Number(setting)
+  return Number.isInteger(n) && n > 0 ? n : fallback
+}
+
+/**
+ * Accepts a viewer through the hibernation API (tagged with its client network, when known) and answers the
+ * viewer's end of the socket, or answers the refusal.
+ */
+export function admitViewer(
+  ctx: DurableObjectState,
+  settings: { LIVE_VIEWERS_PER_SHOW?: string; LIVE_VIEWERS_PER_CLIENT?: string },
+  client: string | null,
+): { viewer: WebSocket; server: WebSocket } | { refusal: Response } {
+  const perShow = positive(settings.LIVE_VIEWERS_PER_SHOW, LIVE_VIEWERS_PER_SHOW)
+  const perClient = positive(settings.LIVE_VIEWERS_PER_CLIENT, LIVE_VIEWERS_PER_CLIENT)
+  const tag = client ? `net:${client.slice(0, 64)}` : null
+  if (ctx.getWebSockets().length >= perShow)
+    return { refusal: refusal(503, 'show', perShow, 'This show has as many live viewers as it takes') }
+  if (tag && ctx.getWebSockets(tag).length >= perClient)
+    return {
+      refusal: refusal(429, 'client', perClient, 'Too many live viewers of this show from your network'),
+    }
+  const pair = new WebSocketPair()
+  ctx.acceptWebSocket(pair[1], tag ? [tag] : [])
+  return { viewer: pair[0], server: pair[1] }
+}
+
+function refusal(status: 429 | 503, scope: 'show' | 'client', limit: number, detail: string) {
+  return Response.json(
+    { code: 'viewer_limit', scope, limit, detail, retryAfter: RETRY_AFTER_SECONDS },
+    { status, headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } },
+  )
+}

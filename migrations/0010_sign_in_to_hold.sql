@@ -1,0 +1,1 @@
+ALTER TABLE `shows` ADD `sign_in_to_hold` integer DEFAULT false NOT NULL;
