@@ -1,145 +1,40 @@
 import { DurableObject } from 'cloudflare:workers'
 import { heldLine, joinOutcomeLines } from '../worker/domain/hold-lines.ts'
+import { parentRequiredDetail, sameVisitor } from '../worker/domain/parent-child.ts'
+import { ageRefusalDetail, checkAge, needsAgeCheck } from '../worker/domain/visit-eligibility.ts'
 import type { Bindings } from '../worker/env.ts'
+import {
+  addDays,
+  catalogueStamp,
+  DAY_CONFIG_VERSION,
+  dateIn,
+  readDayConfig,
+  SiteNotFound,
+} from './scenic-day-config.ts'
+import { DayCounts } from './scenic-day-counts.ts'
+import type {
+  DayAvailability,
+  DayConfig,
+  HeldLine,
+  LineRow,
+  Refused,
+  ScenicHold,
+  ScenicHoldOutcome,
+  ScenicHoldRequest,
+  ScenicRefusal,
+  Visitor,
+} from './scenic-day-types.ts'
+
+export { DEFAULT_SCENIC_HOLD_MINUTES, dateIn } from './scenic-day-config.ts'
+export type * from './scenic-day-types.ts'
 
 // One instance per scenic site per visit date (named `<siteId>:<YYYY-MM-DD>`) serializes the day's
-// quota: daily and time-slot capacity, per-product caps, per-channel allocations, real-name limits and
-// parent-child (父子票) eligibility. Every check runs on in-memory counters before anything is written,
-// so a hold (a package included) deducts every line or none.
-
-export interface Visitor {
-  name?: string
-  /** Normalized PRC ID number (upper-case X). */
-  idNumber?: string
-  phone?: string
-}
-
-export interface ScenicHoldLine {
-  productId: string
-  slot?: string
-  visitor?: Visitor
-}
-
-export interface ScenicHoldRequest {
-  holderId: string
-  channel: string
-  lines: ScenicHoldLine[]
-  /** The lines are the components of this package, sold at its price. */
-  packageId?: string
-}
-
-export type ScenicRefusal =
-  | 'sold_out'
-  | 'parent_ticket_required'
-  | 'buyer_limit'
-  | 'not_on_sale'
-  | 'invalid_request'
-  | 'hold_not_found'
-  | 'hold_expired'
-  | 'order_mismatch'
-  | 'children_unused'
-
-export interface HeldLine {
-  id: string
-  productId: string
-  productName: string
-  slot: string | null
-  price: number
-  visitor: Visitor | null
-}
-
-export interface ScenicHold {
-  id: string
-  siteId: string
-  date: string
-  lines: HeldLine[]
-  total: number
-  currency: string
-  expiresAt: string
-}
-
-export type ScenicHoldOutcome =
-  | { ok: true; hold: ScenicHold }
-  | { ok: false; code: ScenicRefusal; detail: string; unavailable?: string[] }
-
-export interface DayAvailability {
-  siteId: string
-  date: string
-  onSale: boolean
-  capacity: number
-  remaining: number
-  channels: Record<string, { quota: number; remaining: number }>
-  slots: { code: string; start: string; end: string; capacity: number; remaining: number }[]
-  products: {
-    id: string
-    name: string
-    kind: string
-    ticketType: string
-    price: number
-    timed: boolean
-    remaining: number
-  }[]
-}
-
-interface Product {
-  id: string
-  name: string
-  kind: 'entry' | 'attraction' | 'show'
-  ticketType: string
-  price: number
-  timed: boolean
-  dailyCapacity: number | null
-  realNameRequired: boolean
-  maxPerIdPerDay: number
-  status: string
-}
-
-interface Rule {
-  parentProductId: string
-  childProductId: string
-  matchBy: 'phone' | 'id_number' | 'phone_or_id_number'
-  onParentRefund: 'block' | 'cascade'
-}
-
-interface DayConfig {
-  siteId: string
-  date: string
-  currency: string
-  holdMinutes: number
-  dailyCapacity: number
-  slots: { code: string; start: string; end: string; capacity: number }[]
-  quotas: Record<string, number>
-  bookingDaysAhead: number
-  timezone: string
-  products: Record<string, Product>
-  rules: Rule[]
-  packages: Record<
-    string,
-    { price: number; status: string; components: { productId: string; quantity: number }[] }
-  >
-  /** Catalogue version the config was read at. */
-  stamp?: string
-  /** True once this date's quotas were set by hand; catalogue refreshes keep them. */
-  quotasOverridden?: boolean
-}
+// quota: daily and time-slot capacity, per-product caps, per-channel allocations, real-name limits, age
+// eligibility, per-client hold caps and parent-child (父子票) ownership. Every check runs on in-memory counters
+// before anything is written, so a hold (a package included) deducts every line or none.
 
 /** How stale catalogue settings may get before a hold re-checks D1. */
 const CONFIG_TTL_MS = 10_000
-
-type LineRow = {
-  id: string
-  hold_id: string
-  product_id: string
-  slot: string | null
-  channel: string
-  id_number: string | null
-  phone: string | null
-  name: string | null
-  status: 'held' | 'sold' | 'returned' | 'released' | 'expired'
-  order_id: string | null
-  redeemed: number
-  price: number
-}
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -156,44 +51,49 @@ CREATE INDEX IF NOT EXISTS lines_hold ON lines (hold_id);
 CREATE INDEX IF NOT EXISTS lines_order ON lines (order_id);
 `
 
+/**
+ * Storage changes after SCHEMA, applied once each, in order (the `schema` meta row counts them).
+ * 1: a public hold's client network while it is active (NULL: not a public hold; '' once it ended), for
+ *    per-network caps; a child line's explicit parent line.
+ */
+const MIGRATIONS = [
+  `ALTER TABLE holds ADD COLUMN client_network TEXT;
+   ALTER TABLE lines ADD COLUMN parent_line_id TEXT;`,
+]
+
+/** Lines with their hold's buyer, who owns them for parent-child rules and caps. */
+const LINES = 'SELECT l.*, h.holder_id FROM lines l JOIN holds h ON h.id = l.hold_id'
 const TAKEN = "('held', 'sold')"
-export const DEFAULT_SCENIC_HOLD_MINUTES = 15
 const MAX_LINES_PER_HOLD = 20
 
-/** Formatters by time zone: building one costs far more than using it, and a hold path asks for today often. */
-const dayFormats = new Map<string, Intl.DateTimeFormat>()
-
-/** Today's date in a time zone, as YYYY-MM-DD. */
-export function dateIn(timezone: string, at = new Date()): string {
-  let format = dayFormats.get(timezone)
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone: timezone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    })
-    dayFormats.set(timezone, format)
-  }
-  return format.format(at)
+/** A request line once its parent reference is resolved: the visitor it is for, and which parent line it goes with. */
+interface ResolvedLine {
+  productId: string
+  slot: string | null
+  visitor: Visitor | undefined
+  /** Parent line in the same hold (index) or stored earlier (id), when the buyer named one. */
+  parentIndex?: number
+  parentLineId?: string
 }
 
-const addDays = (date: string, days: number) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
+type Decision = { ok: true; lines: ResolvedLine[] } | Refused
 
 export class ScenicDayInventory extends DurableObject<Bindings> {
   private config: DayConfig | undefined
-  /**
-   * Taken (held or sold) counts: entry total, per slot, per product, per channel, per product+ID, and per
-   * product+visitor (ID number or phone) so parent tickets are found without a query.
-   */
-  private used = emptyCounts()
+  private used = new DayCounts()
   private alarmAt: number | null = null
   private configCheckedAt = Date.now()
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env)
-    ctx.storage.sql.exec(SCHEMA)
+    ctx.storage.transactionSync(() => {
+      const sql = ctx.storage.sql
+      sql.exec(SCHEMA)
+      const [row] = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'schema'").toArray()
+      let version = row ? Number(row.value) : 0
+      for (; version < MIGRATIONS.length; version++) sql.exec(MIGRATIONS[version]!)
+      sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)", String(version))
+    })
   }
 
   private async ready(siteId: string, date: string): Promise<DayConfig> {
@@ -210,22 +110,30 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
       const [stored] = this.ctx.storage.sql
         .exec<{ value: string }>("SELECT value FROM meta WHERE key = 'config'")
         .toArray()
-      const config = stored
-        ? (JSON.parse(stored.value) as DayConfig)
-        : await this.importFromCatalogue(siteId, date)
+      const saved = stored ? (JSON.parse(stored.value) as DayConfig) : undefined
+      // A config stored by an older version lacks settings this one enforces: read the catalogue again.
+      const config =
+        saved?.version === DAY_CONFIG_VERSION ? saved : await this.importFromCatalogue(siteId, date, saved)
       this.recount(config)
       this.config = config
     })
     return this.ready(siteId, date)
   }
 
-  private async importFromCatalogue(siteId: string, date: string): Promise<DayConfig> {
-    const config = await this.readDayConfig(siteId, date)
+  private async importFromCatalogue(siteId: string, date: string, saved?: DayConfig): Promise<DayConfig> {
+    const latest = await readDayConfig(this.env.DB, siteId, date)
+    const config = saved?.quotasOverridden
+      ? { ...latest, quotas: saved.quotas, quotasOverridden: true }
+      : latest
+    this.storeConfig(config)
+    return config
+  }
+
+  private storeConfig(config: DayConfig) {
     this.ctx.storage.sql.exec(
       "INSERT OR REPLACE INTO meta (key, value) VALUES ('config', ?)",
       JSON.stringify(config),
     )
-    return config
   }
 
   /**
@@ -236,122 +144,25 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
     const config = await this.ready(siteId, date)
     if (!force && Date.now() - this.configCheckedAt < CONFIG_TTL_MS) return { refreshed: false }
     this.configCheckedAt = Date.now()
-    const stamp = await this.catalogueStamp(siteId)
+    const stamp = await catalogueStamp(this.env.DB, siteId)
     if (stamp === config.stamp) return { refreshed: false }
-    const latest = await this.readDayConfig(siteId, date)
-    const next = config.quotasOverridden
-      ? { ...latest, quotas: config.quotas, quotasOverridden: true }
-      : latest
-    this.ctx.storage.sql.exec(
-      "INSERT OR REPLACE INTO meta (key, value) VALUES ('config', ?)",
-      JSON.stringify(next),
-    )
+    const next = await this.importFromCatalogue(siteId, date, config)
     this.config = next
     this.recount(next)
     return { refreshed: true }
   }
 
-  /** Latest change to anything of the site the day depends on. */
-  private async catalogueStamp(siteId: string): Promise<string> {
-    const row = await this.env.DB.prepare(
-      `SELECT max(
-         (SELECT updated_at FROM scenic_sites WHERE id = ?1),
-         coalesce((SELECT max(updated_at) FROM visit_products WHERE site_id = ?1), ''),
-         coalesce((SELECT max(updated_at) FROM parent_child_rules WHERE site_id = ?1), ''),
-         coalesce((SELECT max(updated_at) FROM packages WHERE site_id = ?1), '')
-       ) || '|' || (SELECT count(*) FROM visit_products WHERE site_id = ?1)
-             || '|' || (SELECT count(*) FROM parent_child_rules WHERE site_id = ?1)
-             || '|' || (SELECT count(*) FROM packages WHERE site_id = ?1) AS stamp`,
-    )
-      .bind(siteId)
-      .first<string>('stamp')
-    return row ?? ''
-  }
-
-  private async readDayConfig(siteId: string, date: string): Promise<DayConfig> {
-    const db = this.env.DB
-    const site = await db
-      .prepare(
-        `SELECT s.*, o.currency FROM scenic_sites s JOIN organizers o ON o.id = s.organizer_id WHERE s.id = ?`,
-      )
-      .bind(siteId)
-      .first<Record<string, string | number>>()
-    if (!site) throw new SiteNotFound(siteId)
-    const [products, rules, packages] = await db.batch<Record<string, string | number | null>>([
-      db.prepare('SELECT * FROM visit_products WHERE site_id = ?').bind(siteId),
-      db.prepare('SELECT * FROM parent_child_rules WHERE site_id = ?').bind(siteId),
-      db.prepare('SELECT * FROM packages WHERE site_id = ?').bind(siteId),
-    ])
-    const config: DayConfig = {
-      siteId,
-      date,
-      currency: String(site.currency),
-      holdMinutes: DEFAULT_SCENIC_HOLD_MINUTES,
-      dailyCapacity: Number(site.daily_capacity),
-      slots: JSON.parse(String(site.time_slots)),
-      quotas: JSON.parse(String(site.channel_quotas ?? '{}')),
-      bookingDaysAhead: Number(site.booking_days_ahead),
-      timezone: String(site.timezone),
-      products: Object.fromEntries(
-        products!.results.map((p) => [
-          String(p.id),
-          {
-            id: String(p.id),
-            name: String(p.name),
-            kind: p.kind as Product['kind'],
-            ticketType: String(p.ticket_type),
-            price: Number(p.price),
-            timed: Boolean(p.timed),
-            dailyCapacity: p.daily_capacity === null ? null : Number(p.daily_capacity),
-            realNameRequired: Boolean(p.real_name_required),
-            maxPerIdPerDay: Number(p.max_per_id_per_day),
-            status: String(p.status),
-          },
-        ]),
-      ),
-      rules: rules!.results.map((r) => ({
-        parentProductId: String(r.parent_product_id),
-        childProductId: String(r.child_product_id),
-        matchBy: r.match_by as Rule['matchBy'],
-        onParentRefund: r.on_parent_refund as Rule['onParentRefund'],
-      })),
-      packages: Object.fromEntries(
-        packages!.results.map((p) => [
-          String(p.id),
-          { price: Number(p.price), status: String(p.status), components: JSON.parse(String(p.components)) },
-        ]),
-      ),
-      stamp: await this.catalogueStamp(siteId),
-    }
-    return config
-  }
-
-  /** Rebuilds the in-memory counters from the lines table (on load, and after a failed write). */
+  /** Rebuilds the in-memory counters from storage (on load, and after a failed write). */
   private recount(config: DayConfig) {
-    this.used = emptyCounts()
-    const rows = this.ctx.storage.sql.exec<LineRow>(`SELECT * FROM lines WHERE status IN ${TAKEN}`).toArray()
-    for (const row of rows) this.count(config, row, 1)
-  }
-
-  private count(
-    config: DayConfig,
-    line: Pick<LineRow, 'product_id' | 'slot' | 'channel' | 'id_number' | 'phone'>,
-    sign: 1 | -1,
-  ) {
-    const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + sign)
-    const product = config.products[line.product_id]
-    bump(this.used.product, line.product_id)
-    if (line.id_number) {
-      bump(this.used.id, `${line.product_id}:${line.id_number}`)
-      bump(this.used.visitor, visitorKey(line.product_id, 'id', line.id_number))
-    }
-    if (line.phone) bump(this.used.visitor, visitorKey(line.product_id, 'phone', line.phone))
-    if (product?.kind === 'entry') {
-      this.used.entry += sign
-      if (line.slot) bump(this.used.slot, line.slot)
-      if (config.quotas[line.channel] !== undefined) bump(this.used.channel, line.channel)
-      else this.used.general += sign
-    }
+    const used = new DayCounts()
+    const sql = this.ctx.storage.sql
+    for (const row of sql.exec<LineRow>(`${LINES} WHERE l.status IN ${TAKEN}`)) used.line(config, row, 1)
+    for (const hold of sql.exec<{ holder_id: string; client_network: string | null; n: number }>(
+      `SELECT h.holder_id, h.client_network, count(*) AS n FROM holds h JOIN lines l ON l.hold_id = h.id
+       WHERE h.status = 'active' GROUP BY h.id`,
+    ))
+      used.hold(hold.holder_id, hold.client_network, hold.n, 1)
+    this.used = used
   }
 
   // ---- holds ---------------------------------------------------------------------------------
@@ -385,28 +196,30 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
     const lineRows: (string | number | null)[][] = []
     this.mutate(config, () => {
       for (const request of requests) {
-        const refusal = this.check(config, request, today)
-        if (refusal) {
-          outcomes.push(refusal)
+        const decision = this.check(config, request, today)
+        if (!decision.ok) {
+          outcomes.push(decision)
           continue
         }
         // One random id per hold; its lines are numbered after it.
         const key = crypto.randomUUID().replaceAll('-', '')
         const holdId = `hld_${key}`
-        holdRows.push([holdId, request.holderId, request.channel, request.packageId ?? null])
+        const network = request.client ? (request.client.network ?? '') : null
+        holdRows.push([holdId, request.holderId, request.channel, request.packageId ?? null, network])
         const prices = this.linePrices(config, request)
-        const lines: HeldLine[] = []
-        request.lines.forEach((line, k) => {
+        const ids = decision.lines.map((_, k) => `ln_${key.slice(0, 18)}${k.toString(36).padStart(2, '0')}`)
+        const lines: HeldLine[] = decision.lines.map((line, k) => {
           const row = {
-            id: `ln_${key.slice(0, 18)}${k.toString(36).padStart(2, '0')}`,
             product_id: line.productId,
-            slot: line.slot ?? null,
+            slot: line.slot,
             channel: request.channel,
             id_number: line.visitor?.idNumber ?? null,
             phone: line.visitor?.phone ?? null,
+            holder_id: request.holderId,
           }
+          const parent = line.parentIndex !== undefined ? ids[line.parentIndex]! : (line.parentLineId ?? null)
           lineRows.push([
-            row.id,
+            ids[k]!,
             holdId,
             row.product_id,
             row.slot,
@@ -415,18 +228,20 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
             row.phone,
             line.visitor?.name ?? null,
             prices[k]!,
+            parent,
           ])
           // Counted now, so the next request in the batch sees this one.
-          this.count(config, row, 1)
-          lines.push({
-            id: row.id,
+          this.used.line(config, row, 1)
+          return {
+            id: ids[k]!,
             productId: line.productId,
             productName: config.products[line.productId]!.name,
             slot: row.slot,
             price: prices[k]!,
             visitor: line.visitor ?? null,
-          })
+          }
         })
+        this.used.hold(request.holderId, network, lines.length, 1)
         outcomes.push({
           ok: true,
           hold: {
@@ -467,16 +282,16 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
     if (holdRows.length === 0) return
     const sql = this.ctx.storage.sql
     sql.exec(
-      `INSERT INTO holds (id, holder_id, channel, package_id, status, expires_at, created_at)
-       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, 'active', ?, ? FROM json_each(?)`,
+      `INSERT INTO holds (id, holder_id, channel, package_id, client_network, status, expires_at, created_at)
+       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, 'active', ?, ? FROM json_each(?)`,
       expiresAt,
       now,
       JSON.stringify(holdRows),
     )
     sql.exec(
-      `INSERT INTO lines (id, hold_id, product_id, slot, channel, id_number, phone, name, status, price)
+      `INSERT INTO lines (id, hold_id, product_id, slot, channel, id_number, phone, name, status, price, parent_line_id)
        SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7,
-              'held', value ->> 8
+              'held', value ->> 8, value ->> 9
        FROM json_each(?)`,
       JSON.stringify(lineRows),
     )
@@ -493,8 +308,8 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
     return shares
   }
 
-  /** Every rule a hold must pass, decided on counters only; returns the first refusal or null. */
-  private check(config: DayConfig, request: ScenicHoldRequest, today: string): ScenicHoldOutcome | null {
+  /** Every rule a hold must pass, decided on counters only; the first refusal, or the lines to write. */
+  private check(config: DayConfig, request: ScenicHoldRequest, today: string): Decision {
     if (config.date < today || config.date > addDays(today, config.bookingDaysAhead)) {
       return refuse('not_on_sale', `Visits on ${config.date} cannot be booked now`)
     }
@@ -511,32 +326,35 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
       const same = want.size === got.size && [...want].every(([id, n]) => got.get(id) === n)
       if (!same) return refuse('invalid_request', 'The lines must be exactly the package components')
     }
+    const resolved = this.resolveLines(config, request)
+    if (!resolved.ok) return resolved
+    const lines = resolved.lines
     const adding = {
       entry: 0,
-      general: 0,
       slot: new Map<string, number>(),
       product: new Map<string, number>(),
       id: new Map<string, number>(),
     }
     const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1)
-    for (const [k, line] of request.lines.entries()) {
-      const product = config.products[line.productId]
-      if (product?.status !== 'active')
-        return refuse('invalid_request', `Line ${k + 1}: no product ${line.productId} on sale here`)
-      if (product.timed) {
-        if (!line.slot || !config.slots.some((s) => s.code === line.slot)) {
-          return refuse(
-            'invalid_request',
-            `Line ${k + 1}: pick one of the time slots ${config.slots.map((s) => s.code).join(', ')}`,
-          )
-        }
-      } else if (line.slot)
-        return refuse('invalid_request', `Line ${k + 1}: ${product.name} has no time slots`)
-      if (product.realNameRequired && (!line.visitor?.idNumber || !line.visitor.name)) {
+    for (const [k, line] of lines.entries()) {
+      const product = config.products[line.productId]!
+      const ageRule = needsAgeCheck(product.ages)
+      if ((product.realNameRequired || ageRule) && (!line.visitor?.idNumber || !line.visitor.name)) {
         return refuse(
           'invalid_request',
           `Line ${k + 1}: ${product.name} needs the visitor's name and ID number`,
         )
+      }
+      // Age from the ID number's birth date on the visit date, whoever sells the ticket (shop, OTA, box office).
+      const verdict = checkAge(product.ages, line.visitor?.idNumber, config.date)
+      if (!verdict.ok) {
+        const detail = ageRefusalDetail(verdict, {
+          index: k,
+          productName: product.name,
+          rule: product.ages!,
+          visitDate: config.date,
+        })
+        return { ...refuse('not_eligible', detail), line: k, rule: verdict.rule }
       }
       bump(adding.product, product.id)
       if (line.visitor?.idNumber) bump(adding.id, `${product.id}:${line.visitor.idNumber}`)
@@ -545,21 +363,16 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
         if (line.slot) bump(adding.slot, line.slot)
       }
     }
-    // Real-name: each ID number holds at most maxPerIdPerDay tickets of a product for the day.
-    for (const [key, n] of adding.id) {
-      const product = config.products[key.slice(0, key.indexOf(':'))]!
-      if (product.maxPerIdPerDay > 0 && (this.used.id.get(key) ?? 0) + n > product.maxPerIdPerDay) {
-        return refuse(
-          'buyer_limit',
-          `An ID number may hold ${product.maxPerIdPerDay} ${product.name} ticket(s) per day`,
-        )
-      }
-    }
-    // Parent-child: each child line needs a parent ticket for this day held or bought by the same person.
-    for (const [k, line] of request.lines.entries()) {
+    const capped = this.overCaps(config, request, lines.length)
+    if (capped) return capped
+    // Parent-child: a child line without a named parent needs a parent line of the same buyer for the same
+    // visitor (per rule): in this hold, or held or bought earlier. Decided before the per-ID limits, so that
+    // another visitor's purchases never change the answer a stranger gets.
+    for (const [k, line] of lines.entries()) {
+      if (line.parentIndex !== undefined || line.parentLineId !== undefined) continue
       const rules = config.rules.filter((r) => r.childProductId === line.productId)
       if (rules.length === 0) continue
-      const inRequest = request.lines.some(
+      const inRequest = lines.some(
         (other, j) =>
           j !== k &&
           rules.some(
@@ -567,10 +380,16 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
               r.parentProductId === other.productId && sameVisitor(r.matchBy, line.visitor, other.visitor),
           ),
       )
-      if (!inRequest && !this.findParent(rules, line.visitor)) {
+      if (!inRequest && !this.used.hasParent(rules, request.holderId, line.visitor))
+        return this.parentRequired(config, line.productId)
+    }
+    // Real-name: each ID number holds at most maxPerIdPerDay tickets of a product for the day.
+    for (const [key, n] of adding.id) {
+      const product = config.products[key.slice(0, key.indexOf(':'))]!
+      if (product.maxPerIdPerDay > 0 && (this.used.id.get(key) ?? 0) + n > product.maxPerIdPerDay) {
         return refuse(
-          'parent_ticket_required',
-          `Buy the gate ticket first: ${config.products[line.productId]!.name} is sold only to holders of a gate ticket for ${config.date}, matched by phone or ID number`,
+          'buyer_limit',
+          `An ID number may hold ${product.maxPerIdPerDay} ${product.name} ticket(s) per day`,
         )
       }
     }
@@ -593,22 +412,87 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
       if (this.used.entry + adding.entry > config.dailyCapacity) short.push('day')
     }
     if (short.length) return refuse('sold_out', 'Not enough tickets left for this day', [...new Set(short)])
-    return null
+    return { ok: true, lines }
+  }
+
+  private parentRequired(config: DayConfig, childProductId: string): Refused {
+    const name = config.products[childProductId]?.name ?? childProductId
+    return refuse('parent_ticket_required', parentRequiredDetail(name, config.date))
+  }
+
+  /**
+   * Products and slots of each line, and the parent a child line names: a line of this hold, or a parent
+   * ticket line of this day that is the buyer's own or was proven by its ticket code. A named parent lends
+   * the child its visitor when the child has none (the shop need not ask again); a child that names a visitor
+   * must match the parent by the rule. Another buyer's parent lends nothing: its visitor stays theirs.
+   */
+  private resolveLines(
+    config: DayConfig,
+    request: ScenicHoldRequest,
+  ): { ok: true; lines: ResolvedLine[] } | Refused {
+    const lines: ResolvedLine[] = []
+    for (const [k, line] of request.lines.entries()) {
+      const product = config.products[line.productId]
+      if (product?.status !== 'active')
+        return refuse('invalid_request', `Line ${k + 1}: no product ${line.productId} on sale here`)
+      if (product.timed) {
+        if (!line.slot || !config.slots.some((s) => s.code === line.slot)) {
+          return refuse(
+            'invalid_request',
+            `Line ${k + 1}: pick one of the time slots ${config.slots.map((s) => s.code).join(', ')}`,
+          )
+        }
+      } else if (line.slot)
+        return refuse('invalid_request', `Line ${k + 1}: ${product.name} has no time slots`)
+      lines.push({ productId: line.productId, slot: line.slot ?? null, visitor: line.visitor })
+    }
+    for (const [k, line] of request.lines.entries()) {
+      const parent = line.parent
+      if (!parent) continue
+      const rules = config.rules.filter((r) => r.childProductId === line.productId)
+      const ruleFor = (parentProductId: string) => rules.find((r) => r.parentProductId === parentProductId)
+      const child = lines[k]!
+      if ('line' in parent) {
+        const other = request.lines[parent.line]
+        const rule = other && parent.line !== k ? ruleFor(other.productId) : undefined
+        if (!rule)
+          return refuse(
+            'invalid_request',
+            `Line ${k + 1}: its parent must be a gate ticket line of this hold`,
+          )
+        // The parent line's visitor was given in this request, by this buyer.
+        const visitor = other!.visitor
+        if (!child.visitor) child.visitor = visitor
+        else if (!sameVisitor(rule.matchBy, child.visitor, visitor))
+          return this.parentRequired(config, line.productId)
+        child.parentIndex = parent.line
+        continue
+      }
+      if (typeof parent.lineId !== 'string')
+        return refuse('invalid_request', `Line ${k + 1}: its parent is a line of this hold or a ticket line`)
+      const [stored] = this.ctx.storage.sql
+        .exec<LineRow>(`${LINES} WHERE l.id = ? AND l.status IN ${TAKEN}`, parent.lineId)
+        .toArray()
+      const rule = stored ? ruleFor(stored.product_id) : undefined
+      const own = stored?.holder_id === request.holderId
+      // Unknown, gone, not a parent of this product, or someone else's without proof: one and the same answer.
+      if (!stored || !rule || !(own || parent.proven)) return this.parentRequired(config, line.productId)
+      const visitor = visitorOf(stored)
+      if (!child.visitor && own) child.visitor = visitor
+      else if (!sameVisitor(rule.matchBy, child.visitor, visitor))
+        return this.parentRequired(config, line.productId)
+      child.parentLineId = stored.id
+    }
+    return { ok: true, lines }
   }
 
   private generalCapacity(config: DayConfig) {
     return config.dailyCapacity - Object.values(config.quotas).reduce((a, b) => a + b, 0)
   }
 
-  /** Whether someone holds or bought a parent ticket of one of `rules` for this day, as each rule matches. */
-  private findParent(rules: Rule[], visitor: Visitor | undefined): boolean {
-    const taken = (productId: string, by: 'id' | 'phone', value: string | undefined) =>
-      !!value && (this.used.visitor.get(visitorKey(productId, by, value)) ?? 0) > 0
-    return rules.some(
-      (rule) =>
-        (rule.matchBy !== 'phone' && taken(rule.parentProductId, 'id', visitor?.idNumber)) ||
-        (rule.matchBy !== 'id_number' && taken(rule.parentProductId, 'phone', visitor?.phone)),
-    )
+  /** Per-client caps on public holds (the request carries its client); partners' holds are bounded by their allocations. */
+  private overCaps(_config: DayConfig, _request: ScenicHoldRequest, _tickets: number): Refused | null {
+    return null
   }
 
   /** A hold as the order service needs it: lines with prices and visitors, and its state. */
@@ -643,11 +527,7 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
           productName: config.products[l.product_id]?.name ?? l.product_id,
           slot: l.slot,
           price: l.price,
-          visitor: {
-            ...(l.name ? { name: l.name } : {}),
-            ...(l.id_number ? { idNumber: l.id_number } : {}),
-            ...(l.phone ? { phone: l.phone } : {}),
-          },
+          visitor: visitorOf(l),
         })),
       },
     }
@@ -668,18 +548,50 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
     return { released: true }
   }
 
-  private endHold(config: DayConfig, holdId: string, status: 'released' | 'expired') {
+  /** An active hold stops being one: its held lines end too (released, expired), or become sold (confirmed). */
+  private endHold(
+    config: DayConfig,
+    holdId: string,
+    status: 'released' | 'expired' | 'confirmed',
+    orderId?: string,
+  ) {
     const sql = this.ctx.storage.sql
-    sql.exec('UPDATE holds SET status = ? WHERE id = ?', status, holdId)
-    for (const line of sql
-      .exec<LineRow>("SELECT * FROM lines WHERE hold_id = ? AND status = 'held'", holdId)
-      .toArray()) {
+    const [hold] = sql
+      .exec<{ holder_id: string; client_network: string | null; status: string }>(
+        'SELECT holder_id, client_network, status FROM holds WHERE id = ?',
+        holdId,
+      )
+      .toArray()
+    const lines = sql.exec<LineRow>(`${LINES} WHERE l.hold_id = ? AND l.status = 'held'`, holdId).toArray()
+    if (hold?.status === 'active') this.used.hold(hold.holder_id, hold.client_network, lines.length, -1)
+    // The client's address is kept only while the hold is active (for the caps); '' still marks a public hold.
+    sql.exec(
+      `UPDATE holds SET status = ?, order_id = coalesce(?, order_id),
+         client_network = CASE WHEN client_network IS NULL THEN NULL ELSE '' END WHERE id = ?`,
+      status,
+      orderId ?? null,
+      holdId,
+    )
+    if (status === 'confirmed') {
+      sql.exec(
+        "UPDATE lines SET status = 'sold', order_id = ? WHERE hold_id = ? AND status = 'held'",
+        orderId!,
+        holdId,
+      )
+      return
+    }
+    for (const line of lines) {
       sql.exec('UPDATE lines SET status = ? WHERE id = ?', status, line.id)
-      this.count(config, line, -1)
+      this.used.line(config, line, -1)
     }
   }
 
-  /** Held lines become sold for `orderId`; idempotent per order; an expired hold is re-acquired if it still fits. */
+  /**
+   * Held lines become sold for `orderId`; idempotent per order. An expired (or released) hold is re-acquired
+   * only if it passes every rule a new hold of its buyer would pass now: capacity, the real-name per-day limit,
+   * age eligibility, parent-child ownership and, for a public hold, the per-buyer caps. Otherwise the order
+   * service refunds the payment.
+   */
   async confirm(siteId: string, date: string, holdId: string, orderId: string) {
     const config = await this.ready(siteId, date)
     const sql = this.ctx.storage.sql
@@ -687,7 +599,7 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
       .exec<Record<string, string | number | null>>('SELECT * FROM holds WHERE id = ?', holdId)
       .toArray()
     if (!hold) return refuse('hold_not_found', `No hold ${holdId}`)
-    const lines = () => sql.exec<LineRow>('SELECT * FROM lines WHERE hold_id = ?', holdId).toArray()
+    const lines = () => sql.exec<LineRow>(`${LINES} WHERE l.hold_id = ? ORDER BY l.rowid`, holdId).toArray()
     if (hold.status === 'confirmed') {
       if (hold.order_id !== orderId)
         return refuse('order_mismatch', 'The hold was confirmed for another order')
@@ -701,32 +613,40 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
     }
     const reacquired = hold.status !== 'active'
     if (reacquired) {
+      const stored = lines()
       const request: ScenicHoldRequest = {
         holderId: String(hold.holder_id),
         channel: String(hold.channel),
         ...(hold.package_id ? { packageId: String(hold.package_id) } : {}),
-        lines: lines().map((l) => ({
-          productId: l.product_id,
-          ...(l.slot ? { slot: l.slot } : {}),
-          visitor: {
-            ...(l.name ? { name: l.name } : {}),
-            ...(l.id_number ? { idNumber: l.id_number } : {}),
-            ...(l.phone ? { phone: l.phone } : {}),
-          },
-        })),
+        // A public hold's caps count for its buyer; the address it came from is gone with the hold.
+        ...(hold.client_network !== null ? { client: {} } : {}),
+        lines: stored.map((l) => {
+          const inHold = stored.findIndex((p) => p.id === l.parent_line_id)
+          return {
+            productId: l.product_id,
+            ...(l.slot ? { slot: l.slot } : {}),
+            visitor: visitorOf(l),
+            // The parent it was sold with (proven when held, if it was another buyer's).
+            ...(inHold >= 0
+              ? { parent: { line: inHold } }
+              : l.parent_line_id
+                ? { parent: { lineId: l.parent_line_id, proven: true } }
+                : {}),
+          }
+        }),
       }
       // A late payment may still fall inside the day's booking window even if the hold did not.
-      const refusal = this.check(config, request, dateIn(config.timezone))
-      if (refusal && !refusal.ok)
-        return refuse('hold_expired', `The hold expired and cannot be re-acquired: ${refusal.detail}`)
+      const decision = this.check(config, request, dateIn(config.timezone))
+      if (!decision.ok)
+        return refuse('hold_expired', `The hold expired and cannot be re-acquired: ${decision.detail}`)
+      this.mutate(config, () => {
+        for (const line of stored) this.used.line(config, line, 1)
+        sql.exec("UPDATE holds SET status = 'confirmed', order_id = ? WHERE id = ?", orderId, holdId)
+        sql.exec("UPDATE lines SET status = 'sold', order_id = ? WHERE hold_id = ?", orderId, holdId)
+      })
+    } else {
+      this.mutate(config, () => this.endHold(config, holdId, 'confirmed', orderId))
     }
-    this.mutate(config, () => {
-      sql.exec("UPDATE holds SET status = 'confirmed', order_id = ? WHERE id = ?", orderId, holdId)
-      for (const line of lines()) {
-        if (reacquired) this.count(config, line, 1)
-        sql.exec("UPDATE lines SET status = 'sold', order_id = ? WHERE id = ?", orderId, line.id)
-      }
-    })
     return {
       ok: true as const,
       orderId,
@@ -737,11 +657,10 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
   }
 
   /**
-   * Returns sold lines of an order to the quota (refund, cancellation). A parent (gate) line whose
-   * holder still has unused child lines is refused (`children_unused`) or takes them along, per rule.
-   * Idempotent: lines already returned are skipped.
+   * What returning these lines would take with it, without changing anything (the refund service asks first).
+   * Only the same buyer's unused child lines count: another buyer's cable car never blocks a refund, and is
+   * never refunded with it (it stays theirs).
    */
-  /** What returning these lines would take with it, without changing anything (the refund service asks first). */
   async previewReturn(siteId: string, date: string, orderId: string, lineIds?: string[]) {
     const config = await this.ready(siteId, date)
     const plan = this.planReturn(config, orderId, lineIds)
@@ -753,11 +672,13 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
     }
   }
 
+  /**
+   * A parent (gate) line whose buyer still has unused child lines for that visitor is refused
+   * (`children_unused`) or takes them along, per rule.
+   */
   private planReturn(config: DayConfig, orderId: string, lineIds?: string[]) {
     const sql = this.ctx.storage.sql
-    const sold = sql
-      .exec<LineRow>("SELECT * FROM lines WHERE order_id = ? AND status = 'sold'", orderId)
-      .toArray()
+    const sold = sql.exec<LineRow>(`${LINES} WHERE l.order_id = ? AND l.status = 'sold'`, orderId).toArray()
     const returning = sold.filter((l) => !lineIds || lineIds.includes(l.id))
     const ids = new Set(returning.map((l) => l.id))
     const cascaded: LineRow[] = []
@@ -766,8 +687,9 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
       for (const rule of rules) {
         const children = sql
           .exec<LineRow>(
-            "SELECT * FROM lines WHERE product_id = ? AND status = 'sold' AND redeemed = 0",
+            `${LINES} WHERE l.product_id = ? AND l.status = 'sold' AND l.redeemed = 0 AND h.holder_id = ?`,
             rule.childProductId,
+            line.holder_id,
           )
           .toArray()
           .filter(
@@ -793,13 +715,14 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
     return { ok: true as const, returning, cascaded }
   }
 
-  /** Whether a sold parent line that is not being returned still entitles `child` (e.g. a family on one phone). */
+  /** Whether a sold parent line of the child's buyer that is not being returned still entitles it (e.g. a family on one phone). */
   private stillCovered(config: DayConfig, child: LineRow, returning: Set<string>): boolean {
     const rules = config.rules.filter((r) => r.childProductId === child.product_id)
     if (rules.length === 0) return false
     return this.ctx.storage.sql
       .exec<LineRow>(
-        `SELECT * FROM lines WHERE status = 'sold' AND product_id IN (${rules.map(() => '?').join(',')})`,
+        `${LINES} WHERE l.status = 'sold' AND h.holder_id = ? AND l.product_id IN (${rules.map(() => '?').join(',')})`,
+        child.holder_id,
         ...rules.map((r) => r.parentProductId),
       )
       .toArray()
@@ -824,7 +747,7 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
     this.mutate(config, () => {
       for (const line of all) {
         this.ctx.storage.sql.exec("UPDATE lines SET status = 'returned' WHERE id = ?", line.id)
-        this.count(config, line, -1)
+        this.used.line(config, line, -1)
       }
     })
     return { ok: true as const, returned: returning.map((l) => l.id), cascaded: cascaded.map((l) => l.id) }
@@ -872,15 +795,16 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
         `Other channels already hold ${general.used}; the quotas leave them only ${general.capacity}`,
       )
     }
-    this.ctx.storage.sql.exec(
-      "INSERT OR REPLACE INTO meta (key, value) VALUES ('config', ?)",
-      JSON.stringify(next),
-    )
+    this.storeConfig(next)
     this.config = next
     this.recount(next)
     return { ok: true as const, quotas }
   }
 
+  /**
+   * What is left for a channel (the general pool when it has no allocation). `channels` lists every channel's
+   * allocation: for the organizer's view only; the public and partner routes pass on what their caller may see.
+   */
   async availability(siteId: string, date: string, channel?: string): Promise<DayAvailability> {
     const config = await this.ready(siteId, date)
     const today = dateIn(config.timezone)
@@ -977,43 +901,15 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
   }
 }
 
-function emptyCounts() {
+/** A stored line's visitor (what was given when it was held). */
+function visitorOf(line: Pick<LineRow, 'id_number' | 'phone' | 'name'>): Visitor {
   return {
-    entry: 0,
-    general: 0,
-    slot: new Map<string, number>(),
-    product: new Map<string, number>(),
-    channel: new Map<string, number>(),
-    id: new Map<string, number>(),
-    visitor: new Map<string, number>(),
-  }
-}
-
-const visitorKey = (productId: string, by: 'id' | 'phone', value: string) =>
-  `${productId}\u0000${by}\u0000${value}`
-
-function visitorOf(line: Pick<LineRow, 'id_number' | 'phone'>): Visitor {
-  return {
+    ...(line.name ? { name: line.name } : {}),
     ...(line.id_number ? { idNumber: line.id_number } : {}),
     ...(line.phone ? { phone: line.phone } : {}),
   }
 }
 
-function sameVisitor(matchBy: Rule['matchBy'], a: Visitor | undefined, b: Visitor | undefined): boolean {
-  if (!a || !b) return false
-  const byId = !!a.idNumber && a.idNumber === b.idNumber
-  const byPhone = !!a.phone && a.phone === b.phone
-  if (matchBy === 'id_number') return byId
-  if (matchBy === 'phone') return byPhone
-  return byId || byPhone
-}
-
-class SiteNotFound extends Error {
-  constructor(siteId: string) {
-    super(`scenic site ${siteId} not found`)
-  }
-}
-
-function refuse(code: ScenicRefusal, detail: string, unavailable?: string[]) {
+function refuse(code: ScenicRefusal, detail: string, unavailable?: string[]): Refused {
   return { ok: false as const, code, detail, ...(unavailable ? { unavailable } : {}) }
 }
