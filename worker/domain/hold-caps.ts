@@ -104,3 +104,76 @@ export function holdCapsFrom(setting: string | undefined, defaults: HoldCaps): H
 
 /** Anonymous buyers carry a cookie id (`buy_…`); signed-in customers their account id. */
 export const isAnonymousBuyer = (holderId: string) => holderId.startsWith('buy_')
+
+interface Tally extends HoldTally {
+  /** When each of these holds expires (few: the caps keep them few), for Retry-After. */
+  expiries: number[]
+}
+
+export interface HoldCapRefusal {
+  scope: HoldCapScope
+  limit: HoldLimit
+  /** Seconds until the first of this buyer's or network's holds expires. */
+  retryAfter: number
+}
+
+/**
+ * An actor's active holds counted per buyer and per client network, kept in memory beside the holds
+ * themselves: `add` when a hold is made, `remove` when it ends (released, expired, confirmed).
+ */
+export class HoldTallies {
+  private readonly tallies = new Map<string, Tally>()
+
+  private change(key: string, sign: 1 | -1, seats: number, expiresAt: number) {
+    let tally = this.tallies.get(key)
+    if (!tally) {
+      if (sign < 0) return
+      tally = { holds: 0, held: 0, expiries: [] }
+      this.tallies.set(key, tally)
+    }
+    tally.holds += sign
+    tally.held += sign * seats
+    if (sign > 0) tally.expiries.push(expiresAt)
+    else {
+      const at = tally.expiries.indexOf(expiresAt)
+      if (at >= 0) tally.expiries.splice(at, 1)
+    }
+    if (tally.holds <= 0) this.tallies.delete(key)
+  }
+
+  private each(holderId: string, client: string | null | undefined, apply: (key: string) => void) {
+    apply(`b:${holderId}`)
+    if (client) apply(`n:${client}`)
+  }
+
+  add(holderId: string, client: string | null | undefined, seats: number, expiresAt: number) {
+    this.each(holderId, client, (key) => this.change(key, 1, seats, expiresAt))
+  }
+
+  remove(holderId: string, client: string | null | undefined, seats: number, expiresAt: number) {
+    this.each(holderId, client, (key) => this.change(key, -1, seats, expiresAt))
+  }
+
+  /** Whether one more hold of `adding` seats stays within `limits`; the refusal if not. */
+  check(
+    limits: Record<HoldCapScope, HoldLimit>,
+    holderId: string,
+    client: string | null | undefined,
+    adding: number,
+    now: number,
+  ): HoldCapRefusal | null {
+    const buyer = this.tallies.get(`b:${holderId}`)
+    const network = client
+      ? (this.tallies.get(`n:${client}`) ?? { holds: 0, held: 0, expiries: [] })
+      : undefined
+    const over = overHoldCap(limits, buyer, network, adding)
+    if (!over) return null
+    const expiries = (over.scope === 'buyer' ? buyer : network)?.expiries ?? []
+    const first = expiries.length ? Math.min(...expiries) : now + 60_000
+    return { ...over, retryAfter: Math.max(1, Math.ceil((first - now) / 1000)) }
+  }
+
+  clear() {
+    this.tallies.clear()
+  }
+}
