@@ -1,16 +1,10 @@
 import type { DayConfig, LineRow, Rule, Visitor } from './scenic-day-types.ts'
 
 // The day actor's in-memory counters, rebuilt from its storage on load and after a failed write: what is
-// taken (held or sold) per entry, slot, product, channel and ID number; each buyer's parent lines by visitor
-// (so a child line finds its parent without a query); and active holds per buyer and per client network.
+// taken (held or sold) per entry, slot, product, channel and ID number, and each buyer's parent lines by visitor
+// (so a child line finds its parent without a query).
 
 type CountedLine = Pick<LineRow, 'product_id' | 'slot' | 'channel' | 'id_number' | 'phone' | 'holder_id'>
-
-/** Active holds and the tickets in them, for one buyer or one network. */
-export interface HoldTally {
-  holds: number
-  held: number
-}
 
 const bump = (map: Map<string, number>, key: string, by: number) => {
   const next = (map.get(key) ?? 0) + by
@@ -31,8 +25,6 @@ export class DayCounts {
   /** product:idNumber → taken, for the real-name per-day limit (everyone's, whoever bought). */
   id = new Map<string, number>()
   private visitor = new Map<string, number>()
-  private buyers = new Map<string, HoldTally>()
-  private networks = new Map<string, HoldTally>()
 
   /** Counts a taken line in (+1) or out (-1). */
   line(config: DayConfig, line: CountedLine, sign: 1 | -1) {
@@ -50,22 +42,6 @@ export class DayCounts {
       else this.general += sign
     }
   }
-
-  /** Counts an active hold of `tickets` lines in (+1) or out (-1) for its buyer and network. */
-  hold(holderId: string, network: string | null | undefined, tickets: number, sign: 1 | -1) {
-    const add = (map: Map<string, HoldTally>, key: string) => {
-      const tally = map.get(key) ?? { holds: 0, held: 0 }
-      tally.holds += sign
-      tally.held += sign * tickets
-      if (tally.holds <= 0) map.delete(key)
-      else map.set(key, tally)
-    }
-    add(this.buyers, holderId)
-    if (network) add(this.networks, network)
-  }
-
-  buyerTally = (holderId: string) => this.buyers.get(holderId)
-  networkTally = (network: string | undefined) => (network ? this.networks.get(network) : undefined)
 
   /** Whether this buyer holds or bought a parent ticket of one of `rules` for the visitor, as each rule matches. */
   hasParent(rules: Rule[], holderId: string, visitor: Visitor | undefined): boolean {

@@ -1,6 +1,8 @@
 import { DurableObject } from 'cloudflare:workers'
+import { HoldTallies, holdCapDetail, holdCapsFrom, holdLimits } from '../worker/domain/hold-caps.ts'
 import { heldLine, joinOutcomeLines } from '../worker/domain/hold-lines.ts'
 import { parentRequiredDetail, sameVisitor } from '../worker/domain/parent-child.ts'
+import { SCENIC_HOLD_CAPS } from '../worker/domain/scenic-hold-caps.ts'
 import { ageRefusalDetail, checkAge, needsAgeCheck } from '../worker/domain/visit-eligibility.ts'
 import type { Bindings } from '../worker/env.ts'
 import {
@@ -61,6 +63,15 @@ const MIGRATIONS = [
    ALTER TABLE lines ADD COLUMN parent_line_id TEXT;`,
 ]
 
+/** Creates the day's tables, or brings an older actor's up to date (MIGRATIONS not yet applied). */
+export function migrateDayStorage(sql: SqlStorage) {
+  sql.exec(SCHEMA)
+  const [row] = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'schema'").toArray()
+  let version = row ? Number(row.value) : 0
+  for (; version < MIGRATIONS.length; version++) sql.exec(MIGRATIONS[version]!)
+  sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)", String(version))
+}
+
 /** Lines with their hold's buyer, who owns them for parent-child rules and caps. */
 const LINES = 'SELECT l.*, h.holder_id FROM lines l JOIN holds h ON h.id = l.hold_id'
 const TAKEN = "('held', 'sold')"
@@ -81,19 +92,15 @@ type Decision = { ok: true; lines: ResolvedLine[] } | Refused
 export class ScenicDayInventory extends DurableObject<Bindings> {
   private config: DayConfig | undefined
   private used = new DayCounts()
+  /** Active holds and their tickets per buyer and per client network, for the caps on public holds. */
+  private tallies = new HoldTallies()
+  private readonly caps = holdCapsFrom(this.env.HOLD_CAPS, SCENIC_HOLD_CAPS)
   private alarmAt: number | null = null
   private configCheckedAt = Date.now()
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env)
-    ctx.storage.transactionSync(() => {
-      const sql = ctx.storage.sql
-      sql.exec(SCHEMA)
-      const [row] = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'schema'").toArray()
-      let version = row ? Number(row.value) : 0
-      for (; version < MIGRATIONS.length; version++) sql.exec(MIGRATIONS[version]!)
-      sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)", String(version))
-    })
+    ctx.storage.transactionSync(() => migrateDayStorage(ctx.storage.sql))
   }
 
   private async ready(siteId: string, date: string): Promise<DayConfig> {
@@ -156,13 +163,21 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
   private recount(config: DayConfig) {
     const used = new DayCounts()
     const sql = this.ctx.storage.sql
-    for (const row of sql.exec<LineRow>(`${LINES} WHERE l.status IN ${TAKEN}`)) used.line(config, row, 1)
-    for (const hold of sql.exec<{ holder_id: string; client_network: string | null; n: number }>(
-      `SELECT h.holder_id, h.client_network, count(*) AS n FROM holds h JOIN lines l ON l.hold_id = h.id
-       WHERE h.status = 'active' GROUP BY h.id`,
-    ))
-      used.hold(hold.holder_id, hold.client_network, hold.n, 1)
+    for (const row of sql.exec<LineRow>(`${LINES} WHERE l.status IN ${TAKEN}`).toArray())
+      used.line(config, row, 1)
     this.used = used
+    this.tallies.clear()
+    const active = sql.exec<{
+      holder_id: string
+      client_network: string | null
+      expires_at: number
+      n: number
+    }>(
+      `SELECT h.holder_id, h.client_network, h.expires_at, count(*) AS n FROM holds h JOIN lines l ON l.hold_id = h.id
+       WHERE h.status = 'active' GROUP BY h.id`,
+    )
+    for (const hold of active.toArray())
+      this.tallies.add(hold.holder_id, hold.client_network, hold.n, hold.expires_at)
   }
 
   // ---- holds ---------------------------------------------------------------------------------
@@ -196,7 +211,7 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
     const lineRows: (string | number | null)[][] = []
     this.mutate(config, () => {
       for (const request of requests) {
-        const decision = this.check(config, request, today)
+        const decision = this.check(config, request, today, now)
         if (!decision.ok) {
           outcomes.push(decision)
           continue
@@ -241,7 +256,7 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
             visitor: line.visitor ?? null,
           }
         })
-        this.used.hold(request.holderId, network, lines.length, 1)
+        this.tallies.add(request.holderId, network, lines.length, expiresAt)
         outcomes.push({
           ok: true,
           hold: {
@@ -309,7 +324,7 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
   }
 
   /** Every rule a hold must pass, decided on counters only; the first refusal, or the lines to write. */
-  private check(config: DayConfig, request: ScenicHoldRequest, today: string): Decision {
+  private check(config: DayConfig, request: ScenicHoldRequest, today: string, now: number): Decision {
     if (config.date < today || config.date > addDays(today, config.bookingDaysAhead)) {
       return refuse('not_on_sale', `Visits on ${config.date} cannot be booked now`)
     }
@@ -363,8 +378,20 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
         if (line.slot) bump(adding.slot, line.slot)
       }
     }
-    const capped = this.overCaps(config, request, lines.length)
-    if (capped) return capped
+    // Per-client caps on public holds: one buyer (a cookie costs nothing) and one network address each hold
+    // only so much of the day at once.
+    if (request.client) {
+      const limits = holdLimits(this.caps, config.dailyCapacity)
+      const over = this.tallies.check(limits, request.holderId, request.client.network, lines.length, now)
+      if (over) {
+        return {
+          ...refuse('hold_limit', holdCapDetail(over.scope, over.limit, 'tickets')),
+          scope: over.scope,
+          limit: over.limit,
+          retryAfter: over.retryAfter,
+        }
+      }
+    }
     // Parent-child: a child line without a named parent needs a parent line of the same buyer for the same
     // visitor (per rule): in this hold, or held or bought earlier. Decided before the per-ID limits, so that
     // another visitor's purchases never change the answer a stranger gets.
@@ -490,11 +517,6 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
     return config.dailyCapacity - Object.values(config.quotas).reduce((a, b) => a + b, 0)
   }
 
-  /** Per-client caps on public holds (the request carries its client); partners' holds are bounded by their allocations. */
-  private overCaps(_config: DayConfig, _request: ScenicHoldRequest, _tickets: number): Refused | null {
-    return null
-  }
-
   /** A hold as the order service needs it: lines with prices and visitors, and its state. */
   async describeHold(
     siteId: string,
@@ -557,13 +579,14 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
   ) {
     const sql = this.ctx.storage.sql
     const [hold] = sql
-      .exec<{ holder_id: string; client_network: string | null; status: string }>(
-        'SELECT holder_id, client_network, status FROM holds WHERE id = ?',
+      .exec<{ holder_id: string; client_network: string | null; status: string; expires_at: number }>(
+        'SELECT holder_id, client_network, status, expires_at FROM holds WHERE id = ?',
         holdId,
       )
       .toArray()
     const lines = sql.exec<LineRow>(`${LINES} WHERE l.hold_id = ? AND l.status = 'held'`, holdId).toArray()
-    if (hold?.status === 'active') this.used.hold(hold.holder_id, hold.client_network, lines.length, -1)
+    if (hold?.status === 'active')
+      this.tallies.remove(hold.holder_id, hold.client_network, lines.length, hold.expires_at)
     // The client's address is kept only while the hold is active (for the caps); '' still marks a public hold.
     sql.exec(
       `UPDATE holds SET status = ?, order_id = coalesce(?, order_id),
@@ -593,11 +616,18 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
    * service refunds the payment.
    */
   async confirm(siteId: string, date: string, holdId: string, orderId: string) {
-    const config = await this.ready(siteId, date)
+    await this.ready(siteId, date)
     const sql = this.ctx.storage.sql
-    const [hold] = sql
-      .exec<Record<string, string | number | null>>('SELECT * FROM holds WHERE id = ?', holdId)
-      .toArray()
+    const read = () =>
+      sql
+        .exec<Record<string, string | number | null>>('SELECT * FROM holds WHERE id = ?', holdId)
+        .toArray()[0]
+    // A re-acquire is judged like a new hold: on catalogue settings no staler than a new hold's.
+    const status = read()?.status
+    if (status !== undefined && status !== 'active' && status !== 'confirmed')
+      await this.refreshConfig(siteId, date, false)
+    const config = this.config!
+    const hold = read()
     if (!hold) return refuse('hold_not_found', `No hold ${holdId}`)
     const lines = () => sql.exec<LineRow>(`${LINES} WHERE l.hold_id = ? ORDER BY l.rowid`, holdId).toArray()
     if (hold.status === 'confirmed') {
@@ -636,7 +666,8 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
         }),
       }
       // A late payment may still fall inside the day's booking window even if the hold did not.
-      const decision = this.check(config, request, dateIn(config.timezone))
+      const now = Date.now()
+      const decision = this.check(config, request, dateIn(config.timezone, new Date(now)), now)
       if (!decision.ok)
         return refuse('hold_expired', `The hold expired and cannot be re-acquired: ${decision.detail}`)
       this.mutate(config, () => {

@@ -85,6 +85,10 @@ export interface Refused {
   /** `not_eligible`: the line (0-based) and the rule it failed. */
   line?: number
   rule?: string
+  /** `hold_limit`: whose limit (`buyer` or `client`, the network), the limit, seconds until a hold of theirs ends. */
+  scope?: string
+  limit?: { holds: number; held: number }
+  retryAfter?: number
 }
 
 export type ScenicHoldOutcome = { ok: true; hold: ScenicHold } | Refused

@@ -38,6 +38,8 @@ export interface Bindings {
   PAYMENT_PROVIDER?: string
   STRIPE_SECRET_KEY?: string
   STRIPE_WEBHOOK_SECRET?: string
+  /** JSON overriding some of the per-client hold caps (worker/domain/hold-caps.ts), e.g. `{"heldPerClient":40}`. */
+  HOLD_CAPS?: string
   /** First owner account, created by the dev seed only. */
   DEV_OWNER_EMAIL?: string
   DEV_OWNER_PASSWORD?: string

@@ -4,6 +4,7 @@ import { describeRoute, resolver } from 'hono-openapi'
 import * as v from 'valibot'
 import type { ScenicHoldLine } from '../../durable-objects/scenic-day-inventory.ts'
 import { packages, parentChildRules, scenicSites, visitProducts } from '../db/schema.ts'
+import { clientNetwork } from '../domain/client-network.ts'
 import type { AppEnv } from '../env.ts'
 import { buyerIdentity } from '../middleware/buyer.ts'
 import { notFound, validationProblem } from '../problem.ts'
@@ -304,7 +305,8 @@ scenicRoutes.post(
       'the buyer held or bought earlier, matched to the child by the rule (phone or ID number); or name it with `parent` ' +
       '(`line`, `lineId`, or `ticketCode`: the QR content of a gate ticket someone else bought). Otherwise 409 ' +
       '`parent_ticket_required`, in the same words whoever else visits that day. With `packageId`, the lines must be ' +
-      'exactly the package components.',
+      'exactly the package components. Each buyer and each network address may have only so many active holds and held ' +
+      'tickets for a day at once (429 `hold_limit`, with `scope`, `limit` and `Retry-After`).',
     responses: {
       201: { description: 'Held until `expiresAt`', content: json(scenicHoldSchema) },
       ...inventoryConflictResponses,
@@ -317,6 +319,7 @@ scenicRoutes.post(
     const { siteId, date } = c.req.valid('param')
     const site = await publicSite(c.get('db'), siteId)
     const input = c.req.valid('json')
+    const network = clientNetwork(c.req.header('cf-connecting-ip'))
     const lines = await Promise.all(
       input.lines.map(async ({ parent, ...line }): Promise<ScenicHoldLine> => {
         if (!parent) return line
@@ -343,7 +346,8 @@ scenicRoutes.post(
         channel: PUBLIC_CHANNEL,
         lines,
         ...(input.packageId ? { packageId: input.packageId } : {}),
-        client: {},
+        // A public hold: the per-buyer and per-network caps count it (the address as Cloudflare gives it).
+        client: network ? { network } : {},
       },
       c.get('holdBatching'),
     )
