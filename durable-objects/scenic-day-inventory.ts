@@ -1,9 +1,7 @@
 import { DurableObject } from 'cloudflare:workers'
-import { HoldTallies, holdCapDetail, holdCapsFrom, holdLimits } from '../worker/domain/hold-caps.ts'
+import { HoldTallies, holdCapsFrom } from '../worker/domain/hold-caps.ts'
 import { heldLine, joinOutcomeLines } from '../worker/domain/hold-lines.ts'
-import { parentRequiredDetail, sameVisitor } from '../worker/domain/parent-child.ts'
 import { SCENIC_HOLD_CAPS } from '../worker/domain/scenic-hold-caps.ts'
-import { ageRefusalDetail, checkAge, needsAgeCheck } from '../worker/domain/visit-eligibility.ts'
 import type { Bindings } from '../worker/env.ts'
 import {
   addDays,
@@ -14,20 +12,21 @@ import {
   SiteNotFound,
 } from './scenic-day-config.ts'
 import { DayCounts } from './scenic-day-counts.ts'
+import { type DayState, decideHold, generalCapacity, linePrices } from './scenic-day-decide.ts'
+import { planReturn } from './scenic-day-returns.ts'
+import { LINES, migrateDayStorage, refuse, TAKEN, visitorOf } from './scenic-day-storage.ts'
 import type {
   DayAvailability,
   DayConfig,
   HeldLine,
   LineRow,
-  Refused,
   ScenicHold,
   ScenicHoldOutcome,
   ScenicHoldRequest,
-  ScenicRefusal,
-  Visitor,
 } from './scenic-day-types.ts'
 
 export { DEFAULT_SCENIC_HOLD_MINUTES, dateIn } from './scenic-day-config.ts'
+export { migrateDayStorage } from './scenic-day-storage.ts'
 export type * from './scenic-day-types.ts'
 
 // One instance per scenic site per visit date (named `<siteId>:<YYYY-MM-DD>`) serializes the day's
@@ -38,57 +37,6 @@ export type * from './scenic-day-types.ts'
 /** How stale catalogue settings may get before a hold re-checks D1. */
 const CONFIG_TTL_MS = 10_000
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS holds (
-  id TEXT PRIMARY KEY, holder_id TEXT NOT NULL, channel TEXT NOT NULL, package_id TEXT,
-  status TEXT NOT NULL, expires_at INTEGER NOT NULL, order_id TEXT, created_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS lines (
-  id TEXT PRIMARY KEY, hold_id TEXT NOT NULL, product_id TEXT NOT NULL, slot TEXT, channel TEXT NOT NULL,
-  id_number TEXT, phone TEXT, name TEXT, status TEXT NOT NULL, order_id TEXT, redeemed INTEGER NOT NULL DEFAULT 0,
-  price INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS lines_hold ON lines (hold_id);
-CREATE INDEX IF NOT EXISTS lines_order ON lines (order_id);
-`
-
-/**
- * Storage changes after SCHEMA, applied once each, in order (the `schema` meta row counts them).
- * 1: a public hold's client network while it is active (NULL: not a public hold; '' once it ended), for
- *    per-network caps; a child line's explicit parent line.
- */
-const MIGRATIONS = [
-  `ALTER TABLE holds ADD COLUMN client_network TEXT;
-   ALTER TABLE lines ADD COLUMN parent_line_id TEXT;`,
-]
-
-/** Creates the day's tables, or brings an older actor's up to date (MIGRATIONS not yet applied). */
-export function migrateDayStorage(sql: SqlStorage) {
-  sql.exec(SCHEMA)
-  const [row] = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'schema'").toArray()
-  let version = row ? Number(row.value) : 0
-  for (; version < MIGRATIONS.length; version++) sql.exec(MIGRATIONS[version]!)
-  sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)", String(version))
-}
-
-/** Lines with their hold's buyer, who owns them for parent-child rules and caps. */
-const LINES = 'SELECT l.*, h.holder_id FROM lines l JOIN holds h ON h.id = l.hold_id'
-const TAKEN = "('held', 'sold')"
-const MAX_LINES_PER_HOLD = 20
-
-/** A request line once its parent reference is resolved: the visitor it is for, and which parent line it goes with. */
-interface ResolvedLine {
-  productId: string
-  slot: string | null
-  visitor: Visitor | undefined
-  /** Parent line in the same hold (index) or stored earlier (id), when the buyer named one. */
-  parentIndex?: number
-  parentLineId?: string
-}
-
-type Decision = { ok: true; lines: ResolvedLine[] } | Refused
-
 export class ScenicDayInventory extends DurableObject<Bindings> {
   private config: DayConfig | undefined
   private used = new DayCounts()
@@ -96,6 +44,10 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
   private tallies = new HoldTallies()
   private readonly caps = holdCapsFrom(this.env.HOLD_CAPS, SCENIC_HOLD_CAPS)
   private alarmAt: number | null = null
+  /** What a hold decision reads (scenic-day-decide.ts). */
+  private get state(): DayState {
+    return { sql: this.ctx.storage.sql, used: this.used, tallies: this.tallies, caps: this.caps }
+  }
   private configCheckedAt = Date.now()
 
   constructor(ctx: DurableObjectState, env: Bindings) {
@@ -211,7 +163,7 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
     const lineRows: (string | number | null)[][] = []
     this.mutate(config, () => {
       for (const request of requests) {
-        const decision = this.check(config, request, today, now)
+        const decision = decideHold(config, this.state, request, today, now)
         if (!decision.ok) {
           outcomes.push(decision)
           continue
@@ -221,7 +173,7 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
         const holdId = `hld_${key}`
         const network = request.client ? (request.client.network ?? '') : null
         holdRows.push([holdId, request.holderId, request.channel, request.packageId ?? null, network])
-        const prices = this.linePrices(config, request)
+        const prices = linePrices(config, request)
         const ids = decision.lines.map((_, k) => `ln_${key.slice(0, 18)}${k.toString(36).padStart(2, '0')}`)
         const lines: HeldLine[] = decision.lines.map((line, k) => {
           const row = {
@@ -310,211 +262,6 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
        FROM json_each(?)`,
       JSON.stringify(lineRows),
     )
-  }
-
-  /** Line prices: list prices, or the package price spread over its lines (the last takes the rounding). */
-  private linePrices(config: DayConfig, request: ScenicHoldRequest): number[] {
-    const list = request.lines.map((line) => config.products[line.productId]!.price)
-    if (!request.packageId) return list
-    const packagePrice = config.packages[request.packageId]!.price
-    const listTotal = list.reduce((a, b) => a + b, 0) || 1
-    const shares = list.map((price) => Math.floor((price * packagePrice) / listTotal))
-    shares[shares.length - 1]! += packagePrice - shares.reduce((a, b) => a + b, 0)
-    return shares
-  }
-
-  /** Every rule a hold must pass, decided on counters only; the first refusal, or the lines to write. */
-  private check(config: DayConfig, request: ScenicHoldRequest, today: string, now: number): Decision {
-    if (config.date < today || config.date > addDays(today, config.bookingDaysAhead)) {
-      return refuse('not_on_sale', `Visits on ${config.date} cannot be booked now`)
-    }
-    if (request.lines.length === 0 || request.lines.length > MAX_LINES_PER_HOLD) {
-      return refuse('invalid_request', `A hold has 1 to ${MAX_LINES_PER_HOLD} lines`)
-    }
-    if (request.packageId) {
-      const pkg = config.packages[request.packageId]
-      if (pkg?.status !== 'active')
-        return refuse('invalid_request', `No package ${request.packageId} at this site`)
-      const want = new Map(pkg.components.map((c) => [c.productId, c.quantity]))
-      const got = new Map<string, number>()
-      for (const line of request.lines) got.set(line.productId, (got.get(line.productId) ?? 0) + 1)
-      const same = want.size === got.size && [...want].every(([id, n]) => got.get(id) === n)
-      if (!same) return refuse('invalid_request', 'The lines must be exactly the package components')
-    }
-    const resolved = this.resolveLines(config, request)
-    if (!resolved.ok) return resolved
-    const lines = resolved.lines
-    const adding = {
-      entry: 0,
-      slot: new Map<string, number>(),
-      product: new Map<string, number>(),
-      id: new Map<string, number>(),
-    }
-    const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1)
-    for (const [k, line] of lines.entries()) {
-      const product = config.products[line.productId]!
-      const ageRule = needsAgeCheck(product.ages)
-      if ((product.realNameRequired || ageRule) && (!line.visitor?.idNumber || !line.visitor.name)) {
-        return refuse(
-          'invalid_request',
-          `Line ${k + 1}: ${product.name} needs the visitor's name and ID number`,
-        )
-      }
-      // Age from the ID number's birth date on the visit date, whoever sells the ticket (shop, OTA, box office).
-      const verdict = checkAge(product.ages, line.visitor?.idNumber, config.date)
-      if (!verdict.ok) {
-        const detail = ageRefusalDetail(verdict, {
-          index: k,
-          productName: product.name,
-          rule: product.ages!,
-          visitDate: config.date,
-        })
-        return { ...refuse('not_eligible', detail), line: k, rule: verdict.rule }
-      }
-      bump(adding.product, product.id)
-      if (line.visitor?.idNumber) bump(adding.id, `${product.id}:${line.visitor.idNumber}`)
-      if (product.kind === 'entry') {
-        adding.entry++
-        if (line.slot) bump(adding.slot, line.slot)
-      }
-    }
-    // Per-client caps on public holds: one buyer (a cookie costs nothing) and one network address each hold
-    // only so much of the day at once.
-    if (request.client) {
-      const limits = holdLimits(this.caps, config.dailyCapacity)
-      const over = this.tallies.check(limits, request.holderId, request.client.network, lines.length, now)
-      if (over) {
-        return {
-          ...refuse('hold_limit', holdCapDetail(over.scope, over.limit, 'tickets')),
-          scope: over.scope,
-          limit: over.limit,
-          retryAfter: over.retryAfter,
-        }
-      }
-    }
-    // Parent-child: a child line without a named parent needs a parent line of the same buyer for the same
-    // visitor (per rule): in this hold, or held or bought earlier. Decided before the per-ID limits, so that
-    // another visitor's purchases never change the answer a stranger gets.
-    for (const [k, line] of lines.entries()) {
-      if (line.parentIndex !== undefined || line.parentLineId !== undefined) continue
-      const rules = config.rules.filter((r) => r.childProductId === line.productId)
-      if (rules.length === 0) continue
-      const inRequest = lines.some(
-        (other, j) =>
-          j !== k &&
-          rules.some(
-            (r) =>
-              r.parentProductId === other.productId && sameVisitor(r.matchBy, line.visitor, other.visitor),
-          ),
-      )
-      if (!inRequest && !this.used.hasParent(rules, request.holderId, line.visitor))
-        return this.parentRequired(config, line.productId)
-    }
-    // Real-name: each ID number holds at most maxPerIdPerDay tickets of a product for the day.
-    for (const [key, n] of adding.id) {
-      const product = config.products[key.slice(0, key.indexOf(':'))]!
-      if (product.maxPerIdPerDay > 0 && (this.used.id.get(key) ?? 0) + n > product.maxPerIdPerDay) {
-        return refuse(
-          'buyer_limit',
-          `An ID number may hold ${product.maxPerIdPerDay} ${product.name} ticket(s) per day`,
-        )
-      }
-    }
-    // Capacity: product caps, then entry capacity (day, slot, channel allocation or general pool).
-    const short: string[] = []
-    for (const [productId, n] of adding.product) {
-      const cap = config.products[productId]!.dailyCapacity
-      if (cap !== null && (this.used.product.get(productId) ?? 0) + n > cap) short.push(productId)
-    }
-    for (const [slot, n] of adding.slot) {
-      const capacity = config.slots.find((s) => s.code === slot)!.capacity
-      if ((this.used.slot.get(slot) ?? 0) + n > capacity) short.push(`slot:${slot}`)
-    }
-    if (adding.entry > 0) {
-      const quota = config.quotas[request.channel]
-      if (quota !== undefined) {
-        if ((this.used.channel.get(request.channel) ?? 0) + adding.entry > quota)
-          short.push(`channel:${request.channel}`)
-      } else if (this.used.general + adding.entry > this.generalCapacity(config)) short.push('day')
-      if (this.used.entry + adding.entry > config.dailyCapacity) short.push('day')
-    }
-    if (short.length) return refuse('sold_out', 'Not enough tickets left for this day', [...new Set(short)])
-    return { ok: true, lines }
-  }
-
-  private parentRequired(config: DayConfig, childProductId: string): Refused {
-    const name = config.products[childProductId]?.name ?? childProductId
-    return refuse('parent_ticket_required', parentRequiredDetail(name, config.date))
-  }
-
-  /**
-   * Products and slots of each line, and the parent a child line names: a line of this hold, or a parent
-   * ticket line of this day that is the buyer's own or was proven by its ticket code. A named parent lends
-   * the child its visitor when the child has none (the shop need not ask again); a child that names a visitor
-   * must match the parent by the rule. Another buyer's parent lends nothing: its visitor stays theirs.
-   */
-  private resolveLines(
-    config: DayConfig,
-    request: ScenicHoldRequest,
-  ): { ok: true; lines: ResolvedLine[] } | Refused {
-    const lines: ResolvedLine[] = []
-    for (const [k, line] of request.lines.entries()) {
-      const product = config.products[line.productId]
-      if (product?.status !== 'active')
-        return refuse('invalid_request', `Line ${k + 1}: no product ${line.productId} on sale here`)
-      if (product.timed) {
-        if (!line.slot || !config.slots.some((s) => s.code === line.slot)) {
-          return refuse(
-            'invalid_request',
-            `Line ${k + 1}: pick one of the time slots ${config.slots.map((s) => s.code).join(', ')}`,
-          )
-        }
-      } else if (line.slot)
-        return refuse('invalid_request', `Line ${k + 1}: ${product.name} has no time slots`)
-      lines.push({ productId: line.productId, slot: line.slot ?? null, visitor: line.visitor })
-    }
-    for (const [k, line] of request.lines.entries()) {
-      const parent = line.parent
-      if (!parent) continue
-      const rules = config.rules.filter((r) => r.childProductId === line.productId)
-      const ruleFor = (parentProductId: string) => rules.find((r) => r.parentProductId === parentProductId)
-      const child = lines[k]!
-      if ('line' in parent) {
-        const other = request.lines[parent.line]
-        const rule = other && parent.line !== k ? ruleFor(other.productId) : undefined
-        if (!rule)
-          return refuse(
-            'invalid_request',
-            `Line ${k + 1}: its parent must be a gate ticket line of this hold`,
-          )
-        // The parent line's visitor was given in this request, by this buyer.
-        const visitor = other!.visitor
-        if (!child.visitor) child.visitor = visitor
-        else if (!sameVisitor(rule.matchBy, child.visitor, visitor))
-          return this.parentRequired(config, line.productId)
-        child.parentIndex = parent.line
-        continue
-      }
-      if (typeof parent.lineId !== 'string')
-        return refuse('invalid_request', `Line ${k + 1}: its parent is a line of this hold or a ticket line`)
-      const [stored] = this.ctx.storage.sql
-        .exec<LineRow>(`${LINES} WHERE l.id = ? AND l.status IN ${TAKEN}`, parent.lineId)
-        .toArray()
-      const rule = stored ? ruleFor(stored.product_id) : undefined
-      const own = stored?.holder_id === request.holderId
-      // Unknown, gone, not a parent of this product, or someone else's without proof: one and the same answer.
-      if (!stored || !rule || !(own || parent.proven)) return this.parentRequired(config, line.productId)
-      const visitor = visitorOf(stored)
-      if (!child.visitor && own) child.visitor = visitor
-      else if (!sameVisitor(rule.matchBy, child.visitor, visitor))
-        return this.parentRequired(config, line.productId)
-      child.parentLineId = stored.id
-    }
-    return { ok: true, lines }
-  }
-
-  private generalCapacity(config: DayConfig) {
-    return config.dailyCapacity - Object.values(config.quotas).reduce((a, b) => a + b, 0)
   }
 
   /** A hold as the order service needs it: lines with prices and visitors, and its state. */
@@ -667,7 +414,7 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
       }
       // A late payment may still fall inside the day's booking window even if the hold did not.
       const now = Date.now()
-      const decision = this.check(config, request, dateIn(config.timezone, new Date(now)), now)
+      const decision = decideHold(config, this.state, request, dateIn(config.timezone, new Date(now)), now)
       if (!decision.ok)
         return refuse('hold_expired', `The hold expired and cannot be re-acquired: ${decision.detail}`)
       this.mutate(config, () => {
@@ -694,7 +441,7 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
    */
   async previewReturn(siteId: string, date: string, orderId: string, lineIds?: string[]) {
     const config = await this.ready(siteId, date)
-    const plan = this.planReturn(config, orderId, lineIds)
+    const plan = planReturn(this.ctx.storage.sql, config, orderId, lineIds)
     if (!plan.ok) return plan
     return {
       ok: true as const,
@@ -703,74 +450,9 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
     }
   }
 
-  /**
-   * A parent (gate) line whose buyer still has unused child lines for that visitor is refused
-   * (`children_unused`) or takes them along, per rule.
-   */
-  private planReturn(config: DayConfig, orderId: string, lineIds?: string[]) {
-    const sql = this.ctx.storage.sql
-    const sold = sql.exec<LineRow>(`${LINES} WHERE l.order_id = ? AND l.status = 'sold'`, orderId).toArray()
-    const returning = sold.filter((l) => !lineIds || lineIds.includes(l.id))
-    const ids = new Set(returning.map((l) => l.id))
-    const cascaded: LineRow[] = []
-    for (const line of returning) {
-      const rules = config.rules.filter((r) => r.parentProductId === line.product_id)
-      for (const rule of rules) {
-        const children = sql
-          .exec<LineRow>(
-            `${LINES} WHERE l.product_id = ? AND l.status = 'sold' AND l.redeemed = 0 AND h.holder_id = ?`,
-            rule.childProductId,
-            line.holder_id,
-          )
-          .toArray()
-          .filter(
-            (child) =>
-              !ids.has(child.id) &&
-              sameVisitor(rule.matchBy, visitorOf(child), visitorOf(line)) &&
-              !this.stillCovered(config, child, ids),
-          )
-        if (children.length === 0) continue
-        if (rule.onParentRefund === 'block') {
-          return refuse(
-            'children_unused',
-            `Refund the unused ${config.products[rule.childProductId]?.name ?? 'child'} ticket(s) first`,
-            children.map((c) => c.id),
-          )
-        }
-        for (const child of children) {
-          ids.add(child.id)
-          cascaded.push(child)
-        }
-      }
-    }
-    return { ok: true as const, returning, cascaded }
-  }
-
-  /** Whether a sold parent line of the child's buyer that is not being returned still entitles it (e.g. a family on one phone). */
-  private stillCovered(config: DayConfig, child: LineRow, returning: Set<string>): boolean {
-    const rules = config.rules.filter((r) => r.childProductId === child.product_id)
-    if (rules.length === 0) return false
-    return this.ctx.storage.sql
-      .exec<LineRow>(
-        `${LINES} WHERE l.status = 'sold' AND h.holder_id = ? AND l.product_id IN (${rules.map(() => '?').join(',')})`,
-        child.holder_id,
-        ...rules.map((r) => r.parentProductId),
-      )
-      .toArray()
-      .some(
-        (parent) =>
-          !returning.has(parent.id) &&
-          rules.some(
-            (r) =>
-              r.parentProductId === parent.product_id &&
-              sameVisitor(r.matchBy, visitorOf(child), visitorOf(parent)),
-          ),
-      )
-  }
-
   async returnLines(siteId: string, date: string, orderId: string, lineIds?: string[]) {
     const config = await this.ready(siteId, date)
-    const plan = this.planReturn(config, orderId, lineIds)
+    const plan = planReturn(this.ctx.storage.sql, config, orderId, lineIds)
     if (!plan.ok) return plan
     const { returning, cascaded } = plan
     const all = [...returning, ...cascaded]
@@ -809,7 +491,7 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
     // the general pool) and refuse if any allocation, or the general pool, is already over.
     const current = this.used
     let over: [string, number] | undefined
-    const general = { used: 0, capacity: this.generalCapacity(next) }
+    const general = { used: 0, capacity: generalCapacity(next) }
     try {
       this.recount(next)
       over = [...this.used.channel].find(([channel, n]) => n > (quotas[channel] ?? 0))
@@ -846,7 +528,7 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
       ]),
     )
     const dayLeft = config.dailyCapacity - this.used.entry
-    const general = this.generalCapacity(config) - this.used.general
+    const general = generalCapacity(config) - this.used.general
     const forChannel = channel && channels[channel] ? channels[channel].remaining : general
     const entryLeft = Math.max(0, Math.min(dayLeft, forChannel))
     return {
@@ -930,17 +612,4 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
       throw error
     }
   }
-}
-
-/** A stored line's visitor (what was given when it was held). */
-function visitorOf(line: Pick<LineRow, 'id_number' | 'phone' | 'name'>): Visitor {
-  return {
-    ...(line.name ? { name: line.name } : {}),
-    ...(line.id_number ? { idNumber: line.id_number } : {}),
-    ...(line.phone ? { phone: line.phone } : {}),
-  }
-}
-
-function refuse(code: ScenicRefusal, detail: string, unavailable?: string[]): Refused {
-  return { ok: false as const, code, detail, ...(unavailable ? { unavailable } : {}) }
 }
