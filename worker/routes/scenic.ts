@@ -2,7 +2,6 @@ import { and, asc, eq, gt, like } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { describeRoute, resolver } from 'hono-openapi'
 import * as v from 'valibot'
-import type { ScenicHoldLine } from '../../durable-objects/scenic-day-inventory.ts'
 import { packages, parentChildRules, scenicSites, visitProducts } from '../db/schema.ts'
 import { clientNetwork } from '../domain/client-network.ts'
 import type { AppEnv } from '../env.ts'
@@ -143,6 +142,9 @@ async function publicDay(env: AppEnv['Bindings'], siteId: string, date: string) 
   )
   return day
 }
+
+/** One line of a hold as the day's actor takes it. */
+type ScenicHoldLine = Parameters<typeof holdScenicDay>[3]['lines'][number]
 
 const siteParam = v.object({ siteId: v.pipe(v.string(), v.maxLength(64)) })
 const dayParam = v.object({ siteId: v.pipe(v.string(), v.maxLength(64)), date: isoDate })
