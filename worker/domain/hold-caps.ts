@@ -77,8 +77,8 @@ export function overHoldCap(
 
 /** The problem's words for a refusal, naming the limit. */
 export function holdCapDetail(scope: HoldCapScope, limit: HoldLimit, unit = 'seats'): string {
-  const who = scope === 'buyer' ? 'one buyer' : 'one network address'
-  return `At most ${limit.holds} active holds and ${limit.held} held ${unit} per ${who}; complete or release a hold first, or wait for one to expire`
+  const who = scope === 'buyer' ? 'for one buyer' : 'from one network address'
+  return `At most ${limit.holds} active holds and ${limit.held} held ${unit} at once ${who}; complete or release a hold first, or wait for one to expire`
 }
 
 /**
