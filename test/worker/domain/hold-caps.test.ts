@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { clientNetwork } from '../../../worker/domain/client-network.ts'
 import {
+  HoldTallies,
   holdCapsFrom,
   holdLimits,
   isAnonymousBuyer,
@@ -79,5 +80,39 @@ describe('hold caps', () => {
   it('tell anonymous buyers from customers', () => {
     expect(isAnonymousBuyer('buy_0123')).toBe(true)
     expect(isAnonymousBuyer('cus_0123')).toBe(false)
+  })
+})
+
+describe('hold tallies', () => {
+  const limits = holdLimits(SHOW_HOLD_CAPS, 160)
+  const now = 1_000_000
+
+  it('count active holds per buyer and per network, and say when the first one ends', () => {
+    const tallies = new HoldTallies()
+    for (let i = 0; i < 4; i++) tallies.add(`buy_${i}`, '203.0.113.7', 6, now + (10 + i) * 60_000)
+    // 24 seats from the network: full; another network and the buyers themselves are not.
+    expect(tallies.check(limits, 'buy_9', '203.0.113.7', 1, now)).toEqual({
+      scope: 'client',
+      limit: { holds: 12, held: 24 },
+      retryAfter: 600,
+    })
+    expect(tallies.check(limits, 'buy_9', '198.51.100.1', 1, now)).toBeNull()
+    expect(tallies.check(limits, 'buy_9', undefined, 1, now)).toBeNull()
+    tallies.remove('buy_0', '203.0.113.7', 6, now + 10 * 60_000)
+    expect(tallies.check(limits, 'buy_9', '203.0.113.7', 6, now)).toBeNull()
+    expect(tallies.check(limits, 'buy_9', '203.0.113.7', 7, now)?.retryAfter).toBe(660)
+  })
+
+  it('refuse a buyer past their own holds whatever network they come from', () => {
+    const tallies = new HoldTallies()
+    for (let i = 0; i < 3; i++) tallies.add('cus_a', null, 1, now + 60_000)
+    expect(tallies.check(limits, 'cus_a', '198.51.100.2', 1, now)).toMatchObject({
+      scope: 'buyer',
+      retryAfter: 60,
+    })
+    tallies.remove('cus_a', null, 1, now + 60_000)
+    expect(tallies.check(limits, 'cus_a', '198.51.100.2', 1, now)).toBeNull()
+    tallies.clear()
+    expect(tallies.check(limits, 'cus_a', null, 20, now)).toBeNull()
   })
 })
