@@ -37,6 +37,18 @@ const cableLine = (site: ScenicFixture, visitor: Record<string, string>) => ({
   visitor,
 })
 
+/**
+ * A hold answer that must be 201, then confirmed (bought), so a buyer making many holds stays under the
+ * per-buyer cap on active holds.
+ */
+async function bought(site: ScenicFixture, res: Promise<Response>) {
+  const hold = await ok(res, 201)
+  expect(await day(site).confirm(site.siteId, site.date, hold.id, `ord_${hold.id}`)).toMatchObject({
+    ok: true,
+  })
+  return hold
+}
+
 /** Lines currently taken (held or sold) in the DO's SQLite storage, optionally of one product. */
 async function takenInStorage(site: ScenicFixture, productId?: string, date = site.date) {
   const rows = await day(site, date).storedCounts(site.siteId, date)
@@ -226,13 +238,13 @@ describe('scenic day: coalesced batches', () => {
       Object.assign(instance, { config: undefined })
     })
     await ok(
-      new ApiClient().post(holds(site), {
+      buyer.post(holds(site), {
         lines: [cableLine(site, { name: 'P2', idNumber: idNumberFor(512), phone: parent.phone })],
       }),
       201,
     )
     expect((await buyer.delete(`${holds(site)}/${gate.id}`)).status).toBe(204)
-    const refused = await new ApiClient().post(holds(site), {
+    const refused = await buyer.post(holds(site), {
       lines: [cableLine(site, { name: 'P', idNumber: parent.idNumber })],
     })
     expect((await problemOf(refused)).code).toBe('parent_ticket_required')
@@ -285,7 +297,7 @@ describe('scenic day: channel allocations', () => {
       unavailable: ['day'],
     })
     expect((await publicDay(site)).remaining).toBe(0)
-    const ctripView = await publicDay(site, '?channel=ctrip')
+    const ctripView = await stub.availability(site.siteId, site.date, 'ctrip')
     expect(ctripView.remaining).toBe(10)
     expect(ctripView.channels).toEqual({ ctrip: { quota: 10, remaining: 10 } })
     // An unknown channel sells from the general pool, like the web.
@@ -303,7 +315,10 @@ describe('scenic day: channel allocations', () => {
       })
       expect(outcome.ok).toBe(true)
     }
-    expect((await publicDay(site, '?channel=ctrip')).channels.ctrip).toEqual({ quota: 10, remaining: 0 })
+    expect((await stub.availability(site.siteId, site.date, 'ctrip')).channels.ctrip).toEqual({
+      quota: 10,
+      remaining: 0,
+    })
     expect(
       await stub.hold(site.siteId, site.date, {
         holderId: 'ctrip-x',
@@ -447,8 +462,9 @@ describe('scenic day: real names', () => {
     const site = await scenicSiteOnSale()
     const id = idNumberFor(17)
     expect(id.endsWith('X')).toBe(true)
+    const qian = new ApiClient()
     const upper = await ok(
-      new ApiClient().post(holds(site), { lines: [gateLine(site, { name: 'Qian', idNumber: id })] }),
+      qian.post(holds(site), { lines: [gateLine(site, { name: 'Qian', idNumber: id })] }),
       201,
     )
     expect(upper.lines[0].visitor.idNumber).toBe(id)
@@ -463,18 +479,15 @@ describe('scenic day: real names', () => {
     expect((await problemOf(twice)).code).toBe('buyer_limit')
     // The cable car allows two per ID per day: two in one hold, then no third.
     const visitor = { name: 'Qian', idNumber: id }
-    await ok(
-      new ApiClient().post(holds(site), { lines: [cableLine(site, visitor), cableLine(site, visitor)] }),
-      201,
-    )
-    const third = await new ApiClient().post(holds(site), { lines: [cableLine(site, visitor)] })
+    await ok(qian.post(holds(site), { lines: [cableLine(site, visitor), cableLine(site, visitor)] }), 201)
+    const third = await qian.post(holds(site), { lines: [cableLine(site, visitor)] })
     expect((await problemOf(third)).code).toBe('buyer_limit')
     expect(await takenInStorage(site, site.cableCarProduct)).toBe(2)
   })
 })
 
 describe('scenic day: parent-child tickets', () => {
-  it('sells the cable car only to someone holding that day’s gate ticket, matched by phone or ID number', async () => {
+  it('sells the cable car only with a gate ticket of the same buyer for that day, matched by phone or ID number', async () => {
     const site = await scenicSiteOnSale()
     const alone = await new ApiClient().post(holds(site), {
       lines: [cableLine(site, { name: 'Solo', idNumber: idNumberFor(11), phone: '13811110000' })],
@@ -485,26 +498,34 @@ describe('scenic day: parent-child tickets', () => {
     expect(problem.detail).toMatch(/^Buy the gate ticket first/)
     expect(problem.detail).toContain(site.date)
 
+    const buyer = new ApiClient()
     const gateHolder = { name: 'Li', idNumber: idNumberFor(12), phone: '13811112222' }
-    await ok(new ApiClient().post(holds(site), { lines: [gateLine(site, gateHolder)] }), 201)
+    await bought(site, buyer.post(holds(site), { lines: [gateLine(site, gateHolder)] }))
     // By ID number (no phone given).
-    await ok(
-      new ApiClient().post(holds(site), {
-        lines: [cableLine(site, { name: 'Li', idNumber: idNumberFor(12) })],
-      }),
-      201,
+    await bought(
+      site,
+      buyer.post(holds(site), { lines: [cableLine(site, { name: 'Li', idNumber: idNumberFor(12) })] }),
     )
     // By phone (another ID number, e.g. a family member the gate holder booked for).
-    await ok(
-      new ApiClient().post(holds(site), {
+    await bought(
+      site,
+      buyer.post(holds(site), {
         lines: [cableLine(site, { name: 'Li Jr', idNumber: idNumberFor(13), phone: '13811112222' })],
       }),
-      201,
     )
-    const stranger = await new ApiClient().post(holds(site), {
+    const stranger = await buyer.post(holds(site), {
       lines: [cableLine(site, { name: 'X', idNumber: idNumberFor(14), phone: '13899999999' })],
     })
     expect((await problemOf(stranger)).code).toBe('parent_ticket_required')
+    // Another buyer with the gate holder's phone or ID number gets nothing from them.
+    for (const visitor of [
+      gateHolder as Record<string, string>,
+      { name: 'Li', idNumber: idNumberFor(12) },
+      { name: 'X', idNumber: idNumberFor(19), phone: gateHolder.phone },
+    ]) {
+      const other = await new ApiClient().post(holds(site), { lines: [cableLine(site, visitor)] })
+      expect((await problemOf(other)).code).toBe('parent_ticket_required')
+    }
     // Gate and cable car together in one hold is fine; for two different people it is not.
     const both = { name: 'Wu', idNumber: idNumberFor(15), phone: '13811115555' }
     await ok(
@@ -517,10 +538,11 @@ describe('scenic day: parent-child tickets', () => {
     expect((await problemOf(mismatched)).code).toBe('parent_ticket_required')
     // A gate ticket for another day does not count.
     const otherDay = { name: 'Zhou', idNumber: idNumberFor(16), phone: '13811116666' }
-    await ok(new ApiClient().post(holds(site, shanghaiDate(2)), { lines: [gateLine(site, otherDay)] }), 201)
-    expect(
-      (await problemOf(await new ApiClient().post(holds(site), { lines: [cableLine(site, otherDay)] }))).code,
-    ).toBe('parent_ticket_required')
+    const zhou = new ApiClient()
+    await ok(zhou.post(holds(site, shanghaiDate(2)), { lines: [gateLine(site, otherDay)] }), 201)
+    expect((await problemOf(await zhou.post(holds(site), { lines: [cableLine(site, otherDay)] }))).code).toBe(
+      'parent_ticket_required',
+    )
     expect(await takenInStorage(site, site.cableCarProduct)).toBe(3)
   })
 
@@ -528,27 +550,29 @@ describe('scenic day: parent-child tickets', () => {
     const site = await scenicSiteOnSale()
     const stub = day(site)
     const paid = person(31)
-    const gate = await ok(new ApiClient().post(holds(site), { lines: [gateLine(site, paid)] }), 201)
+    const payer = new ApiClient()
+    const gate = await ok(payer.post(holds(site), { lines: [gateLine(site, paid)] }), 201)
     expect(await stub.confirm(site.siteId, site.date, gate.id, 'ord_gate')).toMatchObject({ ok: true })
-    await ok(new ApiClient().post(holds(site), { lines: [cableLine(site, paid)] }), 201)
+    await ok(payer.post(holds(site), { lines: [cableLine(site, paid)] }), 201)
 
     const released = person(32)
     const buyer = new ApiClient()
     const releasedGate = await ok(buyer.post(holds(site), { lines: [gateLine(site, released)] }), 201)
     expect((await buyer.delete(`${holds(site)}/${releasedGate.id}`)).status).toBe(204)
     expect(
-      (await problemOf(await new ApiClient().post(holds(site), { lines: [cableLine(site, released)] }))).code,
+      (await problemOf(await buyer.post(holds(site), { lines: [cableLine(site, released)] }))).code,
     ).toBe('parent_ticket_required')
 
     const lapsed = person(33)
-    await ok(new ApiClient().post(holds(site), { lines: [gateLine(site, lapsed)] }), 201)
+    const late = new ApiClient()
+    await ok(late.post(holds(site), { lines: [gateLine(site, lapsed)] }), 201)
     expect(await expireAt(site, Date.now() + 16 * MINUTE)).toBe(true)
     vi.useRealTimers()
-    expect(
-      (await problemOf(await new ApiClient().post(holds(site), { lines: [cableLine(site, lapsed)] }))).code,
-    ).toBe('parent_ticket_required')
+    expect((await problemOf(await late.post(holds(site), { lines: [cableLine(site, lapsed)] }))).code).toBe(
+      'parent_ticket_required',
+    )
     // The confirmed gate ticket did not expire with the others.
-    await ok(new ApiClient().post(holds(site), { lines: [cableLine(site, paid)] }), 201)
+    await ok(payer.post(holds(site), { lines: [cableLine(site, paid)] }), 201)
   })
 
   it('matches parent and child the way each rule says', async () => {
@@ -585,25 +609,26 @@ describe('scenic day: parent-child tickets', () => {
     await rule(show.id, 'id_number')
     await rule(boat.id, 'phone')
     const holder = { name: 'Sun', idNumber: idNumberFor(41), phone: '13700000041' }
-    await ok(new ApiClient().post(holds(site), { lines: [gateLine(site, holder)] }), 201)
+    const buyer = new ApiClient()
+    await bought(site, buyer.post(holds(site), { lines: [gateLine(site, holder)] }))
     const attempt = (productId: string, visitor: Record<string, string>) =>
-      new ApiClient().post(holds(site), { lines: [{ productId, visitor }] })
+      buyer.post(holds(site), { lines: [{ productId, visitor }] })
 
     // id_number: the phone alone is not enough.
     expect((await problemOf(await attempt(show.id, { phone: holder.phone }))).code).toBe(
       'parent_ticket_required',
     )
-    await ok(attempt(show.id, { idNumber: holder.idNumber }), 201)
+    await bought(site, attempt(show.id, { idNumber: holder.idNumber }))
     // phone: the ID number alone is not enough.
     expect((await problemOf(await attempt(boat.id, { idNumber: holder.idNumber }))).code).toBe(
       'parent_ticket_required',
     )
-    await ok(attempt(boat.id, { phone: holder.phone }), 201)
+    await bought(site, attempt(boat.id, { phone: holder.phone }))
     // The default rule (cable car) takes either.
-    await ok(attempt(site.cableCarProduct, { name: 'Sun', idNumber: holder.idNumber }), 201)
-    await ok(
+    await bought(site, attempt(site.cableCarProduct, { name: 'Sun', idNumber: holder.idNumber }))
+    await bought(
+      site,
       attempt(site.cableCarProduct, { name: 'Sun Jr', idNumber: idNumberFor(42), phone: holder.phone }),
-      201,
     )
     // Within one hold the rule applies too.
     const phoneOnly = { name: 'Zhao', idNumber: idNumberFor(43), phone: '13700000043' }
@@ -794,9 +819,14 @@ describe('scenic day: expiry, release and confirm', () => {
 })
 
 describe('scenic day: returning lines (refunds)', () => {
-  /** Holds and confirms `lines` as order `orderId`; returns the held line ids. */
-  async function sell(site: ScenicFixture, orderId: string, lines: unknown[]): Promise<string[]> {
-    const hold = await ok(new ApiClient().post(holds(site), { lines }), 201)
+  /** Holds (as `buyer`, by default a new one) and confirms `lines` as order `orderId`; returns the held line ids. */
+  async function sell(
+    site: ScenicFixture,
+    orderId: string,
+    lines: unknown[],
+    buyer = new ApiClient(),
+  ): Promise<string[]> {
+    const hold = await ok(buyer.post(holds(site), { lines }), 201)
     expect(await day(site).confirm(site.siteId, site.date, hold.id, orderId)).toMatchObject({ ok: true })
     return hold.lines.map((l: { id: string }) => l.id)
   }
@@ -805,8 +835,9 @@ describe('scenic day: returning lines (refunds)', () => {
     const site = await scenicSiteOnSale({ onParentRefund: 'block' })
     const stub = day(site)
     const visitor = person(61)
-    const [gateId] = await sell(site, 'ord_gate', [gateLine(site, visitor)])
-    const [cableId] = await sell(site, 'ord_cable', [cableLine(site, visitor)])
+    const buyer = new ApiClient()
+    const [gateId] = await sell(site, 'ord_gate', [gateLine(site, visitor)], buyer)
+    const [cableId] = await sell(site, 'ord_cable', [cableLine(site, visitor)], buyer)
 
     const blocked = await stub.returnLines(site.siteId, site.date, 'ord_gate')
     expect(blocked).toMatchObject({ ok: false, code: 'children_unused', unavailable: [cableId] })
@@ -839,9 +870,9 @@ describe('scenic day: returning lines (refunds)', () => {
     expect(await statusesInStorage(site, site.cableCarProduct)).toEqual({ sold: 1 })
     expect((await expectMemoryMatchesStorage(site)).remaining).toBe(100)
     // With the gate ticket returned, the same person cannot buy another cable car ride.
-    expect(
-      (await problemOf(await new ApiClient().post(holds(site), { lines: [cableLine(site, visitor)] }))).code,
-    ).toBe('parent_ticket_required')
+    expect((await problemOf(await buyer.post(holds(site), { lines: [cableLine(site, visitor)] }))).code).toBe(
+      'parent_ticket_required',
+    )
   })
 
   it('returns a gate ticket and its cable car together when both are in the refund', async () => {
@@ -873,8 +904,9 @@ describe('scenic day: returning lines (refunds)', () => {
     const site = await scenicSiteOnSale({ onParentRefund: 'cascade', cableCarCap: 3 })
     const stub = day(site)
     const visitor = person(63)
-    const [gateId] = await sell(site, 'ord_gate', [gateLine(site, visitor)])
-    const [cableId] = await sell(site, 'ord_cable', [cableLine(site, visitor)])
+    const buyer = new ApiClient()
+    const [gateId] = await sell(site, 'ord_gate', [gateLine(site, visitor)], buyer)
+    const [cableId] = await sell(site, 'ord_cable', [cableLine(site, visitor)], buyer)
     const bystander = person(64)
     await sell(site, 'ord_other', [gateLine(site, bystander), cableLine(site, bystander)])
     const cableLeft = async () =>
@@ -910,11 +942,14 @@ describe('scenic day: returning lines (refunds)', () => {
     const phone = '13600000070'
     const father = { name: 'Father', idNumber: idNumberFor(71), phone }
     const mother = { name: 'Mother', idNumber: idNumberFor(72), phone }
-    const [fatherGate, motherGate] = await sell(site, 'ord_family', [
-      gateLine(site, father),
-      gateLine(site, mother),
-    ])
-    const [motherCable] = await sell(site, 'ord_cable', [cableLine(site, mother)])
+    const family = new ApiClient()
+    const [fatherGate, motherGate] = await sell(
+      site,
+      'ord_family',
+      [gateLine(site, father), gateLine(site, mother)],
+      family,
+    )
+    const [motherCable] = await sell(site, 'ord_cable', [cableLine(site, mother)], family)
     // The father's refund leaves the mother's gate ticket, which still covers her cable car.
     expect(await stub.returnLines(site.siteId, site.date, 'ord_family', [fatherGate!])).toEqual({
       ok: true,

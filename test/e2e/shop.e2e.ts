@@ -284,9 +284,14 @@ describe('scenic visit: gate ticket, then cable car', () => {
     await visitor.getByText('Not a valid ID number').waitFor()
     await visitor.getByLabel(/^ID number/).fill(visitorId)
     await visitor.getByText('ID number looks right.').waitFor()
-    // Holding a gate ticket unlocks the cable car on the page; this visit buys the gate ticket alone.
+    // Holding a gate ticket unlocks the cable car on the page; a ride in the same order goes with a gate ticket
+    // of that order, picked rather than typed again. This visit buys the gate ticket alone.
     expect(await cableCar.getByRole('button', { name: /^Add one/ }).isDisabled()).toBe(false)
+    await cableCar.getByRole('button', { name: /^Add one/ }).click()
+    const sameOrder = page.getByTestId('visitor').nth(1).getByLabel('Goes with the gate ticket of')
+    expect(await sameOrder.locator('option').allTextContents()).toEqual(['Li Lei (in this order)'])
     await expectAccessible(page)
+    await cableCar.getByRole('button', { name: /^Remove one/ }).click()
     await page.getByRole('button', { name: 'Hold 1 tickets' }).click()
     await payAtCheckout(page, 'visitor@example.com')
     await expectQrCodesLoaded(page, 1)
@@ -296,17 +301,14 @@ describe('scenic visit: gate ticket, then cable car', () => {
     await page.locator(`[data-date="${date}"]:not([disabled])`).click()
     await page.getByText('You already have a gate ticket for this day.').waitFor()
     await cableCar.getByRole('button', { name: /^Add one/ }).click()
+    // The ride goes with the gate ticket bought before: picked from the buyer's own tickets, nothing typed.
     const rider = page.getByTestId('visitor').first()
-
-    // The API refuses a cable car for someone else (no gate ticket matches that ID) and the page says why.
-    await rider.getByLabel('Name').fill('Han Meimei')
-    await rider.getByLabel(/^ID number/).fill(idNumberFor('19920611', 202))
-    await page.getByRole('button', { name: 'Hold 1 tickets' }).click()
-    await page.locator('[role="alert"][data-code="parent_ticket_required"]').waitFor()
-    await saveScreenshot(page, 'shop-scenic-cable-car-refused')
-
-    await rider.getByLabel('Name').fill('Li Lei')
-    await rider.getByLabel(/^ID number/).fill(visitorId)
+    const owned = rider.getByLabel('Goes with the gate ticket of')
+    await expect
+      .poll(() => owned.locator('option').allTextContents())
+      .toEqual([`Li Lei ${visitorId.slice(0, 3)}${'*'.repeat(11)}${visitorId.slice(-4)} (bought)`])
+    expect(await rider.getByLabel('Name').count()).toBe(0)
+    await saveScreenshot(page, 'shop-scenic-cable-car-for')
     await page.getByRole('button', { name: 'Hold 1 tickets' }).click()
     await payAtCheckout(page, 'visitor@example.com')
     await expectQrCodesLoaded(page, 1)

@@ -143,6 +143,8 @@ export interface ScenicHold {
 
 export interface OrderLine {
   id: string
+  /** The seat id, or the scenic ticket's line in the day's inventory. */
+  inventoryRef: string
   description: string
   seatLabel: string | null
   category: string | null

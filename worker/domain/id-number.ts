@@ -18,6 +18,16 @@ export function isValidPrcIdNumber(value: string): boolean {
 /** Canonical form used as a key for per-person limits (upper-case X, no spaces). */
 export const normalizeIdNumber = (value: string) => value.trim().toUpperCase()
 
+/**
+ * The holder's birth date (YYYY-MM-DD) encoded in characters 7–14 of a valid PRC ID number; null when the
+ * number is not one (wrong length, bad date or check character), so nothing is ever read from a typo.
+ */
+export function birthDateOfIdNumber(value: string): string | null {
+  if (!isValidPrcIdNumber(value)) return null
+  const birth = normalizeIdNumber(value).slice(6, 14)
+  return `${birth.slice(0, 4)}-${birth.slice(4, 6)}-${birth.slice(6, 8)}`
+}
+
 /** What a ticket or a receipt may show: never the full number. */
 export const maskIdNumber = (value: string) => {
   const id = normalizeIdNumber(value)

@@ -10,6 +10,7 @@ const titles: Record<string, string> = {
   sign_in_required: 'Sign in required',
   not_on_sale: 'Not on sale',
   parent_ticket_required: 'Buy the gate ticket first',
+  not_eligible: 'Visitor not eligible for this ticket',
   hold_not_found: 'Hold not found',
   hold_expired: 'Hold expired',
   children_unused: 'Unused child tickets',
@@ -28,11 +29,15 @@ export interface InventoryRefusal {
   scope?: string
   limit?: { holds: number; held: number }
   retryAfter?: number
+  /** `not_eligible` (scenic): the line (0-based) and the eligibility rule its visitor does not meet. */
+  line?: number
+  rule?: string
 }
 
 /**
  * Turns an inventory actor's refusal into problem+json: 409 naming what was unavailable, 400 for bad requests,
- * 429 with Retry-After for a hold limit, 401 when the organizer requires sign-in to hold.
+ * 429 with Retry-After for a hold limit, 401 when the organizer requires sign-in to hold, 422 naming the line and
+ * rule a scenic visitor is not eligible for.
  */
 export function inventoryProblem(refusal: InventoryRefusal): Problem {
   if (refusal.code === 'invalid_request') return new Problem({ code: 'validation', detail: refusal.detail })
@@ -46,6 +51,15 @@ export function inventoryProblem(refusal: InventoryRefusal): Problem {
       detail: refusal.detail,
       extensions: { scope: refusal.scope, limit: refusal.limit },
       headers: { 'retry-after': String(Math.max(1, Math.ceil(refusal.retryAfter ?? 60))) },
+    })
+  }
+  if (refusal.code === 'not_eligible') {
+    return new Problem({
+      code: 'not_eligible',
+      status: 422,
+      title,
+      detail: refusal.detail,
+      extensions: { line: refusal.line, rule: refusal.rule },
     })
   }
   if (refusal.code === 'sign_in_required')
@@ -73,6 +87,10 @@ export const inventoryConflictResponses = {
       'Not available: code `seats_unavailable` (with `unavailable` seat ids), `seats_not_together` (enough seats are free, not side by side: ' +
       'allow split seating or pick seats), `seats_not_priced` (seats in a category without a price on this show), `sold_out` (with `available`), ' +
       '`buyer_limit`, `not_on_sale` or `parent_ticket_required`',
+  },
+  422: {
+    description:
+      'Code `not_eligible` (scenic): the visitor of line `line` does not meet the product’s `rule` (e.g. `minAge`, from the ID number)',
   },
   429: {
     description:

@@ -3,10 +3,11 @@ import { Hono } from 'hono'
 import { describeRoute, resolver } from 'hono-openapi'
 import * as v from 'valibot'
 import { packages, parentChildRules, scenicSites, visitProducts } from '../db/schema.ts'
+import { clientNetwork } from '../domain/client-network.ts'
 import type { AppEnv } from '../env.ts'
 import { buyerIdentity } from '../middleware/buyer.ts'
 import { notFound, validationProblem } from '../problem.ts'
-import { holdScenicDay, scenicDay } from '../services/scenic-day.ts'
+import { holdScenicDay, scenicDay, ticketLineOfCode } from '../services/scenic-day.ts'
 import { validate } from '../validation.ts'
 import { inventoryConflictResponses, inventoryProblem } from './inventory-problem.ts'
 import { isoDate, page, pageQuery } from './query.ts'
@@ -41,8 +42,39 @@ export const scenicHoldLines = v.pipe(
   v.maxLength(20),
 )
 
+/**
+ * Which parent (gate) ticket a child line (cable car) goes with; exactly one of: `line`, a line of this hold
+ * (0-based); `lineId`, a ticket line of this day the buyer holds or bought (a hold line's `id`, an order line's
+ * `inventoryRef`); `ticketCode`, the content of a gate ticket's QR code, for a ticket someone else bought.
+ */
+const parentRef = v.pipe(
+  v.object({
+    line: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(19))),
+    lineId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
+    ticketCode: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(600))),
+  }),
+  v.check(
+    (p) => [p.line, p.lineId, p.ticketCode].filter((x) => x !== undefined).length === 1,
+    'give exactly one of line, lineId or ticketCode',
+  ),
+)
+
+/** The shop's hold lines: scenicHoldLines plus the parent a child line goes with. */
+const shopHoldLines = v.pipe(
+  v.array(
+    v.object({
+      productId: v.pipe(v.string(), v.maxLength(64)),
+      slot: v.optional(v.pipe(v.string(), v.maxLength(16))),
+      visitor: v.optional(visitorSchema),
+      parent: v.optional(parentRef),
+    }),
+  ),
+  v.minLength(1),
+  v.maxLength(20),
+)
+
 export const scenicHoldInput = v.object({
-  lines: scenicHoldLines,
+  lines: shopHoldLines,
   packageId: v.optional(v.pipe(v.string(), v.maxLength(64))),
 })
 
@@ -69,13 +101,13 @@ export const scenicHoldSchema = v.object({
   currency: v.string(),
   expiresAt: v.string(),
 })
+/** A day as the public (the shop's channel) sees it: no other channel's allocation or what it has left. */
 const dayAvailability = v.object({
   siteId: v.string(),
   date: v.string(),
   onSale: v.boolean(),
   capacity: v.number(),
   remaining: v.number(),
-  channels: v.record(v.string(), v.object({ quota: v.number(), remaining: v.number() })),
   slots: v.array(
     v.object({
       code: v.string(),
@@ -97,6 +129,22 @@ const dayAvailability = v.object({
     }),
   ),
 })
+
+/** The channel public routes sell for: the shop's. */
+const PUBLIC_CHANNEL = 'web'
+
+/** What one day has left for the shop; the channels' allocations stay in the admin and partner views. */
+async function publicDay(env: AppEnv['Bindings'], siteId: string, date: string) {
+  const { channels: _, ...day } = await scenicDay(env.SCENIC_DAY_INVENTORY, siteId, date).availability(
+    siteId,
+    date,
+    PUBLIC_CHANNEL,
+  )
+  return day
+}
+
+/** One line of a hold as the day's actor takes it. */
+type ScenicHoldLine = Parameters<typeof holdScenicDay>[3]['lines'][number]
 
 const siteParam = v.object({ siteId: v.pipe(v.string(), v.maxLength(64)) })
 const dayParam = v.object({ siteId: v.pipe(v.string(), v.maxLength(64)), date: isoDate })
@@ -203,7 +251,7 @@ scenicRoutes.get(
   describeRoute({
     tags: [tag],
     summary: 'Availability and prices per day for a date range',
-    description: `Up to ${MAX_CALENDAR_DAYS} days. \`channel\` shows what that sales channel may still sell.`,
+    description: `Up to ${MAX_CALENDAR_DAYS} days, as the shop may sell them (partners use their own calendar).`,
     responses: {
       200: {
         description: 'One entry per day',
@@ -212,13 +260,10 @@ scenicRoutes.get(
     },
   }),
   validate('param', siteParam),
-  validate(
-    'query',
-    v.object({ from: isoDate, to: isoDate, channel: v.optional(v.pipe(v.string(), v.maxLength(32))) }),
-  ),
+  validate('query', v.object({ from: isoDate, to: isoDate })),
   async (c) => {
     const site = await publicSite(c.get('db'), c.req.valid('param').siteId)
-    const { from, to, channel } = c.req.valid('query')
+    const { from, to } = c.req.valid('query')
     const dates: string[] = []
     for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) {
       dates.push(new Date(t).toISOString().slice(0, 10))
@@ -230,11 +275,7 @@ scenicRoutes.get(
       ])
     }
     // One small call per day, in parallel: each day's actor answers from its counters.
-    const days = await Promise.all(
-      dates.map((date) =>
-        scenicDay(c.env.SCENIC_DAY_INVENTORY, site.id, date).availability(site.id, date, channel),
-      ),
-    )
+    const days = await Promise.all(dates.map((date) => publicDay(c.env, site.id, date)))
     return c.json({ siteId: site.id, days })
   },
 )
@@ -247,17 +288,10 @@ scenicRoutes.get(
     responses: { 200: { description: 'Availability', content: json(dayAvailability) } },
   }),
   validate('param', dayParam),
-  validate('query', v.object({ channel: v.optional(v.pipe(v.string(), v.maxLength(32))) })),
   async (c) => {
     const { siteId, date } = c.req.valid('param')
     const site = await publicSite(c.get('db'), siteId)
-    return c.json(
-      await scenicDay(c.env.SCENIC_DAY_INVENTORY, site.id, date).availability(
-        site.id,
-        date,
-        c.req.valid('query').channel,
-      ),
-    )
+    return c.json(await publicDay(c.env, site.id, date))
   },
 )
 
@@ -267,9 +301,14 @@ scenicRoutes.post(
     tags: [tag],
     summary: 'Hold visit tickets for a date (all lines or none)',
     description:
-      'Real-name products need each visitor’s name and ID number. A child product (cable car, show) needs a gate ticket for the ' +
-      'same day, held or bought by the same person (matched by phone or ID number), in this hold or an earlier one; otherwise ' +
-      '409 `parent_ticket_required`. With `packageId`, the lines must be exactly the package components.',
+      'Real-name products need each visitor’s name and ID number. A product with an age rule (senior, child by age) needs a ' +
+      'mainland ID number, and the age it gives on the visit date must fit (422 `not_eligible`, naming the line and rule). ' +
+      'A child product (cable car, show) needs a gate ticket for the same day of this buyer: a line of this hold, or one ' +
+      'the buyer held or bought earlier, matched to the child by the rule (phone or ID number); or name it with `parent` ' +
+      '(`line`, `lineId`, or `ticketCode`: the QR content of a gate ticket someone else bought). Otherwise 409 ' +
+      '`parent_ticket_required`, in the same words whoever else visits that day. With `packageId`, the lines must be ' +
+      'exactly the package components. Each buyer and each network address may have only so many active holds and held ' +
+      'tickets for a day at once (429 `hold_limit`, with `scope`, `limit` and `Retry-After`).',
     responses: {
       201: { description: 'Held until `expiresAt`', content: json(scenicHoldSchema) },
       ...inventoryConflictResponses,
@@ -282,15 +321,35 @@ scenicRoutes.post(
     const { siteId, date } = c.req.valid('param')
     const site = await publicSite(c.get('db'), siteId)
     const input = c.req.valid('json')
+    const network = clientNetwork(c.req.header('cf-connecting-ip'))
+    const lines = await Promise.all(
+      input.lines.map(async ({ parent, ...line }): Promise<ScenicHoldLine> => {
+        if (!parent) return line
+        if (parent.line !== undefined) return { ...line, parent: { line: parent.line } }
+        if (parent.lineId !== undefined) return { ...line, parent: { lineId: parent.lineId } }
+        // A code that proves nothing becomes a line that does not exist: the actor refuses it in the same
+        // words as any parent it cannot find.
+        const lineId = await ticketLineOfCode(
+          c.get('db'),
+          c.env.TICKET_SIGNING_KEYS,
+          site.id,
+          date,
+          parent.ticketCode!,
+        )
+        return { ...line, parent: { lineId: lineId ?? '', proven: true } }
+      }),
+    )
     const outcome = await holdScenicDay(
       c.env.HOLD_GATEWAY,
       site.id,
       date,
       {
         holderId: c.get('buyerId'),
-        channel: 'web',
-        lines: input.lines,
+        channel: PUBLIC_CHANNEL,
+        lines,
         ...(input.packageId ? { packageId: input.packageId } : {}),
+        // A public hold: the per-buyer and per-network caps count it (the address as Cloudflare gives it).
+        client: network ? { network } : {},
       },
       c.get('holdBatching'),
     )

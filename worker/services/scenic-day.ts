@@ -1,12 +1,18 @@
+import { and, eq } from 'drizzle-orm'
 import type { HoldGateway } from '../../durable-objects/hold-gateway.ts'
 import type {
   ScenicDayInventory,
   ScenicHoldOutcome,
   ScenicHoldRequest,
 } from '../../durable-objects/scenic-day-inventory.ts'
+import type { Database } from '../db/client.ts'
+import { orderLines, orders, tickets } from '../db/schema.ts'
+import { importTicketKeys, parseScan } from '../domain/gate-decision.ts'
 import { type HoldAnswer, readOutcomeLine } from '../domain/hold-lines.ts'
+import { eventKey, readTicket } from '../domain/ticket-token.ts'
 import { type HoldBatching, holdsAlone, IsolateHolds } from './isolate-holds.ts'
 import { gatewayShard } from './show-inventory.ts'
+import { parseTicketKeys, publicJwks } from './ticket-keys.ts'
 
 /** The DO that owns one scenic site's visit date. */
 export function scenicDay(
@@ -42,4 +48,43 @@ export async function holdScenicDay(
     batch: (requests) => gateway(requests[0]!.holderId).holdDayBatch(siteId, date, requests),
   })
   return readOutcomeLine<Extract<ScenicHoldOutcome, { ok: false }>>(line)
+}
+
+let keyring: { secret: string; keys: ReturnType<typeof importTicketKeys> } | undefined
+/** The public ticket keys, imported once per isolate (again after a rotation changes the secret). */
+function ticketKeys(secret: string) {
+  if (keyring?.secret !== secret)
+    keyring = { secret, keys: importTicketKeys(publicJwks(parseTicketKeys(secret))) }
+  return keyring.keys
+}
+
+/**
+ * The inventory line of a valid ticket for this site and day, proven by the ticket's own signed code (the
+ * QR code's content, with or without its rotating `~code`): only someone the ticket's holder showed it to has
+ * it. Null for a code that is not one of ours, is for another day, or whose ticket was refunded.
+ */
+export async function ticketLineOfCode(
+  db: Database,
+  keysSecret: string,
+  siteId: string,
+  date: string,
+  code: string,
+): Promise<string | null> {
+  const keys = await ticketKeys(keysSecret)
+  const read = await readTicket(parseScan(code).token, (kid) => keys.get(kid))
+  if (!read.ok || read.ticket.evKey !== eventKey(`${siteId}:${date}`)) return null
+  const [row] = await db
+    .select({ ref: orderLines.inventoryRef })
+    .from(tickets)
+    .innerJoin(orderLines, eq(orderLines.id, tickets.orderLineId))
+    .innerJoin(orders, eq(orders.id, tickets.orderId))
+    .where(
+      and(
+        eq(tickets.id, read.ticket.tid),
+        eq(tickets.status, 'valid'),
+        eq(orders.siteId, siteId),
+        eq(orders.visitDate, date),
+      ),
+    )
+  return row?.ref ?? null
 }

@@ -1,6 +1,7 @@
 // A scenic site: month calendar (availability and price per day), entry time, ticket types with eligibility,
 // real-name visitors (ID validated as typed), and child products (cable car) that stay disabled until the buyer
-// holds or owns a gate ticket for that day.
+// holds or owns a gate ticket for that day; a child goes with one of the buyer's own gate tickets, picked from
+// this order's lines or the tickets already bought, and takes its visitor from it (nothing typed twice).
 import { useState } from 'preact/hooks'
 import { isValidPrcIdNumber } from '../../../worker/domain/id-number.ts'
 import { api } from '../../lib/api.ts'
@@ -41,6 +42,28 @@ interface VisitorInput {
   idNumber: string
 }
 
+/** A gate ticket this buyer already bought for the chosen day. */
+interface OwnedTicket {
+  /** The ticket's line in the day's inventory (what a child line names as its parent). */
+  inventoryRef: string
+  productId: string
+  name: string | null
+  idMasked: string | null
+}
+
+/** A gate ticket a child line can go with: a line of this order (by position) or one already bought. */
+interface ParentChoice {
+  key: string
+  label: string
+  ref: { line: number } | { lineId: string }
+}
+
+/** Whether a product's tickets need the visitor's name and ID number (real-name, or an age rule checked from the ID). */
+const needsVisitor = (product: VisitProduct) =>
+  product.realNameRequired ||
+  product.eligibility.minAge !== undefined ||
+  product.eligibility.maxAge !== undefined
+
 export function ScenicPage({ siteId }: { siteId: string }) {
   const t = shopMessages.useT()
   const locale = useLocale()
@@ -51,6 +74,8 @@ export function ScenicPage({ siteId }: { siteId: string }) {
   const [slot, setSlot] = useState<string | null>(null)
   const [counts, setCounts] = useState<Record<string, number>>({})
   const [visitors, setVisitors] = useState<Record<string, VisitorInput>>({})
+  /** For each child line (by key), the parent choice picked; the first choice until the buyer picks another. */
+  const [parents, setParents] = useState<Record<string, string>>({})
   const [error, setError] = useState<unknown>(null)
   const [busy, setBusy] = useState(false)
 
@@ -65,10 +90,10 @@ export function ScenicPage({ siteId }: { siteId: string }) {
       query: { from: days[0], to: days[days.length - 1] },
     })
   }, [siteId, month])
-  // Gate tickets this buyer already owns for the chosen day (paid scenic orders of this site and date).
+  // Tickets this buyer already owns for the chosen day (paid scenic orders of this site and date).
   const owned = useResource(
-    async (signal) => {
-      if (!date) return new Set<string>()
+    async (signal): Promise<OwnedTicket[]> => {
+      if (!date) return []
       const orders = await api<Page<Order>>('/api/orders', { signal, query: { limit: 100 } })
       const mine = orders.items.filter(
         (order) =>
@@ -80,10 +105,15 @@ export function ScenicPage({ siteId }: { siteId: string }) {
       const details = await Promise.all(
         mine.map((order) => api<Order>(`/api/orders/${order.id}`, { signal })),
       )
-      return new Set(
-        details.flatMap((order) =>
-          (order.lines ?? []).filter((line) => line.status === 'active').map((line) => line.productId ?? ''),
-        ),
+      return details.flatMap((order) =>
+        (order.lines ?? [])
+          .filter((line) => line.status === 'active' && line.productId)
+          .map((line) => ({
+            inventoryRef: line.inventoryRef,
+            productId: line.productId!,
+            name: line.visitorName,
+            idMasked: line.visitorIdMasked,
+          })),
       )
     },
     [siteId, date],
@@ -98,9 +128,10 @@ export function ScenicPage({ siteId }: { siteId: string }) {
   const priceOf = (product: VisitProduct) =>
     day?.products.find((p) => p.id === product.id)?.price ?? product.price
   const money = (minor: number) => formatMoney(minor, 'CNY', locale)
+  const ownedProducts = new Set((owned.data ?? []).map((ticket) => ticket.productId))
   const hasParent = (product: VisitProduct) =>
-    product.requiresParent.some((parent) => (counts[parent] ?? 0) > 0 || owned.data?.has(parent))
-  const ownsGate = products.some((p) => p.kind === 'entry' && owned.data?.has(p.id))
+    product.requiresParent.some((parent) => (counts[parent] ?? 0) > 0 || ownedProducts.has(parent))
+  const ownsGate = products.some((p) => p.kind === 'entry' && ownedProducts.has(p.id))
 
   // One line per ticket, in product order; visitors are keyed by product and position.
   const lines = products.flatMap((product) =>
@@ -110,8 +141,36 @@ export function ScenicPage({ siteId }: { siteId: string }) {
     })),
   )
   const needsSlot = lines.some((line) => line.product.timed)
+  // The gate tickets each child line may go with: this order's parent lines, then those already bought.
+  const parentChoices = (product: VisitProduct): ParentChoice[] => [
+    ...lines.flatMap((line, index) =>
+      product.requiresParent.includes(line.product.id)
+        ? [
+            {
+              key: `line:${index}`,
+              label: visitors[line.key]?.name.trim()
+                ? t('parentInOrder', { name: visitors[line.key]!.name.trim() })
+                : t('parentVisitorN', { n: index + 1 }),
+              ref: { line: index },
+            },
+          ]
+        : [],
+    ),
+    ...(owned.data ?? [])
+      .filter((ticket) => product.requiresParent.includes(ticket.productId))
+      .map((ticket) => ({
+        key: `owned:${ticket.inventoryRef}`,
+        label: t('parentBought', { name: ticket.name ?? '', id: ticket.idMasked ?? '' }),
+        ref: { lineId: ticket.inventoryRef },
+      })),
+  ]
+  const parentOf = (product: VisitProduct, key: string) => {
+    const choices = parentChoices(product)
+    return choices.find((choice) => choice.key === parents[key]) ?? choices[0]
+  }
   const visitorsComplete = lines.every(({ product, key }) => {
-    if (!product.realNameRequired) return true
+    if (product.requiresParent.length && parentOf(product, key)) return true
+    if (!needsVisitor(product)) return true
     const visitor = visitors[key]
     return Boolean(visitor?.name.trim()) && isValidPrcIdNumber(visitor?.idNumber ?? '')
   })
@@ -123,7 +182,7 @@ export function ScenicPage({ siteId }: { siteId: string }) {
     for (const child of products) {
       if (
         child.requiresParent.length &&
-        !child.requiresParent.some((p) => (next[p] ?? 0) > 0 || owned.data?.has(p))
+        !child.requiresParent.some((p) => (next[p] ?? 0) > 0 || ownedProducts.has(p))
       ) {
         next[child.id] = 0
       }
@@ -141,13 +200,24 @@ export function ScenicPage({ siteId }: { siteId: string }) {
         `/api/scenic-sites/${encodeURIComponent(siteId)}/days/${date}/holds`,
         {
           body: {
-            lines: lines.map(({ product, key }) => ({
-              productId: product.id,
-              ...(product.timed && slot ? { slot } : {}),
-              ...(product.realNameRequired
-                ? { visitor: { name: visitors[key]!.name.trim(), idNumber: visitors[key]!.idNumber.trim() } }
-                : {}),
-            })),
+            lines: lines.map(({ product, key }) => {
+              // A child line names its gate ticket; the server gives it that ticket's visitor.
+              const parent = product.requiresParent.length ? parentOf(product, key) : undefined
+              return {
+                productId: product.id,
+                ...(product.timed && slot ? { slot } : {}),
+                ...(parent
+                  ? { parent: parent.ref }
+                  : needsVisitor(product)
+                    ? {
+                        visitor: {
+                          name: visitors[key]!.name.trim(),
+                          idNumber: visitors[key]!.idNumber.trim(),
+                        },
+                      }
+                    : {}),
+              }
+            }),
           },
         },
       )
@@ -282,6 +352,13 @@ export function ScenicPage({ siteId }: { siteId: string }) {
                       <strong>{product.name}</strong> · {money(priceOf(product))}
                       <br />
                       <span class="muted small">{eligibilityText(product.eligibility, t, locale)}</span>
+                      {(product.eligibility.minAge !== undefined ||
+                        product.eligibility.maxAge !== undefined) && (
+                        <span class="muted small">
+                          <br />
+                          {t('ageFromId')}
+                        </span>
+                      )}
                       {blocked && (
                         <span id={hintId} class="needs-parent small" data-testid="needs-parent">
                           <br />
@@ -315,11 +392,37 @@ export function ScenicPage({ siteId }: { siteId: string }) {
             </ul>
           </section>
 
-          {lines.some((line) => line.product.realNameRequired) && (
+          {lines.some((line) => needsVisitor(line.product) || line.product.requiresParent.length > 0) && (
             <section aria-labelledby="visitors-heading" class="card">
               <h2 id="visitors-heading">{t('visitors')}</h2>
-              {lines.map(({ product, key }, index) =>
-                product.realNameRequired ? (
+              {lines.map(({ product, key }, index) => {
+                const choices = product.requiresParent.length ? parentChoices(product) : []
+                if (choices.length) {
+                  return (
+                    <fieldset key={key} class="visitor" data-testid="visitor">
+                      <legend>{t('visitorN', { n: index + 1, product: product.name })}</legend>
+                      <Field label={t('goesWith')} hint={t('goesWithHint')}>
+                        {({ id, describedBy }) => (
+                          <select
+                            id={id}
+                            aria-describedby={describedBy}
+                            value={parentOf(product, key)?.key}
+                            onChange={(e) =>
+                              setParents({ ...parents, [key]: (e.target as HTMLSelectElement).value })
+                            }
+                          >
+                            {choices.map((choice) => (
+                              <option key={choice.key} value={choice.key}>
+                                {choice.label}
+                              </option>
+                            ))}
+                          </select>
+                        )}
+                      </Field>
+                    </fieldset>
+                  )
+                }
+                return needsVisitor(product) ? (
                   <fieldset key={key} class="visitor" data-testid="visitor">
                     <legend>{t('visitorN', { n: index + 1, product: product.name })}</legend>
                     <Field label={t('name')}>
@@ -349,8 +452,8 @@ export function ScenicPage({ siteId }: { siteId: string }) {
                       }
                     />
                   </fieldset>
-                ) : null,
-              )}
+                ) : null
+              })}
             </section>
           )}
 
@@ -390,6 +493,7 @@ function eligibilityText(
   if (rule.minAge !== undefined && rule.maxAge !== undefined)
     parts.push(t('eligibility_age', { min: rule.minAge, max: rule.maxAge }))
   else if (rule.minAge !== undefined) parts.push(t('eligibility_minAge', { min: rule.minAge }))
+  else if (rule.maxAge !== undefined) parts.push(t('eligibility_maxAge', { max: rule.maxAge }))
   if (rule.minHeightCm !== undefined && rule.maxHeightCm !== undefined)
     parts.push(t('eligibility_height', { min: rule.minHeightCm, max: rule.maxHeightCm }))
   if (rule.proof) parts.push(t('eligibility_proof'))
