@@ -54,7 +54,17 @@ export function deploymentProblems(settings: DeploymentSettings, opts = { checkS
 export interface DeployConfig {
   vars?: Record<string, unknown>
   d1_databases?: { binding: string; database_id?: string }[]
+  ratelimits?: { name: string }[]
 }
+
+/** The Workers Rate Limiting bindings a deployment must have (see worker/middleware/rate-limit-routes.ts). */
+export const requiredRateLimits = [
+  'RATE_HOLDS_PER_CLIENT',
+  'RATE_HOLDS_PER_BUYER',
+  'RATE_SIGN_IN_PER_CLIENT',
+  'RATE_SIGN_IN_CODES',
+  'RATE_PARTNER_PER_KEY',
+] as const
 
 /** The placeholder id wrangler.toml ships with until `wrangler d1 create` gives a real one. */
 export const PLACEHOLDER_DATABASE_ID = '00000000-0000-4000-8000-000000000000'
@@ -79,5 +89,9 @@ export function deployConfigProblems(config: DeployConfig, secretNames: string[]
     problems.push(
       'the DB database_id in wrangler.toml is the placeholder; put the id `wrangler d1 create ticketing` printed',
     )
+  const limits = new Set((config.ratelimits ?? []).map((r) => r.name))
+  const unlimited = requiredRateLimits.filter((name) => !limits.has(name))
+  if (unlimited.length)
+    problems.push(`wrangler.toml lacks the [[ratelimits]] bindings ${unlimited.join(', ')}`)
   return problems
 }

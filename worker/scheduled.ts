@@ -56,6 +56,9 @@ export async function runScheduledJobs(env: Bindings, now = new Date()) {
   const availabilityChanges = await step('availability', () => watchAvailability(env, db, now))
   const webhooks = await step('outbox', () => publishOutbox(db, env.WEBHOOK_QUEUE, now))
   const webhookRetries = await step('webhook-retries', () => enqueueDueRetries(db, env.WEBHOOK_QUEUE, now))
+  const signInGuessesForgotten = await step('sign-in-guesses', () =>
+    forgetStaleSignInGuesses(db, now.getTime()),
+  )
   const result = {
     reminded,
     expired,
@@ -64,6 +67,7 @@ export async function runScheduledJobs(env: Bindings, now = new Date()) {
     availabilityChanges,
     webhooks,
     webhookRetries,
+    signInGuessesForgotten,
   }
   logger.info('scheduled jobs done', result)
   return result

@@ -20,12 +20,22 @@ describe('deploying', () => {
   })
 
   it('refuses the sandbox, no provider, or a development environment in a deployment', () => {
-    const sandbox = withDatabase({ vars: { ENVIRONMENT: 'production', PAYMENT_PROVIDER: 'sandbox' } })
+    const limits = { ratelimits: shipped.ratelimits ?? [] }
+    const sandbox = withDatabase({
+      ...limits,
+      vars: { ENVIRONMENT: 'production', PAYMENT_PROVIDER: 'sandbox' },
+    })
     expect(deployConfigProblems(sandbox, null)).toEqual([expect.stringContaining('"sandbox"')])
-    const none = withDatabase({ vars: { ENVIRONMENT: 'production' } })
+    const none = withDatabase({ ...limits, vars: { ENVIRONMENT: 'production' } })
     expect(deployConfigProblems(none, null)).toEqual([expect.stringContaining('not set')])
     const dev = withDatabase({ vars: { ENVIRONMENT: 'development' } })
-    expect(deployConfigProblems(dev, null)).toEqual([expect.stringContaining('must not run as development')])
+    expect(deployConfigProblems(dev, null)).toContainEqual(
+      expect.stringContaining('must not run as development'),
+    )
+    const { ratelimits: _, ...unlimited } = withDatabase(shipped)
+    expect(deployConfigProblems(unlimited, null)).toEqual([
+      expect.stringContaining('RATE_HOLDS_PER_CLIENT, RATE_HOLDS_PER_BUYER'),
+    ])
   })
 
   it('lets development and tests use the sandbox, and names missing secrets without their values', () => {

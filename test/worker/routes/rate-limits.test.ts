@@ -5,7 +5,7 @@ import { gridChart, ok, showOnSale } from '../../support/catalogue.ts'
 import { AddressedClient, uniqueAddress } from '../../support/clients.ts'
 
 // Limits in the test configuration (test/vitest.config.ts); wrangler.toml has the production ones.
-const SIGN_IN_PER_ADDRESS = 5
+const SIGN_IN_PER_ADDRESS = 40
 const HOLDS_PER_ADDRESS = 40
 const HOLDS_PER_BUYER = 30
 const CODES_IN_ALL = 60
@@ -31,7 +31,11 @@ describe('request-rate limits (Workers Rate Limiting binding)', () => {
         email: uniqueEmail(),
         password: 'guess-guess-guess',
       })
-      expect(res.status).toBe(401)
+      // Past 30 wrong guesses from one address the guess limits answer first (worker/services/sign-in-guesses.ts).
+      if (res.status !== 401) {
+        expect(res.status).toBe(429)
+        expect((await problemOf(res)).scope).toBeUndefined()
+      }
     }
     // Even the right password is refused from this address now: the limit comes first.
     await expectRateLimited(

@@ -282,6 +282,41 @@ describe('security: rebooking (改签) moves a ticket once', () => {
     const old = await ok(buyer.get(`/api/orders/${order.id}`))
     expect(old.refundedTotal).toBe(order.total)
   })
+  it('security: a rebooking paid while the organizer refunds the original never leaves both, nor money kept', async () => {
+    for (let round = 0; round < 4; round++) {
+      const { show, buyer, order, dearer } = await rebookSetup()
+      const moved = await ok(
+        postWithKey(buyer, `/api/orders/${order.id}/rebook`, {
+          holdId: await holdOn(buyer, dearer),
+          showId: dearer,
+          lineIds: [order.lines[0].id],
+        }),
+        201,
+      )
+      await Promise.all([
+        sandboxPay(buyer, moved.paymentId),
+        show.owner.post(`${show.base}/orders/${order.id}/refunds`, { reason: 'race' }),
+      ])
+      const oldLines = await ticketStatuses(order.id)
+      const newLines = await ticketStatuses(moved.orderId)
+      const newOrder = await ok(buyer.get(`/api/orders/${moved.orderId}`))
+      if (newOrder.status === 'paid') {
+        // The rebooking won: its ticket is valid and the replaced line is rebooked, not refunded.
+        expect(newLines.map((l) => l.ticket)).toEqual(['valid'])
+        expect(oldLines.find((l) => l.lineId === order.lines[0].id)).toMatchObject({
+          line: 'rebooked',
+          ticket: 'revoked',
+        })
+      } else {
+        // The refund won: the rebooking's money went back and it has no valid ticket.
+        expect(newLines.every((l) => l.ticket !== 'valid')).toBe(true)
+        expect(newOrder.refundedTotal).toBe(moved.amountDue)
+      }
+      expect(oldLines.filter((l) => l.line !== 'active').every((l) => l.ticket !== 'valid')).toBe(true)
+      for (const charge of await chargesOf([order.id, moved.orderId]))
+        expect(charge.refunded).toBeLessThanOrEqual(charge.received)
+    }
+  }, 120_000)
 })
 
 describe('security: an order is confirmed once', () => {

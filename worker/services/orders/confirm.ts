@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import { orderLines, orders, paymentNotifications, payments, tickets } from '../../db/schema.ts'
 import { canTransition } from '../../domain/order-status.ts'
 import { newShortId } from '../../ids.ts'
@@ -152,44 +152,53 @@ export async function confirmPaidOrder(
       'expired',
     )
   }
-  const lines = await db.select().from(orderLines).where(eq(orderLines.orderId, order.id))
+  const lines = await db
+    .select()
+    .from(orderLines)
+    .where(and(eq(orderLines.orderId, order.id), eq(orderLines.status, 'active')))
   const now = new Date().toISOString()
-  const batch = new GuardedBatch(db).add(
-    db
-      .update(orders)
-      .set({
-        status: 'paid',
-        paidAt: now,
-        statusReason: confirmed.reacquired
-          ? 'Paid after the hold expired; the same tickets were still free and are yours'
-          : null,
-        updatedAt: now,
-      })
-      .where(and(eq(orders.id, order.id), inArray(orders.status, ['pending', 'expired']))),
-    ...lines.map((line) =>
+  // The order must still be waiting for this confirmation when the batch runs: a cancellation or a refund of the
+  // unfulfilled order that got in between wins, and nothing here is written (the money goes back below).
+  const batch = new GuardedBatch(db)
+    .guard(
+      sql`(SELECT ${orders.status} IN ('pending', 'expired') FROM ${orders} WHERE ${orders.id} = ${order.id})`,
+    )
+    .add(
       db
-        .insert(tickets)
-        .values({ id: newShortId('tkt'), orderId: order.id, orderLineId: line.id })
-        .onConflictDoNothing(),
-    ),
-    // Fixed ids: an order is paid once, so a concurrent second confirmation fails here and writes nothing.
-    audit(db, {
-      id: `aud_${order.id}_paid`,
-      orderId: order.id,
-      actor,
-      action: 'order.paid',
-      from: order.status,
-      to: 'paid',
-      detail: { paymentId: payment.id, reacquired: confirmed.reacquired },
-    }),
-    outbox(
-      db,
-      'order.confirmed',
-      order.organizerId,
-      { orderId: order.id, number: order.number, total: order.total },
-      `evt_${order.id}_confirmed`,
-    ),
-  )
+        .update(orders)
+        .set({
+          status: 'paid',
+          paidAt: now,
+          statusReason: confirmed.reacquired
+            ? 'Paid after the hold expired; the same tickets were still free and are yours'
+            : null,
+          updatedAt: now,
+        })
+        .where(and(eq(orders.id, order.id), inArray(orders.status, ['pending', 'expired']))),
+      ...lines.map((line) =>
+        db
+          .insert(tickets)
+          .values({ id: newShortId('tkt'), orderId: order.id, orderLineId: line.id })
+          .onConflictDoNothing(),
+      ),
+      // Fixed ids: an order is paid once, so a concurrent second confirmation fails here and writes nothing.
+      audit(db, {
+        id: `aud_${order.id}_paid`,
+        orderId: order.id,
+        actor,
+        action: 'order.paid',
+        from: order.status,
+        to: 'paid',
+        detail: { paymentId: payment.id, reacquired: confirmed.reacquired },
+      }),
+      outbox(
+        db,
+        'order.confirmed',
+        order.organizerId,
+        { orderId: order.id, number: order.number, total: order.total },
+        `evt_${order.id}_confirmed`,
+      ),
+    )
   const differenceRefund = order.rebookOf ? await addRebookCompletion(batch, services, order) : null
   let written: boolean
   try {
@@ -199,7 +208,15 @@ export async function confirmPaidOrder(
     throw error
   }
   if (!written) {
-    // The replaced lines went between the check above and this batch: give the new seats back, refund.
+    // The order was ended meanwhile, or the replaced lines went between the check above and this batch: give the
+    // new seats back and the money with them.
+    const current = await readOrder(services, order.id)
+    if (current.status === 'paid') return current
+    // The actor sold the seats to this order above; whoever ended the order may have returned them before that.
+    await inventory.returnLines(
+      order.id,
+      lines.map((line) => line.inventoryRef),
+    )
     return unfulfilled(
       'the tickets to be replaced were refunded or moved meanwhile',
       'The tickets this rebooking replaces were refunded or moved before the payment arrived; it was refunded in full',

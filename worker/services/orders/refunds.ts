@@ -518,22 +518,26 @@ async function cancelPendingRebook(services: OrderServices, rebookOrderId: strin
   }
   await orderInventory(env, order as OrderInventoryRef).release()
   const now = new Date().toISOString()
-  await runBatch(db, [
-    db
-      .update(orders)
-      .set({ status: 'cancelled', statusReason: reason, updatedAt: now })
-      .where(and(eq(orders.id, order.id), eq(orders.status, 'pending'))),
-    db
-      .update(orderLines)
-      .set({ rebookOrderId: null })
-      .where(and(eq(orderLines.rebookOrderId, order.id), eq(orderLines.status, 'active'))),
-    audit(db, {
-      orderId: order.id,
-      actor,
-      action: 'order.cancelled',
-      from: 'pending',
-      to: 'cancelled',
-      detail: { why: reason },
-    }),
-  ])
+  // Guarded: a payment that completed the rebooking meanwhile wins, and its lines are then `rebooked`.
+  await new GuardedBatch(db)
+    .guard(sql`(SELECT ${orders.status} = 'pending' FROM ${orders} WHERE ${orders.id} = ${order.id})`)
+    .add(
+      db
+        .update(orders)
+        .set({ status: 'cancelled', statusReason: reason, updatedAt: now })
+        .where(and(eq(orders.id, order.id), eq(orders.status, 'pending'))),
+      db
+        .update(orderLines)
+        .set({ rebookOrderId: null })
+        .where(and(eq(orderLines.rebookOrderId, order.id), eq(orderLines.status, 'active'))),
+      audit(db, {
+        orderId: order.id,
+        actor,
+        action: 'order.cancelled',
+        from: 'pending',
+        to: 'cancelled',
+        detail: { why: reason },
+      }),
+    )
+    .run()
 }
