@@ -8,8 +8,9 @@ import { type OrderInventoryRef, orderInventory } from '../order-inventory.ts'
 import type { PaymentEvent } from '../payments/provider.ts'
 import { audit, GuardedBatch, isUniqueViolation, outbox } from './batch.ts'
 import { addRebookCompletion, rebookedLinesAvailable, returnReplacedLines } from './rebooking.ts'
-import { finishRefund, refundUnfulfilledOrder } from './refunds.ts'
+import { finishRefund } from './refund-claims.ts'
 import type { Order, OrderServices } from './services.ts'
+import { refundUnfulfilledOrder } from './unfulfilled.ts'
 
 /**
  * A provider notification, verified by the caller with `services.payments`, handled at most once per event id.

@@ -12,11 +12,7 @@ export {
   remindUnpaidOrders,
 } from './lifecycle.ts'
 export { startRebooking } from './rebook-start.ts'
-export {
-  finishRefund,
-  reconcilePendingRefunds,
-  refundQuote,
-  refundUnfulfilledOrder,
-  requestRefund,
-} from './refunds.ts'
+export { finishRefund, reconcilePendingRefunds } from './refund-claims.ts'
+export { refundQuote, requestRefund } from './refunds.ts'
 export type { Order, OrderServices } from './services.ts'
+export { refundUnfulfilledOrder } from './unfulfilled.ts'
