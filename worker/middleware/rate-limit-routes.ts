@@ -28,8 +28,9 @@ const holdRules: RateRule[] = [
     binding: 'RATE_HOLDS_PER_BUYER',
     periodSeconds: 60,
     scope: 'holds per buyer',
-    // A request without cookies is a buyer seen for the first time: nothing to count yet (its address is).
-    key: (c) => (c.req.header('cookie') ? `hold:${c.get('buyerId')}` : null),
+    // Only a signed-in customer is an identity worth counting on its own: an anonymous buyer id costs nothing to
+    // replace (drop the cookie), so anonymous holds are counted by their address alone, one binding call a hold.
+    key: (c) => (c.get('customer') ? `hold:${c.get('buyerId')}` : null),
   },
 ]
 
