@@ -1,6 +1,18 @@
 import { env } from 'cloudflare:workers'
+import { openDatabase } from '../../worker/db/client.ts'
+import { jsonLogger } from '../../worker/middleware/logger.ts'
+import type { OrderServices } from '../../worker/services/orders/index.ts'
+import { paymentProvider } from '../../worker/services/payments/index.ts'
 import { ApiClient } from './api.ts'
 import { gridChart, ok, type ShowFixture, showOnSale } from './catalogue.ts'
+
+/** The orders module's services as the worker builds them, for calling its cron steps directly. */
+export const orderServices = (): OrderServices => ({
+  env,
+  db: openDatabase(env.DB),
+  logger: jsonLogger({ test: 'orders' }),
+  payments: paymentProvider(env),
+})
 
 let keys = 0
 /** A fresh Idempotency-Key: concurrent attacks send different keys, as separate requests would. */

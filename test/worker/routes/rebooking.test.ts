@@ -9,6 +9,7 @@ import {
   shanghaiDate,
   showOnSale,
 } from '../../support/catalogue.ts'
+import { sameEventShow } from '../../support/orders.ts'
 
 let keys = 0
 const key = () => `rebook-${Date.now()}-${keys++}`
@@ -25,23 +26,6 @@ async function paid(buyer: ApiClient, body: Record<string, unknown>) {
   const created = await ok(postWithKey(buyer, '/api/orders', { ...body, email: 'rebook@example.com' }), 201)
   await ok(buyer.post(`/api/payments/sandbox/checkout/${created.paymentId}/complete`, { outcome: 'pay' }))
   return ok(buyer.get(`/api/orders/${created.orderId}`))
-}
-
-/** A second show of the same event, in the same venue, with its own price. */
-async function sameEventShow(show: Awaited<ReturnType<typeof showOnSale>>, price: number) {
-  const now = Date.now()
-  const second = await ok(
-    show.owner.post(`${show.base}/shows`, {
-      eventId: show.eventId,
-      venueId: show.venueId,
-      startsAt: new Date(now + 40 * 86_400_000).toISOString(),
-      saleStartsAt: new Date(now - 3_600_000).toISOString(),
-      saleEndsAt: new Date(now + 39 * 86_400_000).toISOString(),
-      prices: { A: price },
-    }),
-    201,
-  )
-  return second.id as string
 }
 
 /** A ten-seat show on sale and a buyer's paid order for its first two seats. */

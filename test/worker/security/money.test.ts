@@ -3,10 +3,12 @@ import { env } from 'cloudflare:workers'
 import Stripe from 'stripe'
 import { describe, expect, it } from 'vitest'
 import worker from '../../../worker/index.ts'
+import { expireUnpaidOrders } from '../../../worker/services/orders/index.ts'
 import { ApiClient, problemOf } from '../../support/api.ts'
 import { gridChart, ok, showOnSale } from '../../support/catalogue.ts'
 import {
   chargesOf,
+  orderServices,
   paidShowOrder,
   postWithKey,
   refundsOf,
@@ -172,6 +174,16 @@ describe('security: rebooking (改签) moves a ticket once', () => {
   const holdOn = async (buyer: ApiClient, showId: string) =>
     (await ok(buyer.post(`/api/shows/${showId}/holds`, { best: { quantity: 1, category: 'A' } }), 201))
       .id as string
+  /** Starts moving the order's first line to a seat on `showId` (the new order waits for its payment). */
+  const rebookFirstLine = async (buyer: ApiClient, order: Record<string, any>, showId: string) =>
+    ok(
+      postWithKey(buyer, `/api/orders/${order.id}/rebook`, {
+        holdId: await holdOn(buyer, showId),
+        showId,
+        lineIds: [order.lines[0].id],
+      }),
+      201,
+    )
 
   it('security: two concurrent rebooks of one line to two shows: one new order, the other refused', async () => {
     const { buyer, order, dearer, other } = await rebookSetup()
@@ -229,14 +241,7 @@ describe('security: rebooking (改签) moves a ticket once', () => {
 
   it('security: an organizer refund overrides a pending rebook; its late payment is refunded, never ticketed', async () => {
     const { show, buyer, order, dearer } = await rebookSetup()
-    const moved = await ok(
-      postWithKey(buyer, `/api/orders/${order.id}/rebook`, {
-        holdId: await holdOn(buyer, dearer),
-        showId: dearer,
-        lineIds: [order.lines[0].id],
-      }),
-      201,
-    )
+    const moved = await rebookFirstLine(buyer, order, dearer)
     await ok(show.owner.post(`${show.base}/orders/${order.id}/refunds`, { reason: 'venue closed' }), 201)
     expect(await statusOf(moved.orderId)).toBe('cancelled')
     // The buyer still pays the rebooking page they had open.
@@ -251,28 +256,12 @@ describe('security: rebooking (改签) moves a ticket once', () => {
 
   it('security: a rebooking paid after its claim lapsed and the old lines were refunded is refunded, not ticketed', async () => {
     const { buyer, order, dearer } = await rebookSetup()
-    const moved = await ok(
-      postWithKey(buyer, `/api/orders/${order.id}/rebook`, {
-        holdId: await holdOn(buyer, dearer),
-        showId: dearer,
-        lineIds: [order.lines[0].id],
-      }),
-      201,
-    )
+    const moved = await rebookFirstLine(buyer, order, dearer)
     // The rebooking lapses (its hold and claim end), the buyer refunds the original, then pays the old page.
     await env.DB.prepare('UPDATE orders SET expires_at = ? WHERE id = ?')
       .bind(new Date(Date.now() - 1000).toISOString(), moved.orderId)
       .run()
-    const { expireUnpaidOrders } = await import('../../../worker/services/orders/index.ts')
-    const { openDatabase } = await import('../../../worker/db/client.ts')
-    const { jsonLogger } = await import('../../../worker/middleware/logger.ts')
-    const { paymentProvider } = await import('../../../worker/services/payments/index.ts')
-    await expireUnpaidOrders({
-      env,
-      db: openDatabase(env.DB),
-      logger: jsonLogger({}),
-      payments: paymentProvider(env),
-    })
+    await expireUnpaidOrders(orderServices())
     await ok(postWithKey(buyer, `/api/orders/${order.id}/refunds`, {}), 201)
     await sandboxPay(buyer, moved.paymentId)
     const late = await ok(buyer.get(`/api/orders/${moved.orderId}`))
@@ -285,14 +274,7 @@ describe('security: rebooking (改签) moves a ticket once', () => {
   it('security: a rebooking paid while the organizer refunds the original never leaves both, nor money kept', async () => {
     for (let round = 0; round < 4; round++) {
       const { show, buyer, order, dearer } = await rebookSetup()
-      const moved = await ok(
-        postWithKey(buyer, `/api/orders/${order.id}/rebook`, {
-          holdId: await holdOn(buyer, dearer),
-          showId: dearer,
-          lineIds: [order.lines[0].id],
-        }),
-        201,
-      )
+      const moved = await rebookFirstLine(buyer, order, dearer)
       await Promise.all([
         sandboxPay(buyer, moved.paymentId),
         show.owner.post(`${show.base}/orders/${order.id}/refunds`, { reason: 'race' }),

@@ -1,13 +1,17 @@
 import { env } from 'cloudflare:workers'
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { openDatabase } from '../../../../worker/db/client.ts'
-import { jsonLogger } from '../../../../worker/middleware/logger.ts'
 import { expireUnpaidOrders } from '../../../../worker/services/orders/index.ts'
-import { paymentProvider } from '../../../../worker/services/payments/index.ts'
 import { ApiClient } from '../../../support/api.ts'
 import { gridChart, ok, type ShowFixture, showOnSale } from '../../../support/catalogue.ts'
-import { chargesOf, payForHold, postWithKey, sameEventShow, sandboxPay } from '../../../support/orders.ts'
+import {
+  chargesOf,
+  orderServices,
+  payForHold,
+  postWithKey,
+  sameEventShow,
+  sandboxPay,
+} from '../../../support/orders.ts'
 
 // Random sequences of what buyers and organizers do to paid orders (refund a line, refund everything, several
 // refunds at once, rebook to a dearer or a cheaper show and pay or abandon it, an organizer's refund) on real
@@ -49,13 +53,6 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
 )
-
-const orderServices = () => ({
-  env,
-  db: openDatabase(env.DB),
-  logger: jsonLogger({ test: 'money-path' }),
-  payments: paymentProvider(env),
-})
 
 interface World {
   show: ShowFixture
