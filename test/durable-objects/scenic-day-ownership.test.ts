@@ -2,7 +2,7 @@ import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { migrateDayStorage, type ScenicDayInventory } from '../../durable-objects/scenic-day-inventory.ts'
-import { idNumberFor, ok, type ScenicFixture, scenicSiteOnSale } from '../support/catalogue.ts'
+import { addSeniorTicket, idNumberFor, type ScenicFixture, scenicSiteOnSale } from '../support/catalogue.ts'
 
 // The day actor's side of 父子票 by ownership, and how an actor with older storage is brought up to date.
 
@@ -73,18 +73,7 @@ describe('scenic day: parent-child ownership', () => {
 
   it('brings an actor stored before ownership and age rules up to date', async () => {
     const site = await scenicSiteOnSale()
-    const senior = await ok(
-      site.owner.post(`${site.base}/visit-products`, {
-        siteId: site.siteId,
-        name: 'Gate senior',
-        kind: 'entry',
-        ticketType: 'senior',
-        eligibility: { minAge: 60 },
-        price: 6000,
-        timed: true,
-      }),
-      201,
-    )
+    const seniorId = await addSeniorTicket(site)
     const stub = day(site)
     await stub.availability(site.siteId, site.date)
     // As an actor written by the previous version: no new columns, no schema row, a config without age bounds.
@@ -112,9 +101,7 @@ describe('scenic day: parent-child ownership', () => {
     const young = await stub.hold(site.siteId, site.date, {
       holderId: 'buy_y',
       channel: 'web',
-      lines: [
-        { productId: senior.id, slot: '09:00', visitor: { name: 'Young', idNumber: idNumberFor(702) } },
-      ],
+      lines: [{ productId: seniorId, slot: '09:00', visitor: { name: 'Young', idNumber: idNumberFor(702) } }],
     })
     expect(young).toMatchObject({ ok: false, code: 'not_eligible', line: 0, rule: 'minAge' })
   })

@@ -203,3 +203,24 @@ export function idNumberFor(n: number): string {
   for (let i = 0; i < 17; i++) sum += Number(first17[i]) * weights[i]!
   return first17 + '10X98765432'[sum % 11]
 }
+
+/** Adds a senior gate ticket (60 and over, by the ID number's birth date) to the site; answers its product id. */
+export async function addSeniorTicket(
+  site: ScenicFixture,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
+  const senior = await ok(
+    site.owner.post(`${site.base}/visit-products`, {
+      siteId: site.siteId,
+      name: 'Gate senior',
+      kind: 'entry',
+      ticketType: 'senior',
+      eligibility: { minAge: 60 },
+      price: 6000,
+      timed: true,
+      ...extra,
+    }),
+    201,
+  )
+  return senior.id as string
+}

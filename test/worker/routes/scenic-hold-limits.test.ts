@@ -2,7 +2,13 @@ import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ApiClient, problemOf } from '../../support/api.ts'
-import { idNumberFor, ok, type ScenicFixture, scenicSiteOnSale } from '../../support/catalogue.ts'
+import {
+  addSeniorTicket,
+  idNumberFor,
+  ok,
+  type ScenicFixture,
+  scenicSiteOnSale,
+} from '../../support/catalogue.ts'
 
 // Per-client caps on a scenic day's public holds, and late payments that re-acquire an expired hold: both judged
 // by the day's actor like any new hold (issue 17).
@@ -153,18 +159,7 @@ describe('security: late payments re-acquire only what a new hold could take', (
     )
 
     // Eligibility: the senior ticket's rule was raised while the payment was on its way.
-    const senior = await ok(
-      site.owner.post(`${site.base}/visit-products`, {
-        siteId: site.siteId,
-        name: 'Gate senior',
-        kind: 'entry',
-        ticketType: 'senior',
-        eligibility: { minAge: 60 },
-        price: 6000,
-        timed: true,
-      }),
-      201,
-    )
+    const seniorId = await addSeniorTicket(site)
     // Born in 1962: past 60 on any visit date in these tests, under 70.
     const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     const first17 = '33010619620315123'
@@ -174,8 +169,8 @@ describe('security: late payments re-acquire only what a new hold could take', (
     const c = new ApiClient()
     vi.useFakeTimers({ toFake: ['Date'] })
     vi.setSystemTime(Date.now() + 11_000) // the day's actor re-reads the catalogue on its next hold
-    const seniorOrder = await pendingOrder(site, c, [{ productId: senior.id, slot: '10:00', visitor: elder }])
-    await ok(site.owner.patch(`${site.base}/visit-products/${senior.id}`, { eligibility: { minAge: 70 } }))
+    const seniorOrder = await pendingOrder(site, c, [{ productId: seniorId, slot: '10:00', visitor: elder }])
+    await ok(site.owner.patch(`${site.base}/visit-products/${seniorId}`, { eligibility: { minAge: 70 } }))
     vi.setSystemTime(Date.now() + 11_000)
     const refused = await pay(c, seniorOrder.paymentId, 'pay_late')
     expect(refused.status).toBe('expired')

@@ -1,7 +1,13 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { ApiClient, problemOf } from '../../support/api.ts'
-import { idNumberFor, ok, type ScenicFixture, scenicSiteOnSale } from '../../support/catalogue.ts'
+import {
+  addSeniorTicket,
+  idNumberFor,
+  ok,
+  type ScenicFixture,
+  scenicSiteOnSale,
+} from '../../support/catalogue.ts'
 import { addPartner } from '../../support/partner.ts'
 
 // Attacks on the scenic side replayed over HTTP (issue 17): 父子票 matched on anyone's phone (attack 5) and
@@ -228,27 +234,10 @@ function shift(date: string, years: number, days = 0): string {
   return d.toISOString().slice(0, 10)
 }
 
-async function withSeniorTicket(site: ScenicFixture) {
-  const senior = await ok(
-    site.owner.post(`${site.base}/visit-products`, {
-      siteId: site.siteId,
-      name: 'Gate senior',
-      kind: 'entry',
-      ticketType: 'senior',
-      eligibility: { minAge: 60 },
-      price: 6000,
-      timed: true,
-      realNameRequired: false,
-    }),
-    201,
-  )
-  return senior.id as string
-}
-
 describe('security: age eligibility from the ID number', () => {
   it('security: a 36-year-old cannot buy a senior ticket, in the shop or through a partner', async () => {
     const site = await scenicSiteOnSale({ channelQuotas: { ctrip: 20 } })
-    const senior = await withSeniorTicket(site)
+    const senior = await addSeniorTicket(site, { realNameRequired: false })
     const thirtySix = { name: 'Zhang Wei', idNumber: idBornOn(shift(site.date, -36), 1) }
     const refused = await new ApiClient().post(holds(site), {
       lines: [
@@ -294,7 +283,7 @@ describe('security: age eligibility from the ID number', () => {
 
   it('counts the 60th birthday on the visit date as 60, the day before as 59', async () => {
     const site = await scenicSiteOnSale()
-    const senior = await withSeniorTicket(site)
+    const senior = await addSeniorTicket(site, { realNameRequired: false })
     const hold = (birth: string, serial: number) =>
       new ApiClient().post(holds(site), {
         lines: [
