@@ -295,7 +295,7 @@ describe('admin console', () => {
     await owner.page.getByRole('link', { name: 'Staff', exact: true }).click()
     await owner.page.getByRole('heading', { level: 2, name: 'Invite a staff member' }).waitFor()
     await owner.page.locator('input[name="invite-email"]').fill(email)
-    await owner.page.getByLabel('Role').selectOption('manager')
+    await owner.page.getByLabel('Role', { exact: true }).selectOption('manager')
     await owner.page.getByRole('button', { name: 'Send invitation' }).click()
     await owner.page.getByRole('status').getByText(`Invitation sent to ${email}.`).waitFor()
     await owner.page.getByRole('cell', { name: email, exact: true }).waitFor()
