@@ -58,7 +58,7 @@ const chartSeatSchema = v.object({
   flags: v.optional(v.array(v.picklist(seatFlags, `flags are ${seatFlags.join(', ')}`)), []),
 })
 
-/** The documented JSON chart format (see README, "Seat charts"). */
+/** The documented JSON chart format (the seat-map import route in /docs). */
 export const seatChartSchema = v.object({
   stage: v.optional(v.nullable(v.object({ x: coordinate, y: coordinate }))),
   categories: v.pipe(
