@@ -192,16 +192,16 @@ export class GroupBuy extends DurableObject<GroupBuyEnv> {
     const found = group?.members.find((m) => m.orderId === orderId)
     if (!group || !found) return { status: 'unknown' }
     const { terms } = group
-    if (paymentCounts(group, found) && this.store.move(found.id, UNPAID, 'paid')) {
-      let succeeded = false
-      if (reachedMinimum(this.store.load()!, Date.now())) {
-        // A show cancelled meanwhile never gets group tickets: the group fails and everyone is refunded.
-        if (await this.settlement.showOnSale(terms.showId))
-          succeeded = this.store.setStatus(['open'], 'succeeded')
-        else this.store.setStatus(['open'], 'failed')
-      }
-      await this.mirror.member(this.store.load()!, found.id, 'paid', succeeded ? 'succeeded' : undefined)
-      // Paid members wait for the group, not for their payment window.
+    const moved = paymentCounts(group, found) && this.store.move(found.id, UNPAID, 'paid')
+    // A show cancelled meanwhile never gets group tickets: the group fails and everyone is refunded.
+    if (moved && reachedMinimum(this.store.load()!, Date.now()))
+      if (await this.settlement.showOnSale(terms.showId)) this.store.setStatus(['open'], 'succeeded')
+      else this.store.setStatus(['open'], 'failed')
+    const paid = this.store.load()!
+    // Also when a retried notification finds the member still paid: these steps are idempotent, so one that failed
+    // the first time is carried out now. Paid members wait for the group, not for their payment window.
+    if (moved || this.memberOf(found.id)?.status === 'paid') {
+      await this.mirror.member(paid, found.id, 'paid', paid.status === 'succeeded' ? 'succeeded' : undefined)
       await this.settlement.memberPaid(groupRef(terms), { memberId: found.id, orderId }, terms.deadline)
       if (found.holdId) await this.seats(terms.showId).extend(found.holdId, found.buyerId, terms.deadline)
     }

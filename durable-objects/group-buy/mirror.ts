@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { type Database, openDatabase } from '../../worker/db/client.ts'
 import { type GroupBuyMemberStatus, groupBuyMembers, groupBuys } from '../../worker/db/schema.ts'
@@ -53,18 +53,22 @@ export class GroupMirror {
     await this.run(statements)
   }
 
-  /** A member's new status, with the group's counters (and status, when it changed with it). */
+  /**
+   * A member's new status, with the group's counters (and status, when it changed with it). `paid` only replaces
+   * `awaiting_payment`: a late retry never takes a member confirmed meanwhile back to paid.
+   */
   async member(
     group: GroupState,
     memberId: string,
     status: GroupBuyMemberStatus,
     groupStatus?: MirroredStatus,
   ) {
+    const stillUnpaid = status === 'paid' ? eq(groupBuyMembers.status, 'awaiting_payment') : undefined
     await this.run([
       this.db
         .update(groupBuyMembers)
         .set({ status, updatedAt: new Date().toISOString() })
-        .where(eq(groupBuyMembers.id, memberId)),
+        .where(and(eq(groupBuyMembers.id, memberId), stillUnpaid)),
       this.counts(group, groupStatus),
     ])
   }

@@ -14,6 +14,7 @@ import {
   joinGroup,
   newBuyer,
   passDeadline,
+  payFor,
   rows,
   showActor,
   startGroup,
@@ -87,6 +88,39 @@ describe('GroupBuy actor: places', () => {
       .bind(fixture.organizerId)
       .run()
     await ok(joinGroup(guest, groupId), 201)
+  })
+})
+
+describe('GroupBuy actor: retries', () => {
+  it('finishes a payment whose steps stopped halfway when the notification comes again, recording it once', async () => {
+    const fixture = await campaignOnSale({ minSize: 3 })
+    const leader = newBuyer()
+    const started = await ok(startGroup(leader, fixture), 201)
+    const groupId: string = started.group.groupId
+    const { orderId, paymentId } = started.membership
+    // The actor counted the payment, and then nothing else got written (D1 or the entrypoint failed).
+    await runInDurableObject(groupActor(groupId), async (_instance, state) => {
+      state.storage.sql.exec("UPDATE members SET status = 'paid' WHERE order_id = ?", orderId)
+    })
+    await payFor(leader, paymentId)
+    const deadline = started.group.deadline as string
+    const [order] = await rows<{ expires_at: string; hold_id: string }>(
+      'SELECT expires_at, hold_id FROM orders WHERE id = ?',
+      orderId,
+    )
+    expect(order!.expires_at).toBe(deadline)
+    const hold = await showActor(fixture.showId).describeHold(fixture.showId, order!.hold_id)
+    expect(hold!.hold.expiresAt).toBe(deadline)
+    expect(await rows('SELECT status FROM group_buy_members WHERE order_id = ?', orderId)).toEqual([
+      { status: 'paid' },
+    ])
+    expect(await groupActor(groupId).memberPaid(orderId)).toEqual({ status: 'paid' })
+    const paidAudits = await rows(
+      "SELECT id FROM audit_events WHERE order_id = ? AND action = 'group_buy.paid'",
+      orderId,
+    )
+    expect(paidAudits).toHaveLength(1)
+    expect(await ok(leader.client.get(`/api/group-buys/groups/${groupId}`))).toMatchObject({ paidCount: 1 })
   })
 })
 

@@ -5,12 +5,11 @@ import type {
   MemberRole,
 } from '../../durable-objects/group-buy/contract.ts'
 import type { Database } from '../db/client.ts'
-import { newId } from '../ids.ts'
 import { audit, outbox, type Statement } from './orders/index.ts'
 
 // What a group buy (团购) records about its members' orders: an audit row on the order (actor `group:<id>`) for
 // each step, and the events webhooks deliver (`group.*`). Written through the orders module, which owns both.
-// Steps that are retried use fixed ids, so a retry never records twice.
+// Steps that may be retried use fixed ids, so a retry never records twice.
 
 const actorOf = (group: GroupRef) => `group:${group.groupId}`
 const about = ({ groupId, campaignId, showId }: GroupRef) => ({ groupId, campaignId, showId })
@@ -45,12 +44,12 @@ export function joinRecords(
 /** A member's payment arrived (their order now waits for the group). */
 export const paidRecords = (db: Database, group: GroupRef, member: MemberOrder): Statement[] => [
   audit(db, {
-    id: newId('aud'),
+    id: `aud_${group.groupId}_paid_${member.memberId}`,
     orderId: member.orderId,
     actor: actorOf(group),
     action: 'group_buy.paid',
     detail: { groupId: group.groupId, memberId: member.memberId },
-  }),
+  }).onConflictDoNothing(),
 ]
 
 /** A member left before the group succeeded. */
