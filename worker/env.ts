@@ -1,5 +1,5 @@
-import type { GroupBuy } from '../durable-objects/group-buy/actor.ts'
 import type { GroupBuyEnv } from '../durable-objects/group-buy/contract.ts'
+import type { GroupBuy } from '../durable-objects/group-buy/index.ts'
 import type { HoldGateway } from '../durable-objects/hold-gateway.ts'
 import type { ScenicDayInventory } from '../durable-objects/scenic-day-inventory.ts'
 import type { ShowInventory } from '../durable-objects/show-inventory.ts'

@@ -1,4 +1,4 @@
-export { GroupBuy } from '../durable-objects/group-buy/actor.ts'
+export { GroupBuy } from '../durable-objects/group-buy/index.ts'
 export { HoldGateway } from '../durable-objects/hold-gateway.ts'
 export { ScenicDayInventory } from '../durable-objects/scenic-day-inventory.ts'
 export { ShowInventory } from '../durable-objects/show-inventory.ts'

@@ -1,5 +1,14 @@
 import type { HeldSeat, ShowHold, ShowInventory } from '../show-inventory.ts'
 
+/** The show's side: the group holds its members' seats in the show's inventory actor. */
+export type {
+  HeldSeat,
+  ShowHold,
+  ShowHoldOutcome,
+  ShowHoldRequest,
+  ShowInventory,
+} from '../show-inventory.ts'
+
 // What the group-buy (团购) actor and the worker say to each other. The worker calls the actor (GroupBuy, one per
 // group, named by the group id) for membership; the actor calls back through `GroupSettlement`, a typed RPC
 // entrypoint of the worker (service binding GROUP_SETTLEMENT), for everything on the money path: the orders module

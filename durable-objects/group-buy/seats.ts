@@ -1,5 +1,5 @@
 import { seatsNearGroup } from '../../worker/domain/group-buy.ts'
-import type { ShowHoldOutcome, ShowHoldRequest, ShowInventory } from '../show-inventory.ts'
+import type { ShowHoldOutcome, ShowHoldRequest, ShowInventory } from './contract.ts'
 
 // The group's seats live in its show's inventory actor. A member's hold lasts for their payment window (the
 // show's hold minutes, never past the deadline), and once they paid until the group's deadline.

@@ -4,7 +4,8 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import type { GroupBuyTerms } from '../../durable-objects/group-buy/contract.ts'
-import { GROUP_BUY_MIGRATIONS, migrate } from '../../durable-objects/group-buy/migrations.ts'
+import { adoptGroupStorage, GROUP_BUY_MIGRATIONS } from '../../durable-objects/group-buy/migrations.ts'
+import { migrate } from '../../durable-objects/shared/migrations.ts'
 import { completeJoin } from '../../worker/services/group-buy-joins.ts'
 import { ORIGIN, problemOf } from '../support/api.ts'
 import { ok } from '../support/catalogue.ts'
@@ -155,11 +156,15 @@ describe('GroupBuy actor: identity and storage', () => {
     await runInDurableObject(groupActor(started.group.groupId), async (_instance, state) => {
       const versions = () => state.storage.sql.exec('SELECT version FROM schema_migrations').toArray()
       expect(versions()).toEqual([{ version: GROUP_BUY_MIGRATIONS.length }])
-      expect(migrate(state.storage, GROUP_BUY_MIGRATIONS)).toBe(GROUP_BUY_MIGRATIONS.length)
+      const options = { adopt: adoptGroupStorage }
+      expect(migrate(state.storage, GROUP_BUY_MIGRATIONS, options)).toBe(GROUP_BUY_MIGRATIONS.length)
       expect(versions()).toHaveLength(GROUP_BUY_MIGRATIONS.length)
       // A group started before the runner existed: its tables are there, the runner's record is not.
       state.storage.sql.exec('DROP TABLE schema_migrations')
-      expect(migrate(state.storage, GROUP_BUY_MIGRATIONS)).toBe(GROUP_BUY_MIGRATIONS.length)
+      expect(migrate(state.storage, GROUP_BUY_MIGRATIONS, options)).toBe(GROUP_BUY_MIGRATIONS.length)
+      expect(state.storage.sql.exec('SELECT version, adopted FROM schema_migrations').toArray()).toEqual([
+        { version: 1, adopted: 1 },
+      ])
       expect(state.storage.sql.exec('SELECT id FROM members').toArray()).toHaveLength(1)
     })
   })

@@ -1,6 +1,6 @@
 import { eq, type SQL, sql } from 'drizzle-orm'
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
-import type { GroupBuy } from '../../durable-objects/group-buy/actor.ts'
+import type { GroupBuy } from '../../durable-objects/group-buy/index.ts'
 import type { Database } from '../db/client.ts'
 import { groupBuyMembers } from '../db/schema.ts'
 import type { Bindings } from '../env.ts'

@@ -1,5 +1,6 @@
 import { DurableObject } from 'cloudflare:workers'
 import { newId } from '../../worker/ids.ts'
+import { migrateOnStart } from '../shared/migrations.ts'
 import type {
   GroupBuyEnv,
   GroupBuyTerms,
@@ -10,7 +11,7 @@ import type {
   GroupSeated,
   MemberRole,
 } from './contract.ts'
-import { GROUP_BUY_MIGRATIONS, migrateOnStart } from './migrations.ts'
+import { adoptGroupStorage, GROUP_BUY_MIGRATIONS } from './migrations.ts'
 import { GroupMirror } from './mirror.ts'
 import {
   discountFor,
@@ -54,7 +55,7 @@ export class GroupBuy extends DurableObject<GroupBuyEnv> {
 
   constructor(ctx: DurableObjectState, env: GroupBuyEnv) {
     super(ctx, env)
-    migrateOnStart(ctx, GROUP_BUY_MIGRATIONS)
+    migrateOnStart(ctx, GROUP_BUY_MIGRATIONS, { adopt: adoptGroupStorage })
     this.store = new GroupStore(ctx.storage.sql)
     this.mirror = new GroupMirror(env.DB)
     this.settler = new GroupSettler(this.store, this.mirror, env.GROUP_SETTLEMENT, (showId) =>
