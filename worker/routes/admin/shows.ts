@@ -268,7 +268,7 @@ showRoutes.post(
       .where(and(eq(groupBuys.showId, showId), eq(groupBuys.status, 'open')))
     let failedGroups = 0
     for (const group of open) {
-      const { status } = await groupBuyStub(c.env, group.id).recheck(group.id)
+      const { status } = await groupBuyStub(c.env, group.id).recheck()
       if (status === 'failed') failedGroups++
     }
     return c.json({ showId, status: 'cancelled', refundedOrders: paid.length, failedGroups })
