@@ -29,7 +29,7 @@ import {
 } from '../worker/services/orders/index.ts'
 import { paymentProvider } from '../worker/services/payments/index.ts'
 import { showInventoryStub } from '../worker/services/show-inventory-client.ts'
-import type { HeldSeat, ShowHoldOutcome } from './show-inventory.ts'
+import type { HeldSeat, ShowHoldOutcome } from './show-inventory/contract.ts'
 
 // One instance per group buy (团购), named by group id. It is the only place a group's membership changes,
 // so joins racing for the last places are decided one at a time: a place is taken synchronously (in this

@@ -1,8 +1,13 @@
 import type { HoldGateway } from '../../durable-objects/hold-gateway.ts'
-import type { ShowHoldOutcome, ShowHoldRequest, ShowInventory } from '../../durable-objects/show-inventory.ts'
+import {
+  type ShowHoldOutcome,
+  type ShowHoldRequest,
+  type ShowInventory,
+  showInventoryStub,
+} from '../../durable-objects/show-inventory/contract.ts'
 import { type HoldAnswer, readOutcomeLine } from '../domain/hold-lines.ts'
 import { type HoldBatching, holdsAlone, IsolateHolds } from './isolate-holds.ts'
-import { SoldOutMemo, showInventoryStub } from './show-inventory-client.ts'
+import { SoldOutMemo } from './show-inventory-client.ts'
 
 /** Gateway shards per show: buyers spread over them by id; each coalesces its share of the stampede. */
 export const GATEWAY_SHARDS = 8

@@ -1,12 +1,17 @@
-// Admission of live seat-map viewers (hibernatable WebSockets) to an inventory actor. Every change is sent to
-// every viewer, so their number is capped per actor and per client network; past a cap the answer is a JSON
-// refusal (`viewer_limit`) with Retry-After that the route turns into problem+json, and the shop follows the
-// seat map by reloading it instead.
+// Live seat status for the show's seat map, over hibernatable WebSockets: admission of viewers within caps
+// per show and per client network, and every change pushed to every viewer as a delta from the change counter.
+// Past a cap the answer is a JSON refusal (`viewer_limit`) with Retry-After that the route turns into
+// problem+json, and the shop follows the seat map by reloading it instead.
 
-/** Viewers per actor, and per client network per actor, unless the env sets LIVE_VIEWERS_PER_SHOW / _PER_CLIENT. */
+/** Viewers per show, and per client network per show, unless the env sets LIVE_VIEWERS_PER_SHOW / _PER_CLIENT. */
 export const LIVE_VIEWERS_PER_SHOW = 5_000
 export const LIVE_VIEWERS_PER_CLIENT = 20
 const RETRY_AFTER_SECONDS = 30
+
+export interface LiveViewerSettings {
+  LIVE_VIEWERS_PER_SHOW?: string
+  LIVE_VIEWERS_PER_CLIENT?: string
+}
 
 const positive = (setting: string | undefined, fallback: number) => {
   const n = Number(setting)
@@ -19,7 +24,7 @@ const positive = (setting: string | undefined, fallback: number) => {
  */
 export function admitViewer(
   ctx: DurableObjectState,
-  settings: { LIVE_VIEWERS_PER_SHOW?: string; LIVE_VIEWERS_PER_CLIENT?: string },
+  settings: LiveViewerSettings,
   client: string | null,
 ): { viewer: WebSocket; server: WebSocket } | { refusal: Response } {
   const perShow = positive(settings.LIVE_VIEWERS_PER_SHOW, LIVE_VIEWERS_PER_SHOW)
@@ -41,4 +46,21 @@ function refusal(status: 429 | 503, scope: 'show' | 'client', limit: number, det
     { code: 'viewer_limit', scope, limit, detail, retryAfter: RETRY_AFTER_SECONDS },
     { status, headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } },
   )
+}
+
+/** The first message a viewer gets, and the answer to its `ping`: the change counter it is at. */
+export const versionMessage = (type: 'hello' | 'pong', version: number) => JSON.stringify({ type, version })
+
+/** Sends changed seats' states to every viewer; `seats` is only built when someone is watching. */
+export function broadcastDelta(ctx: DurableObjectState, version: number, seats: () => [string, string][]) {
+  const sockets = ctx.getWebSockets()
+  if (sockets.length === 0) return
+  const message = JSON.stringify({ type: 'delta', version, seats: seats() })
+  for (const ws of sockets) {
+    try {
+      ws.send(message)
+    } catch {
+      // a closing socket; the runtime drops it
+    }
+  }
 }
