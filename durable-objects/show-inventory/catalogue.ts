@@ -1,8 +1,8 @@
 import { asc, eq } from 'drizzle-orm'
-import type { Database } from '../../worker/db/client.ts'
+import { type Database, openDatabase } from '../../worker/db/client.ts'
 import { events, organizers, seats, shows, venues } from '../../worker/db/schema.ts'
-import type { LayoutSeat } from '../../worker/domain/seat-layout.ts'
 import type { ShowConfig } from './contract.ts'
+import { type CatalogueSeat, importShow } from './store.ts'
 
 // The show's slice of the catalogue, read from D1 through the typed schema (read-only): its sale settings, and
 // the venue's seats the first time the actor is used. The admin API reads the same settings with
@@ -14,9 +14,6 @@ export class ShowNotFound extends Error {
     super(`show ${showId} not found`)
   }
 }
-
-/** A venue seat as the actor imports it: its layout data and whether the venue blocks it. */
-export type CatalogueSeat = LayoutSeat & { blocked: boolean }
 
 /** The show's sale settings (prices, window, limits, categories), and its venue; null if the show is gone. */
 export async function readShowConfig(
@@ -87,6 +84,14 @@ export async function readVenueSeats(db: Database, venueId: string): Promise<Cat
     .from(seats)
     .where(eq(seats.venueId, venueId))
     .orderBy(asc(seats.section), asc(seats.row), asc(seats.ordinal))
+}
+
+/** Copies the show's settings and its venue's seats into the actor's storage (its first use). */
+export async function importFromCatalogue(storage: DurableObjectStorage, d1: D1Database, showId: string) {
+  const db = openDatabase(d1)
+  const latest = await readShowConfig(db, showId)
+  if (!latest) throw new ShowNotFound(showId)
+  importShow(storage, latest.config, await readVenueSeats(db, latest.venueId))
 }
 
 /**

@@ -6,7 +6,7 @@ import { ExpiryAlarm } from '../shared/expiry-alarm.ts'
 import { readMeta } from '../shared/meta.ts'
 import { migrateOnStart } from '../shared/migrations.ts'
 import { writeOrRollBack } from '../shared/transaction.ts'
-import { notOlder, readShowConfig, readVenueSeats, ShowNotFound } from './catalogue.ts'
+import { importFromCatalogue, readShowConfig, ShowNotFound } from './catalogue.ts'
 import type {
   ConfirmOutcome,
   ShowConfig,
@@ -14,10 +14,12 @@ import type {
   ShowHoldRefusal,
   ShowHoldRequest,
 } from './contract.ts'
-import { admitViewer, broadcastDelta, type LiveViewerSettings, versionMessage } from './live.ts'
+import { allocate, applyConfig, setBlocked, setStatus } from './controls.ts'
+import { broadcastDelta, type LiveViewerSettings, versionMessage, viewerResponse } from './live.ts'
 import { type ActiveHold, refuse, type ShowSales } from './rules.ts'
+import { type Change, confirmHold, describeHold, returnSeats } from './settlement.ts'
 import * as store from './store.ts'
-import { availability, heldSeat, memoryCounts, publicState, seatMap, showHold } from './views.ts'
+import { availability, memoryCounts, publicState, seatMap } from './views.ts'
 import { type Decided, OutcomeLines, refusalLines, structuredOutcomes } from './wire.ts'
 
 /** What the actor reads from its environment. */
@@ -38,7 +40,8 @@ const expiries = function* (sales: ShowSales) {
  * show in every call; the actor checks it against its own name.
  */
 export class ShowInventory extends DurableObject<ShowInventoryEnv> {
-  private readonly name = this.ctx.id.name
+  /** The show this actor sells: its name (`idFromName(showId)`), or the first show asked about if unnamed. */
+  private showId = this.ctx.id.name
   private readonly caps = holdCapsFrom(this.env.HOLD_CAPS, SHOW_HOLD_CAPS)
   private readonly sales = new LoadOnce(this.ctx, () => this.load())
   private readonly freshness = new CatalogueFreshness()
@@ -52,20 +55,16 @@ export class ShowInventory extends DurableObject<ShowInventoryEnv> {
 
   /** The show's state in memory, loaded (and the first time imported from the catalogue) on first use. */
   private ready(showId?: string): Promise<ShowSales> {
-    if (showId !== undefined && this.name !== undefined && showId !== this.name)
-      throw new Error(`inventory for ${this.name} asked about ${showId}`)
+    if (showId !== undefined && showId !== this.showId) {
+      if (this.showId !== undefined) throw new Error(`inventory for ${this.showId} asked about ${showId}`)
+      this.showId = showId
+    }
     return this.sales.ready()
   }
 
   private async load(): Promise<ShowSales> {
     const { sql } = this.ctx.storage
-    const showId = this.name ?? store.storedConfig(sql)?.showId
-    if (!store.storedConfig(sql)) {
-      const db = openDatabase(this.env.DB)
-      const latest = showId === undefined ? null : await readShowConfig(db, showId)
-      if (!latest) throw new ShowNotFound(String(showId))
-      store.importShow(this.ctx.storage, latest.config, await readVenueSeats(db, latest.venueId))
-    }
+    if (!store.storedConfig(sql)) await importFromCatalogue(this.ctx.storage, this.env.DB, this.showId ?? '')
     const sales = store.loadShow(sql, this.caps)
     // An alarm may already be armed from before a restart; never move it later.
     if ((await this.expiry.restore()) === null) this.expiry.armEarliest(expiries(sales))
@@ -77,10 +76,10 @@ export class ShowInventory extends DurableObject<ShowInventoryEnv> {
    * hands over the settings it just wrote (`latest`, see catalogue.ts); without them the actor reads D1 now.
    */
   async refreshConfig(showId: string, latest?: ShowConfig): Promise<{ refreshed: boolean }> {
-    await this.ready(showId)
+    const sales = await this.ready(showId)
     if (!latest) return this.checkCatalogue(true)
     this.freshness.due(true)
-    return { refreshed: this.applyConfig(latest, true) }
+    return { refreshed: applyConfig(sales, this.ctx.storage.sql, latest, true) }
   }
 
   /** Compares the settings with D1: when forced, or at most once per CATALOGUE_TTL_MS on the hold path. */
@@ -88,15 +87,10 @@ export class ShowInventory extends DurableObject<ShowInventoryEnv> {
     const sales = await this.ready()
     if (!this.freshness.due(force)) return { refreshed: false }
     const latest = await readShowConfig(openDatabase(this.env.DB), sales.config.showId)
-    return { refreshed: latest !== null && this.applyConfig(latest.config, false) }
-  }
-
-  private applyConfig(next: ShowConfig, pushed: boolean): boolean {
-    const sales = this.sales.current
-    if (!sales || next.stamp === sales.config.stamp || (pushed && !notOlder(next, sales.config))) return false
-    store.storeConfig(this.ctx.storage.sql, next)
-    sales.config = next
-    return true
+    // Memory may have been dropped (a failed write) while D1 answered: it reloads with the stored settings.
+    const current = this.sales.current
+    if (!latest || !current) return { refreshed: false }
+    return { refreshed: applyConfig(current, this.ctx.storage.sql, latest.config, false) }
   }
 
   // ---- holds ---------------------------------------------------------------------------------
@@ -192,103 +186,40 @@ export class ShowInventory extends DurableObject<ShowInventoryEnv> {
     return { released: true }
   }
 
-  /**
-   * Turns a hold into sold seats for `orderId`. Idempotent per order: confirming again returns the same
-   * seats. A hold that expired or was released is re-acquired if it passes what a new hold would (rules.ts).
-   */
+  /** Turns a hold into sold seats for `orderId`, idempotently; an ended hold is re-acquired if it may be. */
   async confirm(showId: string, holdId: string, orderId: string): Promise<ConfirmOutcome> {
     const sales = await this.ready(showId)
-    const hold = store.readHold(this.ctx.storage.sql, holdId)
-    if (!hold) return { ok: false, code: 'hold_not_found', detail: `No hold ${holdId}` }
-    const seats = () => hold.seats.map((i) => heldSeat(sales, i))
-    if (hold.status === 'confirmed') {
-      if (hold.orderId !== orderId)
-        return { ok: false, code: 'order_mismatch', detail: 'The hold was confirmed for another order' }
-      return { ok: true, orderId, seats: seats(), reacquired: false, alreadyConfirmed: true }
-    }
-    const active = sales.holds.get(holdId)
-    const refused = active ? null : sales.reacquireRefusal(hold, hold.seats)
-    if (refused) return { ok: false, ...refused }
-    const changed: number[] = []
-    this.change(sales, changed, () => {
-      store.writeSale(this.ctx.storage.sql, holdId, orderId, hold.seats)
-      sales.sell(hold.seats, hold, active, changed)
-    })
-    return { ok: true, orderId, seats: seats(), reacquired: !active, alreadyConfirmed: false }
+    return confirmHold(sales, this.ctx.storage.sql, this.changeOf(sales), holdId, orderId)
   }
 
   /** Returns sold seats of an order (refund, cancellation) to sale. Idempotent: seats already returned are skipped. */
   async returnSeats(showId: string, orderId: string, seatIds?: string[]): Promise<{ returned: string[] }> {
     const sales = await this.ready(showId)
-    const { sql } = this.ctx.storage
-    const wanted = seatIds ? new Set(seatIds) : null
-    const returning = store.soldSeatsOf(sql, orderId).filter((s) => !wanted || wanted.has(s.id))
-    if (returning.length === 0) return { returned: [] }
-    const changed: number[] = []
-    this.change(sales, changed, () => {
-      const holds = new Map<string, ReturnType<typeof store.readHold>>()
-      for (const seat of returning) {
-        store.writeReturn(sql, seat.idx)
-        if (!holds.has(seat.hold_id)) holds.set(seat.hold_id, store.readHold(sql, seat.hold_id))
-        const hold = holds.get(seat.hold_id)
-        // ID numbers are listed in the same order as the hold's seats: free the one this seat used.
-        const idNumber = hold?.idNumbers[hold.seats.indexOf(seat.idx)]
-        sales.returnSeat(seat.idx, hold?.holderId ?? '', idNumber, changed)
-      }
-    })
-    return { returned: returning.map((s) => s.id) }
+    return returnSeats(sales, this.ctx.storage.sql, this.changeOf(sales), orderId, seatIds)
   }
 
   /** A hold as the order service needs it: seats, prices and state. */
   async describeHold(showId: string, holdId: string) {
-    const sales = await this.ready(showId)
-    const hold = store.readHold(this.ctx.storage.sql, holdId)
-    if (!hold) return null
-    return {
-      hold: showHold(sales, hold),
-      holderId: hold.holderId,
-      status: hold.status,
-      idNumbers: hold.idNumbers,
-    }
+    return describeHold(await this.ready(showId), this.ctx.storage.sql, holdId)
   }
 
   // ---- organizer controls ------------------------------------------------------------------
 
   /** Stops (or resumes) sales, e.g. when the show is cancelled; holds already made run out as usual. */
   async setStatus(showId: string, status: 'scheduled' | 'cancelled'): Promise<{ status: string }> {
-    const sales = await this.ready(showId)
-    const next = { ...sales.config, status }
-    store.storeConfig(this.ctx.storage.sql, next)
-    sales.config = next
-    return { status }
+    return setStatus(await this.ready(showId), this.ctx.storage.sql, status)
   }
 
   /** Blocks seats (sponsor/production holds) or frees them again; held or sold seats are left alone. */
   async setBlocked(showId: string, seatIds: string[], blocked: boolean) {
     const sales = await this.ready(showId)
-    const changed: number[] = []
-    const { changedIds, skipped } = this.change(sales, changed, () => {
-      const decided = sales.setBlocked(seatIds, blocked)
-      for (const i of decided.changed) store.writeSeatState(this.ctx.storage.sql, i, decided.state)
-      changed.push(...decided.changed)
-      return decided
-    })
-    return { changed: changedIds, skipped }
+    return setBlocked(sales, this.ctx.storage.sql, this.changeOf(sales), seatIds, blocked)
   }
 
   /** Sets seats aside for one sales channel (null opens them to every channel). */
   async allocate(showId: string, seatIds: string[], channel: string | null) {
     const sales = await this.ready(showId)
-    const { allocated, unknown } = writeOrRollBack(
-      this.ctx.storage,
-      () => {
-        const decided = sales.allocate(seatIds, channel)
-        for (const i of decided.allocated) store.writeAllocation(this.ctx.storage.sql, i, channel)
-        return decided
-      },
-      () => this.sales.drop(),
-    )
-    return { allocated: allocated.length, unknown }
+    return allocate(sales, this.ctx.storage, () => this.sales.drop(), seatIds, channel)
   }
 
   // ---- reads ---------------------------------------------------------------------------------
@@ -352,6 +283,10 @@ export class ShowInventory extends DurableObject<ShowInventoryEnv> {
     return result
   }
 
+  private changeOf(sales: ShowSales): Change {
+    return (changed, decide) => this.change(sales, changed, decide)
+  }
+
   /** A viewer's WebSocket, within the caps on viewers per show and per client network (live.ts). */
   override async fetch(request: Request): Promise<Response> {
     const query = new URL(request.url).searchParams
@@ -359,10 +294,7 @@ export class ShowInventory extends DurableObject<ShowInventoryEnv> {
     if (request.headers.get('upgrade') !== 'websocket' || !showId)
       return new Response('expected websocket', { status: 426 })
     const sales = await this.ready(showId)
-    const admitted = admitViewer(this.ctx, this.env, query.get('client'))
-    if ('refusal' in admitted) return admitted.refusal
-    admitted.server.send(versionMessage('hello', sales.version))
-    return new Response(null, { status: 101, webSocket: admitted.viewer })
+    return viewerResponse(this.ctx, this.env, query.get('client'), sales.version)
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer) {

@@ -48,6 +48,19 @@ function refusal(status: 429 | 503, scope: 'show' | 'client', limit: number, det
   )
 }
 
+/** A viewer's upgrade answered: the socket with a `hello` at `version`, or the refusal. */
+export function viewerResponse(
+  ctx: DurableObjectState,
+  settings: LiveViewerSettings,
+  client: string | null,
+  version: number,
+): Response {
+  const admitted = admitViewer(ctx, settings, client)
+  if ('refusal' in admitted) return admitted.refusal
+  admitted.server.send(versionMessage('hello', version))
+  return new Response(null, { status: 101, webSocket: admitted.viewer })
+}
+
 /** The first message a viewer gets, and the answer to its `ping`: the change counter it is at. */
 export const versionMessage = (type: 'hello' | 'pong', version: number) => JSON.stringify({ type, version })
 

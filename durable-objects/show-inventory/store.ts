@@ -2,7 +2,6 @@ import type { HoldCaps } from '../../worker/domain/hold-caps.ts'
 import { BLOCKED, FREE, HELD, type LayoutSeat, SeatLayout, SOLD } from '../../worker/domain/seat-layout.ts'
 import { readMeta, writeMeta } from '../shared/meta.ts'
 import { hasColumn, hasTable, type Migration } from '../shared/migrations.ts'
-import type { CatalogueSeat } from './catalogue.ts'
 import type { ShowConfig } from './contract.ts'
 import { type ActiveHold, ShowSales } from './rules.ts'
 
@@ -38,6 +37,9 @@ export function adoptShowStorage(sql: SqlStorage): number {
   if (!hasTable(sql, 'holds')) return 0
   return hasColumn(sql, 'holds', 'ip') ? 3 : 1
 }
+
+/** A venue seat as the actor imports it (catalogue.ts): its layout data and whether the venue blocks it. */
+export type CatalogueSeat = LayoutSeat & { blocked: boolean }
 
 type Row = Record<string, string | number | null>
 

@@ -27,6 +27,10 @@ describe('show inventory: holds until a deadline', () => {
     )[0]!
     if (!ordinary.ok) throw new Error(ordinary.detail)
     expect(Date.parse(ordinary.hold.expiresAt) - Date.now()).toBeLessThanOrEqual(15 * 60_000)
+    // The alarm armed for the long hold is brought forward: the ordinary hold expires on time.
+    const alarm = await runInDurableObject(stub, (_instance, state) => state.storage.getAlarm())
+    expect(alarm).not.toBeNull()
+    expect(alarm!).toBeLessThanOrEqual(Date.parse(ordinary.hold.expiresAt))
 
     const later = inHours(12)
     expect(await stub.extendHold(show.showId, held.hold.id, 'someone-else', later)).toEqual({
