@@ -2,7 +2,8 @@ import { DurableObject } from 'cloudflare:workers'
 import { splitOutcomeLines } from '../worker/domain/hold-lines.ts'
 import type { ScenicDayInventory, ScenicHoldRequest } from './scenic-day-inventory.ts'
 import { HoldQueue } from './shared/hold-queue.ts'
-import { type ShowHoldRequest, type ShowInventory, showInventoryStub } from './show-inventory/contract.ts'
+import { type ShowHoldRequest, showInventoryStub } from './show-inventory/contract.ts'
+import type { ShowInventory } from './show-inventory/index.ts'
 
 /** The inventory actors a gateway forwards to. */
 export interface HoldGatewayEnv {

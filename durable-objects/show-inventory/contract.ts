@@ -1,8 +1,5 @@
 import type { HoldCapScope, HoldLimit } from '../../worker/domain/hold-caps.ts'
 import type { BestRequest } from '../../worker/domain/seat-layout.ts'
-import type { ShowInventory } from './index.ts'
-
-export type { ShowInventory }
 
 // What the show inventory actor offers the rest of the system: the shapes its RPC methods take and answer,
 // the catalogue settings it sells on, and how to reach the actor of a show. Worker services and the hold
@@ -100,6 +97,11 @@ export interface ShowConfig {
   stamp?: string
 }
 
-/** The actor that sells one show's seats: one per show, named by the show id. */
-export const showInventoryStub = (namespace: DurableObjectNamespace<ShowInventory>, showId: string) =>
-  namespace.get(namespace.idFromName(showId))
+/**
+ * The actor that sells one show's seats (ShowInventory, index.ts): one per show, named by the show id. Generic
+ * over the namespace's class, so this contract does not import the actor (the bench runs a subclass).
+ */
+export const showInventoryStub = <Actor extends Rpc.DurableObjectBranded>(
+  namespace: DurableObjectNamespace<Actor>,
+  showId: string,
+) => namespace.get(namespace.idFromName(showId))

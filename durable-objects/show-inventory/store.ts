@@ -1,5 +1,13 @@
 import type { HoldCaps } from '../../worker/domain/hold-caps.ts'
-import { BLOCKED, FREE, HELD, type LayoutSeat, SeatLayout, SOLD } from '../../worker/domain/seat-layout.ts'
+import {
+  BLOCKED,
+  FREE,
+  HELD,
+  type LayoutSeat,
+  SeatLayout,
+  type SeatState,
+  SOLD,
+} from '../../worker/domain/seat-layout.ts'
 import { readMeta, writeMeta } from '../shared/meta.ts'
 import { hasColumn, hasTable, type Migration } from '../shared/migrations.ts'
 import type { ShowConfig } from './contract.ts'
@@ -97,7 +105,7 @@ export function loadShow(sql: SqlStorage, caps: HoldCaps): ShowSales {
   }))
   const layout = new SeatLayout(seats, config.stage)
   rows.forEach((r, i) => {
-    layout.setState(i, Number(r.state) as typeof FREE)
+    layout.setState(i, Number(r.state) as SeatState)
     layout.allocation[i] = r.allocation === null ? null : String(r.allocation)
   })
   const sales = new ShowSales(config, layout, caps, Number(readMeta(sql, 'version') ?? 0))

@@ -3,9 +3,9 @@ import { readShowConfig } from '../../durable-objects/show-inventory/catalogue.t
 import {
   type ShowHoldOutcome,
   type ShowHoldRequest,
-  type ShowInventory,
   showInventoryStub,
 } from '../../durable-objects/show-inventory/contract.ts'
+import type { ShowInventory } from '../../durable-objects/show-inventory/index.ts'
 import type { Database } from '../db/client.ts'
 import { type HoldAnswer, readOutcomeLine } from '../domain/hold-lines.ts'
 import { type HoldBatching, holdsAlone, IsolateHolds } from './isolate-holds.ts'
