@@ -1,11 +1,22 @@
 import { DurableObject } from 'cloudflare:workers'
 import { splitOutcomeLines } from '../worker/domain/hold-lines.ts'
-import type { Bindings } from '../worker/env.ts'
-import { HoldQueue } from '../worker/services/hold-queue.ts'
-import { scenicDay } from '../worker/services/scenic-day.ts'
-import { showInventoryStub } from '../worker/services/show-inventory-client.ts'
-import type { ScenicHoldRequest } from './scenic-day-inventory.ts'
-import type { ShowHoldRequest } from './show-inventory.ts'
+import type { ScenicDayInventory, ScenicHoldRequest } from './scenic-day-inventory.ts'
+import { HoldQueue } from './shared/hold-queue.ts'
+import { type ShowHoldRequest, showInventoryStub } from './show-inventory/contract.ts'
+import type { ShowInventory } from './show-inventory/index.ts'
+
+/** The inventory actors a gateway forwards to. */
+export interface HoldGatewayEnv {
+  SHOW_INVENTORY: DurableObjectNamespace<ShowInventory>
+  SCENIC_DAY_INVENTORY: DurableObjectNamespace<ScenicDayInventory>
+}
+
+/** A scenic site's day actor, named `<siteId>:<date>` (as worker/services/scenic-day.ts names it). */
+const scenicDayActor = (
+  namespace: DurableObjectNamespace<ScenicDayInventory>,
+  siteId: string,
+  date: string,
+) => namespace.get(namespace.idFromName(`${siteId}:${date}`))
 
 /**
  * Front door for one shard of an inventory actor's buyers: a show's (named `<showId>:<shard>`) or a
@@ -14,7 +25,7 @@ import type { ShowHoldRequest } from './show-inventory.ts'
  * stampede the actor sees a few large batches instead of thousands of tiny calls. Stateless: losing it
  * loses nothing.
  */
-export class HoldGateway extends DurableObject<Bindings> {
+export class HoldGateway extends DurableObject<HoldGatewayEnv> {
   private shows = new Map<string, HoldQueue<ShowHoldRequest, string>>()
   private days = new Map<string, HoldQueue<ScenicHoldRequest, string>>()
 
@@ -53,7 +64,7 @@ export class HoldGateway extends DurableObject<Bindings> {
     this.counted(`day:${key}`)
     let queue = this.days.get(key)
     if (!queue) {
-      const stub = scenicDay(this.env.SCENIC_DAY_INVENTORY, siteId, date)
+      const stub = scenicDayActor(this.env.SCENIC_DAY_INVENTORY, siteId, date)
       queue = new HoldQueue(async (requests) =>
         splitOutcomeLines(await stub.holdBatchLines(siteId, date, JSON.stringify(requests)), requests.length),
       )

@@ -1,13 +1,9 @@
-import type { HeldSeat, ShowHold, ShowInventory } from '../show-inventory.ts'
+import type { HeldSeat, ShowHold } from '../show-inventory/contract.ts'
+import type { ShowInventory } from '../show-inventory/index.ts'
 
 /** The show's side: the group holds its members' seats in the show's inventory actor. */
-export type {
-  HeldSeat,
-  ShowHold,
-  ShowHoldOutcome,
-  ShowHoldRequest,
-  ShowInventory,
-} from '../show-inventory.ts'
+export type { HeldSeat, ShowHold, ShowHoldOutcome, ShowHoldRequest } from '../show-inventory/contract.ts'
+export type { ShowInventory } from '../show-inventory/index.ts'
 
 // What the group-buy (团购) actor and the worker say to each other. The worker calls the actor (GroupBuy, one per
 // group, named by the group id) for membership; the actor calls back through `GroupSettlement`, a typed RPC

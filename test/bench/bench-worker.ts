@@ -5,10 +5,10 @@ import type {
   ScenicHoldOutcome,
   ScenicHoldRequest,
 } from '../../durable-objects/scenic-day-inventory.ts'
-import type { ShowHoldOutcome, ShowHoldRequest } from '../../durable-objects/show-inventory.ts'
+import { HoldQueue, MAX_BATCH, MAX_IN_FLIGHT } from '../../durable-objects/shared/hold-queue.ts'
+import type { ShowHoldOutcome, ShowHoldRequest } from '../../durable-objects/show-inventory/contract.ts'
 import { readOutcomeLine, splitOutcomeLines } from '../../worker/domain/hold-lines.ts'
 import type { ChartSeat } from '../../worker/domain/seat-chart.ts'
-import { HoldQueue, MAX_BATCH, MAX_IN_FLIGHT } from '../../worker/services/hold-queue.ts'
 import { replaceSeatMap } from '../../worker/services/seat-map-store.ts'
 import type { BenchShowInventory } from './bench-show-inventory.ts'
 import type { NaiveShowInventory } from './naive-show-inventory.ts'

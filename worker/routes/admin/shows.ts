@@ -85,7 +85,7 @@ export const showRoutes = catalogueResource({
     ]
   },
   afterUpdate: async (c, show) => {
-    await c.get('showInventory').stub(String(show.id)).refreshConfig(String(show.id))
+    await c.get('showInventory').pushConfig(c.get('db'), String(show.id))
   },
   check: async (c, show, organizerId) => {
     await referenced(c, events, show.eventId, organizerId, 'eventId', 'event')

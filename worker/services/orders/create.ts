@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
-import type { ShowHold } from '../../../durable-objects/show-inventory.ts'
+import type { ShowHold } from '../../../durable-objects/show-inventory/contract.ts'
 import type { Database } from '../../db/client.ts'
 import { events, orderLines, orders, organizers, payments, scenicSites, shows } from '../../db/schema.ts'
 import { maskIdNumber } from '../../domain/id-number.ts'
