@@ -1,6 +1,6 @@
 import type { GroupBuy } from '../durable-objects/group-buy.ts'
 import type { HoldGateway } from '../durable-objects/hold-gateway.ts'
-import type { ScenicDayInventory } from '../durable-objects/scenic-day-inventory.ts'
+import type { ScenicDayInventory } from '../durable-objects/scenic-day/inventory.ts'
 import type { ShowInventory } from '../durable-objects/show-inventory.ts'
 import type { Database } from './db/client.ts'
 import type { CustomerPrincipal } from './middleware/customer-auth.ts'

@@ -1,6 +1,6 @@
 export { GroupBuy } from '../durable-objects/group-buy.ts'
 export { HoldGateway } from '../durable-objects/hold-gateway.ts'
-export { ScenicDayInventory } from '../durable-objects/scenic-day-inventory.ts'
+export { ScenicDayInventory } from '../durable-objects/scenic-day/inventory.ts'
 export { ShowInventory } from '../durable-objects/show-inventory.ts'
 
 import { openDatabase } from './db/client.ts'

@@ -5,7 +5,7 @@ import { type LineRow, visitorOf } from './lines.ts'
 // of its buyer would pass now (decide-hold.ts), so it is judged as the request it would be today.
 
 /** What an ended hold keeps of its request. */
-export interface EndedHold {
+export type EndedHold = {
   holder_id: string
   channel: string
   package_id: string | null
