@@ -17,6 +17,7 @@ import {
   type ScenicHoldOutcome,
   type ScenicHoldRequest,
 } from './contract.ts'
+import { dayName, dayOfName } from './day-name.ts'
 import { DayHolds, type DayMemory } from './holds.ts'
 import { adoptDayStorage, DAY_MIGRATIONS } from './migrations.ts'
 import { dayAvailability } from './rules/availability.ts'
@@ -25,7 +26,6 @@ import { DAY_CONFIG_VERSION, type DayConfig, withKeptQuotas } from './rules/day-
 import { withQuotas } from './rules/quotas.ts'
 import { planReturn } from './rules/returns.ts'
 import { DayStore } from './store.ts'
-import { dayName, dayOfName } from './stub.ts'
 import { outcomeLines, readHoldBatch } from './wire.ts'
 
 // One instance per scenic site per visit date (named `<siteId>:<date>`, stub.ts) serializes the day's quota:
