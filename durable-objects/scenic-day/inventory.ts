@@ -75,6 +75,11 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
     const saved = this.store.savedConfig()
     // A config stored by an older version lacks settings this one enforces: read the catalogue again.
     const config = saved?.version === DAY_CONFIG_VERSION ? saved : await this.importFromCatalogue(saved)
+    // After a restart, keep the alarm storage has (a new hold must not move it later), or arm for the holds.
+    if ((await this.expiry.restore()) === null) {
+      const next = this.store.nextExpiry()
+      if (next !== null) this.expiry.arm(next)
+    }
     return this.holds.recount(config)
   }
 

@@ -6,6 +6,7 @@ import type { ScenicDayInventory } from './inventory.ts'
 
 export type * from './contract.ts'
 export { dayName } from './day-name.ts'
+export type { ScenicDayInventory } from './inventory.ts'
 
 /** The actor that owns one scenic site's visit date. */
 export function scenicDay(
