@@ -1,153 +1,30 @@
 import { describe, expect, it } from 'vitest'
-import type { ScenicHoldLine, ScenicHoldRequest, Visitor } from '../../durable-objects/scenic-day/contract.ts'
 import { dayAvailability } from '../../durable-objects/scenic-day/rules/availability.ts'
-import { countTaken, DayCounts } from '../../durable-objects/scenic-day/rules/counts.ts'
-import type { DayConfig, Product, Rule } from '../../durable-objects/scenic-day/rules/day-config.ts'
-import { type DayState, decideHold, linePrices } from '../../durable-objects/scenic-day/rules/decide-hold.ts'
-import type { LineRow } from '../../durable-objects/scenic-day/rules/lines.ts'
+import { countTaken } from '../../durable-objects/scenic-day/rules/counts.ts'
+import { decideHold, linePrices } from '../../durable-objects/scenic-day/rules/decide-hold.ts'
 import { admitHold, type NewRows } from '../../durable-objects/scenic-day/rules/new-hold.ts'
 import { withQuotas } from '../../durable-objects/scenic-day/rules/quotas.ts'
-import { reacquireRequest } from '../../durable-objects/scenic-day/rules/reacquire.ts'
-import { planReturn } from '../../durable-objects/scenic-day/rules/returns.ts'
-import { HoldTallies } from '../../worker/domain/hold-caps.ts'
 import { SCENIC_HOLD_CAPS } from '../../worker/domain/scenic-hold-caps.ts'
 import { idNumberFor } from '../support/catalogue.ts'
+import {
+  cableLine,
+  DATE,
+  day,
+  decide,
+  gateLine,
+  idNumberBornIn,
+  li,
+  NOW,
+  request,
+  stateOf,
+  stored,
+  TODAY,
+  wang,
+} from '../support/scenic-day-rules.ts'
 
-// The scenic day's rules on in-memory state alone: no HTTP, no actor, no storage. The actor's own tests
-// (scenic-day-inventory.test.ts) race the same rules through the real Durable Object.
-
-const DATE = '2026-12-10'
-const TODAY = '2026-12-05'
-const NOW = Date.parse('2026-12-05T02:00:00Z')
-
-const product = (id: string, overrides: Partial<Product> = {}): Product => ({
-  id,
-  name: id,
-  kind: 'entry',
-  ticketType: 'adult',
-  price: 10_000,
-  timed: false,
-  dailyCapacity: null,
-  realNameRequired: false,
-  maxPerIdPerDay: 0,
-  status: 'active',
-  ages: {},
-  ...overrides,
-})
-
-/** A day of `dailyCapacity` with a gate ticket (real name, one per ID), a cable car that needs it, a senior ticket. */
-function day(overrides: Partial<DayConfig> = {}, rule: Partial<Rule> = {}): DayConfig {
-  return {
-    version: 2,
-    siteId: 'site_1',
-    date: DATE,
-    currency: 'CNY',
-    holdMinutes: 15,
-    dailyCapacity: 10,
-    slots: [
-      { code: '09:00', start: '09:00', end: '10:00', capacity: 10 },
-      { code: '10:00', start: '10:00', end: '11:00', capacity: 10 },
-    ],
-    quotas: {},
-    bookingDaysAhead: 30,
-    timezone: 'Asia/Shanghai',
-    products: {
-      gate: product('gate', {
-        name: 'Gate adult',
-        price: 12_000,
-        timed: true,
-        realNameRequired: true,
-        maxPerIdPerDay: 1,
-      }),
-      cable: product('cable', { name: 'Cable car', kind: 'attraction', price: 8_000, maxPerIdPerDay: 2 }),
-      senior: product('senior', { name: 'Gate senior', price: 6_000, ages: { minAge: 60 } }),
-    },
-    rules: [
-      {
-        parentProductId: 'gate',
-        childProductId: 'cable',
-        matchBy: 'phone_or_id_number',
-        onParentRefund: 'block',
-        ...rule,
-      },
-    ],
-    packages: {
-      combo: {
-        price: 18_000,
-        status: 'active',
-        components: [
-          { productId: 'gate', quantity: 1 },
-          { productId: 'cable', quantity: 1 },
-        ],
-      },
-    },
-    ...overrides,
-  }
-}
-
-/** A checksummed ID number like idNumberFor's (born 1990), for someone born in `year`. */
-function idNumberBornIn(year: number, n: number): string {
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-  const first17 = idNumberFor(n).slice(0, 17).replace('1990', String(year))
-  const sum = [...first17].reduce((total, digit, i) => total + Number(digit) * weights[i]!, 0)
-  return first17 + '10X98765432'[sum % 11]
-}
-
-const wang: Visitor = { name: 'Wang Fang', idNumber: idNumberFor(801), phone: '13900000801' }
-const li: Visitor = { name: 'Li Lei', idNumber: idNumberFor(802), phone: '13900000802' }
-
-const gateLine = (visitor: Visitor, slot = '09:00'): ScenicHoldLine => ({ productId: 'gate', slot, visitor })
-const cableLine = (visitor?: Visitor, parent?: ScenicHoldLine['parent']): ScenicHoldLine => ({
-  productId: 'cable',
-  ...(visitor ? { visitor } : {}),
-  ...(parent ? { parent } : {}),
-})
-const request = (lines: ScenicHoldLine[], extra: Partial<ScenicHoldRequest> = {}): ScenicHoldRequest => ({
-  holderId: 'buy_a',
-  channel: 'web',
-  lines,
-  ...extra,
-})
-
-/** A stored line of the day (held or sold), as the store hands it to the rules. */
-function stored(
-  id: string,
-  holderId: string,
-  productId: string,
-  visitor: Visitor,
-  extra: Partial<LineRow> = {},
-): LineRow {
-  return {
-    id,
-    hold_id: `hld_${id}`,
-    holder_id: holderId,
-    product_id: productId,
-    slot: productId === 'gate' ? '09:00' : null,
-    channel: 'web',
-    id_number: visitor.idNumber ?? null,
-    phone: visitor.phone ?? null,
-    name: visitor.name ?? null,
-    status: 'sold',
-    order_id: `ord_${holderId}`,
-    redeemed: 0,
-    price: 0,
-    parent_line_id: null,
-    ...extra,
-  }
-}
-
-/** The day's in-memory state with `taken` lines counted; named parents are looked up among them. */
-function stateOf(config: DayConfig, taken: LineRow[] = []): DayState {
-  return {
-    used: countTaken(config, taken),
-    tallies: new HoldTallies(),
-    caps: SCENIC_HOLD_CAPS,
-    takenLine: (id) => taken.find((l) => l.id === id && (l.status === 'held' || l.status === 'sold')),
-  }
-}
-
-const decide = (config: DayConfig, state: DayState, req: ScenicHoldRequest, now = NOW) =>
-  decideHold(config, state, req, TODAY, now)
+// The scenic day's hold rules on in-memory state alone: no HTTP, no actor, no storage. The actor's own tests
+// (scenic-day-inventory.test.ts) race the same rules through the real Durable Object; returns and late
+// payments are in scenic-day-returns.test.ts.
 
 describe('scenic day rules: parent-child (父子票) by ownership', () => {
   it('sells a child line with the same buyer’s parent line for the same visitor, in the hold or bought before', () => {
@@ -454,107 +331,5 @@ describe('scenic day rules: capacity and quotas', () => {
     const dropped = withQuotas(config, {}, taken)
     if (!dropped.ok) throw new Error(dropped.detail)
     expect(countTaken(dropped.config, taken).general).toBe(4)
-  })
-})
-
-describe('scenic day rules: returns and late payments', () => {
-  const gate = stored('ln_gate', 'buy_a', 'gate', wang, { order_id: 'ord_gate' })
-  const cable = stored('ln_cable', 'buy_a', 'cable', wang, { order_id: 'ord_cable' })
-  const soldOf = (lines: LineRow[]) => (holderId: string) => lines.filter((l) => l.holder_id === holderId)
-
-  it('blocks or cascades a parent’s return over the same buyer’s unused children only', () => {
-    const block = day()
-    const otherBuyers = stored('ln_theirs', 'buy_x', 'cable', wang, { order_id: 'ord_x' })
-    const all = [gate, cable, otherBuyers]
-    expect(planReturn(block, [gate], soldOf(all))).toMatchObject({
-      ok: false,
-      code: 'children_unused',
-      unavailable: ['ln_cable'],
-    })
-    const cascade = day({}, { onParentRefund: 'cascade' })
-    expect(planReturn(cascade, [gate], soldOf(all))).toEqual({
-      ok: true,
-      returning: [gate],
-      cascaded: [cable],
-    })
-    // A used ride is spent: nothing goes with the gate ticket then.
-    const redeemed = { ...cable, redeemed: 1 }
-    expect(planReturn(block, [gate], soldOf([gate, redeemed, otherBuyers]))).toEqual({
-      ok: true,
-      returning: [gate],
-      cascaded: [],
-    })
-  })
-
-  it('keeps a child another parent of the buyer still covers, and returns only the lines asked for', () => {
-    const block = day()
-    const mother = stored(
-      'ln_mother',
-      'buy_a',
-      'gate',
-      { ...li, phone: wang.phone! },
-      { order_id: 'ord_gate' },
-    )
-    const family = [gate, mother, cable]
-    expect(planReturn(block, [gate, mother], soldOf(family), ['ln_gate'])).toEqual({
-      ok: true,
-      returning: [gate],
-      cascaded: [],
-    })
-    expect(planReturn(block, [gate, mother], soldOf(family))).toMatchObject({
-      ok: false,
-      code: 'children_unused',
-    })
-  })
-
-  it('judges a late payment as the request its hold would be today, parents included', () => {
-    const held = { holder_id: 'buy_a', channel: 'web', package_id: null, client_network: '' }
-    const lines = [
-      stored('ln_1', 'buy_a', 'gate', wang, { status: 'expired' }),
-      stored('ln_2', 'buy_a', 'cable', wang, { status: 'expired', parent_line_id: 'ln_1' }),
-      stored('ln_3', 'buy_a', 'cable', li, { status: 'expired', parent_line_id: 'ln_other' }),
-    ]
-    const again = reacquireRequest(held, lines)
-    expect(again).toEqual({
-      holderId: 'buy_a',
-      channel: 'web',
-      client: {},
-      lines: [
-        { productId: 'gate', slot: '09:00', visitor: wang },
-        { productId: 'cable', visitor: wang, parent: { line: 0 } },
-        { productId: 'cable', visitor: li, parent: { lineId: 'ln_other', proven: true } },
-      ],
-    })
-    // Meanwhile the day sold out: the late payment cannot have its tickets.
-    const config = day({ dailyCapacity: 1 })
-    const state = stateOf(config, [stored('ln_taker', 'buy_b', 'gate', li)])
-    expect(decide(config, state, { ...again, lines: again.lines.slice(0, 2) })).toMatchObject({
-      ok: false,
-      code: 'sold_out',
-    })
-    expect(decide(config, stateOf(config), { ...again, lines: again.lines.slice(0, 2) })).toMatchObject({
-      ok: true,
-    })
-  })
-
-  it('counts a returned line out of every counter it was in', () => {
-    const config = day({ quotas: { ctrip: 2 } })
-    const used = new DayCounts()
-    const line = stored('ln_1', 'buy_a', 'gate', wang, { channel: 'ctrip' })
-    used.line(config, line, 1)
-    expect([
-      used.entry,
-      used.channel.get('ctrip'),
-      used.slot.get('09:00'),
-      used.hasParent(config.rules, 'buy_a', wang),
-    ]).toEqual([1, 1, 1, true])
-    used.line(config, line, -1)
-    expect([
-      used.entry,
-      used.channel.size,
-      used.slot.size,
-      used.id.size,
-      used.hasParent(config.rules, 'buy_a', wang),
-    ]).toEqual([0, 0, 0, 0, false])
   })
 })
