@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers'
 import { splitOutcomeLines } from '../worker/domain/hold-lines.ts'
-import type { ScenicDayInventory, ScenicHoldRequest } from './scenic-day-inventory.ts'
+import { type ScenicDayInventory, type ScenicHoldRequest, scenicDay } from './scenic-day/stub.ts'
 import { HoldQueue } from './shared/hold-queue.ts'
 import { type ShowHoldRequest, showInventoryStub } from './show-inventory/contract.ts'
 import type { ShowInventory } from './show-inventory/index.ts'
@@ -10,13 +10,6 @@ export interface HoldGatewayEnv {
   SHOW_INVENTORY: DurableObjectNamespace<ShowInventory>
   SCENIC_DAY_INVENTORY: DurableObjectNamespace<ScenicDayInventory>
 }
-
-/** A scenic site's day actor, named `<siteId>:<date>` (as worker/services/scenic-day.ts names it). */
-const scenicDayActor = (
-  namespace: DurableObjectNamespace<ScenicDayInventory>,
-  siteId: string,
-  date: string,
-) => namespace.get(namespace.idFromName(`${siteId}:${date}`))
 
 /**
  * Front door for one shard of an inventory actor's buyers: a show's (named `<showId>:<shard>`) or a
@@ -64,7 +57,7 @@ export class HoldGateway extends DurableObject<HoldGatewayEnv> {
     this.counted(`day:${key}`)
     let queue = this.days.get(key)
     if (!queue) {
-      const stub = scenicDayActor(this.env.SCENIC_DAY_INVENTORY, siteId, date)
+      const stub = scenicDay(this.env.SCENIC_DAY_INVENTORY, siteId, date)
       queue = new HoldQueue(async (requests) =>
         splitOutcomeLines(await stub.holdBatchLines(siteId, date, JSON.stringify(requests)), requests.length),
       )

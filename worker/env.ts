@@ -1,7 +1,7 @@
 import type { GroupBuyEnv } from '../durable-objects/group-buy/contract.ts'
 import type { GroupBuy } from '../durable-objects/group-buy/index.ts'
 import type { HoldGateway } from '../durable-objects/hold-gateway.ts'
-import type { ScenicDayInventory } from '../durable-objects/scenic-day-inventory.ts'
+import type { ScenicDayInventory } from '../durable-objects/scenic-day/inventory.ts'
 import type { ShowInventory } from '../durable-objects/show-inventory/index.ts'
 import type { Database } from './db/client.ts'
 import type { CustomerPrincipal } from './middleware/customer-auth.ts'
