@@ -16,20 +16,18 @@ import {
 } from '../services/gate-devices.ts'
 import { checkOnline, recordScans } from '../services/redemptions.ts'
 import { validate } from '../validation.ts'
+import {
+  gateEnrolledSchema,
+  gateSyncSchema,
+  onlineCheckSchema,
+  refusalReasons,
+  scanUploadSchema,
+} from './contracts/gate.ts'
+import { json } from './openapi.ts'
 import { isoDateTime, queryInteger } from './query.ts'
 
 const tag = 'Gates'
 const deviceAuth = [{ gateDevice: [] }]
-const refusalReasons = [
-  'bad_signature',
-  'revoked',
-  'wrong_gate',
-  'wrong_day',
-  'not_yet_valid',
-  'expired',
-  'rotating_code_stale',
-  'already_used',
-] as const
 const nonce = v.pipe(
   v.string(),
   v.minLength(8),
@@ -51,7 +49,10 @@ gateRoutes.post(
       'offline: its profile (scope with validity windows, direction, time zone, per-event gate secrets for ' +
       'rotating codes), rules, the JWKS, and the first signed revocation page with its cursor.',
     responses: {
-      201: { description: 'Enrolled' },
+      201: {
+        description: 'Enrolled: the device token and the offline bundle',
+        content: json(gateEnrolledSchema),
+      },
       400: { description: '`enrollment_code_invalid`: unknown, used or expired code' },
       429: {
         description: `\`rate_limited\`: ${ENROLLMENT_FAILURES_ALLOWED} wrong codes from this address in the current and previous ${ENROLLMENT_FAILURE_WINDOW_MINUTES}-minute windows; see \`Retry-After\``,
@@ -88,7 +89,7 @@ deviceRoutes.get(
       'The revocation page is a compact JWS signed with the ticket key (`typ: revocations`): verify it with the ' +
       'JWKS like a ticket. Ask again with `cursor` = `revocations.cursor` while `revocations.more` is true.',
     responses: {
-      200: { description: 'Sync bundle' },
+      200: { description: 'Sync bundle', content: json(gateSyncSchema) },
       401: { description: 'Device not enrolled or revoked' },
     },
   }),
@@ -110,7 +111,12 @@ deviceRoutes.post(
     description:
       'Each admitted ticket is redeemed once; an admission of an already redeemed ticket (two gates offline, or ' +
       `twice) is recorded as a conflict. At most ${GATE_RULES.maxScansPerUpload} scans per upload.`,
-    responses: { 200: { description: 'Outcome per nonce: `recorded` (with `redemption`) or `duplicate`' } },
+    responses: {
+      200: {
+        description: 'Outcome per nonce: `recorded` (with `redemption`) or `duplicate`',
+        content: json(scanUploadSchema),
+      },
+    },
   }),
   validate(
     'json',
@@ -152,7 +158,10 @@ deviceRoutes.post(
       'Same decision as the offline gate, made on the server’s current revocations and redemptions. Retrying with ' +
       'the same nonce answers the first decision again.',
     responses: {
-      200: { description: '`{admit: true, ticket, entry}` or `{admit: false, reason, previous?}`' },
+      200: {
+        description: '`{admit: true, ticket, entry}` or `{admit: false, reason, previous?}`',
+        content: json(onlineCheckSchema),
+      },
     },
   }),
   validate(

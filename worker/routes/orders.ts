@@ -1,6 +1,6 @@
 import { and, desc, eq, lt } from 'drizzle-orm'
 import { Hono } from 'hono'
-import { describeRoute, resolver } from 'hono-openapi'
+import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
 import { orders } from '../db/schema.ts'
 import type { AppEnv } from '../env.ts'
@@ -12,6 +12,15 @@ import { createOrderFromHold, refundQuote, requestRefund, startRebooking } from 
 import { ticketQrPng, ticketQrSvg } from '../services/ticket-qr.ts'
 import { ticketOfOrder, ticketsOfOrder } from '../services/tickets.ts'
 import { validate } from '../validation.ts'
+import {
+  orderCreatedSchema,
+  orderPageSchema,
+  orderViewSchema,
+  refundedSchema,
+  refundQuoteSchema,
+  ticketListSchema,
+} from './contracts/orders.ts'
+import { json } from './openapi.ts'
 import { orderServicesOf } from './order-services.ts'
 import { isoDate, page, pageQuery } from './query.ts'
 import { phone } from './scenic.ts'
@@ -42,13 +51,6 @@ export const createOrderInput = v.variant('kind', [
   }),
 ])
 
-const orderCreated = v.object({
-  orderId: v.string(),
-  paymentId: v.string(),
-  checkoutUrl: v.string(),
-  order: v.any(),
-})
-
 export const orderRoutes = new Hono<AppEnv>()
 orderRoutes.use('*', buyerIdentity)
 
@@ -71,7 +73,7 @@ orderRoutes.post(
     responses: {
       201: {
         description: 'Order created; send the buyer to `checkoutUrl`',
-        content: { 'application/json': { schema: resolver(orderCreated) } },
+        content: json(orderCreatedSchema),
       },
       404: { description: 'No such hold for this buyer' },
       409: { description: 'Hold expired (`hold_expired`), or already ordered (`conflict`)' },
@@ -113,7 +115,9 @@ orderRoutes.get(
   describeRoute({
     tags: [tag],
     summary: 'Your orders, newest first',
-    responses: { 200: { description: 'A page of orders' } },
+    description:
+      'Orders of the signed-in customer, or of this browser’s anonymous buyer cookie. Keyset pages.',
+    responses: { 200: { description: 'A page of orders', content: json(orderPageSchema) } },
   }),
   validate('query', v.object(pageQuery)),
   async (c) => {
@@ -134,7 +138,14 @@ orderRoutes.get(
   describeRoute({
     tags: [tag],
     summary: 'One of your orders with lines, tickets, payments and refunds',
-    responses: { 200: { description: 'The order' }, 404: { description: 'Not yours, or no such order' } },
+    description:
+      'Each line carries its ticket (`valid`, or `revoked` once refunded or rebooked), each payment its provider ' +
+      '(`credit` is money carried over from the order a rebooking replaced), and `statusReason` says why, e.g. that a ' +
+      'payment arrived after the hold expired and the same seats were taken again, or that it was refunded automatically.',
+    responses: {
+      200: { description: 'The order', content: json(orderViewSchema) },
+      404: { description: 'Not yours, or no such order' },
+    },
   }),
   validate('param', v.object({ orderId: v.pipe(v.string(), v.maxLength(64)) })),
   async (c) => {
@@ -151,16 +162,6 @@ orderRoutes.get(
 
 const orderParam = v.object({ orderId: v.pipe(v.string(), v.maxLength(64)) })
 const lineIdsQuery = v.object({ lineIds: v.optional(v.pipe(v.string(), v.maxLength(2000))) })
-const quoteSchema = v.object({
-  allowed: v.boolean(),
-  amount: v.optional(v.number()),
-  fee: v.optional(v.number()),
-  feePercent: v.optional(v.number()),
-  reason: v.optional(v.string()),
-  hoursBefore: v.number(),
-  lineIds: v.array(v.string()),
-})
-
 async function assertMine(
   c: Parameters<typeof mine>[0] & { get: (k: 'db') => AppEnv['Variables']['db'] },
   orderId: string,
@@ -183,7 +184,7 @@ orderRoutes.get(
     description:
       'Tiers by time before the start, e.g. full ≥ 72 h, 20% fee 24–72 h, none < 24 h; non-refundable products say so.',
     responses: {
-      200: { description: 'The quote', content: { 'application/json': { schema: resolver(quoteSchema) } } },
+      200: { description: 'The quote', content: json(refundQuoteSchema) },
     },
   }),
   validate('param', orderParam),
@@ -203,7 +204,7 @@ orderRoutes.post(
     tags: [tag],
     summary: 'Refund your order, or some lines of it, under the refund policy (Idempotency-Key required)',
     responses: {
-      201: { description: 'Refunded; tickets revoked and seats back on sale' },
+      201: { description: 'Refunded; tickets revoked and seats back on sale', content: json(refundedSchema) },
       409: {
         description:
           '`refund_not_allowed` (policy), `children_unused` (refund the cable car first), `already_redeemed` (used at a gate), or nothing left',
@@ -246,7 +247,7 @@ orderRoutes.post(
       'price difference (`amountDue`, pay at `checkoutUrl`); when nothing is due it completes at once. The old tickets are ' +
       'revoked and their inventory returned only after the new order is paid; a cheaper rebooking refunds the difference.',
     responses: {
-      201: { description: 'The new order' },
+      201: { description: 'The new order', content: json(orderCreatedSchema) },
       404: { description: 'No such order or hold for you' },
       409: {
         description:
@@ -287,25 +288,6 @@ orderRoutes.post(
   },
 )
 
-const ticketSchema = v.object({
-  ticketId: v.string(),
-  lineId: v.string(),
-  status: v.picklist(['valid', 'revoked']),
-  description: v.string(),
-  seat: v.nullable(v.string()),
-  holder: v.nullable(v.string()),
-  validFrom: v.string(),
-  validUntil: v.string(),
-  token: v.nullable(v.string()),
-  title: v.string(),
-  startsAt: v.nullable(v.string()),
-  visitDate: v.nullable(v.string()),
-  venue: v.string(),
-  entrance: v.nullable(v.string()),
-  holderIdMasked: v.nullable(v.string()),
-  rotatingCode: v.nullable(v.object({ secret: v.string(), stepSeconds: v.number() })),
-})
-
 orderRoutes.get(
   '/:orderId/tickets',
   describeRoute({
@@ -316,7 +298,7 @@ orderRoutes.get(
     responses: {
       200: {
         description: 'Tickets',
-        content: { 'application/json': { schema: resolver(v.object({ items: v.array(ticketSchema) })) } },
+        content: json(ticketListSchema),
       },
     },
   }),
@@ -334,7 +316,13 @@ orderRoutes.get(
     tags: [tag],
     summary: 'A ticket as a QR code (`format=svg` default, or `png`), error correction M',
     responses: {
-      200: { description: 'image/svg+xml or image/png' },
+      200: {
+        description: 'The QR code',
+        content: {
+          'image/svg+xml': { schema: { type: 'string' } },
+          'image/png': { schema: { type: 'string', format: 'binary' } },
+        },
+      },
       404: { description: 'No such valid ticket of yours' },
     },
   }),

@@ -12,6 +12,8 @@ import { sandboxFrom, stripeFrom } from '../services/payments/index.ts'
 import type { PaymentEvent, PaymentProvider } from '../services/payments/provider.ts'
 import { signSandboxNotification } from '../services/payments/sandbox.ts'
 import { validate } from '../validation.ts'
+import { notificationReceivedSchema, sandboxOutcomeSchema } from './contracts/payments.ts'
+import { htmlPage, json } from './openapi.ts'
 import { orderServicesOf } from './order-services.ts'
 
 const tag = 'Payments'
@@ -55,7 +57,7 @@ paymentRoutes.post(
     description:
       'Header `x-sandbox-signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">`; 5-minute tolerance; each event id is handled once.',
     responses: {
-      200: { description: 'Accepted (also for duplicates)' },
+      200: { description: 'Accepted (also for duplicates)', content: json(notificationReceivedSchema) },
       401: { description: 'Bad signature (code `bad_signature`)' },
     },
   }),
@@ -70,8 +72,12 @@ paymentRoutes.post(
   describeRoute({
     tags: [tag],
     summary: 'Stripe webhook (Checkout Session events, verified with Stripe’s signature scheme)',
+    description:
+      'Checkout Sessions offer card, Alipay and WeChat Pay (one session per payment, through Stripe idempotency keys). The ' +
+      'signature is verified with Stripe’s own `constructEventAsync`; events that do not settle a payment are acknowledged ' +
+      'and ignored, and each event id is handled once.',
     responses: {
-      200: { description: 'Accepted' },
+      200: { description: 'Accepted', content: json(notificationReceivedSchema) },
       401: { description: 'Bad signature (code `bad_signature`)' },
       404: { description: 'Stripe not configured' },
     },
@@ -107,7 +113,10 @@ paymentRoutes.get(
   describeRoute({
     tags: [tag],
     summary: 'Sandbox hosted checkout page (pay / fail / pay late)',
-    responses: { 200: { description: 'HTML page' } },
+    description:
+      'Development and tests only (`PAYMENT_PROVIDER=sandbox`), offline; only the buyer of the order can open it. Nothing ' +
+      'real is charged: the chosen outcome arrives as a signed notification, exactly as a provider would send it.',
+    responses: { 200: { description: 'HTML page', content: htmlPage } },
   }),
   validate('param', paymentParam),
   async (c) => {
@@ -135,7 +144,12 @@ paymentRoutes.post(
     summary: 'Finish a sandbox payment: the provider then sends its signed notification',
     description:
       '`outcome`: `pay`, `fail`, or `pay_late` (the hold is expired first, then the payment arrives). Form or JSON body.',
-    responses: { 200: { description: 'The order after the notification' } },
+    responses: {
+      200: {
+        description: 'The order after the notification: JSON for a JSON request, else an HTML page',
+        content: { ...json(sandboxOutcomeSchema), ...htmlPage },
+      },
+    },
   }),
   validate('param', paymentParam),
   async (c) => {
