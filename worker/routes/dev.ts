@@ -103,6 +103,11 @@ devRoutes.get(
     tags: ['Development'],
     summary:
       'How holds were coalesced for `?showId=` or `?siteId=&date=`: calls the gateways received, batches they sent (development only)',
+    parameters: [
+      { name: 'showId', in: 'query', required: false, schema: { type: 'string' } },
+      { name: 'siteId', in: 'query', required: false, schema: { type: 'string' } },
+      { name: 'date', in: 'query', required: false, schema: { type: 'string', format: 'date' } },
+    ],
     responses: {
       200: { description: 'Counts since the gateways started', content: json(holdBatchingSchema) },
       404: { description: 'Not in development' },

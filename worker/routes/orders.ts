@@ -16,6 +16,7 @@ import {
   orderCreatedSchema,
   orderPageSchema,
   orderViewSchema,
+  rebookingCreatedSchema,
   refundedSchema,
   refundQuoteSchema,
   ticketListSchema,
@@ -247,7 +248,7 @@ orderRoutes.post(
       'price difference (`amountDue`, pay at `checkoutUrl`); when nothing is due it completes at once. The old tickets are ' +
       'revoked and their inventory returned only after the new order is paid; a cheaper rebooking refunds the difference.',
     responses: {
-      201: { description: 'The new order', content: json(orderCreatedSchema) },
+      201: { description: 'The new order', content: json(rebookingCreatedSchema) },
       404: { description: 'No such order or hold for you' },
       409: {
         description:

@@ -88,17 +88,17 @@ export const gateEnrolledSchema = v.object({
 
 export const scanUploadSchema = v.object({
   items: v.array(
-    v.variant('status', [
-      v.object({ nonce: v.string(), status: v.literal('duplicate') }),
-      v.object({
-        nonce: v.string(),
-        status: v.literal('recorded'),
-        ticketId: v.nullable(v.string()),
-        redemption: v.optional(v.picklist(['redeemed', 'conflict'])),
-        /** An admission the server refused: the ticket is outside the device's scope. */
-        refused: v.optional(v.literal('wrong_gate')),
-      }),
-    ]),
+    v.object({
+      nonce: v.string(),
+      /** `duplicate`: this nonce was recorded before; nothing changed. */
+      status: v.picklist(['recorded', 'duplicate']),
+      /** Recorded scans: the ticket the signed token names (null when unreadable). */
+      ticketId: v.optional(v.nullable(v.string())),
+      /** Recorded admissions at an entry gate: the ticket's redemption, or a conflict with an earlier one. */
+      redemption: v.optional(v.picklist(['redeemed', 'conflict'])),
+      /** An admission the server refused: the ticket is outside the device's scope. */
+      refused: v.optional(v.literal('wrong_gate')),
+    }),
   ),
 })
 

@@ -54,7 +54,8 @@ export const groupViewSchema = v.object({
   groupId: v.string(),
   campaignId: v.string(),
   showId: v.string(),
-  status: v.picklist(['forming', 'open', 'succeeded', 'failed', 'void']),
+  /** Groups still forming or voided are not found. */
+  status: v.picklist(['open', 'succeeded', 'failed']),
   minSize: v.number(),
   maxSize: v.number(),
   deadline: v.string(),
@@ -67,11 +68,12 @@ export const groupViewSchema = v.object({
   needed: v.number(),
   /** 虚拟成团 filled the missing places. */
   virtual: v.boolean(),
+  /** Members holding a place: no names or contacts. */
   members: v.array(
     v.object({
       role,
       quantity: v.number(),
-      status: v.union([memberStatus, v.literal('joining')]),
+      status: v.picklist(['awaiting_payment', 'paid', 'confirmed']),
       joinedAt: v.string(),
     }),
   ),
@@ -79,6 +81,7 @@ export const groupViewSchema = v.object({
     v.object({
       memberId: v.string(),
       role,
+      /** `joining` only while your own join is still being decided. */
       status: v.union([memberStatus, v.literal('joining')]),
       orderId: v.nullable(v.string()),
       payBy: v.string(),
@@ -121,3 +124,4 @@ export type ShowGroupBuys = v.InferOutput<typeof showGroupBuysSchema>
 export type MemberStatus = v.InferOutput<typeof memberStatus>
 export type GroupView = v.InferOutput<typeof groupViewSchema>
 export type Membership = v.InferOutput<typeof membershipSchema>
+export type GroupStarted = v.InferOutput<typeof groupStartedSchema>

@@ -114,13 +114,19 @@ export const staffOrderViewSchema = v.object({
   history: v.array(auditEventSchema),
 })
 
-/** A new pending order (or a rebooking's): pay `amountDue` at `checkoutUrl` (null when nothing is due). */
+/** A new pending order: pay `amountDue` (its total) at `checkoutUrl`. */
 export const orderCreatedSchema = v.object({
   orderId: v.string(),
   paymentId: v.string(),
-  checkoutUrl: v.nullable(v.string()),
+  checkoutUrl: v.string(),
   amountDue: amount,
   order: orderViewSchema,
+})
+
+/** 改签: the new order charges only the difference; with nothing due it is complete at once (`checkoutUrl` null). */
+export const rebookingCreatedSchema = v.object({
+  ...orderCreatedSchema.entries,
+  checkoutUrl: v.nullable(v.string()),
 })
 
 /** What a refund would return now: the policy tier's amount and fee, or why it is not allowed. */
@@ -175,6 +181,8 @@ export type OrderView = v.InferOutput<typeof orderViewSchema>
 export type AuditEvent = v.InferOutput<typeof auditEventSchema>
 export type StaffOrderView = v.InferOutput<typeof staffOrderViewSchema>
 export type OrderCreated = v.InferOutput<typeof orderCreatedSchema>
+export type RebookingCreated = v.InferOutput<typeof rebookingCreatedSchema>
 export type RefundQuote = v.InferOutput<typeof refundQuoteSchema>
 export type Refunded = v.InferOutput<typeof refundedSchema>
+export type StaffRefunded = v.InferOutput<typeof staffRefundedSchema>
 export type Ticket = v.InferOutput<typeof ticketSchema>

@@ -96,3 +96,4 @@ export type SiteDetail = v.InferOutput<typeof siteDetailSchema>
 export type DayAvailability = v.InferOutput<typeof dayAvailabilitySchema>
 export type HeldVisitor = v.InferOutput<typeof heldVisitor>
 export type ScenicHold = v.InferOutput<typeof scenicHoldSchema>
+export type SiteCalendar = v.InferOutput<typeof siteCalendarSchema>

@@ -72,3 +72,5 @@ export const showCancellation = v.object({
 export type ShowRecord = v.InferOutput<typeof showRecord>
 export type ShowInventory = v.InferOutput<typeof showInventorySchema>
 export type ShowCancellation = v.InferOutput<typeof showCancellation>
+export type SeatBlocksResult = v.InferOutput<typeof seatBlocksResult>
+export type SeatAllocationsResult = v.InferOutput<typeof seatAllocationsResult>

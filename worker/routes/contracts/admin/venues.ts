@@ -76,3 +76,4 @@ export const seatsEdited = v.object({ updated: v.number(), seatMapVersion: v.num
 export type VenueRecord = v.InferOutput<typeof venueRecord>
 export type SeatChartExport = v.InferOutput<typeof seatChartExport>
 export type SeatMapImported = v.InferOutput<typeof seatMapImported>
+export type SeatsEdited = v.InferOutput<typeof seatsEdited>
