@@ -15,7 +15,11 @@ interface Operation {
 async function openApiDocument() {
   const res = await exports.default.fetch(new Request('https://tickets.test/openapi.json'))
   expect(res.status).toBe(200)
-  return res.json<{ paths: Record<string, Record<string, Operation>> }>()
+  return res.json<{
+    info: { description: string }
+    tags: { name: string; description: string }[]
+    paths: Record<string, Record<string, Operation & { tags?: string[] }>>
+  }>()
 }
 
 /** Where a schema says nothing: `{}` (valibot's any/unknown). A record's free-form values are allowed. */
@@ -108,6 +112,22 @@ describe('OpenAPI contracts', () => {
     await expect(
       checkDeclaredAnswer('GET', url, answer({ code: 'validation' }, 400)),
     ).resolves.toBeUndefined()
+  })
+
+  it('publishes the API guide: the introduction, and a description for tags that operations use', async () => {
+    const doc = await openApiDocument()
+    expect(doc.info.description).toContain('application/problem+json')
+    const used = new Set(
+      Object.values(doc.paths).flatMap((item) => Object.values(item).flatMap((op) => op.tags ?? [])),
+    )
+    // A guide under a tag no operation carries would never be shown next to its routes.
+    for (const tag of doc.tags) expect(used, tag.name).toContain(tag.name)
+    const guide = (name: string) => doc.tags.find((tag) => tag.name === name)?.description ?? ''
+    expect(guide('Webhooks')).toContain('webhook-signature')
+    expect(guide('OTA partner API (signed)')).toContain('x-partner-signature')
+    expect(guide('Gates')).toContain('rotating_code_stale')
+    const page = await (await exports.default.fetch(new Request('https://tickets.test/docs'))).text()
+    expect(page).toContain('webhook-signature: v1,')
   })
 
   it('parses a real answer with the contract the route exports', async () => {

@@ -86,8 +86,12 @@ deviceRoutes.get(
     security: deviceAuth,
     summary: 'Revocations since the cursor (one signed page), plus current profile, rules and keys',
     description:
-      'The revocation page is a compact JWS signed with the ticket key (`typ: revocations`): verify it with the ' +
-      'JWKS like a ticket. Ask again with `cursor` = `revocations.cursor` while `revocations.more` is true.',
+      'Refunds (including show cancellations) and rebookings list each revoked ticket in the batch that revokes it; ' +
+      'the list’s sequence number is the cursor. The revocation page is a compact JWS signed with the ticket key ' +
+      '(`typ: revocations`, payload `{org, dev, from, to, more, iat, r: [[ticketId, reason]]}`, 1,000 per page) for the ' +
+      'device’s shows or site: verify it with the JWKS like a ticket, and check it names this organizer and device ' +
+      '(`verifyRevocationPage`), so a page can be trusted however it reached the gate. Ask again with `cursor` = ' +
+      '`revocations.cursor` while `revocations.more` is true.',
     responses: {
       200: { description: 'Sync bundle', content: json(gateSyncSchema) },
       401: { description: 'Device not enrolled or revoked' },
@@ -109,8 +113,12 @@ deviceRoutes.post(
     summary:
       'Upload scans from the local log (idempotent per nonce); records redemptions (核销) and conflicts',
     description:
-      'Each admitted ticket is redeemed once; an admission of an already redeemed ticket (two gates offline, or ' +
-      `twice) is recorded as a conflict. At most ${GATE_RULES.maxScansPerUpload} scans per upload.`,
+      'Body `{scans: [{nonce, scan, decision, reason?, scannedAt}]}`; the same nonce twice is recorded once. The server ' +
+      'reads the ticket id from the signed token, not from the device. The first admission of a ticket becomes its ' +
+      'redemption (with a `ticket.redeemed` outbox event in the same batch); an admission of an already redeemed ticket ' +
+      '(two gates offline, or twice) is recorded as a `second_admission` conflict, and an offline admission of a ticket ' +
+      'revoked by the time the scan is uploaded as `revoked_admitted`. An admission outside the device’s scope is recorded ' +
+      `as a \`wrong_gate\` refusal. At most ${GATE_RULES.maxScansPerUpload} scans per upload.`,
     responses: {
       200: {
         description: 'Outcome per nonce: `recorded` (with `redemption`) or `duplicate`',
@@ -155,8 +163,10 @@ deviceRoutes.post(
     summary:
       'Online mode: the server decides and, on admit, redeems the ticket atomically (once across all gates)',
     description:
-      'Same decision as the offline gate, made on the server’s current revocations and redemptions. Retrying with ' +
-      'the same nonce answers the first decision again.',
+      'Same decision as the offline gate, made on the server’s current revocations and redemptions. On admit the ' +
+      'redemption is inserted in one batch, conditional on the unique ticket id, so of gates racing with one ticket ' +
+      'exactly one is admitted and the others get `already_used` with where and when. Retrying with the same nonce ' +
+      'answers the first decision again.',
     responses: {
       200: {
         description: '`{admit: true, ticket, entry}` or `{admit: false, reason, previous?}`',

@@ -5,6 +5,7 @@ import { publishOutboxAfterWrites } from '../middleware/outbox-kick.ts'
 import { documentRateLimits, mountRateLimits } from '../middleware/rate-limit-routes.ts'
 import { parseTicketKeys, publicJwks } from '../services/ticket-keys.ts'
 import { adminRoutes } from './admin/index.ts'
+import { apiIntroduction, tagGuides } from './api-guide.ts'
 import { authRoutes } from './auth.ts'
 import { jwksSchema } from './contracts/gate.ts'
 import { healthSchema, openApiDocumentSchema } from './contracts/meta.ts'
@@ -70,9 +71,9 @@ const documentation = {
   info: {
     title: 'Edge Ticketing API',
     version: '0.1.0',
-    description:
-      'Seated shows, cinema group buys and scenic-area visits. Errors are RFC 9457 problem+json with a stable `code`.',
+    description: apiIntroduction,
   },
+  tags: tagGuides,
   components: {
     securitySchemes: {
       staffSession: { type: 'apiKey', in: 'cookie', name: 'staff_session' },

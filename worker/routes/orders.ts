@@ -67,9 +67,11 @@ orderRoutes.post(
     tags: [tag],
     summary: 'Create a pending order from your hold (Idempotency-Key required)',
     description:
-      'The order expires with the hold. A repeat with the same Idempotency-Key replays the stored response (header ' +
-      '`idempotent-replayed: true`); a concurrent repeat gets 409 with Retry-After; the same key with another body gets 422. ' +
-      'Guests must give an email or phone for their tickets.',
+      'The order has one line per seat or visitor, a payment to complete at `checkoutUrl`, and an audit row; it expires ' +
+      'with the hold. A repeat with the same Idempotency-Key replays the stored response (header ' +
+      '`idempotent-replayed: true`); a concurrent repeat gets 409 with `Retry-After: 1`; the same key with another body ' +
+      'gets 422. Guests must give an email or phone for their tickets; an organizer without guest checkout answers ' +
+      '401 `sign_in_required`. Real-name shows take each seat’s holder name (`holderNames`).',
     parameters: [{ name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string' } }],
     responses: {
       201: {
@@ -183,7 +185,9 @@ orderRoutes.get(
     tags: [tag],
     summary: 'What a refund would return now (all lines, or `lineIds=a,b`)',
     description:
-      'Tiers by time before the start, e.g. full ≥ 72 h, 20% fee 24–72 h, none < 24 h; non-refundable products say so.',
+      'Shows refund by tiers of time before the start (default: full ≥ 72 h, 20% fee 24–72 h, none < 24 h; fees round ' +
+      'down per line). Scenic visits are free to refund until the site opens on the visit day, unless a product is ' +
+      'non-refundable. `allowed: false` says why.',
     responses: {
       200: { description: 'The quote', content: json(refundQuoteSchema) },
     },
@@ -204,6 +208,11 @@ orderRoutes.post(
   describeRoute({
     tags: [tag],
     summary: 'Refund your order, or some lines of it, under the refund policy (Idempotency-Key required)',
+    description:
+      'The tickets are revoked (and listed for the gates) and the refund recorded before the seats or quota go back on ' +
+      'sale, so a seat is never resold while its ticket is valid; the money goes back to the payments it came from. A gate ' +
+      'ticket whose cable car is unused is refused (`children_unused`) or takes the cable car with it, as the parent-child ' +
+      'rule says. A ticket already admitted at a gate is not refunded (`already_redeemed`, naming its lines).',
     responses: {
       201: { description: 'Refunded; tickets revoked and seats back on sale', content: json(refundedSchema) },
       409: {
@@ -246,7 +255,10 @@ orderRoutes.post(
     description:
       'Hold the new seats or tickets first, then call this with the hold. The answer is a new order that charges only the ' +
       'price difference (`amountDue`, pay at `checkoutUrl`); when nothing is due it completes at once. The old tickets are ' +
-      'revoked and their inventory returned only after the new order is paid; a cheaper rebooking refunds the difference.',
+      'revoked and their inventory returned only after the new order is paid; a cheaper rebooking refunds the difference. ' +
+      'Shows move to another show of the same event, scenic visits to another date. A ticket already admitted at a gate ' +
+      'cannot be moved; the order’s unused tickets still can. While the new order waits for payment the lines it replaces ' +
+      'can be neither refunded nor rebooked again (`rebook_pending`).',
     responses: {
       201: { description: 'The new order', content: json(rebookingCreatedSchema) },
       404: { description: 'No such order or hold for you' },
@@ -295,7 +307,13 @@ orderRoutes.get(
     tags: [tag],
     summary: 'Your e-tickets: signed tokens (EdDSA JWS) for the QR codes, with seat, holder and validity',
     description:
-      'Verify a token offline with the keys at `/.well-known/jwks.json`. Revoked (refunded, rebooked) tickets carry no token.',
+      'Verify a token offline with the keys at `/.well-known/jwks.json`. Revoked (refunded, rebooked) tickets carry no token. ' +
+      'Besides the token, the ticket page gets `title`, `startsAt` / `visitDate`, `venue`, `entrance` (seat section or time ' +
+      'slot), `seat`, `holder` and `holderIdMasked`.\n\n' +
+      'Events with anti-screenshot codes (`rotatingCode`): each valid ticket carries `rotatingCode: {secret, stepSeconds: 30}`, ' +
+      'the ticket’s own HMAC of the event’s gate secret and its id, from which the page computes the 6-digit code ' +
+      '(`rotatingCode()` in `worker/domain/rotating-code.ts`) to show beside the QR or encode as `<token>~<code>`. It yields ' +
+      'only that ticket’s codes.',
     responses: {
       200: {
         description: 'Tickets',

@@ -264,7 +264,11 @@ scenicRoutes.post(
       'exactly the package components. Each buyer and each network address may have only so many active holds and held ' +
       'tickets for a day at once (429 `hold_limit`, with `scope`, `limit` and `Retry-After`).',
     responses: {
-      201: { description: 'Held until `expiresAt`', content: json(scenicHoldSchema) },
+      201: {
+        description:
+          'Held until `expiresAt`: the hold id, each ticket line and the price quote (`total`, minor units of `currency`)',
+        content: json(scenicHoldSchema),
+      },
       ...inventoryConflictResponses,
     },
   }),

@@ -234,7 +234,11 @@ showRoutes.get(
 )
 
 const holdResponses = {
-  201: { description: 'Seats held until `expiresAt`', content: json(showHoldSchema) },
+  201: {
+    description:
+      'Seats held until `expiresAt`: the hold id, each seat held and the price quote (`total`, minor units of `currency`)',
+    content: json(showHoldSchema),
+  },
   ...inventoryConflictResponses,
 }
 

@@ -23,7 +23,8 @@ gateAdminRoutes.post(
     summary: 'A one-time code (8 characters, valid 15 minutes) that enrolls one gate device',
     description:
       'Scope: an event (all its scheduled shows) with `eventId`, or a scenic site’s days with `siteId`, `fromDate`, ' +
-      '`toDate` (at most 62 days). The code is shown once; only its hash is kept.',
+      '`toDate` (at most 62 days). The code (8 Crockford base32 characters, no I/L/O/U) is shown once; only its hash is ' +
+      'kept, and it works once (a conditional update decides races). The device sends it to `POST /api/gate/enroll`.',
     responses: { 201: { description: 'The code and when it expires', content: json(enrollmentCode) } },
   }),
   requireOrganizerRole('owner', 'manager', 'gate'),
@@ -125,6 +126,8 @@ gateAdminRoutes.get(
   describeRoute({
     tags: [tag],
     summary: 'Redemptions (核销): each ticket’s first admission, newest first',
+    description:
+      'Each redemption is written with a `ticket.redeemed` outbox event in one batch. Filter one ticket with `?ticketId=`.',
     responses: { 200: { description: 'A page of redemptions', content: json(redemptionPage) } },
   }),
   requireOrganizerRole('owner', 'manager', 'gate'),

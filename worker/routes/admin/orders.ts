@@ -126,6 +126,9 @@ adminOrderRoutes.post(
   describeRoute({
     tags: [tag],
     summary: 'Refund an order or some lines (organizer: policy fees waived unless `waiveFee` is false)',
+    description:
+      'Organizer refunds take precedence over a rebooking waiting for payment. The tickets are revoked and the refund ' +
+      'recorded before the inventory goes back on sale; the answer is the refund and the order with its history.',
     responses: {
       201: { description: 'Refunded', content: json(staffRefundedSchema) },
       409: { description: 'Nothing to refund, or children unused' },

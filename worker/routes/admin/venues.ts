@@ -113,7 +113,17 @@ venueRoutes.put(
     summary: 'Import a seat map (JSON chart or CSV), replacing the current one',
     description:
       "Send `application/json` (chart format) or `text/csv` (`section,row,seat,category,x,y,flags`, using the venue's price categories). " +
-      'Every bad row is listed in one `validation` problem; nothing is stored unless the whole map is valid.',
+      'Every bad row is listed in one `validation` problem (duplicate labels, unknown categories, missing fields, bad numbers ' +
+      'or flags); nothing is stored unless the whole map is valid. The export (`GET`) is the same format plus each seat’s ' +
+      '`id`, so it re-imports unchanged; 2,000-seat charts import in one batch.\n\n' +
+      'JSON chart: `{stage: {x, y}, categories: [{code, name, color}], sections: [{name, rows: [{label, category, seats: ' +
+      '[{number, x, y, category?, label?, flags?}]}]}]}`. `stage` is where best-available aims (omit it to aim at the front ' +
+      'centre); `x`/`y` are drawing coordinates. A seat’s category defaults to its row’s; its label defaults to ' +
+      '`Section-Row-Number` and must be unique in the venue. `flags`: `accessible` (wheelchair place), `companion`, ' +
+      '`restricted_view`, `blocked` (never sold). Seats in a row are ordered by `x`; a gap much wider than the row’s usual ' +
+      'spacing is an aisle (seats across it are not together).\n\n' +
+      'CSV: a header line, then one seat per line, e.g. `Stalls,A,2,VIP,102,80,accessible` (several flags joined with `|`); ' +
+      'error `row` numbers are file line numbers (header = 1).',
     requestBody: {
       content: {
         'application/json': {

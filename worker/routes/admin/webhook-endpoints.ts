@@ -269,6 +269,7 @@ for (const [action, enabled] of [
       summary: enabled
         ? 'Enable an endpoint again (new events reach it; replay what it missed)'
         : 'Disable an endpoint: no new deliveries, pending ones are cancelled when their turn comes',
+      description: 'A receiver answering 410 Gone disables its endpoint too (`disabledReason` says so).',
       responses: {
         200: { description: 'The endpoint', content: json(webhookEndpoint) },
         404: { description: 'Not found' },
@@ -370,6 +371,10 @@ webhookEndpointRoutes.get(
     tags: [tag],
     summary:
       'Deliveries to an endpoint, newest first, each with every attempt (status, latency, response excerpt)',
+    description:
+      'Filter with `state` and `eventType`. Each attempt has `statusCode`, `latencyMs`, `responseExcerpt` (at most 1 kB), ' +
+      '`error` and `trigger` (`automatic` or `replay`); `payload` is the exact body sent. A delivery retried to the end is ' +
+      '`dead` and can be replayed.',
     responses: {
       200: { description: 'A page of deliveries', content: json(webhookDeliveryPage) },
       404: { description: 'Not found' },

@@ -235,7 +235,10 @@ partnerRoutes.post(
       'Book a reservation as the partner’s order: confirmed and ticketed at once (settled on statement)',
     description:
       'Idempotent by `partnerOrderId`: a retried or concurrent create answers the same order (200 instead of 201), never a ' +
-      'second one. The order total is the settlement price. Each line carries its ticket `code` (signed token for the QR).',
+      'second one: a unique (partner, `partnerOrderId`) lets one create write the order. The order total is the settlement ' +
+      'price, paid by a `settlement` payment already succeeded; it is confirmed through the same path as a paid order ' +
+      '(inventory confirm, tickets, audit and `order.confirmed` in one batch; the cron finishes it after a crash). Each ' +
+      'line carries its ticket `code` (signed token for the QR).',
     responses: {
       201: { description: 'Booked', content: json(partnerOrderSchema) },
       200: {
@@ -334,7 +337,11 @@ partnerRoutes.post(
     tags: [tag],
     summary:
       'Request a refund of some lines (partial, e.g. one visitor of several) or all; approved or rejected by policy',
-    description: 'A retry for lines already refunded answers that refund (200).',
+    description:
+      'Decided by the ordinary refund policy. Approved: refunded as a credit on the settlement statement (never through ' +
+      'a card provider), tickets revoked, quota back, `order.refunded` sent. Rejected: `refund_rejected` with the reason, ' +
+      'and a `refund.rejected` event. Tickets already admitted at a gate are refused (`already_redeemed`). A retry for ' +
+      'lines already refunded answers that refund (200).',
     responses: {
       201: {
         description: 'Approved and refunded (credited on the settlement statement)',
