@@ -3,7 +3,11 @@ import * as v from 'valibot'
 import { describe, expect, it } from 'vitest'
 import { showPageSchema } from '../../worker/routes/contracts/shows.ts'
 import { ApiClient } from '../support/api.ts'
+import { ok } from '../support/catalogue.ts'
 import { checkDeclaredAnswer, operationFor } from '../support/contracts.ts'
+import { enrollGate } from '../support/gate.ts'
+import { paidShowOrder } from '../support/orders.ts'
+import { partnerOnSite } from '../support/partner.ts'
 
 interface Media {
   schema?: Record<string, unknown>
@@ -135,5 +139,27 @@ describe('OpenAPI contracts', () => {
     expect(res.status).toBe(200)
     const page = v.parse(showPageSchema, await res.json())
     expect(Array.isArray(page.items)).toBe(true)
+  })
+
+  // The test clients hold every answer against its contract; these routes no other test reads through them.
+  it('answers the routes other tests do not read with what their contracts say', async () => {
+    const { show, order } = await paidShowOrder(2)
+    const staffView = await ok(show.owner.get(`${show.base}/orders/${order.id}`))
+    expect(staffView.history.length).toBeGreaterThan(1)
+    expect((await ok(show.owner.get(show.base))).id).toBe(show.organizerId)
+    await enrollGate(show.owner, show.base, { eventId: show.eventId })
+    expect((await ok(show.owner.get(`${show.base}/gate-devices`))).items).toHaveLength(1)
+    expect((await ok(new ApiClient().get('/healthz'))).ok).toBe(true)
+
+    const site = await partnerOnSite()
+    const products = await ok(site.owner.get(`${site.base}/partners/${site.partner.id}/products`))
+    expect(products.items.length).toBeGreaterThan(0)
+    const sites = await ok(new ApiClient().get('/api/scenic-sites?limit=200'))
+    expect(sites.items.length).toBeGreaterThan(0)
+
+    const developer = new ApiClient(undefined, { ENVIRONMENT: 'development' })
+    expect(Array.isArray((await ok(developer.get('/api/dev/mailbox'))).items)).toBe(true)
+    const batching = await ok(developer.get(`/api/dev/hold-batching?showId=${show.showId}`))
+    expect(batching.gatewayCalls).toBeGreaterThanOrEqual(0)
   })
 })
