@@ -1,11 +1,15 @@
 import { DurableObject } from 'cloudflare:workers'
 import { splitOutcomeLines } from '../worker/domain/hold-lines.ts'
-import type { Bindings } from '../worker/env.ts'
-import { HoldQueue } from '../worker/services/hold-queue.ts'
-import { scenicDay } from '../worker/services/scenic-day.ts'
-import { showInventoryStub } from '../worker/services/show-inventory-client.ts'
-import type { ScenicHoldRequest } from './scenic-day-inventory.ts'
-import type { ShowHoldRequest } from './show-inventory.ts'
+import { type ScenicDayInventory, type ScenicHoldRequest, scenicDay } from './scenic-day/stub.ts'
+import { HoldQueue } from './shared/hold-queue.ts'
+import { type ShowHoldRequest, showInventoryStub } from './show-inventory/contract.ts'
+import type { ShowInventory } from './show-inventory/index.ts'
+
+/** The inventory actors a gateway forwards to. */
+export interface HoldGatewayEnv {
+  SHOW_INVENTORY: DurableObjectNamespace<ShowInventory>
+  SCENIC_DAY_INVENTORY: DurableObjectNamespace<ScenicDayInventory>
+}
 
 /**
  * Front door for one shard of an inventory actor's buyers: a show's (named `<showId>:<shard>`) or a
@@ -14,7 +18,7 @@ import type { ShowHoldRequest } from './show-inventory.ts'
  * stampede the actor sees a few large batches instead of thousands of tiny calls. Stateless: losing it
  * loses nothing.
  */
-export class HoldGateway extends DurableObject<Bindings> {
+export class HoldGateway extends DurableObject<HoldGatewayEnv> {
   private shows = new Map<string, HoldQueue<ShowHoldRequest, string>>()
   private days = new Map<string, HoldQueue<ScenicHoldRequest, string>>()
 

@@ -46,7 +46,7 @@ export default defineConfig({
   test: {
     root: root(''),
     include: ['test/**/*.test.ts'],
-    exclude: ['test/e2e/**', 'test/bench/**', '**/node_modules/**'],
+    exclude: ['test/e2e/**', 'test/bench/**', 'test/tools/**', '**/node_modules/**'],
     setupFiles: [root('test/setup.ts')],
     testTimeout: 30_000,
     silent: 'passed-only',

@@ -9,7 +9,7 @@ import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import * as esbuild from 'esbuild'
-import { commonSecurityHeaders, cspText, pageCsp } from '../worker/middleware/security-headers.ts'
+import { commonSecurityHeaders, cspText, pageCsp } from '../worker/domain/security-headers.ts'
 
 const webDir = dirname(fileURLToPath(import.meta.url))
 const dist = join(webDir, 'dist')
@@ -104,7 +104,7 @@ import(b[a].js)`
 /**
  * web/public/_headers (caching) plus the security headers for every page and asset, whose policy allows the
  * inline boot script by its hash. Workers static assets apply the file; the worker's own answers get the same
- * headers from worker/middleware/security-headers.ts.
+ * headers from worker/domain/security-headers.ts.
  */
 export function headersFile(script: string): string {
   const hash = createHash('sha256').update(script).digest('base64')
@@ -203,7 +203,7 @@ export async function buildWeb({ quiet = false } = {}): Promise<BuildReport> {
   return writeSite(result.metafile, quiet)
 }
 
-/** Rebuilds on every change under web/ until the process ends (used by `npm run dev`). */
+/** Rebuilds on every change under web/ until the process ends (`npm run dev` runs `web/build.ts --watch`). */
 export async function watchWeb(): Promise<esbuild.BuildContext> {
   await buildWeb({ quiet: true })
   const context = await esbuild.context({
@@ -228,8 +228,11 @@ export async function watchWeb(): Promise<esbuild.BuildContext> {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const quiet = process.argv.includes('--quiet')
-  if (process.argv.includes('--watch')) await watchWeb()
-  else {
+  if (process.argv.includes('--watch')) {
+    await watchWeb()
+    // worker/dev/dev.ts waits for '[web] built;' before it starts wrangler dev.
+    console.log('[web] built; rebuilding on every change under web/')
+  } else {
     const report = await buildWeb({ quiet })
     if (!existsSync(join(dist, 'index.html'))) process.exit(1)
     if (report.firstLoad.shop.jsGzip > 60 * 1024) {

@@ -52,6 +52,8 @@ export function deploymentProblems(settings: DeploymentSettings, opts = { checkS
 
 /** What `wrangler.toml` says (the parts checked before deploying). */
 export interface DeployConfig {
+  name?: string
+  services?: { binding: string; service: string; entrypoint?: string }[]
   vars?: Record<string, unknown>
   d1_databases?: { binding: string; database_id?: string }[]
   ratelimits?: { name: string }[]
@@ -93,5 +95,11 @@ export function deployConfigProblems(config: DeployConfig, secretNames: string[]
   const unlimited = requiredRateLimits.filter((name) => !limits.has(name))
   if (unlimited.length)
     problems.push(`wrangler.toml lacks the [[ratelimits]] bindings ${unlimited.join(', ')}`)
+  // The group-buy actor settles through the worker's own entrypoint: the binding must name this very worker.
+  const settlement = config.services?.find((s) => s.binding === 'GROUP_SETTLEMENT')
+  if (settlement?.service !== config.name)
+    problems.push(
+      `the GROUP_SETTLEMENT service binding must name this worker ("${config.name}"), not "${settlement?.service ?? 'nothing'}"`,
+    )
   return problems
 }

@@ -1,7 +1,8 @@
-import type { GroupBuy } from '../durable-objects/group-buy.ts'
+import type { GroupBuyEnv } from '../durable-objects/group-buy/contract.ts'
+import type { GroupBuy } from '../durable-objects/group-buy/index.ts'
 import type { HoldGateway } from '../durable-objects/hold-gateway.ts'
-import type { ScenicDayInventory } from '../durable-objects/scenic-day-inventory.ts'
-import type { ShowInventory } from '../durable-objects/show-inventory.ts'
+import type { ScenicDayInventory } from '../durable-objects/scenic-day/inventory.ts'
+import type { ShowInventory } from '../durable-objects/show-inventory/index.ts'
 import type { Database } from './db/client.ts'
 import type { CustomerPrincipal } from './middleware/customer-auth.ts'
 import type { Logger } from './middleware/logger.ts'
@@ -22,6 +23,8 @@ export interface Bindings {
   WEBHOOK_QUEUE: Queue<WebhookDeliveryMessage>
   /** One actor per group buy (团购), named by group id: serializes joins, owns the deadline alarm. */
   GROUP_BUY: DurableObjectNamespace<GroupBuy>
+  /** This worker's own GroupSettlementEntrypoint (wrangler.toml `[[services]]`): the group actors' way to the money path. */
+  GROUP_SETTLEMENT: GroupBuyEnv['GROUP_SETTLEMENT']
   ENVIRONMENT: string
   /**
    * `gateway` sends each hold to its gateway shard alone; otherwise concurrent holds in one isolate go as one

@@ -1,4 +1,5 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { FieldError } from './domain/field-errors.ts'
 
 /** Stable machine-readable error codes; clients branch on these, so never rename one. */
 export const problemStatus = {
@@ -80,12 +81,7 @@ export const conflict = (detail: string, extensions?: Record<string, unknown>) =
 export const forbidden = (detail = 'Your role does not allow this') =>
   new Problem({ code: 'forbidden', detail })
 
-export interface FieldError {
-  path: string
-  message: string
-  /** Row number (1-based, data rows) for bulk inputs such as seat-map imports. */
-  row?: number
-}
+export type { FieldError }
 
 export const validationProblem = (errors: FieldError[], detail?: string) =>
   new Problem({

@@ -1,28 +1,10 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import type { ValidationTargets } from 'hono'
 import { validator } from 'hono-openapi'
-import { type FieldError, validationProblem } from './problem.ts'
+import { issuesToFieldErrors } from './domain/field-errors.ts'
+import { validationProblem } from './problem.ts'
 
-/** The shape shared by Standard Schema issues and valibot's own issues. */
-interface SchemaIssue {
-  readonly message: string
-  readonly path?: ReadonlyArray<PropertyKey | { readonly key: unknown }> | undefined
-}
-
-export function issuePath(issue: SchemaIssue): string {
-  return (issue.path ?? [])
-    .map((segment) =>
-      typeof segment === 'object' && segment !== null ? String(segment.key) : String(segment),
-    )
-    .join('.')
-}
-
-export function issuesToFieldErrors(issues: readonly SchemaIssue[], prefix = ''): FieldError[] {
-  return issues.map((issue) => {
-    const path = issuePath(issue)
-    return { path: prefix && path ? `${prefix}.${path}` : prefix || path, message: issue.message }
-  })
-}
+export { issuePath, issuesToFieldErrors } from './domain/field-errors.ts'
 
 /**
  * Validates one part of the request with a valibot schema and registers it in the OpenAPI document.

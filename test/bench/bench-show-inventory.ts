@@ -1,4 +1,5 @@
-import { type ShowHoldRequest, ShowInventory } from '../../durable-objects/show-inventory.ts'
+import type { ShowHoldRequest } from '../../durable-objects/show-inventory/contract.ts'
+import { ShowInventory } from '../../durable-objects/show-inventory/index.ts'
 import { readOutcomeLine, splitOutcomeLines } from '../../worker/domain/hold-lines.ts'
 
 /**

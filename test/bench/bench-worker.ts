@@ -1,20 +1,17 @@
 // Bench-only worker (never deployed): drives the inventory actors with many concurrent callers inside
 // workerd and reports holds/s, latency percentiles and oversold seats. See test/bench/run.ts.
-import type {
-  ScenicDayInventory,
-  ScenicHoldOutcome,
-  ScenicHoldRequest,
-} from '../../durable-objects/scenic-day-inventory.ts'
-import type { ShowHoldOutcome, ShowHoldRequest } from '../../durable-objects/show-inventory.ts'
+import type { ScenicDayInventory } from '../../durable-objects/scenic-day/inventory.ts'
+import type { ScenicHoldOutcome, ScenicHoldRequest } from '../../durable-objects/scenic-day/stub.ts'
+import { HoldQueue, MAX_BATCH, MAX_IN_FLIGHT } from '../../durable-objects/shared/hold-queue.ts'
+import type { ShowHoldOutcome, ShowHoldRequest } from '../../durable-objects/show-inventory/contract.ts'
 import { readOutcomeLine, splitOutcomeLines } from '../../worker/domain/hold-lines.ts'
 import type { ChartSeat } from '../../worker/domain/seat-chart.ts'
-import { HoldQueue, MAX_BATCH, MAX_IN_FLIGHT } from '../../worker/services/hold-queue.ts'
 import { replaceSeatMap } from '../../worker/services/seat-map-store.ts'
 import type { BenchShowInventory } from './bench-show-inventory.ts'
 import type { NaiveShowInventory } from './naive-show-inventory.ts'
 import { percentile } from './percentile.ts'
 
-export { ScenicDayInventory } from '../../durable-objects/scenic-day-inventory.ts'
+export { ScenicDayInventory } from '../../durable-objects/scenic-day/inventory.ts'
 export { BenchShowInventory } from './bench-show-inventory.ts'
 export { NaiveShowInventory } from './naive-show-inventory.ts'
 

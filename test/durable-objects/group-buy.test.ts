@@ -252,7 +252,7 @@ describe('GroupBuy actor: success is idempotent', () => {
     expect(tickets).toEqual([{ n: 9 }])
     // Telling the actor again (a retried notification or reconciliation) changes nothing.
     for (const { membership } of members)
-      expect(await groupActor(groupId).memberPaid(groupId, membership.orderId)).toEqual({
+      expect(await groupActor(groupId).memberPaid(membership.orderId)).toEqual({
         status: 'confirmed',
       })
     const again = await rows<{ n: number }>(

@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { ScenicDayInventory } from '../../durable-objects/scenic-day-inventory.ts'
+import type { ScenicDayInventory } from '../../durable-objects/scenic-day/inventory.ts'
 import { dayGatewayName } from '../../worker/services/scenic-day.ts'
 import { GATEWAY_SHARDS } from '../../worker/services/show-inventory.ts'
 import { ApiClient, problemOf } from '../support/api.ts'

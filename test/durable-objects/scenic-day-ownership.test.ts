@@ -1,7 +1,8 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { migrateDayStorage, type ScenicDayInventory } from '../../durable-objects/scenic-day-inventory.ts'
+import type { ScenicDayInventory } from '../../durable-objects/scenic-day/inventory.ts'
+import { migrateDayStorage } from '../../durable-objects/scenic-day/migrations.ts'
 import { addSeniorTicket, idNumberFor, type ScenicFixture, scenicSiteOnSale } from '../support/catalogue.ts'
 
 // The day actor's side of 父子票 by ownership, and how an actor with older storage is brought up to date.
@@ -76,18 +77,20 @@ describe('scenic day: parent-child ownership', () => {
     const seniorId = await addSeniorTicket(site)
     const stub = day(site)
     await stub.availability(site.siteId, site.date)
-    // As an actor written by the previous version: no new columns, no schema row, a config without age bounds.
+    // As an actor written by the previous version: no new columns, no record of migrations (neither the runner's
+    // table nor the older schema row), a config without age bounds.
     await runInDurableObject(stub, (instance: ScenicDayInventory, state) => {
       const sql = state.storage.sql
       sql.exec('ALTER TABLE holds DROP COLUMN client_network')
       sql.exec('ALTER TABLE lines DROP COLUMN parent_line_id')
+      sql.exec('DROP TABLE schema_migrations')
       sql.exec("DELETE FROM meta WHERE key = 'schema'")
       const [row] = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'config'").toArray()
       const config = JSON.parse(row!.value)
       delete config.version
       for (const product of Object.values(config.products) as { ages?: unknown }[]) delete product.ages
       sql.exec("UPDATE meta SET value = ? WHERE key = 'config'", JSON.stringify(config))
-      migrateDayStorage(sql)
+      migrateDayStorage(state.storage)
       const columns = (table: string) =>
         sql
           .exec<{ name: string }>(`SELECT name FROM pragma_table_info('${table}')`)

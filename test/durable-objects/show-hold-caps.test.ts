@@ -1,11 +1,12 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import type { ShowInventory } from '../../durable-objects/show-inventory.ts'
+import type { ShowInventory } from '../../durable-objects/show-inventory/index.ts'
 import { cinemaHallChart } from '../../worker/demo/demo-data.ts'
 import { ApiClient, problemOf } from '../support/api.ts'
 import { gridChart, ok, showOnSale } from '../support/catalogue.ts'
 import { AddressedClient, uniqueAddress } from '../support/clients.ts'
+import { salesOf } from '../support/show-inventory.ts'
 
 const inventory = (showId: string) => env.SHOW_INVENTORY.get(env.SHOW_INVENTORY.idFromName(showId))
 const heldCount = async (showId: string) => (await inventory(showId).counts(showId)).memory.held
@@ -106,7 +107,7 @@ describe('hold caps per client network and per buyer', () => {
       )
     }
     await runInDurableObject(inventory(show.showId), (instance: ShowInventory) => {
-      Object.assign(instance, { config: undefined, layout: undefined })
+      salesOf(instance).drop()
     })
     const more = await new AddressedClient(address).post(`/api/shows/${show.showId}/holds`, {
       seatIds: [show.seatIds[40]],

@@ -2,6 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { gridChart, showOnSale } from '../support/catalogue.ts'
+import { salesOf } from '../support/show-inventory.ts'
 
 // ShowInventory.holdUntil / extendHold: holds that last for a group buy's life instead of the hold minutes.
 
@@ -26,6 +27,10 @@ describe('show inventory: holds until a deadline', () => {
     )[0]!
     if (!ordinary.ok) throw new Error(ordinary.detail)
     expect(Date.parse(ordinary.hold.expiresAt) - Date.now()).toBeLessThanOrEqual(15 * 60_000)
+    // The alarm armed for the long hold is brought forward: the ordinary hold expires on time.
+    const alarm = await runInDurableObject(stub, (_instance, state) => state.storage.getAlarm())
+    expect(alarm).not.toBeNull()
+    expect(alarm!).toBeLessThanOrEqual(Date.parse(ordinary.hold.expiresAt))
 
     const later = inHours(12)
     expect(await stub.extendHold(show.showId, held.hold.id, 'someone-else', later)).toEqual({
@@ -59,9 +64,7 @@ describe('show inventory: holds until a deadline', () => {
     await runInDurableObject(stub, async (instance, state) => {
       const past = Date.now() - 1000
       state.storage.sql.exec('UPDATE holds SET expires_at = ? WHERE id = ?', past, short.hold.id)
-      ;(instance as unknown as { holds: Map<string, { expiresAt: number }> }).holds.get(
-        short.hold.id,
-      )!.expiresAt = past
+      salesOf(instance).current!.holds.get(short.hold.id)!.expiresAt = past
       await state.storage.setAlarm(Date.now())
     })
     await runDurableObjectAlarm(stub)

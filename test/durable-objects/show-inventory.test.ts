@@ -1,12 +1,16 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { ShowInventory } from '../../durable-objects/show-inventory.ts'
+import { MIGRATIONS_TABLE, migrate } from '../../durable-objects/shared/migrations.ts'
+import type { ShowInventory } from '../../durable-objects/show-inventory/index.ts'
+import { adoptShowStorage, SHOW_MIGRATIONS } from '../../durable-objects/show-inventory/store.ts'
+import { showHold } from '../../durable-objects/show-inventory/views.ts'
 import { splitOutcomeLines } from '../../worker/domain/hold-lines.ts'
 import { FREE, HELD } from '../../worker/domain/seat-layout.ts'
 import { GATEWAY_SHARDS, showGatewayName } from '../../worker/services/show-inventory.ts'
 import { ApiClient, problemOf } from '../support/api.ts'
 import { gridChart, idNumberFor, ok, showOnSale } from '../support/catalogue.ts'
+import { salesOf } from '../support/show-inventory.ts'
 
 const inventory = (showId: string) => env.SHOW_INVENTORY.get(env.SHOW_INVENTORY.idFromName(showId))
 
@@ -285,8 +289,8 @@ describe('show inventory: batches as outcome lines', () => {
     const asStringified = (holdId: string) =>
       runInDurableObject(stub, (instance: ShowInventory) => {
         // The outcome as holdBatch builds it, for comparison with the hand-written JSON.
-        const open = instance as unknown as Record<string, any>
-        return open.toShowHold(open.config, open.layout, open.holds.get(holdId))
+        const sales = salesOf(instance).current!
+        return showHold(sales, sales.holds.get(holdId)!)
       })
     const [first, second] = await batch([
       { holderId: 'json-a', seatIds: show.seatIds.slice(0, 2) },
@@ -414,7 +418,7 @@ describe('show inventory: expiry, confirm and returns', () => {
     const before = await countsOf(show.showId)
     await runInDurableObject(inventory(show.showId), async (instance: ShowInventory) => {
       // Drop the in-memory mirror as a restart would.
-      Object.assign(instance, { config: undefined, layout: undefined })
+      salesOf(instance).drop()
     })
     expect(await countsOf(show.showId)).toEqual(before)
     const again = await new ApiClient().post(`/api/shows/${show.showId}/holds`, {
@@ -433,9 +437,14 @@ describe('show inventory: expiry, confirm and returns', () => {
       const sql = state.storage.sql
       // The hold's seats are still free rows; the hold row says they are held.
       expect(sql.exec(`SELECT count(*) AS n FROM seats WHERE state <> ${FREE}`).one().n).toBe(0)
-      // A row left held (with no active hold) by the earlier layout, then a restart.
+      // Storage as the earlier layout left it: a row held with no active hold, holds without the client
+      // network, and no record of migrations. Then a restart: the constructor's migrations, and a reload.
       sql.exec(`UPDATE seats SET state = ${HELD}, hold_id = 'hld_gone' WHERE idx = 9`)
-      Object.assign(instance, { config: undefined, layout: undefined })
+      sql.exec(`DROP TABLE ${MIGRATIONS_TABLE}; ALTER TABLE holds DROP COLUMN ip`)
+      expect(migrate(state.storage, SHOW_MIGRATIONS, { adopt: adoptShowStorage })).toBe(
+        SHOW_MIGRATIONS.length,
+      )
+      salesOf(instance).drop()
     })
     expect(await countsOf(show.showId)).toMatchObject({ held: 2, free: 28 })
     await runInDurableObject(inventory(show.showId), async (_instance: ShowInventory, state) => {
@@ -477,8 +486,7 @@ describe('show inventory: organizer controls and live status', () => {
     ])
     // Overwrite seat states behind the counters' back: a scan would see it, the counters do not.
     await runInDurableObject(inventory(show.showId), (instance: ShowInventory) => {
-      const layout = (instance as unknown as { layout: { state: Uint8Array } }).layout
-      layout.state.fill(3, 0, 10)
+      salesOf(instance).current!.layout.state.fill(3, 0, 10)
     })
     const again = await inventory(show.showId).availability(show.showId)
     expect(again.categories.map((c) => c.available)).toEqual([17, 20])

@@ -55,7 +55,25 @@ describe('seat holds over HTTP, batched in the isolate', () => {
       const start = Math.floor(random() * 499)
       return seatIds.slice(start, start + (random() < 0.5 ? 1 : 2))
     })
+    // The gateways keep these counts in memory, and workerd evicts an actor idle for 10 s (a shard that got its
+    // last call early, on a loaded machine): read them every half second during the race and keep the fullest.
+    type Batching = { gatewayCalls: number; actorBatches: number }
+    const readBatching = async () =>
+      (await (await fetch(`${baseUrl()}/api/dev/hold-batching?showId=${showId}`)).json()) as Batching
+    let batching: Batching = { gatewayCalls: 0, actorBatches: 0 }
+    let racing = true
+    const watching = (async () => {
+      while (racing) {
+        const seen = await readBatching()
+        if (seen.gatewayCalls > batching.gatewayCalls) batching = seen
+        await new Promise((resolve) => setTimeout(resolve, 500))
+      }
+    })()
     const responses = await Promise.all(asks.map((ids) => hold(showId, { seatIds: ids })))
+    racing = false
+    await watching
+    const last = await readBatching()
+    if (last.gatewayCalls > batching.gatewayCalls) batching = last
     const held: string[] = []
     const refusals = new Map<string, number>()
     for (const [i, response] of responses.entries()) {
@@ -83,10 +101,6 @@ describe('seat holds over HTTP, batched in the isolate', () => {
         .sort(),
     ).toEqual([...held].sort())
 
-    const batching = (await (await fetch(`${baseUrl()}/api/dev/hold-batching?showId=${showId}`)).json()) as {
-      gatewayCalls: number
-      actorBatches: number
-    }
     expect(batching.gatewayCalls).toBeGreaterThan(0)
     expect(batching.gatewayCalls).toBeLessThan(asks.length / 4)
     expect(batching.actorBatches).toBeLessThanOrEqual(batching.gatewayCalls)

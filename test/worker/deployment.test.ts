@@ -20,7 +20,7 @@ describe('deploying', () => {
   })
 
   it('refuses the sandbox, no provider, or a development environment in a deployment', () => {
-    const limits = { ratelimits: shipped.ratelimits ?? [] }
+    const limits = { name: shipped.name, services: shipped.services, ratelimits: shipped.ratelimits ?? [] }
     const sandbox = withDatabase({
       ...limits,
       vars: { ENVIRONMENT: 'production', PAYMENT_PROVIDER: 'sandbox' },
@@ -32,6 +32,10 @@ describe('deploying', () => {
     expect(deployConfigProblems(dev, null)).toContainEqual(
       expect.stringContaining('must not run as development'),
     )
+    const renamed = { ...withDatabase(shipped), name: 'tickets-renamed' }
+    expect(deployConfigProblems(renamed, null)).toEqual([
+      expect.stringContaining('GROUP_SETTLEMENT service binding'),
+    ])
     const { ratelimits: _, ...unlimited } = withDatabase(shipped)
     expect(deployConfigProblems(unlimited, null)).toEqual([
       expect.stringContaining('RATE_HOLDS_PER_CLIENT, RATE_HOLDS_PER_BUYER'),

@@ -1,11 +1,10 @@
 // `npm run dev`: prepares local settings, applies D1 migrations, builds the web apps (and rebuilds them on
 // change), starts `wrangler dev` and loads the demo. Runs on Node 22 (the project's devDependency) with its
 // built-in TypeScript type stripping. The browser tests (test/e2e) start their own stack with these functions.
-import { spawn, spawnSync } from 'node:child_process'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { watchWeb } from '../../web/build.ts'
 import { freshKeySet } from './ticket-keys.ts'
 
 const port = Number(process.env.PORT ?? 8787)
@@ -68,10 +67,36 @@ export async function seedDemo(base: string): Promise<unknown> {
   return summary
 }
 
+/**
+ * Builds the web apps and keeps rebuilding them on change, in its own process (`node web/build.ts --watch`: the
+ * worker's tooling does not import the web build). Resolves once the first build is on disk.
+ */
+function watchWeb(): Promise<ChildProcess> {
+  const ready = '[web] built;'
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['web/build.ts', '--watch'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    let started = false
+    child.stdout.setEncoding('utf8')
+    child.stdout.on('data', (text: string) => {
+      process.stdout.write(text)
+      if (!started && text.includes(ready)) {
+        started = true
+        resolve(child)
+      }
+    })
+    child.on('exit', (code) => {
+      if (!started) reject(new Error(`the web build failed (exit ${code})`))
+      else if (code !== null) console.error(`[dev] the web build watcher stopped (exit ${code})`)
+    })
+  })
+}
+
 async function main() {
   ensureDevVars()
   applyMigrations()
-  await watchWeb()
+  const web = await watchWeb()
   const dev = spawn(
     wrangler,
     ['dev', '--port', String(port), '--ip', '127.0.0.1', ...process.argv.slice(2)],
@@ -80,8 +105,16 @@ async function main() {
       env,
     },
   )
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => dev.kill(signal))
-  dev.on('exit', (code) => process.exit(code ?? 0))
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      web.kill(signal)
+      dev.kill(signal)
+    })
+  }
+  dev.on('exit', (code) => {
+    web.kill()
+    process.exit(code ?? 0)
+  })
   const base = `http://127.0.0.1:${port}`
   await waitUntilUp(`${base}/healthz`)
   let summary: unknown

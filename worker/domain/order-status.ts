@@ -1,4 +1,12 @@
-import type { OrderStatus } from '../db/schema.ts'
+export const orderStatuses = [
+  'pending',
+  'paid',
+  'partially_refunded',
+  'refunded',
+  'cancelled',
+  'expired',
+] as const
+export type OrderStatus = (typeof orderStatuses)[number]
 
 // Explicit order state machine: anything not listed is an illegal transition (409).
 const allowed: Record<OrderStatus, readonly OrderStatus[]> = {

@@ -1,4 +1,9 @@
-import type { RefundTier } from '../db/schema.ts'
+export interface RefundTier {
+  /** Applies when at least this many hours remain before the start. */
+  minHoursBefore: number
+  /** Share of the price kept as a fee, in percent (0 = full refund, 100 = nothing back). */
+  feePercent: number
+}
 
 export interface RefundQuoteInput {
   /** When the show starts or the visit day opens. */

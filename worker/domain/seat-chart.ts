@@ -1,8 +1,6 @@
 import Papa from 'papaparse'
 import * as v from 'valibot'
-import type { PriceCategory } from '../db/schema.ts'
-import type { FieldError } from '../problem.ts'
-import { issuesToFieldErrors } from '../validation.ts'
+import { type FieldError, issuesToFieldErrors } from './field-errors.ts'
 
 // A seat chart is how a venue's seat map travels in and out: JSON (nested) or CSV (flat).
 // Both normalize to the same flat list of seats; the import is refused whole if any seat is bad.
@@ -10,6 +8,13 @@ import { issuesToFieldErrors } from '../validation.ts'
 export const MAX_SEATS = 60_000
 export const seatFlags = ['accessible', 'companion', 'restricted_view', 'blocked'] as const
 type SeatFlag = (typeof seatFlags)[number]
+
+/** A venue's price zone (seats belong to one; a show prices each code). */
+export interface PriceCategory {
+  code: string
+  name: string
+  color: string
+}
 
 export interface ChartSeat {
   section: string
@@ -53,7 +58,7 @@ const chartSeatSchema = v.object({
   flags: v.optional(v.array(v.picklist(seatFlags, `flags are ${seatFlags.join(', ')}`)), []),
 })
 
-/** The documented JSON chart format (see README, "Seat charts"). */
+/** The documented JSON chart format (the seat-map import route in /docs). */
 export const seatChartSchema = v.object({
   stage: v.optional(v.nullable(v.object({ x: coordinate, y: coordinate }))),
   categories: v.pipe(

@@ -1,11 +1,12 @@
 import { Hono } from 'hono'
 import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
-import type { GroupJoinRequest } from '../../durable-objects/group-buy.ts'
+import type { GroupJoinRequest } from '../../durable-objects/group-buy/contract.ts'
 import type { AppEnv } from '../env.ts'
 import { buyerIdentity } from '../middleware/buyer.ts'
 import { notFound, validationProblem } from '../problem.ts'
 import { groupBuyStub } from '../services/group-buy-client.ts'
+import { completeJoin } from '../services/group-buy-joins.ts'
 import {
   activeCampaign,
   campaignsForShow,
@@ -25,6 +26,7 @@ import {
   showGroupBuysSchema,
 } from './contracts/group-buys.ts'
 import { json } from './openapi.ts'
+import { orderServicesOf } from './order-services.ts'
 import { phone } from './scenic.ts'
 
 const tag = 'Group buys'
@@ -141,10 +143,10 @@ groupBuyRoutes.post(
     const request = joinRequest(c, input)
     const terms = await termsForNewGroup(db, campaign, input.showId)
     const stub = groupBuyStub(c.env, terms.groupId)
-    const outcome = await stub.start(terms, request)
-    if (!outcome.ok) throw groupProblem(outcome)
-    const view = await stub.describe(terms.groupId, request.buyerId)
-    return c.json({ group: await groupPage(view!, request.origin), membership: outcome }, 201)
+    const place = await stub.start(terms, request)
+    const membership = await completeJoin(orderServicesOf(c), stub, place, request)
+    const view = await stub.describe(request.buyerId)
+    return c.json({ group: await groupPage(view!, request.origin), membership }, 201)
   },
 )
 
@@ -162,7 +164,7 @@ groupBuyRoutes.get(
   validate('param', v.object({ groupId: id })),
   async (c) => {
     const { groupId } = c.req.valid('param')
-    const view = await groupBuyStub(c.env, groupId).describe(groupId, c.get('buyerId'))
+    const view = await groupBuyStub(c.env, groupId).describe(c.get('buyerId'))
     if (!view) throw notFound(`group ${groupId}`)
     return c.json(await groupPage(view, new URL(c.req.url).origin))
   },
@@ -189,9 +191,10 @@ groupBuyRoutes.post(
   validate('json', joinGroupInput),
   async (c) => {
     const { groupId } = c.req.valid('param')
-    const outcome = await groupBuyStub(c.env, groupId).join(groupId, joinRequest(c, c.req.valid('json')))
-    if (!outcome.ok) throw groupProblem(outcome)
-    return c.json(outcome, 201)
+    const request = joinRequest(c, c.req.valid('json'))
+    const stub = groupBuyStub(c.env, groupId)
+    const place = await stub.join(request)
+    return c.json(await completeJoin(orderServicesOf(c), stub, place, request), 201)
   },
 )
 
@@ -211,7 +214,7 @@ groupBuyRoutes.delete(
   validate('param', v.object({ groupId: id, memberId: id })),
   async (c) => {
     const { groupId, memberId } = c.req.valid('param')
-    const outcome = await groupBuyStub(c.env, groupId).leave(groupId, memberId, c.get('buyerId'))
+    const outcome = await groupBuyStub(c.env, groupId).leave(memberId, c.get('buyerId'))
     if (!outcome.ok) throw groupProblem(outcome)
     return c.json({ status: outcome.status })
   },

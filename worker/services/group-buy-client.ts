@@ -1,18 +1,17 @@
 import { eq, type SQL, sql } from 'drizzle-orm'
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
-import type { GroupBuy } from '../../durable-objects/group-buy.ts'
+import type { GroupBuy } from '../../durable-objects/group-buy/index.ts'
 import type { Database } from '../db/client.ts'
 import { groupBuyMembers } from '../db/schema.ts'
 import type { Bindings } from '../env.ts'
 
-// What the order path needs to know about group buys, without importing the group's actor itself
-// (the actor imports the order service, so this side stays type-only).
+// What the order path needs to know about group buys: the group's actor (type only) and its D1 mirror.
+
+export type GroupBuyStub = DurableObjectStub<GroupBuy>
 
 /** The group's actor: one Durable Object per group, named by the group id. */
-export const groupBuyStub = (
-  env: Pick<Bindings, 'GROUP_BUY'>,
-  groupId: string,
-): DurableObjectStub<GroupBuy> => env.GROUP_BUY.get(env.GROUP_BUY.idFromName(groupId))
+export const groupBuyStub = (env: Pick<Bindings, 'GROUP_BUY'>, groupId: string): GroupBuyStub =>
+  env.GROUP_BUY.get(env.GROUP_BUY.idFromName(groupId))
 
 /** The group membership an order pays for, if it is a group-buy order. */
 export async function groupMembershipOfOrder(db: Database, orderId: string) {

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm'
 import QRCode from 'qrcode'
-import type { GroupBuyTerms, GroupBuyView, GroupRefusal } from '../../durable-objects/group-buy.ts'
+import type { GroupBuyTerms, GroupBuyView, GroupRefusal } from '../../durable-objects/group-buy/contract.ts'
 import type { Database } from '../db/client.ts'
 import { events, groupBuyCampaigns, groupBuys, organizers, shows } from '../db/schema.ts'
 import { groupDeadline, groupProgress, groupShareUrl } from '../domain/group-buy.ts'

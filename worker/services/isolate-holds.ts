@@ -1,5 +1,5 @@
+import { HoldQueue, HoldQueueTimeout, type KeepAlive } from '../../durable-objects/shared/hold-queue.ts'
 import { Problem } from '../problem.ts'
-import { HoldQueue, HoldQueueTimeout, type KeepAlive } from './hold-queue.ts'
 
 /** How long a buyer waits for a batch sent by another request of the isolate before a 503. */
 export const ISOLATE_ANSWER_WITHIN_MS = 10_000

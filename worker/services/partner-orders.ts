@@ -18,7 +18,7 @@ import { ticketedStatuses } from '../domain/order-status.ts'
 import { newId } from '../ids.ts'
 import type { Partner } from '../middleware/partner-auth.ts'
 import { notFound, Problem } from '../problem.ts'
-import { inventoryProblem } from '../routes/inventory-problem.ts'
+import { inventoryProblem } from './inventory-problem.ts'
 import {
   addNewOrder,
   audit,

@@ -1,10 +1,6 @@
 import { and, eq } from 'drizzle-orm'
 import type { HoldGateway } from '../../durable-objects/hold-gateway.ts'
-import type {
-  ScenicDayInventory,
-  ScenicHoldOutcome,
-  ScenicHoldRequest,
-} from '../../durable-objects/scenic-day-inventory.ts'
+import type { ScenicHoldOutcome, ScenicHoldRequest } from '../../durable-objects/scenic-day/stub.ts'
 import type { Database } from '../db/client.ts'
 import { orderLines, orders, tickets } from '../db/schema.ts'
 import { importTicketKeys, parseScan } from '../domain/gate-decision.ts'
@@ -14,14 +10,8 @@ import { type HoldBatching, holdsAlone, IsolateHolds } from './isolate-holds.ts'
 import { gatewayShard } from './show-inventory.ts'
 import { parseTicketKeys, publicJwks } from './ticket-keys.ts'
 
-/** The DO that owns one scenic site's visit date. */
-export function scenicDay(
-  namespace: DurableObjectNamespace<ScenicDayInventory>,
-  siteId: string,
-  date: string,
-) {
-  return namespace.get(namespace.idFromName(`${siteId}:${date}`))
-}
+/** The DO that owns one scenic site's visit date (the actor's own stub helper). */
+export { scenicDay } from '../../durable-objects/scenic-day/stub.ts'
 
 /** The name of a scenic day's gateway shard (a buyer goes through `gatewayShard(holderId)`). */
 export const dayGatewayName = (siteId: string, date: string, shard: number) =>

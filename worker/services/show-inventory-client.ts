@@ -1,4 +1,7 @@
-import type { ShowHoldOutcome, ShowHoldRequest, ShowInventory } from '../../durable-objects/show-inventory.ts'
+import type { ShowHoldOutcome, ShowHoldRequest } from '../../durable-objects/show-inventory/contract.ts'
+
+/** The actor of a show (its contract names it); here for the services that reach it through this module. */
+export { showInventoryStub } from '../../durable-objects/show-inventory/contract.ts'
 
 /** How long a "sold out" answer for a category is reused without asking the show's DO again. */
 export const SOLD_OUT_TTL_MS = 2_000
@@ -39,6 +42,3 @@ export class SoldOutMemo {
     for (const key of this.memo.keys()) if (key.startsWith(`${showId}\u0000`)) this.memo.delete(key)
   }
 }
-
-export const showInventoryStub = (namespace: DurableObjectNamespace<ShowInventory>, showId: string) =>
-  namespace.get(namespace.idFromName(showId))

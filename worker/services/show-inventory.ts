@@ -1,8 +1,15 @@
 import type { HoldGateway } from '../../durable-objects/hold-gateway.ts'
-import type { ShowHoldOutcome, ShowHoldRequest, ShowInventory } from '../../durable-objects/show-inventory.ts'
+import { readShowConfig } from '../../durable-objects/show-inventory/catalogue.ts'
+import {
+  type ShowHoldOutcome,
+  type ShowHoldRequest,
+  showInventoryStub,
+} from '../../durable-objects/show-inventory/contract.ts'
+import type { ShowInventory } from '../../durable-objects/show-inventory/index.ts'
+import type { Database } from '../db/client.ts'
 import { type HoldAnswer, readOutcomeLine } from '../domain/hold-lines.ts'
 import { type HoldBatching, holdsAlone, IsolateHolds } from './isolate-holds.ts'
-import { SoldOutMemo, showInventoryStub } from './show-inventory-client.ts'
+import { SoldOutMemo } from './show-inventory-client.ts'
 
 /** Gateway shards per show: buyers spread over them by id; each coalesces its share of the stampede. */
 export const GATEWAY_SHARDS = 8
@@ -14,6 +21,11 @@ export interface ShowInventoryService {
   /** A hold as JSON text for the buyer (it comes from the actor and goes out unparsed), or the refusal. */
   hold(showId: string, request: ShowHoldRequest): Promise<HoldAnswer<ShowRefusalOutcome>>
   release(showId: string, holdId: string, holderId?: string): Promise<{ released: boolean }>
+  /**
+   * After an admin edit of the show or its event: reads the show's sale settings as just written and hands them
+   * to its actor, which then need not read D1 back (its own periodic check stays the fallback).
+   */
+  pushConfig(db: Database, showId: string): Promise<{ refreshed: boolean }>
   stub(showId: string): DurableObjectStub<ShowInventory>
 }
 
@@ -51,6 +63,11 @@ export function showInventoryService(
       const answer = readOutcomeLine<ShowRefusalOutcome>(line)
       if (!answer.ok) soldOut.record(showId, request, answer)
       return answer
+    },
+    async pushConfig(db, showId) {
+      const latest = await readShowConfig(db, showId)
+      if (!latest) return { refreshed: false }
+      return showInventoryStub(inventory, showId).refreshConfig(showId, latest.config)
     },
     async release(showId, holdId, holderId) {
       const result = await showInventoryStub(inventory, showId).release(showId, holdId, holderId)

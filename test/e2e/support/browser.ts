@@ -5,6 +5,7 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { inject } from 'vitest'
+import { chromiumPath } from '../chromium.ts'
 
 export const baseUrl = () => inject('baseUrl')
 const screenshots = join(import.meta.dirname, '..', 'screenshots')
@@ -17,9 +18,11 @@ export const ACTION_TIMEOUT = 30_000
 
 /** `args` adds Chromium switches (e.g. a fake camera playing a prepared video). */
 export async function launchBrowser(options: { args?: string[] } = {}): Promise<Browser> {
-  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+  const executablePath = chromiumPath()
   if (!existsSync(executablePath)) {
-    throw new Error(`${executablePath} is missing: install Debian's Chromium (apt-get install -y chromium)`)
+    throw new Error(
+      `${executablePath} is missing: \`node test/e2e/chromium.ts\` installs Debian's or says what to run`,
+    )
   }
   return chromium.launch({
     executablePath,

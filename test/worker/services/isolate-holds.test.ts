@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { HoldQueueTimeout } from '../../../durable-objects/shared/hold-queue.ts'
 import { Problem } from '../../../worker/problem.ts'
-import { HoldQueueTimeout } from '../../../worker/services/hold-queue.ts'
 import { answeredInTime, holdsAlone, IsolateHolds } from '../../../worker/services/isolate-holds.ts'
 
 describe('isolate holds', () => {

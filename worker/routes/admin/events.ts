@@ -23,7 +23,7 @@ export const eventRoutes = catalogueResource({
       .select({ id: shows.id })
       .from(shows)
       .where(and(eq(shows.eventId, String(event.id)), eq(shows.status, 'scheduled')))
-    await Promise.all(scheduled.map(({ id }) => c.get('showInventory').stub(id).refreshConfig(id)))
+    await Promise.all(scheduled.map(({ id }) => c.get('showInventory').pushConfig(c.get('db'), id)))
   },
   where: (f) => [
     f.status ? eq(events.status, f.status) : undefined,

@@ -62,7 +62,7 @@ export const showRoutes = catalogueResource({
     ]
   },
   afterUpdate: async (c, show) => {
-    await c.get('showInventory').stub(String(show.id)).refreshConfig(String(show.id))
+    await c.get('showInventory').pushConfig(c.get('db'), String(show.id))
   },
   check: async (c, show, organizerId) => {
     await referenced(c, events, show.eventId, organizerId, 'eventId', 'event')
@@ -245,7 +245,7 @@ showRoutes.post(
       .where(and(eq(groupBuys.showId, showId), eq(groupBuys.status, 'open')))
     let failedGroups = 0
     for (const group of open) {
-      const { status } = await groupBuyStub(c.env, group.id).recheck(group.id)
+      const { status } = await groupBuyStub(c.env, group.id).recheck()
       if (status === 'failed') failedGroups++
     }
     return c.json({ showId, status: 'cancelled', refundedOrders: paid.length, failedGroups })

@@ -93,7 +93,7 @@ export async function finishPaidOrder(
   if (payment) {
     const membership = await groupMembershipOfOrder(db, orderId)
     if (membership && membership.status !== 'confirmed') {
-      await groupBuyStub(env, membership.groupId).memberPaid(membership.groupId, orderId)
+      await groupBuyStub(env, membership.groupId).memberPaid(orderId)
       return readOrder(services, orderId)
     }
   }

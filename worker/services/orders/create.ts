@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
+import type { ShowHold } from '../../../durable-objects/show-inventory/contract.ts'
 import type { Database } from '../../db/client.ts'
 import { events, orderLines, orders, organizers, payments, scenicSites, shows } from '../../db/schema.ts'
 import { maskIdNumber } from '../../domain/id-number.ts'
@@ -57,6 +58,11 @@ export interface CreateOrderInput {
   siteId?: string
   visitDate?: string
   holdId: string
+  /**
+   * The hold as the caller was just given it by the show's actor (a group buy's place, held by the group's actor):
+   * priced as given rather than read back from the actor.
+   */
+  heldSeats?: ShowHold
   buyerId: string
   customerId?: string
   email?: string
@@ -93,8 +99,11 @@ async function priceShowHold(
     .innerJoin(events, eq(events.id, shows.eventId))
     .where(eq(shows.id, input.showId!))
   if (!show) throw notFound(`show ${input.showId}`)
-  const held = await showInventoryStub(env.SHOW_INVENTORY, show.id).describeHold(show.id, input.holdId)
-  if (!held || held.holderId !== input.buyerId) throw notFound(`hold ${input.holdId}`)
+  const held = input.heldSeats
+    ? { hold: input.heldSeats, holderId: input.buyerId, status: 'active', idNumbers: [] as string[] }
+    : await showInventoryStub(env.SHOW_INVENTORY, show.id).describeHold(show.id, input.holdId)
+  if (!held || held.holderId !== input.buyerId || held.hold.id !== input.holdId)
+    throw notFound(`hold ${input.holdId}`)
   if (held.status !== 'active') throw holdExpired('seats')
   if (show.realNameRequired && input.holderNames?.length !== held.hold.seats.length) {
     throw validationProblem([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { HoldQueue, HoldQueueTimeout, MAX_BATCH } from '../../../worker/services/hold-queue.ts'
+import { HoldQueue, HoldQueueTimeout, MAX_BATCH } from '../../../durable-objects/shared/hold-queue.ts'
 
 /** A send that answers each request doubled and records the batch sizes it saw. */
 function doubling() {

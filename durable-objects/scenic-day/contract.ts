@@ -1,6 +1,5 @@
-import type { AgeBounds } from '../worker/domain/visit-eligibility.ts'
-
-// What the scenic day actor is asked and answers, and the day's settings it keeps (scenic-day-inventory.ts).
+// What the scenic day actor is asked and answers over RPC (inventory.ts): the contract its callers (the hold
+// gateway, the worker's services) compile against. Types only, and the one helper that makes a refusal.
 
 export interface Visitor {
   name?: string
@@ -93,6 +92,25 @@ export interface Refused {
 
 export type ScenicHoldOutcome = { ok: true; hold: ScenicHold } | Refused
 
+/** A hold as the order service needs it: its lines with prices and visitors, its buyer and its state. */
+export interface DescribedHold {
+  hold: ScenicHold
+  holderId: string
+  status: string
+}
+
+/** A hold turned into sold lines for an order (or already so: `alreadyConfirmed`). */
+export type ConfirmOutcome =
+  | { ok: true; orderId: string; lineIds: string[]; reacquired: boolean; alreadyConfirmed: boolean }
+  | Refused
+
+/** What returning an order's lines would return, and which of the same buyer's child lines go with them. */
+export type ReturnPreview =
+  | { ok: true; returning: string[]; cascaded: { lineId: string; orderId: string | null }[] }
+  | Refused
+
+export type ReturnOutcome = { ok: true; returned: string[]; cascaded: string[] } | Refused
+
 export interface DayAvailability {
   siteId: string
   date: string
@@ -112,66 +130,7 @@ export interface DayAvailability {
   }[]
 }
 
-export interface Product {
-  id: string
-  name: string
-  kind: 'entry' | 'attraction' | 'show'
-  ticketType: string
-  price: number
-  timed: boolean
-  dailyCapacity: number | null
-  realNameRequired: boolean
-  maxPerIdPerDay: number
-  status: string
-  /** Age bounds from the product's eligibility (the rest is checked at the gate). */
-  ages?: AgeBounds
-}
-
-export interface Rule {
-  parentProductId: string
-  childProductId: string
-  matchBy: 'phone' | 'id_number' | 'phone_or_id_number'
-  onParentRefund: 'block' | 'cascade'
-}
-
-export interface DayConfig {
-  /** Shape of this object; a stored config of an older shape is read again from the catalogue. */
-  version?: number
-  siteId: string
-  date: string
-  currency: string
-  holdMinutes: number
-  dailyCapacity: number
-  slots: { code: string; start: string; end: string; capacity: number }[]
-  quotas: Record<string, number>
-  bookingDaysAhead: number
-  timezone: string
-  products: Record<string, Product>
-  rules: Rule[]
-  packages: Record<
-    string,
-    { price: number; status: string; components: { productId: string; quantity: number }[] }
-  >
-  /** Catalogue version the config was read at. */
-  stamp?: string
-  /** True once this date's quotas were set by hand; catalogue refreshes keep them. */
-  quotasOverridden?: boolean
-}
-
-/** A ticket line as stored, with its hold's buyer (the owner parent-child rules and caps go by). */
-export type LineRow = {
-  id: string
-  hold_id: string
-  holder_id: string
-  product_id: string
-  slot: string | null
-  channel: string
-  id_number: string | null
-  phone: string | null
-  name: string | null
-  status: 'held' | 'sold' | 'returned' | 'released' | 'expired'
-  order_id: string | null
-  redeemed: number
-  price: number
-  parent_line_id: string | null
+/** A refusal as the actor answers it. */
+export function refuse(code: ScenicRefusal, detail: string, unavailable?: string[]): Refused {
+  return { ok: false as const, code, detail, ...(unavailable ? { unavailable } : {}) }
 }

@@ -1,10 +1,10 @@
-import type { DayConfig, LineRow, Rule, Visitor } from './scenic-day-types.ts'
+import type { Visitor } from '../contract.ts'
+import type { DayConfig, Rule } from './day-config.ts'
+import type { CountedLine } from './lines.ts'
 
-// The day actor's in-memory counters, rebuilt from its storage on load and after a failed write: what is
+// The day's in-memory counters, rebuilt from the actor's storage on load and after a failed write: what is
 // taken (held or sold) per entry, slot, product, channel and ID number, and each buyer's parent lines by visitor
 // (so a child line finds its parent without a query).
-
-type CountedLine = Pick<LineRow, 'product_id' | 'slot' | 'channel' | 'id_number' | 'phone' | 'holder_id'>
 
 const bump = (map: Map<string, number>, key: string, by: number) => {
   const next = (map.get(key) ?? 0) + by
@@ -53,4 +53,11 @@ export class DayCounts {
         (rule.matchBy !== 'id_number' && taken(rule.parentProductId, 'phone', visitor?.phone)),
     )
   }
+}
+
+/** The counters for `taken` (every held or sold line of the day) under `config`. */
+export function countTaken(config: DayConfig, taken: Iterable<CountedLine>): DayCounts {
+  const used = new DayCounts()
+  for (const line of taken) used.line(config, line, 1)
+  return used
 }

@@ -1,0 +1,93 @@
+import type { HoldTallies } from '../../../worker/domain/hold-caps.ts'
+import type { HeldLine, ScenicHold, ScenicHoldRequest } from '../contract.ts'
+import type { DayCounts } from './counts.ts'
+import type { DayConfig } from './day-config.ts'
+import { linePrices } from './decide-hold.ts'
+import type { ResolvedLine } from './parents.ts'
+
+// A decided hold as it enters the day: counted in the in-memory counters and tallies at once (the next
+// request of a batch sees it), and as the rows the store writes for a whole batch in two statements.
+
+/** A hold's row: id, buyer, channel, package, client network (null: not a public hold). */
+export type HoldRow = [string, string, string, string | null, string | null]
+/** A line's row: id, hold, product, slot, channel, ID number, phone, name, price, parent line. */
+export type LineInsert = [
+  string,
+  string,
+  string,
+  string | null,
+  string,
+  string | null,
+  string | null,
+  string | null,
+  number,
+  string | null,
+]
+
+/** The rows of a batch's holds, written together (store.ts `writeHolds`). */
+export interface NewRows {
+  holds: HoldRow[]
+  lines: LineInsert[]
+}
+
+/**
+ * Admits a hold the rules accepted: `key` (32 random hex digits) names the hold and its lines, which are
+ * counted in `used` and `tallies` and appended to `rows`. `expires` is the batch's deadline (and as ISO text).
+ */
+export function admitHold(
+  config: DayConfig,
+  state: { used: DayCounts; tallies: HoldTallies },
+  request: ScenicHoldRequest,
+  decided: ResolvedLine[],
+  key: string,
+  expires: { at: number; iso: string },
+  rows: NewRows,
+): ScenicHold {
+  const holdId = `hld_${key}`
+  const network = request.client ? (request.client.network ?? '') : null
+  rows.holds.push([holdId, request.holderId, request.channel, request.packageId ?? null, network])
+  const prices = linePrices(config, request)
+  const ids = decided.map((_, k) => `ln_${key.slice(0, 18)}${k.toString(36).padStart(2, '0')}`)
+  const lines: HeldLine[] = decided.map((line, k) => {
+    const row = {
+      product_id: line.productId,
+      slot: line.slot,
+      channel: request.channel,
+      id_number: line.visitor?.idNumber ?? null,
+      phone: line.visitor?.phone ?? null,
+      holder_id: request.holderId,
+    }
+    const parent = line.parentIndex !== undefined ? ids[line.parentIndex]! : (line.parentLineId ?? null)
+    rows.lines.push([
+      ids[k]!,
+      holdId,
+      row.product_id,
+      row.slot,
+      row.channel,
+      row.id_number,
+      row.phone,
+      line.visitor?.name ?? null,
+      prices[k]!,
+      parent,
+    ])
+    state.used.line(config, row, 1)
+    return {
+      id: ids[k]!,
+      productId: line.productId,
+      productName: config.products[line.productId]!.name,
+      slot: row.slot,
+      price: prices[k]!,
+      visitor: line.visitor ?? null,
+    }
+  })
+  state.tallies.add(request.holderId, network, lines.length, expires.at)
+  return {
+    id: holdId,
+    siteId: config.siteId,
+    date: config.date,
+    lines,
+    total: prices.reduce((a, b) => a + b, 0),
+    currency: config.currency,
+    expiresAt: expires.iso,
+  }
+}

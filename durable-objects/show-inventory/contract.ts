@@ -1,0 +1,107 @@
+import type { HoldCapScope, HoldLimit } from '../../worker/domain/hold-caps.ts'
+import type { BestRequest } from '../../worker/domain/seat-layout.ts'
+
+// What the show inventory actor offers the rest of the system: the shapes its RPC methods take and answer,
+// the catalogue settings it sells on, and how to reach the actor of a show. Worker services and the hold
+// gateways import this; nothing here runs in the actor's hot path.
+
+export const MAX_SEATS_PER_HOLD = 10
+
+export interface ShowHoldRequest {
+  /** Account (or anonymous buyer) id; per-account limits count against it. */
+  holderId: string
+  /** Real-name ID numbers, one per seat when the event requires real names. */
+  idNumbers?: string[]
+  channel?: string
+  seatIds?: string[]
+  best?: Omit<BestRequest, 'channel'>
+  /** The buyer's client network (IPv4 address or IPv6 /64, see client-network.ts), for per-network caps. */
+  ip?: string
+}
+
+export interface HeldSeat {
+  id: string
+  label: string
+  section: string
+  row: string
+  category: string
+  price: number
+}
+
+export interface ShowHold {
+  id: string
+  showId: string
+  seats: HeldSeat[]
+  total: number
+  currency: string
+  expiresAt: string
+}
+
+export type ShowRefusal =
+  | 'seats_unavailable'
+  | 'seats_not_together'
+  | 'seats_not_priced'
+  | 'sold_out'
+  | 'buyer_limit'
+  | 'hold_limit'
+  | 'sign_in_required'
+  | 'not_on_sale'
+  | 'invalid_request'
+  | 'hold_not_found'
+  | 'hold_expired'
+
+export type ShowHoldOutcome =
+  | { ok: true; hold: ShowHold }
+  | {
+      ok: false
+      code: ShowRefusal
+      detail: string
+      unavailable?: string[]
+      /** `sold_out`: free seats left in the category. */
+      available?: number
+      /** `hold_limit`: whose limit, what it is, seconds until one of their holds ends. */
+      scope?: HoldCapScope
+      limit?: HoldLimit
+      retryAfter?: number
+    }
+
+export type ShowHoldRefusal = Extract<ShowHoldOutcome, { ok: false }>
+
+export type ConfirmOutcome =
+  | { ok: true; orderId: string; seats: HeldSeat[]; reacquired: boolean; alreadyConfirmed: boolean }
+  | { ok: false; code: ShowRefusal | 'order_mismatch'; detail: string; unavailable?: string[] }
+
+export interface ShowAvailability {
+  showId: string
+  onSale: boolean
+  categories: { code: string; name: string; color: string; price: number; available: number; total: number }[]
+  version: number
+}
+
+/** The catalogue settings a show sells on, copied from D1 (see catalogue.ts) and kept in the actor. */
+export interface ShowConfig {
+  showId: string
+  currency: string
+  holdMinutes: number
+  saleStartsAt: string
+  saleEndsAt: string
+  status: string
+  maxPerAccount: number
+  realNameRequired: boolean
+  /** Only signed-in customers may hold (on-sale protection). */
+  signInToHold?: boolean
+  prices: Record<string, number>
+  categories: { code: string; name: string; color: string }[]
+  stage: { x: number; y: number } | null
+  /** Catalogue version this config was read at (show and event `updated_at`). */
+  stamp?: string
+}
+
+/**
+ * The actor that sells one show's seats (ShowInventory, index.ts): one per show, named by the show id. Generic
+ * over the namespace's class, so this contract does not import the actor (the bench runs a subclass).
+ */
+export const showInventoryStub = <Actor extends Rpc.DurableObjectBranded>(
+  namespace: DurableObjectNamespace<Actor>,
+  showId: string,
+) => namespace.get(namespace.idFromName(showId))

@@ -1,0 +1,303 @@
+import { bestAvailable } from '../../worker/domain/best-available.ts'
+import {
+  type HoldCapScope,
+  type HoldCaps,
+  type HoldLimit,
+  HoldTallies,
+  holdCapDetail,
+  holdLimits,
+  isAnonymousBuyer,
+} from '../../worker/domain/hold-caps.ts'
+import { BLOCKED, FREE, HELD, type SeatLayout, SOLD } from '../../worker/domain/seat-layout.ts'
+import { newId } from '../../worker/ids.ts'
+import {
+  MAX_SEATS_PER_HOLD,
+  type ShowConfig,
+  type ShowHoldRefusal,
+  type ShowHoldRequest,
+  type ShowRefusal,
+} from './contract.ts'
+
+// The show's sale rules over its in-memory state: which seats a request gets (named seats or best available),
+// the sale window, sign-in-to-hold, per-buyer and real-name limits, the per-buyer and per-network hold caps,
+// unpriced seats, and what a late confirm must pass to take its seats again. No storage, no bindings: the
+// actor decides here first and then writes what was decided (store.ts); tests call these rules directly.
+
+export interface ActiveHold {
+  id: string
+  holderId: string
+  idNumbers: string[]
+  /** Seat indexes in the layout. */
+  seats: number[]
+  expiresAt: number
+  channel: string | null
+  /** Client network the hold came from, when known (per-network caps). */
+  ip: string | null
+}
+
+/** Who bought or holds seats, for the per-buyer and real-name limits. */
+export type Buyer = Pick<ActiveHold, 'holderId' | 'idNumbers'>
+
+export function refuse(code: ShowRefusal, detail: string, unavailable?: string[]): ShowHoldRefusal {
+  return { ok: false, code, detail, ...(unavailable ? { unavailable } : {}) }
+}
+
+/** One show's seats, active holds and limits as the actor keeps them in memory. */
+export class ShowSales {
+  readonly holds = new Map<string, ActiveHold>()
+  /** Seats held or sold per buyer key (`a:` account, `i:` ID number), for per-buyer limits. */
+  private readonly buyerSeats = new Map<string, number>()
+  /** Active holds per buyer and per client network, against the hold caps. */
+  private readonly tallies = new HoldTallies()
+  private readonly limits: Record<HoldCapScope, HoldLimit>
+
+  constructor(
+    public config: ShowConfig,
+    readonly layout: SeatLayout,
+    caps: HoldCaps,
+    /** Change counter: live deltas continue from it. */
+    public version = 0,
+  ) {
+    this.limits = holdLimits(caps, layout.size)
+  }
+
+  // ---- state from storage --------------------------------------------------------------------
+
+  /** An active hold read back from storage: its seats are held and it counts against its buyer. */
+  restoreHold(hold: ActiveHold) {
+    this.holds.set(hold.id, hold)
+    this.countBuyer(hold, 1, hold.seats.length)
+    this.tallies.add(hold.holderId, hold.ip, hold.seats.length, hold.expiresAt)
+    for (const i of hold.seats) this.layout.setState(i, HELD)
+  }
+
+  /** Seats of a confirmed hold still sold (refunds return some), with their ID numbers: they count for the buyer. */
+  restoreSold(buyer: Buyer, seats: number) {
+    this.countBuyer(buyer, 1, seats)
+  }
+
+  // ---- holds ---------------------------------------------------------------------------------
+
+  onSale(now: number): boolean {
+    const { config } = this
+    return (
+      config.status === 'scheduled' &&
+      now >= Date.parse(config.saleStartsAt) &&
+      now < Date.parse(config.saleEndsAt)
+    )
+  }
+
+  /**
+   * Decides one request against the state as the requests before it left it, and on success holds the seats
+   * in memory at once (so the next request sees them) and lists them in `changed`. All or nothing.
+   */
+  hold(
+    request: ShowHoldRequest,
+    now: number,
+    expiresAt: number,
+    changed: number[],
+  ): ActiveHold | ShowHoldRefusal {
+    const { config, layout } = this
+    if (!this.onSale(now)) return refuse('not_on_sale', 'Tickets for this show are not on sale now')
+    if (config.signInToHold && isAnonymousBuyer(request.holderId)) {
+      return refuse('sign_in_required', 'For this on-sale, sign in with your email or phone to hold seats')
+    }
+    const ids = request.seatIds?.length ? [...new Set(request.seatIds)] : null
+    const wanted = ids ? ids.length : (request.best?.quantity ?? 0)
+    // Caps first: a client over them is refused before any seat is looked at.
+    const capped = this.tallies.check(this.limits, request.holderId, request.ip, wanted, now)
+    if (capped)
+      return { ok: false, code: 'hold_limit', detail: holdCapDetail(capped.scope, capped.limit), ...capped }
+    let picked: number[]
+    if (ids) {
+      if (ids.length > MAX_SEATS_PER_HOLD)
+        return refuse('invalid_request', `At most ${MAX_SEATS_PER_HOLD} seats per hold`)
+      const unavailable: string[] = []
+      const unpriced: string[] = []
+      picked = []
+      for (const id of ids) {
+        const i = layout.indexOf(id)
+        if (i === undefined || !layout.isOpenFor(i, request.channel)) unavailable.push(id)
+        else if (!(layout.seats[i]!.category in config.prices)) unpriced.push(id)
+        else picked.push(i)
+      }
+      if (unavailable.length) {
+        return refuse(
+          'seats_unavailable',
+          `${unavailable.length} of the chosen seats are no longer available`,
+          unavailable,
+        )
+      }
+      if (unpriced.length) {
+        return refuse(
+          'seats_not_priced',
+          `${unpriced.length} of the chosen seats are in a price category this show has no price for; they are not for sale`,
+          unpriced,
+        )
+      }
+    } else if (request.best) {
+      const best = request.best
+      if (best.quantity < 1 || best.quantity > MAX_SEATS_PER_HOLD)
+        return refuse('invalid_request', `Ask for 1 to ${MAX_SEATS_PER_HOLD} seats`)
+      const found = bestAvailable(layout, config.prices, { ...best, channel: request.channel })
+      if (!Array.isArray(found)) return found
+      picked = found
+    } else {
+      return refuse('invalid_request', 'Name seatIds or ask for best available')
+    }
+    const limit = this.buyerLimitRefusal(request.holderId, request.idNumbers ?? [], picked.length)
+    if (limit) return limit
+
+    const hold: ActiveHold = {
+      // Time-ordered, so a batch's rows land together at the end of the holds index.
+      id: newId('hld', now),
+      holderId: request.holderId,
+      idNumbers: request.idNumbers ?? [],
+      seats: picked,
+      expiresAt,
+      channel: request.channel ?? null,
+      ip: request.ip ?? null,
+    }
+    for (const i of picked) {
+      layout.setState(i, HELD)
+      changed.push(i)
+    }
+    this.holds.set(hold.id, hold)
+    this.countBuyer(hold, 1, picked.length)
+    this.tallies.add(hold.holderId, hold.ip, picked.length, expiresAt)
+    return hold
+  }
+
+  /** Whether a buyer may take `seats` more seats: the real-name rule and the per-buyer ticket limit. */
+  buyerLimitRefusal(holderId: string, idNumbers: string[], seats: number): ShowHoldRefusal | null {
+    const { config } = this
+    if (config.realNameRequired) {
+      if (idNumbers.length !== seats || new Set(idNumbers).size !== seats) {
+        return refuse(
+          'invalid_request',
+          'This show sells one ticket per real-name ID: give one distinct ID number per seat',
+        )
+      }
+      const taken = idNumbers.filter((id) => (this.buyerSeats.get(`i:${id}`) ?? 0) > 0)
+      if (taken.length) {
+        return refuse(
+          'buyer_limit',
+          `${taken.length} of these ID numbers already hold a ticket for this show`,
+        )
+      }
+    }
+    const mine = this.buyerSeats.get(`a:${holderId}`) ?? 0
+    if (mine + seats > config.maxPerAccount) {
+      return refuse(
+        'buyer_limit',
+        `At most ${config.maxPerAccount} tickets per buyer; you already hold ${mine}`,
+      )
+    }
+    return null
+  }
+
+  /** A hold ends without a sale (released, expired): its seats are free again and its buyer's counts drop. */
+  endHold(hold: ActiveHold, changed: number[]) {
+    for (const i of hold.seats) {
+      this.layout.setState(i, FREE)
+      changed.push(i)
+    }
+    this.holds.delete(hold.id)
+    this.countBuyer(hold, -1, hold.seats.length)
+    this.tallies.remove(hold.holderId, hold.ip, hold.seats.length, hold.expiresAt)
+  }
+
+  /** An active hold lasts until `until` instead (its buyer's caps follow the new expiry). */
+  extendHold(hold: ActiveHold, until: number) {
+    this.tallies.remove(hold.holderId, hold.ip, hold.seats.length, hold.expiresAt)
+    this.tallies.add(hold.holderId, hold.ip, hold.seats.length, until)
+    hold.expiresAt = until
+  }
+
+  /**
+   * Why a hold that expired (or was released) cannot become a sale now, or null: its seats must all still be
+   * free, and taking them again is a new purchase, with the same per-buyer and real-name limits as a new hold
+   * (counting what the buyer holds or bought since).
+   */
+  reacquireRefusal(
+    buyer: Buyer,
+    seats: number[],
+  ): { code: ShowRefusal; detail: string; unavailable?: string[] } | null {
+    const lost = seats.filter((i) => this.layout.state[i] !== FREE).map((i) => this.layout.seats[i]!.id)
+    if (lost.length)
+      return {
+        code: 'hold_expired',
+        detail: 'The hold expired and some seats were taken since',
+        unavailable: lost,
+      }
+    const limited = this.buyerLimitRefusal(buyer.holderId, buyer.idNumbers, seats.length)
+    if (limited) return { code: limited.code, detail: `The hold expired; ${limited.detail}` }
+    return null
+  }
+
+  /**
+   * A hold's seats become sold. An active hold stops being one (its seats already count for the buyer); a
+   * re-acquired one counts for its buyer again.
+   */
+  sell(seats: number[], buyer: Buyer, active: ActiveHold | undefined, changed: number[]) {
+    for (const i of seats) {
+      this.layout.setState(i, SOLD)
+      changed.push(i)
+    }
+    if (active) {
+      this.holds.delete(active.id)
+      this.tallies.remove(active.holderId, active.ip, active.seats.length, active.expiresAt)
+    } else this.countBuyer(buyer, 1, seats.length)
+  }
+
+  /** A sold seat goes back on sale (refund, cancellation); the ID number it was bought with is free again. */
+  returnSeat(i: number, holderId: string, idNumber: string | undefined, changed: number[]) {
+    this.layout.setState(i, FREE)
+    changed.push(i)
+    this.countBuyer({ holderId, idNumbers: idNumber ? [idNumber] : [] }, -1, 1)
+  }
+
+  /** Blocks free seats or frees blocked ones; held or sold seats, and unknown ids, are skipped. */
+  setBlocked(seatIds: string[], blocked: boolean) {
+    const changed: number[] = []
+    const changedIds: string[] = []
+    const skipped: string[] = []
+    const [from, to] = blocked ? ([FREE, BLOCKED] as const) : ([BLOCKED, FREE] as const)
+    for (const id of seatIds) {
+      const i = this.layout.indexOf(id)
+      if (i === undefined || this.layout.state[i] !== from) {
+        skipped.push(id)
+        continue
+      }
+      this.layout.setState(i, to)
+      changed.push(i)
+      changedIds.push(id)
+    }
+    return { changed, changedIds, skipped, state: to }
+  }
+
+  /** Sets seats aside for one sales channel (null: any channel); unknown ids are listed. */
+  allocate(seatIds: string[], channel: string | null) {
+    const allocated: number[] = []
+    const unknown: string[] = []
+    for (const id of seatIds) {
+      const i = this.layout.indexOf(id)
+      if (i === undefined) unknown.push(id)
+      else {
+        this.layout.allocation[i] = channel
+        allocated.push(i)
+      }
+    }
+    return { allocated, unknown }
+  }
+
+  private countBuyer(buyer: Buyer, sign: 1 | -1, seats: number) {
+    const bump = (key: string, n: number) => {
+      const next = (this.buyerSeats.get(key) ?? 0) + sign * n
+      if (next > 0) this.buyerSeats.set(key, next)
+      else this.buyerSeats.delete(key)
+    }
+    bump(`a:${buyer.holderId}`, seats)
+    for (const id of buyer.idNumbers) bump(`i:${id}`, 1)
+  }
+}

@@ -1,0 +1,221 @@
+import type { HoldCaps } from '../../worker/domain/hold-caps.ts'
+import {
+  BLOCKED,
+  FREE,
+  HELD,
+  type LayoutSeat,
+  SeatLayout,
+  type SeatState,
+  SOLD,
+} from '../../worker/domain/seat-layout.ts'
+import { readMeta, writeMeta } from '../shared/meta.ts'
+import { hasColumn, hasTable, type Migration } from '../shared/migrations.ts'
+import type { ShowConfig } from './contract.ts'
+import { type ActiveHold, ShowSales } from './rules.ts'
+
+// The show actor's own SQLite: its tables as numbered migrations, reading the state back into memory, and
+// the writes that follow each decision. A held seat is recorded only in its hold's row (`holds.seats`), not in
+// `seats`: a batch of holds then appends a few pages (hold ids are time-ordered) instead of dirtying a page per
+// seat across a large seat table, and the commit each batch waits for stays small. `seats.state` keeps
+// free/sold/blocked.
+
+export const SHOW_MIGRATIONS: readonly Migration[] = [
+  // 1: the layout the actor started with.
+  `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE IF NOT EXISTS seats (
+     idx INTEGER PRIMARY KEY, id TEXT NOT NULL, label TEXT NOT NULL, section TEXT NOT NULL, row TEXT NOT NULL,
+     ordinal INTEGER NOT NULL, category TEXT NOT NULL, x REAL NOT NULL, y REAL NOT NULL,
+     accessible INTEGER NOT NULL, companion INTEGER NOT NULL, restricted_view INTEGER NOT NULL,
+     state INTEGER NOT NULL, hold_id TEXT, order_id TEXT, allocation TEXT
+   );
+   CREATE TABLE IF NOT EXISTS holds (
+     id TEXT PRIMARY KEY, holder_id TEXT NOT NULL, id_numbers TEXT NOT NULL, seats TEXT NOT NULL,
+     status TEXT NOT NULL, expires_at INTEGER NOT NULL, order_id TEXT, channel TEXT, created_at INTEGER NOT NULL
+   );
+   CREATE INDEX IF NOT EXISTS holds_status ON holds (status, expires_at);
+   CREATE INDEX IF NOT EXISTS seats_order ON seats (order_id);`,
+  // 2: held seats live in their hold's row alone; seat rows an earlier version marked held are free.
+  `UPDATE seats SET state = ${FREE}, hold_id = NULL WHERE state = ${HELD}`,
+  // 3: the client network a hold came from, for per-network caps.
+  'ALTER TABLE holds ADD COLUMN ip TEXT',
+]
+
+/** How far storage from before the migration runner got: none, the first layout, or with `holds.ip`. */
+export function adoptShowStorage(sql: SqlStorage): number {
+  if (!hasTable(sql, 'holds')) return 0
+  return hasColumn(sql, 'holds', 'ip') ? 3 : 1
+}
+
+/** A venue seat as the actor imports it (catalogue.ts): its layout data and whether the venue blocks it. */
+export type CatalogueSeat = LayoutSeat & { blocked: boolean }
+
+type Row = Record<string, string | number | null>
+
+export const storedConfig = (sql: SqlStorage): ShowConfig | undefined => {
+  const value = readMeta(sql, 'config')
+  return value === undefined ? undefined : (JSON.parse(value) as ShowConfig)
+}
+
+export const storeConfig = (sql: SqlStorage, config: ShowConfig) =>
+  writeMeta(sql, 'config', JSON.stringify(config))
+
+/** The show's config and the venue's seats, taken from the catalogue the first time the show is used. */
+export function importShow(storage: DurableObjectStorage, config: ShowConfig, seats: CatalogueSeat[]) {
+  const { sql } = storage
+  storage.transactionSync(() => {
+    storeConfig(sql, config)
+    seats.forEach((s, idx) => {
+      sql.exec(
+        `INSERT INTO seats (idx, id, label, section, row, ordinal, category, x, y, accessible, companion, restricted_view, state)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        idx,
+        s.id,
+        s.label,
+        s.section,
+        s.row,
+        s.ordinal,
+        s.category,
+        s.x,
+        s.y,
+        s.accessible ? 1 : 0,
+        s.companion ? 1 : 0,
+        s.restrictedView ? 1 : 0,
+        s.blocked ? BLOCKED : FREE,
+      )
+    })
+  })
+}
+
+/** The show's state in memory, from what storage holds: seats, active holds, and what each buyer bought. */
+export function loadShow(sql: SqlStorage, caps: HoldCaps): ShowSales {
+  const config = storedConfig(sql)!
+  const rows = sql.exec<Row>('SELECT * FROM seats ORDER BY idx').toArray()
+  const seats: LayoutSeat[] = rows.map((r) => ({
+    id: String(r.id),
+    label: String(r.label),
+    section: String(r.section),
+    row: String(r.row),
+    ordinal: Number(r.ordinal),
+    category: String(r.category),
+    x: Number(r.x),
+    y: Number(r.y),
+    accessible: Boolean(r.accessible),
+    companion: Boolean(r.companion),
+    restrictedView: Boolean(r.restricted_view),
+  }))
+  const layout = new SeatLayout(seats, config.stage)
+  rows.forEach((r, i) => {
+    layout.setState(i, Number(r.state) as SeatState)
+    layout.allocation[i] = r.allocation === null ? null : String(r.allocation)
+  })
+  const sales = new ShowSales(config, layout, caps, Number(readMeta(sql, 'version') ?? 0))
+  for (const h of sql.exec<Row>("SELECT * FROM holds WHERE status IN ('active', 'confirmed')")) {
+    const hold = holdOf(h)
+    if (h.status === 'active') sales.restoreHold(hold)
+    else {
+      // A confirmed hold counts only the seats still sold (refunds return some) and their ID numbers.
+      const sold = new Set(
+        sql
+          .exec<{ idx: number }>('SELECT idx FROM seats WHERE hold_id = ? AND state = ?', hold.id, SOLD)
+          .toArray()
+          .map((r) => r.idx),
+      )
+      const idNumbers = hold.idNumbers.filter((_, k) => sold.has(hold.seats[k]!))
+      sales.restoreSold({ holderId: hold.holderId, idNumbers }, sold.size)
+    }
+  }
+  return sales
+}
+
+function holdOf(h: Row): ActiveHold {
+  return {
+    id: String(h.id),
+    holderId: String(h.holder_id),
+    idNumbers: JSON.parse(String(h.id_numbers)),
+    seats: JSON.parse(String(h.seats)),
+    expiresAt: Number(h.expires_at),
+    channel: h.channel === null ? null : String(h.channel),
+    ip: h.ip === null || h.ip === undefined ? null : String(h.ip),
+  }
+}
+
+/** The change counter after a change viewers are told about. */
+export const storeVersion = (sql: SqlStorage, version: number) => writeMeta(sql, 'version', String(version))
+
+/** One statement for a whole batch, whatever its size: the holds' rows, which also say which seats are held. */
+export function writeHolds(sql: SqlStorage, created: ActiveHold[], now: number) {
+  if (created.length === 0) return
+  sql.exec(
+    `INSERT INTO holds (id, holder_id, id_numbers, seats, status, expires_at, channel, created_at, ip)
+     SELECT json_extract(value, '$.id'), json_extract(value, '$.holderId'), json_extract(value, '$.idNumbers'),
+            json_extract(value, '$.seats'), 'active', json_extract(value, '$.expiresAt'), json_extract(value, '$.channel'), ?,
+            json_extract(value, '$.ip')
+     FROM json_each(?)`,
+    now,
+    JSON.stringify(
+      created.map((h) => ({
+        id: h.id,
+        holderId: h.holderId,
+        idNumbers: JSON.stringify(h.idNumbers),
+        seats: JSON.stringify(h.seats),
+        expiresAt: h.expiresAt,
+        channel: h.channel,
+        ip: h.ip,
+      })),
+    ),
+  )
+}
+
+export const endHoldRow = (sql: SqlStorage, holdId: string, status: 'released' | 'expired') =>
+  sql.exec('UPDATE holds SET status = ? WHERE id = ?', status, holdId)
+
+export const extendHoldRow = (sql: SqlStorage, holdId: string, until: number) =>
+  sql.exec('UPDATE holds SET expires_at = ? WHERE id = ?', until, holdId)
+
+/** A hold as stored, whatever its status (confirm and describe look at ended holds too). */
+export function readHold(sql: SqlStorage, holdId: string) {
+  const [row] = sql.exec<Row>('SELECT * FROM holds WHERE id = ?', holdId).toArray()
+  if (!row) return null
+  return {
+    ...holdOf(row),
+    status: String(row.status),
+    orderId: row.order_id === null ? null : String(row.order_id),
+  }
+}
+
+/** A hold's seats become sold for `orderId`. */
+export function writeSale(sql: SqlStorage, holdId: string, orderId: string, seats: number[]) {
+  sql.exec("UPDATE holds SET status = 'confirmed', order_id = ? WHERE id = ?", orderId, holdId)
+  for (const i of seats)
+    sql.exec('UPDATE seats SET state = ?, hold_id = ?, order_id = ? WHERE idx = ?', SOLD, holdId, orderId, i)
+}
+
+/** An order's sold seats, each with the hold it was bought through. */
+export const soldSeatsOf = (sql: SqlStorage, orderId: string) =>
+  sql
+    .exec<{ idx: number; id: string; hold_id: string }>(
+      'SELECT idx, id, hold_id FROM seats WHERE order_id = ?',
+      orderId,
+    )
+    .toArray()
+
+export const writeReturn = (sql: SqlStorage, idx: number) =>
+  sql.exec('UPDATE seats SET state = ?, hold_id = NULL, order_id = NULL WHERE idx = ?', FREE, idx)
+
+export const writeSeatState = (sql: SqlStorage, idx: number, state: number) =>
+  sql.exec('UPDATE seats SET state = ? WHERE idx = ?', state, idx)
+
+export const writeAllocation = (sql: SqlStorage, idx: number, channel: string | null) =>
+  sql.exec('UPDATE seats SET allocation = ? WHERE idx = ?', channel, idx)
+
+/** Seats per state as storage has them (held seats are the active holds' seats; in `seats` they are free). */
+export function storedCounts(sql: SqlStorage) {
+  const [stored] = sql
+    .exec<Record<string, number>>(
+      `WITH held AS (SELECT coalesce(sum(json_array_length(seats)), 0) AS n FROM holds WHERE status = 'active')
+       SELECT sum(state = ${FREE}) - (SELECT n FROM held) AS free, (SELECT n FROM held) AS held,
+              sum(state = ${SOLD}) AS sold, sum(state = ${BLOCKED}) AS blocked FROM seats`,
+    )
+    .toArray()
+  return stored!
+}

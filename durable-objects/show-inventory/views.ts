@@ -1,0 +1,94 @@
+import { FREE, stateNames } from '../../worker/domain/seat-layout.ts'
+import type { HeldSeat, ShowAvailability, ShowHold } from './contract.ts'
+import type { ActiveHold, ShowSales } from './rules.ts'
+
+// How the show looks to buyers and organizers, read from the actor's memory: a hold with its price quote,
+// seats as buyers see them, availability per category and the seat map. Pure, like the rules.
+
+/** What seat `i` costs at the show's prices (its category's price). */
+export function seatPrice(sales: ShowSales, i: number): number {
+  return sales.config.prices[sales.layout.seats[i]!.category] ?? 0
+}
+
+export function heldSeat(sales: ShowSales, i: number): HeldSeat {
+  const seat = sales.layout.seats[i]!
+  return {
+    id: seat.id,
+    label: seat.label,
+    section: seat.section,
+    row: seat.row,
+    category: seat.category,
+    price: seatPrice(sales, i),
+  }
+}
+
+export function showHold(sales: ShowSales, hold: Pick<ActiveHold, 'id' | 'seats' | 'expiresAt'>): ShowHold {
+  const seats = hold.seats.map((i) => heldSeat(sales, i))
+  return {
+    id: hold.id,
+    showId: sales.config.showId,
+    seats,
+    total: seats.reduce((sum, seat) => sum + seat.price, 0),
+    currency: sales.config.currency,
+    expiresAt: new Date(hold.expiresAt).toISOString(),
+  }
+}
+
+/** A seat's state as buyers see it: a free seat in a category without a price on the show is not for sale. */
+export function publicState(sales: ShowSales, i: number) {
+  const state = sales.layout.state[i]!
+  return state === FREE && !(sales.layout.seats[i]!.category in sales.config.prices)
+    ? 'blocked'
+    : stateNames[state]!
+}
+
+/** Per-category counts from the layout's counters (no scan of the seats' states). */
+export function availability(sales: ShowSales, now: number): ShowAvailability {
+  const { config, layout } = sales
+  const totals = new Map<string, number>()
+  for (const seat of layout.seats) totals.set(seat.category, (totals.get(seat.category) ?? 0) + 1)
+  return {
+    showId: config.showId,
+    onSale: sales.onSale(now),
+    // A category without a price on this show is not on sale (its seats show as blocked on the map).
+    categories: config.categories
+      .filter((c) => c.code in config.prices)
+      .map((c) => ({
+        ...c,
+        price: config.prices[c.code]!,
+        available: layout.availableIn(c.code),
+        total: totals.get(c.code) ?? 0,
+      })),
+    version: sales.version,
+  }
+}
+
+/** Every seat with geometry and state, plus the change counter live deltas continue from. */
+export function seatMap(sales: ShowSales, now: number) {
+  const { config, layout } = sales
+  return {
+    ...availability(sales, now),
+    stage: config.stage,
+    currency: config.currency,
+    seats: layout.seats.map((seat, i) => ({
+      id: seat.id,
+      label: seat.label,
+      section: seat.section,
+      row: seat.row,
+      category: seat.category,
+      x: seat.x,
+      y: seat.y,
+      accessible: seat.accessible,
+      companion: seat.companion,
+      restrictedView: seat.restrictedView,
+      state: publicState(sales, i),
+    })),
+  }
+}
+
+/** Seats per state in memory (held seats are the active holds'). */
+export function memoryCounts(sales: ShowSales) {
+  const counts = { free: 0, held: 0, sold: 0, blocked: 0 }
+  for (const s of sales.layout.state) counts[stateNames[s]!]++
+  return counts
+}

@@ -1,0 +1,300 @@
+// Customers, orders and the money path: lines, payments, refunds, tickets and the audit trail (written only by
+// worker/services/orders/), plus sign-in codes, outgoing messages, idempotency keys and the transactional outbox.
+import { sql } from 'drizzle-orm'
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { type OrderStatus, orderStatuses } from '../../domain/order-status.ts'
+import { createdAt, updatedAt } from './columns.ts'
+import { organizers } from './staff.ts'
+
+export const customers = sqliteTable('customers', {
+  id: text().primaryKey(),
+  /** Sign-in address: an email or a phone number in E.164-ish digits, lower-cased. */
+  contact: text().notNull().unique(),
+  contactKind: text({ enum: ['email', 'phone'] }).notNull(),
+  name: text(),
+  sessionVersion: integer().notNull().default(1),
+  createdAt: createdAt(),
+})
+
+/** One-time sign-in codes; only a hash is stored, attempts are counted, each code works once. */
+export const customerCodes = sqliteTable(
+  'customer_codes',
+  {
+    id: text().primaryKey(),
+    contact: text().notNull(),
+    codeHash: text().notNull(),
+    expiresAt: text().notNull(),
+    attempts: integer().notNull().default(0),
+    consumedAt: text(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('customer_codes_contact').on(t.contact, t.createdAt)],
+)
+
+/** Messages the platform sends (sign-in codes, reminders, refunds); locally the dev mailbox shows them. */
+export const outgoingMessages = sqliteTable(
+  'outgoing_messages',
+  {
+    id: text().primaryKey(),
+    to: text().notNull(),
+    subject: text().notNull(),
+    body: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('outgoing_messages_to').on(t.to, t.createdAt)],
+)
+
+export { type OrderStatus, orderStatuses }
+
+export const orders = sqliteTable(
+  'orders',
+  {
+    id: text().primaryKey(),
+    /** Short human reference printed on tickets and receipts. */
+    number: text().notNull().unique(),
+    organizerId: text()
+      .notNull()
+      .references(() => organizers.id),
+    customerId: text().references(() => customers.id),
+    /** Buyer identity that owned the hold (customer id or anonymous buyer id). */
+    buyerId: text().notNull(),
+    email: text(),
+    phone: text(),
+    kind: text({ enum: ['show', 'scenic'] }).notNull(),
+    showId: text(),
+    siteId: text(),
+    visitDate: text(),
+    holdId: text().notNull(),
+    channel: text().notNull().default('web'),
+    status: text({ enum: orderStatuses }).notNull().default('pending'),
+    /** Why the order is in its state, for the buyer (e.g. "payment arrived after the hold expired; refunded"). */
+    statusReason: text(),
+    total: integer().notNull(),
+    refundedTotal: integer().notNull().default(0),
+    currency: text().notNull(),
+    expiresAt: text().notNull(),
+    reminderSentAt: text(),
+    paidAt: text(),
+    /** 改签: this order replaces these lines of an earlier order once it is paid (or at once when it costs nothing more). */
+    rebookOf: text(),
+    rebookLineIds: text({ mode: 'json' }).$type<string[]>(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('orders_status_expiry').on(t.status, t.expiresAt),
+    index('orders_customer').on(t.customerId, t.createdAt),
+    index('orders_organizer').on(t.organizerId, t.createdAt),
+    uniqueIndex('orders_hold').on(t.holdId),
+  ],
+)
+
+export const orderLines = sqliteTable(
+  'order_lines',
+  {
+    id: text().primaryKey(),
+    orderId: text()
+      .notNull()
+      .references(() => orders.id),
+    /** Seat id (shows) or scenic line id (visits), as the inventory DO knows it. */
+    inventoryRef: text().notNull(),
+    description: text().notNull(),
+    seatLabel: text(),
+    category: text(),
+    productId: text(),
+    slot: text(),
+    visitorName: text(),
+    /** Masked ID number (never the full number) for display; the DO keeps the full one for limits. */
+    visitorIdMasked: text(),
+    visitorPhone: text(),
+    price: integer().notNull(),
+    /** `rebooked`: replaced by a line of a later order (改签). */
+    status: text({ enum: ['active', 'refunded', 'rebooked'] })
+      .notNull()
+      .default('active'),
+    /** The refund that took this line; set in the same batch that marks it refunded, so a line is refunded once. */
+    refundId: text(),
+    /**
+     * 改签: the order replacing this line. Set while that order is pending (the line can be neither refunded nor
+     * rebooked again), cleared if it expires or is cancelled, kept once it is paid and the line is `rebooked`.
+     */
+    rebookOrderId: text(),
+  },
+  (t) => [index('order_lines_order').on(t.orderId), index('order_lines_rebook').on(t.rebookOrderId)],
+)
+
+export const payments = sqliteTable(
+  'payments',
+  {
+    id: text().primaryKey(),
+    orderId: text()
+      .notNull()
+      .references(() => orders.id),
+    /**
+     * Who moves the money: a card provider (`sandbox` in development, `stripe`), `settlement` (OTA partners),
+     * `credit` (改签: money carried over from a payment of the replaced order, see `sourcePaymentId`) or
+     * `free` (nothing to pay).
+     */
+    provider: text().notNull(),
+    providerRef: text(),
+    amount: integer().notNull(),
+    /**
+     * Money taken out of this payment so far: refunds and credit carried to a rebooking. Every increment is
+     * checked against `amount` in the batch that makes it (see worker/services/orders/money.ts).
+     */
+    refundedAmount: integer().notNull().default(0),
+    /** `credit` payments: the payment of the replaced order whose money this is (refunds go back to it). */
+    sourcePaymentId: text(),
+    currency: text().notNull(),
+    status: text({ enum: ['created', 'succeeded', 'failed', 'refunded', 'partially_refunded'] })
+      .notNull()
+      .default('created'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('payments_order').on(t.orderId),
+    uniqueIndex('payments_provider_ref').on(t.provider, t.providerRef),
+  ],
+)
+
+export const refunds = sqliteTable(
+  'refunds',
+  {
+    id: text().primaryKey(),
+    orderId: text()
+      .notNull()
+      .references(() => orders.id),
+    paymentId: text().references(() => payments.id),
+    amount: integer().notNull(),
+    fee: integer().notNull().default(0),
+    lineIds: text({ mode: 'json' }).notNull().$type<string[]>(),
+    reason: text().notNull(),
+    /** Who asked: `customer:<id>`, `staff:<id>`, `system:<job>`. */
+    requestedBy: text().notNull(),
+    status: text({ enum: ['pending', 'succeeded', 'failed'] })
+      .notNull()
+      .default('pending'),
+    providerRef: text(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('refunds_order').on(t.orderId)],
+)
+
+/**
+ * How a refund is paid back: one row per payment it draws on (an order paid by card and by credit from a
+ * rebooking has two). Each row is one provider refund, idempotent on `(refundId, paymentId)`.
+ */
+export const refundAllocations = sqliteTable(
+  'refund_allocations',
+  {
+    refundId: text()
+      .notNull()
+      .references(() => refunds.id),
+    paymentId: text()
+      .notNull()
+      .references(() => payments.id),
+    amount: integer().notNull(),
+    providerRef: text(),
+    /** When the provider accepted it; null while pending. */
+    doneAt: text(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.refundId, t.paymentId] }),
+    index('refund_allocations_payment').on(t.paymentId),
+  ],
+)
+
+/**
+ * Assertions inside a D1 batch (D1 has no interactive transactions): a statement inserts a row whose `ok` is a
+ * condition over what the batch's earlier statements claimed; a false condition fails the CHECK and rolls the
+ * whole batch back. The batch deletes its own rows at the end, so the table stays empty.
+ */
+export const batchGuards = sqliteTable(
+  'batch_guards',
+  {
+    id: text().primaryKey(),
+    ok: integer().notNull(),
+  },
+  (t) => [check('batch_guards_ok', sql`${t.ok} = 1`)],
+)
+
+export const tickets = sqliteTable(
+  'tickets',
+  {
+    id: text().primaryKey(),
+    orderId: text()
+      .notNull()
+      .references(() => orders.id),
+    orderLineId: text()
+      .notNull()
+      .references(() => orderLines.id)
+      .unique(),
+    status: text({ enum: ['valid', 'revoked'] })
+      .notNull()
+      .default('valid'),
+    revokedReason: text(),
+    issuedAt: createdAt(),
+  },
+  (t) => [index('tickets_order').on(t.orderId)],
+)
+
+/** Append-only record of every state change of an order: who, what, when, why. */
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: text().primaryKey(),
+    orderId: text().notNull(),
+    actor: text().notNull(),
+    action: text().notNull(),
+    fromStatus: text(),
+    toStatus: text(),
+    detail: text({ mode: 'json' }).$type<Record<string, unknown>>(),
+    at: createdAt(),
+  },
+  (t) => [index('audit_events_order').on(t.orderId, t.at)],
+)
+
+/** Stored responses for `Idempotency-Key` requests, per caller. */
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    scope: text().notNull(),
+    key: text().notNull(),
+    requestHash: text().notNull(),
+    status: text({ enum: ['in_progress', 'done'] }).notNull(),
+    responseStatus: integer(),
+    responseBody: text(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] })],
+)
+
+/** Payment provider notifications already handled (deduplication by the provider's event id). */
+export const paymentNotifications = sqliteTable(
+  'payment_notifications',
+  {
+    provider: text().notNull(),
+    eventId: text().notNull(),
+    orderId: text(),
+    receivedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.eventId] })],
+)
+
+/** Transactional outbox: written in the same batch as the state change, published later. */
+export const outboxEvents = sqliteTable(
+  'outbox_events',
+  {
+    id: text().primaryKey(),
+    topic: text().notNull(),
+    organizerId: text(),
+    payload: text({ mode: 'json' }).notNull().$type<Record<string, unknown>>(),
+    /** Sales channel of the order or ticket the event is about, when the writer knows it (webhook routing). */
+    channel: text(),
+    createdAt: createdAt(),
+    publishedAt: text(),
+  },
+  (t) => [index('outbox_unpublished').on(t.publishedAt, t.createdAt)],
+)
