@@ -5,6 +5,7 @@ import { memberships, organizers, type StaffRole, staffUsers } from '../../worke
 import { newId } from '../../worker/ids.ts'
 import { app } from '../../worker/routes/index.ts'
 import { hashPassword } from '../../worker/services/password.ts'
+import { checkDeclaredAnswer } from './contracts.ts'
 
 export const TEST_PASSWORD = 'correct-horse-battery'
 /** Where tests reach the worker, as a browser on the site would. */
@@ -33,6 +34,7 @@ export class ApiClient {
     const res = this.bindings
       ? await app.fetch(request, { ...env, ...this.bindings }, createExecutionContext())
       : await exports.default.fetch(request)
+    await checkDeclaredAnswer(request.method, request.url, res)
     const set = res.headers.get('set-cookie')
     if (set) this.cookie = set.split(';')[0]
     return res

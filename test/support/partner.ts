@@ -1,6 +1,7 @@
 import { exports } from 'cloudflare:workers'
 import { signPartnerRequest } from '../../worker/domain/partner-signature.ts'
 import { idNumberFor, ok, type ScenicFixture, scenicSiteOnSale } from './catalogue.ts'
+import { checkDeclaredAnswer } from './contracts.ts'
 
 /** A partner's side of the API: every request signed exactly as documented in the README. */
 export class PartnerClient {
@@ -26,13 +27,16 @@ export class PartnerClient {
       ...(opts.nonce ? { nonce: opts.nonce } : {}),
     })
     const sent = opts.sendBody ?? text
-    return exports.default.fetch(
-      new Request(`https://tickets.test/partner/v1${path}`, {
+    const url = `https://tickets.test/partner/v1${path}`
+    const res = await exports.default.fetch(
+      new Request(url, {
         method,
         headers: { ...headers, ...(sent ? { 'content-type': 'application/json' } : {}) },
         ...(sent ? { body: sent } : {}),
       }),
     )
+    await checkDeclaredAnswer(method, url, res)
+    return res
   }
 
   get = (path: string) => this.request('GET', path)

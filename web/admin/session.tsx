@@ -1,21 +1,12 @@
 // Who is signed in and which organizer the console is working on (remembered per browser).
 import { type ComponentChildren, createContext } from 'preact'
 import { useContext, useState } from 'preact/hooks'
+import type { OrganizerRecord } from '../../worker/routes/contracts/admin/organizers.ts'
+import type { StaffMe } from '../../worker/routes/contracts/auth.ts'
 import { api } from '../lib/api.ts'
 
-export interface Me {
-  id: string
-  email: string
-  name: string
-  platformAdmin: boolean
-  organizers: { id: string; name: string; role: 'owner' | 'manager' | 'gate' }[]
-}
-
-export interface OrganizerSummary {
-  id: string
-  name: string
-  currency: string
-}
+export type Me = StaffMe
+export type OrganizerSummary = Pick<OrganizerRecord, 'id' | 'name' | 'currency'>
 
 export interface Session {
   me: Me

@@ -1,5 +1,6 @@
 // A labelled, horizontally scrollable data table (phones scroll it; keyboard users can focus the region).
 import type { ComponentChildren } from 'preact'
+import type { Page } from '../../worker/routes/contracts/common.ts'
 import { adminMessages } from './messages.ts'
 
 export interface Column<T> {
@@ -46,7 +47,4 @@ export function DataTable<T>(props: {
   )
 }
 
-export interface PageOf<T> {
-  items: T[]
-  nextCursor: string | null
-}
+export type PageOf<T> = Page<T>

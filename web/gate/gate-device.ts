@@ -5,12 +5,11 @@ import {
   createGate,
   type Gate,
   type GateDecision,
-  type GateProfile,
   importTicketKeys,
   type PriorAdmission,
-  type RefusalReason,
 } from '../../worker/domain/gate-decision.ts'
 import { verifyRevocationPage } from '../../worker/domain/revocation-list.ts'
+import type { GateEnrolled, GateSync, OnlineCheck, ScanUpload } from '../../worker/routes/contracts/gate.ts'
 import { ApiError, api } from '../lib/api.ts'
 import {
   addRevocations,
@@ -20,7 +19,6 @@ import {
   type ConflictRecord,
   clearGate,
   type EnrolledDevice,
-  type GateRules,
   type GateStore,
   loadDevice,
   markUploaded,
@@ -71,13 +69,7 @@ export interface DeviceState {
   scansCount: number
 }
 
-interface SyncBundle {
-  device: EnrolledDevice['device']
-  profile: GateProfile
-  rules: GateRules
-  jwks: { keys: EnrolledDevice['jwks'] }
-  revocations: { jws: string; cursor: number; more: boolean }
-}
+type SyncBundle = GateSync
 
 const newNonce = () => crypto.randomUUID()
 
@@ -184,7 +176,7 @@ export class GateDeviceRuntime {
   }
 
   async enroll(code: string) {
-    const bundle = await api<SyncBundle & { deviceToken: string }>('/api/gate/enroll', {
+    const bundle = await api<GateEnrolled>('/api/gate/enroll', {
       method: 'POST',
       body: { code },
     })
@@ -308,7 +300,7 @@ export class GateDeviceRuntime {
     code: string | undefined,
   ): Promise<GateDecision | undefined> {
     try {
-      const answer = await api<GateDecision & { reason?: RefusalReason }>('/api/gate/check', {
+      const answer = await api<OnlineCheck>('/api/gate/check', {
         method: 'POST',
         body: { scan: scan.trim().slice(0, 600), nonce, ...(code ? { code } : {}) },
         headers: { authorization: `Bearer ${enrolled.token}` },
@@ -351,9 +343,7 @@ export class GateDeviceRuntime {
       for (;;) {
         const batch = (await pendingScans(this.db)).slice(0, enrolled.rules.maxScansPerUpload)
         if (batch.length === 0) break
-        const { items } = await api<{
-          items: { nonce: string; status: string; ticketId?: string | null; redemption?: string }[]
-        }>('/api/gate/scans', {
+        const { items } = await api<ScanUpload>('/api/gate/scans', {
           method: 'POST',
           headers: auth,
           body: {

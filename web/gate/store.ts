@@ -4,16 +4,13 @@
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb'
 import type { JWK } from 'jose'
 import type { GateProfile, PriorAdmission, RefusalReason } from '../../worker/domain/gate-decision.ts'
+import type { GateSync } from '../../worker/routes/contracts/gate.ts'
 
-export interface GateRules {
-  admitOnce: boolean
-  rotatingCodeMaxAgeSeconds: number
-  maxScansPerUpload: number
-}
+export type GateRules = GateSync['rules']
 
 export interface EnrolledDevice {
   token: string
-  device: { id: string; organizerId: string; gateName: string; direction: 'entry' | 'exit' }
+  device: GateSync['device']
   profile: GateProfile
   rules: GateRules
   jwks: (JWK & { kid?: string })[]

@@ -1,11 +1,9 @@
 // Typed client for the worker's JSON API. Failures arrive as RFC 9457 problem+json and become ApiError,
 // which pages show with <ProblemAlert> (title, detail and each invalid field).
 
-export interface FieldError {
-  path: string
-  message: string
-  row?: number
-}
+import type { FieldError } from '../../worker/problem.ts'
+
+export type { FieldError }
 
 export interface ProblemDetails {
   type?: string

@@ -1,10 +1,10 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { type Context, Hono } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
-import { describeRoute, resolver } from 'hono-openapi'
+import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
 import type { Database } from '../db/client.ts'
-import { memberships, organizers, staffRoles, staffUsers } from '../db/schema.ts'
+import { memberships, organizers, staffUsers } from '../db/schema.ts'
 import type { AppEnv } from '../env.ts'
 import { currentStaff, requireStaff, type StaffEnv } from '../middleware/staff-auth.ts'
 import { Problem, validationProblem } from '../problem.ts'
@@ -13,6 +13,8 @@ import { claimSignInGuess, clientAddress, SIGN_IN_GUESS_LIMITS } from '../servic
 import { acceptInvitation, invitationOfToken } from '../services/staff-invitations.ts'
 import { SESSION_COOKIE, SESSION_TTL_SECONDS, signStaffSession } from '../services/staff-session.ts'
 import { validate } from '../validation.ts'
+import { invitationAcceptedSchema, invitationPreviewSchema, staffMeSchema } from './contracts/auth.ts'
+import { json } from './openapi.ts'
 import { nonEmpty } from './query.ts'
 
 const tag = 'Staff sign-in'
@@ -21,32 +23,9 @@ const limits = SIGN_IN_GUESS_LIMITS
 /** A password someone chooses for themselves. */
 const newPassword = v.pipe(v.string(), v.minLength(10, 'at least 10 characters'), v.maxLength(200))
 
-const invitationPreview = v.object({
-  email: v.string(),
-  role: v.picklist(staffRoles),
-  organizerName: v.string(),
-  expiresAt: v.string(),
-  accountExists: v.boolean(),
-  signedInAsInvitee: v.boolean(),
-})
-const acceptance = v.object({
-  userId: v.string(),
-  organizerId: v.string(),
-  role: v.picklist(staffRoles),
-  accountCreated: v.boolean(),
-})
-
 const loginInput = v.object({
   email: v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email('must be an email address')),
   password: v.pipe(v.string(), v.minLength(1, 'is required'), v.maxLength(200)),
-})
-
-const me = v.object({
-  id: v.string(),
-  email: v.string(),
-  name: v.string(),
-  platformAdmin: v.boolean(),
-  organizers: v.array(v.object({ id: v.string(), name: v.string(), role: v.picklist(staffRoles) })),
 })
 
 async function describeStaff(db: Database, userId: string) {
@@ -96,7 +75,7 @@ authRoutes.post(
       `per account from all addresses (${limits.perAccount}); past a limit, sign-in answers \`rate_limited\` ` +
       'with `Retry-After` until the window ends, before checking the password.',
     responses: {
-      200: { description: 'Signed in', content: { 'application/json': { schema: resolver(me) } } },
+      200: { description: 'Signed in', content: json(staffMeSchema) },
       401: { description: 'Wrong email or password (code `unauthorized`)' },
       429: { description: 'Too many wrong passwords (code `rate_limited`)' },
     },
@@ -138,7 +117,7 @@ staffOnly.get(
     tags: [tag],
     summary: 'Who is signed in, and their roles per organizer',
     responses: {
-      200: { description: 'The staff member', content: { 'application/json': { schema: resolver(me) } } },
+      200: { description: 'The staff member', content: json(staffMeSchema) },
       401: { description: 'Not signed in' },
     },
   }),
@@ -206,7 +185,7 @@ authRoutes.post(
     responses: {
       200: {
         description: 'The invitation',
-        content: { 'application/json': { schema: resolver(invitationPreview) } },
+        content: json(invitationPreviewSchema),
       },
       400: { description: '`invitation_invalid`: unknown, used, revoked or expired' },
     },
@@ -235,7 +214,7 @@ authRoutes.post(
       'For a new account send `name` and `password` (your own); you are signed in as it. When the email already ' +
       'has an account, sign in as that account first: anyone else gets `unauthorized` / `forbidden`.',
     responses: {
-      200: { description: 'Joined', content: { 'application/json': { schema: resolver(acceptance) } } },
+      200: { description: 'Joined', content: json(invitationAcceptedSchema) },
       400: { description: '`invitation_invalid`, or `validation`' },
       401: { description: 'The email has an account: sign in as it first' },
       403: { description: 'Signed in as another account' },

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
-import { describeRoute, resolver } from 'hono-openapi'
+import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
 import { customers } from '../db/schema.ts'
 import type { AppEnv } from '../env.ts'
@@ -25,6 +25,8 @@ import {
 } from '../services/customer-session.ts'
 import { sendMessage } from '../services/messages.ts'
 import { validate } from '../validation.ts'
+import { codeSentSchema, customerSchema } from './contracts/customer-auth.ts'
+import { json } from './openapi.ts'
 
 const tag = 'Customer sign-in'
 
@@ -36,13 +38,6 @@ const contactSchema = v.pipe(
   v.check(isValidContact, 'must be an email address or a phone number'),
 )
 
-const customerSchema = v.object({
-  id: v.string(),
-  contact: v.string(),
-  contactKind: v.picklist(['email', 'phone']),
-  name: v.nullable(v.string()),
-})
-
 export const customerAuthRoutes = new Hono<AppEnv>()
 
 customerAuthRoutes.post(
@@ -52,7 +47,7 @@ customerAuthRoutes.post(
     summary: 'Send a one-time sign-in code to an email or phone',
     description: `The code is valid ${CODE_TTL_MINUTES} minutes. The answer is the same whether or not the contact has an account. At most ${MAX_CODES_PER_HOUR} codes per contact per hour. Locally, codes land in the dev mailbox (\`/api/dev/mailbox\`); they are never logged, nor stored outside development.`,
     responses: {
-      202: { description: 'Code sent' },
+      202: { description: 'Code sent', content: json(codeSentSchema) },
       429: { description: 'Too many codes (code `rate_limited`)' },
     },
   }),
@@ -93,7 +88,7 @@ customerAuthRoutes.post(
     responses: {
       200: {
         description: 'Signed in; sets the customer session cookie',
-        content: { 'application/json': { schema: resolver(customerSchema) } },
+        content: json(customerSchema),
       },
       401: {
         description: `Wrong, used or expired code, or one with ${MAX_CODE_ATTEMPTS} wrong tries already (code \`unauthorized\`)`,
@@ -153,7 +148,7 @@ customerAuthRoutes.get(
     tags: [tag],
     summary: 'The signed-in customer',
     responses: {
-      200: { description: 'Customer', content: { 'application/json': { schema: resolver(customerSchema) } } },
+      200: { description: 'Customer', content: json(customerSchema) },
       401: { description: 'Not signed in' },
     },
   }),
@@ -163,7 +158,11 @@ customerAuthRoutes.get(
 
 customerAuthRoutes.patch(
   '/me',
-  describeRoute({ tags: [tag], summary: 'Set your name', responses: { 200: { description: 'Customer' } } }),
+  describeRoute({
+    tags: [tag],
+    summary: 'Set your name',
+    responses: { 200: { description: 'Customer', content: json(customerSchema) } },
+  }),
   requireCustomer,
   validate('json', v.object({ name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100)) })),
   async (c) => {

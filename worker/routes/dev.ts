@@ -9,6 +9,8 @@ import { Problem } from '../problem.ts'
 import { normalizeContact } from '../services/customer-codes.ts'
 import { dayGatewayName } from '../services/scenic-day.ts'
 import { GATEWAY_SHARDS, showGatewayName } from '../services/show-inventory.ts'
+import { demoSummarySchema, holdBatchingSchema, mailboxSchema } from './contracts/dev.ts'
+import { htmlPage, json } from './openapi.ts'
 
 /** Local-development helpers; they answer `not_found` unless ENVIRONMENT is `development`. */
 export const devRoutes = new Hono<AppEnv>()
@@ -24,7 +26,10 @@ devRoutes.post(
   describeRoute({
     tags: ['Development'],
     summary: 'Load the demo data (development only; idempotent)',
-    responses: { 200: { description: 'What the demo contains' }, 404: { description: 'Not in development' } },
+    responses: {
+      200: { description: 'What the demo contains', content: json(demoSummarySchema) },
+      404: { description: 'Not in development' },
+    },
   }),
   async (c) => {
     const ownerEmail = c.env.DEV_OWNER_EMAIL
@@ -65,7 +70,10 @@ devRoutes.get(
     parameters: [
       { name: 'to', in: 'query', required: false, schema: { type: 'string' }, description: 'Email or phone' },
     ],
-    responses: { 200: { description: 'Messages' }, 404: { description: 'Not in development' } },
+    responses: {
+      200: { description: 'Messages', content: json(mailboxSchema) },
+      404: { description: 'Not in development' },
+    },
   }),
   async (c) => c.json({ items: await mailbox(c) }),
 )
@@ -75,7 +83,10 @@ devRoutes.get(
   describeRoute({
     tags: ['Development'],
     summary: 'The dev mailbox as an HTML page (development only; `?to=` filters as above)',
-    responses: { 200: { description: 'HTML' }, 404: { description: 'Not in development' } },
+    responses: {
+      200: { description: 'HTML', content: htmlPage },
+      404: { description: 'Not in development' },
+    },
   }),
   async (c) => {
     const rows = await mailbox(c)
@@ -92,8 +103,13 @@ devRoutes.get(
     tags: ['Development'],
     summary:
       'How holds were coalesced for `?showId=` or `?siteId=&date=`: calls the gateways received, batches they sent (development only)',
+    parameters: [
+      { name: 'showId', in: 'query', required: false, schema: { type: 'string' } },
+      { name: 'siteId', in: 'query', required: false, schema: { type: 'string' } },
+      { name: 'date', in: 'query', required: false, schema: { type: 'string', format: 'date' } },
+    ],
     responses: {
-      200: { description: 'Counts since the gateways started' },
+      200: { description: 'Counts since the gateways started', content: json(holdBatchingSchema) },
       404: { description: 'Not in development' },
     },
   }),

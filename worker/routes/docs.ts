@@ -20,6 +20,7 @@ export function renderReference(spec: OpenAPIV3_1.Document) {
     }
   }
   const tags = [...byTag.keys()].sort()
+  const guideOf = new Map((spec.tags ?? []).map((tag) => [tag.name, tag.description ?? '']))
   const schemaOf = (content: unknown) => {
     const media = (content as Record<string, { schema?: unknown }> | undefined) ?? {}
     return Object.entries(media).map(
@@ -43,6 +44,7 @@ export function renderReference(spec: OpenAPIV3_1.Document) {
   .get { color: #0b6e4f } .post { color: #1f5fbf } .put { color: #8a5a00 } .patch { color: #6b3fa0 } .delete { color: #b42318 }
   code, pre { font-family: ui-monospace, monospace; font-size: 13px; }
   pre { background: #f6f8fa; padding: .5rem; overflow: auto; max-height: 24rem; }
+  .prose { white-space: pre-line; }
   @media (max-width: 700px) { body { grid-template-columns: 1fr; } nav { position: static; height: auto; } }
 </style>
 </head>
@@ -54,14 +56,15 @@ export function renderReference(spec: OpenAPIV3_1.Document) {
 </nav>
 <main>
   <h1>${spec.info.title}</h1>
-  <p>${spec.info.description ?? ''}</p>
+  <p class="prose">${spec.info.description ?? ''}</p>
   ${tags.map(
     (tag) => html`<h2 id="${encodeURIComponent(tag)}">${tag}</h2>
+      ${guideOf.get(tag) ? html`<p class="prose">${guideOf.get(tag)}</p>` : ''}
       ${byTag.get(tag)!.map(
         ({ method, path, op }) => html`<section class="op">
           <h3><span class="m ${method}">${method}</span> <code>${path}</code></h3>
           <p>${op.summary ?? ''}</p>
-          ${op.description ? html`<p>${op.description}</p>` : ''}
+          ${op.description ? html`<p class="prose">${op.description}</p>` : ''}
           ${
             op.parameters?.length
               ? html`<h4>Parameters</h4><ul>${(op.parameters as OpenAPIV3_1.ParameterObject[]).map(

@@ -16,20 +16,18 @@ import {
 } from '../services/gate-devices.ts'
 import { checkOnline, recordScans } from '../services/redemptions.ts'
 import { validate } from '../validation.ts'
+import {
+  gateEnrolledSchema,
+  gateSyncSchema,
+  onlineCheckSchema,
+  refusalReasons,
+  scanUploadSchema,
+} from './contracts/gate.ts'
+import { json } from './openapi.ts'
 import { isoDateTime, queryInteger } from './query.ts'
 
 const tag = 'Gates'
 const deviceAuth = [{ gateDevice: [] }]
-const refusalReasons = [
-  'bad_signature',
-  'revoked',
-  'wrong_gate',
-  'wrong_day',
-  'not_yet_valid',
-  'expired',
-  'rotating_code_stale',
-  'already_used',
-] as const
 const nonce = v.pipe(
   v.string(),
   v.minLength(8),
@@ -51,7 +49,10 @@ gateRoutes.post(
       'offline: its profile (scope with validity windows, direction, time zone, per-event gate secrets for ' +
       'rotating codes), rules, the JWKS, and the first signed revocation page with its cursor.',
     responses: {
-      201: { description: 'Enrolled' },
+      201: {
+        description: 'Enrolled: the device token and the offline bundle',
+        content: json(gateEnrolledSchema),
+      },
       400: { description: '`enrollment_code_invalid`: unknown, used or expired code' },
       429: {
         description: `\`rate_limited\`: ${ENROLLMENT_FAILURES_ALLOWED} wrong codes from this address in the current and previous ${ENROLLMENT_FAILURE_WINDOW_MINUTES}-minute windows; see \`Retry-After\``,
@@ -85,10 +86,14 @@ deviceRoutes.get(
     security: deviceAuth,
     summary: 'Revocations since the cursor (one signed page), plus current profile, rules and keys',
     description:
-      'The revocation page is a compact JWS signed with the ticket key (`typ: revocations`): verify it with the ' +
-      'JWKS like a ticket. Ask again with `cursor` = `revocations.cursor` while `revocations.more` is true.',
+      'Refunds (including show cancellations) and rebookings list each revoked ticket in the batch that revokes it; ' +
+      'the list’s sequence number is the cursor. The revocation page is a compact JWS signed with the ticket key ' +
+      '(`typ: revocations`, payload `{org, dev, from, to, more, iat, r: [[ticketId, reason]]}`, 1,000 per page) for the ' +
+      'device’s shows or site: verify it with the JWKS like a ticket, and check it names this organizer and device ' +
+      '(`verifyRevocationPage`), so a page can be trusted however it reached the gate. Ask again with `cursor` = ' +
+      '`revocations.cursor` while `revocations.more` is true.',
     responses: {
-      200: { description: 'Sync bundle' },
+      200: { description: 'Sync bundle', content: json(gateSyncSchema) },
       401: { description: 'Device not enrolled or revoked' },
     },
   }),
@@ -108,9 +113,18 @@ deviceRoutes.post(
     summary:
       'Upload scans from the local log (idempotent per nonce); records redemptions (核销) and conflicts',
     description:
-      'Each admitted ticket is redeemed once; an admission of an already redeemed ticket (two gates offline, or ' +
-      `twice) is recorded as a conflict. At most ${GATE_RULES.maxScansPerUpload} scans per upload.`,
-    responses: { 200: { description: 'Outcome per nonce: `recorded` (with `redemption`) or `duplicate`' } },
+      'Body `{scans: [{nonce, scan, decision, reason?, scannedAt}]}`; the same nonce twice is recorded once. The server ' +
+      'reads the ticket id from the signed token, not from the device. The first admission of a ticket becomes its ' +
+      'redemption (with a `ticket.redeemed` outbox event in the same batch); an admission of an already redeemed ticket ' +
+      '(two gates offline, or twice) is recorded as a `second_admission` conflict, and an offline admission of a ticket ' +
+      'revoked by the time the scan is uploaded as `revoked_admitted`. An admission outside the device’s scope is recorded ' +
+      `as a \`wrong_gate\` refusal. At most ${GATE_RULES.maxScansPerUpload} scans per upload.`,
+    responses: {
+      200: {
+        description: 'Outcome per nonce: `recorded` (with `redemption`) or `duplicate`',
+        content: json(scanUploadSchema),
+      },
+    },
   }),
   validate(
     'json',
@@ -149,10 +163,15 @@ deviceRoutes.post(
     summary:
       'Online mode: the server decides and, on admit, redeems the ticket atomically (once across all gates)',
     description:
-      'Same decision as the offline gate, made on the server’s current revocations and redemptions. Retrying with ' +
-      'the same nonce answers the first decision again.',
+      'Same decision as the offline gate, made on the server’s current revocations and redemptions. On admit the ' +
+      'redemption is inserted in one batch, conditional on the unique ticket id, so of gates racing with one ticket ' +
+      'exactly one is admitted and the others get `already_used` with where and when. Retrying with the same nonce ' +
+      'answers the first decision again.',
     responses: {
-      200: { description: '`{admit: true, ticket, entry}` or `{admit: false, reason, previous?}`' },
+      200: {
+        description: '`{admit: true, ticket, entry}` or `{admit: false, reason, previous?}`',
+        content: json(onlineCheckSchema),
+      },
     },
   }),
   validate(

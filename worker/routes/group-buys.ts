@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { describeRoute, resolver } from 'hono-openapi'
+import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
 import type { GroupJoinRequest } from '../../durable-objects/group-buy/contract.ts'
 import type { AppEnv } from '../env.ts'
@@ -17,6 +17,15 @@ import {
   termsForNewGroup,
 } from '../services/group-buys.ts'
 import { validate } from '../validation.ts'
+import {
+  groupCampaignSchema,
+  groupLeftSchema,
+  groupStartedSchema,
+  groupViewSchema,
+  membershipSchema,
+  showGroupBuysSchema,
+} from './contracts/group-buys.ts'
+import { json } from './openapi.ts'
 import { orderServicesOf } from './order-services.ts'
 import { phone } from './scenic.ts'
 
@@ -42,32 +51,6 @@ const joinObject = v.object(seating)
 const startObject = v.object({ showId: id, ...seating })
 export const joinGroupInput = v.pipe(joinObject, oneWayToSeat<v.InferOutput<typeof joinObject>>())
 export const startGroupInput = v.pipe(startObject, oneWayToSeat<v.InferOutput<typeof startObject>>())
-
-const membership = v.object({
-  groupId: v.string(),
-  memberId: v.string(),
-  role: v.picklist(['leader', 'member']),
-  orderId: v.string(),
-  paymentId: v.string(),
-  checkoutUrl: v.nullable(v.string()),
-  amountDue: v.number(),
-  payBy: v.string(),
-  seats: v.array(v.object({ id: v.string(), label: v.string(), category: v.string() })),
-})
-const groupView = v.object({
-  groupId: v.string(),
-  status: v.picklist(['open', 'succeeded', 'failed']),
-  memberCount: v.number(),
-  paidCount: v.number(),
-  minSize: v.number(),
-  maxSize: v.number(),
-  needed: v.number(),
-  progress: v.number(),
-  deadline: v.string(),
-  shareUrl: v.string(),
-  shareQrSvg: v.string(),
-})
-const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } })
 
 export const groupBuyRoutes = new Hono<AppEnv>()
 groupBuyRoutes.use('*', buyerIdentity)
@@ -99,7 +82,10 @@ groupBuyRoutes.get(
   describeRoute({
     tags: [tag],
     summary: 'A group-buy campaign: shows, group prices, group sizes and how long groups stay open',
-    responses: { 200: { description: 'The campaign' }, 404: { description: 'No active campaign' } },
+    responses: {
+      200: { description: 'The campaign', content: json(groupCampaignSchema) },
+      404: { description: 'No active campaign' },
+    },
   }),
   validate('param', v.object({ campaignId: id })),
   async (c) => c.json(publicCampaign(await activeCampaign(c.get('db'), c.req.valid('param').campaignId))),
@@ -112,7 +98,7 @@ groupBuyRoutes.get(
     summary: 'Group buys for a screening: its active campaigns and the open groups to join',
     description:
       'Open groups come closest-to-succeeding first, so newcomers join them instead of starting new ones.',
-    responses: { 200: { description: '`campaigns` and `groups`' } },
+    responses: { 200: { description: '`campaigns` and `groups`', content: json(showGroupBuysSchema) } },
   }),
   validate('param', v.object({ showId: id })),
   async (c) => {
@@ -138,7 +124,7 @@ groupBuyRoutes.post(
     responses: {
       201: {
         description: 'The group and your membership',
-        content: json(v.object({ group: groupView, membership })),
+        content: json(groupStartedSchema),
       },
       400: { description: 'Validation failed' },
       404: { description: 'No active campaign, or the show is not in it' },
@@ -171,7 +157,7 @@ groupBuyRoutes.get(
     summary: 'A group: members, progress toward the minimum, deadline, share link and its QR code (SVG)',
     description: '`you` is your own membership in it, if any.',
     responses: {
-      200: { description: 'The group', content: json(groupView) },
+      200: { description: 'The group', content: json(groupViewSchema) },
       404: { description: 'No such group' },
     },
   }),
@@ -193,7 +179,7 @@ groupBuyRoutes.post(
       'Refused with `group_full` once the group has its maximum of members, `group_closed` after it closed, ' +
       '`already_member` if you are in it. Once the group has succeeded, joiners are confirmed as soon as they pay.',
     responses: {
-      201: { description: 'Your membership', content: json(membership) },
+      201: { description: 'Your membership', content: json(membershipSchema) },
       400: { description: 'Validation failed' },
       404: { description: 'No such group' },
       409: {
@@ -220,7 +206,7 @@ groupBuyRoutes.delete(
     description:
       'Only your own membership. After the group succeeded, refund the order instead (`group_succeeded`).',
     responses: {
-      200: { description: 'You left', content: json(v.object({ status: v.string() })) },
+      200: { description: 'You left', content: json(groupLeftSchema) },
       404: { description: 'Not your membership, or no such group' },
       409: { description: '`group_succeeded`' },
     },

@@ -1,17 +1,20 @@
-import { describeRoute, generateSpecs, resolver } from 'hono-openapi'
+import { describeRoute, generateSpecs } from 'hono-openapi'
 import type { OpenAPIV3_1 } from 'openapi-types'
-import * as v from 'valibot'
 import { newApp } from '../app.ts'
 import { publishOutboxAfterWrites } from '../middleware/outbox-kick.ts'
 import { documentRateLimits, mountRateLimits } from '../middleware/rate-limit-routes.ts'
 import { parseTicketKeys, publicJwks } from '../services/ticket-keys.ts'
 import { adminRoutes } from './admin/index.ts'
+import { apiIntroduction, tagGuides } from './api-guide.ts'
 import { authRoutes } from './auth.ts'
+import { jwksSchema } from './contracts/gate.ts'
+import { healthSchema, openApiDocumentSchema } from './contracts/meta.ts'
 import { customerAuthRoutes } from './customer-auth.ts'
 import { devRoutes } from './dev.ts'
 import { renderReference } from './docs.ts'
 import { gateRoutes } from './gate.ts'
 import { groupBuyRoutes } from './group-buys.ts'
+import { htmlPage, json } from './openapi.ts'
 import { orderRoutes } from './orders.ts'
 import { partnerRoutes } from './partner/index.ts'
 import { paymentRoutes } from './payments.ts'
@@ -28,10 +31,7 @@ app.get(
     tags: ['Meta'],
     summary: 'Liveness check',
     responses: {
-      200: {
-        description: 'Up',
-        content: { 'application/json': { schema: resolver(v.object({ ok: v.boolean() })) } },
-      },
+      200: { description: 'Up', content: json(healthSchema) },
     },
   }),
   (c) => c.json({ ok: true }),
@@ -42,7 +42,10 @@ app.get(
     tags: ['Tickets'],
     summary:
       'Public keys gates use to verify ticket tokens offline (current first, then earlier ones still honoured)',
-    responses: { 200: { description: 'JWK set' } },
+    description:
+      'Ed25519 keys (`kty: OKP`, `alg: EdDSA`) by `kid`, the key id in each ticket token’s header. After a key rotation the ' +
+      'earlier public keys stay listed, so tickets issued before it keep verifying until their window ends. Cached 5 minutes.',
+    responses: { 200: { description: 'JWK set', content: json(jwksSchema) } },
   }),
   (c) =>
     c.json({ keys: publicJwks(parseTicketKeys(c.env.TICKET_SIGNING_KEYS)) }, 200, {
@@ -68,9 +71,9 @@ const documentation = {
   info: {
     title: 'Edge Ticketing API',
     version: '0.1.0',
-    description:
-      'Seated shows, cinema group buys and scenic-area visits. Errors are RFC 9457 problem+json with a stable `code`.',
+    description: apiIntroduction,
   },
+  tags: tagGuides,
   components: {
     securitySchemes: {
       staffSession: { type: 'apiKey', in: 'cookie', name: 'staff_session' },
@@ -99,7 +102,7 @@ app.get(
   describeRoute({
     tags: ['Meta'],
     summary: 'This OpenAPI 3.1 document',
-    responses: { 200: { description: 'OpenAPI document' } },
+    responses: { 200: { description: 'OpenAPI document', content: json(openApiDocumentSchema) } },
   }),
   async (c) => c.json(await openApiDocument()),
 )
@@ -108,7 +111,7 @@ app.get(
   describeRoute({
     tags: ['Meta'],
     summary: 'Rendered API reference (HTML)',
-    responses: { 200: { description: 'HTML page' } },
+    responses: { 200: { description: 'HTML page', content: htmlPage } },
   }),
   async (c) => c.html(renderReference(await openApiDocument())),
 )

@@ -1,6 +1,6 @@
 import { and, desc, eq, lt } from 'drizzle-orm'
 import { Hono } from 'hono'
-import { describeRoute, resolver } from 'hono-openapi'
+import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
 import { orders } from '../db/schema.ts'
 import type { AppEnv } from '../env.ts'
@@ -12,6 +12,16 @@ import { createOrderFromHold, refundQuote, requestRefund, startRebooking } from 
 import { ticketQrPng, ticketQrSvg } from '../services/ticket-qr.ts'
 import { ticketOfOrder, ticketsOfOrder } from '../services/tickets.ts'
 import { validate } from '../validation.ts'
+import {
+  orderCreatedSchema,
+  orderPageSchema,
+  orderViewSchema,
+  rebookingCreatedSchema,
+  refundedSchema,
+  refundQuoteSchema,
+  ticketListSchema,
+} from './contracts/orders.ts'
+import { json } from './openapi.ts'
 import { orderServicesOf } from './order-services.ts'
 import { isoDate, page, pageQuery } from './query.ts'
 import { phone } from './scenic.ts'
@@ -42,13 +52,6 @@ export const createOrderInput = v.variant('kind', [
   }),
 ])
 
-const orderCreated = v.object({
-  orderId: v.string(),
-  paymentId: v.string(),
-  checkoutUrl: v.string(),
-  order: v.any(),
-})
-
 export const orderRoutes = new Hono<AppEnv>()
 orderRoutes.use('*', buyerIdentity)
 
@@ -64,14 +67,16 @@ orderRoutes.post(
     tags: [tag],
     summary: 'Create a pending order from your hold (Idempotency-Key required)',
     description:
-      'The order expires with the hold. A repeat with the same Idempotency-Key replays the stored response (header ' +
-      '`idempotent-replayed: true`); a concurrent repeat gets 409 with Retry-After; the same key with another body gets 422. ' +
-      'Guests must give an email or phone for their tickets.',
+      'The order has one line per seat or visitor, a payment to complete at `checkoutUrl`, and an audit row; it expires ' +
+      'with the hold. A repeat with the same Idempotency-Key replays the stored response (header ' +
+      '`idempotent-replayed: true`); a concurrent repeat gets 409 with `Retry-After: 1`; the same key with another body ' +
+      'gets 422. Guests must give an email or phone for their tickets; an organizer without guest checkout answers ' +
+      '401 `sign_in_required`. Real-name shows take each seat’s holder name (`holderNames`).',
     parameters: [{ name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string' } }],
     responses: {
       201: {
         description: 'Order created; send the buyer to `checkoutUrl`',
-        content: { 'application/json': { schema: resolver(orderCreated) } },
+        content: json(orderCreatedSchema),
       },
       404: { description: 'No such hold for this buyer' },
       409: { description: 'Hold expired (`hold_expired`), or already ordered (`conflict`)' },
@@ -113,7 +118,9 @@ orderRoutes.get(
   describeRoute({
     tags: [tag],
     summary: 'Your orders, newest first',
-    responses: { 200: { description: 'A page of orders' } },
+    description:
+      'Orders of the signed-in customer, or of this browser’s anonymous buyer cookie. Keyset pages.',
+    responses: { 200: { description: 'A page of orders', content: json(orderPageSchema) } },
   }),
   validate('query', v.object(pageQuery)),
   async (c) => {
@@ -134,7 +141,14 @@ orderRoutes.get(
   describeRoute({
     tags: [tag],
     summary: 'One of your orders with lines, tickets, payments and refunds',
-    responses: { 200: { description: 'The order' }, 404: { description: 'Not yours, or no such order' } },
+    description:
+      'Each line carries its ticket (`valid`, or `revoked` once refunded or rebooked), each payment its provider ' +
+      '(`credit` is money carried over from the order a rebooking replaced), and `statusReason` says why, e.g. that a ' +
+      'payment arrived after the hold expired and the same seats were taken again, or that it was refunded automatically.',
+    responses: {
+      200: { description: 'The order', content: json(orderViewSchema) },
+      404: { description: 'Not yours, or no such order' },
+    },
   }),
   validate('param', v.object({ orderId: v.pipe(v.string(), v.maxLength(64)) })),
   async (c) => {
@@ -151,16 +165,6 @@ orderRoutes.get(
 
 const orderParam = v.object({ orderId: v.pipe(v.string(), v.maxLength(64)) })
 const lineIdsQuery = v.object({ lineIds: v.optional(v.pipe(v.string(), v.maxLength(2000))) })
-const quoteSchema = v.object({
-  allowed: v.boolean(),
-  amount: v.optional(v.number()),
-  fee: v.optional(v.number()),
-  feePercent: v.optional(v.number()),
-  reason: v.optional(v.string()),
-  hoursBefore: v.number(),
-  lineIds: v.array(v.string()),
-})
-
 async function assertMine(
   c: Parameters<typeof mine>[0] & { get: (k: 'db') => AppEnv['Variables']['db'] },
   orderId: string,
@@ -181,9 +185,11 @@ orderRoutes.get(
     tags: [tag],
     summary: 'What a refund would return now (all lines, or `lineIds=a,b`)',
     description:
-      'Tiers by time before the start, e.g. full ≥ 72 h, 20% fee 24–72 h, none < 24 h; non-refundable products say so.',
+      'Shows refund by tiers of time before the start (default: full ≥ 72 h, 20% fee 24–72 h, none < 24 h; fees round ' +
+      'down per line). Scenic visits are free to refund until the site opens on the visit day, unless a product is ' +
+      'non-refundable. `allowed: false` says why.',
     responses: {
-      200: { description: 'The quote', content: { 'application/json': { schema: resolver(quoteSchema) } } },
+      200: { description: 'The quote', content: json(refundQuoteSchema) },
     },
   }),
   validate('param', orderParam),
@@ -202,8 +208,13 @@ orderRoutes.post(
   describeRoute({
     tags: [tag],
     summary: 'Refund your order, or some lines of it, under the refund policy (Idempotency-Key required)',
+    description:
+      'The tickets are revoked (and listed for the gates) and the refund recorded before the seats or quota go back on ' +
+      'sale, so a seat is never resold while its ticket is valid; the money goes back to the payments it came from. A gate ' +
+      'ticket whose cable car is unused is refused (`children_unused`) or takes the cable car with it, as the parent-child ' +
+      'rule says. A ticket already admitted at a gate is not refunded (`already_redeemed`, naming its lines).',
     responses: {
-      201: { description: 'Refunded; tickets revoked and seats back on sale' },
+      201: { description: 'Refunded; tickets revoked and seats back on sale', content: json(refundedSchema) },
       409: {
         description:
           '`refund_not_allowed` (policy), `children_unused` (refund the cable car first), `already_redeemed` (used at a gate), or nothing left',
@@ -244,9 +255,12 @@ orderRoutes.post(
     description:
       'Hold the new seats or tickets first, then call this with the hold. The answer is a new order that charges only the ' +
       'price difference (`amountDue`, pay at `checkoutUrl`); when nothing is due it completes at once. The old tickets are ' +
-      'revoked and their inventory returned only after the new order is paid; a cheaper rebooking refunds the difference.',
+      'revoked and their inventory returned only after the new order is paid; a cheaper rebooking refunds the difference. ' +
+      'Shows move to another show of the same event, scenic visits to another date. A ticket already admitted at a gate ' +
+      'cannot be moved; the order’s unused tickets still can. While the new order waits for payment the lines it replaces ' +
+      'can be neither refunded nor rebooked again (`rebook_pending`).',
     responses: {
-      201: { description: 'The new order' },
+      201: { description: 'The new order', content: json(rebookingCreatedSchema) },
       404: { description: 'No such order or hold for you' },
       409: {
         description:
@@ -287,36 +301,23 @@ orderRoutes.post(
   },
 )
 
-const ticketSchema = v.object({
-  ticketId: v.string(),
-  lineId: v.string(),
-  status: v.picklist(['valid', 'revoked']),
-  description: v.string(),
-  seat: v.nullable(v.string()),
-  holder: v.nullable(v.string()),
-  validFrom: v.string(),
-  validUntil: v.string(),
-  token: v.nullable(v.string()),
-  title: v.string(),
-  startsAt: v.nullable(v.string()),
-  visitDate: v.nullable(v.string()),
-  venue: v.string(),
-  entrance: v.nullable(v.string()),
-  holderIdMasked: v.nullable(v.string()),
-  rotatingCode: v.nullable(v.object({ secret: v.string(), stepSeconds: v.number() })),
-})
-
 orderRoutes.get(
   '/:orderId/tickets',
   describeRoute({
     tags: [tag],
     summary: 'Your e-tickets: signed tokens (EdDSA JWS) for the QR codes, with seat, holder and validity',
     description:
-      'Verify a token offline with the keys at `/.well-known/jwks.json`. Revoked (refunded, rebooked) tickets carry no token.',
+      'Verify a token offline with the keys at `/.well-known/jwks.json`. Revoked (refunded, rebooked) tickets carry no token. ' +
+      'Besides the token, the ticket page gets `title`, `startsAt` / `visitDate`, `venue`, `entrance` (seat section or time ' +
+      'slot), `seat`, `holder` and `holderIdMasked`.\n\n' +
+      'Events with anti-screenshot codes (`rotatingCode`): each valid ticket carries `rotatingCode: {secret, stepSeconds: 30}`, ' +
+      'the ticket’s own HMAC of the event’s gate secret and its id, from which the page computes the 6-digit code ' +
+      '(`rotatingCode()` in `worker/domain/rotating-code.ts`) to show beside the QR or encode as `<token>~<code>`. It yields ' +
+      'only that ticket’s codes.',
     responses: {
       200: {
         description: 'Tickets',
-        content: { 'application/json': { schema: resolver(v.object({ items: v.array(ticketSchema) })) } },
+        content: json(ticketListSchema),
       },
     },
   }),
@@ -334,7 +335,13 @@ orderRoutes.get(
     tags: [tag],
     summary: 'A ticket as a QR code (`format=svg` default, or `png`), error correction M',
     responses: {
-      200: { description: 'image/svg+xml or image/png' },
+      200: {
+        description: 'The QR code',
+        content: {
+          'image/svg+xml': { schema: { type: 'string' } },
+          'image/png': { schema: { type: 'string', format: 'binary' } },
+        },
+      },
       404: { description: 'No such valid ticket of yours' },
     },
   }),

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { html } from 'hono/html'
-import { describeRoute } from 'hono-openapi'
+import { describeRoute, resolver } from 'hono-openapi'
 import * as v from 'valibot'
 import { orders, payments } from '../db/schema.ts'
 import type { AppEnv } from '../env.ts'
@@ -12,6 +12,13 @@ import { sandboxFrom, stripeFrom } from '../services/payments/index.ts'
 import type { PaymentEvent, PaymentProvider } from '../services/payments/provider.ts'
 import { signSandboxNotification } from '../services/payments/sandbox.ts'
 import { validate } from '../validation.ts'
+import {
+  notificationReceivedSchema,
+  sandboxNotificationSchema,
+  sandboxOutcomeInput,
+  sandboxOutcomeSchema,
+} from './contracts/payments.ts'
+import { htmlPage, json } from './openapi.ts'
 import { orderServicesOf } from './order-services.ts'
 
 const tag = 'Payments'
@@ -54,8 +61,9 @@ paymentRoutes.post(
     summary: 'Sandbox provider webhook (HMAC-signed notifications)',
     description:
       'Header `x-sandbox-signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">`; 5-minute tolerance; each event id is handled once.',
+    requestBody: { content: json(sandboxNotificationSchema) },
     responses: {
-      200: { description: 'Accepted (also for duplicates)' },
+      200: { description: 'Accepted (also for duplicates)', content: json(notificationReceivedSchema) },
       401: { description: 'Bad signature (code `bad_signature`)' },
     },
   }),
@@ -70,8 +78,16 @@ paymentRoutes.post(
   describeRoute({
     tags: [tag],
     summary: 'Stripe webhook (Checkout Session events, verified with Stripe’s signature scheme)',
+    description:
+      'Checkout Sessions offer card, Alipay and WeChat Pay (one session per payment, through Stripe idempotency keys). The ' +
+      'signature is verified with Stripe’s own `constructEventAsync`; events that do not settle a payment are acknowledged ' +
+      'and ignored, and each event id is handled once.',
+    requestBody: {
+      description: 'A Stripe event, verified against the `stripe-signature` header',
+      content: { 'application/json': { schema: { type: 'object' } } },
+    },
     responses: {
-      200: { description: 'Accepted' },
+      200: { description: 'Accepted', content: json(notificationReceivedSchema) },
       401: { description: 'Bad signature (code `bad_signature`)' },
       404: { description: 'Stripe not configured' },
     },
@@ -107,7 +123,10 @@ paymentRoutes.get(
   describeRoute({
     tags: [tag],
     summary: 'Sandbox hosted checkout page (pay / fail / pay late)',
-    responses: { 200: { description: 'HTML page' } },
+    description:
+      'Development and tests only (`PAYMENT_PROVIDER=sandbox`), offline; only the buyer of the order can open it. Nothing ' +
+      'real is charged: the chosen outcome arrives as a signed notification, exactly as a provider would send it.',
+    responses: { 200: { description: 'HTML page', content: htmlPage } },
   }),
   validate('param', paymentParam),
   async (c) => {
@@ -135,7 +154,18 @@ paymentRoutes.post(
     summary: 'Finish a sandbox payment: the provider then sends its signed notification',
     description:
       '`outcome`: `pay`, `fail`, or `pay_late` (the hold is expired first, then the payment arrives). Form or JSON body.',
-    responses: { 200: { description: 'The order after the notification' } },
+    requestBody: {
+      content: {
+        ...json(sandboxOutcomeInput),
+        'application/x-www-form-urlencoded': { schema: resolver(sandboxOutcomeInput) },
+      },
+    },
+    responses: {
+      200: {
+        description: 'The order after the notification: JSON for a JSON request, else an HTML page',
+        content: { ...json(sandboxOutcomeSchema), ...htmlPage },
+      },
+    },
   }),
   validate('param', paymentParam),
   async (c) => {

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, like } from 'drizzle-orm'
 import { Hono } from 'hono'
-import { describeRoute, resolver } from 'hono-openapi'
+import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
 import { packages, parentChildRules, scenicSites, visitProducts } from '../db/schema.ts'
 import { clientNetwork } from '../domain/client-network.ts'
@@ -9,12 +9,19 @@ import { buyerIdentity } from '../middleware/buyer.ts'
 import { notFound, validationProblem } from '../problem.ts'
 import { holdScenicDay, scenicDay, ticketLineOfCode } from '../services/scenic-day.ts'
 import { validate } from '../validation.ts'
+import {
+  dayAvailabilitySchema,
+  scenicHoldSchema,
+  siteCalendarSchema,
+  siteDetailSchema,
+  sitePageSchema,
+} from './contracts/scenic.ts'
 import { inventoryConflictResponses, inventoryProblem } from './inventory-problem.ts'
+import { json } from './openapi.ts'
 import { isoDate, page, pageQuery } from './query.ts'
 import { idNumber } from './shows.ts'
 
 const tag = 'Scenic sites (public)'
-const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } })
 const MAX_CALENDAR_DAYS = 62
 
 export const phone = v.pipe(
@@ -78,58 +85,6 @@ export const scenicHoldInput = v.object({
   packageId: v.optional(v.pipe(v.string(), v.maxLength(64))),
 })
 
-const heldLine = v.object({
-  id: v.string(),
-  productId: v.string(),
-  productName: v.string(),
-  slot: v.nullable(v.string()),
-  price: v.number(),
-  visitor: v.nullable(
-    v.object({
-      name: v.optional(v.string()),
-      idNumber: v.optional(v.string()),
-      phone: v.optional(v.string()),
-    }),
-  ),
-})
-export const scenicHoldSchema = v.object({
-  id: v.string(),
-  siteId: v.string(),
-  date: v.string(),
-  lines: v.array(heldLine),
-  total: v.number(),
-  currency: v.string(),
-  expiresAt: v.string(),
-})
-/** A day as the public (the shop's channel) sees it: no other channel's allocation or what it has left. */
-const dayAvailability = v.object({
-  siteId: v.string(),
-  date: v.string(),
-  onSale: v.boolean(),
-  capacity: v.number(),
-  remaining: v.number(),
-  slots: v.array(
-    v.object({
-      code: v.string(),
-      start: v.string(),
-      end: v.string(),
-      capacity: v.number(),
-      remaining: v.number(),
-    }),
-  ),
-  products: v.array(
-    v.object({
-      id: v.string(),
-      name: v.string(),
-      kind: v.string(),
-      ticketType: v.string(),
-      price: v.number(),
-      timed: v.boolean(),
-      remaining: v.number(),
-    }),
-  ),
-})
-
 /** The channel public routes sell for: the shop's. */
 const PUBLIC_CHANNEL = 'web'
 
@@ -157,15 +112,6 @@ async function publicSite(db: AppEnv['Variables']['db'], siteId: string) {
   return site
 }
 
-const siteSummary = v.object({
-  id: v.string(),
-  name: v.string(),
-  city: v.string(),
-  description: v.nullable(v.string()),
-  opensAt: v.string(),
-  closesAt: v.string(),
-})
-
 scenicRoutes.get(
   '/',
   describeRoute({
@@ -174,7 +120,7 @@ scenicRoutes.get(
     responses: {
       200: {
         description: 'A page of sites',
-        content: json(v.object({ items: v.array(siteSummary), nextCursor: v.nullable(v.string()) })),
+        content: json(sitePageSchema),
       },
     },
   }),
@@ -217,7 +163,15 @@ scenicRoutes.get(
   describeRoute({
     tags: [tag],
     summary: 'A scenic site with its ticket types, parent-child rules and packages',
-    responses: { 200: { description: 'The site' }, 404: { description: 'No such site' } },
+    description:
+      'Active products with their eligibility rules (age, height, proof checked at the gate), price in minor units, ' +
+      'whether they are timed (pick a slot), real-name and refundable, and `requiresParent`: the gate (parent) products ' +
+      'one of which a child product such as a cable car needs for the same day (父子票). Packages sell several products ' +
+      'at one price; holding one deducts every component or none.',
+    responses: {
+      200: { description: 'The site', content: json(siteDetailSchema) },
+      404: { description: 'No such site' },
+    },
   }),
   validate('param', siteParam),
   async (c) => {
@@ -255,7 +209,7 @@ scenicRoutes.get(
     responses: {
       200: {
         description: 'One entry per day',
-        content: json(v.object({ siteId: v.string(), days: v.array(dayAvailability) })),
+        content: json(siteCalendarSchema),
       },
     },
   }),
@@ -285,7 +239,7 @@ scenicRoutes.get(
   describeRoute({
     tags: [tag],
     summary: 'One visit date: time slots and ticket types with what is left',
-    responses: { 200: { description: 'Availability', content: json(dayAvailability) } },
+    responses: { 200: { description: 'Availability', content: json(dayAvailabilitySchema) } },
   }),
   validate('param', dayParam),
   async (c) => {
@@ -310,7 +264,11 @@ scenicRoutes.post(
       'exactly the package components. Each buyer and each network address may have only so many active holds and held ' +
       'tickets for a day at once (429 `hold_limit`, with `scope`, `limit` and `Retry-After`).',
     responses: {
-      201: { description: 'Held until `expiresAt`', content: json(scenicHoldSchema) },
+      201: {
+        description:
+          'Held until `expiresAt`: the hold id, each ticket line and the price quote (`total`, minor units of `currency`)',
+        content: json(scenicHoldSchema),
+      },
       ...inventoryConflictResponses,
     },
   }),

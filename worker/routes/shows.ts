@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, gte, like, lte, or } from 'drizzle-orm'
 import { Hono } from 'hono'
-import { describeRoute, resolver } from 'hono-openapi'
+import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
 import { MAX_SEATS_PER_HOLD } from '../../durable-objects/show-inventory/contract.ts'
 import { events, shows, venues } from '../db/schema.ts'
@@ -11,13 +11,15 @@ import { clientKeyOf } from '../middleware/rate-limit.ts'
 import { notFound, Problem } from '../problem.ts'
 import { cachedRead } from '../services/catalogue-cache.ts'
 import { validate } from '../validation.ts'
+import { eventKinds } from './contracts/admin/events.ts'
+import { seatMapSchema, showDetailSchema, showHoldSchema, showPageSchema } from './contracts/shows.ts'
 import { inventoryConflictResponses, inventoryProblem } from './inventory-problem.ts'
+import { json } from './openapi.ts'
 import { isoDateTime, page, pageQuery } from './query.ts'
 
 const tag = 'Shows (public)'
 /** Public show summaries are re-read from D1 at most this often per isolate. */
 const PUBLIC_CACHE_MS = 5_000
-const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } })
 
 export const idNumber = v.pipe(
   v.string(),
@@ -45,44 +47,6 @@ export const showHoldInput = v.pipe(
   }),
   v.check((input) => !!input.seatIds !== !!input.best, 'give either seatIds or best, not both'),
 )
-
-const heldSeat = v.object({
-  id: v.string(),
-  label: v.string(),
-  section: v.string(),
-  row: v.string(),
-  category: v.string(),
-  price: v.number(),
-})
-export const showHoldSchema = v.object({
-  id: v.string(),
-  showId: v.string(),
-  seats: v.array(heldSeat),
-  total: v.number(),
-  currency: v.string(),
-  expiresAt: v.string(),
-})
-const categoryAvailability = v.object({
-  code: v.string(),
-  name: v.string(),
-  color: v.string(),
-  price: v.number(),
-  available: v.number(),
-  total: v.number(),
-})
-const seatSchema = v.object({
-  id: v.string(),
-  label: v.string(),
-  section: v.string(),
-  row: v.string(),
-  category: v.string(),
-  x: v.number(),
-  y: v.number(),
-  accessible: v.boolean(),
-  companion: v.boolean(),
-  restrictedView: v.boolean(),
-  state: v.picklist(['free', 'held', 'sold', 'blocked']),
-})
 
 const showParam = v.object({ showId: v.pipe(v.string(), v.maxLength(64)) })
 
@@ -121,24 +85,6 @@ async function publicShow(c: { get: (key: 'db') => AppEnv['Variables']['db'] }, 
   return row
 }
 
-const showSummary = v.object({
-  id: v.string(),
-  eventId: v.string(),
-  eventName: v.string(),
-  kind: v.string(),
-  venueId: v.string(),
-  venueName: v.string(),
-  city: v.string(),
-  startsAt: v.string(),
-  endsAt: v.nullable(v.string()),
-  saleStartsAt: v.string(),
-  saleEndsAt: v.string(),
-  realNameRequired: v.boolean(),
-  maxTicketsPerBuyer: v.number(),
-  /** Only signed-in customers may hold seats (the organizer's on-sale protection). */
-  signInToHold: v.boolean(),
-})
-
 showRoutes.get(
   '/',
   describeRoute({
@@ -147,7 +93,7 @@ showRoutes.get(
     responses: {
       200: {
         description: 'A page of shows, soonest first',
-        content: json(v.object({ items: v.array(showSummary), nextCursor: v.nullable(v.string()) })),
+        content: json(showPageSchema),
       },
     },
   }),
@@ -156,7 +102,7 @@ showRoutes.get(
     v.object({
       ...pageQuery,
       city: v.optional(v.pipe(v.string(), v.maxLength(100))),
-      kind: v.optional(v.picklist(['concert', 'theatre', 'film', 'sport', 'exhibition', 'other'])),
+      kind: v.optional(v.picklist(eventKinds)),
       q: v.optional(v.pipe(v.string(), v.maxLength(100))),
       from: v.optional(isoDateTime),
       to: v.optional(isoDateTime),
@@ -205,13 +151,7 @@ showRoutes.get(
     responses: {
       200: {
         description: 'The show',
-        content: json(
-          v.object({
-            ...showSummary.entries,
-            onSale: v.boolean(),
-            categories: v.array(categoryAvailability),
-          }),
-        ),
+        content: json(showDetailSchema),
       },
       404: { description: 'No such public show' },
     },
@@ -233,17 +173,7 @@ showRoutes.get(
     responses: {
       200: {
         description: 'Seat map',
-        content: json(
-          v.object({
-            showId: v.string(),
-            version: v.number(),
-            onSale: v.boolean(),
-            currency: v.string(),
-            stage: v.nullable(v.object({ x: v.number(), y: v.number() })),
-            categories: v.array(categoryAvailability),
-            seats: v.array(seatSchema),
-          }),
-        ),
+        content: json(seatMapSchema),
       },
     },
   }),
@@ -304,7 +234,11 @@ showRoutes.get(
 )
 
 const holdResponses = {
-  201: { description: 'Seats held until `expiresAt`', content: json(showHoldSchema) },
+  201: {
+    description:
+      'Seats held until `expiresAt`: the hold id, each seat held and the price quote (`total`, minor units of `currency`)',
+    content: json(showHoldSchema),
+  },
   ...inventoryConflictResponses,
 }
 

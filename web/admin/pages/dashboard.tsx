@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks'
+import type { SalesReport, SellThroughReport } from '../../../worker/routes/contracts/admin/reports.ts'
 import { api } from '../../lib/api.ts'
 import { formatDateTime, formatDay, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
@@ -7,28 +8,6 @@ import { BarChart, DayChart } from '../charts.tsx'
 import { chinaDay, TextInput } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
 import { useSession } from '../session.tsx'
-
-interface SalesReport {
-  currency: string
-  from: string
-  to: string
-  totals: { orders: number; tickets: number; amount: number; refundedTickets: number; refunded: number }
-  byDay: { date: string; orders: number; tickets: number; amount: number }[]
-  byTicketType: { kind: 'show' | 'scenic'; key: string; tickets: number; amount: number }[]
-  byChannel: { channel: string; orders: number; tickets: number; amount: number }[]
-}
-
-interface SellThrough {
-  shows: {
-    showId: string
-    eventName: string
-    startsAt: string
-    status: string
-    capacity: number
-    tickets: number
-    amount: number
-  }[]
-}
 
 /** Every day from `from` to `to`, with the days that had no sales at zero. */
 function everyDay(report: SalesReport) {
@@ -56,7 +35,7 @@ export function DashboardPage() {
     [base, from, to],
   )
   const through = useResource(
-    (signal) => api<SellThrough>(`${base}/reports/sell-through`, { signal }),
+    (signal) => api<SellThroughReport>(`${base}/reports/sell-through`, { signal }),
     [base],
   )
   const money = (fen: number) => formatMoney(fen, sales.data?.currency ?? organizer.currency, locale)

@@ -1,4 +1,7 @@
 import { useEffect, useState } from 'preact/hooks'
+import type { EventRecord } from '../../../worker/routes/contracts/admin/events.ts'
+import type { ShowRecord } from '../../../worker/routes/contracts/admin/shows.ts'
+import type { VenueRecord } from '../../../worker/routes/contracts/admin/venues.ts'
 import { api } from '../../lib/api.ts'
 import { formatDateTime, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
@@ -16,32 +19,8 @@ import {
 import { adminMessages } from '../messages.ts'
 import { useSession } from '../session.tsx'
 import { DataTable, type PageOf } from '../table.tsx'
-import type { Venue } from './venues.tsx'
 
-export interface EventRecord {
-  id: string
-  name: string
-  kind: string
-  status: 'draft' | 'published' | 'cancelled'
-  description: string | null
-  realNameRequired: boolean
-  maxTicketsPerBuyer: number
-  rotatingCode: boolean
-}
-
-export interface ShowRecord {
-  id: string
-  eventId: string
-  venueId: string
-  startsAt: string
-  endsAt: string | null
-  saleStartsAt: string
-  saleEndsAt: string
-  prices: Record<string, number>
-  holdMinutes: number
-  signInToHold: boolean
-  status: 'scheduled' | 'cancelled'
-}
+export type { EventRecord, ShowRecord }
 
 const eventKinds = ['concert', 'theatre', 'film', 'sport', 'exhibition', 'other']
 const eventStatuses = ['draft', 'published', 'cancelled']
@@ -50,7 +29,7 @@ function EventForm(props: { initial?: EventRecord; onSaved: (event: EventRecord)
   const t = adminMessages.useT()
   const { base } = useSession()
   const [name, setName] = useState(props.initial?.name ?? '')
-  const [kind, setKind] = useState(props.initial?.kind ?? 'concert')
+  const [kind, setKind] = useState<string>(props.initial?.kind ?? 'concert')
   const [status, setStatus] = useState<string>(props.initial?.status ?? 'draft')
   const [realName, setRealName] = useState(props.initial?.realNameRequired ?? false)
   const [rotating, setRotating] = useState(props.initial?.rotatingCode ?? false)
@@ -160,7 +139,7 @@ export function ShowForm(props: {
   const t = adminMessages.useT()
   const { base } = useSession()
   const venues = useResource(
-    (signal) => api<PageOf<Venue>>(`${base}/venues`, { signal, query: { limit: 200 } }),
+    (signal) => api<PageOf<VenueRecord>>(`${base}/venues`, { signal, query: { limit: 200 } }),
     [base],
   )
   const initial = props.initial

@@ -1,6 +1,13 @@
 // Gates: one-time enrollment codes for scanning devices (shown once), enrolled devices (revoke), redemptions
 // (核销) and tickets admitted twice while gates were offline.
 import { useState } from 'preact/hooks'
+import type { EventRecord } from '../../../worker/routes/contracts/admin/events.ts'
+import type {
+  GateConflict,
+  GateDeviceRecord,
+  RedemptionRecord,
+} from '../../../worker/routes/contracts/admin/gates.ts'
+import type { ScenicSiteRecord } from '../../../worker/routes/contracts/admin/scenic-sites.ts'
 import { api } from '../../lib/api.ts'
 import { formatDateTime } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
@@ -10,59 +17,28 @@ import { adminMessages } from '../messages.ts'
 import { useSession } from '../session.tsx'
 import { DataTable, type PageOf } from '../table.tsx'
 
-interface Device {
-  id: string
-  gateName: string
-  direction: string
-  scopeKind: string
-  scopeId: string
-  enrolledAt: string
-  lastSyncAt: string | null
-  revokedAt: string | null
-}
-
-interface Redemption {
-  id: string
-  ticketId: string
-  gateName: string
-  mode: string
-  redeemedAt: string
-}
-
-interface Conflict {
-  id: string
-  kind: 'second_admission' | 'revoked_admitted'
-  ticketId: string
-  gateName: string
-  scannedAt: string
-  revokedAt: string | null
-  first: { gateName: string; redeemedAt: string } | null
-}
-
 export function GatesPage() {
   const t = adminMessages.useT()
   const locale = useLocale()
   const { base } = useSession()
   const devices = useResource(
-    (signal) => api<PageOf<Device>>(`${base}/gate-devices`, { signal, query: { limit: 100 } }),
+    (signal) => api<PageOf<GateDeviceRecord>>(`${base}/gate-devices`, { signal, query: { limit: 100 } }),
     [base],
   )
   const redemptions = useResource(
-    (signal) => api<PageOf<Redemption>>(`${base}/redemptions`, { signal, query: { limit: 50 } }),
+    (signal) => api<PageOf<RedemptionRecord>>(`${base}/redemptions`, { signal, query: { limit: 50 } }),
     [base],
   )
   const conflicts = useResource(
-    (signal) => api<PageOf<Conflict>>(`${base}/gate-conflicts`, { signal, query: { limit: 50 } }),
+    (signal) => api<PageOf<GateConflict>>(`${base}/gate-conflicts`, { signal, query: { limit: 50 } }),
     [base],
   )
   const events = useResource(
-    (signal) =>
-      api<PageOf<{ id: string; name: string }>>(`${base}/events`, { signal, query: { limit: 200 } }),
+    (signal) => api<PageOf<EventRecord>>(`${base}/events`, { signal, query: { limit: 200 } }),
     [base],
   )
   const sites = useResource(
-    (signal) =>
-      api<PageOf<{ id: string; name: string }>>(`${base}/scenic-sites`, { signal, query: { limit: 200 } }),
+    (signal) => api<PageOf<ScenicSiteRecord>>(`${base}/scenic-sites`, { signal, query: { limit: 200 } }),
     [base],
   )
   const [gateName, setGateName] = useState('')
@@ -96,7 +72,7 @@ export function GatesPage() {
       setError(failure)
     }
   }
-  const revoke = async (device: Device) => {
+  const revoke = async (device: GateDeviceRecord) => {
     if (!confirm(t('revokeConfirm', { name: device.gateName }))) return
     setError(null)
     try {

@@ -1,5 +1,8 @@
 // Group-buy (团购) campaigns: which shows, the group price per category, group sizes and lifetime, and status.
 import { useState } from 'preact/hooks'
+import type { EventRecord } from '../../../worker/routes/contracts/admin/events.ts'
+import type { GroupBuyCampaignRecord } from '../../../worker/routes/contracts/admin/group-buy-campaigns.ts'
+import type { ShowRecord } from '../../../worker/routes/contracts/admin/shows.ts'
 import { api } from '../../lib/api.ts'
 import { formatDateTime, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
@@ -8,20 +11,6 @@ import { CheckboxInput, TextInput, yuanToFen } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
 import { useSession } from '../session.tsx'
 import { DataTable, type PageOf } from '../table.tsx'
-import type { EventRecord, ShowRecord } from './events.tsx'
-
-interface Campaign {
-  id: string
-  name: string
-  showIds: string[]
-  groupPrices: Record<string, number>
-  minSize: number
-  maxSize: number
-  lifetimeMinutes: number
-  perBuyerLimit: number
-  autoComplete: boolean
-  status: 'active' | 'paused' | 'ended'
-}
 
 const statuses = ['active', 'paused', 'ended'] as const
 
@@ -30,7 +19,8 @@ export function GroupBuysPage() {
   const locale = useLocale()
   const { base, organizer } = useSession()
   const list = useResource(
-    (signal) => api<PageOf<Campaign>>(`${base}/group-buy-campaigns`, { signal, query: { limit: 200 } }),
+    (signal) =>
+      api<PageOf<GroupBuyCampaignRecord>>(`${base}/group-buy-campaigns`, { signal, query: { limit: 200 } }),
     [base],
   )
   const shows = useResource(
@@ -82,7 +72,7 @@ export function GroupBuysPage() {
       setError(failure)
     }
   }
-  const setStatus = async (campaign: Campaign, status: string) => {
+  const setStatus = async (campaign: GroupBuyCampaignRecord, status: string) => {
     setError(null)
     try {
       await api(`${base}/group-buy-campaigns/${campaign.id}`, { method: 'PATCH', body: { status } })

@@ -1,6 +1,13 @@
 // OTA partners (their signing secret is shown once, at creation or rotation) and webhook endpoints with
 // their deliveries (each attempt, replay on demand).
 import { useState } from 'preact/hooks'
+import type { Partner, PartnerCredentials } from '../../../worker/routes/contracts/admin/partners.ts'
+import type { SalesChannelRecord } from '../../../worker/routes/contracts/admin/sales-channels.ts'
+import type {
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEndpointWithSecret,
+} from '../../../worker/routes/contracts/admin/webhook-endpoints.ts'
 import { api } from '../../lib/api.ts'
 import { formatDateTime } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
@@ -10,15 +17,6 @@ import { CheckboxInput, SelectInput, TextInput } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
 import { useSession } from '../session.tsx'
 import { DataTable, type PageOf } from '../table.tsx'
-
-interface Partner {
-  id: string
-  name: string
-  channel: string
-  keyId: string
-  status: 'active' | 'disabled'
-  rateLimitPerMinute: number
-}
 
 /** A secret the server shows only once: the page keeps it on screen until dismissed. */
 function SecretOnce({
@@ -59,7 +57,7 @@ export function PartnersPage() {
   )
   const channels = useResource(
     (signal) =>
-      api<PageOf<{ code: string; name: string }>>(`${base}/sales-channels`, {
+      api<PageOf<SalesChannelRecord>>(`${base}/sales-channels`, {
         signal,
         query: { limit: 200 },
       }),
@@ -67,7 +65,7 @@ export function PartnersPage() {
   )
   const [name, setName] = useState('')
   const [channel, setChannel] = useState('')
-  const [secret, setSecret] = useState<(Partner & { secret: string }) | null>(null)
+  const [secret, setSecret] = useState<PartnerCredentials | null>(null)
   const [error, setError] = useState<unknown>(null)
   const run = async (call: () => Promise<void>) => {
     setError(null)
@@ -83,7 +81,7 @@ export function PartnersPage() {
     run(async () => {
       const code = channel || channels.data?.items[0]?.code || ''
       setSecret(
-        await api<Partner & { secret: string }>(`${base}/partners`, {
+        await api<PartnerCredentials>(`${base}/partners`, {
           body: { name, salesChannelCode: code },
         }),
       )
@@ -123,7 +121,7 @@ export function PartnersPage() {
                     onClick={() =>
                       run(async () =>
                         setSecret(
-                          await api<Partner & { secret: string }>(`${base}/partners/${p.id}/rotate-secret`, {
+                          await api<PartnerCredentials>(`${base}/partners/${p.id}/rotate-secret`, {
                             method: 'POST',
                           }),
                         ),
@@ -184,51 +182,23 @@ const eventTypes = [
   'price.changed',
 ]
 
-interface Endpoint {
-  id: string
-  url: string
-  description: string | null
-  eventTypes: string[]
-  channel: string | null
-  enabled: boolean
-  disabledReason: string | null
-}
-
-interface Delivery {
-  id: string
-  eventType: string
-  state: string
-  attemptCount: number
-  lastStatusCode: number | null
-  lastError: string | null
-  createdAt: string
-  attempts: {
-    attempt: number
-    trigger: string
-    statusCode: number | null
-    latencyMs: number | null
-    error: string | null
-    at: string
-  }[]
-}
-
 export function WebhooksPage() {
   const t = adminMessages.useT()
   const { base } = useSession()
   const list = useResource(
-    (signal) => api<PageOf<Endpoint>>(`${base}/webhook-endpoints`, { signal, query: { limit: 200 } }),
+    (signal) => api<PageOf<WebhookEndpoint>>(`${base}/webhook-endpoints`, { signal, query: { limit: 200 } }),
     [base],
   )
   const [url, setUrl] = useState('')
   const [types, setTypes] = useState<Set<string>>(new Set(['order.confirmed', 'order.refunded']))
-  const [secret, setSecret] = useState<(Endpoint & { secret: string }) | null>(null)
+  const [secret, setSecret] = useState<WebhookEndpointWithSecret | null>(null)
   const [error, setError] = useState<unknown>(null)
   const create = async (event: Event) => {
     event.preventDefault()
     setError(null)
     try {
       setSecret(
-        await api<Endpoint & { secret: string }>(`${base}/webhook-endpoints`, {
+        await api<WebhookEndpointWithSecret>(`${base}/webhook-endpoints`, {
           body: { url, eventTypes: [...types] },
         }),
       )
@@ -299,9 +269,9 @@ export function WebhookPage({ id }: { id: string }) {
   const locale = useLocale()
   const { base } = useSession()
   const path = `${base}/webhook-endpoints/${encodeURIComponent(id)}`
-  const endpoint = useResource((signal) => api<Endpoint>(path, { signal }), [path])
+  const endpoint = useResource((signal) => api<WebhookEndpoint>(path, { signal }), [path])
   const deliveries = useResource(
-    (signal) => api<PageOf<Delivery>>(`${path}/deliveries`, { signal, query: { limit: 50 } }),
+    (signal) => api<PageOf<WebhookDelivery>>(`${path}/deliveries`, { signal, query: { limit: 50 } }),
     [path],
   )
   const [error, setError] = useState<unknown>(null)

@@ -2,6 +2,7 @@
 // signs in as the account the email already has, and accepts. The token stays in the fragment, so it never
 // reaches a server log or a Referer header; the page sends it in request bodies only.
 import { useEffect, useState } from 'preact/hooks'
+import type { InvitationPreview } from '../../../worker/routes/contracts/auth.ts'
 import { api } from '../../lib/api.ts'
 import { Link } from '../../lib/router.tsx'
 import { Button, Loading, ProblemAlert } from '../../lib/ui.tsx'
@@ -9,30 +10,21 @@ import { TextInput } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
 import { SignInPage } from './sign-in.tsx'
 
-interface Preview {
-  email: string
-  role: 'owner' | 'manager' | 'gate'
-  organizerName: string
-  expiresAt: string
-  accountExists: boolean
-  signedInAsInvitee: boolean
-}
-
 const tokenOfLink = () => new URLSearchParams(location.hash.slice(1)).get('token') ?? ''
 
 export function InvitationPage({ onJoined }: { onJoined: () => void }) {
   const t = adminMessages.useT()
   const token = tokenOfLink()
-  const [preview, setPreview] = useState<Preview | null>(null)
+  const [preview, setInvitationPreview] = useState<InvitationPreview | null>(null)
   const [failure, setFailure] = useState<unknown>(null)
   const [joined, setJoined] = useState(false)
   const [name, setName] = useState('')
   const [password, setPassword] = useState('')
   const [busy, setBusy] = useState(false)
   const look = () =>
-    api<Preview>('/api/auth/invitations/lookup', { body: { token } })
+    api<InvitationPreview>('/api/auth/invitations/lookup', { body: { token } })
       .then((found) => {
-        setPreview(found)
+        setInvitationPreview(found)
         setFailure(null)
       })
       .catch(setFailure)

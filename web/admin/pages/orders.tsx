@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks'
+import type { OrderRecord, StaffOrderView, StaffRefunded } from '../../../worker/routes/contracts/orders.ts'
 import { api } from '../../lib/api.ts'
 import { formatDateTime, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
@@ -8,45 +9,6 @@ import { CheckboxInput, SelectInput, TextInput } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
 import { useSession } from '../session.tsx'
 import { DataTable, type PageOf } from '../table.tsx'
-
-interface OrderSummary {
-  id: string
-  number: string
-  kind: 'show' | 'scenic'
-  status: string
-  email: string | null
-  phone: string | null
-  channel: string
-  total: number
-  refundedTotal: number
-  currency: string
-  createdAt: string
-  paidAt: string | null
-}
-
-interface OrderDetail extends OrderSummary {
-  statusReason: string | null
-  lines: {
-    id: string
-    description: string
-    seatLabel: string | null
-    visitorName: string | null
-    visitorIdMasked: string | null
-    price: number
-    status: string
-    ticket: { id: string; status: string } | null
-  }[]
-  payments: { id: string; provider: string; amount: number; status: string; createdAt: string }[]
-  refunds: { id: string; amount: number; fee: number; reason: string; status: string; createdAt: string }[]
-  history: {
-    id: string
-    actor: string
-    action: string
-    fromStatus: string | null
-    toStatus: string | null
-    at: string
-  }[]
-}
 
 const searchKinds = ['number', 'phone', 'idTail', 'email'] as const
 
@@ -61,7 +23,7 @@ export function OrdersPage() {
   const search = Object.fromEntries(searchKinds.filter((k) => query.get(k)).map((k) => [k, query.get(k)!]))
   const key = JSON.stringify(search)
   const list = useResource(
-    (signal) => api<PageOf<OrderSummary>>(`${base}/orders`, { signal, query: { ...search, limit: 50 } }),
+    (signal) => api<PageOf<OrderRecord>>(`${base}/orders`, { signal, query: { ...search, limit: 50 } }),
     [base, key],
   )
   const submit = (event: Event) => {
@@ -113,7 +75,7 @@ export function OrderPage({ id }: { id: string }) {
   const locale = useLocale()
   const { base } = useSession()
   const path = `${base}/orders/${encodeURIComponent(id)}`
-  const order = useResource((signal) => api<OrderDetail>(path, { signal }), [path])
+  const order = useResource((signal) => api<StaffOrderView>(path, { signal }), [path])
   const [lineIds, setLineIds] = useState<Set<string>>(new Set())
   const [reason, setReason] = useState('')
   const [waiveFee, setWaiveFee] = useState(true)
@@ -129,7 +91,7 @@ export function OrderPage({ id }: { id: string }) {
     setError(null)
     setNotice('')
     try {
-      const result = await api<{ refund: { amount: number } }>(`${path}/refunds`, {
+      const result = await api<StaffRefunded>(`${path}/refunds`, {
         body: { reason, waiveFee, ...(lineIds.size ? { lineIds: [...lineIds] } : {}) },
         idempotencyKey: crypto.randomUUID(),
       })

@@ -1,4 +1,13 @@
 import { useState } from 'preact/hooks'
+import type { PackageRecord } from '../../../worker/routes/contracts/admin/packages.ts'
+import type { ParentChildRuleRecord } from '../../../worker/routes/contracts/admin/parent-child-rules.ts'
+import type {
+  ScenicSiteRecord,
+  SiteDayInventory,
+  TimeSlot,
+} from '../../../worker/routes/contracts/admin/scenic-sites.ts'
+import type { VisitProductRecord } from '../../../worker/routes/contracts/admin/visit-products.ts'
+import type { SiteCalendar } from '../../../worker/routes/contracts/scenic.ts'
 import { api } from '../../lib/api.ts'
 import { formatDay, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
@@ -8,64 +17,6 @@ import { CheckboxInput, chinaDay, SelectInput, TextInput, yuanToFen } from '../f
 import { adminMessages } from '../messages.ts'
 import { useSession } from '../session.tsx'
 import { DataTable, type PageOf } from '../table.tsx'
-
-interface TimeSlot {
-  code: string
-  start: string
-  end: string
-  capacity: number
-}
-
-interface Site {
-  id: string
-  name: string
-  city: string
-  dailyCapacity: number
-  opensAt: string
-  closesAt: string
-  timeSlots: TimeSlot[]
-  channelQuotas: Record<string, number>
-  bookingDaysAhead: number
-}
-
-interface Product {
-  id: string
-  siteId: string
-  name: string
-  kind: 'entry' | 'attraction' | 'show'
-  ticketType: string
-  price: number
-  timed: boolean
-  dailyCapacity: number | null
-  realNameRequired: boolean
-  status: string
-}
-
-interface Rule {
-  id: string
-  parentProductId: string
-  childProductId: string
-  matchBy: string
-  onParentRefund: string
-}
-
-interface Package {
-  id: string
-  name: string
-  price: number
-  components: { productId: string; quantity: number }[]
-  status: string
-}
-
-interface DayAvailability {
-  date: string
-  onSale: boolean
-  capacity: number
-  remaining: number
-  channels: Record<string, { quota: number; remaining: number }>
-  slots: (TimeSlot & { remaining: number })[]
-  products: { id: string; name: string; price: number; remaining: number }[]
-}
 
 /** `09:00-10:00 500` per line → time slots (the code is the start time). */
 function parseSlots(text: string): TimeSlot[] {
@@ -104,7 +55,7 @@ export function SitesPage() {
   const t = adminMessages.useT()
   const { base } = useSession()
   const list = useResource(
-    (signal) => api<PageOf<Site>>(`${base}/scenic-sites`, { signal, query: { limit: 200 } }),
+    (signal) => api<PageOf<ScenicSiteRecord>>(`${base}/scenic-sites`, { signal, query: { limit: 200 } }),
     [base],
   )
   const [name, setName] = useState('')
@@ -116,7 +67,7 @@ export function SitesPage() {
     event.preventDefault()
     setError(null)
     try {
-      const site = await api<Site>(`${base}/scenic-sites`, {
+      const site = await api<ScenicSiteRecord>(`${base}/scenic-sites`, {
         body: { name, city, dailyCapacity: Number(capacity), timeSlots: parseSlots(slots) },
       })
       navigate(`/admin/scenic/${site.id}`)
@@ -250,7 +201,7 @@ function RuleForm({
   onSaved,
 }: {
   siteId: string
-  products: Product[]
+  products: VisitProductRecord[]
   onSaved: () => void
 }) {
   const t = adminMessages.useT()
@@ -297,7 +248,7 @@ function PackageForm({
   onSaved,
 }: {
   siteId: string
-  products: Product[]
+  products: VisitProductRecord[]
   onSaved: () => void
 }) {
   const t = adminMessages.useT()
@@ -362,12 +313,12 @@ function PackageForm({
   )
 }
 
-function DayControls({ site }: { site: Site }) {
+function DayControls({ site }: { site: ScenicSiteRecord }) {
   const t = adminMessages.useT()
   const { base } = useSession()
   const [date, setDate] = useState(chinaDay(1))
   const dayPath = `${base}/scenic-sites/${site.id}/days/${date}`
-  const day = useResource((signal) => api<DayAvailability>(`${dayPath}/inventory`, { signal }), [dayPath])
+  const day = useResource((signal) => api<SiteDayInventory>(`${dayPath}/inventory`, { signal }), [dayPath])
   const [quotas, setQuotas] = useState<Record<string, string>>({})
   const [newChannel, setNewChannel] = useState('')
   const [error, setError] = useState<unknown>(null)
@@ -444,7 +395,7 @@ function DayControls({ site }: { site: Site }) {
   )
 }
 
-function PriceCalendar({ site }: { site: Site }) {
+function PriceCalendar({ site }: { site: ScenicSiteRecord }) {
   const t = adminMessages.useT()
   const locale = useLocale()
   const { organizer } = useSession()
@@ -452,7 +403,7 @@ function PriceCalendar({ site }: { site: Site }) {
   const to = chinaDay(13)
   const calendar = useResource(
     (signal) =>
-      api<{ days: DayAvailability[] }>(`/api/scenic-sites/${site.id}/calendar`, {
+      api<SiteCalendar>(`/api/scenic-sites/${site.id}/calendar`, {
         signal,
         query: { from, to },
       }),
@@ -473,7 +424,7 @@ function PriceCalendar({ site }: { site: Site }) {
             { header: t('remaining'), cell: (d) => (d.onSale ? d.remaining : t('notOnSale')), numeric: true },
             ...products.map((p) => ({
               header: p.name,
-              cell: (d: DayAvailability) => {
+              cell: (d: SiteCalendar['days'][number]) => {
                 const product = d.products.find((x) => x.id === p.id)
                 return product
                   ? `${formatMoney(product.price, organizer.currency, locale)} (${product.remaining})`
@@ -493,18 +444,25 @@ export function SitePage({ id }: { id: string }) {
   const locale = useLocale()
   const { base, organizer } = useSession()
   const sitePath = `${base}/scenic-sites/${encodeURIComponent(id)}`
-  const site = useResource((signal) => api<Site>(sitePath, { signal }), [sitePath])
+  const site = useResource((signal) => api<ScenicSiteRecord>(sitePath, { signal }), [sitePath])
   const products = useResource(
-    (signal) => api<PageOf<Product>>(`${base}/visit-products`, { signal, query: { siteId: id, limit: 200 } }),
+    (signal) =>
+      api<PageOf<VisitProductRecord>>(`${base}/visit-products`, {
+        signal,
+        query: { siteId: id, limit: 200 },
+      }),
     [base, id],
   )
   const rules = useResource(
     (signal) =>
-      api<PageOf<Rule>>(`${base}/parent-child-rules`, { signal, query: { siteId: id, limit: 200 } }),
+      api<PageOf<ParentChildRuleRecord>>(`${base}/parent-child-rules`, {
+        signal,
+        query: { siteId: id, limit: 200 },
+      }),
     [base, id],
   )
   const packages = useResource(
-    (signal) => api<PageOf<Package>>(`${base}/packages`, { signal, query: { siteId: id, limit: 200 } }),
+    (signal) => api<PageOf<PackageRecord>>(`${base}/packages`, { signal, query: { siteId: id, limit: 200 } }),
     [base, id],
   )
   const [slots, setSlots] = useState<string | null>(null)

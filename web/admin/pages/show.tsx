@@ -1,4 +1,13 @@
 import { useState } from 'preact/hooks'
+import type { SalesChannelRecord } from '../../../worker/routes/contracts/admin/sales-channels.ts'
+import type {
+  SeatAllocationsResult,
+  SeatBlocksResult,
+  ShowCancellation,
+  ShowInventory,
+  ShowRecord,
+} from '../../../worker/routes/contracts/admin/shows.ts'
+import type { SeatMap as LiveSeatMap } from '../../../worker/routes/contracts/shows.ts'
 import { api } from '../../lib/api.ts'
 import { formatDateTime } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
@@ -6,40 +15,29 @@ import { Link } from '../../lib/router.tsx'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { SelectInput, TextInput } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
-import { type MapCategory, type MapSeat, SeatMap } from '../seat-map.tsx'
+import { SeatMap } from '../seat-map.tsx'
 import { useSession } from '../session.tsx'
 import { DataTable, type PageOf } from '../table.tsx'
-import { ShowForm, type ShowRecord } from './events.tsx'
-
-type ShowWithTimes = ShowRecord & { updatedAt: string }
-
-interface Inventory {
-  seats: Record<string, number>
-  activeHolds: number
-  categories: { code: string; name: string; available: number; total: number; price: number }[]
-}
-
-interface LiveMap {
-  stage: { x: number; y: number } | null
-  categories: (MapCategory & { free?: number })[]
-  seats: MapSeat[]
-}
+import { ShowForm } from './events.tsx'
 
 export function ShowPage({ id }: { id: string }) {
   const t = adminMessages.useT()
   const locale = useLocale()
   const { base } = useSession()
   const showPath = `${base}/shows/${encodeURIComponent(id)}`
-  const show = useResource((signal) => api<ShowWithTimes>(showPath, { signal }), [showPath])
-  const inventory = useResource((signal) => api<Inventory>(`${showPath}/inventory`, { signal }), [showPath])
+  const show = useResource((signal) => api<ShowRecord>(showPath, { signal }), [showPath])
+  const inventory = useResource(
+    (signal) => api<ShowInventory>(`${showPath}/inventory`, { signal }),
+    [showPath],
+  )
   // The live map is public only while the event is published; drafts show a hint instead.
   const map = useResource(
-    (signal) => api<LiveMap>(`/api/shows/${encodeURIComponent(id)}/seat-map`, { signal }),
+    (signal) => api<LiveSeatMap>(`/api/shows/${encodeURIComponent(id)}/seat-map`, { signal }),
     [id],
   )
   const channels = useResource(
     (signal) =>
-      api<PageOf<{ code: string; name: string }>>(`${base}/sales-channels`, {
+      api<PageOf<SalesChannelRecord>>(`${base}/sales-channels`, {
         signal,
         query: { limit: 200 },
       }),
@@ -65,14 +63,14 @@ export function ShowPage({ id }: { id: string }) {
   }
   const block = (blocked: boolean) =>
     act(async () => {
-      const result = await api<{ changed: string[]; skipped: string[] }>(`${showPath}/seat-blocks`, {
+      const result = await api<SeatBlocksResult>(`${showPath}/seat-blocks`, {
         body: { seatIds: [...selected], blocked },
       })
       return t('blockResult', { changed: result.changed.length, skipped: result.skipped.length })
     })
   const allocate = () =>
     act(async () => {
-      const result = await api<{ allocated: number }>(`${showPath}/seat-allocations`, {
+      const result = await api<SeatAllocationsResult>(`${showPath}/seat-allocations`, {
         method: 'PUT',
         body: { seatIds: [...selected], channel: channel || null },
       })
@@ -82,7 +80,7 @@ export function ShowPage({ id }: { id: string }) {
     event.preventDefault()
     if (!confirm(t('cancelConfirm'))) return
     act(async () => {
-      const result = await api<{ refundedOrders: number }>(`${showPath}/cancel`, { body: { reason } })
+      const result = await api<ShowCancellation>(`${showPath}/cancel`, { body: { reason } })
       return t('cancelled', { n: result.refundedOrders })
     })
   }

@@ -1,4 +1,6 @@
 import { useState } from 'preact/hooks'
+import type { SalesChannelRecord } from '../../../worker/routes/contracts/admin/sales-channels.ts'
+import type { StaffInvitation, StaffMember } from '../../../worker/routes/contracts/admin/staff.ts'
 import { api } from '../../lib/api.ts'
 import { formatDateTime } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
@@ -8,22 +10,13 @@ import { adminMessages } from '../messages.ts'
 import { useSession } from '../session.tsx'
 import { DataTable, type PageOf } from '../table.tsx'
 
-interface Channel {
-  id: string
-  name: string
-  code: string
-  kind: string
-  active: boolean
-  commissionBps: number
-}
-
 const channelKinds = ['own_site', 'ota', 'kiosk', 'box_office']
 
 export function ChannelsPage() {
   const t = adminMessages.useT()
   const { base } = useSession()
   const list = useResource(
-    (signal) => api<PageOf<Channel>>(`${base}/sales-channels`, { signal, query: { limit: 200 } }),
+    (signal) => api<PageOf<SalesChannelRecord>>(`${base}/sales-channels`, { signal, query: { limit: 200 } }),
     [base],
   )
   const [name, setName] = useState('')
@@ -45,7 +38,7 @@ export function ChannelsPage() {
       setError(failure)
     }
   }
-  const toggle = async (channel: Channel) => {
+  const toggle = async (channel: SalesChannelRecord) => {
     setError(null)
     try {
       await api(`${base}/sales-channels/${channel.id}`, {
@@ -118,29 +111,15 @@ export function ChannelsPage() {
   )
 }
 
-interface Member {
-  userId: string
-  email: string
-  name: string
-  role: 'owner' | 'manager' | 'gate'
-}
-
 const roles = ['owner', 'manager', 'gate']
-
-interface Invitation {
-  id: string
-  email: string
-  role: Member['role']
-  expiresAt: string
-}
 
 export function StaffPage() {
   const t = adminMessages.useT()
   const locale = useLocale()
   const { base } = useSession()
-  const list = useResource((signal) => api<{ items: Member[] }>(`${base}/staff`, { signal }), [base])
+  const list = useResource((signal) => api<{ items: StaffMember[] }>(`${base}/staff`, { signal }), [base])
   const invitations = useResource(
-    (signal) => api<{ items: Invitation[] }>(`${base}/staff/invitations`, { signal }),
+    (signal) => api<{ items: StaffInvitation[] }>(`${base}/staff/invitations`, { signal }),
     [base],
   )
   const [email, setEmail] = useState('')
@@ -161,7 +140,7 @@ export function StaffPage() {
   const invite = (event: Event) => {
     event.preventDefault()
     run(async () => {
-      const sent = await api<Invitation>(`${base}/staff/invitations`, { body: { email, role } })
+      const sent = await api<StaffInvitation>(`${base}/staff/invitations`, { body: { email, role } })
       setEmail('')
       setSentTo(sent.email)
     })

@@ -1,4 +1,10 @@
 import { useState } from 'preact/hooks'
+import type {
+  SeatChartExport,
+  SeatMapImported,
+  SeatsEdited,
+  VenueRecord,
+} from '../../../worker/routes/contracts/admin/venues.ts'
 import { api } from '../../lib/api.ts'
 import { Link, navigate } from '../../lib/router.tsx'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
@@ -8,15 +14,7 @@ import { type MapCategory, type MapSeat, SeatMap } from '../seat-map.tsx'
 import { useSession } from '../session.tsx'
 import { DataTable, type PageOf } from '../table.tsx'
 
-export interface Venue {
-  id: string
-  name: string
-  kind: string
-  city: string
-  seatCount: number
-  seatMapVersion: number
-  priceCategories: MapCategory[]
-}
+export type Venue = VenueRecord
 
 const venueKinds = ['concert_hall', 'theatre', 'cinema', 'stadium', 'other']
 
@@ -36,7 +34,7 @@ export function VenuesPage() {
   const t = adminMessages.useT()
   const { base } = useSession()
   const list = useResource(
-    (signal) => api<PageOf<Venue>>(`${base}/venues`, { signal, query: { limit: 200 } }),
+    (signal) => api<PageOf<VenueRecord>>(`${base}/venues`, { signal, query: { limit: 200 } }),
     [base],
   )
   const [name, setName] = useState('')
@@ -48,7 +46,7 @@ export function VenuesPage() {
     event.preventDefault()
     setError(null)
     try {
-      const venue = await api<Venue>(`${base}/venues`, {
+      const venue = await api<VenueRecord>(`${base}/venues`, {
         body: { name, city, kind, priceCategories: parseCategories(categories) },
       })
       navigate(`/admin/venues/${venue.id}`)
@@ -107,27 +105,7 @@ export function VenuesPage() {
   )
 }
 
-interface Chart {
-  stage: { x: number; y: number } | null
-  categories: MapCategory[]
-  sections: {
-    name: string
-    rows: {
-      label: string
-      seats: {
-        id: string
-        number: string
-        label?: string
-        category: string
-        x: number
-        y: number
-        flags?: string[]
-      }[]
-    }[]
-  }[]
-}
-
-function flatten(chart: Chart): MapSeat[] {
+function flatten(chart: SeatChartExport): MapSeat[] {
   return chart.sections.flatMap((section) =>
     section.rows.flatMap((row) =>
       row.seats.map((seat) => ({
@@ -153,8 +131,11 @@ export function VenuePage({ id }: { id: string }) {
   const t = adminMessages.useT()
   const { base } = useSession()
   const venuePath = `${base}/venues/${encodeURIComponent(id)}`
-  const venue = useResource((signal) => api<Venue>(venuePath, { signal }), [venuePath])
-  const chart = useResource((signal) => api<Chart>(`${venuePath}/seat-map`, { signal }), [venuePath])
+  const venue = useResource((signal) => api<VenueRecord>(venuePath, { signal }), [venuePath])
+  const chart = useResource(
+    (signal) => api<SeatChartExport>(`${venuePath}/seat-map`, { signal }),
+    [venuePath],
+  )
   const [file, setFile] = useState<File | null>(null)
   const [importError, setImportError] = useState<unknown>(null)
   const [notice, setNotice] = useState('')
@@ -175,7 +156,7 @@ export function VenuePage({ id }: { id: string }) {
     const text = await file.text()
     const csv = file.name.toLowerCase().endsWith('.csv') || file.type === 'text/csv'
     try {
-      const result = await api<{ seatCount: number }>(`${venuePath}/seat-map`, {
+      const result = await api<SeatMapImported>(`${venuePath}/seat-map`, {
         method: 'PUT',
         body: text,
         headers: { 'content-type': csv ? 'text/csv' : 'application/json' },
@@ -191,7 +172,7 @@ export function VenuePage({ id }: { id: string }) {
     setEditError(null)
     setNotice('')
     try {
-      const result = await api<{ updated: number }>(`${venuePath}/seats`, {
+      const result = await api<SeatsEdited>(`${venuePath}/seats`, {
         method: 'PATCH',
         body: { seatIds: [...selected], ...changes },
       })

@@ -11,10 +11,11 @@ import { GroupOrderLink } from '../components/group-order-link.tsx'
 import { getCurrentHold, setCurrentHold } from '../hold-store.ts'
 import { type ShopMessage, shopMessages, useProblemMessages } from '../messages.ts'
 import type {
-  Order,
-  OrderCreated,
   OrderLine,
+  OrderRecord,
+  OrderView,
   Page,
+  RebookingCreated,
   RefundQuote,
   ShowDetail,
   ShowHold,
@@ -27,7 +28,7 @@ const statusText = (t: (key: ShopMessage) => string, status: string) =>
   t(`status_${status}` as ShopMessage) === `status_${status}` ? status : t(`status_${status}` as ShopMessage)
 
 /** A pending order whose payment was already taken (a group-buy member waiting for the group) is not "awaiting payment". */
-const orderStatusText = (t: (key: ShopMessage) => string, order: Order) =>
+const orderStatusText = (t: (key: ShopMessage) => string, order: OrderView) =>
   order.status === 'pending' && order.payments?.some((p) => p.status === 'succeeded')
     ? t('status_paid_waiting')
     : statusText(t, order.status)
@@ -36,7 +37,7 @@ export function MyTicketsPage() {
   const t = shopMessages.useT()
   const locale = useLocale()
   const orders = useResource(
-    (signal) => api<Page<Order>>('/api/orders', { signal, query: { limit: 50 } }),
+    (signal) => api<Page<OrderRecord>>('/api/orders', { signal, query: { limit: 50 } }),
     [],
   )
   return (
@@ -69,7 +70,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
   const locale = useLocale()
   const problems = useProblemMessages()
   const order = useResource(
-    (signal) => api<Order>(`/api/orders/${encodeURIComponent(orderId)}`, { signal }),
+    (signal) => api<OrderView>(`/api/orders/${encodeURIComponent(orderId)}`, { signal }),
     [orderId],
   )
   const paid = order.data && order.data.status !== 'pending'
@@ -145,7 +146,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
     setRefundError(null)
     try {
       await api(`/api/orders/${orderId}/refunds`, { body: {}, idempotencyKey: refundKey })
-      setRefundDone(quote?.amount ?? 0)
+      setRefundDone(quote?.allowed ? quote.amount : 0)
       setQuote(null)
       order.reload()
     } catch (failure) {
@@ -277,7 +278,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
 }
 
 /** 改签: best seats in the same zone at another performance of the same event; the new order charges the difference. */
-function RebookShow({ order, showId, lines }: { order: Order; showId: string; lines: OrderLine[] }) {
+function RebookShow({ order, showId, lines }: { order: OrderView; showId: string; lines: OrderLine[] }) {
   const t = shopMessages.useT()
   const locale = useLocale()
   const problems = useProblemMessages()
@@ -305,11 +306,12 @@ function RebookShow({ order, showId, lines }: { order: Order; showId: string; li
       const hold = await api<ShowHold>(`/api/shows/${choice}/holds`, {
         body: { best: { category, quantity: lines.length } },
       })
-      const created = await api<OrderCreated>(`/api/orders/${order.id}/rebook`, {
+      const created = await api<RebookingCreated>(`/api/orders/${order.id}/rebook`, {
         body: { holdId: hold.id, showId: choice, lineIds: lines.map((line) => line.id) },
         idempotencyKey: key,
       })
-      if (created.amountDue > 0 && created.order.status === 'pending') location.assign(created.checkoutUrl)
+      if (created.checkoutUrl !== null && created.amountDue > 0 && created.order.status === 'pending')
+        location.assign(created.checkoutUrl)
       else navigate(`/orders/${created.orderId}`)
     } catch (failure) {
       setError(failure)

@@ -14,7 +14,8 @@ import { shopMessages, useProblemMessages } from '../messages.ts'
 import type {
   DayAvailability,
   Eligibility,
-  Order,
+  OrderRecord,
+  OrderView,
   Page,
   ScenicHold,
   SiteDetail,
@@ -94,7 +95,7 @@ export function ScenicPage({ siteId }: { siteId: string }) {
   const owned = useResource(
     async (signal): Promise<OwnedTicket[]> => {
       if (!date) return []
-      const orders = await api<Page<Order>>('/api/orders', { signal, query: { limit: 100 } })
+      const orders = await api<Page<OrderRecord>>('/api/orders', { signal, query: { limit: 100 } })
       const mine = orders.items.filter(
         (order) =>
           order.kind === 'scenic' &&
@@ -103,7 +104,7 @@ export function ScenicPage({ siteId }: { siteId: string }) {
           order.status.includes('paid'),
       )
       const details = await Promise.all(
-        mine.map((order) => api<Order>(`/api/orders/${order.id}`, { signal })),
+        mine.map((order) => api<OrderView>(`/api/orders/${order.id}`, { signal })),
       )
       return details.flatMap((order) =>
         (order.lines ?? [])

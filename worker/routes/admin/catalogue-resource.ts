@@ -1,13 +1,15 @@
 import { and, asc, eq, gt, like, type SQL } from 'drizzle-orm'
 import type { SQLiteColumn, SQLiteTableWithColumns } from 'drizzle-orm/sqlite-core'
 import { type Context, Hono } from 'hono'
-import { describeRoute, resolver } from 'hono-openapi'
+import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
 import { outboxEvents, type StaffRole } from '../../db/schema.ts'
 import { newId } from '../../ids.ts'
 import { requireOrganizerRole, type StaffEnv } from '../../middleware/staff-auth.ts'
 import { notFound } from '../../problem.ts'
 import { validate } from '../../validation.ts'
+import { pageOf } from '../contracts/common.ts'
+import { json } from '../openapi.ts'
 import { page, pageQuery } from '../query.ts'
 
 export type CatalogueTable = SQLiteTableWithColumns<any> & {
@@ -43,8 +45,6 @@ export interface CatalogueResource<Create extends AnyObjectSchema, Filters exten
   writeRoles?: StaffRole[]
 }
 
-const pageOf = (item: AnySchema) => v.object({ items: v.array(item), nextCursor: v.nullable(v.string()) })
-
 const problemResponses = {
   400: { description: 'Validation failed (problem+json, code `validation`)' },
   401: { description: 'Not signed in (code `unauthorized`)' },
@@ -66,7 +66,6 @@ export function catalogueResource<
   })
   const update = v.partial(spec.create)
   const idParams = v.object({ organizerId: v.string(), id: v.string() })
-  const json = (schema: AnySchema) => ({ 'application/json': { schema: resolver(schema) } })
   const app = new Hono<StaffEnv>()
 
   const load = async (c: Context<StaffEnv>, organizerId: string, id: string) => {

@@ -1,21 +1,8 @@
 import { and, eq } from 'drizzle-orm'
 import * as v from 'valibot'
 import { events, shows } from '../../db/schema.ts'
-import { nonEmpty } from '../query.ts'
+import { eventInput, eventKinds, eventRecord, eventStatuses } from '../contracts/admin/events.ts'
 import { catalogueResource } from './catalogue-resource.ts'
-import { recordOf } from './records.ts'
-
-export const eventInput = v.object({
-  name: nonEmpty(),
-  kind: v.picklist(['concert', 'theatre', 'film', 'sport', 'exhibition', 'other']),
-  description: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(5000)))),
-  status: v.optional(v.picklist(['draft', 'published', 'cancelled']), 'draft'),
-  realNameRequired: v.optional(v.boolean(), false),
-  maxTicketsPerBuyer: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(50)), 6),
-  rotatingCode: v.optional(v.boolean(), false),
-})
-
-export const eventRecord = recordOf(eventInput.entries)
 
 export const eventRoutes = catalogueResource({
   noun: 'event',
@@ -26,8 +13,8 @@ export const eventRoutes = catalogueResource({
   create: eventInput,
   readRoles: ['owner', 'manager', 'gate'],
   filters: {
-    status: v.optional(v.picklist(['draft', 'published', 'cancelled'])),
-    kind: v.optional(v.picklist(['concert', 'theatre', 'film', 'sport', 'exhibition', 'other'])),
+    status: v.optional(v.picklist(eventStatuses)),
+    kind: v.optional(v.picklist(eventKinds)),
   },
   // Limits and real-name rules live in each show's inventory actor: tell the event's scheduled shows.
   afterUpdate: async (c, event) => {

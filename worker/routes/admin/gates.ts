@@ -7,6 +7,8 @@ import { requireOrganizerRole, type StaffEnv } from '../../middleware/staff-auth
 import { notFound, validationProblem } from '../../problem.ts'
 import { createEnrollmentCode, MAX_SITE_DAYS } from '../../services/gate-devices.ts'
 import { validate } from '../../validation.ts'
+import { enrollmentCode, gateConflictPage, gateDevicePage, redemptionPage } from '../contracts/admin/gates.ts'
+import { json } from '../openapi.ts'
 import { isoDate, nonEmpty, page, pageQuery } from '../query.ts'
 
 const tag = 'Organizer gates'
@@ -21,8 +23,9 @@ gateAdminRoutes.post(
     summary: 'A one-time code (8 characters, valid 15 minutes) that enrolls one gate device',
     description:
       'Scope: an event (all its scheduled shows) with `eventId`, or a scenic site’s days with `siteId`, `fromDate`, ' +
-      '`toDate` (at most 62 days). The code is shown once; only its hash is kept.',
-    responses: { 201: { description: 'The code and when it expires' } },
+      '`toDate` (at most 62 days). The code (8 Crockford base32 characters, no I/L/O/U) is shown once; only its hash is ' +
+      'kept, and it works once (a conditional update decides races). The device sends it to `POST /api/gate/enroll`.',
+    responses: { 201: { description: 'The code and when it expires', content: json(enrollmentCode) } },
   }),
   requireOrganizerRole('owner', 'manager', 'gate'),
   validate(
@@ -70,7 +73,7 @@ gateAdminRoutes.get(
   describeRoute({
     tags: [tag],
     summary: 'Enrolled gate devices, newest first',
-    responses: { 200: { description: 'A page of devices' } },
+    responses: { 200: { description: 'A page of devices', content: json(gateDevicePage) } },
   }),
   requireOrganizerRole('owner', 'manager', 'gate'),
   validate('query', v.object(pageQuery)),
@@ -123,7 +126,9 @@ gateAdminRoutes.get(
   describeRoute({
     tags: [tag],
     summary: 'Redemptions (核销): each ticket’s first admission, newest first',
-    responses: { 200: { description: 'A page of redemptions' } },
+    description:
+      'Each redemption is written with a `ticket.redeemed` outbox event in one batch. Filter one ticket with `?ticketId=`.',
+    responses: { 200: { description: 'A page of redemptions', content: json(redemptionPage) } },
   }),
   requireOrganizerRole('owner', 'manager', 'gate'),
   validate('query', v.object({ ...pageQuery, ticketId: v.optional(v.pipe(v.string(), v.maxLength(64))) })),
@@ -157,7 +162,7 @@ gateAdminRoutes.get(
       'with (`first`); `revoked_admitted` is an admission of a ticket that was refunded, cancelled or rebooked ' +
       '(`revocationReason`, `revokedAt`: before the scan when the gate had not synced yet, after it when the refund ' +
       'went through before the scan was uploaded), `first` being that admission itself. Filter with `?kind=`.',
-    responses: { 200: { description: 'A page of conflicts' } },
+    responses: { 200: { description: 'A page of conflicts', content: json(gateConflictPage) } },
   }),
   requireOrganizerRole('owner', 'manager', 'gate'),
   validate('query', v.object({ ...pageQuery, kind: v.optional(v.picklist(redemptionConflictKinds)) })),

@@ -8,6 +8,8 @@ import { notFound } from '../../problem.ts'
 import { orderView } from '../../services/order-view.ts'
 import { requestRefund } from '../../services/orders/index.ts'
 import { validate } from '../../validation.ts'
+import { orderPageSchema, staffOrderViewSchema, staffRefundedSchema } from '../contracts/orders.ts'
+import { json } from '../openapi.ts'
 import { page, pageQuery } from '../query.ts'
 
 const tag = 'Organizer orders'
@@ -18,7 +20,10 @@ adminOrderRoutes.get(
   describeRoute({
     tags: [tag],
     summary: 'Search orders by number, phone, email or the last digits of a visitor ID',
-    responses: { 200: { description: 'A page of orders, newest first' } },
+    description:
+      '`number` is the order number; `phone` matches the buyer’s contact or any visitor’s; `idTail` the last 4 characters ' +
+      'of a visitor’s ID number (only masked numbers are kept).',
+    responses: { 200: { description: 'A page of orders, newest first', content: json(orderPageSchema) } },
   }),
   requireOrganizerRole('owner', 'manager'),
   validate(
@@ -102,7 +107,10 @@ adminOrderRoutes.get(
   describeRoute({
     tags: [tag],
     summary: 'An order with lines, tickets, payments, refunds and its full history',
-    responses: { 200: { description: 'The order' } },
+    description:
+      'Every state change of the order is in `history`: who or what caused it (`actor`), the action, the status before ' +
+      'and after, and its details.',
+    responses: { 200: { description: 'The order', content: json(staffOrderViewSchema) } },
   }),
   requireOrganizerRole('owner', 'manager'),
   validate('param', orderParams),
@@ -118,8 +126,11 @@ adminOrderRoutes.post(
   describeRoute({
     tags: [tag],
     summary: 'Refund an order or some lines (organizer: policy fees waived unless `waiveFee` is false)',
+    description:
+      'Organizer refunds take precedence over a rebooking waiting for payment. The tickets are revoked and the refund ' +
+      'recorded before the inventory goes back on sale; the answer is the refund and the order with its history.',
     responses: {
-      201: { description: 'Refunded' },
+      201: { description: 'Refunded', content: json(staffRefundedSchema) },
       409: { description: 'Nothing to refund, or children unused' },
     },
   }),

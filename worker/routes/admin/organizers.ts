@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, like } from 'drizzle-orm'
 import { Hono } from 'hono'
-import { describeRoute, resolver } from 'hono-openapi'
+import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
 import { memberships, organizers } from '../../db/schema.ts'
 import { newId } from '../../ids.ts'
@@ -8,26 +8,15 @@ import { requireOrganizerRole, type StaffEnv } from '../../middleware/staff-auth
 import { forbidden, notFound } from '../../problem.ts'
 import { invitationView, inviteStaff } from '../../services/staff-invitations.ts'
 import { validate } from '../../validation.ts'
-import { nonEmpty, page, pageQuery } from '../query.ts'
+import {
+  createdOrganizer,
+  organizerInput,
+  organizerPage,
+  organizerRecord,
+} from '../contracts/admin/organizers.ts'
+import { json } from '../openapi.ts'
+import { page, pageQuery } from '../query.ts'
 
-export const organizerInput = v.object({
-  name: nonEmpty(),
-  slug: v.pipe(
-    v.string(),
-    v.regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lowercase letters, digits and -; 2–63 long'),
-  ),
-  currency: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'an ISO 4217 code like CNY')), 'CNY'),
-  timezone: v.optional(v.pipe(v.string(), v.maxLength(64)), 'Asia/Shanghai'),
-  contactEmail: v.optional(v.nullable(v.pipe(v.string(), v.email()))),
-  allowGuestCheckout: v.optional(v.boolean(), true),
-})
-const organizerRecord = v.object({
-  id: v.string(),
-  ...organizerInput.entries,
-  createdAt: v.string(),
-  updatedAt: v.string(),
-})
-const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } })
 const tag = 'Organizers'
 
 export const organizerRoutes = new Hono<StaffEnv>()
@@ -40,7 +29,7 @@ organizerRoutes.get(
     responses: {
       200: {
         description: 'A page',
-        content: json(v.object({ items: v.array(organizerRecord), nextCursor: v.nullable(v.string()) })),
+        content: json(organizerPage),
       },
     },
   }),
@@ -73,14 +62,6 @@ organizerRoutes.get(
     return c.json(page(rows, limit))
   },
 )
-
-const createdOrganizer = v.object({
-  ...organizerRecord.entries,
-  /** The first owner's invitation, when `ownerEmail` was given. */
-  ownerInvitation: v.optional(
-    v.object({ id: v.string(), email: v.string(), role: v.string(), expiresAt: v.string() }),
-  ),
-})
 
 organizerRoutes.post(
   '/',

@@ -2,17 +2,9 @@ import { eq } from 'drizzle-orm'
 import * as v from 'valibot'
 import { parentChildRules, scenicSites, visitProducts } from '../../db/schema.ts'
 import { type FieldError, validationProblem } from '../../problem.ts'
+import { parentChildRuleInput, parentChildRuleRecord } from '../contracts/admin/parent-child-rules.ts'
 import { catalogueResource } from './catalogue-resource.ts'
-import { recordOf } from './records.ts'
 import { referenced } from './references.ts'
-
-export const parentChildRuleInput = v.object({
-  siteId: v.string(),
-  parentProductId: v.string(),
-  childProductId: v.string(),
-  matchBy: v.optional(v.picklist(['phone', 'id_number', 'phone_or_id_number']), 'phone_or_id_number'),
-  onParentRefund: v.optional(v.picklist(['block', 'cascade']), 'block'),
-})
 
 type ProductRow = { siteId: string; kind: string }
 
@@ -22,7 +14,7 @@ export const parentChildRuleRoutes = catalogueResource({
   tag: 'Catalogue: parent-child rules',
   table: parentChildRules,
   idPrefix: 'pcr',
-  schema: recordOf(parentChildRuleInput.entries),
+  schema: parentChildRuleRecord,
   create: parentChildRuleInput,
   readRoles: ['owner', 'manager', 'gate'],
   filters: { siteId: v.optional(v.string()) },

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray } from 'drizzle-orm'
 import { Hono } from 'hono'
-import { describeRoute, resolver } from 'hono-openapi'
+import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
 import type { Database } from '../../db/client.ts'
 import { partnerProducts, partners, salesChannels, visitProducts } from '../../db/schema.ts'
@@ -9,10 +9,16 @@ import { requireOrganizerRole, type StaffEnv } from '../../middleware/staff-auth
 import { notFound, validationProblem } from '../../problem.ts'
 import { newPartnerKeyId, newPartnerSecret, sealPartnerSecret } from '../../services/partner-secrets.ts'
 import { validate } from '../../validation.ts'
+import {
+  partnerCredentials,
+  partnerPage,
+  partnerProductList,
+  partnerSchema,
+} from '../contracts/admin/partners.ts'
+import { json } from '../openapi.ts'
 import { money, nonEmpty, page, pageQuery } from '../query.ts'
 
 const tag = 'OTA partners (admin)'
-const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } })
 
 /** After a rotation the old secret keeps verifying this long, so the partner can deploy the new one. */
 export const SECRET_ROTATION_GRACE_HOURS = 24
@@ -22,22 +28,6 @@ const partnerInput = v.object({
   /** Code of one of the organizer's sales channels, e.g. `ctrip`. */
   salesChannelCode: v.pipe(v.string(), v.maxLength(32)),
   rateLimitPerMinute: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100_000)), 600),
-})
-
-const partnerSchema = v.object({
-  id: v.string(),
-  name: v.string(),
-  channel: v.string(),
-  salesChannelId: v.string(),
-  keyId: v.string(),
-  status: v.picklist(['active', 'disabled']),
-  rateLimitPerMinute: v.number(),
-  previousSecretExpiresAt: v.nullable(v.string()),
-  createdAt: v.string(),
-})
-const credentialsSchema = v.object({
-  ...partnerSchema.entries,
-  secret: v.pipe(v.string(), v.description('The signing secret. Shown only in this response; store it now.')),
 })
 
 const productPrice = v.pipe(
@@ -85,7 +75,7 @@ partnerAdminRoutes.post(
     description:
       'The secret is shown only in this response (stored encrypted, needed to verify HMAC signatures). Owner role.',
     responses: {
-      201: { description: 'The partner with `secret`', content: json(credentialsSchema) },
+      201: { description: 'The partner with `secret`', content: json(partnerCredentials) },
       400: { description: 'Unknown sales channel (code `validation`)' },
     },
   }),
@@ -133,7 +123,7 @@ partnerAdminRoutes.get(
     responses: {
       200: {
         description: 'A page of partners',
-        content: json(v.object({ items: v.array(partnerSchema), nextCursor: v.nullable(v.string()) })),
+        content: json(partnerPage),
       },
     },
   }),
@@ -177,7 +167,7 @@ partnerAdminRoutes.post(
     summary: 'Issue a new signing secret (shown once); the previous one keeps working for 24 hours',
     description: `Same key id. Requests signed with the replaced secret verify until \`previousSecretExpiresAt\` (${SECRET_ROTATION_GRACE_HOURS} h), so the partner can switch without downtime; a second rotation drops the older secret at once.`,
     responses: {
-      200: { description: 'The partner with the new `secret`', content: json(credentialsSchema) },
+      200: { description: 'The partner with the new `secret`', content: json(partnerCredentials) },
     },
   }),
   validate('param', idParam),
@@ -230,19 +220,6 @@ for (const [action, status] of [
   )
 }
 
-const productsSchema = v.object({
-  items: v.array(
-    v.object({
-      productId: v.string(),
-      name: v.string(),
-      siteId: v.string(),
-      marketPrice: v.number(),
-      salePrice: v.number(),
-      settlementPrice: v.number(),
-    }),
-  ),
-})
-
 async function listProducts(db: Database, partnerId: string) {
   const rows = await db
     .select({
@@ -265,7 +242,7 @@ partnerAdminRoutes.get(
   describeRoute({
     tags: [tag],
     summary: 'Products the partner may sell, with its channel prices (minor units)',
-    responses: { 200: { description: 'The products', content: json(productsSchema) } },
+    responses: { 200: { description: 'The products', content: json(partnerProductList) } },
   }),
   validate('param', idParam),
   async (c) => {
@@ -283,7 +260,7 @@ partnerAdminRoutes.put(
     description:
       'Scenic visit products of this organizer. `salePrice` is what the partner sells at, `settlementPrice` what it pays us (the order total), `marketPrice` the crossed-out list price.',
     responses: {
-      200: { description: 'The products now', content: json(productsSchema) },
+      200: { description: 'The products now', content: json(partnerProductList) },
       400: { description: 'Unknown product (code `validation`)' },
     },
   }),

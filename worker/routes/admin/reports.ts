@@ -1,11 +1,13 @@
 import { and, asc, count, eq, gte, inArray, isNotNull, lt, sql, sum } from 'drizzle-orm'
 import { Hono } from 'hono'
-import { describeRoute, resolver } from 'hono-openapi'
+import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
 import { events, orderLines, orders, organizers, seats, shows, visitProducts } from '../../db/schema.ts'
 import { requireOrganizerRole, type StaffEnv } from '../../middleware/staff-auth.ts'
 import { notFound, validationProblem } from '../../problem.ts'
 import { validate } from '../../validation.ts'
+import { salesReport, sellThroughReport } from '../contracts/admin/reports.ts'
+import { json } from '../openapi.ts'
 import { isoDate, queryInteger } from '../query.ts'
 
 // Dashboard figures. A sale is an order line that was paid for and still stands (not refunded, not
@@ -16,34 +18,6 @@ const tag = 'Organizer reports'
 const dayMs = 86_400_000
 const shanghaiOffset = '+8 hours'
 const maxDays = 366
-
-const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } })
-const figures = { tickets: v.number(), amount: v.number() }
-const salesReport = v.object({
-  currency: v.string(),
-  from: v.string(),
-  to: v.string(),
-  totals: v.object({ orders: v.number(), ...figures, refundedTickets: v.number(), refunded: v.number() }),
-  byDay: v.array(v.object({ date: v.string(), orders: v.number(), ...figures })),
-  byTicketType: v.array(v.object({ kind: v.picklist(['show', 'scenic']), key: v.string(), ...figures })),
-  byChannel: v.array(v.object({ channel: v.string(), orders: v.number(), ...figures })),
-})
-const sellThroughReport = v.object({
-  currency: v.string(),
-  from: v.string(),
-  to: v.string(),
-  shows: v.array(
-    v.object({
-      showId: v.string(),
-      eventId: v.string(),
-      eventName: v.string(),
-      startsAt: v.string(),
-      status: v.string(),
-      capacity: v.number(),
-      ...figures,
-    }),
-  ),
-})
 
 /** Today in China (YYYY-MM-DD) shifted by `days`. */
 const shanghaiDay = (days = 0) =>

@@ -7,44 +7,25 @@ import { requireOrganizerRole, type StaffEnv } from '../../middleware/staff-auth
 import { type FieldError, notFound, validationProblem } from '../../problem.ts'
 import { scenicDay } from '../../services/scenic-day.ts'
 import { validate } from '../../validation.ts'
-import { inventoryProblem } from '../inventory-problem.ts'
-import { isoDate, nonEmpty } from '../query.ts'
-import { catalogueResource } from './catalogue-resource.ts'
-import { recordOf } from './records.ts'
-
-const clock = v.pipe(v.string(), v.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time HH:MM'))
-const capacity = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000))
-
-export const timeSlotSchema = v.object({
-  code: v.pipe(v.string(), v.regex(/^[A-Za-z0-9:_-]{1,16}$/, 'letters, digits, : _ -; up to 16')),
-  start: clock,
-  end: clock,
+import {
   capacity,
-})
-
-export const scenicSiteInput = v.object({
-  name: nonEmpty(),
-  city: nonEmpty(100),
-  address: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(500)))),
-  description: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(5000)))),
-  timezone: v.optional(v.pipe(v.string(), v.maxLength(64)), 'Asia/Shanghai'),
-  opensAt: v.optional(clock, '08:00'),
-  closesAt: v.optional(clock, '18:00'),
-  dailyCapacity: capacity,
-  timeSlots: v.optional(v.pipe(v.array(timeSlotSchema), v.maxLength(48)), []),
-  bookingDaysAhead: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(365)), 30),
-  channelQuotas: v.optional(
-    v.record(v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_-]{1,31}$/, 'a sales channel code')), capacity),
-    {},
-  ),
-})
+  channelCode,
+  scenicSiteInput,
+  scenicSiteRecord,
+  siteDayInventory,
+  siteDayQuotas,
+} from '../contracts/admin/scenic-sites.ts'
+import { inventoryProblem } from '../inventory-problem.ts'
+import { json } from '../openapi.ts'
+import { isoDate } from '../query.ts'
+import { catalogueResource } from './catalogue-resource.ts'
 
 export const scenicSiteRoutes = catalogueResource({
   noun: 'scenic site',
   tag: 'Catalogue: scenic sites',
   table: scenicSites,
   idPrefix: 'site',
-  schema: recordOf(scenicSiteInput.entries),
+  schema: scenicSiteRecord,
   create: scenicSiteInput,
   readRoles: ['owner', 'manager', 'gate'],
   filters: { city: v.optional(v.string()) },
@@ -94,7 +75,10 @@ scenicSiteRoutes.get(
   describeRoute({
     tags: ['Catalogue: scenic sites'],
     summary: 'What is left on one visit date, per slot, product and channel',
-    responses: { 200: { description: 'Availability of the day' } },
+    description:
+      'Every channel’s allocation for the day (`channels`: quota and what is left) besides the general pool; the public ' +
+      'and partner views show only their own channel.',
+    responses: { 200: { description: 'Availability of the day', content: json(siteDayInventory) } },
   }),
   requireOrganizerRole('owner', 'manager', 'gate'),
   validate('param', dayParams),
@@ -113,16 +97,13 @@ scenicSiteRoutes.put(
     description:
       'Refused when the quotas exceed the daily capacity or go below what a channel already holds.',
     responses: {
-      200: { description: 'New quotas' },
+      200: { description: 'New quotas', content: json(siteDayQuotas) },
       400: { description: 'Not possible (code `validation`)' },
     },
   }),
   requireOrganizerRole('owner', 'manager'),
   validate('param', dayParams),
-  validate(
-    'json',
-    v.object({ quotas: v.record(v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_-]{1,31}$/)), capacity) }),
-  ),
+  validate('json', v.object({ quotas: v.record(channelCode, capacity) })),
   async (c) => {
     const { organizerId, id, date } = c.req.valid('param')
     const siteId = await ownedSite(c, organizerId, id)

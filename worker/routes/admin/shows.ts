@@ -1,6 +1,6 @@
 import { and, eq, gte, inArray, lte } from 'drizzle-orm'
 import type { Context } from 'hono'
-import { describeRoute, resolver } from 'hono-openapi'
+import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
 import {
   events,
@@ -16,42 +16,19 @@ import { type FieldError, notFound, validationProblem } from '../../problem.ts'
 import { groupBuyStub } from '../../services/group-buy-client.ts'
 import { requestRefund } from '../../services/orders/index.ts'
 import { validate } from '../../validation.ts'
+import {
+  seatAllocationsResult,
+  seatBlocksResult,
+  showCancellation,
+  showInput,
+  showInventorySchema,
+  showRecord,
+} from '../contracts/admin/shows.ts'
+import { json } from '../openapi.ts'
 import { orderServicesOf } from '../order-services.ts'
-import { isoDateTime, money } from '../query.ts'
+import { isoDateTime } from '../query.ts'
 import { catalogueResource } from './catalogue-resource.ts'
-import { recordOf } from './records.ts'
 import { referenced } from './references.ts'
-
-export const refundTier = v.object({
-  minHoursBefore: v.pipe(v.number(), v.minValue(0), v.maxValue(24 * 365)),
-  feePercent: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100)),
-})
-
-/** Full refund from 72 h before the start, 20% fee from 24 h, nothing after. */
-export const defaultRefundTiers = [
-  { minHoursBefore: 72, feePercent: 0 },
-  { minHoursBefore: 24, feePercent: 20 },
-]
-
-export const showInput = v.object({
-  eventId: v.string(),
-  venueId: v.string(),
-  startsAt: isoDateTime,
-  endsAt: v.optional(v.nullable(isoDateTime)),
-  saleStartsAt: isoDateTime,
-  saleEndsAt: isoDateTime,
-  prices: v.pipe(
-    v.record(v.pipe(v.string(), v.minLength(1), v.maxLength(32)), money),
-    v.minEntries(1, 'at least one price'),
-  ),
-  holdMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(120)), 15),
-  /** On-sale protection: only signed-in customers may hold seats; anonymous buyers get `sign_in_required`. */
-  signInToHold: v.optional(v.boolean(), false),
-  status: v.optional(v.picklist(['scheduled', 'cancelled']), 'scheduled'),
-  refundTiers: v.optional(v.pipe(v.array(refundTier), v.maxLength(10)), defaultRefundTiers),
-})
-
-export const showRecord = recordOf(showInput.entries)
 
 export const showRoutes = catalogueResource({
   noun: 'show',
@@ -136,7 +113,10 @@ showRoutes.get(
   describeRoute({
     tags: ['Catalogue: shows'],
     summary: 'Seat counts by state and availability per price category',
-    responses: { 200: { description: 'Counts from the show inventory' } },
+    description:
+      '`seats` counts every seat of the show by state as its inventory actor holds them (held seats are those of active ' +
+      'holds); `categories` is what each price category has left, as the public sees it.',
+    responses: { 200: { description: 'Counts from the show inventory', content: json(showInventorySchema) } },
   }),
   requireOrganizerRole('owner', 'manager', 'gate'),
   validate('param', showParams),
@@ -164,11 +144,7 @@ showRoutes.post(
     responses: {
       200: {
         description: 'What changed',
-        content: {
-          'application/json': {
-            schema: resolver(v.object({ changed: v.array(v.string()), skipped: v.array(v.string()) })),
-          },
-        },
+        content: json(seatBlocksResult),
       },
     },
   }),
@@ -191,11 +167,7 @@ showRoutes.put(
     responses: {
       200: {
         description: 'Allocated',
-        content: {
-          'application/json': {
-            schema: resolver(v.object({ allocated: v.number(), unknown: v.array(v.string()) })),
-          },
-        },
+        content: json(seatAllocationsResult),
       },
     },
   }),
@@ -232,7 +204,12 @@ showRoutes.post(
     description:
       'Idempotent: running it again refunds any order a previous run did not reach. Open group buys of the show fail at once ' +
       '(each paid member refunded by the group, unpaid orders cancelled) instead of at their deadline.',
-    responses: { 200: { description: 'How many orders were refunded and group buys failed' } },
+    responses: {
+      200: {
+        description: 'How many orders were refunded and group buys failed',
+        content: json(showCancellation),
+      },
+    },
   }),
   requireOrganizerRole('owner', 'manager'),
   validate('param', showParams),

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { Hono } from 'hono'
-import { describeRoute, resolver } from 'hono-openapi'
+import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
 import { memberships, staffRoles, staffUsers } from '../../db/schema.ts'
 import { requireOrganizerRole, type StaffEnv } from '../../middleware/staff-auth.ts'
@@ -13,25 +13,15 @@ import {
   revokeInvitation,
 } from '../../services/staff-invitations.ts'
 import { validate } from '../../validation.ts'
+import {
+  staffInvitation,
+  staffInvitationList,
+  staffMember,
+  staffMemberList,
+} from '../contracts/admin/staff.ts'
+import { json } from '../openapi.ts'
 
 const tag = 'Organizer staff'
-const member = v.object({
-  userId: v.string(),
-  email: v.string(),
-  name: v.string(),
-  role: v.picklist(staffRoles),
-})
-const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } })
-
-const invitation = v.object({
-  id: v.string(),
-  email: v.string(),
-  role: v.picklist(staffRoles),
-  invitedBy: v.string(),
-  createdAt: v.string(),
-  expiresAt: v.string(),
-})
-
 const inviteInput = v.object({
   email: v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email(), v.maxLength(254)),
   role: v.picklist(staffRoles),
@@ -55,7 +45,7 @@ staffRoutes.get(
   describeRoute({
     tags: [tag],
     summary: 'List staff of the organizer',
-    responses: { 200: { description: 'Members', content: json(v.object({ items: v.array(member) })) } },
+    responses: { 200: { description: 'Members', content: json(staffMemberList) } },
   }),
   async (c) => c.json({ items: await listMembers(c, c.req.param('organizerId')!) }),
 )
@@ -70,7 +60,7 @@ staffRoutes.post(
       'or not the email has an account; an existing account joins only when its owner, signed in, accepts. ' +
       'Inviting an email again revokes its earlier pending invitation.',
     responses: {
-      201: { description: 'Invited', content: json(invitation) },
+      201: { description: 'Invited', content: json(staffInvitation) },
       409: { description: 'Already a member' },
     },
   }),
@@ -94,7 +84,7 @@ staffRoutes.get(
     tags: [tag],
     summary: 'Pending invitations (not accepted, revoked or expired), newest first',
     responses: {
-      200: { description: 'Invitations', content: json(v.object({ items: v.array(invitation) })) },
+      200: { description: 'Invitations', content: json(staffInvitationList) },
     },
   }),
   async (c) => {
@@ -121,7 +111,7 @@ staffRoutes.patch(
   describeRoute({
     tags: [tag],
     summary: "Change a member's role",
-    responses: { 200: { description: 'Changed', content: json(member) } },
+    responses: { 200: { description: 'Changed', content: json(staffMember) } },
   }),
   validate('json', v.object({ role: v.picklist(staffRoles) })),
   async (c) => {

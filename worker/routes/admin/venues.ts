@@ -6,7 +6,6 @@ import {
   type ChartResult,
   parseCsvChart,
   parseJsonChart,
-  priceCategorySchema,
   seatChartSchema,
   toJsonChart,
 } from '../../domain/seat-chart.ts'
@@ -14,37 +13,16 @@ import { requireOrganizerRole } from '../../middleware/staff-auth.ts'
 import { notFound, Problem, validationProblem } from '../../problem.ts'
 import { replaceSeatMap } from '../../services/seat-map-store.ts'
 import { validate } from '../../validation.ts'
-import { nonEmpty } from '../query.ts'
+import {
+  seatChartExport,
+  seatMapImported,
+  seatsEdited,
+  venueInput,
+  venueKinds,
+  venueRecord,
+} from '../contracts/admin/venues.ts'
+import { json } from '../openapi.ts'
 import { catalogueResource } from './catalogue-resource.ts'
-import { recordOf } from './records.ts'
-
-const venueKinds = ['concert_hall', 'theatre', 'cinema', 'stadium', 'other'] as const
-
-export const venueInput = v.object({
-  name: nonEmpty(),
-  kind: v.picklist(venueKinds),
-  city: nonEmpty(100),
-  address: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(500)))),
-  stageX: v.optional(v.nullable(v.number())),
-  stageY: v.optional(v.nullable(v.number())),
-  priceCategories: v.optional(
-    v.pipe(
-      v.array(priceCategorySchema),
-      v.maxLength(50),
-      v.check(
-        (list) => new Set(list.map((c) => c.code)).size === list.length,
-        'category codes must be unique',
-      ),
-    ),
-    [],
-  ),
-})
-
-export const venueRecord = recordOf({
-  ...venueInput.entries,
-  seatCount: v.number(),
-  seatMapVersion: v.number(),
-})
 
 export const venueRoutes = catalogueResource({
   noun: 'venue',
@@ -95,13 +73,6 @@ async function loadVenue(db: D1Database, organizerId: string, id: string) {
   }
 }
 
-const seatMapSummary = v.object({
-  venueId: v.string(),
-  seatMapVersion: v.number(),
-  seatCount: v.number(),
-  sections: v.array(v.object({ name: v.string(), seats: v.number() })),
-})
-
 venueRoutes.get(
   '/:id/seat-map',
   describeRoute({
@@ -111,7 +82,7 @@ venueRoutes.get(
     responses: {
       200: {
         description: 'Seat chart',
-        content: { 'application/json': { schema: resolver(seatChartSchema) } },
+        content: json(seatChartExport),
       },
     },
   }),
@@ -142,7 +113,17 @@ venueRoutes.put(
     summary: 'Import a seat map (JSON chart or CSV), replacing the current one',
     description:
       "Send `application/json` (chart format) or `text/csv` (`section,row,seat,category,x,y,flags`, using the venue's price categories). " +
-      'Every bad row is listed in one `validation` problem; nothing is stored unless the whole map is valid.',
+      'Every bad row is listed in one `validation` problem (duplicate labels, unknown categories, missing fields, bad numbers ' +
+      'or flags); nothing is stored unless the whole map is valid. The export (`GET`) is the same format plus each seat’s ' +
+      '`id`, so it re-imports unchanged; 2,000-seat charts import in one batch.\n\n' +
+      'JSON chart: `{stage: {x, y}, categories: [{code, name, color}], sections: [{name, rows: [{label, category, seats: ' +
+      '[{number, x, y, category?, label?, flags?}]}]}]}`. `stage` is where best-available aims (omit it to aim at the front ' +
+      'centre); `x`/`y` are drawing coordinates. A seat’s category defaults to its row’s; its label defaults to ' +
+      '`Section-Row-Number` and must be unique in the venue. `flags`: `accessible` (wheelchair place), `companion`, ' +
+      '`restricted_view`, `blocked` (never sold). Seats in a row are ordered by `x`; a gap much wider than the row’s usual ' +
+      'spacing is an aisle (seats across it are not together).\n\n' +
+      'CSV: a header line, then one seat per line, e.g. `Stalls,A,2,VIP,102,80,accessible` (several flags joined with `|`); ' +
+      'error `row` numbers are file line numbers (header = 1).',
     requestBody: {
       content: {
         'application/json': {
@@ -154,7 +135,7 @@ venueRoutes.put(
       },
     },
     responses: {
-      200: { description: 'Imported', content: { 'application/json': { schema: resolver(seatMapSummary) } } },
+      200: { description: 'Imported', content: json(seatMapImported) },
       400: {
         description: 'Invalid chart: `errors` lists each bad field with its `row` (CSV line) or `path`',
       },
@@ -210,11 +191,7 @@ venueRoutes.patch(
     responses: {
       200: {
         description: 'Seats changed',
-        content: {
-          'application/json': {
-            schema: resolver(v.object({ updated: v.number(), seatMapVersion: v.number() })),
-          },
-        },
+        content: json(seatsEdited),
       },
     },
   }),

@@ -2,47 +2,16 @@ import { eq } from 'drizzle-orm'
 import * as v from 'valibot'
 import { scenicSites, type TimeSlot, ticketTypes, visitProducts } from '../../db/schema.ts'
 import { conflict, type FieldError, validationProblem } from '../../problem.ts'
-import { money, nonEmpty } from '../query.ts'
+import { productKinds, visitProductInput, visitProductRecord } from '../contracts/admin/visit-products.ts'
 import { catalogueResource } from './catalogue-resource.ts'
-import { recordOf } from './records.ts'
 import { referenced } from './references.ts'
-
-const age = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(150))
-const height = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(300))
-
-export const eligibilitySchema = v.object({
-  minAge: v.optional(age),
-  maxAge: v.optional(age),
-  minHeightCm: v.optional(height),
-  maxHeightCm: v.optional(height),
-  proof: v.optional(v.pipe(v.string(), v.maxLength(64))),
-  note: v.optional(v.pipe(v.string(), v.maxLength(500))),
-})
-
-const productKinds = ['entry', 'attraction', 'show'] as const
-
-export const visitProductInput = v.object({
-  siteId: v.string(),
-  name: nonEmpty(),
-  kind: v.picklist(productKinds),
-  ticketType: v.picklist(ticketTypes),
-  eligibility: v.optional(eligibilitySchema, {}),
-  price: money,
-  validityDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(366)), 1),
-  timed: v.optional(v.boolean(), false),
-  dailyCapacity: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0)))),
-  realNameRequired: v.optional(v.boolean(), true),
-  maxPerIdPerDay: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100)), 1),
-  refundable: v.optional(v.boolean(), true),
-  status: v.optional(v.picklist(['active', 'inactive']), 'active'),
-})
 
 export const visitProductRoutes = catalogueResource({
   noun: 'visit product',
   tag: 'Catalogue: visit products',
   table: visitProducts,
   idPrefix: 'prd',
-  schema: recordOf(visitProductInput.entries),
+  schema: visitProductRecord,
   create: visitProductInput,
   readRoles: ['owner', 'manager', 'gate'],
   filters: {

@@ -16,6 +16,15 @@ import { conflict, notFound, validationProblem } from '../../problem.ts'
 import { newWebhookSecret } from '../../services/webhooks/signature.ts'
 import { webhookTargetGuardFor } from '../../services/webhooks/target-guard.ts'
 import { validate } from '../../validation.ts'
+import {
+  webhookDelivery,
+  webhookDeliveryPage,
+  webhookEndpoint,
+  webhookEndpointPage,
+  webhookEndpointWithSecret,
+  webhookReplayQueued,
+} from '../contracts/admin/webhook-endpoints.ts'
+import { json } from '../openapi.ts'
 import { page, pageQuery } from '../query.ts'
 
 const tag = 'Webhooks'
@@ -112,7 +121,9 @@ webhookEndpointRoutes.get(
   describeRoute({
     tags: [tag],
     summary: 'Webhook endpoints of the organizer (secrets are never listed)',
-    responses: { 200: { description: 'A page of endpoints, newest first' } },
+    responses: {
+      200: { description: 'A page of endpoints, newest first', content: json(webhookEndpointPage) },
+    },
   }),
   validate('query', v.object({ ...pageQuery })),
   async (c) => {
@@ -148,7 +159,10 @@ webhookEndpointRoutes.post(
       '(`validation` on `json.url`), here and again before every delivery. In development a loopback ' +
       'receiver over `http://` is allowed.',
     responses: {
-      201: { description: 'The endpoint and its `secret` (`whsec_…`)' },
+      201: {
+        description: 'The endpoint and its `secret` (`whsec_…`)',
+        content: json(webhookEndpointWithSecret),
+      },
       400: { description: 'Invalid input, or a receiver the rules refuse (code `validation`)' },
     },
   }),
@@ -172,7 +186,10 @@ webhookEndpointRoutes.get(
   describeRoute({
     tags: [tag],
     summary: 'A webhook endpoint (without its secret)',
-    responses: { 200: { description: 'The endpoint' }, 404: { description: 'Not found' } },
+    responses: {
+      200: { description: 'The endpoint', content: json(webhookEndpoint) },
+      404: { description: 'Not found' },
+    },
   }),
   validate('param', endpointParams),
   async (c) => {
@@ -186,7 +203,10 @@ webhookEndpointRoutes.patch(
   describeRoute({
     tags: [tag],
     summary: 'Change an endpoint’s URL, event types, channel or description',
-    responses: { 200: { description: 'The endpoint' }, 404: { description: 'Not found' } },
+    responses: {
+      200: { description: 'The endpoint', content: json(webhookEndpoint) },
+      404: { description: 'Not found' },
+    },
   }),
   validate('param', endpointParams),
   validate('json', endpointUpdate),
@@ -213,7 +233,7 @@ webhookEndpointRoutes.post(
     description:
       'For 24 hours every webhook carries two signatures (new and old secret), so the receiver can switch over.',
     responses: {
-      200: { description: 'The endpoint and its new `secret`' },
+      200: { description: 'The endpoint and its new `secret`', content: json(webhookEndpointWithSecret) },
       404: { description: 'Not found' },
     },
   }),
@@ -249,7 +269,11 @@ for (const [action, enabled] of [
       summary: enabled
         ? 'Enable an endpoint again (new events reach it; replay what it missed)'
         : 'Disable an endpoint: no new deliveries, pending ones are cancelled when their turn comes',
-      responses: { 200: { description: 'The endpoint' }, 404: { description: 'Not found' } },
+      description: 'A receiver answering 410 Gone disables its endpoint too (`disabledReason` says so).',
+      responses: {
+        200: { description: 'The endpoint', content: json(webhookEndpoint) },
+        404: { description: 'Not found' },
+      },
     }),
     validate('param', endpointParams),
     async (c) => {
@@ -347,7 +371,14 @@ webhookEndpointRoutes.get(
     tags: [tag],
     summary:
       'Deliveries to an endpoint, newest first, each with every attempt (status, latency, response excerpt)',
-    responses: { 200: { description: 'A page of deliveries' }, 404: { description: 'Not found' } },
+    description:
+      'Filter with `state` and `eventType`. Each attempt has `statusCode`, `latencyMs`, `responseExcerpt` (at most 1 kB), ' +
+      '`error` and `trigger` (`automatic` or `replay`); `payload` is the exact body sent. A delivery retried to the end is ' +
+      '`dead` and can be replayed.',
+    responses: {
+      200: { description: 'A page of deliveries', content: json(webhookDeliveryPage) },
+      404: { description: 'Not found' },
+    },
   }),
   validate('param', endpointParams),
   validate(
@@ -407,7 +438,10 @@ webhookEndpointRoutes.get(
   describeRoute({
     tags: [tag],
     summary: 'One delivery with every attempt',
-    responses: { 200: { description: 'The delivery' }, 404: { description: 'Not found' } },
+    responses: {
+      200: { description: 'The delivery', content: json(webhookDelivery) },
+      404: { description: 'Not found' },
+    },
   }),
   validate('param', deliveryParams),
   async (c) => {
@@ -426,7 +460,7 @@ webhookEndpointRoutes.post(
       'Works in any state (succeeded, dead, cancelled, retrying). A replay that fails follows the retry ' +
       'schedule from the attempt count it reached.',
     responses: {
-      202: { description: 'Queued' },
+      202: { description: 'Queued', content: json(webhookReplayQueued) },
       404: { description: 'Not found' },
       409: { description: 'The endpoint is disabled, or the delivery is being sent right now' },
     },

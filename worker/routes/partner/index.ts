@@ -1,6 +1,6 @@
 import { eq, inArray } from 'drizzle-orm'
 import { Hono } from 'hono'
-import { describeRoute, resolver } from 'hono-openapi'
+import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
 import { organizers, parentChildRules, scenicSites } from '../../db/schema.ts'
 import { SIGNATURE_WINDOW_SECONDS } from '../../domain/partner-signature.ts'
@@ -18,12 +18,19 @@ import {
 } from '../../services/partner-orders.ts'
 import { scenicDay } from '../../services/scenic-day.ts'
 import { validate } from '../../validation.ts'
+import {
+  partnerCalendarSchema,
+  partnerOrderSchema,
+  partnerProductListSchema,
+  partnerRefundSchema,
+  reservationSchema,
+} from '../contracts/partner.ts'
+import { json } from '../openapi.ts'
 import { orderServicesOf } from '../order-services.ts'
 import { isoDate } from '../query.ts'
 import { scenicHoldLines } from '../scenic.ts'
 
 const tag = 'OTA partner API (signed)'
-const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } })
 const MAX_CALENDAR_DAYS = 62
 
 const REPLAYED = '`replayed_request` (the nonce was already used)'
@@ -47,81 +54,6 @@ const partnerOrderIdSchema = v.pipe(
   v.regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'the partner’s order id: 1–64 of [A-Za-z0-9_.:-]'),
 )
 
-const priceFields = { marketPrice: v.number(), salePrice: v.number(), settlementPrice: v.number() }
-const productSchema = v.object({
-  productId: v.string(),
-  siteId: v.string(),
-  siteName: v.string(),
-  name: v.string(),
-  kind: v.string(),
-  ticketType: v.string(),
-  timed: v.boolean(),
-  realNameRequired: v.boolean(),
-  maxPerIdPerDay: v.number(),
-  refundable: v.boolean(),
-  validityDays: v.number(),
-  requiresParent: v.array(v.string()),
-  currency: v.string(),
-  ...priceFields,
-})
-const calendarDay = v.object({
-  siteId: v.string(),
-  date: v.string(),
-  onSale: v.boolean(),
-  remaining: v.number(),
-  channelQuota: v.nullable(v.object({ quota: v.number(), remaining: v.number() })),
-  slots: v.array(v.object({ code: v.string(), start: v.string(), end: v.string(), remaining: v.number() })),
-  products: v.array(v.object({ productId: v.string(), remaining: v.number(), ...priceFields })),
-})
-const reservationSchema = v.object({
-  reservationId: v.string(),
-  siteId: v.string(),
-  date: v.string(),
-  expiresAt: v.string(),
-  currency: v.string(),
-  total: v.number(),
-  lines: v.array(
-    v.object({
-      lineId: v.string(),
-      productId: v.string(),
-      productName: v.string(),
-      slot: v.nullable(v.string()),
-      salePrice: v.number(),
-      settlementPrice: v.number(),
-      visitorName: v.nullable(v.string()),
-      visitorIdMasked: v.nullable(v.string()),
-    }),
-  ),
-})
-const orderSchema = v.object({
-  orderId: v.string(),
-  partnerOrderId: v.string(),
-  number: v.string(),
-  status: v.string(),
-  channel: v.string(),
-  total: v.number(),
-  refundedTotal: v.number(),
-  currency: v.string(),
-  lines: v.array(
-    v.object({
-      lineId: v.string(),
-      productId: v.nullable(v.string()),
-      status: v.string(),
-      price: v.number(),
-      ticket: v.nullable(
-        v.object({
-          ticketId: v.string(),
-          status: v.string(),
-          code: v.pipe(
-            v.nullable(v.string()),
-            v.description('Signed ticket token for the QR code; null once revoked'),
-          ),
-        }),
-      ),
-    }),
-  ),
-})
-
 export const partnerRoutes = new Hono<PartnerEnv>()
 partnerRoutes.use('*', requirePartnerSignature)
 
@@ -131,7 +63,7 @@ partnerRoutes.get(
     tags: [tag],
     summary: 'Products this partner may sell, with its channel prices (minor units)',
     responses: {
-      200: { description: 'The products', content: json(v.object({ items: v.array(productSchema) })) },
+      200: { description: 'The products', content: json(partnerProductListSchema) },
       ...signedResponses,
     },
   }),
@@ -185,7 +117,7 @@ partnerRoutes.get(
     responses: {
       200: {
         description: 'One entry per site and day',
-        content: json(v.object({ days: v.array(calendarDay) })),
+        content: json(partnerCalendarSchema),
       },
       ...signedResponses,
     },
@@ -303,10 +235,16 @@ partnerRoutes.post(
       'Book a reservation as the partner’s order: confirmed and ticketed at once (settled on statement)',
     description:
       'Idempotent by `partnerOrderId`: a retried or concurrent create answers the same order (200 instead of 201), never a ' +
-      'second one. The order total is the settlement price. Each line carries its ticket `code` (signed token for the QR).',
+      'second one: a unique (partner, `partnerOrderId`) lets one create write the order. The order total is the settlement ' +
+      'price, paid by a `settlement` payment already succeeded; it is confirmed through the same path as a paid order ' +
+      '(inventory confirm, tickets, audit and `order.confirmed` in one batch; the cron finishes it after a crash). Each ' +
+      'line carries its ticket `code` (signed token for the QR).',
     responses: {
-      201: { description: 'Booked', content: json(orderSchema) },
-      200: { description: 'Already booked under this partnerOrderId (a retry)', content: json(orderSchema) },
+      201: { description: 'Booked', content: json(partnerOrderSchema) },
+      200: {
+        description: 'Already booked under this partnerOrderId (a retry)',
+        content: json(partnerOrderSchema),
+      },
       404: { description: 'No such reservation' },
       409: {
         description: `\`reservation_expired\`, \`reservation_already_booked\` (another partnerOrderId took it), \`partner_order_id_reused\` (this partnerOrderId booked another reservation); ${REPLAYED}`,
@@ -345,7 +283,7 @@ partnerRoutes.get(
     tags: [tag],
     summary: 'An order by the partner’s order id: status, lines, ticket codes, refunds',
     responses: {
-      200: { description: 'The order', content: json(orderSchema) },
+      200: { description: 'The order', content: json(partnerOrderSchema) },
       404: { description: 'No such order' },
       ...signedResponses,
     },
@@ -372,7 +310,7 @@ partnerRoutes.post(
     tags: [tag],
     summary: 'Cancel a booked order before use: every remaining line is refunded under the refund policy',
     responses: {
-      200: { description: 'The order, now refunded', content: json(orderSchema) },
+      200: { description: 'The order, now refunded', content: json(partnerOrderSchema) },
       ...refundRejection,
       ...signedResponses,
     },
@@ -399,10 +337,17 @@ partnerRoutes.post(
     tags: [tag],
     summary:
       'Request a refund of some lines (partial, e.g. one visitor of several) or all; approved or rejected by policy',
-    description: 'A retry for lines already refunded answers that refund (200).',
+    description:
+      'Decided by the ordinary refund policy. Approved: refunded as a credit on the settlement statement (never through ' +
+      'a card provider), tickets revoked, quota back, `order.refunded` sent. Rejected: `refund_rejected` with the reason, ' +
+      'and a `refund.rejected` event. Tickets already admitted at a gate are refused (`already_redeemed`). A retry for ' +
+      'lines already refunded answers that refund (200).',
     responses: {
-      201: { description: 'Approved and refunded (credited on the settlement statement)' },
-      200: { description: 'These lines were already refunded (a retry)' },
+      201: {
+        description: 'Approved and refunded (credited on the settlement statement)',
+        content: json(partnerRefundSchema),
+      },
+      200: { description: 'These lines were already refunded (a retry)', content: json(partnerRefundSchema) },
       ...refundRejection,
       ...signedResponses,
     },

@@ -1,0 +1,25 @@
+import * as v from 'valibot'
+import { nonEmpty } from '../../query.ts'
+import { pageOf, recordOf } from '../common.ts'
+
+export const eventKinds = ['concert', 'theatre', 'film', 'sport', 'exhibition', 'other'] as const
+export const eventStatuses = ['draft', 'published', 'cancelled'] as const
+
+export const eventInput = v.object({
+  name: nonEmpty(),
+  kind: v.picklist(eventKinds),
+  description: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(5000)))),
+  status: v.optional(v.picklist(eventStatuses), 'draft'),
+  realNameRequired: v.optional(v.boolean(), false),
+  maxTicketsPerBuyer: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(50)), 6),
+  rotatingCode: v.optional(v.boolean(), false),
+})
+
+export const eventRecord = recordOf({
+  ...eventInput.entries,
+  description: v.nullable(v.string()),
+})
+export const eventPage = pageOf(eventRecord)
+
+export type EventInput = v.InferInput<typeof eventInput>
+export type EventRecord = v.InferOutput<typeof eventRecord>

@@ -1,0 +1,30 @@
+import * as v from 'valibot'
+
+export const demoSummarySchema = v.object({
+  /** False when the demo was already there (nothing is overwritten). */
+  created: v.boolean(),
+  organizerId: v.string(),
+  accounts: v.array(v.object({ email: v.string(), role: v.string() })),
+  seats: v.array(v.object({ venueId: v.string(), seatCount: v.number() })),
+})
+
+export const mailboxSchema = v.object({
+  items: v.array(
+    v.object({
+      id: v.string(),
+      to: v.string(),
+      subject: v.string(),
+      body: v.string(),
+      createdAt: v.string(),
+    }),
+  ),
+})
+
+export const holdBatchingSchema = v.object({
+  /** Hold calls the gateways received. */
+  gatewayCalls: v.number(),
+  /** Batches the gateways sent to the inventory actor. */
+  actorBatches: v.number(),
+})
+
+export type DemoSummary = v.InferOutput<typeof demoSummarySchema>

@@ -1,0 +1,188 @@
+import * as v from 'valibot'
+import { orderStatuses } from '../../db/schema.ts'
+import { amount, pageOf } from './common.ts'
+
+/** An order as stored: buyer, what it is for, money (minor units) and where it stands. */
+export const orderRecordSchema = v.object({
+  id: v.string(),
+  /** Short human reference printed on tickets and receipts. */
+  number: v.string(),
+  organizerId: v.string(),
+  customerId: v.nullable(v.string()),
+  /** The identity that owned the hold (customer id or anonymous buyer id). */
+  buyerId: v.string(),
+  email: v.nullable(v.string()),
+  phone: v.nullable(v.string()),
+  kind: v.picklist(['show', 'scenic']),
+  showId: v.nullable(v.string()),
+  siteId: v.nullable(v.string()),
+  visitDate: v.nullable(v.string()),
+  holdId: v.string(),
+  /** Sales channel code: `web` for the shop, the partner's channel for OTA orders. */
+  channel: v.string(),
+  status: v.picklist(orderStatuses),
+  /** Why the order is in its state, for the buyer (e.g. a late payment refunded). */
+  statusReason: v.nullable(v.string()),
+  total: amount,
+  refundedTotal: amount,
+  currency: v.string(),
+  expiresAt: v.string(),
+  reminderSentAt: v.nullable(v.string()),
+  paidAt: v.nullable(v.string()),
+  /** 改签: the order whose lines this one replaces once paid, and those lines. */
+  rebookOf: v.nullable(v.string()),
+  rebookLineIds: v.nullable(v.array(v.string())),
+  createdAt: v.string(),
+  updatedAt: v.string(),
+})
+export const orderPageSchema = pageOf(orderRecordSchema)
+
+export const orderLineStatuses = ['active', 'refunded', 'rebooked'] as const
+
+export const orderLineSchema = v.object({
+  id: v.string(),
+  orderId: v.string(),
+  /** The seat id, or the scenic ticket's line in the day's inventory. */
+  inventoryRef: v.string(),
+  description: v.string(),
+  seatLabel: v.nullable(v.string()),
+  category: v.nullable(v.string()),
+  productId: v.nullable(v.string()),
+  slot: v.nullable(v.string()),
+  visitorName: v.nullable(v.string()),
+  /** Masked ID number; the full one never leaves the inventory. */
+  visitorIdMasked: v.nullable(v.string()),
+  visitorPhone: v.nullable(v.string()),
+  price: amount,
+  /** `rebooked`: replaced by a line of a later order (改签). */
+  status: v.picklist(orderLineStatuses),
+  refundId: v.nullable(v.string()),
+  /** 改签: the order replacing this line, while it is pending and once it is paid. */
+  rebookOrderId: v.nullable(v.string()),
+  ticket: v.nullable(v.object({ id: v.string(), status: v.picklist(['valid', 'revoked']) })),
+})
+
+export const paymentSummarySchema = v.object({
+  id: v.string(),
+  /** `sandbox`, `stripe`, `settlement` (partners), `credit` (carried over by a rebooking) or `free`. */
+  provider: v.string(),
+  amount,
+  currency: v.string(),
+  status: v.picklist(['created', 'succeeded', 'failed', 'refunded', 'partially_refunded']),
+  createdAt: v.string(),
+})
+
+export const refundSchema = v.object({
+  id: v.string(),
+  orderId: v.string(),
+  paymentId: v.nullable(v.string()),
+  amount,
+  fee: amount,
+  lineIds: v.array(v.string()),
+  reason: v.string(),
+  /** Who asked: `buyer:<id>`, `staff:<id>`, `system:<job>`, the partner. */
+  requestedBy: v.string(),
+  status: v.picklist(['pending', 'succeeded', 'failed']),
+  providerRef: v.nullable(v.string()),
+  createdAt: v.string(),
+  updatedAt: v.string(),
+})
+
+/** An order as its buyer sees it: lines with their tickets, payments and refunds. */
+export const orderViewSchema = v.object({
+  ...orderRecordSchema.entries,
+  lines: v.array(orderLineSchema),
+  payments: v.array(paymentSummarySchema),
+  refunds: v.array(refundSchema),
+})
+
+export const auditEventSchema = v.object({
+  id: v.string(),
+  orderId: v.string(),
+  /** Who or what caused it: `buyer:…`, `staff:…`, `system:…`, `partner:…`. */
+  actor: v.string(),
+  action: v.string(),
+  fromStatus: v.nullable(v.string()),
+  toStatus: v.nullable(v.string()),
+  detail: v.nullable(v.record(v.string(), v.unknown())),
+  at: v.string(),
+})
+
+/** An order as staff see it: the buyer's view plus every state change (who, what, from → to, when). */
+export const staffOrderViewSchema = v.object({
+  ...orderViewSchema.entries,
+  history: v.array(auditEventSchema),
+})
+
+/** A new pending order: pay `amountDue` (its total) at `checkoutUrl`. */
+export const orderCreatedSchema = v.object({
+  orderId: v.string(),
+  paymentId: v.string(),
+  checkoutUrl: v.string(),
+  amountDue: amount,
+  order: orderViewSchema,
+})
+
+/** 改签: the new order charges only the difference; with nothing due it is complete at once (`checkoutUrl` null). */
+export const rebookingCreatedSchema = v.object({
+  ...orderCreatedSchema.entries,
+  checkoutUrl: v.nullable(v.string()),
+})
+
+/** What a refund would return now: the policy tier's amount and fee, or why it is not allowed. */
+export const refundQuoteSchema = v.variant('allowed', [
+  v.object({
+    allowed: v.literal(true),
+    amount,
+    fee: amount,
+    feePercent: v.number(),
+    hoursBefore: v.number(),
+    lineIds: v.array(v.string()),
+  }),
+  v.object({
+    allowed: v.literal(false),
+    reason: v.string(),
+    hoursBefore: v.number(),
+    lineIds: v.array(v.string()),
+  }),
+])
+
+export const refundedSchema = v.object({ refund: refundSchema, order: orderViewSchema })
+export const staffRefundedSchema = v.object({ refund: refundSchema, order: staffOrderViewSchema })
+
+export const ticketSchema = v.object({
+  ticketId: v.string(),
+  lineId: v.string(),
+  status: v.picklist(['valid', 'revoked']),
+  description: v.string(),
+  seat: v.nullable(v.string()),
+  holder: v.nullable(v.string()),
+  validFrom: v.string(),
+  validUntil: v.string(),
+  /** Compact JWS (EdDSA) for the QR code; null once revoked. */
+  token: v.nullable(v.string()),
+  title: v.string(),
+  startsAt: v.nullable(v.string()),
+  visitDate: v.nullable(v.string()),
+  venue: v.string(),
+  /** Seat section or time slot. */
+  entrance: v.nullable(v.string()),
+  holderIdMasked: v.nullable(v.string()),
+  /** Events with anti-screenshot codes: this ticket's secret for the 6-digit code beside the QR. */
+  rotatingCode: v.nullable(v.object({ secret: v.string(), stepSeconds: v.number() })),
+})
+export const ticketListSchema = v.object({ items: v.array(ticketSchema) })
+
+export type OrderRecord = v.InferOutput<typeof orderRecordSchema>
+export type OrderLine = v.InferOutput<typeof orderLineSchema>
+export type PaymentSummary = v.InferOutput<typeof paymentSummarySchema>
+export type Refund = v.InferOutput<typeof refundSchema>
+export type OrderView = v.InferOutput<typeof orderViewSchema>
+export type AuditEvent = v.InferOutput<typeof auditEventSchema>
+export type StaffOrderView = v.InferOutput<typeof staffOrderViewSchema>
+export type OrderCreated = v.InferOutput<typeof orderCreatedSchema>
+export type RebookingCreated = v.InferOutput<typeof rebookingCreatedSchema>
+export type RefundQuote = v.InferOutput<typeof refundQuoteSchema>
+export type Refunded = v.InferOutput<typeof refundedSchema>
+export type StaffRefunded = v.InferOutput<typeof staffRefundedSchema>
+export type Ticket = v.InferOutput<typeof ticketSchema>
