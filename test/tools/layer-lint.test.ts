@@ -14,7 +14,8 @@ let scratch = ''
 const cases: { file: string; source: string; refused: RegExp | null }[] = [
   {
     file: 'durable-objects/show-inventory/bad.ts',
-    source: "import { createOrder } from '../../worker/services/orders/index.ts'\nexport const x = createOrder\n",
+    source:
+      "import { createOrder } from '../../worker/services/orders/index.ts'\nexport const x = createOrder\n",
     refused: /never worker services/,
   },
   {
@@ -24,7 +25,8 @@ const cases: { file: string; source: string; refused: RegExp | null }[] = [
   },
   {
     file: 'durable-objects/show-inventory/good.ts',
-    source: "import { readOutcomeLine } from '../../worker/domain/hold-lines.ts'\nexport const x = readOutcomeLine\n",
+    source:
+      "import { readOutcomeLine } from '../../worker/domain/hold-lines.ts'\nexport const x = readOutcomeLine\n",
     refused: null,
   },
   {
@@ -70,7 +72,11 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
 function lint(file: string): string {
   try {
-    execFileSync(biome, ['lint', '--max-diagnostics=50', file], { cwd: scratch, encoding: 'utf8', stdio: 'pipe' })
+    execFileSync(biome, ['lint', '--max-diagnostics=50', file], {
+      cwd: scratch,
+      encoding: 'utf8',
+      stdio: 'pipe',
+    })
     return ''
   } catch (error) {
     const { stdout, stderr } = error as { stdout: string; stderr: string }
