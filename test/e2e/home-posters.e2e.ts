@@ -74,17 +74,15 @@ const noSidewaysScroll = (page: Page) =>
 const loadedPoster = (page: Page, card: ReturnType<Page['locator']>, selector = 'img.event-poster') =>
   expect
     .poll(() =>
-      card
-        .locator(selector)
-        .evaluate((img: HTMLImageElement) =>
-          img.complete && img.naturalWidth > 0
-            ? {
-                width: Math.round(img.getBoundingClientRect().width),
-                src: img.currentSrc,
-                natural: img.naturalWidth,
-              }
-            : null,
-        ),
+      card.locator(selector).evaluate((img: HTMLImageElement) =>
+        img.complete && img.naturalWidth > 0
+          ? {
+              width: Math.round(img.getBoundingClientRect().width),
+              src: img.currentSrc,
+              natural: img.naturalWidth,
+            }
+          : null,
+      ),
     )
     .not.toBeNull()
 
