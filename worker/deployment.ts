@@ -57,6 +57,7 @@ export interface DeployConfig {
   vars?: Record<string, unknown>
   d1_databases?: { binding: string; database_id?: string }[]
   ratelimits?: { name: string }[]
+  r2_buckets?: { binding: string; bucket_name?: string }[]
 }
 
 /** The Workers Rate Limiting bindings a deployment must have (see worker/middleware/rate-limit-routes.ts). */
@@ -95,6 +96,10 @@ export function deployConfigProblems(config: DeployConfig, secretNames: string[]
   const unlimited = requiredRateLimits.filter((name) => !limits.has(name))
   if (unlimited.length)
     problems.push(`wrangler.toml lacks the [[ratelimits]] bindings ${unlimited.join(', ')}`)
+  if (!config.r2_buckets?.some((b) => b.binding === 'IMAGES' && b.bucket_name))
+    problems.push(
+      'wrangler.toml lacks the [[r2_buckets]] binding IMAGES (posters; `wrangler r2 bucket create`)',
+    )
   // The group-buy actor settles through the worker's own entrypoint: the binding must name this very worker.
   const settlement = config.services?.find((s) => s.binding === 'GROUP_SETTLEMENT')
   if (settlement?.service !== config.name)

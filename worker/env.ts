@@ -16,6 +16,8 @@ import type { WebhookDeliveryMessage } from './services/webhooks/queue.ts'
 export interface Bindings {
   DB: D1Database
   ASSETS: Fetcher
+  /** Posters in R2: `images/<imageId>/<width>`, immutable (a new upload is a new image id). */
+  IMAGES: R2Bucket
   SHOW_INVENTORY: DurableObjectNamespace<ShowInventory>
   SCENIC_DAY_INVENTORY: DurableObjectNamespace<ScenicDayInventory>
   HOLD_GATEWAY: DurableObjectNamespace<HoldGateway>

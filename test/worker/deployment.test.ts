@@ -20,7 +20,12 @@ describe('deploying', () => {
   })
 
   it('refuses the sandbox, no provider, or a development environment in a deployment', () => {
-    const limits = { name: shipped.name, services: shipped.services, ratelimits: shipped.ratelimits ?? [] }
+    const limits = {
+      name: shipped.name,
+      services: shipped.services,
+      ratelimits: shipped.ratelimits ?? [],
+      r2_buckets: shipped.r2_buckets ?? [],
+    }
     const sandbox = withDatabase({
       ...limits,
       vars: { ENVIRONMENT: 'production', PAYMENT_PROVIDER: 'sandbox' },
@@ -39,6 +44,11 @@ describe('deploying', () => {
     const { ratelimits: _, ...unlimited } = withDatabase(shipped)
     expect(deployConfigProblems(unlimited, null)).toEqual([
       expect.stringContaining('RATE_HOLDS_PER_CLIENT, RATE_HOLDS_PER_BUYER'),
+    ])
+    // Without the poster bucket an organizer's upload would fail and the shop would show no images.
+    const { r2_buckets: __, ...noImages } = withDatabase(shipped)
+    expect(deployConfigProblems(noImages, null)).toEqual([
+      expect.stringContaining('[[r2_buckets]] binding IMAGES'),
     ])
   })
 

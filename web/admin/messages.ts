@@ -321,6 +321,17 @@ const en = {
   attempts: 'Attempts',
   replay: 'Replay',
   replayQueued: 'Replay queued.',
+  // Event poster field (issue 19).
+  poster_title: 'Poster',
+  poster_choose: 'Choose a poster image (JPEG, PNG or WebP)',
+  poster_hint: 'Resized here to 400 and 800 px wide before upload; portrait 2:3 looks best.',
+  poster_none: 'No poster yet: the shop shows a plain block.',
+  poster_current: 'Current poster',
+  poster_uploading: 'Uploading…',
+  poster_saved: 'Poster saved.',
+  poster_remove: 'Remove poster',
+  poster_removed: 'Poster removed.',
+  poster_notImage: 'This file is not an image the browser can read.',
 }
 
 export type AdminKey = keyof typeof en
@@ -643,5 +654,16 @@ export const adminMessages = defineMessages<AdminKey>({
     attempts: '尝试',
     replay: '重新投递',
     replayQueued: '已加入重新投递队列。',
+    // 活动海报（issue 19）。
+    poster_title: '海报',
+    poster_choose: '选择海报图片（JPEG、PNG 或 WebP）',
+    poster_hint: '上传前会在此缩放为 400 与 800 像素宽；竖版 2:3 效果最佳。',
+    poster_none: '尚无海报：商城将显示纯色占位。',
+    poster_current: '当前海报',
+    poster_uploading: '正在上传…',
+    poster_saved: '海报已保存。',
+    poster_remove: '删除海报',
+    poster_removed: '海报已删除。',
+    poster_notImage: '该文件不是浏览器可读取的图片。',
   },
 })

@@ -175,6 +175,16 @@ const en = {
   codeSent: 'We sent a code to {contact}.',
   signInCode: 'Code (6 digits)',
   signInGo: 'Sign in and hold',
+  // Home: event cards with posters, prices from, sold-out badges and showtime chips (issue 19).
+  home_fromPrice: 'From {price}',
+  home_soldOut: 'Sold out',
+  home_notOnSaleYet: 'Not on sale yet',
+  home_today: 'Today',
+  home_tomorrow: 'Tomorrow',
+  home_moreShowtimes: '+{count} more',
+  home_showtimesOf: 'Showtimes of {name}',
+  home_showtimeSoldOut: '{time}, sold out',
+  home_moreEventsHint: 'More events match: narrow the search to see them.',
 } as const
 
 export type ShopMessage = keyof typeof en
@@ -346,6 +356,16 @@ export const shopMessages = defineMessages<ShopMessage>({
     codeSent: '验证码已发送至 {contact}。',
     signInCode: '验证码（6 位）',
     signInGo: '登录并锁座',
+    // 首页：海报、起价、售罄标记与场次标签（issue 19）。
+    home_fromPrice: '{price}起',
+    home_soldOut: '已售罄',
+    home_notOnSaleYet: '未开售',
+    home_today: '今天',
+    home_tomorrow: '明天',
+    home_moreShowtimes: '还有 {count} 场',
+    home_showtimesOf: '{name} 的场次',
+    home_showtimeSoldOut: '{time}，已售罄',
+    home_moreEventsHint: '还有更多演出，请缩小搜索范围。',
   },
 })
 

@@ -25,11 +25,14 @@ import {
   demoIds as ids,
   midNextMonth,
 } from './demo-data.ts'
+import { seedDemoPosters } from './posters.ts'
 
 export interface DemoSettings {
   ownerEmail: string
   password: string
   now?: Date
+  /** Where the demo posters go (the IMAGES bucket); without it the demo has none. */
+  images?: R2Bucket
 }
 
 export interface DemoSummary {
@@ -338,6 +341,7 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
       leaderDiscount: 500,
     })
     .onConflictDoNothing()
+  if (settings.images) await seedDemoPosters(db, settings.images)
 
   return {
     created: !existing,

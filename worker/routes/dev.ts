@@ -40,7 +40,7 @@ devRoutes.post(
         detail: 'Set DEV_OWNER_EMAIL and DEV_OWNER_PASSWORD in .dev.vars',
       })
     }
-    return c.json(await loadDemo(c.env.DB, { ownerEmail, password }))
+    return c.json(await loadDemo(c.env.DB, { ownerEmail, password, images: c.env.IMAGES }))
   },
 )
 

@@ -14,6 +14,8 @@ import { devRoutes } from './dev.ts'
 import { renderReference } from './docs.ts'
 import { gateRoutes } from './gate.ts'
 import { groupBuyRoutes } from './group-buys.ts'
+import { imageRoutes } from './images.ts'
+import { listingRoutes } from './listings.ts'
 import { htmlPage, json } from './openapi.ts'
 import { orderRoutes } from './orders.ts'
 import { partnerRoutes } from './partner/index.ts'
@@ -59,6 +61,8 @@ app.route('/api/customer/auth', customerAuthRoutes)
 app.route('/api/admin', adminRoutes as never)
 app.route('/api/dev', devRoutes)
 app.route('/api/shows', showRoutes)
+app.route('/api/images', imageRoutes)
+app.route('/api/listings', listingRoutes)
 app.route('/api/scenic-sites', scenicRoutes)
 app.route('/api/orders', orderRoutes)
 app.route('/api/payments', paymentRoutes)

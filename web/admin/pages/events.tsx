@@ -17,6 +17,7 @@ import {
   yuanToFen,
 } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
+import { PosterField } from '../poster-field.tsx'
 import { useSession } from '../session.tsx'
 import { DataTable, type PageOf } from '../table.tsx'
 
@@ -321,6 +322,11 @@ export function EventPage({ id }: { id: string }) {
       </section>
       <ShowForm eventId={id} onSaved={(show) => navigate(`/admin/shows/${show.id}`)} />
       <EventForm key={event.data.id} initial={event.data} onSaved={() => event.reload()} />
+      <PosterField
+        key={`poster-${event.data.id}`}
+        path={`${base}/events/${event.data.id}/poster`}
+        poster={event.data.poster}
+      />
     </section>
   )
 }

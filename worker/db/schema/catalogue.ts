@@ -2,13 +2,14 @@
 // rules and packages, and the sales channels an organizer sells through.
 import { sql } from 'drizzle-orm'
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import type { Poster } from '../../domain/images.ts'
 import type { RefundTier } from '../../domain/refund-policy.ts'
 import type { PriceCategory } from '../../domain/seat-chart.ts'
 import { createdAt, updatedAt } from './columns.ts'
 import { organizers } from './staff.ts'
 
 // Shapes of JSON columns that pure domain code also uses are defined in worker/domain.
-export type { PriceCategory, RefundTier }
+export type { Poster, PriceCategory, RefundTier }
 
 export const venues = sqliteTable(
   'venues',
@@ -81,6 +82,8 @@ export const events = sqliteTable(
     maxTicketsPerBuyer: integer().notNull().default(6),
     /** Gate shows a rotating code beside the QR so screenshots stop working. */
     rotatingCode: integer({ mode: 'boolean' }).notNull().default(false),
+    /** The poster the shop shows (images in R2, one per width); set through the poster upload route only. */
+    poster: text({ mode: 'json' }).$type<Poster>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -153,6 +156,8 @@ export const scenicSites = sqliteTable(
     bookingDaysAhead: integer().notNull().default(30),
     /** Entry tickets set aside each day per sales channel code (e.g. `{ "ctrip": 300 }`); a channel sells only its own. */
     channelQuotas: text({ mode: 'json' }).notNull().$type<Record<string, number>>().default(sql`'{}'`),
+    /** A picture of the site for the shop (images in R2, one per width); set through the poster upload route only. */
+    poster: text({ mode: 'json' }).$type<Poster>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -8,6 +8,7 @@ import { organizerRoutes } from './organizers.ts'
 import { packageRoutes } from './packages.ts'
 import { parentChildRuleRoutes } from './parent-child-rules.ts'
 import { partnerAdminRoutes } from './partners.ts'
+import { posterRoutes } from './posters.ts'
 import { reportRoutes } from './reports.ts'
 import { salesChannelRoutes } from './sales-channels.ts'
 import { scenicSiteRoutes } from './scenic-sites.ts'
@@ -39,3 +40,5 @@ adminRoutes.route(`${organizer}/webhook-endpoints`, webhookEndpointRoutes)
 // Gate enrollment codes, devices, redemptions and conflicts (several collections, one module).
 adminRoutes.route(organizer, gateAdminRoutes)
 adminRoutes.route(`${organizer}/group-buy-campaigns`, groupBuyCampaignRoutes)
+// Posters of events and scenic sites (multipart uploads to R2).
+adminRoutes.route(organizer, posterRoutes)

@@ -1,6 +1,7 @@
 import * as v from 'valibot'
 import { nonEmpty } from '../../query.ts'
 import { pageOf, recordOf } from '../common.ts'
+import { posterSchema } from '../images.ts'
 
 export const eventKinds = ['concert', 'theatre', 'film', 'sport', 'exhibition', 'other'] as const
 export const eventStatuses = ['draft', 'published', 'cancelled'] as const
@@ -18,6 +19,8 @@ export const eventInput = v.object({
 export const eventRecord = recordOf({
   ...eventInput.entries,
   description: v.nullable(v.string()),
+  /** Set with PUT …/events/{id}/poster (multipart), removed with DELETE. */
+  poster: v.nullable(posterSchema),
 })
 export const eventPage = pageOf(eventRecord)
 

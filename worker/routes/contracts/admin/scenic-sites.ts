@@ -1,6 +1,7 @@
 import * as v from 'valibot'
 import { nonEmpty } from '../../query.ts'
 import { recordOf } from '../common.ts'
+import { posterSchema } from '../images.ts'
 
 const clock = v.pipe(v.string(), v.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time HH:MM'))
 export const capacity = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000))
@@ -31,6 +32,8 @@ export const scenicSiteRecord = recordOf({
   ...scenicSiteInput.entries,
   address: v.nullable(v.string()),
   description: v.nullable(v.string()),
+  /** Set with PUT …/scenic-sites/{id}/poster (multipart), removed with DELETE. */
+  poster: v.nullable(posterSchema),
 })
 
 /** One visit date as the organizer sees it: every channel's allocation and what it has left. */

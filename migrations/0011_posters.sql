@@ -1,0 +1,2 @@
+ALTER TABLE `events` ADD `poster` text;--> statement-breakpoint
+ALTER TABLE `scenic_sites` ADD `poster` text;
