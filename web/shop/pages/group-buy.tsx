@@ -145,12 +145,15 @@ export function GroupBuyPage({ groupId }: { groupId: string }) {
             </li>
           ))}
         </ul>
-        <GroupPrices
-          prices={data.prices}
-          categories={show.data?.categories ?? []}
-          currency={data.currency}
-          leaderDiscount={data.leaderDiscount}
-        />
+        {/* Once the show is loaded: a price without its category's name and regular price explains nothing. */}
+        {show.data && (
+          <GroupPrices
+            prices={data.prices}
+            categories={show.data.categories}
+            currency={data.currency}
+            leaderDiscount={data.leaderDiscount}
+          />
+        )}
       </section>
 
       {data.status === 'failed' && (
