@@ -66,7 +66,7 @@ describe('start → share → join → success', () => {
 
     // A starts a group (best available, one seat) and lands on its page as the leader, awaiting payment.
     await a.page.getByLabel('Price category').selectOption('STD')
-    await a.page.getByLabel('Seats').selectOption('1')
+    await a.page.getByLabel('Seats', { exact: true }).selectOption('1')
     await a.page.getByLabel('Email for your tickets').fill('leader@example.com')
     await a.page.getByRole('button', { name: 'Start and hold seats' }).click()
     await a.page.waitForURL(/\/group-buys\/[^/]+$/)
@@ -78,8 +78,10 @@ describe('start → share → join → success', () => {
     expect(await a.page.getByTestId('group-pay').innerText()).toContain('25')
     const shareUrl = await a.page.getByTestId('share-link').inputValue()
     expect(shareUrl).toBe(groupUrl)
+    await a.context.grantPermissions(['clipboard-read', 'clipboard-write'])
     await a.page.getByRole('button', { name: 'Copy link' }).click()
     await a.page.getByText('Link copied.').waitFor()
+    expect(await a.page.evaluate(() => navigator.clipboard.readText())).toBe(shareUrl)
     await a.page.waitForFunction(
       () => {
         const img = document.querySelector<HTMLImageElement>('[data-testid="share-qr"]')
@@ -181,5 +183,127 @@ describe('leaving before success', () => {
     expect(order.status).toBe('cancelled')
     expect(order.refundedTotal).toBe(order.total)
     for (const { context } of [leader, friend]) await context.close()
+  })
+})
+
+/** Two free seats of a category side by side on a show's live seat map, read as the page would. */
+async function freeSeatsOf(page: Page, showId: string, category: string) {
+  return page.evaluate(
+    async ({ showId, category }) => {
+      const map = (await (await fetch(`/api/shows/${showId}/seat-map`)).json()) as {
+        seats: { id: string; label: string; row: string; category: string; state: string; x: number }[]
+      }
+      const free = map.seats.filter((s) => s.category === category && s.state === 'free')
+      for (const seat of free) {
+        const next = free.find((o) => o.row === seat.row && o.x > seat.x && o.x - seat.x < 40)
+        if (next) return [seat, next]
+      }
+      return []
+    },
+    { showId, category },
+  )
+}
+
+const scrollsSideways = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth)
+
+describe('starting a group: labelled prices, seats picked on the map, the system share sheet', () => {
+  test('zh-CN phone: the leader seats the group on the map and shares through the share sheet', async () => {
+    const { context, page } = await newPage(browser, { mobile: true, locale: 'zh-CN' })
+    // A phone with a share sheet: what it is handed is recorded for the test.
+    await context.addInitScript(() => {
+      const shared: ShareData[] = []
+      Object.assign(window, { sharedForTest: shared })
+      Object.defineProperty(Navigator.prototype, 'share', {
+        configurable: true,
+        value: async (data: ShareData) => {
+          shared.push(data)
+        },
+      })
+    })
+    await page.goto('/shows/shw_demo_film_5/group-buys')
+    await page.getByRole('heading', { level: 1, name: /团购 · / }).waitFor()
+    // The way back to normal booking says what it is, with its price.
+    expect(await page.getByTestId('buy-alone').textContent()).toBe('单独购买 ¥45起')
+    // Every price is labelled: group price, buying alone, the saving per seat.
+    const table = page.getByTestId('campaign').locator('table')
+    expect(await table.locator('thead th').allTextContents()).toEqual([
+      '票价类别',
+      '团购价',
+      '单独购买价',
+      '每张省',
+    ])
+    const std = await table.locator('tbody tr').first().locator('th, td').allTextContents()
+    expect(std.slice(1)).toEqual(['¥30', '¥45', '¥15'])
+    expect(await page.getByTestId('leader-saves').textContent()).toBe('开团的团长每单再减 ¥5。')
+
+    // The leader picks two seats on the seat map.
+    await page.getByRole('radio', { name: '在座位图上选座' }).check()
+    await page.getByTestId('seat-map').waitFor()
+    await page.getByText('请先在座位图上选座。').waitFor()
+    const seats = await freeSeatsOf(page, 'shw_demo_film_5', 'STD')
+    expect(seats).toHaveLength(2)
+    for (const seat of seats) await page.locator(`[data-seat-id="${seat.id}"]`).click()
+    const picked = page.getByTestId('group-picked-seats').locator('li')
+    await expect.poll(() => picked.count()).toBe(2)
+    expect(await picked.first().textContent()).toContain('团购价 ¥30')
+    expect(await scrollsSideways(page)).toBe(false)
+    await expectAccessible(page)
+    await saveScreenshot(page, 'group-buy-pick-seats-zh')
+    await page.getByLabel('接收门票的邮箱').fill('picker@example.com')
+    await page.getByRole('button', { name: /^开团并锁座 \(已选 2 座\)/ }).click()
+    await page.waitForURL(/\/group-buys\/[^/]+$/)
+    // The group holds exactly the seats picked.
+    const yours = await page.getByTestId('your-seats').textContent()
+    for (const seat of seats) expect(yours).toContain(seat.label)
+    // Leader price: 2 × 30 − 5.
+    expect(await page.getByTestId('group-pay').textContent()).toContain('¥55')
+
+    // The group page labels its prices too, and shares through the system sheet.
+    await expect
+      .poll(() => page.getByTestId('group-prices').locator('tr').first().textContent())
+      .toMatch(/^Standard¥30¥45¥15$/)
+    await page.getByRole('button', { name: '分享给好友' }).click()
+    await page.getByTestId('share-feedback').getByText('已分享。').waitFor()
+    const shared = await page.evaluate(
+      () => (window as unknown as { sharedForTest: ShareData[] }).sharedForTest,
+    )
+    expect(shared).toHaveLength(1)
+    expect(shared[0]!.url).toBe(page.url())
+    expect(shared[0]!.text).toMatch(/团购价每张 ¥30，还差 3 人/)
+    expect(await scrollsSideways(page)).toBe(false)
+    await expectAccessible(page)
+    await saveScreenshot(page, 'group-buy-share-zh')
+    await context.close()
+  })
+
+  test('en laptop without a share sheet: copying the link is the way, and says so', async () => {
+    const { context, page } = await newPage(browser, { locale: 'en' })
+    await page.setViewportSize({ width: 1366, height: 900 })
+    await context.addInitScript(() => {
+      // A desktop browser without the Web Share API.
+      delete (Navigator.prototype as { share?: unknown }).share
+    })
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'])
+    await page.goto('/shows/shw_demo_film_4/group-buys')
+    expect(await page.getByTestId('buy-alone').textContent()).toBe('Buy alone at the regular price, from ¥45')
+    const table = page.getByTestId('campaign').locator('table')
+    expect(await table.locator('thead th').allTextContents()).toEqual([
+      'Price category',
+      'Group price',
+      'Buying alone',
+      'You save',
+    ])
+    await page.getByLabel('Email for your tickets').fill('copier@example.com')
+    await page.getByRole('button', { name: 'Start and hold seats' }).click()
+    await page.waitForURL(/\/group-buys\/[^/]+$/)
+    await page.getByTestId('share-link').waitFor()
+    expect(await page.getByRole('button', { name: 'Share with friends' }).count()).toBe(0)
+    expect(await page.getByTestId('group-progress').textContent()).toContain('3 more needed to succeed')
+    await page.getByRole('button', { name: 'Copy link' }).click()
+    await page.getByTestId('share-feedback').getByText('Link copied.').waitFor()
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(page.url())
+    await saveScreenshot(page, 'group-buy-copy-en')
+    await context.close()
   })
 })

@@ -1,5 +1,5 @@
 // The shop in a real browser against the real stack: home, seat map to QR ticket (with live updates seen by a
-// second buyer), refund, and scenic booking with the gate ticket then the cable car (refused without it).
+// second buyer) and refund. The scenic shop is in scenic.e2e.ts.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { adminOverHttp, gridShowOnSale } from '../support/admin-over-http.ts'
@@ -250,70 +250,6 @@ describe('an on-sale that takes holds only from signed-in buyers', () => {
     await prompt.getByRole('button', { name: 'Sign in and hold' }).click()
     await page.waitForURL(/\/checkout$/)
     await expect.poll(() => page.getByTestId('checkout-items').locator('li').count()).toBe(2)
-    await context.close()
-  })
-})
-
-describe('scenic visit: gate ticket, then cable car', () => {
-  test('the cable car is refused without a gate ticket, then bought with one', async () => {
-    const date = tomorrowInChina()
-    const visitorId = idNumberFor('19900307', 101)
-    const { context, page } = await newPage(browser, { mobile: true })
-    await page.goto('/scenic/site_demo_mountain')
-    await page.locator(`[data-date="${date}"]:not([disabled])`).click()
-    await page.getByRole('heading', { level: 2, name: 'Tickets' }).waitFor()
-
-    // Refused: with no gate ticket held or owned, the cable car cannot be added.
-    const cableCar = page.locator('[data-product-id="prd_demo_cablecar"]')
-    expect(await cableCar.getByTestId('needs-parent').textContent()).toContain('Buy the gate ticket first')
-    expect(await cableCar.getByRole('button', { name: /^Add one/ }).isDisabled()).toBe(true)
-    await expectAccessible(page)
-    await saveScreenshot(page, 'shop-scenic-calendar')
-
-    // The gate ticket: time slot, one adult, a real-name visitor whose ID is checked as typed.
-    await page.getByRole('radio', { name: /^10:00/ }).check()
-    await page
-      .locator('[data-product-id="prd_demo_adult"]')
-      .getByRole('button', { name: /^Add one/ })
-      .click()
-    const visitor = page.getByTestId('visitor').first()
-    await visitor.getByLabel('Name').fill('Li Lei')
-    await visitor
-      .getByLabel(/^ID number/)
-      .fill(`${visitorId.slice(0, 17)}${visitorId[17] === '0' ? '1' : '0'}`)
-    await visitor.getByText('Not a valid ID number').waitFor()
-    await visitor.getByLabel(/^ID number/).fill(visitorId)
-    await visitor.getByText('ID number looks right.').waitFor()
-    // Holding a gate ticket unlocks the cable car on the page; a ride in the same order goes with a gate ticket
-    // of that order, picked rather than typed again. This visit buys the gate ticket alone.
-    expect(await cableCar.getByRole('button', { name: /^Add one/ }).isDisabled()).toBe(false)
-    await cableCar.getByRole('button', { name: /^Add one/ }).click()
-    const sameOrder = page.getByTestId('visitor').nth(1).getByLabel('Goes with the gate ticket of')
-    expect(await sameOrder.locator('option').allTextContents()).toEqual(['Li Lei (in this order)'])
-    await expectAccessible(page)
-    await cableCar.getByRole('button', { name: /^Remove one/ }).click()
-    await page.getByRole('button', { name: 'Hold 1 tickets' }).click()
-    await payAtCheckout(page, 'visitor@example.com')
-    await expectQrCodesLoaded(page, 1)
-
-    // Back on the site: the owned gate ticket unlocks the cable car for that day.
-    await page.goto('/scenic/site_demo_mountain')
-    await page.locator(`[data-date="${date}"]:not([disabled])`).click()
-    await page.getByText('You already have a gate ticket for this day.').waitFor()
-    await cableCar.getByRole('button', { name: /^Add one/ }).click()
-    // The ride goes with the gate ticket bought before: picked from the buyer's own tickets, nothing typed.
-    const rider = page.getByTestId('visitor').first()
-    const owned = rider.getByLabel('Goes with the gate ticket of')
-    await expect
-      .poll(() => owned.locator('option').allTextContents())
-      .toEqual([`Li Lei ${visitorId.slice(0, 3)}${'*'.repeat(11)}${visitorId.slice(-4)} (bought)`])
-    expect(await rider.getByLabel('Name').count()).toBe(0)
-    await saveScreenshot(page, 'shop-scenic-cable-car-for')
-    await page.getByRole('button', { name: 'Hold 1 tickets' }).click()
-    await payAtCheckout(page, 'visitor@example.com')
-    await expectQrCodesLoaded(page, 1)
-    expect(await page.getByTestId('tickets').textContent()).toContain('cable car')
-    await saveScreenshot(page, 'shop-scenic-order')
     await context.close()
   })
 })

@@ -14,6 +14,7 @@ import {
   rememberMembership,
   type ShowGroupBuys,
 } from '../components/group-membership.ts'
+import { GroupPrices } from '../components/group-prices.tsx'
 import { GroupProgress } from '../components/group-progress.tsx'
 import { GroupSeatingForm, type Seating } from '../components/group-seating-form.tsx'
 import type { ShowDetail } from '../types.ts'
@@ -34,6 +35,8 @@ export function GroupBuyShowPage({ showId }: { showId: string }) {
   if (!show.data || !offers.data) return <Loading />
   const detail = show.data
   const { campaigns, groups } = offers.data
+  const regularPrices = detail.categories.map((c) => c.price)
+  const regularFrom = regularPrices.length ? Math.min(...regularPrices) : undefined
 
   return (
     <article class="stack">
@@ -41,7 +44,14 @@ export function GroupBuyShowPage({ showId }: { showId: string }) {
         <h1>{t('groupTitle', { event: detail.eventName })}</h1>
         <p class="muted">
           <time dateTime={detail.startsAt}>{formatDateTime(detail.startsAt, locale)}</time> ·{' '}
-          {detail.venueName} · <Link href={`/shows/${encodeURIComponent(showId)}`}>{t('regularPrice')}</Link>
+          {detail.venueName}
+        </p>
+        <p>
+          <Link href={`/shows/${encodeURIComponent(showId)}`} data-testid="buy-alone">
+            {regularFrom === undefined
+              ? t('buyAloneLink')
+              : t('buyAlone', { price: formatMoney(regularFrom, 'CNY', locale) })}
+          </Link>
         </p>
       </header>
 
@@ -69,13 +79,13 @@ export function GroupBuyShowPage({ showId }: { showId: string }) {
 
 function CampaignCard({ campaign, show }: { campaign: GroupCampaign; show: ShowDetail }) {
   const t = groupBuyMessages.useT()
-  const locale = useLocale()
   const problems = useGroupProblemMessages()
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(null)
+  /** Refused starts so far: the seat map reloads after each, showing seats just taken. */
+  const [refusals, setRefusals] = useState(0)
   // Campaign prices are in the organizer's currency, the same the show sells in.
   const currency = 'CNY'
-  const money = (minor: number) => formatMoney(minor, currency, locale)
   const headingId = `campaign-${campaign.id}`
 
   const start = async (seating: Seating) => {
@@ -90,6 +100,7 @@ function CampaignCard({ campaign, show }: { campaign: GroupCampaign; show: ShowD
       navigate(`/group-buys/${encodeURIComponent(created.group.groupId)}`)
     } catch (failure) {
       setError(failure)
+      setRefusals((n) => n + 1)
       setBusy(false)
     }
   }
@@ -106,35 +117,18 @@ function CampaignCard({ campaign, show }: { campaign: GroupCampaign; show: ShowD
           limit: campaign.perBuyerLimit,
         })}
       </p>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{t('category')}</th>
-            <th scope="col">{t('groupPrice')}</th>
-            <th scope="col">{t('regularPrice')}</th>
-          </tr>
-        </thead>
-        <tbody data-testid="group-prices">
-          {Object.entries(campaign.groupPrices).map(([code, price]) => {
-            const category = show.categories.find((c) => c.code === code)
-            return (
-              <tr key={code}>
-                <th scope="row">{category?.name ?? code}</th>
-                <td>
-                  <strong>{money(price)}</strong>
-                </td>
-                <td>{category ? <s>{money(category.price)}</s> : '—'}</td>
-              </tr>
-            )
-          })}
-        </tbody>
-      </table>
-      {campaign.leaderDiscount > 0 && (
-        <p class="small">{t('leaderSaves', { amount: money(campaign.leaderDiscount) })}</p>
-      )}
+      <GroupPrices
+        prices={campaign.groupPrices}
+        categories={show.categories}
+        currency={currency}
+        leaderDiscount={campaign.leaderDiscount}
+      />
       <h3>{t('startGroup')}</h3>
       <p class="muted small">{t('startHelp')}</p>
       <GroupSeatingForm
+        showId={show.id}
+        isCinema={show.kind === 'film'}
+        reloadKey={refusals}
         prices={campaign.groupPrices}
         categories={show.categories}
         currency={currency}

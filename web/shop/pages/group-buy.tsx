@@ -15,8 +15,10 @@ import {
   membershipOf,
   rememberMembership,
 } from '../components/group-membership.ts'
+import { GroupPrices } from '../components/group-prices.tsx'
 import { GroupProgress } from '../components/group-progress.tsx'
 import { GroupSeatingForm, type Seating } from '../components/group-seating-form.tsx'
+import { GroupShare } from '../components/group-share.tsx'
 import type { ShowDetail } from '../types.ts'
 
 /** While a group is still deciding, its page refreshes this often (other members join and pay meanwhile). */
@@ -48,6 +50,8 @@ export function GroupBuyPage({ groupId }: { groupId: string }) {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(null)
   const [leaving, setLeaving] = useState(false)
+  /** Refused joins so far: the seat map reloads after each, showing seats just taken. */
+  const [refusals, setRefusals] = useState(0)
   const [mine, setMine] = useState<Membership | undefined>(() => membershipOf(groupId))
 
   const settled =
@@ -63,6 +67,7 @@ export function GroupBuyPage({ groupId }: { groupId: string }) {
   if (group.error && !data) return <ProblemAlert error={group.error} onRetry={group.reload} />
   if (!data) return <Loading />
   const money = (minor: number) => formatMoney(minor, data.currency, locale)
+  const cheapest = Object.values(data.prices).length ? Math.min(...Object.values(data.prices)) : undefined
   const you = data.you
   const active = you && ['awaiting_payment', 'paid', 'confirmed'].includes(you.status)
   const canJoin =
@@ -81,6 +86,7 @@ export function GroupBuyPage({ groupId }: { groupId: string }) {
       group.reload()
     } catch (failure) {
       setError(failure)
+      setRefusals((n) => n + 1)
     } finally {
       setBusy(false)
     }
@@ -139,13 +145,15 @@ export function GroupBuyPage({ groupId }: { groupId: string }) {
             </li>
           ))}
         </ul>
-        <p class="small">
-          {Object.entries(data.prices).map(([code, price]) => (
-            <span key={code} class="badge group-price">
-              {show.data?.categories.find((c) => c.code === code)?.name ?? code} · {money(price)}
-            </span>
-          ))}
-        </p>
+        {/* Once the show is loaded: a price without its category's name and regular price explains nothing. */}
+        {show.data && (
+          <GroupPrices
+            prices={data.prices}
+            categories={show.data.categories}
+            currency={data.currency}
+            leaderDiscount={data.leaderDiscount}
+          />
+        )}
       </section>
 
       {data.status === 'failed' && (
@@ -224,6 +232,9 @@ export function GroupBuyPage({ groupId }: { groupId: string }) {
           <h2 id="join-heading">{t('joinHeading')}</h2>
           <p class="muted small">{t('joinHelp')}</p>
           <GroupSeatingForm
+            showId={data.showId}
+            isCinema={show.data.kind === 'film'}
+            reloadKey={refusals}
             prices={data.prices}
             categories={show.data.categories}
             currency={data.currency}
@@ -241,7 +252,15 @@ export function GroupBuyPage({ groupId }: { groupId: string }) {
         <section aria-labelledby="share-heading" class="card stack">
           <h2 id="share-heading">{t('share')}</h2>
           <p class="muted small">{t('shareHelp')}</p>
-          <ShareLink url={data.shareUrl} />
+          <GroupShare
+            url={data.shareUrl}
+            title={t('groupTitle', { event: show.data?.eventName ?? '' })}
+            text={t('shareText', {
+              event: show.data?.eventName ?? '',
+              price: cheapest === undefined ? '' : money(cheapest),
+              count: data.needed,
+            })}
+          />
           <img
             class="group-qr"
             width={200}
@@ -253,40 +272,5 @@ export function GroupBuyPage({ groupId }: { groupId: string }) {
         </section>
       )}
     </article>
-  )
-}
-
-function ShareLink({ url }: { url: string }) {
-  const t = groupBuyMessages.useT()
-  const [copied, setCopied] = useState(false)
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(url)
-    } catch {
-      // No clipboard permission (e.g. plain http): select the text so the buyer can copy it by hand.
-      const input = document.getElementById('share-link') as HTMLInputElement | null
-      input?.select()
-      document.execCommand?.('copy')
-    }
-    setCopied(true)
-  }
-  return (
-    <div class="stack">
-      <label for="share-link">{t('shareLink')}</label>
-      <div class="row">
-        <input
-          id="share-link"
-          class="share-link"
-          readOnly
-          value={url}
-          data-testid="share-link"
-          onFocus={(e) => (e.target as HTMLInputElement).select()}
-        />
-        <Button onClick={copy}>{t('copy')}</Button>
-      </div>
-      <p role="status" aria-live="polite" class="small">
-        {copied ? t('copied') : ''}
-      </p>
-    </div>
   )
 }
