@@ -103,7 +103,7 @@ export function loadShow(sql: SqlStorage, caps: HoldCaps): ShowSales {
     companion: Boolean(r.companion),
     restrictedView: Boolean(r.restricted_view),
   }))
-  const layout = new SeatLayout(seats, config.stage)
+  const layout = new SeatLayout(seats, config.stage, config.seatFocus ?? 'stage')
   rows.forEach((r, i) => {
     layout.setState(i, Number(r.state) as SeatState)
     layout.allocation[i] = r.allocation === null ? null : String(r.allocation)
