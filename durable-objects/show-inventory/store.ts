@@ -169,6 +169,9 @@ export function writeHolds(sql: SqlStorage, created: ActiveHold[], now: number) 
 export const endHoldRow = (sql: SqlStorage, holdId: string, status: 'released' | 'expired') =>
   sql.exec('UPDATE holds SET status = ? WHERE id = ?', status, holdId)
 
+export const writeHoldIdNumbers = (sql: SqlStorage, holdId: string, idNumbers: string[]) =>
+  sql.exec('UPDATE holds SET id_numbers = ? WHERE id = ?', JSON.stringify(idNumbers), holdId)
+
 export const extendHoldRow = (sql: SqlStorage, holdId: string, until: number) =>
   sql.exec('UPDATE holds SET expires_at = ? WHERE id = ?', until, holdId)
 
