@@ -269,7 +269,7 @@ export function SeatMap(props: {
           data-testid="seat-map"
           data-mode={overview ? 'overview' : 'seats'}
         >
-          <g aria-hidden="true">
+          <g class="seat-map-stage">
             <rect
               x={stage.x - stageWidth / 2}
               y={stage.y - stageFont}

@@ -35,7 +35,7 @@ export function SeatsLayer(props: {
           'aria-checked': selected,
           'aria-disabled': !available,
           'aria-label': props.label(seat),
-          tabIndex: props.interactive && seat.id === props.focusedId ? 0 : -1,
+          tabindex: props.interactive && seat.id === props.focusedId ? 0 : -1,
           class: `seat${selected ? ' seat-selected' : ''}${available ? '' : ' seat-taken'}${seat.state === 'held' && !selected ? ' seat-held' : ''}`,
           fill: seatFill(seat, selected, props.categories.get(seat.category)),
           onFocus: () => props.onFocus(seat),

@@ -46,7 +46,7 @@ export function SectionsLayer(props: {
             key={section.name}
             class={`section-block${soldOut ? ' section-sold-out' : ''}`}
             role="button"
-            tabIndex={0}
+            tabindex={0}
             data-section={section.name}
             aria-label={[t('openSection', { section: section.name }), price, left].filter(Boolean).join(', ')}
             onClick={(event) => {
