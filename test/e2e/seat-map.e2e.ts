@@ -26,12 +26,12 @@ async function expectAccessible(page: Page) {
   expect(violations, describeViolations(violations)).toEqual([])
 }
 
-/** Seats wholly inside the map's visible area: how many, and the smallest one's on-screen width. */
+/** Seats (circles, squares for wheelchair spaces) wholly inside the map's visible area: how many, and the smallest one's on-screen width. */
 const visibleSeats = (page: Page) =>
   page.evaluate(() => {
     const svg = document.querySelector('[data-testid="seat-map"]')!
     const frame = svg.getBoundingClientRect()
-    const boxes = [...svg.querySelectorAll('circle[data-seat-id]')]
+    const boxes = [...svg.querySelectorAll('[data-seat-id]')]
       .map((seat) => seat.getBoundingClientRect())
       .filter(
         (b) =>
@@ -76,7 +76,7 @@ describe('the 2,030-seat hall on a phone (zh-CN)', () => {
     const blocks = page.locator('[data-section]')
     expect(await blocks.count()).toBe(3)
     const stalls = page.locator('[data-section="Stalls"]')
-    expect(await stalls.textContent()).toMatch(/^Stalls¥[\d.,]+起余 \d+$/)
+    expect(await stalls.textContent()).toMatch(/^Stalls ¥[\d.,]+起 余 \d+$/)
     expect(await page.getByTestId('row-labels').locator('span').count()).toBe(0)
     expect(await page.getByTestId('mini-map').count()).toBe(0)
     // Seats are far too small to pick from here, which is why the overview is there.
@@ -180,7 +180,7 @@ describe('the hall on a laptop (en)', () => {
     await page.goto('/shows/shw_demo_symphony')
     await page.locator('[data-testid="seat-map"][data-mode="overview"]').waitFor()
     expect(await page.locator('[data-section="Circle"]').textContent()).toMatch(
-      /^Circlefrom ¥[\d.,]+\d+ left$/,
+      /^Circle from ¥[\d.,]+ \d+ left$/,
     )
     await page.locator('[data-section="Circle"]').click()
     await page.locator('[data-testid="seat-map"][data-mode="seats"]').waitFor()
@@ -218,19 +218,23 @@ describe('the cinema on a phone (zh-CN)', () => {
       })
     expect((await visibleSeats(page)).minWidth).toBeGreaterThanOrEqual(18)
     const labels = await rowLabelOffsets(page)
-    expect(labels.map((label) => label.text)).toEqual([...'ABCDEFGHIJ'])
+    // The hall's rows as named (cinemas skip I).
+    expect(labels.map((label) => label.text)).toEqual([...'ABCDEFGHJK'])
     for (const label of labels) expect(label.offset, `row ${label.row}`).toBeLessThan(4)
     expect(await noSideways(page)).toBe(true)
 
-    // E-5 and E-7 leave E-6 alone: said before the hold.
+    // E-3 and E-5 leave E-4 alone: said before the hold.
+    await page.locator('[aria-label^="E排3座"]').tap()
     await page.locator('[aria-label^="E排5座"]').tap()
-    await page.locator('[aria-label^="E排7座"]').tap()
     const warning = page.getByTestId('lone-seat-warning')
     await warning.waitFor()
-    expect(await warning.textContent()).toContain('E排6座 单独空出')
+    expect(await warning.textContent()).toMatch(/^您的选择会让 E排4座 单独空出/)
     await saveScreenshot(page, 'seat-map-cinema-lone-seat-zh')
-    await page.locator('[aria-label^="E排6座"]').tap()
+    await page.locator('[aria-label^="E排4座"]').tap()
     await warning.waitFor({ state: 'detached' })
+    // Against the aisle counts as alone too: E-7 picked leaves E-8, the last seat before the aisle.
+    await page.locator('[aria-label^="E排7座"]').tap()
+    await expect.poll(() => warning.textContent()).toMatch(/^您的选择会让 E排6座、E排8座 单独空出/)
     await page.getByRole('button', { name: '清空', exact: true }).click()
 
     // Best available for two premium seats: the middle-back row G, not row A under the screen.

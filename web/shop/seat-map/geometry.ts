@@ -78,7 +78,8 @@ export function geometryOf(seats: readonly Seat[], stage: { x: number; y: number
   const pitch = gaps[Math.floor(gaps.length / 4)] ?? 20
   const radius = pitch * 0.44
   for (const section of sections) section.box = grow(section.box, radius * 1.6)
-  const bounds = grow(boxOf(stage ? [...seats, stage] : seats, 0), radius * 2.5)
+  // A narrow margin: on a phone every unit of width is seat size.
+  const bounds = grow(boxOf(stage ? [...seats, stage] : seats, 0), radius * 1.3)
   return { bounds, sections, rows: sections.flatMap((s) => s.rows), radius }
 }
 

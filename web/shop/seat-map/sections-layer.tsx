@@ -39,6 +39,7 @@ export function SectionsLayer(props: {
         const lines = [section.name, price, left].filter(Boolean)
         const fits = height > font * 1.3 * lines.length + font
         const cx = box.x0 + width / 2
+        const shownLines = fits ? lines : lines.slice(0, 1)
         const top = box.y0 + height / 2 - ((fits ? lines.length : 1) - 1) * font * 0.65
         return (
           // biome-ignore lint/a11y/useSemanticElements: an SVG group cannot be a <button>; it acts as one
@@ -48,7 +49,8 @@ export function SectionsLayer(props: {
             role="button"
             tabindex={0}
             data-section={section.name}
-            aria-label={[t('openSection', { section: section.name }), price, left].filter(Boolean).join(', ')}
+            aria-label={lines.join(' ')}
+            aria-description={t('openSection', { section: section.name })}
             onClick={(event) => {
               event.stopPropagation()
               props.onOpen(section, event.detail === 0 ? undefined : event)
@@ -61,19 +63,20 @@ export function SectionsLayer(props: {
             }}
           >
             <rect x={box.x0} y={box.y0} width={width} height={height} rx={font / 2} />
-            {(fits ? lines : lines.slice(0, 1)).map((line, i) => (
-              <text
-                key={line}
-                x={cx}
-                y={top + i * font * 1.3}
-                text-anchor="middle"
-                dominant-baseline="middle"
-                font-size={i === 0 ? font * 1.1 : font}
-                font-weight={i === 0 ? 700 : 400}
-              >
-                {line}
-              </text>
-            ))}
+            {/* One text of lines, spaced, so its words read as the accessible name does. */}
+            <text text-anchor="middle" dominant-baseline="middle" font-size={font}>
+              {shownLines.map((line, i) => (
+                <tspan
+                  key={line}
+                  x={cx}
+                  y={top + i * font * 1.3}
+                  font-size={i === 0 ? font * 1.1 : font}
+                  font-weight={i === 0 ? 700 : 400}
+                >
+                  {i < shownLines.length - 1 ? `${line} ` : line}
+                </tspan>
+              ))}
+            </text>
           </g>
         )
       })}
