@@ -37,6 +37,7 @@ export async function readShowConfig(
       stageX: venues.stageX,
       stageY: venues.stageY,
       categories: venues.priceCategories,
+      venueKind: venues.kind,
     })
     .from(shows)
     .innerJoin(events, eq(events.id, shows.eventId))
@@ -58,6 +59,7 @@ export async function readShowConfig(
       signInToHold: row.signInToHold,
       prices: row.prices,
       categories: row.categories,
+      seatFocus: row.venueKind === 'cinema' ? 'screen' : 'stage',
       stage: row.stageX === null || row.stageY === null ? null : { x: row.stageX, y: row.stageY },
       stamp: `${row.updatedAt}|${row.eventUpdatedAt}`,
     },

@@ -1,5 +1,5 @@
 import type { HoldCapScope, HoldLimit } from '../../worker/domain/hold-caps.ts'
-import type { BestRequest } from '../../worker/domain/seat-layout.ts'
+import type { BestRequest, SeatFocus } from '../../worker/domain/seat-layout.ts'
 
 // What the show inventory actor offers the rest of the system: the shapes its RPC methods take and answer,
 // the catalogue settings it sells on, and how to reach the actor of a show. Worker services and the hold
@@ -93,6 +93,8 @@ export interface ShowConfig {
   prices: Record<string, number>
   categories: { code: string; name: string; color: string }[]
   stage: { x: number; y: number } | null
+  /** Where best available aims: near the stage, or a cinema's middle-back rows (absent: the stage). */
+  seatFocus?: SeatFocus
   /** Catalogue version this config was read at (show and event `updated_at`). */
   stamp?: string
 }

@@ -173,6 +173,22 @@ export class ShowInventory extends DurableObject<ShowInventoryEnv> {
     return { extended: true, expiresAt: new Date(until).toISOString() }
   }
 
+  /** A real-name hold's ID numbers, given at checkout (see ShowSales.assignIdNumbers); only its own holder's. */
+  async assignIdNumbers(
+    showId: string,
+    holdId: string,
+    holderId: string,
+    idNumbers: string[],
+  ): Promise<{ ok: true } | ShowHoldRefusal> {
+    const sales = await this.ready(showId)
+    const hold = sales.holds.get(holdId)
+    if (!hold || hold.holderId !== holderId) return refuse('hold_expired', 'The hold is not active')
+    const refusal = sales.assignIdNumbers(hold, idNumbers)
+    if (refusal) return refusal
+    store.writeHoldIdNumbers(this.ctx.storage.sql, holdId, hold.idNumbers)
+    return { ok: true }
+  }
+
   /** Gives a hold's seats back. Idempotent: releasing twice, or after expiry, changes nothing. */
   async release(showId: string, holdId: string, holderId?: string): Promise<{ released: boolean }> {
     const sales = await this.ready(showId)

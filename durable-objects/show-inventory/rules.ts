@@ -171,7 +171,9 @@ export class ShowSales {
   /** Whether a buyer may take `seats` more seats: the real-name rule and the per-buyer ticket limit. */
   buyerLimitRefusal(holderId: string, idNumbers: string[], seats: number): ShowHoldRefusal | null {
     const { config } = this
-    if (config.realNameRequired) {
+    // A real-name hold may come without ID numbers: the buyer gives them at checkout (assignIdNumbers) while
+    // the seats stay held, instead of typing them with the seats at risk.
+    if (config.realNameRequired && idNumbers.length > 0) {
       if (idNumbers.length !== seats || new Set(idNumbers).size !== seats) {
         return refuse(
           'invalid_request',
@@ -193,6 +195,27 @@ export class ShowSales {
         `At most ${config.maxPerAccount} tickets per buyer; you already hold ${mine}`,
       )
     }
+    return null
+  }
+
+  /**
+   * Gives an active real-name hold its ID numbers (one per seat, in seat order), under the same one-ticket-per-ID
+   * rule as a hold that came with them. A hold that has its ID numbers keeps them: giving the same again is fine.
+   */
+  assignIdNumbers(hold: ActiveHold, idNumbers: string[]): ShowHoldRefusal | null {
+    const seats = hold.seats.length
+    if (idNumbers.length !== seats || new Set(idNumbers).size !== seats)
+      return refuse('invalid_request', 'Give one distinct ID number per held seat')
+    if (hold.idNumbers.length > 0) {
+      return hold.idNumbers.every((id, k) => id === idNumbers[k])
+        ? null
+        : refuse('invalid_request', 'This hold already has its ID numbers')
+    }
+    const taken = idNumbers.filter((id) => (this.buyerSeats.get(`i:${id}`) ?? 0) > 0)
+    if (taken.length)
+      return refuse('buyer_limit', `${taken.length} of these ID numbers already hold a ticket for this show`)
+    hold.idNumbers = [...idNumbers]
+    for (const id of idNumbers) this.buyerSeats.set(`i:${id}`, 1)
     return null
   }
 

@@ -103,7 +103,7 @@ export function loadShow(sql: SqlStorage, caps: HoldCaps): ShowSales {
     companion: Boolean(r.companion),
     restrictedView: Boolean(r.restricted_view),
   }))
-  const layout = new SeatLayout(seats, config.stage)
+  const layout = new SeatLayout(seats, config.stage, config.seatFocus ?? 'stage')
   rows.forEach((r, i) => {
     layout.setState(i, Number(r.state) as SeatState)
     layout.allocation[i] = r.allocation === null ? null : String(r.allocation)
@@ -168,6 +168,9 @@ export function writeHolds(sql: SqlStorage, created: ActiveHold[], now: number) 
 
 export const endHoldRow = (sql: SqlStorage, holdId: string, status: 'released' | 'expired') =>
   sql.exec('UPDATE holds SET status = ? WHERE id = ?', status, holdId)
+
+export const writeHoldIdNumbers = (sql: SqlStorage, holdId: string, idNumbers: string[]) =>
+  sql.exec('UPDATE holds SET id_numbers = ? WHERE id = ?', JSON.stringify(idNumbers), holdId)
 
 export const extendHoldRow = (sql: SqlStorage, holdId: string, until: number) =>
   sql.exec('UPDATE holds SET expires_at = ? WHERE id = ?', until, holdId)

@@ -176,6 +176,22 @@ describe('show rules: limits per buyer, per ID number and per network', () => {
     hold(show, { holderId: 'acc_a', seatIds: ['S-0-3', 'S-0-4', 'S-0-5', 'S-0-6'] })
   })
 
+  it('holds a real-name show’s seats first and takes their ID numbers at checkout, one ticket per ID', () => {
+    const show = sales({ realNameRequired: true })
+    // Best available on a real-name show: seats first, no ID numbers typed while they could be lost.
+    const first = hold(show, { holderId: 'acc_a', best: { category: 'A', quantity: 2 } })
+    const other = hold(show, { holderId: 'acc_b', seatIds: ['S-1-0'] })
+    expect(show.assignIdNumbers(first, ['id1'])?.code).toBe('invalid_request')
+    expect(show.assignIdNumbers(first, ['id1', 'id1'])?.code).toBe('invalid_request')
+    expect(show.assignIdNumbers(first, ['id1', 'id2'])).toBeNull()
+    expect(show.assignIdNumbers(first, ['id1', 'id2'])).toBeNull()
+    expect(show.assignIdNumbers(first, ['id1', 'id3'])?.code).toBe('invalid_request')
+    expect(show.assignIdNumbers(other, ['id2'])).toMatchObject({ code: 'buyer_limit' })
+    // The hold runs out unpaid: its ID numbers may buy again.
+    show.endHold(first, [])
+    expect(show.assignIdNumbers(other, ['id2'])).toBeNull()
+  })
+
   it('sells one ticket per real-name ID number, and an ID is free again once its seat is returned', () => {
     const show = sales({ realNameRequired: true })
     expect(refusal(show, { holderId: 'acc_a', seatIds: ['S-0-0', 'S-0-1'], idNumbers: ['id1'] }).code).toBe(

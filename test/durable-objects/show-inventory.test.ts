@@ -170,10 +170,27 @@ describe('show inventory: holds', () => {
 
   it('sells one ticket per real-name ID number', async () => {
     const show = await showOnSale(gridChart(5, 10), { realNameRequired: true })
-    const missing = await new ApiClient().post(`/api/shows/${show.showId}/holds`, {
-      seatIds: show.seatIds.slice(0, 2),
-    })
-    expect(missing.status).toBe(400)
+    // Seats are held before anyone types an ID number; the order then needs one per seat, and an ID number
+    // that already holds a ticket is refused there too.
+    const buyer = new ApiClient()
+    const first = await ok(
+      buyer.post(`/api/shows/${show.showId}/holds`, { seatIds: show.seatIds.slice(7, 9) }),
+      201,
+    )
+    const order = (idNumbers?: string[]) =>
+      buyer.fetch('/api/orders', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': `k-${Math.random()}` },
+        body: JSON.stringify({
+          kind: 'show',
+          showId: show.showId,
+          holdId: first.id,
+          email: 'real-name@example.com',
+          holderNames: ['A', 'B'],
+          ...(idNumbers ? { idNumbers } : {}),
+        }),
+      })
+    expect((await problemOf(await order())).errors?.[0]?.path).toBe('json.idNumbers')
     const badChecksum = await new ApiClient().post(`/api/shows/${show.showId}/holds`, {
       seatIds: show.seatIds.slice(0, 1),
       idNumbers: ['110101199001011234'],
@@ -192,6 +209,10 @@ describe('show inventory: holds', () => {
     })
     expect(again.status).toBe(409)
     expect((await problemOf(again)).code).toBe('buyer_limit')
+    const taken = await order([idNumberFor(3), idNumberFor(1)])
+    expect(taken.status).toBe(409)
+    expect((await problemOf(taken)).code).toBe('buyer_limit')
+    expect((await order([idNumberFor(3), idNumberFor(4)])).status).toBe(201)
   })
 
   it('one real-name ID number racing itself across buyers gets exactly one seat', async () => {

@@ -4,7 +4,15 @@ import { useEffect, useState } from 'preact/hooks'
 import type { ScenicHold, ShowHold } from './types.ts'
 
 export type CurrentHold = (
-  | { kind: 'show'; hold: ShowHold; title: string; startsAt: string; realNameRequired: boolean }
+  | {
+      kind: 'show'
+      hold: ShowHold
+      title: string
+      startsAt: string
+      realNameRequired: boolean
+      /** Price category names by code, so checkout never shows a code. */
+      categoryNames?: Record<string, string>
+    }
   | { kind: 'scenic'; hold: ScenicHold; title: string }
 ) & {
   /** Set once an order was made from the hold: the hold then belongs to that order and is never released. */

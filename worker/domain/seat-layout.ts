@@ -45,6 +45,15 @@ export interface BestRequest {
   channel?: string
 }
 
+/**
+ * Where the best seats are. `stage`: nearest the stage (concerts, theatre). `screen`: a cinema's sweet spot,
+ * centred about two thirds of the way back from the screen, as cinema buyers prefer (never row A under it).
+ */
+export type SeatFocus = 'stage' | 'screen'
+
+/** How far back from the front row (as a share of the hall's depth) a cinema's best seats are. */
+export const SCREEN_SWEET_SPOT = 0.65
+
 /** Ranks a wheelchair party's window by companion seats first, distance second (no hall is this wide). */
 const COMPANION_MISSING = 1e9
 
@@ -68,14 +77,16 @@ export class SeatLayout {
    */
   private readonly firstOpen = new Map<string, number>()
 
-  constructor(seats: LayoutSeat[], stage: { x: number; y: number } | null) {
+  constructor(seats: LayoutSeat[], stage: { x: number; y: number } | null, focus: SeatFocus = 'stage') {
     this.seats = seats
     this.state = new Uint8Array(seats.length)
     this.allocation = new Array(seats.length).fill(null)
     this.rowOf = new Int32Array(seats.length)
     this.posInRow = new Int32Array(seats.length)
     for (const [i, seat] of seats.entries()) this.index.set(seat.id, i)
-    this.focus = stage ?? frontCentre(seats)
+    // One point ranks every seat (rows are walked nearest it first), so a cinema only moves the point: the
+    // hot path stays the same.
+    this.focus = focus === 'screen' ? screenSweetSpot(seats, stage) : (stage ?? frontCentre(seats))
     const byRow = new Map<string, number[]>()
     seats.forEach((seat, i) => {
       const key = `${seat.section}\u0000${seat.row}`
@@ -267,6 +278,29 @@ function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   // The lower middle: in a short row with one aisle (two gaps) the seat spacing, not the aisle, is the norm.
   return sorted[Math.floor((sorted.length - 1) / 2)]!
+}
+
+/**
+ * A cinema's best point: the middle of the seats across, SCREEN_SWEET_SPOT of the depth back from the row
+ * nearest the screen (the screen is the stage point, or the front edge of the map without one).
+ */
+function screenSweetSpot(seats: LayoutSeat[], screen: { x: number; y: number } | null) {
+  if (seats.length === 0) return screen ?? { x: 0, y: 0 }
+  let minX = Number.POSITIVE_INFINITY
+  let maxX = Number.NEGATIVE_INFINITY
+  let minY = Number.POSITIVE_INFINITY
+  let maxY = Number.NEGATIVE_INFINITY
+  for (const seat of seats) {
+    minX = Math.min(minX, seat.x)
+    maxX = Math.max(maxX, seat.x)
+    minY = Math.min(minY, seat.y)
+    maxY = Math.max(maxY, seat.y)
+  }
+  const depth = maxY - minY
+  // A screen below the seats (a map drawn with the screen at the bottom) counts rows upwards.
+  const screenBelow = screen !== null && screen.y > maxY
+  const y = screenBelow ? maxY - depth * SCREEN_SWEET_SPOT : minY + depth * SCREEN_SWEET_SPOT
+  return { x: (minX + maxX) / 2, y }
 }
 
 /** Without a stage position, aim for the middle of the front edge of the map. */

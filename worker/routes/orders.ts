@@ -25,6 +25,7 @@ import { json } from './openapi.ts'
 import { orderServicesOf } from './order-services.ts'
 import { isoDate, page, pageQuery } from './query.ts'
 import { phone } from './scenic.ts'
+import { idNumber } from './shows.ts'
 
 const tag = 'Orders'
 const contact = {
@@ -37,10 +38,12 @@ export const createOrderInput = v.variant('kind', [
     kind: v.literal('show'),
     showId: v.pipe(v.string(), v.maxLength(64)),
     holdId: v.pipe(v.string(), v.maxLength(64)),
-    /** Real-name shows: each seat's holder, in seat order (ID numbers were given with the hold). */
+    /** Real-name shows: each seat's holder, in seat order. */
     holderNames: v.optional(
       v.pipe(v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(64))), v.maxLength(10)),
     ),
+    /** Real-name shows held without ID numbers: each seat's holder's ID number, in seat order. */
+    idNumbers: v.optional(v.pipe(v.array(idNumber), v.maxLength(10))),
     ...contact,
   }),
   v.object({
@@ -71,7 +74,7 @@ orderRoutes.post(
       'with the hold. A repeat with the same Idempotency-Key replays the stored response (header ' +
       '`idempotent-replayed: true`); a concurrent repeat gets 409 with `Retry-After: 1`; the same key with another body ' +
       'gets 422. Guests must give an email or phone for their tickets; an organizer without guest checkout answers ' +
-      '401 `sign_in_required`. Real-name shows take each seat’s holder name (`holderNames`).',
+      '401 `sign_in_required`. Real-name shows take each seat’s holder name (`holderNames`), and its ID number (`idNumbers`) when the hold came without them.',
     parameters: [{ name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string' } }],
     responses: {
       201: {
@@ -98,7 +101,11 @@ orderRoutes.post(
       {
         kind: input.kind,
         ...(input.kind === 'show'
-          ? { showId: input.showId, ...(input.holderNames ? { holderNames: input.holderNames } : {}) }
+          ? {
+              showId: input.showId,
+              ...(input.holderNames ? { holderNames: input.holderNames } : {}),
+              ...(input.idNumbers ? { idNumbers: input.idNumbers } : {}),
+            }
           : { siteId: input.siteId, visitDate: input.date }),
         holdId: input.holdId,
         buyerId,

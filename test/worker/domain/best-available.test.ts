@@ -60,3 +60,53 @@ describe('best available', () => {
     })
   })
 })
+
+describe('best available in a cinema', () => {
+  /** A 10-row cinema (rows A–J, A under the screen at y=0), 16 seats per row with a centre aisle. */
+  function cinema(focus: 'screen' | 'stage') {
+    const seats: LayoutSeat[] = []
+    for (let r = 0; r < 10; r++)
+      for (let s = 0; s < 16; s++)
+        seats.push({
+          id: `${'ABCDEFGHIJ'[r]}-${s + 1}`,
+          label: `${'ABCDEFGHIJ'[r]}-${s + 1}`,
+          section: 'Hall',
+          row: 'ABCDEFGHIJ'[r]!,
+          ordinal: s,
+          category: 'A',
+          x: 30 + s * 22 + (s >= 8 ? 16 : 0),
+          y: 60 + r * 26,
+          accessible: false,
+          companion: false,
+          restrictedView: false,
+        })
+    return new SeatLayout(seats, { x: 200, y: 0 }, focus)
+  }
+  const rowsOf = (layout: SeatLayout, picked: number[] | unknown) =>
+    (picked as number[]).map((i) => layout.seats[i]!.row)
+
+  it('seats a couple in the middle-back rows, centred, not in row A under the screen', () => {
+    const layout = cinema('screen')
+    const picked = bestAvailable(layout, prices, { category: 'A', quantity: 2 })
+    expect(rowsOf(layout, picked)).toEqual(['G', 'G'])
+    const numbers = (picked as number[]).map((i) => layout.seats[i]!.ordinal + 1).sort((a, b) => a - b)
+    expect(numbers).toEqual([7, 8])
+    // A concert hall keeps the front rows first.
+    expect(
+      rowsOf(cinema('stage'), bestAvailable(cinema('stage'), prices, { category: 'A', quantity: 2 })),
+    ).toEqual(['A', 'A'])
+  })
+
+  it('moves out from the sweet spot, row by row, as it fills', () => {
+    const layout = cinema('screen')
+    const rows: string[] = []
+    for (let k = 0; k < 4; k++) {
+      const picked = bestAvailable(layout, prices, { category: 'A', quantity: 8 }) as number[]
+      for (const i of picked) layout.setState(i, HELD)
+      rows.push(layout.seats[picked[0]!]!.row)
+    }
+    // Row G's two halves first, then the rows either side of it; never row A while the middle has room.
+    expect(rows.slice(0, 2)).toEqual(['G', 'G'])
+    expect(rows.slice(2).every((row) => row === 'F' || row === 'H')).toBe(true)
+  })
+})

@@ -6,7 +6,7 @@ import { api } from '../../lib/api.ts'
 import { formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
-import { SeatMap, seatNumber } from '../seat-map.tsx'
+import { SeatMap, seatNumber } from '../seat-map/index.tsx'
 import type { Seat, SeatMap as SeatMapData } from '../types.ts'
 import { groupBuyMessages } from './group-buy-messages.ts'
 

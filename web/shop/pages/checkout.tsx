@@ -1,11 +1,16 @@
-// Checkout: what is held (the countdown stays in the banner), where to send the tickets, then the order and the
+// Checkout: what is held (the countdown stays in the banner), who each ticket is for on a real-name show (name
+// and ID number, asked here while the seats stay held), where to send the tickets, then the order and the
 // sandbox payment page. The idempotency key lives as long as this hold, so a retried click never orders twice.
+// Once the hold has run out the pay button is off, says why and offers to pick again.
 import { useMemo, useState } from 'preact/hooks'
+import { isValidPrcIdNumber } from '../../../worker/domain/id-number.ts'
 import { api, newIdempotencyKey } from '../../lib/api.ts'
 import { formatDay, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
-import { Link } from '../../lib/router.tsx'
-import { Button, Field, ProblemAlert } from '../../lib/ui.tsx'
+import { Link, navigate } from '../../lib/router.tsx'
+import { Button, Field, ProblemAlert, useNow } from '../../lib/ui.tsx'
+import { HoldButton } from '../components/hold-button.tsx'
+import { IdNumberField } from '../components/id-number-field.tsx'
 import { releaseCurrentHold, setCurrentHold, useCurrentHold } from '../hold-store.ts'
 import { shopMessages, useProblemMessages } from '../messages.ts'
 import type { OrderCreated } from '../types.ts'
@@ -24,6 +29,8 @@ export function CheckoutPage() {
   const [email, setEmail] = useState(saved.email ?? '')
   const [phone, setPhone] = useState(saved.phone ?? '')
   const [names, setNames] = useState<Record<string, string>>({})
+  const [idNumbers, setIdNumbers] = useState<Record<string, string>>({})
+  const now = useNow(1000)
   const [error, setError] = useState<unknown>(null)
   const [busy, setBusy] = useState(false)
   const idempotencyKey = useMemo(() => newIdempotencyKey(), [current?.hold.id])
@@ -38,11 +45,13 @@ export function CheckoutPage() {
     )
   }
   const money = (minor: number) => formatMoney(minor, current.hold.currency, locale)
+  const seatName = (seat: { section: string; row: string; label: string }) =>
+    `${seat.section} ${t('seatShort', { row: seat.row, number: seat.label.split('-').pop() ?? seat.label })}`
   const items =
     current.kind === 'show'
       ? current.hold.seats.map((seat) => ({
           id: seat.id,
-          text: `${seat.label} · ${seat.category}`,
+          text: [seatName(seat), current.categoryNames?.[seat.category]].filter(Boolean).join(' · '),
           price: seat.price,
         }))
       : current.hold.lines.map((line) => ({
@@ -51,6 +60,28 @@ export function CheckoutPage() {
           price: line.price,
         }))
   const needNames = current.kind === 'show' && current.realNameRequired
+  // An order made before expiry is paid on its own page (its deadline is the order's); only a bare hold lapses.
+  const expired = !current.order && new Date(current.hold.expiresAt).getTime() <= now
+  const holdersDone =
+    !needNames ||
+    (current.kind === 'show' &&
+      current.hold.seats.every(
+        (seat) => (names[seat.id] ?? '').trim() && isValidPrcIdNumber((idNumbers[seat.id] ?? '').trim()),
+      ))
+  const payReason = expired
+    ? t('payReasonExpired')
+    : busy
+      ? t('payReasonBusy')
+      : !holdersDone
+        ? t('payReasonHolders')
+        : !email.trim() && !phone.trim()
+          ? t('payReasonContact')
+          : null
+  const pickAgain = () => {
+    const back = current.kind === 'show' ? `/shows/${encodeURIComponent(current.hold.showId)}` : '/'
+    void releaseCurrentHold()
+    navigate(back)
+  }
 
   const pay = async (event: Event) => {
     event.preventDefault()
@@ -76,7 +107,12 @@ export function CheckoutPage() {
               kind: 'show',
               showId: current.hold.showId,
               holdId: current.hold.id,
-              ...(needNames ? { holderNames: current.hold.seats.map((seat) => names[seat.id] ?? '') } : {}),
+              ...(needNames
+                ? {
+                    holderNames: current.hold.seats.map((seat) => (names[seat.id] ?? '').trim()),
+                    idNumbers: current.hold.seats.map((seat) => (idNumbers[seat.id] ?? '').trim()),
+                  }
+                : {}),
               ...contact,
             }
           : {
@@ -121,17 +157,25 @@ export function CheckoutPage() {
         {needNames &&
           current.kind === 'show' &&
           current.hold.seats.map((seat) => (
-            <Field key={seat.id} label={t('holderName', { seat: seat.label })}>
-              {({ id }) => (
-                <input
-                  id={id}
-                  required
-                  autoComplete="name"
-                  value={names[seat.id] ?? ''}
-                  onInput={(e) => setNames({ ...names, [seat.id]: (e.target as HTMLInputElement).value })}
-                />
-              )}
-            </Field>
+            <fieldset key={seat.id} class="attendee" data-testid="ticket-holder">
+              <legend>{t('attendeeFor', { seat: seatName(seat) })}</legend>
+              <Field label={t('holderNameShort')}>
+                {({ id }) => (
+                  <input
+                    id={id}
+                    required
+                    autoComplete="name"
+                    value={names[seat.id] ?? ''}
+                    onInput={(e) => setNames({ ...names, [seat.id]: (e.target as HTMLInputElement).value })}
+                  />
+                )}
+              </Field>
+              <IdNumberField
+                label={t('idNumber')}
+                value={idNumbers[seat.id] ?? ''}
+                onInput={(value) => setIdNumbers({ ...idNumbers, [seat.id]: value })}
+              />
+            </fieldset>
           ))}
         <h2>{t('contact')}</h2>
         <Field label={t('email')}>
@@ -158,13 +202,19 @@ export function CheckoutPage() {
         </Field>
         <ProblemAlert error={error} messages={problems} />
         <div class="row">
-          <Button type="submit" variant="primary" disabled={busy}>
+          <HoldButton type="submit" reason={payReason} testId="pay">
             {busy ? t('paying') : t('payNow', { amount: money(total) })}
-          </Button>
-          {!current.order && (
-            <Button onClick={() => releaseCurrentHold()} disabled={busy}>
-              {t('release')}
+          </HoldButton>
+          {expired ? (
+            <Button variant="primary" onClick={pickAgain}>
+              {t('pickAgain')}
             </Button>
+          ) : (
+            !current.order && (
+              <Button onClick={() => releaseCurrentHold()} disabled={busy}>
+                {t('release')}
+              </Button>
+            )
           )}
         </div>
       </form>

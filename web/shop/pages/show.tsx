@@ -1,17 +1,22 @@
-// A show: details, the live seat map, picking seats or best available, then holding them for checkout.
-import { useEffect, useState } from 'preact/hooks'
-import { isValidPrcIdNumber } from '../../../worker/domain/id-number.ts'
+// A show: details, the live seat map, picking seats or best available, then holding them for checkout. Real-name
+// shows hold first too: names and ID numbers are asked at checkout, with the hold's countdown running.
+import { useEffect, useMemo, useState } from 'preact/hooks'
+import { seatRuns, strandedSeats } from '../../../worker/domain/lone-seats.ts'
 import { ApiError, api } from '../../lib/api.ts'
 import { formatDateTime, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
 import { navigate } from '../../lib/router.tsx'
 import { Button, Field, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
+import { HoldButton } from '../components/hold-button.tsx'
+
+export { IdNumberField } from '../components/id-number-field.tsx'
+
 import { GroupBuyTeaser } from '../components/group-buy-teaser.tsx'
 import { SignInPrompt } from '../components/sign-in-prompt.tsx'
 import { releaseCurrentHold, setCurrentHold } from '../hold-store.ts'
 import { useLiveSeats } from '../live.ts'
 import { shopMessages, useProblemMessages } from '../messages.ts'
-import { SeatMap, seatNumber } from '../seat-map.tsx'
+import { SeatMap, seatNumber } from '../seat-map/index.tsx'
 import type { Seat, SeatMap as SeatMapData, SeatState, ShowDetail, ShowHold } from '../types.ts'
 
 export function ShowPage({ showId }: { showId: string }) {
@@ -32,7 +37,6 @@ export function ShowPage({ showId }: { showId: string }) {
     [showId],
   )
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set())
-  const [idNumbers, setIdNumbers] = useState<Record<string, string>>({})
   const [best, setBest] = useState({ category: '', quantity: 2, accessible: false })
   const [error, setError] = useState<unknown>(null)
   const [busy, setBusy] = useState(false)
@@ -59,6 +63,7 @@ export function ShowPage({ showId }: { showId: string }) {
 
   // A seat someone else just took leaves the selection.
   const seats = map?.seats ?? []
+  const runs = useMemo(() => seatRuns(seats), [seats.length, seats[0]?.id])
   useEffect(() => {
     const taken = seats.filter((seat) => selected.has(seat.id) && seat.state !== 'free')
     if (!taken.length) return
@@ -96,6 +101,7 @@ export function ShowPage({ showId }: { showId: string }) {
         title: detail.eventName,
         startsAt: detail.startsAt,
         realNameRequired: detail.realNameRequired,
+        categoryNames: Object.fromEntries(detail.categories.map((c) => [c.code, c.name])),
       })
       navigate('/checkout')
     } catch (failure) {
@@ -107,13 +113,20 @@ export function ShowPage({ showId }: { showId: string }) {
     }
   }
 
-  const idsComplete =
-    !detail.realNameRequired || chosen.every((seat) => isValidPrcIdNumber(idNumbers[seat.id] ?? ''))
-  const holdChosen = () =>
-    hold({
-      seatIds: chosen.map((seat) => seat.id),
-      ...(detail.realNameRequired ? { idNumbers: chosen.map((seat) => idNumbers[seat.id]!.trim()) } : {}),
-    })
+  const holdChosen = () => hold({ seatIds: chosen.map((seat) => seat.id) })
+  const seatName = (seat: Seat) => t('seatShort', { row: seat.row, number: seatNumber(seat) })
+  const zoneName = (code: string) => detail.categories.find((c) => c.code === code)?.name ?? ''
+  // Seats the pick would leave empty on their own (E-5 and E-7 picked leave E-6): said before the hold.
+  const stranded = chosen.length
+    ? strandedSeats(runs, (seat) => seat.state === 'free', selected).map(seatName)
+    : []
+  const holdReason = busy
+    ? t('holdReasonBusy')
+    : !detail.onSale
+      ? t('holdReasonNotOnSale')
+      : chosen.length === 0
+        ? t('holdReasonNone')
+        : null
   const category = best.category || detail.categories[0]?.code || ''
 
   return (
@@ -130,7 +143,7 @@ export function ShowPage({ showId }: { showId: string }) {
       {afterSignIn && <SignInPrompt onSignedIn={() => hold(afterSignIn)} />}
       <GroupBuyTeaser showId={showId} currency={currency} />
 
-      <section aria-labelledby="map-heading" class="card">
+      <section aria-labelledby="map-heading" class="card seat-map-card">
         <div class="row">
           <h2 id="map-heading">{t('seatMap')}</h2>
           <span
@@ -160,28 +173,28 @@ export function ShowPage({ showId }: { showId: string }) {
         <h2 id="picked-heading">{t('yourSeats')}</h2>
         <p class="muted small">{t('maxSeats', { count: limit })}</p>
         {chosen.length === 0 && <p>{t('noSeatsPicked')}</p>}
-        {detail.realNameRequired && chosen.length > 0 && <p class="small">{t('realNameNote')}</p>}
+        {detail.realNameRequired && (
+          <p class="small" data-testid="real-name-note">
+            {t('realNameAfterHold')}
+          </p>
+        )}
         <ul class="plain-list stack" data-testid="picked-seats">
           {chosen.map((seat) => (
-            <li key={seat.id}>
-              <div class="row">
-                <span>
-                  {seat.row}-{seatNumber(seat)} · {seat.category} · {money(priceOf(seat))}
-                </span>
-                <Button onClick={() => toggle(seat)} aria-label={`${t('clear')} ${seat.label}`}>
-                  ×
-                </Button>
-              </div>
-              {detail.realNameRequired && (
-                <IdNumberField
-                  label={t('idNumberFor', { seat: seat.label })}
-                  value={idNumbers[seat.id] ?? ''}
-                  onInput={(value) => setIdNumbers({ ...idNumbers, [seat.id]: value })}
-                />
-              )}
+            <li key={seat.id} class="row spread">
+              <span>
+                {seat.section} {seatName(seat)} · {zoneName(seat.category)} · {money(priceOf(seat))}
+              </span>
+              <Button onClick={() => toggle(seat)} aria-label={`${t('clear')} ${seatName(seat)}`}>
+                ×
+              </Button>
             </li>
           ))}
         </ul>
+        {stranded.length > 0 && (
+          <p class="seat-warning" role="status" data-testid="lone-seat-warning">
+            {t('loneSeatWarning', { seats: stranded.join('、') })}
+          </p>
+        )}
         {chosen.length > 0 && (
           <p>
             <strong>
@@ -199,111 +212,80 @@ export function ShowPage({ showId }: { showId: string }) {
           </Button>
         )}
         <div class="row">
-          <Button
-            variant="primary"
-            disabled={busy || chosen.length === 0 || !idsComplete || !detail.onSale}
-            onClick={holdChosen}
-          >
-            {t('holdSeats', { count: chosen.length })}
-          </Button>
+          <HoldButton reason={holdReason} onClick={holdChosen} testId="hold-picked">
+            {chosen.length === 1 ? t('holdPickedOne') : t('holdPicked', { count: chosen.length })}
+          </HoldButton>
           {chosen.length > 0 && <Button onClick={() => setSelected(new Set())}>{t('clear')}</Button>}
         </div>
       </section>
 
-      {!detail.realNameRequired && (
-        <section aria-labelledby="best-heading" class="card">
-          <h2 id="best-heading">{t('bestAvailable')}</h2>
-          <form
-            class="row"
-            onSubmit={(event) => {
-              event.preventDefault()
-              hold({
-                best: {
-                  category,
-                  quantity: best.quantity,
-                  ...(best.accessible ? { accessible: 1 } : {}),
-                },
-              })
-            }}
-          >
-            <Field label={t('category')}>
-              {({ id }) => (
-                <select
-                  id={id}
-                  value={category}
-                  onChange={(event) =>
-                    setBest({ ...best, category: (event.target as HTMLSelectElement).value })
-                  }
-                >
-                  {detail.categories.map((zone) => (
-                    <option key={zone.code} value={zone.code}>
-                      {zone.name} · {money(zone.price)}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <Field label={t('quantity')}>
-              {({ id }) => (
-                <select
-                  id={id}
-                  value={best.quantity}
-                  onChange={(event) =>
-                    setBest({ ...best, quantity: Number((event.target as HTMLSelectElement).value) })
-                  }
-                >
-                  {Array.from({ length: limit }, (_, index) => index + 1).map((count) => (
-                    <option key={count} value={count}>
-                      {count}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <label class="checkbox">
-              <input
-                type="checkbox"
-                checked={best.accessible}
+      <section aria-labelledby="best-heading" class="card">
+        <h2 id="best-heading">{t('bestAvailable')}</h2>
+        <form
+          class="row"
+          onSubmit={(event) => {
+            event.preventDefault()
+            hold({
+              best: {
+                category,
+                quantity: best.quantity,
+                ...(best.accessible ? { accessible: 1 } : {}),
+              },
+            })
+          }}
+        >
+          <Field label={t('category')}>
+            {({ id }) => (
+              <select
+                id={id}
+                value={category}
                 onChange={(event) =>
-                  setBest({ ...best, accessible: (event.target as HTMLInputElement).checked })
+                  setBest({ ...best, category: (event.target as HTMLSelectElement).value })
                 }
-              />
-              {t('accessibleNeeded')}
-            </label>
-            <Button type="submit" variant="primary" disabled={busy || !detail.onSale}>
-              {t('findSeats')}
-            </Button>
-          </form>
-        </section>
-      )}
+              >
+                {detail.categories.map((zone) => (
+                  <option key={zone.code} value={zone.code}>
+                    {zone.name} · {money(zone.price)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label={t('quantity')}>
+            {({ id }) => (
+              <select
+                id={id}
+                value={best.quantity}
+                onChange={(event) =>
+                  setBest({ ...best, quantity: Number((event.target as HTMLSelectElement).value) })
+                }
+              >
+                {Array.from({ length: limit }, (_, index) => index + 1).map((count) => (
+                  <option key={count} value={count}>
+                    {count}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <label class="checkbox">
+            <input
+              type="checkbox"
+              checked={best.accessible}
+              onChange={(event) =>
+                setBest({ ...best, accessible: (event.target as HTMLInputElement).checked })
+              }
+            />
+            {t('accessibleNeeded')}
+          </label>
+          <HoldButton
+            type="submit"
+            reason={busy ? t('holdReasonBusy') : detail.onSale ? null : t('holdReasonNotOnSale')}
+          >
+            {t('findSeats')}
+          </HoldButton>
+        </form>
+      </section>
     </article>
-  )
-}
-
-/** An ID number input validated as typed (the same checksum the API applies). */
-export function IdNumberField(props: { label: string; value: string; onInput: (value: string) => void }) {
-  const t = shopMessages.useT()
-  const value = props.value.trim()
-  const complete = value.length >= 18
-  const valid = isValidPrcIdNumber(value)
-  return (
-    <Field
-      label={props.label}
-      error={complete && !valid ? t('idInvalid') : null}
-      hint={valid ? t('idValid') : undefined}
-    >
-      {({ id, describedBy, invalid }) => (
-        <input
-          id={id}
-          value={props.value}
-          inputMode="text"
-          autoComplete="off"
-          maxLength={18}
-          aria-invalid={invalid}
-          aria-describedby={describedBy}
-          onInput={(event) => props.onInput((event.target as HTMLInputElement).value.toUpperCase())}
-        />
-      )}
-    </Field>
   )
 }

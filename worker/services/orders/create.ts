@@ -5,6 +5,7 @@ import { events, orderLines, orders, organizers, payments, scenicSites, shows } 
 import { maskIdNumber } from '../../domain/id-number.ts'
 import { newId } from '../../ids.ts'
 import { conflict, notFound, Problem, validationProblem } from '../../problem.ts'
+import { inventoryProblem } from '../inventory-problem.ts'
 import { scenicDay } from '../scenic-day.ts'
 import { showInventoryStub } from '../show-inventory-client.ts'
 import { audit, GuardedBatch } from './batch.ts'
@@ -68,8 +69,10 @@ export interface CreateOrderInput {
   email?: string
   phone?: string
   channel: string
-  /** Real-name shows: the ticket holder's name for each held seat, in seat order (their ID numbers came with the hold). */
+  /** Real-name shows: the ticket holder's name for each held seat, in seat order. */
   holderNames?: string[]
+  /** Real-name shows whose hold came without ID numbers: one per held seat, in seat order (given at checkout). */
+  idNumbers?: string[]
   /** 改签: the new order replaces these lines of `rebookOf` and charges only `amountDue` (the price difference). */
   rebook?: { orderId: string; lineIds: string[]; credit: number }
   /**
@@ -113,6 +116,26 @@ async function priceShowHold(
       },
     ])
   }
+  let idNumbers = held.idNumbers
+  if (show.realNameRequired && idNumbers.length === 0) {
+    if (input.idNumbers?.length !== held.hold.seats.length) {
+      throw validationProblem([
+        {
+          path: 'json.idNumbers',
+          message: `this show is real-name: give an ID number for each of the ${held.hold.seats.length} seat(s)`,
+        },
+      ])
+    }
+    // The actor checks one ticket per ID number and keeps them with the hold (confirm and refunds use them).
+    const assigned = await showInventoryStub(env.SHOW_INVENTORY, show.id).assignIdNumbers(
+      show.id,
+      input.holdId,
+      input.buyerId,
+      input.idNumbers,
+    )
+    if (!assigned.ok) throw inventoryProblem(assigned)
+    idNumbers = input.idNumbers
+  }
   const seatPrices = held.hold.seats.map((seat) => seat.price)
   let expiresAt = held.hold.expiresAt
   const group = input.groupBuy
@@ -146,7 +169,7 @@ async function priceShowHold(
       description: `${seat.section} row ${seat.row} seat ${seat.label}`,
       seatLabel: seat.label,
       category: seat.category,
-      visitorIdMasked: held.idNumbers[i] ? maskIdNumber(held.idNumbers[i]!) : null,
+      visitorIdMasked: idNumbers[i] ? maskIdNumber(idNumbers[i]!) : null,
       visitorName: input.holderNames?.[i] ?? null,
       price: seatPrices[i]!,
     })),
