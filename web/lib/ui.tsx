@@ -114,7 +114,7 @@ export function ProblemAlert({
       {!problem && error instanceof Error && <p>{error.message}</p>}
       {problem?.requestId && (
         <p class="muted small">
-          {t('requestId')}: {problem.requestId}
+          {t('requestId')}: <code translate="no">{problem.requestId}</code>
         </p>
       )}
       {onRetry && (
