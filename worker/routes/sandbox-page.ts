@@ -87,17 +87,22 @@ export function formatAmount(minor: number, currency: string, lang: PageLanguage
   )
 }
 
-/** 12月12日 周六 10:00 / Sat, Dec 12, 10:00 on the venue's clock (China). */
+/** 12月12日 周六 10:00 / Sat, Dec 12, 10:00 on the venue's clock (China), as the shop writes it. */
 function formatWhen(iso: string, lang: PageLanguage) {
-  return new Intl.DateTimeFormat(lang, {
-    month: lang === 'en' ? 'short' : 'long',
+  const parts = new Intl.DateTimeFormat(lang, {
+    month: lang === 'en' ? 'short' : 'numeric',
     day: 'numeric',
     weekday: 'short',
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
     timeZone: 'Asia/Shanghai',
-  }).format(new Date(iso))
+  }).formatToParts(new Date(iso))
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? ''
+  const time = `${part('hour')}:${part('minute')}`
+  return lang === 'zh-CN'
+    ? `${part('month')}月${part('day')}日 ${part('weekday')} ${time}`
+    : `${part('weekday')}, ${part('month')} ${part('day')}, ${time}`
 }
 
 // Phone first: one column up to 28rem, 48 px buttons, AA contrast, no fixed widths that could scroll sideways.

@@ -55,6 +55,7 @@ describe('sandbox payment page', () => {
     expect(text).toContain('支付 ¥200.00')
     expect(text).toContain('模拟支付失败')
     expect(text).toContain('锁定过期后再支付')
+    expect(text).toMatch(/时间 \d{1,2}月\d{1,2}日 周[一二三四五六日] \d{2}:\d{2}/)
     expect(text).not.toMatch(/Sandbox|Pay after|Fail the payment/)
   })
 
