@@ -17,6 +17,59 @@ export const problemStatus = {
   misconfigured: 503,
 } as const satisfies Record<string, ContentfulStatusCode>
 
+/**
+ * Every `code` a problem+json answer can carry, from the routes, the services and the inventory actors. The web
+ * apps keep a text for each in both languages (web/lib/problem-messages.ts), so an error reads in the page's
+ * language; test/tools/problem-codes.test.ts fails when a code is thrown anywhere that is not listed here.
+ */
+export const problemCodes = [
+  ...(Object.keys(problemStatus) as (keyof typeof problemStatus)[]),
+  // inventory (show and scenic-day actors)
+  'seats_unavailable',
+  'seats_not_together',
+  'seats_not_priced',
+  'sold_out',
+  'buyer_limit',
+  'hold_limit',
+  'viewer_limit',
+  'sign_in_required',
+  'not_on_sale',
+  'parent_ticket_required',
+  'not_eligible',
+  'hold_not_found',
+  'hold_expired',
+  'children_unused',
+  'order_mismatch',
+  'invalid_request',
+  // orders, refunds, rebooking, group buys
+  'refund_not_allowed',
+  'refund_rejected',
+  'rebook_pending',
+  'price_missing',
+  'not_in_group_buy',
+  'already_member',
+  'group_closed',
+  'group_full',
+  'group_succeeded',
+  // staff, gates, request hygiene
+  'enrollment_code_invalid',
+  'invitation_invalid',
+  'already_redeemed',
+  'csrf_rejected',
+  'idempotency_key_reused',
+  // partner API
+  'bad_signature',
+  'unknown_key',
+  'partner_disabled',
+  'replayed_request',
+  'stale_request',
+  'partner_order_id_reused',
+  'product_not_available',
+  'reservation_already_booked',
+  'reservation_expired',
+] as const
+export type KnownProblemCode = (typeof problemCodes)[number]
+
 export type ProblemCode = keyof typeof problemStatus | (string & {})
 
 export interface ProblemInit {

@@ -36,7 +36,7 @@ const memberStatus = (page: Page) =>
 async function payAndReturn(page: Page, groupUrl: string) {
   await page.getByTestId('group-pay').click()
   await page.waitForURL(/\/api\/payments\/sandbox\/checkout\//)
-  await page.getByRole('button', { name: 'Pay 支付' }).click()
+  await page.getByRole('button', { name: /^(Pay|支付) ¥/ }).click()
   await page.getByTestId('back-to-order').click()
   await page.waitForURL(/\/orders\/ord_/)
   // A paid member's order waits for the group; the order page says so (never "awaiting payment") and links back to it.

@@ -165,7 +165,7 @@ describe('the 2,030-seat hall on a phone (zh-CN)', () => {
     await saveScreenshot(page, 'seat-map-checkout-holder-zh')
     await pay.click()
     await page.waitForURL(/\/api\/payments\/sandbox\/checkout\//)
-    await page.getByRole('button', { name: 'Pay 支付' }).click()
+    await page.getByRole('button', { name: /^(Pay|支付) ¥/ }).click()
     await page.getByTestId('back-to-order').click()
     await page.locator('[data-testid="order-status"][data-status="paid"]').waitFor()
     await expectQrCodesLoaded(page, 1)

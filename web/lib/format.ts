@@ -40,28 +40,70 @@ export function formatDate(value: DateInput, locale: Locale, timeZone = eventTim
   ).format(toDate(value))
 }
 
-export function formatDateTime(value: DateInput, locale: Locale, timeZone = eventTimeZone): string {
-  return cached(`datetime:${locale}:${timeZone}`, () =>
+/** The parts of a moment on the wall clock of `timeZone`: year, month, day, weekday (in `locale`), hh:mm. */
+function wallClock(value: DateInput, locale: Locale, timeZone: string) {
+  const parts = cached(`parts:${locale}:${timeZone}`, () =>
     Intl.DateTimeFormat(locale, {
-      weekday: 'short',
-      month: 'short',
+      year: 'numeric',
+      month: 'numeric',
       day: 'numeric',
+      weekday: 'short',
       hour: '2-digit',
       minute: '2-digit',
+      hourCycle: 'h23',
       timeZone,
     }),
-  ).format(toDate(value))
+  ).formatToParts(toDate(value))
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? ''
+  return {
+    year: Number(part('year')),
+    month: Number(part('month')),
+    day: Number(part('day')),
+    weekday: part('weekday'),
+    time: `${part('hour')}:${part('minute')}`,
+  }
 }
+
+const monthNames = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+
+/** A calendar day as people write it on a ticket: 12月12日 周六 / Sat, Dec 12 (the year only when not this year). */
+function dayText(
+  day: { year: number; month: number; day: number; weekday: string },
+  locale: Locale,
+  thisYear: number,
+) {
+  const withYear = day.year !== thisYear
+  if (locale === 'zh-CN') return `${withYear ? `${day.year}年` : ''}${day.month}月${day.day}日 ${day.weekday}`
+  return `${day.weekday}, ${monthNames[day.month - 1]} ${day.day}${withYear ? `, ${day.year}` : ''}`
+}
+
+/**
+ * When a show starts, on the venue's clock, in the reader's language: "12月12日 周六 10:00" / "Sat, Dec 12, 10:00"
+ * (24-hour, as on Chinese tickets; the year appears only when it is not the current one). `timeZone` is the
+ * venue's or site's zone, so a buyer abroad still reads the time printed on the ticket.
+ */
+export function formatDateTime(
+  value: DateInput,
+  locale: Locale,
+  timeZone = eventTimeZone,
+  now: DateInput = Date.now(),
+): string {
+  const at = wallClock(value, locale, timeZone)
+  const day = dayText(at, locale, wallClock(now, locale, timeZone).year)
+  return locale === 'zh-CN' ? `${day} ${at.time}` : `${day}, ${at.time}`
+}
+
+/** Same as formatDateTime, by the name the shop's pages use for a show's start. */
+export const formatShowTime = formatDateTime
 
 export function formatTime(value: DateInput, locale: Locale, timeZone = eventTimeZone): string {
-  return cached(`time:${locale}:${timeZone}`, () =>
-    Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone }),
-  ).format(toDate(value))
+  return wallClock(value, locale, timeZone).time
 }
 
-/** A calendar date (YYYY-MM-DD, no time zone) as a readable day. */
-export function formatDay(isoDate: string, locale: Locale): string {
-  return formatDate(`${isoDate}T00:00:00Z`, locale, 'UTC')
+/** A calendar date (YYYY-MM-DD, no time zone) as a readable day: 12月12日 周六 / Sat, Dec 12. */
+export function formatDay(isoDate: string, locale: Locale, now: DateInput = Date.now()): string {
+  const at = wallClock(`${isoDate}T12:00:00Z`, locale, 'UTC')
+  return dayText(at, locale, wallClock(now, locale, eventTimeZone).year)
 }
 
 /** mm:ss for countdowns. */

@@ -3,6 +3,7 @@ import type { ButtonHTMLAttributes, ComponentChildren } from 'preact'
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks'
 import { ApiError } from './api.ts'
 import { defineMessages, type Locale, locales, setLocale, useLocale } from './i18n.ts'
+import { problemMessage } from './problem-messages.ts'
 
 const common = defineMessages({
   en: {
@@ -74,7 +75,11 @@ export function Shell(props: {
   )
 }
 
-/** Shows an API failure: the problem's title and detail, each invalid field, and the request id for support. */
+/**
+ * Shows an API failure in the page's language: the text for the problem's code (the app's own wording first,
+ * then the shared catalogue), each invalid field, and the request id for support. The server's English title and
+ * detail appear only for a code the client does not know.
+ */
 export function ProblemAlert({
   error,
   onRetry,
@@ -82,13 +87,16 @@ export function ProblemAlert({
 }: {
   error: unknown
   onRetry?: () => void
-  /** Per-code texts in the current language, preferred over the server's English title. */
+  /** Per-code texts in the current language, preferred over the shared catalogue's. */
   messages?: Partial<Record<string, string>>
 }) {
   const t = common.useT()
+  const locale = useLocale()
   if (!error) return null
   const problem = error instanceof ApiError ? error.problem : undefined
-  const known = problem && messages?.[problem.code]
+  const own = problem && messages?.[problem.code]
+  const shared = problemMessage(error, locale)
+  const known = own ?? (shared.known ? shared.text : undefined)
   return (
     <div class="alert alert-error" role="alert" data-code={problem?.code}>
       <strong>{known ?? problem?.title ?? t('unexpected')}</strong>
@@ -106,7 +114,7 @@ export function ProblemAlert({
       {!problem && error instanceof Error && <p>{error.message}</p>}
       {problem?.requestId && (
         <p class="muted small">
-          {t('requestId')}: {problem.requestId}
+          {t('requestId')}: <code translate="no">{problem.requestId}</code>
         </p>
       )}
       {onRetry && (

@@ -331,7 +331,7 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
       organizerId: org,
       name: 'Voyage Beyond 星际远航 — watch together 团购',
       description:
-        'Three friends or more: everyone pays the group price; the one who starts the group saves 5.00 more.',
+        '3 人及以上成团，每人享团购价，发起人再减 5 元。Three friends or more: everyone pays the group price; the one who starts the group saves 5.00 more.',
       showIds: [...ids.screenings],
       groupPrices: { STD: 3000, PRM: 4500 },
       minSize: 3,

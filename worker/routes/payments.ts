@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm'
 import { Hono } from 'hono'
-import { html } from 'hono/html'
 import { describeRoute, resolver } from 'hono-openapi'
 import * as v from 'valibot'
-import { orders, payments } from '../db/schema.ts'
+import type { Database } from '../db/client.ts'
+import { events, orders, payments, scenicSites, shows } from '../db/schema.ts'
 import type { AppEnv } from '../env.ts'
 import { buyerIdentity } from '../middleware/buyer.ts'
 import { notFound, Problem, validationProblem } from '../problem.ts'
@@ -20,6 +20,7 @@ import {
 } from './contracts/payments.ts'
 import { htmlPage, json } from './openapi.ts'
 import { orderServicesOf } from './order-services.ts'
+import { checkoutPage, pageLanguage, resultPage } from './sandbox-page.ts'
 
 const tag = 'Payments'
 export const paymentRoutes = new Hono<AppEnv>()
@@ -116,7 +117,30 @@ async function loadPayment(
   return { payment, order }
 }
 
-const money = (amount: number, currency: string) => `${(amount / 100).toFixed(2)} ${currency}`
+/** The buyer's language for the sandbox pages (see sandbox-page.ts). */
+const languageOf = (c: {
+  req: { query(k: string): string | undefined; header(k: string): string | undefined }
+}) => pageLanguage(c.req.query('lang'), c.req.header('cookie'), c.req.header('accept-language'))
+
+/** What the order buys, for the page's heading: the event and start of a show, or the site and visit day. */
+async function subjectOf(db: Database, order: typeof orders.$inferSelect) {
+  if (order.showId) {
+    const [show] = await db
+      .select({ name: events.name, startsAt: shows.startsAt })
+      .from(shows)
+      .innerJoin(events, eq(events.id, shows.eventId))
+      .where(eq(shows.id, order.showId))
+    return show ?? null
+  }
+  if (order.siteId) {
+    const [site] = await db
+      .select({ name: scenicSites.name })
+      .from(scenicSites)
+      .where(eq(scenicSites.id, order.siteId))
+    return site ? { name: site.name, visitDate: order.visitDate } : null
+  }
+  return null
+}
 
 paymentRoutes.get(
   '/sandbox/checkout/:paymentId',
@@ -125,25 +149,26 @@ paymentRoutes.get(
     summary: 'Sandbox hosted checkout page (pay / fail / pay late)',
     description:
       'Development and tests only (`PAYMENT_PROVIDER=sandbox`), offline; only the buyer of the order can open it. Nothing ' +
-      'real is charged: the chosen outcome arrives as a signed notification, exactly as a provider would send it.',
+      'real is charged: the chosen outcome arrives as a signed notification, exactly as a provider would send it. In the ' +
+      "buyer's language: `?lang=zh-CN|en`, else the shop's `lang` cookie, else Accept-Language.",
     responses: { 200: { description: 'HTML page', content: htmlPage } },
   }),
   validate('param', paymentParam),
   async (c) => {
     const { payment, order } = await loadPayment(c, c.req.valid('param').paymentId)
-    const action = `/api/payments/sandbox/checkout/${payment.id}/complete`
-    return c.html(html`<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sandbox checkout ${order.number}</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem}button{font-size:1rem;padding:.6rem 1rem;margin:.25rem 0;width:100%}
-.note{color:#555;font-size:.9rem}</style></head>
-<body><h1>Sandbox payment 沙箱支付</h1>
-<p>Order <strong>${order.number}</strong>: <strong>${money(payment.amount, payment.currency)}</strong></p>
-<p class="note">Held until ${order.expiresAt}. Nothing real is charged.</p>
-<form method="post" action="${action}"><input type="hidden" name="outcome" value="pay"><button>Pay 支付</button></form>
-<form method="post" action="${action}"><input type="hidden" name="outcome" value="fail"><button>Fail the payment</button></form>
-<form method="post" action="${action}"><input type="hidden" name="outcome" value="pay_late"><button>Pay after the hold expired</button></form>
-</body></html>`)
+    const self = `/api/payments/sandbox/checkout/${payment.id}`
+    return c.html(
+      checkoutPage({
+        lang: languageOf(c),
+        self,
+        action: `${self}/complete`,
+        orderNumber: order.number,
+        subject: await subjectOf(c.get('db'), order),
+        amount: payment.amount,
+        currency: payment.currency,
+        expiresAt: order.expiresAt,
+      }),
+    )
   },
 )
 
@@ -194,9 +219,14 @@ paymentRoutes.post(
     const [after] = await c.get('db').select().from(orders).where(eq(orders.id, order.id))
     if (type.includes('application/json'))
       return c.json({ orderId: order.id, status: after!.status, statusReason: after!.statusReason })
-    return c.html(html`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>Payment ${after!.status}</title></head>
-<body style="font:16px system-ui;max-width:28rem;margin:2rem auto"><h1>Order ${after!.number}: ${after!.status}</h1>
-<p>${after!.statusReason ?? ''}</p><p><a href="/orders/${order.id}" data-testid="back-to-order">Back to your order 返回订单</a></p>
-<p><a href="/api/orders/${order.id}">The order as JSON</a></p></body></html>`)
+    return c.html(
+      resultPage({
+        lang: languageOf(c),
+        outcome,
+        orderId: order.id,
+        orderNumber: after!.number,
+        status: after!.status,
+      }),
+    )
   },
 )

@@ -44,6 +44,8 @@ export interface PageOptions {
   locale?: 'zh-CN' | 'en'
   /** A phone-sized viewport (the shop is mobile-first); desktop otherwise. */
   mobile?: boolean
+  /** An exact desktop size instead of the default 1280x900 (e.g. the 1366x900 laptop of the page walk). */
+  viewport?: { width: number; height: number }
 }
 
 /** A fresh browser context (own cookies, so its own buyer) with the app language preset. */
@@ -54,7 +56,9 @@ export async function newPage(
   const context = await browser.newContext({
     baseURL: baseUrl(),
     locale: options.locale ?? 'en',
-    viewport: options.mobile ? { width: 390, height: 844 } : { width: 1280, height: 900 },
+    viewport: options.mobile
+      ? { width: 390, height: 844 }
+      : (options.viewport ?? { width: 1280, height: 900 }),
     deviceScaleFactor: 1,
     hasTouch: options.mobile ?? false,
     timezoneId: 'Asia/Shanghai',

@@ -16,7 +16,7 @@ export async function payAtCheckout(page: Page, email: string) {
   await page.getByLabel('Email').fill(email)
   await page.getByRole('button', { name: /^Pay / }).click()
   await page.waitForURL(/\/api\/payments\/sandbox\/checkout\//)
-  await page.getByRole('button', { name: 'Pay 支付' }).click()
+  await page.getByRole('button', { name: /^(Pay|支付) ¥/ }).click()
   await page.getByTestId('back-to-order').click()
   await page.waitForURL(/\/orders\/ord_/)
   await page.locator('[data-testid="order-status"][data-status="paid"]').waitFor()

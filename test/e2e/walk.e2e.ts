@@ -1,0 +1,207 @@
+// The page walk: every page of the shop, the admin console and the gate, in Chinese on a 390x844 phone and in
+// English on a 1366x900 laptop, as their users would meet them. Each page fails the walk on a message key shown
+// instead of its text, a price zone code, raw status or snake_case code on a Chinese page, a shop page wider than
+// the window, a wrong `lang`, or a serious/critical axe-core finding; a screenshot of each is saved (git-ignored,
+// test/e2e/screenshots/walk-*.png). Each app and language is one test listing all its findings at once.
+import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { baseUrl, launchBrowser, newPage } from './support/browser.ts'
+import { auditPage, type WalkLocale } from './support/walk.ts'
+
+const organizerId = 'org_demo'
+const password = 'demo-password-2026'
+const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date())
+
+const layouts: { locale: WalkLocale; mobile: boolean; label: string }[] = [
+  { locale: 'zh-CN', mobile: true, label: 'zh-CN at 390x844' },
+  { locale: 'en', mobile: false, label: 'en at 1366x900' },
+]
+
+let browser: Browser
+/** Price zone codes of the demo venues whose names differ from them (VIP is its own name; A/B/C are row letters too). */
+let categoryCodes: string[] = []
+
+beforeAll(async () => {
+  browser = await launchBrowser()
+  const codes = new Set<string>()
+  for (const show of ['shw_demo_symphony', 'shw_demo_film_1']) {
+    const detail = (await (await fetch(`${baseUrl()}/api/shows/${show}`)).json()) as {
+      categories: { code: string; name: string }[]
+    }
+    for (const category of detail.categories)
+      if (category.code.length > 1 && category.code !== category.name) codes.add(category.code)
+  }
+  categoryCodes = [...codes]
+  expect(categoryCodes).toContain('PRM')
+})
+afterAll(async () => {
+  await browser?.close()
+})
+
+async function open(locale: WalkLocale, mobile: boolean) {
+  return newPage(browser, { locale, mobile, viewport: { width: 1366, height: 900 } })
+}
+
+/** A JSON call from inside the browser context (its cookies, so the page's own buyer or staff member). */
+async function call<T>(request: APIRequestContext, path: string, body?: unknown, key?: string): Promise<T> {
+  const response = body
+    ? await request.post(path, {
+        data: body,
+        headers: { origin: baseUrl(), ...(key ? { 'idempotency-key': key } : {}) },
+      })
+    : await request.get(path)
+  if (!response.ok()) throw new Error(`${path}: ${response.status()} ${await response.text()}`)
+  return (await response.json()) as T
+}
+
+interface Created {
+  orderId: string
+  paymentId: string
+  checkoutUrl: string
+}
+
+/** One best-available film seat held and ordered by this context's buyer; paid unless `pay` is false. */
+async function filmOrder(context: BrowserContext, show: string, pay: boolean) {
+  const hold = await call<{ id: string }>(context.request, `/api/shows/${show}/holds`, {
+    best: { category: 'STD', quantity: 1 },
+  })
+  const created = await call<Created>(
+    context.request,
+    '/api/orders',
+    { kind: 'show', showId: show, holdId: hold.id, email: 'walk@example.com' },
+    crypto.randomUUID(),
+  )
+  if (pay)
+    await call(context.request, `/api/payments/sandbox/checkout/${created.paymentId}/complete`, {
+      outcome: 'pay',
+    })
+  return created
+}
+
+interface Walk {
+  page: Page
+  locale: WalkLocale
+  app: 'shop' | 'admin' | 'gate'
+  noSidewaysScroll: boolean
+  findings: string[]
+}
+
+async function visit(walk: Walk, name: string, path?: string, screenshot = true) {
+  if (path) await walk.page.goto(path)
+  const found = await auditPage(walk.page, {
+    name: `${walk.app} ${name}${path ? ` (${path})` : ''}`,
+    locale: walk.locale,
+    categoryCodes,
+    noSidewaysScroll: walk.noSidewaysScroll,
+    screenshot: screenshot ? `walk-${walk.app}-${name}-${walk.locale}` : undefined,
+  })
+  walk.findings.push(...found)
+}
+
+describe('page walk', () => {
+  for (const layout of layouts) {
+    test(`shop, ${layout.label}`, async () => {
+      const { context, page } = await open(layout.locale, layout.mobile)
+      const walk: Walk = { page, locale: layout.locale, app: 'shop', noSidewaysScroll: true, findings: [] }
+      await page.goto('/')
+      const paid = await filmOrder(context, 'shw_demo_film_2', true)
+      const pending = await filmOrder(context, 'shw_demo_film_3', false)
+      // A group the buyer leads and paid for (a group shows once its leader has paid).
+      const { membership } = await call<{ membership: { groupId: string; paymentId: string } }>(
+        context.request,
+        '/api/group-buys/campaigns/gbc_demo_film/groups',
+        { showId: 'shw_demo_film_4', category: 'STD', quantity: 1, email: 'walk-leader@example.com' },
+      )
+      await call(context.request, `/api/payments/sandbox/checkout/${membership.paymentId}/complete`, {
+        outcome: 'pay',
+      })
+
+      await visit(walk, 'home', '/')
+      await visit(walk, 'concert', '/shows/shw_demo_symphony')
+      await visit(walk, 'cinema', '/shows/shw_demo_film_1')
+      await visit(walk, 'group-buys', '/shows/shw_demo_film_1/group-buys')
+      await visit(walk, 'group', `/group-buys/${membership.groupId}`)
+      await visit(walk, 'scenic', '/scenic/site_demo_mountain')
+      await visit(walk, 'my-tickets', '/my-tickets')
+      await visit(walk, 'order', `/orders/${paid.orderId}`)
+      await visit(walk, 'sandbox-payment', new URL(pending.checkoutUrl).pathname)
+      await visit(walk, 'not-found', '/no-such-page', false)
+
+      // Checkout with a hold in hand: held through the API, handed to the shop as its pages do.
+      const show = await call<{ eventName: string; startsAt: string }>(
+        context.request,
+        '/api/shows/shw_demo_film_5',
+      )
+      const hold = await call(context.request, '/api/shows/shw_demo_film_5/holds', {
+        best: { category: 'PRM', quantity: 2 },
+      })
+      await page.evaluate(
+        (held) => sessionStorage.setItem('current-hold', held),
+        JSON.stringify({
+          kind: 'show',
+          hold,
+          title: show.eventName,
+          startsAt: show.startsAt,
+          realNameRequired: false,
+        }),
+      )
+      await visit(walk, 'checkout', '/checkout')
+      await context.close()
+      expect(walk.findings, walk.findings.join('\n')).toEqual([])
+    })
+
+    test(`admin console, ${layout.label}`, async () => {
+      const { context, page } = await open(layout.locale, layout.mobile)
+      const walk: Walk = { page, locale: layout.locale, app: 'admin', noSidewaysScroll: false, findings: [] }
+      await visit(walk, 'sign-in', '/admin')
+      const buyer = await browser.newContext({ baseURL: baseUrl() })
+      const order = await filmOrder(buyer, 'shw_demo_film_6', true)
+      await buyer.close()
+      await call(context.request, '/api/auth/login', { email: 'owner@demo.local', password })
+      await page.evaluate((id) => localStorage.setItem('admin.organizer', id), organizerId)
+      const pages: [string, string][] = [
+        ['dashboard', '/admin'],
+        ['venues', '/admin/venues'],
+        ['venue', '/admin/venues/ven_demo_hall'],
+        ['events', '/admin/events'],
+        ['event', '/admin/events/evt_demo_symphony'],
+        ['show', '/admin/shows/shw_demo_symphony'],
+        ['scenic-sites', '/admin/scenic'],
+        ['scenic-site', '/admin/scenic/site_demo_mountain'],
+        ['orders', '/admin/orders'],
+        ['order', `/admin/orders/${order.orderId}`],
+        ['channels', '/admin/channels'],
+        ['staff', '/admin/staff'],
+        ['partners', '/admin/partners'],
+        ['webhooks', '/admin/webhooks'],
+        ['gates', '/admin/gates'],
+        ['group-buys', '/admin/group-buys'],
+        ['account', '/admin/account'],
+      ]
+      for (const [name, path] of pages) await visit(walk, name, path)
+      await context.close()
+      expect(walk.findings, walk.findings.join('\n')).toEqual([])
+    })
+
+    test(`gate, ${layout.label}`, async () => {
+      const staff = await browser.newContext({ baseURL: baseUrl() })
+      await call(staff.request, '/api/auth/login', { email: 'manager@demo.local', password })
+      const { code } = await call<{ code: string }>(
+        staff.request,
+        `/api/admin/organizers/${organizerId}/gate-enrollments`,
+        { gateName: `Walk ${layout.locale}`, siteId: 'site_demo_mountain', fromDate: today, toDate: today },
+      )
+      await staff.close()
+
+      const { context, page } = await open(layout.locale, layout.mobile)
+      const walk: Walk = { page, locale: layout.locale, app: 'gate', noSidewaysScroll: true, findings: [] }
+      await visit(walk, 'enroll', '/gate')
+      await page.locator('input.enroll-code').fill(code)
+      await page.locator('button[type="submit"]').click()
+      await page.getByTestId('gate-name').waitFor()
+      await visit(walk, 'scan')
+      await context.close()
+      expect(walk.findings, walk.findings.join('\n')).toEqual([])
+    })
+  }
+})
