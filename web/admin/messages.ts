@@ -136,7 +136,8 @@ const en = {
   cancelShow: 'Cancel show',
   cancelHint: 'Stops sales and refunds every paid order in full.',
   cancelConfirm: 'Cancel this show and refund every paid order?',
-  cancelled: '{n, plural, one {Show cancelled; # order refunded.} other {Show cancelled; # orders refunded.}}',
+  cancelled:
+    '{n, plural, one {Show cancelled; # order refunded.} other {Show cancelled; # orders refunded.}}',
   newSite: 'New scenic site',
   dailyCapacity: 'Daily capacity',
   timeSlots: 'Time slots',

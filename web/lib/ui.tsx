@@ -114,7 +114,7 @@ export function ProblemAlert({
       {!problem && error instanceof Error && <p>{error.message}</p>}
       {problem?.requestId && (
         <p class="muted small">
-          {t('requestId')}: <code translate="no">{problem.requestId}</code>
+          {t('requestId')}: <code translate={false}>{problem.requestId}</code>
         </p>
       )}
       {onRetry && (
