@@ -20,6 +20,7 @@ import { partnerRoutes } from './partner/index.ts'
 import { paymentRoutes } from './payments.ts'
 import { scenicRoutes } from './scenic.ts'
 import { showRoutes } from './shows.ts'
+import { ticketRoutes } from './tickets.ts'
 
 /** The whole application: every surface mounted on the one app made by `newApp()`. */
 export const app = newApp()
@@ -61,6 +62,7 @@ app.route('/api/dev', devRoutes)
 app.route('/api/shows', showRoutes)
 app.route('/api/scenic-sites', scenicRoutes)
 app.route('/api/orders', orderRoutes)
+app.route('/api/tickets', ticketRoutes)
 app.route('/api/payments', paymentRoutes)
 app.route('/partner/v1', partnerRoutes as never)
 app.route('/api/gate', gateRoutes)
