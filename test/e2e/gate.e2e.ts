@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { ApiSession } from './support/api-session.ts'
 import {
   baseUrl,
   describeViolations,
@@ -27,38 +28,6 @@ const today = new Intl.DateTimeFormat('en-CA', {
   day: '2-digit',
 }).format(new Date())
 
-/** A Node-side API session keeping its own cookies (a buyer, or signed-in staff). */
-class Session {
-  private cookies = new Map<string, string>()
-  async fetch(
-    path: string,
-    init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
-  ) {
-    const response = await fetch(`${baseUrl()}${path}`, {
-      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-      headers: {
-        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-        cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
-        ...init.headers,
-      },
-      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-    })
-    for (const cookie of response.headers.getSetCookie()) {
-      const pair = cookie.split(';')[0]!
-      const eq = pair.indexOf('=')
-      this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1))
-    }
-    return response
-  }
-  // biome-ignore lint/suspicious/noExplicitAny: test JSON
-  async json(path: string, init: Parameters<Session['fetch']>[1] = {}, status = 200): Promise<any> {
-    const response = await this.fetch(path, init)
-    const text = await response.text()
-    if (response.status !== status) throw new Error(`${path}: ${response.status} ${text}`)
-    return text ? JSON.parse(text) : undefined
-  }
-}
-
 /** A valid PRC resident ID number (GB 11643 check digit), born 1990, distinct per `n`. */
 function idNumber(n: number): string {
   const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -76,8 +45,8 @@ interface Ticket {
 
 let browser: Browser
 let videoDir: string
-const staff = new Session()
-const buyer = new Session()
+const staff = new ApiSession()
+const buyer = new ApiSession()
 let orderId: string
 let camTicket: Ticket
 let refundTicket: Ticket

@@ -60,8 +60,16 @@ export interface SyncState {
   unenrolled: boolean
 }
 
+export interface Attendance {
+  admitted: number
+  expected: number
+  /** Counted over today's shows or day (false: over the whole scope, nothing in it is today). */
+  today: boolean
+}
+
 export interface DeviceState {
   ready: boolean
+  attendance?: Attendance
   enrolled?: EnrolledDevice
   sync: SyncState
   last?: ScanOutcome
@@ -84,6 +92,8 @@ export class GateDeviceRuntime {
   private gate: Gate | undefined
   private revoked = new Set<string>()
   private admitted = new Map<string, PriorAdmission>()
+  /** When this device admitted someone (ms), for the count between syncs. */
+  private admitTimes: number[] = []
   private listeners = new Set<(state: DeviceState) => void>()
   private syncing: Promise<void> | undefined
   private timer: ReturnType<typeof setTimeout> | undefined
@@ -153,6 +163,7 @@ export class GateDeviceRuntime {
 
   /** What later decisions learn from a scan: its admission, or an earlier admission the server named. */
   private remember(scan: ScanRecord) {
+    if (scan.decision === 'admit') this.admitTimes.push(Date.parse(scan.scannedAt))
     if (!scan.ticketId) return
     if (scan.decision === 'admit' && !this.admitted.has(scan.ticketId))
       this.admitted.set(scan.ticketId, {
@@ -173,6 +184,35 @@ export class GateDeviceRuntime {
       { ...patch, revokedCount: this.revoked.size, scansCount: scans },
       { pending: pending.length, conflicts },
     )
+    this.set({ attendance: this.attendance() })
+  }
+
+  /**
+   * Admitted / expected for today's part of the scope (all of it when nothing is today): the server's count
+   * at the last sync plus this device's admissions since, so the number moves with every admission offline too.
+   */
+  private attendance(): Attendance | undefined {
+    const enrolled = this.state.enrolled
+    const counted = enrolled?.attendance
+    if (!enrolled || !counted) return undefined
+    const today = new Intl.DateTimeFormat('en-CA', {
+      timeZone: enrolled.profile.timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    }).format(Date.now())
+    const todays = enrolled.profile.scope.filter((entry) => entry.day === today).map((entry) => entry.id)
+    const ids = new Set(todays.length ? todays : enrolled.profile.scope.map((entry) => entry.id))
+    let expected = 0
+    let admitted = 0
+    for (const entry of counted.entries) {
+      if (!ids.has(entry.id)) continue
+      expected += entry.expected
+      admitted += entry.admitted
+    }
+    const since = Date.parse(counted.countedAt)
+    admitted += this.admitTimes.filter((at) => at > since).length
+    return { admitted, expected, today: todays.length > 0 }
   }
 
   async enroll(code: string) {
@@ -183,6 +223,7 @@ export class GateDeviceRuntime {
     await clearGate(this.db)
     this.revoked.clear()
     this.admitted.clear()
+    this.admitTimes = []
     const enrolled: EnrolledDevice = {
       token: bundle.deviceToken,
       device: bundle.device,
@@ -191,6 +232,8 @@ export class GateDeviceRuntime {
       jwks: bundle.jwks.keys,
       cursor: 0,
       enrolledAt: new Date().toISOString(),
+      attendance: bundle.attendance,
+      products: bundle.products,
     }
     await this.useDevice(enrolled)
     const stored = await this.applyRevocations(enrolled, bundle)
@@ -205,7 +248,8 @@ export class GateDeviceRuntime {
     this.gate = undefined
     this.revoked.clear()
     this.admitted.clear()
-    this.state = { ...this.state, enrolled: undefined, last: undefined }
+    this.admitTimes = []
+    this.state = { ...this.state, enrolled: undefined, last: undefined, attendance: undefined }
     await this.refreshCounts()
   }
 
@@ -227,6 +271,8 @@ export class GateDeviceRuntime {
       jwks: bundle.jwks.keys,
       cursor: page.to,
       lastSyncAt: new Date().toISOString(),
+      attendance: bundle.attendance,
+      products: bundle.products,
     }
   }
 

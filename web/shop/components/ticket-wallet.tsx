@@ -10,7 +10,8 @@ import { shopMessages } from '../messages.ts'
 import type { Page, WalletTicket } from '../types.ts'
 import { placeText, stateText, whenText } from './ticket-text.ts'
 
-const sortKey = (ticket: WalletTicket) => ticket.startsAt ?? `${ticket.visitDate}T00:00:00+08:00`
+/** When it begins (a visit: its day's start in the site's zone, near enough to order the list). */
+const startOf = (ticket: WalletTicket) => Date.parse(ticket.startsAt ?? `${ticket.visitDate}T00:00:00+08:00`)
 
 function WalletItem({ ticket }: { ticket: WalletTicket }) {
   const t = shopMessages.useT()
@@ -55,10 +56,8 @@ export function TicketWallet() {
   const all = wallet.data?.items ?? []
   const upcoming = all
     .filter((ticket) => ticket.state === 'valid' && Date.parse(ticket.validUntil) > now)
-    .sort((a, b) => sortKey(a).localeCompare(sortKey(b)))
-  const past = all
-    .filter((ticket) => !upcoming.includes(ticket))
-    .sort((a, b) => sortKey(b).localeCompare(sortKey(a)))
+    .sort((a, b) => startOf(a) - startOf(b))
+  const past = all.filter((ticket) => !upcoming.includes(ticket)).sort((a, b) => startOf(b) - startOf(a))
   if (all.length === 0) return <p data-testid="wallet-empty">{t('wallet_none')}</p>
   return (
     <div class="stack">
