@@ -183,6 +183,18 @@ describe('gate scanner', () => {
     await enroll(page, await enrollmentCode('Gate A'))
     await expect(page.getByTestId('gate-name').textContent()).resolves.toContain('Gate A')
     await expect(decision(page).getAttribute('data-decision')).resolves.toBe('none')
+    // The scan field sits at the top of the phone screen, above the decision; the scope is named in local,
+    // short words below, with no raw timestamps.
+    const field = (await page.getByLabel('Scan or type a ticket code').boundingBox())!
+    expect(field.y + field.height).toBeLessThan(844 / 2)
+    expect(field.y).toBeLessThan((await decision(page).boundingBox())!.y)
+    const scope = (await page.getByTestId('scope').textContent()) ?? ''
+    expect(scope).toContain('Misty Mountain Scenic Area')
+    expect(scope).not.toMatch(/\d{4}-\d\d-\d\d/)
+    // Admitted / expected for today: at least the two tickets bought above are expected.
+    const attendance = page.getByTestId('attendance')
+    expect(Number(await attendance.getAttribute('data-expected'))).toBeGreaterThanOrEqual(2)
+    expect(await attendance.textContent()).toMatch(/^\d+ \/ \d+ admitted today$/)
     await expectAccessible(page)
     await saveScreenshot(page, 'gate-ready')
   })
@@ -190,11 +202,16 @@ describe('gate scanner', () => {
   test('admits a ticket read by the camera, then refuses it as already used', async () => {
     const { page } = gateA
     const before = await decision(page).getAttribute('data-nonce')
+    const admittedBefore = Number(await page.getByTestId('attendance').getAttribute('data-admitted'))
     await page.getByRole('button', { name: 'Start camera' }).click()
     const first = await nextDecision(page, before)
     expect(first).toMatchObject({ decision: 'admit', source: 'camera', mode: 'online' })
     expect(first.text).toContain('ADMIT')
     expect(first.text).toContain(camTicket.ticketId)
+    // The product's name and entry slot, not its short code.
+    expect(first.text).toContain('Gate ticket — adult 成人票 · entry 16:00')
+    expect(first.text).not.toContain('@16:00')
+    await page.locator(`[data-testid="attendance"][data-admitted="${admittedBefore + 1}"]`).waitFor()
     await expect(page.getByTestId('decoder').textContent()).resolves.toMatch(/Decoder/)
     await saveScreenshot(page, 'gate-admit')
     await page.getByRole('button', { name: 'Stop camera' }).click()
@@ -242,6 +259,13 @@ describe('gate scanner', () => {
       ),
     ).toBe('unreachable')
     await page.locator('[data-testid="sync-status"][data-online="false"]').waitFor()
+    // Offline is a banner at the top, above the scan field, not a line in a card below it.
+    const banner = page.getByTestId('offline-banner')
+    await banner.waitFor()
+    expect(await banner.textContent()).toContain('Offline')
+    expect((await banner.boundingBox())!.y).toBeLessThan(
+      (await page.getByLabel('Scan or type a ticket code').boundingBox())!.y,
+    )
 
     const used = await scanByKeyboard(page, camTicket.token)
     expect(used).toMatchObject({ decision: 'refuse', reason: 'already_used', mode: 'offline' })

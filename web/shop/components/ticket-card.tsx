@@ -30,7 +30,8 @@ export function TicketCard({ ticket, focused }: { ticket: Ticket; focused?: bool
         <span class={`badge ticket-state-${ticket.state}`}>{stateText(t, ticket.state)}</span>
       </div>
       <p class="ticket-when">
-        {whenText(locale, ticket)} · {ticket.venue}
+        {whenText(locale, ticket)}
+        {ticket.venue !== ticket.title && ` · ${ticket.venue}`}
       </p>
       {place && (
         <p class="ticket-place" data-testid="ticket-place">

@@ -11,7 +11,8 @@ export function TicketQr({ payload, alt }: { payload: string; alt: string }) {
   useEffect(() => {
     let alive = true
     void import('qrcode')
-      .then((QRCode) => QRCode.toString(payload, QR_OPTIONS))
+      // A CommonJS module: its exports arrive as the namespace's default.
+      .then((mod) => (mod.default ?? mod).toString(payload, QR_OPTIONS))
       .then((svg) => {
         if (alive) setSrc(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`)
       })

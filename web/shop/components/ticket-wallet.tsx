@@ -22,7 +22,6 @@ function WalletItem({ ticket }: { ticket: WalletTicket }) {
       <Link
         href={`/orders/${encodeURIComponent(ticket.orderId)}#ticket-${ticket.ticketId}`}
         class={`card wallet-ticket wallet-ticket-${ticket.state}`}
-        aria-label={`${t('wallet_open')}: ${ticket.title}, ${whenText(locale, ticket)}, ${place}`}
       >
         <span class="wallet-ticket-head">
           <strong class="wallet-ticket-title">{ticket.title}</strong>
@@ -31,7 +30,7 @@ function WalletItem({ ticket }: { ticket: WalletTicket }) {
         <span class="wallet-ticket-when" data-testid="wallet-when">
           {whenText(locale, ticket)}
         </span>
-        <span class="muted small">{ticket.venue}</span>
+        {ticket.venue !== ticket.title && <span class="muted small">{ticket.venue}</span>}
         {place && (
           <span class="wallet-ticket-place" data-testid="wallet-place">
             {place}
