@@ -255,6 +255,16 @@ describe('my tickets wallet', () => {
     expect(await codeShown(page, concertTickets[1]!.ticketId)).not.toBe(code)
     await expectAccessible(page)
     await saveScreenshot(page, 'tickets-concert-ticket-en')
+
+    // A step later (the page's clock moved on 30 s) the code and the QR drawn with it have both changed.
+    await page.clock.install()
+    await page.reload()
+    const qr = page.locator(`#ticket-${first!.ticketId} img.qr`)
+    const before = { code: await codeShown(page, first!.ticketId), qr: await qr.getAttribute('src') }
+    expect(before.qr).toMatch(/^data:image\/svg\+xml/)
+    await page.clock.fastForward(30_000)
+    await expect.poll(() => codeShown(page, first!.ticketId)).not.toBe(before.code)
+    await expect.poll(() => qr.getAttribute('src')).not.toBe(before.qr)
     await context.close()
   })
 })
@@ -328,5 +338,21 @@ describe('rotating code at the gate', () => {
     // The live code for that same ticket still gets its holder in.
     const live = await codeShown(shop.page, tonightTickets[1]!.ticketId)
     expect(await checkAtGate(tonightTickets[1]!.token, live)).toMatchObject({ decision: 'admit' })
+  })
+
+  test('in Chinese on the phone, the gate counts today’s admissions and names its scope in local words', async () => {
+    const { page } = gate
+    await page.getByTestId('language-switch').selectOption('zh-CN')
+    await page.getByRole('heading', { level: 1, name: '检票' }).waitFor()
+    const attendance = page.getByTestId('attendance')
+    // Three tickets bought, one refunded: two expected tonight, both now admitted.
+    await expect.poll(() => attendance.textContent()).toBe('2 / 2 今日已入场')
+    const scope = (await page.getByTestId('scope').locator('summary').textContent()) ?? ''
+    expect(scope).toMatch(/^可入场：Tonight at the Harbour 今晚港湾音乐会 · \d+月\d+日周.\s?\d\d:\d\d$/)
+    expect(await page.getByTestId('decision').textContent()).toContain('通过')
+    const field = (await page.getByLabel('扫码或输入票码').boundingBox())!
+    expect(field.y + field.height).toBeLessThan(844 / 2)
+    await expectAccessible(page)
+    await saveScreenshot(page, 'tickets-gate-zh')
   })
 })
