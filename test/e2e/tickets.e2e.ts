@@ -355,4 +355,23 @@ describe('rotating code at the gate', () => {
     await expectAccessible(page)
     await saveScreenshot(page, 'tickets-gate-zh')
   })
+
+  test('after the gate, the buyer’s wallet puts the admitted tickets with the past ones as used, without a QR', async () => {
+    const { page } = shop
+    await page.goto('/my-tickets')
+    const upcoming = page.getByTestId('wallet-upcoming').getByTestId('wallet-ticket')
+    await expect.poll(() => upcoming.count()).toBe(3) // the concert's two and the visit
+    expect(await upcoming.filter({ hasText: 'Tonight at the Harbour' }).count()).toBe(0)
+    await page.getByRole('button', { name: 'Past, used and refunded (3)' }).click()
+    const used = page.getByTestId('wallet-past').locator('[data-testid="wallet-ticket"][data-state="used"]')
+    await expect.poll(() => used.count()).toBe(2)
+    expect(await used.first().textContent()).toContain('Used')
+    await used.first().getByRole('link').click()
+    await page.waitForURL(new RegExp(`/orders/${tonightOrder}#ticket-`))
+    const card = page.locator(`#${new URL(page.url()).hash.slice(1)}`)
+    await expect.poll(() => card.getAttribute('data-ticket-state')).toBe('used')
+    expect(await card.textContent()).toMatch(/Admitted \w{3}, \w{3} \d+, \d\d:\d\d [AP]M/)
+    expect(await card.locator('img.qr').count()).toBe(0)
+    expect(await card.getByTestId('rotating-code').count()).toBe(0)
+  })
 })
