@@ -11,6 +11,7 @@ import {
 import { verifyRevocationPage } from '../../worker/domain/revocation-list.ts'
 import type { GateEnrolled, GateSync, OnlineCheck, ScanUpload } from '../../worker/routes/contracts/gate.ts'
 import { ApiError, api } from '../lib/api.ts'
+import { type Attendance, attendanceOf } from './attendance.ts'
 import {
   addRevocations,
   allConflicts,
@@ -58,13 +59,6 @@ export interface SyncState {
   conflicts: ConflictRecord[]
   /** The server no longer accepts this device (revoked or expired): enroll again. */
   unenrolled: boolean
-}
-
-export interface Attendance {
-  admitted: number
-  expected: number
-  /** Counted over today's shows or day (false: over the whole scope, nothing in it is today). */
-  today: boolean
 }
 
 export interface DeviceState {
@@ -187,32 +181,8 @@ export class GateDeviceRuntime {
     this.set({ attendance: this.attendance() })
   }
 
-  /**
-   * Admitted / expected for today's part of the scope (all of it when nothing is today): the server's count
-   * at the last sync plus this device's admissions since, so the number moves with every admission offline too.
-   */
   private attendance(): Attendance | undefined {
-    const enrolled = this.state.enrolled
-    const counted = enrolled?.attendance
-    if (!enrolled || !counted) return undefined
-    const today = new Intl.DateTimeFormat('en-CA', {
-      timeZone: enrolled.profile.timezone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    }).format(Date.now())
-    const todays = enrolled.profile.scope.filter((entry) => entry.day === today).map((entry) => entry.id)
-    const ids = new Set(todays.length ? todays : enrolled.profile.scope.map((entry) => entry.id))
-    let expected = 0
-    let admitted = 0
-    for (const entry of counted.entries) {
-      if (!ids.has(entry.id)) continue
-      expected += entry.expected
-      admitted += entry.admitted
-    }
-    const since = Date.parse(counted.countedAt)
-    admitted += this.admitTimes.filter((at) => at > since).length
-    return { admitted, expected, today: todays.length > 0 }
+    return this.state.enrolled ? attendanceOf(this.state.enrolled, this.admitTimes, Date.now()) : undefined
   }
 
   async enroll(code: string) {
