@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { ApiSession } from './support/api-session.ts'
 import {
   baseUrl,
   describeViolations,
@@ -27,38 +28,6 @@ const today = new Intl.DateTimeFormat('en-CA', {
   day: '2-digit',
 }).format(new Date())
 
-/** A Node-side API session keeping its own cookies (a buyer, or signed-in staff). */
-class Session {
-  private cookies = new Map<string, string>()
-  async fetch(
-    path: string,
-    init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
-  ) {
-    const response = await fetch(`${baseUrl()}${path}`, {
-      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-      headers: {
-        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-        cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
-        ...init.headers,
-      },
-      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-    })
-    for (const cookie of response.headers.getSetCookie()) {
-      const pair = cookie.split(';')[0]!
-      const eq = pair.indexOf('=')
-      this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1))
-    }
-    return response
-  }
-  // biome-ignore lint/suspicious/noExplicitAny: test JSON
-  async json(path: string, init: Parameters<Session['fetch']>[1] = {}, status = 200): Promise<any> {
-    const response = await this.fetch(path, init)
-    const text = await response.text()
-    if (response.status !== status) throw new Error(`${path}: ${response.status} ${text}`)
-    return text ? JSON.parse(text) : undefined
-  }
-}
-
 /** A valid PRC resident ID number (GB 11643 check digit), born 1990, distinct per `n`. */
 function idNumber(n: number): string {
   const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -76,8 +45,8 @@ interface Ticket {
 
 let browser: Browser
 let videoDir: string
-const staff = new Session()
-const buyer = new Session()
+const staff = new ApiSession()
+const buyer = new ApiSession()
 let orderId: string
 let camTicket: Ticket
 let refundTicket: Ticket
@@ -214,6 +183,18 @@ describe('gate scanner', () => {
     await enroll(page, await enrollmentCode('Gate A'))
     await expect(page.getByTestId('gate-name').textContent()).resolves.toContain('Gate A')
     await expect(decision(page).getAttribute('data-decision')).resolves.toBe('none')
+    // The scan field sits at the top of the phone screen, above the decision; the scope is named in local,
+    // short words below, with no raw timestamps.
+    const field = (await page.getByLabel('Scan or type a ticket code').boundingBox())!
+    expect(field.y + field.height).toBeLessThan(844 / 2)
+    expect(field.y).toBeLessThan((await decision(page).boundingBox())!.y)
+    const scope = (await page.getByTestId('scope').textContent()) ?? ''
+    expect(scope).toContain('Misty Mountain Scenic Area')
+    expect(scope).not.toMatch(/\d{4}-\d\d-\d\d/)
+    // Admitted / expected for today: at least the two tickets bought above are expected.
+    const attendance = page.getByTestId('attendance')
+    expect(Number(await attendance.getAttribute('data-expected'))).toBeGreaterThanOrEqual(2)
+    expect(await attendance.textContent()).toMatch(/^\d+ \/ \d+ admitted today$/)
     await expectAccessible(page)
     await saveScreenshot(page, 'gate-ready')
   })
@@ -221,11 +202,16 @@ describe('gate scanner', () => {
   test('admits a ticket read by the camera, then refuses it as already used', async () => {
     const { page } = gateA
     const before = await decision(page).getAttribute('data-nonce')
+    const admittedBefore = Number(await page.getByTestId('attendance').getAttribute('data-admitted'))
     await page.getByRole('button', { name: 'Start camera' }).click()
     const first = await nextDecision(page, before)
     expect(first).toMatchObject({ decision: 'admit', source: 'camera', mode: 'online' })
     expect(first.text).toContain('ADMIT')
     expect(first.text).toContain(camTicket.ticketId)
+    // The product's name and entry slot, not its short code.
+    expect(first.text).toContain('Gate ticket — adult 成人票 · entry 16:00')
+    expect(first.text).not.toContain('@16:00')
+    await page.locator(`[data-testid="attendance"][data-admitted="${admittedBefore + 1}"]`).waitFor()
     await expect(page.getByTestId('decoder').textContent()).resolves.toMatch(/Decoder/)
     await saveScreenshot(page, 'gate-admit')
     await page.getByRole('button', { name: 'Stop camera' }).click()
@@ -273,6 +259,13 @@ describe('gate scanner', () => {
       ),
     ).toBe('unreachable')
     await page.locator('[data-testid="sync-status"][data-online="false"]').waitFor()
+    // Offline is a banner at the top, above the scan field, not a line in a card below it.
+    const banner = page.getByTestId('offline-banner')
+    await banner.waitFor()
+    expect(await banner.textContent()).toContain('Offline')
+    expect((await banner.boundingBox())!.y).toBeLessThan(
+      (await page.getByLabel('Scan or type a ticket code').boundingBox())!.y,
+    )
 
     const used = await scanByKeyboard(page, camTicket.token)
     expect(used).toMatchObject({ decision: 'refuse', reason: 'already_used', mode: 'offline' })

@@ -11,6 +11,7 @@ import {
 import { verifyRevocationPage } from '../../worker/domain/revocation-list.ts'
 import type { GateEnrolled, GateSync, OnlineCheck, ScanUpload } from '../../worker/routes/contracts/gate.ts'
 import { ApiError, api } from '../lib/api.ts'
+import { type Attendance, attendanceOf } from './attendance.ts'
 import {
   addRevocations,
   allConflicts,
@@ -62,6 +63,7 @@ export interface SyncState {
 
 export interface DeviceState {
   ready: boolean
+  attendance?: Attendance
   enrolled?: EnrolledDevice
   sync: SyncState
   last?: ScanOutcome
@@ -84,6 +86,8 @@ export class GateDeviceRuntime {
   private gate: Gate | undefined
   private revoked = new Set<string>()
   private admitted = new Map<string, PriorAdmission>()
+  /** When this device admitted someone (ms), for the count between syncs. */
+  private admitTimes: number[] = []
   private listeners = new Set<(state: DeviceState) => void>()
   private syncing: Promise<void> | undefined
   private timer: ReturnType<typeof setTimeout> | undefined
@@ -153,6 +157,7 @@ export class GateDeviceRuntime {
 
   /** What later decisions learn from a scan: its admission, or an earlier admission the server named. */
   private remember(scan: ScanRecord) {
+    if (scan.decision === 'admit') this.admitTimes.push(Date.parse(scan.scannedAt))
     if (!scan.ticketId) return
     if (scan.decision === 'admit' && !this.admitted.has(scan.ticketId))
       this.admitted.set(scan.ticketId, {
@@ -173,6 +178,11 @@ export class GateDeviceRuntime {
       { ...patch, revokedCount: this.revoked.size, scansCount: scans },
       { pending: pending.length, conflicts },
     )
+    this.set({ attendance: this.attendance() })
+  }
+
+  private attendance(): Attendance | undefined {
+    return this.state.enrolled ? attendanceOf(this.state.enrolled, this.admitTimes, Date.now()) : undefined
   }
 
   async enroll(code: string) {
@@ -183,6 +193,7 @@ export class GateDeviceRuntime {
     await clearGate(this.db)
     this.revoked.clear()
     this.admitted.clear()
+    this.admitTimes = []
     const enrolled: EnrolledDevice = {
       token: bundle.deviceToken,
       device: bundle.device,
@@ -191,6 +202,8 @@ export class GateDeviceRuntime {
       jwks: bundle.jwks.keys,
       cursor: 0,
       enrolledAt: new Date().toISOString(),
+      attendance: bundle.attendance,
+      products: bundle.products,
     }
     await this.useDevice(enrolled)
     const stored = await this.applyRevocations(enrolled, bundle)
@@ -205,7 +218,8 @@ export class GateDeviceRuntime {
     this.gate = undefined
     this.revoked.clear()
     this.admitted.clear()
-    this.state = { ...this.state, enrolled: undefined, last: undefined }
+    this.admitTimes = []
+    this.state = { ...this.state, enrolled: undefined, last: undefined, attendance: undefined }
     await this.refreshCounts()
   }
 
@@ -227,6 +241,8 @@ export class GateDeviceRuntime {
       jwks: bundle.jwks.keys,
       cursor: page.to,
       lastSyncAt: new Date().toISOString(),
+      attendance: bundle.attendance,
+      products: bundle.products,
     }
   }
 

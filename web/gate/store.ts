@@ -18,6 +18,10 @@ export interface EnrolledDevice {
   cursor: number
   enrolledAt: string
   lastSyncAt?: string
+  /** Admitted / expected per scope entry at the last sync (absent on devices enrolled before it existed). */
+  attendance?: GateSync['attendance']
+  /** Site gates: product names by the short code in tickets. */
+  products?: GateSync['products']
 }
 
 export type ScanSource = 'camera' | 'wedge' | 'typed'

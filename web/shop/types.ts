@@ -11,6 +11,7 @@ export type {
   RebookingCreated,
   RefundQuote,
   Ticket,
+  WalletTicket,
 } from '../../worker/routes/contracts/orders.ts'
 export type {
   DayAvailability,

@@ -23,7 +23,10 @@ export interface GateScopeEntry {
   id: string
   /** `eventKey()` of `id`, as carried in tokens. */
   evKey: string
+  /** The event's or site's name (the day and time are beside it). */
   label: string
+  /** Shows: the start (ISO), for the gate to show in its own words and zone. */
+  startsAt?: string
   /** Local date (the organizer's time zone) of the show, or the visit date. */
   day: string
   validFrom: string

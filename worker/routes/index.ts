@@ -22,6 +22,7 @@ import { partnerRoutes } from './partner/index.ts'
 import { paymentRoutes } from './payments.ts'
 import { scenicRoutes } from './scenic.ts'
 import { showRoutes } from './shows.ts'
+import { ticketRoutes } from './tickets.ts'
 
 /** The whole application: every surface mounted on the one app made by `newApp()`. */
 export const app = newApp()
@@ -65,6 +66,7 @@ app.route('/api/images', imageRoutes)
 app.route('/api/listings', listingRoutes)
 app.route('/api/scenic-sites', scenicRoutes)
 app.route('/api/orders', orderRoutes)
+app.route('/api/tickets', ticketRoutes)
 app.route('/api/payments', paymentRoutes)
 app.route('/partner/v1', partnerRoutes as never)
 app.route('/api/gate', gateRoutes)

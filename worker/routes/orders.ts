@@ -59,7 +59,7 @@ export const orderRoutes = new Hono<AppEnv>()
 orderRoutes.use('*', buyerIdentity)
 
 /** Customers (and guests, by their buyer cookie) see only their own orders. */
-const mine = (c: { get: (k: 'buyerId') => string }) => {
+export const mine = (c: { get: (k: 'buyerId') => string }) => {
   const buyerId = c.get('buyerId')
   return buyerId.startsWith('cus_') ? eq(orders.customerId, buyerId) : eq(orders.buyerId, buyerId)
 }

@@ -16,6 +16,7 @@ import { eventKey } from '../domain/ticket-token.ts'
 import { newId } from '../ids.ts'
 import { Problem } from '../problem.ts'
 import { eventGateSecret } from './event-gate-secrets.ts'
+import { productNames, scopeAttendance } from './gate-attendance.ts'
 import { revocationsSince } from './orders/ticket-revocations.ts'
 import { currentSigningKey, parseTicketKeys, publicJwks } from './ticket-keys.ts'
 import { showTicketWindow, visitDayStart } from './tickets.ts'
@@ -279,7 +280,8 @@ export async function gateProfile(db: Database, device: GateDevice): Promise<Gat
         kind: 'show',
         id: show.id,
         evKey: eventKey(show.id),
-        label: `${event?.name ?? 'Show'} ${show.startsAt}`,
+        label: event?.name ?? 'Show',
+        startsAt: show.startsAt,
         day: localDay(show.startsAt, timezone),
         validFrom: new Date(nbf * 1000).toISOString(),
         validUntil: new Date(exp * 1000).toISOString(),
@@ -297,7 +299,7 @@ export async function gateProfile(db: Database, device: GateDevice): Promise<Gat
         kind: 'site_day',
         id: `${device.scopeId}:${day}`,
         evKey: eventKey(`${device.scopeId}:${day}`),
-        label: `${site?.name ?? 'Site'} ${day}`,
+        label: site?.name ?? 'Site',
         day,
         validFrom: new Date(start * 1000).toISOString(),
         validUntil: new Date((start + 86_400) * 1000).toISOString(),
@@ -352,6 +354,11 @@ export async function gateSync(db: Database, device: GateDevice, keysSecret: str
     gateProfile(db, device),
     revocationPage(db, device, keysSecret, cursor),
   ])
+  const site = device.scopeKind === 'site' ? device.scopeId : undefined
+  const [attendance, products] = await Promise.all([
+    scopeAttendance(db, profile, site ? { kind: 'site', siteId: site } : { kind: 'event' }),
+    site ? productNames(db, site) : [],
+  ])
   await db
     .update(gateDevices)
     .set({ lastSyncAt: new Date().toISOString() })
@@ -361,5 +368,7 @@ export async function gateSync(db: Database, device: GateDevice, keysSecret: str
     rules: GATE_RULES,
     jwks: { keys: publicJwks(parseTicketKeys(keysSecret)) },
     revocations,
+    attendance,
+    products,
   }
 }

@@ -4,6 +4,7 @@ import {
   events,
   orderLines,
   orders,
+  organizers,
   scenicSites,
   shows,
   tickets,
@@ -13,6 +14,7 @@ import {
 import { STEP_SECONDS } from '../domain/rotating-code.ts'
 import { signTicket, type TicketClaims } from '../domain/ticket-token.ts'
 import { eventGateSecret, ticketRotatingSecret } from './event-gate-secrets.ts'
+import { type SeatPlace, type TicketState, ticketFactsOf } from './ticket-facts.ts'
 import { currentSigningKey } from './ticket-keys.ts'
 
 const hour = 3600
@@ -55,6 +57,16 @@ export interface IssuedTicket {
    * the QR or appended to it as `<token>~<code>`. It yields only this ticket's codes.
    */
   rotatingCode: { secret: string; stepSeconds: number } | null
+  /** The seat as a person reads it (section, row, number), when the seat map still knows it. */
+  place: SeatPlace | null
+  /** Scenic: the product's name and the entry slot's times. */
+  product: string | null
+  slot: { start: string; end: string } | null
+  /** IANA zone of the venue (the organizer's) or the scenic site: dates and times are shown in it. */
+  timeZone: string
+  /** When a gate admitted it (核销), if it did. */
+  redeemedAt: string | null
+  state: TicketState
 }
 
 /**
@@ -76,12 +88,15 @@ export async function ticketsOfOrder(db: Database, secret: string, orderId: stri
   let venue: string
   let eventSecret: string | undefined
   let startsAt: string | null = null
+  let timeZone = 'Asia/Shanghai'
+  let slots: (typeof scenicSites.$inferSelect)['timeSlots'] = []
   if (order.kind === 'show') {
     const [row] = await db
-      .select({ show: shows, event: events, venue: venues })
+      .select({ show: shows, event: events, venue: venues, timeZone: organizers.timezone })
       .from(shows)
       .innerJoin(events, eq(events.id, shows.eventId))
       .innerJoin(venues, eq(venues.id, shows.venueId))
+      .innerJoin(organizers, eq(organizers.id, shows.organizerId))
       .where(eq(shows.id, order.showId!))
     const show = row!.show
     const showWindow = showTicketWindow(show)
@@ -90,11 +105,14 @@ export async function ticketsOfOrder(db: Database, secret: string, orderId: stri
     title = row!.event.name
     startsAt = show.startsAt
     venue = row!.venue.name
+    timeZone = row!.timeZone
     if (row!.event.rotatingCode) eventSecret = await eventGateSecret(db, row!.event.id)
   } else {
     const [site] = await db.select().from(scenicSites).where(eq(scenicSites.id, order.siteId!))
     title = site!.name
     venue = site!.name
+    timeZone = site!.timezone
+    slots = site!.timeSlots
     const productIds = [...new Set(rows.map((r) => r.line.productId!).filter(Boolean))]
     const products = productIds.length
       ? await db.select().from(visitProducts).where(inArray(visitProducts.id, productIds))
@@ -107,6 +125,11 @@ export async function ticketsOfOrder(db: Database, secret: string, orderId: stri
     ev = `${site!.id}:${order.visitDate}`
   }
   const signing = await currentSigningKey(secret)
+  const { facts } = await ticketFactsOf(
+    db,
+    rows.map(({ ticket, line }) => ({ ticketId: ticket.id, ticketStatus: ticket.status, line })),
+    () => slots,
+  )
   return Promise.all(
     rows.map(async ({ ticket, line }) => {
       const { nbf, exp } = window(line)
@@ -134,6 +157,8 @@ export async function ticketsOfOrder(db: Database, secret: string, orderId: stri
           eventSecret && ticket.status === 'valid'
             ? { secret: await ticketRotatingSecret(eventSecret, ticket.id), stepSeconds: STEP_SECONDS }
             : null,
+        timeZone,
+        ...facts({ ticketId: ticket.id, ticketStatus: ticket.status, line }),
       }
     }),
   )

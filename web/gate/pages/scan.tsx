@@ -34,7 +34,23 @@ function reasonText(decision: GateDecision, t: T, locale: Locale, timeZone: stri
   }
 }
 
-function DecisionPanel({ outcome, timeZone }: { outcome?: ScanOutcome; timeZone: string }) {
+/** What a ticket is for, as staff read it: a scenic product's name and slot instead of its short code. */
+function itemText(item: string, products: { code: string; name: string }[] | undefined, t: T) {
+  const [code, slot] = item.split('@')
+  const product = products?.find((p) => p.code === code)
+  if (!product) return item
+  return slot ? t('productSlot', { product: product.name, slot }) : product.name
+}
+
+function DecisionPanel({
+  outcome,
+  timeZone,
+  products,
+}: {
+  outcome?: ScanOutcome
+  timeZone: string
+  products: { code: string; name: string }[] | undefined
+}) {
   const t = messages.useT()
   const locale = useLocale()
   if (!outcome) {
@@ -64,7 +80,7 @@ function DecisionPanel({ outcome, timeZone }: { outcome?: ScanOutcome; timeZone:
       )}
       {ticket && (
         <span class="decision-ticket">
-          {t('ticket', { id: ticket.tid, item: ticket.it })}
+          {t('ticket', { id: ticket.tid, item: itemText(ticket.it, products, t) })}
           {ticket.hh && ` · ${t('holder', { hint: ticket.hh })}`}
         </span>
       )}
@@ -232,19 +248,48 @@ export function ScanPage({ runtime, state }: { runtime: GateDeviceRuntime; state
   }
 
   const profile = enrolled.profile
-  const scope = [...new Set(profile.scope.map((entry) => entry.label))].join(' · ')
+  const locale = useLocale()
+  const online = state.sync.online
+  const attendance = state.attendance
+  const scopeText = (entry: (typeof profile.scope)[number]) =>
+    `${entry.label} · ${
+      entry.startsAt
+        ? formatDateTime(entry.startsAt, locale, profile.timezone)
+        : formatDate(`${entry.day}T12:00:00Z`, locale, 'UTC')
+    }`
   return (
     <>
-      <p class="gate-name" data-testid="gate-name">
-        {t('gate', {
-          name: profile.gateName,
-          direction: profile.direction === 'entry' ? t('entry') : t('exit'),
-        })}
-      </p>
-      <p class="muted small">{t('scope', { scope: scope || '—' })}</p>
-      <DecisionPanel timeZone={profile.timezone} {...(state.last ? { outcome: state.last } : {})} />
-      <section aria-labelledby="scan-heading" class="gate-card">
-        <h2 id="scan-heading">{t('scanHeading')}</h2>
+      {!online && (
+        <p class="offline-banner" role="status" data-testid="offline-banner">
+          <span class="dot dot-off" aria-hidden="true" />
+          {t('offlineBanner')}
+        </p>
+      )}
+      <div class="gate-head">
+        <p class="gate-name" data-testid="gate-name">
+          {t('gate', {
+            name: profile.gateName,
+            direction: profile.direction === 'entry' ? t('entry') : t('exit'),
+          })}
+        </p>
+        {attendance && (
+          <p
+            class="attendance"
+            data-testid="attendance"
+            data-admitted={attendance.admitted}
+            data-expected={attendance.expected}
+          >
+            <span class="attendance-count">
+              {attendance.admitted} / {attendance.expected}
+            </span>{' '}
+            <span class="small">{attendance.today ? t('attendanceToday') : t('attendanceAll')}</span>
+          </p>
+        )}
+      </div>
+      <section aria-labelledby="scan-heading" class="gate-card scan-card">
+        <h2 id="scan-heading" class="visually-hidden">
+          {t('scanHeading')}
+        </h2>
         <form onSubmit={submit} class="scan-form">
           <label for="scan-input">{t('scanInput')}</label>
           <div class="scan-row">
@@ -284,8 +329,26 @@ export function ScanPage({ runtime, state }: { runtime: GateDeviceRuntime; state
             </small>
           </div>
         )}
+      </section>
+      <DecisionPanel
+        timeZone={profile.timezone}
+        products={enrolled.products}
+        {...(state.last ? { outcome: state.last } : {})}
+      />
+      <section class="gate-card">
         <Camera onCode={(code, decodedAt) => decide(code, 'camera', decodedAt)} />
       </section>
+      <details class="gate-card scope" data-testid="scope">
+        <summary>
+          {t('scope', { scope: profile.scope[0] ? scopeText(profile.scope[0]) : '—' })}
+          {profile.scope.length > 1 && ` ${t('scopeMore', { count: profile.scope.length - 1 })}`}
+        </summary>
+        <ul>
+          {profile.scope.map((entry) => (
+            <li key={entry.id}>{scopeText(entry)}</li>
+          ))}
+        </ul>
+      </details>
       <SyncPanel runtime={runtime} state={state} />
       <p>
         <Button

@@ -7,16 +7,24 @@ import { rotatingCode } from '../../../worker/domain/rotating-code.ts'
 const fromBase64Url = (text: string) =>
   Uint8Array.from(atob(text.replaceAll('-', '+').replaceAll('_', '/')), (ch) => ch.charCodeAt(0))
 
-/** The current code, recomputed at each step boundary; undefined until the first one is ready. */
-export function useRotatingCode(secret: string, stepSeconds: number): { code?: string; secondsLeft: number } {
+/** The current code, recomputed each second (cheap) so it turns over at the step boundary; undefined at first. */
+export function useRotatingCode(
+  secret: string | undefined,
+  stepSeconds: number,
+): { code?: string; secondsLeft: number } {
   const [state, setState] = useState<{ code?: string; secondsLeft: number }>({ secondsLeft: stepSeconds })
   useEffect(() => {
+    if (!secret) return
     const key = fromBase64Url(secret)
     let alive = true
     const tick = async () => {
       const now = Date.now()
       const code = await rotatingCode(key, now)
-      if (alive) setState({ code, secondsLeft: stepSeconds - (Math.floor(now / 1000) % stepSeconds) })
+      if (alive)
+        setState((old) => {
+          const secondsLeft = stepSeconds - (Math.floor(now / 1000) % stepSeconds)
+          return old.code === code && old.secondsLeft === secondsLeft ? old : { code, secondsLeft }
+        })
     }
     void tick()
     const timer = setInterval(tick, 1000)
@@ -28,16 +36,30 @@ export function useRotatingCode(secret: string, stepSeconds: number): { code?: s
   return state
 }
 
-/** The code in large digits with the seconds until it changes; `label` names it for screen readers. */
-export function RotatingCode(props: { secret: string; stepSeconds: number; label: string }) {
-  const { code, secondsLeft } = useRotatingCode(props.secret, props.stepSeconds)
+/** The code in large digits, a bar running down to the next code and the seconds left. */
+export function RotatingCode(props: {
+  code: string | undefined
+  secondsLeft: number
+  stepSeconds: number
+  label: string
+  changesIn: string
+}) {
   return (
-    <p class="rotating-code" data-testid="rotating-code">
-      <span class="visually-hidden">{props.label}</span>
-      <strong style={{ fontSize: '2rem', letterSpacing: '0.2em', fontVariantNumeric: 'tabular-nums' }}>
-        {code ?? '······'}
-      </strong>{' '}
-      <small class="muted">{secondsLeft}s</small>
-    </p>
+    <div class="rotating-code" data-testid="rotating-code">
+      <span class="rotating-code-label">{props.label}</span>
+      <strong class="rotating-code-digits" data-testid="rotating-code-digits">
+        {props.code ? `${props.code.slice(0, 3)} ${props.code.slice(3)}` : '––– –––'}
+      </strong>
+      <span class="rotating-code-timer">
+        <span
+          class="rotating-code-bar"
+          aria-hidden="true"
+          style={{ width: `${(props.secondsLeft / props.stepSeconds) * 100}%` }}
+        />
+      </span>
+      <small class="muted" data-testid="rotating-code-countdown" data-seconds={props.secondsLeft}>
+        {props.changesIn}
+      </small>
+    </div>
   )
 }

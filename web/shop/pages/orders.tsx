@@ -8,6 +8,8 @@ import { Link, navigate } from '../../lib/router.tsx'
 import { Button, Field, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { downloadIcs, icsEvent } from '../calendar.ts'
 import { GroupOrderLink } from '../components/group-order-link.tsx'
+import { TicketCard } from '../components/ticket-card.tsx'
+import { TicketWallet } from '../components/ticket-wallet.tsx'
 import { getCurrentHold, setCurrentHold } from '../hold-store.ts'
 import { type ShopMessage, shopMessages, useProblemMessages } from '../messages.ts'
 import type {
@@ -33,6 +35,7 @@ const orderStatusText = (t: (key: ShopMessage) => string, order: OrderView) =>
     ? t('status_paid_waiting')
     : statusText(t, order.status)
 
+/** "我的门票": the wallet of tickets first, then the orders (payment pending, receipts, refunds). */
 export function MyTicketsPage() {
   const t = shopMessages.useT()
   const locale = useLocale()
@@ -42,7 +45,9 @@ export function MyTicketsPage() {
   )
   return (
     <section class="stack">
-      <h1>{t('orders')}</h1>
+      <h1>{t('wallet_title')}</h1>
+      <TicketWallet />
+      <h2>{t('wallet_orders')}</h2>
       {orders.loading && !orders.data && <Loading />}
       <ProblemAlert error={orders.error} onRetry={orders.reload} />
       {orders.data?.items.length === 0 && <p>{t('noOrders')}</p>}
@@ -111,6 +116,13 @@ export function OrderPage({ orderId }: { orderId: string }) {
     },
     [order.data?.id],
   )
+
+  // From the wallet: the ticket tapped is brought into view once the tickets are there.
+  const focusedTicket = location.hash.slice(1)
+  useEffect(() => {
+    if (focusedTicket && tickets.data)
+      document.getElementById(focusedTicket)?.scrollIntoView({ block: 'start' })
+  }, [focusedTicket, tickets.data])
 
   // Once the order is no longer waiting for payment, its hold is done with: the countdown goes away.
   useEffect(() => {
@@ -210,30 +222,13 @@ export function OrderPage({ orderId }: { orderId: string }) {
           </div>
           {tickets.loading && !tickets.data && <Loading />}
           <ProblemAlert error={tickets.error} onRetry={tickets.reload} />
-          <ul class="grid plain-list" data-testid="tickets">
+          <ul class="grid plain-list ticket-grid" data-testid="tickets">
             {tickets.data?.items.map((ticket) => (
-              <li key={ticket.ticketId} class="card ticket" data-ticket-status={ticket.status}>
-                <p>
-                  <strong>{ticket.description}</strong>
-                  {ticket.holder && <span class="muted"> · {ticket.holder}</span>}
-                </p>
-                <p>
-                  <span class="badge">
-                    {t(`ticketStatus_${ticket.status}` as ShopMessage) === `ticketStatus_${ticket.status}`
-                      ? ticket.status
-                      : t(`ticketStatus_${ticket.status}` as ShopMessage)}
-                  </span>
-                </p>
-                {ticket.token && (
-                  <img
-                    class="qr"
-                    width={220}
-                    height={220}
-                    src={`/api/orders/${encodeURIComponent(orderId)}/tickets/${encodeURIComponent(ticket.ticketId)}/qr?format=svg`}
-                    alt={t('ticketQr', { ticket: ticket.description })}
-                  />
-                )}
-              </li>
+              <TicketCard
+                key={ticket.ticketId}
+                ticket={ticket}
+                focused={focusedTicket === `ticket-${ticket.ticketId}`}
+              />
             ))}
           </ul>
         </section>

@@ -30,7 +30,10 @@ const scopeEntry = v.object({
   id: v.string(),
   /** `eventKey()` of `id`, as carried in tickets. */
   evKey: v.string(),
+  /** The event's or site's name. */
   label: v.string(),
+  /** Shows: the start (ISO). */
+  startsAt: v.optional(v.string()),
   /** Local date (the organizer's time zone) of the show, or the visit date. */
   day: v.string(),
   validFrom: v.string(),
@@ -78,6 +81,13 @@ export const gateSyncSchema = v.object({
     cursor: v.number(),
     more: v.boolean(),
   }),
+  /** Admitted and expected tickets per scope entry when counted; admissions after `countedAt` are not in it. */
+  attendance: v.object({
+    countedAt: v.string(),
+    entries: v.array(v.object({ id: v.string(), expected: v.number(), admitted: v.number() })),
+  }),
+  /** Site gates: product names by the short code tickets carry in `it` (the product id's last 8 characters). */
+  products: v.array(v.object({ code: v.string(), name: v.string() })),
 })
 
 export const gateEnrolledSchema = v.object({

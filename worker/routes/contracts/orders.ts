@@ -150,6 +150,22 @@ export const refundQuoteSchema = v.variant('allowed', [
 export const refundedSchema = v.object({ refund: refundSchema, order: orderViewSchema })
 export const staffRefundedSchema = v.object({ refund: refundSchema, order: staffOrderViewSchema })
 
+/** What a ticket says to a person: seat, scenic product and slot, the zone its times are in, its state. */
+const ticketFacts = {
+  /** The seat as section, row and number (null for scenic tickets, or a seat map imported again since). */
+  place: v.nullable(v.object({ section: v.string(), row: v.string(), number: v.string() })),
+  /** Scenic: the product's name. */
+  product: v.nullable(v.string()),
+  /** Scenic: the entry slot's local times (`end` empty when the slot is no longer configured). */
+  slot: v.nullable(v.object({ start: v.string(), end: v.string() })),
+  /** IANA time zone of the venue (its organizer's) or the scenic site. */
+  timeZone: v.string(),
+  /** When a gate first admitted it (核销). */
+  redeemedAt: v.nullable(v.string()),
+  /** `used`: admitted at a gate; `refunded`: revoked by a refund or cancellation; `rebooked`: replaced (改签). */
+  state: v.picklist(['valid', 'used', 'refunded', 'rebooked']),
+}
+
 export const ticketSchema = v.object({
   ticketId: v.string(),
   lineId: v.string(),
@@ -170,8 +186,35 @@ export const ticketSchema = v.object({
   holderIdMasked: v.nullable(v.string()),
   /** Events with anti-screenshot codes: this ticket's secret for the 6-digit code beside the QR. */
   rotatingCode: v.nullable(v.object({ secret: v.string(), stepSeconds: v.number() })),
+  ...ticketFacts,
 })
 export const ticketListSchema = v.object({ items: v.array(ticketSchema) })
+
+/** One ticket in the buyer's wallet ("My tickets"): enough to list it; the QR is on its order's ticket page. */
+export const walletTicketSchema = v.object({
+  ticketId: v.string(),
+  orderId: v.string(),
+  orderNumber: v.string(),
+  kind: v.picklist(['show', 'scenic']),
+  /** Event or scenic site name. */
+  title: v.string(),
+  /** Venue (hall) or scenic site. */
+  venue: v.string(),
+  city: v.string(),
+  /** Show start (ISO), or null for visits. */
+  startsAt: v.nullable(v.string()),
+  /** Visit date (YYYY-MM-DD), or null for shows. */
+  visitDate: v.nullable(v.string()),
+  /** When the ticket stops admitting (ISO): after it, it belongs with past tickets. */
+  validUntil: v.string(),
+  /** Price category name (shows). */
+  category: v.nullable(v.string()),
+  holder: v.nullable(v.string()),
+  /** Seat label as printed when `place` is unknown. */
+  seat: v.nullable(v.string()),
+  ...ticketFacts,
+})
+export const walletPageSchema = pageOf(walletTicketSchema)
 
 export type OrderRecord = v.InferOutput<typeof orderRecordSchema>
 export type OrderLine = v.InferOutput<typeof orderLineSchema>
@@ -186,3 +229,4 @@ export type RefundQuote = v.InferOutput<typeof refundQuoteSchema>
 export type Refunded = v.InferOutput<typeof refundedSchema>
 export type StaffRefunded = v.InferOutput<typeof staffRefundedSchema>
 export type Ticket = v.InferOutput<typeof ticketSchema>
+export type WalletTicket = v.InferOutput<typeof walletTicketSchema>

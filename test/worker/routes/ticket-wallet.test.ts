@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import { ApiClient } from '../../support/api.ts'
+import { ok } from '../../support/catalogue.ts'
+import { buyTickets, enrollGate, nonce, postWithKey, showTonight } from '../../support/gate.ts'
+
+describe('the buyer’s ticket wallet', () => {
+  it('lists each ticket with event, venue, start, time zone and seat; a used and a refunded one say so; nobody else sees them', async () => {
+    const show = await showTonight()
+    const { buyer, orderId, tickets } = await buyTickets(show, show.seatIds.slice(0, 3))
+    const gate = await enrollGate(show.manager, show.base, { eventId: show.eventId })
+    await ok(gate.client.post('/api/gate/check', { scan: tickets[0]!.token, nonce: nonce() }))
+    await ok(postWithKey(buyer, `/api/orders/${orderId}/refunds`, { lineIds: [tickets[1]!.lineId] }), 201)
+
+    const wallet = await ok(buyer.get('/api/tickets'))
+    expect(wallet.nextCursor).toBeNull()
+    expect(wallet.items).toHaveLength(3)
+    // biome-ignore lint/suspicious/noExplicitAny: test JSON
+    const byId = new Map<string, any>(wallet.items.map((t: { ticketId: string }) => [t.ticketId, t]))
+    expect(byId.get(tickets[0]!.ticketId)).toMatchObject({
+      orderId,
+      kind: 'show',
+      title: 'Gala',
+      venue: 'Hall',
+      city: 'Shanghai',
+      place: { section: 'Main', row: 'R1', number: '1' },
+      category: 'Zone A',
+      timeZone: 'Asia/Shanghai',
+      visitDate: null,
+      state: 'used',
+      redeemedAt: expect.any(String),
+    })
+    expect(Date.parse(byId.get(tickets[0]!.ticketId).startsAt)).toBeGreaterThan(Date.now())
+    expect(Date.parse(byId.get(tickets[0]!.ticketId).validUntil)).toBeGreaterThan(
+      Date.parse(byId.get(tickets[0]!.ticketId).startsAt),
+    )
+    expect(byId.get(tickets[1]!.ticketId)).toMatchObject({ state: 'refunded', place: { number: '2' } })
+    expect(byId.get(tickets[2]!.ticketId)).toMatchObject({ state: 'valid', redeemedAt: null })
+    // No signed tokens in the wallet: the QR codes stay with the order's ticket page.
+    expect(JSON.stringify(wallet)).not.toContain(tickets[2]!.token)
+
+    // The order's own ticket list carries the same facts beside the token.
+    const own = await ok(buyer.get(`/api/orders/${orderId}/tickets`))
+    expect(own.items.find((t: { ticketId: string }) => t.ticketId === tickets[2]!.ticketId)).toMatchObject({
+      place: { section: 'Main', row: 'R1', number: '3' },
+      state: 'valid',
+      timeZone: 'Asia/Shanghai',
+      token: tickets[2]!.token,
+    })
+
+    expect((await ok(new ApiClient().get('/api/tickets'))).items).toEqual([])
+  })
+
+  it('pages by orders and refuses a bad limit with problem+json', async () => {
+    const show = await showTonight()
+    const buyer = new ApiClient()
+    await buyTickets(show, show.seatIds.slice(0, 1), buyer)
+    await buyTickets(show, show.seatIds.slice(1, 2), buyer)
+    const first = await ok(buyer.get('/api/tickets?limit=1'))
+    expect(first.items).toHaveLength(1)
+    expect(first.nextCursor).toBeTruthy()
+    const second = await ok(buyer.get(`/api/tickets?limit=1&cursor=${first.nextCursor}`))
+    expect(second.items).toHaveLength(1)
+    expect(second.items[0].ticketId).not.toBe(first.items[0].ticketId)
+    const bad = await buyer.get('/api/tickets?limit=0')
+    expect(bad.status).toBe(400)
+    expect(bad.headers.get('content-type')).toContain('application/problem+json')
+  })
+})

@@ -1,0 +1,75 @@
+// One e-ticket as the holder shows it at the gate: what, when and where, the seat or slot, the holder, its
+// state, and (while valid) the QR code; for events with anti-screenshot codes the 6-digit code beside it and
+// inside the QR (`<token>~<code>`), both redrawn every step with a visible countdown.
+import { formatDateTime } from '../../lib/format.ts'
+import { useLocale } from '../../lib/i18n.ts'
+import { shopMessages } from '../messages.ts'
+import type { Ticket } from '../types.ts'
+import { RotatingCode, useRotatingCode } from './rotating-code.tsx'
+import { TicketQr } from './ticket-qr.tsx'
+import { placeText, stateText, whenText } from './ticket-text.ts'
+
+export function TicketCard({ ticket, focused }: { ticket: Ticket; focused?: boolean }) {
+  const t = shopMessages.useT()
+  const locale = useLocale()
+  const rotating = ticket.token ? ticket.rotatingCode : null
+  const step = rotating?.stepSeconds ?? 30
+  const { code, secondsLeft } = useRotatingCode(rotating?.secret, step)
+  const place = placeText(t, ticket)
+  const payload = ticket.token && rotating ? (code ? `${ticket.token}~${code}` : undefined) : ticket.token
+  return (
+    <li
+      id={`ticket-${ticket.ticketId}`}
+      class={`card ticket${focused ? ' ticket-focused' : ''}`}
+      data-ticket-status={ticket.status}
+      data-ticket-state={ticket.state}
+      data-testid="ticket"
+    >
+      <div class="ticket-head">
+        <strong class="ticket-title">{ticket.title}</strong>
+        <span class={`badge ticket-state-${ticket.state}`}>{stateText(t, ticket.state)}</span>
+      </div>
+      <p class="ticket-when">
+        {whenText(locale, ticket)}
+        {ticket.venue !== ticket.title && ` · ${ticket.venue}`}
+      </p>
+      {place && (
+        <p class="ticket-place" data-testid="ticket-place">
+          {place}
+        </p>
+      )}
+      {ticket.holder && (
+        <p class="muted small">
+          {t('ticket_holder', { name: ticket.holder })}
+          {ticket.holderIdMasked && ` · ${ticket.holderIdMasked}`}
+        </p>
+      )}
+      {ticket.redeemedAt && (
+        <p class="muted small">
+          {t('ticket_usedAt', { time: formatDateTime(ticket.redeemedAt, locale, ticket.timeZone) })}
+        </p>
+      )}
+      {ticket.token && ticket.state === 'valid' && (
+        <div class="ticket-pass">
+          {payload ? (
+            <TicketQr payload={payload} alt={t('ticket_qrFor', { ticket: place || ticket.title })} />
+          ) : (
+            <span class="qr qr-pending" aria-hidden="true" />
+          )}
+          {rotating && (
+            <>
+              <RotatingCode
+                code={code}
+                secondsLeft={secondsLeft}
+                stepSeconds={step}
+                label={t('ticket_codeLabel')}
+                changesIn={t('ticket_codeChanges', { seconds: secondsLeft })}
+              />
+              <p class="muted small">{t('ticket_codeHelp', { seconds: step })}</p>
+            </>
+          )}
+        </div>
+      )}
+    </li>
+  )
+}

@@ -1,0 +1,29 @@
+// How a ticket reads to a person, shared by the wallet and the ticket card: the seat as 「C排9座」 or
+// "Row C, seat 9" with its section, the scenic product and entry slot, and when, in the venue's time zone.
+import { formatDateTime, formatDay } from '../../lib/format.ts'
+import type { Locale } from '../../lib/i18n.ts'
+import type { ShopMessage } from '../messages.ts'
+import type { Ticket, WalletTicket } from '../types.ts'
+
+type T = (key: ShopMessage, params?: Record<string, string | number>) => string
+type Described = Pick<Ticket, 'place' | 'seat' | 'product' | 'slot' | 'startsAt' | 'visitDate' | 'timeZone'>
+
+/** The seat (with its section), or the scenic product with its entry slot. */
+export function placeText(t: T, ticket: Described): string {
+  if (ticket.place) return t('ticket_sectionSeat', { ...ticket.place })
+  if (ticket.seat) return ticket.seat
+  const slot = ticket.slot
+    ? ticket.slot.end
+      ? t('ticket_slot', { start: ticket.slot.start, end: ticket.slot.end })
+      : t('ticket_slotStart', { start: ticket.slot.start })
+    : ''
+  return [ticket.product, slot].filter(Boolean).join(' · ')
+}
+
+/** The show's start in the venue's zone, or the visit day. */
+export function whenText(locale: Locale, ticket: Described): string {
+  if (ticket.startsAt) return formatDateTime(ticket.startsAt, locale, ticket.timeZone)
+  return ticket.visitDate ? formatDay(ticket.visitDate, locale) : ''
+}
+
+export const stateText = (t: T, state: WalletTicket['state']) => t(`ticket_state_${state}`)

@@ -1,0 +1,98 @@
+// What a ticket says to a person rather than to a gate: the seat as section, row and number, the scenic
+// product's name and its entry slot's times, and whether (and when) a gate admitted it. Shared by the
+// order's ticket list and the buyer's wallet; a few batched queries however many tickets there are.
+import { inArray } from 'drizzle-orm'
+import type { Database } from '../db/client.ts'
+import { type orderLines, redemptions, seats, type TimeSlot, visitProducts } from '../db/schema.ts'
+
+/** D1 binds at most 100 parameters per statement. */
+const CHUNK = 90
+
+async function inChunks<T>(ids: string[], query: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  const unique = [...new Set(ids)]
+  const out: T[] = []
+  for (let i = 0; i < unique.length; i += CHUNK) out.push(...(await query(unique.slice(i, i + CHUNK))))
+  return out
+}
+
+export interface SeatPlace {
+  section: string
+  row: string
+  number: string
+}
+
+/** A ticket's state as its holder reads it. */
+export type TicketState = 'valid' | 'used' | 'refunded' | 'rebooked'
+
+export interface TicketFacts {
+  place: SeatPlace | null
+  product: string | null
+  slot: { start: string; end: string } | null
+  redeemedAt: string | null
+  state: TicketState
+}
+
+type Line = typeof orderLines.$inferSelect
+
+/**
+ * Looks up seats, products and redemptions for these lines at once; `facts` then answers per ticket and
+ * `validityDays` says how many days a scenic line's product admits.
+ */
+export async function ticketFactsOf(
+  db: Database,
+  rows: { ticketId: string; ticketStatus: 'valid' | 'revoked'; line: Line }[],
+  slotsOf: (line: Line) => TimeSlot[] = () => [],
+) {
+  const seatRefs = rows.filter((r) => r.line.seatLabel).map((r) => r.line.inventoryRef)
+  const productIds = rows.map((r) => r.line.productId).filter((id): id is string => Boolean(id))
+  const [seatRows, productRows, redeemed] = await Promise.all([
+    inChunks(seatRefs, (chunk) =>
+      db
+        .select({ id: seats.id, section: seats.section, row: seats.row, number: seats.number })
+        .from(seats)
+        .where(inArray(seats.id, chunk)),
+    ),
+    inChunks(productIds, (chunk) =>
+      db
+        .select({ id: visitProducts.id, name: visitProducts.name, days: visitProducts.validityDays })
+        .from(visitProducts)
+        .where(inArray(visitProducts.id, chunk)),
+    ),
+    inChunks(
+      rows.map((r) => r.ticketId),
+      (chunk) =>
+        db
+          .select({ ticketId: redemptions.ticketId, at: redemptions.redeemedAt })
+          .from(redemptions)
+          .where(inArray(redemptions.ticketId, chunk)),
+    ),
+  ])
+  const seatById = new Map(seatRows.map((s) => [s.id, { section: s.section, row: s.row, number: s.number }]))
+  const productName = new Map(productRows.map((p) => [p.id, p.name]))
+  const productDays = new Map(productRows.map((p) => [p.id, p.days]))
+  const redeemedAt = new Map(redeemed.map((r) => [r.ticketId, r.at]))
+  const validityDays = (line: Line) => (line.productId ? (productDays.get(line.productId) ?? 1) : 1)
+  const facts = (row: (typeof rows)[number]): TicketFacts => {
+    const { line } = row
+    const slot = line.slot ? slotsOf(line).find((s) => s.code === line.slot) : undefined
+    const at = redeemedAt.get(row.ticketId) ?? null
+    return {
+      // A seat map imported again gives seats new ids: the ticket then keeps only its label.
+      place: line.seatLabel ? (seatById.get(line.inventoryRef) ?? null) : null,
+      product: line.productId ? (productName.get(line.productId) ?? null) : null,
+      slot: slot ? { start: slot.start, end: slot.end } : line.slot ? { start: line.slot, end: '' } : null,
+      redeemedAt: at,
+      state:
+        row.ticketStatus === 'valid'
+          ? at
+            ? 'used'
+            : 'valid'
+          : line.status === 'rebooked'
+            ? 'rebooked'
+            : at
+              ? 'used'
+              : 'refunded',
+    }
+  }
+  return { facts, validityDays }
+}
