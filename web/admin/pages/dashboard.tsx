@@ -82,13 +82,17 @@ export function DashboardPage() {
             </div>
             <div>
               <dt>{t('ticketsSold')}</dt>
-              <dd>{s.totals.tickets}</dd>
-              <small class="muted">{t('ticketsRefundedNote', { n: s.totals.refundedTickets })}</small>
+              <dd>
+                {s.totals.tickets}
+                <small class="muted">{t('ticketsRefundedNote', { n: s.totals.refundedTickets })}</small>
+              </dd>
             </div>
             <div>
               <dt>{t('ordersWithTickets')}</dt>
-              <dd>{s.totals.ordersWithTickets}</dd>
-              <small class="muted">{t('ordersPaidNote', { n: s.totals.orders })}</small>
+              <dd>
+                {s.totals.ordersWithTickets}
+                <small class="muted">{t('ordersPaidNote', { n: s.totals.orders })}</small>
+              </dd>
             </div>
           </dl>
           <p class="muted small">{t('figuresExplained')}</p>
