@@ -83,14 +83,14 @@ export function DashboardPage() {
             <div>
               <dt>{t('ticketsSold')}</dt>
               <dd>
-                {s.totals.tickets}
+                <span class="figure-value">{s.totals.tickets}</span>
                 <small class="muted">{t('ticketsRefundedNote', { n: s.totals.refundedTickets })}</small>
               </dd>
             </div>
             <div>
               <dt>{t('ordersWithTickets')}</dt>
               <dd>
-                {s.totals.ordersWithTickets}
+                <span class="figure-value">{s.totals.ordersWithTickets}</span>
                 <small class="muted">{t('ordersPaidNote', { n: s.totals.orders })}</small>
               </dd>
             </div>

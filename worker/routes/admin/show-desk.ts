@@ -100,7 +100,9 @@ showDeskRoutes.get(
     const { organizerId, id } = c.req.valid('param')
     const db = c.get('db')
     const show = await ownedShow(db, organizerId, id)
-    const [rows, [venue]] = await db.batch([
+    // Two plain queries, not db.batch: D1's batch answers rows as objects keyed by column name, so the joined
+    // tables' same-named columns (status) overwrite each other and the left-joined redemption comes back empty.
+    const [rows, [venue]] = await Promise.all([
       db
         .select({
           ticketId: tickets.id,
