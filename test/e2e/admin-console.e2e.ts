@@ -1,43 +1,10 @@
 // The organizer console as pretix / Hi.Events organizers expect it (issue 19): money moves only after a dialog
 // names the amount, orders are found by what was typed, the dashboard reads, the show page has the door list.
 import { readFileSync } from 'node:fs'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import {
-  baseUrl,
-  describeViolations,
-  launchBrowser,
-  newPage,
-  saveScreenshot,
-  seriousA11yViolations,
-} from './support/browser.ts'
-
-const owner = { email: 'owner@demo.local', password: 'demo-password-2026' }
-const org = '/api/admin/organizers/org_demo'
-
-/** Talks to the stack's API from Node, keeping its cookie like a browser would. */
-class Client {
-  cookie = ''
-  async call<T = Record<string, any>>(
-    path: string,
-    init: { method?: string; body?: unknown; key?: string } = {},
-  ) {
-    const res = await fetch(`${baseUrl()}${path}`, {
-      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-      headers: {
-        'content-type': 'application/json',
-        origin: baseUrl(),
-        ...(this.cookie ? { cookie: this.cookie } : {}),
-        ...(init.key ? { 'idempotency-key': init.key } : {}),
-      },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    })
-    const set = res.headers.get('set-cookie')
-    if (set) this.cookie = set.split(';')[0]!
-    if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`)
-    return (await res.json()) as T
-  }
-}
+import { Client, expectAccessible, org, ownerClient, signIn } from './support/admin.ts'
+import { launchBrowser, newPage, saveScreenshot } from './support/browser.ts'
 
 async function paidSale(showId: string, category: string, quantity: number, phone: string) {
   const buyer = new Client()
@@ -51,19 +18,6 @@ async function paidSale(showId: string, category: string, quantity: number, phon
   })
   if (paid.status !== 'paid') throw new Error(`sale on ${showId} not paid: ${JSON.stringify(paid)}`)
   return buyer.call<{ id: string; number: string; total: number }>(`/api/orders/${order.orderId}`)
-}
-
-async function signIn(page: Page) {
-  await page.goto('/admin')
-  await page.locator('input[type="email"]').fill(owner.email)
-  await page.locator('input[type="password"]').fill(owner.password)
-  await page.locator('form button[type="submit"]').click()
-  await page.getByTestId('sales-totals').waitFor()
-}
-
-async function expectAccessible(page: Page) {
-  const violations = await seriousA11yViolations(page)
-  expect(violations, describeViolations(violations)).toEqual([])
 }
 
 const randomPhone = () => `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`
@@ -126,8 +80,7 @@ describe('admin console for organizers', () => {
     const csv = readFileSync((await download.path())!, 'utf8')
     expect(csv.split('\r\n')[0]).toBe('\uFEFFBreakdown,Item,Orders,Tickets sold,Amount (yuan)')
     // The file holds the figures the dashboard shows, by name: the report the page loaded, row by row.
-    const admin = new Client()
-    await admin.call('/api/auth/login', { body: owner })
+    const admin = await ownerClient()
     const report = await admin.call(`${org}/reports/sales`)
     const standard = report.byTicketType.find((r: { name: string }) => r.name === 'Standard')
     expect(standard.tickets).toBeGreaterThanOrEqual(2)
@@ -204,8 +157,7 @@ describe('admin console for organizers', () => {
   })
 
   test('390 px, Chinese: show page with name, whole map, legend, door list; cancelling asks with the amount; QR for gates', async () => {
-    const admin = new Client()
-    await admin.call('/api/auth/login', { body: owner })
+    const admin = await ownerClient()
     const day = (offset: number, time: string) =>
       new Date(
         `${new Date(Date.now() + 8 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10)}T${time}:00+08:00`,
