@@ -1,6 +1,8 @@
 // The organizer console as pretix / Hi.Events organizers expect it (issue 19): money moves only after a dialog
 // names the amount, orders are found by what was typed, the dashboard reads, the show page has the door list.
 import { readFileSync } from 'node:fs'
+import { strFromU8, unzipSync } from 'fflate'
+import Papa from 'papaparse'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { Client, expectAccessible, org, ownerClient, signIn } from './support/admin.ts'
@@ -18,6 +20,40 @@ async function paidSale(showId: string, category: string, quantity: number, phon
   })
   if (paid.status !== 'paid') throw new Error(`sale on ${showId} not paid: ${JSON.stringify(paid)}`)
   return buyer.call<{ id: string; number: string; total: number }>(`/api/orders/${order.orderId}`)
+}
+
+/**
+ * The first sheet of an .xlsx as rows of cells, read the way a spreadsheet does: through the package's
+ * relationships, inline or shared strings, `<v>` numbers, and whether the cell's style is the 0.00 format.
+ */
+function sheetRows(bytes: Uint8Array) {
+  const files = unzipSync(bytes)
+  const part = (path: string) => {
+    const file = files[path]
+    if (!file) throw new Error(`the workbook has no ${path}`)
+    return strFromU8(file)
+  }
+  expect(part('[Content_Types].xml')).toContain('spreadsheetml.sheet.main+xml')
+  const target = part('xl/_rels/workbook.xml.rels').match(/Target="(worksheets\/[^"]+)"/)![1]
+  const formats = [...part('xl/styles.xml').matchAll(/<xf [^>]*numFmtId="(\d+)"[^>]*xfId/g)].map((m) => m[1])
+  const rows: { value: string | number | null; numeric: boolean; money: boolean }[][] = []
+  for (const [, rowXml] of part(`xl/${target}`).matchAll(/<row[^>]*>(.*?)<\/row>/g)) {
+    const row: (typeof rows)[number] = []
+    for (const [, ref, attrs, inner] of rowXml!.matchAll(/<c r="([A-Z]+)\d+"([^>]*)>(.*?)<\/c>/g)) {
+      const index = ref!.charCodeAt(0) - 65
+      while (row.length < index) row.push({ value: null, numeric: false, money: false })
+      const style = Number(attrs!.match(/ s="(\d+)"/)?.[1] ?? 0)
+      const text = inner!.match(/<t[^>]*>(.*?)<\/t>/)?.[1]
+      const number = inner!.match(/<v>(.*?)<\/v>/)?.[1]
+      row.push(
+        text !== undefined
+          ? { value: text.replace(/&amp;/g, '&').replace(/&lt;/g, '<'), numeric: false, money: false }
+          : { value: Number(number), numeric: true, money: formats[style] === '2' },
+      )
+    }
+    rows.push(row)
+  }
+  return rows
 }
 
 const randomPhone = () => `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`
@@ -91,6 +127,23 @@ describe('admin console for organizers', () => {
     expect(csv).toContain(
       `\r\nGross sales,,${report.totals.orders},,${(report.totals.gross / 100).toFixed(2)}\r\n`,
     )
+
+    // The same table as an Excel workbook: the same cells, figures stored as numbers (money shown as 0.00).
+    const [workbook] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export sales (Excel)' }).click(),
+    ])
+    expect(workbook.suggestedFilename()).toMatch(/^sales-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.xlsx$/)
+    const sheet = sheetRows(readFileSync((await workbook.path())!))
+    const csvRows = Papa.parse<string[]>(csv.replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data
+    expect(sheet.map((row) => row.map((cell) => cell.value))).toEqual(
+      csvRows.map((row, r) =>
+        row.map((text) => (r > 0 && /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text === '' ? null : text)),
+      ),
+    )
+    const standardRow = sheet.find((row) => row[1]?.value === 'Standard')!
+    expect(standardRow[3]).toEqual({ value: standard.tickets, numeric: true, money: false })
+    expect(standardRow[4]).toEqual({ value: standard.amount / 100, numeric: true, money: true })
 
     // One box: a phone typed with spaces is searched as a phone, and the row names the film and the buyer's phone.
     await page.getByRole('link', { name: 'Orders', exact: true }).click()

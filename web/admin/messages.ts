@@ -131,6 +131,10 @@ const consoleEn19 = {
   slotCapacityOverDay: 'More than the daily capacity of {capacity}.',
   slotsFixFirst: 'Fix the marked time slots first; nothing was saved.',
   saveSlots: 'Save time slots',
+  exportSalesXlsx: 'Export sales (Excel)',
+  exportShowsXlsx: 'Export sell-through (Excel)',
+  salesSheet: 'Sales',
+  sellThroughSheet: 'Sell-through',
 }
 
 // Issue 19 (admin console: money confirmations, orders, show desk, dashboard, gates): one block per language.
@@ -262,6 +266,10 @@ const consoleZh19 = {
   slotCapacityOverDay: '超过了每日容量 {capacity}。',
   slotsFixFirst: '请先修正标出的时段，尚未保存。',
   saveSlots: '保存分时段',
+  exportSalesXlsx: '导出销售数据（Excel）',
+  exportShowsXlsx: '导出场次售票率（Excel）',
+  salesSheet: '销售数据',
+  sellThroughSheet: '场次售票率',
 }
 // ---- h19-admin block end ----
 

@@ -9,6 +9,7 @@ import { downloadCsv, salesRows, sellThroughRows } from '../export.ts'
 import { chinaDay, TextInput } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
 import { useSession } from '../session.tsx'
+import { downloadXlsx } from '../xlsx.ts'
 
 /** Every day from `from` to `to`, with the days that had no sales at zero. */
 function everyDay(report: SalesReport) {
@@ -100,6 +101,13 @@ export function DashboardPage() {
             <Button onClick={() => downloadCsv(`sales-${s.from}-${s.to}.csv`, salesRows(s, t, locale))}>
               {t('exportSalesCsv')}
             </Button>
+            <Button
+              onClick={() =>
+                downloadXlsx(`sales-${s.from}-${s.to}.xlsx`, t('salesSheet'), salesRows(s, t, locale))
+              }
+            >
+              {t('exportSalesXlsx')}
+            </Button>
             {through.data && (
               <Button
                 onClick={() =>
@@ -110,6 +118,19 @@ export function DashboardPage() {
                 }
               >
                 {t('exportShowsCsv')}
+              </Button>
+            )}
+            {through.data && (
+              <Button
+                onClick={() =>
+                  downloadXlsx(
+                    `sell-through-${through.data!.from}-${through.data!.to}.xlsx`,
+                    t('sellThroughSheet'),
+                    sellThroughRows(through.data!, t),
+                  )
+                }
+              >
+                {t('exportShowsXlsx')}
               </Button>
             )}
           </div>
