@@ -15,7 +15,8 @@ import { GatesPage } from './pages/gates.tsx'
 import { GroupBuysPage } from './pages/group-buys.tsx'
 import { PartnersPage, WebhookPage, WebhooksPage } from './pages/integrations.tsx'
 import { InvitationPage } from './pages/invitation.tsx'
-import { OrderPage, OrdersPage } from './pages/orders.tsx'
+import { OrderPage } from './pages/order.tsx'
+import { OrdersPage } from './pages/orders.tsx'
 import { SitePage, SitesPage } from './pages/scenic.tsx'
 import { ShowPage } from './pages/show.tsx'
 import { SignInPage } from './pages/sign-in.tsx'
@@ -67,11 +68,13 @@ function OrganizerBar() {
           value={session.organizer.id}
           onChange={(event) => session.switchOrganizer((event.target as HTMLSelectElement).value)}
         >
-          {session.organizers.map((organizer) => (
-            <option key={organizer.id} value={organizer.id}>
-              {organizer.name}
-            </option>
-          ))}
+          {[...session.organizers]
+            .sort((a, b) => a.name.localeCompare(b.name))
+            .map((organizer) => (
+              <option key={organizer.id} value={organizer.id}>
+                {organizer.name}
+              </option>
+            ))}
         </select>
       </label>
       <Link href="/admin/account" class="muted small" aria-label={`${t('account')}: ${session.me.email}`}>
@@ -94,8 +97,27 @@ function NotFound() {
   )
 }
 
+/** Keeps `--header-height` at the sticky header's real height, so a field focused after a failed submit scrolls
+ * into view below it instead of under it (the header wraps to two or three lines on phones). */
+function useHeaderHeight() {
+  useEffect(() => {
+    const header = document.querySelector<HTMLElement>('.app-header')
+    if (!header) return
+    const measure = () =>
+      document.documentElement.style.setProperty(
+        '--header-height',
+        `${header.getBoundingClientRect().height}px`,
+      )
+    measure()
+    const observer = new ResizeObserver(measure)
+    observer.observe(header)
+    return () => observer.disconnect()
+  }, [])
+}
+
 function Console() {
   const session = useSession()
+  useHeaderHeight()
   // Pages keyed by organizer: switching reloads every list for the new organizer.
   return (
     <div key={session.organizer.id}>
@@ -151,9 +173,10 @@ function App() {
   useEffect(() => {
     refresh()
   }, [])
+  const appTitle = t('title')
   useEffect(() => {
-    document.title = t('title')
-  })
+    document.title = appTitle
+  }, [appTitle])
   const { path } = useLocation()
   const signedIn = state.status === 'signedIn' && state.organizers.length > 0
   // An invitation link works signed in or out, and before the invitee belongs to any organizer.

@@ -47,6 +47,8 @@ export function SeatMap(props: {
   const svg = useRef<SVGSVGElement>(null)
   const [box, setBox] = useState<(Box & { add: boolean }) | null>(null)
   const colors = useMemo(() => new Map(props.categories.map((c) => [c.code, c.color])), [props.categories])
+  const names = useMemo(() => new Map(props.categories.map((c) => [c.code, c.name])), [props.categories])
+  const live = props.seats.some((seat) => seat.state)
   const bounds = useMemo(() => {
     const xs = props.seats.map((s) => s.x)
     const ys = props.seats.map((s) => s.y)
@@ -152,8 +154,9 @@ export function SeatMap(props: {
           ref={svg}
           data-testid="seat-map"
           viewBox={`${bounds.x} ${bounds.y} ${bounds.width} ${bounds.height}`}
-          // Small maps are not blown up past a comfortable seat size; big ones fill the width.
+          // Small maps are not blown up past a comfortable seat size; big ones open whole, fitted to the frame.
           style={{ maxWidth: `${Math.max(320, bounds.width * 2.5)}px` }}
+          preserveAspectRatio="xMidYMin meet"
           role="img"
           aria-label={t('seatMapSummary', {
             title: props.title,
@@ -205,7 +208,15 @@ export function SeatMap(props: {
                   toggle(seat.id)
                 }}
               >
-                <title>{`${seat.label} · ${seat.category}${seat.state ? ` · ${seat.state}` : ''}`}</title>
+                <title>
+                  {[
+                    seat.label,
+                    names.get(seat.category) ?? seat.category,
+                    seat.state ? t(`seatState_${seat.state}`) : '',
+                  ]
+                    .filter(Boolean)
+                    .join(' · ')}
+                </title>
               </circle>
             )
           })}
@@ -222,13 +233,24 @@ export function SeatMap(props: {
           )}
         </svg>
       </div>
-      <ul class="legend">
+      <ul class="legend" data-testid="seat-legend">
         {props.categories.map((category) => (
           <li key={category.code}>
-            <span class="swatch" style={{ background: category.color }} aria-hidden="true" /> {category.code}{' '}
-            · {category.name}
+            <span class="swatch" style={{ background: category.color }} aria-hidden="true" /> {category.name}
           </li>
         ))}
+        {live && (
+          <>
+            <li>
+              <span class="swatch" style={{ background: '#b06d00' }} aria-hidden="true" />{' '}
+              {t('seatState_held')}
+            </li>
+            <li>
+              <span class="swatch" style={{ background: '#3b3634' }} aria-hidden="true" />{' '}
+              {t('seatState_sold')}
+            </li>
+          </>
+        )}
         <li>
           <span class="swatch" style={{ background: '#8a8581' }} aria-hidden="true" /> {t('blocked')}
         </li>

@@ -1,12 +1,12 @@
 // Who is signed in and which organizer the console is working on (remembered per browser).
 import { type ComponentChildren, createContext } from 'preact'
 import { useContext, useState } from 'preact/hooks'
-import type { OrganizerRecord } from '../../worker/routes/contracts/admin/organizers.ts'
+import type { OrganizerListItem } from '../../worker/routes/contracts/admin/organizers.ts'
 import type { StaffMe } from '../../worker/routes/contracts/auth.ts'
 import { api } from '../lib/api.ts'
 
 export type Me = StaffMe
-export type OrganizerSummary = Pick<OrganizerRecord, 'id' | 'name' | 'currency'>
+export type OrganizerSummary = Pick<OrganizerListItem, 'id' | 'name' | 'currency' | 'upcomingShows'>
 
 export interface Session {
   me: Me
@@ -43,9 +43,11 @@ export function SessionProvider(props: {
   children: ComponentChildren
 }) {
   const { me, organizers } = props
+  // The last organizer chosen in this browser; else the one with the most shows to come, not whichever sorts first.
   const [organizerId, setOrganizerId] = useState(() => {
     const remembered = rememberedOrganizer()
-    return organizers.some((o) => o.id === remembered) ? remembered! : organizers[0]!.id
+    if (organizers.some((o) => o.id === remembered)) return remembered!
+    return [...organizers].sort((a, b) => b.upcomingShows - a.upcomingShows)[0]!.id
   })
   const organizer = organizers.find((o) => o.id === organizerId) ?? organizers[0]!
   const membership = me.organizers.find((o) => o.id === organizer.id)

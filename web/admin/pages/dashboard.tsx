@@ -3,11 +3,13 @@ import type { SalesReport, SellThroughReport } from '../../../worker/routes/cont
 import { api } from '../../lib/api.ts'
 import { formatDateTime, formatDay, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
-import { Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
+import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { BarChart, DayChart } from '../charts.tsx'
+import { downloadCsv, salesRows, sellThroughRows } from '../export.ts'
 import { chinaDay, TextInput } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
 import { useSession } from '../session.tsx'
+import { downloadXlsx } from '../xlsx.ts'
 
 /** Every day from `from` to `to`, with the days that had no sales at zero. */
 function everyDay(report: SalesReport) {
@@ -38,7 +40,16 @@ export function DashboardPage() {
     (signal) => api<SellThroughReport>(`${base}/reports/sell-through`, { signal }),
     [base],
   )
-  const money = (fen: number) => formatMoney(fen, sales.data?.currency ?? organizer.currency, locale)
+  const currency = sales.data?.currency ?? organizer.currency
+  const money = (fen: number) => formatMoney(fen, currency, locale)
+  // Axis ticks in whole currency units, short enough for a phone (¥1.2万 / ¥12k).
+  const axisMoney = (fen: number) =>
+    new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency,
+      notation: 'compact',
+      maximumFractionDigits: 1,
+    }).format(fen / 100)
   const s = sales.data
   return (
     <section class="stack">
@@ -59,27 +70,76 @@ export function DashboardPage() {
         <>
           <dl class="figures" data-testid="sales-totals">
             <div>
-              <dt>{t('revenue')}</dt>
-              <dd>{money(s.totals.amount)}</dd>
+              <dt>{t('grossSales')}</dt>
+              <dd>{money(s.totals.gross)}</dd>
+            </div>
+            <div>
+              <dt>{t('refunds')}</dt>
+              <dd>−{money(s.totals.refunded)}</dd>
+            </div>
+            <div>
+              <dt>{t('netSales')}</dt>
+              <dd>{money(s.totals.net)}</dd>
             </div>
             <div>
               <dt>{t('ticketsSold')}</dt>
-              <dd>{s.totals.tickets}</dd>
+              <dd>
+                <span class="figure-value">{s.totals.tickets}</span>
+                <small class="muted">{t('ticketsRefundedNote', { n: s.totals.refundedTickets })}</small>
+              </dd>
             </div>
             <div>
-              <dt>{t('ordersPaid')}</dt>
-              <dd>{s.totals.orders}</dd>
-            </div>
-            <div>
-              <dt>{t('refundedTotal')}</dt>
-              <dd>{money(s.totals.refunded)}</dd>
+              <dt>{t('ordersWithTickets')}</dt>
+              <dd>
+                <span class="figure-value">{s.totals.ordersWithTickets}</span>
+                <small class="muted">{t('ordersPaidNote', { n: s.totals.orders })}</small>
+              </dd>
             </div>
           </dl>
+          <p class="muted small">{t('figuresExplained')}</p>
+          <div class="export-bar">
+            <Button onClick={() => downloadCsv(`sales-${s.from}-${s.to}.csv`, salesRows(s, t, locale))}>
+              {t('exportSalesCsv')}
+            </Button>
+            <Button
+              onClick={() =>
+                downloadXlsx(`sales-${s.from}-${s.to}.xlsx`, t('salesSheet'), salesRows(s, t, locale))
+              }
+            >
+              {t('exportSalesXlsx')}
+            </Button>
+            {through.data && (
+              <Button
+                onClick={() =>
+                  downloadCsv(
+                    `sell-through-${through.data!.from}-${through.data!.to}.csv`,
+                    sellThroughRows(through.data!, t),
+                  )
+                }
+              >
+                {t('exportShowsCsv')}
+              </Button>
+            )}
+            {through.data && (
+              <Button
+                onClick={() =>
+                  downloadXlsx(
+                    `sell-through-${through.data!.from}-${through.data!.to}.xlsx`,
+                    t('sellThroughSheet'),
+                    sellThroughRows(through.data!, t),
+                  )
+                }
+              >
+                {t('exportShowsXlsx')}
+              </Button>
+            )}
+          </div>
           <div class="charts">
             <DayChart
               testId="chart-days"
               title={t('salesPerDay')}
-              valueHeader={t('revenue')}
+              valueHeader={t('netOfRefundedTickets')}
+              tick={axisMoney}
               data={everyDay(s).map((d) => ({
                 label: formatDay(d.date, locale),
                 value: d.amount,
@@ -91,7 +151,7 @@ export function DashboardPage() {
               title={t('salesPerTicketType')}
               valueHeader={t('ticketsSold')}
               data={s.byTicketType.map((d) => ({
-                label: d.kind === 'scenic' ? t(`ticketType_${d.key}` as never) : d.key,
+                label: d.kind === 'scenic' ? t(`ticketType_${d.key}` as never) : d.name,
                 value: d.tickets,
                 display: `${d.tickets} · ${money(d.amount)}`,
               }))}
@@ -99,8 +159,9 @@ export function DashboardPage() {
             <BarChart
               testId="chart-channels"
               title={t('salesPerChannel')}
-              valueHeader={t('revenue')}
-              data={s.byChannel.map((d) => ({ label: d.channel, value: d.amount, display: money(d.amount) }))}
+              valueHeader={t('netOfRefundedTickets')}
+              tick={axisMoney}
+              data={s.byChannel.map((d) => ({ label: d.name, value: d.amount, display: money(d.amount) }))}
             />
           </div>
         </>
@@ -112,6 +173,7 @@ export function DashboardPage() {
           title={t('sellThrough')}
           valueHeader={t('sellThroughShare')}
           max={100}
+          tick={(v) => `${v}%`}
           data={through.data.shows.map((show) => {
             const share = show.capacity ? (show.tickets / show.capacity) * 100 : 0
             return {

@@ -14,6 +14,7 @@ import { useLocale } from '../../lib/i18n.ts'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { chinaDay, SelectInput, TextInput } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
+import { QrCode } from '../qr.tsx'
 import { useSession } from '../session.tsx'
 import { DataTable, type PageOf } from '../table.tsx'
 
@@ -88,9 +89,14 @@ export function GatesPage() {
       {code && (
         <div class="alert alert-info" role="status" data-testid="secret-once">
           <strong>{t('enrollmentCodeFor', { name: code.gateName })}</strong>
-          <p>
-            <code class="enrollment-code">{code.code}</code>
-          </p>
+          <div class="enrollment-qr">
+            <QrCode text={code.code} label={t('enrollmentQr', { code: code.code })} testId="enrollment-qr" />
+            <p>
+              <span class="muted">{t('enrollmentTypeOrScan')}</span>
+              <br />
+              <code class="enrollment-code">{code.code}</code>
+            </p>
+          </div>
           <p>{t('enrollmentCodeHint', { when: formatDateTime(code.expiresAt, locale) })}</p>
           <Button onClick={() => setCode(null)}>{t('secretStored')}</Button>
         </div>

@@ -14,6 +14,7 @@ import { useLocale } from '../../lib/i18n.ts'
 import { Link } from '../../lib/router.tsx'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { CheckboxInput, SelectInput, TextInput } from '../form.tsx'
+import { disabledText } from '../labels.ts'
 import { adminMessages } from '../messages.ts'
 import { useSession } from '../session.tsx'
 import { DataTable, type PageOf } from '../table.tsx'
@@ -79,10 +80,10 @@ export function PartnersPage() {
   const create = (event: Event) => {
     event.preventDefault()
     run(async () => {
-      const code = channel || channels.data?.items[0]?.code || ''
+      // The select shows what is sent: nothing is picked for the organizer behind a blank select.
       setSecret(
         await api<PartnerCredentials>(`${base}/partners`, {
-          body: { name, salesChannelCode: code },
+          body: { name, salesChannelCode: channel },
         }),
       )
       setName('')
@@ -109,7 +110,10 @@ export function PartnersPage() {
           rowKey={(p) => p.id}
           columns={[
             { header: t('name'), cell: (p) => p.name },
-            { header: t('channel'), cell: (p) => p.channel },
+            {
+              header: t('channel'),
+              cell: (p) => channels.data?.items.find((c) => c.code === p.channel)?.name ?? p.channel,
+            },
             { header: t('keyId'), cell: (p) => <code>{p.keyId}</code> },
             { header: t('status'), cell: (p) => t(p.status === 'active' ? 'active' : 'disabledState') },
             {
@@ -158,10 +162,12 @@ export function PartnersPage() {
           label={t('channel')}
           value={channel}
           onChange={setChannel}
-          options={(channels.data?.items ?? []).map((c) => ({
-            value: c.code,
-            label: `${c.name} (${c.code})`,
-          }))}
+          required
+          name="partner-channel"
+          options={[
+            { value: '', label: t('chooseChannel') },
+            ...(channels.data?.items ?? []).map((c) => ({ value: c.code, label: c.name })),
+          ]}
         />
         <Button type="submit" variant="primary">
           {t('create')}
@@ -229,7 +235,7 @@ export function WebhooksPage() {
             { header: t('eventTypes'), cell: (e) => e.eventTypes.join(', ') },
             {
               header: t('status'),
-              cell: (e) => (e.enabled ? t('active') : `${t('disabledState')} ${e.disabledReason ?? ''}`),
+              cell: (e) => (e.enabled ? t('active') : disabledText(t, e.disabledReason)),
             },
           ]}
         />
@@ -298,7 +304,7 @@ export function WebhookPage({ id }: { id: string }) {
       </p>
       <h1>{e.url}</h1>
       <p class="muted">
-        {e.eventTypes.join(', ')} · {e.enabled ? t('active') : t('disabledState')}
+        {e.eventTypes.join(', ')} · {e.enabled ? t('active') : disabledText(t, e.disabledReason)}
       </p>
       <div class="row">
         <Button

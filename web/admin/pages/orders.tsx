@@ -1,46 +1,131 @@
 import { useState } from 'preact/hooks'
-import type { OrderRecord, StaffOrderView, StaffRefunded } from '../../../worker/routes/contracts/orders.ts'
+import type { EventRecord } from '../../../worker/routes/contracts/admin/events.ts'
+import type { StaffOrderRow } from '../../../worker/routes/contracts/admin/orders.ts'
+import type { ShowRecord } from '../../../worker/routes/contracts/admin/shows.ts'
 import { api } from '../../lib/api.ts'
-import { formatDateTime, formatMoney } from '../../lib/format.ts'
+import { formatDateTime, formatDay, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
 import { Link, navigate, useLocation } from '../../lib/router.tsx'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
-import { CheckboxInput, SelectInput, TextInput } from '../form.tsx'
+import { useChannelNames } from '../channels.ts'
+import { SelectInput, TextInput } from '../form.tsx'
+import { orderStatusLabel } from '../labels.ts'
 import { adminMessages } from '../messages.ts'
+import { detectOrderSearch } from '../order-search.ts'
 import { useSession } from '../session.tsx'
 import { DataTable, type PageOf } from '../table.tsx'
 
 const searchKinds = ['number', 'phone', 'idTail', 'email'] as const
+const filterKeys = ['eventId', 'showId', 'status', 'from', 'to'] as const
+const statuses = ['pending', 'paid', 'partially_refunded', 'refunded', 'cancelled', 'expired']
 
 export function OrdersPage() {
   const t = adminMessages.useT()
   const locale = useLocale()
   const { base } = useSession()
   const { query } = useLocation()
-  const initialKind = searchKinds.find((k) => query.has(k)) ?? 'number'
-  const [kind, setKind] = useState<string>(initialKind)
-  const [text, setText] = useState(query.get(initialKind) ?? '')
-  const search = Object.fromEntries(searchKinds.filter((k) => query.get(k)).map((k) => [k, query.get(k)!]))
+  const typedKind = searchKinds.find((k) => query.has(k))
+  const [text, setText] = useState(typedKind ? (query.get(typedKind) ?? '') : '')
+  const [filters, setFilters] = useState<Record<string, string>>(() =>
+    Object.fromEntries(filterKeys.map((k) => [k, query.get(k) ?? ''])),
+  )
+  const search = Object.fromEntries(
+    [...searchKinds, ...filterKeys].filter((k) => query.get(k)).map((k) => [k, query.get(k)!]),
+  )
   const key = JSON.stringify(search)
   const list = useResource(
-    (signal) => api<PageOf<OrderRecord>>(`${base}/orders`, { signal, query: { ...search, limit: 50 } }),
+    (signal) => api<PageOf<StaffOrderRow>>(`${base}/orders`, { signal, query: { ...search, limit: 50 } }),
     [base, key],
   )
+  const events = useResource(
+    (signal) => api<PageOf<EventRecord>>(`${base}/events`, { signal, query: { limit: 200 } }),
+    [base],
+  )
+  const shows = useResource(
+    (signal) =>
+      filters.eventId
+        ? api<PageOf<ShowRecord>>(`${base}/shows`, {
+            signal,
+            query: { eventId: filters.eventId, limit: 200 },
+          })
+        : Promise.resolve({ items: [], nextCursor: null }),
+    [base, filters.eventId],
+  )
+  const channelName = useChannelNames()
+  const detected = detectOrderSearch(text)
+  const setFilter = (name: string) => (value: string) =>
+    setFilters((f) => ({ ...f, [name]: value, ...(name === 'eventId' ? { showId: '' } : {}) }))
   const submit = (event: Event) => {
     event.preventDefault()
-    navigate(text.trim() ? `/admin/orders?${kind}=${encodeURIComponent(text.trim())}` : '/admin/orders')
+    const params = new URLSearchParams()
+    if (detected) params.set(detected.kind, detected.value)
+    for (const k of filterKeys) if (filters[k]) params.set(k, filters[k]!)
+    const qs = params.toString()
+    navigate(qs ? `/admin/orders?${qs}` : '/admin/orders')
   }
+  const money = (o: StaffOrderRow) => formatMoney(o.total, o.currency, locale)
   return (
     <section class="stack">
       <h1>{t('navOrders')}</h1>
-      <form class="card search-form" onSubmit={submit}>
-        <SelectInput
-          label={t('searchBy')}
-          value={kind}
-          onChange={setKind}
-          options={searchKinds.map((k) => ({ value: k, label: t(`search_${k}`) }))}
+      <form class="card order-filters" onSubmit={submit}>
+        <TextInput
+          label={t('orderSearchLabel')}
+          value={text}
+          onInput={setText}
+          name="order-search"
+          hint={
+            <span data-testid="search-kind">
+              {detected ? t('searchingBy', { what: t(`search_${detected.kind}`) }) : t('orderSearchHint')}
+            </span>
+          }
         />
-        <TextInput label={t('searchFor')} value={text} onInput={setText} name="order-search" />
+        <SelectInput
+          label={t('event')}
+          name="filter-event"
+          value={filters.eventId ?? ''}
+          onChange={setFilter('eventId')}
+          options={[
+            { value: '', label: t('allEvents') },
+            ...(events.data?.items ?? []).map((e) => ({ value: e.id, label: e.name })),
+          ]}
+        />
+        <SelectInput
+          label={t('show')}
+          name="filter-show"
+          value={filters.showId ?? ''}
+          onChange={setFilter('showId')}
+          options={[
+            { value: '', label: t('allShows') },
+            ...(shows.data?.items ?? []).map((s) => ({
+              value: s.id,
+              label: formatDateTime(s.startsAt, locale),
+            })),
+          ]}
+        />
+        <SelectInput
+          label={t('status')}
+          name="filter-status"
+          value={filters.status ?? ''}
+          onChange={setFilter('status')}
+          options={[
+            { value: '', label: t('allStatuses') },
+            ...statuses.map((s) => ({ value: s, label: orderStatusLabel(t, s) })),
+          ]}
+        />
+        <TextInput
+          label={t('from')}
+          type="date"
+          name="filter-from"
+          value={filters.from ?? ''}
+          onInput={setFilter('from')}
+        />
+        <TextInput
+          label={t('to')}
+          type="date"
+          name="filter-to"
+          value={filters.to ?? ''}
+          onInput={setFilter('to')}
+        />
         <Button type="submit" variant="primary">
           {t('search')}
         </Button>
@@ -54,172 +139,45 @@ export function OrdersPage() {
           columns={[
             { header: t('orderNumber'), cell: (o) => <Link href={`/admin/orders/${o.id}`}>{o.number}</Link> },
             {
-              header: t('status'),
-              cell: (o) => <span class="badge">{t(`order_${o.status}` as never)}</span>,
+              header: t('eventAndShow'),
+              cell: (o) =>
+                o.kind === 'show' ? (
+                  <>
+                    {o.eventName ?? '—'}
+                    <br />
+                    <small class="muted">
+                      {o.showStartsAt ? formatDateTime(o.showStartsAt, locale) : ''}
+                    </small>
+                  </>
+                ) : (
+                  <>
+                    {o.siteName ?? '—'}
+                    <br />
+                    <small class="muted">{o.visitDate ? formatDay(o.visitDate, locale) : ''}</small>
+                  </>
+                ),
             },
-            { header: t('buyer'), cell: (o) => o.email ?? o.phone ?? '—' },
-            { header: t('channel'), cell: (o) => o.channel },
-            { header: t('total'), cell: (o) => formatMoney(o.total, o.currency, locale), numeric: true },
+            {
+              header: t('buyer'),
+              cell: (o) => (
+                <>
+                  {o.phone && <span class="nowrap">{o.phone}</span>}
+                  {o.phone && o.email && <br />}
+                  {o.email && <small>{o.email}</small>}
+                  {!o.phone && !o.email && '—'}
+                </>
+              ),
+            },
+            { header: t('tickets'), cell: (o) => o.tickets, numeric: true },
+            { header: t('status'), cell: (o) => <span class="badge">{orderStatusLabel(t, o.status)}</span> },
+            { header: t('channel'), cell: (o) => channelName(o.channel) },
+            { header: t('total'), cell: money, numeric: true },
             { header: t('created'), cell: (o) => formatDateTime(o.createdAt, locale) },
           ]}
         />
       ) : (
         !list.error && <Loading />
       )}
-    </section>
-  )
-}
-
-export function OrderPage({ id }: { id: string }) {
-  const t = adminMessages.useT()
-  const locale = useLocale()
-  const { base } = useSession()
-  const path = `${base}/orders/${encodeURIComponent(id)}`
-  const order = useResource((signal) => api<StaffOrderView>(path, { signal }), [path])
-  const [lineIds, setLineIds] = useState<Set<string>>(new Set())
-  const [reason, setReason] = useState('')
-  const [waiveFee, setWaiveFee] = useState(true)
-  const [error, setError] = useState<unknown>(null)
-  const [notice, setNotice] = useState('')
-  if (order.error) return <ProblemAlert error={order.error} onRetry={order.reload} />
-  if (!order.data) return <Loading />
-  const o = order.data
-  const money = (fen: number) => formatMoney(fen, o.currency, locale)
-  const refundable = o.lines.filter((line) => line.status === 'active')
-  const refund = async (event: Event) => {
-    event.preventDefault()
-    setError(null)
-    setNotice('')
-    try {
-      const result = await api<StaffRefunded>(`${path}/refunds`, {
-        body: { reason, waiveFee, ...(lineIds.size ? { lineIds: [...lineIds] } : {}) },
-        idempotencyKey: crypto.randomUUID(),
-      })
-      setNotice(t('refunded', { amount: money(result.refund.amount) }))
-      setLineIds(new Set())
-      order.reload()
-    } catch (failure) {
-      setError(failure)
-    }
-  }
-  return (
-    <section class="stack">
-      <p>
-        <Link href="/admin/orders">← {t('navOrders')}</Link>
-      </p>
-      <h1>{t('orderTitle', { number: o.number })}</h1>
-      <dl class="figures">
-        <div>
-          <dt>{t('status')}</dt>
-          <dd>{t(`order_${o.status}` as never)}</dd>
-        </div>
-        <div>
-          <dt>{t('total')}</dt>
-          <dd>{money(o.total)}</dd>
-        </div>
-        <div>
-          <dt>{t('refundedTotal')}</dt>
-          <dd>{money(o.refundedTotal)}</dd>
-        </div>
-        <div>
-          <dt>{t('channel')}</dt>
-          <dd>{o.channel}</dd>
-        </div>
-        <div>
-          <dt>{t('buyer')}</dt>
-          <dd>{o.email ?? o.phone ?? '—'}</dd>
-        </div>
-      </dl>
-      {o.statusReason && <p class="muted">{o.statusReason}</p>}
-      {notice && (
-        <p class="alert alert-info" role="status">
-          {notice}
-        </p>
-      )}
-      <h2>{t('lines')}</h2>
-      <DataTable
-        caption={t('lines')}
-        rows={o.lines}
-        rowKey={(l) => l.id}
-        columns={[
-          { header: t('item'), cell: (l) => l.seatLabel ?? l.description },
-          {
-            header: t('visitor'),
-            cell: (l) => [l.visitorName, l.visitorIdMasked].filter(Boolean).join(' · ') || '—',
-          },
-          { header: t('price'), cell: (l) => money(l.price), numeric: true },
-          { header: t('status'), cell: (l) => t(`line_${l.status}` as never) },
-          { header: t('ticket'), cell: (l) => (l.ticket ? t(`ticket_${l.ticket.status}` as never) : '—') },
-        ]}
-      />
-      {refundable.length > 0 && (
-        <form class="card stack" onSubmit={refund}>
-          <h2>{t('refund')}</h2>
-          <fieldset class="stack">
-            <legend>{t('refundLines')}</legend>
-            {refundable.map((line) => (
-              <CheckboxInput
-                key={line.id}
-                label={`${line.seatLabel ?? line.description} · ${money(line.price)}`}
-                checked={lineIds.has(line.id)}
-                onChange={(checked) => {
-                  const next = new Set(lineIds)
-                  if (checked) next.add(line.id)
-                  else next.delete(line.id)
-                  setLineIds(next)
-                }}
-              />
-            ))}
-          </fieldset>
-          <TextInput label={t('reason')} value={reason} onInput={setReason} required />
-          <CheckboxInput label={t('waiveFee')} checked={waiveFee} onChange={setWaiveFee} />
-          <ProblemAlert error={error} />
-          <Button type="submit" variant="danger">
-            {lineIds.size ? t('refundSelected', { n: lineIds.size }) : t('refundAll')}
-          </Button>
-        </form>
-      )}
-      <h2>{t('payments')}</h2>
-      <DataTable
-        caption={t('payments')}
-        rows={o.payments}
-        rowKey={(p) => p.id}
-        columns={[
-          { header: t('provider'), cell: (p) => p.provider },
-          { header: t('amount'), cell: (p) => money(p.amount), numeric: true },
-          { header: t('status'), cell: (p) => p.status },
-          { header: t('created'), cell: (p) => formatDateTime(p.createdAt, locale) },
-        ]}
-      />
-      {o.refunds.length > 0 && (
-        <>
-          <h2>{t('refunds')}</h2>
-          <DataTable
-            caption={t('refunds')}
-            rows={o.refunds}
-            rowKey={(r) => r.id}
-            columns={[
-              { header: t('amount'), cell: (r) => money(r.amount), numeric: true },
-              { header: t('fee'), cell: (r) => money(r.fee), numeric: true },
-              { header: t('reason'), cell: (r) => r.reason },
-              { header: t('status'), cell: (r) => r.status },
-            ]}
-          />
-        </>
-      )}
-      <h2>{t('history')}</h2>
-      <ol class="history">
-        {(o.history ?? []).map((entry) => (
-          <li key={entry.id}>
-            <time dateTime={entry.at}>{formatDateTime(entry.at, locale)}</time> ·{' '}
-            <strong>{entry.action}</strong>
-            {entry.fromStatus || entry.toStatus
-              ? ` (${entry.fromStatus ?? '—'} → ${entry.toStatus ?? '—'})`
-              : ''}{' '}
-            · <span class="muted">{entry.actor}</span>
-          </li>
-        ))}
-      </ol>
     </section>
   )
 }

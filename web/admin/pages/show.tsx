@@ -1,4 +1,6 @@
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
+import type { EventRecord } from '../../../worker/routes/contracts/admin/events.ts'
+import type { ShowCancellationQuote } from '../../../worker/routes/contracts/admin/orders.ts'
 import type { SalesChannelRecord } from '../../../worker/routes/contracts/admin/sales-channels.ts'
 import type {
   SeatAllocationsResult,
@@ -9,15 +11,17 @@ import type {
 } from '../../../worker/routes/contracts/admin/shows.ts'
 import type { SeatMap as LiveSeatMap } from '../../../worker/routes/contracts/shows.ts'
 import { api } from '../../lib/api.ts'
-import { formatDateTime } from '../../lib/format.ts'
+import { formatDateTime, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
 import { Link } from '../../lib/router.tsx'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
+import { ConfirmMoneyDialog, type MoneyConfirmation } from '../confirm.tsx'
 import { SelectInput, TextInput } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
 import { SeatMap } from '../seat-map.tsx'
 import { useSession } from '../session.tsx'
 import { DataTable, type PageOf } from '../table.tsx'
+import { AttendeeSection } from './attendees.tsx'
 import { ShowForm } from './events.tsx'
 
 export function ShowPage({ id }: { id: string }) {
@@ -48,6 +52,22 @@ export function ShowPage({ id }: { id: string }) {
   const [reason, setReason] = useState('')
   const [error, setError] = useState<unknown>(null)
   const [notice, setNotice] = useState('')
+  const [confirmation, setConfirmation] = useState<MoneyConfirmation | null>(null)
+  const eventId = show.data?.eventId
+  const eventRecord = useResource(
+    (signal) =>
+      eventId
+        ? api<EventRecord>(`${base}/events/${encodeURIComponent(eventId)}`, { signal })
+        : new Promise<never>(() => {}),
+    [base, eventId],
+  )
+  const when = show.data ? formatDateTime(show.data.startsAt, locale) : ''
+  const title = eventRecord.data
+    ? t('showTitle', { name: eventRecord.data.name, when })
+    : t('showOn', { when })
+  useEffect(() => {
+    if (show.data) document.title = `${title} · ${t('title')}`
+  })
 
   const act = async (run: () => Promise<string>) => {
     setError(null)
@@ -76,13 +96,33 @@ export function ShowPage({ id }: { id: string }) {
       })
       return t('allocated', { n: result.allocated })
     })
-  const cancel = (event: Event) => {
+  // Cancelling refunds every paid order: the quote is shown and confirmed before anything is sent.
+  const cancel = async (event: Event) => {
     event.preventDefault()
-    if (!confirm(t('cancelConfirm'))) return
-    act(async () => {
-      const result = await api<ShowCancellation>(`${showPath}/cancel`, { body: { reason } })
-      return t('cancelled', { n: result.refundedOrders })
-    })
+    setError(null)
+    setNotice('')
+    try {
+      const quote = await api<ShowCancellationQuote>(`${showPath}/cancel-quote`)
+      const money = formatMoney(quote.amount, quote.currency, locale)
+      setConfirmation({
+        title: t('confirmCancelTitle', { name: title }),
+        amountLabel: t('confirmCancelAmount'),
+        amount: money,
+        details: [
+          t('confirmCancelOrders', { orders: quote.orders, tickets: quote.tickets }),
+          t('confirmCancelSales'),
+          ...(quote.openGroupBuys ? [t('confirmCancelGroups', { n: quote.openGroupBuys })] : []),
+        ],
+        confirmLabel: t('confirmCancelButton', { amount: money }),
+        run: () =>
+          act(async () => {
+            const result = await api<ShowCancellation>(`${showPath}/cancel`, { body: { reason } })
+            return t('cancelled', { n: result.refundedOrders })
+          }),
+      })
+    } catch (failure) {
+      setError(failure)
+    }
   }
 
   if (show.error) return <ProblemAlert error={show.error} onRetry={show.reload} />
@@ -90,9 +130,9 @@ export function ShowPage({ id }: { id: string }) {
   return (
     <section class="stack">
       <p>
-        <Link href={`/admin/events/${show.data.eventId}`}>← {t('event')}</Link>
+        <Link href={`/admin/events/${show.data.eventId}`}>← {eventRecord.data?.name ?? t('event')}</Link>
       </p>
-      <h1>{t('showOn', { when: formatDateTime(show.data.startsAt, locale) })}</h1>
+      <h1>{title}</h1>
       <p>
         <span class="badge">{t(`status_${show.data.status}` as never)}</span>
       </p>
@@ -124,7 +164,7 @@ export function ShowPage({ id }: { id: string }) {
               rows={inventory.data.categories}
               rowKey={(c) => c.code}
               columns={[
-                { header: t('category'), cell: (c) => `${c.code} · ${c.name}` },
+                { header: t('category'), cell: (c) => c.name },
                 { header: t('free'), cell: (c) => c.available, numeric: true },
                 { header: t('capacity'), cell: (c) => c.total, numeric: true },
               ]}
@@ -171,6 +211,7 @@ export function ShowPage({ id }: { id: string }) {
           <Loading />
         )}
       </section>
+      <AttendeeSection showPath={showPath} />
       {show.data.status === 'scheduled' && (
         <ShowForm
           key={show.data.id}
@@ -185,10 +226,11 @@ export function ShowPage({ id }: { id: string }) {
           <p class="muted small">{t('cancelHint')}</p>
           <TextInput label={t('reason')} value={reason} onInput={setReason} required />
           <Button type="submit" variant="danger">
-            {t('cancelShow')}
+            {t('reviewCancelShow')}
           </Button>
         </form>
       )}
+      <ConfirmMoneyDialog confirmation={confirmation} onClose={() => setConfirmation(null)} />
     </section>
   )
 }

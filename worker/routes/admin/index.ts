@@ -12,6 +12,7 @@ import { posterRoutes } from './posters.ts'
 import { reportRoutes } from './reports.ts'
 import { salesChannelRoutes } from './sales-channels.ts'
 import { scenicSiteRoutes } from './scenic-sites.ts'
+import { showDeskRoutes } from './show-desk.ts'
 import { showRoutes } from './shows.ts'
 import { staffRoutes } from './staff.ts'
 import { venueRoutes } from './venues.ts'
@@ -28,6 +29,7 @@ adminRoutes.route(`${organizer}/staff`, staffRoutes)
 adminRoutes.route(`${organizer}/venues`, venueRoutes)
 adminRoutes.route(`${organizer}/events`, eventRoutes)
 adminRoutes.route(`${organizer}/shows`, showRoutes)
+adminRoutes.route(`${organizer}/shows`, showDeskRoutes)
 adminRoutes.route(`${organizer}/scenic-sites`, scenicSiteRoutes)
 adminRoutes.route(`${organizer}/visit-products`, visitProductRoutes)
 adminRoutes.route(`${organizer}/parent-child-rules`, parentChildRuleRoutes)

@@ -1,8 +1,8 @@
-import { and, asc, eq, gt, inArray, like } from 'drizzle-orm'
+import { and, asc, eq, getTableColumns, gt, inArray, like, sql } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
-import { memberships, organizers } from '../../db/schema.ts'
+import { memberships, organizers, shows } from '../../db/schema.ts'
 import { newId } from '../../ids.ts'
 import { requireOrganizerRole, type StaffEnv } from '../../middleware/staff-auth.ts'
 import { forbidden, notFound } from '../../problem.ts'
@@ -47,8 +47,12 @@ organizerRoutes.get(
             .where(eq(memberships.userId, principal.id))
         ).map((m) => m.id)
     if (mine && mine.length === 0) return c.json({ items: [], nextCursor: null })
+    const now = new Date().toISOString()
     const rows = await db
-      .select()
+      .select({
+        ...getTableColumns(organizers),
+        upcomingShows: sql<number>`(select count(*) from ${shows} where ${shows.organizerId} = ${organizers.id} and ${shows.startsAt} > ${now} and ${shows.status} != 'cancelled')`,
+      })
       .from(organizers)
       .where(
         and(
@@ -59,7 +63,12 @@ organizerRoutes.get(
       )
       .orderBy(asc(organizers.id))
       .limit(limit + 1)
-    return c.json(page(rows, limit))
+    return c.json(
+      page(
+        rows.map((r) => ({ ...r, upcomingShows: Number(r.upcomingShows) })),
+        limit,
+      ),
+    )
   },
 )
 

@@ -2,7 +2,17 @@ import { and, asc, count, eq, gte, inArray, isNotNull, lt, sql, sum } from 'driz
 import { Hono } from 'hono'
 import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
-import { events, orderLines, orders, organizers, seats, shows, visitProducts } from '../../db/schema.ts'
+import {
+  events,
+  orderLines,
+  orders,
+  organizers,
+  salesChannels,
+  seats,
+  shows,
+  venues,
+  visitProducts,
+} from '../../db/schema.ts'
 import { requireOrganizerRole, type StaffEnv } from '../../middleware/staff-auth.ts'
 import { notFound, validationProblem } from '../../problem.ts'
 import { validate } from '../../validation.ts'
@@ -109,70 +119,99 @@ reportRoutes.get(
       tickets: count(orderLines.id),
       amount: sum(orderLines.price),
     }
-    const [perDay, perType, perChannel, refundedLines, orderTotals] = await db.batch([
-      db
-        .select({ date: day, ...lineFigures })
-        .from(orderLines)
-        .innerJoin(orders, eq(orders.id, orderLines.orderId))
-        .where(standing)
-        .groupBy(day)
-        .orderBy(asc(day)),
-      db
-        .select({
-          kind: orders.kind,
-          key: ticketType,
-          tickets: count(orderLines.id),
-          amount: sum(orderLines.price),
-        })
-        .from(orderLines)
-        .innerJoin(orders, eq(orders.id, orderLines.orderId))
-        .leftJoin(visitProducts, eq(visitProducts.id, orderLines.productId))
-        .where(standing)
-        .groupBy(orders.kind, ticketType)
-        .orderBy(asc(orders.kind), asc(ticketType)),
-      db
-        .select({ channel: orders.channel, ...lineFigures })
-        .from(orderLines)
-        .innerJoin(orders, eq(orders.id, orderLines.orderId))
-        .where(standing)
-        .groupBy(orders.channel)
-        .orderBy(asc(orders.channel)),
-      db
-        .select({ tickets: count(orderLines.id) })
-        .from(orderLines)
-        .innerJoin(orders, eq(orders.id, orderLines.orderId))
-        .where(and(paidInRange, eq(orderLines.status, 'refunded'))),
-      db
-        .select({ orders: count(orders.id), refunded: sum(orders.refundedTotal) })
-        .from(orders)
-        .where(paidInRange),
-    ])
+    const [perDay, perType, perChannel, refundedLines, orderTotals, standingOrders, venueRows, channelRows] =
+      await db.batch([
+        db
+          .select({ date: day, ...lineFigures })
+          .from(orderLines)
+          .innerJoin(orders, eq(orders.id, orderLines.orderId))
+          .where(standing)
+          .groupBy(day)
+          .orderBy(asc(day)),
+        db
+          .select({
+            kind: orders.kind,
+            key: ticketType,
+            tickets: count(orderLines.id),
+            amount: sum(orderLines.price),
+          })
+          .from(orderLines)
+          .innerJoin(orders, eq(orders.id, orderLines.orderId))
+          .leftJoin(visitProducts, eq(visitProducts.id, orderLines.productId))
+          .where(standing)
+          .groupBy(orders.kind, ticketType)
+          .orderBy(asc(orders.kind), asc(ticketType)),
+        db
+          .select({ channel: orders.channel, ...lineFigures })
+          .from(orderLines)
+          .innerJoin(orders, eq(orders.id, orderLines.orderId))
+          .where(standing)
+          .groupBy(orders.channel)
+          .orderBy(asc(orders.channel)),
+        db
+          .select({ tickets: count(orderLines.id), amount: sum(orderLines.price) })
+          .from(orderLines)
+          .innerJoin(orders, eq(orders.id, orderLines.orderId))
+          .where(and(paidInRange, eq(orderLines.status, 'refunded'))),
+        db
+          .select({ orders: count(orders.id), refunded: sum(orders.refundedTotal) })
+          .from(orders)
+          .where(paidInRange),
+        db
+          .select({ orders: lineFigures.orders })
+          .from(orderLines)
+          .innerJoin(orders, eq(orders.id, orderLines.orderId))
+          .where(standing),
+        db
+          .select({ categories: venues.priceCategories })
+          .from(venues)
+          .where(eq(venues.organizerId, organizerId)),
+        db
+          .select({ code: salesChannels.code, name: salesChannels.name })
+          .from(salesChannels)
+          .where(eq(salesChannels.organizerId, organizerId)),
+      ])
+    // Codes are what lines store; people read names (the first venue naming a code wins).
+    const categoryName = new Map<string, string>()
+    for (const venue of venueRows)
+      for (const category of venue.categories)
+        if (!categoryName.has(category.code)) categoryName.set(category.code, category.name)
+    const channelName = new Map(channelRows.map((r) => [r.code, r.name]))
     const byDay = perDay.map((r) => ({
       date: r.date,
       orders: n(r.orders),
       tickets: n(r.tickets),
       amount: n(r.amount),
     }))
+    const standingAmount = byDay.reduce((total, d) => total + d.amount, 0)
+    // Gross is what buyers paid for the lines (standing and refunded); net is what the organizer keeps.
+    const gross = standingAmount + n(refundedLines[0]?.amount)
+    const refunded = n(orderTotals[0]?.refunded)
     return c.json({
       currency,
       from,
       to,
       totals: {
         orders: n(orderTotals[0]?.orders),
+        ordersWithTickets: n(standingOrders[0]?.orders),
         tickets: byDay.reduce((total, d) => total + d.tickets, 0),
-        amount: byDay.reduce((total, d) => total + d.amount, 0),
+        amount: standingAmount,
+        gross,
+        net: gross - refunded,
         refundedTickets: n(refundedLines[0]?.tickets),
-        refunded: n(orderTotals[0]?.refunded),
+        refunded,
       },
       byDay,
       byTicketType: perType.map((r) => ({
         kind: r.kind,
         key: r.key,
+        name: r.kind === 'show' ? (categoryName.get(r.key) ?? r.key) : r.key,
         tickets: n(r.tickets),
         amount: n(r.amount),
       })),
       byChannel: perChannel.map((r) => ({
         channel: r.channel,
+        name: channelName.get(r.channel) ?? r.channel,
         orders: n(r.orders),
         tickets: n(r.tickets),
         amount: n(r.amount),

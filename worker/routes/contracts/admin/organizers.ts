@@ -21,7 +21,9 @@ export const organizerRecord = v.object({
   createdAt: v.string(),
   updatedAt: v.string(),
 })
-export const organizerPage = pageOf(organizerRecord)
+/** A listed organizer also says how many of its shows are still to come (the console opens on one that has some). */
+export const organizerListItem = v.object({ ...organizerRecord.entries, upcomingShows: v.number() })
+export const organizerPage = pageOf(organizerListItem)
 
 export const createdOrganizer = v.object({
   ...organizerRecord.entries,
@@ -39,3 +41,4 @@ export const createdOrganizer = v.object({
 })
 
 export type OrganizerRecord = v.InferOutput<typeof organizerRecord>
+export type OrganizerListItem = v.InferOutput<typeof organizerListItem>

@@ -7,10 +7,26 @@ export const salesReport = v.object({
   currency: v.string(),
   from: v.string(),
   to: v.string(),
-  totals: v.object({ orders: v.number(), ...figures, refundedTickets: v.number(), refunded: amount }),
+  totals: v.object({
+    /** Orders paid in the range, refunded ones included. */
+    orders: v.number(),
+    /** Orders paid in the range that still hold a ticket (the orders behind `tickets`). */
+    ordersWithTickets: v.number(),
+    /** Tickets still standing and their price. */
+    ...figures,
+    /** What buyers paid for the lines sold in the range, refunded lines included. */
+    gross: amount,
+    /** Gross less refunds: what the organizer keeps (refund fees stay in it). */
+    net: amount,
+    refundedTickets: v.number(),
+    refunded: amount,
+  }),
   byDay: v.array(v.object({ date: v.string(), orders: v.number(), ...figures })),
-  byTicketType: v.array(v.object({ kind: v.picklist(['show', 'scenic']), key: v.string(), ...figures })),
-  byChannel: v.array(v.object({ channel: v.string(), orders: v.number(), ...figures })),
+  /** `key` is the price category code (shows) or ticket type (scenic); `name` the category's name. */
+  byTicketType: v.array(
+    v.object({ kind: v.picklist(['show', 'scenic']), key: v.string(), name: v.string(), ...figures }),
+  ),
+  byChannel: v.array(v.object({ channel: v.string(), name: v.string(), orders: v.number(), ...figures })),
 })
 
 export const sellThroughReport = v.object({

@@ -1,0 +1,17 @@
+// Sales channels by the names organizers gave them (orders store the channel's code).
+import type { SalesChannelRecord } from '../../worker/routes/contracts/admin/sales-channels.ts'
+import { api } from '../lib/api.ts'
+import { useResource } from '../lib/ui.tsx'
+import { useSession } from './session.tsx'
+import type { PageOf } from './table.tsx'
+
+/** Sales channel code → the name the organizer gave it. */
+export function useChannelNames() {
+  const { base } = useSession()
+  const channels = useResource(
+    (signal) => api<PageOf<SalesChannelRecord>>(`${base}/sales-channels`, { signal, query: { limit: 200 } }),
+    [base],
+  )
+  const names = new Map((channels.data?.items ?? []).map((c) => [c.code, c.name]))
+  return (code: string) => names.get(code) ?? code
+}
