@@ -54,6 +54,14 @@ export function GatesPage() {
     ...(sites.data?.items ?? []).map((s) => ({ value: `site:${s.id}`, label: `${t('site')}: ${s.name}` })),
   ]
   const chosen = scope || scopes[0]?.value || ''
+  // A device's scope as the organizer named it; an id only for a record this page did not load.
+  const scopeName = (kind: string, id: string) => {
+    const name =
+      kind === 'event'
+        ? events.data?.items.find((e) => e.id === id)?.name
+        : sites.data?.items.find((s) => s.id === id)?.name
+    return `${t(kind === 'event' ? 'event' : 'site')}: ${name ?? id}`
+  }
   const create = async (event: Event) => {
     event.preventDefault()
     setError(null)
@@ -132,7 +140,7 @@ export function GatesPage() {
           columns={[
             { header: t('gateName'), cell: (d) => d.gateName },
             { header: t('direction'), cell: (d) => t(`direction_${d.direction}` as never) },
-            { header: t('scope'), cell: (d) => `${d.scopeKind} ${d.scopeId}` },
+            { header: t('scope'), cell: (d) => scopeName(d.scopeKind, d.scopeId) },
             {
               header: t('lastSync'),
               cell: (d) => (d.lastSyncAt ? formatDateTime(d.lastSyncAt, locale) : '—'),

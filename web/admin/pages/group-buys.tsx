@@ -3,9 +3,11 @@ import { useState } from 'preact/hooks'
 import type { EventRecord } from '../../../worker/routes/contracts/admin/events.ts'
 import type { GroupBuyCampaignRecord } from '../../../worker/routes/contracts/admin/group-buy-campaigns.ts'
 import type { ShowRecord } from '../../../worker/routes/contracts/admin/shows.ts'
+import type { VenueRecord } from '../../../worker/routes/contracts/admin/venues.ts'
 import { api } from '../../lib/api.ts'
 import { formatDateTime, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
+import { categoryName } from '../../lib/labels.ts'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { CheckboxInput, TextInput, yuanToFen } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
@@ -44,7 +46,24 @@ export function GroupBuysPage() {
   const [perBuyer, setPerBuyer] = useState('4')
   const [autoComplete, setAutoComplete] = useState(false)
   const [error, setError] = useState<unknown>(null)
-  const eventName = (id: string) => events.data?.items.find((e) => e.id === id)?.name ?? id
+  const venues = useResource(
+    (signal) => api<PageOf<VenueRecord>>(`${base}/venues`, { signal, query: { limit: 200 } }),
+    [base],
+  )
+  const eventName = (id: string) => events.data?.items.find((e) => e.id === id)?.name ?? t('event')
+  // A price zone by the name its venue gives it: the venues of the given shows, else any venue's.
+  const zoneName = (code: string, showIds: readonly string[]) => {
+    const venueIds = new Set(
+      (shows.data?.items ?? []).filter((s) => showIds.includes(s.id)).map((s) => s.venueId),
+    )
+    const all = venues.data?.items ?? []
+    const near = all.filter((venue) => venueIds.has(venue.id))
+    return categoryName(
+      code,
+      (near.length > 0 ? near : all).flatMap((venue) => venue.priceCategories),
+      locale,
+    )
+  }
   const chosen = (shows.data?.items ?? []).filter((s) => showIds.has(s.id))
   // Categories every chosen show prices; a group price must not exceed any show's regular price.
   const categories = [...new Set(chosen.flatMap((s) => Object.keys(s.prices)))]
@@ -97,7 +116,10 @@ export function GroupBuysPage() {
               header: t('groupPrices'),
               cell: (c) =>
                 Object.entries(c.groupPrices)
-                  .map(([code, fen]) => `${code} ${formatMoney(fen, organizer.currency, locale)}`)
+                  .map(
+                    ([code, fen]) =>
+                      `${zoneName(code, c.showIds)} ${formatMoney(fen, organizer.currency, locale)}`,
+                  )
                   .join(' · '),
             },
             { header: t('groupSize'), cell: (c) => `${c.minSize}–${c.maxSize}` },
@@ -148,7 +170,7 @@ export function GroupBuysPage() {
             {categories.map((code) => (
               <TextInput
                 key={code}
-                label={code}
+                label={zoneName(code, [...showIds])}
                 type="number"
                 step="0.01"
                 min="0"

@@ -177,6 +177,9 @@ export function PartnersPage() {
   )
 }
 
+/** Webhook event types are API names (`order.paid`), shown as code in every language. */
+const EventTypes = (props: { types: readonly string[] }) => <code>{props.types.join(', ')}</code>
+
 const eventTypes = [
   'order.confirmed',
   'order.cancelled',
@@ -232,7 +235,7 @@ export function WebhooksPage() {
           rowKey={(e) => e.id}
           columns={[
             { header: t('url'), cell: (e) => <Link href={`/admin/webhooks/${e.id}`}>{e.url}</Link> },
-            { header: t('eventTypes'), cell: (e) => e.eventTypes.join(', ') },
+            { header: t('eventTypes'), cell: (e) => <EventTypes types={e.eventTypes} /> },
             {
               header: t('status'),
               cell: (e) => (e.enabled ? t('active') : disabledText(t, e.disabledReason)),
@@ -250,7 +253,7 @@ export function WebhooksPage() {
           {eventTypes.map((type) => (
             <CheckboxInput
               key={type}
-              label={type}
+              label={<code>{type}</code>}
               checked={types.has(type)}
               onChange={(checked) => {
                 const next = new Set(types)
@@ -304,7 +307,7 @@ export function WebhookPage({ id }: { id: string }) {
       </p>
       <h1>{e.url}</h1>
       <p class="muted">
-        {e.eventTypes.join(', ')} · {e.enabled ? t('active') : disabledText(t, e.disabledReason)}
+        <EventTypes types={e.eventTypes} /> · {e.enabled ? t('active') : disabledText(t, e.disabledReason)}
       </p>
       <div class="row">
         <Button
@@ -329,8 +332,8 @@ export function WebhookPage({ id }: { id: string }) {
           rowKey={(d) => d.id}
           columns={[
             { header: t('created'), cell: (d) => formatDateTime(d.createdAt, locale) },
-            { header: t('eventType'), cell: (d) => d.eventType },
-            { header: t('status'), cell: (d) => d.state },
+            { header: t('eventType'), cell: (d) => <EventTypes types={[d.eventType]} /> },
+            { header: t('status'), cell: (d) => t(`deliveryState_${d.state}`) },
             {
               header: t('attempts'),
               cell: (d) =>

@@ -200,7 +200,7 @@ export function OrderPage({ id }: { id: string }) {
         {(o.history ?? []).map((entry) => (
           <li key={entry.id}>
             <time dateTime={entry.at}>{formatDateTime(entry.at, locale)}</time> ·{' '}
-            <strong title={entry.action}>{auditActionLabel(t, entry.action)}</strong>
+            <strong data-action={entry.action}>{auditActionLabel(t, entry.action)}</strong>
             {entry.fromStatus || entry.toStatus
               ? ` (${orderStatusLabel(t, entry.fromStatus)} → ${orderStatusLabel(t, entry.toStatus)})`
               : ''}{' '}

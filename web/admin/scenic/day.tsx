@@ -9,6 +9,7 @@ import { api } from '../../lib/api.ts'
 import { formatDay, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
 import { Button, ProblemAlert, useResource } from '../../lib/ui.tsx'
+import { useChannelNames } from '../channels.ts'
 import { chinaDay, TextInput } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
 import { useSession } from '../session.tsx'
@@ -16,6 +17,7 @@ import { DataTable } from '../table.tsx'
 
 export function DayControls({ site }: { site: ScenicSiteRecord }) {
   const t = adminMessages.useT()
+  const channelName = useChannelNames()
   const { base } = useSession()
   const [date, setDate] = useState(chinaDay(1))
   const dayPath = `${base}/scenic-sites/${site.id}/days/${date}`
@@ -70,7 +72,7 @@ export function DayControls({ site }: { site: ScenicSiteRecord }) {
               {Object.keys(current).map((code) => (
                 <TextInput
                   key={code}
-                  label={`${code} (${t('remaining')}: ${day.data?.channels[code]?.remaining ?? '—'})`}
+                  label={`${channelName(code)} (${t('remaining')}: ${day.data?.channels[code]?.remaining ?? '—'})`}
                   type="number"
                   min="0"
                   inputMode="numeric"
