@@ -17,10 +17,19 @@ interface SalesReport {
   currency: string
   from: string
   to: string
-  totals: { orders: number; tickets: number; amount: number; refundedTickets: number; refunded: number }
+  totals: {
+    orders: number
+    tickets: number
+    amount: number
+    refundedTickets: number
+    refunded: number
+    gross: number
+    net: number
+    ordersWithTickets: number
+  }
   byDay: { date: string; orders: number; tickets: number; amount: number }[]
-  byTicketType: { kind: string; key: string; tickets: number; amount: number }[]
-  byChannel: { channel: string; orders: number; tickets: number; amount: number }[]
+  byTicketType: { kind: string; key: string; name: string; tickets: number; amount: number }[]
+  byChannel: { channel: string; name: string; orders: number; tickets: number; amount: number }[]
 }
 interface SellThrough {
   shows: { showId: string; eventName: string; capacity: number; tickets: number; amount: number }[]
@@ -87,20 +96,25 @@ describe('reports: happy path', () => {
     const show = await showWithSales()
     const report = await ok<SalesReport>(show.manager.get(`${show.base}/reports/sales`))
     expect(report.currency).toBe('CNY')
+    // Gross is what was paid (2 × 10,000 + 20,000 + 10,000); net takes the refunded line off.
     expect(report.totals).toEqual({
       orders: 3,
       tickets: 3,
       amount: 40000,
       refundedTickets: 1,
       refunded: 10000,
+      gross: 50000,
+      net: 40000,
+      ordersWithTickets: 3,
     })
+    expect(report.totals.net).toBe(report.totals.gross - report.totals.refunded)
     expect(report.byDay).toHaveLength(1)
     expect(report.byDay[0]).toMatchObject({ date: report.to, orders: 3, tickets: 3, amount: 40000 })
     expect(report.byTicketType).toEqual([
-      { kind: 'show', key: 'A', tickets: 2, amount: 20000 },
-      { kind: 'show', key: 'B', tickets: 1, amount: 20000 },
+      { kind: 'show', key: 'A', name: 'Zone A', tickets: 2, amount: 20000 },
+      { kind: 'show', key: 'B', name: 'Zone B', tickets: 1, amount: 20000 },
     ])
-    expect(report.byChannel).toEqual([{ channel: 'web', orders: 3, tickets: 3, amount: 40000 }])
+    expect(report.byChannel).toEqual([{ channel: 'web', name: 'web', orders: 3, tickets: 3, amount: 40000 }])
     const breakdowns: { tickets: number; amount: number }[][] = [
       report.byDay,
       report.byTicketType,
@@ -128,14 +142,25 @@ describe('reports: happy path', () => {
     await buyGateTicket(site, 1)
     await buyGateTicket(site, 2)
     const report = await ok<SalesReport>(site.owner.get(`${site.base}/reports/sales`))
-    expect(report.byTicketType).toEqual([{ kind: 'scenic', key: 'adult', tickets: 2, amount: 24000 }])
+    expect(report.byTicketType).toEqual([
+      { kind: 'scenic', key: 'adult', name: 'adult', tickets: 2, amount: 24000 },
+    ])
     expect(report.totals).toMatchObject({ orders: 2, tickets: 2, amount: 24000 })
 
     const yesterday = new Date(Date.parse(`${report.to}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10)
     const earlier = await ok<SalesReport>(
       site.owner.get(`${site.base}/reports/sales?from=${yesterday}&to=${yesterday}`),
     )
-    expect(earlier.totals).toEqual({ orders: 0, tickets: 0, amount: 0, refundedTickets: 0, refunded: 0 })
+    expect(earlier.totals).toEqual({
+      orders: 0,
+      tickets: 0,
+      amount: 0,
+      refundedTickets: 0,
+      refunded: 0,
+      gross: 0,
+      net: 0,
+      ordersWithTickets: 0,
+    })
     expect(earlier.byDay).toEqual([])
   })
 
