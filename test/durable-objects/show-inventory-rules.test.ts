@@ -325,12 +325,31 @@ describe('show views and outcome lines', () => {
       id: held.id,
       showId: 'shw_rules',
       seats: [
-        { id: 'S-0-0', label: 'Row 0 seat 1', section: 'Stalls', row: '0', category: 'A', price: 10000 },
-        { id: 'S-1-0', label: 'Row 1 seat 1', section: 'Stalls', row: '1', category: 'B', price: 6000 },
+        {
+          id: 'S-0-0',
+          label: 'Row 0 seat 1',
+          section: 'Stalls',
+          row: '0',
+          category: 'A',
+          price: 10000,
+          listPrice: 10000,
+          tier: null,
+        },
+        {
+          id: 'S-1-0',
+          label: 'Row 1 seat 1',
+          section: 'Stalls',
+          row: '1',
+          category: 'B',
+          price: 6000,
+          listPrice: 6000,
+          tier: null,
+        },
       ],
       total: 16000,
       currency: 'CNY',
       expiresAt: new Date(LATER).toISOString(),
+      discount: 0,
     })
     expect(availability(show, NOW)).toMatchObject({
       onSale: true,
