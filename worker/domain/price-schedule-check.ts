@@ -46,8 +46,10 @@ export function pricingErrors(
       if (hasQuantity) {
         if (!isCount(tier.quantity)) bad(`${path}.quantity`, 'must be a positive whole number')
         else {
+          // Reported once, at the tier where the sum first passes the seats.
+          const over = facts && quantities <= facts.capacity && quantities + tier.quantity > facts.capacity
           quantities += tier.quantity
-          if (facts && quantities > facts.capacity)
+          if (over)
             bad(`${path}.quantity`, `tiers add up to more than the ${facts.capacity} seats of the category`)
         }
       }
