@@ -244,7 +244,7 @@ describe('admin pricing API', () => {
     expect(res.status).toBe(400)
     const problem = await problemOf(res)
     expect(problem.code).toBe('validation')
-    expect(problem.errors.map((e: { path: string }) => e.path).sort()).toEqual(
+    expect(problem.errors!.map((e: { path: string }) => e.path).sort()).toEqual(
       [
         'json.schedules.0.tiers.0.price',
         'json.schedules.0.tiers.1.price',
