@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm'
 import { type Database, openDatabase } from '../../worker/db/client.ts'
-import { events, organizers, seats, shows, venues } from '../../worker/db/schema.ts'
+import { events, organizers, seats, showPricing, shows, venues } from '../../worker/db/schema.ts'
 import type { ShowConfig } from './contract.ts'
 import { type CatalogueSeat, importShow } from './store.ts'
 
@@ -38,11 +38,15 @@ export async function readShowConfig(
       stageY: venues.stageY,
       categories: venues.priceCategories,
       venueKind: venues.kind,
+      schedules: showPricing.schedules,
+      flashSales: showPricing.flashSales,
+      pricingUpdatedAt: showPricing.updatedAt,
     })
     .from(shows)
     .innerJoin(events, eq(events.id, shows.eventId))
     .innerJoin(venues, eq(venues.id, shows.venueId))
     .innerJoin(organizers, eq(organizers.id, shows.organizerId))
+    .leftJoin(showPricing, eq(showPricing.showId, shows.id))
     .where(eq(shows.id, showId))
   if (!row) return null
   return {
@@ -61,7 +65,10 @@ export async function readShowConfig(
       categories: row.categories,
       seatFocus: row.venueKind === 'cinema' ? 'screen' : 'stage',
       stage: row.stageX === null || row.stageY === null ? null : { x: row.stageX, y: row.stageY },
-      stamp: `${row.updatedAt}|${row.eventUpdatedAt}`,
+      ...(row.schedules || row.flashSales
+        ? { pricing: { schedules: row.schedules ?? [], flashSales: row.flashSales ?? [] } }
+        : {}),
+      stamp: `${row.updatedAt}|${row.eventUpdatedAt}|${row.pricingUpdatedAt ?? ''}`,
     },
   }
 }

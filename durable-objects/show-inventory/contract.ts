@@ -1,4 +1,5 @@
 import type { HoldCapScope, HoldLimit } from '../../worker/domain/hold-caps.ts'
+import type { CurrentPrice, FlashSaleView, ShowPricing } from '../../worker/domain/price-schedule.ts'
 import type { BestRequest, SeatFocus } from '../../worker/domain/seat-layout.ts'
 
 // What the show inventory actor offers the rest of the system: the shapes its RPC methods take and answer,
@@ -17,6 +18,8 @@ export interface ShowHoldRequest {
   best?: Omit<BestRequest, 'channel'>
   /** The buyer's client network (IPv4 address or IPv6 /64, see client-network.ts), for per-network caps. */
   ip?: string
+  /** Buy in this flash sale (its category, price and per-buyer limit) instead of at the category's price. */
+  flashSaleId?: string
 }
 
 export interface HeldSeat {
@@ -25,7 +28,12 @@ export interface HeldSeat {
   section: string
   row: string
   category: string
+  /** The quoted unit price: what the order charges. */
   price: number
+  /** The category's list price when quoted. */
+  listPrice: number
+  /** The tier or flash sale the price comes from; null at list price. */
+  tier: string | null
 }
 
 export interface ShowHold {
@@ -35,6 +43,8 @@ export interface ShowHold {
   total: number
   currency: string
   expiresAt: string
+  /** List prices minus quoted prices over the seats. */
+  discount: number
 }
 
 export type ShowRefusal =
@@ -74,7 +84,17 @@ export type ConfirmOutcome =
 export interface ShowAvailability {
   showId: string
   onSale: boolean
-  categories: { code: string; name: string; color: string; price: number; available: number; total: number }[]
+  categories: {
+    code: string
+    name: string
+    color: string
+    price: number
+    available: number
+    total: number
+    /** The price a buyer is quoted now (a tier, or the list price). */
+    current: CurrentPrice
+  }[]
+  flashSales: FlashSaleView[]
   version: number
 }
 
@@ -95,7 +115,9 @@ export interface ShowConfig {
   stage: { x: number; y: number } | null
   /** Where best available aims: near the stage, or a cinema's middle-back rows (absent: the stage). */
   seatFocus?: SeatFocus
-  /** Catalogue version this config was read at (show and event `updated_at`). */
+  /** Price schedules and flash sales (absent: every seat at its category's price). */
+  pricing?: ShowPricing
+  /** Catalogue version this config was read at (show, event and pricing `updated_at`). */
   stamp?: string
 }
 

@@ -8,6 +8,7 @@ import {
   holdLimits,
   isAnonymousBuyer,
 } from '../../worker/domain/hold-caps.ts'
+import { PriceBook, type SeatQuote } from '../../worker/domain/price-schedule.ts'
 import { BLOCKED, FREE, HELD, type SeatLayout, SOLD } from '../../worker/domain/seat-layout.ts'
 import { newId } from '../../worker/ids.ts'
 import {
@@ -33,6 +34,8 @@ export interface ActiveHold {
   channel: string | null
   /** Client network the hold came from, when known (per-network caps). */
   ip: string | null
+  /** Per seat, the price quoted at hold time (a tier or flash sale), or null at list price; null if none is. */
+  quotes: (SeatQuote | null)[] | null
 }
 
 /** Who bought or holds seats, for the per-buyer and real-name limits. */
@@ -50,15 +53,31 @@ export class ShowSales {
   /** Active holds per buyer and per client network, against the hold caps. */
   private readonly tallies = new HoldTallies()
   private readonly limits: Record<HoldCapScope, HoldLimit>
+  private settings: ShowConfig
+  /** Price schedules and flash sales with their counters, counted here beside the seats they price. */
+  book: PriceBook
 
   constructor(
-    public config: ShowConfig,
+    config: ShowConfig,
     readonly layout: SeatLayout,
     caps: HoldCaps,
     /** Change counter: live deltas continue from it. */
     public version = 0,
   ) {
     this.limits = holdLimits(caps, layout.size)
+    this.settings = config
+    this.book = new PriceBook(config.pricing, config.prices)
+  }
+
+  get config(): ShowConfig {
+    return this.settings
+  }
+
+  /** New catalogue settings: the price book follows them and keeps its counters. */
+  set config(next: ShowConfig) {
+    if (next.pricing !== this.settings.pricing || next.prices !== this.settings.prices)
+      this.book = this.book.withSettings(next.pricing, next.prices)
+    this.settings = next
   }
 
   // ---- state from storage --------------------------------------------------------------------
@@ -68,12 +87,22 @@ export class ShowSales {
     this.holds.set(hold.id, hold)
     this.countBuyer(hold, 1, hold.seats.length)
     this.tallies.add(hold.holderId, hold.ip, hold.seats.length, hold.expiresAt)
+    this.book.count(hold.quotes, hold, 1)
     for (const i of hold.seats) this.layout.setState(i, HELD)
   }
 
-  /** Seats of a confirmed hold still sold (refunds return some), with their ID numbers: they count for the buyer. */
-  restoreSold(buyer: Buyer, seats: number) {
-    this.countBuyer(buyer, 1, seats)
+  /**
+   * A confirmed hold read back: its seats still sold (refunds return some) count for the buyer with their ID
+   * numbers; its quotes keep their tier places, except refunded seats of a schedule that reopens.
+   */
+  restoreSold(hold: ActiveHold, sold: Set<number>) {
+    const idNumbers = hold.idNumbers.filter((_, k) => sold.has(hold.seats[k]!))
+    this.countBuyer({ holderId: hold.holderId, idNumbers }, 1, sold.size)
+    const kept = hold.quotes?.map((q, k) => {
+      const i = hold.seats[k]!
+      return sold.has(i) || !this.book.reopens(q, this.layout.seats[i]!.category) ? q : null
+    })
+    this.book.count(kept, hold, 1)
   }
 
   // ---- holds ---------------------------------------------------------------------------------
@@ -108,6 +137,27 @@ export class ShowSales {
     const capped = this.tallies.check(this.limits, request.holderId, request.ip, wanted, now)
     if (capped)
       return { ok: false, code: 'hold_limit', detail: holdCapDetail(capped.scope, capped.limit), ...capped }
+    // A flash sale is decided on its counters before any seat is looked at: a stampede past its units costs
+    // nothing but this comparison.
+    let flash: SeatQuote | null = null
+    if (request.flashSaleId !== undefined) {
+      const category = this.book.flashCategory(request.flashSaleId)
+      if (request.best && category !== undefined && request.best.category !== category)
+        return refuse('invalid_request', `The flash sale sells ${category} seats only`)
+      const quoted = this.book.flashQuote(request.flashSaleId, wanted, now, {
+        holderId: request.holderId,
+        idNumbers: request.idNumbers ?? [],
+      })
+      if ('ok' in quoted) return quoted
+      flash = quoted
+      if (
+        ids?.some((id) => {
+          const i = layout.indexOf(id)
+          return i !== undefined && layout.seats[i]!.category !== category
+        })
+      )
+        return refuse('invalid_request', `The flash sale sells ${category} seats only`)
+    }
     let picked: number[]
     if (ids) {
       if (ids.length > MAX_SEATS_PER_HOLD)
@@ -147,6 +197,14 @@ export class ShowSales {
     }
     const limit = this.buyerLimitRefusal(request.holderId, request.idNumbers ?? [], picked.length)
     if (limit) return limit
+    const quotes = flash
+      ? picked.map(() => flash)
+      : this.book.scheduled
+        ? this.book.quote(
+            picked.map((i) => layout.seats[i]!.category),
+            now,
+          )
+        : null
 
     const hold: ActiveHold = {
       // Time-ordered, so a batch's rows land together at the end of the holds index.
@@ -157,6 +215,7 @@ export class ShowSales {
       expiresAt,
       channel: request.channel ?? null,
       ip: request.ip ?? null,
+      quotes,
     }
     for (const i of picked) {
       layout.setState(i, HELD)
@@ -165,6 +224,7 @@ export class ShowSales {
     this.holds.set(hold.id, hold)
     this.countBuyer(hold, 1, picked.length)
     this.tallies.add(hold.holderId, hold.ip, picked.length, expiresAt)
+    this.book.count(quotes, hold, 1)
     return hold
   }
 
@@ -228,6 +288,7 @@ export class ShowSales {
     this.holds.delete(hold.id)
     this.countBuyer(hold, -1, hold.seats.length)
     this.tallies.remove(hold.holderId, hold.ip, hold.seats.length, hold.expiresAt)
+    this.book.count(hold.quotes, hold, -1)
   }
 
   /** An active hold lasts until `until` instead (its buyer's caps follow the new expiry). */
@@ -243,8 +304,9 @@ export class ShowSales {
    * (counting what the buyer holds or bought since).
    */
   reacquireRefusal(
-    buyer: Buyer,
+    buyer: Buyer & Pick<ActiveHold, 'quotes'>,
     seats: number[],
+    now: number,
   ): { code: ShowRefusal; detail: string; unavailable?: string[] } | null {
     const lost = seats.filter((i) => this.layout.state[i] !== FREE).map((i) => this.layout.seats[i]!.id)
     if (lost.length)
@@ -255,6 +317,10 @@ export class ShowSales {
       }
     const limited = this.buyerLimitRefusal(buyer.holderId, buyer.idNumbers, seats.length)
     if (limited) return { code: limited.code, detail: `The hold expired; ${limited.detail}` }
+    // The quote is kept only while its tier would still be quoted; a new price is never charged silently.
+    const categories = seats.map((i) => this.layout.seats[i]!.category)
+    if (!this.book.stillApplies(categories, buyer.quotes, now, buyer))
+      return { code: 'hold_expired', detail: 'The hold expired and the price it was quoted at has ended' }
     return null
   }
 
@@ -262,7 +328,12 @@ export class ShowSales {
    * A hold's seats become sold. An active hold stops being one (its seats already count for the buyer); a
    * re-acquired one counts for its buyer again.
    */
-  sell(seats: number[], buyer: Buyer, active: ActiveHold | undefined, changed: number[]) {
+  sell(
+    seats: number[],
+    buyer: Buyer & Pick<ActiveHold, 'quotes'>,
+    active: ActiveHold | undefined,
+    changed: number[],
+  ) {
     for (const i of seats) {
       this.layout.setState(i, SOLD)
       changed.push(i)
@@ -270,14 +341,27 @@ export class ShowSales {
     if (active) {
       this.holds.delete(active.id)
       this.tallies.remove(active.holderId, active.ip, active.seats.length, active.expiresAt)
-    } else this.countBuyer(buyer, 1, seats.length)
+    } else {
+      this.countBuyer(buyer, 1, seats.length)
+      this.book.count(buyer.quotes, buyer, 1)
+    }
   }
 
-  /** A sold seat goes back on sale (refund, cancellation); the ID number it was bought with is free again. */
-  returnSeat(i: number, holderId: string, idNumber: string | undefined, changed: number[]) {
+  /**
+   * A sold seat goes back on sale (refund, cancellation); the ID number it was bought with is free again, and
+   * its tier place if the schedule reopens on refund.
+   */
+  returnSeat(
+    i: number,
+    holderId: string,
+    idNumber: string | undefined,
+    quote: SeatQuote | null | undefined,
+    changed: number[],
+  ) {
     this.layout.setState(i, FREE)
     changed.push(i)
     this.countBuyer({ holderId, idNumbers: idNumber ? [idNumber] : [] }, -1, 1)
+    this.book.returned(quote, this.layout.seats[i]!.category)
   }
 
   /** Blocks free seats or frees blocked ones; held or sold seats, and unknown ids, are skipped. */

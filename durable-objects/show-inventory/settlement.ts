@@ -36,14 +36,14 @@ export function confirmHold(
 ): ConfirmOutcome {
   const hold = store.readHold(sql, holdId)
   if (!hold) return { ok: false, code: 'hold_not_found', detail: `No hold ${holdId}` }
-  const seats = () => hold.seats.map((i) => heldSeat(sales, i))
+  const seats = () => hold.seats.map((i, k) => heldSeat(sales, i, hold.quotes?.[k]))
   if (hold.status === 'confirmed') {
     if (hold.orderId !== orderId)
       return { ok: false, code: 'order_mismatch', detail: 'The hold was confirmed for another order' }
     return { ok: true, orderId, seats: seats(), reacquired: false, alreadyConfirmed: true }
   }
   const active = sales.holds.get(holdId)
-  const refused = active ? null : sales.reacquireRefusal(hold, hold.seats)
+  const refused = active ? null : sales.reacquireRefusal(hold, hold.seats, Date.now())
   if (refused) return { ok: false, ...refused }
   const changed: number[] = []
   change(changed, () => {
@@ -72,8 +72,8 @@ export function returnSeats(
       if (!holds.has(seat.hold_id)) holds.set(seat.hold_id, store.readHold(sql, seat.hold_id))
       const hold = holds.get(seat.hold_id)
       // ID numbers are listed in the same order as the hold's seats: free the one this seat used.
-      const idNumber = hold?.idNumbers[hold.seats.indexOf(seat.idx)]
-      sales.returnSeat(seat.idx, hold?.holderId ?? '', idNumber, changed)
+      const k = hold ? hold.seats.indexOf(seat.idx) : -1
+      sales.returnSeat(seat.idx, hold?.holderId ?? '', hold?.idNumbers[k], hold?.quotes?.[k], changed)
     }
   })
   return { returned: returning.map((s) => s.id) }

@@ -38,6 +38,8 @@ export const SHOW_MIGRATIONS: readonly Migration[] = [
   `UPDATE seats SET state = ${FREE}, hold_id = NULL WHERE state = ${HELD}`,
   // 3: the client network a hold came from, for per-network caps.
   'ALTER TABLE holds ADD COLUMN ip TEXT',
+  // 4: per seat, the price quoted at hold time (tier or flash sale; JSON, null when every seat is at list price).
+  'ALTER TABLE holds ADD COLUMN quotes TEXT',
 ]
 
 /** How far storage from before the migration runner got: none, the first layout, or with `holds.ip`. */
@@ -120,8 +122,7 @@ export function loadShow(sql: SqlStorage, caps: HoldCaps): ShowSales {
           .toArray()
           .map((r) => r.idx),
       )
-      const idNumbers = hold.idNumbers.filter((_, k) => sold.has(hold.seats[k]!))
-      sales.restoreSold({ holderId: hold.holderId, idNumbers }, sold.size)
+      sales.restoreSold(hold, sold)
     }
   }
   return sales
@@ -136,6 +137,7 @@ function holdOf(h: Row): ActiveHold {
     expiresAt: Number(h.expires_at),
     channel: h.channel === null ? null : String(h.channel),
     ip: h.ip === null || h.ip === undefined ? null : String(h.ip),
+    quotes: typeof h.quotes === 'string' ? JSON.parse(h.quotes) : null,
   }
 }
 
@@ -146,10 +148,10 @@ export const storeVersion = (sql: SqlStorage, version: number) => writeMeta(sql,
 export function writeHolds(sql: SqlStorage, created: ActiveHold[], now: number) {
   if (created.length === 0) return
   sql.exec(
-    `INSERT INTO holds (id, holder_id, id_numbers, seats, status, expires_at, channel, created_at, ip)
+    `INSERT INTO holds (id, holder_id, id_numbers, seats, status, expires_at, channel, created_at, ip, quotes)
      SELECT json_extract(value, '$.id'), json_extract(value, '$.holderId'), json_extract(value, '$.idNumbers'),
             json_extract(value, '$.seats'), 'active', json_extract(value, '$.expiresAt'), json_extract(value, '$.channel'), ?,
-            json_extract(value, '$.ip')
+            json_extract(value, '$.ip'), json_extract(value, '$.quotes')
      FROM json_each(?)`,
     now,
     JSON.stringify(
@@ -161,6 +163,8 @@ export function writeHolds(sql: SqlStorage, created: ActiveHold[], now: number) 
         expiresAt: h.expiresAt,
         channel: h.channel,
         ip: h.ip,
+        // The quote goes in the hold's own row, in the same statement: counters rebuild from it on load.
+        quotes: h.quotes ? JSON.stringify(h.quotes) : null,
       })),
     ),
   )

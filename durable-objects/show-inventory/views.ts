@@ -1,3 +1,4 @@
+import type { SeatQuote } from '../../worker/domain/price-schedule.ts'
 import { FREE, stateNames } from '../../worker/domain/seat-layout.ts'
 import type { HeldSeat, ShowAvailability, ShowHold } from './contract.ts'
 import type { ActiveHold, ShowSales } from './rules.ts'
@@ -10,20 +11,27 @@ export function seatPrice(sales: ShowSales, i: number): number {
   return sales.config.prices[sales.layout.seats[i]!.category] ?? 0
 }
 
-export function heldSeat(sales: ShowSales, i: number): HeldSeat {
+/** A held seat at its quote (tier or flash price), or at the show's prices now when it was quoted at list price. */
+export function heldSeat(sales: ShowSales, i: number, quote?: SeatQuote | null): HeldSeat {
   const seat = sales.layout.seats[i]!
+  const list = seatPrice(sales, i)
   return {
     id: seat.id,
     label: seat.label,
     section: seat.section,
     row: seat.row,
     category: seat.category,
-    price: seatPrice(sales, i),
+    price: quote ? quote.price : list,
+    listPrice: quote ? quote.listPrice : list,
+    tier: quote ? quote.tier : null,
   }
 }
 
-export function showHold(sales: ShowSales, hold: Pick<ActiveHold, 'id' | 'seats' | 'expiresAt'>): ShowHold {
-  const seats = hold.seats.map((i) => heldSeat(sales, i))
+export function showHold(
+  sales: ShowSales,
+  hold: Pick<ActiveHold, 'id' | 'seats' | 'expiresAt' | 'quotes'>,
+): ShowHold {
+  const seats = hold.seats.map((i, k) => heldSeat(sales, i, hold.quotes?.[k]))
   return {
     id: hold.id,
     showId: sales.config.showId,
@@ -31,6 +39,7 @@ export function showHold(sales: ShowSales, hold: Pick<ActiveHold, 'id' | 'seats'
     total: seats.reduce((sum, seat) => sum + seat.price, 0),
     currency: sales.config.currency,
     expiresAt: new Date(hold.expiresAt).toISOString(),
+    discount: seats.reduce((sum, seat) => sum + seat.listPrice - seat.price, 0),
   }
 }
 
@@ -58,7 +67,9 @@ export function availability(sales: ShowSales, now: number): ShowAvailability {
         price: config.prices[c.code]!,
         available: layout.availableIn(c.code),
         total: totals.get(c.code) ?? 0,
+        current: sales.book.current(c.code, now),
       })),
+    flashSales: sales.book.flashSales(now),
     version: sales.version,
   }
 }

@@ -7,6 +7,7 @@ import type { ShowHoldOutcome, ShowHoldRequest } from '../../durable-objects/sho
 import { readOutcomeLine, splitOutcomeLines } from '../../worker/domain/hold-lines.ts'
 import type { ChartSeat } from '../../worker/domain/seat-chart.ts'
 import { replaceSeatMap } from '../../worker/services/seat-map-store.ts'
+import { addPricing, flashStampede } from './bench-priced.ts'
 import type { BenchShowInventory } from './bench-show-inventory.ts'
 import type { NaiveShowInventory } from './naive-show-inventory.ts'
 import { percentile } from './percentile.ts'
@@ -297,6 +298,9 @@ async function scenario(
   inFlight = MAX_IN_FLIGHT,
 ) {
   const f = await setup(env, seats)
+  // The priced show and the flash sale: schedules and a flash sale stored before the actor first loads the show.
+  if (name.includes('priced') || name === 'flash-sale')
+    await addPricing(env.DB, f.showId, CATEGORIES, Math.floor(seats / CATEGORIES.length))
   const rand = rng(seats + callers)
   const pick = seatPicker(f.rows, callers, rand)
   const show = env.SHOW_INVENTORY.get(env.SHOW_INVENTORY.idFromName(f.showId))
@@ -370,6 +374,19 @@ async function scenario(
     }
   }
   switch (name) {
+    case 'flash-sale': {
+      const stampede = queue()
+      return flashStampede(
+        callers,
+        CATEGORIES.at(-1)!,
+        async (request) => {
+          const answer = asShow(await stampede.hold(request))
+          return { ok: answer.ok, seats: answer.ok ? givenIds(answer.seats) : [] }
+        },
+        async () => (await show.counts(f.showId)).memory.held,
+      )
+    }
+    case 'show-do-coalesced-priced':
     case 'show-do-coalesced-explicit': {
       const trace: [number, number, number][] = []
       const explicit = queue(trace)
@@ -389,21 +406,29 @@ async function scenario(
           ),
       )
       return besideCeiling(
-        summarize('show DO, coalesced, explicit seats (1–4)', false, run.samples, run.elapsed, {
-          batches: explicit.batches,
-          // When each of the first batches left and how long its round trip took (ms), and its size.
-          firstBatches: trace.slice(0, 10),
-          // Batches whose round trip took over 50 ms (when they left, ms, size): the actor's major GC pauses.
-          stalls: trace.filter((t) => t[1] > 50),
-          // Round-trip time (ms) at each tenth of the batches, fastest to slowest.
-          roundTripDeciles: trace
-            .map((t) => t[1])
-            .sort((a, b) => a - b)
-            .filter((_, k, all) => k % Math.ceil(all.length / 10) === 0),
-          // Over the whole run: ms spent waiting on the actor's answers vs between batches (the callers' own work).
-          inActorMs: trace.reduce((n, t) => n + t[1], 0),
-          betweenMs: trace.reduce((n, t, k) => (k ? n + t[0] - trace[k - 1]![0] - trace[k - 1]![1] : n), 0),
-        }),
+        summarize(
+          name === 'show-do-coalesced-priced'
+            ? 'show DO, coalesced, explicit seats (1–4), priced: schedule + flash sale'
+            : 'show DO, coalesced, explicit seats (1–4)',
+          false,
+          run.samples,
+          run.elapsed,
+          {
+            batches: explicit.batches,
+            // When each of the first batches left and how long its round trip took (ms), and its size.
+            firstBatches: trace.slice(0, 10),
+            // Batches whose round trip took over 50 ms (when they left, ms, size): the actor's major GC pauses.
+            stalls: trace.filter((t) => t[1] > 50),
+            // Round-trip time (ms) at each tenth of the batches, fastest to slowest.
+            roundTripDeciles: trace
+              .map((t) => t[1])
+              .sort((a, b) => a - b)
+              .filter((_, k, all) => k % Math.ceil(all.length / 10) === 0),
+            // Over the whole run: ms spent waiting on the actor's answers vs between batches (the callers' own work).
+            inActorMs: trace.reduce((n, t) => n + t[1], 0),
+            betweenMs: trace.reduce((n, t, k) => (k ? n + t[0] - trace[k - 1]![0] - trace[k - 1]![1] : n), 0),
+          },
+        ),
         run.samples,
         run.ceiling,
       )

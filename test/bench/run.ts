@@ -94,6 +94,8 @@ async function doLayer() {
     for (const name of [
       'ceiling',
       'show-do-coalesced-explicit',
+      'show-do-coalesced-priced',
+      'flash-sale',
       'show-do-coalesced-best',
       'naive-do',
       'd1-only',
@@ -334,6 +336,16 @@ function print() {
       `${s.name}: own ceiling ${own.holdsPerSecond} holds/s, ${Number(s.ratioToOwnCeiling).toFixed(2)}x below`,
     )
   }
+  const priced = find('show DO, coalesced, explicit seats (1–4), priced')
+  if (priced && explicit)
+    console.log(
+      `priced vs unpriced coalesced show: ${(priced.holdsPerSecond / explicit.holdsPerSecond).toFixed(2)} (target ≥ 0.8)`,
+    )
+  const flash = find('flash-sale')
+  if (flash)
+    console.log(
+      `flash sale: ${flash.sold} of ${flash.units} units to ${flash.buyers} buyers in ${flash.secondsToSellOut}s, oversold ${flash.oversold}`,
+    )
   const http = find('HTTP:')
   if (http) console.log(`HTTP holds vs /healthz ceiling: ${Math.round(Number(http.ratioToCeiling) * 100)}%`)
 }

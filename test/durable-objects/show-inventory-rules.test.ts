@@ -208,7 +208,7 @@ describe('show rules: limits per buyer, per ID number and per network', () => {
     // Sold, then the seat bought with id2 is refunded: id2 may buy again, id1 may not.
     show.sell(first.seats, first, first, [])
     expect(first.seats.map((i) => show.layout.state[i])).toEqual([SOLD, SOLD])
-    show.returnSeat(first.seats[1]!, 'acc_a', 'id2', [])
+    show.returnSeat(first.seats[1]!, 'acc_a', 'id2', null, [])
     hold(show, { holderId: 'acc_b', seatIds: ['S-0-5'], idNumbers: ['id2'] })
     expect(refusal(show, { holderId: 'acc_c', seatIds: ['S-0-6'], idNumbers: ['id1'] }).code).toBe(
       'buyer_limit',
@@ -247,17 +247,17 @@ describe('show rules: limits per buyer, per ID number and per network', () => {
     const show = sales({ maxPerAccount: 2 })
     const expired = hold(show, { holderId: 'acc_a', seatIds: ['S-0-0', 'S-0-1'] })
     show.endHold(expired, [])
-    expect(show.reacquireRefusal(expired, expired.seats)).toBeNull()
+    expect(show.reacquireRefusal(expired, expired.seats, NOW)).toBeNull()
     // The buyer held something else meanwhile: taking the seats again would pass their limit.
     const other = hold(show, { holderId: 'acc_a', seatIds: ['S-1-0'] })
-    expect(show.reacquireRefusal(expired, expired.seats)).toEqual({
+    expect(show.reacquireRefusal(expired, expired.seats, NOW)).toEqual({
       code: 'buyer_limit',
       detail: 'The hold expired; At most 2 tickets per buyer; you already hold 1',
     })
     show.endHold(other, [])
     // Someone else took one of the seats: lost, and named.
     hold(show, { holderId: 'acc_b', seatIds: ['S-0-1'] })
-    expect(show.reacquireRefusal(expired, expired.seats)).toEqual({
+    expect(show.reacquireRefusal(expired, expired.seats, NOW)).toEqual({
       code: 'hold_expired',
       detail: expect.any(String),
       unavailable: ['S-0-1'],
@@ -277,7 +277,9 @@ describe('show rules: limits per buyer, per ID number and per network', () => {
     const active = hold(before, { holderId: 'acc_a', seatIds: ['S-0-0'], idNumbers: ['id1'] })
     const show = sales({ maxPerAccount: 3, realNameRequired: true })
     show.restoreHold({ ...active })
-    show.restoreSold({ holderId: 'acc_a', idNumbers: ['id2'] }, 1)
+    // A confirmed hold of two seats, one of them refunded since: only the seat still sold (and its ID) counts.
+    const sold = { ...active, id: 'hld_sold', seats: [5, 6], idNumbers: ['id3', 'id2'], quotes: null }
+    show.restoreSold(sold, new Set([6]))
     expect(show.layout.state[active.seats[0]!]).toBe(HELD)
     expect(refusal(show, { holderId: 'acc_x', seatIds: ['S-0-5'], idNumbers: ['id2'] }).code).toBe(
       'buyer_limit',
@@ -323,12 +325,31 @@ describe('show views and outcome lines', () => {
       id: held.id,
       showId: 'shw_rules',
       seats: [
-        { id: 'S-0-0', label: 'Row 0 seat 1', section: 'Stalls', row: '0', category: 'A', price: 10000 },
-        { id: 'S-1-0', label: 'Row 1 seat 1', section: 'Stalls', row: '1', category: 'B', price: 6000 },
+        {
+          id: 'S-0-0',
+          label: 'Row 0 seat 1',
+          section: 'Stalls',
+          row: '0',
+          category: 'A',
+          price: 10000,
+          listPrice: 10000,
+          tier: null,
+        },
+        {
+          id: 'S-1-0',
+          label: 'Row 1 seat 1',
+          section: 'Stalls',
+          row: '1',
+          category: 'B',
+          price: 6000,
+          listPrice: 6000,
+          tier: null,
+        },
       ],
       total: 16000,
       currency: 'CNY',
       expiresAt: new Date(LATER).toISOString(),
+      discount: 0,
     })
     expect(availability(show, NOW)).toMatchObject({
       onSale: true,

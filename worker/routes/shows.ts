@@ -44,6 +44,8 @@ export const showHoldInput = v.pipe(
     ),
     /** Real-name shows: one ID number per seat, in seat order. */
     idNumbers: v.optional(v.pipe(v.array(idNumber), v.maxLength(MAX_SEATS_PER_HOLD))),
+    /** Buy in this flash sale (see `flashSales` on the show): its price, units and per-buyer limit apply. */
+    flashSaleId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
   }),
   v.check((input) => !!input.seatIds !== !!input.best, 'give either seatIds or best, not both'),
 )
@@ -160,7 +162,12 @@ showRoutes.get(
   async (c) => {
     const show = await publicShow(c, c.req.valid('param').showId)
     const availability = await c.get('showInventory').stub(show.id).availability(show.id)
-    return c.json({ ...show, onSale: availability.onSale, categories: availability.categories })
+    return c.json({
+      ...show,
+      onSale: availability.onSale,
+      categories: availability.categories,
+      flashSales: availability.flashSales,
+    })
   },
 )
 
@@ -252,7 +259,9 @@ showRoutes.post(
       'seat stranded when another choice exists; `allowSplit` permits seats over several rows; `accessible` asks for wheelchair places. ' +
       'Each buyer and each network address may have only so many active holds and held seats at once (`hold_limit`), and hold ' +
       'requests are rate limited per address and per buyer (`rate_limited`). A show with `signInToHold` takes holds only from ' +
-      'signed-in customers (`sign_in_required`).',
+      "signed-in customers (`sign_in_required`). Each seat is quoted at its category's current price (a tier of its price " +
+      'schedule, or the list price), or at the flash sale named by `flashSaleId` (outside its window `not_on_sale`, past its ' +
+      'units `sold_out`, past its per-buyer limit `buyer_limit`); the order charges exactly that quote.',
     responses: holdResponses,
   }),
   buyerIdentity,
@@ -277,6 +286,7 @@ showRoutes.post(
       ...(input.seatIds ? { seatIds: input.seatIds } : {}),
       ...(input.best ? { best: input.best } : {}),
       ...(input.idNumbers ? { idNumbers: input.idNumbers } : {}),
+      ...(input.flashSaleId ? { flashSaleId: input.flashSaleId } : {}),
     })
     if (!outcome.ok) throw inventoryProblem(outcome)
     // The hold's JSON as the show's actor wrote it: forwarded, not parsed and re-serialized.

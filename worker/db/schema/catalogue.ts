@@ -3,13 +3,14 @@
 import { sql } from 'drizzle-orm'
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import type { Poster } from '../../domain/images.ts'
+import type { FlashSale, PriceSchedule } from '../../domain/price-schedule.ts'
 import type { RefundTier } from '../../domain/refund-policy.ts'
 import type { PriceCategory } from '../../domain/seat-chart.ts'
 import { createdAt, updatedAt } from './columns.ts'
 import { organizers } from './staff.ts'
 
 // Shapes of JSON columns that pure domain code also uses are defined in worker/domain.
-export type { Poster, PriceCategory, RefundTier }
+export type { FlashSale, Poster, PriceCategory, PriceSchedule, RefundTier }
 
 export const venues = sqliteTable(
   'venues',
@@ -125,6 +126,20 @@ export const shows = sqliteTable(
     index('shows_starts').on(t.startsAt),
   ],
 )
+
+/** A show's price schedules per category and its flash sales (worker/domain/price-schedule.ts), set as one. */
+export const showPricing = sqliteTable('show_pricing', {
+  showId: text()
+    .primaryKey()
+    .references(() => shows.id),
+  organizerId: text()
+    .notNull()
+    .references(() => organizers.id),
+  schedules: text({ mode: 'json' }).notNull().$type<PriceSchedule[]>(),
+  flashSales: text({ mode: 'json' }).notNull().$type<FlashSale[]>(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+})
 
 export interface TimeSlot {
   /** Stable code used in holds and tickets, e.g. `09:00`. */

@@ -13,6 +13,7 @@ import { reportRoutes } from './reports.ts'
 import { salesChannelRoutes } from './sales-channels.ts'
 import { scenicSiteRoutes } from './scenic-sites.ts'
 import { showDeskRoutes } from './show-desk.ts'
+import { showPricingRoutes } from './show-pricing.ts'
 import { showRoutes } from './shows.ts'
 import { staffRoutes } from './staff.ts'
 import { venueRoutes } from './venues.ts'
@@ -30,6 +31,7 @@ adminRoutes.route(`${organizer}/venues`, venueRoutes)
 adminRoutes.route(`${organizer}/events`, eventRoutes)
 adminRoutes.route(`${organizer}/shows`, showRoutes)
 adminRoutes.route(`${organizer}/shows`, showDeskRoutes)
+adminRoutes.route(`${organizer}/shows`, showPricingRoutes)
 adminRoutes.route(`${organizer}/scenic-sites`, scenicSiteRoutes)
 adminRoutes.route(`${organizer}/visit-products`, visitProductRoutes)
 adminRoutes.route(`${organizer}/parent-child-rules`, parentChildRuleRoutes)

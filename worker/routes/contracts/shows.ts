@@ -21,19 +21,46 @@ export const showSummarySchema = v.object({
 })
 export const showPageSchema = pageOf(showSummarySchema)
 
+/** A category's price now: a tier of its schedule (label, when it ends, places left) or the list price. */
+export const currentPriceSchema = v.object({
+  listPrice: amount,
+  price: amount,
+  tier: v.nullable(v.string()),
+  endsAt: v.nullable(v.string()),
+  unitsLeft: v.nullable(v.number()),
+})
+
 export const categoryAvailabilitySchema = v.object({
   code: v.string(),
   name: v.string(),
   color: v.string(),
+  /** The list price. */
   price: amount,
   available: v.number(),
   total: v.number(),
+  current: currentPriceSchema,
+})
+
+/** A flash sale (限时限量) of the show: hold with its `id` as `flashSaleId`. */
+export const flashSaleViewSchema = v.object({
+  id: v.string(),
+  label: v.string(),
+  category: v.string(),
+  price: amount,
+  listPrice: amount,
+  startsAt: v.string(),
+  endsAt: v.string(),
+  perBuyer: v.number(),
+  units: v.number(),
+  unitsLeft: v.number(),
+  status: v.picklist(['upcoming', 'active', 'ended']),
 })
 
 export const showDetailSchema = v.object({
   ...showSummarySchema.entries,
   onSale: v.boolean(),
   categories: v.array(categoryAvailabilitySchema),
+  flashSales: v.array(flashSaleViewSchema),
 })
 
 export const seatStates = ['free', 'held', 'sold', 'blocked'] as const
@@ -68,7 +95,11 @@ export const heldSeatSchema = v.object({
   section: v.string(),
   row: v.string(),
   category: v.string(),
+  /** The quoted unit price: what the order charges. */
   price: amount,
+  listPrice: amount,
+  /** The tier or flash sale the price comes from; null at list price. */
+  tier: v.nullable(v.string()),
 })
 
 /** A show hold: what was held, the price quote in minor units and when it lapses. */
@@ -79,9 +110,12 @@ export const showHoldSchema = v.object({
   total: amount,
   currency: v.string(),
   expiresAt: v.string(),
+  /** List prices minus quoted prices. */
+  discount: amount,
 })
 
 export type ShowSummary = v.InferOutput<typeof showSummarySchema>
+export type FlashSaleView = v.InferOutput<typeof flashSaleViewSchema>
 export type CategoryAvailability = v.InferOutput<typeof categoryAvailabilitySchema>
 export type ShowDetail = v.InferOutput<typeof showDetailSchema>
 export type SeatState = (typeof seatStates)[number]

@@ -88,6 +88,8 @@ interface Priced {
   total: number
   expiresAt: string
   lines: NewLine[]
+  /** A show hold quoted below list price (tiers, flash sale): recorded with the order's creation. */
+  discount?: { amount: number; tiers: string[] }
 }
 
 async function priceShowHold(
@@ -157,7 +159,10 @@ async function priceShowHold(
     })
     expiresAt = group.payBy
   }
+  // The actor's quote is charged as it stands, even if its tier has ended since the hold was made.
+  const tiers = [...new Set(held.hold.seats.flatMap((seat) => (seat.tier ? [seat.tier] : [])))]
   return {
+    ...(!group && held.hold.discount ? { discount: { amount: held.hold.discount, tiers } } : {}),
     organizerId: show.organizerId,
     currency: held.hold.currency,
     total: seatPrices.reduce((sum, price) => sum + price, 0),
@@ -295,6 +300,7 @@ export async function createOrderFromHold(services: OrderServices, input: Create
     detail: {
       holdId: input.holdId,
       total,
+      ...(priced.discount ? { discount: priced.discount } : {}),
       ...(input.rebook ? { rebookOf: input.rebook.orderId, amountDue } : {}),
     },
   })

@@ -1,0 +1,307 @@
+// Prices that move with time and sales: per price category an ordered list of tiers (early bird, …), each
+// ending when its window ends or its quantity is sold, then the list price; and flash sales (限时限量), Q units
+// of one category at P between two instants, at most k per buyer and per real-name ID. Pure: the show actor
+// keeps a PriceBook beside its seats (so "the first 100" is counted where seats are decided), the admin API
+// checks schedules with `pricingErrors`, tests drive both with their own clock. Windows are [startsAt, endsAt).
+
+export interface PriceTier {
+  /** What buyers see (早鸟 / Early bird); unique within its category, as its sales are counted under it. */
+  label: string
+  /** Minor units, at most the category's list price. */
+  price: number
+  startsAt?: string | null
+  endsAt?: string | null
+  /** Seats sold at this price before the next tier applies. */
+  quantity?: number | null
+}
+
+export interface PriceSchedule {
+  category: string
+  tiers: PriceTier[]
+  /** Whether a refunded ticket of a tier gives its place in the tier back (default: no). */
+  reopenOnRefund?: boolean
+}
+
+export interface FlashSale {
+  id: string
+  label: string
+  category: string
+  price: number
+  units: number
+  startsAt: string
+  endsAt: string
+  /** Units one buyer (account, and real-name ID) may take. */
+  perBuyer: number
+}
+
+export interface ShowPricing {
+  schedules: PriceSchedule[]
+  flashSales: FlashSale[]
+}
+
+/** What one seat was quoted at hold time: charged as is by the order, whatever the tiers do meanwhile. */
+export interface SeatQuote {
+  price: number
+  listPrice: number
+  /** Tier or flash-sale label; null at list price. */
+  tier: string | null
+  /** The counter the seat took a place in (`t:<category>:<label>` or `f:<flash id>`); null at list price. */
+  key: string | null
+}
+
+export interface FlashRefusal {
+  ok: false
+  code: 'not_on_sale' | 'sold_out' | 'buyer_limit' | 'invalid_request'
+  detail: string
+  available?: number
+}
+
+/** A category's price now, as the public show answers it. */
+export interface CurrentPrice {
+  listPrice: number
+  price: number
+  tier: string | null
+  endsAt: string | null
+  unitsLeft: number | null
+}
+
+export interface FlashSaleView {
+  id: string
+  label: string
+  category: string
+  price: number
+  listPrice: number
+  startsAt: string
+  endsAt: string
+  perBuyer: number
+  units: number
+  unitsLeft: number
+  status: 'upcoming' | 'active' | 'ended'
+}
+
+interface Tier {
+  key: string
+  label: string
+  price: number
+  from: number
+  until: number
+  quantity: number
+}
+
+interface Flash extends FlashSale {
+  key: string
+  from: number
+  until: number
+}
+
+const at = (iso: string | null | undefined, otherwise: number) => (iso ? Date.parse(iso) : otherwise)
+const tierKey = (category: string, label: string) => `t:${category}:${label}`
+
+/**
+ * A show's schedules and flash sales with their counters: places taken per tier and flash sale (held or sold;
+ * an ended hold gives its places back) and flash units per buyer. Dates are parsed once here, so quoting a hold
+ * is a few comparisons; a show without schedules answers null at once.
+ */
+export class PriceBook {
+  private readonly tiers = new Map<string, Tier[]>()
+  private readonly flash = new Map<string, Flash>()
+  private readonly reopen = new Set<string>()
+
+  constructor(
+    pricing: ShowPricing | undefined,
+    readonly listPrices: Record<string, number>,
+    /** Places taken per counter key (kept across edits of the schedule: counters are keyed by label). */
+    readonly taken = new Map<string, number>(),
+    /** Flash units per `<key>|a:<holder>` and `<key>|i:<ID number>`. */
+    private readonly flashBuyers = new Map<string, number>(),
+  ) {
+    for (const schedule of pricing?.schedules ?? []) {
+      if (!schedule.tiers.length) continue
+      this.tiers.set(
+        schedule.category,
+        schedule.tiers.map((t) => ({
+          key: tierKey(schedule.category, t.label),
+          label: t.label,
+          price: t.price,
+          from: at(t.startsAt, -Infinity),
+          until: at(t.endsAt, Infinity),
+          quantity: t.quantity ?? Infinity,
+        })),
+      )
+      if (schedule.reopenOnRefund) this.reopen.add(schedule.category)
+    }
+    for (const f of pricing?.flashSales ?? [])
+      this.flash.set(f.id, {
+        ...f,
+        key: `f:${f.id}`,
+        from: Date.parse(f.startsAt),
+        until: Date.parse(f.endsAt),
+      })
+  }
+
+  /** The same counters under new settings (the organizer edited the schedule or the list prices). */
+  withSettings(pricing: ShowPricing | undefined, listPrices: Record<string, number>): PriceBook {
+    return new PriceBook(pricing, listPrices, this.taken, this.flashBuyers)
+  }
+
+  /** Whether any category has tiers (else every seat sells at its list price and nothing is counted). */
+  get scheduled(): boolean {
+    return this.tiers.size > 0
+  }
+
+  /**
+   * The quote for seats of these categories at `now`, seat by seat: each takes the first tier whose window is
+   * open and that has places left after the seats before it, else the list price (null). Null for the whole
+   * hold when no seat is in a scheduled category. Counts nothing: `count` does, once the hold is made.
+   */
+  quote(categories: string[], now: number): (SeatQuote | null)[] | null {
+    if (this.tiers.size === 0) return null
+    let quotes: (SeatQuote | null)[] | null = null
+    let pending: Map<string, number> | null = null
+    categories.forEach((category, k) => {
+      const tiers = this.tiers.get(category)
+      if (!tiers) return
+      for (const tier of tiers) {
+        if (now < tier.from || now >= tier.until) continue
+        const mine = pending?.get(tier.key) ?? 0
+        if ((this.taken.get(tier.key) ?? 0) + mine >= tier.quantity) continue
+        pending ??= new Map()
+        pending.set(tier.key, mine + 1)
+        quotes ??= categories.map(() => null)
+        quotes[k] = {
+          price: tier.price,
+          listPrice: this.listPrices[category] ?? 0,
+          tier: tier.label,
+          key: tier.key,
+        }
+        return
+      }
+    })
+    return quotes
+  }
+
+  /** A flash sale's quote for `seats` units to this buyer at `now`, or why not. */
+  flashQuote(
+    flashId: string,
+    seats: number,
+    now: number,
+    buyer: { holderId: string; idNumbers: string[] },
+  ): SeatQuote | FlashRefusal {
+    const f = this.flash.get(flashId)
+    if (!f) return { ok: false, code: 'invalid_request', detail: `This show has no flash sale ${flashId}` }
+    if (now < f.from)
+      return { ok: false, code: 'not_on_sale', detail: `The flash sale ${f.label} opens at ${f.startsAt}` }
+    if (now >= f.until)
+      return { ok: false, code: 'not_on_sale', detail: `The flash sale ${f.label} ended at ${f.endsAt}` }
+    const left = f.units - (this.taken.get(f.key) ?? 0)
+    if (left < seats)
+      return {
+        ok: false,
+        code: 'sold_out',
+        detail: `${f.label}: ${left} of ${f.units} left`,
+        available: left,
+      }
+    const mine = this.flashBuyers.get(`${f.key}|a:${buyer.holderId}`) ?? 0
+    const idTaken = buyer.idNumbers.some(
+      (id) => (this.flashBuyers.get(`${f.key}|i:${id}`) ?? 0) >= f.perBuyer,
+    )
+    if (mine + seats > f.perBuyer || idTaken)
+      return {
+        ok: false,
+        code: 'buyer_limit',
+        detail: `${f.label}: at most ${f.perBuyer} per buyer and per ID; you have ${mine}`,
+      }
+    return { price: f.price, listPrice: this.listPrices[f.category] ?? 0, tier: f.label, key: f.key }
+  }
+
+  flashCategory(flashId: string): string | undefined {
+    return this.flash.get(flashId)?.category
+  }
+
+  /** A hold's quotes take (+1) or give back (-1) their places, and flash units count for its buyer. */
+  count(
+    quotes: readonly (SeatQuote | null)[] | null | undefined,
+    buyer: { holderId: string; idNumbers: string[] },
+    sign: 1 | -1,
+  ) {
+    if (!quotes) return
+    quotes.forEach((q, k) => {
+      if (!q?.key) return
+      bump(this.taken, q.key, sign)
+      if (q.key.startsWith('f:')) {
+        bump(this.flashBuyers, `${q.key}|a:${buyer.holderId}`, sign)
+        const id = buyer.idNumbers[k]
+        if (id) bump(this.flashBuyers, `${q.key}|i:${id}`, sign)
+      }
+    })
+  }
+
+  /** A sold seat was refunded: its tier place comes back only when its schedule says so (flash units never). */
+  reopens(quote: SeatQuote | null | undefined, category: string): boolean {
+    return !!quote?.key?.startsWith('t:') && this.reopen.has(category)
+  }
+
+  /** A refunded seat gives its tier place back, if its schedule reopens (see `reopens`). */
+  returned(quote: SeatQuote | null | undefined, category: string) {
+    if (this.reopens(quote, category)) bump(this.taken, quote!.key!, -1)
+  }
+
+  /** Whether quotes made earlier would be made again now for the same seats (a late payment re-acquiring). */
+  stillApplies(
+    categories: string[],
+    quotes: readonly (SeatQuote | null)[] | null | undefined,
+    now: number,
+    buyer: { holderId: string; idNumbers: string[] },
+  ): boolean {
+    if (!quotes?.some((q) => q?.key)) return true
+    const flash = quotes.find((q) => q?.key?.startsWith('f:'))
+    if (flash) {
+      const again = this.flashQuote(flash.key!.slice(2), quotes.length, now, buyer)
+      return 'key' in again && again.price === flash.price
+    }
+    const fresh = this.quote(categories, now)
+    return quotes.every(
+      (q, k) => (q?.key ?? null) === (fresh?.[k]?.key ?? null) && (!q || q.price === fresh?.[k]?.price),
+    )
+  }
+
+  /** Each category's price now, for the public show answer. */
+  current(category: string, now: number): CurrentPrice {
+    const listPrice = this.listPrices[category] ?? 0
+    for (const tier of this.tiers.get(category) ?? []) {
+      if (now < tier.from || now >= tier.until) continue
+      const left = tier.quantity - (this.taken.get(tier.key) ?? 0)
+      if (left <= 0) continue
+      return {
+        listPrice,
+        price: tier.price,
+        tier: tier.label,
+        endsAt: Number.isFinite(tier.until) ? new Date(tier.until).toISOString() : null,
+        unitsLeft: Number.isFinite(left) ? left : null,
+      }
+    }
+    return { listPrice, price: listPrice, tier: null, endsAt: null, unitsLeft: null }
+  }
+
+  flashSales(now: number): FlashSaleView[] {
+    return [...this.flash.values()].map((f) => ({
+      id: f.id,
+      label: f.label,
+      category: f.category,
+      price: f.price,
+      listPrice: this.listPrices[f.category] ?? 0,
+      startsAt: f.startsAt,
+      endsAt: f.endsAt,
+      perBuyer: f.perBuyer,
+      units: f.units,
+      unitsLeft: Math.max(0, f.units - (this.taken.get(f.key) ?? 0)),
+      status: now < f.from ? 'upcoming' : now >= f.until ? 'ended' : 'active',
+    }))
+  }
+}
+
+function bump(map: Map<string, number>, key: string, sign: 1 | -1) {
+  const next = (map.get(key) ?? 0) + sign
+  if (next > 0) map.set(key, next)
+  else map.delete(key)
+}
