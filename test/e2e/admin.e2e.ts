@@ -268,9 +268,14 @@ describe('admin console', () => {
     await page.getByRole('heading', { level: 1, name: 'Group buys' }).waitFor()
     await page.locator('input[name="campaign-name"]').fill('E2E Friends')
     await page.getByRole('checkbox', { name: /E2E Quartet/ }).check()
-    await page.getByLabel('A', { exact: true }).fill('250')
+    // Group prices are asked per price zone by the name the venue gives it (zone A is "Front"), never by its code.
+    await page.getByLabel('Front', { exact: true }).fill('250')
     await page.getByRole('button', { name: 'Create' }).click()
-    await page.getByRole('cell', { name: 'E2E Friends', exact: true }).waitFor()
+    const campaign = page
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell', { name: 'E2E Friends', exact: true }) })
+    await campaign.waitFor()
+    expect(await campaign.textContent()).toContain('Front ¥250')
     await expectAccessible(page)
     await context.close()
   })
