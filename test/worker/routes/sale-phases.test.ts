@@ -1,9 +1,11 @@
-import { runDurableObjectAlarm } from 'cloudflare:test'
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import Papa from 'papaparse'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { ShowInventory } from '../../../durable-objects/show-inventory/index.ts'
 import { ApiClient, problemOf } from '../../support/api.ts'
 import { gridChart, ok, type ShowFixture, showOnSale } from '../../support/catalogue.ts'
+import { salesOf } from '../../support/show-inventory.ts'
 
 // Presale phases and presale codes over real requests: the admin API sets phases and makes codes, the show's
 // actor admits each hold before the general sale and counts every code's uses beside its seats. Each buyer
@@ -125,6 +127,58 @@ describe('presale codes', () => {
     await ok(holdAs(new ApiClient(), show.showId, one, 400), 201)
     await ok(holdAs(new ApiClient(), show.showId, { ...one, presaleCode: code }, 401), 201)
     expect(await inventory(show.showId).presaleUses(show.showId)).toEqual({ [code]: 1 })
+  })
+})
+
+describe('member presale and restarts', () => {
+  it('members of a tier hold in their phase (the worker passes a tier once customers have one); uses survive a restart', async () => {
+    const show = await showOnSale(gridChart(4, 5, ['A']), { saleStartsInHours: 2 })
+    const now = Date.now()
+    const { saleStartsAt } = await ok(show.owner.get(`${show.base}/shows/${show.showId}`))
+    await ok(
+      put(show, 'sale-phases', {
+        phases: [
+          {
+            id: 'gold',
+            label: 'Gold members',
+            startsAt: iso(now - HOUR),
+            endsAt: saleStartsAt,
+            memberTiers: ['gold'],
+          },
+          {
+            id: 'codes',
+            label: 'Code holders',
+            startsAt: iso(now - HOUR),
+            endsAt: saleStartsAt,
+            codes: true,
+          },
+        ],
+      }),
+    )
+    const { codes } = await ok(
+      show.owner.post(`${show.base}/shows/${show.showId}/presale-codes`, { count: 1, maxUses: 2 }),
+      201,
+    )
+    const code: string = codes[0].code
+    const stub = inventory(show.showId)
+    const [gold, silver] = await stub.holdBatch(show.showId, [
+      { holderId: 'cus_gold', memberTier: 'gold', best: { category: 'A', quantity: 2 } },
+      { holderId: 'cus_silver', memberTier: 'silver', best: { category: 'A', quantity: 1 } },
+    ])
+    expect(gold).toMatchObject({ ok: true })
+    expect(silver).toMatchObject({ ok: false, code: 'not_on_sale', opensAt: saleStartsAt })
+    // Two uses of the code (one by a hold of two seats: a use is a hold), then a restart rebuilds them from the holds.
+    await ok(
+      holdAs(new ApiClient(), show.showId, { best: { category: 'A', quantity: 2 }, presaleCode: code }, 1),
+      201,
+    )
+    await ok(holdAs(new ApiClient(), show.showId, { ...one, presaleCode: code }, 2), 201)
+    await runInDurableObject(stub, async (instance: ShowInventory) => {
+      salesOf(instance).drop()
+    })
+    expect(await stub.presaleUses(show.showId)).toEqual({ [code]: 2 })
+    const over = await problemOf(await holdAs(new ApiClient(), show.showId, { ...one, presaleCode: code }, 3))
+    expect(over.code).toBe('presale_code_used_up')
   })
 })
 
