@@ -57,6 +57,9 @@ export function presaleCode(random: Uint8Array): string {
 /** A code as buyers type it: case, spaces and dashes do not matter. */
 export const normalizePresaleCode = (typed: string) => typed.toUpperCase().replace(/[\s-]/g, '')
 
+/** The answer in the general sale: one shared object, nothing allocated per hold. */
+const GENERAL_SALE: { admission: Admission } = Object.freeze({ admission: null })
+
 interface Phase extends SalePhase {
   from: number
   until: number
@@ -105,7 +108,7 @@ export class PresaleGate {
    * admits them, else why not. Counts nothing (`count` does once the hold is made).
    */
   admit(buyer: PresaleBuyer, now: number): { admission: Admission } | PresaleRefusal {
-    if (this.generalSale(now)) return { admission: null }
+    if (this.generalSale(now)) return GENERAL_SALE
     if (this.sale.status !== 'scheduled')
       return { ok: false, code: 'not_on_sale', detail: 'This show is not on sale' }
     const open = this.phases.filter((p) => now >= p.from && now < p.until)
