@@ -1,6 +1,6 @@
 import type { HoldCapScope, HoldLimit } from '../../worker/domain/hold-caps.ts'
 import type { CurrentPrice, FlashSaleView, ShowPricing } from '../../worker/domain/price-schedule.ts'
-import type { SalePhase } from '../../worker/domain/sale-phases.ts'
+import type { SalePhase, SalePhaseView } from '../../worker/domain/sale-phases.ts'
 import type { BestRequest, SeatFocus } from '../../worker/domain/seat-layout.ts'
 
 // What the show inventory actor offers the rest of the system: the shapes its RPC methods take and answer,
@@ -104,6 +104,8 @@ export interface ShowAvailability {
     current: CurrentPrice
   }[]
   flashSales: FlashSaleView[]
+  /** Presale phases before the general sale (code holders, member tiers). */
+  salePhases: SalePhaseView[]
   version: number
 }
 

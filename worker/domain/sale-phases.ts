@@ -40,6 +40,17 @@ export type PresaleRefusal = {
   opensAt?: string
 }
 
+/** A phase as the public show answers it (the shop's "presale for members from …"). */
+export interface SalePhaseView {
+  id: string
+  label: string
+  startsAt: string
+  endsAt: string
+  codes: boolean
+  memberTiers: string[]
+  status: 'upcoming' | 'active' | 'ended'
+}
+
 /** How a presale hold got in: `c:<code>` (counts one use of the code) or `m:<tier>`; null in the general sale. */
 export type Admission = string | null
 
@@ -147,6 +158,19 @@ export class PresaleGate {
         : {}
     const again = this.admit(buyer, now)
     return 'ok' in again ? again : null
+  }
+
+  /** The phases for the public show, with where each stands at `now`. */
+  views(now: number): SalePhaseView[] {
+    return this.phases.map((p) => ({
+      id: p.id,
+      label: p.label,
+      startsAt: p.startsAt,
+      endsAt: p.endsAt,
+      codes: p.codes,
+      memberTiers: p.memberTiers,
+      status: now < p.from ? 'upcoming' : now >= p.until ? 'ended' : 'active',
+    }))
   }
 
   /** A hold's admission takes (+1) or gives back (-1) a use of its code. */

@@ -178,6 +178,7 @@ showRoutes.get(
       onSale: availability.onSale,
       categories: availability.categories,
       flashSales: availability.flashSales,
+      salePhases: availability.salePhases,
     })
   },
 )

@@ -68,6 +68,18 @@ describe('presale codes', () => {
     const code: string = made.codes[0].code
     expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{12}$/)
 
+    // The public show lists the phase, so the shop can say when the presale opens.
+    expect((await ok(new ApiClient().get(`/api/shows/${show.showId}`))).salePhases).toEqual([
+      {
+        id: 'fans',
+        label: '粉丝优先购',
+        startsAt: iso(now + HOUR),
+        endsAt: detail.saleStartsAt,
+        codes: true,
+        memberTiers: [],
+        status: 'upcoming',
+      },
+    ])
     // Before the presale opens: a code holder is told when it opens to them.
     const early = await problemOf(
       await holdAs(new ApiClient(), show.showId, { ...one, presaleCode: code }, 1),
