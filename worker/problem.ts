@@ -34,6 +34,8 @@ export const problemCodes = [
   'viewer_limit',
   'sign_in_required',
   'not_on_sale',
+  'presale_code_invalid',
+  'presale_code_used_up',
   'parent_ticket_required',
   'not_eligible',
   'hold_not_found',

@@ -1,6 +1,15 @@
 import { asc, eq } from 'drizzle-orm'
 import { type Database, openDatabase } from '../../worker/db/client.ts'
-import { events, organizers, seats, showPricing, shows, venues } from '../../worker/db/schema.ts'
+import {
+  events,
+  organizers,
+  presaleCodes,
+  seats,
+  showPricing,
+  showSalePhases,
+  shows,
+  venues,
+} from '../../worker/db/schema.ts'
 import type { ShowConfig } from './contract.ts'
 import { type CatalogueSeat, importShow } from './store.ts'
 
@@ -41,14 +50,24 @@ export async function readShowConfig(
       schedules: showPricing.schedules,
       flashSales: showPricing.flashSales,
       pricingUpdatedAt: showPricing.updatedAt,
+      salePhases: showSalePhases.phases,
+      phasesUpdatedAt: showSalePhases.updatedAt,
     })
     .from(shows)
     .innerJoin(events, eq(events.id, shows.eventId))
     .innerJoin(venues, eq(venues.id, shows.venueId))
     .innerJoin(organizers, eq(organizers.id, shows.organizerId))
     .leftJoin(showPricing, eq(showPricing.showId, shows.id))
+    .leftJoin(showSalePhases, eq(showSalePhases.showId, shows.id))
     .where(eq(shows.id, showId))
   if (!row) return null
+  // Codes travel to the actor only while a phase is open to them (making codes moves `phasesUpdatedAt`).
+  const codes = row.salePhases?.some((p) => p.codes)
+    ? await db
+        .select({ code: presaleCodes.code, maxUses: presaleCodes.maxUses })
+        .from(presaleCodes)
+        .where(eq(presaleCodes.showId, showId))
+    : []
   return {
     venueId: row.venueId,
     config: {
@@ -68,7 +87,9 @@ export async function readShowConfig(
       ...(row.schedules || row.flashSales
         ? { pricing: { schedules: row.schedules ?? [], flashSales: row.flashSales ?? [] } }
         : {}),
-      stamp: `${row.updatedAt}|${row.eventUpdatedAt}|${row.pricingUpdatedAt ?? ''}`,
+      ...(row.salePhases?.length ? { salePhases: row.salePhases } : {}),
+      ...(codes.length ? { presaleCodes: Object.fromEntries(codes.map((c) => [c.code, c.maxUses])) } : {}),
+      stamp: `${row.updatedAt}|${row.eventUpdatedAt}|${row.pricingUpdatedAt ?? ''}|${row.phasesUpdatedAt ?? ''}`,
     },
   }
 }

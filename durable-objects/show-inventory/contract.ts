@@ -1,5 +1,6 @@
 import type { HoldCapScope, HoldLimit } from '../../worker/domain/hold-caps.ts'
 import type { CurrentPrice, FlashSaleView, ShowPricing } from '../../worker/domain/price-schedule.ts'
+import type { SalePhase, SalePhaseView } from '../../worker/domain/sale-phases.ts'
 import type { BestRequest, SeatFocus } from '../../worker/domain/seat-layout.ts'
 
 // What the show inventory actor offers the rest of the system: the shapes its RPC methods take and answer,
@@ -20,6 +21,10 @@ export interface ShowHoldRequest {
   ip?: string
   /** Buy in this flash sale (its category, price and per-buyer limit) instead of at the category's price. */
   flashSaleId?: string
+  /** A presale code (outside the general sale, a phase open to code holders admits it while it has uses left). */
+  presaleCode?: string
+  /** The customer's member tier, when the worker knows one (a phase may be open to some tiers). */
+  memberTier?: string
 }
 
 export interface HeldSeat {
@@ -56,6 +61,8 @@ export type ShowRefusal =
   | 'hold_limit'
   | 'sign_in_required'
   | 'not_on_sale'
+  | 'presale_code_invalid'
+  | 'presale_code_used_up'
   | 'invalid_request'
   | 'hold_not_found'
   | 'hold_expired'
@@ -73,6 +80,8 @@ export type ShowHoldOutcome =
       scope?: HoldCapScope
       limit?: HoldLimit
       retryAfter?: number
+      /** `not_on_sale`: when the sale opens to this buyer (a presale phase that admits them, or the general sale). */
+      opensAt?: string
     }
 
 export type ShowHoldRefusal = Extract<ShowHoldOutcome, { ok: false }>
@@ -95,6 +104,8 @@ export interface ShowAvailability {
     current: CurrentPrice
   }[]
   flashSales: FlashSaleView[]
+  /** Presale phases before the general sale (code holders, member tiers). */
+  salePhases: SalePhaseView[]
   version: number
 }
 
@@ -117,6 +128,10 @@ export interface ShowConfig {
   seatFocus?: SeatFocus
   /** Price schedules and flash sales (absent: every seat at its category's price). */
   pricing?: ShowPricing
+  /** Presale phases before the general sale (absent: none). */
+  salePhases?: SalePhase[]
+  /** The show's presale codes, each with its cap of uses (sent only when a phase is open to codes). */
+  presaleCodes?: Record<string, number>
   /** Catalogue version this config was read at (show, event and pricing `updated_at`). */
   stamp?: string
 }

@@ -248,6 +248,11 @@ export class ShowInventory extends DurableObject<ShowInventoryEnv> {
     return seatMap(await this.ready(showId), Date.now())
   }
 
+  /** Uses of each presale code (holds held or sold that got in with it), for the organizer's export. */
+  async presaleUses(showId: string): Promise<Record<string, number>> {
+    return Object.fromEntries((await this.ready(showId)).gate.uses)
+  }
+
   /** Counts by state in memory and in storage, for tests and the organizer dashboard. */
   async counts(showId: string) {
     const sales = await this.ready(showId)

@@ -9,6 +9,7 @@ import {
   isAnonymousBuyer,
 } from '../../worker/domain/hold-caps.ts'
 import { PriceBook, type SeatQuote } from '../../worker/domain/price-schedule.ts'
+import type { Admission, PresaleGate } from '../../worker/domain/sale-phases.ts'
 import { BLOCKED, FREE, HELD, type SeatLayout, SOLD } from '../../worker/domain/seat-layout.ts'
 import { newId } from '../../worker/ids.ts'
 import {
@@ -18,6 +19,7 @@ import {
   type ShowHoldRequest,
   type ShowRefusal,
 } from './contract.ts'
+import { admitHold, nextGate, presaleGateOf } from './presale.ts'
 
 // The show's sale rules over its in-memory state: which seats a request gets (named seats or best available),
 // the sale window, sign-in-to-hold, per-buyer and real-name limits, the per-buyer and per-network hold caps,
@@ -36,6 +38,8 @@ export interface ActiveHold {
   ip: string | null
   /** Per seat, the price quoted at hold time (a tier or flash sale), or null at list price; null if none is. */
   quotes: (SeatQuote | null)[] | null
+  /** How a presale hold got in (`c:<code>` takes one use of the code, `m:<tier>`); null in the general sale. */
+  admission?: Admission
 }
 
 /** Who bought or holds seats, for the per-buyer and real-name limits. */
@@ -56,6 +60,8 @@ export class ShowSales {
   private settings: ShowConfig
   /** Price schedules and flash sales with their counters, counted here beside the seats they price. */
   book: PriceBook
+  /** Presale phases and the uses of presale codes (presale.ts), counted here beside the holds. */
+  gate: PresaleGate
 
   constructor(
     config: ShowConfig,
@@ -67,6 +73,7 @@ export class ShowSales {
     this.limits = holdLimits(caps, layout.size)
     this.settings = config
     this.book = new PriceBook(config.pricing, config.prices)
+    this.gate = presaleGateOf(config)
   }
 
   get config(): ShowConfig {
@@ -77,6 +84,7 @@ export class ShowSales {
   set config(next: ShowConfig) {
     if (next.pricing !== this.settings.pricing || next.prices !== this.settings.prices)
       this.book = this.book.withSettings(next.pricing, next.prices)
+    this.gate = nextGate(this.gate, this.settings, next)
     this.settings = next
   }
 
@@ -88,6 +96,7 @@ export class ShowSales {
     this.countBuyer(hold, 1, hold.seats.length)
     this.tallies.add(hold.holderId, hold.ip, hold.seats.length, hold.expiresAt)
     this.book.count(hold.quotes, hold, 1)
+    this.gate.count(hold.admission, 1)
     for (const i of hold.seats) this.layout.setState(i, HELD)
   }
 
@@ -103,6 +112,8 @@ export class ShowSales {
       return sold.has(i) || !this.book.reopens(q, this.layout.seats[i]!.category) ? q : null
     })
     this.book.count(kept, hold, 1)
+    // A sold presale hold keeps its code's use, refunded or not.
+    this.gate.count(hold.admission, 1)
   }
 
   // ---- holds ---------------------------------------------------------------------------------
@@ -127,7 +138,9 @@ export class ShowSales {
     changed: number[],
   ): ActiveHold | ShowHoldRefusal {
     const { config, layout } = this
-    if (!this.onSale(now)) return refuse('not_on_sale', 'Tickets for this show are not on sale now')
+    // The general sale passes with one comparison; before it, a presale phase must admit this buyer.
+    const admitted = admitHold(this.gate, request, now)
+    if ('ok' in admitted) return admitted
     if (config.signInToHold && isAnonymousBuyer(request.holderId)) {
       return refuse('sign_in_required', 'For this on-sale, sign in with your email or phone to hold seats')
     }
@@ -216,6 +229,7 @@ export class ShowSales {
       channel: request.channel ?? null,
       ip: request.ip ?? null,
       quotes,
+      admission: admitted.admission,
     }
     for (const i of picked) {
       layout.setState(i, HELD)
@@ -225,6 +239,7 @@ export class ShowSales {
     this.countBuyer(hold, 1, picked.length)
     this.tallies.add(hold.holderId, hold.ip, picked.length, expiresAt)
     this.book.count(quotes, hold, 1)
+    this.gate.count(hold.admission, 1)
     return hold
   }
 
@@ -289,6 +304,7 @@ export class ShowSales {
     this.countBuyer(hold, -1, hold.seats.length)
     this.tallies.remove(hold.holderId, hold.ip, hold.seats.length, hold.expiresAt)
     this.book.count(hold.quotes, hold, -1)
+    this.gate.count(hold.admission, -1)
   }
 
   /** An active hold lasts until `until` instead (its buyer's caps follow the new expiry). */
@@ -304,7 +320,7 @@ export class ShowSales {
    * (counting what the buyer holds or bought since).
    */
   reacquireRefusal(
-    buyer: Buyer & Pick<ActiveHold, 'quotes'>,
+    buyer: Buyer & Pick<ActiveHold, 'quotes' | 'admission'>,
     seats: number[],
     now: number,
   ): { code: ShowRefusal; detail: string; unavailable?: string[] } | null {
@@ -315,6 +331,9 @@ export class ShowSales {
         detail: 'The hold expired and some seats were taken since',
         unavailable: lost,
       }
+    // Before the general sale, the presale that admitted the hold must still admit it (its code a use left).
+    const closed = this.gate.admitAgain(buyer.admission ?? null, now)
+    if (closed) return { code: closed.code, detail: `The hold expired; ${closed.detail}` }
     const limited = this.buyerLimitRefusal(buyer.holderId, buyer.idNumbers, seats.length)
     if (limited) return { code: limited.code, detail: `The hold expired; ${limited.detail}` }
     // The quote is kept only while its tier would still be quoted; a new price is never charged silently.
@@ -330,7 +349,7 @@ export class ShowSales {
    */
   sell(
     seats: number[],
-    buyer: Buyer & Pick<ActiveHold, 'quotes'>,
+    buyer: Buyer & Pick<ActiveHold, 'quotes' | 'admission'>,
     active: ActiveHold | undefined,
     changed: number[],
   ) {
@@ -344,6 +363,7 @@ export class ShowSales {
     } else {
       this.countBuyer(buyer, 1, seats.length)
       this.book.count(buyer.quotes, buyer, 1)
+      this.gate.count(buyer.admission, 1)
     }
   }
 

@@ -11,6 +11,7 @@ import {
 import { readMeta, writeMeta } from '../shared/meta.ts'
 import { hasColumn, hasTable, type Migration } from '../shared/migrations.ts'
 import type { ShowConfig } from './contract.ts'
+import { ADMISSION_MIGRATION } from './presale.ts'
 import { type ActiveHold, ShowSales } from './rules.ts'
 
 // The show actor's own SQLite: its tables as numbered migrations, reading the state back into memory, and
@@ -40,6 +41,8 @@ export const SHOW_MIGRATIONS: readonly Migration[] = [
   'ALTER TABLE holds ADD COLUMN ip TEXT',
   // 4: per seat, the price quoted at hold time (tier or flash sale; JSON, null when every seat is at list price).
   'ALTER TABLE holds ADD COLUMN quotes TEXT',
+  // 5: how a presale hold got in (`c:<code>` counts a use of the code, `m:<tier>`; null in the general sale).
+  ADMISSION_MIGRATION,
 ]
 
 /** How far storage from before the migration runner got: none, the first layout, or with `holds.ip`. */
@@ -138,6 +141,7 @@ function holdOf(h: Row): ActiveHold {
     channel: h.channel === null ? null : String(h.channel),
     ip: h.ip === null || h.ip === undefined ? null : String(h.ip),
     quotes: typeof h.quotes === 'string' ? JSON.parse(h.quotes) : null,
+    admission: typeof h.admission === 'string' ? h.admission : null,
   }
 }
 
@@ -148,10 +152,10 @@ export const storeVersion = (sql: SqlStorage, version: number) => writeMeta(sql,
 export function writeHolds(sql: SqlStorage, created: ActiveHold[], now: number) {
   if (created.length === 0) return
   sql.exec(
-    `INSERT INTO holds (id, holder_id, id_numbers, seats, status, expires_at, channel, created_at, ip, quotes)
+    `INSERT INTO holds (id, holder_id, id_numbers, seats, status, expires_at, channel, created_at, ip, quotes, admission)
      SELECT json_extract(value, '$.id'), json_extract(value, '$.holderId'), json_extract(value, '$.idNumbers'),
             json_extract(value, '$.seats'), 'active', json_extract(value, '$.expiresAt'), json_extract(value, '$.channel'), ?,
-            json_extract(value, '$.ip'), json_extract(value, '$.quotes')
+            json_extract(value, '$.ip'), json_extract(value, '$.quotes'), json_extract(value, '$.admission')
      FROM json_each(?)`,
     now,
     JSON.stringify(
@@ -165,6 +169,7 @@ export function writeHolds(sql: SqlStorage, created: ActiveHold[], now: number) 
         ip: h.ip,
         // The quote goes in the hold's own row, in the same statement: counters rebuild from it on load.
         quotes: h.quotes ? JSON.stringify(h.quotes) : null,
+        admission: h.admission ?? null,
       })),
     ),
   )

@@ -70,6 +70,7 @@ export function availability(sales: ShowSales, now: number): ShowAvailability {
         current: sales.book.current(c.code, now),
       })),
     flashSales: sales.book.flashSales(now),
+    salePhases: sales.gate.views(now),
     version: sales.version,
   }
 }

@@ -459,10 +459,10 @@ describe('show inventory: expiry, confirm and returns', () => {
       // The hold's seats are still free rows; the hold row says they are held.
       expect(sql.exec(`SELECT count(*) AS n FROM seats WHERE state <> ${FREE}`).one().n).toBe(0)
       // Storage as the earlier layout left it: a row held with no active hold, holds without the client
-      // network or price quotes, and no record of migrations. Then a restart: the constructor's migrations, and a reload.
+      // network, price quotes or presale admissions, and no record of migrations. Then a restart: the constructor's migrations, and a reload.
       sql.exec(`UPDATE seats SET state = ${HELD}, hold_id = 'hld_gone' WHERE idx = 9`)
       sql.exec(
-        `DROP TABLE ${MIGRATIONS_TABLE}; ALTER TABLE holds DROP COLUMN quotes; ALTER TABLE holds DROP COLUMN ip`,
+        `DROP TABLE ${MIGRATIONS_TABLE}; ALTER TABLE holds DROP COLUMN admission; ALTER TABLE holds DROP COLUMN quotes; ALTER TABLE holds DROP COLUMN ip`,
       )
       expect(migrate(state.storage, SHOW_MIGRATIONS, { adopt: adoptShowStorage })).toBe(
         SHOW_MIGRATIONS.length,

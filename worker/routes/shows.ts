@@ -46,6 +46,8 @@ export const showHoldInput = v.pipe(
     idNumbers: v.optional(v.pipe(v.array(idNumber), v.maxLength(MAX_SEATS_PER_HOLD))),
     /** Buy in this flash sale (see `flashSales` on the show): its price, units and per-buyer limit apply. */
     flashSaleId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
+    /** Before the general sale: a presale code, in any case, spaces and dashes allowed. */
+    presaleCode: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(40))),
   }),
   v.check((input) => !!input.seatIds !== !!input.best, 'give either seatIds or best, not both'),
 )
@@ -53,6 +55,15 @@ export const showHoldInput = v.pipe(
 const showParam = v.object({ showId: v.pipe(v.string(), v.maxLength(64)) })
 
 export const showRoutes = new Hono<AppEnv>()
+
+/**
+ * The member tier a hold is sent with: the hook for the members issue. Customers have no tier yet, so this
+ * passes one only once the customer record carries a `memberTier`.
+ */
+function memberTierOf(customer: unknown): { memberTier?: string } {
+  const tier = (customer as { memberTier?: unknown } | undefined)?.memberTier
+  return typeof tier === 'string' && tier ? { memberTier: tier } : {}
+}
 
 const summaryColumns = {
   id: shows.id,
@@ -167,6 +178,7 @@ showRoutes.get(
       onSale: availability.onSale,
       categories: availability.categories,
       flashSales: availability.flashSales,
+      salePhases: availability.salePhases,
     })
   },
 )
@@ -261,7 +273,10 @@ showRoutes.post(
       'requests are rate limited per address and per buyer (`rate_limited`). A show with `signInToHold` takes holds only from ' +
       "signed-in customers (`sign_in_required`). Each seat is quoted at its category's current price (a tier of its price " +
       'schedule, or the list price), or at the flash sale named by `flashSaleId` (outside its window `not_on_sale`, past its ' +
-      'units `sold_out`, past its per-buyer limit `buyer_limit`); the order charges exactly that quote.',
+      'units `sold_out`, past its per-buyer limit `buyer_limit`); the order charges exactly that quote. Before the ' +
+      'general sale only a presale phase open to the buyer admits them: with a `presaleCode` that has uses left ' +
+      '(`presale_code_invalid`, `presale_code_used_up`) or as a signed-in member of a tier it is open to; otherwise ' +
+      '`not_on_sale` with `opensAt`, when the sale opens to them.',
     responses: holdResponses,
   }),
   buyerIdentity,
@@ -287,6 +302,8 @@ showRoutes.post(
       ...(input.best ? { best: input.best } : {}),
       ...(input.idNumbers ? { idNumbers: input.idNumbers } : {}),
       ...(input.flashSaleId ? { flashSaleId: input.flashSaleId } : {}),
+      ...(input.presaleCode ? { presaleCode: input.presaleCode } : {}),
+      ...memberTierOf(c.get('customer')),
     })
     if (!outcome.ok) throw inventoryProblem(outcome)
     // The hold's JSON as the show's actor wrote it: forwarded, not parsed and re-serialized.

@@ -11,6 +11,8 @@ const titles: Record<string, string> = {
   hold_limit: 'Hold limit reached',
   sign_in_required: 'Sign in required',
   not_on_sale: 'Not on sale',
+  presale_code_invalid: 'Presale code not valid',
+  presale_code_used_up: 'Presale code used up',
   parent_ticket_required: 'Buy the gate ticket first',
   not_eligible: 'Visitor not eligible for this ticket',
   hold_not_found: 'Hold not found',
@@ -34,6 +36,8 @@ export interface InventoryRefusal {
   /** `not_eligible` (scenic): the line (0-based) and the eligibility rule its visitor does not meet. */
   line?: number
   rule?: string
+  /** `not_on_sale`: when the sale opens to this buyer (ISO), when it will. */
+  opensAt?: string
 }
 
 /**
@@ -74,6 +78,7 @@ export function inventoryProblem(refusal: InventoryRefusal): Problem {
     extensions: {
       ...(refusal.unavailable ? { unavailable: refusal.unavailable } : {}),
       ...(refusal.available !== undefined ? { available: refusal.available } : {}),
+      ...(refusal.opensAt ? { opensAt: refusal.opensAt } : {}),
     },
   })
 }

@@ -5,12 +5,13 @@ import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-or
 import type { Poster } from '../../domain/images.ts'
 import type { FlashSale, PriceSchedule } from '../../domain/price-schedule.ts'
 import type { RefundTier } from '../../domain/refund-policy.ts'
+import type { SalePhase } from '../../domain/sale-phases.ts'
 import type { PriceCategory } from '../../domain/seat-chart.ts'
 import { createdAt, updatedAt } from './columns.ts'
 import { organizers } from './staff.ts'
 
 // Shapes of JSON columns that pure domain code also uses are defined in worker/domain.
-export type { FlashSale, Poster, PriceCategory, PriceSchedule, RefundTier }
+export type { FlashSale, Poster, PriceCategory, PriceSchedule, RefundTier, SalePhase }
 
 export const venues = sqliteTable(
   'venues',
@@ -140,6 +141,40 @@ export const showPricing = sqliteTable('show_pricing', {
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 })
+
+/** A show's presale phases (worker/domain/sale-phases.ts); `updatedAt` also moves when codes are made. */
+export const showSalePhases = sqliteTable('show_sale_phases', {
+  showId: text()
+    .primaryKey()
+    .references(() => shows.id),
+  organizerId: text()
+    .notNull()
+    .references(() => organizers.id),
+  phases: text({ mode: 'json' }).notNull().$type<SalePhase[]>(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+})
+
+/**
+ * Presale codes, stored as they are (the organizer exports them again as CSV whenever needed) and unique as the
+ * primary key; 60 random bits each, so guessing one is hopeless under the hold rate limits.
+ */
+export const presaleCodes = sqliteTable(
+  'presale_codes',
+  {
+    code: text().primaryKey(),
+    showId: text()
+      .notNull()
+      .references(() => shows.id),
+    organizerId: text()
+      .notNull()
+      .references(() => organizers.id),
+    /** Holds (orders) the code may admit during a presale. */
+    maxUses: integer().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('presale_codes_show').on(t.showId, t.createdAt)],
+)
 
 export interface TimeSlot {
   /** Stable code used in holds and tickets, e.g. `09:00`. */

@@ -14,6 +14,7 @@ import { salesChannelRoutes } from './sales-channels.ts'
 import { scenicSiteRoutes } from './scenic-sites.ts'
 import { showDeskRoutes } from './show-desk.ts'
 import { showPricingRoutes } from './show-pricing.ts'
+import { showSalePhaseRoutes } from './show-sale-phases.ts'
 import { showRoutes } from './shows.ts'
 import { staffRoutes } from './staff.ts'
 import { venueRoutes } from './venues.ts'
@@ -32,6 +33,7 @@ adminRoutes.route(`${organizer}/events`, eventRoutes)
 adminRoutes.route(`${organizer}/shows`, showRoutes)
 adminRoutes.route(`${organizer}/shows`, showDeskRoutes)
 adminRoutes.route(`${organizer}/shows`, showPricingRoutes)
+adminRoutes.route(`${organizer}/shows`, showSalePhaseRoutes)
 adminRoutes.route(`${organizer}/scenic-sites`, scenicSiteRoutes)
 adminRoutes.route(`${organizer}/visit-products`, visitProductRoutes)
 adminRoutes.route(`${organizer}/parent-child-rules`, parentChildRuleRoutes)

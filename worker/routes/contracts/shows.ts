@@ -56,11 +56,23 @@ export const flashSaleViewSchema = v.object({
   status: v.picklist(['upcoming', 'active', 'ended']),
 })
 
+/** A presale phase: open to holders of a presale code (`presaleCode` on the hold) and/or to member tiers. */
+export const salePhaseViewSchema = v.object({
+  id: v.string(),
+  label: v.string(),
+  startsAt: v.string(),
+  endsAt: v.string(),
+  codes: v.boolean(),
+  memberTiers: v.array(v.string()),
+  status: v.picklist(['upcoming', 'active', 'ended']),
+})
+
 export const showDetailSchema = v.object({
   ...showSummarySchema.entries,
   onSale: v.boolean(),
   categories: v.array(categoryAvailabilitySchema),
   flashSales: v.array(flashSaleViewSchema),
+  salePhases: v.array(salePhaseViewSchema),
 })
 
 export const seatStates = ['free', 'held', 'sold', 'blocked'] as const
