@@ -273,6 +273,92 @@ const consoleZh19 = {
 }
 // ---- h19-admin block end ----
 
+// ---- i20-pricing block start ----
+// Issue 20 (price schedules and flash sales of a show, with the preview of what a buyer pays).
+const pricingEn20 = {
+  pricing_link: 'Prices: early bird, tiers and flash sales',
+  pricing_title: 'Pricing · {name}',
+  pricing_back: 'Back to the show',
+  pricing_hint:
+    'Tiers apply in order: a buyer pays the first tier whose window is open and that still has places, then the list price. A tier ends at its date or once its quantity is sold.',
+  pricing_listPrice: 'List price {price}',
+  pricing_tier: 'Tier {n}',
+  pricing_tierLabel: 'Label',
+  pricing_tierLabelHint: 'Buyers see it, e.g. 早鸟 / Early bird.',
+  pricing_price: 'Price (¥)',
+  pricing_startsAt: 'From',
+  pricing_endsAt: 'Until',
+  pricing_quantity: 'Quantity (seats)',
+  pricing_optional: 'Optional',
+  pricing_addTier: 'Add a tier',
+  pricing_remove: 'Remove',
+  pricing_reopen: 'A refunded ticket gives its place back to its tier',
+  pricing_flashSales: 'Flash sales',
+  pricing_flashNone: 'No flash sales.',
+  pricing_flash: 'Flash sale {n}',
+  pricing_category: 'Price category',
+  pricing_units: 'Units',
+  pricing_perBuyer: 'At most per buyer',
+  pricing_opens: 'Opens',
+  pricing_closes: 'Closes',
+  pricing_flashLive: 'Now: {left} of {units} left',
+  pricing_addFlash: 'Add a flash sale',
+  pricing_save: 'Save pricing',
+  pricing_saving: 'Saving…',
+  pricing_saved: 'Pricing saved: new holds are quoted from it.',
+  pricing_invalid: 'Nothing was saved. Fix the marked fields.',
+  pricing_preview: 'What a buyer pays',
+  pricing_previewAt: 'On',
+  pricing_previewNote: 'Before any quantity tier sells out; unsaved changes included.',
+  pricing_atList: 'List price',
+  pricing_timeline: 'Timeline',
+  pricing_fromStart: 'From the start of sales',
+  pricing_from: 'From {when}',
+  pricing_unsavedPreview: 'Preview',
+}
+const pricingZh20: Record<keyof typeof pricingEn20, string> = {
+  pricing_link: '票价设置：早鸟、阶梯价与限时抢购',
+  pricing_title: '票价设置 · {name}',
+  pricing_back: '返回场次',
+  pricing_hint:
+    '阶梯按顺序生效：购票人支付第一个时间窗口内且仍有名额的阶梯价，之后为原价。阶梯在截止时间到达或限量售完时结束。',
+  pricing_listPrice: '原价 {price}',
+  pricing_tier: '阶梯 {n}',
+  pricing_tierLabel: '名称',
+  pricing_tierLabelHint: '购票人可见，例如「早鸟」。',
+  pricing_price: '价格（元）',
+  pricing_startsAt: '开始时间',
+  pricing_endsAt: '截止时间',
+  pricing_quantity: '限量（张）',
+  pricing_optional: '可不填',
+  pricing_addTier: '添加阶梯',
+  pricing_remove: '删除',
+  pricing_reopen: '退票后名额回到该阶梯',
+  pricing_flashSales: '限时抢购',
+  pricing_flashNone: '暂无限时抢购。',
+  pricing_flash: '限时抢购 {n}',
+  pricing_category: '票档',
+  pricing_units: '数量（张）',
+  pricing_perBuyer: '每人限购',
+  pricing_opens: '开抢时间',
+  pricing_closes: '结束时间',
+  pricing_flashLive: '当前剩余 {left}/{units} 张',
+  pricing_addFlash: '添加限时抢购',
+  pricing_save: '保存票价设置',
+  pricing_saving: '正在保存…',
+  pricing_saved: '票价设置已保存，新的锁座将按此报价。',
+  pricing_invalid: '未保存任何内容，请修改标出的字段。',
+  pricing_preview: '购票人支付的价格',
+  pricing_previewAt: '日期',
+  pricing_previewNote: '假设限量阶梯尚未售完；包含未保存的修改。',
+  pricing_atList: '原价',
+  pricing_timeline: '价格时间线',
+  pricing_fromStart: '开售起',
+  pricing_from: '{when} 起',
+  pricing_unsavedPreview: '预览',
+}
+// ---- i20-pricing block end ----
+
 const en = {
   title: 'Admin console',
   notFound: 'Page not found',
@@ -612,6 +698,7 @@ const en = {
   poster_removed: 'Poster removed.',
   poster_notImage: 'This file is not an image the browser can read.',
   ...consoleEn19,
+  ...pricingEn20,
 }
 
 export type AdminKey = keyof typeof en
@@ -952,5 +1039,6 @@ export const adminMessages = defineMessages<AdminKey>({
     poster_removed: '海报已删除。',
     poster_notImage: '该文件不是浏览器可读取的图片。',
     ...consoleZh19,
+    ...pricingZh20,
   },
 })
