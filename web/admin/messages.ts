@@ -315,6 +315,15 @@ const pricingEn20 = {
   pricing_fromStart: 'From the start of sales',
   pricing_from: 'From {when}',
   pricing_unsavedPreview: 'Preview',
+  pricing_err_aboveList: 'Above the list price {price}.',
+  pricing_err_money: 'Give a positive amount in yuan (at most 2 decimals).',
+  pricing_err_count: 'Give a positive whole number.',
+  pricing_err_seats: 'More than the {count} seats of the category.',
+  pricing_err_overlap: 'Overlaps another window.',
+  pricing_err_after: 'Must be after the start.',
+  pricing_err_date: 'Give a date and time.',
+  pricing_err_ends: 'A tier ends at a date or after a quantity: give one.',
+  pricing_err_label: 'Give a label (each once per category).',
 }
 const pricingZh20: Record<keyof typeof pricingEn20, string> = {
   pricing_link: '票价设置：早鸟、阶梯价与限时抢购',
@@ -356,6 +365,15 @@ const pricingZh20: Record<keyof typeof pricingEn20, string> = {
   pricing_fromStart: '开售起',
   pricing_from: '{when} 起',
   pricing_unsavedPreview: '预览',
+  pricing_err_aboveList: '高于原价 {price}。',
+  pricing_err_money: '请填写大于 0 的金额（元，最多两位小数）。',
+  pricing_err_count: '请填写正整数。',
+  pricing_err_seats: '超过该票档的 {count} 个座位。',
+  pricing_err_overlap: '与另一个时间窗口重叠。',
+  pricing_err_after: '必须晚于开始时间。',
+  pricing_err_date: '请填写日期和时间。',
+  pricing_err_ends: '阶梯需有截止时间或限量，请至少填写一项。',
+  pricing_err_label: '请填写名称（同一票档内不可重复）。',
 }
 // ---- i20-pricing block end ----
 

@@ -117,6 +117,27 @@ export function ShowPricingPage({ id }: { id: string }) {
   const setFlash = (f: number, patch: Partial<FlashDraft>) =>
     setDraft({ ...draft, flash: draft.flash.map((sale, i) => (i === f ? { ...sale, ...patch } : sale)) })
 
+  // The domain's messages (English, money in fen) said the console's way, in the page's language.
+  const say = (text: string) =>
+    text
+      .split('; ')
+      .map((one) => {
+        const above = /above the list price (\d+)/.exec(one)
+        const seats = /(\d+) seats of the category/.exec(one)
+        if (above) return t('pricing_err_aboveList', { price: money(Number(above[1])) })
+        if (seats) return t('pricing_err_seats', { count: seats[1]! })
+        if (/whole amount/.test(one)) return t('pricing_err_money')
+        if (/whole number/.test(one)) return t('pricing_err_count')
+        if (/^overlaps/.test(one)) return t('pricing_err_overlap')
+        if (/after startsAt/.test(one)) return t('pricing_err_after')
+        if (/not a date/.test(one)) return t('pricing_err_date')
+        if (/ends at a date or after a quantity/.test(one)) return t('pricing_err_ends')
+        if (/label|labelled|give the flash sale an id/.test(one)) return t('pricing_err_label')
+        return one
+      })
+      .join(' ')
+  const invalid = Object.keys(fieldErrors).length > 0
+
   const save = async (event: Event) => {
     event.preventDefault()
     setBusy(true)
@@ -131,8 +152,8 @@ export function ShowPricingPage({ id }: { id: string }) {
     } catch (failure) {
       if (failure instanceof ApiError && failure.code === 'validation' && failure.problem.errors?.length) {
         const byField = errorsByField(failure.problem.errors, sentCategories)
-        setFieldErrors(byField)
-        setError(new Error(byField.form ? `${t('pricing_invalid')} ${byField.form}` : t('pricing_invalid')))
+        setFieldErrors(Object.fromEntries(Object.entries(byField).map(([key, text]) => [key, say(text)])))
+        if (byField.form) setError(failure)
       } else setError(failure)
     } finally {
       setBusy(false)
@@ -320,6 +341,11 @@ export function ShowPricingPage({ id }: { id: string }) {
               </Button>
             </div>
           </fieldset>
+          {invalid && (
+            <p class="alert alert-error" role="alert" data-testid="pricing-invalid">
+              {t('pricing_invalid')}
+            </p>
+          )}
           <ProblemAlert error={error} />
           <div class="row">
             <Button type="submit" variant="primary" disabled={busy}>
