@@ -143,6 +143,81 @@ describe('early-bird price, bought and shown as paid', () => {
   })
 })
 
+describe('flash sales on the show page', () => {
+  test('an open flash sale holds at its price with flashSaleId; a later one says when it opens', async () => {
+    const showId = await showOnSale('Flash sale concert')
+    const now = Date.now()
+    const opensAt = now + 2 * day + 3 * 3_600_000
+    await admin.call(`${org}/shows/${showId}/pricing`, {
+      method: 'PUT',
+      body: {
+        schedules: [],
+        flashSales: [
+          {
+            id: 'noon',
+            label: 'Noon flash',
+            category: 'A',
+            price: 19900,
+            units: 3,
+            perBuyer: 1,
+            startsAt: new Date(now - 3_600_000).toISOString(),
+            endsAt: new Date(now + 3_600_000).toISOString(),
+          },
+          {
+            id: 'later',
+            label: 'Weekend flash',
+            category: 'A',
+            price: 29900,
+            units: 5,
+            perBuyer: 2,
+            startsAt: new Date(opensAt).toISOString(),
+            endsAt: new Date(opensAt + 3_600_000).toISOString(),
+          },
+        ],
+      },
+    })
+    const { context, page } = await newPage(browser, { mobile: true })
+    await page.goto(`/shows/${showId}`)
+    const sales = page.getByTestId('flash-sale')
+    await expect.poll(() => sales.count()).toBe(2)
+    const open = sales.filter({ hasText: 'Noon flash' })
+    const later = sales.filter({ hasText: 'Weekend flash' })
+    expect(await open.getByTestId('price-current').textContent()).toBe('¥199')
+    expect(await open.getByTestId('price-list').textContent()).toBe('¥480')
+    expect(await open.getByTestId('flash-left').textContent()).toBe('3 of 3 left')
+    expect(await open.getByTestId('flash-countdown').textContent()).toMatch(/^Ends in 0?[01]:\d\d:\d\d$/)
+    expect(await later.getByTestId('flash-hold').isDisabled()).toBe(true)
+    expect(await later.getByTestId('disabled-reason').textContent()).toBe(
+      'The flash sale has not opened yet.',
+    )
+    expect(await later.getByTestId('flash-opens').textContent()).toMatch(
+      /^Opens .+ · Opens in 2 d 0[23]:\d\d:\d\d$/,
+    )
+    await expectAccessible(page)
+    await saveScreenshot(page, 'pricing-flash-sales')
+
+    await open.getByRole('button', { name: 'Grab 1 at ¥199' }).click()
+    await page.waitForURL(/\/checkout$/)
+    const item = page.getByTestId('checkout-items').locator('li')
+    await expect.poll(() => item.count()).toBe(1)
+    expect(await item.textContent()).toContain('Noon flash')
+    expect(await item.getByTestId('price-current').textContent()).toBe('¥199')
+    expect(await page.getByTestId('checkout-discount').textContent()).toBe('−¥281')
+    // The unit is counted: the show now has 2 of 3 left.
+    await page.goto(`/shows/${showId}`)
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('flash-sale')
+          .filter({ hasText: 'Noon flash' })
+          .getByTestId('flash-left')
+          .textContent(),
+      )
+      .toBe('2 of 3 left')
+    await context.close()
+  })
+})
+
 describe('the console sets a schedule', () => {
   test('a bad price is refused at its field and nothing is saved; a good one saves; the preview tells two dates', async () => {
     const showId = await showOnSale('Console pricing concert')
