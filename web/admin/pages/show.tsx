@@ -133,8 +133,9 @@ export function ShowPage({ id }: { id: string }) {
         <Link href={`/admin/events/${show.data.eventId}`}>← {eventRecord.data?.name ?? t('event')}</Link>
       </p>
       <h1>{title}</h1>
-      <p>
+      <p class="row">
         <span class="badge">{t(`status_${show.data.status}` as never)}</span>
+        <Link href={`/admin/shows/${encodeURIComponent(id)}/pricing`}>{t('pricing_link')}</Link>
       </p>
       {notice && (
         <p class="alert alert-info" role="status" data-testid="notice">

@@ -1,7 +1,7 @@
 // One e-ticket as the holder shows it at the gate: what, when and where, the seat or slot, the holder, its
 // state, and (while valid) the QR code; for events with anti-screenshot codes the 6-digit code beside it and
 // inside the QR (`<token>~<code>`), both redrawn every step with a visible countdown.
-import { formatDateTime } from '../../lib/format.ts'
+import { formatDateTime, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
 import { shopMessages } from '../messages.ts'
 import type { Ticket } from '../types.ts'
@@ -9,7 +9,18 @@ import { RotatingCode, useRotatingCode } from './rotating-code.tsx'
 import { TicketQr } from './ticket-qr.tsx'
 import { placeText, stateText, whenText } from './ticket-text.ts'
 
-export function TicketCard({ ticket, focused }: { ticket: Ticket; focused?: boolean }) {
+export function TicketCard({
+  ticket,
+  focused,
+  paid,
+  currency,
+}: {
+  ticket: Ticket
+  focused?: boolean
+  /** What its order line charged (minor units), shown on the order page. */
+  paid?: number
+  currency?: string
+}) {
   const t = shopMessages.useT()
   const locale = useLocale()
   const rotating = ticket.token ? ticket.rotatingCode : null
@@ -36,6 +47,11 @@ export function TicketCard({ ticket, focused }: { ticket: Ticket; focused?: bool
       {place && (
         <p class="ticket-place" data-testid="ticket-place">
           {place}
+        </p>
+      )}
+      {paid !== undefined && currency && (
+        <p class="small" data-testid="ticket-paid">
+          {t('price_paidEach', { price: formatMoney(paid, currency, locale) })}
         </p>
       )}
       {ticket.holder && (

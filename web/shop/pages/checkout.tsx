@@ -11,6 +11,7 @@ import { Link, navigate } from '../../lib/router.tsx'
 import { Button, Field, ProblemAlert, useNow } from '../../lib/ui.tsx'
 import { HoldButton } from '../components/hold-button.tsx'
 import { IdNumberField } from '../components/id-number-field.tsx'
+import { PriceWithList, tierName } from '../components/price-tag.tsx'
 import { releaseCurrentHold, setCurrentHold, useCurrentHold } from '../hold-store.ts'
 import { shopMessages, useProblemMessages } from '../messages.ts'
 import type { OrderCreated } from '../types.ts'
@@ -53,11 +54,15 @@ export function CheckoutPage() {
           id: seat.id,
           text: [seatName(seat), current.categoryNames?.[seat.category]].filter(Boolean).join(' · '),
           price: seat.price,
+          listPrice: seat.listPrice ?? seat.price,
+          tier: seat.tier ? tierName(t, seat.tier) : null,
         }))
       : current.hold.lines.map((line) => ({
           id: line.id,
           text: [line.productName, line.slot, line.visitor?.name].filter(Boolean).join(' · '),
           price: line.price,
+          listPrice: line.price,
+          tier: null,
         }))
   const needNames = current.kind === 'show' && current.realNameRequired
   // An order made before expiry is paid on its own page (its deadline is the order's); only a bare hold lapses.
@@ -143,11 +148,25 @@ export function CheckoutPage() {
         <ul class="plain-list" data-testid="checkout-items">
           {items.map((item) => (
             <li key={item.id} class="row spread">
-              <span>{item.text}</span>
-              <span>{money(item.price)}</span>
+              <span>
+                {item.text}
+                {item.tier && (
+                  <>
+                    {' '}
+                    <span class="badge badge-tier">{item.tier}</span>
+                  </>
+                )}
+              </span>
+              <PriceWithList price={item.price} listPrice={item.listPrice} currency={current.hold.currency} />
             </li>
           ))}
         </ul>
+        {current.kind === 'show' && (current.hold.discount ?? 0) > 0 && (
+          <p class="row spread price-discount">
+            <span>{t('price_discount')}</span>
+            <span data-testid="checkout-discount">−{money(current.hold.discount)}</span>
+          </p>
+        )}
         <p class="row spread">
           <strong>{t('total')}</strong>
           <strong data-testid="checkout-total">{money(total)}</strong>

@@ -8,6 +8,7 @@ import { Link, navigate } from '../../lib/router.tsx'
 import { Button, Field, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { downloadIcs, icsEvent } from '../calendar.ts'
 import { GroupOrderLink } from '../components/group-order-link.tsx'
+import { OrderPrices } from '../components/order-prices.tsx'
 import { TicketCard } from '../components/ticket-card.tsx'
 import { TicketWallet } from '../components/ticket-wallet.tsx'
 import { getCurrentHold, setCurrentHold } from '../hold-store.ts'
@@ -190,6 +191,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
         {data.statusReason && <p class="muted">{data.statusReason}</p>}
       </header>
       <GroupOrderLink orderId={orderId} />
+      <OrderPrices order={data} tickets={tickets.data?.items} />
 
       {data.status === 'pending' && pending && (
         <p>
@@ -227,6 +229,8 @@ export function OrderPage({ orderId }: { orderId: string }) {
               <TicketCard
                 key={ticket.ticketId}
                 ticket={ticket}
+                paid={data.lines.find((line) => line.id === ticket.lineId)?.price}
+                currency={data.currency}
                 focused={focusedTicket === `ticket-${ticket.ticketId}`}
               />
             ))}

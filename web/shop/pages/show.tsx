@@ -11,7 +11,9 @@ import { HoldButton } from '../components/hold-button.tsx'
 
 export { IdNumberField } from '../components/id-number-field.tsx'
 
+import { FlashSales } from '../components/flash-sales.tsx'
 import { GroupBuyTeaser } from '../components/group-buy-teaser.tsx'
+import { CurrentPrices } from '../components/price-tag.tsx'
 import { SignInPrompt } from '../components/sign-in-prompt.tsx'
 import { releaseCurrentHold, setCurrentHold } from '../hold-store.ts'
 import { useLiveSeats } from '../live.ts'
@@ -77,7 +79,11 @@ export function ShowPage({ showId }: { showId: string }) {
   const detail = show.data
   const limit = detail.maxTicketsPerBuyer
   const chosen = seats.filter((seat) => selected.has(seat.id))
-  const priceOf = (seat: Seat) => detail.categories.find((c) => c.code === seat.category)?.price ?? 0
+  // The price a seat would be quoted now (its tier's, else the list price); the hold answer has the exact quote.
+  const priceOf = (seat: Seat) => {
+    const zone = detail.categories.find((c) => c.code === seat.category)
+    return zone?.current.price ?? zone?.price ?? 0
+  }
   const currency = map?.currency ?? 'CNY'
   const money = (minor: number) => formatMoney(minor, currency, locale)
 
@@ -108,6 +114,7 @@ export function ShowPage({ showId }: { showId: string }) {
       if (failure instanceof ApiError && failure.code === 'sign_in_required') setAfterSignIn(body)
       else setError(failure)
       seatMap.reload()
+      show.reload()
     } finally {
       setBusy(false)
     }
@@ -142,6 +149,17 @@ export function ShowPage({ showId }: { showId: string }) {
       {detail.signInToHold && <p class="alert alert-info">{t('signInRequiredNote')}</p>}
       {afterSignIn && <SignInPrompt onSignedIn={() => hold(afterSignIn)} />}
       <GroupBuyTeaser showId={showId} currency={currency} />
+      <CurrentPrices categories={detail.categories} currency={currency} />
+      <FlashSales
+        sales={detail.flashSales}
+        currency={currency}
+        categoryName={zoneName}
+        blocked={busy ? t('holdReasonBusy') : detail.onSale ? null : t('holdReasonNotOnSale')}
+        onHold={(flashSaleId, quantity) => {
+          const sale = detail.flashSales.find((s) => s.id === flashSaleId)
+          void hold({ best: { category: sale?.category ?? '', quantity, allowSplit: true }, flashSaleId })
+        }}
+      />
 
       <section aria-labelledby="map-heading" class="card seat-map-card">
         <div class="row">
@@ -245,7 +263,7 @@ export function ShowPage({ showId }: { showId: string }) {
               >
                 {detail.categories.map((zone) => (
                   <option key={zone.code} value={zone.code}>
-                    {zone.name} · {money(zone.price)}
+                    {zone.name} · {money(zone.current.price)}
                   </option>
                 ))}
               </select>

@@ -53,7 +53,7 @@ export function SeatMap(props: {
       const entry = bySection.get(seat.section) ?? { free: 0, from: null }
       if (seat.state === 'free') {
         entry.free++
-        const price = categories.get(seat.category)?.price
+        const price = categories.get(seat.category)?.current.price
         if (price !== undefined && (entry.from === null || price < entry.from)) entry.from = price
       }
       bySection.set(seat.section, entry)
@@ -186,7 +186,7 @@ export function SeatMap(props: {
         row: seat.row,
         number: seatNumber(seat),
         zone: zone?.name ?? '',
-        price: zone ? formatMoney(zone.price, props.currency, locale) : '',
+        price: zone ? formatMoney(zone.current.price, props.currency, locale) : '',
         state,
       }) +
       (extras.length ? `, ${extras.join(', ')}` : '')

@@ -1,5 +1,5 @@
-// What the colours mean: each price category by its name and price (never its code) with seats left, then
-// the buyer's picks, seats others hold, sold seats and wheelchair spaces.
+// What the colours mean: each price category by its name and price now (a tier's, with the list price struck)
+// and seats left, then the buyer's picks, seats others hold, sold seats and wheelchair spaces.
 import { formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
 import { shopMessages } from '../messages.ts'
@@ -15,8 +15,17 @@ export function SeatLegend(props: { categories: CategoryAvailability[]; currency
         {props.categories.map((category) => (
           <li key={category.code} class={category.available === 0 ? 'legend-sold-out' : undefined}>
             <span class="swatch" style={{ background: category.color }} aria-hidden="true" />
-            {category.name} {formatMoney(category.price, props.currency, locale)} ·{' '}
-            {category.available === 0 ? t('sectionSoldOut') : t('seatsLeft', { count: category.available })}
+            {category.name} {formatMoney(category.current.price, props.currency, locale)}
+            {category.current.price < category.current.listPrice && (
+              <>
+                {' '}
+                <s class="price-list">
+                  <span class="visually-hidden">{t('price_was')} </span>
+                  {formatMoney(category.current.listPrice, props.currency, locale)}
+                </s>
+              </>
+            )}{' '}
+            · {category.available === 0 ? t('sectionSoldOut') : t('seatsLeft', { count: category.available })}
           </li>
         ))}
       </ul>

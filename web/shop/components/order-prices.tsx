@@ -1,0 +1,59 @@
+// What the buyer paid on an order, line by line: the price charged (the hold's quote), the category's list price
+// struck through when the ticket was bought below it (early bird, flash sale), and the discount in all.
+// Lines carry what was paid; the list price is the show's current list price for the line's category.
+import { api } from '../../lib/api.ts'
+import { formatMoney } from '../../lib/format.ts'
+import { useLocale } from '../../lib/i18n.ts'
+import { useResource } from '../../lib/ui.tsx'
+import { shopMessages } from '../messages.ts'
+import type { OrderView, ShowDetail, Ticket } from '../types.ts'
+import { PriceWithList } from './price-tag.tsx'
+import { placeText } from './ticket-text.ts'
+
+export function OrderPrices(props: { order: OrderView; tickets: Ticket[] | undefined }) {
+  const t = shopMessages.useT()
+  const locale = useLocale()
+  const { order } = props
+  const show = useResource(
+    (signal) =>
+      order.showId
+        ? api<ShowDetail>(`/api/shows/${encodeURIComponent(order.showId)}`, { signal })
+        : Promise.resolve(null),
+    [order.showId],
+  )
+  const lines = order.lines.filter((line) => line.status !== 'rebooked')
+  if (!lines.length) return null
+  const zones = new Map((show.data?.categories ?? []).map((zone) => [zone.code, zone]))
+  const listOf = (category: string | null, paid: number) =>
+    Math.max(paid, (category && zones.get(category)?.current.listPrice) || paid)
+  const discount = lines.reduce((sum, line) => sum + listOf(line.category, line.price) - line.price, 0)
+  const money = (minor: number) => formatMoney(minor, order.currency, locale)
+  return (
+    <section class="card stack-tight" aria-labelledby="paid-heading" data-testid="order-prices">
+      <h2 id="paid-heading">{t('price_linesHeading')}</h2>
+      <ul class="plain-list stack-tight">
+        {lines.map((line) => {
+          const ticket = props.tickets?.find((item) => item.lineId === line.id)
+          const zone = line.category ? zones.get(line.category)?.name : undefined
+          const place = ticket ? placeText(t, ticket) : (line.seatLabel ?? '')
+          return (
+            <li key={line.id} class="row spread" data-testid="order-price-line">
+              <span>{[place, zone].filter(Boolean).join(' · ')}</span>
+              <PriceWithList
+                price={line.price}
+                listPrice={listOf(line.category, line.price)}
+                currency={order.currency}
+              />
+            </li>
+          )
+        })}
+      </ul>
+      {discount > 0 && (
+        <p class="row spread price-discount">
+          <span>{t('price_discount')}</span>
+          <span data-testid="order-discount">−{money(discount)}</span>
+        </p>
+      )}
+    </section>
+  )
+}
