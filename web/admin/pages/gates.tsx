@@ -54,13 +54,20 @@ export function GatesPage() {
     ...(sites.data?.items ?? []).map((s) => ({ value: `site:${s.id}`, label: `${t('site')}: ${s.name}` })),
   ]
   const chosen = scope || scopes[0]?.value || ''
-  // A device's scope as the organizer named it; an id only for a record this page did not load.
+  // A device's scope as the organizer named it; while the names load, only its kind, and the id (as code) only for a
+  // record the loaded lists lack.
   const scopeName = (kind: string, id: string) => {
-    const name =
-      kind === 'event'
-        ? events.data?.items.find((e) => e.id === id)?.name
-        : sites.data?.items.find((s) => s.id === id)?.name
-    return `${t(kind === 'event' ? 'event' : 'site')}: ${name ?? id}`
+    const list = kind === 'event' ? events.data : sites.data
+    const name = list?.items.find((record) => record.id === id)?.name
+    const label = t(kind === 'event' ? 'event' : 'site')
+    if (name) return `${label}: ${name}`
+    return list ? (
+      <>
+        {label}: <code>{id}</code>
+      </>
+    ) : (
+      label
+    )
   }
   const create = async (event: Event) => {
     event.preventDefault()
