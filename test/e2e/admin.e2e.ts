@@ -1,14 +1,7 @@
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import {
-  baseUrl,
-  describeViolations,
-  launchBrowser,
-  newPage,
-  saveScreenshot,
-  seriousA11yViolations,
-} from './support/browser.ts'
+import { baseUrl, expectAccessible, launchBrowser, newPage, saveScreenshot } from './support/browser.ts'
 
 const fixtures = join(import.meta.dirname, 'fixtures')
 const owner = { email: 'owner@demo.local', password: 'demo-password-2026' }
@@ -47,11 +40,6 @@ async function demoSale(showId: string, category: string, quantity: number) {
   })
   await buyer.call(`/api/payments/sandbox/checkout/${order.paymentId}/complete`, { body: { outcome: 'pay' } })
   return buyer.call<{ number: string; status: string; total: number }>(`/api/orders/${order.orderId}`)
-}
-
-async function expectAccessible(page: Page) {
-  const violations = await seriousA11yViolations(page)
-  expect(violations, describeViolations(violations)).toEqual([])
 }
 
 let browser: Browser

@@ -8,14 +8,7 @@ import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ApiSession } from './support/api-session.ts'
-import {
-  baseUrl,
-  describeViolations,
-  launchBrowser,
-  newPage,
-  saveScreenshot,
-  seriousA11yViolations,
-} from './support/browser.ts'
+import { expectAccessible, launchBrowser, newPage, saveScreenshot } from './support/browser.ts'
 import { writeQrVideo } from './support/fake-camera.ts'
 
 const organizerId = 'org_demo'
@@ -103,11 +96,6 @@ async function scanByKeyboard(page: Page, code: string, wedge = false) {
   } else await field.fill(code)
   await field.press('Enter')
   return nextDecision(page, before)
-}
-
-async function expectAccessible(page: Page) {
-  const violations = await seriousA11yViolations(page)
-  expect(violations, describeViolations(violations)).toEqual([])
 }
 
 beforeAll(async () => {

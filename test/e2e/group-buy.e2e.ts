@@ -4,11 +4,11 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
-  describeViolations,
+  expectAccessible,
   launchBrowser,
   newPage,
   saveScreenshot,
-  seriousA11yViolations,
+  scrollsSideways,
 } from './support/browser.ts'
 import { expectQrCodesLoaded } from './support/shop.ts'
 
@@ -19,11 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
 })
-
-async function expectAccessible(page: Page) {
-  const violations = await seriousA11yViolations(page)
-  expect(violations, describeViolations(violations)).toEqual([])
-}
 
 const POLL = { timeout: 30_000 }
 const memberStatus = (page: Page) =>
@@ -203,9 +198,6 @@ async function freeSeatsOf(page: Page, showId: string, category: string) {
     { showId, category },
   )
 }
-
-const scrollsSideways = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth)
 
 describe('starting a group: labelled prices, seats picked on the map, the system share sheet', () => {
   test('zh-CN phone: the leader seats the group on the map and shares through the share sheet', async () => {

@@ -7,11 +7,11 @@ import { encodePng } from '../../worker/demo/png.ts'
 import { adminOverHttp } from '../support/admin-over-http.ts'
 import {
   baseUrl,
-  describeViolations,
+  expectAccessible,
   launchBrowser,
   newPage,
   saveScreenshot,
-  seriousA11yViolations,
+  scrollsSideways,
 } from './support/browser.ts'
 
 const owner = { email: 'owner@demo.local', password: 'demo-password-2026' }
@@ -61,14 +61,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
 })
-
-async function expectAccessible(page: Page) {
-  const violations = await seriousA11yViolations(page)
-  expect(violations, describeViolations(violations)).toEqual([])
-}
-
-const noSidewaysScroll = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)
 
 /** The poster image of a card once loaded: its rendered box and the file the browser chose. */
 const loadedPoster = (page: Page, card: ReturnType<Page['locator']>, selector = 'img.event-poster') =>
@@ -127,7 +119,7 @@ describe('shop home grouped by event', () => {
     await site.scrollIntoViewIfNeeded()
     await loadedPoster(page, site, 'img.site-picture')
 
-    expect(await noSidewaysScroll(page)).toBe(true)
+    expect(await scrollsSideways(page)).toBe(false)
     await expectAccessible(page)
     await saveScreenshot(page, 'shop-home-cards-zh')
 
@@ -156,7 +148,7 @@ describe('shop home grouped by event', () => {
     expect(await cards.filter({ hasText: soldOut.name }).getByTestId('sold-out').textContent()).toBe(
       'Sold out',
     )
-    expect(await noSidewaysScroll(page)).toBe(true)
+    expect(await scrollsSideways(page)).toBe(false)
     await expectAccessible(page)
     await saveScreenshot(page, 'shop-home-cards-en')
 

@@ -5,11 +5,11 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
-  describeViolations,
+  expectAccessible,
   launchBrowser,
   newPage,
   saveScreenshot,
-  seriousA11yViolations,
+  scrollsSideways,
 } from './support/browser.ts'
 import { expectQrCodesLoaded, idNumberFor, payAtCheckout } from './support/shop.ts'
 
@@ -21,19 +21,10 @@ afterAll(async () => {
   await browser?.close()
 })
 
-async function expectAccessible(page: Page) {
-  const violations = await seriousA11yViolations(page)
-  expect(violations, describeViolations(violations)).toEqual([])
-}
-
 const SITE = '/scenic/site_demo_mountain'
 /** A day in China (the site's zone) `ahead` days from today, as YYYY-MM-DD. */
 const dayInChina = (ahead: number) =>
   new Date(Date.now() + 8 * 3600_000 + ahead * 86_400_000).toISOString().slice(0, 10)
-
-/** The page scrolls sideways when its content is wider than the viewport. */
-const scrollsSideways = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth)
 
 /** Opens the site on the month of `date` (tomorrow may be next month), its cell loaded. */
 async function openSiteOn(page: Page, date: string) {

@@ -5,11 +5,11 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
-  describeViolations,
+  expectAccessible,
   launchBrowser,
   newPage,
   saveScreenshot,
-  seriousA11yViolations,
+  scrollsSideways,
 } from './support/browser.ts'
 import { expectQrCodesLoaded, idNumberFor } from './support/shop.ts'
 
@@ -20,11 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
 })
-
-async function expectAccessible(page: Page) {
-  const violations = await seriousA11yViolations(page)
-  expect(violations, describeViolations(violations)).toEqual([])
-}
 
 /** Seats (circles, squares for wheelchair spaces) wholly inside the map's visible area: how many, and the smallest one's on-screen width. */
 const visibleSeats = (page: Page) =>
@@ -63,9 +58,6 @@ const rowLabelOffsets = (page: Page) =>
     })
   })
 
-const noSideways = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)
-
 describe('the 2,030-seat hall on a phone (zh-CN)', () => {
   test('opens on sections, one tap gives 24 px seats with row labels and a mini-map; ID numbers after the hold', async () => {
     const { context, page } = await newPage(browser, { mobile: true, locale: 'zh-CN' })
@@ -81,7 +73,7 @@ describe('the 2,030-seat hall on a phone (zh-CN)', () => {
     expect(await page.getByTestId('mini-map').count()).toBe(0)
     // Seats are far too small to pick from here, which is why the overview is there.
     expect((await visibleSeats(page)).minWidth).toBeLessThan(16)
-    expect(await noSideways(page)).toBe(true)
+    expect(await scrollsSideways(page)).toBe(false)
     await expectAccessible(page)
     await saveScreenshot(page, 'seat-map-hall-overview-zh')
 
@@ -105,7 +97,7 @@ describe('the 2,030-seat hall on a phone (zh-CN)', () => {
     const states = await page.getByTestId('state-legend').textContent()
     for (const text of ['已选', '他人锁定中', '已售或不可售', '轮椅位']) expect(states).toContain(text)
     expect(await page.getByTestId('price-legend').textContent()).toMatch(/^VIP ¥[\d.,]+ · 余 \d+Zone A/)
-    expect(await noSideways(page)).toBe(true)
+    expect(await scrollsSideways(page)).toBe(false)
     await saveScreenshot(page, 'seat-map-hall-section-zh')
 
     // Best available is offered on this real-name show too; the hold button says why it waits.
@@ -160,7 +152,7 @@ describe('the 2,030-seat hall on a phone (zh-CN)', () => {
     expect(await page.getByTestId('checkout-items').textContent()).toMatch(
       /^Stalls \w+排\d+座 · (VIP|Zone A)¥/,
     )
-    expect(await noSideways(page)).toBe(true)
+    expect(await scrollsSideways(page)).toBe(false)
     await expectAccessible(page)
     await saveScreenshot(page, 'seat-map-checkout-holder-zh')
     await pay.click()
@@ -221,7 +213,7 @@ describe('the cinema on a phone (zh-CN)', () => {
     // The hall's rows as named (cinemas skip I).
     expect(labels.map((label) => label.text)).toEqual([...'ABCDEFGHJK'])
     for (const label of labels) expect(label.offset, `row ${label.row}`).toBeLessThan(4)
-    expect(await noSideways(page)).toBe(true)
+    expect(await scrollsSideways(page)).toBe(false)
 
     // E-3 and E-5 leave E-4 alone: said before the hold.
     await page.locator('[aria-label^="E排3座"]').tap()
@@ -276,7 +268,7 @@ describe('checkout after the hold ran out (en)', () => {
     expect(await page.getByTestId('disabled-reason').textContent()).toBe(
       'Your hold has expired, so it can no longer be paid. Pick your seats again.',
     )
-    expect(await noSideways(page)).toBe(true)
+    expect(await scrollsSideways(page)).toBe(false)
     await saveScreenshot(page, 'seat-map-checkout-expired-en')
     await page.getByRole('button', { name: 'Pick seats again' }).click()
     await page.waitForURL(/\/shows\/shw_demo_film_1$/)

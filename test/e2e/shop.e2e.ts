@@ -1,17 +1,10 @@
 // The shop in a real browser against the real stack: home, seat map to QR ticket (with live updates seen by a
 // second buyer) and refund. The scenic shop is in scenic.e2e.ts.
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { adminOverHttp, gridShowOnSale } from '../support/admin-over-http.ts'
-import {
-  baseUrl,
-  describeViolations,
-  launchBrowser,
-  newPage,
-  saveScreenshot,
-  seriousA11yViolations,
-} from './support/browser.ts'
-import { expectQrCodesLoaded, idNumberFor, payAtCheckout } from './support/shop.ts'
+import { baseUrl, expectAccessible, launchBrowser, newPage, saveScreenshot } from './support/browser.ts'
+import { expectQrCodesLoaded, payAtCheckout } from './support/shop.ts'
 
 let browser: Browser
 beforeAll(async () => {
@@ -20,11 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
 })
-
-async function expectAccessible(page: Page) {
-  const violations = await seriousA11yViolations(page)
-  expect(violations, describeViolations(violations)).toEqual([])
-}
 
 /** Tomorrow in China, as YYYY-MM-DD (the scenic calendar's days). */
 const tomorrowInChina = () => new Date(Date.now() + 8 * 3600_000 + 86_400_000).toISOString().slice(0, 10)

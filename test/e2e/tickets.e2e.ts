@@ -6,12 +6,12 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ApiSession } from './support/api-session.ts'
 import {
-  describeViolations,
+  expectAccessible,
   launchBrowser,
   newPage,
   type PageOptions,
   saveScreenshot,
-  seriousA11yViolations,
+  scrollsSideways,
 } from './support/browser.ts'
 import { idNumberFor } from './support/shop.ts'
 
@@ -70,14 +70,6 @@ async function buyerPage(options: PageOptions & { width?: number }) {
   if (options.width) await opened.page.setViewportSize({ width: options.width, height: 900 })
   return opened
 }
-
-async function expectAccessible(page: Page) {
-  const violations = await seriousA11yViolations(page)
-  expect(violations, describeViolations(violations)).toEqual([])
-}
-
-const noSidewaysScroll = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)
 
 /** The 6 digits the ticket card shows now for one ticket. */
 async function codeShown(page: Page, ticketId: string) {
@@ -202,7 +194,7 @@ describe('my tickets wallet', () => {
     await page.getByRole('button', { name: '已结束、已使用和已退票（1）' }).click()
     await past.waitFor()
     expect(await past.getByTestId('wallet-ticket').textContent()).toContain('已退票')
-    expect(await noSidewaysScroll(page)).toBe(true)
+    expect(await scrollsSideways(page)).toBe(false)
     await expectAccessible(page)
     await saveScreenshot(page, 'tickets-wallet-zh')
 
@@ -223,7 +215,7 @@ describe('my tickets wallet', () => {
     expect(digits.height).toBeGreaterThanOrEqual(32)
     const qr = (await card.locator('img.qr').boundingBox())!
     expect(qr.width).toBeGreaterThanOrEqual(200)
-    expect(await noSidewaysScroll(page)).toBe(true)
+    expect(await scrollsSideways(page)).toBe(false)
     await expectAccessible(page)
     await saveScreenshot(page, 'tickets-concert-ticket-zh')
     await context.close()

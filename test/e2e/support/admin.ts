@@ -1,8 +1,7 @@
 // What the admin console's browser tests share: the demo owner, a Node client of the stack's API that keeps its
 // cookie, signing in through the form, and the axe check.
 import type { Page } from 'playwright-core'
-import { expect } from 'vitest'
-import { baseUrl, describeViolations, seriousA11yViolations } from './browser.ts'
+import { baseUrl } from './browser.ts'
 
 export const owner = { email: 'owner@demo.local', password: 'demo-password-2026' }
 export const org = '/api/admin/organizers/org_demo'
@@ -47,7 +46,4 @@ export async function signIn(page: Page) {
   await page.getByTestId('sales-totals').waitFor()
 }
 
-export async function expectAccessible(page: Page) {
-  const violations = await seriousA11yViolations(page)
-  expect(violations, describeViolations(violations)).toEqual([])
-}
+export { expectAccessible } from './browser.ts'

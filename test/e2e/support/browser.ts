@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
-import { inject } from 'vitest'
+import { expect, inject } from 'vitest'
 import { chromiumPath } from '../chromium.ts'
 
 export const baseUrl = () => inject('baseUrl')
@@ -131,6 +131,16 @@ export const describeViolations = (violations: AxeViolation[]) =>
   violations
     .map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`)
     .join('\n')
+
+/** Fails with axe's serious and critical findings on the page, listed so the failure says what to fix. */
+export async function expectAccessible(page: Page) {
+  const violations = await seriousA11yViolations(page)
+  expect(violations, describeViolations(violations)).toEqual([])
+}
+
+/** The page scrolls sideways: its content is wider than the viewport. */
+export const scrollsSideways = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth)
 
 export async function saveScreenshot(page: Page, name: string) {
   mkdirSync(screenshots, { recursive: true })
