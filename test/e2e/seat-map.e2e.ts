@@ -62,7 +62,6 @@ describe('the 2,030-seat hall on a phone (zh-CN)', () => {
   test('opens on sections, one tap gives 24 px seats with row labels and a mini-map; ID numbers after the hold', async () => {
     const { context, page } = await newPage(browser, { mobile: true, locale: 'zh-CN' })
     await page.goto('/shows/shw_demo_symphony')
-    const map = page.getByTestId('seat-map')
     await page.locator('[data-testid="seat-map"][data-mode="overview"]').waitFor()
     // The overview: one block per section, each with its name, a price "from" and the seats left.
     const blocks = page.locator('[data-section]')
@@ -179,6 +178,12 @@ describe('the hall on a laptop (en)', () => {
     expect((await visibleSeats(page)).minWidth).toBeGreaterThanOrEqual(24)
     expect(await page.getByTestId('current-section').textContent()).toBe('Circle')
     await saveScreenshot(page, 'seat-map-hall-section-en')
+    // A resized window (or a rotated phone) keeps the buyer in the section they opened.
+    await page.setViewportSize({ width: 1200, height: 860 })
+    // The resize observer and the render after it run within two frames.
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))))
+    expect(await page.locator('[data-testid="seat-map"]').getAttribute('data-mode')).toBe('seats')
+    expect(await page.getByTestId('current-section').textContent()).toBe('Circle')
     await page.getByRole('button', { name: 'All sections' }).click()
     await page.locator('[data-testid="seat-map"][data-mode="overview"]').waitFor()
 

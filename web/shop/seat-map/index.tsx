@@ -46,7 +46,10 @@ export function SeatMap(props: {
 
   // Seats only change state once loaded: the geometry follows the layout, not each live update.
   const layoutKey = `${props.seats.length}|${props.seats[0]?.id}|${props.seats.at(-1)?.id}`
-  const geometry = useMemo(() => geometryOf(props.seats, props.stage), [layoutKey, props.stage])
+  // A reload of the map (after a missed live update) brings a new stage object with the same place: keyed on
+  // the place, so a buyer inside a section stays there.
+  const stageKey = props.stage ? `${props.stage.x},${props.stage.y}` : ''
+  const geometry = useMemo(() => geometryOf(props.seats, props.stage), [layoutKey, stageKey])
   const sales = useMemo(() => {
     const bySection = new Map<string, SectionSales>()
     for (const seat of props.seats) {
@@ -79,7 +82,10 @@ export function SeatMap(props: {
 
   const home = size.w > 0 ? fitView(geometry.bounds, size) : null
   const [view, setViewState] = useState<View | null>(null)
-  useEffect(() => setViewState(null), [geometry, size.w, size.h])
+  // A new layout starts from the whole venue; a resize (a scroll bar, a rotated phone) keeps what the buyer
+  // looks at, clamped to the new frame.
+  useEffect(() => setViewState(null), [geometry])
+  useEffect(() => setViewState((v) => (v && size.w > 0 ? clampView(geometry, size, v) : v)), [size.w, size.h])
   const current = view ?? home ?? { cx: 0, cy: 0, scale: 1 }
   const setView = (update: (v: View) => View) =>
     setViewState((v) => clampView(geometry, size, update(v ?? current)))
