@@ -5,6 +5,7 @@ import Papa from 'papaparse'
 import * as v from 'valibot'
 import { presaleCodes, showSalePhases, shows } from '../../db/schema.ts'
 import {
+  normalizePresaleCode,
   presaleCode,
   presaleCodeRequestErrors,
   type SalePhase,
@@ -14,6 +15,7 @@ import { requireOrganizerRole, type StaffEnv } from '../../middleware/staff-auth
 import { notFound, validationProblem } from '../../problem.ts'
 import { validate } from '../../validation.ts'
 import {
+  presaleCodeRevokedRecord,
   presaleCodesInput,
   presaleCodesRecord,
   salePhasesInput,
@@ -228,5 +230,40 @@ showSalePhaseRoutes.get(
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="presale-codes-${show.id}.csv"`,
     })
+  },
+)
+
+showSalePhaseRoutes.delete(
+  '/:id/presale-codes/:code',
+  describeRoute({
+    tags: [tag],
+    summary: 'Revoke a presale code',
+    description:
+      'The code admits no more holds from now on (`presale_code_invalid`); holds and orders it already admitted stay. ' +
+      'The code may be given in any case, with spaces or dashes.',
+    responses: {
+      200: { description: 'Revoked', content: json(presaleCodeRevokedRecord) },
+      404: { description: 'The show has no such code (`not_found`)' },
+    },
+  }),
+  requireOrganizerRole('owner', 'manager'),
+  validate('param', v.object({ ...params.entries, code: v.pipe(v.string(), v.maxLength(40)) })),
+  async (c) => {
+    const { organizerId, id, code: typed } = c.req.valid('param')
+    const db = c.get('db')
+    const show = await ownedShow(db, organizerId, id)
+    const code = normalizePresaleCode(typed)
+    const now = new Date().toISOString()
+    // The phases row moves with the delete, so the actor takes the smaller set of codes.
+    const [removed] = await db.batch([
+      db
+        .delete(presaleCodes)
+        .where(and(eq(presaleCodes.showId, show.id), eq(presaleCodes.code, code)))
+        .returning({ code: presaleCodes.code }),
+      db.update(showSalePhases).set({ updatedAt: now }).where(eq(showSalePhases.showId, show.id)),
+    ])
+    if (!removed.length) throw notFound(`presale code ${code}`)
+    await c.get('showInventory').pushConfig(db, show.id)
+    return c.json({ showId: show.id, code, codeCount: await codeCount(db, show.id) })
   },
 )

@@ -57,6 +57,14 @@ export const presaleCodesRecord = v.object({
   codes: v.array(presaleCodeRecord),
 })
 
+/** A revoked presale code: it admits no more holds (holds it already made stay). */
+export const presaleCodeRevokedRecord = v.object({
+  showId: v.string(),
+  code: v.string(),
+  /** Presale codes the show has left. */
+  codeCount: v.number(),
+})
+
 export type SalePhasesInput = v.InferOutput<typeof salePhasesInput>
 export type SalePhasesRecord = v.InferOutput<typeof salePhasesRecord>
 export type PresaleCodesRecord = v.InferOutput<typeof presaleCodesRecord>
