@@ -119,6 +119,7 @@ describe('page walk', () => {
       await visit(walk, 'home', '/')
       await visit(walk, 'concert', '/shows/shw_demo_symphony')
       await visit(walk, 'cinema', '/shows/shw_demo_film_1')
+      await visit(walk, 'presale', '/shows/shw_demo_jazz')
       await visit(walk, 'group-buys', '/shows/shw_demo_film_1/group-buys')
       await visit(walk, 'group', `/group-buys/${membership.groupId}`)
       await visit(walk, 'scenic', '/scenic/site_demo_mountain')
@@ -166,6 +167,7 @@ describe('page walk', () => {
         ['events', '/admin/events'],
         ['event', '/admin/events/evt_demo_symphony'],
         ['show', '/admin/shows/shw_demo_symphony'],
+        ['show-presale', '/admin/shows/shw_demo_jazz/presale'],
         ['scenic-sites', '/admin/scenic'],
         ['scenic-site', '/admin/scenic/site_demo_mountain'],
         ['orders', '/admin/orders'],

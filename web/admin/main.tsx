@@ -19,6 +19,7 @@ import { OrderPage } from './pages/order.tsx'
 import { OrdersPage } from './pages/orders.tsx'
 import { SitePage, SitesPage } from './pages/scenic.tsx'
 import { ShowPage } from './pages/show.tsx'
+import { ShowPresalePage } from './pages/show-presale.tsx'
 import { ShowPricingPage } from './pages/show-pricing.tsx'
 import { SignInPage } from './pages/sign-in.tsx'
 import { ChannelsPage, StaffPage } from './pages/team.tsx'
@@ -132,6 +133,7 @@ function Console() {
           { pattern: '/admin/events/:id', render: (p) => <EventPage id={p.id!} /> },
           { pattern: '/admin/shows/:id', render: (p) => <ShowPage id={p.id!} /> },
           { pattern: '/admin/shows/:id/pricing', render: (p) => <ShowPricingPage id={p.id!} /> },
+          { pattern: '/admin/shows/:id/presale', render: (p) => <ShowPresalePage id={p.id!} /> },
           { pattern: '/admin/scenic', render: () => <SitesPage /> },
           { pattern: '/admin/scenic/:id', render: (p) => <SitePage id={p.id!} /> },
           { pattern: '/admin/orders', render: () => <OrdersPage /> },

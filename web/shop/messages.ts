@@ -1,5 +1,37 @@
 import { defineMessages } from '../lib/i18n.ts'
 
+// ---- s5-presale block start ----
+// Issue 20: the presale notice, its countdown and the presale code field on a show page.
+const presaleEn = {
+  presale_forCodes: 'presale code holders',
+  presale_forMembers: 'members',
+  presale_forBoth: 'presale code holders and members',
+  presale_activeNotice: 'Presale for {who} until {until}. General sale from {from}.',
+  presale_activeToGeneral: 'Presale for {who} now; general sale from {from}.',
+  presale_upcomingNotice: 'Presale for {who} from {from}. General sale from {general}.',
+  presale_generalIn: 'General sale opens in {time}',
+  presale_opensIn: 'Presale opens in {time}',
+  presale_codeLabel: 'Presale code',
+  presale_codeHint: 'As in your invitation; capitals, spaces and dashes do not matter.',
+  presale_needCode: 'Enter your presale code first.',
+  presale_opensAt: 'Not on sale to you yet: it opens {when} (Beijing time).',
+} as const
+const presaleZh: Record<keyof typeof presaleEn, string> = {
+  presale_forCodes: '持优先购码用户',
+  presale_forMembers: '会员',
+  presale_forBoth: '持优先购码用户及会员',
+  presale_activeNotice: '{who}专享优先购，截至 {until}；{from} 正式开售。',
+  presale_activeToGeneral: '{who}专享优先购进行中，{from} 正式开售。',
+  presale_upcomingNotice: '{from} 起{who}专享优先购；{general} 正式开售。',
+  presale_generalIn: '距正式开售 {time}',
+  presale_opensIn: '距优先购开始 {time}',
+  presale_codeLabel: '优先购码',
+  presale_codeHint: '见邀请信息；不区分大小写，可含空格或短横线。',
+  presale_needCode: '请先填写优先购码。',
+  presale_opensAt: '暂未对您开售：{when}（北京时间）开售。',
+}
+// ---- s5-presale block end ----
+
 const en = {
   brand: 'Edge Tickets',
   home: 'Home',
@@ -255,6 +287,7 @@ const en = {
   price_discount: 'Discount',
   price_paidEach: 'Paid {price}',
   price_linesHeading: 'What you paid',
+  ...presaleEn,
 } as const
 
 export type ShopMessage = keyof typeof en
@@ -504,6 +537,7 @@ export const shopMessages = defineMessages<ShopMessage>({
     price_discount: '优惠',
     price_paidEach: '实付 {price}',
     price_linesHeading: '实付明细',
+    ...presaleZh,
   },
 })
 

@@ -26,6 +26,7 @@ import {
   midNextMonth,
 } from './demo-data.ts'
 import { seedDemoPosters } from './posters.ts'
+import { seedDemoPresale } from './presale.ts'
 
 export interface DemoSettings {
   ownerEmail: string
@@ -196,6 +197,7 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
       ],
     })
     .onConflictDoNothing()
+  await seedDemoPresale(db, now)
   const screeningTimes = ['14:00', '19:40']
   await db
     .insert(shows)

@@ -64,9 +64,7 @@ describe('revoking a presale code', () => {
       'not_found',
     )
     const other = await showOnSale(gridChart(2, 2, ['A']), { saleStartsInHours: 3 })
-    const foreign = await show.owner.delete(
-      `${show.base}/shows/${other.showId}/presale-codes/${kept}`,
-    )
+    const foreign = await show.owner.delete(`${show.base}/shows/${other.showId}/presale-codes/${kept}`)
     expect(foreign.status).toBe(404)
     expect((await ok(show.owner.get(`${path}/presale-codes`))).codes).toHaveLength(1)
   })

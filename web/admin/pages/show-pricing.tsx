@@ -6,12 +6,12 @@ import { useEffect, useMemo, useState } from 'preact/hooks'
 import type { EventRecord } from '../../../worker/routes/contracts/admin/events.ts'
 import type { ShowPricingRecord } from '../../../worker/routes/contracts/admin/show-pricing.ts'
 import type { ShowInventory, ShowRecord } from '../../../worker/routes/contracts/admin/shows.ts'
-import type { ShowDetail } from '../../../worker/routes/contracts/shows.ts'
 import { ApiError, api } from '../../lib/api.ts'
 import { formatDateTime, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
 import { Link } from '../../lib/router.tsx'
 import { Button, Field, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
+import { FlashCounters, useLiveShow } from '../flash-counters.tsx'
 import { CheckboxInput } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
 import {
@@ -68,11 +68,8 @@ export function ShowPricingPage({ id }: { id: string }) {
     [showPath],
   )
   const saved = useResource((signal) => api<ShowPricingRecord>(`${showPath}/pricing`, { signal }), [showPath])
-  // Live flash-sale counters come from the public show (only while the event is published).
-  const live = useResource(
-    (signal) => api<ShowDetail>(`/api/shows/${encodeURIComponent(id)}`, { signal }).catch(() => null),
-    [id, saved.data?.updatedAt],
-  )
+  // Live flash-sale counters come from the public show (only while the event is published), polled.
+  const live = useLiveShow(id, saved.data?.updatedAt)
   const eventId = show.data?.eventId
   const eventRecord = useResource(
     (signal) =>
@@ -162,9 +159,10 @@ export function ShowPricingPage({ id }: { id: string }) {
 
   return (
     <section class="stack">
-      <p>
+      <nav class="row" aria-label={t('presale_nav')}>
         <Link href={`/admin/shows/${encodeURIComponent(id)}`}>← {t('pricing_back')}</Link>
-      </p>
+        <Link href={`/admin/shows/${encodeURIComponent(id)}/presale`}>{t('presale_link')}</Link>
+      </nav>
       <h1>{t('pricing_title', { name: title })}</h1>
       <p class="muted">{t('pricing_hint')}</p>
       {notice && (
@@ -172,6 +170,7 @@ export function ShowPricingPage({ id }: { id: string }) {
           {notice}
         </p>
       )}
+      {draft.flash.length > 0 && <FlashCounters live={live} categoryName={nameOf} />}
       <div class="pricing-layout">
         <form class="stack" onSubmit={save} noValidate>
           {codes.map((code) => (
@@ -260,7 +259,7 @@ export function ShowPricingPage({ id }: { id: string }) {
             {draft.flash.length === 0 && <p class="muted">{t('pricing_flashNone')}</p>}
             {draft.flash.map((sale, f) => {
               const at = (field: string) => fieldErrors[`flash.${f}.${field}`]
-              const counter = live.data?.flashSales.find((s) => s.id === sale.id)
+              const counter = live?.show?.flashSales.find((s) => s.id === sale.id)
               return (
                 <fieldset key={sale.id} class="pricing-row" data-testid="pricing-flash">
                   <legend>{t('pricing_flash', { n: f + 1 })}</legend>

@@ -136,6 +136,7 @@ export function ShowPage({ id }: { id: string }) {
       <p class="row">
         <span class="badge">{t(`status_${show.data.status}` as never)}</span>
         <Link href={`/admin/shows/${encodeURIComponent(id)}/pricing`}>{t('pricing_link')}</Link>
+        <Link href={`/admin/shows/${encodeURIComponent(id)}/presale`}>{t('presale_link')}</Link>
       </p>
       {notice && (
         <p class="alert alert-info" role="status" data-testid="notice">

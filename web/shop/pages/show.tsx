@@ -13,6 +13,7 @@ export { IdNumberField } from '../components/id-number-field.tsx'
 
 import { FlashSales } from '../components/flash-sales.tsx'
 import { GroupBuyTeaser } from '../components/group-buy-teaser.tsx'
+import { codeProblems, PresaleNotice, presaleOf } from '../components/presale-notice.tsx'
 import { CurrentPrices } from '../components/price-tag.tsx'
 import { SignInPrompt } from '../components/sign-in-prompt.tsx'
 import { releaseCurrentHold, setCurrentHold } from '../hold-store.ts'
@@ -44,6 +45,7 @@ export function ShowPage({ showId }: { showId: string }) {
   const [busy, setBusy] = useState(false)
   /** The hold the organizer's sign-in requirement refused, made again once the buyer signs in. */
   const [afterSignIn, setAfterSignIn] = useState<object | null>(null)
+  const [presaleCode, setPresaleCode] = useState('')
 
   const connected = useLiveSeats(
     showId,
@@ -74,6 +76,20 @@ export function ShowPage({ showId }: { showId: string }) {
     setSelected(next)
   }, [map])
 
+  // The page follows the sale as it moves: at a phase's start or end, or the general sale's, the show is read
+  // again (the notice, the code field and the buttons come from that answer).
+  useEffect(() => {
+    const detail = show.data
+    if (!detail || detail.onSale) return
+    const now = Date.now()
+    const next = [detail.saleStartsAt, ...detail.salePhases.flatMap((p) => [p.startsAt, p.endsAt])]
+      .map((at) => Date.parse(at) - now)
+      .filter((ms) => ms > 0 && ms < 2 ** 31 - 1)
+    if (!next.length) return
+    const timer = setTimeout(show.reload, Math.min(...next) + 500)
+    return () => clearTimeout(timer)
+  }, [show.data])
+
   if (show.error) return <ProblemAlert error={show.error} onRetry={show.reload} />
   if (!show.data) return <Loading />
   const detail = show.data
@@ -85,6 +101,22 @@ export function ShowPage({ showId }: { showId: string }) {
     return zone?.current.price ?? zone?.price ?? 0
   }
   const currency = map?.currency ?? 'CNY'
+  const presale = presaleOf(detail)
+  // In an open presale a hold may go in: with the code typed, or as a member (the server decides).
+  const presaleOpen = presale?.open ? presale.phase : null
+  const codeError = error instanceof ApiError && codeProblems.has(error.code) ? error : null
+  const opensAt = error instanceof ApiError ? (error.problem as { opensAt?: unknown }).opensAt : undefined
+  const holdProblems =
+    typeof opensAt === 'string'
+      ? { ...problems, not_on_sale: t('presale_opensAt', { when: formatDateTime(opensAt, locale) }) }
+      : problems
+  const notOnSaleReason = detail.onSale
+    ? null
+    : !presaleOpen
+      ? t('holdReasonNotOnSale')
+      : presaleOpen.codes && !presaleOpen.memberTiers.length && !presaleCode.trim()
+        ? t('presale_needCode')
+        : null
   const money = (minor: number) => formatMoney(minor, currency, locale)
 
   const toggle = (seat: Seat) => {
@@ -100,7 +132,10 @@ export function ShowPage({ showId }: { showId: string }) {
     setAfterSignIn(null)
     try {
       await releaseCurrentHold()
-      const created = await api<ShowHold>(`/api/shows/${encodeURIComponent(showId)}/holds`, { body })
+      const code = presaleOpen?.codes ? presaleCode.trim() : ''
+      const created = await api<ShowHold>(`/api/shows/${encodeURIComponent(showId)}/holds`, {
+        body: code ? { ...body, presaleCode: code } : body,
+      })
       setCurrentHold({
         kind: 'show',
         hold: created,
@@ -113,6 +148,11 @@ export function ShowPage({ showId }: { showId: string }) {
     } catch (failure) {
       if (failure instanceof ApiError && failure.code === 'sign_in_required') setAfterSignIn(body)
       else setError(failure)
+      // A refused code is said at its field: take the buyer there.
+      if (failure instanceof ApiError && codeProblems.has(failure.code))
+        requestAnimationFrame(() =>
+          document.querySelector<HTMLInputElement>('[name="presale-code"]')?.focus(),
+        )
       seatMap.reload()
       show.reload()
     } finally {
@@ -129,8 +169,8 @@ export function ShowPage({ showId }: { showId: string }) {
     : []
   const holdReason = busy
     ? t('holdReasonBusy')
-    : !detail.onSale
-      ? t('holdReasonNotOnSale')
+    : notOnSaleReason
+      ? notOnSaleReason
       : chosen.length === 0
         ? t('holdReasonNone')
         : null
@@ -148,13 +188,25 @@ export function ShowPage({ showId }: { showId: string }) {
       </header>
       {detail.signInToHold && <p class="alert alert-info">{t('signInRequiredNote')}</p>}
       {afterSignIn && <SignInPrompt onSignedIn={() => hold(afterSignIn)} />}
+      {presale && (
+        <PresaleNotice
+          detail={detail}
+          presale={presale}
+          code={presaleCode}
+          onCode={(code) => {
+            setPresaleCode(code)
+            if (codeError) setError(null)
+          }}
+          codeError={codeError}
+        />
+      )}
       <GroupBuyTeaser showId={showId} currency={currency} />
       <CurrentPrices categories={detail.categories} currency={currency} />
       <FlashSales
         sales={detail.flashSales}
         currency={currency}
         categoryName={zoneName}
-        blocked={busy ? t('holdReasonBusy') : detail.onSale ? null : t('holdReasonNotOnSale')}
+        blocked={busy ? t('holdReasonBusy') : notOnSaleReason}
         onHold={(flashSaleId, quantity) => {
           const sale = detail.flashSales.find((s) => s.id === flashSaleId)
           void hold({ best: { category: sale?.category ?? '', quantity, allowSplit: true }, flashSaleId })
@@ -220,7 +272,7 @@ export function ShowPage({ showId }: { showId: string }) {
             </strong>
           </p>
         )}
-        <ProblemAlert error={error} messages={problems} />
+        <ProblemAlert error={codeError ? null : error} messages={holdProblems} />
         {error instanceof ApiError && error.code === 'seats_not_together' && (
           <Button
             disabled={busy}
@@ -296,10 +348,7 @@ export function ShowPage({ showId }: { showId: string }) {
             />
             {t('accessibleNeeded')}
           </label>
-          <HoldButton
-            type="submit"
-            reason={busy ? t('holdReasonBusy') : detail.onSale ? null : t('holdReasonNotOnSale')}
-          >
+          <HoldButton type="submit" reason={busy ? t('holdReasonBusy') : notOnSaleReason}>
             {t('findSeats')}
           </HoldButton>
         </form>
