@@ -9,10 +9,14 @@ import { adminMessages } from './messages.ts'
 
 const POLL_MS = 3000
 
-/** The public show, fetched again every POLL_MS (and at once when `refresh` changes); null when not public. */
-export function useLiveShow(showId: string, refresh: unknown) {
+/**
+ * The public show, fetched again every POLL_MS (and at once when `refresh` changes) while `enabled` (the show has
+ * flash sales); `show` is null when the show is not public.
+ */
+export function useLiveShow(showId: string, refresh: unknown, enabled = true) {
   const [state, setState] = useState<{ show: ShowDetail | null; at: number } | null>(null)
   useEffect(() => {
+    if (!enabled) return
     let stopped = false
     let timer: ReturnType<typeof setTimeout> | undefined
     const load = async () => {
@@ -28,7 +32,7 @@ export function useLiveShow(showId: string, refresh: unknown) {
       stopped = true
       clearTimeout(timer)
     }
-  }, [showId, refresh])
+  }, [showId, refresh, enabled])
   return state
 }
 

@@ -69,7 +69,7 @@ export function ShowPricingPage({ id }: { id: string }) {
   )
   const saved = useResource((signal) => api<ShowPricingRecord>(`${showPath}/pricing`, { signal }), [showPath])
   // Live flash-sale counters come from the public show (only while the event is published), polled.
-  const live = useLiveShow(id, saved.data?.updatedAt)
+  const live = useLiveShow(id, saved.data?.updatedAt, (saved.data?.flashSales.length ?? 0) > 0)
   const eventId = show.data?.eventId
   const eventRecord = useResource(
     (signal) =>
