@@ -7,6 +7,7 @@ import { useLocale } from '../../lib/i18n.ts'
 import { Link, navigate } from '../../lib/router.tsx'
 import { Button, Field, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { downloadIcs, icsEvent } from '../calendar.ts'
+import { CustomerSession } from '../components/customer-session.tsx'
 import { GroupOrderLink } from '../components/group-order-link.tsx'
 import { OrderPrices } from '../components/order-prices.tsx'
 import { TicketCard } from '../components/ticket-card.tsx'
@@ -44,13 +45,24 @@ export function MyTicketsPage() {
     (signal) => api<Page<OrderRecord>>('/api/orders', { signal, query: { limit: 50 } }),
     [],
   )
+  // Offline the wallet shows the tickets kept on the device; the orders wait for a connection.
+  const [offline, setOffline] = useState(false)
+  // After sign-out the wallet and the orders are loaded again, as whoever this browser is now.
+  const [session, setSession] = useState(0)
   return (
     <section class="stack">
       <h1>{t('wallet_title')}</h1>
-      <TicketWallet />
+      <CustomerSession
+        onSignedOut={() => {
+          setSession(session + 1)
+          orders.reload()
+        }}
+      />
+      <TicketWallet key={session} onOffline={setOffline} />
       <h2>{t('wallet_orders')}</h2>
+      {offline && <p class="muted">{t('walletOffline_orders')}</p>}
       {orders.loading && !orders.data && <Loading />}
-      <ProblemAlert error={orders.error} onRetry={orders.reload} />
+      {!offline && <ProblemAlert error={orders.error} onRetry={orders.reload} />}
       {orders.data?.items.length === 0 && <p>{t('noOrders')}</p>}
       <ul class="plain-list stack" data-testid="order-list">
         {orders.data?.items.map((order) => (
