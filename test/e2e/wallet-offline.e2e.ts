@@ -194,6 +194,18 @@ describe('the wallet with no network', () => {
     await expectAccessible(page)
     await saveScreenshot(page, 'wallet-offline-zh')
 
+    // The order's own page opens offline too, with its kept tickets; the admin console is not the shop's to
+    // keep, so it does not open offline from the shop's worker.
+    await page.goto(`/orders/${orderId}`)
+    await notice.waitFor()
+    expect(await cards.count()).toBe(2)
+    await page.locator(`#ticket-${second.ticketId} img.qr`).waitFor()
+    const consolePage = await context.newPage()
+    await expect(consolePage.goto('/admin')).rejects.toThrow(/ERR_INTERNET_DISCONNECTED/)
+    await consolePage.close()
+    await page.goto('/my-tickets')
+    await notice.waitFor()
+
     // Meanwhile one ticket is refunded; back online, the wallet loads again and the phone forgets it.
     await buyer.json(
       `/api/orders/${orderId}/refunds`,

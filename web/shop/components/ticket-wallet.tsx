@@ -17,7 +17,7 @@ import { TicketCard } from './ticket-card.tsx'
 import { placeText, stateText, whenText } from './ticket-text.ts'
 
 /** No answer from the server (no signal, or a gateway that cannot reach it): the device copy stands in. */
-const unreachable = (error: unknown) =>
+export const unreachable = (error: unknown) =>
   error instanceof ApiError && (error.code === 'network' || [502, 503, 504].includes(error.status))
 
 /** The device's own clock for "saved at": the time the buyer saw, not the venue's. */
@@ -38,7 +38,8 @@ const cardOf = (ticket: SavedTicket) => ({
   rotatingCode: ticket.pass.rotatingCode,
 })
 
-function OfflineWallet({ saved }: { saved: SavedWallet }) {
+/** The kept tickets (all, or one order's on its page) with their QR and code, under the offline notice. */
+export function OfflineTickets({ saved, heading }: { saved: SavedWallet; heading: string }) {
   const t = shopMessages.useT()
   const locale = useLocale()
   return (
@@ -49,7 +50,7 @@ function OfflineWallet({ saved }: { saved: SavedWallet }) {
         {t('walletOffline_help')}
       </p>
       <section aria-labelledby="wallet-upcoming" class="stack">
-        <h2 id="wallet-upcoming">{t('wallet_upcoming')}</h2>
+        <h2 id="wallet-upcoming">{heading}</h2>
         <ul class="grid plain-list ticket-grid" data-testid="wallet-saved">
           {saved.tickets.map((ticket) => (
             <TicketCard key={ticket.ticketId} ticket={cardOf(ticket)} />
@@ -111,7 +112,7 @@ export function TicketWallet({ onOffline }: { onOffline?: (offline: boolean) => 
   useEffect(() => onOffline?.(saved !== null), [saved !== null])
 
   if (wallet.loading && !wallet.data) return <Loading />
-  if (saved) return <OfflineWallet saved={saved} />
+  if (saved) return <OfflineTickets saved={saved} heading={t('wallet_upcoming')} />
   if (wallet.error) return <ProblemAlert error={wallet.error} onRetry={wallet.reload} />
   const now = Date.now()
   const all = wallet.data?.items ?? []
