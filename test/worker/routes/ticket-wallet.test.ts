@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { ApiClient } from '../../support/api.ts'
-import { ok } from '../../support/catalogue.ts'
+import { idNumberFor, ok, scenicSiteOnSale } from '../../support/catalogue.ts'
 import { buyTickets, enrollGate, nonce, postWithKey, showTonight } from '../../support/gate.ts'
+import { payForHold } from '../../support/orders.ts'
 
 describe('the buyer’s ticket wallet', () => {
   it('lists each ticket with event, venue, start, time zone and seat; a used and a refunded one say so; nobody else sees them', async () => {
@@ -70,6 +71,33 @@ describe('the buyer’s ticket wallet', () => {
     const eventSecret = gate.body.profile.eventSecrets[show.eventId]
     expect(eventSecret).toMatch(/^[\w-]{40,}$/)
     expect(JSON.stringify(wallet)).not.toContain(eventSecret)
+  })
+
+  it('gives a scenic visit its pass with the order page’s token, and no code secret', async () => {
+    const site = await scenicSiteOnSale()
+    const buyer = new ApiClient()
+    const visitor = { name: 'Han Meimei', idNumber: idNumberFor(412), phone: '13800000412' }
+    const hold = await ok(
+      buyer.post(`/api/scenic-sites/${site.siteId}/days/${site.date}/holds`, {
+        lines: [{ productId: site.gateProduct, slot: '10:00', visitor }],
+      }),
+      201,
+    )
+    const order = await payForHold(buyer, {
+      kind: 'scenic',
+      siteId: site.siteId,
+      date: site.date,
+      holdId: hold.id,
+    })
+    const own = await ok(buyer.get(`/api/orders/${order.id}/tickets`))
+    const wallet = await ok(buyer.get('/api/tickets'))
+    expect(wallet.items).toHaveLength(1)
+    expect(wallet.items[0]).toMatchObject({
+      kind: 'scenic',
+      visitDate: site.date,
+      state: 'valid',
+      pass: { token: own.items[0].token, rotatingCode: null },
+    })
   })
 
   it('pages by orders and refuses a bad limit with problem+json', async () => {
