@@ -27,7 +27,12 @@ export const apps = {
       keep: ['/gate.webmanifest', '/favicon.svg'],
     },
   },
-  shop: { entry: 'shop/main.tsx', prefix: '/' },
+  shop: {
+    entry: 'shop/main.tsx',
+    prefix: '/',
+    // The wallet opens offline: a service worker keeping the shop's page and files, built to dist/sw.js.
+    serviceWorker: { source: 'shop/service-worker.ts', output: 'sw.js', keep: ['/favicon.svg'] },
+  },
 } as const
 export type AppName = keyof typeof apps
 

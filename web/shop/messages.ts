@@ -288,6 +288,13 @@ const en = {
   price_paidEach: 'Paid {price}',
   price_linesHeading: 'What you paid',
   ...presaleEn,
+  // the wallet offline: tickets kept on the device (h19 offline wallet)
+  walletOffline_notice: 'Offline — tickets saved on this device at {time}',
+  walletOffline_help: 'Show the QR code at the gate; it works without a connection.',
+  walletOffline_orders: 'Orders need a connection.',
+  walletOffline_signedInAs: 'Signed in as {contact}',
+  walletOffline_signOut: 'Sign out',
+  walletOffline_signedOut: 'Signed out. The tickets saved on this device were removed.',
 } as const
 
 export type ShopMessage = keyof typeof en
@@ -538,6 +545,13 @@ export const shopMessages = defineMessages<ShopMessage>({
     price_paidEach: '实付 {price}',
     price_linesHeading: '实付明细',
     ...presaleZh,
+    // the wallet offline: tickets kept on the device (h19 offline wallet)
+    walletOffline_notice: '离线 — 本机保存于 {time}',
+    walletOffline_help: '入场时出示二维码即可，无需联网。',
+    walletOffline_orders: '订单需联网查看。',
+    walletOffline_signedInAs: '已登录：{contact}',
+    walletOffline_signOut: '退出登录',
+    walletOffline_signedOut: '已退出登录，本机保存的门票已清除。',
   },
 })
 

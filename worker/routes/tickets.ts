@@ -25,7 +25,10 @@ ticketRoutes.get(
       'orders. Each names the event or site, the venue, the start (`startsAt`) or visit date, the time zone to show them ' +
       'in, the seat as `place` {section, row, number} or the scenic `product` and entry `slot`, the holder, and `state`: ' +
       '`valid`, `used` (admitted at a gate), `refunded` or `rebooked`. `validUntil` is when the ticket stops admitting, ' +
-      'so a wallet can put it with past tickets. No tokens: the QR codes are at `GET /api/orders/{orderId}/tickets`. ' +
+      'so a wallet can put it with past tickets. A ticket still valid and not over has its `pass`: the signed token for ' +
+      'the QR (the same as `GET /api/orders/{orderId}/tickets`) and, for events with anti-screenshot codes, the ' +
+      'ticket’s own rotating-code secret, so the shop can keep upcoming tickets on the device and show them offline; ' +
+      'every other ticket has `pass: null`. ' +
       'Pages are runs of orders, newest first (`limit` orders, `cursor` = `nextCursor`).',
     responses: { 200: { description: 'A page of tickets', content: json(walletPageSchema) } },
   }),
@@ -35,6 +38,6 @@ ticketRoutes.get(
   ),
   async (c) => {
     const { limit, cursor } = c.req.valid('query')
-    return c.json(await walletOfBuyer(c.get('db'), mine(c), { limit, cursor }))
+    return c.json(await walletOfBuyer(c.get('db'), c.env.TICKET_SIGNING_KEYS, mine(c), { limit, cursor }))
   },
 )

@@ -1,11 +1,16 @@
 // "My tickets" as a wallet: every ticket of the buyer's orders with what, when, where and which seat or
-// slot, and its state, without signing tokens (the QR comes with the order's ticket page). A page is a run of
-// the buyer's orders, newest first; each order's tickets come whole.
+// slot, and its state. Upcoming valid tickets also carry their pass (the signed token for the QR and, for
+// events with rotating codes, the ticket's own code secret), so the shop can keep them on the device and open
+// them at a gate with no signal. A page is a run of the buyer's orders, newest first; each order's tickets come whole.
 import { and, desc, eq, inArray, lt, type SQL } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
 import { events, orderLines, orders, organizers, scenicSites, shows, tickets, venues } from '../db/schema.ts'
+import { STEP_SECONDS } from '../domain/rotating-code.ts'
+import { signTicket } from '../domain/ticket-token.ts'
+import { eventGateSecret, ticketRotatingSecret } from './event-gate-secrets.ts'
 import { type TicketFacts, ticketFactsOf } from './ticket-facts.ts'
-import { showTicketWindow, visitDayStart } from './tickets.ts'
+import { currentSigningKey } from './ticket-keys.ts'
+import { showTicketWindow, ticketClaims, visitDayStart } from './tickets.ts'
 
 const DAY = 86_400
 
@@ -24,12 +29,22 @@ export interface WalletTicket extends TicketFacts {
   holder: string | null
   seat: string | null
   timeZone: string
+  /** What opens it at a gate offline; only while it is valid and not yet over. */
+  pass: TicketPass | null
+}
+
+export interface TicketPass {
+  /** Compact JWS (the same as on the order's ticket page) for the QR code. */
+  token: string
+  /** Events with anti-screenshot codes: this ticket's own secret (never the event's) and the step. */
+  rotatingCode: { secret: string; stepSeconds: number } | null
 }
 
 export async function walletOfBuyer(
   db: Database,
+  signingSecret: string,
   buyer: SQL,
-  opts: { limit: number; cursor?: string | undefined },
+  opts: { limit: number; cursor?: string | undefined; now?: number },
 ) {
   const orderRows = await db
     .select()
@@ -76,22 +91,41 @@ export async function walletOfBuyer(
     (line) => siteById.get(orderById.get(line.orderId)?.siteId ?? '')?.timeSlots ?? [],
   )
 
-  const items = rows.flatMap(({ ticket, line }): WalletTicket[] => {
-    const order = orderById.get(ticket.orderId)!
-    const common = {
-      ticketId: ticket.id,
-      orderId: order.id,
-      orderNumber: order.number,
-      holder: line.visitorName,
-      seat: line.seatLabel,
-      ...facts({ ticketId: ticket.id, ticketStatus: ticket.status, line }),
-    }
-    if (order.kind === 'show') {
-      const row = showById.get(order.showId ?? '')
-      if (!row) return []
-      const { exp } = showTicketWindow(row.show)
-      return [
-        {
+  const now = Math.floor((opts.now ?? Date.now()) / 1000)
+  const signing = await currentSigningKey(signingSecret)
+  // Gate secrets of the page's events that ask for rotating codes, each read once.
+  const gateSecrets = new Map<string, Promise<string>>()
+  for (const { event } of showRows)
+    if (event.rotatingCode && !gateSecrets.has(event.id))
+      gateSecrets.set(event.id, eventGateSecret(db, event.id))
+
+  const items = await Promise.all(
+    rows.map(async ({ ticket, line }): Promise<WalletTicket | null> => {
+      const order = orderById.get(ticket.orderId)!
+      const ticketFacts = facts({ ticketId: ticket.id, ticketStatus: ticket.status, line })
+      const common = {
+        ticketId: ticket.id,
+        orderId: order.id,
+        orderNumber: order.number,
+        holder: line.visitorName,
+        seat: line.seatLabel,
+        ...ticketFacts,
+      }
+      const passFor = async (ev: string, window: { nbf: number; exp: number }, eventId?: string) => {
+        if (ticketFacts.state !== 'valid' || ticket.status !== 'valid' || window.exp <= now) return null
+        const gateSecret = eventId ? gateSecrets.get(eventId) : undefined
+        return {
+          token: await signTicket(ticketClaims(ticket.id, ev, line, window), signing),
+          rotatingCode: gateSecret
+            ? { secret: await ticketRotatingSecret(await gateSecret, ticket.id), stepSeconds: STEP_SECONDS }
+            : null,
+        }
+      }
+      if (order.kind === 'show') {
+        const row = showById.get(order.showId ?? '')
+        if (!row) return null
+        const window = showTicketWindow(row.show)
+        return {
           ...common,
           kind: 'show',
           title: row.event.name,
@@ -99,16 +133,17 @@ export async function walletOfBuyer(
           city: row.venue.city,
           startsAt: row.show.startsAt,
           visitDate: null,
-          validUntil: new Date(exp * 1000).toISOString(),
+          validUntil: new Date(window.exp * 1000).toISOString(),
           category: row.venue.priceCategories.find((c) => c.code === line.category)?.name ?? line.category,
           timeZone: row.timeZone,
-        },
-      ]
-    }
-    const site = siteById.get(order.siteId ?? '')
-    if (!site || !order.visitDate) return []
-    return [
-      {
+          pass: await passFor(row.show.id, window, row.event.id),
+        }
+      }
+      const site = siteById.get(order.siteId ?? '')
+      if (!site || !order.visitDate) return null
+      const nbf = visitDayStart(order.visitDate)
+      const window = { nbf, exp: nbf + validityDays(line) * DAY }
+      return {
         ...common,
         kind: 'scenic',
         title: site.name,
@@ -116,13 +151,12 @@ export async function walletOfBuyer(
         city: site.city,
         startsAt: null,
         visitDate: order.visitDate,
-        validUntil: new Date(
-          (visitDayStart(order.visitDate) + validityDays(line) * DAY) * 1000,
-        ).toISOString(),
+        validUntil: new Date(window.exp * 1000).toISOString(),
         category: null,
         timeZone: site.timezone,
-      },
-    ]
-  })
-  return { items, nextCursor }
+        pass: await passFor(`${site.id}:${order.visitDate}`, window),
+      }
+    }),
+  )
+  return { items: items.filter((item): item is WalletTicket => item !== null), nextCursor }
 }

@@ -69,6 +69,19 @@ export interface IssuedTicket {
   state: TicketState
 }
 
+/** What a ticket's token says; the order's ticket page and the wallet both sign these, so their QR codes match. */
+export function ticketClaims(
+  ticketId: string,
+  ev: string,
+  line: typeof orderLines.$inferSelect,
+  window: { nbf: number; exp: number },
+): TicketClaims {
+  // Scenic lines carry the product's last 8 characters (unique within a site) and the slot.
+  const it = line.seatLabel ?? `${line.productId!.slice(-8)}${line.slot ? `@${line.slot}` : ''}`
+  const hh = line.visitorIdMasked ? line.visitorIdMasked.slice(-4) : undefined
+  return { tid: ticketId, ev, it, ...(hh ? { hh } : {}), nbf: window.nbf, exp: window.exp }
+}
+
 /**
  * The order's tickets with their signed tokens. Signing is deterministic (Ed25519), so the same ticket
  * always yields the same token; revoked tickets get none (and go on the revocation list gates sync).
@@ -133,10 +146,7 @@ export async function ticketsOfOrder(db: Database, secret: string, orderId: stri
   return Promise.all(
     rows.map(async ({ ticket, line }) => {
       const { nbf, exp } = window(line)
-      // Scenic lines carry the product's last 8 characters (unique within a site) and the slot.
-      const it = line.seatLabel ?? `${line.productId!.slice(-8)}${line.slot ? `@${line.slot}` : ''}`
-      const hh = line.visitorIdMasked ? line.visitorIdMasked.slice(-4) : undefined
-      const claims: TicketClaims = { tid: ticket.id, ev, it, ...(hh ? { hh } : {}), nbf, exp }
+      const claims = ticketClaims(ticket.id, ev, line, { nbf, exp })
       return {
         ticketId: ticket.id,
         lineId: line.id,

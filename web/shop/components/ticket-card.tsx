@@ -9,13 +9,35 @@ import { RotatingCode, useRotatingCode } from './rotating-code.tsx'
 import { TicketQr } from './ticket-qr.tsx'
 import { placeText, stateText, whenText } from './ticket-text.ts'
 
+/** What the card reads: a ticket of its order's page, or one the wallet kept on the device (offline). */
+export type CardTicket = Pick<
+  Ticket,
+  | 'ticketId'
+  | 'status'
+  | 'state'
+  | 'title'
+  | 'venue'
+  | 'holder'
+  | 'holderIdMasked'
+  | 'redeemedAt'
+  | 'timeZone'
+  | 'token'
+  | 'rotatingCode'
+  | 'place'
+  | 'seat'
+  | 'product'
+  | 'slot'
+  | 'startsAt'
+  | 'visitDate'
+>
+
 export function TicketCard({
   ticket,
   focused,
   paid,
   currency,
 }: {
-  ticket: Ticket
+  ticket: CardTicket
   focused?: boolean
   /** What its order line charged (minor units), shown on the order page. */
   paid?: number

@@ -7,10 +7,11 @@ import { useLocale } from '../../lib/i18n.ts'
 import { Link, navigate } from '../../lib/router.tsx'
 import { Button, Field, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { downloadIcs, icsEvent } from '../calendar.ts'
+import { CustomerSession } from '../components/customer-session.tsx'
 import { GroupOrderLink } from '../components/group-order-link.tsx'
 import { OrderPrices } from '../components/order-prices.tsx'
 import { TicketCard } from '../components/ticket-card.tsx'
-import { TicketWallet } from '../components/ticket-wallet.tsx'
+import { OfflineTickets, TicketWallet, unreachable } from '../components/ticket-wallet.tsx'
 import { getCurrentHold, setCurrentHold } from '../hold-store.ts'
 import { type ShopMessage, shopMessages, useProblemMessages } from '../messages.ts'
 import type {
@@ -26,6 +27,7 @@ import type {
   SiteDetail,
   Ticket,
 } from '../types.ts'
+import { loadWallet } from '../wallet-store.ts'
 
 const statusText = (t: (key: ShopMessage) => string, status: string) =>
   t(`status_${status}` as ShopMessage) === `status_${status}` ? status : t(`status_${status}` as ShopMessage)
@@ -44,13 +46,24 @@ export function MyTicketsPage() {
     (signal) => api<Page<OrderRecord>>('/api/orders', { signal, query: { limit: 50 } }),
     [],
   )
+  // Offline the wallet shows the tickets kept on the device; the orders wait for a connection.
+  const [offline, setOffline] = useState(false)
+  // After sign-out the wallet and the orders are loaded again, as whoever this browser is now.
+  const [session, setSession] = useState(0)
   return (
     <section class="stack">
       <h1>{t('wallet_title')}</h1>
-      <TicketWallet />
+      <CustomerSession
+        onSignedOut={() => {
+          setSession(session + 1)
+          orders.reload()
+        }}
+      />
+      <TicketWallet key={session} onOffline={setOffline} />
       <h2>{t('wallet_orders')}</h2>
+      {offline && <p class="muted">{t('walletOffline_orders')}</p>}
       {orders.loading && !orders.data && <Loading />}
-      <ProblemAlert error={orders.error} onRetry={orders.reload} />
+      {!offline && <ProblemAlert error={orders.error} onRetry={orders.reload} />}
       {orders.data?.items.length === 0 && <p>{t('noOrders')}</p>}
       <ul class="plain-list stack" data-testid="order-list">
         {orders.data?.items.map((order) => (
@@ -137,7 +150,20 @@ export function OrderPage({ orderId }: { orderId: string }) {
   const [busy, setBusy] = useState(false)
   const refundKey = useMemo(() => newIdempotencyKey(), [quote])
 
-  if (order.error) return <ProblemAlert error={order.error} onRetry={order.reload} />
+  if (order.error) {
+    // Offline, the order's tickets kept on the device still open (from the wallet's last online load).
+    const kept = unreachable(order.error) ? loadWallet(localStorage, Date.now()) : null
+    const mine = kept?.tickets.filter((ticket) => ticket.orderId === orderId) ?? []
+    if (kept && mine.length > 0)
+      return (
+        <article class="stack">
+          <h1>{t('order', { number: mine[0]!.orderNumber })}</h1>
+          <OfflineTickets saved={{ ...kept, tickets: mine }} heading={t('tickets')} />
+          <Link href="/my-tickets">{t('myTickets')}</Link>
+        </article>
+      )
+    return <ProblemAlert error={order.error} onRetry={order.reload} />
+  }
   if (!order.data) return <Loading />
   const data = order.data
   const money = (minor: number) => formatMoney(minor, data.currency, locale)

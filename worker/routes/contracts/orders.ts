@@ -190,7 +190,15 @@ export const ticketSchema = v.object({
 })
 export const ticketListSchema = v.object({ items: v.array(ticketSchema) })
 
-/** One ticket in the buyer's wallet ("My tickets"): enough to list it; the QR is on its order's ticket page. */
+/** What opens a ticket at a gate with no network: its signed token and, where the event asks, its own code secret. */
+export const ticketPassSchema = v.object({
+  /** Compact JWS (EdDSA) for the QR code, as on the order's ticket page. */
+  token: v.string(),
+  /** Events with anti-screenshot codes: this ticket's secret for the 6-digit code (never the event's). */
+  rotatingCode: v.nullable(v.object({ secret: v.string(), stepSeconds: v.number() })),
+})
+
+/** One ticket in the buyer's wallet ("My tickets"): enough to list it, and to show it offline while upcoming. */
 export const walletTicketSchema = v.object({
   ticketId: v.string(),
   orderId: v.string(),
@@ -213,6 +221,8 @@ export const walletTicketSchema = v.object({
   /** Seat label as printed when `place` is unknown. */
   seat: v.nullable(v.string()),
   ...ticketFacts,
+  /** Valid and not yet over: the token and code secret the shop keeps on the device; otherwise null. */
+  pass: v.nullable(ticketPassSchema),
 })
 export const walletPageSchema = pageOf(walletTicketSchema)
 
