@@ -255,6 +255,14 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
         // Age rules are enforced from the ID number: a full-price ticket has none, so no one is refused it.
         eligibility: { note: 'Full price, any age' },
         price: 12000,
+        // Weekends and public holidays cost more, Spring Festival more again (the console's price calendar).
+        pricing: {
+          dates: [
+            { weekdays: [0, 6], holidays: ['2027-01-01'], price: 15000, label: '周末价' },
+            { from: '2027-02-05', to: '2027-02-11', price: 16000, label: '春节' },
+          ],
+          tiers: [],
+        },
       },
       {
         ...gate,
@@ -321,6 +329,11 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
         { productId: p.adult, quantity: 1 },
         { productId: p.cableCar, quantity: 1 },
       ],
+      // The weekend price of the gate ticket carries over to the package; the first 50 of a day sell for less.
+      pricing: {
+        dates: [{ weekdays: [0, 6], holidays: ['2027-01-01'], price: 21000, label: '周末价' }],
+        tiers: [{ label: '每日前50套', price: 17000, quantity: 50 }],
+      },
     })
     .onConflictDoNothing()
 
