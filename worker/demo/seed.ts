@@ -329,11 +329,6 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
         { productId: p.adult, quantity: 1 },
         { productId: p.cableCar, quantity: 1 },
       ],
-      // The weekend price of the gate ticket carries over to the package; the first 50 of a day sell for less.
-      pricing: {
-        dates: [{ weekdays: [0, 6], holidays: ['2027-01-01'], price: 21000, label: '周末价' }],
-        tiers: [{ label: '每日前50套', price: 17000, quantity: 50 }],
-      },
     })
     .onConflictDoNothing()
 

@@ -90,7 +90,11 @@ export function PriceMonth(props: {
               <strong class="price-month-price" data-testid="price-month-price">
                 {money(quote.price)}
               </strong>
-              {quote.label && <span class="price-month-label">{quote.label}</span>}
+              {quote.label && (
+                <span class="price-month-label" title={quote.label}>
+                  {quote.label}
+                </span>
+              )}
             </div>
           )
         })}

@@ -99,9 +99,14 @@ export function ScenicPriceRules(props: { products: VisitProductRecord[]; packag
       label: p('sp_packageItem', { name: x.name }),
     })),
   ]
-  const [item, setItem] = useState(items[0]?.value ?? '')
+  // The products and packages load after the page: the first of them until the organizer picks another.
+  const [picked, setItem] = useState('')
+  const item = picked || items[0]?.value || ''
   const path = `${base}/${item}/pricing`
-  const saved = useResource((signal) => api<ScenicPricingRecord>(path, { signal }), [path])
+  const saved = useResource(
+    (signal) => (item ? api<ScenicPricingRecord>(path, { signal }) : new Promise<never>(() => {})),
+    [path],
+  )
   const salesChannels = useResource(
     (signal) => api<PageOf<SalesChannelRecord>>(`${base}/sales-channels`, { signal, query: { limit: 200 } }),
     [base],
