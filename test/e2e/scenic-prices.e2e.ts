@@ -107,6 +107,39 @@ describe('shop: a holiday price', () => {
   })
 })
 
+describe('shop: an early-bird tier', () => {
+  test('zh-CN phone: days booked 7+ days ahead show 早鸟 and the tier price, the list price struck', async () => {
+    const { siteId, productId } = await siteWithGateTicket('早鸟山')
+    await admin.call(`${org}/visit-products/${productId}/pricing`, {
+      method: 'PUT',
+      body: { dates: [], tiers: [{ label: '早鸟', price: 8000, minDaysAhead: 7 }] },
+    })
+    const { context, page } = await newPage(browser, { mobile: true, locale: 'zh-CN' })
+    const early = dayInChina(10)
+    await openShopOn(page, siteId, early)
+    const cell = page.locator(`[data-date="${early}"]`)
+    expect(await cell.getByTestId('day-price').textContent()).toBe('¥80起')
+    expect(await cell.getByTestId('day-tier').textContent()).toBe('早鸟')
+    expect(await cell.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true)
+    // Six days ahead is too late for the early bird.
+    const late = page.locator(`[data-date="${dayInChina(6)}"]`)
+    if (await late.count()) {
+      expect(await late.getByTestId('day-price').textContent()).toBe('¥100起')
+      expect(await late.getByTestId('day-tier').count()).toBe(0)
+    }
+    await cell.click()
+    const row = page.locator(`[data-product-id="${productId}"]`)
+    await row.waitFor()
+    expect(await row.getByTestId('price-tier').textContent()).toBe('早鸟')
+    expect(await row.getByTestId('price-current').textContent()).toBe('¥80')
+    expect(await row.getByTestId('price-list').textContent()).toBe('¥100')
+    expect(await scrollsSideways(page)).toBe(false)
+    await expectAccessible(page)
+    await saveScreenshot(page, 'scenic-early-bird-zh')
+    await context.close()
+  })
+})
+
 describe('console: the price calendar', () => {
   test('1366 px, English: a bad price is named at its field, a single-date price saves and shows in the month view', async () => {
     const { siteId, productId } = await siteWithGateTicket('Price Peak')

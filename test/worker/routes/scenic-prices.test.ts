@@ -1,6 +1,13 @@
+import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { ApiClient, problemOf } from '../../support/api.ts'
-import { ok, type ScenicFixture, scenicSiteOnSale, shanghaiDate } from '../../support/catalogue.ts'
+import {
+  idNumberFor,
+  ok,
+  type ScenicFixture,
+  scenicSiteOnSale,
+  shanghaiDate,
+} from '../../support/catalogue.ts'
 import { uniqueAddress } from '../../support/clients.ts'
 import { payForHold } from '../../support/orders.ts'
 import { addPartner, partnerOrderId, visitor } from '../../support/partner.ts'
@@ -69,6 +76,43 @@ describe('scenic date prices', () => {
 
     const midweek = await ok(holdChildren(new ApiClient(), site, wednesday), 201)
     expect(midweek.total).toBe(6000)
+  })
+
+  it('prices a package by its own calendar and counts its tier once per package', async () => {
+    const site = await scenicSiteOnSale()
+    await ok(
+      site.owner.put(`${site.base}/packages/${site.packageId}/pricing`, {
+        dates: [{ weekdays: [0, 6], price: 21_000, label: '周末价' }],
+        tiers: [{ label: '每日首套', price: 16_000, quantity: 1 }],
+      }),
+    )
+    const holdPackage = (n: number) =>
+      new ApiClient().fetch(holdsPath(site, saturday), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'cf-connecting-ip': uniqueAddress() },
+        body: JSON.stringify({
+          packageId: site.packageId,
+          lines: [
+            {
+              productId: site.gateProduct,
+              slot: '09:00',
+              visitor: { name: '王', idNumber: idNumberFor(900 + n) },
+            },
+            { productId: site.cableCarProduct, parent: { line: 0 } },
+          ],
+        }),
+      })
+    const first = await ok(holdPackage(1), 201)
+    // Spread over its lines by their list prices (gate ¥120, cable car ¥80), the tier on each line.
+    expect(first.total).toBe(16_000)
+    expect(first.lines.map((l: { price: number }) => l.price)).toEqual([9600, 6400])
+    expect(first.lines.map((l: { tier: string }) => l.tier)).toEqual(['每日首套', '每日首套'])
+    const second = await ok(holdPackage(2), 201)
+    expect(second.total).toBe(21_000)
+    const day = await ok(new ApiClient().get(`/api/scenic-sites/${site.siteId}/days/${saturday}`))
+    expect(day.packages).toEqual([
+      { id: site.packageId, price: 21_000, listPrice: 21_000, tier: null, dateLabel: '周末价' },
+    ])
   })
 
   it('refuses a bad calendar with every bad field, and saves nothing', async () => {
@@ -146,6 +190,41 @@ describe('scenic tiers', () => {
       holdId: hold.id,
     })
     expect(order).toMatchObject({ status: 'paid', total: 13_000 })
+  })
+})
+
+describe('a late payment and its quote', () => {
+  const day = (site: ScenicFixture, date: string) =>
+    env.SCENIC_DAY_INVENTORY.get(env.SCENIC_DAY_INVENTORY.idFromName(`${site.siteId}:${date}`))
+
+  it('keeps the tier price only while the tier still has the place; else the hold is not re-acquired', async () => {
+    const site = await scenicSiteOnSale()
+    await ok(
+      site.owner.put(pricingPath(site, site.childProduct), {
+        dates: [],
+        tiers: [{ label: '早鸟', price: 5000, quantity: 1 }],
+      }),
+    )
+    const date = wednesday
+    const first = await ok(holdChildren(new ApiClient(), site, date), 201)
+    expect(first.lines[0]).toMatchObject({ price: 5000, tier: '早鸟' })
+    // The hold ends unpaid: its tier place comes back and a second buyer takes it.
+    expect(await day(site, date).release(site.siteId, date, first.id)).toEqual({ released: true })
+    const second = await ok(holdChildren(new ApiClient(), site, date), 201)
+    expect(second.lines[0]).toMatchObject({ price: 5000, tier: '早鸟' })
+    // The first buyer's payment arrives late: the tier is gone, so the ¥50 quote is not honoured.
+    expect(await day(site, date).confirm(site.siteId, date, first.id, 'ord_late_1')).toMatchObject({
+      ok: false,
+      code: 'hold_expired',
+    })
+    // The second buyer's hold ends too; a late payment for it finds the place free and keeps its quote.
+    await day(site, date).release(site.siteId, date, second.id)
+    expect(await day(site, date).confirm(site.siteId, date, second.id, 'ord_late_2')).toMatchObject({
+      ok: true,
+      reacquired: true,
+    })
+    const third = await ok(holdChildren(new ApiClient(), site, date), 201)
+    expect(third.lines[0]).toMatchObject({ price: 6000, tier: null })
   })
 })
 

@@ -6,6 +6,7 @@ import { useLocale } from '../../lib/i18n.ts'
 import { Button, Loading, ProblemAlert } from '../../lib/ui.tsx'
 import { shopMessages } from '../messages.ts'
 import type { DayAvailability } from '../types.ts'
+import { tierName } from './price-tag.tsx'
 import { scenicMessages } from './scenic-messages.ts'
 import { dateLabelName, scenicPriceMessages } from './scenic-price.tsx'
 
@@ -93,6 +94,9 @@ export function ScenicCalendar(props: {
           const from = entries.length ? Math.min(...entries.map((p) => p.price)) : null
           // A day whose prices a date rule sets (weekend, holiday) is marked, with the rule's name read out.
           const special = entries.find((p) => p.dateLabel)?.dateLabel ?? null
+          // The cheapest ticket's tier (早鸟 …) is named under its price; its list price is read out.
+          const cheapest = entries.find((p) => p.price === from)
+          const tier = cheapest?.tier ? tierName(t, cheapest.tier) : null
           const available = Boolean(info?.onSale && info.remaining > 0)
           const soldOut = Boolean(info?.onSale && info.remaining <= 0)
           const mark = iso === today ? m('today') : iso === tomorrow ? m('tomorrow') : null
@@ -116,6 +120,7 @@ export function ScenicCalendar(props: {
                   from !== null &&
                   `, ${m('dayFromLong', { price: money(from), count: info!.remaining })}`}
                 {available && special && `, ${dateLabelName(p, special)}`}
+                {available && tier && cheapest && `, ${tier}, ${t('price_was')} ${money(cheapest.listPrice)}`}
                 {soldOut && `, ${m('dayFull')}`}
               </span>
               <span class="calendar-date" aria-hidden="true" data-testid="day-number">
@@ -124,6 +129,11 @@ export function ScenicCalendar(props: {
               {available && from !== null && (
                 <span class="calendar-price" aria-hidden="true" data-testid="day-price">
                   {m('dayFrom', { price: money(from) })}
+                </span>
+              )}
+              {available && tier && (
+                <span class="calendar-tier" aria-hidden="true" data-testid="day-tier">
+                  {tier}
                 </span>
               )}
               {soldOut && (
