@@ -101,6 +101,7 @@ export async function readDayConfig(d1: D1Database, siteId: string, date: string
         realNameRequired: visitProducts.realNameRequired,
         maxPerIdPerDay: visitProducts.maxPerIdPerDay,
         status: visitProducts.status,
+        pricing: visitProducts.pricing,
         // As stored: an unreadable value means no age bounds rather than a day that cannot load.
         eligibility: sql<string | null>`${visitProducts.eligibility}`,
       })
@@ -121,6 +122,7 @@ export async function readDayConfig(d1: D1Database, siteId: string, date: string
         price: packages.price,
         status: packages.status,
         components: packages.components,
+        pricing: packages.pricing,
       })
       .from(packages)
       .where(eq(packages.siteId, siteId)),
@@ -144,7 +146,10 @@ export async function readDayConfig(d1: D1Database, siteId: string, date: string
     ),
     rules,
     packages: Object.fromEntries(
-      pkgs.map((p) => [p.id, { price: p.price, status: p.status, components: p.components }]),
+      pkgs.map((p) => [
+        p.id,
+        { price: p.price, status: p.status, components: p.components, pricing: p.pricing },
+      ]),
     ),
     stamp: stampOf(stamp as StampRows),
   }

@@ -42,6 +42,8 @@ export interface ScenicHoldRequest {
   packageId?: string
   /** Set for holds from the public (the shop): the per-buyer and per-network caps apply. */
   client?: HoldClient
+  /** An OTA partner's hold: only date prices and tiers naming its channel apply (else its settlement price). */
+  partner?: boolean
 }
 
 export type ScenicRefusal =
@@ -62,7 +64,14 @@ export interface HeldLine {
   productId: string
   productName: string
   slot: string | null
+  /** What the order charges: the quote at hold time. */
   price: number
+  /** The day's price for the channel before any tier (a package's share of it). */
+  listPrice: number
+  /** The tier the price came from (早鸟 …), or null. */
+  tier: string | null
+  /** A date price or tier naming the hold's channel set the price (an OTA partner then pays it). */
+  channelPriced: boolean
   visitor: Visitor | null
 }
 
@@ -124,10 +133,17 @@ export interface DayAvailability {
     name: string
     kind: string
     ticketType: string
+    /** What one ticket costs the channel now (date price, then tier). */
     price: number
+    /** The date price before a tier. */
+    listPrice: number
+    tier: string | null
+    /** The date rule's label (周末价 …), or null at the base price. */
+    dateLabel: string | null
     timed: boolean
     remaining: number
   }[]
+  packages: { id: string; price: number; listPrice: number; tier: string | null; dateLabel: string | null }[]
 }
 
 /** A refusal as the actor answers it. */

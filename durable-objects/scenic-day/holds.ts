@@ -1,4 +1,5 @@
 import { type HoldCaps, HoldTallies } from '../../worker/domain/hold-caps.ts'
+import type { PriceBook } from '../../worker/domain/price-schedule.ts'
 import {
   type ConfirmOutcome,
   type DescribedHold,
@@ -13,6 +14,7 @@ import type { DayConfig } from './rules/day-config.ts'
 import { type DayState, decideHold } from './rules/decide-hold.ts'
 import { visitorOf } from './rules/lines.ts'
 import { admitHold, type NewRows } from './rules/new-hold.ts'
+import { countQuotes, dayPriceBook, quoteHold } from './rules/pricing.ts'
 import { reacquireRequest } from './rules/reacquire.ts'
 import { planReturn } from './rules/returns.ts'
 import type { DayStore, HoldStatus } from './store.ts'
@@ -21,11 +23,15 @@ import type { DayStore, HoldStatus } from './store.ts'
 // in-memory state, the store writes, and each change keeps the two in step. Writes go through `write`, the
 // actor's one storage transaction (memory is dropped and rebuilt if it fails).
 
-/** The day's in-memory state: its settings, what is taken, and the active holds per buyer and network. */
+/**
+ * The day's in-memory state: its settings, what is taken, the active holds per buyer and network, and the
+ * tier places taken (the day's PriceBook).
+ */
 export interface DayMemory {
   config: DayConfig
   used: DayCounts
   tallies: HoldTallies
+  prices: PriceBook
 }
 
 export class DayHolds {
@@ -42,7 +48,12 @@ export class DayHolds {
     const tallies = new HoldTallies()
     for (const hold of this.store.activeHolds())
       tallies.add(hold.holder_id, hold.client_network, hold.n, hold.expires_at)
-    return { config, used: countTaken(config, this.store.takenLines()), tallies }
+    return {
+      config,
+      used: countTaken(config, this.store.takenLines()),
+      tallies,
+      prices: dayPriceBook(config, this.store.tierPlaces()),
+    }
   }
 
   private state(memory: DayMemory): DayState {
@@ -67,7 +78,7 @@ export class DayHolds {
         if (!decision.ok) return decision
         // One random id per hold; its lines are numbered after it.
         const key = crypto.randomUUID().replaceAll('-', '')
-        return { ok: true, hold: admitHold(config, memory, request, decision.lines, key, expires, rows) }
+        return { ok: true, hold: admitHold(config, memory, request, decision.lines, key, expires, rows, now) }
       })
       this.store.writeHolds(rows, at, now)
       return outcomes
@@ -95,6 +106,9 @@ export class DayHolds {
           productName: config.products[l.product_id]?.name ?? l.product_id,
           slot: l.slot,
           price: l.price,
+          listPrice: l.list_price ?? l.price,
+          tier: l.tier,
+          channelPriced: l.channel_priced === 1,
           visitor: visitorOf(l),
         })),
       },
@@ -116,6 +130,11 @@ export class DayHolds {
       this.store.setLineStatus(line.id, status)
       memory.used.line(memory.config, line, -1)
     }
+    countQuotes(
+      memory.prices,
+      lines.map((l) => ({ key: l.tier_key })),
+      -1,
+    )
   }
 
   /**
@@ -138,10 +157,16 @@ export class DayHolds {
       const stored = this.store.linesOfHold(holdId)
       // A late payment may still fall inside the day's booking window even if the hold did not.
       const today = dateIn(config.timezone, new Date(now))
-      const decision = decideHold(config, this.state(memory), reacquireRequest(hold, stored), today, now)
+      const request = reacquireRequest(hold, stored)
+      const decision = decideHold(config, this.state(memory), request, today, now)
       if (!decision.ok)
         return refuse('hold_expired', `The hold expired and cannot be re-acquired: ${decision.detail}`)
+      // The quote is kept only if the same price and tier would be quoted now (a tier sold out meanwhile: refund).
+      const fresh = quoteHold(config, memory.prices, request, now)
+      const changed = stored.some((l, k) => l.price !== fresh[k]?.price || l.tier_key !== fresh[k]?.key)
+      if (changed) return refuse('hold_expired', 'The hold expired and its price no longer applies')
       this.write(() => {
+        countQuotes(memory.prices, fresh, 1)
         for (const line of stored) memory.used.line(config, line, 1)
         this.store.confirmEnded(holdId, orderId)
         this.store.sell(holdId, orderId, true)

@@ -216,9 +216,20 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
   }
 
   /** What is left for a channel (see rules/availability.ts for who may see `channels`). */
-  async availability(siteId: string, date: string, channel?: string): Promise<DayAvailability> {
-    const { config, used } = await this.ready(siteId, date)
-    return dayAvailability(config, used, dateIn(config.timezone), channel)
+  async availability(
+    siteId: string,
+    date: string,
+    channel?: string,
+    partner?: boolean,
+  ): Promise<DayAvailability> {
+    const { config, used, prices } = await this.ready(siteId, date)
+    const now = Date.now()
+    const audience = { channel: channel ?? 'web', ...(partner ? { partner } : {}) }
+    return dayAvailability(config, used, dateIn(config.timezone, new Date(now)), channel, {
+      book: prices,
+      audience,
+      now,
+    })
   }
 
   /** Counts straight from storage, for tests that check memory and storage agree. */

@@ -21,6 +21,14 @@ export const DAY_MIGRATIONS: readonly Migration[] = [
   //    per-network caps; a child line's explicit parent line.
   `ALTER TABLE holds ADD COLUMN client_network TEXT;
    ALTER TABLE lines ADD COLUMN parent_line_id TEXT;`,
+  // 3: the price quote of each line (list price, tier and its counter, whether a rule naming the channel set
+  //    it), and whether a hold is an OTA partner's (its re-acquire is quoted as the partner's again).
+  `ALTER TABLE lines ADD COLUMN list_price INTEGER;
+   ALTER TABLE lines ADD COLUMN tier TEXT;
+   ALTER TABLE lines ADD COLUMN tier_key TEXT;
+   ALTER TABLE lines ADD COLUMN channel_priced INTEGER;
+   ALTER TABLE holds ADD COLUMN partner INTEGER NOT NULL DEFAULT 0;
+   CREATE INDEX IF NOT EXISTS lines_tier ON lines (tier_key) WHERE tier_key IS NOT NULL;`,
 ]
 
 /**

@@ -47,6 +47,20 @@ export class DayStore {
     return this.sql.exec<LineRow>(`${LINES} WHERE l.status IN ${TAKEN}`).toArray()
   }
 
+  /**
+   * Tier places per counter: lines held, sold or returned (a refunded tier place does not reopen, the
+   * schedules' default).
+   */
+  tierPlaces(): Map<string, number> {
+    const rows = this.sql
+      .exec<{ tier_key: string; n: number }>(
+        `SELECT tier_key, count(*) AS n FROM lines
+         WHERE tier_key IS NOT NULL AND status IN ('held', 'sold', 'returned') GROUP BY tier_key`,
+      )
+      .toArray()
+    return new Map(rows.map((r) => [r.tier_key, r.n]))
+  }
+
   /** A held or sold line by id (a parent a child line names). */
   takenLine(id: string): LineRow | undefined {
     return this.sql.exec<LineRow>(`${LINES} WHERE l.id = ? AND l.status IN ${TAKEN}`, id).toArray()[0]
@@ -65,16 +79,18 @@ export class DayStore {
   writeHolds(rows: NewRows, expiresAt: number, now: number) {
     if (rows.holds.length === 0) return
     this.sql.exec(
-      `INSERT INTO holds (id, holder_id, channel, package_id, client_network, status, expires_at, created_at)
-       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, 'active', ?, ? FROM json_each(?)`,
+      `INSERT INTO holds (id, holder_id, channel, package_id, client_network, partner, status, expires_at, created_at)
+       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, 'active', ?, ?
+       FROM json_each(?)`,
       expiresAt,
       now,
       JSON.stringify(rows.holds),
     )
     this.sql.exec(
-      `INSERT INTO lines (id, hold_id, product_id, slot, channel, id_number, phone, name, status, price, parent_line_id)
+      `INSERT INTO lines (id, hold_id, product_id, slot, channel, id_number, phone, name, status, price, parent_line_id,
+                          list_price, tier, tier_key, channel_priced)
        SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7,
-              'held', value ->> 8, value ->> 9
+              'held', value ->> 8, value ->> 9, value ->> 10, value ->> 11, value ->> 12, value ->> 13
        FROM json_each(?)`,
       JSON.stringify(rows.lines),
     )

@@ -83,6 +83,11 @@ describe('scenic day: parent-child ownership', () => {
       const sql = state.storage.sql
       sql.exec('ALTER TABLE holds DROP COLUMN client_network')
       sql.exec('ALTER TABLE lines DROP COLUMN parent_line_id')
+      // …nor the price quote's (step 3).
+      sql.exec('DROP INDEX lines_tier')
+      for (const column of ['list_price', 'tier', 'tier_key', 'channel_priced'])
+        sql.exec(`ALTER TABLE lines DROP COLUMN ${column}`)
+      sql.exec('ALTER TABLE holds DROP COLUMN partner')
       sql.exec('DROP TABLE schema_migrations')
       sql.exec("DELETE FROM meta WHERE key = 'schema'")
       const [row] = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'config'").toArray()
@@ -98,6 +103,8 @@ describe('scenic day: parent-child ownership', () => {
           .map((c) => c.name)
       expect(columns('holds')).toContain('client_network')
       expect(columns('lines')).toContain('parent_line_id')
+      expect(columns('lines')).toContain('tier_key')
+      expect(columns('holds')).toContain('partner')
       Object.assign(instance, { config: undefined })
     })
     // The old config is read again from the catalogue, so the senior rule applies at once.

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { dayAvailability } from '../../durable-objects/scenic-day/rules/availability.ts'
 import { countTaken } from '../../durable-objects/scenic-day/rules/counts.ts'
-import { decideHold, linePrices } from '../../durable-objects/scenic-day/rules/decide-hold.ts'
+import { decideHold } from '../../durable-objects/scenic-day/rules/decide-hold.ts'
 import { admitHold, type NewRows } from '../../durable-objects/scenic-day/rules/new-hold.ts'
+import { dayPriceBook, quoteHold } from '../../durable-objects/scenic-day/rules/pricing.ts'
 import { withQuotas } from '../../durable-objects/scenic-day/rules/quotas.ts'
 import { SCENIC_HOLD_CAPS } from '../../worker/domain/scenic-hold-caps.ts'
 import { idNumberFor } from '../support/catalogue.ts'
@@ -192,7 +193,7 @@ describe('scenic day rules: capacity and quotas', () => {
 
   it('a batch sees each hold it admitted: the request after the last ticket is sold out', () => {
     const config = day({ dailyCapacity: 2 })
-    const state = stateOf(config)
+    const state = { ...stateOf(config), prices: dayPriceBook(config) }
     const rows: NewRows = { holds: [], lines: [] }
     const expires = { at: NOW + 15 * 60_000, iso: new Date(NOW + 15 * 60_000).toISOString() }
     const first = decide(config, state, request([gateLine(wang), gateLine(li)]))
@@ -205,10 +206,11 @@ describe('scenic day rules: capacity and quotas', () => {
       'a'.repeat(32),
       expires,
       rows,
+      NOW,
     )
     expect(hold).toMatchObject({ id: `hld_${'a'.repeat(32)}`, siteId: 'site_1', date: DATE, total: 24_000 })
     expect(hold.lines.map((l) => l.id)).toEqual([`ln_${'a'.repeat(18)}00`, `ln_${'a'.repeat(18)}01`])
-    expect(rows.holds).toEqual([[hold.id, 'buy_a', 'web', null, null]])
+    expect(rows.holds).toEqual([[hold.id, 'buy_a', 'web', null, null, 0]])
     expect(rows.lines).toHaveLength(2)
     expect(
       decide(
@@ -287,7 +289,7 @@ describe('scenic day rules: capacity and quotas', () => {
     })
     const combo = request([gateLine(wang), cableLine(wang)], { packageId: 'combo' })
     expect(decide(config, stateOf(config), combo)).toMatchObject({ ok: true })
-    expect(linePrices(config, combo)).toEqual([10_800, 7_200])
+    expect(quoteHold(config, dayPriceBook(config), combo, NOW).map((q) => q.price)).toEqual([10_800, 7_200])
     expect(decide(config, stateOf(config), { ...combo, lines: [gateLine(wang)] })).toMatchObject({
       ok: false,
       code: 'invalid_request',
@@ -297,7 +299,8 @@ describe('scenic day rules: capacity and quotas', () => {
   it('shows each channel what it may sell, and never below zero', () => {
     const config = day({ dailyCapacity: 6, quotas: { ctrip: 2 } })
     const used = countTaken(config, [...entries(3), stored('ln_c', 'buy_a', 'cable', wang)])
-    const web = dayAvailability(config, used, TODAY)
+    const pricing = { book: dayPriceBook(config), audience: { channel: 'web' }, now: NOW }
+    const web = dayAvailability(config, used, TODAY, undefined, pricing)
     expect(web).toMatchObject({
       onSale: true,
       capacity: 6,
@@ -306,7 +309,7 @@ describe('scenic day rules: capacity and quotas', () => {
     })
     expect(web.slots.map((s) => s.remaining)).toEqual([1, 1])
     expect(web.products.find((p) => p.id === 'cable')?.remaining).toBe(1)
-    expect(dayAvailability(config, used, TODAY, 'ctrip').remaining).toBe(2)
+    expect(dayAvailability(config, used, TODAY, 'ctrip', pricing).remaining).toBe(2)
   })
 
   it('sets a date’s allocations only above what each channel and the general pool hold', () => {

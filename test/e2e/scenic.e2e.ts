@@ -26,6 +26,17 @@ const SITE = '/scenic/site_demo_mountain'
 const dayInChina = (ahead: number) =>
   new Date(Date.now() + 8 * 3600_000 + ahead * 86_400_000).toISOString().slice(0, 10)
 
+/**
+ * The demo adult gate ticket's price on a date (worker/demo/seed.ts): ¥150 on weekends, 2027-01-01 and the
+ * Spring Festival week (¥160), else ¥120; the cable car is ¥80, so the package (¥180) saves the difference.
+ */
+const adultPrice = (date: string) => {
+  if (date >= '2027-02-05' && date <= '2027-02-11') return 160
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay()
+  return weekday === 0 || weekday === 6 || date === '2027-01-01' ? 150 : 120
+}
+const packageSaves = (date: string) => adultPrice(date) + 80 - 180
+
 /** Opens the site on the month of `date` (tomorrow may be next month), its cell loaded. */
 async function openSiteOn(page: Page, date: string) {
   await page.goto(SITE)
@@ -110,7 +121,7 @@ describe('package: gate + cable car', () => {
     await pkg.waitFor()
     expect(await pkg.getByTestId('package-price').textContent()).toBe('¥180')
     expect(await pkg.innerText()).toContain('含 Gate ticket — adult 成人票 + Summit cable car 索道票')
-    expect(await pkg.getByTestId('package-saves').textContent()).toBe('省 ¥20')
+    expect(await pkg.getByTestId('package-saves').textContent()).toBe(`省 ¥${packageSaves(dayInChina(1))}`)
     await pkg.getByRole('button', { name: '选择' }).click()
     expect(await pkg.getByRole('button', { name: '已选' }).getAttribute('aria-pressed')).toBe('true')
     // Single tickets step aside; one visitor is typed, the ride follows it.
@@ -139,8 +150,8 @@ describe('package: gate + cable car', () => {
     await openSiteOn(page, dayInChina(2))
     await page.locator(`[data-date="${dayInChina(2)}"]:not([disabled])`).click()
     const pkg = page.locator('[data-package-id="pkg_demo_gate_cablecar"]')
-    expect(await pkg.getByTestId('package-saves').textContent()).toBe('Save ¥20')
-    expect(await pkg.innerText()).toContain('¥200 separately')
+    expect(await pkg.getByTestId('package-saves').textContent()).toBe(`Save ¥${packageSaves(dayInChina(2))}`)
+    expect(await pkg.innerText()).toContain(`¥${adultPrice(dayInChina(2)) + 80} separately`)
     await pkg.getByRole('button', { name: 'Choose' }).click()
     await page.getByRole('radio', { name: /^14:00–15:00, \d+ left/ }).check()
     const gate = page.getByTestId('visitor').first()

@@ -133,6 +133,10 @@ export function stored(
     redeemed: 0,
     price: 0,
     parent_line_id: null,
+    list_price: null,
+    tier: null,
+    tier_key: null,
+    channel_priced: null,
     ...extra,
   }
 }

@@ -257,6 +257,14 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
         // Age rules are enforced from the ID number: a full-price ticket has none, so no one is refused it.
         eligibility: { note: 'Full price, any age' },
         price: 12000,
+        // Weekends and public holidays cost more, Spring Festival more again (the console's price calendar).
+        pricing: {
+          dates: [
+            { weekdays: [0, 6], holidays: ['2027-01-01'], price: 15000, label: '周末价' },
+            { from: '2027-02-05', to: '2027-02-11', price: 16000, label: '春节' },
+          ],
+          tiers: [],
+        },
       },
       {
         ...gate,

@@ -13,6 +13,22 @@ export interface PriceTier {
   endsAt?: string | null
   /** Seats sold at this price before the next tier applies. */
   quantity?: number | null
+  /** Scenic days: only for holds made at least this many days before the visit (the venue's days). */
+  minDaysAhead?: number | null
+  /** Scenic days: only for these channels; none: the organizer's own channels (see scenic-price-calendar.ts). */
+  channels?: string[] | null
+}
+
+/**
+ * Who and when a scenic day quotes for (shows pass none): the hold's channel and whether it is an OTA
+ * partner's, days before the visit, and the day's list prices for that channel (date rules applied). A tier
+ * applies only below that list price, so a date price never loses to a dearer "discount".
+ */
+export interface QuoteContext {
+  channel: string
+  partner?: boolean
+  daysAhead: number
+  listPrices: Record<string, number>
 }
 
 export interface PriceSchedule {
@@ -86,6 +102,16 @@ interface Tier {
   from: number
   until: number
   quantity: number
+  minDaysAhead: number
+  channels: string[] | null
+}
+
+/** Whether a tier is for this scenic hold at all (shows, without a context, have no such limits). */
+function tierFits(tier: Tier, category: string, context: QuoteContext | undefined): boolean {
+  if (!context) return tier.minDaysAhead <= 0 && !tier.channels
+  if (context.daysAhead < tier.minDaysAhead) return false
+  if (tier.channels ? !tier.channels.includes(context.channel) : context.partner) return false
+  return tier.price < (context.listPrices[category] ?? Infinity)
 }
 
 interface Flash extends FlashSale {
@@ -126,6 +152,8 @@ export class PriceBook {
           from: at(t.startsAt, -Infinity),
           until: at(t.endsAt, Infinity),
           quantity: t.quantity ?? Infinity,
+          minDaysAhead: t.minDaysAhead ?? 0,
+          channels: t.channels?.length ? t.channels : null,
         })),
       )
       if (schedule.reopenOnRefund) this.reopen.add(schedule.category)
@@ -144,6 +172,11 @@ export class PriceBook {
     return new PriceBook(pricing, listPrices, this.taken, this.flashBuyers)
   }
 
+  /** Whether a category has tiers. */
+  has(category: string): boolean {
+    return this.tiers.has(category)
+  }
+
   /** Whether any category has tiers (else every seat sells at its list price and nothing is counted). */
   get scheduled(): boolean {
     return this.tiers.size > 0
@@ -154,7 +187,7 @@ export class PriceBook {
    * open and that has places left after the seats before it, else the list price (null). Null for the whole
    * hold when no seat is in a scheduled category. Counts nothing: `count` does, once the hold is made.
    */
-  quote(categories: string[], now: number): (SeatQuote | null)[] | null {
+  quote(categories: string[], now: number, context?: QuoteContext): (SeatQuote | null)[] | null {
     if (this.tiers.size === 0) return null
     let quotes: (SeatQuote | null)[] | null = null
     let pending: Map<string, number> | null = null
@@ -162,7 +195,7 @@ export class PriceBook {
       const tiers = this.tiers.get(category)
       if (!tiers) return
       for (const tier of tiers) {
-        if (now < tier.from || now >= tier.until) continue
+        if (now < tier.from || now >= tier.until || !tierFits(tier, category, context)) continue
         const mine = pending?.get(tier.key) ?? 0
         if ((this.taken.get(tier.key) ?? 0) + mine >= tier.quantity) continue
         pending ??= new Map()
@@ -170,7 +203,7 @@ export class PriceBook {
         quotes ??= categories.map(() => null)
         quotes[k] = {
           price: tier.price,
-          listPrice: this.listPrices[category] ?? 0,
+          listPrice: (context?.listPrices ?? this.listPrices)[category] ?? 0,
           tier: tier.label,
           key: tier.key,
         }
@@ -252,6 +285,7 @@ export class PriceBook {
     quotes: readonly (SeatQuote | null)[] | null | undefined,
     now: number,
     buyer: { holderId: string; idNumbers: string[] },
+    context?: QuoteContext,
   ): boolean {
     if (!quotes?.some((q) => q?.key)) return true
     const flash = quotes.find((q) => q?.key?.startsWith('f:'))
@@ -259,17 +293,17 @@ export class PriceBook {
       const again = this.flashQuote(flash.key!.slice(2), quotes.length, now, buyer)
       return 'key' in again && again.price === flash.price
     }
-    const fresh = this.quote(categories, now)
+    const fresh = this.quote(categories, now, context)
     return quotes.every(
       (q, k) => (q?.key ?? null) === (fresh?.[k]?.key ?? null) && (!q || q.price === fresh?.[k]?.price),
     )
   }
 
   /** Each category's price now, for the public show answer. */
-  current(category: string, now: number): CurrentPrice {
-    const listPrice = this.listPrices[category] ?? 0
+  current(category: string, now: number, context?: QuoteContext): CurrentPrice {
+    const listPrice = (context?.listPrices ?? this.listPrices)[category] ?? 0
     for (const tier of this.tiers.get(category) ?? []) {
-      if (now < tier.from || now >= tier.until) continue
+      if (now < tier.from || now >= tier.until || !tierFits(tier, category, context)) continue
       const left = tier.quantity - (this.taken.get(tier.key) ?? 0)
       if (left <= 0) continue
       return {

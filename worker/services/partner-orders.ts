@@ -82,11 +82,16 @@ export async function reserve(services: OrderServices, partner: Partner, input: 
     holderId: holderOf(partner),
     channel: partner.channel,
     lines: input.lines,
+    partner: true,
   })
   if (!outcome.ok) throw inventoryProblem(outcome)
   const hold = outcome.hold
+  // The partner pays its settlement price, unless a date price or tier names its channel (the actor quoted it).
   const linePrices = Object.fromEntries(
-    hold.lines.map((line) => [line.id, offered.get(line.productId)!.prices.settlementPrice]),
+    hold.lines.map((line) => [
+      line.id,
+      line.channelPriced ? line.price : offered.get(line.productId)!.prices.settlementPrice,
+    ]),
   )
   await db.insert(partnerReservations).values({
     id: hold.id,

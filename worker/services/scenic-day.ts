@@ -1,10 +1,16 @@
 import { and, eq } from 'drizzle-orm'
 import type { HoldGateway } from '../../durable-objects/hold-gateway.ts'
-import type { ScenicHoldOutcome, ScenicHoldRequest } from '../../durable-objects/scenic-day/stub.ts'
+import {
+  type ScenicDayInventory,
+  type ScenicHoldOutcome,
+  type ScenicHoldRequest,
+  scenicDay,
+} from '../../durable-objects/scenic-day/stub.ts'
 import type { Database } from '../db/client.ts'
 import { orderLines, orders, tickets } from '../db/schema.ts'
 import { importTicketKeys, parseScan } from '../domain/gate-decision.ts'
 import { type HoldAnswer, readOutcomeLine } from '../domain/hold-lines.ts'
+import { venueDate } from '../domain/scenic-price-calendar.ts'
 import { eventKey, readTicket } from '../domain/ticket-token.ts'
 import { type HoldBatching, holdsAlone, IsolateHolds } from './isolate-holds.ts'
 import { gatewayShard } from './show-inventory.ts'
@@ -18,6 +24,24 @@ export const dayGatewayName = (siteId: string, date: string, shard: number) =>
   `day:${siteId}:${date}:${shard}`
 
 const isolateHolds = new IsolateHolds<ScenicHoldRequest>()
+
+/**
+ * Has every bookable day of a site (today to the end of its booking window, in its zone) read the catalogue
+ * again now, rather than within the actors' catalogue TTL: after a price change, so no day quotes an old price.
+ */
+export async function refreshBookableDays(
+  days: DurableObjectNamespace<ScenicDayInventory>,
+  siteId: string,
+  site: { timezone: string; bookingDaysAhead: number },
+) {
+  const today = Date.parse(`${venueDate(site.timezone)}T00:00:00Z`)
+  await Promise.all(
+    Array.from({ length: site.bookingDaysAhead + 1 }, (_, k) => {
+      const date = new Date(today + k * 86_400_000).toISOString().slice(0, 10)
+      return scenicDay(days, siteId, date).refreshConfig(siteId, date)
+    }),
+  )
+}
 
 /**
  * Holds tickets for a scenic day through the buyer's hold gateway, which coalesces concurrent buyers

@@ -1,9 +1,13 @@
+import type { PriceBook } from '../../../worker/domain/price-schedule.ts'
+import type { PriceAudience } from '../../../worker/domain/scenic-price-calendar.ts'
 import type { DayAvailability } from '../contract.ts'
 import { bookable } from './calendar.ts'
 import type { DayCounts } from './counts.ts'
 import { type DayConfig, generalCapacity } from './day-config.ts'
+import { dayPrices } from './pricing.ts'
 
-// What is left of a day, per slot and product, for one channel (the general pool when it has no allocation).
+// What is left of a day, per slot and product, for one channel (the general pool when it has no allocation),
+// and what one ticket of each product and package costs that channel now (rules/pricing.ts).
 
 /**
  * The day as `channel` sees it on `today`. `channels` lists every channel's allocation: for the organizer's
@@ -13,8 +17,10 @@ export function dayAvailability(
   config: DayConfig,
   used: DayCounts,
   today: string,
-  channel?: string,
+  channel: string | undefined,
+  pricing: { book: PriceBook; audience: PriceAudience; now: number },
 ): DayAvailability {
+  const prices = dayPrices(config, pricing.book, pricing.audience, pricing.now)
   const channels = Object.fromEntries(
     Object.entries(config.quotas).map(([code, quota]) => [
       code,
@@ -49,10 +55,11 @@ export function dayAvailability(
           name: p.name,
           kind: p.kind,
           ticketType: p.ticketType,
-          price: p.price,
+          ...prices.products(p.id),
           timed: p.timed,
           remaining: Number.isFinite(remaining) ? Math.max(0, remaining) : entryLeft,
         }
       }),
+    packages: prices.packages,
   }
 }

@@ -1,22 +1,9 @@
+import { venueDate } from '../../../worker/domain/scenic-price-calendar.ts'
+
 // Dates of visits as YYYY-MM-DD in the site's time zone.
 
-/** Formatters by time zone: building one costs far more than using it, and a hold path asks for today often. */
-const dayFormats = new Map<string, Intl.DateTimeFormat>()
-
-/** Today's date in a time zone, as YYYY-MM-DD. */
-export function dateIn(timezone: string, at = new Date()): string {
-  let format = dayFormats.get(timezone)
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone: timezone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    })
-    dayFormats.set(timezone, format)
-  }
-  return format.format(at)
-}
+/** Today's date in a time zone, as YYYY-MM-DD (the venue's calendar, shared with the price rules). */
+export const dateIn = (timezone: string, at = new Date()): string => venueDate(timezone, at)
 
 export const addDays = (date: string, days: number) =>
   new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)

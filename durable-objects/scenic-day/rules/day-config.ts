@@ -1,11 +1,15 @@
+import type { ScenicPricing } from '../../../worker/domain/scenic-price-calendar.ts'
 import type { AgeBounds } from '../../../worker/domain/visit-eligibility.ts'
 
 // The slice of the catalogue one scenic day is decided on: read from D1 (catalogue.ts), kept in the actor's own
 // storage between reads, and the only settings the rules consult.
 
 export const DEFAULT_SCENIC_HOLD_MINUTES = 15
-/** Bumped when DayConfig gains something (v2: products' age bounds): older stored configs are read again. */
-export const DAY_CONFIG_VERSION = 2
+/**
+ * Bumped when DayConfig gains something (v2: products' age bounds; v3: price calendars and tiers): older stored
+ * configs are read again.
+ */
+export const DAY_CONFIG_VERSION = 3
 
 export interface Product {
   id: string
@@ -20,6 +24,8 @@ export interface Product {
   status: string
   /** Age bounds from the product's eligibility (the rest is checked at the gate). */
   ages?: AgeBounds
+  /** Date prices and tiers; none: `price` every day. */
+  pricing?: ScenicPricing | null
 }
 
 export interface Rule {
@@ -40,6 +46,7 @@ export interface DayPackage {
   price: number
   status: string
   components: { productId: string; quantity: number }[]
+  pricing?: ScenicPricing | null
 }
 
 export interface DayConfig {

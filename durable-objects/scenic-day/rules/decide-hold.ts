@@ -33,17 +33,6 @@ export interface DayState {
 
 export type Decision = { ok: true; lines: ResolvedLine[] } | Refused
 
-/** Line prices: list prices, or the package price spread over its lines (the last takes the rounding). */
-export function linePrices(config: DayConfig, request: ScenicHoldRequest): number[] {
-  const list = request.lines.map((line) => config.products[line.productId]!.price)
-  if (!request.packageId) return list
-  const packagePrice = config.packages[request.packageId]!.price
-  const listTotal = list.reduce((a, b) => a + b, 0) || 1
-  const shares = list.map((price) => Math.floor((price * packagePrice) / listTotal))
-  shares[shares.length - 1]! += packagePrice - shares.reduce((a, b) => a + b, 0)
-  return shares
-}
-
 /** What one request adds to the counters it is checked against. */
 interface Adding {
   entry: number

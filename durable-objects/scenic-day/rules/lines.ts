@@ -21,6 +21,11 @@ export type LineRow = {
   redeemed: number
   price: number
   parent_line_id: string | null
+  /** The quote's list price, tier and tier counter (NULL on lines held before price calendars). */
+  list_price: number | null
+  tier: string | null
+  tier_key: string | null
+  channel_priced: number | null
 }
 
 /** What the counters need of a taken line. */

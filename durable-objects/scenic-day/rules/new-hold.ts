@@ -1,16 +1,20 @@
 import type { HoldTallies } from '../../../worker/domain/hold-caps.ts'
+import type { PriceBook } from '../../../worker/domain/price-schedule.ts'
 import type { HeldLine, ScenicHold, ScenicHoldRequest } from '../contract.ts'
 import type { DayCounts } from './counts.ts'
 import type { DayConfig } from './day-config.ts'
-import { linePrices } from './decide-hold.ts'
 import type { ResolvedLine } from './parents.ts'
+import { countQuotes, quoteHold } from './pricing.ts'
 
 // A decided hold as it enters the day: counted in the in-memory counters and tallies at once (the next
 // request of a batch sees it), and as the rows the store writes for a whole batch in two statements.
 
-/** A hold's row: id, buyer, channel, package, client network (null: not a public hold). */
-export type HoldRow = [string, string, string, string | null, string | null]
-/** A line's row: id, hold, product, slot, channel, ID number, phone, name, price, parent line. */
+/** A hold's row: id, buyer, channel, package, client network (null: not a public hold), partner (1 or 0). */
+export type HoldRow = [string, string, string, string | null, string | null, number]
+/**
+ * A line's row: id, hold, product, slot, channel, ID number, phone, name, price, parent line, list price, tier,
+ * tier counter, channel-priced (1 or 0).
+ */
 export type LineInsert = [
   string,
   string,
@@ -22,6 +26,10 @@ export type LineInsert = [
   string | null,
   number,
   string | null,
+  number,
+  string | null,
+  string | null,
+  number,
 ]
 
 /** The rows of a batch's holds, written together (store.ts `writeHolds`). */
@@ -36,17 +44,27 @@ export interface NewRows {
  */
 export function admitHold(
   config: DayConfig,
-  state: { used: DayCounts; tallies: HoldTallies },
+  state: { used: DayCounts; tallies: HoldTallies; prices: PriceBook },
   request: ScenicHoldRequest,
   decided: ResolvedLine[],
   key: string,
   expires: { at: number; iso: string },
   rows: NewRows,
+  now: number,
 ): ScenicHold {
   const holdId = `hld_${key}`
   const network = request.client ? (request.client.network ?? '') : null
-  rows.holds.push([holdId, request.holderId, request.channel, request.packageId ?? null, network])
-  const prices = linePrices(config, request)
+  rows.holds.push([
+    holdId,
+    request.holderId,
+    request.channel,
+    request.packageId ?? null,
+    network,
+    request.partner ? 1 : 0,
+  ])
+  // Quoted and counted at once, so the next hold of the batch sees the tier places this one took.
+  const quotes = quoteHold(config, state.prices, request, now)
+  countQuotes(state.prices, quotes, 1)
   const ids = decided.map((_, k) => `ln_${key.slice(0, 18)}${k.toString(36).padStart(2, '0')}`)
   const lines: HeldLine[] = decided.map((line, k) => {
     const row = {
@@ -67,8 +85,12 @@ export function admitHold(
       row.id_number,
       row.phone,
       line.visitor?.name ?? null,
-      prices[k]!,
+      quotes[k]!.price,
       parent,
+      quotes[k]!.listPrice,
+      quotes[k]!.tier,
+      quotes[k]!.key,
+      quotes[k]!.channelPriced ? 1 : 0,
     ])
     state.used.line(config, row, 1)
     return {
@@ -76,7 +98,10 @@ export function admitHold(
       productId: line.productId,
       productName: config.products[line.productId]!.name,
       slot: row.slot,
-      price: prices[k]!,
+      price: quotes[k]!.price,
+      listPrice: quotes[k]!.listPrice,
+      tier: quotes[k]!.tier,
+      channelPriced: quotes[k]!.channelPriced,
       visitor: line.visitor ?? null,
     }
   })
@@ -86,7 +111,7 @@ export function admitHold(
     siteId: config.siteId,
     date: config.date,
     lines,
-    total: prices.reduce((a, b) => a + b, 0),
+    total: quotes.reduce((sum, q) => sum + q.price, 0),
     currency: config.currency,
     expiresAt: expires.iso,
   }

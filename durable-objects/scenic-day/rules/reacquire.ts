@@ -11,6 +11,8 @@ export type EndedHold = {
   package_id: string | null
   /** NULL for a partner's hold; '' (the address is forgotten when a hold ends) for a public one. */
   client_network: string | null
+  /** 1: an OTA partner's hold. */
+  partner?: number
 }
 
 /** The request that would hold `lines` (the hold's, in order) again for the same buyer. */
@@ -18,6 +20,7 @@ export function reacquireRequest(hold: EndedHold, lines: LineRow[]): ScenicHoldR
   return {
     holderId: hold.holder_id,
     channel: hold.channel,
+    ...(hold.partner ? { partner: true } : {}),
     ...(hold.package_id ? { packageId: hold.package_id } : {}),
     // A public hold's caps count for its buyer; the address it came from is gone with the hold.
     ...(hold.client_network !== null ? { client: {} } : {}),

@@ -14,6 +14,7 @@ import { TextInput } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
 import { DayControls, PriceCalendar } from '../scenic/day.tsx'
 import { PackageForm, ProductForm, RuleForm } from '../scenic/forms.tsx'
+import { ScenicPriceRules } from '../scenic/price-rules.tsx'
 import { SiteDetailsForm, SlotsForm, useSlotRows } from '../scenic/site-settings.tsx'
 import { SlotEditor } from '../scenic/slot-editor.tsx'
 import { timeSlotsOf } from '../scenic/slots.ts'
@@ -214,7 +215,12 @@ export function SitePage({ id }: { id: string }) {
           </section>
         )}
         {tab === 'quotas' && <DayControls site={site.data} />}
-        {tab === 'prices' && <PriceCalendar site={site.data} />}
+        {tab === 'prices' && (
+          <>
+            <ScenicPriceRules products={productList} packages={packages.data?.items ?? []} />
+            <PriceCalendar site={site.data} />
+          </>
+        )}
       </Tabs>
     </section>
   )

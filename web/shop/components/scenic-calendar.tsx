@@ -6,7 +6,9 @@ import { useLocale } from '../../lib/i18n.ts'
 import { Button, Loading, ProblemAlert } from '../../lib/ui.tsx'
 import { shopMessages } from '../messages.ts'
 import type { DayAvailability } from '../types.ts'
+import { tierName } from './price-tag.tsx'
 import { scenicMessages } from './scenic-messages.ts'
+import { dateLabelName, scenicPriceMessages } from './scenic-price.tsx'
 
 /** Today in China (the sites' zone), as YYYY-MM-DD. */
 export const todayInChina = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
@@ -39,6 +41,7 @@ export function ScenicCalendar(props: {
 }) {
   const t = shopMessages.useT()
   const m = scenicMessages.useT()
+  const p = scenicPriceMessages.useT()
   const locale = useLocale()
   const { month, today } = props
   const tomorrow = nextDay(today)
@@ -87,8 +90,13 @@ export function ScenicCalendar(props: {
         ))}
         {days.map((iso) => {
           const info = byDate.get(iso)
-          const entryPrices = info?.products.filter((p) => p.kind === 'entry').map((p) => p.price) ?? []
-          const from = entryPrices.length ? Math.min(...entryPrices) : null
+          const entries = info?.products.filter((p) => p.kind === 'entry') ?? []
+          const from = entries.length ? Math.min(...entries.map((p) => p.price)) : null
+          // A day whose prices a date rule sets (weekend, holiday) is marked, with the rule's name read out.
+          const special = entries.find((p) => p.dateLabel)?.dateLabel ?? null
+          // The cheapest ticket's tier (早鸟 …) is named under its price; its list price is read out.
+          const cheapest = entries.find((p) => p.price === from)
+          const tier = cheapest?.tier ? tierName(t, cheapest.tier) : null
           const available = Boolean(info?.onSale && info.remaining > 0)
           const soldOut = Boolean(info?.onSale && info.remaining <= 0)
           const mark = iso === today ? m('today') : iso === tomorrow ? m('tomorrow') : null
@@ -97,11 +105,12 @@ export function ScenicCalendar(props: {
             <button
               key={iso}
               type="button"
-              class={`calendar-day calendar-day-${state}${iso === props.selected ? ' calendar-day-selected' : ''}${mark ? ' calendar-day-near' : ''}`}
+              class={`calendar-day calendar-day-${state}${iso === props.selected ? ' calendar-day-selected' : ''}${mark ? ' calendar-day-near' : ''}${special ? ' calendar-day-special' : ''}`}
               disabled={!available}
               aria-pressed={iso === props.selected}
               data-date={iso}
               data-state={state}
+              data-special={special ?? undefined}
               onClick={() => props.onPick(iso)}
             >
               <span class="visually-hidden">
@@ -110,6 +119,8 @@ export function ScenicCalendar(props: {
                 {available &&
                   from !== null &&
                   `, ${m('dayFromLong', { price: money(from), count: info!.remaining })}`}
+                {available && special && `, ${dateLabelName(p, special)}`}
+                {available && tier && cheapest && `, ${tier}, ${t('price_was')} ${money(cheapest.listPrice)}`}
                 {soldOut && `, ${m('dayFull')}`}
               </span>
               <span class="calendar-date" aria-hidden="true" data-testid="day-number">
@@ -118,6 +129,11 @@ export function ScenicCalendar(props: {
               {available && from !== null && (
                 <span class="calendar-price" aria-hidden="true" data-testid="day-price">
                   {m('dayFrom', { price: money(from) })}
+                </span>
+              )}
+              {available && tier && (
+                <span class="calendar-tier" aria-hidden="true" data-testid="day-tier">
+                  {tier}
                 </span>
               )}
               {soldOut && (

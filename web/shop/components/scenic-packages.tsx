@@ -6,6 +6,7 @@ import { useLocale } from '../../lib/i18n.ts'
 import { Button } from '../../lib/ui.tsx'
 import type { SiteDetail, VisitProduct } from '../types.ts'
 import { scenicMessages } from './scenic-messages.ts'
+import { type DayPrice, ScenicDayPrice } from './scenic-price.tsx'
 
 export type SitePackage = SiteDetail['packages'][number]
 
@@ -20,6 +21,8 @@ export function ScenicPackages(props: {
   packages: SitePackage[]
   products: VisitProduct[]
   priceOf: (product: VisitProduct) => number
+  /** The package's price on the chosen day (date price, tier). */
+  quoteOf: (pkg: SitePackage) => DayPrice
   chosen: string | null
   onChoose: (packageId: string | null) => void
 }) {
@@ -43,7 +46,8 @@ export function ScenicPackages(props: {
         {sellable.map((pkg) => {
           const parts = packageProducts(pkg, props.products)
           const separately = parts.reduce((sum, product) => sum + props.priceOf(product), 0)
-          const saves = separately - pkg.price
+          const quote = props.quoteOf(pkg)
+          const saves = separately - quote.price
           const chosen = props.chosen === pkg.id
           const headingId = `package-${pkg.id}`
           return (
@@ -56,7 +60,7 @@ export function ScenicPackages(props: {
               <div class="row spread package-head">
                 <strong id={headingId}>{pkg.name}</strong>
                 <strong class="package-price" data-testid="package-price">
-                  {money(pkg.price)}
+                  <ScenicDayPrice quote={quote} />
                 </strong>
               </div>
               <p class="small">

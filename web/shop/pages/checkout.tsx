@@ -61,8 +61,9 @@ export function CheckoutPage() {
           id: line.id,
           text: [line.productName, line.slot, line.visitor?.name].filter(Boolean).join(' · '),
           price: line.price,
-          listPrice: line.price,
-          tier: null,
+          // The day's price before a tier (holds kept from before price calendars have none).
+          listPrice: line.listPrice ?? line.price,
+          tier: line.tier ? tierName(t, line.tier) : null,
         }))
   const needNames = current.kind === 'show' && current.realNameRequired
   // An order made before expiry is paid on its own page (its deadline is the order's); only a bare hold lapses.

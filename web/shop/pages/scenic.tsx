@@ -13,7 +13,8 @@ import { Button, Field, Loading, ProblemAlert, useResource } from '../../lib/ui.
 import { monthDays, ScenicCalendar, todayInChina } from '../components/scenic-calendar.tsx'
 import { scenicMessages, useScenicProblemMessages } from '../components/scenic-messages.ts'
 import { useOwnedTickets } from '../components/scenic-owned.ts'
-import { packageProducts, ScenicPackages } from '../components/scenic-packages.tsx'
+import { packageProducts, ScenicPackages, type SitePackage } from '../components/scenic-packages.tsx'
+import { type DayPrice, ScenicDayPrice } from '../components/scenic-price.tsx'
 import { ScenicSlots } from '../components/scenic-slots.tsx'
 import { type ParentChoice, VisitorPick } from '../components/scenic-visitor-pick.tsx'
 import { releaseCurrentHold, setCurrentHold } from '../hold-store.ts'
@@ -70,8 +71,22 @@ export function ScenicPage({ siteId }: { siteId: string }) {
   const byDate = new Map((calendar.data?.days ?? []).map((day) => [day.date, day]))
   const day = date ? byDate.get(date) : undefined
   const products = detail.products.filter((product) => product.status === 'active')
-  const priceOf = (product: VisitProduct) =>
-    day?.products.find((p) => p.id === product.id)?.price ?? product.price
+  /** A product's quote on the chosen day (date price, tier), or its base price before a day is picked. */
+  const quoteOf = (product: VisitProduct): DayPrice =>
+    day?.products.find((p) => p.id === product.id) ?? {
+      price: product.price,
+      listPrice: product.price,
+      tier: null,
+      dateLabel: null,
+    }
+  const priceOf = (product: VisitProduct) => quoteOf(product).price
+  const packageQuoteOf = (pkg: SitePackage): DayPrice =>
+    day?.packages.find((p) => p.id === pkg.id) ?? {
+      price: pkg.price,
+      listPrice: pkg.price,
+      tier: null,
+      dateLabel: null,
+    }
   const money = (minor: number) => formatMoney(minor, 'CNY', locale)
   const chosenPackage = detail.packages.find((pkg) => pkg.id === packageId)
   const ownedProducts = new Set((owned.data ?? []).map((ticket) => ticket.productId))
@@ -126,7 +141,7 @@ export function ScenicPage({ siteId }: { siteId: string }) {
     return Boolean(visitor?.name.trim()) && isValidPrcIdNumber(visitor?.idNumber ?? '')
   })
   const total = chosenPackage
-    ? chosenPackage.price
+    ? packageQuoteOf(chosenPackage).price
     : lines.reduce((sum, line) => sum + priceOf(line.product), 0)
 
   const setCount = (product: VisitProduct, count: number) => {
@@ -277,6 +292,7 @@ export function ScenicPage({ siteId }: { siteId: string }) {
             packages={detail.packages}
             products={products}
             priceOf={priceOf}
+            quoteOf={packageQuoteOf}
             chosen={packageId}
             onChoose={setPackageId}
           />
@@ -298,7 +314,7 @@ export function ScenicPage({ siteId }: { siteId: string }) {
                   return (
                     <li key={product.id} class="product row spread" data-product-id={product.id}>
                       <span>
-                        <strong>{product.name}</strong> · {money(priceOf(product))}
+                        <strong>{product.name}</strong> <ScenicDayPrice quote={quoteOf(product)} />
                         <br />
                         <span class="muted small">{eligibilityText(product.eligibility, t, locale)}</span>
                         {(product.eligibility.minAge !== undefined ||

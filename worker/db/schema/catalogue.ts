@@ -6,6 +6,7 @@ import type { Poster } from '../../domain/images.ts'
 import type { FlashSale, PriceSchedule } from '../../domain/price-schedule.ts'
 import type { RefundTier } from '../../domain/refund-policy.ts'
 import type { SalePhase } from '../../domain/sale-phases.ts'
+import type { ScenicPricing } from '../../domain/scenic-price-calendar.ts'
 import type { PriceCategory } from '../../domain/seat-chart.ts'
 import { createdAt, updatedAt } from './columns.ts'
 import { organizers } from './staff.ts'
@@ -253,6 +254,8 @@ export const visitProducts = sqliteTable(
     /** Tickets of this product one ID number may hold per day (0 = unlimited). */
     maxPerIdPerDay: integer().notNull().default(1),
     refundable: integer({ mode: 'boolean' }).notNull().default(true),
+    /** Date prices and tiers (worker/domain/scenic-price-calendar.ts); null: the base price every day. */
+    pricing: text({ mode: 'json' }).$type<ScenicPricing>(),
     status: text({ enum: ['active', 'inactive'] })
       .notNull()
       .default('active'),
@@ -314,6 +317,8 @@ export const packages = sqliteTable(
     description: text(),
     price: integer().notNull(),
     components: text({ mode: 'json' }).notNull().$type<PackageComponent[]>(),
+    /** Date prices and tiers of the package, as a product's. */
+    pricing: text({ mode: 'json' }).$type<ScenicPricing>(),
     status: text({ enum: ['active', 'inactive'] })
       .notNull()
       .default('active'),

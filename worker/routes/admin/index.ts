@@ -11,6 +11,7 @@ import { partnerAdminRoutes } from './partners.ts'
 import { posterRoutes } from './posters.ts'
 import { reportRoutes } from './reports.ts'
 import { salesChannelRoutes } from './sales-channels.ts'
+import { scenicPricingRoutes } from './scenic-pricing.ts'
 import { scenicSiteRoutes } from './scenic-sites.ts'
 import { showDeskRoutes } from './show-desk.ts'
 import { showPricingRoutes } from './show-pricing.ts'
@@ -38,6 +39,8 @@ adminRoutes.route(`${organizer}/scenic-sites`, scenicSiteRoutes)
 adminRoutes.route(`${organizer}/visit-products`, visitProductRoutes)
 adminRoutes.route(`${organizer}/parent-child-rules`, parentChildRuleRoutes)
 adminRoutes.route(`${organizer}/packages`, packageRoutes)
+// Price calendars and tiers of visit products and packages (one module for both).
+adminRoutes.route(organizer, scenicPricingRoutes)
 adminRoutes.route(`${organizer}/sales-channels`, salesChannelRoutes)
 adminRoutes.route(`${organizer}/orders`, adminOrderRoutes)
 adminRoutes.route(`${organizer}/reports`, reportRoutes)

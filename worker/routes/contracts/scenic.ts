@@ -54,9 +54,25 @@ export const dayAvailabilitySchema = v.object({
       name: v.string(),
       kind: v.string(),
       ticketType: v.string(),
+      /** What one ticket costs the channel now: the date price, then a tier (早鸟 …) if one applies. */
       price: amount,
+      /** The date price before a tier (struck through beside `price` when higher). */
+      listPrice: amount,
+      tier: v.nullable(v.string()),
+      /** The date rule's label (周末价 …), or null at the base price. */
+      dateLabel: v.nullable(v.string()),
       timed: v.boolean(),
       remaining: v.number(),
+    }),
+  ),
+  /** Each active package's price on the day, as for products. */
+  packages: v.array(
+    v.object({
+      id: v.string(),
+      price: amount,
+      listPrice: amount,
+      tier: v.nullable(v.string()),
+      dateLabel: v.nullable(v.string()),
     }),
   ),
 })
@@ -75,7 +91,13 @@ export const heldLineSchema = v.object({
   productId: v.string(),
   productName: v.string(),
   slot: v.nullable(v.string()),
+  /** The quote the order charges. */
   price: amount,
+  /** The day's price before a tier. */
+  listPrice: amount,
+  tier: v.nullable(v.string()),
+  /** A date price or tier naming the hold's channel set the price. */
+  channelPriced: v.boolean(),
   visitor: v.nullable(heldVisitor),
 })
 

@@ -199,7 +199,11 @@ async function priceScenicHold(
   )
   if (!held || held.holderId !== input.buyerId) throw notFound(`hold ${input.holdId}`)
   if (held.status !== 'active') throw holdExpired('tickets')
+  // The actor's quote (date price, then tier) is charged as it stands, even if the tier has ended since.
+  const discount = held.hold.lines.reduce((sum, line) => sum + Math.max(0, line.listPrice - line.price), 0)
+  const tiers = [...new Set(held.hold.lines.flatMap((line) => (line.tier ? [line.tier] : [])))]
   return {
+    ...(discount > 0 ? { discount: { amount: discount, tiers } } : {}),
     organizerId: site.organizerId,
     currency: held.hold.currency,
     total: held.hold.total,

@@ -1,0 +1,2 @@
+ALTER TABLE `packages` ADD `pricing` text;--> statement-breakpoint
+ALTER TABLE `visit_products` ADD `pricing` text;
