@@ -4,6 +4,12 @@ export { audit, GuardedBatch, outbox, runBatch, type Statement } from './batch.t
 export { confirmPaidOrder, confirmSettledOrder, finishPaidOrder, handlePaymentEvent } from './confirm.ts'
 export { addNewOrder, type CreateOrderInput, createOrderFromHold } from './create.ts'
 export {
+  balancePaymentId,
+  forfeitUnpaidBalances,
+  remindBalances,
+  startBalancePayment,
+} from './deposits.ts'
+export {
   cancelUnpaidOrder,
   expireUnpaidOrders,
   extendPaymentWindow,
