@@ -569,6 +569,9 @@ const en = {
   order_refunded: 'Refunded',
   order_cancelled: 'Cancelled',
   order_expired: 'Expired',
+  // 定金 deposit presale order states
+  order_deposit_paid: 'Deposit paid',
+  order_forfeited: 'Forfeited (balance unpaid)',
   orderTitle: 'Order {number}',
   refundedTotal: 'Refunded',
   lines: 'Tickets',
@@ -911,6 +914,9 @@ export const adminMessages = defineMessages<AdminKey>({
     order_refunded: '已退款',
     order_cancelled: '已取消',
     order_expired: '已过期',
+    // 定金 deposit presale order states
+    order_deposit_paid: '已付定金',
+    order_forfeited: '定金已失效（尾款未付）',
     orderTitle: '订单 {number}',
     refundedTotal: '已退款',
     lines: '票品',

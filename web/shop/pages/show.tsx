@@ -11,6 +11,7 @@ import { HoldButton } from '../components/hold-button.tsx'
 
 export { IdNumberField } from '../components/id-number-field.tsx'
 
+import { DepositOfferCard } from '../components/deposit.tsx'
 import { FlashSales } from '../components/flash-sales.tsx'
 import { GroupBuyTeaser } from '../components/group-buy-teaser.tsx'
 import { CurrentPrices } from '../components/price-tag.tsx'
@@ -108,6 +109,7 @@ export function ShowPage({ showId }: { showId: string }) {
         startsAt: detail.startsAt,
         realNameRequired: detail.realNameRequired,
         categoryNames: Object.fromEntries(detail.categories.map((c) => [c.code, c.name])),
+        deposit: detail.deposit,
       })
       navigate('/checkout')
     } catch (failure) {
@@ -150,6 +152,9 @@ export function ShowPage({ showId }: { showId: string }) {
       {afterSignIn && <SignInPrompt onSignedIn={() => hold(afterSignIn)} />}
       <GroupBuyTeaser showId={showId} currency={currency} />
       <CurrentPrices categories={detail.categories} currency={currency} />
+      {detail.deposit && (
+        <DepositOfferCard offer={detail.deposit} currency={currency} categoryName={zoneName} />
+      )}
       <FlashSales
         sales={detail.flashSales}
         currency={currency}
