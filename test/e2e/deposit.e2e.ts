@@ -25,6 +25,9 @@ describe('deposit presale on a phone', () => {
   test('choose the deposit, pay ¥200, see the balance step, then pay the balance and get the ticket', async () => {
     const { context, page } = await newPage(browser, { mobile: true, locale: 'zh-CN' })
     await page.goto('/shows/shw_demo_symphony')
+    // The header says the show sells with a deposit; the terms sit beside where seats are picked.
+    await page.getByTestId('deposit-badge').waitFor()
+    expect(await page.getByTestId('deposit-badge').textContent()).toBe('定金预售')
     const offer = page.getByTestId('deposit-offer')
     await offer.waitFor()
     expect(await offer.getByRole('heading').textContent()).toContain('定金预售')
@@ -68,7 +71,8 @@ describe('deposit presale on a phone', () => {
     expect(first).toMatch(/^距截止 \d+天 \d\d:\d\d:\d\d$/)
     await expect.poll(countdown, { timeout: 10_000 }).not.toBe(first)
     expect(await step.textContent()).toContain('座位已为您锁定，付清尾款后出票。')
-    // No ticket before the balance.
+    // The lines are prices, not what was paid; no ticket before the balance.
+    expect(await page.getByTestId('order-prices').getByRole('heading').textContent()).toBe('座位与票价')
     expect(await page.getByTestId('ticket').count()).toBe(0)
     const payBalance = step.getByRole('button', { name: '支付尾款 ¥1,080' })
     expect(await payBalance.isEnabled()).toBe(true)
@@ -85,6 +89,7 @@ describe('deposit presale on a phone', () => {
     await page.waitForURL(/\/orders\/ord_/)
     await page.locator('[data-testid="order-status"][data-status="paid"]').waitFor()
     expect(await page.getByTestId('balance-step').textContent()).toContain('已付定金 ¥200 与尾款 ¥1,080。')
+    expect(await page.getByTestId('order-prices').getByRole('heading').textContent()).toBe('实付明细')
     await expect.poll(() => page.getByTestId('ticket').count(), { timeout: 30_000 }).toBe(1)
     await saveScreenshot(page, 'deposit-order-paid')
     await context.close()

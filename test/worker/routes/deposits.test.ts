@@ -324,6 +324,36 @@ describe('refunds of a deposit order', () => {
   })
 })
 
+describe('a balance after the order ended', () => {
+  it('a balance paid after the buyer refunded the deposit goes back in full', async () => {
+    const show = await depositShow({ opensIn: -HOUR })
+    const { buyer, orderId } = await depositPaid(show, [6])
+    const balance = await ok(buyer.post(`/api/orders/${orderId}/balance`, {}))
+    await ok(postWithKey(buyer, `/api/orders/${orderId}/refunds`, {}), 201)
+    expect(await sandboxPay(buyer, balance.paymentId)).toMatchObject({ status: 'refunded' })
+    const order = await orderOf(buyer, orderId)
+    expect(order).toMatchObject({ amountPaid: PRICE, refundedTotal: PRICE })
+    expect(await netMoney(orderId)).toBe(0)
+    expect(await ticketCount(orderId)).toBe(0)
+  })
+
+  it('a paid order refunded for less than its deposit keeps its balance: the cron does not give it back', async () => {
+    const show = await depositShow(
+      { opensIn: -HOUR },
+      { refundTiers: [{ minHoursBefore: 0, feePercent: 90 }] },
+    )
+    const { buyer, orderId } = await depositPaid(show, [7])
+    const balance = await ok(buyer.post(`/api/orders/${orderId}/balance`, {}))
+    await sandboxPay(buyer, balance.paymentId)
+    const refund = await ok(postWithKey(buyer, `/api/orders/${orderId}/refunds`, {}), 201)
+    expect(refund.refund.amount).toBe(PRICE / 10)
+    await runScheduledJobs(env)
+    const order = await orderOf(buyer, orderId)
+    expect(order).toMatchObject({ status: 'refunded', refundedTotal: PRICE / 10 })
+    expect(await netMoney(orderId)).toBe(PRICE - PRICE / 10)
+  })
+})
+
 describe('balance racing the forfeit', () => {
   it('exactly one wins each time: tickets and the full price, or the seat back and the balance refunded', async () => {
     const show = await depositShow({ opensIn: -HOUR, dueIn: 2 * HOUR, forfeit: 'keep' })

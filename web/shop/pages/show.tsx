@@ -146,15 +146,20 @@ export function ShowPage({ showId }: { showId: string }) {
           <time dateTime={detail.startsAt}>{formatDateTime(detail.startsAt, locale)}</time> ·{' '}
           {detail.venueName} · {detail.city} ·{' '}
           <span class="badge">{t(detail.onSale ? 'onSale' : 'notOnSale')}</span>
+          {detail.deposit && (
+            <>
+              {' '}
+              <span class="badge badge-tier" data-testid="deposit-badge">
+                {t('deposit_offerTitle')}
+              </span>
+            </>
+          )}
         </p>
       </header>
       {detail.signInToHold && <p class="alert alert-info">{t('signInRequiredNote')}</p>}
       {afterSignIn && <SignInPrompt onSignedIn={() => hold(afterSignIn)} />}
       <GroupBuyTeaser showId={showId} currency={currency} />
       <CurrentPrices categories={detail.categories} currency={currency} />
-      {detail.deposit && (
-        <DepositOfferCard offer={detail.deposit} currency={currency} categoryName={zoneName} />
-      )}
       <FlashSales
         sales={detail.flashSales}
         currency={currency}
@@ -191,6 +196,10 @@ export function ShowPage({ showId }: { showId: string }) {
           />
         )}
       </section>
+      {/* 定金: the terms, beside where seats are picked (the header says the show offers it). */}
+      {detail.deposit && (
+        <DepositOfferCard offer={detail.deposit} currency={currency} categoryName={zoneName} />
+      )}
 
       <section aria-labelledby="picked-heading" class="card">
         <h2 id="picked-heading">{t('yourSeats')}</h2>

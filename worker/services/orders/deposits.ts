@@ -36,6 +36,10 @@ async function read(services: OrderServices, orderId: string): Promise<Order> {
 const balanceSucceeded = (orderId: string) =>
   sql`EXISTS (SELECT 1 FROM ${payments} WHERE ${payments.id} = ${balancePaymentId(orderId)} AND ${payments.status} = 'succeeded')`
 
+// The buyer's refund of the deposit claimed the lines: it finishes the order as `refunded`, the forfeit stays out.
+const refundStarted = (orderId: string) =>
+  sql`EXISTS (SELECT 1 FROM ${orderLines} WHERE ${orderLines.orderId} = ${orderId} AND ${orderLines.status} = 'refunded')`
+
 /**
  * confirmPaidOrder for a 定金 order: the deposit locks the seats (the actor sells them to the order) and the order
  * becomes `deposit_paid` with no ticket; the balance issues the tickets once. A balance that reaches an order the
@@ -172,8 +176,8 @@ async function payBalance(services: OrderServices, order: Order, actor: string):
 
 /** A balance that reached an order no longer waiting for it is refunded in full; the deposit follows its own rule. */
 async function refundLateBalance(services: OrderServices, order: Order): Promise<Order> {
-  if (order.status === 'paid' || order.status === 'partially_refunded' || order.status === 'deposit_paid')
-    return order
+  // An order that was paid in full (`paidAt`) took its balance; whatever happens to it later is a refund's business.
+  if (order.paidAt || ['paid', 'partially_refunded', 'deposit_paid'].includes(order.status)) return order
   const { db } = services
   const [balance] = await db
     .select()
@@ -190,6 +194,8 @@ async function refundLateBalance(services: OrderServices, order: Order): Promise
       reason: 'The balance arrived after the order was forfeited or refunded; it was refunded in full',
       requestedBy: 'system:late-balance',
       requireTicketed: false,
+      // Whatever ended the order (the forfeit, the buyer's refund of the deposit), it no longer takes a balance.
+      orderGuard: sql`(SELECT ${orders.status} IN ('forfeited', 'refunded', 'cancelled', 'expired') AND ${orders.paidAt} IS NULL FROM ${orders} WHERE ${orders.id} = ${order.id})`,
       fromPaymentIds: [balance.id],
     })
   } catch (error) {
@@ -322,7 +328,7 @@ async function forfeit(services: OrderServices, order: Order, terms: OrderDeposi
   const end = (batch: GuardedBatch) =>
     batch
       .guard(
-        sql`(SELECT ${orders.status} = 'deposit_paid' AND NOT ${balanceSucceeded(order.id)} FROM ${orders} WHERE ${orders.id} = ${order.id})`,
+        sql`(SELECT ${orders.status} = 'deposit_paid' AND NOT ${balanceSucceeded(order.id)} AND NOT ${refundStarted(order.id)} FROM ${orders} WHERE ${orders.id} = ${order.id})`,
       )
       .add(
         db

@@ -150,7 +150,8 @@ export async function reconcilePaidOrders(services: OrderServices): Promise<numb
           // 定金: a balance that arrived but was not turned into tickets, or reached a forfeited order and kept money.
           and(eq(orders.status, 'deposit_paid'), like(payments.id, 'pay_bal_%')),
           and(
-            eq(orders.status, 'forfeited'),
+            inArray(orders.status, ['forfeited', 'refunded']),
+            isNull(orders.paidAt),
             like(payments.id, 'pay_bal_%'),
             lt(payments.refundedAmount, payments.amount),
           ),

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
+import { and, eq, inArray, isNotNull, isNull, type SQL, sql } from 'drizzle-orm'
 import { orderLines, orders, payments, refundAllocations, refunds } from '../../db/schema.ts'
 import { allocate } from '../../domain/payment-allocation.ts'
 import { conflict, notFound } from '../../problem.ts'
@@ -31,6 +31,8 @@ export async function claimRefund(
     requireTicketed: boolean
     /** Take the money from these payments only (a 定金 order's late balance goes back, its deposit stays). */
     fromPaymentIds?: string[]
+    /** Replaces the order-status guard `requireTicketed` picks (a late 定金 balance goes back from any ended order). */
+    orderGuard?: SQL
     extra?: (batch: GuardedBatch) => void
   },
 ): Promise<boolean> {
@@ -45,10 +47,11 @@ export async function claimRefund(
   }
   const { refundId, lineIds } = claim
   const batch = new GuardedBatch(db).guard(
-    claim.requireTicketed
-      ? // A 定金 order with only its deposit paid is refunded whole, like a ticketed one (see refunds.ts).
-        sql`(SELECT ${orders.status} IN ('paid', 'partially_refunded', 'deposit_paid') FROM ${orders} WHERE ${orders.id} = ${order.id})`
-      : sql`(SELECT ${orders.status} NOT IN ('paid', 'partially_refunded', 'refunded') FROM ${orders} WHERE ${orders.id} = ${order.id})`,
+    claim.orderGuard ??
+      (claim.requireTicketed
+        ? // A 定金 order with only its deposit paid is refunded whole, like a ticketed one (see refunds.ts).
+          sql`(SELECT ${orders.status} IN ('paid', 'partially_refunded', 'deposit_paid') FROM ${orders} WHERE ${orders.id} = ${order.id})`
+        : sql`(SELECT ${orders.status} NOT IN ('paid', 'partially_refunded', 'refunded') FROM ${orders} WHERE ${orders.id} = ${order.id})`),
   )
   if (lineIds.length) {
     batch
