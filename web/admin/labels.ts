@@ -11,6 +11,8 @@ const auditActions = [
   'order.expired',
   'order.rebooked',
   'order.refunded',
+  'order.deposit_paid',
+  'order.forfeited',
   'payment.succeeded',
   'payment.failed',
   'payment.refunded_automatically',

@@ -572,6 +572,8 @@ const en = {
   // 定金 deposit presale order states
   order_deposit_paid: 'Deposit paid',
   order_forfeited: 'Forfeited (balance unpaid)',
+  audit_order_deposit_paid: 'Deposit paid',
+  audit_order_forfeited: 'Forfeited: balance unpaid',
   orderTitle: 'Order {number}',
   refundedTotal: 'Refunded',
   lines: 'Tickets',
@@ -917,6 +919,8 @@ export const adminMessages = defineMessages<AdminKey>({
     // 定金 deposit presale order states
     order_deposit_paid: '已付定金',
     order_forfeited: '定金已失效（尾款未付）',
+    audit_order_deposit_paid: '已付定金',
+    audit_order_forfeited: '尾款逾期，定金失效',
     orderTitle: '订单 {number}',
     refundedTotal: '已退款',
     lines: '票品',
