@@ -53,6 +53,9 @@ export const problemCodes = [
   'group_closed',
   'group_full',
   'group_succeeded',
+  // 定金 deposit presale
+  'deposit_not_offered',
+  'balance_window_closed',
   // staff, gates, request hygiene
   'enrollment_code_invalid',
   'invitation_invalid',

@@ -4,8 +4,10 @@ import { jsonLogger } from './middleware/logger.ts'
 import { sendMessage } from './services/messages.ts'
 import {
   expireUnpaidOrders,
+  forfeitUnpaidBalances,
   reconcilePaidOrders,
   reconcilePendingRefunds,
+  remindBalances,
   remindUnpaidOrders,
 } from './services/orders/index.ts'
 import { paymentProvider } from './services/payments/index.ts'
@@ -27,7 +29,7 @@ function providerOrFailure(env: Bindings): PaymentProvider {
 }
 
 /**
- * Cron (every minute): remind, expire unpaid orders, finish any paid order or refund a crash left half done,
+ * Cron (every minute): remind, expire unpaid orders, remind and forfeit unpaid 定金 balances, finish any paid order or refund a crash left half done,
  * note sell-outs (`availability.changed`), publish the outbox to the webhook queue and queue webhook retries
  * too long for a queue delay. Each step runs whatever the others did: a step that throws is logged and counted
  * as `null`, and the next minute tries again.
@@ -50,6 +52,9 @@ export async function runScheduledJobs(env: Bindings, now = new Date()) {
   }
   const reminded = await step('remind', () => remindUnpaidOrders(services, send, now))
   const expired = await step('expire', () => expireUnpaidOrders(services, now))
+  // 定金: the balance reminder, then deposits whose balance is due and unpaid give their seats back.
+  const balancesReminded = await step('remind-balance', () => remindBalances(services, send, now))
+  const forfeited = await step('forfeit', () => forfeitUnpaidBalances(services, now))
   const reconciled = await step('reconcile-paid', () => reconcilePaidOrders(services))
   const refundsFinished = await step('reconcile-refunds', () => reconcilePendingRefunds(services))
   // Last, so events the steps above wrote go out in this run.
@@ -62,6 +67,8 @@ export async function runScheduledJobs(env: Bindings, now = new Date()) {
   const result = {
     reminded,
     expired,
+    balancesReminded,
+    forfeited,
     reconciled,
     refundsFinished,
     availabilityChanges,

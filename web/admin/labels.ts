@@ -11,6 +11,8 @@ const auditActions = [
   'order.expired',
   'order.rebooked',
   'order.refunded',
+  'order.deposit_paid',
+  'order.forfeited',
   'payment.succeeded',
   'payment.failed',
   'payment.refunded_automatically',
@@ -54,7 +56,16 @@ export function actorLabel(t: Translate<AdminKey>, actor: string, staffNames: Ma
   }
 }
 
-const orderStatuses = ['pending', 'paid', 'partially_refunded', 'refunded', 'cancelled', 'expired']
+const orderStatuses = [
+  'pending',
+  'paid',
+  'partially_refunded',
+  'refunded',
+  'cancelled',
+  'expired',
+  'deposit_paid',
+  'forfeited',
+]
 export const orderStatusLabel = (t: Translate<AdminKey>, status: string | null) =>
   status == null ? '—' : orderStatuses.includes(status) ? t(`order_${status}` as AdminKey) : t('auditOther')
 

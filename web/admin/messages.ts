@@ -707,6 +707,11 @@ const en = {
   order_refunded: 'Refunded',
   order_cancelled: 'Cancelled',
   order_expired: 'Expired',
+  // 定金 deposit presale order states
+  order_deposit_paid: 'Deposit paid',
+  order_forfeited: 'Forfeited (balance unpaid)',
+  audit_order_deposit_paid: 'Deposit paid',
+  audit_order_forfeited: 'Forfeited: balance unpaid',
   orderTitle: 'Order {number}',
   refundedTotal: 'Refunded',
   lines: 'Tickets',
@@ -1050,6 +1055,11 @@ export const adminMessages = defineMessages<AdminKey>({
     order_refunded: '已退款',
     order_cancelled: '已取消',
     order_expired: '已过期',
+    // 定金 deposit presale order states
+    order_deposit_paid: '已付定金',
+    order_forfeited: '定金已失效（尾款未付）',
+    audit_order_deposit_paid: '已付定金',
+    audit_order_forfeited: '尾款逾期，定金失效',
     orderTitle: '订单 {number}',
     refundedTotal: '已退款',
     lines: '票品',

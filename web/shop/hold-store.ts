@@ -1,7 +1,7 @@
 // The buyer's current hold (seats or scenic tickets), shared by the show/scenic pages, checkout and the
 // countdown banner. Kept in sessionStorage so a reload or the trip to the payment page does not lose it.
 import { useEffect, useState } from 'preact/hooks'
-import type { ScenicHold, ShowHold } from './types.ts'
+import type { DepositOffer, ScenicHold, ShowHold } from './types.ts'
 
 export type CurrentHold = (
   | {
@@ -12,6 +12,8 @@ export type CurrentHold = (
       realNameRequired: boolean
       /** Price category names by code, so checkout never shows a code. */
       categoryNames?: Record<string, string>
+      /** 定金: the show's deposit offer when the hold was made (checkout offers it as a choice). */
+      deposit?: DepositOffer | null
     }
   | { kind: 'scenic'; hold: ScenicHold; title: string }
 ) & {

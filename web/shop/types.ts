@@ -23,6 +23,7 @@ export type {
 } from '../../worker/routes/contracts/scenic.ts'
 export type {
   CategoryAvailability,
+  DepositOffer,
   FlashSaleView,
   Seat,
   SeatMap,

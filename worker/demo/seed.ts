@@ -9,6 +9,7 @@ import {
   parentChildRules,
   salesChannels,
   scenicSites,
+  showDeposits,
   shows,
   staffUsers,
   venues,
@@ -198,6 +199,23 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
     })
     .onConflictDoNothing()
   await seedDemoPresale(db, now)
+  // 定金: VIP seats of the concert sell with a deposit of 200.00 each, the balance payable from now until three days
+  // before the concert (unpaid then, the seats go back on sale and the deposit is kept).
+  await db
+    .insert(showDeposits)
+    .values({
+      showId: ids.concertShow,
+      organizerId: org,
+      terms: {
+        amount: 20000,
+        categories: ['VIP'],
+        balanceOpensAt: now.toISOString(),
+        balanceDueAt: new Date(concertDay.getTime() - 3 * day).toISOString(),
+        reminderLeadMinutes: 24 * 60,
+        forfeit: 'keep',
+      },
+    })
+    .onConflictDoNothing()
   const screeningTimes = ['14:00', '19:40']
   await db
     .insert(shows)

@@ -13,6 +13,7 @@ const owners: { dir: string; tables: Record<string, string> }[] = [
       payments: 'payments',
       refunds: 'refunds',
       refundAllocations: 'refund_allocations',
+      orderDeposits: 'order_deposits',
       tickets: 'tickets',
       auditEvents: 'audit_events',
       ticketRevocations: 'ticket_revocations',

@@ -106,7 +106,9 @@ const webhooks = lines(
     '`availability.changed`); one without a channel receives every event of its organizer.',
   'Event types (`type`), with their `data`: `order.confirmed` (`orderId`, `number`, `total`); `order.refunded` (`orderId`, ' +
     '`refundId`, `amount`, `lineIds`); `order.cancelled` (`orderId`, `reason`, `replacedBy`: every line was rebooked); ' +
-    '`order.rebooked` (`from`, `to`, `lineIds`); `refund.rejected` (a partner’s refund refused by policy); ' +
+    '`order.rebooked` (`from`, `to`, `lineIds`); `order.deposit_paid` (`orderId`, `number`, `total`: 定金 paid, seats ' +
+    'locked, no ticket yet); `order.forfeited` (`orderId`, `number`, `deposit`, `forfeit`: the balance was not paid by ' +
+    'its due time); `refund.rejected` (a partner’s refund refused by policy); ' +
     '`ticket.redeemed` (`ticketId`, `orderId`, `redemptionId`, `gate`, `deviceId`, `mode`, `redeemedAt`; once per ticket); ' +
     '`price.changed` (`showId`, `prices`, `previousPrices` / `productId`, `siteId`, `price`, `previousPrice`); ' +
     '`availability.changed` (`showId`, `category`, `soldOut`, `available`, `total` / `siteId`, `date`, `soldOut`, ' +

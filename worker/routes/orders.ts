@@ -8,11 +8,18 @@ import { buyerIdentity } from '../middleware/buyer.ts'
 import { idempotent } from '../middleware/idempotency.ts'
 import { notFound, validationProblem } from '../problem.ts'
 import { orderView } from '../services/order-view.ts'
-import { createOrderFromHold, refundQuote, requestRefund, startRebooking } from '../services/orders/index.ts'
+import {
+  createOrderFromHold,
+  refundQuote,
+  requestRefund,
+  startBalancePayment,
+  startRebooking,
+} from '../services/orders/index.ts'
 import { ticketQrPng, ticketQrSvg } from '../services/ticket-qr.ts'
 import { ticketOfOrder, ticketsOfOrder } from '../services/tickets.ts'
 import { validate } from '../validation.ts'
 import {
+  balancePaymentSchema,
   orderCreatedSchema,
   orderPageSchema,
   orderViewSchema,
@@ -44,6 +51,8 @@ export const createOrderInput = v.variant('kind', [
     ),
     /** Real-name shows held without ID numbers: each seat's holder's ID number, in seat order. */
     idNumbers: v.optional(v.pipe(v.array(idNumber), v.maxLength(10))),
+    /** 定金: pay the show's deposit now and the balance later (the show's `deposit` says how much and when). */
+    deposit: v.optional(v.boolean()),
     ...contact,
   }),
   v.object({
@@ -105,6 +114,7 @@ orderRoutes.post(
               showId: input.showId,
               ...(input.holderNames ? { holderNames: input.holderNames } : {}),
               ...(input.idNumbers ? { idNumbers: input.idNumbers } : {}),
+              ...(input.deposit ? { deposit: true } : {}),
             }
           : { siteId: input.siteId, visitDate: input.date }),
         holdId: input.holdId,
@@ -250,6 +260,28 @@ orderRoutes.post(
       refuseRedeemed: true,
     })
     return c.json({ refund, order: await orderView(c.get('db'), orderId) }, 201)
+  },
+)
+
+orderRoutes.post(
+  '/:orderId/balance',
+  describeRoute({
+    tags: [tag],
+    summary: 'Pay the balance of an order bought with a deposit (定金)',
+    description:
+      'While the balance window is open ([`balanceOpensAt`, `balanceDueAt`) of the order’s `deposit`), a payment of ' +
+      'the balance (total − deposit) to complete at `checkoutUrl`; asking again gives the same payment. Once it is paid ' +
+      'the order is `paid` and its tickets are issued. Outside the window `balance_window_closed`.',
+    responses: {
+      200: { description: 'The balance payment', content: json(balancePaymentSchema) },
+      409: { description: '`balance_window_closed`, or the order has no balance to pay (`conflict`)' },
+    },
+  }),
+  validate('param', orderParam),
+  async (c) => {
+    const { orderId } = c.req.valid('param')
+    await assertMine(c, orderId)
+    return c.json(await startBalancePayment(services(c), orderId, new URL(c.req.url).origin))
   },
 )
 

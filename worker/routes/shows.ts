@@ -3,7 +3,7 @@ import { Hono } from 'hono'
 import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
 import { MAX_SEATS_PER_HOLD } from '../../durable-objects/show-inventory/contract.ts'
-import { events, shows, venues } from '../db/schema.ts'
+import { events, showDeposits, shows, venues } from '../db/schema.ts'
 import { isValidPrcIdNumber, normalizeIdNumber } from '../domain/id-number.ts'
 import type { AppEnv } from '../env.ts'
 import { buyerIdentity } from '../middleware/buyer.ts'
@@ -172,8 +172,21 @@ showRoutes.get(
   validate('param', showParam),
   async (c) => {
     const show = await publicShow(c, c.req.valid('param').showId)
-    const availability = await c.get('showInventory').stub(show.id).availability(show.id)
+    const [availability, [deposit]] = await Promise.all([
+      c.get('showInventory').stub(show.id).availability(show.id),
+      c.get('db').select().from(showDeposits).where(eq(showDeposits.showId, show.id)),
+    ])
+    const offered = deposit && Date.now() < Date.parse(deposit.terms.balanceDueAt) ? deposit.terms : null
     return c.json({
+      deposit: offered
+        ? {
+            amount: offered.amount,
+            categories: offered.categories,
+            balanceOpensAt: offered.balanceOpensAt,
+            balanceDueAt: offered.balanceDueAt,
+            forfeit: offered.forfeit,
+          }
+        : null,
       ...show,
       onSale: availability.onSale,
       categories: availability.categories,

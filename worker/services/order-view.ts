@@ -1,12 +1,13 @@
 import { asc, eq } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
-import { auditEvents, orderLines, orders, payments, refunds, tickets } from '../db/schema.ts'
+import { auditEvents, orderDeposits, orderLines, orders, payments, refunds, tickets } from '../db/schema.ts'
+import { balanceWindow } from '../domain/deposit-terms.ts'
 
 /** An order as its buyer (or staff) sees it: lines with their tickets, payments, refunds and history. */
 export async function orderView(db: Database, orderId: string, opts: { withAudit?: boolean } = {}) {
   const [order] = await db.select().from(orders).where(eq(orders.id, orderId))
   if (!order) return null
-  const [lines, issued, paid, refunded, history] = await Promise.all([
+  const [lines, issued, paid, refunded, history, [deposit]] = await Promise.all([
     db.select().from(orderLines).where(eq(orderLines.orderId, orderId)),
     db.select().from(tickets).where(eq(tickets.orderId, orderId)),
     db.select().from(payments).where(eq(payments.orderId, orderId)),
@@ -14,10 +15,26 @@ export async function orderView(db: Database, orderId: string, opts: { withAudit
     opts.withAudit
       ? db.select().from(auditEvents).where(eq(auditEvents.orderId, orderId)).orderBy(asc(auditEvents.at))
       : Promise.resolve([]),
+    db.select().from(orderDeposits).where(eq(orderDeposits.orderId, orderId)),
   ])
   const ticketByLine = new Map(issued.map((t) => [t.orderLineId, t]))
+  // Money that reached the order (refunded payments included): with `refundedTotal`, what the buyer is out of pocket.
+  const amountPaid = paid
+    .filter((p) => p.status === 'succeeded' || p.status === 'partially_refunded' || p.status === 'refunded')
+    .reduce((sum, p) => sum + p.amount, 0)
   return {
     ...order,
+    amountPaid,
+    deposit: deposit
+      ? {
+          deposit: deposit.deposit,
+          balance: order.total - deposit.deposit,
+          balanceOpensAt: deposit.balanceOpensAt,
+          balanceDueAt: deposit.balanceDueAt,
+          forfeit: deposit.forfeit,
+          window: balanceWindow(deposit, Date.now()),
+        }
+      : null,
     lines: lines.map((line) => {
       const ticket = ticketByLine.get(line.id)
       return { ...line, ticket: ticket ? { id: ticket.id, status: ticket.status } : null }

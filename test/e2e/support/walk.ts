@@ -23,6 +23,8 @@ export const rawStatusValues = [
   'used',
   'active',
   'rebooked',
+  'deposit_paid',
+  'forfeited',
   'forming',
   'void',
   'scheduled',

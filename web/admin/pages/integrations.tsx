@@ -185,6 +185,8 @@ const eventTypes = [
   'order.cancelled',
   'order.refunded',
   'order.rebooked',
+  'order.deposit_paid',
+  'order.forfeited',
   'refund.rejected',
   'ticket.redeemed',
   'availability.changed',

@@ -17,7 +17,16 @@ import { DataTable, type PageOf } from '../table.tsx'
 
 const searchKinds = ['number', 'phone', 'idTail', 'email'] as const
 const filterKeys = ['eventId', 'showId', 'status', 'from', 'to'] as const
-const statuses = ['pending', 'paid', 'partially_refunded', 'refunded', 'cancelled', 'expired']
+const statuses = [
+  'pending',
+  'paid',
+  'partially_refunded',
+  'refunded',
+  'cancelled',
+  'expired',
+  'deposit_paid',
+  'forfeited',
+]
 
 export function OrdersPage() {
   const t = adminMessages.useT()

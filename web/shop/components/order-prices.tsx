@@ -30,7 +30,12 @@ export function OrderPrices(props: { order: OrderView; tickets: Ticket[] | undef
   const money = (minor: number) => formatMoney(minor, order.currency, locale)
   return (
     <section class="card stack-tight" aria-labelledby="paid-heading" data-testid="order-prices">
-      <h2 id="paid-heading">{t('price_linesHeading')}</h2>
+      <h2 id="paid-heading">
+        {/* 定金: until the balance is paid the lines are the prices, not what was paid (the balance step says that). */}
+        {order.deposit && (order.status === 'deposit_paid' || order.status === 'forfeited')
+          ? t('deposit_linesHeading')
+          : t('price_linesHeading')}
+      </h2>
       <ul class="plain-list stack-tight">
         {lines.map((line) => {
           const ticket = props.tickets?.find((item) => item.lineId === line.id)

@@ -9,6 +9,7 @@ import { formatDay, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
 import { Link, navigate } from '../../lib/router.tsx'
 import { Button, Field, ProblemAlert, useNow } from '../../lib/ui.tsx'
+import { DepositChoice, depositForSeats } from '../components/deposit.tsx'
 import { HoldButton } from '../components/hold-button.tsx'
 import { IdNumberField } from '../components/id-number-field.tsx'
 import { PriceWithList, tierName } from '../components/price-tag.tsx'
@@ -34,6 +35,7 @@ export function CheckoutPage() {
   const now = useNow(1000)
   const [error, setError] = useState<unknown>(null)
   const [busy, setBusy] = useState(false)
+  const [payDeposit, setPayDeposit] = useState(false)
   const idempotencyKey = useMemo(() => newIdempotencyKey(), [current?.hold.id])
 
   if (!current) {
@@ -66,6 +68,10 @@ export function CheckoutPage() {
           tier: line.tier ? tierName(t, line.tier) : null,
         }))
   const needNames = current.kind === 'show' && current.realNameRequired
+  // 定金: offered when the show's terms cover every held seat; the order then charges the deposit first.
+  const offer = current.kind === 'show' ? current.deposit : null
+  const deposit = current.kind === 'show' ? depositForSeats(offer, current.hold.seats, now) : null
+  const withDeposit = payDeposit && deposit !== null
   // An order made before expiry is paid on its own page (its deadline is the order's); only a bare hold lapses.
   const expired = !current.order && new Date(current.hold.expiresAt).getTime() <= now
   const holdersDone =
@@ -119,6 +125,7 @@ export function CheckoutPage() {
                     idNumbers: current.hold.seats.map((seat) => (idNumbers[seat.id] ?? '').trim()),
                   }
                 : {}),
+              ...(withDeposit ? { deposit: true } : {}),
               ...contact,
             }
           : {
@@ -172,6 +179,18 @@ export function CheckoutPage() {
           <strong>{t('total')}</strong>
           <strong data-testid="checkout-total">{money(total)}</strong>
         </p>
+        {withDeposit && (
+          <>
+            <p class="row spread">
+              <span>{t('deposit_now')}</span>
+              <span data-testid="checkout-deposit">{money(deposit)}</span>
+            </p>
+            <p class="row spread">
+              <span>{t('deposit_later')}</span>
+              <span data-testid="checkout-balance">{money(total - deposit)}</span>
+            </p>
+          </>
+        )}
       </div>
       <form class="card" onSubmit={pay}>
         {needNames &&
@@ -197,6 +216,16 @@ export function CheckoutPage() {
               />
             </fieldset>
           ))}
+        {offer && deposit !== null && !current.order && (
+          <DepositChoice
+            offer={offer}
+            deposit={deposit}
+            total={total}
+            currency={current.hold.currency}
+            chosen={withDeposit}
+            onChoose={setPayDeposit}
+          />
+        )}
         <h2>{t('contact')}</h2>
         <Field label={t('email')}>
           {({ id }) => (
@@ -223,7 +252,11 @@ export function CheckoutPage() {
         <ProblemAlert error={error} messages={problems} />
         <div class="row">
           <HoldButton type="submit" reason={payReason} testId="pay">
-            {busy ? t('paying') : t('payNow', { amount: money(total) })}
+            {busy
+              ? t('paying')
+              : withDeposit
+                ? t('deposit_payDeposit', { amount: money(deposit) })
+                : t('payNow', { amount: money(total) })}
           </HoldButton>
           {expired ? (
             <Button variant="primary" onClick={pickAgain}>

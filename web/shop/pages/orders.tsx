@@ -8,6 +8,7 @@ import { Link, navigate } from '../../lib/router.tsx'
 import { Button, Field, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { downloadIcs, icsEvent } from '../calendar.ts'
 import { CustomerSession } from '../components/customer-session.tsx'
+import { BalanceStep } from '../components/deposit.tsx'
 import { GroupOrderLink } from '../components/group-order-link.tsx'
 import { OrderPrices } from '../components/order-prices.tsx'
 import { TicketCard } from '../components/ticket-card.tsx'
@@ -92,7 +93,12 @@ export function OrderPage({ orderId }: { orderId: string }) {
     (signal) => api<OrderView>(`/api/orders/${encodeURIComponent(orderId)}`, { signal }),
     [orderId],
   )
-  const paid = order.data && order.data.status !== 'pending'
+  // 定金: `deposit_paid` has no tickets yet (the balance issues them), `forfeited` none at all.
+  const paid =
+    order.data &&
+    order.data.status !== 'pending' &&
+    order.data.status !== 'deposit_paid' &&
+    order.data.status !== 'forfeited'
   const tickets = useResource(
     (signal) =>
       paid
@@ -217,6 +223,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
         {data.statusReason && <p class="muted">{data.statusReason}</p>}
       </header>
       <GroupOrderLink orderId={orderId} />
+      <BalanceStep order={data} />
       <OrderPrices order={data} tickets={tickets.data?.items} />
 
       {data.status === 'pending' && pending && (
@@ -264,7 +271,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
         </section>
       )}
 
-      {paid && activeLines.length > 0 && (
+      {(paid || data.status === 'deposit_paid') && activeLines.length > 0 && (
         <section aria-labelledby="refund-heading" class="card">
           <h2 id="refund-heading">{t('refund')}</h2>
           {!quote && (

@@ -11,6 +11,7 @@ import { HoldButton } from '../components/hold-button.tsx'
 
 export { IdNumberField } from '../components/id-number-field.tsx'
 
+import { DepositOfferCard } from '../components/deposit.tsx'
 import { FlashSales } from '../components/flash-sales.tsx'
 import { GroupBuyTeaser } from '../components/group-buy-teaser.tsx'
 import { codeProblems, PresaleNotice, presaleOf } from '../components/presale-notice.tsx'
@@ -143,6 +144,7 @@ export function ShowPage({ showId }: { showId: string }) {
         startsAt: detail.startsAt,
         realNameRequired: detail.realNameRequired,
         categoryNames: Object.fromEntries(detail.categories.map((c) => [c.code, c.name])),
+        deposit: detail.deposit,
       })
       navigate('/checkout')
     } catch (failure) {
@@ -184,6 +186,14 @@ export function ShowPage({ showId }: { showId: string }) {
           <time dateTime={detail.startsAt}>{formatDateTime(detail.startsAt, locale)}</time> ·{' '}
           {detail.venueName} · {detail.city} ·{' '}
           <span class="badge">{t(detail.onSale ? 'onSale' : 'notOnSale')}</span>
+          {detail.deposit && (
+            <>
+              {' '}
+              <span class="badge badge-tier" data-testid="deposit-badge">
+                {t('deposit_offerTitle')}
+              </span>
+            </>
+          )}
         </p>
       </header>
       {detail.signInToHold && <p class="alert alert-info">{t('signInRequiredNote')}</p>}
@@ -238,6 +248,10 @@ export function ShowPage({ showId }: { showId: string }) {
           />
         )}
       </section>
+      {/* 定金: the terms, beside where seats are picked (the header says the show offers it). */}
+      {detail.deposit && (
+        <DepositOfferCard offer={detail.deposit} currency={currency} categoryName={zoneName} />
+      )}
 
       <section aria-labelledby="picked-heading" class="card">
         <h2 id="picked-heading">{t('yourSeats')}</h2>

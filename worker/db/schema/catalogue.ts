@@ -2,6 +2,7 @@
 // rules and packages, and the sales channels an organizer sells through.
 import { sql } from 'drizzle-orm'
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import type { DepositTerms } from '../../domain/deposit-terms.ts'
 import type { Poster } from '../../domain/images.ts'
 import type { FlashSale, PriceSchedule } from '../../domain/price-schedule.ts'
 import type { RefundTier } from '../../domain/refund-policy.ts'
@@ -12,7 +13,7 @@ import { createdAt, updatedAt } from './columns.ts'
 import { organizers } from './staff.ts'
 
 // Shapes of JSON columns that pure domain code also uses are defined in worker/domain.
-export type { FlashSale, Poster, PriceCategory, PriceSchedule, RefundTier, SalePhase }
+export type { DepositTerms, FlashSale, Poster, PriceCategory, PriceSchedule, RefundTier, SalePhase }
 
 export const venues = sqliteTable(
   'venues',
@@ -139,6 +140,19 @@ export const showPricing = sqliteTable('show_pricing', {
     .references(() => organizers.id),
   schedules: text({ mode: 'json' }).notNull().$type<PriceSchedule[]>(),
   flashSales: text({ mode: 'json' }).notNull().$type<FlashSale[]>(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+})
+
+/** A show's deposit presale (定金, worker/domain/deposit-terms.ts); no row: no deposit option. */
+export const showDeposits = sqliteTable('show_deposits', {
+  showId: text()
+    .primaryKey()
+    .references(() => shows.id),
+  organizerId: text()
+    .notNull()
+    .references(() => organizers.id),
+  terms: text({ mode: 'json' }).notNull().$type<DepositTerms>(),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 })

@@ -158,6 +158,31 @@ export const payments = sqliteTable(
   ],
 )
 
+/**
+ * 定金: an order bought with a deposit (worker/domain/deposit-terms.ts). Its first payment is the deposit, its second
+ * the balance; the order is `deposit_paid` in between (seat sold in the actor, no ticket), then `paid` or, with the
+ * balance unpaid at `balanceDueAt`, `forfeited` (seat back on sale, deposit kept or refunded per `forfeit`).
+ */
+export const orderDeposits = sqliteTable(
+  'order_deposits',
+  {
+    orderId: text()
+      .primaryKey()
+      .references(() => orders.id),
+    /** The deposit of the whole order (per ticket × tickets), minor units. */
+    deposit: integer().notNull(),
+    balanceOpensAt: text().notNull(),
+    balanceDueAt: text().notNull(),
+    /** When the balance reminder goes out, and when it went (claimed once). */
+    remindAt: text().notNull(),
+    remindedAt: text(),
+    forfeit: text({ enum: ['keep', 'refund'] }).notNull(),
+    /** A forfeited order's seats are back in the actor (set after the actor said so; the cron retries until then). */
+    seatsReturnedAt: text(),
+  },
+  (t) => [index('order_deposits_due').on(t.balanceDueAt), index('order_deposits_remind').on(t.remindAt)],
+)
+
 export const refunds = sqliteTable(
   'refunds',
   {

@@ -9,6 +9,9 @@ export const webhookEventTypes = [
   'order.cancelled',
   'order.refunded',
   'order.rebooked',
+  // 定金: the deposit locked the seats (no ticket yet); an unpaid balance forfeited them at its due time.
+  'order.deposit_paid',
+  'order.forfeited',
   'refund.rejected',
   'ticket.redeemed',
   'availability.changed',

@@ -13,6 +13,7 @@ import { reportRoutes } from './reports.ts'
 import { salesChannelRoutes } from './sales-channels.ts'
 import { scenicPricingRoutes } from './scenic-pricing.ts'
 import { scenicSiteRoutes } from './scenic-sites.ts'
+import { showDepositRoutes } from './show-deposit.ts'
 import { showDeskRoutes } from './show-desk.ts'
 import { showPricingRoutes } from './show-pricing.ts'
 import { showSalePhaseRoutes } from './show-sale-phases.ts'
@@ -34,6 +35,7 @@ adminRoutes.route(`${organizer}/events`, eventRoutes)
 adminRoutes.route(`${organizer}/shows`, showRoutes)
 adminRoutes.route(`${organizer}/shows`, showDeskRoutes)
 adminRoutes.route(`${organizer}/shows`, showPricingRoutes)
+adminRoutes.route(`${organizer}/shows`, showDepositRoutes)
 adminRoutes.route(`${organizer}/shows`, showSalePhaseRoutes)
 adminRoutes.route(`${organizer}/scenic-sites`, scenicSiteRoutes)
 adminRoutes.route(`${organizer}/visit-products`, visitProductRoutes)

@@ -88,9 +88,26 @@ export const refundSchema = v.object({
   updatedAt: v.string(),
 })
 
+/** 定金: the deposit paid first and the balance payable in [`balanceOpensAt`, `balanceDueAt`). */
+export const orderDepositSchema = v.object({
+  deposit: amount,
+  /** Total − deposit: the second payment. */
+  balance: amount,
+  balanceOpensAt: v.string(),
+  balanceDueAt: v.string(),
+  /** Unpaid at the due time: the deposit is kept by the organizer or refunded. */
+  forfeit: v.picklist(['keep', 'refund']),
+  /** Where the balance window stands now. */
+  window: v.picklist(['upcoming', 'open', 'closed']),
+})
+
 /** An order as its buyer sees it: lines with their tickets, payments and refunds. */
 export const orderViewSchema = v.object({
   ...orderRecordSchema.entries,
+  /** Money received over the order's payments (refunds are in `refundedTotal`). */
+  amountPaid: amount,
+  /** 定金 terms when the order was bought with a deposit. */
+  deposit: v.nullable(orderDepositSchema),
   lines: v.array(orderLineSchema),
   payments: v.array(paymentSummarySchema),
   refunds: v.array(refundSchema),
@@ -121,6 +138,14 @@ export const orderCreatedSchema = v.object({
   checkoutUrl: v.string(),
   amountDue: amount,
   order: orderViewSchema,
+})
+
+/** 定金: the balance payment to complete at `checkoutUrl`. */
+export const balancePaymentSchema = v.object({
+  orderId: v.string(),
+  paymentId: v.string(),
+  checkoutUrl: v.string(),
+  amountDue: amount,
 })
 
 /** 改签: the new order charges only the difference; with nothing due it is complete at once (`checkoutUrl` null). */

@@ -67,12 +67,25 @@ export const salePhaseViewSchema = v.object({
   status: v.picklist(['upcoming', 'active', 'ended']),
 })
 
+/** 定金: pay `amount` per ticket now, the balance in [`balanceOpensAt`, `balanceDueAt`); order with `deposit: true`. */
+export const depositOfferSchema = v.object({
+  amount: v.number(),
+  /** Categories sold with a deposit; empty: all. */
+  categories: v.array(v.string()),
+  balanceOpensAt: v.string(),
+  balanceDueAt: v.string(),
+  /** An unpaid balance's deposit is kept by the organizer or refunded. */
+  forfeit: v.picklist(['keep', 'refund']),
+})
+
 export const showDetailSchema = v.object({
   ...showSummarySchema.entries,
   onSale: v.boolean(),
   categories: v.array(categoryAvailabilitySchema),
   flashSales: v.array(flashSaleViewSchema),
   salePhases: v.array(salePhaseViewSchema),
+  /** The deposit presale while its balance can still be paid; null otherwise. */
+  deposit: v.nullable(depositOfferSchema),
 })
 
 export const seatStates = ['free', 'held', 'sold', 'blocked'] as const
@@ -130,6 +143,7 @@ export type ShowSummary = v.InferOutput<typeof showSummarySchema>
 export type FlashSaleView = v.InferOutput<typeof flashSaleViewSchema>
 export type CategoryAvailability = v.InferOutput<typeof categoryAvailabilitySchema>
 export type ShowDetail = v.InferOutput<typeof showDetailSchema>
+export type DepositOffer = v.InferOutput<typeof depositOfferSchema>
 export type SeatState = (typeof seatStates)[number]
 export type Seat = v.InferOutput<typeof seatSchema>
 export type SeatMap = v.InferOutput<typeof seatMapSchema>

@@ -7,6 +7,7 @@ import { groupBuyStub, groupMembershipOfOrder } from '../group-buy-client.ts'
 import { type OrderInventoryRef, orderInventory } from '../order-inventory.ts'
 import type { PaymentEvent } from '../payments/provider.ts'
 import { audit, GuardedBatch, isUniqueViolation, outbox } from './batch.ts'
+import { confirmDepositStep, depositOf } from './deposits.ts'
 import { addRebookCompletion, rebookedLinesAvailable, returnReplacedLines } from './rebooking.ts'
 import { finishRefund } from './refund-claims.ts'
 import type { Order, OrderServices } from './services.ts'
@@ -114,6 +115,8 @@ export async function confirmPaidOrder(
 ): Promise<Order> {
   const { db, env } = services
   const order = await readOrder(services, orderId)
+  // 定金 orders go deposit → balance in their own steps (deposits.ts).
+  if (await depositOf(services, orderId)) return confirmDepositStep(services, order, actor)
   const [payment] = await db
     .select()
     .from(payments)

@@ -1,7 +1,18 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
 import type { ShowHold } from '../../../durable-objects/show-inventory/contract.ts'
 import type { Database } from '../../db/client.ts'
-import { events, orderLines, orders, organizers, payments, scenicSites, shows } from '../../db/schema.ts'
+import {
+  events,
+  orderDeposits,
+  orderLines,
+  orders,
+  organizers,
+  payments,
+  scenicSites,
+  showDeposits,
+  shows,
+} from '../../db/schema.ts'
+import { depositFor, type OrderDepositTerms } from '../../domain/deposit-terms.ts'
 import { maskIdNumber } from '../../domain/id-number.ts'
 import { newId } from '../../ids.ts'
 import { conflict, notFound, Problem, validationProblem } from '../../problem.ts'
@@ -80,6 +91,8 @@ export interface CreateOrderInput {
    * paid by `payBy`; it is confirmed only when the group succeeds (see finishPaidOrder).
    */
   groupBuy?: { prices: Record<string, number>; discount: number; payBy: string }
+  /** 定金: pay the show's deposit now and the balance later (see deposits.ts); refused where the show has none. */
+  deposit?: boolean
 }
 
 interface Priced {
@@ -262,11 +275,12 @@ export async function createOrderFromHold(services: OrderServices, input: Create
       })
     }
   }
+  const deposit = input.deposit ? await depositTerms(services, input, priced) : null
   const [existing] = await db.select({ id: orders.id }).from(orders).where(eq(orders.holdId, input.holdId))
   if (existing) throw conflict(`Order ${existing.id} already uses this hold`, { orderId: existing.id })
   const paymentId = newId('pay')
   // A rebooking pays only the difference; the old lines' price is carried over as credit once it is paid.
-  const amountDue = Math.max(0, total - (input.rebook?.credit ?? 0))
+  const amountDue = deposit ? deposit.deposit : Math.max(0, total - (input.rebook?.credit ?? 0))
   const batch = new GuardedBatch(db)
   addNewOrder(batch, db, {
     order: {
@@ -306,8 +320,10 @@ export async function createOrderFromHold(services: OrderServices, input: Create
       total,
       ...(priced.discount ? { discount: priced.discount } : {}),
       ...(input.rebook ? { rebookOf: input.rebook.orderId, amountDue } : {}),
+      ...(deposit ? { deposit: deposit.deposit, balanceDueAt: deposit.balanceDueAt } : {}),
     },
   })
+  if (deposit) batch.add(db.insert(orderDeposits).values({ orderId, ...deposit }))
   if (input.rebook) claimLinesForRebook(batch, db, input.rebook, orderId)
   if (!(await batch.run())) throw rebookClaimLost()
   if (amountDue === 0) {
@@ -320,6 +336,27 @@ export async function createOrderFromHold(services: OrderServices, input: Create
     origin,
   )
   return { orderId, paymentId, checkoutUrl, amountDue }
+}
+
+/** 定金: the show's deposit terms as this order takes them, or why it cannot be bought with a deposit. */
+async function depositTerms(
+  services: OrderServices,
+  input: CreateOrderInput,
+  priced: Priced,
+): Promise<OrderDepositTerms> {
+  const refuse = (detail: string) =>
+    new Problem({ code: 'deposit_not_offered', status: 409, title: 'No deposit for these seats', detail })
+  if (input.kind !== 'show' || input.rebook || input.groupBuy)
+    throw refuse('Only seats of a show bought outright can be paid with a deposit')
+  const [row] = await services.db.select().from(showDeposits).where(eq(showDeposits.showId, input.showId!))
+  if (!row) throw refuse('This show is not sold with a deposit')
+  const offer = depositFor(
+    row.terms,
+    priced.lines.map((line) => ({ category: line.category ?? '', price: line.price! })),
+    Date.now(),
+  )
+  if (!offer.ok) throw refuse(offer.reason)
+  return offer.order
 }
 
 /**

@@ -3,6 +3,8 @@
 export { audit, GuardedBatch, outbox, runBatch, type Statement } from './batch.ts'
 export { confirmPaidOrder, confirmSettledOrder, finishPaidOrder, handlePaymentEvent } from './confirm.ts'
 export { addNewOrder, type CreateOrderInput, createOrderFromHold } from './create.ts'
+export { forfeitUnpaidBalances, remindBalances } from './deposit-deadlines.ts'
+export { balancePaymentId, startBalancePayment } from './deposits.ts'
 export {
   cancelUnpaidOrder,
   expireUnpaidOrders,

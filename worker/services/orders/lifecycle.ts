@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm'
+import { and, eq, inArray, isNull, like, lt, lte, or, sql } from 'drizzle-orm'
 import { orderLines, orders, payments } from '../../db/schema.ts'
 import { notAwaitingGroup } from '../group-buy-client.ts'
 import { type OrderInventoryRef, orderInventory } from '../order-inventory.ts'
@@ -147,6 +147,14 @@ export async function reconcilePaidOrders(services: OrderServices): Promise<numb
         or(
           inArray(orders.status, ['pending', 'expired']),
           and(eq(orders.status, 'cancelled'), lt(payments.refundedAmount, payments.amount)),
+          // 定金: a balance that arrived but was not turned into tickets, or reached a forfeited order and kept money.
+          and(eq(orders.status, 'deposit_paid'), like(payments.id, 'pay_bal_%')),
+          and(
+            inArray(orders.status, ['forfeited', 'refunded']),
+            isNull(orders.paidAt),
+            like(payments.id, 'pay_bal_%'),
+            lt(payments.refundedAmount, payments.amount),
+          ),
         ),
         notAwaitingGroup(orders.id),
       ),

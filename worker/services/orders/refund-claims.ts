@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
+import { and, eq, inArray, isNotNull, isNull, type SQL, sql } from 'drizzle-orm'
 import { orderLines, orders, payments, refundAllocations, refunds } from '../../db/schema.ts'
 import { allocate } from '../../domain/payment-allocation.ts'
 import { conflict, notFound } from '../../problem.ts'
@@ -29,11 +29,17 @@ export async function claimRefund(
     requestedBy: string
     /** Buyer and organizer refunds need a ticketed order; an unfulfilled order's refund needs one that is not. */
     requireTicketed: boolean
+    /** Take the money from these payments only (a 定金 order's late balance goes back, its deposit stays). */
+    fromPaymentIds?: string[]
+    /** Replaces the order-status guard `requireTicketed` picks (a late 定金 balance goes back from any ended order). */
+    orderGuard?: SQL
     extra?: (batch: GuardedBatch) => void
   },
 ): Promise<boolean> {
   const { db } = services
-  const funding = (await fundingPayments(db, order.id)).map(asFunding)
+  const funding = (await fundingPayments(db, order.id))
+    .filter((p) => !claim.fromPaymentIds || claim.fromPaymentIds.includes(p.id))
+    .map(asFunding)
   const parts = allocate(funding, claim.amount)
   if (!parts) {
     services.logger.error('refund exceeds what the order holds', { orderId: order.id, amount: claim.amount })
@@ -41,9 +47,11 @@ export async function claimRefund(
   }
   const { refundId, lineIds } = claim
   const batch = new GuardedBatch(db).guard(
-    claim.requireTicketed
-      ? sql`(SELECT ${orders.status} IN ('paid', 'partially_refunded') FROM ${orders} WHERE ${orders.id} = ${order.id})`
-      : sql`(SELECT ${orders.status} NOT IN ('paid', 'partially_refunded', 'refunded') FROM ${orders} WHERE ${orders.id} = ${order.id})`,
+    claim.orderGuard ??
+      (claim.requireTicketed
+        ? // A 定金 order with only its deposit paid is refunded whole, like a ticketed one (see refunds.ts).
+          sql`(SELECT ${orders.status} IN ('paid', 'partially_refunded', 'deposit_paid') FROM ${orders} WHERE ${orders.id} = ${order.id})`
+        : sql`(SELECT ${orders.status} NOT IN ('paid', 'partially_refunded', 'refunded') FROM ${orders} WHERE ${orders.id} = ${order.id})`),
   )
   if (lineIds.length) {
     batch
@@ -156,7 +164,12 @@ export async function finishRefund(services: OrderServices, refundId: string) {
       db
         .update(orders)
         .set({ status: sql`CASE WHEN ${remaining} = 0 THEN 'refunded' ELSE 'partially_refunded' END` })
-        .where(and(eq(orders.id, order!.id), inArray(orders.status, ['paid', 'partially_refunded']))),
+        .where(
+          and(
+            eq(orders.id, order!.id),
+            inArray(orders.status, ['paid', 'partially_refunded', 'deposit_paid']),
+          ),
+        ),
       audit(db, {
         id: `aud_${refund.id}_done`,
         orderId: order!.id,

@@ -6,6 +6,7 @@ import { newId } from '../../ids.ts'
 import { conflict, notFound, Problem, validationProblem } from '../../problem.ts'
 import { refuseRedeemedLines } from '../redemptions.ts'
 import { scenicDay } from '../scenic-day.ts'
+import { depositOf } from './deposits.ts'
 import { claimRefund, finishRefund } from './refund-claims.ts'
 import type { Order, OrderServices } from './services.ts'
 import { cancelPendingRebook } from './unfulfilled.ts'
@@ -44,7 +45,22 @@ async function loadRefundable(services: OrderServices, orderId: string, lineIds?
   }
   if (lines.length === 0)
     throw new Problem({ code: 'conflict', detail: 'Nothing left to refund on this order' })
+  if (order.status === 'deposit_paid' && lines.length !== active.length)
+    throw new Problem({
+      code: 'conflict',
+      detail: 'An order with only its deposit paid is refunded whole; refund all its tickets',
+    })
   return { order, lines }
+}
+
+/**
+ * 定金: a refund applies to what was paid. With only the deposit paid, each line's share of the deposit stands in
+ * for its price (the policy's fee is taken from that), so the refund never exceeds the deposit.
+ */
+async function depositShares(services: OrderServices, order: Order, lines: Line[]): Promise<number[]> {
+  const deposit = (await depositOf(services, order.id))?.deposit ?? 0
+  const each = Math.floor(deposit / lines.length)
+  return lines.map((_, i) => each + (i === 0 ? deposit - each * lines.length : 0))
 }
 
 /** The refund quote shown before the buyer confirms: amount, fee and the tier that applies. */
@@ -57,7 +73,8 @@ export async function refundQuote(
   const { db } = services
   const { order, lines } = await loadRefundable(services, orderId, lineIds)
   const now = opts.now ?? new Date()
-  const linePrices = lines.map((l) => l.price)
+  const linePrices =
+    order.status === 'deposit_paid' ? await depositShares(services, order, lines) : lines.map((l) => l.price)
   let quote: RefundQuote
   if (order.kind === 'show') {
     const [show] = await db.select().from(shows).where(eq(shows.id, order.showId!))

@@ -1,0 +1,179 @@
+import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm'
+import { orderDeposits, orderLines, orders, payments } from '../../db/schema.ts'
+import { type OrderInventoryRef, orderInventory } from '../order-inventory.ts'
+import { audit, GuardedBatch, isUniqueViolation, outbox } from './batch.ts'
+import { balancePaymentId, balanceSucceeded, type OrderDeposit, read, refundStarted } from './deposits.ts'
+import { claimRefund, finishRefund } from './refund-claims.ts'
+import type { Order, OrderServices } from './services.ts'
+
+// 定金 orders over time (the minute cron): the balance reminder once, its lead time before the due time, and the
+// forfeit of a balance still unpaid at the due time (seats back on sale, deposit kept or refunded per the terms).
+
+/** One step of the cron for each order, each on its own: one that fails is logged and tried again next minute. */
+async function each<T extends { id: string }>(
+  services: OrderServices,
+  step: string,
+  items: T[],
+  run: (item: T) => Promise<void>,
+) {
+  let done = 0
+  for (const item of items) {
+    try {
+      await run(item)
+      done++
+    } catch (error) {
+      services.logger.error(`${step} failed for an order`, {
+        orderId: item.id,
+        error: error instanceof Error ? error.message : String(error),
+      })
+    }
+  }
+  return done
+}
+
+/**
+ * Cron: a `deposit_paid` order whose balance is due and unpaid is forfeited in one guarded batch (which a balance
+ * payment recorded first wins), with its deposit refunded in that batch when the terms say so; then its seats go
+ * back on sale. A forfeited order whose seats are not back yet (a failure in between) is retried.
+ */
+export async function forfeitUnpaidBalances(services: OrderServices, now = new Date()): Promise<number> {
+  const { db } = services
+  const at = now.toISOString()
+  const due = await db
+    .select({ order: orders, terms: orderDeposits })
+    .from(orders)
+    .innerJoin(orderDeposits, eq(orderDeposits.orderId, orders.id))
+    .where(
+      and(
+        inArray(orders.status, ['deposit_paid', 'forfeited']),
+        lte(orderDeposits.balanceDueAt, at),
+        isNull(orderDeposits.seatsReturnedAt),
+      ),
+    )
+    .limit(200)
+  return each(
+    services,
+    'forfeit',
+    due.map((d) => ({ id: d.order.id, ...d })),
+    async ({ order, terms }) => {
+      if (order.status === 'deposit_paid') await forfeit(services, order, terms, at)
+      const after = await read(services, order.id)
+      if (after.status !== 'forfeited') return
+      const lines = await db.select().from(orderLines).where(eq(orderLines.orderId, order.id))
+      await orderInventory(services.env, order as OrderInventoryRef).returnLines(
+        order.id,
+        lines.map((l) => l.inventoryRef),
+      )
+      await db
+        .update(orderDeposits)
+        .set({ seatsReturnedAt: at })
+        .where(and(eq(orderDeposits.orderId, order.id), isNull(orderDeposits.seatsReturnedAt)))
+    },
+  )
+}
+
+async function forfeit(services: OrderServices, order: Order, terms: OrderDeposit, at: string) {
+  const { db } = services
+  const reason =
+    terms.forfeit === 'refund'
+      ? 'The balance was not paid by its due time; the seats went back on sale and the deposit was refunded'
+      : 'The balance was not paid by its due time; the seats went back on sale and the deposit was kept'
+  const end = (batch: GuardedBatch) =>
+    batch
+      .guard(
+        sql`(SELECT ${orders.status} = 'deposit_paid' AND NOT ${balanceSucceeded(order.id)} AND NOT ${refundStarted(order.id)} FROM ${orders} WHERE ${orders.id} = ${order.id})`,
+      )
+      .add(
+        db
+          .update(orders)
+          .set({ status: 'forfeited', statusReason: reason, updatedAt: at })
+          .where(and(eq(orders.id, order.id), eq(orders.status, 'deposit_paid'))),
+        audit(db, {
+          id: `aud_${order.id}_forfeited`,
+          orderId: order.id,
+          actor: 'system:balance-due',
+          action: 'order.forfeited',
+          from: 'deposit_paid',
+          to: 'forfeited',
+          detail: { balanceDueAt: terms.balanceDueAt, deposit: terms.deposit, forfeit: terms.forfeit },
+        }),
+        outbox(
+          db,
+          'order.forfeited',
+          order.organizerId,
+          { orderId: order.id, number: order.number, deposit: terms.deposit, forfeit: terms.forfeit },
+          `evt_${order.id}_forfeited`,
+        ),
+      )
+  try {
+    if (terms.forfeit === 'refund') {
+      const refundId = `rf_forfeit_${order.id}`
+      const written = await claimRefund(services, order, {
+        refundId,
+        lineIds: [],
+        amount: terms.deposit,
+        fee: 0,
+        reason,
+        requestedBy: 'system:balance-due',
+        requireTicketed: false,
+        fromPaymentIds: await depositPaymentIds(services, order.id),
+        extra: end,
+      })
+      if (written) await finishRefund(services, refundId)
+    } else await end(new GuardedBatch(db)).run()
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error
+  }
+}
+
+async function depositPaymentIds(services: OrderServices, orderId: string) {
+  const rows = await services.db
+    .select({ id: payments.id })
+    .from(payments)
+    .where(and(eq(payments.orderId, orderId), inArray(payments.status, ['succeeded', 'partially_refunded'])))
+  return rows.map((r) => r.id).filter((id) => id !== balancePaymentId(orderId))
+}
+
+/** Cron: the balance reminder, `reminderLead` before the due time, sent once (claimed before it is sent). */
+export async function remindBalances(
+  services: OrderServices,
+  send: (to: string, subject: string, body: string) => Promise<void>,
+  now = new Date(),
+): Promise<number> {
+  const { db } = services
+  const at = now.toISOString()
+  const due = await db
+    .select({ order: orders, terms: orderDeposits })
+    .from(orders)
+    .innerJoin(orderDeposits, eq(orderDeposits.orderId, orders.id))
+    .where(
+      and(
+        eq(orders.status, 'deposit_paid'),
+        isNull(orderDeposits.remindedAt),
+        lte(orderDeposits.remindAt, at),
+      ),
+    )
+    .limit(200)
+  return each(
+    services,
+    'balance reminder',
+    due.map((d) => ({ id: d.order.id, ...d })),
+    async ({ order, terms }) => {
+      const claimed = await db
+        .update(orderDeposits)
+        .set({ remindedAt: at })
+        .where(and(eq(orderDeposits.orderId, order.id), isNull(orderDeposits.remindedAt)))
+        .returning({ orderId: orderDeposits.orderId })
+      const to = order.email ?? order.phone
+      if (claimed.length === 0 || !to) return
+      const balance = order.total - terms.deposit
+      await send(
+        to,
+        `Order ${order.number}: pay the balance before ${terms.balanceDueAt}`,
+        `Your deposit holds your seats. Pay the balance (${balance} ${order.currency} in minor units) by ` +
+          `${terms.balanceDueAt} to get your tickets; unpaid then, the seats go back on sale and the deposit is ` +
+          `${terms.forfeit === 'refund' ? 'refunded' : 'kept'}.`,
+      )
+    },
+  )
+}
