@@ -4,6 +4,7 @@ import type { RefundQuote, StaffOrderView, StaffRefunded } from '../../../worker
 import { api } from '../../lib/api.ts'
 import { formatDateTime, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
+import { orderReasonText } from '../../lib/order-reasons.ts'
 import { Link } from '../../lib/router.tsx'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { useChannelNames } from '../channels.ts'
@@ -116,7 +117,11 @@ export function OrderPage({ id }: { id: string }) {
           <dd>{o.email ?? '—'}</dd>
         </div>
       </dl>
-      {o.statusReason && <p class="muted">{o.statusReason}</p>}
+      {orderReasonText(o, locale) && (
+        <p class="muted" data-testid="status-reason">
+          {orderReasonText(o, locale)}
+        </p>
+      )}
       {notice && (
         <p class="alert alert-info" role="status" data-testid="notice">
           {notice}

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks'
 import { api, newIdempotencyKey } from '../../lib/api.ts'
 import { formatDateTime, formatDay, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
+import { orderReasonText } from '../../lib/order-reasons.ts'
 import { Link, navigate } from '../../lib/router.tsx'
 import { Button, Field, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { downloadIcs, icsEvent } from '../calendar.ts'
@@ -188,7 +189,11 @@ export function OrderPage({ orderId }: { orderId: string }) {
             · {subject.data.location}
           </p>
         )}
-        {data.statusReason && <p class="muted">{data.statusReason}</p>}
+        {orderReasonText(data, locale) && (
+          <p class="muted" data-testid="status-reason">
+            {orderReasonText(data, locale)}
+          </p>
+        )}
       </header>
       <GroupOrderLink orderId={orderId} />
       <OrderPrices order={data} tickets={tickets.data?.items} />

@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 import { orderStatuses } from '../../db/schema.ts'
-import { amount, pageOf } from './common.ts'
+import { amount, pageOf, statusReasonFields } from './common.ts'
 
 /** An order as stored: buyer, what it is for, money (minor units) and where it stands. */
 export const orderRecordSchema = v.object({
@@ -21,8 +21,9 @@ export const orderRecordSchema = v.object({
   /** Sales channel code: `web` for the shop, the partner's channel for OTA orders. */
   channel: v.string(),
   status: v.picklist(orderStatuses),
-  /** Why the order is in its state, for the buyer (e.g. a late payment refunded). */
+  /** Why the order is in its state, in English (e.g. a late payment refunded); apps show `statusReasonCode` instead. */
   statusReason: v.nullable(v.string()),
+  ...statusReasonFields,
   total: amount,
   refundedTotal: amount,
   currency: v.string(),
