@@ -37,9 +37,24 @@ export function seatNames(seats: SeatPlace[], locale: Locale, options: { section
   return seats.map((seat) => seatName(seat, locale, options)).join(locale === 'zh-CN' ? '、' : '; ')
 }
 
-export interface NamedCategory {
-  code: string
+/** An organizer's name with its optional English one (event, price category, scenic product or package). */
+export interface TwoLanguageName {
   name: string
+  nameEn?: string | null
+}
+
+/** The name for the reader: the English one on English pages when the organizer gave one, else the main name. */
+export function localName(named: TwoLanguageName, locale: Locale): string {
+  return locale === 'en' && named.nameEn ? named.nameEn : named.name
+}
+
+/** A show's event name for the reader (show summaries carry `eventName` / `eventNameEn`). */
+export function eventTitle(show: { eventName: string; eventNameEn?: string | null }, locale: Locale): string {
+  return localName({ name: show.eventName, nameEn: show.eventNameEn }, locale)
+}
+
+export interface NamedCategory extends TwoLanguageName {
+  code: string
 }
 
 /**
@@ -52,6 +67,27 @@ export function categoryName(
   locale: Locale,
 ): string {
   const found = categories.find((category) => category.code === code)
-  if (found) return found.name
+  if (found) return localName(found, locale)
   return locale === 'zh-CN' ? '票档' : 'Price zone'
+}
+
+/** An order line in the reader's language: the seat with its section, or the scenic product and entry slot. */
+export function orderLineName(
+  line: {
+    place?: SeatPlace | null
+    seatLabel?: string | null
+    product?: string | null
+    productEn?: string | null
+    slot?: string | null
+  },
+  locale: Locale,
+): string {
+  if (line.place) return seatName(line.place, locale, { section: true })
+  if (line.product) {
+    const product = localName({ name: line.product, nameEn: line.productEn }, locale)
+    return line.slot ? `${product} · ${line.slot}` : product
+  }
+  return line.seatLabel
+    ? seatName({ label: line.seatLabel, row: line.seatLabel.split('-')[1] ?? '' }, locale)
+    : ''
 }

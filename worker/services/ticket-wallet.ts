@@ -15,12 +15,14 @@ export interface WalletTicket extends TicketFacts {
   orderNumber: string
   kind: 'show' | 'scenic'
   title: string
+  titleEn: string | null
   venue: string
   city: string
   startsAt: string | null
   visitDate: string | null
   validUntil: string
   category: string | null
+  categoryEn: string | null
   holder: string | null
   seat: string | null
   timeZone: string
@@ -90,17 +92,20 @@ export async function walletOfBuyer(
       const row = showById.get(order.showId ?? '')
       if (!row) return []
       const { exp } = showTicketWindow(row.show)
+      const zone = row.venue.priceCategories.find((c) => c.code === line.category)
       return [
         {
           ...common,
           kind: 'show',
           title: row.event.name,
+          titleEn: row.event.nameEn,
           venue: row.venue.name,
           city: row.venue.city,
           startsAt: row.show.startsAt,
           visitDate: null,
           validUntil: new Date(exp * 1000).toISOString(),
-          category: row.venue.priceCategories.find((c) => c.code === line.category)?.name ?? line.category,
+          category: zone?.name ?? line.category,
+          categoryEn: zone?.nameEn ?? null,
           timeZone: row.timeZone,
         },
       ]
@@ -120,6 +125,8 @@ export async function walletOfBuyer(
           (visitDayStart(order.visitDate) + validityDays(line) * DAY) * 1000,
         ).toISOString(),
         category: null,
+        categoryEn: null,
+        titleEn: null,
         timeZone: site.timezone,
       },
     ]

@@ -8,7 +8,7 @@ import { Link } from '../../lib/router.tsx'
 import { Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { shopMessages } from '../messages.ts'
 import type { Page, WalletTicket } from '../types.ts'
-import { placeText, stateText, whenText } from './ticket-text.ts'
+import { placeText, stateText, titleText, whenText } from './ticket-text.ts'
 
 /** When it begins (a visit: its day's start in the site's zone, near enough to order the list). */
 const startOf = (ticket: WalletTicket) => Date.parse(ticket.startsAt ?? `${ticket.visitDate}T00:00:00+08:00`)
@@ -16,7 +16,7 @@ const startOf = (ticket: WalletTicket) => Date.parse(ticket.startsAt ?? `${ticke
 function WalletItem({ ticket }: { ticket: WalletTicket }) {
   const t = shopMessages.useT()
   const locale = useLocale()
-  const place = placeText(t, ticket)
+  const place = placeText(t, locale, ticket)
   return (
     <li data-testid="wallet-ticket" data-state={ticket.state}>
       <Link
@@ -24,7 +24,7 @@ function WalletItem({ ticket }: { ticket: WalletTicket }) {
         class={`card wallet-ticket wallet-ticket-${ticket.state}`}
       >
         <span class="wallet-ticket-head">
-          <strong class="wallet-ticket-title">{ticket.title}</strong>
+          <strong class="wallet-ticket-title">{titleText(locale, ticket)}</strong>
           <span class={`badge ticket-state-${ticket.state}`}>{stateText(t, ticket.state)}</span>
         </span>
         <span class="wallet-ticket-when" data-testid="wallet-when">

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { api } from '../../lib/api.ts'
 import { formatDateTime, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
+import { eventTitle } from '../../lib/labels.ts'
 import { Link } from '../../lib/router.tsx'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { groupBuyMessages, useGroupProblemMessages } from '../components/group-buy-messages.ts'
@@ -114,7 +115,7 @@ export function GroupBuyPage({ groupId }: { groupId: string }) {
   return (
     <article class="stack" data-testid="group-page" data-status={data.status}>
       <header>
-        <h1>{t('groupTitle', { event: show.data?.eventName ?? '' })}</h1>
+        <h1>{t('groupTitle', { event: show.data ? eventTitle(show.data, locale) : '' })}</h1>
         <p class="muted">
           {show.data && (
             <>
@@ -254,9 +255,9 @@ export function GroupBuyPage({ groupId }: { groupId: string }) {
           <p class="muted small">{t('shareHelp')}</p>
           <GroupShare
             url={data.shareUrl}
-            title={t('groupTitle', { event: show.data?.eventName ?? '' })}
+            title={t('groupTitle', { event: show.data ? eventTitle(show.data, locale) : '' })}
             text={t('shareText', {
-              event: show.data?.eventName ?? '',
+              event: show.data ? eventTitle(show.data, locale) : '',
               price: cheapest === undefined ? '' : money(cheapest),
               count: data.needed,
             })}

@@ -11,6 +11,7 @@ import { HoldButton } from '../components/hold-button.tsx'
 
 export { IdNumberField } from '../components/id-number-field.tsx'
 
+import { categoryName, eventTitle, localName } from '../../lib/labels.ts'
 import { FlashSales } from '../components/flash-sales.tsx'
 import { GroupBuyTeaser } from '../components/group-buy-teaser.tsx'
 import { CurrentPrices } from '../components/price-tag.tsx'
@@ -104,10 +105,10 @@ export function ShowPage({ showId }: { showId: string }) {
       setCurrentHold({
         kind: 'show',
         hold: created,
-        title: detail.eventName,
+        title: eventTitle(detail, locale),
         startsAt: detail.startsAt,
         realNameRequired: detail.realNameRequired,
-        categoryNames: Object.fromEntries(detail.categories.map((c) => [c.code, c.name])),
+        categoryNames: Object.fromEntries(detail.categories.map((c) => [c.code, localName(c, locale)])),
       })
       navigate('/checkout')
     } catch (failure) {
@@ -122,7 +123,7 @@ export function ShowPage({ showId }: { showId: string }) {
 
   const holdChosen = () => hold({ seatIds: chosen.map((seat) => seat.id) })
   const seatName = (seat: Seat) => t('seatShort', { row: seat.row, number: seatNumber(seat) })
-  const zoneName = (code: string) => detail.categories.find((c) => c.code === code)?.name ?? ''
+  const zoneName = (code: string) => categoryName(code, detail.categories, locale)
   // Seats the pick would leave empty on their own (E-5 and E-7 picked leave E-6): said before the hold.
   const stranded = chosen.length
     ? strandedSeats(runs, (seat) => seat.state === 'free', selected).map(seatName)
@@ -139,7 +140,7 @@ export function ShowPage({ showId }: { showId: string }) {
   return (
     <article class="stack">
       <header>
-        <h1>{detail.eventName}</h1>
+        <h1>{eventTitle(detail, locale)}</h1>
         <p class="muted">
           <time dateTime={detail.startsAt}>{formatDateTime(detail.startsAt, locale)}</time> ·{' '}
           {detail.venueName} · {detail.city} ·{' '}
@@ -263,7 +264,7 @@ export function ShowPage({ showId }: { showId: string }) {
               >
                 {detail.categories.map((zone) => (
                   <option key={zone.code} value={zone.code}>
-                    {zone.name} · {money(zone.current.price)}
+                    {localName(zone, locale)} · {money(zone.current.price)}
                   </option>
                 ))}
               </select>
