@@ -91,3 +91,17 @@ export function orderLineName(
     ? seatName({ label: line.seatLabel, row: line.seatLabel.split('-')[1] ?? '' }, locale)
     : ''
 }
+
+/**
+ * A seat label in the venue's default form `section-row-number` (e.g. Hall-C-9, what a ticket carries) read back
+ * as section, row and number, given the venue's section names; null for a label in another form.
+ */
+export function seatFromLabel(label: string, sections: readonly string[]): Required<SeatPlace> | null {
+  // The longest matching section first, so "Stalls-East" wins over "Stalls".
+  const section = [...sections].sort((a, b) => b.length - a.length).find((s) => label.startsWith(`${s}-`))
+  if (!section) return null
+  const rest = label.slice(section.length + 1)
+  const cut = rest.lastIndexOf('-')
+  if (cut <= 0 || cut === rest.length - 1) return null
+  return { section, row: rest.slice(0, cut), number: rest.slice(cut + 1), label }
+}

@@ -11,7 +11,7 @@ import { HoldButton } from '../components/hold-button.tsx'
 
 export { IdNumberField } from '../components/id-number-field.tsx'
 
-import { categoryName, eventTitle, localName } from '../../lib/labels.ts'
+import { categoryName, eventTitle, localName, seatName } from '../../lib/labels.ts'
 import { FlashSales } from '../components/flash-sales.tsx'
 import { GroupBuyTeaser } from '../components/group-buy-teaser.tsx'
 import { CurrentPrices } from '../components/price-tag.tsx'
@@ -19,7 +19,7 @@ import { SignInPrompt } from '../components/sign-in-prompt.tsx'
 import { releaseCurrentHold, setCurrentHold } from '../hold-store.ts'
 import { useLiveSeats } from '../live.ts'
 import { shopMessages, useProblemMessages } from '../messages.ts'
-import { SeatMap, seatNumber } from '../seat-map/index.tsx'
+import { SeatMap } from '../seat-map/index.tsx'
 import type { Seat, SeatMap as SeatMapData, SeatState, ShowDetail, ShowHold } from '../types.ts'
 
 export function ShowPage({ showId }: { showId: string }) {
@@ -122,11 +122,11 @@ export function ShowPage({ showId }: { showId: string }) {
   }
 
   const holdChosen = () => hold({ seatIds: chosen.map((seat) => seat.id) })
-  const seatName = (seat: Seat) => t('seatShort', { row: seat.row, number: seatNumber(seat) })
+  const nameOfSeat = (seat: Seat) => seatName(seat, locale)
   const zoneName = (code: string) => categoryName(code, detail.categories, locale)
   // Seats the pick would leave empty on their own (E-5 and E-7 picked leave E-6): said before the hold.
   const stranded = chosen.length
-    ? strandedSeats(runs, (seat) => seat.state === 'free', selected).map(seatName)
+    ? strandedSeats(runs, (seat) => seat.state === 'free', selected).map(nameOfSeat)
     : []
   const holdReason = busy
     ? t('holdReasonBusy')
@@ -201,9 +201,10 @@ export function ShowPage({ showId }: { showId: string }) {
           {chosen.map((seat) => (
             <li key={seat.id} class="row spread">
               <span>
-                {seat.section} {seatName(seat)} · {zoneName(seat.category)} · {money(priceOf(seat))}
+                {seatName(seat, locale, { section: true })} · {zoneName(seat.category)} ·{' '}
+                {money(priceOf(seat))}
               </span>
-              <Button onClick={() => toggle(seat)} aria-label={`${t('clear')} ${seatName(seat)}`}>
+              <Button onClick={() => toggle(seat)} aria-label={`${t('clear')} ${nameOfSeat(seat)}`}>
                 ×
               </Button>
             </li>
