@@ -377,6 +377,18 @@ const pricingZh20: Record<keyof typeof pricingEn20, string> = {
 }
 // ---- i20-pricing block end ----
 
+// Organizer names in two languages (issue 19): the optional English name beside the main one.
+const namesEn = {
+  names_nameEn: 'English name (optional)',
+  names_nameEnHint: 'Shown on English pages; without it they show the main name.',
+  names_categoryEn: 'English name of {name}',
+}
+const namesZh: Record<keyof typeof namesEn, string> = {
+  names_nameEn: '英文名称（选填）',
+  names_nameEnHint: '英文页面显示此名称；未填写时显示主名称。',
+  names_categoryEn: '{name} 的英文名称',
+}
+
 const en = {
   title: 'Admin console',
   notFound: 'Page not found',
@@ -429,7 +441,7 @@ const en = {
   newVenue: 'New venue',
   priceCategories: 'Price categories',
   priceCategoriesHint:
-    'One per line: code, name, colour (e.g. VIP,VIP,#b8860b). A JSON chart brings its own.',
+    'One per line: code, name, colour, optional English name (e.g. P1,一等,#c0392b,First). A JSON chart brings its own.',
   venueKind_concert_hall: 'Concert hall',
   venueKind_theatre: 'Theatre',
   venueKind_cinema: 'Cinema',
@@ -717,6 +729,7 @@ const en = {
   poster_notImage: 'This file is not an image the browser can read.',
   ...consoleEn19,
   ...pricingEn20,
+  ...namesEn,
 }
 
 export type AdminKey = keyof typeof en
@@ -774,7 +787,8 @@ export const adminMessages = defineMessages<AdminKey>({
     event: '活动',
     newVenue: '新建场馆',
     priceCategories: '票档',
-    priceCategoriesHint: '每行一个：代码,名称,颜色（如 VIP,贵宾,#b8860b）。JSON 座位图自带票档。',
+    priceCategoriesHint:
+      '每行一个：代码,名称,颜色,英文名称（选填），如 P1,一等,#c0392b,First。JSON 座位图自带票档。',
     venueKind_concert_hall: '音乐厅',
     venueKind_theatre: '剧院',
     venueKind_cinema: '影院',
@@ -1058,5 +1072,6 @@ export const adminMessages = defineMessages<AdminKey>({
     poster_notImage: '该文件不是浏览器可读取的图片。',
     ...consoleZh19,
     ...pricingZh20,
+    ...namesZh,
   },
 })

@@ -337,7 +337,7 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
     .values({
       id: ids.groupBuyCampaign,
       organizerId: org,
-      name: 'Voyage Beyond 星际远航 — watch together 团购',
+      name: '星际远航 · 三人成团',
       description:
         '3 人及以上成团，每人享团购价，发起人再减 5 元。Three friends or more: everyone pays the group price; the one who starts the group saves 5.00 more.',
       showIds: [...ids.screenings],
