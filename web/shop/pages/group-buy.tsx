@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { api } from '../../lib/api.ts'
 import { formatDateTime, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
-import { eventTitle } from '../../lib/labels.ts'
+import { eventTitle, seatNames } from '../../lib/labels.ts'
 import { Link } from '../../lib/router.tsx'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { groupBuyMessages, useGroupProblemMessages } from '../components/group-buy-messages.ts'
@@ -178,9 +178,7 @@ export function GroupBuyPage({ groupId }: { groupId: string }) {
           <h2 id="you-heading">{t('you')}</h2>
           <p>{t('yourRole', { role: t(you.role) })}</p>
           {membership && membership.seats.length > 0 && (
-            <p data-testid="your-seats">
-              {t('yourSeats', { seats: membership.seats.map((seat) => seat.label).join(', ') })}
-            </p>
+            <p data-testid="your-seats">{t('yourSeats', { seats: seatNames(membership.seats, locale) })}</p>
           )}
           {you.status === 'awaiting_payment' && (
             <>
