@@ -13,7 +13,13 @@ export type CurrentHold = (
       /** Price category names by code, so checkout never shows a code. */
       categoryNames?: Record<string, string>
     }
-  | { kind: 'scenic'; hold: ScenicHold; title: string }
+  | {
+      kind: 'scenic'
+      hold: ScenicHold
+      title: string
+      /** Product names in the reader's language when the hold was made, by product id. */
+      productNames?: Record<string, string>
+    }
 ) & {
   /** Set once an order was made from the hold: the hold then belongs to that order and is never released. */
   order?: { id: string; checkoutUrl: string }

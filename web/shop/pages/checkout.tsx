@@ -60,7 +60,9 @@ export function CheckoutPage() {
         }))
       : current.hold.lines.map((line) => ({
           id: line.id,
-          text: [line.productName, line.slot, line.visitor?.name].filter(Boolean).join(' · '),
+          text: [current.productNames?.[line.productId] ?? line.productName, line.slot, line.visitor?.name]
+            .filter(Boolean)
+            .join(' · '),
           price: line.price,
           listPrice: line.price,
           tier: null,

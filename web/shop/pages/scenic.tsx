@@ -176,7 +176,12 @@ export function ScenicPage({ siteId }: { siteId: string }) {
           },
         },
       )
-      setCurrentHold({ kind: 'scenic', hold: created, title: detail.name })
+      setCurrentHold({
+        kind: 'scenic',
+        hold: created,
+        title: detail.name,
+        productNames: Object.fromEntries(detail.products.map((p) => [p.id, localName(p, locale)])),
+      })
       navigate('/checkout')
     } catch (failure) {
       setError(failure)
