@@ -87,9 +87,10 @@ export function orderLineName(
     const product = localName({ name: line.product, nameEn: line.productEn }, locale)
     return line.slot ? `${product} · ${line.slot}` : product
   }
-  return line.seatLabel
-    ? seatName({ label: line.seatLabel, row: line.seatLabel.split('-')[1] ?? '' }, locale)
-    : ''
+  if (!line.seatLabel) return ''
+  // A seat the map no longer knows: its label read as `section-row-number` when it has that form, else as it is.
+  const parts = line.seatLabel.split('-')
+  return parts.length >= 3 ? seatName({ row: parts.at(-2)!, number: parts.at(-1)! }, locale) : line.seatLabel
 }
 
 /**
