@@ -1,3 +1,4 @@
+import type { GroupDeparture } from '../../worker/domain/order-status-reason.ts'
 import type { HeldSeat, ShowHold } from '../show-inventory/contract.ts'
 import type { ShowInventory } from '../show-inventory/index.ts'
 
@@ -155,7 +156,7 @@ export interface GroupOutcome {
 /** What a member is told, worded by the worker (it knows the order's number and contact). */
 export type GroupNotice =
   | { kind: 'succeeded'; minSize: number }
-  | { kind: 'failed' | 'left'; why: string; refunded: boolean }
+  | { kind: 'failed' | 'left'; why: GroupDeparture; refunded: boolean }
 
 /**
  * The money path as the group needs it; the worker's `GroupSettlement` entrypoint implements it with the orders
@@ -172,9 +173,9 @@ export interface GroupSettlement {
   /** The group succeeded: confirms the paid member's order (tickets issued). Answers the order's status after. */
   confirmMember(group: GroupRef, member: MemberOrder): Promise<string>
   /** Refunds the member's payment in full, once; false when nothing was paid. */
-  refundMember(group: GroupRef, member: MemberOrder, why: string): Promise<boolean>
+  refundMember(group: GroupRef, member: MemberOrder, why: GroupDeparture): Promise<boolean>
   /** Cancels a member's unpaid order. */
-  cancelMemberOrder(member: MemberOrder, why: string): Promise<void>
+  cancelMemberOrder(member: MemberOrder, why: GroupDeparture): Promise<void>
   /** A member left: audited on their order, and the `group.left` event. */
   recordLeft(group: GroupRef, member: MemberOrder, refunded: boolean): Promise<void>
   /** Success or failure: audited on every member's order, and the `group.succeeded` / `group.failed` event. */

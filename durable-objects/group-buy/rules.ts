@@ -1,3 +1,4 @@
+import type { GroupDeparture } from '../../worker/domain/order-status-reason.ts'
 import type {
   GroupBuyStatus,
   GroupBuyTerms,
@@ -240,10 +241,10 @@ export const unsettled = (group: GroupState): Member[] =>
 export const awaitingConfirmation = (group: GroupState): Member[] =>
   group.status === 'succeeded' ? group.members.filter((m) => m.status === 'paid') : []
 
-export function departureReason(member: Member, terms: GroupBuyTerms): string {
-  if (member.status === 'left') return 'You left the group buy before it succeeded'
-  if (member.status === 'lapsed') return 'Not paid before your place in the group ran out'
-  return `The group did not reach ${terms.minSize} paid members by ${terms.deadline}`
+export function departureReason(member: Member, terms: GroupBuyTerms): GroupDeparture {
+  if (member.status === 'left') return { code: 'group_left' }
+  if (member.status === 'lapsed') return { code: 'group_lapsed' }
+  return { code: 'group_failed', minSize: terms.minSize, deadline: terms.deadline }
 }
 
 export type DepartedStatus = 'left' | 'lapsed' | 'cancelled' | 'refunded'
@@ -256,7 +257,7 @@ export const settledStatus = (member: Member, refunded: boolean): DepartedStatus
 export function departureNotice(
   member: Member,
   groupStatus: GroupBuyStatus,
-  why: string,
+  why: GroupDeparture,
   refunded: boolean,
 ): GroupNotice | null {
   if (!member.orderId) return null

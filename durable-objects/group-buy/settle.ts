@@ -100,11 +100,7 @@ export class GroupSettler {
   /** A payment that arrived after its member was already out of the group goes straight back. */
   async refundLatePayment(m: Member, terms: GroupBuyTerms) {
     if (m.orderId)
-      await this.settlement.refundMember(
-        groupRef(terms),
-        orderOf(m),
-        'Paid after leaving the group buy or after it closed',
-      )
+      await this.settlement.refundMember(groupRef(terms), orderOf(m), { code: 'group_paid_late' })
   }
 }
 

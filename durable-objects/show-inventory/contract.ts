@@ -96,6 +96,8 @@ export interface ShowAvailability {
   categories: {
     code: string
     name: string
+    /** The venue's optional English name for the category. */
+    nameEn?: string
     color: string
     price: number
     available: number
@@ -122,7 +124,7 @@ export interface ShowConfig {
   /** Only signed-in customers may hold (on-sale protection). */
   signInToHold?: boolean
   prices: Record<string, number>
-  categories: { code: string; name: string; color: string }[]
+  categories: { code: string; name: string; nameEn?: string; color: string }[]
   stage: { x: number; y: number } | null
   /** Where best available aims: near the stage, or a cinema's middle-back rows (absent: the stage). */
   seatFocus?: SeatFocus

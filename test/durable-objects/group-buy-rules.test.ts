@@ -28,6 +28,7 @@ import {
   unsettled,
   withStatus,
 } from '../../durable-objects/group-buy/rules.ts'
+import { englishStatusReason } from '../../worker/domain/order-status-reason.ts'
 
 const NOW = Date.parse('2026-12-01T10:00:00Z')
 const HOUR = 3600_000
@@ -294,20 +295,20 @@ describe('settlement', () => {
     const left = member('left')
     const lapsed = member('lapsed')
     const cancelled = member('cancelled')
-    expect(departureReason(left, t)).toBe('You left the group buy before it succeeded')
-    expect(departureReason(lapsed, t)).toBe('Not paid before your place in the group ran out')
-    expect(departureReason(cancelled, t)).toBe(`The group did not reach 3 paid members by ${t.deadline}`)
+    expect(departureReason(left, t)).toEqual({ code: 'group_left' })
+    expect(departureReason(lapsed, t)).toEqual({ code: 'group_lapsed' })
+    expect(departureReason(cancelled, t)).toEqual({ code: 'group_failed', minSize: 3, deadline: t.deadline })
+    expect(englishStatusReason({ ...departureReason(cancelled, t), refunded: true })).toBe(
+      `The group did not reach 3 paid members by ${t.deadline}; your payment was refunded in full`,
+    )
     expect(settledStatus(cancelled, true)).toBe('refunded')
     expect(settledStatus(cancelled, false)).toBe('cancelled')
     expect(settledStatus(left, true)).toBe('left')
-    expect(departureNotice(cancelled, 'failed', 'why', true)).toEqual({
-      kind: 'failed',
-      why: 'why',
-      refunded: true,
-    })
-    expect(departureNotice(left, 'open', 'why', false)).toEqual({ kind: 'left', why: 'why', refunded: false })
-    expect(departureNotice(lapsed, 'open', 'why', false)).toBeNull()
-    expect(departureNotice(member('cancelled', { orderId: null }), 'failed', 'why', false)).toBeNull()
+    const why = departureReason(cancelled, t)
+    expect(departureNotice(cancelled, 'failed', why, true)).toEqual({ kind: 'failed', why, refunded: true })
+    expect(departureNotice(left, 'open', why, false)).toEqual({ kind: 'left', why, refunded: false })
+    expect(departureNotice(lapsed, 'open', why, false)).toBeNull()
+    expect(departureNotice(member('cancelled', { orderId: null }), 'failed', why, false)).toBeNull()
   })
 
   it('reads a confirmation: tickets, refunded (seats lost), or not yet', () => {

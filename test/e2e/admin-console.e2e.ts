@@ -95,7 +95,7 @@ describe('admin console for organizers', () => {
     expect(net).toBeCloseTo(gross - refunds, 2)
     // Names, not codes; labels drawn at their real size (never a scaled-down 9 px); axes with several ticks.
     const types = page.getByTestId('chart-types').locator('svg[role="img"]')
-    expect(await types.getAttribute('aria-label')).toContain('Standard')
+    expect(await types.getAttribute('aria-label')).toContain('普通座')
     expect(await types.getAttribute('aria-label')).not.toMatch(/\bSTD\b/)
     const daySvg = page.getByTestId('chart-days').locator('svg[role="img"]')
     const drawnScale = await daySvg.evaluate(
@@ -118,7 +118,7 @@ describe('admin console for organizers', () => {
     // The file holds the figures the dashboard shows, by name: the report the page loaded, row by row.
     const admin = await ownerClient()
     const report = await admin.call(`${org}/reports/sales`)
-    const standard = report.byTicketType.find((r: { name: string }) => r.name === 'Standard')
+    const standard = report.byTicketType.find((r: { name: string }) => r.name === '普通座')
     expect(standard.tickets).toBeGreaterThanOrEqual(2)
     for (const r of report.byTicketType.filter((row: { kind: string }) => row.kind === 'show'))
       expect(csv).toContain(
@@ -141,7 +141,7 @@ describe('admin console for organizers', () => {
         row.map((text) => (r > 0 && /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text === '' ? null : text)),
       ),
     )
-    const standardRow = sheet.find((row) => row[1]?.value === 'Standard')!
+    const standardRow = sheet.find((row) => row[1]?.value === '普通座')!
     expect(standardRow[3]).toEqual({ value: standard.tickets, numeric: true, money: false })
     expect(standardRow[4]).toEqual({ value: standard.amount / 100, numeric: true, money: true })
 

@@ -81,7 +81,7 @@ describe('admin console', () => {
     const typeChart = page.getByTestId('chart-types').locator('svg[role="img"]')
     // Both ticket types sold above, by the names the venue gives them, never by their codes.
     const typeLabel = (await typeChart.getAttribute('aria-label')) ?? ''
-    expect(typeLabel).toMatch(/Standard .*Premium|Premium .*Standard/)
+    expect(typeLabel).toMatch(/普通座 .*优选座|优选座 .*普通座/)
     expect(typeLabel).not.toMatch(/\b(STD|PRM)\b/)
     expect(await page.getByTestId('chart-channels').locator('svg').getAttribute('aria-label')).toContain(
       'web',

@@ -197,7 +197,7 @@ describe('gate scanner', () => {
     expect(first.text).toContain('ADMIT')
     expect(first.text).toContain(camTicket.ticketId)
     // The product's name and entry slot, not its short code.
-    expect(first.text).toContain('Gate ticket — adult 成人票 · entry 16:00')
+    expect(first.text).toContain('Gate ticket — adult · entry 16:00')
     expect(first.text).not.toContain('@16:00')
     await page.locator(`[data-testid="attendance"][data-admitted="${admittedBefore + 1}"]`).waitFor()
     await expect(page.getByTestId('decoder').textContent()).resolves.toMatch(/Decoder/)

@@ -247,14 +247,18 @@ describe('starting a group: labelled prices, seats picked on the map, the system
     await page.waitForURL(/\/group-buys\/[^/]+$/)
     // The group holds exactly the seats picked.
     const yours = await page.getByTestId('your-seats').textContent()
-    for (const seat of seats) expect(yours).toContain(seat.label)
+    // Named as a Chinese ticket prints them (E排5座), never by the venue's label (Hall-E-5).
+    for (const seat of seats) {
+      expect(yours).toContain(`${seat.row}排${seat.label.split('-').at(-1)}座`)
+      expect(yours).not.toContain(seat.label)
+    }
     // Leader price: 2 × 30 − 5.
     expect(await page.getByTestId('group-pay').textContent()).toContain('¥55')
 
     // The group page labels its prices too, and shares through the system sheet.
     await expect
       .poll(() => page.getByTestId('group-prices').locator('tr').first().textContent())
-      .toMatch(/^Standard¥30¥45¥15$/)
+      .toMatch(/^普通座¥30¥45¥15$/)
     await page.getByRole('button', { name: '分享给好友' }).click()
     await page.getByTestId('share-feedback').getByText('已分享。').waitFor()
     const shared = await page.evaluate(

@@ -95,7 +95,7 @@ describe('the 2,030-seat hall on a phone (zh-CN)', () => {
     // The legend names the states and the zones, never a code.
     const states = await page.getByTestId('state-legend').textContent()
     for (const text of ['已选', '他人锁定中', '已售或不可售', '轮椅位']) expect(states).toContain(text)
-    expect(await page.getByTestId('price-legend').textContent()).toMatch(/^VIP ¥[\d.,]+ · 余 \d+Zone A/)
+    expect(await page.getByTestId('price-legend').textContent()).toMatch(/^特等 ¥[\d.,]+ · 余 \d+甲等/)
     expect(await scrollsSideways(page)).toBe(false)
     await saveScreenshot(page, 'seat-map-hall-section-zh')
 
@@ -128,7 +128,7 @@ describe('the 2,030-seat hall on a phone (zh-CN)', () => {
     await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2)
     await expect.poll(() => seat.getAttribute('aria-checked')).toBe('true')
     expect(await page.getByTestId('picked-seats').textContent()).toMatch(
-      /^Stalls \w+排\d+座 · (VIP|Zone A) · ¥/,
+      /^Stalls \w+排\d+座 · (特等|甲等) · ¥/,
     )
     expect(await page.getByLabel(/身份证号/).count()).toBe(0)
     expect(await page.getByTestId('real-name-note').textContent()).toContain('锁座后在结算页填写')
@@ -149,7 +149,7 @@ describe('the 2,030-seat hall on a phone (zh-CN)', () => {
     await page.getByLabel('邮箱').fill('hall-buyer@example.com')
     await expect.poll(() => pay.isEnabled()).toBe(true)
     expect(await page.getByTestId('checkout-items').textContent()).toMatch(
-      /^Stalls \w+排\d+座 · (VIP|Zone A)¥/,
+      /^Stalls \w+排\d+座 · (特等|甲等)¥/,
     )
     expect(await scrollsSideways(page)).toBe(false)
     await expectAccessible(page)
@@ -238,7 +238,7 @@ describe('the cinema on a phone (zh-CN)', () => {
     const best = page.locator('form').filter({ hasText: '自动选座' })
     const premium = await best
       .getByLabel('类别')
-      .locator('option', { hasText: 'Premium' })
+      .locator('option', { hasText: '优选座' })
       .getAttribute('value')
     await best.getByLabel('类别').selectOption(premium!)
     await best.getByLabel(/数量/).selectOption('2')
@@ -246,7 +246,7 @@ describe('the cinema on a phone (zh-CN)', () => {
     await page.waitForURL(/\/checkout$/)
     const items = page.getByTestId('checkout-items').locator('li')
     await expect.poll(() => items.count()).toBe(2)
-    for (const text of await items.allTextContents()) expect(text).toMatch(/^Hall G排\d+座 · Premium¥/)
+    for (const text of await items.allTextContents()) expect(text).toMatch(/^Hall G排\d+座 · 优选座¥/)
     await context.close()
   })
 })

@@ -39,6 +39,9 @@ describe('home', () => {
     await page.getByTestId('language-switch').selectOption('zh-CN')
     await page.getByRole('heading', { level: 1, name: '近期演出与景区' }).waitFor()
     expect(await page.evaluate(() => localStorage.getItem('locale'))).toBe('zh-CN')
+    // The organizer's Chinese name on Chinese pages, its English one only on English pages.
+    await page.getByTestId('show-list').getByText('星际远航').first().waitFor()
+    expect(await page.getByTestId('show-list').getByText('Voyage Beyond').count()).toBe(0)
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN')
     await page.reload()
     await page.getByRole('heading', { level: 1, name: '近期演出与景区' }).waitFor()

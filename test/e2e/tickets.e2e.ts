@@ -180,9 +180,7 @@ describe('my tickets wallet', () => {
     expect(await concertCard.textContent()).toContain('Harbour Concert Hall')
     // The visit tomorrow: the product's name and the entry slot's times.
     const visit = upcoming.filter({ hasText: '云雾山景区' })
-    expect(await visit.getByTestId('wallet-place').textContent()).toBe(
-      'Gate ticket — adult 成人票 · 入园时段 10:00–11:00',
-    )
+    expect(await visit.getByTestId('wallet-place').textContent()).toBe('成人票 · 入园时段 10:00–11:00')
     // Tonight's first: the soonest ticket leads the list.
     expect(await upcoming.first().textContent()).toContain('今晚港湾音乐会')
     const text = (await page.locator('main').textContent()) ?? ''
@@ -230,7 +228,7 @@ describe('my tickets wallet', () => {
     const concertCard = upcoming.filter({ hasText: 'New Year Symphony Gala' }).first()
     const [first] = concertTickets
     expect(await concertCard.getByTestId('wallet-place').textContent()).toBe(
-      `${first!.place!.section} · Row ${first!.place!.row}, seat ${first!.place!.number}`,
+      `${first!.place!.section}, row ${first!.place!.row}, seat ${first!.place!.number}`,
     )
     expect(await concertCard.textContent()).toContain('Valid')
     expect(await page.getByRole('button', { name: 'Past, used and refunded (1)' }).count()).toBe(1)

@@ -20,19 +20,33 @@ const layouts: { locale: WalkLocale; mobile: boolean; label: string }[] = [
 let browser: Browser
 /** Price zone codes of the demo venues whose names differ from them (VIP is its own name; A/B/C are row letters too). */
 let categoryCodes: string[] = []
+/** The demo's English names beside its Chinese ones (events, price zones, scenic tickets, packages). */
+let englishNames: string[] = []
 
 beforeAll(async () => {
   browser = await launchBrowser()
   const codes = new Set<string>()
+  const english = new Set<string>()
   for (const show of ['shw_demo_symphony', 'shw_demo_film_1']) {
     const detail = (await (await fetch(`${baseUrl()}/api/shows/${show}`)).json()) as {
-      categories: { code: string; name: string }[]
+      eventNameEn: string | null
+      categories: { code: string; name: string; nameEn?: string }[]
     }
-    for (const category of detail.categories)
+    if (detail.eventNameEn) english.add(detail.eventNameEn)
+    for (const category of detail.categories) {
       if (category.code.length > 1 && category.code !== category.name) codes.add(category.code)
+      if (category.nameEn) english.add(category.nameEn)
+    }
   }
+  const site = (await (await fetch(`${baseUrl()}/api/scenic-sites/site_demo_mountain`)).json()) as {
+    products: { nameEn: string | null }[]
+    packages: { nameEn: string | null }[]
+  }
+  for (const named of [...site.products, ...site.packages]) if (named.nameEn) english.add(named.nameEn)
   categoryCodes = [...codes]
   expect(categoryCodes).toContain('PRM')
+  englishNames = [...english]
+  expect(englishNames).toEqual(expect.arrayContaining(['Premium', 'Voyage Beyond', 'Summit cable car']))
 })
 afterAll(async () => {
   await browser?.close()
@@ -60,8 +74,11 @@ interface Created {
   checkoutUrl: string
 }
 
-/** One best-available film seat held and ordered by this context's buyer; paid unless `pay` is false. */
-async function filmOrder(context: BrowserContext, show: string, pay: boolean) {
+/**
+ * One best-available film seat held and ordered by this context's buyer; paid unless `pay` is false, `pay_late`
+ * pays after the hold ran out (the order then carries a status reason).
+ */
+async function filmOrder(context: BrowserContext, show: string, pay: boolean | 'pay_late') {
   const hold = await call<{ id: string }>(context.request, `/api/shows/${show}/holds`, {
     best: { category: 'STD', quantity: 1 },
   })
@@ -73,7 +90,7 @@ async function filmOrder(context: BrowserContext, show: string, pay: boolean) {
   )
   if (pay)
     await call(context.request, `/api/payments/sandbox/checkout/${created.paymentId}/complete`, {
-      outcome: 'pay',
+      outcome: pay === 'pay_late' ? 'pay_late' : 'pay',
     })
   return created
 }
@@ -92,6 +109,7 @@ async function visit(walk: Walk, name: string, path?: string, screenshot = true)
     name: `${walk.app} ${name}${path ? ` (${path})` : ''}`,
     locale: walk.locale,
     categoryCodes,
+    englishNames,
     noSidewaysScroll: walk.noSidewaysScroll,
     screenshot: screenshot ? `walk-${walk.app}-${name}-${walk.locale}` : undefined,
   })
@@ -125,6 +143,14 @@ describe('page walk', () => {
       await visit(walk, 'scenic', '/scenic/site_demo_mountain')
       await visit(walk, 'my-tickets', '/my-tickets')
       await visit(walk, 'order', `/orders/${paid.orderId}`)
+      // A status reason reads in the page's language (the server stores a code; its English text is for partners).
+      const late = await filmOrder(context, 'shw_demo_film_2', 'pay_late')
+      await visit(walk, 'order-paid-late', `/orders/${late.orderId}`)
+      expect(await page.getByTestId('status-reason').textContent()).toBe(
+        layout.locale === 'zh-CN'
+          ? '付款晚于锁座时限，但原票仍未售出，已为您保留。'
+          : 'Paid after the hold expired; the same tickets were still free and are yours.',
+      )
       await visit(walk, 'sandbox-payment', new URL(pending.checkoutUrl).pathname)
       await visit(walk, 'not-found', '/no-such-page', false)
 
@@ -159,7 +185,12 @@ describe('page walk', () => {
       const order = await filmOrder(buyer, 'shw_demo_film_6', true)
       await buyer.close()
       await call(context.request, '/api/auth/login', { email: 'owner@demo.local', password })
-      await page.evaluate((id) => localStorage.setItem('admin.organizer', id), organizerId)
+      // The console opens the organizer the account chose last (remembered on the server, not in this browser).
+      const chose = await context.request.put('/api/auth/me/organizer', {
+        data: { organizerId },
+        headers: { origin: baseUrl() },
+      })
+      expect(chose.status()).toBe(204)
       const pages: [string, string][] = [
         ['dashboard', '/admin'],
         ['venues', '/admin/venues'],

@@ -514,6 +514,17 @@ const presaleZh20: Record<keyof typeof presaleEn20, string> = {
   flash_notPublic: '活动发布后显示实时数据。',
 }
 // ---- s5-presale block end ----
+// Organizer names in two languages (issue 19): the optional English name beside the main one.
+const namesEn = {
+  names_nameEn: 'English name (optional)',
+  names_nameEnHint: 'Shown on English pages; without it they show the main name.',
+  names_categoryEn: 'English name of {name}',
+}
+const namesZh: Record<keyof typeof namesEn, string> = {
+  names_nameEn: '英文名称（选填）',
+  names_nameEnHint: '英文页面显示此名称；未填写时显示主名称。',
+  names_categoryEn: '{name} 的英文名称',
+}
 
 const en = {
   title: 'Admin console',
@@ -567,7 +578,7 @@ const en = {
   newVenue: 'New venue',
   priceCategories: 'Price categories',
   priceCategoriesHint:
-    'One per line: code, name, colour (e.g. VIP,VIP,#b8860b). A JSON chart brings its own.',
+    'One per line: code, name, colour, optional English name (e.g. P1,一等,#c0392b,First). A JSON chart brings its own.',
   venueKind_concert_hall: 'Concert hall',
   venueKind_theatre: 'Theatre',
   venueKind_cinema: 'Cinema',
@@ -861,6 +872,7 @@ const en = {
   ...consoleEn19,
   ...pricingEn20,
   ...presaleEn20,
+  ...namesEn,
 }
 
 export type AdminKey = keyof typeof en
@@ -918,7 +930,8 @@ export const adminMessages = defineMessages<AdminKey>({
     event: '活动',
     newVenue: '新建场馆',
     priceCategories: '票档',
-    priceCategoriesHint: '每行一个：代码,名称,颜色（如 VIP,贵宾,#b8860b）。JSON 座位图自带票档。',
+    priceCategoriesHint:
+      '每行一个：代码,名称,颜色,英文名称（选填），如 P1,一等,#c0392b,First。JSON 座位图自带票档。',
     venueKind_concert_hall: '音乐厅',
     venueKind_theatre: '剧院',
     venueKind_cinema: '影院',
@@ -1208,5 +1221,6 @@ export const adminMessages = defineMessages<AdminKey>({
     ...consoleZh19,
     ...pricingZh20,
     ...presaleZh20,
+    ...namesZh,
   },
 })

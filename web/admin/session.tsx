@@ -1,4 +1,5 @@
-// Who is signed in and which organizer the console is working on (remembered per browser).
+// Who is signed in and which organizer the console is working on (remembered per staff account on the server, so a
+// sign-in on another browser opens the same organizer).
 import { type ComponentChildren, createContext } from 'preact'
 import { useContext, useState } from 'preact/hooks'
 import type { OrganizerListItem } from '../../worker/routes/contracts/admin/organizers.ts'
@@ -19,21 +20,12 @@ export interface Session {
   signOut: () => Promise<void>
 }
 
-const storageKey = 'admin.organizer'
 export const SessionContext = createContext<Session | null>(null)
 
 export function useSession(): Session {
   const session = useContext(SessionContext)
   if (!session) throw new Error('useSession outside a signed-in console')
   return session
-}
-
-export function rememberedOrganizer(): string | null {
-  try {
-    return localStorage.getItem(storageKey)
-  } catch {
-    return null
-  }
 }
 
 export function SessionProvider(props: {
@@ -43,9 +35,10 @@ export function SessionProvider(props: {
   children: ComponentChildren
 }) {
   const { me, organizers } = props
-  // The last organizer chosen in this browser; else the one with the most shows to come, not whichever sorts first.
+  // The last organizer this account chose (on any browser); else the one with the most shows to come, not whichever
+  // sorts first.
   const [organizerId, setOrganizerId] = useState(() => {
-    const remembered = rememberedOrganizer()
+    const remembered = me.lastOrganizerId
     if (organizers.some((o) => o.id === remembered)) return remembered!
     return [...organizers].sort((a, b) => b.upcomingShows - a.upcomingShows)[0]!.id
   })
@@ -58,12 +51,9 @@ export function SessionProvider(props: {
     base: `/api/admin/organizers/${encodeURIComponent(organizer.id)}`,
     role: membership?.role ?? 'platform_admin',
     switchOrganizer: (id) => {
-      try {
-        localStorage.setItem(storageKey, id)
-      } catch {
-        // not remembered, still switched
-      }
       setOrganizerId(id)
+      // Switched at once; remembering it for the next sign-in may fail quietly (the choice still holds here).
+      api('/api/auth/me/organizer', { method: 'PUT', body: { organizerId: id } }).catch(() => undefined)
     },
     signOut: async () => {
       await api('/api/auth/logout', { method: 'POST' }).catch(() => undefined)

@@ -204,6 +204,7 @@ export class GateDeviceRuntime {
       enrolledAt: new Date().toISOString(),
       attendance: bundle.attendance,
       products: bundle.products,
+      sections: bundle.sections,
     }
     await this.useDevice(enrolled)
     const stored = await this.applyRevocations(enrolled, bundle)
@@ -243,6 +244,7 @@ export class GateDeviceRuntime {
       lastSyncAt: new Date().toISOString(),
       attendance: bundle.attendance,
       products: bundle.products,
+      sections: bundle.sections,
     }
   }
 

@@ -22,6 +22,8 @@ export interface EnrolledDevice {
   attendance?: GateSync['attendance']
   /** Site gates: product names by the short code in tickets. */
   products?: GateSync['products']
+  /** Show gates: seat-map section names, to read seat labels as section, row and number. */
+  sections?: GateSync['sections']
 }
 
 export type ScanSource = 'camera' | 'wedge' | 'typed'

@@ -37,9 +37,24 @@ export function seatNames(seats: SeatPlace[], locale: Locale, options: { section
   return seats.map((seat) => seatName(seat, locale, options)).join(locale === 'zh-CN' ? '、' : '; ')
 }
 
-export interface NamedCategory {
-  code: string
+/** An organizer's name with its optional English one (event, price category, scenic product or package). */
+export interface TwoLanguageName {
   name: string
+  nameEn?: string | null
+}
+
+/** The name for the reader: the English one on English pages when the organizer gave one, else the main name. */
+export function localName(named: TwoLanguageName, locale: Locale): string {
+  return locale === 'en' && named.nameEn ? named.nameEn : named.name
+}
+
+/** A show's event name for the reader (show summaries carry `eventName` / `eventNameEn`). */
+export function eventTitle(show: { eventName: string; eventNameEn?: string | null }, locale: Locale): string {
+  return localName({ name: show.eventName, nameEn: show.eventNameEn }, locale)
+}
+
+export interface NamedCategory extends TwoLanguageName {
+  code: string
 }
 
 /**
@@ -52,6 +67,42 @@ export function categoryName(
   locale: Locale,
 ): string {
   const found = categories.find((category) => category.code === code)
-  if (found) return found.name
+  if (found) return localName(found, locale)
   return locale === 'zh-CN' ? '票档' : 'Price zone'
+}
+
+/** An order line in the reader's language: the seat with its section, or the scenic product and entry slot. */
+export function orderLineName(
+  line: {
+    place?: SeatPlace | null
+    seatLabel?: string | null
+    product?: string | null
+    productEn?: string | null
+    slot?: string | null
+  },
+  locale: Locale,
+): string {
+  if (line.place) return seatName(line.place, locale, { section: true })
+  if (line.product) {
+    const product = localName({ name: line.product, nameEn: line.productEn }, locale)
+    return line.slot ? `${product} · ${line.slot}` : product
+  }
+  if (!line.seatLabel) return ''
+  // A seat the map no longer knows: its label read as `section-row-number` when it has that form, else as it is.
+  const parts = line.seatLabel.split('-')
+  return parts.length >= 3 ? seatName({ row: parts.at(-2)!, number: parts.at(-1)! }, locale) : line.seatLabel
+}
+
+/**
+ * A seat label in the venue's default form `section-row-number` (e.g. Hall-C-9, what a ticket carries) read back
+ * as section, row and number, given the venue's section names; null for a label in another form.
+ */
+export function seatFromLabel(label: string, sections: readonly string[]): Required<SeatPlace> | null {
+  // The longest matching section first, so "Stalls-East" wins over "Stalls".
+  const section = [...sections].sort((a, b) => b.length - a.length).find((s) => label.startsWith(`${s}-`))
+  if (!section) return null
+  const rest = label.slice(section.length + 1)
+  const cut = rest.lastIndexOf('-')
+  if (cut <= 0 || cut === rest.length - 1) return null
+  return { section, row: rest.slice(0, cut), number: rest.slice(cut + 1), label }
 }

@@ -15,7 +15,13 @@ export type CurrentHold = (
       /** 定金: the show's deposit offer when the hold was made (checkout offers it as a choice). */
       deposit?: DepositOffer | null
     }
-  | { kind: 'scenic'; hold: ScenicHold; title: string }
+  | {
+      kind: 'scenic'
+      hold: ScenicHold
+      title: string
+      /** Product names in the reader's language when the hold was made, by product id. */
+      productNames?: Record<string, string>
+    }
 ) & {
   /** Set once an order was made from the hold: the hold then belongs to that order and is never released. */
   order?: { id: string; checkoutUrl: string }

@@ -180,7 +180,6 @@ const en = {
   wallet_showPast: 'Past, used and refunded ({count})',
   wallet_hidePast: 'Hide past tickets',
   wallet_orders: 'Orders',
-  ticket_sectionSeat: '{section} · Row {row}, seat {number}',
   ticket_slot: 'Entry {start}–{end}',
   ticket_slotStart: 'Entry from {start}',
   ticket_holder: 'Holder: {name}',
@@ -248,7 +247,6 @@ const en = {
   seatStates: 'Seat states',
   legendHeld: 'Held by others',
   legendSold: 'Sold or not for sale',
-  seatShort: 'Row {row} seat {number}',
   loneSeatWarning:
     'Your pick leaves {seats} empty on its own, and a single seat rarely sells. Pick the seat beside it too, or choose other seats.',
   holdPickedOne: 'Hold 1 seat',
@@ -471,7 +469,6 @@ export const shopMessages = defineMessages<ShopMessage>({
     wallet_showPast: '已结束、已使用和已退票（{count}）',
     wallet_hidePast: '收起历史门票',
     wallet_orders: '订单',
-    ticket_sectionSeat: '{section} {row}排{number}座',
     ticket_slot: '入园时段 {start}–{end}',
     ticket_slotStart: '{start} 起入园',
     ticket_holder: '持票人：{name}',
@@ -532,7 +529,6 @@ export const shopMessages = defineMessages<ShopMessage>({
     seatStates: '座位状态',
     legendHeld: '他人锁定中',
     legendSold: '已售或不可售',
-    seatShort: '{row}排{number}座',
     loneSeatWarning:
       '您的选择会让 {seats} 单独空出，单个座位很难售出。请一并选择旁边的座位，或换选其他座位。',
     holdPickedOne: '锁定 1 个座位',

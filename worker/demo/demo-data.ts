@@ -68,10 +68,10 @@ export function concertHallChart(): SeatChartInput {
   return {
     stage: { x: 500, y: 0 },
     categories: [
-      { code: 'VIP', name: 'VIP', color: '#b8860b' },
-      { code: 'A', name: 'Zone A', color: '#c0392b' },
-      { code: 'B', name: 'Zone B', color: '#2471a3' },
-      { code: 'C', name: 'Zone C', color: '#1e8449' },
+      { code: 'VIP', name: '特等', nameEn: 'VIP', color: '#b8860b' },
+      { code: 'A', name: '甲等', nameEn: 'Zone A', color: '#c0392b' },
+      { code: 'B', name: '乙等', nameEn: 'Zone B', color: '#2471a3' },
+      { code: 'C', name: '丙等', nameEn: 'Zone C', color: '#1e8449' },
     ],
     sections: [
       section('Stalls', 20, 40, 80, (r) => (r < 5 ? 'VIP' : 'A')),
@@ -86,8 +86,8 @@ export function cinemaHallChart(): SeatChartInput {
   return {
     stage: { x: 200, y: 0 },
     categories: [
-      { code: 'STD', name: 'Standard', color: '#566573' },
-      { code: 'PRM', name: 'Premium', color: '#884ea0' },
+      { code: 'STD', name: '普通座', nameEn: 'Standard', color: '#566573' },
+      { code: 'PRM', name: '优选座', nameEn: 'Premium', color: '#884ea0' },
     ],
     sections: [
       {

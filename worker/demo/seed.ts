@@ -159,7 +159,8 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
       {
         id: ids.concertEvent,
         organizerId: org,
-        name: 'New Year Symphony Gala 新年交响音乐会',
+        name: '新年交响音乐会',
+        nameEn: 'New Year Symphony Gala',
         kind: 'concert',
         status: 'published',
         realNameRequired: true,
@@ -170,7 +171,8 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
       {
         id: ids.filmEvent,
         organizerId: org,
-        name: 'Voyage Beyond 星际远航',
+        name: '星际远航',
+        nameEn: 'Voyage Beyond',
         kind: 'film',
         status: 'published',
         maxTicketsPerBuyer: 8,
@@ -270,7 +272,8 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
       {
         ...gate,
         id: p.adult,
-        name: 'Gate ticket — adult 成人票',
+        name: '成人票',
+        nameEn: 'Gate ticket — adult',
         ticketType: 'adult',
         // Age rules are enforced from the ID number: a full-price ticket has none, so no one is refused it.
         eligibility: { note: 'Full price, any age' },
@@ -287,7 +290,8 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
       {
         ...gate,
         id: p.child,
-        name: 'Gate ticket — child 儿童票',
+        name: '儿童票',
+        nameEn: 'Gate ticket — child',
         ticketType: 'child',
         eligibility: { minHeightCm: 120, maxHeightCm: 150, note: 'Under 120 cm free with an adult' },
         price: 6000,
@@ -295,7 +299,8 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
       {
         ...gate,
         id: p.student,
-        name: 'Gate ticket — student 学生票',
+        name: '学生票',
+        nameEn: 'Gate ticket — student',
         ticketType: 'student',
         eligibility: { proof: 'student_card' },
         price: 6000,
@@ -303,7 +308,8 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
       {
         ...gate,
         id: p.senior,
-        name: 'Gate ticket — senior 老人票',
+        name: '老人票',
+        nameEn: 'Gate ticket — senior',
         ticketType: 'senior',
         eligibility: { minAge: 60 },
         price: 6000,
@@ -312,7 +318,8 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
         organizerId: org,
         siteId: ids.scenicSite,
         id: p.cableCar,
-        name: 'Summit cable car 索道票',
+        name: '索道票',
+        nameEn: 'Summit cable car',
         kind: 'attraction',
         ticketType: 'general',
         eligibility: { note: 'Only with a gate ticket for the same day' },
@@ -343,7 +350,8 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
       id: ids.package,
       organizerId: org,
       siteId: ids.scenicSite,
-      name: 'Gate + cable car 门票+索道套票',
+      name: '门票+索道套票',
+      nameEn: 'Gate + cable car',
       price: 18000,
       components: [
         { productId: p.adult, quantity: 1 },
@@ -357,7 +365,7 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
     .values({
       id: ids.groupBuyCampaign,
       organizerId: org,
-      name: 'Voyage Beyond 星际远航 — watch together 团购',
+      name: '星际远航 · 三人成团',
       description:
         '3 人及以上成团，每人享团购价，发起人再减 5 元。Three friends or more: everyone pays the group price; the one who starts the group saves 5.00 more.',
       showIds: [...ids.screenings],

@@ -12,7 +12,10 @@ type SeatFlag = (typeof seatFlags)[number]
 /** A venue's price zone (seats belong to one; a show prices each code). */
 export interface PriceCategory {
   code: string
+  /** The main name, in the organizer's language (Chinese for the demo), e.g. 甲等. */
   name: string
+  /** Optional English name beside it; English pages show it, falling back to `name`. */
+  nameEn?: string
   color: string
 }
 
@@ -46,6 +49,7 @@ const coordinate = v.pipe(v.number('must be a number'), v.finite(), v.minValue(-
 export const priceCategorySchema = v.object({
   code: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, - or _; up to 32')),
   name: name(100),
+  nameEn: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(100))),
   color: v.pipe(v.string(), v.regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #c0392b')),
 })
 

@@ -9,6 +9,7 @@ import type {
 } from '../../durable-objects/group-buy/contract.ts'
 import { openDatabase } from '../db/client.ts'
 import { orders, payments, shows } from '../db/schema.ts'
+import { englishStatusReason, type GroupDeparture } from '../domain/order-status-reason.ts'
 import type { Bindings } from '../env.ts'
 import { jsonLogger } from '../middleware/logger.ts'
 import { leftRecords, outcomeRecords, paidRecords } from '../services/group-buy-records.ts'
@@ -66,25 +67,30 @@ export class GroupSettlementEntrypoint extends WorkerEntrypoint<Bindings> implem
   }
 
   /** The member's own payment, refunded in full, once: the refund id is fixed by the payment. */
-  async refundMember(group: GroupRef, member: MemberOrder, why: string): Promise<boolean> {
+  async refundMember(group: GroupRef, member: MemberOrder, why: GroupDeparture): Promise<boolean> {
     const payment = await this.succeededPayment(member.orderId)
     const order = payment && (await this.order(member.orderId))
     if (!order) return false
     const actor = `group:${group.groupId}`
     await refundUnfulfilledOrder(this.orderServices, order, {
       actor,
-      why,
+      why: why.code,
       refundId: `rf_group_${payment.id}`,
       requestedBy: actor,
-      reason: `${why}; your payment was refunded in full`,
+      reason: { ...why, refunded: true },
       toStatus: 'cancelled',
       action: 'group_buy.refunded',
     })
     return true
   }
 
-  async cancelMemberOrder(member: MemberOrder, why: string): Promise<void> {
-    await cancelUnpaidOrder(this.orderServices, member.orderId, why, 'system:group-buy')
+  async cancelMemberOrder(member: MemberOrder, why: GroupDeparture): Promise<void> {
+    await cancelUnpaidOrder(
+      this.orderServices,
+      member.orderId,
+      { ...why, refunded: false },
+      'system:group-buy',
+    )
   }
 
   async recordLeft(group: GroupRef, member: MemberOrder, refunded: boolean): Promise<void> {
@@ -110,7 +116,7 @@ export class GroupSettlementEntrypoint extends WorkerEntrypoint<Bindings> implem
               notice.kind === 'failed'
                 ? `Group buy did not succeed: order ${order.number}`
                 : `You left the group buy: order ${order.number}`,
-            body: `${notice.why}.${notice.refunded ? ' Your payment has been refunded in full.' : ''} Your seats were released.`,
+            body: `${englishStatusReason({ ...notice.why, refunded: false })}.${notice.refunded ? ' Your payment has been refunded in full.' : ''} Your seats were released.`,
           }
     await outboxSender(this.db, this.orderServices.logger).send({ to, ...message })
   }

@@ -54,7 +54,8 @@ const orders = lines(
     'minute cron finishes any order whose payment succeeded but whose confirmation did not, expires unpaid orders (their ' +
     'inventory goes back) and reminds buyers a few minutes before their hold runs out.',
   'Late payment: when the hold had expired, the same seats or quota are taken again if still free and within every rule a ' +
-    'new hold would meet (the order says so); otherwise the money is refunded automatically and `statusReason` says why.',
+    'new hold would meet (the order says so); otherwise the money is refunded automatically and `statusReasonCode` (with `statusReasonParams`) says why; ' +
+    '`statusReason` is the same in English for partners.',
   'Refunds revoke the tickets and record the refund before the seats go back on sale, so a seat is never resold while its ' +
     'ticket is valid; a half-finished refund is completed by the cron. A refund never exceeds what its payment received ' +
     'and a line is refunded or rebooked at most once.',

@@ -7,7 +7,7 @@ import type { Database } from '../db/client.ts'
 import { memberships, organizers, staffUsers } from '../db/schema.ts'
 import type { AppEnv } from '../env.ts'
 import { currentStaff, requireStaff, type StaffEnv } from '../middleware/staff-auth.ts'
-import { Problem, validationProblem } from '../problem.ts'
+import { notFound, Problem, validationProblem } from '../problem.ts'
 import { decoyHash, hashPassword, verifyPassword } from '../services/password.ts'
 import { claimSignInGuess, clientAddress, SIGN_IN_GUESS_LIMITS } from '../services/sign-in-guesses.ts'
 import { acceptInvitation, invitationOfToken } from '../services/staff-invitations.ts'
@@ -41,6 +41,7 @@ async function describeStaff(db: Database, userId: string) {
     name: user!.name,
     platformAdmin: user!.platformAdmin,
     organizers: roles,
+    lastOrganizerId: user!.lastOrganizerId,
   }
 }
 
@@ -123,6 +124,37 @@ staffOnly.get(
   }),
   requireStaff,
   async (c) => c.json(await describeStaff(c.get('db'), c.get('principal').id)),
+)
+
+staffOnly.put(
+  '/me/organizer',
+  describeRoute({
+    tags: [tag],
+    summary: 'Remember the organizer the console works on, for this account on every browser',
+    responses: {
+      204: { description: 'Remembered' },
+      401: { description: 'Not signed in' },
+      404: { description: '`not_found`: no such organizer, or not one this account works for' },
+    },
+  }),
+  requireStaff,
+  validate('json', v.object({ organizerId: v.pipe(v.string(), v.minLength(1), v.maxLength(100)) })),
+  async (c) => {
+    const { organizerId } = c.req.valid('json')
+    const principal = c.get('principal')
+    const db = c.get('db')
+    const [user] = await db.select().from(staffUsers).where(eq(staffUsers.id, principal.id))
+    const [reachable] = user!.platformAdmin
+      ? await db.select({ id: organizers.id }).from(organizers).where(eq(organizers.id, organizerId))
+      : await db
+          .select({ id: memberships.organizerId })
+          .from(memberships)
+          .where(and(eq(memberships.userId, principal.id), eq(memberships.organizerId, organizerId)))
+    // Another organizer's id is answered like an unknown one, so it tells nothing about who exists.
+    if (!reachable) throw notFound(`organizer ${organizerId}`)
+    await db.update(staffUsers).set({ lastOrganizerId: organizerId }).where(eq(staffUsers.id, principal.id))
+    return c.body(null, 204)
+  },
 )
 
 staffOnly.post(

@@ -160,8 +160,10 @@ orderRoutes.get(
     summary: 'One of your orders with lines, tickets, payments and refunds',
     description:
       'Each line carries its ticket (`valid`, or `revoked` once refunded or rebooked), each payment its provider ' +
-      '(`credit` is money carried over from the order a rebooking replaced), and `statusReason` says why, e.g. that a ' +
-      'payment arrived after the hold expired and the same seats were taken again, or that it was refunded automatically.',
+      '(`credit` is money carried over from the order a rebooking replaced), and `statusReasonCode` with ' +
+      '`statusReasonParams` says why (e.g. `paid_late_tickets_kept`, `paid_late_refunded`, `rebooked_to` with `order`), ' +
+      'for apps to word in their language; `statusReason` is the same in English. Lines carry `place` (section, row, ' +
+      'number) and `product` / `productEn`; `description` is an English fallback for partners.',
     responses: {
       200: { description: 'The order', content: json(orderViewSchema) },
       404: { description: 'Not yours, or no such order' },

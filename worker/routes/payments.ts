@@ -218,7 +218,13 @@ paymentRoutes.post(
     await receiveNotification(c, sandboxFrom(c.env)!, text, new Headers({ 'x-sandbox-signature': signature }))
     const [after] = await c.get('db').select().from(orders).where(eq(orders.id, order.id))
     if (type.includes('application/json'))
-      return c.json({ orderId: order.id, status: after!.status, statusReason: after!.statusReason })
+      return c.json({
+        orderId: order.id,
+        status: after!.status,
+        statusReason: after!.statusReason,
+        statusReasonCode: after!.statusReasonCode,
+        statusReasonParams: after!.statusReasonParams,
+      })
     return c.html(
       resultPage({
         lang: languageOf(c),

@@ -41,6 +41,21 @@ export const isoDateTime = v.pipe(
 export const isoDate = v.pipe(v.string(), v.isoDate('must be a date YYYY-MM-DD'))
 export const nonEmpty = (max = 200) =>
   v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(max))
+/**
+ * An optional English name beside an organizer's main (Chinese) one: English pages show it, falling back to the
+ * main name. Blank clears it.
+ */
+export const englishName = (max = 200) =>
+  v.optional(
+    v.nullable(
+      v.pipe(
+        v.string(),
+        v.trim(),
+        v.maxLength(max),
+        v.transform((text) => text || null),
+      ),
+    ),
+  )
 export const money = v.pipe(
   v.number(),
   v.integer('must be whole minor units (fen)'),

@@ -69,6 +69,7 @@ const summaryColumns = {
   id: shows.id,
   eventId: shows.eventId,
   eventName: events.name,
+  eventNameEn: events.nameEn,
   kind: events.kind,
   venueId: shows.venueId,
   venueName: venues.name,

@@ -3,7 +3,7 @@
 // short codes (`it` = the product id's last 8 characters and the slot), so staff read "成人票 10:00".
 import { and, count, eq, gte, inArray, lte, sql } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
-import { orders, redemptions, tickets, visitProducts } from '../db/schema.ts'
+import { orders, redemptions, seats, shows, tickets, visitProducts } from '../db/schema.ts'
 import type { GateProfile } from '../domain/gate-decision.ts'
 
 /** D1 binds at most 100 parameters per statement. */
@@ -68,8 +68,26 @@ export async function scopeAttendance(
 /** The site's products by the short code tickets carry. */
 export async function productNames(db: Database, siteId: string) {
   const rows = await db
-    .select({ id: visitProducts.id, name: visitProducts.name })
+    .select({ id: visitProducts.id, name: visitProducts.name, nameEn: visitProducts.nameEn })
     .from(visitProducts)
     .where(eq(visitProducts.siteId, siteId))
-  return rows.map((row) => ({ code: row.id.slice(-8), name: row.name }))
+  return rows.map((row) => ({ code: row.id.slice(-8), name: row.name, nameEn: row.nameEn }))
+}
+
+/**
+ * The seat-map sections of the venues of the shows in scope, so the gate reads a seat label (`section-row-number`,
+ * the tickets' `it`) as section, row and number and names the seat in its own language (C排9座 / Row C, seat 9).
+ */
+export async function scopeSections(db: Database, profile: GateProfile): Promise<string[]> {
+  const showIds = profile.scope.filter((entry) => entry.kind === 'show').map((entry) => entry.id)
+  const sections = new Set<string>()
+  for (let i = 0; i < showIds.length; i += CHUNK) {
+    const rows = await db
+      .selectDistinct({ section: seats.section })
+      .from(seats)
+      .innerJoin(shows, eq(shows.venueId, seats.venueId))
+      .where(inArray(shows.id, showIds.slice(i, i + CHUNK)))
+    for (const row of rows) sections.add(row.section)
+  }
+  return [...sections]
 }

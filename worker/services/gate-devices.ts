@@ -16,7 +16,7 @@ import { eventKey } from '../domain/ticket-token.ts'
 import { newId } from '../ids.ts'
 import { Problem } from '../problem.ts'
 import { eventGateSecret } from './event-gate-secrets.ts'
-import { productNames, scopeAttendance } from './gate-attendance.ts'
+import { productNames, scopeAttendance, scopeSections } from './gate-attendance.ts'
 import { revocationsSince } from './orders/ticket-revocations.ts'
 import { currentSigningKey, parseTicketKeys, publicJwks } from './ticket-keys.ts'
 import { showTicketWindow, visitDayStart } from './tickets.ts'
@@ -355,9 +355,10 @@ export async function gateSync(db: Database, device: GateDevice, keysSecret: str
     revocationPage(db, device, keysSecret, cursor),
   ])
   const site = device.scopeKind === 'site' ? device.scopeId : undefined
-  const [attendance, products] = await Promise.all([
+  const [attendance, products, sections] = await Promise.all([
     scopeAttendance(db, profile, site ? { kind: 'site', siteId: site } : { kind: 'event' }),
     site ? productNames(db, site) : [],
+    site ? [] : scopeSections(db, profile),
   ])
   await db
     .update(gateDevices)
@@ -370,5 +371,6 @@ export async function gateSync(db: Database, device: GateDevice, keysSecret: str
     revocations,
     attendance,
     products,
+    sections,
   }
 }

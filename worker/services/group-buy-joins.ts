@@ -3,6 +3,7 @@ import type {
   GroupMembership,
   GroupPlace,
 } from '../../durable-objects/group-buy/contract.ts'
+import type { OrderStatusReason } from '../domain/order-status-reason.ts'
 import { Problem } from '../problem.ts'
 import type { GroupBuyStub } from './group-buy-client.ts'
 import { joinRecords } from './group-buy-records.ts'
@@ -48,16 +49,17 @@ export async function completeJoin(
     throw error
   }
   const { orderId } = created
-  const cancelOrder = (why: string) => cancelUnpaidOrder(services, orderId, why, 'system:group-buy')
+  const cancelOrder = (why: OrderStatusReason) =>
+    cancelUnpaidOrder(services, orderId, why, 'system:group-buy')
   let seated: Awaited<ReturnType<GroupBuyStub['seatMember']>>
   try {
     seated = await stub.seatMember(memberId, orderId)
   } catch (error) {
-    await cancelOrder('The group buy could not record your membership')
+    await cancelOrder({ code: 'group_join_failed' })
     throw error
   }
   if (!seated.ok) {
-    await cancelOrder('The group closed while you were joining')
+    await cancelOrder({ code: 'group_closed_while_joining' })
     throw groupProblem(seated)
   }
   await runBatch(services.db, joinRecords(services.db, terms, { memberId, orderId, role }, seated.places))

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, like, lte, min, sql } from 'drizzle-orm'
+import { and, asc, eq, gte, inArray, like, lte, min, or, sql } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
 import { events, organizers, scenicSites, shows, venues, visitProducts } from '../db/schema.ts'
 import { type ListedShowRow, listedShow, type ShowCounts, summarizeEvent } from '../domain/listing.ts'
@@ -54,6 +54,7 @@ async function eventListings(db: Database, countsOf: CountsOf, filters: ListingF
       venueName: venues.name,
       city: venues.city,
       eventName: events.name,
+      eventNameEn: events.nameEn,
       kind: events.kind,
       poster: events.poster,
       currency: organizers.currency,
@@ -71,7 +72,7 @@ async function eventListings(db: Database, countsOf: CountsOf, filters: ListingF
         filters.to ? lte(shows.startsAt, filters.to) : undefined,
         filters.city ? eq(venues.city, filters.city) : undefined,
         filters.kind ? eq(events.kind, filters.kind as never) : undefined,
-        nameLike(events.name, filters.q),
+        filters.q ? or(nameLike(events.name, filters.q), nameLike(events.nameEn, filters.q)) : undefined,
       ),
     )
     .orderBy(asc(shows.startsAt), asc(shows.id))
@@ -92,6 +93,7 @@ async function eventListings(db: Database, countsOf: CountsOf, filters: ListingF
       return {
         id: first.eventId,
         name: first.eventName,
+        nameEn: first.eventNameEn,
         kind: first.kind,
         poster: first.poster ?? null,
         currency: first.currency,

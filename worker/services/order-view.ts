@@ -1,6 +1,16 @@
-import { asc, eq } from 'drizzle-orm'
+import { asc, eq, inArray } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
-import { auditEvents, orderDeposits, orderLines, orders, payments, refunds, tickets } from '../db/schema.ts'
+import {
+  auditEvents,
+  orderDeposits,
+  orderLines,
+  orders,
+  payments,
+  refunds,
+  seats,
+  tickets,
+  visitProducts,
+} from '../db/schema.ts'
 import { balanceWindow } from '../domain/deposit-terms.ts'
 
 /** An order as its buyer (or staff) sees it: lines with their tickets, payments, refunds and history. */
@@ -22,6 +32,25 @@ export async function orderView(db: Database, orderId: string, opts: { withAudit
   const amountPaid = paid
     .filter((p) => p.status === 'succeeded' || p.status === 'partially_refunded' || p.status === 'refunded')
     .reduce((sum, p) => sum + p.amount, 0)
+  // Structured names for the apps, which build the line in the reader's language (never from `description`).
+  const seatRefs = lines.filter((l) => l.seatLabel).map((l) => l.inventoryRef)
+  const productIds = [...new Set(lines.map((l) => l.productId).filter((id): id is string => Boolean(id)))]
+  const [seatRows, productRows] = await Promise.all([
+    seatRefs.length
+      ? db
+          .select({ id: seats.id, section: seats.section, row: seats.row, number: seats.number })
+          .from(seats)
+          .where(inArray(seats.id, seatRefs))
+      : [],
+    productIds.length
+      ? db
+          .select({ id: visitProducts.id, name: visitProducts.name, nameEn: visitProducts.nameEn })
+          .from(visitProducts)
+          .where(inArray(visitProducts.id, productIds))
+      : [],
+  ])
+  const seatById = new Map(seatRows.map(({ id, ...place }) => [id, place]))
+  const productById = new Map(productRows.map((p) => [p.id, p]))
   return {
     ...order,
     amountPaid,
@@ -37,7 +66,14 @@ export async function orderView(db: Database, orderId: string, opts: { withAudit
       : null,
     lines: lines.map((line) => {
       const ticket = ticketByLine.get(line.id)
-      return { ...line, ticket: ticket ? { id: ticket.id, status: ticket.status } : null }
+      const product = line.productId ? productById.get(line.productId) : undefined
+      return {
+        ...line,
+        ticket: ticket ? { id: ticket.id, status: ticket.status } : null,
+        place: line.seatLabel ? (seatById.get(line.inventoryRef) ?? null) : null,
+        product: product?.name ?? null,
+        productEn: product?.nameEn ?? null,
+      }
     }),
     payments: paid.map(({ id, provider, amount, currency, status, createdAt }) => ({
       id,

@@ -27,6 +27,8 @@ export type TicketState = 'valid' | 'used' | 'refunded' | 'rebooked'
 export interface TicketFacts {
   place: SeatPlace | null
   product: string | null
+  /** The product's optional English name. */
+  productEn: string | null
   slot: { start: string; end: string } | null
   redeemedAt: string | null
   state: TicketState
@@ -54,7 +56,12 @@ export async function ticketFactsOf(
     ),
     inChunks(productIds, (chunk) =>
       db
-        .select({ id: visitProducts.id, name: visitProducts.name, days: visitProducts.validityDays })
+        .select({
+          id: visitProducts.id,
+          name: visitProducts.name,
+          nameEn: visitProducts.nameEn,
+          days: visitProducts.validityDays,
+        })
         .from(visitProducts)
         .where(inArray(visitProducts.id, chunk)),
     ),
@@ -69,6 +76,7 @@ export async function ticketFactsOf(
   ])
   const seatById = new Map(seatRows.map((s) => [s.id, { section: s.section, row: s.row, number: s.number }]))
   const productName = new Map(productRows.map((p) => [p.id, p.name]))
+  const productNameEn = new Map(productRows.map((p) => [p.id, p.nameEn]))
   const productDays = new Map(productRows.map((p) => [p.id, p.days]))
   const redeemedAt = new Map(redeemed.map((r) => [r.ticketId, r.at]))
   const validityDays = (line: Line) => (line.productId ? (productDays.get(line.productId) ?? 1) : 1)
@@ -80,6 +88,7 @@ export async function ticketFactsOf(
       // A seat map imported again gives seats new ids: the ticket then keeps only its label.
       place: line.seatLabel ? (seatById.get(line.inventoryRef) ?? null) : null,
       product: line.productId ? (productName.get(line.productId) ?? null) : null,
+      productEn: line.productId ? (productNameEn.get(line.productId) ?? null) : null,
       slot: slot ? { start: slot.start, end: slot.end } : line.slot ? { start: line.slot, end: '' } : null,
       redeemedAt: at,
       state:

@@ -20,12 +20,14 @@ export interface WalletTicket extends TicketFacts {
   orderNumber: string
   kind: 'show' | 'scenic'
   title: string
+  titleEn: string | null
   venue: string
   city: string
   startsAt: string | null
   visitDate: string | null
   validUntil: string
   category: string | null
+  categoryEn: string | null
   holder: string | null
   seat: string | null
   timeZone: string
@@ -125,16 +127,19 @@ export async function walletOfBuyer(
         const row = showById.get(order.showId ?? '')
         if (!row) return null
         const window = showTicketWindow(row.show)
+        const zone = row.venue.priceCategories.find((c) => c.code === line.category)
         return {
           ...common,
           kind: 'show',
           title: row.event.name,
+          titleEn: row.event.nameEn,
           venue: row.venue.name,
           city: row.venue.city,
           startsAt: row.show.startsAt,
           visitDate: null,
           validUntil: new Date(window.exp * 1000).toISOString(),
-          category: row.venue.priceCategories.find((c) => c.code === line.category)?.name ?? line.category,
+          category: zone?.name ?? line.category,
+          categoryEn: zone?.nameEn ?? null,
           timeZone: row.timeZone,
           pass: await passFor(row.show.id, window, row.event.id),
         }
@@ -153,6 +158,8 @@ export async function walletOfBuyer(
         visitDate: order.visitDate,
         validUntil: new Date(window.exp * 1000).toISOString(),
         category: null,
+        categoryEn: null,
+        titleEn: null,
         timeZone: site.timezone,
         pass: await passFor(`${site.id}:${order.visitDate}`, window),
       }

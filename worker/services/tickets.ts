@@ -42,6 +42,8 @@ export interface IssuedTicket {
   token: string | null
   /** Wallet-style details for the ticket page. */
   title: string
+  /** The event's optional English name (null for scenic sites). */
+  titleEn: string | null
   /** The show's start, or the visit date (YYYY-MM-DD). */
   startsAt: string | null
   visitDate: string | null
@@ -61,6 +63,7 @@ export interface IssuedTicket {
   place: SeatPlace | null
   /** Scenic: the product's name and the entry slot's times. */
   product: string | null
+  productEn: string | null
   slot: { start: string; end: string } | null
   /** IANA zone of the venue (the organizer's) or the scenic site: dates and times are shown in it. */
   timeZone: string
@@ -98,6 +101,7 @@ export async function ticketsOfOrder(db: Database, secret: string, orderId: stri
   let window: (line: typeof orderLines.$inferSelect) => { nbf: number; exp: number }
   let ev: string
   let title: string
+  let titleEn: string | null = null
   let venue: string
   let eventSecret: string | undefined
   let startsAt: string | null = null
@@ -116,6 +120,7 @@ export async function ticketsOfOrder(db: Database, secret: string, orderId: stri
     window = () => showWindow
     ev = show.id
     title = row!.event.name
+    titleEn = row!.event.nameEn
     startsAt = show.startsAt
     venue = row!.venue.name
     timeZone = row!.timeZone
@@ -158,6 +163,7 @@ export async function ticketsOfOrder(db: Database, secret: string, orderId: stri
         validUntil: new Date(exp * 1000).toISOString(),
         token: ticket.status === 'valid' ? await signTicket(claims, signing) : null,
         title,
+        titleEn,
         startsAt,
         visitDate: order.visitDate,
         venue,

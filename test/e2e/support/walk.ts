@@ -3,6 +3,7 @@
 // than the phone, the wrong `lang`, and axe-core's serious or critical findings. Each check returns findings as
 // lines (page: what), so one run lists everything to fix rather than stopping at the first.
 import type { Page } from 'playwright-core'
+import { englishStatusReason, orderStatusReasonCodes } from '../../../worker/domain/order-status-reason.ts'
 import { describeViolations, saveScreenshot, seriousA11yViolations } from './browser.ts'
 
 export type WalkLocale = 'zh-CN' | 'en'
@@ -104,11 +105,41 @@ export function latinCodesIn(texts: string[], categoryCodes: string[]): string[]
   return [...found]
 }
 
+/**
+ * English on a Chinese page that the organizer or the server wrote: the demo's English names of events, price zones
+ * and scenic tickets (shown only on English pages), and the English order status reasons (the apps localize codes).
+ */
+export function englishTextsIn(texts: string[], englishNames: string[]): string[] {
+  const found = new Set<string>()
+  for (const raw of texts) {
+    for (const name of englishNames)
+      if (new RegExp(`(?<![A-Za-z])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z])`).test(raw))
+        found.add(`English name "${name}" in "${raw.slice(0, 80)}"`)
+    for (const reason of englishReasonStarts)
+      if (raw.includes(reason)) found.add(`English status reason in "${raw.slice(0, 80)}"`)
+  }
+  return [...found]
+}
+
+/** The first words of every English status reason the server stores beside its code (none may reach a page). */
+const englishReasonStarts = [
+  ...new Set(
+    orderStatusReasonCodes.map((code) =>
+      englishStatusReason({ code, order: 'X', minSize: 3, deadline: '', refunded: false } as never).slice(
+        0,
+        24,
+      ),
+    ),
+  ),
+]
+
 export interface AuditOptions {
   name: string
   locale: WalkLocale
   /** Price zone codes that differ from their names (a code in sight means the name was not used). */
   categoryCodes: string[]
+  /** The demo's English names (events, price zones, scenic tickets and packages): never on a Chinese page. */
+  englishNames: string[]
   /** The shop must never scroll sideways; the admin console and gate are checked for everything else. */
   noSidewaysScroll: boolean
   screenshot?: string
@@ -131,6 +162,8 @@ export async function auditPage(page: Page, options: AuditOptions): Promise<stri
 
   if (options.locale === 'zh-CN')
     for (const code of latinCodesIn(await visibleTexts(page), options.categoryCodes)) say(code)
+  if (options.locale === 'zh-CN')
+    for (const text of englishTextsIn(await visibleTexts(page), options.englishNames)) say(text)
 
   if (options.noSidewaysScroll) {
     const widths = await page.evaluate(() => ({

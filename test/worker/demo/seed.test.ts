@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { demoIds } from '../../../worker/demo/demo-data.ts'
 import { loadDemo } from '../../../worker/demo/seed.ts'
-import { signIn } from '../../support/api.ts'
+import { ApiClient, signIn } from '../../support/api.ts'
 import { ok } from '../../support/catalogue.ts'
 
 const count = async (table: string) =>
@@ -78,5 +78,61 @@ describe('demo data', () => {
     expect(hold.seats).toHaveLength(2)
     expect(hold.seats[0].section).toBe('Stalls')
     expect(hold.seats[0].row).toBe('A')
+  })
+})
+
+describe('demo data in two languages', () => {
+  it('names events, price zones, scenic tickets and packages in Chinese, each with an English name beside it', async () => {
+    await loadDemo(env.DB, { ownerEmail: 'owner@demo.local', password: 'demo-password-2026' })
+    const buyer = new ApiClient()
+    const concert = await ok(buyer.get(`/api/shows/${demoIds.concertShow}`))
+    expect(concert).toMatchObject({ eventName: '新年交响音乐会', eventNameEn: 'New Year Symphony Gala' })
+    expect(
+      concert.categories.map((c: { code: string; name: string; nameEn?: string }) => [
+        c.code,
+        c.name,
+        c.nameEn,
+      ]),
+    ).toEqual([
+      ['VIP', '特等', 'VIP'],
+      ['A', '甲等', 'Zone A'],
+      ['B', '乙等', 'Zone B'],
+      ['C', '丙等', 'Zone C'],
+    ])
+    const listing = await ok(buyer.get('/api/listings'))
+    expect(listing.events.map((e: { name: string; nameEn: string }) => [e.name, e.nameEn]).sort()).toEqual([
+      ['新年交响音乐会', 'New Year Symphony Gala'],
+      ['星际远航', 'Voyage Beyond'],
+    ])
+    // A buyer may search by either name.
+    const found = await ok(buyer.get('/api/listings?q=Voyage'))
+    expect(found.events.map((e: { name: string }) => e.name)).toEqual(['星际远航'])
+    const site = await ok(buyer.get(`/api/scenic-sites/${demoIds.scenicSite}`))
+    const cableCar = site.products.find((p: { id: string }) => p.id === demoIds.products.cableCar)
+    expect(cableCar).toMatchObject({ name: '索道票', nameEn: 'Summit cable car' })
+    expect(site.packages[0]).toMatchObject({ name: '门票+索道套票', nameEn: 'Gate + cable car' })
+  })
+
+  it('lets an organizer set, change and clear the English name beside the main one', async () => {
+    await loadDemo(env.DB, { ownerEmail: 'owner@demo.local', password: 'demo-password-2026' })
+    const owner = await signIn('owner@demo.local', 'demo-password-2026')
+    const base = `/api/admin/organizers/${demoIds.organizer}`
+    const product = `${base}/visit-products/${demoIds.products.cableCar}`
+    expect(await ok(owner.patch(product, { nameEn: '  Cable car to the summit ' }))).toMatchObject({
+      name: '索道票',
+      nameEn: 'Cable car to the summit',
+    })
+    const site = await ok(new ApiClient().get(`/api/scenic-sites/${demoIds.scenicSite}`))
+    expect(site.products.find((p: { id: string }) => p.id === demoIds.products.cableCar).nameEn).toBe(
+      'Cable car to the summit',
+    )
+    // Blank clears it: English pages then fall back to the main name.
+    expect((await ok(owner.patch(product, { nameEn: '' }))).nameEn).toBeNull()
+    const event = `${base}/events/${demoIds.filmEvent}`
+    expect((await ok(owner.patch(event, { nameEn: 'Voyage Beyond (IMAX)' }))).nameEn).toBe(
+      'Voyage Beyond (IMAX)',
+    )
+    const show = await ok(new ApiClient().get(`/api/shows/${demoIds.screenings[0]}`))
+    expect(show).toMatchObject({ eventName: '星际远航', eventNameEn: 'Voyage Beyond (IMAX)' })
   })
 })

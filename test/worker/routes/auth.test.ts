@@ -358,3 +358,40 @@ describe('staff sign-in guesses', () => {
     expect(await guessesFrom(user.email)).toBe(1)
   })
 })
+
+describe('staff sessions: the organizer the console opens', () => {
+  it('remembers the last organizer per account, so another browser opens the same one', async () => {
+    const a = await organizerWithStaff()
+    const b = await organizerWithStaff()
+    const me = await ok(a.owner.get('/api/auth/me'))
+    expect(me.lastOrganizerId).toBeNull()
+    await addMember(b.organizerId, me.id, 'manager')
+    const chose = await a.owner.fetch('/api/auth/me/organizer', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ organizerId: b.organizerId }),
+    })
+    expect(chose.status).toBe(204)
+    // A new session (another browser) for the same account.
+    const elsewhere = await signIn(me.email)
+    expect((await ok(elsewhere.get('/api/auth/me'))).lastOrganizerId).toBe(b.organizerId)
+  })
+
+  it('refuses an organizer the account does not work for, and remembers nothing then', async () => {
+    const a = await organizerWithStaff()
+    const other = await organizerWithStaff()
+    const put = (client: ApiClient, organizerId: string) =>
+      client.fetch('/api/auth/me/organizer', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ organizerId }),
+      })
+    const refused = await put(a.manager, other.organizerId)
+    expect(refused.status).toBe(404)
+    expect((await problemOf(refused)).code).toBe('not_found')
+    expect((await ok(a.manager.get('/api/auth/me'))).lastOrganizerId).toBeNull()
+    expect((await put(new ApiClient(), a.organizerId)).status).toBe(401)
+    expect((await put(a.manager, a.organizerId)).status).toBe(204)
+    expect((await ok(a.manager.get('/api/auth/me'))).lastOrganizerId).toBe(a.organizerId)
+  })
+})

@@ -17,6 +17,9 @@ describe('gate sync: attendance, scope names and product names', () => {
     expect(entry.startsAt).toMatch(/^\d{4}-\d\d-\d\dT/)
     expect(gate.body.attendance.entries).toEqual([{ id: show.showId, expected: 4, admitted: 0 }])
     expect(gate.body.products).toEqual([])
+    // The seat map's sections, so the gate names a ticket's seat (its label) as section, row and number.
+    const seat = tickets[0]!.seat as string
+    expect(gate.body.sections.filter((section: string) => seat.startsWith(`${section}-`))).toHaveLength(1)
 
     await ok(gate.client.post('/api/gate/check', { scan: tickets[0]!.token, nonce: nonce() }))
     await ok(postWithKey(buyer, `/api/orders/${orderId}/refunds`, { lineIds: [tickets[3]!.lineId] }), 201)
@@ -60,10 +63,11 @@ describe('gate sync: attendance, scope names and product names', () => {
     ])
     expect(gate.body.products).toEqual(
       expect.arrayContaining([
-        { code: site.childProduct.slice(-8), name: 'Gate child' },
-        { code: site.gateProduct.slice(-8), name: 'Gate adult' },
-        { code: site.cableCarProduct.slice(-8), name: 'Cable car' },
+        { code: site.childProduct.slice(-8), name: 'Gate child', nameEn: null },
+        { code: site.gateProduct.slice(-8), name: 'Gate adult', nameEn: null },
+        { code: site.cableCarProduct.slice(-8), name: 'Cable car', nameEn: null },
       ]),
     )
+    expect(gate.body.sections).toEqual([])
   })
 })

@@ -239,6 +239,11 @@ describe('orders: late payment, expiry and crash recovery', () => {
     const result = await pay(buyer, created.paymentId, 'pay_late')
     expect(result.status).toBe('paid')
     expect(result.statusReason).toMatch(/after the hold expired/)
+    expect(result).toMatchObject({ statusReasonCode: 'paid_late_tickets_kept', statusReasonParams: null })
+    // Stored: the order as the buyer reads it later carries the same code.
+    expect(await ok(buyer.get(`/api/orders/${created.orderId}`))).toMatchObject({
+      statusReasonCode: 'paid_late_tickets_kept',
+    })
     expect((await inventory(show.showId).counts(show.showId)).memory.sold).toBe(2)
   })
 
@@ -255,6 +260,7 @@ describe('orders: late payment, expiry and crash recovery', () => {
     expect(result.status).toBe('expired')
     expect(result.statusReason).toMatch(/refunded in full/)
     const order = await ok(buyer.get(`/api/orders/${created.orderId}`))
+    expect(order.statusReasonCode).toBe('paid_late_refunded')
     expect(order.refunds).toMatchObject([
       { amount: 20000, status: 'succeeded', requestedBy: 'system:late-payment' },
     ])
@@ -278,7 +284,11 @@ describe('orders: late payment, expiry and crash recovery', () => {
     const later = new Date(Date.now() + 4 * 60_000)
     await runScheduledJobs(env, later)
     const order = await ok(buyer.get(`/api/orders/${created.orderId}`))
-    expect(order.status).toBe('expired')
+    expect(order).toMatchObject({
+      status: 'expired',
+      statusReasonCode: 'hold_expired',
+      statusReasonParams: null,
+    })
     expect((await inventory(show.showId).counts(show.showId)).memory).toMatchObject({ held: 0, sold: 0 })
   })
 

@@ -65,6 +65,11 @@ describe('rebooking (改签)', () => {
     const old = await ok(buyer.get(`/api/orders/${original.id}`))
     expect(old.status).toBe('cancelled')
     expect(old.statusReason).toContain(fresh.number)
+    // The apps localize the reason from its code and params, never from the English text.
+    expect(old).toMatchObject({
+      statusReasonCode: 'rebooked_to',
+      statusReasonParams: { order: fresh.number },
+    })
     expect(
       old.lines.map((l: { status: string; ticket: { status: string } }) => [l.status, l.ticket.status]),
     ).toEqual([

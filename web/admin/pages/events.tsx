@@ -5,6 +5,7 @@ import type { VenueRecord } from '../../../worker/routes/contracts/admin/venues.
 import { api } from '../../lib/api.ts'
 import { formatDateTime, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
+import { categoryName } from '../../lib/labels.ts'
 import { Link, navigate } from '../../lib/router.tsx'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import {
@@ -30,6 +31,7 @@ function EventForm(props: { initial?: EventRecord; onSaved: (event: EventRecord)
   const t = adminMessages.useT()
   const { base } = useSession()
   const [name, setName] = useState(props.initial?.name ?? '')
+  const [nameEn, setNameEn] = useState(props.initial?.nameEn ?? '')
   const [kind, setKind] = useState<string>(props.initial?.kind ?? 'concert')
   const [status, setStatus] = useState<string>(props.initial?.status ?? 'draft')
   const [realName, setRealName] = useState(props.initial?.realNameRequired ?? false)
@@ -43,6 +45,7 @@ function EventForm(props: { initial?: EventRecord; onSaved: (event: EventRecord)
     setSaved(false)
     const body = {
       name,
+      nameEn,
       kind,
       status,
       realNameRequired: realName,
@@ -63,6 +66,13 @@ function EventForm(props: { initial?: EventRecord; onSaved: (event: EventRecord)
     <form class="card stack" onSubmit={submit}>
       <h2>{props.initial ? t('editEvent') : t('newEvent')}</h2>
       <TextInput label={t('name')} value={name} onInput={setName} required name="event-name" />
+      <TextInput
+        label={t('names_nameEn')}
+        hint={t('names_nameEnHint')}
+        value={nameEn}
+        onInput={setNameEn}
+        name="event-name-en"
+      />
       <SelectInput
         label={t('kind')}
         value={kind}
@@ -241,7 +251,7 @@ export function ShowForm(props: {
         {(venue?.priceCategories ?? []).map((category) => (
           <TextInput
             key={category.code}
-            label={`${category.code} · ${category.name}`}
+            label={category.name}
             name={`price-${category.code}`}
             type="number"
             step="0.01"
@@ -277,6 +287,13 @@ export function EventPage({ id }: { id: string }) {
     (signal) => api<PageOf<ShowRecord>>(`${base}/shows`, { signal, query: { eventId: id, limit: 200 } }),
     [base, id],
   )
+  // Price zones by name, never by code: the venues' categories name each show's prices.
+  const venues = useResource(
+    (signal) => api<PageOf<VenueRecord>>(`${base}/venues`, { signal, query: { limit: 200 } }),
+    [base],
+  )
+  const zoneName = (venueId: string, code: string) =>
+    categoryName(code, venues.data?.items.find((v) => v.id === venueId)?.priceCategories ?? [], locale)
   if (event.error) return <ProblemAlert error={event.error} onRetry={event.reload} />
   if (!event.data) return <Loading />
   return (
@@ -307,7 +324,10 @@ export function EventPage({ id }: { id: string }) {
                 header: t('prices'),
                 cell: (s) =>
                   Object.entries(s.prices)
-                    .map(([code, fen]) => `${code} ${formatMoney(fen, organizer.currency, locale)}`)
+                    .map(
+                      ([code, fen]) =>
+                        `${zoneName(s.venueId, code)} ${formatMoney(fen, organizer.currency, locale)}`,
+                    )
                     .join(' · '),
               },
               {

@@ -4,6 +4,8 @@ import type { RefundQuote, StaffOrderView, StaffRefunded } from '../../../worker
 import { api } from '../../lib/api.ts'
 import { formatDateTime, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
+import { orderLineName } from '../../lib/labels.ts'
+import { orderReasonText } from '../../lib/order-reasons.ts'
 import { Link } from '../../lib/router.tsx'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { useChannelNames } from '../channels.ts'
@@ -63,7 +65,7 @@ export function OrderPage({ id }: { id: string }) {
         details: [
           t('confirmRefundLines', {
             n: lines.length,
-            items: lines.map((l) => l.seatLabel ?? l.description).join('、'),
+            items: lines.map((l) => orderLineName(l, locale)).join('、'),
           }),
           quote.fee > 0 ? t('confirmRefundFee', { fee: money(quote.fee) }) : t('confirmRefundNoFee'),
           t('confirmRefundTo', { buyer: o.phone ?? o.email ?? t('buyer') }),
@@ -116,7 +118,11 @@ export function OrderPage({ id }: { id: string }) {
           <dd>{o.email ?? '—'}</dd>
         </div>
       </dl>
-      {o.statusReason && <p class="muted">{o.statusReason}</p>}
+      {orderReasonText(o, locale) && (
+        <p class="muted" data-testid="status-reason">
+          {orderReasonText(o, locale)}
+        </p>
+      )}
       {notice && (
         <p class="alert alert-info" role="status" data-testid="notice">
           {notice}
@@ -128,7 +134,7 @@ export function OrderPage({ id }: { id: string }) {
         rows={o.lines}
         rowKey={(l) => l.id}
         columns={[
-          { header: t('item'), cell: (l) => l.seatLabel ?? l.description },
+          { header: t('item'), cell: (l) => orderLineName(l, locale) },
           {
             header: t('visitor'),
             cell: (l) =>
@@ -147,7 +153,7 @@ export function OrderPage({ id }: { id: string }) {
             {refundable.map((line) => (
               <CheckboxInput
                 key={line.id}
-                label={`${line.seatLabel ?? line.description} · ${money(line.price)}`}
+                label={`${orderLineName(line, locale)} · ${money(line.price)}`}
                 checked={lineIds.has(line.id)}
                 onChange={(checked) => {
                   const next = new Set(lineIds)

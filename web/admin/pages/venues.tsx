@@ -18,15 +18,15 @@ export type Venue = VenueRecord
 
 const venueKinds = ['concert_hall', 'theatre', 'cinema', 'stadium', 'other']
 
-/** `VIP,VIP seats,#b8860b` per line → price categories. */
+/** `VIP,贵宾,#b8860b,VIP seats` per line (the English name optional) → price categories. */
 function parseCategories(text: string): MapCategory[] {
   return text
     .split('\n')
     .map((line) => line.trim())
     .filter(Boolean)
     .map((line) => {
-      const [code = '', name, color] = line.split(',').map((part) => part.trim())
-      return { code, name: name || code, color: color || '#777777' }
+      const [code = '', name, color, nameEn] = line.split(',').map((part) => part.trim())
+      return { code, name: name || code, color: color || '#777777', ...(nameEn ? { nameEn } : {}) }
     })
 }
 
@@ -242,7 +242,7 @@ export function VenuePage({ id }: { id: string }) {
                 onChange={setCategory}
                 options={[
                   { value: '', label: '—' },
-                  ...categories.map((c) => ({ value: c.code, label: `${c.code} · ${c.name}` })),
+                  ...categories.map((c) => ({ value: c.code, label: c.name })),
                 ]}
               />
               <Button disabled={!category || selected.size === 0} onClick={() => edit({ category })}>

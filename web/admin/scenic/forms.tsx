@@ -14,6 +14,7 @@ export function ProductForm({ siteId, onSaved }: { siteId: string; onSaved: () =
   const t = adminMessages.useT()
   const { base } = useSession()
   const [name, setName] = useState('')
+  const [nameEn, setNameEn] = useState('')
   const [kind, setKind] = useState('entry')
   const [ticketType, setTicketType] = useState('adult')
   const [price, setPrice] = useState('')
@@ -29,6 +30,7 @@ export function ProductForm({ siteId, onSaved }: { siteId: string; onSaved: () =
         body: {
           siteId,
           name,
+          nameEn,
           kind,
           ticketType,
           price: yuanToFen(price),
@@ -38,6 +40,7 @@ export function ProductForm({ siteId, onSaved }: { siteId: string; onSaved: () =
         },
       })
       setName('')
+      setNameEn('')
       onSaved()
     } catch (failure) {
       setError(failure)
@@ -48,6 +51,12 @@ export function ProductForm({ siteId, onSaved }: { siteId: string; onSaved: () =
       <h3>{t('newProduct')}</h3>
       <div class="form-grid">
         <TextInput label={t('name')} value={name} onInput={setName} required />
+        <TextInput
+          label={t('names_nameEn')}
+          hint={t('names_nameEnHint')}
+          value={nameEn}
+          onInput={setNameEn}
+        />
         <SelectInput
           label={t('kind')}
           value={kind}
@@ -150,6 +159,7 @@ export function PackageForm({
   const t = adminMessages.useT()
   const { base } = useSession()
   const [name, setName] = useState('')
+  const [nameEn, setNameEn] = useState('')
   const [price, setPrice] = useState('')
   const [quantities, setQuantities] = useState<Record<string, string>>({})
   const [error, setError] = useState<unknown>(null)
@@ -161,6 +171,7 @@ export function PackageForm({
         body: {
           siteId,
           name,
+          nameEn,
           price: yuanToFen(price),
           components: Object.entries(quantities)
             .filter(([, q]) => Number(q) > 0)
@@ -168,6 +179,7 @@ export function PackageForm({
         },
       })
       setName('')
+      setNameEn('')
       onSaved()
     } catch (failure) {
       setError(failure)
@@ -178,6 +190,12 @@ export function PackageForm({
       <h3>{t('newPackage')}</h3>
       <div class="form-grid">
         <TextInput label={t('name')} value={name} onInput={setName} required />
+        <TextInput
+          label={t('names_nameEn')}
+          hint={t('names_nameEnHint')}
+          value={nameEn}
+          onInput={setNameEn}
+        />
         <TextInput
           label={t('priceYuan')}
           type="number"

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import type { GateDecision } from '../../../worker/domain/gate-decision.ts'
 import { formatDate, formatDateTime, formatTime } from '../../lib/format.ts'
 import { type Locale, useLocale } from '../../lib/i18n.ts'
+import { localName, seatFromLabel, seatName } from '../../lib/labels.ts'
 import { Button } from '../../lib/ui.tsx'
 import { type CameraScan, decoderKind, startCameraScan } from '../camera.ts'
 import type { DeviceState, GateDeviceRuntime, ScanOutcome } from '../gate-device.ts'
@@ -35,21 +36,34 @@ function reasonText(decision: GateDecision, t: T, locale: Locale, timeZone: stri
 }
 
 /** What a ticket is for, as staff read it: a scenic product's name and slot instead of its short code. */
-function itemText(item: string, products: { code: string; name: string }[] | undefined, t: T) {
+type ProductName = { code: string; name: string; nameEn?: string | null }
+
+/** What the ticket admits, in the gate's language: 池座 C排9座 / "Stalls, row C, seat 9", or the product and slot. */
+function itemText(
+  item: string,
+  names: { products: ProductName[] | undefined; sections: string[] | undefined },
+  t: T,
+  locale: Locale,
+) {
+  const seat = seatFromLabel(item, names.sections ?? [])
+  if (seat) return seatName(seat, locale, { section: names.sections!.length > 1 })
   const [code, slot] = item.split('@')
-  const product = products?.find((p) => p.code === code)
+  const product = names.products?.find((p) => p.code === code)
   if (!product) return item
-  return slot ? t('productSlot', { product: product.name, slot }) : product.name
+  const name = localName(product, locale)
+  return slot ? t('productSlot', { product: name, slot }) : name
 }
 
 function DecisionPanel({
   outcome,
   timeZone,
   products,
+  sections,
 }: {
   outcome?: ScanOutcome
   timeZone: string
-  products: { code: string; name: string }[] | undefined
+  products: ProductName[] | undefined
+  sections: string[] | undefined
 }) {
   const t = messages.useT()
   const locale = useLocale()
@@ -80,7 +94,7 @@ function DecisionPanel({
       )}
       {ticket && (
         <span class="decision-ticket">
-          {t('ticket', { id: ticket.tid, item: itemText(ticket.it, products, t) })}
+          {t('ticket', { id: ticket.tid, item: itemText(ticket.it, { products, sections }, t, locale) })}
           {ticket.hh && ` · ${t('holder', { hint: ticket.hh })}`}
         </span>
       )}
@@ -333,6 +347,7 @@ export function ScanPage({ runtime, state }: { runtime: GateDeviceRuntime; state
       <DecisionPanel
         timeZone={profile.timezone}
         products={enrolled.products}
+        sections={enrolled.sections}
         {...(state.last ? { outcome: state.last } : {})}
       />
       <section class="gate-card">

@@ -4,6 +4,7 @@ import type { EventListing, ListedShow } from '../../../worker/routes/contracts/
 import { eventTimeZone, formatMoney, formatTime } from '../../lib/format.ts'
 import type { Locale } from '../../lib/i18n.ts'
 import { useLocale } from '../../lib/i18n.ts'
+import { localName } from '../../lib/labels.ts'
 import { Link } from '../../lib/router.tsx'
 import { type ShopMessage, shopMessages } from '../messages.ts'
 import { PosterImage } from './poster-image.tsx'
@@ -64,7 +65,7 @@ export function EventCard({ event }: { event: EventListing }) {
       <div class="event-info">
         <span class="badge">{t(`kind_${event.kind}` as ShopMessage)}</span>
         <h3>
-          <Link href={`/shows/${first.id}`}>{event.name}</Link>
+          <Link href={`/shows/${first.id}`}>{localName(event, locale)}</Link>
         </h3>
         <p class="muted event-where">
           {event.venues.join(' · ')}
@@ -86,7 +87,7 @@ export function EventCard({ event }: { event: EventListing }) {
           )}
         </p>
       </div>
-      <ul class="plain-list chips" aria-label={t('home_showtimesOf', { name: event.name })}>
+      <ul class="plain-list chips" aria-label={t('home_showtimesOf', { name: localName(event, locale) })}>
         {event.shows.slice(0, MAX_CHIPS).map((show) => (
           <ShowtimeChip key={show.id} show={show} />
         ))}

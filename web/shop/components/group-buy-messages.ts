@@ -95,7 +95,6 @@ const en = {
   seatsPicked: '{count} picked',
   seatNotInGroup: 'That seat is not sold at a group price. Pick another.',
   seatLimit: 'At most {count} seats each.',
-  seatName: 'Row {row} seat {number}',
   groupPriceShort: 'group price {price}',
   unpick: 'Remove {seat}',
 } as const
@@ -198,7 +197,6 @@ export const groupBuyMessages = defineMessages<GroupBuyMessage>({
     seatsPicked: '已选 {count} 座',
     seatNotInGroup: '该座位不参加团购，请另选。',
     seatLimit: '每人最多 {count} 座。',
-    seatName: '{row}排{number}座',
     groupPriceShort: '团购价 {price}',
     unpick: '取消 {seat}',
   },

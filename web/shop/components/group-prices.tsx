@@ -2,6 +2,7 @@
 // buying alone, and the saving per seat; then what the leader saves on top.
 import { formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
+import { categoryName } from '../../lib/labels.ts'
 import type { CategoryAvailability } from '../types.ts'
 import { groupBuyMessages } from './group-buy-messages.ts'
 
@@ -32,7 +33,7 @@ export function GroupPrices(props: {
             const saving = category ? category.price - price : 0
             return (
               <tr key={code}>
-                <th scope="row">{category?.name ?? code}</th>
+                <th scope="row">{categoryName(code, category ? [category] : [], locale)}</th>
                 <td>
                   <strong class="group-price-value">{money(price)}</strong>
                 </td>

@@ -5,8 +5,9 @@ import { useState } from 'preact/hooks'
 import { api } from '../../lib/api.ts'
 import { formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
+import { categoryName, seatName } from '../../lib/labels.ts'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
-import { SeatMap, seatNumber } from '../seat-map/index.tsx'
+import { SeatMap } from '../seat-map/index.tsx'
 import type { Seat, SeatMap as SeatMapData } from '../types.ts'
 import { groupBuyMessages } from './group-buy-messages.ts'
 
@@ -32,7 +33,7 @@ export function GroupSeatPicker(props: {
   if (!map.data) return <Loading />
   const seats = map.data.seats
   const chosen = seats.filter((seat) => props.selected.has(seat.id))
-  const nameOf = (code: string) => map.data!.categories.find((c) => c.code === code)?.name ?? code
+  const nameOf = (code: string) => categoryName(code, map.data!.categories, locale)
   const money = (minor: number) => formatMoney(minor, props.currency, locale)
 
   const toggle = (seat: Seat) => {
@@ -74,13 +75,10 @@ export function GroupSeatPicker(props: {
           {chosen.map((seat) => (
             <li key={seat.id} class="row spread small">
               <span>
-                {t('seatName', { row: seat.row, number: seatNumber(seat) })} · {nameOf(seat.category)} ·{' '}
+                {seatName(seat, locale)} · {nameOf(seat.category)} ·{' '}
                 {t('groupPriceShort', { price: money(props.prices[seat.category] ?? 0) })}
               </span>
-              <Button
-                onClick={() => toggle(seat)}
-                aria-label={t('unpick', { seat: t('seatName', { row: seat.row, number: seatNumber(seat) }) })}
-              >
+              <Button onClick={() => toggle(seat)} aria-label={t('unpick', { seat: seatName(seat, locale) })}>
                 ×
               </Button>
             </li>

@@ -4,6 +4,7 @@
 import { useMemo, useState } from 'preact/hooks'
 import { formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
+import { categoryName } from '../../lib/labels.ts'
 import { Button, Field } from '../../lib/ui.tsx'
 import type { CategoryAvailability } from '../types.ts'
 import { groupBuyMessages } from './group-buy-messages.ts'
@@ -42,7 +43,7 @@ export function GroupSeatingForm(props: {
   const [onMap, setOnMap] = useState(Boolean(props.pickFirst))
   const [picked, setPicked] = useState<ReadonlySet<string>>(new Set())
   const radioName = useMemo(() => `seating-${Math.random().toString(36).slice(2, 8)}`, [])
-  const nameOf = (code: string) => props.categories.find((c) => c.code === code)?.name ?? code
+  const nameOf = (code: string) => categoryName(code, props.categories, locale)
 
   return (
     <form

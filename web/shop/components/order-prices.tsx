@@ -4,6 +4,7 @@
 import { api } from '../../lib/api.ts'
 import { formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
+import { localName, seatName } from '../../lib/labels.ts'
 import { useResource } from '../../lib/ui.tsx'
 import { shopMessages } from '../messages.ts'
 import type { OrderView, ShowDetail, Ticket } from '../types.ts'
@@ -39,8 +40,16 @@ export function OrderPrices(props: { order: OrderView; tickets: Ticket[] | undef
       <ul class="plain-list stack-tight">
         {lines.map((line) => {
           const ticket = props.tickets?.find((item) => item.lineId === line.id)
-          const zone = line.category ? zones.get(line.category)?.name : undefined
-          const place = ticket ? placeText(t, ticket) : (line.seatLabel ?? '')
+          const zone = line.category
+            ? localName(zones.get(line.category) ?? { name: '' }, locale) || undefined
+            : undefined
+          const place = ticket
+            ? placeText(t, locale, ticket)
+            : line.place
+              ? seatName(line.place, locale, { section: true })
+              : line.product
+                ? localName({ name: line.product, nameEn: line.productEn }, locale)
+                : ''
           return (
             <li key={line.id} class="row spread" data-testid="order-price-line">
               <span>{[place, zone].filter(Boolean).join(' · ')}</span>

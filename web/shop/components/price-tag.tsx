@@ -3,6 +3,7 @@
 // countdown to the tier's end and the places left at that price. The show answer's `categories[].current`.
 import { formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
+import { localName } from '../../lib/labels.ts'
 import { useNow } from '../../lib/ui.tsx'
 import { shopMessages } from '../messages.ts'
 import type { CategoryAvailability } from '../types.ts'
@@ -60,13 +61,14 @@ export function PriceWithList(props: { price: number; listPrice: number; currenc
 /** One category's price now: tier badge, price over struck list price, countdown and places left. */
 export function CategoryPrice(props: { category: CategoryAvailability; currency: string }) {
   const t = shopMessages.useT()
+  const locale = useLocale()
   const now = useNow(1000)
   const { current } = props.category
   const endsIn = current.endsAt ? Date.parse(current.endsAt) - now : null
   return (
     <div class="category-price" data-testid="category-price" data-category={props.category.code}>
       <span class="swatch" style={{ background: props.category.color }} aria-hidden="true" />
-      <span class="category-price-name">{props.category.name}</span>
+      <span class="category-price-name">{localName(props.category, locale)}</span>
       {current.tier && (
         <span class="badge badge-tier" data-testid="price-tier">
           {tierName(t, current.tier)}

@@ -3,6 +3,7 @@
 // (the day's actor sells a package as exactly its components).
 import { formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
+import { localName } from '../../lib/labels.ts'
 import { Button } from '../../lib/ui.tsx'
 import type { SiteDetail, VisitProduct } from '../types.ts'
 import { scenicMessages } from './scenic-messages.ts'
@@ -58,7 +59,7 @@ export function ScenicPackages(props: {
               data-package-id={pkg.id}
             >
               <div class="row spread package-head">
-                <strong id={headingId}>{pkg.name}</strong>
+                <strong id={headingId}>{localName(pkg, locale)}</strong>
                 <strong class="package-price" data-testid="package-price">
                   <ScenicDayPrice quote={quote} />
                 </strong>
@@ -67,7 +68,8 @@ export function ScenicPackages(props: {
                 {m('packageIncludes', {
                   items: pkg.components
                     .map((c) => {
-                      const name = props.products.find((p) => p.id === c.productId)?.name ?? ''
+                      const product = props.products.find((p) => p.id === c.productId)
+                      const name = product ? localName(product, locale) : ''
                       return c.quantity > 1 ? `${name} ×${c.quantity}` : name
                     })
                     .join(' + '),

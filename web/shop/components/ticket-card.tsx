@@ -7,7 +7,7 @@ import { shopMessages } from '../messages.ts'
 import type { Ticket } from '../types.ts'
 import { RotatingCode, useRotatingCode } from './rotating-code.tsx'
 import { TicketQr } from './ticket-qr.tsx'
-import { placeText, stateText, whenText } from './ticket-text.ts'
+import { placeText, stateText, titleText, whenText } from './ticket-text.ts'
 
 /** What the card reads: a ticket of its order's page, or one the wallet kept on the device (offline). */
 export type CardTicket = Pick<
@@ -26,6 +26,8 @@ export type CardTicket = Pick<
   | 'place'
   | 'seat'
   | 'product'
+  | 'productEn'
+  | 'titleEn'
   | 'slot'
   | 'startsAt'
   | 'visitDate'
@@ -48,7 +50,8 @@ export function TicketCard({
   const rotating = ticket.token ? ticket.rotatingCode : null
   const step = rotating?.stepSeconds ?? 30
   const { code, secondsLeft } = useRotatingCode(rotating?.secret, step)
-  const place = placeText(t, ticket)
+  const place = placeText(t, locale, ticket)
+  const title = titleText(locale, ticket)
   const payload = ticket.token && rotating ? (code ? `${ticket.token}~${code}` : undefined) : ticket.token
   return (
     <li
@@ -59,7 +62,7 @@ export function TicketCard({
       data-testid="ticket"
     >
       <div class="ticket-head">
-        <strong class="ticket-title">{ticket.title}</strong>
+        <strong class="ticket-title">{title}</strong>
         <span class={`badge ticket-state-${ticket.state}`}>{stateText(t, ticket.state)}</span>
       </div>
       <p class="ticket-when">
@@ -90,7 +93,7 @@ export function TicketCard({
       {ticket.token && ticket.state === 'valid' && (
         <div class="ticket-pass">
           {payload ? (
-            <TicketQr payload={payload} alt={t('ticket_qrFor', { ticket: place || ticket.title })} />
+            <TicketQr payload={payload} alt={t('ticket_qrFor', { ticket: place || title })} />
           ) : (
             <span class="qr qr-pending" aria-hidden="true" />
           )}

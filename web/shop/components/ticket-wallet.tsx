@@ -14,7 +14,7 @@ import { registerShopWorker } from '../shop-worker.ts'
 import type { Page, WalletTicket } from '../types.ts'
 import { loadWallet, type SavedTicket, type SavedWallet, saveWallet, startOf } from '../wallet-store.ts'
 import { TicketCard } from './ticket-card.tsx'
-import { placeText, stateText, whenText } from './ticket-text.ts'
+import { placeText, stateText, titleText, whenText } from './ticket-text.ts'
 
 /** No answer from the server (no signal, or a gateway that cannot reach it): the device copy stands in. */
 export const unreachable = (error: unknown) =>
@@ -64,7 +64,7 @@ export function OfflineTickets({ saved, heading }: { saved: SavedWallet; heading
 function WalletItem({ ticket }: { ticket: WalletTicket }) {
   const t = shopMessages.useT()
   const locale = useLocale()
-  const place = placeText(t, ticket)
+  const place = placeText(t, locale, ticket)
   return (
     <li data-testid="wallet-ticket" data-state={ticket.state}>
       <Link
@@ -72,7 +72,7 @@ function WalletItem({ ticket }: { ticket: WalletTicket }) {
         class={`card wallet-ticket wallet-ticket-${ticket.state}`}
       >
         <span class="wallet-ticket-head">
-          <strong class="wallet-ticket-title">{ticket.title}</strong>
+          <strong class="wallet-ticket-title">{titleText(locale, ticket)}</strong>
           <span class={`badge ticket-state-${ticket.state}`}>{stateText(t, ticket.state)}</span>
         </span>
         <span class="wallet-ticket-when" data-testid="wallet-when">

@@ -7,6 +7,7 @@ import { isValidPrcIdNumber } from '../../../worker/domain/id-number.ts'
 import { api, newIdempotencyKey } from '../../lib/api.ts'
 import { formatDay, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
+import { seatName } from '../../lib/labels.ts'
 import { Link, navigate } from '../../lib/router.tsx'
 import { Button, Field, ProblemAlert, useNow } from '../../lib/ui.tsx'
 import { DepositChoice, depositForSeats } from '../components/deposit.tsx'
@@ -48,20 +49,22 @@ export function CheckoutPage() {
     )
   }
   const money = (minor: number) => formatMoney(minor, current.hold.currency, locale)
-  const seatName = (seat: { section: string; row: string; label: string }) =>
-    `${seat.section} ${t('seatShort', { row: seat.row, number: seat.label.split('-').pop() ?? seat.label })}`
+  const nameOfSeat = (seat: { section: string; row: string; label: string }) =>
+    seatName(seat, locale, { section: true })
   const items =
     current.kind === 'show'
       ? current.hold.seats.map((seat) => ({
           id: seat.id,
-          text: [seatName(seat), current.categoryNames?.[seat.category]].filter(Boolean).join(' · '),
+          text: [nameOfSeat(seat), current.categoryNames?.[seat.category]].filter(Boolean).join(' · '),
           price: seat.price,
           listPrice: seat.listPrice ?? seat.price,
           tier: seat.tier ? tierName(t, seat.tier) : null,
         }))
       : current.hold.lines.map((line) => ({
           id: line.id,
-          text: [line.productName, line.slot, line.visitor?.name].filter(Boolean).join(' · '),
+          text: [current.productNames?.[line.productId] ?? line.productName, line.slot, line.visitor?.name]
+            .filter(Boolean)
+            .join(' · '),
           price: line.price,
           // The day's price before a tier (holds kept from before price calendars have none).
           listPrice: line.listPrice ?? line.price,
@@ -197,7 +200,7 @@ export function CheckoutPage() {
           current.kind === 'show' &&
           current.hold.seats.map((seat) => (
             <fieldset key={seat.id} class="attendee" data-testid="ticket-holder">
-              <legend>{t('attendeeFor', { seat: seatName(seat) })}</legend>
+              <legend>{t('attendeeFor', { seat: nameOfSeat(seat) })}</legend>
               <Field label={t('holderNameShort')}>
                 {({ id }) => (
                   <input

@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks'
 import { api } from '../../lib/api.ts'
 import { formatDateTime, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
+import { eventTitle } from '../../lib/labels.ts'
 import { Link, navigate } from '../../lib/router.tsx'
 import { Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { groupBuyMessages, useGroupProblemMessages } from '../components/group-buy-messages.ts'
@@ -41,7 +42,7 @@ export function GroupBuyShowPage({ showId }: { showId: string }) {
   return (
     <article class="stack">
       <header>
-        <h1>{t('groupTitle', { event: detail.eventName })}</h1>
+        <h1>{t('groupTitle', { event: eventTitle(detail, locale) })}</h1>
         <p class="muted">
           <time dateTime={detail.startsAt}>{formatDateTime(detail.startsAt, locale)}</time> ·{' '}
           {detail.venueName}

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { api } from '../../lib/api.ts'
 import { formatDateTime, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
+import { eventTitle, seatNames } from '../../lib/labels.ts'
 import { Link } from '../../lib/router.tsx'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { groupBuyMessages, useGroupProblemMessages } from '../components/group-buy-messages.ts'
@@ -114,7 +115,7 @@ export function GroupBuyPage({ groupId }: { groupId: string }) {
   return (
     <article class="stack" data-testid="group-page" data-status={data.status}>
       <header>
-        <h1>{t('groupTitle', { event: show.data?.eventName ?? '' })}</h1>
+        <h1>{t('groupTitle', { event: show.data ? eventTitle(show.data, locale) : '' })}</h1>
         <p class="muted">
           {show.data && (
             <>
@@ -177,9 +178,7 @@ export function GroupBuyPage({ groupId }: { groupId: string }) {
           <h2 id="you-heading">{t('you')}</h2>
           <p>{t('yourRole', { role: t(you.role) })}</p>
           {membership && membership.seats.length > 0 && (
-            <p data-testid="your-seats">
-              {t('yourSeats', { seats: membership.seats.map((seat) => seat.label).join(', ') })}
-            </p>
+            <p data-testid="your-seats">{t('yourSeats', { seats: seatNames(membership.seats, locale) })}</p>
           )}
           {you.status === 'awaiting_payment' && (
             <>
@@ -254,9 +253,9 @@ export function GroupBuyPage({ groupId }: { groupId: string }) {
           <p class="muted small">{t('shareHelp')}</p>
           <GroupShare
             url={data.shareUrl}
-            title={t('groupTitle', { event: show.data?.eventName ?? '' })}
+            title={t('groupTitle', { event: show.data ? eventTitle(show.data, locale) : '' })}
             text={t('shareText', {
-              event: show.data?.eventName ?? '',
+              event: show.data ? eventTitle(show.data, locale) : '',
               price: cheapest === undefined ? '' : money(cheapest),
               count: data.needed,
             })}

@@ -4,6 +4,8 @@ import { useEffect, useMemo, useState } from 'preact/hooks'
 import { api, newIdempotencyKey } from '../../lib/api.ts'
 import { formatDateTime, formatDay, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
+import { eventTitle } from '../../lib/labels.ts'
+import { orderReasonText } from '../../lib/order-reasons.ts'
 import { Link, navigate } from '../../lib/router.tsx'
 import { Button, Field, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { downloadIcs, icsEvent } from '../calendar.ts'
@@ -115,7 +117,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
         if (!show) return null
         const start = new Date(show.startsAt)
         return {
-          title: show.eventName,
+          title: eventTitle(show, locale),
           start,
           end: show.endsAt ? new Date(show.endsAt) : new Date(start.getTime() + 2 * 3600_000),
           location: `${show.venueName}, ${show.city}`,
@@ -220,7 +222,11 @@ export function OrderPage({ orderId }: { orderId: string }) {
             · {subject.data.location}
           </p>
         )}
-        {data.statusReason && <p class="muted">{data.statusReason}</p>}
+        {orderReasonText(data, locale) && (
+          <p class="muted" data-testid="status-reason">
+            {orderReasonText(data, locale)}
+          </p>
+        )}
       </header>
       <GroupOrderLink orderId={orderId} />
       <BalanceStep order={data} />

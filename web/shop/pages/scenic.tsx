@@ -8,6 +8,7 @@ import { isValidPrcIdNumber } from '../../../worker/domain/id-number.ts'
 import { api } from '../../lib/api.ts'
 import { formatDay, formatMoney } from '../../lib/format.ts'
 import { type Locale, useLocale } from '../../lib/i18n.ts'
+import { localName } from '../../lib/labels.ts'
 import { navigate } from '../../lib/router.tsx'
 import { Button, Field, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { monthDays, ScenicCalendar, todayInChina } from '../components/scenic-calendar.tsx'
@@ -116,8 +117,8 @@ export function ScenicPage({ siteId }: { siteId: string }) {
         {
           key: `line:${index}`,
           label: name
-            ? m('visitorInOrder', { name, product: line.product.name })
-            : m('visitorUnnamed', { n: index + 1, product: line.product.name }),
+            ? m('visitorInOrder', { name, product: localName(line.product, locale) })
+            : m('visitorUnnamed', { n: index + 1, product: localName(line.product, locale) }),
           ref: { line: index },
         },
       ]
@@ -190,7 +191,12 @@ export function ScenicPage({ siteId }: { siteId: string }) {
           },
         },
       )
-      setCurrentHold({ kind: 'scenic', hold: created, title: detail.name })
+      setCurrentHold({
+        kind: 'scenic',
+        hold: created,
+        title: detail.name,
+        productNames: Object.fromEntries(detail.products.map((p) => [p.id, localName(p, locale)])),
+      })
       navigate('/checkout')
     } catch (failure) {
       setError(failure)
@@ -201,7 +207,7 @@ export function ScenicPage({ siteId }: { siteId: string }) {
 
   const visitorField = (line: (typeof lines)[number], index: number) => {
     const { product, key } = line
-    const legend = t('visitorN', { n: index + 1, product: product.name })
+    const legend = t('visitorN', { n: index + 1, product: localName(product, locale) })
     const choices = product.requiresParent.length ? parentChoices(product) : []
     if (chosenPackage && choices.length) {
       // In a package the ride goes with the package's own gate ticket: nothing to pick.
@@ -302,7 +308,7 @@ export function ScenicPage({ siteId }: { siteId: string }) {
             {ownsGate && <p class="alert alert-info">{t('ownedGateTicket')}</p>}
             {chosenPackage ? (
               <div class="stack" data-testid="package-chosen">
-                <p>{m('packageChosenNote', { name: chosenPackage.name })}</p>
+                <p>{m('packageChosenNote', { name: localName(chosenPackage, locale) })}</p>
                 <Button onClick={() => setPackageId(null)}>{m('dropPackage')}</Button>
               </div>
             ) : (
@@ -314,7 +320,8 @@ export function ScenicPage({ siteId }: { siteId: string }) {
                   return (
                     <li key={product.id} class="product row spread" data-product-id={product.id}>
                       <span>
-                        <strong>{product.name}</strong> <ScenicDayPrice quote={quoteOf(product)} />
+                        <strong>{localName(product, locale)}</strong>{' '}
+                        <ScenicDayPrice quote={quoteOf(product)} />
                         <br />
                         <span class="muted small">{eligibilityText(product.eligibility, t, locale)}</span>
                         {(product.eligibility.minAge !== undefined ||
@@ -333,7 +340,7 @@ export function ScenicPage({ siteId }: { siteId: string }) {
                       </span>
                       <span class="stepper row">
                         <Button
-                          aria-label={t('remove', { name: product.name })}
+                          aria-label={t('remove', { name: localName(product, locale) })}
                           disabled={count === 0}
                           onClick={() => setCount(product, count - 1)}
                         >
@@ -343,7 +350,7 @@ export function ScenicPage({ siteId }: { siteId: string }) {
                           {count}
                         </output>
                         <Button
-                          aria-label={t('add', { name: product.name })}
+                          aria-label={t('add', { name: localName(product, locale) })}
                           aria-describedby={blocked ? hintId : undefined}
                           disabled={blocked}
                           onClick={() => setCount(product, count + 1)}

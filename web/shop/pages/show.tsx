@@ -11,6 +11,7 @@ import { HoldButton } from '../components/hold-button.tsx'
 
 export { IdNumberField } from '../components/id-number-field.tsx'
 
+import { categoryName, eventTitle, localName, seatName } from '../../lib/labels.ts'
 import { DepositOfferCard } from '../components/deposit.tsx'
 import { FlashSales } from '../components/flash-sales.tsx'
 import { GroupBuyTeaser } from '../components/group-buy-teaser.tsx'
@@ -20,7 +21,7 @@ import { SignInPrompt } from '../components/sign-in-prompt.tsx'
 import { releaseCurrentHold, setCurrentHold } from '../hold-store.ts'
 import { useLiveSeats } from '../live.ts'
 import { shopMessages, useProblemMessages } from '../messages.ts'
-import { SeatMap, seatNumber } from '../seat-map/index.tsx'
+import { SeatMap } from '../seat-map/index.tsx'
 import type { Seat, SeatMap as SeatMapData, SeatState, ShowDetail, ShowHold } from '../types.ts'
 
 export function ShowPage({ showId }: { showId: string }) {
@@ -140,10 +141,10 @@ export function ShowPage({ showId }: { showId: string }) {
       setCurrentHold({
         kind: 'show',
         hold: created,
-        title: detail.eventName,
+        title: eventTitle(detail, locale),
         startsAt: detail.startsAt,
         realNameRequired: detail.realNameRequired,
-        categoryNames: Object.fromEntries(detail.categories.map((c) => [c.code, c.name])),
+        categoryNames: Object.fromEntries(detail.categories.map((c) => [c.code, localName(c, locale)])),
         deposit: detail.deposit,
       })
       navigate('/checkout')
@@ -163,11 +164,11 @@ export function ShowPage({ showId }: { showId: string }) {
   }
 
   const holdChosen = () => hold({ seatIds: chosen.map((seat) => seat.id) })
-  const seatName = (seat: Seat) => t('seatShort', { row: seat.row, number: seatNumber(seat) })
-  const zoneName = (code: string) => detail.categories.find((c) => c.code === code)?.name ?? ''
+  const nameOfSeat = (seat: Seat) => seatName(seat, locale)
+  const zoneName = (code: string) => categoryName(code, detail.categories, locale)
   // Seats the pick would leave empty on their own (E-5 and E-7 picked leave E-6): said before the hold.
   const stranded = chosen.length
-    ? strandedSeats(runs, (seat) => seat.state === 'free', selected).map(seatName)
+    ? strandedSeats(runs, (seat) => seat.state === 'free', selected).map(nameOfSeat)
     : []
   const holdReason = busy
     ? t('holdReasonBusy')
@@ -181,7 +182,7 @@ export function ShowPage({ showId }: { showId: string }) {
   return (
     <article class="stack">
       <header>
-        <h1>{detail.eventName}</h1>
+        <h1>{eventTitle(detail, locale)}</h1>
         <p class="muted">
           <time dateTime={detail.startsAt}>{formatDateTime(detail.startsAt, locale)}</time> ·{' '}
           {detail.venueName} · {detail.city} ·{' '}
@@ -266,9 +267,10 @@ export function ShowPage({ showId }: { showId: string }) {
           {chosen.map((seat) => (
             <li key={seat.id} class="row spread">
               <span>
-                {seat.section} {seatName(seat)} · {zoneName(seat.category)} · {money(priceOf(seat))}
+                {seatName(seat, locale, { section: true })} · {zoneName(seat.category)} ·{' '}
+                {money(priceOf(seat))}
               </span>
-              <Button onClick={() => toggle(seat)} aria-label={`${t('clear')} ${seatName(seat)}`}>
+              <Button onClick={() => toggle(seat)} aria-label={`${t('clear')} ${nameOfSeat(seat)}`}>
                 ×
               </Button>
             </li>
@@ -329,7 +331,7 @@ export function ShowPage({ showId }: { showId: string }) {
               >
                 {detail.categories.map((zone) => (
                   <option key={zone.code} value={zone.code}>
-                    {zone.name} · {money(zone.current.price)}
+                    {localName(zone, locale)} · {money(zone.current.price)}
                   </option>
                 ))}
               </select>

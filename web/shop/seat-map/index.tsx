@@ -7,6 +7,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
+import { localName } from '../../lib/labels.ts'
 import { shopMessages } from '../messages.ts'
 import type { CategoryAvailability, Seat } from '../types.ts'
 import {
@@ -191,7 +192,7 @@ export function SeatMap(props: {
       t('seatLabel', {
         row: seat.row,
         number: seatNumber(seat),
-        zone: zone?.name ?? '',
+        zone: zone ? localName(zone, locale) : '',
         price: zone ? formatMoney(zone.current.price, props.currency, locale) : '',
         state,
       }) +

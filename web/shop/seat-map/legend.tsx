@@ -2,6 +2,7 @@
 // and seats left, then the buyer's picks, seats others hold, sold seats and wheelchair spaces.
 import { formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
+import { localName } from '../../lib/labels.ts'
 import { shopMessages } from '../messages.ts'
 import type { CategoryAvailability } from '../types.ts'
 import { SEAT_COLOURS } from './seats-layer.tsx'
@@ -15,7 +16,7 @@ export function SeatLegend(props: { categories: CategoryAvailability[]; currency
         {props.categories.map((category) => (
           <li key={category.code} class={category.available === 0 ? 'legend-sold-out' : undefined}>
             <span class="swatch" style={{ background: category.color }} aria-hidden="true" />
-            {category.name} {formatMoney(category.current.price, props.currency, locale)}
+            {localName(category, locale)} {formatMoney(category.current.price, props.currency, locale)}
             {category.current.price < category.current.listPrice && (
               <>
                 {' '}

@@ -76,6 +76,8 @@ export const events = sqliteTable(
       .notNull()
       .references(() => organizers.id),
     name: text().notNull(),
+    /** Optional English name beside the main one; English pages show it, falling back to `name`. */
+    nameEn: text(),
     kind: text({ enum: ['concert', 'theatre', 'film', 'sport', 'exhibition', 'other'] }).notNull(),
     description: text(),
     status: text({ enum: ['draft', 'published', 'cancelled'] })
@@ -253,6 +255,8 @@ export const visitProducts = sqliteTable(
       .notNull()
       .references(() => scenicSites.id),
     name: text().notNull(),
+    /** Optional English name beside the main one; English pages show it, falling back to `name`. */
+    nameEn: text(),
     /** `entry` products admit to the site and count against its daily/slot capacity. */
     kind: text({ enum: ['entry', 'attraction', 'show'] }).notNull(),
     ticketType: text({ enum: ticketTypes }).notNull(),
@@ -328,6 +332,8 @@ export const packages = sqliteTable(
       .notNull()
       .references(() => scenicSites.id),
     name: text().notNull(),
+    /** Optional English name beside the main one; English pages show it, falling back to `name`. */
+    nameEn: text(),
     description: text(),
     price: integer().notNull(),
     components: text({ mode: 'json' }).notNull().$type<PackageComponent[]>(),

@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm'
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { type OrderStatus, orderStatuses } from '../../domain/order-status.ts'
+import type { OrderStatusReasonParams } from '../../domain/order-status-reason.ts'
 import { createdAt, updatedAt } from './columns.ts'
 import { organizers } from './staff.ts'
 
@@ -69,6 +70,9 @@ export const orders = sqliteTable(
     status: text({ enum: orderStatuses }).notNull().default('pending'),
     /** Why the order is in its state, for the buyer (e.g. "payment arrived after the hold expired; refunded"). */
     statusReason: text(),
+    /** The same reason as a stable code with its params (worker/domain/order-status-reason.ts), which apps localize. */
+    statusReasonCode: text(),
+    statusReasonParams: text({ mode: 'json' }).$type<OrderStatusReasonParams>(),
     total: integer().notNull(),
     refundedTotal: integer().notNull().default(0),
     currency: text().notNull(),

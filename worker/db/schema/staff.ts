@@ -24,6 +24,8 @@ export const staffUsers = sqliteTable('staff_users', {
   platformAdmin: integer({ mode: 'boolean' }).notNull().default(false),
   /** Bumped on password change or sign-out-everywhere; sessions carrying an older value are rejected. */
   sessionVersion: integer().notNull().default(1),
+  /** The organizer the console last worked on, so a sign-in on any browser opens it again (no FK: a plain preference). */
+  lastOrganizerId: text(),
   createdAt: createdAt(),
 })
 

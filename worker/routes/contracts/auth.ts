@@ -8,6 +8,8 @@ export const staffMeSchema = v.object({
   name: v.string(),
   platformAdmin: v.boolean(),
   organizers: v.array(v.object({ id: v.string(), name: v.string(), role: v.picklist(staffRoles) })),
+  /** The organizer this account last chose in the console, on any browser; null before the first choice. */
+  lastOrganizerId: v.nullable(v.string()),
 })
 
 export const invitationPreviewSchema = v.object({

@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { orderStatusReasonCodes } from '../../domain/order-status-reason.ts'
 
 // The API's contracts: the valibot schemas of what each route answers (and, for the catalogue, what it
 // takes), one module per route module. Routes declare them in their OpenAPI responses; the web apps import
@@ -29,3 +30,10 @@ export const recordOf = <E extends v.ObjectEntries>(entries: E) =>
 /** Money in integer minor units (fen for CNY). */
 export const amount = v.pipe(v.number(), v.integer())
 export const timestamp = v.pipe(v.string(), v.description('ISO-8601 UTC timestamp'))
+
+/** Why an order is in its state as a stable code and its params (worker/domain/order-status-reason.ts); apps localize it. */
+export const statusReasonFields = {
+  statusReasonCode: v.nullable(v.picklist(orderStatusReasonCodes)),
+  /** e.g. `{ "order": "R7K2" }` for `rebooked_to`. */
+  statusReasonParams: v.nullable(v.record(v.string(), v.union([v.string(), v.number(), v.boolean()]))),
+}

@@ -87,7 +87,9 @@ export const gateSyncSchema = v.object({
     entries: v.array(v.object({ id: v.string(), expected: v.number(), admitted: v.number() })),
   }),
   /** Site gates: product names by the short code tickets carry in `it` (the product id's last 8 characters). */
-  products: v.array(v.object({ code: v.string(), name: v.string() })),
+  products: v.array(v.object({ code: v.string(), name: v.string(), nameEn: v.nullable(v.string()) })),
+  /** Show gates: the section names of the seat maps in scope, to read a seat label as section, row and number. */
+  sections: v.array(v.string()),
 })
 
 export const gateEnrolledSchema = v.object({

@@ -16,6 +16,8 @@ export const listedShowSchema = v.object({
 export const eventListingSchema = v.object({
   id: v.string(),
   name: v.string(),
+  /** The event's optional English name; English pages show it, falling back to `name`. */
+  nameEn: v.nullable(v.string()),
   kind: v.string(),
   poster: v.nullable(posterSchema),
   currency: v.string(),

@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 import { orderStatuses } from '../../db/schema.ts'
-import { amount, pageOf } from './common.ts'
+import { amount, pageOf, statusReasonFields } from './common.ts'
 
 /** An order as stored: buyer, what it is for, money (minor units) and where it stands. */
 export const orderRecordSchema = v.object({
@@ -21,8 +21,9 @@ export const orderRecordSchema = v.object({
   /** Sales channel code: `web` for the shop, the partner's channel for OTA orders. */
   channel: v.string(),
   status: v.picklist(orderStatuses),
-  /** Why the order is in its state, for the buyer (e.g. a late payment refunded). */
+  /** Why the order is in its state, in English (e.g. a late payment refunded); apps show `statusReasonCode` instead. */
   statusReason: v.nullable(v.string()),
+  ...statusReasonFields,
   total: amount,
   refundedTotal: amount,
   currency: v.string(),
@@ -44,6 +45,7 @@ export const orderLineSchema = v.object({
   orderId: v.string(),
   /** The seat id, or the scenic ticket's line in the day's inventory. */
   inventoryRef: v.string(),
+  /** English text kept for partners and webhooks; apps build the line from `place`, `product` and `slot`. */
   description: v.string(),
   seatLabel: v.nullable(v.string()),
   category: v.nullable(v.string()),
@@ -60,6 +62,11 @@ export const orderLineSchema = v.object({
   /** 改签: the order replacing this line, while it is pending and once it is paid. */
   rebookOrderId: v.nullable(v.string()),
   ticket: v.nullable(v.object({ id: v.string(), status: v.picklist(['valid', 'revoked']) })),
+  /** The seat as section, row and number (null for scenic lines, or a seat map imported again since). */
+  place: v.nullable(v.object({ section: v.string(), row: v.string(), number: v.string() })),
+  /** Scenic: the product's name and its optional English name. */
+  product: v.nullable(v.string()),
+  productEn: v.nullable(v.string()),
 })
 
 export const paymentSummarySchema = v.object({
@@ -181,6 +188,8 @@ const ticketFacts = {
   place: v.nullable(v.object({ section: v.string(), row: v.string(), number: v.string() })),
   /** Scenic: the product's name. */
   product: v.nullable(v.string()),
+  /** Scenic: the product's optional English name; English pages show it, falling back to `product`. */
+  productEn: v.nullable(v.string()),
   /** Scenic: the entry slot's local times (`end` empty when the slot is no longer configured). */
   slot: v.nullable(v.object({ start: v.string(), end: v.string() })),
   /** IANA time zone of the venue (its organizer's) or the scenic site. */
@@ -203,6 +212,8 @@ export const ticketSchema = v.object({
   /** Compact JWS (EdDSA) for the QR code; null once revoked. */
   token: v.nullable(v.string()),
   title: v.string(),
+  /** The event's optional English name; English pages show it, falling back to `title`. */
+  titleEn: v.nullable(v.string()),
   startsAt: v.nullable(v.string()),
   visitDate: v.nullable(v.string()),
   venue: v.string(),
@@ -231,6 +242,8 @@ export const walletTicketSchema = v.object({
   kind: v.picklist(['show', 'scenic']),
   /** Event or scenic site name. */
   title: v.string(),
+  /** The event's optional English name; English pages show it, falling back to `title`. */
+  titleEn: v.nullable(v.string()),
   /** Venue (hall) or scenic site. */
   venue: v.string(),
   city: v.string(),
@@ -242,6 +255,8 @@ export const walletTicketSchema = v.object({
   validUntil: v.string(),
   /** Price category name (shows). */
   category: v.nullable(v.string()),
+  /** Its optional English name. */
+  categoryEn: v.nullable(v.string()),
   holder: v.nullable(v.string()),
   /** Seat label as printed when `place` is unknown. */
   seat: v.nullable(v.string()),

@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import { orderStatuses } from '../../db/schema.ts'
+import { statusReasonFields } from './common.ts'
 
 /** A provider notification was taken (a duplicate event id is acknowledged and changes nothing). */
 export const notificationReceivedSchema = v.object({ received: v.literal(true), duplicate: v.boolean() })
@@ -9,6 +10,7 @@ export const sandboxOutcomeSchema = v.object({
   orderId: v.string(),
   status: v.picklist(orderStatuses),
   statusReason: v.nullable(v.string()),
+  ...statusReasonFields,
 })
 
 /** A sandbox notification's body, signed in `x-sandbox-signature`. */

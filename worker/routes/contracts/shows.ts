@@ -6,6 +6,8 @@ export const showSummarySchema = v.object({
   id: v.string(),
   eventId: v.string(),
   eventName: v.string(),
+  /** The event's optional English name; English pages show it, falling back to `eventName`. */
+  eventNameEn: v.nullable(v.string()),
   kind: v.string(),
   venueId: v.string(),
   venueName: v.string(),
@@ -33,6 +35,8 @@ export const currentPriceSchema = v.object({
 export const categoryAvailabilitySchema = v.object({
   code: v.string(),
   name: v.string(),
+  /** The optional English name of the category; English pages show it, falling back to `name`. */
+  nameEn: v.optional(v.string()),
   color: v.string(),
   /** The list price. */
   price: amount,

@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { orderLines, orders, paymentNotifications, payments, tickets } from '../../db/schema.ts'
 import { canTransition } from '../../domain/order-status.ts'
+import { type OrderStatusReason, statusReasonColumns } from '../../domain/order-status-reason.ts'
 import { newShortId } from '../../ids.ts'
 import { notFound, Problem } from '../../problem.ts'
 import { groupBuyStub, groupMembershipOfOrder } from '../group-buy-client.ts'
@@ -122,7 +123,7 @@ export async function confirmPaidOrder(
     .from(payments)
     .where(and(eq(payments.orderId, orderId), eq(payments.status, 'succeeded')))
   if (!payment) return order
-  const unfulfilled = (why: string, reason: string, toStatus: 'expired' | 'cancelled') =>
+  const unfulfilled = (why: string, reason: OrderStatusReason, toStatus: 'expired' | 'cancelled') =>
     refundUnfulfilledOrder(services, order, {
       actor,
       why,
@@ -135,7 +136,7 @@ export async function confirmPaidOrder(
     // Money for an order already cancelled (e.g. a rebooking overtaken by a refund): it goes straight back.
     return unfulfilled(
       'paid after the order was cancelled',
-      'The order was cancelled before the payment arrived; it was refunded in full',
+      { code: 'paid_after_cancel_refunded' },
       'cancelled',
     )
   }
@@ -143,18 +144,14 @@ export async function confirmPaidOrder(
   if (order.rebookOf && !(await rebookedLinesAvailable(db, order))) {
     return unfulfilled(
       'the tickets to be replaced were refunded or moved meanwhile',
-      'The tickets this rebooking replaces were refunded or moved before the payment arrived; it was refunded in full',
+      { code: 'rebook_replaced_gone_refunded' },
       'cancelled',
     )
   }
   const inventory = orderInventory(env, order as OrderInventoryRef)
   const confirmed = await inventory.confirm(order.id)
   if (!confirmed.ok) {
-    return unfulfilled(
-      confirmed.detail,
-      'The payment arrived after the hold expired and the tickets were no longer available; it was refunded in full',
-      'expired',
-    )
+    return unfulfilled(confirmed.detail, { code: 'paid_late_refunded' }, 'expired')
   }
   const lines = await db
     .select()
@@ -173,9 +170,7 @@ export async function confirmPaidOrder(
         .set({
           status: 'paid',
           paidAt: now,
-          statusReason: confirmed.reacquired
-            ? 'Paid after the hold expired; the same tickets were still free and are yours'
-            : null,
+          ...statusReasonColumns(confirmed.reacquired ? { code: 'paid_late_tickets_kept' } : null),
           updatedAt: now,
         })
         .where(and(eq(orders.id, order.id), inArray(orders.status, ['pending', 'expired']))),
@@ -223,7 +218,7 @@ export async function confirmPaidOrder(
     )
     return unfulfilled(
       'the tickets to be replaced were refunded or moved meanwhile',
-      'The tickets this rebooking replaces were refunded or moved before the payment arrived; it was refunded in full',
+      { code: 'rebook_replaced_gone_refunded' },
       'cancelled',
     )
   }

@@ -1,5 +1,10 @@
 import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm'
 import { orderDeposits, orderLines, orders, payments } from '../../db/schema.ts'
+import {
+  englishStatusReason,
+  type OrderStatusReason,
+  statusReasonColumns,
+} from '../../domain/order-status-reason.ts'
 import { type OrderInventoryRef, orderInventory } from '../order-inventory.ts'
 import { audit, GuardedBatch, isUniqueViolation, outbox } from './batch.ts'
 import { balancePaymentId, balanceSucceeded, type OrderDeposit, read, refundStarted } from './deposits.ts'
@@ -74,10 +79,8 @@ export async function forfeitUnpaidBalances(services: OrderServices, now = new D
 
 async function forfeit(services: OrderServices, order: Order, terms: OrderDeposit, at: string) {
   const { db } = services
-  const reason =
-    terms.forfeit === 'refund'
-      ? 'The balance was not paid by its due time; the seats went back on sale and the deposit was refunded'
-      : 'The balance was not paid by its due time; the seats went back on sale and the deposit was kept'
+  const why: OrderStatusReason = { code: 'balance_unpaid_forfeited', refunded: terms.forfeit === 'refund' }
+  const reason = englishStatusReason(why)
   const end = (batch: GuardedBatch) =>
     batch
       .guard(
@@ -86,7 +89,7 @@ async function forfeit(services: OrderServices, order: Order, terms: OrderDeposi
       .add(
         db
           .update(orders)
-          .set({ status: 'forfeited', statusReason: reason, updatedAt: at })
+          .set({ status: 'forfeited', ...statusReasonColumns(why), updatedAt: at })
           .where(and(eq(orders.id, order.id), eq(orders.status, 'deposit_paid'))),
         audit(db, {
           id: `aud_${order.id}_forfeited`,

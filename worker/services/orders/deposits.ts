@@ -60,8 +60,7 @@ export async function confirmDepositStep(
         why,
         refundId: `rf_auto_${deposit.id}`,
         requestedBy: 'system:late-payment',
-        reason:
-          'The deposit arrived after the hold expired and the seats were no longer available; it was refunded in full',
+        reason: { code: 'deposit_late_refunded' },
         toStatus: 'expired',
       })
     const inventory = orderInventory(env, order as OrderInventoryRef)

@@ -1,5 +1,10 @@
 import { and, eq, inArray, isNull, like, lt, lte, or, sql } from 'drizzle-orm'
 import { orderLines, orders, payments } from '../../db/schema.ts'
+import {
+  englishStatusReason,
+  type OrderStatusReason,
+  statusReasonColumns,
+} from '../../domain/order-status-reason.ts'
 import { notAwaitingGroup } from '../group-buy-client.ts'
 import { type OrderInventoryRef, orderInventory } from '../order-inventory.ts'
 import { audit, GuardedBatch, type Statement } from './batch.ts'
@@ -38,7 +43,13 @@ async function eachOrder<T extends { id: string }>(
 async function endUnpaid(
   services: OrderServices,
   orderId: string,
-  end: { status: 'expired' | 'cancelled'; reason: string; actor: string; action: string; at: string },
+  end: {
+    status: 'expired' | 'cancelled'
+    reason: OrderStatusReason
+    actor: string
+    action: string
+    at: string
+  },
 ): Promise<boolean> {
   const { db } = services
   return new GuardedBatch(db)
@@ -46,7 +57,7 @@ async function endUnpaid(
     .add(
       db
         .update(orders)
-        .set({ status: end.status, statusReason: end.reason, updatedAt: end.at })
+        .set({ status: end.status, ...statusReasonColumns(end.reason), updatedAt: end.at })
         .where(and(eq(orders.id, orderId), eq(orders.status, 'pending'))),
       db
         .update(orderLines)
@@ -58,7 +69,7 @@ async function endUnpaid(
         action: end.action,
         from: 'pending',
         to: end.status,
-        detail: { why: end.reason },
+        detail: { why: englishStatusReason(end.reason) },
       }),
     )
     .run()
@@ -85,7 +96,7 @@ export async function expireUnpaidOrders(services: OrderServices, now = new Date
     await orderInventory(env, order as OrderInventoryRef).release()
     await endUnpaid(services, order.id, {
       status: 'expired',
-      reason: 'Not paid before the hold expired',
+      reason: { code: 'hold_expired' },
       actor: 'system:expiry',
       action: 'order.expired',
       at: now.toISOString(),
@@ -102,7 +113,7 @@ export async function lapseUnpaidOrder(services: OrderServices, orderId: string)
   await orderInventory(services.env, order as OrderInventoryRef).release()
   await endUnpaid(services, orderId, {
     status: 'expired',
-    reason: 'Not paid before the hold expired',
+    reason: { code: 'hold_expired' },
     actor: 'system:expiry',
     action: 'order.expired',
     at: now.toISOString(),
@@ -113,7 +124,7 @@ export async function lapseUnpaidOrder(services: OrderServices, orderId: string)
 export async function cancelUnpaidOrder(
   services: OrderServices,
   orderId: string,
-  why: string,
+  why: OrderStatusReason,
   actor: string,
 ) {
   await endUnpaid(services, orderId, {

@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
 import { orderLines, orders, payments, refunds } from '../../db/schema.ts'
+import { statusReasonColumns } from '../../domain/order-status-reason.ts'
 import { afterTaking, allocate } from '../../domain/payment-allocation.ts'
 import { newId } from '../../ids.ts'
 import { type OrderInventoryRef, orderInventory } from '../order-inventory.ts'
@@ -69,12 +70,16 @@ export async function addRebookCompletion(batch: GuardedBatch, services: OrderSe
       }),
     )
   }
+  const rebookedTo = statusReasonColumns({ code: 'rebooked_to', order: order.number })
   batch.add(
     db
       .update(orders)
       .set({
         status: sql`CASE WHEN ${remaining} = 0 THEN 'cancelled' ELSE ${orders.status} END`,
-        statusReason: sql`CASE WHEN ${remaining} = 0 THEN ${`Rebooked to order ${order.number}`} ELSE ${orders.statusReason} END`,
+        // The reason changes only with the status: an order keeping some tickets keeps its reason.
+        statusReason: sql`CASE WHEN ${remaining} = 0 THEN ${rebookedTo.statusReason} ELSE ${orders.statusReason} END`,
+        statusReasonCode: sql`CASE WHEN ${remaining} = 0 THEN ${rebookedTo.statusReasonCode} ELSE ${orders.statusReasonCode} END`,
+        statusReasonParams: sql`CASE WHEN ${remaining} = 0 THEN ${JSON.stringify(rebookedTo.statusReasonParams)} ELSE ${orders.statusReasonParams} END`,
         updatedAt: now,
       })
       .where(eq(orders.id, old!.id)),

@@ -1,5 +1,10 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { orderLines, orders, payments, refunds } from '../../db/schema.ts'
+import {
+  englishStatusReason,
+  type OrderStatusReason,
+  statusReasonColumns,
+} from '../../domain/order-status-reason.ts'
 import { type OrderInventoryRef, orderInventory } from '../order-inventory.ts'
 import { audit, GuardedBatch, isUniqueViolation } from './batch.ts'
 import { fundingPayments } from './money.ts'
@@ -22,7 +27,7 @@ export async function refundUnfulfilledOrder(
     why: string
     refundId: string
     requestedBy: string
-    reason: string
+    reason: OrderStatusReason
     toStatus: 'expired' | 'cancelled'
     action?: string
   },
@@ -49,14 +54,14 @@ export async function refundUnfulfilledOrder(
         lineIds: active.map((l) => l.id),
         amount: held,
         fee: 0,
-        reason: how.reason,
+        reason: englishStatusReason(how.reason),
         requestedBy: how.requestedBy,
         requireTicketed: false,
         extra: (batch) =>
           batch.add(
             db
               .update(orders)
-              .set({ status: how.toStatus, statusReason: how.reason, updatedAt: now })
+              .set({ status: how.toStatus, ...statusReasonColumns(how.reason), updatedAt: now })
               .where(
                 and(eq(orders.id, order.id), inArray(orders.status, ['pending', 'expired', 'cancelled'])),
               ),
@@ -96,7 +101,7 @@ export async function cancelPendingRebook(services: OrderServices, rebookOrderId
   const { db, env } = services
   const [order] = await db.select().from(orders).where(eq(orders.id, rebookOrderId))
   if (order?.status !== 'pending') return
-  const reason = 'The tickets to be rebooked were refunded by the organizer'
+  const reason: OrderStatusReason = { code: 'rebook_lines_refunded' }
   const [paid] = await db
     .select({ id: payments.id })
     .from(payments)
@@ -120,7 +125,7 @@ export async function cancelPendingRebook(services: OrderServices, rebookOrderId
     .add(
       db
         .update(orders)
-        .set({ status: 'cancelled', statusReason: reason, updatedAt: now })
+        .set({ status: 'cancelled', ...statusReasonColumns(reason), updatedAt: now })
         .where(and(eq(orders.id, order.id), eq(orders.status, 'pending'))),
       db
         .update(orderLines)
@@ -132,7 +137,7 @@ export async function cancelPendingRebook(services: OrderServices, rebookOrderId
         action: 'order.cancelled',
         from: 'pending',
         to: 'cancelled',
-        detail: { why: reason },
+        detail: { why: englishStatusReason(reason) },
       }),
     )
     .run()

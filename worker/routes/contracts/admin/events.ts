@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import { nonEmpty } from '../../query.ts'
+import { englishName, nonEmpty } from '../../query.ts'
 import { pageOf, recordOf } from '../common.ts'
 import { posterSchema } from '../images.ts'
 
@@ -8,6 +8,8 @@ export const eventStatuses = ['draft', 'published', 'cancelled'] as const
 
 export const eventInput = v.object({
   name: nonEmpty(),
+  /** Optional English name; the shop's English pages show it, falling back to `name`. */
+  nameEn: englishName(),
   kind: v.picklist(eventKinds),
   description: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(5000)))),
   status: v.optional(v.picklist(eventStatuses), 'draft'),
@@ -18,6 +20,7 @@ export const eventInput = v.object({
 
 export const eventRecord = recordOf({
   ...eventInput.entries,
+  nameEn: v.nullable(v.string()),
   description: v.nullable(v.string()),
   /** Set with PUT …/events/{id}/poster (multipart), removed with DELETE. */
   poster: v.nullable(posterSchema),

@@ -1,11 +1,13 @@
 import * as v from 'valibot'
-import { money, nonEmpty } from '../../query.ts'
+import { englishName, money, nonEmpty } from '../../query.ts'
 import { recordOf } from '../common.ts'
 import { productStatuses } from './visit-products.ts'
 
 export const packageInput = v.object({
   siteId: v.string(),
   name: nonEmpty(),
+  /** Optional English name; the shop's English pages show it, falling back to `name`. */
+  nameEn: englishName(),
   description: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(5000)))),
   price: money,
   components: v.pipe(
@@ -21,6 +23,10 @@ export const packageInput = v.object({
   status: v.optional(v.picklist(productStatuses), 'active'),
 })
 
-export const packageRecord = recordOf({ ...packageInput.entries, description: v.nullable(v.string()) })
+export const packageRecord = recordOf({
+  ...packageInput.entries,
+  nameEn: v.nullable(v.string()),
+  description: v.nullable(v.string()),
+})
 
 export type PackageRecord = v.InferOutput<typeof packageRecord>

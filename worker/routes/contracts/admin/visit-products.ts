@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 import { ticketTypes } from '../../../db/schema.ts'
-import { money, nonEmpty } from '../../query.ts'
+import { englishName, money, nonEmpty } from '../../query.ts'
 import { recordOf } from '../common.ts'
 
 const age = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(150))
@@ -21,6 +21,8 @@ export const productStatuses = ['active', 'inactive'] as const
 export const visitProductInput = v.object({
   siteId: v.string(),
   name: nonEmpty(),
+  /** Optional English name; the shop's English pages show it, falling back to `name`. */
+  nameEn: englishName(),
   kind: v.picklist(productKinds),
   ticketType: v.picklist(ticketTypes),
   eligibility: v.optional(eligibilitySchema, {}),
@@ -36,6 +38,7 @@ export const visitProductInput = v.object({
 
 export const visitProductRecord = recordOf({
   ...visitProductInput.entries,
+  nameEn: v.nullable(v.string()),
   dailyCapacity: v.nullable(v.number()),
 })
 
