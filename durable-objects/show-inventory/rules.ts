@@ -62,6 +62,8 @@ export class ShowSales {
   book: PriceBook
   /** Presale phases and the uses of presale codes (presale.ts), counted here beside the holds. */
   gate: PresaleGate
+  /** Per stepped category, the step last logged (its atPercentSold, 0 for none): see price-steps.ts. */
+  readonly stepsLogged = new Map<string, { step: number; price: number }>()
 
   constructor(
     config: ShowConfig,
@@ -72,7 +74,7 @@ export class ShowSales {
   ) {
     this.limits = holdLimits(caps, layout.size)
     this.settings = config
-    this.book = new PriceBook(config.pricing, config.prices)
+    this.book = new PriceBook(config.pricing, config.prices).inCurrency(config.currency)
     this.gate = presaleGateOf(config)
   }
 
@@ -216,6 +218,7 @@ export class ShowSales {
         ? this.book.quote(
             picked.map((i) => layout.seats[i]!.category),
             now,
+            layout,
           )
         : null
 
@@ -338,7 +341,7 @@ export class ShowSales {
     if (limited) return { code: limited.code, detail: `The hold expired; ${limited.detail}` }
     // The quote is kept only while its tier would still be quoted; a new price is never charged silently.
     const categories = seats.map((i) => this.layout.seats[i]!.category)
-    if (!this.book.stillApplies(categories, buyer.quotes, now, buyer))
+    if (!this.book.stillApplies(categories, buyer.quotes, now, buyer, this.layout))
       return { code: 'hold_expired', detail: 'The hold expired and the price it was quoted at has ended' }
     return null
   }

@@ -12,6 +12,7 @@ import { readMeta, writeMeta } from '../shared/meta.ts'
 import { hasColumn, hasTable, type Migration } from '../shared/migrations.ts'
 import type { ShowConfig } from './contract.ts'
 import { ADMISSION_MIGRATION } from './presale.ts'
+import { PRICE_STEP_MIGRATION, restoreStepLevels } from './price-steps.ts'
 import { type ActiveHold, ShowSales } from './rules.ts'
 
 // The show actor's own SQLite: its tables as numbered migrations, reading the state back into memory, and
@@ -43,6 +44,8 @@ export const SHOW_MIGRATIONS: readonly Migration[] = [
   'ALTER TABLE holds ADD COLUMN quotes TEXT',
   // 5: how a presale hold got in (`c:<code>` counts a use of the code, `m:<tier>`; null in the general sale).
   ADMISSION_MIGRATION,
+  // 6: the log of price steps crossed by sell-through (price-steps.ts).
+  PRICE_STEP_MIGRATION,
 ]
 
 /** How far storage from before the migration runner got: none, the first layout, or with `holds.ip`. */
@@ -128,6 +131,7 @@ export function loadShow(sql: SqlStorage, caps: HoldCaps): ShowSales {
       sales.restoreSold(hold, sold)
     }
   }
+  restoreStepLevels(sales, sql)
   return sales
 }
 

@@ -3,6 +3,9 @@
 // of one category at P between two instants, at most k per buyer and per real-name ID. Pure: the show actor
 // keeps a PriceBook beside its seats (so "the first 100" is counted where seats are decided), the admin API
 // checks schedules with `pricingErrors`, tests drive both with their own clock. Windows are [startsAt, endsAt).
+// A schedule may also step its category's list price with sell-through (price-steps.ts); a tier still wins.
+
+import { type CategorySteps, type PriceStep, roundingUnit, stepAt, steppedPrice } from './price-steps.ts'
 
 export interface PriceTier {
   /** What buyers see (早鸟 / Early bird); unique within its category, as its sales are counted under it. */
@@ -20,6 +23,16 @@ export interface PriceSchedule {
   tiers: PriceTier[]
   /** Whether a refunded ticket of a tier gives its place in the tier back (default: no). */
   reopenOnRefund?: boolean
+  /** Steps of the list price by sell-through (seats outside any tier), with their bounds. */
+  steps?: PriceStep[]
+  floor?: number | null
+  ceiling?: number | null
+}
+
+/** A category's seats held or sold and on sale, as the show's seat layout counts them (price steps). */
+export interface SellThrough {
+  takenIn(category: string): number
+  onSaleIn(category: string): number
 }
 
 export interface FlashSale {
@@ -47,6 +60,8 @@ export interface SeatQuote {
   tier: string | null
   /** The counter the seat took a place in (`t:<category>:<label>` or `f:<flash id>`); null at list price. */
   key: string | null
+  /** The price step that applied (its `atPercentSold`): the list price stepped by sell-through. */
+  step?: number
 }
 
 export interface FlashRefusal {
@@ -63,6 +78,8 @@ export interface CurrentPrice {
   tier: string | null
   endsAt: string | null
   unitsLeft: number | null
+  /** The price step in force (its `atPercentSold`), when the list price is stepped by sell-through. */
+  step?: number
 }
 
 export interface FlashSaleView {
@@ -106,6 +123,11 @@ export class PriceBook {
   private readonly tiers = new Map<string, Tier[]>()
   private readonly flash = new Map<string, Flash>()
   private readonly reopen = new Set<string>()
+  private readonly stepRules = new Map<string, CategorySteps>()
+  /** Categories whose list price steps with sell-through (built once: the actor checks it per change). */
+  readonly steppedCategories: string[] = []
+  /** Minor units stepped prices round to (price-steps.ts). */
+  unit = 100
 
   constructor(
     pricing: ShowPricing | undefined,
@@ -116,6 +138,13 @@ export class PriceBook {
     private readonly flashBuyers = new Map<string, number>(),
   ) {
     for (const schedule of pricing?.schedules ?? []) {
+      if (schedule.steps?.length) this.steppedCategories.push(schedule.category)
+      if (schedule.steps?.length)
+        this.stepRules.set(schedule.category, {
+          steps: schedule.steps,
+          floor: schedule.floor,
+          ceiling: schedule.ceiling,
+        })
       if (!schedule.tiers.length) continue
       this.tiers.set(
         schedule.category,
@@ -141,12 +170,40 @@ export class PriceBook {
 
   /** The same counters under new settings (the organizer edited the schedule or the list prices). */
   withSettings(pricing: ShowPricing | undefined, listPrices: Record<string, number>): PriceBook {
-    return new PriceBook(pricing, listPrices, this.taken, this.flashBuyers)
+    const next = new PriceBook(pricing, listPrices, this.taken, this.flashBuyers)
+    next.unit = this.unit
+    return next
   }
 
-  /** Whether any category has tiers (else every seat sells at its list price and nothing is counted). */
+  /** Rounding for the show's currency. */
+  inCurrency(currency: string): this {
+    this.unit = roundingUnit(currency)
+    return this
+  }
+
+  /** Whether any category has tiers or steps (else every seat sells at its list price and nothing is counted). */
   get scheduled(): boolean {
-    return this.tiers.size > 0
+    return this.tiers.size > 0 || this.stepRules.size > 0
+  }
+
+  /** A category's step in force with `taken` seats gone (atPercentSold, 0 for none) and its price then. */
+  stepLevel(category: string, fill: SellThrough): { step: number; price: number } {
+    const list = this.listPrices[category] ?? 0
+    const rule = this.stepRules.get(category)
+    if (!rule) return { step: 0, price: list }
+    const k = stepAt(rule.steps, fill.takenIn(category), fill.onSaleIn(category))
+    return { step: k < 0 ? 0 : rule.steps[k]!.atPercentSold, price: steppedPrice(list, rule, k, this.unit) }
+  }
+
+  /** The quote of the seat that finds `taken` seats of its category gone, at the stepped list price; null at list. */
+  private stepQuote(category: string, taken: number, fill: SellThrough): SeatQuote | null {
+    const rule = this.stepRules.get(category)
+    if (!rule) return null
+    const k = stepAt(rule.steps, taken, fill.onSaleIn(category))
+    if (k < 0) return null
+    const price = steppedPrice(this.listPrices[category] ?? 0, rule, k, this.unit)
+    const step = rule.steps[k]!
+    return { price, listPrice: price, tier: step.label || null, key: null, step: step.atPercentSold }
   }
 
   /**
@@ -154,13 +211,30 @@ export class PriceBook {
    * open and that has places left after the seats before it, else the list price (null). Null for the whole
    * hold when no seat is in a scheduled category. Counts nothing: `count` does, once the hold is made.
    */
-  quote(categories: string[], now: number): (SeatQuote | null)[] | null {
-    if (this.tiers.size === 0) return null
+  quote(categories: string[], now: number, fill?: SellThrough): (SeatQuote | null)[] | null {
+    if (!this.scheduled) return null
     let quotes: (SeatQuote | null)[] | null = null
     let pending: Map<string, number> | null = null
+    // Seats of this hold before each one, per stepped category: a seat's step counts the ones ahead of it.
+    let ahead: Map<string, number> | null = null
     categories.forEach((category, k) => {
       const tiers = this.tiers.get(category)
-      if (!tiers) return
+      let stepped: SeatQuote | null = null
+      if (fill && this.stepRules.has(category)) {
+        ahead ??= new Map()
+        const before = ahead.get(category) ?? 0
+        ahead.set(category, before + 1)
+        stepped = this.stepQuote(category, fill.takenIn(category) + before, fill)
+      }
+      const listed = () => {
+        if (!stepped) return
+        quotes ??= categories.map(() => null)
+        quotes[k] = stepped
+      }
+      if (!tiers) {
+        listed()
+        return
+      }
       for (const tier of tiers) {
         if (now < tier.from || now >= tier.until) continue
         const mine = pending?.get(tier.key) ?? 0
@@ -176,6 +250,7 @@ export class PriceBook {
         }
         return
       }
+      listed()
     })
     return quotes
   }
@@ -252,21 +327,28 @@ export class PriceBook {
     quotes: readonly (SeatQuote | null)[] | null | undefined,
     now: number,
     buyer: { holderId: string; idNumbers: string[] },
+    fill?: SellThrough,
   ): boolean {
-    if (!quotes?.some((q) => q?.key)) return true
-    const flash = quotes.find((q) => q?.key?.startsWith('f:'))
+    const stepped = categories.some((c) => this.stepRules.has(c))
+    if (!quotes?.some((q) => q?.key) && !stepped) return true
+    const flash = quotes?.find((q) => q?.key?.startsWith('f:'))
     if (flash) {
-      const again = this.flashQuote(flash.key!.slice(2), quotes.length, now, buyer)
+      const again = this.flashQuote(flash.key!.slice(2), quotes!.length, now, buyer)
       return 'key' in again && again.price === flash.price
     }
-    const fresh = this.quote(categories, now)
-    return quotes.every(
-      (q, k) => (q?.key ?? null) === (fresh?.[k]?.key ?? null) && (!q || q.price === fresh?.[k]?.price),
-    )
+    const fresh = this.quote(categories, now, fill)
+    return categories.every((_, k) => {
+      const [q, f] = [quotes?.[k] ?? null, fresh?.[k] ?? null]
+      return (
+        (q?.key ?? null) === (f?.key ?? null) &&
+        (q?.step ?? null) === (f?.step ?? null) &&
+        (!q || q.price === f?.price)
+      )
+    })
   }
 
   /** Each category's price now, for the public show answer. */
-  current(category: string, now: number): CurrentPrice {
+  current(category: string, now: number, fill?: SellThrough): CurrentPrice {
     const listPrice = this.listPrices[category] ?? 0
     for (const tier of this.tiers.get(category) ?? []) {
       if (now < tier.from || now >= tier.until) continue
@@ -280,6 +362,16 @@ export class PriceBook {
         unitsLeft: Number.isFinite(left) ? left : null,
       }
     }
+    const stepped = fill ? this.stepQuote(category, fill.takenIn(category), fill) : null
+    if (stepped)
+      return {
+        listPrice: stepped.price,
+        price: stepped.price,
+        tier: stepped.tier,
+        endsAt: null,
+        unitsLeft: null,
+        step: stepped.step!,
+      }
     return { listPrice, price: listPrice, tier: null, endsAt: null, unitsLeft: null }
   }
 
