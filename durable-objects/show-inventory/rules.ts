@@ -40,6 +40,8 @@ export interface ActiveHold {
   quotes: (SeatQuote | null)[] | null
   /** How a presale hold got in (`c:<code>` takes one use of the code, `m:<tier>`); null in the general sale. */
   admission?: Admission
+  /** When the hold was made (epoch ms): which presale phase it came in, for giving a code's use back. */
+  heldAt?: number
 }
 
 /** Who bought or holds seats, for the per-buyer and real-name limits. */
@@ -114,8 +116,9 @@ export class ShowSales {
       return sold.has(i) || !this.book.reopens(q, this.layout.seats[i]!.category) ? q : null
     })
     this.book.count(kept, hold, 1)
-    // A sold presale hold keeps its code's use, refunded or not.
-    this.gate.count(hold.admission, 1)
+    // A sold presale hold keeps its code's use, unless it was refunded in full and its phase gives uses back.
+    if (sold.size > 0 || !this.gate.returnsOnRefund(hold.admission, hold.heldAt))
+      this.gate.count(hold.admission, 1)
   }
 
   // ---- holds ---------------------------------------------------------------------------------
@@ -233,6 +236,7 @@ export class ShowSales {
       ip: request.ip ?? null,
       quotes,
       admission: admitted.admission,
+      heldAt: now,
     }
     for (const i of picked) {
       layout.setState(i, HELD)

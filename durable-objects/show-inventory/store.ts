@@ -146,6 +146,7 @@ function holdOf(h: Row): ActiveHold {
     ip: h.ip === null || h.ip === undefined ? null : String(h.ip),
     quotes: typeof h.quotes === 'string' ? JSON.parse(h.quotes) : null,
     admission: typeof h.admission === 'string' ? h.admission : null,
+    heldAt: Number(h.created_at),
   }
 }
 
@@ -214,6 +215,12 @@ export const soldSeatsOf = (sql: SqlStorage, orderId: string) =>
       orderId,
     )
     .toArray()
+
+/** Seats of a hold still sold (a refund gives a code's use back only once none is). */
+export const soldCountOf = (sql: SqlStorage, holdId: string) =>
+  sql
+    .exec<{ n: number }>('SELECT count(*) AS n FROM seats WHERE hold_id = ? AND state = ?', holdId, SOLD)
+    .one().n
 
 export const writeReturn = (sql: SqlStorage, idx: number) =>
   sql.exec('UPDATE seats SET state = ?, hold_id = NULL, order_id = NULL WHERE idx = ?', FREE, idx)
