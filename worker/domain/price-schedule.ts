@@ -126,8 +126,9 @@ export class PriceBook {
   private readonly stepRules = new Map<string, CategorySteps>()
   /** Categories whose list price steps with sell-through (built once: the actor checks it per change). */
   readonly steppedCategories: string[] = []
-  /** Minor units stepped prices round to (price-steps.ts). */
+  /** Minor units stepped prices round to (price-steps.ts); set once, before any quote. */
   unit = 100
+  private readonly stepQuotes = new Map<string, SeatQuote[]>()
 
   constructor(
     pricing: ShowPricing | undefined,
@@ -201,9 +202,18 @@ export class PriceBook {
     if (!rule) return null
     const k = stepAt(rule.steps, taken, fill.onSaleIn(category))
     if (k < 0) return null
-    const price = steppedPrice(this.listPrices[category] ?? 0, rule, k, this.unit)
-    const step = rule.steps[k]!
-    return { price, listPrice: price, tier: step.label || null, key: null, step: step.atPercentSold }
+    // One quote per category and step, shared by the seats it prices (quotes are never changed once made).
+    let made = this.stepQuotes.get(category)
+    if (!made) {
+      made = []
+      this.stepQuotes.set(category, made)
+    }
+    if (!made[k]) {
+      const price = steppedPrice(this.listPrices[category] ?? 0, rule, k, this.unit)
+      const step = rule.steps[k]!
+      made[k] = { price, listPrice: price, tier: step.label || null, key: null, step: step.atPercentSold }
+    }
+    return made[k]!
   }
 
   /**
@@ -217,41 +227,37 @@ export class PriceBook {
     let pending: Map<string, number> | null = null
     // Seats of this hold before each one, per stepped category: a seat's step counts the ones ahead of it.
     let ahead: Map<string, number> | null = null
-    categories.forEach((category, k) => {
-      const tiers = this.tiers.get(category)
-      let stepped: SeatQuote | null = null
+    for (let k = 0; k < categories.length; k++) {
+      const category = categories[k]!
+      let taken = -1
       if (fill && this.stepRules.has(category)) {
         ahead ??= new Map()
         const before = ahead.get(category) ?? 0
         ahead.set(category, before + 1)
-        stepped = this.stepQuote(category, fill.takenIn(category) + before, fill)
+        taken = fill.takenIn(category) + before
       }
-      const listed = () => {
-        if (!stepped) return
-        quotes ??= categories.map(() => null)
-        quotes[k] = stepped
-      }
-      if (!tiers) {
-        listed()
-        return
-      }
-      for (const tier of tiers) {
+      let quote: SeatQuote | null = null
+      for (const tier of this.tiers.get(category) ?? []) {
         if (now < tier.from || now >= tier.until) continue
         const mine = pending?.get(tier.key) ?? 0
         if ((this.taken.get(tier.key) ?? 0) + mine >= tier.quantity) continue
         pending ??= new Map()
         pending.set(tier.key, mine + 1)
-        quotes ??= categories.map(() => null)
-        quotes[k] = {
+        quote = {
           price: tier.price,
           listPrice: this.listPrices[category] ?? 0,
           tier: tier.label,
           key: tier.key,
         }
-        return
+        break
       }
-      listed()
-    })
+      // No tier: the list price, stepped by what was taken before this seat.
+      if (!quote && taken >= 0) quote = this.stepQuote(category, taken, fill!)
+      if (quote) {
+        quotes ??= categories.map(() => null)
+        quotes[k] = quote
+      }
+    }
     return quotes
   }
 
