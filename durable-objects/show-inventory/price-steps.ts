@@ -98,10 +98,7 @@ export async function publishStepCrossings(sql: SqlStorage, d1: D1Database, show
   const rows = sql.exec<Row>('SELECT * FROM price_steps WHERE published = 0 ORDER BY seq LIMIT 100').toArray()
   if (rows.length === 0) return 0
   const db = openDatabase(d1)
-  const [show] = await db
-    .select({ organizerId: shows.organizerId, eventId: shows.eventId })
-    .from(shows)
-    .where(eq(shows.id, showId))
+  const [show] = await db.select({ organizerId: shows.organizerId }).from(shows).where(eq(shows.id, showId))
   if (!show) return 0
   const inserts = rows.map((r) => {
     const c = crossingOf(r)
@@ -112,8 +109,8 @@ export async function publishStepCrossings(sql: SqlStorage, d1: D1Database, show
         organizerId: show.organizerId,
         topic: 'price.changed',
         payload: {
+          // No `eventId`: webhook `data.eventId` is this outbox event's own id.
           showId,
-          eventId: show.eventId,
           reason: 'sell_through',
           category: c.category,
           prices: { [c.category]: c.price },

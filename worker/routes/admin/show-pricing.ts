@@ -24,7 +24,7 @@ export const showPricingRoutes = new Hono<StaffEnv>()
 
 async function ownedShow(db: StaffEnv['Variables']['db'], organizerId: string, showId: string) {
   const [row] = await db
-    .select({ id: shows.id, venueId: shows.venueId, prices: shows.prices, eventId: shows.eventId })
+    .select({ id: shows.id, venueId: shows.venueId, prices: shows.prices })
     .from(shows)
     .where(and(eq(shows.id, showId), eq(shows.organizerId, organizerId)))
   if (!row) throw notFound(`show ${showId}`)
@@ -119,8 +119,8 @@ showPricingRoutes.put(
       organizerId,
       topic: 'price.changed',
       payload: {
+        // No `eventId` here: webhook `data.eventId` is the outbox event's own id (the payload would override it).
         showId: show.id,
-        eventId: show.eventId,
         reason: 'schedule',
         prices: show.prices,
         schedules: input.schedules.map((s) => s.category),
