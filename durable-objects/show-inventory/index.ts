@@ -80,7 +80,15 @@ export class ShowInventory extends DurableObject<ShowInventoryEnv> {
     const sales = await this.ready(showId)
     if (!latest) return this.checkCatalogue(true)
     this.freshness.due(true)
-    return { refreshed: applyConfig(sales, this.ctx.storage.sql, latest, true) }
+    const refreshed = applyConfig(sales, this.ctx.storage.sql, latest, true)
+    // New steps (or list prices) may put a category on another step with no seat moving: logged now.
+    if (
+      refreshed &&
+      sales.book.steppedCategories.length &&
+      logStepCrossings(sales, this.ctx.storage.sql, Date.now())
+    )
+      this.ctx.waitUntil(this.publishSteps())
+    return { refreshed }
   }
 
   /** Compares the settings with D1: when forced, or at most once per CATALOGUE_TTL_MS on the hold path. */

@@ -143,6 +143,31 @@ describe('price steps: a race across the 70% boundary', () => {
   })
 })
 
+describe('price steps: set on a show already selling', () => {
+  it('steps added when 80% is taken apply at once; crossings up and back down are logged and published', async () => {
+    const show = await showOnSale(gridChart(1, 10, ['A']))
+    const holder = new ApiClient()
+    const eight = await ok(holdAs(holder, show.showId, { seatIds: show.seatIds.slice(0, 8) }, 1), 201)
+    await ok(setPricing(show, { schedules: [{ category: 'A', tiers: [], steps }], flashSales: [] }))
+    const pricing = await ok(show.owner.get(`${show.base}/shows/${show.showId}/pricing`))
+    expect(pricing.stepHistory).toMatchObject([
+      { category: 'A', fromStep: 0, toStep: 70, previousPrice: 10000, price: 11000, taken: 8, onSale: 10 },
+    ])
+    const crossing = (await priceEvents(show.showId)).filter((e) => e.reason === 'sell_through')
+    expect(crossing).toMatchObject([{ prices: { A: 11000 }, previousPrices: { A: 10000 } }])
+    const next = await ok(holdAs(new ApiClient(), show.showId, { seatIds: [show.seatIds[8]] }, 2), 201)
+    expect(next.total).toBe(11000)
+    // The eight are released: 1 of 10 taken, the list price is back, and that crossing is logged too.
+    await holder.fetch(`/api/shows/${show.showId}/holds/${eight.id}`, { method: 'DELETE' })
+    const after = await ok(show.owner.get(`${show.base}/shows/${show.showId}/pricing`))
+    // Up to 70% on the save, to 90% with the ninth seat (which still paid the 70% step), back to none.
+    expect(after.stepHistory.map((h: { toStep: number }) => h.toStep)).toEqual([70, 90, 0])
+    expect(after.stepHistory.at(-1)).toMatchObject({ fromStep: 90, toStep: 0, price: 10000, taken: 1 })
+    const again = await ok(holdAs(new ApiClient(), show.showId, { seatIds: [show.seatIds[0]] }, 3), 201)
+    expect(again.total).toBe(10000)
+  })
+})
+
 describe('price steps: the order', () => {
   it('charges the stepped quote and keeps the list price and tier on its lines', async () => {
     const show = await showOnSale(gridChart(1, 10, ['A']))
