@@ -56,6 +56,8 @@ export interface GroupJoinRequest {
   /** Best available in this price category, unless `seatIds` names the seats. */
   category?: string
   seatIds?: string[]
+  /** A presale code, when the show is in a presale open to code holders. */
+  presaleCode?: string
   /** For the checkout URL. */
   origin: string
 }

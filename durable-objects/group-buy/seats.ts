@@ -22,14 +22,25 @@ export class GroupSeats {
    * the seats next to it just went).
    */
   async hold(
-    request: { buyerId: string; quantity: number; category?: string; seatIds?: string[] },
+    request: {
+      buyerId: string
+      quantity: number
+      category?: string
+      seatIds?: string[]
+      presaleCode?: string
+    },
     groupSeatIds: string[],
     payBy: number,
   ): Promise<ShowHoldOutcome> {
     const holdSeats = (seating: Seating) =>
       this.show.holdUntil(
         this.showId,
-        { holderId: request.buyerId, channel: 'web', ...seating },
+        {
+          holderId: request.buyerId,
+          channel: 'web',
+          ...(request.presaleCode ? { presaleCode: request.presaleCode } : {}),
+          ...seating,
+        },
         new Date(payBy).toISOString(),
       )
     if (request.seatIds?.length) return holdSeats({ seatIds: request.seatIds })

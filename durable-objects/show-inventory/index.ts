@@ -16,6 +16,7 @@ import type {
 } from './contract.ts'
 import { allocate, applyConfig, setBlocked, setStatus } from './controls.ts'
 import { broadcastDelta, type LiveViewerSettings, versionMessage, viewerResponse } from './live.ts'
+import { logStepCrossings, publishStepCrossings, stepHistory } from './price-steps.ts'
 import { type ActiveHold, refuse, type ShowSales } from './rules.ts'
 import { type Change, confirmHold, describeHold, returnSeats } from './settlement.ts'
 import * as store from './store.ts'
@@ -79,7 +80,15 @@ export class ShowInventory extends DurableObject<ShowInventoryEnv> {
     const sales = await this.ready(showId)
     if (!latest) return this.checkCatalogue(true)
     this.freshness.due(true)
-    return { refreshed: applyConfig(sales, this.ctx.storage.sql, latest, true) }
+    const refreshed = applyConfig(sales, this.ctx.storage.sql, latest, true)
+    // New steps (or list prices) may put a category on another step with no seat moving: logged now.
+    if (
+      refreshed &&
+      sales.book.steppedCategories.length &&
+      logStepCrossings(sales, this.ctx.storage.sql, Date.now())
+    )
+      this.ctx.waitUntil(this.publishSteps())
+    return { refreshed }
   }
 
   /** Compares the settings with D1: when forced, or at most once per CATALOGUE_TTL_MS on the hold path. */
@@ -248,6 +257,13 @@ export class ShowInventory extends DurableObject<ShowInventoryEnv> {
     return seatMap(await this.ready(showId), Date.now())
   }
 
+  /** The price steps crossed by sell-through, oldest first; publishes any crossing not yet in the outbox. */
+  async priceStepHistory(showId: string) {
+    await this.ready(showId)
+    await this.publishSteps()
+    return stepHistory(this.ctx.storage.sql)
+  }
+
   /** Uses of each presale code (holds held or sold that got in with it), for the organizer's export. */
   async presaleUses(showId: string): Promise<Record<string, number>> {
     return Object.fromEntries((await this.ready(showId)).gate.uses)
@@ -287,21 +303,36 @@ export class ShowInventory extends DurableObject<ShowInventoryEnv> {
    */
   private change<T>(sales: ShowSales, changed: number[], decide: () => T): T {
     const { sql } = this.ctx.storage
+    let crossed = 0
     const result = writeOrRollBack(
       this.ctx.storage,
       () => {
         const result = decide()
         if (changed.length) store.storeVersion(sql, ++sales.version)
+        // A step crossed is logged with the seats that crossed it; a show without steps skips this at once.
+        if (changed.length && sales.book.steppedCategories.length)
+          crossed = logStepCrossings(sales, sql, Date.now())
         return result
       },
       () => this.sales.drop(),
     )
+    if (crossed) this.ctx.waitUntil(this.publishSteps())
     this.expiry.armEarliest(expiries(sales))
     if (changed.length)
       broadcastDelta(this.ctx, sales.version, () =>
         [...new Set(changed)].map((i) => [sales.layout.seats[i]!.id, publicState(sales, i)]),
       )
     return result
+  }
+
+  /** Publishes logged crossings to the D1 outbox; a failure leaves them for the next attempt. */
+  private async publishSteps() {
+    if (!this.showId) return
+    try {
+      await publishStepCrossings(this.ctx.storage.sql, this.env.DB, this.showId)
+    } catch (error) {
+      console.error('price step publish failed', error)
+    }
   }
 
   private changeOf(sales: ShowSales): Change {

@@ -40,6 +40,8 @@ export interface ActiveHold {
   quotes: (SeatQuote | null)[] | null
   /** How a presale hold got in (`c:<code>` takes one use of the code, `m:<tier>`); null in the general sale. */
   admission?: Admission
+  /** When the hold was made (epoch ms): which presale phase it came in, for giving a code's use back. */
+  heldAt?: number
 }
 
 /** Who bought or holds seats, for the per-buyer and real-name limits. */
@@ -62,6 +64,8 @@ export class ShowSales {
   book: PriceBook
   /** Presale phases and the uses of presale codes (presale.ts), counted here beside the holds. */
   gate: PresaleGate
+  /** Per stepped category, the step last logged (its atPercentSold, 0 for none): see price-steps.ts. */
+  readonly stepsLogged = new Map<string, { step: number; price: number }>()
 
   constructor(
     config: ShowConfig,
@@ -72,7 +76,7 @@ export class ShowSales {
   ) {
     this.limits = holdLimits(caps, layout.size)
     this.settings = config
-    this.book = new PriceBook(config.pricing, config.prices)
+    this.book = new PriceBook(config.pricing, config.prices).inCurrency(config.currency)
     this.gate = presaleGateOf(config)
   }
 
@@ -112,8 +116,9 @@ export class ShowSales {
       return sold.has(i) || !this.book.reopens(q, this.layout.seats[i]!.category) ? q : null
     })
     this.book.count(kept, hold, 1)
-    // A sold presale hold keeps its code's use, refunded or not.
-    this.gate.count(hold.admission, 1)
+    // A sold presale hold keeps its code's use, unless it was refunded in full and its phase gives uses back.
+    if (sold.size > 0 || !this.gate.returnsOnRefund(hold.admission, hold.heldAt))
+      this.gate.count(hold.admission, 1)
   }
 
   // ---- holds ---------------------------------------------------------------------------------
@@ -216,6 +221,7 @@ export class ShowSales {
         ? this.book.quote(
             picked.map((i) => layout.seats[i]!.category),
             now,
+            layout,
           )
         : null
 
@@ -230,6 +236,7 @@ export class ShowSales {
       ip: request.ip ?? null,
       quotes,
       admission: admitted.admission,
+      heldAt: now,
     }
     for (const i of picked) {
       layout.setState(i, HELD)
@@ -338,7 +345,7 @@ export class ShowSales {
     if (limited) return { code: limited.code, detail: `The hold expired; ${limited.detail}` }
     // The quote is kept only while its tier would still be quoted; a new price is never charged silently.
     const categories = seats.map((i) => this.layout.seats[i]!.category)
-    if (!this.book.stillApplies(categories, buyer.quotes, now, buyer))
+    if (!this.book.stillApplies(categories, buyer.quotes, now, buyer, this.layout))
       return { code: 'hold_expired', detail: 'The hold expired and the price it was quoted at has ended' }
     return null
   }

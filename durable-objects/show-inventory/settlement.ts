@@ -75,6 +75,15 @@ export function returnSeats(
       const k = hold ? hold.seats.indexOf(seat.idx) : -1
       sales.returnSeat(seat.idx, hold?.holderId ?? '', hold?.idNumbers[k], hold?.quotes?.[k], changed)
     }
+    // A presale hold refunded in full gives its code's use back when its phase says so (once: the seats it
+    // returns are skipped the next time).
+    for (const [holdId, hold] of holds)
+      if (
+        hold?.admission &&
+        store.soldCountOf(sql, holdId) === 0 &&
+        sales.gate.returnsOnRefund(hold.admission, hold.heldAt)
+      )
+        sales.gate.count(hold.admission, -1)
   })
   return { returned: returning.map((s) => s.id) }
 }

@@ -12,6 +12,7 @@ import { readMeta, writeMeta } from '../shared/meta.ts'
 import { hasColumn, hasTable, type Migration } from '../shared/migrations.ts'
 import type { ShowConfig } from './contract.ts'
 import { ADMISSION_MIGRATION } from './presale.ts'
+import { PRICE_STEP_MIGRATION, restoreStepLevels } from './price-steps.ts'
 import { type ActiveHold, ShowSales } from './rules.ts'
 
 // The show actor's own SQLite: its tables as numbered migrations, reading the state back into memory, and
@@ -43,6 +44,8 @@ export const SHOW_MIGRATIONS: readonly Migration[] = [
   'ALTER TABLE holds ADD COLUMN quotes TEXT',
   // 5: how a presale hold got in (`c:<code>` counts a use of the code, `m:<tier>`; null in the general sale).
   ADMISSION_MIGRATION,
+  // 6: the log of price steps crossed by sell-through (price-steps.ts).
+  PRICE_STEP_MIGRATION,
 ]
 
 /** How far storage from before the migration runner got: none, the first layout, or with `holds.ip`. */
@@ -128,6 +131,7 @@ export function loadShow(sql: SqlStorage, caps: HoldCaps): ShowSales {
       sales.restoreSold(hold, sold)
     }
   }
+  restoreStepLevels(sales, sql)
   return sales
 }
 
@@ -142,6 +146,7 @@ function holdOf(h: Row): ActiveHold {
     ip: h.ip === null || h.ip === undefined ? null : String(h.ip),
     quotes: typeof h.quotes === 'string' ? JSON.parse(h.quotes) : null,
     admission: typeof h.admission === 'string' ? h.admission : null,
+    heldAt: Number(h.created_at),
   }
 }
 
@@ -210,6 +215,12 @@ export const soldSeatsOf = (sql: SqlStorage, orderId: string) =>
       orderId,
     )
     .toArray()
+
+/** Seats of a hold still sold (a refund gives a code's use back only once none is). */
+export const soldCountOf = (sql: SqlStorage, holdId: string) =>
+  sql
+    .exec<{ n: number }>('SELECT count(*) AS n FROM seats WHERE hold_id = ? AND state = ?', holdId, SOLD)
+    .one().n
 
 export const writeReturn = (sql: SqlStorage, idx: number) =>
   sql.exec('UPDATE seats SET state = ?, hold_id = NULL, order_id = NULL WHERE idx = ?', FREE, idx)

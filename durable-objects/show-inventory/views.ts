@@ -67,7 +67,7 @@ export function availability(sales: ShowSales, now: number): ShowAvailability {
         price: config.prices[c.code]!,
         available: layout.availableIn(c.code),
         total: totals.get(c.code) ?? 0,
-        current: sales.book.current(c.code, now),
+        current: sales.book.current(c.code, now, layout),
       })),
     flashSales: sales.book.flashSales(now),
     salePhases: sales.gate.views(now),

@@ -2,8 +2,10 @@ import type { ShowHoldRequest } from '../../durable-objects/show-inventory/contr
 import type { FlashSale, PriceSchedule } from '../../worker/domain/price-schedule.ts'
 
 // The bench's priced show: every category on a price schedule (an early bird for its first quarter, then an
-// advance price until tomorrow) and a flash sale on the last category, written to D1 before the actor loads the
-// show, as the admin API would store them. And the flash-sale stampede: buyers of one unit each, until sold out.
+// advance price for the next quarter, until tomorrow), its list price stepping with sell-through (+5% from 10%
+// taken, +10% from 40%, +20% from 70%, within a ceiling: the step is worked out for every seat held, and each
+// crossing is logged and published), and a flash sale on the last category, written to D1 before the actor loads
+// the show, as the admin API would store them. And the flash-sale stampede: buyers of one unit each, until sold out.
 
 export const FLASH_ID = 'bench-flash'
 export const FLASH_UNITS = 2_000
@@ -20,8 +22,19 @@ export async function addPricing(
     category,
     tiers: [
       { label: 'Early bird', price: 8000, quantity: Math.floor(seatsPerCategory / 4) },
-      { label: 'Advance', price: 9000, endsAt: new Date(now + 86_400_000).toISOString() },
+      {
+        label: 'Advance',
+        price: 9000,
+        quantity: Math.floor(seatsPerCategory / 4),
+        endsAt: new Date(now + 86_400_000).toISOString(),
+      },
     ],
+    steps: [
+      { atPercentSold: 10, percent: 5 },
+      { atPercentSold: 40, percent: 10 },
+      { atPercentSold: 70, percent: 20, label: 'Last seats' },
+    ],
+    ceiling: 11500,
   }))
   const flashSales: FlashSale[] = [
     {

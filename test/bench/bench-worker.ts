@@ -408,7 +408,7 @@ async function scenario(
       return besideCeiling(
         summarize(
           name === 'show-do-coalesced-priced'
-            ? 'show DO, coalesced, explicit seats (1–4), priced: schedule + flash sale'
+            ? 'show DO, coalesced, explicit seats (1–4), priced: schedule + flash sale + price steps'
             : 'show DO, coalesced, explicit seats (1–4)',
           false,
           run.samples,

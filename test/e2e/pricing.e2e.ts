@@ -125,7 +125,9 @@ describe('early-bird price, bought and shown as paid', () => {
     for (const line of await lines.all()) {
       expect(await line.getByTestId('price-current').textContent()).toBe('¥380')
       await expect.poll(() => line.getByTestId('price-list').textContent()).toBe('¥480')
-      expect(await line.textContent()).toContain('内场')
+      // The zone's name comes with the show; the list price and the tier are the order line's own.
+      await expect.poll(() => line.textContent()).toContain('内场')
+      expect(await line.textContent()).toContain('早鸟')
     }
     expect(await page.getByTestId('order-discount').textContent()).toBe('−¥200')
     const paid = page.getByTestId('ticket').getByTestId('ticket-paid')

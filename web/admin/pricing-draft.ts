@@ -24,11 +24,16 @@ export interface FlashDraft {
   perBuyer: string
 }
 
+/** A category's price steps by sell-through, set through the API: the console keeps them as they are on save. */
+type KeptSteps = Pick<ShowPricingInput['schedules'][number], 'steps' | 'floor' | 'ceiling'>
+
 export interface PricingDraft {
   /** Tiers per price category code, in order. */
   tiers: Record<string, TierDraft[]>
   reopen: Record<string, boolean>
   flash: FlashDraft[]
+  /** Price steps per category (not edited here; sent back unchanged so a save never drops them). */
+  steps?: Record<string, KeptSteps>
 }
 
 export const emptyTier = (): TierDraft => ({ label: '', price: '', startsAt: '', endsAt: '', quantity: '' })
@@ -48,7 +53,10 @@ export const newFlash = (category: string): FlashDraft => ({
 export function draftOf(record: ShowPricingRecord, categories: string[]): PricingDraft {
   const tiers: Record<string, TierDraft[]> = Object.fromEntries(categories.map((code) => [code, []]))
   const reopen: Record<string, boolean> = {}
+  const steps: Record<string, KeptSteps> = {}
   for (const schedule of record.schedules) {
+    if (schedule.steps?.length)
+      steps[schedule.category] = { steps: schedule.steps, floor: schedule.floor, ceiling: schedule.ceiling }
     tiers[schedule.category] = schedule.tiers.map((tier) => ({
       label: tier.label,
       price: fenToYuan(tier.price),
@@ -68,7 +76,7 @@ export function draftOf(record: ShowPricingRecord, categories: string[]): Pricin
     endsAt: isoToLocal(sale.endsAt),
     perBuyer: String(sale.perBuyer),
   }))
-  return { tiers, reopen, flash }
+  return { tiers, reopen, flash, steps }
 }
 
 // Text that is not a number goes out as NaN's stand-in 0 with a fraction kept as is, so the server names the
@@ -85,11 +93,14 @@ const whole = (text: string) => {
 
 /** The request body, and which category each sent schedule is (errors come back by schedule index). */
 export function inputOf(draft: PricingDraft): { input: ShowPricingInput; sentCategories: string[] } {
-  const sentCategories = Object.keys(draft.tiers).filter((code) => draft.tiers[code]!.length > 0)
+  const sentCategories = Object.keys(draft.tiers).filter(
+    (code) => draft.tiers[code]!.length > 0 || draft.steps?.[code],
+  )
   const input: ShowPricingInput = {
     schedules: sentCategories.map((category) => ({
       category,
       reopenOnRefund: draft.reopen[category] ?? false,
+      ...draft.steps?.[category],
       tiers: draft.tiers[category]!.map((tier) => ({
         label: tier.label,
         price: fen(tier.price),

@@ -1,5 +1,6 @@
 import type { FieldError } from './field-errors.ts'
 import type { ShowPricing } from './price-schedule.ts'
+import { stepErrors } from './price-steps.ts'
 
 // What makes a show's schedules and flash sales unsellable, every problem at once with its field path (the
 // admin API answers them as one `validation` problem and saves nothing). Request shapes are checked loosely
@@ -66,6 +67,12 @@ export function pricingErrors(
       for (const b of windows)
         if (a.k < b.k && a.from < b.until && b.from < a.until)
           bad(`${at}.tiers.${b.k}.startsAt`, `overlaps the window of tier ${a.k + 1}`)
+    if (schedule.steps?.length || schedule.floor != null || schedule.ceiling != null)
+      for (const e of stepErrors(
+        { steps: schedule.steps ?? [], floor: schedule.floor, ceiling: schedule.ceiling },
+        at,
+      ))
+        bad(e.path, e.message)
   })
   const ids = new Set<string>()
   pricing.flashSales.forEach((flash, f) => {

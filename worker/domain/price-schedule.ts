@@ -3,6 +3,9 @@
 // of one category at P between two instants, at most k per buyer and per real-name ID. Pure: the show actor
 // keeps a PriceBook beside its seats (so "the first 100" is counted where seats are decided), the admin API
 // checks schedules with `pricingErrors`, tests drive both with their own clock. Windows are [startsAt, endsAt).
+// A schedule may also step its category's list price with sell-through (price-steps.ts); a tier still wins.
+
+import { type CategorySteps, type PriceStep, roundingUnit, stepAt, steppedPrice } from './price-steps.ts'
 
 export interface PriceTier {
   /** What buyers see (早鸟 / Early bird); unique within its category, as its sales are counted under it. */
@@ -36,6 +39,16 @@ export interface PriceSchedule {
   tiers: PriceTier[]
   /** Whether a refunded ticket of a tier gives its place in the tier back (default: no). */
   reopenOnRefund?: boolean
+  /** Steps of the list price by sell-through (seats outside any tier), with their bounds. */
+  steps?: PriceStep[]
+  floor?: number | null
+  ceiling?: number | null
+}
+
+/** A category's seats held or sold and on sale, as the show's seat layout counts them (price steps). */
+export interface SellThrough {
+  takenIn(category: string): number
+  onSaleIn(category: string): number
 }
 
 export interface FlashSale {
@@ -63,6 +76,8 @@ export interface SeatQuote {
   tier: string | null
   /** The counter the seat took a place in (`t:<category>:<label>` or `f:<flash id>`); null at list price. */
   key: string | null
+  /** The price step that applied (its `atPercentSold`): the list price stepped by sell-through. */
+  step?: number
 }
 
 export interface FlashRefusal {
@@ -79,6 +94,8 @@ export interface CurrentPrice {
   tier: string | null
   endsAt: string | null
   unitsLeft: number | null
+  /** The price step in force (its `atPercentSold`), when the list price is stepped by sell-through. */
+  step?: number
 }
 
 export interface FlashSaleView {
@@ -132,6 +149,12 @@ export class PriceBook {
   private readonly tiers = new Map<string, Tier[]>()
   private readonly flash = new Map<string, Flash>()
   private readonly reopen = new Set<string>()
+  private readonly stepRules = new Map<string, CategorySteps>()
+  /** Categories whose list price steps with sell-through (built once: the actor checks it per change). */
+  readonly steppedCategories: string[] = []
+  /** Minor units stepped prices round to (price-steps.ts); set once, before any quote. */
+  unit = 100
+  private readonly stepQuotes = new Map<string, SeatQuote[]>()
 
   constructor(
     pricing: ShowPricing | undefined,
@@ -142,6 +165,13 @@ export class PriceBook {
     private readonly flashBuyers = new Map<string, number>(),
   ) {
     for (const schedule of pricing?.schedules ?? []) {
+      if (schedule.steps?.length) this.steppedCategories.push(schedule.category)
+      if (schedule.steps?.length)
+        this.stepRules.set(schedule.category, {
+          steps: schedule.steps,
+          floor: schedule.floor,
+          ceiling: schedule.ceiling,
+        })
       if (!schedule.tiers.length) continue
       this.tiers.set(
         schedule.category,
@@ -169,7 +199,9 @@ export class PriceBook {
 
   /** The same counters under new settings (the organizer edited the schedule or the list prices). */
   withSettings(pricing: ShowPricing | undefined, listPrices: Record<string, number>): PriceBook {
-    return new PriceBook(pricing, listPrices, this.taken, this.flashBuyers)
+    const next = new PriceBook(pricing, listPrices, this.taken, this.flashBuyers)
+    next.unit = this.unit
+    return next
   }
 
   /** Whether a category has tiers. */
@@ -177,9 +209,44 @@ export class PriceBook {
     return this.tiers.has(category)
   }
 
-  /** Whether any category has tiers (else every seat sells at its list price and nothing is counted). */
+  /** Rounding for the show's currency. */
+  inCurrency(currency: string): this {
+    this.unit = roundingUnit(currency)
+    return this
+  }
+
+  /** Whether any category has tiers or steps (else every seat sells at its list price and nothing is counted). */
   get scheduled(): boolean {
-    return this.tiers.size > 0
+    return this.tiers.size > 0 || this.stepRules.size > 0
+  }
+
+  /** A category's step in force with `taken` seats gone (atPercentSold, 0 for none) and its price then. */
+  stepLevel(category: string, fill: SellThrough): { step: number; price: number } {
+    const list = this.listPrices[category] ?? 0
+    const rule = this.stepRules.get(category)
+    if (!rule) return { step: 0, price: list }
+    const k = stepAt(rule.steps, fill.takenIn(category), fill.onSaleIn(category))
+    return { step: k < 0 ? 0 : rule.steps[k]!.atPercentSold, price: steppedPrice(list, rule, k, this.unit) }
+  }
+
+  /** The quote of the seat that finds `taken` seats of its category gone, at the stepped list price; null at list. */
+  private stepQuote(category: string, taken: number, fill: SellThrough): SeatQuote | null {
+    const rule = this.stepRules.get(category)
+    if (!rule) return null
+    const k = stepAt(rule.steps, taken, fill.onSaleIn(category))
+    if (k < 0) return null
+    // One quote per category and step, shared by the seats it prices (quotes are never changed once made).
+    let made = this.stepQuotes.get(category)
+    if (!made) {
+      made = []
+      this.stepQuotes.set(category, made)
+    }
+    if (!made[k]) {
+      const price = steppedPrice(this.listPrices[category] ?? 0, rule, k, this.unit)
+      const step = rule.steps[k]!
+      made[k] = { price, listPrice: price, tier: step.label || null, key: null, step: step.atPercentSold }
+    }
+    return made[k]!
   }
 
   /**
@@ -187,29 +254,48 @@ export class PriceBook {
    * open and that has places left after the seats before it, else the list price (null). Null for the whole
    * hold when no seat is in a scheduled category. Counts nothing: `count` does, once the hold is made.
    */
-  quote(categories: string[], now: number, context?: QuoteContext): (SeatQuote | null)[] | null {
-    if (this.tiers.size === 0) return null
+  quote(
+    categories: string[],
+    now: number,
+    fill?: SellThrough,
+    context?: QuoteContext,
+  ): (SeatQuote | null)[] | null {
+    if (!this.scheduled) return null
     let quotes: (SeatQuote | null)[] | null = null
     let pending: Map<string, number> | null = null
-    categories.forEach((category, k) => {
-      const tiers = this.tiers.get(category)
-      if (!tiers) return
-      for (const tier of tiers) {
+    // Seats of this hold before each one, per stepped category: a seat's step counts the ones ahead of it.
+    let ahead: Map<string, number> | null = null
+    for (let k = 0; k < categories.length; k++) {
+      const category = categories[k]!
+      let taken = -1
+      if (fill && this.stepRules.has(category)) {
+        ahead ??= new Map()
+        const before = ahead.get(category) ?? 0
+        ahead.set(category, before + 1)
+        taken = fill.takenIn(category) + before
+      }
+      let quote: SeatQuote | null = null
+      for (const tier of this.tiers.get(category) ?? []) {
         if (now < tier.from || now >= tier.until || !tierFits(tier, category, context)) continue
         const mine = pending?.get(tier.key) ?? 0
         if ((this.taken.get(tier.key) ?? 0) + mine >= tier.quantity) continue
         pending ??= new Map()
         pending.set(tier.key, mine + 1)
-        quotes ??= categories.map(() => null)
-        quotes[k] = {
+        quote = {
           price: tier.price,
           listPrice: (context?.listPrices ?? this.listPrices)[category] ?? 0,
           tier: tier.label,
           key: tier.key,
         }
-        return
+        break
       }
-    })
+      // No tier: the list price, stepped by what was taken before this seat.
+      if (!quote && taken >= 0) quote = this.stepQuote(category, taken, fill!)
+      if (quote) {
+        quotes ??= categories.map(() => null)
+        quotes[k] = quote
+      }
+    }
     return quotes
   }
 
@@ -285,22 +371,29 @@ export class PriceBook {
     quotes: readonly (SeatQuote | null)[] | null | undefined,
     now: number,
     buyer: { holderId: string; idNumbers: string[] },
+    fill?: SellThrough,
     context?: QuoteContext,
   ): boolean {
-    if (!quotes?.some((q) => q?.key)) return true
-    const flash = quotes.find((q) => q?.key?.startsWith('f:'))
+    const stepped = categories.some((c) => this.stepRules.has(c))
+    if (!quotes?.some((q) => q?.key) && !stepped) return true
+    const flash = quotes?.find((q) => q?.key?.startsWith('f:'))
     if (flash) {
-      const again = this.flashQuote(flash.key!.slice(2), quotes.length, now, buyer)
+      const again = this.flashQuote(flash.key!.slice(2), quotes!.length, now, buyer)
       return 'key' in again && again.price === flash.price
     }
-    const fresh = this.quote(categories, now, context)
-    return quotes.every(
-      (q, k) => (q?.key ?? null) === (fresh?.[k]?.key ?? null) && (!q || q.price === fresh?.[k]?.price),
-    )
+    const fresh = this.quote(categories, now, fill, context)
+    return categories.every((_, k) => {
+      const [q, f] = [quotes?.[k] ?? null, fresh?.[k] ?? null]
+      return (
+        (q?.key ?? null) === (f?.key ?? null) &&
+        (q?.step ?? null) === (f?.step ?? null) &&
+        (!q || q.price === f?.price)
+      )
+    })
   }
 
   /** Each category's price now, for the public show answer. */
-  current(category: string, now: number, context?: QuoteContext): CurrentPrice {
+  current(category: string, now: number, fill?: SellThrough, context?: QuoteContext): CurrentPrice {
     const listPrice = (context?.listPrices ?? this.listPrices)[category] ?? 0
     for (const tier of this.tiers.get(category) ?? []) {
       if (now < tier.from || now >= tier.until || !tierFits(tier, category, context)) continue
@@ -314,6 +407,16 @@ export class PriceBook {
         unitsLeft: Number.isFinite(left) ? left : null,
       }
     }
+    const stepped = fill ? this.stepQuote(category, fill.takenIn(category), fill) : null
+    if (stepped)
+      return {
+        listPrice: stepped.price,
+        price: stepped.price,
+        tier: stepped.tier,
+        endsAt: null,
+        unitsLeft: null,
+        step: stepped.step!,
+      }
     return { listPrice, price: listPrice, tier: null, endsAt: null, unitsLeft: null }
   }
 

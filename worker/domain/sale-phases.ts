@@ -17,6 +17,11 @@ export interface SalePhase {
   codes: boolean
   /** Open to customers of these member tiers (the tier comes with the hold request; see the members issue). */
   memberTiers: string[]
+  /**
+   * Whether a code's use comes back when an order paid with it is refunded in full (default: no; an unpaid
+   * order that expires or is cancelled always gives its use back, as its hold ends).
+   */
+  returnUseOnRefund?: boolean
 }
 
 /** The general sale a presale comes before: the show's sale window and status. */
@@ -171,6 +176,20 @@ export class PresaleGate {
       memberTiers: p.memberTiers,
       status: now < p.from ? 'upcoming' : now >= p.until ? 'ended' : 'active',
     }))
+  }
+
+  /**
+   * Whether a fully refunded order gives its code's use back: the code phase open when the hold was made (any
+   * code phase, if that time is unknown) says so with `returnUseOnRefund`.
+   */
+  returnsOnRefund(admission: Admission | undefined, heldAt: number | undefined): boolean {
+    if (!admission?.startsWith('c:')) return false
+    return this.phases.some(
+      (p) =>
+        p.codes &&
+        p.returnUseOnRefund === true &&
+        (heldAt === undefined || (heldAt >= p.from && heldAt < p.until)),
+    )
   }
 
   /** A hold's admission takes (+1) or gives back (-1) a use of its code. */

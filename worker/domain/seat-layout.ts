@@ -67,6 +67,9 @@ export class SeatLayout {
   private readonly rowOf: Int32Array
   private readonly posInRow: Int32Array
   private readonly freeByCategory = new Map<string, number>()
+  /** Seats per category, and blocked ones: with the free count, the share taken (price steps) without a scan. */
+  private readonly totalByCategory = new Map<string, number>()
+  private readonly blockedByCategory = new Map<string, number>()
   private readonly focus: { x: number; y: number }
   private readonly rowOrder: number[]
   /** Each row's position in `rowOrder`. */
@@ -116,7 +119,11 @@ export class SeatLayout {
     this.rowOrder.forEach((r, position) => {
       this.orderOf[r] = position
     })
-    for (let i = 0; i < seats.length; i++) this.countFree(i, 1)
+    for (let i = 0; i < seats.length; i++) {
+      this.countFree(i, 1)
+      const category = seats[i]!.category
+      this.totalByCategory.set(category, (this.totalByCategory.get(category) ?? 0) + 1)
+    }
   }
 
   get size() {
@@ -136,10 +143,25 @@ export class SeatLayout {
     return this.freeByCategory.get(category) ?? 0
   }
 
+  /** Seats of a category on sale: all of it but the blocked ones. */
+  onSaleIn(category: string): number {
+    return (this.totalByCategory.get(category) ?? 0) - (this.blockedByCategory.get(category) ?? 0)
+  }
+
+  /** Seats of a category held or sold. */
+  takenIn(category: string): number {
+    return this.onSaleIn(category) - this.availableIn(category)
+  }
+
   setState(i: number, next: SeatState) {
     const before = this.state[i]!
     if (before === next) return
     if (before === FREE) this.countFree(i, -1)
+    if (before === BLOCKED || next === BLOCKED) {
+      const category = this.seats[i]!.category
+      const n = (this.blockedByCategory.get(category) ?? 0) + (next === BLOCKED ? 1 : -1)
+      this.blockedByCategory.set(category, n)
+    }
     this.state[i] = next
     if (next === FREE) this.countFree(i, 1)
   }

@@ -111,7 +111,9 @@ const webhooks = lines(
     'locked, no ticket yet); `order.forfeited` (`orderId`, `number`, `deposit`, `forfeit`: the balance was not paid by ' +
     'its due time); `refund.rejected` (a partner’s refund refused by policy); ' +
     '`ticket.redeemed` (`ticketId`, `orderId`, `redemptionId`, `gate`, `deviceId`, `mode`, `redeemedAt`; once per ticket); ' +
-    '`price.changed` (`showId`, `prices`, `previousPrices` / `productId`, `siteId`, `price`, `previousPrice`); ' +
+    '`price.changed` (`showId`, `prices`, `previousPrices`; with `reason` `schedule` when its price schedules were saved ' +
+    '(`schedules`, `flashSales`), `sell_through` when a price step was crossed (`category`, `step`: `from`, `to`, ' +
+    '`taken`, `onSale`) / `productId`, `siteId`, `price`, `previousPrice`); ' +
     '`availability.changed` (`showId`, `category`, `soldOut`, `available`, `total` / `siteId`, `date`, `soldOut`, ' +
     '`remaining`, `capacity`); `group.started`, `group.joined`, `group.left`, `group.succeeded`, `group.failed`. Every ' +
     '`data` carries `eventId`, the same for every endpoint. `availability.changed` is sampled by the minute cron for shows ' +

@@ -39,6 +39,8 @@ const seating = {
   seatIds: v.optional(v.pipe(v.array(id), v.minLength(1), v.maxLength(10))),
   email: v.optional(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email('must be an email address'))),
   phone: v.optional(phone),
+  /** During a presale open to code holders: the leader's or joiner's own code (one use per member's hold). */
+  presaleCode: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(40))),
 }
 /** Best available in a category, or named seats: exactly one of the two. */
 const oneWayToSeat = <T extends { category?: string | undefined; seatIds?: string[] | undefined }>() =>
@@ -73,6 +75,7 @@ function joinRequest(
     quantity: input.quantity,
     ...(input.category ? { category: input.category } : {}),
     ...(input.seatIds ? { seatIds: input.seatIds } : {}),
+    ...(input.presaleCode ? { presaleCode: input.presaleCode } : {}),
     origin: new URL(c.req.url).origin,
   }
 }
@@ -130,7 +133,8 @@ groupBuyRoutes.post(
       404: { description: 'No active campaign, or the show is not in it' },
       409: {
         description:
-          'Seats unavailable (`seats_unavailable`, `sold_out`), over the per-buyer limit (`buyer_limit`), not on sale',
+          'Seats unavailable (`seats_unavailable`, `sold_out`), over the per-buyer limit (`buyer_limit`), not on sale ' +
+          '(`not_on_sale`: in a presale, give a `presaleCode`; `presale_code_invalid`, `presale_code_used_up`)',
       },
     },
   }),
@@ -141,7 +145,7 @@ groupBuyRoutes.post(
     const db = c.get('db')
     const campaign = await activeCampaign(db, c.req.valid('param').campaignId)
     const request = joinRequest(c, input)
-    const terms = await termsForNewGroup(db, campaign, input.showId)
+    const terms = await termsForNewGroup(db, campaign, input.showId, { presaleCode: input.presaleCode })
     const stub = groupBuyStub(c.env, terms.groupId)
     const place = await stub.start(terms, request)
     const membership = await completeJoin(orderServicesOf(c), stub, place, request)
@@ -183,7 +187,9 @@ groupBuyRoutes.post(
       400: { description: 'Validation failed' },
       404: { description: 'No such group' },
       409: {
-        description: '`group_full`, `group_closed`, `already_member`, `seats_unavailable`, `buyer_limit`, …',
+        description:
+          '`group_full`, `group_closed`, `already_member`, `seats_unavailable`, `buyer_limit`, `not_on_sale` (in a ' +
+          'presale without a `presaleCode` its phase admits), `presale_code_invalid`, `presale_code_used_up`, …',
       },
     },
   }),

@@ -52,11 +52,16 @@ export async function campaignsForShow(db: Database, showId: string): Promise<Ca
     .orderBy(asc(groupBuyCampaigns.id))
 }
 
-/** The terms a new group of `campaign` for `showId` starts with: its deadline never passes the sale end. */
+/**
+ * The terms a new group of `campaign` for `showId` starts with: its deadline never passes the sale end. Before
+ * the general sale a leader with a presale code may start one: the show's actor decides whether a presale
+ * phase admits the code when it holds the leader's seats.
+ */
 export async function termsForNewGroup(
   db: Database,
   campaign: Campaign,
   showId: string,
+  opts: { presaleCode?: string } = {},
   now = Date.now(),
 ): Promise<GroupBuyTerms> {
   if (!campaign.showIds.includes(showId)) throw notFound(`show ${showId} in campaign ${campaign.id}`)
@@ -79,7 +84,7 @@ export async function termsForNewGroup(
   if (
     show.status !== 'scheduled' ||
     show.eventStatus !== 'published' ||
-    now < Date.parse(show.saleStartsAt) ||
+    (now < Date.parse(show.saleStartsAt) && !opts.presaleCode) ||
     deadline.getTime() <= now
   ) {
     throw new Problem({

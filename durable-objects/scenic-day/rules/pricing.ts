@@ -62,7 +62,7 @@ export function quoteHold(
     const category = packageCategory(request.packageId)
     const date = datePrice(config, category, audience)
     const [tier] =
-      book.quote([category], now, {
+      book.quote([category], now, undefined, {
         ...audience,
         daysAhead: ahead,
         listPrices: { [category]: date.price },
@@ -81,7 +81,7 @@ export function quoteHold(
   const categories = request.lines.map((line) => line.productId)
   const dates = new Map(categories.map((id) => [id, datePrice(config, id, audience)]))
   const listPrices = Object.fromEntries([...dates].map(([id, d]) => [id, d.price]))
-  const tiers = book.quote(categories, now, { ...audience, daysAhead: ahead, listPrices })
+  const tiers = book.quote(categories, now, undefined, { ...audience, daysAhead: ahead, listPrices })
   return categories.map((id, k) => {
     const date = dates.get(id)!
     const tier = tiers?.[k]
@@ -117,7 +117,7 @@ export function dayPrices(config: DayConfig, book: PriceBook, audience: PriceAud
   const one = (category: string) => {
     const date = datePrice(config, category, audience)
     const current = book.has(category)
-      ? book.current(category, now, { ...audience, daysAhead: ahead, listPrices: { [category]: date.price } })
+      ? book.current(category, now, undefined, { ...audience, daysAhead: ahead, listPrices: { [category]: date.price } })
       : null
     return {
       price: current?.price ?? date.price,

@@ -1,6 +1,8 @@
 // What the buyer paid on an order, line by line: the price charged (the hold's quote), the category's list price
 // struck through when the ticket was bought below it (early bird, flash sale), and the discount in all.
-// Lines carry what was paid; the list price is the show's current list price for the line's category.
+// Lines carry what was paid and the list price their quote was struck against (kept with the order, so a price
+// step or a list price edited since does not change what the buyer sees); older lines without one fall back to
+// the show's current list price for the line's category.
 import { api } from '../../lib/api.ts'
 import { formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
@@ -25,9 +27,12 @@ export function OrderPrices(props: { order: OrderView; tickets: Ticket[] | undef
   const lines = order.lines.filter((line) => line.status !== 'rebooked')
   if (!lines.length) return null
   const zones = new Map((show.data?.categories ?? []).map((zone) => [zone.code, zone]))
-  const listOf = (category: string | null, paid: number) =>
-    Math.max(paid, (category && zones.get(category)?.current.listPrice) || paid)
-  const discount = lines.reduce((sum, line) => sum + listOf(line.category, line.price) - line.price, 0)
+  const listOf = (line: OrderView['lines'][number]) =>
+    Math.max(
+      line.price,
+      line.listPrice ?? ((line.category && zones.get(line.category)?.current.listPrice) || line.price),
+    )
+  const discount = lines.reduce((sum, line) => sum + listOf(line) - line.price, 0)
   const money = (minor: number) => formatMoney(minor, order.currency, locale)
   return (
     <section class="card stack-tight" aria-labelledby="paid-heading" data-testid="order-prices">
@@ -52,12 +57,8 @@ export function OrderPrices(props: { order: OrderView; tickets: Ticket[] | undef
                 : ''
           return (
             <li key={line.id} class="row spread" data-testid="order-price-line">
-              <span>{[place, zone].filter(Boolean).join(' · ')}</span>
-              <PriceWithList
-                price={line.price}
-                listPrice={listOf(line.category, line.price)}
-                currency={order.currency}
-              />
+              <span>{[place, zone, line.tier].filter(Boolean).join(' · ')}</span>
+              <PriceWithList price={line.price} listPrice={listOf(line)} currency={order.currency} />
             </li>
           )
         })}

@@ -112,6 +112,13 @@ export const orderLines = sqliteTable(
     visitorIdMasked: text(),
     visitorPhone: text(),
     price: integer().notNull(),
+    /**
+     * The list price the hold was quoted against (a stepped list price when a sell-through step applied), so the
+     * struck price a buyer sees later is the one of the sale, not today's; null on lines from before it was kept.
+     */
+    listPrice: integer(),
+    /** The tier, flash sale or price step label the quote came from; null at list price. */
+    tier: text(),
     /** `rebooked`: replaced by a line of a later order (改签). */
     status: text({ enum: ['active', 'refunded', 'rebooked'] })
       .notNull()

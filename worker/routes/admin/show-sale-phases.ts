@@ -91,7 +91,9 @@ showSalePhaseRoutes.put(
       '(`codes`), to customers of the given `memberTiers`, or both. Outside the general sale a buyer not admitted by an ' +
       'open phase is answered `not_on_sale` with `opensAt`, when the sale opens to them; a code holder holds with ' +
       '`presaleCode` (unknown: `presale_code_invalid`; past its uses: `presale_code_used_up`). One use is one hold; an ' +
-      'expired or released hold gives its use back. In the general sale no code is needed. Every bad field comes back ' +
+      'expired or released hold (an unpaid order expiring or cancelled) gives its use back; an order refunded in full ' +
+      'after payment gives it back only when the phase says `returnUseOnRefund`. In the general sale no code is needed. ' +
+      'Every bad field comes back ' +
       'in one `validation` problem and nothing is saved.',
     responses: {
       200: { description: 'Saved and handed to the show inventory', content: json(salePhasesRecord) },

@@ -56,6 +56,10 @@ export const orderLineSchema = v.object({
   visitorIdMasked: v.nullable(v.string()),
   visitorPhone: v.nullable(v.string()),
   price: amount,
+  /** The list price the seat was quoted against at hold time (null on older lines and scenic tickets). */
+  listPrice: v.nullable(amount),
+  /** The tier, flash sale or price step the quote came from; null at list price. */
+  tier: v.nullable(v.string()),
   /** `rebooked`: replaced by a line of a later order (改签). */
   status: v.picklist(orderLineStatuses),
   refundId: v.nullable(v.string()),

@@ -190,6 +190,9 @@ async function priceShowHold(
       visitorIdMasked: idNumbers[i] ? maskIdNumber(idNumbers[i]!) : null,
       visitorName: input.holderNames?.[i] ?? null,
       price: seatPrices[i]!,
+      // What the quote was struck against; a group price is its own deal, with no tier.
+      listPrice: seat.listPrice,
+      tier: group ? null : seat.tier,
     })),
   }
 }

@@ -14,6 +14,11 @@ export const salePhaseInput = v.object({
   codes: v.optional(v.boolean(), false),
   /** Open to customers of these member tiers. */
   memberTiers: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(32))), v.maxLength(20)), []),
+  /**
+   * Whether a code's use comes back when an order paid with it is refunded in full (default no). An unpaid
+   * order that expires or is cancelled gives its use back in any case.
+   */
+  returnUseOnRefund: v.optional(v.boolean()),
 })
 
 export const salePhasesInput = v.object({
@@ -30,6 +35,7 @@ export const salePhasesRecord = v.object({
       endsAt: v.string(),
       codes: v.boolean(),
       memberTiers: v.array(v.string()),
+      returnUseOnRefund: v.optional(v.boolean()),
     }),
   ),
   /** Presale codes the show has. */

@@ -18,12 +18,30 @@ export const priceTierInput = v.object({
   quantity: v.optional(v.nullable(v.number())),
 })
 
+/** A step of the list price by sell-through; whole percents, checked with the rest of the schedule. */
+export const priceStepInput = v.object({
+  /** Share of the category held or sold (1..99) from which the step applies, above the step before. */
+  atPercentSold: v.number(),
+  /** Change to the list price in whole percent (-50..200, not 0). */
+  percent: v.number(),
+  /** What buyers see beside the price. */
+  label: v.optional(v.nullable(label)),
+})
+
 export const priceScheduleInput = v.object({
   category: v.pipe(v.string(), v.maxLength(32)),
   /** In order: a buyer is quoted the first tier whose window is open and that has places left, else the list price. */
   tiers: v.pipe(v.array(priceTierInput), v.maxLength(10)),
   /** Whether a refunded ticket gives its place in the tier back (default no). */
   reopenOnRefund: v.optional(v.boolean(), false),
+  /**
+   * Steps of the list price by sell-through (seats no tier prices): each seat pays the step its category had
+   * reached when it was held, rounded to a whole yuan (a whole minor unit in currencies without decimals).
+   */
+  steps: v.optional(v.pipe(v.array(priceStepInput), v.maxLength(10))),
+  /** Lowest and highest stepped price, minor units. */
+  floor: v.optional(v.nullable(v.number())),
+  ceiling: v.optional(v.nullable(v.number())),
 })
 
 export const flashSaleInput = v.object({
@@ -57,6 +75,17 @@ export const showPricingRecord = v.object({
         }),
       ),
       reopenOnRefund: v.optional(v.boolean()),
+      steps: v.optional(
+        v.array(
+          v.object({
+            atPercentSold: v.number(),
+            percent: v.number(),
+            label: v.optional(v.nullable(v.string())),
+          }),
+        ),
+      ),
+      floor: v.optional(v.nullable(amount)),
+      ceiling: v.optional(v.nullable(amount)),
     }),
   ),
   flashSales: v.array(
@@ -72,6 +101,22 @@ export const showPricingRecord = v.object({
     }),
   ),
   updatedAt: v.nullable(v.string()),
+  /** Price steps crossed by sell-through, oldest first (the show actor's log). */
+  stepHistory: v.optional(
+    v.array(
+      v.object({
+        category: v.string(),
+        fromStep: v.number(),
+        toStep: v.number(),
+        previousPrice: amount,
+        price: amount,
+        taken: v.number(),
+        onSale: v.number(),
+        at: v.string(),
+        published: v.boolean(),
+      }),
+    ),
+  ),
 })
 
 export type ShowPricingInput = v.InferOutput<typeof showPricingInput>
