@@ -117,7 +117,11 @@ export function dayPrices(config: DayConfig, book: PriceBook, audience: PriceAud
   const one = (category: string) => {
     const date = datePrice(config, category, audience)
     const current = book.has(category)
-      ? book.current(category, now, undefined, { ...audience, daysAhead: ahead, listPrices: { [category]: date.price } })
+      ? book.current(category, now, undefined, {
+          ...audience,
+          daysAhead: ahead,
+          listPrices: { [category]: date.price },
+        })
       : null
     return {
       price: current?.price ?? date.price,

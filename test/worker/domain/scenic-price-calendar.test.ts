@@ -94,7 +94,7 @@ describe('days ahead at the venue', () => {
       { gate: 10000 },
     )
     const at = (now: number) =>
-      book.quote(['gate'], now, {
+      book.quote(['gate'], now, undefined, {
         channel: 'web',
         daysAhead: daysAhead('2026-12-12', now, 'Asia/Shanghai'),
         listPrices: { gate: 12000 },
@@ -124,12 +124,12 @@ describe('days ahead at the venue', () => {
       { gate: 10000 },
     )
     const context = { channel: 'web', daysAhead: 3, listPrices: { gate: 10000 } }
-    const quotes = book.quote(['gate', 'gate', 'gate'], 0, context)
+    const quotes = book.quote(['gate', 'gate', 'gate'], 0, undefined, context)
     expect(quotes?.map((q) => q?.price ?? null)).toEqual([8000, 8000, null])
     book.count(quotes, { holderId: 'b', idNumbers: [] }, 1)
-    expect(book.quote(['gate'], 0, context)).toBeNull()
-    expect(book.quote(['gate'], 0, { ...context, channel: 'kiosk' })?.[0]?.price).toBe(7000)
-    expect(book.quote(['gate'], 0, { ...context, channel: 'ctrip', partner: true })).toBeNull()
+    expect(book.quote(['gate'], 0, undefined, context)).toBeNull()
+    expect(book.quote(['gate'], 0, undefined, { ...context, channel: 'kiosk' })?.[0]?.price).toBe(7000)
+    expect(book.quote(['gate'], 0, undefined, { ...context, channel: 'ctrip', partner: true })).toBeNull()
     // A tier never raises the price: on a day already at 7,500 the ¥80 tier does not apply.
     const fresh = new PriceBook(
       {
@@ -138,7 +138,7 @@ describe('days ahead at the venue', () => {
       },
       {},
     )
-    expect(fresh.quote(['gate'], 0, { ...context, listPrices: { gate: 7500 } })).toBeNull()
+    expect(fresh.quote(['gate'], 0, undefined, { ...context, listPrices: { gate: 7500 } })).toBeNull()
   })
 })
 

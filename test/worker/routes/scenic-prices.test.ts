@@ -190,6 +190,17 @@ describe('scenic tiers', () => {
       holdId: hold.id,
     })
     expect(order).toMatchObject({ status: 'paid', total: 13_000 })
+    // Each order line keeps the day's list price and the tier it was quoted in.
+    expect(
+      order.lines.map((l: { price: number; listPrice: number; tier: string | null }) => [
+        l.price,
+        l.listPrice,
+        l.tier,
+      ]),
+    ).toEqual([
+      [5500, 7500, '早鸟'],
+      [7500, 7500, null],
+    ])
   })
 })
 

@@ -235,6 +235,9 @@ async function priceScenicHold(
       visitorIdMasked: line.visitor?.idNumber ? maskIdNumber(line.visitor.idNumber) : null,
       visitorPhone: line.visitor?.phone ?? null,
       price: line.price,
+      // The day's quote: its list price (the date price) and tier, kept with the line like a seat's.
+      listPrice: line.listPrice,
+      tier: line.tier,
     })),
   }
 }
