@@ -167,7 +167,7 @@ describe('admin console', () => {
     await page.locator('input[name="price-B"]').fill('180')
     await expectAccessible(page)
     await page.getByRole('button', { name: 'Create show' }).click()
-    await page.getByRole('heading', { level: 1, name: /^Show on / }).waitFor()
+    await page.getByRole('heading', { level: 1, name: /^E2E Quartet · / }).waitFor()
     await page.getByRole('heading', { level: 2, name: 'Inventory' }).waitFor()
     // The live map: 40 seats, the blocked row drawn as blocked.
     await expect.poll(() => page.getByTestId('seat-map').locator('circle[data-seat]').count()).toBe(40)
