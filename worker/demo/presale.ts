@@ -17,7 +17,8 @@ export async function seedDemoPresale(db: Database, now: Date) {
     .values({
       id: demoPresale.event,
       organizerId: org,
-      name: 'Harbour Jazz Night 港湾爵士之夜',
+      name: '港湾爵士之夜',
+      nameEn: 'Harbour Jazz Night',
       kind: 'concert',
       status: 'published',
       maxTicketsPerBuyer: 4,

@@ -103,6 +103,7 @@ describe('demo data in two languages', () => {
     expect(listing.events.map((e: { name: string; nameEn: string }) => [e.name, e.nameEn]).sort()).toEqual([
       ['新年交响音乐会', 'New Year Symphony Gala'],
       ['星际远航', 'Voyage Beyond'],
+      ['港湾爵士之夜', 'Harbour Jazz Night'],
     ])
     // A buyer may search by either name.
     const found = await ok(buyer.get('/api/listings?q=Voyage'))
