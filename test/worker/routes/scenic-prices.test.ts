@@ -275,6 +275,14 @@ describe('scenic prices and OTA partners', () => {
     )
     const named = await ok(reserve(), 201)
     expect(named.total).toBe(9800)
+    // The partner's calendar quotes the same: the named rule on the weekend, the settlement price midweek.
+    const calendarPrice = async (date: string) => {
+      const calendar = await ok(client.get(`/calendar?from=${date}&to=${date}&siteId=${site.siteId}`))
+      return calendar.days[0].products.find((p: { productId: string }) => p.productId === site.gateProduct)
+        .settlementPrice
+    }
+    expect(await calendarPrice(saturday)).toBe(9800)
+    expect(await calendarPrice(wednesday)).toBe(9000)
     // The shop still pays the weekend price.
     const day = await ok(new ApiClient().get(`/api/scenic-sites/${site.siteId}/days/${saturday}`))
     expect(day.products.find((p: { id: string }) => p.id === site.gateProduct).price).toBe(15_000)

@@ -4,6 +4,7 @@ import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
 import { organizers, parentChildRules, scenicSites } from '../../db/schema.ts'
 import { SIGNATURE_WINDOW_SECONDS } from '../../domain/partner-signature.ts'
+import { priceOnDate } from '../../domain/scenic-price-calendar.ts'
 import { type PartnerEnv, requirePartnerSignature } from '../../middleware/partner-auth.ts'
 import { validationProblem } from '../../problem.ts'
 import {
@@ -162,6 +163,12 @@ partnerRoutes.get(
             slots: day.slots.map(({ code, start, end, remaining }) => ({ code, start, end, remaining })),
             products: offered.flatMap(({ product, prices }) => {
               const live = day.products.find((p) => p.id === product.id)
+              // What a reservation that day would charge: a date rule naming this partner's channel sets the
+              // price (the day's actor quotes holds by the same rule), else the partner's settlement price.
+              const dated = priceOnDate(product.price, product.pricing?.dates, date, {
+                channel: partner.channel,
+                partner: true,
+              })
               return live
                 ? [
                     {
@@ -169,7 +176,7 @@ partnerRoutes.get(
                       remaining: live.remaining,
                       marketPrice: prices.marketPrice,
                       salePrice: prices.salePrice,
-                      settlementPrice: prices.settlementPrice,
+                      settlementPrice: dated.channelNamed ? dated.price : prices.settlementPrice,
                     },
                   ]
                 : []
