@@ -24,17 +24,33 @@ export interface FlashDraft {
   perBuyer: string
 }
 
-/** A category's price steps by sell-through, set through the API: the console keeps them as they are on save. */
-type KeptSteps = Pick<ShowPricingInput['schedules'][number], 'steps' | 'floor' | 'ceiling'>
+/** A step of a category's list price by sell-through, as typed (percents; the label optional). */
+export interface StepDraft {
+  atPercentSold: string
+  percent: string
+  label: string
+}
+
+/** A category's price steps with their bounds (yuan as typed). */
+export interface StepsDraft {
+  rows: StepDraft[]
+  floor: string
+  ceiling: string
+}
 
 export interface PricingDraft {
   /** Tiers per price category code, in order. */
   tiers: Record<string, TierDraft[]>
   reopen: Record<string, boolean>
   flash: FlashDraft[]
-  /** Price steps per category (not edited here; sent back unchanged so a save never drops them). */
-  steps?: Record<string, KeptSteps>
+  /** Price steps by sell-through per category code. */
+  steps: Record<string, StepsDraft>
 }
+
+export const emptySteps = (): StepsDraft => ({ rows: [], floor: '', ceiling: '' })
+export const emptyStep = (): StepDraft => ({ atPercentSold: '', percent: '', label: '' })
+const hasSteps = (steps: StepsDraft | undefined) =>
+  !!steps && (steps.rows.length > 0 || steps.floor.trim() !== '' || steps.ceiling.trim() !== '')
 
 export const emptyTier = (): TierDraft => ({ label: '', price: '', startsAt: '', endsAt: '', quantity: '' })
 
@@ -53,10 +69,17 @@ export const newFlash = (category: string): FlashDraft => ({
 export function draftOf(record: ShowPricingRecord, categories: string[]): PricingDraft {
   const tiers: Record<string, TierDraft[]> = Object.fromEntries(categories.map((code) => [code, []]))
   const reopen: Record<string, boolean> = {}
-  const steps: Record<string, KeptSteps> = {}
+  const steps: Record<string, StepsDraft> = Object.fromEntries(categories.map((code) => [code, emptySteps()]))
   for (const schedule of record.schedules) {
-    if (schedule.steps?.length)
-      steps[schedule.category] = { steps: schedule.steps, floor: schedule.floor, ceiling: schedule.ceiling }
+    steps[schedule.category] = {
+      rows: (schedule.steps ?? []).map((step) => ({
+        atPercentSold: String(step.atPercentSold),
+        percent: String(step.percent),
+        label: step.label ?? '',
+      })),
+      floor: fenToYuan(schedule.floor),
+      ceiling: fenToYuan(schedule.ceiling),
+    }
     tiers[schedule.category] = schedule.tiers.map((tier) => ({
       label: tier.label,
       price: fenToYuan(tier.price),
@@ -94,13 +117,26 @@ const whole = (text: string) => {
 /** The request body, and which category each sent schedule is (errors come back by schedule index). */
 export function inputOf(draft: PricingDraft): { input: ShowPricingInput; sentCategories: string[] } {
   const sentCategories = Object.keys(draft.tiers).filter(
-    (code) => draft.tiers[code]!.length > 0 || draft.steps?.[code],
+    (code) => draft.tiers[code]!.length > 0 || hasSteps(draft.steps[code]),
   )
+  const stepsOf = (category: string) => {
+    const steps = draft.steps[category]
+    if (!hasSteps(steps)) return {}
+    return {
+      steps: steps!.rows.map((row) => ({
+        atPercentSold: whole(row.atPercentSold),
+        percent: whole(row.percent.replace(/^\+/, '')),
+        label: row.label.trim() || null,
+      })),
+      floor: steps!.floor.trim() ? fen(steps!.floor) : null,
+      ceiling: steps!.ceiling.trim() ? fen(steps!.ceiling) : null,
+    }
+  }
   const input: ShowPricingInput = {
     schedules: sentCategories.map((category) => ({
       category,
       reopenOnRefund: draft.reopen[category] ?? false,
-      ...draft.steps?.[category],
+      ...stepsOf(category),
       tiers: draft.tiers[category]!.map((tier) => ({
         label: tier.label,
         price: fen(tier.price),
@@ -127,8 +163,10 @@ export function inputOf(draft: PricingDraft): { input: ShowPricingInput; sentCat
 export function previewPricing(draft: PricingDraft): ShowPricing {
   const { input } = inputOf(draft)
   return {
+    // Price steps depend on what has sold, which a date alone does not tell: the preview leaves them out (and says so).
     schedules: input.schedules.map((schedule) => ({
-      ...schedule,
+      category: schedule.category,
+      reopenOnRefund: schedule.reopenOnRefund,
       tiers: schedule.tiers.filter((tier) => tier.label && tier.price > 0),
     })),
     flashSales: input.flashSales.filter(
@@ -138,7 +176,8 @@ export function previewPricing(draft: PricingDraft): ShowPricing {
 }
 
 /**
- * Field errors keyed the console's way: `tiers.<category>.<k>.<field>`, `flash.<f>.<field>`, else `form`.
+ * Field errors keyed the console's way: `tiers.<category>.<k>.<field>`, `steps.<category>.<k>.<field>`,
+ * `steps.<category>.floor|ceiling|all`, `flash.<f>.<field>`, else `form`.
  * The server's paths are `json.schedules.<s>.tiers.<k>.<field>` and `json.flashSales.<f>.<field>`.
  */
 export function errorsByField(errors: FieldError[], sentCategories: string[]): Record<string, string> {
@@ -150,7 +189,15 @@ export function errorsByField(errors: FieldError[], sentCategories: string[]): R
     const path = (error.path ?? '').replace(/^json\./, '')
     const tier = /^schedules\.(\d+)\.tiers\.(\d+)\.(\w+)$/.exec(path)
     const flash = /^flashSales\.(\d+)\.(\w+)$/.exec(path)
+    const step = /^schedules\.(\d+)\.steps\.(\d+)\.(\w+)$/.exec(path)
+    const bound = /^schedules\.(\d+)\.(floor|ceiling|steps)$/.exec(path)
     if (tier) add(`tiers.${sentCategories[Number(tier[1])]}.${tier[2]}.${tier[3]}`, error.message)
+    else if (step) add(`steps.${sentCategories[Number(step[1])]}.${step[2]}.${step[3]}`, error.message)
+    else if (bound)
+      add(
+        `steps.${sentCategories[Number(bound[1])]}.${bound[2] === 'steps' ? 'all' : bound[2]}`,
+        error.message,
+      )
     else if (flash) add(`flash.${flash[1]}.${flash[2]}`, error.message)
     else add('form', `${path} ${error.message}`)
   }

@@ -11,11 +11,14 @@ import { formatDateTime, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
 import { Link } from '../../lib/router.tsx'
 import { Button, Field, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
+import { DepositTermsSection } from '../deposit-terms.tsx'
 import { FlashCounters, useLiveShow } from '../flash-counters.tsx'
 import { CheckboxInput } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
+import { StepHistory, StepsEditor, useSayStepError } from '../price-steps-editor.tsx'
 import {
   draftOf,
+  emptySteps,
   emptyTier,
   errorsByField,
   type FlashDraft,
@@ -83,6 +86,7 @@ export function ShowPricingPage({ id }: { id: string }) {
   const [error, setError] = useState<unknown>(null)
   const [notice, setNotice] = useState('')
   const [busy, setBusy] = useState(false)
+  const sayStep = useSayStepError()
   const listPrices = show.data?.prices ?? {}
   const codes = Object.keys(listPrices)
   useEffect(() => {
@@ -149,7 +153,14 @@ export function ShowPricingPage({ id }: { id: string }) {
     } catch (failure) {
       if (failure instanceof ApiError && failure.code === 'validation' && failure.problem.errors?.length) {
         const byField = errorsByField(failure.problem.errors, sentCategories)
-        setFieldErrors(Object.fromEntries(Object.entries(byField).map(([key, text]) => [key, say(text)])))
+        setFieldErrors(
+          Object.fromEntries(
+            Object.entries(byField).map(([key, text]) => [
+              key,
+              key.startsWith('steps.') ? sayStep(text) : say(text),
+            ]),
+          ),
+        )
         if (byField.form) setError(failure)
       } else setError(failure)
     } finally {
@@ -252,6 +263,11 @@ export function ShowPricingPage({ id }: { id: string }) {
                   />
                 )}
               </div>
+              <StepsEditor
+                steps={draft.steps[code] ?? emptySteps()}
+                errorAt={(field) => fieldErrors[`steps.${code}.${field}`]}
+                onChange={(steps) => setDraft({ ...draft, steps: { ...draft.steps, [code]: steps } })}
+              />
             </fieldset>
           ))}
           <fieldset class="card stack" data-testid="pricing-flash-sales">
@@ -352,8 +368,17 @@ export function ShowPricingPage({ id }: { id: string }) {
             </Button>
           </div>
         </form>
-        <PricingPreview pricing={preview} listPrices={listPrices} names={names} currency={currency} />
+        <div class="stack">
+          <PricingPreview pricing={preview} listPrices={listPrices} names={names} currency={currency} />
+          {codes.some((code) => draft.steps[code]?.rows.length) && (
+            <p class="small muted" data-testid="preview-steps-note">
+              {t('steps_previewIgnores')}
+            </p>
+          )}
+        </div>
       </div>
+      <StepHistory history={saved.data?.stepHistory ?? []} nameOf={nameOf} currency={currency} />
+      <DepositTermsSection showPath={showPath} codes={codes} nameOf={nameOf} currency={currency} />
     </section>
   )
 }

@@ -38,3 +38,5 @@ export const showDepositRecord = v.object({
   deposit: v.nullable(depositTermsSchema),
   updatedAt: v.nullable(v.string()),
 })
+
+export type ShowDepositRecord = v.InferOutput<typeof showDepositRecord>
