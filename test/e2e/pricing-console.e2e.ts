@@ -6,7 +6,7 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type Client, expectAccessible, org, ownerClient, signIn } from './support/admin.ts'
-import { baseUrl, launchBrowser, newPage, saveScreenshot } from './support/browser.ts'
+import { baseUrl, launchBrowser, newPage, saveScreenshot, scrollsSideways } from './support/browser.ts'
 
 let browser: Browser
 let admin: Client
@@ -102,7 +102,7 @@ describe('deposit terms in the console', () => {
     expect(await terms.getByLabel('Balance due').getAttribute('aria-invalid')).toBe('true')
     expect(await errorOf('Balance opens').count()).toBe(0)
     expect(await terms.getByTestId('deposit-invalid').textContent()).toBe(
-      'Nothing was saved: fix the fields marked below.',
+      'Nothing was saved: fix the marked fields.',
     )
     expect((await admin.call(`${org}/shows/${showId}/deposit`)).deposit).toBeNull()
     await expectAccessible(page)
@@ -135,6 +135,20 @@ describe('deposit terms in the console', () => {
     await offer.waitFor()
     expect(await offer.textContent()).toContain('¥200')
     await context.close()
+
+    // An organizer on a phone in Chinese reads the saved terms the buyer's way, on a page that fits the screen.
+    const phone = await newPage(browser, { mobile: true, locale: 'zh-CN' })
+    await signIn(phone.page)
+    await phone.page.goto(`/admin/shows/${showId}/pricing`)
+    const line = phone.page.getByTestId('deposit-buyer-sees')
+    await line.waitFor()
+    expect(await line.textContent()).toMatch(
+      /^买家将看到： 定金 ¥200\/张，尾款 .+ 至 .+ 支付。 逾期未付尾款，座位释放，定金退还。$/,
+    )
+    expect(await phone.page.getByTestId('deposit-terms').getByLabel('内场').isChecked()).toBe(true)
+    expect(await scrollsSideways(phone.page)).toBe(false)
+    await saveScreenshot(phone.page, 'pricing-console-deposit-phone')
+    await phone.context.close()
   })
 })
 

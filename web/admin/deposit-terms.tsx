@@ -169,7 +169,7 @@ export function DepositTermsSection(props: {
       <p class="muted">{t('deposit_hint')}</p>
       <CheckboxInput label={t('deposit_on')} checked={draft.on} onChange={(on) => set({ on })} />
       {draft.on && (
-        <div class="pricing-row">
+        <div class="deposit-grid">
           {input('amount', t('deposit_amount'), errors.amount, { inputMode: 'decimal' })}
           <fieldset class="stack" data-testid="deposit-categories">
             <legend>{t('deposit_categories')}</legend>

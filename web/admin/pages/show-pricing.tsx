@@ -368,7 +368,7 @@ export function ShowPricingPage({ id }: { id: string }) {
             </Button>
           </div>
         </form>
-        <div class="stack">
+        <div class="stack pricing-aside">
           <PricingPreview pricing={preview} listPrices={listPrices} names={names} currency={currency} />
           {codes.some((code) => draft.steps[code]?.rows.length) && (
             <p class="small muted" data-testid="preview-steps-note">
