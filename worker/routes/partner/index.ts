@@ -114,7 +114,7 @@ partnerRoutes.get(
     tags: [tag],
     summary:
       'Availability and price calendar: per day, per time slot and per product, within this partner’s channel allocation',
-    description: `Up to ${MAX_CALENDAR_DAYS} days, optionally one site. \`remaining\` is what this partner can still sell (its channel quota, or the shared pool when its channel has none); each day's scenic actor answers from its counters, in parallel. `settlementPrice` is what a reservation that day would charge: the partner's settlement price, or the date price when a date rule names this partner's channel.`,
+    description: `Up to ${MAX_CALENDAR_DAYS} days, optionally one site. \`remaining\` is what this partner can still sell (its channel quota, or the shared pool when its channel has none); each day's scenic actor answers from its counters, in parallel. \`settlementPrice\` is what a reservation that day would charge: the partner's settlement price, or the date price when a date rule names this partner's channel.`,
     responses: {
       200: {
         description: 'One entry per site and day',
