@@ -143,6 +143,11 @@ describe('scenic deposit terms', () => {
 describe('a scenic day bought with a deposit', () => {
   it('keeps the place past the hold, issues no ticket until the balance, then the ticket once', async () => {
     const site = await depositSite({})
+    // The shop reads the offer off the site: the child ticket has it, the adult gate ticket does not.
+    const pub = await ok(new ApiClient().get(`/api/scenic-sites/${site.siteId}`))
+    const depositOn = (id: string) => pub.products.find((p: { id: string }) => p.id === id).deposit
+    expect(depositOn(site.childProduct)).toMatchObject({ amount: DEPOSIT, balanceDueDaysBefore: 1 })
+    expect(depositOn(site.gateProduct)).toBeNull()
     const { buyer, orderId } = await depositPaid(site)
     let placed = await orderOf(buyer, orderId)
     expect(placed).toMatchObject({ status: 'deposit_paid', amountPaid: DEPOSIT })
