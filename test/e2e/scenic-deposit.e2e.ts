@@ -66,7 +66,7 @@ describe('shop: a scenic day bought with a deposit', () => {
     const row = page.locator(`[data-product-id="${product.id}"]`)
     await row.waitFor()
     const note = row.getByTestId('scenic-deposit-note')
-    expect(await note.textContent()).toMatch(/^定金预售：每张付定金 ¥20 即可锁定名额, 尾款须在 .+ 前付清$/)
+    expect(await note.textContent()).toMatch(/^定金预售：每张付定金 ¥20 即可锁定名额，尾款须在 .+ 前付清$/)
     expect(await scrollsSideways(page)).toBe(false)
     await row.getByRole('button', { name: '增加一张门票' }).click()
     await page.getByRole('button', { name: '预订 1 张票' }).click()

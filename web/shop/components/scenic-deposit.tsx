@@ -8,17 +8,16 @@ import { defineMessages, useLocale } from '../../lib/i18n.ts'
 import type { DepositOffer, ScenicHold, VisitProduct } from '../types.ts'
 
 const en = {
-  scenicDeposit_note: 'Deposit presale: {deposit} per ticket keeps your place',
-  scenicDeposit_due: 'balance due by {due}',
-  scenicDeposit_dueDays: 'balance due {days} day(s) before your visit',
+  scenicDeposit_noteDue: 'Deposit presale: {deposit} per ticket keeps your place, balance due by {due}',
+  scenicDeposit_noteDays:
+    'Deposit presale: {deposit} per ticket keeps your place, balance due {days} day(s) before your visit',
 } as const
 
 const messages = defineMessages<keyof typeof en>({
   en,
   'zh-CN': {
-    scenicDeposit_note: '定金预售：每张付定金 {deposit} 即可锁定名额',
-    scenicDeposit_due: '尾款须在 {due} 前付清',
-    scenicDeposit_dueDays: '尾款须在游玩日前 {days} 天付清',
+    scenicDeposit_noteDue: '定金预售：每张付定金 {deposit} 即可锁定名额，尾款须在 {due} 前付清',
+    scenicDeposit_noteDays: '定金预售：每张付定金 {deposit} 即可锁定名额，尾款须在游玩日前 {days} 天付清',
   },
 })
 
@@ -38,14 +37,13 @@ export function ScenicDepositNote(props: { product: VisitProduct; date: string |
     : null
   // A day whose balance would already be due sells in full only: no note then.
   if (offer && !offer.ok) return null
+  const deposit = formatMoney(terms.amount, 'CNY', locale)
   return (
     <span class="muted small" data-testid="scenic-deposit-note">
       <br />
-      {t('scenicDeposit_note', { deposit: formatMoney(terms.amount, 'CNY', locale) })}
-      {', '}
       {offer?.ok
-        ? t('scenicDeposit_due', { due: formatDateTime(offer.order.balanceDueAt, locale) })
-        : t('scenicDeposit_dueDays', { days: terms.balanceDueDaysBefore })}
+        ? t('scenicDeposit_noteDue', { deposit, due: formatDateTime(offer.order.balanceDueAt, locale) })
+        : t('scenicDeposit_noteDays', { deposit, days: terms.balanceDueDaysBefore })}
     </span>
   )
 }
