@@ -229,4 +229,15 @@ describe('a scenic day bought with a deposit', () => {
     expect(free.every((s) => s === 201)).toBe(true)
     expect((await holdChild(new ApiClient(), site)).status).toBe(409)
   })
+
+  it('a refund of a deposit-only order gives back the deposit paid (never the price) and frees the place', async () => {
+    const site = await depositSite({})
+    const { buyer, orderId } = await depositPaid(site)
+    const done = await ok(postWithKey(buyer, `/api/orders/${orderId}/refunds`, {}), 201)
+    expect(done.refund.amount).toBe(DEPOSIT)
+    expect(done.order).toMatchObject({ status: 'refunded', amountPaid: DEPOSIT })
+    expect(await netMoney(orderId)).toBe(DEPOSIT - done.refund.amount)
+    // The day (capacity 1) sells its place again.
+    expect((await holdChild(new ApiClient(), site)).status).toBe(201)
+  })
 })
