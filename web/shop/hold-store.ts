@@ -21,6 +21,8 @@ export type CurrentHold = (
       title: string
       /** Product names in the reader's language when the hold was made, by product id. */
       productNames?: Record<string, string>
+      /** 定金: the hold's deposit offer for its day (`amount` is the whole hold's deposit); absent: full price only. */
+      deposit?: DepositOffer | null
     }
 ) & {
   /** Set once an order was made from the hold: the hold then belongs to that order and is never released. */

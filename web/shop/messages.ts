@@ -319,6 +319,10 @@ const en = {
   deposit_linesHeading: 'Seats and prices',
   problem_deposit_not_offered: 'These seats cannot be bought with a deposit. Pay in full instead.',
   problem_balance_window_closed: 'The balance cannot be paid right now; see its dates.',
+  // 定金 on scenic days (a place in the day's quota, not a seat)
+  scenicDeposit_noTicketYet:
+    'Your place for the day is kept. Your ticket is issued once the balance is paid.',
+  scenicDeposit_linesHeading: 'Tickets and prices',
 } as const
 
 export type ShopMessage = keyof typeof en
@@ -600,6 +604,9 @@ export const shopMessages = defineMessages<ShopMessage>({
     deposit_linesHeading: '座位与票价',
     problem_deposit_not_offered: '所选座位不支持定金预售，请全款支付。',
     problem_balance_window_closed: '当前不在尾款支付时间内，请查看支付时间。',
+    // 定金 on scenic days
+    scenicDeposit_noTicketYet: '当日名额已为您保留，付清尾款后出票。',
+    scenicDeposit_linesHeading: '门票与票价',
   },
 })
 

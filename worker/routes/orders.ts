@@ -60,6 +60,8 @@ export const createOrderInput = v.variant('kind', [
     siteId: v.pipe(v.string(), v.maxLength(64)),
     date: isoDate,
     holdId: v.pipe(v.string(), v.maxLength(64)),
+    /** 定金: pay the products' deposit now and the balance later (each product's `deposit` says how much and when). */
+    deposit: v.optional(v.boolean()),
     ...contact,
   }),
 ])
@@ -116,7 +118,11 @@ orderRoutes.post(
               ...(input.idNumbers ? { idNumbers: input.idNumbers } : {}),
               ...(input.deposit ? { deposit: true } : {}),
             }
-          : { siteId: input.siteId, visitDate: input.date }),
+          : {
+              siteId: input.siteId,
+              visitDate: input.date,
+              ...(input.deposit ? { deposit: true } : {}),
+            }),
         holdId: input.holdId,
         buyerId,
         ...(customerId ? { customerId } : {}),

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, like } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
-import { packages, parentChildRules, scenicSites, visitProducts } from '../db/schema.ts'
+import { packages, parentChildRules, scenicSites, visitProductDeposits, visitProducts } from '../db/schema.ts'
 import { clientNetwork } from '../domain/client-network.ts'
 import type { AppEnv } from '../env.ts'
 import { buyerIdentity } from '../middleware/buyer.ts'
@@ -167,7 +167,8 @@ scenicRoutes.get(
       'Active products with their eligibility rules (age, height, proof checked at the gate), price in minor units, ' +
       'whether they are timed (pick a slot), real-name and refundable, and `requiresParent`: the gate (parent) products ' +
       'one of which a child product such as a cable car needs for the same day (父子票). Packages sell several products ' +
-      'at one price; holding one deducts every component or none.',
+      'at one price; holding one deducts every component or none. A product with `deposit` may be ordered with ' +
+      '`deposit: true` (定金): the deposit keeps the day’s place, the balance is payable in its window before the visit day.',
     responses: {
       200: { description: 'The site', content: json(siteDetailSchema) },
       404: { description: 'No such site' },
@@ -177,7 +178,7 @@ scenicRoutes.get(
   async (c) => {
     const db = c.get('db')
     const site = await publicSite(db, c.req.valid('param').siteId)
-    const [products, rules, bundles] = await Promise.all([
+    const [products, rules, bundles, deposits] = await Promise.all([
       db
         .select()
         .from(visitProducts)
@@ -187,13 +188,20 @@ scenicRoutes.get(
         .select()
         .from(packages)
         .where(and(eq(packages.siteId, site.id), eq(packages.status, 'active'))),
+      db
+        .select({ productId: visitProductDeposits.productId, terms: visitProductDeposits.terms })
+        .from(visitProductDeposits)
+        .innerJoin(visitProducts, eq(visitProducts.id, visitProductDeposits.productId))
+        .where(eq(visitProducts.siteId, site.id)),
     ])
+    const depositOf = new Map(deposits.map((d) => [d.productId, d.terms]))
     const { organizerId: _o, channelQuotas: _q, ...publicFields } = site
     return c.json({
       ...publicFields,
       products: products.map(({ organizerId: _, ...p }) => ({
         ...p,
         requiresParent: rules.filter((r) => r.childProductId === p.id).map((r) => r.parentProductId),
+        deposit: depositOf.get(p.id) ?? null,
       })),
       packages: bundles.map(({ organizerId: _, ...p }) => p),
     })

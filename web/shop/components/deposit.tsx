@@ -146,7 +146,11 @@ export function BalanceStep({ order }: { order: OrderView }) {
                 : t('deposit_dueIn', { time: countdownText(t, due - now) })}
             </p>
           )}
-          {waiting && <p class="muted">{t('deposit_noTicketYet')}</p>}
+          {waiting && (
+            <p class="muted">
+              {t(order.kind === 'scenic' ? 'scenicDeposit_noTicketYet' : 'deposit_noTicketYet')}
+            </p>
+          )}
           {order.status === 'forfeited' && <p role="status">{t('deposit_overdue')}</p>}
           {open && (
             <div class="row">

@@ -39,7 +39,7 @@ export function OrderPrices(props: { order: OrderView; tickets: Ticket[] | undef
       <h2 id="paid-heading">
         {/* 定金: until the balance is paid the lines are the prices, not what was paid (the balance step says that). */}
         {order.deposit && (order.status === 'deposit_paid' || order.status === 'forfeited')
-          ? t('deposit_linesHeading')
+          ? t(order.kind === 'scenic' ? 'scenicDeposit_linesHeading' : 'deposit_linesHeading')
           : t('price_linesHeading')}
       </h2>
       <ul class="plain-list stack-tight">

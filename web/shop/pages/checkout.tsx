@@ -71,9 +71,15 @@ export function CheckoutPage() {
           tier: line.tier ? tierName(t, line.tier) : null,
         }))
   const needNames = current.kind === 'show' && current.realNameRequired
-  // 定金: offered when the show's terms cover every held seat; the order then charges the deposit first.
-  const offer = current.kind === 'show' ? current.deposit : null
-  const deposit = current.kind === 'show' ? depositForSeats(offer, current.hold.seats, now) : null
+  // 定金: offered when the show's terms cover every held seat (a scenic hold carries its whole deposit); the order
+  // then charges the deposit first.
+  const offer = current.deposit ?? null
+  const deposit =
+    current.kind === 'show'
+      ? depositForSeats(offer, current.hold.seats, now)
+      : offer && now < Date.parse(offer.balanceDueAt)
+        ? offer.amount
+        : null
   const withDeposit = payDeposit && deposit !== null
   // An order made before expiry is paid on its own page (its deadline is the order's); only a bare hold lapses.
   const expired = !current.order && new Date(current.hold.expiresAt).getTime() <= now
@@ -136,6 +142,7 @@ export function CheckoutPage() {
               siteId: current.hold.siteId,
               date: current.hold.date,
               holdId: current.hold.id,
+              ...(withDeposit ? { deposit: true } : {}),
               ...contact,
             }
       const created = await api<OrderCreated>('/api/orders', { body, idempotencyKey })

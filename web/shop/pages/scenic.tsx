@@ -12,6 +12,7 @@ import { localName } from '../../lib/labels.ts'
 import { navigate } from '../../lib/router.tsx'
 import { Button, Field, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { monthDays, ScenicCalendar, todayInChina } from '../components/scenic-calendar.tsx'
+import { ScenicDepositNote, scenicHoldDeposit } from '../components/scenic-deposit.tsx'
 import { scenicMessages, useScenicProblemMessages } from '../components/scenic-messages.ts'
 import { useOwnedTickets } from '../components/scenic-owned.ts'
 import { packageProducts, ScenicPackages, type SitePackage } from '../components/scenic-packages.tsx'
@@ -196,6 +197,7 @@ export function ScenicPage({ siteId }: { siteId: string }) {
         hold: created,
         title: detail.name,
         productNames: Object.fromEntries(detail.products.map((p) => [p.id, localName(p, locale)])),
+        deposit: scenicHoldDeposit(created, detail.products, detail.timezone),
       })
       navigate('/checkout')
     } catch (failure) {
@@ -322,6 +324,7 @@ export function ScenicPage({ siteId }: { siteId: string }) {
                       <span>
                         <strong>{localName(product, locale)}</strong>{' '}
                         <ScenicDayPrice quote={quoteOf(product)} />
+                        <ScenicDepositNote product={product} date={date} timezone={detail.timezone} />
                         <br />
                         <span class="muted small">{eligibilityText(product.eligibility, t, locale)}</span>
                         {(product.eligibility.minAge !== undefined ||

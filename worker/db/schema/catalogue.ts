@@ -7,6 +7,7 @@ import type { Poster } from '../../domain/images.ts'
 import type { FlashSale, PriceSchedule } from '../../domain/price-schedule.ts'
 import type { RefundTier } from '../../domain/refund-policy.ts'
 import type { SalePhase } from '../../domain/sale-phases.ts'
+import type { ScenicDepositTerms } from '../../domain/scenic-deposit-terms.ts'
 import type { ScenicPricing } from '../../domain/scenic-price-calendar.ts'
 import type { PriceCategory } from '../../domain/seat-chart.ts'
 import { createdAt, updatedAt } from './columns.ts'
@@ -282,6 +283,19 @@ export const visitProducts = sqliteTable(
   },
   (t) => [index('visit_products_org').on(t.organizerId, t.id), index('visit_products_site').on(t.siteId)],
 )
+
+/** A visit product's deposit presale (定金, worker/domain/scenic-deposit-terms.ts); absent: sold in full only. */
+export const visitProductDeposits = sqliteTable('visit_product_deposits', {
+  productId: text()
+    .primaryKey()
+    .references(() => visitProducts.id),
+  organizerId: text()
+    .notNull()
+    .references(() => organizers.id),
+  terms: text({ mode: 'json' }).notNull().$type<ScenicDepositTerms>(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+})
 
 export const parentChildRules = sqliteTable(
   'parent_child_rules',

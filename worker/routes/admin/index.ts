@@ -20,6 +20,7 @@ import { showSalePhaseRoutes } from './show-sale-phases.ts'
 import { showRoutes } from './shows.ts'
 import { staffRoutes } from './staff.ts'
 import { venueRoutes } from './venues.ts'
+import { visitProductDepositRoutes } from './visit-product-deposit.ts'
 import { visitProductRoutes } from './visit-products.ts'
 import { webhookEndpointRoutes } from './webhook-endpoints.ts'
 
@@ -43,6 +44,7 @@ adminRoutes.route(`${organizer}/parent-child-rules`, parentChildRuleRoutes)
 adminRoutes.route(`${organizer}/packages`, packageRoutes)
 // Price calendars and tiers of visit products and packages (one module for both).
 adminRoutes.route(organizer, scenicPricingRoutes)
+adminRoutes.route(organizer, visitProductDepositRoutes)
 adminRoutes.route(`${organizer}/sales-channels`, salesChannelRoutes)
 adminRoutes.route(`${organizer}/orders`, adminOrderRoutes)
 adminRoutes.route(`${organizer}/reports`, reportRoutes)

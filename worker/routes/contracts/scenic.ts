@@ -1,6 +1,7 @@
 import * as v from 'valibot'
 import { packageRecord } from './admin/packages.ts'
 import { scenicSiteRecord, timeSlotSchema } from './admin/scenic-sites.ts'
+import { scenicDepositTermsSchema } from './admin/visit-product-deposit.ts'
 import { visitProductRecord } from './admin/visit-products.ts'
 import { amount, pageOf } from './common.ts'
 
@@ -22,6 +23,8 @@ export const visitProductSchema = v.object({
   ...publicProductEntries,
   /** Parent products: this one can be bought only with one of them for the same day (父子票). */
   requiresParent: v.array(v.string()),
+  /** 定金: a deposit per ticket keeps the day's place; the balance window counts back from the visit day. */
+  deposit: v.nullable(scenicDepositTermsSchema),
 })
 
 /** A site with its active ticket types (and the parents each needs) and packages; no channel allocations. */

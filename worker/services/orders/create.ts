@@ -11,9 +11,11 @@ import {
   scenicSites,
   showDeposits,
   shows,
+  visitProductDeposits,
 } from '../../db/schema.ts'
 import { depositFor, type OrderDepositTerms } from '../../domain/deposit-terms.ts'
 import { maskIdNumber } from '../../domain/id-number.ts'
+import { scenicDepositFor } from '../../domain/scenic-deposit-terms.ts'
 import { newId } from '../../ids.ts'
 import { conflict, notFound, Problem, validationProblem } from '../../problem.ts'
 import { inventoryProblem } from '../inventory-problem.ts'
@@ -344,21 +346,50 @@ export async function createOrderFromHold(services: OrderServices, input: Create
   return { orderId, paymentId, checkoutUrl, amountDue }
 }
 
-/** 定金: the show's deposit terms as this order takes them, or why it cannot be bought with a deposit. */
+/** 定金: the deposit terms (the show's, or the visit products') as this order takes them, or why it cannot have one. */
 async function depositTerms(
   services: OrderServices,
   input: CreateOrderInput,
   priced: Priced,
 ): Promise<OrderDepositTerms> {
   const refuse = (detail: string) =>
-    new Problem({ code: 'deposit_not_offered', status: 409, title: 'No deposit for these seats', detail })
-  if (input.kind !== 'show' || input.rebook || input.groupBuy)
-    throw refuse('Only seats of a show bought outright can be paid with a deposit')
+    new Problem({ code: 'deposit_not_offered', status: 409, title: 'No deposit for these tickets', detail })
+  if (input.rebook || input.groupBuy) throw refuse('Only tickets bought outright can be paid with a deposit')
+  if (input.kind === 'scenic') return scenicDepositTerms(services, input, priced, refuse)
   const [row] = await services.db.select().from(showDeposits).where(eq(showDeposits.showId, input.showId!))
   if (!row) throw refuse('This show is not sold with a deposit')
   const offer = depositFor(
     row.terms,
     priced.lines.map((line) => ({ category: line.category ?? '', price: line.price! })),
+    Date.now(),
+  )
+  if (!offer.ok) throw refuse(offer.reason)
+  return offer.order
+}
+
+/** A scenic day's tickets: each line's product must sell with a deposit; the window counts back from the day. */
+async function scenicDepositTerms(
+  services: OrderServices,
+  input: CreateOrderInput,
+  priced: Priced,
+  refuse: (detail: string) => Problem,
+): Promise<OrderDepositTerms> {
+  const productIds = [...new Set(priced.lines.map((line) => line.productId ?? ''))]
+  const [rows, [site]] = await Promise.all([
+    services.db
+      .select()
+      .from(visitProductDeposits)
+      .where(inArray(visitProductDeposits.productId, productIds)),
+    services.db
+      .select({ timezone: scenicSites.timezone })
+      .from(scenicSites)
+      .where(eq(scenicSites.id, input.siteId!)),
+  ])
+  const terms = new Map(rows.map((row) => [row.productId, row.terms]))
+  const offer = scenicDepositFor(
+    priced.lines.map((line) => ({ productId: line.productId ?? '', price: line.price! })),
+    (productId) => terms.get(productId),
+    { date: input.visitDate!, timezone: site?.timezone ?? 'Asia/Shanghai' },
     Date.now(),
   )
   if (!offer.ok) throw refuse(offer.reason)
