@@ -50,7 +50,7 @@ const en: Record<ProblemCode, string> = {
   group_full: 'This group is full.',
   group_succeeded: 'The group has succeeded; refund the order instead.',
   // 定金 deposit presale
-  deposit_not_offered: 'These seats cannot be bought with a deposit. Pay in full instead.',
+  deposit_not_offered: 'These tickets cannot be bought with a deposit. Pay in full instead.',
   balance_window_closed: 'The balance cannot be paid right now; see its dates.',
   enrollment_code_invalid: 'That enrollment code is unknown, used or expired. Ask for a new one.',
   invitation_invalid: 'This invitation link is unknown, already used or expired. Ask for a new one.',
@@ -111,7 +111,7 @@ const zh: Record<ProblemCode, string> = {
   group_full: '该团人数已满。',
   group_succeeded: '该团已成团，如需取消请申请退款。',
   // 定金 deposit presale
-  deposit_not_offered: '所选座位不支持定金预售，请全款支付。',
+  deposit_not_offered: '所选票品不支持定金预售，请全款支付。',
   balance_window_closed: '当前不在尾款支付时间内，请查看支付时间。',
   enrollment_code_invalid: '登记码无效、已使用或已过期，请重新获取。',
   invitation_invalid: '邀请链接无效、已使用或已过期，请重新获取。',

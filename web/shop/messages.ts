@@ -317,7 +317,7 @@ const en = {
   deposit_overdue: 'The balance was not paid in time.',
   deposit_balancePaid: 'Deposit {deposit} and balance {balance} paid.',
   deposit_linesHeading: 'Seats and prices',
-  problem_deposit_not_offered: 'These seats cannot be bought with a deposit. Pay in full instead.',
+  problem_deposit_not_offered: 'These tickets cannot be bought with a deposit. Pay in full instead.',
   problem_balance_window_closed: 'The balance cannot be paid right now; see its dates.',
   // 定金 on scenic days (a place in the day's quota, not a seat)
   scenicDeposit_noTicketYet:
@@ -602,7 +602,7 @@ export const shopMessages = defineMessages<ShopMessage>({
     deposit_overdue: '尾款未在截止前支付。',
     deposit_balancePaid: '已付定金 {deposit} 与尾款 {balance}。',
     deposit_linesHeading: '座位与票价',
-    problem_deposit_not_offered: '所选座位不支持定金预售，请全款支付。',
+    problem_deposit_not_offered: '所选票品不支持定金预售，请全款支付。',
     problem_balance_window_closed: '当前不在尾款支付时间内，请查看支付时间。',
     // 定金 on scenic days
     scenicDeposit_noTicketYet: '当日名额已为您保留，付清尾款后出票。',
