@@ -194,7 +194,7 @@ export function ScenicPage({ siteId }: { siteId: string }) {
       setCurrentHold({
         kind: 'scenic',
         hold: created,
-        title: detail.name,
+        title: localName(detail, locale),
         productNames: Object.fromEntries(detail.products.map((p) => [p.id, localName(p, locale)])),
       })
       navigate('/checkout')
@@ -268,7 +268,7 @@ export function ScenicPage({ siteId }: { siteId: string }) {
   return (
     <article class="stack">
       <header>
-        <h1>{detail.name}</h1>
+        <h1>{localName(detail, locale)}</h1>
         <p class="muted">
           {detail.city} · {t('open', { from: detail.opensAt, to: detail.closesAt })}
         </p>
