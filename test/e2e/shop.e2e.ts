@@ -23,7 +23,7 @@ describe('home', () => {
     await page.goto('/')
     await page.getByRole('heading', { level: 1, name: 'What’s on' }).waitFor()
     await page.getByTestId('show-list').getByText('Voyage Beyond').first().waitFor()
-    await page.getByTestId('site-list').getByText('Misty Mountain').waitFor()
+    await page.getByTestId('site-list').getByText('云雾山景区').waitFor()
     await expectAccessible(page)
     await saveScreenshot(page, 'shop-home')
 
@@ -81,7 +81,7 @@ describe('seats to a QR ticket, then a refund', () => {
     const first = page.locator(`[data-seat-id="${firstId}"]`)
     await first.click()
     await expect.poll(() => first.getAttribute('aria-checked')).toBe('true')
-    expect(await first.getAttribute('aria-label')).toMatch(/^Row \w+ seat \d+, \w+, ¥[\d.,]+, selected/)
+    expect(await first.getAttribute('aria-label')).toMatch(/^Row \w+, seat \d+, \w+, ¥[\d.,]+, selected/)
     await first.focus()
     await page.keyboard.press('ArrowRight')
     const focusedSeat = () => page.evaluate(() => document.activeElement?.getAttribute('data-seat-id'))
