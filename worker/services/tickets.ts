@@ -171,6 +171,7 @@ export async function ticketsOfOrder(db: Database, secret: string, orderId: stri
         startsAt,
         visitDate: order.visitDate,
         venue,
+        venueEn,
         entrance: line.seatLabel ? line.seatLabel.split('-')[0]! : line.slot,
         holderIdMasked: line.visitorIdMasked,
         rotatingCode:
