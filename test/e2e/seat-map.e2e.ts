@@ -51,7 +51,7 @@ const rowLabelOffsets = (page: Page) =>
         const b = seat.getBoundingClientRect()
         if (b.bottom < frame.top || b.top > frame.bottom) continue
         const name = seat.getAttribute('aria-label') ?? ''
-        if (!new RegExp(`(^| )${row}排|Row ${row} `).test(name)) continue
+        if (!new RegExp(`(^| )${row}排|[Rr]ow ${row}, `).test(name)) continue
         nearest = Math.min(nearest, Math.abs(b.top + b.height / 2 - middle))
       }
       return { row, text: label.textContent, offset: nearest }
@@ -193,7 +193,7 @@ describe('the hall on a laptop (en)', () => {
     await page.locator('[data-testid="seat-map"][data-mode="seats"]').waitFor()
     await expect
       .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? ''))
-      .toMatch(/^Balcony Row \w+ seat \d+, Zone C, ¥[\d.,]+, available/)
+      .toMatch(/^Balcony, row \w+, seat \d+, Zone C, ¥[\d.,]+, available/)
     await page.keyboard.press('Escape')
     await page.locator('[data-testid="seat-map"][data-mode="overview"]').waitFor()
     await expectAccessible(page)

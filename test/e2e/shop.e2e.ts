@@ -23,7 +23,7 @@ describe('home', () => {
     await page.goto('/')
     await page.getByRole('heading', { level: 1, name: 'What’s on' }).waitFor()
     await page.getByTestId('show-list').getByText('Voyage Beyond').first().waitFor()
-    await page.getByTestId('site-list').getByText('Misty Mountain').waitFor()
+    await page.getByTestId('site-list').getByText('Misty Mountain Scenic Area').waitFor()
     await expectAccessible(page)
     await saveScreenshot(page, 'shop-home')
 
@@ -42,6 +42,11 @@ describe('home', () => {
     // The organizer's Chinese name on Chinese pages, its English one only on English pages.
     await page.getByTestId('show-list').getByText('星际远航').first().waitFor()
     expect(await page.getByTestId('show-list').getByText('Voyage Beyond').count()).toBe(0)
+    // So are places: the cinema hall by its Chinese name only.
+    await expect
+      .poll(() => page.getByTestId('show-list').getByText('星光影城 1号厅').count())
+      .toBeGreaterThan(0)
+    expect(await page.getByTestId('show-list').getByText('Starlight Cinema').count()).toBe(0)
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN')
     await page.reload()
     await page.getByRole('heading', { level: 1, name: '近期演出与景区' }).waitFor()
@@ -81,7 +86,7 @@ describe('seats to a QR ticket, then a refund', () => {
     const first = page.locator(`[data-seat-id="${firstId}"]`)
     await first.click()
     await expect.poll(() => first.getAttribute('aria-checked')).toBe('true')
-    expect(await first.getAttribute('aria-label')).toMatch(/^Row \w+ seat \d+, \w+, ¥[\d.,]+, selected/)
+    expect(await first.getAttribute('aria-label')).toMatch(/^Row \w+, seat \d+, \w+, ¥[\d.,]+, selected/)
     await first.focus()
     await page.keyboard.press('ArrowRight')
     const focusedSeat = () => page.evaluate(() => document.activeElement?.getAttribute('data-seat-id'))

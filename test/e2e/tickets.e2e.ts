@@ -177,7 +177,7 @@ describe('my tickets wallet', () => {
     // Chinese date and time in Beijing time, no ISO timestamps, no English state words.
     expect(await concertCard.getByTestId('wallet-when').textContent()).toMatch(/\d+月\d+日.*\d\d:\d\d/)
     expect(await concertCard.textContent()).toContain('待使用')
-    expect(await concertCard.textContent()).toContain('Harbour Concert Hall')
+    expect(await concertCard.textContent()).toContain('港湾音乐厅')
     // The visit tomorrow: the product's name and the entry slot's times.
     const visit = upcoming.filter({ hasText: '云雾山景区' })
     expect(await visit.getByTestId('wallet-place').textContent()).toBe('成人票 · 入园时段 10:00–11:00')
@@ -231,6 +231,9 @@ describe('my tickets wallet', () => {
       `${first!.place!.section}, row ${first!.place!.row}, seat ${first!.place!.number}`,
     )
     expect(await concertCard.textContent()).toContain('Valid')
+    // The hall by its English name (港湾音乐厅 on Chinese pages).
+    expect(await concertCard.textContent()).toContain('Harbour Concert Hall')
+    expect(await concertCard.textContent()).not.toContain('港湾音乐厅')
     expect(await page.getByRole('button', { name: 'Past, used and refunded (1)' }).count()).toBe(1)
     await expectAccessible(page)
     await saveScreenshot(page, 'tickets-wallet-en')

@@ -20,7 +20,10 @@ const layouts: { locale: WalkLocale; mobile: boolean; label: string }[] = [
 let browser: Browser
 /** Price zone codes of the demo venues whose names differ from them (VIP is its own name; A/B/C are row letters too). */
 let categoryCodes: string[] = []
-/** The demo's English names beside its Chinese ones (events, price zones, scenic tickets, packages). */
+/**
+ * The demo's English names beside its Chinese ones (events, price zones, venues, the scenic site, its tickets and
+ * packages, the group-buy campaign).
+ */
 let englishNames: string[] = []
 
 beforeAll(async () => {
@@ -30,23 +33,42 @@ beforeAll(async () => {
   for (const show of ['shw_demo_symphony', 'shw_demo_film_1']) {
     const detail = (await (await fetch(`${baseUrl()}/api/shows/${show}`)).json()) as {
       eventNameEn: string | null
+      venueNameEn: string | null
       categories: { code: string; name: string; nameEn?: string }[]
     }
     if (detail.eventNameEn) english.add(detail.eventNameEn)
+    if (detail.venueNameEn) english.add(detail.venueNameEn)
     for (const category of detail.categories) {
       if (category.code.length > 1 && category.code !== category.name) codes.add(category.code)
       if (category.nameEn) english.add(category.nameEn)
     }
   }
   const site = (await (await fetch(`${baseUrl()}/api/scenic-sites/site_demo_mountain`)).json()) as {
+    nameEn: string | null
     products: { nameEn: string | null }[]
     packages: { nameEn: string | null }[]
   }
-  for (const named of [...site.products, ...site.packages]) if (named.nameEn) english.add(named.nameEn)
+  for (const named of [site, ...site.products, ...site.packages]) if (named.nameEn) english.add(named.nameEn)
+  const campaign = (await (await fetch(`${baseUrl()}/api/group-buys/campaigns/gbc_demo_film`)).json()) as {
+    nameEn: string | null
+  }
+  if (campaign.nameEn) english.add(campaign.nameEn)
+  // The demo's sales channels (官网 / 携程 / 美团 / 自助机) by their English names, as the seed gives them.
+  for (const channel of ['Own website', 'Ctrip', 'Meituan', 'Gate kiosks']) english.add(channel)
   categoryCodes = [...codes]
   expect(categoryCodes).toContain('PRM')
   englishNames = [...english]
-  expect(englishNames).toEqual(expect.arrayContaining(['Premium', 'Voyage Beyond', 'Summit cable car']))
+  expect(englishNames).toEqual(
+    expect.arrayContaining([
+      'Premium',
+      'Voyage Beyond',
+      'Summit cable car',
+      'Harbour Concert Hall',
+      'Starlight Cinema — Hall 1',
+      'Misty Mountain Scenic Area',
+      'Voyage Beyond · groups of three',
+    ]),
+  )
 })
 afterAll(async () => {
   await browser?.close()

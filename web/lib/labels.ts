@@ -53,6 +53,11 @@ export function eventTitle(show: { eventName: string; eventNameEn?: string | nul
   return localName({ name: show.eventName, nameEn: show.eventNameEn }, locale)
 }
 
+/** A show's venue (hall) for the reader (show summaries carry `venueName` / `venueNameEn`). */
+export function venueTitle(show: { venueName: string; venueNameEn?: string | null }, locale: Locale): string {
+  return localName({ name: show.venueName, nameEn: show.venueNameEn }, locale)
+}
+
 export interface NamedCategory extends TwoLanguageName {
   code: string
 }

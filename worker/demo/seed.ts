@@ -113,11 +113,19 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
   await db
     .insert(salesChannels)
     .values([
-      { id: 'chn_demo_web', organizerId: org, name: 'Own website', code: 'web', kind: 'own_site' },
+      {
+        id: 'chn_demo_web',
+        organizerId: org,
+        name: '官网',
+        nameEn: 'Own website',
+        code: 'web',
+        kind: 'own_site',
+      },
       {
         id: 'chn_demo_ctrip',
         organizerId: org,
-        name: 'Ctrip 携程',
+        name: '携程',
+        nameEn: 'Ctrip',
         code: 'ctrip',
         kind: 'ota',
         commissionBps: 1000,
@@ -125,20 +133,41 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
       {
         id: 'chn_demo_meituan',
         organizerId: org,
-        name: 'Meituan 美团',
+        name: '美团',
+        nameEn: 'Meituan',
         code: 'meituan',
         kind: 'ota',
         commissionBps: 800,
       },
-      { id: 'chn_demo_kiosk', organizerId: org, name: 'Gate kiosks', code: 'kiosk', kind: 'kiosk' },
+      {
+        id: 'chn_demo_kiosk',
+        organizerId: org,
+        name: '自助机',
+        nameEn: 'Gate kiosks',
+        code: 'kiosk',
+        kind: 'kiosk',
+      },
     ])
     .onConflictDoNothing()
 
   const seatCounts: DemoSummary['seats'] = []
-  const venue = async (id: string, name: string, kind: 'concert_hall' | 'cinema', chart: SeatChartInput) => {
+  const venue = async (
+    id: string,
+    [name, nameEn]: [string, string],
+    kind: 'concert_hall' | 'cinema',
+    chart: SeatChartInput,
+  ) => {
     await db
       .insert(venues)
-      .values({ id, organizerId: org, name, kind, city: 'Shanghai', priceCategories: chart.categories })
+      .values({
+        id,
+        organizerId: org,
+        name,
+        nameEn,
+        kind,
+        city: 'Shanghai',
+        priceCategories: chart.categories,
+      })
       .onConflictDoNothing()
     const [row] = await db.select({ seatCount: venues.seatCount }).from(venues).where(eq(venues.id, id))
     if (row?.seatCount === 0) {
@@ -150,8 +179,8 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
     const [after] = await db.select({ seatCount: venues.seatCount }).from(venues).where(eq(venues.id, id))
     seatCounts.push({ venueId: id, seatCount: after?.seatCount ?? 0 })
   }
-  await venue(ids.concertHall, 'Harbour Concert Hall', 'concert_hall', concertHallChart())
-  await venue(ids.cinemaHall, 'Starlight Cinema — Hall 1', 'cinema', cinemaHallChart())
+  await venue(ids.concertHall, ['港湾音乐厅', 'Harbour Concert Hall'], 'concert_hall', concertHallChart())
+  await venue(ids.cinemaHall, ['星光影城 1号厅', 'Starlight Cinema — Hall 1'], 'cinema', cinemaHallChart())
 
   await db
     .insert(events)
@@ -247,7 +276,8 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
     .values({
       id: ids.scenicSite,
       organizerId: org,
-      name: 'Misty Mountain Scenic Area 云雾山景区',
+      name: '云雾山景区',
+      nameEn: 'Misty Mountain Scenic Area',
       city: 'Hangzhou',
       description: 'Tea terraces, a waterfall trail and a cable car to the summit.',
       opensAt: '08:00',
@@ -366,6 +396,7 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
       id: ids.groupBuyCampaign,
       organizerId: org,
       name: '星际远航 · 三人成团',
+      nameEn: 'Voyage Beyond · groups of three',
       description:
         '3 人及以上成团，每人享团购价，发起人再减 5 元。Three friends or more: everyone pays the group price; the one who starts the group saves 5.00 more.',
       showIds: [...ids.screenings],

@@ -25,6 +25,8 @@ export interface GateScopeEntry {
   evKey: string
   /** The event's or site's name (the day and time are beside it). */
   label: string
+  /** Its optional English name; absent in profiles saved before it existed. */
+  labelEn?: string | null
   /** Shows: the start (ISO), for the gate to show in its own words and zone. */
   startsAt?: string
   /** Local date (the organizer's time zone) of the show, or the visit date. */

@@ -12,6 +12,8 @@ export interface ListedShowRow {
   eventId: string
   startsAt: string
   venueName: string
+  /** The venue's optional English name. */
+  venueNameEn: string | null
   city: string
   /** The show's prices per category from the catalogue (used when its actor's counts are unknown). */
   prices: Record<string, number>
@@ -23,6 +25,7 @@ export interface ListedShow {
   id: string
   startsAt: string
   venueName: string
+  venueNameEn: string | null
   onSale: boolean
   soldOut: boolean
   /** Cheapest category with seats left; when none are left, the cheapest at all (null without prices). */
@@ -31,6 +34,8 @@ export interface ListedShow {
 
 export interface EventSummary {
   venues: string[]
+  /** The same venues for English pages: each one's English name, else its main name. */
+  venuesEn: string[]
   cities: string[]
   firstStartsAt: string
   lastStartsAt: string
@@ -51,6 +56,7 @@ export function listedShow(row: ListedShowRow, counts: ShowCounts | null, now: n
       id: row.id,
       startsAt: row.startsAt,
       venueName: row.venueName,
+      venueNameEn: row.venueNameEn,
       onSale,
       soldOut: false,
       fromPrice: cheapest(Object.values(row.prices)),
@@ -62,6 +68,7 @@ export function listedShow(row: ListedShowRow, counts: ShowCounts | null, now: n
     id: row.id,
     startsAt: row.startsAt,
     venueName: row.venueName,
+    venueNameEn: row.venueNameEn,
     onSale: counts.onSale,
     soldOut,
     fromPrice: cheapest((soldOut ? counts.categories : left).map((c) => c.price)),
@@ -74,6 +81,7 @@ export function summarizeEvent(rows: ListedShowRow[], shows: ListedShow[]): Even
   const prices = (list: ListedShow[]) => list.flatMap((s) => (s.fromPrice === null ? [] : [s.fromPrice]))
   return {
     venues: [...new Set(rows.map((r) => r.venueName))],
+    venuesEn: [...new Set(rows.map((r) => r.venueNameEn ?? r.venueName))],
     cities: [...new Set(rows.map((r) => r.city))],
     firstStartsAt: rows[0]!.startsAt,
     lastStartsAt: rows.at(-1)!.startsAt,

@@ -139,6 +139,7 @@ scenicRoutes.get(
       .select({
         id: scenicSites.id,
         name: scenicSites.name,
+        nameEn: scenicSites.nameEn,
         city: scenicSites.city,
         description: scenicSites.description,
         opensAt: scenicSites.opensAt,

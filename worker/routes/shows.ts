@@ -73,6 +73,7 @@ const summaryColumns = {
   kind: events.kind,
   venueId: shows.venueId,
   venueName: venues.name,
+  venueNameEn: venues.nameEn,
   city: venues.city,
   startsAt: shows.startsAt,
   endsAt: shows.endsAt,

@@ -16,6 +16,7 @@ export function publicCampaign(campaign: Campaign) {
     id: campaign.id,
     organizerId: campaign.organizerId,
     name: campaign.name,
+    nameEn: campaign.nameEn,
     description: campaign.description,
     showIds: campaign.showIds,
     groupPrices: campaign.groupPrices,

@@ -52,6 +52,7 @@ async function eventListings(db: Database, countsOf: CountsOf, filters: ListingF
       saleStartsAt: shows.saleStartsAt,
       saleEndsAt: shows.saleEndsAt,
       venueName: venues.name,
+      venueNameEn: venues.nameEn,
       city: venues.city,
       eventName: events.name,
       eventNameEn: events.nameEn,
@@ -122,6 +123,7 @@ async function siteListings(db: Database, filters: ListingFilters) {
     .select({
       id: scenicSites.id,
       name: scenicSites.name,
+      nameEn: scenicSites.nameEn,
       city: scenicSites.city,
       description: scenicSites.description,
       opensAt: scenicSites.opensAt,

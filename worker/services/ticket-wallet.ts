@@ -22,6 +22,7 @@ export interface WalletTicket extends TicketFacts {
   title: string
   titleEn: string | null
   venue: string
+  venueEn: string | null
   city: string
   startsAt: string | null
   visitDate: string | null
@@ -134,6 +135,7 @@ export async function walletOfBuyer(
           title: row.event.name,
           titleEn: row.event.nameEn,
           venue: row.venue.name,
+          venueEn: row.venue.nameEn,
           city: row.venue.city,
           startsAt: row.show.startsAt,
           visitDate: null,
@@ -153,13 +155,14 @@ export async function walletOfBuyer(
         kind: 'scenic',
         title: site.name,
         venue: site.name,
+        venueEn: site.nameEn,
         city: site.city,
         startsAt: null,
         visitDate: order.visitDate,
         validUntil: new Date(window.exp * 1000).toISOString(),
         category: null,
         categoryEn: null,
-        titleEn: null,
+        titleEn: site.nameEn,
         timeZone: site.timezone,
         pass: await passFor(`${site.id}:${order.visitDate}`, window),
       }

@@ -103,6 +103,7 @@ export async function ticketsOfOrder(db: Database, secret: string, orderId: stri
   let title: string
   let titleEn: string | null = null
   let venue: string
+  let venueEn: string | null = null
   let eventSecret: string | undefined
   let startsAt: string | null = null
   let timeZone = 'Asia/Shanghai'
@@ -123,12 +124,15 @@ export async function ticketsOfOrder(db: Database, secret: string, orderId: stri
     titleEn = row!.event.nameEn
     startsAt = show.startsAt
     venue = row!.venue.name
+    venueEn = row!.venue.nameEn
     timeZone = row!.timeZone
     if (row!.event.rotatingCode) eventSecret = await eventGateSecret(db, row!.event.id)
   } else {
     const [site] = await db.select().from(scenicSites).where(eq(scenicSites.id, order.siteId!))
     title = site!.name
+    titleEn = site!.nameEn
     venue = site!.name
+    venueEn = site!.nameEn
     timeZone = site!.timezone
     slots = site!.timeSlots
     const productIds = [...new Set(rows.map((r) => r.line.productId!).filter(Boolean))]
@@ -167,6 +171,7 @@ export async function ticketsOfOrder(db: Database, secret: string, orderId: stri
         startsAt,
         visitDate: order.visitDate,
         venue,
+        venueEn,
         entrance: line.seatLabel ? line.seatLabel.split('-')[0]! : line.slot,
         holderIdMasked: line.visitorIdMasked,
         rotatingCode:

@@ -106,8 +106,8 @@ export function latinCodesIn(texts: string[], categoryCodes: string[]): string[]
 }
 
 /**
- * English on a Chinese page that the organizer or the server wrote: the demo's English names of events, price zones
- * and scenic tickets (shown only on English pages), and the English order status reasons (the apps localize codes).
+ * English on a Chinese page that the organizer or the server wrote: the demo's English names of events, price zones,
+ * venues, the scenic site and its tickets, the group-buy campaign (shown only on English pages), and the English order status reasons (the apps localize codes).
  */
 export function englishTextsIn(texts: string[], englishNames: string[]): string[] {
   const found = new Set<string>()
@@ -138,7 +138,7 @@ export interface AuditOptions {
   locale: WalkLocale
   /** Price zone codes that differ from their names (a code in sight means the name was not used). */
   categoryCodes: string[]
-  /** The demo's English names (events, price zones, scenic tickets and packages): never on a Chinese page. */
+  /** The demo's English names (events, zones, venues, the site, its tickets, the campaign): never on a Chinese page. */
   englishNames: string[]
   /** The shop must never scroll sideways; the admin console and gate are checked for everything else. */
   noSidewaysScroll: boolean

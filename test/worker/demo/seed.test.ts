@@ -112,6 +112,36 @@ describe('demo data in two languages', () => {
     const cableCar = site.products.find((p: { id: string }) => p.id === demoIds.products.cableCar)
     expect(cableCar).toMatchObject({ name: '索道票', nameEn: 'Summit cable car' })
     expect(site.packages[0]).toMatchObject({ name: '门票+索道套票', nameEn: 'Gate + cable car' })
+    // Places, the campaign and the channels: named in Chinese first, each with its English name.
+    expect(site).toMatchObject({ name: '云雾山景区', nameEn: 'Misty Mountain Scenic Area' })
+    const concertCard = listing.events.find((e: { name: string }) => e.name === '新年交响音乐会')
+    expect([concertCard.venues, concertCard.venuesEn]).toEqual([['港湾音乐厅'], ['Harbour Concert Hall']])
+    expect(concertCard.shows[0]).toMatchObject({
+      venueName: '港湾音乐厅',
+      venueNameEn: 'Harbour Concert Hall',
+    })
+    expect(listing.sites[0]).toMatchObject({ name: '云雾山景区', nameEn: 'Misty Mountain Scenic Area' })
+    const campaign = await ok(buyer.get(`/api/group-buys/campaigns/${demoIds.groupBuyCampaign}`))
+    expect(campaign).toMatchObject({
+      name: '星际远航 · 三人成团',
+      nameEn: 'Voyage Beyond · groups of three',
+    })
+  })
+
+  it('names the demo sales channels in Chinese with their English names', async () => {
+    await loadDemo(env.DB, { ownerEmail: 'owner@demo.local', password: 'demo-password-2026' })
+    const owner = await signIn('owner@demo.local', 'demo-password-2026')
+    const channels = await ok(owner.get(`/api/admin/organizers/${demoIds.organizer}/sales-channels?limit=50`))
+    expect(
+      channels.items
+        .map((c: { code: string; name: string; nameEn: string }) => [c.code, c.name, c.nameEn])
+        .sort(),
+    ).toEqual([
+      ['ctrip', '携程', 'Ctrip'],
+      ['kiosk', '自助机', 'Gate kiosks'],
+      ['meituan', '美团', 'Meituan'],
+      ['web', '官网', 'Own website'],
+    ])
   })
 
   it('lets an organizer set, change and clear the English name beside the main one', async () => {

@@ -2,11 +2,17 @@ import { describe, expect, it } from 'vitest'
 import { type ListedShowRow, listedShow, summarizeEvent } from '../../../worker/domain/listing.ts'
 
 const now = Date.parse('2026-12-01T00:00:00Z')
-const row = (id: string, startsAt: string, venueName = 'Hall 1'): ListedShowRow => ({
+const row = (
+  id: string,
+  startsAt: string,
+  venueName = 'Hall 1',
+  venueNameEn: string | null = null,
+): ListedShowRow => ({
   id,
   eventId: 'evt_1',
   startsAt,
   venueName,
+  venueNameEn,
   city: 'Shanghai',
   prices: { STD: 4500, PRM: 6500 },
   saleStartsAt: '2026-11-01T00:00:00Z',
@@ -22,7 +28,7 @@ const counts = (std: number, prm: number, onSale = true) => ({
 
 describe('event cards of the shop home', () => {
   it('prices from the cheapest seat still free on a show on sale, and is sold out only when every show is', () => {
-    const rows = [row('a', '2026-12-02T06:00:00Z'), row('b', '2026-12-02T11:40:00Z', 'Hall 2')]
+    const rows = [row('a', '2026-12-02T06:00:00Z'), row('b', '2026-12-02T11:40:00Z', '二号厅', 'Hall 2')]
     const standardGone = [listedShow(rows[0]!, counts(0, 5), now), listedShow(rows[1]!, counts(0, 3), now)]
     expect(standardGone.map((s) => [s.fromPrice, s.soldOut])).toEqual([
       [6500, false],
@@ -33,7 +39,9 @@ describe('event cards of the shop home', () => {
       fromPrice: 6500,
       soldOut: false,
       onSale: true,
-      venues: ['Hall 1', 'Hall 2'],
+      venues: ['Hall 1', '二号厅'],
+      // English pages list each venue's English name, or its main one when it has none.
+      venuesEn: ['Hall 1', 'Hall 2'],
       firstStartsAt: '2026-12-02T06:00:00Z',
       lastStartsAt: '2026-12-02T11:40:00Z',
     })

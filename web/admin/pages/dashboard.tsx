@@ -3,6 +3,7 @@ import type { SalesReport, SellThroughReport } from '../../../worker/routes/cont
 import { api } from '../../lib/api.ts'
 import { formatDateTime, formatDay, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
+import { localName } from '../../lib/labels.ts'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { BarChart, DayChart } from '../charts.tsx'
 import { downloadCsv, salesRows, sellThroughRows } from '../export.ts'
@@ -161,7 +162,11 @@ export function DashboardPage() {
               title={t('salesPerChannel')}
               valueHeader={t('netOfRefundedTickets')}
               tick={axisMoney}
-              data={s.byChannel.map((d) => ({ label: d.name, value: d.amount, display: money(d.amount) }))}
+              data={s.byChannel.map((d) => ({
+                label: localName(d, locale),
+                value: d.amount,
+                display: money(d.amount),
+              }))}
             />
           </div>
         </>

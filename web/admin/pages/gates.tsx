@@ -11,6 +11,7 @@ import type { ScenicSiteRecord } from '../../../worker/routes/contracts/admin/sc
 import { api } from '../../lib/api.ts'
 import { formatDateTime } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
+import { localName } from '../../lib/labels.ts'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { chinaDay, SelectInput, TextInput } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
@@ -51,7 +52,10 @@ export function GatesPage() {
   const [error, setError] = useState<unknown>(null)
   const scopes = [
     ...(events.data?.items ?? []).map((e) => ({ value: `event:${e.id}`, label: `${t('event')}: ${e.name}` })),
-    ...(sites.data?.items ?? []).map((s) => ({ value: `site:${s.id}`, label: `${t('site')}: ${s.name}` })),
+    ...(sites.data?.items ?? []).map((s) => ({
+      value: `site:${s.id}`,
+      label: `${t('site')}: ${localName(s, locale)}`,
+    })),
   ]
   const chosen = scope || scopes[0]?.value || ''
   // A device's scope as the organizer named it; while the names load, only its kind, and the id (as code) only for a

@@ -7,7 +7,7 @@ import type { VenueRecord } from '../../../worker/routes/contracts/admin/venues.
 import { api } from '../../lib/api.ts'
 import { formatDateTime, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
-import { categoryName } from '../../lib/labels.ts'
+import { categoryName, localName } from '../../lib/labels.ts'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { CheckboxInput, TextInput, yuanToFen } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
@@ -38,6 +38,7 @@ export function GroupBuysPage() {
     [base],
   )
   const [name, setName] = useState('')
+  const [nameEn, setNameEn] = useState('')
   const [showIds, setShowIds] = useState<Set<string>>(new Set())
   const [prices, setPrices] = useState<Record<string, string>>({})
   const [minSize, setMinSize] = useState('3')
@@ -74,6 +75,7 @@ export function GroupBuysPage() {
       await api(`${base}/group-buy-campaigns`, {
         body: {
           name,
+          nameEn,
           showIds: [...showIds],
           groupPrices: Object.fromEntries(
             categories.filter((c) => prices[c]).map((c) => [c, yuanToFen(prices[c]!)]),
@@ -110,7 +112,7 @@ export function GroupBuysPage() {
           rows={list.data.items}
           rowKey={(c) => c.id}
           columns={[
-            { header: t('name'), cell: (c) => c.name },
+            { header: t('name'), cell: (c) => localName(c, locale) },
             { header: t('shows'), cell: (c) => c.showIds.length, numeric: true },
             {
               header: t('groupPrices'),
@@ -127,7 +129,7 @@ export function GroupBuysPage() {
               header: t('status'),
               cell: (c) => (
                 <select
-                  aria-label={`${t('status')} ${c.name}`}
+                  aria-label={`${t('status')} ${localName(c, locale)}`}
                   value={c.status}
                   onChange={(e) => setStatus(c, (e.target as HTMLSelectElement).value)}
                 >
@@ -147,6 +149,13 @@ export function GroupBuysPage() {
       <form class="card stack" onSubmit={create}>
         <h2>{t('newCampaign')}</h2>
         <TextInput label={t('name')} value={name} onInput={setName} required name="campaign-name" />
+        <TextInput
+          label={t('names_nameEn')}
+          hint={t('names_nameEnHint')}
+          value={nameEn}
+          onInput={setNameEn}
+          name="campaign-name-en"
+        />
         <fieldset class="stack">
           <legend>{t('shows')}</legend>
           {(shows.data?.items ?? []).length === 0 && <p class="muted">{t('empty')}</p>}

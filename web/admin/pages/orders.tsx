@@ -5,6 +5,7 @@ import type { ShowRecord } from '../../../worker/routes/contracts/admin/shows.ts
 import { api } from '../../lib/api.ts'
 import { formatDateTime, formatDay, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
+import { localName } from '../../lib/labels.ts'
 import { Link, navigate, useLocation } from '../../lib/router.tsx'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { useChannelNames } from '../channels.ts'
@@ -160,7 +161,7 @@ export function OrdersPage() {
                   </>
                 ) : (
                   <>
-                    {o.siteName ?? '—'}
+                    {o.siteName ? localName({ name: o.siteName, nameEn: o.siteNameEn }, locale) : '—'}
                     <br />
                     <small class="muted">{o.visitDate ? formatDay(o.visitDate, locale) : ''}</small>
                   </>

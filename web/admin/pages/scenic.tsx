@@ -8,6 +8,7 @@ import type { VisitProductRecord } from '../../../worker/routes/contracts/admin/
 import { api } from '../../lib/api.ts'
 import { formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
+import { localName } from '../../lib/labels.ts'
 import { Link, navigate } from '../../lib/router.tsx'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { TextInput } from '../form.tsx'
@@ -24,12 +25,14 @@ import { Tabs, useTab } from '../tabs.tsx'
 
 export function SitesPage() {
   const t = adminMessages.useT()
+  const locale = useLocale()
   const { base } = useSession()
   const list = useResource(
     (signal) => api<PageOf<ScenicSiteRecord>>(`${base}/scenic-sites`, { signal, query: { limit: 200 } }),
     [base],
   )
   const [name, setName] = useState('')
+  const [nameEn, setNameEn] = useState('')
   const [city, setCity] = useState('')
   const [capacity, setCapacity] = useState('1000')
   const slots = useSlotRows(() => [], Number(capacity) || 0)
@@ -40,7 +43,7 @@ export function SitesPage() {
     if (!slots.check()) return
     try {
       const site = await api<ScenicSiteRecord>(`${base}/scenic-sites`, {
-        body: { name, city, dailyCapacity: Number(capacity), timeSlots: timeSlotsOf(slots.rows) },
+        body: { name, nameEn, city, dailyCapacity: Number(capacity), timeSlots: timeSlotsOf(slots.rows) },
       })
       navigate(`/admin/scenic/${site.id}`)
     } catch (failure) {
@@ -57,7 +60,10 @@ export function SitesPage() {
           rows={list.data.items}
           rowKey={(s) => s.id}
           columns={[
-            { header: t('name'), cell: (s) => <Link href={`/admin/scenic/${s.id}`}>{s.name}</Link> },
+            {
+              header: t('name'),
+              cell: (s) => <Link href={`/admin/scenic/${s.id}`}>{localName(s, locale)}</Link>,
+            },
             { header: t('city'), cell: (s) => s.city },
             { header: t('dailyCapacity'), cell: (s) => s.dailyCapacity, numeric: true },
           ]}
@@ -68,6 +74,13 @@ export function SitesPage() {
       <form class="card stack" onSubmit={create}>
         <h2>{t('newSite')}</h2>
         <TextInput label={t('name')} value={name} onInput={setName} required />
+        <TextInput
+          label={t('names_nameEn')}
+          hint={t('names_nameEnHint')}
+          value={nameEn}
+          onInput={setNameEn}
+          name="site-name-en"
+        />
         <TextInput label={t('city')} value={city} onInput={setCity} required />
         <TextInput
           label={t('dailyCapacity')}
@@ -145,12 +158,12 @@ export function SitePage({ id }: { id: string }) {
       <p>
         <Link href="/admin/scenic">← {t('navScenic')}</Link>
       </p>
-      <h1>{site.data.name}</h1>
+      <h1>{localName(site.data, locale)}</h1>
       <p class="muted">
         {site.data.city} · {t('dailyCapacity')}: {site.data.dailyCapacity} · {site.data.opensAt}–
         {site.data.closesAt}
       </p>
-      <Tabs label={t('scenicSections', { name: site.data.name })} tabs={tabs} current={tab}>
+      <Tabs label={t('scenicSections', { name: localName(site.data, locale) })} tabs={tabs} current={tab}>
         {tab === 'site' && (
           <>
             <SiteDetailsForm site={site.data} path={sitePath} onSaved={site.reload} />

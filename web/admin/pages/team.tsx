@@ -4,6 +4,7 @@ import type { StaffInvitation, StaffMember } from '../../../worker/routes/contra
 import { api } from '../../lib/api.ts'
 import { formatDateTime } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
+import { localName } from '../../lib/labels.ts'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { SelectInput, TextInput } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
@@ -14,12 +15,14 @@ const channelKinds = ['own_site', 'ota', 'kiosk', 'box_office']
 
 export function ChannelsPage() {
   const t = adminMessages.useT()
+  const locale = useLocale()
   const { base } = useSession()
   const list = useResource(
     (signal) => api<PageOf<SalesChannelRecord>>(`${base}/sales-channels`, { signal, query: { limit: 200 } }),
     [base],
   )
   const [name, setName] = useState('')
+  const [nameEn, setNameEn] = useState('')
   const [code, setCode] = useState('')
   const [kind, setKind] = useState('ota')
   const [commission, setCommission] = useState('0')
@@ -29,9 +32,10 @@ export function ChannelsPage() {
     setError(null)
     try {
       await api(`${base}/sales-channels`, {
-        body: { name, code, kind, commissionBps: Math.round(Number(commission) * 100) },
+        body: { name, nameEn, code, kind, commissionBps: Math.round(Number(commission) * 100) },
       })
       setName('')
+      setNameEn('')
       setCode('')
       list.reload()
     } catch (failure) {
@@ -60,7 +64,7 @@ export function ChannelsPage() {
           rows={list.data.items}
           rowKey={(c) => c.id}
           columns={[
-            { header: t('name'), cell: (c) => c.name },
+            { header: t('name'), cell: (c) => localName(c, locale) },
             { header: t('code'), cell: (c) => <code>{c.code}</code> },
             { header: t('kind'), cell: (c) => t(`channelKind_${c.kind}` as never) },
             { header: t('commission'), cell: (c) => `${c.commissionBps / 100}%`, numeric: true },
@@ -71,7 +75,7 @@ export function ChannelsPage() {
                   <span>{c.active ? t('yes') : t('no')}</span>
                   <Button
                     onClick={() => toggle(c)}
-                    aria-label={`${c.active ? t('deactivate') : t('activate')} ${c.name}`}
+                    aria-label={`${c.active ? t('deactivate') : t('activate')} ${localName(c, locale)}`}
                   >
                     {c.active ? t('deactivate') : t('activate')}
                   </Button>
@@ -86,6 +90,13 @@ export function ChannelsPage() {
       <form class="card stack" onSubmit={create}>
         <h2>{t('newChannel')}</h2>
         <TextInput label={t('name')} value={name} onInput={setName} required />
+        <TextInput
+          label={t('names_nameEn')}
+          hint={t('names_nameEnHint')}
+          value={nameEn}
+          onInput={setNameEn}
+          name="channel-name-en"
+        />
         <TextInput label={t('code')} value={code} onInput={setCode} required hint={t('codeHint')} />
         <SelectInput
           label={t('kind')}

@@ -6,6 +6,8 @@ import type {
   VenueRecord,
 } from '../../../worker/routes/contracts/admin/venues.ts'
 import { api } from '../../lib/api.ts'
+import { useLocale } from '../../lib/i18n.ts'
+import { localName } from '../../lib/labels.ts'
 import { Link, navigate } from '../../lib/router.tsx'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { SelectInput, TextInput } from '../form.tsx'
@@ -32,12 +34,14 @@ function parseCategories(text: string): MapCategory[] {
 
 export function VenuesPage() {
   const t = adminMessages.useT()
+  const locale = useLocale()
   const { base } = useSession()
   const list = useResource(
     (signal) => api<PageOf<VenueRecord>>(`${base}/venues`, { signal, query: { limit: 200 } }),
     [base],
   )
   const [name, setName] = useState('')
+  const [nameEn, setNameEn] = useState('')
   const [city, setCity] = useState('')
   const [kind, setKind] = useState('concert_hall')
   const [categories, setCategories] = useState('')
@@ -47,7 +51,7 @@ export function VenuesPage() {
     setError(null)
     try {
       const venue = await api<VenueRecord>(`${base}/venues`, {
-        body: { name, city, kind, priceCategories: parseCategories(categories) },
+        body: { name, nameEn, city, kind, priceCategories: parseCategories(categories) },
       })
       navigate(`/admin/venues/${venue.id}`)
     } catch (failure) {
@@ -64,7 +68,10 @@ export function VenuesPage() {
           rows={list.data.items}
           rowKey={(v) => v.id}
           columns={[
-            { header: t('name'), cell: (v) => <Link href={`/admin/venues/${v.id}`}>{v.name}</Link> },
+            {
+              header: t('name'),
+              cell: (v) => <Link href={`/admin/venues/${v.id}`}>{localName(v, locale)}</Link>,
+            },
             { header: t('city'), cell: (v) => v.city },
             { header: t('kind'), cell: (v) => t(`venueKind_${v.kind}` as never) },
             { header: t('seats'), cell: (v) => v.seatCount, numeric: true },
@@ -76,6 +83,13 @@ export function VenuesPage() {
       <form class="card stack" onSubmit={create}>
         <h2>{t('newVenue')}</h2>
         <TextInput label={t('name')} value={name} onInput={setName} required name="venue-name" />
+        <TextInput
+          label={t('names_nameEn')}
+          hint={t('names_nameEnHint')}
+          value={nameEn}
+          onInput={setNameEn}
+          name="venue-name-en"
+        />
         <TextInput label={t('city')} value={city} onInput={setCity} required name="venue-city" />
         <SelectInput
           label={t('kind')}
@@ -129,6 +143,7 @@ const flagNames = ['blocked', 'accessible', 'companion', 'restrictedView'] as co
 
 export function VenuePage({ id }: { id: string }) {
   const t = adminMessages.useT()
+  const locale = useLocale()
   const { base } = useSession()
   const venuePath = `${base}/venues/${encodeURIComponent(id)}`
   const venue = useResource((signal) => api<VenueRecord>(venuePath, { signal }), [venuePath])
@@ -192,7 +207,7 @@ export function VenuePage({ id }: { id: string }) {
       <p>
         <Link href="/admin/venues">← {t('navVenues')}</Link>
       </p>
-      <h1>{venue.data.name}</h1>
+      <h1>{localName(venue.data, locale)}</h1>
       <p class="muted">
         {venue.data.city} · {t('seatCountIs', { n: venue.data.seatCount })} ·{' '}
         {t('version', { n: venue.data.seatMapVersion })}

@@ -9,6 +9,7 @@ import type { VisitProductRecord } from '../../../worker/routes/contracts/admin/
 import { ApiError, api } from '../../lib/api.ts'
 import { formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
+import { localName } from '../../lib/labels.ts'
 import { Button, Field, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { SelectInput } from '../form.tsx'
 import { useSession } from '../session.tsx'
@@ -126,7 +127,7 @@ export function ScenicPriceRules(props: { products: VisitProductRecord[]; packag
     { value: 'web', label: p('sp_channelWeb') },
     ...(salesChannels.data?.items ?? [])
       .filter((c) => c.code !== 'web')
-      .map((c) => ({ value: c.code, label: c.name })),
+      .map((c) => ({ value: c.code, label: localName(c, locale) })),
   ]
   const weekdays = Array.from({ length: 7 }, (_, d) => ({
     value: d,

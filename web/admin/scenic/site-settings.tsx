@@ -29,6 +29,7 @@ export function SiteDetailsForm({
   const t = adminMessages.useT()
   const [form, setForm] = useState({
     name: site.name,
+    nameEn: site.nameEn ?? '',
     city: site.city,
     dailyCapacity: String(site.dailyCapacity),
     opensAt: site.opensAt,
@@ -64,6 +65,13 @@ export function SiteDetailsForm({
       <h2 id="site-details-heading">{t('siteDetails')}</h2>
       <div class="form-grid">
         <TextInput label={t('name')} value={form.name} onInput={set('name')} name="site-name" required />
+        <TextInput
+          label={t('names_nameEn')}
+          hint={t('names_nameEnHint')}
+          value={form.nameEn}
+          onInput={set('nameEn')}
+          name="site-name-en"
+        />
         <TextInput label={t('city')} value={form.city} onInput={set('city')} name="site-city" required />
         <TextInput
           label={t('dailyCapacity')}

@@ -266,7 +266,7 @@ export function ScanPage({ runtime, state }: { runtime: GateDeviceRuntime; state
   const online = state.sync.online
   const attendance = state.attendance
   const scopeText = (entry: (typeof profile.scope)[number]) =>
-    `${entry.label} · ${
+    `${localName({ name: entry.label, nameEn: entry.labelEn }, locale)} · ${
       entry.startsAt
         ? formatDateTime(entry.startsAt, locale, profile.timezone)
         : formatDate(`${entry.day}T12:00:00Z`, locale, 'UTC')

@@ -68,7 +68,7 @@ export function EventCard({ event }: { event: EventListing }) {
           <Link href={`/shows/${first.id}`}>{localName(event, locale)}</Link>
         </h3>
         <p class="muted event-where">
-          {event.venues.join(' · ')}
+          {(locale === 'en' ? event.venuesEn : event.venues).join(' · ')}
           <br />
           <span data-testid="date-range">{dateRange(event, locale)}</span>
         </p>

@@ -2,6 +2,7 @@
 import type { SiteListing } from '../../../worker/routes/contracts/listings.ts'
 import { formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
+import { localName } from '../../lib/labels.ts'
 import { Link } from '../../lib/router.tsx'
 import { shopMessages } from '../messages.ts'
 import { PosterImage } from './poster-image.tsx'
@@ -15,7 +16,7 @@ export function SiteCard({ site }: { site: SiteListing }) {
       <div class="site-info">
         <span class="badge">{t('kind_scenic')}</span>
         <h3>
-          <Link href={`/scenic/${site.id}`}>{site.name}</Link>
+          <Link href={`/scenic/${site.id}`}>{localName(site, locale)}</Link>
         </h3>
         <p class="muted">
           {site.city} · {t('open', { from: site.opensAt, to: site.closesAt })}

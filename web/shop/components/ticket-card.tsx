@@ -7,7 +7,7 @@ import { shopMessages } from '../messages.ts'
 import type { Ticket } from '../types.ts'
 import { RotatingCode, useRotatingCode } from './rotating-code.tsx'
 import { TicketQr } from './ticket-qr.tsx'
-import { placeText, stateText, titleText, whenText } from './ticket-text.ts'
+import { placeText, stateText, titleText, venueText, whenText } from './ticket-text.ts'
 
 /** What the card reads: a ticket of its order's page, or one the wallet kept on the device (offline). */
 export type CardTicket = Pick<
@@ -17,6 +17,7 @@ export type CardTicket = Pick<
   | 'state'
   | 'title'
   | 'venue'
+  | 'venueEn'
   | 'holder'
   | 'holderIdMasked'
   | 'redeemedAt'
@@ -67,7 +68,7 @@ export function TicketCard({
       </div>
       <p class="ticket-when">
         {whenText(locale, ticket)}
-        {ticket.venue !== ticket.title && ` · ${ticket.venue}`}
+        {venueText(locale, ticket) && ` · ${venueText(locale, ticket)}`}
       </p>
       {place && (
         <p class="ticket-place" data-testid="ticket-place">

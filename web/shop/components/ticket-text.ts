@@ -25,9 +25,16 @@ export function placeText(t: T, locale: Locale, ticket: Described): string {
   return [product, slot].filter(Boolean).join(' · ')
 }
 
-/** The event's name in the reader's language (a scenic site has one name). */
+/** The event's or scenic site's name in the reader's language. */
 export const titleText = (locale: Locale, ticket: Pick<Ticket, 'title' | 'titleEn'>) =>
   localName({ name: ticket.title, nameEn: ticket.titleEn }, locale)
+
+/** The venue (hall) or scenic site in the reader's language; null when it is what the title already says. */
+export function venueText(locale: Locale, ticket: Pick<Ticket, 'title' | 'titleEn' | 'venue' | 'venueEn'>) {
+  return ticket.venue === ticket.title
+    ? null
+    : localName({ name: ticket.venue, nameEn: ticket.venueEn }, locale)
+}
 
 /** The show's start in the venue's zone, or the visit day. */
 export function whenText(locale: Locale, ticket: Described): string {

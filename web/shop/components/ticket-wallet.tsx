@@ -14,7 +14,7 @@ import { registerShopWorker } from '../shop-worker.ts'
 import type { Page, WalletTicket } from '../types.ts'
 import { loadWallet, type SavedTicket, type SavedWallet, saveWallet, startOf } from '../wallet-store.ts'
 import { TicketCard } from './ticket-card.tsx'
-import { placeText, stateText, titleText, whenText } from './ticket-text.ts'
+import { placeText, stateText, titleText, venueText, whenText } from './ticket-text.ts'
 
 /** No answer from the server (no signal, or a gateway that cannot reach it): the device copy stands in. */
 export const unreachable = (error: unknown) =>
@@ -78,7 +78,7 @@ function WalletItem({ ticket }: { ticket: WalletTicket }) {
         <span class="wallet-ticket-when" data-testid="wallet-when">
           {whenText(locale, ticket)}
         </span>
-        {ticket.venue !== ticket.title && <span class="muted small">{ticket.venue}</span>}
+        {venueText(locale, ticket) && <span class="muted small">{venueText(locale, ticket)}</span>}
         {place && (
           <span class="wallet-ticket-place" data-testid="wallet-place">
             {place}

@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks'
 import { api } from '../../lib/api.ts'
 import { formatDateTime, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
-import { eventTitle } from '../../lib/labels.ts'
+import { eventTitle, localName, venueTitle } from '../../lib/labels.ts'
 import { Link, navigate } from '../../lib/router.tsx'
 import { Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { groupBuyMessages, useGroupProblemMessages } from '../components/group-buy-messages.ts'
@@ -45,7 +45,7 @@ export function GroupBuyShowPage({ showId }: { showId: string }) {
         <h1>{t('groupTitle', { event: eventTitle(detail, locale) })}</h1>
         <p class="muted">
           <time dateTime={detail.startsAt}>{formatDateTime(detail.startsAt, locale)}</time> ·{' '}
-          {detail.venueName}
+          {venueTitle(detail, locale)}
         </p>
         <p>
           <Link href={`/shows/${encodeURIComponent(showId)}`} data-testid="buy-alone">
@@ -80,6 +80,7 @@ export function GroupBuyShowPage({ showId }: { showId: string }) {
 
 function CampaignCard({ campaign, show }: { campaign: GroupCampaign; show: ShowDetail }) {
   const t = groupBuyMessages.useT()
+  const locale = useLocale()
   const problems = useGroupProblemMessages()
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(null)
@@ -108,7 +109,7 @@ function CampaignCard({ campaign, show }: { campaign: GroupCampaign; show: ShowD
 
   return (
     <section aria-labelledby={headingId} class="card stack" data-testid="campaign">
-      <h2 id={headingId}>{campaign.name}</h2>
+      <h2 id={headingId}>{localName(campaign, locale)}</h2>
       {campaign.description && <p>{campaign.description}</p>}
       <p class="muted small">
         {t('campaignTerms', {

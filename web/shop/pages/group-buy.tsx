@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { api } from '../../lib/api.ts'
 import { formatDateTime, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
-import { eventTitle, seatNames } from '../../lib/labels.ts'
+import { eventTitle, localName, seatNames, venueTitle } from '../../lib/labels.ts'
 import { Link } from '../../lib/router.tsx'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { groupBuyMessages, useGroupProblemMessages } from '../components/group-buy-messages.ts'
@@ -120,14 +120,14 @@ export function GroupBuyPage({ groupId }: { groupId: string }) {
           {show.data && (
             <>
               <time dateTime={show.data.startsAt}>{formatDateTime(show.data.startsAt, locale)}</time> ·{' '}
-              {show.data.venueName} ·{' '}
+              {venueTitle(show.data, locale)} ·{' '}
             </>
           )}
           <span class="badge" data-testid="group-status" data-status={data.status}>
             {t(`status_${data.status}`)}
           </span>
         </p>
-        {campaign.data && <p class="small">{campaign.data.name}</p>}
+        {campaign.data && <p class="small">{localName(campaign.data, locale)}</p>}
       </header>
 
       <section aria-labelledby="progress-heading" class="card stack">

@@ -195,7 +195,7 @@ export function ScenicPage({ siteId }: { siteId: string }) {
       setCurrentHold({
         kind: 'scenic',
         hold: created,
-        title: detail.name,
+        title: localName(detail, locale),
         productNames: Object.fromEntries(detail.products.map((p) => [p.id, localName(p, locale)])),
         deposit: scenicHoldDeposit(created, detail.products, detail.timezone),
       })
@@ -270,7 +270,7 @@ export function ScenicPage({ siteId }: { siteId: string }) {
   return (
     <article class="stack">
       <header>
-        <h1>{detail.name}</h1>
+        <h1>{localName(detail, locale)}</h1>
         <p class="muted">
           {detail.city} · {t('open', { from: detail.opensAt, to: detail.closesAt })}
         </p>

@@ -11,7 +11,7 @@ import { HoldButton } from '../components/hold-button.tsx'
 
 export { IdNumberField } from '../components/id-number-field.tsx'
 
-import { categoryName, eventTitle, localName, seatName } from '../../lib/labels.ts'
+import { categoryName, eventTitle, localName, seatName, venueTitle } from '../../lib/labels.ts'
 import { DepositOfferCard } from '../components/deposit.tsx'
 import { FlashSales } from '../components/flash-sales.tsx'
 import { GroupBuyTeaser } from '../components/group-buy-teaser.tsx'
@@ -185,7 +185,7 @@ export function ShowPage({ showId }: { showId: string }) {
         <h1>{eventTitle(detail, locale)}</h1>
         <p class="muted">
           <time dateTime={detail.startsAt}>{formatDateTime(detail.startsAt, locale)}</time> ·{' '}
-          {detail.venueName} · {detail.city} ·{' '}
+          {venueTitle(detail, locale)} · {detail.city} ·{' '}
           <span class="badge">{t(detail.onSale ? 'onSale' : 'notOnSale')}</span>
           {detail.deposit && (
             <>

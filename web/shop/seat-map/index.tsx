@@ -7,7 +7,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
-import { localName } from '../../lib/labels.ts'
+import { localName, seatName } from '../../lib/labels.ts'
 import { shopMessages } from '../messages.ts'
 import type { CategoryAvailability, Seat } from '../types.ts'
 import {
@@ -28,8 +28,6 @@ import { MiniMap } from './mini-map.tsx'
 import { RowLabels } from './row-labels.tsx'
 import { SeatsLayer } from './seats-layer.tsx'
 import { type SectionSales, SectionsLayer } from './sections-layer.tsx'
-
-export const seatNumber = (seat: { label: string }) => seat.label.split('-').pop() ?? seat.label
 
 export function SeatMap(props: {
   seats: Seat[]
@@ -186,17 +184,14 @@ export function SeatMap(props: {
       seat.restrictedView && t('restrictedSeat'),
     ].filter(Boolean)
     const state = t(props.selected.has(seat.id) ? 'state_selected' : `state_${seat.state}`)
-    const where = hasOverview ? `${seat.section} ` : ''
     return (
-      where +
       t('seatLabel', {
-        row: seat.row,
-        number: seatNumber(seat),
+        // Worded as tickets word it ("池座 C排9座" / "Stalls, row C, seat 9"); the section only where there are several.
+        seat: seatName(seat, locale, { section: hasOverview }),
         zone: zone ? localName(zone, locale) : '',
         price: zone ? formatMoney(zone.current.price, props.currency, locale) : '',
         state,
-      }) +
-      (extras.length ? `, ${extras.join(', ')}` : '')
+      }) + (extras.length ? `, ${extras.join(', ')}` : '')
     )
   }
 

@@ -24,6 +24,8 @@ export const venues = sqliteTable(
       .notNull()
       .references(() => organizers.id),
     name: text().notNull(),
+    /** Optional English name beside the main one; English pages show it, falling back to `name`. */
+    nameEn: text(),
     kind: text({ enum: ['concert_hall', 'theatre', 'cinema', 'stadium', 'other'] }).notNull(),
     city: text().notNull(),
     address: text(),
@@ -210,6 +212,8 @@ export const scenicSites = sqliteTable(
       .notNull()
       .references(() => organizers.id),
     name: text().notNull(),
+    /** Optional English name beside the main one; English pages show it, falling back to `name`. */
+    nameEn: text(),
     city: text().notNull(),
     address: text(),
     description: text(),
@@ -370,6 +374,8 @@ export const salesChannels = sqliteTable(
       .notNull()
       .references(() => organizers.id),
     name: text().notNull(),
+    /** Optional English name beside the main one; English pages show it, falling back to `name`. */
+    nameEn: text(),
     /** Short stable code used in quotas and reports, e.g. `web`, `ctrip`, `meituan`, `kiosk`. */
     code: text().notNull(),
     kind: text({ enum: ['own_site', 'ota', 'kiosk', 'box_office'] }).notNull(),

@@ -18,6 +18,8 @@ export const groupBuyCampaigns = sqliteTable(
       .notNull()
       .references(() => organizers.id),
     name: text().notNull(),
+    /** Optional English name beside the main one; English pages show it, falling back to `name`. */
+    nameEn: text(),
     description: text(),
     /** Shows (screenings) the campaign applies to, all of the same organizer. */
     showIds: text({ mode: 'json' }).notNull().$type<string[]>(),

@@ -70,6 +70,7 @@ adminOrderRoutes.get(
         eventName: events.name,
         showStartsAt: shows.startsAt,
         siteName: scenicSites.name,
+        siteNameEn: scenicSites.nameEn,
         tickets: sql<number>`(select count(*) from ${orderLines} where ${orderLines.orderId} = ${orders.id} and ${orderLines.status} = 'active')`,
       })
       .from(orders)
@@ -122,6 +123,7 @@ adminOrderRoutes.get(
       eventName: r.eventName,
       showStartsAt: r.showStartsAt,
       siteName: r.siteName,
+      siteNameEn: r.siteNameEn,
       tickets: Number(r.tickets ?? 0),
     }))
     return c.json(page(items, q.limit))

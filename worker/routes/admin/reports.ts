@@ -167,7 +167,7 @@ reportRoutes.get(
           .from(venues)
           .where(eq(venues.organizerId, organizerId)),
         db
-          .select({ code: salesChannels.code, name: salesChannels.name })
+          .select({ code: salesChannels.code, name: salesChannels.name, nameEn: salesChannels.nameEn })
           .from(salesChannels)
           .where(eq(salesChannels.organizerId, organizerId)),
       ])
@@ -176,7 +176,7 @@ reportRoutes.get(
     for (const venue of venueRows)
       for (const category of venue.categories)
         if (!categoryName.has(category.code)) categoryName.set(category.code, category.name)
-    const channelName = new Map(channelRows.map((r) => [r.code, r.name]))
+    const channelName = new Map(channelRows.map((r) => [r.code, r]))
     const byDay = perDay.map((r) => ({
       date: r.date,
       orders: n(r.orders),
@@ -211,7 +211,8 @@ reportRoutes.get(
       })),
       byChannel: perChannel.map((r) => ({
         channel: r.channel,
-        name: channelName.get(r.channel) ?? r.channel,
+        name: channelName.get(r.channel)?.name ?? r.channel,
+        nameEn: channelName.get(r.channel)?.nameEn ?? null,
         orders: n(r.orders),
         tickets: n(r.tickets),
         amount: n(r.amount),

@@ -32,6 +32,8 @@ const scopeEntry = v.object({
   evKey: v.string(),
   /** The event's or site's name. */
   label: v.string(),
+  /** Its optional English name (absent in profiles saved before it existed). */
+  labelEn: v.optional(v.nullable(v.string())),
   /** Shows: the start (ISO). */
   startsAt: v.optional(v.string()),
   /** Local date (the organizer's time zone) of the show, or the visit date. */

@@ -9,6 +9,7 @@ export const groupCampaignSchema = v.object({
   id: v.string(),
   organizerId: v.string(),
   name: v.string(),
+  nameEn: v.nullable(v.string()),
   description: v.nullable(v.string()),
   showIds: v.array(v.string()),
   /** Group price per price category, minor units. */

@@ -6,6 +6,7 @@ export const listedShowSchema = v.object({
   id: v.string(),
   startsAt: v.string(),
   venueName: v.string(),
+  venueNameEn: v.nullable(v.string()),
   onSale: v.boolean(),
   soldOut: v.boolean(),
   /** Cheapest category with seats left (the cheapest at all once sold out); minor units. */
@@ -22,6 +23,8 @@ export const eventListingSchema = v.object({
   poster: v.nullable(posterSchema),
   currency: v.string(),
   venues: v.array(v.string()),
+  /** The same venues for English pages (each one's English name, else its main name). */
+  venuesEn: v.array(v.string()),
   cities: v.array(v.string()),
   firstStartsAt: v.string(),
   lastStartsAt: v.string(),
@@ -38,6 +41,7 @@ export const eventListingSchema = v.object({
 export const siteListingSchema = v.object({
   id: v.string(),
   name: v.string(),
+  nameEn: v.nullable(v.string()),
   city: v.string(),
   description: v.nullable(v.string()),
   opensAt: v.string(),

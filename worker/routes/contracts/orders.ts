@@ -221,6 +221,8 @@ export const ticketSchema = v.object({
   startsAt: v.nullable(v.string()),
   visitDate: v.nullable(v.string()),
   venue: v.string(),
+  /** The venue's or site's optional English name. */
+  venueEn: v.nullable(v.string()),
   /** Seat section or time slot. */
   entrance: v.nullable(v.string()),
   holderIdMasked: v.nullable(v.string()),
@@ -250,6 +252,8 @@ export const walletTicketSchema = v.object({
   titleEn: v.nullable(v.string()),
   /** Venue (hall) or scenic site. */
   venue: v.string(),
+  /** Its optional English name. */
+  venueEn: v.nullable(v.string()),
   city: v.string(),
   /** Show start (ISO), or null for visits. */
   startsAt: v.nullable(v.string()),

@@ -8,6 +8,7 @@ import { amount, pageOf } from './common.ts'
 export const siteSummarySchema = v.object({
   id: v.string(),
   name: v.string(),
+  nameEn: v.nullable(v.string()),
   city: v.string(),
   description: v.nullable(v.string()),
   opensAt: v.string(),

@@ -11,6 +11,7 @@ export const showSummarySchema = v.object({
   kind: v.string(),
   venueId: v.string(),
   venueName: v.string(),
+  venueNameEn: v.nullable(v.string()),
   city: v.string(),
   startsAt: v.string(),
   endsAt: v.nullable(v.string()),

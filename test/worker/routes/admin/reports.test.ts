@@ -29,7 +29,14 @@ interface SalesReport {
   }
   byDay: { date: string; orders: number; tickets: number; amount: number }[]
   byTicketType: { kind: string; key: string; name: string; tickets: number; amount: number }[]
-  byChannel: { channel: string; name: string; orders: number; tickets: number; amount: number }[]
+  byChannel: {
+    channel: string
+    name: string
+    nameEn: string | null
+    orders: number
+    tickets: number
+    amount: number
+  }[]
 }
 interface SellThrough {
   shows: { showId: string; eventName: string; capacity: number; tickets: number; amount: number }[]
@@ -114,7 +121,9 @@ describe('reports: happy path', () => {
       { kind: 'show', key: 'A', name: 'Zone A', tickets: 2, amount: 20000 },
       { kind: 'show', key: 'B', name: 'Zone B', tickets: 1, amount: 20000 },
     ])
-    expect(report.byChannel).toEqual([{ channel: 'web', name: 'web', orders: 3, tickets: 3, amount: 40000 }])
+    expect(report.byChannel).toEqual([
+      { channel: 'web', name: 'web', nameEn: null, orders: 3, tickets: 3, amount: 40000 },
+    ])
     const breakdowns: { tickets: number; amount: number }[][] = [
       report.byDay,
       report.byTicketType,

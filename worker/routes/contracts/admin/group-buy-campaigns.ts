@@ -1,12 +1,14 @@
 import * as v from 'valibot'
 import { groupBuyCampaignStatuses } from '../../../db/schema.ts'
-import { money, nonEmpty } from '../../query.ts'
+import { englishName, money, nonEmpty } from '../../query.ts'
 import { recordOf } from '../common.ts'
 
 const count = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max))
 
 export const groupBuyCampaignInput = v.object({
   name: nonEmpty(),
+  /** Optional English name; English pages show it, falling back to `name`. */
+  nameEn: englishName(),
   description: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(2000)))),
   showIds: v.pipe(v.array(v.pipe(v.string(), v.maxLength(64))), v.minLength(1), v.maxLength(50)),
   /** Group price per price category (minor units). */
@@ -27,6 +29,7 @@ export const groupBuyCampaignInput = v.object({
 
 export const groupBuyCampaignRecord = recordOf({
   ...groupBuyCampaignInput.entries,
+  nameEn: v.nullable(v.string()),
   description: v.nullable(v.string()),
 })
 

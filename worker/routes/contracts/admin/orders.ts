@@ -9,6 +9,7 @@ export const staffOrderRowSchema = v.object({
   eventName: v.nullable(v.string()),
   showStartsAt: v.nullable(v.string()),
   siteName: v.nullable(v.string()),
+  siteNameEn: v.nullable(v.string()),
   /** Lines that still stand (not refunded or rebooked). */
   tickets: v.number(),
 })

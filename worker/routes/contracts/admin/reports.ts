@@ -26,7 +26,15 @@ export const salesReport = v.object({
   byTicketType: v.array(
     v.object({ kind: v.picklist(['show', 'scenic']), key: v.string(), name: v.string(), ...figures }),
   ),
-  byChannel: v.array(v.object({ channel: v.string(), name: v.string(), orders: v.number(), ...figures })),
+  byChannel: v.array(
+    v.object({
+      channel: v.string(),
+      name: v.string(),
+      nameEn: v.nullable(v.string()),
+      orders: v.number(),
+      ...figures,
+    }),
+  ),
 })
 
 export const sellThroughReport = v.object({

@@ -1,11 +1,13 @@
 import * as v from 'valibot'
-import { nonEmpty } from '../../query.ts'
+import { englishName, nonEmpty } from '../../query.ts'
 import { recordOf } from '../common.ts'
 
 export const channelKinds = ['own_site', 'ota', 'kiosk', 'box_office'] as const
 
 export const salesChannelInput = v.object({
   name: nonEmpty(),
+  /** Optional English name; English pages show it, falling back to `name`. */
+  nameEn: englishName(),
   code: v.pipe(
     v.string(),
     v.regex(/^[a-z][a-z0-9_-]{1,31}$/, 'lowercase letters, digits, - or _; 2–32 long'),
@@ -15,6 +17,6 @@ export const salesChannelInput = v.object({
   commissionBps: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000)), 0),
 })
 
-export const salesChannelRecord = recordOf(salesChannelInput.entries)
+export const salesChannelRecord = recordOf({ ...salesChannelInput.entries, nameEn: v.nullable(v.string()) })
 
 export type SalesChannelRecord = v.InferOutput<typeof salesChannelRecord>

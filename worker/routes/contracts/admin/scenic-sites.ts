@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import { nonEmpty } from '../../query.ts'
+import { englishName, nonEmpty } from '../../query.ts'
 import { recordOf } from '../common.ts'
 import { posterSchema } from '../images.ts'
 
@@ -16,6 +16,8 @@ export const timeSlotSchema = v.object({
 
 export const scenicSiteInput = v.object({
   name: nonEmpty(),
+  /** Optional English name; English pages show it, falling back to `name`. */
+  nameEn: englishName(),
   city: nonEmpty(100),
   address: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(500)))),
   description: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(5000)))),
@@ -30,6 +32,7 @@ export const scenicSiteInput = v.object({
 
 export const scenicSiteRecord = recordOf({
   ...scenicSiteInput.entries,
+  nameEn: v.nullable(v.string()),
   address: v.nullable(v.string()),
   description: v.nullable(v.string()),
   /** Set with PUT …/scenic-sites/{id}/poster (multipart), removed with DELETE. */

@@ -1,12 +1,14 @@
 import * as v from 'valibot'
 import { priceCategorySchema, seatFlags } from '../../../domain/seat-chart.ts'
-import { nonEmpty } from '../../query.ts'
+import { englishName, nonEmpty } from '../../query.ts'
 import { recordOf } from '../common.ts'
 
 export const venueKinds = ['concert_hall', 'theatre', 'cinema', 'stadium', 'other'] as const
 
 export const venueInput = v.object({
   name: nonEmpty(),
+  /** Optional English name; English pages show it, falling back to `name`. */
+  nameEn: englishName(),
   kind: v.picklist(venueKinds),
   city: nonEmpty(100),
   address: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(500)))),
@@ -27,6 +29,7 @@ export const venueInput = v.object({
 
 export const venueRecord = recordOf({
   ...venueInput.entries,
+  nameEn: v.nullable(v.string()),
   address: v.nullable(v.string()),
   stageX: v.nullable(v.number()),
   stageY: v.nullable(v.number()),
