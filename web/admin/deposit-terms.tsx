@@ -8,7 +8,7 @@ import { ApiError, api } from '../lib/api.ts'
 import { formatDateTime, formatMoney } from '../lib/format.ts'
 import { useLocale } from '../lib/i18n.ts'
 import { Button, Field, ProblemAlert, useResource } from '../lib/ui.tsx'
-import { CheckboxInput, fenToYuan, isoToLocal, localToIso } from './form.tsx'
+import { CheckboxInput, fenToYuan, isoToLocal, localToIso, TextInput } from './form.tsx'
 import { adminMessages } from './messages.ts'
 
 interface DepositDraft {
@@ -148,19 +148,15 @@ export function DepositTermsSection(props: {
     error: string | undefined,
     extra: { type?: string; inputMode?: 'decimal' | 'numeric'; hint?: string } = {},
   ) => (
-    <Field label={label} error={error ?? null} hint={extra.hint}>
-      {({ id, describedBy, invalid }) => (
-        <input
-          id={id}
-          type={(extra.type ?? 'text') as 'text'}
-          inputMode={extra.inputMode}
-          value={draft[key]}
-          aria-invalid={invalid || undefined}
-          aria-describedby={describedBy}
-          onInput={(e) => set({ [key]: (e.target as HTMLInputElement).value })}
-        />
-      )}
-    </Field>
+    <TextInput
+      label={label}
+      error={error}
+      hint={extra.hint}
+      type={extra.type}
+      inputMode={extra.inputMode}
+      value={draft[key]}
+      onInput={(value) => set({ [key]: value })}
+    />
   )
 
   return (

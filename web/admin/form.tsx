@@ -30,16 +30,19 @@ export function TextInput(props: {
   autoComplete?: string
   step?: string
   min?: string
+  /** The server's message for this field, shown under it and marking it invalid. */
+  error?: string | null
 }) {
   return (
-    <Field label={props.label} hint={props.hint}>
-      {({ id, describedBy }) => (
+    <Field label={props.label} hint={props.hint} error={props.error}>
+      {({ id, describedBy, invalid }) => (
         <input
           id={id}
           name={props.name}
           type={(props.type ?? 'text') as 'text'}
           value={props.value}
           required={props.required}
+          aria-invalid={invalid || undefined}
           aria-describedby={describedBy}
           inputMode={props.inputMode}
           autoComplete={props.autoComplete}

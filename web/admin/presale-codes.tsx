@@ -8,6 +8,7 @@ import { formatDateTime } from '../lib/format.ts'
 import { useLocale } from '../lib/i18n.ts'
 import { Button, Field, Loading, ProblemAlert, useResource } from '../lib/ui.tsx'
 import { downloadCsv } from './export.ts'
+import { TextInput } from './form.tsx'
 import { adminMessages } from './messages.ts'
 
 const PAGE = 25
@@ -103,18 +104,7 @@ export function PresaleCodes(props: { codesPath: string; showId: string; openToC
     ])
 
   const numberInput = (label: string, value: string, set: (v: string) => void, error?: string) => (
-    <Field label={label} error={error ?? null}>
-      {({ id, describedBy, invalid }) => (
-        <input
-          id={id}
-          inputMode="numeric"
-          value={value}
-          aria-invalid={invalid || undefined}
-          aria-describedby={describedBy}
-          onInput={(e) => set((e.target as HTMLInputElement).value)}
-        />
-      )}
-    </Field>
+    <TextInput label={label} error={error} inputMode="numeric" value={value} onInput={set} />
   )
 
   return (

@@ -7,7 +7,7 @@ import { ApiError, api, type FieldError } from '../lib/api.ts'
 import { formatDateTime } from '../lib/format.ts'
 import { useLocale } from '../lib/i18n.ts'
 import { Button, Field, ProblemAlert } from '../lib/ui.tsx'
-import { CheckboxInput, isoToLocal, localToIso } from './form.tsx'
+import { CheckboxInput, isoToLocal, localToIso, TextInput } from './form.tsx'
 import { adminMessages } from './messages.ts'
 
 export interface PhaseDraft {
@@ -121,18 +121,14 @@ export function PresalePhases(props: {
     label: string,
     hint?: string,
   ) => (
-    <Field label={label} hint={hint} error={fieldErrors[`${k}.${field === 'tiers' ? 'memberTiers' : field}`]}>
-      {({ id, describedBy, invalid }) => (
-        <input
-          id={id}
-          type={(field === 'startsAt' || field === 'endsAt' ? 'datetime-local' : 'text') as 'text'}
-          value={drafts[k]![field]}
-          aria-invalid={invalid || undefined}
-          aria-describedby={describedBy}
-          onInput={(e) => set(k, { [field]: (e.target as HTMLInputElement).value })}
-        />
-      )}
-    </Field>
+    <TextInput
+      label={label}
+      hint={hint}
+      error={fieldErrors[`${k}.${field === 'tiers' ? 'memberTiers' : field}`]}
+      type={field === 'startsAt' || field === 'endsAt' ? 'datetime-local' : 'text'}
+      value={drafts[k]![field]}
+      onInput={(value) => set(k, { [field]: value })}
+    />
   )
 
   return (

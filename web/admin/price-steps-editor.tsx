@@ -4,32 +4,9 @@ import type { ShowPricingRecord } from '../../worker/routes/contracts/admin/show
 import { formatDateTime, formatMoney } from '../lib/format.ts'
 import { useLocale } from '../lib/i18n.ts'
 import { Button, Field } from '../lib/ui.tsx'
+import { TextInput } from './form.tsx'
 import { adminMessages } from './messages.ts'
 import { emptyStep, type StepDraft, type StepsDraft } from './pricing-draft.ts'
-
-function StepInput(props: {
-  label: string
-  value: string
-  error?: string
-  hint?: string
-  inputMode?: 'decimal' | 'numeric' | 'text'
-  onInput: (value: string) => void
-}) {
-  return (
-    <Field label={props.label} error={props.error ?? null} hint={props.hint}>
-      {({ id, describedBy, invalid }) => (
-        <input
-          id={id}
-          inputMode={props.inputMode}
-          value={props.value}
-          aria-invalid={invalid || undefined}
-          aria-describedby={describedBy}
-          onInput={(event) => props.onInput((event.target as HTMLInputElement).value)}
-        />
-      )}
-    </Field>
-  )
-}
 
 /** The domain's step messages (English) in the page's language. */
 export function useSayStepError() {
@@ -67,14 +44,14 @@ export function StepsEditor(props: {
       {steps.rows.map((row, k) => (
         <fieldset key={k} class="pricing-row" data-testid="price-step">
           <legend>{t('steps_row', { n: k + 1 })}</legend>
-          <StepInput
+          <TextInput
             label={t('steps_at')}
             inputMode="numeric"
             value={row.atPercentSold}
             error={props.errorAt(`${k}.atPercentSold`)}
             onInput={(atPercentSold) => setRow(k, { atPercentSold })}
           />
-          <StepInput
+          <TextInput
             label={t('steps_percent')}
             hint={t('steps_percentHint')}
             inputMode="text"
@@ -82,7 +59,7 @@ export function StepsEditor(props: {
             error={props.errorAt(`${k}.percent`)}
             onInput={(percent) => setRow(k, { percent })}
           />
-          <StepInput
+          <TextInput
             label={t('steps_label')}
             hint={t('pricing_optional')}
             value={row.label}
@@ -97,7 +74,7 @@ export function StepsEditor(props: {
       {all && <small class="field-error">{all}</small>}
       {(steps.rows.length > 0 || steps.floor || steps.ceiling) && (
         <div class="pricing-row">
-          <StepInput
+          <TextInput
             label={t('steps_floor')}
             hint={t('pricing_optional')}
             inputMode="decimal"
@@ -105,7 +82,7 @@ export function StepsEditor(props: {
             error={props.errorAt('floor')}
             onInput={(floor) => props.onChange({ ...steps, floor })}
           />
-          <StepInput
+          <TextInput
             label={t('steps_ceiling')}
             hint={t('pricing_optional')}
             inputMode="decimal"

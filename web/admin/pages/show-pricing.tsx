@@ -13,7 +13,7 @@ import { Link } from '../../lib/router.tsx'
 import { Button, Field, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { DepositTermsSection } from '../deposit-terms.tsx'
 import { FlashCounters, useLiveShow } from '../flash-counters.tsx'
-import { CheckboxInput } from '../form.tsx'
+import { CheckboxInput, TextInput } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
 import { StepHistory, StepsEditor, useSayStepError } from '../price-steps-editor.tsx'
 import {
@@ -32,33 +32,6 @@ import { PricingPreview } from '../pricing-preview.tsx'
 import { useSession } from '../session.tsx'
 
 const currency = 'CNY'
-
-/** A labelled input with the server's message for it underneath. */
-function Input(props: {
-  label: string
-  value: string
-  error?: string
-  type?: 'text' | 'datetime-local'
-  hint?: string
-  inputMode?: 'decimal' | 'numeric'
-  onInput: (value: string) => void
-}) {
-  return (
-    <Field label={props.label} error={props.error ?? null} hint={props.hint}>
-      {({ id, describedBy, invalid }) => (
-        <input
-          id={id}
-          type={(props.type ?? 'text') as 'text'}
-          inputMode={props.inputMode}
-          value={props.value}
-          aria-invalid={invalid || undefined}
-          aria-describedby={describedBy}
-          onInput={(event) => props.onInput((event.target as HTMLInputElement).value)}
-        />
-      )}
-    </Field>
-  )
-}
 
 export function ShowPricingPage({ id }: { id: string }) {
   const t = adminMessages.useT()
@@ -194,21 +167,21 @@ export function ShowPricingPage({ id }: { id: string }) {
                 return (
                   <fieldset key={k} class="pricing-row" data-testid="pricing-tier">
                     <legend>{t('pricing_tier', { n: k + 1 })}</legend>
-                    <Input
+                    <TextInput
                       label={t('pricing_tierLabel')}
                       hint={t('pricing_tierLabelHint')}
                       value={tier.label}
                       error={at('label')}
                       onInput={(label) => setTier(code, k, { label })}
                     />
-                    <Input
+                    <TextInput
                       label={t('pricing_price')}
                       inputMode="decimal"
                       value={tier.price}
                       error={at('price')}
                       onInput={(price) => setTier(code, k, { price })}
                     />
-                    <Input
+                    <TextInput
                       label={t('pricing_startsAt')}
                       type="datetime-local"
                       hint={t('pricing_optional')}
@@ -216,14 +189,14 @@ export function ShowPricingPage({ id }: { id: string }) {
                       error={at('startsAt')}
                       onInput={(startsAt) => setTier(code, k, { startsAt })}
                     />
-                    <Input
+                    <TextInput
                       label={t('pricing_endsAt')}
                       type="datetime-local"
                       value={tier.endsAt}
                       error={at('endsAt')}
                       onInput={(endsAt) => setTier(code, k, { endsAt })}
                     />
-                    <Input
+                    <TextInput
                       label={t('pricing_quantity')}
                       inputMode="numeric"
                       hint={t('pricing_optional')}
@@ -284,7 +257,7 @@ export function ShowPricingPage({ id }: { id: string }) {
                       {t('pricing_flashLive', { left: counter.unitsLeft, units: counter.units })}
                     </p>
                   )}
-                  <Input
+                  <TextInput
                     label={t('pricing_tierLabel')}
                     value={sale.label}
                     error={at('label') ?? at('id')}
@@ -305,35 +278,35 @@ export function ShowPricingPage({ id }: { id: string }) {
                       </select>
                     )}
                   </Field>
-                  <Input
+                  <TextInput
                     label={t('pricing_price')}
                     inputMode="decimal"
                     value={sale.price}
                     error={at('price')}
                     onInput={(price) => setFlash(f, { price })}
                   />
-                  <Input
+                  <TextInput
                     label={t('pricing_units')}
                     inputMode="numeric"
                     value={sale.units}
                     error={at('units')}
                     onInput={(units) => setFlash(f, { units })}
                   />
-                  <Input
+                  <TextInput
                     label={t('pricing_opens')}
                     type="datetime-local"
                     value={sale.startsAt}
                     error={at('startsAt')}
                     onInput={(startsAt) => setFlash(f, { startsAt })}
                   />
-                  <Input
+                  <TextInput
                     label={t('pricing_closes')}
                     type="datetime-local"
                     value={sale.endsAt}
                     error={at('endsAt')}
                     onInput={(endsAt) => setFlash(f, { endsAt })}
                   />
-                  <Input
+                  <TextInput
                     label={t('pricing_perBuyer')}
                     inputMode="numeric"
                     value={sale.perBuyer}

@@ -11,7 +11,7 @@ import { formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
 import { localName } from '../../lib/labels.ts'
 import { Button, Field, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
-import { SelectInput } from '../form.tsx'
+import { SelectInput, TextInput } from '../form.tsx'
 import { useSession } from '../session.tsx'
 import type { PageOf } from '../table.tsx'
 import {
@@ -28,32 +28,6 @@ import {
 } from './price-draft.ts'
 import { type ScenicPriceMessage, scenicPriceMessages } from './price-messages.ts'
 import { PriceMonth } from './price-month.tsx'
-
-function Input(props: {
-  label: string
-  value: string
-  error?: string
-  hint?: string
-  type?: 'text' | 'date'
-  inputMode?: 'decimal' | 'numeric'
-  onInput: (value: string) => void
-}) {
-  return (
-    <Field label={props.label} error={props.error ?? null} hint={props.hint}>
-      {({ id, describedBy, invalid }) => (
-        <input
-          id={id}
-          type={(props.type ?? 'text') as 'text'}
-          inputMode={props.inputMode}
-          value={props.value}
-          aria-invalid={invalid || undefined}
-          aria-describedby={describedBy}
-          onInput={(event) => props.onInput((event.target as HTMLInputElement).value)}
-        />
-      )}
-    </Field>
-  )
-}
 
 /** Ticks in a fieldset: weekdays, channels. */
 function Ticks<T extends string | number>(props: {
@@ -231,7 +205,7 @@ export function ScenicPriceRules(props: { products: VisitProductRecord[]; packag
                       }
                     />
                     {rule.kind === 'date' && (
-                      <Input
+                      <TextInput
                         label={p('sp_date')}
                         type="date"
                         value={rule.date}
@@ -241,14 +215,14 @@ export function ScenicPriceRules(props: { products: VisitProductRecord[]; packag
                     )}
                     {rule.kind === 'range' && (
                       <>
-                        <Input
+                        <TextInput
                           label={p('sp_from')}
                           type="date"
                           value={rule.from}
                           error={at('from')}
                           onInput={(from) => setRule(k, { from })}
                         />
-                        <Input
+                        <TextInput
                           label={p('sp_to')}
                           type="date"
                           value={rule.to}
@@ -266,7 +240,7 @@ export function ScenicPriceRules(props: { products: VisitProductRecord[]; packag
                           error={at('weekdays') ?? at('date')}
                           onChange={(chosen) => setRule(k, { weekdays: chosen })}
                         />
-                        <Input
+                        <TextInput
                           label={p('sp_holidays')}
                           hint={p('sp_holidaysHint')}
                           value={rule.holidays}
@@ -275,14 +249,14 @@ export function ScenicPriceRules(props: { products: VisitProductRecord[]; packag
                         />
                       </>
                     )}
-                    <Input
+                    <TextInput
                       label={p('sp_price')}
                       inputMode="decimal"
                       value={rule.price}
                       error={at('price')}
                       onInput={(price) => setRule(k, { price })}
                     />
-                    <Input
+                    <TextInput
                       label={p('sp_label')}
                       hint={p('sp_labelHint')}
                       value={rule.label}
@@ -319,21 +293,21 @@ export function ScenicPriceRules(props: { products: VisitProductRecord[]; packag
                 return (
                   <fieldset key={k} class="pricing-row" data-testid="price-tier-row">
                     <legend>{p('sp_tier', { n: k + 1 })}</legend>
-                    <Input
+                    <TextInput
                       label={p('sp_tierLabel')}
                       hint={p('sp_tierLabelHint')}
                       value={tier.label}
                       error={at('label')}
                       onInput={(label) => setTier(k, { label })}
                     />
-                    <Input
+                    <TextInput
                       label={p('sp_price')}
                       inputMode="decimal"
                       value={tier.price}
                       error={at('price')}
                       onInput={(price) => setTier(k, { price })}
                     />
-                    <Input
+                    <TextInput
                       label={p('sp_minDaysAhead')}
                       hint={p('sp_optional')}
                       inputMode="numeric"
@@ -341,7 +315,7 @@ export function ScenicPriceRules(props: { products: VisitProductRecord[]; packag
                       error={at('minDaysAhead')}
                       onInput={(minDaysAhead) => setTier(k, { minDaysAhead })}
                     />
-                    <Input
+                    <TextInput
                       label={p('sp_quantity')}
                       hint={p('sp_optional')}
                       inputMode="numeric"
