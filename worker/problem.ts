@@ -56,6 +56,14 @@ export const problemCodes = [
   // 定金 deposit presale
   'deposit_not_offered',
   'balance_window_closed',
+  // promotions: coupons, points, member discounts (issue 21)
+  'coupon_invalid',
+  'coupon_not_applicable',
+  'coupon_expired',
+  'coupon_exhausted',
+  'coupon_limit_reached',
+  'discount_not_combinable',
+  'points_insufficient',
   // staff, gates, request hygiene
   'enrollment_code_invalid',
   'invitation_invalid',

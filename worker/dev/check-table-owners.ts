@@ -10,6 +10,7 @@ const owners: { dir: string; tables: Record<string, string> }[] = [
     tables: {
       orders: 'orders',
       orderLines: 'order_lines',
+      orderDiscounts: 'order_discounts',
       payments: 'payments',
       refunds: 'refunds',
       refundAllocations: 'refund_allocations',

@@ -106,7 +106,8 @@ const webhooks = lines(
     'only events about orders and tickets sold through that channel, plus events about no order (`price.changed`, ' +
     '`availability.changed`); one without a channel receives every event of its organizer.',
   'Event types (`type`), with their `data`: `order.confirmed` (`orderId`, `number`, `total`); `order.refunded` (`orderId`, ' +
-    '`refundId`, `amount`, `lineIds`); `order.cancelled` (`orderId`, `reason`, `replacedBy`: every line was rebooked); ' +
+    '`refundId`, `amount`, `lineIds`); `order.cancelled` (`orderId`, `reason`, `replacedBy`: every line was rebooked; or `orderId`, `number`: an unpaid ' +
+    'order given up); `order.expired` (`orderId`, `number`: unpaid when its hold ran out); ' +
     '`order.rebooked` (`from`, `to`, `lineIds`); `order.deposit_paid` (`orderId`, `number`, `total`: 定金 paid, seats ' +
     'locked, no ticket yet); `order.forfeited` (`orderId`, `number`, `deposit`, `forfeit`: the balance was not paid by ' +
     'its due time); `refund.rejected` (a partner’s refund refused by policy); ' +

@@ -15,6 +15,7 @@ import {
   startBalancePayment,
   startRebooking,
 } from '../services/orders/index.ts'
+import { checkoutDiscountProviders } from '../services/promotions/providers.ts'
 import { ticketQrPng, ticketQrSvg } from '../services/ticket-qr.ts'
 import { ticketOfOrder, ticketsOfOrder } from '../services/tickets.ts'
 import { validate } from '../validation.ts'
@@ -38,6 +39,10 @@ const tag = 'Orders'
 const contact = {
   email: v.optional(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email('must be an email address'))),
   phone: v.optional(phone),
+  /** A coupon or promo code to apply (one per order). */
+  couponCode: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(64))),
+  /** Points (积分) to redeem; capped by the organizer's rules. */
+  points: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100_000_000))),
 }
 
 export const createOrderInput = v.variant('kind', [
@@ -108,7 +113,13 @@ orderRoutes.post(
       ])
     }
     const created = await createOrderFromHold(
-      { env: c.env, db: c.get('db'), logger: c.get('logger'), payments: c.get('payments') },
+      {
+        env: c.env,
+        db: c.get('db'),
+        logger: c.get('logger'),
+        payments: c.get('payments'),
+        discounts: checkoutDiscountProviders,
+      },
       {
         kind: input.kind,
         ...(input.kind === 'show'
@@ -128,6 +139,14 @@ orderRoutes.post(
         ...(customerId ? { customerId } : {}),
         ...(input.email ? { email: input.email } : {}),
         ...(input.phone ? { phone: input.phone } : {}),
+        ...(input.couponCode || input.points
+          ? {
+              discounts: {
+                ...(input.couponCode ? { couponCode: input.couponCode } : {}),
+                ...(input.points ? { points: input.points } : {}),
+              },
+            }
+          : {}),
         channel: 'web',
       },
       new URL(c.req.url).origin,

@@ -3,6 +3,7 @@ import type { Database } from '../db/client.ts'
 import {
   auditEvents,
   orderDeposits,
+  orderDiscounts,
   orderLines,
   orders,
   payments,
@@ -17,7 +18,7 @@ import { balanceWindow } from '../domain/deposit-terms.ts'
 export async function orderView(db: Database, orderId: string, opts: { withAudit?: boolean } = {}) {
   const [order] = await db.select().from(orders).where(eq(orders.id, orderId))
   if (!order) return null
-  const [lines, issued, paid, refunded, history, [deposit]] = await Promise.all([
+  const [lines, issued, paid, refunded, history, [deposit], discounts] = await Promise.all([
     db.select().from(orderLines).where(eq(orderLines.orderId, orderId)),
     db.select().from(tickets).where(eq(tickets.orderId, orderId)),
     db.select().from(payments).where(eq(payments.orderId, orderId)),
@@ -26,6 +27,11 @@ export async function orderView(db: Database, orderId: string, opts: { withAudit
       ? db.select().from(auditEvents).where(eq(auditEvents.orderId, orderId)).orderBy(asc(auditEvents.at))
       : Promise.resolve([]),
     db.select().from(orderDeposits).where(eq(orderDeposits.orderId, orderId)),
+    db
+      .select()
+      .from(orderDiscounts)
+      .where(eq(orderDiscounts.orderId, orderId))
+      .orderBy(asc(orderDiscounts.id)),
   ])
   const ticketByLine = new Map(issued.map((t) => [t.orderLineId, t]))
   // Money that reached the order (refunded payments included): with `refundedTotal`, what the buyer is out of pocket.
@@ -64,6 +70,13 @@ export async function orderView(db: Database, orderId: string, opts: { withAudit
           window: balanceWindow(deposit, Date.now()),
         }
       : null,
+    discounts: discounts.map(({ source, ref, label, amount, perLine }) => ({
+      source,
+      ref,
+      label,
+      amount,
+      perLine,
+    })),
     lines: lines.map((line) => {
       const ticket = ticketByLine.get(line.id)
       const product = line.productId ? productById.get(line.productId) : undefined

@@ -111,7 +111,13 @@ export const orderLines = sqliteTable(
     /** Masked ID number (never the full number) for display; the DO keeps the full one for limits. */
     visitorIdMasked: text(),
     visitorPhone: text(),
+    /** What the buyer pays for this line (after checkout discounts): what a refund of the line pays back. */
     price: integer().notNull(),
+    /**
+     * Checkout discounts (member, coupon, points) allocated to this line, minor units; `price + discount` is what
+     * the line cost before them. The split per discount is in `order_discounts`.
+     */
+    discount: integer().notNull().default(0),
     /**
      * The list price the hold was quoted against (a stepped list price when a sell-through step applied), so the
      * struck price a buyer sees later is the one of the sale, not today's; null on lines from before it was kept.
@@ -132,6 +138,28 @@ export const orderLines = sqliteTable(
     rebookOrderId: text(),
   },
   (t) => [index('order_lines_order').on(t.orderId), index('order_lines_rebook').on(t.rebookOrderId)],
+)
+
+/**
+ * The checkout discounts of an order (worker/domain/checkout-discounts.ts): one row per discount, with its split
+ * over the order's lines (`perLine`, in line order, by line id). Written with the order, never changed: what a
+ * coupon use or a points redemption is worth stays what it was at checkout.
+ */
+export const orderDiscounts = sqliteTable(
+  'order_discounts',
+  {
+    id: text().primaryKey(),
+    orderId: text()
+      .notNull()
+      .references(() => orders.id),
+    source: text({ enum: ['member', 'coupon', 'points', 'referral'] }).notNull(),
+    /** The coupon, member tier or points redemption it came from. */
+    ref: text().notNull(),
+    label: text().notNull(),
+    amount: integer().notNull(),
+    perLine: text({ mode: 'json' }).$type<Record<string, number>>().notNull(),
+  },
+  (t) => [index('order_discounts_order').on(t.orderId), index('order_discounts_ref').on(t.source, t.ref)],
 )
 
 export const payments = sqliteTable(

@@ -7,6 +7,8 @@ import { organizers } from './staff.ts'
 export const webhookEventTypes = [
   'order.confirmed',
   'order.cancelled',
+  // An unpaid order ran out of time (its hold expired); what it reserved is back.
+  'order.expired',
   'order.refunded',
   'order.rebooked',
   // 定金: the deposit locked the seats (no ticket yet); an unpaid balance forfeited them at its due time.

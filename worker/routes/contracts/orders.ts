@@ -55,7 +55,10 @@ export const orderLineSchema = v.object({
   /** Masked ID number; the full one never leaves the inventory. */
   visitorIdMasked: v.nullable(v.string()),
   visitorPhone: v.nullable(v.string()),
+  /** What the buyer pays for the line after checkout discounts; what refunding the line pays back. */
   price: amount,
+  /** Checkout discounts (member, coupon, points) taken off this line; `price + discount` is its cost before them. */
+  discount: amount,
   /** The list price the seat was quoted against at hold time (null on older lines and scenic tickets). */
   listPrice: v.nullable(amount),
   /** The tier, flash sale or price step the quote came from; null at list price. */
@@ -112,6 +115,16 @@ export const orderDepositSchema = v.object({
   window: v.picklist(['upcoming', 'open', 'closed']),
 })
 
+export const orderDiscountSchema = v.object({
+  source: v.picklist(['member', 'coupon', 'points', 'referral']),
+  /** The coupon, member tier or points redemption it came from. */
+  ref: v.string(),
+  label: v.string(),
+  amount,
+  /** Minor units off each line, by line id. */
+  perLine: v.record(v.string(), amount),
+})
+
 /** An order as its buyer sees it: lines with their tickets, payments and refunds. */
 export const orderViewSchema = v.object({
   ...orderRecordSchema.entries,
@@ -119,6 +132,8 @@ export const orderViewSchema = v.object({
   amountPaid: amount,
   /** 定金 terms when the order was bought with a deposit. */
   deposit: v.nullable(orderDepositSchema),
+  /** Checkout discounts in the order they were applied (member, coupon, points), each split over the lines. */
+  discounts: v.array(orderDiscountSchema),
   lines: v.array(orderLineSchema),
   payments: v.array(paymentSummarySchema),
   refunds: v.array(refundSchema),

@@ -22,7 +22,9 @@ import { inventoryProblem } from '../inventory-problem.ts'
 import { scenicDay } from '../scenic-day.ts'
 import { showInventoryStub } from '../show-inventory-client.ts'
 import { audit, GuardedBatch } from './batch.ts'
+import { type DiscountRequest, type PlannedDiscounts, planDiscounts } from './checkout-discounts.ts'
 import { finishPaidOrder } from './confirm.ts'
+import { depositTerms } from './deposit-offer.ts'
 import type { OrderServices } from './services.ts'
 
 type NewOrder = typeof orders.$inferInsert
@@ -95,6 +97,8 @@ export interface CreateOrderInput {
   groupBuy?: { prices: Record<string, number>; discount: number; payBy: string }
   /** 定金: pay the show's deposit now and the balance later (see deposits.ts); refused where the show has none. */
   deposit?: boolean
+  /** A coupon code and points to redeem; member discounts apply without asking (see checkout-discounts.ts). */
+  discounts?: DiscountRequest
 }
 
 interface Priced {
@@ -259,8 +263,8 @@ export async function createOrderFromHold(services: OrderServices, input: Create
     input.kind === 'show'
       ? await priceShowHold(services, input, orderId)
       : await priceScenicHold(services, input, orderId)
-  const { organizerId, currency, total } = priced
-  if (!input.rebook && (total <= 0 || priced.lines.some((line) => line.price! < 0))) {
+  const { organizerId, currency } = priced
+  if (!input.rebook && (priced.total <= 0 || priced.lines.some((line) => line.price! < 0))) {
     // A seat or ticket without a price is a catalogue gap, never a free ticket.
     throw new Problem({
       code: 'price_missing',
@@ -283,9 +287,17 @@ export async function createOrderFromHold(services: OrderServices, input: Create
       })
     }
   }
-  const deposit = input.deposit ? await depositTerms(services, input, priced) : null
+  const deposit = input.deposit
+    ? await depositTerms(
+        services,
+        input,
+        priced.lines.map((line) => ({ ...line, price: line.price! })),
+      )
+    : null
   const [existing] = await db.select({ id: orders.id }).from(orders).where(eq(orders.holdId, input.holdId))
   if (existing) throw conflict(`Order ${existing.id} already uses this hold`, { orderId: existing.id })
+  const discounts = await checkoutDiscounts(services, input, priced, orderId)
+  const total = discounts ? discounts.prices.reduce((sum, price) => sum + price, 0) : priced.total
   const paymentId = newId('pay')
   // A rebooking pays only the difference; the old lines' price is carried over as credit once it is paid.
   const amountDue = deposit ? deposit.deposit : Math.max(0, total - (input.rebook?.credit ?? 0))
@@ -312,7 +324,13 @@ export async function createOrderFromHold(services: OrderServices, input: Create
       rebookOf: input.rebook?.orderId ?? null,
       rebookLineIds: input.rebook?.lineIds ?? null,
     },
-    lines: priced.lines,
+    lines: discounts
+      ? priced.lines.map((line, i) => ({
+          ...line,
+          price: discounts.prices[i]!,
+          discount: discounts.discounts[i]!,
+        }))
+      : priced.lines,
     payment: {
       id: paymentId,
       orderId,
@@ -327,13 +345,21 @@ export async function createOrderFromHold(services: OrderServices, input: Create
       holdId: input.holdId,
       total,
       ...(priced.discount ? { discount: priced.discount } : {}),
+      ...(discounts?.applied.length
+        ? { checkoutDiscounts: discounts.applied.map(({ source, ref, amount }) => ({ source, ref, amount })) }
+        : {}),
       ...(input.rebook ? { rebookOf: input.rebook.orderId, amountDue } : {}),
       ...(deposit ? { deposit: deposit.deposit, balanceDueAt: deposit.balanceDueAt } : {}),
     },
   })
   if (deposit) batch.add(db.insert(orderDeposits).values({ orderId, ...deposit }))
+  discounts?.reserve(batch, db)
   if (input.rebook) claimLinesForRebook(batch, db, input.rebook, orderId)
-  if (!(await batch.run())) throw rebookClaimLost()
+  if (!(await batch.run())) {
+    // A guard failed: a rebooking lost its lines, or a discount's reservation lost its race (a cap reached).
+    if (input.rebook) throw rebookClaimLost()
+    throw discountReservationLost()
+  }
   if (amountDue === 0) {
     // Nothing to pay (a rebooking to an equal or cheaper date): complete at once.
     await finishPaidOrder(services, orderId, `buyer:${input.buyerId}`)
@@ -346,55 +372,70 @@ export async function createOrderFromHold(services: OrderServices, input: Create
   return { orderId, paymentId, checkoutUrl, amountDue }
 }
 
-/** 定金: the deposit terms (the show's, or the visit products') as this order takes them, or why it cannot have one. */
-async function depositTerms(
+/**
+ * Member discount, coupon and points for an order bought outright. Rebookings, group buys and deposits have their
+ * own prices and take none; asking for a coupon or points there is refused rather than ignored.
+ */
+async function checkoutDiscounts(
   services: OrderServices,
   input: CreateOrderInput,
   priced: Priced,
-): Promise<OrderDepositTerms> {
-  const refuse = (detail: string) =>
-    new Problem({ code: 'deposit_not_offered', status: 409, title: 'No deposit for these tickets', detail })
-  if (input.rebook || input.groupBuy) throw refuse('Only tickets bought outright can be paid with a deposit')
-  if (input.kind === 'scenic') return scenicDepositTerms(services, input, priced, refuse)
-  const [row] = await services.db.select().from(showDeposits).where(eq(showDeposits.showId, input.showId!))
-  if (!row) throw refuse('This show is not sold with a deposit')
-  const offer = depositFor(
-    row.terms,
-    priced.lines.map((line) => ({ category: line.category ?? '', price: line.price! })),
-    Date.now(),
-  )
-  if (!offer.ok) throw refuse(offer.reason)
-  return offer.order
+  orderId: string,
+): Promise<PlannedDiscounts | null> {
+  const request = input.discounts ?? {}
+  const asked = Boolean(request.couponCode) || (request.points ?? 0) > 0
+  if (input.rebook || input.groupBuy || input.deposit) {
+    if (asked)
+      throw new Problem({
+        code: 'discount_not_combinable',
+        status: 409,
+        title: 'No coupons or points here',
+        detail:
+          'Coupons and points apply only to tickets bought outright, not to rebookings, group buys or deposits',
+      })
+    return null
+  }
+  const providers = services.discounts ?? []
+  if (!providers.length) {
+    if (asked)
+      throw new Problem({
+        code: 'coupon_not_applicable',
+        status: 409,
+        title: 'Coupon not applicable',
+        detail: 'This sale takes no coupons or points',
+      })
+    return null
+  }
+  const planned = await planDiscounts(services.db, providers, {
+    orderId,
+    organizerId: priced.organizerId,
+    customerId: input.customerId ?? null,
+    buyerId: input.buyerId,
+    channel: input.channel,
+    kind: input.kind,
+    showId: input.showId ?? null,
+    siteId: input.siteId ?? null,
+    visitDate: input.visitDate ?? null,
+    currency: priced.currency,
+    request,
+    lines: priced.lines.map((line) => ({
+      id: line.id!,
+      price: line.price!,
+      category: line.category ?? null,
+      productId: line.productId ?? null,
+    })),
+    now: new Date(),
+  })
+  return planned.applied.length ? planned : null
 }
 
-/** A scenic day's tickets: each line's product must sell with a deposit; the window counts back from the day. */
-async function scenicDepositTerms(
-  services: OrderServices,
-  input: CreateOrderInput,
-  priced: Priced,
-  refuse: (detail: string) => Problem,
-): Promise<OrderDepositTerms> {
-  const productIds = [...new Set(priced.lines.map((line) => line.productId ?? ''))]
-  const [rows, [site]] = await Promise.all([
-    services.db
-      .select()
-      .from(visitProductDeposits)
-      .where(inArray(visitProductDeposits.productId, productIds)),
-    services.db
-      .select({ timezone: scenicSites.timezone })
-      .from(scenicSites)
-      .where(eq(scenicSites.id, input.siteId!)),
-  ])
-  const terms = new Map(rows.map((row) => [row.productId, row.terms]))
-  const offer = scenicDepositFor(
-    priced.lines.map((line) => ({ productId: line.productId ?? '', price: line.price! })),
-    (productId) => terms.get(productId),
-    { date: input.visitDate!, timezone: site?.timezone ?? 'Asia/Shanghai' },
-    Date.now(),
-  )
-  if (!offer.ok) throw refuse(offer.reason)
-  return offer.order
-}
+const discountReservationLost = () =>
+  new Problem({
+    code: 'coupon_exhausted',
+    status: 409,
+    title: 'Offer used up',
+    detail: 'The coupon or points were used up by another order just now; try again without them',
+  })
 
 /**
  * 改签: the new order claims the lines it replaces while it is pending, in the batch that creates it: they must

@@ -1,10 +1,11 @@
 import { and, eq, inArray, isNull, like, lt, lte, or, sql } from 'drizzle-orm'
-import { orderLines, orders, payments } from '../../db/schema.ts'
+import { orderLines, orders, outboxEvents, payments } from '../../db/schema.ts'
 import {
   englishStatusReason,
   type OrderStatusReason,
   statusReasonColumns,
 } from '../../domain/order-status-reason.ts'
+import { newId } from '../../ids.ts'
 import { notAwaitingGroup } from '../group-buy-client.ts'
 import { type OrderInventoryRef, orderInventory } from '../order-inventory.ts'
 import { audit, GuardedBatch, type Statement } from './batch.ts'
@@ -71,6 +72,12 @@ async function endUnpaid(
         to: end.status,
         detail: { why: englishStatusReason(end.reason) },
       }),
+      // What was reserved with the order (coupon uses, points) is given back by the subscribers of this event.
+      db
+        .insert(outboxEvents)
+        .select(
+          sql`SELECT ${newId('evt')}, ${`order.${end.status}`}, ${orders.organizerId}, json_object('orderId', ${orders.id}, 'number', ${orders.number}), ${orders.channel}, strftime('%Y-%m-%dT%H:%M:%fZ','now'), NULL FROM ${orders} WHERE ${orders.id} = ${orderId}`,
+        ),
     )
     .run()
 }

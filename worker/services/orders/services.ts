@@ -3,6 +3,7 @@ import type { orders } from '../../db/schema.ts'
 import type { Bindings } from '../../env.ts'
 import type { Logger } from '../../middleware/logger.ts'
 import type { PaymentProvider } from '../payments/provider.ts'
+import type { CheckoutDiscountProvider } from './checkout-discounts.ts'
 
 /** What the orders module needs: bindings for the inventory actors, the database, a logger and the card provider. */
 export interface OrderServices {
@@ -10,6 +11,8 @@ export interface OrderServices {
   db: Database
   logger: Logger
   payments: PaymentProvider
+  /** Member discount, coupons, points, in the order they apply at checkout; none where the caller sells without. */
+  discounts?: readonly CheckoutDiscountProvider[]
 }
 
 export type Order = typeof orders.$inferSelect

@@ -2,11 +2,14 @@ import { and, asc, eq, inArray, isNull, lte, or } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
 import { orders, outboxEvents, tickets, webhookDeliveries, webhookEndpoints } from '../../db/schema.ts'
 import { newId } from '../../ids.ts'
+import { jsonLogger } from '../../middleware/logger.ts'
+import { type OrderEventSubscriber, orderEventSubscribers } from '../order-events/index.ts'
 import { enqueueDeliveries, type WebhookQueue } from './queue.ts'
 
 type OutboxEvent = typeof outboxEvents.$inferSelect
 
 const batchSize = 100
+const log = jsonLogger({ component: 'outbox' })
 
 /** The order an outbox event is about, from its payload (rebooking names the new order `to`). */
 function orderIdOf(event: OutboxEvent): string | undefined {
@@ -72,6 +75,7 @@ export async function publishOutbox(
   db: Database,
   queue: WebhookQueue,
   now = new Date(),
+  subscribers: readonly OrderEventSubscriber[] = orderEventSubscribers,
 ): Promise<PublishResult> {
   const events = await db
     .select()
@@ -124,6 +128,9 @@ export async function publishOutbox(
     await db.batch(chunk as [(typeof chunk)[number], ...typeof chunk])
   }
 
+  // Side effects subscribed to (points, commission, coupon uses); an event whose subscriber fails stays unpublished
+  // and is tried again at the next run (its deliveries are already in, so they are not doubled).
+  const failed = await runSubscribers(db, subscribers, events)
   const eventIds = events.map((e) => e.id)
   // Everything of these events not yet attempted, including rows a crashed earlier run inserted but never sent.
   const unsent = await db
@@ -143,8 +150,42 @@ export async function publishOutbox(
   await db
     .update(outboxEvents)
     .set({ publishedAt: now.toISOString() })
-    .where(and(inArray(outboxEvents.id, eventIds), isNull(outboxEvents.publishedAt)))
+    .where(
+      and(
+        inArray(
+          outboxEvents.id,
+          eventIds.filter((id) => !failed.has(id)),
+        ),
+        isNull(outboxEvents.publishedAt),
+      ),
+    )
   return { events: events.length, deliveries: unsent.length }
+}
+
+/** Runs each subscriber over the events of its topics, in order; returns the ids of events one of them failed on. */
+async function runSubscribers(
+  db: Database,
+  subscribers: readonly OrderEventSubscriber[],
+  events: OutboxEvent[],
+): Promise<Set<string>> {
+  const failed = new Set<string>()
+  for (const event of events) {
+    for (const subscriber of subscribers) {
+      if (!subscriber.topics.includes(event.topic)) continue
+      try {
+        await subscriber.handle(db, event)
+      } catch (error) {
+        failed.add(event.id)
+        log.error('order event subscriber failed; retried at the next run', {
+          subscriber: subscriber.name,
+          eventId: event.id,
+          topic: event.topic,
+          error: error instanceof Error ? error.message : String(error),
+        })
+      }
+    }
+  }
+  return failed
 }
 
 /**
