@@ -2,17 +2,21 @@
 import '../lib/base.css'
 import './shop.css'
 import { render } from 'preact'
+import { lazyPage } from '../lib/lazy-page.tsx'
 import { Link, Routes, useLocation } from '../lib/router.tsx'
 import { Shell } from '../lib/ui.tsx'
 import { HoldBanner } from './hold-banner.tsx'
 import { shopMessages } from './messages.ts'
-import { CheckoutPage } from './pages/checkout.tsx'
-import { GroupBuyPage } from './pages/group-buy.tsx'
-import { GroupBuyShowPage } from './pages/group-buy-show.tsx'
 import { HomePage } from './pages/home.tsx'
-import { MyTicketsPage, OrderPage } from './pages/orders.tsx'
-import { ScenicPage } from './pages/scenic.tsx'
-import { ShowPage } from './pages/show.tsx'
+
+// The home page comes with the shell; every other page is its own file, loaded when opened (web/lib/lazy-page.tsx).
+const ShowPage = lazyPage(() => import('./pages/show.tsx').then((m) => m.ShowPage))
+const GroupBuyShowPage = lazyPage(() => import('./pages/group-buy-show.tsx').then((m) => m.GroupBuyShowPage))
+const GroupBuyPage = lazyPage(() => import('./pages/group-buy.tsx').then((m) => m.GroupBuyPage))
+const ScenicPage = lazyPage(() => import('./pages/scenic.tsx').then((m) => m.ScenicPage))
+const CheckoutPage = lazyPage(() => import('./pages/checkout.tsx').then((m) => m.CheckoutPage))
+const MyTicketsPage = lazyPage(() => import('./pages/orders.tsx').then((m) => m.MyTicketsPage))
+const OrderPage = lazyPage(() => import('./pages/orders.tsx').then((m) => m.OrderPage))
 
 function NotFound() {
   const t = shopMessages.useT()

@@ -57,7 +57,7 @@ export const showRoutes = catalogueResource({
     return [
       {
         topic: 'price.changed',
-        payload: { showId: after.id, eventId: after.eventId, prices: now, previousPrices: was },
+        payload: { showId: after.id, prices: now, previousPrices: was },
       },
     ]
   },

@@ -99,7 +99,8 @@ export async function publishOutbox(
     const body = JSON.stringify({
       type: event.topic,
       timestamp: new Date(event.createdAt).toISOString(),
-      data: { eventId: event.id, ...event.payload },
+      // `eventId` is the webhook event's own id (receivers de-duplicate by it); no payload field may replace it.
+      data: { ...event.payload, eventId: event.id },
     })
     const channel = channels.get(event.id) ?? null
     for (const endpoint of endpoints) {

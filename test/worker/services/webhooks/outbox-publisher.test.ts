@@ -80,6 +80,19 @@ describe('outbox publisher: happy path', () => {
     expect(receiver.to('/pub-c')).toHaveLength(0)
   })
 
+  it('keeps the webhook event’s own id as data.eventId, whatever the payload carries', async () => {
+    const org = await organizerWithStaff()
+    await endpoint(org, '/pub-id')
+    const eventId = await outboxRow(org.organizerId, 'price.changed', { eventId: 'evt_of_the_show' })
+    await publishOutbox(db, env.WEBHOOK_QUEUE)
+    const [{ body }] = (
+      await env.DB.prepare('SELECT body FROM webhook_deliveries WHERE event_id = ?')
+        .bind(eventId)
+        .all<{ body: string }>()
+    ).results as [{ body: string }]
+    expect(JSON.parse(body).data).toMatchObject({ eventId, showId: 'shw_x' })
+  })
+
   it('skips disabled endpoints and other organizers’ endpoints', async () => {
     const [org, other] = [await organizerWithStaff(), await organizerWithStaff()]
     const off = await endpoint(org, '/pub-off')
