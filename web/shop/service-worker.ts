@@ -8,72 +8,27 @@
 // and falls back to them, so refunds, sign-out and past tickets are handled in one place. The admin console,
 // the gate (its own worker, /gate-sw.js) and the API are outside it.
 
+import { keepShell, pageFromNetworkOrShell, serviceWorker } from '../lib/service-worker-shell.ts'
+
 // Filled in by the build: the files to keep, and a version that changes whenever they do.
 declare const PRECACHE: string[]
 declare const CACHE_VERSION: string
 
-// Just enough of the service worker types (the web project's libs are DOM, not WebWorker).
-interface ExtendableEvent extends Event {
-  waitUntil(promise: Promise<unknown>): void
-}
-interface FetchEvent extends ExtendableEvent {
-  request: Request
-  respondWith(response: Promise<Response>): void
-}
-interface ServiceWorkerScope {
-  skipWaiting(): Promise<void>
-  clients: { claim(): Promise<void> }
-  addEventListener(type: 'install' | 'activate', listener: (event: ExtendableEvent) => void): void
-  addEventListener(type: 'fetch', listener: (event: FetchEvent) => void): void
-}
-const worker = self as unknown as ServiceWorkerScope
-
-const prefix = 'shop-shell-'
-const cacheName = `${prefix}${CACHE_VERSION}`
+const cacheName = keepShell('shop-shell-', CACHE_VERSION, PRECACHE)
 /** Every shop page is the same document; the app routes itself. */
 const shellPage = '/'
 const kept = new Set(PRECACHE)
 /** Paths the shop does not own: other apps, the API and the server's own pages. */
 const notShop = /^\/(api|admin|gate|partner|docs|openapi\.json|\.well-known|healthz)(\/|$)/
 
-worker.addEventListener('install', (event) => {
-  event.waitUntil(
-    caches
-      .open(cacheName)
-      .then((cache) => cache.addAll(PRECACHE))
-      .then(() => worker.skipWaiting()),
-  )
-})
-
-worker.addEventListener('activate', (event) => {
-  // A new build's worker drops the previous build's files.
-  event.waitUntil(
-    caches
-      .keys()
-      .then((names) =>
-        Promise.all(
-          names
-            .filter((name) => name.startsWith(prefix) && name !== cacheName)
-            .map((name) => caches.delete(name)),
-        ),
-      )
-      .then(() => worker.clients.claim()),
-  )
-})
-
-worker.addEventListener('fetch', (event) => {
+serviceWorker.addEventListener('fetch', (event) => {
   const request = event.request
   const url = new URL(request.url)
   if (request.method !== 'GET' || url.origin !== location.origin || notShop.test(url.pathname)) return
   if (request.mode === 'navigate') {
-    event.respondWith(
-      fetch(request).catch(async () => (await caches.match(shellPage, { cacheName })) ?? Response.error()),
-    )
+    pageFromNetworkOrShell(event, shellPage, cacheName)
     return
   }
   if (!kept.has(url.pathname)) return
   event.respondWith(caches.match(request, { cacheName }).then((copy) => copy ?? fetch(request)))
 })
-
-// A module, so its names do not collide with the gate's worker in the web project's type check.
-export {}
