@@ -641,6 +641,30 @@ const namesZh: Record<keyof typeof namesEn, string> = {
   names_categoryEn: '{name} 的英文名称',
 }
 
+// ---- s7-names block: section and city names in two languages (issue 19) ----
+const s7NamesEn = {
+  s7names_heading: 'Names buyers read',
+  s7names_hint:
+    'The city and each section of the seat map as tickets, the shop and the gate show them. The code in the seat labels stays as it is.',
+  s7names_cityEn: 'City in English (optional)',
+  s7names_sections: 'Sections of the seat map',
+  s7names_sectionName: 'Name of section',
+  s7names_sectionNameHint: 'Left empty, the section reads as its code.',
+  s7names_sectionNameEn: 'English name of section',
+  s7names_save: 'Save names',
+}
+const s7NamesZh: Record<keyof typeof s7NamesEn, string> = {
+  s7names_heading: '票面名称',
+  s7names_hint: '城市和座位图各区域在门票、购票页和检票端上显示的名称；座位标签中的代码保持不变。',
+  s7names_cityEn: '城市英文名（选填）',
+  s7names_sections: '座位图区域',
+  s7names_sectionName: '区域名称',
+  s7names_sectionNameHint: '未填写时显示区域代码。',
+  s7names_sectionNameEn: '区域英文名称',
+  s7names_save: '保存名称',
+}
+// ---- s7-names block end ----
+
 const en = {
   title: 'Admin console',
   notFound: 'Page not found',
@@ -988,6 +1012,7 @@ const en = {
   ...pricingEn20,
   ...presaleEn20,
   ...namesEn,
+  ...s7NamesEn,
   ...consolePricingEn20,
 }
 
@@ -1338,6 +1363,7 @@ export const adminMessages = defineMessages<AdminKey>({
     ...pricingZh20,
     ...presaleZh20,
     ...namesZh,
+    ...s7NamesZh,
     ...consolePricingZh20,
   },
 })

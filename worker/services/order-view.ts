@@ -7,11 +7,11 @@ import {
   orders,
   payments,
   refunds,
-  seats,
   tickets,
   visitProducts,
 } from '../db/schema.ts'
 import { balanceWindow } from '../domain/deposit-terms.ts'
+import { seatPlacesOf } from './ticket-facts.ts'
 
 /** An order as its buyer (or staff) sees it: lines with their tickets, payments, refunds and history. */
 export async function orderView(db: Database, orderId: string, opts: { withAudit?: boolean } = {}) {
@@ -35,13 +35,8 @@ export async function orderView(db: Database, orderId: string, opts: { withAudit
   // Structured names for the apps, which build the line in the reader's language (never from `description`).
   const seatRefs = lines.filter((l) => l.seatLabel).map((l) => l.inventoryRef)
   const productIds = [...new Set(lines.map((l) => l.productId).filter((id): id is string => Boolean(id)))]
-  const [seatRows, productRows] = await Promise.all([
-    seatRefs.length
-      ? db
-          .select({ id: seats.id, section: seats.section, row: seats.row, number: seats.number })
-          .from(seats)
-          .where(inArray(seats.id, seatRefs))
-      : [],
+  const [seatById, productRows] = await Promise.all([
+    seatPlacesOf(db, seatRefs),
     productIds.length
       ? db
           .select({ id: visitProducts.id, name: visitProducts.name, nameEn: visitProducts.nameEn })
@@ -49,7 +44,6 @@ export async function orderView(db: Database, orderId: string, opts: { withAudit
           .where(inArray(visitProducts.id, productIds))
       : [],
   ])
-  const seatById = new Map(seatRows.map(({ id, ...place }) => [id, place]))
   const productById = new Map(productRows.map((p) => [p.id, p]))
   return {
     ...order,

@@ -3,6 +3,18 @@ import { orderStatuses } from '../../db/schema.ts'
 import { amount, pageOf, statusReasonFields } from './common.ts'
 
 /** An order as stored: buyer, what it is for, money (minor units) and where it stands. */
+/**
+ * A seat as section, row and number: `section` is the key in the seat's label (`Stalls` of `Stalls-A-12`),
+ * `sectionName` / `sectionNameEn` what people read (池座 / Stalls; the key when the venue names none).
+ */
+export const seatPlaceSchema = v.object({
+  section: v.string(),
+  sectionName: v.string(),
+  sectionNameEn: v.nullable(v.string()),
+  row: v.string(),
+  number: v.string(),
+})
+
 export const orderRecordSchema = v.object({
   id: v.string(),
   /** Short human reference printed on tickets and receipts. */
@@ -67,7 +79,7 @@ export const orderLineSchema = v.object({
   rebookOrderId: v.nullable(v.string()),
   ticket: v.nullable(v.object({ id: v.string(), status: v.picklist(['valid', 'revoked']) })),
   /** The seat as section, row and number (null for scenic lines, or a seat map imported again since). */
-  place: v.nullable(v.object({ section: v.string(), row: v.string(), number: v.string() })),
+  place: v.nullable(seatPlaceSchema),
   /** Scenic: the product's name and its optional English name. */
   product: v.nullable(v.string()),
   productEn: v.nullable(v.string()),
@@ -189,7 +201,7 @@ export const staffRefundedSchema = v.object({ refund: refundSchema, order: staff
 /** What a ticket says to a person: seat, scenic product and slot, the zone its times are in, its state. */
 const ticketFacts = {
   /** The seat as section, row and number (null for scenic tickets, or a seat map imported again since). */
-  place: v.nullable(v.object({ section: v.string(), row: v.string(), number: v.string() })),
+  place: v.nullable(seatPlaceSchema),
   /** Scenic: the product's name. */
   product: v.nullable(v.string()),
   /** Scenic: the product's optional English name; English pages show it, falling back to `product`. */
@@ -255,6 +267,8 @@ export const walletTicketSchema = v.object({
   /** Its optional English name. */
   venueEn: v.nullable(v.string()),
   city: v.string(),
+  /** The city's optional English name; English pages show it, falling back to `city`. */
+  cityEn: v.nullable(v.string()),
   /** Show start (ISO), or null for visits. */
   startsAt: v.nullable(v.string()),
   /** Visit date (YYYY-MM-DD), or null for shows. */
