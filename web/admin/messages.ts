@@ -652,6 +652,13 @@ const s7NamesEn = {
   s7names_sectionNameHint: 'Left empty, the section reads as its code.',
   s7names_sectionNameEn: 'English name of section',
   s7names_save: 'Save names',
+  s7names_refund_buyer_request: 'Requested by the buyer',
+  s7names_refund_show_cancelled: 'Show cancelled: {note}',
+  s7names_refund_partner_cancelled: 'Cancelled by the partner: {note}',
+  s7names_refund_cascaded: 'With the refund of order {order}',
+  s7names_refund_rebook_difference: 'Price difference after rebooking to order {order}',
+  s7names_refund_balance_after_close:
+    'The balance arrived after the order was forfeited or refunded; refunded in full',
 }
 const s7NamesZh: Record<keyof typeof s7NamesEn, string> = {
   s7names_heading: '票面名称',
@@ -662,6 +669,12 @@ const s7NamesZh: Record<keyof typeof s7NamesEn, string> = {
   s7names_sectionNameHint: '未填写时显示区域代码。',
   s7names_sectionNameEn: '区域英文名称',
   s7names_save: '保存名称',
+  s7names_refund_buyer_request: '购票人申请退款',
+  s7names_refund_show_cancelled: '演出取消：{note}',
+  s7names_refund_partner_cancelled: '分销渠道取消：{note}',
+  s7names_refund_cascaded: '随订单 {order} 退款',
+  s7names_refund_rebook_difference: '改签至订单 {order} 后退还差价',
+  s7names_refund_balance_after_close: '尾款到账时订单已被没收或退款，尾款已全额退回',
 }
 // ---- s7-names block end ----
 

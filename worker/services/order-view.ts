@@ -11,6 +11,7 @@ import {
   visitProducts,
 } from '../db/schema.ts'
 import { balanceWindow } from '../domain/deposit-terms.ts'
+import { refundReasonOf } from '../domain/refund-reason.ts'
 import { seatPlacesOf } from './ticket-facts.ts'
 
 /** An order as its buyer (or staff) sees it: lines with their tickets, payments, refunds and history. */
@@ -77,7 +78,11 @@ export async function orderView(db: Database, orderId: string, opts: { withAudit
       status,
       createdAt,
     })),
-    refunds: refunded,
+    // The reason as a code apps word in their language (the stored text stays English for partners).
+    refunds: refunded.map((refund) => {
+      const why = refundReasonOf(refund.reason, order.statusReason)
+      return { ...refund, reasonCode: why.code, reasonParams: why.params }
+    }),
     ...(opts.withAudit ? { history } : {}),
   }
 }

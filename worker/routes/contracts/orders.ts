@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import { orderStatuses } from '../../db/schema.ts'
+import { refundReasonCodes } from '../../domain/refund-reason.ts'
 import { amount, pageOf, statusReasonFields } from './common.ts'
 
 /** An order as stored: buyer, what it is for, money (minor units) and where it stands. */
@@ -102,7 +103,15 @@ export const refundSchema = v.object({
   amount,
   fee: amount,
   lineIds: v.array(v.string()),
+  /** In English for partners, or as staff typed it; apps show `reasonCode` with `reasonParams` instead. */
   reason: v.string(),
+  /**
+   * Why, as a code: `buyer_request`, `show_cancelled` / `partner_cancelled` (`note`), `cascaded` /
+   * `rebook_difference` (`order`: its number), `balance_after_close`, `order_status` (the order's
+   * `statusReasonCode` says why), `note` (staff's own words, `note`).
+   */
+  reasonCode: v.picklist(refundReasonCodes),
+  reasonParams: v.record(v.string(), v.string()),
   /** Who asked: `buyer:<id>`, `staff:<id>`, `system:<job>`, the partner. */
   requestedBy: v.string(),
   status: v.picklist(['pending', 'succeeded', 'failed']),
