@@ -121,7 +121,7 @@ describe('the shop in a presale', () => {
 /** A published show whose general sale opens in two days, one zone of 2 x 10 seats, with an open flash sale. */
 async function showBeforeSale(name: string) {
   const venue = await admin.call(`${org}/venues`, {
-    body: { name: `${name} hall`, kind: 'theatre', city: 'Shanghai' },
+    body: { name: `${name} hall`, kind: 'theatre', city: '上海' },
   })
   await admin.call(`${org}/venues/${venue.id}/seat-map`, {
     method: 'PUT',
