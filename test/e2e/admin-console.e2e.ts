@@ -95,7 +95,9 @@ describe('admin console for organizers', () => {
     expect(net).toBeCloseTo(gross - refunds, 2)
     // Names, not codes; labels drawn at their real size (never a scaled-down 9 px); axes with several ticks.
     const types = page.getByTestId('chart-types').locator('svg[role="img"]')
-    expect(await types.getAttribute('aria-label')).toContain('普通座')
+    // On an English page the zone's English name (普通座 is Standard), never its code.
+    expect(await types.getAttribute('aria-label')).toContain('Standard')
+    expect(await types.getAttribute('aria-label')).not.toContain('普通座')
     expect(await types.getAttribute('aria-label')).not.toMatch(/\bSTD\b/)
     const daySvg = page.getByTestId('chart-days').locator('svg[role="img"]')
     const drawnScale = await daySvg.evaluate(
@@ -122,7 +124,8 @@ describe('admin console for organizers', () => {
     expect(standard.tickets).toBeGreaterThanOrEqual(2)
     for (const r of report.byTicketType.filter((row: { kind: string }) => row.kind === 'show'))
       expect(csv).toContain(
-        `\r\nTickets per ticket type,${r.name},,${r.tickets},${(r.amount / 100).toFixed(2)}\r\n`,
+        // An English export names each zone in English (Standard for 普通座), falling back to its main name.
+        `\r\nTickets per ticket type,${r.nameEn ?? r.name},,${r.tickets},${(r.amount / 100).toFixed(2)}\r\n`,
       )
     expect(csv).toContain(
       `\r\nGross sales,,${report.totals.orders},,${(report.totals.gross / 100).toFixed(2)}\r\n`,
@@ -141,7 +144,9 @@ describe('admin console for organizers', () => {
         row.map((text) => (r > 0 && /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text === '' ? null : text)),
       ),
     )
-    const standardRow = sheet.find((row) => row[1]?.value === '普通座')!
+    expect(standard.nameEn).toBe('Standard')
+    expect(csv).not.toContain('普通座')
+    const standardRow = sheet.find((row) => row[1]?.value === 'Standard')!
     expect(standardRow[3]).toEqual({ value: standard.tickets, numeric: true, money: false })
     expect(standardRow[4]).toEqual({ value: standard.amount / 100, numeric: true, money: true })
 
@@ -264,6 +269,11 @@ describe('admin console for organizers', () => {
     expect(fit.frame).toBeLessThanOrEqual(844)
     const legend = page.getByTestId('seat-legend')
     for (const state of ['锁定中', '已售', '已封锁']) await legend.getByText(state).waitFor()
+    // Rows to pick are named by the sections' Chinese names (池座 A排), never their keys.
+    const rowOptions = await page.locator('#seat-row-picker option').allTextContents()
+    expect(rowOptions).toContain('池座 A排')
+    expect(rowOptions.some((text) => text.startsWith('二层楼座 '))).toBe(true)
+    expect(rowOptions.join(' ')).not.toMatch(/Stalls|Circle|Balcony/)
 
     // The test show: its title names the film, the door list counts tickets and admissions.
     await page.goto(`/admin/shows/${show.id}`)
@@ -278,7 +288,11 @@ describe('admin console for organizers', () => {
       })
       .toBe('已入场 0 / 2 张')
     await page.locator('#attendees-heading ~ section tbody tr').first().waitFor()
-    expect(await page.locator('#attendees-heading ~ section').textContent()).toContain(sale.number)
+    const doorList = (await page.locator('#attendees-heading ~ section').textContent()) ?? ''
+    expect(doorList).toContain(sale.number)
+    // Seats as people read them, with the hall's Chinese section name (影厅), not the label Hall-G-5.
+    expect(doorList).toMatch(/影厅 [A-Z]排\d+座/)
+    expect(doorList).not.toMatch(/Hall/)
     await expectAccessible(page)
     await saveScreenshot(page, 'admin-console-show-zh-mobile')
 
@@ -314,6 +328,9 @@ describe('admin console for organizers', () => {
     await page.getByTestId('history').getByText('申请退款').waitFor()
     const main = (await page.locator('main').textContent()) ?? ''
     expect(main).not.toMatch(/\b(paid|refunded|succeeded|sandbox|order\.\w+|staff:\w+)\b/)
+    // Why it was refunded, in Chinese around the organizer's own words.
+    expect(main).toContain('演出取消：影厅设备故障')
+    expect(main).not.toContain('Show cancelled')
 
     // Gates: the enrollment code large, with a QR code to scan.
     await page.goto('/admin/gates')
@@ -330,6 +347,56 @@ describe('admin console for organizers', () => {
     expect(codeSize).toBeGreaterThanOrEqual(28)
     await expectAccessible(page)
     await saveScreenshot(page, 'admin-console-gates-zh-mobile')
+    await context.close()
+  })
+})
+
+describe('names buyers read, edited in the console (en)', () => {
+  test('an organizer names a seat map section and the city in both languages; the console reads them back', async () => {
+    const admin = await ownerClient()
+    const venue = await admin.call(`${org}/venues`, {
+      body: { name: `名称厅 ${Date.now()}`, kind: 'theatre', city: '苏州' },
+    })
+    await admin.call(`${org}/venues/${venue.id}/seat-map`, {
+      method: 'PUT',
+      body: {
+        categories: [{ code: 'A', name: '甲等', nameEn: 'Zone A', color: '#aa3333' }],
+        sections: [
+          {
+            name: 'Front',
+            rows: [
+              { label: '1', category: 'A', seats: [1, 2, 3].map((n) => ({ number: n, x: n * 20, y: 0 })) },
+            ],
+          },
+        ],
+      },
+    })
+    const { context, page } = await newPage(browser, { locale: 'en' })
+    await page.setViewportSize({ width: 1366, height: 900 })
+    await signIn(page)
+    await page.goto(`/admin/venues/${venue.id}`)
+    const form = page.getByTestId('venue-names')
+    await form.locator('input[name="section-name-Front"]').waitFor()
+    // Unnamed, the section reads as its key.
+    expect(await page.locator('#seat-row-picker option').allTextContents()).toContain('Front, row 1')
+    await form.locator('input[name="venue-city-en"]').fill('Suzhou')
+    await form.locator('input[name="section-name-Front"]').fill('前区')
+    await form.locator('input[name="section-name-en-Front"]').fill('Front stalls')
+    await form.getByRole('button', { name: 'Save names' }).click()
+    await form.getByRole('status').getByText('Saved').waitFor()
+    const saved = await admin.call(`${org}/venues/${venue.id}`)
+    expect(saved).toMatchObject({
+      city: '苏州',
+      cityEn: 'Suzhou',
+      sectionNames: [{ key: 'Front', name: '前区', nameEn: 'Front stalls' }],
+    })
+    // The console reads the names back in its language: the English city and section on English pages.
+    await page.reload()
+    await expect
+      .poll(() => page.locator('#seat-row-picker option').allTextContents())
+      .toContain('Front stalls, row 1')
+    expect(await page.locator('main').textContent()).toContain('Suzhou')
+    await expectAccessible(page)
     await context.close()
   })
 })

@@ -81,7 +81,9 @@ describe('admin console', () => {
     const typeChart = page.getByTestId('chart-types').locator('svg[role="img"]')
     // Both ticket types sold above, by the names the venue gives them, never by their codes.
     const typeLabel = (await typeChart.getAttribute('aria-label')) ?? ''
-    expect(typeLabel).toMatch(/普通座 .*优选座|优选座 .*普通座/)
+    // On this English page by their English names (普通座 / 优选座 are Standard / Premium).
+    expect(typeLabel).toMatch(/Standard .*Premium|Premium .*Standard/)
+    expect(typeLabel).not.toMatch(/普通座|优选座/)
     expect(typeLabel).not.toMatch(/\b(STD|PRM)\b/)
     expect(await page.getByTestId('chart-channels').locator('svg').getAttribute('aria-label')).toContain(
       'web',
@@ -137,7 +139,8 @@ describe('admin console', () => {
     await page.getByRole('button', { name: 'Change category' }).click()
     await page.getByTestId('notice').getByText('11 seats updated.').waitFor()
     await page.getByRole('button', { name: 'Clear selection' }).click()
-    await page.getByLabel('Row', { exact: true }).selectOption('Floor · D')
+    // Rows are offered as people read them: the section (by its key Floor until it is named) and the row.
+    await page.getByLabel('Row', { exact: true }).selectOption({ label: 'Floor, row D' })
     await page.getByRole('button', { name: 'Add row to selection' }).click()
     await page.getByLabel('Flag').selectOption('blocked')
     await page.getByRole('button', { name: 'Set flag' }).click()

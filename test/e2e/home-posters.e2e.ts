@@ -23,7 +23,7 @@ beforeAll(async () => {
   browser = await launchBrowser()
   const admin = await adminOverHttp(baseUrl(), owner.email, owner.password)
   const name = `Sold-out recital 售罄独奏会 ${Date.now().toString(36)}`
-  const venue = await admin('/venues', 'POST', { name: 'Recital Room', kind: 'theatre', city: 'Shanghai' })
+  const venue = await admin('/venues', 'POST', { name: 'Recital Room', kind: 'theatre', city: '上海' })
   await admin(`/venues/${venue.id}/seat-map`, 'PUT', {
     stage: { x: 60, y: 0 },
     categories: [{ code: 'A', name: 'A', color: '#aa3333' }],

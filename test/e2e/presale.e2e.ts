@@ -121,13 +121,18 @@ describe('the shop in a presale', () => {
 /** A published show whose general sale opens in two days, one zone of 2 x 10 seats, with an open flash sale. */
 async function showBeforeSale(name: string) {
   const venue = await admin.call(`${org}/venues`, {
-    body: { name: `${name} hall`, kind: 'theatre', city: 'Shanghai' },
+    body: {
+      name: `${name} hall`,
+      kind: 'theatre',
+      city: '上海',
+      sectionNames: [{ key: 'Stalls', name: '池座', nameEn: 'Stalls' }],
+    },
   })
   await admin.call(`${org}/venues/${venue.id}/seat-map`, {
     method: 'PUT',
     body: {
       stage: { x: 100, y: -50 },
-      categories: [{ code: 'A', name: 'Stalls', color: '#aa3333' }],
+      categories: [{ code: 'A', name: '池座', nameEn: 'Stalls', color: '#aa3333' }],
       sections: [
         {
           name: 'Stalls',

@@ -66,8 +66,11 @@ describe('the 2,030-seat hall on a phone (zh-CN)', () => {
     // The overview: one block per section, each with its name, a price "from" and the seats left.
     const blocks = page.locator('[data-section]')
     expect(await blocks.count()).toBe(3)
+    // Sections by the names a Chinese buyer reads (the section key Stalls stays in seat labels only).
     const stalls = page.locator('[data-section="Stalls"]')
-    expect(await stalls.textContent()).toMatch(/^Stalls ¥[\d.,]+起 余 \d+$/)
+    expect(await stalls.textContent()).toMatch(/^池座 ¥[\d.,]+起 余 \d+$/)
+    expect(await page.locator('[data-section="Circle"]').textContent()).toMatch(/^二层楼座 /)
+    expect(await page.getByTestId('section-blocks').textContent()).not.toMatch(/Stalls|Circle|Balcony/)
     expect(await page.getByTestId('row-labels').locator('span').count()).toBe(0)
     expect(await page.getByTestId('mini-map').count()).toBe(0)
     // Seats are far too small to pick from here, which is why the overview is there.
@@ -82,7 +85,7 @@ describe('the 2,030-seat hall on a phone (zh-CN)', () => {
     const seen = await visibleSeats(page)
     expect(seen.count).toBeGreaterThanOrEqual(10)
     expect(seen.minWidth).toBeGreaterThanOrEqual(24)
-    expect(await page.getByTestId('current-section').textContent()).toBe('Stalls')
+    expect(await page.getByTestId('current-section').textContent()).toBe('池座')
     // Row labels beside the seats, each level with its row.
     const labels = await rowLabelOffsets(page)
     expect(labels.length).toBeGreaterThanOrEqual(5)
@@ -127,9 +130,7 @@ describe('the 2,030-seat hall on a phone (zh-CN)', () => {
     const box = (await seat.boundingBox())!
     await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2)
     await expect.poll(() => seat.getAttribute('aria-checked')).toBe('true')
-    expect(await page.getByTestId('picked-seats').textContent()).toMatch(
-      /^Stalls \w+排\d+座 · (特等|甲等) · ¥/,
-    )
+    expect(await page.getByTestId('picked-seats').textContent()).toMatch(/^池座 \w+排\d+座 · (特等|甲等) · ¥/)
     expect(await page.getByLabel(/身份证号/).count()).toBe(0)
     expect(await page.getByTestId('real-name-note').textContent()).toContain('锁座后在结算页填写')
     await page.getByRole('button', { name: '锁定 1 个座位' }).click()
@@ -138,7 +139,7 @@ describe('the 2,030-seat hall on a phone (zh-CN)', () => {
     // Checkout: the countdown runs while the holder is named; the pay button says what it still needs.
     await page.getByTestId('hold-countdown').waitFor()
     const holder = page.getByTestId('ticket-holder')
-    expect(await holder.locator('legend').textContent()).toMatch(/^观演人：Stalls \w+排\d+座$/)
+    expect(await holder.locator('legend').textContent()).toMatch(/^观演人：池座 \w+排\d+座$/)
     const pay = page.getByTestId('pay')
     expect(await pay.isDisabled()).toBe(true)
     const reason = () => page.getByTestId('disabled-reason').textContent()
@@ -148,9 +149,7 @@ describe('the 2,030-seat hall on a phone (zh-CN)', () => {
     await expect.poll(reason).toBe('请先填写邮箱或手机号。')
     await page.getByLabel('邮箱').fill('hall-buyer@example.com')
     await expect.poll(() => pay.isEnabled()).toBe(true)
-    expect(await page.getByTestId('checkout-items').textContent()).toMatch(
-      /^Stalls \w+排\d+座 · (特等|甲等)¥/,
-    )
+    expect(await page.getByTestId('checkout-items').textContent()).toMatch(/^池座 \w+排\d+座 · (特等|甲等)¥/)
     expect(await scrollsSideways(page)).toBe(false)
     await expectAccessible(page)
     await saveScreenshot(page, 'seat-map-checkout-holder-zh')
@@ -159,6 +158,9 @@ describe('the 2,030-seat hall on a phone (zh-CN)', () => {
     await page.getByRole('button', { name: /^(Pay|支付) ¥/ }).click()
     await page.getByTestId('back-to-order').click()
     await page.locator('[data-testid="order-status"][data-status="paid"]').waitFor()
+    // The paid order's line names the seat's section in Chinese too.
+    await expect.poll(() => page.locator('main').textContent()).toMatch(/池座 \w+排\d+座/)
+    expect(await page.locator('main').textContent()).not.toMatch(/Stalls/)
     await expectQrCodesLoaded(page, 1)
     await context.close()
   })
@@ -173,6 +175,9 @@ describe('the hall on a laptop (en)', () => {
     expect(await page.locator('[data-section="Circle"]').textContent()).toMatch(
       /^Circle from ¥[\d.,]+ \d+ left$/,
     )
+    // An English buyer reads the sections' English names.
+    expect(await page.locator('[data-section="Stalls"]').textContent()).toMatch(/^Stalls from ¥/)
+    expect(await page.getByTestId('section-blocks').textContent()).not.toMatch(/池座|楼座/)
     await page.locator('[data-section="Circle"]').click()
     await page.locator('[data-testid="seat-map"][data-mode="seats"]').waitFor()
     expect((await visibleSeats(page)).minWidth).toBeGreaterThanOrEqual(24)
@@ -246,7 +251,7 @@ describe('the cinema on a phone (zh-CN)', () => {
     await page.waitForURL(/\/checkout$/)
     const items = page.getByTestId('checkout-items').locator('li')
     await expect.poll(() => items.count()).toBe(2)
-    for (const text of await items.allTextContents()) expect(text).toMatch(/^Hall G排\d+座 · 优选座¥/)
+    for (const text of await items.allTextContents()) expect(text).toMatch(/^影厅 G排\d+座 · 优选座¥/)
     await context.close()
   })
 })

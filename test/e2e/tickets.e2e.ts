@@ -32,7 +32,13 @@ interface ApiTicket {
   ticketId: string
   lineId: string
   token: string
-  place: { section: string; row: string; number: string } | null
+  place: {
+    section: string
+    sectionName: string
+    sectionNameEn: string | null
+    row: string
+    number: string
+  } | null
 }
 
 let browser: Browser
@@ -172,8 +178,9 @@ describe('my tickets wallet', () => {
     const concertCard = upcoming.filter({ hasText: '新年交响音乐会' }).first()
     const seat = (await concertCard.getByTestId('wallet-place').textContent())!
     const [first] = concertTickets
-    expect(seat).toBe(`${first!.place!.section} ${first!.place!.row}排${first!.place!.number}座`)
-    expect(seat).toMatch(/^Circle [A-Z]排\d+座$/)
+    // The section by its Chinese name (二层楼座), never its key (Circle) that the seat label keeps.
+    expect(seat).toBe(`${first!.place!.sectionName} ${first!.place!.row}排${first!.place!.number}座`)
+    expect(seat).toMatch(/^二层楼座 [A-Z]排\d+座$/)
     // Chinese date and time in Beijing time, no ISO timestamps, no English state words.
     expect(await concertCard.getByTestId('wallet-when').textContent()).toMatch(/\d+月\d+日.*\d\d:\d\d/)
     expect(await concertCard.textContent()).toContain('待使用')
@@ -228,8 +235,9 @@ describe('my tickets wallet', () => {
     const concertCard = upcoming.filter({ hasText: 'New Year Symphony Gala' }).first()
     const [first] = concertTickets
     expect(await concertCard.getByTestId('wallet-place').textContent()).toBe(
-      `${first!.place!.section}, row ${first!.place!.row}, seat ${first!.place!.number}`,
+      `${first!.place!.sectionNameEn}, row ${first!.place!.row}, seat ${first!.place!.number}`,
     )
+    expect(first!.place!.sectionNameEn).toBe('Circle')
     expect(await concertCard.textContent()).toContain('Valid')
     // The hall by its English name (港湾音乐厅 on Chinese pages).
     expect(await concertCard.textContent()).toContain('Harbour Concert Hall')

@@ -21,8 +21,8 @@ let browser: Browser
 /** Price zone codes of the demo venues whose names differ from them (VIP is its own name; A/B/C are row letters too). */
 let categoryCodes: string[] = []
 /**
- * The demo's English names beside its Chinese ones (events, price zones, venues, the scenic site, its tickets and
- * packages, the group-buy campaign).
+ * The demo's English names beside its Chinese ones (events, price zones, venues, their sections and cities, the
+ * scenic site, its city, tickets and packages, the group-buy campaign).
  */
 let englishNames: string[] = []
 
@@ -34,10 +34,17 @@ beforeAll(async () => {
     const detail = (await (await fetch(`${baseUrl()}/api/shows/${show}`)).json()) as {
       eventNameEn: string | null
       venueNameEn: string | null
+      cityEn: string | null
       categories: { code: string; name: string; nameEn?: string }[]
     }
     if (detail.eventNameEn) english.add(detail.eventNameEn)
     if (detail.venueNameEn) english.add(detail.venueNameEn)
+    if (detail.cityEn) english.add(detail.cityEn)
+    // The seat map's sections (池座 / Stalls, 影厅 / Hall): a Chinese page shows their Chinese names only.
+    const map = (await (await fetch(`${baseUrl()}/api/shows/${show}/seat-map`)).json()) as {
+      sections: { key: string; name: string; nameEn?: string }[]
+    }
+    for (const section of map.sections) if (section.nameEn) english.add(section.nameEn)
     for (const category of detail.categories) {
       if (category.code.length > 1 && category.code !== category.name) codes.add(category.code)
       if (category.nameEn) english.add(category.nameEn)
@@ -45,10 +52,12 @@ beforeAll(async () => {
   }
   const site = (await (await fetch(`${baseUrl()}/api/scenic-sites/site_demo_mountain`)).json()) as {
     nameEn: string | null
+    cityEn: string | null
     products: { nameEn: string | null }[]
     packages: { nameEn: string | null }[]
   }
   for (const named of [site, ...site.products, ...site.packages]) if (named.nameEn) english.add(named.nameEn)
+  if (site.cityEn) english.add(site.cityEn)
   const campaign = (await (await fetch(`${baseUrl()}/api/group-buys/campaigns/gbc_demo_film`)).json()) as {
     nameEn: string | null
   }
@@ -67,6 +76,12 @@ beforeAll(async () => {
       'Starlight Cinema — Hall 1',
       'Misty Mountain Scenic Area',
       'Voyage Beyond · groups of three',
+      'Stalls',
+      'Circle',
+      'Balcony',
+      'Hall',
+      'Shanghai',
+      'Hangzhou',
     ]),
   )
 })
@@ -184,6 +199,14 @@ describe('page walk', () => {
       const hold = await call(context.request, '/api/shows/shw_demo_film_5/holds', {
         best: { category: 'PRM', quantity: 2 },
       })
+      // The show page hands checkout the sections' names in the page's language with the hold.
+      const { sections } = await call<{ sections: { key: string; name: string; nameEn?: string }[] }>(
+        context.request,
+        '/api/shows/shw_demo_film_5/seat-map',
+      )
+      const sectionNames = Object.fromEntries(
+        sections.map((s) => [s.key, layout.locale === 'en' ? (s.nameEn ?? s.name) : s.name]),
+      )
       await page.evaluate(
         (held) => sessionStorage.setItem('current-hold', held),
         JSON.stringify({
@@ -192,6 +215,7 @@ describe('page walk', () => {
           title: show.eventName,
           startsAt: show.startsAt,
           realNameRequired: false,
+          sectionNames,
         }),
       )
       await visit(walk, 'checkout', '/checkout')

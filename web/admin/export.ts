@@ -3,12 +3,13 @@
 import Papa from 'papaparse'
 import type { SalesReport, SellThroughReport } from '../../worker/routes/contracts/admin/reports.ts'
 import type { Locale, Translate } from '../lib/i18n.ts'
+import { eventTitle, localName } from '../lib/labels.ts'
 import type { AdminKey } from './messages.ts'
 
 const yuan = (fen: number) => (fen / 100).toFixed(2)
 
 /** One row per day, then one per ticket type and per channel, each with its kind in the first column. */
-export function salesRows(report: SalesReport, t: Translate<AdminKey>, _locale: Locale): string[][] {
+export function salesRows(report: SalesReport, t: Translate<AdminKey>, locale: Locale): string[][] {
   const header = [t('csvSection'), t('item'), t('csvOrders'), t('ticketsSold'), t('csvAmount')]
   return [
     header,
@@ -21,14 +22,14 @@ export function salesRows(report: SalesReport, t: Translate<AdminKey>, _locale: 
     ]),
     ...report.byTicketType.map((d) => [
       t('salesPerTicketType'),
-      d.kind === 'scenic' ? t(`ticketType_${d.key}` as AdminKey) : d.name,
+      d.kind === 'scenic' ? t(`ticketType_${d.key}` as AdminKey) : localName(d, locale),
       '',
       String(d.tickets),
       yuan(d.amount),
     ]),
     ...report.byChannel.map((d) => [
       t('salesPerChannel'),
-      d.name,
+      localName(d, locale),
       String(d.orders),
       String(d.tickets),
       yuan(d.amount),
@@ -45,11 +46,15 @@ export function salesRows(report: SalesReport, t: Translate<AdminKey>, _locale: 
   ]
 }
 
-export function sellThroughRows(report: SellThroughReport, t: Translate<AdminKey>): string[][] {
+export function sellThroughRows(
+  report: SellThroughReport,
+  t: Translate<AdminKey>,
+  locale: Locale,
+): string[][] {
   return [
     [t('event'), t('csvStartsAt'), t('ticketsSold'), t('capacity'), t('sellThroughShare'), t('csvAmount')],
     ...report.shows.map((s) => [
-      s.eventName,
+      eventTitle(s, locale),
       s.startsAt,
       String(s.tickets),
       String(s.capacity),

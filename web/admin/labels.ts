@@ -1,6 +1,8 @@
 // Stored codes as people read them: audit actions, who acted, payment and refund states. Unknown codes read as a
 // generic label in the page's language (the code stays in a tooltip for support).
-import type { Translate } from '../lib/i18n.ts'
+import type { RefundReasonCode } from '../../worker/domain/refund-reason.ts'
+import type { Locale, Translate } from '../lib/i18n.ts'
+import { orderReasonText } from '../lib/order-reasons.ts'
 import type { AdminKey } from './messages.ts'
 
 const auditActions = [
@@ -81,6 +83,31 @@ export const providerLabel = (t: Translate<AdminKey>, provider: string) =>
   provider === 'sandbox' ? t('provider_sandbox') : provider === 'stripe' ? 'Stripe' : t('provider_partner')
 
 /** Why a webhook endpoint is off, as one phrase ("Disabled by ann@…", "Disabled: the receiver answered 410 Gone"). */
+/**
+ * Why a refund was made, in the console's language, from its code (`reasonCode` / `reasonParams`); refunds of
+ * orders that could not be fulfilled say the order's own reason, staff's words read as typed.
+ */
+export function refundReasonLabel(
+  t: Translate<AdminKey>,
+  refund: { reason: string; reasonCode?: RefundReasonCode; reasonParams?: Record<string, string> },
+  order: {
+    statusReasonCode?: string | null
+    statusReasonParams?: Record<string, string | number | boolean> | null
+  },
+  locale: Locale,
+): string {
+  const params = refund.reasonParams ?? {}
+  switch (refund.reasonCode) {
+    case 'order_status':
+      return orderReasonText(order, locale) ?? refund.reason
+    case 'note':
+    case undefined:
+      return params.note ?? refund.reason
+    default:
+      return t(`s7names_refund_${refund.reasonCode}`, params)
+  }
+}
+
 export function disabledText(t: Translate<AdminKey>, reason: string | null): string {
   if (!reason) return t('disabledState')
   const by = reason.match(/^disabled by (.+)$/i)

@@ -641,6 +641,43 @@ const namesZh: Record<keyof typeof namesEn, string> = {
   names_categoryEn: '{name} 的英文名称',
 }
 
+// ---- s7-names block: section and city names in two languages (issue 19) ----
+const s7NamesEn = {
+  s7names_heading: 'Names buyers read',
+  s7names_hint:
+    'The city and each section of the seat map as tickets, the shop and the gate show them. The code in the seat labels stays as it is.',
+  s7names_cityEn: 'City in English (optional)',
+  s7names_sections: 'Sections of the seat map',
+  s7names_sectionName: 'Name of section',
+  s7names_sectionNameHint: 'Left empty, the section reads as its code.',
+  s7names_sectionNameEn: 'English name of section',
+  s7names_save: 'Save names',
+  s7names_refund_buyer_request: 'Requested by the buyer',
+  s7names_refund_show_cancelled: 'Show cancelled: {note}',
+  s7names_refund_partner_cancelled: 'Cancelled by the partner: {note}',
+  s7names_refund_cascaded: 'With the refund of order {order}',
+  s7names_refund_rebook_difference: 'Price difference after rebooking to order {order}',
+  s7names_refund_balance_after_close:
+    'The balance arrived after the order was forfeited or refunded; refunded in full',
+}
+const s7NamesZh: Record<keyof typeof s7NamesEn, string> = {
+  s7names_heading: '票面名称',
+  s7names_hint: '城市和座位图各区域在门票、购票页和检票端上显示的名称；座位标签中的代码保持不变。',
+  s7names_cityEn: '城市英文名（选填）',
+  s7names_sections: '座位图区域',
+  s7names_sectionName: '区域名称',
+  s7names_sectionNameHint: '未填写时显示区域代码。',
+  s7names_sectionNameEn: '区域英文名称',
+  s7names_save: '保存名称',
+  s7names_refund_buyer_request: '购票人申请退款',
+  s7names_refund_show_cancelled: '演出取消：{note}',
+  s7names_refund_partner_cancelled: '分销渠道取消：{note}',
+  s7names_refund_cascaded: '随订单 {order} 退款',
+  s7names_refund_rebook_difference: '改签至订单 {order} 后退还差价',
+  s7names_refund_balance_after_close: '尾款到账时订单已被没收或退款，尾款已全额退回',
+}
+// ---- s7-names block end ----
+
 const en = {
   title: 'Admin console',
   notFound: 'Page not found',
@@ -988,6 +1025,7 @@ const en = {
   ...pricingEn20,
   ...presaleEn20,
   ...namesEn,
+  ...s7NamesEn,
   ...consolePricingEn20,
 }
 
@@ -1338,6 +1376,7 @@ export const adminMessages = defineMessages<AdminKey>({
     ...pricingZh20,
     ...presaleZh20,
     ...namesZh,
+    ...s7NamesZh,
     ...consolePricingZh20,
   },
 })

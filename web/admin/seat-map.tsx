@@ -1,6 +1,9 @@
 // The seat map as SVG with selection: click a seat to toggle it, drag a box to select every seat inside
 // (shift keeps the current selection), or pick a whole row from the list (keyboard and screen readers).
 import { useMemo, useRef, useState } from 'preact/hooks'
+import type { SectionNameView } from '../../worker/domain/section-names.ts'
+import { useLocale } from '../lib/i18n.ts'
+import { localName, seatName, sectionTitle, withSectionNames } from '../lib/labels.ts'
 import { adminMessages } from './messages.ts'
 
 export interface MapSeat {
@@ -22,6 +25,7 @@ export interface MapSeat {
 export interface MapCategory {
   code: string
   name: string
+  nameEn?: string | null
   color: string
 }
 
@@ -42,12 +46,18 @@ export function SeatMap(props: {
   selected: Set<string>
   onSelect: (next: Set<string>) => void
   title: string
+  /** The venue's section names (池座 / Stalls) by key; a section missing here reads as its key. */
+  sections?: SectionNameView[] | undefined
 }) {
   const t = adminMessages.useT()
+  const locale = useLocale()
   const svg = useRef<SVGSVGElement>(null)
   const [box, setBox] = useState<(Box & { add: boolean }) | null>(null)
   const colors = useMemo(() => new Map(props.categories.map((c) => [c.code, c.color])), [props.categories])
-  const names = useMemo(() => new Map(props.categories.map((c) => [c.code, c.name])), [props.categories])
+  const names = useMemo(
+    () => new Map(props.categories.map((c) => [c.code, localName(c, locale)])),
+    [props.categories, locale],
+  )
   const live = props.seats.some((seat) => seat.state)
   const bounds = useMemo(() => {
     const xs = props.seats.map((s) => s.x)
@@ -64,11 +74,17 @@ export function SeatMap(props: {
   const rows = useMemo(() => {
     const byRow = new Map<string, string[]>()
     for (const seat of props.seats) {
-      const key = `${seat.section} · ${seat.row}`
+      const key = `${seat.section}\u0000${seat.row}`
       byRow.set(key, [...(byRow.get(key) ?? []), seat.id])
     }
     return byRow
   }, [props.seats])
+  /** A row as people read it: 池座 A排 / Stalls, row A. */
+  const rowName = (key: string) => {
+    const [section = '', row = ''] = key.split('\u0000')
+    const title = sectionTitle(withSectionNames({ section, row }, props.sections), locale)
+    return locale === 'zh-CN' ? `${title} ${row}排` : `${title}, row ${row}`
+  }
   const [rowKey, setRowKey] = useState('')
 
   const toPlane = (event: PointerEvent) => {
@@ -123,7 +139,7 @@ export function SeatMap(props: {
           <option value="">—</option>
           {[...rows.keys()].map((key) => (
             <option key={key} value={key}>
-              {key}
+              {rowName(key)}
             </option>
           ))}
         </select>
@@ -210,7 +226,7 @@ export function SeatMap(props: {
               >
                 <title>
                   {[
-                    seat.label,
+                    seatName(withSectionNames(seat, props.sections), locale, { section: true }),
                     names.get(seat.category) ?? seat.category,
                     seat.state ? t(`seatState_${seat.state}`) : '',
                   ]
@@ -236,7 +252,8 @@ export function SeatMap(props: {
       <ul class="legend" data-testid="seat-legend">
         {props.categories.map((category) => (
           <li key={category.code}>
-            <span class="swatch" style={{ background: category.color }} aria-hidden="true" /> {category.name}
+            <span class="swatch" style={{ background: category.color }} aria-hidden="true" />{' '}
+            {localName(category, locale)}
           </li>
         ))}
         {live && (

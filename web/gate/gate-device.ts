@@ -205,6 +205,7 @@ export class GateDeviceRuntime {
       attendance: bundle.attendance,
       products: bundle.products,
       sections: bundle.sections,
+      sectionNames: bundle.sectionNames,
     }
     await this.useDevice(enrolled)
     const stored = await this.applyRevocations(enrolled, bundle)
@@ -245,6 +246,7 @@ export class GateDeviceRuntime {
       attendance: bundle.attendance,
       products: bundle.products,
       sections: bundle.sections,
+      sectionNames: bundle.sectionNames,
     }
   }
 

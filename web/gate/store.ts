@@ -24,6 +24,8 @@ export interface EnrolledDevice {
   products?: GateSync['products']
   /** Show gates: seat-map section names, to read seat labels as section, row and number. */
   sections?: GateSync['sections']
+  /** The same sections with the names people read (池座 / Stalls); absent on devices synced before them. */
+  sectionNames?: GateSync['sectionNames']
 }
 
 export type ScanSource = 'camera' | 'wedge' | 'typed'

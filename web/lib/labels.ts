@@ -3,7 +3,11 @@
 import type { Locale } from './i18n.ts'
 
 export interface SeatPlace {
+  /** The section's key, as in the seat's label (`Stalls` of `Stalls-A-12`). */
   section?: string | null
+  /** The section as people read it (池座), and its optional English name (Stalls); without them, the key. */
+  sectionName?: string | null
+  sectionNameEn?: string | null
   row: string
   /** The seat's number, when the data has it apart from the label. */
   number?: string | null
@@ -27,9 +31,26 @@ export function seatNumber(seat: SeatPlace): string {
  */
 export function seatName(seat: SeatPlace, locale: Locale, options: { section?: boolean } = {}): string {
   const number = seatNumber(seat)
-  const section = options.section && seat.section ? seat.section : undefined
+  const section = options.section && seat.section ? sectionTitle(seat, locale) : undefined
   if (locale === 'zh-CN') return `${section ? `${section} ` : ''}${seat.row}排${number}座`
   return section ? `${section}, row ${seat.row}, seat ${number}` : `Row ${seat.row}, seat ${number}`
+}
+
+/** A seat's section for the reader: its name (or English name on English pages), else its key. */
+export function sectionTitle(
+  seat: Pick<SeatPlace, 'section' | 'sectionName' | 'sectionNameEn'>,
+  locale: Locale,
+) {
+  return localName({ name: seat.sectionName || seat.section || '', nameEn: seat.sectionNameEn }, locale)
+}
+
+/** A section key's names from a list of named sections (a seat map's or a gate scope's), for `seatName`. */
+export function withSectionNames<T extends SeatPlace>(
+  seat: T,
+  sections: readonly { key: string; name: string; nameEn?: string | null }[] | null | undefined,
+): T {
+  const named = seat.section ? sections?.find((s) => s.key === seat.section) : undefined
+  return named ? { ...seat, sectionName: named.name, sectionNameEn: named.nameEn ?? null } : seat
 }
 
 /** Several seats as one line: "C排9座、C排10座" / "Row C, seat 9; Row C, seat 10". */
@@ -51,6 +72,11 @@ export function localName(named: TwoLanguageName, locale: Locale): string {
 /** A show's event name for the reader (show summaries carry `eventName` / `eventNameEn`). */
 export function eventTitle(show: { eventName: string; eventNameEn?: string | null }, locale: Locale): string {
   return localName({ name: show.eventName, nameEn: show.eventNameEn }, locale)
+}
+
+/** A venue's or scenic site's city for the reader (records carry `city` / `cityEn`): 上海 / Shanghai. */
+export function cityName(place: { city: string; cityEn?: string | null }, locale: Locale): string {
+  return localName({ name: place.city, nameEn: place.cityEn }, locale)
 }
 
 /** A show's venue (hall) for the reader (show summaries carry `venueName` / `venueNameEn`). */
@@ -102,7 +128,10 @@ export function orderLineName(
  * A seat label in the venue's default form `section-row-number` (e.g. Hall-C-9, what a ticket carries) read back
  * as section, row and number, given the venue's section names; null for a label in another form.
  */
-export function seatFromLabel(label: string, sections: readonly string[]): Required<SeatPlace> | null {
+export function seatFromLabel(
+  label: string,
+  sections: readonly string[],
+): { section: string; row: string; number: string; label: string } | null {
   // The longest matching section first, so "Stalls-East" wins over "Stalls".
   const section = [...sections].sort((a, b) => b.length - a.length).find((s) => label.startsWith(`${s}-`))
   if (!section) return null

@@ -12,6 +12,8 @@ export type CurrentHold = (
       realNameRequired: boolean
       /** Price category names by code, so checkout never shows a code. */
       categoryNames?: Record<string, string>
+      /** Section names (池座 / Stalls) in the reader's language by section key, so checkout never shows a key. */
+      sectionNames?: Record<string, string>
       /** 定金: the show's deposit offer when the hold was made (checkout offers it as a choice). */
       deposit?: DepositOffer | null
     }

@@ -16,6 +16,7 @@ import {
   visitProducts,
 } from '../db/schema.ts'
 import { parseJsonChart, type SeatChartInput } from '../domain/seat-chart.ts'
+import type { SectionName } from '../domain/section-names.ts'
 import { hashPassword } from '../services/password.ts'
 import { replaceSeatMap } from '../services/seat-map-store.ts'
 import {
@@ -156,6 +157,7 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
     [name, nameEn]: [string, string],
     kind: 'concert_hall' | 'cinema',
     chart: SeatChartInput,
+    sectionNames: SectionName[],
   ) => {
     await db
       .insert(venues)
@@ -165,7 +167,9 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
         name,
         nameEn,
         kind,
-        city: 'Shanghai',
+        city: '上海',
+        cityEn: 'Shanghai',
+        sectionNames,
         priceCategories: chart.categories,
       })
       .onConflictDoNothing()
@@ -179,8 +183,14 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
     const [after] = await db.select({ seatCount: venues.seatCount }).from(venues).where(eq(venues.id, id))
     seatCounts.push({ venueId: id, seatCount: after?.seatCount ?? 0 })
   }
-  await venue(ids.concertHall, ['港湾音乐厅', 'Harbour Concert Hall'], 'concert_hall', concertHallChart())
-  await venue(ids.cinemaHall, ['星光影城 1号厅', 'Starlight Cinema — Hall 1'], 'cinema', cinemaHallChart())
+  await venue(ids.concertHall, ['港湾音乐厅', 'Harbour Concert Hall'], 'concert_hall', concertHallChart(), [
+    { key: 'Stalls', name: '池座', nameEn: 'Stalls' },
+    { key: 'Circle', name: '二层楼座', nameEn: 'Circle' },
+    { key: 'Balcony', name: '三层楼座', nameEn: 'Balcony' },
+  ])
+  await venue(ids.cinemaHall, ['星光影城 1号厅', 'Starlight Cinema — Hall 1'], 'cinema', cinemaHallChart(), [
+    { key: 'Hall', name: '影厅', nameEn: 'Hall' },
+  ])
 
   await db
     .insert(events)
@@ -278,7 +288,8 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
       organizerId: org,
       name: '云雾山景区',
       nameEn: 'Misty Mountain Scenic Area',
-      city: 'Hangzhou',
+      city: '杭州',
+      cityEn: 'Hangzhou',
       description: 'Tea terraces, a waterfall trail and a cable car to the summit.',
       opensAt: '08:00',
       closesAt: '18:00',

@@ -15,6 +15,8 @@ export interface ListedShowRow {
   /** The venue's optional English name. */
   venueNameEn: string | null
   city: string
+  /** The city's optional English name. */
+  cityEn: string | null
   /** The show's prices per category from the catalogue (used when its actor's counts are unknown). */
   prices: Record<string, number>
   saleStartsAt: string
@@ -37,6 +39,8 @@ export interface EventSummary {
   /** The same venues for English pages: each one's English name, else its main name. */
   venuesEn: string[]
   cities: string[]
+  /** The same cities for English pages: each one's English name, else its main name. */
+  citiesEn: string[]
   firstStartsAt: string
   lastStartsAt: string
   /** Cheapest seat of the shows on sale with seats left; otherwise of any listed show. */
@@ -83,6 +87,7 @@ export function summarizeEvent(rows: ListedShowRow[], shows: ListedShow[]): Even
     venues: [...new Set(rows.map((r) => r.venueName))],
     venuesEn: [...new Set(rows.map((r) => r.venueNameEn ?? r.venueName))],
     cities: [...new Set(rows.map((r) => r.city))],
+    citiesEn: [...new Set(rows.map((r) => r.cityEn ?? r.city))],
     firstStartsAt: rows[0]!.startsAt,
     lastStartsAt: rows.at(-1)!.startsAt,
     fromPrice: cheapest(prices(selling)) ?? cheapest(prices(shows)),

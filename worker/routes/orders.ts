@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
 import { orders } from '../db/schema.ts'
+import { refundReasonText } from '../domain/refund-reason.ts'
 import type { AppEnv } from '../env.ts'
 import { buyerIdentity } from '../middleware/buyer.ts'
 import { idempotent } from '../middleware/idempotency.ts'
@@ -283,10 +284,11 @@ orderRoutes.post(
       orderId,
       ...(lineIds ? { lineIds } : {}),
       actor: `buyer:${c.get('buyerId')}`,
-      reason: 'Requested by the buyer',
+      reason: refundReasonText.buyerRequest,
       refuseRedeemed: true,
     })
-    return c.json({ refund, order: await orderView(c.get('db'), orderId) }, 201)
+    const order = await orderView(c.get('db'), orderId)
+    return c.json({ refund: order?.refunds.find((r) => r.id === refund.id) ?? refund, order }, 201)
   },
 )
 

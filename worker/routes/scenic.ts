@@ -141,6 +141,7 @@ scenicRoutes.get(
         name: scenicSites.name,
         nameEn: scenicSites.nameEn,
         city: scenicSites.city,
+        cityEn: scenicSites.cityEn,
         description: scenicSites.description,
         opensAt: scenicSites.opensAt,
         closesAt: scenicSites.closesAt,

@@ -5,6 +5,7 @@ import * as v from 'valibot'
 import { MAX_SEATS_PER_HOLD } from '../../durable-objects/show-inventory/contract.ts'
 import { events, showDeposits, shows, venues } from '../db/schema.ts'
 import { isValidPrcIdNumber, normalizeIdNumber } from '../domain/id-number.ts'
+import { type SectionName, sectionsNamed } from '../domain/section-names.ts'
 import type { AppEnv } from '../env.ts'
 import { buyerIdentity } from '../middleware/buyer.ts'
 import { clientKeyOf } from '../middleware/rate-limit.ts'
@@ -75,6 +76,7 @@ const summaryColumns = {
   venueName: venues.name,
   venueNameEn: venues.nameEn,
   city: venues.city,
+  cityEn: venues.cityEn,
   startsAt: shows.startsAt,
   endsAt: shows.endsAt,
   saleStartsAt: shows.saleStartsAt,
@@ -214,7 +216,24 @@ showRoutes.get(
   validate('param', showParam),
   async (c) => {
     const show = await publicShow(c, c.req.valid('param').showId)
-    return c.json(await c.get('showInventory').stub(show.id).seatMap(show.id))
+    const [map, names] = await Promise.all([
+      c.get('showInventory').stub(show.id).seatMap(show.id),
+      cachedRead(`section-names:${show.venueId}`, PUBLIC_CACHE_MS, async () => {
+        const [venue] = await c
+          .get('db')
+          .select({ sectionNames: venues.sectionNames })
+          .from(venues)
+          .where(eq(venues.id, show.venueId))
+        return venue?.sectionNames ?? ([] as SectionName[])
+      }),
+    ])
+    return c.json({
+      ...map,
+      sections: sectionsNamed(
+        map.seats.map((seat) => seat.section),
+        names,
+      ),
+    })
   },
 )
 

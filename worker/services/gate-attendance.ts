@@ -3,8 +3,9 @@
 // short codes (`it` = the product id's last 8 characters and the slot), so staff read "成人票 10:00".
 import { and, count, eq, gte, inArray, lte, sql } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
-import { orders, redemptions, seats, shows, tickets, visitProducts } from '../db/schema.ts'
+import { orders, redemptions, seats, shows, tickets, venues, visitProducts } from '../db/schema.ts'
 import type { GateProfile } from '../domain/gate-decision.ts'
+import { type SectionName, sectionNamed } from '../domain/section-names.ts'
 
 /** D1 binds at most 100 parameters per statement. */
 const CHUNK = 90
@@ -76,18 +77,21 @@ export async function productNames(db: Database, siteId: string) {
 
 /**
  * The seat-map sections of the venues of the shows in scope, so the gate reads a seat label (`section-row-number`,
- * the tickets' `it`) as section, row and number and names the seat in its own language (C排9座 / Row C, seat 9).
+ * the tickets' `it`) as section, row and number and names the seat in its own language (池座 C排9座 / Stalls, row
+ * C, seat 9): each section key with its venue's names for it (the first venue's, when two venues share a key).
  */
-export async function scopeSections(db: Database, profile: GateProfile): Promise<string[]> {
+export async function scopeSections(db: Database, profile: GateProfile): Promise<SectionName[]> {
   const showIds = profile.scope.filter((entry) => entry.kind === 'show').map((entry) => entry.id)
-  const sections = new Set<string>()
+  const sections = new Map<string, SectionName>()
   for (let i = 0; i < showIds.length; i += CHUNK) {
     const rows = await db
-      .selectDistinct({ section: seats.section })
+      .selectDistinct({ section: seats.section, sectionNames: venues.sectionNames })
       .from(seats)
       .innerJoin(shows, eq(shows.venueId, seats.venueId))
+      .innerJoin(venues, eq(venues.id, seats.venueId))
       .where(inArray(shows.id, showIds.slice(i, i + CHUNK)))
-    for (const row of rows) sections.add(row.section)
+    for (const row of rows)
+      if (!sections.has(row.section)) sections.set(row.section, sectionNamed(row.section, row.sectionNames))
   }
-  return [...sections]
+  return [...sections.values()]
 }

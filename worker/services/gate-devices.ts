@@ -373,6 +373,7 @@ export async function gateSync(db: Database, device: GateDevice, keysSecret: str
     revocations,
     attendance,
     products,
-    sections,
+    sections: sections.map((section) => section.key),
+    sectionNames: sections,
   }
 }

@@ -39,7 +39,7 @@ export async function listing(db: Database, countsOf: CountsOf, filters: Listing
     wantSites ? siteListings(db, filters) : [],
     listedCities(db, now),
   ])
-  return { ...eventPart, sites, cities }
+  return { ...eventPart, sites, cities: cities.map((city) => city.name), cityNames: cities }
 }
 
 async function eventListings(db: Database, countsOf: CountsOf, filters: ListingFilters, now: number) {
@@ -54,6 +54,7 @@ async function eventListings(db: Database, countsOf: CountsOf, filters: ListingF
       venueName: venues.name,
       venueNameEn: venues.nameEn,
       city: venues.city,
+      cityEn: venues.cityEn,
       eventName: events.name,
       eventNameEn: events.nameEn,
       kind: events.kind,
@@ -125,6 +126,7 @@ async function siteListings(db: Database, filters: ListingFilters) {
       name: scenicSites.name,
       nameEn: scenicSites.nameEn,
       city: scenicSites.city,
+      cityEn: scenicSites.cityEn,
       description: scenicSites.description,
       opensAt: scenicSites.opensAt,
       closesAt: scenicSites.closesAt,
@@ -174,7 +176,7 @@ async function siteListings(db: Database, filters: ListingFilters) {
 async function listedCities(db: Database, now: number) {
   const [showCities, siteCities] = await Promise.all([
     db
-      .selectDistinct({ city: venues.city })
+      .selectDistinct({ city: venues.city, cityEn: venues.cityEn })
       .from(shows)
       .innerJoin(events, eq(events.id, shows.eventId))
       .innerJoin(venues, eq(venues.id, shows.venueId))
@@ -185,7 +187,13 @@ async function listedCities(db: Database, now: number) {
           gte(shows.startsAt, new Date(now).toISOString()),
         ),
       ),
-    db.selectDistinct({ city: scenicSites.city }).from(scenicSites),
+    db.selectDistinct({ city: scenicSites.city, cityEn: scenicSites.cityEn }).from(scenicSites),
   ])
-  return [...new Set([...showCities, ...siteCities].map((row) => row.city))].sort()
+  // One entry per city; its English name from whichever venue or site gives one.
+  const names = new Map<string, string | null>()
+  for (const row of [...showCities, ...siteCities])
+    names.set(row.city, names.get(row.city) ?? row.cityEn ?? null)
+  return [...names]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, nameEn]) => ({ name, nameEn }))
 }

@@ -8,11 +8,12 @@ import {
   orders,
   payments,
   refunds,
-  seats,
   tickets,
   visitProducts,
 } from '../db/schema.ts'
 import { balanceWindow } from '../domain/deposit-terms.ts'
+import { refundReasonOf } from '../domain/refund-reason.ts'
+import { seatPlacesOf } from './ticket-facts.ts'
 
 /** An order as its buyer (or staff) sees it: lines with their tickets, payments, refunds and history. */
 export async function orderView(db: Database, orderId: string, opts: { withAudit?: boolean } = {}) {
@@ -41,13 +42,8 @@ export async function orderView(db: Database, orderId: string, opts: { withAudit
   // Structured names for the apps, which build the line in the reader's language (never from `description`).
   const seatRefs = lines.filter((l) => l.seatLabel).map((l) => l.inventoryRef)
   const productIds = [...new Set(lines.map((l) => l.productId).filter((id): id is string => Boolean(id)))]
-  const [seatRows, productRows] = await Promise.all([
-    seatRefs.length
-      ? db
-          .select({ id: seats.id, section: seats.section, row: seats.row, number: seats.number })
-          .from(seats)
-          .where(inArray(seats.id, seatRefs))
-      : [],
+  const [seatById, productRows] = await Promise.all([
+    seatPlacesOf(db, seatRefs),
     productIds.length
       ? db
           .select({ id: visitProducts.id, name: visitProducts.name, nameEn: visitProducts.nameEn })
@@ -55,7 +51,6 @@ export async function orderView(db: Database, orderId: string, opts: { withAudit
           .where(inArray(visitProducts.id, productIds))
       : [],
   ])
-  const seatById = new Map(seatRows.map(({ id, ...place }) => [id, place]))
   const productById = new Map(productRows.map((p) => [p.id, p]))
   return {
     ...order,
@@ -96,7 +91,11 @@ export async function orderView(db: Database, orderId: string, opts: { withAudit
       status,
       createdAt,
     })),
-    refunds: refunded,
+    // The reason as a code apps word in their language (the stored text stays English for partners).
+    refunds: refunded.map((refund) => {
+      const why = refundReasonOf(refund.reason, order.statusReason)
+      return { ...refund, reasonCode: why.code, reasonParams: why.params }
+    }),
     ...(opts.withAudit ? { history } : {}),
   }
 }

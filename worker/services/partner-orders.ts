@@ -15,6 +15,7 @@ import {
 } from '../db/schema.ts'
 import { maskIdNumber } from '../domain/id-number.ts'
 import { ticketedStatuses } from '../domain/order-status.ts'
+import { refundReasonText } from '../domain/refund-reason.ts'
 import { newId } from '../ids.ts'
 import type { Partner } from '../middleware/partner-auth.ts'
 import { notFound, Problem } from '../problem.ts'
@@ -471,7 +472,7 @@ export async function cancelPartnerOrder(
   const [order] = await db.select().from(orders).where(eq(orders.id, orderId))
   if (!order) throw notFound(`order ${orderId}`)
   if (order.status !== 'refunded') {
-    await partnerRefund(services, partner, orderId, { reason: `Cancelled: ${reason}` })
+    await partnerRefund(services, partner, orderId, { reason: refundReasonText.partnerCancelled(reason) })
   }
   const [recorded] = await db
     .select({ id: auditEvents.id })

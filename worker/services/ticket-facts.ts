@@ -1,9 +1,11 @@
 // What a ticket says to a person rather than to a gate: the seat as section, row and number, the scenic
 // product's name and its entry slot's times, and whether (and when) a gate admitted it. Shared by the
 // order's ticket list and the buyer's wallet; a few batched queries however many tickets there are.
-import { inArray } from 'drizzle-orm'
+
+import { eq, inArray } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
-import { type orderLines, redemptions, seats, type TimeSlot, visitProducts } from '../db/schema.ts'
+import { type orderLines, redemptions, seats, type TimeSlot, venues, visitProducts } from '../db/schema.ts'
+import { sectionNamed } from '../domain/section-names.ts'
 
 /** D1 binds at most 100 parameters per statement. */
 const CHUNK = 90
@@ -16,9 +18,36 @@ async function inChunks<T>(ids: string[], query: (chunk: string[]) => Promise<T[
 }
 
 export interface SeatPlace {
+  /** The section's key, as in the seat's label. */
   section: string
+  /** The section as people read it (the venue's name for it, else the key) and its optional English name. */
+  sectionName: string
+  sectionNameEn: string | null
   row: string
   number: string
+}
+
+/** Seats by id with their section's names, read from the seat and its venue in one query per chunk. */
+export async function seatPlacesOf(db: Database, seatIds: string[]): Promise<Map<string, SeatPlace>> {
+  const rows = await inChunks(seatIds, (chunk) =>
+    db
+      .select({
+        id: seats.id,
+        section: seats.section,
+        row: seats.row,
+        number: seats.number,
+        sectionNames: venues.sectionNames,
+      })
+      .from(seats)
+      .innerJoin(venues, eq(venues.id, seats.venueId))
+      .where(inArray(seats.id, chunk)),
+  )
+  return new Map(
+    rows.map(({ id, section, row, number, sectionNames }) => {
+      const named = sectionNamed(section, sectionNames)
+      return [id, { section, sectionName: named.name, sectionNameEn: named.nameEn ?? null, row, number }]
+    }),
+  )
 }
 
 /** A ticket's state as its holder reads it. */
@@ -47,13 +76,8 @@ export async function ticketFactsOf(
 ) {
   const seatRefs = rows.filter((r) => r.line.seatLabel).map((r) => r.line.inventoryRef)
   const productIds = rows.map((r) => r.line.productId).filter((id): id is string => Boolean(id))
-  const [seatRows, productRows, redeemed] = await Promise.all([
-    inChunks(seatRefs, (chunk) =>
-      db
-        .select({ id: seats.id, section: seats.section, row: seats.row, number: seats.number })
-        .from(seats)
-        .where(inArray(seats.id, chunk)),
-    ),
+  const [seatById, productRows, redeemed] = await Promise.all([
+    seatPlacesOf(db, seatRefs),
     inChunks(productIds, (chunk) =>
       db
         .select({
@@ -74,7 +98,6 @@ export async function ticketFactsOf(
           .where(inArray(redemptions.ticketId, chunk)),
     ),
   ])
-  const seatById = new Map(seatRows.map((s) => [s.id, { section: s.section, row: s.row, number: s.number }]))
   const productName = new Map(productRows.map((p) => [p.id, p.name]))
   const productNameEn = new Map(productRows.map((p) => [p.id, p.nameEn]))
   const productDays = new Map(productRows.map((p) => [p.id, p.days]))

@@ -24,6 +24,7 @@ export interface WalletTicket extends TicketFacts {
   venue: string
   venueEn: string | null
   city: string
+  cityEn: string | null
   startsAt: string | null
   visitDate: string | null
   validUntil: string
@@ -137,6 +138,7 @@ export async function walletOfBuyer(
           venue: row.venue.name,
           venueEn: row.venue.nameEn,
           city: row.venue.city,
+          cityEn: row.venue.cityEn,
           startsAt: row.show.startsAt,
           visitDate: null,
           validUntil: new Date(window.exp * 1000).toISOString(),
@@ -157,6 +159,7 @@ export async function walletOfBuyer(
         venue: site.name,
         venueEn: site.nameEn,
         city: site.city,
+        cityEn: site.cityEn,
         startsAt: null,
         visitDate: order.visitDate,
         validUntil: new Date(window.exp * 1000).toISOString(),

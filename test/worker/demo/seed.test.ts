@@ -121,6 +121,23 @@ describe('demo data in two languages', () => {
       venueNameEn: 'Harbour Concert Hall',
     })
     expect(listing.sites[0]).toMatchObject({ name: '云雾山景区', nameEn: 'Misty Mountain Scenic Area' })
+    // Sections and cities too: 池座 / Stalls on the concert hall's map (its seats keep the key), 上海 / Shanghai.
+    const map = await ok(buyer.get(`/api/shows/${demoIds.concertShow}/seat-map`))
+    expect([...map.sections].sort((a, b) => a.key.localeCompare(b.key))).toEqual([
+      { key: 'Balcony', name: '三层楼座', nameEn: 'Balcony' },
+      { key: 'Circle', name: '二层楼座', nameEn: 'Circle' },
+      { key: 'Stalls', name: '池座', nameEn: 'Stalls' },
+    ])
+    expect(map.seats.filter((seat: { label: string }) => seat.label.startsWith('Stalls-'))).toHaveLength(800)
+    expect(concert).toMatchObject({ city: '上海', cityEn: 'Shanghai' })
+    expect(site).toMatchObject({ city: '杭州', cityEn: 'Hangzhou' })
+    expect([concertCard.cities, concertCard.citiesEn]).toEqual([['上海'], ['Shanghai']])
+    expect(listing.cityNames).toEqual(
+      expect.arrayContaining([
+        { name: '上海', nameEn: 'Shanghai' },
+        { name: '杭州', nameEn: 'Hangzhou' },
+      ]),
+    )
     const campaign = await ok(buyer.get(`/api/group-buys/campaigns/${demoIds.groupBuyCampaign}`))
     expect(campaign).toMatchObject({
       name: '星际远航 · 三人成团',

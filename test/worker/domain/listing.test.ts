@@ -13,7 +13,8 @@ const row = (
   startsAt,
   venueName,
   venueNameEn,
-  city: 'Shanghai',
+  city: '上海',
+  cityEn: 'Shanghai',
   prices: { STD: 4500, PRM: 6500 },
   saleStartsAt: '2026-11-01T00:00:00Z',
   saleEndsAt: '2026-12-31T00:00:00Z',
@@ -42,6 +43,9 @@ describe('event cards of the shop home', () => {
       venues: ['Hall 1', '二号厅'],
       // English pages list each venue's English name, or its main one when it has none.
       venuesEn: ['Hall 1', 'Hall 2'],
+      // Cities too: the main name for Chinese pages, the English one for English pages.
+      cities: ['上海'],
+      citiesEn: ['Shanghai'],
       firstStartsAt: '2026-12-02T06:00:00Z',
       lastStartsAt: '2026-12-02T11:40:00Z',
     })

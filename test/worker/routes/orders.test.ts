@@ -261,8 +261,9 @@ describe('orders: late payment, expiry and crash recovery', () => {
     expect(result.statusReason).toMatch(/refunded in full/)
     const order = await ok(buyer.get(`/api/orders/${created.orderId}`))
     expect(order.statusReasonCode).toBe('paid_late_refunded')
+    // The refund says why as a code the apps word: the order's own reason (paid after the hold expired).
     expect(order.refunds).toMatchObject([
-      { amount: 20000, status: 'succeeded', requestedBy: 'system:late-payment' },
+      { amount: 20000, status: 'succeeded', requestedBy: 'system:late-payment', reasonCode: 'order_status' },
     ])
     expect(order.payments).toMatchObject([{ status: 'refunded' }])
     expect(order.lines.every((l: { ticket: unknown }) => l.ticket === null)).toBe(true)

@@ -1,10 +1,11 @@
 // The door list of a show: every ticket with seat, holder and contact, whether a gate admitted it, and the
 // admitted count against the valid tickets (what pretix shows as its check-in list).
 import { useState } from 'preact/hooks'
-import type { AttendeeList } from '../../../worker/routes/contracts/admin/orders.ts'
+import type { Attendee, AttendeeList } from '../../../worker/routes/contracts/admin/orders.ts'
 import { api } from '../../lib/api.ts'
 import { formatDateTime } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
+import { localName, seatName } from '../../lib/labels.ts'
 import { Link } from '../../lib/router.tsx'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { TextInput } from '../form.tsx'
@@ -20,9 +21,14 @@ export function AttendeeSection({ showPath }: { showPath: string }) {
   const [filter, setFilter] = useState('')
   const [shown, setShown] = useState(pageSize)
   const needle = filter.trim().toLowerCase()
+  // The seat as people read it (池座 A排12座 / Stalls, row A, seat 12), else its label.
+  const seatText = (a: Attendee) => (a.place ? seatName(a.place, locale, { section: true }) : a.seat)
   const rows = (list.data?.items ?? []).filter(
     (a) =>
-      !needle || [a.seat, a.holder, a.contact, a.orderNumber].some((v) => v?.toLowerCase().includes(needle)),
+      !needle ||
+      [seatText(a), a.seat, a.holder, a.contact, a.orderNumber].some((v) =>
+        v?.toLowerCase().includes(needle),
+      ),
   )
   return (
     <section class="card stack" aria-labelledby="attendees-heading">
@@ -48,8 +54,12 @@ export function AttendeeSection({ showPath }: { showPath: string }) {
             rows={rows.slice(0, shown)}
             rowKey={(a) => a.ticketId}
             columns={[
-              { header: t('seat'), cell: (a) => a.seat ?? '—' },
-              { header: t('category'), cell: (a) => a.category ?? '—' },
+              { header: t('seat'), cell: (a) => seatText(a) ?? '—' },
+              {
+                header: t('category'),
+                cell: (a) =>
+                  a.category ? localName({ name: a.category, nameEn: a.categoryEn }, locale) : '—',
+              },
               { header: t('holder'), cell: (a) => a.holder ?? '—' },
               { header: t('contact'), cell: (a) => a.contact ?? '—' },
               {

@@ -3,7 +3,7 @@ import type { SalesReport, SellThroughReport } from '../../../worker/routes/cont
 import { api } from '../../lib/api.ts'
 import { formatDateTime, formatDay, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
-import { localName } from '../../lib/labels.ts'
+import { eventTitle, localName } from '../../lib/labels.ts'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { BarChart, DayChart } from '../charts.tsx'
 import { downloadCsv, salesRows, sellThroughRows } from '../export.ts'
@@ -114,7 +114,7 @@ export function DashboardPage() {
                 onClick={() =>
                   downloadCsv(
                     `sell-through-${through.data!.from}-${through.data!.to}.csv`,
-                    sellThroughRows(through.data!, t),
+                    sellThroughRows(through.data!, t, locale),
                   )
                 }
               >
@@ -127,7 +127,7 @@ export function DashboardPage() {
                   downloadXlsx(
                     `sell-through-${through.data!.from}-${through.data!.to}.xlsx`,
                     t('sellThroughSheet'),
-                    sellThroughRows(through.data!, t),
+                    sellThroughRows(through.data!, t, locale),
                   )
                 }
               >
@@ -152,7 +152,7 @@ export function DashboardPage() {
               title={t('salesPerTicketType')}
               valueHeader={t('ticketsSold')}
               data={s.byTicketType.map((d) => ({
-                label: d.kind === 'scenic' ? t(`ticketType_${d.key}` as never) : d.name,
+                label: d.kind === 'scenic' ? t(`ticketType_${d.key}` as never) : localName(d, locale),
                 value: d.tickets,
                 display: `${d.tickets} · ${money(d.amount)}`,
               }))}
@@ -182,7 +182,7 @@ export function DashboardPage() {
           data={through.data.shows.map((show) => {
             const share = show.capacity ? (show.tickets / show.capacity) * 100 : 0
             return {
-              label: `${show.eventName} ${formatDateTime(show.startsAt, locale)}`,
+              label: `${eventTitle(show, locale)} ${formatDateTime(show.startsAt, locale)}`,
               value: share,
               display: `${share.toFixed(share < 10 ? 1 : 0)}% (${show.tickets}/${show.capacity})`,
             }

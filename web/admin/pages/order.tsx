@@ -17,6 +17,7 @@ import {
   orderStatusLabel,
   paymentStatusLabel,
   providerLabel,
+  refundReasonLabel,
   refundStatusLabel,
 } from '../labels.ts'
 import { adminMessages } from '../messages.ts'
@@ -195,7 +196,7 @@ export function OrderPage({ id }: { id: string }) {
             columns={[
               { header: t('amount'), cell: (r) => money(r.amount), numeric: true },
               { header: t('fee'), cell: (r) => money(r.fee), numeric: true },
-              { header: t('reason'), cell: (r) => r.reason },
+              { header: t('reason'), cell: (r) => refundReasonLabel(t, r, o, locale) },
               { header: t('status'), cell: (r) => refundStatusLabel(t, r.status) },
             ]}
           />

@@ -8,7 +8,7 @@ import type { VisitProductRecord } from '../../../worker/routes/contracts/admin/
 import { api } from '../../lib/api.ts'
 import { formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
-import { localName } from '../../lib/labels.ts'
+import { cityName, localName } from '../../lib/labels.ts'
 import { Link, navigate } from '../../lib/router.tsx'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { TextInput } from '../form.tsx'
@@ -64,7 +64,7 @@ export function SitesPage() {
               header: t('name'),
               cell: (s) => <Link href={`/admin/scenic/${s.id}`}>{localName(s, locale)}</Link>,
             },
-            { header: t('city'), cell: (s) => s.city },
+            { header: t('city'), cell: (s) => cityName(s, locale) },
             { header: t('dailyCapacity'), cell: (s) => s.dailyCapacity, numeric: true },
           ]}
         />
@@ -160,7 +160,7 @@ export function SitePage({ id }: { id: string }) {
       </p>
       <h1>{localName(site.data, locale)}</h1>
       <p class="muted">
-        {site.data.city} · {t('dailyCapacity')}: {site.data.dailyCapacity} · {site.data.opensAt}–
+        {cityName(site.data, locale)} · {t('dailyCapacity')}: {site.data.dailyCapacity} · {site.data.opensAt}–
         {site.data.closesAt}
       </p>
       <Tabs label={t('scenicSections', { name: localName(site.data, locale) })} tabs={tabs} current={tab}>

@@ -187,6 +187,7 @@ export function ShowPage({ id }: { id: string }) {
               selected={selected}
               onSelect={setSelected}
               title={t('inventory')}
+              sections={map.data.sections}
             />
             <div class="seat-edit">
               <Button disabled={selected.size === 0} onClick={() => block(true)}>

@@ -7,7 +7,7 @@ import type {
 } from '../../../worker/routes/contracts/admin/venues.ts'
 import { api } from '../../lib/api.ts'
 import { useLocale } from '../../lib/i18n.ts'
-import { localName } from '../../lib/labels.ts'
+import { cityName, localName } from '../../lib/labels.ts'
 import { Link, navigate } from '../../lib/router.tsx'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { SelectInput, TextInput } from '../form.tsx'
@@ -15,6 +15,7 @@ import { adminMessages } from '../messages.ts'
 import { type MapCategory, type MapSeat, SeatMap } from '../seat-map.tsx'
 import { useSession } from '../session.tsx'
 import { DataTable, type PageOf } from '../table.tsx'
+import { VenueNamesForm } from '../venue-names.tsx'
 
 export type Venue = VenueRecord
 
@@ -72,7 +73,7 @@ export function VenuesPage() {
               header: t('name'),
               cell: (v) => <Link href={`/admin/venues/${v.id}`}>{localName(v, locale)}</Link>,
             },
-            { header: t('city'), cell: (v) => v.city },
+            { header: t('city'), cell: (v) => cityName(v, locale) },
             { header: t('kind'), cell: (v) => t(`venueKind_${v.kind}` as never) },
             { header: t('seats'), cell: (v) => v.seatCount, numeric: true },
           ]}
@@ -209,7 +210,7 @@ export function VenuePage({ id }: { id: string }) {
       </p>
       <h1>{localName(venue.data, locale)}</h1>
       <p class="muted">
-        {venue.data.city} · {t('seatCountIs', { n: venue.data.seatCount })} ·{' '}
+        {cityName(venue.data, locale)} · {t('seatCountIs', { n: venue.data.seatCount })} ·{' '}
         {t('version', { n: venue.data.seatMapVersion })}
       </p>
       {notice && (
@@ -234,6 +235,15 @@ export function VenuePage({ id }: { id: string }) {
           {t('import')}
         </Button>
       </form>
+      {chart.data || chart.error ? (
+        <VenueNamesForm
+          key={`${venue.data.id}:${chart.data?.seatMapVersion ?? ''}`}
+          venue={venue.data}
+          sectionKeys={chart.data?.sections.map((section) => section.name) ?? []}
+          path={venuePath}
+          onSaved={venue.reload}
+        />
+      ) : null}
       <section class="card stack" aria-labelledby="editor-heading">
         <h2 id="editor-heading">{t('seatMap')}</h2>
         {chart.error ? <ProblemAlert error={chart.error} onRetry={chart.reload} /> : null}
@@ -248,7 +258,8 @@ export function VenuePage({ id }: { id: string }) {
               stage={chart.data?.stage}
               selected={selected}
               onSelect={setSelected}
-              title={venue.data.name}
+              title={localName(venue.data, locale)}
+              sections={venue.data.sectionNames}
             />
             <div class="seat-edit">
               <SelectInput
@@ -257,7 +268,7 @@ export function VenuePage({ id }: { id: string }) {
                 onChange={setCategory}
                 options={[
                   { value: '', label: '—' },
-                  ...categories.map((c) => ({ value: c.code, label: c.name })),
+                  ...categories.map((c) => ({ value: c.code, label: localName(c, locale) })),
                 ]}
               />
               <Button disabled={!category || selected.size === 0} onClick={() => edit({ category })}>

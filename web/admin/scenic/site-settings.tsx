@@ -31,6 +31,7 @@ export function SiteDetailsForm({
     name: site.name,
     nameEn: site.nameEn ?? '',
     city: site.city,
+    cityEn: site.cityEn ?? '',
     dailyCapacity: String(site.dailyCapacity),
     opensAt: site.opensAt,
     closesAt: site.closesAt,
@@ -73,6 +74,13 @@ export function SiteDetailsForm({
           name="site-name-en"
         />
         <TextInput label={t('city')} value={form.city} onInput={set('city')} name="site-city" required />
+        <TextInput
+          label={t('s7names_cityEn')}
+          hint={t('names_nameEnHint')}
+          value={form.cityEn}
+          onInput={set('cityEn')}
+          name="site-city-en"
+        />
         <TextInput
           label={t('dailyCapacity')}
           type="number"

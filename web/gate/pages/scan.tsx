@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import type { GateDecision } from '../../../worker/domain/gate-decision.ts'
+import type { GateSync } from '../../../worker/routes/contracts/gate.ts'
 import { formatDate, formatDateTime, formatTime } from '../../lib/format.ts'
 import { type Locale, useLocale } from '../../lib/i18n.ts'
-import { localName, seatFromLabel, seatName } from '../../lib/labels.ts'
+import { localName, seatFromLabel, seatName, withSectionNames } from '../../lib/labels.ts'
 import { Button } from '../../lib/ui.tsx'
 import { type CameraScan, decoderKind, startCameraScan } from '../camera.ts'
 import type { DeviceState, GateDeviceRuntime, ScanOutcome } from '../gate-device.ts'
@@ -41,12 +42,19 @@ type ProductName = { code: string; name: string; nameEn?: string | null }
 /** What the ticket admits, in the gate's language: 池座 C排9座 / "Stalls, row C, seat 9", or the product and slot. */
 function itemText(
   item: string,
-  names: { products: ProductName[] | undefined; sections: string[] | undefined },
+  names: {
+    products: ProductName[] | undefined
+    sections: string[] | undefined
+    sectionNames: GateSync['sectionNames'] | undefined
+  },
   t: T,
   locale: Locale,
 ) {
   const seat = seatFromLabel(item, names.sections ?? [])
-  if (seat) return seatName(seat, locale, { section: names.sections!.length > 1 })
+  if (seat)
+    return seatName(withSectionNames(seat, names.sectionNames), locale, {
+      section: names.sections!.length > 1,
+    })
   const [code, slot] = item.split('@')
   const product = names.products?.find((p) => p.code === code)
   if (!product) return item
@@ -59,11 +67,13 @@ function DecisionPanel({
   timeZone,
   products,
   sections,
+  sectionNames,
 }: {
   outcome?: ScanOutcome
   timeZone: string
   products: ProductName[] | undefined
   sections: string[] | undefined
+  sectionNames: GateSync['sectionNames'] | undefined
 }) {
   const t = messages.useT()
   const locale = useLocale()
@@ -94,7 +104,10 @@ function DecisionPanel({
       )}
       {ticket && (
         <span class="decision-ticket">
-          {t('ticket', { id: ticket.tid, item: itemText(ticket.it, { products, sections }, t, locale) })}
+          {t('ticket', {
+            id: ticket.tid,
+            item: itemText(ticket.it, { products, sections, sectionNames }, t, locale),
+          })}
           {ticket.hh && ` · ${t('holder', { hint: ticket.hh })}`}
         </span>
       )}
@@ -348,6 +361,7 @@ export function ScanPage({ runtime, state }: { runtime: GateDeviceRuntime; state
         timeZone={profile.timezone}
         products={enrolled.products}
         sections={enrolled.sections}
+        sectionNames={enrolled.sectionNames}
         {...(state.last ? { outcome: state.last } : {})}
       />
       <section class="gate-card">

@@ -57,6 +57,7 @@ export function GroupSeatPicker(props: {
     <div class="stack" data-testid="group-seat-picker">
       <SeatMap
         seats={seats}
+        sections={map.data.sections}
         categories={map.data.categories}
         currency={map.data.currency}
         stage={map.data.stage}

@@ -2,7 +2,7 @@
 import type { SiteListing } from '../../../worker/routes/contracts/listings.ts'
 import { formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
-import { localName } from '../../lib/labels.ts'
+import { cityName, localName } from '../../lib/labels.ts'
 import { Link } from '../../lib/router.tsx'
 import { shopMessages } from '../messages.ts'
 import { PosterImage } from './poster-image.tsx'
@@ -19,7 +19,7 @@ export function SiteCard({ site }: { site: SiteListing }) {
           <Link href={`/scenic/${site.id}`}>{localName(site, locale)}</Link>
         </h3>
         <p class="muted">
-          {site.city} · {t('open', { from: site.opensAt, to: site.closesAt })}
+          {cityName(site, locale)} · {t('open', { from: site.opensAt, to: site.closesAt })}
         </p>
         {site.fromPrice !== null && (
           <p>

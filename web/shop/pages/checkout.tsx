@@ -50,7 +50,11 @@ export function CheckoutPage() {
   }
   const money = (minor: number) => formatMoney(minor, current.hold.currency, locale)
   const nameOfSeat = (seat: { section: string; row: string; label: string }) =>
-    seatName(seat, locale, { section: true })
+    seatName(
+      { ...seat, sectionName: current.kind === 'show' ? current.sectionNames?.[seat.section] : null },
+      locale,
+      { section: true },
+    )
   const items =
     current.kind === 'show'
       ? current.hold.seats.map((seat) => ({

@@ -3,6 +3,8 @@
 import { useEffect, useState } from 'preact/hooks'
 import type { Listing } from '../../../worker/routes/contracts/listings.ts'
 import { api } from '../../lib/api.ts'
+import { useLocale } from '../../lib/i18n.ts'
+import { localName } from '../../lib/labels.ts'
 import { Field, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { EventCard } from '../components/event-card.tsx'
 import { SiteCard } from '../components/site-card.tsx'
@@ -12,6 +14,7 @@ const showKinds = ['concert', 'theatre', 'film', 'sport', 'exhibition', 'other']
 
 export function HomePage() {
   const t = shopMessages.useT()
+  const locale = useLocale()
   const [q, setQ] = useState('')
   const [city, setCity] = useState('')
   const [category, setCategory] = useState('')
@@ -32,9 +35,9 @@ export function HomePage() {
     [q, city, category, from],
   )
   // The city menu lists every city whatever the filters, so choosing one never empties it.
-  const [cities, setCities] = useState<string[]>([])
+  const [cities, setCities] = useState<{ name: string; nameEn: string | null }[]>([])
   useEffect(() => {
-    if (listing.data && listing.data.cities.length > cities.length) setCities(listing.data.cities)
+    if (listing.data && listing.data.cityNames.length > cities.length) setCities(listing.data.cityNames)
   }, [listing.data])
 
   const showShows = category !== 'scenic'
@@ -63,9 +66,9 @@ export function HomePage() {
               onChange={(event) => setCity((event.target as HTMLSelectElement).value)}
             >
               <option value="">{t('anyCity')}</option>
-              {cities.map((name) => (
-                <option key={name} value={name}>
-                  {name}
+              {cities.map((named) => (
+                <option key={named.name} value={named.name}>
+                  {localName(named, locale)}
                 </option>
               ))}
             </select>

@@ -4,7 +4,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks'
 import { api, newIdempotencyKey } from '../../lib/api.ts'
 import { formatDateTime, formatDay, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
-import { eventTitle, localName, venueTitle } from '../../lib/labels.ts'
+import { cityName, eventTitle, localName, venueTitle } from '../../lib/labels.ts'
 import { orderReasonText } from '../../lib/order-reasons.ts'
 import { Link, navigate } from '../../lib/router.tsx'
 import { Button, Field, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
@@ -120,7 +120,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
           title: eventTitle(show, locale),
           start,
           end: show.endsAt ? new Date(show.endsAt) : new Date(start.getTime() + 2 * 3600_000),
-          location: `${venueTitle(show, locale)}, ${show.city}`,
+          location: `${venueTitle(show, locale)}, ${cityName(show, locale)}`,
         }
       }
       if (data.siteId && data.visitDate) {
@@ -131,7 +131,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
           title: localName(site, locale),
           start: new Date(`${data.visitDate}T${site.opensAt}:00+08:00`),
           end: new Date(`${data.visitDate}T${site.closesAt}:00+08:00`),
-          location: site.city,
+          location: cityName(site, locale),
         }
       }
       return null

@@ -8,7 +8,7 @@ import { isValidPrcIdNumber } from '../../../worker/domain/id-number.ts'
 import { api } from '../../lib/api.ts'
 import { formatDay, formatMoney } from '../../lib/format.ts'
 import { type Locale, useLocale } from '../../lib/i18n.ts'
-import { localName } from '../../lib/labels.ts'
+import { cityName, localName } from '../../lib/labels.ts'
 import { navigate } from '../../lib/router.tsx'
 import { Button, Field, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { monthDays, ScenicCalendar, todayInChina } from '../components/scenic-calendar.tsx'
@@ -272,7 +272,7 @@ export function ScenicPage({ siteId }: { siteId: string }) {
       <header>
         <h1>{localName(detail, locale)}</h1>
         <p class="muted">
-          {detail.city} · {t('open', { from: detail.opensAt, to: detail.closesAt })}
+          {cityName(detail, locale)} · {t('open', { from: detail.opensAt, to: detail.closesAt })}
         </p>
         {detail.description && <p>{detail.description}</p>}
       </header>

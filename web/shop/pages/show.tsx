@@ -11,7 +11,15 @@ import { HoldButton } from '../components/hold-button.tsx'
 
 export { IdNumberField } from '../components/id-number-field.tsx'
 
-import { categoryName, eventTitle, localName, seatName, venueTitle } from '../../lib/labels.ts'
+import {
+  categoryName,
+  cityName,
+  eventTitle,
+  localName,
+  seatName,
+  venueTitle,
+  withSectionNames,
+} from '../../lib/labels.ts'
 import { DepositOfferCard } from '../components/deposit.tsx'
 import { FlashSales } from '../components/flash-sales.tsx'
 import { GroupBuyTeaser } from '../components/group-buy-teaser.tsx'
@@ -145,6 +153,7 @@ export function ShowPage({ showId }: { showId: string }) {
         startsAt: detail.startsAt,
         realNameRequired: detail.realNameRequired,
         categoryNames: Object.fromEntries(detail.categories.map((c) => [c.code, localName(c, locale)])),
+        sectionNames: Object.fromEntries((map?.sections ?? []).map((s) => [s.key, localName(s, locale)])),
         deposit: detail.deposit,
       })
       navigate('/checkout')
@@ -164,7 +173,8 @@ export function ShowPage({ showId }: { showId: string }) {
   }
 
   const holdChosen = () => hold({ seatIds: chosen.map((seat) => seat.id) })
-  const nameOfSeat = (seat: Seat) => seatName(seat, locale)
+  const named = (seat: Seat) => withSectionNames(seat, map?.sections)
+  const nameOfSeat = (seat: Seat) => seatName(named(seat), locale)
   const zoneName = (code: string) => categoryName(code, detail.categories, locale)
   // Seats the pick would leave empty on their own (E-5 and E-7 picked leave E-6): said before the hold.
   const stranded = chosen.length
@@ -185,7 +195,7 @@ export function ShowPage({ showId }: { showId: string }) {
         <h1>{eventTitle(detail, locale)}</h1>
         <p class="muted">
           <time dateTime={detail.startsAt}>{formatDateTime(detail.startsAt, locale)}</time> ·{' '}
-          {venueTitle(detail, locale)} · {detail.city} ·{' '}
+          {venueTitle(detail, locale)} · {cityName(detail, locale)} ·{' '}
           <span class="badge">{t(detail.onSale ? 'onSale' : 'notOnSale')}</span>
           {detail.deposit && (
             <>
@@ -246,6 +256,7 @@ export function ShowPage({ showId }: { showId: string }) {
             isCinema={detail.kind === 'film'}
             selected={selected}
             onToggle={toggle}
+            sections={map.sections}
           />
         )}
       </section>
@@ -267,7 +278,7 @@ export function ShowPage({ showId }: { showId: string }) {
           {chosen.map((seat) => (
             <li key={seat.id} class="row spread">
               <span>
-                {seatName(seat, locale, { section: true })} · {zoneName(seat.category)} ·{' '}
+                {seatName(named(seat), locale, { section: true })} · {zoneName(seat.category)} ·{' '}
                 {money(priceOf(seat))}
               </span>
               <Button onClick={() => toggle(seat)} aria-label={`${t('clear')} ${nameOfSeat(seat)}`}>

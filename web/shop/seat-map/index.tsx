@@ -5,9 +5,10 @@
 // seat is in the tab order (roving tabindex), arrow keys move to the nearest seat that way, Enter or Space
 // picks it, + and - zoom, Escape goes back to the overview.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks'
+import { type SectionNameView, sectionNamed } from '../../../worker/domain/section-names.ts'
 import { formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
-import { localName, seatName } from '../../lib/labels.ts'
+import { localName, seatName, withSectionNames } from '../../lib/labels.ts'
 import { shopMessages } from '../messages.ts'
 import type { CategoryAvailability, Seat } from '../types.ts'
 import {
@@ -37,11 +38,14 @@ export function SeatMap(props: {
   isCinema: boolean
   selected: ReadonlySet<string>
   onToggle: (seat: Seat) => void
+  /** The seat map's sections with their names (池座 / Stalls); a section missing here reads as its key. */
+  sections?: SectionNameView[]
 }) {
   const t = shopMessages.useT()
   const locale = useLocale()
   const svgRef = useRef<SVGSVGElement>(null)
   const categories = useMemo(() => new Map(props.categories.map((c) => [c.code, c])), [props.categories])
+  const sectionTitleOf = (key: string) => localName(sectionNamed(key, props.sections), locale)
 
   // Seats only change state once loaded: the geometry follows the layout, not each live update.
   const layoutKey = `${props.seats.length}|${props.seats[0]?.id}|${props.seats.at(-1)?.id}`
@@ -187,7 +191,7 @@ export function SeatMap(props: {
     return (
       t('seatLabel', {
         // Worded as tickets word it ("池座 C排9座" / "Stalls, row C, seat 9"); the section only where there are several.
-        seat: seatName(seat, locale, { section: hasOverview }),
+        seat: seatName(withSectionNames(seat, props.sections), locale, { section: hasOverview }),
         zone: zone ? localName(zone, locale) : '',
         price: zone ? formatMoney(zone.current.price, props.currency, locale) : '',
         state,
@@ -241,7 +245,7 @@ export function SeatMap(props: {
         )}
         {hasOverview && !overview && inSection && (
           <span class="section-chip" data-testid="current-section">
-            {inSection.name}
+            {sectionTitleOf(inSection.name)}
           </span>
         )}
       </div>
@@ -298,6 +302,7 @@ export function SeatMap(props: {
               sales={sales}
               currency={props.currency}
               scale={current.scale}
+              titleOf={sectionTitleOf}
               onOpen={(section, event) => {
                 if (!event) return openSection(section, undefined, true)
                 if (gestures.wasTap()) openSection(section, gestures.toMap(event.clientX, event.clientY))

@@ -16,6 +16,8 @@ export function SectionsLayer(props: {
   sales: Map<string, SectionSales>
   currency: string
   scale: number
+  /** A section's name for the reader (池座 / Stalls) by its key. */
+  titleOf: (key: string) => string
   /** Opens a section: with the pointer event of a tap, or none from the keyboard. */
   onOpen: (section: Section, event?: MouseEvent) => void
 }) {
@@ -36,7 +38,8 @@ export function SectionsLayer(props: {
         const left = soldOut ? t('sectionSoldOut') : t('seatsLeft', { count: sales.free })
         const width = box.x1 - box.x0
         const height = box.y1 - box.y0
-        const lines = [section.name, price, left].filter(Boolean)
+        const title = props.titleOf(section.name)
+        const lines = [title, price, left].filter(Boolean)
         const fits = height > font * 1.3 * lines.length + font
         const cx = box.x0 + width / 2
         const shownLines = fits ? lines : lines.slice(0, 1)
@@ -50,7 +53,7 @@ export function SectionsLayer(props: {
             tabindex={0}
             data-section={section.name}
             aria-label={lines.join(' ')}
-            aria-description={t('openSection', { section: section.name })}
+            aria-description={t('openSection', { section: title })}
             onClick={(event) => {
               event.stopPropagation()
               props.onOpen(section, event.detail === 0 ? undefined : event)

@@ -10,11 +10,21 @@ import type { SalePhase } from '../../domain/sale-phases.ts'
 import type { ScenicDepositTerms } from '../../domain/scenic-deposit-terms.ts'
 import type { ScenicPricing } from '../../domain/scenic-price-calendar.ts'
 import type { PriceCategory } from '../../domain/seat-chart.ts'
+import type { SectionName } from '../../domain/section-names.ts'
 import { createdAt, updatedAt } from './columns.ts'
 import { organizers } from './staff.ts'
 
 // Shapes of JSON columns that pure domain code also uses are defined in worker/domain.
-export type { DepositTerms, FlashSale, Poster, PriceCategory, PriceSchedule, RefundTier, SalePhase }
+export type {
+  DepositTerms,
+  FlashSale,
+  Poster,
+  PriceCategory,
+  PriceSchedule,
+  RefundTier,
+  SalePhase,
+  SectionName,
+}
 
 export const venues = sqliteTable(
   'venues',
@@ -28,7 +38,11 @@ export const venues = sqliteTable(
     nameEn: text(),
     kind: text({ enum: ['concert_hall', 'theatre', 'cinema', 'stadium', 'other'] }).notNull(),
     city: text().notNull(),
+    /** Optional English name of the city; English pages show it, falling back to `city`. */
+    cityEn: text(),
     address: text(),
+    /** Names of the seat map's sections by key (池座 / Stalls for `Stalls`); a section without one reads as its key. */
+    sectionNames: text({ mode: 'json' }).notNull().$type<SectionName[]>().default(sql`'[]'`),
     /** Where the stage or screen is on the seat map's drawing plane; best-available seats sit nearest it. */
     stageX: real(),
     stageY: real(),
@@ -215,6 +229,8 @@ export const scenicSites = sqliteTable(
     /** Optional English name beside the main one; English pages show it, falling back to `name`. */
     nameEn: text(),
     city: text().notNull(),
+    /** Optional English name of the city; English pages show it, falling back to `city`. */
+    cityEn: text(),
     address: text(),
     description: text(),
     timezone: text().notNull().default('Asia/Shanghai'),

@@ -241,6 +241,7 @@ adminOrderRoutes.post(
         overridePendingRebook: true,
       },
     )
-    return c.json({ refund, order: await orderView(c.get('db'), orderId, { withAudit: true }) }, 201)
+    const order = await orderView(c.get('db'), orderId, { withAudit: true })
+    return c.json({ refund: order?.refunds.find((r) => r.id === refund.id) ?? refund, order }, 201)
   },
 )

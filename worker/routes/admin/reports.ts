@@ -172,10 +172,10 @@ reportRoutes.get(
           .where(eq(salesChannels.organizerId, organizerId)),
       ])
     // Codes are what lines store; people read names (the first venue naming a code wins).
-    const categoryName = new Map<string, string>()
+    const categoryName = new Map<string, { name: string; nameEn?: string | undefined }>()
     for (const venue of venueRows)
       for (const category of venue.categories)
-        if (!categoryName.has(category.code)) categoryName.set(category.code, category.name)
+        if (!categoryName.has(category.code)) categoryName.set(category.code, category)
     const channelName = new Map(channelRows.map((r) => [r.code, r]))
     const byDay = perDay.map((r) => ({
       date: r.date,
@@ -205,7 +205,8 @@ reportRoutes.get(
       byTicketType: perType.map((r) => ({
         kind: r.kind,
         key: r.key,
-        name: r.kind === 'show' ? (categoryName.get(r.key) ?? r.key) : r.key,
+        name: r.kind === 'show' ? (categoryName.get(r.key)?.name ?? r.key) : r.key,
+        nameEn: r.kind === 'show' ? (categoryName.get(r.key)?.nameEn ?? null) : null,
         tickets: n(r.tickets),
         amount: n(r.amount),
       })),
@@ -248,6 +249,7 @@ reportRoutes.get(
         showId: shows.id,
         eventId: shows.eventId,
         eventName: events.name,
+        eventNameEn: events.nameEn,
         venueId: shows.venueId,
         startsAt: shows.startsAt,
         status: shows.status,

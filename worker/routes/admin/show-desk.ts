@@ -14,6 +14,7 @@ import {
 } from '../../db/schema.ts'
 import { requireOrganizerRole, type StaffEnv } from '../../middleware/staff-auth.ts'
 import { notFound } from '../../problem.ts'
+import { seatPlacesOf } from '../../services/ticket-facts.ts'
 import { validate } from '../../validation.ts'
 import { attendeeListSchema, showCancellationQuote } from '../contracts/admin/orders.ts'
 import { json } from '../openapi.ts'
@@ -109,6 +110,7 @@ showDeskRoutes.get(
           orderId: orders.id,
           orderNumber: orders.number,
           seat: orderLines.seatLabel,
+          seatId: orderLines.inventoryRef,
           category: orderLines.category,
           holder: orderLines.visitorName,
           phone: orders.phone,
@@ -125,10 +127,16 @@ showDeskRoutes.get(
         .limit(10_000),
       db.select({ categories: venues.priceCategories }).from(venues).where(eq(venues.id, show.venueId)),
     ])
-    const categoryName = new Map((venue?.categories ?? []).map((category) => [category.code, category.name]))
-    const items = rows.map(({ phone, email, category, ...row }) => ({
+    const zones = new Map((venue?.categories ?? []).map((category) => [category.code, category]))
+    const places = await seatPlacesOf(
+      db,
+      rows.filter((row) => row.seat).map((row) => row.seatId),
+    )
+    const items = rows.map(({ phone, email, category, seatId, ...row }) => ({
       ...row,
-      category: category ? (categoryName.get(category) ?? category) : null,
+      place: row.seat ? (places.get(seatId) ?? null) : null,
+      category: category ? (zones.get(category)?.name ?? category) : null,
+      categoryEn: category ? (zones.get(category)?.nameEn ?? null) : null,
       contact: phone ?? email,
     }))
     const valid = items.filter((item) => item.status === 'valid')

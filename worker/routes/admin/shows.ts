@@ -11,6 +11,7 @@ import {
   shows,
   venues,
 } from '../../db/schema.ts'
+import { refundReasonText } from '../../domain/refund-reason.ts'
 import { requireOrganizerRole, type StaffEnv } from '../../middleware/staff-auth.ts'
 import { type FieldError, notFound, validationProblem } from '../../problem.ts'
 import { groupBuyStub } from '../../services/group-buy-client.ts'
@@ -233,7 +234,7 @@ showRoutes.post(
       await requestRefund(services, {
         orderId: order.id,
         actor: `staff:${c.get('principal').id}`,
-        reason: `Show cancelled: ${reason}`,
+        reason: refundReasonText.showCancelled(reason),
         waiveFee: true,
         overridePendingRebook: true,
       })

@@ -1,6 +1,7 @@
 import * as v from 'valibot'
 import { gateDirections, gateScopeKinds } from '../../db/schema.ts'
 import type { GateDecision, GateProfile } from '../../domain/gate-decision.ts'
+import { sectionNameView } from './section-names.ts'
 
 export const refusalReasons = [
   'bad_signature',
@@ -92,6 +93,8 @@ export const gateSyncSchema = v.object({
   products: v.array(v.object({ code: v.string(), name: v.string(), nameEn: v.nullable(v.string()) })),
   /** Show gates: the section names of the seat maps in scope, to read a seat label as section, row and number. */
   sections: v.array(v.string()),
+  /** The same sections with the names people read (池座 / Stalls), for naming a seat in the gate's language. */
+  sectionNames: v.array(sectionNameView),
 })
 
 export const gateEnrolledSchema = v.object({

@@ -26,6 +26,8 @@ export const eventListingSchema = v.object({
   /** The same venues for English pages (each one's English name, else its main name). */
   venuesEn: v.array(v.string()),
   cities: v.array(v.string()),
+  /** The same cities for English pages (each one's English name, else its main name). */
+  citiesEn: v.array(v.string()),
   firstStartsAt: v.string(),
   lastStartsAt: v.string(),
   /** Cheapest seat of the shows on sale with seats left, otherwise of any listed show (“¥45起”). */
@@ -43,6 +45,8 @@ export const siteListingSchema = v.object({
   name: v.string(),
   nameEn: v.nullable(v.string()),
   city: v.string(),
+  /** The city's optional English name; English pages show it, falling back to `city`. */
+  cityEn: v.nullable(v.string()),
   description: v.nullable(v.string()),
   opensAt: v.string(),
   closesAt: v.string(),
@@ -57,6 +61,8 @@ export const listingSchema = v.object({
   sites: v.array(siteListingSchema),
   /** Every city with something listed, whatever the filters (for a city menu). */
   cities: v.array(v.string()),
+  /** The same cities with their optional English names, for the menu's labels (filter by `name`). */
+  cityNames: v.array(v.object({ name: v.string(), nameEn: v.nullable(v.string()) })),
   /** More events match than were listed: narrow the search. */
   moreEvents: v.boolean(),
 })

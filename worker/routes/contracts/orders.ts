@@ -1,8 +1,21 @@
 import * as v from 'valibot'
 import { orderStatuses } from '../../db/schema.ts'
+import { refundReasonCodes } from '../../domain/refund-reason.ts'
 import { amount, pageOf, statusReasonFields } from './common.ts'
 
 /** An order as stored: buyer, what it is for, money (minor units) and where it stands. */
+/**
+ * A seat as section, row and number: `section` is the key in the seat's label (`Stalls` of `Stalls-A-12`),
+ * `sectionName` / `sectionNameEn` what people read (池座 / Stalls; the key when the venue names none).
+ */
+export const seatPlaceSchema = v.object({
+  section: v.string(),
+  sectionName: v.string(),
+  sectionNameEn: v.nullable(v.string()),
+  row: v.string(),
+  number: v.string(),
+})
+
 export const orderRecordSchema = v.object({
   id: v.string(),
   /** Short human reference printed on tickets and receipts. */
@@ -70,7 +83,7 @@ export const orderLineSchema = v.object({
   rebookOrderId: v.nullable(v.string()),
   ticket: v.nullable(v.object({ id: v.string(), status: v.picklist(['valid', 'revoked']) })),
   /** The seat as section, row and number (null for scenic lines, or a seat map imported again since). */
-  place: v.nullable(v.object({ section: v.string(), row: v.string(), number: v.string() })),
+  place: v.nullable(seatPlaceSchema),
   /** Scenic: the product's name and its optional English name. */
   product: v.nullable(v.string()),
   productEn: v.nullable(v.string()),
@@ -93,7 +106,15 @@ export const refundSchema = v.object({
   amount,
   fee: amount,
   lineIds: v.array(v.string()),
+  /** In English for partners, or as staff typed it; apps show `reasonCode` with `reasonParams` instead. */
   reason: v.string(),
+  /**
+   * Why, as a code: `buyer_request`, `show_cancelled` / `partner_cancelled` (`note`), `cascaded` /
+   * `rebook_difference` (`order`: its number), `balance_after_close`, `order_status` (the order's
+   * `statusReasonCode` says why), `note` (staff's own words, `note`).
+   */
+  reasonCode: v.picklist(refundReasonCodes),
+  reasonParams: v.record(v.string(), v.string()),
   /** Who asked: `buyer:<id>`, `staff:<id>`, `system:<job>`, the partner. */
   requestedBy: v.string(),
   status: v.picklist(['pending', 'succeeded', 'failed']),
@@ -204,7 +225,7 @@ export const staffRefundedSchema = v.object({ refund: refundSchema, order: staff
 /** What a ticket says to a person: seat, scenic product and slot, the zone its times are in, its state. */
 const ticketFacts = {
   /** The seat as section, row and number (null for scenic tickets, or a seat map imported again since). */
-  place: v.nullable(v.object({ section: v.string(), row: v.string(), number: v.string() })),
+  place: v.nullable(seatPlaceSchema),
   /** Scenic: the product's name. */
   product: v.nullable(v.string()),
   /** Scenic: the product's optional English name; English pages show it, falling back to `product`. */
@@ -270,6 +291,8 @@ export const walletTicketSchema = v.object({
   /** Its optional English name. */
   venueEn: v.nullable(v.string()),
   city: v.string(),
+  /** The city's optional English name; English pages show it, falling back to `city`. */
+  cityEn: v.nullable(v.string()),
   /** Show start (ISO), or null for visits. */
   startsAt: v.nullable(v.string()),
   /** Visit date (YYYY-MM-DD), or null for shows. */

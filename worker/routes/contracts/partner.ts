@@ -16,6 +16,8 @@ export const partnerProductSchema = v.object({
   productId: v.string(),
   siteId: v.string(),
   siteName: v.string(),
+  /** The site's optional English name (null when the organizer gave none): for a partner's English pages. */
+  siteNameEn: v.nullable(v.string()),
   name: v.string(),
   kind: v.string(),
   ticketType: v.string(),

@@ -10,6 +10,8 @@ export const siteSummarySchema = v.object({
   name: v.string(),
   nameEn: v.nullable(v.string()),
   city: v.string(),
+  /** The city's optional English name; English pages show it, falling back to `city`. */
+  cityEn: v.nullable(v.string()),
   description: v.nullable(v.string()),
   opensAt: v.string(),
   closesAt: v.string(),

@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import { amount, pageOf } from './common.ts'
+import { sectionNameView } from './section-names.ts'
 
 /** What the public sees of a scheduled show of a published event. */
 export const showSummarySchema = v.object({
@@ -13,6 +14,8 @@ export const showSummarySchema = v.object({
   venueName: v.string(),
   venueNameEn: v.nullable(v.string()),
   city: v.string(),
+  /** The city's optional English name; English pages show it, falling back to `city`. */
+  cityEn: v.nullable(v.string()),
   startsAt: v.string(),
   endsAt: v.nullable(v.string()),
   saleStartsAt: v.string(),
@@ -117,6 +120,8 @@ export const seatMapSchema = v.object({
   stage: v.nullable(v.object({ x: v.number(), y: v.number() })),
   categories: v.array(categoryAvailabilitySchema),
   seats: v.array(seatSchema),
+  /** The sections of `seats` (their `section` keys) with the names people read, in the seats' order. */
+  sections: v.array(sectionNameView),
 })
 
 export const heldSeatSchema = v.object({

@@ -90,6 +90,7 @@ partnerRoutes.get(
           productId: product.id,
           siteId: product.siteId,
           siteName: sites.find((s) => s.id === product.siteId)?.name ?? '',
+          siteNameEn: sites.find((s) => s.id === product.siteId)?.nameEn ?? null,
           name: product.name,
           kind: product.kind,
           ticketType: product.ticketType,

@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { orderDeposits, orderLines, orders, payments, tickets } from '../../db/schema.ts'
 import { balanceWindow } from '../../domain/deposit-terms.ts'
+import { refundReasonText } from '../../domain/refund-reason.ts'
 import { newShortId } from '../../ids.ts'
 import { notFound, Problem } from '../../problem.ts'
 import { type OrderInventoryRef, orderInventory } from '../order-inventory.ts'
@@ -187,7 +188,7 @@ async function refundLateBalance(services: OrderServices, order: Order): Promise
       lineIds: [],
       amount: balance.amount - balance.refundedAmount,
       fee: 0,
-      reason: 'The balance arrived after the order was forfeited or refunded; it was refunded in full',
+      reason: refundReasonText.balanceAfterClose,
       requestedBy: 'system:late-balance',
       requireTicketed: false,
       // Whatever ended the order (the forfeit, the buyer's refund of the deposit), it no longer takes a balance.

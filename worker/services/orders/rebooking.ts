@@ -3,6 +3,7 @@ import type { Database } from '../../db/client.ts'
 import { orderLines, orders, payments, refunds } from '../../db/schema.ts'
 import { statusReasonColumns } from '../../domain/order-status-reason.ts'
 import { afterTaking, allocate } from '../../domain/payment-allocation.ts'
+import { refundReasonText } from '../../domain/refund-reason.ts'
 import { newId } from '../../ids.ts'
 import { type OrderInventoryRef, orderInventory } from '../order-inventory.ts'
 import { audit, type GuardedBatch, outbox } from './batch.ts'
@@ -113,7 +114,7 @@ export async function addRebookCompletion(batch: GuardedBatch, services: OrderSe
         paymentId: differenceParts[0]?.paymentId ?? null,
         amount: difference,
         lineIds: [],
-        reason: `Price difference after rebooking to order ${order.number}`,
+        reason: refundReasonText.rebookDifference(order.number),
         requestedBy: `buyer:${order.buyerId}`,
         status: 'pending',
       }),

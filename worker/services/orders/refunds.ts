@@ -2,6 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm'
 import { orderLines, orders, type refunds, scenicSites, shows, visitProducts } from '../../db/schema.ts'
 import { canTransition } from '../../domain/order-status.ts'
 import { quoteRefund, type RefundQuote } from '../../domain/refund-policy.ts'
+import { refundReasonText } from '../../domain/refund-reason.ts'
 import { newId } from '../../ids.ts'
 import { conflict, notFound, Problem, validationProblem } from '../../problem.ts'
 import { refuseRedeemedLines } from '../redemptions.ts'
@@ -213,7 +214,7 @@ export async function requestRefund(
         orderId: other.orderId,
         lineIds: [line.id],
         actor: input.actor,
-        reason: `Cascaded from the refund of order ${order.number}`,
+        reason: refundReasonText.cascaded(order.number),
         waiveFee: true,
         overridePendingRebook: true,
       })

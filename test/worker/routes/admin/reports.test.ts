@@ -101,6 +101,17 @@ async function showWithSales() {
 describe('reports: happy path', () => {
   it('adds up sales per day, ticket type and channel from real orders, net of refunds', async () => {
     const show = await showWithSales()
+    // Zone A gets an English name, the event too: the report carries both for the console's two languages.
+    const venuePath = `${show.base}/venues/${show.venueId}`
+    const venue = await ok(show.owner.get(venuePath))
+    await ok(
+      show.owner.patch(venuePath, {
+        priceCategories: venue.priceCategories.map((c: { code: string }) =>
+          c.code === 'A' ? { ...c, nameEn: 'Front stalls' } : c,
+        ),
+      }),
+    )
+    await ok(show.owner.patch(`${show.base}/events/${show.eventId}`, { nameEn: 'Gala night' }))
     const report = await ok<SalesReport>(show.manager.get(`${show.base}/reports/sales`))
     expect(report.currency).toBe('CNY')
     // Gross is what was paid (2 × 10,000 + 20,000 + 10,000); net takes the refunded line off.
@@ -118,8 +129,8 @@ describe('reports: happy path', () => {
     expect(report.byDay).toHaveLength(1)
     expect(report.byDay[0]).toMatchObject({ date: report.to, orders: 3, tickets: 3, amount: 40000 })
     expect(report.byTicketType).toEqual([
-      { kind: 'show', key: 'A', name: 'Zone A', tickets: 2, amount: 20000 },
-      { kind: 'show', key: 'B', name: 'Zone B', tickets: 1, amount: 20000 },
+      { kind: 'show', key: 'A', name: 'Zone A', nameEn: 'Front stalls', tickets: 2, amount: 20000 },
+      { kind: 'show', key: 'B', name: 'Zone B', nameEn: null, tickets: 1, amount: 20000 },
     ])
     expect(report.byChannel).toEqual([
       { channel: 'web', name: 'web', nameEn: null, orders: 3, tickets: 3, amount: 40000 },
@@ -139,6 +150,7 @@ describe('reports: happy path', () => {
       expect.objectContaining({
         showId: show.showId,
         eventName: 'Gala',
+        eventNameEn: 'Gala night',
         capacity: 20,
         tickets: 3,
         amount: 40000,
@@ -152,7 +164,7 @@ describe('reports: happy path', () => {
     await buyGateTicket(site, 2)
     const report = await ok<SalesReport>(site.owner.get(`${site.base}/reports/sales`))
     expect(report.byTicketType).toEqual([
-      { kind: 'scenic', key: 'adult', name: 'adult', tickets: 2, amount: 24000 },
+      { kind: 'scenic', key: 'adult', name: 'adult', nameEn: null, tickets: 2, amount: 24000 },
     ])
     expect(report.totals).toMatchObject({ orders: 2, tickets: 2, amount: 24000 })
 

@@ -24,6 +24,13 @@ describe('signed partner requests: accepted', () => {
     })
     const cable = items.find((p: { productId: string }) => p.productId === f.cableCarProduct)
     expect(cable.requiresParent).toEqual([f.gateProduct])
+    // The site's name with its English one beside it, once the organizer gives one (null until then).
+    expect(gate).toMatchObject({ siteName: 'Mountain', siteNameEn: null })
+    await ok(
+      f.owner.patch(`${f.base}/scenic-sites/${f.siteId}`, { name: '云雾山', nameEn: 'Misty Mountain' }),
+    )
+    const renamed = await ok(f.client.get('/products'))
+    expect(renamed.items[0]).toMatchObject({ siteName: '云雾山', siteNameEn: 'Misty Mountain' })
   })
 
   it('signs the query string and the body: a signed POST with a body and a GET with a query both pass', async () => {

@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 import { amount, pageOf } from '../common.ts'
-import { orderRecordSchema } from '../orders.ts'
+import { orderRecordSchema, seatPlaceSchema } from '../orders.ts'
 
 /** An order in the organizer's list: the stored order plus what it is for, named as people search by it. */
 export const staffOrderRowSchema = v.object({
@@ -31,8 +31,13 @@ export const attendeeSchema = v.object({
   ticketId: v.string(),
   orderId: v.string(),
   orderNumber: v.string(),
+  /** The seat's label (`Stalls-A-12`). */
   seat: v.nullable(v.string()),
+  /** The seat as section (with its names), row and number; null for a seat map imported again since. */
+  place: v.nullable(seatPlaceSchema),
   category: v.nullable(v.string()),
+  /** The price zone's optional English name. */
+  categoryEn: v.nullable(v.string()),
   holder: v.nullable(v.string()),
   contact: v.nullable(v.string()),
   status: v.picklist(['valid', 'revoked']),

@@ -22,9 +22,18 @@ export const salesReport = v.object({
     refunded: amount,
   }),
   byDay: v.array(v.object({ date: v.string(), orders: v.number(), ...figures })),
-  /** `key` is the price category code (shows) or ticket type (scenic); `name` the category's name. */
+  /**
+   * `key` is the price category code (shows) or ticket type (scenic: `adult`, `child`, … for apps to word);
+   * `name` the category's name and `nameEn` its optional English name (null for scenic types).
+   */
   byTicketType: v.array(
-    v.object({ kind: v.picklist(['show', 'scenic']), key: v.string(), name: v.string(), ...figures }),
+    v.object({
+      kind: v.picklist(['show', 'scenic']),
+      key: v.string(),
+      name: v.string(),
+      nameEn: v.nullable(v.string()),
+      ...figures,
+    }),
   ),
   byChannel: v.array(
     v.object({
@@ -46,6 +55,8 @@ export const sellThroughReport = v.object({
       showId: v.string(),
       eventId: v.string(),
       eventName: v.string(),
+      /** The event's optional English name; English pages show it, falling back to `eventName`. */
+      eventNameEn: v.nullable(v.string()),
       startsAt: v.string(),
       status: v.string(),
       capacity: v.number(),

@@ -19,6 +19,8 @@ export const scenicSiteInput = v.object({
   /** Optional English name; English pages show it, falling back to `name`. */
   nameEn: englishName(),
   city: nonEmpty(100),
+  /** Optional English name of the city; English pages show it, falling back to `city`. */
+  cityEn: englishName(100),
   address: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(500)))),
   description: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(5000)))),
   timezone: v.optional(v.pipe(v.string(), v.maxLength(64)), 'Asia/Shanghai'),
@@ -33,6 +35,7 @@ export const scenicSiteInput = v.object({
 export const scenicSiteRecord = recordOf({
   ...scenicSiteInput.entries,
   nameEn: v.nullable(v.string()),
+  cityEn: v.nullable(v.string()),
   address: v.nullable(v.string()),
   description: v.nullable(v.string()),
   /** Set with PUT …/scenic-sites/{id}/poster (multipart), removed with DELETE. */

@@ -2,6 +2,7 @@ import * as v from 'valibot'
 import { priceCategorySchema, seatFlags } from '../../../domain/seat-chart.ts'
 import { englishName, nonEmpty } from '../../query.ts'
 import { recordOf } from '../common.ts'
+import { sectionNamesSchema, sectionNameView } from '../section-names.ts'
 
 export const venueKinds = ['concert_hall', 'theatre', 'cinema', 'stadium', 'other'] as const
 
@@ -11,6 +12,8 @@ export const venueInput = v.object({
   nameEn: englishName(),
   kind: v.picklist(venueKinds),
   city: nonEmpty(100),
+  /** Optional English name of the city; English pages show it, falling back to `city`. */
+  cityEn: englishName(100),
   address: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(500)))),
   stageX: v.optional(v.nullable(v.number())),
   stageY: v.optional(v.nullable(v.number())),
@@ -25,11 +28,18 @@ export const venueInput = v.object({
     ),
     [],
   ),
+  /**
+   * Names of the seat map's sections by key (`{key: 'Stalls', name: '池座', nameEn: 'Stalls'}`): apps show `name`,
+   * or `nameEn` on English pages; the key stays in seat labels, tickets and holds. A section left out reads as its key.
+   */
+  sectionNames: v.optional(sectionNamesSchema, []),
 })
 
 export const venueRecord = recordOf({
   ...venueInput.entries,
   nameEn: v.nullable(v.string()),
+  cityEn: v.nullable(v.string()),
+  sectionNames: v.array(sectionNameView),
   address: v.nullable(v.string()),
   stageX: v.nullable(v.number()),
   stageY: v.nullable(v.number()),
