@@ -1,41 +1,11 @@
 // Names people read on tickets and seat maps, built from structured data in the reader's language rather than
 // taken from the server's English label: "C排9座" / "Row C, seat 9", price zones by name, never by code.
+
+// The seat wording lives in a pure domain module so the worker's messages say seats the same way as the pages.
+import { type SeatPlace, seatName } from '../../worker/domain/seat-names.ts'
 import type { Locale } from './i18n.ts'
 
-export interface SeatPlace {
-  section?: string | null
-  row: string
-  /** The seat's number, when the data has it apart from the label. */
-  number?: string | null
-  /** The venue's label for the seat; by default `section-row-number` (e.g. Hall-C-9). */
-  label?: string | null
-}
-
-/** The seat's own number: given, or read from a default label `section-row-number`, else the label as it is. */
-export function seatNumber(seat: SeatPlace): string {
-  if (seat.number) return seat.number
-  const label = seat.label ?? ''
-  const prefix = seat.section ? `${seat.section}-${seat.row}-` : undefined
-  if (prefix && label.startsWith(prefix)) return label.slice(prefix.length)
-  const last = label.split('-').at(-1)
-  return last && /^\d+$/.test(last) ? last : label
-}
-
-/**
- * "C排9座" (zh-CN) or "Row C, seat 9" (en); with `section: true` the section leads: "池座 C排9座" / "Stalls, row C,
- * seat 9". Venues with one section (a cinema hall) read better without it.
- */
-export function seatName(seat: SeatPlace, locale: Locale, options: { section?: boolean } = {}): string {
-  const number = seatNumber(seat)
-  const section = options.section && seat.section ? seat.section : undefined
-  if (locale === 'zh-CN') return `${section ? `${section} ` : ''}${seat.row}排${number}座`
-  return section ? `${section}, row ${seat.row}, seat ${number}` : `Row ${seat.row}, seat ${number}`
-}
-
-/** Several seats as one line: "C排9座、C排10座" / "Row C, seat 9; Row C, seat 10". */
-export function seatNames(seats: SeatPlace[], locale: Locale, options: { section?: boolean } = {}): string {
-  return seats.map((seat) => seatName(seat, locale, options)).join(locale === 'zh-CN' ? '、' : '; ')
-}
+export { type SeatPlace, seatName, seatNames, seatNumber } from '../../worker/domain/seat-names.ts'
 
 /** An organizer's name with its optional English one (event, price category, scenic product or package). */
 export interface TwoLanguageName {

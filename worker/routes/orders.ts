@@ -31,6 +31,7 @@ import {
 import { json } from './openapi.ts'
 import { orderServicesOf } from './order-services.ts'
 import { isoDate, page, pageQuery } from './query.ts'
+import { localeField, requestLocale } from './reader-locale.ts'
 import { phone } from './scenic.ts'
 import { idNumber } from './shows.ts'
 
@@ -38,6 +39,8 @@ const tag = 'Orders'
 const contact = {
   email: v.optional(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email('must be an email address'))),
   phone: v.optional(phone),
+  /** The shop's language: the order's messages (reminders, refunds) are written in it. */
+  ...localeField,
 }
 
 export const createOrderInput = v.variant('kind', [
@@ -128,6 +131,7 @@ orderRoutes.post(
         ...(customerId ? { customerId } : {}),
         ...(input.email ? { email: input.email } : {}),
         ...(input.phone ? { phone: input.phone } : {}),
+        locale: requestLocale(c, input.locale),
         channel: 'web',
       },
       new URL(c.req.url).origin,
