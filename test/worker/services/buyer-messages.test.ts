@@ -1,12 +1,13 @@
 import { runDurableObjectAlarm } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { app } from '../../../worker/routes/index.ts'
 import {
   forfeitUnpaidBalances,
   remindBalances,
   remindUnpaidOrders,
 } from '../../../worker/services/orders/index.ts'
-import { ApiClient } from '../../support/api.ts'
+import { ApiClient, organizerWithStaff } from '../../support/api.ts'
 import { gridChart, ok, type ShowFixture, showOnSale } from '../../support/catalogue.ts'
 import { signedInCustomer } from '../../support/clients.ts'
 import { orderServices, postWithKey, sandboxPay } from '../../support/orders.ts'
@@ -347,5 +348,54 @@ describe('refund messages', () => {
     expect(sent.subject).toBe(`订单 ${order.number} 已退款 ¥200`)
     expect(sent.body).toContain('您的付款在保留时间结束后才到账，所选门票已不再可售，款项已全额退回。')
     expectReadable(sent, [20000], 'zh-CN')
+  })
+})
+
+describe('staff invitations in the inviting console’s language', () => {
+  it('writes the invitation in Chinese from a Chinese console and in English from an English one', async () => {
+    const org = await organizerWithStaff()
+    const owner = new ApiClient(org.owner.cookie, { ENVIRONMENT: 'development' })
+    const zh = inbox('invite-zh')
+    const en = inbox('invite-en')
+    await ok(owner.post(`${org.base}/staff/invitations`, { email: zh, role: 'gate', locale: 'zh-CN' }), 201)
+    await ok(owner.post(`${org.base}/staff/invitations`, { email: en, role: 'gate', locale: 'en' }), 201)
+    const [zhInvite] = await messagesTo(zh)
+    const [enInvite] = await messagesTo(en)
+    expect(zhInvite!.subject).toMatch(/^邀请您加入 /)
+    expect(zhInvite!.body).toMatch(/邀请您以检票员身份加入 .+。请在 7 天内打开下面的链接接受邀请/)
+    expect(zhInvite!.body).toMatch(/\n\S+\/admin\/invitation#token=[\w-]{43}$/)
+    // The role is said in words, never as its code.
+    expect(zhInvite!.body).not.toMatch(/\bgate\b/)
+    expect(enInvite!.subject).toMatch(/^Invitation to join /)
+    expect(enInvite!.body).toMatch(/ as gate staff\. Open this link within 7 days/)
+    expect(text(enInvite!)).not.toMatch(/[\u4e00-\u9fff]/)
+  })
+})
+
+describe('the dev mailbox page', () => {
+  const page = (query: string, headers: Record<string, string> = {}) =>
+    app.request(
+      `/api/dev/mailbox/page?${query}`,
+      { headers },
+      { ...(env as unknown as Record<string, unknown>), ENVIRONMENT: 'development' },
+    )
+
+  it('is worded in the reader’s language and shows each message as it was written', async () => {
+    const contact = inbox('mailbox')
+    const dev = new ApiClient(undefined, { ENVIRONMENT: 'development' })
+    await ok(dev.post('/api/customer/auth/code', { contact, locale: 'zh-CN' }), 202)
+    const [sent] = await messagesTo(contact)
+    const zh = await (await page(`to=${encodeURIComponent(contact)}`, { cookie: 'lang=zh-CN' })).text()
+    expect(zh).toContain('<html lang="zh-CN">')
+    expect(zh).toContain('<h1>开发邮箱</h1>')
+    expect(zh).toContain(`收件人 ${contact} · `)
+    expect(zh).toContain(`<strong>${sent!.subject}</strong>`)
+    const en = await (await page(`to=${encodeURIComponent(contact)}&lang=en`)).text()
+    expect(en).toContain('<h1>Dev mailbox</h1>')
+    expect(en).toContain(`to ${contact} · `)
+    // The message keeps its own language: a Chinese buyer's code stays Chinese on an English page.
+    expect(en).toContain(`<strong>${sent!.subject}</strong>`)
+    const empty = await (await page('to=nobody%40buyers.test', { 'accept-language': 'zh-CN' })).text()
+    expect(empty).toContain('还没有消息。')
   })
 })
