@@ -3,6 +3,7 @@ import { env } from 'cloudflare:workers'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { app } from '../../../worker/routes/index.ts'
 import {
+  confirmPaidOrder,
   forfeitUnpaidBalances,
   remindBalances,
   remindUnpaidOrders,
@@ -216,6 +217,26 @@ describe('payment reminders in the order’s language', () => {
     await remindUnpaidOrders(orderServices(), new Date())
     const [reminder] = await messagesTo(`${customer.customerId.toLowerCase()}@example.com`)
     expect(reminder!.subject).toMatch(new RegExp(`^Order ${order.number}: pay by`))
+  })
+})
+
+describe('order confirmations', () => {
+  it('confirms the tickets once, in the order’s language, with what was paid', async () => {
+    const show = await rowCShow()
+    const zh = await ordered(show, { email: inbox('confirm-zh'), locale: 'zh-CN' })
+    const en = await ordered(await rowCShow(), { email: inbox('confirm-en'), locale: 'en' })
+    for (const { buyer, created } of [zh, en]) await sandboxPay(buyer, created.paymentId)
+    // A second confirmation (a retried notification, the reconciliation cron) finds the order paid: no second message.
+    await confirmPaidOrder(orderServices(), zh.order.id, 'system:reconciliation')
+    const zhSent = await messagesTo(zh.order.email)
+    expect(zhSent).toHaveLength(1)
+    expect(zhSent[0]!.subject).toBe(`出票成功：订单 ${zh.order.number}`)
+    expect(zhSent[0]!.body).toContain('票品：C排9座、C排10座')
+    expect(zhSent[0]!.body).toContain('已支付 ¥200。门票已出')
+    expectReadable(zhSent[0]!, [20000], 'zh-CN')
+    const [enSent] = await messagesTo(en.order.email)
+    expect(enSent!.subject).toBe(`Your tickets: order ${en.order.number}`)
+    expect(enSent!.body).toContain('Paid ¥200. Your tickets are issued')
   })
 })
 

@@ -33,11 +33,17 @@ export type RefundCause =
   | 'paid_after_cancel'
   /** A rebooking (改签) that could not happen. */
   | 'rebooking_void'
+  /** A rebooking to a cheaper show: the difference goes back. */
+  | 'rebook_difference'
+  /** A 定金 balance that arrived after the order ended. */
+  | 'balance_late'
 
 export interface MessageParams {
   sign_in_code: { code: string; minutes: number }
   staff_invitation: { inviter: string; organizer: string; role: StaffRole; days: number; link: string }
   payment_reminder: { order: OrderSubject; heldUntil: string; timeZone: string }
+  /** Tickets issued; `paid` is what this payment charged (a rebooking's difference, 0 for free tickets). */
+  order_confirmed: { order: OrderSubject; paid: number; currency: string }
   balance_reminder: {
     order: OrderSubject
     balance: number
@@ -91,6 +97,8 @@ const zhRefundCause: Record<RefundCause, string> = {
   paid_late: '您的付款在保留时间结束后才到账，所选门票已不再可售，款项已全额退回。',
   paid_after_cancel: '您的付款在订单取消后才到账，款项已全额退回。',
   rebooking_void: '您的改签未能完成，改签所付款项已全额退回。',
+  rebook_difference: '改签已完成，新旧票价的差额退还给您。',
+  balance_late: '您的尾款在订单结束后才到账，款项已全额退回。',
 }
 const enRefundCause: Record<RefundCause, string> = {
   requested: 'Your refund request has been processed.',
@@ -100,6 +108,8 @@ const enRefundCause: Record<RefundCause, string> = {
     'Your payment arrived after the hold ran out and the tickets were no longer available, so it has been refunded in full.',
   paid_after_cancel: 'Your payment arrived after the order was cancelled, so it has been refunded in full.',
   rebooking_void: 'Your rebooking could not be completed; what you paid for it has been refunded in full.',
+  rebook_difference: 'Your rebooking is done; the difference in price comes back to you.',
+  balance_late: 'Your balance payment arrived after the order had ended, so it has been refunded in full.',
 }
 
 const zhDeparture = (why: GroupDeparture, timeZone: string): string => {
@@ -141,6 +151,12 @@ const zh: Catalogue = {
   payment_reminder: ({ order, heldUntil, timeZone }) => ({
     subject: `订单 ${order.number} 待付款，请于 ${formatDateTime(heldUntil, 'zh-CN', timeZone)} 前完成支付`,
     body: `${zhOrder(order)}\n\n门票为您保留至 ${formatDateTime(heldUntil, 'zh-CN', timeZone)}，请在此之前完成支付，逾期座位将释放。`,
+  }),
+  order_confirmed: ({ order, paid, currency }) => ({
+    subject: `出票成功：订单 ${order.number}`,
+    body:
+      `${zhOrder(order)}\n\n${paid > 0 ? `已支付 ${formatMoney(paid, currency)}。` : ''}` +
+      '门票已出，入场时请在“我的门票”中出示二维码。',
   }),
   balance_reminder: ({ order, balance, currency, dueAt, timeZone, forfeit }) => ({
     subject: `订单 ${order.number} 请于 ${formatDateTime(dueAt, 'zh-CN', timeZone)} 前支付尾款 ${formatMoney(balance, currency)}`,
@@ -186,6 +202,12 @@ const en: Catalogue = {
   payment_reminder: ({ order, heldUntil, timeZone }) => ({
     subject: `Order ${order.number}: pay by ${formatDateTime(heldUntil, 'en', timeZone)}`,
     body: `${enOrder(order)}\n\nYour tickets are held until ${formatDateTime(heldUntil, 'en', timeZone)}. Complete the payment by then to keep them.`,
+  }),
+  order_confirmed: ({ order, paid, currency }) => ({
+    subject: `Your tickets: order ${order.number}`,
+    body:
+      `${enOrder(order)}\n\n${paid > 0 ? `Paid ${formatMoney(paid, currency)}. ` : ''}` +
+      'Your tickets are issued; show the QR code from My tickets at the entrance.',
   }),
   balance_reminder: ({ order, balance, currency, dueAt, timeZone, forfeit }) => ({
     subject: `Order ${order.number}: pay the balance of ${formatMoney(balance, currency)} by ${formatDateTime(dueAt, 'en', timeZone)}`,

@@ -6,7 +6,7 @@ import { type OrderInventoryRef, orderInventory } from '../order-inventory.ts'
 import { providerOfPayment } from '../payments/index.ts'
 import { audit, GuardedBatch, isUniqueViolation, outbox } from './batch.ts'
 import { asFunding, fundingPayments, moneyHolder, takeMoney } from './money.ts'
-import { tellRefunded } from './refund-notices.ts'
+import { tellRefunded } from './order-notices.ts'
 import type { Order, OrderServices } from './services.ts'
 import { revokeTicketsOfLines } from './ticket-revocations.ts'
 

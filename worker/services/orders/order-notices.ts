@@ -1,11 +1,31 @@
+// What the orders module tells a buyer after a transition it recorded once: tickets issued, money refunded.
 import { eq } from 'drizzle-orm'
 import { orders, type refunds, shows } from '../../db/schema.ts'
 import type { OrderStatusReasonCode } from '../../domain/order-status-reason.ts'
 import { notifyBuyer } from '../messages/buyer-notices.ts'
 import type { RefundCause } from '../messages/catalogue.ts'
-import type { OrderServices } from './services.ts'
+import type { Order, OrderServices } from './services.ts'
 
 type Refund = typeof refunds.$inferSelect
+
+/**
+ * The buyer's confirmation, once: only the confirmation whose batch wrote the order paid calls this. A group's
+ * member hears it in the group's success notice, and a partner's buyer from the partner. A message that cannot be
+ * sent is logged; the order stays paid.
+ */
+export async function tellTicketsIssued(
+  services: OrderServices,
+  order: Order,
+  charged: number,
+  actor: string,
+) {
+  if (actor.startsWith('group:') || order.channel !== 'web') return
+  try {
+    await notifyBuyer(services.db, services.logger, order, { kind: 'order_confirmed', paid: charged })
+  } catch (error) {
+    services.logger.error('order confirmation not sent', { orderId: order.id, error: String(error) })
+  }
+}
 
 /** Refunds told by a message of their own: a group's member hears it from the group, a forfeit from its notice. */
 const toldElsewhere = (refund: Refund) =>
@@ -37,14 +57,24 @@ export async function tellRefunded(services: OrderServices, refund: Refund) {
     ? unfulfilledCause[order.statusReasonCode as OrderStatusReasonCode]
     : undefined
   const byStaff = refund.requestedBy.startsWith('staff:')
-  const cause: RefundCause =
-    fromUnfulfilled ??
-    (byStaff && show?.status === 'cancelled' ? 'show_cancelled' : byStaff ? 'organizer' : 'requested')
+  const cause: RefundCause = refund.id.startsWith('rf_rebook_')
+    ? 'rebook_difference'
+    : refund.requestedBy === 'system:late-balance'
+      ? 'balance_late'
+      : (fromUnfulfilled ??
+        (byStaff && show?.status === 'cancelled' ? 'show_cancelled' : byStaff ? 'organizer' : 'requested'))
+  // The tickets the refund took; a refund of money alone (a price difference, a late balance) names none, and
+  // an unfulfilled order's refund names what it was for.
+  const named = refund.lineIds.length
+    ? refund.lineIds
+    : cause === 'rebook_difference' || cause === 'balance_late'
+      ? []
+      : undefined
   await notifyBuyer(
     db,
     services.logger,
     order,
     { kind: 'refunded', amount: refund.amount, cause, tickets: refund.lineIds.length },
-    refund.lineIds.length ? refund.lineIds : undefined,
+    named,
   )
 }
