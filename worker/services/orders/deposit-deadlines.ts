@@ -131,12 +131,17 @@ async function forfeit(services: OrderServices, order: Order, terms: OrderDeposi
     if (!isUniqueViolation(error)) throw error
   }
   // Told once: only the run whose batch forfeited the order writes (the deposit's refund has no notice of its own).
-  if (forfeited)
+  // A notice that cannot be sent is logged; the seats still go back on sale.
+  if (!forfeited) return
+  try {
     await notifyBuyer(db, services.logger, order, {
       kind: 'balance_forfeited',
       deposit: terms.deposit,
       refunded: terms.forfeit === 'refund',
     })
+  } catch (error) {
+    services.logger.error('forfeit notice not sent', { orderId: order.id, error: String(error) })
+  }
 }
 
 async function depositPaymentIds(services: OrderServices, orderId: string) {
