@@ -8,8 +8,8 @@ import {
   remindUnpaidOrders,
 } from '../../../worker/services/orders/index.ts'
 import { ApiClient } from '../../support/api.ts'
-import { gridChart, ok, type ShowFixture, showOnSale } from '../../support/catalogue.ts'
-import { signedInCustomer } from '../../support/clients.ts'
+import { gridChart, ok, type ShowFixture, scenicSiteOnSale, showOnSale } from '../../support/catalogue.ts'
+import { signedInCustomer, uniqueAddress } from '../../support/clients.ts'
 import { expectReadable, inbox, messagesTo, text } from '../../support/messages.ts'
 import { orderServices, postWithKey, sandboxPay } from '../../support/orders.ts'
 
@@ -152,6 +152,56 @@ describe('order confirmations', () => {
     const [enSent] = await messagesTo(en.order.email)
     expect(enSent!.subject).toBe(`Your tickets: order ${en.order.number}`)
     expect(enSent!.body).toContain('Paid ¥200. Your tickets are issued')
+  })
+})
+
+describe('a scenic visit’s messages', () => {
+  it('names the site, the visit day and the ticket with its slot in the reader’s language', async () => {
+    const site = await scenicSiteOnSale()
+    await env.DB.prepare("UPDATE scenic_sites SET name = '西湖', name_en = 'West Lake' WHERE id = ?")
+      .bind(site.siteId)
+      .run()
+    await env.DB.prepare("UPDATE visit_products SET name = '儿童票', name_en = 'Child' WHERE id = ?")
+      .bind(site.childProduct)
+      .run()
+    const visit = async (locale: 'zh-CN' | 'en') => {
+      const buyer = new ApiClient()
+      const hold = await ok(
+        buyer.fetch(`/api/scenic-sites/${site.siteId}/days/${site.date}/holds`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'cf-connecting-ip': uniqueAddress() },
+          body: JSON.stringify({ lines: [{ productId: site.childProduct, slot: '09:00' }] }),
+        }),
+        201,
+      )
+      const email = inbox(`visit-${locale}`)
+      const created = await ok(
+        postWithKey(buyer, '/api/orders', {
+          kind: 'scenic',
+          siteId: site.siteId,
+          date: site.date,
+          holdId: hold.id,
+          email,
+          locale,
+        }),
+        201,
+      )
+      await sandboxPay(buyer, created.paymentId)
+      return (await messagesTo(email))[0]!
+    }
+    const [year, month, day] = site.date.split('-').map(Number) as [number, number, number]
+    const zh = await visit('zh-CN')
+    expect(zh.body).toContain('\n西湖\n')
+    expect(zh.body).toMatch(new RegExp(`时间：${year}年${month}月${day}日 周.\n`))
+    expect(zh.body).toContain('票品：儿童票 · 09:00')
+    expect(zh.body).toContain('已支付 ¥60。')
+    expect(zh.body).not.toContain('场馆')
+    expectReadable(zh, [6000], 'zh-CN')
+    const en = await visit('en')
+    expect(en.body).toContain('\nWest Lake\n')
+    expect(en.body).toMatch(new RegExp(`When: \\w{3}, ${MONTHS[month - 1]} ${day}, ${year}\n`))
+    expect(en.body).toContain('Tickets: Child · 09:00')
+    expect(en.body).toContain('Paid ¥60.')
   })
 })
 
