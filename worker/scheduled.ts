@@ -1,7 +1,6 @@
 import { openDatabase } from './db/client.ts'
 import type { Bindings } from './env.ts'
 import { jsonLogger } from './middleware/logger.ts'
-import { sendMessage } from './services/messages.ts'
 import {
   expireUnpaidOrders,
   forfeitUnpaidBalances,
@@ -38,7 +37,6 @@ export async function runScheduledJobs(env: Bindings, now = new Date()) {
   const logger = jsonLogger({ job: 'scheduled' })
   const db = openDatabase(env.DB)
   const services = { env, db, logger, payments: providerOrFailure(env) }
-  const send = (to: string, subject: string, body: string) => sendMessage(db, logger, { to, subject, body })
   const step = async <T>(name: string, run: () => Promise<T>): Promise<T | null> => {
     try {
       return await run()
@@ -50,10 +48,10 @@ export async function runScheduledJobs(env: Bindings, now = new Date()) {
       return null
     }
   }
-  const reminded = await step('remind', () => remindUnpaidOrders(services, send, now))
+  const reminded = await step('remind', () => remindUnpaidOrders(services, now))
   const expired = await step('expire', () => expireUnpaidOrders(services, now))
   // 定金: the balance reminder, then deposits whose balance is due and unpaid give their seats back.
-  const balancesReminded = await step('remind-balance', () => remindBalances(services, send, now))
+  const balancesReminded = await step('remind-balance', () => remindBalances(services, now))
   const forfeited = await step('forfeit', () => forfeitUnpaidBalances(services, now))
   const reconciled = await step('reconcile-paid', () => reconcilePaidOrders(services))
   const refundsFinished = await step('reconcile-refunds', () => reconcilePendingRefunds(services))

@@ -1,3 +1,4 @@
+import type { Locale } from '../../worker/domain/locale.ts'
 import type { GroupDeparture } from '../../worker/domain/order-status-reason.ts'
 import type { HeldSeat, ShowHold } from '../show-inventory/contract.ts'
 import type { ShowInventory } from '../show-inventory/index.ts'
@@ -52,6 +53,8 @@ export interface GroupJoinRequest {
   customerId?: string
   email?: string
   phone?: string
+  /** The buyer's language: the member's order and its messages are written in it. */
+  locale?: Locale
   quantity: number
   /** Best available in this price category, unless `seatIds` names the seats. */
   category?: string

@@ -122,7 +122,7 @@ describe('GroupBuy actor: deadline', () => {
         'SELECT subject FROM outgoing_messages WHERE "to" = ?',
         buyer.email,
       )
-      expect(told.map((m) => m.subject)).toEqual([expect.stringContaining('did not succeed')])
+      expect(told.map((m) => m.subject)).toEqual([expect.stringContaining('拼团未成功')])
     }
 
     // Retrying (another alarm, a late duplicate notification path) never refunds twice.

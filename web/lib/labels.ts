@@ -1,48 +1,17 @@
 // Names people read on tickets and seat maps, built from structured data in the reader's language rather than
 // taken from the server's English label: "C排9座" / "Row C, seat 9", price zones by name, never by code.
+
+// The seat wording lives in a pure domain module so the worker's messages say seats the same way as the pages.
+import { type SeatPlace, seatName } from '../../worker/domain/seat-names.ts'
 import type { Locale } from './i18n.ts'
 
-export interface SeatPlace {
-  /** The section's key, as in the seat's label (`Stalls` of `Stalls-A-12`). */
-  section?: string | null
-  /** The section as people read it (池座), and its optional English name (Stalls); without them, the key. */
-  sectionName?: string | null
-  sectionNameEn?: string | null
-  row: string
-  /** The seat's number, when the data has it apart from the label. */
-  number?: string | null
-  /** The venue's label for the seat; by default `section-row-number` (e.g. Hall-C-9). */
-  label?: string | null
-}
-
-/** The seat's own number: given, or read from a default label `section-row-number`, else the label as it is. */
-export function seatNumber(seat: SeatPlace): string {
-  if (seat.number) return seat.number
-  const label = seat.label ?? ''
-  const prefix = seat.section ? `${seat.section}-${seat.row}-` : undefined
-  if (prefix && label.startsWith(prefix)) return label.slice(prefix.length)
-  const last = label.split('-').at(-1)
-  return last && /^\d+$/.test(last) ? last : label
-}
-
-/**
- * "C排9座" (zh-CN) or "Row C, seat 9" (en); with `section: true` the section leads: "池座 C排9座" / "Stalls, row C,
- * seat 9". Venues with one section (a cinema hall) read better without it.
- */
-export function seatName(seat: SeatPlace, locale: Locale, options: { section?: boolean } = {}): string {
-  const number = seatNumber(seat)
-  const section = options.section && seat.section ? sectionTitle(seat, locale) : undefined
-  if (locale === 'zh-CN') return `${section ? `${section} ` : ''}${seat.row}排${number}座`
-  return section ? `${section}, row ${seat.row}, seat ${number}` : `Row ${seat.row}, seat ${number}`
-}
-
-/** A seat's section for the reader: its name (or English name on English pages), else its key. */
-export function sectionTitle(
-  seat: Pick<SeatPlace, 'section' | 'sectionName' | 'sectionNameEn'>,
-  locale: Locale,
-) {
-  return localName({ name: seat.sectionName || seat.section || '', nameEn: seat.sectionNameEn }, locale)
-}
+export {
+  type SeatPlace,
+  seatName,
+  seatNames,
+  seatNumber,
+  sectionTitle,
+} from '../../worker/domain/seat-names.ts'
 
 /** A section key's names from a list of named sections (a seat map's or a gate scope's), for `seatName`. */
 export function withSectionNames<T extends SeatPlace>(
@@ -51,11 +20,6 @@ export function withSectionNames<T extends SeatPlace>(
 ): T {
   const named = seat.section ? sections?.find((s) => s.key === seat.section) : undefined
   return named ? { ...seat, sectionName: named.name, sectionNameEn: named.nameEn ?? null } : seat
-}
-
-/** Several seats as one line: "C排9座、C排10座" / "Row C, seat 9; Row C, seat 10". */
-export function seatNames(seats: SeatPlace[], locale: Locale, options: { section?: boolean } = {}): string {
-  return seats.map((seat) => seatName(seat, locale, options)).join(locale === 'zh-CN' ? '、' : '; ')
 }
 
 /** An organizer's name with its optional English one (event, price category, scenic product or package). */

@@ -9,11 +9,11 @@ import type {
 } from '../../durable-objects/group-buy/contract.ts'
 import { openDatabase } from '../db/client.ts'
 import { orders, payments, shows } from '../db/schema.ts'
-import { englishStatusReason, type GroupDeparture } from '../domain/order-status-reason.ts'
+import type { GroupDeparture } from '../domain/order-status-reason.ts'
 import type { Bindings } from '../env.ts'
 import { jsonLogger } from '../middleware/logger.ts'
 import { leftRecords, outcomeRecords, paidRecords } from '../services/group-buy-records.ts'
-import { outboxSender } from '../services/messages.ts'
+import { notifyBuyer } from '../services/messages/buyer-notices.ts'
 import {
   cancelUnpaidOrder,
   confirmPaidOrder,
@@ -103,22 +103,16 @@ export class GroupSettlementEntrypoint extends WorkerEntrypoint<Bindings> implem
 
   async notify(member: MemberOrder, notice: GroupNotice): Promise<void> {
     const order = await this.order(member.orderId)
-    const to = order?.email ?? order?.phone
-    if (!order || !to) return
-    const message =
+    if (!order) return
+    const { logger } = this.orderServices
+    await notifyBuyer(
+      this.db,
+      logger,
+      order,
       notice.kind === 'succeeded'
-        ? {
-            subject: `Group buy succeeded: order ${order.number}`,
-            body: `Your group reached ${notice.minSize} members. Your tickets are issued.`,
-          }
-        : {
-            subject:
-              notice.kind === 'failed'
-                ? `Group buy did not succeed: order ${order.number}`
-                : `You left the group buy: order ${order.number}`,
-            body: `${englishStatusReason({ ...notice.why, refunded: false })}.${notice.refunded ? ' Your payment has been refunded in full.' : ''} Your seats were released.`,
-          }
-    await outboxSender(this.db, this.orderServices.logger).send({ to, ...message })
+        ? { kind: 'group_succeeded', minSize: notice.minSize }
+        : { kind: 'group_ended', ended: notice.kind, why: notice.why, refunded: notice.refunded },
+    )
   }
 
   private async succeededPayment(orderId: string) {

@@ -23,10 +23,12 @@ import {
   CUSTOMER_SESSION_TTL_SECONDS,
   signCustomerSession,
 } from '../services/customer-session.ts'
+import { composeMessage } from '../services/messages/catalogue.ts'
 import { sendMessage } from '../services/messages.ts'
 import { validate } from '../validation.ts'
 import { codeSentSchema, customerSchema } from './contracts/customer-auth.ts'
 import { json } from './openapi.ts'
+import { localeField, requestLocale } from './reader-locale.ts'
 
 const tag = 'Customer sign-in'
 
@@ -45,15 +47,16 @@ customerAuthRoutes.post(
   describeRoute({
     tags: [tag],
     summary: 'Send a one-time sign-in code to an email or phone',
-    description: `The code is valid ${CODE_TTL_MINUTES} minutes. The answer is the same whether or not the contact has an account. At most ${MAX_CODES_PER_HOUR} codes per contact per hour. Locally, codes land in the dev mailbox (\`/api/dev/mailbox\`); they are never logged, nor stored outside development.`,
+    description: `The code is valid ${CODE_TTL_MINUTES} minutes. The message is written in \`locale\` (the shop's language; else the \`lang\` cookie, Accept-Language, Chinese), which is also remembered for the customer's later messages. The answer is the same whether or not the contact has an account. At most ${MAX_CODES_PER_HOUR} codes per contact per hour. Locally, codes land in the dev mailbox (\`/api/dev/mailbox\`); they are never logged, nor stored outside development.`,
     responses: {
       202: { description: 'Code sent', content: json(codeSentSchema) },
       429: { description: 'Too many codes (code `rate_limited`)' },
     },
   }),
-  validate('json', v.object({ contact: contactSchema })),
+  validate('json', v.object({ contact: contactSchema, ...localeField })),
   async (c) => {
     const { contact } = c.req.valid('json')
+    const locale = requestLocale(c, c.req.valid('json').locale)
     const db = c.get('db')
     const issued = await issueCode(db, c.env.SESSION_SECRET, contact)
     if (!issued.ok) {
@@ -64,13 +67,14 @@ customerAuthRoutes.post(
       })
     }
     const { code } = issued
+    // A known customer's later messages (reminders, refunds) follow the language they now use the shop in.
+    await db.update(customers).set({ locale }).where(eq(customers.contact, contact))
     await sendMessage(
       db,
       c.get('logger'),
       {
         to: contact,
-        subject: `Your sign-in code: ${code}`,
-        body: `Your Edge Ticketing sign-in code is ${code}. It expires in ${CODE_TTL_MINUTES} minutes. 验证码 ${code}。`,
+        ...composeMessage(locale, 'sign_in_code', { code, minutes: CODE_TTL_MINUTES }),
         kind: 'sign_in_code',
         sensitive: true,
       },
@@ -97,7 +101,11 @@ customerAuthRoutes.post(
   }),
   validate(
     'json',
-    v.object({ contact: contactSchema, code: v.pipe(v.string(), v.regex(/^\d{6}$/, 'six digits')) }),
+    v.object({
+      contact: contactSchema,
+      code: v.pipe(v.string(), v.regex(/^\d{6}$/, 'six digits')),
+      ...localeField,
+    }),
   ),
   async (c) => {
     const { contact, code } = c.req.valid('json')
@@ -110,7 +118,12 @@ customerAuthRoutes.post(
     }
     await db
       .insert(customers)
-      .values({ id: newId('cus'), contact, contactKind: contactKind(contact) })
+      .values({
+        id: newId('cus'),
+        contact,
+        contactKind: contactKind(contact),
+        locale: requestLocale(c, c.req.valid('json').locale),
+      })
       .onConflictDoNothing()
     const [customer] = await db.select().from(customers).where(eq(customers.contact, contact))
     const token = await signCustomerSession(

@@ -4,6 +4,8 @@ import { html } from 'hono/html'
 import { describeRoute } from 'hono-openapi'
 import { outgoingMessages } from '../db/schema.ts'
 import { loadDemo } from '../demo/seed.ts'
+import { readerLocale } from '../domain/locale.ts'
+import { formatDateTime } from '../domain/message-format.ts'
 import type { AppEnv } from '../env.ts'
 import { Problem } from '../problem.ts'
 import { normalizeContact } from '../services/customer-codes.ts'
@@ -44,6 +46,12 @@ devRoutes.post(
   },
 )
 
+/** The dev mailbox page's own words; the messages on it are in their reader's language already. */
+const mailboxTexts = {
+  'zh-CN': { title: '开发邮箱', empty: '还没有消息。', to: '收件人' },
+  en: { title: 'Dev mailbox', empty: 'No messages yet.', to: 'to' },
+} as const
+
 /** Newest first, optionally only those sent to one contact (normalised as at sign-in). */
 function mailbox(c: Context<AppEnv>) {
   const to = c.req.query('to')
@@ -82,7 +90,8 @@ devRoutes.get(
   '/mailbox/page',
   describeRoute({
     tags: ['Development'],
-    summary: 'The dev mailbox as an HTML page (development only; `?to=` filters as above)',
+    summary:
+      'The dev mailbox as an HTML page (development only; `?to=` filters as above; `?lang=zh-CN|en`, else the `lang` cookie or Accept-Language)',
     responses: {
       200: { description: 'HTML', content: htmlPage },
       404: { description: 'Not in development' },
@@ -90,10 +99,16 @@ devRoutes.get(
   }),
   async (c) => {
     const rows = await mailbox(c)
+    const locale = readerLocale({
+      explicit: c.req.query('lang'),
+      cookie: c.req.header('cookie'),
+      acceptLanguage: c.req.header('accept-language'),
+    })
+    const say = mailboxTexts[locale]
     // hono/html escapes every interpolated value, so message text cannot inject markup.
-    return c.html(html`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>Dev mailbox</title>
-<style>body{font:15px system-ui;max-width:50rem;margin:1rem auto}article{border-bottom:1px solid #ddd;padding:.5rem 0}p{white-space:pre-wrap}</style></head>
-<body><h1>Dev mailbox</h1>${rows.length === 0 ? html`<p>No messages yet.</p>` : ''}${rows.map((m) => html`<article><strong>${m.subject}</strong><br><small>to ${m.to} · ${m.createdAt}</small><p>${m.body}</p></article>`)}</body></html>`)
+    return c.html(html`<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${say.title}</title>
+<style>body{font:15px system-ui;max-width:50rem;margin:1rem auto;padding:0 1rem}article{border-bottom:1px solid #ddd;padding:.5rem 0}p{white-space:pre-wrap;overflow-wrap:anywhere}</style></head>
+<body><h1>${say.title}</h1>${rows.length === 0 ? html`<p>${say.empty}</p>` : ''}${rows.map((m) => html`<article><strong>${m.subject}</strong><br><small>${say.to} ${m.to} · ${formatDateTime(m.createdAt, locale, 'Asia/Shanghai')}</small><p>${m.body}</p></article>`)}</body></html>`)
   },
 )
 

@@ -27,6 +27,7 @@ import {
 } from './contracts/group-buys.ts'
 import { json } from './openapi.ts'
 import { orderServicesOf } from './order-services.ts'
+import { localeField, requestLocale } from './reader-locale.ts'
 import { phone } from './scenic.ts'
 
 const tag = 'Group buys'
@@ -41,6 +42,8 @@ const seating = {
   phone: v.optional(phone),
   /** During a presale open to code holders: the leader's or joiner's own code (one use per member's hold). */
   presaleCode: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(40))),
+  /** The shop's language: the member's messages are written in it. */
+  ...localeField,
 }
 /** Best available in a category, or named seats: exactly one of the two. */
 const oneWayToSeat = <T extends { category?: string | undefined; seatIds?: string[] | undefined }>() =>
@@ -58,7 +61,7 @@ export const groupBuyRoutes = new Hono<AppEnv>()
 groupBuyRoutes.use('*', buyerIdentity)
 
 function joinRequest(
-  c: { get(key: 'buyerId'): string; req: { url: string } },
+  c: { get(key: 'buyerId'): string; req: { url: string; header(name: string): string | undefined } },
   input: v.InferOutput<typeof joinGroupInput>,
 ): GroupJoinRequest {
   const buyerId = c.get('buyerId')
@@ -72,6 +75,7 @@ function joinRequest(
     ...(customerId ? { customerId } : {}),
     ...(input.email ? { email: input.email } : {}),
     ...(input.phone ? { phone: input.phone } : {}),
+    locale: requestLocale(c, input.locale),
     quantity: input.quantity,
     ...(input.category ? { category: input.category } : {}),
     ...(input.seatIds ? { seatIds: input.seatIds } : {}),

@@ -33,6 +33,7 @@ import {
 import { json } from './openapi.ts'
 import { orderServicesOf } from './order-services.ts'
 import { isoDate, page, pageQuery } from './query.ts'
+import { localeField, requestLocale } from './reader-locale.ts'
 import { phone } from './scenic.ts'
 import { idNumber } from './shows.ts'
 
@@ -44,6 +45,8 @@ const contact = {
   couponCode: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(64))),
   /** Points (积分) to redeem; capped by the organizer's rules. */
   points: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100_000_000))),
+  /** The shop's language: the order's messages (reminders, refunds) are written in it. */
+  ...localeField,
 }
 
 export const createOrderInput = v.variant('kind', [
@@ -148,6 +151,7 @@ orderRoutes.post(
               },
             }
           : {}),
+        locale: requestLocale(c, input.locale),
         channel: 'web',
       },
       new URL(c.req.url).origin,

@@ -3,28 +3,17 @@
 // switches it on the page itself. No script: plain forms posting back, as the worker's policy allows.
 import { html, raw } from 'hono/html'
 import type { HtmlEscapedString } from 'hono/utils/html'
+import { type Locale, readerLocale } from '../domain/locale.ts'
 
-export type PageLanguage = 'zh-CN' | 'en'
+export type PageLanguage = Locale
 
 /** `?lang=` first, then the shop's cookie, then the first language the browser prefers; Chinese by default. */
 export function pageLanguage(
   query: string | undefined,
   cookie: string | undefined,
   accept: string | undefined,
-) {
-  const pick = (value: string | undefined): PageLanguage | undefined => {
-    const lower = value?.trim().toLowerCase()
-    if (!lower) return undefined
-    if (lower.startsWith('zh')) return 'zh-CN'
-    if (lower.startsWith('en')) return 'en'
-    return undefined
-  }
-  const fromCookie = /(?:^|;\s*)lang=([^;]+)/.exec(cookie ?? '')?.[1]
-  const fromAccept = (accept ?? '')
-    .split(',')
-    .map((part) => pick(part.split(';')[0]))
-    .find(Boolean)
-  return pick(query) ?? pick(fromCookie) ?? fromAccept ?? 'zh-CN'
+): PageLanguage {
+  return readerLocale({ explicit: query, cookie, acceptLanguage: accept })
 }
 
 const texts = {

@@ -37,6 +37,7 @@ export async function completeJoin(
         ...(request.customerId ? { customerId: request.customerId } : {}),
         ...(request.email ? { email: request.email } : {}),
         ...(request.phone ? { phone: request.phone } : {}),
+        ...(request.locale ? { locale: request.locale } : {}),
         channel: 'web',
         groupBuy: { prices: terms.prices, discount: place.discount, payBy: place.payBy },
       },

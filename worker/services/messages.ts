@@ -2,9 +2,13 @@ import type { Database } from '../db/client.ts'
 import { outgoingMessages } from '../db/schema.ts'
 import { newId } from '../ids.ts'
 import type { Logger } from '../middleware/logger.ts'
+import type { MessageKind as CatalogueKind } from './messages/catalogue.ts'
 
-/** What a message is about: with its id and a masked recipient, the only thing about it that is logged. */
-export type MessageKind = 'sign_in_code' | 'staff_invitation' | 'notice'
+/**
+ * What a message is about (a kind of the catalogue, worker/services/messages/catalogue.ts, or a plain notice):
+ * with its id and a masked recipient, the only thing about it that is logged.
+ */
+export type MessageKind = CatalogueKind | 'notice'
 
 export interface Message {
   to: string

@@ -1,9 +1,11 @@
 import { and, desc, eq, gt, isNull } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
 import { memberships, organizers, type StaffRole, staffInvitations, staffUsers } from '../db/schema.ts'
+import type { Locale } from '../domain/locale.ts'
 import { newId } from '../ids.ts'
 import type { Logger } from '../middleware/logger.ts'
 import { conflict, notFound, Problem, validationProblem } from '../problem.ts'
+import { composeMessage } from './messages/catalogue.ts'
 import { sendMessage } from './messages.ts'
 import { hashPassword } from './password.ts'
 
@@ -59,6 +61,8 @@ export async function inviteStaff(
     email: string
     role: StaffRole
     invitedBy: { id: string; name: string }
+    /** The inviting console's language. */
+    locale: Locale
     origin: string
     /** The link is a credential: outside development the stored copy of the message keeps no text. */
     environment: string
@@ -101,7 +105,6 @@ export async function inviteStaff(
       .returning(),
   ])
   const link = `${input.origin}${ACCEPT_PATH}#token=${token}`
-  const inviter = input.invitedBy.name
   await sendMessage(
     db,
     logger,
@@ -109,12 +112,13 @@ export async function inviteStaff(
       to: input.email,
       kind: 'staff_invitation',
       sensitive: true,
-      subject: `Invitation to join ${organizer.name} on Edge Ticketing`,
-      body:
-        `${inviter} invites you to join ${organizer.name} as ${input.role}. Open this link within ` +
-        `${INVITATION_DAYS} days to accept; you choose your own password, or sign in if you already have an ` +
-        `account: ${link}\n\n${inviter} 邀请您以 ${input.role} 身份加入 ${organizer.name}。请在 ${INVITATION_DAYS} ` +
-        `天内打开此链接接受邀请：${link}`,
+      ...composeMessage(input.locale, 'staff_invitation', {
+        inviter: input.invitedBy.name,
+        organizer: organizer.name,
+        role: input.role,
+        days: INVITATION_DAYS,
+        link,
+      }),
     },
     { environment: input.environment },
   )

@@ -421,10 +421,8 @@ describe('dev mailbox', () => {
     const res = await devRequest(`/api/dev/mailbox?to=${encodeURIComponent(email.toUpperCase())}`)
     expect(res.status).toBe(200)
     const { items } = await res.json<{ items: { to: string; subject: string }[] }>()
-    expect(items.map((m) => m.subject)).toEqual([
-      `Your sign-in code: ${second}`,
-      `Your sign-in code: ${first}`,
-    ])
+    // Asked for without a language (no page locale, cookie or Accept-Language): written in Chinese.
+    expect(items.map((m) => m.subject)).toEqual([`登录验证码：${second}`, `登录验证码：${first}`])
     expect(items.every((m) => m.to === normalize(email))).toBe(true)
 
     const phone = uniquePhone()

@@ -281,7 +281,8 @@ describe('orders: late payment, expiry and crash recovery', () => {
     )
       .bind(`%${created.order.number}%`)
       .first<string>('subject')
-    expect(message).toContain('pay before')
+    // The buyer ordered without a language: the reminder asks in Chinese to pay (待付款).
+    expect(message).toContain('待付款')
     const later = new Date(Date.now() + 4 * 60_000)
     await runScheduledJobs(env, later)
     const order = await ok(buyer.get(`/api/orders/${created.orderId}`))

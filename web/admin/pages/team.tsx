@@ -3,7 +3,7 @@ import type { SalesChannelRecord } from '../../../worker/routes/contracts/admin/
 import type { StaffInvitation, StaffMember } from '../../../worker/routes/contracts/admin/staff.ts'
 import { api } from '../../lib/api.ts'
 import { formatDateTime } from '../../lib/format.ts'
-import { useLocale } from '../../lib/i18n.ts'
+import { getLocale, useLocale } from '../../lib/i18n.ts'
 import { localName } from '../../lib/labels.ts'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { SelectInput, TextInput } from '../form.tsx'
@@ -151,7 +151,9 @@ export function StaffPage() {
   const invite = (event: Event) => {
     event.preventDefault()
     run(async () => {
-      const sent = await api<StaffInvitation>(`${base}/staff/invitations`, { body: { email, role } })
+      const sent = await api<StaffInvitation>(`${base}/staff/invitations`, {
+        body: { email, role, locale: getLocale() },
+      })
       setEmail('')
       setSentTo(sent.email)
     })

@@ -2,6 +2,7 @@
 // code to an email or phone, then the code. Signed in, the caller carries on with what was refused.
 import { useState } from 'preact/hooks'
 import { api } from '../../lib/api.ts'
+import { getLocale } from '../../lib/i18n.ts'
 import { Button, Field, ProblemAlert } from '../../lib/ui.tsx'
 import { shopMessages, useProblemMessages } from '../messages.ts'
 
@@ -28,14 +29,16 @@ export function SignInPrompt(props: { onSignedIn: () => void }) {
   const send = (event: Event) => {
     event.preventDefault()
     void run(async () => {
-      await api('/api/customer/auth/code', { body: { contact: contact.trim() } })
+      await api('/api/customer/auth/code', { body: { contact: contact.trim(), locale: getLocale() } })
       setSentTo(contact.trim())
     })
   }
   const verify = (event: Event) => {
     event.preventDefault()
     void run(async () => {
-      await api('/api/customer/auth/verify', { body: { contact: sentTo, code: code.trim() } })
+      await api('/api/customer/auth/verify', {
+        body: { contact: sentTo, code: code.trim(), locale: getLocale() },
+      })
       props.onSignedIn()
     })
   }

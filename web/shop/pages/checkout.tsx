@@ -6,7 +6,7 @@ import { useMemo, useState } from 'preact/hooks'
 import { isValidPrcIdNumber } from '../../../worker/domain/id-number.ts'
 import { api, newIdempotencyKey } from '../../lib/api.ts'
 import { formatDay, formatMoney } from '../../lib/format.ts'
-import { useLocale } from '../../lib/i18n.ts'
+import { getLocale, useLocale } from '../../lib/i18n.ts'
 import { seatName } from '../../lib/labels.ts'
 import { Link, navigate } from '../../lib/router.tsx'
 import { Button, Field, ProblemAlert, useNow } from '../../lib/ui.tsx'
@@ -125,6 +125,8 @@ export function CheckoutPage() {
       const contact = {
         ...(email.trim() ? { email: email.trim() } : {}),
         ...(phone.trim() ? { phone: phone.trim() } : {}),
+        // The order's messages (reminder, refund) are written in the language the buyer orders in.
+        locale: getLocale(),
       }
       const body =
         current.kind === 'show'

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks'
 import { api } from '../../lib/api.ts'
 import { formatDateTime, formatMoney } from '../../lib/format.ts'
-import { useLocale } from '../../lib/i18n.ts'
+import { getLocale, useLocale } from '../../lib/i18n.ts'
 import { eventTitle, localName, venueTitle } from '../../lib/labels.ts'
 import { Link, navigate } from '../../lib/router.tsx'
 import { Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
@@ -96,7 +96,7 @@ function CampaignCard({ campaign, show }: { campaign: GroupCampaign; show: ShowD
     try {
       const created = await api<{ group: GroupView; membership: Membership }>(
         `/api/group-buys/campaigns/${encodeURIComponent(campaign.id)}/groups`,
-        { body: { showId: show.id, ...seating } },
+        { body: { showId: show.id, ...seating, locale: getLocale() } },
       )
       rememberMembership(created.membership)
       navigate(`/group-buys/${encodeURIComponent(created.group.groupId)}`)

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api } from '../../lib/api.ts'
 import { formatDateTime, formatMoney } from '../../lib/format.ts'
-import { useLocale } from '../../lib/i18n.ts'
+import { getLocale, useLocale } from '../../lib/i18n.ts'
 import { eventTitle, localName, seatNames, venueTitle } from '../../lib/labels.ts'
 import { Link } from '../../lib/router.tsx'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
@@ -80,7 +80,7 @@ export function GroupBuyPage({ groupId }: { groupId: string }) {
     setError(null)
     try {
       const joined = await api<Membership>(`/api/group-buys/groups/${encodeURIComponent(groupId)}/members`, {
-        body: seating,
+        body: { ...seating, locale: getLocale() },
       })
       rememberMembership(joined)
       setMine(joined)

@@ -2,6 +2,7 @@
 // worker/services/orders/), plus sign-in codes, outgoing messages, idempotency keys and the transactional outbox.
 import { sql } from 'drizzle-orm'
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { locales } from '../../domain/locale.ts'
 import { type OrderStatus, orderStatuses } from '../../domain/order-status.ts'
 import type { OrderStatusReasonParams } from '../../domain/order-status-reason.ts'
 import { createdAt, updatedAt } from './columns.ts'
@@ -14,6 +15,8 @@ export const customers = sqliteTable('customers', {
   contactKind: text({ enum: ['email', 'phone'] }).notNull(),
   name: text(),
   sessionVersion: integer().notNull().default(1),
+  /** The shop's language when they last asked for a sign-in code: messages to them are written in it. */
+  locale: text({ enum: locales }),
   createdAt: createdAt(),
 })
 
@@ -76,6 +79,8 @@ export const orders = sqliteTable(
     total: integer().notNull(),
     refundedTotal: integer().notNull().default(0),
     currency: text().notNull(),
+    /** The buyer's language when ordering (guests have no customer record): the order's messages are written in it. */
+    locale: text({ enum: locales }),
     expiresAt: text().notNull(),
     reminderSentAt: text(),
     paidAt: text(),

@@ -16,6 +16,7 @@ import {
 } from '../contracts/admin/organizers.ts'
 import { json } from '../openapi.ts'
 import { page, pageQuery } from '../query.ts'
+import { localeField, requestLocale } from '../reader-locale.ts'
 
 const tag = 'Organizers'
 
@@ -90,12 +91,14 @@ organizerRoutes.post(
     v.object({
       ...organizerInput.entries,
       ownerEmail: v.optional(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email(), v.maxLength(254))),
+      /** The console's language: the owner's invitation is written in it. */
+      ...localeField,
     }),
   ),
   async (c) => {
     const principal = c.get('principal')
     if (!principal.platformAdmin) throw forbidden('Only platform admins create organizers')
-    const { ownerEmail, ...input } = c.req.valid('json')
+    const { ownerEmail, locale, ...input } = c.req.valid('json')
     const db = c.get('db')
     const [row] = await db
       .insert(organizers)
@@ -106,6 +109,7 @@ organizerRoutes.post(
       organizerId: row!.id,
       email: ownerEmail,
       role: 'owner',
+      locale: requestLocale(c, locale),
       invitedBy: { id: principal.id, name: principal.name },
       origin: new URL(c.req.url).origin,
       environment: c.env.ENVIRONMENT,

@@ -20,11 +20,14 @@ import {
   staffMemberList,
 } from '../contracts/admin/staff.ts'
 import { json } from '../openapi.ts'
+import { localeField, requestLocale } from '../reader-locale.ts'
 
 const tag = 'Organizer staff'
 const inviteInput = v.object({
   email: v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email(), v.maxLength(254)),
   role: v.picklist(staffRoles),
+  /** The console's language: the invitation is written in it. */
+  ...localeField,
 })
 
 /** Owners manage who works for their organizer and in which role. */
@@ -67,8 +70,10 @@ staffRoutes.post(
   validate('json', inviteInput),
   async (c) => {
     const principal = c.get('principal')
+    const { locale, ...input } = c.req.valid('json')
     const row = await inviteStaff(c.get('db'), c.get('logger'), {
-      ...c.req.valid('json'),
+      ...input,
+      locale: requestLocale(c, locale),
       organizerId: c.req.param('organizerId')!,
       invitedBy: { id: principal.id, name: principal.name },
       origin: new URL(c.req.url).origin,

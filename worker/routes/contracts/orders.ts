@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import { orderStatuses } from '../../db/schema.ts'
+import { locales } from '../../domain/locale.ts'
 import { refundReasonCodes } from '../../domain/refund-reason.ts'
 import { amount, pageOf, statusReasonFields } from './common.ts'
 
@@ -40,6 +41,8 @@ export const orderRecordSchema = v.object({
   total: amount,
   refundedTotal: amount,
   currency: v.string(),
+  /** The buyer's language when ordering (`zh-CN` / `en`): the order's messages are written in it; null before it was kept. */
+  locale: v.optional(v.nullable(v.picklist(locales))),
   expiresAt: v.string(),
   reminderSentAt: v.nullable(v.string()),
   paidAt: v.nullable(v.string()),

@@ -9,6 +9,7 @@ import { type OrderInventoryRef, orderInventory } from '../order-inventory.ts'
 import type { PaymentEvent } from '../payments/provider.ts'
 import { audit, GuardedBatch, isUniqueViolation, outbox } from './batch.ts'
 import { confirmDepositStep, depositOf } from './deposits.ts'
+import { tellTicketsIssued } from './order-notices.ts'
 import { addRebookCompletion, rebookedLinesAvailable, returnReplacedLines } from './rebooking.ts'
 import { finishRefund } from './refund-claims.ts'
 import type { Order, OrderServices } from './services.ts'
@@ -224,7 +225,9 @@ export async function confirmPaidOrder(
   }
   if (order.rebookOf) await returnReplacedLines(services, order)
   if (differenceRefund) await finishRefund(services, differenceRefund)
-  return readOrder(services, order.id)
+  const paid = await readOrder(services, order.id)
+  await tellTicketsIssued(services, paid, payment.amount, actor)
+  return paid
 }
 
 /**

@@ -15,6 +15,7 @@ import {
 } from '../../db/schema.ts'
 import { depositFor, type OrderDepositTerms } from '../../domain/deposit-terms.ts'
 import { maskIdNumber } from '../../domain/id-number.ts'
+import type { Locale } from '../../domain/locale.ts'
 import { scenicDepositFor } from '../../domain/scenic-deposit-terms.ts'
 import { newId } from '../../ids.ts'
 import { conflict, notFound, Problem, validationProblem } from '../../problem.ts'
@@ -83,6 +84,8 @@ export interface CreateOrderInput {
   customerId?: string
   email?: string
   phone?: string
+  /** The buyer's language: the order's messages are written in it (guests have no customer record to keep it). */
+  locale?: Locale
   channel: string
   /** Real-name shows: the ticket holder's name for each held seat, in seat order. */
   holderNames?: string[]
@@ -311,6 +314,7 @@ export async function createOrderFromHold(services: OrderServices, input: Create
       buyerId: input.buyerId,
       email: input.email ?? null,
       phone: input.phone ?? null,
+      locale: input.locale ?? null,
       kind: input.kind,
       showId: input.showId ?? null,
       siteId: input.siteId ?? null,

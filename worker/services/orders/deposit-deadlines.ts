@@ -5,6 +5,7 @@ import {
   type OrderStatusReason,
   statusReasonColumns,
 } from '../../domain/order-status-reason.ts'
+import { notifyBuyer } from '../messages/buyer-notices.ts'
 import { type OrderInventoryRef, orderInventory } from '../order-inventory.ts'
 import { audit, GuardedBatch, isUniqueViolation, outbox } from './batch.ts'
 import { balancePaymentId, balanceSucceeded, type OrderDeposit, read, refundStarted } from './deposits.ts'
@@ -108,6 +109,7 @@ async function forfeit(services: OrderServices, order: Order, terms: OrderDeposi
           `evt_${order.id}_forfeited`,
         ),
       )
+  let forfeited = false
   try {
     if (terms.forfeit === 'refund') {
       const refundId = `rf_forfeit_${order.id}`
@@ -123,9 +125,22 @@ async function forfeit(services: OrderServices, order: Order, terms: OrderDeposi
         extra: end,
       })
       if (written) await finishRefund(services, refundId)
-    } else await end(new GuardedBatch(db)).run()
+      forfeited = written
+    } else forfeited = await end(new GuardedBatch(db)).run()
   } catch (error) {
     if (!isUniqueViolation(error)) throw error
+  }
+  // Told once: only the run whose batch forfeited the order writes (the deposit's refund has no notice of its own).
+  // A notice that cannot be sent is logged; the seats still go back on sale.
+  if (!forfeited) return
+  try {
+    await notifyBuyer(db, services.logger, order, {
+      kind: 'balance_forfeited',
+      deposit: terms.deposit,
+      refunded: terms.forfeit === 'refund',
+    })
+  } catch (error) {
+    services.logger.error('forfeit notice not sent', { orderId: order.id, error: String(error) })
   }
 }
 
@@ -138,11 +153,7 @@ async function depositPaymentIds(services: OrderServices, orderId: string) {
 }
 
 /** Cron: the balance reminder, `reminderLead` before the due time, sent once (claimed before it is sent). */
-export async function remindBalances(
-  services: OrderServices,
-  send: (to: string, subject: string, body: string) => Promise<void>,
-  now = new Date(),
-): Promise<number> {
+export async function remindBalances(services: OrderServices, now = new Date()): Promise<number> {
   const { db } = services
   const at = now.toISOString()
   const due = await db
@@ -167,16 +178,13 @@ export async function remindBalances(
         .set({ remindedAt: at })
         .where(and(eq(orderDeposits.orderId, order.id), isNull(orderDeposits.remindedAt)))
         .returning({ orderId: orderDeposits.orderId })
-      const to = order.email ?? order.phone
-      if (claimed.length === 0 || !to) return
-      const balance = order.total - terms.deposit
-      await send(
-        to,
-        `Order ${order.number}: pay the balance before ${terms.balanceDueAt}`,
-        `Your deposit holds your seats. Pay the balance (${balance} ${order.currency} in minor units) by ` +
-          `${terms.balanceDueAt} to get your tickets; unpaid then, the seats go back on sale and the deposit is ` +
-          `${terms.forfeit === 'refund' ? 'refunded' : 'kept'}.`,
-      )
+      if (claimed.length === 0) return
+      await notifyBuyer(db, services.logger, order, {
+        kind: 'balance_reminder',
+        balance: order.total - terms.deposit,
+        dueAt: terms.balanceDueAt,
+        forfeit: terms.forfeit,
+      })
     },
   )
 }

@@ -6,6 +6,7 @@ import { newShortId } from '../../ids.ts'
 import { notFound, Problem } from '../../problem.ts'
 import { type OrderInventoryRef, orderInventory } from '../order-inventory.ts'
 import { audit, GuardedBatch, isUniqueViolation, outbox } from './batch.ts'
+import { tellTicketsIssued } from './order-notices.ts'
 import { claimRefund, finishRefund } from './refund-claims.ts'
 import type { Order, OrderServices } from './services.ts'
 import { refundUnfulfilledOrder } from './unfulfilled.ts'
@@ -166,7 +167,11 @@ async function payBalance(services: OrderServices, order: Order, actor: string):
     if (isUniqueViolation(error)) return read(services, order.id)
     throw error
   }
-  if (written) return read(services, order.id)
+  if (written) {
+    const paid = await read(services, order.id)
+    await tellTicketsIssued(services, paid, balance.amount, actor)
+    return paid
+  }
   // The forfeit (or a refund) ended the order first: this balance goes back.
   return refundLateBalance(services, await read(services, order.id))
 }

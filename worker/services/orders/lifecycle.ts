@@ -7,6 +7,7 @@ import {
 } from '../../domain/order-status-reason.ts'
 import { newId } from '../../ids.ts'
 import { notAwaitingGroup } from '../group-buy-client.ts'
+import { notifyBuyer } from '../messages/buyer-notices.ts'
 import { type OrderInventoryRef, orderInventory } from '../order-inventory.ts'
 import { audit, GuardedBatch, type Statement } from './batch.ts'
 import { finishPaidOrder } from './confirm.ts'
@@ -186,7 +187,6 @@ export async function reconcilePaidOrders(services: OrderServices): Promise<numb
 /** Cron: a reminder to pay a few minutes before the hold runs out. */
 export async function remindUnpaidOrders(
   services: OrderServices,
-  send: (to: string, subject: string, body: string) => Promise<void>,
   now = new Date(),
   aheadMinutes = 5,
 ): Promise<number> {
@@ -198,14 +198,7 @@ export async function remindUnpaidOrders(
     .where(and(eq(orders.status, 'pending'), isNull(orders.reminderSentAt), lte(orders.expiresAt, soon)))
     .limit(200)
   return eachOrder(services, 'reminder', due, async (order) => {
-    const to = order.email ?? order.phone
-    if (to) {
-      await send(
-        to,
-        `Order ${order.number}: pay before ${order.expiresAt}`,
-        `Your tickets are held until ${order.expiresAt}. Complete the payment to keep them.`,
-      )
-    }
+    await notifyBuyer(db, services.logger, order, { kind: 'payment_reminder', heldUntil: order.expiresAt })
     await db
       .update(orders)
       .set({ reminderSentAt: now.toISOString() })

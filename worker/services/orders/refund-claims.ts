@@ -6,6 +6,7 @@ import { type OrderInventoryRef, orderInventory } from '../order-inventory.ts'
 import { providerOfPayment } from '../payments/index.ts'
 import { audit, GuardedBatch, isUniqueViolation, outbox } from './batch.ts'
 import { asFunding, fundingPayments, moneyHolder, takeMoney } from './money.ts'
+import { tellRefunded } from './order-notices.ts'
 import type { Order, OrderServices } from './services.ts'
 import { revokeTicketsOfLines } from './ticket-revocations.ts'
 
@@ -143,6 +144,7 @@ export async function finishRefund(services: OrderServices, refundId: string) {
   const providerRef = await refundRef(services, refund.id)
   const now = new Date().toISOString()
   const remaining = sql`(SELECT count(*) FROM ${orderLines} WHERE ${orderLines.orderId} = ${order!.id} AND ${orderLines.status} = 'active')`
+  let recorded = false
   try {
     await db.batch([
       db
@@ -186,11 +188,20 @@ export async function finishRefund(services: OrderServices, refundId: string) {
         `evt_${refund.id}`,
       ),
     ])
+    recorded = true
   } catch (error) {
     // A concurrent finish of the same refund wrote it first.
     if (!isUniqueViolation(error)) throw error
   }
   const [after] = await db.select().from(refunds).where(eq(refunds.id, refund.id))
+  // The buyer hears of it once: from the finish whose batch (with its fixed audit id) recorded the refund.
+  if (recorded) {
+    try {
+      await tellRefunded(services, after!)
+    } catch (error) {
+      services.logger.error('refund notice not sent', { refundId, error: String(error) })
+    }
+  }
   return after!
 }
 

@@ -1,0 +1,172 @@
+import { countDistinct, eq, inArray } from 'drizzle-orm'
+import type { Database } from '../../db/client.ts'
+import {
+  customers,
+  events,
+  orderLines,
+  type orders,
+  organizers,
+  scenicSites,
+  seats,
+  shows,
+  venues,
+  visitProducts,
+} from '../../db/schema.ts'
+import { defaultLocale, type Locale } from '../../domain/locale.ts'
+import { formatDateTime, formatDay } from '../../domain/message-format.ts'
+import { seatName } from '../../domain/seat-names.ts'
+import type { Logger } from '../../middleware/logger.ts'
+import { sendMessage } from '../messages.ts'
+import { seatPlacesOf } from '../ticket-facts.ts'
+import { composeMessage, type MessageParams, type OrderSubject } from './catalogue.ts'
+
+// Messages about an order, to its buyer, in the language they ordered in: what the order is for (event, time on
+// the venue's clock, seats as the shop words them) is read here once per message and handed to the catalogue.
+
+type Order = typeof orders.$inferSelect
+
+/** Message kinds about an order; their params without what this module reads from the order itself. */
+type OrderMessageKind = {
+  [K in keyof MessageParams]: MessageParams[K] extends { order: OrderSubject } ? K : never
+}[keyof MessageParams]
+
+export type BuyerNotice = {
+  [K in OrderMessageKind]: { kind: K } & Omit<MessageParams[K], 'order' | 'timeZone' | 'currency'>
+}[OrderMessageKind]
+
+/**
+ * Who reads an order's messages and in which language: the order's contact (a guest's email or phone), else its
+ * customer's sign-in contact; the order's language, else its customer's, else Chinese.
+ */
+export async function orderReader(
+  db: Database,
+  order: Order,
+): Promise<{ to: string | null; locale: Locale }> {
+  const [customer] = order.customerId
+    ? await db
+        .select({ contact: customers.contact, locale: customers.locale })
+        .from(customers)
+        .where(eq(customers.id, order.customerId))
+    : []
+  return {
+    to: order.email ?? order.phone ?? customer?.contact ?? null,
+    locale: order.locale ?? customer?.locale ?? defaultLocale,
+  }
+}
+
+const name = (row: { name: string; nameEn: string | null }, locale: Locale) =>
+  locale === 'en' && row.nameEn ? row.nameEn : row.name
+
+/** "C排9座、C排10座" or "成人票 · 10:00 ×2": the lines of the order (or of `lineIds`), named for the reader. */
+async function itemsOf(db: Database, order: Order, locale: Locale, lineIds?: string[]) {
+  const all = await db.select().from(orderLines).where(eq(orderLines.orderId, order.id))
+  const lines = lineIds ? all.filter((l) => lineIds.includes(l.id)) : all
+  if (lines.length === 0) return null
+  const seatRefs = lines.filter((l) => l.seatLabel).map((l) => l.inventoryRef)
+  const productIds = [...new Set(lines.flatMap((l) => (l.productId ? [l.productId] : [])))]
+  const [seatRows, places, productRows] = await Promise.all([
+    seatRefs.length ? db.select().from(seats).where(inArray(seats.id, seatRefs)) : [],
+    seatPlacesOf(db, seatRefs),
+    productIds.length ? db.select().from(visitProducts).where(inArray(visitProducts.id, productIds)) : [],
+  ])
+  // A hall with one section (a cinema) reads better without it: "C排9座", not "Hall C排9座".
+  const venueId = seatRows[0]?.venueId
+  const [sections] = venueId
+    ? await db
+        .select({ n: countDistinct(seats.section) })
+        .from(seats)
+        .where(eq(seats.venueId, venueId))
+    : [{ n: 0 }]
+  const seatById = new Map(seatRows.map((s) => [s.id, s]))
+  const productById = new Map(productRows.map((p) => [p.id, p]))
+  const counted = new Map<string, number>()
+  for (const line of lines) {
+    const seat = seatById.get(line.inventoryRef)
+    const place = places.get(line.inventoryRef)
+    const product = line.productId ? productById.get(line.productId) : undefined
+    const label = seat
+      ? seatName({ ...seat, ...place }, locale, { section: (sections?.n ?? 0) > 1 })
+      : product
+        ? `${name(product, locale)}${line.slot ? ` · ${line.slot}` : ''}`
+        : locale === 'zh-CN'
+          ? '门票'
+          : 'Ticket'
+    counted.set(label, (counted.get(label) ?? 0) + 1)
+  }
+  return [...counted]
+    .map(([label, n]) => (n > 1 ? `${label} ×${n}` : label))
+    .join(locale === 'zh-CN' ? '、' : '; ')
+}
+
+/** What the order is for, in `locale`, and the zone its times are told in (the organizer's for shows, the site's for visits). */
+export async function orderSubject(
+  db: Database,
+  order: Order,
+  locale: Locale,
+  lineIds?: string[],
+): Promise<{ subject: OrderSubject; timeZone: string }> {
+  const items = await itemsOf(db, order, locale, lineIds)
+  if (order.showId) {
+    const [row] = await db
+      .select({ show: shows, event: events, venue: venues, timeZone: organizers.timezone })
+      .from(shows)
+      .innerJoin(events, eq(events.id, shows.eventId))
+      .innerJoin(venues, eq(venues.id, shows.venueId))
+      .innerJoin(organizers, eq(organizers.id, shows.organizerId))
+      .where(eq(shows.id, order.showId))
+    if (row) {
+      return {
+        subject: {
+          number: order.number,
+          title: name(row.event, locale),
+          when: formatDateTime(row.show.startsAt, locale, row.timeZone),
+          place: name(row.venue, locale),
+          items,
+        },
+        timeZone: row.timeZone,
+      }
+    }
+  }
+  if (order.siteId) {
+    const [site] = await db.select().from(scenicSites).where(eq(scenicSites.id, order.siteId))
+    if (site) {
+      return {
+        subject: {
+          number: order.number,
+          title: name(site, locale),
+          when: order.visitDate ? formatDay(order.visitDate, locale) : null,
+          place: null,
+          items,
+        },
+        timeZone: site.timezone,
+      }
+    }
+  }
+  return {
+    subject: { number: order.number, title: '', when: null, place: null, items },
+    timeZone: 'Asia/Shanghai',
+  }
+}
+
+/**
+ * Writes `notice` to the order's buyer in the order's language (see orderReader); nothing when there is no contact. `lineIds` narrows the tickets named to those the notice is about (a partial refund).
+ */
+export async function notifyBuyer(
+  db: Database,
+  logger: Logger,
+  order: Order,
+  notice: BuyerNotice,
+  lineIds?: string[],
+): Promise<void> {
+  const { to, locale } = await orderReader(db, order)
+  if (!to) return
+  const { subject, timeZone } = await orderSubject(db, order, locale, lineIds)
+  const { kind, ...rest } = notice
+  const text = composeMessage(locale, kind, {
+    ...rest,
+    order: subject,
+    timeZone,
+    currency: order.currency,
+  } as never)
+  await sendMessage(db, logger, { to, ...text, kind })
+}

@@ -1,0 +1,80 @@
+// What the orders module tells a buyer after a transition it recorded once: tickets issued, money refunded.
+import { eq } from 'drizzle-orm'
+import { orders, type refunds, shows } from '../../db/schema.ts'
+import type { OrderStatusReasonCode } from '../../domain/order-status-reason.ts'
+import { notifyBuyer } from '../messages/buyer-notices.ts'
+import type { RefundCause } from '../messages/catalogue.ts'
+import type { Order, OrderServices } from './services.ts'
+
+type Refund = typeof refunds.$inferSelect
+
+/**
+ * The buyer's confirmation, once: only the confirmation whose batch wrote the order paid calls this. A group's
+ * member hears it in the group's success notice, and a partner's buyer from the partner. A message that cannot be
+ * sent is logged; the order stays paid.
+ */
+export async function tellTicketsIssued(
+  services: OrderServices,
+  order: Order,
+  charged: number,
+  actor: string,
+) {
+  if (actor.startsWith('group:') || order.channel !== 'web') return
+  try {
+    await notifyBuyer(services.db, services.logger, order, { kind: 'order_confirmed', paid: charged })
+  } catch (error) {
+    services.logger.error('order confirmation not sent', { orderId: order.id, error: String(error) })
+  }
+}
+
+/** Refunds told by a message of their own: a group's member hears it from the group, a forfeit from its notice. */
+const toldElsewhere = (refund: Refund) =>
+  refund.requestedBy.startsWith('group:') || refund.id.startsWith('rf_forfeit_')
+
+/** Why an order that never got its tickets was refunded, from the reason it was ended with. */
+const unfulfilledCause: Partial<Record<OrderStatusReasonCode, RefundCause>> = {
+  paid_late_refunded: 'paid_late',
+  deposit_late_refunded: 'paid_late',
+  paid_after_cancel_refunded: 'paid_after_cancel',
+  rebook_replaced_gone_refunded: 'rebooking_void',
+  rebook_lines_refunded: 'rebooking_void',
+}
+
+/**
+ * Tells the buyer a refund went through, in the order's language, with why: the show was cancelled (staff refund
+ * of a cancelled show), the payment came too late, the organizer refunded, or they asked. Called once per refund,
+ * by the finish that recorded it as succeeded.
+ */
+export async function tellRefunded(services: OrderServices, refund: Refund) {
+  if (toldElsewhere(refund)) return
+  const { db } = services
+  const [order] = await db.select().from(orders).where(eq(orders.id, refund.orderId))
+  if (!order) return
+  const [show] = order.showId
+    ? await db.select({ status: shows.status }).from(shows).where(eq(shows.id, order.showId))
+    : []
+  const fromUnfulfilled = order.statusReasonCode
+    ? unfulfilledCause[order.statusReasonCode as OrderStatusReasonCode]
+    : undefined
+  const byStaff = refund.requestedBy.startsWith('staff:')
+  const cause: RefundCause = refund.id.startsWith('rf_rebook_')
+    ? 'rebook_difference'
+    : refund.requestedBy === 'system:late-balance'
+      ? 'balance_late'
+      : (fromUnfulfilled ??
+        (byStaff && show?.status === 'cancelled' ? 'show_cancelled' : byStaff ? 'organizer' : 'requested'))
+  // The tickets the refund took; a refund of money alone (a price difference, a late balance) names none, and
+  // an unfulfilled order's refund names what it was for.
+  const named = refund.lineIds.length
+    ? refund.lineIds
+    : cause === 'rebook_difference' || cause === 'balance_late'
+      ? []
+      : undefined
+  await notifyBuyer(
+    db,
+    services.logger,
+    order,
+    { kind: 'refunded', amount: refund.amount, cause, tickets: refund.lineIds.length },
+    named,
+  )
+}
