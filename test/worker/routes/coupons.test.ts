@@ -4,7 +4,14 @@ import { openDatabase } from '../../../worker/db/client.ts'
 import { grantCoupon } from '../../../worker/services/coupons/index.ts'
 import { lapseUnpaidOrder } from '../../../worker/services/orders/index.ts'
 import { type ApiClient, problemOf } from '../../support/api.ts'
-import { gridChart, ok, type ShowFixture, showOnSale } from '../../support/catalogue.ts'
+import {
+  gridChart,
+  idNumberFor,
+  ok,
+  type ShowFixture,
+  scenicSiteOnSale,
+  showOnSale,
+} from '../../support/catalogue.ts'
 import { AddressedClient, signedInCustomer, uniqueAddress } from '../../support/clients.ts'
 import { orderServices, postWithKey, sandboxPay } from '../../support/orders.ts'
 
@@ -292,5 +299,40 @@ describe('coupons at checkout', () => {
     const hold = await holdSeats(show, customer)
     await ok(order(show, customer, hold.id, mine.items[0].code), 201)
     expect((await ok(customer.get('/api/coupons/mine'))).items[0].state).toBe('used')
+  })
+
+  it('scenic: a coupon for the cable car only takes that line off, in the quote and in the order', async () => {
+    const site = await scenicSiteOnSale()
+    await ok(
+      site.owner.post(`${site.base}/coupons`, {
+        title: '索道半价',
+        kind: 'percent_off',
+        percentOff: 50,
+        code: 'CABLEHALF',
+        scope: { productIds: [site.cableCarProduct] },
+      }),
+      201,
+    )
+    const client = buyer()
+    const visitor = { name: 'Li Lei', idNumber: idNumberFor(41), phone: '13800000041' }
+    const hold = await ok(
+      client.post(`/api/scenic-sites/${site.siteId}/days/${site.date}/holds`, {
+        lines: [
+          { productId: site.gateProduct, slot: '09:00', visitor },
+          { productId: site.cableCarProduct, visitor },
+        ],
+      }),
+      201,
+    )
+    const body = { kind: 'scenic', siteId: site.siteId, date: site.date, holdId: hold.id }
+    const priced = await ok(client.post('/api/coupons/quote', { ...body, couponCode: 'cablehalf' }))
+    expect(priced.lines.map((l: { discount: number }) => l.discount)).toEqual([0, 4000])
+    expect(priced.total).toBe(16000)
+    const created = await ok(
+      postWithKey(client, '/api/orders', { ...body, couponCode: 'CABLEHALF', phone: '13800000041' }),
+      201,
+    )
+    expect(created.amountDue).toBe(16000)
+    expect(created.order.lines.map((l: { price: number }) => l.price)).toEqual([12000, 4000])
   })
 })
