@@ -255,6 +255,7 @@ describe('page walk', () => {
         ['webhooks', '/admin/webhooks'],
         ['gates', '/admin/gates'],
         ['group-buys', '/admin/group-buys'],
+        ['coupons', '/admin/coupons'],
         ['account', '/admin/account'],
       ]
       for (const [name, path] of pages) await visit(walk, name, path)

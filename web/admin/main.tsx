@@ -9,6 +9,7 @@ import { Link, Routes, useLocation } from '../lib/router.tsx'
 import { Loading, ProblemAlert, Shell } from '../lib/ui.tsx'
 import { type AdminKey, adminMessages } from './messages.ts'
 import { AccountPage } from './pages/account.tsx'
+import { CouponsPage } from './pages/coupons.tsx'
 import { DashboardPage } from './pages/dashboard.tsx'
 import { EventPage, EventsPage } from './pages/events.tsx'
 import { GatesPage } from './pages/gates.tsx'
@@ -38,6 +39,7 @@ const sections: { href: string; key: AdminKey }[] = [
   { href: '/admin/webhooks', key: 'navWebhooks' },
   { href: '/admin/gates', key: 'navGates' },
   { href: '/admin/group-buys', key: 'navGroupBuys' },
+  { href: '/admin/coupons', key: 'navCoupons' },
 ]
 
 function Nav() {
@@ -145,6 +147,7 @@ function Console() {
           { pattern: '/admin/webhooks/:id', render: (p) => <WebhookPage id={p.id!} /> },
           { pattern: '/admin/gates', render: () => <GatesPage /> },
           { pattern: '/admin/group-buys', render: () => <GroupBuysPage /> },
+          { pattern: '/admin/coupons', render: () => <CouponsPage /> },
           { pattern: '/admin/account', render: () => <AccountPage /> },
         ]}
         fallback={<NotFound />}

@@ -1,5 +1,29 @@
 import { defineMessages } from '../lib/i18n.ts'
 
+// ---- s7-coupons block start ----
+// Issue 21: the coupon field at checkout and the coupon on an order's lines.
+const couponEn = {
+  coupon_label: 'Coupon or promo code',
+  coupon_hint: 'Capitals, spaces and dashes do not matter.',
+  coupon_apply: 'Apply',
+  coupon_applied: 'Coupon {code}: {amount} off',
+  coupon_remove: 'Remove',
+  coupon_mine: 'My coupons',
+  coupon_discount: 'Coupon',
+  coupon_lineOff: 'coupon −{amount}',
+} as const
+const couponZh: Record<keyof typeof couponEn, string> = {
+  coupon_label: '优惠券或优惠码',
+  coupon_hint: '不区分大小写，可含空格或短横线。',
+  coupon_apply: '使用',
+  coupon_applied: '优惠码 {code}：已减 {amount}',
+  coupon_remove: '不使用',
+  coupon_mine: '我的优惠券',
+  coupon_discount: '优惠券',
+  coupon_lineOff: '优惠券 −{amount}',
+}
+// ---- s7-coupons block end ----
+
 // ---- s5-presale block start ----
 // Issue 20: the presale notice, its countdown and the presale code field on a show page.
 const presaleEn = {
@@ -286,6 +310,7 @@ const en = {
   price_paidEach: 'Paid {price}',
   price_linesHeading: 'What you paid',
   ...presaleEn,
+  ...couponEn,
   // the wallet offline: tickets kept on the device (h19 offline wallet)
   walletOffline_notice: 'Offline — tickets saved on this device at {time}',
   walletOffline_help: 'Show the QR code at the gate; it works without a connection.',
@@ -571,6 +596,7 @@ export const shopMessages = defineMessages<ShopMessage>({
     price_paidEach: '实付 {price}',
     price_linesHeading: '实付明细',
     ...presaleZh,
+    ...couponZh,
     // the wallet offline: tickets kept on the device (h19 offline wallet)
     walletOffline_notice: '离线 — 本机保存于 {time}',
     walletOffline_help: '入场时出示二维码即可，无需联网。',

@@ -22,6 +22,10 @@ const owners: { dir: string; tables: Record<string, string> }[] = [
       batchGuards: 'batch_guards',
     },
   },
+  {
+    dir: 'worker/services/coupons/',
+    tables: { coupons: 'coupons', couponCodes: 'coupon_codes', couponRedemptions: 'coupon_redemptions' },
+  },
 ]
 
 const root = join(import.meta.dirname, '..', '..')

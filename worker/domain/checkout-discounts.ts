@@ -18,6 +18,11 @@ export interface DiscountClaim {
   /** The buyer-facing name (e.g. the coupon's title), in the organizer's main language. */
   label: string
   amount: number
+  /**
+   * Which lines the discount may be spread over (in line order; absent: all). A coupon scoped to some tickets, or
+   * taking one ticket off, lands on those lines only, so refunding another line pays back its full price.
+   */
+  eligible?: boolean[]
 }
 
 export interface AppliedDiscount extends DiscountClaim {
@@ -65,7 +70,9 @@ export function applyDiscounts(
   const left = [...prices]
   const applied: AppliedDiscount[] = []
   for (const claim of claims) {
-    const perLine = allocateDiscount(claim.amount, left)
+    const { eligible } = claim
+    const base = eligible ? left.map((price, i) => (eligible[i] ? price : 0)) : left
+    const perLine = allocateDiscount(claim.amount, base)
     const amount = perLine.reduce((sum, share) => sum + share, 0)
     if (amount === 0) continue
     perLine.forEach((share, i) => {

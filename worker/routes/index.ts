@@ -9,6 +9,7 @@ import { apiIntroduction, tagGuides } from './api-guide.ts'
 import { authRoutes } from './auth.ts'
 import { jwksSchema } from './contracts/gate.ts'
 import { healthSchema, openApiDocumentSchema } from './contracts/meta.ts'
+import { couponShopRoutes } from './coupons.ts'
 import { customerAuthRoutes } from './customer-auth.ts'
 import { devRoutes } from './dev.ts'
 import { renderReference } from './docs.ts'
@@ -66,6 +67,7 @@ app.route('/api/images', imageRoutes)
 app.route('/api/listings', listingRoutes)
 app.route('/api/scenic-sites', scenicRoutes)
 app.route('/api/orders', orderRoutes)
+app.route('/api/coupons', couponShopRoutes)
 app.route('/api/tickets', ticketRoutes)
 app.route('/api/payments', paymentRoutes)
 app.route('/partner/v1', partnerRoutes as never)

@@ -29,10 +29,12 @@ export function OrderPrices(props: { order: OrderView; tickets: Ticket[] | undef
   const zones = new Map((show.data?.categories ?? []).map((zone) => [zone.code, zone]))
   const listOf = (line: OrderView['lines'][number]) =>
     Math.max(
-      line.price,
+      line.price + line.discount,
       line.listPrice ?? ((line.category && zones.get(line.category)?.current.listPrice) || line.price),
     )
-  const discount = lines.reduce((sum, line) => sum + listOf(line) - line.price, 0)
+  // The quote's discount (tiers, flash sales) apart from the checkout discounts (a coupon), each on its own row.
+  const discount = lines.reduce((sum, line) => sum + listOf(line) - line.price - line.discount, 0)
+  const checkoutDiscounts = order.discounts ?? []
   const money = (minor: number) => formatMoney(minor, order.currency, locale)
   return (
     <section class="card stack-tight" aria-labelledby="paid-heading" data-testid="order-prices">
@@ -57,7 +59,15 @@ export function OrderPrices(props: { order: OrderView; tickets: Ticket[] | undef
                 : ''
           return (
             <li key={line.id} class="row spread" data-testid="order-price-line">
-              <span>{[place, zone, line.tier].filter(Boolean).join(' · ')}</span>
+              <span>
+                {[place, zone, line.tier].filter(Boolean).join(' · ')}
+                {line.discount > 0 && (
+                  <span class="muted small" data-testid="order-line-coupon">
+                    {' '}
+                    {t('coupon_lineOff', { amount: money(line.discount) })}
+                  </span>
+                )}
+              </span>
               <PriceWithList price={line.price} listPrice={listOf(line)} currency={order.currency} />
             </li>
           )
@@ -69,6 +79,12 @@ export function OrderPrices(props: { order: OrderView; tickets: Ticket[] | undef
           <span data-testid="order-discount">−{money(discount)}</span>
         </p>
       )}
+      {checkoutDiscounts.map((d) => (
+        <p key={`${d.source}-${d.ref}`} class="row spread price-discount">
+          <span>{d.source === 'coupon' ? `${t('coupon_discount')} · ${d.label}` : d.label}</span>
+          <span data-testid="order-coupon-discount">−{money(d.amount)}</span>
+        </p>
+      ))}
     </section>
   )
 }

@@ -10,6 +10,7 @@ import { getLocale, useLocale } from '../../lib/i18n.ts'
 import { seatName } from '../../lib/labels.ts'
 import { Link, navigate } from '../../lib/router.tsx'
 import { Button, Field, ProblemAlert, useNow } from '../../lib/ui.tsx'
+import { type AppliedCoupon, CouponField } from '../components/coupon-field.tsx'
 import { DepositChoice, depositForSeats } from '../components/deposit.tsx'
 import { HoldButton } from '../components/hold-button.tsx'
 import { IdNumberField } from '../components/id-number-field.tsx'
@@ -37,7 +38,9 @@ export function CheckoutPage() {
   const [error, setError] = useState<unknown>(null)
   const [busy, setBusy] = useState(false)
   const [payDeposit, setPayDeposit] = useState(false)
-  const idempotencyKey = useMemo(() => newIdempotencyKey(), [current?.hold.id])
+  const [coupon, setCoupon] = useState<AppliedCoupon | null>(null)
+  // A new key with another coupon: the order asked for is a different one.
+  const idempotencyKey = useMemo(() => newIdempotencyKey(), [current?.hold.id, coupon?.code])
 
   if (!current) {
     return (
@@ -120,6 +123,7 @@ export function CheckoutPage() {
       return
     }
     setBusy(true)
+    const couponCode = withDeposit ? undefined : coupon?.code
     try {
       localStorage.setItem(contactKey, JSON.stringify({ email, phone }))
       const contact = {
@@ -141,6 +145,7 @@ export function CheckoutPage() {
                   }
                 : {}),
               ...(withDeposit ? { deposit: true } : {}),
+              ...(couponCode ? { couponCode } : {}),
               ...contact,
             }
           : {
@@ -149,6 +154,7 @@ export function CheckoutPage() {
               date: current.hold.date,
               holdId: current.hold.id,
               ...(withDeposit ? { deposit: true } : {}),
+              ...(couponCode ? { couponCode } : {}),
               ...contact,
             }
       const created = await api<OrderCreated>('/api/orders', { body, idempotencyKey })
@@ -160,7 +166,13 @@ export function CheckoutPage() {
     }
   }
 
-  const total = current.hold.total
+  // A coupon is for tickets bought outright: choosing the deposit sets it aside.
+  const couponQuote = !withDeposit && coupon ? coupon.quote : null
+  const total = couponQuote ? couponQuote.total : current.hold.total
+  const holdRef: Record<string, string> =
+    current.kind === 'show'
+      ? { kind: 'show', showId: current.hold.showId, holdId: current.hold.id }
+      : { kind: 'scenic', siteId: current.hold.siteId, date: current.hold.date, holdId: current.hold.id }
   return (
     <section class="stack">
       <h1>{t('checkout')}</h1>
@@ -189,6 +201,12 @@ export function CheckoutPage() {
           <p class="row spread price-discount">
             <span>{t('price_discount')}</span>
             <span data-testid="checkout-discount">−{money(current.hold.discount)}</span>
+          </p>
+        )}
+        {couponQuote && (
+          <p class="row spread price-discount">
+            <span>{t('coupon_discount')}</span>
+            <span data-testid="checkout-coupon-discount">−{money(couponQuote.discount)}</span>
           </p>
         )}
         <p class="row spread">
@@ -240,6 +258,15 @@ export function CheckoutPage() {
             currency={current.hold.currency}
             chosen={withDeposit}
             onChoose={setPayDeposit}
+          />
+        )}
+        {!withDeposit && !current.order && (
+          <CouponField
+            hold={holdRef}
+            currency={current.hold.currency}
+            applied={coupon}
+            onApplied={setCoupon}
+            disabled={busy}
           />
         )}
         <h2>{t('contact')}</h2>

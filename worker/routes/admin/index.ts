@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { requireStaff, type StaffEnv } from '../../middleware/staff-auth.ts'
+import { couponRoutes } from './coupons.ts'
 import { eventRoutes } from './events.ts'
 import { gateAdminRoutes } from './gates.ts'
 import { groupBuyCampaignRoutes } from './group-buy-campaigns.ts'
@@ -53,5 +54,6 @@ adminRoutes.route(`${organizer}/webhook-endpoints`, webhookEndpointRoutes)
 // Gate enrollment codes, devices, redemptions and conflicts (several collections, one module).
 adminRoutes.route(organizer, gateAdminRoutes)
 adminRoutes.route(`${organizer}/group-buy-campaigns`, groupBuyCampaignRoutes)
+adminRoutes.route(`${organizer}/coupons`, couponRoutes)
 // Posters of events and scenic sites (multipart uploads to R2).
 adminRoutes.route(organizer, posterRoutes)
