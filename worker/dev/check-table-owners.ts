@@ -22,6 +22,19 @@ const owners: { dir: string; tables: Record<string, string> }[] = [
       batchGuards: 'batch_guards',
     },
   },
+  {
+    dir: 'worker/services/distribution/',
+    tables: {
+      distributionSettings: 'distribution_settings',
+      distributors: 'distributors',
+      distributionLinks: 'distribution_links',
+      distributionClicks: 'distribution_clicks',
+      commissionRules: 'commission_rules',
+      distributionAttributions: 'distribution_attributions',
+      commissions: 'commissions',
+      distributionPayouts: 'distribution_payouts',
+    },
+  },
 ]
 
 const root = join(import.meta.dirname, '..', '..')

@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { requireStaff, type StaffEnv } from '../../middleware/staff-auth.ts'
+import { distributionAdminRoutes } from './distribution.ts'
 import { eventRoutes } from './events.ts'
 import { gateAdminRoutes } from './gates.ts'
 import { groupBuyCampaignRoutes } from './group-buy-campaigns.ts'
@@ -55,3 +56,5 @@ adminRoutes.route(organizer, gateAdminRoutes)
 adminRoutes.route(`${organizer}/group-buy-campaigns`, groupBuyCampaignRoutes)
 // Posters of events and scenic sites (multipart uploads to R2).
 adminRoutes.route(organizer, posterRoutes)
+// Distribution (分销): distributors, share links, commission rules, statements.
+adminRoutes.route(organizer, distributionAdminRoutes)
