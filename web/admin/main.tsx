@@ -10,6 +10,7 @@ import { Loading, ProblemAlert, Shell } from '../lib/ui.tsx'
 import { type AdminKey, adminMessages } from './messages.ts'
 import { AccountPage } from './pages/account.tsx'
 import { DashboardPage } from './pages/dashboard.tsx'
+import { DistributionPage } from './pages/distribution.tsx'
 import { EventPage, EventsPage } from './pages/events.tsx'
 import { GatesPage } from './pages/gates.tsx'
 import { GroupBuysPage } from './pages/group-buys.tsx'
@@ -38,6 +39,7 @@ const sections: { href: string; key: AdminKey }[] = [
   { href: '/admin/webhooks', key: 'navWebhooks' },
   { href: '/admin/gates', key: 'navGates' },
   { href: '/admin/group-buys', key: 'navGroupBuys' },
+  { href: '/admin/distribution', key: 'navDistribution' },
 ]
 
 function Nav() {
@@ -145,6 +147,7 @@ function Console() {
           { pattern: '/admin/webhooks/:id', render: (p) => <WebhookPage id={p.id!} /> },
           { pattern: '/admin/gates', render: () => <GatesPage /> },
           { pattern: '/admin/group-buys', render: () => <GroupBuysPage /> },
+          { pattern: '/admin/distribution', render: () => <DistributionPage /> },
           { pattern: '/admin/account', render: () => <AccountPage /> },
         ]}
         fallback={<NotFound />}

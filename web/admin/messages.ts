@@ -1,5 +1,6 @@
 // Every text of the admin console in English and Chinese (defineMessages checks both have every key).
 import { defineMessages } from '../lib/i18n.ts'
+import { distributionEn, distributionZh } from './distribution-messages.ts'
 
 // ---- h19-admin block start ----
 // Issue 19 (admin console: money confirmations, orders, show desk, dashboard, gates): one block per language.
@@ -989,6 +990,7 @@ const en = {
   ...presaleEn20,
   ...namesEn,
   ...consolePricingEn20,
+  ...distributionEn,
 }
 
 export type AdminKey = keyof typeof en
@@ -1339,5 +1341,6 @@ export const adminMessages = defineMessages<AdminKey>({
     ...presaleZh20,
     ...namesZh,
     ...consolePricingZh20,
+    ...distributionZh,
   },
 })

@@ -117,3 +117,19 @@ export function totalsByState(rows: readonly { state: keyof CommissionTotals; am
   for (const r of rows) totals[r.state] += r.amount
   return totals
 }
+
+/** The shop page a share link opens, with its code: the home for an event, the show, or the product's site. */
+export function shareLinkPath(link: {
+  ref: string
+  targetKind: 'event' | 'show' | 'product'
+  targetId: string
+  siteId: string | null
+}) {
+  const page =
+    link.targetKind === 'show'
+      ? `/shows/${encodeURIComponent(link.targetId)}`
+      : link.targetKind === 'product' && link.siteId
+        ? `/scenic/${encodeURIComponent(link.siteId)}`
+        : '/'
+  return `${page}?ref=${link.ref}`
+}

@@ -1,0 +1,14 @@
+// A distributor's share link (`?ref=CODE`): the click is counted and kept on this buyer by the server (last click
+// wins, for the organizer's window), then the code is taken off the address so a reload or a shared URL does not
+// count again. An unknown or switched-off code is simply not credited.
+import { api } from '../../lib/api.ts'
+
+export function captureShareRef() {
+  const url = new URL(location.href)
+  const ref = url.searchParams.get('ref')
+  if (ref) {
+    url.searchParams.delete('ref')
+    history.replaceState(history.state, '', url)
+    api('/api/distribution/clicks', { body: { ref } }).catch(() => 0)
+  }
+}
