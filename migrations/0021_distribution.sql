@@ -107,4 +107,38 @@ CREATE TABLE `distributors` (
 );
 --> statement-breakpoint
 CREATE INDEX `distributors_org` ON `distributors` (`organizer_id`,`created_at`);--> statement-breakpoint
-CREATE INDEX `distributors_contact` ON `distributors` (`contact`);
+CREATE INDEX `distributors_contact` ON `distributors` (`contact`);--> statement-breakpoint
+CREATE TABLE `referral_invites` (
+	`id` text PRIMARY KEY NOT NULL,
+	`organizer_id` text NOT NULL,
+	`customer_id` text NOT NULL,
+	`code` text NOT NULL,
+	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')) NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `referral_invites_code_unique` ON `referral_invites` (`code`);--> statement-breakpoint
+CREATE UNIQUE INDEX `referral_invites_customer` ON `referral_invites` (`organizer_id`,`customer_id`);--> statement-breakpoint
+CREATE TABLE `referral_rewards` (
+	`id` text PRIMARY KEY NOT NULL,
+	`organizer_id` text NOT NULL,
+	`invite_id` text NOT NULL,
+	`friend_customer_id` text NOT NULL,
+	`friend_order_id` text NOT NULL,
+	`side` text NOT NULL,
+	`customer_id` text NOT NULL,
+	`state` text DEFAULT 'pending' NOT NULL,
+	`grant_ref` text,
+	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')) NOT NULL,
+	`updated_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')) NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `referral_rewards_friend_side` ON `referral_rewards` (`organizer_id`,`friend_customer_id`,`side`);--> statement-breakpoint
+CREATE TABLE `referral_visits` (
+	`id` text PRIMARY KEY NOT NULL,
+	`organizer_id` text NOT NULL,
+	`invite_id` text NOT NULL,
+	`buyer_id` text NOT NULL,
+	`visited_at` text NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `referral_visits_buyer` ON `referral_visits` (`buyer_id`,`organizer_id`,`visited_at`);

@@ -33,6 +33,9 @@ const owners: { dir: string; tables: Record<string, string> }[] = [
       distributionAttributions: 'distribution_attributions',
       commissions: 'commissions',
       distributionPayouts: 'distribution_payouts',
+      referralInvites: 'referral_invites',
+      referralVisits: 'referral_visits',
+      referralRewards: 'referral_rewards',
     },
   },
 ]

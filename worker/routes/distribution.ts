@@ -3,12 +3,22 @@ import { describeRoute } from 'hono-openapi'
 import type { AppEnv } from '../env.ts'
 import { buyerIdentity } from '../middleware/buyer.ts'
 import { requireCustomer } from '../middleware/customer-auth.ts'
-import { distributorPages, readSettings, recordClick } from '../services/distribution/index.ts'
+import {
+  distributorPages,
+  inviteOf,
+  readSettings,
+  recordClick,
+  recordInviteVisit,
+} from '../services/distribution/index.ts'
 import { validate } from '../validation.ts'
 import {
   clickInput,
   clickRecord,
   distributorPages as distributorPagesSchema,
+  inviteQuery,
+  inviteRecord,
+  inviteVisitInput,
+  inviteVisitRecord,
 } from './contracts/distribution.ts'
 import { json } from './openapi.ts'
 
@@ -61,4 +71,40 @@ distributionRoutes.get(
   }),
   requireCustomer,
   async (c) => c.json({ items: await distributorPages(c.get('db'), c.get('customer')!.contact) }),
+)
+
+distributionRoutes.get(
+  '/invite',
+  describeRoute({
+    tags: [tag],
+    summary: 'Your invite-a-friend code for an organizer’s shop (made on first ask)',
+    description:
+      'A friend who opens `/?invite=CODE` and whose first order with the organizer is paid (signed in, within the ' +
+      'organizer’s attribution window) earns a reward for both of you. Rewards are recorded once per friend and side.',
+    responses: {
+      200: { description: 'The invite code', content: json(inviteRecord) },
+      401: { description: 'Not signed in (`unauthorized`)' },
+    },
+  }),
+  requireCustomer,
+  validate('query', inviteQuery),
+  async (c) => {
+    const invite = await inviteOf(c.get('db'), c.req.valid('query').organizerId, c.get('customer')!.id)
+    return c.json({ organizerId: invite.organizerId, code: invite.code })
+  },
+)
+
+distributionRoutes.post(
+  '/invite-visits',
+  describeRoute({
+    tags: [tag],
+    summary: 'Keep an invite code on this buyer (the shop calls this for `?invite=`)',
+    responses: {
+      201: { description: 'Kept', content: json(inviteVisitRecord) },
+      404: { description: 'No such invite (`not_found`)' },
+    },
+  }),
+  buyerIdentity,
+  validate('json', inviteVisitInput),
+  async (c) => c.json(await recordInviteVisit(c.get('db'), c.req.valid('json').code, c.get('buyerId')!), 201),
 )

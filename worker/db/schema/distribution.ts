@@ -176,3 +176,53 @@ export const distributionPayouts = sqliteTable(
   },
   (t) => [index('distribution_payouts_distributor').on(t.distributorId, t.month)],
 )
+
+/** "Invite a friend": a customer's invite code for one organizer's shop. */
+export const referralInvites = sqliteTable(
+  'referral_invites',
+  {
+    id: text().primaryKey(),
+    organizerId: text().notNull(),
+    customerId: text().notNull(),
+    code: text().notNull().unique(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('referral_invites_customer').on(t.organizerId, t.customerId)],
+)
+
+/** A friend opening an invite link: kept on their buyer id, like a share link's click. */
+export const referralVisits = sqliteTable(
+  'referral_visits',
+  {
+    id: text().primaryKey(),
+    organizerId: text().notNull(),
+    inviteId: text().notNull(),
+    buyerId: text().notNull(),
+    visitedAt: text().notNull(),
+  },
+  (t) => [index('referral_visits_buyer').on(t.buyerId, t.organizerId, t.visitedAt)],
+)
+
+/**
+ * One reward per side (inviter, friend) when a friend's first order with the organizer is paid; unique per friend
+ * and side, so a friend rewards once. `granted` once the reward granter (coupons) has issued it, with its ref.
+ */
+export const referralRewards = sqliteTable(
+  'referral_rewards',
+  {
+    id: text().primaryKey(),
+    organizerId: text().notNull(),
+    inviteId: text().notNull(),
+    friendCustomerId: text().notNull(),
+    friendOrderId: text().notNull(),
+    side: text({ enum: ['inviter', 'friend'] }).notNull(),
+    customerId: text().notNull(),
+    state: text({ enum: ['pending', 'granted'] })
+      .notNull()
+      .default('pending'),
+    grantRef: text(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('referral_rewards_friend_side').on(t.organizerId, t.friendCustomerId, t.side)],
+)

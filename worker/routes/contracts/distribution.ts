@@ -192,3 +192,14 @@ export type CommissionRuleRecord = v.InferOutput<typeof commissionRuleRecord>
 export type StatementRecord = v.InferOutput<typeof statementRecord>
 export type DistributorPage = v.InferOutput<typeof distributorPage>
 export type ClickRecord = v.InferOutput<typeof clickRecord>
+
+export const inviteQuery = v.object({ organizerId: v.pipe(v.string(), v.minLength(1), v.maxLength(64)) })
+export const inviteRecord = v.object({
+  organizerId: v.string(),
+  /** Share `/?invite=CODE`: a friend's first paid order with the organizer rewards both sides. */
+  code: v.string(),
+})
+export const inviteVisitInput = v.object({
+  code: v.pipe(v.string(), v.toUpperCase(), v.regex(refPattern, 'not an invite code')),
+})
+export const inviteVisitRecord = v.object({ organizerId: v.string() })

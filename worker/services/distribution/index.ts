@@ -17,4 +17,11 @@ export {
   setLinkActive,
   updateDistributor,
 } from './records.ts'
+export {
+  inviteOf,
+  pendingRewardGranter,
+  type RewardGranter,
+  recordInviteVisit,
+  referralSubscriber,
+} from './referrals.ts'
 export { distributorPages, payStatement, recordClick, type Statement, statementsOf } from './statements.ts'

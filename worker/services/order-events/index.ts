@@ -1,4 +1,4 @@
-import { commissionSubscriber } from '../distribution/index.ts'
+import { commissionSubscriber, referralSubscriber } from '../distribution/index.ts'
 import type { OrderEventSubscriber } from './subscriber.ts'
 
 export type { OrderEvent, OrderEventSubscriber } from './subscriber.ts'
@@ -7,4 +7,8 @@ export type { OrderEvent, OrderEventSubscriber } from './subscriber.ts'
  * Everything that happens because an order was paid, refunded, expired or cancelled, outside the orders module.
  * Add a subscriber here; the outbox publisher runs each for the topics it names.
  */
-export const orderEventSubscribers: readonly OrderEventSubscriber[] = [commissionSubscriber]
+export const orderEventSubscribers: readonly OrderEventSubscriber[] = [
+  commissionSubscriber,
+  // The lead connects coupons' grantCoupon here as the RewardGranter; until then rewards are recorded pending.
+  referralSubscriber(),
+]
