@@ -1,6 +1,7 @@
 import { openDatabase } from './db/client.ts'
 import type { Bindings } from './env.ts'
 import { jsonLogger } from './middleware/logger.ts'
+import { releasePayableCommission } from './services/distribution/index.ts'
 import {
   expireUnpaidOrders,
   forfeitUnpaidBalances,
@@ -55,6 +56,8 @@ export async function runScheduledJobs(env: Bindings, now = new Date()) {
   const forfeited = await step('forfeit', () => forfeitUnpaidBalances(services, now))
   const reconciled = await step('reconcile-paid', () => reconcilePaidOrders(services))
   const refundsFinished = await step('reconcile-refunds', () => reconcilePendingRefunds(services))
+  // 分销: commission on shows and visit days that are over (or tickets used) becomes payable.
+  const commissionPayable = await step('commission-payable', () => releasePayableCommission(db, now))
   // Last, so events the steps above wrote go out in this run.
   const availabilityChanges = await step('availability', () => watchAvailability(env, db, now))
   const webhooks = await step('outbox', () => publishOutbox(db, env.WEBHOOK_QUEUE, now))
@@ -69,6 +72,7 @@ export async function runScheduledJobs(env: Bindings, now = new Date()) {
     forfeited,
     reconciled,
     refundsFinished,
+    commissionPayable,
     availabilityChanges,
     webhooks,
     webhookRetries,

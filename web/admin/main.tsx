@@ -11,6 +11,7 @@ import { type AdminKey, adminMessages } from './messages.ts'
 import { AccountPage } from './pages/account.tsx'
 import { CouponsPage } from './pages/coupons.tsx'
 import { DashboardPage } from './pages/dashboard.tsx'
+import { DistributionPage } from './pages/distribution.tsx'
 import { EventPage, EventsPage } from './pages/events.tsx'
 import { GatesPage } from './pages/gates.tsx'
 import { GroupBuysPage } from './pages/group-buys.tsx'
@@ -40,6 +41,7 @@ const sections: { href: string; key: AdminKey }[] = [
   { href: '/admin/gates', key: 'navGates' },
   { href: '/admin/group-buys', key: 'navGroupBuys' },
   { href: '/admin/coupons', key: 'navCoupons' },
+  { href: '/admin/distribution', key: 'navDistribution' },
 ]
 
 function Nav() {
@@ -148,6 +150,7 @@ function Console() {
           { pattern: '/admin/gates', render: () => <GatesPage /> },
           { pattern: '/admin/group-buys', render: () => <GroupBuysPage /> },
           { pattern: '/admin/coupons', render: () => <CouponsPage /> },
+          { pattern: '/admin/distribution', render: () => <DistributionPage /> },
           { pattern: '/admin/account', render: () => <AccountPage /> },
         ]}
         fallback={<NotFound />}

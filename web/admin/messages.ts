@@ -1,5 +1,6 @@
 // Every text of the admin console in English and Chinese (defineMessages checks both have every key).
 import { defineMessages } from '../lib/i18n.ts'
+import { distributionEn, distributionZh } from './distribution-messages.ts'
 
 // ---- s7-coupons block start ----
 // Issue 21: coupons and promo codes (one block per language).
@@ -1155,6 +1156,7 @@ const en = {
   ...s7NamesEn,
   ...consolePricingEn20,
   ...couponsEn,
+  ...distributionEn,
 }
 
 export type AdminKey = keyof typeof en
@@ -1507,5 +1509,6 @@ export const adminMessages = defineMessages<AdminKey>({
     ...s7NamesZh,
     ...consolePricingZh20,
     ...couponsZh,
+    ...distributionZh,
   },
 })

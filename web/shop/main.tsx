@@ -5,6 +5,8 @@ import { render } from 'preact'
 import { lazyPage } from '../lib/lazy-page.tsx'
 import { Link, Routes, useLocation } from '../lib/router.tsx'
 import { Shell } from '../lib/ui.tsx'
+import { LazyDistributorPage } from './components/lazy-distributor.tsx'
+import { captureShareRef } from './components/share-ref.ts'
 import { HoldBanner } from './hold-banner.tsx'
 import { shopMessages } from './messages.ts'
 import { HomePage } from './pages/home.tsx'
@@ -33,7 +35,14 @@ function App() {
   const { path } = useLocation()
   document.title = t('brand')
   return (
-    <Shell brand={<Link href="/">{t('brand')}</Link>} nav={<Link href="/my-tickets">{t('myTickets')}</Link>}>
+    <Shell
+      brand={<Link href="/">{t('brand')}</Link>}
+      nav={
+        <>
+          <Link href="/my-tickets">{t('myTickets')}</Link> <Link href="/distributor">{t('dist_nav')}</Link>
+        </>
+      }
+    >
       <HoldBanner onCheckout={path === '/checkout'} />
       <Routes
         routes={[
@@ -47,6 +56,7 @@ function App() {
           { pattern: '/scenic/:id', render: ({ id }) => <ScenicPage key={id} siteId={id!} /> },
           { pattern: '/checkout', render: () => <CheckoutPage /> },
           { pattern: '/my-tickets', render: () => <MyTicketsPage /> },
+          { pattern: '/distributor', render: () => <LazyDistributorPage /> },
           { pattern: '/orders/:id', render: ({ id }) => <OrderPage key={id} orderId={id!} /> },
         ]}
         fallback={<NotFound />}
@@ -55,4 +65,5 @@ function App() {
   )
 }
 
+captureShareRef()
 render(<App />, document.getElementById('app')!)

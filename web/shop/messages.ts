@@ -348,6 +348,8 @@ const en = {
   scenicDeposit_noTicketYet:
     'Your place for the day is kept. Your ticket is issued once the balance is paid.',
   scenicDeposit_linesHeading: 'Tickets and prices',
+  // 分销: the nav's link to the distributor's page (its own texts are in distribution-messages.ts)
+  dist_nav: 'Distributor',
 } as const
 
 export type ShopMessage = keyof typeof en
@@ -633,6 +635,7 @@ export const shopMessages = defineMessages<ShopMessage>({
     // 定金 on scenic days
     scenicDeposit_noTicketYet: '当日名额已为您保留，付清尾款后出票。',
     scenicDeposit_linesHeading: '门票与票价',
+    dist_nav: '分销',
   },
 })
 

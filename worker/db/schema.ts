@@ -2,6 +2,7 @@
 // barrel; drizzle-kit reads the area files themselves to generate migrations (worker/db/drizzle.config.ts).
 export * from './schema/catalogue.ts'
 export * from './schema/coupons.ts'
+export * from './schema/distribution.ts'
 export * from './schema/gates.ts'
 export * from './schema/group-buys.ts'
 export * from './schema/orders.ts'

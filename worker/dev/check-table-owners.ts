@@ -26,6 +26,22 @@ const owners: { dir: string; tables: Record<string, string> }[] = [
     dir: 'worker/services/coupons/',
     tables: { coupons: 'coupons', couponCodes: 'coupon_codes', couponRedemptions: 'coupon_redemptions' },
   },
+  {
+    dir: 'worker/services/distribution/',
+    tables: {
+      distributionSettings: 'distribution_settings',
+      distributors: 'distributors',
+      distributionLinks: 'distribution_links',
+      distributionClicks: 'distribution_clicks',
+      commissionRules: 'commission_rules',
+      distributionAttributions: 'distribution_attributions',
+      commissions: 'commissions',
+      distributionPayouts: 'distribution_payouts',
+      referralInvites: 'referral_invites',
+      referralVisits: 'referral_visits',
+      referralRewards: 'referral_rewards',
+    },
+  },
 ]
 
 const root = join(import.meta.dirname, '..', '..')

@@ -12,6 +12,7 @@ import { healthSchema, openApiDocumentSchema } from './contracts/meta.ts'
 import { couponShopRoutes } from './coupons.ts'
 import { customerAuthRoutes } from './customer-auth.ts'
 import { devRoutes } from './dev.ts'
+import { distributionRoutes } from './distribution.ts'
 import { renderReference } from './docs.ts'
 import { gateRoutes } from './gate.ts'
 import { groupBuyRoutes } from './group-buys.ts'
@@ -73,6 +74,7 @@ app.route('/api/payments', paymentRoutes)
 app.route('/partner/v1', partnerRoutes as never)
 app.route('/api/gate', gateRoutes)
 app.route('/api/group-buys', groupBuyRoutes)
+app.route('/api/distribution', distributionRoutes)
 
 const documentation = {
   openapi: '3.1.0',

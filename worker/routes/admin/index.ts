@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { requireStaff, type StaffEnv } from '../../middleware/staff-auth.ts'
 import { couponRoutes } from './coupons.ts'
+import { distributionAdminRoutes } from './distribution.ts'
 import { eventRoutes } from './events.ts'
 import { gateAdminRoutes } from './gates.ts'
 import { groupBuyCampaignRoutes } from './group-buy-campaigns.ts'
@@ -57,3 +58,5 @@ adminRoutes.route(`${organizer}/group-buy-campaigns`, groupBuyCampaignRoutes)
 adminRoutes.route(`${organizer}/coupons`, couponRoutes)
 // Posters of events and scenic sites (multipart uploads to R2).
 adminRoutes.route(organizer, posterRoutes)
+// Distribution (分销): distributors, share links, commission rules, statements.
+adminRoutes.route(organizer, distributionAdminRoutes)

@@ -1,9 +1,38 @@
+import { grantCoupon } from '../coupons/index.ts'
+import {
+  commissionSubscriber,
+  inviteCouponOf,
+  type RewardGranter,
+  referralSubscriber,
+} from '../distribution/index.ts'
 import type { OrderEventSubscriber } from './subscriber.ts'
 
 export type { OrderEvent, OrderEventSubscriber } from './subscriber.ts'
 
 /**
+ * Invite a friend: each side's reward is the organizer's invite coupon, granted to that customer once (the grant is
+ * keyed on the reward, so a retried event grants nothing more). Without an invite coupon the reward stays pending.
+ */
+export const inviteCouponGranter: RewardGranter = {
+  async grant(db, reward) {
+    const couponId = await inviteCouponOf(db, reward.organizerId)
+    if (!couponId) return null
+    const granted = await grantCoupon(db, {
+      organizerId: reward.organizerId,
+      couponId,
+      customerId: reward.customerId,
+      source: 'referral',
+      key: `referral:${reward.rewardId}`,
+    })
+    return granted.codeId
+  },
+}
+
+/**
  * Everything that happens because an order was paid, refunded, expired or cancelled, outside the orders module.
  * Add a subscriber here; the outbox publisher runs each for the topics it names.
  */
-export const orderEventSubscribers: readonly OrderEventSubscriber[] = []
+export const orderEventSubscribers: readonly OrderEventSubscriber[] = [
+  commissionSubscriber,
+  referralSubscriber(inviteCouponGranter),
+]

@@ -1,0 +1,1 @@
+ALTER TABLE `distribution_settings` ADD `invite_coupon_id` text;
