@@ -3,6 +3,7 @@
 export * from './schema/catalogue.ts'
 export * from './schema/gates.ts'
 export * from './schema/group-buys.ts'
+export * from './schema/members.ts'
 export * from './schema/orders.ts'
 export * from './schema/partners.ts'
 export * from './schema/staff.ts'

@@ -22,6 +22,15 @@ const owners: { dir: string; tables: Record<string, string> }[] = [
       batchGuards: 'batch_guards',
     },
   },
+  {
+    dir: 'worker/services/members/',
+    tables: {
+      memberTiers: 'member_tiers',
+      memberPointsRules: 'member_points_rules',
+      memberProfiles: 'member_profiles',
+      memberPoints: 'member_points',
+    },
+  },
 ]
 
 const root = join(import.meta.dirname, '..', '..')

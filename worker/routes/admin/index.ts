@@ -3,6 +3,7 @@ import { requireStaff, type StaffEnv } from '../../middleware/staff-auth.ts'
 import { eventRoutes } from './events.ts'
 import { gateAdminRoutes } from './gates.ts'
 import { groupBuyCampaignRoutes } from './group-buy-campaigns.ts'
+import { memberAdminRoutes } from './members.ts'
 import { adminOrderRoutes } from './orders.ts'
 import { organizerRoutes } from './organizers.ts'
 import { packageRoutes } from './packages.ts'
@@ -55,3 +56,4 @@ adminRoutes.route(organizer, gateAdminRoutes)
 adminRoutes.route(`${organizer}/group-buy-campaigns`, groupBuyCampaignRoutes)
 // Posters of events and scenic sites (multipart uploads to R2).
 adminRoutes.route(organizer, posterRoutes)
+adminRoutes.route(organizer, memberAdminRoutes)

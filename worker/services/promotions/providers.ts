@@ -1,3 +1,4 @@
+import { memberDiscountProvider, pointsProvider } from '../members/checkout.ts'
 import type { CheckoutDiscountProvider } from '../orders/checkout-discounts.ts'
 
 /**
@@ -5,4 +6,7 @@ import type { CheckoutDiscountProvider } from '../orders/checkout-discounts.ts'
  * ones before it (worker/services/orders/checkout-discounts.ts). Member discount first, then a coupon, then points,
  * so a percentage never counts money another discount already took.
  */
-export const checkoutDiscountProviders: readonly CheckoutDiscountProvider[] = []
+export const checkoutDiscountProviders: readonly CheckoutDiscountProvider[] = [
+  memberDiscountProvider,
+  pointsProvider,
+]
