@@ -4,7 +4,7 @@ import { redemption } from '../../domain/points-ledger.ts'
 import { Problem } from '../../problem.ts'
 import type { CheckoutDiscountProvider } from '../orders/checkout-discounts.ts'
 import { appendEntry, balanceCovered, settledState } from './ledger.ts'
-import { currentTier, ensureMember, readRules } from './profiles.ts'
+import { currentTier, findMember, readRules } from './profiles.ts'
 
 /** The member tier's discount %, of what the tickets cost (rounded down: see percentOf). */
 export const memberDiscountProvider: CheckoutDiscountProvider = {
@@ -36,7 +36,8 @@ export const pointsProvider: CheckoutDiscountProvider = {
     if (!context.customerId) throw insufficient('Sign in to use points')
     const rules = await readRules(db, context.organizerId)
     if (!rules) throw insufficient('This organizer has no points')
-    const member = await ensureMember(db, context.organizerId, context.customerId)
+    const member = await findMember(db, context.organizerId, context.customerId)
+    if (!member) throw insufficient(`You have no points, fewer than ${requested}`)
     const { state } = await settledState(db, member.id, context.now)
     const remaining = context.lines.reduce((sum, line) => sum + line.price, 0)
     const taken = redemption(requested, state.balance, remaining, rules)

@@ -29,14 +29,17 @@ interface NewEntry {
 
 /** One ledger row as a statement (for a batch); writes nothing when its id exists or `when` is false. */
 export function appendEntry(db: Database, entry: NewEntry) {
-  return db.run(sql`
-    INSERT INTO member_points (id, member_id, seq, kind, points, debt, spend, order_id, expires_at, created_at)
-    SELECT ${entry.id}, ${entry.memberId}, s.last + 1, ${entry.kind}, ${entry.points}, ${entry.debt ?? 0},
+  // Columns in the table's order (drizzle inserts a SELECT into every column).
+  return db
+    .insert(memberPoints)
+    .select(
+      sql`SELECT ${entry.id}, ${entry.memberId}, s.last + 1, ${entry.kind}, ${entry.points}, ${entry.debt ?? 0},
       ${entry.spend ?? 0}, ${entry.orderId ?? null}, ${entry.expiresAt ?? null}, ${entry.at.toISOString()}
     FROM (SELECT coalesce(max(seq), 0) AS last, coalesce(sum(points), 0) AS balance, coalesce(sum(debt), 0) AS debt
           FROM member_points WHERE member_id = ${entry.memberId}) AS s
-    WHERE ${entry.when ?? sql`1 = 1`}
-    ON CONFLICT DO NOTHING`)
+    WHERE ${entry.when ?? sql`1 = 1`}`,
+    )
+    .onConflictDoNothing()
 }
 
 /**
