@@ -10,6 +10,7 @@ import { CheckoutPage } from './pages/checkout.tsx'
 import { GroupBuyPage } from './pages/group-buy.tsx'
 import { GroupBuyShowPage } from './pages/group-buy-show.tsx'
 import { HomePage } from './pages/home.tsx'
+import { MemberPage } from './pages/member.tsx'
 import { MyTicketsPage, OrderPage } from './pages/orders.tsx'
 import { ScenicPage } from './pages/scenic.tsx'
 import { ShowPage } from './pages/show.tsx'
@@ -43,6 +44,7 @@ function App() {
           { pattern: '/scenic/:id', render: ({ id }) => <ScenicPage key={id} siteId={id!} /> },
           { pattern: '/checkout', render: () => <CheckoutPage /> },
           { pattern: '/my-tickets', render: () => <MyTicketsPage /> },
+          { pattern: '/member/:id', render: ({ id }) => <MemberPage key={id} organizerId={id!} /> },
           { pattern: '/orders/:id', render: ({ id }) => <OrderPage key={id} orderId={id!} /> },
         ]}
         fallback={<NotFound />}

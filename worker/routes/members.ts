@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
-import { organizers } from '../db/schema.ts'
+import { organizers, scenicSites, shows } from '../db/schema.ts'
 import type { AppEnv } from '../env.ts'
 import { requireCustomer } from '../middleware/customer-auth.ts'
 import { notFound } from '../problem.ts'
@@ -15,11 +15,29 @@ import { json } from './openapi.ts'
 export const memberRoutes = new Hono<AppEnv>()
 memberRoutes.use('*', requireCustomer)
 
-const organizerQuery = v.object({ organizer: v.pipe(v.string(), v.minLength(1), v.maxLength(64)) })
+const id = v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64)))
+const organizerQuery = v.pipe(
+  v.object({ organizer: id, show: id, site: id }),
+  v.check(
+    (q) => [q.organizer, q.show, q.site].filter(Boolean).length === 1,
+    'give one of organizer, show or site',
+  ),
+)
 
-async function organizerOf(db: AppEnv['Variables']['db'], organizerId: string) {
-  const [row] = await db.select({ id: organizers.id }).from(organizers).where(eq(organizers.id, organizerId))
-  if (!row) throw notFound(`organizer ${organizerId}`)
+/** The organizer named, or the one selling the show or scenic site (checkout knows only those). */
+async function organizerOf(
+  db: AppEnv['Variables']['db'],
+  query: { organizer?: string | undefined; show?: string | undefined; site?: string | undefined },
+) {
+  const [row] = query.show
+    ? await db.select({ id: shows.organizerId }).from(shows).where(eq(shows.id, query.show))
+    : query.site
+      ? await db
+          .select({ id: scenicSites.organizerId })
+          .from(scenicSites)
+          .where(eq(scenicSites.id, query.site))
+      : await db.select({ id: organizers.id }).from(organizers).where(eq(organizers.id, query.organizer!))
+  if (!row) throw notFound('organizer')
   return row.id
 }
 
@@ -27,7 +45,8 @@ memberRoutes.get(
   '/me',
   describeRoute({
     tags: ['Members'],
-    summary: 'Your membership with an organizer: tier, benefits, points and purchases',
+    summary:
+      'Your membership with an organizer (by id, or the one selling a show or site): tier, points, purchases',
     description:
       'Made on the first visit (or the first paid order). `tier` is decided on the last 12 months: paid spend net of ' +
       'refunds, or points earned net of reversals, whichever reaches a higher tier. `points.balance` is the sum of the ' +
@@ -38,7 +57,7 @@ memberRoutes.get(
   }),
   validate('query', organizerQuery),
   async (c) => {
-    const organizerId = await organizerOf(c.get('db'), c.req.valid('query').organizer)
+    const organizerId = await organizerOf(c.get('db'), c.req.valid('query'))
     return c.json(await memberPage(c.get('db'), organizerId, c.get('customer')!.id, new Date()))
   },
 )
@@ -57,7 +76,7 @@ memberRoutes.put(
   validate('json', preferencesInput),
   async (c) => {
     const db = c.get('db')
-    const organizerId = await organizerOf(db, c.req.valid('query').organizer)
+    const organizerId = await organizerOf(db, c.req.valid('query'))
     const customerId = c.get('customer')!.id
     await savePreferences(db, organizerId, customerId, c.req.valid('json'))
     return c.json(await memberPage(db, organizerId, customerId, new Date()))

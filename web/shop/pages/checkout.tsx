@@ -13,6 +13,7 @@ import { Button, Field, ProblemAlert, useNow } from '../../lib/ui.tsx'
 import { DepositChoice, depositForSeats } from '../components/deposit.tsx'
 import { HoldButton } from '../components/hold-button.tsx'
 import { IdNumberField } from '../components/id-number-field.tsx'
+import { MemberCheckout, memberPrice, tierLabel, useMembership } from '../components/member-checkout.tsx'
 import { PriceWithList, tierName } from '../components/price-tag.tsx'
 import { releaseCurrentHold, setCurrentHold, useCurrentHold } from '../hold-store.ts'
 import { shopMessages, useProblemMessages } from '../messages.ts'
@@ -38,6 +39,14 @@ export function CheckoutPage() {
   const [busy, setBusy] = useState(false)
   const [payDeposit, setPayDeposit] = useState(false)
   const idempotencyKey = useMemo(() => newIdempotencyKey(), [current?.hold.id])
+  const [usePoints, setUsePoints] = useState(false)
+  const membership = useMembership(
+    current?.kind === 'show'
+      ? `show=${encodeURIComponent(current.hold.showId)}`
+      : current
+        ? `site=${encodeURIComponent(current.hold.siteId)}`
+        : '',
+  )
 
   if (!current) {
     return (
@@ -104,6 +113,11 @@ export function CheckoutPage() {
     navigate(back)
   }
 
+  // Member discount and points apply to tickets bought outright (not to a deposit), as the server decides.
+  const member = membership.data
+  const discountable = !withDeposit && !current.order
+  const priced = memberPrice(discountable ? member : null, current.hold.total, usePoints)
+
   const pay = async (event: Event) => {
     event.preventDefault()
     setError(null)
@@ -135,6 +149,7 @@ export function CheckoutPage() {
                   }
                 : {}),
               ...(withDeposit ? { deposit: true } : {}),
+              ...(priced.points > 0 ? { points: priced.points } : {}),
               ...contact,
             }
           : {
@@ -143,6 +158,7 @@ export function CheckoutPage() {
               date: current.hold.date,
               holdId: current.hold.id,
               ...(withDeposit ? { deposit: true } : {}),
+              ...(priced.points > 0 ? { points: priced.points } : {}),
               ...contact,
             }
       const created = await api<OrderCreated>('/api/orders', { body, idempotencyKey })
@@ -155,6 +171,7 @@ export function CheckoutPage() {
   }
 
   const total = current.hold.total
+  const toPay = priced.total
   return (
     <section class="stack">
       <h1>{t('checkout')}</h1>
@@ -185,9 +202,21 @@ export function CheckoutPage() {
             <span data-testid="checkout-discount">−{money(current.hold.discount)}</span>
           </p>
         )}
+        {priced.memberOff > 0 && member?.tier && (
+          <p class="row spread price-discount">
+            <span>{t('member_memberDiscount', { tier: tierLabel(member.tier, locale) })}</span>
+            <span data-testid="checkout-member-discount">−{money(priced.memberOff)}</span>
+          </p>
+        )}
+        {priced.pointsOff > 0 && (
+          <p class="row spread price-discount">
+            <span>{t('member_pointsOff')}</span>
+            <span data-testid="checkout-points-discount">−{money(priced.pointsOff)}</span>
+          </p>
+        )}
         <p class="row spread">
           <strong>{t('total')}</strong>
-          <strong data-testid="checkout-total">{money(total)}</strong>
+          <strong data-testid="checkout-total">{money(toPay)}</strong>
         </p>
         {withDeposit && (
           <>
@@ -236,6 +265,16 @@ export function CheckoutPage() {
             onChoose={setPayDeposit}
           />
         )}
+        {member && (
+          <MemberCheckout
+            member={member}
+            total={current.hold.total}
+            usePoints={usePoints}
+            onUsePoints={setUsePoints}
+            money={money}
+            disabled={!discountable}
+          />
+        )}
         <h2>{t('contact')}</h2>
         <Field label={t('email')}>
           {({ id }) => (
@@ -266,7 +305,7 @@ export function CheckoutPage() {
               ? t('paying')
               : withDeposit
                 ? t('deposit_payDeposit', { amount: money(deposit) })
-                : t('payNow', { amount: money(total) })}
+                : t('payNow', { amount: money(toPay) })}
           </HoldButton>
           {expired ? (
             <Button variant="primary" onClick={pickAgain}>

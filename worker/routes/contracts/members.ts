@@ -31,6 +31,8 @@ export const pointsRulesSchema = v.object({
 })
 
 export const memberPageSchema = v.object({
+  organizerId: v.string(),
+  organizerName: v.string(),
   memberId: v.string(),
   since: timestamp,
   tier: v.nullable(memberTierSchema),
@@ -135,3 +137,8 @@ export const memberListSchema = pageOf(
     debt: v.pipe(v.number(), v.integer()),
   }),
 )
+
+export type MemberPage = v.InferOutput<typeof memberPageSchema>
+export type MemberTier = v.InferOutput<typeof memberTierSchema>
+export type PointsRulesView = v.InferOutput<typeof pointsRulesSchema>
+export type MemberList = v.InferOutput<typeof memberListSchema>

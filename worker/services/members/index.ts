@@ -10,6 +10,7 @@ import {
   memberProfiles,
   memberTiers,
   orders,
+  organizers,
   scenicSites,
   shows,
 } from '../../db/schema.ts'
@@ -77,7 +78,13 @@ export async function memberPage(db: Database, organizerId: string, customerId: 
     )
     .orderBy(desc(orders.createdAt))
     .limit(20)
+  const [organizer] = await db
+    .select({ name: organizers.name })
+    .from(organizers)
+    .where(eq(organizers.id, organizerId))
   return {
+    organizerId,
+    organizerName: organizer?.name ?? '',
     memberId: member.id,
     since: member.createdAt,
     tier: tier ? tierView(tier) : null,
