@@ -15,6 +15,7 @@ import { GatesPage } from './pages/gates.tsx'
 import { GroupBuysPage } from './pages/group-buys.tsx'
 import { PartnersPage, WebhookPage, WebhooksPage } from './pages/integrations.tsx'
 import { InvitationPage } from './pages/invitation.tsx'
+import { MembersPage } from './pages/members.tsx'
 import { OrderPage } from './pages/order.tsx'
 import { OrdersPage } from './pages/orders.tsx'
 import { SitePage, SitesPage } from './pages/scenic.tsx'
@@ -38,6 +39,7 @@ const sections: { href: string; key: AdminKey }[] = [
   { href: '/admin/webhooks', key: 'navWebhooks' },
   { href: '/admin/gates', key: 'navGates' },
   { href: '/admin/group-buys', key: 'navGroupBuys' },
+  { href: '/admin/members', key: 'navMembers' },
 ]
 
 function Nav() {
@@ -145,6 +147,7 @@ function Console() {
           { pattern: '/admin/webhooks/:id', render: (p) => <WebhookPage id={p.id!} /> },
           { pattern: '/admin/gates', render: () => <GatesPage /> },
           { pattern: '/admin/group-buys', render: () => <GroupBuysPage /> },
+          { pattern: '/admin/members', render: () => <MembersPage /> },
           { pattern: '/admin/account', render: () => <AccountPage /> },
         ]}
         fallback={<NotFound />}
