@@ -1,7 +1,8 @@
 // The shop (served at /): shows with a live seat map, scenic sites, checkout and "My tickets".
 import '../lib/base.css'
 import './shop.css'
-import { render } from 'preact'
+import { type ComponentType, render } from 'preact'
+import { useEffect, useState } from 'preact/hooks'
 import { Link, Routes, useLocation } from '../lib/router.tsx'
 import { Shell } from '../lib/ui.tsx'
 import { HoldBanner } from './hold-banner.tsx'
@@ -10,7 +11,6 @@ import { CheckoutPage } from './pages/checkout.tsx'
 import { GroupBuyPage } from './pages/group-buy.tsx'
 import { GroupBuyShowPage } from './pages/group-buy-show.tsx'
 import { HomePage } from './pages/home.tsx'
-import { MemberPage } from './pages/member.tsx'
 import { MyTicketsPage, OrderPage } from './pages/orders.tsx'
 import { ScenicPage } from './pages/scenic.tsx'
 import { ShowPage } from './pages/show.tsx'
@@ -23,6 +23,15 @@ function NotFound() {
       <Link href="/">{t('home')}</Link>
     </section>
   )
+}
+
+/** The member centre, loaded on first visit (it stays out of the shop's first load). */
+function LazyMemberPage(props: { organizerId: string }) {
+  const [Page, setPage] = useState<ComponentType<{ organizerId: string }> | null>(null)
+  useEffect(() => {
+    void import('./components/member-checkout.tsx').then((module) => setPage(() => module.MemberPage))
+  }, [])
+  return Page && <Page {...props} />
 }
 
 function App() {
@@ -44,7 +53,7 @@ function App() {
           { pattern: '/scenic/:id', render: ({ id }) => <ScenicPage key={id} siteId={id!} /> },
           { pattern: '/checkout', render: () => <CheckoutPage /> },
           { pattern: '/my-tickets', render: () => <MyTicketsPage /> },
-          { pattern: '/member/:id', render: ({ id }) => <MemberPage key={id} organizerId={id!} /> },
+          { pattern: '/member/:id', render: ({ id }) => <LazyMemberPage key={id} organizerId={id!} /> },
           { pattern: '/orders/:id', render: ({ id }) => <OrderPage key={id} orderId={id!} /> },
         ]}
         fallback={<NotFound />}

@@ -3,22 +3,12 @@
 // server applies: percentOf, usablePoints), so the total shown is the total charged.
 import { percentOf } from '../../../worker/domain/checkout-discounts.ts'
 import { pointsValue, redeemCap, usablePoints } from '../../../worker/domain/points-ledger.ts'
-import { api } from '../../lib/api.ts'
 import { useLocale } from '../../lib/i18n.ts'
 import { Link } from '../../lib/router.tsx'
-import { useResource } from '../../lib/ui.tsx'
-import { shopMessages } from '../messages.ts'
+import { memberMessages } from '../pages/member-messages.ts'
 import type { MemberPage, MemberTier } from '../types.ts'
 
 export const tierLabel = (tier: MemberTier, locale: string) => (locale === 'en' && tier.nameEn) || tier.name
-
-/** The member page for a show or site, or null when nobody is signed in. */
-export function useMembership(query: string) {
-  return useResource(
-    (signal) => api<MemberPage>(`/api/members/me?${query}`, { signal }).catch(() => null),
-    [query],
-  )
-}
 
 /** What the member discount and `points` points take off `total` (both null-safe). */
 export function memberPrice(member: MemberPage | null | undefined, total: number, usePoints: boolean) {
@@ -39,7 +29,7 @@ export function MemberCheckout(props: {
   money: (minor: number) => string
   disabled: boolean
 }) {
-  const t = shopMessages.useT()
+  const t = memberMessages.useT()
   const locale = useLocale()
   const { member, money } = props
   const price = memberPrice(member, props.total, true)
@@ -71,3 +61,31 @@ export function MemberCheckout(props: {
     </div>
   )
 }
+
+/** The member discount and points lines above the total. */
+export function MemberPriceRows(props: {
+  member: MemberPage | null
+  priced: ReturnType<typeof memberPrice>
+  money: (minor: number) => string
+}) {
+  const t = memberMessages.useT()
+  const locale = useLocale()
+  const { member, priced, money } = props
+  return (
+    <>
+      {priced.memberOff > 0 && member?.tier && (
+        <p class="row spread price-discount">
+          <span>{t('member_memberDiscount', { tier: tierLabel(member.tier, locale) })}</span>
+          <span data-testid="checkout-member-discount">−{money(priced.memberOff)}</span>
+        </p>
+      )}
+      {priced.pointsOff > 0 && (
+        <p class="row spread price-discount">
+          <span>{t('member_pointsOff')}</span>
+          <span data-testid="checkout-points-discount">−{money(priced.pointsOff)}</span>
+        </p>
+      )}
+    </>
+  )
+}
+export { MemberPage } from '../pages/member.tsx'

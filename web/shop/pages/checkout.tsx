@@ -2,7 +2,7 @@
 // and ID number, asked here while the seats stay held), where to send the tickets, then the order and the
 // sandbox payment page. The idempotency key lives as long as this hold, so a retried click never orders twice.
 // Once the hold has run out the pay button is off, says why and offers to pick again.
-import { useMemo, useState } from 'preact/hooks'
+import { useEffect, useMemo, useState } from 'preact/hooks'
 import { isValidPrcIdNumber } from '../../../worker/domain/id-number.ts'
 import { api, newIdempotencyKey } from '../../lib/api.ts'
 import { formatDay, formatMoney } from '../../lib/format.ts'
@@ -13,11 +13,12 @@ import { Button, Field, ProblemAlert, useNow } from '../../lib/ui.tsx'
 import { DepositChoice, depositForSeats } from '../components/deposit.tsx'
 import { HoldButton } from '../components/hold-button.tsx'
 import { IdNumberField } from '../components/id-number-field.tsx'
-import { MemberCheckout, memberPrice, tierLabel, useMembership } from '../components/member-checkout.tsx'
 import { PriceWithList, tierName } from '../components/price-tag.tsx'
 import { releaseCurrentHold, setCurrentHold, useCurrentHold } from '../hold-store.ts'
 import { shopMessages, useProblemMessages } from '../messages.ts'
-import type { OrderCreated } from '../types.ts'
+import type { MemberPage, OrderCreated } from '../types.ts'
+
+type MemberKit = typeof import('../components/member-checkout.tsx')
 
 const contactKey = 'checkout-contact'
 
@@ -40,13 +41,23 @@ export function CheckoutPage() {
   const [payDeposit, setPayDeposit] = useState(false)
   const idempotencyKey = useMemo(() => newIdempotencyKey(), [current?.hold.id])
   const [usePoints, setUsePoints] = useState(false)
-  const membership = useMembership(
+  // The membership and its pricing are loaded after the page (they stay out of the shop's first load).
+  const [membership, setMembership] = useState<{ kit: MemberKit; member: MemberPage | null } | null>(null)
+  const memberQuery =
     current?.kind === 'show'
       ? `show=${encodeURIComponent(current.hold.showId)}`
       : current
         ? `site=${encodeURIComponent(current.hold.siteId)}`
-        : '',
-  )
+        : ''
+  useEffect(() => {
+    if (memberQuery)
+      void Promise.all([
+        import('../components/member-checkout.tsx'),
+        api<MemberPage>(`/api/members/me?${memberQuery}`).catch(() => null),
+      ]).then(([kit, member]) => setMembership({ kit, member }))
+  }, [memberQuery])
+  const kit = membership?.kit
+  const member = membership?.member ?? null
 
   if (!current) {
     return (
@@ -114,9 +125,9 @@ export function CheckoutPage() {
   }
 
   // Member discount and points apply to tickets bought outright (not to a deposit), as the server decides.
-  const member = membership.data
   const discountable = !withDeposit && !current.order
-  const priced = memberPrice(discountable ? member : null, current.hold.total, usePoints)
+  const total0 = current.hold.total
+  const priced = kit?.memberPrice(discountable ? member : null, total0, usePoints)
 
   const pay = async (event: Event) => {
     event.preventDefault()
@@ -149,7 +160,7 @@ export function CheckoutPage() {
                   }
                 : {}),
               ...(withDeposit ? { deposit: true } : {}),
-              ...(priced.points > 0 ? { points: priced.points } : {}),
+              ...(priced?.points ? { points: priced.points } : {}),
               ...contact,
             }
           : {
@@ -158,7 +169,7 @@ export function CheckoutPage() {
               date: current.hold.date,
               holdId: current.hold.id,
               ...(withDeposit ? { deposit: true } : {}),
-              ...(priced.points > 0 ? { points: priced.points } : {}),
+              ...(priced?.points ? { points: priced.points } : {}),
               ...contact,
             }
       const created = await api<OrderCreated>('/api/orders', { body, idempotencyKey })
@@ -171,7 +182,7 @@ export function CheckoutPage() {
   }
 
   const total = current.hold.total
-  const toPay = priced.total
+  const toPay = priced?.total ?? total
   return (
     <section class="stack">
       <h1>{t('checkout')}</h1>
@@ -202,17 +213,8 @@ export function CheckoutPage() {
             <span data-testid="checkout-discount">−{money(current.hold.discount)}</span>
           </p>
         )}
-        {priced.memberOff > 0 && member?.tier && (
-          <p class="row spread price-discount">
-            <span>{t('member_memberDiscount', { tier: tierLabel(member.tier, locale) })}</span>
-            <span data-testid="checkout-member-discount">−{money(priced.memberOff)}</span>
-          </p>
-        )}
-        {priced.pointsOff > 0 && (
-          <p class="row spread price-discount">
-            <span>{t('member_pointsOff')}</span>
-            <span data-testid="checkout-points-discount">−{money(priced.pointsOff)}</span>
-          </p>
+        {kit && priced && (
+          <kit.MemberPriceRows member={discountable ? member : null} priced={priced} money={money} />
         )}
         <p class="row spread">
           <strong>{t('total')}</strong>
@@ -265,8 +267,8 @@ export function CheckoutPage() {
             onChoose={setPayDeposit}
           />
         )}
-        {member && (
-          <MemberCheckout
+        {member && kit && (
+          <kit.MemberCheckout
             member={member}
             total={current.hold.total}
             usePoints={usePoints}

@@ -6,12 +6,16 @@ import { formatDate, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
 import { Link } from '../../lib/router.tsx'
 import { Button, Field, ProblemAlert, useResource } from '../../lib/ui.tsx'
-import { tierLabel } from '../components/member-checkout.tsx'
-import { type ShopMessage, shopMessages } from '../messages.ts'
-import type { MemberPage as Member } from '../types.ts'
+import { shopMessages } from '../messages.ts'
+import type { MemberPage as Member, MemberTier } from '../types.ts'
+
+const tierLabel = (tier: MemberTier, locale: string) => (locale === 'en' && tier.nameEn) || tier.name
+
+import { type MemberMessage, memberMessages } from './member-messages.ts'
 
 export function MemberPage({ organizerId }: { organizerId: string }) {
-  const t = shopMessages.useT()
+  const t = memberMessages.useT()
+  const shopT = shopMessages.useT()
   const locale = useLocale()
   const query = `organizer=${encodeURIComponent(organizerId)}`
   const page = useResource((signal) => api<Member>(`/api/members/me?${query}`, { signal }), [query])
@@ -26,7 +30,7 @@ export function MemberPage({ organizerId }: { organizerId: string }) {
       <section class="stack">
         <h1>{t('member_link')}</h1>
         <p>{t('member_signIn')}</p>
-        <Link href="/my-tickets">{t('myTickets')}</Link>
+        <Link href="/my-tickets">{shopT('myTickets')}</Link>
       </section>
     )
   const m = page.data
@@ -128,7 +132,7 @@ export function MemberPage({ organizerId }: { organizerId: string }) {
             {m.points.history.map((entry) => (
               <li key={entry.id} class="row spread">
                 <span>
-                  {t(`member_kind_${entry.kind}` as ShopMessage)}
+                  {t(`member_kind_${entry.kind}` as MemberMessage)}
                   <span class="muted small"> · {formatDate(entry.at, locale)}</span>
                 </span>
                 <span data-testid="points-change">
