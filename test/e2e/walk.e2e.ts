@@ -189,6 +189,7 @@ describe('page walk', () => {
           : 'Paid after the hold expired; the same tickets were still free and are yours.',
       )
       await visit(walk, 'sandbox-payment', new URL(pending.checkoutUrl).pathname)
+      await visit(walk, 'distributor', '/distributor')
       await visit(walk, 'not-found', '/no-such-page', false)
 
       // Checkout with a hold in hand: held through the API, handed to the shop as its pages do.
@@ -256,6 +257,8 @@ describe('page walk', () => {
         ['gates', '/admin/gates'],
         ['group-buys', '/admin/group-buys'],
         ['coupons', '/admin/coupons'],
+        ['members', '/admin/members'],
+        ['distribution', '/admin/distribution'],
         ['account', '/admin/account'],
       ]
       for (const [name, path] of pages) await visit(walk, name, path)

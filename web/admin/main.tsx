@@ -17,6 +17,7 @@ import { GatesPage } from './pages/gates.tsx'
 import { GroupBuysPage } from './pages/group-buys.tsx'
 import { PartnersPage, WebhookPage, WebhooksPage } from './pages/integrations.tsx'
 import { InvitationPage } from './pages/invitation.tsx'
+import { MembersPage } from './pages/members.tsx'
 import { OrderPage } from './pages/order.tsx'
 import { OrdersPage } from './pages/orders.tsx'
 import { SitePage, SitesPage } from './pages/scenic.tsx'
@@ -42,6 +43,7 @@ const sections: { href: string; key: AdminKey }[] = [
   { href: '/admin/group-buys', key: 'navGroupBuys' },
   { href: '/admin/coupons', key: 'navCoupons' },
   { href: '/admin/distribution', key: 'navDistribution' },
+  { href: '/admin/members', key: 'navMembers' },
 ]
 
 function Nav() {
@@ -151,6 +153,7 @@ function Console() {
           { pattern: '/admin/group-buys', render: () => <GroupBuysPage /> },
           { pattern: '/admin/coupons', render: () => <CouponsPage /> },
           { pattern: '/admin/distribution', render: () => <DistributionPage /> },
+          { pattern: '/admin/members', render: () => <MembersPage /> },
           { pattern: '/admin/account', render: () => <AccountPage /> },
         ]}
         fallback={<NotFound />}

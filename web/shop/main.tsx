@@ -5,7 +5,6 @@ import { render } from 'preact'
 import { lazyPage } from '../lib/lazy-page.tsx'
 import { Link, Routes, useLocation } from '../lib/router.tsx'
 import { Shell } from '../lib/ui.tsx'
-import { LazyDistributorPage } from './components/lazy-distributor.tsx'
 import { captureShareRef } from './components/share-ref.ts'
 import { HoldBanner } from './hold-banner.tsx'
 import { shopMessages } from './messages.ts'
@@ -19,6 +18,8 @@ const ScenicPage = lazyPage(() => import('./pages/scenic.tsx').then((m) => m.Sce
 const CheckoutPage = lazyPage(() => import('./pages/checkout.tsx').then((m) => m.CheckoutPage))
 const MyTicketsPage = lazyPage(() => import('./pages/orders.tsx').then((m) => m.MyTicketsPage))
 const OrderPage = lazyPage(() => import('./pages/orders.tsx').then((m) => m.OrderPage))
+const MemberPage = lazyPage(() => import('./pages/member.tsx').then((m) => m.MemberPage))
+const DistributorPage = lazyPage(() => import('./pages/distributor.tsx').then((m) => m.DistributorPage))
 
 function NotFound() {
   const t = shopMessages.useT()
@@ -56,7 +57,8 @@ function App() {
           { pattern: '/scenic/:id', render: ({ id }) => <ScenicPage key={id} siteId={id!} /> },
           { pattern: '/checkout', render: () => <CheckoutPage /> },
           { pattern: '/my-tickets', render: () => <MyTicketsPage /> },
-          { pattern: '/distributor', render: () => <LazyDistributorPage /> },
+          { pattern: '/distributor', render: () => <DistributorPage /> },
+          { pattern: '/member/:id', render: ({ id }) => <MemberPage key={id} organizerId={id!} /> },
           { pattern: '/orders/:id', render: ({ id }) => <OrderPage key={id} orderId={id!} /> },
         ]}
         fallback={<NotFound />}

@@ -10,6 +10,7 @@ const couponEn = {
   coupon_remove: 'Remove',
   coupon_mine: 'My coupons',
   coupon_discount: 'Coupon',
+  coupon_pointsAside: 'Points are not combined with a coupon: remove the coupon to pay with points.',
   coupon_lineOff: 'coupon −{amount}',
 } as const
 const couponZh: Record<keyof typeof couponEn, string> = {
@@ -20,6 +21,7 @@ const couponZh: Record<keyof typeof couponEn, string> = {
   coupon_remove: '不使用',
   coupon_mine: '我的优惠券',
   coupon_discount: '优惠券',
+  coupon_pointsAside: '积分不与优惠券同时使用；如需积分抵扣，请先移除优惠券。',
   coupon_lineOff: '优惠券 −{amount}',
 }
 // ---- s7-coupons block end ----

@@ -3,6 +3,7 @@
 
 export type { Eligibility } from '../../worker/routes/contracts/admin/visit-products.ts'
 export type { Page } from '../../worker/routes/contracts/common.ts'
+export type { MemberPage, MemberTier } from '../../worker/routes/contracts/members.ts'
 export type {
   OrderCreated,
   OrderLine,

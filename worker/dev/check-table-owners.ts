@@ -42,6 +42,15 @@ const owners: { dir: string; tables: Record<string, string> }[] = [
       referralRewards: 'referral_rewards',
     },
   },
+  {
+    dir: 'worker/services/members/',
+    tables: {
+      memberTiers: 'member_tiers',
+      memberPointsRules: 'member_points_rules',
+      memberProfiles: 'member_profiles',
+      memberPoints: 'member_points',
+    },
+  },
 ]
 
 const root = join(import.meta.dirname, '..', '..')

@@ -18,6 +18,7 @@ import { gateRoutes } from './gate.ts'
 import { groupBuyRoutes } from './group-buys.ts'
 import { imageRoutes } from './images.ts'
 import { listingRoutes } from './listings.ts'
+import { memberRoutes } from './members.ts'
 import { htmlPage, json } from './openapi.ts'
 import { orderRoutes } from './orders.ts'
 import { partnerRoutes } from './partner/index.ts'
@@ -70,6 +71,7 @@ app.route('/api/scenic-sites', scenicRoutes)
 app.route('/api/orders', orderRoutes)
 app.route('/api/coupons', couponShopRoutes)
 app.route('/api/tickets', ticketRoutes)
+app.route('/api/members', memberRoutes)
 app.route('/api/payments', paymentRoutes)
 app.route('/partner/v1', partnerRoutes as never)
 app.route('/api/gate', gateRoutes)

@@ -11,6 +11,7 @@ import { buyerIdentity } from '../middleware/buyer.ts'
 import { clientKeyOf } from '../middleware/rate-limit.ts'
 import { notFound, Problem } from '../problem.ts'
 import { cachedRead } from '../services/catalogue-cache.ts'
+import { presaleTierCode } from '../services/members/index.ts'
 import { validate } from '../validation.ts'
 import { eventKinds } from './contracts/admin/events.ts'
 import { seatMapSchema, showDetailSchema, showHoldSchema, showPageSchema } from './contracts/shows.ts'
@@ -58,12 +59,18 @@ const showParam = v.object({ showId: v.pipe(v.string(), v.maxLength(64)) })
 export const showRoutes = new Hono<AppEnv>()
 
 /**
- * The member tier a hold is sent with: the hook for the members issue. Customers have no tier yet, so this
- * passes one only once the customer record carries a `memberTier`.
+ * The member tier a hold is sent with: looked up only before the general sale, when a sale phase may admit it
+ * (worker/services/members: a tier with presale access passes its code).
  */
-function memberTierOf(customer: unknown): { memberTier?: string } {
-  const tier = (customer as { memberTier?: unknown } | undefined)?.memberTier
-  return typeof tier === 'string' && tier ? { memberTier: tier } : {}
+async function memberTierOf(
+  db: AppEnv['Variables']['db'],
+  show: { id: string; saleStartsAt: string | null },
+  customer: { id: string } | undefined,
+): Promise<{ memberTier?: string }> {
+  const now = new Date()
+  if (!customer || !show.saleStartsAt || show.saleStartsAt <= now.toISOString()) return {}
+  const tier = await presaleTierCode(db, show.id, customer.id, now)
+  return tier ? { memberTier: tier } : {}
 }
 
 const summaryColumns = {
@@ -337,7 +344,7 @@ showRoutes.post(
       ...(input.idNumbers ? { idNumbers: input.idNumbers } : {}),
       ...(input.flashSaleId ? { flashSaleId: input.flashSaleId } : {}),
       ...(input.presaleCode ? { presaleCode: input.presaleCode } : {}),
-      ...memberTierOf(c.get('customer')),
+      ...(await memberTierOf(c.get('db'), show, c.get('customer'))),
     })
     if (!outcome.ok) throw inventoryProblem(outcome)
     // The hold's JSON as the show's actor wrote it: forwarded, not parsed and re-serialized.

@@ -2,7 +2,7 @@
 // and ID number, asked here while the seats stay held), where to send the tickets, then the order and the
 // sandbox payment page. The idempotency key lives as long as this hold, so a retried click never orders twice.
 // Once the hold has run out the pay button is off, says why and offers to pick again.
-import { useMemo, useState } from 'preact/hooks'
+import { useEffect, useMemo, useState } from 'preact/hooks'
 import { isValidPrcIdNumber } from '../../../worker/domain/id-number.ts'
 import { api, newIdempotencyKey } from '../../lib/api.ts'
 import { formatDay, formatMoney } from '../../lib/format.ts'
@@ -17,7 +17,9 @@ import { IdNumberField } from '../components/id-number-field.tsx'
 import { PriceWithList, tierName } from '../components/price-tag.tsx'
 import { releaseCurrentHold, setCurrentHold, useCurrentHold } from '../hold-store.ts'
 import { shopMessages, useProblemMessages } from '../messages.ts'
-import type { OrderCreated } from '../types.ts'
+import type { MemberPage, OrderCreated } from '../types.ts'
+
+type MemberKit = typeof import('../components/member-checkout.tsx')
 
 const contactKey = 'checkout-contact'
 
@@ -39,8 +41,26 @@ export function CheckoutPage() {
   const [busy, setBusy] = useState(false)
   const [payDeposit, setPayDeposit] = useState(false)
   const [coupon, setCoupon] = useState<AppliedCoupon | null>(null)
-  // A new key with another coupon: the order asked for is a different one.
-  const idempotencyKey = useMemo(() => newIdempotencyKey(), [current?.hold.id, coupon?.code])
+  const [usePoints, setUsePoints] = useState(false)
+  // A new key with another coupon or points choice: the order asked for is a different one.
+  const idempotencyKey = useMemo(() => newIdempotencyKey(), [current?.hold.id, coupon?.code, usePoints])
+  // The membership and its pricing are loaded after the page (they stay out of the shop's first load).
+  const [membership, setMembership] = useState<{ kit: MemberKit; member: MemberPage | null } | null>(null)
+  const memberQuery =
+    current?.kind === 'show'
+      ? `show=${encodeURIComponent(current.hold.showId)}`
+      : current
+        ? `site=${encodeURIComponent(current.hold.siteId)}`
+        : ''
+  useEffect(() => {
+    if (memberQuery)
+      void Promise.all([
+        import('../components/member-checkout.tsx'),
+        api<MemberPage>(`/api/members/me?${memberQuery}`).catch(() => null),
+      ]).then(([kit, member]) => setMembership({ kit, member }))
+  }, [memberQuery])
+  const kit = membership?.kit
+  const member = membership?.member ?? null
 
   if (!current) {
     return (
@@ -88,6 +108,10 @@ export function CheckoutPage() {
         ? offer.amount
         : null
   const withDeposit = payDeposit && deposit !== null
+  // Member discount and points apply to tickets bought outright (not to a deposit), as the server decides; points
+  // are not combined with a coupon here.
+  const discountable = !withDeposit && !current.order
+  const priced = kit?.memberPrice(discountable ? member : null, current.hold.total, usePoints && !coupon)
   // An order made before expiry is paid on its own page (its deadline is the order's); only a bare hold lapses.
   const expired = !current.order && new Date(current.hold.expiresAt).getTime() <= now
   const holdersDone =
@@ -124,6 +148,7 @@ export function CheckoutPage() {
     }
     setBusy(true)
     const couponCode = withDeposit ? undefined : coupon?.code
+    const points = priced?.points
     try {
       localStorage.setItem(contactKey, JSON.stringify({ email, phone }))
       const contact = {
@@ -146,6 +171,7 @@ export function CheckoutPage() {
                 : {}),
               ...(withDeposit ? { deposit: true } : {}),
               ...(couponCode ? { couponCode } : {}),
+              ...(points ? { points } : {}),
               ...contact,
             }
           : {
@@ -155,6 +181,7 @@ export function CheckoutPage() {
               holdId: current.hold.id,
               ...(withDeposit ? { deposit: true } : {}),
               ...(couponCode ? { couponCode } : {}),
+              ...(points ? { points } : {}),
               ...contact,
             }
       const created = await api<OrderCreated>('/api/orders', { body, idempotencyKey })
@@ -166,9 +193,14 @@ export function CheckoutPage() {
     }
   }
 
-  // A coupon is for tickets bought outright: choosing the deposit sets it aside.
+  // A coupon is for tickets bought outright: choosing the deposit sets it aside. Its quote is the server's price
+  // of every discount (member first, then the coupon); without one, member discount and points are priced here
+  // by the same pure rules the server applies.
   const couponQuote = !withDeposit && coupon ? coupon.quote : null
-  const total = couponQuote ? couponQuote.total : current.hold.total
+  const couponOff = couponQuote
+    ? couponQuote.discounts.filter((d) => d.source === 'coupon').reduce((sum, d) => sum + d.amount, 0)
+    : 0
+  const total = couponQuote ? couponQuote.total : (priced?.total ?? current.hold.total)
   const holdRef: Record<string, string> =
     current.kind === 'show'
       ? { kind: 'show', showId: current.hold.showId, holdId: current.hold.id }
@@ -203,10 +235,13 @@ export function CheckoutPage() {
             <span data-testid="checkout-discount">−{money(current.hold.discount)}</span>
           </p>
         )}
+        {kit && priced && (
+          <kit.MemberPriceRows member={discountable ? member : null} priced={priced} money={money} />
+        )}
         {couponQuote && (
           <p class="row spread price-discount">
             <span>{t('coupon_discount')}</span>
-            <span data-testid="checkout-coupon-discount">−{money(couponQuote.discount)}</span>
+            <span data-testid="checkout-coupon-discount">−{money(couponOff)}</span>
           </p>
         )}
         <p class="row spread">
@@ -259,6 +294,21 @@ export function CheckoutPage() {
             chosen={withDeposit}
             onChoose={setPayDeposit}
           />
+        )}
+        {member && kit && (
+          <kit.MemberCheckout
+            member={member}
+            total={current.hold.total}
+            usePoints={usePoints && !coupon}
+            onUsePoints={setUsePoints}
+            money={money}
+            disabled={!discountable || coupon !== null}
+          />
+        )}
+        {member && coupon && member.points.balance > 0 && (
+          <p class="hint" data-testid="checkout-points-aside">
+            {t('coupon_pointsAside')}
+          </p>
         )}
         {!withDeposit && !current.order && (
           <CouponField

@@ -5,6 +5,7 @@ import { distributionAdminRoutes } from './distribution.ts'
 import { eventRoutes } from './events.ts'
 import { gateAdminRoutes } from './gates.ts'
 import { groupBuyCampaignRoutes } from './group-buy-campaigns.ts'
+import { memberAdminRoutes } from './members.ts'
 import { adminOrderRoutes } from './orders.ts'
 import { organizerRoutes } from './organizers.ts'
 import { packageRoutes } from './packages.ts'
@@ -60,3 +61,4 @@ adminRoutes.route(`${organizer}/coupons`, couponRoutes)
 adminRoutes.route(organizer, posterRoutes)
 // Distribution (分销): distributors, share links, commission rules, statements.
 adminRoutes.route(organizer, distributionAdminRoutes)
+adminRoutes.route(organizer, memberAdminRoutes)

@@ -5,6 +5,7 @@ import {
   type RewardGranter,
   referralSubscriber,
 } from '../distribution/index.ts'
+import { memberOrderSubscribers } from '../members/order-subscribers.ts'
 import type { OrderEventSubscriber } from './subscriber.ts'
 
 export type { OrderEvent, OrderEventSubscriber } from './subscriber.ts'
@@ -33,6 +34,7 @@ export const inviteCouponGranter: RewardGranter = {
  * Add a subscriber here; the outbox publisher runs each for the topics it names.
  */
 export const orderEventSubscribers: readonly OrderEventSubscriber[] = [
+  ...memberOrderSubscribers,
   commissionSubscriber,
   referralSubscriber(inviteCouponGranter),
 ]

@@ -362,7 +362,7 @@ export async function createOrderFromHold(services: OrderServices, input: Create
   if (!(await batch.run())) {
     // A guard failed: a rebooking lost its lines, or a discount's reservation lost its race (a cap reached).
     if (input.rebook) throw rebookClaimLost()
-    throw discountReservationLost()
+    throw discountReservationLost(discounts)
   }
   if (amountDue === 0) {
     // Nothing to pay (a rebooking to an equal or cheaper date): complete at once.
@@ -433,13 +433,22 @@ async function checkoutDiscounts(
   return planned.applied.length ? planned : null
 }
 
-const discountReservationLost = () =>
-  new Problem({
-    code: 'coupon_exhausted',
-    status: 409,
-    title: 'Offer used up',
-    detail: 'The coupon or points were used up by another order just now; try again without them',
-  })
+const discountReservationLost = (discounts: PlannedDiscounts | null) =>
+  // Points are the only reservation of an order without a coupon: its guard is the one that failed.
+  discounts?.applied.some((a) => a.source === 'points') &&
+  !discounts.applied.some((a) => a.source === 'coupon')
+    ? new Problem({
+        code: 'points_insufficient',
+        status: 409,
+        title: 'Not enough points',
+        detail: 'Another order spent these points just now; try again with fewer',
+      })
+    : new Problem({
+        code: 'coupon_exhausted',
+        status: 409,
+        title: 'Offer used up',
+        detail: 'The coupon or points were used up by another order just now; try again without them',
+      })
 
 /**
  * 改签: the new order claims the lines it replaces while it is pending, in the batch that creates it: they must

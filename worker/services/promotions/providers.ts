@@ -1,4 +1,5 @@
 import { couponProvider } from '../coupons/checkout.ts'
+import { memberDiscountProvider, pointsProvider } from '../members/checkout.ts'
 import type { CheckoutDiscountProvider } from '../orders/checkout-discounts.ts'
 
 /**
@@ -6,4 +7,8 @@ import type { CheckoutDiscountProvider } from '../orders/checkout-discounts.ts'
  * ones before it (worker/services/orders/checkout-discounts.ts). Member discount first, then a coupon, then points,
  * so a percentage never counts money another discount already took.
  */
-export const checkoutDiscountProviders: readonly CheckoutDiscountProvider[] = [couponProvider]
+export const checkoutDiscountProviders: readonly CheckoutDiscountProvider[] = [
+  memberDiscountProvider,
+  couponProvider,
+  pointsProvider,
+]

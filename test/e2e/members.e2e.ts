@@ -1,0 +1,169 @@
+// A member on a phone (zh-CN, 390×844): signed in, the checkout shows their tier badge; they pay, and the member
+// centre shows the points earned; on a second order they switch points on, see the lower price, and pay exactly it.
+
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { ApiSession } from './support/api-session.ts'
+import {
+  baseUrl,
+  expectAccessible,
+  launchBrowser,
+  newPage,
+  saveScreenshot,
+  scrollsSideways,
+} from './support/browser.ts'
+
+const admin = '/api/admin/organizers/org_demo'
+
+let browser: Browser
+const staff = new ApiSession()
+const buyer = new ApiSession()
+const email = `member-${Date.now()}@example.com`
+let showId: string
+
+beforeAll(async () => {
+  browser = await launchBrowser()
+  await staff.json('/api/auth/login', { body: { email: 'owner@demo.local', password: 'demo-password-2026' } })
+  // 1 point per ¥1, 100 points = ¥1; one open tier with no discount, so other tests' prices stay as they are.
+  await staff.json(`${admin}/points-rules`, {
+    method: 'PUT',
+    body: { earnPerYuan: 1, pointsPerYuan: 100, maxRedeemPercent: 50, expiryYears: 1 },
+  })
+  await staff.json(`${admin}/member-tiers`, {
+    method: 'PUT',
+    body: {
+      tiers: [
+        {
+          code: 'standard',
+          name: '普通',
+          nameEn: 'Standard',
+          minSpend: null,
+          minPoints: null,
+          discountPercent: 0,
+          presaleAccess: false,
+        },
+      ],
+    },
+  })
+  await buyer.json('/api/customer/auth/code', { body: { contact: email } }, 202)
+  const mailbox = await (await fetch(`${baseUrl()}/api/dev/mailbox?to=${encodeURIComponent(email)}`)).json()
+  const code = /\b(\d{6})\b/.exec(`${mailbox.items[0].subject} ${mailbox.items[0].body}`)![1]
+  await buyer.json('/api/customer/auth/verify', { body: { contact: email, code } })
+
+  const now = Date.now()
+  const event = await staff.json(
+    `${admin}/events`,
+    {
+      body: { name: '会员之夜 Members Night', kind: 'concert', status: 'published', maxTicketsPerBuyer: 10 },
+    },
+    201,
+  )
+  const show = await staff.json(
+    `${admin}/shows`,
+    {
+      body: {
+        eventId: event.id,
+        venueId: 'ven_demo_cinema1',
+        startsAt: new Date(now + 5 * 86_400_000).toISOString(),
+        saleStartsAt: new Date(now - 3_600_000).toISOString(),
+        saleEndsAt: new Date(now + 4 * 86_400_000).toISOString(),
+        prices: { STD: 4500, PRM: 6500 },
+      },
+    },
+    201,
+  )
+  showId = show.id
+})
+
+afterAll(async () => {
+  await browser?.close()
+})
+
+const fen = (text: string | null) => Math.round(Number((text ?? '').replace(/[^\d.]/g, '')) * 100)
+
+/** From the show page: best seats, then checkout (the hold's total as shown). */
+async function toCheckout(page: Page) {
+  await page.goto(`/shows/${showId}`)
+  await page.getByRole('button', { name: '自动选座' }).click()
+  await page.waitForURL(/\/checkout$/)
+  await page.getByTestId('member-badge').waitFor()
+}
+
+async function payHere(page: Page) {
+  await page.getByLabel('邮箱').fill(email)
+  await page.getByRole('button', { name: /^支付 ¥/ }).click()
+  await page.waitForURL(/\/api\/payments\/sandbox\/checkout\//)
+  await page.getByRole('button', { name: /^(Pay|支付) ¥/ }).click()
+  await page.getByTestId('back-to-order').click()
+  await page.waitForURL(/\/orders\/ord_/)
+  await page.locator('[data-testid="order-status"][data-status="paid"]').waitFor()
+  return /\/orders\/(ord_[^/?#]+)/.exec(page.url())![1]!
+}
+
+/** The member centre's balance once the points of `orderId` are in (earned right after payment, or by the cron). */
+async function balanceAfter(page: Page, orderId: string) {
+  await expect
+    .poll(
+      async () => {
+        const member = await buyer.json('/api/members/me?organizer=org_demo')
+        return member.points.history.some(
+          (h: { orderId: string; kind: string }) => h.orderId === orderId && h.kind === 'earn',
+        )
+      },
+      { timeout: 90_000, interval: 1000 },
+    )
+    .toBe(true)
+  await page.goto('/member/org_demo')
+  const balance = page.getByTestId('points-balance')
+  await balance.waitFor()
+  return balance
+}
+
+describe('members and points in the shop', () => {
+  test('zh-CN on a phone: badge at checkout, points earned on paying, then redeemed for a lower price', async () => {
+    const { context, page } = await newPage(browser, { locale: 'zh-CN', mobile: true })
+    await context.addCookies(buyer.cookiesFor())
+
+    await toCheckout(page)
+    expect(await page.getByTestId('member-badge').textContent()).toBe('普通会员')
+    expect(await page.getByTestId('use-points').count()).toBe(0) // no points yet
+    const firstTotal = fen(await page.getByTestId('checkout-total').textContent())
+    await saveScreenshot(page, 'members-checkout-badge-zh')
+    const first = await payHere(page)
+    const earned = Math.floor(firstTotal / 100)
+
+    const balance = await balanceAfter(page, first)
+    expect(await balance.textContent()).toBe(`${earned} 积分`)
+    const latest = page.getByTestId('points-history').locator('li').first()
+    expect(await latest.textContent()).toContain('消费获得')
+    expect(await latest.getByTestId('points-change').textContent()).toBe(`+${earned}`)
+    expect(await page.getByTestId('member-badge').textContent()).toBe('普通会员')
+    expect(await scrollsSideways(page)).toBe(false)
+    await expectAccessible(page)
+    await saveScreenshot(page, 'members-centre-zh')
+
+    // Second order: points on, the total drops by their worth (100 points = ¥1), and that is what is charged.
+    await toCheckout(page)
+    const before = fen(await page.getByTestId('checkout-total').textContent())
+    const toggle = page.getByTestId('use-points')
+    const label = (await toggle.locator('xpath=..').textContent()) ?? ''
+    expect(label).toMatch(new RegExp(`^使用 ${earned} 积分（−¥[\\d.]+）$`))
+    expect(fen(label.slice(label.indexOf('¥')))).toBe(earned)
+    await toggle.check()
+    await expect
+      .poll(async () => fen(await page.getByTestId('checkout-total').textContent()))
+      .toBe(before - earned)
+    expect(fen(await page.getByTestId('checkout-points-discount').textContent())).toBe(earned)
+    await saveScreenshot(page, 'members-checkout-points-zh')
+    const second = await payHere(page)
+    const order = await buyer.json(`/api/orders/${second}`)
+    expect(order.total).toBe(before - earned)
+    expect(order.discounts).toMatchObject([{ source: 'points', amount: earned }])
+
+    const after = await balanceAfter(page, second)
+    expect(await after.textContent()).toBe(`${Math.floor((before - earned) / 100)} 积分`)
+    const kinds = await page.getByTestId('points-history').locator('li').allTextContents()
+    expect(kinds.some((k) => k.includes('下单抵扣') && k.includes(`-${earned}`))).toBe(true)
+    await context.close()
+  })
+})
