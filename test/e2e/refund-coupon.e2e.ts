@@ -3,7 +3,7 @@
 // coupon offered beside the cash refund, takes it, and finds it among "my coupons" at the next checkout.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { type Client, org, ownerClient } from './support/admin.ts'
+import { type Client, org, ownerClient, signIn } from './support/admin.ts'
 import { baseUrl, expectAccessible, launchBrowser, newPage, saveScreenshot } from './support/browser.ts'
 
 let browser: Browser
@@ -63,7 +63,7 @@ async function showWithRefundCoupon(couponTitle: string) {
     method: 'PUT',
     body: { compensation: { couponId: coupon.id, mode: 'instead_of_fee' } },
   })
-  return show.id as string
+  return { showId: show.id as string, eventId: event.id as string, couponId: coupon.id as string }
 }
 
 /** Signs the browser's customer in with a one-time code from the dev mailbox. */
@@ -92,7 +92,7 @@ async function holdFirstFreeSeat(page: Page, showId: string) {
 describe('refund as coupon', () => {
   test('zh-CN phone: the refund offers the coupon for the fee; taken, it is in my coupons at checkout', async () => {
     const couponTitle = `退票补偿券 ${Date.now().toString(36)}`
-    const showId = await showWithRefundCoupon(couponTitle)
+    const { showId } = await showWithRefundCoupon(couponTitle)
     const { context, page } = await newPage(browser, { mobile: true, locale: 'zh-CN' })
     const email = `refund-coupon-${Date.now()}@example.com`
     await page.goto('/')
@@ -142,6 +142,36 @@ describe('refund as coupon', () => {
     await page.getByTestId('checkout-coupon-discount').waitFor()
     expect(await page.getByTestId('checkout-coupon-discount').textContent()).toBe('−¥30')
     await saveScreenshot(page, 'refund-coupon-my-coupons-zh')
+    await context.close()
+  })
+})
+
+describe('the console', () => {
+  test('en laptop: the event page sets the refund coupon and its mode, and turns it off', async () => {
+    const couponTitle = `Refund voucher ${Date.now().toString(36)}`
+    const { eventId, couponId } = await showWithRefundCoupon(couponTitle)
+    const path = `${org}/events/${eventId}/refund-compensation`
+    const { context, page } = await newPage(browser, { locale: 'en', viewport: { width: 1366, height: 900 } })
+    await signIn(page)
+    await page.goto(`/admin/events/${eventId}`)
+    const form = page.getByTestId('refund-compensation')
+    await form.getByRole('heading', { name: 'Refund as coupon' }).waitFor()
+    const select = form.getByLabel('Coupon')
+    await expect.poll(() => select.inputValue()).toBe(couponId)
+    expect(await form.getByLabel('Instead of the fee: offered when a refund deducts a fee').isChecked()).toBe(
+      true,
+    )
+    await form.getByLabel('On top: offered with every refund').check()
+    await form.getByRole('button', { name: 'Save' }).click()
+    await form.getByRole('status').filter({ hasText: 'Saved.' }).waitFor()
+    expect(await admin.call(path)).toEqual({ compensation: { couponId, mode: 'on_top' } })
+    await expectAccessible(page)
+    await saveScreenshot(page, 'refund-coupon-console-en')
+
+    await select.selectOption('')
+    expect(await form.getByLabel('On top: offered with every refund').count()).toBe(0)
+    await form.getByRole('button', { name: 'Save' }).click()
+    await expect.poll(async () => (await admin.call(path)).compensation).toBeNull()
     await context.close()
   })
 })
