@@ -64,6 +64,7 @@ export const problemCodes = [
   'coupon_limit_reached',
   'discount_not_combinable',
   'points_insufficient',
+  'compensation_not_offered',
   // staff, gates, request hygiene
   'enrollment_code_invalid',
   'invitation_invalid',

@@ -129,6 +129,35 @@ const couponsZh: Record<keyof typeof couponsEn, string> = {
 }
 // ---- s7-coupons block end ----
 
+// ---- s7-refund-coupon block start ----
+// Issue 21: refund as coupon (优惠券补偿), per event and per scenic site.
+const refundCouponEn = {
+  refundCoupon_heading: 'Refund as coupon',
+  refundCoupon_intro:
+    'Offer signed-in buyers one of your coupons when they refund. The refund itself stays as the policy says.',
+  refundCoupon_coupon: 'Coupon',
+  refundCoupon_off: 'Off: no coupon with refunds',
+  refundCoupon_mode: 'When',
+  refundCoupon_mode_instead_of_fee: 'Instead of the fee: offered when a refund deducts a fee',
+  refundCoupon_mode_on_top: 'On top: offered with every refund',
+  refundCoupon_save: 'Save',
+  refundCoupon_saved: 'Saved.',
+  refundCoupon_noCoupons: 'Make a coupon on the Coupons page first.',
+} as const
+const refundCouponZh: Record<keyof typeof refundCouponEn, string> = {
+  refundCoupon_heading: '退票补偿券',
+  refundCoupon_intro: '已登录的购票人退票时，可领取您的一张优惠券。退款金额仍按退票规则计算。',
+  refundCoupon_coupon: '优惠券',
+  refundCoupon_off: '关闭：退票不送优惠券',
+  refundCoupon_mode: '提供方式',
+  refundCoupon_mode_instead_of_fee: '抵手续费：退票扣手续费时提供',
+  refundCoupon_mode_on_top: '额外赠送：每次退票都提供',
+  refundCoupon_save: '保存',
+  refundCoupon_saved: '已保存。',
+  refundCoupon_noCoupons: '请先在“优惠券”页面创建优惠券。',
+}
+// ---- s7-refund-coupon block end ----
+
 // ---- h19-admin block start ----
 // Issue 19 (admin console: money confirmations, orders, show desk, dashboard, gates): one block per language.
 const consoleEn19 = {
@@ -1229,6 +1258,7 @@ const en = {
   ...consolePricingEn20,
   ...couponsEn,
   ...distributionEn,
+  ...refundCouponEn,
 }
 
 export type AdminKey = keyof typeof en
@@ -1583,5 +1613,6 @@ export const adminMessages = defineMessages<AdminKey>({
     ...consolePricingZh20,
     ...couponsZh,
     ...distributionZh,
+    ...refundCouponZh,
   },
 })

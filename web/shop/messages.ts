@@ -26,6 +26,38 @@ const couponZh: Record<keyof typeof couponEn, string> = {
 }
 // ---- s7-coupons block end ----
 
+// ---- s7-refund-coupon block start ----
+// Issue 21: refund as coupon (优惠券补偿), the buyer's choice on the refund quote.
+const refundCouponEn = {
+  refundCoupon_legend: 'Compensation',
+  refundCoupon_insteadOfFee: 'For the {fee} fee, the organizer offers a coupon: {title} ({value}).',
+  refundCoupon_onTop: 'With this refund, the organizer offers a coupon: {title} ({value}).',
+  refundCoupon_take: 'Refund {amount} and take the coupon',
+  refundCoupon_none: 'Refund {amount} only',
+  refundCoupon_granted: 'The coupon is in My coupons for your next purchase.',
+  refundCoupon_valueOff: '{off} off',
+  refundCoupon_valueMinSpend: '{off} off {min} or more',
+  refundCoupon_valuePercent: '{percent}% off',
+  refundCoupon_valuePercentMax: '{percent}% off, at most {max}',
+  refundCoupon_valueFree: 'one ticket free',
+  refundCoupon_valueTicketPrice: 'one ticket for {price}',
+} as const
+const refundCouponZh: Record<keyof typeof refundCouponEn, string> = {
+  refundCoupon_legend: '退票补偿',
+  refundCoupon_insteadOfFee: '主办方为 {fee} 手续费提供补偿券：{title}（{value}）。',
+  refundCoupon_onTop: '本次退票主办方另送优惠券：{title}（{value}）。',
+  refundCoupon_take: '退款 {amount} 并领取优惠券',
+  refundCoupon_none: '仅退款 {amount}',
+  refundCoupon_granted: '优惠券已放入“我的优惠券”，下次购票可用。',
+  refundCoupon_valueOff: '立减 {off}',
+  refundCoupon_valueMinSpend: '满 {min} 减 {off}',
+  refundCoupon_valuePercent: '{percent}% 折扣',
+  refundCoupon_valuePercentMax: '{percent}% 折扣，最多减 {max}',
+  refundCoupon_valueFree: '免费一张票',
+  refundCoupon_valueTicketPrice: '一张票 {price}',
+}
+// ---- s7-refund-coupon block end ----
+
 // ---- s5-presale block start ----
 // Issue 20: the presale notice, its countdown and the presale code field on a show page.
 const presaleEn = {
@@ -313,6 +345,7 @@ const en = {
   price_linesHeading: 'What you paid',
   ...presaleEn,
   ...couponEn,
+  ...refundCouponEn,
   // the wallet offline: tickets kept on the device (h19 offline wallet)
   walletOffline_notice: 'Offline — tickets saved on this device at {time}',
   walletOffline_help: 'Show the QR code at the gate; it works without a connection.',
@@ -601,6 +634,7 @@ export const shopMessages = defineMessages<ShopMessage>({
     price_linesHeading: '实付明细',
     ...presaleZh,
     ...couponZh,
+    ...refundCouponZh,
     // the wallet offline: tickets kept on the device (h19 offline wallet)
     walletOffline_notice: '离线 — 本机保存于 {time}',
     walletOffline_help: '入场时出示二维码即可，无需联网。',

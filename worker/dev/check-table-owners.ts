@@ -24,7 +24,12 @@ const owners: { dir: string; tables: Record<string, string> }[] = [
   },
   {
     dir: 'worker/services/coupons/',
-    tables: { coupons: 'coupons', couponCodes: 'coupon_codes', couponRedemptions: 'coupon_redemptions' },
+    tables: {
+      coupons: 'coupons',
+      couponCodes: 'coupon_codes',
+      couponRedemptions: 'coupon_redemptions',
+      refundCompensations: 'refund_compensations',
+    },
   },
   {
     dir: 'worker/services/distribution/',

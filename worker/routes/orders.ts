@@ -8,6 +8,7 @@ import type { AppEnv } from '../env.ts'
 import { buyerIdentity } from '../middleware/buyer.ts'
 import { idempotent } from '../middleware/idempotency.ts'
 import { notFound, validationProblem } from '../problem.ts'
+import { compensationNotOffered, compensationOffer } from '../services/coupons/index.ts'
 import { orderView } from '../services/order-view.ts'
 import {
   createOrderFromHold,
@@ -247,8 +248,9 @@ orderRoutes.get(
     const { orderId } = c.req.valid('param')
     await assertMine(c, orderId)
     const lineIds = c.req.valid('query').lineIds?.split(',').filter(Boolean)
-    const { lines, quote } = await refundQuote(services(c), orderId, lineIds)
-    return c.json({ ...quote, lineIds: lines.map((l) => l.id) })
+    const { order, lines, quote } = await refundQuote(services(c), orderId, lineIds)
+    const compensation = quote.allowed ? await compensationOffer(c.get('db'), order, quote) : null
+    return c.json({ ...quote, lineIds: lines.map((l) => l.id), ...(quote.allowed ? { compensation } : {}) })
   },
 )
 
@@ -266,7 +268,7 @@ orderRoutes.post(
       201: { description: 'Refunded; tickets revoked and seats back on sale', content: json(refundedSchema) },
       409: {
         description:
-          '`refund_not_allowed` (policy), `children_unused` (refund the cable car first), `already_redeemed` (used at a gate), or nothing left',
+          '`refund_not_allowed` (policy), `compensation_not_offered` (a coupon chosen that the quote does not offer), `children_unused` (refund the cable car first), `already_redeemed` (used at a gate), or nothing left',
       },
     },
   }),
@@ -278,15 +280,26 @@ orderRoutes.post(
       lineIds: v.optional(
         v.pipe(v.array(v.pipe(v.string(), v.maxLength(64))), v.minLength(1), v.maxLength(50)),
       ),
+      /** Refund as coupon: `coupon` takes the coupon the quote offers (`compensation_not_offered` if none). */
+      compensation: v.optional(v.picklist(['coupon', 'none']), 'none'),
     }),
   ),
   async (c) => {
     const { orderId } = c.req.valid('param')
     await assertMine(c, orderId)
-    const { lineIds } = c.req.valid('json')
+    const { lineIds, compensation } = c.req.valid('json')
+    let compensationCouponId: string | null = null
+    if (compensation === 'coupon') {
+      // Decided on the same quote the refund is about to take; refused before anything is written.
+      const { order, quote } = await refundQuote(services(c), orderId, lineIds)
+      const offer = quote.allowed ? await compensationOffer(c.get('db'), order, quote) : null
+      if (!offer) throw compensationNotOffered()
+      compensationCouponId = offer.couponId
+    }
     const refund = await requestRefund(services(c), {
       orderId,
       ...(lineIds ? { lineIds } : {}),
+      compensationCouponId,
       actor: `buyer:${c.get('buyerId')}`,
       reason: refundReasonText.buyerRequest,
       refuseRedeemed: true,

@@ -19,6 +19,7 @@ import {
 } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
 import { PosterField } from '../poster-field.tsx'
+import { RefundCompensationField } from '../refund-compensation-field.tsx'
 import { useSession } from '../session.tsx'
 import { DataTable, type PageOf } from '../table.tsx'
 
@@ -347,6 +348,7 @@ export function EventPage({ id }: { id: string }) {
         path={`${base}/events/${event.data.id}/poster`}
         poster={event.data.poster}
       />
+      <RefundCompensationField path={`${base}/events/${event.data.id}/refund-compensation`} />
     </section>
   )
 }

@@ -13,6 +13,7 @@ import { Link, navigate } from '../../lib/router.tsx'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { TextInput } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
+import { RefundCompensationField } from '../refund-compensation-field.tsx'
 import { DayControls, PriceCalendar } from '../scenic/day.tsx'
 import { PackageForm, ProductForm, RuleForm } from '../scenic/forms.tsx'
 import { ScenicPriceRules } from '../scenic/price-rules.tsx'
@@ -168,6 +169,7 @@ export function SitePage({ id }: { id: string }) {
           <>
             <SiteDetailsForm site={site.data} path={sitePath} onSaved={site.reload} />
             <SlotsForm site={site.data} path={sitePath} onSaved={site.reload} />
+            <RefundCompensationField path={`${sitePath}/refund-compensation`} />
           </>
         )}
         {tab === 'products' && (

@@ -13,6 +13,7 @@ import { CustomerSession } from '../components/customer-session.tsx'
 import { BalanceStep } from '../components/deposit.tsx'
 import { GroupOrderLink } from '../components/group-order-link.tsx'
 import { OrderPrices } from '../components/order-prices.tsx'
+import { type CompensationChoice, RefundCompensation } from '../components/refund-compensation.tsx'
 import { TicketCard } from '../components/ticket-card.tsx'
 import { OfflineTickets, TicketWallet, unreachable } from '../components/ticket-wallet.tsx'
 import { getCurrentHold, setCurrentHold } from '../hold-store.ts'
@@ -154,7 +155,8 @@ export function OrderPage({ orderId }: { orderId: string }) {
 
   const [quote, setQuote] = useState<RefundQuote | null>(null)
   const [refundError, setRefundError] = useState<unknown>(null)
-  const [refundDone, setRefundDone] = useState<number | null>(null)
+  const [refundDone, setRefundDone] = useState<{ amount: number; coupon: boolean } | null>(null)
+  const [compensation, setCompensation] = useState<CompensationChoice>('coupon')
   const [busy, setBusy] = useState(false)
   const refundKey = useMemo(() => newIdempotencyKey(), [quote])
 
@@ -192,8 +194,15 @@ export function OrderPage({ orderId }: { orderId: string }) {
     setBusy(true)
     setRefundError(null)
     try {
-      await api(`/api/orders/${orderId}/refunds`, { body: {}, idempotencyKey: refundKey })
-      setRefundDone(quote?.allowed ? quote.amount : 0)
+      const offered = !!(quote?.allowed && quote.compensation) // then the buyer's choice goes with it
+      await api(`/api/orders/${orderId}/refunds`, {
+        body: offered ? { compensation } : {},
+        idempotencyKey: refundKey,
+      })
+      setRefundDone({
+        amount: quote?.allowed ? quote.amount : 0,
+        coupon: offered && compensation === 'coupon',
+      })
       setQuote(null)
       order.reload()
     } catch (failure) {
@@ -291,6 +300,12 @@ export function OrderPage({ orderId }: { orderId: string }) {
               <p data-testid="refund-quote">
                 {t('refundQuote', { amount: money(quote.amount), fee: money(quote.fee) })}
               </p>
+              <RefundCompensation
+                quote={quote}
+                currency={data.currency}
+                choice={compensation}
+                onChoice={setCompensation}
+              />
               <div class="row">
                 <Button variant="danger" onClick={refund} disabled={busy}>
                   {t('confirmRefund')}
@@ -307,7 +322,8 @@ export function OrderPage({ orderId }: { orderId: string }) {
       )}
       {refundDone !== null && (
         <p role="status" class="alert alert-info">
-          {t('refunded', { amount: money(refundDone) })}
+          {t('refunded', { amount: money(refundDone.amount) })}
+          {refundDone.coupon && <> {t('refundCoupon_granted')}</>}
         </p>
       )}
       <Link href="/my-tickets">{t('myTickets')}</Link>

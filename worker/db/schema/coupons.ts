@@ -99,3 +99,22 @@ export const couponRedemptions = sqliteTable(
     index('coupon_redemptions_code').on(t.codeId),
   ],
 )
+
+/**
+ * Refund as coupon (优惠券补偿): an organizer's setting per event (its shows) or per scenic site. `instead_of_fee`:
+ * offered when a refund deducts a fee, the coupon stands in for the fee; `on_top`: offered with every refund. The
+ * cash refund never depends on it; the buyer chooses on the refund quote.
+ */
+export const refundCompensations = sqliteTable('refund_compensations', {
+  /** The event or scenic site id. */
+  targetId: text().primaryKey(),
+  targetKind: text({ enum: ['event', 'site'] }).notNull(),
+  organizerId: text()
+    .notNull()
+    .references(() => organizers.id),
+  couponId: text()
+    .notNull()
+    .references(() => coupons.id),
+  mode: text({ enum: ['instead_of_fee', 'on_top'] }).notNull(),
+  updatedAt: updatedAt(),
+})

@@ -245,6 +245,8 @@ export const refunds = sqliteTable(
       .notNull()
       .default('pending'),
     providerRef: text(),
+    /** Refund as coupon (优惠券补偿): the coupon the buyer chose with this refund, granted once it succeeds. */
+    compensationCouponId: text(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

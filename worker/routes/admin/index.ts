@@ -12,6 +12,7 @@ import { packageRoutes } from './packages.ts'
 import { parentChildRuleRoutes } from './parent-child-rules.ts'
 import { partnerAdminRoutes } from './partners.ts'
 import { posterRoutes } from './posters.ts'
+import { refundCompensationRoutes } from './refund-compensation.ts'
 import { reportRoutes } from './reports.ts'
 import { salesChannelRoutes } from './sales-channels.ts'
 import { scenicPricingRoutes } from './scenic-pricing.ts'
@@ -57,6 +58,8 @@ adminRoutes.route(`${organizer}/webhook-endpoints`, webhookEndpointRoutes)
 adminRoutes.route(organizer, gateAdminRoutes)
 adminRoutes.route(`${organizer}/group-buy-campaigns`, groupBuyCampaignRoutes)
 adminRoutes.route(`${organizer}/coupons`, couponRoutes)
+// Refund as coupon of events and scenic sites.
+adminRoutes.route(organizer, refundCompensationRoutes)
 // Posters of events and scenic sites (multipart uploads to R2).
 adminRoutes.route(organizer, posterRoutes)
 // Distribution (分销): distributors, share links, commission rules, statements.

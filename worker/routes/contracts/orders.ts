@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import { orderStatuses } from '../../db/schema.ts'
+import { couponKinds } from '../../domain/coupons.ts'
 import { locales } from '../../domain/locale.ts'
 import { refundReasonCodes } from '../../domain/refund-reason.ts'
 import { amount, pageOf, statusReasonFields } from './common.ts'
@@ -205,6 +206,24 @@ export const rebookingCreatedSchema = v.object({
 })
 
 /** What a refund would return now: the policy tier's amount and fee, or why it is not allowed. */
+/**
+ * Refund as coupon (优惠券补偿): the coupon a signed-in buyer may choose with this refund (`compensation: "coupon"`),
+ * its title and value. `instead_of_fee`: it compensates the fee deducted; `on_top`: it comes with the refund. The
+ * cash `amount` is the same whichever the buyer chooses.
+ */
+export const refundCompensationOfferSchema = v.object({
+  couponId: v.string(),
+  mode: v.picklist(['instead_of_fee', 'on_top']),
+  title: v.string(),
+  titleEn: v.nullable(v.string()),
+  kind: v.picklist(couponKinds),
+  amountOff: v.nullable(amount),
+  minSpend: amount,
+  percentOff: v.nullable(v.number()),
+  maxOff: v.nullable(amount),
+  ticketPrice: v.nullable(amount),
+})
+
 export const refundQuoteSchema = v.variant('allowed', [
   v.object({
     allowed: v.literal(true),
@@ -213,6 +232,8 @@ export const refundQuoteSchema = v.variant('allowed', [
     feePercent: v.number(),
     hoursBefore: v.number(),
     lineIds: v.array(v.string()),
+    /** The buyer's refund quote only: the coupon offered with it, or null. */
+    compensation: v.optional(v.nullable(refundCompensationOfferSchema)),
   }),
   v.object({
     allowed: v.literal(false),

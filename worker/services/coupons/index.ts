@@ -4,6 +4,16 @@
 // coupon_redemptions.
 export { couponProvider } from './checkout.ts'
 export { codesCsv, generateCodes, grantCoupon, MAX_CODES_PER_BATCH } from './codes.ts'
+export {
+  type CompensationOffer,
+  type CompensationSetting,
+  type CompensationTarget,
+  compensationNotOffered,
+  compensationOffer,
+  readCompensation,
+  refundCompensationSubscriber,
+  setCompensation,
+} from './compensation.ts'
 export { type MyCoupon, myCoupons } from './mine.ts'
 export { type DiscountQuote, type QuoteRequest, quoteDiscounts } from './quote.ts'
 export {

@@ -6,6 +6,7 @@ import {
   referralSubscriber,
 } from '../distribution/index.ts'
 import { memberOrderSubscribers } from '../members/order-subscribers.ts'
+import { refundCompensationSubscriber } from '../coupons/compensation.ts'
 import type { OrderEventSubscriber } from './subscriber.ts'
 
 export type { OrderEvent, OrderEventSubscriber } from './subscriber.ts'
@@ -37,4 +38,5 @@ export const orderEventSubscribers: readonly OrderEventSubscriber[] = [
   ...memberOrderSubscribers,
   commissionSubscriber,
   referralSubscriber(inviteCouponGranter),
+  refundCompensationSubscriber,
 ]

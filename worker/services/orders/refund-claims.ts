@@ -28,6 +28,8 @@ export async function claimRefund(
     fee: number
     reason: string
     requestedBy: string
+    /** Refund as coupon: the coupon the buyer chose, granted (order.refunded subscriber) once this refund succeeds. */
+    compensationCouponId?: string | null
     /** Buyer and organizer refunds need a ticketed order; an unfulfilled order's refund needs one that is not. */
     requireTicketed: boolean
     /** Take the money from these payments only (a 定金 order's late balance goes back, its deposit stays). */
@@ -83,6 +85,7 @@ export async function claimRefund(
       lineIds,
       reason: claim.reason,
       requestedBy: claim.requestedBy,
+      compensationCouponId: claim.compensationCouponId ?? null,
       status: 'pending',
     }),
   )

@@ -120,6 +120,8 @@ export async function requestRefund(
     actor: string
     reason: string
     waiveFee?: boolean
+    /** Refund as coupon: the coupon the buyer chose on the quote (worker/services/coupons/compensation.ts). */
+    compensationCouponId?: string | null
     /** Buyers cannot refund a ticket already used at a gate; organizers may (e.g. a show cancelled after doors opened). */
     refuseRedeemed?: boolean
     /** Organizers and the system override a pending rebooking of these lines (it is cancelled); buyers are refused. */
@@ -197,6 +199,7 @@ export async function requestRefund(
     fee: quote.fee,
     reason: input.reason,
     requestedBy: input.actor,
+    compensationCouponId: input.compensationCouponId ?? null,
     requireTicketed: true,
   })
   if (!written)

@@ -108,3 +108,14 @@ export const couponCodesMadeSchema = v.object({
 
 export type CouponRecordView = v.InferOutput<typeof couponRecordSchema>
 export type CouponInputBody = v.InferInput<typeof couponInput>
+
+/** Refund as coupon (优惠券补偿) of an event or scenic site: off (`null`), or a coupon offered with refunds. */
+export const refundCompensationSettingSchema = v.object({
+  couponId: v.pipe(v.string(), v.maxLength(64)),
+  /** `instead_of_fee`: offered when a refund deducts a fee, compensating it; `on_top`: offered with every refund. */
+  mode: v.picklist(['instead_of_fee', 'on_top']),
+})
+export const refundCompensationSchema = v.object({
+  compensation: v.nullable(refundCompensationSettingSchema),
+})
+export type RefundCompensationView = v.InferOutput<typeof refundCompensationSchema>
