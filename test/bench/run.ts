@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { adminOverHttp, gridShowOnSale } from '../support/admin-over-http.ts'
+import { promotionOrders } from './bench-promotions.ts'
 import { type GateScenario, gateLayer, printGate } from './gate-decision.ts'
 import { percentile } from './percentile.ts'
 
@@ -306,6 +307,28 @@ async function httpLayer() {
       oversold: 0,
       clients: Math.min(clients, 32),
     })
+    // The same path by signed-in members, at the plain price and with a coupon and points (issue 21).
+    const promotions = await promotionOrders(base, admin, load, {
+      clients: Math.min(clients, 32),
+      seconds: SECONDS,
+      rounds: HTTP_ROUNDS,
+      address: clientAddress,
+    })
+    for (const [side, figures] of [
+      ['plain price', promotions.plain],
+      ['coupon + points', promotions.promo],
+    ] as const) {
+      scenarios.push({
+        name: `HTTP: members' orders end to end, ${side}`,
+        layer: 'http',
+        baseline: side === 'plain price',
+        holdsPerSecond: Math.round(figures.ordersConfirmedPerSecond),
+        ...figures,
+        oversold: 0,
+        clients: Math.min(clients, 32),
+        ...(side === 'coupon + points' ? { ratioToPlain: promotions.ratio } : {}),
+      })
+    }
   } finally {
     await stop(server)
   }
@@ -345,6 +368,11 @@ function print() {
   if (flash)
     console.log(
       `flash sale: ${flash.sold} of ${flash.units} units to ${flash.buyers} buyers in ${flash.secondsToSellOut}s, oversold ${flash.oversold}`,
+    )
+  const promo = find("HTTP: members' orders end to end, coupon")
+  if (promo)
+    console.log(
+      `orders with coupon + points vs plain price: ${Number(promo.ratioToPlain).toFixed(2)} (target ≥ 0.8)`,
     )
   const http = find('HTTP:')
   if (http) console.log(`HTTP holds vs /healthz ceiling: ${Math.round(Number(http.ratioToCeiling) * 100)}%`)

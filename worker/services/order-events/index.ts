@@ -1,3 +1,4 @@
+import { refundCompensationSubscriber } from '../coupons/compensation.ts'
 import { grantCoupon } from '../coupons/index.ts'
 import {
   commissionSubscriber,
@@ -6,7 +7,6 @@ import {
   referralSubscriber,
 } from '../distribution/index.ts'
 import { memberOrderSubscribers } from '../members/order-subscribers.ts'
-import { refundCompensationSubscriber } from '../coupons/compensation.ts'
 import type { OrderEventSubscriber } from './subscriber.ts'
 
 export type { OrderEvent, OrderEventSubscriber } from './subscriber.ts'
