@@ -14,13 +14,27 @@ type Load = (
   request: () => Promise<Response>,
 ) => Promise<{ elapsed: number; latencies: number[]; statuses: Map<number, number> }>
 
+/** Why requests of the run were refused, by problem code (a run that fails should say why). */
+const refusals = new Map<string, number>()
+async function refused(res: Response): Promise<Response> {
+  const text = await res.text()
+  let code = String(res.status)
+  try {
+    code = (JSON.parse(text) as { code?: string; status?: string }).code ?? code
+  } catch {}
+  refusals.set(code, (refusals.get(code) ?? 0) + 1)
+  return new Response(text, { status: res.status === 201 ? 409 : res.status })
+}
+
 /** A member's browser: its own cookie and client address (sign-in and holds are limited per address). */
 class Member {
   private cookie = ''
-  constructor(
-    private readonly base: string,
-    readonly address: string,
-  ) {}
+  private readonly base: string
+  readonly address: string
+  constructor(base: string, address: string) {
+    this.base = base
+    this.address = address
+  }
 
   async call(path: string, body?: unknown, extra: Record<string, string> = {}) {
     const res = await fetch(`${this.base}${path}`, {
@@ -57,17 +71,18 @@ class Member {
     const hold = await this.call(`/api/shows/${showId}/holds`, {
       best: { category: 'A', quantity: 1, allowSplit: true },
     })
-    if (hold.status !== 201) return hold
+    if (hold.status !== 201) return refused(hold)
     const { id: holdId } = (await hold.json()) as { id: string }
     const order = await this.call(
       '/api/orders',
       { kind: 'show', showId, holdId, ...(promotion ?? {}) },
       { 'idempotency-key': randomBytes(12).toString('hex') },
     )
-    if (order.status !== 201) return order
+    if (order.status !== 201) return refused(order)
     const { paymentId } = (await order.json()) as { paymentId: string }
     const paid = await this.call(`/api/payments/sandbox/checkout/${paymentId}/complete`, { outcome: 'pay' })
     const result = (await paid.json()) as { status?: string }
+    if (result.status !== 'paid') refusals.set('not_paid', (refusals.get('not_paid') ?? 0) + 1)
     return new Response(JSON.stringify(result), {
       status: result.status === 'paid' ? 201 : 409,
       headers: { 'content-type': 'application/json' },
@@ -81,15 +96,21 @@ export async function promotionOrders(
   load: Load,
   options: { clients: number; seconds: number; rounds: number; address: () => string },
 ) {
-  // Every buyer may buy as often as the run lasts; one coupon with no cap; points worth ¥1 per 100, up to half.
+  // A buyer may buy 50 tickets (the most an event allows; a run sells ~15 a member); one coupon with no cap; points worth ¥1 per 100, up to half.
   const showId = await gridShowOnSale(admin, {
     rows: 400,
     venueName: 'Bench Members Arena',
-    maxTicketsPerBuyer: 1000,
+    maxTicketsPerBuyer: 50,
     price: 50000,
   })
   const couponCode = `BENCH${randomBytes(3).toString('hex').toUpperCase()}`
-  await admin('/coupons', 'POST', { title: '满减', kind: 'amount_off', amountOff: 1000, code: couponCode })
+  await admin('/coupons', 'POST', {
+    title: '满减',
+    kind: 'amount_off',
+    amountOff: 1000,
+    code: couponCode,
+    stacksWithMember: true,
+  })
   await admin('/points-rules', 'PUT', {
     earnPerYuan: 1,
     pointsPerYuan: 100,
@@ -155,6 +176,7 @@ export async function promotionOrders(
   return {
     plain,
     promo,
+    refusals: Object.fromEntries(refusals),
     ratio: Math.round((promo.ordersConfirmedPerSecond / plain.ordersConfirmedPerSecond) * 100) / 100,
   }
 }

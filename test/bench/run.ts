@@ -326,7 +326,9 @@ async function httpLayer() {
         ...figures,
         oversold: 0,
         clients: Math.min(clients, 32),
-        ...(side === 'coupon + points' ? { ratioToPlain: promotions.ratio } : {}),
+        ...(side === 'coupon + points'
+          ? { ratioToPlain: promotions.ratio, refusals: promotions.refusals }
+          : {}),
       })
     }
   } finally {
