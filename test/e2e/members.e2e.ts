@@ -166,4 +166,41 @@ describe('members and points in the shop', () => {
     expect(kinds.some((k) => k.includes('下单抵扣') && k.includes(`-${earned}`))).toBe(true)
     await context.close()
   })
+
+  test('zh-CN on a phone: a member applies a coupon, pays the quoted total, and earns points on what was paid', async () => {
+    const code = `MEMBER${Date.now().toString(36).toUpperCase()}`
+    await staff.json(
+      `${admin}/coupons`,
+      { body: { title: '会员满减', kind: 'amount_off', amountOff: 500, code, stacksWithMember: true } },
+      201,
+    )
+    const { context, page } = await newPage(browser, { locale: 'zh-CN', mobile: true })
+    await context.addCookies(buyer.cookiesFor())
+    await toCheckout(page)
+    const before = fen(await page.getByTestId('checkout-total').textContent())
+    await page.getByLabel('优惠券或优惠码').fill(code)
+    await page.getByRole('button', { name: '使用', exact: true }).click()
+    await page.getByTestId('checkout-coupon-discount').waitFor()
+    expect(await page.getByTestId('checkout-coupon-discount').textContent()).toBe('−¥5')
+    expect(fen(await page.getByTestId('checkout-total').textContent())).toBe(before - 500)
+    // The member still sees their badge; points are set aside while a coupon is applied, and it says so.
+    expect(await page.getByTestId('member-badge').textContent()).toBe('普通会员')
+    expect(await page.getByTestId('use-points').count()).toBe(0)
+    expect(await page.getByTestId('checkout-points-aside').textContent()).toContain('积分不与优惠券同时使用')
+    expect(await scrollsSideways(page)).toBe(false)
+    await expectAccessible(page)
+    await saveScreenshot(page, 'members-checkout-coupon-zh')
+    const orderId = await payHere(page)
+    const order = await buyer.json(`/api/orders/${orderId}`)
+    expect(order.total).toBe(before - 500)
+    expect(order.discounts).toMatchObject([{ source: 'coupon', amount: 500 }])
+    const balance = await balanceAfter(page, orderId)
+    const member = await buyer.json('/api/members/me?organizer=org_demo')
+    const earned = member.points.history.find(
+      (h: { orderId: string; kind: string }) => h.orderId === orderId && h.kind === 'earn',
+    )
+    expect(earned.points).toBe(Math.floor((before - 500) / 100))
+    expect(await balance.textContent()).toBe(`${member.points.balance} 积分`)
+    await context.close()
+  })
 })

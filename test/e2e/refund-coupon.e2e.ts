@@ -20,7 +20,7 @@ afterAll(async () => {
 async function showWithRefundCoupon(couponTitle: string) {
   const stamp = Date.now().toString(36)
   const venue = await admin.call(`${org}/venues`, {
-    body: { name: `补偿厅 ${stamp}`, kind: 'concert_hall', city: 'Shanghai' },
+    body: { name: `补偿厅 ${stamp}`, kind: 'concert_hall', city: '上海', cityEn: 'Shanghai' },
   })
   await admin.call(`${org}/venues/${venue.id}/seat-map`, {
     method: 'PUT',
