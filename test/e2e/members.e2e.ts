@@ -203,4 +203,44 @@ describe('members and points in the shop', () => {
     expect(await balance.textContent()).toBe(`${member.points.balance} 积分`)
     await context.close()
   })
+
+  test('zh-CN on a phone: the member centre shows my invite link, copies it, and names the coupon both get', async () => {
+    const settings = await staff.json(`${admin}/distribution-settings`)
+    const coupon = await staff.json(
+      `${admin}/coupons`,
+      { body: { title: '邀请好友礼券', titleEn: 'Invite gift', kind: 'amount_off', amountOff: 500 } },
+      201,
+    )
+    await staff.json(`${admin}/distribution-settings`, {
+      method: 'PUT',
+      body: { attributionDays: settings.attributionDays, inviteCouponId: coupon.id },
+    })
+    try {
+      const { code } = await buyer.json('/api/distribution/invite?organizerId=org_demo')
+      const { context, page } = await newPage(browser, { locale: 'zh-CN', mobile: true })
+      await context.addCookies(buyer.cookiesFor())
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl() })
+      await page.goto('/member/org_demo')
+      const invite = page.getByTestId('member-invite')
+      await invite.waitFor()
+      expect(await invite.getByRole('heading').textContent()).toBe('邀请好友')
+      const link = invite.getByLabel('我的邀请链接')
+      expect(await link.inputValue()).toBe(`${baseUrl()}/?invite=${code}`)
+      expect(await invite.getByTestId('invite-reward').textContent()).toBe(
+        '好友在这里的首笔订单支付后，你们都将获得「邀请好友礼券」。',
+      )
+      await invite.getByRole('button', { name: '复制链接' }).click()
+      expect(await invite.getByTestId('share-feedback').textContent()).toBe('链接已复制。')
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${baseUrl()}/?invite=${code}`)
+      // The link and its buttons fit the phone's width.
+      const box = (await link.boundingBox())!
+      expect(box.x + box.width).toBeLessThanOrEqual(390)
+      expect(await scrollsSideways(page)).toBe(false)
+      await expectAccessible(page)
+      await saveScreenshot(page, 'members-invite-zh')
+      await context.close()
+    } finally {
+      await staff.json(`${admin}/distribution-settings`, { method: 'PUT', body: settings })
+    }
+  })
 })

@@ -3,8 +3,10 @@ import { describeRoute } from 'hono-openapi'
 import type { AppEnv } from '../env.ts'
 import { buyerIdentity } from '../middleware/buyer.ts'
 import { requireCustomer } from '../middleware/customer-auth.ts'
+import { readCoupon } from '../services/coupons/index.ts'
 import {
   distributorPages,
+  inviteCouponOf,
   inviteOf,
   readSettings,
   recordClick,
@@ -80,7 +82,8 @@ distributionRoutes.get(
     summary: 'Your invite-a-friend code for an organizer’s shop (made on first ask)',
     description:
       'A friend who opens `/?invite=CODE` and whose first order with the organizer is paid (signed in, within the ' +
-      'organizer’s attribution window) earns a reward for both of you. Rewards are recorded once per friend and side.',
+      'organizer’s attribution window) earns a reward for both of you. Rewards are recorded once per friend and side. ' +
+      '`reward` names the organizer’s invite coupon both sides get (null when none is set or it was withdrawn).',
     responses: {
       200: { description: 'The invite code', content: json(inviteRecord) },
       401: { description: 'Not signed in (`unauthorized`)' },
@@ -89,8 +92,14 @@ distributionRoutes.get(
   requireCustomer,
   validate('query', inviteQuery),
   async (c) => {
-    const invite = await inviteOf(c.get('db'), c.req.valid('query').organizerId, c.get('customer')!.id)
-    return c.json({ organizerId: invite.organizerId, code: invite.code })
+    const db = c.get('db')
+    const { organizerId } = c.req.valid('query')
+    const invite = await inviteOf(db, organizerId, c.get('customer')!.id)
+    // The reward line names the coupon only while it can still be granted: set, present and not withdrawn.
+    const couponId = await inviteCouponOf(db, organizerId)
+    const coupon = couponId ? await readCoupon(db, organizerId, couponId).catch(() => null) : null
+    const reward = coupon && !coupon.disabled ? { title: coupon.title, titleEn: coupon.titleEn } : null
+    return c.json({ organizerId: invite.organizerId, code: invite.code, reward })
   },
 )
 

@@ -1,12 +1,13 @@
 // Inviting friends to a group: the system share sheet (Web Share API: WeChat, Messages, … on a phone) when the
 // browser has one, else copying the link, with feedback either way; the link itself stays visible to copy by hand.
+// Also the member centre's invite-a-friend link (`label` names that link there).
 import { useState } from 'preact/hooks'
 import { Button } from '../../lib/ui.tsx'
 import { groupBuyMessages } from './group-buy-messages.ts'
 
 type Outcome = 'shared' | 'copied' | 'select' | null
 
-export function GroupShare(props: { url: string; title: string; text: string }) {
+export function GroupShare(props: { url: string; title: string; text: string; label?: string }) {
   const t = groupBuyMessages.useT()
   const [outcome, setOutcome] = useState<Outcome>(null)
   const canShare = typeof navigator !== 'undefined' && typeof navigator.share === 'function'
@@ -46,7 +47,7 @@ export function GroupShare(props: { url: string; title: string; text: string }) 
           {t('copy')}
         </Button>
       </div>
-      <label for="share-link">{t('shareLink')}</label>
+      <label for="share-link">{props.label ?? t('shareLink')}</label>
       <input
         id="share-link"
         class="share-link"

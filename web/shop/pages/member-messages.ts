@@ -40,6 +40,14 @@ const en = {
   member_save: 'Save',
   member_saved: 'Saved',
   member_signIn: 'Sign in to see your membership.',
+  // Invite a friend (社交裂变)
+  member_invite: 'Invite a friend',
+  member_inviteReward: 'When your friend’s first order here is paid, you both get “{coupon}”.',
+  member_inviteNoReward:
+    'When a friend opens your link and their first order here is paid, it counts as your invite.',
+  member_inviteLink: 'Your invite link',
+  member_inviteShareTitle: 'Tickets at {organizer}',
+  member_inviteShareText: 'Get your tickets at {organizer} with my invite link',
 } as const
 
 export type MemberMessage = keyof typeof en
@@ -84,5 +92,12 @@ export const memberMessages = defineMessages<MemberMessage>({
     member_save: '保存',
     member_saved: '已保存',
     member_signIn: '登录后查看会员信息。',
+    // Invite a friend (社交裂变)
+    member_invite: '邀请好友',
+    member_inviteReward: '好友在这里的首笔订单支付后，你们都将获得「{coupon}」。',
+    member_inviteNoReward: '好友打开你的链接并在这里完成首笔订单支付后，即记为你的邀请。',
+    member_inviteLink: '我的邀请链接',
+    member_inviteShareTitle: '{organizer} 购票',
+    member_inviteShareText: '用我的邀请链接在 {organizer} 购票',
   },
 })

@@ -1,11 +1,13 @@
 // 会员中心: the buyer's tier and its benefits, the way to the next tier, points (balance, debt, what expires soon,
-// history), purchases with this organizer and favourite categories.
+// history), their invite-a-friend link, purchases with this organizer and favourite categories.
 import { useEffect, useState } from 'preact/hooks'
+import type { InviteRecord } from '../../../worker/routes/contracts/distribution.ts'
 import { api } from '../../lib/api.ts'
 import { formatDate, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
 import { Link } from '../../lib/router.tsx'
 import { Button, Field, ProblemAlert, useResource } from '../../lib/ui.tsx'
+import { GroupShare } from '../components/group-share.tsx'
 import { shopMessages } from '../messages.ts'
 import type { MemberPage as Member, MemberTier } from '../types.ts'
 
@@ -143,6 +145,7 @@ export function MemberPage({ organizerId }: { organizerId: string }) {
           </ul>
         )}
       </div>
+      <InviteFriend organizerId={organizerId} organizerName={m.organizerName} />
       <div class="card stack">
         <h2>{t('member_purchases')}</h2>
         {m.purchases.length === 0 ? (
@@ -183,6 +186,38 @@ export function MemberPage({ organizerId }: { organizerId: string }) {
           {saved && <span role="status">{t('member_saved')}</span>}
         </div>
       </form>
+    </section>
+  )
+}
+
+/** Invite a friend: the customer's `/?invite=CODE` link on this shop's origin, and what both sides get. */
+function InviteFriend({ organizerId, organizerName }: { organizerId: string; organizerName: string }) {
+  const t = memberMessages.useT()
+  const locale = useLocale()
+  const invite = useResource(
+    (signal) =>
+      api<InviteRecord>(`/api/distribution/invite?organizerId=${encodeURIComponent(organizerId)}`, {
+        signal,
+      }),
+    [organizerId],
+  )
+  // Without a code (an older server or a failed call) there is nothing to share; the rest of the page stands.
+  const data = invite.data
+  if (!data) return null
+  const url = `${location.origin}/?invite=${encodeURIComponent(data.code)}`
+  const coupon = data.reward && ((locale === 'en' && data.reward.titleEn) || data.reward.title)
+  return (
+    <section class="card stack" aria-labelledby="invite-heading" data-testid="member-invite">
+      <h2 id="invite-heading">{t('member_invite')}</h2>
+      <p data-testid="invite-reward">
+        {coupon ? t('member_inviteReward', { coupon }) : t('member_inviteNoReward')}
+      </p>
+      <GroupShare
+        url={url}
+        label={t('member_inviteLink')}
+        title={t('member_inviteShareTitle', { organizer: organizerName })}
+        text={t('member_inviteShareText', { organizer: organizerName })}
+      />
     </section>
   )
 }

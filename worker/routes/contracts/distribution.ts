@@ -200,7 +200,10 @@ export const inviteRecord = v.object({
   organizerId: v.string(),
   /** Share `/?invite=CODE`: a friend's first paid order with the organizer rewards both sides. */
   code: v.string(),
+  /** What both sides get on the friend's first paid order: the organizer's invite coupon, when one is set and live. */
+  reward: v.nullable(v.object({ title: v.string(), titleEn: v.nullable(v.string()) })),
 })
+export type InviteRecord = v.InferOutput<typeof inviteRecord>
 export const inviteVisitInput = v.object({
   code: v.pipe(v.string(), v.toUpperCase(), v.regex(refPattern, 'not an invite code')),
 })

@@ -92,6 +92,8 @@ describe('invite a friend', () => {
     const show = await showOnSale(gridChart(1, 10))
     const inviter = await customer()
     const invite = await ok(inviter.client.get(`/api/distribution/invite?organizerId=${show.organizerId}`))
+    // No invite coupon set: the shop shows no reward line.
+    expect(invite.reward).toBeNull()
     await ok(inviter.client.post('/api/distribution/invite-visits', { code: invite.code }), 201)
     await buy(show, inviter.client, { grant: async () => null })
     expect(await rewards(show.organizerId)).toEqual([])
@@ -123,6 +125,8 @@ describe('invite a friend', () => {
     const inviter = await customer()
     const friend = await customer()
     const invite = await ok(inviter.client.get(`/api/distribution/invite?organizerId=${show.organizerId}`))
+    // The member centre names what both get.
+    expect(invite.reward).toEqual({ title: '邀请有礼', titleEn: 'Invite reward' })
     await ok(friend.client.post('/api/distribution/invite-visits', { code: invite.code }), 201)
     const hold = await ok(
       friend.client.post(`/api/shows/${show.showId}/holds`, { seatIds: [show.seatIds[seat++]] }),
