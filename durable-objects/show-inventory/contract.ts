@@ -25,6 +25,8 @@ export interface ShowHoldRequest {
   presaleCode?: string
   /** The customer's member tier, when the worker knows one (a phase may be open to some tiers). */
   memberTier?: string
+  /** The member tier's per-buyer ticket limit, when it has one: the larger of it and the event's applies. */
+  maxTicketsPerBuyer?: number
 }
 
 export interface HeldSeat {

@@ -213,7 +213,12 @@ export class ShowSales {
     } else {
       return refuse('invalid_request', 'Name seatIds or ask for best available')
     }
-    const limit = this.buyerLimitRefusal(request.holderId, request.idNumbers ?? [], picked.length)
+    const limit = this.buyerLimitRefusal(
+      request.holderId,
+      request.idNumbers ?? [],
+      picked.length,
+      request.maxTicketsPerBuyer,
+    )
     if (limit) return limit
     const quotes = flash
       ? picked.map(() => flash)
@@ -250,8 +255,16 @@ export class ShowSales {
     return hold
   }
 
-  /** Whether a buyer may take `seats` more seats: the real-name rule and the per-buyer ticket limit. */
-  buyerLimitRefusal(holderId: string, idNumbers: string[], seats: number): ShowHoldRefusal | null {
+  /**
+   * Whether a buyer may take `seats` more seats: the real-name rule and the per-buyer ticket limit (the event's,
+   * or the buyer's member tier's when that is higher).
+   */
+  buyerLimitRefusal(
+    holderId: string,
+    idNumbers: string[],
+    seats: number,
+    tierLimit?: number,
+  ): ShowHoldRefusal | null {
     const { config } = this
     // A real-name hold may come without ID numbers: the buyer gives them at checkout (assignIdNumbers) while
     // the seats stay held, instead of typing them with the seats at risk.
@@ -271,11 +284,9 @@ export class ShowSales {
       }
     }
     const mine = this.buyerSeats.get(`a:${holderId}`) ?? 0
-    if (mine + seats > config.maxPerAccount) {
-      return refuse(
-        'buyer_limit',
-        `At most ${config.maxPerAccount} tickets per buyer; you already hold ${mine}`,
-      )
+    const max = Math.max(config.maxPerAccount, tierLimit ?? 0)
+    if (mine + seats > max) {
+      return refuse('buyer_limit', `At most ${max} tickets per buyer; you already hold ${mine}`)
     }
     return null
   }

@@ -264,6 +264,22 @@ describe('show rules: limits per buyer, per ID number and per network', () => {
     })
   })
 
+  it("lets a member tier's higher ticket limit raise the event's for that buyer only, never lower it", () => {
+    const show = sales({ maxPerAccount: 4 })
+    // A gold member (limit 8) takes six seats in two holds; the event alone would stop them at four.
+    hold(show, { holderId: 'cus_gold', seatIds: ['S-0-0', 'S-0-1', 'S-0-2', 'S-0-3'], maxTicketsPerBuyer: 8 })
+    hold(show, { holderId: 'cus_gold', seatIds: ['S-0-4', 'S-0-5'], maxTicketsPerBuyer: 8 })
+    expect(
+      refusal(show, { holderId: 'cus_gold', seatIds: ['S-0-6', 'S-0-7', 'S-0-8'], maxTicketsPerBuyer: 8 }),
+    ).toMatchObject({ code: 'buyer_limit', detail: 'At most 8 tickets per buyer; you already hold 6' })
+    // Another buyer without a tier limit keeps the event's four.
+    expect(
+      refusal(show, { holderId: 'cus_plain', seatIds: ['S-1-0', 'S-1-1', 'S-1-2', 'S-1-3', 'S-1-4'] }),
+    ).toMatchObject({ code: 'buyer_limit', detail: 'At most 4 tickets per buyer; you already hold 0' })
+    // A tier limit below the event's does not lower it.
+    hold(show, { holderId: 'cus_low', seatIds: ['S-1-0', 'S-1-1', 'S-1-2', 'S-1-3'], maxTicketsPerBuyer: 2 })
+  })
+
   it('counts a re-acquired sale for its buyer again', () => {
     const show = sales({ maxPerAccount: 2 })
     const expired = hold(show, { holderId: 'acc_a', seatIds: ['S-0-0', 'S-0-1'] })

@@ -906,6 +906,18 @@ const membersZh: Record<keyof typeof membersEn, string> = {
 }
 // ---- s7-members block end ----
 
+// ---- s7-tier-limits block (issue 21: a tier's higher per-buyer ticket limit) ----
+const tierLimitsEn = {
+  members_tierTicketLimit: 'Tickets per buyer per show (empty: the event’s limit)',
+  members_tierTicketLimitHint:
+    'Signed-in members of this tier may buy up to this many when the event allows fewer.',
+} as const
+const tierLimitsZh: Record<keyof typeof tierLimitsEn, string> = {
+  members_tierTicketLimit: '每场限购张数（留空则按活动限购）',
+  members_tierTicketLimitHint: '活动限购更少时，登录的该等级会员最多可购买此数量。',
+}
+// ---- s7-tier-limits block end ----
+
 const en = {
   title: 'Admin console',
   notFound: 'Page not found',
@@ -1251,6 +1263,7 @@ const en = {
   poster_notImage: 'This file is not an image the browser can read.',
   ...consoleEn19,
   ...membersEn,
+  ...tierLimitsEn,
   ...pricingEn20,
   ...presaleEn20,
   ...namesEn,
@@ -1606,6 +1619,7 @@ export const adminMessages = defineMessages<AdminKey>({
     poster_notImage: '该文件不是浏览器可读取的图片。',
     ...consoleZh19,
     ...membersZh,
+    ...tierLimitsZh,
     ...pricingZh20,
     ...presaleZh20,
     ...namesZh,

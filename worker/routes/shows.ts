@@ -11,7 +11,7 @@ import { buyerIdentity } from '../middleware/buyer.ts'
 import { clientKeyOf } from '../middleware/rate-limit.ts'
 import { notFound, Problem } from '../problem.ts'
 import { cachedRead } from '../services/catalogue-cache.ts'
-import { presaleTierCode } from '../services/members/index.ts'
+import { holdTierBenefits } from '../services/members/index.ts'
 import { validate } from '../validation.ts'
 import { eventKinds } from './contracts/admin/events.ts'
 import { seatMapSchema, showDetailSchema, showHoldSchema, showPageSchema } from './contracts/shows.ts'
@@ -59,18 +59,18 @@ const showParam = v.object({ showId: v.pipe(v.string(), v.maxLength(64)) })
 export const showRoutes = new Hono<AppEnv>()
 
 /**
- * The member tier a hold is sent with: looked up only before the general sale, when a sale phase may admit it
- * (worker/services/members: a tier with presale access passes its code).
+ * What the buyer's member tier adds to a hold (worker/services/members): its code before the general sale, when a
+ * sale phase may admit it, and its higher per-buyer ticket limit. Anonymous buyers have no tier: no lookup.
  */
 async function memberTierOf(
   db: AppEnv['Variables']['db'],
   show: { id: string; saleStartsAt: string | null },
   customer: { id: string } | undefined,
-): Promise<{ memberTier?: string }> {
+): Promise<{ memberTier?: string; maxTicketsPerBuyer?: number }> {
+  if (!customer) return {}
   const now = new Date()
-  if (!customer || !show.saleStartsAt || show.saleStartsAt <= now.toISOString()) return {}
-  const tier = await presaleTierCode(db, show.id, customer.id, now)
-  return tier ? { memberTier: tier } : {}
+  const presale = !!show.saleStartsAt && show.saleStartsAt > now.toISOString()
+  return holdTierBenefits(db, show.id, customer.id, now, presale)
 }
 
 const summaryColumns = {
@@ -317,7 +317,8 @@ showRoutes.post(
       'units `sold_out`, past its per-buyer limit `buyer_limit`); the order charges exactly that quote. Before the ' +
       'general sale only a presale phase open to the buyer admits them: with a `presaleCode` that has uses left ' +
       '(`presale_code_invalid`, `presale_code_used_up`) or as a signed-in member of a tier it is open to; otherwise ' +
-      '`not_on_sale` with `opensAt`, when the sale opens to them.',
+      '`not_on_sale` with `opensAt`, when the sale opens to them. A signed-in member whose tier sets `maxTicketsPerBuyer` ' +
+      'may hold up to that many tickets when it is more than the event allows.',
     responses: holdResponses,
   }),
   buyerIdentity,

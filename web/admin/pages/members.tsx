@@ -17,6 +17,7 @@ interface TierDraft {
   minPoints: string
   discountPercent: string
   presaleAccess: boolean
+  maxTicketsPerBuyer: string
 }
 
 const draftOf = (tier: MemberTier): TierDraft => ({
@@ -27,6 +28,7 @@ const draftOf = (tier: MemberTier): TierDraft => ({
   minPoints: tier.minPoints === null ? '' : String(tier.minPoints),
   discountPercent: String(tier.discountPercent),
   presaleAccess: tier.presaleAccess,
+  maxTicketsPerBuyer: tier.maxTicketsPerBuyer === null ? '' : String(tier.maxTicketsPerBuyer),
 })
 
 /** `json.<path>` of a validation problem → the field's message. */
@@ -72,6 +74,7 @@ function TiersForm() {
             minPoints: d.minPoints.trim() ? Number(d.minPoints) : null,
             discountPercent: Number(d.discountPercent || 0),
             presaleAccess: d.presaleAccess,
+            maxTicketsPerBuyer: d.maxTicketsPerBuyer.trim() ? Number(d.maxTicketsPerBuyer) : null,
           })),
         },
       })
@@ -136,6 +139,14 @@ function TiersForm() {
             checked={d.presaleAccess}
             onChange={(v) => set(i, { presaleAccess: v })}
           />
+          <TextInput
+            label={t('members_tierTicketLimit')}
+            value={d.maxTicketsPerBuyer}
+            inputMode="numeric"
+            onInput={(v) => set(i, { maxTicketsPerBuyer: v })}
+            error={err(i, 'maxTicketsPerBuyer')}
+            hint={t('members_tierTicketLimitHint')}
+          />
           <div class="row">
             <Button onClick={() => setDrafts(drafts.filter((_, j) => j !== i))}>
               {t('members_removeTier')}
@@ -158,6 +169,7 @@ function TiersForm() {
                 minPoints: '',
                 discountPercent: '0',
                 presaleAccess: false,
+                maxTicketsPerBuyer: '',
               },
             ])
           }

@@ -75,7 +75,12 @@ export function MemberPage({ organizerId }: { organizerId: string }) {
             <li>{t('member_discount', { percent: m.tier.discountPercent })}</li>
           )}
           {m.tier?.presaleAccess && <li>{t('member_presale')}</li>}
-          {m.tier && !m.tier.discountPercent && !m.tier.presaleAccess && <li>{t('member_noBenefits')}</li>}
+          {m.tier?.maxTicketsPerBuyer && (
+            <li>{t('member_ticketLimit', { count: m.tier.maxTicketsPerBuyer })}</li>
+          )}
+          {m.tier && !m.tier.discountPercent && !m.tier.presaleAccess && !m.tier.maxTicketsPerBuyer && (
+            <li>{t('member_noBenefits')}</li>
+          )}
         </ul>
         <p class="muted small">{t('member_spend12', { amount: money(m.last12Months.spend) })}</p>
         <p class="muted small">

@@ -30,6 +30,8 @@ export const memberTiers = sqliteTable(
     discountPercent: integer().notNull().default(0),
     /** Admitted to sale phases that name this tier's code. */
     presaleAccess: integer({ mode: 'boolean' }).notNull().default(false),
+    /** Tickets a member may hold and buy per show when more than the event allows; null: the event's limit. */
+    maxTicketsPerBuyer: integer(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

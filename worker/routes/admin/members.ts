@@ -25,7 +25,7 @@ export const memberAdminRoutes = new Hono<StaffEnv>()
 
 const tiersOf = async (db: StaffEnv['Variables']['db'], organizerId: string) =>
   (await readTiers(db, organizerId)).map(
-    ({ id, code, name, nameEn, minSpend, minPoints, discountPercent, presaleAccess }) => ({
+    ({
       id,
       code,
       name,
@@ -34,6 +34,17 @@ const tiersOf = async (db: StaffEnv['Variables']['db'], organizerId: string) =>
       minPoints,
       discountPercent,
       presaleAccess,
+      maxTicketsPerBuyer,
+    }) => ({
+      id,
+      code,
+      name,
+      nameEn,
+      minSpend,
+      minPoints,
+      discountPercent,
+      presaleAccess,
+      maxTicketsPerBuyer,
     }),
   )
 
@@ -58,7 +69,8 @@ memberAdminRoutes.put(
       'A member has the highest tier whose `minSpend` (paid over the last 12 months, fen) or `minPoints` (earned over ' +
       'the last 12 months) they reach; a tier with neither is everybody’s. Each higher tier needs a higher threshold. ' +
       '`discountPercent` comes off every order the member buys outright (before coupons and points); `presaleAccess` ' +
-      'admits the member to sale phases naming the tier’s `code`. Every bad field comes back in one `validation` problem.',
+      'admits the member to sale phases naming the tier’s `code`; `maxTicketsPerBuyer` (1 to 50, null: none) lets a ' +
+      'signed-in member hold and buy that many tickets per show when the event allows fewer. Every bad field comes back in one `validation` problem.',
     responses: {
       200: { description: 'Saved', content: json(tiersRecord) },
       400: { description: 'Every bad field (`validation`)' },

@@ -17,6 +17,8 @@ export const memberTierSchema = v.object({
   minPoints: v.nullable(v.pipe(v.number(), v.integer())),
   discountPercent: v.pipe(v.number(), v.integer()),
   presaleAccess: v.boolean(),
+  /** Tickets per buyer per show a member may take when more than the event allows; null: the event's limit. */
+  maxTicketsPerBuyer: v.nullable(v.pipe(v.number(), v.integer())),
 })
 
 export const pointsRulesSchema = v.object({
@@ -108,6 +110,9 @@ export const tiersInput = v.object({
         minPoints: threshold,
         discountPercent: percent,
         presaleAccess: v.boolean(),
+        maxTicketsPerBuyer: v.optional(
+          v.nullable(v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1), v.maxValue(50))),
+        ),
       }),
     ),
     v.maxLength(10),

@@ -20,6 +20,7 @@ import { settledState } from './ledger.ts'
 import {
   currentTier,
   ensureMember,
+  findMember,
   last12Months,
   type MemberTierRow,
   readRules,
@@ -39,6 +40,7 @@ const tierView = (tier: MemberTierRow) => ({
   minPoints: tier.minPoints,
   discountPercent: tier.discountPercent,
   presaleAccess: tier.presaleAccess,
+  maxTicketsPerBuyer: tier.maxTicketsPerBuyer,
 })
 
 /** The shop's member page: made on the first visit. */
@@ -138,6 +140,8 @@ export interface TierInput {
   minPoints: number | null
   discountPercent: number
   presaleAccess: boolean
+  /** Null or absent: the event's limit. */
+  maxTicketsPerBuyer?: number | null | undefined
 }
 
 /** Replaces the organizer's tiers (lowest first); a tier keeps its id while its code stays. */
@@ -152,7 +156,13 @@ export async function saveTiers(db: Database, organizerId: string, tiers: TierIn
     db.update(memberTiers).set({ rank: -1 }).where(eq(memberTiers.organizerId, organizerId)),
     ...(gone.length ? [db.delete(memberTiers).where(inArray(memberTiers.id, gone))] : []),
     ...tiers.map((tier, rank) => {
-      const values = { ...tier, nameEn: tier.nameEn ?? null, rank, updatedAt: now }
+      const values = {
+        ...tier,
+        nameEn: tier.nameEn ?? null,
+        maxTicketsPerBuyer: tier.maxTicketsPerBuyer ?? null,
+        rank,
+        updatedAt: now,
+      }
       return db
         .insert(memberTiers)
         .values({ id: idOf.get(tier.code) ?? newId('mtr'), organizerId, ...values })
@@ -219,12 +229,30 @@ export async function listMembers(
 }
 
 /**
- * The tier code a hold is sent with during a show's presale (the sale phases admit tiers by code): only a tier
- * with presale access passes it.
+ * What a signed-in customer's member tier brings to a hold on a show, from one lookup: during a presale its code
+ * (the sale phases admit tiers by code; only a tier with presale access passes it), and its higher per-buyer
+ * ticket limit. In the general sale an organizer whose tiers raise no limit costs that one read and nothing more.
  */
-export async function presaleTierCode(db: Database, showId: string, customerId: string, now: Date) {
-  const [show] = await db.select({ organizerId: shows.organizerId }).from(shows).where(eq(shows.id, showId))
-  if (!show) return undefined
-  const { tier } = await currentTier(db, show.organizerId, customerId, now)
-  return tier?.presaleAccess ? tier.code : undefined
+export async function holdTierBenefits(
+  db: Database,
+  showId: string,
+  customerId: string,
+  now: Date,
+  presale: boolean,
+): Promise<{ memberTier?: string; maxTicketsPerBuyer?: number }> {
+  const rows = await db
+    .select({ tier: memberTiers })
+    .from(shows)
+    .innerJoin(memberTiers, eq(memberTiers.organizerId, shows.organizerId))
+    .where(eq(shows.id, showId))
+    .orderBy(asc(memberTiers.rank))
+  const tiers = rows.map((row) => row.tier)
+  if (!tiers.length || (!presale && !tiers.some((tier) => tier.maxTicketsPerBuyer !== null))) return {}
+  const member = await findMember(db, tiers[0]!.organizerId, customerId)
+  const tier = tierFor(tiers, member ? await last12Months(db, member.id, now) : { spend: 0, points: 0 })
+  if (!tier) return {}
+  return {
+    ...(presale && tier.presaleAccess ? { memberTier: tier.code } : {}),
+    ...(tier.maxTicketsPerBuyer !== null ? { maxTicketsPerBuyer: tier.maxTicketsPerBuyer } : {}),
+  }
 }

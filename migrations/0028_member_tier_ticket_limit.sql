@@ -1,0 +1,1 @@
+ALTER TABLE `member_tiers` ADD `max_tickets_per_buyer` integer;
