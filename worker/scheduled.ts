@@ -12,6 +12,7 @@ import {
 } from './services/orders/index.ts'
 import { paymentProvider } from './services/payments/index.ts'
 import type { PaymentProvider } from './services/payments/provider.ts'
+import { checkoutDiscountProviders } from './services/promotions/providers.ts'
 import { forgetStaleSignInGuesses } from './services/sign-in-guesses.ts'
 import { watchAvailability } from './services/webhooks/availability-watch.ts'
 import { enqueueDueRetries, publishOutbox } from './services/webhooks/outbox-publisher.ts'
@@ -37,7 +38,7 @@ function providerOrFailure(env: Bindings): PaymentProvider {
 export async function runScheduledJobs(env: Bindings, now = new Date()) {
   const logger = jsonLogger({ job: 'scheduled' })
   const db = openDatabase(env.DB)
-  const services = { env, db, logger, payments: providerOrFailure(env) }
+  const services = { env, db, logger, payments: providerOrFailure(env), discounts: checkoutDiscountProviders }
   const step = async <T>(name: string, run: () => Promise<T>): Promise<T | null> => {
     try {
       return await run()

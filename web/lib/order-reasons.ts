@@ -17,6 +17,8 @@ const en: Record<OrderStatusReasonCode, Text> = {
     'Paid after the hold expired; the same tickets were still free and are yours.',
   paid_late_refunded: () =>
     'The payment arrived after the hold expired and the tickets were gone. It was refunded in full.',
+  paid_late_offer_gone: () =>
+    'The payment arrived after the hold expired and the coupon had been used up meanwhile. It was refunded in full.',
   paid_after_cancel_refunded: () =>
     'The order was cancelled before the payment arrived. It was refunded in full.',
   rebook_replaced_gone_refunded: () =>
@@ -40,6 +42,7 @@ const zh: Record<OrderStatusReasonCode, Text> = {
   hold_expired: () => '未在锁座时限内付款，订单已过期。',
   paid_late_tickets_kept: () => '付款晚于锁座时限，但原票仍未售出，已为您保留。',
   paid_late_refunded: () => '付款晚于锁座时限，所选票已售出，款项已全额退回。',
+  paid_late_offer_gone: () => '付款晚于锁座时限，所用优惠券已被领完，款项已全额退回。',
   paid_after_cancel_refunded: () => '付款到账前订单已取消，款项已全额退回。',
   rebook_replaced_gone_refunded: () => '付款到账前，待改签的原票已退款或改签，款项已全额退回。',
   rebook_lines_refunded: () => '待改签的原票已由主办方退款。',

@@ -9,6 +9,8 @@ export type OrderStatusReason =
   | { code: 'paid_late_tickets_kept' }
   /** Paid after the hold ran out, and the tickets were gone: refunded in full. */
   | { code: 'paid_late_refunded' }
+  /** Paid after the hold ran out, and the coupon it used had been used up meanwhile: refunded in full. */
+  | { code: 'paid_late_offer_gone' }
   /** Paid after the order was cancelled: refunded in full. */
   | { code: 'paid_after_cancel_refunded' }
   /** A rebooking paid after the tickets it replaces were refunded or moved: refunded in full. */
@@ -46,6 +48,7 @@ export const orderStatusReasonCodes = [
   'hold_expired',
   'paid_late_tickets_kept',
   'paid_late_refunded',
+  'paid_late_offer_gone',
   'paid_after_cancel_refunded',
   'rebook_replaced_gone_refunded',
   'rebook_lines_refunded',
@@ -70,6 +73,8 @@ export function englishStatusReason(reason: OrderStatusReason): string {
       return 'Paid after the hold expired; the same tickets were still free and are yours'
     case 'paid_late_refunded':
       return 'The payment arrived after the hold expired and the tickets were no longer available; it was refunded in full'
+    case 'paid_late_offer_gone':
+      return 'The payment arrived after the hold expired and the coupon it used had been used up meanwhile; it was refunded in full'
     case 'paid_after_cancel_refunded':
       return 'The order was cancelled before the payment arrived; it was refunded in full'
     case 'rebook_replaced_gone_refunded':

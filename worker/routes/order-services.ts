@@ -1,5 +1,6 @@
 import type { AppEnv } from '../env.ts'
 import type { OrderServices } from '../services/orders/index.ts'
+import { checkoutDiscountProviders } from '../services/promotions/providers.ts'
 
 /** The order services a handler's context carries (set once per request by `newApp()`). */
 export const orderServicesOf = (c: {
@@ -10,4 +11,5 @@ export const orderServicesOf = (c: {
   db: c.get('db'),
   logger: c.get('logger'),
   payments: c.get('payments'),
+  discounts: checkoutDiscountProviders,
 })

@@ -192,6 +192,41 @@ describe('coupons at checkout', () => {
     expect(await counters(show, coupon.id)).toEqual({ reserved: 0, used: 1, returned: 1, remaining: 0 })
   })
 
+  for (const capLeft of [false, true])
+    it(`a late payment of an expired order ${capLeft ? 'keeps its tickets while the cap has room' : 'is refunded when its coupon was used up meanwhile'}`, async () => {
+      const show = await showOnSale(gridChart(1, 10))
+      const coupon = await couponOf(show, { code: 'LATEPAY', totalCap: capLeft ? 2 : 1 })
+      const late = buyer()
+      const seat = (i: number) => ({ seatIds: [show.seatIds[i]] })
+      const hold = await ok(late.post(`/api/shows/${show.showId}/holds`, seat(0)), 201)
+      const pending = await ok(order(show, late, hold.id, 'LATEPAY'), 201)
+      await lapseUnpaidOrder(orderServices(), pending.orderId)
+      // Meanwhile another buyer, on another seat, takes the use the expired order gave back.
+      const other = buyer()
+      const held = await ok(other.post(`/api/shows/${show.showId}/holds`, seat(5)), 201)
+      const created = await ok(order(show, other, held.id, 'LATEPAY'), 201)
+      await sandboxPay(other, created.paymentId)
+      // The late payment arrives.
+      await sandboxPay(late, pending.paymentId)
+      const after = await ok(late.get(`/api/orders/${pending.orderId}`))
+      if (capLeft) {
+        expect(after.status).toBe('paid')
+        expect(await counters(show, coupon.id)).toMatchObject({ used: 2, remaining: 0 })
+      } else {
+        expect(after.status).toBe('expired')
+        expect(after.statusReasonCode).toBe('paid_late_offer_gone')
+        expect(after.refundedTotal).toBe(after.total)
+        expect(after.lines.every((l: { ticket: unknown }) => l.ticket === null)).toBe(true)
+        expect(await counters(show, coupon.id)).toMatchObject({ used: 1, remaining: 0 })
+        // The seat went back on sale: the late buyer's seat can be held again.
+        const again = await ok(
+          buyer().post(`/api/shows/${show.showId}/holds`, { seatIds: [after.lines[0].inventoryRef] }),
+          201,
+        )
+        expect(again.seats).toHaveLength(1)
+      }
+    })
+
   for (const returnOnRefund of [true, false])
     it(`a full refund ${returnOnRefund ? 'gives the use back (returnOnRefund)' : 'keeps the use'}`, async () => {
       const show = await showOnSale(gridChart(1, 10))

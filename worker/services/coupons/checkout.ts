@@ -124,4 +124,35 @@ export async function couponOffer(db: Database, context: DiscountContext): Promi
   }
 }
 
-export const couponProvider: CheckoutDiscountProvider = { name: 'coupon', offer: couponOffer }
+/**
+ * A late payment (the order had expired, so its use stopped counting) takes the use again only within the caps as
+ * they stand now: the same guards as at checkout, checked in the batch that confirms the order.
+ */
+export async function couponLateConfirmGuards(db: Database, orderId: string) {
+  const [use] = await db
+    .select({
+      couponId: couponRedemptions.couponId,
+      codeId: couponRedemptions.codeId,
+      customerId: couponRedemptions.customerId,
+      codeKind: couponCodes.kind,
+      totalCap: coupons.totalCap,
+      perCustomerCap: coupons.perCustomerCap,
+    })
+    .from(couponRedemptions)
+    .innerJoin(coupons, eq(coupons.id, couponRedemptions.couponId))
+    .innerJoin(couponCodes, eq(couponCodes.id, couponRedemptions.codeId))
+    .where(eq(couponRedemptions.orderId, orderId))
+  if (!use) return []
+  const guards = []
+  if (use.codeKind !== 'public') guards.push(sql`${liveUses(usesOfCode(use.codeId))} <= 1`)
+  if (use.totalCap !== null) guards.push(sql`${liveUses(usesOfCoupon(use.couponId))} <= ${use.totalCap}`)
+  if (use.perCustomerCap !== null && use.customerId)
+    guards.push(sql`${liveUses(usesOfCustomer(use.couponId, use.customerId))} <= ${use.perCustomerCap}`)
+  return guards
+}
+
+export const couponProvider: CheckoutDiscountProvider = {
+  name: 'coupon',
+  offer: couponOffer,
+  lateConfirmGuards: couponLateConfirmGuards,
+}

@@ -4,6 +4,7 @@
 // the claim is split over the lines (worker/domain/checkout-discounts.ts) and the provider adds its own reservation
 // (a coupon use, a points redemption) to the very batch that creates the order, guarded so that caps hold under any
 // concurrency. Nothing is reserved unless the order is.
+import type { SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
 import { orderDiscounts } from '../../db/schema.ts'
 import { type AppliedDiscount, applyDiscounts, type DiscountClaim } from '../../domain/checkout-discounts.ts'
@@ -55,6 +56,11 @@ export interface CheckoutDiscountProvider {
   readonly name: string
   /** The provider's discount for this order, or none; throws a Problem to refuse the order (e.g. a bad coupon). */
   offer(db: Database, context: DiscountContext): Promise<DiscountOffer | null>
+  /**
+   * An order paid after it expired counts its reservation again: the conditions that must still hold for that (a
+   * coupon's caps), as SQL guards for the batch that confirms it. When one fails the payment is refunded instead.
+   */
+  lateConfirmGuards?(db: Database, orderId: string): Promise<SQL[]>
 }
 
 export interface PlannedDiscounts {

@@ -149,6 +149,15 @@ export async function confirmPaidOrder(
       'cancelled',
     )
   }
+  // A late payment takes its coupon use again only within the caps as they stand now (checked in the batch below).
+  const offerGuards =
+    order.status === 'expired'
+      ? (
+          await Promise.all(
+            (services.discounts ?? []).map((provider) => provider.lateConfirmGuards?.(db, order.id) ?? []),
+          )
+        ).flat()
+      : []
   const inventory = orderInventory(env, order as OrderInventoryRef)
   const confirmed = await inventory.confirm(order.id)
   if (!confirmed.ok) {
@@ -199,6 +208,7 @@ export async function confirmPaidOrder(
         `evt_${order.id}_confirmed`,
       ),
     )
+  for (const guard of offerGuards) batch.guard(guard)
   const differenceRefund = order.rebookOf ? await addRebookCompletion(batch, services, order) : null
   let written: boolean
   try {
@@ -217,6 +227,8 @@ export async function confirmPaidOrder(
       order.id,
       lines.map((line) => line.inventoryRef),
     )
+    if (current.status === 'expired' && offerGuards.length)
+      return unfulfilled('the coupon was used up meanwhile', { code: 'paid_late_offer_gone' }, 'expired')
     return unfulfilled(
       'the tickets to be replaced were refunded or moved meanwhile',
       { code: 'rebook_replaced_gone_refunded' },

@@ -34,6 +34,7 @@ const toldElsewhere = (refund: Refund) =>
 /** Why an order that never got its tickets was refunded, from the reason it was ended with. */
 const unfulfilledCause: Partial<Record<OrderStatusReasonCode, RefundCause>> = {
   paid_late_refunded: 'paid_late',
+  paid_late_offer_gone: 'paid_late',
   deposit_late_refunded: 'paid_late',
   paid_after_cancel_refunded: 'paid_after_cancel',
   rebook_replaced_gone_refunded: 'rebooking_void',
