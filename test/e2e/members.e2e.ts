@@ -230,7 +230,8 @@ describe('members and points in the shop', () => {
         '好友在这里的首笔订单支付后，你们都将获得「邀请好友礼券」。',
       )
       await invite.getByRole('button', { name: '复制链接' }).click()
-      expect(await invite.getByTestId('share-feedback').textContent()).toBe('链接已复制。')
+      // The copy is asynchronous: wait for its word, as a reader would.
+      await invite.getByTestId('share-feedback').getByText('链接已复制。').waitFor()
       expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${baseUrl()}/?invite=${code}`)
       // The link and its buttons fit the phone's width.
       const box = (await link.boundingBox())!

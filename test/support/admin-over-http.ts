@@ -31,7 +31,12 @@ export async function gridShowOnSale(
   admin: AdminCall,
   options: { rows: number; venueName: string; maxTicketsPerBuyer: number; price: number },
 ): Promise<string> {
-  const venue = await admin('/venues', 'POST', { name: options.venueName, kind: 'stadium', city: 'Shanghai' })
+  const venue = await admin('/venues', 'POST', {
+    name: options.venueName,
+    kind: 'stadium',
+    city: '上海',
+    cityEn: 'Shanghai',
+  })
   await admin(`/venues/${venue.id}/seat-map`, 'PUT', {
     stage: { x: 500, y: -50 },
     categories: [{ code: 'A', name: 'A', color: '#aa3333' }],
