@@ -20,6 +20,8 @@ const MyTicketsPage = lazyPage(() => import('./pages/orders.tsx').then((m) => m.
 const OrderPage = lazyPage(() => import('./pages/orders.tsx').then((m) => m.OrderPage))
 const MemberPage = lazyPage(() => import('./pages/member.tsx').then((m) => m.MemberPage))
 const DistributorPage = lazyPage(() => import('./pages/distributor.tsx').then((m) => m.DistributorPage))
+const ShowQueuePage = lazyPage(() => import('./pages/queue.tsx').then((m) => m.ShowQueuePage))
+const ScenicQueuePage = lazyPage(() => import('./pages/queue.tsx').then((m) => m.ScenicQueuePage))
 
 function NotFound() {
   const t = shopMessages.useT()
@@ -49,12 +51,14 @@ function App() {
         routes={[
           { pattern: '/', render: () => <HomePage /> },
           { pattern: '/shows/:id', render: ({ id }) => <ShowPage key={id} showId={id!} /> },
+          { pattern: '/shows/:id/queue', render: ({ id }) => <ShowQueuePage key={id} showId={id!} /> },
           {
             pattern: '/shows/:id/group-buys',
             render: ({ id }) => <GroupBuyShowPage key={id} showId={id!} />,
           },
           { pattern: '/group-buys/:id', render: ({ id }) => <GroupBuyPage key={id} groupId={id!} /> },
           { pattern: '/scenic/:id', render: ({ id }) => <ScenicPage key={id} siteId={id!} /> },
+          { pattern: '/scenic/:id/queue', render: ({ id }) => <ScenicQueuePage key={id} siteId={id!} /> },
           { pattern: '/checkout', render: () => <CheckoutPage /> },
           { pattern: '/my-tickets', render: () => <MyTicketsPage /> },
           { pattern: '/distributor', render: () => <DistributorPage /> },

@@ -21,6 +21,7 @@ import { adminMessages } from '../messages.ts'
 import { SeatMap } from '../seat-map.tsx'
 import { useSession } from '../session.tsx'
 import { DataTable, type PageOf } from '../table.tsx'
+import { WaitingRoomPanel } from '../waiting-room.tsx'
 import { AttendeeSection } from './attendees.tsx'
 import { ShowForm } from './events.tsx'
 
@@ -214,6 +215,12 @@ export function ShowPage({ id }: { id: string }) {
           <Loading />
         )}
       </section>
+      {show.data.status === 'scheduled' && (
+        <WaitingRoomPanel
+          settingsPath={`${showPath}/waiting-room`}
+          queuePath={`/api/shows/${encodeURIComponent(id)}/queue`}
+        />
+      )}
       <AttendeeSection showPath={showPath} />
       {show.data.status === 'scheduled' && (
         <ShowForm

@@ -14,9 +14,13 @@ import { chinaDay, TextInput } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
 import { useSession } from '../session.tsx'
 import { DataTable } from '../table.tsx'
+import { WaitingRoomPanel } from '../waiting-room.tsx'
+import { waitingRoomMessages } from '../waiting-room-messages.ts'
 
 export function DayControls({ site }: { site: ScenicSiteRecord }) {
   const t = adminMessages.useT()
+  const w = waitingRoomMessages.useT()
+  const locale = useLocale()
   const channelName = useChannelNames()
   const { base } = useSession()
   const [date, setDate] = useState(chinaDay(1))
@@ -49,52 +53,60 @@ export function DayControls({ site }: { site: ScenicSiteRecord }) {
     }
   }
   return (
-    <section class="card stack" aria-labelledby="day-heading">
-      <h2 id="day-heading">{t('dayQuotas')}</h2>
-      <TextInput label={t('visitDate')} type="date" value={date} onInput={(v) => v && setDate(v)} />
-      {day.error ? <ProblemAlert error={day.error} onRetry={day.reload} /> : null}
-      {day.data && (
-        <>
-          <p>{t('dayRemaining', { remaining: day.data.remaining, capacity: day.data.capacity })}</p>
-          <DataTable
-            caption={t('timeSlots')}
-            rows={day.data.slots}
-            rowKey={(s) => s.code}
-            columns={[
-              { header: t('slot'), cell: (s) => `${s.start}–${s.end}` },
-              { header: t('capacity'), cell: (s) => s.capacity, numeric: true },
-              { header: t('remaining'), cell: (s) => s.remaining, numeric: true },
-            ]}
-          />
-          <form class="stack" onSubmit={save}>
-            <fieldset class="stack">
-              <legend>{t('channelQuotas')}</legend>
-              {Object.keys(current).map((code) => (
-                <TextInput
-                  key={code}
-                  label={`${channelName(code)} (${t('remaining')}: ${day.data?.channels[code]?.remaining ?? '—'})`}
-                  type="number"
-                  min="0"
-                  inputMode="numeric"
-                  value={current[code] ?? ''}
-                  onInput={(v) => setQuotas({ ...quotas, [code]: v })}
-                />
-              ))}
-              <TextInput label={t('addChannelCode')} value={newChannel} onInput={setNewChannel} />
-            </fieldset>
-            <ProblemAlert error={error} />
-            {notice && (
-              <p role="status" class="alert alert-info">
-                {notice}
-              </p>
-            )}
-            <Button type="submit" variant="primary">
-              {t('saveQuotas')}
-            </Button>
-          </form>
-        </>
-      )}
-    </section>
+    <>
+      <section class="card stack" aria-labelledby="day-heading">
+        <h2 id="day-heading">{t('dayQuotas')}</h2>
+        <TextInput label={t('visitDate')} type="date" value={date} onInput={(v) => v && setDate(v)} />
+        {day.error ? <ProblemAlert error={day.error} onRetry={day.reload} /> : null}
+        {day.data && (
+          <>
+            <p>{t('dayRemaining', { remaining: day.data.remaining, capacity: day.data.capacity })}</p>
+            <DataTable
+              caption={t('timeSlots')}
+              rows={day.data.slots}
+              rowKey={(s) => s.code}
+              columns={[
+                { header: t('slot'), cell: (s) => `${s.start}–${s.end}` },
+                { header: t('capacity'), cell: (s) => s.capacity, numeric: true },
+                { header: t('remaining'), cell: (s) => s.remaining, numeric: true },
+              ]}
+            />
+            <form class="stack" onSubmit={save}>
+              <fieldset class="stack">
+                <legend>{t('channelQuotas')}</legend>
+                {Object.keys(current).map((code) => (
+                  <TextInput
+                    key={code}
+                    label={`${channelName(code)} (${t('remaining')}: ${day.data?.channels[code]?.remaining ?? '—'})`}
+                    type="number"
+                    min="0"
+                    inputMode="numeric"
+                    value={current[code] ?? ''}
+                    onInput={(v) => setQuotas({ ...quotas, [code]: v })}
+                  />
+                ))}
+                <TextInput label={t('addChannelCode')} value={newChannel} onInput={setNewChannel} />
+              </fieldset>
+              <ProblemAlert error={error} />
+              {notice && (
+                <p role="status" class="alert alert-info">
+                  {notice}
+                </p>
+              )}
+              <Button type="submit" variant="primary">
+                {t('saveQuotas')}
+              </Button>
+            </form>
+          </>
+        )}
+      </section>
+      <WaitingRoomPanel
+        key={date}
+        heading={w('forDay', { date: formatDay(date, locale) })}
+        settingsPath={`${dayPath}/waiting-room`}
+        queuePath={`/api/scenic-sites/${encodeURIComponent(site.id)}/days/${date}/queue`}
+      />
+    </>
   )
 }
 

@@ -21,6 +21,8 @@ import { ScenicSlots } from '../components/scenic-slots.tsx'
 import { type ParentChoice, VisitorPick } from '../components/scenic-visitor-pick.tsx'
 import { releaseCurrentHold, setCurrentHold } from '../hold-store.ts'
 import { shopMessages, useProblemMessages } from '../messages.ts'
+import { admissionHeaders, sendToQueueIfRequired } from '../queue/admission.ts'
+import { WaitingRoomNotice, type WaitingRoomSummary } from '../queue/notice.tsx'
 import type { DayAvailability, Eligibility, ScenicHold, SiteDetail, VisitProduct } from '../types.ts'
 import { IdNumberField } from './show.tsx'
 
@@ -42,8 +44,12 @@ export function ScenicPage({ siteId }: { siteId: string }) {
   // Ticket wording for the scenic page's refusals, over the shop's general texts.
   const problems = { ...useProblemMessages(), ...useScenicProblemMessages() }
   const today = todayInChina()
-  const [month, setMonth] = useState(today.slice(0, 7))
-  const [date, setDate] = useState<string | null>(null)
+  // `?date=` picks the day (the waiting room hands an admitted buyer back to it).
+  const [date, setDate] = useState<string | null>(() => {
+    const asked = new URLSearchParams(location.search).get('date') ?? ''
+    return /^\d{4}-\d{2}-\d{2}$/.test(asked) && asked >= today ? asked : null
+  })
+  const [month, setMonth] = useState((date ?? today).slice(0, 7))
   const [slot, setSlot] = useState<string | null>(null)
   const [counts, setCounts] = useState<Record<string, number>>({})
   /** A package (套票) chosen instead of single tickets. */
@@ -162,6 +168,7 @@ export function ScenicPage({ siteId }: { siteId: string }) {
 
   const hold = async () => {
     if (!date) return
+    const sale = { kind: 'day', siteId, date } as const
     setBusy(true)
     setError(null)
     try {
@@ -190,6 +197,7 @@ export function ScenicPage({ siteId }: { siteId: string }) {
               }
             }),
           },
+          headers: admissionHeaders(sale),
         },
       )
       setCurrentHold({
@@ -201,7 +209,7 @@ export function ScenicPage({ siteId }: { siteId: string }) {
       })
       navigate('/checkout')
     } catch (failure) {
-      setError(failure)
+      if (!sendToQueueIfRequired(failure, sale)) setError(failure)
     } finally {
       setBusy(false)
     }
@@ -294,6 +302,10 @@ export function ScenicPage({ siteId }: { siteId: string }) {
 
       {day && (
         <>
+          <WaitingRoomNotice
+            sale={{ kind: 'day', siteId, date: day.date }}
+            waitingRoom={(day as { waitingRoom?: WaitingRoomSummary | null }).waitingRoom}
+          />
           <ScenicSlots slots={day.slots} selected={slot} onPick={setSlot} />
 
           <ScenicPackages

@@ -29,6 +29,8 @@ import { SignInPrompt } from '../components/sign-in-prompt.tsx'
 import { releaseCurrentHold, setCurrentHold } from '../hold-store.ts'
 import { useLiveSeats } from '../live.ts'
 import { shopMessages, useProblemMessages } from '../messages.ts'
+import { admissionHeaders, type OnSale, sendToQueueIfRequired } from '../queue/admission.ts'
+import { WaitingRoomNotice, type WaitingRoomSummary } from '../queue/notice.tsx'
 import { SeatMap } from '../seat-map/index.tsx'
 import type { Seat, SeatMap as SeatMapData, SeatState, ShowDetail, ShowHold } from '../types.ts'
 
@@ -136,6 +138,7 @@ export function ShowPage({ showId }: { showId: string }) {
     setSelected(next)
   }
 
+  const sale: OnSale = { kind: 'show', showId }
   const hold = async (body: object) => {
     setBusy(true)
     setError(null)
@@ -145,6 +148,7 @@ export function ShowPage({ showId }: { showId: string }) {
       const code = presaleOpen?.codes ? presaleCode.trim() : ''
       const created = await api<ShowHold>(`/api/shows/${encodeURIComponent(showId)}/holds`, {
         body: code ? { ...body, presaleCode: code } : body,
+        headers: admissionHeaders(sale),
       })
       setCurrentHold({
         kind: 'show',
@@ -158,6 +162,7 @@ export function ShowPage({ showId }: { showId: string }) {
       })
       navigate('/checkout')
     } catch (failure) {
+      if (sendToQueueIfRequired(failure, sale)) return
       if (failure instanceof ApiError && failure.code === 'sign_in_required') setAfterSignIn(body)
       else setError(failure)
       // A refused code is said at its field: take the buyer there.
@@ -207,6 +212,10 @@ export function ShowPage({ showId }: { showId: string }) {
           )}
         </p>
       </header>
+      <WaitingRoomNotice
+        sale={sale}
+        waitingRoom={(detail as { waitingRoom?: WaitingRoomSummary | null }).waitingRoom}
+      />
       {detail.signInToHold && <p class="alert alert-info">{t('signInRequiredNote')}</p>}
       {afterSignIn && <SignInPrompt onSignedIn={() => hold(afterSignIn)} />}
       {presale && (

@@ -1,0 +1,213 @@
+// The organizer's waiting-room switch for one on-sale (a show, or a scenic site's visit date): on/off, opening
+// time, admission per minute or following buyers' pace, the bot check, and how long an admitted buyer's pass
+// lasts; beside it the queue as buyers see it now (state, waiting, let in per minute), read every few seconds.
+import { useEffect, useState } from 'preact/hooks'
+import { ApiError, api } from '../lib/api.ts'
+import { Button, ProblemAlert, useResource } from '../lib/ui.tsx'
+import { CheckboxInput, isoToLocal, localToIso, TextInput } from './form.tsx'
+import { waitingRoomMessages } from './waiting-room-messages.ts'
+
+export interface WaitingRoomSettingsBody {
+  enabled: boolean
+  opensAt: string
+  admissionPerMinute: number | null
+  requireChallenge: boolean
+  passMinutes: number
+}
+
+interface LiveQueue {
+  queue: {
+    state: 'before_open' | 'open' | 'sold_out' | 'off'
+    waiting: number
+    admittedPerMinute: number | null
+  }
+}
+
+/** The next full hour, as a first opening time to offer. */
+const nextHour = () => new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000).toISOString()
+
+export function WaitingRoomPanel(props: {
+  /** The admin API path of the settings (GET and PUT). */
+  settingsPath: string
+  /** The public queue of the same on-sale, for its live figures. */
+  queuePath: string
+  heading?: string
+}) {
+  const t = waitingRoomMessages.useT()
+  const settings = useResource(
+    (signal) =>
+      api<Partial<WaitingRoomSettingsBody> | null>(props.settingsPath, { signal }).catch((error) => {
+        // Never set for this sale: the form starts from the defaults.
+        if (error instanceof ApiError && error.status === 404) return null
+        throw error
+      }),
+    [props.settingsPath],
+  )
+  const [form, setForm] = useState<{
+    enabled: boolean
+    opensAt: string
+    follow: boolean
+    perMinute: string
+    requireChallenge: boolean
+    passMinutes: string
+  } | null>(null)
+  const [error, setError] = useState<unknown>(null)
+  const [saved, setSaved] = useState(false)
+  const [live, setLive] = useState<LiveQueue | null>(null)
+
+  useEffect(() => {
+    if (settings.loading || settings.error) return
+    const s = settings.data ?? {}
+    setForm({
+      enabled: s.enabled ?? false,
+      opensAt: isoToLocal(s.opensAt ?? nextHour()),
+      follow: s.admissionPerMinute == null,
+      perMinute: s.admissionPerMinute == null ? '100' : String(s.admissionPerMinute),
+      requireChallenge: s.requireChallenge ?? false,
+      passMinutes: String(s.passMinutes ?? 10),
+    })
+  }, [settings.data, settings.loading])
+
+  // The queue's figures, while the sale uses one.
+  const enabled = settings.data?.enabled ?? false
+  useEffect(() => {
+    if (!enabled) {
+      setLive(null)
+      return
+    }
+    let stopped = false
+    const read = () =>
+      api<LiveQueue>(props.queuePath).then(
+        (answer) => !stopped && setLive(answer),
+        () => undefined,
+      )
+    void read()
+    const timer = setInterval(read, 5_000)
+    return () => {
+      stopped = true
+      clearInterval(timer)
+    }
+  }, [props.queuePath, enabled])
+
+  const save = async (event: Event) => {
+    event.preventDefault()
+    if (!form) return
+    setError(null)
+    setSaved(false)
+    try {
+      await api(props.settingsPath, {
+        method: 'PUT',
+        body: {
+          enabled: form.enabled,
+          opensAt: localToIso(form.opensAt),
+          admissionPerMinute: form.follow ? null : Number(form.perMinute),
+          requireChallenge: form.requireChallenge,
+          passMinutes: Number(form.passMinutes),
+        } satisfies WaitingRoomSettingsBody,
+      })
+      setSaved(true)
+      settings.reload()
+    } catch (failure) {
+      setError(failure)
+    }
+  }
+
+  return (
+    <section class="card stack" aria-labelledby="waiting-room-heading" data-testid="waiting-room-panel">
+      <h2 id="waiting-room-heading">{props.heading ?? t('heading')}</h2>
+      <p class="muted small">{t('hint')}</p>
+      {settings.error ? <ProblemAlert error={settings.error} onRetry={settings.reload} /> : null}
+      {live && (
+        <dl class="figures" data-testid="waiting-room-live" data-state={live.queue.state}>
+          <div>
+            <dt>{t('liveHeading')}</dt>
+            <dd>{t(`state_${live.queue.state}`)}</dd>
+          </div>
+          <div>
+            <dt>{t('waiting')}</dt>
+            <dd data-testid="waiting-room-waiting">{live.queue.waiting}</dd>
+          </div>
+          <div>
+            <dt>{t('admittedPerMinute')}</dt>
+            <dd>{live.queue.admittedPerMinute ?? 0}</dd>
+          </div>
+        </dl>
+      )}
+      {form && (
+        <form class="stack" onSubmit={save}>
+          <CheckboxInput
+            label={t('enabled')}
+            checked={form.enabled}
+            onChange={(enabled) => setForm({ ...form, enabled })}
+          />
+          <TextInput
+            label={t('opensAt')}
+            type="datetime-local"
+            value={form.opensAt}
+            onInput={(opensAt) => setForm({ ...form, opensAt })}
+            hint={t('opensAtHint')}
+            required={form.enabled}
+            name="waiting-room-opens-at"
+          />
+          <fieldset class="stack-tight">
+            <legend>{t('pace')}</legend>
+            <label class="row">
+              <input
+                type="radio"
+                name="waiting-room-pace"
+                checked={form.follow}
+                onChange={() => setForm({ ...form, follow: true })}
+              />
+              {t('paceFollow')}
+            </label>
+            <label class="row">
+              <input
+                type="radio"
+                name="waiting-room-pace"
+                checked={!form.follow}
+                onChange={() => setForm({ ...form, follow: false })}
+              />
+              {t('paceFixed')}
+            </label>
+            {!form.follow && (
+              <TextInput
+                label={t('perMinute')}
+                type="number"
+                min="1"
+                inputMode="numeric"
+                value={form.perMinute}
+                onInput={(perMinute) => setForm({ ...form, perMinute })}
+                required
+              />
+            )}
+          </fieldset>
+          <CheckboxInput
+            label={t('requireChallenge')}
+            checked={form.requireChallenge}
+            onChange={(requireChallenge) => setForm({ ...form, requireChallenge })}
+          />
+          <TextInput
+            label={t('passMinutes')}
+            type="number"
+            min="1"
+            inputMode="numeric"
+            value={form.passMinutes}
+            onInput={(passMinutes) => setForm({ ...form, passMinutes })}
+            required
+          />
+          <ProblemAlert error={error} />
+          <div class="row">
+            <Button type="submit" variant="primary">
+              {t('save')}
+            </Button>
+            {saved && (
+              <span role="status" data-testid="waiting-room-saved">
+                {t('saved')}
+              </span>
+            )}
+          </div>
+        </form>
+      )}
+    </section>
+  )
+}
