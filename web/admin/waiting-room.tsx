@@ -2,7 +2,7 @@
 // time, admission per minute or following buyers' pace, the bot check, and how long an admitted buyer's pass
 // lasts; beside it the queue as buyers see it now (state, waiting, let in per minute), read every few seconds.
 import { useEffect, useState } from 'preact/hooks'
-import { ApiError, api } from '../lib/api.ts'
+import { api } from '../lib/api.ts'
 import { Button, ProblemAlert, useResource } from '../lib/ui.tsx'
 import { CheckboxInput, isoToLocal, localToIso, TextInput } from './form.tsx'
 import { waitingRoomMessages } from './waiting-room-messages.ts'
@@ -15,32 +15,23 @@ export interface WaitingRoomSettingsBody {
   passMinutes: number
 }
 
-interface LiveQueue {
-  queue: {
-    state: 'before_open' | 'open' | 'sold_out' | 'off'
-    waiting: number
-    admittedPerMinute: number | null
-  }
+/** The GET answer: the settings (null until first set) and the queue as buyers see it now. */
+interface WaitingRoomRecord {
+  settings: WaitingRoomSettingsBody | null
+  queue: { state: 'before_open' | 'open' | 'sold_out' | 'off'; waiting: number; admittedPerMinute: number }
 }
 
 /** The next full hour, as a first opening time to offer. */
 const nextHour = () => new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000).toISOString()
 
 export function WaitingRoomPanel(props: {
-  /** The admin API path of the settings (GET and PUT). */
+  /** The admin API path of the on-sale's waiting room (GET the settings and queue, PUT the settings). */
   settingsPath: string
-  /** The public queue of the same on-sale, for its live figures. */
-  queuePath: string
   heading?: string
 }) {
   const t = waitingRoomMessages.useT()
   const settings = useResource(
-    (signal) =>
-      api<Partial<WaitingRoomSettingsBody> | null>(props.settingsPath, { signal }).catch((error) => {
-        // Never set for this sale: the form starts from the defaults.
-        if (error instanceof ApiError && error.status === 404) return null
-        throw error
-      }),
+    (signal) => api<WaitingRoomRecord>(props.settingsPath, { signal }),
     [props.settingsPath],
   )
   const [form, setForm] = useState<{
@@ -53,11 +44,12 @@ export function WaitingRoomPanel(props: {
   } | null>(null)
   const [error, setError] = useState<unknown>(null)
   const [saved, setSaved] = useState(false)
-  const [live, setLive] = useState<LiveQueue | null>(null)
+  const [live, setLive] = useState<WaitingRoomRecord['queue'] | null>(null)
 
   useEffect(() => {
-    if (settings.loading || settings.error) return
-    const s = settings.data ?? {}
+    if (settings.loading || settings.error || !settings.data) return
+    const s: Partial<WaitingRoomSettingsBody> = settings.data.settings ?? {}
+    setLive(settings.data.queue)
     setForm({
       enabled: s.enabled ?? false,
       opensAt: isoToLocal(s.opensAt ?? nextHour()),
@@ -68,26 +60,24 @@ export function WaitingRoomPanel(props: {
     })
   }, [settings.data, settings.loading])
 
-  // The queue's figures, while the sale uses one.
-  const enabled = settings.data?.enabled ?? false
+  // The queue's figures follow every few seconds while the sale uses one (the form stays as typed).
+  const enabled = settings.data?.settings?.enabled ?? false
   useEffect(() => {
-    if (!enabled) {
-      setLive(null)
-      return
-    }
+    if (!enabled) return
     let stopped = false
-    const read = () =>
-      api<LiveQueue>(props.queuePath).then(
-        (answer) => !stopped && setLive(answer),
-        () => undefined,
-      )
-    void read()
-    const timer = setInterval(read, 5_000)
+    const timer = setInterval(
+      () =>
+        api<WaitingRoomRecord>(props.settingsPath).then(
+          (record) => !stopped && setLive(record.queue),
+          () => undefined,
+        ),
+      5_000,
+    )
     return () => {
       stopped = true
       clearInterval(timer)
     }
-  }, [props.queuePath, enabled])
+  }, [props.settingsPath, enabled])
 
   const save = async (event: Event) => {
     event.preventDefault()
@@ -117,19 +107,19 @@ export function WaitingRoomPanel(props: {
       <h2 id="waiting-room-heading">{props.heading ?? t('heading')}</h2>
       <p class="muted small">{t('hint')}</p>
       {settings.error ? <ProblemAlert error={settings.error} onRetry={settings.reload} /> : null}
-      {live && (
-        <dl class="figures" data-testid="waiting-room-live" data-state={live.queue.state}>
+      {live && enabled && (
+        <dl class="figures" data-testid="waiting-room-live" data-state={live.state}>
           <div>
             <dt>{t('liveHeading')}</dt>
-            <dd>{t(`state_${live.queue.state}`)}</dd>
+            <dd>{t(`state_${live.state}`)}</dd>
           </div>
           <div>
             <dt>{t('waiting')}</dt>
-            <dd data-testid="waiting-room-waiting">{live.queue.waiting}</dd>
+            <dd data-testid="waiting-room-waiting">{live.waiting}</dd>
           </div>
           <div>
             <dt>{t('admittedPerMinute')}</dt>
-            <dd>{live.queue.admittedPerMinute ?? 0}</dd>
+            <dd>{live.admittedPerMinute}</dd>
           </div>
         </dl>
       )}

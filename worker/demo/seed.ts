@@ -29,6 +29,7 @@ import {
 } from './demo-data.ts'
 import { seedDemoPosters } from './posters.ts'
 import { seedDemoPresale } from './presale.ts'
+import { seedDemoWaitingRoom } from './waiting-room.ts'
 
 export interface DemoSettings {
   ownerEmail: string
@@ -240,6 +241,7 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
     })
     .onConflictDoNothing()
   await seedDemoPresale(db, now)
+  await seedDemoWaitingRoom(db, now)
   // 定金: VIP seats of the concert sell with a deposit of 200.00 each, the balance payable from now until three days
   // before the concert (unpaid then, the seats go back on sale and the deposit is kept).
   await db

@@ -30,14 +30,18 @@ export const workerCsp: CspDirectives = [
   ['frame-ancestors', ["'none'"]],
 ]
 
+/** Cloudflare Turnstile, the waiting room's bot check: its script and its widget's frame (loaded only when a site key is set). */
+const turnstileOrigin = 'https://challenges.cloudflare.com'
+
 /**
  * What the web apps may load: their own scripts plus the one inline boot script (by hash), their own styles,
- * images (QR codes as data: URLs), API and live-seat WebSocket, service worker and manifest.
+ * images (QR codes as data: URLs), API and live-seat WebSocket, service worker and manifest; and Turnstile.
  */
 export function pageCsp(bootScriptSha256: string): CspDirectives {
   return [
     ['default-src', ["'self'"]],
-    ['script-src', ["'self'", `'sha256-${bootScriptSha256}'`]],
+    ['script-src', ["'self'", `'sha256-${bootScriptSha256}'`, turnstileOrigin]],
+    ['frame-src', [turnstileOrigin]],
     ['style-src', ["'self'"]],
     ['img-src', ["'self'", 'data:']],
     ['connect-src', ["'self'"]],

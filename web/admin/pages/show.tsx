@@ -218,7 +218,6 @@ export function ShowPage({ id }: { id: string }) {
       {show.data.status === 'scheduled' && (
         <WaitingRoomPanel
           settingsPath={`${showPath}/waiting-room`}
-          queuePath={`/api/shows/${encodeURIComponent(id)}/queue`}
         />
       )}
       <AttendeeSection showPath={showPath} />

@@ -104,7 +104,6 @@ export function DayControls({ site }: { site: ScenicSiteRecord }) {
         key={date}
         heading={w('forDay', { date: formatDay(date, locale) })}
         settingsPath={`${dayPath}/waiting-room`}
-        queuePath={`/api/scenic-sites/${encodeURIComponent(site.id)}/days/${date}/queue`}
       />
     </>
   )

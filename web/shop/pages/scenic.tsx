@@ -22,7 +22,7 @@ import { type ParentChoice, VisitorPick } from '../components/scenic-visitor-pic
 import { releaseCurrentHold, setCurrentHold } from '../hold-store.ts'
 import { shopMessages, useProblemMessages } from '../messages.ts'
 import { admissionHeaders, sendToQueueIfRequired } from '../queue/admission.ts'
-import { WaitingRoomNotice, type WaitingRoomSummary } from '../queue/notice.tsx'
+import { DayWaitingRoomNotice } from '../queue/notice.tsx'
 import type { DayAvailability, Eligibility, ScenicHold, SiteDetail, VisitProduct } from '../types.ts'
 import { IdNumberField } from './show.tsx'
 
@@ -302,10 +302,7 @@ export function ScenicPage({ siteId }: { siteId: string }) {
 
       {day && (
         <>
-          <WaitingRoomNotice
-            sale={{ kind: 'day', siteId, date: day.date }}
-            waitingRoom={(day as { waitingRoom?: WaitingRoomSummary | null }).waitingRoom}
-          />
+          <DayWaitingRoomNotice siteId={siteId} date={day.date} />
           <ScenicSlots slots={day.slots} selected={slot} onPick={setSlot} />
 
           <ScenicPackages

@@ -5,8 +5,8 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { useLocale } from '../../lib/i18n.ts'
 import { queueMessages } from './messages.ts'
 
-/** What the local challenge double takes as a passed check. */
-export const localChallengeToken = 'local-challenge-passed'
+/** What the server's local challenge double takes as a passed check (worker/services/bot-challenge/local.ts). */
+export const localChallengeToken = 'pass'
 
 const turnstileScript = 'https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit'
 

@@ -1,9 +1,11 @@
 // On the show page and the scenic day: the sale goes through a waiting room. Before opening it says when and
 // invites the buyer in (everyone there gets a random place at opening); while open, it sends them to queue; once
 // their turn came (a pass kept for this tab), it says until when they may hold.
+import { api } from '../../lib/api.ts'
 import { formatDateTime, formatTime } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
 import { Link } from '../../lib/router.tsx'
+import { useResource } from '../../lib/ui.tsx'
 import { keptPass, type OnSale, queuePagePath } from './admission.ts'
 import { queueMessages } from './messages.ts'
 
@@ -45,5 +47,23 @@ export function WaitingRoomNotice(props: {
         </Link>
       </p>
     </section>
+  )
+}
+
+/** The scenic day's notice: the day's own answer says whether its sale goes through a waiting room. */
+export function DayWaitingRoomNotice(props: { siteId: string; date: string }) {
+  const day = useResource(
+    (signal) =>
+      api<{ waitingRoom?: WaitingRoomSummary | null }>(
+        `/api/scenic-sites/${encodeURIComponent(props.siteId)}/days/${props.date}`,
+        { signal },
+      ),
+    [props.siteId, props.date],
+  )
+  return (
+    <WaitingRoomNotice
+      sale={{ kind: 'day', siteId: props.siteId, date: props.date }}
+      waitingRoom={day.data?.waitingRoom}
+    />
   )
 }

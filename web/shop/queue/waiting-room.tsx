@@ -17,8 +17,8 @@ import { queueMessages } from './messages.ts'
 import { NextSteps, OpeningCountdown, QueuePlace } from './parts.tsx'
 import type { QueueAnswer } from './types.ts'
 
-/** Problems that mean the challenge must be (re)done before joining. */
-const challengeProblems = new Set(['challenge_required', 'challenge_failed'])
+/** The refusal that means the challenge must be (re)done before joining (a missing token included). */
+const challengeRefused = (error: unknown) => error instanceof ApiError && error.code === 'challenge_failed'
 /** Announce a new place at most this often (a polite region, not every step). */
 const announceEveryMs = 30_000
 /** How long "It is your turn" stays before the page moves on by itself. */
@@ -51,6 +51,8 @@ export function WaitingRoom(props: { sale: OnSale; realName: boolean }) {
   const [token, setToken] = useState<string | null>(null)
   /** The challenge asked for by a refused join (the queue's answer may also say so up front). */
   const [challengeAsked, setChallengeAsked] = useState(false)
+  /** A token was sent and refused (not merely missing): said at the check. */
+  const [challengeFailed, setChallengeFailed] = useState(false)
   const [announcement, setAnnouncement] = useState('')
   const announced = useRef<{ at: number; state: string | null; position: number | null }>({
     at: 0,
@@ -70,7 +72,7 @@ export function WaitingRoom(props: { sale: OnSale; realName: boolean }) {
 
   const queueState = answer?.queue.state
   const place = answer?.place ?? null
-  const challengeNeeded = Boolean(answer?.queue.requireChallenge) || challengeAsked
+  const challengeNeeded = challengeAsked
   const following =
     answer !== null &&
     (queueState === 'before_open' || queueState === 'open') &&
@@ -88,11 +90,11 @@ export function WaitingRoom(props: { sale: OnSale; realName: boolean }) {
       }
       setAnswer(await api<QueueAnswer>(path, { body }))
     } catch (error) {
-      if (error instanceof ApiError && challengeProblems.has(error.code)) {
+      if (challengeRefused(error)) {
         setChallengeAsked(true)
+        setChallengeFailed(token !== null)
         setToken(null)
-      }
-      setJoinError(error)
+      } else setJoinError(error)
     } finally {
       setJoining(false)
     }
@@ -178,12 +180,10 @@ export function WaitingRoom(props: { sale: OnSale; realName: boolean }) {
           siteKey={answer.queue.challengeSiteKey ?? null}
           token={token}
           onToken={setToken}
-          failed={joinError instanceof ApiError && joinError.code === 'challenge_failed'}
+          failed={challengeFailed}
         />
       )}
-      <ProblemAlert
-        error={joinError instanceof ApiError && challengeProblems.has(joinError.code) ? null : joinError}
-      />
+      <ProblemAlert error={joinError} />
       <Button type="submit" variant="primary" disabled={joining || !idReady || (challengeNeeded && !token)}>
         {joining ? t('joining') : again ? t('joinAgain') : t('joinButton')}
       </Button>
@@ -226,7 +226,7 @@ export function WaitingRoom(props: { sale: OnSale; realName: boolean }) {
       </div>
     )
   } else if (!place) {
-    body = canAutoJoin && !joinError ? <Loading /> : joinForm(false)
+    body = canAutoJoin && !joinError && !challengeAsked ? <Loading /> : joinForm(false)
   } else if (queueState === 'before_open' || place.position === null) {
     body = <OpeningCountdown opensAt={answer.queue.opensAt} waiting={answer.queue.waiting} />
   } else {

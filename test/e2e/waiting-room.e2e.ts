@@ -1,0 +1,197 @@
+// The waiting room in a real browser against the real stack (issue 22). A buyer on a laptop in English arrives
+// before opening and reads the pre-queue promise with a countdown; the organizer opens the queue (its opening
+// time moved to now through the admin API) at a slow pace, so the page shows a place, people ahead and a progress
+// bar; a reload keeps the place; the organizer lets buyers in and the page hands the buyer to the seat map, where
+// a hold with the pass succeeds. A buyer without a pass who tries to hold is sent to the queue. On a phone in
+// Chinese two buyers wait in a queue that then sells out: both are told at once. axe-core finds nothing serious.
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { type Client, org, ownerClient } from './support/admin.ts'
+import { ApiSession } from './support/api-session.ts'
+import { expectAccessible, launchBrowser, newPage, saveScreenshot, scrollsSideways } from './support/browser.ts'
+
+let browser: Browser
+let admin: Client
+beforeAll(async () => {
+  browser = await launchBrowser()
+  admin = await ownerClient()
+})
+afterAll(async () => {
+  await browser?.close()
+})
+
+const minute = 60_000
+/** An instant `offset` days from now at `time` on Beijing's clock. */
+const beijingDay = (offset: number, time: string) =>
+  new Date(
+    `${new Date(Date.now() + 8 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10)}T${time}:00+08:00`,
+  ).toISOString()
+
+/** A fresh screening in the demo cinema, on sale since yesterday (its own queue, untouched by other tests). */
+async function newScreening(time: string): Promise<string> {
+  const show = await admin.call(`${org}/shows`, {
+    body: {
+      eventId: 'evt_demo_film',
+      venueId: 'ven_demo_cinema1',
+      startsAt: beijingDay(12, time),
+      saleStartsAt: beijingDay(-1, '09:00'),
+      saleEndsAt: beijingDay(12, '08:00'),
+      prices: { STD: 4500, PRM: 6500 },
+    },
+  })
+  return show.id as string
+}
+
+interface Settings {
+  enabled: boolean
+  opensAt: string
+  admissionPerMinute: number | null
+  requireChallenge: boolean
+  passMinutes: number
+}
+const setWaitingRoom = (showId: string, settings: Settings) =>
+  admin.call(`${org}/shows/${showId}/waiting-room`, { method: 'PUT', body: settings })
+
+/** A buyer queueing from Node (their own cookie), to stand in the queue beside the browser's buyer. */
+async function queueingBuyer(showId: string) {
+  const buyer = new ApiSession()
+  await buyer.json(`/api/shows/${showId}/queue`, { body: {} })
+  return buyer
+}
+
+async function place(page: Page) {
+  const box = page.getByTestId('queue-place')
+  await box.waitFor()
+  return Number(await box.getAttribute('data-position'))
+}
+
+describe('the waiting room', () => {
+  test('en 1366x900: pre-queue, a place after opening that survives a reload, then the seat map and a hold', async () => {
+    const showId = await newScreening('19:00')
+    await setWaitingRoom(showId, {
+      enabled: true,
+      opensAt: new Date(Date.now() + 30 * minute).toISOString(),
+      admissionPerMinute: 1,
+      requireChallenge: false,
+      passMinutes: 10,
+    })
+
+    // The show page says the sale goes through a waiting room, and when it opens.
+    const { context, page } = await newPage(browser, { locale: 'en', viewport: { width: 1366, height: 900 } })
+    await page.goto(`/shows/${showId}`)
+    const notice = page.getByTestId('queue-notice')
+    await notice.waitFor()
+    expect(await notice.textContent()).toMatch(/opens through a waiting room at .+ \(Beijing time\)/)
+    await notice.getByRole('link', { name: 'Go to the waiting room' }).click()
+    await page.waitForURL(`**/shows/${showId}/queue`)
+
+    // Before opening: in the queue, a random place at opening, a countdown.
+    const before = page.getByTestId('queue-before-open')
+    await before.waitFor()
+    expect(await before.textContent()).toContain('You are in the queue.')
+    expect(await before.textContent()).toContain('everyone waiting here gets a place in random order')
+    expect(await page.getByTestId('queue-countdown').textContent()).toMatch(/^Opens in 00:(29|30):\d\d$/)
+    expect(await page.getByTestId('queue-next').textContent()).toContain(
+      'You then have 10 minutes to hold your tickets.',
+    )
+    await expectAccessible(page)
+
+    // A buyer without a pass who goes straight to the seat map is sent to the queue by the hold's refusal.
+    const stranger = await newPage(browser, { locale: 'en' })
+    await stranger.page.goto(`/shows/${showId}`)
+    await stranger.page.getByRole('button', { name: 'Find seats' }).click()
+    await stranger.page.waitForURL(`**/shows/${showId}/queue`)
+    await stranger.page.getByTestId('queue-before-open').waitFor()
+    await stranger.context.close()
+
+    // Others queue too, so places are shared out at opening (at one a minute nobody is let in for a while, and
+    // the browser's buyer is first of 20 only by a 1-in-20 draw).
+    await Promise.all(Array.from({ length: 18 }, () => queueingBuyer(showId)))
+
+    // The organizer opens now, at one buyer a minute: the page shows a place and a progress bar.
+    await setWaitingRoom(showId, {
+      enabled: true,
+      opensAt: new Date(Date.now() - 1_000).toISOString(),
+      admissionPerMinute: 1,
+      requireChallenge: false,
+      passMinutes: 10,
+    })
+    const position = await place(page)
+    expect(position).toBeGreaterThanOrEqual(1)
+    expect(position).toBeLessThanOrEqual(20)
+    expect(await page.getByTestId('queue-position').textContent()).toBe(`No. ${position}`)
+    expect(await page.getByTestId('queue-ahead').textContent()).toBe(
+      position === 1
+        ? 'Nobody ahead of you'
+        : `${position - 1} ${position === 2 ? 'person' : 'people'} ahead of you`,
+    )
+    const bar = page.getByRole('progressbar', { name: 'Progress through the queue' })
+    expect(await bar.getAttribute('aria-valuetext')).toBe(`Place ${position}, ${position - 1} ahead`)
+    // One polite live region speaks the changes; the countdown and figures are not read out every second.
+    expect(await page.locator('[aria-live="polite"][data-testid="queue-announcement"]').count()).toBe(1)
+    await expectAccessible(page)
+    expect(await scrollsSideways(page)).toBe(false)
+    await saveScreenshot(page, 'waiting-room-place-en')
+
+    // A reload lands on the same place, not at the back behind the 19 others (the server keeps it per buyer).
+    await page.reload()
+    const again = await place(page)
+    expect(again).toBeLessThanOrEqual(position)
+    expect(again).toBeGreaterThanOrEqual(1)
+
+    // The organizer lets buyers in as they finish: the page hands over to the seat map with the pass.
+    await setWaitingRoom(showId, {
+      enabled: true,
+      opensAt: new Date(Date.now() - 1_000).toISOString(),
+      admissionPerMinute: null,
+      requireChallenge: false,
+      passMinutes: 10,
+    })
+    await page.waitForURL(`**/shows/${showId}`, { timeout: 60_000 })
+    const turn = page.getByTestId('queue-turn')
+    await turn.waitFor()
+    expect(await turn.textContent()).toMatch(/^Your turn: hold your tickets before \d\d:\d\d\.$/)
+    expect(
+      await page.evaluate((key) => sessionStorage.getItem(key), `admission-pass:show:${showId}`),
+    ).toContain('"pass"')
+    await page.getByRole('button', { name: 'Find seats' }).click()
+    await page.waitForURL('**/checkout')
+    await page.getByRole('heading', { level: 1, name: 'Checkout' }).waitFor()
+    await context.close()
+  })
+
+  test('zh-CN 390x844: two buyers waiting are both told at once when the sale sells out', async () => {
+    const showId = await newScreening('21:30')
+    await setWaitingRoom(showId, {
+      enabled: true,
+      opensAt: new Date(Date.now() - 1_000).toISOString(),
+      admissionPerMinute: 1,
+      requireChallenge: false,
+      passMinutes: 10,
+    })
+    const buyers = await Promise.all([1, 2].map(() => newPage(browser, { locale: 'zh-CN', mobile: true })))
+    for (const { page } of buyers) {
+      await page.goto(`/shows/${showId}/queue`)
+      await page.getByTestId('queue-place').waitFor()
+      expect(await page.getByTestId('queue-position').textContent()).toMatch(/^第 \d+ 位$/)
+      expect(await page.getByTestId('queue-ahead').textContent()).toMatch(/^您前面还有 \d+ 人$/)
+    }
+    await expectAccessible(buyers[0]!.page)
+    expect(await scrollsSideways(buyers[0]!.page)).toBe(false)
+    await saveScreenshot(buyers[0]!.page, 'waiting-room-place-zh')
+
+    // The hall is sold out (every seat blocked by the organizer): the queue closes for everyone.
+    const seats = await admin.call<{ seats: { id: string }[] }>(`/api/shows/${showId}/seat-map`)
+    await admin.call(`${org}/shows/${showId}/seat-blocks`, {
+      body: { seatIds: seats.seats.map((seat) => seat.id), blocked: true },
+    })
+    for (const { page } of buyers) {
+      const soldOut = page.getByTestId('queue-sold-out')
+      await soldOut.waitFor({ timeout: 60_000 })
+      expect(await soldOut.getByRole('heading').textContent()).toBe('已售罄')
+      expect(await soldOut.textContent()).toContain('本场门票已全部售出，排队已结束。')
+    }
+    await expectAccessible(buyers[1]!.page)
+    for (const { context } of buyers) await context.close()
+  })
+})
