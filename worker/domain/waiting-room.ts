@@ -81,6 +81,8 @@ export interface AdmissionInput {
   admissionPerMinute: number | null
   /** Admitted buyers who have not yet ordered, released or let their pass lapse. */
   active: number
+  /** Of those, the ones who hold nothing yet (still choosing: they compete for what is left). */
+  choosing: number
   /** Units (seats, visit tickets) left to sell now, from the inventory actor. */
   available: number
 }
@@ -90,11 +92,12 @@ export interface AdmissionInput {
  * carried). Following mode keeps the admitted-and-active buyers near ACTIVE_TARGET: each buyer who orders,
  * releases or lets their pass lapse frees a place for the next, so admissions follow how fast buyers finish and
  * the inventory actor always has about that many buyers choosing seats, never the whole queue at once. Either
- * way nobody is admitted while nothing is left, and at most as many buyers as units left are active at once.
+ * way nobody is admitted while nothing is left, and no more buyers choose at once than units are left (a buyer who
+ * holds already has their units out of `available`).
  */
 export function admissionsDue(input: AdmissionInput): { admit: number; allowance: number } {
   if (input.available <= 0) return { admit: 0, allowance: 0 }
-  const room = Math.max(0, input.available - input.active)
+  const room = Math.max(0, input.available - input.choosing)
   if (input.admissionPerMinute === null) {
     return { admit: Math.min(room, Math.max(0, ACTIVE_TARGET - input.active)), allowance: 0 }
   }

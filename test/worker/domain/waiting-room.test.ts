@@ -64,7 +64,14 @@ describe('the queue state', () => {
 })
 
 describe('admissions', () => {
-  const base = { now: opening + 1_000, lastTickAt: opening, allowance: 0, active: 0, available: 1_000 }
+  const base = {
+    now: opening + 1_000,
+    lastTickAt: opening,
+    allowance: 0,
+    active: 0,
+    choosing: 0,
+    available: 1_000,
+  }
 
   it('at a fixed rate admit the rate spread over the ticks, carrying the fraction', () => {
     // 90 a minute over one second: 1.5 due, one admitted now, half carried.
@@ -89,9 +96,15 @@ describe('admissions', () => {
   })
 
   it('never admit more buyers than units left, and nobody while sold out', () => {
-    expect(admissionsDue({ ...base, admissionPerMinute: null, available: 7, active: 2 }).admit).toBe(5)
+    // Two admitted buyers still choosing compete for the 7 left; one who already holds does not.
+    expect(
+      admissionsDue({ ...base, admissionPerMinute: null, available: 7, active: 3, choosing: 2 }).admit,
+    ).toBe(5)
     expect(admissionsDue({ ...base, admissionPerMinute: 6_000, available: 3 }).admit).toBe(3)
-    expect(admissionsDue({ ...base, admissionPerMinute: null, available: 0 })).toEqual({ admit: 0, allowance: 0 })
+    expect(admissionsDue({ ...base, admissionPerMinute: null, available: 0 })).toEqual({
+      admit: 0,
+      allowance: 0,
+    })
   })
 })
 
