@@ -8,7 +8,13 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type Client, org, ownerClient } from './support/admin.ts'
 import { ApiSession } from './support/api-session.ts'
-import { expectAccessible, launchBrowser, newPage, saveScreenshot, scrollsSideways } from './support/browser.ts'
+import {
+  expectAccessible,
+  launchBrowser,
+  newPage,
+  saveScreenshot,
+  scrollsSideways,
+} from './support/browser.ts'
 
 let browser: Browser
 let admin: Client
@@ -92,7 +98,7 @@ describe('the waiting room', () => {
     expect(await before.textContent()).toContain('everyone waiting here gets a place in random order')
     expect(await page.getByTestId('queue-countdown').textContent()).toMatch(/^Opens in 00:(29|30):\d\d$/)
     expect(await page.getByTestId('queue-next').textContent()).toContain(
-      'You then have 10 minutes to hold your tickets.',
+      'When it is your turn, this page takes you to the seat map by itself.',
     )
     await expectAccessible(page)
 
@@ -174,7 +180,7 @@ describe('the waiting room', () => {
       await page.goto(`/shows/${showId}/queue`)
       await page.getByTestId('queue-place').waitFor()
       expect(await page.getByTestId('queue-position').textContent()).toMatch(/^第 \d+ 位$/)
-      expect(await page.getByTestId('queue-ahead').textContent()).toMatch(/^您前面还有 \d+ 人$/)
+      expect(await page.getByTestId('queue-ahead').textContent()).toMatch(/^您前面(没有人|还有 \d+ 人)$/)
     }
     await expectAccessible(buyers[0]!.page)
     expect(await scrollsSideways(buyers[0]!.page)).toBe(false)

@@ -2,24 +2,13 @@
 // time, admission per minute or following buyers' pace, the bot check, and how long an admitted buyer's pass
 // lasts; beside it the queue as buyers see it now (state, waiting, let in per minute), read every few seconds.
 import { useEffect, useState } from 'preact/hooks'
+import type { WaitingRoomRecord } from '../../worker/routes/contracts/waiting-room.ts'
 import { api } from '../lib/api.ts'
 import { Button, ProblemAlert, useResource } from '../lib/ui.tsx'
 import { CheckboxInput, isoToLocal, localToIso, TextInput } from './form.tsx'
 import { waitingRoomMessages } from './waiting-room-messages.ts'
 
-export interface WaitingRoomSettingsBody {
-  enabled: boolean
-  opensAt: string
-  admissionPerMinute: number | null
-  requireChallenge: boolean
-  passMinutes: number
-}
-
-/** The GET answer: the settings (null until first set) and the queue as buyers see it now. */
-interface WaitingRoomRecord {
-  settings: WaitingRoomSettingsBody | null
-  queue: { state: 'before_open' | 'open' | 'sold_out' | 'off'; waiting: number; admittedPerMinute: number }
-}
+type WaitingRoomSettingsBody = NonNullable<WaitingRoomRecord['settings']>
 
 /** The next full hour, as a first opening time to offer. */
 const nextHour = () => new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000).toISOString()

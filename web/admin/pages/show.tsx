@@ -215,11 +215,7 @@ export function ShowPage({ id }: { id: string }) {
           <Loading />
         )}
       </section>
-      {show.data.status === 'scheduled' && (
-        <WaitingRoomPanel
-          settingsPath={`${showPath}/waiting-room`}
-        />
-      )}
+      {show.data.status === 'scheduled' && <WaitingRoomPanel settingsPath={`${showPath}/waiting-room`} />}
       <AttendeeSection showPath={showPath} />
       {show.data.status === 'scheduled' && (
         <ShowForm

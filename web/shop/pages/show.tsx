@@ -30,7 +30,7 @@ import { releaseCurrentHold, setCurrentHold } from '../hold-store.ts'
 import { useLiveSeats } from '../live.ts'
 import { shopMessages, useProblemMessages } from '../messages.ts'
 import { admissionHeaders, type OnSale, sendToQueueIfRequired } from '../queue/admission.ts'
-import { WaitingRoomNotice, type WaitingRoomSummary } from '../queue/notice.tsx'
+import { WaitingRoomNotice } from '../queue/notice.tsx'
 import { SeatMap } from '../seat-map/index.tsx'
 import type { Seat, SeatMap as SeatMapData, SeatState, ShowDetail, ShowHold } from '../types.ts'
 
@@ -212,10 +212,7 @@ export function ShowPage({ showId }: { showId: string }) {
           )}
         </p>
       </header>
-      <WaitingRoomNotice
-        sale={sale}
-        waitingRoom={(detail as { waitingRoom?: WaitingRoomSummary | null }).waitingRoom}
-      />
+      <WaitingRoomNotice sale={sale} waitingRoom={detail.waitingRoom} />
       {detail.signInToHold && <p class="alert alert-info">{t('signInRequiredNote')}</p>}
       {afterSignIn && <SignInPrompt onSignedIn={() => hold(afterSignIn)} />}
       {presale && (

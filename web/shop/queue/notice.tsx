@@ -1,6 +1,8 @@
 // On the show page and the scenic day: the sale goes through a waiting room. Before opening it says when and
 // invites the buyer in (everyone there gets a random place at opening); while open, it sends them to queue; once
 // their turn came (a pass kept for this tab), it says until when they may hold.
+
+import type { DayDetail } from '../../../worker/routes/contracts/scenic.ts'
 import { api } from '../../lib/api.ts'
 import { formatDateTime, formatTime } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
@@ -8,16 +10,9 @@ import { Link } from '../../lib/router.tsx'
 import { useResource } from '../../lib/ui.tsx'
 import { keptPass, type OnSale, queuePagePath } from './admission.ts'
 import { queueMessages } from './messages.ts'
+import type { WaitingRoomSummary } from './types.ts'
 
-export interface WaitingRoomSummary {
-  opensAt: string
-  state: 'before_open' | 'open' | 'sold_out' | 'off'
-}
-
-export function WaitingRoomNotice(props: {
-  sale: OnSale
-  waitingRoom: WaitingRoomSummary | null | undefined
-}) {
+export function WaitingRoomNotice(props: { sale: OnSale; waitingRoom: WaitingRoomSummary | undefined }) {
   const t = queueMessages.useT()
   const locale = useLocale()
   const room = props.waitingRoom
@@ -54,10 +49,7 @@ export function WaitingRoomNotice(props: {
 export function DayWaitingRoomNotice(props: { siteId: string; date: string }) {
   const day = useResource(
     (signal) =>
-      api<{ waitingRoom?: WaitingRoomSummary | null }>(
-        `/api/scenic-sites/${encodeURIComponent(props.siteId)}/days/${props.date}`,
-        { signal },
-      ),
+      api<DayDetail>(`/api/scenic-sites/${encodeURIComponent(props.siteId)}/days/${props.date}`, { signal }),
     [props.siteId, props.date],
   )
   return (

@@ -1,24 +1,12 @@
-// The waiting room's answer as the shop reads it (issue 22's shape; the worker's contract is
-// worker/routes/contracts/waiting-room.ts).
+// The waiting room's answer as the shop reads it (worker/routes/contracts/waiting-room.ts, types only).
+import type { QueueAnswer as ContractAnswer } from '../../../worker/routes/contracts/waiting-room.ts'
 
-export type QueueState = 'before_open' | 'open' | 'sold_out' | 'off'
-export type PlaceState = 'waiting' | 'admitted' | 'expired'
+export type { WaitingRoomSummary } from '../../../worker/routes/contracts/waiting-room.ts'
 
-export interface QueueAnswer {
-  queue: {
-    state: QueueState
-    opensAt: string | null
-    waiting: number
-    admittedPerMinute: number | null
-    requireChallenge?: boolean
-    challengeSiteKey?: string | null
-    passMinutes?: number
-  }
-  place: null | {
-    state: PlaceState
-    position: number | null
-    estimatedWaitSeconds: number | null
-    pass?: string
-    passExpiresAt?: string
-  }
+/**
+ * The answer, and what the page would use if the server said it up front: the Turnstile site key (the real widget
+ * renders only with one; without it the local "I am not a robot" step) and how long a pass lasts.
+ */
+export type QueueAnswer = ContractAnswer & {
+  queue: ContractAnswer['queue'] & { challengeSiteKey?: string | null; passMinutes?: number }
 }
