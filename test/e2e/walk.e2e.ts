@@ -30,7 +30,7 @@ beforeAll(async () => {
   browser = await launchBrowser()
   const codes = new Set<string>()
   const english = new Set<string>()
-  for (const show of ['shw_demo_symphony', 'shw_demo_film_1']) {
+  for (const show of ['shw_demo_symphony', 'shw_demo_film_1', 'shw_demo_tour']) {
     const detail = (await (await fetch(`${baseUrl()}/api/shows/${show}`)).json()) as {
       eventNameEn: string | null
       venueNameEn: string | null
@@ -175,6 +175,8 @@ describe('page walk', () => {
       await visit(walk, 'concert', '/shows/shw_demo_symphony')
       await visit(walk, 'cinema', '/shows/shw_demo_film_1')
       await visit(walk, 'presale', '/shows/shw_demo_jazz')
+      await visit(walk, 'waiting-room-show', '/shows/shw_demo_tour')
+      await visit(walk, 'waiting-room', '/shows/shw_demo_tour/queue')
       await visit(walk, 'group-buys', '/shows/shw_demo_film_1/group-buys')
       await visit(walk, 'group', `/group-buys/${membership.groupId}`)
       await visit(walk, 'scenic', '/scenic/site_demo_mountain')
@@ -246,6 +248,7 @@ describe('page walk', () => {
         ['event', '/admin/events/evt_demo_symphony'],
         ['show', '/admin/shows/shw_demo_symphony'],
         ['show-presale', '/admin/shows/shw_demo_jazz/presale'],
+        ['show-waiting-room', '/admin/shows/shw_demo_tour'],
         ['scenic-sites', '/admin/scenic'],
         ['scenic-site', '/admin/scenic/site_demo_mountain'],
         ['orders', '/admin/orders'],
