@@ -18,6 +18,7 @@ import { TicketCard } from '../components/ticket-card.tsx'
 import { OfflineTickets, TicketWallet, unreachable } from '../components/ticket-wallet.tsx'
 import { getCurrentHold, setCurrentHold } from '../hold-store.ts'
 import { type ShopMessage, shopMessages, useProblemMessages } from '../messages.ts'
+import { admissionHeaders } from '../queue/admission.ts'
 import type {
   OrderLine,
   OrderRecord,
@@ -359,6 +360,7 @@ function RebookShow({ order, showId, lines }: { order: OrderView; showId: string
     try {
       const hold = await api<ShowHold>(`/api/shows/${choice}/holds`, {
         body: { best: { category, quantity: lines.length } },
+        headers: admissionHeaders({ kind: 'show', showId: choice }),
       })
       const created = await api<RebookingCreated>(`/api/orders/${order.id}/rebook`, {
         body: { holdId: hold.id, showId: choice, lineIds: lines.map((line) => line.id) },
