@@ -116,6 +116,7 @@ export function WaitingRoom(props: { sale: OnSale; realName: boolean }) {
   useEffect(() => {
     if (!pass || !passExpiresAt) return
     keepPass(sale, pass, passExpiresAt)
+    setAnnouncement(t('admittedTitle'))
     const timer = setTimeout(() => navigate(salePagePath(sale), { replace: true }), handOffDelayMs)
     return () => clearTimeout(timer)
   }, [pass, passExpiresAt])
