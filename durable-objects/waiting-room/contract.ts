@@ -61,8 +61,16 @@ export interface QueueInspection {
   /** Highest ticket decided (admitted or skipped) and highest given. */
   cursor: number
   lastTicket: number
-  /** Buyers in admission order so far (tests; at most the first 10,000). */
-  admissionOrder?: string[]
+}
+
+/** One admitted buyer, in admission order (see WaitingRoom.admissionOrder). */
+export interface AdmissionRecord {
+  buyerId: string
+  /** The join's sequence number (arrival order). */
+  arrival: number
+  /** Joined before opening: their place was drawn at opening. */
+  preQueued: boolean
+  admittedAt: number
 }
 
 /** The bindings the actor reads. */

@@ -15,6 +15,7 @@ import {
 import { migrateOnStart } from '../shared/migrations.ts'
 import { buyerTag, placeView, queueView, sendTo } from './answers.ts'
 import type {
+  AdmissionRecord,
   BuyerStep,
   JoinOutcome,
   JoinRequest,
@@ -191,7 +192,13 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
     return this.answer(undefined, now)
   }
 
-  async inspect(onSale: string, withOrder = false): Promise<QueueInspection> {
+  /** Admitted buyers in admission order, a page at a time (tests, and the bench's fairness figure). */
+  async admissionOrder(onSale: string, offset = 0, limit = 10_000): Promise<AdmissionRecord[]> {
+    this.check(onSale)
+    return store.admissionOrder(this.sql, offset, Math.min(limit, 50_000))
+  }
+
+  async inspect(onSale: string): Promise<QueueInspection> {
     const now = Date.now()
     const c = this.prepare(onSale, undefined, now)
     return {
@@ -207,7 +214,6 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
       skipped: c.skipped,
       cursor: c.cursor,
       lastTicket: c.lastTicket,
-      ...(withOrder ? { admissionOrder: store.admissionOrder(this.sql, 10_000) } : {}),
     }
   }
 

@@ -193,13 +193,23 @@ export const markHeld = (sql: SqlStorage, buyerId: string) =>
 export const finish = (sql: SqlStorage, buyerId: string) =>
   sql.exec('UPDATE places SET finished = 1 WHERE buyer_id = ?', buyerId)
 
-/** Buyers in admission order (tests and the bench's fairness figure). */
-export function admissionOrder(sql: SqlStorage, limit: number): string[] {
+/**
+ * Admitted buyers in admission order with their arrival numbers (tests and the bench's fairness figure): a page
+ * from `offset`. Sorting by admission time reads every admitted row; only for reports, never on a tick.
+ */
+export function admissionOrder(sql: SqlStorage, offset: number, limit: number) {
   return sql
-    .exec<{ buyer_id: string }>(
-      'SELECT buyer_id FROM places WHERE admitted_at IS NOT NULL ORDER BY admitted_at, ticket LIMIT ?',
+    .exec<{ buyer_id: string; arrival: number; pre_queued: number; admitted_at: number }>(
+      `SELECT buyer_id, arrival, shuffle_key IS NOT NULL AS pre_queued, admitted_at FROM places
+        WHERE admitted_at IS NOT NULL ORDER BY admitted_at, ticket LIMIT ? OFFSET ?`,
       limit,
+      offset,
     )
     .toArray()
-    .map((r) => r.buyer_id)
+    .map((r) => ({
+      buyerId: r.buyer_id,
+      arrival: r.arrival,
+      preQueued: !!r.pre_queued,
+      admittedAt: r.admitted_at,
+    }))
 }

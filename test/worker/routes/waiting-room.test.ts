@@ -51,14 +51,20 @@ describe('waiting room: the order of the queue', () => {
       expect(answers[buyer]!.place).toMatchObject({ state: 'waiting', position: k + 1 })
     })
     expect(answers[0]!.queue).toMatchObject({ state: 'open', waiting: 20 })
+    // The actor's record agrees: admitted in the drawn order, every one a pre-queue arrival.
+    const order = await actor.admissionOrder(showOnSaleName(show.showId))
+    expect(order.map((r) => r.arrival - 1)).toEqual(drawn.slice(0, 10))
+    expect(order.every((r) => r.preQueued)).toBe(true)
   })
 
   it('after opening, serves first come first served', async () => {
     const show = await showOnSale(gridChart(1, 3))
     await setRoom(show.manager, `${show.base}/shows/${show.showId}`, { opensAt: aMinuteAgo() })
     const buyers = await joinInOrder(queuePath(show.showId), 6)
-    await queueActor(showOnSaleName(show.showId)).tick()
+    const actor = queueActor(showOnSaleName(show.showId))
+    await actor.tick()
     const answers = await Promise.all(buyers.map((b) => placeOf(b, queuePath(show.showId))))
+    expect((await actor.admissionOrder(showOnSaleName(show.showId))).map((r) => r.arrival)).toEqual([1, 2, 3])
     // Three seats: the first three arrivals are admitted, the next three wait in arrival order.
     expect(answers.map((a) => a.place!.state)).toEqual([
       'admitted',

@@ -44,7 +44,7 @@ export interface WaitingRoomService {
   progressed(onSale: string, buyerId: string, step: BuyerStep): Promise<void>
   /** The buyer's WebSocket upgrade, answered by the queue actor. */
   live(onSale: string, buyerId: string, request: Request): Promise<Response>
-  inspect(onSale: string, withOrder?: boolean): Promise<QueueInspection>
+  inspect(onSale: string): Promise<QueueInspection>
 }
 
 const offAnswer: QueueAnswer = {
@@ -123,6 +123,6 @@ export function waitingRoomService(
       return queue(onSale).fetch(new Request(url, request))
     },
 
-    inspect: (onSale, withOrder) => queue(onSale).inspect(onSale, withOrder),
+    inspect: (onSale) => queue(onSale).inspect(onSale),
   }
 }
