@@ -196,6 +196,8 @@ function options(): esbuild.BuildOptions & { metafile: true } {
     metafile: true,
     legalComments: 'none',
     loader: { '.svg': 'file', '.png': 'file' },
+    // The waiting room's Turnstile site key (public by design): set at build, the real widget renders.
+    define: { TURNSTILE_SITE_KEY: JSON.stringify(process.env.TURNSTILE_SITE_KEY ?? '') },
     logLevel: 'warning',
   }
 }

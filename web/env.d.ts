@@ -4,3 +4,5 @@ declare module '*.svg' {
   const url: string
   export default url
 }
+/** Cloudflare Turnstile's site key for the waiting room's bot check, from the build's environment ('' when unset). */
+declare const TURNSTILE_SITE_KEY: string

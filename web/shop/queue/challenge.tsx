@@ -1,6 +1,7 @@
-// The challenge step an organizer may require before queueing. With a Turnstile site key configured the real
-// widget is rendered (Cloudflare's script, loaded only then); without one (local development, tests) a plain
-// "I am not a robot" box stands in and sends the local double's token, which the server's test double accepts.
+// The challenge step an organizer may require before queueing. With a Turnstile site key configured (the
+// `TURNSTILE_SITE_KEY` environment variable when the web is built) the real widget is rendered (Cloudflare's
+// script, loaded only then); without one (local development, tests) a plain "I am not a robot" box stands in and
+// sends the local double's token, which the server's test double accepts.
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { useLocale } from '../../lib/i18n.ts'
 import { queueMessages } from './messages.ts'

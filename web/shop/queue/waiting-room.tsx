@@ -178,7 +178,7 @@ export function WaitingRoom(props: { sale: OnSale; realName: boolean }) {
       )}
       {challengeNeeded && (
         <ChallengeStep
-          siteKey={answer.queue.challengeSiteKey ?? null}
+          siteKey={answer.queue.challengeSiteKey || TURNSTILE_SITE_KEY || null}
           token={token}
           onToken={setToken}
           failed={challengeFailed}
