@@ -7,6 +7,7 @@ import { useNow } from '../../lib/ui.tsx'
 import { countdownText } from '../components/price-tag.tsx'
 import { shopMessages } from '../messages.ts'
 import { queueMessages } from './messages.ts'
+import { progressPercent, waitMinutes } from './progress.ts'
 
 export function OpeningCountdown(props: { opensAt: string | null; waiting: number }) {
   const t = queueMessages.useT()
@@ -39,18 +40,10 @@ export function OpeningCountdown(props: { opensAt: string | null; waiting: numbe
   )
 }
 
-/** How much of the queue ahead has gone by since the buyer's first place (100 when nobody is ahead). */
-export function progressPercent(firstPosition: number, position: number): number {
-  const firstAhead = Math.max(0, firstPosition - 1)
-  const ahead = Math.max(0, position - 1)
-  if (firstAhead === 0 || ahead === 0) return ahead === 0 ? 100 : 0
-  return Math.round((100 * Math.max(0, firstAhead - ahead)) / firstAhead)
-}
-
-export function waitText(t: ReturnType<typeof queueMessages.useT>, seconds: number | null): string {
-  if (seconds === null) return t('waitUnknown')
-  if (seconds < 60) return t('waitUnderMinute')
-  return t('waitMinutes', { count: Math.round(seconds / 60) })
+function waitText(t: ReturnType<typeof queueMessages.useT>, seconds: number | null): string {
+  const minutes = waitMinutes(seconds)
+  if (minutes === null) return t('waitUnknown')
+  return minutes === 0 ? t('waitUnderMinute') : t('waitMinutes', { count: minutes })
 }
 
 export function QueuePlace(props: {
