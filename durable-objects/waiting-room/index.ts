@@ -3,6 +3,7 @@ import {
   admissionsDue,
   isAbandoned,
   MAX_DECISIONS_PER_TICK,
+  newerSettings,
   observedRate,
   PUSH_EVERY_MS,
   PUSH_FRONT,
@@ -63,7 +64,7 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
   private prepare(onSale: string, settings: WaitingRoomSettings | null | undefined, now: number) {
     this.check(onSale)
     const counters = this.state()
-    if (settings !== undefined && JSON.stringify(settings) !== JSON.stringify(counters.settings)) {
+    if (settings !== undefined && newerSettings(settings, counters.settings)) {
       counters.settings = settings
       store.saveCounters(this.sql, counters)
       if (settings?.enabled) this.arm(counters.opened ? now : Math.max(now, Date.parse(settings.opensAt)))

@@ -13,6 +13,21 @@ export interface WaitingRoomSettings {
   requireChallenge: boolean
   /** How long an admission pass lasts, in minutes. */
   passMinutes: number
+  /**
+   * When the organizer last changed them (ISO): isolates cache settings for seconds, so the queue actor takes
+   * settings only as new as or newer than those it has, never going back to a stale copy.
+   */
+  updatedAt?: string
+}
+
+/** Whether `incoming` settings should replace `current` ones (different, and not older). */
+export function newerSettings(
+  incoming: WaitingRoomSettings | null,
+  current: WaitingRoomSettings | null,
+): boolean {
+  if (JSON.stringify(incoming) === JSON.stringify(current)) return false
+  if (!incoming?.updatedAt || !current?.updatedAt) return true
+  return incoming.updatedAt >= current.updatedAt
 }
 
 export const DEFAULT_PASS_MINUTES = 10

@@ -12,6 +12,7 @@ import {
   admissionsDue,
   estimatedWaitSeconds,
   isAbandoned,
+  newerSettings,
   observedRate,
   PUSH_WINDOW,
   preQueueKey,
@@ -60,6 +61,18 @@ describe('the queue state', () => {
     expect(queueState(settings(), opening - 1, false)).toBe('before_open')
     expect(queueState(settings(), opening, false)).toBe('open')
     expect(queueState(settings(), opening, true)).toBe('sold_out')
+  })
+})
+
+describe('settings from cached copies', () => {
+  it('replaces the queue’s settings only with different ones that are not older', () => {
+    const older = settings({ updatedAt: '2026-12-05T09:00:00.000Z' })
+    const newer = settings({ updatedAt: '2026-12-05T09:05:00.000Z', admissionPerMinute: 600 })
+    expect(newerSettings(newer, older)).toBe(true)
+    // An isolate's stale copy never turns the room back.
+    expect(newerSettings(older, newer)).toBe(false)
+    expect(newerSettings(newer, newer)).toBe(false)
+    expect(newerSettings(older, null)).toBe(true)
   })
 })
 

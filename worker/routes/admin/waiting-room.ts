@@ -59,8 +59,9 @@ async function dayScope(c: Context<StaffEnv>, organizerId: string, siteId: strin
 
 async function record(c: Context<StaffEnv>, scope: OnSaleScope) {
   const service = serviceOf(c)
-  const [settings, answer] = await Promise.all([service.settings(scope.onSale), service.answer(scope.onSale)])
-  return { onSale: scope.onSale, settings, queue: answer.queue }
+  const [stored, answer] = await Promise.all([service.settings(scope.onSale), service.answer(scope.onSale)])
+  const { updatedAt: _, ...settings } = stored ?? { updatedAt: undefined }
+  return { onSale: scope.onSale, settings: stored ? settings : null, queue: answer.queue }
 }
 
 async function save(

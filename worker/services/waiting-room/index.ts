@@ -66,8 +66,8 @@ export function waitingRoomService(
     settings: (onSale) => readSettings(db, onSale),
 
     async save(organizerId, scope, settings) {
-      await writeSettings(db, organizerId, scope, settings)
-      return queue(scope.onSale).configure(scope.onSale, settings)
+      const saved = await writeSettings(db, organizerId, scope, settings)
+      return queue(scope.onSale).configure(scope.onSale, saved)
     },
 
     async answer(onSale, buyerId) {

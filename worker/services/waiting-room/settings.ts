@@ -26,6 +26,7 @@ export async function readSettings(db: Database, onSale: string): Promise<Waitin
         admissionPerMinute: row.admissionPerMinute,
         requireChallenge: row.requireChallenge,
         passMinutes: row.passMinutes,
+        updatedAt: row.updatedAt,
       }
     : null
   if (cache.size > 5_000) cache.clear()
@@ -38,7 +39,7 @@ export async function writeSettings(
   organizerId: string,
   scope: OnSaleScope,
   settings: WaitingRoomSettings,
-): Promise<void> {
+): Promise<WaitingRoomSettings> {
   const now = new Date().toISOString()
   const values = {
     enabled: settings.enabled,
@@ -58,4 +59,5 @@ export async function writeSettings(
     })
     .onConflictDoUpdate({ target: waitingRooms.onSale, set: values })
   cache.delete(scope.onSale)
+  return { ...settings, updatedAt: now }
 }
