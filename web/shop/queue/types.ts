@@ -4,9 +4,14 @@ import type { QueueAnswer as ContractAnswer } from '../../../worker/routes/contr
 export type { WaitingRoomSummary } from '../../../worker/routes/contracts/waiting-room.ts'
 
 /**
- * The answer, and what the page would use if the server said it up front: the Turnstile site key (the real widget
- * renders only with one; without it the local "I am not a robot" step) and how long a pass lasts.
+ * The answer, and what the page uses if the server says it up front (the contract does not yet): that the bot
+ * check is required (else a refused join asks for it), the Turnstile site key (else the build's), and how long a
+ * pass lasts (else "a few minutes").
  */
 export type QueueAnswer = ContractAnswer & {
-  queue: ContractAnswer['queue'] & { challengeSiteKey?: string | null; passMinutes?: number }
+  queue: ContractAnswer['queue'] & {
+    requireChallenge?: boolean
+    challengeSiteKey?: string | null
+    passMinutes?: number
+  }
 }

@@ -72,7 +72,7 @@ export function WaitingRoom(props: { sale: OnSale; realName: boolean }) {
 
   const queueState = answer?.queue.state
   const place = answer?.place ?? null
-  const challengeNeeded = challengeAsked
+  const challengeNeeded = challengeAsked || Boolean(answer?.queue.requireChallenge)
   const following =
     answer !== null &&
     (queueState === 'before_open' || queueState === 'open') &&
