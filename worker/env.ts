@@ -40,6 +40,8 @@ export interface Bindings {
   SESSION_SECRET: string
   /** HMAC key of waiting-room admission passes and of the queue's real-name ID hashes (Worker secret). */
   ADMISSION_PASS_SECRET?: string
+  /** Waiting rooms admitting as buyers finish keep about this many admitted buyers deciding (default 200). */
+  WAITING_ROOM_ACTIVE_TARGET?: string
   /** Cloudflare Turnstile's secret key, for waiting rooms that require a challenge (production). */
   TURNSTILE_SECRET_KEY?: string
   /** HMAC key the sandbox payment provider signs its notifications with. */

@@ -76,6 +76,8 @@ export interface AdmissionRecord {
 /** The bindings the actor reads. */
 export interface WaitingRoomEnv {
   ADMISSION_PASS_SECRET?: string
+  /** Following mode's target of admitted buyers still deciding (default 200; worker/domain/waiting-room.ts). */
+  WAITING_ROOM_ACTIVE_TARGET?: string
   SHOW_INVENTORY: DurableObjectNamespace<ShowInventory>
   SCENIC_DAY_INVENTORY: DurableObjectNamespace<ScenicDayInventory>
 }

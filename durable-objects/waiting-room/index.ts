@@ -28,6 +28,11 @@ import { WAITING_ROOM_MIGRATIONS } from './migrations.ts'
 import * as store from './store.ts'
 import { unitsLeft } from './units-left.ts'
 
+const positive = (setting: string | undefined) => {
+  const n = Number(setting)
+  return Number.isInteger(n) && n > 0 ? n : undefined
+}
+
 /** Sockets one buyer may keep open (tabs, reloads); the oldest is closed past it. */
 const SOCKETS_PER_BUYER = 3
 
@@ -41,6 +46,7 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
   private readonly onSale = this.ctx.id.name ?? ''
   private counters: store.QueueCounters | undefined
   private armedAt: number | null = null
+  private readonly activeTarget = positive(this.env.WAITING_ROOM_ACTIVE_TARGET)
 
   constructor(ctx: DurableObjectState, env: WaitingRoomEnv) {
     super(ctx, env)
@@ -256,6 +262,7 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
         active: counters.active,
         choosing: counters.choosing,
         available,
+        ...(this.activeTarget ? { activeTarget: this.activeTarget } : {}),
       })
       if (due.admit > 0) {
         const passUntil = now + settings.passMinutes * 60_000

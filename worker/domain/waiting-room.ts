@@ -100,6 +100,8 @@ export interface AdmissionInput {
   choosing: number
   /** Units (seats, visit tickets) left to sell now, from the inventory actor. */
   available: number
+  /** Following mode's target of admitted-and-active buyers (default ACTIVE_TARGET). */
+  activeTarget?: number
 }
 
 /**
@@ -114,7 +116,8 @@ export function admissionsDue(input: AdmissionInput): { admit: number; allowance
   if (input.available <= 0) return { admit: 0, allowance: 0 }
   const room = Math.max(0, input.available - input.choosing)
   if (input.admissionPerMinute === null) {
-    return { admit: Math.min(room, Math.max(0, ACTIVE_TARGET - input.active)), allowance: 0 }
+    const target = input.activeTarget ?? ACTIVE_TARGET
+    return { admit: Math.min(room, Math.max(0, target - input.active)), allowance: 0 }
   }
   const elapsed = Math.max(0, input.now - input.lastTickAt)
   // At most a minute's worth banks up, so a long pause (no one waiting) does not release a burst after it.

@@ -106,6 +106,7 @@ describe('admissions', () => {
     expect(admissionsDue({ ...base, admissionPerMinute: null }).admit).toBe(ACTIVE_TARGET)
     expect(admissionsDue({ ...base, admissionPerMinute: null, active: ACTIVE_TARGET - 3 }).admit).toBe(3)
     expect(admissionsDue({ ...base, admissionPerMinute: null, active: ACTIVE_TARGET + 5 }).admit).toBe(0)
+    expect(admissionsDue({ ...base, admissionPerMinute: null, active: 10, activeTarget: 50 }).admit).toBe(40)
   })
 
   it('never admit more buyers than units left, and nobody while sold out', () => {
