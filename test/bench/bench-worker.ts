@@ -8,6 +8,7 @@ import { readOutcomeLine, splitOutcomeLines } from '../../worker/domain/hold-lin
 import type { ChartSeat } from '../../worker/domain/seat-chart.ts'
 import { replaceSeatMap } from '../../worker/services/seat-map-store.ts'
 import { addPricing, flashStampede } from './bench-priced.ts'
+import { scenicDayFill } from './bench-scenic-fill.ts'
 import type { BenchShowInventory } from './bench-show-inventory.ts'
 import type { NaiveShowInventory } from './naive-show-inventory.ts'
 import { percentile } from './percentile.ts'
@@ -579,6 +580,9 @@ export default {
     // Batches in flight per queue: the production setting unless an experiment asks otherwise.
     const inFlight = Number(url.searchParams.get('inFlight') ?? MAX_IN_FLIGHT)
     try {
+      // Scenarios that make their own fixtures (no 400,000-seat show first).
+      if (name === 'scenic-day-fill')
+        return Response.json(await scenicDayFill(env.SCENIC_DAY_INVENTORY, env.DB, callers))
       return Response.json(await scenario(env, name, callers, seconds, seats, inFlight))
     } catch (error) {
       return Response.json({ error: error instanceof Error ? error.stack : String(error) }, { status: 500 })

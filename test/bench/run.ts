@@ -101,6 +101,7 @@ async function doLayer() {
       'naive-do',
       'd1-only',
       'scenic-day-do',
+      'scenic-day-fill',
     ].filter((n) => !only || only.includes(n))) {
       const res = await fetch(
         `http://127.0.0.1:8790/run?scenario=${name}&concurrency=${CONCURRENCY}&seconds=${SECONDS}&seats=${SEATS}`,
