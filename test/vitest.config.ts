@@ -20,6 +20,7 @@ export default defineConfig({
           HOLD_BATCHING: 'gateway',
           SESSION_SECRET: 'test-session-secret-not-for-production',
           SANDBOX_PAYMENT_SECRET: 'test-sandbox-payment-secret',
+          ADMISSION_PASS_SECRET: 'test-admission-pass-secret',
           STRIPE_SECRET_KEY: 'sk_test_not_a_real_key',
           STRIPE_WEBHOOK_SECRET: 'whsec_test_secret',
           // A fresh key pair per run, exactly as `npm run dev` makes one; the previous key tests rotation.

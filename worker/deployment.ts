@@ -16,6 +16,7 @@ export interface DeploymentSettings {
   STRIPE_WEBHOOK_SECRET?: string
   SESSION_SECRET?: string
   TICKET_SIGNING_KEYS?: string
+  ADMISSION_PASS_SECRET?: string
 }
 
 /** Secrets a production worker needs per payment provider, besides its own. */
@@ -26,6 +27,7 @@ const secretsOf: Record<string, (keyof DeploymentSettings)[]> = {
 export const requiredSecrets = (provider: string | undefined): (keyof DeploymentSettings)[] => [
   'SESSION_SECRET',
   'TICKET_SIGNING_KEYS',
+  'ADMISSION_PASS_SECRET',
   ...(secretsOf[provider ?? ''] ?? []),
 ]
 

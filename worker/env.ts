@@ -3,6 +3,7 @@ import type { GroupBuy } from '../durable-objects/group-buy/index.ts'
 import type { HoldGateway } from '../durable-objects/hold-gateway.ts'
 import type { ScenicDayInventory } from '../durable-objects/scenic-day/inventory.ts'
 import type { ShowInventory } from '../durable-objects/show-inventory/index.ts'
+import type { WaitingRoom } from '../durable-objects/waiting-room/index.ts'
 import type { Database } from './db/client.ts'
 import type { CustomerPrincipal } from './middleware/customer-auth.ts'
 import type { Logger } from './middleware/logger.ts'
@@ -27,6 +28,8 @@ export interface Bindings {
   GROUP_BUY: DurableObjectNamespace<GroupBuy>
   /** This worker's own GroupSettlementEntrypoint (wrangler.toml `[[services]]`): the group actors' way to the money path. */
   GROUP_SETTLEMENT: GroupBuyEnv['GROUP_SETTLEMENT']
+  /** One waiting room per on-sale (`show:<showId>`, `day:<siteId>:<date>`): places, admissions, passes. */
+  WAITING_ROOM: DurableObjectNamespace<WaitingRoom>
   ENVIRONMENT: string
   /**
    * `gateway` sends each hold to its gateway shard alone; otherwise concurrent holds in one isolate go as one
@@ -35,6 +38,10 @@ export interface Bindings {
   HOLD_BATCHING?: string
   /** HMAC key for staff session cookies (Worker secret; `.dev.vars` locally). */
   SESSION_SECRET: string
+  /** HMAC key of waiting-room admission passes and of the queue's real-name ID hashes (Worker secret). */
+  ADMISSION_PASS_SECRET?: string
+  /** Cloudflare Turnstile's secret key, for waiting rooms that require a challenge (production). */
+  TURNSTILE_SECRET_KEY?: string
   /** HMAC key the sandbox payment provider signs its notifications with. */
   SANDBOX_PAYMENT_SECRET: string
   /** JSON: current Ed25519 private JWK (with kid) and earlier public JWKs; see worker/services/ticket-keys.ts. */

@@ -2,6 +2,7 @@ export { GroupBuy } from '../durable-objects/group-buy/index.ts'
 export { HoldGateway } from '../durable-objects/hold-gateway.ts'
 export { ScenicDayInventory } from '../durable-objects/scenic-day/inventory.ts'
 export { ShowInventory } from '../durable-objects/show-inventory/index.ts'
+export { WaitingRoom } from '../durable-objects/waiting-room/index.ts'
 export { GroupSettlementEntrypoint } from './entrypoints/group-settlement.ts'
 
 import { openDatabase } from './db/client.ts'

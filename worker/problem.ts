@@ -81,6 +81,11 @@ export const problemCodes = [
   'product_not_available',
   'reservation_already_booked',
   'reservation_expired',
+  // waiting room (issue 22)
+  'admission_required',
+  'challenge_failed',
+  'queue_id_taken',
+  'queue_off',
 ] as const
 export type KnownProblemCode = (typeof problemCodes)[number]
 

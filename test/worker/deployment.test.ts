@@ -12,10 +12,16 @@ const withDatabase = (config: DeployConfig, id = '4f2c1a57-0c55-4b1e-9d8a-6c1e2f
 describe('deploying', () => {
   it('refuses the shipped wrangler.toml until its database and secrets are real', () => {
     expect(deployConfigProblems(shipped, [])).toEqual([
-      'missing Worker secrets: SESSION_SECRET, TICKET_SIGNING_KEYS, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET (wrangler secret put <NAME>)',
+      'missing Worker secrets: SESSION_SECRET, TICKET_SIGNING_KEYS, ADMISSION_PASS_SECRET, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET (wrangler secret put <NAME>)',
       expect.stringContaining('database_id in wrangler.toml is the placeholder'),
     ])
-    const secrets = ['SESSION_SECRET', 'TICKET_SIGNING_KEYS', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET']
+    const secrets = [
+      'SESSION_SECRET',
+      'TICKET_SIGNING_KEYS',
+      'ADMISSION_PASS_SECRET',
+      'STRIPE_SECRET_KEY',
+      'STRIPE_WEBHOOK_SECRET',
+    ]
     expect(deployConfigProblems(withDatabase(shipped), secrets)).toEqual([])
   })
 
@@ -61,6 +67,7 @@ describe('deploying', () => {
       STRIPE_SECRET_KEY: 'sk_live_secretvalue',
       SESSION_SECRET: 's',
       TICKET_SIGNING_KEYS: '{}',
+      ADMISSION_PASS_SECRET: 'a',
     })
     expect(problems).toEqual(['missing Worker secrets: STRIPE_WEBHOOK_SECRET (wrangler secret put <NAME>)'])
     expect(problems.join()).not.toContain('sk_live_secretvalue')

@@ -26,6 +26,12 @@ const en: Record<ProblemCode, string> = {
   seats_not_together: 'Not enough seats side by side in that zone. Pick seats on the map, or sit apart.',
   seats_not_priced: 'Those seats are not for sale.',
   sold_out: 'Sold out.',
+  // waiting room (issue 22)
+  admission_required:
+    'This on-sale has a waiting room. Join the queue first; you can choose seats once it is your turn.',
+  challenge_failed: 'The check that you are not a robot did not pass. Try it again.',
+  queue_id_taken: 'This ID number already has a place in the queue.',
+  queue_off: 'This sale has no waiting room.',
   buyer_limit: 'That is more tickets than one buyer may have.',
   hold_limit: 'You already hold as many tickets as one may at once. Finish or release a hold first.',
   viewer_limit: 'Too many people are watching this seat map right now. It will update again shortly.',
@@ -95,6 +101,11 @@ const zh: Record<ProblemCode, string> = {
   seats_not_together: '该票档没有足够的连座。请在座位图上选座，或接受分开就座。',
   seats_not_priced: '这些座位不对外销售。',
   sold_out: '已售罄。',
+  // 排队（issue 22）
+  admission_required: '本场开售需排队，请先进入排队，轮到您后即可选座。',
+  challenge_failed: '人机验证未通过，请重试。',
+  queue_id_taken: '该证件号已在排队中。',
+  queue_off: '本场无需排队。',
   buyer_limit: '超过每位购票人的限购数量。',
   hold_limit: '您当前锁定的票已达上限，请先完成或释放已有的锁定。',
   viewer_limit: '当前查看座位图的人数过多，稍后会自动刷新。',

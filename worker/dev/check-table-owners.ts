@@ -56,6 +56,10 @@ const owners: { dir: string; tables: Record<string, string> }[] = [
       memberPoints: 'member_points',
     },
   },
+  {
+    dir: 'worker/services/waiting-room/',
+    tables: { waitingRooms: 'waiting_rooms' },
+  },
 ]
 
 const root = join(import.meta.dirname, '..', '..')

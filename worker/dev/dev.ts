@@ -20,6 +20,7 @@ export const devVarMakers: Record<string, () => string> = {
   PAYMENT_PROVIDER: () => 'sandbox',
   SESSION_SECRET: () => randomBytes(32).toString('base64url'),
   SANDBOX_PAYMENT_SECRET: () => randomBytes(32).toString('base64url'),
+  ADMISSION_PASS_SECRET: () => randomBytes(32).toString('base64url'),
   TICKET_SIGNING_KEYS: () => `'${JSON.stringify(freshKeySet())}'`,
   DEV_OWNER_EMAIL: () => 'owner@demo.local',
   DEV_OWNER_PASSWORD: () => DEMO_PASSWORD,

@@ -34,6 +34,8 @@ const holdRules: RateRule[] = [
   },
 ]
 
+const queueJoins = perClient('RATE_HOLDS_PER_CLIENT', 'queue', 'waiting-room joins per network address')
+
 const everyCode: RateRule = {
   binding: 'RATE_SIGN_IN_CODES',
   periodSeconds: 60,
@@ -64,6 +66,9 @@ export const rateLimitedRoutes: RateLimitedRoute[] = [
   { method: 'POST', path: '/api/shows/:showId/holds', rules: holdRules, buyer: true },
   { method: 'POST', path: '/api/scenic-sites/:siteId/days/:date/holds', rules: holdRules, buyer: true },
   { method: 'POST', path: '/api/group-buys/campaigns/:campaignId/groups', rules: holdRules, buyer: true },
+  // Joining a waiting room: a fresh cookie is a fresh place, so one address may only take so many a minute.
+  { method: 'POST', path: '/api/shows/:showId/queue', rules: [queueJoins] },
+  { method: 'POST', path: '/api/scenic-sites/:siteId/days/:date/queue', rules: [queueJoins] },
   { method: 'POST', path: '/api/group-buys/groups/:groupId/members', rules: holdRules, buyer: true },
   {
     method: 'POST',

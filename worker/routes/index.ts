@@ -26,6 +26,7 @@ import { paymentRoutes } from './payments.ts'
 import { scenicRoutes } from './scenic.ts'
 import { showRoutes } from './shows.ts'
 import { ticketRoutes } from './tickets.ts'
+import { dayQueueRoutes, showQueueRoutes } from './waiting-room.ts'
 
 /** The whole application: every surface mounted on the one app made by `newApp()`. */
 export const app = newApp()
@@ -65,9 +66,11 @@ app.route('/api/customer/auth', customerAuthRoutes)
 app.route('/api/admin', adminRoutes as never)
 app.route('/api/dev', devRoutes)
 app.route('/api/shows', showRoutes)
+app.route('/api/shows', showQueueRoutes)
 app.route('/api/images', imageRoutes)
 app.route('/api/listings', listingRoutes)
 app.route('/api/scenic-sites', scenicRoutes)
+app.route('/api/scenic-sites', dayQueueRoutes)
 app.route('/api/orders', orderRoutes)
 app.route('/api/coupons', couponShopRoutes)
 app.route('/api/tickets', ticketRoutes)

@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
 import { orders } from '../db/schema.ts'
+import { dayOnSale, showOnSale } from '../domain/admission-pass.ts'
 import { refundReasonText } from '../domain/refund-reason.ts'
 import type { AppEnv } from '../env.ts'
 import { buyerIdentity } from '../middleware/buyer.ts'
@@ -21,6 +22,7 @@ import { checkoutDiscountProviders } from '../services/promotions/providers.ts'
 import { ticketQrPng, ticketQrSvg } from '../services/ticket-qr.ts'
 import { ticketOfOrder, ticketsOfOrder } from '../services/tickets.ts'
 import { validate } from '../validation.ts'
+import { noteProgress } from './admission.ts'
 import {
   balancePaymentSchema,
   orderCreatedSchema,
@@ -156,6 +158,12 @@ orderRoutes.post(
         channel: 'web',
       },
       new URL(c.req.url).origin,
+    )
+    // An admitted buyer who ordered is done: their turn goes to the next buyer in the waiting room, if any.
+    noteProgress(
+      c,
+      input.kind === 'show' ? showOnSale(input.showId) : dayOnSale(input.siteId, input.date),
+      'ordered',
     )
     return c.json({ ...created, order: await orderView(c.get('db'), created.orderId) }, 201)
   },

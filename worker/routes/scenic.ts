@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
 import { packages, parentChildRules, scenicSites, visitProductDeposits, visitProducts } from '../db/schema.ts'
+import { dayOnSale } from '../domain/admission-pass.ts'
 import { clientNetwork } from '../domain/client-network.ts'
 import type { AppEnv } from '../env.ts'
 import { buyerIdentity } from '../middleware/buyer.ts'
@@ -10,7 +11,15 @@ import { notFound, validationProblem } from '../problem.ts'
 import { holdScenicDay, scenicDay, ticketLineOfCode } from '../services/scenic-day.ts'
 import { validate } from '../validation.ts'
 import {
+  admissionResponses,
+  dayQueueUrl,
+  noteProgress,
+  requireAdmission,
+  waitingRoomSummary,
+} from './admission.ts'
+import {
   dayAvailabilitySchema,
+  dayDetailSchema,
   scenicHoldSchema,
   siteCalendarSchema,
   siteDetailSchema,
@@ -106,7 +115,7 @@ const dayParam = v.object({ siteId: v.pipe(v.string(), v.maxLength(64)), date: i
 
 export const scenicRoutes = new Hono<AppEnv>()
 
-async function publicSite(db: AppEnv['Variables']['db'], siteId: string) {
+export async function publicSite(db: AppEnv['Variables']['db'], siteId: string) {
   const [site] = await db.select().from(scenicSites).where(eq(scenicSites.id, siteId))
   if (!site) throw notFound(`scenic site ${siteId}`)
   return site
@@ -249,13 +258,19 @@ scenicRoutes.get(
   describeRoute({
     tags: [tag],
     summary: 'One visit date: time slots and ticket types with what is left',
-    responses: { 200: { description: 'Availability', content: json(dayAvailabilitySchema) } },
+    description:
+      '`waitingRoom` is set while the date’s waiting room is on: send buyers to its queue before they hold.',
+    responses: { 200: { description: 'Availability', content: json(dayDetailSchema) } },
   }),
   validate('param', dayParam),
   async (c) => {
     const { siteId, date } = c.req.valid('param')
     const site = await publicSite(c.get('db'), siteId)
-    return c.json(await publicDay(c.env, site.id, date))
+    const day = await publicDay(c.env, site.id, date)
+    return c.json({
+      ...day,
+      waitingRoom: await waitingRoomSummary(c, dayOnSale(site.id, date), day.remaining <= 0),
+    })
   },
 )
 
@@ -272,7 +287,8 @@ scenicRoutes.post(
       '(`line`, `lineId`, or `ticketCode`: the QR content of a gate ticket someone else bought). Otherwise 409 ' +
       '`parent_ticket_required`, in the same words whoever else visits that day. With `packageId`, the lines must be ' +
       'exactly the package components. Each buyer and each network address may have only so many active holds and held ' +
-      'tickets for a day at once (429 `hold_limit`, with `scope`, `limit` and `Retry-After`).',
+      'tickets for a day at once (429 `hold_limit`, with `scope`, `limit` and `Retry-After`). While the date’s waiting room is ' +
+      'on, a hold needs the buyer’s admission pass in the `Admission-Pass` header (403 `admission_required`, with `queueUrl`).',
     responses: {
       201: {
         description:
@@ -280,6 +296,7 @@ scenicRoutes.post(
         content: json(scenicHoldSchema),
       },
       ...inventoryConflictResponses,
+      ...admissionResponses,
     },
   }),
   buyerIdentity,
@@ -288,6 +305,8 @@ scenicRoutes.post(
   async (c) => {
     const { siteId, date } = c.req.valid('param')
     const site = await publicSite(c.get('db'), siteId)
+    const onSale = dayOnSale(site.id, date)
+    const admitted = await requireAdmission(c, onSale, dayQueueUrl(site.id, date))
     const input = c.req.valid('json')
     const network = clientNetwork(c.req.header('cf-connecting-ip'))
     const lines = await Promise.all(
@@ -322,6 +341,7 @@ scenicRoutes.post(
       c.get('holdBatching'),
     )
     if (!outcome.ok) throw inventoryProblem(outcome)
+    if (admitted) noteProgress(c, onSale, 'held', true)
     return c.body(outcome.holdJson, 201, { 'content-type': 'application/json' })
   },
 )
@@ -338,12 +358,13 @@ scenicRoutes.delete(
   async (c) => {
     const { siteId, date, holdId } = c.req.valid('param')
     const site = await publicSite(c.get('db'), siteId)
-    await scenicDay(c.env.SCENIC_DAY_INVENTORY, site.id, date).release(
+    const { released } = await scenicDay(c.env.SCENIC_DAY_INVENTORY, site.id, date).release(
       site.id,
       date,
       holdId,
       c.get('buyerId'),
     )
+    if (released) noteProgress(c, dayOnSale(site.id, date), 'released')
     return c.body(null, 204)
   },
 )

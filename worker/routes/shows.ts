@@ -4,6 +4,7 @@ import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
 import { MAX_SEATS_PER_HOLD } from '../../durable-objects/show-inventory/contract.ts'
 import { events, showDeposits, shows, venues } from '../db/schema.ts'
+import { showOnSale } from '../domain/admission-pass.ts'
 import { isValidPrcIdNumber, normalizeIdNumber } from '../domain/id-number.ts'
 import { type SectionName, sectionsNamed } from '../domain/section-names.ts'
 import type { AppEnv } from '../env.ts'
@@ -13,6 +14,13 @@ import { notFound, Problem } from '../problem.ts'
 import { cachedRead } from '../services/catalogue-cache.ts'
 import { holdTierBenefits } from '../services/members/index.ts'
 import { validate } from '../validation.ts'
+import {
+  admissionResponses,
+  noteProgress,
+  requireAdmission,
+  showQueueUrl,
+  waitingRoomSummary,
+} from './admission.ts'
 import { eventKinds } from './contracts/admin/events.ts'
 import { seatMapSchema, showDetailSchema, showHoldSchema, showPageSchema } from './contracts/shows.ts'
 import { inventoryConflictResponses, inventoryProblem } from './inventory-problem.ts'
@@ -94,7 +102,7 @@ const summaryColumns = {
 }
 
 /** Shows the public may see: scheduled performances of published events. */
-async function publicShow(c: { get: (key: 'db') => AppEnv['Variables']['db'] }, showId: string) {
+export async function publicShow(c: { get: (key: 'db') => AppEnv['Variables']['db'] }, showId: string) {
   const row = await cachedRead(`show:${showId}`, PUBLIC_CACHE_MS, async () => {
     const [found] = await c
       .get('db')
@@ -188,7 +196,9 @@ showRoutes.get(
       c.get('db').select().from(showDeposits).where(eq(showDeposits.showId, show.id)),
     ])
     const offered = deposit && Date.now() < Date.parse(deposit.terms.balanceDueAt) ? deposit.terms : null
+    const soldOut = availability.categories.every((category) => category.available === 0)
     return c.json({
+      waitingRoom: await waitingRoomSummary(c, showOnSale(show.id), soldOut),
       deposit: offered
         ? {
             amount: offered.amount,
@@ -300,6 +310,7 @@ const holdResponses = {
     content: json(showHoldSchema),
   },
   ...inventoryConflictResponses,
+  ...admissionResponses,
 }
 
 showRoutes.post(
@@ -318,7 +329,8 @@ showRoutes.post(
       'general sale only a presale phase open to the buyer admits them: with a `presaleCode` that has uses left ' +
       '(`presale_code_invalid`, `presale_code_used_up`) or as a signed-in member of a tier it is open to; otherwise ' +
       '`not_on_sale` with `opensAt`, when the sale opens to them. A signed-in member whose tier sets `maxTicketsPerBuyer` ' +
-      'may hold up to that many tickets when it is more than the event allows.',
+      'may hold up to that many tickets when it is more than the event allows. While the show’s waiting room is on, a hold ' +
+      'needs the buyer’s admission pass in the `Admission-Pass` header (403 `admission_required`, with `queueUrl`).',
     responses: holdResponses,
   }),
   buyerIdentity,
@@ -334,6 +346,8 @@ showRoutes.post(
         detail: 'For this on-sale, sign in with your email or phone to hold seats',
       })
     }
+    const onSale = showOnSale(show.id)
+    const admitted = await requireAdmission(c, onSale, showQueueUrl(show.id))
     const input = c.req.valid('json')
     const client = clientKeyOf(c)
     const outcome = await c.get('showInventory').hold(show.id, {
@@ -348,6 +362,7 @@ showRoutes.post(
       ...(await memberTierOf(c.get('db'), show, c.get('customer'))),
     })
     if (!outcome.ok) throw inventoryProblem(outcome)
+    if (admitted) noteProgress(c, onSale, 'held', true)
     // The hold's JSON as the show's actor wrote it: forwarded, not parsed and re-serialized.
     return c.body(outcome.holdJson, 201, { 'content-type': 'application/json' })
   },
@@ -367,7 +382,8 @@ showRoutes.delete(
   ),
   async (c) => {
     const { showId, holdId } = c.req.valid('param')
-    await c.get('showInventory').release(showId, holdId, c.get('buyerId'))
+    const { released } = await c.get('showInventory').release(showId, holdId, c.get('buyerId'))
+    if (released) noteProgress(c, showOnSale(showId), 'released')
     return c.body(null, 204)
   },
 )

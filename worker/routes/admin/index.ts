@@ -26,6 +26,7 @@ import { staffRoutes } from './staff.ts'
 import { venueRoutes } from './venues.ts'
 import { visitProductDepositRoutes } from './visit-product-deposit.ts'
 import { visitProductRoutes } from './visit-products.ts'
+import { dayWaitingRoomRoutes, showWaitingRoomRoutes } from './waiting-room.ts'
 import { webhookEndpointRoutes } from './webhook-endpoints.ts'
 
 /** The organizer console's API: every route needs a staff session; organizer routes check the role too. */
@@ -42,7 +43,9 @@ adminRoutes.route(`${organizer}/shows`, showDeskRoutes)
 adminRoutes.route(`${organizer}/shows`, showPricingRoutes)
 adminRoutes.route(`${organizer}/shows`, showDepositRoutes)
 adminRoutes.route(`${organizer}/shows`, showSalePhaseRoutes)
+adminRoutes.route(`${organizer}/shows`, showWaitingRoomRoutes)
 adminRoutes.route(`${organizer}/scenic-sites`, scenicSiteRoutes)
+adminRoutes.route(`${organizer}/scenic-sites`, dayWaitingRoomRoutes)
 adminRoutes.route(`${organizer}/visit-products`, visitProductRoutes)
 adminRoutes.route(`${organizer}/parent-child-rules`, parentChildRuleRoutes)
 adminRoutes.route(`${organizer}/packages`, packageRoutes)

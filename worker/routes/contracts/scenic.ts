@@ -4,6 +4,7 @@ import { scenicSiteRecord, timeSlotSchema } from './admin/scenic-sites.ts'
 import { scenicDepositTermsSchema } from './admin/visit-product-deposit.ts'
 import { visitProductRecord } from './admin/visit-products.ts'
 import { amount, pageOf } from './common.ts'
+import { waitingRoomSummarySchema } from './waiting-room.ts'
 
 export const siteSummarySchema = v.object({
   id: v.string(),
@@ -83,6 +84,12 @@ export const dayAvailabilitySchema = v.object({
   ),
 })
 
+/** One visit date as the shop asks for it: availability and the date's waiting room (null when off). */
+export const dayDetailSchema = v.object({
+  ...dayAvailabilitySchema.entries,
+  waitingRoom: waitingRoomSummarySchema,
+})
+
 export const siteCalendarSchema = v.object({ siteId: v.string(), days: v.array(dayAvailabilitySchema) })
 
 export const heldVisitor = v.object({
@@ -122,6 +129,7 @@ export type SiteSummary = v.InferOutput<typeof siteSummarySchema>
 export type VisitProduct = v.InferOutput<typeof visitProductSchema>
 export type SiteDetail = v.InferOutput<typeof siteDetailSchema>
 export type DayAvailability = v.InferOutput<typeof dayAvailabilitySchema>
+export type DayDetail = v.InferOutput<typeof dayDetailSchema>
 export type HeldVisitor = v.InferOutput<typeof heldVisitor>
 export type ScenicHold = v.InferOutput<typeof scenicHoldSchema>
 export type SiteCalendar = v.InferOutput<typeof siteCalendarSchema>

@@ -1,6 +1,7 @@
 import * as v from 'valibot'
 import { amount, pageOf } from './common.ts'
 import { sectionNameView } from './section-names.ts'
+import { waitingRoomSummarySchema } from './waiting-room.ts'
 
 /** What the public sees of a scheduled show of a published event. */
 export const showSummarySchema = v.object({
@@ -94,6 +95,8 @@ export const showDetailSchema = v.object({
   salePhases: v.array(salePhaseViewSchema),
   /** The deposit presale while its balance can still be paid; null otherwise. */
   deposit: v.nullable(depositOfferSchema),
+  /** The show's waiting room while it is on (send buyers to its queue before the seat map); null otherwise. */
+  waitingRoom: waitingRoomSummarySchema,
 })
 
 export const seatStates = ['free', 'held', 'sold', 'blocked'] as const

@@ -1,0 +1,374 @@
+import { DurableObject } from 'cloudflare:workers'
+import {
+  admissionsDue,
+  isAbandoned,
+  MAX_DECISIONS_PER_TICK,
+  observedRate,
+  PUSH_EVERY_MS,
+  PUSH_FRONT,
+  preQueueKey,
+  pushWindow,
+  SOLD_OUT_TICK_MS,
+  TICK_MS,
+  type WaitingRoomSettings,
+} from '../../worker/domain/waiting-room.ts'
+import { migrateOnStart } from '../shared/migrations.ts'
+import { buyerTag, placeView, queueView, sendTo } from './answers.ts'
+import type {
+  AdmissionRecord,
+  BuyerStep,
+  JoinOutcome,
+  JoinRequest,
+  QueueAnswer,
+  QueueInspection,
+  WaitingRoomEnv,
+} from './contract.ts'
+import { WAITING_ROOM_MIGRATIONS } from './migrations.ts'
+import * as store from './store.ts'
+import { unitsLeft } from './units-left.ts'
+
+/** Sockets one buyer may keep open (tabs, reloads); the oldest is closed past it. */
+const SOCKETS_PER_BUYER = 3
+
+/**
+ * One waiting room per on-sale (named `show:<showId>` or `day:<siteId>:<date>`): places per buyer in its own
+ * SQLite, a pre-queue shuffled at opening, admissions on alarm ticks (one a second while open), admission passes
+ * signed as buyers are admitted, positions pushed to hibernatable WebSockets tagged per buyer. The rules are in
+ * worker/domain/waiting-room.ts; this class only applies them to storage and sockets.
+ */
+export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
+  private readonly onSale = this.ctx.id.name ?? ''
+  private counters: store.QueueCounters | undefined
+  private armedAt: number | null = null
+
+  constructor(ctx: DurableObjectState, env: WaitingRoomEnv) {
+    super(ctx, env)
+    migrateOnStart(ctx, WAITING_ROOM_MIGRATIONS)
+  }
+
+  private get sql() {
+    return this.ctx.storage.sql
+  }
+
+  private state(): store.QueueCounters {
+    this.counters ??= store.loadCounters(this.sql)
+    return this.counters
+  }
+
+  private check(onSale: string) {
+    if (onSale !== this.onSale) throw new Error(`waiting room ${this.onSale} asked about ${onSale}`)
+  }
+
+  /** Takes the organizer's settings when they differ from the stored ones, and opens when it is time. */
+  private prepare(onSale: string, settings: WaitingRoomSettings | null | undefined, now: number) {
+    this.check(onSale)
+    const counters = this.state()
+    if (settings !== undefined && JSON.stringify(settings) !== JSON.stringify(counters.settings)) {
+      counters.settings = settings
+      store.saveCounters(this.sql, counters)
+      if (settings?.enabled) this.arm(counters.opened ? now : Math.max(now, Date.parse(settings.opensAt)))
+    }
+    this.openIfDue(now)
+    return counters
+  }
+
+  /** At opening the pre-queue takes its shuffled tickets; every socket learns its position. */
+  private openIfDue(now: number) {
+    const counters = this.state()
+    const settings = counters.settings
+    if (counters.opened || !settings?.enabled || now < Date.parse(settings.opensAt)) return
+    this.ctx.storage.transactionSync(() => {
+      counters.lastTicket += store.ticketPreQueue(this.sql, counters.lastTicket)
+      counters.preQueued = 0
+      counters.opened = true
+      // A fixed rate counts from the opening (capped at a minute's worth in admissionsDue).
+      counters.lastTickAt = Date.parse(settings.opensAt)
+      store.saveCounters(this.sql, counters)
+    })
+    this.arm(now)
+    this.ctx.waitUntil(this.pushAll(now))
+  }
+
+  private arm(at: number) {
+    if (this.armedAt !== null && this.armedAt <= at) return
+    this.armedAt = at
+    void this.ctx.storage.setAlarm(at)
+  }
+
+  private async answer(buyerId: string | undefined, now: number): Promise<QueueAnswer> {
+    const counters = this.state()
+    const row = buyerId ? store.placeOf(this.sql, buyerId) : undefined
+    return {
+      queue: queueView(counters, now),
+      place: await placeView(counters, row, this.onSale, this.env.ADMISSION_PASS_SECRET, now),
+    }
+  }
+
+  // ---- buyers ---------------------------------------------------------------------------------
+
+  /** The queue and this buyer's place; asking counts as being there (see isAbandoned). */
+  async view(onSale: string, settings: WaitingRoomSettings | null, buyerId?: string): Promise<QueueAnswer> {
+    const now = Date.now()
+    this.prepare(onSale, settings, now)
+    if (buyerId) store.touch(this.sql, buyerId, now)
+    return this.answer(buyerId, now)
+  }
+
+  /** A place for the buyer, idempotently; one per real-name ID; refused while sold out. */
+  async join(onSale: string, settings: WaitingRoomSettings, request: JoinRequest): Promise<JoinOutcome> {
+    const now = Date.now()
+    const counters = this.prepare(onSale, settings, now)
+    const existing = store.placeOf(this.sql, request.buyerId)
+    if (existing && existing.state !== 'expired') {
+      store.touch(this.sql, request.buyerId, now)
+      return { ok: true, answer: await this.answer(request.buyerId, now) }
+    }
+    if (counters.opened && counters.soldOut)
+      return {
+        ok: false,
+        code: 'sold_out',
+        detail: 'Everything is sold or held; the queue takes no one new for now',
+        answer: await this.answer(request.buyerId, now),
+      }
+    const idHolder = request.idHash ? store.holderOfId(this.sql, request.idHash) : undefined
+    if (idHolder && idHolder !== request.buyerId)
+      return {
+        ok: false,
+        code: 'queue_id_taken',
+        detail: 'This ID number already has a place in this queue',
+        answer: await this.answer(request.buyerId, now),
+      }
+    this.ctx.storage.transactionSync(() => {
+      const arrival = ++counters.arrivals
+      const ticket = counters.opened ? ++counters.lastTicket : null
+      if (!counters.opened) counters.preQueued++
+      store.putPlace(
+        this.sql,
+        {
+          buyerId: request.buyerId,
+          idHash: request.idHash ?? null,
+          arrival,
+          shuffleKey: counters.opened ? null : preQueueKey(counters.seed, arrival),
+          ticket,
+        },
+        now,
+      )
+      store.saveCounters(this.sql, counters)
+    })
+    this.arm(counters.opened ? now + TICK_MS : Date.parse(settings.opensAt))
+    return { ok: true, answer: await this.answer(request.buyerId, now) }
+  }
+
+  /**
+   * What an admitted buyer did next (the worker tells it off the buyer's wait). An order or a release finishes
+   * them: their place in the admitted-and-active count goes to the next buyer at the next tick.
+   */
+  async progress(onSale: string, buyerId: string, step: BuyerStep): Promise<void> {
+    this.check(onSale)
+    const now = Date.now()
+    const row = store.placeOf(this.sql, buyerId)
+    if (!row) return
+    store.touch(this.sql, buyerId, now)
+    if (row.state !== 'admitted' || row.finished || (step === 'held' && row.held)) return
+    const counters = this.state()
+    this.ctx.storage.transactionSync(() => {
+      if (!row.held) {
+        store.markHeld(this.sql, buyerId)
+        counters.choosing = Math.max(0, counters.choosing - 1)
+      }
+      if (step !== 'held') {
+        store.finish(this.sql, buyerId)
+        counters.active = Math.max(0, counters.active - 1)
+      }
+      store.saveCounters(this.sql, counters)
+    })
+  }
+
+  /** The organizer's settings changed (or the room was switched off): stored, and the queue told. */
+  async configure(onSale: string, settings: WaitingRoomSettings | null): Promise<QueueAnswer> {
+    const now = Date.now()
+    this.prepare(onSale, settings, now)
+    this.ctx.waitUntil(this.pushAll(now))
+    return this.answer(undefined, now)
+  }
+
+  /** Admitted buyers in admission order, a page at a time (tests, and the bench's fairness figure). */
+  async admissionOrder(onSale: string, offset = 0, limit = 10_000): Promise<AdmissionRecord[]> {
+    this.check(onSale)
+    return store.admissionOrder(this.sql, offset, Math.min(limit, 50_000))
+  }
+
+  async inspect(onSale: string): Promise<QueueInspection> {
+    const now = Date.now()
+    const c = this.prepare(onSale, undefined, now)
+    return {
+      onSale,
+      seed: c.seed,
+      opened: c.opened,
+      soldOut: c.soldOut,
+      available: c.available,
+      waiting: queueView(c, now).waiting,
+      active: c.active,
+      choosing: c.choosing,
+      admitted: c.admitted,
+      skipped: c.skipped,
+      cursor: c.cursor,
+      lastTicket: c.lastTicket,
+    }
+  }
+
+  // ---- ticks ----------------------------------------------------------------------------------
+
+  override async alarm() {
+    this.armedAt = null
+    await this.tick()
+  }
+
+  /** One admission tick (the alarm's work; public so the bench can drive ticks directly). */
+  async tick(): Promise<{ admitted: number; skipped: number }> {
+    let now = Date.now()
+    const counters = this.prepare(this.onSale, undefined, now)
+    const settings = counters.settings
+    if (!settings?.enabled) return { admitted: 0, skipped: 0 }
+    if (!counters.opened) {
+      this.arm(Date.parse(settings.opensAt))
+      return { admitted: 0, skipped: 0 }
+    }
+    const available = await unitsLeft(this.env, this.onSale)
+    now = Date.now()
+    const wasSoldOut = counters.soldOut
+    const admitted: string[] = []
+    let skipped = 0
+    let lapsed: string[] = []
+    this.ctx.storage.transactionSync(() => {
+      const passes = store.lapsePasses(this.sql, now)
+      lapsed = passes.lapsed
+      counters.active = Math.max(0, counters.active - passes.wereActive)
+      counters.choosing = Math.max(0, counters.choosing - passes.wereChoosing)
+      counters.available = available
+      counters.soldOut = available <= 0
+      const due = admissionsDue({
+        now,
+        lastTickAt: counters.lastTickAt,
+        allowance: counters.allowance,
+        admissionPerMinute: settings.admissionPerMinute,
+        active: counters.active,
+        choosing: counters.choosing,
+        available,
+      })
+      if (due.admit > 0) {
+        const passUntil = now + settings.passMinutes * 60_000
+        for (const place of store.placesAfter(this.sql, counters.cursor, MAX_DECISIONS_PER_TICK)) {
+          if (admitted.length >= due.admit) break
+          counters.cursor = place.ticket
+          const live = this.ctx.getWebSockets(buyerTag(place.buyer_id)).length > 0
+          if (isAbandoned({ lastSeenAt: place.last_seen_at }, live, now)) {
+            store.skip(this.sql, place.buyer_id)
+            skipped++
+          } else {
+            store.admit(this.sql, place.buyer_id, now, passUntil)
+            admitted.push(place.buyer_id)
+          }
+        }
+      }
+      counters.active += admitted.length
+      counters.choosing += admitted.length
+      counters.admitted += admitted.length
+      counters.skipped += skipped
+      // Only the fraction of a fixed rate carries on: admissions the queue had no one for are not banked.
+      counters.allowance = due.allowance
+      counters.ratePerMinute = observedRate(
+        counters.ratePerMinute,
+        admitted.length,
+        now - counters.lastTickAt,
+      )
+      counters.lastTickAt = now
+      store.saveCounters(this.sql, counters)
+    })
+    const waiting = counters.lastTicket - counters.cursor
+    if (counters.soldOut !== wasSoldOut) await this.pushAll(now)
+    else await this.pushPositions([...admitted, ...lapsed], now)
+    if (waiting > 0 || counters.active > 0) this.arm(now + (counters.soldOut ? SOLD_OUT_TICK_MS : TICK_MS))
+    return { admitted: admitted.length, skipped }
+  }
+
+  // ---- sockets --------------------------------------------------------------------------------
+
+  /**
+   * Changed places at once (admitted, lapsed), and every few seconds the front of the queue and a rotating
+   * window behind it: each tick's pushes are bounded, whatever the queue's length.
+   */
+  private async pushPositions(changed: string[], now: number) {
+    for (const buyerId of changed) sendTo(this.ctx, buyerId, await this.answer(buyerId, now))
+    const counters = this.state()
+    if (now - counters.lastPushAt < PUSH_EVERY_MS) return
+    counters.lastPushAt = now
+    const front = counters.cursor + PUSH_FRONT
+    const window = pushWindow(counters.pushFrom, front, counters.lastTicket)
+    counters.pushFrom = window.next
+    store.saveCounters(this.sql, counters)
+    const rows = [
+      ...store.placesBetween(this.sql, counters.cursor, front),
+      ...(window.start <= window.end ? store.placesBetween(this.sql, window.start - 1, window.end) : []),
+    ]
+    const queue = queueView(counters, now)
+    for (const row of rows) {
+      if (this.ctx.getWebSockets(buyerTag(row.buyer_id)).length === 0) continue
+      const place = await placeView(
+        counters,
+        store.placeOf(this.sql, row.buyer_id),
+        this.onSale,
+        undefined,
+        now,
+      )
+      sendTo(this.ctx, row.buyer_id, { queue, place })
+    }
+  }
+
+  /** Everyone at once (opening, sold out, seats back, settings changed): each socket gets its own answer. */
+  private async pushAll(now: number) {
+    for (const ws of this.ctx.getWebSockets()) {
+      const buyerId = (ws.deserializeAttachment() as { buyerId?: string } | null)?.buyerId
+      if (!buyerId) continue
+      try {
+        ws.send(JSON.stringify(await this.answer(buyerId, now)))
+      } catch {
+        // a closing socket
+      }
+    }
+  }
+
+  /** A buyer's WebSocket (`?onSale=…&buyer=…`, checked by the worker): the answer now, then every change. */
+  override async fetch(request: Request): Promise<Response> {
+    const query = new URL(request.url).searchParams
+    const buyerId = query.get('buyer')
+    if (request.headers.get('upgrade') !== 'websocket' || !buyerId)
+      return new Response('expected websocket', { status: 426 })
+    this.check(query.get('onSale') ?? '')
+    const now = Date.now()
+    this.prepare(this.onSale, undefined, now)
+    const tag = buyerTag(buyerId)
+    const open = this.ctx.getWebSockets(tag)
+    if (open.length >= SOCKETS_PER_BUYER) open[0]!.close(4000, 'replaced by a newer connection')
+    const pair = new WebSocketPair()
+    this.ctx.acceptWebSocket(pair[1], [tag])
+    pair[1].serializeAttachment({ buyerId })
+    store.touch(this.sql, buyerId, now)
+    pair[1].send(JSON.stringify(await this.answer(buyerId, now)))
+    return new Response(null, { status: 101, webSocket: pair[0] })
+  }
+
+  /** `ping` answers the buyer's place now (and counts as being there). */
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer) {
+    const buyerId = (ws.deserializeAttachment() as { buyerId?: string } | null)?.buyerId
+    if (message !== 'ping' || !buyerId) return
+    const now = Date.now()
+    this.openIfDue(now)
+    store.touch(this.sql, buyerId, now)
+    ws.send(JSON.stringify(await this.answer(buyerId, now)))
+  }
+
+  override async webSocketClose(ws: WebSocket) {
+    ws.close(1000, 'bye')
+  }
+}

@@ -1,0 +1,26 @@
+import type { Migration } from '../shared/migrations.ts'
+
+// The waiting room's own SQLite layout as numbered steps (durable-objects/shared/migrations.ts). Shipped steps
+// never change; a later layout is a new step at the end.
+
+export const WAITING_ROOM_MIGRATIONS: readonly Migration[] = [
+  // 1: counters and settings (meta), and one place per buyer. `ticket` orders the queue (null for a pre-queue
+  // arrival until opening); `held` and `finished` (ordered or released) follow an admitted buyer; `id_hash` makes one place per real-name ID (NULLs do not collide); admitted places
+  // are found by (state, pass_expires_at) when passes lapse.
+  `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE places (
+     buyer_id TEXT PRIMARY KEY,
+     id_hash TEXT UNIQUE,
+     arrival INTEGER NOT NULL,
+     shuffle_key INTEGER,
+     ticket INTEGER UNIQUE,
+     state TEXT NOT NULL,
+     held INTEGER NOT NULL DEFAULT 0,
+     finished INTEGER NOT NULL DEFAULT 0,
+     joined_at INTEGER NOT NULL,
+     last_seen_at INTEGER NOT NULL,
+     admitted_at INTEGER,
+     pass_expires_at INTEGER
+   );
+   CREATE INDEX places_passes ON places (state, pass_expires_at);`,
+]

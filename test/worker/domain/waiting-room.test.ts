@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest'
+import {
+  dayOnSale,
+  idNumberHash,
+  showOnSale,
+  signAdmissionPass,
+  verifyAdmissionPass,
+} from '../../../worker/domain/admission-pass.ts'
+import {
+  ABANDON_AFTER_MS,
+  ACTIVE_TARGET,
+  admissionsDue,
+  estimatedWaitSeconds,
+  isAbandoned,
+  observedRate,
+  PUSH_WINDOW,
+  preQueueKey,
+  preQueueOrder,
+  pushWindow,
+  queueState,
+  type WaitingRoomSettings,
+} from '../../../worker/domain/waiting-room.ts'
+
+const settings = (over: Partial<WaitingRoomSettings> = {}): WaitingRoomSettings => ({
+  enabled: true,
+  opensAt: '2026-12-05T10:00:00.000Z',
+  admissionPerMinute: null,
+  requireChallenge: false,
+  passMinutes: 10,
+  ...over,
+})
+const opening = Date.parse('2026-12-05T10:00:00.000Z')
+
+describe('the pre-queue shuffle', () => {
+  it('orders arrivals by a seeded key: random to buyers, the same for the same seed', () => {
+    const arrivals = Array.from({ length: 1_000 }, (_, i) => i + 1)
+    const order = preQueueOrder(42, arrivals)
+    expect(order).toHaveLength(1_000)
+    expect(new Set(order).size).toBe(1_000)
+    expect(order).not.toEqual(arrivals)
+    expect(preQueueOrder(42, arrivals)).toEqual(order)
+    expect(preQueueOrder(43, arrivals)).not.toEqual(order)
+    // Not merely reversed or rotated: early arrivals land all over the order.
+    const placeOfFirstTen = arrivals.slice(0, 10).map((a) => order.indexOf(a))
+    expect(Math.max(...placeOfFirstTen)).toBeGreaterThan(100)
+  })
+
+  it('gives each arrival an unsigned 32-bit key', () => {
+    for (const arrival of [1, 2, 100_000, 2 ** 31]) {
+      const key = preQueueKey(7, arrival)
+      expect(Number.isInteger(key) && key >= 0 && key < 2 ** 32).toBe(true)
+    }
+  })
+})
+
+describe('the queue state', () => {
+  it('is off without an enabled room, before_open before opensAt, then open or sold_out', () => {
+    expect(queueState(null, opening, false)).toBe('off')
+    expect(queueState(settings({ enabled: false }), opening, false)).toBe('off')
+    expect(queueState(settings(), opening - 1, false)).toBe('before_open')
+    expect(queueState(settings(), opening, false)).toBe('open')
+    expect(queueState(settings(), opening, true)).toBe('sold_out')
+  })
+})
+
+describe('admissions', () => {
+  const base = {
+    now: opening + 1_000,
+    lastTickAt: opening,
+    allowance: 0,
+    active: 0,
+    choosing: 0,
+    available: 1_000,
+  }
+
+  it('at a fixed rate admit the rate spread over the ticks, carrying the fraction', () => {
+    // 90 a minute over one second: 1.5 due, one admitted now, half carried.
+    const first = admissionsDue({ ...base, admissionPerMinute: 90 })
+    expect(first).toEqual({ admit: 1, allowance: 0.5 })
+    const second = admissionsDue({
+      ...base,
+      now: base.now + 1_000,
+      lastTickAt: base.now,
+      allowance: first.allowance,
+      admissionPerMinute: 90,
+    })
+    expect(second.admit).toBe(2)
+    // A long pause banks at most a minute's worth.
+    expect(admissionsDue({ ...base, now: opening + 600_000, admissionPerMinute: 90 }).admit).toBe(90)
+  })
+
+  it('following how buyers finish, keep the admitted-and-active near the target', () => {
+    expect(admissionsDue({ ...base, admissionPerMinute: null }).admit).toBe(ACTIVE_TARGET)
+    expect(admissionsDue({ ...base, admissionPerMinute: null, active: ACTIVE_TARGET - 3 }).admit).toBe(3)
+    expect(admissionsDue({ ...base, admissionPerMinute: null, active: ACTIVE_TARGET + 5 }).admit).toBe(0)
+  })
+
+  it('never admit more buyers than units left, and nobody while sold out', () => {
+    // Two admitted buyers still choosing compete for the 7 left; one who already holds does not.
+    expect(
+      admissionsDue({ ...base, admissionPerMinute: null, available: 7, active: 3, choosing: 2 }).admit,
+    ).toBe(5)
+    expect(admissionsDue({ ...base, admissionPerMinute: 6_000, available: 3 }).admit).toBe(3)
+    expect(admissionsDue({ ...base, admissionPerMinute: null, available: 0 })).toEqual({
+      admit: 0,
+      allowance: 0,
+    })
+  })
+})
+
+describe('abandoned places, estimates and pushes', () => {
+  it('counts a place abandoned only without a live socket and after the stated time', () => {
+    const now = opening + 10 * ABANDON_AFTER_MS
+    expect(isAbandoned({ lastSeenAt: now - ABANDON_AFTER_MS - 1 }, false, now)).toBe(true)
+    expect(isAbandoned({ lastSeenAt: now - ABANDON_AFTER_MS - 1 }, true, now)).toBe(false)
+    expect(isAbandoned({ lastSeenAt: now - 1_000 }, false, now)).toBe(false)
+  })
+
+  it('estimates the wait from the position and the observed rate, else the organizer’s', () => {
+    expect(estimatedWaitSeconds(120, 60, null)).toBe(120)
+    expect(estimatedWaitSeconds(120, 0, 240)).toBe(30)
+    expect(estimatedWaitSeconds(120, 0, null)).toBeNull()
+    expect(estimatedWaitSeconds(null, 60, 60)).toBeNull()
+  })
+
+  it('follows the admission rate as it changes', () => {
+    let rate = 0
+    for (let i = 0; i < 120; i++) rate = observedRate(rate, 10, 1_000)
+    expect(rate).toBeGreaterThan(580)
+    expect(rate).toBeLessThan(601)
+    for (let i = 0; i < 120; i++) rate = observedRate(rate, 0, 1_000)
+    expect(rate).toBeLessThan(20)
+  })
+
+  it('rotates the position push over the queue behind its front, wrapping to the front', () => {
+    const first = pushWindow(0, 200, 5_000)
+    expect(first).toEqual({ start: 201, end: 200 + PUSH_WINDOW, next: 201 + PUSH_WINDOW })
+    let from = first.next
+    const seen = new Set<number>([first.start])
+    for (let i = 0; i < 10; i++) {
+      const w = pushWindow(from, 200, 5_000)
+      seen.add(w.start)
+      expect(w.end).toBeLessThanOrEqual(5_000)
+      from = w.next
+    }
+    expect(seen.has(201)).toBe(true)
+    expect([...seen].some((start) => start > 4_000)).toBe(true)
+  })
+})
+
+describe('admission passes', () => {
+  const secret = 'pass-secret'
+  const claims = { buyerId: 'buy_a', onSale: showOnSale('shw_1'), expiresAt: opening + 600_000 }
+
+  it('verifies for its buyer and on-sale until it lapses', async () => {
+    const pass = await signAdmissionPass(secret, claims)
+    expect(await verifyAdmissionPass(secret, pass, { ...claims, now: opening })).toEqual({ ok: true, claims })
+    expect(await verifyAdmissionPass(secret, pass, { ...claims, now: claims.expiresAt })).toEqual({
+      ok: false,
+      reason: 'expired',
+    })
+  })
+
+  it('is refused for another buyer, another on-sale, another secret, or when tampered with', async () => {
+    const pass = await signAdmissionPass(secret, claims)
+    const now = opening
+    const invalid = { ok: false, reason: 'invalid' }
+    expect(await verifyAdmissionPass(secret, pass, { ...claims, buyerId: 'buy_b', now })).toEqual(invalid)
+    expect(await verifyAdmissionPass(secret, pass, { ...claims, onSale: showOnSale('shw_2'), now })).toEqual(
+      invalid,
+    )
+    expect(
+      await verifyAdmissionPass(secret, pass, { ...claims, onSale: dayOnSale('site', '2026-12-06'), now }),
+    ).toEqual(invalid)
+    expect(await verifyAdmissionPass('other-secret', pass, { ...claims, now })).toEqual(invalid)
+    // A payload rewritten for another buyer keeps the old MAC: refused.
+    const [, mac] = pass.split('.')
+    const forged = `${btoa(JSON.stringify({ b: 'buy_b', s: claims.onSale, e: claims.expiresAt })).replace(/=+$/, '')}.${mac}`
+    expect(await verifyAdmissionPass(secret, forged, { ...claims, buyerId: 'buy_b', now })).toEqual(invalid)
+    expect(await verifyAdmissionPass(secret, 'not-a-pass', { ...claims, now })).toEqual(invalid)
+    expect(await verifyAdmissionPass(secret, `${pass}.x`, { ...claims, now })).toEqual(invalid)
+  })
+
+  it('hashes ID numbers with a key: the same ID the same hash, never the number itself', async () => {
+    const a = await idNumberHash(secret, '11010519491231002X')
+    expect(a).toMatch(/^[0-9a-f]{64}$/)
+    expect(a).not.toContain('11010519491231002X')
+    expect(await idNumberHash(secret, '11010519491231002X')).toBe(a)
+    expect(await idNumberHash('other', '11010519491231002X')).not.toBe(a)
+  })
+})

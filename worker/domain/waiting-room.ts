@@ -1,0 +1,149 @@
+// The waiting room's rules (issue 22), pure so the queue actor, the worker and the tests share them. The actor
+// keeps the places in its own SQLite (one row per buyer, indexed by queue ticket) and asks these functions what
+// to do; nothing here scans the queue, so a join and an admission tick cost O(log n) in the actor's indexes.
+
+/** What an organizer sets for one on-sale (a show, or a scenic site's visit date). */
+export interface WaitingRoomSettings {
+  enabled: boolean
+  /** ISO instant: arrivals before it are shuffled at it (pre-queue); after it, first come first served. */
+  opensAt: string
+  /** Buyers admitted per minute; null follows how fast admitted buyers finish (see admissionsDue). */
+  admissionPerMinute: number | null
+  /** Joining needs a passed bot challenge (Turnstile in production). */
+  requireChallenge: boolean
+  /** How long an admission pass lasts, in minutes. */
+  passMinutes: number
+}
+
+export const DEFAULT_PASS_MINUTES = 10
+export type QueueState = 'before_open' | 'open' | 'sold_out' | 'off'
+export type PlaceState = 'waiting' | 'admitted' | 'expired'
+
+/** The actor ticks this often while the queue is open and someone waits or holds a pass. */
+export const TICK_MS = 1_000
+/** Sold out, it looks for returned seats this often (one small read of the inventory actor). */
+export const SOLD_OUT_TICK_MS = 5_000
+/**
+ * A waiting buyer with no live socket who has not asked for their place for this long is abandoned: skipped at
+ * admission (their place becomes `expired`; joining again puts them at the back).
+ */
+export const ABANDON_AFTER_MS = 120_000
+/** A waiting socket gets a position update at most this often (the front of the queue every tick). */
+export const PUSH_EVERY_MS = 5_000
+/** Places at the front of the queue pushed every tick; beyond them a rotating window of PUSH_WINDOW per tick. */
+export const PUSH_FRONT = 200
+export const PUSH_WINDOW = 1_000
+/** Most places one tick looks at (admitted or skipped), so a tick stays short whatever the queue's length. */
+export const MAX_DECISIONS_PER_TICK = 2_000
+/**
+ * With `admissionPerMinute: null`, the admitted buyers still deciding (holding a pass, not yet ordered or
+ * released) are kept near this many, and never above the units left to sell.
+ */
+export const ACTIVE_TARGET = 200
+
+/**
+ * The pre-queue's seeded shuffle: a buyer's key from the on-sale's stored seed and their arrival number. At
+ * opening, pre-queue places take tickets in key order (ties by arrival), so the order is random to buyers yet
+ * reproducible from the seed. A 32-bit integer hash (murmur3's finaliser over the mixed pair).
+ */
+export function preQueueKey(seed: number, arrival: number): number {
+  let h = (seed ^ Math.imul(arrival + 1, 0x9e3779b1)) >>> 0
+  h ^= h >>> 16
+  h = Math.imul(h, 0x85ebca6b) >>> 0
+  h ^= h >>> 13
+  h = Math.imul(h, 0xc2b2ae35) >>> 0
+  h ^= h >>> 16
+  return h >>> 0
+}
+
+/** The order pre-queue arrivals are admitted in (for tests and the actor's documentation; the actor sorts in SQL). */
+export function preQueueOrder(seed: number, arrivals: readonly number[]): number[] {
+  return [...arrivals].sort((a, b) => preQueueKey(seed, a) - preQueueKey(seed, b) || a - b)
+}
+
+/** The queue as buyers see it now. */
+export function queueState(settings: WaitingRoomSettings | null, now: number, soldOut: boolean): QueueState {
+  if (!settings?.enabled) return 'off'
+  if (now < Date.parse(settings.opensAt)) return 'before_open'
+  return soldOut ? 'sold_out' : 'open'
+}
+
+/** Whether a waiting place is abandoned: no live socket, and not asked for within ABANDON_AFTER_MS. */
+export const isAbandoned = (place: { lastSeenAt: number }, hasSocket: boolean, now: number) =>
+  !hasSocket && now - place.lastSeenAt > ABANDON_AFTER_MS
+
+export interface AdmissionInput {
+  now: number
+  /** When admissions were last decided (the previous tick); equal to now on the first. */
+  lastTickAt: number
+  /** Fractional admissions carried from earlier ticks (fixed rate only). */
+  allowance: number
+  admissionPerMinute: number | null
+  /** Admitted buyers who have not yet ordered, released or let their pass lapse. */
+  active: number
+  /** Of those, the ones who hold nothing yet (still choosing: they compete for what is left). */
+  choosing: number
+  /** Units (seats, visit tickets) left to sell now, from the inventory actor. */
+  available: number
+}
+
+/**
+ * How many buyers to admit now. A fixed rate admits `admissionPerMinute` spread over the ticks (the fraction
+ * carried). Following mode keeps the admitted-and-active buyers near ACTIVE_TARGET: each buyer who orders,
+ * releases or lets their pass lapse frees a place for the next, so admissions follow how fast buyers finish and
+ * the inventory actor always has about that many buyers choosing seats, never the whole queue at once. Either
+ * way nobody is admitted while nothing is left, and no more buyers choose at once than units are left (a buyer who
+ * holds already has their units out of `available`).
+ */
+export function admissionsDue(input: AdmissionInput): { admit: number; allowance: number } {
+  if (input.available <= 0) return { admit: 0, allowance: 0 }
+  const room = Math.max(0, input.available - input.choosing)
+  if (input.admissionPerMinute === null) {
+    return { admit: Math.min(room, Math.max(0, ACTIVE_TARGET - input.active)), allowance: 0 }
+  }
+  const elapsed = Math.max(0, input.now - input.lastTickAt)
+  // At most a minute's worth banks up, so a long pause (no one waiting) does not release a burst after it.
+  const allowance = Math.min(
+    input.admissionPerMinute,
+    input.allowance + (input.admissionPerMinute * elapsed) / 60_000,
+  )
+  const admit = Math.min(room, Math.floor(allowance))
+  return { admit, allowance: allowance - admit }
+}
+
+/**
+ * The admission rate buyers' estimates use: an exponentially weighted average (per minute) of what the ticks
+ * admitted, weighting the last ~30 s most. `admitted` over `elapsedMs` since the previous tick.
+ */
+export function observedRate(previousPerMinute: number, admitted: number, elapsedMs: number): number {
+  if (elapsedMs <= 0) return previousPerMinute
+  const sample = (admitted * 60_000) / elapsedMs
+  const weight = 1 - Math.exp(-elapsedMs / 30_000)
+  return previousPerMinute + (sample - previousPerMinute) * weight
+}
+
+/**
+ * Seconds until a buyer at `position` (1-based) is admitted, from the observed rate, or the organizer's rate
+ * while nothing has been observed yet; null when neither is known (the page shows no estimate).
+ */
+export function estimatedWaitSeconds(
+  position: number | null,
+  observedPerMinute: number,
+  admissionPerMinute: number | null,
+): number | null {
+  if (position === null) return null
+  const rate = observedPerMinute >= 1 ? observedPerMinute : (admissionPerMinute ?? 0)
+  if (rate <= 0) return null
+  return Math.ceil((position * 60) / rate)
+}
+
+/** Tickets a tick's rotating push covers after `from`: the window, wrapping to the front at the queue's end. */
+export function pushWindow(
+  from: number,
+  front: number,
+  last: number,
+): { start: number; end: number; next: number } {
+  const start = from > front && from <= last ? from : front + 1
+  const end = Math.min(last, start + PUSH_WINDOW - 1)
+  return { start, end, next: end >= last ? front + 1 : end + 1 }
+}
