@@ -9,6 +9,7 @@ import { adminOverHttp, gridShowOnSale } from '../support/admin-over-http.ts'
 import { promotionOrders } from './bench-promotions.ts'
 import { type GateScenario, gateLayer, printGate } from './gate-decision.ts'
 import { percentile } from './percentile.ts'
+import { showActorHeap } from './show-heap-probe.ts'
 
 const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
 const wrangler = 'node_modules/.bin/wrangler'
@@ -88,7 +89,10 @@ async function doLayer() {
   const persist = mkdtempSync(join(tmpdir(), 'bench-do-'))
   const config = 'test/bench/wrangler.bench.toml'
   migrate(config, persist)
-  const server = await start(config, 8790, persist)
+  // The waiting room signs admission passes (stadium-onsale): a fresh secret per run.
+  const server = await start(config, 8790, persist, {
+    ADMISSION_PASS_SECRET: randomBytes(32).toString('base64url'),
+  })
   try {
     // BENCH_SCENARIOS=ceiling,show-do-coalesced-explicit runs some scenarios only (quick iterations).
     const only = process.env.BENCH_SCENARIOS?.split(',')
@@ -102,6 +106,8 @@ async function doLayer() {
       'd1-only',
       'scenic-day-do',
       'scenic-day-fill',
+      'waiting-room-capacity',
+      'stadium-onsale',
     ].filter((n) => !only || only.includes(n))) {
       const res = await fetch(
         `http://127.0.0.1:8790/run?scenario=${name}&concurrency=${CONCURRENCY}&seconds=${SECONDS}&seats=${SEATS}`,
@@ -111,6 +117,8 @@ async function doLayer() {
       scenarios.push(result)
       console.log(`  ${result.name}: ${result.holdsPerSecond} holds/s`)
     }
+    if (!only || only.includes('show-actor-heap'))
+      scenarios.push(showActorHeap([50_000, 400_000]) as Scenario)
   } finally {
     await stop(server)
   }
