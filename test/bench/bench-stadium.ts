@@ -23,7 +23,7 @@ export const STADIUM_MAX_PER_BUYER = 4
 /** Buyers whose party includes an ID number another buyer also uses (a scalper's list): the per-ID limit's test. */
 const SHARED_ID_SHARE = 0.02
 /** The run gives up this long after the opening if the show has not sold out. */
-const GIVE_UP_SECONDS = 180
+const GIVE_UP_SECONDS = 150
 
 /** A buyer's place as the waiting room answers it (the brief's `place`, with the pass when admitted). */
 export interface Place {

@@ -122,5 +122,17 @@ export async function waitingRoomCapacity(rooms: Rooms, callers: number, seconds
     joined++
   })
   const views = await run((caller, i) => stub.view(onSale, settings, `buy_cap${caller}-${i % 50}`))
-  return { joins, views, queueLength: joined }
+  return {
+    name: 'waiting-room-capacity',
+    layer: 'do',
+    baseline: false,
+    holdsPerSecond: 0,
+    oversold: 0,
+    callers,
+    joins,
+    views,
+    queueLength: joined,
+    // One room is enough while arrivals and position reads stay under these (each a separate RPC that writes).
+    shardPoint: { joinsPerSecond: joins.perSecond, positionReadsPerSecond: views.perSecond },
+  }
 }

@@ -385,6 +385,26 @@ function print() {
     console.log(
       `orders with coupon + points vs plain price: ${Number(promo.ratioToPlain).toFixed(2)} (target ≥ 0.8)`,
     )
+  const fill = find('scenic-day-fill')
+  if (fill)
+    console.log(
+      `scenic day fill (${fill.capacity} visitors): first tenth ${fill.firstTenthPerSecond} holds/s, last tenth ${fill.lastTenthPerSecond} (ratio ${fill.ratio}, target ≥ 0.8), oversold ${fill.oversold}`,
+    )
+  const heap = find('show-actor-heap')
+  if (heap)
+    console.log(
+      `show actor heap (of ${heap.isolateLimitMb} MB): 50k seats ${heap.heapMbAt50k} MB loaded, ${heap.heldHeapMbAt50k} MB all held, ${heap.loadPeakMbAt50k} MB loading; 400k ${heap.heapMbAt400k} / ${heap.heldHeapMbAt400k} / ${heap.loadPeakMbAt400k} MB`,
+    )
+  const room = find('waiting-room-capacity')
+  if (room)
+    console.log(
+      `one waiting room: ${JSON.stringify(room.joins)} joins, ${JSON.stringify(room.views)} position reads`,
+    )
+  const stadium = find('stadium-onsale')
+  if (stadium)
+    console.log(
+      `stadium on-sale: sold out in ${stadium.secondsToSellOut}s, oversold ${stadium.oversold}, limit violations ${stadium.limitViolations}, fairness ${stadium.admissionFairness}, p99 hold ${stadium.p99HoldMs} ms, p99 position ${stadium.p99PositionMs} ms`,
+    )
   const http = find('HTTP:')
   if (http) console.log(`HTTP holds vs /healthz ceiling: ${Math.round(Number(http.ratioToCeiling) * 100)}%`)
 }
