@@ -13,7 +13,7 @@ import { countTaken, type DayCounts } from './rules/counts.ts'
 import type { DayConfig } from './rules/day-config.ts'
 import { type DayState, decideHold } from './rules/decide-hold.ts'
 import { visitorOf } from './rules/lines.ts'
-import { admitHold, type NewRows } from './rules/new-hold.ts'
+import { admitHold, holdKey, type NewRows } from './rules/new-hold.ts'
 import { countQuotes, dayPriceBook, quoteHold } from './rules/pricing.ts'
 import { reacquireRequest } from './rules/reacquire.ts'
 import { planReturn } from './rules/returns.ts'
@@ -76,8 +76,7 @@ export class DayHolds {
       const outcomes = requests.map((request): ScenicHoldOutcome => {
         const decision = decideHold(config, state, request, today, now)
         if (!decision.ok) return decision
-        // One random id per hold; its lines are numbered after it.
-        const key = crypto.randomUUID().replaceAll('-', '')
+        const key = holdKey(now)
         return { ok: true, hold: admitHold(config, memory, request, decision.lines, key, expires, rows, now) }
       })
       this.store.writeHolds(rows, at, now)

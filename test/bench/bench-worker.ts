@@ -4,15 +4,20 @@ import type { ScenicDayInventory } from '../../durable-objects/scenic-day/invent
 import type { ScenicHoldOutcome, ScenicHoldRequest } from '../../durable-objects/scenic-day/stub.ts'
 import { HoldQueue, MAX_BATCH, MAX_IN_FLIGHT } from '../../durable-objects/shared/hold-queue.ts'
 import type { ShowHoldOutcome, ShowHoldRequest } from '../../durable-objects/show-inventory/contract.ts'
+import type { WaitingRoom } from '../../durable-objects/waiting-room/index.ts'
 import { readOutcomeLine, splitOutcomeLines } from '../../worker/domain/hold-lines.ts'
 import type { ChartSeat } from '../../worker/domain/seat-chart.ts'
 import { replaceSeatMap } from '../../worker/services/seat-map-store.ts'
 import { addPricing, flashStampede } from './bench-priced.ts'
+import { scenicDayFill } from './bench-scenic-fill.ts'
 import type { BenchShowInventory } from './bench-show-inventory.ts'
+import { stadium } from './bench-stadium-run.ts'
+import { waitingRoomCapacity } from './bench-waiting-room.ts'
 import type { NaiveShowInventory } from './naive-show-inventory.ts'
 import { percentile } from './percentile.ts'
 
 export { ScenicDayInventory } from '../../durable-objects/scenic-day/inventory.ts'
+export { WaitingRoom } from '../../durable-objects/waiting-room/index.ts'
 export { BenchShowInventory } from './bench-show-inventory.ts'
 export { NaiveShowInventory } from './naive-show-inventory.ts'
 
@@ -21,6 +26,8 @@ interface Env {
   SHOW_INVENTORY: DurableObjectNamespace<BenchShowInventory>
   SCENIC_DAY_INVENTORY: DurableObjectNamespace<ScenicDayInventory>
   NAIVE_SHOW: DurableObjectNamespace<NaiveShowInventory>
+  WAITING_ROOM: DurableObjectNamespace<WaitingRoom>
+  ADMISSION_PASS_SECRET?: string
 }
 
 const SEATS_PER_ROW = 50
@@ -579,6 +586,13 @@ export default {
     // Batches in flight per queue: the production setting unless an experiment asks otherwise.
     const inFlight = Number(url.searchParams.get('inFlight') ?? MAX_IN_FLIGHT)
     try {
+      // Scenarios that make their own fixtures (no 400,000-seat show first).
+      if (name === 'scenic-day-fill')
+        return Response.json(await scenicDayFill(env.SCENIC_DAY_INVENTORY, env.DB, callers))
+      if (name === 'stadium-onsale')
+        return Response.json(await stadium(env, url.searchParams, (n) => setup(env, n)))
+      if (name === 'waiting-room-capacity')
+        return Response.json(await waitingRoomCapacity(env.WAITING_ROOM, callers, seconds))
       return Response.json(await scenario(env, name, callers, seconds, seats, inFlight))
     } catch (error) {
       return Response.json({ error: error instanceof Error ? error.stack : String(error) }, { status: 500 })

@@ -9,6 +9,7 @@ import { adminOverHttp, gridShowOnSale } from '../support/admin-over-http.ts'
 import { promotionOrders } from './bench-promotions.ts'
 import { type GateScenario, gateLayer, printGate } from './gate-decision.ts'
 import { percentile } from './percentile.ts'
+import { showActorHeap } from './show-heap-probe.ts'
 
 const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
 const wrangler = 'node_modules/.bin/wrangler'
@@ -88,7 +89,10 @@ async function doLayer() {
   const persist = mkdtempSync(join(tmpdir(), 'bench-do-'))
   const config = 'test/bench/wrangler.bench.toml'
   migrate(config, persist)
-  const server = await start(config, 8790, persist)
+  // The waiting room signs admission passes (stadium-onsale): a fresh secret per run.
+  const server = await start(config, 8790, persist, {
+    ADMISSION_PASS_SECRET: randomBytes(32).toString('base64url'),
+  })
   try {
     // BENCH_SCENARIOS=ceiling,show-do-coalesced-explicit runs some scenarios only (quick iterations).
     const only = process.env.BENCH_SCENARIOS?.split(',')
@@ -101,6 +105,9 @@ async function doLayer() {
       'naive-do',
       'd1-only',
       'scenic-day-do',
+      'scenic-day-fill',
+      'waiting-room-capacity',
+      'stadium-onsale',
     ].filter((n) => !only || only.includes(n))) {
       const res = await fetch(
         `http://127.0.0.1:8790/run?scenario=${name}&concurrency=${CONCURRENCY}&seconds=${SECONDS}&seats=${SEATS}`,
@@ -110,6 +117,8 @@ async function doLayer() {
       scenarios.push(result)
       console.log(`  ${result.name}: ${result.holdsPerSecond} holds/s`)
     }
+    if (!only || only.includes('show-actor-heap'))
+      scenarios.push(showActorHeap([50_000, 400_000]) as Scenario)
   } finally {
     await stop(server)
   }
@@ -375,6 +384,26 @@ function print() {
   if (promo)
     console.log(
       `orders with coupon + points vs plain price: ${Number(promo.ratioToPlain).toFixed(2)} (target ≥ 0.8)`,
+    )
+  const fill = find('scenic-day-fill')
+  if (fill)
+    console.log(
+      `scenic day fill (${fill.capacity} visitors): first tenth ${fill.firstTenthPerSecond} holds/s, last tenth ${fill.lastTenthPerSecond} (ratio ${fill.ratio}, target ≥ 0.8), oversold ${fill.oversold}`,
+    )
+  const heap = find('show-actor-heap')
+  if (heap)
+    console.log(
+      `show actor heap (of ${heap.isolateLimitMb} MB): 50k seats ${heap.heapMbAt50k} MB loaded, ${heap.heldHeapMbAt50k} MB all held, ${heap.loadPeakMbAt50k} MB loading; 400k ${heap.heapMbAt400k} / ${heap.heldHeapMbAt400k} / ${heap.loadPeakMbAt400k} MB`,
+    )
+  const room = find('waiting-room-capacity')
+  if (room)
+    console.log(
+      `one waiting room: ${JSON.stringify(room.joins)} joins, ${JSON.stringify(room.views)} position reads`,
+    )
+  const stadium = find('stadium-onsale')
+  if (stadium)
+    console.log(
+      `stadium on-sale: sold out in ${stadium.secondsToSellOut}s, oversold ${stadium.oversold}, limit violations ${stadium.limitViolations}, fairness ${stadium.admissionFairness}, p99 hold ${stadium.p99HoldMs} ms, p99 position ${stadium.p99PositionMs} ms`,
     )
   const http = find('HTTP:')
   if (http) console.log(`HTTP holds vs /healthz ceiling: ${Math.round(Number(http.ratioToCeiling) * 100)}%`)

@@ -209,7 +209,7 @@ describe('scenic day rules: capacity and quotas', () => {
       NOW,
     )
     expect(hold).toMatchObject({ id: `hld_${'a'.repeat(32)}`, siteId: 'site_1', date: DATE, total: 24_000 })
-    expect(hold.lines.map((l) => l.id)).toEqual([`ln_${'a'.repeat(18)}00`, `ln_${'a'.repeat(18)}01`])
+    expect(hold.lines.map((l) => l.id)).toEqual([`ln_${'a'.repeat(30)}00`, `ln_${'a'.repeat(30)}01`])
     expect(rows.holds).toEqual([[hold.id, 'buy_a', 'web', null, null, 0]])
     expect(rows.lines).toHaveLength(2)
     expect(

@@ -39,7 +39,20 @@ export interface NewRows {
 }
 
 /**
- * Admits a hold the rules accepted: `key` (32 random hex digits) names the hold and its lines, which are
+ * A new hold's key: the time in milliseconds (12 hex digits), then 80 random bits (20 hex digits). Its hold
+ * and line ids begin with it, so a batch's rows land at the end of the holds and lines indexes, a few pages
+ * per commit; random ids put each row on its own page of an index that grows with the day, and a batch's commit
+ * (and the rate of holds) grew with the holds already made.
+ */
+export function holdKey(now: number): string {
+  const random = crypto.getRandomValues(new Uint8Array(10))
+  let hex = Math.max(0, Math.floor(now)).toString(16).padStart(12, '0')
+  for (const byte of random) hex += byte.toString(16).padStart(2, '0')
+  return hex
+}
+
+/**
+ * Admits a hold the rules accepted: `key` (32 hex digits, `holdKey`) names the hold and its lines, which are
  * counted in `used` and `tallies` and appended to `rows`. `expires` is the batch's deadline (and as ISO text).
  */
 export function admitHold(
@@ -65,7 +78,8 @@ export function admitHold(
   // Quoted and counted at once, so the next hold of the batch sees the tier places this one took.
   const quotes = quoteHold(config, state.prices, request, now)
   countQuotes(state.prices, quotes, 1)
-  const ids = decided.map((_, k) => `ln_${key.slice(0, 18)}${k.toString(36).padStart(2, '0')}`)
+  // Line ids keep the key's time and 72 of its random bits.
+  const ids = decided.map((_, k) => `ln_${key.slice(0, 30)}${k.toString(36).padStart(2, '0')}`)
   const lines: HeldLine[] = decided.map((line, k) => {
     const row = {
       product_id: line.productId,

@@ -1,0 +1,246 @@
+import { HoldQueue } from '../../durable-objects/shared/hold-queue.ts'
+import type { ShowHoldOutcome, ShowHoldRequest } from '../../durable-objects/show-inventory/contract.ts'
+import type { BenchShowInventory } from './bench-show-inventory.ts'
+import { percentile } from './percentile.ts'
+
+// `stadium-onsale`: a 50,000-seat show put on sale to 200,000 simulated buyers arriving over a minute, half of
+// them before the opening, each wanting 1–4 seats (one real-name ID per seat, 4 per buyer at most); 20% of the
+// buyers who get seats never pay, and their holds expire (shortened for the bench) so the seats sell again.
+// Buyers queue in a waiting room (`WaitingRoomPort`, the WaitingRoom actor's RPC) and hold only once admitted,
+// through the hold gateways' coalescing queue into the real show actor. Without a port (`direct`), every buyer
+// goes straight for seats at arrival (arrivals before the opening at the opening): the figures without a queue.
+// Reported: seconds to sell out, oversold seats, violations of the per-buyer and per-ID limits, the fairness of
+// admission after the opening (rank correlation of arrival and admission), p99 of a hold and a position update.
+
+export const STADIUM_SEATS = 50_000
+export const STADIUM_BUYERS = 200_000
+/** Buyers arrive over this long, half of them before the opening. */
+const ARRIVAL_SECONDS = 60
+/** A hold lasts this long in the bench (15 minutes on sale). */
+export const STADIUM_HOLD_SECONDS = 20
+const NEVER_PAY = 0.2
+export const STADIUM_MAX_PER_BUYER = 4
+/** Buyers whose party includes an ID number another buyer also uses (a scalper's list): the per-ID limit's test. */
+const SHARED_ID_SHARE = 0.02
+/** The run gives up this long after the opening if the show has not sold out. */
+const GIVE_UP_SECONDS = 150
+
+/** A buyer's place as the waiting room answers it (the brief's `place`, with the pass when admitted). */
+export interface Place {
+  state: 'waiting' | 'admitted' | 'expired'
+  position: number | null
+  estimatedWaitSeconds?: number | null
+  pass?: string
+}
+
+/** The waiting room as the harness drives it: the WaitingRoom actor's RPC (bench-waiting-room.ts). */
+export interface WaitingRoomPort {
+  /** Switches the on-sale's waiting room on, opening at `opensAt` (epoch ms). */
+  open(opensAt: number): Promise<void>
+  /** `idHash`: the buyer's first real-name ID (one place per ID). */
+  join(buyerId: string, idHash: string): Promise<Place>
+  /** This buyer's place now (what the live page is pushed). */
+  place(buyerId: string): Promise<Place>
+  /** Whether a pass admits this buyer to hold now (the hold route's check). */
+  passAdmits(buyerId: string, pass: string): Promise<boolean>
+  /** The admitted buyer holds seats (they stop competing for what is left). */
+  held(buyerId: string): Promise<void>
+  /** The admitted buyer ordered, or gave up: the room may admit the next. */
+  done(buyerId: string, ordered: boolean): Promise<void>
+}
+
+interface Buyer {
+  id: string
+  /** The price zone the buyer asks for first (then another, if it sold out). */
+  zone: number
+  /** Seconds after the opening (negative: before it). */
+  arrives: number
+  wants: number
+  idNumbers: string[]
+  pays: boolean
+}
+
+function rng(seed: number) {
+  let x = seed || 1
+  return () => {
+    x ^= x << 13
+    x ^= x >>> 17
+    x ^= x << 5
+    return (x >>> 0) / 2 ** 32
+  }
+}
+
+/** 18 digits, not a real ID: the actor counts ID numbers, the route checks their form. */
+const idNumber = (n: number) => `110101${String(n).padStart(12, '0')}`
+
+function buyers(count: number, rand: () => number): Buyer[] {
+  let nextId = 0
+  return Array.from({ length: count }, (_, i) => {
+    const wants = 1 + Math.floor(rand() * 4)
+    const idNumbers = Array.from({ length: wants }, () => idNumber(nextId++))
+    // Some parties reuse an ID number someone else also gives.
+    if (i > 0 && rand() < SHARED_ID_SHARE) idNumbers[0] = idNumber(Math.floor(rand() * nextId))
+    return {
+      id: `buy_st${i.toString(36)}`,
+      zone: Math.floor(rand() * 4),
+      arrives: rand() * ARRIVAL_SECONDS - ARRIVAL_SECONDS / 2,
+      wants,
+      idNumbers: [...new Set(idNumbers)],
+      pays: rand() >= NEVER_PAY,
+    }
+  })
+}
+
+/** Spearman's rank correlation of two equally long lists (no ties expected). */
+export function rankCorrelation(a: number[], b: number[]): number {
+  const ranks = (xs: number[]) => {
+    const order = xs.map((x, i) => [x, i] as const).sort((p, q) => p[0] - q[0])
+    const r = new Array<number>(xs.length)
+    order.forEach(([, i], k) => {
+      r[i] = k
+    })
+    return r
+  }
+  const n = a.length
+  if (n < 2) return 1
+  const ra = ranks(a)
+  const rb = ranks(b)
+  let d2 = 0
+  for (let i = 0; i < n; i++) d2 += (ra[i]! - rb[i]!) ** 2
+  return 1 - (6 * d2) / (n * (n * n - 1))
+}
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)))
+
+export async function stadiumOnsale(
+  show: DurableObjectStub<BenchShowInventory>,
+  showId: string,
+  zones: string[],
+  room: WaitingRoomPort | null,
+  options: { buyers?: number; seats?: number; admittedAfterOpening?: () => Promise<number[]> } = {},
+) {
+  const seats = options.seats ?? STADIUM_SEATS
+  const rand = rng(seats + (options.buyers ?? STADIUM_BUYERS))
+  const crowd = buyers(options.buyers ?? STADIUM_BUYERS, rand)
+  await show.availability(showId)
+  const opensAt = Date.now() + (ARRIVAL_SECONDS / 2) * 1000 + 2_000
+  await room?.open(opensAt)
+  const holdLatencies: number[] = []
+  const positionLatencies: number[] = []
+  const bought = new Map<string, { seats: string[]; idNumbers: string[] }>()
+  const refusals = new Map<string, number>()
+  let soldSeats = 0
+  let soldOutAt: number | null = null
+  let positionUpdates = 0
+  const queue = new HoldQueue<ShowHoldRequest, ShowHoldOutcome>((requests) =>
+    show.holdBatch(showId, requests, Date.now() + STADIUM_HOLD_SECONDS * 1000),
+  )
+  const finished = () => soldOutAt !== null || Date.now() > opensAt + GIVE_UP_SECONDS * 1000
+  const hold = async (buyer: Buyer, attempt: number): Promise<ShowHoldOutcome> => {
+    const t0 = Date.now()
+    const outcome = await queue.hold({
+      holderId: buyer.id,
+      idNumbers: buyer.idNumbers,
+      ip: `10.${attempt % 256}.${Math.floor(rand() * 256)}.0/24`,
+      best: {
+        category: zones[(buyer.zone + attempt) % zones.length]!,
+        quantity: buyer.idNumbers.length,
+        allowSplit: true,
+      },
+    })
+    holdLatencies.push(Date.now() - t0)
+    return outcome
+  }
+  /** One buyer from arrival: the queue (if any), then seats, then paying or walking away. */
+  const shop = async (buyer: Buyer) => {
+    await wait(opensAt + buyer.arrives * 1000 - Date.now())
+    if (finished()) return
+    if (room) {
+      let place = await room.join(buyer.id, `id:${buyer.idNumbers[0]!}`)
+      // The live page: position updates until admitted, more often near the front.
+      while (place.state === 'waiting' && !finished()) {
+        await wait(place.position === null || place.position > 5_000 ? 5_000 : 1_000)
+        const t0 = Date.now()
+        place = await room.place(buyer.id)
+        positionLatencies.push(Date.now() - t0)
+        positionUpdates++
+      }
+      if (place.state !== 'admitted' || !place.pass) {
+        const why = finished() ? 'gave_up_at_end' : `left_queue_${place.state}`
+        refusals.set(why, (refusals.get(why) ?? 0) + 1)
+        return
+      }
+      if (!(await room.passAdmits(buyer.id, place.pass))) {
+        refusals.set('pass_refused', (refusals.get('pass_refused') ?? 0) + 1)
+        return
+      }
+    } else if (buyer.arrives < 0) {
+      // Without a queue, early arrivals refresh the page at the opening.
+      await wait(opensAt + rand() * 1000 - Date.now())
+    }
+    for (let attempt = 0; attempt < 3 && !finished(); attempt++) {
+      const outcome = await hold(buyer, attempt)
+      if (outcome.ok) {
+        const held = outcome.hold
+        await room?.held(buyer.id)
+        // A buyer who never pays walks away: the hold expires, and the pass lapses.
+        if (!buyer.pays) return
+        await wait(1_000 + rand() * 4_000)
+        const confirmed = await show.confirm(showId, held.id, `ord_${buyer.id}`)
+        if (confirmed.ok) {
+          const seatIds = held.seats.map((s) => s.id)
+          bought.set(buyer.id, { seats: seatIds, idNumbers: buyer.idNumbers })
+          soldSeats += seatIds.length
+          if (soldSeats >= seats && soldOutAt === null) soldOutAt = Date.now()
+        }
+        await room?.done(buyer.id, confirmed.ok)
+        return
+      }
+      refusals.set(outcome.code, (refusals.get(outcome.code) ?? 0) + 1)
+      if (outcome.code !== 'sold_out') break
+      await wait(500 + rand() * 2_000)
+    }
+    await room?.done(buyer.id, false)
+  }
+  await Promise.all(crowd.map(shop))
+  const sold = [...bought.values()]
+  const allSeats = sold.flatMap((b) => b.seats)
+  const perId = new Map<string, number>()
+  for (const b of sold) for (const id of b.idNumbers) perId.set(id, (perId.get(id) ?? 0) + 1)
+  const counts = await show.counts(showId)
+  // Admission order (the actor's records) against arrival order, for buyers who joined after the opening.
+  const arrivals = await options.admittedAfterOpening?.()
+  const fairness = arrivals
+    ? Math.round(
+        rankCorrelation(
+          arrivals,
+          arrivals.map((_, k) => k),
+        ) * 1000,
+      ) / 1000
+    : null
+  holdLatencies.sort((a, b) => a - b)
+  positionLatencies.sort((a, b) => a - b)
+  return {
+    name: 'stadium-onsale',
+    layer: 'do',
+    baseline: room === null,
+    waitingRoom: room !== null,
+    seats,
+    buyers: crowd.length,
+    holdsPerSecond: 0,
+    secondsToSellOut: soldOutAt === null ? null : Math.round((soldOutAt - opensAt) / 100) / 10,
+    seatsSold: soldSeats,
+    actorSold: counts.memory.sold,
+    oversold: allSeats.length - new Set(allSeats).size + Math.max(0, counts.memory.sold - seats),
+    limitViolations:
+      sold.filter((b) => b.seats.length > STADIUM_MAX_PER_BUYER).length +
+      [...perId.values()].filter((n) => n > 1).length,
+    admissionFairness: fairness,
+    admittedAfterOpening: arrivals?.length ?? null,
+    p99HoldMs: percentile(holdLatencies, 99),
+    p50HoldMs: percentile(holdLatencies, 50),
+    p99PositionMs: room ? percentile(positionLatencies, 99) : null,
+    positionUpdates,
+    refusals: Object.fromEntries(refusals),
+  }
+}

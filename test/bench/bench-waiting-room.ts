@@ -1,0 +1,138 @@
+import type { PlaceView, QueueAnswer } from '../../durable-objects/waiting-room/contract.ts'
+import type { WaitingRoom } from '../../durable-objects/waiting-room/index.ts'
+import { showOnSale, verifyAdmissionPass } from '../../worker/domain/admission-pass.ts'
+import type { WaitingRoomSettings } from '../../worker/domain/waiting-room.ts'
+import type { Place, WaitingRoomPort } from './bench-stadium.ts'
+import { percentile } from './percentile.ts'
+
+// The real WaitingRoom actor as the stadium harness drives it (the worker's waiting-room service does the same
+// calls behind the buyer API), and `waiting-room-capacity`: how many joins and position reads one room answers a
+// second, the point past which an on-sale's queue must be split over several rooms.
+
+type Rooms = DurableObjectNamespace<WaitingRoom>
+
+const placeOf = (answer: QueueAnswer): Place => {
+  const place: PlaceView | null = answer.place
+  if (!place) return { state: 'expired', position: null }
+  return {
+    state: place.state,
+    position: place.position,
+    estimatedWaitSeconds: place.estimatedWaitSeconds,
+    ...(place.pass ? { pass: place.pass } : {}),
+  }
+}
+
+/** A show's waiting room: passes last `passSeconds` (shortened for the bench like the holds). */
+export function showWaitingRoom(
+  rooms: Rooms,
+  secret: string,
+  showId: string,
+  options: { admissionPerMinute: number | null; passSeconds: number },
+): WaitingRoomPort & {
+  settings: () => WaitingRoomSettings | null
+  stub: DurableObjectStub<WaitingRoom>
+  onSale: string
+} {
+  const onSale = showOnSale(showId)
+  const stub = rooms.get(rooms.idFromName(onSale))
+  let settings: WaitingRoomSettings | null = null
+  return {
+    stub,
+    onSale,
+    settings: () => settings,
+    async open(opensAt) {
+      settings = {
+        enabled: true,
+        opensAt: new Date(opensAt).toISOString(),
+        admissionPerMinute: options.admissionPerMinute,
+        requireChallenge: false,
+        passMinutes: options.passSeconds / 60,
+      }
+      await stub.configure(onSale, settings)
+    },
+    async join(buyerId, idHash) {
+      const outcome = await stub.join(onSale, settings!, { buyerId, idHash })
+      return placeOf(outcome.answer)
+    },
+    async place(buyerId) {
+      return placeOf(await stub.view(onSale, settings, buyerId))
+    },
+    async passAdmits(buyerId, pass) {
+      return (await verifyAdmissionPass(secret, pass, { buyerId, onSale, now: Date.now() })).ok
+    },
+    async held(buyerId) {
+      await stub.progress(onSale, buyerId, 'held')
+    },
+    async done(buyerId, ordered) {
+      await stub.progress(onSale, buyerId, ordered ? 'ordered' : 'released')
+    },
+  }
+}
+
+/** Rank correlation of arrival and admission for the buyers who joined after the opening (actor's records). */
+export async function admissionsAfterOpening(stub: DurableObjectStub<WaitingRoom>, onSale: string) {
+  const arrivals: number[] = []
+  for (let offset = 0; ; offset += 10_000) {
+    const page = await stub.admissionOrder(onSale, offset, 10_000)
+    for (const record of page) if (!record.preQueued) arrivals.push(record.arrival)
+    if (page.length < 10_000) break
+  }
+  return arrivals
+}
+
+/**
+ * `waiting-room-capacity`: one room, `callers` concurrent callers; joins of new buyers for `seconds`, then
+ * position reads of those buyers for `seconds`, each a separate RPC as the worker makes them.
+ */
+export async function waitingRoomCapacity(rooms: Rooms, callers: number, seconds: number) {
+  const onSale = showOnSale(`shw_cap${crypto.randomUUID().slice(0, 8)}`)
+  const stub = rooms.get(rooms.idFromName(onSale))
+  const settings: WaitingRoomSettings = {
+    enabled: true,
+    opensAt: new Date(Date.now() - 1_000).toISOString(),
+    admissionPerMinute: 1,
+    requireChallenge: false,
+    passMinutes: 10,
+  }
+  await stub.configure(onSale, settings)
+  const run = async (call: (caller: number, i: number) => Promise<unknown>) => {
+    const latencies: number[] = []
+    const started = Date.now()
+    const deadline = started + seconds * 1000
+    await Promise.all(
+      Array.from({ length: callers }, async (_, caller) => {
+        for (let i = 0; Date.now() < deadline; i++) {
+          const t0 = Date.now()
+          await call(caller, i)
+          latencies.push(Date.now() - t0)
+        }
+      }),
+    )
+    latencies.sort((a, b) => a - b)
+    return {
+      perSecond: Math.round(latencies.length / ((Date.now() - started) / 1000)),
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      calls: latencies.length,
+    }
+  }
+  let joined = 0
+  const joins = await run(async (caller, i) => {
+    await stub.join(onSale, settings, { buyerId: `buy_cap${caller}-${i}`, idHash: `h${caller}-${i}` })
+    joined++
+  })
+  const views = await run((caller, i) => stub.view(onSale, settings, `buy_cap${caller}-${i % 50}`))
+  return {
+    name: 'waiting-room-capacity',
+    layer: 'do',
+    baseline: false,
+    holdsPerSecond: 0,
+    oversold: 0,
+    callers,
+    joins,
+    views,
+    queueLength: joined,
+    // One room is enough while arrivals and position reads stay under these (each a separate RPC that writes).
+    shardPoint: { joinsPerSecond: joins.perSecond, positionReadsPerSecond: views.perSecond },
+  }
+}
