@@ -53,7 +53,9 @@ describe('scenic site settings', () => {
     await page.setViewportSize({ width: 1366, height: 900 })
     await signIn(page)
     await page.getByRole('link', { name: 'Scenic sites', exact: true }).click()
-    await page.locator('main a[href^="/admin/scenic/"]').first().click()
+    // The demo site by name: other files add sites whose ids sort before it, and the first link was then a site
+    // with no slots, so the height check below measured a short page instead of the demo's nine slots.
+    await page.getByRole('link', { name: 'Misty Mountain Scenic Area', exact: true }).click()
     const tablist = page.getByRole('tablist')
     await tablist.waitFor()
     expect(await tablist.getByRole('tab').allTextContents()).toEqual([
@@ -81,6 +83,8 @@ describe('scenic site settings', () => {
       for (const [, otherKey, other] of sections)
         if (otherKey !== key)
           expect(await page.getByRole('heading', { name: other, exact: true }).count()).toBe(0)
+      // The Site tab measured with all of the demo's nine slots (and the refund-as-coupon card) on it.
+      if (key === 'site') expect(await panel.getByRole('listitem', { name: /^Slot \d+$/ }).count()).toBe(9)
       heights[key] = await pageHeight(page)
       await expectAccessible(page)
     }
