@@ -88,11 +88,14 @@ interface Model {
   factors: VisitorFactors | null
 }
 
-/** The history as one row per day from its first day to the day before `asOf`; missing days had no visitors. */
+/**
+ * The history as one row per day from its first day with visitors (before it the site was not selling here) to
+ * the day before `asOf`; missing days had no visitors.
+ */
 export function dailySeries(history: readonly DailyVisits[], asOf: string): DailyVisits[] {
   const byDate = new Map<string, number>()
   for (const row of history)
-    if (row.date < asOf) byDate.set(row.date, (byDate.get(row.date) ?? 0) + row.visits)
+    if (row.date < asOf && row.visits > 0) byDate.set(row.date, (byDate.get(row.date) ?? 0) + row.visits)
   if (byDate.size === 0) return []
   const first = [...byDate.keys()].sort()[0]!
   const series: DailyVisits[] = []

@@ -116,6 +116,15 @@ describe('forecastVisitors', () => {
       days: [],
       backtest: null,
     })
+    // Days before the first visitor are not history: the site was not selling here yet.
+    const closed = [{ date: '2026-10-01', visits: 0 }, ...generatedHistory('2026-11-01', 30, 0.05)]
+    expect(forecastVisitors({ history: closed, asOf: '2026-12-01', days: 7, holdoutWeeks: 1 })).toMatchObject(
+      {
+        method: 'seasonal_naive',
+        historyFrom: '2026-11-01',
+        historyDays: 30,
+      },
+    )
     const none = forecastVisitors({ history: [], asOf: '2026-12-01', days: 30, holdoutWeeks: 4 })
     expect(none).toMatchObject({ method: 'insufficient_history', historyFrom: null, historyDays: 0 })
   })
