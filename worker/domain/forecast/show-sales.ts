@@ -59,6 +59,8 @@ export interface ShowSalesForecast {
     finalTickets: number
     soldByThen: number
     estimate: number
+    /** Its sales progress on the same axis: tickets by the end of each day and their share of its capacity. */
+    progress: { daysBefore: number; sold: number; share: number }[]
   }[]
   curve: CurvePoint[]
 }
@@ -70,6 +72,16 @@ const fewComparables = 3
 const cumulativeFrom = (sales: readonly DaySales[], daysBefore: number) =>
   sales.reduce((total, s) => (s.daysBefore >= daysBefore ? total + s.tickets : total), 0)
 const totalOf = (sales: readonly DaySales[]) => sales.reduce((total, s) => total + s.tickets, 0)
+
+/** A past show's cumulative sales from its first sale day to its start day (later sales land on day 0). */
+function progressOf(past: PastShow) {
+  const first = past.sales.reduce((d, s) => (s.tickets > 0 ? Math.max(d, s.daysBefore) : d), 0)
+  return Array.from({ length: first + 1 }, (_, i) => {
+    const daysBefore = first - i
+    const sold = cumulativeFrom(past.sales, daysBefore === 0 ? Number.NEGATIVE_INFINITY : daysBefore)
+    return { daysBefore, sold, share: Math.round((sold / past.capacity) * 1000) / 1000 }
+  })
+}
 
 export function forecastShowSales(input: {
   capacity: number
@@ -169,6 +181,7 @@ export function forecastShowSales(input: {
       finalTickets: totalOf(past.sales),
       soldByThen: cumulativeFrom(past.sales, daysLeft + 1),
       estimate: Math.round(clamp(estimators[i]!(Number.NEGATIVE_INFINITY))),
+      progress: progressOf(past),
     })),
     curve,
   }

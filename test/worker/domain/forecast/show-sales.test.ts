@@ -34,8 +34,20 @@ describe('forecastShowSales', () => {
     expect(Math.abs(forecast.expectedFinal - 700)).toBeLessThanOrEqual(7)
     expect(forecast.expectedSellThrough).toBeCloseTo(0.7, 2)
     expect(forecast.comparables).toEqual([
-      { showId: 'shw_past', capacity: 2000, finalTickets: 1400, soldByThen: 400, estimate: 700 },
+      expect.objectContaining({
+        showId: 'shw_past',
+        capacity: 2000,
+        finalTickets: 1400,
+        soldByThen: 400,
+        estimate: 700,
+      }),
     ])
+    // The past show's progress on the same axis, for charting beside this one: 60 days out to the start day.
+    const progress = forecast.comparables[0]!.progress
+    expect(progress).toHaveLength(61)
+    expect(progress[0]).toEqual({ daysBefore: 60, sold: 10, share: 0.005 })
+    expect(progress.find((p) => p.daysBefore === 21)).toEqual({ daysBefore: 21, sold: 400, share: 0.2 })
+    expect(progress.at(-1)).toEqual({ daysBefore: 0, sold: 1400, share: 0.7 })
     // One past show only: the show's own pace (5 a day) joins the range, so the low end is well below.
     expect(forecast.pace).toEqual({ ticketsPerDay: 5, days: 14 })
     expect(forecast.low).toBe(200 + 5 * 21)

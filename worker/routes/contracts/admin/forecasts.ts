@@ -48,6 +48,8 @@ export const showSalesForecastResponse = v.object({
       soldByThen: count,
       /** This show's final if it sells like that show from here on (scaled by capacity). */
       estimate: count,
+      /** Its sales progress on the days-before-start axis (day 0 includes any sale after the start). */
+      progress: v.array(v.object({ daysBefore: v.number(), sold: count, share: v.number() })),
     }),
   ),
   /** Day by day on the days-before-start axis: `sold` so far, `expected` with `low`/`high` from today on. */
