@@ -30,7 +30,7 @@ export const holidayNames: Record<HolidayKey, { zh: string; en: string }> = {
   national_day: { zh: '国庆节', en: 'National Day' },
 }
 
-interface HolidayPeriod {
+export interface HolidayPeriod {
   key: HolidayKey
   /** First and last day off, inclusive (weekends inside the period count as days off of the holiday). */
   from: string
@@ -39,7 +39,7 @@ interface HolidayPeriod {
   workdays: string[]
 }
 
-const periods: HolidayPeriod[] = [
+export const holidayPeriods: readonly HolidayPeriod[] = [
   // 2024
   { key: 'new_year', from: '2024-01-01', to: '2024-01-01', workdays: [] },
   { key: 'spring_festival', from: '2024-02-10', to: '2024-02-17', workdays: ['2024-02-04', '2024-02-18'] },
@@ -82,7 +82,7 @@ const dayMs = 86_400_000
 
 const holidayOn = new Map<string, HolidayKey>()
 const workdayOn = new Set<string>()
-for (const period of periods) {
+for (const period of holidayPeriods) {
   for (let t = Date.parse(`${period.from}T00:00:00Z`); t <= Date.parse(`${period.to}T00:00:00Z`); t += dayMs)
     holidayOn.set(new Date(t).toISOString().slice(0, 10), period.key)
   for (const day of period.workdays) workdayOn.add(day)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { addDays } from '../../../../worker/domain/forecast/calendar.ts'
-import { chinaDay } from '../../../../worker/domain/forecast/china-holidays.ts'
+import { addDays, daysBetween } from '../../../../worker/domain/forecast/calendar.ts'
+import { chinaDay, holidayPeriods } from '../../../../worker/domain/forecast/china-holidays.ts'
 import { forecastVisitors } from '../../../../worker/domain/forecast/scenic-visitors.ts'
 import { generatedHistory, seeded, trueVisits } from './generated-history.ts'
 
@@ -25,6 +25,35 @@ describe('China public holiday table', () => {
       provisional: false,
     })
     expect(chinaDay('2027-02-06')).toMatchObject({ holiday: 'spring_festival', provisional: true })
+  })
+
+  it('has the day counts the State Council notices state (共N天), make-up days only on weekends', () => {
+    const length = (key: string, year: string) => {
+      const period = holidayPeriods.find((p) => p.key === key && p.from.startsWith(year))!
+      return daysBetween(period.from, period.to) + 1
+    }
+    expect([
+      length('spring_festival', '2024'),
+      length('labour_day', '2024'),
+      length('national_day', '2024'),
+    ]).toEqual([8, 5, 7])
+    expect([
+      length('spring_festival', '2025'),
+      length('labour_day', '2025'),
+      length('national_day', '2025'),
+    ]).toEqual([8, 5, 8])
+    expect([
+      length('new_year', '2026'),
+      length('spring_festival', '2026'),
+      length('national_day', '2026'),
+    ]).toEqual([3, 9, 7])
+    for (const period of holidayPeriods) {
+      expect(period.from <= period.to, period.from).toBe(true)
+      for (const day of period.workdays) {
+        expect([0, 6], day).toContain(chinaDay(day).weekday)
+        expect(chinaDay(day).holiday, day).toBeNull()
+      }
+    }
   })
 })
 
