@@ -5,6 +5,7 @@ import * as v from 'valibot'
 import { packages, parentChildRules, scenicSites, visitProductDeposits, visitProducts } from '../db/schema.ts'
 import { clientNetwork } from '../domain/client-network.ts'
 import type { AppEnv } from '../env.ts'
+import { captureAfterAnswer, heldEvent } from '../middleware/analytics-capture.ts'
 import { buyerIdentity } from '../middleware/buyer.ts'
 import { notFound, validationProblem } from '../problem.ts'
 import { holdScenicDay, scenicDay, ticketLineOfCode } from '../services/scenic-day.ts'
@@ -322,6 +323,13 @@ scenicRoutes.post(
       c.get('holdBatching'),
     )
     if (!outcome.ok) throw inventoryProblem(outcome)
+    captureAfterAnswer(c, () =>
+      heldEvent(
+        outcome.holdJson,
+        { siteId: site.id },
+        input.lines.map((line) => line.visitor?.idNumber),
+      ),
+    )
     return c.body(outcome.holdJson, 201, { 'content-type': 'application/json' })
   },
 )

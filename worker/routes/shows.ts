@@ -7,6 +7,7 @@ import { events, showDeposits, shows, venues } from '../db/schema.ts'
 import { isValidPrcIdNumber, normalizeIdNumber } from '../domain/id-number.ts'
 import { type SectionName, sectionsNamed } from '../domain/section-names.ts'
 import type { AppEnv } from '../env.ts'
+import { captureAfterAnswer, heldEvent } from '../middleware/analytics-capture.ts'
 import { buyerIdentity } from '../middleware/buyer.ts'
 import { clientKeyOf } from '../middleware/rate-limit.ts'
 import { notFound, Problem } from '../problem.ts'
@@ -348,6 +349,7 @@ showRoutes.post(
       ...(await memberTierOf(c.get('db'), show, c.get('customer'))),
     })
     if (!outcome.ok) throw inventoryProblem(outcome)
+    captureAfterAnswer(c, () => heldEvent(outcome.holdJson, { showId: show.id }, input.idNumbers ?? []))
     // The hold's JSON as the show's actor wrote it: forwarded, not parsed and re-serialized.
     return c.body(outcome.holdJson, 201, { 'content-type': 'application/json' })
   },
