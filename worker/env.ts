@@ -29,6 +29,8 @@ export interface Bindings {
    * benchmark's worker without capture), nothing is captured.
    */
   ANALYTICS_QUEUE?: Queue<CaptureMessage>
+  /** `off` stops capturing from routes and the beacon (an operator's switch; the benchmark's side without capture). */
+  ANALYTICS_CAPTURE?: string
   /** One actor per group buy (团购), named by group id: serializes joins, owns the deadline alarm. */
   GROUP_BUY: DurableObjectNamespace<GroupBuy>
   /** This worker's own GroupSettlementEntrypoint (wrangler.toml `[[services]]`): the group actors' way to the money path. */

@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { adminOverHttp, gridShowOnSale } from '../support/admin-over-http.ts'
+import { captureScenarios } from './bench-capture.ts'
 import { promotionOrders } from './bench-promotions.ts'
 import { type GateScenario, gateLayer, printGate } from './gate-decision.ts'
 import { percentile } from './percentile.ts'
@@ -376,6 +377,11 @@ function print() {
     console.log(
       `orders with coupon + points vs plain price: ${Number(promo.ratioToPlain).toFixed(2)} (target ≥ 0.8)`,
     )
+  const capture = find('capture: holds with')
+  if (capture)
+    console.log(
+      `holds with event capture vs without: ${capture.ratioToWithout} (${capture.overheadPercent}% overhead, target ≤ 5%; ${capture.capturedHolds} holds captured)`,
+    )
   const http = find('HTTP:')
   if (http) console.log(`HTTP holds vs /healthz ceiling: ${Math.round(Number(http.ratioToCeiling) * 100)}%`)
 }
@@ -403,6 +409,20 @@ async function main() {
   if (only('do')) await doLayer()
   if (only('http')) await httpLayer()
   if (only('gate')) gateScenarios.push(...gateLayer())
+  // Event capture's cost on the hold path (issue 23), BENCH_LAYER=capture alone.
+  if (only('capture'))
+    scenarios.push(
+      ...(await captureScenarios({
+        start,
+        stop,
+        migrate,
+        load,
+        clientAddress,
+        clients: Math.min(CONCURRENCY, 128),
+        seconds: SECONDS,
+        rounds: HTTP_ROUNDS,
+      })),
+    )
   print()
   printGate(gateScenarios)
   console.log(

@@ -40,7 +40,7 @@ type Captured = Omit<CaptureMessage, 'id' | 'at' | 'device' | 'source'> & {
 /** Queues one captured event after the answer; `build` runs then too, so its work (parsing a hold) costs the buyer nothing. */
 export function captureAfterAnswer(c: Context<AppEnv>, build: () => Captured | null) {
   const queue = c.env.ANALYTICS_QUEUE
-  if (!queue) return
+  if (!queue || c.env.ANALYTICS_CAPTURE === 'off') return
   const userAgent = c.req.header('user-agent')
   const traffic = trafficOf(c)
   const logger = c.get('logger')
