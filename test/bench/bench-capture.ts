@@ -92,12 +92,13 @@ export async function captureScenarios(tools: CaptureBenchTools) {
       }),
     })
   const rounds = { on: [] as LoadResult[], off: [] as LoadResult[] }
+  // Each side gets `seconds` in all, in `rounds` windows.
   const window = tools.seconds / tools.rounds
   try {
     for (let round = 0; round < tools.rounds * 2; round++) {
       // ABBA: on, off, off, on, on, off, …
       const first = round % 4 === 0 || round % 4 === 3 ? 'on' : 'off'
-      rounds[first].push(await tools.load(tools.clients, window / 2, hold(first === 'on' ? on : off)))
+      rounds[first].push(await tools.load(tools.clients, window, hold(first === 'on' ? on : off)))
       // Let the captured side's last queue batch (at most 2 s away) land before the other side's round starts.
       await new Promise((resolve) => setTimeout(resolve, 2500))
     }

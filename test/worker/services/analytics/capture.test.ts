@@ -1,104 +1,27 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { openDatabase } from '../../../../worker/db/client.ts'
-import { localDayOf } from '../../../../worker/domain/analytics-events.ts'
 import worker from '../../../../worker/index.ts'
 import type { CaptureMessage } from '../../../../worker/services/analytics/messages.ts'
 import { capturePaid } from '../../../../worker/services/analytics/order-subscribers.ts'
-import { ApiClient, problemOf } from '../../../support/api.ts'
-import { gridChart, idNumberFor, ok, scenicSiteOnSale, showOnSale } from '../../../support/catalogue.ts'
-import { uniqueAddress } from '../../../support/clients.ts'
+import {
+  allAnalyticsText,
+  Browser,
+  byKind,
+  eventually,
+  IPHONE,
+  MAC,
+  rollups,
+  sha256Hex,
+  today,
+  withCheck,
+} from '../../../support/analytics.ts'
+import { gridChart, ok, scenicSiteOnSale, showOnSale } from '../../../support/catalogue.ts'
 import { enrollGate, nonce, showTonight } from '../../../support/gate.ts'
 import { postWithKey, sandboxPay } from '../../../support/orders.ts'
 
-const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148'
-const MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 Safari/605.1.15'
 const db = openDatabase(env.DB)
-const today = () => localDayOf(new Date(), 'Asia/Shanghai')
-
-/** A browser: every cookie the site sets (buyer, visit source) goes back, with its own User-Agent. */
-class Browser extends ApiClient {
-  readonly jar = new Map<string, string>()
-  constructor(
-    readonly userAgent = IPHONE,
-    readonly address?: string,
-  ) {
-    super()
-  }
-  override async fetch(path: string, init: RequestInit = {}) {
-    const headers = new Headers(init.headers)
-    headers.set('user-agent', this.userAgent)
-    if (this.address) headers.set('cf-connecting-ip', this.address)
-    this.cookie = [...this.jar].map(([name, value]) => `${name}=${value}`).join('; ') || undefined
-    const res = await super.fetch(path, { ...init, headers })
-    for (const set of res.headers.getSetCookie()) {
-      const pair = set.split(';')[0]!
-      const at = pair.indexOf('=')
-      this.jar.set(pair.slice(0, at), pair.slice(at + 1))
-    }
-    return res
-  }
-  beacon = (body: Record<string, unknown>) => this.post('/api/analytics/beacon', body)
-}
-
-type RollupRow = {
-  kind: string
-  day: string
-  event_id: string
-  show_id: string
-  site_id: string
-  product_id: string
-  category: string
-  channel: string
-  source: string
-  device: string
-  buyer_type: string
-  events: number
-  orders: number
-  tickets: number
-  amount: number
-}
-
-async function rollups(organizerId: string) {
-  const { results } = await env.DB.prepare(
-    'SELECT * FROM analytics_daily WHERE organizer_id = ? ORDER BY kind, product_id, category, buyer_type',
-  )
-    .bind(organizerId)
-    .all<RollupRow>()
-  return results
-}
-
-const byKind = (rows: RollupRow[], kind: string) => rows.filter((r) => r.kind === kind)
-
-/** Waits (polling D1) until the queue consumer and the order-event subscribers have stored what `check` expects. */
-const eventually = (check: () => Promise<void>) => vi.waitFor(check, { timeout: 25_000, interval: 250 })
-
-async function allAnalyticsText(): Promise<string> {
-  const tables = [
-    'analytics_events',
-    'analytics_daily',
-    'analytics_pending_visitors',
-    'analytics_visitor_daily',
-    'analytics_buyers',
-    'analytics_buyer_months',
-  ]
-  const dumps = await Promise.all(tables.map((t) => env.DB.prepare(`SELECT * FROM ${t}`).all()))
-  return JSON.stringify(dumps.map((d) => d.results))
-}
-
-async function sha256Hex(text: string) {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
-}
-
-/** A checksum-valid ID number from 17 digits (GB 11643 weights). */
-function withCheck(first17: string): string {
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-  let sum = 0
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * weights[i]!
-  return first17 + '10X98765432'[sum % 11]
-}
 
 describe('event capture into daily rollups', () => {
   it('a show buyer’s path lands in the rollups by kind, with its event, show, channel, source and device', async () => {
@@ -415,49 +338,5 @@ describe('event capture into daily rollups', () => {
     expect(byKind(await rollups(show.organizerId), 'paid')).toMatchObject([
       { events: 1, orders: 1, tickets: 1 },
     ])
-  })
-})
-
-describe('the page beacon', () => {
-  it('refuses fields that could carry a person, and malformed kinds, with a validation problem', async () => {
-    const show = await showOnSale(gridChart(1, 4))
-    const browser = new Browser(IPHONE, uniqueAddress())
-    const refusals = [
-      { kind: 'show_view', showId: show.showId, email: 'someone@example.com' },
-      { kind: 'show_view', showId: show.showId, source: { utmCampaign: '13800138000' } },
-      { kind: 'show_view', showId: show.showId, source: { utmSource: 'me@example.com' } },
-      { kind: 'show_view', showId: show.showId, source: { idNumber: idNumberFor(1) } },
-      { kind: 'listing_view', showId: show.showId },
-      { kind: 'day_view' },
-      { kind: 'purchase', showId: show.showId },
-    ]
-    for (const body of refusals) {
-      const res = await browser.beacon(body)
-      expect(res.status, JSON.stringify(body)).toBe(400)
-      expect((await problemOf(res)).code).toBe('validation')
-    }
-    // Nothing refused reached the queue: once a valid view sent after them is stored, it is the show's only event.
-    expect((await browser.beacon({ kind: 'show_view', showId: show.showId })).status).toBe(204)
-    await eventually(async () =>
-      expect(await rollups(show.organizerId)).toMatchObject([{ kind: 'show_view', events: 1 }]),
-    )
-    expect(await allAnalyticsText()).not.toContain('13800138000')
-  })
-
-  it('is rate limited per network address', async () => {
-    const show = await showOnSale(gridChart(1, 4))
-    const browser = new Browser(IPHONE, uniqueAddress())
-    const answers: Response[] = []
-    // 41 in a row: the limiter counts per wall-clock minute, so even a burst straddling two windows meets the limit.
-    for (let i = 0; i < 41; i++)
-      answers.push(await browser.beacon({ kind: 'show_view', showId: show.showId }))
-    const refused = answers.filter((res) => res.status === 429)
-    expect(refused.length).toBeGreaterThan(0)
-    expect(await problemOf(refused[0]!)).toMatchObject({ code: 'rate_limited' })
-    expect(refused[0]!.headers.get('retry-after')).toBe('60')
-    // Another address is not held back.
-    expect(
-      (await new Browser(IPHONE, uniqueAddress()).beacon({ kind: 'show_view', showId: show.showId })).status,
-    ).toBe(204)
   })
 })
