@@ -40,6 +40,7 @@ export default defineConfig({
           RATE_SIGN_IN_PER_CLIENT: { namespace_id: '1703', simple: { limit: 40, period: 60 } },
           RATE_SIGN_IN_CODES: { namespace_id: '1704', simple: { limit: 60, period: 10 } },
           RATE_PARTNER_PER_KEY: { namespace_id: '1705', simple: { limit: 100, period: 60 } },
+          RATE_BEACONS_PER_CLIENT: { namespace_id: '1723', simple: { limit: 20, period: 60 } },
         },
       },
     })),

@@ -7,6 +7,7 @@ import type { WaitingRoom } from '../durable-objects/waiting-room/index.ts'
 import type { Database } from './db/client.ts'
 import type { CustomerPrincipal } from './middleware/customer-auth.ts'
 import type { Logger } from './middleware/logger.ts'
+import type { CaptureMessage } from './services/analytics/messages.ts'
 import type { HoldBatching } from './services/isolate-holds.ts'
 import type { PaymentProvider } from './services/payments/provider.ts'
 import type { ShowInventoryService } from './services/show-inventory.ts'
@@ -24,6 +25,13 @@ export interface Bindings {
   HOLD_GATEWAY: DurableObjectNamespace<HoldGateway>
   /** Webhook deliveries (producer); the same worker consumes it and its dead-letter queue. */
   WEBHOOK_QUEUE: Queue<WebhookDeliveryMessage>
+  /**
+   * Captured analytics events (producer; this worker consumes them, worker/services/analytics/). Unbound (the
+   * benchmark's worker without capture), nothing is captured.
+   */
+  ANALYTICS_QUEUE?: Queue<CaptureMessage>
+  /** `off` stops capturing from routes and the beacon (an operator's switch; the benchmark's side without capture). */
+  ANALYTICS_CAPTURE?: string
   /** One actor per group buy (团购), named by group id: serializes joins, owns the deadline alarm. */
   GROUP_BUY: DurableObjectNamespace<GroupBuy>
   /** This worker's own GroupSettlementEntrypoint (wrangler.toml `[[services]]`): the group actors' way to the money path. */
@@ -66,6 +74,8 @@ export interface Bindings {
   RATE_SIGN_IN_PER_CLIENT?: RateLimit
   RATE_SIGN_IN_CODES?: RateLimit
   RATE_PARTNER_PER_KEY?: RateLimit
+  /** The shop's analytics beacons per client network. */
+  RATE_BEACONS_PER_CLIENT?: RateLimit
   /** JSON overriding some of the per-client hold caps (worker/domain/hold-caps.ts), e.g. `{"heldPerClient":40}`. */
   HOLD_CAPS?: string
   /** Most live seat-map viewers (WebSockets) per show, and per network address per show. */

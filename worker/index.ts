@@ -10,6 +10,8 @@ import type { Bindings } from './env.ts'
 import { jsonLogger } from './middleware/logger.ts'
 import { app } from './routes/index.ts'
 import { runScheduledJobs } from './scheduled.ts'
+import { consumeAnalyticsBatch } from './services/analytics/consumer.ts'
+import type { CaptureMessage } from './services/analytics/messages.ts'
 import { consumeWebhookBatch, consumeWebhookDeadLetters, fetchSender } from './services/webhooks/delivery.ts'
 import type { WebhookDeliveryMessage } from './services/webhooks/queue.ts'
 import { webhookTargetGuardFor } from './services/webhooks/target-guard.ts'
@@ -19,14 +21,17 @@ export default {
   async scheduled(_controller, env, ctx) {
     ctx.waitUntil(runScheduledJobs(env))
   },
-  /** Webhook deliveries (one HTTP attempt per message) and their dead-letter queue. */
+  /** Webhook deliveries (one HTTP attempt per message) and their dead-letter queue; captured analytics events. */
   async queue(batch, env, _ctx) {
     const db = openDatabase(env.DB)
+    if (batch.queue === 'analytics-events')
+      return consumeAnalyticsBatch(db, batch as unknown as MessageBatch<CaptureMessage>)
     const logger = jsonLogger({ job: 'webhooks', queue: batch.queue })
-    if (batch.queue.endsWith('-dlq')) return consumeWebhookDeadLetters({ db, logger }, batch)
+    if (batch.queue.endsWith('-dlq'))
+      return consumeWebhookDeadLetters({ db, logger }, batch as MessageBatch<WebhookDeliveryMessage>)
     await consumeWebhookBatch(
       { db, logger, queue: env.WEBHOOK_QUEUE, sender: fetchSender, targets: webhookTargetGuardFor(env) },
-      batch,
+      batch as MessageBatch<WebhookDeliveryMessage>,
     )
   },
-} satisfies ExportedHandler<Bindings, WebhookDeliveryMessage>
+} satisfies ExportedHandler<Bindings, WebhookDeliveryMessage | CaptureMessage>

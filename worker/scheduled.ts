@@ -1,6 +1,7 @@
 import { openDatabase } from './db/client.ts'
 import type { Bindings } from './env.ts'
 import { jsonLogger } from './middleware/logger.ts'
+import { sweepPendingVisitors } from './services/analytics/store.ts'
 import { releasePayableCommission } from './services/distribution/index.ts'
 import {
   expireUnpaidOrders,
@@ -66,6 +67,8 @@ export async function runScheduledJobs(env: Bindings, now = new Date()) {
   const signInGuessesForgotten = await step('sign-in-guesses', () =>
     forgetStaleSignInGuesses(db, now.getTime()),
   )
+  // Visitor origins staged by holds never paid (worker/services/analytics/store.ts).
+  await step('analytics-visitors', () => sweepPendingVisitors(db, now))
   const result = {
     reminded,
     expired,

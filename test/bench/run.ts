@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { adminOverHttp, gridShowOnSale } from '../support/admin-over-http.ts'
+import { captureScenarios } from './bench-capture.ts'
 import { promotionOrders } from './bench-promotions.ts'
 import { type GateScenario, gateLayer, printGate } from './gate-decision.ts'
 import { percentile } from './percentile.ts'
@@ -405,6 +406,11 @@ function print() {
     console.log(
       `stadium on-sale: sold out in ${stadium.secondsToSellOut}s, oversold ${stadium.oversold}, limit violations ${stadium.limitViolations}, fairness ${stadium.admissionFairness}, p99 hold ${stadium.p99HoldMs} ms, p99 position ${stadium.p99PositionMs} ms`,
     )
+  const capture = find('capture: holds with event')
+  if (capture)
+    console.log(
+      `holds with event capture vs without: ${capture.ratioToWithout} (${capture.overheadPercent}% overhead, target ≤ 5%; ${capture.capturedHolds} holds captured)`,
+    )
   const http = find('HTTP:')
   if (http) console.log(`HTTP holds vs /healthz ceiling: ${Math.round(Number(http.ratioToCeiling) * 100)}%`)
 }
@@ -432,6 +438,20 @@ async function main() {
   if (only('do')) await doLayer()
   if (only('http')) await httpLayer()
   if (only('gate')) gateScenarios.push(...gateLayer())
+  // Event capture's cost on the hold path (issue 23), BENCH_LAYER=capture alone.
+  if (only('capture'))
+    scenarios.push(
+      ...(await captureScenarios({
+        start,
+        stop,
+        migrate,
+        load,
+        clientAddress,
+        clients: Math.min(CONCURRENCY, 128),
+        seconds: SECONDS,
+        rounds: HTTP_ROUNDS,
+      })),
+    )
   print()
   printGate(gateScenarios)
   console.log(

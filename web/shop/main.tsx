@@ -2,6 +2,7 @@
 import '../lib/base.css'
 import './shop.css'
 import { render } from 'preact'
+import { rememberLandingSource } from '../lib/analytics.ts'
 import { lazyPage } from '../lib/lazy-page.tsx'
 import { Link, Routes, useLocation } from '../lib/router.tsx'
 import { Shell } from '../lib/ui.tsx'
@@ -71,5 +72,7 @@ function App() {
   )
 }
 
+// The landing source first: the share-link capture takes `?ref=` off the address.
+rememberLandingSource()
 captureShareRef()
 render(<App />, document.getElementById('app')!)

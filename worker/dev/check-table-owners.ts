@@ -48,6 +48,17 @@ const owners: { dir: string; tables: Record<string, string> }[] = [
     },
   },
   {
+    dir: 'worker/services/analytics/',
+    tables: {
+      analyticsEvents: 'analytics_events',
+      analyticsDaily: 'analytics_daily',
+      analyticsPendingVisitors: 'analytics_pending_visitors',
+      analyticsVisitorDaily: 'analytics_visitor_daily',
+      analyticsBuyers: 'analytics_buyers',
+      analyticsBuyerMonths: 'analytics_buyer_months',
+    },
+  },
+  {
     dir: 'worker/services/members/',
     tables: {
       memberTiers: 'member_tiers',

@@ -86,6 +86,11 @@ export const rateLimitedRoutes: RateLimitedRoute[] = [
     rules: [perClient('RATE_SIGN_IN_PER_CLIENT', 'verify', 'code checks per network address')],
   },
   { method: '*', path: '/partner/v1/*', rules: [partnerKey] },
+  {
+    method: 'POST',
+    path: '/api/analytics/beacon',
+    rules: [perClient('RATE_BEACONS_PER_CLIENT', 'beacon', 'page beacons per network address')],
+  },
 ]
 
 /** Mounts every limit on `app`; call before the routes are mounted, so limits run first. */

@@ -5,6 +5,7 @@ import { publishOutboxAfterWrites } from '../middleware/outbox-kick.ts'
 import { documentRateLimits, mountRateLimits } from '../middleware/rate-limit-routes.ts'
 import { parseTicketKeys, publicJwks } from '../services/ticket-keys.ts'
 import { adminRoutes } from './admin/index.ts'
+import { analyticsRoutes } from './analytics.ts'
 import { apiIntroduction, tagGuides } from './api-guide.ts'
 import { authRoutes } from './auth.ts'
 import { jwksSchema } from './contracts/gate.ts'
@@ -80,6 +81,7 @@ app.route('/partner/v1', partnerRoutes as never)
 app.route('/api/gate', gateRoutes)
 app.route('/api/group-buys', groupBuyRoutes)
 app.route('/api/distribution', distributionRoutes)
+app.route('/api/analytics', analyticsRoutes)
 
 const documentation = {
   openapi: '3.1.0',

@@ -6,6 +6,7 @@ import { orders } from '../db/schema.ts'
 import { dayOnSale, showOnSale } from '../domain/admission-pass.ts'
 import { refundReasonText } from '../domain/refund-reason.ts'
 import type { AppEnv } from '../env.ts'
+import { captureAfterAnswer, visitorsOf } from '../middleware/analytics-capture.ts'
 import { buyerIdentity } from '../middleware/buyer.ts'
 import { idempotent } from '../middleware/idempotency.ts'
 import { notFound, validationProblem } from '../problem.ts'
@@ -165,7 +166,21 @@ orderRoutes.post(
       input.kind === 'show' ? showOnSale(input.showId) : dayOnSale(input.siteId, input.date),
       'ordered',
     )
-    return c.json({ ...created, order: await orderView(c.get('db'), created.orderId) }, 201)
+    const order = await orderView(c.get('db'), created.orderId)
+    captureAfterAnswer(c, () => {
+      const visitors = input.kind === 'show' ? visitorsOf(input.idNumbers ?? []) : undefined
+      return {
+        kind: 'order',
+        ...(input.kind === 'show' ? { showId: input.showId } : { siteId: input.siteId }),
+        orderId: created.orderId,
+        holdId: input.holdId,
+        channel: 'web',
+        amount: order?.total ?? 0,
+        tickets: order?.lines.length ?? 0,
+        ...(visitors ? { visitors } : {}),
+      }
+    })
+    return c.json({ ...created, order }, 201)
   },
 )
 

@@ -6,6 +6,7 @@ import { packages, parentChildRules, scenicSites, visitProductDeposits, visitPro
 import { dayOnSale } from '../domain/admission-pass.ts'
 import { clientNetwork } from '../domain/client-network.ts'
 import type { AppEnv } from '../env.ts'
+import { captureAfterAnswer, heldEvent } from '../middleware/analytics-capture.ts'
 import { buyerIdentity } from '../middleware/buyer.ts'
 import { notFound, validationProblem } from '../problem.ts'
 import { holdScenicDay, scenicDay, ticketLineOfCode } from '../services/scenic-day.ts'
@@ -342,6 +343,13 @@ scenicRoutes.post(
     )
     if (!outcome.ok) throw inventoryProblem(outcome)
     if (admitted) noteProgress(c, onSale, 'held', true)
+    captureAfterAnswer(c, () =>
+      heldEvent(
+        outcome.holdJson,
+        { siteId: site.id },
+        input.lines.map((line) => line.visitor?.idNumber),
+      ),
+    )
     return c.body(outcome.holdJson, 201, { 'content-type': 'application/json' })
   },
 )

@@ -8,6 +8,7 @@ import { showOnSale } from '../domain/admission-pass.ts'
 import { isValidPrcIdNumber, normalizeIdNumber } from '../domain/id-number.ts'
 import { type SectionName, sectionsNamed } from '../domain/section-names.ts'
 import type { AppEnv } from '../env.ts'
+import { captureAfterAnswer, heldEvent } from '../middleware/analytics-capture.ts'
 import { buyerIdentity } from '../middleware/buyer.ts'
 import { clientKeyOf } from '../middleware/rate-limit.ts'
 import { notFound, Problem } from '../problem.ts'
@@ -363,6 +364,7 @@ showRoutes.post(
     })
     if (!outcome.ok) throw inventoryProblem(outcome)
     if (admitted) noteProgress(c, onSale, 'held', true)
+    captureAfterAnswer(c, () => heldEvent(outcome.holdJson, { showId: show.id }, input.idNumbers ?? []))
     // The hold's JSON as the show's actor wrote it: forwarded, not parsed and re-serialized.
     return c.body(outcome.holdJson, 201, { 'content-type': 'application/json' })
   },

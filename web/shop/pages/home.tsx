@@ -2,6 +2,7 @@
 // filtered by date, city and category; everything from one listing request.
 import { useEffect, useState } from 'preact/hooks'
 import type { Listing } from '../../../worker/routes/contracts/listings.ts'
+import { usePageBeacon } from '../../lib/analytics.ts'
 import { api } from '../../lib/api.ts'
 import { useLocale } from '../../lib/i18n.ts'
 import { localName } from '../../lib/labels.ts'
@@ -39,6 +40,8 @@ export function HomePage() {
   useEffect(() => {
     if (listing.data && listing.data.cityNames.length > cities.length) setCities(listing.data.cityNames)
   }, [listing.data])
+
+  usePageBeacon({ kind: 'listing_view' }, 'home')
 
   const showShows = category !== 'scenic'
   const showSites = category === '' || category === 'scenic'

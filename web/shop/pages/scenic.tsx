@@ -5,6 +5,7 @@
 // bought, and takes its visitor from it (nothing typed twice).
 import { useState } from 'preact/hooks'
 import { isValidPrcIdNumber } from '../../../worker/domain/id-number.ts'
+import { usePageBeacon } from '../../lib/analytics.ts'
 import { api } from '../../lib/api.ts'
 import { formatDay, formatMoney } from '../../lib/format.ts'
 import { type Locale, useLocale } from '../../lib/i18n.ts'
@@ -72,6 +73,7 @@ export function ScenicPage({ siteId }: { siteId: string }) {
     })
   }, [siteId, month])
   const owned = useOwnedTickets(siteId, date)
+  usePageBeacon(date ? { kind: 'day_view', siteId, date } : null, date)
 
   if (site.error) return <ProblemAlert error={site.error} onRetry={site.reload} />
   if (!site.data) return <Loading />

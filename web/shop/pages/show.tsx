@@ -2,6 +2,7 @@
 // shows hold first too: names and ID numbers are asked at checkout, with the hold's countdown running.
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import { seatRuns, strandedSeats } from '../../../worker/domain/lone-seats.ts'
+import { usePageBeacon } from '../../lib/analytics.ts'
 import { ApiError, api } from '../../lib/api.ts'
 import { formatDateTime, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
@@ -51,6 +52,8 @@ export function ShowPage({ showId }: { showId: string }) {
     },
     [showId],
   )
+  usePageBeacon({ kind: 'show_view', showId }, showId)
+  usePageBeacon({ kind: 'seat_map_open', showId }, map ? showId : null)
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set())
   const [best, setBest] = useState({ category: '', quantity: 2, accessible: false })
   const [error, setError] = useState<unknown>(null)

@@ -1,3 +1,4 @@
+import { analyticsOrderSubscribers } from '../analytics/order-subscribers.ts'
 import { refundCompensationSubscriber } from '../coupons/compensation.ts'
 import { grantCoupon } from '../coupons/index.ts'
 import {
@@ -39,4 +40,6 @@ export const orderEventSubscribers: readonly OrderEventSubscriber[] = [
   commissionSubscriber,
   referralSubscriber(inviteCouponGranter),
   refundCompensationSubscriber,
+  // Paid, refund and redemption events for the organizers' reports (worker/services/analytics/README.md).
+  ...analyticsOrderSubscribers,
 ]

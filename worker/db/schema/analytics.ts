@@ -1,0 +1,175 @@
+// Analytics (issue 23), written only by worker/services/analytics/: raw captured events, their daily rollups,
+// visitor aggregates and buyer cohorts. Reports read the rollups, never the raw rows. No table here holds an ID
+// number, a hash of one, a name, a phone or an email (see worker/services/analytics/README.md).
+import { sql } from 'drizzle-orm'
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { createdAt } from './columns.ts'
+
+/** Dimension columns are '' when absent (not NULL), so the rollups' unique keys match them. */
+const dim = () => text().notNull().default('')
+
+/** One captured event; `rolled` turns 1 in the same D1 batch that inserts it and adds it to the rollups. */
+export const analyticsEvents = sqliteTable(
+  'analytics_events',
+  {
+    /** Deterministic for server events (e.g. `paid:<outbox event id>:<part>`), random for beacons: redelivery is a no-op. */
+    id: text().primaryKey(),
+    /** The organizer the event is about; '' for platform-wide pages (the shop's listing). */
+    organizerId: dim(),
+    kind: text().notNull(),
+    occurredAt: text().notNull(),
+    /** Calendar day of `occurredAt` in the organizer's time zone (organizers.timezone). */
+    day: text().notNull(),
+    eventId: dim(),
+    showId: dim(),
+    siteId: dim(),
+    /** Scenic product (gate ticket, cable car, …). */
+    productId: dim(),
+    /** A show's price category. */
+    category: dim(),
+    channel: dim(),
+    /** The rollup's source key (worker/domain/analytics-events.ts sourceKeyOf). */
+    source: text().notNull().default('direct'),
+    referrerHost: text(),
+    utmSource: text(),
+    utmMedium: text(),
+    utmCampaign: text(),
+    ref: text(),
+    device: text().notNull().default('unknown'),
+    orderId: text(),
+    holdId: text(),
+    /** Customer id or anonymous buyer id of a paid order (never an ID number). */
+    buyerKey: text(),
+    /** Paid events: `new` (the buyer's first paid order with this organizer) or `returning`. */
+    buyerType: dim(),
+    /** 1 on the first part of an order's paid/refund event (parts split an order by product or category). */
+    orders: integer().notNull().default(0),
+    tickets: integer().notNull().default(0),
+    /** Minor units, signed: paid +, refund −; so a day's net revenue is the sum over both kinds. */
+    amount: integer().notNull().default(0),
+    rolled: integer().notNull().default(0),
+  },
+  (t) => [
+    index('analytics_events_pending').on(t.rolled).where(sql`${t.rolled} = 0`),
+    index('analytics_events_order').on(t.orderId),
+    index('analytics_events_organizer_day').on(t.organizerId, t.day),
+  ],
+)
+
+/** Daily rollup: one row per organizer, day and every dimension; counts and sums of the events. */
+export const analyticsDaily = sqliteTable(
+  'analytics_daily',
+  {
+    organizerId: dim(),
+    day: text().notNull(),
+    kind: text().notNull(),
+    eventId: dim(),
+    showId: dim(),
+    siteId: dim(),
+    productId: dim(),
+    category: dim(),
+    channel: dim(),
+    source: text().notNull().default('direct'),
+    device: text().notNull().default('unknown'),
+    buyerType: dim(),
+    events: integer().notNull().default(0),
+    orders: integer().notNull().default(0),
+    tickets: integer().notNull().default(0),
+    amount: integer().notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex('analytics_daily_key').on(
+      t.organizerId,
+      t.day,
+      t.kind,
+      t.eventId,
+      t.showId,
+      t.siteId,
+      t.productId,
+      t.category,
+      t.channel,
+      t.source,
+      t.device,
+      t.buyerType,
+    ),
+    index('analytics_daily_kind').on(t.organizerId, t.kind, t.day),
+  ],
+)
+
+/**
+ * A visitor's derived origin, staged from the hold (or the order) that named them until that hold is paid; the
+ * paid event folds it into analytics_visitor_daily and deletes it. Unpaid holds' rows are swept after two days.
+ */
+export const analyticsPendingVisitors = sqliteTable(
+  'analytics_pending_visitors',
+  {
+    holdId: text().notNull(),
+    /** The visitor's place in the hold (0-based). */
+    position: integer().notNull(),
+    province: text().notNull(),
+    city: text().notNull(),
+    ageBand: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.holdId, t.position] }),
+    index('analytics_pending_visitors_age').on(t.createdAt),
+  ],
+)
+
+/** Paid visitors per organizer, day, event/show/site, home province/city and age band. */
+export const analyticsVisitorDaily = sqliteTable(
+  'analytics_visitor_daily',
+  {
+    organizerId: text().notNull(),
+    day: text().notNull(),
+    eventId: dim(),
+    showId: dim(),
+    siteId: dim(),
+    province: text().notNull(),
+    city: text().notNull(),
+    ageBand: text().notNull(),
+    visitors: integer().notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex('analytics_visitor_daily_key').on(
+      t.organizerId,
+      t.day,
+      t.eventId,
+      t.showId,
+      t.siteId,
+      t.province,
+      t.city,
+      t.ageBand,
+    ),
+  ],
+)
+
+/** Each buyer's first paid order with an organizer: new vs returning, and the cohort month for retention. */
+export const analyticsBuyers = sqliteTable(
+  'analytics_buyers',
+  {
+    organizerId: text().notNull(),
+    buyerKey: text().notNull(),
+    firstOrderId: text().notNull(),
+    firstDay: text().notNull(),
+    /** YYYY-MM of `firstDay`. */
+    cohortMonth: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.organizerId, t.buyerKey] })],
+)
+
+/** Months in which a buyer paid an order, with their cohort: retention is a count per (cohort month, month). */
+export const analyticsBuyerMonths = sqliteTable(
+  'analytics_buyer_months',
+  {
+    organizerId: text().notNull(),
+    buyerKey: text().notNull(),
+    month: text().notNull(),
+    cohortMonth: text().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizerId, t.buyerKey, t.month] }),
+    index('analytics_buyer_months_cohort').on(t.organizerId, t.cohortMonth, t.month),
+  ],
+)

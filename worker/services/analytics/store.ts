@@ -1,0 +1,131 @@
+// The one writer of the analytics tables. Every write is one D1 batch (one transaction): insert the raw events
+// (ignoring ids already stored), derive what paid events add (buyer new/returning, cohort months, visitor origins),
+// add the events not yet rolled up to the daily rollups, and mark them rolled. A redelivered batch inserts nothing,
+// so nothing is pending and nothing is counted twice; rows never stay unrolled between batches.
+import type { Database } from '../../db/client.ts'
+import type { AnalyticsRecord } from './messages.ts'
+
+const d1Of = (db: Database) => (db as Database & { $client: D1Database }).$client
+
+const rawColumns = [
+  'id',
+  'organizer_id',
+  'kind',
+  'occurred_at',
+  'day',
+  'event_id',
+  'show_id',
+  'site_id',
+  'product_id',
+  'category',
+  'channel',
+  'source',
+  'referrer_host',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'ref',
+  'device',
+  'order_id',
+  'hold_id',
+  'buyer_key',
+  'orders',
+  'tickets',
+  'amount',
+]
+const insertRaw = `INSERT INTO analytics_events (${rawColumns.join(', ')}) VALUES (${rawColumns.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`
+
+const rawValues = (r: AnalyticsRecord) => [
+  r.id,
+  r.organizerId,
+  r.kind,
+  r.occurredAt,
+  r.day,
+  r.eventId ?? '',
+  r.showId ?? '',
+  r.siteId ?? '',
+  r.productId ?? '',
+  r.category ?? '',
+  r.channel ?? '',
+  r.source,
+  r.traffic?.referrerHost ?? null,
+  r.traffic?.utmSource ?? null,
+  r.traffic?.utmMedium ?? null,
+  r.traffic?.utmCampaign ?? null,
+  r.traffic?.ref ?? null,
+  r.device,
+  r.orderId ?? null,
+  r.holdId ?? null,
+  r.buyerKey ?? null,
+  r.orders ?? 0,
+  r.tickets ?? 0,
+  r.amount ?? 0,
+]
+
+// Staged only when the event carrying it was new in this batch (a redelivered hold stages nothing again).
+const stageVisitor = `INSERT INTO analytics_pending_visitors (hold_id, position, province, city, age_band)
+  SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM analytics_events WHERE id = ? AND rolled = 0)
+  ON CONFLICT DO NOTHING`
+
+const paidStatements = [
+  `UPDATE analytics_events SET buyer_type = CASE WHEN EXISTS (
+     SELECT 1 FROM analytics_buyers b WHERE b.organizer_id = analytics_events.organizer_id
+       AND b.buyer_key = analytics_events.buyer_key AND b.first_order_id <> analytics_events.order_id)
+     THEN 'returning' ELSE 'new' END
+   WHERE rolled = 0 AND kind = 'paid' AND buyer_key IS NOT NULL`,
+  `INSERT INTO analytics_buyers (organizer_id, buyer_key, first_order_id, first_day, cohort_month)
+   SELECT organizer_id, buyer_key, order_id, day, substr(day, 1, 7) FROM analytics_events
+   WHERE rolled = 0 AND kind = 'paid' AND orders = 1 AND buyer_key IS NOT NULL
+   ORDER BY occurred_at
+   ON CONFLICT DO NOTHING`,
+  `INSERT INTO analytics_buyer_months (organizer_id, buyer_key, month, cohort_month)
+   SELECT e.organizer_id, e.buyer_key, substr(e.day, 1, 7), b.cohort_month
+   FROM analytics_events e JOIN analytics_buyers b ON b.organizer_id = e.organizer_id AND b.buyer_key = e.buyer_key
+   WHERE e.rolled = 0 AND e.kind = 'paid' AND e.orders = 1
+   ON CONFLICT DO NOTHING`,
+  `INSERT INTO analytics_visitor_daily (organizer_id, day, event_id, show_id, site_id, province, city, age_band, visitors)
+   SELECT e.organizer_id, e.day, e.event_id, e.show_id, e.site_id, v.province, v.city, v.age_band, count(*)
+   FROM analytics_events e JOIN analytics_pending_visitors v ON v.hold_id = e.hold_id
+   WHERE e.rolled = 0 AND e.kind = 'paid' AND e.orders = 1
+   GROUP BY e.organizer_id, e.day, e.event_id, e.show_id, e.site_id, v.province, v.city, v.age_band
+   ON CONFLICT (organizer_id, day, event_id, show_id, site_id, province, city, age_band)
+   DO UPDATE SET visitors = visitors + excluded.visitors`,
+  `DELETE FROM analytics_pending_visitors WHERE hold_id IN (
+     SELECT hold_id FROM analytics_events WHERE rolled = 0 AND kind = 'paid' AND hold_id IS NOT NULL)`,
+]
+
+const rollupKey =
+  'organizer_id, day, kind, event_id, show_id, site_id, product_id, category, channel, source, device, buyer_type'
+const rollUp = `INSERT INTO analytics_daily (${rollupKey}, events, orders, tickets, amount)
+  SELECT ${rollupKey}, count(*), sum(orders), sum(tickets), sum(amount)
+  FROM analytics_events WHERE rolled = 0 GROUP BY ${rollupKey}
+  ON CONFLICT (${rollupKey}) DO UPDATE SET events = events + excluded.events, orders = orders + excluded.orders,
+    tickets = tickets + excluded.tickets, amount = amount + excluded.amount`
+const markRolled = 'UPDATE analytics_events SET rolled = 1 WHERE rolled = 0'
+
+/** Stores events and adds them to the rollups, at most once per event id. */
+export async function recordAnalyticsEvents(db: Database, records: AnalyticsRecord[]): Promise<void> {
+  if (records.length === 0) return
+  const d1 = d1Of(db)
+  const statements: D1PreparedStatement[] = []
+  for (const r of records) {
+    statements.push(d1.prepare(insertRaw).bind(...rawValues(r)))
+    if (r.holdId)
+      for (const v of r.visitors ?? [])
+        statements.push(
+          d1
+            .prepare(stageVisitor)
+            .bind(r.holdId, v.position, v.origin.province, v.origin.city, v.origin.ageBand, r.id),
+        )
+  }
+  if (records.some((r) => r.kind === 'paid'))
+    for (const sql of paidStatements) statements.push(d1.prepare(sql))
+  statements.push(d1.prepare(rollUp), d1.prepare(markRolled))
+  await d1.batch(statements)
+}
+
+/** Cron: staged visitors of holds never paid within two days are dropped. */
+export async function sweepPendingVisitors(db: Database, now = new Date()): Promise<void> {
+  const before = new Date(now.getTime() - 2 * 86_400_000).toISOString()
+  await d1Of(db).prepare('DELETE FROM analytics_pending_visitors WHERE created_at < ?').bind(before).run()
+}
