@@ -7,6 +7,7 @@ import type { ShowHoldOutcome, ShowHoldRequest } from '../../durable-objects/sho
 import { readOutcomeLine, splitOutcomeLines } from '../../worker/domain/hold-lines.ts'
 import type { ChartSeat } from '../../worker/domain/seat-chart.ts'
 import { replaceSeatMap } from '../../worker/services/seat-map-store.ts'
+import { ordersService } from './bench-orders.ts'
 import { addPricing, flashStampede } from './bench-priced.ts'
 import type { BenchShowInventory } from './bench-show-inventory.ts'
 import type { NaiveShowInventory } from './naive-show-inventory.ts'
@@ -18,6 +19,7 @@ export { NaiveShowInventory } from './naive-show-inventory.ts'
 
 interface Env {
   DB: D1Database
+  CEILING_DB: D1Database
   SHOW_INVENTORY: DurableObjectNamespace<BenchShowInventory>
   SCENIC_DAY_INVENTORY: DurableObjectNamespace<ScenicDayInventory>
   NAIVE_SHOW: DurableObjectNamespace<NaiveShowInventory>
@@ -579,6 +581,10 @@ export default {
     // Batches in flight per queue: the production setting unless an experiment asks otherwise.
     const inFlight = Number(url.searchParams.get('inFlight') ?? MAX_IN_FLIGHT)
     try {
+      if (name === 'orders-service')
+        return Response.json(
+          await ordersService(env, seconds, (DB) => setup({ ...env, DB }, Math.min(seats, 20_000))),
+        )
       return Response.json(await scenario(env, name, callers, seconds, seats, inFlight))
     } catch (error) {
       return Response.json({ error: error instanceof Error ? error.stack : String(error) }, { status: 500 })
