@@ -1,5 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { expect } from 'vitest'
+import { openDatabase } from '../../worker/db/client.ts'
+import { publishOutbox } from '../../worker/services/webhooks/outbox-publisher.ts'
 
 // Messages as their reader gets them, read back from `outgoing_messages` (where the dev mailbox reads them).
 
@@ -8,8 +10,13 @@ export interface Sent {
   body: string
 }
 
-/** Everything sent to `to`, oldest first. */
+/**
+ * Everything sent to `to`, oldest first, once the outbox is published (a confirmation is sent by the outbox's
+ * subscriber, right after the request in production or by the minute cron; here, before reading).
+ */
 export async function messagesTo(to: string): Promise<Sent[]> {
+  for (let run = 0; run < 20; run++)
+    if ((await publishOutbox(openDatabase(env.DB), env.WEBHOOK_QUEUE)).events === 0) break
   const { results } = await env.DB.prepare(
     'SELECT subject, body FROM outgoing_messages WHERE "to" = ? ORDER BY created_at, id',
   )

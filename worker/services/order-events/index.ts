@@ -7,6 +7,7 @@ import {
   referralSubscriber,
 } from '../distribution/index.ts'
 import { memberOrderSubscribers } from '../members/order-subscribers.ts'
+import { ticketsIssuedSubscriber } from '../orders/order-notices.ts'
 import type { OrderEventSubscriber } from './subscriber.ts'
 
 export type { OrderEvent, OrderEventSubscriber } from './subscriber.ts'
@@ -39,4 +40,5 @@ export const orderEventSubscribers: readonly OrderEventSubscriber[] = [
   commissionSubscriber,
   referralSubscriber(inviteCouponGranter),
   refundCompensationSubscriber,
+  ticketsIssuedSubscriber,
 ]
