@@ -214,10 +214,15 @@ export async function ordersService(
   const p0 = performance.now()
   let published = 0
   const noQueue = { send: async () => undefined, sendBatch: async () => undefined }
-  for (let i = 0; i < 1000; i++) {
-    const run = await publishOutbox(openDatabase(publisherDb.asD1()), noQueue)
-    if (run.events === 0) break
-    published += run.events
+  let publisherError: string | undefined
+  try {
+    for (let i = 0; i < 1000; i++) {
+      const run = await publishOutbox(openDatabase(publisherDb.asD1()), noQueue)
+      if (run.events === 0) break
+      published += run.events
+    }
+  } catch (error) {
+    publisherError = String(error).slice(0, 200)
   }
   const publisherSeconds = (performance.now() - p0) / 1000
   const ordersPerSecond = round1(confirmed / elapsed)
@@ -253,6 +258,7 @@ export async function ordersService(
         ].join(' '),
       ),
     publisher: {
+      ...(publisherError ? { error: publisherError } : {}),
       events: published,
       eventsPerSecond: round1(published / Math.max(0.001, publisherSeconds)),
       d1CallsPerEvent: round1(publisherDb.calls.length / Math.max(1, published)),
