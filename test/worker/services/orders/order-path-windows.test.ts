@@ -112,7 +112,7 @@ describe('order path: one order per hold, refused by the batch', () => {
     )
     const created = answers.filter((a) => a.status === 201)
     expect(created).toHaveLength(1)
-    const orderId = (await created[0]!.json()).orderId
+    const { orderId } = (await created[0]!.json()) as { orderId: string }
     const refused = await Promise.all(answers.filter((a) => a.status !== 201).map((a) => a.json()))
     expect(refused).toHaveLength(7)
     for (const problem of refused) expect(problem).toMatchObject({ status: 409, code: 'conflict', orderId })
