@@ -8,6 +8,7 @@ import type { WaitingRoom } from '../../durable-objects/waiting-room/index.ts'
 import { readOutcomeLine, splitOutcomeLines } from '../../worker/domain/hold-lines.ts'
 import type { ChartSeat } from '../../worker/domain/seat-chart.ts'
 import { replaceSeatMap } from '../../worker/services/seat-map-store.ts'
+import { ordersService } from './bench-orders.ts'
 import { addPricing, flashStampede } from './bench-priced.ts'
 import { scenicDayFill } from './bench-scenic-fill.ts'
 import type { BenchShowInventory } from './bench-show-inventory.ts'
@@ -23,6 +24,7 @@ export { NaiveShowInventory } from './naive-show-inventory.ts'
 
 interface Env {
   DB: D1Database
+  CEILING_DB: D1Database
   SHOW_INVENTORY: DurableObjectNamespace<BenchShowInventory>
   SCENIC_DAY_INVENTORY: DurableObjectNamespace<ScenicDayInventory>
   NAIVE_SHOW: DurableObjectNamespace<NaiveShowInventory>
@@ -593,6 +595,10 @@ export default {
         return Response.json(await stadium(env, url.searchParams, (n) => setup(env, n)))
       if (name === 'waiting-room-capacity')
         return Response.json(await waitingRoomCapacity(env.WAITING_ROOM, callers, seconds))
+      if (name === 'orders-service')
+        return Response.json(
+          await ordersService(env, seconds, (DB) => setup({ ...env, DB }, Math.min(seats, 20_000))),
+        )
       return Response.json(await scenario(env, name, callers, seconds, seats, inFlight))
     } catch (error) {
       return Response.json({ error: error instanceof Error ? error.stack : String(error) }, { status: 500 })

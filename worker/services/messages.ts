@@ -21,6 +21,8 @@ export interface Message {
    * are never stored: only that it was sent, to whom and of which kind.
    */
   sensitive?: boolean
+  /** A fixed id makes the message once-only: sent again with the same id (a retried event), it is not repeated. */
+  id?: string
 }
 
 /** Anything that can deliver a message; an email or SMS provider implements this later. */
@@ -48,16 +50,21 @@ export function outboxSender(db: Database, logger: Logger, options: OutboxOption
   const keepSensitiveText = options.environment === 'development'
   return {
     async send(message) {
-      const id = newId('msg')
+      const id = message.id ?? newId('msg')
       const kind = message.kind ?? 'notice'
       const withheld = message.sensitive === true && !keepSensitiveText
-      await db.insert(outgoingMessages).values({
-        id,
-        to: message.to,
-        subject: withheld ? `(${kind}: text withheld outside development)` : message.subject,
-        body: withheld ? '' : message.body,
-        createdAt: new Date().toISOString(),
-      })
+      const written = await db
+        .insert(outgoingMessages)
+        .values({
+          id,
+          to: message.to,
+          subject: withheld ? `(${kind}: text withheld outside development)` : message.subject,
+          body: withheld ? '' : message.body,
+          createdAt: new Date().toISOString(),
+        })
+        .onConflictDoNothing()
+        .returning({ id: outgoingMessages.id })
+      if (written.length === 0) return
       logger.info('message sent', { messageId: id, kind, to: maskRecipient(message.to) })
     },
   }

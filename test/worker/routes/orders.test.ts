@@ -58,12 +58,13 @@ describe('orders: happy path', () => {
       .bind(created.orderId)
       .all()
     expect(audit.results.map((r) => r.action)).toEqual(['order.created', 'order.paid'])
+    // The webhook event, and the buyer's confirmation message queued with it (sent by the outbox's subscriber).
     const outbox = await env.DB.prepare(
-      "SELECT topic FROM outbox_events WHERE json_extract(payload, '$.orderId') = ?",
+      "SELECT topic FROM outbox_events WHERE json_extract(payload, '$.orderId') = ? ORDER BY topic",
     )
       .bind(created.orderId)
       .all()
-    expect(outbox.results.map((r) => r.topic)).toEqual(['order.confirmed'])
+    expect(outbox.results.map((r) => r.topic)).toEqual(['buyer.tickets_issued', 'order.confirmed'])
     const list = await ok(buyer.get('/api/orders'))
     expect(list.items.map((o: { id: string }) => o.id)).toEqual([created.orderId])
   })

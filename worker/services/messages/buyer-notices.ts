@@ -157,6 +157,8 @@ export async function notifyBuyer(
   order: Order,
   notice: BuyerNotice,
   lineIds?: string[],
+  /** A fixed message id: the notice is sent once however often this is called with it. */
+  messageId?: string,
 ): Promise<void> {
   const { to, locale } = await orderReader(db, order)
   if (!to) return
@@ -168,5 +170,5 @@ export async function notifyBuyer(
     timeZone,
     currency: order.currency,
   } as never)
-  await sendMessage(db, logger, { to, ...text, kind })
+  await sendMessage(db, logger, { to, ...text, kind, ...(messageId ? { id: messageId } : {}) })
 }

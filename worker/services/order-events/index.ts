@@ -8,6 +8,7 @@ import {
   referralSubscriber,
 } from '../distribution/index.ts'
 import { memberOrderSubscribers } from '../members/order-subscribers.ts'
+import { ticketsIssuedSubscriber } from '../orders/order-notices.ts'
 import type { OrderEventSubscriber } from './subscriber.ts'
 
 export type { OrderEvent, OrderEventSubscriber } from './subscriber.ts'
@@ -42,4 +43,5 @@ export const orderEventSubscribers: readonly OrderEventSubscriber[] = [
   refundCompensationSubscriber,
   // Paid, refund and redemption events for the organizers' reports (worker/services/analytics/README.md).
   ...analyticsOrderSubscribers,
+  ticketsIssuedSubscriber,
 ]

@@ -1,15 +1,23 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
-import { orderLines, orders, paymentNotifications, payments, tickets } from '../../db/schema.ts'
+import {
+  groupBuyMembers,
+  orderDeposits,
+  orderLines,
+  orders,
+  paymentNotifications,
+  payments,
+  tickets,
+} from '../../db/schema.ts'
 import { canTransition } from '../../domain/order-status.ts'
 import { type OrderStatusReason, statusReasonColumns } from '../../domain/order-status-reason.ts'
 import { newShortId } from '../../ids.ts'
 import { notFound, Problem } from '../../problem.ts'
-import { groupBuyStub, groupMembershipOfOrder } from '../group-buy-client.ts'
+import { groupBuyStub } from '../group-buy-client.ts'
 import { type OrderInventoryRef, orderInventory } from '../order-inventory.ts'
 import type { PaymentEvent } from '../payments/provider.ts'
 import { audit, GuardedBatch, isUniqueViolation, outbox } from './batch.ts'
-import { confirmDepositStep, depositOf } from './deposits.ts'
-import { tellTicketsIssued } from './order-notices.ts'
+import { confirmDepositStep } from './deposits.ts'
+import { ticketsIssuedNotice } from './order-notices.ts'
 import { addRebookCompletion, rebookedLinesAvailable, returnReplacedLines } from './rebooking.ts'
 import { finishRefund } from './refund-claims.ts'
 import type { Order, OrderServices } from './services.ts'
@@ -25,13 +33,29 @@ export async function handlePaymentEvent(
 ): Promise<{ duplicate: boolean }> {
   const { db } = services
   const provider = services.payments.name
-  const [seen] = await db
-    .select()
-    .from(paymentNotifications)
-    .where(and(eq(paymentNotifications.provider, provider), eq(paymentNotifications.eventId, event.id)))
-  if (seen) return { duplicate: true }
-  const [payment] = await db.select().from(payments).where(eq(payments.id, event.paymentId))
+  // One round trip for both reads (the order path runs on one D1 writer: every round trip counts).
+  const [[seen], [payment]] = await db.batch([
+    db
+      .select()
+      .from(paymentNotifications)
+      .where(and(eq(paymentNotifications.provider, provider), eq(paymentNotifications.eventId, event.id))),
+    db.select().from(payments).where(eq(payments.id, event.paymentId)),
+  ])
+  if (seen) {
+    // Handled before; if that handling died after recording the money, finishing is still due (and idempotent).
+    if (
+      event.type === 'payment.succeeded' &&
+      payment?.provider === provider &&
+      payment.status === 'succeeded'
+    )
+      await finishPaidOrder(services, payment.orderId, `provider:${provider}`)
+    return { duplicate: true }
+  }
   if (!payment || payment.provider !== provider) throw notFound(`payment ${event.paymentId}`)
+  const received = db
+    .insert(paymentNotifications)
+    .values({ provider, eventId: event.id, orderId: payment.orderId })
+    .onConflictDoNothing()
   if (event.type === 'payment.failed') {
     await db.batch([
       db
@@ -44,10 +68,7 @@ export async function handlePaymentEvent(
         action: 'payment.failed',
         detail: { paymentId: payment.id },
       }),
-      db
-        .insert(paymentNotifications)
-        .values({ provider, eventId: event.id, orderId: payment.orderId })
-        .onConflictDoNothing(),
+      received,
     ])
     return { duplicate: false }
   }
@@ -59,20 +80,20 @@ export async function handlePaymentEvent(
     })
     throw new Problem({ code: 'validation', detail: 'Paid amount does not match the order' })
   }
-  // Record that the money arrived before touching inventory: reconciliation finishes from here if we die.
-  await db
-    .update(payments)
-    .set({
-      status: 'succeeded',
-      ...(event.providerRef ? { providerRef: event.providerRef } : {}),
-      updatedAt: new Date().toISOString(),
-    })
-    .where(and(eq(payments.id, payment.id), inArray(payments.status, ['created', 'failed'])))
+  // Record that the money arrived (and this notification with it) before touching inventory: reconciliation
+  // finishes from here if we die, and a retry of this notification finishes too (see `seen` above).
+  await db.batch([
+    db
+      .update(payments)
+      .set({
+        status: 'succeeded',
+        ...(event.providerRef ? { providerRef: event.providerRef } : {}),
+        updatedAt: new Date().toISOString(),
+      })
+      .where(and(eq(payments.id, payment.id), inArray(payments.status, ['created', 'failed']))),
+    received,
+  ])
   await finishPaidOrder(services, payment.orderId, `provider:${provider}`)
-  await db
-    .insert(paymentNotifications)
-    .values({ provider, eventId: event.id, orderId: payment.orderId })
-    .onConflictDoNothing()
   return { duplicate: false }
 }
 
@@ -88,19 +109,42 @@ export async function finishPaidOrder(
   orderId: string,
   actor: string,
 ): Promise<Order> {
-  const { db, env } = services
-  const [payment] = await db
-    .select({ id: payments.id })
-    .from(payments)
-    .where(and(eq(payments.orderId, orderId), eq(payments.status, 'succeeded')))
-  if (payment) {
-    const membership = await groupMembershipOfOrder(db, orderId)
-    if (membership && membership.status !== 'confirmed') {
-      await groupBuyStub(env, membership.groupId).memberPaid(orderId)
-      return readOrder(services, orderId)
-    }
+  const { env } = services
+  const facts = await confirmationFacts(services, orderId)
+  if (facts.payment && facts.membership && facts.membership.status !== 'confirmed') {
+    await groupBuyStub(env, facts.membership.groupId).memberPaid(orderId)
+    return readOrder(services, orderId)
   }
-  return confirmPaidOrder(services, orderId, actor)
+  return confirmWith(services, facts, actor)
+}
+
+/**
+ * What confirming an order reads, in one D1 batch (one round trip instead of five): the order, its succeeded
+ * payment, its group-buy membership, its deposit terms and its active lines.
+ */
+async function confirmationFacts(services: OrderServices, orderId: string) {
+  const { db } = services
+  const [[order], [payment], [membership], [deposit], lines] = await db.batch([
+    db.select().from(orders).where(eq(orders.id, orderId)),
+    db
+      .select()
+      .from(payments)
+      .where(and(eq(payments.orderId, orderId), eq(payments.status, 'succeeded'))),
+    db
+      .select({ groupId: groupBuyMembers.groupId, status: groupBuyMembers.status })
+      .from(groupBuyMembers)
+      .where(eq(groupBuyMembers.orderId, orderId)),
+    db
+      .select({ orderId: orderDeposits.orderId })
+      .from(orderDeposits)
+      .where(eq(orderDeposits.orderId, orderId)),
+    db
+      .select()
+      .from(orderLines)
+      .where(and(eq(orderLines.orderId, orderId), eq(orderLines.status, 'active'))),
+  ])
+  if (!order) throw notFound(`order ${orderId}`)
+  return { order, payment, membership, hasDeposit: Boolean(deposit), lines }
 }
 
 export async function readOrder(services: OrderServices, orderId: string): Promise<Order> {
@@ -115,14 +159,17 @@ export async function confirmPaidOrder(
   orderId: string,
   actor: string,
 ): Promise<Order> {
+  return confirmWith(services, await confirmationFacts(services, orderId), actor)
+}
+
+async function confirmWith(
+  services: OrderServices,
+  { order, payment, hasDeposit, lines }: Awaited<ReturnType<typeof confirmationFacts>>,
+  actor: string,
+): Promise<Order> {
   const { db, env } = services
-  const order = await readOrder(services, orderId)
   // 定金 orders go deposit → balance in their own steps (deposits.ts).
-  if (await depositOf(services, orderId)) return confirmDepositStep(services, order, actor)
-  const [payment] = await db
-    .select()
-    .from(payments)
-    .where(and(eq(payments.orderId, orderId), eq(payments.status, 'succeeded')))
+  if (hasDeposit) return confirmDepositStep(services, order, actor)
   if (!payment) return order
   const unfulfilled = (why: string, reason: OrderStatusReason, toStatus: 'expired' | 'cancelled') =>
     refundUnfulfilledOrder(services, order, {
@@ -163,11 +210,13 @@ export async function confirmPaidOrder(
   if (!confirmed.ok) {
     return unfulfilled(confirmed.detail, { code: 'paid_late_refunded' }, 'expired')
   }
-  const lines = await db
-    .select()
-    .from(orderLines)
-    .where(and(eq(orderLines.orderId, order.id), eq(orderLines.status, 'active')))
   const now = new Date().toISOString()
+  const paidColumns = {
+    status: 'paid' as const,
+    paidAt: now,
+    ...statusReasonColumns(confirmed.reacquired ? { code: 'paid_late_tickets_kept' } : null),
+    updatedAt: now,
+  }
   // The order must still be waiting for this confirmation when the batch runs: a cancellation or a refund of the
   // unfulfilled order that got in between wins, and nothing here is written (the money goes back below).
   const batch = new GuardedBatch(db)
@@ -177,12 +226,7 @@ export async function confirmPaidOrder(
     .add(
       db
         .update(orders)
-        .set({
-          status: 'paid',
-          paidAt: now,
-          ...statusReasonColumns(confirmed.reacquired ? { code: 'paid_late_tickets_kept' } : null),
-          updatedAt: now,
-        })
+        .set(paidColumns)
         .where(and(eq(orders.id, order.id), inArray(orders.status, ['pending', 'expired']))),
       ...lines.map((line) =>
         db
@@ -207,6 +251,8 @@ export async function confirmPaidOrder(
         { orderId: order.id, number: order.number, total: order.total },
         `evt_${order.id}_confirmed`,
       ),
+      // The buyer's confirmation message, sent by the outbox's subscriber: written once, with the order paid.
+      ...ticketsIssuedNotice(db, order, payment.amount, actor),
     )
   for (const guard of offerGuards) batch.guard(guard)
   const differenceRefund = order.rebookOf ? await addRebookCompletion(batch, services, order) : null
@@ -237,9 +283,8 @@ export async function confirmPaidOrder(
   }
   if (order.rebookOf) await returnReplacedLines(services, order)
   if (differenceRefund) await finishRefund(services, differenceRefund)
-  const paid = await readOrder(services, order.id)
-  await tellTicketsIssued(services, paid, payment.amount, actor)
-  return paid
+  // The order as the batch above wrote it (no read back on the path); a rebooking's completion wrote more.
+  return order.rebookOf ? readOrder(services, order.id) : { ...order, ...paidColumns }
 }
 
 /**

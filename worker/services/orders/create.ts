@@ -22,7 +22,7 @@ import { conflict, notFound, Problem, validationProblem } from '../../problem.ts
 import { inventoryProblem } from '../inventory-problem.ts'
 import { scenicDay } from '../scenic-day.ts'
 import { showInventoryStub } from '../show-inventory-client.ts'
-import { audit, GuardedBatch } from './batch.ts'
+import { audit, GuardedBatch, isUniqueViolation } from './batch.ts'
 import { type DiscountRequest, type PlannedDiscounts, planDiscounts } from './checkout-discounts.ts'
 import { finishPaidOrder } from './confirm.ts'
 import { depositTerms } from './deposit-offer.ts'
@@ -106,6 +106,8 @@ export interface CreateOrderInput {
 
 interface Priced {
   organizerId: string
+  /** The organizer's setting, read with the show or site (one round trip less on the order path). */
+  allowGuestCheckout: boolean
   currency: string
   total: number
   expiresAt: string
@@ -121,9 +123,15 @@ async function priceShowHold(
 ): Promise<Priced> {
   const { env, db } = services
   const [show] = await db
-    .select({ id: shows.id, organizerId: shows.organizerId, realNameRequired: events.realNameRequired })
+    .select({
+      id: shows.id,
+      organizerId: shows.organizerId,
+      realNameRequired: events.realNameRequired,
+      allowGuestCheckout: organizers.allowGuestCheckout,
+    })
     .from(shows)
     .innerJoin(events, eq(events.id, shows.eventId))
+    .innerJoin(organizers, eq(organizers.id, shows.organizerId))
     .where(eq(shows.id, input.showId!))
   if (!show) throw notFound(`show ${input.showId}`)
   const held = input.heldSeats
@@ -186,6 +194,7 @@ async function priceShowHold(
   return {
     ...(!group && held.hold.discount ? { discount: { amount: held.hold.discount, tiers } } : {}),
     organizerId: show.organizerId,
+    allowGuestCheckout: show.allowGuestCheckout,
     currency: held.hold.currency,
     total: seatPrices.reduce((sum, price) => sum + price, 0),
     expiresAt,
@@ -213,8 +222,13 @@ async function priceScenicHold(
 ): Promise<Priced> {
   const { env, db } = services
   const [site] = await db
-    .select({ id: scenicSites.id, organizerId: scenicSites.organizerId })
+    .select({
+      id: scenicSites.id,
+      organizerId: scenicSites.organizerId,
+      allowGuestCheckout: organizers.allowGuestCheckout,
+    })
     .from(scenicSites)
+    .innerJoin(organizers, eq(organizers.id, scenicSites.organizerId))
     .where(eq(scenicSites.id, input.siteId!))
   if (!site) throw notFound(`scenic site ${input.siteId}`)
   const held = await scenicDay(env.SCENIC_DAY_INVENTORY, site.id, input.visitDate!).describeHold(
@@ -230,6 +244,7 @@ async function priceScenicHold(
   return {
     ...(discount > 0 ? { discount: { amount: discount, tiers } } : {}),
     organizerId: site.organizerId,
+    allowGuestCheckout: site.allowGuestCheckout,
     currency: held.hold.currency,
     total: held.hold.total,
     expiresAt: held.hold.expiresAt,
@@ -277,11 +292,7 @@ export async function createOrderFromHold(services: OrderServices, input: Create
     })
   }
   if (!input.customerId) {
-    const [organizer] = await db
-      .select({ allowGuestCheckout: organizers.allowGuestCheckout })
-      .from(organizers)
-      .where(eq(organizers.id, organizerId))
-    if (!organizer?.allowGuestCheckout) {
+    if (!priced.allowGuestCheckout) {
       throw new Problem({
         code: 'sign_in_required',
         status: 401,
@@ -297,8 +308,6 @@ export async function createOrderFromHold(services: OrderServices, input: Create
         priced.lines.map((line) => ({ ...line, price: line.price! })),
       )
     : null
-  const [existing] = await db.select({ id: orders.id }).from(orders).where(eq(orders.holdId, input.holdId))
-  if (existing) throw conflict(`Order ${existing.id} already uses this hold`, { orderId: existing.id })
   const discounts = await checkoutDiscounts(services, input, priced, orderId)
   const total = discounts ? discounts.prices.reduce((sum, price) => sum + price, 0) : priced.total
   const paymentId = newId('pay')
@@ -359,7 +368,7 @@ export async function createOrderFromHold(services: OrderServices, input: Create
   if (deposit) batch.add(db.insert(orderDeposits).values({ orderId, ...deposit }))
   discounts?.reserve(batch, db)
   if (input.rebook) claimLinesForRebook(batch, db, input.rebook, orderId)
-  if (!(await batch.run())) {
+  if (!(await runOnce(batch, db, input.holdId))) {
     // A guard failed: a rebooking lost its lines, or a discount's reservation lost its race (a cap reached).
     if (input.rebook) throw rebookClaimLost()
     throw discountReservationLost(discounts)
@@ -374,6 +383,21 @@ export async function createOrderFromHold(services: OrderServices, input: Create
     origin,
   )
   return { orderId, paymentId, checkoutUrl, amountDue }
+}
+
+/**
+ * Runs the batch that creates the order. A hold is ordered once: the orders' unique hold id refuses a second order
+ * in the batch itself (no read before it on the order path), answered as the conflict it is.
+ */
+async function runOnce(batch: GuardedBatch, db: Database, holdId: string): Promise<boolean> {
+  try {
+    return await batch.run()
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error
+    const [existing] = await db.select({ id: orders.id }).from(orders).where(eq(orders.holdId, holdId))
+    if (!existing) throw error
+    throw conflict(`Order ${existing.id} already uses this hold`, { orderId: existing.id })
+  }
 }
 
 /**

@@ -6,7 +6,7 @@ import { newShortId } from '../../ids.ts'
 import { notFound, Problem } from '../../problem.ts'
 import { type OrderInventoryRef, orderInventory } from '../order-inventory.ts'
 import { audit, GuardedBatch, isUniqueViolation, outbox } from './batch.ts'
-import { tellTicketsIssued } from './order-notices.ts'
+import { ticketsIssuedNotice } from './order-notices.ts'
 import { claimRefund, finishRefund } from './refund-claims.ts'
 import type { Order, OrderServices } from './services.ts'
 import { refundUnfulfilledOrder } from './unfulfilled.ts'
@@ -161,6 +161,7 @@ async function payBalance(services: OrderServices, order: Order, actor: string):
           { orderId: order.id, number: order.number, total: order.total },
           `evt_${order.id}_confirmed`,
         ),
+        ...ticketsIssuedNotice(db, order, balance.amount, actor),
       )
       .run()
   } catch (error) {
@@ -168,9 +169,7 @@ async function payBalance(services: OrderServices, order: Order, actor: string):
     throw error
   }
   if (written) {
-    const paid = await read(services, order.id)
-    await tellTicketsIssued(services, paid, balance.amount, actor)
-    return paid
+    return read(services, order.id)
   }
   // The forfeit (or a refund) ended the order first: this balance goes back.
   return refundLateBalance(services, await read(services, order.id))

@@ -1,30 +1,64 @@
 // What the orders module tells a buyer after a transition it recorded once: tickets issued, money refunded.
 import { eq } from 'drizzle-orm'
+import type { Database } from '../../db/client.ts'
 import { orders, type refunds, shows } from '../../db/schema.ts'
 import type { OrderStatusReasonCode } from '../../domain/order-status-reason.ts'
+import { jsonLogger } from '../../middleware/logger.ts'
 import { notifyBuyer } from '../messages/buyer-notices.ts'
 import type { RefundCause } from '../messages/catalogue.ts'
+import type { OrderEventSubscriber } from '../order-events/subscriber.ts'
+import { outbox, type Statement } from './batch.ts'
 import type { Order, OrderServices } from './services.ts'
 
 type Refund = typeof refunds.$inferSelect
 
+/** The outbox topic of a buyer's confirmation message (internal: no webhook endpoint subscribes to it). */
+export const TICKETS_ISSUED_NOTICE = 'buyer.tickets_issued'
+
 /**
- * The buyer's confirmation, once: only the confirmation whose batch wrote the order paid calls this. A group's
- * member hears it in the group's success notice, and a partner's buyer from the partner. A message that cannot be
- * sent is logged; the order stays paid.
+ * The buyer's confirmation, once: an outbox event written in the batch that marks the order paid (so only the
+ * confirmation that paid it tells), sent by `ticketsIssuedSubscriber` right after the request or by the cron. The
+ * message's reads and write stay off the order path. A group's member hears it in the group's success notice, and
+ * a partner's buyer from the partner.
  */
-export async function tellTicketsIssued(
-  services: OrderServices,
-  order: Order,
-  charged: number,
-  actor: string,
-) {
-  if (actor.startsWith('group:') || order.channel !== 'web') return
-  try {
-    await notifyBuyer(services.db, services.logger, order, { kind: 'order_confirmed', paid: charged })
-  } catch (error) {
-    services.logger.error('order confirmation not sent', { orderId: order.id, error: String(error) })
-  }
+export function ticketsIssuedNotice(db: Database, order: Order, charged: number, actor: string): Statement[] {
+  if (actor.startsWith('group:') || order.channel !== 'web') return []
+  return [
+    outbox(
+      db,
+      TICKETS_ISSUED_NOTICE,
+      order.organizerId,
+      { orderId: order.id, paid: charged },
+      `evt_${order.id}_tickets_told`,
+    ),
+  ]
+}
+
+/**
+ * Sends the confirmation queued by `ticketsIssuedNotice`. Keyed on the event: a retried event finds its message
+ * already written and sends nothing more. A message that cannot be composed is logged; the order stays paid.
+ */
+export const ticketsIssuedSubscriber: OrderEventSubscriber = {
+  name: 'tickets-issued-notice',
+  topics: [TICKETS_ISSUED_NOTICE],
+  async handle(db, event) {
+    const orderId = String(event.payload.orderId)
+    const [order] = await db.select().from(orders).where(eq(orders.id, orderId))
+    if (!order) return
+    const logger = jsonLogger({ component: 'order-notices' })
+    try {
+      await notifyBuyer(
+        db,
+        logger,
+        order,
+        { kind: 'order_confirmed', paid: Number(event.payload.paid) },
+        undefined,
+        `msg_${event.id}`,
+      )
+    } catch (error) {
+      logger.error('order confirmation not sent', { orderId, error: String(error) })
+    }
+  },
 }
 
 /** Refunds told by a message of their own: a group's member hears it from the group, a forfeit from its notice. */

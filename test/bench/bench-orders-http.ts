@@ -1,0 +1,107 @@
+// `orders-http`: the money path end to end over HTTP (hold → order → sandbox payment → signed notification →
+// confirmation and tickets) beside `GET /healthz` on the same server, the two alternating in rounds of one run so
+// a change in the machine's speed falls on both alike. Target: at least one order confirmed per 6 /healthz.
+import { randomBytes } from 'node:crypto'
+import { percentile } from './percentile.ts'
+
+type Load = (
+  clients: number,
+  seconds: number,
+  request: () => Promise<Response>,
+) => Promise<{ elapsed: number; latencies: number[]; statuses: Map<number, number> }>
+
+/** Refusals of the run by problem code or status (a run that sells less should say why). */
+async function refusal(res: Response, refusals: Map<string, number>): Promise<Response> {
+  const text = await res.text()
+  let code = `http_${res.status}`
+  try {
+    code = (JSON.parse(text) as { code?: string }).code ?? code
+  } catch {}
+  refusals.set(code, (refusals.get(code) ?? 0) + 1)
+  return new Response(text, { status: res.status === 201 ? 409 : res.status })
+}
+
+/** One guest buyer's order, end to end; 201 when it ended paid. */
+async function buyOnce(
+  base: string,
+  showId: string,
+  address: string,
+  refusals: Map<string, number>,
+): Promise<Response> {
+  let cookie = ''
+  const call = async (path: string, body: unknown, extra: Record<string, string> = {}) => {
+    const res = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie, 'cf-connecting-ip': address, ...extra },
+      body: JSON.stringify(body),
+    })
+    const set = res.headers.get('set-cookie')
+    if (set) cookie = set.split(';')[0]!
+    return res
+  }
+  const hold = await call(`/api/shows/${showId}/holds`, {
+    best: { category: 'A', quantity: 1, allowSplit: true },
+  })
+  if (hold.status !== 201) return refusal(hold, refusals)
+  const { id: holdId } = (await hold.json()) as { id: string }
+  const order = await call(
+    '/api/orders',
+    { kind: 'show', showId, holdId, email: 'bench@example.com' },
+    { 'idempotency-key': randomBytes(12).toString('hex') },
+  )
+  if (order.status !== 201) return refusal(order, refusals)
+  const { paymentId } = (await order.json()) as { paymentId: string }
+  const paid = await call(`/api/payments/sandbox/checkout/${paymentId}/complete`, { outcome: 'pay' })
+  if (paid.status !== 200) return refusal(paid, refusals)
+  const result = (await paid.json()) as { status?: string }
+  if (result.status !== 'paid')
+    refusals.set(`ended_${result.status}`, (refusals.get(`ended_${result.status}`) ?? 0) + 1)
+  return new Response(JSON.stringify(result), { status: result.status === 'paid' ? 201 : 409 })
+}
+
+export async function ordersOverHttp(
+  base: string,
+  showId: string,
+  load: Load,
+  options: {
+    clients: number
+    healthzClients: number
+    seconds: number
+    rounds: number
+    address: () => string
+  },
+) {
+  const refusals = new Map<string, number>()
+  const healthz: Awaited<ReturnType<Load>>[] = []
+  const orders: Awaited<ReturnType<Load>>[] = []
+  for (let round = 0; round < options.rounds; round++) {
+    healthz.push(
+      await load(options.healthzClients, options.seconds / options.rounds, () => fetch(`${base}/healthz`)),
+    )
+    orders.push(
+      await load(options.clients, options.seconds / options.rounds, () =>
+        buyOnce(base, showId, options.address(), refusals),
+      ),
+    )
+  }
+  const rate = (rounds: Awaited<ReturnType<Load>>[], status: number) => {
+    const elapsed = rounds.reduce((t, r) => t + r.elapsed, 0)
+    return rounds.reduce((n, r) => n + (r.statuses.get(status) ?? 0), 0) / elapsed
+  }
+  const latencies = orders.flatMap((r) => r.latencies).sort((a, b) => a - b)
+  const ordersPerSecond = Math.round(rate(orders, 201) * 10) / 10
+  const healthzPerSecond = Math.round(rate(healthz, 200))
+  return {
+    ordersPerSecond,
+    healthzPerSecond,
+    healthzPerOrder: Math.round((healthzPerSecond / Math.max(0.1, ordersPerSecond)) * 10) / 10,
+    rounds: orders.map((r, i) => ({
+      ordersPerSecond: Math.round(((r.statuses.get(201) ?? 0) / r.elapsed) * 10) / 10,
+      healthzPerSecond: Math.round((healthz[i]!.statuses.get(200) ?? 0) / healthz[i]!.elapsed),
+    })),
+    paid: orders.reduce((n, r) => n + (r.statuses.get(201) ?? 0), 0),
+    p50Ms: Math.round(percentile(latencies, 50)),
+    p99Ms: Math.round(percentile(latencies, 99)),
+    refusals: Object.fromEntries(refusals),
+  }
+}
