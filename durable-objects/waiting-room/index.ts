@@ -40,6 +40,13 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
   private readonly onSale = this.ctx.id.name ?? ''
   private counters: store.QueueCounters | undefined
   private armedAt: number | null = null
+  /**
+   * When each buyer last asked for their place (a read, a ping, a socket opened) since the last tick. Kept in
+   * memory so a read writes nothing (a commit per read capped one room at ~150–240 reads a second); the tick
+   * writes them in its own transaction before it decides who is abandoned. Lost only if the actor is evicted,
+   * and then a buyer is seen again at their next read, well inside ABANDON_AFTER_MS.
+   */
+  private seen = new Map<string, number>()
 
   constructor(ctx: DurableObjectState, env: WaitingRoomEnv) {
     super(ctx, env)
@@ -106,57 +113,77 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
 
   // ---- buyers ---------------------------------------------------------------------------------
 
-  /** The queue and this buyer's place; asking counts as being there (see isAbandoned). */
+  /** The queue and this buyer's place; asking counts as being there (see isAbandoned). Writes nothing. */
   async view(onSale: string, settings: WaitingRoomSettings | null, buyerId?: string): Promise<QueueAnswer> {
     const now = Date.now()
     this.prepare(onSale, settings, now)
-    if (buyerId) store.touch(this.sql, buyerId, now)
+    if (buyerId) this.seen.set(buyerId, now)
     return this.answer(buyerId, now)
   }
 
   /** A place for the buyer, idempotently; one per real-name ID; refused while sold out. */
   async join(onSale: string, settings: WaitingRoomSettings, request: JoinRequest): Promise<JoinOutcome> {
+    return (await this.joinBatch(onSale, settings, [request]))[0]!
+  }
+
+  /**
+   * Several buyers' joins in arrival order (the worker coalesces an isolate's concurrent joins into one call),
+   * decided one after another exactly as single joins are, all new places in one transaction: one commit for
+   * the batch instead of one per join.
+   */
+  async joinBatch(
+    onSale: string,
+    settings: WaitingRoomSettings,
+    requests: JoinRequest[],
+  ): Promise<JoinOutcome[]> {
     const now = Date.now()
     const counters = this.prepare(onSale, settings, now)
-    const existing = store.placeOf(this.sql, request.buyerId)
-    if (existing && existing.state !== 'expired') {
-      store.touch(this.sql, request.buyerId, now)
-      return { ok: true, answer: await this.answer(request.buyerId, now) }
-    }
-    if (counters.opened && counters.soldOut)
-      return {
-        ok: false,
-        code: 'sold_out',
-        detail: 'Everything is sold or held; the queue takes no one new for now',
-        answer: await this.answer(request.buyerId, now),
-      }
-    const idHolder = request.idHash ? store.holderOfId(this.sql, request.idHash) : undefined
-    if (idHolder && idHolder !== request.buyerId)
-      return {
-        ok: false,
-        code: 'queue_id_taken',
-        detail: 'This ID number already has a place in this queue',
-        answer: await this.answer(request.buyerId, now),
-      }
-    this.ctx.storage.transactionSync(() => {
-      const arrival = ++counters.arrivals
-      const ticket = counters.opened ? ++counters.lastTicket : null
-      if (!counters.opened) counters.preQueued++
-      store.putPlace(
-        this.sql,
-        {
-          buyerId: request.buyerId,
-          idHash: request.idHash ?? null,
-          arrival,
-          shuffleKey: counters.opened ? null : preQueueKey(counters.seed, arrival),
-          ticket,
-        },
-        now,
-      )
+    const decided = this.ctx.storage.transactionSync(() => {
+      const refusals = requests.map((request) => this.placeOne(counters, request, now))
       store.saveCounters(this.sql, counters)
+      return refusals
     })
     this.arm(counters.opened ? now + TICK_MS : Date.parse(settings.opensAt))
-    return { ok: true, answer: await this.answer(request.buyerId, now) }
+    return Promise.all(
+      requests.map(async (request, i): Promise<JoinOutcome> => {
+        const answer = await this.answer(request.buyerId, now)
+        const refusal = decided[i]
+        return refusal ? { ok: false, ...refusal, answer } : { ok: true, answer }
+      }),
+    )
+  }
+
+  /** One join inside joinBatch's transaction: null when the buyer has a place (new or kept), else why not. */
+  private placeOne(
+    counters: store.QueueCounters,
+    request: JoinRequest,
+    now: number,
+  ): { code: 'queue_id_taken' | 'sold_out'; detail: string } | null {
+    const existing = store.placeOf(this.sql, request.buyerId)
+    if (existing && existing.state !== 'expired') {
+      this.seen.set(request.buyerId, now)
+      return null
+    }
+    if (counters.opened && counters.soldOut)
+      return { code: 'sold_out', detail: 'Everything is sold or held; the queue takes no one new for now' }
+    const idHolder = request.idHash ? store.holderOfId(this.sql, request.idHash) : undefined
+    if (idHolder && idHolder !== request.buyerId)
+      return { code: 'queue_id_taken', detail: 'This ID number already has a place in this queue' }
+    const arrival = ++counters.arrivals
+    const ticket = counters.opened ? ++counters.lastTicket : null
+    if (!counters.opened) counters.preQueued++
+    store.putPlace(
+      this.sql,
+      {
+        buyerId: request.buyerId,
+        idHash: request.idHash ?? null,
+        arrival,
+        shuffleKey: counters.opened ? null : preQueueKey(counters.seed, arrival),
+        ticket,
+      },
+      now,
+    )
+    return null
   }
 
   /**
@@ -168,7 +195,7 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
     const now = Date.now()
     const row = store.placeOf(this.sql, buyerId)
     if (!row) return
-    store.touch(this.sql, buyerId, now)
+    this.seen.set(buyerId, now)
     if (row.state !== 'admitted' || row.finished || (step === 'held' && row.held)) return
     const counters = this.state()
     this.ctx.storage.transactionSync(() => {
@@ -241,6 +268,9 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
     let skipped = 0
     let lapsed: string[] = []
     this.ctx.storage.transactionSync(() => {
+      // Who asked for their place since the last tick, before anyone is judged abandoned.
+      store.touchAll(this.sql, this.seen)
+      this.seen.clear()
       const passes = store.lapsePasses(this.sql, now)
       lapsed = passes.lapsed
       counters.active = Math.max(0, counters.active - passes.wereActive)
@@ -353,7 +383,7 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
     const pair = new WebSocketPair()
     this.ctx.acceptWebSocket(pair[1], [tag])
     pair[1].serializeAttachment({ buyerId })
-    store.touch(this.sql, buyerId, now)
+    this.seen.set(buyerId, now)
     pair[1].send(JSON.stringify(await this.answer(buyerId, now)))
     return new Response(null, { status: 101, webSocket: pair[0] })
   }
@@ -364,7 +394,7 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
     if (message !== 'ping' || !buyerId) return
     const now = Date.now()
     this.openIfDue(now)
-    store.touch(this.sql, buyerId, now)
+    this.seen.set(buyerId, now)
     ws.send(JSON.stringify(await this.answer(buyerId, now)))
   }
 

@@ -116,8 +116,11 @@ export function putPlace(
   )
 }
 
-export const touch = (sql: SqlStorage, buyerId: string, now: number) =>
-  sql.exec('UPDATE places SET last_seen_at = ? WHERE buyer_id = ?', now, buyerId)
+/** Last-seen times kept in memory between ticks (see WaitingRoom.seen), written in the caller's transaction. */
+export function touchAll(sql: SqlStorage, seen: ReadonlyMap<string, number>) {
+  for (const [buyerId, at] of seen)
+    sql.exec('UPDATE places SET last_seen_at = max(last_seen_at, ?) WHERE buyer_id = ?', at, buyerId)
+}
 
 /**
  * Opening: the pre-queue's places take tickets after `lastTicket` in shuffle-key order (ties by arrival). Once per

@@ -110,7 +110,8 @@ async function doLayer() {
       'stadium-onsale',
     ].filter((n) => !only || only.includes(n))) {
       const res = await fetch(
-        `http://127.0.0.1:8790/run?scenario=${name}&concurrency=${CONCURRENCY}&seconds=${SECONDS}&seats=${SEATS}`,
+        // The stadium is its own size (50,000 seats), not the bench's 400,000-seat show.
+        `http://127.0.0.1:8790/run?scenario=${name}&concurrency=${CONCURRENCY}&seconds=${SECONDS}${name === 'stadium-onsale' ? '' : `&seats=${SEATS}`}`,
       )
       const result = (await res.json()) as Scenario & { error?: string }
       if (!res.ok) throw new Error(`${name}: ${result.error}`)
@@ -398,7 +399,7 @@ function print() {
   const room = find('waiting-room-capacity')
   if (room)
     console.log(
-      `one waiting room: ${JSON.stringify(room.joins)} joins, ${JSON.stringify(room.views)} position reads`,
+      `one waiting room: ${JSON.stringify(room.joins)} single joins beside ${JSON.stringify(room.batchedJoins)} coalesced, ${JSON.stringify(room.views)} position reads`,
     )
   const stadium = find('stadium-onsale')
   if (stadium)
