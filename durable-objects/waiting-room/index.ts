@@ -6,8 +6,10 @@ import {
   observedRate,
   PUSH_EVERY_MS,
   PUSH_FRONT,
+  parseShardName,
   preQueueKey,
   pushWindow,
+  roomShards,
   SOLD_OUT_TICK_MS,
   TICK_MS,
   type WaitingRoomSettings,
@@ -37,7 +39,8 @@ const SOCKETS_PER_BUYER = 3
  * worker/domain/waiting-room.ts; this class only applies them to storage and sockets.
  */
 export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
-  private readonly onSale = this.ctx.id.name ?? ''
+  /** The on-sale this room (or shard of its queue: `<onSale>#<k>`) serves; passes name the on-sale. */
+  private readonly onSale = parseShardName(this.ctx.id.name ?? '').onSale
   private counters: store.QueueCounters | undefined
   private armedAt: number | null = null
   /**
@@ -102,9 +105,26 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
     void this.ctx.storage.setAlarm(at)
   }
 
-  private async answer(buyerId: string | undefined, now: number): Promise<QueueAnswer> {
+  /**
+   * A buyer asked for their place (read, ping, socket): seen now, and their pass, if new to them, starts now.
+   * Answers their place.
+   */
+  private sawPlace(buyerId: string, now: number): store.PlaceRow | undefined {
+    this.seen.set(buyerId, now)
+    const row = store.placeOf(this.sql, buyerId)
+    const passMinutes = this.state().settings?.passMinutes
+    if (row && passMinutes && store.passUnseen(row, now))
+      store.seePass(this.sql, row, now, passMinutes * 60_000)
+    return row
+  }
+
+  /** The queue and the buyer's place (`row`: already read). */
+  private async answer(
+    buyerId: string | undefined,
+    now: number,
+    row = buyerId ? store.placeOf(this.sql, buyerId) : undefined,
+  ): Promise<QueueAnswer> {
     const counters = this.state()
-    const row = buyerId ? store.placeOf(this.sql, buyerId) : undefined
     return {
       queue: queueView(counters, now),
       place: await placeView(counters, row, this.onSale, this.env.ADMISSION_PASS_SECRET, now),
@@ -113,12 +133,14 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
 
   // ---- buyers ---------------------------------------------------------------------------------
 
-  /** The queue and this buyer's place; asking counts as being there (see isAbandoned). Writes nothing. */
+  /**
+   * The queue and this buyer's place; asking counts as being there (see isAbandoned). Writes nothing, except once
+   * per admitted buyer: the first sight of their pass (see store.seePass).
+   */
   async view(onSale: string, settings: WaitingRoomSettings | null, buyerId?: string): Promise<QueueAnswer> {
     const now = Date.now()
     this.prepare(onSale, settings, now)
-    if (buyerId) this.seen.set(buyerId, now)
-    return this.answer(buyerId, now)
+    return this.answer(buyerId, now, buyerId ? this.sawPlace(buyerId, now) : undefined)
   }
 
   /** A place for the buyer, idempotently; one per real-name ID; refused while sold out. */
@@ -285,6 +307,7 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
         active: counters.active,
         choosing: counters.choosing,
         available,
+        shards: roomShards(settings),
       })
       if (due.admit > 0) {
         const passUntil = now + settings.passMinutes * 60_000
@@ -329,7 +352,15 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
    * window behind it: each tick's pushes are bounded, whatever the queue's length.
    */
   private async pushPositions(changed: string[], now: number) {
-    for (const buyerId of changed) sendTo(this.ctx, buyerId, await this.answer(buyerId, now))
+    for (const buyerId of changed) {
+      // A live socket shows the pass at once: its time starts now, not at the buyer's next read.
+      const live = this.ctx.getWebSockets(buyerTag(buyerId)).length > 0
+      sendTo(
+        this.ctx,
+        buyerId,
+        await this.answer(buyerId, now, live ? this.sawPlace(buyerId, now) : undefined),
+      )
+    }
     const counters = this.state()
     if (now - counters.lastPushAt < PUSH_EVERY_MS) return
     counters.lastPushAt = now
@@ -383,8 +414,7 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
     const pair = new WebSocketPair()
     this.ctx.acceptWebSocket(pair[1], [tag])
     pair[1].serializeAttachment({ buyerId })
-    this.seen.set(buyerId, now)
-    pair[1].send(JSON.stringify(await this.answer(buyerId, now)))
+    pair[1].send(JSON.stringify(await this.answer(buyerId, now, this.sawPlace(buyerId, now))))
     return new Response(null, { status: 101, webSocket: pair[0] })
   }
 
@@ -394,8 +424,7 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
     if (message !== 'ping' || !buyerId) return
     const now = Date.now()
     this.openIfDue(now)
-    this.seen.set(buyerId, now)
-    ws.send(JSON.stringify(await this.answer(buyerId, now)))
+    ws.send(JSON.stringify(await this.answer(buyerId, now, this.sawPlace(buyerId, now))))
   }
 
   override async webSocketClose(ws: WebSocket) {

@@ -117,7 +117,12 @@ export async function stadiumOnsale(
   showId: string,
   zones: string[],
   room: WaitingRoomPort | null,
-  options: { buyers?: number; seats?: number; admittedAfterOpening?: () => Promise<number[]> } = {},
+  options: {
+    buyers?: number
+    seats?: number
+    /** Buyers who joined after the opening, in the order the room(s) admitted them. */
+    admittedAfterOpening?: () => Promise<string[]>
+  } = {},
 ) {
   const seats = options.seats ?? STADIUM_SEATS
   const rand = rng(seats + (options.buyers ?? STADIUM_BUYERS))
@@ -132,6 +137,8 @@ export async function stadiumOnsale(
   let soldSeats = 0
   let soldOutAt: number | null = null
   let positionUpdates = 0
+  /** Arrival order at the room (all shards together): the harness's own count as joins are sent. */
+  const joinedAs = new Map<string, number>()
   const queue = new HoldQueue<ShowHoldRequest, ShowHoldOutcome>((requests) =>
     show.holdBatch(showId, requests, Date.now() + STADIUM_HOLD_SECONDS * 1000),
   )
@@ -156,6 +163,7 @@ export async function stadiumOnsale(
     await wait(opensAt + buyer.arrives * 1000 - Date.now())
     if (finished()) return
     if (room) {
+      joinedAs.set(buyer.id, joinedAs.size + 1)
       let place = await room.join(buyer.id, `id:${buyer.idNumbers[0]!}`)
       // The live page: position updates until admitted, more often near the front.
       while (place.state === 'waiting' && !finished()) {
@@ -209,7 +217,7 @@ export async function stadiumOnsale(
   for (const b of sold) for (const id of b.idNumbers) perId.set(id, (perId.get(id) ?? 0) + 1)
   const counts = await show.counts(showId)
   // Admission order (the actor's records) against arrival order, for buyers who joined after the opening.
-  const arrivals = await options.admittedAfterOpening?.()
+  const arrivals = (await options.admittedAfterOpening?.())?.map((id) => joinedAs.get(id)!)
   const fairness = arrivals
     ? Math.round(
         rankCorrelation(
