@@ -110,7 +110,38 @@ export function rankCorrelation(a: number[], b: number[]): number {
   return 1 - (6 * d2) / (n * (n * n - 1))
 }
 
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)))
+/**
+ * Buyers' waits on one clock: a worker may keep only 10,000 timeouts, and 20,000 buyers or more each waiting on
+ * its own would pass it. Wake-ups are kept in 50 ms slots that one interval releases.
+ */
+class BuyerClock {
+  private slots = new Map<number, (() => void)[]>()
+  private next = Math.floor(Date.now() / 50)
+  private readonly timer = setInterval(() => this.release(), 50)
+
+  wait(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve()
+    // Never a slot already released (the clock may read a little behind between I/O).
+    const slot = Math.max(this.next, Math.ceil((Date.now() + ms) / 50))
+    return new Promise((resolve) => {
+      const waiting = this.slots.get(slot)
+      if (waiting) waiting.push(resolve)
+      else this.slots.set(slot, [resolve])
+    })
+  }
+
+  private release() {
+    const now = Math.floor(Date.now() / 50)
+    for (; this.next <= now; this.next++) {
+      for (const resolve of this.slots.get(this.next) ?? []) resolve()
+      this.slots.delete(this.next)
+    }
+  }
+
+  stop() {
+    clearInterval(this.timer)
+  }
+}
 
 export async function stadiumOnsale(
   show: DurableObjectStub<BenchShowInventory>,
@@ -124,6 +155,8 @@ export async function stadiumOnsale(
     admittedAfterOpening?: () => Promise<string[]>
   } = {},
 ) {
+  const clock = new BuyerClock()
+  const wait = (ms: number) => clock.wait(ms)
   const seats = options.seats ?? STADIUM_SEATS
   const rand = rng(seats + (options.buyers ?? STADIUM_BUYERS))
   const crowd = buyers(options.buyers ?? STADIUM_BUYERS, rand)
@@ -210,7 +243,11 @@ export async function stadiumOnsale(
     }
     await room?.done(buyer.id, false)
   }
-  await Promise.all(crowd.map(shop))
+  try {
+    await Promise.all(crowd.map(shop))
+  } finally {
+    clock.stop()
+  }
   const sold = [...bought.values()]
   const allSeats = sold.flatMap((b) => b.seats)
   const perId = new Map<string, number>()
