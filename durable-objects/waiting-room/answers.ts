@@ -1,5 +1,5 @@
 import { signAdmissionPass } from '../../worker/domain/admission-pass.ts'
-import { estimatedWaitSeconds, queueState } from '../../worker/domain/waiting-room.ts'
+import { estimatedWaitSeconds, queueState, roomShards } from '../../worker/domain/waiting-room.ts'
 import type { PlaceView, QueueAnswer } from './contract.ts'
 import type { PlaceRow, QueueCounters } from './store.ts'
 
@@ -15,8 +15,10 @@ export function queueView(counters: QueueCounters, now: number): QueueAnswer['qu
   return {
     state,
     opensAt: settings?.enabled ? settings.opensAt : null,
-    waiting: counters.opened ? counters.lastTicket - counters.cursor : counters.preQueued,
-    admittedPerMinute: Math.round(counters.ratePerMinute),
+    // A shard answers for the whole queue: its own figures times the shards (buyers are spread evenly by hash).
+    waiting:
+      (counters.opened ? counters.lastTicket - counters.cursor : counters.preQueued) * roomShards(settings),
+    admittedPerMinute: Math.round(counters.ratePerMinute * roomShards(settings)),
   }
 }
 
@@ -44,14 +46,17 @@ export async function placeView(
     }
   }
   if (row.state !== 'waiting') return { state: 'expired', position: null, estimatedWaitSeconds: null }
-  const position = counters.opened && row.ticket !== null ? row.ticket - counters.cursor : null
+  const inShard = counters.opened && row.ticket !== null ? row.ticket - counters.cursor : null
+  // In a queue split over shards, the place among everyone is about the shards' count times the shard's.
+  const shards = roomShards(counters.settings)
+  const organizerRate = counters.settings?.admissionPerMinute
   return {
     state: 'waiting',
-    position,
+    position: inShard === null ? null : (inShard - 1) * shards + 1,
     estimatedWaitSeconds: estimatedWaitSeconds(
-      position,
+      inShard,
       counters.ratePerMinute,
-      counters.settings?.admissionPerMinute ?? null,
+      organizerRate === null || organizerRate === undefined ? null : organizerRate / shards,
     ),
   }
 }

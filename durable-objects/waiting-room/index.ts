@@ -7,8 +7,10 @@ import {
   observedRate,
   PUSH_EVERY_MS,
   PUSH_FRONT,
+  parseShardName,
   preQueueKey,
   pushWindow,
+  roomShards,
   SOLD_OUT_TICK_MS,
   TICK_MS,
   type WaitingRoomSettings,
@@ -43,10 +45,18 @@ const SOCKETS_PER_BUYER = 3
  * worker/domain/waiting-room.ts; this class only applies them to storage and sockets.
  */
 export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
-  private readonly onSale = this.ctx.id.name ?? ''
+  /** The on-sale this room (or shard of its queue: `<onSale>#<k>`) serves; passes name the on-sale. */
+  private readonly onSale = parseShardName(this.ctx.id.name ?? '').onSale
   private counters: store.QueueCounters | undefined
   private armedAt: number | null = null
   private readonly activeTarget = positive(this.env.WAITING_ROOM_ACTIVE_TARGET)
+  /**
+   * When each buyer last asked for their place (a read, a ping, a socket opened) since the last tick. Kept in
+   * memory so a read writes nothing (a commit per read capped one room at ~150–240 reads a second); the tick
+   * writes them in its own transaction before it decides who is abandoned. Lost only if the actor is evicted,
+   * and then a buyer is seen again at their next read, well inside ABANDON_AFTER_MS.
+   */
+  private seen = new Map<string, number>()
 
   constructor(ctx: DurableObjectState, env: WaitingRoomEnv) {
     super(ctx, env)
@@ -102,9 +112,26 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
     void this.ctx.storage.setAlarm(at)
   }
 
-  private async answer(buyerId: string | undefined, now: number): Promise<QueueAnswer> {
+  /**
+   * A buyer asked for their place (read, ping, socket): seen now, and their pass, if new to them, starts now.
+   * Answers their place.
+   */
+  private sawPlace(buyerId: string, now: number): store.PlaceRow | undefined {
+    this.seen.set(buyerId, now)
+    const row = store.placeOf(this.sql, buyerId)
+    const passMinutes = this.state().settings?.passMinutes
+    if (row && passMinutes && store.passUnseen(row, now))
+      store.seePass(this.sql, row, now, passMinutes * 60_000)
+    return row
+  }
+
+  /** The queue and the buyer's place (`row`: already read). */
+  private async answer(
+    buyerId: string | undefined,
+    now: number,
+    row = buyerId ? store.placeOf(this.sql, buyerId) : undefined,
+  ): Promise<QueueAnswer> {
     const counters = this.state()
-    const row = buyerId ? store.placeOf(this.sql, buyerId) : undefined
     return {
       queue: queueView(counters, now),
       place: await placeView(counters, row, this.onSale, this.env.ADMISSION_PASS_SECRET, now),
@@ -113,57 +140,79 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
 
   // ---- buyers ---------------------------------------------------------------------------------
 
-  /** The queue and this buyer's place; asking counts as being there (see isAbandoned). */
+  /**
+   * The queue and this buyer's place; asking counts as being there (see isAbandoned). Writes nothing, except once
+   * per admitted buyer: the first sight of their pass (see store.seePass).
+   */
   async view(onSale: string, settings: WaitingRoomSettings | null, buyerId?: string): Promise<QueueAnswer> {
     const now = Date.now()
     this.prepare(onSale, settings, now)
-    if (buyerId) store.touch(this.sql, buyerId, now)
-    return this.answer(buyerId, now)
+    return this.answer(buyerId, now, buyerId ? this.sawPlace(buyerId, now) : undefined)
   }
 
   /** A place for the buyer, idempotently; one per real-name ID; refused while sold out. */
   async join(onSale: string, settings: WaitingRoomSettings, request: JoinRequest): Promise<JoinOutcome> {
+    return (await this.joinBatch(onSale, settings, [request]))[0]!
+  }
+
+  /**
+   * Several buyers' joins in arrival order (the worker coalesces an isolate's concurrent joins into one call),
+   * decided one after another exactly as single joins are, all new places in one transaction: one commit for
+   * the batch instead of one per join.
+   */
+  async joinBatch(
+    onSale: string,
+    settings: WaitingRoomSettings,
+    requests: JoinRequest[],
+  ): Promise<JoinOutcome[]> {
     const now = Date.now()
     const counters = this.prepare(onSale, settings, now)
-    const existing = store.placeOf(this.sql, request.buyerId)
-    if (existing && existing.state !== 'expired') {
-      store.touch(this.sql, request.buyerId, now)
-      return { ok: true, answer: await this.answer(request.buyerId, now) }
-    }
-    if (counters.opened && counters.soldOut)
-      return {
-        ok: false,
-        code: 'sold_out',
-        detail: 'Everything is sold or held; the queue takes no one new for now',
-        answer: await this.answer(request.buyerId, now),
-      }
-    const idHolder = request.idHash ? store.holderOfId(this.sql, request.idHash) : undefined
-    if (idHolder && idHolder !== request.buyerId)
-      return {
-        ok: false,
-        code: 'queue_id_taken',
-        detail: 'This ID number already has a place in this queue',
-        answer: await this.answer(request.buyerId, now),
-      }
-    this.ctx.storage.transactionSync(() => {
-      const arrival = ++counters.arrivals
-      const ticket = counters.opened ? ++counters.lastTicket : null
-      if (!counters.opened) counters.preQueued++
-      store.putPlace(
-        this.sql,
-        {
-          buyerId: request.buyerId,
-          idHash: request.idHash ?? null,
-          arrival,
-          shuffleKey: counters.opened ? null : preQueueKey(counters.seed, arrival),
-          ticket,
-        },
-        now,
-      )
+    const decided = this.ctx.storage.transactionSync(() => {
+      const refusals = requests.map((request) => this.placeOne(counters, request, now))
       store.saveCounters(this.sql, counters)
+      return refusals
     })
     this.arm(counters.opened ? now + TICK_MS : Date.parse(settings.opensAt))
-    return { ok: true, answer: await this.answer(request.buyerId, now) }
+    return Promise.all(
+      requests.map(async (request, i): Promise<JoinOutcome> => {
+        const answer = await this.answer(request.buyerId, now)
+        const refusal = decided[i]
+        return refusal ? { ok: false, ...refusal, answer } : { ok: true, answer }
+      }),
+    )
+  }
+
+  /** One join inside joinBatch's transaction: null when the buyer has a place (new or kept), else why not. */
+  private placeOne(
+    counters: store.QueueCounters,
+    request: JoinRequest,
+    now: number,
+  ): { code: 'queue_id_taken' | 'sold_out'; detail: string } | null {
+    const existing = store.placeOf(this.sql, request.buyerId)
+    if (existing && existing.state !== 'expired') {
+      this.seen.set(request.buyerId, now)
+      return null
+    }
+    if (counters.opened && counters.soldOut)
+      return { code: 'sold_out', detail: 'Everything is sold or held; the queue takes no one new for now' }
+    const idHolder = request.idHash ? store.holderOfId(this.sql, request.idHash) : undefined
+    if (idHolder && idHolder !== request.buyerId)
+      return { code: 'queue_id_taken', detail: 'This ID number already has a place in this queue' }
+    const arrival = ++counters.arrivals
+    const ticket = counters.opened ? ++counters.lastTicket : null
+    if (!counters.opened) counters.preQueued++
+    store.putPlace(
+      this.sql,
+      {
+        buyerId: request.buyerId,
+        idHash: request.idHash ?? null,
+        arrival,
+        shuffleKey: counters.opened ? null : preQueueKey(counters.seed, arrival),
+        ticket,
+      },
+      now,
+    )
+    return null
   }
 
   /**
@@ -175,7 +224,7 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
     const now = Date.now()
     const row = store.placeOf(this.sql, buyerId)
     if (!row) return
-    store.touch(this.sql, buyerId, now)
+    this.seen.set(buyerId, now)
     if (row.state !== 'admitted' || row.finished || (step === 'held' && row.held)) return
     const counters = this.state()
     this.ctx.storage.transactionSync(() => {
@@ -248,6 +297,9 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
     let skipped = 0
     let lapsed: string[] = []
     this.ctx.storage.transactionSync(() => {
+      // Who asked for their place since the last tick, before anyone is judged abandoned.
+      store.touchAll(this.sql, this.seen)
+      this.seen.clear()
       const passes = store.lapsePasses(this.sql, now)
       lapsed = passes.lapsed
       counters.active = Math.max(0, counters.active - passes.wereActive)
@@ -263,6 +315,7 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
         choosing: counters.choosing,
         available,
         ...(this.activeTarget ? { activeTarget: this.activeTarget } : {}),
+        shards: roomShards(settings),
       })
       if (due.admit > 0) {
         const passUntil = now + settings.passMinutes * 60_000
@@ -307,7 +360,15 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
    * window behind it: each tick's pushes are bounded, whatever the queue's length.
    */
   private async pushPositions(changed: string[], now: number) {
-    for (const buyerId of changed) sendTo(this.ctx, buyerId, await this.answer(buyerId, now))
+    for (const buyerId of changed) {
+      // A live socket shows the pass at once: its time starts now, not at the buyer's next read.
+      const live = this.ctx.getWebSockets(buyerTag(buyerId)).length > 0
+      sendTo(
+        this.ctx,
+        buyerId,
+        await this.answer(buyerId, now, live ? this.sawPlace(buyerId, now) : undefined),
+      )
+    }
     const counters = this.state()
     if (now - counters.lastPushAt < PUSH_EVERY_MS) return
     counters.lastPushAt = now
@@ -361,8 +422,7 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
     const pair = new WebSocketPair()
     this.ctx.acceptWebSocket(pair[1], [tag])
     pair[1].serializeAttachment({ buyerId })
-    store.touch(this.sql, buyerId, now)
-    pair[1].send(JSON.stringify(await this.answer(buyerId, now)))
+    pair[1].send(JSON.stringify(await this.answer(buyerId, now, this.sawPlace(buyerId, now))))
     return new Response(null, { status: 101, webSocket: pair[0] })
   }
 
@@ -372,8 +432,7 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
     if (message !== 'ping' || !buyerId) return
     const now = Date.now()
     this.openIfDue(now)
-    store.touch(this.sql, buyerId, now)
-    ws.send(JSON.stringify(await this.answer(buyerId, now)))
+    ws.send(JSON.stringify(await this.answer(buyerId, now, this.sawPlace(buyerId, now))))
   }
 
   override async webSocketClose(ws: WebSocket) {

@@ -23,4 +23,8 @@ export const WAITING_ROOM_MIGRATIONS: readonly Migration[] = [
      pass_expires_at INTEGER
    );
    CREATE INDEX places_passes ON places (state, pass_expires_at);`,
+  // 2: whether the admitted buyer has seen their pass. A pass runs for its full time from when the buyer first
+  // sees it (a read, a ping, a socket opened), so one admitted while their page was between reads does not lose
+  // most of it; one who never looks still lapses `passMinutes` after admission.
+  `ALTER TABLE places ADD COLUMN pass_seen INTEGER NOT NULL DEFAULT 0;`,
 ]

@@ -72,10 +72,11 @@ export type PlaceRow = {
   finished: number
   last_seen_at: number
   pass_expires_at: number | null
+  pass_seen: number
 }
 
 const placeColumns =
-  'buyer_id, id_hash, arrival, ticket, state, held, finished, last_seen_at, pass_expires_at'
+  'buyer_id, id_hash, arrival, ticket, state, held, finished, last_seen_at, pass_expires_at, pass_seen'
 
 export function placeOf(sql: SqlStorage, buyerId: string): PlaceRow | undefined {
   return sql.exec<PlaceRow>(`SELECT ${placeColumns} FROM places WHERE buyer_id = ?`, buyerId).toArray()[0]
@@ -116,8 +117,11 @@ export function putPlace(
   )
 }
 
-export const touch = (sql: SqlStorage, buyerId: string, now: number) =>
-  sql.exec('UPDATE places SET last_seen_at = ? WHERE buyer_id = ?', now, buyerId)
+/** Last-seen times kept in memory between ticks (see WaitingRoom.seen), written in the caller's transaction. */
+export function touchAll(sql: SqlStorage, seen: ReadonlyMap<string, number>) {
+  for (const [buyerId, at] of seen)
+    sql.exec('UPDATE places SET last_seen_at = max(last_seen_at, ?) WHERE buyer_id = ?', at, buyerId)
+}
 
 /**
  * Opening: the pre-queue's places take tickets after `lastTicket` in shuffle-key order (ties by arrival). Once per
@@ -186,6 +190,24 @@ export function lapsePasses(
     wereActive: rows.filter((r) => !r.finished).length,
     wereChoosing: rows.filter((r) => !r.finished && !r.held).length,
   }
+}
+
+/** Whether this place's pass is live and its buyer has not seen it yet (see seePass). */
+export const passUnseen = (row: PlaceRow, now: number) =>
+  row.state === 'admitted' && !row.pass_seen && row.pass_expires_at !== null && row.pass_expires_at > now
+
+/**
+ * The buyer sees their pass for the first time: it runs `passMs` from now (never shorter than it was). One write
+ * per admitted buyer (callers check passUnseen first), whatever they read after.
+ */
+export function seePass(sql: SqlStorage, row: PlaceRow, now: number, passMs: number) {
+  row.pass_seen = 1
+  row.pass_expires_at = Math.max(row.pass_expires_at ?? 0, now + passMs)
+  sql.exec(
+    'UPDATE places SET pass_seen = 1, pass_expires_at = ? WHERE buyer_id = ?',
+    row.pass_expires_at,
+    row.buyer_id,
+  )
 }
 
 export const markHeld = (sql: SqlStorage, buyerId: string) =>

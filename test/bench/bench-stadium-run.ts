@@ -1,6 +1,13 @@
 import type { WaitingRoom } from '../../durable-objects/waiting-room/index.ts'
+import { roomShards } from '../../worker/domain/waiting-room.ts'
 import type { BenchShowInventory } from './bench-show-inventory.ts'
-import { STADIUM_HOLD_SECONDS, STADIUM_MAX_PER_BUYER, STADIUM_SEATS, stadiumOnsale } from './bench-stadium.ts'
+import {
+  STADIUM_BUYERS,
+  STADIUM_HOLD_SECONDS,
+  STADIUM_MAX_PER_BUYER,
+  STADIUM_SEATS,
+  stadiumOnsale,
+} from './bench-stadium.ts'
 import { admissionsAfterOpening, showWaitingRoom } from './bench-waiting-room.ts'
 
 // The bench worker's side of `stadium-onsale`: the stadium show (the bench's seat grid in four price zones,
@@ -23,6 +30,11 @@ export async function stadium(
   const seats = Number(params.get('seats') ?? STADIUM_SEATS)
   const buyers = params.get('buyers') ? Number(params.get('buyers')) : undefined
   const rate = params.get('rate') ? Number(params.get('rate')) : null
+  // Rooms the queue is split over: `shards`, or enough for the arrivals (all in a minute) at the measured shard
+  // point (roomShards in worker/domain/waiting-room.ts): 14 for 200,000 buyers.
+  const shards = params.get('shards')
+    ? Number(params.get('shards'))
+    : roomShards(null, (buyers ?? STADIUM_BUYERS) / 60)
   const { showId } = await makeShow(seats)
   // Before the actor first loads the show: one ticket per real-name ID, at most four per buyer.
   await env.DB.prepare(
@@ -38,11 +50,13 @@ export async function stadium(
   const room = showWaitingRoom(env.WAITING_ROOM, env.ADMISSION_PASS_SECRET, showId, {
     admissionPerMinute: rate,
     passSeconds: STADIUM_HOLD_SECONDS,
+    shards,
   })
   const result = await stadiumOnsale(show, showId, ['A', 'B', 'C', 'D'], room, {
     seats,
     ...(buyers ? { buyers } : {}),
-    admittedAfterOpening: () => admissionsAfterOpening(room.stub, room.onSale),
+    admittedAfterOpening: () => admissionsAfterOpening(room.stubs, room.onSale),
   })
-  return { ...result, admissionPerMinute: rate, room: await room.stub.inspect(room.onSale) }
+  const inspected = await Promise.all(room.stubs.map((stub) => stub.inspect(room.onSale)))
+  return { ...result, admissionPerMinute: rate, shards, rooms: inspected }
 }

@@ -1,7 +1,13 @@
-import type { PlaceView, QueueAnswer } from '../../durable-objects/waiting-room/contract.ts'
+import { HoldQueue } from '../../durable-objects/shared/hold-queue.ts'
+import type {
+  JoinOutcome,
+  JoinRequest,
+  PlaceView,
+  QueueAnswer,
+} from '../../durable-objects/waiting-room/contract.ts'
 import type { WaitingRoom } from '../../durable-objects/waiting-room/index.ts'
 import { showOnSale, verifyAdmissionPass } from '../../worker/domain/admission-pass.ts'
-import type { WaitingRoomSettings } from '../../worker/domain/waiting-room.ts'
+import { roomShards, shardName, shardOf, type WaitingRoomSettings } from '../../worker/domain/waiting-room.ts'
 import type { Place, WaitingRoomPort } from './bench-stadium.ts'
 import { percentile } from './percentile.ts'
 
@@ -22,22 +28,32 @@ const placeOf = (answer: QueueAnswer): Place => {
   }
 }
 
-/** A show's waiting room: passes last `passSeconds` (shortened for the bench like the holds). */
+/**
+ * A show's waiting room over `shards` rooms (1: one room): a buyer's place in the shard of their real-name ID hash,
+ * each shard's joins coalesced into joinBatch calls as the worker's isolate sends them (isolate-joins.ts). Passes
+ * last `passSeconds` (shortened for the bench like the holds).
+ */
 export function showWaitingRoom(
   rooms: Rooms,
   secret: string,
   showId: string,
-  options: { admissionPerMinute: number | null; passSeconds: number },
+  options: { admissionPerMinute: number | null; passSeconds: number; shards?: number },
 ): WaitingRoomPort & {
   settings: () => WaitingRoomSettings | null
-  stub: DurableObjectStub<WaitingRoom>
+  stubs: DurableObjectStub<WaitingRoom>[]
   onSale: string
 } {
   const onSale = showOnSale(showId)
-  const stub = rooms.get(rooms.idFromName(onSale))
+  const shards = roomShards({ shards: options.shards ?? 1 })
+  const stubs = Array.from({ length: shards }, (_, k) => rooms.get(rooms.idFromName(shardName(onSale, k))))
   let settings: WaitingRoomSettings | null = null
+  const joins = stubs.map(
+    (stub) => new HoldQueue<JoinRequest, JoinOutcome>((batch) => stub.joinBatch(onSale, settings!, batch)),
+  )
+  const shardOfBuyer = new Map<string, number>()
+  const stubOf = (buyerId: string) => stubs[shardOfBuyer.get(buyerId) ?? 0]!
   return {
-    stub,
+    stubs,
     onSale,
     settings: () => settings,
     async open(opensAt) {
@@ -47,37 +63,48 @@ export function showWaitingRoom(
         admissionPerMinute: options.admissionPerMinute,
         requireChallenge: false,
         passMinutes: options.passSeconds / 60,
+        shards,
       }
-      await stub.configure(onSale, settings)
+      await Promise.all(stubs.map((stub) => stub.configure(onSale, settings)))
     },
     async join(buyerId, idHash) {
-      const outcome = await stub.join(onSale, settings!, { buyerId, idHash })
-      return placeOf(outcome.answer)
+      const shard = shardOf(idHash, shards)
+      shardOfBuyer.set(buyerId, shard)
+      return placeOf((await joins[shard]!.hold({ buyerId, idHash })).answer)
     },
     async place(buyerId) {
-      return placeOf(await stub.view(onSale, settings, buyerId))
+      return placeOf(await stubOf(buyerId).view(onSale, settings, buyerId))
     },
     async passAdmits(buyerId, pass) {
       return (await verifyAdmissionPass(secret, pass, { buyerId, onSale, now: Date.now() })).ok
     },
     async held(buyerId) {
-      await stub.progress(onSale, buyerId, 'held')
+      await stubOf(buyerId).progress(onSale, buyerId, 'held')
     },
     async done(buyerId, ordered) {
-      await stub.progress(onSale, buyerId, ordered ? 'ordered' : 'released')
+      await stubOf(buyerId).progress(onSale, buyerId, ordered ? 'ordered' : 'released')
     },
   }
 }
 
-/** Rank correlation of arrival and admission for the buyers who joined after the opening (actor's records). */
-export async function admissionsAfterOpening(stub: DurableObjectStub<WaitingRoom>, onSale: string) {
-  const arrivals: number[] = []
-  for (let offset = 0; ; offset += 10_000) {
-    const page = await stub.admissionOrder(onSale, offset, 10_000)
-    for (const record of page) if (!record.preQueued) arrivals.push(record.arrival)
-    if (page.length < 10_000) break
+/**
+ * The buyers who joined after the opening, in the order the shards admitted them taken together (by admission
+ * time; within one shard's tick, in that shard's queue order), from the actors' own records.
+ */
+export async function admissionsAfterOpening(stubs: DurableObjectStub<WaitingRoom>[], onSale: string) {
+  const admitted: { buyerId: string; at: number; shard: number; k: number }[] = []
+  for (const [shard, stub] of stubs.entries()) {
+    for (let offset = 0; ; offset += 10_000) {
+      const page = await stub.admissionOrder(onSale, offset, 10_000)
+      page.forEach((record, i) => {
+        if (!record.preQueued)
+          admitted.push({ buyerId: record.buyerId, at: record.admittedAt, shard, k: offset + i })
+      })
+      if (page.length < 10_000) break
+    }
   }
-  return arrivals
+  admitted.sort((a, b) => a.at - b.at || a.shard - b.shard || a.k - b.k)
+  return admitted.map((a) => a.buyerId)
 }
 
 /**
@@ -121,6 +148,14 @@ export async function waitingRoomCapacity(rooms: Rooms, callers: number, seconds
     await stub.join(onSale, settings, { buyerId: `buy_cap${caller}-${i}`, idHash: `h${caller}-${i}` })
     joined++
   })
+  // The same joins coalesced as the worker sends them: concurrent callers' joins in one joinBatch call.
+  const coalescer = new HoldQueue<JoinRequest, JoinOutcome>((batch) =>
+    stub.joinBatch(onSale, settings, batch),
+  )
+  const batchedJoins = await run(async (caller, i) => {
+    await coalescer.hold({ buyerId: `buy_capb${caller}-${i}`, idHash: `hb${caller}-${i}` })
+    joined++
+  })
   const views = await run((caller, i) => stub.view(onSale, settings, `buy_cap${caller}-${i % 50}`))
   return {
     name: 'waiting-room-capacity',
@@ -130,9 +165,11 @@ export async function waitingRoomCapacity(rooms: Rooms, callers: number, seconds
     oversold: 0,
     callers,
     joins,
+    batchedJoins,
+    joinBatches: coalescer.batches,
     views,
     queueLength: joined,
-    // One room is enough while arrivals and position reads stay under these (each a separate RPC that writes).
-    shardPoint: { joinsPerSecond: joins.perSecond, positionReadsPerSecond: views.perSecond },
+    // One room is enough while arrivals and position reads stay under these (joins coalesced, reads write nothing).
+    shardPoint: { joinsPerSecond: batchedJoins.perSecond, positionReadsPerSecond: views.perSecond },
   }
 }

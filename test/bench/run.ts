@@ -19,6 +19,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 200)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 /** Seats in each benchmark show: enough that the coalesced show does not sell out long before the window ends. */
 const SEATS = Number(process.env.BENCH_SEATS ?? 400_000)
+/** The DO layer's server port (BENCH_DO_PORT: another checkout's bench may hold 8790). */
+const DO_PORT = Number(process.env.BENCH_DO_PORT ?? 8790)
 /** The HTTP ceiling and holds alternate in this many rounds (SECONDS each in all). */
 const HTTP_ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 3)
 type Scenario = Record<string, unknown> & {
@@ -93,7 +95,7 @@ async function doLayer() {
   migrate(config, persist)
   migrate(config, persist, 'CEILING_DB')
   // The waiting room signs admission passes (stadium-onsale): a fresh secret per run.
-  const server = await start(config, 8790, persist, {
+  const server = await start(config, DO_PORT, persist, {
     ADMISSION_PASS_SECRET: randomBytes(32).toString('base64url'),
   })
   try {
@@ -114,7 +116,9 @@ async function doLayer() {
       'orders-service',
     ].filter((n) => !only || only.includes(n))) {
       const res = await fetch(
-        `http://127.0.0.1:8790/run?scenario=${name}&concurrency=${CONCURRENCY}&seconds=${SECONDS}&seats=${SEATS}`,
+        // The stadium is its own size (50,000 seats), not the bench's 400,000-seat show; BENCH_STADIUM adds
+        // parameters for other shapes (e.g. `&seats=5000&buyers=20000&shards=4`).
+        `http://127.0.0.1:${DO_PORT}/run?scenario=${name}&concurrency=${CONCURRENCY}&seconds=${SECONDS}${name === 'stadium-onsale' ? (process.env.BENCH_STADIUM ?? '') : `&seats=${SEATS}`}`,
       )
       const result = (await res.json()) as Scenario & { error?: string }
       if (!res.ok) throw new Error(`${name}: ${result.error}`)
@@ -373,7 +377,7 @@ function print() {
   const room = find('waiting-room-capacity')
   if (room)
     console.log(
-      `one waiting room: ${JSON.stringify(room.joins)} joins, ${JSON.stringify(room.views)} position reads`,
+      `one waiting room: ${JSON.stringify(room.joins)} single joins beside ${JSON.stringify(room.batchedJoins)} coalesced, ${JSON.stringify(room.views)} position reads`,
     )
   const stadium = find('stadium-onsale')
   if (stadium)

@@ -18,6 +18,11 @@ export interface WaitingRoomSettings {
    * settings only as new as or newer than those it has, never going back to a stale copy.
    */
   updatedAt?: string
+  /**
+   * Rooms the on-sale's queue is split over (see roomShards); absent: one. Not yet in the organizer's D1
+   * settings: set by callers that know the expected demand (the stadium bench).
+   */
+  shards?: number
 }
 
 /** Whether `incoming` settings should replace `current` ones (different, and not older). */
@@ -87,6 +92,41 @@ export function queueState(settings: WaitingRoomSettings | null, now: number, so
 export const isAbandoned = (place: { lastSeenAt: number }, hasSocket: boolean, now: number) =>
   !hasSocket && now - place.lastSeenAt > ABANDON_AFTER_MS
 
+/**
+ * The shard point, measured (`waiting-room-capacity`, test/bench/README.md "One waiting room's capacity"): one
+ * room took 265 coalesced joins a second (85 single ones) and 315 position reads beside them on the shared 2-core
+ * host at load ~19, where the bench gets a tenth of a core; the figure is kept at what was measured, so a quiet
+ * host or production only errs towards more rooms. Past it, an on-sale's queue is split over several rooms
+ * (shards): a buyer's place lives in one, chosen by a stable hash of their real-name ID hash (so one place per ID
+ * still holds) or of their buyer id; each shard admits its share of the rate in its own arrival order.
+ */
+export const ROOM_JOINS_PER_SECOND = 250
+/** Most shards an on-sale is split over. */
+export const MAX_SHARDS = 64
+
+/** How many rooms an on-sale uses: the settings' figure, or enough for `expectedJoinsPerSecond`. */
+export function roomShards(settings: Pick<WaitingRoomSettings, 'shards'> | null, expectedJoinsPerSecond = 0) {
+  const wanted = settings?.shards ?? Math.ceil(expectedJoinsPerSecond / ROOM_JOINS_PER_SECOND)
+  return Math.min(MAX_SHARDS, Math.max(1, Math.floor(wanted)))
+}
+
+/** The shard (0 … shards − 1) a key (ID hash or buyer id) queues in: FNV-1a, stable across isolates. */
+export function shardOf(key: string, shards: number): number {
+  let h = 2166136261
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619)
+  return (h >>> 0) % Math.max(1, shards)
+}
+
+/** A shard's actor name: shard 0 keeps the on-sale's own name (`show:<id>`), the others add `#<k>`. */
+export const shardName = (onSale: string, shard: number) => (shard === 0 ? onSale : `${onSale}#${shard}`)
+
+/** The on-sale and shard of a room's actor name. */
+export function parseShardName(name: string): { onSale: string; shard: number } {
+  const at = name.lastIndexOf('#')
+  if (at < 0) return { onSale: name, shard: 0 }
+  return { onSale: name.slice(0, at), shard: Number(name.slice(at + 1)) }
+}
+
 export interface AdmissionInput {
   now: number
   /** When admissions were last decided (the previous tick); equal to now on the first. */
@@ -102,6 +142,8 @@ export interface AdmissionInput {
   available: number
   /** Following mode's target of admitted-and-active buyers (default ACTIVE_TARGET). */
   activeTarget?: number
+  /** Rooms the queue is split over: each admits its share of the rate and of what is left. */
+  shards?: number
 }
 
 /**
@@ -114,17 +156,17 @@ export interface AdmissionInput {
  */
 export function admissionsDue(input: AdmissionInput): { admit: number; allowance: number } {
   if (input.available <= 0) return { admit: 0, allowance: 0 }
-  const room = Math.max(0, input.available - input.choosing)
+  const shards = Math.max(1, input.shards ?? 1)
+  // A shard's share of what is left (rounded up, so the last seat is offered somewhere).
+  const room = Math.max(0, Math.ceil(input.available / shards) - input.choosing)
   if (input.admissionPerMinute === null) {
-    const target = input.activeTarget ?? ACTIVE_TARGET
+    const target = Math.ceil((input.activeTarget ?? ACTIVE_TARGET) / shards)
     return { admit: Math.min(room, Math.max(0, target - input.active)), allowance: 0 }
   }
+  const perMinute = input.admissionPerMinute / shards
   const elapsed = Math.max(0, input.now - input.lastTickAt)
   // At most a minute's worth banks up, so a long pause (no one waiting) does not release a burst after it.
-  const allowance = Math.min(
-    input.admissionPerMinute,
-    input.allowance + (input.admissionPerMinute * elapsed) / 60_000,
-  )
+  const allowance = Math.min(perMinute, input.allowance + (perMinute * elapsed) / 60_000)
   const admit = Math.min(room, Math.floor(allowance))
   return { admit, allowance: allowance - admit }
 }

@@ -18,7 +18,8 @@ import { idNumber, publicShow } from './shows.ts'
 // the helpers the hold and order routes use (the admission pass check, telling the queue a buyer progressed).
 
 const tag = 'Waiting room (public)'
-const serviceOf = (c: Context<AppEnv>) => waitingRoomService(c.env, c.get('db'))
+const serviceOf = (c: Context<AppEnv>) =>
+  waitingRoomService(c.env, c.get('db'), undefined, c.get('holdBatching'))
 
 const joinInput = v.object({
   /** A real-name on-sale: the buyer's ID number; one place per ID (the queue keeps only a keyed hash of it). */

@@ -15,10 +15,14 @@ import {
   newerSettings,
   observedRate,
   PUSH_WINDOW,
+  parseShardName,
   preQueueKey,
   preQueueOrder,
   pushWindow,
   queueState,
+  roomShards,
+  shardName,
+  shardOf,
   type WaitingRoomSettings,
 } from '../../../worker/domain/waiting-room.ts'
 
@@ -201,5 +205,51 @@ describe('admission passes', () => {
     expect(a).not.toContain('11010519491231002X')
     expect(await idNumberHash(secret, '11010519491231002X')).toBe(a)
     expect(await idNumberHash('other', '11010519491231002X')).not.toBe(a)
+  })
+})
+
+describe('a queue split over shards', () => {
+  const base = {
+    now: opening + 1_000,
+    lastTickAt: opening,
+    allowance: 0,
+    active: 0,
+    choosing: 0,
+    available: 1_000,
+  }
+
+  it('puts each key in one shard, the same every time, spreading keys evenly', () => {
+    const counts = [0, 0, 0, 0]
+    for (let i = 0; i < 20_000; i++) counts[shardOf(`id-hash-${i}`, 4)]!++
+    for (const n of counts) expect(Math.abs(n - 5_000)).toBeLessThan(500)
+    expect(shardOf('id-hash-7', 4)).toBe(shardOf('id-hash-7', 4))
+    expect(shardOf('anything', 1)).toBe(0)
+  })
+
+  it('names shard 0 after the on-sale itself, the others after it with their number', () => {
+    expect(shardName('show:shw_1', 0)).toBe('show:shw_1')
+    expect(shardName('day:site_1:2026-12-05', 3)).toBe('day:site_1:2026-12-05#3')
+    expect(parseShardName('day:site_1:2026-12-05#3')).toEqual({ onSale: 'day:site_1:2026-12-05', shard: 3 })
+    expect(parseShardName('show:shw_1')).toEqual({ onSale: 'show:shw_1', shard: 0 })
+  })
+
+  it('uses the organizer’s shard count, or enough rooms for the expected joins', () => {
+    expect(roomShards({ shards: 4 })).toBe(4)
+    expect(roomShards(null)).toBe(1)
+    // 200,000 arrivals in a minute at the measured 250 joins a second a room.
+    expect(roomShards(null, 3_300)).toBe(14)
+  })
+
+  it('has each shard admit its share of the rate and of what is left, the last seat offered somewhere', () => {
+    // 600 a minute over 4 shards: 2.5 a second each.
+    expect(admissionsDue({ ...base, admissionPerMinute: 600, shards: 4 })).toEqual({
+      admit: 2,
+      allowance: 0.5,
+    })
+    expect(admissionsDue({ ...base, admissionPerMinute: null, shards: 4 }).admit).toBe(ACTIVE_TARGET / 4)
+    expect(admissionsDue({ ...base, admissionPerMinute: null, shards: 4, available: 1 }).admit).toBe(1)
+    expect(
+      admissionsDue({ ...base, admissionPerMinute: null, shards: 4, available: 1, choosing: 1 }).admit,
+    ).toBe(0)
   })
 })

@@ -8,6 +8,8 @@ import { idNumberHash, verifyAdmissionPass } from '../../domain/admission-pass.t
 import type { WaitingRoomSettings } from '../../domain/waiting-room.ts'
 import type { Bindings } from '../../env.ts'
 import { type BotChallenge, botChallengeFor } from '../bot-challenge/index.ts'
+import { type HoldBatching, holdsAlone } from '../isolate-holds.ts'
+import { IsolateJoins } from './isolate-joins.ts'
 import { type OnSaleScope, readSettings, writeSettings } from './settings.ts'
 
 export type { OnSaleScope } from './settings.ts'
@@ -47,6 +49,8 @@ export interface WaitingRoomService {
   inspect(onSale: string): Promise<QueueInspection>
 }
 
+const isolateJoins = new IsolateJoins()
+
 const offAnswer: QueueAnswer = {
   queue: { state: 'off', opensAt: null, waiting: 0, admittedPerMinute: 0 },
   place: null,
@@ -56,7 +60,9 @@ export function waitingRoomService(
   env: Pick<Bindings, 'WAITING_ROOM' | 'ADMISSION_PASS_SECRET' | 'ENVIRONMENT' | 'TURNSTILE_SECRET_KEY'>,
   db: Database,
   challenge: BotChallenge = botChallengeFor(env),
+  batching: HoldBatching = holdsAlone,
 ): WaitingRoomService {
+  const rooms = env.WAITING_ROOM
   const queue = (onSale: string) => env.WAITING_ROOM.get(env.WAITING_ROOM.idFromName(onSale))
   const enabled = async (onSale: string) => {
     const settings = await readSettings(db, onSale)
@@ -96,7 +102,12 @@ export function waitingRoomService(
               }
       }
       const idHash = input.idNumber ? await idNumberHash(secret, input.idNumber) : undefined
-      const outcome = await queue(onSale).join(onSale, settings, { buyerId, ...(idHash ? { idHash } : {}) })
+      const outcome = await isolateJoins.join(
+        onSale,
+        { settings, buyerId, ...(idHash ? { idHash } : {}) },
+        batching,
+        (room, roomSettings, joins) => rooms.get(rooms.idFromName(room)).joinBatch(room, roomSettings, joins),
+      )
       if (outcome.ok) return outcome
       return { ok: false, code: outcome.code, detail: outcome.detail }
     },
