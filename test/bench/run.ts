@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { adminOverHttp, gridShowOnSale } from '../support/admin-over-http.ts'
 import { captureScenarios } from './bench-capture.ts'
 import { promotionOrders } from './bench-promotions.ts'
+import { reportScenarios } from './bench-reports.ts'
 import { type GateScenario, gateLayer, printGate } from './gate-decision.ts'
 import { percentile } from './percentile.ts'
 
@@ -423,6 +424,9 @@ async function main() {
         rounds: HTTP_ROUNDS,
       })),
     )
+  // Reports over generated data (issue 23), BENCH_LAYER=reports alone.
+  if (only('reports'))
+    scenarios.push(...(await reportScenarios({ start, stop, migrate, clients: 4, seconds: SECONDS })))
   print()
   printGate(gateScenarios)
   console.log(
