@@ -55,6 +55,8 @@ const EVENTS = Number(process.env.BENCH_REPORT_EVENTS ?? 5_000_000)
 const SHOWS = 200
 const DAYS = 365
 const CHUNK = 250_000
+/** Two ports of its own (seeding, then the timed server), clear of the other bench layers'. */
+const PORT = Number(process.env.BENCH_REPORT_PORT ?? 8797)
 
 const wranglerEnv = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
 
@@ -160,8 +162,8 @@ export function generationSql(showIds: string[], lastDay: string): string[] {
 async function prepare(tools: ReportBenchTools, vars: Record<string, string>) {
   const persist = mkdtempSync(join(tmpdir(), 'bench-reports-'))
   tools.migrate('wrangler.toml', persist)
-  const seeding = await tools.start('wrangler.toml', 8795, persist, vars)
-  await fetch('http://127.0.0.1:8795/api/dev/seed', { method: 'POST' })
+  const seeding = await tools.start('wrangler.toml', PORT, persist, vars)
+  await fetch(`http://127.0.0.1:${PORT}/api/dev/seed`, { method: 'POST' })
   await tools.stop(seeding)
   const demoShows = query<{ id: string }>(
     persist,
@@ -232,8 +234,8 @@ export async function reportScenarios(tools: ReportBenchTools, extra: ReportScen
     `reports: ${data.orderLines} order lines, ${data.events} events generated in ${prepared.generateMs} ms; ` +
       `rollup job ${prepared.rollupMs} ms → ${prepared.rollupRows} rollup rows (${prepared.pending} left unrolled)`,
   )
-  const server = await tools.start('wrangler.toml', 8796, prepared.persist, vars)
-  const base = 'http://127.0.0.1:8796'
+  const server = await tools.start('wrangler.toml', PORT + 1, prepared.persist, vars)
+  const base = `http://127.0.0.1:${PORT + 1}`
   const results = []
   try {
     const login = await fetch(`${base}/api/auth/login`, {
