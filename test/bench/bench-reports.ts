@@ -101,7 +101,8 @@ const counter = (first: number, last: number) =>
  * The SQL making the data. Shows: the demo organizer's real ones first (so the progress report has catalogue rows
  * and comparable shows), then synthetic ids up to SHOWS. Each show sells over the 60 days before its start, starts
  * spread over the year; events are 45% show views, 25% seat-map opens, 10% holds, 5% orders, 5% paid, 5%
- * redemptions, 4% scenic day views and 1% refunds, over 6 sources, 4 device classes and 4 channels.
+ * redemptions, 4% scenic day views and 1% refunds, over 6 sources, 4 device classes and 4 channels, each drawn
+ * independently per event.
  */
 export function generationSql(showIds: string[], lastDay: string): string[] {
   const shows = `(SELECT value AS id, key AS k FROM json_each('${JSON.stringify(showIds)}'))`
@@ -127,33 +128,43 @@ export function generationSql(showIds: string[], lastDay: string): string[] {
   }
   for (let first = 1; first <= EVENTS; first += CHUNK) {
     const last = Math.min(EVENTS, first + CHUNK - 1)
+    // Every dimension an independent draw (random(), fixed per row by the MATERIALIZED step): the rollups get the
+    // spread real traffic gives them, not the few combinations a counter's residues would.
     statements.push(`INSERT INTO analytics_events (id, organizer_id, kind, occurred_at, day, event_id, show_id, site_id,
       category, channel, source, device, order_id, orders, tickets, amount, rolled)
+      WITH RECURSIVE c(n) AS (SELECT ${first} UNION ALL SELECT n + 1 FROM c WHERE n < ${last}),
+      r AS MATERIALIZED (
+        SELECT n, abs(random()) % ${showIds.length} AS k, abs(random()) % 60 AS back, abs(random()) % 100 AS draw,
+          abs(random()) % 6 AS src, abs(random()) % 4 AS dev, abs(random()) % 10 AS ch, abs(random()) % 4 AS cat,
+          abs(random()) % 3 AS site
+        FROM c
+      ),
+      e AS (
+        SELECT r.*, s.id AS show,
+          date('${lastDay}', '-' || ((s.k * ${DAYS}) / ${showIds.length}) || ' days') AS start,
+          CASE WHEN draw < 45 THEN 'show_view' WHEN draw < 70 THEN 'seat_map_open' WHEN draw < 80 THEN 'hold'
+            WHEN draw < 85 THEN 'order' WHEN draw < 90 THEN 'paid' WHEN draw < 95 THEN 'redemption'
+            WHEN draw < 99 THEN 'day_view' ELSE 'refund' END AS kind
+        FROM r JOIN ${shows} s ON s.k = r.k
+      )
       SELECT 'be_' || n, '${ORGANIZER}', kind,
-        date(start, '-' || (n % 60) || ' days') || 'T02:00:00.000Z', date(start, '-' || (n % 60) || ' days'),
+        date(start, '-' || back || ' days') || 'T02:00:00.000Z', date(start, '-' || back || ' days'),
         CASE WHEN kind = 'day_view' THEN '' ELSE 'bench_event_' || (k / 5) END,
         CASE WHEN kind = 'day_view' THEN '' ELSE show END,
-        CASE WHEN kind = 'day_view' THEN 'bench_site_' || (n % 3) ELSE '' END,
-        CASE WHEN kind IN ('paid', 'refund', 'redemption') THEN char(65 + n % 4) ELSE '' END,
+        CASE WHEN kind = 'day_view' THEN 'bench_site_' || site ELSE '' END,
+        CASE WHEN kind IN ('paid', 'refund', 'redemption') THEN char(65 + cat) ELSE '' END,
         CASE WHEN kind IN ('paid', 'refund', 'redemption', 'hold', 'order')
-          THEN CASE n % 10 WHEN 0 THEN 'ctrip' WHEN 1 THEN 'meituan' WHEN 2 THEN 'kiosk' ELSE 'web' END ELSE 'web' END,
-        CASE (n / 20) % 6 WHEN 0 THEN 'direct' WHEN 1 THEN 'ref:D1' WHEN 2 THEN 'wechat' WHEN 3 THEN 'site:weibo.com'
+          THEN CASE ch WHEN 0 THEN 'ctrip' WHEN 1 THEN 'meituan' WHEN 2 THEN 'kiosk' ELSE 'web' END ELSE 'web' END,
+        CASE src WHEN 0 THEN 'direct' WHEN 1 THEN 'ref:D1' WHEN 2 THEN 'wechat' WHEN 3 THEN 'site:weibo.com'
           WHEN 4 THEN 'baidu' ELSE 'ref:D2' END,
-        CASE (n / 7) % 4 WHEN 0 THEN 'mobile' WHEN 1 THEN 'desktop' WHEN 2 THEN 'tablet' ELSE 'unknown' END,
+        CASE dev WHEN 0 THEN 'mobile' WHEN 1 THEN 'desktop' WHEN 2 THEN 'tablet' ELSE 'unknown' END,
         CASE WHEN kind IN ('order', 'paid', 'refund', 'redemption') THEN 'bo_' || (n % ${ORDERS} + 1) END,
         CASE WHEN kind IN ('order', 'paid') THEN 1 ELSE 0 END,
-        CASE kind WHEN 'paid' THEN 1 + n % 4 WHEN 'refund' THEN 1 WHEN 'redemption' THEN 1 ELSE 0 END,
-        CASE kind WHEN 'paid' THEN (1 + n % 4) * 10000 WHEN 'refund' THEN -10000 WHEN 'redemption' THEN 10000
+        CASE kind WHEN 'paid' THEN 1 + cat WHEN 'refund' THEN 1 WHEN 'redemption' THEN 1 ELSE 0 END,
+        CASE kind WHEN 'paid' THEN (1 + cat) * 10000 WHEN 'refund' THEN -10000 WHEN 'redemption' THEN 10000
           ELSE 0 END,
         0
-      FROM (
-        SELECT n, s.k AS k, s.id AS show,
-          date('${lastDay}', '-' || ((s.k * ${DAYS}) / ${showIds.length}) || ' days') AS start,
-          CASE WHEN n % 20 < 9 THEN 'show_view' WHEN n % 20 < 14 THEN 'seat_map_open' WHEN n % 20 < 16 THEN 'hold'
-            WHEN n % 20 = 16 THEN 'order' WHEN n % 20 = 17 THEN 'paid' WHEN n % 20 = 18 THEN 'redemption'
-            WHEN n % 100 = 19 THEN 'refund' ELSE 'day_view' END AS kind
-        FROM (${counter(first, last)}) JOIN ${shows} s ON s.k = (n * 31) % ${showIds.length}
-      );`)
+      FROM e;`)
   }
   return statements
 }
