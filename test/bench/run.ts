@@ -9,6 +9,7 @@ import { adminOverHttp, gridShowOnSale } from '../support/admin-over-http.ts'
 import { captureScenarios } from './bench-capture.ts'
 import { ordersOverHttp } from './bench-orders-http.ts'
 import { promotionOrders } from './bench-promotions.ts'
+import { reportScenarios } from './bench-reports.ts'
 import { type GateScenario, gateLayer, printGate } from './gate-decision.ts'
 import { percentile } from './percentile.ts'
 import { showActorHeap } from './show-heap-probe.ts'
@@ -436,6 +437,9 @@ async function main() {
         rounds: HTTP_ROUNDS,
       })),
     )
+  // Reports over generated data (issue 23), BENCH_LAYER=reports alone.
+  if (only('reports'))
+    scenarios.push(...(await reportScenarios({ start, stop, migrate, clients: 4, seconds: SECONDS })))
   print()
   printGate(gateScenarios)
   console.log(

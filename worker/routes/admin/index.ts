@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { requireStaff, type StaffEnv } from '../../middleware/staff-auth.ts'
+import { analyticsSalesRoutes } from './analytics-sales.ts'
 import { couponRoutes } from './coupons.ts'
 import { distributionAdminRoutes } from './distribution.ts'
 import { eventRoutes } from './events.ts'
@@ -57,6 +58,7 @@ adminRoutes.route(`${organizer}/sales-channels`, salesChannelRoutes)
 adminRoutes.route(`${organizer}/orders`, adminOrderRoutes)
 adminRoutes.route(`${organizer}/reports`, reportRoutes)
 adminRoutes.route(`${organizer}/reports/forecasts`, forecastRoutes)
+adminRoutes.route(`${organizer}/reports/analytics`, analyticsSalesRoutes)
 adminRoutes.route(`${organizer}/partners`, partnerAdminRoutes)
 adminRoutes.route(`${organizer}/webhook-endpoints`, webhookEndpointRoutes)
 // Gate enrollment codes, devices, redemptions and conflicts (several collections, one module).
