@@ -377,7 +377,7 @@ function print() {
     console.log(
       `orders with coupon + points vs plain price: ${Number(promo.ratioToPlain).toFixed(2)} (target ≥ 0.8)`,
     )
-  const capture = find('capture: holds with')
+  const capture = find('capture: holds with event')
   if (capture)
     console.log(
       `holds with event capture vs without: ${capture.ratioToWithout} (${capture.overheadPercent}% overhead, target ≤ 5%; ${capture.capturedHolds} holds captured)`,
