@@ -1,6 +1,6 @@
 // Scenic and check-in rollups from the orders' outbox events (subscribers, like order-subscribers.ts): a paid order
-// adds its products to the 二消 and co-purchase counts and its tickets to sold; a refund takes the refunded lines
-// out (and moves the order's basket to what it still holds); a redemption adds one admission by gate and hour.
+// adds its products to the 二消 and co-purchase counts and its tickets to sold; a refund or a rebooking takes the
+// lines out (and moves the order's basket to what it still holds); a redemption adds one admission by gate and hour.
 // Each event is one D1 batch guarded by its id in analytics_scenic_applied, so a replay adds nothing.
 import { eq, inArray } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
@@ -78,8 +78,8 @@ const payloadString = (event: OrderEvent, key: string) => {
   return typeof value === 'string' ? value : undefined
 }
 
-async function orderOf(db: Database, event: OrderEvent) {
-  const orderId = payloadString(event, 'orderId')
+async function orderOf(db: Database, event: OrderEvent, key = 'orderId') {
+  const orderId = payloadString(event, key)
   if (!orderId) return null
   const [order] = await db.select().from(orders).where(eq(orders.id, orderId))
   return order ?? null
@@ -137,11 +137,12 @@ export const rollUpScenicPaid: OrderEventSubscriber = {
   },
 }
 
+/** Lines leaving a paid order: refunded, or moved by a rebooking (改签) to a new order that is counted when paid. */
 export const rollUpScenicRefund: OrderEventSubscriber = {
   name: 'analytics.scenic-refund',
-  topics: ['order.refunded'],
+  topics: ['order.refunded', 'order.rebooked'],
   async handle(db, event) {
-    const order = await orderOf(db, event)
+    const order = await orderOf(db, event, event.topic === 'order.rebooked' ? 'from' : 'orderId')
     const lineIds = (event.payload as { lineIds?: unknown }).lineIds
     const ids = Array.isArray(lineIds) ? lineIds.filter((id): id is string => typeof id === 'string') : []
     if (!order || ids.length === 0) return
