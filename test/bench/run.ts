@@ -10,6 +10,7 @@ import { captureScenarios } from './bench-capture.ts'
 import { ordersOverHttp } from './bench-orders-http.ts'
 import { promotionOrders } from './bench-promotions.ts'
 import { reportScenarios } from './bench-reports.ts'
+import { printScenicReports, scenicReportScenarios } from './bench-reports-scenic.ts'
 import { type GateScenario, gateLayer, printGate } from './gate-decision.ts'
 import { percentile } from './percentile.ts'
 import { showActorHeap } from './show-heap-probe.ts'
@@ -440,7 +441,10 @@ async function main() {
   // Reports over generated data (issue 23), BENCH_LAYER=reports alone.
   if (only('reports'))
     scenarios.push(...(await reportScenarios({ start, stop, migrate, clients: 4, seconds: SECONDS })))
+  // Visitor, 二消, co-purchase and check-in reports over a year of rollups (issue 23), BENCH_LAYER=reports alone.
+  if (only('reports')) scenarios.push(...(await scenicReportScenarios({ start, stop, migrate })))
   print()
+  printScenicReports(scenarios)
   printGate(gateScenarios)
   console.log(
     `web: shop first load ${web.shopFirstLoadJsGzipBytes} B JS + ${web.shopFirstLoadCssGzipBytes} B CSS gzipped (target < ${web.targetJsGzipBytes} B JS)`,
