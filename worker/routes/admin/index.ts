@@ -3,6 +3,7 @@ import { requireStaff, type StaffEnv } from '../../middleware/staff-auth.ts'
 import { couponRoutes } from './coupons.ts'
 import { distributionAdminRoutes } from './distribution.ts'
 import { eventRoutes } from './events.ts'
+import { exportRoutes } from './exports.ts'
 import { gateAdminRoutes } from './gates.ts'
 import { groupBuyCampaignRoutes } from './group-buy-campaigns.ts'
 import { memberAdminRoutes } from './members.ts'
@@ -52,6 +53,7 @@ adminRoutes.route(organizer, visitProductDepositRoutes)
 adminRoutes.route(`${organizer}/sales-channels`, salesChannelRoutes)
 adminRoutes.route(`${organizer}/orders`, adminOrderRoutes)
 adminRoutes.route(`${organizer}/reports`, reportRoutes)
+adminRoutes.route(`${organizer}/exports`, exportRoutes)
 adminRoutes.route(`${organizer}/partners`, partnerAdminRoutes)
 adminRoutes.route(`${organizer}/webhook-endpoints`, webhookEndpointRoutes)
 // Gate enrollment codes, devices, redemptions and conflicts (several collections, one module).
