@@ -4,7 +4,7 @@
 
 /** Browser-side kinds (the beacon) and server-side kinds (routes and order-event subscribers). */
 export const beaconKinds = ['listing_view', 'show_view', 'day_view', 'seat_map_open'] as const
-export const serverKinds = ['hold', 'order', 'paid', 'refund', 'redemption'] as const
+export const serverKinds = ['hold', 'order', 'paid', 'refund', 'rebook', 'redemption'] as const
 export const analyticsKinds = [...beaconKinds, ...serverKinds] as const
 export type BeaconKind = (typeof beaconKinds)[number]
 export type AnalyticsKind = (typeof analyticsKinds)[number]

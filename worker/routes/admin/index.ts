@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { requireStaff, type StaffEnv } from '../../middleware/staff-auth.ts'
+import { analyticsSalesRoutes } from './analytics-sales.ts'
 import { couponRoutes } from './coupons.ts'
 import { distributionAdminRoutes } from './distribution.ts'
 import { eventRoutes } from './events.ts'
@@ -53,6 +54,7 @@ adminRoutes.route(organizer, visitProductDepositRoutes)
 adminRoutes.route(`${organizer}/sales-channels`, salesChannelRoutes)
 adminRoutes.route(`${organizer}/orders`, adminOrderRoutes)
 adminRoutes.route(`${organizer}/reports`, reportRoutes)
+adminRoutes.route(`${organizer}/reports/analytics`, analyticsSalesRoutes)
 adminRoutes.route(`${organizer}/exports`, exportRoutes)
 adminRoutes.route(`${organizer}/partners`, partnerAdminRoutes)
 adminRoutes.route(`${organizer}/webhook-endpoints`, webhookEndpointRoutes)

@@ -178,13 +178,56 @@ export const captureRedemption: OrderEventSubscriber = {
         ...(line?.productId ? { productId: line.productId } : {}),
         ...(line && !line.productId && line.category ? { category: line.category } : {}),
         tickets: 1,
+        // The used ticket's line price: what a partner channel settles for (reports/channels.ts).
+        amount: line?.price ?? 0,
       },
     ])
+  },
+}
+
+/**
+ * 改签: the new order's paid event counts its lines and full total, so the replaced order gives back what moved, on
+ * the day it moved: its lines' tickets, the credit carried over (their price, at most the new total; a cheaper
+ * rebooking's difference is a refund of its own), and the order itself when every line moved.
+ */
+export const captureRebooking: OrderEventSubscriber = {
+  name: 'analytics.rebook',
+  topics: ['order.rebooked'],
+  async handle(db, event) {
+    const from = payloadString(event, 'from')
+    const to = payloadString(event, 'to')
+    const facts = from ? await orderFacts(db, from) : null
+    const [replacement] = to
+      ? await db.select({ total: orders.total }).from(orders).where(eq(orders.id, to))
+      : []
+    if (!facts || !replacement) return
+    const moved = await db.select(lineColumns).from(orderLines).where(eq(orderLines.rebookOrderId, to!))
+    const standing = await db
+      .select({ id: orderLines.id })
+      .from(orderLines)
+      .where(and(eq(orderLines.orderId, facts.order.id), eq(orderLines.status, 'active')))
+    const credit = Math.min(
+      moved.reduce((sum, l) => sum + l.price, 0),
+      replacement.total,
+    )
+    const records = partRecords(facts, event, 'paid', moved, credit, new Date(event.createdAt)).map(
+      (r, i) => ({
+        ...r,
+        id: `rebook:${event.id}:${i}`,
+        kind: 'rebook' as const,
+        buyerKey: undefined,
+        orders: i === 0 && standing.length === 0 ? -1 : 0,
+        tickets: -r.tickets,
+        amount: -r.amount,
+      }),
+    )
+    await recordAnalyticsEvents(db, records)
   },
 }
 
 export const analyticsOrderSubscribers: readonly OrderEventSubscriber[] = [
   capturePaid,
   captureRefund,
+  captureRebooking,
   captureRedemption,
 ]
