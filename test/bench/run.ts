@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { adminOverHttp, gridShowOnSale } from '../support/admin-over-http.ts'
 import { captureScenarios } from './bench-capture.ts'
 import { promotionOrders } from './bench-promotions.ts'
+import { printScenicReports, scenicReportScenarios } from './bench-reports-scenic.ts'
 import { type GateScenario, gateLayer, printGate } from './gate-decision.ts'
 import { percentile } from './percentile.ts'
 
@@ -377,7 +378,7 @@ function print() {
     console.log(
       `orders with coupon + points vs plain price: ${Number(promo.ratioToPlain).toFixed(2)} (target ≥ 0.8)`,
     )
-  const capture = find('capture: holds with')
+  const capture = find('capture: holds with event')
   if (capture)
     console.log(
       `holds with event capture vs without: ${capture.ratioToWithout} (${capture.overheadPercent}% overhead, target ≤ 5%; ${capture.capturedHolds} holds captured)`,
@@ -423,7 +424,10 @@ async function main() {
         rounds: HTTP_ROUNDS,
       })),
     )
+  // Visitor, 二消, co-purchase and check-in reports over a year of rollups (issue 23), BENCH_LAYER=reports alone.
+  if (only('reports')) scenarios.push(...(await scenicReportScenarios({ start, stop, migrate })))
   print()
+  printScenicReports(scenarios)
   printGate(gateScenarios)
   console.log(
     `web: shop first load ${web.shopFirstLoadJsGzipBytes} B JS + ${web.shopFirstLoadCssGzipBytes} B CSS gzipped (target < ${web.targetJsGzipBytes} B JS)`,

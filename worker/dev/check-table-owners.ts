@@ -56,6 +56,12 @@ const owners: { dir: string; tables: Record<string, string> }[] = [
       analyticsVisitorDaily: 'analytics_visitor_daily',
       analyticsBuyers: 'analytics_buyers',
       analyticsBuyerMonths: 'analytics_buyer_months',
+      analyticsScenicApplied: 'analytics_scenic_applied',
+      analyticsOrderProducts: 'analytics_order_products',
+      analyticsSecondaryDaily: 'analytics_secondary_daily',
+      analyticsCopurchaseDaily: 'analytics_copurchase_daily',
+      analyticsAttendanceDaily: 'analytics_attendance_daily',
+      analyticsCheckinHourly: 'analytics_checkin_hourly',
     },
   },
   {

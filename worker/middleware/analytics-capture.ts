@@ -8,6 +8,7 @@ import { visitorOriginOf } from '../domain/visitor-origin.ts'
 import type { AppEnv } from '../env.ts'
 import { trafficSourceSchema } from '../routes/contracts/analytics.ts'
 import type { CaptureMessage } from '../services/analytics/messages.ts'
+import { captureSender } from '../services/analytics/sender.ts'
 
 /** Where this browser's visit came from, as its landing page told the beacon (a session cookie, no person in it). */
 export const SOURCE_COOKIE = 'visit_src'
@@ -37,27 +38,35 @@ type Captured = Omit<CaptureMessage, 'id' | 'at' | 'device' | 'source'> & {
   source?: TrafficSource
 }
 
-/** Queues one captured event after the answer; `build` runs then too, so its work (parsing a hold) costs the buyer nothing. */
+/**
+ * Queues one captured event after the answer, batched with the isolate's others (services/analytics/sender.ts);
+ * `build` runs then too, so its work (parsing a hold) costs the buyer nothing.
+ */
 export function captureAfterAnswer(c: Context<AppEnv>, build: () => Captured | null) {
   const queue = c.env.ANALYTICS_QUEUE
   if (!queue || c.env.ANALYTICS_CAPTURE === 'off') return
   const userAgent = c.req.header('user-agent')
   const traffic = trafficOf(c)
   const logger = c.get('logger')
-  c.executionCtx.waitUntil(
-    (async () => {
+  const onError = (error: unknown) => logger.warn('analytics capture lost', { error: String(error) })
+  const at = new Date().toISOString()
+  const flush = captureSender.add(
+    queue,
+    () => {
       const event = build()
-      if (!event) return
+      if (!event) return null
       const source = event.source ?? traffic
-      await queue.send({
+      return {
         ...event,
         id: event.id ?? `${event.kind}:${crypto.randomUUID()}`,
-        at: new Date().toISOString(),
+        at,
         device: deviceClassOf(userAgent),
         ...(source ? { source } : {}),
-      })
-    })().catch((error) => logger.warn('analytics capture lost', { error: String(error) })),
+      }
+    },
+    onError,
   )
+  if (flush) c.executionCtx.waitUntil(flush)
 }
 
 /** Derived origins of real-name visitors by their place in the hold: region and age band, never the number. */

@@ -1,6 +1,8 @@
 import { Hono } from 'hono'
 import { requireStaff, type StaffEnv } from '../../middleware/staff-auth.ts'
 import { analyticsSalesRoutes } from './analytics-sales.ts'
+import { scenicReportRoutes } from './analytics-scenic.ts'
+import { visitorReportRoutes } from './analytics-visitors.ts'
 import { couponRoutes } from './coupons.ts'
 import { distributionAdminRoutes } from './distribution.ts'
 import { eventRoutes } from './events.ts'
@@ -56,6 +58,9 @@ adminRoutes.route(`${organizer}/orders`, adminOrderRoutes)
 adminRoutes.route(`${organizer}/reports`, reportRoutes)
 adminRoutes.route(`${organizer}/reports/analytics`, analyticsSalesRoutes)
 adminRoutes.route(`${organizer}/exports`, exportRoutes)
+// Visitors, check-in, 二消 and co-purchase (from the analytics rollups).
+adminRoutes.route(`${organizer}/reports`, visitorReportRoutes)
+adminRoutes.route(`${organizer}/reports`, scenicReportRoutes)
 adminRoutes.route(`${organizer}/partners`, partnerAdminRoutes)
 adminRoutes.route(`${organizer}/webhook-endpoints`, webhookEndpointRoutes)
 // Gate enrollment codes, devices, redemptions and conflicts (several collections, one module).

@@ -1,4 +1,5 @@
 import { analyticsOrderSubscribers } from '../analytics/order-subscribers.ts'
+import { scenicRollupSubscribers } from '../analytics/scenic-rollups.ts'
 import { refundCompensationSubscriber } from '../coupons/compensation.ts'
 import { grantCoupon } from '../coupons/index.ts'
 import {
@@ -42,4 +43,6 @@ export const orderEventSubscribers: readonly OrderEventSubscriber[] = [
   refundCompensationSubscriber,
   // Paid, refund and redemption events for the organizers' reports (worker/services/analytics/README.md).
   ...analyticsOrderSubscribers,
+  // 二消, co-purchase and check-in rollups (worker/services/analytics/scenic-rollups.ts).
+  ...scenicRollupSubscribers,
 ]
