@@ -7,6 +7,7 @@ import { couponRoutes } from './coupons.ts'
 import { distributionAdminRoutes } from './distribution.ts'
 import { eventRoutes } from './events.ts'
 import { exportRoutes } from './exports.ts'
+import { forecastRoutes } from './forecasts.ts'
 import { gateAdminRoutes } from './gates.ts'
 import { groupBuyCampaignRoutes } from './group-buy-campaigns.ts'
 import { memberAdminRoutes } from './members.ts'
@@ -61,6 +62,7 @@ adminRoutes.route(`${organizer}/exports`, exportRoutes)
 // Visitors, check-in, 二消 and co-purchase (from the analytics rollups).
 adminRoutes.route(`${organizer}/reports`, visitorReportRoutes)
 adminRoutes.route(`${organizer}/reports`, scenicReportRoutes)
+adminRoutes.route(`${organizer}/reports/forecasts`, forecastRoutes)
 adminRoutes.route(`${organizer}/partners`, partnerAdminRoutes)
 adminRoutes.route(`${organizer}/webhook-endpoints`, webhookEndpointRoutes)
 // Gate enrollment codes, devices, redemptions and conflicts (several collections, one module).
