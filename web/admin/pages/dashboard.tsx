@@ -201,6 +201,7 @@ export function DashboardPage() {
           })}
         />
       )}
+      <LazyAnalytics base={base} from={from} to={to} currency={currency} />
     </section>
   )
 }
