@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { adminOverHttp, gridShowOnSale } from '../support/admin-over-http.ts'
 import { captureScenarios } from './bench-capture.ts'
 import { promotionOrders } from './bench-promotions.ts'
+import { reportScenarios } from './bench-reports.ts'
 import { printScenicReports, scenicReportScenarios } from './bench-reports-scenic.ts'
 import { type GateScenario, gateLayer, printGate } from './gate-decision.ts'
 import { percentile } from './percentile.ts'
@@ -426,6 +427,9 @@ async function main() {
     )
   // Visitor, 二消, co-purchase and check-in reports over a year of rollups (issue 23), BENCH_LAYER=reports alone.
   if (only('reports')) scenarios.push(...(await scenicReportScenarios({ start, stop, migrate })))
+  // Reports over generated data (issue 23), BENCH_LAYER=reports alone.
+  if (only('reports'))
+    scenarios.push(...(await reportScenarios({ start, stop, migrate, clients: 4, seconds: SECONDS })))
   print()
   printScenicReports(scenarios)
   printGate(gateScenarios)
