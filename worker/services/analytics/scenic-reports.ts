@@ -239,7 +239,7 @@ export async function copurchaseReport(
   }
 }
 
-/** Sold vs admitted per show or visit day (no-shows once the day is past) and admissions by gate and hour. */
+/** Sold vs admitted per show or visit day (no-shows once the day is past); admissions by gate and hour of the day over the range. */
 export async function checkinReport(db: Database, f: ReportFilters, today: string) {
   const where = whereOf(f, 'visit_day', ['eventId', 'showId', 'siteId', 'channel'])
   const [days, hours] = await Promise.all([
@@ -257,10 +257,10 @@ export async function checkinReport(db: Database, f: ReportFilters, today: strin
        GROUP BY event_id, show_id, site_id, visit_day ORDER BY visit_day, show_id, site_id`,
       where.values,
     ),
-    all<{ gate: string; day: string; hour: number; admitted: number }>(
+    all<{ gate: string; hour: number; admitted: number }>(
       db,
-      `SELECT gate, day, hour, sum(admitted) AS admitted FROM analytics_checkin_hourly WHERE ${where.sql}
-       GROUP BY gate, day, hour ORDER BY day, hour, gate`,
+      `SELECT gate, hour, sum(admitted) AS admitted FROM analytics_checkin_hourly WHERE ${where.sql}
+       GROUP BY gate, hour ORDER BY hour, gate`,
       where.values,
     ),
   ])
@@ -292,6 +292,6 @@ export async function checkinReport(db: Database, f: ReportFilters, today: strin
     byGate: [...gates]
       .sort((a, b) => a[0].localeCompare(b[0]))
       .map(([gate, admitted]) => ({ gate, admitted })),
-    byHour: hours.map((h) => ({ gate: h.gate, day: h.day, hour: h.hour, admitted: h.admitted })),
+    byHour: hours.map((h) => ({ gate: h.gate, hour: h.hour, admitted: h.admitted })),
   }
 }

@@ -104,10 +104,12 @@ export const rollUpScenicPaid: OrderEventSubscriber = {
     if (!order) return
     const scope = await orderScope(db, order)
     const lines = await db
-      .select({ productId: orderLines.productId, slot: orderLines.slot, status: orderLines.status })
+      .select({ productId: orderLines.productId, slot: orderLines.slot })
       .from(orderLines)
       .where(eq(orderLines.orderId, order.id))
-    const standing = lines.filter((l) => l.status === 'active')
+    // Every line was paid for: lines refunded or rebooked since leave through their own events (which may have
+    // been published before this one runs), so counting only active lines here would take them out twice.
+    const standing = lines
     const keys = [
       order.organizerId,
       scope.eventId,

@@ -8,7 +8,7 @@ import { rollUpScenicPaid } from '../../../../worker/services/analytics/scenic-r
 import { recordAnalyticsEvents } from '../../../../worker/services/analytics/store.ts'
 import { ApiClient, problemOf } from '../../../support/api.ts'
 import { ok, scenicSiteOnSale } from '../../../support/catalogue.ts'
-import { enrollGate, nonce } from '../../../support/gate.ts'
+import { enrollGate, nonce, showTonight } from '../../../support/gate.ts'
 import { postWithKey, sandboxPay } from '../../../support/orders.ts'
 
 const db = openDatabase(env.DB)
@@ -224,9 +224,7 @@ describe('visitor, 二消, co-purchase and check-in reports', () => {
         },
       ])
       expect(checkin.byGate).toEqual([{ gate: '东门', admitted: 2 }])
-      expect(checkin.byHour).toEqual([
-        { gate: '东门', day: localDayOf(scannedAt, 'Asia/Shanghai'), hour, admitted: 2 },
-      ])
+      expect(checkin.byHour).toEqual([{ gate: '东门', hour, admitted: 2 }])
     })
     const dayAfter = new Date(Date.parse(`${site.date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
     const later = await checkinReport(
@@ -422,6 +420,50 @@ describe('visitor, 二消, co-purchase and check-in reports', () => {
     expect(report.buyers).toEqual({ newOrders: 4, returningOrders: 4, returningShare: 0.5 })
     const february = await ok(site.owner.get(`${site.base}/reports/visitors?from=2026-02-01&to=2026-02-28`))
     expect(february.buyers).toEqual({ newOrders: 1, returningOrders: 1, returningShare: 0.5 })
+  })
+
+  it('check-in of a show: sold less refunds vs admitted, on the show’s start day, by gate', async () => {
+    const show = await showTonight({ seats: 10 })
+    const buyer = new ApiClient()
+    const hold = await ok(
+      buyer.post(`/api/shows/${show.showId}/holds`, { seatIds: show.seatIds.slice(0, 3) }),
+      201,
+    )
+    const body = { kind: 'show', showId: show.showId, holdId: hold.id, email: 's@example.com' }
+    const created = await ok(postWithKey(buyer, '/api/orders', body), 201)
+    await sandboxPay(buyer, created.paymentId)
+    const order = await ok(buyer.get(`/api/orders/${created.orderId}`))
+    await ok(postWithKey(buyer, `/api/orders/${order.id}/refunds`, { lineIds: [order.lines[0].id] }), 201)
+    const { items } = await ok(buyer.get(`/api/orders/${order.id}/tickets`))
+    const kept = items.filter((t: { lineId: string }) => t.lineId !== order.lines[0].id)
+    const gate = await enrollGate(show.manager, show.base, { eventId: show.eventId }, '北门')
+    const scan = {
+      nonce: nonce(),
+      scan: kept[0].token,
+      decision: 'admit',
+      scannedAt: new Date().toISOString(),
+    }
+    await ok(gate.client.post('/api/gate/scans', { scans: [scan] }))
+    const showDay = localDayOf(new Date(Date.now() + 2 * 3_600_000), 'Asia/Shanghai')
+    await eventually(async () => {
+      const report = await ok(
+        show.owner.get(`${show.base}/reports/checkin?showId=${show.showId}&from=${today()}&to=${showDay}`),
+      )
+      // 3 seats paid, 1 refunded: 2 sold; 1 admitted at 北门; the show is today or later, so no no-shows yet.
+      expect(report.scopes).toEqual([
+        {
+          eventId: show.eventId,
+          showId: show.showId,
+          siteId: null,
+          day: showDay,
+          sold: 2,
+          admitted: 1,
+          noShows: null,
+          noShowRate: null,
+        },
+      ])
+      expect(report.byGate).toEqual([{ gate: '北门', admitted: 1 }])
+    })
   })
 
   it('bad ranges and filters answer validation problems', async () => {

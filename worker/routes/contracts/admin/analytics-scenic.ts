@@ -99,8 +99,8 @@ export const checkinReport = v.object({
     }),
   ),
   byGate: v.array(v.object({ gate: v.string(), admitted: v.number() })),
-  /** Admissions per gate and local hour (0-23) of the day they happened. */
-  byHour: v.array(v.object({ gate: v.string(), day: v.string(), hour: v.number(), admitted: v.number() })),
+  /** Admissions per gate and local hour of the day (0-23), summed over the range's days (a staffing profile). */
+  byHour: v.array(v.object({ gate: v.string(), hour: v.number(), admitted: v.number() })),
 })
 
 export type VisitorsReport = v.InferOutput<typeof visitorsReport>
