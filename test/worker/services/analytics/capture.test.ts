@@ -182,7 +182,14 @@ describe('event capture into daily rollups', () => {
       tickets: 1,
       amount: -first.price,
     })
-    expect(one('redemption')).toMatchObject({ ...keys, category: first.category, tickets: 1, amount: 0 })
+    // The used ticket carries its line's price (what a partner channel settles for).
+    const keptLine = order.lines.find((l: { id: string }) => l.id !== first.id)
+    expect(one('redemption')).toMatchObject({
+      ...keys,
+      category: keptLine.category,
+      tickets: 1,
+      amount: keptLine.price,
+    })
     // The refund lowers the day's net: what was paid less what went back.
     const net = rows.filter((r) => r.kind === 'paid' || r.kind === 'refund').reduce((s, r) => s + r.amount, 0)
     expect(net).toBe(order.total - first.price)
