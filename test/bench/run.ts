@@ -438,11 +438,11 @@ async function main() {
         rounds: HTTP_ROUNDS,
       })),
     )
+  // Visitor, 二消, co-purchase and check-in reports over a year of rollups (issue 23), BENCH_LAYER=reports alone.
+  if (only('reports')) scenarios.push(...(await scenicReportScenarios({ start, stop, migrate })))
   // Reports over generated data (issue 23), BENCH_LAYER=reports alone.
   if (only('reports'))
     scenarios.push(...(await reportScenarios({ start, stop, migrate, clients: 4, seconds: SECONDS })))
-  // Visitor, 二消, co-purchase and check-in reports over a year of rollups (issue 23), BENCH_LAYER=reports alone.
-  if (only('reports')) scenarios.push(...(await scenicReportScenarios({ start, stop, migrate })))
   print()
   printScenicReports(scenarios)
   printGate(gateScenarios)

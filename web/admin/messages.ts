@@ -1,5 +1,6 @@
 // Every text of the admin console in English and Chinese (defineMessages checks both have every key).
 import { defineMessages } from '../lib/i18n.ts'
+import { dashboardEn, dashboardZh } from './dashboard/messages.ts'
 import { distributionEn, distributionZh } from './distribution-messages.ts'
 
 // ---- s7-coupons block start ----
@@ -1271,6 +1272,7 @@ const en = {
   ...consolePricingEn20,
   ...couponsEn,
   ...distributionEn,
+  ...dashboardEn,
   ...refundCouponEn,
 }
 
@@ -1627,6 +1629,7 @@ export const adminMessages = defineMessages<AdminKey>({
     ...consolePricingZh20,
     ...couponsZh,
     ...distributionZh,
+    ...dashboardZh,
     ...refundCouponZh,
   },
 })

@@ -4,6 +4,7 @@ import { newApp } from '../app.ts'
 import { publishOutboxAfterWrites } from '../middleware/outbox-kick.ts'
 import { documentRateLimits, mountRateLimits } from '../middleware/rate-limit-routes.ts'
 import { parseTicketKeys, publicJwks } from '../services/ticket-keys.ts'
+import { answerReportsWith } from './admin/exports.ts'
 import { adminRoutes } from './admin/index.ts'
 import { analyticsRoutes } from './analytics.ts'
 import { apiIntroduction, tagGuides } from './api-guide.ts'
@@ -32,6 +33,8 @@ import { dayQueueRoutes, showQueueRoutes } from './waiting-room.ts'
 /** The whole application: every surface mounted on the one app made by `newApp()`. */
 export const app = newApp()
 app.use('*', publishOutboxAfterWrites)
+// Report exports answer a report's own JSON as a file: they call the report through the whole app.
+answerReportsWith(async (request, env, ctx) => app.fetch(request, env, ctx))
 
 app.get(
   '/healthz',

@@ -1,4 +1,5 @@
-import { useState } from 'preact/hooks'
+import type { ComponentType } from 'preact'
+import { useEffect, useState } from 'preact/hooks'
 import type { SalesReport, SellThroughReport } from '../../../worker/routes/contracts/admin/reports.ts'
 import { api } from '../../lib/api.ts'
 import { formatDateTime, formatDay, formatMoney } from '../../lib/format.ts'
@@ -25,6 +26,17 @@ function everyDay(report: SalesReport) {
     days.push({ date, amount: byDate.get(date)?.amount ?? 0 })
   }
   return days
+}
+
+type AnalyticsProps = { base: string; from: string; to: string; currency: string }
+
+/** The analytics sections load behind import() after the first view (figures above) has rendered. */
+function LazyAnalytics(props: AnalyticsProps) {
+  const [Analytics, setAnalytics] = useState<ComponentType<AnalyticsProps> | null>(null)
+  useEffect(() => {
+    import('../dashboard/analytics.tsx').then((module) => setAnalytics(() => module.default))
+  }, [])
+  return Analytics ? <Analytics {...props} /> : <Loading />
 }
 
 export function DashboardPage() {
@@ -189,6 +201,7 @@ export function DashboardPage() {
           })}
         />
       )}
+      <LazyAnalytics base={base} from={from} to={to} currency={currency} />
     </section>
   )
 }

@@ -6,6 +6,7 @@ import { visitorReportRoutes } from './analytics-visitors.ts'
 import { couponRoutes } from './coupons.ts'
 import { distributionAdminRoutes } from './distribution.ts'
 import { eventRoutes } from './events.ts'
+import { exportRoutes } from './exports.ts'
 import { forecastRoutes } from './forecasts.ts'
 import { gateAdminRoutes } from './gates.ts'
 import { groupBuyCampaignRoutes } from './group-buy-campaigns.ts'
@@ -59,11 +60,12 @@ adminRoutes.route(organizer, visitProductDepositRoutes)
 adminRoutes.route(`${organizer}/sales-channels`, salesChannelRoutes)
 adminRoutes.route(`${organizer}/orders`, adminOrderRoutes)
 adminRoutes.route(`${organizer}/reports`, reportRoutes)
-adminRoutes.route(`${organizer}/reports/forecasts`, forecastRoutes)
 adminRoutes.route(`${organizer}/reports/analytics`, analyticsSalesRoutes)
+adminRoutes.route(`${organizer}/exports`, exportRoutes)
 // Visitors, check-in, 二消 and co-purchase (from the analytics rollups).
 adminRoutes.route(`${organizer}/reports`, visitorReportRoutes)
 adminRoutes.route(`${organizer}/reports`, scenicReportRoutes)
+adminRoutes.route(`${organizer}/reports/forecasts`, forecastRoutes)
 adminRoutes.route(`${organizer}/partners`, partnerAdminRoutes)
 adminRoutes.route(`${organizer}/webhook-endpoints`, webhookEndpointRoutes)
 // Gate enrollment codes, devices, redemptions and conflicts (several collections, one module).
