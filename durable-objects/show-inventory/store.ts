@@ -70,16 +70,18 @@ export const storedConfig = (sql: SqlStorage): ShowConfig | undefined => {
 export const storeConfig = (sql: SqlStorage, config: ShowConfig) =>
   writeMeta(sql, 'config', JSON.stringify(config))
 
-/** The show's config and the venue's seats, taken from the catalogue the first time the show is used. */
-export function importShow(storage: DurableObjectStorage, config: ShowConfig, seats: CatalogueSeat[]) {
+/**
+ * A page of the venue's seats stored from position `first` on (the catalogue import goes a page at a time, so a
+ * 400,000-seat venue is never in memory at once). A page again replaces its rows: an import cut short restarts.
+ */
+export function importSeats(storage: DurableObjectStorage, seats: CatalogueSeat[], first: number) {
   const { sql } = storage
   storage.transactionSync(() => {
-    storeConfig(sql, config)
-    seats.forEach((s, idx) => {
+    seats.forEach((s, k) => {
       sql.exec(
-        `INSERT INTO seats (idx, id, label, section, row, ordinal, category, x, y, accessible, companion, restricted_view, state)
+        `INSERT OR REPLACE INTO seats (idx, id, label, section, row, ordinal, category, x, y, accessible, companion, restricted_view, state)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        idx,
+        first + k,
         s.id,
         s.label,
         s.section,
@@ -95,6 +97,20 @@ export function importShow(storage: DurableObjectStorage, config: ShowConfig, se
       )
     })
   })
+}
+
+/** The import done: rows past the venue's seats (from an import cut short) go, and the config marks the show ready. */
+export function finishImport(storage: DurableObjectStorage, config: ShowConfig, seatCount: number) {
+  storage.transactionSync(() => {
+    storage.sql.exec('DELETE FROM seats WHERE idx >= ?', seatCount)
+    storeConfig(storage.sql, config)
+  })
+}
+
+/** The show's config and the venue's seats in one go (tests, the heap bench). */
+export function importShow(storage: DurableObjectStorage, config: ShowConfig, seats: CatalogueSeat[]) {
+  importSeats(storage, seats, 0)
+  finishImport(storage, config, seats.length)
 }
 
 /**
