@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm'
+import { and, asc, eq, sql } from 'drizzle-orm'
 import { type Database, openDatabase } from '../../worker/db/client.ts'
 import {
   events,
@@ -11,7 +11,7 @@ import {
   venues,
 } from '../../worker/db/schema.ts'
 import type { ShowConfig } from './contract.ts'
-import { type CatalogueSeat, importShow } from './store.ts'
+import { type CatalogueSeat, finishImport, importSeats } from './store.ts'
 
 // The show's slice of the catalogue, read from D1 through the typed schema (read-only): its sale settings, and
 // the venue's seats the first time the actor is used. The admin API reads the same settings with
@@ -94,8 +94,19 @@ export async function readShowConfig(
   }
 }
 
-/** The venue's seats in layout order (section, row, position in the row). */
-export async function readVenueSeats(db: Database, venueId: string): Promise<CatalogueSeat[]> {
+/** Venue seats per catalogue read on first use: a stadium's comes in pages this size. */
+export const IMPORT_PAGE = 2000
+
+/**
+ * A page of the venue's seats in layout order (section, row, position in the row, then id), after `after` (the
+ * last seat of the page before; the order's columns compared as one tuple, along the venue's row index).
+ */
+export async function readVenueSeats(
+  db: Database,
+  venueId: string,
+  after: CatalogueSeat | null = null,
+  limit = IMPORT_PAGE,
+): Promise<CatalogueSeat[]> {
   return db
     .select({
       id: seats.id,
@@ -112,8 +123,16 @@ export async function readVenueSeats(db: Database, venueId: string): Promise<Cat
       blocked: seats.blocked,
     })
     .from(seats)
-    .where(eq(seats.venueId, venueId))
-    .orderBy(asc(seats.section), asc(seats.row), asc(seats.ordinal))
+    .where(
+      and(
+        eq(seats.venueId, venueId),
+        after
+          ? sql`(${seats.section}, ${seats.row}, ${seats.ordinal}, ${seats.id}) > (${after.section}, ${after.row}, ${after.ordinal}, ${after.id})`
+          : undefined,
+      ),
+    )
+    .orderBy(asc(seats.section), asc(seats.row), asc(seats.ordinal), asc(seats.id))
+    .limit(limit)
 }
 
 /** Copies the show's settings and its venue's seats into the actor's storage (its first use). */
@@ -121,7 +140,15 @@ export async function importFromCatalogue(storage: DurableObjectStorage, d1: D1D
   const db = openDatabase(d1)
   const latest = await readShowConfig(db, showId)
   if (!latest) throw new ShowNotFound(showId)
-  importShow(storage, latest.config, await readVenueSeats(db, latest.venueId))
+  let stored = 0
+  for (let after: CatalogueSeat | null = null; ; ) {
+    const page = await readVenueSeats(db, latest.venueId, after)
+    importSeats(storage, page, stored)
+    stored += page.length
+    if (page.length < IMPORT_PAGE) break
+    after = page[page.length - 1]!
+  }
+  finishImport(storage, latest.config, stored)
 }
 
 /**

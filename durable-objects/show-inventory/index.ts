@@ -320,7 +320,7 @@ export class ShowInventory extends DurableObject<ShowInventoryEnv> {
     this.expiry.armEarliest(expiries(sales))
     if (changed.length)
       broadcastDelta(this.ctx, sales.version, () =>
-        [...new Set(changed)].map((i) => [sales.layout.seats[i]!.id, publicState(sales, i)]),
+        [...new Set(changed)].map((i) => [sales.layout.idOf(i), publicState(sales, i)]),
       )
     return result
   }

@@ -47,6 +47,9 @@ export interface ActiveHold {
 /** Who bought or holds seats, for the per-buyer and real-name limits. */
 export type Buyer = Pick<ActiveHold, 'holderId' | 'idNumbers'>
 
+/** The ID numbers of a hold that came without them, shared (frozen: a hold is given its own, never pushed to). */
+const NO_ID_NUMBERS: string[] = Object.freeze([]) as unknown as string[]
+
 export function refuse(code: ShowRefusal, detail: string, unavailable?: string[]): ShowHoldRefusal {
   return { ok: false, code, detail, ...(unavailable ? { unavailable } : {}) }
 }
@@ -54,8 +57,12 @@ export function refuse(code: ShowRefusal, detail: string, unavailable?: string[]
 /** One show's seats, active holds and limits as the actor keeps them in memory. */
 export class ShowSales {
   readonly holds = new Map<string, ActiveHold>()
-  /** Seats held or sold per buyer key (`a:` account, `i:` ID number), for per-buyer limits. */
-  private readonly buyerSeats = new Map<string, number>()
+  /**
+   * Seats held or sold per buyer and per real-name ID number, for per-buyer limits: keyed by the ids themselves
+   * (no prefixed copy of each per hold).
+   */
+  private readonly accountSeats = new Map<string, number>()
+  private readonly idNumberSeats = new Map<string, number>()
   /** Active holds per buyer and per client network, against the hold caps. */
   private readonly tallies = new HoldTallies()
   private readonly limits: Record<HoldCapScope, HoldLimit>
@@ -113,7 +120,7 @@ export class ShowSales {
     this.countBuyer({ holderId: hold.holderId, idNumbers }, 1, sold.size)
     const kept = hold.quotes?.map((q, k) => {
       const i = hold.seats[k]!
-      return sold.has(i) || !this.book.reopens(q, this.layout.seats[i]!.category) ? q : null
+      return sold.has(i) || !this.book.reopens(q, this.layout.categoryOf(i)) ? q : null
     })
     this.book.count(kept, hold, 1)
     // A sold presale hold keeps its code's use, unless it was refunded in full and its phase gives uses back.
@@ -171,7 +178,7 @@ export class ShowSales {
       if (
         ids?.some((id) => {
           const i = layout.indexOf(id)
-          return i !== undefined && layout.seats[i]!.category !== category
+          return i !== undefined && layout.categoryOf(i) !== category
         })
       )
         return refuse('invalid_request', `The flash sale sells ${category} seats only`)
@@ -186,7 +193,7 @@ export class ShowSales {
       for (const id of ids) {
         const i = layout.indexOf(id)
         if (i === undefined || !layout.isOpenFor(i, request.channel)) unavailable.push(id)
-        else if (!(layout.seats[i]!.category in config.prices)) unpriced.push(id)
+        else if (!(layout.categoryOf(i) in config.prices)) unpriced.push(id)
         else picked.push(i)
       }
       if (unavailable.length) {
@@ -224,7 +231,7 @@ export class ShowSales {
       ? picked.map(() => flash)
       : this.book.scheduled
         ? this.book.quote(
-            picked.map((i) => layout.seats[i]!.category),
+            picked.map((i) => layout.categoryOf(i)),
             now,
             layout,
           )
@@ -234,7 +241,7 @@ export class ShowSales {
       // Time-ordered, so a batch's rows land together at the end of the holds index.
       id: newId('hld', now),
       holderId: request.holderId,
-      idNumbers: request.idNumbers ?? [],
+      idNumbers: request.idNumbers?.length ? request.idNumbers : NO_ID_NUMBERS,
       seats: picked,
       expiresAt,
       channel: request.channel ?? null,
@@ -275,7 +282,7 @@ export class ShowSales {
           'This show sells one ticket per real-name ID: give one distinct ID number per seat',
         )
       }
-      const taken = idNumbers.filter((id) => (this.buyerSeats.get(`i:${id}`) ?? 0) > 0)
+      const taken = idNumbers.filter((id) => (this.idNumberSeats.get(id) ?? 0) > 0)
       if (taken.length) {
         return refuse(
           'buyer_limit',
@@ -283,7 +290,7 @@ export class ShowSales {
         )
       }
     }
-    const mine = this.buyerSeats.get(`a:${holderId}`) ?? 0
+    const mine = this.accountSeats.get(holderId) ?? 0
     const max = Math.max(config.maxPerAccount, tierLimit ?? 0)
     if (mine + seats > max) {
       return refuse('buyer_limit', `At most ${max} tickets per buyer; you already hold ${mine}`)
@@ -304,11 +311,11 @@ export class ShowSales {
         ? null
         : refuse('invalid_request', 'This hold already has its ID numbers')
     }
-    const taken = idNumbers.filter((id) => (this.buyerSeats.get(`i:${id}`) ?? 0) > 0)
+    const taken = idNumbers.filter((id) => (this.idNumberSeats.get(id) ?? 0) > 0)
     if (taken.length)
       return refuse('buyer_limit', `${taken.length} of these ID numbers already hold a ticket for this show`)
     hold.idNumbers = [...idNumbers]
-    for (const id of idNumbers) this.buyerSeats.set(`i:${id}`, 1)
+    for (const id of idNumbers) this.idNumberSeats.set(id, 1)
     return null
   }
 
@@ -342,7 +349,7 @@ export class ShowSales {
     seats: number[],
     now: number,
   ): { code: ShowRefusal; detail: string; unavailable?: string[] } | null {
-    const lost = seats.filter((i) => this.layout.state[i] !== FREE).map((i) => this.layout.seats[i]!.id)
+    const lost = seats.filter((i) => this.layout.state[i] !== FREE).map((i) => this.layout.idOf(i))
     if (lost.length)
       return {
         code: 'hold_expired',
@@ -355,7 +362,7 @@ export class ShowSales {
     const limited = this.buyerLimitRefusal(buyer.holderId, buyer.idNumbers, seats.length)
     if (limited) return { code: limited.code, detail: `The hold expired; ${limited.detail}` }
     // The quote is kept only while its tier would still be quoted; a new price is never charged silently.
-    const categories = seats.map((i) => this.layout.seats[i]!.category)
+    const categories = seats.map((i) => this.layout.categoryOf(i))
     if (!this.book.stillApplies(categories, buyer.quotes, now, buyer, this.layout))
       return { code: 'hold_expired', detail: 'The hold expired and the price it was quoted at has ended' }
     return null
@@ -399,7 +406,7 @@ export class ShowSales {
     this.layout.setState(i, FREE)
     changed.push(i)
     this.countBuyer({ holderId, idNumbers: idNumber ? [idNumber] : [] }, -1, 1)
-    this.book.returned(quote, this.layout.seats[i]!.category)
+    this.book.returned(quote, this.layout.categoryOf(i))
   }
 
   /** Blocks free seats or frees blocked ones; held or sold seats, and unknown ids, are skipped. */
@@ -437,12 +444,12 @@ export class ShowSales {
   }
 
   private countBuyer(buyer: Buyer, sign: 1 | -1, seats: number) {
-    const bump = (key: string, n: number) => {
-      const next = (this.buyerSeats.get(key) ?? 0) + sign * n
-      if (next > 0) this.buyerSeats.set(key, next)
-      else this.buyerSeats.delete(key)
+    const bump = (counts: Map<string, number>, key: string, n: number) => {
+      const next = (counts.get(key) ?? 0) + sign * n
+      if (next > 0) counts.set(key, next)
+      else counts.delete(key)
     }
-    bump(`a:${buyer.holderId}`, seats)
-    for (const id of buyer.idNumbers) bump(`i:${id}`, 1)
+    bump(this.accountSeats, buyer.holderId, seats)
+    for (const id of buyer.idNumbers) bump(this.idNumberSeats, id, 1)
   }
 }

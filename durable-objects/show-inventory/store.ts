@@ -1,4 +1,5 @@
 import type { HoldCaps } from '../../worker/domain/hold-caps.ts'
+import { SEAT_CHUNK, SeatColumns } from '../../worker/domain/seat-columns.ts'
 import {
   BLOCKED,
   FREE,
@@ -46,6 +47,8 @@ export const SHOW_MIGRATIONS: readonly Migration[] = [
   ADMISSION_MIGRATION,
   // 6: the log of price steps crossed by sell-through (price-steps.ts).
   PRICE_STEP_MIGRATION,
+  // 7: a confirmed hold's sold seats found by index on load, not by a scan of every seat per hold.
+  'CREATE INDEX IF NOT EXISTS seats_hold ON seats (hold_id)',
 ]
 
 /** How far storage from before the migration runner got: none, the first layout, or with `holds.ip`. */
@@ -67,16 +70,18 @@ export const storedConfig = (sql: SqlStorage): ShowConfig | undefined => {
 export const storeConfig = (sql: SqlStorage, config: ShowConfig) =>
   writeMeta(sql, 'config', JSON.stringify(config))
 
-/** The show's config and the venue's seats, taken from the catalogue the first time the show is used. */
-export function importShow(storage: DurableObjectStorage, config: ShowConfig, seats: CatalogueSeat[]) {
+/**
+ * A page of the venue's seats stored from position `first` on (the catalogue import goes a page at a time, so a
+ * 400,000-seat venue is never in memory at once). A page again replaces its rows: an import cut short restarts.
+ */
+export function importSeats(storage: DurableObjectStorage, seats: CatalogueSeat[], first: number) {
   const { sql } = storage
   storage.transactionSync(() => {
-    storeConfig(sql, config)
-    seats.forEach((s, idx) => {
+    seats.forEach((s, k) => {
       sql.exec(
-        `INSERT INTO seats (idx, id, label, section, row, ordinal, category, x, y, accessible, companion, restricted_view, state)
+        `INSERT OR REPLACE INTO seats (idx, id, label, section, row, ordinal, category, x, y, accessible, companion, restricted_view, state)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        idx,
+        first + k,
         s.id,
         s.label,
         s.section,
@@ -94,28 +99,67 @@ export function importShow(storage: DurableObjectStorage, config: ShowConfig, se
   })
 }
 
+/** The import done: rows past the venue's seats (from an import cut short) go, and the config marks the show ready. */
+export function finishImport(storage: DurableObjectStorage, config: ShowConfig, seatCount: number) {
+  storage.transactionSync(() => {
+    storage.sql.exec('DELETE FROM seats WHERE idx >= ?', seatCount)
+    storeConfig(storage.sql, config)
+  })
+}
+
+/** The show's config and the venue's seats in one go (tests, the heap bench). */
+export function importShow(storage: DurableObjectStorage, config: ShowConfig, seats: CatalogueSeat[]) {
+  importSeats(storage, seats, 0)
+  finishImport(storage, config, seats.length)
+}
+
+/**
+ * The seats' facts into columns, a page of rows at a time (a 400,000-seat show never has all its rows in
+ * memory at once), with each seat's state and channel.
+ */
+function loadSeats(sql: SqlStorage) {
+  const [{ n }] = sql.exec<{ n: number }>('SELECT count(*) AS n FROM seats').toArray() as [{ n: number }]
+  const columns = new SeatColumns(n)
+  const states = new Uint8Array(n)
+  const allocations = new Map<number, string>()
+  for (let from = 0; from < n; from += SEAT_CHUNK) {
+    const page = sql.exec<Row>(
+      `SELECT idx, id, label, section, row, ordinal, category, x, y, accessible, companion, restricted_view, state,
+              allocation FROM seats WHERE idx >= ? ORDER BY idx LIMIT ?`,
+      from,
+      SEAT_CHUNK,
+    )
+    for (const r of page) {
+      const i = columns.size
+      // The layout's index is the row's idx (every write addresses a seat by it).
+      if (Number(r.idx) !== i) throw new Error(`seat rows out of order at ${i}`)
+      columns.push({
+        id: String(r.id),
+        label: String(r.label),
+        section: String(r.section),
+        row: String(r.row),
+        ordinal: Number(r.ordinal),
+        category: String(r.category),
+        x: Number(r.x),
+        y: Number(r.y),
+        accessible: Boolean(r.accessible),
+        companion: Boolean(r.companion),
+        restrictedView: Boolean(r.restricted_view),
+      })
+      states[i] = Number(r.state)
+      if (r.allocation !== null) allocations.set(i, String(r.allocation))
+    }
+  }
+  return { columns: columns.sealed(), states, allocations }
+}
+
 /** The show's state in memory, from what storage holds: seats, active holds, and what each buyer bought. */
 export function loadShow(sql: SqlStorage, caps: HoldCaps): ShowSales {
   const config = storedConfig(sql)!
-  const rows = sql.exec<Row>('SELECT * FROM seats ORDER BY idx').toArray()
-  const seats: LayoutSeat[] = rows.map((r) => ({
-    id: String(r.id),
-    label: String(r.label),
-    section: String(r.section),
-    row: String(r.row),
-    ordinal: Number(r.ordinal),
-    category: String(r.category),
-    x: Number(r.x),
-    y: Number(r.y),
-    accessible: Boolean(r.accessible),
-    companion: Boolean(r.companion),
-    restrictedView: Boolean(r.restricted_view),
-  }))
-  const layout = new SeatLayout(seats, config.stage, config.seatFocus ?? 'stage')
-  rows.forEach((r, i) => {
-    layout.setState(i, Number(r.state) as SeatState)
-    layout.allocation[i] = r.allocation === null ? null : String(r.allocation)
-  })
+  const { columns, states, allocations } = loadSeats(sql)
+  const layout = new SeatLayout(columns, config.stage, config.seatFocus ?? 'stage')
+  for (let i = 0; i < states.length; i++) layout.setState(i, states[i] as SeatState)
+  for (const [i, channel] of allocations) layout.allocation[i] = channel
   const sales = new ShowSales(config, layout, caps, Number(readMeta(sql, 'version') ?? 0))
   for (const h of sql.exec<Row>("SELECT * FROM holds WHERE status IN ('active', 'confirmed')")) {
     const hold = holdOf(h)

@@ -8,12 +8,12 @@ import type { ActiveHold, ShowSales } from './rules.ts'
 
 /** What seat `i` costs at the show's prices (its category's price). */
 export function seatPrice(sales: ShowSales, i: number): number {
-  return sales.config.prices[sales.layout.seats[i]!.category] ?? 0
+  return sales.config.prices[sales.layout.categoryOf(i)] ?? 0
 }
 
 /** A held seat at its quote (tier or flash price), or at the show's prices now when it was quoted at list price. */
 export function heldSeat(sales: ShowSales, i: number, quote?: SeatQuote | null): HeldSeat {
-  const seat = sales.layout.seats[i]!
+  const seat = sales.layout.columns.seat(i)
   const list = seatPrice(sales, i)
   return {
     id: seat.id,
@@ -46,7 +46,7 @@ export function showHold(
 /** A seat's state as buyers see it: a free seat in a category without a price on the show is not for sale. */
 export function publicState(sales: ShowSales, i: number) {
   const state = sales.layout.state[i]!
-  return state === FREE && !(sales.layout.seats[i]!.category in sales.config.prices)
+  return state === FREE && !(sales.layout.categoryOf(i) in sales.config.prices)
     ? 'blocked'
     : stateNames[state]!
 }
@@ -54,8 +54,7 @@ export function publicState(sales: ShowSales, i: number) {
 /** Per-category counts from the layout's counters (no scan of the seats' states). */
 export function availability(sales: ShowSales, now: number): ShowAvailability {
   const { config, layout } = sales
-  const totals = new Map<string, number>()
-  for (const seat of layout.seats) totals.set(seat.category, (totals.get(seat.category) ?? 0) + 1)
+  const totals = layout.totals()
   return {
     showId: config.showId,
     onSale: sales.onSale(now),
@@ -82,19 +81,10 @@ export function seatMap(sales: ShowSales, now: number) {
     ...availability(sales, now),
     stage: config.stage,
     currency: config.currency,
-    seats: layout.seats.map((seat, i) => ({
-      id: seat.id,
-      label: seat.label,
-      section: seat.section,
-      row: seat.row,
-      category: seat.category,
-      x: seat.x,
-      y: seat.y,
-      accessible: seat.accessible,
-      companion: seat.companion,
-      restrictedView: seat.restrictedView,
-      state: publicState(sales, i),
-    })),
+    seats: Array.from({ length: layout.size }, (_, i) => {
+      const { ordinal: _ordinal, ...seat } = layout.columns.seat(i)
+      return { ...seat, state: publicState(sales, i) }
+    }),
   }
 }
 

@@ -2,8 +2,9 @@
 // workerd gives a worker no heap figure, so the actor's own code (store.ts `importShow` and `loadShow`, rules.ts
 // `ShowSales.hold`) runs here in Node 22 (the same V8) over node:sqlite standing in for the actor's SQLite, and
 // the V8 heap is read after a forced full GC (`--expose-gc`) at each step: the show loaded, nothing sold; the
-// rows `loadShow` reads, which live beside the layout while it is built (the load's peak); and every seat in an
-// active hold of 1–4 seats from its own buyer and network (the state at the height of an on-sale).
+// load's peak, read each time `loadShow` has a page of rows in hand (the columns built so far, the page, and
+// everything loaded before it); and every seat in an active hold of 1–4 seats from its own buyer and network
+// (the state at the height of an on-sale).
 // Run: node --expose-gc test/bench/show-actor-heap.ts <seats>; prints one JSON line. run.ts runs it per size.
 import { DatabaseSync } from 'node:sqlite'
 import { migrate } from '../../durable-objects/shared/migrations.ts'
@@ -17,8 +18,11 @@ const CATEGORIES = ['A', 'B', 'C', 'D']
 
 type Value = string | number | null
 
-/** The actor's `SqlStorage` over node:sqlite: the calls store.ts and migrations.ts make, nothing more. */
-function sqlStorage(db: DatabaseSync) {
+/**
+ * The actor's `SqlStorage` over node:sqlite: the calls store.ts and migrations.ts make, nothing more. `onRead`
+ * sees each SELECT's rows while they are in hand (the load's peak is read there).
+ */
+function sqlStorage(db: DatabaseSync, onRead: () => void = () => {}) {
   const bind = (params: unknown[]) => params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p)) as Value[]
   return {
     exec<T>(query: string, ...params: unknown[]) {
@@ -39,13 +43,14 @@ function sqlStorage(db: DatabaseSync) {
         }
       }
       const rows = statement.all(...bind(params)) as T[]
+      onRead()
       return { toArray: () => rows, [Symbol.iterator]: () => rows[Symbol.iterator](), rowsWritten: 0 }
     },
   }
 }
 
-function storage(db: DatabaseSync) {
-  const sql = sqlStorage(db)
+function storage(db: DatabaseSync, onRead?: () => void) {
+  const sql = sqlStorage(db, onRead)
   return {
     sql,
     transactionSync<T>(change: () => T): T {
@@ -67,9 +72,11 @@ const gc = () => {
   if (!collect) throw new Error('run with --expose-gc')
   for (let i = 0; i < 3; i++) collect()
 }
+/** The V8 heap and the ArrayBuffers beside it (the layout's typed arrays live there; an isolate's limit counts both). */
 const heapMb = () => {
   gc()
-  return process.memoryUsage().heapUsed / 2 ** 20
+  const { heapUsed, arrayBuffers } = process.memoryUsage()
+  return (heapUsed + arrayBuffers) / 2 ** 20
 }
 const round = (mb: number) => Math.round(mb * 10) / 10
 
@@ -117,16 +124,18 @@ function venueSeats(seats: number) {
 
 export function measure(seats: number) {
   const db = new DatabaseSync(':memory:')
-  const store = storage(db)
+  let peak = 0
+  let loading = false
+  const store = storage(db, () => {
+    if (loading) peak = Math.max(peak, heapMb())
+  })
   migrate(store as never, SHOW_MIGRATIONS)
   importShow(store as never, showConfig(), venueSeats(seats))
   const before = heapMb()
+  loading = true
   const sales = loadShow(store.sql as never, SHOW_HOLD_CAPS)
+  loading = false
   const loaded = heapMb()
-  // What loadShow reads before it builds the layout, alive beside it until the load returns.
-  let rows: unknown[] | null = store.sql.exec('SELECT * FROM seats ORDER BY idx').toArray()
-  const withRows = heapMb()
-  rows = null
   // The height of an on-sale: every seat in an active hold, best available, 1–4 seats per buyer.
   const now = Date.now()
   let holds = 0
@@ -156,10 +165,10 @@ export function measure(seats: number) {
     seats,
     holds,
     loadedMb: round(loaded - before),
-    loadPeakMb: round(loaded - before + (withRows - loaded)),
+    loadPeakMb: round(Math.max(peak, loaded) - before),
     allHeldMb: round(held - before),
     heapTotalMb: round(held),
-    keep: sales.layout.size + (rows === null ? 0 : 1),
+    keep: sales.layout.size,
   }
 }
 

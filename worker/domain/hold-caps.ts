@@ -106,8 +106,11 @@ export function holdCapsFrom(setting: string | undefined, defaults: HoldCaps): H
 export const isAnonymousBuyer = (holderId: string) => holderId.startsWith('buy_')
 
 interface Tally extends HoldTally {
-  /** When each of these holds expires (few: the caps keep them few), for Retry-After. */
-  expiries: number[]
+  /**
+   * When each of these holds expires (few: the caps keep them few), for Retry-After; a number for the one hold
+   * most buyers and networks have (an array per key costs a stadium's on-sale megabytes).
+   */
+  expiries: number | number[]
 }
 
 export interface HoldCapRefusal {
@@ -122,36 +125,38 @@ export interface HoldCapRefusal {
  * themselves: `add` when a hold is made, `remove` when it ends (released, expired, confirmed).
  */
 export class HoldTallies {
-  private readonly tallies = new Map<string, Tally>()
+  // Keyed by the buyer id and the network themselves, so a key is the string the hold already holds (a
+  // prefixed key would be one more string per hold: at a stadium's on-sale, hundreds of thousands).
+  private readonly buyers = new Map<string, Tally>()
+  private readonly networks = new Map<string, Tally>()
 
-  private change(key: string, sign: 1 | -1, seats: number, expiresAt: number) {
-    let tally = this.tallies.get(key)
+  private change(tallies: Map<string, Tally>, key: string, sign: 1 | -1, seats: number, expiresAt: number) {
+    const tally = tallies.get(key)
     if (!tally) {
-      if (sign < 0) return
-      tally = { holds: 0, held: 0, expiries: [] }
-      this.tallies.set(key, tally)
+      if (sign > 0) tallies.set(key, { holds: 1, held: seats, expiries: expiresAt })
+      return
     }
     tally.holds += sign
     tally.held += sign * seats
-    if (sign > 0) tally.expiries.push(expiresAt)
+    const { expiries } = tally
+    if (typeof expiries === 'number') {
+      if (sign > 0) tally.expiries = [expiries, expiresAt]
+    } else if (sign > 0) expiries.push(expiresAt)
     else {
-      const at = tally.expiries.indexOf(expiresAt)
-      if (at >= 0) tally.expiries.splice(at, 1)
+      const at = expiries.indexOf(expiresAt)
+      if (at >= 0) expiries.splice(at, 1)
     }
-    if (tally.holds <= 0) this.tallies.delete(key)
-  }
-
-  private each(holderId: string, client: string | null | undefined, apply: (key: string) => void) {
-    apply(`b:${holderId}`)
-    if (client) apply(`n:${client}`)
+    if (tally.holds <= 0) tallies.delete(key)
   }
 
   add(holderId: string, client: string | null | undefined, seats: number, expiresAt: number) {
-    this.each(holderId, client, (key) => this.change(key, 1, seats, expiresAt))
+    this.change(this.buyers, holderId, 1, seats, expiresAt)
+    if (client) this.change(this.networks, client, 1, seats, expiresAt)
   }
 
   remove(holderId: string, client: string | null | undefined, seats: number, expiresAt: number) {
-    this.each(holderId, client, (key) => this.change(key, -1, seats, expiresAt))
+    this.change(this.buyers, holderId, -1, seats, expiresAt)
+    if (client) this.change(this.networks, client, -1, seats, expiresAt)
   }
 
   /** Whether one more hold of `adding` seats stays within `limits`; the refusal if not. */
@@ -162,18 +167,18 @@ export class HoldTallies {
     adding: number,
     now: number,
   ): HoldCapRefusal | null {
-    const buyer = this.tallies.get(`b:${holderId}`)
-    const network = client
-      ? (this.tallies.get(`n:${client}`) ?? { holds: 0, held: 0, expiries: [] })
-      : undefined
+    const buyer = this.buyers.get(holderId)
+    const network = client ? (this.networks.get(client) ?? { holds: 0, held: 0, expiries: [] }) : undefined
     const over = overHoldCap(limits, buyer, network, adding)
     if (!over) return null
     const expiries = (over.scope === 'buyer' ? buyer : network)?.expiries ?? []
-    const first = expiries.length ? Math.min(...expiries) : now + 60_000
+    const first =
+      typeof expiries === 'number' ? expiries : expiries.length ? Math.min(...expiries) : now + 60_000
     return { ...over, retryAfter: Math.max(1, Math.ceil((first - now) / 1000)) }
   }
 
   clear() {
-    this.tallies.clear()
+    this.buyers.clear()
+    this.networks.clear()
   }
 }

@@ -1,6 +1,9 @@
 // The seat map of one show as the inventory actor sees it: seat geometry, adjacency and live state,
 // with the indexes best-available needs so a pick touches a few rows, not every seat.
-// Pure: no bindings, so the show inventory DO and unit tests share it.
+// Pure: no bindings, so the show inventory DO and unit tests share it. Seat facts live in columns
+// (seat-columns.ts), so a 400,000-seat show fits one isolate.
+
+import { SeatColumns, type SeatFacts, type SeatList, seatList } from './seat-columns.ts'
 
 export const FREE = 0
 export const HELD = 1
@@ -10,25 +13,13 @@ export type SeatState = typeof FREE | typeof HELD | typeof SOLD | typeof BLOCKED
 export const stateNames = ['free', 'held', 'sold', 'blocked'] as const
 export type SeatStateName = (typeof stateNames)[number]
 
-export interface LayoutSeat {
-  id: string
-  label: string
-  section: string
-  row: string
-  ordinal: number
-  category: string
-  x: number
-  y: number
-  accessible: boolean
-  companion: boolean
-  restrictedView: boolean
-}
+export type LayoutSeat = SeatFacts
 
 interface Row {
   /** Seat indexes in ordinal (left-to-right) order. */
-  seats: number[]
-  /** `adjacent[i]`: seats[i] and seats[i+1] sit side by side (no aisle between them). */
-  adjacent: boolean[]
+  seats: Int32Array
+  /** `adjacent[i]` (1): seats[i] and seats[i+1] sit side by side (no aisle between them). */
+  adjacent: Uint8Array
   /** Distance from the focus to the row's nearest seat: no window in the row can score better. */
   bound: number
   free: Map<string, number>
@@ -58,11 +49,13 @@ export const SCREEN_SWEET_SPOT = 0.65
 const COMPANION_MISSING = 1e9
 
 export class SeatLayout {
-  readonly seats: LayoutSeat[]
+  /** Every seat's facts, one column each: the hot paths read these. */
+  readonly columns: SeatColumns
+  /** Seat `i` as an object, made when read (views, tests). */
+  readonly seats: SeatList
   readonly state: Uint8Array
   /** Channel a seat is set aside for (null = any channel). */
   readonly allocation: (string | null)[]
-  private readonly index = new Map<string, number>()
   private readonly rows: Row[] = []
   private readonly rowOf: Int32Array
   private readonly posInRow: Int32Array
@@ -80,37 +73,49 @@ export class SeatLayout {
    */
   private readonly firstOpen = new Map<string, number>()
 
-  constructor(seats: LayoutSeat[], stage: { x: number; y: number } | null, focus: SeatFocus = 'stage') {
-    this.seats = seats
-    this.state = new Uint8Array(seats.length)
-    this.allocation = new Array(seats.length).fill(null)
-    this.rowOf = new Int32Array(seats.length)
-    this.posInRow = new Int32Array(seats.length)
-    for (const [i, seat] of seats.entries()) this.index.set(seat.id, i)
+  constructor(
+    seats: readonly LayoutSeat[] | SeatColumns,
+    stage: { x: number; y: number } | null,
+    focus: SeatFocus = 'stage',
+  ) {
+    const columns = seats instanceof SeatColumns ? seats : SeatColumns.of(seats)
+    const n = columns.size
+    const { x, y } = columns
+    this.columns = columns
+    this.seats = seatList(columns)
+    this.state = new Uint8Array(n)
+    this.allocation = new Array(n).fill(null)
+    this.rowOf = new Int32Array(n)
+    this.posInRow = new Int32Array(n)
     // One point ranks every seat (rows are walked nearest it first), so a cinema only moves the point: the
     // hot path stays the same.
-    this.focus = focus === 'screen' ? screenSweetSpot(seats, stage) : (stage ?? frontCentre(seats))
-    const byRow = new Map<string, number[]>()
-    seats.forEach((seat, i) => {
-      const key = `${seat.section}\u0000${seat.row}`
+    this.focus = focus === 'screen' ? screenSweetSpot(x, y, stage) : (stage ?? frontCentre(x, y))
+    // Rows by (section, row) codes, in first-seen order as before.
+    const rowNames = columns.rows.list.length
+    const byRow = new Map<number, number[]>()
+    for (let i = 0; i < n; i++) {
+      const key = columns.section[i]! * rowNames + columns.row[i]!
       const list = byRow.get(key)
       if (list) list.push(i)
       else byRow.set(key, [i])
-    })
+    }
+    const gap = (a: number, b: number) => Math.hypot(x[a]! - x[b]!, y[a]! - y[b]!)
     for (const members of byRow.values()) {
-      members.sort((a, b) => seats[a]!.ordinal - seats[b]!.ordinal)
-      const gaps = members.slice(1).map((s, i) => distance(seats[s]!, seats[members[i]!]!))
+      members.sort((a, b) => columns.ordinal[a]! - columns.ordinal[b]!)
+      const gaps = members.slice(1).map((s, i) => gap(s, members[i]!))
       const typical = median(gaps)
       const rowIndex = this.rows.length
+      let bound = Number.POSITIVE_INFINITY
       members.forEach((s, i) => {
         this.rowOf[s] = rowIndex
         this.posInRow[s] = i
+        bound = Math.min(bound, Math.hypot(x[s]! - this.focus.x, y[s]! - this.focus.y))
       })
       this.rows.push({
-        seats: members,
+        seats: Int32Array.from(members),
         // A gap much wider than the row's usual spacing is an aisle: seats across it are not together.
-        adjacent: gaps.map((gap) => gap <= typical * 1.6),
-        bound: Math.min(...members.map((s) => distance(seats[s]!, this.focus))),
+        adjacent: Uint8Array.from(gaps, (g) => (g <= typical * 1.6 ? 1 : 0)),
+        bound,
         free: new Map(),
       })
     }
@@ -119,19 +124,32 @@ export class SeatLayout {
     this.rowOrder.forEach((r, position) => {
       this.orderOf[r] = position
     })
-    for (let i = 0; i < seats.length; i++) {
+    for (let i = 0; i < n; i++) {
       this.countFree(i, 1)
-      const category = seats[i]!.category
+      const category = columns.categoryOf(i)
       this.totalByCategory.set(category, (this.totalByCategory.get(category) ?? 0) + 1)
     }
   }
 
   get size() {
-    return this.seats.length
+    return this.columns.size
   }
 
   indexOf(id: string): number | undefined {
-    return this.index.get(id)
+    return this.columns.indexOf(id)
+  }
+
+  idOf(i: number): string {
+    return this.columns.id(i)
+  }
+
+  categoryOf(i: number): string {
+    return this.columns.categoryOf(i)
+  }
+
+  /** Seats per category, blocked ones included. */
+  totals(): Map<string, number> {
+    return this.totalByCategory
   }
 
   /** Free seats per price category, kept up to date on every change (no scan on read). */
@@ -158,7 +176,7 @@ export class SeatLayout {
     if (before === next) return
     if (before === FREE) this.countFree(i, -1)
     if (before === BLOCKED || next === BLOCKED) {
-      const category = this.seats[i]!.category
+      const category = this.columns.categoryOf(i)
       const n = (this.blockedByCategory.get(category) ?? 0) + (next === BLOCKED ? 1 : -1)
       this.blockedByCategory.set(category, n)
     }
@@ -174,13 +192,13 @@ export class SeatLayout {
   }
 
   private countFree(i: number, delta: number) {
-    const seat = this.seats[i]!
-    this.freeByCategory.set(seat.category, (this.freeByCategory.get(seat.category) ?? 0) + delta)
+    const category = this.columns.categoryOf(i)
+    this.freeByCategory.set(category, (this.freeByCategory.get(category) ?? 0) + delta)
     const row = this.rows[this.rowOf[i]!]!
-    row.free.set(seat.category, (row.free.get(seat.category) ?? 0) + delta)
+    row.free.set(category, (row.free.get(category) ?? 0) + delta)
     if (delta > 0) {
       const position = this.orderOf[this.rowOf[i]!]!
-      if (position < (this.firstOpen.get(seat.category) ?? 0)) this.firstOpen.set(seat.category, position)
+      if (position < (this.firstOpen.get(category) ?? 0)) this.firstOpen.set(category, position)
     }
   }
 
@@ -224,6 +242,9 @@ export class SeatLayout {
   ) {
     const { category, quantity, channel } = request
     const seats = row.seats
+    const columns = this.columns
+    // Compared as a code: no category string is read per seat. A category the venue lacks matches nothing.
+    const code = columns.categories.find(category) ?? -1
     let runStart = 0
     while (runStart < seats.length) {
       // A run: consecutive adjacent seats that are free (whatever their category).
@@ -243,15 +264,14 @@ export class SeatLayout {
         let y = 0
         for (let p = start; p <= end; p++) {
           const s = seats[p]!
-          const seat = this.seats[s]!
-          if (seat.category !== category || !this.isOpenFor(s, channel)) {
+          if (columns.category[s] !== code || !this.isOpenFor(s, channel)) {
             fits = false
             break
           }
-          if (seat.accessible) accessibleCount++
-          else if (seat.companion) companionCount++
-          x += seat.x
-          y += seat.y
+          if (columns.accessible(s)) accessibleCount++
+          else if (columns.companion(s)) companionCount++
+          x += columns.x[s]!
+          y += columns.y[s]!
         }
         if (!fits) continue
         if (wheelchairs > 0 ? accessibleCount < wheelchairs : accessibleCount > 0) continue
@@ -261,10 +281,10 @@ export class SeatLayout {
           // Whoever comes with a wheelchair user sits on the companion seats beside them where possible:
           // each companion missing ranks a window behind every window with one more.
           const missing = Math.max(0, quantity - wheelchairs - companionCount)
-          offer(seats.slice(start, end + 1), distance + missing * COMPANION_MISSING, orphaning)
+          offer(Array.from(seats.subarray(start, end + 1)), distance + missing * COMPANION_MISSING, orphaning)
         } else {
           // Companion seats are kept for wheelchair parties: others get them only when nothing else fits.
-          offer(seats.slice(start, end + 1), distance, orphaning || companionCount > 0)
+          offer(Array.from(seats.subarray(start, end + 1)), distance, orphaning || companionCount > 0)
         }
       }
       runStart = runEnd + 1
@@ -277,22 +297,20 @@ export class SeatLayout {
       const row = this.rows[r]!
       if ((row.free.get(request.category) ?? 0) === 0) continue
       // Take this row's open seats of the category nearest the focus, as one block where possible.
-      const open = row.seats.filter(
+      const { columns, focus } = this
+      const open = Array.from(row.seats).filter(
         (s) =>
-          this.seats[s]!.category === request.category &&
+          columns.categoryOf(s) === request.category &&
           this.isOpenFor(s, request.channel) &&
-          !this.seats[s]!.accessible,
+          !columns.accessible(s),
       )
-      open.sort((a, b) => distance(this.seats[a]!, this.focus) - distance(this.seats[b]!, this.focus))
+      const away = (s: number) => Math.hypot(columns.x[s]! - focus.x, columns.y[s]! - focus.y)
+      open.sort((a, b) => away(a) - away(b))
       for (const s of open.slice(0, request.quantity - picked.length)) picked.push(s)
       if (picked.length === request.quantity) return picked
     }
     return null
   }
-}
-
-function distance(a: { x: number; y: number }, b: { x: number; y: number }) {
-  return Math.hypot(a.x - b.x, a.y - b.y)
 }
 
 function median(values: number[]): number {
@@ -306,17 +324,17 @@ function median(values: number[]): number {
  * A cinema's best point: the middle of the seats across, SCREEN_SWEET_SPOT of the depth back from the row
  * nearest the screen (the screen is the stage point, or the front edge of the map without one).
  */
-function screenSweetSpot(seats: LayoutSeat[], screen: { x: number; y: number } | null) {
-  if (seats.length === 0) return screen ?? { x: 0, y: 0 }
+function screenSweetSpot(xs: Float64Array, ys: Float64Array, screen: { x: number; y: number } | null) {
+  if (xs.length === 0) return screen ?? { x: 0, y: 0 }
   let minX = Number.POSITIVE_INFINITY
   let maxX = Number.NEGATIVE_INFINITY
   let minY = Number.POSITIVE_INFINITY
   let maxY = Number.NEGATIVE_INFINITY
-  for (const seat of seats) {
-    minX = Math.min(minX, seat.x)
-    maxX = Math.max(maxX, seat.x)
-    minY = Math.min(minY, seat.y)
-    maxY = Math.max(maxY, seat.y)
+  for (let i = 0; i < xs.length; i++) {
+    minX = Math.min(minX, xs[i]!)
+    maxX = Math.max(maxX, xs[i]!)
+    minY = Math.min(minY, ys[i]!)
+    maxY = Math.max(maxY, ys[i]!)
   }
   const depth = maxY - minY
   // A screen below the seats (a map drawn with the screen at the bottom) counts rows upwards.
@@ -326,15 +344,15 @@ function screenSweetSpot(seats: LayoutSeat[], screen: { x: number; y: number } |
 }
 
 /** Without a stage position, aim for the middle of the front edge of the map. */
-function frontCentre(seats: LayoutSeat[]) {
-  if (seats.length === 0) return { x: 0, y: 0 }
+function frontCentre(xs: Float64Array, ys: Float64Array) {
+  if (xs.length === 0) return { x: 0, y: 0 }
   let minX = Number.POSITIVE_INFINITY
   let maxX = Number.NEGATIVE_INFINITY
   let minY = Number.POSITIVE_INFINITY
-  for (const seat of seats) {
-    minX = Math.min(minX, seat.x)
-    maxX = Math.max(maxX, seat.x)
-    minY = Math.min(minY, seat.y)
+  for (let i = 0; i < xs.length; i++) {
+    minX = Math.min(minX, xs[i]!)
+    maxX = Math.max(maxX, xs[i]!)
+    minY = Math.min(minY, ys[i]!)
   }
   return { x: (minX + maxX) / 2, y: minY }
 }
