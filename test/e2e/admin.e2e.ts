@@ -1,7 +1,9 @@
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { org, ownerClient } from './support/admin.ts'
 import { baseUrl, expectAccessible, launchBrowser, newPage, saveScreenshot } from './support/browser.ts'
+import { chartShown } from './support/charts.ts'
 
 const fixtures = join(import.meta.dirname, 'fixtures')
 const owner = { email: 'owner@demo.local', password: 'demo-password-2026' }
@@ -77,18 +79,44 @@ describe('admin console', () => {
         .textContent(),
     )
     expect(ticketsSold).toBeGreaterThanOrEqual(3)
-    await page.getByTestId('chart-days').locator('svg[role="img"]').waitFor()
-    const typeChart = page.getByTestId('chart-types').locator('svg[role="img"]')
-    // Both ticket types sold above, by the names the venue gives them, never by their codes.
-    const typeLabel = (await typeChart.getAttribute('aria-label')) ?? ''
-    // On this English page by their English names (普通座 / 优选座 are Standard / Premium).
-    expect(typeLabel).toMatch(/Standard .*Premium|Premium .*Standard/)
-    expect(typeLabel).not.toMatch(/普通座|优选座/)
-    expect(typeLabel).not.toMatch(/\b(STD|PRM)\b/)
-    expect(await page.getByTestId('chart-channels').locator('svg').getAttribute('aria-label')).toContain(
-      'web',
+    // The charts draw the sales report of the page's range: each table under a chart holds the report's rows.
+    const admin = await ownerClient()
+    const from = await page.locator('input[name="report-from"]').inputValue()
+    const to = await page.locator('input[name="report-to"]').inputValue()
+    const report = await admin.call(`${org}/reports/sales?from=${from}&to=${to}`)
+    const days = await chartShown(page.getByTestId('chart-days'))
+    expect(days.inked).toBeGreaterThan(500)
+    // One row per day of the range, days without sales at zero; the days' amounts add up to the report's.
+    expect(days.rows.length).toBe(Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1)
+    const dayTotal = days.rows.reduce(
+      (sum, [, amount]) => sum + Math.round(Number(amount!.replace(/[^0-9.-]/g, '')) * 100),
+      0,
     )
-    await page.getByTestId('chart-sell-through').locator('svg').waitFor()
+    expect(dayTotal).toBe(report.byDay.reduce((sum: number, d: { amount: number }) => sum + d.amount, 0))
+    const types = await chartShown(page.getByTestId('chart-types'))
+    expect(types.inked).toBeGreaterThan(500)
+    // Row by row the report's ticket types (a scenic one by its type's name) and tickets.
+    expect(types.rows.map(([, tickets]) => tickets)).toEqual(
+      report.byTicketType.map((r: { tickets: number }) => r.tickets.toLocaleString('en')),
+    )
+    for (const [i, r] of report.byTicketType.entries())
+      if (r.kind === 'show') expect(types.rows[i]![0]).toBe(r.nameEn ?? r.name)
+    // Both ticket types sold above, by the names the venue gives them, never by their codes; on this English
+    // page by their English names (普通座 / 优选座 are Standard / Premium).
+    const typeNames = types.rows.map(([name]) => name).join(' ')
+    expect(typeNames).toMatch(/Standard .*Premium|Premium .*Standard/)
+    expect(typeNames).not.toMatch(/普通座|优选座/)
+    expect(typeNames).not.toMatch(/\b(STD|PRM)\b/)
+    const channels = await chartShown(page.getByTestId('chart-channels'))
+    expect(channels.inked).toBeGreaterThan(500)
+    expect(channels.rows.map(([name]) => name)).toEqual(
+      report.byChannel.map((r: { name: string; nameEn?: string }) => r.nameEn ?? r.name),
+    )
+    expect(channels.rows.map(([name]) => name).join(' ')).toContain('web')
+    const through = await admin.call(`${org}/reports/sell-through`)
+    const sellThrough = await chartShown(page.getByTestId('chart-sell-through'))
+    expect(sellThrough.inked).toBeGreaterThan(500)
+    expect(sellThrough.rows.length).toBe(through.shows.length)
     await expectAccessible(page)
     await saveScreenshot(page, 'admin-dashboard')
 
@@ -177,7 +205,7 @@ describe('admin console', () => {
     // Edit the show's price: the form is prefilled with what was saved.
     expect(await page.locator('input[name="price-B"]').inputValue()).toBe('180')
     await page.locator('input[name="price-A"]').fill('300')
-    await page.getByRole('button', { name: 'Save' }).click()
+    await page.getByRole('button', { name: 'Save', exact: true }).click()
     await page.getByRole('status').getByText('Saved.').waitFor()
     await expectAccessible(page)
     await saveScreenshot(page, 'admin-show')

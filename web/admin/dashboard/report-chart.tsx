@@ -107,6 +107,14 @@ export function ReportChart(props: { title: string; spec: ChartSpec; currency: s
           },
         },
       })
+      // What was drawn, for a reader of the DOM (tests): how many labels each axis shows and at what size.
+      const drawn = chart.current
+      const index = drawn.scales[valueAxis === 'x' ? 'y' : 'x']
+      const value = drawn.scales[valueAxis]
+      canvas.current.dataset.indexTicks = String(index?.ticks.length ?? 0)
+      canvas.current.dataset.valueTicks = String(value?.ticks.length ?? 0)
+      const font = (index?.options as { ticks?: { font?: { size?: number } } } | undefined)?.ticks?.font
+      canvas.current.dataset.tickFontPx = String(font?.size ?? Chart.defaults.font.size)
     })
     return () => {
       cancelled = true

@@ -6,7 +6,7 @@ import { formatDateTime, formatDay, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
 import { eventTitle, localName } from '../../lib/labels.ts'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
-import { BarChart, DayChart } from '../charts.tsx'
+import { ReportChart } from '../dashboard/report-chart.tsx'
 import { downloadCsv, salesRows, sellThroughRows } from '../export.ts'
 import { chinaDay, TextInput } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
@@ -55,14 +55,6 @@ export function DashboardPage() {
   )
   const currency = sales.data?.currency ?? organizer.currency
   const money = (fen: number) => formatMoney(fen, currency, locale)
-  // Axis ticks in whole currency units, short enough for a phone (¥1.2万 / ¥12k).
-  const axisMoney = (fen: number) =>
-    new Intl.NumberFormat(locale, {
-      style: 'currency',
-      currency,
-      notation: 'compact',
-      maximumFractionDigits: 1,
-    }).format(fen / 100)
   const s = sales.data
   return (
     <section class="stack">
@@ -148,57 +140,67 @@ export function DashboardPage() {
             )}
           </div>
           <div class="charts">
-            <DayChart
+            <ReportChart
               testId="chart-days"
               title={t('salesPerDay')}
-              valueHeader={t('netOfRefundedTickets')}
-              tick={axisMoney}
-              data={everyDay(s).map((d) => ({
-                label: formatDay(d.date, locale),
-                value: d.amount,
-                display: money(d.amount),
-              }))}
+              currency={currency}
+              spec={{
+                type: 'bar',
+                kind: 'money',
+                labels: everyDay(s).map((d) => formatDay(d.date, locale)),
+                series: [{ label: t('netOfRefundedTickets'), data: everyDay(s).map((d) => d.amount) }],
+              }}
             />
-            <BarChart
+            <ReportChart
               testId="chart-types"
               title={t('salesPerTicketType')}
-              valueHeader={t('ticketsSold')}
-              data={s.byTicketType.map((d) => ({
-                label: d.kind === 'scenic' ? t(`ticketType_${d.key}` as never) : localName(d, locale),
-                value: d.tickets,
-                display: `${d.tickets} · ${money(d.amount)}`,
-              }))}
+              currency={currency}
+              spec={{
+                type: 'bar',
+                kind: 'count',
+                horizontal: true,
+                labels: s.byTicketType.map((d) =>
+                  d.kind === 'scenic' ? t(`ticketType_${d.key}` as never) : localName(d, locale),
+                ),
+                series: [{ label: t('ticketsSold'), data: s.byTicketType.map((d) => d.tickets) }],
+              }}
             />
-            <BarChart
+            <ReportChart
               testId="chart-channels"
               title={t('salesPerChannel')}
-              valueHeader={t('netOfRefundedTickets')}
-              tick={axisMoney}
-              data={s.byChannel.map((d) => ({
-                label: localName(d, locale),
-                value: d.amount,
-                display: money(d.amount),
-              }))}
+              currency={currency}
+              spec={{
+                type: 'bar',
+                kind: 'money',
+                horizontal: true,
+                labels: s.byChannel.map((d) => localName(d, locale)),
+                series: [{ label: t('netOfRefundedTickets'), data: s.byChannel.map((d) => d.amount) }],
+              }}
             />
           </div>
         </>
       )}
       {through.error ? <ProblemAlert error={through.error} onRetry={through.reload} /> : null}
+      {!through.data && !through.error && <Loading />}
       {through.data && (
-        <BarChart
+        <ReportChart
           testId="chart-sell-through"
           title={t('sellThrough')}
-          valueHeader={t('sellThroughShare')}
-          max={100}
-          tick={(v) => `${v}%`}
-          data={through.data.shows.map((show) => {
-            const share = show.capacity ? (show.tickets / show.capacity) * 100 : 0
-            return {
-              label: `${eventTitle(show, locale)} ${formatDateTime(show.startsAt, locale)}`,
-              value: share,
-              display: `${share.toFixed(share < 10 ? 1 : 0)}% (${show.tickets}/${show.capacity})`,
-            }
-          })}
+          currency={currency}
+          spec={{
+            type: 'bar',
+            kind: 'percent',
+            horizontal: true,
+            labels: through.data.shows.map(
+              (show) => `${eventTitle(show, locale)} ${formatDateTime(show.startsAt, locale)}`,
+            ),
+            series: [
+              {
+                label: t('sellThroughShare'),
+                data: through.data.shows.map((show) => (show.capacity ? show.tickets / show.capacity : 0)),
+              },
+            ],
+          }}
         />
       )}
       <LazyAnalytics base={base} from={from} to={to} currency={currency} />
