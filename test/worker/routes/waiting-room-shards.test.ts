@@ -1,9 +1,13 @@
 import { env } from 'cloudflare:workers'
-import { describe, expect, it } from 'vitest'
-import { idNumberHash, showOnSale as showOnSaleName } from '../../../worker/domain/admission-pass.ts'
+import { describe, expect, it, vi } from 'vitest'
+import {
+  dayOnSale,
+  idNumberHash,
+  showOnSale as showOnSaleName,
+} from '../../../worker/domain/admission-pass.ts'
 import { shardName, shardOf } from '../../../worker/domain/waiting-room.ts'
 import { ApiClient, problemOf } from '../../support/api.ts'
-import { gridChart, idNumberFor, ok, showOnSale } from '../../support/catalogue.ts'
+import { gridChart, idNumberFor, ok, scenicSiteOnSale, showOnSale } from '../../support/catalogue.ts'
 import {
   aMinuteAgo,
   buyerIdOf,
@@ -164,5 +168,33 @@ describe('waiting room shards: admission and sold out', () => {
     }
     const late = await new ApiClient().post(queuePath(show.showId), {})
     expect((await problemOf(late)).code).toBe('sold_out')
+  })
+})
+
+describe('waiting room shards: a scenic visit date', () => {
+  it('finds each visitor’s place in their shard, and a pass from any shard holds', async () => {
+    const site = await scenicSiteOnSale({ dailyCapacity: 40 })
+    const dayPath = `/api/scenic-sites/${site.siteId}/days/${site.date}`
+    const room = `${site.base}/scenic-sites/${site.siteId}/days/${site.date}`
+    await setRoom(site.manager, room, { opensAt: aMinuteAgo(), shards: 4 })
+    const buyers = await joinInOrder(`${dayPath}/queue`, 12)
+    const shards = buyers.map((b) => shardOf(buyerIdOf(b), 4))
+    const cookie = `queue_shard_day_${site.siteId}_${site.date}`.replace(/[^A-Za-z0-9_-]/g, '_')
+    expect(buyers.map((b) => b.sideCookies.get(cookie))).toEqual(shards.map(String))
+    const onSale = dayOnSale(site.siteId, site.date)
+    await Promise.all([0, 1, 2, 3].map((k) => queueActor(shardName(onSale, k)).tick()))
+    const answers = await Promise.all(buyers.map((b) => placeOf(b, `${dayPath}/queue`)))
+    expect(answers.every((a) => a.place?.state === 'admitted')).toBe(true)
+    // A visitor queued in a shard other than the first holds with their pass (it names the date, not the shard).
+    const i = shards.findIndex((k) => k !== 0)
+    const lines = [{ productId: site.childProduct, slot: '09:00' }]
+    await ok(holdWith(buyers[i]!, `${dayPath}/holds`, { lines }, answers[i]!.place!.pass), 201)
+    // The hold is noted in that visitor's shard (not the first's): one fewer of its admitted is still choosing.
+    const shard = queueActor(shardName(onSale, shards[i]!))
+    const inShard = shards.filter((k) => k === shards[i]).length
+    await vi.waitFor(async () => expect((await shard.inspect(onSale)).choosing).toBe(inShard - 1), {
+      timeout: 5_000,
+      interval: 100,
+    })
   })
 })
