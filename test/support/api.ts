@@ -18,6 +18,8 @@ let passwordHash: Promise<string> | undefined
  */
 export class ApiClient {
   cookie: string | undefined
+  /** Cookies a page sets beside the session one and sends back with it (the waiting room's `queue_shard_…`). */
+  readonly sideCookies = new Map<string, string>()
   readonly bindings: Record<string, unknown> | undefined
   constructor(cookie?: string, bindings?: Record<string, unknown>) {
     this.cookie = cookie
@@ -26,7 +28,8 @@ export class ApiClient {
 
   async fetch(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers)
-    if (this.cookie) headers.set('cookie', this.cookie)
+    const sent = [this.cookie, ...[...this.sideCookies].map(([name, value]) => `${name}=${value}`)]
+    if (this.cookie || this.sideCookies.size > 0) headers.set('cookie', sent.filter(Boolean).join('; '))
     // Like a browser on the site itself: state-changing requests carry their Origin (the CSRF check wants it).
     if (!/^(GET|HEAD|OPTIONS)$/i.test(init.method ?? 'GET') && !headers.has('origin'))
       headers.set('origin', ORIGIN)
@@ -35,8 +38,13 @@ export class ApiClient {
       ? await app.fetch(request, { ...env, ...this.bindings }, createExecutionContext())
       : await exports.default.fetch(request)
     await checkDeclaredAnswer(request.method, request.url, res)
-    const set = res.headers.get('set-cookie')
-    if (set) this.cookie = set.split(';')[0]
+    const set = res.headers.getSetCookie().map((one) => one.split(';')[0]!)
+    for (const side of set.filter((one) => one.startsWith('queue_shard_'))) {
+      const at = side.indexOf('=')
+      this.sideCookies.set(side.slice(0, at), side.slice(at + 1))
+    }
+    const session = set.find((one) => !one.startsWith('queue_shard_'))
+    if (session) this.cookie = session
     return res
   }
 

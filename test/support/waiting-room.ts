@@ -23,6 +23,7 @@ export interface RoomSettings {
   admissionPerMinute?: number | null
   requireChallenge?: boolean
   passMinutes?: number
+  shards?: number
 }
 
 /** Sets an on-sale's waiting room through the admin API (`path`: the show's or the visit date's). */

@@ -82,6 +82,8 @@ export function WaitingRoomPanel(props: {
           admissionPerMinute: form.follow ? null : Number(form.perMinute),
           requireChallenge: form.requireChallenge,
           passMinutes: Number(form.passMinutes),
+          // No field for it yet: the stored count is kept (set through the API for a stadium on-sale).
+          shards: settings.data?.settings?.shards ?? 1,
         } satisfies WaitingRoomSettingsBody,
       })
       setSaved(true)

@@ -19,8 +19,8 @@ export interface WaitingRoomSettings {
    */
   updatedAt?: string
   /**
-   * Rooms the on-sale's queue is split over (see roomShards); absent: one. Not yet in the organizer's D1
-   * settings: set by callers that know the expected demand (the stadium bench).
+   * Rooms the on-sale's queue is split over (see roomShards); absent: one. The organizer's setting (D1
+   * `waiting_rooms.shards`); the stadium bench sets it from the expected demand.
    */
   shards?: number
 }

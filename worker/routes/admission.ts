@@ -5,6 +5,7 @@ import type { AppEnv } from '../env.ts'
 import { Problem } from '../problem.ts'
 import { waitingRoomService } from '../services/waiting-room/index.ts'
 import type { WaitingRoomSummary } from './contracts/waiting-room.ts'
+import { rememberedShard } from './queue-shard-cookie.ts'
 
 // The waiting room as the hold, release, order and catalogue routes meet it (issue 22): the admission pass check
 // on holds, telling the queue a buyer progressed, and the summary show details and scenic days carry.
@@ -59,10 +60,11 @@ export const dayQueueUrl = (siteId: string, date: string) =>
 export function noteProgress(c: Context<AppEnv>, onSale: string, step: BuyerStep, known = false) {
   const service = serviceOf(c)
   const buyerId = c.get('buyerId')
+  const shard = rememberedShard(c, onSale)
   c.executionCtx.waitUntil(
     (async () => {
       if (!known && !(await service.settings(onSale))?.enabled) return
-      await service.progressed(onSale, buyerId, step)
+      await service.progressed(onSale, buyerId, step, shard)
     })().catch((error) =>
       c.get('logger').warn('queue progress not recorded', { onSale, step, error: String(error) }),
     ),

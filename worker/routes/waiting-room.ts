@@ -11,6 +11,7 @@ import { validate } from '../validation.ts'
 import { queueAnswerSchema } from './contracts/waiting-room.ts'
 import { json } from './openapi.ts'
 import { isoDate } from './query.ts'
+import { rememberedShard, rememberShard } from './queue-shard-cookie.ts'
 import { publicSite } from './scenic.ts'
 import { idNumber, publicShow } from './shows.ts'
 
@@ -77,7 +78,10 @@ async function join(c: Context<AppEnv>, onSale: string, input: v.InferOutput<typ
     ...input,
     remoteIp: c.req.header('cf-connecting-ip') ?? null,
   })
-  if (result.ok) return c.json(result.answer)
+  if (result.ok) {
+    rememberShard(c, onSale, result.shard)
+    return c.json(result.answer)
+  }
   const refusal = joinRefusals[result.code]
   throw new Problem({
     code: result.code,
@@ -93,7 +97,14 @@ async function live(c: Context<AppEnv>, onSale: string) {
   const service = serviceOf(c)
   if (!(await service.settings(onSale))?.enabled)
     throw new Problem({ code: 'queue_off', status: 409, detail: 'This on-sale has no waiting room' })
-  return service.live(onSale, c.get('buyerId'), c.req.raw)
+  return service.live(onSale, c.get('buyerId'), c.req.raw, rememberedShard(c, onSale))
+}
+
+/** The queue and this buyer's place, from the shard holding it (remembered for the next read). */
+async function answer(c: Context<AppEnv>, onSale: string) {
+  const { shard, ...found } = await serviceOf(c).answer(onSale, c.get('buyerId'), rememberedShard(c, onSale))
+  if (found.place) rememberShard(c, onSale, shard)
+  return c.json(found)
 }
 
 const showParam = v.object({ showId: v.pipe(v.string(), v.maxLength(64)) })
@@ -107,7 +118,7 @@ showQueueRoutes.get(
   validate('param', showParam),
   async (c) => {
     const show = await publicShow(c, c.req.valid('param').showId)
-    return c.json(await serviceOf(c).answer(showOnSale(show.id), c.get('buyerId')))
+    return answer(c, showOnSale(show.id))
   },
 )
 
@@ -149,7 +160,7 @@ dayQueueRoutes.get(
   async (c) => {
     const { siteId, date } = c.req.valid('param')
     const site = await publicSite(c.get('db'), siteId)
-    return c.json(await serviceOf(c).answer(dayOnSale(site.id, date), c.get('buyerId')))
+    return answer(c, dayOnSale(site.id, date))
   },
 )
 

@@ -23,6 +23,8 @@ export const waitingRooms = sqliteTable(
     admissionPerMinute: integer(),
     requireChallenge: integer({ mode: 'boolean' }).notNull().default(false),
     passMinutes: integer().notNull(),
+    /** Rooms (actors) the queue is split over, 1–64: one takes ~250 joins a second (ROOM_JOINS_PER_SECOND). */
+    shards: integer().notNull().default(1),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

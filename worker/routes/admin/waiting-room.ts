@@ -59,9 +59,9 @@ async function dayScope(c: Context<StaffEnv>, organizerId: string, siteId: strin
 
 async function record(c: Context<StaffEnv>, scope: OnSaleScope) {
   const service = serviceOf(c)
-  const [stored, answer] = await Promise.all([service.settings(scope.onSale), service.answer(scope.onSale)])
+  const [stored, queue] = await Promise.all([service.settings(scope.onSale), service.summary(scope.onSale)])
   const { updatedAt: _, ...settings } = stored ?? { updatedAt: undefined }
-  return { onSale: scope.onSale, settings: stored ? settings : null, queue: answer.queue }
+  return { onSale: scope.onSale, settings: stored ? settings : null, queue }
 }
 
 async function save(

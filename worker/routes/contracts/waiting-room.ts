@@ -51,6 +51,11 @@ export const waitingRoomSettingsInput = v.object({
   requireChallenge: v.optional(v.boolean(), false),
   /** How long an admission pass lasts. */
   passMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(60)), 10),
+  /**
+   * Rooms the queue is split over (1–64): one room takes about 250 joins a second, so an on-sale expecting more
+   * at its opening takes more. Each admits its share in its own arrival order; one place per ID still holds.
+   */
+  shards: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(64)), 1),
 })
 
 export const waitingRoomRecordSchema = v.object({
@@ -63,6 +68,7 @@ export const waitingRoomRecordSchema = v.object({
       admissionPerMinute: v.nullable(v.number()),
       requireChallenge: v.boolean(),
       passMinutes: v.number(),
+      shards: v.number(),
     }),
   ),
   queue: queueAnswerSchema.entries.queue,

@@ -5,7 +5,13 @@ import type {
 } from '../../../durable-objects/waiting-room/contract.ts'
 import type { Database } from '../../db/client.ts'
 import { idNumberHash, verifyAdmissionPass } from '../../domain/admission-pass.ts'
-import type { WaitingRoomSettings } from '../../domain/waiting-room.ts'
+import {
+  parseShardName,
+  roomShards,
+  shardName,
+  shardOf,
+  type WaitingRoomSettings,
+} from '../../domain/waiting-room.ts'
 import type { Bindings } from '../../env.ts'
 import { type BotChallenge, botChallengeFor } from '../bot-challenge/index.ts'
 import { type HoldBatching, holdsAlone } from '../isolate-holds.ts'
@@ -19,7 +25,7 @@ export type { OnSaleScope } from './settings.ts'
 // require. Answers are results, never HTTP errors: the routes decide the problem+json.
 
 export type JoinResult =
-  | { ok: true; answer: QueueAnswer }
+  | { ok: true; answer: QueueAnswer; shard: number }
   | {
       ok: false
       code: 'queue_off' | 'challenge_failed' | 'queue_id_taken' | 'sold_out' | 'misconfigured'
@@ -34,8 +40,12 @@ export type PassResult =
 export interface WaitingRoomService {
   settings(onSale: string): Promise<WaitingRoomSettings | null>
   save(organizerId: string, scope: OnSaleScope, settings: WaitingRoomSettings): Promise<QueueAnswer>
-  /** The queue and this buyer's place (`off` and no place when the on-sale has no waiting room). */
-  answer(onSale: string, buyerId?: string): Promise<QueueAnswer>
+  /**
+   * The queue and this buyer's place (`off` and no place when the on-sale has no waiting room), and the shard
+   * that answered. `shardHint`: the shard the buyer's cookie remembers (checked: a shard without their place is
+   * not believed, and the one of their buyer id is asked instead).
+   */
+  answer(onSale: string, buyerId?: string, shardHint?: number): Promise<QueueAnswer & { shard: number }>
   join(
     onSale: string,
     buyerId: string,
@@ -43,10 +53,12 @@ export interface WaitingRoomService {
   ): Promise<JoinResult>
   checkPass(onSale: string, buyerId: string, pass: string | undefined): Promise<PassResult>
   /** Tells the queue what an admitted buyer did (call off the buyer's wait, e.g. in waitUntil). */
-  progressed(onSale: string, buyerId: string, step: BuyerStep): Promise<void>
-  /** The buyer's WebSocket upgrade, answered by the queue actor. */
-  live(onSale: string, buyerId: string, request: Request): Promise<Response>
+  progressed(onSale: string, buyerId: string, step: BuyerStep, shardHint?: number): Promise<void>
+  /** The buyer's WebSocket upgrade, answered by the shard holding their place (see `answer`). */
+  live(onSale: string, buyerId: string, request: Request, shardHint?: number): Promise<Response>
   inspect(onSale: string): Promise<QueueInspection>
+  /** The queue summed over its shards (the organizer's view; a buyer's read asks only their own shard). */
+  summary(onSale: string): Promise<QueueAnswer['queue']>
 }
 
 const isolateJoins = new IsolateJoins()
@@ -63,23 +75,48 @@ export function waitingRoomService(
   batching: HoldBatching = holdsAlone,
 ): WaitingRoomService {
   const rooms = env.WAITING_ROOM
-  const queue = (onSale: string) => env.WAITING_ROOM.get(env.WAITING_ROOM.idFromName(onSale))
+  const queue = (onSale: string, shard = 0) =>
+    env.WAITING_ROOM.get(env.WAITING_ROOM.idFromName(shardName(onSale, shard)))
   const enabled = async (onSale: string) => {
     const settings = await readSettings(db, onSale)
     return settings?.enabled ? settings : null
+  }
+  /**
+   * The shard holding a buyer's place: the remembered one when it has it, else their buyer id's (where a place
+   * joined without an ID number is). A place keyed by an ID number whose cookie was lost is found again by
+   * joining with the ID number (idempotent: same shard, same place).
+   */
+  const locate = async (
+    onSale: string,
+    settings: WaitingRoomSettings,
+    buyerId: string | undefined,
+    hint?: number,
+  ) => {
+    const shards = roomShards(settings)
+    const own = buyerId === undefined ? 0 : shardOf(buyerId, shards)
+    const remembered = hint !== undefined && Number.isInteger(hint) && hint >= 0 && hint < shards ? hint : own
+    const first = await queue(onSale, remembered).view(onSale, settings, buyerId)
+    if (first.place || remembered === own) return { ...first, shard: remembered }
+    return { ...(await queue(onSale, own).view(onSale, settings, buyerId)), shard: own }
   }
   return {
     settings: (onSale) => readSettings(db, onSale),
 
     async save(organizerId, scope, settings) {
       const saved = await writeSettings(db, organizerId, scope, settings)
-      return queue(scope.onSale).configure(scope.onSale, saved)
+      // Every shard takes the settings now, so each ticks (admits, learns sold out) without waiting for a read.
+      const answers = await Promise.all(
+        Array.from({ length: roomShards(saved) }, (_, k) =>
+          queue(scope.onSale, k).configure(scope.onSale, saved),
+        ),
+      )
+      return answers[0]!
     },
 
-    async answer(onSale, buyerId) {
+    async answer(onSale, buyerId, shardHint) {
       const settings = await enabled(onSale)
-      if (!settings) return offAnswer
-      return queue(onSale).view(onSale, settings, buyerId)
+      if (!settings) return { ...offAnswer, shard: 0 }
+      return locate(onSale, settings, buyerId, shardHint)
     },
 
     async join(onSale, buyerId, input) {
@@ -102,13 +139,16 @@ export function waitingRoomService(
               }
       }
       const idHash = input.idNumber ? await idNumberHash(secret, input.idNumber) : undefined
+      // One place per ID holds across shards: an ID number always queues in its hash's shard.
+      const shard = shardOf(idHash ?? buyerId, roomShards(settings))
       const outcome = await isolateJoins.join(
-        onSale,
+        shardName(onSale, shard),
         { settings, buyerId, ...(idHash ? { idHash } : {}) },
         batching,
-        (room, roomSettings, joins) => rooms.get(rooms.idFromName(room)).joinBatch(room, roomSettings, joins),
+        (room, roomSettings, joins) =>
+          rooms.get(rooms.idFromName(room)).joinBatch(parseShardName(room).onSale, roomSettings, joins),
       )
-      if (outcome.ok) return outcome
+      if (outcome.ok) return { ...outcome, shard }
       return { ok: false, code: outcome.code, detail: outcome.detail }
     },
 
@@ -124,16 +164,41 @@ export function waitingRoomService(
         : { ok: false, reason: checked.reason, opensAt: settings.opensAt }
     },
 
-    async progressed(onSale, buyerId, step) {
-      await queue(onSale).progress(onSale, buyerId, step)
+    async progressed(onSale, buyerId, step, shardHint) {
+      const settings = await readSettings(db, onSale)
+      const shards = roomShards(settings)
+      // The pass says nothing of the shard: the remembered one, else the buyer id's.
+      const shard = shardHint !== undefined && shardHint < shards ? shardHint : shardOf(buyerId, shards)
+      await queue(onSale, shard).progress(onSale, buyerId, step)
     },
 
-    async live(onSale, buyerId, request) {
+    async live(onSale, buyerId, request, shardHint) {
+      const settings = await enabled(onSale)
+      const shard =
+        settings && roomShards(settings) > 1 ? (await locate(onSale, settings, buyerId, shardHint)).shard : 0
       const url = new URL(request.url)
       url.search = new URLSearchParams({ onSale, buyer: buyerId }).toString()
-      return queue(onSale).fetch(new Request(url, request))
+      return queue(onSale, shard).fetch(new Request(url, request))
     },
 
     inspect: (onSale) => queue(onSale).inspect(onSale),
+
+    async summary(onSale) {
+      const settings = await enabled(onSale)
+      if (!settings) return offAnswer.queue
+      const shards = roomShards(settings)
+      const views = await Promise.all(
+        Array.from({ length: shards }, (_, k) => queue(onSale, k).view(onSale, settings)),
+      )
+      // Each shard answers its own figures times the shards (answers.ts): divided back, then added up.
+      const sum = (pick: (q: QueueAnswer['queue']) => number) =>
+        Math.round(views.reduce((total, view) => total + pick(view.queue), 0) / shards)
+      return {
+        ...views[0]!.queue,
+        state: views.every((view) => view.queue.state === 'sold_out') ? 'sold_out' : views[0]!.queue.state,
+        waiting: sum((q) => q.waiting),
+        admittedPerMinute: sum((q) => q.admittedPerMinute),
+      }
+    },
   }
 }

@@ -26,6 +26,7 @@ export async function readSettings(db: Database, onSale: string): Promise<Waitin
         admissionPerMinute: row.admissionPerMinute,
         requireChallenge: row.requireChallenge,
         passMinutes: row.passMinutes,
+        shards: row.shards,
         updatedAt: row.updatedAt,
       }
     : null
@@ -47,6 +48,7 @@ export async function writeSettings(
     admissionPerMinute: settings.admissionPerMinute,
     requireChallenge: settings.requireChallenge,
     passMinutes: settings.passMinutes,
+    shards: settings.shards ?? 1,
     updatedAt: now,
   }
   await db
@@ -59,5 +61,5 @@ export async function writeSettings(
     })
     .onConflictDoUpdate({ target: waitingRooms.onSale, set: values })
   cache.delete(scope.onSale)
-  return { ...settings, updatedAt: now }
+  return { ...settings, shards: values.shards, updatedAt: now }
 }
