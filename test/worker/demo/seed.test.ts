@@ -102,6 +102,7 @@ describe('demo data in two languages', () => {
     const listing = await ok(buyer.get('/api/listings'))
     expect(listing.events.map((e: { name: string; nameEn: string }) => [e.name, e.nameEn]).sort()).toEqual([
       ['新年交响音乐会', 'New Year Symphony Gala'],
+      ['星河巡回演唱会', 'Galaxy Tour Live'],
       ['星际远航', 'Voyage Beyond'],
       ['港湾爵士之夜', 'Harbour Jazz Night'],
     ])
