@@ -303,6 +303,8 @@ describe('the waiting room', () => {
       admissionPerMinute: 30,
       requireChallenge: true,
       passMinutes: 8,
+      // Not on the panel: one room unless set through the API.
+      shards: 1,
     })
     // The shop's show page now names the opening; a buyer who passes the check waits, and the console counts them.
     const shop = await admin.call(`/api/shows/${showId}`)

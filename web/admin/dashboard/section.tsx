@@ -92,7 +92,8 @@ export function ReportSection<T>(props: {
       <h2 id={`${props.id}-heading`}>{props.title}</h2>
       {!props.url && props.waiting ? <p class="muted">{props.waiting}</p> : null}
       {props.url && report.error ? <ProblemAlert error={report.error} onRetry={report.reload} /> : null}
-      {props.url && (report.loading || !near) && !report.data ? <Loading /> : null}
+      {/* Below the fold nothing is asked yet, so nothing says loading until it is. */}
+      {props.url && near && report.loading && !report.data ? <Loading /> : null}
       {props.url && report.data ? props.children(report.data) : null}
     </section>
   )
