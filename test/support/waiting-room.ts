@@ -14,6 +14,11 @@ export function buyerIdOf(client: ApiClient): string {
   return value.slice(0, value.lastIndexOf('.'))
 }
 
+/** A show's queue and holds routes, and the secret the test worker signs admission passes with. */
+export const queuePath = (showId: string) => `/api/shows/${showId}/queue`
+export const holdsPath = (showId: string) => `/api/shows/${showId}/holds`
+export const passSecret = () => (env as unknown as { ADMISSION_PASS_SECRET: string }).ADMISSION_PASS_SECRET
+
 export const inAnHour = () => new Date(Date.now() + 3600_000).toISOString()
 export const aMinuteAgo = () => new Date(Date.now() - 60_000).toISOString()
 

@@ -10,21 +10,20 @@ import { gridChart, ok, scenicSiteOnSale, showOnSale } from '../../support/catal
 import {
   aMinuteAgo,
   buyerIdOf,
+  holdsPath,
   holdWith,
   inAnHour,
   joinInOrder,
   liveSocket,
   placeOf,
   queueActor,
+  queuePath,
+  passSecret as secret,
   setRoom,
 } from '../../support/waiting-room.ts'
 
 // What a waiting room does to the hold routes (issue 22): while it is on, a hold needs the buyer's own admission
 // pass for this on-sale; sold out closes the queue and tells the waiting buyers; a returned seat re-opens it.
-
-const queuePath = (showId: string) => `/api/shows/${showId}/queue`
-const holdsPath = (showId: string) => `/api/shows/${showId}/holds`
-const secret = () => (env as unknown as { ADMISSION_PASS_SECRET: string }).ADMISSION_PASS_SECRET
 
 /** A show with its waiting room open and `n` buyers admitted (one tick); answers them with their passes. */
 async function admittedBuyers(seats: number, n: number) {

@@ -10,14 +10,13 @@ import {
   joinInOrder,
   placeOf,
   queueActor,
+  queuePath,
   setRoom,
 } from '../../support/waiting-room.ts'
 
 // One waiting room under an on-sale's load (issue 22): a buyer asking for their place writes nothing (the room
 // answered only ~150–240 reads a second when each read was a commit) yet still counts as there, and joins sent
 // together in one `joinBatch` call keep every rule of single joins (one place per buyer and per ID, arrival order).
-
-const queuePath = (showId: string) => `/api/shows/${showId}/queue`
 
 const lastSeen = (onSale: string) =>
   runInDurableObject(queueActor(onSale), (_i, state) =>

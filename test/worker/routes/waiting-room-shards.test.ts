@@ -11,12 +11,15 @@ import { gridChart, idNumberFor, ok, scenicSiteOnSale, showOnSale } from '../../
 import {
   aMinuteAgo,
   buyerIdOf,
+  holdsPath,
   holdWith,
   inAnHour,
   joinInOrder,
   liveSocket,
   placeOf,
   queueActor,
+  queuePath,
+  passSecret as secret,
   setRoom,
 } from '../../support/waiting-room.ts'
 
@@ -24,9 +27,6 @@ import {
 // the organizer sets `shards`, buyers spread over them, each keeps one place over reloads and the socket, one
 // place per ID holds across shards, each shard admits in arrival order, and sold out reaches every shard.
 
-const queuePath = (showId: string) => `/api/shows/${showId}/queue`
-const holdsPath = (showId: string) => `/api/shows/${showId}/holds`
-const secret = () => (env as unknown as { ADMISSION_PASS_SECRET: string }).ADMISSION_PASS_SECRET
 const shardCookie = (buyer: ApiClient, showId: string) => buyer.sideCookies.get(`queue_shard_show_${showId}`)
 const shardActor = (showId: string, shard: number) => queueActor(shardName(showOnSaleName(showId), shard))
 

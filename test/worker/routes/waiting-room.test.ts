@@ -10,14 +10,13 @@ import {
   joinInOrder,
   placeOf,
   queueActor,
+  queuePath,
   setRoom,
 } from '../../support/waiting-room.ts'
 
 // The waiting room's queue through the real routes (issue 22): the pre-queue drawn at opening, first come first
 // served after it, one place per buyer and per ID, abandoned places skipped, the bot challenge, the organizer's
 // switch. Ticks are driven by the test (`tick()`, the alarm's work) so nothing waits on the clock.
-
-const queuePath = (showId: string) => `/api/shows/${showId}/queue`
 
 describe('waiting room: the order of the queue', () => {
   it('draws the pre-queue at random at opening (reproducibly from the stored seed), then admits in that order', async () => {
