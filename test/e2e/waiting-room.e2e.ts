@@ -58,6 +58,7 @@ interface Settings {
   admissionPerMinute: number | null
   requireChallenge: boolean
   passMinutes: number
+  shards?: number
 }
 const setWaitingRoom = (showId: string, settings: Settings) =>
   admin.call(`${org}/shows/${showId}/waiting-room`, { method: 'PUT', body: settings })
@@ -294,8 +295,19 @@ describe('the waiting room', () => {
     await panel.getByLabel('Buyers let in per minute').fill('30')
     await panel.getByRole('checkbox', { name: 'Ask buyers to pass a bot check before queueing' }).check()
     await panel.getByLabel('Minutes an admitted buyer has to hold tickets').fill('8')
+    // Queue rooms: the help says what one takes; 65 is refused under the field before anything is sent.
+    const shards = panel.getByLabel('Queue rooms (shards)')
+    expect(await shards.inputValue()).toBe('1')
+    expect(await panel.textContent()).toContain('about 250 buyers joining per second')
+    await shards.fill('65')
+    await panel.getByRole('button', { name: 'Save waiting room' }).click()
+    await expect.poll(() => shards.getAttribute('aria-invalid')).toBe('true')
+    expect(await panel.textContent()).toContain('Enter a whole number from 1 to 64.')
+    expect((await admin.call(`${org}/shows/${showId}/waiting-room`)).settings).toBeNull()
+    await shards.fill('6')
     await panel.getByRole('button', { name: 'Save waiting room' }).click()
     await panel.getByTestId('waiting-room-saved').waitFor()
+    expect(await shards.getAttribute('aria-invalid')).toBeNull()
     const saved = await admin.call(`${org}/shows/${showId}/waiting-room`)
     expect(saved.settings).toEqual({
       enabled: true,
@@ -303,8 +315,7 @@ describe('the waiting room', () => {
       admissionPerMinute: 30,
       requireChallenge: true,
       passMinutes: 8,
-      // Not on the panel: one room unless set through the API.
-      shards: 1,
+      shards: 6,
     })
     // The shop's show page now names the opening; a buyer who passes the check waits, and the console counts them.
     const shop = await admin.call(`/api/shows/${showId}`)
@@ -315,6 +326,13 @@ describe('the waiting room', () => {
     await expect.poll(() => live.getAttribute('data-state')).toBe('before_open')
     await expect.poll(() => panel.getByTestId('waiting-room-waiting').textContent()).toBe('1')
     expect(await live.textContent()).toContain('Not open yet')
+    // With a buyer waiting, fewer rooms would lose them their place: the panel says so and the count stays.
+    await shards.fill('2')
+    await panel.getByRole('button', { name: 'Save waiting room' }).click()
+    const refused = panel.locator('[role="alert"][data-code="conflict"]')
+    await refused.waitFor()
+    expect(await refused.textContent()).toContain('cannot change now')
+    expect((await admin.call(`${org}/shows/${showId}/waiting-room`)).settings.shards).toBe(6)
     await expectAccessible(page)
     await context.close()
   })

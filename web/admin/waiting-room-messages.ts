@@ -13,6 +13,12 @@ const en = {
   perMinute: 'Buyers let in per minute',
   requireChallenge: 'Ask buyers to pass a bot check before queueing',
   passMinutes: 'Minutes an admitted buyer has to hold tickets',
+  shards: 'Queue rooms (shards)',
+  shardsHint:
+    'One room takes about {perShard} buyers joining per second. Set the joins per second you expect at opening divided by {perShard}, rounded up (100,000 fans in the first minute ≈ 1,700 a second: 7 rooms); 1 for most sales, at most {max}. It cannot change while the queue is open or anyone waits.',
+  shardsInvalid: 'Enter a whole number from 1 to {max}.',
+  shardsFixed:
+    'The number of queue rooms cannot change now: the queue is open or buyers are already waiting, and they would lose their places. Keep the current number, or change it before anyone queues.',
   save: 'Save waiting room',
   saved: 'Waiting room saved.',
   liveHeading: 'Now',
@@ -37,6 +43,12 @@ const zh: Record<keyof typeof en, string> = {
   perMinute: '每分钟放行人数',
   requireChallenge: '排队前需通过人机验证',
   passMinutes: '放行后锁定门票的时限（分钟）',
+  shards: '排队分区数',
+  shardsHint:
+    '每个分区每秒约可接纳 {perShard} 人进入排队。按开售时预计每秒进入人数除以 {perShard} 向上取整设置（开售第一分钟 10 万人 ≈ 每秒 1,700 人：7 个分区）；一般开售填 1，最多 {max}。排队开始后或已有人等候时不能更改。',
+  shardsInvalid: '请输入 1 到 {max} 之间的整数。',
+  shardsFixed:
+    '现在不能更改排队分区数：排队已开始或已有购票人在等候，更改会让他们失去位置。请保留当前分区数，或在有人排队前更改。',
   save: '保存排队设置',
   saved: '排队设置已保存。',
   liveHeading: '当前',

@@ -1,7 +1,8 @@
 // The organizer's waiting-room switch for one on-sale (a show, or a scenic site's visit date): on/off, opening
 // time, admission per minute or following buyers' pace, the bot check, and how long an admitted buyer's pass
-// lasts; beside it the queue as buyers see it now (state, waiting, let in per minute), read every few seconds.
+// lasts, and how many rooms (shards) the queue is split over; beside it the queue as buyers see it now (state, waiting, let in per minute), read every few seconds.
 import { useEffect, useState } from 'preact/hooks'
+import { MAX_SHARDS, ROOM_JOINS_PER_SECOND } from '../../worker/domain/waiting-room.ts'
 import type { WaitingRoomRecord } from '../../worker/routes/contracts/waiting-room.ts'
 import { api } from '../lib/api.ts'
 import { Button, ProblemAlert, useResource } from '../lib/ui.tsx'
@@ -30,7 +31,9 @@ export function WaitingRoomPanel(props: {
     perMinute: string
     requireChallenge: boolean
     passMinutes: string
+    shards: string
   } | null>(null)
+  const [shardsError, setShardsError] = useState<string | null>(null)
   const [error, setError] = useState<unknown>(null)
   const [saved, setSaved] = useState(false)
   const [live, setLive] = useState<WaitingRoomRecord['queue'] | null>(null)
@@ -46,6 +49,7 @@ export function WaitingRoomPanel(props: {
       perMinute: s.admissionPerMinute == null ? '100' : String(s.admissionPerMinute),
       requireChallenge: s.requireChallenge ?? false,
       passMinutes: String(s.passMinutes ?? 10),
+      shards: String(s.shards ?? 1),
     })
   }, [settings.data, settings.loading])
 
@@ -73,6 +77,12 @@ export function WaitingRoomPanel(props: {
     if (!form) return
     setError(null)
     setSaved(false)
+    const shards = Number(form.shards)
+    if (!Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS) {
+      setShardsError(t('shardsInvalid', { max: MAX_SHARDS }))
+      return
+    }
+    setShardsError(null)
     try {
       await api(props.settingsPath, {
         method: 'PUT',
@@ -82,8 +92,7 @@ export function WaitingRoomPanel(props: {
           admissionPerMinute: form.follow ? null : Number(form.perMinute),
           requireChallenge: form.requireChallenge,
           passMinutes: Number(form.passMinutes),
-          // No field for it yet: the stored count is kept (set through the API for a stadium on-sale).
-          shards: settings.data?.settings?.shards ?? 1,
+          shards,
         } satisfies WaitingRoomSettingsBody,
       })
       setSaved(true)
@@ -176,7 +185,18 @@ export function WaitingRoomPanel(props: {
             onInput={(passMinutes) => setForm({ ...form, passMinutes })}
             required
           />
-          <ProblemAlert error={error} />
+          <TextInput
+            label={t('shards')}
+            type="number"
+            inputMode="numeric"
+            value={form.shards}
+            onInput={(shards) => setForm({ ...form, shards })}
+            hint={t('shardsHint', { perShard: ROOM_JOINS_PER_SECOND, max: MAX_SHARDS })}
+            error={shardsError}
+            name="waiting-room-shards"
+            required
+          />
+          <ProblemAlert error={error} messages={{ conflict: t('shardsFixed') }} />
           <div class="row">
             <Button type="submit" variant="primary">
               {t('save')}

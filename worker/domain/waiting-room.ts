@@ -110,6 +110,22 @@ export function roomShards(settings: Pick<WaitingRoomSettings, 'shards'> | null,
   return Math.min(MAX_SHARDS, Math.max(1, Math.floor(wanted)))
 }
 
+/**
+ * Whether changing an on-sale's shard count now would strand buyers. A place lives in the shard of its key's hash
+ * modulo the count, so another count sends the lookups of most buyers (and every ID number's join) elsewhere:
+ * lowered, the places in the shards dropped are never admitted; raised, a buyer without the shard cookie loses
+ * their place and an ID number could queue twice. So the count is fixed while the room is open (or sold out,
+ * where a returned seat re-opens it) and while anyone waits in the pre-queue; before that it may change freely.
+ */
+export function shardChangeStrands(
+  current: Pick<WaitingRoomSettings, 'shards'> | null,
+  next: Pick<WaitingRoomSettings, 'shards'>,
+  queue: { state: QueueState; waiting: number },
+): boolean {
+  if (roomShards(current) === roomShards(next)) return false
+  return queue.state === 'open' || queue.state === 'sold_out' || queue.waiting > 0
+}
+
 /** The shard (0 … shards − 1) a key (ID hash or buyer id) queues in: FNV-1a, stable across isolates. */
 export function shardOf(key: string, shards: number): number {
   let h = 2166136261

@@ -1,4 +1,3 @@
-import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
 import {
   dayOnSale,
@@ -57,6 +56,57 @@ describe('waiting room shards: the organizer’s setting', () => {
     })
     expect(refused.status).toBe(400)
     expect((await problemOf(refused)).code).toBe('validation')
+  })
+})
+
+describe('waiting room shards: the count stays put while buyers queue', () => {
+  const putShards = (staff: ApiClient, room: string, opensAt: string, shards: number, enabled = true) =>
+    staff.put(`${room}/waiting-room`, { enabled, opensAt, admissionPerMinute: null, shards })
+  const expectShardsFixed = async (res: Response, shards: number) => {
+    expect(res.status).toBe(409)
+    expect(await problemOf(res)).toMatchObject({
+      code: 'conflict',
+      reason: 'shards_fixed_while_open',
+      shards,
+    })
+  }
+
+  it('changes freely before anyone queues, then refuses a lower (or higher) count while the pre-queue holds buyers', async () => {
+    const show = await showOnSale(gridChart(1, 10))
+    const room = `${show.base}/shows/${show.showId}`
+    const opensAt = inAnHour()
+    await setRoom(show.manager, room, { opensAt, shards: 8 })
+    expect((await ok(putShards(show.manager, room, opensAt, 4))).settings.shards).toBe(4)
+    // A buyer waits in the pre-queue of their buyer id's shard: a count of 2 would look for them elsewhere.
+    const [buyer] = await joinInOrder(queuePath(show.showId), 1)
+    await expectShardsFixed(await putShards(show.manager, room, opensAt, 2), 4)
+    await expectShardsFixed(await putShards(show.manager, room, opensAt, 6), 4)
+    expect((await ok(show.manager.get(`${room}/waiting-room`))).settings.shards).toBe(4)
+    // The same count with another change goes through, and the buyer keeps their place.
+    await ok(
+      show.manager.put(`${room}/waiting-room`, { enabled: true, opensAt, admissionPerMinute: 50, shards: 4 }),
+    )
+    expect((await placeOf(buyer!, queuePath(show.showId))).place).toMatchObject({ state: 'waiting' })
+  })
+
+  it('refuses lowering while the queue is open, and lets the count change once the room is off', async () => {
+    const { show, room, buyers } = await shardedShow(100, 12)
+    const opensAt = aMinuteAgo()
+    await expectShardsFixed(await putShards(show.manager, room, opensAt, 1), 4)
+    // Every buyer's place is still found in their shard.
+    const answers = await Promise.all(buyers.map((b) => placeOf(b, queuePath(show.showId))))
+    expect(answers.every((a) => a.place?.state === 'waiting')).toBe(true)
+    // Switched off (everyone may hold, nobody is kept waiting), the count may change.
+    await ok(putShards(show.manager, room, opensAt, 4, false))
+    expect((await ok(putShards(show.manager, room, opensAt, 1, false))).settings.shards).toBe(1)
+  })
+
+  it('refuses it on an open scenic visit date too', async () => {
+    const site = await scenicSiteOnSale({ dailyCapacity: 40 })
+    const room = `${site.base}/scenic-sites/${site.siteId}/days/${site.date}`
+    const opensAt = aMinuteAgo()
+    await setRoom(site.manager, room, { opensAt, shards: 3 })
+    await expectShardsFixed(await putShards(site.manager, room, opensAt, 2), 3)
   })
 })
 

@@ -5,9 +5,9 @@ import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
 import { scenicSites, shows } from '../../db/schema.ts'
 import { dayOnSale, showOnSale } from '../../domain/admission-pass.ts'
-import type { WaitingRoomSettings } from '../../domain/waiting-room.ts'
+import { roomShards, shardChangeStrands, type WaitingRoomSettings } from '../../domain/waiting-room.ts'
 import { requireOrganizerRole, type StaffEnv } from '../../middleware/staff-auth.ts'
-import { notFound } from '../../problem.ts'
+import { conflict, notFound } from '../../problem.ts'
 import { type OnSaleScope, waitingRoomService } from '../../services/waiting-room/index.ts'
 import { validate } from '../../validation.ts'
 import { waitingRoomRecordSchema, waitingRoomSettingsInput } from '../contracts/waiting-room.ts'
@@ -23,7 +23,8 @@ const description =
   '(order, release, or their pass lapsing), keeping about 200 choosing seats at once and never more than what is left. ' +
   'Admitted buyers get a pass lasting `passMinutes` that the hold route requires (403 `admission_required` without it). ' +
   '`requireChallenge` makes buyers pass the bot challenge (Turnstile) to join. Sold out closes the queue; returned seats ' +
-  're-open admission. Turning it off lets everyone hold again at once.'
+  're-open admission. Turning it off lets everyone hold again at once. `shards` (1–64) splits the queue over ' +
+  'rooms of ~250 joins/s each; it can change only while nobody queues and the queue is not open (409 otherwise).'
 
 const showParams = v.object({
   organizerId: v.pipe(v.string(), v.maxLength(64)),
@@ -71,7 +72,15 @@ async function save(
   input: WaitingRoomSettings,
 ) {
   const settings = { ...input, opensAt: new Date(input.opensAt).toISOString() }
-  const queue = (await serviceOf(c).save(organizerId, scope, settings)).queue
+  const service = serviceOf(c)
+  const [current, now] = await Promise.all([service.settings(scope.onSale), service.summary(scope.onSale)])
+  if (shardChangeStrands(current, settings, now))
+    throw conflict(
+      `The queue is split over ${roomShards(current)} shards and is ${now.state === 'before_open' ? `holding ${now.waiting} buyers` : now.state}: ` +
+        'changing the count now would lose buyers their places. Change it before anyone queues, or after the on-sale.',
+      { reason: 'shards_fixed_while_open', shards: roomShards(current) },
+    )
+  const queue = (await service.save(organizerId, scope, settings)).queue
   return { onSale: scope.onSale, settings, queue }
 }
 
@@ -89,6 +98,11 @@ const putDoc = (what: string) =>
     responses: {
       200: { description: 'Saved; the queue as it stands', content: json(waitingRoomRecordSchema) },
       400: { description: 'A bad field (`validation`)' },
+      409: {
+        description:
+          '`conflict` with `reason: shards_fixed_while_open`: `shards` changed while the queue is open or sold ' +
+          'out, or anyone waits in the pre-queue (their places would be looked for in other shards)',
+      },
     },
   })
 
