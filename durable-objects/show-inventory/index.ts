@@ -18,6 +18,7 @@ import { allocate, applyConfig, setBlocked, setStatus } from './controls.ts'
 import { broadcastDelta, type LiveViewerSettings, versionMessage, viewerResponse } from './live.ts'
 import { logStepCrossings, publishStepCrossings, stepHistory } from './price-steps.ts'
 import { type ActiveHold, refuse, type ShowSales } from './rules.ts'
+import { seatMapAnswer, seatMapSection } from './seat-map-sections.ts'
 import { type Change, confirmHold, describeHold, returnSeats } from './settlement.ts'
 import * as store from './store.ts'
 import { availability, memoryCounts, publicState, seatMap } from './views.ts'
@@ -253,8 +254,19 @@ export class ShowInventory extends DurableObject<ShowInventoryEnv> {
     return availability(await this.ready(showId), Date.now())
   }
 
+  /** Every seat at once, whatever the house's size (tests, and the organizer's tools). */
   async seatMap(showId: string) {
     return seatMap(await this.ready(showId), Date.now())
+  }
+
+  /** The seat map buyers get: a small house whole, a big one as an overview of its sections. */
+  async seatMapAnswer(showId: string) {
+    return seatMapAnswer(await this.ready(showId), Date.now())
+  }
+
+  /** One section's seats (null: no such section). */
+  async seatMapSection(showId: string, section: string) {
+    return seatMapSection(await this.ready(showId), section)
   }
 
   /** The price steps crossed by sell-through, oldest first; publishes any crossing not yet in the outbox. */

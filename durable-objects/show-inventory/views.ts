@@ -81,11 +81,14 @@ export function seatMap(sales: ShowSales, now: number) {
     ...availability(sales, now),
     stage: config.stage,
     currency: config.currency,
-    seats: Array.from({ length: layout.size }, (_, i) => {
-      const { ordinal: _ordinal, ...seat } = layout.columns.seat(i)
-      return { ...seat, state: publicState(sales, i) }
-    }),
+    seats: Array.from({ length: layout.size }, (_, i) => seatView(sales, i)),
   }
+}
+
+/** Seat `i` as the seat map answers it: its facts (less the ordinal) and its state as buyers see it. */
+export function seatView(sales: ShowSales, i: number) {
+  const { ordinal: _ordinal, ...seat } = sales.layout.columns.seat(i)
+  return { ...seat, state: publicState(sales, i) }
 }
 
 /** Seats per state in memory (held seats are the active holds'). */

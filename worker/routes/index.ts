@@ -26,6 +26,7 @@ import { orderRoutes } from './orders.ts'
 import { partnerRoutes } from './partner/index.ts'
 import { paymentRoutes } from './payments.ts'
 import { scenicRoutes } from './scenic.ts'
+import { showSeatMapRoutes } from './show-seat-map.ts'
 import { showRoutes } from './shows.ts'
 import { ticketRoutes } from './tickets.ts'
 import { dayQueueRoutes, showQueueRoutes } from './waiting-room.ts'
@@ -70,6 +71,7 @@ app.route('/api/customer/auth', customerAuthRoutes)
 app.route('/api/admin', adminRoutes as never)
 app.route('/api/dev', devRoutes)
 app.route('/api/shows', showRoutes)
+app.route('/api/shows', showSeatMapRoutes)
 app.route('/api/shows', showQueueRoutes)
 app.route('/api/images', imageRoutes)
 app.route('/api/listings', listingRoutes)

@@ -6,7 +6,6 @@ import { MAX_SEATS_PER_HOLD } from '../../durable-objects/show-inventory/contrac
 import { events, showDeposits, shows, venues } from '../db/schema.ts'
 import { showOnSale } from '../domain/admission-pass.ts'
 import { isValidPrcIdNumber, normalizeIdNumber } from '../domain/id-number.ts'
-import { type SectionName, sectionsNamed } from '../domain/section-names.ts'
 import type { AppEnv } from '../env.ts'
 import { captureAfterAnswer, heldEvent } from '../middleware/analytics-capture.ts'
 import { buyerIdentity } from '../middleware/buyer.ts'
@@ -23,7 +22,7 @@ import {
   waitingRoomSummary,
 } from './admission.ts'
 import { eventKinds } from './contracts/admin/events.ts'
-import { seatMapSchema, showDetailSchema, showHoldSchema, showPageSchema } from './contracts/shows.ts'
+import { showDetailSchema, showHoldSchema, showPageSchema } from './contracts/shows.ts'
 import { inventoryConflictResponses, inventoryProblem } from './inventory-problem.ts'
 import { json } from './openapi.ts'
 import { isoDateTime, page, pageQuery } from './query.ts'
@@ -63,7 +62,7 @@ export const showHoldInput = v.pipe(
   v.check((input) => !!input.seatIds !== !!input.best, 'give either seatIds or best, not both'),
 )
 
-const showParam = v.object({ showId: v.pipe(v.string(), v.maxLength(64)) })
+export const showParam = v.object({ showId: v.pipe(v.string(), v.maxLength(64)) })
 
 export const showRoutes = new Hono<AppEnv>()
 
@@ -214,43 +213,6 @@ showRoutes.get(
       categories: availability.categories,
       flashSales: availability.flashSales,
       salePhases: availability.salePhases,
-    })
-  },
-)
-
-showRoutes.get(
-  '/:showId/seat-map',
-  describeRoute({
-    tags: [tag],
-    summary: 'The seat map with every seat’s live state',
-    description: 'Follow changes after `version` over the WebSocket at `/api/shows/{showId}/live`.',
-    responses: {
-      200: {
-        description: 'Seat map',
-        content: json(seatMapSchema),
-      },
-    },
-  }),
-  validate('param', showParam),
-  async (c) => {
-    const show = await publicShow(c, c.req.valid('param').showId)
-    const [map, names] = await Promise.all([
-      c.get('showInventory').stub(show.id).seatMap(show.id),
-      cachedRead(`section-names:${show.venueId}`, PUBLIC_CACHE_MS, async () => {
-        const [venue] = await c
-          .get('db')
-          .select({ sectionNames: venues.sectionNames })
-          .from(venues)
-          .where(eq(venues.id, show.venueId))
-        return venue?.sectionNames ?? ([] as SectionName[])
-      }),
-    ])
-    return c.json({
-      ...map,
-      sections: sectionsNamed(
-        map.seats.map((seat) => seat.section),
-        names,
-      ),
     })
   },
 )
