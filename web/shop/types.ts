@@ -23,6 +23,11 @@ export type {
   VisitProduct,
 } from '../../worker/routes/contracts/scenic.ts'
 export type {
+  SeatMapAnswer,
+  SeatMapOverview,
+  SeatMapSection,
+} from '../../worker/routes/contracts/seat-map.ts'
+export type {
   CategoryAvailability,
   DepositOffer,
   FlashSaleView,

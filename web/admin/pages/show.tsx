@@ -9,11 +9,11 @@ import type {
   ShowInventory,
   ShowRecord,
 } from '../../../worker/routes/contracts/admin/shows.ts'
-import type { SeatMap as LiveSeatMap } from '../../../worker/routes/contracts/shows.ts'
 import { api } from '../../lib/api.ts'
 import { formatDateTime, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
 import { Link } from '../../lib/router.tsx'
+import { wholeSeatMap } from '../../lib/seat-map-answer.ts'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { ConfirmMoneyDialog, type MoneyConfirmation } from '../confirm.tsx'
 import { SelectInput, TextInput } from '../form.tsx'
@@ -36,10 +36,7 @@ export function ShowPage({ id }: { id: string }) {
     [showPath],
   )
   // The live map is public only while the event is published; drafts show a hint instead.
-  const map = useResource(
-    (signal) => api<LiveSeatMap>(`/api/shows/${encodeURIComponent(id)}/seat-map`, { signal }),
-    [id],
-  )
+  const map = useResource((signal) => wholeSeatMap(id, signal), [id])
   const channels = useResource(
     (signal) =>
       api<PageOf<SalesChannelRecord>>(`${base}/sales-channels`, {

@@ -2,13 +2,13 @@
 // map, where only seats sold at a group price can be picked, up to the campaign's per-buyer limit; each pick is
 // listed with its group price. The map reloads when the start or join is refused, so taken seats show.
 import { useState } from 'preact/hooks'
-import { api } from '../../lib/api.ts'
 import { formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
 import { categoryName, seatName } from '../../lib/labels.ts'
+import { wholeSeatMap } from '../../lib/seat-map-answer.ts'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { SeatMap } from '../seat-map/index.tsx'
-import type { Seat, SeatMap as SeatMapData } from '../types.ts'
+import type { Seat } from '../types.ts'
 import { groupBuyMessages } from './group-buy-messages.ts'
 
 export function GroupSeatPicker(props: {
@@ -25,10 +25,7 @@ export function GroupSeatPicker(props: {
   const t = groupBuyMessages.useT()
   const locale = useLocale()
   const [notice, setNotice] = useState<string | null>(null)
-  const map = useResource(
-    (signal) => api<SeatMapData>(`/api/shows/${encodeURIComponent(props.showId)}/seat-map`, { signal }),
-    [props.showId, props.reloadKey],
-  )
+  const map = useResource((signal) => wholeSeatMap(props.showId, signal), [props.showId, props.reloadKey])
   if (map.error) return <ProblemAlert error={map.error} onRetry={map.reload} />
   if (!map.data) return <Loading />
   const seats = map.data.seats

@@ -28,12 +28,12 @@ import { codeProblems, PresaleNotice, presaleOf } from '../components/presale-no
 import { CurrentPrices } from '../components/price-tag.tsx'
 import { SignInPrompt } from '../components/sign-in-prompt.tsx'
 import { releaseCurrentHold, setCurrentHold } from '../hold-store.ts'
-import { useLiveSeats } from '../live.ts'
 import { shopMessages, useProblemMessages } from '../messages.ts'
 import { admissionHeaders, type OnSale, sendToQueueIfRequired } from '../queue/admission.ts'
 import { WaitingRoomNotice } from '../queue/notice.tsx'
 import { SeatMap } from '../seat-map/index.tsx'
-import type { Seat, SeatMap as SeatMapData, SeatState, ShowDetail, ShowHold } from '../types.ts'
+import { useShowSeatMap } from '../seat-map/use-seat-map.ts'
+import type { Seat, ShowDetail, ShowHold } from '../types.ts'
 
 export function ShowPage({ showId }: { showId: string }) {
   const t = shopMessages.useT()
@@ -43,15 +43,7 @@ export function ShowPage({ showId }: { showId: string }) {
     (signal) => api<ShowDetail>(`/api/shows/${encodeURIComponent(showId)}`, { signal }),
     [showId],
   )
-  const [map, setMap] = useState<SeatMapData | null>(null)
-  const seatMap = useResource(
-    async (signal) => {
-      const data = await api<SeatMapData>(`/api/shows/${encodeURIComponent(showId)}/seat-map`, { signal })
-      setMap(data)
-      return data
-    },
-    [showId],
-  )
+  const { map, outline, seatMap, connected, needSections } = useShowSeatMap(showId)
   usePageBeacon({ kind: 'show_view', showId }, showId)
   usePageBeacon({ kind: 'seat_map_open', showId }, map ? showId : null)
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set())
@@ -61,24 +53,6 @@ export function ShowPage({ showId }: { showId: string }) {
   /** The hold the organizer's sign-in requirement refused, made again once the buyer signs in. */
   const [afterSignIn, setAfterSignIn] = useState<object | null>(null)
   const [presaleCode, setPresaleCode] = useState('')
-
-  const connected = useLiveSeats(
-    showId,
-    map?.version,
-    (changes, version) =>
-      setMap((current) => {
-        if (!current) return current
-        const states = new Map<string, SeatState>(changes)
-        return {
-          ...current,
-          version,
-          seats: current.seats.map((seat) =>
-            states.has(seat.id) ? { ...seat, state: states.get(seat.id)! } : seat,
-          ),
-        }
-      }),
-    () => seatMap.reload(),
-  )
 
   // A seat someone else just took leaves the selection.
   const seats = map?.seats ?? []
@@ -266,6 +240,8 @@ export function ShowPage({ showId }: { showId: string }) {
             selected={selected}
             onToggle={toggle}
             sections={map.sections}
+            outline={outline}
+            onNeedSections={needSections}
           />
         )}
       </section>

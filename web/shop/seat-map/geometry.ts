@@ -83,6 +83,41 @@ export function geometryOf(seats: readonly Seat[], stage: { x: number; y: number
   return { bounds, sections, rows: sections.flatMap((s) => s.rows), radius }
 }
 
+/**
+ * A big house's geometry from its overview (worker/routes/contracts/seat-map.ts): the bounds, section boxes and
+ * seat size come from the overview; rows only from the sections whose seats are loaded.
+ */
+export function outlineGeometry(
+  outline: { pitch: number; bounds: Box; areas: readonly { key: string; box: Box }[] },
+  loaded: readonly Seat[],
+  stage: { x: number; y: number } | null,
+): Geometry {
+  const radius = outline.pitch * 0.44
+  const rowsOf = new Map(geometryOf(loaded, stage).sections.map((section) => [section.name, section.rows]))
+  const sections = outline.areas.map((area) => ({
+    name: area.key,
+    box: grow(area.box, radius * 1.6),
+    rows: rowsOf.get(area.key) ?? [],
+  }))
+  const { bounds } = outline
+  const corners = [
+    { x: bounds.x0, y: bounds.y0 },
+    { x: bounds.x1, y: bounds.y1 },
+  ]
+  return {
+    bounds: grow(boxOf(stage ? [...corners, stage] : corners, 0), radius * 1.3),
+    sections,
+    rows: sections.flatMap((section) => section.rows),
+    radius,
+  }
+}
+
+/** The sections a view shows (their boxes meet the visible box). */
+export const sectionsIn = (geometry: Geometry, visible: Box) =>
+  geometry.sections.filter(
+    ({ box }) => box.x0 <= visible.x1 && box.x1 >= visible.x0 && box.y0 <= visible.y1 && box.y1 >= visible.y0,
+  )
+
 function boxOf(points: readonly { x: number; y: number }[], pad: number): Box {
   let x0 = Number.POSITIVE_INFINITY
   let y0 = Number.POSITIVE_INFINITY

@@ -3,22 +3,25 @@
 // enough for a finger, row labels at the edge, the section's name and a mini-map of where the view is. Drag
 // or pinch pans and zooms, so do the buttons and the wheel. Keyboard: sections are buttons; in a section one
 // seat is in the tab order (roving tabindex), arrow keys move to the nearest seat that way, Enter or Space
-// picks it, + and - zoom, Escape goes back to the overview.
+// picks it, + and - zoom, Escape goes back to the overview. A house of 5,000 seats or more comes as an overview
+// (`outline`) whose sections' seats are loaded as they come into view (section-loader.ts).
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { type SectionNameView, sectionNamed } from '../../../worker/domain/section-names.ts'
 import { formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
 import { localName, seatName, withSectionNames } from '../../lib/labels.ts'
 import { shopMessages } from '../messages.ts'
-import type { CategoryAvailability, Seat } from '../types.ts'
+import type { CategoryAvailability, Seat, SeatMapOverview } from '../types.ts'
 import {
   clampView,
   fitView,
   geometryOf,
   OVERVIEW_BELOW_PX,
+  outlineGeometry,
   type Section,
   seatPx,
   sectionAt,
+  sectionsIn,
   sectionView,
   type View,
   visibleBox,
@@ -40,6 +43,12 @@ export function SeatMap(props: {
   onToggle: (seat: Seat) => void
   /** The seat map's sections with their names (池座 / Stalls); a section missing here reads as its key. */
   sections?: SectionNameView[]
+  /**
+   * A big house's overview: `seats` are then only the sections loaded so far, and the map asks for the others
+   * (`onNeedSections`) as the buyer opens or pans into them.
+   */
+  outline?: SeatMapOverview | null
+  onNeedSections?: (keys: string[]) => void
 }) {
   const t = shopMessages.useT()
   const locale = useLocale()
@@ -52,9 +61,28 @@ export function SeatMap(props: {
   // A reload of the map (after a missed live update) brings a new stage object with the same place: keyed on
   // the place, so a buyer inside a section stays there.
   const stageKey = props.stage ? `${props.stage.x},${props.stage.y}` : ''
-  const geometry = useMemo(() => geometryOf(props.seats, props.stage), [layoutKey, stageKey])
+  const outline = props.outline ?? null
+  const outlineKey = outline ? `${outline.showId}|${outline.seatCount}|${JSON.stringify(outline.bounds)}` : ''
+  const geometry = useMemo(
+    () =>
+      outline ? outlineGeometry(outline, props.seats, props.stage) : geometryOf(props.seats, props.stage),
+    [layoutKey, stageKey, outlineKey],
+  )
   const sales = useMemo(() => {
     const bySection = new Map<string, SectionSales>()
+    // A big house: the overview's counts, until a section's own seats are loaded (they are fresher).
+    for (const area of outline?.areas ?? []) {
+      let free = 0
+      let from: number | null = null
+      for (const [code, count] of Object.entries(area.free)) {
+        free += count
+        const price = categories.get(code)?.current.price
+        if (count > 0 && price !== undefined && (from === null || price < from)) from = price
+      }
+      bySection.set(area.key, { free, from })
+    }
+    const loaded = new Set(props.seats.map((seat) => seat.section))
+    for (const key of loaded) bySection.delete(key)
     for (const seat of props.seats) {
       const entry = bySection.get(seat.section) ?? { free: 0, from: null }
       if (seat.state === 'free') {
@@ -65,7 +93,7 @@ export function SeatMap(props: {
       bySection.set(seat.section, entry)
     }
     return bySection
-  }, [props.seats, categories])
+  }, [props.seats, categories, outline])
 
   const [size, setSize] = useState({ w: 0, h: 0 })
   useLayoutEffect(() => {
@@ -87,7 +115,7 @@ export function SeatMap(props: {
   const [view, setViewState] = useState<View | null>(null)
   // A new layout starts from the whole venue; a resize (a scroll bar, a rotated phone) keeps what the buyer
   // looks at, clamped to the new frame.
-  useEffect(() => setViewState(null), [geometry])
+  useEffect(() => setViewState(null), [outline ? outlineKey : `${layoutKey}|${stageKey}`])
   useEffect(() => setViewState((v) => (v && size.w > 0 ? clampView(geometry, size, v) : v)), [size.w, size.h])
   const current = view ?? home ?? { cx: 0, cy: 0, scale: 1 }
   const setView = (update: (v: View) => View) =>
@@ -102,10 +130,34 @@ export function SeatMap(props: {
   const focused = props.seats.find((s) => s.id === focusedId) ?? props.seats[0]
   const gestures = useMapGestures({ svg: svgRef, view: current, setView })
 
+  // A big house: the sections in view are asked for whenever the buyer looks at seats.
+  const needSections = props.onNeedSections
+  useEffect(() => {
+    if (!outline || !needSections || overview || size.w === 0) return
+    needSections(sectionsIn(geometry, visible).map((section) => section.name))
+  }, [outline, overview, geometry, visible.x0, visible.y0, visible.x1, visible.y1])
+
+  // Opened from the keyboard before its seats were loaded: focus goes to a seat once they are.
+  const pendingFocus = useRef<{ section: string; x: number; y: number } | null>(null)
+  useEffect(() => {
+    const pending = pendingFocus.current
+    if (!pending) return
+    const seat = nearestSeat(props.seats, pending.section, pending.x, pending.y)
+    if (!seat) return
+    pendingFocus.current = null
+    setFocusedId(seat.id)
+    requestAnimationFrame(() =>
+      svgRef.current?.querySelector<SVGElement>(`[data-seat-id="${seat.id}"]`)?.focus(),
+    )
+  }, [props.seats])
+
   const openSection = (section: Section, at?: { x: number; y: number }, focusSeat = false) => {
     const next = sectionView(geometry, section, size, at)
     setViewState(next)
-    if (focusSeat) {
+    if (outline) needSections?.([section.name])
+    if (focusSeat && outline && !props.seats.some((seat) => seat.section === section.name)) {
+      pendingFocus.current = { section: section.name, x: next.cx, y: next.cy }
+    } else if (focusSeat) {
       // Keyboard users land on the free seat nearest the middle of what they now see.
       const seat = nearestSeat(props.seats, section.name, next.cx, next.cy)
       if (seat) {
@@ -274,6 +326,7 @@ export function SeatMap(props: {
           onKeyDown={onKeyDown}
           data-testid="seat-map"
           data-mode={overview ? 'overview' : 'seats'}
+          data-layout={outline ? 'sections' : 'whole'}
         >
           <g class="seat-map-stage">
             <rect
