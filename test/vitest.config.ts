@@ -29,6 +29,8 @@ export default defineConfig({
           // Small enough for tests to reach with real WebSocket upgrades (defaults: 5,000 and 20).
           LIVE_VIEWERS_PER_SHOW: '12',
           LIVE_VIEWERS_PER_CLIENT: '4',
+          // A refused admitted buyer goes quiet after 1 s instead of 30, so a test can wait for it.
+          WAITING_ROOM_REFUSED_IDLE_SECONDS: '1',
         },
         // The rate limit bindings of wrangler.toml with limits tests can reach. Tests that exercise a limit send
         // their own `cf-connecting-ip` (counted per address) or use fresh buyers, so they do not share counts;

@@ -50,6 +50,8 @@ export interface Bindings {
   ADMISSION_PASS_SECRET?: string
   /** Waiting rooms admitting as buyers finish keep about this many admitted buyers deciding (default 200). */
   WAITING_ROOM_ACTIVE_TARGET?: string
+  /** Seconds after a refused hold an admitted buyer holding nothing stops counting as choosing (default 30). */
+  WAITING_ROOM_REFUSED_IDLE_SECONDS?: string
   /** Cloudflare Turnstile's secret key, for waiting rooms that require a challenge (production). */
   TURNSTILE_SECRET_KEY?: string
   /** HMAC key the sandbox payment provider signs its notifications with. */

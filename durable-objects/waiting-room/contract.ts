@@ -1,4 +1,9 @@
-import type { PlaceState, QueueState, WaitingRoomSettings } from '../../worker/domain/waiting-room.ts'
+import type {
+  BuyerStep,
+  PlaceState,
+  QueueState,
+  WaitingRoomSettings,
+} from '../../worker/domain/waiting-room.ts'
 import type { ScenicDayInventory } from '../scenic-day/inventory.ts'
 import type { ShowInventory } from '../show-inventory/index.ts'
 
@@ -6,7 +11,7 @@ import type { ShowInventory } from '../show-inventory/index.ts'
 // `show:<showId>` or `day:<siteId>:<date>` (worker/domain/admission-pass.ts makes the names). Callers pass the
 // organizer's settings with each call (read from D1 by the worker), so the actor never works from stale ones.
 
-export type { PlaceState, QueueState, WaitingRoomSettings }
+export type { BuyerStep, PlaceState, QueueState, WaitingRoomSettings }
 
 /** The queue and one buyer's place: the buyer API's answer and every WebSocket message. */
 export interface QueueAnswer {
@@ -41,9 +46,6 @@ export type JoinOutcome =
   | { ok: true; answer: QueueAnswer }
   | { ok: false; code: 'queue_id_taken' | 'sold_out'; detail: string; answer: QueueAnswer }
 
-/** What an admitted buyer did next: an order or a release finishes them (see admissionsDue). */
-export type BuyerStep = 'held' | 'ordered' | 'released'
-
 /** The actor's counters, for tests, the bench and the organizer's dashboard. */
 export interface QueueInspection {
   onSale: string
@@ -56,6 +58,8 @@ export interface QueueInspection {
   active: number
   /** Of the active, those who hold nothing yet. */
   choosing: number
+  /** Admitted buyers refused and gone quiet (not counted as active or choosing; see REFUSED_IDLE_MS). */
+  quiet: number
   admitted: number
   skipped: number
   /** Highest ticket decided (admitted or skipped) and highest given. */
@@ -78,6 +82,8 @@ export interface WaitingRoomEnv {
   ADMISSION_PASS_SECRET?: string
   /** Following mode's target of admitted buyers still deciding (default 200; worker/domain/waiting-room.ts). */
   WAITING_ROOM_ACTIVE_TARGET?: string
+  /** Seconds after a refusal a buyer holding nothing stops counting as choosing (default 30; tests set 1). */
+  WAITING_ROOM_REFUSED_IDLE_SECONDS?: string
   SHOW_INVENTORY: DurableObjectNamespace<ShowInventory>
   SCENIC_DAY_INVENTORY: DurableObjectNamespace<ScenicDayInventory>
 }

@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import {
   admissionsDue,
+  afterStep,
   isAbandoned,
   MAX_DECISIONS_PER_TICK,
   newerSettings,
@@ -10,6 +11,7 @@ import {
   parseShardName,
   preQueueKey,
   pushWindow,
+  REFUSED_IDLE_MS,
   roomShards,
   SOLD_OUT_TICK_MS,
   TICK_MS,
@@ -50,6 +52,8 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
   private counters: store.QueueCounters | undefined
   private armedAt: number | null = null
   private readonly activeTarget = positive(this.env.WAITING_ROOM_ACTIVE_TARGET)
+  private readonly refusedIdleMs =
+    (positive(this.env.WAITING_ROOM_REFUSED_IDLE_SECONDS) ?? REFUSED_IDLE_MS / 1000) * 1000
   /**
    * When each buyer last asked for their place (a read, a ping, a socket opened) since the last tick. Kept in
    * memory so a read writes nothing (a commit per read capped one room at ~150–240 reads a second); the tick
@@ -217,7 +221,8 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
 
   /**
    * What an admitted buyer did next (the worker tells it off the buyer's wait). An order or a release finishes
-   * them: their place in the admitted-and-active count goes to the next buyer at the next tick.
+   * them, and a refusal while holding nothing starts the idle clock (REFUSED_IDLE_MS): either way their place in
+   * the active and choosing counts goes to the next buyer at a later tick (worker/domain/waiting-room.ts afterStep).
    */
   async progress(onSale: string, buyerId: string, step: BuyerStep): Promise<void> {
     this.check(onSale)
@@ -225,17 +230,21 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
     const row = store.placeOf(this.sql, buyerId)
     if (!row) return
     this.seen.set(buyerId, now)
-    if (row.state !== 'admitted' || row.finished || (step === 'held' && row.held)) return
+    if (row.state !== 'admitted') return
+    const before = {
+      held: !!row.held,
+      finished: !!row.finished,
+      quiet: !!row.quiet,
+      refusedAt: row.refused_at,
+    }
+    const after = afterStep(before, step, now)
+    if (JSON.stringify(after.place) === JSON.stringify(before)) return
     const counters = this.state()
     this.ctx.storage.transactionSync(() => {
-      if (!row.held) {
-        store.markHeld(this.sql, buyerId)
-        counters.choosing = Math.max(0, counters.choosing - 1)
-      }
-      if (step !== 'held') {
-        store.finish(this.sql, buyerId)
-        counters.active = Math.max(0, counters.active - 1)
-      }
+      store.saveProgress(this.sql, buyerId, after.place)
+      counters.active = Math.max(0, counters.active + after.active)
+      counters.choosing = Math.max(0, counters.choosing + after.choosing)
+      counters.quiet = Math.max(0, (counters.quiet ?? 0) + Number(after.place.quiet) - Number(before.quiet))
       store.saveCounters(this.sql, counters)
     })
   }
@@ -266,6 +275,7 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
       waiting: queueView(c, now).waiting,
       active: c.active,
       choosing: c.choosing,
+      quiet: c.quiet ?? 0,
       admitted: c.admitted,
       skipped: c.skipped,
       cursor: c.cursor,
@@ -302,8 +312,11 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
       this.seen.clear()
       const passes = store.lapsePasses(this.sql, now)
       lapsed = passes.lapsed
-      counters.active = Math.max(0, counters.active - passes.wereActive)
-      counters.choosing = Math.max(0, counters.choosing - passes.wereChoosing)
+      // Refused buyers who went quiet give their turn up before the admissions are decided.
+      const quieted = store.quietRefused(this.sql, now - this.refusedIdleMs)
+      counters.active = Math.max(0, counters.active - passes.wereActive - quieted)
+      counters.choosing = Math.max(0, counters.choosing - passes.wereChoosing - quieted)
+      counters.quiet = Math.max(0, (counters.quiet ?? 0) + quieted - passes.wereQuiet)
       counters.available = available
       counters.soldOut = available <= 0
       const due = admissionsDue({

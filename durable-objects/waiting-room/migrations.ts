@@ -27,4 +27,9 @@ export const WAITING_ROOM_MIGRATIONS: readonly Migration[] = [
   // sees it (a read, a ping, a socket opened), so one admitted while their page was between reads does not lose
   // most of it; one who never looks still lapses `passMinutes` after admission.
   `ALTER TABLE places ADD COLUMN pass_seen INTEGER NOT NULL DEFAULT 0;`,
+  // 3: an admitted buyer refused while holding nothing (`refused_at`, found by the partial index while it is
+  // set) goes `quiet` REFUSED_IDLE_MS later: no longer counted as choosing (worker/domain/waiting-room.ts).
+  `ALTER TABLE places ADD COLUMN refused_at INTEGER;
+   ALTER TABLE places ADD COLUMN quiet INTEGER NOT NULL DEFAULT 0;
+   CREATE INDEX places_refused ON places (refused_at) WHERE refused_at IS NOT NULL;`,
 ]

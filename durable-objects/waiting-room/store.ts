@@ -20,6 +20,8 @@ export interface QueueCounters {
   /** Admitted buyers not yet finished (ordered, released) and whose pass has not lapsed; of them, not yet holding. */
   active: number
   choosing: number
+  /** Admitted buyers refused and gone quiet (absent in counters saved before migration 3). */
+  quiet?: number
   admitted: number
   skipped: number
   soldOut: boolean
@@ -70,13 +72,15 @@ export type PlaceRow = {
   state: 'waiting' | 'admitted' | 'expired'
   held: number
   finished: number
+  quiet: number
+  refused_at: number | null
   last_seen_at: number
   pass_expires_at: number | null
   pass_seen: number
 }
 
 const placeColumns =
-  'buyer_id, id_hash, arrival, ticket, state, held, finished, last_seen_at, pass_expires_at, pass_seen'
+  'buyer_id, id_hash, arrival, ticket, state, held, finished, quiet, refused_at, last_seen_at, pass_expires_at, pass_seen'
 
 export function placeOf(sql: SqlStorage, buyerId: string): PlaceRow | undefined {
   return sql.exec<PlaceRow>(`SELECT ${placeColumns} FROM places WHERE buyer_id = ?`, buyerId).toArray()[0]
@@ -105,6 +109,7 @@ export function putPlace(
      VALUES (?, ?, ?, ?, ?, 'waiting', 0, ?, ?)
      ON CONFLICT (buyer_id) DO UPDATE SET id_hash = excluded.id_hash, arrival = excluded.arrival,
        shuffle_key = excluded.shuffle_key, ticket = excluded.ticket, state = 'waiting', held = 0, finished = 0,
+       quiet = 0, refused_at = NULL,
        joined_at = excluded.joined_at, last_seen_at = excluded.last_seen_at, admitted_at = NULL,
        pass_expires_at = NULL`,
     place.buyerId,
@@ -177,19 +182,37 @@ export const skip = (sql: SqlStorage, buyerId: string) =>
 export function lapsePasses(
   sql: SqlStorage,
   now: number,
-): { lapsed: string[]; wereActive: number; wereChoosing: number } {
+): { lapsed: string[]; wereActive: number; wereChoosing: number; wereQuiet: number } {
   const rows = sql
-    .exec<{ buyer_id: string; held: number; finished: number }>(
-      `UPDATE places SET state = 'expired', id_hash = NULL
-        WHERE state = 'admitted' AND pass_expires_at <= ? RETURNING buyer_id, held, finished`,
+    .exec<{ buyer_id: string; held: number; finished: number; quiet: number }>(
+      `UPDATE places SET state = 'expired', id_hash = NULL, refused_at = NULL
+        WHERE state = 'admitted' AND pass_expires_at <= ? RETURNING buyer_id, held, finished, quiet`,
       now,
     )
     .toArray()
+  const counted = rows.filter((r) => !r.finished && !r.quiet)
   return {
     lapsed: rows.map((r) => r.buyer_id),
-    wereActive: rows.filter((r) => !r.finished).length,
-    wereChoosing: rows.filter((r) => !r.finished && !r.held).length,
+    wereActive: counted.length,
+    wereChoosing: counted.filter((r) => !r.held).length,
+    wereQuiet: rows.filter((r) => !r.finished && r.quiet).length,
   }
+}
+
+/**
+ * Admitted buyers refused at or before `refusedBy` who hold nothing and have not tried since go quiet (see
+ * wentQuiet in worker/domain/waiting-room.ts); answers how many. Reaches them by the partial index on refused_at.
+ */
+export function quietRefused(sql: SqlStorage, refusedBy: number): number {
+  let quieted = 0
+  for (const _ of sql.exec(
+    `UPDATE places SET quiet = 1, refused_at = NULL
+      WHERE refused_at IS NOT NULL AND refused_at <= ? AND state = 'admitted' AND finished = 0 AND held = 0
+        AND quiet = 0 RETURNING 1`,
+    refusedBy,
+  ))
+    quieted++
+  return quieted
 }
 
 /** Whether this place's pass is live and its buyer has not seen it yet (see seePass). */
@@ -210,10 +233,21 @@ export function seePass(sql: SqlStorage, row: PlaceRow, now: number, passMs: num
   )
 }
 
-export const markHeld = (sql: SqlStorage, buyerId: string) =>
-  sql.exec('UPDATE places SET held = 1 WHERE buyer_id = ?', buyerId)
-export const finish = (sql: SqlStorage, buyerId: string) =>
-  sql.exec('UPDATE places SET finished = 1 WHERE buyer_id = ?', buyerId)
+/** An admitted place's progress after a buyer's step (worker/domain/waiting-room.ts afterStep). */
+export function saveProgress(
+  sql: SqlStorage,
+  buyerId: string,
+  p: { held: boolean; finished: boolean; quiet: boolean; refusedAt: number | null },
+) {
+  sql.exec(
+    'UPDATE places SET held = ?, finished = ?, quiet = ?, refused_at = ? WHERE buyer_id = ?',
+    Number(p.held),
+    Number(p.finished),
+    Number(p.quiet),
+    p.refusedAt,
+    buyerId,
+  )
+}
 
 /**
  * Admitted buyers in admission order with their arrival numbers (tests and the bench's fairness figure): a page

@@ -62,6 +62,60 @@ export const MAX_DECISIONS_PER_TICK = 2_000
 export const ACTIVE_TARGET = 200
 
 /**
+ * An admitted buyer whose last hold was refused (the seats went, or too few are left for their party) and who has
+ * not held since stops counting as choosing this long after the refusal: most walk away, and counting them until
+ * their pass lapsed (minutes) held back admission while seats were left. Trying again restarts the clock; holding
+ * counts them again. `WAITING_ROOM_REFUSED_IDLE_SECONDS` overrides it (tests).
+ */
+export const REFUSED_IDLE_MS = 30_000
+
+/** What an admitted buyer did next, as the hold and order routes tell the queue. */
+export type BuyerStep = 'held' | 'refused' | 'ordered' | 'released'
+
+/** An admitted place's progress, as the queue counts it (see afterStep). */
+export interface AdmittedProgress {
+  /** Holds something (no longer competing for what is left). */
+  held: boolean
+  /** Ordered or released: done with this on-sale's turn. */
+  finished: boolean
+  /** Refused and gone quiet (see wentQuiet): not counted until they try again. */
+  quiet: boolean
+  /** When their last hold was refused while they held nothing (cleared when they hold or go quiet). */
+  refusedAt: number | null
+}
+
+/** Whether a place counts as active (admitted, not finished, not gone quiet) and as choosing (active, holding nothing). */
+export const countsActive = (p: AdmittedProgress) => !p.finished && !p.quiet
+export const countsChoosing = (p: AdmittedProgress) => countsActive(p) && !p.held
+
+/**
+ * An admitted buyer's step applied to their place, with what it does to the room's active and choosing counts.
+ * Holding counts a quiet buyer again (as holding); a refusal of someone holding nothing starts (or restarts) the
+ * idle clock and counts a quiet buyer again (they are back, choosing); ordering or releasing finishes them. A
+ * finished buyer's later steps change nothing.
+ */
+export function afterStep(
+  place: AdmittedProgress,
+  step: BuyerStep,
+  now: number,
+): { place: AdmittedProgress; active: number; choosing: number } {
+  let next = place
+  if (place.finished) next = place
+  else if (step === 'held') next = { held: true, finished: false, quiet: false, refusedAt: null }
+  else if (step === 'refused') next = place.held ? place : { ...place, quiet: false, refusedAt: now }
+  else next = { held: true, finished: true, quiet: false, refusedAt: null }
+  return {
+    place: next,
+    active: Number(countsActive(next)) - Number(countsActive(place)),
+    choosing: Number(countsChoosing(next)) - Number(countsChoosing(place)),
+  }
+}
+
+/** Whether a refused buyer has gone quiet by `now` (the tick then stops counting them: active and choosing). */
+export const wentQuiet = (p: AdmittedProgress, now: number, idleMs = REFUSED_IDLE_MS) =>
+  countsChoosing(p) && p.refusedAt !== null && now - p.refusedAt >= idleMs
+
+/**
  * The pre-queue's seeded shuffle: a buyer's key from the on-sale's stored seed and their arrival number. At
  * opening, pre-queue places take tickets in key order (ties by arrival), so the order is random to buyers yet
  * reproducible from the seed. A 32-bit integer hash (murmur3's finaliser over the mixed pair).
@@ -150,7 +204,7 @@ export interface AdmissionInput {
   /** Fractional admissions carried from earlier ticks (fixed rate only). */
   allowance: number
   admissionPerMinute: number | null
-  /** Admitted buyers who have not yet ordered, released or let their pass lapse. */
+  /** Admitted buyers who have not yet ordered, released, gone quiet after a refusal or let their pass lapse. */
   active: number
   /** Of those, the ones who hold nothing yet (still choosing: they compete for what is left). */
   choosing: number

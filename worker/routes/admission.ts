@@ -54,7 +54,7 @@ export const dayQueueUrl = (siteId: string, date: string) =>
   `/scenic/${encodeURIComponent(siteId)}/queue?date=${date}`
 
 /**
- * Tells the queue a buyer progressed (held, ordered, released), after the answer: never on the buyer's wait, and a
+ * Tells the queue a buyer progressed (held, refused, ordered, released), after the answer: never on the buyer's wait, and a
  * failure only logged. Nothing is sent for an on-sale without a waiting room (the settings are cached).
  */
 export function noteProgress(c: Context<AppEnv>, onSale: string, step: BuyerStep, known = false) {

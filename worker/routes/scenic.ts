@@ -341,7 +341,11 @@ scenicRoutes.post(
       },
       c.get('holdBatching'),
     )
-    if (!outcome.ok) throw inventoryProblem(outcome)
+    if (!outcome.ok) {
+      // A refused admitted buyer may walk away: the queue stops counting them as choosing unless they try again.
+      if (admitted) noteProgress(c, onSale, 'refused', true)
+      throw inventoryProblem(outcome)
+    }
     if (admitted) noteProgress(c, onSale, 'held', true)
     captureAfterAnswer(c, () =>
       heldEvent(

@@ -324,7 +324,11 @@ showRoutes.post(
       ...(input.presaleCode ? { presaleCode: input.presaleCode } : {}),
       ...(await memberTierOf(c.get('db'), show, c.get('customer'))),
     })
-    if (!outcome.ok) throw inventoryProblem(outcome)
+    if (!outcome.ok) {
+      // A refused admitted buyer may walk away: the queue stops counting them as choosing unless they try again.
+      if (admitted) noteProgress(c, onSale, 'refused', true)
+      throw inventoryProblem(outcome)
+    }
     if (admitted) noteProgress(c, onSale, 'held', true)
     captureAfterAnswer(c, () => heldEvent(outcome.holdJson, { showId: show.id }, input.idNumbers ?? []))
     // The hold's JSON as the show's actor wrote it: forwarded, not parsed and re-serialized.

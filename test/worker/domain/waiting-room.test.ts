@@ -9,7 +9,9 @@ import {
 import {
   ABANDON_AFTER_MS,
   ACTIVE_TARGET,
+  type AdmittedProgress,
   admissionsDue,
+  afterStep,
   estimatedWaitSeconds,
   isAbandoned,
   newerSettings,
@@ -20,10 +22,12 @@ import {
   preQueueOrder,
   pushWindow,
   queueState,
+  REFUSED_IDLE_MS,
   roomShards,
   shardName,
   shardOf,
   type WaitingRoomSettings,
+  wentQuiet,
 } from '../../../worker/domain/waiting-room.ts'
 
 const settings = (over: Partial<WaitingRoomSettings> = {}): WaitingRoomSettings => ({
@@ -123,6 +127,76 @@ describe('admissions', () => {
       admit: 0,
       allowance: 0,
     })
+  })
+})
+
+describe('what admitted buyers do next', () => {
+  const admitted: AdmittedProgress = { held: false, finished: false, quiet: false, refusedAt: null }
+  const at = opening + 60_000
+
+  it('a hold stops a buyer choosing, an order or a release finishes them, a finished buyer stays finished', () => {
+    const held = afterStep(admitted, 'held', at)
+    expect(held).toMatchObject({ active: 0, choosing: -1, place: { held: true, finished: false } })
+    expect(afterStep(held.place, 'held', at)).toMatchObject({ active: 0, choosing: 0 })
+    const ordered = afterStep(held.place, 'ordered', at)
+    expect(ordered).toMatchObject({ active: -1, choosing: 0, place: { finished: true } })
+    // Straight from choosing to released (a hold made before the queue heard of it).
+    expect(afterStep(admitted, 'released', at)).toMatchObject({ active: -1, choosing: -1 })
+    for (const step of ['held', 'refused', 'ordered', 'released'] as const)
+      expect(afterStep(ordered.place, step, at)).toMatchObject({
+        active: 0,
+        choosing: 0,
+        place: ordered.place,
+      })
+  })
+
+  it('a refused buyer keeps choosing until the idle time passes, then goes quiet; trying again restarts it', () => {
+    const refused = afterStep(admitted, 'refused', at)
+    // Still counted: they may pick other seats at once.
+    expect(refused).toMatchObject({ active: 0, choosing: 0, place: { refusedAt: at } })
+    expect(wentQuiet(refused.place, at + REFUSED_IDLE_MS - 1)).toBe(false)
+    expect(wentQuiet(refused.place, at + REFUSED_IDLE_MS)).toBe(true)
+    // Refused again just before the clock ran out: the clock starts over.
+    const again = afterStep(refused.place, 'refused', at + REFUSED_IDLE_MS - 1)
+    expect(wentQuiet(again.place, at + REFUSED_IDLE_MS)).toBe(false)
+    expect(wentQuiet(again.place, at + 2 * REFUSED_IDLE_MS - 1)).toBe(true)
+    // A shorter idle time (tests) is honoured.
+    expect(wentQuiet(refused.place, at + 1_000, 1_000)).toBe(true)
+    // Never refused, or holding: never quiet, however long.
+    expect(wentQuiet(admitted, at + 10 * REFUSED_IDLE_MS)).toBe(false)
+    const holding = afterStep(refused.place, 'held', at + 1_000).place
+    expect(holding.refusedAt).toBeNull()
+    expect(wentQuiet(holding, at + 10 * REFUSED_IDLE_MS)).toBe(false)
+    // A buyer who holds and is refused more seats keeps holding and is not timed.
+    expect(afterStep(holding, 'refused', at + 2_000)).toMatchObject({
+      active: 0,
+      choosing: 0,
+      place: holding,
+    })
+  })
+
+  it('a quiet buyer who comes back counts again: choosing when refused again, holding when they hold', () => {
+    const quiet: AdmittedProgress = { ...admitted, quiet: true }
+    expect(afterStep(quiet, 'refused', at)).toMatchObject({
+      active: 1,
+      choosing: 1,
+      place: { quiet: false, refusedAt: at },
+    })
+    expect(afterStep(quiet, 'held', at)).toMatchObject({ active: 1, choosing: 0, place: { held: true } })
+    // Ordering or releasing from quiet finishes them without counting them out twice.
+    expect(afterStep(quiet, 'ordered', at)).toMatchObject({
+      active: 0,
+      choosing: 0,
+      place: { finished: true },
+    })
+  })
+
+  it('buyers refused and gone quiet no longer hold admission back while units are left', () => {
+    // 3 left, 3 admitted buyers refused and still choosing: nobody else can be let in.
+    const base = { now: at, lastTickAt: at - 1_000, allowance: 0, admissionPerMinute: null, available: 3 }
+    expect(admissionsDue({ ...base, active: 3, choosing: 3 }).admit).toBe(0)
+    // Once they go quiet they leave both counts (what the room's tick does with wentQuiet): three admitted.
+    expect(admissionsDue({ ...base, active: 0, choosing: 0 }).admit).toBe(3)
   })
 })
 
