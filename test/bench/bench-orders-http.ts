@@ -21,14 +21,24 @@ async function refusal(res: Response, refusals: Map<string, number>): Promise<Re
   return new Response(text, { status: res.status === 201 ? 409 : res.status })
 }
 
+/** Each step's round trips (ms) as the guest saw them: where an order's time goes over HTTP. */
+type StepTimes = { hold: number[]; order: number[]; pay: number[] }
+
 /** One guest buyer's order, end to end; 201 when it ended paid. */
 async function buyOnce(
   base: string,
   showId: string,
   address: string,
   refusals: Map<string, number>,
+  steps: StepTimes,
 ): Promise<Response> {
   let cookie = ''
+  let t0 = performance.now()
+  const took = (step: keyof StepTimes) => {
+    const now = performance.now()
+    steps[step].push(now - t0)
+    t0 = now
+  }
   const call = async (path: string, body: unknown, extra: Record<string, string> = {}) => {
     const res = await fetch(`${base}${path}`, {
       method: 'POST',
@@ -42,6 +52,7 @@ async function buyOnce(
   const hold = await call(`/api/shows/${showId}/holds`, {
     best: { category: 'A', quantity: 1, allowSplit: true },
   })
+  took('hold')
   if (hold.status !== 201) return refusal(hold, refusals)
   const { id: holdId } = (await hold.json()) as { id: string }
   const order = await call(
@@ -49,9 +60,11 @@ async function buyOnce(
     { kind: 'show', showId, holdId, email: 'bench@example.com' },
     { 'idempotency-key': randomBytes(12).toString('hex') },
   )
+  took('order')
   if (order.status !== 201) return refusal(order, refusals)
   const { paymentId } = (await order.json()) as { paymentId: string }
   const paid = await call(`/api/payments/sandbox/checkout/${paymentId}/complete`, { outcome: 'pay' })
+  took('pay')
   if (paid.status !== 200) return refusal(paid, refusals)
   const result = (await paid.json()) as { status?: string }
   if (result.status !== 'paid')
@@ -72,6 +85,7 @@ export async function ordersOverHttp(
   },
 ) {
   const refusals = new Map<string, number>()
+  const steps: StepTimes = { hold: [], order: [], pay: [] }
   const healthz: Awaited<ReturnType<Load>>[] = []
   const orders: Awaited<ReturnType<Load>>[] = []
   for (let round = 0; round < options.rounds; round++) {
@@ -80,7 +94,7 @@ export async function ordersOverHttp(
     )
     orders.push(
       await load(options.clients, options.seconds / options.rounds, () =>
-        buyOnce(base, showId, options.address(), refusals),
+        buyOnce(base, showId, options.address(), refusals, steps),
       ),
     )
   }
@@ -103,5 +117,16 @@ export async function ordersOverHttp(
     p50Ms: Math.round(percentile(latencies, 50)),
     p99Ms: Math.round(percentile(latencies, 99)),
     refusals: Object.fromEntries(refusals),
+    stepsP50Ms: Object.fromEntries(
+      Object.entries(steps).map(([step, times]) => [
+        step,
+        Math.round(
+          percentile(
+            times.sort((a, b) => a - b),
+            50,
+          ),
+        ),
+      ]),
+    ),
   }
 }

@@ -9,9 +9,15 @@ import { formatDateTime } from '../domain/message-format.ts'
 import type { AppEnv } from '../env.ts'
 import { Problem } from '../problem.ts'
 import { normalizeContact } from '../services/customer-codes.ts'
+import { groupCommitCounts } from '../services/orders/group-commits.ts'
 import { dayGatewayName } from '../services/scenic-day.ts'
 import { GATEWAY_SHARDS, showGatewayName } from '../services/show-inventory.ts'
-import { demoSummarySchema, holdBatchingSchema, mailboxSchema } from './contracts/dev.ts'
+import {
+  confirmationCommitsSchema,
+  demoSummarySchema,
+  holdBatchingSchema,
+  mailboxSchema,
+} from './contracts/dev.ts'
 import { htmlPage, json } from './openapi.ts'
 
 /** Local-development helpers; they answer `not_found` unless ENVIRONMENT is `development`. */
@@ -148,4 +154,18 @@ devRoutes.get(
     }
     return c.json({ gatewayCalls, actorBatches })
   },
+)
+
+devRoutes.get(
+  '/confirmation-commits',
+  describeRoute({
+    tags: ['Development'],
+    summary:
+      'How order confirmations were group-committed in this isolate: merged batches, their orders, fallbacks (development only)',
+    responses: {
+      200: { description: 'Counts since the isolate started', content: json(confirmationCommitsSchema) },
+      404: { description: 'Not in development' },
+    },
+  }),
+  (c) => c.json({ ...groupCommitCounts }),
 )

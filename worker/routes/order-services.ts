@@ -12,4 +12,9 @@ export const orderServicesOf = (c: {
   logger: c.get('logger'),
   payments: c.get('payments'),
   discounts: checkoutDiscountProviders,
+  // Confirmations group-commit where holds batch in the isolate (not in the Vitest plugin: see HOLD_BATCHING).
+  commits: {
+    together: c.get('holdBatching')?.batchInIsolate ?? false,
+    keepAlive: c.get('holdBatching')?.keepAlive,
+  },
 })

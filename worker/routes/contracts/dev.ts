@@ -27,4 +27,15 @@ export const holdBatchingSchema = v.object({
   actorBatches: v.number(),
 })
 
+export const confirmationCommitsSchema = v.object({
+  /** Merged D1 batches that confirmed two or more orders at once. */
+  groups: v.number(),
+  /** Orders those merged batches confirmed. */
+  mergedOrders: v.number(),
+  /** Orders of groups whose merged batch failed, so each ran alone. */
+  fellBack: v.number(),
+  /** Orders that had no concurrent confirmation to merge with. */
+  alone: v.number(),
+})
+
 export type DemoSummary = v.InferOutput<typeof demoSummarySchema>

@@ -36,18 +36,35 @@ export class GuardedBatch {
     return this
   }
 
+  /** Statements the batch runs, its guards' clean-up included (a merged batch adds one clean-up for all). */
+  get size() {
+    return this.statements.length + Math.ceil(this.guardIds.length / 90)
+  }
+
   /** Runs the batch: `true` when every guard held and everything was written, `false` when nothing was. */
   async run(): Promise<boolean> {
-    const statements = this.guardIds.length
-      ? [...this.statements, this.db.delete(batchGuards).where(inArray(batchGuards.id, this.guardIds))]
-      : this.statements
     try {
-      await runBatch(this.db, statements)
+      await GuardedBatch.runTogether([this])
       return true
     } catch (error) {
       if (isGuardFailure(error)) return false
       throw error
     }
+  }
+
+  /**
+   * Runs several batches as one D1 batch (one transaction), in order, with their guards: all are written, or
+   * none and this throws (a guard that failed, a unique violation). See worker/domain/group-commit.ts.
+   */
+  static async runTogether(batches: GuardedBatch[]): Promise<void> {
+    const db = batches[0]?.db
+    if (!db) return
+    const statements = batches.flatMap((batch) => batch.statements)
+    const guardIds = batches.flatMap((batch) => batch.guardIds)
+    // D1 binds at most 100 parameters a statement: the guards' clean-up goes 90 ids at a time.
+    for (let i = 0; i < guardIds.length; i += 90)
+      statements.push(db.delete(batchGuards).where(inArray(batchGuards.id, guardIds.slice(i, i + 90))))
+    await runBatch(db, statements)
   }
 }
 
