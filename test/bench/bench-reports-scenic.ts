@@ -4,13 +4,15 @@
 // yields — 1,000,000 lines over 366 days, 4 slots, 5 channels, 8 products (2 gate tickets), every pair and triple;
 // 6 gates × 12 hours; 34 provinces × 3 cities × 8 age bands a day; 250,000 buyers over 12 cohort months; the paid
 // rows of analytics_daily by product, channel, 10 sources, 3 devices and new/returning — then asks each report for
-// the whole year, one request at a time, beside `GET /healthz` on the same server (the harness's own floor).
+// the whole year, one request at a time (the per-report rollups filled from those rows as the capture batches
+// would have kept them), beside `GET /healthz` on the same server (the harness's own floor).
 import type { ChildProcess } from 'node:child_process'
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { reportRollupsFromDaily } from '../../worker/services/analytics/report-rollups.ts'
 import { adminOverHttp } from '../support/admin-over-http.ts'
 import { percentile } from './percentile.ts'
 
@@ -80,6 +82,9 @@ WITH RECURSIVE ${days}, ${prods}, ${chans}, ${n('sources', 10)},
 devices(v) AS (VALUES ('mobile'), ('desktop'), ('tablet')), types(t) AS (VALUES ('new'), ('returning'))
 SELECT 'org_demo', d, 'paid', '', '', '${siteId}', id, '', c, 'src' || sources.i, v, t, 3, 1 + abs(random() % 3), 3, 30000
 FROM days, prods, chans, sources, devices, types;
+
+-- The per-report rollups the capture batches would have kept beside these (worker/services/analytics/report-rollups.ts).
+${reportRollupsFromDaily.map((sql) => `${sql};`).join('\n')}
 `
 }
 
@@ -105,6 +110,10 @@ function rowCounts(persist: string) {
     'analytics_visitor_daily',
     'analytics_buyer_months',
     'analytics_daily',
+    'analytics_buyer_type_daily',
+    'analytics_visitor_monthly',
+    'analytics_copurchase_monthly',
+    'analytics_cohort_counts',
   ]
   // D1 allows few terms in a compound SELECT: one scalar subquery per table instead.
   const sql = `SELECT ${tables.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`

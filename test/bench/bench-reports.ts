@@ -5,7 +5,8 @@
 // Generation is direct SQL written to a file and applied with `wrangler d1 execute --local --file`: each statement is
 // an INSERT … SELECT over a recursive counter, so SQLite makes the rows itself (a file of a few kB, not gigabytes).
 // Raw events go in unrolled (`rolled = 0`), exactly as the capture path stores them before its rollup step; the
-// rollup job is then the store's own rollup SQL (worker/services/analytics/store.ts rollupStatements) over all 5M.
+// rollup job is then the store's own rollup SQL (worker/services/analytics/store.ts rollupStatements: the daily rollup
+// and the per-report rollups) over all 5M.
 //
 // Entry: `reportScenarios(tools, extra)`. Other report scenarios join by passing `extra` (name + a request path
 // under the organizer's admin API for call i); they run against the same generated data.
@@ -187,10 +188,18 @@ async function prepare(tools: ReportBenchTools, vars: Record<string, string>) {
   const lastDay = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10)
   const generateMs = timedFile(persist, 'generate', generationSql(showIds, lastDay).join('\n'))
   const rollupMs = timedFile(persist, 'rollup', `${rollupStatements.join(';\n')};\n`)
-  const [counts] = query<{ events: number; lines: number; rollups: number; pending: number }>(
+  const [counts] = query<{
+    events: number
+    lines: number
+    rollups: number
+    sales: number
+    traffic: number
+    pending: number
+  }>(
     persist,
     `SELECT (SELECT count(*) FROM analytics_events) AS events, (SELECT count(*) FROM order_lines) AS lines,
-       (SELECT count(*) FROM analytics_daily) AS rollups,
+       (SELECT count(*) FROM analytics_daily) AS rollups, (SELECT count(*) FROM analytics_sales_daily) AS sales,
+       (SELECT count(*) FROM analytics_traffic_daily) AS traffic,
        (SELECT count(*) FROM analytics_events WHERE rolled = 0) AS pending`,
   )
   const data: GeneratedData = {
@@ -201,7 +210,16 @@ async function prepare(tools: ReportBenchTools, vars: Record<string, string>) {
     orderLines: counts!.lines,
     events: counts!.events,
   }
-  return { persist, data, generateMs, rollupMs, rollupRows: counts!.rollups, pending: counts!.pending }
+  const reportRows = { salesDaily: counts!.sales, trafficDaily: counts!.traffic }
+  return {
+    persist,
+    data,
+    generateMs,
+    rollupMs,
+    rollupRows: counts!.rollups,
+    reportRows,
+    pending: counts!.pending,
+  }
 }
 
 /** A 30-day window ending `back` days before the last day (each call looks at a different month). */
@@ -243,7 +261,7 @@ export async function reportScenarios(tools: ReportBenchTools, extra: ReportScen
   const { data } = prepared
   console.log(
     `reports: ${data.orderLines} order lines, ${data.events} events generated in ${prepared.generateMs} ms; ` +
-      `rollup job ${prepared.rollupMs} ms → ${prepared.rollupRows} rollup rows (${prepared.pending} left unrolled)`,
+      `rollup job ${prepared.rollupMs} ms → ${prepared.rollupRows} daily rollup rows, per-report ${JSON.stringify(prepared.reportRows)} (${prepared.pending} left unrolled)`,
   )
   const server = await tools.start('wrangler.toml', PORT + 1, prepared.persist, vars)
   const base = `http://127.0.0.1:${PORT + 1}`
@@ -296,6 +314,7 @@ export async function reportScenarios(tools: ReportBenchTools, extra: ReportScen
         orderLines: data.orderLines,
         events: data.events,
         rollupRows: prepared.rollupRows,
+        reportRows: prepared.reportRows,
       }
       console.log(
         `  ${result.name}: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (${result.requests} requests)`,
@@ -320,6 +339,7 @@ export async function reportScenarios(tools: ReportBenchTools, extra: ReportScen
     orderLines: data.orderLines,
     events: data.events,
     rollupRows: prepared.rollupRows,
+    reportRows: prepared.reportRows,
   })
   return results
 }

@@ -75,6 +75,14 @@ export async function allAnalyticsText(): Promise<string> {
     'analytics_visitor_daily',
     'analytics_buyers',
     'analytics_buyer_months',
+    'analytics_sales_daily',
+    'analytics_sales_monthly',
+    'analytics_traffic_daily',
+    'analytics_traffic_monthly',
+    'analytics_buyer_type_daily',
+    'analytics_buyer_type_monthly',
+    'analytics_visitor_monthly',
+    'analytics_cohort_counts',
   ]
   const dumps = await Promise.all(tables.map((t) => env.DB.prepare(`SELECT * FROM ${t}`).all()))
   return JSON.stringify(dumps.map((d) => d.results))

@@ -1,6 +1,7 @@
 // The D1 schema (drizzle), one file per area under ./schema/. Code imports tables and their types from this
 // barrel; drizzle-kit reads the area files themselves to generate migrations (worker/db/drizzle.config.ts).
 export * from './schema/analytics.ts'
+export * from './schema/analytics-reports.ts'
 export * from './schema/analytics-scenic.ts'
 export * from './schema/catalogue.ts'
 export * from './schema/coupons.ts'

@@ -4,6 +4,7 @@
 import type { Database } from '../../db/client.ts'
 import { associationOf } from '../../domain/copurchase.ts'
 import { provinces } from '../../domain/visitor-origin.ts'
+import { buyerTypeTable, copurchaseTable, rowsOf, visitorTable } from './reports/cubes.ts'
 
 const d1Of = (db: Database) => (db as Database & { $client: D1Database }).$client
 
@@ -49,25 +50,35 @@ async function all<T>(db: Database, sql: string, values: unknown[]): Promise<T[]
 const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : null)
 
 export async function visitorsReport(db: Database, f: ReportFilters) {
-  const origin = whereOf(f, 'day', ['eventId', 'showId', 'siteId'])
-  const buyers = whereOf(f, 'day', ['eventId', 'showId', 'siteId', 'channel'])
+  const scope = {
+    organizerId: f.organizerId,
+    from: f.from,
+    to: f.to,
+    eventId: f.eventId,
+    showId: f.showId,
+    siteId: f.siteId,
+  }
+  const origin = rowsOf(visitorTable, scope, { columns: ['province', 'city', 'age_band', 'visitors'] })
+  const buyers = rowsOf(
+    buyerTypeTable,
+    { ...scope, channel: f.channel },
+    { columns: ['buyer_type', 'orders'] },
+  )
   const [origins, types, months] = await Promise.all([
     all<{ province: string; city: string; age_band: string; visitors: number }>(
       db,
-      `SELECT province, city, age_band, sum(visitors) AS visitors FROM analytics_visitor_daily
-       WHERE ${origin.sql} GROUP BY province, city, age_band`,
+      `SELECT province, city, age_band, sum(visitors) AS visitors FROM ${origin.sql} GROUP BY province, city, age_band`,
       origin.values,
     ),
     all<{ buyer_type: string; orders: number }>(
       db,
-      `SELECT buyer_type, sum(orders) AS orders FROM analytics_daily
-       WHERE kind = 'paid' AND buyer_type <> '' AND ${buyers.sql} GROUP BY buyer_type`,
+      `SELECT buyer_type, sum(orders) AS orders FROM ${buyers.sql} GROUP BY buyer_type`,
       buyers.values,
     ),
     all<{ cohort_month: string; month: string; buyers: number }>(
       db,
-      `SELECT cohort_month, month, count(*) AS buyers FROM analytics_buyer_months
-       WHERE organizer_id = ? AND cohort_month >= ? AND cohort_month <= ? GROUP BY cohort_month, month`,
+      `SELECT cohort_month, month, buyers FROM analytics_cohort_counts
+       WHERE organizer_id = ? AND cohort_month >= ? AND cohort_month <= ?`,
       [f.organizerId, f.from.slice(0, 7), f.to.slice(0, 7)],
     ),
   ])
@@ -199,13 +210,17 @@ export async function copurchaseReport(
   db: Database,
   f: ReportFilters & { siteId: string; minOrders: number; limit: number },
 ) {
-  const where = whereOf(f, 'visit_day', ['siteId', 'channel'])
+  const where = rowsOf(
+    copurchaseTable,
+    { organizerId: f.organizerId, from: f.from, to: f.to, siteId: f.siteId, channel: f.channel },
+    { columns: ['product_a', 'product_b', 'product_c', 'orders'] },
+  )
   const [products, rows] = await Promise.all([
     siteProducts(db, f.organizerId, f.siteId),
     all<{ product_a: string; product_b: string; product_c: string; orders: number }>(
       db,
-      `SELECT product_a, product_b, product_c, sum(orders) AS orders FROM analytics_copurchase_daily
-       WHERE ${where.sql} GROUP BY product_a, product_b, product_c HAVING sum(orders) > 0`,
+      `SELECT product_a, product_b, product_c, sum(orders) AS orders FROM ${where.sql}
+       GROUP BY product_a, product_b, product_c HAVING sum(orders) > 0`,
       where.values,
     ),
   ])

@@ -9,6 +9,7 @@ import { localDayOf } from '../../domain/analytics-events.ts'
 import { combinationsOf } from '../../domain/copurchase.ts'
 import type { OrderEvent, OrderEventSubscriber } from '../order-events/subscriber.ts'
 import { platformTimeZone, timeZonesOf } from './consumer.ts'
+import { addCopurchaseMonthly as copurchaseMonthly } from './report-rollups.ts'
 
 const d1Of = (db: Database) => (db as Database & { $client: D1Database }).$client
 
@@ -26,6 +27,7 @@ const addCopurchase = `INSERT INTO analytics_copurchase_daily
   SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE ${guard}
   ON CONFLICT (organizer_id, site_id, visit_day, channel, product_a, product_b, product_c)
   DO UPDATE SET orders = orders + excluded.orders`
+const addCopurchaseMonthly = copurchaseMonthly(guard)
 const addAttendance = `INSERT INTO analytics_attendance_daily
   (organizer_id, event_id, show_id, site_id, visit_day, channel, sold, admitted)
   SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE ${guard}
@@ -67,10 +69,12 @@ async function applyOnce(db: Database, eventId: string, statements: { sql: strin
 function basketStatements(order: Order, visitDay: string, basket: string[], delta: 1 | -1) {
   return combinationsOf(basket)
     .concat(basket.length ? [['', '', '']] : [])
-    .map(([a, b, c]) => ({
-      sql: addCopurchase,
-      values: [order.organizerId, order.siteId, visitDay, order.channel, a, b, c, delta],
-    }))
+    .flatMap(([a, b, c]) =>
+      [addCopurchase, addCopurchaseMonthly].map((sql) => ({
+        sql,
+        values: [order.organizerId, order.siteId, visitDay, order.channel, a, b, c, delta],
+      })),
+    )
 }
 
 const payloadString = (event: OrderEvent, key: string) => {

@@ -4,6 +4,7 @@
 // so nothing is pending and nothing is counted twice; rows never stay unrolled between batches.
 import type { Database } from '../../db/client.ts'
 import type { AnalyticsRecord } from './messages.ts'
+import { cohortCounts, pendingToReportRollups, visitorMonthly } from './report-rollups.ts'
 
 const d1Of = (db: Database) => (db as Database & { $client: D1Database }).$client
 
@@ -78,6 +79,7 @@ const paidStatements = [
    WHERE rolled = 0 AND kind = 'paid' AND orders = 1 AND buyer_key IS NOT NULL
    ORDER BY occurred_at
    ON CONFLICT DO NOTHING`,
+  cohortCounts,
   `INSERT INTO analytics_buyer_months (organizer_id, buyer_key, month, cohort_month)
    SELECT e.organizer_id, e.buyer_key, substr(e.day, 1, 7), b.cohort_month
    FROM analytics_events e JOIN analytics_buyers b ON b.organizer_id = e.organizer_id AND b.buyer_key = e.buyer_key
@@ -90,6 +92,7 @@ const paidStatements = [
    GROUP BY e.organizer_id, e.day, e.event_id, e.show_id, e.site_id, v.province, v.city, v.age_band
    ON CONFLICT (organizer_id, day, event_id, show_id, site_id, province, city, age_band)
    DO UPDATE SET visitors = visitors + excluded.visitors`,
+  visitorMonthly,
   `DELETE FROM analytics_pending_visitors WHERE hold_id IN (
      SELECT hold_id FROM analytics_events WHERE rolled = 0 AND kind = 'paid' AND hold_id IS NOT NULL)`,
 ]
@@ -102,8 +105,8 @@ const rollUp = `INSERT INTO analytics_daily (${rollupKey}, events, orders, ticke
   ON CONFLICT (${rollupKey}) DO UPDATE SET events = events + excluded.events, orders = orders + excluded.orders,
     tickets = tickets + excluded.tickets, amount = amount + excluded.amount`
 const markRolled = 'UPDATE analytics_events SET rolled = 1 WHERE rolled = 0'
-/** The rollup step alone, in order (the reports bench times it over generated raw rows). */
-export const rollupStatements = [rollUp, markRolled] as const
+/** The rollup step alone (daily rollup, per-report rollups, mark rolled), in order (the reports bench times it over generated raw rows). */
+export const rollupStatements = [rollUp, ...pendingToReportRollups, markRolled] as const
 
 /** Stores events and adds them to the rollups, at most once per event id. */
 export async function recordAnalyticsEvents(db: Database, records: AnalyticsRecord[]): Promise<void> {
@@ -122,7 +125,7 @@ export async function recordAnalyticsEvents(db: Database, records: AnalyticsReco
   }
   if (records.some((r) => r.kind === 'paid'))
     for (const sql of paidStatements) statements.push(d1.prepare(sql))
-  statements.push(d1.prepare(rollUp), d1.prepare(markRolled))
+  for (const sql of rollupStatements) statements.push(d1.prepare(sql))
   await d1.batch(statements)
 }
 

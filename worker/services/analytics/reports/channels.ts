@@ -1,4 +1,4 @@
-// Channel report (issue 23) from the daily rollups: each channel's share of net revenue and net tickets, and per
+// Channel report (issue 23) from the sales rollups: each channel's share of net revenue and net tickets, and per
 // partner (OTA) channel what it sold against what was redeemed.
 //
 // Settlement rule: a partner owes the organizer for tickets USED, not tickets sold. For each OTA channel and range,
@@ -9,10 +9,10 @@
 import { and, eq } from 'drizzle-orm'
 import type { Database } from '../../../db/client.ts'
 import { salesChannels } from '../../../db/schema.ts'
+import { rowsOf, salesTable } from './cubes.ts'
 import {
   d1Of,
   type ReportFilter,
-  rollupWhere,
   type SalesRow,
   salesColumns,
   salesFigures,
@@ -24,17 +24,21 @@ type ChannelRow = SalesRow & { channel: string }
 
 export async function channelReport(db: Database, filter: ReportFilter) {
   const d1 = d1Of(db)
-  const sold = rollupWhere(filter, salesKinds)
-  const used = rollupWhere(filter, ['redemption'])
+  const sold = rowsOf(salesTable, filter, {
+    kinds: salesKinds,
+    columns: ['channel', 'kind', 'orders', 'tickets', 'amount'],
+  })
+  const used = rowsOf(salesTable, filter, {
+    kinds: ['redemption'],
+    columns: ['channel', 'tickets', 'amount'],
+  })
   const [perChannel, redeemed] = await d1.batch<ChannelRow & { redeemed: number; redeemed_amount: number }>([
     d1
-      .prepare(
-        `SELECT channel, ${salesColumns} FROM analytics_daily ${sold.sql} GROUP BY channel ORDER BY net DESC, channel`,
-      )
+      .prepare(`SELECT channel, ${salesColumns} FROM ${sold.sql} GROUP BY channel ORDER BY net DESC, channel`)
       .bind(...sold.values),
     d1
       .prepare(
-        `SELECT channel, sum(tickets) AS redeemed, sum(amount) AS redeemed_amount FROM analytics_daily ${used.sql} GROUP BY channel`,
+        `SELECT channel, sum(tickets) AS redeemed, sum(amount) AS redeemed_amount FROM ${used.sql} GROUP BY channel`,
       )
       .bind(...used.values),
   ])

@@ -1,5 +1,5 @@
 // What every analytics report shares: the organizer, an inclusive day range (the organizer's calendar days, as the
-// rollups store them) and optional dimension filters, turned into one WHERE clause over analytics_daily. Reports
+// rollups store them) and optional dimension filters (reports/cubes.ts turns them into range scans). Reports
 // read the rollups only; another organizer's ids simply match no row of this organizer (an empty report).
 import type { Database } from '../../../db/client.ts'
 
@@ -18,33 +18,6 @@ export interface ReportFilter {
 }
 
 export const d1Of = (db: Database) => (db as Database & { $client: D1Database }).$client
-
-const dimensions = [
-  ['eventId', 'event_id'],
-  ['showId', 'show_id'],
-  ['siteId', 'site_id'],
-  ['productId', 'product_id'],
-  ['category', 'category'],
-  ['channel', 'channel'],
-] as const
-
-/** `WHERE …` over analytics_daily for these kinds, with its bound values in order. */
-export function rollupWhere(filter: ReportFilter, kinds: readonly string[], range = true) {
-  const clauses = [`organizer_id = ?`, `kind IN (${kinds.map(() => '?').join(', ')})`]
-  const values: unknown[] = [filter.organizerId, ...kinds]
-  if (range) {
-    clauses.push('day >= ?', 'day <= ?')
-    values.push(filter.from, filter.to)
-  }
-  for (const [key, column] of dimensions) {
-    const value = filter[key]
-    if (value !== undefined) {
-      clauses.push(`${column} = ?`)
-      values.push(value)
-    }
-  }
-  return { sql: `WHERE ${clauses.join(' AND ')}`, values }
-}
 
 /** Sales kinds: a paid order adds, a refund subtracts (amount stored negative), a rebooking moves lines away. */
 export const salesKinds = ['paid', 'refund', 'rebook'] as const

@@ -1,4 +1,4 @@
-// Funnel report (issue 23) from the daily rollups: page views → seat-map / day opens → holds → orders → paid, with
+// Funnel report (issue 23) from the rollups: page views → seat-map / day opens → holds → orders → paid, with
 // the conversion of each step from the one before, overall and per traffic source and device class.
 // A show's view is its page (show_view) and its open the seat map (seat_map_open); a scenic site's day page
 // (day_view) is both its view and its open, as picking the day is what the visitor came to that page for.
@@ -7,7 +7,8 @@
 import { and, eq } from 'drizzle-orm'
 import type { Database } from '../../../db/client.ts'
 import { salesChannels } from '../../../db/schema.ts'
-import { d1Of, type ReportFilter, rollupWhere } from './filters.ts'
+import { dailyTable, rowsOf, trafficTable } from './cubes.ts'
+import { d1Of, type ReportFilter } from './filters.ts'
 
 export const funnelSteps = ['view', 'open', 'hold', 'order', 'paid'] as const
 export type FunnelStep = (typeof funnelSteps)[number]
@@ -44,33 +45,34 @@ export async function funnelReport(
   filter: Omit<ReportFilter, 'productId' | 'category'>,
   only: { source?: string | undefined; device?: string | undefined },
 ) {
-  const where = rollupWhere(filter, kinds)
-  let sql = where.sql
-  const values = [...where.values]
-  if (only.source !== undefined) {
-    sql += ' AND source = ?'
-    values.push(only.source)
-  }
-  if (only.device !== undefined) {
-    sql += ' AND device = ?'
-    values.push(only.device)
-  }
+  const extra: { sql: string; values: unknown[] }[] = []
+  if (only.source !== undefined) extra.push({ sql: 'source = ?', values: [only.source] })
+  if (only.device !== undefined) extra.push({ sql: 'device = ?', values: [only.device] })
   if (filter.channel === undefined) {
     const partners = await db
       .select({ code: salesChannels.code })
       .from(salesChannels)
       .where(and(eq(salesChannels.organizerId, filter.organizerId), eq(salesChannels.kind, 'ota')))
-    if (partners.length) {
-      sql += ` AND channel NOT IN (${partners.map(() => '?').join(', ')})`
-      values.push(...partners.map((p) => p.code))
-    }
+    if (partners.length)
+      extra.push({
+        sql: `channel NOT IN (${partners.map(() => '?').join(', ')})`,
+        values: partners.map((p) => p.code),
+      })
   }
+  // The organizer-wide funnel reads the traffic rollup (no event, show or site: small, with months); narrowed to
+  // an event, show or site it reads the daily rollup, whose rows for one show are few.
+  const scoped = filter.eventId !== undefined || filter.showId !== undefined || filter.siteId !== undefined
+  const rows = rowsOf(scoped ? dailyTable : trafficTable, filter, {
+    kinds,
+    columns: ['source', 'device', 'kind', 'events', 'orders'],
+    extra,
+  })
   const { results } = await d1Of(db)
     .prepare(
-      `SELECT source, device, kind, sum(events) AS events, sum(orders) AS orders FROM analytics_daily ${sql}
+      `SELECT source, device, kind, sum(events) AS events, sum(orders) AS orders FROM ${rows.sql}
        GROUP BY source, device, kind`,
     )
-    .bind(...values)
+    .bind(...rows.values)
     .all<{ source: string; device: string; kind: string; events: number; orders: number }>()
   const total = empty()
   const bySource = new Map<string, Counts>()
@@ -84,14 +86,14 @@ export async function funnelReport(
     if (!byDevice.has(r.device)) byDevice.set(r.device, empty())
     add(byDevice.get(r.device)!, r.kind, events, orders)
   }
-  const rows = (m: Map<string, Counts>) =>
+  const ranked = (m: Map<string, Counts>) =>
     [...m]
       .sort(([a, x], [b, y]) => y.view - x.view || y.paid - x.paid || a.localeCompare(b))
       .map(([key, steps]) => ({ key, steps, conversion: conversionOf(steps) }))
   return {
     steps: total,
     conversion: conversionOf(total),
-    bySource: rows(bySource),
-    byDevice: rows(byDevice),
+    bySource: ranked(bySource),
+    byDevice: ranked(byDevice),
   }
 }

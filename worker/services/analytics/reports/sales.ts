@@ -1,10 +1,10 @@
-// Sales report (issue 23) from the daily rollups: revenue (gross, refunds, net), tickets, orders and average order
+// Sales report (issue 23) from the sales rollups (analytics_sales_daily/monthly, reports/cubes.ts): revenue (gross, refunds, net), tickets, orders and average order
 // value per day, week (Monday) or month; per price category (shows) or product (scenic); best-selling performances.
 import type { Database } from '../../../db/client.ts'
+import { rowsOf, salesTable } from './cubes.ts'
 import {
   d1Of,
   type ReportFilter,
-  rollupWhere,
   type SalesFigures,
   type SalesRow,
   salesColumns,
@@ -37,24 +37,31 @@ export async function salesReport(
   topLimit: number,
 ): Promise<SalesReportData> {
   const d1 = d1Of(db)
-  const where = rollupWhere(filter, salesKinds)
-  const from = `FROM analytics_daily ${where.sql}`
+  const columns = ['kind', 'show_id', 'product_id', 'category', 'orders', 'tickets', 'amount']
+  const whole = rowsOf(salesTable, filter, { kinds: salesKinds, columns })
+  // A day or week series needs days; totals, ticket types and the top list take whole months where they can.
+  const daily =
+    granularity === 'month'
+      ? whole
+      : rowsOf(salesTable, filter, { kinds: salesKinds, columns, months: false })
   const period = periodOf[granularity]
   const [totals, series, types, top] = await d1.batch<SalesRow & Record<string, string>>([
-    d1.prepare(`SELECT ${salesColumns} ${from}`).bind(...where.values),
-    d1
-      .prepare(`SELECT ${period} AS period, ${salesColumns} ${from} GROUP BY period ORDER BY period`)
-      .bind(...where.values),
+    d1.prepare(`SELECT ${salesColumns} FROM ${whole.sql}`).bind(...whole.values),
     d1
       .prepare(
-        `SELECT product_id, category, ${salesColumns} ${from} GROUP BY product_id, category ORDER BY net DESC, product_id, category`,
+        `SELECT ${period} AS period, ${salesColumns} FROM ${daily.sql} GROUP BY period ORDER BY period`,
       )
-      .bind(...where.values),
+      .bind(...daily.values),
     d1
       .prepare(
-        `SELECT show_id, ${salesColumns} ${from} AND show_id <> '' GROUP BY show_id ORDER BY tickets DESC, net DESC, show_id LIMIT ?`,
+        `SELECT product_id, category, ${salesColumns} FROM ${whole.sql} GROUP BY product_id, category ORDER BY net DESC, product_id, category`,
       )
-      .bind(...where.values, topLimit),
+      .bind(...whole.values),
+    d1
+      .prepare(
+        `SELECT show_id, ${salesColumns} FROM ${whole.sql} WHERE show_id <> '' GROUP BY show_id ORDER BY tickets DESC, net DESC, show_id LIMIT ?`,
+      )
+      .bind(...whole.values, topLimit),
   ])
   return {
     totals: salesFigures(totals!.results[0]),
@@ -75,14 +82,22 @@ export async function ticketsPerShowDay(
   showIds: string[],
 ): Promise<{ showId: string; day: string; tickets: number }[]> {
   if (showIds.length === 0) return []
-  const where = rollupWhere({ ...filter, eventId: undefined }, salesKinds, false)
+  const rows = rowsOf(
+    salesTable,
+    { ...filter, eventId: undefined },
+    {
+      kinds: salesKinds,
+      columns: ['kind', 'show_id', 'tickets'],
+      range: false,
+      extra: [{ sql: `show_id IN (${showIds.map(() => '?').join(', ')})`, values: showIds }],
+    },
+  )
   const { results } = await d1Of(db)
     .prepare(
       `SELECT show_id, day, sum(CASE WHEN kind = 'refund' THEN -tickets ELSE tickets END) AS tickets
-       FROM analytics_daily ${where.sql} AND show_id IN (${showIds.map(() => '?').join(', ')})
-       GROUP BY show_id, day ORDER BY show_id, day`,
+       FROM ${rows.sql} GROUP BY show_id, day ORDER BY show_id, day`,
     )
-    .bind(...where.values, ...showIds)
+    .bind(...rows.values)
     .all<{ show_id: string; day: string; tickets: number }>()
   return results.map((r) => ({ showId: r.show_id, day: r.day, tickets: Number(r.tickets) }))
 }
