@@ -108,12 +108,17 @@ async function loadPayment(
   c: Parameters<typeof services>[0] & { get(k: 'buyerId'): string },
   paymentId: string,
 ) {
-  const [payment] = await c.get('db').select().from(payments).where(eq(payments.id, paymentId))
-  if (payment?.provider !== 'sandbox') throw notFound(`payment ${paymentId}`)
-  const [order] = await c.get('db').select().from(orders).where(eq(orders.id, payment.orderId))
+  // One round trip: the payment with its order.
+  const [found] = await c
+    .get('db')
+    .select({ payment: payments, order: orders })
+    .from(payments)
+    .innerJoin(orders, eq(orders.id, payments.orderId))
+    .where(eq(payments.id, paymentId))
+  if (found?.payment.provider !== 'sandbox') throw notFound(`payment ${paymentId}`)
+  const { payment, order } = found
   const buyerId = c.get('buyerId')
-  if (!order || (order.buyerId !== buyerId && order.customerId !== buyerId))
-    throw notFound(`payment ${paymentId}`)
+  if (order.buyerId !== buyerId && order.customerId !== buyerId) throw notFound(`payment ${paymentId}`)
   return { payment, order }
 }
 
@@ -215,8 +220,17 @@ paymentRoutes.post(
     }
     const text = JSON.stringify(event)
     const signature = await signSandboxNotification(c.env.SANDBOX_PAYMENT_SECRET, text)
-    await receiveNotification(c, sandboxFrom(c.env)!, text, new Headers({ 'x-sandbox-signature': signature }))
-    const [after] = await c.get('db').select().from(orders).where(eq(orders.id, order.id))
+    const handled = await receiveNotification(
+      c,
+      sandboxFrom(c.env)!,
+      text,
+      new Headers({ 'x-sandbox-signature': signature }),
+    )
+    // The order as confirming left it (no read back on the path); read when the notification did not finish it.
+    const after =
+      'order' in handled && handled.order
+        ? handled.order
+        : (await c.get('db').select().from(orders).where(eq(orders.id, order.id)))[0]
     if (type.includes('application/json'))
       return c.json({
         orderId: order.id,

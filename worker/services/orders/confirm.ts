@@ -31,7 +31,7 @@ import { refundUnfulfilledOrder } from './unfulfilled.ts'
 export async function handlePaymentEvent(
   services: OrderServices,
   event: PaymentEvent,
-): Promise<{ duplicate: boolean }> {
+): Promise<{ duplicate: boolean; order?: Order }> {
   const { db } = services
   const provider = services.payments.name
   // One round trip for both reads (the order path runs on one D1 writer: every round trip counts).
@@ -49,7 +49,10 @@ export async function handlePaymentEvent(
       payment?.provider === provider &&
       payment.status === 'succeeded'
     )
-      await finishPaidOrder(services, payment.orderId, `provider:${provider}`)
+      return {
+        duplicate: true,
+        order: await finishPaidOrder(services, payment.orderId, `provider:${provider}`),
+      }
     return { duplicate: true }
   }
   if (!payment || payment.provider !== provider) throw notFound(`payment ${event.paymentId}`)
@@ -82,8 +85,9 @@ export async function handlePaymentEvent(
     throw new Problem({ code: 'validation', detail: 'Paid amount does not match the order' })
   }
   // Record that the money arrived (and this notification with it) before touching inventory: reconciliation
-  // finishes from here if we die, and a retry of this notification finishes too (see `seen` above).
-  await db.batch([
+  // finishes from here if we die, and a retry of this notification finishes too (see `seen` above). What
+  // confirming reads comes back in the same round trip, read after those writes.
+  const [, , ...facts] = await db.batch([
     db
       .update(payments)
       .set({
@@ -93,9 +97,14 @@ export async function handlePaymentEvent(
       })
       .where(and(eq(payments.id, payment.id), inArray(payments.status, ['created', 'failed']))),
     received,
+    ...confirmationReads(db, payment.orderId),
   ])
-  await finishPaidOrder(services, payment.orderId, `provider:${provider}`)
-  return { duplicate: false }
+  const order = await finishWith(
+    services,
+    factsOf(payment.orderId, facts as ConfirmationRows),
+    `provider:${provider}`,
+  )
+  return { duplicate: false, order }
 }
 
 /**
@@ -110,11 +119,13 @@ export async function finishPaidOrder(
   orderId: string,
   actor: string,
 ): Promise<Order> {
-  const { env } = services
-  const facts = await confirmationFacts(services, orderId)
+  return finishWith(services, await confirmationFacts(services, orderId), actor)
+}
+
+async function finishWith(services: OrderServices, facts: ConfirmationFacts, actor: string): Promise<Order> {
   if (facts.payment && facts.membership && facts.membership.status !== 'confirmed') {
-    await groupBuyStub(env, facts.membership.groupId).memberPaid(orderId)
-    return readOrder(services, orderId)
+    await groupBuyStub(services.env, facts.membership.groupId).memberPaid(facts.order.id)
+    return readOrder(services, facts.order.id)
   }
   return confirmWith(services, facts, actor)
 }
@@ -125,7 +136,27 @@ export async function finishPaidOrder(
  */
 async function confirmationFacts(services: OrderServices, orderId: string) {
   const { db } = services
-  const [[order], [payment], [membership], [deposit], lines] = await db.batch([
+  const [first, ...rest] = confirmationReads(db, orderId)
+  return factsOf(orderId, (await db.batch([first, ...rest])) as ConfirmationRows)
+}
+
+type ConfirmationRows = [
+  (typeof orders.$inferSelect)[],
+  (typeof payments.$inferSelect)[],
+  { groupId: string; status: string }[],
+  { orderId: string }[],
+  (typeof orderLines.$inferSelect)[],
+]
+type ConfirmationFacts = ReturnType<typeof factsOf>
+
+function factsOf(orderId: string, [[order], [payment], [membership], [deposit], lines]: ConfirmationRows) {
+  if (!order) throw notFound(`order ${orderId}`)
+  return { order, payment, membership, hasDeposit: Boolean(deposit), lines }
+}
+
+/** The reads of `confirmationFacts`, for a batch that may write first (the notification's). */
+function confirmationReads(db: OrderServices['db'], orderId: string) {
+  return [
     db.select().from(orders).where(eq(orders.id, orderId)),
     db
       .select()
@@ -143,9 +174,7 @@ async function confirmationFacts(services: OrderServices, orderId: string) {
       .select()
       .from(orderLines)
       .where(and(eq(orderLines.orderId, orderId), eq(orderLines.status, 'active'))),
-  ])
-  if (!order) throw notFound(`order ${orderId}`)
-  return { order, payment, membership, hasDeposit: Boolean(deposit), lines }
+  ] as const
 }
 
 export async function readOrder(services: OrderServices, orderId: string): Promise<Order> {
@@ -165,7 +194,7 @@ export async function confirmPaidOrder(
 
 async function confirmWith(
   services: OrderServices,
-  { order, payment, hasDeposit, lines }: Awaited<ReturnType<typeof confirmationFacts>>,
+  { order, payment, hasDeposit, lines }: ConfirmationFacts,
   actor: string,
 ): Promise<Order> {
   const { db, env } = services
