@@ -13,7 +13,7 @@ import { reportScenarios } from './bench-reports.ts'
 import { printScenicReports, scenicReportScenarios } from './bench-reports-scenic.ts'
 import { type GateScenario, gateLayer, printGate } from './gate-decision.ts'
 import { percentile } from './percentile.ts'
-import { showActorHeap } from './show-heap-probe.ts'
+import { seatMapAnswer, showActorHeap } from './show-heap-probe.ts'
 
 const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
 const wrangler = 'node_modules/.bin/wrangler'
@@ -133,6 +133,8 @@ async function doLayer() {
     }
     if (!only || only.includes('show-actor-heap'))
       scenarios.push(showActorHeap([50_000, 400_000]) as Scenario)
+    if (!only || only.includes('seat-map-answer'))
+      scenarios.push(seatMapAnswer([50_000, 400_000]) as Scenario)
   } finally {
     await stop(server)
   }

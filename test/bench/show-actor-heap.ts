@@ -122,6 +122,15 @@ function venueSeats(seats: number) {
   })
 }
 
+/** A show of `seats` loaded as the actor loads it, nothing sold (for the seat-map answer probe too). */
+export function loadedShow(seats: number) {
+  const db = new DatabaseSync(':memory:')
+  const store = storage(db)
+  migrate(store as never, SHOW_MIGRATIONS)
+  importShow(store as never, showConfig(), venueSeats(seats))
+  return loadShow(store.sql as never, SHOW_HOLD_CAPS)
+}
+
 export function measure(seats: number) {
   const db = new DatabaseSync(':memory:')
   let peak = 0

@@ -1,4 +1,4 @@
-// `show-actor-heap` as run.ts runs it: the show actor's heap at each size, measured by show-actor-heap.ts in
+// `show-actor-heap` (and `seat-map-answer`) as run.ts runs them: the show actor's heap at each size, measured by show-actor-heap.ts in
 // Node 22 (a child process per size, which loads the actor's modules with --experimental-transform-types;
 // run.ts itself only strips types). workerd gives a worker no heap figure, and its inspector was no help here:
 // it does not answer HeapProfiler.collectGarbage, and Runtime.getHeapUsage read around a show's load (after a
@@ -43,6 +43,35 @@ export function showActorHeap(sizes: number[]) {
     result[`loadPeakMbAt${label}`] = at.loadPeakMb
     result[`headroomMbAt${label}`] = round(ISOLATE_LIMIT_MB - Math.max(at.loadPeakMb, at.allHeldMb))
     result[`fitsAt${label}`] = Math.max(at.loadPeakMb, at.allHeldMb) < ISOLATE_LIMIT_MB
+    result[`at${label}`] = at
+  }
+  return result
+}
+
+/**
+ * `seat-map-answer` per size (seat-map-answer.ts, a child process like the heap's): the one-shot answer's time and
+ * bytes beside the overview's and one section's. The one-shot answer is the baseline of the same run.
+ */
+export function seatMapAnswer(sizes: number[]) {
+  const result: Record<string, unknown> = {
+    name: 'seat-map-answer',
+    layer: 'do',
+    baseline: false,
+    holdsPerSecond: 0,
+    measuredIn:
+      "Node 22 (same V8 as workerd): the actor's view code, answer built and turned into JSON, median",
+  }
+  for (const seats of sizes) {
+    const label = seats >= 1000 ? `${seats / 1000}k` : String(seats)
+    const node = spawnSync(
+      process.execPath,
+      ['--no-warnings', '--experimental-transform-types', 'test/bench/seat-map-answer.ts', String(seats)],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    if (node.status !== 0) throw new Error(`seat-map-answer ${seats}: exit ${node.status}`)
+    const at = JSON.parse(node.stdout) as Record<string, number>
+    for (const key of ['wholeMs', 'wholeBytes', 'overviewMs', 'overviewBytes', 'sectionMs', 'sectionBytes'])
+      result[`${key}At${label}`] = at[key]
     result[`at${label}`] = at
   }
   return result

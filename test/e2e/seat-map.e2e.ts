@@ -1,9 +1,12 @@
 // The seat map as a buyer on a phone (390×844, Chinese) and on a laptop (1366×900, English) meets it: the
 // 2,030-seat hall opens on its sections, one tap gives seats a finger can hit with row labels and a mini-map;
 // real-name seats are held first and their holders named at checkout; the cinema has readable seats with row
-// letters, seats best available in the middle-back rows and warns before leaving a seat alone.
+// letters, seats best available in the middle-back rows and warns before leaving a seat alone. A 12,000-seat
+// stadium opens on its sections' overview and loads a section's seats only when the buyer opens it.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { org, ownerClient } from './support/admin.ts'
+import { ApiSession } from './support/api-session.ts'
 import {
   expectAccessible,
   launchBrowser,
@@ -283,6 +286,128 @@ describe('checkout after the hold ran out (en)', () => {
     await page.getByRole('button', { name: 'Pick seats again' }).click()
     await page.waitForURL(/\/shows\/shw_demo_film_1$/)
     await page.getByTestId('seat-map').waitFor()
+    await context.close()
+  })
+})
+
+/** A stadium of 12 sections (4 × 3) of 20 rows × 50 seats, on sale since yesterday: its show id. */
+async function stadiumShow(): Promise<string> {
+  const admin = await ownerClient()
+  const venue = await admin.call(`${org}/venues`, {
+    body: { name: `Stadium ${Date.now()}`, kind: 'stadium', city: 'Shanghai' },
+  })
+  const sections = Array.from({ length: 12 }, (_, k) => ({
+    name: `S${k + 1}`,
+    rows: Array.from({ length: 20 }, (_, r) => ({
+      label: `R${r + 1}`,
+      category: k < 4 ? 'A' : 'B',
+      seats: Array.from({ length: 50 }, (_, n) => ({
+        number: String(n + 1),
+        x: (k % 4) * 1200 + n * 20,
+        y: 100 + Math.floor(k / 4) * 700 + r * 25,
+      })),
+    })),
+  }))
+  await admin.call(`${org}/venues/${venue.id}/seat-map`, {
+    method: 'PUT',
+    body: {
+      stage: { x: 2300, y: 0 },
+      categories: [
+        { code: 'A', name: 'Floor', color: '#c0392b' },
+        { code: 'B', name: 'Stand', color: '#2c6fbb' },
+      ],
+      sections,
+    },
+  })
+  const event = await admin.call(`${org}/events`, {
+    body: { name: 'Stadium Night', kind: 'sport', status: 'published', maxTicketsPerBuyer: 4 },
+  })
+  const day = 86_400_000
+  const show = await admin.call(`${org}/shows`, {
+    body: {
+      eventId: event.id,
+      venueId: venue.id,
+      startsAt: new Date(Date.now() + 30 * day).toISOString(),
+      saleStartsAt: new Date(Date.now() - day).toISOString(),
+      saleEndsAt: new Date(Date.now() + 29 * day).toISOString(),
+      prices: { A: 68000, B: 38000 },
+    },
+  })
+  return show.id as string
+}
+
+describe('a 12,000-seat stadium on a laptop (en)', () => {
+  test('opens on its sections without a seat, loads a section when it is opened, and keeps it live', async () => {
+    const showId = await stadiumShow()
+    const { context, page } = await newPage(browser, { locale: 'en', viewport: { width: 1366, height: 900 } })
+    const asked: string[] = []
+    page.on('request', (request) => {
+      const match = /\/seat-map\/sections\/([^/?]+)/.exec(request.url())
+      if (match) asked.push(decodeURIComponent(match[1]!))
+    })
+    const overviewAnswer = page.waitForResponse((r) => r.url().endsWith(`/api/shows/${showId}/seat-map`))
+    await page.goto(`/shows/${showId}`)
+    const map = page.locator('[data-testid="seat-map"][data-layout="sections"]')
+    await map.and(page.locator('[data-mode="overview"]')).waitFor()
+    // The overview: twelve blocks with their seats left, no seat drawn, no section asked for, a few kB.
+    expect((await (await overviewAnswer).body()).length).toBeLessThan(12_000)
+    expect(await page.locator('[data-section]').count()).toBe(12)
+    expect(await page.locator('[data-section="S6"]').textContent()).toMatch(
+      /^S6 from ¥380(\.00)? 1,?000 left$/,
+    )
+    expect(await page.locator('[data-seat-id]').count()).toBe(0)
+    expect(asked).toEqual([])
+    await saveScreenshot(page, 'seat-map-stadium-overview-en')
+
+    // Opening S6 asks for it (and at most the sections beside it in view), and draws its 1,000 seats.
+    await page.locator('[data-section="S6"]').click()
+    await map.and(page.locator('[data-mode="seats"]')).waitFor()
+    const buyer = new ApiSession()
+    const s6 = (await buyer.json(`/api/shows/${showId}/seat-map/sections/S6`)).seats as { id: string }[]
+    await expect.poll(() => page.locator('[data-seat-id]').count()).toBeGreaterThanOrEqual(1_000)
+    const drawn = new Set(
+      await page
+        .locator('[data-seat-id]')
+        .evaluateAll((seats) => seats.map((s) => s.getAttribute('data-seat-id'))),
+    )
+    expect(s6.every((seat) => drawn.has(seat.id))).toBe(true)
+    expect(asked).toContain('S6')
+    expect(asked.length).toBeLessThan(12)
+    expect(new Set(asked).size).toBe(asked.length)
+    expect((await visibleSeats(page)).minWidth).toBeGreaterThanOrEqual(24)
+    await saveScreenshot(page, 'seat-map-stadium-section-en')
+
+    // Another buyer holds a seat of S6: the live delta marks it here.
+    const taken = s6[0]!.id
+    await buyer.json(`/api/shows/${showId}/holds`, { body: { seatIds: [taken] } }, 201)
+    await expect
+      .poll(() => page.locator(`[data-seat-id="${taken}"]`).getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('held')
+    // A free seat is picked as in any hall.
+    const inView = await page.evaluate(() => {
+      const frame = document.querySelector('[data-testid="seat-map"]')!.getBoundingClientRect()
+      return [...document.querySelectorAll('[data-seat-id][data-state="free"]')]
+        .find((seat) => {
+          const b = seat.getBoundingClientRect()
+          return (
+            b.left >= frame.left && b.right <= frame.right && b.top >= frame.top && b.bottom <= frame.bottom
+          )
+        })!
+        .getAttribute('data-seat-id')!
+    })
+    await page.locator(`[data-seat-id="${inView}"]`).click()
+    await expect.poll(() => page.getByTestId('picked-seats').locator('li').count()).toBe(1)
+
+    // Keyboard: Enter on a section not loaded yet focuses one of its seats once they arrive.
+    await page.getByRole('button', { name: 'All sections' }).click()
+    await map.and(page.locator('[data-mode="overview"]')).waitFor()
+    await page.locator('[data-section="S11"]').focus()
+    await page.keyboard.press('Enter')
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? ''))
+      .toMatch(/^S11, row R\d+, seat \d+, Stand/)
+    expect(asked.filter((key) => key === 'S11')).toHaveLength(1)
+    await expectAccessible(page)
     await context.close()
   })
 })
