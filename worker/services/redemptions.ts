@@ -8,10 +8,12 @@ import {
   parseScan,
   type RefusalReason,
 } from '../domain/gate-decision.ts'
+import { ticketOfIdScan } from '../domain/id-index.ts'
 import { type ReadResult, readTicket } from '../domain/ticket-token.ts'
 import { newId } from '../ids.ts'
 import { Problem } from '../problem.ts'
 import { type GateDevice, gateProfile } from './gate-devices.ts'
+import { realNameTickets } from './gate-id-index.ts'
 import { ticketsOutsideScope } from './gate-scope.ts'
 import { parseTicketKeys, publicJwks } from './ticket-keys.ts'
 
@@ -159,16 +161,29 @@ export async function recordScans(
 ): Promise<ScanOutcome[]> {
   // Nonces repeated inside one upload count once.
   const unique = [...new Map(scans.map((s) => [s.nonce, s])).values()]
+  // Admissions by ID number (身份证核验) name their ticket (`id:<ticket>`): only a real-name ticket counts.
+  const byIdNumber = await realNameTickets(
+    db,
+    unique.map((s) => ticketOfIdScan(s.scan)).filter((id) => id !== undefined),
+  )
   const prepared = await Promise.all(
     unique.map(async (s) => {
       // The server trusts the signature, not the device, for which ticket a scan was.
-      const read = await readScan(s.scan, keysSecret)
+      const idTicket = ticketOfIdScan(s.scan)
+      const read = idTicket ? undefined : await readScan(s.scan, keysSecret)
+      const ticketId = idTicket
+        ? byIdNumber.has(idTicket)
+          ? idTicket
+          : null
+        : read?.ok
+          ? read.ticket.tid
+          : null
       return {
         scanId: newId('gsc'),
         nonce: s.nonce,
-        ticketId: read.ok ? read.ticket.tid : null,
-        decision: read.ok ? s.decision : ('refuse' as 'admit' | 'refuse'),
-        reason: read.ok ? (s.reason ?? null) : ('bad_signature' as string | null),
+        ticketId,
+        decision: ticketId ? s.decision : ('refuse' as 'admit' | 'refuse'),
+        reason: ticketId ? (s.reason ?? null) : ('bad_signature' as string | null),
         mode: 'offline' as const,
         scannedAt: new Date(s.scannedAt).toISOString(),
       }
