@@ -321,27 +321,36 @@ export class GateDeviceRuntime {
    * and uploaded with the scan log (as `id:<ticket>`, never the number), at once when the server is reachable.
    */
   async admitById(found: IdTicket, lookedUpAt = performance.now()): Promise<ScanOutcome> {
-    if (!this.gate) throw new Error('not enrolled')
+    const enrolled = this.state.enrolled
+    if (!this.gate || !enrolled) throw new Error('not enrolled')
     const now = Date.now()
-    const decision = this.gate.decideTicket({
+    const nonce = newNonce()
+    const scan = idScan(found.ticket.tid)
+    const local = this.gate.decideTicket({
       ticket: found.ticket,
       revoked: this.revoked,
       admitted: this.admitted,
       now,
     })
-    const ms = performance.now() - lookedUpAt
+    const localMs = performance.now() - lookedUpAt
+    // As for a scan: an admission is confirmed with the server when it can be, so another gate's is caught live.
+    const server =
+      local.admit && this.isOnline() && !this.state.sync.unenrolled
+        ? await this.checkOnline(enrolled, scan, nonce, undefined)
+        : undefined
+    const mode = server ? 'online' : 'offline'
     const outcome: ScanOutcome = {
-      nonce: newNonce(),
-      decision,
-      mode: 'offline',
+      nonce,
+      decision: server ?? local,
+      mode,
       source: 'id_card',
-      localMs: ms,
-      totalMs: ms,
+      localMs,
+      totalMs: performance.now() - lookedUpAt,
       at: now,
       holder: found.name,
     }
-    await this.keep(outcome, idScan(found.ticket.tid))
-    if (this.isOnline()) void this.sync()
+    await this.keep(outcome, scan)
+    if (mode === 'offline' && this.isOnline()) void this.sync()
     return outcome
   }
 

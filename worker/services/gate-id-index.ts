@@ -15,7 +15,7 @@ import {
   maskHolderName,
   toBase64Url,
 } from '../domain/id-index.ts'
-import { eventKey } from '../domain/ticket-token.ts'
+import { eventKey, type VerifiedTicket } from '../domain/ticket-token.ts'
 import { ticketClaims, visitDayStart } from './tickets.ts'
 
 type GateDevice = typeof gateDevices.$inferSelect
@@ -154,4 +154,31 @@ export async function realNameTickets(db: Database, ticketIds: string[]): Promis
     .innerJoin(orderLines, eq(orderLines.id, tickets.orderLineId))
     .where(and(inArray(tickets.id, ids), isNotNull(orderLines.visitorIdMasked)))
   return new Set(rows.map((row) => row.id))
+}
+
+/**
+ * The ticket an ID admission names, as its token would carry it (what the online check decides on), if it is a
+ * real-name visit ticket; undefined otherwise.
+ */
+export async function idScanTicket(db: Database, ticketId: string): Promise<VerifiedTicket | undefined> {
+  const [row] = await db
+    .select({
+      line: orderLines,
+      siteId: orders.siteId,
+      visitDate: orders.visitDate,
+      validityDays: visitProducts.validityDays,
+    })
+    .from(tickets)
+    .innerJoin(orders, eq(orders.id, tickets.orderId))
+    .innerJoin(orderLines, eq(orderLines.id, tickets.orderLineId))
+    .leftJoin(visitProducts, eq(visitProducts.id, orderLines.productId))
+    .where(and(eq(tickets.id, ticketId), isNotNull(orderLines.visitorIdMasked), isNotNull(orders.visitDate)))
+  if (!row?.siteId || !row.visitDate) return undefined
+  const ev = `${row.siteId}:${row.visitDate}`
+  const nbf = visitDayStart(row.visitDate)
+  const claims = ticketClaims(ticketId, ev, row.line, {
+    nbf,
+    exp: nbf + Math.max(1, row.validityDays ?? 1) * 86_400,
+  })
+  return { tid: ticketId, evKey: eventKey(ev), it: claims.it, nbf: claims.nbf, exp: claims.exp }
 }

@@ -13,7 +13,7 @@ import { type ReadResult, readTicket } from '../domain/ticket-token.ts'
 import { newId } from '../ids.ts'
 import { Problem } from '../problem.ts'
 import { type GateDevice, gateProfile } from './gate-devices.ts'
-import { realNameTickets } from './gate-id-index.ts'
+import { idScanTicket, realNameTickets } from './gate-id-index.ts'
 import { ticketsOutsideScope } from './gate-scope.ts'
 import { parseTicketKeys, publicJwks } from './ticket-keys.ts'
 
@@ -250,7 +250,14 @@ export async function checkOnline(
   input: { scan: string; code?: string | undefined; nonce: string },
   now = Date.now(),
 ): Promise<OnlineCheck> {
-  const read = await readScan(input.scan, keysSecret)
+  // An admission by ID number (身份证核验) names a real-name ticket instead of carrying its token.
+  const idTicketId = ticketOfIdScan(input.scan)
+  const idTicket = idTicketId ? await idScanTicket(db, idTicketId) : undefined
+  const read: ReadResult = idTicketId
+    ? idTicket
+      ? { ok: true, ticket: idTicket, kid: '' }
+      : { ok: false, reason: 'bad_signature' }
+    : await readScan(input.scan, keysSecret)
   const ticketId = read.ok ? read.ticket.tid : undefined
   const [earlier, ticketRow, redemption] = await Promise.all([
     db
@@ -278,14 +285,17 @@ export async function checkOnline(
       ? { at: Date.parse(redemption.redeemedAt), gateName: redemption.gateName }
       : undefined
   const gate = createGate(await gateProfile(db, device), await ticketKeys(keysSecret))
-  const decided = await gate.decide({
-    scan: input.scan,
-    ...(input.code ? { code: input.code } : {}),
+  const facts = {
     // A signed ticket this platform no longer holds as valid is refused like a revoked one.
     revoked: { has: () => ticketRow?.status !== 'valid' },
     admitted: { get: () => priorAdmission },
     now,
-  })
+  }
+  const decided: GateDecision = idTicketId
+    ? idTicket
+      ? gate.decideTicket({ ticket: idTicket, ...facts })
+      : { admit: false, reason: 'bad_signature' }
+    : await gate.decide({ scan: input.scan, ...(input.code ? { code: input.code } : {}), ...facts })
   // The server's own scope check, on the ticket's order (the token's event key alone lets any day of a site in).
   const decision: GateDecision =
     decided.admit && (await ticketsOutsideScope(db, device, [decided.ticket.tid])).size > 0

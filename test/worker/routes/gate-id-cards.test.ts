@@ -237,6 +237,24 @@ describe('gate: uploads of ID admissions', () => {
     expect(second.items[0]).toMatchObject({ status: 'recorded', ticketId, redemption: 'conflict' })
   })
 
+  it('online, the server admits by ID once across gates and refuses a ticket with no ID number', async () => {
+    const { order, gates } = await siteWithGates()
+    const ticketId = order.tickets[0]!.ticketId
+    const check = (gate: EnrolledGate, scan: string) =>
+      ok(gate.client.post('/api/gate/check', { scan, nonce: nonce() }))
+    const [first, second] = await Promise.all([
+      check(gates[0]!, idScan(ticketId)),
+      check(gates[1]!, idScan(ticketId)),
+    ])
+    expect([first.admit, second.admit].sort()).toEqual([false, true])
+    const refused = first.admit ? second : first
+    expect(refused).toMatchObject({ reason: 'already_used', ticket: { tid: ticketId } })
+    expect(await check(gates[0]!, idScan(order.tickets[1]!.ticketId))).toMatchObject({
+      admit: false,
+      reason: 'bad_signature',
+    })
+  })
+
   it('refuses an ID admission of a ticket with no ID number, or of another site', async () => {
     const { order, gates } = await siteWithGates()
     const childTicket = order.tickets[1]!.ticketId
