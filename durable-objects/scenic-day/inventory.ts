@@ -205,6 +205,15 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
     return { marked }
   }
 
+  /**
+   * ID numbers of sold lines, for the worker to hash under a gate's own key (身份证核验): a read of storage only,
+   * so a gate's sync costs the day's sales one quick statement, never the hashing.
+   */
+  async soldIdNumbers(siteId: string, date: string, lineIds: string[]) {
+    await this.ready(siteId, date)
+    return this.store.soldIdNumbers(lineIds)
+  }
+
   /** Replaces the day's channel allocations (e.g. more for Ctrip on a holiday); refused below what is taken. */
   async setQuotas(siteId: string, date: string, quotas: Record<string, number>) {
     const memory = await this.ready(siteId, date)

@@ -61,6 +61,22 @@ export class DayStore {
     return new Map(rows.map((r) => [r.tier_key, r.n]))
   }
 
+  /**
+   * The ID numbers of these sold (or since returned) lines that have one, for a gate's keyed ID index: the caller
+   * hashes them at once and keeps none (a returned line's gate answer is "revoked", not "no ticket"). One JSON
+   * parameter, so any number of ids fits one statement.
+   */
+  soldIdNumbers(lineIds: string[]): [lineId: string, idNumber: string][] {
+    return this.sql
+      .exec<{ id: string; id_number: string }>(
+        `SELECT id, id_number FROM lines
+         WHERE status IN ('sold', 'returned') AND id_number IS NOT NULL AND id IN (SELECT value FROM json_each(?))`,
+        JSON.stringify(lineIds),
+      )
+      .toArray()
+      .map((row) => [row.id, row.id_number])
+  }
+
   /** A held or sold line by id (a parent a child line names). */
   takenLine(id: string): LineRow | undefined {
     return this.sql.exec<LineRow>(`${LINES} WHERE l.id = ? AND l.status IN ${TAKEN}`, id).toArray()[0]

@@ -8,10 +8,12 @@ import {
   importTicketKeys,
   type PriorAdmission,
 } from '../../worker/domain/gate-decision.ts'
+import { type IdTicket, idScan } from '../../worker/domain/id-index.ts'
 import { verifyRevocationPage } from '../../worker/domain/revocation-list.ts'
 import type { GateEnrolled, GateSync, OnlineCheck, ScanUpload } from '../../worker/routes/contracts/gate.ts'
 import { ApiError, api } from '../lib/api.ts'
 import { type Attendance, attendanceOf } from './attendance.ts'
+import { type IdLookup, IdTicketBook } from './id-admission.ts'
 import {
   addRevocations,
   allConflicts,
@@ -48,6 +50,8 @@ export interface ScanOutcome {
   /** From the decode to the decision on screen (includes the online check when there was one). */
   totalMs: number
   at: number
+  /** Admitted by ID number: the holder's masked name, for staff to compare with the card. */
+  holder?: string
 }
 
 export interface SyncState {
@@ -69,6 +73,8 @@ export interface DeviceState {
   last?: ScanOutcome
   revokedCount: number
   scansCount: number
+  /** Tickets this gate can find by the holder's ID number. */
+  idTicketsCount: number
 }
 
 type SyncBundle = GateSync
@@ -85,6 +91,7 @@ export class GateDeviceRuntime {
   private db!: GateStore
   private gate: Gate | undefined
   private revoked = new Set<string>()
+  private ids = new IdTicketBook()
   private admitted = new Map<string, PriorAdmission>()
   /** When this device admitted someone (ms), for the count between syncs. */
   private admitTimes: number[] = []
@@ -100,6 +107,7 @@ export class GateDeviceRuntime {
     ready: false,
     revokedCount: 0,
     scansCount: 0,
+    idTicketsCount: 0,
     sync: { online: navigator.onLine, syncing: false, pending: 0, conflicts: [], unenrolled: false },
   }
 
@@ -122,6 +130,7 @@ export class GateDeviceRuntime {
     const enrolled = await loadDevice(this.db)
     if (enrolled) {
       await this.useDevice(enrolled)
+      await this.ids.load(this.db, enrolled)
       this.state = { ...this.state, enrolled, sync: { ...this.state.sync, lastSyncAt: enrolled.lastSyncAt } }
     }
     for (const { ticketId } of await allRevocations(this.db)) this.revoked.add(ticketId)
@@ -175,7 +184,7 @@ export class GateDeviceRuntime {
       this.db.count('scans'),
     ])
     this.set(
-      { ...patch, revokedCount: this.revoked.size, scansCount: scans },
+      { ...patch, revokedCount: this.revoked.size, scansCount: scans, idTicketsCount: this.ids.size },
       { pending: pending.length, conflicts },
     )
     this.set({ attendance: this.attendance() })
@@ -192,6 +201,7 @@ export class GateDeviceRuntime {
     })
     await clearGate(this.db)
     this.revoked.clear()
+    this.ids.clear()
     this.admitted.clear()
     this.admitTimes = []
     const enrolled: EnrolledDevice = {
@@ -219,6 +229,7 @@ export class GateDeviceRuntime {
     await clearGate(this.db)
     this.gate = undefined
     this.revoked.clear()
+    this.ids.clear()
     this.admitted.clear()
     this.admitTimes = []
     this.state = { ...this.state, enrolled: undefined, last: undefined, attendance: undefined }
@@ -235,7 +246,9 @@ export class GateDeviceRuntime {
     if (!page) throw new Error('The revocation list’s signature did not verify')
     await addRevocations(this.db, page.r)
     for (const [ticketId] of page.r) this.revoked.add(ticketId)
+    const idIndex = bundle.idTickets ? await this.ids.apply(this.db, bundle.idTickets) : enrolled.idIndex
     return {
+      ...(idIndex ? { idIndex } : {}),
       ...enrolled,
       device: bundle.device,
       profile: bundle.profile,
@@ -293,6 +306,57 @@ export class GateDeviceRuntime {
       totalMs: performance.now() - decodedAt,
       at: now,
     }
+    await this.keep(outcome, text)
+    if (mode === 'offline' && this.isOnline()) void this.sync()
+    return outcome
+  }
+
+  /** The tickets a typed or card-read ID number holds at this gate (offline: its keyed hashes). */
+  lookUpId(typed: string): Promise<IdLookup> {
+    return this.ids.lookUp(typed)
+  }
+
+  /**
+   * Admits (or refuses) a ticket staff chose after an ID look-up, by the same rules as a scan of it. Decided here
+   * and uploaded with the scan log (as `id:<ticket>`, never the number), at once when the server is reachable.
+   */
+  async admitById(found: IdTicket, lookedUpAt = performance.now()): Promise<ScanOutcome> {
+    const enrolled = this.state.enrolled
+    if (!this.gate || !enrolled) throw new Error('not enrolled')
+    const now = Date.now()
+    const nonce = newNonce()
+    const scan = idScan(found.ticket.tid)
+    const local = this.gate.decideTicket({
+      ticket: found.ticket,
+      revoked: this.revoked,
+      admitted: this.admitted,
+      now,
+    })
+    const localMs = performance.now() - lookedUpAt
+    // As for a scan: an admission is confirmed with the server when it can be, so another gate's is caught live.
+    const server =
+      local.admit && this.isOnline() && !this.state.sync.unenrolled
+        ? await this.checkOnline(enrolled, scan, nonce, undefined)
+        : undefined
+    const mode = server ? 'online' : 'offline'
+    const outcome: ScanOutcome = {
+      nonce,
+      decision: server ?? local,
+      mode,
+      source: 'id_card',
+      localMs,
+      totalMs: performance.now() - lookedUpAt,
+      at: now,
+      holder: found.name,
+    }
+    await this.keep(outcome, scan)
+    if (mode === 'offline' && this.isOnline()) void this.sync()
+    return outcome
+  }
+
+  /** Shows a decision and writes it to the scan log (what later decisions and the sync go by). */
+  private async keep(outcome: ScanOutcome, text: string) {
+    const { nonce, decision, mode, source, at: now } = outcome
     this.set({ last: outcome })
     const record: ScanRecord = {
       nonce,
@@ -309,8 +373,6 @@ export class GateDeviceRuntime {
     this.remember(record)
     await putScan(this.db, record)
     await this.refreshCounts()
-    if (mode === 'offline' && this.isOnline()) void this.sync()
-    return outcome
   }
 
   private async checkOnline(
@@ -394,7 +456,12 @@ export class GateDeviceRuntime {
       }
       for (;;) {
         const bundle = await api<SyncBundle>('/api/gate/sync', {
-          query: { cursor: enrolled.cursor },
+          query: {
+            cursor: enrolled.cursor,
+            ...(enrolled.idIndex
+              ? { idEpoch: enrolled.idIndex.epoch, idCursor: enrolled.idIndex.cursor }
+              : {}),
+          },
           headers: auth,
         })
         enrolled = await this.applyRevocations(enrolled, bundle)

@@ -4,6 +4,7 @@
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb'
 import type { JWK } from 'jose'
 import type { GateProfile, PriorAdmission, RefusalReason } from '../../worker/domain/gate-decision.ts'
+import type { IdTicketGroup, IdTicketIndex } from '../../worker/domain/id-index.ts'
 import type { GateSync } from '../../worker/routes/contracts/gate.ts'
 
 export type GateRules = GateSync['rules']
@@ -26,9 +27,12 @@ export interface EnrolledDevice {
   sections?: GateSync['sections']
   /** The same sections with the names people read (池座 / Stalls); absent on devices synced before them. */
   sectionNames?: GateSync['sectionNames']
+  /** Site gates: the ID index's key and where it stands (its tickets are in the `idTickets` store). */
+  idIndex?: Pick<IdTicketIndex, 'key' | 'epoch' | 'cursor'>
 }
 
-export type ScanSource = 'camera' | 'wedge' | 'typed'
+/** `id_card`: found by the holder's ID number (typed, or from a card reader that types it). */
+export type ScanSource = 'camera' | 'wedge' | 'typed' | 'id_card'
 
 export interface ScanRecord {
   nonce: string
@@ -58,17 +62,25 @@ interface GateDb extends DBSchema {
   revocations: { key: string; value: { ticketId: string; reason: string } }
   scans: { key: string; value: ScanRecord; indexes: { uploaded: number } }
   conflicts: { key: string; value: ConflictRecord }
+  /**
+   * The ID index's pages as synced (keyed ID-number hashes → tickets, 身份证核验): one record per sync that
+   * brought any, so a big day is written in one put rather than one per ticket.
+   */
+  idPages: { key: number; value: IdTicketGroup[] }
 }
 
 export type GateStore = IDBPDatabase<GateDb>
 
 export function openGateStore(name = 'gate-scanner'): Promise<GateStore> {
-  return openDB<GateDb>(name, 1, {
-    upgrade(db) {
-      db.createObjectStore('device')
-      db.createObjectStore('revocations', { keyPath: 'ticketId' })
-      db.createObjectStore('scans', { keyPath: 'nonce' }).createIndex('uploaded', 'uploaded')
-      db.createObjectStore('conflicts', { keyPath: 'nonce' })
+  return openDB<GateDb>(name, 2, {
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) {
+        db.createObjectStore('device')
+        db.createObjectStore('revocations', { keyPath: 'ticketId' })
+        db.createObjectStore('scans', { keyPath: 'nonce' }).createIndex('uploaded', 'uploaded')
+        db.createObjectStore('conflicts', { keyPath: 'nonce' })
+      }
+      if (oldVersion < 2) db.createObjectStore('idPages', { autoIncrement: true })
     },
   })
 }
@@ -78,8 +90,9 @@ export const saveDevice = (db: GateStore, device: EnrolledDevice) => db.put('dev
 
 /** Forgets the enrollment and everything learnt under it (the scan log too: a new enrollment starts clean). */
 export async function clearGate(db: GateStore) {
-  const tx = db.transaction(['device', 'revocations', 'scans', 'conflicts'], 'readwrite')
+  const tx = db.transaction(['device', 'revocations', 'scans', 'conflicts', 'idPages'], 'readwrite')
   await Promise.all([
+    tx.objectStore('idPages').clear(),
     tx.objectStore('device').clear(),
     tx.objectStore('revocations').clear(),
     tx.objectStore('scans').clear(),
@@ -108,4 +121,14 @@ export async function markUploaded(db: GateStore, nonces: string[], conflicts: C
   })
   for (const conflict of conflicts) work.push(tx.objectStore('conflicts').put(conflict))
   await Promise.all([...work, tx.done])
+}
+
+export const allIdPages = (db: GateStore) => db.getAll('idPages')
+
+/** Keeps a synced page of the ID index: in place of all before it (`full`), or beside them. */
+export async function putIdPage(db: GateStore, groups: IdTicketGroup[], full: boolean) {
+  const tx = db.transaction('idPages', 'readwrite')
+  if (full) await tx.store.clear()
+  if (groups.length) await tx.store.add(groups)
+  await tx.done
 }

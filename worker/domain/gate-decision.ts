@@ -112,9 +112,21 @@ const dayOfEvKey = (evKey: string) => {
   return `20${d.slice(0, 2)}-${d.slice(2, 4)}-${d.slice(4, 6)}`
 }
 
+/** A ticket found without a token (by the holder's ID number): judged like a scan of it, no code to check. */
+export interface TicketDecisionInput extends DecisionFacts {
+  ticket: VerifiedTicket
+}
+/** What a decision knows besides the ticket: revocations, earlier admissions, the time. */
+type DecisionFacts = Omit<DecisionInput, 'scan' | 'code'>
+
 export interface Gate {
   readonly profile: GateProfile
   decide(input: DecisionInput): Promise<GateDecision>
+  /**
+   * The decision on a ticket the gate knows from its ID index (身份证核验): the same scope, day, revocation and
+   * admit-once rules as a scan. No rotating code: the card in staff's hand is the proof a screenshot is not.
+   */
+  decideTicket(input: TicketDecisionInput): GateDecision
 }
 
 /** Prepares a gate once (keys imported, scope indexed) so each decision does only the per-scan work. */
@@ -146,6 +158,43 @@ export function createGate(profile: GateProfile, keys: Map<string, CryptoKey>): 
   })
   const keyFor = (kid: string) => keys.get(kid)
 
+  /** Everything but the signature, the rotating code and admit-once; `ask_code` means in scope and in time. */
+  const judge = (
+    ticket: VerifiedTicket,
+    input: DecisionFacts,
+  ): GateDecision | { admit: 'ask_code'; entry: GateScopeEntry } => {
+    if (input.revoked.has(ticket.tid)) return { admit: false, reason: 'revoked', ticket }
+
+    // In scope: the exact show or site-day, or (multi-day visits) an enrolled day of the site that the
+    // ticket's own days reach; an enrolled site on other days is still the wrong gate.
+    let entry = byEvKey.get(ticket.evKey)
+    const site = siteOf(ticket.evKey)
+    if (!entry && site) {
+      const [first, last] = [dayOfEvKey(ticket.evKey), localDate.format((ticket.exp - 1) * 1000)]
+      entry = siteDays.get(site)?.find((day) => day.day >= first && day.day <= last)
+    }
+    if (!entry) return { admit: false, reason: 'wrong_gate', ticket }
+
+    const seconds = Math.floor(input.now / 1000)
+    if (seconds < ticket.nbf || seconds >= ticket.exp) {
+      const today = localDate.format(input.now)
+      const first = site ? dayOfEvKey(ticket.evKey) : entry.day
+      const last = site ? localDate.format((ticket.exp - 1) * 1000) : entry.day
+      if (today < first || today > last)
+        return { admit: false, reason: 'wrong_day', ticket, entry, ticketDay: first }
+      return { admit: false, reason: seconds < ticket.nbf ? 'not_yet_valid' : 'expired', ticket, entry }
+    }
+
+    return { admit: 'ask_code', entry }
+  }
+  const admitOnce = (ticket: VerifiedTicket, entry: GateScopeEntry, input: DecisionFacts): GateDecision => {
+    if (profile.direction === 'entry') {
+      const previous = input.admitted.get(ticket.tid)
+      if (previous) return { admit: false, reason: 'already_used', ticket, entry, previous }
+    }
+    return { admit: true, ticket, entry }
+  }
+
   return {
     profile,
     async decide(input) {
@@ -153,40 +202,20 @@ export function createGate(profile: GateProfile, keys: Map<string, CryptoKey>): 
       const read = await readTicket(parsed.token, keyFor)
       if (!read.ok) return { admit: false, reason: 'bad_signature' }
       const ticket = read.ticket
-      if (input.revoked.has(ticket.tid)) return { admit: false, reason: 'revoked', ticket }
-
-      // In scope: the exact show or site-day, or (multi-day visits) an enrolled day of the site that the
-      // ticket's own days reach; an enrolled site on other days is still the wrong gate.
-      let entry = byEvKey.get(ticket.evKey)
-      const site = siteOf(ticket.evKey)
-      if (!entry && site) {
-        const [first, last] = [dayOfEvKey(ticket.evKey), localDate.format((ticket.exp - 1) * 1000)]
-        entry = siteDays.get(site)?.find((day) => day.day >= first && day.day <= last)
-      }
-      if (!entry) return { admit: false, reason: 'wrong_gate', ticket }
-
-      const seconds = Math.floor(input.now / 1000)
-      if (seconds < ticket.nbf || seconds >= ticket.exp) {
-        const today = localDate.format(input.now)
-        const first = site ? dayOfEvKey(ticket.evKey) : entry.day
-        const last = site ? localDate.format((ticket.exp - 1) * 1000) : entry.day
-        if (today < first || today > last)
-          return { admit: false, reason: 'wrong_day', ticket, entry, ticketDay: first }
-        return { admit: false, reason: seconds < ticket.nbf ? 'not_yet_valid' : 'expired', ticket, entry }
-      }
-
+      const judged = judge(ticket, input)
+      if (judged.admit !== 'ask_code') return judged
+      const { entry } = judged
       if (entry.rotatingCode) {
         const secret = secretKey(entry.eventId)
         const code = input.code ?? parsed.code
         if (!secret || !code || !(await checkRotatingCode(await secret, ticket.tid, code, input.now)))
           return { admit: false, reason: 'rotating_code_stale', ticket, entry }
       }
-
-      if (profile.direction === 'entry') {
-        const previous = input.admitted.get(ticket.tid)
-        if (previous) return { admit: false, reason: 'already_used', ticket, entry, previous }
-      }
-      return { admit: true, ticket, entry }
+      return admitOnce(ticket, entry, input)
+    },
+    decideTicket(input) {
+      const judged = judge(input.ticket, input)
+      return judged.admit === 'ask_code' ? admitOnce(input.ticket, judged.entry, input) : judged
     },
   }
 }

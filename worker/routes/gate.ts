@@ -71,7 +71,7 @@ gateRoutes.post(
       throw error
     })
     const token = await signDeviceToken(device, c.env.SESSION_SECRET)
-    const sync = await gateSync(db, device, c.env.TICKET_SIGNING_KEYS, 0)
+    const sync = await gateSync(db, device, c.env.TICKET_SIGNING_KEYS, 0, { env: c.env, since: {} })
     return c.json({ deviceToken: token, device: deviceView(device), ...sync }, 201)
   },
 )
@@ -91,16 +91,29 @@ deviceRoutes.get(
       '(`typ: revocations`, payload `{org, dev, from, to, more, iat, r: [[ticketId, reason]]}`, 1,000 per page) for the ' +
       'device’s shows or site: verify it with the JWKS like a ticket, and check it names this organizer and device ' +
       '(`verifyRevocationPage`), so a page can be trusted however it reached the gate. Ask again with `cursor` = ' +
-      '`revocations.cursor` while `revocations.more` is true.',
+      '`revocations.cursor` while `revocations.more` is true. Site gates also get `idTickets` (身份证核验): keyed hashes ' +
+      'of the visitors’ ID numbers → tickets for the scope’s days around today, under a key of this device and day; ' +
+      'send back `idEpoch` and `idCursor` from it to receive only tickets issued since (a new epoch starts afresh).',
     responses: {
       200: { description: 'Sync bundle', content: json(gateSyncSchema) },
       401: { description: 'Device not enrolled or revoked' },
     },
   }),
-  validate('query', v.object({ cursor: queryInteger(0, Number.MAX_SAFE_INTEGER, 0) })),
+  validate(
+    'query',
+    v.object({
+      cursor: queryInteger(0, Number.MAX_SAFE_INTEGER, 0),
+      idEpoch: v.optional(v.pipe(v.string(), v.regex(/^\d{4}-\d\d-\d\d$/))),
+      idCursor: v.optional(isoDateTime),
+    }),
+  ),
   async (c) => {
     const device = c.get('device')
-    const sync = await gateSync(c.get('db'), device, c.env.TICKET_SIGNING_KEYS, c.req.valid('query').cursor)
+    const query = c.req.valid('query')
+    const sync = await gateSync(c.get('db'), device, c.env.TICKET_SIGNING_KEYS, query.cursor, {
+      env: c.env,
+      since: { epoch: query.idEpoch, cursor: query.idCursor },
+    })
     return c.json({ device: deviceView(device), ...sync })
   },
 )

@@ -17,6 +17,7 @@ import { newId } from '../ids.ts'
 import { Problem } from '../problem.ts'
 import { eventGateSecret } from './event-gate-secrets.ts'
 import { productNames, scopeAttendance, scopeSections } from './gate-attendance.ts'
+import { gateIdIndex, type IdIndexEnv, type IdIndexSince } from './gate-id-index.ts'
 import { revocationsSince } from './orders/ticket-revocations.ts'
 import { currentSigningKey, parseTicketKeys, publicJwks } from './ticket-keys.ts'
 import { showTicketWindow, visitDayStart } from './tickets.ts'
@@ -350,11 +351,21 @@ export async function revocationPage(
   return { jws: await signRevocationPage(page, await currentSigningKey(keysSecret)), cursor: page.to, more }
 }
 
-/** Everything a gate downloads to work offline; `cursor` is what it last synced to. */
-export async function gateSync(db: Database, device: GateDevice, keysSecret: string, cursor: number) {
-  const [profile, revocations] = await Promise.all([
+/**
+ * Everything a gate downloads to work offline; `cursor` is what it last synced to. With `ids`, a site gate's
+ * bundle carries its keyed ID index too (gate-id-index.ts), from where that index stood.
+ */
+export async function gateSync(
+  db: Database,
+  device: GateDevice,
+  keysSecret: string,
+  cursor: number,
+  ids?: { env: IdIndexEnv; since: IdIndexSince },
+) {
+  const [profile, revocations, idTickets] = await Promise.all([
     gateProfile(db, device),
     revocationPage(db, device, keysSecret, cursor),
+    ids ? gateIdIndex(db, ids.env, device, ids.since) : undefined,
   ])
   const site = device.scopeKind === 'site' ? device.scopeId : undefined
   const [attendance, products, sections] = await Promise.all([
@@ -375,5 +386,6 @@ export async function gateSync(db: Database, device: GateDevice, keysSecret: str
     products,
     sections: sections.map((section) => section.key),
     sectionNames: sections,
+    ...(idTickets ? { idTickets } : {}),
   }
 }

@@ -8,10 +8,12 @@ import {
   parseScan,
   type RefusalReason,
 } from '../domain/gate-decision.ts'
+import { ticketOfIdScan } from '../domain/id-index.ts'
 import { type ReadResult, readTicket } from '../domain/ticket-token.ts'
 import { newId } from '../ids.ts'
 import { Problem } from '../problem.ts'
 import { type GateDevice, gateProfile } from './gate-devices.ts'
+import { idScanTicket, realNameTickets } from './gate-id-index.ts'
 import { ticketsOutsideScope } from './gate-scope.ts'
 import { parseTicketKeys, publicJwks } from './ticket-keys.ts'
 
@@ -159,16 +161,29 @@ export async function recordScans(
 ): Promise<ScanOutcome[]> {
   // Nonces repeated inside one upload count once.
   const unique = [...new Map(scans.map((s) => [s.nonce, s])).values()]
+  // Admissions by ID number (身份证核验) name their ticket (`id:<ticket>`): only a real-name ticket counts.
+  const byIdNumber = await realNameTickets(
+    db,
+    unique.map((s) => ticketOfIdScan(s.scan)).filter((id) => id !== undefined),
+  )
   const prepared = await Promise.all(
     unique.map(async (s) => {
       // The server trusts the signature, not the device, for which ticket a scan was.
-      const read = await readScan(s.scan, keysSecret)
+      const idTicket = ticketOfIdScan(s.scan)
+      const read = idTicket ? undefined : await readScan(s.scan, keysSecret)
+      const ticketId = idTicket
+        ? byIdNumber.has(idTicket)
+          ? idTicket
+          : null
+        : read?.ok
+          ? read.ticket.tid
+          : null
       return {
         scanId: newId('gsc'),
         nonce: s.nonce,
-        ticketId: read.ok ? read.ticket.tid : null,
-        decision: read.ok ? s.decision : ('refuse' as 'admit' | 'refuse'),
-        reason: read.ok ? (s.reason ?? null) : ('bad_signature' as string | null),
+        ticketId,
+        decision: ticketId ? s.decision : ('refuse' as 'admit' | 'refuse'),
+        reason: ticketId ? (s.reason ?? null) : ('bad_signature' as string | null),
         mode: 'offline' as const,
         scannedAt: new Date(s.scannedAt).toISOString(),
       }
@@ -235,7 +250,14 @@ export async function checkOnline(
   input: { scan: string; code?: string | undefined; nonce: string },
   now = Date.now(),
 ): Promise<OnlineCheck> {
-  const read = await readScan(input.scan, keysSecret)
+  // An admission by ID number (身份证核验) names a real-name ticket instead of carrying its token.
+  const idTicketId = ticketOfIdScan(input.scan)
+  const idTicket = idTicketId ? await idScanTicket(db, idTicketId) : undefined
+  const read: ReadResult = idTicketId
+    ? idTicket
+      ? { ok: true, ticket: idTicket, kid: '' }
+      : { ok: false, reason: 'bad_signature' }
+    : await readScan(input.scan, keysSecret)
   const ticketId = read.ok ? read.ticket.tid : undefined
   const [earlier, ticketRow, redemption] = await Promise.all([
     db
@@ -263,14 +285,17 @@ export async function checkOnline(
       ? { at: Date.parse(redemption.redeemedAt), gateName: redemption.gateName }
       : undefined
   const gate = createGate(await gateProfile(db, device), await ticketKeys(keysSecret))
-  const decided = await gate.decide({
-    scan: input.scan,
-    ...(input.code ? { code: input.code } : {}),
+  const facts = {
     // A signed ticket this platform no longer holds as valid is refused like a revoked one.
     revoked: { has: () => ticketRow?.status !== 'valid' },
     admitted: { get: () => priorAdmission },
     now,
-  })
+  }
+  const decided: GateDecision = idTicketId
+    ? idTicket
+      ? gate.decideTicket({ ticket: idTicket, ...facts })
+      : { admit: false, reason: 'bad_signature' }
+    : await gate.decide({ scan: input.scan, ...(input.code ? { code: input.code } : {}), ...facts })
   // The server's own scope check, on the ticket's order (the token's event key alone lets any day of a site in).
   const decision: GateDecision =
     decided.admit && (await ticketsOutsideScope(db, device, [decided.ticket.tid])).size > 0

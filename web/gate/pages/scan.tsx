@@ -9,6 +9,7 @@ import { type CameraScan, decoderKind, startCameraScan } from '../camera.ts'
 import type { DeviceState, GateDeviceRuntime, ScanOutcome } from '../gate-device.ts'
 import { messages } from '../messages.ts'
 import type { ScanSource } from '../store.ts'
+import { IdEntry } from './id-entry.tsx'
 
 /** A code that stays in front of the camera is read once; it counts again after this long out of view. */
 const SAME_CODE_PAUSE_MS = 3000
@@ -40,7 +41,7 @@ function reasonText(decision: GateDecision, t: T, locale: Locale, timeZone: stri
 type ProductName = { code: string; name: string; nameEn?: string | null }
 
 /** What the ticket admits, in the gate's language: 池座 C排9座 / "Stalls, row C, seat 9", or the product and slot. */
-function itemText(
+export function itemText(
   item: string,
   names: {
     products: ProductName[] | undefined
@@ -109,6 +110,11 @@ function DecisionPanel({
             item: itemText(ticket.it, { products, sections, sectionNames }, t, locale),
           })}
           {ticket.hh && ` · ${t('holder', { hint: ticket.hh })}`}
+        </span>
+      )}
+      {outcome.holder && (
+        <span class="decision-holder" data-testid="decision-holder">
+          {t('holderName', { name: outcome.holder })} · {t('sourceIdCard')}
         </span>
       )}
       <span class="decision-meta">
@@ -211,6 +217,11 @@ function SyncPanel({ runtime, state }: { runtime: GateDeviceRuntime; state: Devi
       <p data-testid="revocations" data-count={state.revokedCount}>
         {t('revocations', { count: state.revokedCount })}
       </p>
+      {state.enrolled?.idIndex && (
+        <p data-testid="id-tickets" data-count={state.idTicketsCount}>
+          {t('idTickets', { count: state.idTicketsCount })}
+        </p>
+      )}
       {sync.unenrolled && (
         <p class="alert alert-error" role="alert">
           {t('unenrolled')}
@@ -244,10 +255,13 @@ export function ScanPage({ runtime, state }: { runtime: GateDeviceRuntime; state
   const enrolled = state.enrolled!
   const input = useRef<HTMLInputElement>(null)
   const [text, setText] = useState('')
+  const [mode, setMode] = useState<'code' | 'id'>('code')
   const keyTimes = useRef<number[]>([])
   const queue = useRef(Promise.resolve())
   // A USB scanner types wherever focus is: the scan field has it from the start (a dedicated gate device).
-  useEffect(() => input.current?.focus(), [])
+  useEffect(() => {
+    if (mode === 'code') input.current?.focus()
+  }, [mode])
 
   // Scans are decided one after another, in the order they arrive.
   const [rotating, setRotating] = useState('')
@@ -317,29 +331,64 @@ export function ScanPage({ runtime, state }: { runtime: GateDeviceRuntime; state
         <h2 id="scan-heading" class="visually-hidden">
           {t('scanHeading')}
         </h2>
-        <form onSubmit={submit} class="scan-form">
-          <label for="scan-input">{t('scanInput')}</label>
-          <div class="scan-row">
-            <input
-              id="scan-input"
-              ref={input}
-              value={text}
-              onInput={(event) => setText((event.target as HTMLInputElement).value)}
-              onKeyDown={() => keyTimes.current.push(performance.now())}
-              aria-describedby="scan-hint"
-              autoComplete="off"
-              spellcheck={false}
-              maxLength={600}
-            />
-            <Button type="submit" variant="primary">
-              {t('check')}
-            </Button>
-          </div>
-          <small id="scan-hint" class="muted">
-            {t('scanHint')}
-          </small>
-        </form>
-        {profile.scope.some((entry) => entry.rotatingCode) && (
+        {enrolled.idIndex && (
+          <fieldset class="mode-switch">
+            <legend class="visually-hidden">{t('modeLabel')}</legend>
+            {(['code', 'id'] as const).map((m) => (
+              <Button
+                key={m}
+                variant={mode === m ? 'primary' : 'secondary'}
+                aria-pressed={mode === m}
+                data-testid={`mode-${m}`}
+                onClick={() => setMode(m)}
+              >
+                {m === 'code' ? t('modeQr') : t('modeId')}
+              </Button>
+            ))}
+          </fieldset>
+        )}
+        {mode === 'id' ? (
+          <IdEntry
+            runtime={runtime}
+            timeZone={profile.timezone}
+            describe={(item) =>
+              itemText(
+                item,
+                {
+                  products: enrolled.products,
+                  sections: enrolled.sections,
+                  sectionNames: enrolled.sectionNames,
+                },
+                t,
+                locale,
+              )
+            }
+          />
+        ) : (
+          <form onSubmit={submit} class="scan-form">
+            <label for="scan-input">{t('scanInput')}</label>
+            <div class="scan-row">
+              <input
+                id="scan-input"
+                ref={input}
+                value={text}
+                onInput={(event) => setText((event.target as HTMLInputElement).value)}
+                onKeyDown={() => keyTimes.current.push(performance.now())}
+                aria-describedby="scan-hint"
+                autoComplete="off"
+                spellcheck={false}
+                maxLength={600}
+              />
+              <Button type="submit" variant="primary">
+                {t('check')}
+              </Button>
+            </div>
+            <small id="scan-hint" class="muted">
+              {t('scanHint')}
+            </small>
+          </form>
+        )}
+        {mode === 'code' && profile.scope.some((entry) => entry.rotatingCode) && (
           <div class="rotating-field">
             <label for="rotating-input">{t('rotatingCode')}</label>
             <input

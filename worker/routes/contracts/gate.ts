@@ -1,6 +1,7 @@
 import * as v from 'valibot'
 import { gateDirections, gateScopeKinds } from '../../db/schema.ts'
 import type { GateDecision, GateProfile } from '../../domain/gate-decision.ts'
+import type { IdTicketIndex } from '../../domain/id-index.ts'
 import { sectionNameView } from './section-names.ts'
 
 export const refusalReasons = [
@@ -57,6 +58,27 @@ export const gateProfileSchema = v.object({
   eventSecrets: v.record(v.string(), v.string()),
 })
 
+/** The ID index of a site gate's bundle: `IdTicketIndex` in worker/domain/id-index.ts. */
+export const idTicketIndexSchema = v.object({
+  /** HMAC-SHA-256 key (base64url) to hash a typed ID number with; this device's, for `epoch`. */
+  key: v.string(),
+  epoch: v.string(),
+  /** Replaces the gate's index (true) or adds to it. */
+  full: v.boolean(),
+  /** Send back as `idCursor` (with `idEpoch`) on the next sync. */
+  cursor: v.string(),
+  groups: v.array(
+    v.object({
+      ev: v.string(),
+      nbf: v.number(),
+      exp: v.number(),
+      items: v.array(v.string()),
+      /** `[hash (96-bit HMAC, base64url), ticket id without tkt_, index into items, masked holder name]`. */
+      t: v.array(v.tuple([v.string(), v.string(), v.number(), v.string()])),
+    }),
+  ),
+})
+
 const jwk = v.object({
   kty: v.string(),
   crv: v.string(),
@@ -95,6 +117,8 @@ export const gateSyncSchema = v.object({
   sections: v.array(v.string()),
   /** The same sections with the names people read (池座 / Stalls), for naming a seat in the gate's language. */
   sectionNames: v.array(sectionNameView),
+  /** Site gates: keyed ID-number hashes → tickets (身份证核验, worker/domain/id-index.ts); never raw numbers. */
+  idTickets: v.optional(idTicketIndexSchema),
 })
 
 export const gateEnrolledSchema = v.object({
@@ -155,5 +179,7 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
 type Without<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
 const sameProfile: Same<v.InferOutput<typeof gateProfileSchema>, GateProfile> = true
 const sameDecision: Same<Without<OnlineCheck, 'nonce' | 'replayed'>, GateDecision> = true
+const sameIdIndex: Same<v.InferOutput<typeof idTicketIndexSchema>, IdTicketIndex> = true
+void sameIdIndex
 void sameProfile
 void sameDecision
