@@ -56,9 +56,7 @@ export const analyticsEvents = sqliteTable(
     index('analytics_events_order').on(t.orderId),
     index('analytics_events_organizer_day').on(t.organizerId, t.day),
     // A hold's visitors captured after its order was paid find the paid event (store.ts).
-    index('analytics_events_paid_hold')
-      .on(t.holdId)
-      .where(sql`${t.kind} = 'paid'`),
+    index('analytics_events_paid_hold').on(t.holdId).where(sql`${t.kind} = 'paid'`),
   ],
 )
 
