@@ -118,6 +118,8 @@ CREATE TABLE `analytics_visitor_monthly` (
 	PRIMARY KEY(`organizer_id`, `month`, `event_id`, `show_id`, `site_id`, `province`, `city`, `age_band`)
 ) WITHOUT ROWID;
 --> statement-breakpoint
+ALTER TABLE `analytics_events` ADD `events` integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+CREATE INDEX `analytics_events_paid_hold` ON `analytics_events` (`hold_id`) WHERE "analytics_events"."kind" = 'paid';--> statement-breakpoint
 -- Fill the per-report rollups from the daily ones (worker/services/analytics/report-rollups.ts reportRollupsFromDaily).
 INSERT INTO analytics_sales_daily (organizer_id, day, kind, event_id, show_id, site_id, product_id, category, channel, events, orders, tickets, amount)
   SELECT organizer_id, day, kind, event_id, show_id, site_id, product_id, category, channel, sum(events), sum(orders), sum(tickets), sum(amount)

@@ -19,6 +19,7 @@ import { refundReasonText } from '../domain/refund-reason.ts'
 import { newId } from '../ids.ts'
 import type { Partner } from '../middleware/partner-auth.ts'
 import { notFound, Problem } from '../problem.ts'
+import { stageVisitorOrigins } from './analytics/store.ts'
 import { inventoryProblem } from './inventory-problem.ts'
 import {
   addNewOrder,
@@ -229,6 +230,13 @@ export async function book(
     price: reservation.linePrices[line.id] ?? line.price,
   }))
   const total = lines.reduce((sum, l) => sum + l.price, 0)
+  // The reservation's real-name visitors, as region and age band for the visitor reports (no route captured them):
+  // staged before the order exists, so its paid event always finds them.
+  await stageVisitorOrigins(
+    db,
+    reservation.id,
+    held.hold.lines.map((line) => line.visitor?.idNumber),
+  )
   const digits = crypto.getRandomValues(new Uint32Array(1))[0]! % 1_000_000
   try {
     const batch = new GuardedBatch(db)

@@ -47,12 +47,16 @@ export const analyticsEvents = sqliteTable(
     tickets: integer().notNull().default(0),
     /** Minor units, signed: paid +, refund −; so a day's net revenue is the sum over both kinds. */
     amount: integer().notNull().default(0),
+    /** 1 for a captured event; −1 for a correction that takes one back (an order's late re-attribution, store.ts). */
+    events: integer().notNull().default(1),
     rolled: integer().notNull().default(0),
   },
   (t) => [
     index('analytics_events_pending').on(t.rolled).where(sql`${t.rolled} = 0`),
     index('analytics_events_order').on(t.orderId),
     index('analytics_events_organizer_day').on(t.organizerId, t.day),
+    // A hold's visitors captured after its order was paid find the paid event (store.ts).
+    index('analytics_events_paid_hold').on(t.holdId).where(sql`${t.kind} = 'paid'`),
   ],
 )
 

@@ -40,24 +40,23 @@ export const buyerTypeRollup: ReportRollup = {
 
 export const eventRollups = [salesRollup, trafficRollup, buyerTypeRollup] as const
 
-/** From raw events a row is one event (`events` counts them); from analytics_daily the measures add up. */
-const aggregate = (m: string, fromRaw: boolean) => (fromRaw && m === 'events' ? 'count(*)' : `sum(${m})`)
+const aggregate = (m: string) => `sum(${m})`
 
-function addTo(r: ReportRollup, grain: 'day' | 'month', source: string, where: string, fromRaw: boolean) {
+function addTo(r: ReportRollup, grain: 'day' | 'month', source: string, where: string) {
   const period = grain === 'day' ? 'day' : 'month'
   const table = grain === 'day' ? r.daily : r.monthly
   const key = ['organizer_id', period, ...r.dims]
   const periodOf = grain === 'day' ? 'day' : 'substr(day, 1, 7)'
   return `INSERT INTO ${table} (${key.join(', ')}, ${r.measures.join(', ')})
-  SELECT organizer_id, ${periodOf}, ${r.dims.join(', ')}, ${r.measures.map((m) => aggregate(m, fromRaw)).join(', ')}
+  SELECT organizer_id, ${periodOf}, ${r.dims.join(', ')}, ${r.measures.map(aggregate).join(', ')}
   FROM ${source} WHERE ${where} AND ${r.where} GROUP BY organizer_id, ${periodOf}, ${r.dims.join(', ')}
   ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${r.measures.map((m) => `${m} = ${m} + excluded.${m}`).join(', ')}`
 }
 
 /** Adds the batch's pending events (rolled = 0) to every per-report rollup; runs before they are marked rolled. */
 export const pendingToReportRollups = eventRollups.flatMap((r) => [
-  addTo(r, 'day', 'analytics_events', 'rolled = 0', true),
-  addTo(r, 'month', 'analytics_events', 'rolled = 0', true),
+  addTo(r, 'day', 'analytics_events', 'rolled = 0'),
+  addTo(r, 'month', 'analytics_events', 'rolled = 0'),
 ])
 
 /**
@@ -94,8 +93,8 @@ export const addCopurchaseMonthly = (guard: string) => `INSERT INTO analytics_co
 /** Fills every per-report rollup from the daily rollups (migration 0033 holds the same statements; benches run them). */
 export const reportRollupsFromDaily = [
   ...eventRollups.flatMap((r) => [
-    addTo(r, 'day', 'analytics_daily', '1 = 1', false),
-    addTo(r, 'month', 'analytics_daily', '1 = 1', false),
+    addTo(r, 'day', 'analytics_daily', '1 = 1'),
+    addTo(r, 'month', 'analytics_daily', '1 = 1'),
   ]),
   `INSERT INTO analytics_visitor_monthly
     (organizer_id, month, event_id, show_id, site_id, province, city, age_band, visitors)

@@ -3,6 +3,9 @@
 // add the events not yet rolled up to the daily rollups, and mark them rolled. A redelivered batch inserts nothing,
 // so nothing is pending and nothing is counted twice; rows never stay unrolled between batches.
 import type { Database } from '../../db/client.ts'
+import { localDayOf } from '../../domain/analytics-events.ts'
+import { visitorOriginOf } from '../../domain/visitor-origin.ts'
+import { foldLateVisitors, reattributeLatePaid } from './late-capture.ts'
 import type { AnalyticsRecord } from './messages.ts'
 import { cohortCounts, pendingToReportRollups, visitorMonthly } from './report-rollups.ts'
 
@@ -100,7 +103,7 @@ const paidStatements = [
 const rollupKey =
   'organizer_id, day, kind, event_id, show_id, site_id, product_id, category, channel, source, device, buyer_type'
 const rollUp = `INSERT INTO analytics_daily (${rollupKey}, events, orders, tickets, amount)
-  SELECT ${rollupKey}, count(*), sum(orders), sum(tickets), sum(amount)
+  SELECT ${rollupKey}, sum(events), sum(orders), sum(tickets), sum(amount)
   FROM analytics_events WHERE rolled = 0 GROUP BY ${rollupKey}
   ON CONFLICT (${rollupKey}) DO UPDATE SET events = events + excluded.events, orders = orders + excluded.orders,
     tickets = tickets + excluded.tickets, amount = amount + excluded.amount`
@@ -123,10 +126,44 @@ export async function recordAnalyticsEvents(db: Database, records: AnalyticsReco
             .bind(r.holdId, v.position, v.origin.province, v.origin.city, v.origin.ageBand, r.id),
         )
   }
+  if (records.some((r) => r.kind === 'order'))
+    for (const sql of reattributeLatePaid) statements.push(d1.prepare(sql))
   if (records.some((r) => r.kind === 'paid'))
     for (const sql of paidStatements) statements.push(d1.prepare(sql))
+  if (records.some((r) => r.holdId && r.visitors?.length))
+    for (const sql of foldLateVisitors) statements.push(d1.prepare(sql))
   for (const sql of rollupStatements) statements.push(d1.prepare(sql))
   await d1.batch(statements)
+}
+
+/**
+ * Stages the derived origins (never the numbers) of a hold's real-name visitors, for holds that reach an order
+ * without a route capture (partner reservations, booked through the partner API): the hold's paid event folds them
+ * into the visitor rollups. Staged before the order exists, so always before its paid event; a repeat stages nothing.
+ */
+export async function stageVisitorOrigins(
+  db: Database,
+  holdId: string,
+  idNumbers: (string | null | undefined)[],
+  now = new Date(),
+): Promise<void> {
+  // As the shop's capture derives them (middleware/analytics-capture.ts visitorsOf): ages on today's date in China.
+  const today = localDayOf(now, 'Asia/Shanghai')
+  const visitors = idNumbers.flatMap((id, position) =>
+    id ? [{ position, origin: visitorOriginOf(id, today) }] : [],
+  )
+  if (visitors.length === 0) return
+  const d1 = d1Of(db)
+  await d1.batch(
+    visitors.map((v) =>
+      d1
+        .prepare(
+          `INSERT INTO analytics_pending_visitors (hold_id, position, province, city, age_band)
+           VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        )
+        .bind(holdId, v.position, v.origin.province, v.origin.city, v.origin.ageBand),
+    ),
+  )
 }
 
 /** Cron: staged visitors of holds never paid within two days are dropped. */
