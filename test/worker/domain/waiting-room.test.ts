@@ -24,6 +24,7 @@ import {
   queueState,
   REFUSED_IDLE_MS,
   roomShards,
+  shardChangeStrands,
   shardName,
   shardOf,
   type WaitingRoomSettings,
@@ -325,5 +326,24 @@ describe('a queue split over shards', () => {
     expect(
       admissionsDue({ ...base, admissionPerMinute: null, shards: 4, available: 1, choosing: 1 }).admit,
     ).toBe(0)
+  })
+})
+
+describe('changing the shard count', () => {
+  const open = { state: 'open' as const, waiting: 0 }
+  it('is free while the room is off or before opening with nobody waiting', () => {
+    expect(shardChangeStrands({ shards: 8 }, { shards: 2 }, { state: 'off', waiting: 0 })).toBe(false)
+    expect(shardChangeStrands({ shards: 8 }, { shards: 2 }, { state: 'before_open', waiting: 0 })).toBe(false)
+    expect(shardChangeStrands(null, { shards: 4 }, { state: 'before_open', waiting: 0 })).toBe(false)
+  })
+  it('strands buyers once anyone waits, the queue is open or sold out, either way', () => {
+    expect(shardChangeStrands({ shards: 8 }, { shards: 2 }, { state: 'before_open', waiting: 1 })).toBe(true)
+    expect(shardChangeStrands({ shards: 4 }, { shards: 1 }, open)).toBe(true)
+    expect(shardChangeStrands({ shards: 4 }, { shards: 8 }, open)).toBe(true)
+    expect(shardChangeStrands({ shards: 4 }, { shards: 2 }, { state: 'sold_out', waiting: 0 })).toBe(true)
+  })
+  it('is no change when the count stays (absent is one)', () => {
+    expect(shardChangeStrands({ shards: 4 }, { shards: 4 }, open)).toBe(false)
+    expect(shardChangeStrands({}, { shards: 1 }, open)).toBe(false)
   })
 })
