@@ -2,6 +2,18 @@ import { HoldQueue } from '../../durable-objects/shared/hold-queue.ts'
 import type { ShowHoldOutcome, ShowHoldRequest } from '../../durable-objects/show-inventory/contract.ts'
 import type { BenchShowInventory } from './bench-show-inventory.ts'
 import { percentile } from './percentile.ts'
+import {
+  ARRIVAL_SECONDS,
+  type Buyer,
+  buyers,
+  GIVE_UP_SECONDS,
+  rankCorrelation,
+  rng,
+  STADIUM_BUYERS,
+  STADIUM_HOLD_SECONDS,
+  STADIUM_MAX_PER_BUYER,
+  STADIUM_SEATS,
+} from './stadium-crowd.ts'
 
 // `stadium-onsale`: a 50,000-seat show put on sale to 200,000 simulated buyers arriving over a minute, half of
 // them before the opening, each wanting 1–4 seats (one real-name ID per seat, 4 per buyer at most); 20% of the
@@ -12,18 +24,13 @@ import { percentile } from './percentile.ts'
 // Reported: seconds to sell out, oversold seats, violations of the per-buyer and per-ID limits, the fairness of
 // admission after the opening (rank correlation of arrival and admission), p99 of a hold and a position update.
 
-export const STADIUM_SEATS = 50_000
-export const STADIUM_BUYERS = 200_000
-/** Buyers arrive over this long, half of them before the opening. */
-const ARRIVAL_SECONDS = 60
-/** A hold lasts this long in the bench (15 minutes on sale). */
-export const STADIUM_HOLD_SECONDS = 20
-const NEVER_PAY = 0.2
-export const STADIUM_MAX_PER_BUYER = 4
-/** Buyers whose party includes an ID number another buyer also uses (a scalper's list): the per-ID limit's test. */
-const SHARED_ID_SHARE = 0.02
-/** The run gives up this long after the opening if the show has not sold out. */
-const GIVE_UP_SECONDS = 150
+export {
+  rankCorrelation,
+  STADIUM_BUYERS,
+  STADIUM_HOLD_SECONDS,
+  STADIUM_MAX_PER_BUYER,
+  STADIUM_SEATS,
+} from './stadium-crowd.ts'
 
 /** A buyer's place as the waiting room answers it (the brief's `place`, with the pass when admitted). */
 export interface Place {
@@ -47,67 +54,6 @@ export interface WaitingRoomPort {
   held(buyerId: string): Promise<void>
   /** The admitted buyer ordered, or gave up: the room may admit the next. */
   done(buyerId: string, ordered: boolean): Promise<void>
-}
-
-interface Buyer {
-  id: string
-  /** The price zone the buyer asks for first (then another, if it sold out). */
-  zone: number
-  /** Seconds after the opening (negative: before it). */
-  arrives: number
-  wants: number
-  idNumbers: string[]
-  pays: boolean
-}
-
-function rng(seed: number) {
-  let x = seed || 1
-  return () => {
-    x ^= x << 13
-    x ^= x >>> 17
-    x ^= x << 5
-    return (x >>> 0) / 2 ** 32
-  }
-}
-
-/** 18 digits, not a real ID: the actor counts ID numbers, the route checks their form. */
-const idNumber = (n: number) => `110101${String(n).padStart(12, '0')}`
-
-function buyers(count: number, rand: () => number): Buyer[] {
-  let nextId = 0
-  return Array.from({ length: count }, (_, i) => {
-    const wants = 1 + Math.floor(rand() * 4)
-    const idNumbers = Array.from({ length: wants }, () => idNumber(nextId++))
-    // Some parties reuse an ID number someone else also gives.
-    if (i > 0 && rand() < SHARED_ID_SHARE) idNumbers[0] = idNumber(Math.floor(rand() * nextId))
-    return {
-      id: `buy_st${i.toString(36)}`,
-      zone: Math.floor(rand() * 4),
-      arrives: rand() * ARRIVAL_SECONDS - ARRIVAL_SECONDS / 2,
-      wants,
-      idNumbers: [...new Set(idNumbers)],
-      pays: rand() >= NEVER_PAY,
-    }
-  })
-}
-
-/** Spearman's rank correlation of two equally long lists (no ties expected). */
-export function rankCorrelation(a: number[], b: number[]): number {
-  const ranks = (xs: number[]) => {
-    const order = xs.map((x, i) => [x, i] as const).sort((p, q) => p[0] - q[0])
-    const r = new Array<number>(xs.length)
-    order.forEach(([, i], k) => {
-      r[i] = k
-    })
-    return r
-  }
-  const n = a.length
-  if (n < 2) return 1
-  const ra = ranks(a)
-  const rb = ranks(b)
-  let d2 = 0
-  for (let i = 0; i < n; i++) d2 += (ra[i]! - rb[i]!) ** 2
-  return 1 - (6 * d2) / (n * (n * n - 1))
 }
 
 /**

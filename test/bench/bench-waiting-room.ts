@@ -1,5 +1,6 @@
 import { HoldQueue } from '../../durable-objects/shared/hold-queue.ts'
 import type {
+  BuyerStep,
   JoinOutcome,
   JoinRequest,
   PlaceView,
@@ -37,24 +38,36 @@ export function showWaitingRoom(
   rooms: Rooms,
   secret: string,
   showId: string,
-  options: { admissionPerMinute: number | null; passSeconds: number; shards?: number },
+  options: {
+    admissionPerMinute: number | null
+    passSeconds: number
+    shards?: number
+    /** An open room's settings and where its buyers queue, when a later request drives it (stubs are per request). */
+    opened?: { settings: WaitingRoomSettings; shardOfBuyer: Map<string, number> }
+  },
 ): WaitingRoomPort & {
+  /** The room's whole answers (queue state too), and any step of an admitted buyer (stadium-ops.ts). */
+  joinAnswer: (buyerId: string, idHash: string) => Promise<QueueAnswer>
+  viewAnswer: (buyerId: string) => Promise<QueueAnswer>
+  stepOf: (buyerId: string, step: BuyerStep) => Promise<void>
   settings: () => WaitingRoomSettings | null
+  shardOfBuyer: Map<string, number>
   stubs: DurableObjectStub<WaitingRoom>[]
   onSale: string
 } {
   const onSale = showOnSale(showId)
   const shards = roomShards({ shards: options.shards ?? 1 })
   const stubs = Array.from({ length: shards }, (_, k) => rooms.get(rooms.idFromName(shardName(onSale, k))))
-  let settings: WaitingRoomSettings | null = null
+  let settings: WaitingRoomSettings | null = options.opened?.settings ?? null
   const joins = stubs.map(
     (stub) => new HoldQueue<JoinRequest, JoinOutcome>((batch) => stub.joinBatch(onSale, settings!, batch)),
   )
-  const shardOfBuyer = new Map<string, number>()
+  const shardOfBuyer = options.opened?.shardOfBuyer ?? new Map<string, number>()
   const stubOf = (buyerId: string) => stubs[shardOfBuyer.get(buyerId) ?? 0]!
   return {
     stubs,
     onSale,
+    shardOfBuyer,
     settings: () => settings,
     async open(opensAt) {
       settings = {
@@ -67,6 +80,13 @@ export function showWaitingRoom(
       }
       await Promise.all(stubs.map((stub) => stub.configure(onSale, settings)))
     },
+    async joinAnswer(buyerId, idHash) {
+      const shard = shardOf(idHash, shards)
+      shardOfBuyer.set(buyerId, shard)
+      return (await joins[shard]!.hold({ buyerId, idHash })).answer
+    },
+    viewAnswer: (buyerId) => stubOf(buyerId).view(onSale, settings, buyerId),
+    stepOf: (buyerId, step) => stubOf(buyerId).progress(onSale, buyerId, step),
     async join(buyerId, idHash) {
       const shard = shardOf(idHash, shards)
       shardOfBuyer.set(buyerId, shard)

@@ -12,6 +12,7 @@ import { ordersService } from './bench-orders.ts'
 import { addPricing, flashStampede } from './bench-priced.ts'
 import { scenicDayFill } from './bench-scenic-fill.ts'
 import type { BenchShowInventory } from './bench-show-inventory.ts'
+import { type StadiumOp, stadiumOpen, stadiumOps, stadiumReport } from './bench-stadium-ops.ts'
 import { stadium } from './bench-stadium-run.ts'
 import { waitingRoomCapacity } from './bench-waiting-room.ts'
 import type { NaiveShowInventory } from './naive-show-inventory.ts'
@@ -577,9 +578,24 @@ async function scenario(
 }
 
 export default {
-  async fetch(request: Request, env: Env): Promise<Response> {
+  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     const url = new URL(request.url)
     if (url.pathname === '/ping') return new Response('ok')
+    // The stadium on-sale driven by buyer processes outside workerd (bench-stadium-ops.ts, stadium-buyers.ts).
+    if (url.pathname.startsWith('/stadium/'))
+      try {
+        if (url.pathname === '/stadium/open')
+          return Response.json(await stadiumOpen(env, url.searchParams, (n) => setup(env, n)))
+        if (url.pathname === '/stadium/ops')
+          return Response.json(
+            await stadiumOps(env, (await request.json()) as StadiumOp[], (p) =>
+              ctx.waitUntil(p.catch(() => undefined)),
+            ),
+          )
+        if (url.pathname === '/stadium/report') return Response.json(await stadiumReport(env))
+      } catch (error) {
+        return Response.json({ error: error instanceof Error ? error.stack : String(error) }, { status: 500 })
+      }
     if (url.pathname !== '/run') return new Response('not found', { status: 404 })
     const name = url.searchParams.get('scenario') ?? ''
     const callers = Number(url.searchParams.get('concurrency') ?? 200)

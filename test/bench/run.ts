@@ -14,6 +14,7 @@ import { printScenicReports, scenicReportScenarios } from './bench-reports-sceni
 import { type GateScenario, gateLayer, printGate } from './gate-decision.ts'
 import { percentile } from './percentile.ts'
 import { seatMapAnswer, showActorHeap } from './show-heap-probe.ts'
+import { stadiumOverProcesses } from './stadium-harness.ts'
 
 const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
 const wrangler = 'node_modules/.bin/wrangler'
@@ -99,6 +100,12 @@ async function doLayer() {
   // The waiting room signs admission passes (stadium-onsale): a fresh secret per run.
   const server = await start(config, DO_PORT, persist, {
     ADMISSION_PASS_SECRET: randomBytes(32).toString('base64url'),
+    // The stadium's refusal idle time, shortened like its holds and passes (30 s on sale; 20 s passes here).
+    WAITING_ROOM_REFUSED_IDLE_SECONDS: '5',
+    // Following mode's target of admitted buyers deciding at once (BENCH_STADIUM_TARGET; the platform's is 200).
+    ...(process.env.BENCH_STADIUM_TARGET
+      ? { WAITING_ROOM_ACTIVE_TARGET: process.env.BENCH_STADIUM_TARGET }
+      : {}),
   })
   try {
     // BENCH_SCENARIOS=ceiling,show-do-coalesced-explicit runs some scenarios only (quick iterations).
@@ -117,6 +124,19 @@ async function doLayer() {
       'stadium-onsale',
       'orders-service',
     ].filter((n) => !only || only.includes(n))) {
+      // The stadium's buyers run in Node processes (stadium-harness.ts) unless BENCH_STADIUM_HARNESS=worker asks
+      // for the older harness inside the bench worker (bench-stadium.ts).
+      if (name === 'stadium-onsale' && process.env.BENCH_STADIUM_HARNESS !== 'worker') {
+        const result = await stadiumOverProcesses(
+          `http://127.0.0.1:${DO_PORT}`,
+          process.env.BENCH_STADIUM ?? '',
+          Number(process.env.BENCH_STADIUM_PROCS ?? 2),
+          server.pid,
+        )
+        scenarios.push(result as unknown as Scenario)
+        console.log(`  ${name}: ${JSON.stringify(result)}`)
+        continue
+      }
       const res = await fetch(
         // The stadium is its own size (50,000 seats), not the bench's 400,000-seat show; BENCH_STADIUM adds
         // parameters for other shapes (e.g. `&seats=5000&buyers=20000&shards=4`).

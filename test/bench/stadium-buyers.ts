@@ -1,0 +1,203 @@
+// One buyer process of `stadium-onsale` (started by stadium-harness.ts; several run at once, each its slice of
+// the crowd): buyers as small state machines on one 50 ms timer wheel, their due steps sent to the bench worker
+// in batches (bench-stadium-ops.ts). A buyer joins at arrival, reads their place as the live page would be told
+// it (before the opening: once, within 5 s of it, standing for the opening's push to every socket; after it:
+// every half of their estimated wait, between 1 s near the front and 25 s, the page's keep-alive ping), holds
+// 0.5–2 s after being admitted (another zone, up to three tries, if theirs sold out), pays 1–5 s later or never
+// (20%), and walks away when refused. Prints its figures as one JSON line at the end.
+import { crowdOf, rng } from './stadium-crowd.ts'
+
+interface Config {
+  base: string
+  from: number
+  to: number
+  seats: number
+  buyers: number
+  opensAt: number
+  giveUpAt: number
+  proc: number
+}
+
+const config = JSON.parse(process.argv[2]!) as Config
+const crowd = crowdOf(config.seats, config.buyers).slice(config.from, config.to)
+const rand = rng(7_919 * (config.proc + 1))
+const SLOT_MS = 50
+const BATCH = 400
+const IN_FLIGHT = 6
+
+const Phase = { Arriving: 0, Waiting: 1, Admitted: 2, Paying: 3, Done: 4 } as const
+const phase = new Uint8Array(crowd.length)
+const attempt = new Uint8Array(crowd.length)
+const pass: (string | undefined)[] = new Array(crowd.length)
+const holdOf: (string | undefined)[] = new Array(crowd.length)
+
+const wheel = new Map<number, number[]>()
+let nextSlot = Math.floor(Date.now() / SLOT_MS)
+function at(i: number, when: number) {
+  const slot = Math.max(nextSlot, Math.ceil(when / SLOT_MS))
+  const due = wheel.get(slot)
+  if (due) due.push(i)
+  else wheel.set(slot, [i])
+}
+
+type Op = Record<string, unknown> & { k: string }
+const pending: { i: number; op: Op }[] = []
+let inFlight = 0
+let over = false
+let done = 0
+const stats = {
+  proc: config.proc,
+  buyers: crowd.length,
+  batches: 0,
+  ops: 0,
+  batchMs: [] as number[],
+  reads: 0,
+  admitted: 0,
+  holds: 0,
+  held: 0,
+  paid: 0,
+  walkedAway: 0,
+  neverPaid: 0,
+  leftQueue: 0,
+  errors: 0,
+}
+
+for (const [i, buyer] of crowd.entries()) at(i, config.opensAt + buyer.arrives * 1000)
+
+/** When a waiting buyer next learns their place (see the header). */
+function nextRead(answer: { p: number | null; w: number | null }, now: number) {
+  if (now < config.opensAt) return config.opensAt + rand() * 5_000
+  if (answer.p === null) return now + 2_000
+  if (answer.w === null) return now + 5_000
+  return now + Math.min(25_000, Math.max(1_000, answer.w * 500)) * (0.8 + 0.4 * rand())
+}
+
+function finish(i: number) {
+  phase[i] = Phase.Done
+  done++
+}
+
+function act(i: number) {
+  const buyer = crowd[i]!
+  switch (phase[i]) {
+    case Phase.Arriving:
+      pending.push({ i, op: { k: 'j', b: buyer.id, h: `id:${buyer.idNumbers[0]!}` } })
+      phase[i] = Phase.Waiting
+      break
+    case Phase.Waiting:
+      stats.reads++
+      pending.push({ i, op: { k: 'v', b: buyer.id } })
+      break
+    case Phase.Admitted:
+      stats.holds++
+      pending.push({
+        i,
+        op: {
+          k: 'h',
+          b: buyer.id,
+          pass: pass[i],
+          ids: buyer.idNumbers,
+          z: buyer.zone + attempt[i]!,
+          a: attempt[i],
+        },
+      })
+      break
+    case Phase.Paying:
+      pending.push({ i, op: { k: 'c', b: buyer.id, hold: holdOf[i] } })
+      break
+  }
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the worker's answers, shaped by bench-stadium-ops.ts
+function apply(i: number, op: Op, answer: any, now: number) {
+  const buyer = crowd[i]!
+  if (op.k === 'j' || op.k === 'v') {
+    if (answer.s === 'admitted' && answer.pass) {
+      pass[i] = answer.pass
+      phase[i] = Phase.Admitted
+      stats.admitted++
+      at(i, now + 500 + rand() * 1_500)
+    } else if (answer.s === 'waiting') at(i, nextRead(answer, now))
+    else {
+      stats.leftQueue++
+      finish(i)
+    }
+  } else if (op.k === 'h') {
+    if (answer.ok) {
+      stats.held++
+      if (!buyer.pays) {
+        stats.neverPaid++
+        return finish(i)
+      }
+      holdOf[i] = answer.hold
+      phase[i] = Phase.Paying
+      at(i, now + 1_000 + rand() * 4_000)
+    } else if (answer.code === 'sold_out' && attempt[i]! < 2) {
+      attempt[i]!++
+      at(i, now + 500 + rand() * 2_000)
+    } else {
+      stats.walkedAway++
+      finish(i)
+    }
+  } else {
+    if (answer.ok) stats.paid++
+    finish(i)
+  }
+}
+
+async function send(batch: { i: number; op: Op }[]) {
+  inFlight++
+  const t0 = Date.now()
+  try {
+    const res = await fetch(`${config.base}/stadium/ops`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(batch.map((b) => b.op)),
+    })
+    const body = (await res.json()) as { answers: unknown[]; soldOut: boolean; error?: string }
+    if (!res.ok) throw new Error(body.error)
+    const now = Date.now()
+    stats.batchMs.push(now - t0)
+    stats.batches++
+    stats.ops += batch.length
+    for (const [k, { i, op }] of batch.entries()) apply(i, op, body.answers[k], now)
+    if (body.soldOut) over = true
+  } catch (error) {
+    stats.errors++
+    if (stats.errors <= 3) console.error(`buyers ${config.proc}: ${String(error).slice(0, 300)}`)
+    // Those buyers try the same step again a second later.
+    for (const { i } of batch) at(i, Date.now() + 1_000)
+  } finally {
+    inFlight--
+    flush()
+  }
+}
+
+function flush() {
+  while (!over && pending.length > 0 && inFlight < IN_FLIGHT) void send(pending.splice(0, BATCH))
+}
+
+const cpuSeconds = () => {
+  const used = process.cpuUsage()
+  return (used.user + used.system) / 1e6
+}
+
+const timer = setInterval(() => {
+  const now = Date.now()
+  for (const slot = Math.floor(now / SLOT_MS); nextSlot <= slot; nextSlot++) {
+    for (const i of wheel.get(nextSlot) ?? []) if (phase[i] !== Phase.Done) act(i)
+    wheel.delete(nextSlot)
+  }
+  flush()
+  if (over || now > config.giveUpAt || done === crowd.length) {
+    over = true
+    if (inFlight > 0) return
+    clearInterval(timer)
+    const batchMs = stats.batchMs.sort((a, b) => a - b)
+    const p = (q: number) =>
+      batchMs[Math.min(batchMs.length - 1, Math.floor((q / 100) * batchMs.length))] ?? null
+    process.stdout.write(
+      `${JSON.stringify({ ...stats, batchMs: undefined, p50BatchMs: p(50), p99BatchMs: p(99), unfinished: crowd.length - done, cpuSeconds: cpuSeconds() })}\n`,
+    )
+  }
+}, SLOT_MS)
