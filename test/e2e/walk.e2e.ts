@@ -286,6 +286,12 @@ describe('page walk', () => {
       await page.locator('button[type="submit"]').click()
       await page.getByTestId('gate-name').waitFor()
       await visit(walk, 'scan')
+      // 身份证核验: the ID-number mode, and its answer for a number with no ticket here.
+      await page.getByTestId('mode-id').click()
+      await page.locator('#id-input').fill('110101199003070011')
+      await page.locator('#id-input').press('Enter')
+      await page.getByTestId('id-result').waitFor()
+      await visit(walk, 'id number')
       await context.close()
       expect(walk.findings, walk.findings.join('\n')).toEqual([])
     })

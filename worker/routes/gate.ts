@@ -131,7 +131,8 @@ deviceRoutes.post(
       'redemption (with a `ticket.redeemed` outbox event in the same batch); an admission of an already redeemed ticket ' +
       '(two gates offline, or twice) is recorded as a `second_admission` conflict, and an offline admission of a ticket ' +
       'revoked by the time the scan is uploaded as `revoked_admitted`. An admission outside the device’s scope is recorded ' +
-      `as a \`wrong_gate\` refusal. At most ${GATE_RULES.maxScansPerUpload} scans per upload.`,
+      `as a \`wrong_gate\` refusal. An admission by ID number (身份证核验) is uploaded as \`id:<ticketId>\` (never the ` +
+      `number) and counts only for a real-name ticket. At most ${GATE_RULES.maxScansPerUpload} scans per upload.`,
     responses: {
       200: {
         description: 'Outcome per nonce: `recorded` (with `redemption`) or `duplicate`',
@@ -179,7 +180,8 @@ deviceRoutes.post(
       'Same decision as the offline gate, made on the server’s current revocations and redemptions. On admit the ' +
       'redemption is inserted in one batch, conditional on the unique ticket id, so of gates racing with one ticket ' +
       'exactly one is admitted and the others get `already_used` with where and when. Retrying with the same nonce ' +
-      'answers the first decision again.',
+      'answers the first decision again. `scan` may be `id:<ticketId>` for a real-name visit ticket found by ID number ' +
+      '(no rotating code then).',
     responses: {
       200: {
         description: '`{admit: true, ticket, entry}` or `{admit: false, reason, previous?}`',

@@ -82,7 +82,15 @@ export async function gateIdIndex(
           .select({
             ticketId: tickets.id,
             issuedAt: tickets.issuedAt,
-            line: orderLines,
+            // What the token's claims need, and the actor's line id: a big day's rows stay small.
+            line: {
+              inventoryRef: orderLines.inventoryRef,
+              seatLabel: orderLines.seatLabel,
+              productId: orderLines.productId,
+              slot: orderLines.slot,
+              visitorIdMasked: orderLines.visitorIdMasked,
+              visitorName: orderLines.visitorName,
+            },
             visitDate: orders.visitDate,
             validityDays: visitProducts.validityDays,
           })

@@ -76,7 +76,7 @@ export interface IssuedTicket {
 export function ticketClaims(
   ticketId: string,
   ev: string,
-  line: typeof orderLines.$inferSelect,
+  line: Pick<typeof orderLines.$inferSelect, 'seatLabel' | 'productId' | 'slot' | 'visitorIdMasked'>,
   window: { nbf: number; exp: number },
 ): TicketClaims {
   // Scenic lines carry the product's last 8 characters (unique within a site) and the slot.
