@@ -120,6 +120,8 @@ CREATE TABLE `analytics_visitor_monthly` (
 --> statement-breakpoint
 ALTER TABLE `analytics_events` ADD `events` integer DEFAULT 1 NOT NULL;--> statement-breakpoint
 CREATE INDEX `analytics_events_paid_hold` ON `analytics_events` (`hold_id`) WHERE "analytics_events"."kind" = 'paid';--> statement-breakpoint
+CREATE INDEX `analytics_checkin_hourly_site` ON `analytics_checkin_hourly` (`organizer_id`,`site_id`,`visit_day`,`show_id`,`event_id`,`channel`,`gate`,`hour`,`admitted`);--> statement-breakpoint
+CREATE INDEX `analytics_secondary_daily_cover` ON `analytics_secondary_daily` (`organizer_id`,`site_id`,`visit_day`,`slot`,`product_id`,`channel`,`tickets`);--> statement-breakpoint
 -- Fill the per-report rollups from the daily ones (worker/services/analytics/report-rollups.ts reportRollupsFromDaily).
 INSERT INTO analytics_sales_daily (organizer_id, day, kind, event_id, show_id, site_id, product_id, category, channel, events, orders, tickets, amount)
   SELECT organizer_id, day, kind, event_id, show_id, site_id, product_id, category, channel, sum(events), sum(orders), sum(tickets), sum(amount)

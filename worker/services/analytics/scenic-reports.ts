@@ -67,12 +67,12 @@ export async function visitorsReport(db: Database, f: ReportFilters) {
   const [origins, types, months] = await Promise.all([
     all<{ province: string; city: string; age_band: string; visitors: number }>(
       db,
-      `SELECT province, city, age_band, sum(visitors) AS visitors FROM ${origin.sql} GROUP BY province, city, age_band`,
+      `${origin.cte} SELECT province, city, age_band, sum(visitors) AS visitors FROM rows GROUP BY province, city, age_band`,
       origin.values,
     ),
     all<{ buyer_type: string; orders: number }>(
       db,
-      `SELECT buyer_type, sum(orders) AS orders FROM ${buyers.sql} GROUP BY buyer_type`,
+      `${buyers.cte} SELECT buyer_type, sum(orders) AS orders FROM rows GROUP BY buyer_type`,
       buyers.values,
     ),
     all<{ cohort_month: string; month: string; buyers: number }>(
@@ -219,7 +219,7 @@ export async function copurchaseReport(
     siteProducts(db, f.organizerId, f.siteId),
     all<{ product_a: string; product_b: string; product_c: string; orders: number }>(
       db,
-      `SELECT product_a, product_b, product_c, sum(orders) AS orders FROM ${where.sql}
+      `${where.cte} SELECT product_a, product_b, product_c, sum(orders) AS orders FROM rows
        GROUP BY product_a, product_b, product_c HAVING sum(orders) > 0`,
       where.values,
     ),

@@ -34,11 +34,13 @@ export async function channelReport(db: Database, filter: ReportFilter) {
   })
   const [perChannel, redeemed] = await d1.batch<ChannelRow & { redeemed: number; redeemed_amount: number }>([
     d1
-      .prepare(`SELECT channel, ${salesColumns} FROM ${sold.sql} GROUP BY channel ORDER BY net DESC, channel`)
+      .prepare(
+        `${sold.cte} SELECT channel, ${salesColumns} FROM rows GROUP BY channel ORDER BY net DESC, channel`,
+      )
       .bind(...sold.values),
     d1
       .prepare(
-        `SELECT channel, sum(tickets) AS redeemed, sum(amount) AS redeemed_amount FROM ${used.sql} GROUP BY channel`,
+        `${used.cte} SELECT channel, sum(tickets) AS redeemed, sum(amount) AS redeemed_amount FROM rows GROUP BY channel`,
       )
       .bind(...used.values),
   ])

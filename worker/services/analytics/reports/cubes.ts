@@ -61,7 +61,12 @@ export interface RowsQuery {
   extra?: { sql: string; values: unknown[] }[]
 }
 
-/** `(SELECT day, columns… UNION ALL …)` over the table for the filter, with its bound values in order. */
+/**
+ * `WITH rows AS MATERIALIZED (SELECT day, columns… UNION ALL …)` over the table for the filter (`cte`), with its
+ * bound values in order; the report then selects `FROM rows`. Materialized, so the planner scans each branch by its
+ * primary key range and never trades that for an index that merely orders the outer GROUP BY (a whole-table walk
+ * of analytics_sales_daily_show cost the top-shows query a second at full size).
+ */
 export function rowsOf(table: RollupTable, filter: Filter, q: RowsQuery) {
   const base: string[] = ['organizer_id = ?']
   const baseValues: unknown[] = [filter.organizerId]
@@ -99,7 +104,7 @@ export function rowsOf(table: RollupTable, filter: Filter, q: RowsQuery) {
       branch(table.monthly!, `month || '-01'`, ['month >= ?', 'month <= ?'], spans.months)
     } else branch(table.daily, day, [`${day} >= ?`, `${day} <= ?`], [filter.from, filter.to])
   }
-  return { sql: `(${branches.join(' UNION ALL ')})`, values }
+  return { cte: `WITH rows AS MATERIALIZED (${branches.join(' UNION ALL ')})`, values }
 }
 
 const shared = ['event_id', 'show_id', 'site_id']

@@ -69,7 +69,7 @@ export async function funnelReport(
   })
   const { results } = await d1Of(db)
     .prepare(
-      `SELECT source, device, kind, sum(events) AS events, sum(orders) AS orders FROM ${rows.sql}
+      `${rows.cte} SELECT source, device, kind, sum(events) AS events, sum(orders) AS orders FROM rows
        GROUP BY source, device, kind`,
     )
     .bind(...rows.values)

@@ -46,20 +46,20 @@ export async function salesReport(
       : rowsOf(salesTable, filter, { kinds: salesKinds, columns, months: false })
   const period = periodOf[granularity]
   const [totals, series, types, top] = await d1.batch<SalesRow & Record<string, string>>([
-    d1.prepare(`SELECT ${salesColumns} FROM ${whole.sql}`).bind(...whole.values),
+    d1.prepare(`${whole.cte} SELECT ${salesColumns} FROM rows`).bind(...whole.values),
     d1
       .prepare(
-        `SELECT ${period} AS period, ${salesColumns} FROM ${daily.sql} GROUP BY period ORDER BY period`,
+        `${daily.cte} SELECT ${period} AS period, ${salesColumns} FROM rows GROUP BY period ORDER BY period`,
       )
       .bind(...daily.values),
     d1
       .prepare(
-        `SELECT product_id, category, ${salesColumns} FROM ${whole.sql} GROUP BY product_id, category ORDER BY net DESC, product_id, category`,
+        `${whole.cte} SELECT product_id, category, ${salesColumns} FROM rows GROUP BY product_id, category ORDER BY net DESC, product_id, category`,
       )
       .bind(...whole.values),
     d1
       .prepare(
-        `SELECT show_id, ${salesColumns} FROM ${whole.sql} WHERE show_id <> '' GROUP BY show_id ORDER BY tickets DESC, net DESC, show_id LIMIT ?`,
+        `${whole.cte} SELECT show_id, ${salesColumns} FROM rows WHERE show_id <> '' GROUP BY show_id ORDER BY tickets DESC, net DESC, show_id LIMIT ?`,
       )
       .bind(...whole.values, topLimit),
   ])
@@ -94,8 +94,8 @@ export async function ticketsPerShowDay(
   )
   const { results } = await d1Of(db)
     .prepare(
-      `SELECT show_id, day, sum(CASE WHEN kind = 'refund' THEN -tickets ELSE tickets END) AS tickets
-       FROM ${rows.sql} GROUP BY show_id, day ORDER BY show_id, day`,
+      `${rows.cte} SELECT show_id, day, sum(CASE WHEN kind = 'refund' THEN -tickets ELSE tickets END) AS tickets
+       FROM rows GROUP BY show_id, day ORDER BY show_id, day`,
     )
     .bind(...rows.values)
     .all<{ show_id: string; day: string; tickets: number }>()
