@@ -66,7 +66,9 @@ export async function runScheduledJobs(env: Bindings, now = new Date()) {
   const webhooks = await step('outbox', () => publishOutbox(db, env.WEBHOOK_QUEUE, now))
   const webhookRetries = await step('webhook-retries', () => enqueueDueRetries(db, env.WEBHOOK_QUEUE, now))
   // Messages written by the steps above and retries that are due (worker/services/messages/outbox.ts).
-  const messages = await step('messages', () => deliverDueMessages({ db, logger, settings: env, now }))
+  const messages = await step('messages', () =>
+    deliverDueMessages({ db, logger, settings: env, now, batches: 20 }),
+  )
   const signInGuessesForgotten = await step('sign-in-guesses', () =>
     forgetStaleSignInGuesses(db, now.getTime()),
   )

@@ -116,20 +116,25 @@ const due = (now: string): SQL =>
     lte(outgoingMessages.nextAttemptAt, now),
   )!
 
-/** Delivers every message due at `now` (up to `limit`), each attempt claimed first so two runs never both send it. */
-export async function deliverDueMessages(deps: DeliveryDeps): Promise<DeliveryTally> {
+/**
+ * Delivers the messages due at `now`, `limit` at a time (sent side by side), for up to `batches` batches (the cron
+ * drains a backlog; a run after a request takes one). Each attempt is claimed first, so racing runs send it once.
+ */
+export async function deliverDueMessages(deps: DeliveryDeps & { batches?: number }): Promise<DeliveryTally> {
   const now = deps.now ?? new Date()
-  const rows = await deps.db
-    .select()
-    .from(outgoingMessages)
-    .where(due(now.toISOString()))
-    .orderBy(outgoingMessages.nextAttemptAt)
-    .limit(deps.limit ?? 25)
+  const limit = deps.limit ?? 25
   const tally: DeliveryTally = { sent: 0, retrying: 0, dead: 0 }
   const senders = messageSenders(deps.settings, deps.fetcher)
-  for (const row of rows) {
-    const outcome = await deliverOne(deps, row, senders, now)
-    if (outcome) tally[outcome]++
+  for (let batch = 0; batch < (deps.batches ?? 1); batch++) {
+    const rows = await deps.db
+      .select()
+      .from(outgoingMessages)
+      .where(due(now.toISOString()))
+      .orderBy(outgoingMessages.nextAttemptAt)
+      .limit(limit)
+    const outcomes = await Promise.all(rows.map((row) => deliverOne(deps, row, senders, now)))
+    for (const outcome of outcomes) if (outcome) tally[outcome]++
+    if (rows.length < limit) break
   }
   return tally
 }
