@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { openDatabase } from '../../../../worker/db/client.ts'
 import { messageMaxAttempts } from '../../../../worker/domain/message-retry.ts'
 import { jsonLogger } from '../../../../worker/middleware/logger.ts'
+import { runScheduledJobs } from '../../../../worker/scheduled.ts'
 import { deliverDueMessages } from '../../../../worker/services/messages/outbox.ts'
 import { catalogueMessage, sendMessage } from '../../../../worker/services/messages.ts'
 import { ApiClient, createStaffUser, organizerWithStaff, signIn } from '../../../support/api.ts'
@@ -108,6 +109,17 @@ describe('message outbox: retries, dead, and a retry from the console', () => {
     expect(JSON.parse(last.TemplateParam!)).toEqual({ number: 'ET2612050001', amount: '¥380' })
     // Sent is not retryable.
     expect((await owner.post(`${org.base}/messages/${id}/retry`, {})).status).toBe(409)
+  })
+
+  it('the minute cron delivers what is due', async () => {
+    const org = await organizerWithStaff()
+    const id = `msg_cron_${Date.now()}_${n++}`
+    await refundNotice(phone(), org.organizerId, id)
+    const receiver = new WebhookReceiver().install('sms.test')
+    receiver.answer = () => Response.json({ Code: 'OK', BizId: 'by-cron' })
+    const result = await runScheduledJobs({ ...env, ...liveMessages } as typeof env)
+    expect(result.messages?.sent).toBeGreaterThanOrEqual(1)
+    expect(await expectRow(id)).toMatchObject({ status: 'sent', provider_message_id: 'by-cron' })
   })
 
   it('two runs at once send a due message once (each attempt is claimed first)', async () => {
