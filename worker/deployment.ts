@@ -52,6 +52,76 @@ export function deploymentProblems(settings: DeploymentSettings, opts = { checkS
   return problems
 }
 
+/** The message settings a deployment needs (worker/services/messages/channels.ts reads the same ones). */
+export interface MessageDeploySettings {
+  ENVIRONMENT?: string
+  MESSAGES_LOCAL_DELIVERY?: string
+  EMAIL_SENDER?: string
+  /** The binding, or anything truthy where only its presence in wrangler.toml is known. */
+  EMAIL?: unknown
+  MESSAGE_EMAIL_FROM?: string
+  SMS_SENDER?: string
+  ALIYUN_SMS_ACCESS_KEY_ID?: string
+  ALIYUN_SMS_ACCESS_KEY_SECRET?: string
+  SMS_SIGN_NAME?: string
+  SMS_TEMPLATES?: string
+}
+
+export const emailSenders = ['cloudflare'] as const
+export const smsSenders = ['aliyun'] as const
+
+/** `SMS_TEMPLATES` as an object of template codes per kind and language, or null when it is not JSON of one. */
+export function parseSmsTemplates(
+  json: string | undefined,
+): Record<string, Partial<Record<string, string>>> | null {
+  if (!json) return null
+  try {
+    const parsed = JSON.parse(json) as unknown
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, Partial<Record<string, string>>>)
+      : null
+  } catch {
+    return null
+  }
+}
+
+/** What is missing for each recipient kind to be sent to; empty when both are configured (or local). */
+export function messageSettingsProblems(
+  settings: MessageDeploySettings,
+  opts = { checkSecrets: true },
+): string[] {
+  if (isLocalEnvironment(settings.ENVIRONMENT) && settings.MESSAGES_LOCAL_DELIVERY !== 'live') return []
+  const problems: string[] = []
+  if (settings.EMAIL_SENDER !== 'cloudflare')
+    problems.push(
+      `EMAIL_SENDER must name an email sender (${emailSenders.join(', ')}); it is ${settings.EMAIL_SENDER ? `"${settings.EMAIL_SENDER}"` : 'not set'}, so no sign-in code could reach an email address`,
+    )
+  else {
+    if (!settings.MESSAGE_EMAIL_FROM)
+      problems.push('MESSAGE_EMAIL_FROM (the From address of emails) is not set')
+    if (!settings.EMAIL)
+      problems.push('the send_email binding EMAIL is missing (wrangler.toml [[send_email]])')
+  }
+  if (settings.SMS_SENDER !== 'aliyun')
+    problems.push(
+      `SMS_SENDER must name an SMS sender (${smsSenders.join(', ')}); it is ${settings.SMS_SENDER ? `"${settings.SMS_SENDER}"` : 'not set'}, so no sign-in code could reach a phone`,
+    )
+  else {
+    if (!settings.SMS_SIGN_NAME) problems.push('SMS_SIGN_NAME (the approved SMS signature) is not set')
+    const templates = parseSmsTemplates(settings.SMS_TEMPLATES)
+    if (!templates?.sign_in_code?.['zh-CN'])
+      problems.push('SMS_TEMPLATES must be JSON with at least the sign_in_code template code for zh-CN')
+    if (opts.checkSecrets) {
+      const missing = (['ALIYUN_SMS_ACCESS_KEY_ID', 'ALIYUN_SMS_ACCESS_KEY_SECRET'] as const).filter(
+        (name) => !settings[name],
+      )
+      if (missing.length)
+        problems.push(`missing Worker secrets: ${missing.join(', ')} (wrangler secret put <NAME>)`)
+    }
+  }
+  return problems
+}
+
 /** What `wrangler.toml` says (the parts checked before deploying). */
 export interface DeployConfig {
   name?: string
@@ -60,6 +130,7 @@ export interface DeployConfig {
   d1_databases?: { binding: string; database_id?: string }[]
   ratelimits?: { name: string }[]
   r2_buckets?: { binding: string; bucket_name?: string }[]
+  send_email?: { name: string }[]
 }
 
 /** The Workers Rate Limiting bindings a deployment must have (see worker/middleware/rate-limit-routes.ts). */
@@ -85,6 +156,13 @@ export function deployConfigProblems(config: DeployConfig, secretNames: string[]
     ...Object.fromEntries((secretNames ?? []).map((name) => [name, 'set'])),
   }
   const problems = deploymentProblems(settings, { checkSecrets: secretNames !== null })
+  // Messages: without a sender per recipient kind nobody could sign in (codes go by email or SMS).
+  problems.push(
+    ...messageSettingsProblems(
+      { ...settings, EMAIL: config.send_email?.some((b) => b.name === 'EMAIL') ? 'bound' : undefined },
+      { checkSecrets: secretNames !== null },
+    ),
+  )
   if (isLocalEnvironment(settings.ENVIRONMENT))
     problems.push(
       `ENVIRONMENT is "${settings.ENVIRONMENT}" in wrangler.toml; a deployment must not run as development`,

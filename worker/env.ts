@@ -83,6 +83,22 @@ export interface Bindings {
   /** Most live seat-map viewers (WebSockets) per show, and per network address per show. */
   LIVE_VIEWERS_PER_SHOW?: string
   LIVE_VIEWERS_PER_CLIENT?: string
+  /**
+   * Messages (worker/services/messages/README.md): `EMAIL_SENDER = "cloudflare"` sends email through the Email
+   * Service binding `EMAIL` from `MESSAGE_EMAIL_FROM`; `SMS_SENDER = "aliyun"` sends SMS through Aliyun with the
+   * ALIYUN_SMS_ACCESS_KEY_* secrets, `SMS_SIGN_NAME` and `SMS_TEMPLATES`. Locally both go to the dev mailbox
+   * unless `MESSAGES_LOCAL_DELIVERY = "live"`.
+   */
+  EMAIL?: SendEmail
+  EMAIL_SENDER?: string
+  MESSAGE_EMAIL_FROM?: string
+  SMS_SENDER?: string
+  ALIYUN_SMS_ACCESS_KEY_ID?: string
+  ALIYUN_SMS_ACCESS_KEY_SECRET?: string
+  SMS_SIGN_NAME?: string
+  SMS_TEMPLATES?: string
+  SMS_ENDPOINT?: string
+  MESSAGES_LOCAL_DELIVERY?: string
   /** First owner account, created by the dev seed only. */
   DEV_OWNER_EMAIL?: string
   DEV_OWNER_PASSWORD?: string

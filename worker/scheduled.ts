@@ -3,6 +3,7 @@ import type { Bindings } from './env.ts'
 import { jsonLogger } from './middleware/logger.ts'
 import { sweepPendingVisitors } from './services/analytics/store.ts'
 import { releasePayableCommission } from './services/distribution/index.ts'
+import { deliverDueMessages } from './services/messages/outbox.ts'
 import {
   expireUnpaidOrders,
   forfeitUnpaidBalances,
@@ -33,7 +34,7 @@ function providerOrFailure(env: Bindings): PaymentProvider {
 /**
  * Cron (every minute): remind, expire unpaid orders, remind and forfeit unpaid 定金 balances, finish any paid order or refund a crash left half done,
  * note sell-outs (`availability.changed`), publish the outbox to the webhook queue and queue webhook retries
- * too long for a queue delay. Each step runs whatever the others did: a step that throws is logged and counted
+ * too long for a queue delay, and deliver due messages. Each step runs whatever the others did: a step that throws is logged and counted
  * as `null`, and the next minute tries again.
  */
 export async function runScheduledJobs(env: Bindings, now = new Date()) {
@@ -64,6 +65,10 @@ export async function runScheduledJobs(env: Bindings, now = new Date()) {
   const availabilityChanges = await step('availability', () => watchAvailability(env, db, now))
   const webhooks = await step('outbox', () => publishOutbox(db, env.WEBHOOK_QUEUE, now))
   const webhookRetries = await step('webhook-retries', () => enqueueDueRetries(db, env.WEBHOOK_QUEUE, now))
+  // Messages written by the steps above and retries that are due (worker/services/messages/outbox.ts).
+  const messages = await step('messages', () =>
+    deliverDueMessages({ db, logger, settings: env, now, batches: 20 }),
+  )
   const signInGuessesForgotten = await step('sign-in-guesses', () =>
     forgetStaleSignInGuesses(db, now.getTime()),
   )
@@ -80,6 +85,7 @@ export async function runScheduledJobs(env: Bindings, now = new Date()) {
     availabilityChanges,
     webhooks,
     webhookRetries,
+    messages,
     signInGuessesForgotten,
   }
   logger.info('scheduled jobs done', result)

@@ -257,6 +257,7 @@ describe('page walk', () => {
         ['staff', '/admin/staff'],
         ['partners', '/admin/partners'],
         ['webhooks', '/admin/webhooks'],
+        ['messages', '/admin/messages'],
         ['gates', '/admin/gates'],
         ['group-buys', '/admin/group-buys'],
         ['coupons', '/admin/coupons'],

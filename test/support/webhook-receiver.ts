@@ -28,7 +28,7 @@ export class WebhookReceiver {
     const received = {
       url: request.url,
       headers: headersOf(request.headers),
-      body: await request.text(),
+      body: new TextDecoder().decode(await request.arrayBuffer()),
     }
     this.received.push(received)
     return this.answer(received)

@@ -18,6 +18,7 @@ import { GroupBuysPage } from './pages/group-buys.tsx'
 import { PartnersPage, WebhookPage, WebhooksPage } from './pages/integrations.tsx'
 import { InvitationPage } from './pages/invitation.tsx'
 import { MembersPage } from './pages/members.tsx'
+import { MessagesPage } from './pages/messages.tsx'
 import { OrderPage } from './pages/order.tsx'
 import { OrdersPage } from './pages/orders.tsx'
 import { SitePage, SitesPage } from './pages/scenic.tsx'
@@ -39,6 +40,7 @@ const sections: { href: string; key: AdminKey }[] = [
   { href: '/admin/staff', key: 'navStaff' },
   { href: '/admin/partners', key: 'navPartners' },
   { href: '/admin/webhooks', key: 'navWebhooks' },
+  { href: '/admin/messages', key: 'navMessages' },
   { href: '/admin/gates', key: 'navGates' },
   { href: '/admin/group-buys', key: 'navGroupBuys' },
   { href: '/admin/coupons', key: 'navCoupons' },
@@ -149,6 +151,7 @@ function Console() {
           { pattern: '/admin/partners', render: () => <PartnersPage /> },
           { pattern: '/admin/webhooks', render: () => <WebhooksPage /> },
           { pattern: '/admin/webhooks/:id', render: (p) => <WebhookPage id={p.id!} /> },
+          { pattern: '/admin/messages', render: () => <MessagesPage /> },
           { pattern: '/admin/gates', render: () => <GatesPage /> },
           { pattern: '/admin/group-buys', render: () => <GroupBuysPage /> },
           { pattern: '/admin/coupons', render: () => <CouponsPage /> },

@@ -835,6 +835,9 @@ const s7NamesZh: Record<keyof typeof s7NamesEn, string> = {
   s7names_refund_balance_after_close: '尾款到账时订单已被没收或退款，尾款已全额退回',
 }
 // ---- s7-names block end ----
+// Issue 24: the outgoing-message list (its strings: web/admin/outbox-messages.ts).
+const outboxNavEn = { navMessages: 'Messages' } as const
+const outboxNavZh: Record<keyof typeof outboxNavEn, string> = { navMessages: '消息发送' }
 // ---- s7-members block start ----
 // Issue 21: member tiers and benefits, points rules, the member list.
 const membersEn = {
@@ -1263,6 +1266,7 @@ const en = {
   poster_removed: 'Poster removed.',
   poster_notImage: 'This file is not an image the browser can read.',
   ...consoleEn19,
+  ...outboxNavEn,
   ...membersEn,
   ...tierLimitsEn,
   ...pricingEn20,
@@ -1620,6 +1624,7 @@ export const adminMessages = defineMessages<AdminKey>({
     poster_removed: '海报已删除。',
     poster_notImage: '该文件不是浏览器可读取的图片。',
     ...consoleZh19,
+    ...outboxNavZh,
     ...membersZh,
     ...tierLimitsZh,
     ...pricingZh20,

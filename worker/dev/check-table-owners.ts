@@ -83,6 +83,10 @@ const owners: { dir: string; tables: Record<string, string> }[] = [
     },
   },
   {
+    dir: 'worker/services/messages/',
+    tables: { outgoingMessages: 'outgoing_messages' },
+  },
+  {
     dir: 'worker/services/waiting-room/',
     tables: { waitingRooms: 'waiting_rooms' },
   },

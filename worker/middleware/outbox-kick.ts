@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../env.ts'
 import { publishOutbox } from '../services/webhooks/outbox-publisher.ts'
+import { deliverMessages } from './message-delivery.ts'
 
 /** Writes that put events in the outbox: payments, buyer orders and refunds, gate redemptions, partners, organizer refunds/cancels. */
 const writesEvents =
@@ -45,10 +46,13 @@ export const publishOutboxAfterWrites = createMiddleware<AppEnv>(async (c, next)
   if (!queue) return
   const logger = c.get('logger')
   const db = c.get('db')
+  // Then the messages its subscribers and the request wrote (a confirmation, a refund notice) leave too.
   const running = kickOutboxOnce(() =>
-    publishOutbox(db, queue).catch((e) =>
-      logger.warn('outbox publish after write failed; the cron will retry', { error: String(e) }),
-    ),
+    publishOutbox(db, queue)
+      .catch((e) =>
+        logger.warn('outbox publish after write failed; the cron will retry', { error: String(e) }),
+      )
+      .then(() => deliverMessages(c.env, db, logger)),
   )
   if (running) c.executionCtx.waitUntil(running)
 })

@@ -23,8 +23,7 @@ import {
   CUSTOMER_SESSION_TTL_SECONDS,
   signCustomerSession,
 } from '../services/customer-session.ts'
-import { composeMessage } from '../services/messages/catalogue.ts'
-import { sendMessage } from '../services/messages.ts'
+import { catalogueMessage, sendMessage } from '../services/messages.ts'
 import { validate } from '../validation.ts'
 import { codeSentSchema, customerSchema } from './contracts/customer-auth.ts'
 import { json } from './openapi.ts'
@@ -74,11 +73,10 @@ customerAuthRoutes.post(
       c.get('logger'),
       {
         to: contact,
-        ...composeMessage(locale, 'sign_in_code', { code, minutes: CODE_TTL_MINUTES }),
-        kind: 'sign_in_code',
+        ...catalogueMessage(locale, 'sign_in_code', { code, minutes: CODE_TTL_MINUTES }),
         sensitive: true,
       },
-      { environment: c.env.ENVIRONMENT },
+      { environment: c.env.ENVIRONMENT, sealSecret: c.env.SESSION_SECRET },
     )
     return c.json({ sent: true, expiresInMinutes: CODE_TTL_MINUTES }, 202)
   },

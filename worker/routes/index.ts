@@ -1,6 +1,7 @@
 import { describeRoute, generateSpecs } from 'hono-openapi'
 import type { OpenAPIV3_1 } from 'openapi-types'
 import { newApp } from '../app.ts'
+import { deliverMessagesAfterWrites } from '../middleware/message-delivery.ts'
 import { publishOutboxAfterWrites } from '../middleware/outbox-kick.ts'
 import { documentRateLimits, mountRateLimits } from '../middleware/rate-limit-routes.ts'
 import { parseTicketKeys, publicJwks } from '../services/ticket-keys.ts'
@@ -34,6 +35,7 @@ import { dayQueueRoutes, showQueueRoutes } from './waiting-room.ts'
 /** The whole application: every surface mounted on the one app made by `newApp()`. */
 export const app = newApp()
 app.use('*', publishOutboxAfterWrites)
+app.use('*', deliverMessagesAfterWrites)
 // Report exports answer a report's own JSON as a file: they call the report through the whole app.
 answerReportsWith(async (request, env, ctx) => app.fetch(request, env, ctx))
 

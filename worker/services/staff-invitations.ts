@@ -5,8 +5,7 @@ import type { Locale } from '../domain/locale.ts'
 import { newId } from '../ids.ts'
 import type { Logger } from '../middleware/logger.ts'
 import { conflict, notFound, Problem, validationProblem } from '../problem.ts'
-import { composeMessage } from './messages/catalogue.ts'
-import { sendMessage } from './messages.ts'
+import { catalogueMessage, sendMessage } from './messages.ts'
 import { hashPassword } from './password.ts'
 
 // Staff join an organizer only through an invitation they accept themselves: the owner names an email and a
@@ -66,6 +65,8 @@ export async function inviteStaff(
     origin: string
     /** The link is a credential: outside development the stored copy of the message keeps no text. */
     environment: string
+    /** SESSION_SECRET: seals the invitation link in the outbox until it is sent. */
+    sealSecret: string
   },
   now = Date.now(),
 ): Promise<Invitation> {
@@ -110,9 +111,9 @@ export async function inviteStaff(
     logger,
     {
       to: input.email,
-      kind: 'staff_invitation',
       sensitive: true,
-      ...composeMessage(input.locale, 'staff_invitation', {
+      organizerId: input.organizerId,
+      ...catalogueMessage(input.locale, 'staff_invitation', {
         inviter: input.invitedBy.name,
         organizer: organizer.name,
         role: input.role,
@@ -120,7 +121,7 @@ export async function inviteStaff(
         link,
       }),
     },
-    { environment: input.environment },
+    { environment: input.environment, sealSecret: input.sealSecret },
   )
   return row!
 }

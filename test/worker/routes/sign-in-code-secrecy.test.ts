@@ -53,7 +53,7 @@ describe('security: sign-in codes never reach the logs, nor storage outside deve
       expect(await codesIn(everything, contact)).toEqual([])
 
       // What is logged: the message id, its kind and a masked recipient, nothing of the text.
-      const logged = logs.map((l) => JSON.parse(l)).find((l) => l.message === 'message sent')
+      const logged = logs.map((l) => JSON.parse(l)).find((l) => l.message === 'message queued')
       expect(logged).toMatchObject({ messageId: stored[0]!.id, kind: 'sign_in_code', to: 'v***@example.com' })
       expect(logged).not.toHaveProperty('subject')
       expect(stored[0]!.body).toBe('')

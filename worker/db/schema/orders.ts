@@ -35,7 +35,18 @@ export const customerCodes = sqliteTable(
   (t) => [index('customer_codes_contact').on(t.contact, t.createdAt)],
 )
 
-/** Messages the platform sends (sign-in codes, reminders, refunds); locally the dev mailbox shows them. */
+export const outgoingMessageStatuses = ['pending', 'sending', 'retrying', 'sent', 'dead'] as const
+export type OutgoingMessageStatus = (typeof outgoingMessageStatuses)[number]
+/** `dev`: recorded for the dev mailbox only (local environments); `email`/`sms`: handed to a provider. */
+export const messageChannels = ['email', 'sms', 'dev'] as const
+export type MessageChannel = (typeof messageChannels)[number]
+
+/**
+ * The message outbox (worker/services/messages/): every message the platform sends (sign-in codes, reminders,
+ * refunds, confirmations) is written here first, then delivered by a run after the request or by the cron, retried
+ * with backoff and `dead` after the last attempt. Locally the dev mailbox shows them. Outside development the text
+ * of a sensitive message is never stored in `subject`/`body`: only `sealed` (encrypted) until it is sent.
+ */
 export const outgoingMessages = sqliteTable(
   'outgoing_messages',
   {
@@ -43,9 +54,32 @@ export const outgoingMessages = sqliteTable(
     to: text().notNull(),
     subject: text().notNull(),
     body: text().notNull(),
+    /** The organizer the message is about (an order, an invitation); null for the platform's own (sign-in codes). */
+    organizerId: text(),
+    /** The catalogue kind (worker/services/messages/catalogue.ts) or `notice`. */
+    kind: text().notNull().default('notice'),
+    locale: text({ enum: locales }),
+    /** The SMS template's variables; null when sealed or for a message with no SMS form. */
+    smsParams: text({ mode: 'json' }).$type<Record<string, string>>(),
+    /** AES-GCM of the sensitive text and SMS variables until the message is sent or dead; then null. */
+    sealed: text(),
+    status: text({ enum: outgoingMessageStatuses }).notNull().default('pending'),
+    /** How the last attempt went out; null before the first. */
+    channel: text({ enum: messageChannels }),
+    attempts: integer().notNull().default(0),
+    /** When a pending or retrying message is due, or when a `sending` claim lapses. */
+    nextAttemptAt: text(),
+    lastError: text(),
+    /** The provider's id of the sent message (Email Service messageId, Aliyun BizId). */
+    providerMessageId: text(),
+    sentAt: text(),
     createdAt: createdAt(),
   },
-  (t) => [index('outgoing_messages_to').on(t.to, t.createdAt)],
+  (t) => [
+    index('outgoing_messages_to').on(t.to, t.createdAt),
+    index('outgoing_messages_due').on(t.status, t.nextAttemptAt),
+    index('outgoing_messages_organizer').on(t.organizerId, t.createdAt),
+  ],
 )
 
 export { type OrderStatus, orderStatuses }

@@ -11,6 +11,7 @@ import { forecastRoutes } from './forecasts.ts'
 import { gateAdminRoutes } from './gates.ts'
 import { groupBuyCampaignRoutes } from './group-buy-campaigns.ts'
 import { memberAdminRoutes } from './members.ts'
+import { organizerMessageRoutes, platformMessageRoutes } from './messages.ts'
 import { adminOrderRoutes } from './orders.ts'
 import { organizerRoutes } from './organizers.ts'
 import { packageRoutes } from './packages.ts'
@@ -38,6 +39,8 @@ import { webhookEndpointRoutes } from './webhook-endpoints.ts'
 export const adminRoutes = new Hono<StaffEnv>()
 adminRoutes.use('*', requireStaff)
 adminRoutes.route('/organizers', organizerRoutes)
+// Outgoing messages of every organizer and the platform's own (sign-in codes): platform admins only.
+adminRoutes.route('/messages', platformMessageRoutes)
 
 const organizer = '/organizers/:organizerId'
 adminRoutes.route(`${organizer}/staff`, staffRoutes)
@@ -68,6 +71,7 @@ adminRoutes.route(`${organizer}/reports`, scenicReportRoutes)
 adminRoutes.route(`${organizer}/reports/forecasts`, forecastRoutes)
 adminRoutes.route(`${organizer}/partners`, partnerAdminRoutes)
 adminRoutes.route(`${organizer}/webhook-endpoints`, webhookEndpointRoutes)
+adminRoutes.route(`${organizer}/messages`, organizerMessageRoutes)
 // Gate enrollment codes, devices, redemptions and conflicts (several collections, one module).
 adminRoutes.route(organizer, gateAdminRoutes)
 adminRoutes.route(`${organizer}/group-buy-campaigns`, groupBuyCampaignRoutes)

@@ -113,6 +113,7 @@ organizerRoutes.post(
       invitedBy: { id: principal.id, name: principal.name },
       origin: new URL(c.req.url).origin,
       environment: c.env.ENVIRONMENT,
+      sealSecret: c.env.SESSION_SECRET,
     })
     return c.json({ ...row!, ownerInvitation: invitationView(invitation) }, 201)
   },

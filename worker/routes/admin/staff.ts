@@ -78,6 +78,7 @@ staffRoutes.post(
       invitedBy: { id: principal.id, name: principal.name },
       origin: new URL(c.req.url).origin,
       environment: c.env.ENVIRONMENT,
+      sealSecret: c.env.SESSION_SECRET,
     })
     return c.json(invitationView(row), 201)
   },

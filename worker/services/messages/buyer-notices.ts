@@ -16,9 +16,9 @@ import { defaultLocale, type Locale } from '../../domain/locale.ts'
 import { formatDateTime, formatDay } from '../../domain/message-format.ts'
 import { seatName } from '../../domain/seat-names.ts'
 import type { Logger } from '../../middleware/logger.ts'
-import { sendMessage } from '../messages.ts'
+import { catalogueMessage, sendMessage } from '../messages.ts'
 import { seatPlacesOf } from '../ticket-facts.ts'
-import { composeMessage, type MessageParams, type OrderSubject } from './catalogue.ts'
+import type { MessageParams, OrderSubject } from './catalogue.ts'
 
 // Messages about an order, to its buyer, in the language they ordered in: what the order is for (event, time on
 // the venue's clock, seats as the shop words them) is read here once per message and handed to the catalogue.
@@ -164,11 +164,16 @@ export async function notifyBuyer(
   if (!to) return
   const { subject, timeZone } = await orderSubject(db, order, locale, lineIds)
   const { kind, ...rest } = notice
-  const text = composeMessage(locale, kind, {
+  const text = catalogueMessage(locale, kind, {
     ...rest,
     order: subject,
     timeZone,
     currency: order.currency,
   } as never)
-  await sendMessage(db, logger, { to, ...text, kind, ...(messageId ? { id: messageId } : {}) })
+  await sendMessage(db, logger, {
+    to,
+    ...text,
+    organizerId: order.organizerId,
+    ...(messageId ? { id: messageId } : {}),
+  })
 }

@@ -1,0 +1,56 @@
+import type { Context } from 'hono'
+import { createMiddleware } from 'hono/factory'
+import type { Database } from '../db/client.ts'
+import type { AppEnv, Bindings } from '../env.ts'
+import { deliverDueMessages } from '../services/messages/outbox.ts'
+import type { Logger } from './logger.ts'
+
+/** Writes that queue a message themselves: sign-in codes, staff invitations (and a new organizer's owner), retries. */
+const writesMessages =
+  /^\/api\/(customer\/auth\/code|admin\/organizers|admin\/organizers\/[^/]+\/(staff(\/.*)?|messages\/[^/]+\/retry)|admin\/messages\/[^/]+\/retry)$/
+
+/**
+ * One delivery run at a time per isolate; a kick while one runs asks for one more run afterwards (with the latest
+ * kick's settings), so a message written meanwhile still leaves right after its request.
+ */
+let inFlight: Promise<void> | null = null
+let queued: (() => Promise<unknown>) | null = null
+
+export function kickDeliveryOnce(run: () => Promise<unknown>): Promise<void> | null {
+  if (inFlight) {
+    queued = run
+    return null
+  }
+  inFlight = (async () => {
+    try {
+      for (let next: (() => Promise<unknown>) | null = run; next; ) {
+        queued = null
+        await next()
+        next = queued
+      }
+    } finally {
+      inFlight = null
+    }
+  })()
+  return inFlight
+}
+
+/** Delivers what is due now; failures are logged, and the minute cron (worker/scheduled.ts) tries again. */
+export function deliverMessages(env: Bindings, db: Database, logger: Logger) {
+  return deliverDueMessages({ db, logger, settings: env }).catch((e) =>
+    logger.warn('message delivery after write failed; the cron will retry', { error: String(e) }),
+  )
+}
+
+/** Starts a delivery run that outlives the request (its `waitUntil`). */
+export function deliverMessagesSoon(c: Context<AppEnv>) {
+  const running = kickDeliveryOnce(() => deliverMessages(c.env, c.get('db'), c.get('logger')))
+  if (running) c.executionCtx.waitUntil(running)
+}
+
+/** After a successful write that queued a message, deliver it in the background instead of at the next cron. */
+export const deliverMessagesAfterWrites = createMiddleware<AppEnv>(async (c, next) => {
+  await next()
+  if (c.req.method === 'GET' || c.res.status >= 400 || !writesMessages.test(c.req.path)) return
+  deliverMessagesSoon(c)
+})
