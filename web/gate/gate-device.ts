@@ -458,7 +458,7 @@ export class GateDeviceRuntime {
         const bundle = await api<SyncBundle>('/api/gate/sync', {
           query: {
             cursor: enrolled.cursor,
-            ...(enrolled.idIndex
+            ...(enrolled.idIndex?.cursor
               ? { idEpoch: enrolled.idIndex.epoch, idCursor: enrolled.idIndex.cursor }
               : {}),
           },

@@ -62,6 +62,13 @@ export class IdTicketBook {
 
   /** Takes a synced index (all of it, or what is new) and answers where it stands, for the next sync. */
   async apply(db: GateStore, index: IdTicketIndex): Promise<NonNullable<EnrolledDevice['idIndex']>> {
+    if (!index.full && this.keyText && index.key !== this.keyText) {
+      // The key changed under an incremental page (the platform's secret was rotated): what the gate holds no
+      // longer matches. Start over: an empty cursor makes the next sync ask for the whole index.
+      this.clear()
+      await putIdPage(db, [], true)
+      return { key: index.key, epoch: index.epoch, cursor: '' }
+    }
     await putIdPage(db, index.groups, index.full)
     if (index.full) this.byHash.clear()
     this.useKey(index.key)

@@ -10,6 +10,7 @@ import type { DeviceState, GateDeviceRuntime, ScanOutcome } from '../gate-device
 import { messages } from '../messages.ts'
 import type { ScanSource } from '../store.ts'
 import { IdEntry } from './id-entry.tsx'
+import { SyncPanel } from './sync-panel.tsx'
 
 /** A code that stays in front of the camera is read once; it counts again after this long out of view. */
 const SAME_CODE_PAUSE_MS = 3000
@@ -190,63 +191,6 @@ function Camera({ onCode }: { onCode: (text: string, decodedAt: number) => void 
         </p>
       )}
     </div>
-  )
-}
-
-function SyncPanel({ runtime, state }: { runtime: GateDeviceRuntime; state: DeviceState }) {
-  const t = messages.useT()
-  const locale = useLocale()
-  const { sync } = state
-  const lastSyncAt = sync.lastSyncAt ?? state.enrolled?.lastSyncAt
-  const timeZone = state.enrolled?.profile.timezone ?? 'Asia/Shanghai'
-  return (
-    <section aria-labelledby="sync-heading" class="gate-card sync">
-      <h2 id="sync-heading">{t('syncHeading')}</h2>
-      <p data-testid="sync-status" data-online={String(sync.online)}>
-        <span class={`dot ${sync.online ? 'dot-on' : 'dot-off'}`} aria-hidden="true" />
-        {sync.syncing ? t('syncing') : sync.online ? t('online') : t('offline')}
-      </p>
-      <p data-testid="pending" data-count={sync.pending}>
-        {t('pending', { count: sync.pending })}
-      </p>
-      <p data-testid="last-sync">
-        {lastSyncAt
-          ? t('lastSync', { time: formatDateTime(lastSyncAt, locale, timeZone) })
-          : t('neverSynced')}
-      </p>
-      <p data-testid="revocations" data-count={state.revokedCount}>
-        {t('revocations', { count: state.revokedCount })}
-      </p>
-      {state.enrolled?.idIndex && (
-        <p data-testid="id-tickets" data-count={state.idTicketsCount}>
-          {t('idTickets', { count: state.idTicketsCount })}
-        </p>
-      )}
-      {sync.unenrolled && (
-        <p class="alert alert-error" role="alert">
-          {t('unenrolled')}
-        </p>
-      )}
-      {sync.lastError && !sync.unenrolled && <p class="muted">{t('syncError', { error: sync.lastError })}</p>}
-      <Button onClick={() => void runtime.sync()} disabled={sync.syncing}>
-        {t('syncNow')}
-      </Button>
-      {sync.conflicts.length > 0 && (
-        <div class="conflicts" data-testid="conflicts" data-count={sync.conflicts.length}>
-          <h3>{t('conflictsHeading')}</h3>
-          <ul>
-            {sync.conflicts.map((conflict) => (
-              <li key={conflict.nonce} data-ticket={conflict.ticketId ?? ''}>
-                {t('conflict', {
-                  ticket: conflict.ticketId ?? '?',
-                  time: formatDateTime(conflict.scannedAt, locale, timeZone),
-                })}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
-    </section>
   )
 }
 
