@@ -2,6 +2,7 @@
 // barrel; drizzle-kit reads the area files themselves to generate migrations (worker/db/drizzle.config.ts).
 export * from './schema/analytics.ts'
 export * from './schema/analytics-scenic.ts'
+export * from './schema/box-office.ts'
 export * from './schema/catalogue.ts'
 export * from './schema/coupons.ts'
 export * from './schema/distribution.ts'

@@ -74,6 +74,10 @@ const owners: { dir: string; tables: Record<string, string> }[] = [
     },
   },
   {
+    dir: 'worker/services/box-office/',
+    tables: { boxOfficeShifts: 'box_office_shifts', boxOfficeEntries: 'box_office_entries' },
+  },
+  {
     dir: 'worker/services/waiting-room/',
     tables: { waitingRooms: 'waiting_rooms' },
   },

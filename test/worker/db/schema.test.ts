@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as analytics from '../../../worker/db/schema/analytics.ts'
 import * as analyticsScenic from '../../../worker/db/schema/analytics-scenic.ts'
+import * as boxOffice from '../../../worker/db/schema/box-office.ts'
 import * as catalogue from '../../../worker/db/schema/catalogue.ts'
 import * as coupons from '../../../worker/db/schema/coupons.ts'
 import * as distribution from '../../../worker/db/schema/distribution.ts'
@@ -19,6 +20,7 @@ import * as schema from '../../../worker/db/schema.ts'
 const areas = {
   analytics,
   analyticsScenic,
+  boxOffice,
   catalogue,
   coupons,
   distribution,
@@ -49,6 +51,6 @@ describe('the D1 schema barrel', () => {
     const tables = [...fromAreas.values()].filter(
       (value) => typeof value === 'object' && value !== null && Symbol.for('drizzle:IsDrizzleTable') in value,
     )
-    expect(tables.length).toBe(88)
+    expect(tables.length).toBe(90)
   })
 })
