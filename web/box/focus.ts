@@ -1,0 +1,10 @@
+/**
+ * A ref callback that puts the caret in the field when it first appears: the clerk types at once (keyboard first)
+ * without the autofocus attribute, which would also steal focus on every re-render of a screen reader's page.
+ */
+export function focusOnMount(element: HTMLElement | null) {
+  if (element && !element.dataset.focused) {
+    element.dataset.focused = '1'
+    element.focus()
+  }
+}
