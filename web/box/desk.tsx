@@ -6,12 +6,11 @@ import { api } from '../lib/api.ts'
 import { formatDateTime, formatMoney } from '../lib/format.ts'
 import { useLocale } from '../lib/i18n.ts'
 import { Button, Field, Loading, ProblemAlert, useResource } from '../lib/ui.tsx'
-import { focusOnMount } from './focus.ts'
+import { focusOnMount, yuan } from './inputs.ts'
 import { messages } from './messages.ts'
 import { OrderPanel } from './order-panel.tsx'
 import { SalePanel } from './sale-panel.tsx'
 
-export const yuan = (text: string) => Math.round(Number(text || '0') * 100)
 const tenders = ['cash', 'card', 'payment_code'] as const
 
 export function Desk({ organizerId }: { organizerId: string }) {

@@ -9,7 +9,7 @@ import type { StaffMe } from '../../worker/routes/contracts/auth.ts'
 import { api } from '../lib/api.ts'
 import { Button, Field, Loading, ProblemAlert, Shell, useResource } from '../lib/ui.tsx'
 import { Desk } from './desk.tsx'
-import { focusOnMount } from './focus.ts'
+import { focusOnMount } from './inputs.ts'
 import { messages } from './messages.ts'
 
 const sellerRoles = new Set(['owner', 'manager', 'box_office'])

@@ -8,3 +8,6 @@ export function focusOnMount(element: HTMLElement | null) {
     element.focus()
   }
 }
+
+/** Yuan as typed (e.g. `200` or `12.5`) to fen, the minor units every amount travels in. */
+export const yuan = (text: string) => Math.round(Number(text || '0') * 100)
