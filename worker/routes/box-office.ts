@@ -28,7 +28,7 @@ import {
 import { json } from './openapi.ts'
 import { orderServicesOf } from './order-services.ts'
 import { isoDate } from './query.ts'
-import { scenicHoldLines } from './scenic.ts'
+import { visitorSchema } from './scenic.ts'
 import { idNumber } from './shows.ts'
 
 // The box office (售票窗口) API behind /box: clerks (role `box_office`, or owners and managers) sell at the window,
@@ -204,7 +204,21 @@ const saleItems = v.variant('kind', [
     kind: v.literal('scenic'),
     siteId: v.pipe(v.string(), v.maxLength(64)),
     visitDate: isoDate,
-    lines: scenicHoldLines,
+    // The hold lines as the shop sends them, plus a child (cable car) naming its parent line of this sale (父子票).
+    lines: v.pipe(
+      v.array(
+        v.object({
+          productId: v.pipe(v.string(), v.maxLength(64)),
+          slot: v.optional(v.pipe(v.string(), v.maxLength(16))),
+          visitor: v.optional(visitorSchema),
+          parent: v.optional(
+            v.object({ line: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(19)) }),
+          ),
+        }),
+      ),
+      v.minLength(1),
+      v.maxLength(20),
+    ),
     packageId: v.optional(v.pipe(v.string(), v.maxLength(64))),
   }),
 ])

@@ -5,7 +5,7 @@ import { memberships } from '../../../worker/db/schema.ts'
 import { createGate, importTicketKeys } from '../../../worker/domain/gate-decision.ts'
 import { verifyRevocationPage } from '../../../worker/domain/revocation-list.ts'
 import { type ApiClient, createStaffUser, problemOf, signIn } from '../../support/api.ts'
-import { ok, type ShowFixture } from '../../support/catalogue.ts'
+import { idNumberFor, ok, type ShowFixture, scenicSiteOnSale } from '../../support/catalogue.ts'
 import { enrollGate, nonce, showTonight } from '../../support/gate.ts'
 
 let keys = 0
@@ -200,5 +200,71 @@ describe('box office', () => {
     )
     const cross = await clerk.post(`${box}/tickets/${theirs.tickets[0].ticketId}/reprint`, {})
     expect((await problemOf(cross)).code).toBe('ticket_not_reprintable')
+  })
+})
+
+describe('box office: scenic tickets', () => {
+  it('sells a package with its real-name visitor and a gate ticket with its cable car (父子票), refunds by tender', async () => {
+    const site = await scenicSiteOnSale()
+    const { client: clerk } = await clerkFor(site.organizerId)
+    const box = `/api/box/organizers/${site.organizerId}`
+    const shift = await ok(clerk.post(`${box}/shift`, { openingFloat: 0 }), 201)
+    const sellScenic = (body: Record<string, unknown>, tender: unknown) =>
+      clerk.fetch(`${box}/sales`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': key() },
+        body: JSON.stringify({
+          items: { kind: 'scenic', siteId: site.siteId, visitDate: site.date, ...body },
+          tender,
+        }),
+      })
+    const visitor = (n: number) => ({ name: '王', idNumber: idNumberFor(7100 + n) })
+    const pkg = await ok(
+      await sellScenic(
+        {
+          packageId: site.packageId,
+          lines: [
+            { productId: site.gateProduct, slot: '09:00', visitor: visitor(1) },
+            { productId: site.cableCarProduct, parent: { line: 0 } },
+          ],
+        },
+        { kind: 'cash', tendered: 20_000 },
+      ),
+      201,
+    )
+    expect(pkg).toMatchObject({ status: 'paid', total: 18_000, change: 2_000 })
+    expect(pkg.tickets).toHaveLength(2)
+    // A real-name gate ticket needs its visitor: refused before any money moves.
+    const nameless = await sellScenic(
+      { lines: [{ productId: site.gateProduct, slot: '10:00' }] },
+      { kind: 'card', reference: 'X' },
+    )
+    expect(await problemOf(nameless)).toMatchObject({ status: 400, code: 'validation' })
+    const pair = await ok(
+      await sellScenic(
+        {
+          lines: [
+            { productId: site.gateProduct, slot: '10:00', visitor: visitor(2) },
+            { productId: site.cableCarProduct, parent: { line: 0 } },
+          ],
+        },
+        { kind: 'card', reference: 'TERM-7' },
+      ),
+      201,
+    )
+    expect(pair.total).toBe(12_000 + 8_000)
+    const channel = await env.DB.prepare('SELECT channel, kind FROM orders WHERE id = ?')
+      .bind(pair.orderId)
+      .first()
+    expect(channel).toEqual({ channel: 'box_office', kind: 'scenic' })
+
+    const refund = await ok(clerk.post(`${box}/orders/${pair.number}/refund`, {}))
+    expect(refund).toMatchObject({ amount: 20_000, tender: 'card', status: 'succeeded' })
+    const closed = await ok(clerk.post(`${box}/shift/close`, { shiftId: shift.id, countedCash: 18_000 }))
+    expect(closed).toMatchObject({
+      expectedCash: 18_000,
+      difference: 0,
+      closingTotals: { cash: 18_000, card: 0, payment_code: 0 },
+    })
   })
 })
