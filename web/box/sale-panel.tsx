@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks'
 import type { BoxCatalogue, BoxSale } from '../../worker/routes/contracts/box-office.ts'
 import type { SiteDetail } from '../../worker/routes/contracts/scenic.ts'
 import type { ShowDetail } from '../../worker/routes/contracts/shows.ts'
-import { api, newIdempotencyKey } from '../lib/api.ts'
+import { ApiError, api, newIdempotencyKey } from '../lib/api.ts'
 import { formatDateTime, formatMoney } from '../lib/format.ts'
 import { useLocale } from '../lib/i18n.ts'
 import { localName } from '../lib/labels.ts'
@@ -36,7 +36,9 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
   const [code, setCode] = useState('')
   const [error, setError] = useState<unknown>(null)
   const [busy, setBusy] = useState(false)
-  const [key] = useState(newIdempotencyKey)
+  // One key per sale attempt: a retry after a lost answer replays the sale; a refused one (4xx: short cash, a
+  // declined code) is corrected and sent as a new attempt.
+  const [key, setKey] = useState(newIdempotencyKey)
   const show = useResource(
     (signal) =>
       kind === 'show' && showId ? api<ShowDetail>(`/api/shows/${showId}`, { signal }) : Promise.resolve(null),
@@ -100,6 +102,8 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
       )
     } catch (failure) {
       setError(failure)
+      if (failure instanceof ApiError && failure.status >= 400 && failure.status < 500)
+        setKey(newIdempotencyKey())
     } finally {
       setBusy(false)
     }
