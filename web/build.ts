@@ -17,6 +17,7 @@ const dist = join(webDir, 'dist')
 /** Every app: its entry module and the path prefix it owns (the shop owns everything else). */
 export const apps = {
   admin: { entry: 'admin/main.tsx', prefix: '/admin' },
+  box: { entry: 'box/main.tsx', prefix: '/box' },
   gate: {
     entry: 'gate/main.tsx',
     prefix: '/gate',

@@ -86,6 +86,13 @@ export const problemCodes = [
   'challenge_failed',
   'queue_id_taken',
   'queue_off',
+  // box office (issue 24)
+  'shift_open',
+  'shift_required',
+  'payment_declined',
+  'payment_code_unsupported',
+  'tender_short',
+  'ticket_not_reprintable',
 ] as const
 export type KnownProblemCode = (typeof problemCodes)[number]
 

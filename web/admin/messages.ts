@@ -1155,6 +1155,7 @@ const en = {
   role_owner: 'Owner',
   role_manager: 'Manager',
   role_gate: 'Gate staff',
+  role_box_office: 'Box-office clerk',
   removeConfirm: 'Remove {email} from this organizer?',
   inviteStaff: 'Invite a staff member',
   inviteHint:
@@ -1514,6 +1515,7 @@ export const adminMessages = defineMessages<AdminKey>({
     role_owner: '所有者',
     role_manager: '经理',
     role_gate: '检票员',
+    role_box_office: '售票员',
     removeConfirm: '确定将 {email} 移出该主办方吗？',
     inviteStaff: '邀请员工',
     inviteHint: '对方会收到邮件链接（7 天内有效），自行设置密码；若该邮箱已有账号，则登录后接受。',

@@ -15,7 +15,7 @@ export interface Session {
   organizer: OrganizerSummary
   /** `/api/admin/organizers/{id}`: prefix for every organizer route. */
   base: string
-  role: 'owner' | 'manager' | 'gate' | 'platform_admin'
+  role: 'owner' | 'manager' | 'gate' | 'box_office' | 'platform_admin'
   switchOrganizer: (id: string) => void
   signOut: () => Promise<void>
 }

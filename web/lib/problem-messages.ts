@@ -32,6 +32,14 @@ const en: Record<ProblemCode, string> = {
   challenge_failed: 'The check that you are not a robot did not pass. Try it again.',
   queue_id_taken: 'This ID number already has a place in the queue.',
   queue_off: 'This sale has no waiting room.',
+  // box office (issue 24)
+  shift_open: 'You already have an open shift. Close it before opening another.',
+  shift_required: 'Open a shift first: sales and refunds are counted in your shift.',
+  payment_declined: 'The payment was declined. Ask for another payment code or another way to pay.',
+  payment_code_unsupported: 'This payment provider cannot charge payment codes. Take cash or card.',
+  tender_short: 'The cash handed over is less than the total.',
+  ticket_not_reprintable:
+    'This ticket cannot be reprinted: it was refunded, reprinted already or used at a gate.',
   buyer_limit: 'That is more tickets than one buyer may have.',
   hold_limit: 'You already hold as many tickets as one may at once. Finish or release a hold first.',
   viewer_limit: 'Too many people are watching this seat map right now. It will update again shortly.',
@@ -106,6 +114,13 @@ const zh: Record<ProblemCode, string> = {
   challenge_failed: '人机验证未通过，请重试。',
   queue_id_taken: '该证件号已在排队中。',
   queue_off: '本场无需排队。',
+  // 售票窗口（issue 24）
+  shift_open: '您已有一个未结束的班次，请先交班再开新班。',
+  shift_required: '请先开班：售票和退票都记入您的班次。',
+  payment_declined: '支付被拒绝，请让顾客换一个付款码或换一种支付方式。',
+  payment_code_unsupported: '当前支付渠道不支持付款码，请收现金或刷卡。',
+  tender_short: '实收现金少于应收金额。',
+  ticket_not_reprintable: '此票不能补打：已退票、已补打过或已在闸机核销。',
   buyer_limit: '超过每位购票人的限购数量。',
   hold_limit: '您当前锁定的票已达上限，请先完成或释放已有的锁定。',
   viewer_limit: '当前查看座位图的人数过多，稍后会自动刷新。',

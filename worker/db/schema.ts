@@ -3,6 +3,7 @@
 export * from './schema/analytics.ts'
 export * from './schema/analytics-reports.ts'
 export * from './schema/analytics-scenic.ts'
+export * from './schema/box-office.ts'
 export * from './schema/catalogue.ts'
 export * from './schema/coupons.ts'
 export * from './schema/distribution.ts'

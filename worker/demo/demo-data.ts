@@ -6,6 +6,7 @@ export const demoIds = {
   owner: 'usr_demo_owner',
   manager: 'usr_demo_manager',
   gate: 'usr_demo_gate',
+  boxOffice: 'usr_demo_box',
   concertHall: 'ven_demo_hall',
   cinemaHall: 'ven_demo_cinema1',
   concertEvent: 'evt_demo_symphony',

@@ -83,6 +83,13 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
       role: 'gate' as const,
       platformAdmin: false,
     },
+    {
+      id: ids.boxOffice,
+      email: `box@${emailDomain}`,
+      name: 'Demo Box Office',
+      role: 'box_office' as const,
+      platformAdmin: false,
+    },
   ]
 
   await db
@@ -148,6 +155,14 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
         nameEn: 'Gate kiosks',
         code: 'kiosk',
         kind: 'kiosk',
+      },
+      {
+        id: 'chn_demo_box_office',
+        organizerId: org,
+        name: '售票窗口',
+        nameEn: 'Box office',
+        code: 'box_office',
+        kind: 'box_office',
       },
     ])
     .onConflictDoNothing()

@@ -87,6 +87,10 @@ const owners: { dir: string; tables: Record<string, string> }[] = [
     tables: { outgoingMessages: 'outgoing_messages' },
   },
   {
+    dir: 'worker/services/box-office/',
+    tables: { boxOfficeShifts: 'box_office_shifts', boxOfficeEntries: 'box_office_entries' },
+  },
+  {
     dir: 'worker/services/waiting-room/',
     tables: { waitingRooms: 'waiting_rooms' },
   },

@@ -10,6 +10,7 @@ import { adminRoutes } from './admin/index.ts'
 import { analyticsRoutes } from './analytics.ts'
 import { apiIntroduction, tagGuides } from './api-guide.ts'
 import { authRoutes } from './auth.ts'
+import { boxOfficeRoutes } from './box-office.ts'
 import { jwksSchema } from './contracts/gate.ts'
 import { healthSchema, openApiDocumentSchema } from './contracts/meta.ts'
 import { couponShopRoutes } from './coupons.ts'
@@ -71,6 +72,7 @@ mountRateLimits(app)
 app.route('/api/auth', authRoutes)
 app.route('/api/customer/auth', customerAuthRoutes)
 app.route('/api/admin', adminRoutes as never)
+app.route('/api/box/organizers', boxOfficeRoutes as never)
 app.route('/api/dev', devRoutes)
 app.route('/api/shows', showRoutes)
 app.route('/api/shows', showSeatMapRoutes)

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import * as analytics from '../../../worker/db/schema/analytics.ts'
 import * as analyticsReports from '../../../worker/db/schema/analytics-reports.ts'
 import * as analyticsScenic from '../../../worker/db/schema/analytics-scenic.ts'
+import * as boxOffice from '../../../worker/db/schema/box-office.ts'
 import * as catalogue from '../../../worker/db/schema/catalogue.ts'
 import * as coupons from '../../../worker/db/schema/coupons.ts'
 import * as distribution from '../../../worker/db/schema/distribution.ts'
@@ -21,6 +22,7 @@ const areas = {
   analytics,
   analyticsReports,
   analyticsScenic,
+  boxOffice,
   catalogue,
   coupons,
   distribution,
@@ -51,6 +53,6 @@ describe('the D1 schema barrel', () => {
     const tables = [...fromAreas.values()].filter(
       (value) => typeof value === 'object' && value !== null && Symbol.for('drizzle:IsDrizzleTable') in value,
     )
-    expect(tables.length).toBe(97)
+    expect(tables.length).toBe(99)
   })
 })

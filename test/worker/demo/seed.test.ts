@@ -155,11 +155,21 @@ describe('demo data in two languages', () => {
         .map((c: { code: string; name: string; nameEn: string }) => [c.code, c.name, c.nameEn])
         .sort(),
     ).toEqual([
+      ['box_office', '售票窗口', 'Box office'],
       ['ctrip', '携程', 'Ctrip'],
       ['kiosk', '自助机', 'Gate kiosks'],
       ['meituan', '美团', 'Meituan'],
       ['web', '官网', 'Own website'],
     ])
+  })
+
+  it('has a box-office clerk who sells at the window (and only there)', async () => {
+    await loadDemo(env.DB, { ownerEmail: 'owner@demo.local', password: 'demo-password-2026' })
+    const clerk = await signIn('box@demo.local', 'demo-password-2026')
+    const catalogue = await ok(clerk.get(`/api/box/organizers/${demoIds.organizer}/catalogue`))
+    expect(catalogue.shows.length).toBeGreaterThan(0)
+    expect(catalogue.sites.map((s: { id: string }) => s.id)).toContain(demoIds.scenicSite)
+    expect((await clerk.get(`/api/admin/organizers/${demoIds.organizer}/staff`)).status).toBe(403)
   })
 
   it('lets an organizer set, change and clear the English name beside the main one', async () => {

@@ -122,7 +122,7 @@ export function ChannelsPage() {
   )
 }
 
-const roles = ['owner', 'manager', 'gate']
+const roles = ['owner', 'manager', 'gate', 'box_office']
 
 export function StaffPage() {
   const t = adminMessages.useT()

@@ -334,15 +334,20 @@ export const tickets = sqliteTable(
       .references(() => orders.id),
     orderLineId: text()
       .notNull()
-      .references(() => orderLines.id)
-      .unique(),
+      .references(() => orderLines.id),
     status: text({ enum: ['valid', 'revoked'] })
       .notNull()
       .default('valid'),
     revokedReason: text(),
     issuedAt: createdAt(),
   },
-  (t) => [index('tickets_order').on(t.orderId)],
+  (t) => [
+    index('tickets_order').on(t.orderId),
+    // One ticket per line, except those a reprint replaced (revoked with reason `reprinted`, the new one beside them).
+    uniqueIndex('tickets_line_once')
+      .on(t.orderLineId)
+      .where(sql`${t.revokedReason} IS NULL OR ${t.revokedReason} <> 'reprinted'`),
+  ],
 )
 
 /** Append-only record of every state change of an order: who, what, when, why. */

@@ -29,7 +29,7 @@ export const staffUsers = sqliteTable('staff_users', {
   createdAt: createdAt(),
 })
 
-export const staffRoles = ['owner', 'manager', 'gate'] as const
+export const staffRoles = ['owner', 'manager', 'gate', 'box_office'] as const
 export type StaffRole = (typeof staffRoles)[number]
 
 export const memberships = sqliteTable(

@@ -87,8 +87,18 @@ const zhOrder = (order: OrderSubject) =>
 const enOrder = (order: OrderSubject) =>
   `Order ${order.number}\n${orderLines(order, { when: 'When: ', place: 'Venue: ', items: 'Tickets: ' })}`
 
-const zhRoles: Record<StaffRole, string> = { owner: '所有者', manager: '管理员', gate: '检票员' }
-const enRoles: Record<StaffRole, string> = { owner: 'owner', manager: 'manager', gate: 'gate staff' }
+const zhRoles: Record<StaffRole, string> = {
+  owner: '所有者',
+  manager: '管理员',
+  gate: '检票员',
+  box_office: '售票员',
+}
+const enRoles: Record<StaffRole, string> = {
+  owner: 'owner',
+  manager: 'manager',
+  gate: 'gate staff',
+  box_office: 'box-office clerk',
+}
 
 const zhRefundCause: Record<RefundCause, string> = {
   requested: '您的退票申请已处理。',

@@ -102,6 +102,10 @@ export interface CreateOrderInput {
   deposit?: boolean
   /** A coupon code and points to redeem; member discounts apply without asking (see checkout-discounts.ts). */
   discounts?: DiscountRequest
+  /** Who made the order when not the buyer themselves (a box-office clerk, `staff:<id>`), for the audit trail. */
+  actor?: string
+  /** More of the story for the order's creation audit row (e.g. the clerk's shift). */
+  auditDetail?: Record<string, unknown>
 }
 
 interface Priced {
@@ -353,8 +357,9 @@ export async function createOrderFromHold(services: OrderServices, input: Create
       currency,
       ...(amountDue === 0 ? { status: 'succeeded' as const } : {}),
     },
-    actor: `buyer:${input.buyerId}`,
+    actor: input.actor ?? `buyer:${input.buyerId}`,
     detail: {
+      ...input.auditDetail,
       holdId: input.holdId,
       total,
       ...(priced.discount ? { discount: priced.discount } : {}),

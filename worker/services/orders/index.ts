@@ -16,5 +16,6 @@ export {
 export { startRebooking } from './rebook-start.ts'
 export { finishRefund, reconcilePendingRefunds } from './refund-claims.ts'
 export { refundQuote, requestRefund } from './refunds.ts'
+export { reissueTicket } from './reissue.ts'
 export type { Order, OrderServices } from './services.ts'
 export { refundUnfulfilledOrder } from './unfulfilled.ts'

@@ -126,6 +126,8 @@ export async function requestRefund(
     refuseRedeemed?: boolean
     /** Organizers and the system override a pending rebooking of these lines (it is cancelled); buyers are refused. */
     overridePendingRebook?: boolean
+    /** The refund's id, when the caller records it elsewhere before the money moves (a box-office shift). */
+    refundId?: string
   },
 ): Promise<typeof refunds.$inferSelect> {
   const { db, env } = services
@@ -190,7 +192,7 @@ export async function requestRefund(
   }
   const cascadedHere = refundLines.slice(lines.length)
   const amount = quote.amount + cascadedHere.reduce((sum, l) => sum + l.price, 0)
-  const refundId = newId('rf')
+  const refundId = input.refundId ?? newId('rf')
   const ids = refundLines.map((l) => l.id)
   const written = await claimRefund(services, order, {
     refundId,

@@ -1,5 +1,6 @@
 import { isLocalEnvironment } from '../../deployment.ts'
 import type { Bindings } from '../../env.ts'
+import { COUNTER_CARD, COUNTER_CASH, counterProvider } from './counter.ts'
 import type { PaymentProvider } from './provider.ts'
 import { sandboxProvider } from './sandbox.ts'
 import { SETTLEMENT_PROVIDER, settlementLedger } from './settlement.ts'
@@ -40,6 +41,8 @@ export function providerOfPayment(
 ): PaymentProvider {
   if (payment.provider === SETTLEMENT_PROVIDER) return settlementLedger
   if (payment.provider === current.name) return current
+  if (payment.provider === COUNTER_CASH || payment.provider === COUNTER_CARD)
+    return counterProvider(payment.provider)
   const own =
     payment.provider === 'stripe' ? stripeFrom(env) : payment.provider === 'sandbox' ? sandboxFrom(env) : null
   if (!own)

@@ -1,0 +1,318 @@
+// A sale in as few keys as possible: the show (or site, date, type) is chosen, the zone and quantity typed, the
+// tender picked, Enter charges. Best available seats for shows; real-name visitors per scenic ticket when required.
+import { useState } from 'preact/hooks'
+import type { BoxCatalogue, BoxSale } from '../../worker/routes/contracts/box-office.ts'
+import type { SiteDetail } from '../../worker/routes/contracts/scenic.ts'
+import type { ShowDetail } from '../../worker/routes/contracts/shows.ts'
+import { ApiError, api, newIdempotencyKey } from '../lib/api.ts'
+import { formatDateTime, formatMoney } from '../lib/format.ts'
+import { useLocale } from '../lib/i18n.ts'
+import { localName } from '../lib/labels.ts'
+import { Button, Field, ProblemAlert, useResource } from '../lib/ui.tsx'
+import { focusOnMount, yuan } from './inputs.ts'
+import { messages } from './messages.ts'
+
+type Tender = 'cash' | 'card' | 'payment_code'
+const chinaToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
+
+export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold: (sale: BoxSale) => void }) {
+  const t = messages.useT()
+  const locale = useLocale()
+  const { catalogue } = props
+  const [kind, setKind] = useState<'show' | 'scenic'>(
+    catalogue.shows.length || !catalogue.sites.length ? 'show' : 'scenic',
+  )
+  const [showId, setShowId] = useState(catalogue.shows[0]?.id ?? '')
+  const [category, setCategory] = useState('')
+  const [quantity, setQuantity] = useState('1')
+  const [siteId, setSiteId] = useState(catalogue.sites[0]?.id ?? '')
+  const [visitDate, setVisitDate] = useState(chinaToday())
+  const [productId, setProductId] = useState('')
+  const [slot, setSlot] = useState('')
+  const [visitors, setVisitors] = useState<{ name: string; idNumber: string }[]>([])
+  const [tender, setTender] = useState<Tender>('cash')
+  const [tendered, setTendered] = useState('')
+  const [reference, setReference] = useState('')
+  const [code, setCode] = useState('')
+  const [error, setError] = useState<unknown>(null)
+  const [busy, setBusy] = useState(false)
+  // One key per sale attempt: a retry after a lost answer replays the sale; a refused one (4xx: short cash, a
+  // declined code) is corrected and sent as a new attempt.
+  const [key, setKey] = useState(newIdempotencyKey)
+  const show = useResource(
+    (signal) =>
+      kind === 'show' && showId ? api<ShowDetail>(`/api/shows/${showId}`, { signal }) : Promise.resolve(null),
+    [kind, showId],
+  )
+  const site = useResource(
+    (signal) =>
+      kind === 'scenic' && siteId
+        ? api<SiteDetail>(`/api/scenic-sites/${siteId}`, { signal })
+        : Promise.resolve(null),
+    [kind, siteId],
+  )
+  const money = (minor: number) => formatMoney(minor, catalogue.currency, locale)
+  const count = Math.max(1, Math.min(20, Number(quantity) || 1))
+  const zone = show.data?.categories.find((c) => c.code === category) ?? show.data?.categories[0]
+  const product = site.data?.products.find((p) => p.id === productId) ?? site.data?.products[0]
+  const realName = kind === 'show' ? Boolean(show.data?.realNameRequired) : Boolean(product?.realNameRequired)
+  const visitorAt = (i: number) => visitors[i] ?? { name: '', idNumber: '' }
+  const setVisitor = (i: number, patch: Partial<{ name: string; idNumber: string }>) =>
+    setVisitors((all) => {
+      const next = [...all]
+      next[i] = { ...visitorAt(i), ...patch }
+      return next
+    })
+  const submit = async (event: Event) => {
+    event.preventDefault()
+    setBusy(true)
+    setError(null)
+    const people = Array.from({ length: count }, (_, i) => visitorAt(i))
+    const items =
+      kind === 'show'
+        ? {
+            kind,
+            showId,
+            best: { category: zone?.code ?? '', quantity: count },
+            ...(realName
+              ? { holderNames: people.map((p) => p.name), idNumbers: people.map((p) => p.idNumber) }
+              : {}),
+          }
+        : {
+            kind,
+            siteId,
+            visitDate,
+            lines: people.map((p) => ({
+              productId: product?.id ?? '',
+              ...(product?.timed && (slot || site.data?.timeSlots[0])
+                ? { slot: slot || site.data!.timeSlots[0]!.code }
+                : {}),
+              ...(realName ? { visitor: { name: p.name, idNumber: p.idNumber } } : {}),
+            })),
+          }
+    const money =
+      tender === 'cash'
+        ? { kind: tender, tendered: yuan(tendered) }
+        : tender === 'card'
+          ? { kind: tender, reference }
+          : { kind: tender, code: code.replace(/\s/g, '') }
+    try {
+      props.onSold(
+        await api<BoxSale>(`${props.base}/sales`, { body: { items, tender: money }, idempotencyKey: key }),
+      )
+    } catch (failure) {
+      setError(failure)
+      if (failure instanceof ApiError && failure.status >= 400 && failure.status < 500)
+        setKey(newIdempotencyKey())
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <section class="box-card box-sale" aria-labelledby="sale-heading">
+      <h2 id="sale-heading">{t('sell')}</h2>
+      <div role="radiogroup" aria-label={t('sell')} class="box-tabs">
+        {(['show', 'scenic'] as const).map((k) => (
+          <label key={k}>
+            <input type="radio" name="sale-kind" checked={kind === k} onChange={() => setKind(k)} />
+            {k === 'show' ? t('sellShow') : t('sellScenic')}
+          </label>
+        ))}
+      </div>
+      <form class="stack" onSubmit={submit}>
+        {kind === 'show' ? (
+          <>
+            <Field label={t('show')}>
+              {({ id }) => (
+                <select
+                  id={id}
+                  ref={focusOnMount}
+                  value={showId}
+                  onChange={(e) => setShowId(e.currentTarget.value)}
+                  required
+                >
+                  {catalogue.shows.map((s) => (
+                    <option key={s.id} value={s.id}>
+                      {formatDateTime(s.startsAt, locale)} ·{' '}
+                      {localName({ name: s.eventName, nameEn: s.eventNameEn }, locale)} ·{' '}
+                      {localName({ name: s.venueName, nameEn: s.venueNameEn }, locale)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            {!catalogue.shows.length && <p class="muted">{t('showsNone')}</p>}
+            <Field label={t('category')}>
+              {({ id }) => (
+                <select
+                  id={id}
+                  value={zone?.code ?? ''}
+                  onChange={(e) => setCategory(e.currentTarget.value)}
+                  required
+                >
+                  {(show.data?.categories ?? []).map((c) => (
+                    <option key={c.code} value={c.code}>
+                      {t('categoryOption', {
+                        name: localName({ name: c.name, nameEn: c.nameEn ?? null }, locale),
+                        price: money(c.current.price),
+                        available: c.available,
+                      })}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </>
+        ) : (
+          <>
+            <Field label={t('site')}>
+              {({ id }) => (
+                <select id={id} value={siteId} onChange={(e) => setSiteId(e.currentTarget.value)} required>
+                  {catalogue.sites.map((s) => (
+                    <option key={s.id} value={s.id}>
+                      {localName(s, locale)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label={t('visitDate')}>
+              {({ id }) => (
+                <input
+                  id={id}
+                  type="date"
+                  required
+                  value={visitDate}
+                  onInput={(e) => setVisitDate(e.currentTarget.value)}
+                />
+              )}
+            </Field>
+            <Field label={t('product')}>
+              {({ id }) => (
+                <select
+                  id={id}
+                  value={product?.id ?? ''}
+                  onChange={(e) => setProductId(e.currentTarget.value)}
+                  required
+                >
+                  {(site.data?.products ?? []).map((p) => (
+                    <option key={p.id} value={p.id}>
+                      {localName(p, locale)} · {money(p.price)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            {product?.timed && (
+              <Field label={t('slot')}>
+                {({ id }) => (
+                  <select id={id} value={slot} onChange={(e) => setSlot(e.currentTarget.value)}>
+                    {(site.data?.timeSlots ?? []).map((s) => (
+                      <option key={s.code} value={s.code}>
+                        {s.start}–{s.end}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+            )}
+          </>
+        )}
+        <Field label={t('quantity')}>
+          {({ id }) => (
+            <input
+              id={id}
+              type="number"
+              min={1}
+              max={20}
+              required
+              value={quantity}
+              onInput={(e) => setQuantity(e.currentTarget.value)}
+            />
+          )}
+        </Field>
+        {realName &&
+          Array.from({ length: count }, (_, i) => (
+            <div class="box-inline" key={i}>
+              <Field label={`${kind === 'show' ? t('holderName') : t('visitorName')} ${i + 1}`}>
+                {({ id }) => (
+                  <input
+                    id={id}
+                    required
+                    value={visitorAt(i).name}
+                    onInput={(e) => setVisitor(i, { name: e.currentTarget.value })}
+                  />
+                )}
+              </Field>
+              <Field label={`${t('visitorId')} ${i + 1}`}>
+                {({ id }) => (
+                  <input
+                    id={id}
+                    required
+                    pattern="[0-9]{17}[0-9Xx]"
+                    value={visitorAt(i).idNumber}
+                    onInput={(e) => setVisitor(i, { idNumber: e.currentTarget.value })}
+                  />
+                )}
+              </Field>
+            </div>
+          ))}
+        <fieldset class="box-tabs">
+          <legend>{t('tender')}</legend>
+          {(['cash', 'card', 'payment_code'] as const).map((k) => (
+            <label key={k}>
+              <input type="radio" name="tender" checked={tender === k} onChange={() => setTender(k)} />
+              {t(k)}
+            </label>
+          ))}
+        </fieldset>
+        {tender === 'cash' && (
+          <Field label={t('tendered')}>
+            {({ id }) => (
+              <input
+                id={id}
+                inputMode="decimal"
+                required
+                pattern="[0-9]+(\.[0-9]{1,2})?"
+                value={tendered}
+                onInput={(e) => setTendered(e.currentTarget.value)}
+              />
+            )}
+          </Field>
+        )}
+        {tender === 'card' && (
+          <Field label={t('reference')}>
+            {({ id }) => (
+              <input
+                id={id}
+                required
+                value={reference}
+                onInput={(e) => setReference(e.currentTarget.value)}
+              />
+            )}
+          </Field>
+        )}
+        {tender === 'payment_code' && (
+          <Field label={t('paymentCode')}>
+            {({ id }) => (
+              <input
+                id={id}
+                required
+                inputMode="numeric"
+                autoComplete="off"
+                pattern="[0-9 ]{10,40}"
+                value={code}
+                onInput={(e) => setCode(e.currentTarget.value)}
+              />
+            )}
+          </Field>
+        )}
+        <ProblemAlert error={error} />
+        <ProblemAlert error={show.error ?? site.error} />
+        <Button type="submit" variant="primary" disabled={busy} data-testid="charge">
+          {busy ? t('selling') : t('chargeNow')}
+        </Button>
+      </form>
+    </section>
+  )
+}
