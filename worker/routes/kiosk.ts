@@ -313,7 +313,7 @@ device.get(
       .select()
       .from(orders)
       .where(and(eq(orders.id, orderId), eq(orders.channel, KIOSK_CHANNEL)))
-    if (!order || !order.buyerId.startsWith(`kiosk:${kiosk.id}:`)) throw notFound(`order ${orderId}`)
+    if (!order?.buyerId.startsWith(`kiosk:${kiosk.id}:`)) throw notFound(`order ${orderId}`)
     const tickets =
       order.status === 'paid' ? await ticketsOfOrder(db, c.env.TICKET_SIGNING_KEYS, order.id) : []
     return c.json({

@@ -110,3 +110,12 @@ export const kioskStatusRecord = v.object({
 })
 export const kioskStatusPage = pageOf(kioskStatusRecord)
 export const kioskAlertPage = pageOf(kioskAlertRecord)
+
+export type KioskRecord = v.InferOutput<typeof kioskRecord>
+export type KioskCatalogue = v.InferOutput<typeof kioskCatalogueSchema>
+export type KioskEnrolled = v.InferOutput<typeof kioskEnrolledSchema>
+export type HeartbeatAnswer = v.InferOutput<typeof heartbeatAnswerSchema>
+export type KioskOrderCreated = v.InferOutput<typeof kioskOrderCreatedSchema>
+export type KioskOrderStatus = v.InferOutput<typeof kioskOrderStatusSchema>
+export type KioskStatus = v.InferOutput<typeof kioskStatusRecord>
+export type KioskAlert = v.InferOutput<typeof kioskAlertRecord>

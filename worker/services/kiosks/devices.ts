@@ -141,3 +141,16 @@ export async function revokeKiosk(db: Database, organizerId: string, kioskId: st
 export const kioskBuyerId = (kioskId: string, session: string) => `kiosk:${kioskId}:${session}`
 export const kioskOfBuyer = (buyerId: string) =>
   buyerId.startsWith('kiosk:') ? (buyerId.split(':')[1] ?? null) : null
+
+/** A kiosk enrolled without a code (the demo's): inserted once under its fixed id, left alone afterwards. */
+export async function ensureKiosk(
+  db: Database,
+  kiosk: { id: string; organizerId: string; name: string; siteId: string },
+): Promise<boolean> {
+  const inserted = await db
+    .insert(kioskDevices)
+    .values(kiosk)
+    .onConflictDoNothing()
+    .returning({ id: kioskDevices.id })
+  return inserted.length > 0
+}

@@ -84,7 +84,12 @@ function resolve(db: Database, kioskId: string, kind: KioskAlertKind, now: Date)
 }
 
 /** Stores a heartbeat; ends a silence; raises or ends a paper-low episode. */
-export async function recordHeartbeat(db: Database, device: KioskDevice, beat: Heartbeat, now = new Date()) {
+export async function recordHeartbeat(
+  db: Database,
+  device: Pick<KioskDevice, 'id' | 'organizerId' | 'name' | 'siteId'>,
+  beat: Heartbeat,
+  now = new Date(),
+) {
   const statements: Statement[] = [
     db
       .update(kioskDevices)
