@@ -17,6 +17,7 @@ import { GatesPage } from './pages/gates.tsx'
 import { GroupBuysPage } from './pages/group-buys.tsx'
 import { PartnersPage, WebhookPage, WebhooksPage } from './pages/integrations.tsx'
 import { InvitationPage } from './pages/invitation.tsx'
+import { KiosksPage } from './pages/kiosks.tsx'
 import { MembersPage } from './pages/members.tsx'
 import { OrderPage } from './pages/order.tsx'
 import { OrdersPage } from './pages/orders.tsx'
@@ -40,6 +41,7 @@ const sections: { href: string; key: AdminKey }[] = [
   { href: '/admin/partners', key: 'navPartners' },
   { href: '/admin/webhooks', key: 'navWebhooks' },
   { href: '/admin/gates', key: 'navGates' },
+  { href: '/admin/kiosks', key: 'navKiosks' },
   { href: '/admin/group-buys', key: 'navGroupBuys' },
   { href: '/admin/coupons', key: 'navCoupons' },
   { href: '/admin/distribution', key: 'navDistribution' },
@@ -150,6 +152,7 @@ function Console() {
           { pattern: '/admin/webhooks', render: () => <WebhooksPage /> },
           { pattern: '/admin/webhooks/:id', render: (p) => <WebhookPage id={p.id!} /> },
           { pattern: '/admin/gates', render: () => <GatesPage /> },
+          { pattern: '/admin/kiosks', render: () => <KiosksPage /> },
           { pattern: '/admin/group-buys', render: () => <GroupBuysPage /> },
           { pattern: '/admin/coupons', render: () => <CouponsPage /> },
           { pattern: '/admin/distribution', render: () => <DistributionPage /> },

@@ -140,7 +140,7 @@ export function checkoutPage(input: CheckoutPageInput) {
   const other: PageLanguage = lang === 'zh-CN' ? 'en' : 'zh-CN'
   const when = input.subject?.startsAt ? formatWhen(input.subject.startsAt, lang) : input.subject?.visitDate
   const button = (outcome: string, label: string, extra = '') =>
-    html`<form method="post" action="${input.action}?lang=${lang}"><input type="hidden" name="outcome" value="${outcome}"><button class="${extra}" data-testid="sandbox-${outcome}">${label}</button></form>`
+    html`<form method="post" action="${input.action}${input.action.includes('?') ? '&' : '?'}lang=${lang}"><input type="hidden" name="outcome" value="${outcome}"><button class="${extra}" data-testid="sandbox-${outcome}">${label}</button></form>`
   return page(
     lang,
     `${say(lang, 'title')} · ${input.orderNumber}`,

@@ -246,8 +246,15 @@ describe('kiosk sale', () => {
     expect((await phone.get(link.pathname)).status).toBe(404) // without the key: not theirs
     expect((await phone.get(`${link.pathname}?k=${'0'.repeat(32)}`)).status).toBe(404) // a made-up key
     const page = await (await phone.get(`${link.pathname}${link.search}`)).text()
-    expect(page).toContain(`${link.pathname}/complete${link.search}`)
-    await ok(phone.post(`${link.pathname}/complete${link.search}`, { outcome: 'pay' }))
+    // The page's buttons post to the pay link (with the page's language after it), as a phone's browser would.
+    const action = /action="([^"]+)"/.exec(page)![1]!.replaceAll('&amp;', '&')
+    expect(action).toBe(`${link.pathname}/complete${link.search}&lang=zh-CN`)
+    const paidPage = await phone.fetch(action, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://tickets.test' },
+      body: 'outcome=pay',
+    })
+    expect(paidPage.status).toBe(200)
     const paid = await ok(kiosk.client.get(`/api/kiosk/orders/${created.orderId}`))
     expect(paid.status).toBe('paid')
     expect(paid.tickets).toHaveLength(1)
