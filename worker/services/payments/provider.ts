@@ -17,7 +17,17 @@ export interface PaymentProvider {
     refundId: string,
     amount: number,
   ): Promise<string>
+  /**
+   * 付款码: charges the payment code a buyer shows on their phone (scanned at a window or a kiosk) at once.
+   * Idempotent per payment id. Providers without this answer `unsupported`; `declined` means no money moved.
+   */
+  chargePaymentCode?(payment: CheckoutPayment, code: string): Promise<PaymentCodeCharge>
 }
+
+export type PaymentCodeCharge =
+  | { status: 'succeeded'; event: PaymentEvent }
+  | { status: 'declined'; reason: string }
+  | { status: 'unsupported'; reason: string }
 
 export interface CheckoutPayment {
   id: string

@@ -56,6 +56,23 @@ export function sandboxProvider(secret: string): PaymentProvider {
         return { valid: true, event: null }
       }
     },
+    async chargePaymentCode(payment, code) {
+      // Like WeChat Pay / Alipay codes: 16–24 digits. A code ending in 0000 is declined (a buyer without funds),
+      // so the failure path can be shown offline too.
+      if (!/^\d{16,24}$/.test(code)) return { status: 'declined', reason: 'not a payment code' }
+      if (code.endsWith('0000')) return { status: 'declined', reason: 'insufficient funds' }
+      const ref = `sbx_pc_${payment.id}`
+      return {
+        status: 'succeeded',
+        event: {
+          id: ref,
+          type: 'payment.succeeded',
+          paymentId: payment.id,
+          amount: payment.amount,
+          providerRef: ref,
+        },
+      }
+    },
     async refund(_payment, refundId) {
       // The sandbox settles refunds at once; the reference is derived from our refund id, so retries agree.
       return `sbx_rf_${refundId}`

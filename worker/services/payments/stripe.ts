@@ -17,6 +17,10 @@ export function stripeProvider(settings: StripeSettings): PaymentProvider {
   const cryptoProvider = Stripe.createSubtleCryptoProvider()
   return {
     name: 'stripe',
+    async chargePaymentCode() {
+      // Stripe takes WeChat Pay and Alipay only through its hosted flows, not a merchant-scanned code.
+      return { status: 'unsupported', reason: 'Stripe does not charge scanned payment codes (付款码)' }
+    },
     async checkoutUrl(payment, origin) {
       const session = await stripe.checkout.sessions.create(
         {

@@ -1,5 +1,5 @@
 // A QR code drawn as SVG squares from the well-kept `qrcode` library's module matrix (no canvas, no data: URL, so the
-// console's Content-Security-Policy stays as strict as it is).
+// pages' Content-Security-Policy stays as strict as it is, and it prints sharp at any size). Console, box office, kiosk.
 import QRCode from 'qrcode'
 
 export function QrCode(props: { text: string; label: string; testId?: string }) {
