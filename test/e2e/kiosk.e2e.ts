@@ -102,7 +102,7 @@ describe('kiosk', () => {
 
     const qr = page.getByRole('img', { name: /Payment QR code for order/ })
     await qr.waitFor()
-    const checkoutUrl = await qr.getAttribute('data-payload')
+    const checkoutUrl = await page.locator('[data-checkout-url]').getAttribute('data-checkout-url')
     expect(checkoutUrl).toMatch(/\/api\/payments\/sandbox\/checkout\/pay_\w+\?k=\w+$/)
     await expectAccessible(page)
     await saveScreenshot(page, 'kiosk-pay')
@@ -118,9 +118,14 @@ describe('kiosk', () => {
     await expect
       .poll(() => page.getByTestId('print-heading').textContent(), { timeout: 20_000 })
       .toBe('Please take your tickets')
-    expect(await page.getByTestId('printed-ticket').count()).toBe(1)
-    const token = await page.getByTestId('printed-ticket').getByRole('img').getAttribute('data-payload')
-    expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/)
+    // The shared print sheet, on the 80 mm roll: one ticket, its QR code, printed once.
+    const sheet = page.getByTestId('ticket-print')
+    expect(await sheet.getAttribute('data-paper')).toBe('thermal80')
+    const printed = sheet.locator('article.ticket-print-page')
+    expect(await printed.count()).toBe(1)
+    const ticketId = await printed.getAttribute('data-ticket-id')
+    await page.getByTestId(`print-qr-${ticketId}`).waitFor()
+    expect(await printed.textContent()).toContain('Gate ticket — adult')
     expect(await page.evaluate(() => (window as unknown as { __prints: number }).__prints)).toBe(1)
     await expectAccessible(page)
     await saveScreenshot(page, 'kiosk-printed')

@@ -258,6 +258,7 @@ describe('page walk', () => {
         ['partners', '/admin/partners'],
         ['webhooks', '/admin/webhooks'],
         ['gates', '/admin/gates'],
+        ['kiosks', '/admin/kiosks'],
         ['group-buys', '/admin/group-buys'],
         ['coupons', '/admin/coupons'],
         ['members', '/admin/members'],

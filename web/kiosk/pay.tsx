@@ -1,9 +1,10 @@
 // Payment by QR code (the visitor pays on their phone; the kiosk polls the order until it is paid), then printing.
 import { useEffect, useRef, useState } from 'preact/hooks'
 import type { KioskOrderStatus } from '../../worker/routes/contracts/kiosk.ts'
+import { QrCode } from '../lib/qr.tsx'
+import { printTickets } from '../lib/ticket-print.tsx'
 import { money, useKioskLocale, useT } from './messages.ts'
 import { PrintedTickets } from './print.tsx'
-import { QrImage } from './qr.tsx'
 import type { KioskRuntime } from './runtime.ts'
 import type { Sale } from './sale.ts'
 
@@ -61,7 +62,9 @@ export function PayStep(props: {
       <p class="kiosk-amount" data-testid="pay-amount">
         {money(order.amountDue, order.currency, locale)}
       </p>
-      <QrImage payload={order.checkoutUrl} label={t('payQr', { number: order.number })} size={480} />
+      <div class="kiosk-qr" data-checkout-url={order.checkoutUrl}>
+        <QrCode text={order.checkoutUrl} label={t('payQr', { number: order.number })} testId="pay-qr" />
+      </div>
       <p class="kiosk-hint">{t('payHint')}</p>
       <p aria-live="polite" data-testid="pay-status">
         {t('payWaiting')} {t('payExpiresIn', { minutes })}
@@ -87,7 +90,7 @@ export function PrintStep(props: {
     // The kiosk browser prints silently to its receipt printer (e.g. Chromium's --kiosk-printing).
     setTimeout(() => {
       try {
-        window.print()
+        printTickets('thermal80')
       } finally {
         setPrinting(false)
         props.runtime.printed(props.tickets.length)

@@ -8,7 +8,7 @@ import { demoIds } from './demo-data.ts'
 // few minutes later. A working kiosk is one browser away: a code from the console's Kiosks page, then
 // `/kiosk?enroll=<code>`.
 
-export const demoKiosk = { id: 'kdv_demo_east_gate', name: '东门自助机 East Gate kiosk' } as const
+export const demoKiosk = { id: 'kdv_demo_east_gate', name: '东门自助机' } as const
 
 export async function seedDemoKiosk(db: Database, now: Date) {
   const kiosk = { ...demoKiosk, organizerId: demoIds.organizer, siteId: demoIds.scenicSite }
