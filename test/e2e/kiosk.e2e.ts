@@ -5,6 +5,7 @@
 // purchase and goes back to Chinese. axe-core on every screen.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { signIn } from './support/admin.ts'
 import { ApiSession } from './support/api-session.ts'
 import { expectAccessible, launchBrowser, newPage, saveScreenshot } from './support/browser.ts'
 
@@ -166,6 +167,22 @@ describe('kiosk', () => {
     await page.getByRole('button', { name: /明天/ }).tap()
     await page.getByTestId(`product-${adult}`).waitFor()
     expect(await page.getByTestId(`product-${adult}`).locator('output').textContent()).toBe('0')
+    await context.close()
+  })
+
+  test('the console lists kiosks with status, paper and open alerts (the demo kiosk is low on paper)', async () => {
+    const { context, page } = await newPage(browser, { locale: 'zh-CN' })
+    await signIn(page)
+    await page.goto('/admin/kiosks')
+    await page.getByRole('heading', { level: 1, name: '自助售票机' }).waitFor()
+    const alerts = page.getByTestId('kiosk-alerts')
+    await alerts.waitFor()
+    expect(await alerts.textContent()).toContain('东门自助机：票纸不足（12%）')
+    const row = page.getByRole('row').filter({ hasText: 'E2E kiosk' })
+    expect(await row.textContent()).toContain('在线')
+    expect(await row.textContent()).toContain('98%')
+    await expectAccessible(page)
+    await saveScreenshot(page, 'kiosk-console')
     await context.close()
   })
 })

@@ -189,12 +189,15 @@ describe('kiosk heartbeat and alerts', () => {
     expect(receiver.to('/silent')).toHaveLength(1)
   })
 
-  it('a revoked kiosk is never reported silent', async () => {
+  it('a revoked kiosk is never reported silent, and its open alerts end with it', async () => {
     const site = await scenicSiteOnSale()
     const kiosk = await enrollKiosk(site)
+    await ok(kiosk.client.post('/api/kiosk/heartbeat', beat(5)))
+    expect((await ok(site.manager.get(`${site.base}/kiosk-alerts?open=true`))).items).toHaveLength(1)
     expect((await site.owner.fetch(`${site.base}/kiosks/${kiosk.id}`, { method: 'DELETE' })).status).toBe(204)
+    expect((await ok(site.manager.get(`${site.base}/kiosk-alerts?open=true`))).items).toEqual([])
     await runScheduledJobs(env, new Date(Date.now() + 60 * 60_000))
-    expect(await alertEvents(kiosk.id)).toEqual([])
+    expect((await alertEvents(kiosk.id)).map((e) => e.kind)).toEqual(['paper_low'])
   })
 })
 

@@ -3,7 +3,7 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm'
 import { jwtVerify, SignJWT } from 'jose'
 import type { Database } from '../../db/client.ts'
-import { kioskDevices, kioskEnrollmentCodes, scenicSites } from '../../db/schema.ts'
+import { kioskAlerts, kioskDevices, kioskEnrollmentCodes, scenicSites } from '../../db/schema.ts'
 import { newId } from '../../ids.ts'
 import { Problem } from '../../problem.ts'
 import { ENROLLMENT_CODE_MINUTES, newEnrollmentCode, normalizeCode } from '../gate-devices.ts'
@@ -126,14 +126,26 @@ export async function kioskOfToken(
   return device
 }
 
-/** Revokes a kiosk of this organizer; false when there is none. */
+/** Revokes a kiosk of this organizer (its open alerts end with it); false when there is none. */
 export async function revokeKiosk(db: Database, organizerId: string, kioskId: string, now = new Date()) {
-  const revoked = await db
-    .update(kioskDevices)
-    // Revoking twice keeps the first time.
-    .set({ revokedAt: sql`coalesce(${kioskDevices.revokedAt}, ${now.toISOString()})` })
-    .where(and(eq(kioskDevices.id, kioskId), eq(kioskDevices.organizerId, organizerId)))
-    .returning({ id: kioskDevices.id })
+  const [revoked] = await db.batch([
+    db
+      .update(kioskDevices)
+      // Revoking twice keeps the first time.
+      .set({ revokedAt: sql`coalesce(${kioskDevices.revokedAt}, ${now.toISOString()})` })
+      .where(and(eq(kioskDevices.id, kioskId), eq(kioskDevices.organizerId, organizerId)))
+      .returning({ id: kioskDevices.id }),
+    db
+      .update(kioskAlerts)
+      .set({ resolvedAt: now.toISOString() })
+      .where(
+        and(
+          eq(kioskAlerts.kioskId, kioskId),
+          eq(kioskAlerts.organizerId, organizerId),
+          isNull(kioskAlerts.resolvedAt),
+        ),
+      ),
+  ])
   return revoked.length > 0
 }
 
