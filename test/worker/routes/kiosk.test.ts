@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:workers'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { openDatabase } from '../../../worker/db/client.ts'
 import { runScheduledJobs } from '../../../worker/scheduled.ts'
-import { KIOSK_SILENT_MINUTES } from '../../../worker/services/kiosks/health.ts'
+import { KIOSK_SILENT_MINUTES, raiseSilentKiosks } from '../../../worker/services/kiosks/health.ts'
 import { today } from '../../support/analytics.ts'
 import { ApiClient, problemOf } from '../../support/api.ts'
 import {
@@ -196,7 +197,7 @@ describe('kiosk heartbeat and alerts', () => {
     expect((await ok(site.manager.get(`${site.base}/kiosk-alerts?open=true`))).items).toHaveLength(1)
     expect((await site.owner.fetch(`${site.base}/kiosks/${kiosk.id}`, { method: 'DELETE' })).status).toBe(204)
     expect((await ok(site.manager.get(`${site.base}/kiosk-alerts?open=true`))).items).toEqual([])
-    await runScheduledJobs(env, new Date(Date.now() + 60 * 60_000))
+    await raiseSilentKiosks(openDatabase(env.DB), new Date(Date.now() + 60 * 60_000))
     expect((await alertEvents(kiosk.id)).map((e) => e.kind)).toEqual(['paper_low'])
   })
 })
