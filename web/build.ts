@@ -1,4 +1,4 @@
-// Builds the Preact apps (shop at /, admin at /admin, gate at /gate) with esbuild into web/dist/.
+// Builds the Preact apps (shop at /, admin at /admin, gate at /gate, kiosk at /kiosk) with esbuild into web/dist/.
 // One index.html boots the app that owns the path, so Workers' single-page-application fallback can serve it
 // for every route while each app's code is fetched only where it is used.
 // Usage: node web/build.ts [--watch] [--quiet]
@@ -28,6 +28,8 @@ export const apps = {
       keep: ['/gate.webmanifest', '/favicon.svg'],
     },
   },
+  // The self-service kiosk (web/kiosk/main.tsx): enrolled like a gate, touch only.
+  kiosk: { entry: 'kiosk/main.tsx', prefix: '/kiosk' },
   shop: {
     entry: 'shop/main.tsx',
     prefix: '/',

@@ -3,6 +3,7 @@ import type { Bindings } from './env.ts'
 import { jsonLogger } from './middleware/logger.ts'
 import { sweepPendingVisitors } from './services/analytics/store.ts'
 import { releasePayableCommission } from './services/distribution/index.ts'
+import { raiseSilentKiosks } from './services/kiosks/health.ts'
 import { deliverDueMessages } from './services/messages/outbox.ts'
 import {
   expireUnpaidOrders,
@@ -61,6 +62,8 @@ export async function runScheduledJobs(env: Bindings, now = new Date()) {
   const refundsFinished = await step('reconcile-refunds', () => reconcilePendingRefunds(services))
   // 分销: commission on shows and visit days that are over (or tickets used) becomes payable.
   const commissionPayable = await step('commission-payable', () => releasePayableCommission(db, now))
+  // Kiosks with no heartbeat for a while: a `silent` alert and its `kiosk.alert` event, once per episode.
+  const kiosksSilent = await step('kiosks-silent', () => raiseSilentKiosks(db, now))
   // Last, so events the steps above wrote go out in this run.
   const availabilityChanges = await step('availability', () => watchAvailability(env, db, now))
   const webhooks = await step('outbox', () => publishOutbox(db, env.WEBHOOK_QUEUE, now))
@@ -83,6 +86,7 @@ export async function runScheduledJobs(env: Bindings, now = new Date()) {
     refundsFinished,
     commissionPayable,
     availabilityChanges,
+    kiosksSilent,
     webhooks,
     webhookRetries,
     messages,

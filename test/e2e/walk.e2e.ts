@@ -259,6 +259,7 @@ describe('page walk', () => {
         ['webhooks', '/admin/webhooks'],
         ['messages', '/admin/messages'],
         ['gates', '/admin/gates'],
+        ['kiosks', '/admin/kiosks'],
         ['group-buys', '/admin/group-buys'],
         ['coupons', '/admin/coupons'],
         ['members', '/admin/members'],

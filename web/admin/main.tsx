@@ -17,6 +17,7 @@ import { GatesPage } from './pages/gates.tsx'
 import { GroupBuysPage } from './pages/group-buys.tsx'
 import { PartnersPage, WebhookPage, WebhooksPage } from './pages/integrations.tsx'
 import { InvitationPage } from './pages/invitation.tsx'
+import { KiosksPage } from './pages/kiosks.tsx'
 import { MembersPage } from './pages/members.tsx'
 import { MessagesPage } from './pages/messages.tsx'
 import { OrderPage } from './pages/order.tsx'
@@ -42,6 +43,7 @@ const sections: { href: string; key: AdminKey }[] = [
   { href: '/admin/webhooks', key: 'navWebhooks' },
   { href: '/admin/messages', key: 'navMessages' },
   { href: '/admin/gates', key: 'navGates' },
+  { href: '/admin/kiosks', key: 'navKiosks' },
   { href: '/admin/group-buys', key: 'navGroupBuys' },
   { href: '/admin/coupons', key: 'navCoupons' },
   { href: '/admin/distribution', key: 'navDistribution' },
@@ -153,6 +155,7 @@ function Console() {
           { pattern: '/admin/webhooks/:id', render: (p) => <WebhookPage id={p.id!} /> },
           { pattern: '/admin/messages', render: () => <MessagesPage /> },
           { pattern: '/admin/gates', render: () => <GatesPage /> },
+          { pattern: '/admin/kiosks', render: () => <KiosksPage /> },
           { pattern: '/admin/group-buys', render: () => <GroupBuysPage /> },
           { pattern: '/admin/coupons', render: () => <CouponsPage /> },
           { pattern: '/admin/distribution', render: () => <DistributionPage /> },

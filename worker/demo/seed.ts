@@ -27,6 +27,7 @@ import {
   demoIds as ids,
   midNextMonth,
 } from './demo-data.ts'
+import { seedDemoKiosk } from './kiosk.ts'
 import { seedDemoPosters } from './posters.ts'
 import { seedDemoPresale } from './presale.ts'
 import { seedDemoWaitingRoom } from './waiting-room.ts'
@@ -436,6 +437,7 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
       leaderDiscount: 500,
     })
     .onConflictDoNothing()
+  await seedDemoKiosk(db, now)
   if (settings.images) await seedDemoPosters(db, settings.images)
 
   return {

@@ -94,6 +94,14 @@ const owners: { dir: string; tables: Record<string, string> }[] = [
     dir: 'worker/services/waiting-room/',
     tables: { waitingRooms: 'waiting_rooms' },
   },
+  {
+    dir: 'worker/services/kiosks/',
+    tables: {
+      kioskEnrollmentCodes: 'kiosk_enrollment_codes',
+      kioskDevices: 'kiosk_devices',
+      kioskAlerts: 'kiosk_alerts',
+    },
+  },
 ]
 
 const root = join(import.meta.dirname, '..', '..')

@@ -176,6 +176,17 @@ const organizerGates =
   'redemption (核销), once per ticket; a later admission (two gates offline, or one gate twice) is a `second_admission` ' +
   'conflict, and an offline admission of a ticket revoked by the time its scan is uploaded is `revoked_admitted`.'
 
+const kiosks =
+  'A self-service kiosk (自助售票机, the `/kiosk` app) enrolls with a one-time code like a gate and then calls with its ' +
+  'token: it sells its scenic site’s tickets on the `kiosk` channel (holds per visitor session, an order whose ' +
+  '`checkoutUrl` it shows as a QR code for the visitor’s phone, polling until paid, then the tickets to print) and ' +
+  'sends a heartbeat every minute, whose answer names the catalogue version to refetch on change.'
+
+const organizerKiosks =
+  'Kiosks are listed with their last heartbeat (app version, printer, paper, last sale, errors) and open alerts, and ' +
+  'revoked here. An alert (`silent`: no heartbeat for 5 minutes; `paper_low`) is raised once per episode, with one ' +
+  '`kiosk.alert` webhook; it resolves when heartbeats or paper come back.'
+
 const tickets =
   'A paid order’s tickets are compact JWS signed with Ed25519; the header carries the key’s `kid`, the payload is tiny ' +
   '(ticket id, the show or site-day, seat or product and slot, the last 4 of a real-name ID, validity), so a token stays ' +
@@ -196,4 +207,6 @@ export const tagGuides = [
   { name: 'Group buys (admin)', description: groupBuyCampaigns },
   { name: 'Gates', description: gates },
   { name: 'Organizer gates', description: organizerGates },
+  { name: 'Kiosks', description: kiosks },
+  { name: 'Organizer kiosks', description: organizerKiosks },
 ]

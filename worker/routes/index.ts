@@ -21,6 +21,7 @@ import { renderReference } from './docs.ts'
 import { gateRoutes } from './gate.ts'
 import { groupBuyRoutes } from './group-buys.ts'
 import { imageRoutes } from './images.ts'
+import { kioskRoutes } from './kiosk.ts'
 import { listingRoutes } from './listings.ts'
 import { memberRoutes } from './members.ts'
 import { htmlPage, json } from './openapi.ts'
@@ -88,6 +89,7 @@ app.route('/api/members', memberRoutes)
 app.route('/api/payments', paymentRoutes)
 app.route('/partner/v1', partnerRoutes as never)
 app.route('/api/gate', gateRoutes)
+app.route('/api/kiosk', kioskRoutes)
 app.route('/api/group-buys', groupBuyRoutes)
 app.route('/api/distribution', distributionRoutes)
 app.route('/api/analytics', analyticsRoutes)
@@ -104,6 +106,7 @@ const documentation = {
     securitySchemes: {
       staffSession: { type: 'apiKey', in: 'cookie', name: 'staff_session' },
       gateDevice: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+      kioskDevice: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
     },
   },
 } as const

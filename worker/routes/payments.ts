@@ -8,9 +8,10 @@ import type { AppEnv } from '../env.ts'
 import { buyerIdentity } from '../middleware/buyer.ts'
 import { notFound, Problem, validationProblem } from '../problem.ts'
 import { handlePaymentEvent, lapseUnpaidOrder } from '../services/orders/index.ts'
+import { timingSafeEqual } from '../services/password.ts'
 import { sandboxFrom, stripeFrom } from '../services/payments/index.ts'
 import type { PaymentEvent, PaymentProvider } from '../services/payments/provider.ts'
-import { signSandboxNotification } from '../services/payments/sandbox.ts'
+import { sandboxPayLinkKey, signSandboxNotification } from '../services/payments/sandbox.ts'
 import { validate } from '../validation.ts'
 import {
   notificationReceivedSchema,
@@ -101,11 +102,15 @@ paymentRoutes.post(
   },
 )
 
+const encoder = new TextEncoder()
 const paymentParam = v.object({ paymentId: v.pipe(v.string(), v.maxLength(64)) })
 
 /** A sandbox payment of the caller's own order: like a provider's checkout session, nobody else can settle it. */
 async function loadPayment(
-  c: Parameters<typeof services>[0] & { get(k: 'buyerId'): string },
+  c: Parameters<typeof services>[0] & {
+    get(k: 'buyerId'): string
+    req: { query(k: string): string | undefined }
+  },
   paymentId: string,
 ) {
   // One round trip: the payment with its order.
@@ -118,8 +123,15 @@ async function loadPayment(
   if (found?.payment.provider !== 'sandbox') throw notFound(`payment ${paymentId}`)
   const { payment, order } = found
   const buyerId = c.get('buyerId')
-  if (order.buyerId !== buyerId && order.customerId !== buyerId) throw notFound(`payment ${paymentId}`)
-  return { payment, order }
+  const link = c.req.query('k')
+  const linked =
+    !!link &&
+    timingSafeEqual(
+      encoder.encode(link),
+      encoder.encode(await sandboxPayLinkKey(c.env.SANDBOX_PAYMENT_SECRET, payment.id)),
+    )
+  if (!linked && order.buyerId !== buyerId && order.customerId !== buyerId) throw notFound(`payment ${paymentId}`)
+  return { payment, order, link: linked ? `?k=${link}` : '' }
 }
 
 /** The buyer's language for the sandbox pages (see sandbox-page.ts). */
@@ -160,13 +172,14 @@ paymentRoutes.get(
   }),
   validate('param', paymentParam),
   async (c) => {
-    const { payment, order } = await loadPayment(c, c.req.valid('param').paymentId)
+    const { payment, order, link } = await loadPayment(c, c.req.valid('param').paymentId)
     const self = `/api/payments/sandbox/checkout/${payment.id}`
     return c.html(
       checkoutPage({
         lang: languageOf(c),
-        self,
-        action: `${self}/complete`,
+        // A pay link keeps its key on the language switch (`&lang=`) and the form.
+        self: link ? `${self}${link}&` : `${self}?`,
+        action: `${self}/complete${link}`,
         orderNumber: order.number,
         subject: await subjectOf(c.get('db'), order),
         amount: payment.amount,

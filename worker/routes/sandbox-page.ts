@@ -123,7 +123,7 @@ function page(lang: PageLanguage, title: string, body: HtmlEscapedString | Promi
 
 export interface CheckoutPageInput {
   lang: PageLanguage
-  /** The page's own address without a query, for the language link. */
+  /** The page's own address up to its query, ending in `?` or `&` (a pay link keeps its key), for the language link. */
   self: string
   action: string
   orderNumber: string
@@ -140,7 +140,7 @@ export function checkoutPage(input: CheckoutPageInput) {
   const other: PageLanguage = lang === 'zh-CN' ? 'en' : 'zh-CN'
   const when = input.subject?.startsAt ? formatWhen(input.subject.startsAt, lang) : input.subject?.visitDate
   const button = (outcome: string, label: string, extra = '') =>
-    html`<form method="post" action="${input.action}?lang=${lang}"><input type="hidden" name="outcome" value="${outcome}"><button class="${extra}" data-testid="sandbox-${outcome}">${label}</button></form>`
+    html`<form method="post" action="${input.action}${input.action.includes('?') ? '&' : '?'}lang=${lang}"><input type="hidden" name="outcome" value="${outcome}"><button class="${extra}" data-testid="sandbox-${outcome}">${label}</button></form>`
   return page(
     lang,
     `${say(lang, 'title')} · ${input.orderNumber}`,
@@ -158,7 +158,7 @@ ${when ? html`<dt>${say(lang, 'when')}</dt><dd>${when}</dd>` : ''}
 ${button('pay', say(lang, 'pay', amount), 'pay')}
 ${button('fail', say(lang, 'fail'))}
 ${button('pay_late', say(lang, 'payLate'))}
-<a class="lang" href="${input.self}?lang=${other}" lang="${other}" hreflang="${other}">${say(lang, 'other')}</a>`,
+<a class="lang" href="${input.self}lang=${other}" lang="${other}" hreflang="${other}">${say(lang, 'other')}</a>`,
   )
 }
 

@@ -42,13 +42,13 @@ export const GATE_RULES = {
 const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
 const encoder = new TextEncoder()
 
-function newEnrollmentCode(): string {
+export function newEnrollmentCode(): string {
   let code = ''
   for (const byte of crypto.getRandomValues(new Uint8Array(8))) code += alphabet[byte % 32]
   return code
 }
 
-const normalizeCode = (code: string) =>
+export const normalizeCode = (code: string) =>
   code.toUpperCase().replaceAll(/[\s-]/g, '').replaceAll('O', '0').replaceAll(/[IL]/g, '1')
 
 async function hashCode(code: string): Promise<string> {

@@ -46,6 +46,8 @@ export interface PageOptions {
   mobile?: boolean
   /** An exact desktop size instead of the default 1280x900 (e.g. the 1366x900 laptop of the page walk). */
   viewport?: { width: number; height: number }
+  /** A touch screen (taps), e.g. the kiosk's portrait 1080×1920. Phones have touch anyway. */
+  touch?: boolean
 }
 
 /** A fresh browser context (own cookies, so its own buyer) with the app language preset. */
@@ -60,7 +62,7 @@ export async function newPage(
       ? { width: 390, height: 844 }
       : (options.viewport ?? { width: 1280, height: 900 }),
     deviceScaleFactor: 1,
-    hasTouch: options.mobile ?? false,
+    hasTouch: options.touch ?? options.mobile ?? false,
     timezoneId: 'Asia/Shanghai',
   })
   context.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT)

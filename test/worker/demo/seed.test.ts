@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { demoIds } from '../../../worker/demo/demo-data.ts'
+import { demoKiosk } from '../../../worker/demo/kiosk.ts'
 import { loadDemo } from '../../../worker/demo/seed.ts'
 import { ApiClient, signIn } from '../../support/api.ts'
 import { ok } from '../../support/catalogue.ts'
@@ -20,6 +21,8 @@ const tables = [
   'parent_child_rules',
   'packages',
   'sales_channels',
+  'kiosk_devices',
+  'kiosk_alerts',
 ]
 
 describe('demo data', () => {
@@ -66,6 +69,16 @@ describe('demo data', () => {
     ])
     const site = await ok(owner.get(`${base}/scenic-sites/${demoIds.scenicSite}`))
     expect(site.timeSlots.length).toBeGreaterThanOrEqual(8)
+    // A kiosk at the east gate, low on paper: the console lists it with its open alert.
+    const kiosks = await ok(owner.get(`${base}/kiosks`))
+    expect(kiosks.items).toEqual([
+      expect.objectContaining({
+        id: demoKiosk.id,
+        siteId: demoIds.scenicSite,
+        paperLevel: 12,
+        openAlerts: [expect.objectContaining({ kind: 'paper_low' })],
+      }),
+    ])
 
     // The demo show is bookable end to end: best available on the real inventory.
     const hold = await ok(

@@ -191,6 +191,7 @@ const eventTypes = [
   'ticket.redeemed',
   'availability.changed',
   'price.changed',
+  'kiosk.alert',
 ]
 
 export function WebhooksPage() {

@@ -24,6 +24,8 @@ export const webhookEventTypes = [
   'group.left',
   'group.succeeded',
   'group.failed',
+  // Self-service kiosks: one went silent or runs low on paper (once per episode; worker/services/kiosks/).
+  'kiosk.alert',
 ] as const
 export type WebhookEventType = (typeof webhookEventTypes)[number]
 

@@ -10,6 +10,7 @@ import { exportRoutes } from './exports.ts'
 import { forecastRoutes } from './forecasts.ts'
 import { gateAdminRoutes } from './gates.ts'
 import { groupBuyCampaignRoutes } from './group-buy-campaigns.ts'
+import { kioskAdminRoutes } from './kiosks.ts'
 import { memberAdminRoutes } from './members.ts'
 import { organizerMessageRoutes, platformMessageRoutes } from './messages.ts'
 import { adminOrderRoutes } from './orders.ts'
@@ -74,6 +75,7 @@ adminRoutes.route(`${organizer}/webhook-endpoints`, webhookEndpointRoutes)
 adminRoutes.route(`${organizer}/messages`, organizerMessageRoutes)
 // Gate enrollment codes, devices, redemptions and conflicts (several collections, one module).
 adminRoutes.route(organizer, gateAdminRoutes)
+adminRoutes.route(organizer, kioskAdminRoutes)
 adminRoutes.route(`${organizer}/group-buy-campaigns`, groupBuyCampaignRoutes)
 adminRoutes.route(`${organizer}/coupons`, couponRoutes)
 // Refund as coupon of events and scenic sites.

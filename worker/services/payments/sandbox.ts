@@ -79,3 +79,11 @@ export function sandboxProvider(secret: string): PaymentProvider {
     },
   }
 }
+
+/**
+ * A pay link for the sandbox checkout (`?k=`): whoever holds it may open and settle that one payment, as anyone
+ * who scans a provider's payment QR code can pay it. Kiosks show it to the visitor's phone, which is not the buyer.
+ */
+export async function sandboxPayLinkKey(secret: string, paymentId: string): Promise<string> {
+  return (await hmacHex(secret, `pay-link:${paymentId}`)).slice(0, 32)
+}
