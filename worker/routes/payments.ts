@@ -130,7 +130,8 @@ async function loadPayment(
       encoder.encode(link),
       encoder.encode(await sandboxPayLinkKey(c.env.SANDBOX_PAYMENT_SECRET, payment.id)),
     )
-  if (!linked && order.buyerId !== buyerId && order.customerId !== buyerId) throw notFound(`payment ${paymentId}`)
+  if (!linked && order.buyerId !== buyerId && order.customerId !== buyerId)
+    throw notFound(`payment ${paymentId}`)
   return { payment, order, link: linked ? `?k=${link}` : '' }
 }
 
