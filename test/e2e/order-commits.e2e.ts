@@ -13,8 +13,7 @@ beforeAll(async () => {
 })
 
 type Counts = { groups: number; mergedOrders: number; fellBack: number; alone: number }
-const commitCounts = async () =>
-  (await (await fetch(`${baseUrl()}/api/dev/confirmation-commits`)).json()) as Counts
+const commitCounts = async () => (await (await fetch(`${baseUrl()}/api/dev/order-commits`)).json()) as Counts
 
 /** A guest with an address and buyer cookie of their own. */
 function guest(n: number) {
