@@ -9,15 +9,10 @@ import { formatDateTime } from '../domain/message-format.ts'
 import type { AppEnv } from '../env.ts'
 import { Problem } from '../problem.ts'
 import { normalizeContact } from '../services/customer-codes.ts'
-import { groupCommitCounts } from '../services/orders/group-commits.ts'
+import { orderCommitCounts } from '../services/orders/group-commits.ts'
 import { dayGatewayName } from '../services/scenic-day.ts'
 import { GATEWAY_SHARDS, showGatewayName } from '../services/show-inventory.ts'
-import {
-  confirmationCommitsSchema,
-  demoSummarySchema,
-  holdBatchingSchema,
-  mailboxSchema,
-} from './contracts/dev.ts'
+import { demoSummarySchema, holdBatchingSchema, mailboxSchema, orderCommitsSchema } from './contracts/dev.ts'
 import { htmlPage, json } from './openapi.ts'
 
 /** Local-development helpers; they answer `not_found` unless ENVIRONMENT is `development`. */
@@ -157,15 +152,15 @@ devRoutes.get(
 )
 
 devRoutes.get(
-  '/confirmation-commits',
+  '/order-commits',
   describeRoute({
     tags: ['Development'],
     summary:
-      'How order confirmations were group-committed in this isolate: merged batches, their orders, fallbacks (development only)',
+      'How order batches (creations, confirmations) were group-committed in this isolate: merged batches, fallbacks (development only)',
     responses: {
-      200: { description: 'Counts since the isolate started', content: json(confirmationCommitsSchema) },
+      200: { description: 'Counts since the isolate started', content: json(orderCommitsSchema) },
       404: { description: 'Not in development' },
     },
   }),
-  (c) => c.json({ ...groupCommitCounts }),
+  (c) => c.json({ ...orderCommitCounts }),
 )

@@ -19,7 +19,6 @@ import {
   startBalancePayment,
   startRebooking,
 } from '../services/orders/index.ts'
-import { checkoutDiscountProviders } from '../services/promotions/providers.ts'
 import { ticketQrPng, ticketQrSvg } from '../services/ticket-qr.ts'
 import { ticketOfOrder, ticketsOfOrder } from '../services/tickets.ts'
 import { validate } from '../validation.ts'
@@ -121,13 +120,7 @@ orderRoutes.post(
       ])
     }
     const created = await createOrderFromHold(
-      {
-        env: c.env,
-        db: c.get('db'),
-        logger: c.get('logger'),
-        payments: c.get('payments'),
-        discounts: checkoutDiscountProviders,
-      },
+      orderServicesOf(c),
       {
         kind: input.kind,
         ...(input.kind === 'show'

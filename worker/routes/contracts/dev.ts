@@ -27,14 +27,14 @@ export const holdBatchingSchema = v.object({
   actorBatches: v.number(),
 })
 
-export const confirmationCommitsSchema = v.object({
-  /** Merged D1 batches that confirmed two or more orders at once. */
+export const orderCommitsSchema = v.object({
+  /** Merged D1 batches that wrote two or more orders' batches (creations, confirmations) at once. */
   groups: v.number(),
-  /** Orders those merged batches confirmed. */
+  /** Order batches those merged batches wrote. */
   mergedOrders: v.number(),
-  /** Orders of groups whose merged batch failed, so each ran alone. */
+  /** Order batches of groups whose merged batch failed, so each ran alone. */
   fellBack: v.number(),
-  /** Orders that had no concurrent confirmation to merge with. */
+  /** Order batches that had no concurrent one to merge with. */
   alone: v.number(),
 })
 

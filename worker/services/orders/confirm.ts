@@ -17,7 +17,7 @@ import { type OrderInventoryRef, orderInventory } from '../order-inventory.ts'
 import type { PaymentEvent } from '../payments/provider.ts'
 import { audit, GuardedBatch, isUniqueViolation, outbox } from './batch.ts'
 import { confirmDepositStep } from './deposits.ts'
-import { commitConfirmation } from './group-commits.ts'
+import { commitOrderBatch } from './group-commits.ts'
 import { ticketsIssuedNotice } from './order-notices.ts'
 import { addRebookCompletion, rebookedLinesAvailable, returnReplacedLines } from './rebooking.ts'
 import { finishRefund } from './refund-claims.ts'
@@ -288,7 +288,7 @@ async function confirmWith(
   const differenceRefund = order.rebookOf ? await addRebookCompletion(batch, services, order) : null
   let written: boolean
   try {
-    written = await commitConfirmation(batch, services.commits)
+    written = await commitOrderBatch(batch, services.commits)
   } catch (error) {
     if (isUniqueViolation(error)) return readOrder(services, order.id)
     throw error

@@ -26,6 +26,7 @@ import { audit, GuardedBatch, isUniqueViolation } from './batch.ts'
 import { type DiscountRequest, type PlannedDiscounts, planDiscounts } from './checkout-discounts.ts'
 import { finishPaidOrder } from './confirm.ts'
 import { depositTerms } from './deposit-offer.ts'
+import { type CommitBatching, commitOrderBatch } from './group-commits.ts'
 import type { OrderServices } from './services.ts'
 
 type NewOrder = typeof orders.$inferInsert
@@ -373,7 +374,7 @@ export async function createOrderFromHold(services: OrderServices, input: Create
   if (deposit) batch.add(db.insert(orderDeposits).values({ orderId, ...deposit }))
   discounts?.reserve(batch, db)
   if (input.rebook) claimLinesForRebook(batch, db, input.rebook, orderId)
-  if (!(await runOnce(batch, db, input.holdId))) {
+  if (!(await runOnce(batch, db, input.holdId, services.commits))) {
     // A guard failed: a rebooking lost its lines, or a discount's reservation lost its race (a cap reached).
     if (input.rebook) throw rebookClaimLost()
     throw discountReservationLost(discounts)
@@ -394,9 +395,16 @@ export async function createOrderFromHold(services: OrderServices, input: Create
  * Runs the batch that creates the order. A hold is ordered once: the orders' unique hold id refuses a second order
  * in the batch itself (no read before it on the order path), answered as the conflict it is.
  */
-async function runOnce(batch: GuardedBatch, db: Database, holdId: string): Promise<boolean> {
+async function runOnce(
+  batch: GuardedBatch,
+  db: Database,
+  holdId: string,
+  commits: CommitBatching | undefined,
+): Promise<boolean> {
   try {
-    return await batch.run()
+    // With the isolate's concurrent orders' batches where it group-commits: a hold ordered twice fails its
+    // group, and each runs alone, this one answered below.
+    return await commitOrderBatch(batch, commits)
   } catch (error) {
     if (!isUniqueViolation(error)) throw error
     const [existing] = await db.select({ id: orders.id }).from(orders).where(eq(orders.holdId, holdId))

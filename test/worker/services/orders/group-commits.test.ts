@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { openDatabase } from '../../../../worker/db/client.ts'
 import { audit, GuardedBatch } from '../../../../worker/services/orders/batch.ts'
 import { finishPaidOrder } from '../../../../worker/services/orders/confirm.ts'
-import { commitConfirmation, groupCommitCounts } from '../../../../worker/services/orders/group-commits.ts'
+import { commitOrderBatch, orderCommitCounts } from '../../../../worker/services/orders/group-commits.ts'
 import { ApiClient } from '../../../support/api.ts'
 import { gridChart, ok, showOnSale } from '../../../support/catalogue.ts'
 import { orderServices, postWithKey } from '../../../support/orders.ts'
@@ -31,37 +31,35 @@ const written = (ids: string[]) =>
 
 describe('group commit of confirmation batches', () => {
   it('concurrent batches go to D1 together and are all written', async () => {
-    const before = { ...groupCommitCounts }
+    const before = { ...orderCommitCounts }
     const ids = Array.from({ length: 5 }, () => `aud_gc_${crypto.randomUUID()}`)
     // Submitted in one turn: the first waits a few microtask turns for the rest before it sends.
-    const answers = await Promise.all(ids.map((id) => commitConfirmation(auditBatch(id), together)))
+    const answers = await Promise.all(ids.map((id) => commitOrderBatch(auditBatch(id), together)))
     expect(answers).toEqual([true, true, true, true, true])
     expect(await written(ids)).toBe(5)
-    expect(groupCommitCounts.groups - before.groups).toBe(1)
-    expect(groupCommitCounts.mergedOrders - before.mergedOrders).toBe(5)
+    expect(orderCommitCounts.groups - before.groups).toBe(1)
+    expect(orderCommitCounts.mergedOrders - before.mergedOrders).toBe(5)
     expect(await count("SELECT count(*) AS n FROM batch_guards WHERE id LIKE 'grd%'")).toBe(0)
   })
 
   it('a member whose guard fails makes the group fall back: it alone writes nothing, the others are written', async () => {
-    const before = { ...groupCommitCounts }
+    const before = { ...orderCommitCounts }
     const ids = Array.from({ length: 4 }, () => `aud_gc_${crypto.randomUUID()}`)
-    const answers = await Promise.all(
-      ids.map((id, i) => commitConfirmation(auditBatch(id, i !== 1), together)),
-    )
+    const answers = await Promise.all(ids.map((id, i) => commitOrderBatch(auditBatch(id, i !== 1), together)))
     expect(answers).toEqual([true, false, true, true])
     expect(await written([ids[0]!, ids[2]!, ids[3]!])).toBe(3)
     expect(await written([ids[1]!])).toBe(0)
-    expect(groupCommitCounts.fellBack - before.fellBack).toBe(4)
-    expect(groupCommitCounts.groups - before.groups).toBe(0)
+    expect(orderCommitCounts.fellBack - before.fellBack).toBe(4)
+    expect(orderCommitCounts.groups - before.groups).toBe(0)
   })
 
   it('a unique violation (a second confirmation) is thrown to that member only', async () => {
     const id = `aud_gc_${crypto.randomUUID()}`
     const other = `aud_gc_${crypto.randomUUID()}`
     const answers = await Promise.allSettled([
-      commitConfirmation(auditBatch(id), together),
-      commitConfirmation(auditBatch(id), together),
-      commitConfirmation(auditBatch(other), together),
+      commitOrderBatch(auditBatch(id), together),
+      commitOrderBatch(auditBatch(id), together),
+      commitOrderBatch(auditBatch(other), together),
     ])
     expect(answers[0]).toEqual({ status: 'fulfilled', value: true })
     expect(answers[1]!.status).toBe('rejected')
@@ -71,18 +69,18 @@ describe('group commit of confirmation batches', () => {
   })
 
   it('without group commit a batch runs alone', async () => {
-    const before = { ...groupCommitCounts }
+    const before = { ...orderCommitCounts }
     const id = `aud_gc_${crypto.randomUUID()}`
-    expect(await commitConfirmation(auditBatch(id))).toBe(true)
-    expect(await commitConfirmation(auditBatch(`aud_gc_${crypto.randomUUID()}`, false))).toBe(false)
-    expect(groupCommitCounts).toEqual(before)
+    expect(await commitOrderBatch(auditBatch(id))).toBe(true)
+    expect(await commitOrderBatch(auditBatch(`aud_gc_${crypto.randomUUID()}`, false))).toBe(false)
+    expect(orderCommitCounts).toEqual(before)
   })
 })
 
 describe('paid orders confirmed concurrently with group commit', () => {
   it('each order gets exactly its tickets, one paid audit row and one confirmation event; a double one is refused', async () => {
     const show = await showOnSale(gridChart(2, 10))
-    const before = { ...groupCommitCounts }
+    const before = { ...orderCommitCounts }
     // Eight buyers, 1–3 seats each, their payments succeeded (as the notification records them).
     const orders: { orderId: string; seats: number }[] = []
     let next = 0
@@ -113,15 +111,15 @@ describe('paid orders confirmed concurrently with group commit', () => {
       Promise.all(list.map((o) => finishPaidOrder(services, o.orderId, 'provider:sandbox')))
     // The first five confirmed at once: they meet in the isolate's queue and go to D1 merged.
     for (const answer of await confirm(orders.slice(0, 5))) expect(answer.status).toBe('paid')
-    expect(groupCommitCounts.groups - before.groups).toBeGreaterThan(0)
-    expect(groupCommitCounts.mergedOrders - before.mergedOrders).toBeGreaterThan(1)
-    expect(groupCommitCounts.fellBack - before.fellBack).toBe(0)
+    expect(orderCommitCounts.groups - before.groups).toBeGreaterThan(0)
+    expect(orderCommitCounts.mergedOrders - before.mergedOrders).toBeGreaterThan(1)
+    expect(orderCommitCounts.fellBack - before.fellBack).toBe(0)
     // The other three confirmed three times each at once (a provider's retries arriving together): their group
     // falls back, and each order is confirmed by exactly one of its confirmations.
     const retried = orders.slice(5)
     for (const answer of await confirm([...retried, ...retried, ...retried]))
       expect(answer.status).toBe('paid')
-    expect(groupCommitCounts.fellBack - before.fellBack).toBeGreaterThan(0)
+    expect(orderCommitCounts.fellBack - before.fellBack).toBeGreaterThan(0)
     for (const { orderId, seats } of orders) {
       expect(await count('SELECT count(*) AS n FROM tickets WHERE order_id = ?', orderId)).toBe(seats)
       // One ticket per line of its own order (no line ticketed twice, none of another order's).
@@ -145,7 +143,7 @@ describe('paid orders confirmed concurrently with group commit', () => {
       ).toBe(1)
     }
     const accounted = (['mergedOrders', 'fellBack', 'alone'] as const).reduce(
-      (n, k) => n + groupCommitCounts[k] - before[k],
+      (n, k) => n + orderCommitCounts[k] - before[k],
       0,
     )
     expect(accounted).toBe(5 + 9)
