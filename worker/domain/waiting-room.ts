@@ -57,9 +57,32 @@ export const PUSH_WINDOW = 1_000
 export const MAX_DECISIONS_PER_TICK = 2_000
 /**
  * With `admissionPerMinute: null`, the admitted buyers still deciding (holding a pass, not yet ordered or
- * released) are kept near this many, and never above the units left to sell.
+ * released) are kept near this many at least, and never above the units left to sell (see followingTarget).
  */
 export const ACTIVE_TARGET = 200
+/**
+ * Most buyers following mode keeps deciding at once across an on-sale's rooms, however big the house: what the
+ * show actor's measured 18–37k holds a second serves with ample room if each of them holds within a few seconds.
+ */
+export const MAX_ACTIVE_TARGET = 5_000
+/** The party size the default target assumes (the stadium crowd's 1–4 seats average 2.5; lower admits more). */
+export const SEATS_PER_BUYER = 2
+/** The default target is the buyers it takes to buy what is left, divided by this (a quarter of the house at once). */
+export const HOUSE_SHARE_DIVISOR = 4
+
+/**
+ * Following mode's default target of admitted-and-active buyers, for the whole on-sale: a quarter of the buyers it
+ * takes to buy the `available` units left (at SEATS_PER_BUYER each), never below ACTIVE_TARGET nor above
+ * MAX_ACTIVE_TARGET. A fixed 200 capped a 50,000-seat sell-out at ~25 admissions a second (~17 minutes with ~6 s
+ * turns, test/bench/README.md "stadium"); following the house, what is left shrinks by about a quarter every turn
+ * (~2 minutes for the stadium) and a small hall keeps the old 200. The quarter keeps the buyers deciding at once
+ * wanting at most about half of what is left even when parties run to 4 seats, so holds rarely collide.
+ */
+export function followingTarget(available: number, seatsPerBuyer = SEATS_PER_BUYER): number {
+  const buyersToSellOut = Math.ceil(Math.max(0, available) / Math.max(1, seatsPerBuyer))
+  const target = Math.ceil(buyersToSellOut / HOUSE_SHARE_DIVISOR)
+  return Math.min(MAX_ACTIVE_TARGET, Math.max(ACTIVE_TARGET, target))
+}
 
 /**
  * An admitted buyer whose last hold was refused (the seats went, or too few are left for their party) and who has
@@ -210,7 +233,7 @@ export interface AdmissionInput {
   choosing: number
   /** Units (seats, visit tickets) left to sell now, from the inventory actor. */
   available: number
-  /** Following mode's target of admitted-and-active buyers (default ACTIVE_TARGET). */
+  /** Following mode's target of admitted-and-active buyers, set explicitly (default: followingTarget of what is left). */
   activeTarget?: number
   /** Rooms the queue is split over: each admits its share of the rate and of what is left. */
   shards?: number
@@ -218,7 +241,8 @@ export interface AdmissionInput {
 
 /**
  * How many buyers to admit now. A fixed rate admits `admissionPerMinute` spread over the ticks (the fraction
- * carried). Following mode keeps the admitted-and-active buyers near ACTIVE_TARGET: each buyer who orders,
+ * carried). Following mode keeps the admitted-and-active buyers near a target (an explicit `activeTarget`, else
+ * followingTarget: it grows with what is left to sell, from ACTIVE_TARGET up): each buyer who orders,
  * releases or lets their pass lapse frees a place for the next, so admissions follow how fast buyers finish and
  * the inventory actor always has about that many buyers choosing seats, never the whole queue at once. Either
  * way nobody is admitted while nothing is left, and no more buyers choose at once than units are left (a buyer who
@@ -230,7 +254,7 @@ export function admissionsDue(input: AdmissionInput): { admit: number; allowance
   // A shard's share of what is left (rounded up, so the last seat is offered somewhere).
   const room = Math.max(0, Math.ceil(input.available / shards) - input.choosing)
   if (input.admissionPerMinute === null) {
-    const target = Math.ceil((input.activeTarget ?? ACTIVE_TARGET) / shards)
+    const target = Math.ceil((input.activeTarget ?? followingTarget(input.available)) / shards)
     return { admit: Math.min(room, Math.max(0, target - input.active)), allowance: 0 }
   }
   const perMinute = input.admissionPerMinute / shards

@@ -13,7 +13,9 @@ import {
   admissionsDue,
   afterStep,
   estimatedWaitSeconds,
+  followingTarget,
   isAbandoned,
+  MAX_ACTIVE_TARGET,
   newerSettings,
   observedRate,
   PUSH_WINDOW,
@@ -24,6 +26,7 @@ import {
   queueState,
   REFUSED_IDLE_MS,
   roomShards,
+  SEATS_PER_BUYER,
   shardChangeStrands,
   shardName,
   shardOf,
@@ -116,6 +119,42 @@ describe('admissions', () => {
     expect(admissionsDue({ ...base, admissionPerMinute: null, active: ACTIVE_TARGET - 3 }).admit).toBe(3)
     expect(admissionsDue({ ...base, admissionPerMinute: null, active: ACTIVE_TARGET + 5 }).admit).toBe(0)
     expect(admissionsDue({ ...base, admissionPerMinute: null, active: 10, activeTarget: 50 }).admit).toBe(40)
+  })
+
+  it('following mode’s default target grows with what is left to sell, between 200 and its ceiling', () => {
+    // A small hall keeps the old 200.
+    expect(followingTarget(1_000)).toBe(ACTIVE_TARGET)
+    expect(followingTarget(0)).toBe(ACTIVE_TARGET)
+    // 20,000 seats at 2 a buyer: 10,000 buyers to sell out, a quarter of them deciding at once.
+    expect(followingTarget(20_000)).toBe(2_500)
+    expect(followingTarget(20_000, 4)).toBe(1_250)
+    // A 50,000-seat stadium stops at the ceiling.
+    expect(followingTarget(50_000)).toBe(MAX_ACTIVE_TARGET)
+    expect(followingTarget(400_000)).toBe(MAX_ACTIVE_TARGET)
+    // It never shrinks as what is left grows.
+    let previous = 0
+    for (let left = 0; left <= 100_000; left += 997) {
+      const target = followingTarget(left)
+      expect(target).toBeGreaterThanOrEqual(previous)
+      previous = target
+    }
+    expect(SEATS_PER_BUYER).toBeGreaterThan(0)
+  })
+
+  it('following mode admits up to that target for a big house, split over the shards', () => {
+    const stadium = { ...base, admissionPerMinute: null, available: 50_000 }
+    expect(admissionsDue(stadium).admit).toBe(MAX_ACTIVE_TARGET)
+    expect(admissionsDue({ ...stadium, active: 4_000, choosing: 1_000 }).admit).toBe(1_000)
+    // 14 rooms each keep their share of it.
+    expect(admissionsDue({ ...stadium, shards: 14 }).admit).toBe(Math.ceil(MAX_ACTIVE_TARGET / 14))
+    // Half the house sold: the target follows it down.
+    expect(admissionsDue({ ...stadium, available: 12_000 }).admit).toBe(1_500)
+  })
+
+  it('an explicit target or the organizer’s rate wins over the target that follows the house', () => {
+    const stadium = { ...base, available: 50_000 }
+    expect(admissionsDue({ ...stadium, admissionPerMinute: null, activeTarget: 200 }).admit).toBe(200)
+    expect(admissionsDue({ ...stadium, admissionPerMinute: 600 }).admit).toBe(10)
   })
 
   it('never admit more buyers than units left, and nobody while sold out', () => {
