@@ -220,6 +220,51 @@ export function parseShardName(name: string): { onSale: string; shard: number } 
   return { onSale: name.slice(0, at), shard: Number(name.slice(at + 1)) }
 }
 
+/**
+ * Fairness across shards. Each room admits its share on its own tick, so a room whose buyers finish sooner (or
+ * whose queue is shorter) would run ahead in arrival time and the on-sale's admission order drift from its
+ * arrival order (rank correlation 0.902 in the 14-room stadium run). So every room admits only places whose
+ * admission time is at or before one watermark shared by all: the earliest head of any room's queue plus a small
+ * slack. The room at the back (the head that sets it) can always admit, so nobody waits on a room that cannot
+ * move; a room ahead waits for it. Shard 0 keeps the heads the others report on their ticks (one RPC a tick each)
+ * and answers the watermark; a report older than HEAD_REPORT_TTL_MS is ignored, so a room gone quiet holds no one.
+ */
+export const WATERMARK_SLACK_MS = 1_000
+export const HEAD_REPORT_TTL_MS = 5_000
+
+/**
+ * A place's time in the order across rooms: when it joined, and for the pre-queue (shuffled at opening, so its
+ * join times mean nothing) the opening itself: the pre-queue goes first in every room, in its drawn order.
+ */
+export const admissionTime = (joinedAt: number, opensAt: number) => Math.max(joinedAt, opensAt)
+
+/**
+ * The shared watermark from each room's head (the admission time of its first undecided place; null: nobody
+ * waits there): the earliest head plus the slack; null when no room has anyone waiting (no limit).
+ */
+export function admissionWatermark(
+  heads: readonly (number | null)[],
+  slackMs = WATERMARK_SLACK_MS,
+): number | null {
+  let earliest: number | null = null
+  for (const head of heads) if (head !== null && (earliest === null || head < earliest)) earliest = head
+  return earliest === null ? null : earliest + slackMs
+}
+
+/** The heads shard 0 counts: the fresh reports (within HEAD_REPORT_TTL_MS of `now`) and its own. */
+export function freshHeads(
+  reports: ReadonlyMap<number, { head: number | null; at: number }>,
+  now: number,
+): (number | null)[] {
+  const heads: (number | null)[] = []
+  for (const report of reports.values()) if (now - report.at <= HEAD_REPORT_TTL_MS) heads.push(report.head)
+  return heads
+}
+
+/** Whether a place may be admitted under the watermark (none: no limit). */
+export const withinWatermark = (time: number, watermark: number | null) =>
+  watermark === null || time <= watermark
+
 export interface AdmissionInput {
   now: number
   /** When admissions were last decided (the previous tick); equal to now on the first. */
