@@ -229,7 +229,7 @@ export function parseShardName(name: string): { onSale: string; shard: number } 
  * move; a room ahead waits for it. Shard 0 keeps the heads the others report on their ticks (one RPC a tick each)
  * and answers the watermark; a report older than HEAD_REPORT_TTL_MS is ignored, so a room gone quiet holds no one.
  */
-export const WATERMARK_SLACK_MS = 1_000
+export const WATERMARK_SLACK_MS = 2_000
 export const HEAD_REPORT_TTL_MS = 5_000
 
 /**
