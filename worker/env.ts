@@ -48,7 +48,7 @@ export interface Bindings {
   SESSION_SECRET: string
   /** HMAC key of waiting-room admission passes and of the queue's real-name ID hashes (Worker secret). */
   ADMISSION_PASS_SECRET?: string
-  /** Waiting rooms admitting as buyers finish keep about this many admitted buyers deciding (default 200). */
+  /** Waiting rooms admitting as buyers finish keep about this many admitted buyers deciding (default: grows with what is left, 200–5,000). */
   WAITING_ROOM_ACTIVE_TARGET?: string
   /** Seconds after a refused hold an admitted buyer holding nothing stops counting as choosing (default 30). */
   WAITING_ROOM_REFUSED_IDLE_SECONDS?: string

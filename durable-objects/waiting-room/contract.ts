@@ -80,7 +80,7 @@ export interface AdmissionRecord {
 /** The bindings the actor reads. */
 export interface WaitingRoomEnv {
   ADMISSION_PASS_SECRET?: string
-  /** Following mode's target of admitted buyers still deciding (default 200; worker/domain/waiting-room.ts). */
+  /** Following mode's target of admitted buyers still deciding (default: followingTarget of what is left, 200–5,000; worker/domain/waiting-room.ts). */
   WAITING_ROOM_ACTIVE_TARGET?: string
   /** Seconds after a refusal a buyer holding nothing stops counting as choosing (default 30; tests set 1). */
   WAITING_ROOM_REFUSED_IDLE_SECONDS?: string

@@ -1,7 +1,10 @@
 import { DurableObject } from 'cloudflare:workers'
 import {
   admissionsDue,
+  admissionTime,
+  admissionWatermark,
   afterStep,
+  freshHeads,
   isAbandoned,
   MAX_DECISIONS_PER_TICK,
   newerSettings,
@@ -14,8 +17,10 @@ import {
   REFUSED_IDLE_MS,
   roomShards,
   SOLD_OUT_TICK_MS,
+  shardName,
   TICK_MS,
   type WaitingRoomSettings,
+  withinWatermark,
 } from '../../worker/domain/waiting-room.ts'
 import { migrateOnStart } from '../shared/migrations.ts'
 import { buyerTag, placeView, queueView, sendTo } from './answers.ts'
@@ -37,6 +42,9 @@ const positive = (setting: string | undefined) => {
   return Number.isInteger(n) && n > 0 ? n : undefined
 }
 
+/** The rooms' own binding (typed here, not in contract.ts, which index.ts's importers read): shard 0's watermark. */
+type RoomsEnv = WaitingRoomEnv & { WAITING_ROOM: DurableObjectNamespace<WaitingRoom> }
+
 /** Sockets one buyer may keep open (tabs, reloads); the oldest is closed past it. */
 const SOCKETS_PER_BUYER = 3
 
@@ -49,6 +57,9 @@ const SOCKETS_PER_BUYER = 3
 export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
   /** The on-sale this room (or shard of its queue: `<onSale>#<k>`) serves; passes name the on-sale. */
   private readonly onSale = parseShardName(this.ctx.id.name ?? '').onSale
+  private readonly shard = parseShardName(this.ctx.id.name ?? '').shard
+  /** Shard 0 only: the heads the other shards reported on their ticks (see admissionWatermark). */
+  private readonly headReports = new Map<number, { head: number | null; at: number }>()
   private counters: store.QueueCounters | undefined
   private armedAt: number | null = null
   private readonly activeTarget = positive(this.env.WAITING_ROOM_ACTIVE_TARGET)
@@ -285,6 +296,40 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
 
   // ---- ticks ----------------------------------------------------------------------------------
 
+  /** This room's head: the admission time of its first undecided place (null: nobody waits, or not open). */
+  private head(): number | null {
+    const counters = this.state()
+    if (!counters.opened || !counters.settings) return null
+    const joinedAt = store.headJoinedAt(this.sql, counters.cursor)
+    return joinedAt === null ? null : admissionTime(joinedAt, Date.parse(counters.settings.opensAt))
+  }
+
+  /**
+   * Shard 0: a shard's head reported on its tick; answers the on-sale's shared admission watermark from the fresh
+   * reports and this room's own head (worker/domain/waiting-room.ts admissionWatermark).
+   */
+  async watermark(onSale: string, shard: number, head: number | null): Promise<number | null> {
+    const now = Date.now()
+    this.prepare(onSale, undefined, now)
+    this.headReports.set(shard, { head, at: now })
+    this.headReports.set(this.shard, { head: this.head(), at: now })
+    return admissionWatermark(freshHeads(this.headReports, now))
+  }
+
+  /** The watermark this tick admits up to: none with one room; asked of shard 0 (none if it cannot answer). */
+  private async sharedWatermark(shards: number): Promise<number | null> {
+    if (shards <= 1) return null
+    if (this.shard === 0) return this.watermark(this.onSale, 0, this.head())
+    try {
+      const rooms = (this.env as RoomsEnv).WAITING_ROOM
+      const first = rooms.get(rooms.idFromName(shardName(this.onSale, 0)))
+      return await first.watermark(this.onSale, this.shard, this.head())
+    } catch {
+      // Fairness across rooms gives way to admitting at all: a shard 0 that cannot answer holds no one back.
+      return null
+    }
+  }
+
   override async alarm() {
     this.armedAt = null
     await this.tick()
@@ -301,6 +346,7 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
       return { admitted: 0, skipped: 0 }
     }
     const available = await unitsLeft(this.env, this.onSale)
+    const watermark = await this.sharedWatermark(roomShards(settings))
     now = Date.now()
     const wasSoldOut = counters.soldOut
     const admitted: string[] = []
@@ -331,9 +377,12 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
         shards: roomShards(settings),
       })
       if (due.admit > 0) {
+        const opensAt = Date.parse(settings.opensAt)
         const passUntil = now + settings.passMinutes * 60_000
         for (const place of store.placesAfter(this.sql, counters.cursor, MAX_DECISIONS_PER_TICK)) {
           if (admitted.length >= due.admit) break
+          // Later than the shared watermark: this room waits for the others (fairness across shards).
+          if (!withinWatermark(admissionTime(place.joined_at, opensAt), watermark)) break
           counters.cursor = place.ticket
           const live = this.ctx.getWebSockets(buyerTag(place.buyer_id)).length > 0
           if (isAbandoned({ lastSeenAt: place.last_seen_at }, live, now)) {

@@ -148,11 +148,22 @@ export function ticketPreQueue(sql: SqlStorage, lastTicket: number): number {
 
 /** The waiting places after `cursor` in queue order (a lazy cursor: the tick stops reading when it is done). */
 export function placesAfter(sql: SqlStorage, cursor: number, limit: number) {
-  return sql.exec<{ buyer_id: string; ticket: number; last_seen_at: number }>(
-    'SELECT buyer_id, ticket, last_seen_at FROM places WHERE ticket > ? ORDER BY ticket LIMIT ?',
+  return sql.exec<{ buyer_id: string; ticket: number; last_seen_at: number; joined_at: number }>(
+    'SELECT buyer_id, ticket, last_seen_at, joined_at FROM places WHERE ticket > ? ORDER BY ticket LIMIT ?',
     cursor,
     limit,
   )
+}
+
+/** When the first undecided place after `cursor` joined (null: nobody waits): the room's head, by the ticket index. */
+export function headJoinedAt(sql: SqlStorage, cursor: number): number | null {
+  const row = sql
+    .exec<{ joined_at: number }>(
+      'SELECT joined_at FROM places WHERE ticket > ? ORDER BY ticket LIMIT 1',
+      cursor,
+    )
+    .toArray()[0]
+  return row ? row.joined_at : null
 }
 
 export function placesBetween(sql: SqlStorage, after: number, upTo: number) {

@@ -11,9 +11,15 @@ import {
   ACTIVE_TARGET,
   type AdmittedProgress,
   admissionsDue,
+  admissionTime,
+  admissionWatermark,
   afterStep,
   estimatedWaitSeconds,
+  followingTarget,
+  freshHeads,
+  HEAD_REPORT_TTL_MS,
   isAbandoned,
+  MAX_ACTIVE_TARGET,
   newerSettings,
   observedRate,
   PUSH_WINDOW,
@@ -24,11 +30,14 @@ import {
   queueState,
   REFUSED_IDLE_MS,
   roomShards,
+  SEATS_PER_BUYER,
   shardChangeStrands,
   shardName,
   shardOf,
+  WATERMARK_SLACK_MS,
   type WaitingRoomSettings,
   wentQuiet,
+  withinWatermark,
 } from '../../../worker/domain/waiting-room.ts'
 
 const settings = (over: Partial<WaitingRoomSettings> = {}): WaitingRoomSettings => ({
@@ -116,6 +125,42 @@ describe('admissions', () => {
     expect(admissionsDue({ ...base, admissionPerMinute: null, active: ACTIVE_TARGET - 3 }).admit).toBe(3)
     expect(admissionsDue({ ...base, admissionPerMinute: null, active: ACTIVE_TARGET + 5 }).admit).toBe(0)
     expect(admissionsDue({ ...base, admissionPerMinute: null, active: 10, activeTarget: 50 }).admit).toBe(40)
+  })
+
+  it('following mode’s default target grows with what is left to sell, between 200 and its ceiling', () => {
+    // A small hall keeps the old 200.
+    expect(followingTarget(1_000)).toBe(ACTIVE_TARGET)
+    expect(followingTarget(0)).toBe(ACTIVE_TARGET)
+    // 20,000 seats at 2 a buyer: 10,000 buyers to sell out, a quarter of them deciding at once.
+    expect(followingTarget(20_000)).toBe(2_500)
+    expect(followingTarget(20_000, 4)).toBe(1_250)
+    // A 50,000-seat stadium stops at the ceiling.
+    expect(followingTarget(50_000)).toBe(MAX_ACTIVE_TARGET)
+    expect(followingTarget(400_000)).toBe(MAX_ACTIVE_TARGET)
+    // It never shrinks as what is left grows.
+    let previous = 0
+    for (let left = 0; left <= 100_000; left += 997) {
+      const target = followingTarget(left)
+      expect(target).toBeGreaterThanOrEqual(previous)
+      previous = target
+    }
+    expect(SEATS_PER_BUYER).toBeGreaterThan(0)
+  })
+
+  it('following mode admits up to that target for a big house, split over the shards', () => {
+    const stadium = { ...base, admissionPerMinute: null, available: 50_000 }
+    expect(admissionsDue(stadium).admit).toBe(MAX_ACTIVE_TARGET)
+    expect(admissionsDue({ ...stadium, active: 4_000, choosing: 1_000 }).admit).toBe(1_000)
+    // 14 rooms each keep their share of it.
+    expect(admissionsDue({ ...stadium, shards: 14 }).admit).toBe(Math.ceil(MAX_ACTIVE_TARGET / 14))
+    // Half the house sold: the target follows it down.
+    expect(admissionsDue({ ...stadium, available: 12_000 }).admit).toBe(1_500)
+  })
+
+  it('an explicit target or the organizer’s rate wins over the target that follows the house', () => {
+    const stadium = { ...base, available: 50_000 }
+    expect(admissionsDue({ ...stadium, admissionPerMinute: null, activeTarget: 200 }).admit).toBe(200)
+    expect(admissionsDue({ ...stadium, admissionPerMinute: 600 }).admit).toBe(10)
   })
 
   it('never admit more buyers than units left, and nobody while sold out', () => {
@@ -345,5 +390,93 @@ describe('changing the shard count', () => {
   it('is no change when the count stays (absent is one)', () => {
     expect(shardChangeStrands({ shards: 4 }, { shards: 4 }, open)).toBe(false)
     expect(shardChangeStrands({}, { shards: 1 }, open)).toBe(false)
+  })
+})
+
+describe('admission across shards up to a shared watermark', () => {
+  /** Spearman's rank correlation of two lists without ties. */
+  const rankCorrelation = (a: number[], b: number[]) => {
+    const ranks = (xs: number[]) => {
+      const r = new Array<number>(xs.length)
+      xs.map((x, i) => [x, i] as const)
+        .sort((p, q) => p[0] - q[0])
+        .forEach(([, i], k) => {
+          r[i] = k
+        })
+      return r
+    }
+    const [ra, rb, n] = [ranks(a), ranks(b), a.length]
+    let d2 = 0
+    for (let i = 0; i < n; i++) d2 += (ra[i]! - rb[i]!) ** 2
+    return 1 - (6 * d2) / (n * (n * n - 1))
+  }
+
+  /**
+   * 14 rooms, 6,000 buyers joining one every 10 ms after opening, placed by shardOf; each tick (a second) each room
+   * admits what its own buyers' pace frees (seeded, 0–14 a tick; four rooms' buyers finish at half the pace), in
+   * its own queue order, rooms one after another. Answers the arrival numbers in admission order.
+   */
+  const simulate = (useWatermark: boolean) => {
+    const shards = 14
+    const queues: { arrival: number; time: number }[][] = Array.from({ length: shards }, () => [])
+    const joins = Array.from({ length: 6_000 }, (_, i) => ({ arrival: i, time: opening + 10 * i }))
+    let seed = 7
+    const random = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0
+      return seed / 2 ** 32
+    }
+    const order: number[] = []
+    let joined = 0
+    for (let tick = 1; order.length < joins.length && tick < 10_000; tick++) {
+      const now = opening + tick * 1_000
+      for (; joined < joins.length && joins[joined]!.time <= now; joined++) {
+        const join = joins[joined]!
+        queues[shardOf(`buyer-${join.arrival}`, shards)]!.push(join)
+      }
+      const heads = queues.map((q) => (q[0] ? admissionTime(q[0].time, opening) : null))
+      const watermark = useWatermark ? admissionWatermark(heads) : null
+      for (let k = 0; k < shards; k++) {
+        const pace = Math.floor(random() * 15)
+        let budget = k % 4 === 1 ? Math.floor(pace / 2) : pace
+        const queue = queues[k]!
+        while (budget-- > 0 && queue[0] && withinWatermark(admissionTime(queue[0].time, opening), watermark))
+          order.push(queue.shift()!.arrival)
+      }
+    }
+    return {
+      order,
+      correlation: rankCorrelation(
+        order,
+        order.map((_, k) => k),
+      ),
+    }
+  }
+
+  it('keeps the merged admission order close to arrival order (≥ 0.95), where rooms alone drift', () => {
+    const alone = simulate(false)
+    const shared = simulate(true)
+    expect(shared.order).toHaveLength(6_000)
+    expect(new Set(shared.order).size).toBe(6_000)
+    expect(shared.correlation).toBeGreaterThanOrEqual(0.95)
+    expect(alone.correlation).toBeLessThan(shared.correlation)
+    expect(alone.correlation).toBeLessThan(0.95)
+  })
+
+  it('takes the earliest head plus the slack, ignores empty rooms and stale reports', () => {
+    expect(admissionWatermark([opening + 5_000, null, opening + 2_000])).toBe(
+      opening + 2_000 + WATERMARK_SLACK_MS,
+    )
+    expect(admissionWatermark([null, null])).toBeNull()
+    expect(withinWatermark(opening + 9_999_999, null)).toBe(true)
+    expect(withinWatermark(opening + 3_001, opening + 3_000)).toBe(false)
+    // The pre-queue's places count as joined at the opening, whenever they came.
+    expect(admissionTime(opening - 60_000, opening)).toBe(opening)
+    const now = opening + 60_000
+    const reports = new Map([
+      [0, { head: opening + 1_000, at: now }],
+      [1, { head: opening - 1, at: now - HEAD_REPORT_TTL_MS - 1 }],
+      [2, { head: null, at: now - 1 }],
+    ])
+    expect(freshHeads(reports, now)).toEqual([opening + 1_000, null])
   })
 })

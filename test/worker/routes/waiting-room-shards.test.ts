@@ -4,7 +4,7 @@ import {
   idNumberHash,
   showOnSale as showOnSaleName,
 } from '../../../worker/domain/admission-pass.ts'
-import { shardName, shardOf } from '../../../worker/domain/waiting-room.ts'
+import { shardName, shardOf, WATERMARK_SLACK_MS } from '../../../worker/domain/waiting-room.ts'
 import { ApiClient, problemOf } from '../../support/api.ts'
 import { gridChart, idNumberFor, ok, scenicSiteOnSale, showOnSale } from '../../support/catalogue.ts'
 import {
@@ -246,5 +246,40 @@ describe('waiting room shards: a scenic visit date', () => {
       timeout: 5_000,
       interval: 100,
     })
+  })
+})
+
+describe('waiting room shards: fairness across rooms', () => {
+  /** `n` buyer ids whose places belong in room `k` of 2. */
+  const idsIn = (k: number, prefix: string, n: number) =>
+    Array.from({ length: 200 }, (_, i) => `${prefix}-${i}`)
+      .filter((id) => shardOf(id, 2) === k)
+      .slice(0, n)
+
+  it('a room with a short queue admits no one who joined after another room’s waiting head (beyond the slack)', async () => {
+    const show = await showOnSale(gridChart(1, 4))
+    const room = `${show.base}/shows/${show.showId}`
+    const { settings } = await setRoom(show.manager, room, { opensAt: aMinuteAgo(), shards: 2 })
+    const onSale = showOnSaleName(show.showId)
+    const [first, second] = [shardActor(show.showId, 0), shardActor(show.showId, 1)]
+    // Three early buyers in room 0: its share of the 4 seats admits two, the third waits at its head.
+    const early = idsIn(0, 'early', 3)
+    for (const buyerId of early) await first.join(onSale, settings, { buyerId })
+    await first.tick()
+    expect((await first.inspect(onSale)).admitted).toBe(2)
+    // Two buyers join room 1 later than that head by more than the slack.
+    await new Promise((resolve) => setTimeout(resolve, WATERMARK_SLACK_MS + 500))
+    const late = idsIn(1, 'late', 2)
+    for (const buyerId of late) await second.join(onSale, settings, { buyerId })
+    // Room 1 has its share of the seats free, yet waits: an earlier buyer still waits in room 0.
+    expect((await second.tick()).admitted).toBe(0)
+    expect(await second.inspect(onSale)).toMatchObject({ admitted: 0, cursor: 0, lastTicket: 2 })
+    // An admitted buyer of room 0 releases; room 0 admits its head, and then room 1 may go on, in arrival order.
+    await first.progress(onSale, early[0]!, 'released')
+    await first.tick()
+    expect((await first.inspect(onSale)).admitted).toBe(3)
+    await second.tick()
+    const order = await second.admissionOrder(onSale)
+    expect(order.map((r) => r.buyerId)).toEqual(late)
   })
 })
