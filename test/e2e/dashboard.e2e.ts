@@ -77,6 +77,34 @@ describe('analytics dashboard', () => {
     expect(tableText).toContain(`¥${(sold.net / 100).toLocaleString('en')}`)
     expect(tableText).toMatch(/(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [A-Z][a-z]{2} \d{1,2}/)
     expect(await sales.locator('h2').textContent()).toBe('Sales')
+    // The overview's ticket-type table: tickets drawn, and the amount beside them (money, not a count); the
+    // sell-through table: the share drawn, and sold/capacity beside it — each row as the reports answer it.
+    const from = await page.locator('input[name="report-from"]').inputValue()
+    const to = await page.locator('input[name="report-to"]').inputValue()
+    const overview = await admin.call<{ byTicketType: { tickets: number; amount: number }[] }>(
+      `${org}/reports/sales?from=${from}&to=${to}`,
+    )
+    const typeRows = await page
+      .getByTestId('chart-types')
+      .locator('[data-testid="chart-table"] tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => cell.textContent?.trim() ?? '')))
+    expect(overview.byTicketType.length).toBeGreaterThan(0)
+    expect(typeRows.map(([, tickets, amount]) => [tickets, amount!.startsWith('¥')])).toEqual(
+      overview.byTicketType.map((r) => [r.tickets.toLocaleString('en'), true]),
+    )
+    expect(
+      typeRows.map(([, , amount]) => Math.round(Number(amount!.replace(/[^0-9.-]/g, '')) * 100)),
+    ).toEqual(overview.byTicketType.map((r) => r.amount))
+    const through = await admin.call<{ shows: { tickets: number; capacity: number }[] }>(
+      `${org}/reports/sell-through`,
+    )
+    const throughRows = await page
+      .getByTestId('chart-sell-through')
+      .locator('[data-testid="chart-table"] tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => cell.textContent?.trim() ?? '')))
+    expect(throughRows.map((row) => row[2])).toEqual(
+      through.shows.map((s) => `${s.tickets.toLocaleString('en')}/${s.capacity.toLocaleString('en')}`),
+    )
     await saveScreenshot(page, 'dashboard-analytics-en')
 
     // The keyboard reaches the chart's table (a focusable region named after the chart).

@@ -14,6 +14,12 @@ export interface Series {
   data: (number | null)[]
   /** Drawn as a line over bars (e.g. forecast interval, cumulative share). */
   line?: boolean
+  /** This column's format, when not the chart's (an amount beside ticket counts). */
+  kind?: ValueKind
+  /** A column of the table only, not drawn (figures on another scale than the chart's axis). */
+  tableOnly?: boolean
+  /** The table's text for each row, instead of formatting `data` (e.g. "120/400" beside a share). */
+  cells?: string[]
 }
 
 export interface ChartSpec {
@@ -62,7 +68,15 @@ export function ReportChart(props: { title: string; spec: ChartSpec; currency: s
   const canvas = useRef<HTMLCanvasElement>(null)
   const chart = useRef<ChartType | null>(null)
   const { spec } = props
-  const format = useValueFormat(spec.kind, props.currency)
+  const formats: Record<ValueKind, ReturnType<typeof useValueFormat>> = {
+    count: useValueFormat('count', props.currency),
+    money: useValueFormat('money', props.currency),
+    percent: useValueFormat('percent', props.currency),
+  }
+  const format = formats[spec.kind]
+  const plotted = spec.series.filter((s) => !s.tableOnly)
+  const cell = (s: Series, row: number) =>
+    s.cells?.[row] ?? formats[s.kind ?? spec.kind].full(s.data[row] ?? null)
   useEffect(() => {
     let cancelled = false
     if (!spec.labels.length) return
@@ -74,7 +88,7 @@ export function ReportChart(props: { title: string; spec: ChartSpec; currency: s
         type: spec.type,
         data: {
           labels: spec.labels,
-          datasets: spec.series.map((s, i) => ({
+          datasets: plotted.map((s, i) => ({
             type: s.line ? 'line' : spec.type,
             label: s.label,
             data: s.data,
@@ -90,10 +104,11 @@ export function ReportChart(props: { title: string; spec: ChartSpec; currency: s
           maintainAspectRatio: false,
           indexAxis: spec.horizontal ? 'y' : 'x',
           plugins: {
-            legend: { display: spec.series.length > 1, position: 'bottom' },
+            legend: { display: plotted.length > 1, position: 'bottom' },
             tooltip: {
               callbacks: {
-                label: (item) => `${item.dataset.label}: ${format.full(item.raw as number | null)}`,
+                label: (item) =>
+                  `${item.dataset.label}: ${cell(plotted[item.datasetIndex]!, item.dataIndex)}`,
               },
             },
           },
@@ -157,7 +172,7 @@ export function ReportChart(props: { title: string; spec: ChartSpec; currency: s
                     <th scope="row">{label}</th>
                     {spec.series.map((s) => (
                       <td key={s.label} class="numeric">
-                        {format.full(s.data[row] ?? null)}
+                        {cell(s, row)}
                       </td>
                     ))}
                   </tr>

@@ -162,7 +162,15 @@ export function DashboardPage() {
                 labels: s.byTicketType.map((d) =>
                   d.kind === 'scenic' ? t(`ticketType_${d.key}` as never) : localName(d, locale),
                 ),
-                series: [{ label: t('ticketsSold'), data: s.byTicketType.map((d) => d.tickets) }],
+                series: [
+                  { label: t('ticketsSold'), data: s.byTicketType.map((d) => d.tickets) },
+                  {
+                    label: t('netOfRefundedTickets'),
+                    kind: 'money',
+                    tableOnly: true,
+                    data: s.byTicketType.map((d) => d.amount),
+                  },
+                ],
               }}
             />
             <ReportChart
@@ -198,6 +206,14 @@ export function DashboardPage() {
               {
                 label: t('sellThroughShare'),
                 data: through.data.shows.map((show) => (show.capacity ? show.tickets / show.capacity : 0)),
+              },
+              {
+                label: t('dashSoldOfCapacity'),
+                tableOnly: true,
+                data: through.data.shows.map((show) => show.tickets),
+                cells: through.data.shows.map(
+                  (show) => `${show.tickets.toLocaleString(locale)}/${show.capacity.toLocaleString(locale)}`,
+                ),
               },
             ],
           }}

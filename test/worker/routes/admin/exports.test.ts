@@ -123,6 +123,19 @@ describe('exports of lists', () => {
     ).toEqual(list.items.map((item: { ticketId: string }) => item.ticketId).sort())
   })
 
+  it('names the settlement sheet 渠道结算 (Settlement in English), beside its header', async () => {
+    const show = await showWithSales()
+    for (const [lang, sheet] of [
+      ['zh-CN', '渠道结算'],
+      ['en', 'Settlement'],
+    ] as const) {
+      const file = await download(show.manager, `${show.base}/exports/settlement?format=xlsx&lang=${lang}`)
+      const sheets = xlsxSheets(file.bytes)
+      expect([...sheets.keys()]).toEqual([sheet])
+      expect(sheets.get(sheet)![0]!.length).toBeGreaterThan(3)
+    }
+  })
+
   it('streams a large order list page by page', async () => {
     const show = await showWithSales()
     // 2,400 more orders copied from a real one (a year of a busy organizer, in miniature).
