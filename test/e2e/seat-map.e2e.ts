@@ -294,7 +294,13 @@ describe('checkout after the hold ran out (en)', () => {
 async function stadiumShow(): Promise<string> {
   const admin = await ownerClient()
   const venue = await admin.call(`${org}/venues`, {
-    body: { name: `Stadium ${Date.now()}`, kind: 'stadium', city: 'Shanghai' },
+    body: {
+      name: `体育场 ${Date.now()}`,
+      nameEn: `Stadium ${Date.now()}`,
+      kind: 'stadium',
+      city: '上海',
+      cityEn: 'Shanghai',
+    },
   })
   const sections = Array.from({ length: 12 }, (_, k) => ({
     name: `S${k + 1}`,
@@ -313,14 +319,20 @@ async function stadiumShow(): Promise<string> {
     body: {
       stage: { x: 2300, y: 0 },
       categories: [
-        { code: 'A', name: 'Floor', color: '#c0392b' },
-        { code: 'B', name: 'Stand', color: '#2c6fbb' },
+        { code: 'A', name: '内场', nameEn: 'Floor', color: '#c0392b' },
+        { code: 'B', name: '看台', nameEn: 'Stand', color: '#2c6fbb' },
       ],
       sections,
     },
   })
   const event = await admin.call(`${org}/events`, {
-    body: { name: 'Stadium Night', kind: 'sport', status: 'published', maxTicketsPerBuyer: 4 },
+    body: {
+      name: '体育场之夜',
+      nameEn: 'Stadium Night',
+      kind: 'sport',
+      status: 'published',
+      maxTicketsPerBuyer: 4,
+    },
   })
   const day = 86_400_000
   const show = await admin.call(`${org}/shows`, {
