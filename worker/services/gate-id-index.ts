@@ -8,7 +8,7 @@ import { and, eq, gt, gte, inArray, isNotNull, lte } from 'drizzle-orm'
 import { type ScenicDayInventory, scenicDay } from '../../durable-objects/scenic-day/stub.ts'
 import type { ShowInventory } from '../../durable-objects/show-inventory/index.ts'
 import type { Database } from '../db/client.ts'
-import { type gateDevices, orderLines, orders, shows, tickets, visitProducts } from '../db/schema.ts'
+import { events, type gateDevices, orderLines, orders, shows, tickets, visitProducts } from '../db/schema.ts'
 import {
   type IdTicketGroup,
   type IdTicketIndex,
@@ -89,14 +89,24 @@ interface IndexWindow {
 const latestOf = (rows: { issuedAt: string }[]) =>
   rows.reduce((latest, row) => (row.issuedAt > latest ? row.issuedAt : latest), '')
 
-/** The ID index for a gate: a site gate's tickets of the site's days, a show gate's of its event's shows. */
+/**
+ * The ID index for a gate: a site gate's tickets of the site's days, a show gate's of its event's shows; none for
+ * a show gate whose event is not real-name (its tickets carry no ID number, so the gate offers no ID mode).
+ */
 export async function gateIdIndex(
   db: Database,
   env: IdIndexEnv,
   device: GateDevice,
   since: IdIndexSince,
   now = Date.now(),
-): Promise<IdTicketIndex> {
+): Promise<IdTicketIndex | undefined> {
+  if (device.scopeKind === 'event') {
+    const [event] = await db
+      .select({ realName: events.realNameRequired })
+      .from(events)
+      .where(eq(events.id, device.scopeId))
+    if (!event?.realName) return undefined
+  }
   const epoch = visitDayOf(now)
   const full = since.epoch !== epoch || !since.cursor
   const window: IndexWindow = {

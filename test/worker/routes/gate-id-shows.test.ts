@@ -161,7 +161,7 @@ describe('gate: admission by ID number at a show gate (实名制演出)', () => 
     expect(gate.decide(daveEntry!)).toMatchObject({ admit: false, reason: 'revoked' })
   })
 
-  it('online and on upload, an ID admission of a show ticket counts once; another event’s is the wrong gate', async () => {
+  it('online and on upload, an ID admission of a show ticket counts once; another event’s is the wrong gate; no index without real names', async () => {
     const { tonight } = await realNameShows()
     const order = await buyRealName(
       tonight,
@@ -185,6 +185,11 @@ describe('gate: admission by ID number at a show gate (实名制演出)', () => 
       [elsewhere.tonight.seatIds[0]!],
       [{ name: '小龙女', idNumber: idNumberFor(532) }],
     )
+    // A show gate of an event that is not real-name gets no ID index (and so no ID mode).
+    const plain = await showOnSale(gridChart(1, 4), { startsInHours: 2 })
+    const plainGate = await enrollGate(plain.gate, plain.base, { eventId: plain.eventId })
+    expect(plainGate.body.idTickets).toBeUndefined()
+
     const uploaded = await ok(
       gates[0]!.client.post('/api/gate/scans', {
         scans: [
