@@ -199,6 +199,15 @@ export class ShowInventory extends DurableObject<ShowInventoryEnv> {
     return { ok: true }
   }
 
+  /**
+   * 身份证核验: the ID number each seat of these confirmed real-name holds was sold to, as [seat id, number]
+   * (refunded seats too: the revocation list refuses them). Only for the gate's ID index (services/gate-id-index.ts).
+   */
+  async soldIdNumbers(showId: string, holdIds: string[]): Promise<[seatId: string, idNumber: string][]> {
+    await this.ready(showId)
+    return store.soldIdNumbers(this.ctx.storage.sql, holdIds)
+  }
+
   /** Gives a hold's seats back. Idempotent: releasing twice, or after expiry, changes nothing. */
   async release(showId: string, holdId: string, holderId?: string): Promise<{ released: boolean }> {
     const sales = await this.ready(showId)

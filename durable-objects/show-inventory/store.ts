@@ -224,6 +224,32 @@ export function writeHolds(sql: SqlStorage, created: ActiveHold[], now: number) 
   )
 }
 
+/** The ID numbers of confirmed holds' seats, by seat id (a hold lists its numbers in the order of its seats). */
+export function soldIdNumbers(sql: SqlStorage, holdIds: string[]): [seatId: string, idNumber: string][] {
+  const holds = sql
+    .exec<{ seats: string; id_numbers: string }>(
+      `SELECT seats, id_numbers FROM holds WHERE status = 'confirmed' AND id_numbers != '[]'
+       AND id IN (SELECT value FROM json_each(?))`,
+      JSON.stringify(holdIds),
+    )
+    .toArray()
+  const numberOfSeat = new Map<number, string>()
+  for (const hold of holds) {
+    const numbers: string[] = JSON.parse(hold.id_numbers)
+    ;(JSON.parse(hold.seats) as number[]).forEach((idx, k) => {
+      if (numbers[k]) numberOfSeat.set(idx, numbers[k])
+    })
+  }
+  if (numberOfSeat.size === 0) return []
+  return sql
+    .exec<{ idx: number; id: string }>(
+      'SELECT idx, id FROM seats WHERE idx IN (SELECT value FROM json_each(?))',
+      JSON.stringify([...numberOfSeat.keys()]),
+    )
+    .toArray()
+    .map((seat) => [seat.id, numberOfSeat.get(seat.idx)!])
+}
+
 export const endHoldRow = (sql: SqlStorage, holdId: string, status: 'released' | 'expired') =>
   sql.exec('UPDATE holds SET status = ? WHERE id = ?', status, holdId)
 

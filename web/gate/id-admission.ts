@@ -14,7 +14,7 @@ import { allIdPages, type EnrolledDevice, type GateStore, putIdPage } from './st
 export type IdLookup =
   /** Not an ID number (length, date or check character wrong): nothing was looked up. */
   | { kind: 'invalid' }
-  /** This gate has no ID index (a show gate, or a device synced before it existed). */
+  /** This gate has no ID index (a device synced before it existed). */
   | { kind: 'unavailable' }
   /** The tickets this number holds here: none, one, or several for staff to choose from. */
   | { kind: 'found'; tickets: IdTicket[] }

@@ -27,7 +27,7 @@ export interface EnrolledDevice {
   sections?: GateSync['sections']
   /** The same sections with the names people read (池座 / Stalls); absent on devices synced before them. */
   sectionNames?: GateSync['sectionNames']
-  /** Site gates: the ID index's key and where it stands (its tickets are in the `idTickets` store). */
+  /** The ID index's key and where it stands (its tickets are in the `idTickets` store). */
   idIndex?: Pick<IdTicketIndex, 'key' | 'epoch' | 'cursor'>
 }
 

@@ -91,8 +91,8 @@ deviceRoutes.get(
       '(`typ: revocations`, payload `{org, dev, from, to, more, iat, r: [[ticketId, reason]]}`, 1,000 per page) for the ' +
       'device’s shows or site: verify it with the JWKS like a ticket, and check it names this organizer and device ' +
       '(`verifyRevocationPage`), so a page can be trusted however it reached the gate. Ask again with `cursor` = ' +
-      '`revocations.cursor` while `revocations.more` is true. Site gates also get `idTickets` (身份证核验): keyed hashes ' +
-      'of the visitors’ ID numbers → tickets for the scope’s days around today, under a key of this device and day; ' +
+      '`revocations.cursor` while `revocations.more` is true. Gates also get `idTickets` (身份证核验): keyed hashes ' +
+      'of the visitors’ ID numbers → tickets for the scope’s days (or shows) around today, under a key of this device and day; ' +
       'send back `idEpoch` and `idCursor` from it to receive only tickets issued since (a new epoch starts afresh).',
     responses: {
       200: { description: 'Sync bundle', content: json(gateSyncSchema) },

@@ -352,7 +352,7 @@ export async function revocationPage(
 }
 
 /**
- * Everything a gate downloads to work offline; `cursor` is what it last synced to. With `ids`, a site gate's
+ * Everything a gate downloads to work offline; `cursor` is what it last synced to. With `ids`, a gate's
  * bundle carries its keyed ID index too (gate-id-index.ts), from where that index stood.
  */
 export async function gateSync(

@@ -93,7 +93,7 @@ describe('gate: admission by ID number (身份证核验), offline', () => {
       string,
       string,
     ]
-    // Alice: the gate ticket and the cable car today; Bob and Dave: a gate ticket today; Carol: tomorrow.
+    // Alice: the gate ticket and the cable car today; Bob: a gate ticket today; Carol and Dave: tomorrow.
     const aliceOrder = await buyScenic(site, today, [
       { productId: site.gateProduct, slot: '10:00', visitor: { name: '王小明', idNumber: alice } },
       { productId: site.cableCarProduct, visitor: { name: '王小明', idNumber: alice } },
@@ -101,7 +101,8 @@ describe('gate: admission by ID number (身份证核验), offline', () => {
     await buyScenic(site, today, [
       { productId: site.gateProduct, slot: '10:00', visitor: { name: '李雷', idNumber: bob } },
     ])
-    const daveOrder = await buyScenic(site, today, [
+    // Dave's day is tomorrow: today's refunds close when the site opens (a clock-dependent refusal otherwise).
+    const daveOrder = await buyScenic(site, site.date, [
       { productId: site.gateProduct, slot: '09:00', visitor: { name: 'Dave Smith', idNumber: dave } },
     ])
     await buyScenic(site, site.date, [

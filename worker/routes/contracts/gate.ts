@@ -58,7 +58,7 @@ export const gateProfileSchema = v.object({
   eventSecrets: v.record(v.string(), v.string()),
 })
 
-/** The ID index of a site gate's bundle: `IdTicketIndex` in worker/domain/id-index.ts. */
+/** The ID index of a gate's bundle (site or show gate): `IdTicketIndex` in worker/domain/id-index.ts. */
 export const idTicketIndexSchema = v.object({
   /** HMAC-SHA-256 key (base64url) to hash a typed ID number with; this device's, for `epoch`. */
   key: v.string(),
@@ -117,7 +117,7 @@ export const gateSyncSchema = v.object({
   sections: v.array(v.string()),
   /** The same sections with the names people read (池座 / Stalls), for naming a seat in the gate's language. */
   sectionNames: v.array(sectionNameView),
-  /** Site gates: keyed ID-number hashes → tickets (身份证核验, worker/domain/id-index.ts); never raw numbers. */
+  /** Site and show gates: keyed ID-number hashes → tickets (身份证核验, worker/domain/id-index.ts); never raw numbers. */
   idTickets: v.optional(idTicketIndexSchema),
 })
 
