@@ -2,6 +2,7 @@
 // confirmation and tickets) beside `GET /healthz` on the same server, the two alternating in rounds of one run so
 // a change in the machine's speed falls on both alike. Target: at least one order confirmed per 6 /healthz.
 import { randomBytes } from 'node:crypto'
+import { connectProfiler } from './cpu-profile.ts'
 import { percentile } from './percentile.ts'
 
 type Load = (
@@ -82,8 +83,11 @@ export async function ordersOverHttp(
     seconds: number
     rounds: number
     address: () => string
+    /** A CPU profile of the app's isolate over the order rounds (BENCH_PROFILE, cpu-profile.ts). */
+    inspectorPort?: number
   },
 ) {
+  const profiler = options.inspectorPort ? await connectProfiler(options.inspectorPort) : undefined
   const refusals = new Map<string, number>()
   const steps: StepTimes = { hold: [], order: [], pay: [] }
   const healthz: Awaited<ReturnType<Load>>[] = []
@@ -92,12 +96,20 @@ export async function ordersOverHttp(
     healthz.push(
       await load(options.healthzClients, options.seconds / options.rounds, () => fetch(`${base}/healthz`)),
     )
+    await profiler?.start()
     orders.push(
       await load(options.clients, options.seconds / options.rounds, () =>
         buyOnce(base, showId, options.address(), refusals, steps),
       ),
     )
+    if (profiler) {
+      // The background work those orders started (the outbox publisher, queues) belongs to them too.
+      await new Promise((r) => setTimeout(r, 1500))
+      await profiler.stop()
+    }
   }
+  const cpuProfile = profiler?.summary()
+  profiler?.close()
   const rate = (rounds: Awaited<ReturnType<Load>>[], status: number) => {
     const elapsed = rounds.reduce((t, r) => t + r.elapsed, 0)
     return rounds.reduce((n, r) => n + (r.statuses.get(status) ?? 0), 0) / elapsed
@@ -106,6 +118,7 @@ export async function ordersOverHttp(
   const ordersPerSecond = Math.round(rate(orders, 201) * 10) / 10
   const healthzPerSecond = Math.round(rate(healthz, 200))
   return {
+    ...(cpuProfile ? { cpuProfile } : {}),
     ordersPerSecond,
     healthzPerSecond,
     healthzPerOrder: Math.round((healthzPerSecond / Math.max(0.1, ordersPerSecond)) * 10) / 10,

@@ -5,15 +5,20 @@ import { and, eq, inArray } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
 import { analyticsEvents, orderLines, orders, shows, tickets } from '../../db/schema.ts'
 import { localDayOf, splitInProportion } from '../../domain/analytics-events.ts'
-import type { OrderEvent, OrderEventSubscriber } from '../order-events/subscriber.ts'
+import {
+  type OrderEvent,
+  type OrderEventSubscriber,
+  type PublishReads,
+  readOrder,
+} from '../order-events/subscriber.ts'
 import { platformTimeZone, timeZonesOf } from './consumer.ts'
 import type { AnalyticsRecord } from './messages.ts'
 import { recordAnalyticsEvents } from './store.ts'
 
 type Line = { id: string; productId: string | null; category: string | null; price: number }
 
-async function orderFacts(db: Database, orderId: string) {
-  const [order] = await db.select().from(orders).where(eq(orders.id, orderId))
+async function orderFacts(db: Database, orderId: string, reads?: PublishReads) {
+  const order = reads ? await reads.order(orderId) : await readOrder(db, orderId)
   if (!order) return null
   const [show] = order.showId
     ? await db.select({ eventId: shows.eventId }).from(shows).where(eq(shows.id, order.showId))
@@ -124,9 +129,9 @@ const payloadString = (event: OrderEvent, key: string) => {
 export const capturePaid: OrderEventSubscriber = {
   name: 'analytics.paid',
   topics: ['order.confirmed'],
-  async handle(db, event) {
+  async handle(db, event, reads) {
     const orderId = payloadString(event, 'orderId')
-    const facts = orderId ? await orderFacts(db, orderId) : null
+    const facts = orderId ? await orderFacts(db, orderId, reads) : null
     if (!facts) return
     const lines = await db.select(lineColumns).from(orderLines).where(eq(orderLines.orderId, facts.order.id))
     const at = new Date(facts.order.paidAt ?? event.createdAt)
@@ -137,10 +142,10 @@ export const capturePaid: OrderEventSubscriber = {
 export const captureRefund: OrderEventSubscriber = {
   name: 'analytics.refund',
   topics: ['order.refunded'],
-  async handle(db, event) {
+  async handle(db, event, reads) {
     const orderId = payloadString(event, 'orderId')
     const amount = (event.payload as { amount?: unknown }).amount
-    const facts = orderId && typeof amount === 'number' ? await orderFacts(db, orderId) : null
+    const facts = orderId && typeof amount === 'number' ? await orderFacts(db, orderId, reads) : null
     if (!facts || typeof amount !== 'number') return
     const lineIds = (event.payload as { lineIds?: unknown }).lineIds
     const ids = Array.isArray(lineIds) ? lineIds.filter((id): id is string => typeof id === 'string') : []

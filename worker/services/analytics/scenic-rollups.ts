@@ -4,10 +4,22 @@
 // Each event is one D1 batch guarded by its id in analytics_scenic_applied, so a replay adds nothing.
 import { eq, inArray } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
-import { analyticsOrderProducts, orderLines, orders, shows, tickets, visitProducts } from '../../db/schema.ts'
+import {
+  analyticsOrderProducts,
+  orderLines,
+  type orders,
+  shows,
+  tickets,
+  visitProducts,
+} from '../../db/schema.ts'
 import { localDayOf } from '../../domain/analytics-events.ts'
 import { combinationsOf } from '../../domain/copurchase.ts'
-import type { OrderEvent, OrderEventSubscriber } from '../order-events/subscriber.ts'
+import {
+  type OrderEvent,
+  type OrderEventSubscriber,
+  type PublishReads,
+  readOrder,
+} from '../order-events/subscriber.ts'
 import { platformTimeZone, timeZonesOf } from './consumer.ts'
 import { addCopurchaseMonthly as copurchaseMonthly } from './report-rollups.ts'
 
@@ -82,11 +94,10 @@ const payloadString = (event: OrderEvent, key: string) => {
   return typeof value === 'string' ? value : undefined
 }
 
-async function orderOf(db: Database, event: OrderEvent, key = 'orderId') {
+async function orderOf(db: Database, event: OrderEvent, key = 'orderId', reads?: PublishReads) {
   const orderId = payloadString(event, key)
   if (!orderId) return null
-  const [order] = await db.select().from(orders).where(eq(orders.id, orderId))
-  return order ?? null
+  return reads ? reads.order(orderId) : readOrder(db, orderId)
 }
 
 async function productKinds(db: Database, ids: string[]) {
@@ -103,8 +114,8 @@ type Statement = { sql: string; values: unknown[] }
 export const rollUpScenicPaid: OrderEventSubscriber = {
   name: 'analytics.scenic-paid',
   topics: ['order.confirmed'],
-  async handle(db, event) {
-    const order = await orderOf(db, event)
+  async handle(db, event, reads) {
+    const order = await orderOf(db, event, 'orderId', reads)
     if (!order) return
     const scope = await orderScope(db, order)
     const lines = await db
@@ -147,8 +158,8 @@ export const rollUpScenicPaid: OrderEventSubscriber = {
 export const rollUpScenicRefund: OrderEventSubscriber = {
   name: 'analytics.scenic-refund',
   topics: ['order.refunded', 'order.rebooked'],
-  async handle(db, event) {
-    const order = await orderOf(db, event, event.topic === 'order.rebooked' ? 'from' : 'orderId')
+  async handle(db, event, reads) {
+    const order = await orderOf(db, event, event.topic === 'order.rebooked' ? 'from' : 'orderId', reads)
     const lineIds = (event.payload as { lineIds?: unknown }).lineIds
     const ids = Array.isArray(lineIds) ? lineIds.filter((id): id is string => typeof id === 'string') : []
     if (!order || ids.length === 0) return

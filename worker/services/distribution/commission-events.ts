@@ -21,7 +21,12 @@ import {
   statementMonth,
 } from '../../domain/distribution.ts'
 import { newShortId } from '../../ids.ts'
-import type { OrderEvent, OrderEventSubscriber } from '../order-events/subscriber.ts'
+import {
+  type OrderEvent,
+  type OrderEventSubscriber,
+  type PublishReads,
+  readOrder,
+} from '../order-events/subscriber.ts'
 
 // Commission follows the order's own events. `order.confirmed` (paid) credits the distributor whose link the buyer
 // clicked last before the order was created, if within the organizer's window; `order.refunded` reverses the
@@ -47,10 +52,10 @@ export async function attributionDays(db: Database, organizerId: string) {
   return row?.days ?? defaultAttributionDays
 }
 
-async function creditPaidOrder(db: Database, event: OrderEvent) {
+async function creditPaidOrder(db: Database, event: OrderEvent, reads?: PublishReads) {
   const orderId = event.payload.orderId
   if (typeof orderId !== 'string') return
-  const [order] = await db.select().from(orders).where(eq(orders.id, orderId))
+  const order = reads ? await reads.order(orderId) : await readOrder(db, orderId)
   // A rebooking's new order replaces lines already credited on the first; it earns nothing again.
   if (!order || order.rebookOf || !order.paidAt) return
   const [already] = await db
@@ -190,8 +195,8 @@ async function reverseRefundedLines(db: Database, event: OrderEvent) {
 export const commissionSubscriber: OrderEventSubscriber = {
   name: 'distribution-commission',
   topics: ['order.confirmed', 'order.refunded'],
-  async handle(db, event) {
-    if (event.topic === 'order.confirmed') await creditPaidOrder(db, event)
+  async handle(db, event, reads) {
+    if (event.topic === 'order.confirmed') await creditPaidOrder(db, event, reads)
     else if (event.topic === 'order.refunded') await reverseRefundedLines(db, event)
   },
 }

@@ -4,7 +4,12 @@ import { orders, referralInvites, referralRewards, referralVisits } from '../../
 import { newRefCode } from '../../domain/distribution.ts'
 import { newId } from '../../ids.ts'
 import { notFound } from '../../problem.ts'
-import type { OrderEvent, OrderEventSubscriber } from '../order-events/subscriber.ts'
+import {
+  type OrderEvent,
+  type OrderEventSubscriber,
+  type PublishReads,
+  readOrder,
+} from '../order-events/subscriber.ts'
 import { attributionDays } from './commission-events.ts'
 
 // "Invite a friend" (社交裂变) bookkeeping: a customer's invite code, the friend's visit kept on their buyer id,
@@ -50,10 +55,15 @@ export async function recordInviteVisit(db: Database, code: string, buyerId: str
 
 type Side = { side: 'inviter' | 'friend'; customerId: string }
 
-async function rewardFirstOrder(db: Database, event: OrderEvent, granter: RewardGranter) {
+async function rewardFirstOrder(
+  db: Database,
+  event: OrderEvent,
+  granter: RewardGranter,
+  reads?: PublishReads,
+) {
   const orderId = event.payload.orderId
   if (typeof orderId !== 'string') return
-  const [order] = await db.select().from(orders).where(eq(orders.id, orderId))
+  const order = reads ? await reads.order(orderId) : await readOrder(db, orderId)
   // Only a signed-in friend has an identity to count "first order" against.
   if (!order?.customerId || !order.paidAt || order.rebookOf) return
   const [earlier] = await db
@@ -127,5 +137,5 @@ async function rewardFirstOrder(db: Database, event: OrderEvent, granter: Reward
 export const referralSubscriber = (granter: RewardGranter = pendingRewardGranter): OrderEventSubscriber => ({
   name: 'referral-rewards',
   topics: ['order.confirmed'],
-  handle: (db, event) => rewardFirstOrder(db, event, granter),
+  handle: (db, event, reads) => rewardFirstOrder(db, event, granter, reads),
 })

@@ -5,7 +5,12 @@ import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
 import { memberPoints, orders } from '../../db/schema.ts'
 import { type PointsRules, pointsEarned, pointsExpiry, shareOf } from '../../domain/points-ledger.ts'
-import type { OrderEvent, OrderEventSubscriber } from '../order-events/subscriber.ts'
+import {
+  type OrderEvent,
+  type OrderEventSubscriber,
+  type PublishReads,
+  readOrder,
+} from '../order-events/subscriber.ts'
 import { appendEntry, settleDebt, takeOrOwe } from './ledger.ts'
 import { ensureMember, findMember, readRules } from './profiles.ts'
 
@@ -16,21 +21,10 @@ export interface OrderFacts {
   rebookOf: string | null
 }
 
-async function orderOf(db: Database, event: OrderEvent) {
+async function orderOf(db: Database, event: OrderEvent, reads?: PublishReads) {
   const orderId = (event.payload as { orderId?: unknown }).orderId
   if (typeof orderId !== 'string') return null
-  const [order] = await db
-    .select({
-      id: orders.id,
-      organizerId: orders.organizerId,
-      customerId: orders.customerId,
-      total: orders.total,
-      status: orders.status,
-      rebookOf: orders.rebookOf,
-    })
-    .from(orders)
-    .where(eq(orders.id, orderId))
-  return order ?? null
+  return reads ? reads.order(orderId) : readOrder(db, orderId)
 }
 
 async function orderRows(db: Database, memberId: string, orderId: string) {
@@ -44,8 +38,8 @@ async function orderRows(db: Database, memberId: string, orderId: string) {
 export const earnOnPaid: OrderEventSubscriber = {
   name: 'members.earn',
   topics: ['order.confirmed'],
-  async handle(db, event) {
-    const order = await orderOf(db, event)
+  async handle(db, event, reads) {
+    const order = await orderOf(db, event, reads)
     if (!order?.customerId) return
     const member = await ensureMember(db, order.organizerId, order.customerId)
     await earnForOrder(db, member.id, order, await readRules(db, order.organizerId), new Date())
@@ -104,8 +98,8 @@ export async function earnForOrder(
 export const reverseOnRefund: OrderEventSubscriber = {
   name: 'members.reverse',
   topics: ['order.refunded'],
-  async handle(db, event) {
-    const order = await orderOf(db, event)
+  async handle(db, event, reads) {
+    const order = await orderOf(db, event, reads)
     const { refundId, amount } = event.payload as { refundId?: string; amount?: number }
     if (!order?.customerId || typeof refundId !== 'string' || typeof amount !== 'number') return
     const member = await findMember(db, order.organizerId, order.customerId)
@@ -176,9 +170,9 @@ export async function reverseForRefund(
 export const returnOnUnpaidEnd: OrderEventSubscriber = {
   name: 'members.return',
   topics: ['order.expired', 'order.cancelled'],
-  async handle(db, event) {
+  async handle(db, event, reads) {
     if ((event.payload as { reason?: unknown }).reason === 'rebooked') return
-    const order = await orderOf(db, event)
+    const order = await orderOf(db, event, reads)
     if (!order?.customerId || !['expired', 'cancelled'].includes(order.status)) return
     const [redeemed] = await db
       .select()

@@ -12,7 +12,7 @@ import { memberOrderSubscribers } from '../members/order-subscribers.ts'
 import { ticketsIssuedSubscriber } from '../orders/order-notices.ts'
 import type { OrderEventSubscriber } from './subscriber.ts'
 
-export type { OrderEvent, OrderEventSubscriber } from './subscriber.ts'
+export type { OrderEvent, OrderEventSubscriber, OrderRow, PublishReads } from './subscriber.ts'
 
 /**
  * Invite a friend: each side's reward is the organizer's invite coupon, granted to that customer once (the grant is

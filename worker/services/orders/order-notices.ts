@@ -6,7 +6,7 @@ import type { OrderStatusReasonCode } from '../../domain/order-status-reason.ts'
 import { jsonLogger } from '../../middleware/logger.ts'
 import { notifyBuyer } from '../messages/buyer-notices.ts'
 import type { RefundCause } from '../messages/catalogue.ts'
-import type { OrderEventSubscriber } from '../order-events/subscriber.ts'
+import { type OrderEventSubscriber, readOrder } from '../order-events/subscriber.ts'
 import { outbox, type Statement } from './batch.ts'
 import type { Order, OrderServices } from './services.ts'
 
@@ -41,9 +41,9 @@ export function ticketsIssuedNotice(db: Database, order: Order, charged: number,
 export const ticketsIssuedSubscriber: OrderEventSubscriber = {
   name: 'tickets-issued-notice',
   topics: [TICKETS_ISSUED_NOTICE],
-  async handle(db, event) {
+  async handle(db, event, reads) {
     const orderId = String(event.payload.orderId)
-    const [order] = await db.select().from(orders).where(eq(orders.id, orderId))
+    const order = reads ? await reads.order(orderId) : await readOrder(db, orderId)
     if (!order) return
     const logger = jsonLogger({ component: 'order-notices' })
     try {

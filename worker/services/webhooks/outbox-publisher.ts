@@ -4,6 +4,7 @@ import { orders, outboxEvents, tickets, webhookDeliveries, webhookEndpoints } fr
 import { newId } from '../../ids.ts'
 import { jsonLogger } from '../../middleware/logger.ts'
 import { type OrderEventSubscriber, orderEventSubscribers } from '../order-events/index.ts'
+import { type PublishReads, publishReads } from '../order-events/subscriber.ts'
 import { enqueueDeliveries, type WebhookQueue } from './queue.ts'
 
 type OutboxEvent = typeof outboxEvents.$inferSelect
@@ -135,7 +136,12 @@ export async function publishOutbox(
 
   // Side effects subscribed to (points, commission, coupon uses); an event whose subscriber fails stays unpublished
   // and is tried again at the next run (its deliveries are already in, so they are not doubled).
-  const failed = await runSubscribers(db, subscribers, events)
+  // The orders the events name, read once (on first use) for every subscriber.
+  const reads = publishReads(
+    db,
+    events.map(orderIdOf).filter((id): id is string => !!id),
+  )
+  const failed = await runSubscribers(db, subscribers, events, reads)
   const eventIds = events.map((e) => e.id)
   // Everything of these events not yet attempted, including rows a crashed earlier run inserted but never sent.
   const unsent = await db
@@ -172,13 +178,14 @@ async function runSubscribers(
   db: Database,
   subscribers: readonly OrderEventSubscriber[],
   events: OutboxEvent[],
+  reads: PublishReads,
 ): Promise<Set<string>> {
   const failed = new Set<string>()
   for (const event of events) {
     for (const subscriber of subscribers) {
       if (!subscriber.topics.includes(event.topic)) continue
       try {
-        await subscriber.handle(db, event)
+        await subscriber.handle(db, event, reads)
       } catch (error) {
         failed.add(event.id)
         log.error('order event subscriber failed; retried at the next run', {
