@@ -11,6 +11,7 @@ import { localName } from '../lib/labels.ts'
 import { Button, Field, ProblemAlert, useResource } from '../lib/ui.tsx'
 import { focusOnMount, yuan } from './inputs.ts'
 import { messages } from './messages.ts'
+import { childrenOf, scenicLines, sellablePackages } from './scenic-lines.ts'
 
 type Tender = 'cash' | 'card' | 'payment_code'
 const chinaToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
@@ -28,6 +29,9 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
   const [siteId, setSiteId] = useState(catalogue.sites[0]?.id ?? '')
   const [visitDate, setVisitDate] = useState(chinaToday())
   const [productId, setProductId] = useState('')
+  const [packageId, setPackageId] = useState('')
+  /** Child tickets (cable car) by product: how many of the gate tickets carry one. */
+  const [childCounts, setChildCounts] = useState<Record<string, number>>({})
   const [slot, setSlot] = useState('')
   const [visitors, setVisitors] = useState<{ name: string; idNumber: string }[]>([])
   const [tender, setTender] = useState<Tender>('cash')
@@ -55,7 +59,20 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
   const count = Math.max(1, Math.min(20, Number(quantity) || 1))
   const zone = show.data?.categories.find((c) => c.code === category) ?? show.data?.categories[0]
   const product = site.data?.products.find((p) => p.id === productId) ?? site.data?.products[0]
-  const realName = kind === 'show' ? Boolean(show.data?.realNameRequired) : Boolean(product?.realNameRequired)
+  const packages = sellablePackages(site.data)
+  const pkg = packages.find((p) => p.id === packageId)
+  const products = site.data?.products ?? []
+  const children = pkg ? [] : childrenOf(products, product)
+  const lines = scenicLines(products, { pkg, product, count, children: childCounts })
+  // Who needs a name and ID: each show ticket when the event is real-name; each scenic line without a parent
+  // (a child line travels with its gate ticket's visitor).
+  const visitorLines =
+    kind === 'show'
+      ? show.data?.realNameRequired
+        ? Array.from({ length: count }, (_, i) => i)
+        : []
+      : lines.flatMap((line, i) => (line.product.realNameRequired && line.parent === undefined ? [i] : []))
+  const firstSlot = slot || site.data?.timeSlots[0]?.code
   const visitorAt = (i: number) => visitors[i] ?? { name: '', idNumber: '' }
   const setVisitor = (i: number, patch: Partial<{ name: string; idNumber: string }>) =>
     setVisitors((all) => {
@@ -67,14 +84,14 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
     event.preventDefault()
     setBusy(true)
     setError(null)
-    const people = Array.from({ length: count }, (_, i) => visitorAt(i))
+    const people = visitorLines.map((i) => visitorAt(i))
     const items =
       kind === 'show'
         ? {
             kind,
             showId,
             best: { category: zone?.code ?? '', quantity: count },
-            ...(realName
+            ...(people.length
               ? { holderNames: people.map((p) => p.name), idNumbers: people.map((p) => p.idNumber) }
               : {}),
           }
@@ -82,12 +99,15 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
             kind,
             siteId,
             visitDate,
-            lines: people.map((p) => ({
-              productId: product?.id ?? '',
-              ...(product?.timed && (slot || site.data?.timeSlots[0])
-                ? { slot: slot || site.data!.timeSlots[0]!.code }
-                : {}),
-              ...(realName ? { visitor: { name: p.name, idNumber: p.idNumber } } : {}),
+            ...(pkg ? { packageId: pkg.id } : {}),
+            lines: lines.map((line, i) => ({
+              productId: line.product.id,
+              ...(line.product.timed && firstSlot ? { slot: firstSlot } : {}),
+              ...(line.parent !== undefined
+                ? { parent: { line: line.parent } }
+                : visitorLines.includes(i)
+                  ? { visitor: { name: visitorAt(i).name, idNumber: visitorAt(i).idNumber } }
+                  : {}),
             })),
           }
     const money =
@@ -187,23 +207,39 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
                 />
               )}
             </Field>
-            <Field label={t('product')}>
-              {({ id }) => (
-                <select
-                  id={id}
-                  value={product?.id ?? ''}
-                  onChange={(e) => setProductId(e.currentTarget.value)}
-                  required
-                >
-                  {(site.data?.products ?? []).map((p) => (
-                    <option key={p.id} value={p.id}>
-                      {localName(p, locale)} · {money(p.price)}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            {product?.timed && (
+            {packages.length > 0 && (
+              <Field label={t('package')}>
+                {({ id }) => (
+                  <select id={id} value={pkg?.id ?? ''} onChange={(e) => setPackageId(e.currentTarget.value)}>
+                    <option value="">{t('packageNone')}</option>
+                    {packages.map((p) => (
+                      <option key={p.id} value={p.id}>
+                        {localName(p, locale)} · {money(p.price)}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+            )}
+            {!pkg && (
+              <Field label={t('product')}>
+                {({ id }) => (
+                  <select
+                    id={id}
+                    value={product?.id ?? ''}
+                    onChange={(e) => setProductId(e.currentTarget.value)}
+                    required
+                  >
+                    {products.map((p) => (
+                      <option key={p.id} value={p.id}>
+                        {localName(p, locale)} · {money(p.price)}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+            )}
+            {lines.some((line) => line.product.timed) && (
               <Field label={t('slot')}>
                 {({ id }) => (
                   <select id={id} value={slot} onChange={(e) => setSlot(e.currentTarget.value)}>
@@ -218,45 +254,73 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
             )}
           </>
         )}
-        <Field label={t('quantity')}>
-          {({ id }) => (
-            <input
-              id={id}
-              type="number"
-              min={1}
-              max={20}
-              required
-              value={quantity}
-              onInput={(e) => setQuantity(e.currentTarget.value)}
-            />
-          )}
-        </Field>
-        {realName &&
-          Array.from({ length: count }, (_, i) => (
-            <div class="box-inline" key={i}>
-              <Field label={`${kind === 'show' ? t('holderName') : t('visitorName')} ${i + 1}`}>
-                {({ id }) => (
-                  <input
-                    id={id}
-                    required
-                    value={visitorAt(i).name}
-                    onInput={(e) => setVisitor(i, { name: e.currentTarget.value })}
-                  />
-                )}
-              </Field>
-              <Field label={`${t('visitorId')} ${i + 1}`}>
-                {({ id }) => (
-                  <input
-                    id={id}
-                    required
-                    pattern="[0-9]{17}[0-9Xx]"
-                    value={visitorAt(i).idNumber}
-                    onInput={(e) => setVisitor(i, { idNumber: e.currentTarget.value })}
-                  />
-                )}
-              </Field>
-            </div>
+        {!(kind === 'scenic' && pkg) && (
+          <Field label={t('quantity')}>
+            {({ id }) => (
+              <input
+                id={id}
+                type="number"
+                min={1}
+                max={20}
+                required
+                value={quantity}
+                onInput={(e) => setQuantity(e.currentTarget.value)}
+              />
+            )}
+          </Field>
+        )}
+        {kind === 'scenic' &&
+          children.map((child) => (
+            <Field
+              key={child.id}
+              label={t('childCount', { name: localName(child, locale), price: money(child.price) })}
+              hint={t('childHint')}
+            >
+              {({ id, describedBy }) => (
+                <input
+                  id={id}
+                  aria-describedby={describedBy}
+                  type="number"
+                  min={0}
+                  max={count}
+                  value={String(childCounts[child.id] ?? 0)}
+                  onInput={(e) =>
+                    setChildCounts({ ...childCounts, [child.id]: Number(e.currentTarget.value) || 0 })
+                  }
+                />
+              )}
+            </Field>
           ))}
+        {kind === 'scenic' && pkg && (
+          <p class="muted" data-testid="package-lines">
+            {lines.map((line) => localName(line.product, locale)).join(' + ')}
+          </p>
+        )}
+        {visitorLines.map((i, n) => (
+          <div class="box-inline" key={i}>
+            <Field label={`${kind === 'show' ? t('holderName') : t('visitorName')} ${n + 1}`}>
+              {({ id }) => (
+                <input
+                  id={id}
+                  required
+                  value={visitorAt(i).name}
+                  onInput={(e) => setVisitor(i, { name: e.currentTarget.value })}
+                />
+              )}
+            </Field>
+            <Field label={`${t('visitorId')} ${n + 1}`}>
+              {({ id }) => (
+                <input
+                  id={id}
+                  required
+                  pattern="[0-9]{17}[0-9Xx]"
+                  value={visitorAt(i).idNumber}
+                  onInput={(e) => setVisitor(i, { idNumber: e.currentTarget.value })}
+                />
+              )}
+            </Field>
+          </div>
+        ))}
         <fieldset class="box-tabs">
           <legend>{t('tender')}</legend>
           {(['cash', 'card', 'payment_code'] as const).map((k) => (
