@@ -74,6 +74,11 @@ export const messages = defineMessages({
     refundEntry: 'refund',
     keys: 'Keys: N new sale · P print · F find an order',
     showsNone: 'No shows from today on.',
+    pickSeats: 'Pick seats (otherwise best available)',
+    seatsNone: 'No free seats in this zone.',
+    seatsPicked: '{count} seats picked (at most {max})',
+    seatRow: '{section}, row {row}',
+    seatsRequired: 'Pick at least one seat, or untick “Pick seats” for best available.',
   },
   'zh-CN': {
     title: '售票窗口',
@@ -148,6 +153,11 @@ export const messages = defineMessages({
     refundEntry: '退款',
     keys: '快捷键：N 下一笔 · P 打印 · F 查找订单',
     showsNone: '今天起没有场次。',
+    pickSeats: '选座（不选则自动择优）',
+    seatsNone: '此票档没有空余座位。',
+    seatsPicked: '已选 {count} 个座位（最多 {max} 个）',
+    seatRow: '{section} {row}排',
+    seatsRequired: '请至少选一个座位，或取消“选座”改为自动择优。',
   },
 })
 

@@ -11,7 +11,9 @@ import { localName } from '../lib/labels.ts'
 import { Button, Field, ProblemAlert, useResource } from '../lib/ui.tsx'
 import { focusOnMount, yuan } from './inputs.ts'
 import { messages } from './messages.ts'
+import { ChildTickets, PackageChoice } from './scenic-fields.tsx'
 import { childrenOf, scenicLines, sellablePackages } from './scenic-lines.ts'
+import { SeatPick } from './seat-pick.tsx'
 
 type Tender = 'cash' | 'card' | 'payment_code'
 const chinaToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
@@ -30,6 +32,11 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
   const [visitDate, setVisitDate] = useState(chinaToday())
   const [productId, setProductId] = useState('')
   const [packageId, setPackageId] = useState('')
+  // Best available unless the clerk ticks "pick seats"; the list is read again after a seat was taken meanwhile.
+  const [pickSeats, setPickSeats] = useState(false)
+  const [seatIds, setSeatIds] = useState<string[]>([])
+  const [seatsVersion, setSeatsVersion] = useState(0)
+  const [seatsMissing, setSeatsMissing] = useState(false)
   /** Child tickets (cable car) by product: how many of the gate tickets carry one. */
   const [childCounts, setChildCounts] = useState<Record<string, number>>({})
   const [slot, setSlot] = useState('')
@@ -69,7 +76,7 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
   const visitorLines =
     kind === 'show'
       ? show.data?.realNameRequired
-        ? Array.from({ length: count }, (_, i) => i)
+        ? Array.from({ length: pickSeats ? seatIds.length : count }, (_, i) => i)
         : []
       : lines.flatMap((line, i) => (line.product.realNameRequired && line.parent === undefined ? [i] : []))
   const firstSlot = slot || site.data?.timeSlots[0]?.code
@@ -82,6 +89,11 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
     })
   const submit = async (event: Event) => {
     event.preventDefault()
+    if (kind === 'show' && pickSeats && !seatIds.length) {
+      setSeatsMissing(true)
+      return
+    }
+    setSeatsMissing(false)
     setBusy(true)
     setError(null)
     const people = visitorLines.map((i) => visitorAt(i))
@@ -90,7 +102,7 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
         ? {
             kind,
             showId,
-            best: { category: zone?.code ?? '', quantity: count },
+            ...(pickSeats ? { seatIds } : { best: { category: zone?.code ?? '', quantity: count } }),
             ...(people.length
               ? { holderNames: people.map((p) => p.name), idNumbers: people.map((p) => p.idNumber) }
               : {}),
@@ -124,6 +136,10 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
       setError(failure)
       if (failure instanceof ApiError && failure.status >= 400 && failure.status < 500)
         setKey(newIdempotencyKey())
+      if (failure instanceof ApiError && failure.status === 409 && pickSeats) {
+        setSeatIds([])
+        setSeatsVersion((n) => n + 1)
+      }
     } finally {
       setBusy(false)
     }
@@ -148,7 +164,10 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
                   id={id}
                   ref={focusOnMount}
                   value={showId}
-                  onChange={(e) => setShowId(e.currentTarget.value)}
+                  onChange={(e) => {
+                    setShowId(e.currentTarget.value)
+                    setSeatIds([])
+                  }}
                   required
                 >
                   {catalogue.shows.map((s) => (
@@ -167,7 +186,10 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
                 <select
                   id={id}
                   value={zone?.code ?? ''}
-                  onChange={(e) => setCategory(e.currentTarget.value)}
+                  onChange={(e) => {
+                    setCategory(e.currentTarget.value)
+                    setSeatIds([])
+                  }}
                   required
                 >
                   {(show.data?.categories ?? []).map((c) => (
@@ -182,6 +204,26 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
                 </select>
               )}
             </Field>
+            <label class="box-check">
+              <input
+                type="checkbox"
+                checked={pickSeats}
+                onChange={(e) => {
+                  setPickSeats(e.currentTarget.checked)
+                  setSeatIds([])
+                }}
+              />
+              {t('pickSeats')}
+            </label>
+            {pickSeats && showId && zone && (
+              <SeatPick
+                showId={showId}
+                category={zone.code}
+                picked={seatIds}
+                onChange={setSeatIds}
+                version={seatsVersion}
+              />
+            )}
           </>
         ) : (
           <>
@@ -207,20 +249,7 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
                 />
               )}
             </Field>
-            {packages.length > 0 && (
-              <Field label={t('package')}>
-                {({ id }) => (
-                  <select id={id} value={pkg?.id ?? ''} onChange={(e) => setPackageId(e.currentTarget.value)}>
-                    <option value="">{t('packageNone')}</option>
-                    {packages.map((p) => (
-                      <option key={p.id} value={p.id}>
-                        {localName(p, locale)} · {money(p.price)}
-                      </option>
-                    ))}
-                  </select>
-                )}
-              </Field>
-            )}
+            <PackageChoice packages={packages} value={pkg?.id ?? ''} onChange={setPackageId} money={money} />
             {!pkg && (
               <Field label={t('product')}>
                 {({ id }) => (
@@ -254,7 +283,7 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
             )}
           </>
         )}
-        {!(kind === 'scenic' && pkg) && (
+        {!(kind === 'scenic' && pkg) && !(kind === 'show' && pickSeats) && (
           <Field label={t('quantity')}>
             {({ id }) => (
               <input
@@ -269,28 +298,15 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
             )}
           </Field>
         )}
-        {kind === 'scenic' &&
-          children.map((child) => (
-            <Field
-              key={child.id}
-              label={t('childCount', { name: localName(child, locale), price: money(child.price) })}
-              hint={t('childHint')}
-            >
-              {({ id, describedBy }) => (
-                <input
-                  id={id}
-                  aria-describedby={describedBy}
-                  type="number"
-                  min={0}
-                  max={count}
-                  value={String(childCounts[child.id] ?? 0)}
-                  onInput={(e) =>
-                    setChildCounts({ ...childCounts, [child.id]: Number(e.currentTarget.value) || 0 })
-                  }
-                />
-              )}
-            </Field>
-          ))}
+        {kind === 'scenic' && (
+          <ChildTickets
+            products={children}
+            max={count}
+            counts={childCounts}
+            onChange={setChildCounts}
+            money={money}
+          />
+        )}
         {kind === 'scenic' && pkg && (
           <p class="muted" data-testid="package-lines">
             {lines.map((line) => localName(line.product, locale)).join(' + ')}
@@ -370,6 +386,11 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
               />
             )}
           </Field>
+        )}
+        {seatsMissing && (
+          <p class="alert alert-error" role="alert">
+            {t('seatsRequired')}
+          </p>
         )}
         <ProblemAlert error={error} />
         <ProblemAlert error={show.error ?? site.error} />
