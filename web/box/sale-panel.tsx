@@ -271,7 +271,7 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
             {lines.some((line) => line.product.timed) && (
               <Field label={t('slot')}>
                 {({ id }) => (
-                  <select id={id} value={slot} onChange={(e) => setSlot(e.currentTarget.value)}>
+                  <select id={id} value={firstSlot ?? ''} onChange={(e) => setSlot(e.currentTarget.value)}>
                     {(site.data?.timeSlots ?? []).map((s) => (
                       <option key={s.code} value={s.code}>
                         {s.start}–{s.end}
