@@ -7,6 +7,7 @@ import { PNG } from 'pngjs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ApiSession } from './support/api-session.ts'
 import { baseUrl, expectAccessible, launchBrowser, newPage, saveScreenshot } from './support/browser.ts'
+import { idNumberFor } from './support/shop.ts'
 
 const clerk = { email: 'box@demo.local', password: 'demo-password-2026' }
 const box = '/api/box/organizers/org_demo'
@@ -105,6 +106,115 @@ describe('box office', () => {
     ).toEqual([])
     await expectAccessible(page)
     await saveScreenshot(page, 'box-desk-zh')
+    await context.close()
+  })
+
+  test('scenic: a gate ticket with a cable car attached to it, then a package, in the same shift', async () => {
+    const { context, page } = await newPage(browser, { locale: 'en' })
+    await page.goto('/box')
+    await page.getByLabel('Email').fill(clerk.email)
+    await page.getByLabel('Password').fill(clerk.password)
+    await page.getByLabel('Password').press('Enter')
+    await page.getByTestId('shift-totals').waitFor()
+    const api = new ApiSession()
+    await api.json('/api/auth/login', { body: clerk, headers: { origin: baseUrl() } })
+    const tomorrow = new Date(Date.now() + 32 * 3600_000).toISOString().slice(0, 10)
+
+    // Gate ticket (adult, real-name) + one cable car: the car asks no visitor of its own, it goes with the gate's.
+    await page.getByRole('radio', { name: 'Scenic tickets' }).check()
+    await page.getByLabel('Visit date').fill(tomorrow)
+    await page.getByLabel('Ticket type').locator('option').first().waitFor({ state: 'attached' })
+    await page.getByLabel('Ticket type').selectOption('prd_demo_adult')
+    await page.getByLabel('Quantity').fill('1')
+    await page.getByLabel(/^Summit cable car .*how many/).fill('1')
+    await page.getByLabel('Visitor name 1').fill('李四')
+    await page.getByLabel('ID number 1').fill(idNumberFor('19880515', 611))
+    expect(await page.getByLabel('Visitor name 2').count()).toBe(0)
+    await page.getByLabel('Cash received').fill('500')
+    await expectAccessible(page)
+    await page.getByLabel('Cash received').press('Enter')
+    const order = page.getByTestId('order')
+    await order.waitFor()
+    const number = /order (\S+),/.exec((await order.locator('#order-heading').textContent()) ?? '')?.[1]
+    const sold = await api.json(`${box}/orders/${number}`)
+    expect(sold.status).toBe('paid')
+    expect(sold.tickets.map((t: { product: string | null }) => t.product).sort()).toEqual([
+      '成人票',
+      '索道票',
+    ])
+    // Both tickets carry the gate ticket's visitor.
+    expect(new Set(sold.tickets.map((t: { holder: string | null }) => t.holder))).toEqual(new Set(['李四']))
+
+    // A package (gate + cable car) for another visitor: one name and ID, the two lines shown.
+    await page.locator('body').click({ position: { x: 5, y: 5 } })
+    await page.keyboard.press('n')
+    await page.getByRole('radio', { name: 'Scenic tickets' }).check()
+    await page.getByLabel('Visit date').fill(tomorrow)
+    await page.getByLabel('Package').locator('option').nth(1).waitFor({ state: 'attached' })
+    await page.getByLabel('Package').selectOption('pkg_demo_gate_cablecar')
+    await expect.poll(() => page.getByTestId('package-lines').textContent()).toContain('Summit cable car')
+    expect(await page.getByLabel('Quantity').count()).toBe(0)
+    await page.getByLabel('Visitor name 1').fill('王五')
+    await page.getByLabel('ID number 1').fill(idNumberFor('19900307', 612))
+    await page.getByLabel('Cash received').fill('500')
+    await page.getByLabel('Cash received').press('Enter')
+    await expect
+      .poll(async () => /order (\S+),/.exec((await order.locator('#order-heading').textContent()) ?? '')?.[1])
+      .not.toBe(number)
+    const second = /order (\S+),/.exec((await order.locator('#order-heading').textContent()) ?? '')?.[1]
+    const pkgSale = await api.json(`${box}/orders/${second}`)
+    expect(pkgSale.status).toBe('paid')
+    expect(pkgSale.tickets).toHaveLength(2)
+    expect(new Set(pkgSale.tickets.map((t: { holder: string | null }) => t.holder))).toEqual(
+      new Set(['王五']),
+    )
+    await context.close()
+  })
+
+  test('shows: the clerk picks two seats from the zone list by keyboard and exactly those are sold', async () => {
+    const { context, page } = await newPage(browser, { locale: 'en' })
+    await page.goto('/box')
+    await page.getByLabel('Email').fill(clerk.email)
+    await page.getByLabel('Password').fill(clerk.password)
+    await page.getByLabel('Password').press('Enter')
+    await page.getByTestId('shift-totals').waitFor()
+    const api = new ApiSession()
+    await api.json('/api/auth/login', { body: clerk, headers: { origin: baseUrl() } })
+    const catalogue = await api.json(`${box}/catalogue`)
+    const film = catalogue.shows.find((s: { id: string }) => s.id.startsWith('shw_demo_film'))
+    await page.getByLabel('Show', { exact: true }).selectOption(film.id)
+    await page.getByLabel('Zone').locator('option').first().waitFor({ state: 'attached' })
+    // Best available is the default: the quantity is there until seats are picked.
+    await page.getByLabel('Quantity').waitFor()
+    await page.getByLabel('Pick seats (otherwise best available)').check()
+    expect(await page.getByLabel('Quantity').count()).toBe(0)
+    const seats = page.getByTestId('seat-pick').getByRole('checkbox')
+    await seats.nth(3).waitFor()
+    // Keyboard: focus a seat, Space picks it; Tab to the next seat, Space again.
+    await seats.nth(2).focus()
+    await page.keyboard.press('Space')
+    await page.keyboard.press('Tab')
+    await page.keyboard.press('Space')
+    const picked = await page
+      .getByTestId('seat-pick')
+      .locator('input:checked')
+      .evaluateAll((inputs) => inputs.map((input) => (input as HTMLElement).dataset.seatId))
+    expect(picked).toHaveLength(2)
+    await expect
+      .poll(() => page.getByTestId('seat-pick').getByRole('status').textContent())
+      .toContain('2 seats')
+    await expectAccessible(page)
+    await page.getByLabel('Cash received').fill('300')
+    await page.getByLabel('Cash received').press('Enter')
+    const order = page.getByTestId('order')
+    await order.waitFor()
+    const number = /order (\S+),/.exec((await order.locator('#order-heading').textContent()) ?? '')?.[1]
+    const sold = await api.json(`${box}/orders/${number}`)
+    expect(sold.status).toBe('paid')
+    expect(sold.tickets).toHaveLength(2)
+    const map = await api.json(`/api/shows/${film.id}/seat-map`)
+    const states = new Map(map.seats.map((s: { id: string; state: string }) => [s.id, s.state]))
+    for (const id of picked) expect(states.get(id)).toBe('sold')
     await context.close()
   })
 })

@@ -135,7 +135,7 @@ async function filmOrder(context: BrowserContext, show: string, pay: boolean | '
 interface Walk {
   page: Page
   locale: WalkLocale
-  app: 'shop' | 'admin' | 'gate'
+  app: 'shop' | 'admin' | 'gate' | 'box'
   noSidewaysScroll: boolean
   findings: string[]
 }
@@ -267,6 +267,28 @@ describe('page walk', () => {
         ['account', '/admin/account'],
       ]
       for (const [name, path] of pages) await visit(walk, name, path)
+      await context.close()
+      expect(walk.findings, walk.findings.join('\n')).toEqual([])
+    })
+
+    test(`box office, ${layout.label}`, async () => {
+      const { context, page } = await open(layout.locale, layout.mobile)
+      // A counter PC or tablet: the phone layout may scroll sideways, as the console does.
+      const walk: Walk = { page, locale: layout.locale, app: 'box', noSidewaysScroll: false, findings: [] }
+      await visit(walk, 'sign-in', '/box')
+      await call(context.request, '/api/auth/login', { email: 'box@demo.local', password })
+      // Each layout's walk has its own stack state: the clerk's shift is open after the first one.
+      const box = `/api/box/organizers/${organizerId}`
+      const { shift } = await call<{ shift: unknown }>(context.request, `${box}/shift`)
+      if (!shift) await visit(walk, 'open-shift', '/box')
+      if (!shift) await call(context.request, `${box}/shift`, { openingFloat: 50_000 })
+      await visit(walk, 'desk', '/box')
+      await page.locator('.box-check input').check()
+      await page.getByTestId('seat-pick').waitFor()
+      await visit(walk, 'seat-pick')
+      await page.locator('input[name="sale-kind"]').nth(1).check()
+      await page.locator('option[value="pkg_demo_gate_cablecar"]').waitFor({ state: 'attached' })
+      await visit(walk, 'scenic')
       await context.close()
       expect(walk.findings, walk.findings.join('\n')).toEqual([])
     })

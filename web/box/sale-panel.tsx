@@ -11,6 +11,9 @@ import { localName } from '../lib/labels.ts'
 import { Button, Field, ProblemAlert, useResource } from '../lib/ui.tsx'
 import { focusOnMount, yuan } from './inputs.ts'
 import { messages } from './messages.ts'
+import { ChildTickets, PackageChoice } from './scenic-fields.tsx'
+import { childrenOf, scenicLines, sellablePackages } from './scenic-lines.ts'
+import { SeatPick } from './seat-pick.tsx'
 
 type Tender = 'cash' | 'card' | 'payment_code'
 const chinaToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
@@ -28,6 +31,14 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
   const [siteId, setSiteId] = useState(catalogue.sites[0]?.id ?? '')
   const [visitDate, setVisitDate] = useState(chinaToday())
   const [productId, setProductId] = useState('')
+  const [packageId, setPackageId] = useState('')
+  // Best available unless the clerk ticks "pick seats"; the list is read again after a seat was taken meanwhile.
+  const [pickSeats, setPickSeats] = useState(false)
+  const [seatIds, setSeatIds] = useState<string[]>([])
+  const [seatsVersion, setSeatsVersion] = useState(0)
+  const [seatsMissing, setSeatsMissing] = useState(false)
+  /** Child tickets (cable car) by product: how many of the gate tickets carry one. */
+  const [childCounts, setChildCounts] = useState<Record<string, number>>({})
   const [slot, setSlot] = useState('')
   const [visitors, setVisitors] = useState<{ name: string; idNumber: string }[]>([])
   const [tender, setTender] = useState<Tender>('cash')
@@ -55,7 +66,20 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
   const count = Math.max(1, Math.min(20, Number(quantity) || 1))
   const zone = show.data?.categories.find((c) => c.code === category) ?? show.data?.categories[0]
   const product = site.data?.products.find((p) => p.id === productId) ?? site.data?.products[0]
-  const realName = kind === 'show' ? Boolean(show.data?.realNameRequired) : Boolean(product?.realNameRequired)
+  const packages = sellablePackages(site.data)
+  const pkg = packages.find((p) => p.id === packageId)
+  const products = site.data?.products ?? []
+  const children = pkg ? [] : childrenOf(products, product)
+  const lines = scenicLines(products, { pkg, product, count, children: childCounts })
+  // Who needs a name and ID: each show ticket when the event is real-name; each scenic line without a parent
+  // (a child line travels with its gate ticket's visitor).
+  const visitorLines =
+    kind === 'show'
+      ? show.data?.realNameRequired
+        ? Array.from({ length: pickSeats ? seatIds.length : count }, (_, i) => i)
+        : []
+      : lines.flatMap((line, i) => (line.product.realNameRequired && line.parent === undefined ? [i] : []))
+  const firstSlot = slot || site.data?.timeSlots[0]?.code
   const visitorAt = (i: number) => visitors[i] ?? { name: '', idNumber: '' }
   const setVisitor = (i: number, patch: Partial<{ name: string; idNumber: string }>) =>
     setVisitors((all) => {
@@ -65,16 +89,21 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
     })
   const submit = async (event: Event) => {
     event.preventDefault()
+    if (kind === 'show' && pickSeats && !seatIds.length) {
+      setSeatsMissing(true)
+      return
+    }
+    setSeatsMissing(false)
     setBusy(true)
     setError(null)
-    const people = Array.from({ length: count }, (_, i) => visitorAt(i))
+    const people = visitorLines.map((i) => visitorAt(i))
     const items =
       kind === 'show'
         ? {
             kind,
             showId,
-            best: { category: zone?.code ?? '', quantity: count },
-            ...(realName
+            ...(pickSeats ? { seatIds } : { best: { category: zone?.code ?? '', quantity: count } }),
+            ...(people.length
               ? { holderNames: people.map((p) => p.name), idNumbers: people.map((p) => p.idNumber) }
               : {}),
           }
@@ -82,12 +111,15 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
             kind,
             siteId,
             visitDate,
-            lines: people.map((p) => ({
-              productId: product?.id ?? '',
-              ...(product?.timed && (slot || site.data?.timeSlots[0])
-                ? { slot: slot || site.data!.timeSlots[0]!.code }
-                : {}),
-              ...(realName ? { visitor: { name: p.name, idNumber: p.idNumber } } : {}),
+            ...(pkg ? { packageId: pkg.id } : {}),
+            lines: lines.map((line, i) => ({
+              productId: line.product.id,
+              ...(line.product.timed && firstSlot ? { slot: firstSlot } : {}),
+              ...(line.parent !== undefined
+                ? { parent: { line: line.parent } }
+                : visitorLines.includes(i)
+                  ? { visitor: { name: visitorAt(i).name, idNumber: visitorAt(i).idNumber } }
+                  : {}),
             })),
           }
     const money =
@@ -104,6 +136,10 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
       setError(failure)
       if (failure instanceof ApiError && failure.status >= 400 && failure.status < 500)
         setKey(newIdempotencyKey())
+      if (failure instanceof ApiError && failure.status === 409 && pickSeats) {
+        setSeatIds([])
+        setSeatsVersion((n) => n + 1)
+      }
     } finally {
       setBusy(false)
     }
@@ -128,7 +164,10 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
                   id={id}
                   ref={focusOnMount}
                   value={showId}
-                  onChange={(e) => setShowId(e.currentTarget.value)}
+                  onChange={(e) => {
+                    setShowId(e.currentTarget.value)
+                    setSeatIds([])
+                  }}
                   required
                 >
                   {catalogue.shows.map((s) => (
@@ -147,7 +186,10 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
                 <select
                   id={id}
                   value={zone?.code ?? ''}
-                  onChange={(e) => setCategory(e.currentTarget.value)}
+                  onChange={(e) => {
+                    setCategory(e.currentTarget.value)
+                    setSeatIds([])
+                  }}
                   required
                 >
                   {(show.data?.categories ?? []).map((c) => (
@@ -162,6 +204,26 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
                 </select>
               )}
             </Field>
+            <label class="box-check">
+              <input
+                type="checkbox"
+                checked={pickSeats}
+                onChange={(e) => {
+                  setPickSeats(e.currentTarget.checked)
+                  setSeatIds([])
+                }}
+              />
+              {t('pickSeats')}
+            </label>
+            {pickSeats && showId && zone && (
+              <SeatPick
+                showId={showId}
+                category={zone.code}
+                picked={seatIds}
+                onChange={setSeatIds}
+                version={seatsVersion}
+              />
+            )}
           </>
         ) : (
           <>
@@ -187,26 +249,29 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
                 />
               )}
             </Field>
-            <Field label={t('product')}>
-              {({ id }) => (
-                <select
-                  id={id}
-                  value={product?.id ?? ''}
-                  onChange={(e) => setProductId(e.currentTarget.value)}
-                  required
-                >
-                  {(site.data?.products ?? []).map((p) => (
-                    <option key={p.id} value={p.id}>
-                      {localName(p, locale)} · {money(p.price)}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            {product?.timed && (
+            <PackageChoice packages={packages} value={pkg?.id ?? ''} onChange={setPackageId} money={money} />
+            {!pkg && (
+              <Field label={t('product')}>
+                {({ id }) => (
+                  <select
+                    id={id}
+                    value={product?.id ?? ''}
+                    onChange={(e) => setProductId(e.currentTarget.value)}
+                    required
+                  >
+                    {products.map((p) => (
+                      <option key={p.id} value={p.id}>
+                        {localName(p, locale)} · {money(p.price)}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+            )}
+            {lines.some((line) => line.product.timed) && (
               <Field label={t('slot')}>
                 {({ id }) => (
-                  <select id={id} value={slot} onChange={(e) => setSlot(e.currentTarget.value)}>
+                  <select id={id} value={firstSlot ?? ''} onChange={(e) => setSlot(e.currentTarget.value)}>
                     {(site.data?.timeSlots ?? []).map((s) => (
                       <option key={s.code} value={s.code}>
                         {s.start}–{s.end}
@@ -218,45 +283,60 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
             )}
           </>
         )}
-        <Field label={t('quantity')}>
-          {({ id }) => (
-            <input
-              id={id}
-              type="number"
-              min={1}
-              max={20}
-              required
-              value={quantity}
-              onInput={(e) => setQuantity(e.currentTarget.value)}
-            />
-          )}
-        </Field>
-        {realName &&
-          Array.from({ length: count }, (_, i) => (
-            <div class="box-inline" key={i}>
-              <Field label={`${kind === 'show' ? t('holderName') : t('visitorName')} ${i + 1}`}>
-                {({ id }) => (
-                  <input
-                    id={id}
-                    required
-                    value={visitorAt(i).name}
-                    onInput={(e) => setVisitor(i, { name: e.currentTarget.value })}
-                  />
-                )}
-              </Field>
-              <Field label={`${t('visitorId')} ${i + 1}`}>
-                {({ id }) => (
-                  <input
-                    id={id}
-                    required
-                    pattern="[0-9]{17}[0-9Xx]"
-                    value={visitorAt(i).idNumber}
-                    onInput={(e) => setVisitor(i, { idNumber: e.currentTarget.value })}
-                  />
-                )}
-              </Field>
-            </div>
-          ))}
+        {!(kind === 'scenic' && pkg) && !(kind === 'show' && pickSeats) && (
+          <Field label={t('quantity')}>
+            {({ id }) => (
+              <input
+                id={id}
+                type="number"
+                min={1}
+                max={20}
+                required
+                value={quantity}
+                onInput={(e) => setQuantity(e.currentTarget.value)}
+              />
+            )}
+          </Field>
+        )}
+        {kind === 'scenic' && (
+          <ChildTickets
+            products={children}
+            max={count}
+            counts={childCounts}
+            onChange={setChildCounts}
+            money={money}
+          />
+        )}
+        {kind === 'scenic' && pkg && (
+          <p class="muted" data-testid="package-lines">
+            {lines.map((line) => localName(line.product, locale)).join(' + ')}
+          </p>
+        )}
+        {visitorLines.map((i, n) => (
+          <div class="box-inline" key={i}>
+            <Field label={`${kind === 'show' ? t('holderName') : t('visitorName')} ${n + 1}`}>
+              {({ id }) => (
+                <input
+                  id={id}
+                  required
+                  value={visitorAt(i).name}
+                  onInput={(e) => setVisitor(i, { name: e.currentTarget.value })}
+                />
+              )}
+            </Field>
+            <Field label={`${t('visitorId')} ${n + 1}`}>
+              {({ id }) => (
+                <input
+                  id={id}
+                  required
+                  pattern="[0-9]{17}[0-9Xx]"
+                  value={visitorAt(i).idNumber}
+                  onInput={(e) => setVisitor(i, { idNumber: e.currentTarget.value })}
+                />
+              )}
+            </Field>
+          </div>
+        ))}
         <fieldset class="box-tabs">
           <legend>{t('tender')}</legend>
           {(['cash', 'card', 'payment_code'] as const).map((k) => (
@@ -306,6 +386,11 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
               />
             )}
           </Field>
+        )}
+        {seatsMissing && (
+          <p class="alert alert-error" role="alert">
+            {t('seatsRequired')}
+          </p>
         )}
         <ProblemAlert error={error} />
         <ProblemAlert error={show.error ?? site.error} />
