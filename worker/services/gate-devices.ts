@@ -1,5 +1,4 @@
 import { and, eq, gt, gte, isNull, lt, sql } from 'drizzle-orm'
-import { jwtVerify, SignJWT } from 'jose'
 import type { Database } from '../db/client.ts'
 import {
   events,
@@ -15,6 +14,7 @@ import { type RevocationPage, signRevocationPage } from '../domain/revocation-li
 import { eventKey } from '../domain/ticket-token.ts'
 import { newId } from '../ids.ts'
 import { Problem } from '../problem.ts'
+import { readDeviceCredential, signDeviceCredential } from './device-credentials.ts'
 import { eventGateSecret } from './event-gate-secrets.ts'
 import { productNames, scopeAttendance, scopeSections } from './gate-attendance.ts'
 import { gateIdIndex, type IdIndexEnv, type IdIndexSince } from './gate-id-index.ts'
@@ -211,21 +211,13 @@ export async function redeemEnrollmentCode(
   return device!
 }
 
-const deviceKey = (secret: string) => encoder.encode(`gate-device:${secret}`)
-
 /** The device credential: an HS256 JWT only this platform can mint or check. */
 export function signDeviceToken(
   device: { id: string; organizerId: string },
   secret: string,
   now = Date.now(),
 ) {
-  return new SignJWT({ org: device.organizerId })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(device.id)
-    .setAudience('gate-device')
-    .setIssuedAt(Math.floor(now / 1000))
-    .setExpirationTime(Math.floor(now / 1000) + DEVICE_TOKEN_DAYS * 86_400)
-    .sign(deviceKey(secret))
+  return signDeviceCredential('gate', device, secret, DEVICE_TOKEN_DAYS, now)
 }
 
 /** The enrolled, not revoked device a token names; undefined for forged, expired, foreign or revoked ones. */
@@ -234,21 +226,10 @@ export async function deviceOfToken(
   token: string,
   secret: string,
 ): Promise<GateDevice | undefined> {
-  let deviceId: string
-  let organizerId: unknown
-  try {
-    const { payload } = await jwtVerify(token, deviceKey(secret), {
-      audience: 'gate-device',
-      algorithms: ['HS256'],
-    })
-    if (typeof payload.sub !== 'string') return undefined
-    deviceId = payload.sub
-    organizerId = payload.org
-  } catch {
-    return undefined
-  }
-  const [device] = await db.select().from(gateDevices).where(eq(gateDevices.id, deviceId))
-  if (!device || device.revokedAt || device.organizerId !== organizerId) return undefined
+  const credential = await readDeviceCredential('gate', token, secret)
+  if (!credential) return undefined
+  const [device] = await db.select().from(gateDevices).where(eq(gateDevices.id, credential.deviceId))
+  if (!device || device.revokedAt || device.organizerId !== credential.organizerId) return undefined
   return device
 }
 

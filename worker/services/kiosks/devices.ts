@@ -1,11 +1,11 @@
 // Kiosk enrollment, like a gate's: a single-use code from the console (only its hash kept), redeemed once for a
 // device token (HS256, its own audience), checked with the device row on every call so revoking works at once.
 import { and, eq, gt, isNull, sql } from 'drizzle-orm'
-import { jwtVerify, SignJWT } from 'jose'
 import type { Database } from '../../db/client.ts'
 import { kioskAlerts, kioskDevices, kioskEnrollmentCodes, scenicSites } from '../../db/schema.ts'
 import { newId } from '../../ids.ts'
 import { Problem } from '../../problem.ts'
+import { readDeviceCredential, signDeviceCredential } from '../device-credentials.ts'
 import { ENROLLMENT_CODE_MINUTES, newEnrollmentCode, normalizeCode } from '../gate-devices.ts'
 
 export type KioskDevice = typeof kioskDevices.$inferSelect
@@ -86,20 +86,12 @@ export async function redeemKioskCode(db: Database, code: string, now = Date.now
   return device!
 }
 
-const deviceKey = (secret: string) => encoder.encode(`kiosk-device:${secret}`)
-
 export function signKioskToken(
   device: { id: string; organizerId: string },
   secret: string,
   now = Date.now(),
 ) {
-  return new SignJWT({ org: device.organizerId })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(device.id)
-    .setAudience('kiosk-device')
-    .setIssuedAt(Math.floor(now / 1000))
-    .setExpirationTime(Math.floor(now / 1000) + KIOSK_TOKEN_DAYS * 86_400)
-    .sign(deviceKey(secret))
+  return signDeviceCredential('kiosk', device, secret, KIOSK_TOKEN_DAYS, now)
 }
 
 /** The enrolled, not revoked kiosk a token names; undefined for forged, expired, foreign or revoked ones. */
@@ -108,21 +100,10 @@ export async function kioskOfToken(
   token: string,
   secret: string,
 ): Promise<KioskDevice | undefined> {
-  let deviceId: string
-  let organizerId: unknown
-  try {
-    const { payload } = await jwtVerify(token, deviceKey(secret), {
-      audience: 'kiosk-device',
-      algorithms: ['HS256'],
-    })
-    if (typeof payload.sub !== 'string') return undefined
-    deviceId = payload.sub
-    organizerId = payload.org
-  } catch {
-    return undefined
-  }
-  const [device] = await db.select().from(kioskDevices).where(eq(kioskDevices.id, deviceId))
-  if (!device || device.revokedAt || device.organizerId !== organizerId) return undefined
+  const credential = await readDeviceCredential('kiosk', token, secret)
+  if (!credential) return undefined
+  const [device] = await db.select().from(kioskDevices).where(eq(kioskDevices.id, credential.deviceId))
+  if (!device || device.revokedAt || device.organizerId !== credential.organizerId) return undefined
   return device
 }
 
