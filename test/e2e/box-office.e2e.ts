@@ -110,14 +110,7 @@ describe('box office', () => {
   })
 
   test('scenic: a gate ticket with a cable car attached to it, then a package, in the same shift', async () => {
-    const { context, page } = await newPage(browser, { locale: 'en' })
-    await page.goto('/box')
-    await page.getByLabel('Email').fill(clerk.email)
-    await page.getByLabel('Password').fill(clerk.password)
-    await page.getByLabel('Password').press('Enter')
-    await page.getByTestId('shift-totals').waitFor()
-    const api = new ApiSession()
-    await api.json('/api/auth/login', { body: clerk, headers: { origin: baseUrl() } })
+    const { context, page, api } = await deskWithOpenShift()
     const tomorrow = new Date(Date.now() + 32 * 3600_000).toISOString().slice(0, 10)
 
     // Gate ticket (adult, real-name) + one cable car: the car asks no visitor of its own, it goes with the gate's.
@@ -172,14 +165,7 @@ describe('box office', () => {
   })
 
   test('shows: the clerk picks two seats from the zone list by keyboard and exactly those are sold', async () => {
-    const { context, page } = await newPage(browser, { locale: 'en' })
-    await page.goto('/box')
-    await page.getByLabel('Email').fill(clerk.email)
-    await page.getByLabel('Password').fill(clerk.password)
-    await page.getByLabel('Password').press('Enter')
-    await page.getByTestId('shift-totals').waitFor()
-    const api = new ApiSession()
-    await api.json('/api/auth/login', { body: clerk, headers: { origin: baseUrl() } })
+    const { context, page, api } = await deskWithOpenShift()
     const catalogue = await api.json(`${box}/catalogue`)
     const film = catalogue.shows.find((s: { id: string }) => s.id.startsWith('shw_demo_film'))
     await page.getByLabel('Show', { exact: true }).selectOption(film.id)
@@ -218,3 +204,16 @@ describe('box office', () => {
     await context.close()
   })
 })
+
+/** The demo clerk signed in (English) at the desk of the shift the first test opened, and their API session. */
+async function deskWithOpenShift() {
+  const { context, page } = await newPage(browser, { locale: 'en' })
+  await page.goto('/box')
+  await page.getByLabel('Email').fill(clerk.email)
+  await page.getByLabel('Password').fill(clerk.password)
+  await page.getByLabel('Password').press('Enter')
+  await page.getByTestId('shift-totals').waitFor()
+  const api = new ApiSession()
+  await api.json('/api/auth/login', { body: clerk, headers: { origin: baseUrl() } })
+  return { context, page, api }
+}
