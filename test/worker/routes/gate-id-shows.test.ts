@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { createGate, importTicketKeys, type PriorAdmission } from '../../../worker/domain/gate-decision.ts'
-import {
-  type IdTicket,
-  type IdTicketIndex,
-  idNumberHash,
-  idScan,
-  idTicketsOf,
-  importIdIndexKey,
-} from '../../../worker/domain/id-index.ts'
-import { verifyRevocationPage } from '../../../worker/domain/revocation-list.ts'
+import { idScan } from '../../../worker/domain/id-index.ts'
 import { ApiClient } from '../../support/api.ts'
 import { gridChart, idNumberFor, ok, type ShowFixture, showOnSale } from '../../support/catalogue.ts'
 import { enrollGate, nonce, postWithKey } from '../../support/gate.ts'
+import { offlineGate } from '../../support/id-gate.ts'
 
 // 身份证核验 at a show gate: real-name show tickets (实名制, the show actor keeps the numbers per hold) are
 // admitted by the holder's ID number offline, from keyed hashes in the event gate's bundle, like a QR scan.
@@ -64,37 +56,6 @@ async function buyRealName(
   await ok(buyer.post(`/api/payments/sandbox/checkout/${created.paymentId}/complete`, { outcome: 'pay' }))
   const { items } = await ok(buyer.get(`/api/orders/${created.orderId}/tickets`))
   return { buyer, orderId: created.orderId as string, tickets: items as { ticketId: string; seat: string }[] }
-}
-
-/** The gate app's offline decision over its bundle: keys, profile, revocations and ID index. */
-async function offlineGate(bundle: Record<string, any>) {
-  const keys = await importTicketKeys(bundle.jwks.keys)
-  const gate = createGate(bundle.profile, keys)
-  const index: IdTicketIndex = bundle.idTickets
-  const hmac = await importIdIndexKey(index.key)
-  const entries = idTicketsOf(index.groups)
-  const revoked = new Set<string>()
-  const admitted = new Map<string, PriorAdmission>()
-  const addRevocations = async (body: Record<string, any>) => {
-    const page = await verifyRevocationPage(body.revocations.jws, keys, {
-      org: body.device.organizerId,
-      dev: body.device.id,
-    })
-    for (const [ticketId] of page!.r) revoked.add(ticketId)
-  }
-  await addRevocations(bundle)
-  return {
-    addRevocations,
-    async lookUp(typed: string) {
-      const hash = await idNumberHash(hmac, typed)
-      return entries.filter((e) => e.hash === hash)
-    },
-    decide(entry: IdTicket) {
-      const decision = gate.decideTicket({ ticket: entry.ticket, revoked, admitted, now: Date.now() })
-      if (decision.admit) admitted.set(entry.ticket.tid, { at: Date.now(), gateName: 'here' })
-      return decision
-    },
-  }
 }
 
 describe('gate: admission by ID number at a show gate (实名制演出)', () => {
