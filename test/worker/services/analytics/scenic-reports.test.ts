@@ -339,7 +339,13 @@ describe('visitor, 二消, co-purchase and check-in reports', () => {
       ),
     )
     expect(secondary.totals.entryTickets).toBe(70)
-    expect(secondary.totals.products).toEqual(
+    // The rollup rows behind it, printed if the figures differ (a rare CI failure here needs them to be read).
+    const rolled = await env.DB.prepare(
+      'SELECT slot, product_id, tickets FROM analytics_secondary_daily WHERE site_id = ? ORDER BY slot, product_id',
+    )
+      .bind(site.siteId)
+      .all()
+    expect(secondary.totals.products, JSON.stringify({ A, B, C, rows: rolled.results })).toEqual(
       expect.arrayContaining([
         { productId: B, tickets: 50, share: 50 / 70 },
         { productId: C, tickets: 30, share: 30 / 70 },
