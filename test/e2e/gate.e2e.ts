@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ApiSession } from './support/api-session.ts'
 import { expectAccessible, launchBrowser, newPage, saveScreenshot } from './support/browser.ts'
 import { writeQrVideo } from './support/fake-camera.ts'
+import { idNumberFor } from './support/shop.ts'
 
 const organizerId = 'org_demo'
 const siteId = 'site_demo_mountain'
@@ -21,14 +22,8 @@ const today = new Intl.DateTimeFormat('en-CA', {
   day: '2-digit',
 }).format(new Date())
 
-/** A valid PRC resident ID number (GB 11643 check digit), born 1990, distinct per `n`. */
-function idNumber(n: number): string {
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-  const first17 = `110101199003${String(1 + (n % 28)).padStart(2, '0')}${String(n % 1000).padStart(3, '0')}`
-  let sum = 0
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * weights[i]!
-  return first17 + '10X98765432'[sum % 11]
-}
+/** A checksum-valid ID number born in 1990, distinct per `n`. */
+const idNumber = (n: number) => idNumberFor(`199003${String(1 + (n % 28)).padStart(2, '0')}`, n % 1000)
 
 interface Ticket {
   ticketId: string

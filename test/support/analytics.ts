@@ -92,11 +92,3 @@ export async function sha256Hex(text: string) {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
 }
-
-/** A checksum-valid ID number from 17 digits (GB 11643 weights). */
-export function withCheck(first17: string): string {
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-  let sum = 0
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * weights[i]!
-  return first17 + '10X98765432'[sum % 11]
-}

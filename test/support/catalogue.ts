@@ -1,3 +1,4 @@
+import { withCheckCharacter } from '../../worker/domain/id-number.ts'
 import type { SeatChartInput } from '../../worker/domain/seat-chart.ts'
 import { type OrganizerFixture, organizerWithStaff } from './api.ts'
 
@@ -197,12 +198,14 @@ export async function scenicSiteOnSale(
 
 /** Valid PRC ID numbers (checksummed), distinct per `n`. */
 export function idNumberFor(n: number): string {
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-  const first17 = `110101199001${String(1 + (n % 28)).padStart(2, '0')}${String(n % 1000).padStart(3, '0')}`
-  let sum = 0
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * weights[i]!
-  return first17 + '10X98765432'[sum % 11]
+  return withCheckCharacter(
+    `110101199001${String(1 + (n % 28)).padStart(2, '0')}${String(n % 1000).padStart(3, '0')}`,
+  )
 }
+
+/** A checksummed ID number (Hangzhou Xihu, 330106) for someone born on `birth` (YYYY-MM-DD). */
+export const idNumberBornOn = (birth: string, serial: number) =>
+  withCheckCharacter(`330106${birth.replaceAll('-', '')}${String(serial).padStart(3, '0')}`)
 
 /** Adds a senior gate ticket (60 and over, by the ID number's birth date) to the site; answers its product id. */
 export async function addSeniorTicket(

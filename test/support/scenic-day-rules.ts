@@ -4,6 +4,7 @@ import type { DayConfig, Product, Rule } from '../../durable-objects/scenic-day/
 import { type DayState, decideHold } from '../../durable-objects/scenic-day/rules/decide-hold.ts'
 import type { LineRow } from '../../durable-objects/scenic-day/rules/lines.ts'
 import { HoldTallies } from '../../worker/domain/hold-caps.ts'
+import { withCheckCharacter } from '../../worker/domain/id-number.ts'
 import { SCENIC_HOLD_CAPS } from '../../worker/domain/scenic-hold-caps.ts'
 import { idNumberFor } from './catalogue.ts'
 
@@ -81,10 +82,7 @@ export function day(overrides: Partial<DayConfig> = {}, rule: Partial<Rule> = {}
 
 /** A checksummed ID number like idNumberFor's (born 1990), for someone born in `year`. */
 export function idNumberBornIn(year: number, n: number): string {
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-  const first17 = idNumberFor(n).slice(0, 17).replace('1990', String(year))
-  const sum = [...first17].reduce((total, digit, i) => total + Number(digit) * weights[i]!, 0)
-  return first17 + '10X98765432'[sum % 11]
+  return withCheckCharacter(idNumberFor(n).slice(0, 17).replace('1990', String(year)))
 }
 
 export const wang: Visitor = { name: 'Wang Fang', idNumber: idNumberFor(801), phone: '13900000801' }

@@ -9,6 +9,7 @@
 // the demo organizer's `ctrip` channel, printing its key and secret once so you can reuse them.
 import { createServer } from 'node:http'
 import { Webhook } from 'standardwebhooks'
+import { withCheckCharacter } from '../domain/id-number.ts'
 import { signPartnerRequest } from '../domain/partner-signature.ts'
 
 const base = process.env.BASE_URL ?? 'http://127.0.0.1:8787'
@@ -97,12 +98,8 @@ async function call(
 
 /** A valid (checksummed) PRC ID number for a made-up visitor. */
 function sampleIdNumber(): string {
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
   const serial = String(Math.floor(Math.random() * 1000)).padStart(3, '0')
-  const first17 = `33010619900${1 + Math.floor(Math.random() * 9)}15${serial}`
-  let sum = 0
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * weights[i]!
-  return first17 + '10X98765432'[sum % 11]
+  return withCheckCharacter(`33010619900${1 + Math.floor(Math.random() * 9)}15${serial}`)
 }
 
 const shanghaiDate = (days: number) =>

@@ -3,6 +3,16 @@
 const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 const checkChars = '10X98765432'
 
+/** The check character (0-9 or X) that GB 11643 appends to the first 17 digits. */
+export function checkCharacterOf(first17: string): string {
+  let sum = 0
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * weights[i]!
+  return checkChars[sum % 11]!
+}
+
+/** The full 18-character number: the 17 digits and their check character (demo data and tests make numbers so). */
+export const withCheckCharacter = (first17: string) => first17 + checkCharacterOf(first17)
+
 export function isValidPrcIdNumber(value: string): boolean {
   const id = value.trim().toUpperCase()
   if (!/^\d{17}[\dX]$/.test(id)) return false
@@ -10,9 +20,7 @@ export function isValidPrcIdNumber(value: string): boolean {
   const date = new Date(`${birth.slice(0, 4)}-${birth.slice(4, 6)}-${birth.slice(6, 8)}T00:00:00Z`)
   if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10).replaceAll('-', '') !== birth)
     return false
-  let sum = 0
-  for (let i = 0; i < 17; i++) sum += Number(id[i]) * weights[i]!
-  return checkChars[sum % 11] === id[17]
+  return checkCharacterOf(id) === id[17]
 }
 
 /** Canonical form used as a key for per-person limits (upper-case X, no spaces). */

@@ -1,13 +1,11 @@
 // Steps shared by the shop's browser tests.
 import type { Page } from 'playwright-core'
 import { expect } from 'vitest'
+import { withCheckCharacter } from '../../../worker/domain/id-number.ts'
 
 /** A checksum-valid PRC ID number for someone born on `birth` (YYYYMMDD); `serial` makes it unique. */
 export function idNumberFor(birth: string, serial: number): string {
-  const body = `110105${birth}${String(serial).padStart(3, '0')}`
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-  const sum = [...body].reduce((total, digit, index) => total + Number(digit) * weights[index]!, 0)
-  return body + '10X98765432'[sum % 11]
+  return withCheckCharacter(`110105${birth}${String(serial).padStart(3, '0')}`)
 }
 
 /** From the checkout page: give an email, create the order, pay on the sandbox page, come back to the order. */

@@ -1,20 +1,24 @@
 import { describe, expect, it } from 'vitest'
-import { birthDateOfIdNumber, isValidPrcIdNumber } from '../../../worker/domain/id-number.ts'
+import {
+  birthDateOfIdNumber,
+  checkCharacterOf,
+  isValidPrcIdNumber,
+} from '../../../worker/domain/id-number.ts'
 import { ageOn, ageRefusalDetail, checkAge } from '../../../worker/domain/visit-eligibility.ts'
+import { idNumberBornOn } from '../../support/catalogue.ts'
 
-/** A checksum-valid mainland ID number for someone born on `birth` (YYYY-MM-DD). */
-function idBornOn(birth: string, serial = 123): string {
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-  const first17 = `330106${birth.replaceAll('-', '')}${String(serial).padStart(3, '0')}`
-  let sum = 0
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * weights[i]!
-  return first17 + '10X98765432'[sum % 11]
-}
+const idBornOn = (birth: string) => idNumberBornOn(birth, 123)
 
 /** The same number with a wrong check character. */
 const badCheck = (id: string) => `${id.slice(0, 17)}${id[17] === '0' ? '1' : '0'}`
 
 describe('birth date from an ID number', () => {
+  it('computes the check character of the standard’s own examples', () => {
+    expect(checkCharacterOf('11010519491231002')).toBe('X')
+    expect(checkCharacterOf('44052418800101001')).toBe('4')
+    expect(isValidPrcIdNumber('11010519491231002X')).toBe(true)
+  })
+
   it('reads the birth date of a valid number, nothing from an invalid one', () => {
     const id = idBornOn('1966-05-17')
     expect(isValidPrcIdNumber(id)).toBe(true)

@@ -5,6 +5,7 @@ import {
   sourceKeyOf,
   splitInProportion,
 } from '../../../worker/domain/analytics-events.ts'
+import { withCheckCharacter as withCheck } from '../../../worker/domain/id-number.ts'
 import { ageBandOf, provinceName, visitorOriginOf } from '../../../worker/domain/visitor-origin.ts'
 
 describe('a visitor’s origin from a real-name ID number', () => {
@@ -108,11 +109,3 @@ describe('capture attributes', () => {
     expect(splitInProportion(8000, [12000, 8000])).toEqual([4800, 3200])
   })
 })
-
-/** Appends the GB 11643 check character to 17 digits. */
-function withCheck(first17: string): string {
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-  let sum = 0
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * weights[i]!
-  return first17 + '10X98765432'[sum % 11]
-}

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ApiClient, problemOf } from '../../support/api.ts'
 import {
   addSeniorTicket,
+  idNumberBornOn,
   idNumberFor,
   ok,
   type ScenicFixture,
@@ -161,11 +162,7 @@ describe('security: late payments re-acquire only what a new hold could take', (
     // Eligibility: the senior ticket's rule was raised while the payment was on its way.
     const seniorId = await addSeniorTicket(site)
     // Born in 1962: past 60 on any visit date in these tests, under 70.
-    const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    const first17 = '33010619620315123'
-    let sum = 0
-    for (let i = 0; i < 17; i++) sum += Number(first17[i]) * weights[i]!
-    const elder = { name: 'Elder', idNumber: first17 + '10X98765432'[sum % 11] }
+    const elder = { name: 'Elder', idNumber: idNumberBornOn('1962-03-15', 123) }
     const c = new ApiClient()
     vi.useFakeTimers({ toFake: ['Date'] })
     vi.setSystemTime(Date.now() + 11_000) // the day's actor re-reads the catalogue on its next hold

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { ApiClient, problemOf } from '../../support/api.ts'
 import {
   addSeniorTicket,
+  idNumberBornOn,
   idNumberFor,
   ok,
   type ScenicFixture,
@@ -217,15 +218,6 @@ describe('security: the public scenic day view', () => {
   })
 })
 
-/** A checksum-valid mainland ID number for someone born on `birth` (YYYY-MM-DD). */
-function idBornOn(birth: string, serial: number): string {
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-  const first17 = `330106${birth.replaceAll('-', '')}${String(serial).padStart(3, '0')}`
-  let sum = 0
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * weights[i]!
-  return first17 + '10X98765432'[sum % 11]
-}
-
 /** `date` (YYYY-MM-DD) moved by whole years and days. */
 function shift(date: string, years: number, days = 0): string {
   const d = new Date(`${date}T00:00:00Z`)
@@ -238,7 +230,7 @@ describe('security: age eligibility from the ID number', () => {
   it('security: a 36-year-old cannot buy a senior ticket, in the shop or through a partner', async () => {
     const site = await scenicSiteOnSale({ channelQuotas: { ctrip: 20 } })
     const senior = await addSeniorTicket(site, { realNameRequired: false })
-    const thirtySix = { name: 'Zhang Wei', idNumber: idBornOn(shift(site.date, -36), 1) }
+    const thirtySix = { name: 'Zhang Wei', idNumber: idNumberBornOn(shift(site.date, -36), 1) }
     const refused = await new ApiClient().post(holds(site), {
       lines: [
         { productId: site.gateProduct, slot: '10:00', visitor: visitorV },
@@ -271,7 +263,7 @@ describe('security: age eligibility from the ID number', () => {
     expect((await problemOf(partnerHold)).code).toBe('not_eligible')
 
     // A real senior pays the senior price.
-    const sixtyFive = { name: 'Li Hua', idNumber: idBornOn(shift(site.date, -65), 2) }
+    const sixtyFive = { name: 'Li Hua', idNumber: idNumberBornOn(shift(site.date, -65), 2) }
     const held = await ok(
       new ApiClient().post(holds(site), {
         lines: [{ productId: senior, slot: '10:00', visitor: sixtyFive }],
@@ -290,7 +282,7 @@ describe('security: age eligibility from the ID number', () => {
           {
             productId: senior,
             slot: '09:00',
-            visitor: { name: 'Birthday', idNumber: idBornOn(birth, serial) },
+            visitor: { name: 'Birthday', idNumber: idNumberBornOn(birth, serial) },
           },
         ],
       })

@@ -2,6 +2,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from 'clou
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { openDatabase } from '../../../../worker/db/client.ts'
+import { withCheckCharacter as withCheck } from '../../../../worker/domain/id-number.ts'
 import worker from '../../../../worker/index.ts'
 import type { CaptureMessage } from '../../../../worker/services/analytics/messages.ts'
 import { capturePaid } from '../../../../worker/services/analytics/order-subscribers.ts'
@@ -15,7 +16,6 @@ import {
   rollups,
   sha256Hex,
   today,
-  withCheck,
 } from '../../../support/analytics.ts'
 import { gridChart, ok, scenicSiteOnSale, showOnSale } from '../../../support/catalogue.ts'
 import { enrollGate, nonce, showTonight } from '../../../support/gate.ts'

@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
 import { openDatabase } from '../../../../worker/db/client.ts'
 import { localDayOf } from '../../../../worker/domain/analytics-events.ts'
+import { withCheckCharacter as withCheck } from '../../../../worker/domain/id-number.ts'
 import { visitorOriginOf } from '../../../../worker/domain/visitor-origin.ts'
 import { checkinReport } from '../../../../worker/services/analytics/scenic-reports.ts'
 import { rollUpScenicPaid } from '../../../../worker/services/analytics/scenic-rollups.ts'
@@ -14,14 +15,6 @@ import { postWithKey, sandboxPay } from '../../../support/orders.ts'
 const db = openDatabase(env.DB)
 const today = () => localDayOf(new Date(), 'Asia/Shanghai')
 const eventually = (check: () => Promise<void>) => vi.waitFor(check, { timeout: 25_000, interval: 250 })
-
-/** A checksum-valid ID number from 17 digits (GB 11643 weights). */
-function withCheck(first17: string): string {
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-  let sum = 0
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * weights[i]!
-  return first17 + '10X98765432'[sum % 11]
-}
 
 const analyticsTables = [
   'analytics_events',
