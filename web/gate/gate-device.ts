@@ -1,25 +1,40 @@
 // This device as a gate: enrollment, the offline decision (the same pure module the server runs), the
 // scan log, the online check, and sync (scan uploads in idempotent batches, revocations by cursor).
 // Components subscribe to its state; everything it knows is kept in IndexedDB so a reload offline works.
+// The requests live in gate-server.ts, what decisions remember in scan-memory.ts, the state's shape in device-state.ts.
 import {
   createGate,
   type Gate,
   type GateDecision,
   importTicketKeys,
-  type PriorAdmission,
 } from '../../worker/domain/gate-decision.ts'
 import { type IdTicket, idScan } from '../../worker/domain/id-index.ts'
-import { verifyRevocationPage } from '../../worker/domain/revocation-list.ts'
-import type { GateEnrolled, GateSync, OnlineCheck, ScanUpload } from '../../worker/routes/contracts/gate.ts'
-import { ApiError, api } from '../lib/api.ts'
+import type { GateSync } from '../../worker/routes/contracts/gate.ts'
+import { ApiError } from '../lib/api.ts'
 import { type Attendance, attendanceOf } from './attendance.ts'
+import {
+  type DeviceState,
+  RETRY_INTERVAL_MS,
+  type ScanOutcome,
+  SYNC_INTERVAL_MS,
+  type SyncState,
+} from './device-state.ts'
+import {
+  checkOnline,
+  deviceFieldsOf,
+  enrollWithCode,
+  fetchSyncPage,
+  isNetworkFailure,
+  uploadScans,
+  verifiedRevocations,
+} from './gate-server.ts'
 import { type IdLookup, IdTicketBook } from './id-admission.ts'
+import { ScanMemory, scanRecordOf } from './scan-memory.ts'
 import {
   addRevocations,
   allConflicts,
   allRevocations,
   allScans,
-  type ConflictRecord,
   clearGate,
   type EnrolledDevice,
   type GateStore,
@@ -33,68 +48,13 @@ import {
   saveDevice,
 } from './store.ts'
 
-/** How long an online check may take before the gate decides on its own. */
-export const ONLINE_CHECK_TIMEOUT_MS = 1500
-/** Background sync while the app is open. */
-export const SYNC_INTERVAL_MS = 30_000
-/** While the server cannot be reached, how soon to try again (a failing request offline costs nothing). */
-export const RETRY_INTERVAL_MS = 5_000
-
-export interface ScanOutcome {
-  nonce: string
-  decision: GateDecision
-  mode: 'online' | 'offline'
-  source: ScanSource
-  /** From the decode (or Enter) to the local decision, in milliseconds. */
-  localMs: number
-  /** From the decode to the decision on screen (includes the online check when there was one). */
-  totalMs: number
-  at: number
-  /** Admitted by ID number: the holder's masked name, for staff to compare with the card. */
-  holder?: string
-}
-
-export interface SyncState {
-  online: boolean
-  syncing: boolean
-  lastSyncAt?: string
-  lastError?: string
-  pending: number
-  conflicts: ConflictRecord[]
-  /** The server no longer accepts this device (revoked or expired): enroll again. */
-  unenrolled: boolean
-}
-
-export interface DeviceState {
-  ready: boolean
-  attendance?: Attendance
-  enrolled?: EnrolledDevice
-  sync: SyncState
-  last?: ScanOutcome
-  revokedCount: number
-  scansCount: number
-  /** Tickets this gate can find by the holder's ID number. */
-  idTicketsCount: number
-}
-
-type SyncBundle = GateSync
-
 const newNonce = () => crypto.randomUUID()
-
-/** No answer at all (no network, server down, timed out), as opposed to an answer saying no. */
-const isNetworkFailure = (error: unknown) =>
-  error instanceof ApiError
-    ? error.status === 0
-    : error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')
 
 export class GateDeviceRuntime {
   private db!: GateStore
   private gate: Gate | undefined
-  private revoked = new Set<string>()
+  private memory = new ScanMemory()
   private ids = new IdTicketBook()
-  private admitted = new Map<string, PriorAdmission>()
-  /** When this device admitted someone (ms), for the count between syncs. */
-  private admitTimes: number[] = []
   private listeners = new Set<(state: DeviceState) => void>()
   private syncing: Promise<void> | undefined
   private timer: ReturnType<typeof setTimeout> | undefined
@@ -133,7 +93,7 @@ export class GateDeviceRuntime {
       await this.ids.load(this.db, enrolled)
       this.state = { ...this.state, enrolled, sync: { ...this.state.sync, lastSyncAt: enrolled.lastSyncAt } }
     }
-    for (const { ticketId } of await allRevocations(this.db)) this.revoked.add(ticketId)
+    for (const { ticketId } of await allRevocations(this.db)) this.memory.revoked.add(ticketId)
     for (const scan of await allScans(this.db)) this.remember(scan)
     await this.refreshCounts({ ready: true, ...(enrolled ? { enrolled } : {}) })
     addEventListener('online', () => void this.sync())
@@ -164,17 +124,8 @@ export class GateDeviceRuntime {
     this.gate = createGate(enrolled.profile, await importTicketKeys(enrolled.jwks))
   }
 
-  /** What later decisions learn from a scan: its admission, or an earlier admission the server named. */
   private remember(scan: ScanRecord) {
-    if (scan.decision === 'admit') this.admitTimes.push(Date.parse(scan.scannedAt))
-    if (!scan.ticketId) return
-    if (scan.decision === 'admit' && !this.admitted.has(scan.ticketId))
-      this.admitted.set(scan.ticketId, {
-        at: Date.parse(scan.scannedAt),
-        gateName: this.state.enrolled?.device.gateName ?? '',
-      })
-    if (scan.reason === 'already_used' && scan.previous && !this.admitted.has(scan.ticketId))
-      this.admitted.set(scan.ticketId, scan.previous)
+    this.memory.remember(scan, this.state.enrolled?.device.gateName ?? '')
   }
 
   private async refreshCounts(patch: Partial<DeviceState> = {}) {
@@ -184,38 +135,28 @@ export class GateDeviceRuntime {
       this.db.count('scans'),
     ])
     this.set(
-      { ...patch, revokedCount: this.revoked.size, scansCount: scans, idTicketsCount: this.ids.size },
+      { ...patch, revokedCount: this.memory.revoked.size, scansCount: scans, idTicketsCount: this.ids.size },
       { pending: pending.length, conflicts },
     )
     this.set({ attendance: this.attendance() })
   }
 
   private attendance(): Attendance | undefined {
-    return this.state.enrolled ? attendanceOf(this.state.enrolled, this.admitTimes, Date.now()) : undefined
+    return this.state.enrolled
+      ? attendanceOf(this.state.enrolled, this.memory.admitTimes, Date.now())
+      : undefined
   }
 
   async enroll(code: string) {
-    const bundle = await api<GateEnrolled>('/api/gate/enroll', {
-      method: 'POST',
-      body: { code },
-    })
+    const bundle = await enrollWithCode(code)
     await clearGate(this.db)
-    this.revoked.clear()
+    this.memory.clear()
     this.ids.clear()
-    this.admitted.clear()
-    this.admitTimes = []
     const enrolled: EnrolledDevice = {
       token: bundle.deviceToken,
-      device: bundle.device,
-      profile: bundle.profile,
-      rules: bundle.rules,
-      jwks: bundle.jwks.keys,
+      ...deviceFieldsOf(bundle),
       cursor: 0,
       enrolledAt: new Date().toISOString(),
-      attendance: bundle.attendance,
-      products: bundle.products,
-      sections: bundle.sections,
-      sectionNames: bundle.sectionNames,
     }
     await this.useDevice(enrolled)
     const stored = await this.applyRevocations(enrolled, bundle)
@@ -228,38 +169,24 @@ export class GateDeviceRuntime {
   async forget() {
     await clearGate(this.db)
     this.gate = undefined
-    this.revoked.clear()
+    this.memory.clear()
     this.ids.clear()
-    this.admitted.clear()
-    this.admitTimes = []
     this.state = { ...this.state, enrolled: undefined, last: undefined, attendance: undefined }
     await this.refreshCounts()
   }
 
-  /** Checks a revocation page's signature (ticket keys, cut for this device) before trusting it. */
-  private async applyRevocations(enrolled: EnrolledDevice, bundle: SyncBundle): Promise<EnrolledDevice> {
-    const keys = await importTicketKeys(bundle.jwks.keys)
-    const page = await verifyRevocationPage(bundle.revocations.jws, keys, {
-      org: bundle.device.organizerId,
-      dev: bundle.device.id,
-    })
-    if (!page) throw new Error('The revocation list’s signature did not verify')
+  /** Takes in a verified revocation page and the ID index's new tickets; answers the device record to store. */
+  private async applyRevocations(enrolled: EnrolledDevice, bundle: GateSync): Promise<EnrolledDevice> {
+    const page = await verifiedRevocations(bundle)
     await addRevocations(this.db, page.r)
-    for (const [ticketId] of page.r) this.revoked.add(ticketId)
+    for (const [ticketId] of page.r) this.memory.revoked.add(ticketId)
     const idIndex = bundle.idTickets ? await this.ids.apply(this.db, bundle.idTickets) : enrolled.idIndex
     return {
       ...(idIndex ? { idIndex } : {}),
       ...enrolled,
-      device: bundle.device,
-      profile: bundle.profile,
-      rules: bundle.rules,
-      jwks: bundle.jwks.keys,
+      ...deviceFieldsOf(bundle),
       cursor: page.to,
       lastSyncAt: new Date().toISOString(),
-      attendance: bundle.attendance,
-      products: bundle.products,
-      sections: bundle.sections,
-      sectionNames: bundle.sectionNames,
     }
   }
 
@@ -282,8 +209,8 @@ export class GateDeviceRuntime {
     const local = await this.gate.decide({
       scan: text,
       ...(code ? { code } : {}),
-      revoked: this.revoked,
-      admitted: this.admitted,
+      revoked: this.memory.revoked,
+      admitted: this.memory.admitted,
       now,
     })
     const localMs = performance.now() - decodedAt
@@ -291,7 +218,7 @@ export class GateDeviceRuntime {
     let mode: 'online' | 'offline' = 'offline'
     const askServer = local.admit || local.reason === 'bad_signature'
     if (askServer && this.isOnline() && !this.state.sync.unenrolled) {
-      const server = await this.checkOnline(enrolled, text, nonce, code)
+      const server = await this.askServer(enrolled, text, nonce, code)
       if (server) {
         decision = server
         mode = 'online'
@@ -328,15 +255,15 @@ export class GateDeviceRuntime {
     const scan = idScan(found.ticket.tid)
     const local = this.gate.decideTicket({
       ticket: found.ticket,
-      revoked: this.revoked,
-      admitted: this.admitted,
+      revoked: this.memory.revoked,
+      admitted: this.memory.admitted,
       now,
     })
     const localMs = performance.now() - lookedUpAt
     // As for a scan: an admission is confirmed with the server when it can be, so another gate's is caught live.
     const server =
       local.admit && this.isOnline() && !this.state.sync.unenrolled
-        ? await this.checkOnline(enrolled, scan, nonce, undefined)
+        ? await this.askServer(enrolled, scan, nonce, undefined)
         : undefined
     const mode = server ? 'online' : 'offline'
     const outcome: ScanOutcome = {
@@ -356,38 +283,21 @@ export class GateDeviceRuntime {
 
   /** Shows a decision and writes it to the scan log (what later decisions and the sync go by). */
   private async keep(outcome: ScanOutcome, text: string) {
-    const { nonce, decision, mode, source, at: now } = outcome
     this.set({ last: outcome })
-    const record: ScanRecord = {
-      nonce,
-      scan: text.trim().slice(0, 600),
-      decision: decision.admit ? 'admit' : 'refuse',
-      ...(decision.admit ? {} : { reason: decision.reason }),
-      ...(decision.ticket ? { ticketId: decision.ticket.tid } : {}),
-      ...(!decision.admit && decision.previous ? { previous: decision.previous } : {}),
-      scannedAt: new Date(now).toISOString(),
-      mode,
-      source,
-      uploaded: mode === 'online' ? 1 : 0,
-    }
+    const record = scanRecordOf(outcome, text)
     this.remember(record)
     await putScan(this.db, record)
     await this.refreshCounts()
   }
 
-  private async checkOnline(
+  private async askServer(
     enrolled: EnrolledDevice,
     scan: string,
     nonce: string,
     code: string | undefined,
   ): Promise<GateDecision | undefined> {
     try {
-      const answer = await api<OnlineCheck>('/api/gate/check', {
-        method: 'POST',
-        body: { scan: scan.trim().slice(0, 600), nonce, ...(code ? { code } : {}) },
-        headers: { authorization: `Bearer ${enrolled.token}` },
-        signal: AbortSignal.timeout(ONLINE_CHECK_TIMEOUT_MS),
-      })
+      const answer = await checkOnline(enrolled, scan, nonce, code)
       this.contact(true)
       return answer
     } catch (error) {
@@ -420,33 +330,11 @@ export class GateDeviceRuntime {
       return
     }
     this.set({}, { syncing: true })
-    const auth = { authorization: `Bearer ${enrolled.token}` }
     try {
       for (;;) {
         const batch = (await pendingScans(this.db)).slice(0, enrolled.rules.maxScansPerUpload)
         if (batch.length === 0) break
-        const { items } = await api<ScanUpload>('/api/gate/scans', {
-          method: 'POST',
-          headers: auth,
-          body: {
-            scans: batch.map((s) => ({
-              nonce: s.nonce,
-              scan: s.scan,
-              decision: s.decision,
-              ...(s.reason ? { reason: s.reason } : {}),
-              scannedAt: s.scannedAt,
-            })),
-          },
-        })
-        const reportedAt = new Date().toISOString()
-        const conflicts = items
-          .filter((item) => item.redemption === 'conflict')
-          .map((item) => ({
-            nonce: item.nonce,
-            ticketId: item.ticketId ?? null,
-            scannedAt: batch.find((s) => s.nonce === item.nonce)?.scannedAt ?? reportedAt,
-            reportedAt,
-          }))
+        const conflicts = await uploadScans(enrolled, batch)
         await markUploaded(
           this.db,
           batch.map((s) => s.nonce),
@@ -455,15 +343,7 @@ export class GateDeviceRuntime {
         await this.refreshCounts()
       }
       for (;;) {
-        const bundle = await api<SyncBundle>('/api/gate/sync', {
-          query: {
-            cursor: enrolled.cursor,
-            ...(enrolled.idIndex?.cursor
-              ? { idEpoch: enrolled.idIndex.epoch, idCursor: enrolled.idIndex.cursor }
-              : {}),
-          },
-          headers: auth,
-        })
+        const bundle = await fetchSyncPage(enrolled)
         enrolled = await this.applyRevocations(enrolled, bundle)
         await saveDevice(this.db, enrolled)
         await this.useDevice(enrolled)

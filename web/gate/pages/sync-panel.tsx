@@ -3,7 +3,8 @@
 import { formatDateTime } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
 import { Button } from '../../lib/ui.tsx'
-import type { DeviceState, GateDeviceRuntime } from '../gate-device.ts'
+import type { DeviceState } from '../device-state.ts'
+import type { GateDeviceRuntime } from '../gate-device.ts'
 import { messages } from '../messages.ts'
 
 export function SyncPanel({ runtime, state }: { runtime: GateDeviceRuntime; state: DeviceState }) {
