@@ -1,21 +1,22 @@
 // A sale in as few keys as possible: the show (or site, date, type) is chosen, the zone and quantity typed, the
 // tender picked, Enter charges. Best available seats for shows; real-name visitors per scenic ticket when required.
+// The fields live beside it: show-fields.tsx, scenic-fields.tsx, visitor-fields.tsx, tender-fields.tsx.
 import { useState } from 'preact/hooks'
 import type { BoxCatalogue, BoxSale } from '../../worker/routes/contracts/box-office.ts'
 import type { SiteDetail } from '../../worker/routes/contracts/scenic.ts'
 import type { ShowDetail } from '../../worker/routes/contracts/shows.ts'
 import { ApiError, api, newIdempotencyKey } from '../lib/api.ts'
-import { formatDateTime, formatMoney } from '../lib/format.ts'
+import { formatMoney } from '../lib/format.ts'
 import { useLocale } from '../lib/i18n.ts'
 import { localName } from '../lib/labels.ts'
 import { Button, Field, ProblemAlert, useResource } from '../lib/ui.tsx'
-import { focusOnMount, yuan } from './inputs.ts'
 import { messages } from './messages.ts'
-import { ChildTickets, PackageChoice } from './scenic-fields.tsx'
+import { ChildTickets, ScenicChoice } from './scenic-fields.tsx'
 import { childrenOf, scenicLines, sellablePackages } from './scenic-lines.ts'
-import { SeatPick } from './seat-pick.tsx'
+import { ShowFields } from './show-fields.tsx'
+import { noTender, TenderFields, type TenderInput, tenderBody } from './tender-fields.tsx'
+import { VisitorFields, type VisitorInput } from './visitor-fields.tsx'
 
-type Tender = 'cash' | 'card' | 'payment_code'
 const chinaToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
 
 export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold: (sale: BoxSale) => void }) {
@@ -40,11 +41,8 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
   /** Child tickets (cable car) by product: how many of the gate tickets carry one. */
   const [childCounts, setChildCounts] = useState<Record<string, number>>({})
   const [slot, setSlot] = useState('')
-  const [visitors, setVisitors] = useState<{ name: string; idNumber: string }[]>([])
-  const [tender, setTender] = useState<Tender>('cash')
-  const [tendered, setTendered] = useState('')
-  const [reference, setReference] = useState('')
-  const [code, setCode] = useState('')
+  const [visitors, setVisitors] = useState<VisitorInput[]>([])
+  const [tender, setTender] = useState<TenderInput>(noTender)
   const [error, setError] = useState<unknown>(null)
   const [busy, setBusy] = useState(false)
   // One key per sale attempt: a retry after a lost answer replays the sale; a refused one (4xx: short cash, a
@@ -81,7 +79,7 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
       : lines.flatMap((line, i) => (line.product.realNameRequired && line.parent === undefined ? [i] : []))
   const firstSlot = slot || site.data?.timeSlots[0]?.code
   const visitorAt = (i: number) => visitors[i] ?? { name: '', idNumber: '' }
-  const setVisitor = (i: number, patch: Partial<{ name: string; idNumber: string }>) =>
+  const setVisitor = (i: number, patch: Partial<VisitorInput>) =>
     setVisitors((all) => {
       const next = [...all]
       next[i] = { ...visitorAt(i), ...patch }
@@ -122,15 +120,12 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
                   : {}),
             })),
           }
-    const money =
-      tender === 'cash'
-        ? { kind: tender, tendered: yuan(tendered) }
-        : tender === 'card'
-          ? { kind: tender, reference }
-          : { kind: tender, code: code.replace(/\s/g, '') }
     try {
       props.onSold(
-        await api<BoxSale>(`${props.base}/sales`, { body: { items, tender: money }, idempotencyKey: key }),
+        await api<BoxSale>(`${props.base}/sales`, {
+          body: { items, tender: tenderBody(tender) },
+          idempotencyKey: key,
+        }),
       )
     } catch (failure) {
       setError(failure)
@@ -157,131 +152,47 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
       </div>
       <form class="stack" onSubmit={submit}>
         {kind === 'show' ? (
-          <>
-            <Field label={t('show')}>
-              {({ id }) => (
-                <select
-                  id={id}
-                  ref={focusOnMount}
-                  value={showId}
-                  onChange={(e) => {
-                    setShowId(e.currentTarget.value)
-                    setSeatIds([])
-                  }}
-                  required
-                >
-                  {catalogue.shows.map((s) => (
-                    <option key={s.id} value={s.id}>
-                      {formatDateTime(s.startsAt, locale)} ·{' '}
-                      {localName({ name: s.eventName, nameEn: s.eventNameEn }, locale)} ·{' '}
-                      {localName({ name: s.venueName, nameEn: s.venueNameEn }, locale)}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            {!catalogue.shows.length && <p class="muted">{t('showsNone')}</p>}
-            <Field label={t('category')}>
-              {({ id }) => (
-                <select
-                  id={id}
-                  value={zone?.code ?? ''}
-                  onChange={(e) => {
-                    setCategory(e.currentTarget.value)
-                    setSeatIds([])
-                  }}
-                  required
-                >
-                  {(show.data?.categories ?? []).map((c) => (
-                    <option key={c.code} value={c.code}>
-                      {t('categoryOption', {
-                        name: localName({ name: c.name, nameEn: c.nameEn ?? null }, locale),
-                        price: money(c.current.price),
-                        available: c.available,
-                      })}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <label class="box-check">
-              <input
-                type="checkbox"
-                checked={pickSeats}
-                onChange={(e) => {
-                  setPickSeats(e.currentTarget.checked)
-                  setSeatIds([])
-                }}
-              />
-              {t('pickSeats')}
-            </label>
-            {pickSeats && showId && zone && (
-              <SeatPick
-                showId={showId}
-                category={zone.code}
-                picked={seatIds}
-                onChange={setSeatIds}
-                version={seatsVersion}
-              />
-            )}
-          </>
+          <ShowFields
+            shows={catalogue.shows}
+            showId={showId}
+            onShow={(id) => {
+              setShowId(id)
+              setSeatIds([])
+            }}
+            categories={show.data?.categories ?? []}
+            zone={zone}
+            onCategory={(code) => {
+              setCategory(code)
+              setSeatIds([])
+            }}
+            pickSeats={pickSeats}
+            onPickSeats={(pick) => {
+              setPickSeats(pick)
+              setSeatIds([])
+            }}
+            seatIds={seatIds}
+            onSeats={setSeatIds}
+            seatsVersion={seatsVersion}
+            money={money}
+          />
         ) : (
-          <>
-            <Field label={t('site')}>
-              {({ id }) => (
-                <select id={id} value={siteId} onChange={(e) => setSiteId(e.currentTarget.value)} required>
-                  {catalogue.sites.map((s) => (
-                    <option key={s.id} value={s.id}>
-                      {localName(s, locale)}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <Field label={t('visitDate')}>
-              {({ id }) => (
-                <input
-                  id={id}
-                  type="date"
-                  required
-                  value={visitDate}
-                  onInput={(e) => setVisitDate(e.currentTarget.value)}
-                />
-              )}
-            </Field>
-            <PackageChoice packages={packages} value={pkg?.id ?? ''} onChange={setPackageId} money={money} />
-            {!pkg && (
-              <Field label={t('product')}>
-                {({ id }) => (
-                  <select
-                    id={id}
-                    value={product?.id ?? ''}
-                    onChange={(e) => setProductId(e.currentTarget.value)}
-                    required
-                  >
-                    {products.map((p) => (
-                      <option key={p.id} value={p.id}>
-                        {localName(p, locale)} · {money(p.price)}
-                      </option>
-                    ))}
-                  </select>
-                )}
-              </Field>
-            )}
-            {lines.some((line) => line.product.timed) && (
-              <Field label={t('slot')}>
-                {({ id }) => (
-                  <select id={id} value={firstSlot ?? ''} onChange={(e) => setSlot(e.currentTarget.value)}>
-                    {(site.data?.timeSlots ?? []).map((s) => (
-                      <option key={s.code} value={s.code}>
-                        {s.start}–{s.end}
-                      </option>
-                    ))}
-                  </select>
-                )}
-              </Field>
-            )}
-          </>
+          <ScenicChoice
+            sites={catalogue.sites}
+            siteId={siteId}
+            onSite={setSiteId}
+            visitDate={visitDate}
+            onVisitDate={setVisitDate}
+            packages={packages}
+            pkg={pkg}
+            onPackage={setPackageId}
+            products={products}
+            product={product}
+            onProduct={setProductId}
+            slots={lines.some((line) => line.product.timed) ? (site.data?.timeSlots ?? []) : undefined}
+            slot={firstSlot}
+            onSlot={setSlot}
+            money={money}
+          />
         )}
         {!(kind === 'scenic' && pkg) && !(kind === 'show' && pickSeats) && (
           <Field label={t('quantity')}>
@@ -312,81 +223,8 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
             {lines.map((line) => localName(line.product, locale)).join(' + ')}
           </p>
         )}
-        {visitorLines.map((i, n) => (
-          <div class="box-inline" key={i}>
-            <Field label={`${kind === 'show' ? t('holderName') : t('visitorName')} ${n + 1}`}>
-              {({ id }) => (
-                <input
-                  id={id}
-                  required
-                  value={visitorAt(i).name}
-                  onInput={(e) => setVisitor(i, { name: e.currentTarget.value })}
-                />
-              )}
-            </Field>
-            <Field label={`${t('visitorId')} ${n + 1}`}>
-              {({ id }) => (
-                <input
-                  id={id}
-                  required
-                  pattern="[0-9]{17}[0-9Xx]"
-                  value={visitorAt(i).idNumber}
-                  onInput={(e) => setVisitor(i, { idNumber: e.currentTarget.value })}
-                />
-              )}
-            </Field>
-          </div>
-        ))}
-        <fieldset class="box-tabs">
-          <legend>{t('tender')}</legend>
-          {(['cash', 'card', 'payment_code'] as const).map((k) => (
-            <label key={k}>
-              <input type="radio" name="tender" checked={tender === k} onChange={() => setTender(k)} />
-              {t(k)}
-            </label>
-          ))}
-        </fieldset>
-        {tender === 'cash' && (
-          <Field label={t('tendered')}>
-            {({ id }) => (
-              <input
-                id={id}
-                inputMode="decimal"
-                required
-                pattern="[0-9]+(\.[0-9]{1,2})?"
-                value={tendered}
-                onInput={(e) => setTendered(e.currentTarget.value)}
-              />
-            )}
-          </Field>
-        )}
-        {tender === 'card' && (
-          <Field label={t('reference')}>
-            {({ id }) => (
-              <input
-                id={id}
-                required
-                value={reference}
-                onInput={(e) => setReference(e.currentTarget.value)}
-              />
-            )}
-          </Field>
-        )}
-        {tender === 'payment_code' && (
-          <Field label={t('paymentCode')}>
-            {({ id }) => (
-              <input
-                id={id}
-                required
-                inputMode="numeric"
-                autoComplete="off"
-                pattern="[0-9 ]{10,40}"
-                value={code}
-                onInput={(e) => setCode(e.currentTarget.value)}
-              />
-            )}
-          </Field>
-        )}
+        <VisitorFields kind={kind} lines={visitorLines} visitorAt={visitorAt} onChange={setVisitor} />
+        <TenderFields value={tender} onChange={(patch) => setTender((now) => ({ ...now, ...patch }))} />
         {seatsMissing && (
           <p class="alert alert-error" role="alert">
             {t('seatsRequired')}
