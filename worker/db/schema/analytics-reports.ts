@@ -6,31 +6,25 @@
 // The tables are WITHOUT ROWID (added to the generated migration by hand; drizzle has no option for it): the primary
 // key is the table, so a range scan over it reads the measures too (a covering index with no second copy).
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import {
+  copurchaseColumns,
+  dim,
+  measures,
+  period,
+  saleDimensions,
+  trafficDimensions,
+  visitorColumns,
+} from './analytics-columns.ts'
 
-const dim = () => text().notNull().default('')
-type Period = 'day' | 'month'
-const periodColumn = () => text().notNull()
 /** `day` (YYYY-MM-DD) or `month` (YYYY-MM). */
-const period = <P extends Period>(p: P) =>
-  ({ [p]: periodColumn() }) as { [K in P]: ReturnType<typeof periodColumn> }
-const measures = () => ({
-  events: integer().notNull().default(0),
-  orders: integer().notNull().default(0),
-  tickets: integer().notNull().default(0),
-  amount: integer().notNull().default(0),
-})
+type Period = 'day' | 'month'
 
 /** Sales (paid, refund, rebook) and redemptions without source, device or buyer type: sales and channel reports. */
 const salesColumns = <P extends Period>(p: P) => ({
   organizerId: text().notNull(),
   kind: text().notNull(),
   ...period(p),
-  eventId: dim(),
-  showId: dim(),
-  siteId: dim(),
-  productId: dim(),
-  category: dim(),
-  channel: dim(),
+  ...saleDimensions(),
   ...measures(),
 })
 
@@ -74,8 +68,7 @@ const trafficColumns = <P extends Period>(p: P) => ({
   kind: text().notNull(),
   ...period(p),
   channel: dim(),
-  source: text().notNull().default('direct'),
-  device: text().notNull().default('unknown'),
+  ...trafficDimensions(),
   ...measures(),
 })
 
@@ -120,17 +113,7 @@ export const analyticsBuyerTypeMonthly = sqliteTable(
 /** analytics_visitor_daily by month. */
 export const analyticsVisitorMonthly = sqliteTable(
   'analytics_visitor_monthly',
-  {
-    organizerId: text().notNull(),
-    month: text().notNull(),
-    eventId: dim(),
-    showId: dim(),
-    siteId: dim(),
-    province: text().notNull(),
-    city: text().notNull(),
-    ageBand: text().notNull(),
-    visitors: integer().notNull().default(0),
-  },
+  visitorColumns('month'),
   (t) => [
     primaryKey({
       columns: [t.organizerId, t.month, t.eventId, t.showId, t.siteId, t.province, t.city, t.ageBand],
@@ -141,16 +124,7 @@ export const analyticsVisitorMonthly = sqliteTable(
 /** analytics_copurchase_daily by visit month. */
 export const analyticsCopurchaseMonthly = sqliteTable(
   'analytics_copurchase_monthly',
-  {
-    organizerId: text().notNull(),
-    siteId: text().notNull(),
-    month: text().notNull(),
-    channel: dim(),
-    productA: dim(),
-    productB: dim(),
-    productC: dim(),
-    orders: integer().notNull().default(0),
-  },
+  copurchaseColumns('month'),
   (t) => [
     primaryKey({
       columns: [t.organizerId, t.siteId, t.month, t.channel, t.productA, t.productB, t.productC],

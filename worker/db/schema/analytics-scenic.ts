@@ -3,8 +3,7 @@
 // purchases (二消) per visit day and slot, co-purchase counts of product combinations, and sold vs admitted per
 // show or visit day, gate and hour. Keyed by organizer and dimensions; no person, ID number or buyer key here.
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
-
-const dim = () => text().notNull().default('')
+import { copurchaseColumns, dim } from './analytics-columns.ts'
 
 /** Outbox events already applied: every write of one event is one D1 batch guarded by `done = 0`. */
 export const analyticsScenicApplied = sqliteTable('analytics_scenic_applied', {
@@ -71,16 +70,7 @@ export const analyticsSecondaryDaily = sqliteTable(
  */
 export const analyticsCopurchaseDaily = sqliteTable(
   'analytics_copurchase_daily',
-  {
-    organizerId: text().notNull(),
-    siteId: text().notNull(),
-    visitDay: text().notNull(),
-    channel: dim(),
-    productA: dim(),
-    productB: dim(),
-    productC: dim(),
-    orders: integer().notNull().default(0),
-  },
+  copurchaseColumns('visitDay'),
   (t) => [
     uniqueIndex('analytics_copurchase_daily_key').on(
       t.organizerId,

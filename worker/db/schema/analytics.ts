@@ -3,10 +3,8 @@
 // number, a hash of one, a name, a phone or an email (see worker/services/analytics/README.md).
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { dim, measures, saleDimensions, trafficDimensions, visitorColumns } from './analytics-columns.ts'
 import { createdAt } from './columns.ts'
-
-/** Dimension columns are '' when absent (not NULL), so the rollups' unique keys match them. */
-const dim = () => text().notNull().default('')
 
 /** One captured event; `rolled` turns 1 in the same D1 batch that inserts it and adds it to the rollups. */
 export const analyticsEvents = sqliteTable(
@@ -67,19 +65,10 @@ export const analyticsDaily = sqliteTable(
     organizerId: dim(),
     day: text().notNull(),
     kind: text().notNull(),
-    eventId: dim(),
-    showId: dim(),
-    siteId: dim(),
-    productId: dim(),
-    category: dim(),
-    channel: dim(),
-    source: text().notNull().default('direct'),
-    device: text().notNull().default('unknown'),
+    ...saleDimensions(),
+    ...trafficDimensions(),
     buyerType: dim(),
-    events: integer().notNull().default(0),
-    orders: integer().notNull().default(0),
-    tickets: integer().notNull().default(0),
-    amount: integer().notNull().default(0),
+    ...measures(),
   },
   (t) => [
     uniqueIndex('analytics_daily_key').on(
@@ -122,32 +111,18 @@ export const analyticsPendingVisitors = sqliteTable(
 )
 
 /** Paid visitors per organizer, day, event/show/site, home province/city and age band. */
-export const analyticsVisitorDaily = sqliteTable(
-  'analytics_visitor_daily',
-  {
-    organizerId: text().notNull(),
-    day: text().notNull(),
-    eventId: dim(),
-    showId: dim(),
-    siteId: dim(),
-    province: text().notNull(),
-    city: text().notNull(),
-    ageBand: text().notNull(),
-    visitors: integer().notNull().default(0),
-  },
-  (t) => [
-    uniqueIndex('analytics_visitor_daily_key').on(
-      t.organizerId,
-      t.day,
-      t.eventId,
-      t.showId,
-      t.siteId,
-      t.province,
-      t.city,
-      t.ageBand,
-    ),
-  ],
-)
+export const analyticsVisitorDaily = sqliteTable('analytics_visitor_daily', visitorColumns('day'), (t) => [
+  uniqueIndex('analytics_visitor_daily_key').on(
+    t.organizerId,
+    t.day,
+    t.eventId,
+    t.showId,
+    t.siteId,
+    t.province,
+    t.city,
+    t.ageBand,
+  ),
+])
 
 /** Each buyer's first paid order with an organizer: new vs returning, and the cohort month for retention. */
 export const analyticsBuyers = sqliteTable(
