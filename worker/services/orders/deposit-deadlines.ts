@@ -9,33 +9,12 @@ import { notifyBuyer } from '../messages/buyer-notices.ts'
 import { type OrderInventoryRef, orderInventory } from '../order-inventory.ts'
 import { audit, GuardedBatch, isUniqueViolation, outbox } from './batch.ts'
 import { balancePaymentId, balanceSucceeded, type OrderDeposit, read, refundStarted } from './deposits.ts'
+import { eachOrder } from './each-order.ts'
 import { claimRefund, finishRefund } from './refund-claims.ts'
 import type { Order, OrderServices } from './services.ts'
 
 // 定金 orders over time (the minute cron): the balance reminder once, its lead time before the due time, and the
 // forfeit of a balance still unpaid at the due time (seats back on sale, deposit kept or refunded per the terms).
-
-/** One step of the cron for each order, each on its own: one that fails is logged and tried again next minute. */
-async function each<T extends { id: string }>(
-  services: OrderServices,
-  step: string,
-  items: T[],
-  run: (item: T) => Promise<void>,
-) {
-  let done = 0
-  for (const item of items) {
-    try {
-      await run(item)
-      done++
-    } catch (error) {
-      services.logger.error(`${step} failed for an order`, {
-        orderId: item.id,
-        error: error instanceof Error ? error.message : String(error),
-      })
-    }
-  }
-  return done
-}
 
 /**
  * Cron: a `deposit_paid` order whose balance is due and unpaid is forfeited in one guarded batch (which a balance
@@ -57,7 +36,7 @@ export async function forfeitUnpaidBalances(services: OrderServices, now = new D
       ),
     )
     .limit(200)
-  return each(
+  return eachOrder(
     services,
     'forfeit',
     due.map((d) => ({ id: d.order.id, ...d })),
@@ -168,7 +147,7 @@ export async function remindBalances(services: OrderServices, now = new Date()):
       ),
     )
     .limit(200)
-  return each(
+  return eachOrder(
     services,
     'balance reminder',
     due.map((d) => ({ id: d.order.id, ...d })),

@@ -11,32 +11,11 @@ import { notifyBuyer } from '../messages/buyer-notices.ts'
 import { type OrderInventoryRef, orderInventory } from '../order-inventory.ts'
 import { audit, GuardedBatch, type Statement } from './batch.ts'
 import { finishPaidOrder } from './confirm.ts'
+import { eachOrder } from './each-order.ts'
 import type { OrderServices } from './services.ts'
 
 // Unpaid orders over time: reminders, expiry, cancellation, and paid orders a crash left unconfirmed. The cron
-// steps handle each order on its own, so one that fails (a provider refusing a refund, an actor timing out) is
-// logged and retried next minute without stopping the others.
-
-async function eachOrder<T extends { id: string }>(
-  services: OrderServices,
-  step: string,
-  items: T[],
-  handle: (item: T) => Promise<void>,
-): Promise<number> {
-  let done = 0
-  for (const item of items) {
-    try {
-      await handle(item)
-      done++
-    } catch (error) {
-      services.logger.error(`${step} failed for an order`, {
-        orderId: item.id,
-        error: error instanceof Error ? error.message : String(error),
-      })
-    }
-  }
-  return done
-}
+// steps handle each order on its own (eachOrder), so one that fails is logged and retried next minute.
 
 /**
  * Ends a pending order (expired or cancelled), guarded so that an order paid or ended meanwhile is left as it
