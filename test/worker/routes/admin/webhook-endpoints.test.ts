@@ -422,7 +422,16 @@ describe('webhook endpoints: security', () => {
           })
         ).status,
       ).toBe(403)
+      // The delivery log and replays (their own module) sit behind the same owner check.
+      expect((await client.get(`${show.base}/webhook-endpoints/${endpoint.id}/deliveries`)).status).toBe(403)
+      expect(
+        (await client.post(`${show.base}/webhook-endpoints/${endpoint.id}/deliveries/msg_x/replay`, {}))
+          .status,
+      ).toBe(403)
     }
     expect((await new ApiClient().get(`${show.base}/webhook-endpoints`)).status).toBe(401)
+    expect(
+      (await new ApiClient().get(`${show.base}/webhook-endpoints/${endpoint.id}/deliveries`)).status,
+    ).toBe(401)
   })
 })
