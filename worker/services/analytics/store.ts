@@ -5,9 +5,14 @@
 import type { Database } from '../../db/client.ts'
 import { localDayOf } from '../../domain/analytics-events.ts'
 import { visitorOriginOf } from '../../domain/visitor-origin.ts'
-import { foldLateVisitors, reattributeLatePaid } from './late-capture.ts'
+import { correctedKinds, foldLateVisitors, reattributeLatePaid } from './late-capture.ts'
 import type { AnalyticsRecord } from './messages.ts'
-import { cohortCounts, pendingToReportRollups, visitorMonthly } from './report-rollups.ts'
+import {
+  cohortCounts,
+  pendingToReportRollups,
+  pendingToReportRollupsOf,
+  visitorMonthly,
+} from './report-rollups.ts'
 
 const d1Of = (db: Database) => (db as Database & { $client: D1Database }).$client
 
@@ -161,13 +166,17 @@ export async function recordAnalyticsEvents(db: Database, records: AnalyticsReco
       : [],
   )
   for (const json of jsonChunks(visitors)) statements.push(d1.prepare(stageVisitors).bind(json))
-  if (records.some((r) => r.kind === 'order'))
+  // The kinds this batch can leave pending: its own, and those of the corrections a late order capture inserts.
+  const kinds = new Set<string>(records.map((r) => r.kind))
+  if (kinds.has('order')) {
     for (const sql of reattributeLatePaid) statements.push(d1.prepare(sql))
+    for (const kind of correctedKinds) kinds.add(kind)
+  }
   if (records.some((r) => r.kind === 'paid'))
     for (const sql of paidStatements) statements.push(d1.prepare(sql))
   if (records.some((r) => r.holdId && r.visitors?.length))
     for (const sql of foldLateVisitors) statements.push(d1.prepare(sql))
-  for (const sql of rollupStatements) statements.push(d1.prepare(sql))
+  for (const sql of [rollUp, ...pendingToReportRollupsOf(kinds), markRolled]) statements.push(d1.prepare(sql))
   await d1.batch(statements)
 }
 
