@@ -8,12 +8,18 @@
 // rollup job is then the store's own rollup SQL (worker/services/analytics/store.ts rollupStatements: the daily rollup
 // and the per-report rollups) over all 5M.
 //
+// BENCH_REPORT_DB=<dir> keeps the generated database there and reuses it on the next run (generation and the
+// rollup job are skipped, the migrations applied again, the first run's times reported); BENCH_SCENARIOS=<names>
+// runs only the report scenarios named. Before timing, the sales report's totals for a year and for 30 days are
+// checked against the same figures summed straight from the raw events (which the reports never read): a
+// fast-but-wrong report fails the bench.
+//
 // Entry: `reportScenarios(tools, extra)`. Other report scenarios join by passing `extra` (name + a request path
 // under the organizer's admin API for call i); they run against the same generated data.
 import type { ChildProcess } from 'node:child_process'
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { rollupStatements } from '../../worker/services/analytics/store.ts'
@@ -170,9 +176,32 @@ export function generationSql(showIds: string[], lastDay: string): string[] {
   return statements
 }
 
-/** Fresh local D1 with the demo data, the generated rows and their rollups; answers the data and the times taken. */
+type Prepared = Awaited<ReturnType<typeof generate>>
+
+/** BENCH_REPORT_DB: a database generated earlier (its marker file) is reused; otherwise generated there and marked. */
 async function prepare(tools: ReportBenchTools, vars: Record<string, string>) {
-  const persist = mkdtempSync(join(tmpdir(), 'bench-reports-'))
+  const dir = process.env.BENCH_REPORT_DB
+  const marker = dir ? join(dir, 'bench-reports.json') : null
+  if (dir && marker && existsSync(marker)) {
+    const kept = JSON.parse(readFileSync(marker, 'utf8')) as {
+      prepared: Prepared
+      vars: Record<string, string>
+    }
+    tools.migrate('wrangler.toml', kept.prepared.persist)
+    console.log(
+      `reports: reusing the database generated in ${dir} (generation and rollup times from that run)`,
+    )
+    return kept
+  }
+  if (dir) mkdirSync(dir, { recursive: true })
+  const prepared = await generate(tools, vars, dir ?? mkdtempSync(join(tmpdir(), 'bench-reports-')))
+  // The bench's own throwaway sign-in (a temporary directory, never git or logs): a reusing run signs in with it.
+  if (marker) writeFileSync(marker, JSON.stringify({ prepared, vars }))
+  return { prepared, vars }
+}
+
+/** Fresh local D1 with the demo data, the generated rows and their rollups; answers the data and the times taken. */
+async function generate(tools: ReportBenchTools, vars: Record<string, string>, persist: string) {
   tools.migrate('wrangler.toml', persist)
   const seeding = await tools.start('wrangler.toml', PORT, persist, vars)
   await fetch(`http://127.0.0.1:${PORT}/api/dev/seed`, { method: 'POST' })
@@ -249,7 +278,7 @@ export const salesReportScenarios: ReportScenario[] = [
 
 export async function reportScenarios(tools: ReportBenchTools, extra: ReportScenario[] = []) {
   const password = randomBytes(12).toString('base64url')
-  const vars = {
+  const fresh = {
     ENVIRONMENT: 'development',
     PAYMENT_PROVIDER: 'sandbox',
     SESSION_SECRET: randomBytes(32).toString('base64url'),
@@ -257,8 +286,10 @@ export async function reportScenarios(tools: ReportBenchTools, extra: ReportScen
     DEV_OWNER_EMAIL: 'bench@demo.local',
     DEV_OWNER_PASSWORD: password,
   }
-  const prepared = await prepare(tools, vars)
+  const kept = await prepare(tools, fresh)
+  const { prepared, vars } = kept
   const { data } = prepared
+  const expected = expectedSales(prepared.persist, data)
   console.log(
     `reports: ${data.orderLines} order lines, ${data.events} events generated in ${prepared.generateMs} ms; ` +
       `rollup job ${prepared.rollupMs} ms → ${prepared.rollupRows} daily rollup rows, per-report ${JSON.stringify(prepared.reportRows)} (${prepared.pending} left unrolled)`,
@@ -270,17 +301,21 @@ export async function reportScenarios(tools: ReportBenchTools, extra: ReportScen
     const login = await fetch(`${base}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'bench@demo.local', password }),
+      body: JSON.stringify({ email: 'bench@demo.local', password: vars.DEV_OWNER_PASSWORD }),
     })
     if (!login.ok) throw new Error(`sign-in: ${login.status} ${await login.text()}`)
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!
     const get = (path: string) =>
       fetch(`${base}/api/admin/organizers/${data.organizerId}${path}`, { headers: { cookie } })
+    const wanted = process.env.BENCH_SCENARIOS?.split(',')
     for (const scenario of [...salesReportScenarios, ...extra]) {
+      if (wanted && !wanted.includes(scenario.name)) continue
       // One warm-up call (first use of the route and its statements), then the timed window.
       const warm = await get(scenario.path(0, data))
       if (!warm.ok) throw new Error(`${scenario.name}: ${warm.status} ${await warm.text()}`)
-      await warm.arrayBuffer()
+      const answer = (await warm.json()) as { totals?: Record<string, number> }
+      const want = expected[scenario.name]
+      if (want) checkTotals(scenario.name, answer.totals, want)
       const latencies: number[] = []
       const statuses = new Map<number, number>()
       let calls = 0
@@ -342,4 +377,35 @@ export async function reportScenarios(tools: ReportBenchTools, extra: ReportScen
     reportRows: prepared.reportRows,
   })
   return results
+}
+
+/** What the sales report's totals must be, summed from the raw events (paid and rebook add, refund subtracts). */
+function expectedSales(persist: string, data: GeneratedData) {
+  const range = (path: string) => new URLSearchParams(path.split('?')[1])
+  const expected: Record<string, Record<string, number>> = {}
+  for (const scenario of salesReportScenarios.filter(
+    (s) => s.name.startsWith('report-sales') && !s.name.includes('progress'),
+  )) {
+    const q = range(scenario.path(0, data))
+    const [row] = query<Record<string, number>>(
+      persist,
+      `SELECT coalesce(sum(CASE WHEN kind <> 'refund' THEN amount END), 0) AS gross,
+         coalesce(-sum(CASE WHEN kind = 'refund' THEN amount END), 0) AS refunds,
+         coalesce(sum(CASE WHEN kind = 'refund' THEN -tickets ELSE tickets END), 0) AS tickets,
+         coalesce(sum(CASE WHEN kind <> 'refund' THEN orders END), 0) AS orders
+       FROM analytics_events WHERE organizer_id = '${data.organizerId}' AND kind IN ('paid', 'refund', 'rebook')
+         AND day >= '${q.get('from')}' AND day <= '${q.get('to')}'`,
+    )
+    expected[scenario.name] = row!
+  }
+  return expected
+}
+
+function checkTotals(name: string, got: Record<string, number> | undefined, want: Record<string, number>) {
+  const wrong = Object.keys(want).filter((k) => Number(got?.[k]) !== Number(want[k]))
+  if (wrong.length > 0 || !(Number(want.orders) > 0))
+    throw new Error(
+      `${name}: totals ${JSON.stringify(got)} differ from the raw events' ${JSON.stringify(want)}`,
+    )
+  console.log(`  ${name}: totals equal the raw events' (${want.orders} orders, ${want.gross} gross)`)
 }

@@ -13,11 +13,14 @@ const copyColumns =
   'referrer_host, utm_source, utm_medium, utm_campaign, ref, device, order_id, hold_id, buyer_key, buyer_type, ' +
   'events, orders, tickets, amount'
 
+/** The kinds of the corrections below (the store rolls them up in the same batch). */
+export const correctedKinds = ['paid', 'refund', 'rebook', 'redemption'] as const
+
 /** Earlier events of orders whose `order` event is new in this batch and brings the source they lacked. */
 const unattributed = `FROM analytics_events o JOIN analytics_events p ON p.order_id = o.order_id
   WHERE o.rolled = 0 AND o.kind = 'order' AND o.order_id IS NOT NULL
     AND (o.source <> 'direct' OR o.device <> 'unknown')
-    AND p.rolled = 1 AND p.kind IN ('paid', 'refund', 'rebook', 'redemption')
+    AND p.rolled = 1 AND p.kind IN (${correctedKinds.map((k) => `'${k}'`).join(', ')})
     AND p.source = 'direct' AND p.device = 'unknown'
     AND p.id NOT LIKE 'undo:%' AND p.id NOT LIKE 'redo:%'`
 

@@ -10,16 +10,21 @@ export interface ReportRollup {
   /** Key columns besides organizer and period. */
   dims: readonly string[]
   measures: readonly string[]
-  /** Which events (or analytics_daily rows) it keeps. */
+  /** The event kinds it keeps (a batch holding none of them adds nothing to it, so its statements are skipped). */
+  kinds: readonly string[]
+  /** Which events (or analytics_daily rows) it keeps: `kind IN (kinds)` and any further condition. */
   where: string
 }
+
+const inKinds = (kinds: readonly string[]) => `kind IN (${kinds.map((k) => `'${k}'`).join(', ')})`
 
 export const salesRollup: ReportRollup = {
   daily: 'analytics_sales_daily',
   monthly: 'analytics_sales_monthly',
   dims: ['kind', 'event_id', 'show_id', 'site_id', 'product_id', 'category', 'channel'],
   measures: ['events', 'orders', 'tickets', 'amount'],
-  where: `kind IN ('paid', 'refund', 'rebook', 'redemption')`,
+  kinds: ['paid', 'refund', 'rebook', 'redemption'],
+  where: inKinds(['paid', 'refund', 'rebook', 'redemption']),
 }
 
 export const trafficRollup: ReportRollup = {
@@ -27,7 +32,8 @@ export const trafficRollup: ReportRollup = {
   monthly: 'analytics_traffic_monthly',
   dims: ['kind', 'channel', 'source', 'device'],
   measures: ['events', 'orders', 'tickets', 'amount'],
-  where: `kind IN ('show_view', 'day_view', 'seat_map_open', 'hold', 'order', 'paid')`,
+  kinds: ['show_view', 'day_view', 'seat_map_open', 'hold', 'order', 'paid'],
+  where: inKinds(['show_view', 'day_view', 'seat_map_open', 'hold', 'order', 'paid']),
 }
 
 export const buyerTypeRollup: ReportRollup = {
@@ -35,7 +41,8 @@ export const buyerTypeRollup: ReportRollup = {
   monthly: 'analytics_buyer_type_monthly',
   dims: ['event_id', 'show_id', 'site_id', 'channel', 'buyer_type'],
   measures: ['orders'],
-  where: `kind = 'paid' AND buyer_type <> ''`,
+  kinds: ['paid'],
+  where: `${inKinds(['paid'])} AND buyer_type <> ''`,
 }
 
 export const eventRollups = [salesRollup, trafficRollup, buyerTypeRollup] as const
@@ -53,11 +60,23 @@ function addTo(r: ReportRollup, grain: 'day' | 'month', source: string, where: s
   ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${r.measures.map((m) => `${m} = ${m} + excluded.${m}`).join(', ')}`
 }
 
+const pendingStatements = eventRollups.map((r) => ({
+  kinds: r.kinds,
+  sql: [
+    addTo(r, 'day', 'analytics_events', 'rolled = 0'),
+    addTo(r, 'month', 'analytics_events', 'rolled = 0'),
+  ],
+}))
+
 /** Adds the batch's pending events (rolled = 0) to every per-report rollup; runs before they are marked rolled. */
-export const pendingToReportRollups = eventRollups.flatMap((r) => [
-  addTo(r, 'day', 'analytics_events', 'rolled = 0'),
-  addTo(r, 'month', 'analytics_events', 'rolled = 0'),
-])
+export const pendingToReportRollups = pendingStatements.flatMap((r) => r.sql)
+
+/**
+ * The same for a batch whose pending events are of `kinds` only: the rollups keeping none of them are left out
+ * (a batch of holds adds to the traffic rollups alone — two statements, not six).
+ */
+export const pendingToReportRollupsOf = (kinds: ReadonlySet<string>) =>
+  pendingStatements.flatMap((r) => (r.kinds.some((k) => kinds.has(k)) ? r.sql : []))
 
 /**
  * Paid visitors' origins by month, beside the daily insert (same rows: the batch's pending paid first parts joined

@@ -5,9 +5,14 @@
 import type { Database } from '../../db/client.ts'
 import { localDayOf } from '../../domain/analytics-events.ts'
 import { visitorOriginOf } from '../../domain/visitor-origin.ts'
-import { foldLateVisitors, reattributeLatePaid } from './late-capture.ts'
+import { correctedKinds, foldLateVisitors, reattributeLatePaid } from './late-capture.ts'
 import type { AnalyticsRecord } from './messages.ts'
-import { cohortCounts, pendingToReportRollups, visitorMonthly } from './report-rollups.ts'
+import {
+  cohortCounts,
+  pendingToReportRollups,
+  pendingToReportRollupsOf,
+  visitorMonthly,
+} from './report-rollups.ts'
 
 const d1Of = (db: Database) => (db as Database & { $client: D1Database }).$client
 
@@ -37,7 +42,14 @@ const rawColumns = [
   'tickets',
   'amount',
 ]
-const insertRaw = `INSERT INTO analytics_events (${rawColumns.join(', ')}) VALUES (${rawColumns.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`
+/**
+ * The whole batch's raw events in one statement: a JSON array of rows (one array per event, in `rawColumns` order)
+ * read with json_each, instead of one statement per event — the consumer shares its thread with the holds, and
+ * every statement in a D1 batch costs CPU of its own.
+ */
+const insertRaw = `INSERT INTO analytics_events (${rawColumns.join(', ')})
+  SELECT ${rawColumns.map((_, i) => `value ->> ${i}`).join(', ')} FROM json_each(?) ORDER BY key
+  ON CONFLICT (id) DO NOTHING`
 
 const rawValues = (r: AnalyticsRecord) => [
   r.id,
@@ -66,10 +78,34 @@ const rawValues = (r: AnalyticsRecord) => [
   r.amount ?? 0,
 ]
 
-// Staged only when the event carrying it was new in this batch (a redelivered hold stages nothing again).
-const stageVisitor = `INSERT INTO analytics_pending_visitors (hold_id, position, province, city, age_band)
-  SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM analytics_events WHERE id = ? AND rolled = 0)
+/**
+ * Staged only when the event carrying it was new in this batch (a redelivered hold stages nothing again); the
+ * batch's visitors as one JSON array of [event id, hold id, position, province, city, age band].
+ */
+const stageVisitors = `INSERT INTO analytics_pending_visitors (hold_id, position, province, city, age_band)
+  SELECT value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?)
+  WHERE EXISTS (SELECT 1 FROM analytics_events WHERE id = value ->> 0 AND rolled = 0)
   ON CONFLICT DO NOTHING`
+
+/** D1 caps a bound string at 2 MB (and a statement at 100 kB): rows go in chunks well under it. */
+const CHUNK_CHARS = 500_000
+function jsonChunks(rows: unknown[][]): string[] {
+  const chunks: string[] = []
+  let current: string[] = []
+  let size = 0
+  for (const row of rows) {
+    const json = JSON.stringify(row)
+    if (size + json.length > CHUNK_CHARS && current.length) {
+      chunks.push(`[${current.join(',')}]`)
+      current = []
+      size = 0
+    }
+    current.push(json)
+    size += json.length + 1
+  }
+  if (current.length) chunks.push(`[${current.join(',')}]`)
+  return chunks
+}
 
 const paidStatements = [
   `UPDATE analytics_events SET buyer_type = CASE WHEN EXISTS (
@@ -116,23 +152,31 @@ export async function recordAnalyticsEvents(db: Database, records: AnalyticsReco
   if (records.length === 0) return
   const d1 = d1Of(db)
   const statements: D1PreparedStatement[] = []
-  for (const r of records) {
-    statements.push(d1.prepare(insertRaw).bind(...rawValues(r)))
-    if (r.holdId)
-      for (const v of r.visitors ?? [])
-        statements.push(
-          d1
-            .prepare(stageVisitor)
-            .bind(r.holdId, v.position, v.origin.province, v.origin.city, v.origin.ageBand, r.id),
-        )
-  }
-  if (records.some((r) => r.kind === 'order'))
+  for (const json of jsonChunks(records.map(rawValues))) statements.push(d1.prepare(insertRaw).bind(json))
+  const visitors = records.flatMap((r) =>
+    r.holdId
+      ? (r.visitors ?? []).map((v) => [
+          r.id,
+          r.holdId,
+          v.position,
+          v.origin.province,
+          v.origin.city,
+          v.origin.ageBand,
+        ])
+      : [],
+  )
+  for (const json of jsonChunks(visitors)) statements.push(d1.prepare(stageVisitors).bind(json))
+  // The kinds this batch can leave pending: its own, and those of the corrections a late order capture inserts.
+  const kinds = new Set<string>(records.map((r) => r.kind))
+  if (kinds.has('order')) {
     for (const sql of reattributeLatePaid) statements.push(d1.prepare(sql))
+    for (const kind of correctedKinds) kinds.add(kind)
+  }
   if (records.some((r) => r.kind === 'paid'))
     for (const sql of paidStatements) statements.push(d1.prepare(sql))
   if (records.some((r) => r.holdId && r.visitors?.length))
     for (const sql of foldLateVisitors) statements.push(d1.prepare(sql))
-  for (const sql of rollupStatements) statements.push(d1.prepare(sql))
+  for (const sql of [rollUp, ...pendingToReportRollupsOf(kinds), markRolled]) statements.push(d1.prepare(sql))
   await d1.batch(statements)
 }
 
