@@ -148,3 +148,7 @@ export const showInventoryStub = <Actor extends Rpc.DurableObjectBranded>(
   namespace: DurableObjectNamespace<Actor>,
   showId: string,
 ) => namespace.get(namespace.idFromName(showId))
+
+export function refuse(code: ShowRefusal, detail: string, unavailable?: string[]): ShowHoldRefusal {
+  return { ok: false, code, detail, ...(unavailable ? { unavailable } : {}) }
+}

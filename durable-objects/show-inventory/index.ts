@@ -7,17 +7,18 @@ import { readMeta } from '../shared/meta.ts'
 import { migrateOnStart } from '../shared/migrations.ts'
 import { writeOrRollBack } from '../shared/transaction.ts'
 import { importFromCatalogue, readShowConfig, ShowNotFound } from './catalogue.ts'
-import type {
-  ConfirmOutcome,
-  ShowConfig,
-  ShowHoldOutcome,
-  ShowHoldRefusal,
-  ShowHoldRequest,
+import {
+  type ConfirmOutcome,
+  refuse,
+  type ShowConfig,
+  type ShowHoldOutcome,
+  type ShowHoldRefusal,
+  type ShowHoldRequest,
 } from './contract.ts'
 import { allocate, applyConfig, setBlocked, setStatus } from './controls.ts'
 import { broadcastDelta, type LiveViewerSettings, versionMessage, viewerResponse } from './live.ts'
 import { logStepCrossings, publishStepCrossings, stepHistory } from './price-steps.ts'
-import { type ActiveHold, refuse, type ShowSales } from './rules.ts'
+import type { ActiveHold, ShowSales } from './rules.ts'
 import { seatMapAnswer, seatMapSection } from './seat-map-sections.ts'
 import { type Change, confirmHold, describeHold, returnSeats } from './settlement.ts'
 import * as store from './store.ts'

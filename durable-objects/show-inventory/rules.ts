@@ -1,4 +1,3 @@
-import { bestAvailable } from '../../worker/domain/best-available.ts'
 import {
   type HoldCapScope,
   type HoldCaps,
@@ -13,13 +12,14 @@ import type { Admission, PresaleGate } from '../../worker/domain/sale-phases.ts'
 import { BLOCKED, FREE, HELD, type SeatLayout, SOLD } from '../../worker/domain/seat-layout.ts'
 import { newId } from '../../worker/ids.ts'
 import {
-  MAX_SEATS_PER_HOLD,
+  refuse,
   type ShowConfig,
   type ShowHoldRefusal,
   type ShowHoldRequest,
   type ShowRefusal,
 } from './contract.ts'
 import { admitHold, nextGate, presaleGateOf } from './presale.ts'
+import { chooseSeats } from './seat-choice.ts'
 
 // The show's sale rules over its in-memory state: which seats a request gets (named seats or best available),
 // the sale window, sign-in-to-hold, per-buyer and real-name limits, the per-buyer and per-network hold caps,
@@ -49,10 +49,6 @@ export type Buyer = Pick<ActiveHold, 'holderId' | 'idNumbers'>
 
 /** The ID numbers of a hold that came without them, shared (frozen: a hold is given its own, never pushed to). */
 const NO_ID_NUMBERS: string[] = Object.freeze([]) as unknown as string[]
-
-export function refuse(code: ShowRefusal, detail: string, unavailable?: string[]): ShowHoldRefusal {
-  return { ok: false, code, detail, ...(unavailable ? { unavailable } : {}) }
-}
 
 /** One show's seats, active holds and limits as the actor keeps them in memory. */
 export class ShowSales {
@@ -183,43 +179,8 @@ export class ShowSales {
       )
         return refuse('invalid_request', `The flash sale sells ${category} seats only`)
     }
-    let picked: number[]
-    if (ids) {
-      if (ids.length > MAX_SEATS_PER_HOLD)
-        return refuse('invalid_request', `At most ${MAX_SEATS_PER_HOLD} seats per hold`)
-      const unavailable: string[] = []
-      const unpriced: string[] = []
-      picked = []
-      for (const id of ids) {
-        const i = layout.indexOf(id)
-        if (i === undefined || !layout.isOpenFor(i, request.channel)) unavailable.push(id)
-        else if (!(layout.categoryOf(i) in config.prices)) unpriced.push(id)
-        else picked.push(i)
-      }
-      if (unavailable.length) {
-        return refuse(
-          'seats_unavailable',
-          `${unavailable.length} of the chosen seats are no longer available`,
-          unavailable,
-        )
-      }
-      if (unpriced.length) {
-        return refuse(
-          'seats_not_priced',
-          `${unpriced.length} of the chosen seats are in a price category this show has no price for; they are not for sale`,
-          unpriced,
-        )
-      }
-    } else if (request.best) {
-      const best = request.best
-      if (best.quantity < 1 || best.quantity > MAX_SEATS_PER_HOLD)
-        return refuse('invalid_request', `Ask for 1 to ${MAX_SEATS_PER_HOLD} seats`)
-      const found = bestAvailable(layout, config.prices, { ...best, channel: request.channel })
-      if (!Array.isArray(found)) return found
-      picked = found
-    } else {
-      return refuse('invalid_request', 'Name seatIds or ask for best available')
-    }
+    const picked = chooseSeats(layout, config.prices, request, ids)
+    if (!Array.isArray(picked)) return picked
     const limit = this.buyerLimitRefusal(
       request.holderId,
       request.idNumbers ?? [],

@@ -2,6 +2,7 @@
 // times are typed as China wall-clock time and sent as ISO instants.
 import type { ComponentChildren } from 'preact'
 import { Field } from '../lib/ui.tsx'
+import { adminMessages } from './messages.ts'
 
 export const yuanToFen = (text: string) => Math.round(Number(text) * 100)
 export const fenToYuan = (fen: number | null | undefined) => (fen == null ? '' : String(fen / 100))
@@ -52,6 +53,20 @@ export function TextInput(props: {
         />
       )}
     </Field>
+  )
+}
+
+/** The optional English name beside a record's Chinese one (English pages show it, falling back to the name). */
+export function NameEnInput(props: { value: string; onInput: Setter; name?: string }) {
+  const t = adminMessages.useT()
+  return (
+    <TextInput
+      label={t('names_nameEn')}
+      hint={t('names_nameEnHint')}
+      value={props.value}
+      onInput={props.onInput}
+      name={props.name}
+    />
   )
 }
 

@@ -7,7 +7,7 @@ import { walletOfBuyer } from '../services/ticket-wallet.ts'
 import { validate } from '../validation.ts'
 import { walletPageSchema } from './contracts/orders.ts'
 import { json } from './openapi.ts'
-import { mine } from './orders.ts'
+import { mine } from './order-access.ts'
 import { queryInteger } from './query.ts'
 
 /** The buyer's wallet ("My tickets"): every ticket of their orders, described for a person. */

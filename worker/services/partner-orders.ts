@@ -1,155 +1,28 @@
 import { and, eq } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
 import {
-  auditEvents,
   orderLines,
   orders,
   partnerOrders,
-  partnerProducts,
-  partnerReservations,
   redemptions,
   refunds,
   scenicSites,
   tickets,
-  visitProducts,
 } from '../db/schema.ts'
 import { maskIdNumber } from '../domain/id-number.ts'
-import { ticketedStatuses } from '../domain/order-status.ts'
-import { refundReasonText } from '../domain/refund-reason.ts'
 import { newId } from '../ids.ts'
 import type { Partner } from '../middleware/partner-auth.ts'
 import { notFound, Problem } from '../problem.ts'
 import { stageVisitorOrigins } from './analytics/store.ts'
-import { inventoryProblem } from './inventory-problem.ts'
-import {
-  addNewOrder,
-  audit,
-  confirmSettledOrder,
-  GuardedBatch,
-  type OrderServices,
-  outbox,
-  requestRefund,
-} from './orders/index.ts'
+import { addNewOrder, confirmSettledOrder, GuardedBatch, type OrderServices } from './orders/index.ts'
+import { actorOf, holderOf, ownReservation, reservationExpired } from './partner-reservations.ts'
 import { SETTLEMENT_PROVIDER } from './payments/settlement.ts'
-import { refuseRedeemedLines } from './redemptions.ts'
 import { scenicDay } from './scenic-day.ts'
 import { ticketsOfOrder } from './tickets.ts'
 
 // The OTA side of the money path: reservation (a hold on the partner's sales channel) → booking
 // (an order paid by settlement, confirmed through the ordinary confirm path) → cancel / refund.
-
-const holderOf = (partner: Partner) => `partner:${partner.id}`
-const actorOf = (partner: Partner) => `partner:${partner.id}`
-
-export interface ReservationInput {
-  date: string
-  lines: {
-    productId: string
-    slot?: string
-    visitor?: { name?: string; idNumber?: string; phone?: string }
-  }[]
-}
-
-/** The partner's products with their prices, keyed by product id (only products it may sell). */
-export async function partnerCatalogue(db: Database, partnerId: string) {
-  return db
-    .select({
-      product: visitProducts,
-      prices: partnerProducts,
-    })
-    .from(partnerProducts)
-    .innerJoin(visitProducts, eq(visitProducts.id, partnerProducts.productId))
-    .where(eq(partnerProducts.partnerId, partnerId))
-}
-
-export async function reserve(services: OrderServices, partner: Partner, input: ReservationInput) {
-  const { db, env } = services
-  const catalogue = await partnerCatalogue(db, partner.id)
-  const offered = new Map(catalogue.map((row) => [row.product.id, row]))
-  const missing = input.lines.map((l) => l.productId).filter((id) => !offered.get(id))
-  if (missing.length) {
-    throw new Problem({
-      code: 'product_not_available',
-      status: 404,
-      title: 'Product not available to this partner',
-      detail: `Not sold through this partner: ${[...new Set(missing)].join(', ')}`,
-    })
-  }
-  const siteIds = new Set(input.lines.map((l) => offered.get(l.productId)!.product.siteId))
-  if (siteIds.size !== 1) {
-    throw new Problem({ code: 'validation', detail: 'A reservation covers products of one scenic site' })
-  }
-  const siteId = [...siteIds][0]!
-  const outcome = await scenicDay(env.SCENIC_DAY_INVENTORY, siteId, input.date).hold(siteId, input.date, {
-    holderId: holderOf(partner),
-    channel: partner.channel,
-    lines: input.lines,
-    partner: true,
-  })
-  if (!outcome.ok) throw inventoryProblem(outcome)
-  const hold = outcome.hold
-  // The partner pays its settlement price, unless a date price or tier names its channel (the actor quoted it).
-  const linePrices = Object.fromEntries(
-    hold.lines.map((line) => [
-      line.id,
-      line.channelPriced ? line.price : offered.get(line.productId)!.prices.settlementPrice,
-    ]),
-  )
-  await db.insert(partnerReservations).values({
-    id: hold.id,
-    partnerId: partner.id,
-    siteId,
-    visitDate: input.date,
-    linePrices,
-    expiresAt: hold.expiresAt,
-  })
-  return {
-    reservationId: hold.id,
-    siteId,
-    date: input.date,
-    expiresAt: hold.expiresAt,
-    currency: hold.currency,
-    total: Object.values(linePrices).reduce((a, b) => a + b, 0),
-    lines: hold.lines.map((line) => ({
-      lineId: line.id,
-      productId: line.productId,
-      productName: line.productName,
-      slot: line.slot,
-      salePrice: offered.get(line.productId)!.prices.salePrice,
-      settlementPrice: linePrices[line.id]!,
-      visitorName: line.visitor?.name ?? null,
-      visitorIdMasked: line.visitor?.idNumber ? maskIdNumber(line.visitor.idNumber) : null,
-    })),
-  }
-}
-
-async function ownReservation(db: Database, partner: Partner, reservationId: string) {
-  const [reservation] = await db
-    .select()
-    .from(partnerReservations)
-    .where(and(eq(partnerReservations.id, reservationId), eq(partnerReservations.partnerId, partner.id)))
-  if (!reservation) throw notFound(`reservation ${reservationId}`)
-  return reservation
-}
-
-/** Gives a reservation's quota back before it is booked (idempotent). */
-export async function releaseReservation(services: OrderServices, partner: Partner, reservationId: string) {
-  const reservation = await ownReservation(services.db, partner, reservationId)
-  await scenicDay(services.env.SCENIC_DAY_INVENTORY, reservation.siteId, reservation.visitDate).release(
-    reservation.siteId,
-    reservation.visitDate,
-    reservation.id,
-    holderOf(partner),
-  )
-}
-
-export const reservationExpired = () =>
-  new Problem({
-    code: 'reservation_expired',
-    status: 409,
-    title: 'Reservation expired',
-    detail: 'The reservation expired or was released before it was booked; reserve again',
-  })
+// Reservations are in partner-reservations.ts, refunds and cancellations in partner-refunds.ts.
 
 async function mappedOrder(db: Database, partner: Partner, partnerOrderId: string) {
   const [row] = await db
@@ -383,126 +256,5 @@ export async function partnerOrderView(services: OrderServices, partnerOrderId: 
       status: r.status,
       createdAt: r.createdAt,
     })),
-  }
-}
-
-/**
- * A refund request for some lines (or all), decided by the ordinary refund policy. Approved: refunded
- * (credit on the settlement statement), tickets revoked, quota back, `order.refunded` queued. Rejected:
- * a `refund.rejected` event and audit row with the reason, then `refund_rejected` for the partner.
- */
-export async function partnerRefund(
-  services: OrderServices,
-  partner: Partner,
-  orderId: string,
-  input: { lineIds?: string[]; reason: string },
-) {
-  const { db } = services
-  const [order] = await db.select().from(orders).where(eq(orders.id, orderId))
-  if (!order) throw notFound(`order ${orderId}`)
-  // A retried request for lines already refunded answers the refund that took them.
-  if (input.lineIds?.length) {
-    const earlier = await db.select().from(refunds).where(eq(refunds.orderId, orderId))
-    const match = earlier.find(
-      (r) => r.status !== 'failed' && input.lineIds!.every((id) => r.lineIds.includes(id)),
-    )
-    if (match) return { refund: match, replayed: true }
-  }
-  if (!ticketedStatuses.includes(order.status)) {
-    throw new Problem({
-      code: 'conflict',
-      detail: `An order that is ${order.status} cannot be refunded`,
-    })
-  }
-  const active = await db
-    .select({ id: orderLines.id })
-    .from(orderLines)
-    .where(and(eq(orderLines.orderId, orderId), eq(orderLines.status, 'active')))
-  await refuseRedeemedLines(
-    db,
-    orderId,
-    input.lineIds ?? active.map((l) => l.id),
-    'Tickets already used at the gate cannot be refunded',
-  )
-  try {
-    const refund = await requestRefund(services, {
-      orderId,
-      ...(input.lineIds ? { lineIds: input.lineIds } : {}),
-      actor: actorOf(partner),
-      reason: input.reason,
-    })
-    return { refund, replayed: false }
-  } catch (error) {
-    if (
-      !(error instanceof Problem) ||
-      !['refund_not_allowed', 'children_unused'].includes(String(error.code))
-    )
-      throw error
-    const why = error.message
-    await db.batch([
-      audit(db, {
-        orderId,
-        actor: actorOf(partner),
-        action: 'refund.rejected',
-        detail: { lineIds: input.lineIds ?? null, requested: input.reason, rule: error.code, reason: why },
-      }),
-      outbox(db, 'refund.rejected', order.organizerId, {
-        orderId,
-        channel: order.channel,
-        lineIds: input.lineIds ?? null,
-        reason: why,
-        rule: error.code,
-      }),
-    ])
-    throw new Problem({
-      code: 'refund_rejected',
-      status: 409,
-      title: 'Refund rejected by policy',
-      detail: why,
-      extensions: { reason: why, rule: error.code, ...error.extensions },
-    })
-  }
-}
-
-/**
- * Cancels a booked order before use: every remaining line is refunded under the refund policy, then the
- * cancellation itself is recorded (`order.cancelled` audit + outbox). The refund's own batch already
- * queued `order.refunded`; a retried cancel of an order already refunded records the cancellation if a
- * crash lost it, and never twice.
- */
-export async function cancelPartnerOrder(
-  services: OrderServices,
-  partner: Partner,
-  orderId: string,
-  reason: string,
-) {
-  const { db } = services
-  const [order] = await db.select().from(orders).where(eq(orders.id, orderId))
-  if (!order) throw notFound(`order ${orderId}`)
-  if (order.status !== 'refunded') {
-    await partnerRefund(services, partner, orderId, { reason: refundReasonText.partnerCancelled(reason) })
-  }
-  const [recorded] = await db
-    .select({ id: auditEvents.id })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.orderId, orderId), eq(auditEvents.action, 'order.cancelled')))
-  if (!recorded) {
-    const [after] = await db.select().from(orders).where(eq(orders.id, orderId))
-    await db.batch([
-      audit(db, {
-        orderId,
-        actor: actorOf(partner),
-        action: 'order.cancelled',
-        from: order.status,
-        to: after!.status,
-        detail: { reason },
-      }),
-      outbox(db, 'order.cancelled', order.organizerId, {
-        orderId,
-        channel: order.channel,
-        refundedTotal: after!.refundedTotal,
-        reason,
-      }),
-    ])
   }
 }

@@ -13,6 +13,7 @@ import {
   fenToYuan,
   isoToLocal,
   localToIso,
+  NameEnInput,
   SelectInput,
   TextInput,
   yuanToFen,
@@ -67,13 +68,7 @@ function EventForm(props: { initial?: EventRecord; onSaved: (event: EventRecord)
     <form class="card stack" onSubmit={submit}>
       <h2>{props.initial ? t('editEvent') : t('newEvent')}</h2>
       <TextInput label={t('name')} value={name} onInput={setName} required name="event-name" />
-      <TextInput
-        label={t('names_nameEn')}
-        hint={t('names_nameEnHint')}
-        value={nameEn}
-        onInput={setNameEn}
-        name="event-name-en"
-      />
+      <NameEnInput value={nameEn} onInput={setNameEn} name="event-name-en" />
       <SelectInput
         label={t('kind')}
         value={kind}

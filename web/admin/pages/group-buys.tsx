@@ -9,7 +9,7 @@ import { formatDateTime, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
 import { categoryName, localName } from '../../lib/labels.ts'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
-import { CheckboxInput, TextInput, yuanToFen } from '../form.tsx'
+import { CheckboxInput, NameEnInput, TextInput, yuanToFen } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
 import { useSession } from '../session.tsx'
 import { DataTable, type PageOf } from '../table.tsx'
@@ -149,13 +149,7 @@ export function GroupBuysPage() {
       <form class="card stack" onSubmit={create}>
         <h2>{t('newCampaign')}</h2>
         <TextInput label={t('name')} value={name} onInput={setName} required name="campaign-name" />
-        <TextInput
-          label={t('names_nameEn')}
-          hint={t('names_nameEnHint')}
-          value={nameEn}
-          onInput={setNameEn}
-          name="campaign-name-en"
-        />
+        <NameEnInput value={nameEn} onInput={setNameEn} name="campaign-name-en" />
         <fieldset class="stack">
           <legend>{t('shows')}</legend>
           {(shows.data?.items ?? []).length === 0 && <p class="muted">{t('empty')}</p>}

@@ -11,7 +11,7 @@ import { useLocale } from '../../lib/i18n.ts'
 import { cityName, localName } from '../../lib/labels.ts'
 import { Link, navigate } from '../../lib/router.tsx'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
-import { TextInput } from '../form.tsx'
+import { NameEnInput, TextInput } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
 import { RefundCompensationField } from '../refund-compensation-field.tsx'
 import { DayControls, PriceCalendar } from '../scenic/day.tsx'
@@ -75,13 +75,7 @@ export function SitesPage() {
       <form class="card stack" onSubmit={create}>
         <h2>{t('newSite')}</h2>
         <TextInput label={t('name')} value={name} onInput={setName} required />
-        <TextInput
-          label={t('names_nameEn')}
-          hint={t('names_nameEnHint')}
-          value={nameEn}
-          onInput={setNameEn}
-          name="site-name-en"
-        />
+        <NameEnInput value={nameEn} onInput={setNameEn} name="site-name-en" />
         <TextInput label={t('city')} value={city} onInput={setCity} required />
         <TextInput
           label={t('dailyCapacity')}

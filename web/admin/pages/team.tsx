@@ -6,7 +6,7 @@ import { formatDateTime } from '../../lib/format.ts'
 import { getLocale, useLocale } from '../../lib/i18n.ts'
 import { localName } from '../../lib/labels.ts'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
-import { SelectInput, TextInput } from '../form.tsx'
+import { NameEnInput, SelectInput, TextInput } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
 import { useSession } from '../session.tsx'
 import { DataTable, type PageOf } from '../table.tsx'
@@ -90,13 +90,7 @@ export function ChannelsPage() {
       <form class="card stack" onSubmit={create}>
         <h2>{t('newChannel')}</h2>
         <TextInput label={t('name')} value={name} onInput={setName} required />
-        <TextInput
-          label={t('names_nameEn')}
-          hint={t('names_nameEnHint')}
-          value={nameEn}
-          onInput={setNameEn}
-          name="channel-name-en"
-        />
+        <NameEnInput value={nameEn} onInput={setNameEn} name="channel-name-en" />
         <TextInput label={t('code')} value={code} onInput={setCode} required hint={t('codeHint')} />
         <SelectInput
           label={t('kind')}

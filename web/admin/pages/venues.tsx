@@ -10,7 +10,7 @@ import { useLocale } from '../../lib/i18n.ts'
 import { cityName, localName } from '../../lib/labels.ts'
 import { Link, navigate } from '../../lib/router.tsx'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
-import { SelectInput, TextInput } from '../form.tsx'
+import { NameEnInput, SelectInput, TextInput } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
 import { type MapCategory, type MapSeat, SeatMap } from '../seat-map.tsx'
 import { useSession } from '../session.tsx'
@@ -84,13 +84,7 @@ export function VenuesPage() {
       <form class="card stack" onSubmit={create}>
         <h2>{t('newVenue')}</h2>
         <TextInput label={t('name')} value={name} onInput={setName} required name="venue-name" />
-        <TextInput
-          label={t('names_nameEn')}
-          hint={t('names_nameEnHint')}
-          value={nameEn}
-          onInput={setNameEn}
-          name="venue-name-en"
-        />
+        <NameEnInput value={nameEn} onInput={setNameEn} name="venue-name-en" />
         <TextInput label={t('city')} value={city} onInput={setCity} required name="venue-city" />
         <SelectInput
           label={t('kind')}

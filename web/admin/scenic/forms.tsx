@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks'
 import type { VisitProductRecord } from '../../../worker/routes/contracts/admin/visit-products.ts'
 import { api } from '../../lib/api.ts'
 import { Button, ProblemAlert } from '../../lib/ui.tsx'
-import { CheckboxInput, SelectInput, TextInput, yuanToFen } from '../form.tsx'
+import { CheckboxInput, NameEnInput, SelectInput, TextInput, yuanToFen } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
 import { useSession } from '../session.tsx'
 
@@ -51,12 +51,7 @@ export function ProductForm({ siteId, onSaved }: { siteId: string; onSaved: () =
       <h3>{t('newProduct')}</h3>
       <div class="form-grid">
         <TextInput label={t('name')} value={name} onInput={setName} required />
-        <TextInput
-          label={t('names_nameEn')}
-          hint={t('names_nameEnHint')}
-          value={nameEn}
-          onInput={setNameEn}
-        />
+        <NameEnInput value={nameEn} onInput={setNameEn} />
         <SelectInput
           label={t('kind')}
           value={kind}
@@ -190,12 +185,7 @@ export function PackageForm({
       <h3>{t('newPackage')}</h3>
       <div class="form-grid">
         <TextInput label={t('name')} value={name} onInput={setName} required />
-        <TextInput
-          label={t('names_nameEn')}
-          hint={t('names_nameEnHint')}
-          value={nameEn}
-          onInput={setNameEn}
-        />
+        <NameEnInput value={nameEn} onInput={setNameEn} />
         <TextInput
           label={t('priceYuan')}
           type="number"

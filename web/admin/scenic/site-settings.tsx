@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks'
 import type { ScenicSiteRecord } from '../../../worker/routes/contracts/admin/scenic-sites.ts'
 import { api } from '../../lib/api.ts'
 import { Button, ProblemAlert } from '../../lib/ui.tsx'
-import { TextInput } from '../form.tsx'
+import { NameEnInput, TextInput } from '../form.tsx'
 import { adminMessages } from '../messages.ts'
 import { focusFirstProblem, SlotEditor } from './slot-editor.tsx'
 import { rowsOf, type SlotRow, slotProblems, timeSlotsOf } from './slots.ts'
@@ -66,13 +66,7 @@ export function SiteDetailsForm({
       <h2 id="site-details-heading">{t('siteDetails')}</h2>
       <div class="form-grid">
         <TextInput label={t('name')} value={form.name} onInput={set('name')} name="site-name" required />
-        <TextInput
-          label={t('names_nameEn')}
-          hint={t('names_nameEnHint')}
-          value={form.nameEn}
-          onInput={set('nameEn')}
-          name="site-name-en"
-        />
+        <NameEnInput value={form.nameEn} onInput={set('nameEn')} name="site-name-en" />
         <TextInput label={t('city')} value={form.city} onInput={set('city')} name="site-city" required />
         <TextInput
           label={t('s7names_cityEn')}

@@ -10,7 +10,9 @@ export const saleDimensions = () => ({
   eventId: dim(),
   showId: dim(),
   siteId: dim(),
+  /** Scenic product (gate ticket, cable car, …). */
   productId: dim(),
+  /** A show's price category. */
   category: dim(),
   channel: dim(),
 })

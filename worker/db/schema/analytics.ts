@@ -18,14 +18,7 @@ export const analyticsEvents = sqliteTable(
     occurredAt: text().notNull(),
     /** Calendar day of `occurredAt` in the organizer's time zone (organizers.timezone). */
     day: text().notNull(),
-    eventId: dim(),
-    showId: dim(),
-    siteId: dim(),
-    /** Scenic product (gate ticket, cable car, …). */
-    productId: dim(),
-    /** A show's price category. */
-    category: dim(),
-    channel: dim(),
+    ...saleDimensions(),
     /** The rollup's source key (worker/domain/analytics-events.ts sourceKeyOf). */
     source: text().notNull().default('direct'),
     referrerHost: text(),

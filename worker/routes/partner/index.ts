@@ -7,16 +7,9 @@ import { SIGNATURE_WINDOW_SECONDS } from '../../domain/partner-signature.ts'
 import { priceOnDate } from '../../domain/scenic-price-calendar.ts'
 import { type PartnerEnv, requirePartnerSignature } from '../../middleware/partner-auth.ts'
 import { validationProblem } from '../../problem.ts'
-import {
-  book,
-  cancelPartnerOrder,
-  partnerCatalogue,
-  partnerOrderOf,
-  partnerOrderView,
-  partnerRefund,
-  releaseReservation,
-  reserve,
-} from '../../services/partner-orders.ts'
+import { book, partnerOrderOf, partnerOrderView } from '../../services/partner-orders.ts'
+import { cancelPartnerOrder, partnerRefund } from '../../services/partner-refunds.ts'
+import { partnerCatalogue, releaseReservation, reserve } from '../../services/partner-reservations.ts'
 import { scenicDay } from '../../services/scenic-day.ts'
 import { validate } from '../../validation.ts'
 import {
