@@ -8,6 +8,7 @@ import type { WaitingRoom } from '../../durable-objects/waiting-room/index.ts'
 import { readOutcomeLine, splitOutcomeLines } from '../../worker/domain/hold-lines.ts'
 import type { ChartSeat } from '../../worker/domain/seat-chart.ts'
 import { replaceSeatMap } from '../../worker/services/seat-map-store.ts'
+import { captureConsumer } from './bench-capture-consumer.ts'
 import { ordersService } from './bench-orders.ts'
 import { addPricing, flashStampede } from './bench-priced.ts'
 import { scenicDayFill } from './bench-scenic-fill.ts'
@@ -611,6 +612,12 @@ export default {
         return Response.json(await stadium(env, url.searchParams, (n) => setup(env, n)))
       if (name === 'waiting-room-capacity')
         return Response.json(await waitingRoomCapacity(env.WAITING_ROOM, callers, seconds))
+      if (name === 'capture-consumer') {
+        const [a, b] = [await setup(env, 50), await setup(env, 50)]
+        return Response.json(
+          await captureConsumer(env.DB, [a.showId, b.showId], Number(url.searchParams.get('batches') ?? 60)),
+        )
+      }
       if (name === 'orders-service')
         return Response.json(
           await ordersService(env, seconds, (DB) => setup({ ...env, DB }, Math.min(seats, 20_000))),

@@ -127,6 +127,7 @@ async function doLayer() {
       'waiting-room-capacity',
       'stadium-onsale',
       'orders-service',
+      'capture-consumer',
     ].filter((n) => !only || only.includes(n))) {
       // The stadium's buyers run in Node processes (stadium-harness.ts) unless BENCH_STADIUM_HARNESS=worker asks
       // for the older harness inside the bench worker (bench-stadium.ts).
@@ -149,6 +150,12 @@ async function doLayer() {
       const result = (await res.json()) as Scenario & { error?: string }
       if (!res.ok) throw new Error(`${name}: ${result.error}`)
       scenarios.push(result)
+      if (result.perEventBaseline) {
+        console.log(
+          `  ${result.name}: ${result.meanMs} ms a batch (p50 ${result.p50Ms}, p99 ${result.p99Ms}) beside ${JSON.stringify(result.perEventBaseline)} one statement per event: ${result.ratioToPerEvent}x; stored ${JSON.stringify(result.storedHolds)}`,
+        )
+        continue
+      }
       console.log(
         result.ordersPerSecond === undefined
           ? `  ${result.name}: ${result.holdsPerSecond} holds/s`
