@@ -237,26 +237,44 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
    */
   async progress(onSale: string, buyerId: string, step: BuyerStep): Promise<void> {
     this.check(onSale)
+    if (store.placeOf(this.sql, buyerId)) this.seen.set(buyerId, Date.now())
+    this.applySteps([buyerId], step)
+  }
+
+  /**
+   * One step of several buyers at once, in one transaction: an inventory actor telling whose holds lapsed
+   * (`released`, see shared/queue-listeners.ts). Buyers without a place here (another shard's) are passed over,
+   * and nobody counts as seen: lapsing is not the buyer's doing. Answers how many places changed.
+   */
+  async progressMany(onSale: string, buyerIds: string[], step: BuyerStep): Promise<number> {
+    this.check(onSale)
+    return this.applySteps(buyerIds, step)
+  }
+
+  private applySteps(buyerIds: string[], step: BuyerStep): number {
     const now = Date.now()
-    const row = store.placeOf(this.sql, buyerId)
-    if (!row) return
-    this.seen.set(buyerId, now)
-    if (row.state !== 'admitted') return
-    const before = {
-      held: !!row.held,
-      finished: !!row.finished,
-      quiet: !!row.quiet,
-      refusedAt: row.refused_at,
-    }
-    const after = afterStep(before, step, now)
-    if (JSON.stringify(after.place) === JSON.stringify(before)) return
     const counters = this.state()
-    this.ctx.storage.transactionSync(() => {
-      store.saveProgress(this.sql, buyerId, after.place)
-      counters.active = Math.max(0, counters.active + after.active)
-      counters.choosing = Math.max(0, counters.choosing + after.choosing)
-      counters.quiet = Math.max(0, (counters.quiet ?? 0) + Number(after.place.quiet) - Number(before.quiet))
-      store.saveCounters(this.sql, counters)
+    return this.ctx.storage.transactionSync(() => {
+      let changed = 0
+      for (const buyerId of buyerIds) {
+        const row = store.placeOf(this.sql, buyerId)
+        if (row?.state !== 'admitted') continue
+        const before = {
+          held: !!row.held,
+          finished: !!row.finished,
+          quiet: !!row.quiet,
+          refusedAt: row.refused_at,
+        }
+        const after = afterStep(before, step, now)
+        if (JSON.stringify(after.place) === JSON.stringify(before)) continue
+        store.saveProgress(this.sql, buyerId, after.place)
+        counters.active = Math.max(0, counters.active + after.active)
+        counters.choosing = Math.max(0, counters.choosing + after.choosing)
+        counters.quiet = Math.max(0, (counters.quiet ?? 0) + Number(after.place.quiet) - Number(before.quiet))
+        changed++
+      }
+      if (changed) store.saveCounters(this.sql, counters)
+      return changed
     })
   }
 
@@ -345,7 +363,7 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
       this.arm(Date.parse(settings.opensAt))
       return { admitted: 0, skipped: 0 }
     }
-    const available = await unitsLeft(this.env, this.onSale)
+    const available = await unitsLeft(this.env, this.onSale, shardName(this.onSale, this.shard))
     const watermark = await this.sharedWatermark(roomShards(settings))
     now = Date.now()
     const wasSoldOut = counters.soldOut
