@@ -114,8 +114,16 @@ export class DayHolds {
     }
   }
 
-  /** An active hold stops being one: its held lines end too (released, expired), or become sold (confirmed). */
-  end(memory: DayMemory, holdId: string, status: Exclude<HoldStatus, 'active'>, orderId?: string) {
+  /**
+   * An active hold stops being one: its held lines end too (released, expired), or become sold (confirmed).
+   * Answers its holder.
+   */
+  end(
+    memory: DayMemory,
+    holdId: string,
+    status: Exclude<HoldStatus, 'active'>,
+    orderId?: string,
+  ): string | undefined {
     const hold = this.store.hold(holdId)
     const lines = this.store.heldLines(holdId)
     if (hold?.status === 'active')
@@ -123,7 +131,7 @@ export class DayHolds {
     this.store.endHold(holdId, status, orderId ?? null)
     if (status === 'confirmed') {
       this.store.sell(holdId, orderId!, false)
-      return
+      return hold?.holder_id
     }
     for (const line of lines) {
       this.store.setLineStatus(line.id, status)
@@ -134,6 +142,7 @@ export class DayHolds {
       lines.map((l) => ({ key: l.tier_key })),
       -1,
     )
+    return hold?.holder_id
   }
 
   /**

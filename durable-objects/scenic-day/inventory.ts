@@ -1,10 +1,12 @@
 import { DurableObject } from 'cloudflare:workers'
 import { holdCapsFrom } from '../../worker/domain/hold-caps.ts'
 import { SCENIC_HOLD_CAPS } from '../../worker/domain/scenic-hold-caps.ts'
+import { lapsedBuyers } from '../../worker/domain/waiting-room.ts'
 import type { Bindings } from '../../worker/env.ts'
 import { CatalogueFreshness, LoadOnce } from '../shared/catalogue-config.ts'
 import { ExpiryAlarm } from '../shared/expiry-alarm.ts'
 import { migrateOnStart } from '../shared/migrations.ts'
+import { QueueListeners } from '../shared/queue-listeners.ts'
 import { writeOrRollBack } from '../shared/transaction.ts'
 import { catalogueStamp, readDayConfig, SiteNotFound } from './catalogue.ts'
 import {
@@ -41,6 +43,7 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
   private readonly memory = new LoadOnce<DayMemory>(this.ctx, () => this.load())
   private readonly freshness = new CatalogueFreshness()
   private readonly expiry = new ExpiryAlarm(this.ctx.storage)
+  private readonly queueListeners = new QueueListeners()
   private readonly holds = new DayHolds(
     this.store,
     holdCapsFrom(this.env.HOLD_CAPS, SCENIC_HOLD_CAPS),
@@ -241,6 +244,13 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
     })
   }
 
+  /** Visits left to sell on the web, asked by a waiting room's tick (`room`), which is then told of lapses. */
+  async unitsLeftForQueue(siteId: string, date: string, room: string): Promise<number> {
+    const { remaining } = await this.availability(siteId, date, 'web')
+    this.queueListeners.heard(room, Date.now())
+    return remaining
+  }
+
   /** Counts straight from storage, for tests that check memory and storage agree. */
   async storedCounts(siteId: string, date: string) {
     await this.ready(siteId, date)
@@ -256,10 +266,16 @@ export class ScenicDayInventory extends DurableObject<Bindings> {
     const memory = await this.memory.ready()
     this.expiry.fired()
     const now = Date.now()
+    const holders: string[] = []
     this.write(() => {
-      for (const id of this.store.dueHolds(now)) this.holds.end(memory, id, 'expired')
+      for (const id of this.store.dueHolds(now)) {
+        const holder = this.holds.end(memory, id, 'expired')
+        if (holder) holders.push(holder)
+      }
     })
     const next = this.store.nextExpiry()
     if (next) this.expiry.arm(next)
+    const released = lapsedBuyers(holders, (buyerId) => memory.tallies.holdsOf(buyerId))
+    this.ctx.waitUntil(this.queueListeners.tellReleased(this.env.WAITING_ROOM, released, now))
   }
 }

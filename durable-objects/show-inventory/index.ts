@@ -1,10 +1,12 @@
 import { DurableObject } from 'cloudflare:workers'
 import { openDatabase } from '../../worker/db/client.ts'
 import { holdCapsFrom, SHOW_HOLD_CAPS } from '../../worker/domain/hold-caps.ts'
+import { lapsedBuyers } from '../../worker/domain/waiting-room.ts'
 import { CatalogueFreshness, LoadOnce } from '../shared/catalogue-config.ts'
 import { ExpiryAlarm } from '../shared/expiry-alarm.ts'
 import { readMeta } from '../shared/meta.ts'
 import { migrateOnStart } from '../shared/migrations.ts'
+import { QueueListeners, type QueueRoom } from '../shared/queue-listeners.ts'
 import { writeOrRollBack } from '../shared/transaction.ts'
 import { importFromCatalogue, readShowConfig, ShowNotFound } from './catalogue.ts'
 import {
@@ -30,6 +32,8 @@ export interface ShowInventoryEnv extends LiveViewerSettings {
   DB: D1Database
   /** JSON overriding some hold caps (worker/domain/hold-caps.ts). */
   HOLD_CAPS?: string
+  /** The waiting rooms, told when holds lapse (only rooms that asked this actor what is left). */
+  WAITING_ROOM?: DurableObjectNamespace<QueueRoom>
 }
 
 const expiries = function* (sales: ShowSales) {
@@ -50,6 +54,7 @@ export class ShowInventory extends DurableObject<ShowInventoryEnv> {
   private readonly freshness = new CatalogueFreshness()
   private readonly expiry = new ExpiryAlarm(this.ctx.storage)
   private readonly lines = new OutcomeLines()
+  private readonly queueListeners = new QueueListeners()
 
   constructor(ctx: DurableObjectState, env: ShowInventoryEnv) {
     super(ctx, env)
@@ -264,6 +269,13 @@ export class ShowInventory extends DurableObject<ShowInventoryEnv> {
     return availability(await this.ready(showId), Date.now())
   }
 
+  /** Seats left to sell, asked by a waiting room's tick (`room`: its actor name), which is then told of lapses. */
+  async unitsLeftForQueue(showId: string, room: string): Promise<number> {
+    const { categories } = await this.availability(showId)
+    this.queueListeners.heard(room, Date.now())
+    return categories.reduce((sum, category) => sum + category.available, 0)
+  }
+
   /** Every seat at once, whatever the house's size (tests, and the organizer's tools). */
   async seatMap(showId: string) {
     return seatMap(await this.ready(showId), Date.now())
@@ -309,13 +321,17 @@ export class ShowInventory extends DurableObject<ShowInventoryEnv> {
     this.expiry.fired()
     const now = Date.now()
     const changed: number[] = []
+    const holders: string[] = []
     this.change(sales, changed, () => {
       for (const hold of [...sales.holds.values()]) {
         if (hold.expiresAt > now) continue
         store.endHoldRow(this.ctx.storage.sql, hold.id, 'expired')
         sales.endHold(hold, changed)
+        holders.push(hold.holderId)
       }
     })
+    const released = lapsedBuyers(holders, (buyerId) => sales.activeHoldsOf(buyerId))
+    this.ctx.waitUntil(this.queueListeners.tellReleased(this.env.WAITING_ROOM, released, now))
   }
 
   /**

@@ -280,6 +280,11 @@ export class ShowSales {
     return null
   }
 
+  /** How many active holds this buyer has (the waiting room hears of buyers left with none). */
+  activeHoldsOf(holderId: string): number {
+    return this.tallies.holdsOf(holderId)
+  }
+
   /** A hold ends without a sale (released, expired): its seats are free again and its buyer's counts drop. */
   endHold(hold: ActiveHold, changed: number[]) {
     for (const i of hold.seats) {

@@ -1,29 +1,19 @@
 import { DurableObject } from 'cloudflare:workers'
 import {
   admissionsDue,
-  admissionTime,
-  admissionWatermark,
-  afterStep,
-  freshHeads,
-  isAbandoned,
-  MAX_DECISIONS_PER_TICK,
   newerSettings,
   observedRate,
-  PUSH_EVERY_MS,
-  PUSH_FRONT,
   parseShardName,
-  preQueueKey,
-  pushWindow,
   REFUSED_IDLE_MS,
   roomShards,
   SOLD_OUT_TICK_MS,
   shardName,
   TICK_MS,
   type WaitingRoomSettings,
-  withinWatermark,
 } from '../../worker/domain/waiting-room.ts'
 import { migrateOnStart } from '../shared/migrations.ts'
-import { buyerTag, placeView, queueView, sendTo } from './answers.ts'
+import { admitNext, applySteps, lapseAndQuiet } from './admissions.ts'
+import { buyerTag, placeView, queueView } from './answers.ts'
 import type {
   AdmissionRecord,
   BuyerStep,
@@ -33,9 +23,12 @@ import type {
   QueueInspection,
   WaitingRoomEnv,
 } from './contract.ts'
+import { placeJoin } from './joins.ts'
 import { WAITING_ROOM_MIGRATIONS } from './migrations.ts'
+import { type PushingRoom, pushAll, pushPositions } from './pushes.ts'
 import * as store from './store.ts'
 import { unitsLeft } from './units-left.ts'
+import { roomHead, SharedWatermark } from './watermark.ts'
 
 const positive = (setting: string | undefined) => {
   const n = Number(setting)
@@ -43,7 +36,7 @@ const positive = (setting: string | undefined) => {
 }
 
 /** The rooms' own binding (typed here, not in contract.ts, which index.ts's importers read): shard 0's watermark. */
-type RoomsEnv = WaitingRoomEnv & { WAITING_ROOM: DurableObjectNamespace<WaitingRoom> }
+type RoomsEnv = WaitingRoomEnv & { WAITING_ROOM?: DurableObjectNamespace<WaitingRoom> }
 
 /** Sockets one buyer may keep open (tabs, reloads); the oldest is closed past it. */
 const SOCKETS_PER_BUYER = 3
@@ -58,8 +51,7 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
   /** The on-sale this room (or shard of its queue: `<onSale>#<k>`) serves; passes name the on-sale. */
   private readonly onSale = parseShardName(this.ctx.id.name ?? '').onSale
   private readonly shard = parseShardName(this.ctx.id.name ?? '').shard
-  /** Shard 0 only: the heads the other shards reported on their ticks (see admissionWatermark). */
-  private readonly headReports = new Map<number, { head: number | null; at: number }>()
+  private readonly shardWatermark = new SharedWatermark(this.onSale, this.shard)
   private counters: store.QueueCounters | undefined
   private armedAt: number | null = null
   private readonly activeTarget = positive(this.env.WAITING_ROOM_ACTIVE_TARGET)
@@ -118,7 +110,7 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
       store.saveCounters(this.sql, counters)
     })
     this.arm(now)
-    this.ctx.waitUntil(this.pushAll(now))
+    this.ctx.waitUntil(pushAll(this.pushing(), now))
   }
 
   private arm(at: number) {
@@ -183,7 +175,7 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
     const now = Date.now()
     const counters = this.prepare(onSale, settings, now)
     const decided = this.ctx.storage.transactionSync(() => {
-      const refusals = requests.map((request) => this.placeOne(counters, request, now))
+      const refusals = requests.map((request) => placeJoin(this.sql, counters, request, now, this.seen))
       store.saveCounters(this.sql, counters)
       return refusals
     })
@@ -197,39 +189,6 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
     )
   }
 
-  /** One join inside joinBatch's transaction: null when the buyer has a place (new or kept), else why not. */
-  private placeOne(
-    counters: store.QueueCounters,
-    request: JoinRequest,
-    now: number,
-  ): { code: 'queue_id_taken' | 'sold_out'; detail: string } | null {
-    const existing = store.placeOf(this.sql, request.buyerId)
-    if (existing && existing.state !== 'expired') {
-      this.seen.set(request.buyerId, now)
-      return null
-    }
-    if (counters.opened && counters.soldOut)
-      return { code: 'sold_out', detail: 'Everything is sold or held; the queue takes no one new for now' }
-    const idHolder = request.idHash ? store.holderOfId(this.sql, request.idHash) : undefined
-    if (idHolder && idHolder !== request.buyerId)
-      return { code: 'queue_id_taken', detail: 'This ID number already has a place in this queue' }
-    const arrival = ++counters.arrivals
-    const ticket = counters.opened ? ++counters.lastTicket : null
-    if (!counters.opened) counters.preQueued++
-    store.putPlace(
-      this.sql,
-      {
-        buyerId: request.buyerId,
-        idHash: request.idHash ?? null,
-        arrival,
-        shuffleKey: counters.opened ? null : preQueueKey(counters.seed, arrival),
-        ticket,
-      },
-      now,
-    )
-    return null
-  }
-
   /**
    * What an admitted buyer did next (the worker tells it off the buyer's wait). An order or a release finishes
    * them, and a refusal while holding nothing starts the idle clock (REFUSED_IDLE_MS): either way their place in
@@ -237,34 +196,31 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
    */
   async progress(onSale: string, buyerId: string, step: BuyerStep): Promise<void> {
     this.check(onSale)
-    const now = Date.now()
-    const row = store.placeOf(this.sql, buyerId)
-    if (!row) return
-    this.seen.set(buyerId, now)
-    if (row.state !== 'admitted') return
-    const before = {
-      held: !!row.held,
-      finished: !!row.finished,
-      quiet: !!row.quiet,
-      refusedAt: row.refused_at,
-    }
-    const after = afterStep(before, step, now)
-    if (JSON.stringify(after.place) === JSON.stringify(before)) return
+    if (store.placeOf(this.sql, buyerId)) this.seen.set(buyerId, Date.now())
+    this.applySteps([buyerId], step)
+  }
+
+  /**
+   * One step of several buyers at once, in one transaction: an inventory actor telling whose holds lapsed
+   * (`released`, see shared/queue-listeners.ts). Buyers without a place here (another shard's) are passed over,
+   * and nobody counts as seen: lapsing is not the buyer's doing. Answers how many places changed.
+   */
+  async progressMany(onSale: string, buyerIds: string[], step: BuyerStep): Promise<number> {
+    this.check(onSale)
+    return this.applySteps(buyerIds, step)
+  }
+
+  private applySteps(buyerIds: string[], step: BuyerStep): number {
     const counters = this.state()
-    this.ctx.storage.transactionSync(() => {
-      store.saveProgress(this.sql, buyerId, after.place)
-      counters.active = Math.max(0, counters.active + after.active)
-      counters.choosing = Math.max(0, counters.choosing + after.choosing)
-      counters.quiet = Math.max(0, (counters.quiet ?? 0) + Number(after.place.quiet) - Number(before.quiet))
-      store.saveCounters(this.sql, counters)
-    })
+    const now = Date.now()
+    return this.ctx.storage.transactionSync(() => applySteps(this.sql, counters, buyerIds, step, now))
   }
 
   /** The organizer's settings changed (or the room was switched off): stored, and the queue told. */
   async configure(onSale: string, settings: WaitingRoomSettings | null): Promise<QueueAnswer> {
     const now = Date.now()
     this.prepare(onSale, settings, now)
-    this.ctx.waitUntil(this.pushAll(now))
+    this.ctx.waitUntil(pushAll(this.pushing(), now))
     return this.answer(undefined, now)
   }
 
@@ -296,38 +252,14 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
 
   // ---- ticks ----------------------------------------------------------------------------------
 
-  /** This room's head: the admission time of its first undecided place (null: nobody waits, or not open). */
-  private head(): number | null {
-    const counters = this.state()
-    if (!counters.opened || !counters.settings) return null
-    const joinedAt = store.headJoinedAt(this.sql, counters.cursor)
-    return joinedAt === null ? null : admissionTime(joinedAt, Date.parse(counters.settings.opensAt))
-  }
-
   /**
    * Shard 0: a shard's head reported on its tick; answers the on-sale's shared admission watermark from the fresh
-   * reports and this room's own head (worker/domain/waiting-room.ts admissionWatermark).
+   * reports and this room's own head (see watermark.ts).
    */
   async watermark(onSale: string, shard: number, head: number | null): Promise<number | null> {
     const now = Date.now()
-    this.prepare(onSale, undefined, now)
-    this.headReports.set(shard, { head, at: now })
-    this.headReports.set(this.shard, { head: this.head(), at: now })
-    return admissionWatermark(freshHeads(this.headReports, now))
-  }
-
-  /** The watermark this tick admits up to: none with one room; asked of shard 0 (none if it cannot answer). */
-  private async sharedWatermark(shards: number): Promise<number | null> {
-    if (shards <= 1) return null
-    if (this.shard === 0) return this.watermark(this.onSale, 0, this.head())
-    try {
-      const rooms = (this.env as RoomsEnv).WAITING_ROOM
-      const first = rooms.get(rooms.idFromName(shardName(this.onSale, 0)))
-      return await first.watermark(this.onSale, this.shard, this.head())
-    } catch {
-      // Fairness across rooms gives way to admitting at all: a shard 0 that cannot answer holds no one back.
-      return null
-    }
+    const counters = this.prepare(onSale, undefined, now)
+    return this.shardWatermark.report(shard, head, roomHead(this.sql, counters), now)
   }
 
   override async alarm() {
@@ -345,24 +277,22 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
       this.arm(Date.parse(settings.opensAt))
       return { admitted: 0, skipped: 0 }
     }
-    const available = await unitsLeft(this.env, this.onSale)
-    const watermark = await this.sharedWatermark(roomShards(settings))
+    const available = await unitsLeft(this.env, this.onSale, shardName(this.onSale, this.shard))
+    const watermark = await this.shardWatermark.forTick(
+      roomShards(settings),
+      roomHead(this.sql, counters),
+      (this.env as RoomsEnv).WAITING_ROOM,
+    )
     now = Date.now()
     const wasSoldOut = counters.soldOut
-    const admitted: string[] = []
+    let admitted: string[] = []
     let skipped = 0
     let lapsed: string[] = []
     this.ctx.storage.transactionSync(() => {
       // Who asked for their place since the last tick, before anyone is judged abandoned.
       store.touchAll(this.sql, this.seen)
       this.seen.clear()
-      const passes = store.lapsePasses(this.sql, now)
-      lapsed = passes.lapsed
-      // Refused buyers who went quiet give their turn up before the admissions are decided.
-      const quieted = store.quietRefused(this.sql, now - this.refusedIdleMs)
-      counters.active = Math.max(0, counters.active - passes.wereActive - quieted)
-      counters.choosing = Math.max(0, counters.choosing - passes.wereChoosing - quieted)
-      counters.quiet = Math.max(0, (counters.quiet ?? 0) + quieted - passes.wereQuiet)
+      lapsed = lapseAndQuiet(this.sql, counters, now, now - this.refusedIdleMs)
       counters.available = available
       counters.soldOut = available <= 0
       const due = admissionsDue({
@@ -376,24 +306,9 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
         ...(this.activeTarget ? { activeTarget: this.activeTarget } : {}),
         shards: roomShards(settings),
       })
-      if (due.admit > 0) {
-        const opensAt = Date.parse(settings.opensAt)
-        const passUntil = now + settings.passMinutes * 60_000
-        for (const place of store.placesAfter(this.sql, counters.cursor, MAX_DECISIONS_PER_TICK)) {
-          if (admitted.length >= due.admit) break
-          // Later than the shared watermark: this room waits for the others (fairness across shards).
-          if (!withinWatermark(admissionTime(place.joined_at, opensAt), watermark)) break
-          counters.cursor = place.ticket
-          const live = this.ctx.getWebSockets(buyerTag(place.buyer_id)).length > 0
-          if (isAbandoned({ lastSeenAt: place.last_seen_at }, live, now)) {
-            store.skip(this.sql, place.buyer_id)
-            skipped++
-          } else {
-            store.admit(this.sql, place.buyer_id, now, passUntil)
-            admitted.push(place.buyer_id)
-          }
-        }
-      }
+      const next = admitNext(this.ctx, counters, settings, { admit: due.admit, watermark, now })
+      admitted = next.admitted
+      skipped = next.skipped
       counters.active += admitted.length
       counters.choosing += admitted.length
       counters.admitted += admitted.length
@@ -409,63 +324,23 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
       store.saveCounters(this.sql, counters)
     })
     const waiting = counters.lastTicket - counters.cursor
-    if (counters.soldOut !== wasSoldOut) await this.pushAll(now)
-    else await this.pushPositions([...admitted, ...lapsed], now)
+    if (counters.soldOut !== wasSoldOut) await pushAll(this.pushing(), now)
+    else await pushPositions(this.pushing(), [...admitted, ...lapsed], now)
     if (waiting > 0 || counters.active > 0) this.arm(now + (counters.soldOut ? SOLD_OUT_TICK_MS : TICK_MS))
     return { admitted: admitted.length, skipped }
   }
 
   // ---- sockets --------------------------------------------------------------------------------
 
-  /**
-   * Changed places at once (admitted, lapsed), and every few seconds the front of the queue and a rotating
-   * window behind it: each tick's pushes are bounded, whatever the queue's length.
-   */
-  private async pushPositions(changed: string[], now: number) {
-    for (const buyerId of changed) {
-      // A live socket shows the pass at once: its time starts now, not at the buyer's next read.
-      const live = this.ctx.getWebSockets(buyerTag(buyerId)).length > 0
-      sendTo(
-        this.ctx,
-        buyerId,
-        await this.answer(buyerId, now, live ? this.sawPlace(buyerId, now) : undefined),
-      )
-    }
-    const counters = this.state()
-    if (now - counters.lastPushAt < PUSH_EVERY_MS) return
-    counters.lastPushAt = now
-    const front = counters.cursor + PUSH_FRONT
-    const window = pushWindow(counters.pushFrom, front, counters.lastTicket)
-    counters.pushFrom = window.next
-    store.saveCounters(this.sql, counters)
-    const rows = [
-      ...store.placesBetween(this.sql, counters.cursor, front),
-      ...(window.start <= window.end ? store.placesBetween(this.sql, window.start - 1, window.end) : []),
-    ]
-    const queue = queueView(counters, now)
-    for (const row of rows) {
-      if (this.ctx.getWebSockets(buyerTag(row.buyer_id)).length === 0) continue
-      const place = await placeView(
-        counters,
-        store.placeOf(this.sql, row.buyer_id),
-        this.onSale,
-        undefined,
-        now,
-      )
-      sendTo(this.ctx, row.buyer_id, { queue, place })
-    }
-  }
-
-  /** Everyone at once (opening, sold out, seats back, settings changed): each socket gets its own answer. */
-  private async pushAll(now: number) {
-    for (const ws of this.ctx.getWebSockets()) {
-      const buyerId = (ws.deserializeAttachment() as { buyerId?: string } | null)?.buyerId
-      if (!buyerId) continue
-      try {
-        ws.send(JSON.stringify(await this.answer(buyerId, now)))
-      } catch {
-        // a closing socket
-      }
+  /** This room as the pushes use it (pushes.ts). */
+  private pushing(): PushingRoom {
+    return {
+      ctx: this.ctx,
+      sql: this.sql,
+      onSale: this.onSale,
+      counters: this.state(),
+      answer: (buyerId, now, row) => this.answer(buyerId, now, row),
+      sawPlace: (buyerId, now) => this.sawPlace(buyerId, now),
     }
   }
 

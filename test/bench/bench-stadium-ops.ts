@@ -12,6 +12,7 @@ import {
   STADIUM_BUYERS,
   STADIUM_HOLD_SECONDS,
   STADIUM_MAX_PER_BUYER,
+  STADIUM_PASS_SECONDS,
   STADIUM_SEATS,
   ZONES,
 } from './stadium-crowd.ts'
@@ -70,6 +71,8 @@ interface OnSale {
   viewMs: number[]
   confirmMs: number[]
   refusals: Map<string, number>
+  /** For every hold that reached the worker: how long its pass had left when the hold route checked it (ms). */
+  passLeftMs: number[]
   calls: { joins: number; views: number; holds: number; confirms: number; batches: number }
 }
 
@@ -97,7 +100,7 @@ export async function stadiumOpen(
   if (!env.ADMISSION_PASS_SECRET) throw new Error('stadium-onsale needs ADMISSION_PASS_SECRET')
   const room = showWaitingRoom(env.WAITING_ROOM, env.ADMISSION_PASS_SECRET, showId, {
     admissionPerMinute: rate,
-    passSeconds: STADIUM_HOLD_SECONDS,
+    passSeconds: STADIUM_PASS_SECONDS,
     shards,
   })
   await room.open(opensAt)
@@ -119,6 +122,7 @@ export async function stadiumOpen(
     viewMs: [],
     confirmMs: [],
     refusals: new Map(),
+    passLeftMs: [],
     calls: { joins: 0, views: 0, holds: 0, confirms: 0, batches: 0 },
   }
   return { showId, seats, buyers, shards, opensAt, admissionPerMinute: rate }
@@ -131,6 +135,16 @@ function networkOf(buyerId: string) {
   return `10.${(h >>> 8) & 255}.${h & 255}.0/24`
 }
 
+/** A pass's claims read without checking its MAC (the bench's diagnosis of a refusal only). */
+function passClaims(pass: string): { b: string; s: string; e: number } | null {
+  try {
+    const payload = pass.split('.')[0]!.replaceAll('-', '+').replaceAll('_', '/')
+    return JSON.parse(atob(payload))
+  } catch {
+    return null
+  }
+}
+
 const refuse = (sale: OnSale, code: string) => {
   sale.refusals.set(code, (sale.refusals.get(code) ?? 0) + 1)
   return { ok: false as const, code }
@@ -141,7 +155,7 @@ function drive(env: StadiumEnv, sale: OnSale): Drive {
   return {
     room: showWaitingRoom(env.WAITING_ROOM, env.ADMISSION_PASS_SECRET!, sale.showId, {
       admissionPerMinute: sale.rate,
-      passSeconds: STADIUM_HOLD_SECONDS,
+      passSeconds: STADIUM_PASS_SECONDS,
       shards: sale.shards,
       opened: { settings: sale.settings, shardOfBuyer: sale.shardOfBuyer },
     }),
@@ -153,6 +167,7 @@ function drive(env: StadiumEnv, sale: OnSale): Drive {
 }
 
 async function step(
+  env: StadiumEnv,
   sale: OnSale,
   { room, show, holds }: Drive,
   op: StadiumOp,
@@ -178,8 +193,29 @@ async function step(
   if (op.k === 'h') {
     const t0 = Date.now()
     sale.calls.holds++
-    // The hold route's gate, then the hold; the queue hears what happened after the answer.
-    if (!(await room.passAdmits(op.b, op.pass))) return refuse(sale, 'pass_refused')
+    // The hold route's gate, then the hold; the queue hears what happened after the answer. A refusal says why
+    // (expired, or which part of an invalid pass), so a run can tell passes that lapsed in a queue from wrong ones.
+    const checkedAt = Date.now()
+    const check = await verifyAdmissionPass(env.ADMISSION_PASS_SECRET!, op.pass, {
+      buyerId: op.b,
+      onSale: room.onSale,
+      now: checkedAt,
+    })
+    const claims = passClaims(op.pass)
+    if (claims) sale.passLeftMs.push(claims.e - checkedAt)
+    if (!check.ok)
+      return refuse(
+        sale,
+        check.reason === 'expired'
+          ? 'pass_expired'
+          : !claims
+            ? 'pass_invalid_form'
+            : claims.b !== op.b
+              ? 'pass_invalid_buyer'
+              : claims.s !== room.onSale
+                ? 'pass_invalid_on_sale'
+                : 'pass_invalid_mac',
+      )
     const outcome = await holds.hold({
       holderId: op.b,
       idNumbers: op.ids,
@@ -214,7 +250,7 @@ export async function stadiumOps(env: StadiumEnv, ops: StadiumOp[], keep: (p: Pr
   const driven = drive(env, sale)
   const answers = await Promise.all(
     ops.map((op) =>
-      step(sale, driven, op, keep).catch((error) => refuse(sale, `error_${String(error).slice(0, 60)}`)),
+      step(env, sale, driven, op, keep).catch((error) => refuse(sale, `error_${String(error).slice(0, 60)}`)),
     ),
   )
   return { answers, soldOut: sale.soldOutAt !== null, soldSeats: sale.soldSeats }
@@ -242,6 +278,7 @@ export async function stadiumReport(env: StadiumEnv) {
       : null
   const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b)
   const [holdMs, viewMs, confirmMs] = [sorted(sale.holdMs), sorted(sale.viewMs), sorted(sale.confirmMs)]
+  const passLeftMs = sorted(sale.passLeftMs)
   const rooms = await Promise.all(room.stubs.map((stub) => stub.inspect(room.onSale)))
   return {
     seats: sale.seats,
@@ -261,6 +298,13 @@ export async function stadiumReport(env: StadiumEnv) {
     p99PositionMs: percentile(viewMs, 99),
     p50PositionMs: percentile(viewMs, 50),
     p99ConfirmMs: percentile(confirmMs, 99),
+    // How long passes had left when holds were checked (negative: lapsed that long ago), and the pass's length.
+    passLeftMs: {
+      p1: percentile(passLeftMs, 1),
+      p50: percentile(passLeftMs, 50),
+      p99: percentile(passLeftMs, 99),
+    },
+    passSeconds: STADIUM_PASS_SECONDS,
     calls: sale.calls,
     refusals: Object.fromEntries(sale.refusals),
     rooms: {
@@ -268,7 +312,8 @@ export async function stadiumReport(env: StadiumEnv) {
       skipped: rooms.reduce((n, r) => n + r.skipped, 0),
       quietAtEnd: rooms.reduce((n, r) => n + r.quiet, 0),
       activeAtEnd: rooms.reduce((n, r) => n + r.active, 0),
-      waitingAtEnd: rooms.reduce((n, r) => n + r.waiting, 0),
+      // Each room answers `waiting` for the whole queue (its own times the shards): its own share is that / shards.
+      waitingAtEnd: Math.round(rooms.reduce((n, r) => n + r.waiting, 0) / sale.shards),
     },
   }
 }

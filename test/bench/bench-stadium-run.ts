@@ -3,8 +3,8 @@ import { roomShards } from '../../worker/domain/waiting-room.ts'
 import type { BenchShowInventory } from './bench-show-inventory.ts'
 import {
   STADIUM_BUYERS,
-  STADIUM_HOLD_SECONDS,
   STADIUM_MAX_PER_BUYER,
+  STADIUM_PASS_SECONDS,
   STADIUM_SEATS,
   stadiumOnsale,
 } from './bench-stadium.ts'
@@ -49,7 +49,7 @@ export async function stadium(
     throw new Error('stadium-onsale needs ADMISSION_PASS_SECRET (run.ts passes one)')
   const room = showWaitingRoom(env.WAITING_ROOM, env.ADMISSION_PASS_SECRET, showId, {
     admissionPerMinute: rate,
-    passSeconds: STADIUM_HOLD_SECONDS,
+    passSeconds: STADIUM_PASS_SECONDS,
     shards,
   })
   const result = await stadiumOnsale(show, showId, ['A', 'B', 'C', 'D'], room, {

@@ -29,6 +29,7 @@ export {
   STADIUM_BUYERS,
   STADIUM_HOLD_SECONDS,
   STADIUM_MAX_PER_BUYER,
+  STADIUM_PASS_SECONDS,
   STADIUM_SEATS,
 } from './stadium-crowd.ts'
 

@@ -104,7 +104,7 @@ async function doLayer() {
   // The waiting room signs admission passes (stadium-onsale): a fresh secret per run.
   const server = await start(config, DO_PORT, persist, {
     ADMISSION_PASS_SECRET: randomBytes(32).toString('base64url'),
-    // The stadium's refusal idle time, shortened like its holds and passes (30 s on sale; 20 s passes here).
+    // The stadium's refusal idle time, shortened like its holds and passes (30 s on sale; the bench's holds last 20 s).
     WAITING_ROOM_REFUSED_IDLE_SECONDS: '5',
     // Following mode's target of admitted buyers deciding at once (BENCH_STADIUM_TARGET; the platform's is 200).
     ...(process.env.BENCH_STADIUM_TARGET

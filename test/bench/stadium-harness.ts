@@ -112,6 +112,15 @@ export async function stadiumOverProcesses(base: string, shape: string, procs: n
     harnessOps: sum('ops'),
     harnessP99BatchMs: Math.max(...outputs.map((o) => o.p99BatchMs ?? 0)),
     harnessP50BatchMs: Math.max(...outputs.map((o) => o.p50BatchMs ?? 0)),
+    // A hold's wait in a buyer process before it was sent: its pass's age then, and its time in the queue of due
+    // steps (the process sends 6 batches of 400 at a time; the rest wait their turn).
+    harnessPassAgeAtHoldMs: ['p50PassAgeAtHoldMs', 'p99PassAgeAtHoldMs'].map((k) =>
+      Math.max(...outputs.map((o) => o[k] ?? 0)),
+    ),
+    harnessHoldQueuedMs: ['p50HoldQueuedMs', 'p99HoldQueuedMs'].map((k) =>
+      Math.max(...outputs.map((o) => o[k] ?? 0)),
+    ),
+    harnessMaxPending: Math.max(...outputs.map((o) => o.maxPending ?? 0)),
     // Where the time went: CPU seconds of the bench server (workerd: every actor) and of the buyer processes.
     wallSeconds,
     serverCpuSeconds: serverCpu === null ? null : Math.round(serverCpu * 10) / 10,

@@ -30,7 +30,7 @@ beforeAll(async () => {
   browser = await launchBrowser()
   const codes = new Set<string>()
   const english = new Set<string>()
-  for (const show of ['shw_demo_symphony', 'shw_demo_film_1', 'shw_demo_tour']) {
+  for (const show of ['shw_demo_symphony', 'shw_demo_film_1', 'shw_demo_tour', 'shw_demo_countdown']) {
     const detail = (await (await fetch(`${baseUrl()}/api/shows/${show}`)).json()) as {
       eventNameEn: string | null
       venueNameEn: string | null
@@ -174,6 +174,7 @@ describe('page walk', () => {
       await visit(walk, 'home', '/')
       await visit(walk, 'concert', '/shows/shw_demo_symphony')
       await visit(walk, 'cinema', '/shows/shw_demo_film_1')
+      await visit(walk, 'arena', '/shows/shw_demo_countdown')
       await visit(walk, 'presale', '/shows/shw_demo_jazz')
       await visit(walk, 'waiting-room-show', '/shows/shw_demo_tour')
       await visit(walk, 'waiting-room', '/shows/shw_demo_tour/queue')
@@ -247,6 +248,7 @@ describe('page walk', () => {
         ['events', '/admin/events'],
         ['event', '/admin/events/evt_demo_symphony'],
         ['show', '/admin/shows/shw_demo_symphony'],
+        ['show-arena', '/admin/shows/shw_demo_countdown'],
         ['show-presale', '/admin/shows/shw_demo_jazz/presale'],
         ['show-waiting-room', '/admin/shows/shw_demo_tour'],
         ['scenic-sites', '/admin/scenic'],

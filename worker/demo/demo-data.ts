@@ -12,6 +12,10 @@ export const demoIds = {
   concertEvent: 'evt_demo_symphony',
   filmEvent: 'evt_demo_film',
   concertShow: 'shw_demo_symphony',
+  /** A 6,000-seat arena: a house big enough that seat maps load a section at a time. */
+  arena: 'ven_demo_arena',
+  arenaEvent: 'evt_demo_countdown',
+  arenaShow: 'shw_demo_countdown',
   screenings: [
     'shw_demo_film_1',
     'shw_demo_film_2',
@@ -78,6 +82,39 @@ export function concertHallChart(): SeatChartInput {
       section('Stalls', 20, 40, 80, (r) => (r < 5 ? 'VIP' : 'A')),
       section('Circle', 14, 45, 660, () => 'B'),
       section('Balcony', 12, 50, 1060, () => 'C'),
+    ],
+  }
+}
+
+/**
+ * A 6,000-seat arena, big enough (5,000 seats or more) that the shop, the group-buy picker and the organizer's show
+ * page load its seat map a section at a time: Floor (20 rows × 60), Lower (30 × 80) and Upper (30 × 80) tiers in
+ * three price zones.
+ */
+export function arenaChart(): SeatChartInput {
+  const tier = (name: string, rows: number, perRow: number, top: number, category: string) => ({
+    name,
+    rows: Array.from({ length: rows }, (_, r) => ({
+      label: `${r + 1}`,
+      category,
+      seats: Array.from({ length: perRow }, (_, s) => ({
+        number: String(s + 1),
+        x: Math.round(1000 + (s - (perRow - 1) / 2) * 22),
+        y: top + r * 24,
+      })),
+    })),
+  })
+  return {
+    stage: { x: 1000, y: 0 },
+    categories: [
+      { code: 'A', name: '内场', nameEn: 'Floor', color: '#c0392b' },
+      { code: 'B', name: '看台一层', nameEn: 'Lower tier', color: '#2471a3' },
+      { code: 'C', name: '看台二层', nameEn: 'Upper tier', color: '#1e8449' },
+    ],
+    sections: [
+      tier('Floor', 20, 60, 80, 'A'),
+      tier('Lower', 30, 80, 620, 'B'),
+      tier('Upper', 30, 80, 1400, 'C'),
     ],
   }
 }

@@ -14,6 +14,7 @@ const demoPosters: {
 }[] = [
   { table: events, id: ids.filmEvent, art: 'space', aspect: 3 / 2 },
   { table: events, id: ids.concertEvent, art: 'gala', aspect: 3 / 2 },
+  { table: events, id: ids.arenaEvent, art: 'gala', aspect: 3 / 2 },
   { table: scenicSites, id: ids.scenicSite, art: 'mountain', aspect: 3 / 4 },
 ]
 

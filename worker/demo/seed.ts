@@ -20,6 +20,7 @@ import type { SectionName } from '../domain/section-names.ts'
 import { hashPassword } from '../services/password.ts'
 import { replaceSeatMap } from '../services/seat-map-store.ts'
 import {
+  arenaChart,
   beijing,
   cinemaHallChart,
   concertHallChart,
@@ -172,7 +173,7 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
   const venue = async (
     id: string,
     [name, nameEn]: [string, string],
-    kind: 'concert_hall' | 'cinema',
+    kind: 'concert_hall' | 'cinema' | 'stadium',
     chart: SeatChartInput,
     sectionNames: SectionName[],
   ) => {
@@ -208,6 +209,11 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
   await venue(ids.cinemaHall, ['星光影城 1号厅', 'Starlight Cinema — Hall 1'], 'cinema', cinemaHallChart(), [
     { key: 'Hall', name: '影厅', nameEn: 'Hall' },
   ])
+  await venue(ids.arena, ['滨江体育馆', 'Riverside Arena'], 'stadium', arenaChart(), [
+    { key: 'Floor', name: '内场', nameEn: 'Floor' },
+    { key: 'Lower', name: '看台一层', nameEn: 'Lower tier' },
+    { key: 'Upper', name: '看台二层', nameEn: 'Upper tier' },
+  ])
 
   await db
     .insert(events)
@@ -234,6 +240,16 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
         maxTicketsPerBuyer: 8,
         description: 'Science-fiction feature, 2h 15m.',
       },
+      {
+        id: ids.arenaEvent,
+        organizerId: org,
+        name: '城市之光跨年演唱会',
+        nameEn: 'City Lights Countdown Live',
+        kind: 'concert',
+        status: 'published',
+        maxTicketsPerBuyer: 4,
+        description: 'A 6,000-seat arena: its seat map opens a section at a time.',
+      },
     ])
     .onConflictDoNothing()
 
@@ -254,6 +270,22 @@ export async function loadDemo(d1: D1Database, settings: DemoSettings): Promise<
         { minHoursBefore: 72, feePercent: 0 },
         { minHoursBefore: 24, feePercent: 20 },
       ],
+    })
+    .onConflictDoNothing()
+  const arenaDay = new Date(concertDay.getTime() + 7 * day)
+  await db
+    .insert(shows)
+    .values({
+      id: ids.arenaShow,
+      organizerId: org,
+      eventId: ids.arenaEvent,
+      venueId: ids.arena,
+      startsAt: beijing(arenaDay, '19:30'),
+      endsAt: beijing(arenaDay, '22:30'),
+      saleStartsAt: new Date(now.getTime() - day).toISOString(),
+      saleEndsAt: beijing(arenaDay, '19:00'),
+      prices: { A: 168000, B: 98000, C: 48000 },
+      refundTiers: [{ minHoursBefore: 72, feePercent: 0 }],
     })
     .onConflictDoNothing()
   await seedDemoPresale(db, now)

@@ -159,6 +159,11 @@ export class HoldTallies {
     if (client) this.change(this.networks, client, -1, seats, expiresAt)
   }
 
+  /** How many active holds this buyer has. */
+  holdsOf(holderId: string): number {
+    return this.buyers.get(holderId)?.holds ?? 0
+  }
+
   /** Whether one more hold of `adding` seats stays within `limits`; the refusal if not. */
   check(
     limits: Record<HoldCapScope, HoldLimit>,

@@ -134,6 +134,14 @@ export function afterStep(
   }
 }
 
+/**
+ * Of the buyers whose holds just lapsed, those left holding nothing (once each): their room hears `released`, as
+ * if they had let go themselves. A buyer still holding something else is still choosing how to pay for it.
+ */
+export function lapsedBuyers(holders: Iterable<string>, holdsLeft: (buyerId: string) => number): string[] {
+  return [...new Set(holders)].filter((buyerId) => holdsLeft(buyerId) === 0)
+}
+
 /** Whether a refused buyer has gone quiet by `now` (the tick then stops counting them: active and choosing). */
 export const wentQuiet = (p: AdmittedProgress, now: number, idleMs = REFUSED_IDLE_MS) =>
   countsChoosing(p) && p.refusedAt !== null && now - p.refusedAt >= idleMs

@@ -114,6 +114,7 @@ describe('demo data in two languages', () => {
     ])
     const listing = await ok(buyer.get('/api/listings'))
     expect(listing.events.map((e: { name: string; nameEn: string }) => [e.name, e.nameEn]).sort()).toEqual([
+      ['城市之光跨年演唱会', 'City Lights Countdown Live'],
       ['新年交响音乐会', 'New Year Symphony Gala'],
       ['星河巡回演唱会', 'Galaxy Tour Live'],
       ['星际远航', 'Voyage Beyond'],
@@ -143,6 +144,22 @@ describe('demo data in two languages', () => {
       { key: 'Stalls', name: '池座', nameEn: 'Stalls' },
     ])
     expect(map.seats.filter((seat: { label: string }) => seat.label.startsWith('Stalls-'))).toHaveLength(800)
+    // The arena is over 5,000 seats: its map answers an overview, and a section's seats on their own.
+    const owner = await signIn('owner@demo.local', 'demo-password-2026')
+    const arenaVenue = await ok(
+      owner.get(`/api/admin/organizers/${demoIds.organizer}/venues/${demoIds.arena}`),
+    )
+    expect(arenaVenue.seatCount).toBe(6000)
+    const arena = await ok(buyer.get(`/api/shows/${demoIds.arenaShow}/seat-map`))
+    expect(arena.layout).toBe('sections')
+    expect(arena.areas.map((a: { key: string; seats: number }) => [a.key, a.seats])).toEqual([
+      ['Floor', 1200],
+      ['Lower', 2400],
+      ['Upper', 2400],
+    ])
+    const floor = await ok(buyer.get(`/api/shows/${demoIds.arenaShow}/seat-map/sections/Floor`))
+    expect(floor.seats).toHaveLength(1200)
+    expect(new Set(floor.seats.map((seat: { section: string }) => seat.section))).toEqual(new Set(['Floor']))
     expect(concert).toMatchObject({ city: '上海', cityEn: 'Shanghai' })
     expect(site).toMatchObject({ city: '杭州', cityEn: 'Hangzhou' })
     expect([concertCard.cities, concertCard.citiesEn]).toEqual([['上海'], ['Shanghai']])

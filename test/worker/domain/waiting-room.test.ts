@@ -19,6 +19,7 @@ import {
   freshHeads,
   HEAD_REPORT_TTL_MS,
   isAbandoned,
+  lapsedBuyers,
   MAX_ACTIVE_TARGET,
   newerSettings,
   observedRate,
@@ -243,6 +244,18 @@ describe('what admitted buyers do next', () => {
     expect(admissionsDue({ ...base, active: 3, choosing: 3 }).admit).toBe(0)
     // Once they go quiet they leave both counts (what the room's tick does with wentQuiet): three admitted.
     expect(admissionsDue({ ...base, active: 0, choosing: 0 }).admit).toBe(3)
+  })
+
+  it('a lapsed hold releases its buyer once, and only when they hold nothing else', () => {
+    const left = new Map([
+      ['a', 0],
+      ['b', 1],
+    ])
+    // a lapsed twice in one sweep (two holds), b has a third hold still active, c held nothing more.
+    expect(lapsedBuyers(['a', 'b', 'a', 'c'], (buyer) => left.get(buyer) ?? 0)).toEqual(['a', 'c'])
+    // What the room does with it: a buyer holding, released, no longer counts as active (afterStep).
+    const held = { held: true, finished: false, quiet: false, refusedAt: null }
+    expect(afterStep(held, 'released', at)).toMatchObject({ active: -1, choosing: 0 })
   })
 })
 

@@ -12,8 +12,9 @@ import type {
 import { api } from '../../lib/api.ts'
 import { formatDateTime, formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
+import { sectionTitle, withSectionNames } from '../../lib/labels.ts'
 import { Link } from '../../lib/router.tsx'
-import { wholeSeatMap } from '../../lib/seat-map-answer.ts'
+import { seatMapPart } from '../../lib/seat-map-answer.ts'
 import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
 import { ConfirmMoneyDialog, type MoneyConfirmation } from '../confirm.tsx'
 import { SelectInput, TextInput } from '../form.tsx'
@@ -35,8 +36,10 @@ export function ShowPage({ id }: { id: string }) {
     (signal) => api<ShowInventory>(`${showPath}/inventory`, { signal }),
     [showPath],
   )
-  // The live map is public only while the event is published; drafts show a hint instead.
-  const map = useResource((signal) => wholeSeatMap(id, signal), [id])
+  // The live map is public only while the event is published; drafts show a hint instead. A big house (5,000 seats
+  // or more) is drawn a section at a time: the organizer picks the section, its seats alone are loaded.
+  const [section, setSection] = useState<string | null>(null)
+  const map = useResource((signal) => seatMapPart(id, section, signal), [id, section])
   const channels = useResource(
     (signal) =>
       api<PageOf<SalesChannelRecord>>(`${base}/sales-channels`, {
@@ -178,6 +181,27 @@ export function ShowPage({ id }: { id: string }) {
           <p class="muted">{t('liveMapUnavailable')}</p>
         ) : map.data ? (
           <>
+            {map.data.areas && (
+              <SelectInput
+                label={t('seatMapSection')}
+                value={map.data.section ?? ''}
+                onChange={(key) => {
+                  setSelected(new Set())
+                  setSection(key)
+                }}
+                options={map.data.areas.map((area) => ({
+                  value: area.key,
+                  label: t('seatMapSectionOption', {
+                    name: sectionTitle(
+                      withSectionNames({ section: area.key, row: '' }, map.data!.sections),
+                      locale,
+                    ),
+                    free: Object.values(area.free).reduce((sum, n) => sum + n, 0),
+                    seats: area.seats,
+                  }),
+                }))}
+              />
+            )}
             <SeatMap
               seats={map.data.seats}
               categories={map.data.categories}

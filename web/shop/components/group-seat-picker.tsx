@@ -1,13 +1,14 @@
 // Picking one's own seats for a group buy (the leader seating the group, or a member choosing): the show's seat
 // map, where only seats sold at a group price can be picked, up to the campaign's per-buyer limit; each pick is
-// listed with its group price. The map reloads when the start or join is refused, so taken seats show.
-import { useState } from 'preact/hooks'
+// listed with its group price. The map reloads when the start or join is refused, so taken seats show. It is the
+// shop's live map: a big house's sections are loaded as the buyer opens them, not every seat at once.
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { formatMoney } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
 import { categoryName, seatName } from '../../lib/labels.ts'
-import { wholeSeatMap } from '../../lib/seat-map-answer.ts'
-import { Button, Loading, ProblemAlert, useResource } from '../../lib/ui.tsx'
+import { Button, Loading, ProblemAlert } from '../../lib/ui.tsx'
 import { SeatMap } from '../seat-map/index.tsx'
+import { useShowSeatMap } from '../seat-map/use-seat-map.ts'
 import type { Seat } from '../types.ts'
 import { groupBuyMessages } from './group-buy-messages.ts'
 
@@ -25,12 +26,18 @@ export function GroupSeatPicker(props: {
   const t = groupBuyMessages.useT()
   const locale = useLocale()
   const [notice, setNotice] = useState<string | null>(null)
-  const map = useResource((signal) => wholeSeatMap(props.showId, signal), [props.showId, props.reloadKey])
-  if (map.error) return <ProblemAlert error={map.error} onRetry={map.reload} />
-  if (!map.data) return <Loading />
-  const seats = map.data.seats
+  const { map, outline, seatMap, needSections } = useShowSeatMap(props.showId)
+  const reloadedFor = useRef(props.reloadKey)
+  useEffect(() => {
+    if (reloadedFor.current === props.reloadKey) return
+    reloadedFor.current = props.reloadKey
+    seatMap.reload()
+  }, [props.reloadKey])
+  if (seatMap.error) return <ProblemAlert error={seatMap.error} onRetry={seatMap.reload} />
+  if (!map) return <Loading />
+  const seats = map.seats
   const chosen = seats.filter((seat) => props.selected.has(seat.id))
-  const nameOf = (code: string) => categoryName(code, map.data!.categories, locale)
+  const nameOf = (code: string) => categoryName(code, map.categories, locale)
   const money = (minor: number) => formatMoney(minor, props.currency, locale)
 
   const toggle = (seat: Seat) => {
@@ -54,10 +61,12 @@ export function GroupSeatPicker(props: {
     <div class="stack" data-testid="group-seat-picker">
       <SeatMap
         seats={seats}
-        sections={map.data.sections}
-        categories={map.data.categories}
-        currency={map.data.currency}
-        stage={map.data.stage}
+        sections={map.sections}
+        categories={map.categories}
+        currency={map.currency}
+        stage={map.stage}
+        outline={outline}
+        onNeedSections={needSections}
         isCinema={props.isCinema}
         selected={props.selected}
         onToggle={toggle}
