@@ -115,25 +115,33 @@ export const rollupStatements = [rollUp, ...pendingToReportRollups, markRolled] 
 export async function recordAnalyticsEvents(db: Database, records: AnalyticsRecord[]): Promise<void> {
   if (records.length === 0) return
   const d1 = d1Of(db)
-  const statements: D1PreparedStatement[] = []
+  await d1.batch(analyticsEventWrites(records).map((s) => d1.prepare(s.sql).bind(...s.params)))
+}
+
+/**
+ * The statements `recordAnalyticsEvents` runs as its one batch, for a caller that writes them in a batch of its
+ * own (the outbox publisher, several events' writes at once): they must run together and in this order.
+ */
+export function analyticsEventWrites(records: AnalyticsRecord[]): { sql: string; params: unknown[] }[] {
+  if (records.length === 0) return []
+  const statements: { sql: string; params: unknown[] }[] = []
+  const plain = (sqls: readonly string[]) => {
+    for (const sql of sqls) statements.push({ sql, params: [] })
+  }
   for (const r of records) {
-    statements.push(d1.prepare(insertRaw).bind(...rawValues(r)))
+    statements.push({ sql: insertRaw, params: rawValues(r) })
     if (r.holdId)
       for (const v of r.visitors ?? [])
-        statements.push(
-          d1
-            .prepare(stageVisitor)
-            .bind(r.holdId, v.position, v.origin.province, v.origin.city, v.origin.ageBand, r.id),
-        )
+        statements.push({
+          sql: stageVisitor,
+          params: [r.holdId, v.position, v.origin.province, v.origin.city, v.origin.ageBand, r.id],
+        })
   }
-  if (records.some((r) => r.kind === 'order'))
-    for (const sql of reattributeLatePaid) statements.push(d1.prepare(sql))
-  if (records.some((r) => r.kind === 'paid'))
-    for (const sql of paidStatements) statements.push(d1.prepare(sql))
-  if (records.some((r) => r.holdId && r.visitors?.length))
-    for (const sql of foldLateVisitors) statements.push(d1.prepare(sql))
-  for (const sql of rollupStatements) statements.push(d1.prepare(sql))
-  await d1.batch(statements)
+  if (records.some((r) => r.kind === 'order')) plain(reattributeLatePaid)
+  if (records.some((r) => r.kind === 'paid')) plain(paidStatements)
+  if (records.some((r) => r.holdId && r.visitors?.length)) plain(foldLateVisitors)
+  plain(rollupStatements)
+  return statements
 }
 
 /**

@@ -62,12 +62,21 @@ export async function recordMessage(
   message: NewMessage,
   options: RecordOptions = {},
 ): Promise<string | null> {
+  const { id, insert } = await messageInsert(db, message, options)
+  const written = await insert
+  if (written.length === 0) return null
+  logQueued(logger, id, message)
+  return id
+}
+
+/** The insert `recordMessage` runs (ignored when the id was written before), for a caller that batches it. */
+export async function messageInsert(db: Database, message: NewMessage, options: RecordOptions = {}) {
   const id = message.id ?? newId('msg')
   const kind = message.kind ?? 'notice'
   const now = new Date().toISOString()
   const withheld = message.sensitive === true && options.environment !== 'development'
   const text: Sealed = { subject: message.subject, body: message.body, smsParams: message.smsParams ?? null }
-  const written = await db
+  const insert = db
     .insert(outgoingMessages)
     .values({
       id,
@@ -85,9 +94,16 @@ export async function recordMessage(
     })
     .onConflictDoNothing()
     .returning({ id: outgoingMessages.id })
-  if (written.length === 0) return null
-  logger.info('message queued', { messageId: id, kind, to: maskRecipient(message.to) })
-  return id
+  return { id, insert }
+}
+
+/** The log line of a message written (never its text). */
+export function logQueued(logger: Logger, id: string, message: NewMessage) {
+  logger.info('message queued', {
+    messageId: id,
+    kind: message.kind ?? 'notice',
+    to: maskRecipient(message.to),
+  })
 }
 
 type Row = typeof outgoingMessages.$inferSelect
