@@ -22,23 +22,25 @@ import { analyticsEventWrites, recordAnalyticsEvents } from './store.ts'
 type Line = { id: string; productId: string | null; category: string | null; price: number }
 
 /** The captured `order` event of each order (its traffic source and device), for a run's orders at once. */
-async function capturedOf(db: Database, list: OrderRow[]) {
+async function capturedOf(db: Database, reads: PublishReads, list: OrderRow[]) {
   const rows = await inChunks(
     list.map((o) => o.id),
     (chunk) =>
-      db
-        .select({
-          orderId: analyticsEvents.orderId,
-          source: analyticsEvents.source,
-          referrerHost: analyticsEvents.referrerHost,
-          utmSource: analyticsEvents.utmSource,
-          utmMedium: analyticsEvents.utmMedium,
-          utmCampaign: analyticsEvents.utmCampaign,
-          ref: analyticsEvents.ref,
-          device: analyticsEvents.device,
-        })
-        .from(analyticsEvents)
-        .where(and(inArray(analyticsEvents.orderId, chunk), eq(analyticsEvents.kind, 'order'))),
+      reads.read(
+        db
+          .select({
+            orderId: analyticsEvents.orderId,
+            source: analyticsEvents.source,
+            referrerHost: analyticsEvents.referrerHost,
+            utmSource: analyticsEvents.utmSource,
+            utmMedium: analyticsEvents.utmMedium,
+            utmCampaign: analyticsEvents.utmCampaign,
+            ref: analyticsEvents.ref,
+            device: analyticsEvents.device,
+          })
+          .from(analyticsEvents)
+          .where(and(inArray(analyticsEvents.orderId, chunk), eq(analyticsEvents.kind, 'order'))),
+      ),
   )
   const byOrder = new Map<string, (typeof rows)[number]>()
   // The first captured per order, as a single read's `limit 1` would answer.
@@ -51,7 +53,7 @@ async function orderFacts(db: Database, orderId: string, reads: PublishReads = s
   if (!order) return null
   const [show, captured, zone] = await Promise.all([
     reads.show(order),
-    reads.forOrder('analytics.captured', order, (list) => capturedOf(db, list)),
+    reads.forOrder('analytics.captured', order, (list) => capturedOf(db, reads, list)),
     reads.timeZone(order),
   ])
   return { order, eventId: show?.eventId, captured, zone: zone ?? platformTimeZone }

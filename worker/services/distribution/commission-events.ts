@@ -54,29 +54,41 @@ export async function attributionDays(db: Database, organizerId: string) {
 }
 
 /** Which of the orders were already attributed, their organizers' windows, and which buyers clicked any link. */
-async function attributionFactsOf(db: Database, list: OrderRow[]) {
+async function attributionFactsOf(db: Database, reads: PublishReads, list: OrderRow[]) {
   const organizerIds = [...new Set(list.map((o) => o.organizerId))]
   const buyerIds = [...new Set(list.map((o) => o.buyerId))]
   const [attributed, settings, clickers] = await Promise.all([
     inChunks(
       list.map((o) => o.id),
       (chunk) =>
-        db
-          .select({ orderId: distributionAttributions.orderId })
-          .from(distributionAttributions)
-          .where(inArray(distributionAttributions.orderId, chunk)),
+        reads.read(
+          db
+            .select({ orderId: distributionAttributions.orderId })
+            .from(distributionAttributions)
+            .where(inArray(distributionAttributions.orderId, chunk)),
+        ),
     ),
     inChunks(organizerIds, (chunk) =>
-      db
-        .select({ organizerId: distributionSettings.organizerId, days: distributionSettings.attributionDays })
-        .from(distributionSettings)
-        .where(inArray(distributionSettings.organizerId, chunk)),
+      reads.read(
+        db
+          .select({
+            organizerId: distributionSettings.organizerId,
+            days: distributionSettings.attributionDays,
+          })
+          .from(distributionSettings)
+          .where(inArray(distributionSettings.organizerId, chunk)),
+      ),
     ),
     inChunks(buyerIds, (chunk) =>
-      db
-        .selectDistinct({ buyerId: distributionClicks.buyerId, organizerId: distributionClicks.organizerId })
-        .from(distributionClicks)
-        .where(inArray(distributionClicks.buyerId, chunk)),
+      reads.read(
+        db
+          .selectDistinct({
+            buyerId: distributionClicks.buyerId,
+            organizerId: distributionClicks.organizerId,
+          })
+          .from(distributionClicks)
+          .where(inArray(distributionClicks.buyerId, chunk)),
+      ),
     ),
   ])
   const done = new Set(attributed.map((r) => r.orderId))
@@ -101,7 +113,7 @@ async function creditPaidOrder(db: Database, event: OrderEvent, reads: PublishRe
   // A rebooking's new order replaces lines already credited on the first; it earns nothing again.
   if (!order || order.rebookOf || !order.paidAt) return noWrites
   const facts = await reads.forOrder('distribution.attribution', order, (list) =>
-    attributionFactsOf(db, list),
+    attributionFactsOf(db, reads, list),
   )
   // Most buyers clicked no link: the run's one read of who did answers for them.
   if (!facts || facts.attributed || !facts.clicked) return noWrites

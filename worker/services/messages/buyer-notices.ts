@@ -17,7 +17,7 @@ import { formatDateTime, formatDay } from '../../domain/message-format.ts'
 import { seatName } from '../../domain/seat-names.ts'
 import type { Logger } from '../../middleware/logger.ts'
 import { catalogueMessage, type Message, sendMessage } from '../messages.ts'
-import { inChunks, type PublishReads } from '../order-events/subscriber.ts'
+import { inChunks, type PublishReads, type ReadQuery } from '../order-events/subscriber.ts'
 import { seatPlacesOf } from '../ticket-facts.ts'
 import type { MessageParams, OrderSubject } from './catalogue.ts'
 
@@ -26,6 +26,8 @@ import type { MessageParams, OrderSubject } from './catalogue.ts'
 
 type Order = typeof orders.$inferSelect
 type OrderLine = typeof orderLines.$inferSelect
+/** How a read runs: alone, or in a publisher run's batch of reads (`PublishReads.read`). */
+type ReadOf = <T>(query: ReadQuery<T>) => PromiseLike<T>
 
 /** Message kinds about an order; their params without what this module reads from the order itself. */
 type OrderMessageKind = {
@@ -48,7 +50,7 @@ export async function orderReader(
   const customer = !order.customerId
     ? undefined
     : reads
-      ? await reads.forOrder('notice.customer', order, (list) => customersOf(db, list))
+      ? await reads.forOrder('notice.customer', order, (list) => customersOf(db, list, reads.read))
       : (await customersOf(db, [order])).get(order.id)
   return {
     to: order.email ?? order.phone ?? customer?.contact ?? null,
@@ -57,13 +59,15 @@ export async function orderReader(
 }
 
 /** The sign-in contact and language of each order's customer (read for a publisher run's orders at once). */
-async function customersOf(db: Database, list: Order[]) {
+async function customersOf(db: Database, list: Order[], read: ReadOf = (query) => query) {
   const ids = [...new Set(list.flatMap((o) => (o.customerId ? [o.customerId] : [])))]
   const rows = await inChunks(ids, (chunk) =>
-    db
-      .select({ id: customers.id, contact: customers.contact, locale: customers.locale })
-      .from(customers)
-      .where(inArray(customers.id, chunk)),
+    read(
+      db
+        .select({ id: customers.id, contact: customers.contact, locale: customers.locale })
+        .from(customers)
+        .where(inArray(customers.id, chunk)),
+    ),
   )
   const byId = new Map(rows.map((r) => [r.id, r]))
   return new Map(
@@ -72,10 +76,10 @@ async function customersOf(db: Database, list: Order[]) {
 }
 
 /** The seats an order's lines name, with their places (for a publisher run's orders at once). */
-async function seatsOf(db: Database, lines: OrderLine[]) {
+async function seatsOf(db: Database, lines: OrderLine[], read: ReadOf = (query) => query) {
   const refs = [...new Set(lines.filter((l) => l.seatLabel).map((l) => l.inventoryRef))]
   const [rows, places] = await Promise.all([
-    inChunks(refs, (chunk) => db.select().from(seats).where(inArray(seats.id, chunk))),
+    inChunks(refs, (chunk) => read(db.select().from(seats).where(inArray(seats.id, chunk)))),
     seatPlacesOf(db, refs),
   ])
   return { byId: new Map(rows.map((s) => [s.id, s])), places }
@@ -96,7 +100,11 @@ async function itemsOf(db: Database, order: Order, locale: Locale, lineIds?: str
     reads
       ? reads.forOrder('notice.seats', order, async (list) => {
           // The seats of all the run's orders in one read, shared by each.
-          const shared = await seatsOf(db, (await Promise.all(list.map((o) => reads.lines(o)))).flat())
+          const shared = await seatsOf(
+            db,
+            (await Promise.all(list.map((o) => reads.lines(o)))).flat(),
+            reads.read,
+          )
           return new Map(list.map((o) => [o.id, shared]))
         })
       : seatsOf(db, lines),

@@ -1,4 +1,5 @@
 import { eq, inArray } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
 import type { Database } from '../../db/client.ts'
 import { orderLines, orders, organizers, type outboxEvents, shows } from '../../db/schema.ts'
 
@@ -39,10 +40,46 @@ export interface PublishReads {
   ): Promise<T | undefined>
   /** Any other read the run's events share (a show's venue, say), done once per run under `key`. */
   once<T>(key: string, read: () => Promise<T>): Promise<T>
+  /**
+   * Runs a drizzle select; the run's subscribers plan side by side, and the selects they ask for in the same turn
+   * go to D1 as one batch (one round trip). No joins here: a batch answers rows by column name.
+   */
+  read<T>(query: ReadQuery<T>): Promise<T>
+}
+
+/** A drizzle select, as `reads.read` takes it. */
+export type ReadQuery<T> = BatchItem<'sqlite'> & PromiseLike<T>
+
+/** Reads asked for in the same turn, as one D1 batch; if that fails, each alone (so each gets its own answer). */
+function readBatcher(db: Database) {
+  let waiting: { query: ReadQuery<unknown>; resolve(value: unknown): void; reject(error: unknown): void }[] =
+    []
+  const flush = async () => {
+    // Let the plans already on their way ask too: a few microtask turns (a timer turn would also wait for the
+    // request's other work, and under `waitUntil` it left a run behind the next request).
+    for (let turn = 0; turn < 32; turn++) await null
+    const items = waiting
+    waiting = []
+    if (items.length > 1) {
+      try {
+        const results = await db.batch(items.map((i) => i.query) as unknown as [BatchItem<'sqlite'>])
+        for (const [i, item] of items.entries()) item.resolve(results[i])
+        return
+      } catch {
+        // Each alone below.
+      }
+    }
+    for (const item of items) await Promise.resolve(item.query).then(item.resolve, item.reject)
+  }
+  return <T>(query: ReadQuery<T>) =>
+    new Promise<T>((resolve, reject) => {
+      if (waiting.length === 0) void flush()
+      waiting.push({ query, resolve: resolve as (value: unknown) => void, reject })
+    })
 }
 
 /** D1 binds at most 100 parameters a query: reads over many ids go in chunks. */
-export async function inChunks<T>(ids: string[], read: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+export async function inChunks<T>(ids: string[], read: (chunk: string[]) => PromiseLike<T[]>): Promise<T[]> {
   const rows: T[] = []
   for (let i = 0; i < ids.length; i += 90) rows.push(...(await read(ids.slice(i, i + 90))))
   return rows
@@ -50,30 +87,34 @@ export async function inChunks<T>(ids: string[], read: (chunk: string[]) => Prom
 
 const unique = <T>(values: (T | null | undefined)[]) => [...new Set(values.filter((v): v is T => v != null))]
 
-const linesOf = async (db: Database, list: OrderRow[]) => {
+type Read = PublishReads['read']
+
+const linesOf = async (db: Database, read: Read, list: OrderRow[]) => {
   const rows = await inChunks(
     list.map((o) => o.id),
-    (chunk) => db.select().from(orderLines).where(inArray(orderLines.orderId, chunk)),
+    (chunk) => read(db.select().from(orderLines).where(inArray(orderLines.orderId, chunk))),
   )
   const byOrder = new Map<string, OrderLineRow[]>(list.map((o) => [o.id, []]))
   for (const row of rows) byOrder.get(row.orderId)?.push(row)
   return byOrder
 }
 
-const showsOf = async (db: Database, list: OrderRow[]) => {
+const showsOf = async (db: Database, read: Read, list: OrderRow[]) => {
   const rows = await inChunks(unique(list.map((o) => o.showId)), (chunk) =>
-    db.select().from(shows).where(inArray(shows.id, chunk)),
+    read(db.select().from(shows).where(inArray(shows.id, chunk))),
   )
   const byId = new Map(rows.map((r) => [r.id, r]))
   return new Map(list.map((o) => [o.id, (o.showId && byId.get(o.showId)) || null]))
 }
 
-const timeZonesOf = async (db: Database, list: OrderRow[]) => {
+const timeZonesOf = async (db: Database, read: Read, list: OrderRow[]) => {
   const rows = await inChunks(unique(list.map((o) => o.organizerId)), (chunk) =>
-    db
-      .select({ id: organizers.id, timezone: organizers.timezone })
-      .from(organizers)
-      .where(inArray(organizers.id, chunk)),
+    read(
+      db
+        .select({ id: organizers.id, timezone: organizers.timezone })
+        .from(organizers)
+        .where(inArray(organizers.id, chunk)),
+    ),
   )
   const byId = new Map(rows.map((r) => [r.id, r.timezone]))
   return new Map(list.map((o) => [o.id, byId.get(o.organizerId) ?? null]))
@@ -109,11 +150,15 @@ export function publishReads(db: Database, orderIds: Iterable<string>): PublishR
       return (await once(key, async () => readMany(await reads.orders()))).get(order.id)
     },
     once,
-    lines: async (order) => (await reads.forOrder('lines', order, (list) => linesOf(db, list))) ?? [],
+    read: readBatcher(db),
+    lines: async (order) =>
+      (await reads.forOrder('lines', order, (list) => linesOf(db, reads.read, list))) ?? [],
     show: async (order) =>
-      order.showId ? ((await reads.forOrder('show', order, (list) => showsOf(db, list))) ?? null) : null,
+      order.showId
+        ? ((await reads.forOrder('show', order, (list) => showsOf(db, reads.read, list))) ?? null)
+        : null,
     timeZone: async (order) =>
-      (await reads.forOrder('timeZone', order, (list) => timeZonesOf(db, list))) ?? null,
+      (await reads.forOrder('timeZone', order, (list) => timeZonesOf(db, reads.read, list))) ?? null,
   }
   return reads
 }

@@ -199,7 +199,8 @@ interface HeldWrites {
 
 /**
  * Runs each subscriber over the events of its topics, in order; returns the ids of events one of them failed on.
- * Planned subscribers of `writtenTogether` topics hand back their writes, and the run writes many events' writes
+ * Planned subscribers of `writtenTogether` topics plan side by side (plans only read, so their order does not
+ * matter, and their reads share D1 batches), hand back their writes, and the run writes many events' writes
  * in one D1 batch; if that batch fails (a statement of one of them, or D1), nothing of it was written and each
  * event's writes go alone, so only the one that fails leaves its event unpublished.
  */
@@ -237,19 +238,42 @@ async function runSubscribers(
     }
     held = []
   }
-  for (const event of events) {
-    const together = writtenTogether.has(event.topic)
-    if (!together) await writeHeld()
-    for (const subscriber of subscribers) {
-      if (!subscriber.topics.includes(event.topic)) continue
-      try {
-        if (together && subscriber.plan)
-          held.push({ event, subscriber: subscriber.name, writes: await subscriber.plan(db, event, reads) })
-        else await subscriber.handle(db, event, reads)
-      } catch (error) {
-        fail(event, subscriber.name, error)
+  for (let i = 0; i < events.length; ) {
+    if (!writtenTogether.has(events[i]!.topic)) {
+      const event = events[i++]!
+      await writeHeld()
+      for (const subscriber of subscribers) {
+        if (!subscriber.topics.includes(event.topic)) continue
+        await subscriber.handle(db, event, reads).catch((error) => fail(event, subscriber.name, error))
       }
+      continue
     }
+    // A stretch of events written together: their plans read side by side (the reads they ask for in the same
+    // turn go to D1 as one batch), then the subscribers without a plan handle each event in order.
+    let end = i
+    while (end < events.length && writtenTogether.has(events[end]!.topic)) end++
+    const stretch = events.slice(i, end)
+    i = end
+    const plans = await Promise.all(
+      stretch.flatMap((event) =>
+        subscribers
+          .filter((s) => s.plan && s.topics.includes(event.topic))
+          .map(async (subscriber) => {
+            try {
+              return { event, subscriber: subscriber.name, writes: await subscriber.plan!(db, event, reads) }
+            } catch (error) {
+              fail(event, subscriber.name, error)
+              return null
+            }
+          }),
+      ),
+    )
+    for (const event of stretch)
+      for (const subscriber of subscribers) {
+        if (subscriber.plan || !subscriber.topics.includes(event.topic)) continue
+        await subscriber.handle(db, event, reads).catch((error) => fail(event, subscriber.name, error))
+      }
+    held.push(...plans.filter((plan): plan is HeldWrites => plan !== null))
   }
   await writeHeld()
   return failed
