@@ -9,6 +9,7 @@ import { openDatabase } from '../../worker/db/client.ts'
 import { readOutcomeLine, splitOutcomeLines } from '../../worker/domain/hold-lines.ts'
 import type { Bindings } from '../../worker/env.ts'
 import { jsonLogger } from '../../worker/middleware/logger.ts'
+import { deliverDueMessages } from '../../worker/services/messages/outbox.ts'
 import {
   createOrderFromHold,
   handlePaymentEvent,
@@ -225,6 +226,33 @@ export async function ordersService(
     publisherError = String(error).slice(0, 200)
   }
   const publisherSeconds = (performance.now() - p0) / 1000
+  // Then the buyers' messages those subscribers wrote leave, as after each publisher run (the dev mailbox).
+  const deliveryDb = new RecordingD1(env.DB)
+  let delivered = 0
+  let deliveryError: string | undefined
+  try {
+    const tally = await deliverDueMessages({
+      db: openDatabase(deliveryDb.asD1()),
+      logger,
+      settings: { ENVIRONMENT: 'development' },
+      batches: 1000,
+    })
+    delivered = tally.sent
+  } catch (error) {
+    deliveryError = String(error).slice(0, 200)
+  }
+  /** Calls per confirmed order, by the statement's start (a batch by its statements'), most first. */
+  const callShapes = (recorded: RecordedCall[]) => {
+    const counts = new Map<string, number>()
+    for (const c of recorded) {
+      const key =
+        c.kind === 'batch'
+          ? `batch[${c.statements.length}] ${[...new Set(c.statements.map((x) => x.sql.slice(0, 40)))].join(' | ')}`
+          : c.statement.sql.slice(0, 70)
+      counts.set(key, (counts.get(key) ?? 0) + 1)
+    }
+    return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => [k, per(n)]))
+  }
   const ordersPerSecond = round1(confirmed / elapsed)
   const ceilingPerSecond = round1(confirmed / replaySeconds)
   return {
@@ -263,6 +291,23 @@ export async function ordersService(
       eventsPerSecond: round1(published / Math.max(0.001, publisherSeconds)),
       d1CallsPerEvent: round1(publisherDb.calls.length / Math.max(1, published)),
       d1MsPerEvent: round1(publisherDb.calls.reduce((t, c) => t + c.ms, 0) / Math.max(1, published)),
+      d1CallsPerOrder: per(publisherDb.calls.length),
+      statementsPerOrder: per(
+        publisherDb.calls.reduce((n, c) => n + (c.kind === 'batch' ? c.statements.length : 1), 0),
+      ),
+      calls: callShapes(publisherDb.calls),
     },
+    delivery: {
+      ...(deliveryError ? { error: deliveryError } : {}),
+      sent: delivered,
+      d1CallsPerOrder: per(deliveryDb.calls.length),
+      calls: callShapes(deliveryDb.calls),
+    },
+    // Every D1 call an order costs: on the request (create, notify) and after it (publisher, messages).
+    d1CallsPerOrder: round1(
+      STEPS.reduce((n, step) => n + (profile[step]?.d1CallsPerOrder ?? 0), 0) +
+        per(publisherDb.calls.length) +
+        per(deliveryDb.calls.length),
+    ),
   }
 }

@@ -3,41 +3,60 @@
 // device are those of its `order` event captured when the buyer ordered (direct when there is none, e.g. an OTA).
 import { and, eq, inArray } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
-import { analyticsEvents, orderLines, orders, shows, tickets } from '../../db/schema.ts'
+import { analyticsEvents, orderLines, orders, tickets } from '../../db/schema.ts'
 import { localDayOf, splitInProportion } from '../../domain/analytics-events.ts'
 import {
+  inChunks,
+  noWrites,
   type OrderEvent,
   type OrderEventSubscriber,
+  type OrderRow,
   type PublishReads,
-  readOrder,
+  planned,
+  soloReads,
 } from '../order-events/subscriber.ts'
-import { platformTimeZone, timeZonesOf } from './consumer.ts'
+import { platformTimeZone } from './consumer.ts'
 import type { AnalyticsRecord } from './messages.ts'
-import { recordAnalyticsEvents } from './store.ts'
+import { analyticsEventWrites, recordAnalyticsEvents } from './store.ts'
 
 type Line = { id: string; productId: string | null; category: string | null; price: number }
 
-async function orderFacts(db: Database, orderId: string, reads?: PublishReads) {
-  const order = reads ? await reads.order(orderId) : await readOrder(db, orderId)
+/** The captured `order` event of each order (its traffic source and device), for a run's orders at once. */
+async function capturedOf(db: Database, reads: PublishReads, list: OrderRow[]) {
+  const rows = await inChunks(
+    list.map((o) => o.id),
+    (chunk) =>
+      reads.read(
+        db
+          .select({
+            orderId: analyticsEvents.orderId,
+            source: analyticsEvents.source,
+            referrerHost: analyticsEvents.referrerHost,
+            utmSource: analyticsEvents.utmSource,
+            utmMedium: analyticsEvents.utmMedium,
+            utmCampaign: analyticsEvents.utmCampaign,
+            ref: analyticsEvents.ref,
+            device: analyticsEvents.device,
+          })
+          .from(analyticsEvents)
+          .where(and(inArray(analyticsEvents.orderId, chunk), eq(analyticsEvents.kind, 'order'))),
+      ),
+  )
+  const byOrder = new Map<string, (typeof rows)[number]>()
+  // The first captured per order, as a single read's `limit 1` would answer.
+  for (const row of rows) if (row.orderId && !byOrder.has(row.orderId)) byOrder.set(row.orderId, row)
+  return byOrder
+}
+
+async function orderFacts(db: Database, orderId: string, reads: PublishReads = soloReads(db)) {
+  const order = await reads.order(orderId)
   if (!order) return null
-  const [show] = order.showId
-    ? await db.select({ eventId: shows.eventId }).from(shows).where(eq(shows.id, order.showId))
-    : []
-  const [captured] = await db
-    .select({
-      source: analyticsEvents.source,
-      referrerHost: analyticsEvents.referrerHost,
-      utmSource: analyticsEvents.utmSource,
-      utmMedium: analyticsEvents.utmMedium,
-      utmCampaign: analyticsEvents.utmCampaign,
-      ref: analyticsEvents.ref,
-      device: analyticsEvents.device,
-    })
-    .from(analyticsEvents)
-    .where(and(eq(analyticsEvents.orderId, orderId), eq(analyticsEvents.kind, 'order')))
-    .limit(1)
-  const zone = (await timeZonesOf(db, [order.organizerId])).get(order.organizerId) ?? platformTimeZone
-  return { order, eventId: show?.eventId, captured, zone }
+  const [show, captured, zone] = await Promise.all([
+    reads.show(order),
+    reads.forOrder('analytics.captured', order, (list) => capturedOf(db, reads, list)),
+    reads.timeZone(order),
+  ])
+  return { order, eventId: show?.eventId, captured, zone: zone ?? platformTimeZone }
 }
 
 type Facts = NonNullable<Awaited<ReturnType<typeof orderFacts>>>
@@ -126,18 +145,18 @@ const payloadString = (event: OrderEvent, key: string) => {
   return typeof value === 'string' ? value : undefined
 }
 
-export const capturePaid: OrderEventSubscriber = {
+export const capturePaid = planned({
   name: 'analytics.paid',
   topics: ['order.confirmed'],
-  async handle(db, event, reads) {
+  async plan(db, event, reads) {
     const orderId = payloadString(event, 'orderId')
     const facts = orderId ? await orderFacts(db, orderId, reads) : null
-    if (!facts) return
-    const lines = await db.select(lineColumns).from(orderLines).where(eq(orderLines.orderId, facts.order.id))
+    if (!facts) return noWrites
+    const lines: Line[] = await reads.lines(facts.order)
     const at = new Date(facts.order.paidAt ?? event.createdAt)
-    await recordAnalyticsEvents(db, partRecords(facts, event, 'paid', lines, facts.order.total, at))
+    return { writes: analyticsEventWrites(partRecords(facts, event, 'paid', lines, facts.order.total, at)) }
   },
-}
+})
 
 export const captureRefund: OrderEventSubscriber = {
   name: 'analytics.refund',

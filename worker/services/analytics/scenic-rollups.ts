@@ -4,26 +4,21 @@
 // Each event is one D1 batch guarded by its id in analytics_scenic_applied, so a replay adds nothing.
 import { eq, inArray } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
-import {
-  analyticsOrderProducts,
-  orderLines,
-  type orders,
-  shows,
-  tickets,
-  visitProducts,
-} from '../../db/schema.ts'
+import { analyticsOrderProducts, orderLines, type orders, tickets, visitProducts } from '../../db/schema.ts'
 import { localDayOf } from '../../domain/analytics-events.ts'
 import { combinationsOf } from '../../domain/copurchase.ts'
 import {
+  type EventWrites,
+  noWrites,
   type OrderEvent,
   type OrderEventSubscriber,
   type PublishReads,
-  readOrder,
+  planned,
+  soloReads,
+  writeTogether,
 } from '../order-events/subscriber.ts'
-import { platformTimeZone, timeZonesOf } from './consumer.ts'
+import { platformTimeZone } from './consumer.ts'
 import { addCopurchaseMonthly as copurchaseMonthly } from './report-rollups.ts'
-
-const d1Of = (db: Database) => (db as Database & { $client: D1Database }).$client
 
 const guard = 'EXISTS (SELECT 1 FROM analytics_scenic_applied WHERE event_id = ? AND done = 0)'
 
@@ -54,28 +49,25 @@ const addCheckin = `INSERT INTO analytics_checkin_hourly
 type Order = typeof orders.$inferSelect
 
 /** The order's keys: organizer zone, event, and the day it is for (visit date, or the show's start day). */
-async function orderScope(db: Database, order: Order) {
-  const zone = (await timeZonesOf(db, [order.organizerId])).get(order.organizerId) ?? platformTimeZone
-  const [show] = order.showId
-    ? await db
-        .select({ eventId: shows.eventId, startsAt: shows.startsAt })
-        .from(shows)
-        .where(eq(shows.id, order.showId))
-    : []
-  const visitDay = order.visitDate ?? (show ? localDayOf(new Date(show.startsAt), zone) : '')
-  return { zone, eventId: show?.eventId ?? '', visitDay }
+async function orderScope(order: Order, reads: PublishReads) {
+  const [zone, show] = await Promise.all([reads.timeZone(order), reads.show(order)])
+  const timeZone = zone ?? platformTimeZone
+  const visitDay = order.visitDate ?? (show ? localDayOf(new Date(show.startsAt), timeZone) : '')
+  return { zone: timeZone, eventId: show?.eventId ?? '', visitDay }
 }
 
-/** Runs the event's statements in one batch: marks it seen, applies them only if not yet done, marks it done. */
-async function applyOnce(db: Database, eventId: string, statements: { sql: string; values: unknown[] }[]) {
-  const d1 = d1Of(db)
-  await d1.batch([
-    d1
-      .prepare('INSERT INTO analytics_scenic_applied (event_id) VALUES (?) ON CONFLICT DO NOTHING')
-      .bind(eventId),
-    ...statements.map((s) => d1.prepare(s.sql).bind(...s.values, eventId)),
-    d1.prepare('UPDATE analytics_scenic_applied SET done = 1 WHERE event_id = ?').bind(eventId),
-  ])
+/** The event's statements as one batch: marks it seen, applies them only if not yet done, marks it done. */
+function applyOnce(eventId: string, statements: Statement[]): EventWrites {
+  return {
+    writes: [
+      {
+        sql: 'INSERT INTO analytics_scenic_applied (event_id) VALUES (?) ON CONFLICT DO NOTHING',
+        params: [eventId],
+      },
+      ...statements.map((s) => ({ sql: s.sql, params: [...s.values, eventId] })),
+      { sql: 'UPDATE analytics_scenic_applied SET done = 1 WHERE event_id = ?', params: [eventId] },
+    ],
+  }
 }
 
 function basketStatements(order: Order, visitDay: string, basket: string[], delta: 1 | -1) {
@@ -94,10 +86,9 @@ const payloadString = (event: OrderEvent, key: string) => {
   return typeof value === 'string' ? value : undefined
 }
 
-async function orderOf(db: Database, event: OrderEvent, key = 'orderId', reads?: PublishReads) {
+async function orderOf(event: OrderEvent, reads: PublishReads, key = 'orderId') {
   const orderId = payloadString(event, key)
-  if (!orderId) return null
-  return reads ? reads.order(orderId) : readOrder(db, orderId)
+  return orderId ? reads.order(orderId) : null
 }
 
 async function productKinds(db: Database, ids: string[]) {
@@ -111,17 +102,14 @@ async function productKinds(db: Database, ids: string[]) {
 
 type Statement = { sql: string; values: unknown[] }
 
-export const rollUpScenicPaid: OrderEventSubscriber = {
+export const rollUpScenicPaid = planned({
   name: 'analytics.scenic-paid',
   topics: ['order.confirmed'],
-  async handle(db, event, reads) {
-    const order = await orderOf(db, event, 'orderId', reads)
-    if (!order) return
-    const scope = await orderScope(db, order)
-    const lines = await db
-      .select({ productId: orderLines.productId, slot: orderLines.slot })
-      .from(orderLines)
-      .where(eq(orderLines.orderId, order.id))
+  async plan(db, event, reads) {
+    const order = await orderOf(event, reads)
+    if (!order) return noWrites
+    const scope = await orderScope(order, reads)
+    const lines = await reads.lines(order)
     // Every line was paid for: lines refunded or rebooked since leave through their own events (which may have
     // been published before this one runs), so counting only active lines here would take them out twice.
     const standing = lines
@@ -150,20 +138,20 @@ export const rollUpScenicPaid: OrderEventSubscriber = {
       }
       statements.push(...basketStatements(order, scope.visitDay, [...count.keys()], 1))
     }
-    await applyOnce(db, event.id, statements)
+    return applyOnce(event.id, statements)
   },
-}
+})
 
 /** Lines leaving a paid order: refunded, or moved by a rebooking (改签) to a new order that is counted when paid. */
 export const rollUpScenicRefund: OrderEventSubscriber = {
   name: 'analytics.scenic-refund',
   topics: ['order.refunded', 'order.rebooked'],
-  async handle(db, event, reads) {
-    const order = await orderOf(db, event, event.topic === 'order.rebooked' ? 'from' : 'orderId', reads)
+  async handle(db, event, reads = soloReads(db)) {
+    const order = await orderOf(event, reads, event.topic === 'order.rebooked' ? 'from' : 'orderId')
     const lineIds = (event.payload as { lineIds?: unknown }).lineIds
     const ids = Array.isArray(lineIds) ? lineIds.filter((id): id is string => typeof id === 'string') : []
     if (!order || ids.length === 0) return
-    const scope = await orderScope(db, order)
+    const scope = await orderScope(order, reads)
     const lines = await db
       .select({ productId: orderLines.productId })
       .from(orderLines)
@@ -216,7 +204,7 @@ export const rollUpScenicRefund: OrderEventSubscriber = {
           ),
         )
     }
-    await applyOnce(db, event.id, statements)
+    await writeTogether(db, [applyOnce(event.id, statements)])
   },
 }
 
@@ -235,12 +223,13 @@ export const rollUpAdmission: OrderEventSubscriber = {
   name: 'analytics.admission',
   topics: ['ticket.redeemed'],
   async handle(db, event) {
-    const order = await orderOf(db, event)
+    const reads = soloReads(db)
+    const order = await orderOf(event, reads)
     const ticketId = payloadString(event, 'ticketId')
     if (!order || !ticketId) return
     const [ticket] = await db.select({ id: tickets.id }).from(tickets).where(eq(tickets.id, ticketId))
     if (!ticket) return
-    const scope = await orderScope(db, order)
+    const scope = await orderScope(order, reads)
     const redeemedAt = payloadString(event, 'redeemedAt')
     const at = new Date(redeemedAt && !Number.isNaN(Date.parse(redeemedAt)) ? redeemedAt : event.createdAt)
     const keys = [
@@ -251,17 +240,19 @@ export const rollUpAdmission: OrderEventSubscriber = {
       scope.visitDay,
       order.channel,
     ]
-    await applyOnce(db, event.id, [
-      { sql: addAttendance, values: [...keys, 0, 1] },
-      {
-        sql: addCheckin,
-        values: [
-          ...keys,
-          payloadString(event, 'gate') ?? '',
-          localDayOf(at, scope.zone),
-          localHourOf(at, scope.zone),
-        ],
-      },
+    await writeTogether(db, [
+      applyOnce(event.id, [
+        { sql: addAttendance, values: [...keys, 0, 1] },
+        {
+          sql: addCheckin,
+          values: [
+            ...keys,
+            payloadString(event, 'gate') ?? '',
+            localDayOf(at, scope.zone),
+            localHourOf(at, scope.zone),
+          ],
+        },
+      ]),
     ])
   },
 }

@@ -151,8 +151,20 @@ export const rollupStatements = [rollUp, ...pendingToReportRollups, markRolled] 
 export async function recordAnalyticsEvents(db: Database, records: AnalyticsRecord[]): Promise<void> {
   if (records.length === 0) return
   const d1 = d1Of(db)
-  const statements: D1PreparedStatement[] = []
-  for (const json of jsonChunks(records.map(rawValues))) statements.push(d1.prepare(insertRaw).bind(json))
+  await d1.batch(analyticsEventWrites(records).map((s) => d1.prepare(s.sql).bind(...s.params)))
+}
+
+/**
+ * The statements `recordAnalyticsEvents` runs as its one batch, for a caller that writes them in a batch of its
+ * own (the outbox publisher, several events' writes at once): they must run together and in this order.
+ */
+export function analyticsEventWrites(records: AnalyticsRecord[]): { sql: string; params: unknown[] }[] {
+  if (records.length === 0) return []
+  const statements: { sql: string; params: unknown[] }[] = []
+  const plain = (sqls: readonly string[]) => {
+    for (const sql of sqls) statements.push({ sql, params: [] })
+  }
+  for (const json of jsonChunks(records.map(rawValues))) statements.push({ sql: insertRaw, params: [json] })
   const visitors = records.flatMap((r) =>
     r.holdId
       ? (r.visitors ?? []).map((v) => [
@@ -165,19 +177,17 @@ export async function recordAnalyticsEvents(db: Database, records: AnalyticsReco
         ])
       : [],
   )
-  for (const json of jsonChunks(visitors)) statements.push(d1.prepare(stageVisitors).bind(json))
+  for (const json of jsonChunks(visitors)) statements.push({ sql: stageVisitors, params: [json] })
   // The kinds this batch can leave pending: its own, and those of the corrections a late order capture inserts.
   const kinds = new Set<string>(records.map((r) => r.kind))
   if (kinds.has('order')) {
-    for (const sql of reattributeLatePaid) statements.push(d1.prepare(sql))
+    plain(reattributeLatePaid)
     for (const kind of correctedKinds) kinds.add(kind)
   }
-  if (records.some((r) => r.kind === 'paid'))
-    for (const sql of paidStatements) statements.push(d1.prepare(sql))
-  if (records.some((r) => r.holdId && r.visitors?.length))
-    for (const sql of foldLateVisitors) statements.push(d1.prepare(sql))
-  for (const sql of [rollUp, ...pendingToReportRollupsOf(kinds), markRolled]) statements.push(d1.prepare(sql))
-  await d1.batch(statements)
+  if (records.some((r) => r.kind === 'paid')) plain(paidStatements)
+  if (records.some((r) => r.holdId && r.visitors?.length)) plain(foldLateVisitors)
+  plain([rollUp, ...pendingToReportRollupsOf(kinds), markRolled])
+  return statements
 }
 
 /**

@@ -8,9 +8,6 @@ import {
   distributionLinks,
   distributionSettings,
   distributors,
-  orderLines,
-  orders,
-  shows,
 } from '../../db/schema.ts'
 import {
   type CommissionRule,
@@ -22,10 +19,14 @@ import {
 } from '../../domain/distribution.ts'
 import { newShortId } from '../../ids.ts'
 import {
+  asWrite,
+  type EventWrites,
+  inChunks,
+  noWrites,
   type OrderEvent,
-  type OrderEventSubscriber,
+  type OrderRow,
   type PublishReads,
-  readOrder,
+  planned,
 } from '../order-events/subscriber.ts'
 
 // Commission follows the order's own events. `order.confirmed` (paid) credits the distributor whose link the buyer
@@ -52,18 +53,70 @@ export async function attributionDays(db: Database, organizerId: string) {
   return row?.days ?? defaultAttributionDays
 }
 
-async function creditPaidOrder(db: Database, event: OrderEvent, reads?: PublishReads) {
+/** Which of the orders were already attributed, their organizers' windows, and which buyers clicked any link. */
+async function attributionFactsOf(db: Database, reads: PublishReads, list: OrderRow[]) {
+  const organizerIds = [...new Set(list.map((o) => o.organizerId))]
+  const buyerIds = [...new Set(list.map((o) => o.buyerId))]
+  const [attributed, settings, clickers] = await Promise.all([
+    inChunks(
+      list.map((o) => o.id),
+      (chunk) =>
+        reads.read(
+          db
+            .select({ orderId: distributionAttributions.orderId })
+            .from(distributionAttributions)
+            .where(inArray(distributionAttributions.orderId, chunk)),
+        ),
+    ),
+    inChunks(organizerIds, (chunk) =>
+      reads.read(
+        db
+          .select({
+            organizerId: distributionSettings.organizerId,
+            days: distributionSettings.attributionDays,
+          })
+          .from(distributionSettings)
+          .where(inArray(distributionSettings.organizerId, chunk)),
+      ),
+    ),
+    inChunks(buyerIds, (chunk) =>
+      reads.read(
+        db
+          .selectDistinct({
+            buyerId: distributionClicks.buyerId,
+            organizerId: distributionClicks.organizerId,
+          })
+          .from(distributionClicks)
+          .where(inArray(distributionClicks.buyerId, chunk)),
+      ),
+    ),
+  ])
+  const done = new Set(attributed.map((r) => r.orderId))
+  const days = new Map(settings.map((r) => [r.organizerId, r.days]))
+  const clicked = new Set(clickers.map((r) => `${r.buyerId} ${r.organizerId}`))
+  return new Map(
+    list.map((o) => [
+      o.id,
+      {
+        attributed: done.has(o.id),
+        windowDays: days.get(o.organizerId) ?? defaultAttributionDays,
+        clicked: clicked.has(`${o.buyerId} ${o.organizerId}`),
+      },
+    ]),
+  )
+}
+
+async function creditPaidOrder(db: Database, event: OrderEvent, reads: PublishReads): Promise<EventWrites> {
   const orderId = event.payload.orderId
-  if (typeof orderId !== 'string') return
-  const order = reads ? await reads.order(orderId) : await readOrder(db, orderId)
+  if (typeof orderId !== 'string') return noWrites
+  const order = await reads.order(orderId)
   // A rebooking's new order replaces lines already credited on the first; it earns nothing again.
-  if (!order || order.rebookOf || !order.paidAt) return
-  const [already] = await db
-    .select({ orderId: distributionAttributions.orderId })
-    .from(distributionAttributions)
-    .where(eq(distributionAttributions.orderId, order.id))
-  if (already) return
-  const windowDays = await attributionDays(db, order.organizerId)
+  if (!order || order.rebookOf || !order.paidAt) return noWrites
+  const facts = await reads.forOrder('distribution.attribution', order, (list) =>
+    attributionFactsOf(db, reads, list),
+  )
+  // Most buyers clicked no link: the run's one read of who did answers for them.
+  if (!facts || facts.attributed || !facts.clicked) return noWrites
   // Only clicks before the order and inside the window can win; read the latest few of them.
   const clicks = await db
     .select()
@@ -77,27 +130,17 @@ async function creditPaidOrder(db: Database, event: OrderEvent, reads?: PublishR
     )
     .orderBy(desc(distributionClicks.clickedAt), desc(distributionClicks.id))
     .limit(5)
-  const click = creditedClick(clicks, order.createdAt, windowDays)
-  if (!click) return
+  const click = creditedClick(clicks, order.createdAt, facts.windowDays)
+  if (!click) return noWrites
   const [distributor] = await db.select().from(distributors).where(eq(distributors.id, click.distributorId))
   const [link] = await db.select().from(distributionLinks).where(eq(distributionLinks.id, click.linkId))
   // A disabled distributor or link earns nothing on orders paid while it is disabled.
-  if (!distributor || distributor.status !== 'active' || !link?.active) return
+  if (!distributor || distributor.status !== 'active' || !link?.active) return noWrites
 
-  const lines = await db
-    .select({ id: orderLines.id, price: orderLines.price, productId: orderLines.productId })
-    .from(orderLines)
-    .where(and(eq(orderLines.orderId, order.id), eq(orderLines.status, 'active')))
-  let eventId: string | null = null
-  let startsAt: string | null = null
-  if (order.showId) {
-    const [show] = await db
-      .select({ eventId: shows.eventId, startsAt: shows.startsAt })
-      .from(shows)
-      .where(eq(shows.id, order.showId))
-    eventId = show?.eventId ?? null
-    startsAt = show?.startsAt ?? null
-  }
+  const lines = (await reads.lines(order)).filter((line) => line.status === 'active')
+  const show = await reads.show(order)
+  const eventId = show?.eventId ?? null
+  const startsAt = show?.startsAt ?? null
   const rules = await db
     .select()
     .from(commissionRules)
@@ -127,79 +170,90 @@ async function creditPaidOrder(db: Database, event: OrderEvent, reads?: PublishR
       eventId: event.id,
     }
   })
-  await db.batch([
-    db
-      .insert(distributionAttributions)
-      .values({
-        orderId: order.id,
-        organizerId: order.organizerId,
-        distributorId: distributor.id,
-        linkId: link.id,
-        clickId: click.id,
-        clickedAt: click.clickedAt,
-        month,
-      })
-      .onConflictDoNothing(),
-    ...rows.map((row) => db.insert(commissions).values(row).onConflictDoNothing()),
-  ])
+  return {
+    writes: [
+      asWrite(
+        db
+          .insert(distributionAttributions)
+          .values({
+            orderId: order.id,
+            organizerId: order.organizerId,
+            distributorId: distributor.id,
+            linkId: link.id,
+            clickId: click.id,
+            clickedAt: click.clickedAt,
+            month,
+          })
+          .onConflictDoNothing(),
+      ),
+      ...rows.map((row) => asWrite(db.insert(commissions).values(row).onConflictDoNothing())),
+    ],
+  }
 }
 
-async function reverseRefundedLines(db: Database, event: OrderEvent) {
+async function reverseRefundedLines(db: Database, event: OrderEvent): Promise<EventWrites> {
   const orderId = event.payload.orderId
-  if (typeof orderId !== 'string') return
+  if (typeof orderId !== 'string') return noWrites
   const named = Array.isArray(event.payload.lineIds) ? (event.payload.lineIds as string[]) : null
   const credited = await db
     .select()
     .from(commissions)
     .where(and(eq(commissions.orderId, orderId), eq(commissions.kind, 'commission')))
   const refunded = credited.filter((row) => !named || named.includes(row.orderLineId))
-  if (refunded.length === 0) return
+  if (refunded.length === 0) return noWrites
   const now = new Date().toISOString()
   const lineIds = refunded.map((r) => r.orderLineId)
   const paidOut = refunded.filter((r) => r.state === 'paid' && r.amount > 0)
-  await db.batch([
-    // Not yet paid out: the line's commission is simply reversed (the whole of it: the ticket is gone).
-    db
-      .update(commissions)
-      .set({ state: 'reversed', reversedBy: event.id, updatedAt: now })
-      .where(
-        and(
-          inArray(commissions.orderLineId, lineIds),
-          eq(commissions.kind, 'commission'),
-          inArray(commissions.state, ['pending', 'payable']),
+  return {
+    writes: [
+      // Not yet paid out: the line's commission is simply reversed (the whole of it: the ticket is gone).
+      asWrite(
+        db
+          .update(commissions)
+          .set({ state: 'reversed', reversedBy: event.id, updatedAt: now })
+          .where(
+            and(
+              inArray(commissions.orderLineId, lineIds),
+              eq(commissions.kind, 'commission'),
+              inArray(commissions.state, ['pending', 'payable']),
+            ),
+          ),
+      ),
+      // Already paid out: taken back on the next statement, once per line.
+      ...paidOut.map((row) =>
+        asWrite(
+          db
+            .insert(commissions)
+            .values({
+              ...row,
+              id: newShortId('com'),
+              kind: 'clawback',
+              amount: -row.amount,
+              state: 'payable',
+              month: statementMonth(now),
+              payableAfter: now,
+              payoutId: null,
+              eventId: event.id,
+              reversedBy: null,
+              createdAt: now,
+              updatedAt: now,
+            })
+            .onConflictDoNothing(),
         ),
       ),
-    // Already paid out: taken back on the next statement, once per line.
-    ...paidOut.map((row) =>
-      db
-        .insert(commissions)
-        .values({
-          ...row,
-          id: newShortId('com'),
-          kind: 'clawback',
-          amount: -row.amount,
-          state: 'payable',
-          month: statementMonth(now),
-          payableAfter: now,
-          payoutId: null,
-          eventId: event.id,
-          reversedBy: null,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .onConflictDoNothing(),
-    ),
-  ])
+    ],
+  }
 }
 
-export const commissionSubscriber: OrderEventSubscriber = {
+export const commissionSubscriber = planned({
   name: 'distribution-commission',
   topics: ['order.confirmed', 'order.refunded'],
-  async handle(db, event, reads) {
-    if (event.topic === 'order.confirmed') await creditPaidOrder(db, event, reads)
-    else if (event.topic === 'order.refunded') await reverseRefundedLines(db, event)
+  async plan(db, event, reads) {
+    if (event.topic === 'order.confirmed') return creditPaidOrder(db, event, reads)
+    if (event.topic === 'order.refunded') return reverseRefundedLines(db, event)
+    return noWrites
   },
-}
+})
 
 /**
  * The cron step: commission becomes payable once its show or visit day is over, or once its ticket was used at a

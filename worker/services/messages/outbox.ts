@@ -1,7 +1,7 @@
 // The message outbox: a message is written first (`recordMessage`), then delivered by `deliverDueMessages` (right
 // after the request that wrote it, and every minute by the cron), one claimed attempt at a time, retried with
 // backoff (worker/domain/message-retry.ts) and `dead` after the last attempt; the console can send it again.
-import { and, desc, eq, inArray, isNull, lt, lte, or, type SQL } from 'drizzle-orm'
+import { and, desc, eq, inArray, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
 import { type OutgoingMessageStatus, outgoingMessages } from '../../db/schema.ts'
 import { defaultLocale, type Locale, localeOf } from '../../domain/locale.ts'
@@ -11,7 +11,7 @@ import type { Logger } from '../../middleware/logger.ts'
 import type { MessageKind } from './catalogue.ts'
 import { type MessageSettings, messageSenders, recipientKind } from './channels.ts'
 import { seal, unseal } from './seal.ts'
-import { MessageSendError, type OutgoingMessage } from './sender.ts'
+import { MessageSendError, type MessageSender, type OutgoingMessage } from './sender.ts'
 
 export interface NewMessage {
   to: string
@@ -62,12 +62,21 @@ export async function recordMessage(
   message: NewMessage,
   options: RecordOptions = {},
 ): Promise<string | null> {
+  const { id, insert } = await messageInsert(db, message, options)
+  const written = await insert
+  if (written.length === 0) return null
+  logQueued(logger, id, message)
+  return id
+}
+
+/** The insert `recordMessage` runs (ignored when the id was written before), for a caller that batches it. */
+export async function messageInsert(db: Database, message: NewMessage, options: RecordOptions = {}) {
   const id = message.id ?? newId('msg')
   const kind = message.kind ?? 'notice'
   const now = new Date().toISOString()
   const withheld = message.sensitive === true && options.environment !== 'development'
   const text: Sealed = { subject: message.subject, body: message.body, smsParams: message.smsParams ?? null }
-  const written = await db
+  const insert = db
     .insert(outgoingMessages)
     .values({
       id,
@@ -85,9 +94,16 @@ export async function recordMessage(
     })
     .onConflictDoNothing()
     .returning({ id: outgoingMessages.id })
-  if (written.length === 0) return null
-  logger.info('message queued', { messageId: id, kind, to: maskRecipient(message.to) })
-  return id
+  return { id, insert }
+}
+
+/** The log line of a message written (never its text). */
+export function logQueued(logger: Logger, id: string, message: NewMessage) {
+  logger.info('message queued', {
+    messageId: id,
+    kind: message.kind ?? 'notice',
+    to: maskRecipient(message.to),
+  })
 }
 
 type Row = typeof outgoingMessages.$inferSelect
@@ -132,11 +148,88 @@ export async function deliverDueMessages(deps: DeliveryDeps & { batches?: number
       .where(due(now.toISOString()))
       .orderBy(outgoingMessages.nextAttemptAt)
       .limit(limit)
-    const outcomes = await Promise.all(rows.map((row) => deliverOne(deps, row, senders, now)))
+    const { settled, rest } = await settleRecordsOnly(deps, rows, senders, now)
+    tally.sent += settled
+    const outcomes = await Promise.all(rest.map((row) => deliverOne(deps, row, senders, now)))
     for (const outcome of outcomes) if (outcome) tally[outcome]++
     if (rows.length < limit) break
   }
   return tally
+}
+
+/** D1 binds at most 100 parameters a statement: ids per settling statement. */
+const settleChunk = 80
+
+/**
+ * Messages whose sender only records (the dev mailbox) are claimed and marked sent in one statement per run: the
+ * due condition makes the statement claim only what no other run claimed or sent meanwhile, so each is sent once.
+ * The others (real senders, and any text that cannot be opened, which must fail and be retried or die) are left
+ * for `deliverOne`: a claim, the send, then `sent` or a retry.
+ */
+async function settleRecordsOnly(
+  deps: DeliveryDeps,
+  rows: Row[],
+  senders: ReturnType<typeof messageSenders>,
+  now: Date,
+): Promise<{ settled: number; rest: Row[] }> {
+  const rest: Row[] = []
+  const ready = new Map<MessageSender['channel'], Row[]>()
+  for (const row of rows) {
+    const sender = senders[recipientKind(row.to)]
+    if (typeof sender === 'string' || !sender.recordsOnly) {
+      rest.push(row)
+      continue
+    }
+    try {
+      await sender.send(await openMessage(row, deps.settings.SESSION_SECRET))
+      ready.set(sender.channel, [...(ready.get(sender.channel) ?? []), row])
+    } catch {
+      rest.push(row)
+    }
+  }
+  let settled = 0
+  for (const [channel, list] of ready)
+    for (let i = 0; i < list.length; i += settleChunk)
+      settled += await settle(deps, list.slice(i, i + settleChunk), channel, now)
+  return { settled, rest }
+}
+
+/** One statement: these messages claimed and sent, those still due; answers how many. */
+async function settle(deps: DeliveryDeps, chunk: Row[], channel: MessageSender['channel'], now: Date) {
+  const sent = await deps.db
+    .update(outgoingMessages)
+    .set({
+      status: 'sent',
+      attempts: sql`${outgoingMessages.attempts} + 1`,
+      channel,
+      sentAt: new Date().toISOString(),
+      sealed: null,
+      lastError: null,
+      nextAttemptAt: null,
+      providerMessageId: null,
+    })
+    .where(
+      and(
+        inArray(
+          outgoingMessages.id,
+          chunk.map((row) => row.id),
+        ),
+        due(now.toISOString()),
+      ),
+    )
+    .returning({ id: outgoingMessages.id, attempts: outgoingMessages.attempts })
+  const byId = new Map(chunk.map((row) => [row.id, row]))
+  for (const { id, attempts } of sent) {
+    const row = byId.get(id)!
+    deps.logger.info('message sent', {
+      messageId: id,
+      kind: row.kind,
+      to: maskRecipient(row.to),
+      attempt: attempts,
+      channel,
+    })
+  }
+  return sent.length
 }
 
 async function deliverOne(

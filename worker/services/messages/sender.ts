@@ -17,6 +17,11 @@ export interface OutgoingMessage {
 export interface MessageSender {
   readonly channel: 'email' | 'sms' | 'dev'
   send(message: OutgoingMessage): Promise<{ providerMessageId: string | null }>
+  /**
+   * Sending reaches nothing outside this database and cannot fail (the dev mailbox shows the stored row): a
+   * delivery run claims such messages and marks them sent in one statement, instead of a claim and a mark each.
+   */
+  readonly recordsOnly?: boolean
 }
 
 /** A failed delivery; `permanent` ones (a refused recipient or template) are not retried. */
@@ -32,6 +37,7 @@ export class MessageSendError extends Error {
 /** Locally: nothing leaves, the dev mailbox (`/api/dev/mailbox`) shows what was recorded. */
 export const devMailboxSender: MessageSender = {
   channel: 'dev',
+  recordsOnly: true,
   async send() {
     return { providerMessageId: null }
   },

@@ -4,9 +4,10 @@ import type { Database } from '../../db/client.ts'
 import { orders, type refunds, shows } from '../../db/schema.ts'
 import type { OrderStatusReasonCode } from '../../domain/order-status-reason.ts'
 import { jsonLogger } from '../../middleware/logger.ts'
-import { notifyBuyer } from '../messages/buyer-notices.ts'
+import { buyerNoticeMessage, notifyBuyer } from '../messages/buyer-notices.ts'
 import type { RefundCause } from '../messages/catalogue.ts'
-import { type OrderEventSubscriber, readOrder } from '../order-events/subscriber.ts'
+import { logQueued, messageInsert } from '../messages/outbox.ts'
+import { asWrite, noWrites, planned } from '../order-events/subscriber.ts'
 import { outbox, type Statement } from './batch.ts'
 import type { Order, OrderServices } from './services.ts'
 
@@ -37,29 +38,40 @@ export function ticketsIssuedNotice(db: Database, order: Order, charged: number,
 /**
  * Sends the confirmation queued by `ticketsIssuedNotice`. Keyed on the event: a retried event finds its message
  * already written and sends nothing more. A message that cannot be composed is logged; the order stays paid.
+ * Planned: a publisher run composes every order's message from its shared reads and writes them in one batch.
  */
-export const ticketsIssuedSubscriber: OrderEventSubscriber = {
+export const ticketsIssuedSubscriber = planned({
   name: 'tickets-issued-notice',
   topics: [TICKETS_ISSUED_NOTICE],
-  async handle(db, event, reads) {
+  async plan(db, event, reads) {
     const orderId = String(event.payload.orderId)
-    const order = reads ? await reads.order(orderId) : await readOrder(db, orderId)
-    if (!order) return
+    const order = await reads.order(orderId)
+    if (!order) return noWrites
     const logger = jsonLogger({ component: 'order-notices' })
     try {
-      await notifyBuyer(
+      const message = await buyerNoticeMessage(
         db,
-        logger,
         order,
         { kind: 'order_confirmed', paid: Number(event.payload.paid) },
         undefined,
         `msg_${event.id}`,
+        reads,
       )
+      if (!message) return noWrites
+      const { id, insert } = await messageInsert(db, message)
+      return {
+        writes: [asWrite(insert)],
+        // Logged when new (a retried event's insert writes nothing).
+        written: (results) => {
+          if (results[0]?.results.length) logQueued(logger, id, message)
+        },
+      }
     } catch (error) {
       logger.error('order confirmation not sent', { orderId, error: String(error) })
+      return noWrites
     }
   },
-}
+})
 
 /** Refunds told by a message of their own: a group's member hears it from the group, a forfeit from its notice. */
 const toldElsewhere = (refund: Refund) =>

@@ -1,10 +1,17 @@
 import { and, asc, eq, inArray, isNull, lte, or } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
 import { orders, outboxEvents, tickets, webhookDeliveries, webhookEndpoints } from '../../db/schema.ts'
+import { commitGroup, groupsWithin } from '../../domain/group-commit.ts'
 import { newId } from '../../ids.ts'
 import { jsonLogger } from '../../middleware/logger.ts'
 import { type OrderEventSubscriber, orderEventSubscribers } from '../order-events/index.ts'
-import { type PublishReads, publishReads } from '../order-events/subscriber.ts'
+import {
+  type EventWrites,
+  type PublishReads,
+  publishReads,
+  writeTogether,
+} from '../order-events/subscriber.ts'
+import { TICKETS_ISSUED_NOTICE } from '../orders/order-notices.ts'
 import { enqueueDeliveries, type WebhookQueue } from './queue.ts'
 
 type OutboxEvent = typeof outboxEvents.$inferSelect
@@ -173,7 +180,30 @@ export async function publishOutbox(
   return { events: events.length, deliveries: unsent.length }
 }
 
-/** Runs each subscriber over the events of its topics, in order; returns the ids of events one of them failed on. */
+/**
+ * The topics of an on-sale's bulk (every paid order writes one of each), whose planned subscribers' writes a run
+ * holds and writes many events at a time. None of their subscribers reads what another writes for these topics
+ * (each writes rows keyed on its own event or order), so holding the writes changes no answer; before an event of
+ * any other topic (a refund reads the paid event's rollup rows) the held writes go first.
+ */
+const writtenTogether = new Set(['order.confirmed', TICKETS_ISSUED_NOTICE])
+
+/** Most statements in one D1 batch of held writes (an order's paid event is ~20); a member is never split. */
+const maxStatementsPerBatch = 200
+
+interface HeldWrites {
+  event: OutboxEvent
+  subscriber: string
+  writes: EventWrites
+}
+
+/**
+ * Runs each subscriber over the events of its topics, in order; returns the ids of events one of them failed on.
+ * Planned subscribers of `writtenTogether` topics plan side by side (plans only read, so their order does not
+ * matter, and their reads share D1 batches), hand back their writes, and the run writes many events' writes
+ * in one D1 batch; if that batch fails (a statement of one of them, or D1), nothing of it was written and each
+ * event's writes go alone, so only the one that fails leaves its event unpublished.
+ */
 async function runSubscribers(
   db: Database,
   subscribers: readonly OrderEventSubscriber[],
@@ -181,22 +211,71 @@ async function runSubscribers(
   reads: PublishReads,
 ): Promise<Set<string>> {
   const failed = new Set<string>()
-  for (const event of events) {
-    for (const subscriber of subscribers) {
-      if (!subscriber.topics.includes(event.topic)) continue
-      try {
-        await subscriber.handle(db, event, reads)
-      } catch (error) {
-        failed.add(event.id)
-        log.error('order event subscriber failed; retried at the next run', {
-          subscriber: subscriber.name,
-          eventId: event.id,
-          topic: event.topic,
-          error: error instanceof Error ? error.message : String(error),
-        })
-      }
-    }
+  const fail = (event: OutboxEvent, subscriber: string, error: unknown) => {
+    failed.add(event.id)
+    log.error('order event subscriber failed; retried at the next run', {
+      subscriber,
+      eventId: event.id,
+      topic: event.topic,
+      error: error instanceof Error ? error.message : String(error),
+    })
   }
+  let held: HeldWrites[] = []
+  const writeHeld = async () => {
+    for (const group of groupsWithin(held, (h) => h.writes.writes.length, maxStatementsPerBatch)) {
+      const outcome = await commitGroup(group, {
+        together: (members) =>
+          writeTogether(
+            db,
+            members.map((h) => h.writes),
+          ),
+        written: () => undefined,
+        alone: (member) => writeTogether(db, [member.writes]),
+      })
+      outcome.answers.forEach((answer, i) => {
+        if (!answer.ok) fail(group[i]!.event, group[i]!.subscriber, answer.error)
+      })
+    }
+    held = []
+  }
+  for (let i = 0; i < events.length; ) {
+    if (!writtenTogether.has(events[i]!.topic)) {
+      const event = events[i++]!
+      await writeHeld()
+      for (const subscriber of subscribers) {
+        if (!subscriber.topics.includes(event.topic)) continue
+        await subscriber.handle(db, event, reads).catch((error) => fail(event, subscriber.name, error))
+      }
+      continue
+    }
+    // A stretch of events written together: their plans read side by side (the reads they ask for in the same
+    // turn go to D1 as one batch), then the subscribers without a plan handle each event in order.
+    let end = i
+    while (end < events.length && writtenTogether.has(events[end]!.topic)) end++
+    const stretch = events.slice(i, end)
+    i = end
+    const plans = await Promise.all(
+      stretch.flatMap((event) =>
+        subscribers
+          .filter((s) => s.plan && s.topics.includes(event.topic))
+          .map(async (subscriber) => {
+            try {
+              return { event, subscriber: subscriber.name, writes: await subscriber.plan!(db, event, reads) }
+            } catch (error) {
+              fail(event, subscriber.name, error)
+              return null
+            }
+          }),
+      ),
+    )
+    for (const event of stretch)
+      for (const subscriber of subscribers) {
+        if (subscriber.plan || !subscriber.topics.includes(event.topic)) continue
+        await subscriber.handle(db, event, reads).catch((error) => fail(event, subscriber.name, error))
+      }
+    held.push(...plans.filter((plan): plan is HeldWrites => plan !== null))
+  }
+  await writeHeld()
   return failed
 }
 
