@@ -60,40 +60,50 @@ async function admitChosen(page: Page) {
   }
 }
 
-beforeAll(async () => {
-  await staff.json('/api/auth/login', {
-    body: { email: 'manager@demo.local', password: 'demo-password-2026' },
-  })
-  visitorId = idNumber(Date.now() % 997)
+/** Buys and pays a real-name adult ticket for today's 16:00 slot; answers the order and its ticket. */
+async function buyTicketFor(idNumber: string, name: string, phone: string) {
   const hold = await buyer.json(
     `/api/scenic-sites/${siteId}/days/${today}/holds`,
-    {
-      body: {
-        lines: [
-          {
-            productId: adult,
-            slot: '16:00',
-            visitor: { name: '欧阳锋', idNumber: visitorId, phone: '13800000088' },
-          },
-        ],
-      },
-    },
+    { body: { lines: [{ productId: adult, slot: '16:00', visitor: { name, idNumber, phone } }] } },
     201,
   )
   const created = await buyer.json(
     '/api/orders',
     {
-      body: { kind: 'scenic', siteId, date: today, holdId: hold.id, phone: '13800000088' },
-      headers: { 'idempotency-key': `gate-id-e2e-${Date.now()}` },
+      body: { kind: 'scenic', siteId, date: today, holdId: hold.id, phone },
+      headers: { 'idempotency-key': `gate-id-e2e-${idNumber}-${Date.now()}` },
     },
     201,
   )
-  orderId = created.orderId
   await buyer.json(`/api/payments/sandbox/checkout/${created.paymentId}/complete`, {
     body: { outcome: 'pay' },
   })
-  const { items } = await buyer.json(`/api/orders/${orderId}/tickets`)
-  ticketId = items[0].ticketId
+  const { items } = await buyer.json(`/api/orders/${created.orderId}/tickets`)
+  return { orderId: created.orderId as string, ticketId: items[0].ticketId as string }
+}
+
+/** What the gate stored about its ID index (key epoch and cursor), read from its IndexedDB. */
+async function storedIdIndex(page: Page) {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('gate-scanner')
+      open.onsuccess = () => resolve(open.result)
+      open.onerror = () => reject(open.error)
+    })
+    const devices = await new Promise<{ idIndex?: { epoch: unknown; cursor: unknown } }[]>((resolve) => {
+      const request = db.transaction('device').objectStore('device').getAll()
+      request.onsuccess = () => resolve(request.result)
+    })
+    return devices[0]?.idIndex ? { epoch: devices[0].idIndex.epoch, cursor: devices[0].idIndex.cursor } : null
+  })
+}
+
+beforeAll(async () => {
+  await staff.json('/api/auth/login', {
+    body: { email: 'manager@demo.local', password: 'demo-password-2026' },
+  })
+  visitorId = idNumber(Date.now() % 997)
+  ;({ orderId, ticketId } = await buyTicketFor(visitorId, '欧阳锋', '13800000088'))
   browser = await launchBrowser()
 })
 
@@ -135,6 +145,19 @@ describe('gate: admission by ID number, offline', () => {
     await page.evaluate(async () => {
       await navigator.serviceWorker.ready
     })
+  })
+
+  test('each sync moves the stored ID index on: a ticket sold since is found, from where the last sync ended', async () => {
+    const { page } = gate
+    const before = await storedIdIndex(page)
+    expect(before?.cursor).toBeTruthy()
+    const count = Number(await page.getByTestId('id-tickets').getAttribute('data-count'))
+    await buyTicketFor(idNumber((Date.now() + 500) % 997), '黄药师', '13800000089')
+    await page.getByRole('button', { name: 'Sync now' }).click()
+    await page.locator(`[data-testid="id-tickets"][data-count="${count + 1}"]`).waitFor()
+    const after = await storedIdIndex(page)
+    expect(after?.epoch).toBe(before?.epoch)
+    expect(after?.cursor).not.toEqual(before?.cursor)
   })
 
   test('offline, admits the visitor by the number a card reader types, once', async () => {

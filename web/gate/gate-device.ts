@@ -181,9 +181,10 @@ export class GateDeviceRuntime {
     await addRevocations(this.db, page.r)
     for (const [ticketId] of page.r) this.memory.revoked.add(ticketId)
     const idIndex = bundle.idTickets ? await this.ids.apply(this.db, bundle.idTickets) : enrolled.idIndex
+    // The ID index goes after the stored record: the stored one is the previous sync's (its cursor, its key).
     return {
-      ...(idIndex ? { idIndex } : {}),
       ...enrolled,
+      ...(idIndex ? { idIndex } : {}),
       ...deviceFieldsOf(bundle),
       cursor: page.to,
       lastSyncAt: new Date().toISOString(),
