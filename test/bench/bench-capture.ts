@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { adminOverHttp, gridShowOnSale } from '../support/admin-over-http.ts'
 import { percentile } from './percentile.ts'
+import { treeCpuSeconds } from './stadium-harness.ts'
 
 type LoadResult = { elapsed: number; latencies: number[]; statuses: Map<number, number> }
 export interface CaptureBenchTools {
@@ -92,8 +93,13 @@ export async function captureScenarios(tools: CaptureBenchTools) {
       }),
     })
   const rounds = { on: [] as LoadResult[], off: [] as LoadResult[] }
+  // CPU seconds of each server (wrangler and its workerd) over all rounds and the pauses after them, where the
+  // captured side's last queue batch lands: CPU per hold is far less moved by other load on the host than holds/s.
+  const cpu = () => ({ on: treeCpuSeconds(on.server.pid!), off: treeCpuSeconds(off.server.pid!) })
+  const cpuBefore = cpu()
   // Each side gets `seconds` in all, in `rounds` windows.
   const window = tools.seconds / tools.rounds
+  const cpuSeconds = { on: 0, off: 0 }
   try {
     for (let round = 0; round < tools.rounds * 2; round++) {
       // ABBA: on, off, off, on, on, off, …
@@ -102,6 +108,9 @@ export async function captureScenarios(tools: CaptureBenchTools) {
       // Let the captured side's last queue batch (at most 2 s away) land before the other side's round starts.
       await new Promise((resolve) => setTimeout(resolve, 2500))
     }
+    const cpuAfter = cpu()
+    cpuSeconds.on = Math.round((cpuAfter.on - cpuBefore.on) * 100) / 100
+    cpuSeconds.off = Math.round((cpuAfter.off - cpuBefore.off) * 100) / 100
   } finally {
     await tools.stop(on.server)
     await tools.stop(off.server)
@@ -115,6 +124,10 @@ export async function captureScenarios(tools: CaptureBenchTools) {
   }
   const withCapture = figures(rounds.on)
   const without = figures(rounds.off)
+  const cpuMsPerHold = {
+    on: Math.round(((cpuSeconds.on * 1000) / Math.max(1, withCapture.holds)) * 100) / 100,
+    off: Math.round(((cpuSeconds.off * 1000) / Math.max(1, without.holds)) * 100) / 100,
+  }
   const ratio = Math.round((withCapture.holdsPerSecond / Math.max(1, without.holdsPerSecond)) * 1000) / 1000
   return [
     {
@@ -137,6 +150,9 @@ export async function captureScenarios(tools: CaptureBenchTools) {
       overheadPercent: Math.round((1 - ratio) * 1000) / 10,
       p50OverheadMs: Math.round((withCapture.p50Ms - without.p50Ms) * 10) / 10,
       capturedHolds: capturedHolds(on.persist),
+      // The servers' CPU per hold made, each side over its own rounds (less moved by the host's other load).
+      cpuMsPerHold,
+      cpuOverheadPercent: Math.round((cpuMsPerHold.on / Math.max(0.001, cpuMsPerHold.off) - 1) * 1000) / 10,
     },
   ]
 }

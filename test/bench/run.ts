@@ -424,7 +424,7 @@ function print() {
   const capture = find('capture: holds with event')
   if (capture)
     console.log(
-      `holds with event capture vs without: ${capture.ratioToWithout} (${capture.overheadPercent}% overhead, target ≤ 5%; ${capture.capturedHolds} holds captured)`,
+      `holds with event capture vs without: ${capture.ratioToWithout} (${capture.overheadPercent}% overhead, target ≤ 5%; ${capture.capturedHolds} holds captured); server CPU per hold ${JSON.stringify(capture.cpuMsPerHold)} ms (${capture.cpuOverheadPercent}% more with capture)`,
     )
   for (const s of scenarios.filter((x) => x.name.startsWith('orders-')))
     console.log(

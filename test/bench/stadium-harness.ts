@@ -10,7 +10,7 @@ import { ARRIVAL_SECONDS, GIVE_UP_SECONDS, STADIUM_BUYERS, STADIUM_SEATS } from 
 const load = () => loadavg().map((n) => Math.round(n * 10) / 10)
 
 /** CPU seconds used so far by a process and everything it started (the bench server: wrangler and its workerd). */
-function treeCpuSeconds(root: number): number {
+export function treeCpuSeconds(root: number): number {
   const tick = 100 // USER_HZ on Linux
   let total = 0
   const visit = (pid: number) => {
@@ -26,7 +26,7 @@ function treeCpuSeconds(root: number): number {
     }
   }
   visit(root)
-  return Math.round(total * 10) / 10
+  return Math.round(total * 100) / 100
 }
 
 export async function stadiumOverProcesses(base: string, shape: string, procs: number, serverPid?: number) {

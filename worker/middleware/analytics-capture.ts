@@ -71,6 +71,8 @@ export function captureAfterAnswer(c: Context<AppEnv>, build: () => Captured | n
 
 /** Derived origins of real-name visitors by their place in the hold: region and age band, never the number. */
 export function visitorsOf(idNumbers: (string | undefined)[]): CaptureMessage['visitors'] {
+  // Most holds name no visitor: no date formatting for them.
+  if (!idNumbers.some((id) => id)) return undefined
   const today = localDayOf(new Date(), 'Asia/Shanghai')
   const visitors = idNumbers.flatMap((id, position) =>
     id ? [{ position, origin: visitorOriginOf(id, today) }] : [],

@@ -54,6 +54,18 @@ export async function resolveCaptured(db: Database, messages: CaptureMessage[]):
   const zones = new Map(
     [...showRows, ...siteRows].flatMap((r) => (r.timezone ? [[r.organizerId, r.timezone] as const] : [])),
   )
+  // A batch's events mostly share a minute; every time zone's offset is whole quarter hours, so the day of an
+  // instant is the day of its minute: formatted once per zone and minute.
+  const days = new Map<string, string>()
+  const dayOf = (at: Date, zone: string) => {
+    const key = `${zone}|${at.toISOString().slice(0, 16)}`
+    let day = days.get(key)
+    if (day === undefined) {
+      day = localDayOf(at, zone)
+      days.set(key, day)
+    }
+    return day
+  }
   const records: AnalyticsRecord[] = []
   for (const m of messages) {
     let organizerId = ''
@@ -75,7 +87,7 @@ export async function resolveCaptured(db: Database, messages: CaptureMessage[]):
       organizerId,
       kind: m.kind,
       occurredAt: at.toISOString(),
-      day: localDayOf(at, zones.get(organizerId) ?? platformTimeZone),
+      day: dayOf(at, zones.get(organizerId) ?? platformTimeZone),
       ...(eventId ? { eventId } : {}),
       ...(m.showId ? { showId: m.showId } : {}),
       ...(m.siteId ? { siteId: m.siteId } : {}),
