@@ -82,20 +82,25 @@ async function buyTicketFor(idNumber: string, name: string, phone: string) {
   return { orderId: created.orderId as string, ticketId: items[0].ticketId as string }
 }
 
-/** What the gate stored about its ID index (key epoch and cursor), read from its IndexedDB. */
-async function storedIdIndex(page: Page) {
-  return page.evaluate(async () => {
+/** Every record of one of the gate's IndexedDB stores, read in the page. */
+async function gateRecords<T = unknown>(page: Page, store: string): Promise<T[]> {
+  return page.evaluate(async (name) => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const open = indexedDB.open('gate-scanner')
       open.onsuccess = () => resolve(open.result)
       open.onerror = () => reject(open.error)
     })
-    const devices = await new Promise<{ idIndex?: { epoch: unknown; cursor: unknown } }[]>((resolve) => {
-      const request = db.transaction('device').objectStore('device').getAll()
+    return new Promise<T[]>((resolve) => {
+      const request = db.transaction(name).objectStore(name).getAll()
       request.onsuccess = () => resolve(request.result)
     })
-    return devices[0]?.idIndex ? { epoch: devices[0].idIndex.epoch, cursor: devices[0].idIndex.cursor } : null
-  })
+  }, store)
+}
+
+/** What the gate stored about its ID index (key epoch and cursor). */
+async function storedIdIndex(page: Page) {
+  const [device] = await gateRecords<{ idIndex?: { epoch: unknown; cursor: unknown } }>(page, 'device')
+  return device?.idIndex ? { epoch: device.idIndex.epoch, cursor: device.idIndex.cursor } : null
 }
 
 beforeAll(async () => {
@@ -126,19 +131,7 @@ describe('gate: admission by ID number, offline', () => {
     await page.getByTestId('gate-name').waitFor()
     await page.locator('[data-testid="id-tickets"]:not([data-count="0"])').waitFor()
     // The device keeps hashes only: the number is nowhere in what it stored.
-    const stored = await page.evaluate(async () => {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const open = indexedDB.open('gate-scanner')
-        open.onsuccess = () => resolve(open.result)
-        open.onerror = () => reject(open.error)
-      })
-      const all = (store: string) =>
-        new Promise<unknown[]>((resolve) => {
-          const request = db.transaction(store).objectStore(store).getAll()
-          request.onsuccess = () => resolve(request.result)
-        })
-      return JSON.stringify([await all('device'), await all('idPages')])
-    })
+    const stored = JSON.stringify([await gateRecords(page, 'device'), await gateRecords(page, 'idPages')])
     expect(stored).toContain(ticketId.slice(4))
     expect(stored).not.toContain(visitorId)
     expect(stored).not.toContain('欧阳锋')
