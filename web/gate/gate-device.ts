@@ -180,11 +180,10 @@ export class GateDeviceRuntime {
     const page = await verifiedRevocations(bundle)
     await addRevocations(this.db, page.r)
     for (const [ticketId] of page.r) this.memory.revoked.add(ticketId)
-    const idIndex = bundle.idTickets ? await this.ids.apply(this.db, bundle.idTickets) : enrolled.idIndex
-    // The ID index goes after the stored record: the stored one is the previous sync's (its cursor, its key).
+    // A new ID index replaces the stored one (the previous sync's cursor and key); without one the stored one stays.
     return {
       ...enrolled,
-      ...(idIndex ? { idIndex } : {}),
+      ...(bundle.idTickets ? { idIndex: await this.ids.apply(this.db, bundle.idTickets) } : {}),
       ...deviceFieldsOf(bundle),
       cursor: page.to,
       lastSyncAt: new Date().toISOString(),
