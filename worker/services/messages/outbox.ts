@@ -219,18 +219,18 @@ async function settle(deps: DeliveryDeps, chunk: Row[], channel: MessageSender['
     )
     .returning({ id: outgoingMessages.id, attempts: outgoingMessages.attempts })
   const byId = new Map(chunk.map((row) => [row.id, row]))
-  for (const { id, attempts } of sent) {
-    const row = byId.get(id)!
-    deps.logger.info('message sent', {
-      messageId: id,
-      kind: row.kind,
-      to: maskRecipient(row.to),
-      attempt: attempts,
-      channel,
-    })
-  }
+  for (const { id, attempts } of sent)
+    deps.logger.info('message sent', { ...attemptLog(byId.get(id)!, attempts), channel })
   return sent.length
 }
+
+/** What the log says of a message's attempt (its recipient masked, never its text). */
+const attemptLog = (row: Row, attempt: number) => ({
+  messageId: row.id,
+  kind: row.kind,
+  to: maskRecipient(row.to),
+  attempt,
+})
 
 async function deliverOne(
   deps: DeliveryDeps,
@@ -259,7 +259,7 @@ async function deliverOne(
     )
     .returning({ id: outgoingMessages.id })
   if (!claimed) return null
-  const log = { messageId: row.id, kind: row.kind, to: maskRecipient(row.to), attempt }
+  const log = attemptLog(row, attempt)
   try {
     if (typeof sender === 'string') throw new MessageSendError(sender)
     const message = await openMessage(row, deps.settings.SESSION_SECRET)
