@@ -4,18 +4,9 @@
 
 import { eq, inArray } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
+import { inChunks } from '../db/in-chunks.ts'
 import { type orderLines, redemptions, seats, type TimeSlot, venues, visitProducts } from '../db/schema.ts'
 import { sectionNamed } from '../domain/section-names.ts'
-
-/** D1 binds at most 100 parameters per statement. */
-const CHUNK = 90
-
-async function inChunks<T>(ids: string[], query: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
-  const unique = [...new Set(ids)]
-  const out: T[] = []
-  for (let i = 0; i < unique.length; i += CHUNK) out.push(...(await query(unique.slice(i, i + CHUNK))))
-  return out
-}
 
 export interface SeatPlace {
   /** The section's key, as in the seat's label. */

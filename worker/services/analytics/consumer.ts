@@ -3,6 +3,7 @@
 // not exist are dropped (a beacon cannot invent an organizer's traffic).
 import { inArray } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
+import { inChunks } from '../../db/in-chunks.ts'
 import { organizers } from '../../db/schema.ts'
 import { localDayOf, sourceKeyOf } from '../../domain/analytics-events.ts'
 import type { AnalyticsRecord, CaptureMessage } from './messages.ts'
@@ -10,13 +11,6 @@ import { recordAnalyticsEvents } from './store.ts'
 
 /** The time zone of platform-wide pages (the shop's listing), which belong to no organizer. */
 export const platformTimeZone = 'Asia/Shanghai'
-
-/** D1 takes at most 100 bound parameters per statement. */
-async function inChunks<T>(ids: string[], read: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
-  const rows: T[] = []
-  for (let i = 0; i < ids.length; i += 90) rows.push(...(await read(ids.slice(i, i + 90))))
-  return rows
-}
 
 /** Organizer time zones by id (the day every event of theirs is counted on). */
 export async function timeZonesOf(db: Database, organizerIds: string[]): Promise<Map<string, string>> {

@@ -3,10 +3,10 @@
 // device are those of its `order` event captured when the buyer ordered (direct when there is none, e.g. an OTA).
 import { and, eq, inArray } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
+import { inChunks } from '../../db/in-chunks.ts'
 import { analyticsEvents, orderLines, orders, tickets } from '../../db/schema.ts'
 import { localDayOf, splitInProportion } from '../../domain/analytics-events.ts'
 import {
-  inChunks,
   noWrites,
   type OrderEvent,
   type OrderEventSubscriber,

@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, lte, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
+import { inChunks } from '../../db/in-chunks.ts'
 import {
   commissionRules,
   commissions,
@@ -21,7 +22,6 @@ import { newShortId } from '../../ids.ts'
 import {
   asWrite,
   type EventWrites,
-  inChunks,
   noWrites,
   type OrderEvent,
   type OrderRow,

@@ -1,5 +1,6 @@
 import { countDistinct, eq, inArray } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
+import { inChunks } from '../../db/in-chunks.ts'
 import {
   customers,
   events,
@@ -17,7 +18,7 @@ import { formatDateTime, formatDay } from '../../domain/message-format.ts'
 import { seatName } from '../../domain/seat-names.ts'
 import type { Logger } from '../../middleware/logger.ts'
 import { catalogueMessage, type Message, sendMessage } from '../messages.ts'
-import { inChunks, type PublishReads, type ReadQuery } from '../order-events/subscriber.ts'
+import type { PublishReads, ReadQuery } from '../order-events/subscriber.ts'
 import { seatPlacesOf } from '../ticket-facts.ts'
 import type { MessageParams, OrderSubject } from './catalogue.ts'
 

@@ -1,6 +1,7 @@
 import { eq, inArray } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { Database } from '../../db/client.ts'
+import { inChunks } from '../../db/in-chunks.ts'
 import { orderLines, orders, organizers, type outboxEvents, shows } from '../../db/schema.ts'
 
 /** An outbox event as a subscriber gets it (the same row webhooks are made from). */
@@ -76,13 +77,6 @@ function readBatcher(db: Database) {
       if (waiting.length === 0) void flush()
       waiting.push({ query, resolve: resolve as (value: unknown) => void, reject })
     })
-}
-
-/** D1 binds at most 100 parameters a query: reads over many ids go in chunks. */
-export async function inChunks<T>(ids: string[], read: (chunk: string[]) => PromiseLike<T[]>): Promise<T[]> {
-  const rows: T[] = []
-  for (let i = 0; i < ids.length; i += 90) rows.push(...(await read(ids.slice(i, i + 90))))
-  return rows
 }
 
 const unique = <T>(values: (T | null | undefined)[]) => [...new Set(values.filter((v): v is T => v != null))]
