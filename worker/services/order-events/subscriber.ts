@@ -3,6 +3,7 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import type { Database } from '../../db/client.ts'
 import { inChunks } from '../../db/in-chunks.ts'
 import { orderLines, orders, organizers, type outboxEvents, shows } from '../../db/schema.ts'
+import { commitGroup } from '../../domain/group-commit.ts'
 
 /** An outbox event as a subscriber gets it (the same row webhooks are made from). */
 export type OrderEvent = Pick<
@@ -51,7 +52,7 @@ export interface PublishReads {
 /** A drizzle select, as `reads.read` takes it. */
 export type ReadQuery<T> = BatchItem<'sqlite'> & PromiseLike<T>
 
-/** Reads asked for in the same turn, as one D1 batch; if that fails, each alone (so each gets its own answer). */
+/** Reads asked for in the same turn, as one D1 batch (a group commit of reads); if that fails, each alone. */
 function readBatcher(db: Database) {
   let waiting: { query: ReadQuery<unknown>; resolve(value: unknown): void; reject(error: unknown): void }[] =
     []
@@ -61,16 +62,17 @@ function readBatcher(db: Database) {
     for (let turn = 0; turn < 32; turn++) await null
     const items = waiting
     waiting = []
-    if (items.length > 1) {
-      try {
-        const results = await db.batch(items.map((i) => i.query) as unknown as [BatchItem<'sqlite'>])
-        for (const [i, item] of items.entries()) item.resolve(results[i])
-        return
-      } catch {
-        // Each alone below.
-      }
-    }
-    for (const item of items) await Promise.resolve(item.query).then(item.resolve, item.reject)
+    let results: unknown[] = []
+    const { answers } = await commitGroup(items, {
+      async together(members) {
+        results = await db.batch(members.map((m) => m.query) as unknown as [BatchItem<'sqlite'>])
+      },
+      written: (member) => results[items.indexOf(member)],
+      alone: (member) => Promise.resolve(member.query),
+    })
+    for (const [i, answer] of answers.entries())
+      if (answer.ok) items[i]!.resolve(answer.value)
+      else items[i]!.reject(answer.error)
   }
   return <T>(query: ReadQuery<T>) =>
     new Promise<T>((resolve, reject) => {
