@@ -265,7 +265,10 @@ describe('visitor, 二消, co-purchase and check-in reports', () => {
       expect(text).not.toContain(id.slice(6, 14))
       expect(text).not.toContain(await sha256Hex(id))
     }
-    expect(text).not.toMatch(/\d{14,}/)
+    // No run of 14+ digits either, outside the platform's hex ids (anonymous buyers `buy_`, scenic holds `hld_`: 32
+    // hex characters, and about one in ninety has 14 decimal digits in a row by chance, which failed this test now
+    // and then). An ID number is 18 characters and carries no such prefix.
+    expect(text.replace(/[a-z]+_[0-9a-f]{32}/g, '<hex id>')).not.toMatch(/\d{14,}/)
   })
 
   it('co-purchase lift matches the worked example; a replayed event adds nothing; make-a-package creates exactly those products', async () => {
