@@ -1,8 +1,10 @@
 // The box office in Chromium against the real stack and the demo data: the demo clerk signs in, opens a shift,
 // sells two cinema seats for cash (change shown), prints them on the 80 mm layout, and the printed QR code decodes
-// back to the ticket's token; the screens pass axe in both languages.
+// back to the ticket's token; the screens pass axe in both languages. In the demo's 6,000-seat arena the clerk picks
+// seats a section at a time (the page never reads the whole house), and a seat sold elsewhere after the list was
+// read is refused with a message naming it, the list read again and the other pick kept.
 import jsQR from 'jsqr'
-import type { Browser } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { PNG } from 'pngjs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ApiSession } from './support/api-session.ts'
@@ -188,7 +190,7 @@ describe('box office', () => {
     expect(picked).toHaveLength(2)
     await expect
       .poll(() => page.getByTestId('seat-pick').getByRole('status').textContent())
-      .toContain('2 seats')
+      .toContain('Seats picked: 2')
     await expectAccessible(page)
     await page.getByLabel('Cash received').fill('300')
     await page.getByLabel('Cash received').press('Enter')
@@ -201,6 +203,163 @@ describe('box office', () => {
     const map = await api.json(`/api/shows/${film.id}/seat-map`)
     const states = new Map(map.seats.map((s: { id: string; state: string }) => [s.id, s.state]))
     for (const id of picked) expect(states.get(id)).toBe('sold')
+    await context.close()
+  })
+})
+
+describe('box office, a big house (the 6,000-seat arena, read a section at a time)', () => {
+  const arena = 'shw_demo_countdown'
+  const overviewPath = `/api/shows/${arena}/seat-map`
+  const floorPath = `${overviewPath}/sections/Floor`
+
+  /** The arena's seat reads the page makes: the overview, and each section by key. */
+  function seatReads(page: Page) {
+    const reads = { overviews: 0, sections: [] as string[], layouts: new Set<string>() }
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname
+      if (path === overviewPath) reads.overviews++
+      const section = /\/seat-map\/sections\/([^/?]+)$/.exec(path)
+      if (path.startsWith(overviewPath) && section) reads.sections.push(decodeURIComponent(section[1]!))
+    })
+    page.on('response', async (response) => {
+      if (new URL(response.url()).pathname === overviewPath) reads.layouts.add((await response.json()).layout)
+    })
+    return reads
+  }
+
+  /** The clerk at the desk with the arena chosen, zone Floor, seats picked from the list. */
+  async function arenaPick() {
+    const desk = await deskWithOpenShift()
+    const reads = seatReads(desk.page)
+    await desk.page.getByLabel('Show', { exact: true }).selectOption(arena)
+    await desk.page.getByLabel('Zone', { exact: true }).locator('option').first().waitFor({ state: 'attached' })
+    await desk.page.getByLabel('Pick seats (otherwise best available)').check()
+    return { ...desk, reads }
+  }
+
+  const pickedIds = (page: Page) =>
+    page
+      .getByTestId('seat-list')
+      .locator('input:checked')
+      .evaluateAll((inputs) => inputs.map((input) => (input as HTMLElement).dataset.seatId!))
+
+  const soldOrder = async (page: Page, api: ApiSession) => {
+    const order = page.getByTestId('order')
+    await order.waitFor()
+    const number = /order (\S+),/.exec((await order.locator('#order-heading').textContent()) ?? '')?.[1]
+    return api.json(`${box}/orders/${number}`)
+  }
+
+  test('the clerk picks two seats in one section and sells them for cash; only that section is read', async () => {
+    const { context, page, api, reads } = await arenaPick()
+    // The zone (Floor) is on one section: it opens at once; the other sections say what they have in other zones.
+    const sections = page.getByTestId('seat-sections')
+    const floor = sections.getByRole('radio', { name: /^Floor: 1200 free in this zone/ })
+    await floor.waitFor()
+    expect(await floor.isChecked()).toBe(true)
+    const lower = sections.getByRole('radio', {
+      name: /^Lower tier: 0 free in this zone · other zones: Lower tier 2400/,
+    })
+    expect(await lower.isDisabled()).toBe(true)
+    const list = page.getByTestId('seat-list')
+    expect(await list.getAttribute('data-section')).toBe('Floor')
+    const seats = list.getByRole('checkbox')
+    await expect.poll(() => seats.count()).toBe(1200)
+    expect(await list.locator('legend').first().textContent()).toBe('Floor, row 1')
+
+    // Keyboard: a seat focused, Space picks it; Tab to its neighbour, Space again.
+    await seats.nth(4).focus()
+    await page.keyboard.press('Space')
+    await page.keyboard.press('Tab')
+    await page.keyboard.press('Space')
+    const picked = await pickedIds(page)
+    expect(picked).toHaveLength(2)
+    await expect
+      .poll(() => page.getByTestId('seat-pick').getByRole('status').textContent())
+      .toBe('Seats picked: 2 (at most 20) — Floor, row 1, seat 5; Floor, row 1, seat 6')
+    await expectAccessible(page)
+    await saveScreenshot(page, 'box-arena-seats')
+    await page.getByLabel('Cash received').fill('4000')
+    await page.getByLabel('Cash received').press('Enter')
+    const sold = await soldOrder(page, api)
+    expect(sold.status).toBe('paid')
+    expect(sold.tickets).toHaveLength(2)
+    const floorSeats = await api.json(floorPath)
+    const states = new Map(floorSeats.seats.map((s: { id: string; state: string }) => [s.id, s.state]))
+    for (const id of picked) expect(states.get(id)).toBe('sold')
+
+    // Another zone opens its own section; nothing else of the house was read, and no whole map was answered.
+    await page.locator('body').click({ position: { x: 5, y: 5 } })
+    await page.keyboard.press('n')
+    await page.getByLabel('Show', { exact: true }).selectOption(arena)
+    await page.getByLabel('Pick seats (otherwise best available)').check()
+    await page.getByTestId('seat-list').waitFor()
+    await page.getByLabel('Zone', { exact: true }).selectOption('B')
+    await expect.poll(() => page.getByTestId('seat-list').getAttribute('data-section')).toBe('Lower')
+    expect(new Set(reads.sections)).toEqual(new Set(['Floor', 'Lower']))
+    expect(reads.overviews).toBeGreaterThan(0)
+    expect([...reads.layouts]).toEqual(['sections'])
+    await context.close()
+  })
+
+  test('a seat sold elsewhere after the list was read: refused, named, the list read again, the other pick kept', async () => {
+    const { context, page, api, reads } = await arenaPick()
+    const seats = page.getByTestId('seat-list').getByRole('checkbox')
+    await seats.nth(20).waitFor()
+    await seats.nth(10).check()
+    await seats.nth(11).check()
+    const [taken, kept] = await pickedIds(page)
+    const takenName = await page.locator(`[data-seat-id="${taken}"]`).getAttribute('aria-label')
+    const keptName = await page.locator(`[data-seat-id="${kept}"]`).getAttribute('aria-label')
+
+    // Meanwhile another window sells the first of them.
+    const elsewhere = await api.json(
+      `${box}/sales`,
+      {
+        body: {
+          items: { kind: 'show', showId: arena, seatIds: [taken] },
+          tender: { kind: 'cash', tendered: 200_000 },
+        },
+        headers: { origin: baseUrl(), 'idempotency-key': `race-${Date.now()}` },
+      },
+      201,
+    )
+    expect(elsewhere.tickets).toHaveLength(1)
+    const floorReads = reads.sections.length
+
+    await page.getByLabel('Cash received').fill('4000')
+    await page.getByLabel('Cash received').press('Enter')
+    const alert = page.getByTestId('seats-taken')
+    await alert.waitFor()
+    expect(await alert.getAttribute('role')).toBe('alert')
+    expect(await alert.textContent()).toBe(
+      `Not sold: taken meanwhile by another sale: ${takenName}. The seat list has been refreshed.` +
+        'The other picked seats (1) are still free and stay picked.',
+    )
+    // The list was read again: the taken seat shows sold and cannot be picked; the other stays picked.
+    const takenBox = page.locator(`[data-seat-id="${taken}"]`)
+    await expect.poll(() => takenBox.getAttribute('data-state')).toBe('sold')
+    expect(reads.sections.length).toBeGreaterThan(floorReads)
+    expect(await takenBox.isDisabled()).toBe(true)
+    expect(await takenBox.isChecked()).toBe(false)
+    expect(await takenBox.getAttribute('aria-label')).toBe(`${takenName} (taken)`)
+    expect(await pickedIds(page)).toEqual([kept])
+    await expect
+      .poll(() => page.getByTestId('seat-pick').getByRole('status').textContent())
+      .toBe(`Seats picked: 1 (at most 20) — ${keptName}`)
+    await expectAccessible(page)
+    await saveScreenshot(page, 'box-arena-seat-taken')
+
+    // Enter again sells the seat still picked, and only it.
+    await page.getByLabel('Cash received').press('Enter')
+    const sold = await soldOrder(page, api)
+    expect(sold.tickets).toHaveLength(1)
+    const states = new Map(
+      (await api.json(floorPath)).seats.map((s: { id: string; state: string }) => [s.id, s.state]),
+    )
+    expect(states.get(kept)).toBe('sold')
+    expect(new Set(reads.sections)).toEqual(new Set(['Floor']))
+    expect([...reads.layouts]).toEqual(['sections'])
     await context.close()
   })
 })

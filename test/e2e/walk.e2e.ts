@@ -288,6 +288,10 @@ describe('page walk', () => {
       await page.locator('.box-check input').check()
       await page.getByTestId('seat-pick').waitFor()
       await visit(walk, 'seat-pick')
+      // The 6,000-seat arena: its sections to choose from, the zone's one opened.
+      await page.locator('select:has(option[value="shw_demo_countdown"])').selectOption('shw_demo_countdown')
+      await page.locator('[data-testid="seat-list"][data-section="Floor"]').waitFor()
+      await visit(walk, 'seat-pick-arena')
       await page.locator('input[name="sale-kind"]').nth(1).check()
       await page.locator('option[value="pkg_demo_gate_cablecar"]').waitFor({ state: 'attached' })
       await visit(walk, 'scenic')

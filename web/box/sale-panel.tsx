@@ -8,11 +8,12 @@ import type { ShowDetail } from '../../worker/routes/contracts/shows.ts'
 import { ApiError, api, newIdempotencyKey } from '../lib/api.ts'
 import { formatMoney } from '../lib/format.ts'
 import { useLocale } from '../lib/i18n.ts'
-import { localName } from '../lib/labels.ts'
+import { localName, seatNames } from '../lib/labels.ts'
 import { Button, Field, ProblemAlert, useResource } from '../lib/ui.tsx'
 import { messages } from './messages.ts'
 import { ChildTickets, ScenicChoice } from './scenic-fields.tsx'
 import { childrenOf, scenicLines, sellablePackages } from './scenic-lines.ts'
+import { afterRefusal, type PickedSeat } from './seat-rows.ts'
 import { ShowFields } from './show-fields.tsx'
 import { noTender, TenderFields, type TenderInput, tenderBody } from './tender-fields.tsx'
 import { VisitorFields, type VisitorInput } from './visitor-fields.tsx'
@@ -33,9 +34,11 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
   const [visitDate, setVisitDate] = useState(chinaToday())
   const [productId, setProductId] = useState('')
   const [packageId, setPackageId] = useState('')
-  // Best available unless the clerk ticks "pick seats"; the list is read again after a seat was taken meanwhile.
+  // Best available unless the clerk ticks "pick seats". A sale refused for seats taken meanwhile says which, reads
+  // the list again and keeps the other picks (the inventory found them free).
   const [pickSeats, setPickSeats] = useState(false)
-  const [seatIds, setSeatIds] = useState<string[]>([])
+  const [picked, setPicked] = useState<PickedSeat[]>([])
+  const [refused, setRefused] = useState<{ taken: PickedSeat[]; kept: number } | null>(null)
   const [seatsVersion, setSeatsVersion] = useState(0)
   const [seatsMissing, setSeatsMissing] = useState(false)
   /** Child tickets (cable car) by product: how many of the gate tickets carry one. */
@@ -74,7 +77,7 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
   const visitorLines =
     kind === 'show'
       ? show.data?.realNameRequired
-        ? Array.from({ length: pickSeats ? seatIds.length : count }, (_, i) => i)
+        ? Array.from({ length: pickSeats ? picked.length : count }, (_, i) => i)
         : []
       : lines.flatMap((line, i) => (line.product.realNameRequired && line.parent === undefined ? [i] : []))
   const firstSlot = slot || site.data?.timeSlots[0]?.code
@@ -85,9 +88,14 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
       next[i] = { ...visitorAt(i), ...patch }
       return next
     })
+  const dropSeats = () => {
+    setPicked([])
+    setRefused(null)
+  }
   const submit = async (event: Event) => {
     event.preventDefault()
-    if (kind === 'show' && pickSeats && !seatIds.length) {
+    setRefused(null)
+    if (kind === 'show' && pickSeats && !picked.length) {
       setSeatsMissing(true)
       return
     }
@@ -100,7 +108,9 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
         ? {
             kind,
             showId,
-            ...(pickSeats ? { seatIds } : { best: { category: zone?.code ?? '', quantity: count } }),
+            ...(pickSeats
+              ? { seatIds: picked.map((seat) => seat.id) }
+              : { best: { category: zone?.code ?? '', quantity: count } }),
             ...(people.length
               ? { holderNames: people.map((p) => p.name), idNumbers: people.map((p) => p.idNumber) }
               : {}),
@@ -131,9 +141,14 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
       setError(failure)
       if (failure instanceof ApiError && failure.status >= 400 && failure.status < 500)
         setKey(newIdempotencyKey())
-      if (failure instanceof ApiError && failure.status === 409 && pickSeats) {
-        setSeatIds([])
+      if (kind === 'show' && failure instanceof ApiError && failure.status === 409 && pickSeats) {
+        const { taken, kept } = afterRefusal(picked, failure)
+        setPicked(kept)
         setSeatsVersion((n) => n + 1)
+        if (taken.length) {
+          setRefused({ taken, kept: kept.length })
+          setError(null)
+        }
       }
     } finally {
       setBusy(false)
@@ -157,21 +172,22 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
             showId={showId}
             onShow={(id) => {
               setShowId(id)
-              setSeatIds([])
+              dropSeats()
             }}
             categories={show.data?.categories ?? []}
             zone={zone}
             onCategory={(code) => {
               setCategory(code)
-              setSeatIds([])
+              dropSeats()
             }}
             pickSeats={pickSeats}
             onPickSeats={(pick) => {
               setPickSeats(pick)
-              setSeatIds([])
+              dropSeats()
             }}
-            seatIds={seatIds}
-            onSeats={setSeatIds}
+            picked={picked}
+            onSeats={setPicked}
+            taken={refused?.taken ?? []}
             seatsVersion={seatsVersion}
             money={money}
           />
@@ -229,6 +245,12 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
           <p class="alert alert-error" role="alert">
             {t('seatsRequired')}
           </p>
+        )}
+        {refused && (
+          <div class="alert alert-error" role="alert" data-testid="seats-taken">
+            <strong>{t('seatsTaken', { seats: seatNames(refused.taken, locale, { section: true }) })}</strong>
+            <p>{refused.kept ? t('seatsKept', { count: refused.kept }) : t('seatsKeptNone')}</p>
+          </div>
         )}
         <ProblemAlert error={error} />
         <ProblemAlert error={show.error ?? site.error} />

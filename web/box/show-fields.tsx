@@ -1,5 +1,5 @@
 // The show part of a window sale: which performance, which price zone, and best available or seats picked on
-// the map. Changing any of them drops the seats picked so far.
+// the list (a big house's a section at a time). Changing any of them drops the seats picked so far.
 import type { BoxCatalogue } from '../../worker/routes/contracts/box-office.ts'
 import type { ShowDetail } from '../../worker/routes/contracts/shows.ts'
 import { formatDateTime } from '../lib/format.ts'
@@ -9,6 +9,7 @@ import { Field } from '../lib/ui.tsx'
 import { focusOnMount } from './inputs.ts'
 import { messages } from './messages.ts'
 import { SeatPick } from './seat-pick.tsx'
+import type { PickedSeat } from './seat-rows.ts'
 
 type Zone = ShowDetail['categories'][number]
 
@@ -21,8 +22,10 @@ export function ShowFields(props: {
   onCategory: (code: string) => void
   pickSeats: boolean
   onPickSeats: (pick: boolean) => void
-  seatIds: string[]
-  onSeats: (seatIds: string[]) => void
+  picked: PickedSeat[]
+  onSeats: (seats: PickedSeat[]) => void
+  /** Seats the last sale found taken meanwhile (marked in the list). */
+  taken: PickedSeat[]
   /** Bumped to read the seat list again (after a seat was taken meanwhile). */
   seatsVersion: number
   money: (minor: number) => string
@@ -82,10 +85,12 @@ export function ShowFields(props: {
       </label>
       {props.pickSeats && showId && zone && (
         <SeatPick
+          key={`${showId}\u0000${zone.code}`}
           showId={showId}
           category={zone.code}
-          picked={props.seatIds}
+          picked={props.picked}
           onChange={props.onSeats}
+          taken={props.taken}
           version={props.seatsVersion}
         />
       )}
