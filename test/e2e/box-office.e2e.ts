@@ -232,7 +232,11 @@ describe('box office, a big house (the 6,000-seat arena, read a section at a tim
     const desk = await deskWithOpenShift()
     const reads = seatReads(desk.page)
     await desk.page.getByLabel('Show', { exact: true }).selectOption(arena)
-    await desk.page.getByLabel('Zone', { exact: true }).locator('option').first().waitFor({ state: 'attached' })
+    await desk.page
+      .getByLabel('Zone', { exact: true })
+      .locator('option')
+      .first()
+      .waitFor({ state: 'attached' })
     await desk.page.getByLabel('Pick seats (otherwise best available)').check()
     return { ...desk, reads }
   }
@@ -344,6 +348,10 @@ describe('box office, a big house (the 6,000-seat arena, read a section at a tim
     expect(await takenBox.isChecked()).toBe(false)
     expect(await takenBox.getAttribute('aria-label')).toBe(`${takenName} (taken)`)
     expect(await pickedIds(page)).toEqual([kept])
+    // The zones' counts too: three Floor seats sold in all, and the one still picked is free.
+    await expect
+      .poll(() => page.getByLabel('Zone', { exact: true }).locator('option').first().textContent())
+      .toBe('Floor · ¥1,680 · 1197 left')
     await expect
       .poll(() => page.getByTestId('seat-pick').getByRole('status').textContent())
       .toBe(`Seats picked: 1 (at most 20) — ${keptName}`)

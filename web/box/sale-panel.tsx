@@ -144,7 +144,9 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
       if (kind === 'show' && failure instanceof ApiError && failure.status === 409 && pickSeats) {
         const { taken, kept } = afterRefusal(picked, failure)
         setPicked(kept)
+        // The seat list and the zones' counts are read again.
         setSeatsVersion((n) => n + 1)
+        show.reload()
         if (taken.length) {
           setRefused({ taken, kept: kept.length })
           setError(null)
