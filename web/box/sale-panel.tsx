@@ -65,7 +65,9 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
   )
   const money = (minor: number) => formatMoney(minor, catalogue.currency, locale)
   const count = Math.max(1, Math.min(20, Number(quantity) || 1))
-  const zone = show.data?.categories.find((c) => c.code === category) ?? show.data?.categories[0]
+  // The zones of the show chosen (not of the one before while its detail is on the way).
+  const shown = show.data?.id === showId ? show.data : undefined
+  const zone = shown?.categories.find((c) => c.code === category) ?? shown?.categories[0]
   const product = site.data?.products.find((p) => p.id === productId) ?? site.data?.products[0]
   const packages = sellablePackages(site.data)
   const pkg = packages.find((p) => p.id === packageId)
@@ -76,7 +78,7 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
   // (a child line travels with its gate ticket's visitor).
   const visitorLines =
     kind === 'show'
-      ? show.data?.realNameRequired
+      ? shown?.realNameRequired
         ? Array.from({ length: pickSeats ? picked.length : count }, (_, i) => i)
         : []
       : lines.flatMap((line, i) => (line.product.realNameRequired && line.parent === undefined ? [i] : []))
@@ -176,7 +178,7 @@ export function SalePanel(props: { base: string; catalogue: BoxCatalogue; onSold
               setShowId(id)
               dropSeats()
             }}
-            categories={show.data?.categories ?? []}
+            categories={shown?.categories ?? []}
             zone={zone}
             onCategory={(code) => {
               setCategory(code)
