@@ -5,7 +5,14 @@ import { memberships } from '../../../worker/db/schema.ts'
 import { createGate, importTicketKeys } from '../../../worker/domain/gate-decision.ts'
 import { verifyRevocationPage } from '../../../worker/domain/revocation-list.ts'
 import { type ApiClient, createStaffUser, problemOf, signIn } from '../../support/api.ts'
-import { idNumberFor, ok, type ShowFixture, scenicSiteOnSale } from '../../support/catalogue.ts'
+import {
+  gridChart,
+  idNumberFor,
+  ok,
+  type ShowFixture,
+  scenicSiteOnSale,
+  showOnSale,
+} from '../../support/catalogue.ts'
 import { enrollGate, nonce, showTonight } from '../../support/gate.ts'
 
 let keys = 0
@@ -175,6 +182,41 @@ describe('box office', () => {
     const states = Object.fromEntries(map.seats.map((s: { id: string; state: string }) => [s.id, s.state]))
     expect(states[show.seatIds[3]!]).toBe('free')
     expect(states[show.seatIds[0]!]).toBe('free') // refunded
+  })
+
+  it("the event's per-buyer limit applies to each window sale, not to all a clerk sells", async () => {
+    const show = await showOnSale(gridChart(1, 6), {
+      startsInHours: 2,
+      maxTicketsPerBuyer: 2,
+      refundTiers: [{ minHoursBefore: 0, feePercent: 0 }],
+    })
+    const { client: clerk } = await clerkFor(show.organizerId)
+    await ok(clerk.post(`/api/box/organizers/${show.organizerId}/shift`, { openingFloat: 0 }), 201)
+    // Three customers of two tickets each: six tickets, three times the limit, all sold at one window. The
+    // terminal's reference repeats (terminals restart their numbering), which must not refuse a sale either.
+    for (let customer = 0; customer < 3; customer++) {
+      const sale = await ok(
+        await sell(
+          clerk,
+          show,
+          { best: { category: 'A', quantity: 2 } },
+          { kind: 'card', reference: 'TERM-1' },
+        ),
+        201,
+      )
+      expect(sale.tickets).toHaveLength(2)
+    }
+    // One customer asking for more than the limit is still refused.
+    const more = await showOnSale(gridChart(1, 6), { startsInHours: 2, maxTicketsPerBuyer: 2 })
+    const { client: theirs } = await clerkFor(more.organizerId)
+    await ok(theirs.post(`/api/box/organizers/${more.organizerId}/shift`, { openingFloat: 0 }), 201)
+    const tooMany = await sell(
+      theirs,
+      more,
+      { best: { category: 'A', quantity: 3 } },
+      { kind: 'card', reference: 'X' },
+    )
+    expect((await problemOf(tooMany)).code).toBe('buyer_limit')
   })
 
   it('two racing shift openings leave one open shift; gate staff and other organizers cannot sell', async () => {

@@ -53,7 +53,12 @@ export interface Clerk {
   clerkId: string
 }
 
-const holderOf = (clerk: Clerk) => `box_office:${clerk.clerkId}`
+/**
+ * Each window sale holds and buys as a buyer of its own: whoever stands at the window is a new customer, so the
+ * event's per-buyer limit applies to each sale, not to everything a clerk ever sells (one holder per clerk refused
+ * the clerk's fifth ticket of a 4-per-buyer event for good). Per-ID limits of real-name events still hold.
+ */
+const saleBuyerOf = (clerk: Clerk) => `box_office:${clerk.clerkId}:${newId('sale').slice(5)}`
 
 /** The tender a payment was taken by, from its provider. */
 export function tenderOf(provider: string): BoxOfficeTender {
@@ -66,9 +71,13 @@ interface Held {
   release: () => Promise<unknown>
 }
 
-async function hold(services: BoxOfficeServices, clerk: Clerk, items: SaleItems): Promise<Held> {
+async function hold(
+  services: BoxOfficeServices,
+  clerk: Clerk,
+  holderId: string,
+  items: SaleItems,
+): Promise<Held> {
   const { db, env } = services
-  const holderId = holderOf(clerk)
   if (items.kind === 'show') {
     const [show] = await db
       .select({ id: shows.id })
@@ -145,7 +154,8 @@ export async function sell(
   const { db } = services
   const shift = await requireOpenShift(db, clerk.organizerId, clerk.clerkId)
   const payments = providerFor(services, input.tender)
-  const held = await hold(services, clerk, input.items)
+  const buyerId = saleBuyerOf(clerk)
+  const held = await hold(services, clerk, buyerId, input.items)
   const tender = input.tender
   let orderId: string | undefined
   try {
@@ -164,7 +174,7 @@ export async function sell(
       {
         kind: items.kind,
         holdId: held.holdId,
-        buyerId: holderOf(clerk),
+        buyerId,
         channel: BOX_OFFICE_CHANNEL,
         actor: `staff:${clerk.clerkId}`,
         auditDetail: { shiftId: shift.id, tender: tender.kind },
@@ -219,12 +229,14 @@ async function charge(
 ): Promise<PaymentEvent> {
   if (tender.kind !== 'payment_code') {
     // Cash in the till or a card on the terminal: the clerk's sale is the confirmation; the id makes it once-only.
+    // The provider reference is ours, per payment: a terminal's own reference (kept on the shift entry) repeats
+    // across terminals and days, and as the payment's reference it made a later card sale a unique conflict.
     return {
       id: `box_${payment.id}`,
       type: 'payment.succeeded',
       paymentId: payment.id,
       amount: payment.amount,
-      providerRef: tender.kind === 'card' ? tender.reference : `${COUNTER_CASH}_${payment.id}`,
+      providerRef: `${tender.kind === 'card' ? COUNTER_CARD : COUNTER_CASH}_${payment.id}`,
     }
   }
   const [row] = await services.db
