@@ -186,6 +186,9 @@ export async function waitingRoomCapacity(rooms: Rooms, callers: number, seconds
     joined++
   })
   const views = await run((caller, i) => stub.view(onSale, settings, `buy_cap${caller}-${i % 50}`))
+  // The same reads coalesced as the stadium bench sends them: concurrent callers' reads in one viewBatch call.
+  const viewCoalescer = new HoldQueue<string, QueueAnswer>((batch) => stub.viewBatch(onSale, settings, batch))
+  const batchedViews = await run((caller, i) => viewCoalescer.hold(`buy_cap${caller}-${i % 50}`))
   return {
     name: 'waiting-room-capacity',
     layer: 'do',
@@ -197,8 +200,14 @@ export async function waitingRoomCapacity(rooms: Rooms, callers: number, seconds
     batchedJoins,
     joinBatches: coalescer.batches,
     views,
+    batchedViews,
+    viewBatches: viewCoalescer.batches,
     queueLength: joined,
     // One room is enough while arrivals and position reads stay under these (joins coalesced, reads write nothing).
-    shardPoint: { joinsPerSecond: batchedJoins.perSecond, positionReadsPerSecond: views.perSecond },
+    shardPoint: {
+      joinsPerSecond: batchedJoins.perSecond,
+      positionReadsPerSecond: views.perSecond,
+      batchedPositionReadsPerSecond: batchedViews.perSecond,
+    },
   }
 }

@@ -431,7 +431,7 @@ function print() {
   const room = find('waiting-room-capacity')
   if (room)
     console.log(
-      `one waiting room: ${JSON.stringify(room.joins)} single joins beside ${JSON.stringify(room.batchedJoins)} coalesced, ${JSON.stringify(room.views)} position reads`,
+      `one waiting room: ${JSON.stringify(room.joins)} single joins beside ${JSON.stringify(room.batchedJoins)} coalesced, ${JSON.stringify(room.views)} position reads beside ${JSON.stringify(room.batchedViews)} coalesced`,
     )
   const stadium = find('stadium-onsale')
   if (stadium)
