@@ -192,9 +192,10 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
   }
 
   /**
-   * Several buyers' places at once (`view` for each, in order): the worker's isolate sends its concurrent
-   * position reads for one room as one call, as it does joins, so a read costs the room one row look-up rather
-   * than an RPC of its own. Writes nothing beyond what `view` writes.
+   * Several buyers' places at once (`view` for each, in order), for a caller holding many buyers' reads for one
+   * room (the stadium bench's harness): one call instead of an RPC per read. Writes nothing beyond what `view`
+   * writes. The buyer routes still read one by one: coalescing them in the isolate, as joins are, answered no more
+   * reads a second in one process (test/bench/README.md, waiting-room-capacity), where the RPC is cheap.
    */
   async viewBatch(
     onSale: string,

@@ -16,7 +16,6 @@ import type { Bindings } from '../../env.ts'
 import { type BotChallenge, botChallengeFor } from '../bot-challenge/index.ts'
 import { type HoldBatching, holdsAlone } from '../isolate-holds.ts'
 import { IsolateJoins } from './isolate-joins.ts'
-import { IsolateViews } from './isolate-views.ts'
 import { type OnSaleScope, readSettings, writeSettings } from './settings.ts'
 
 export type { OnSaleScope } from './settings.ts'
@@ -63,7 +62,6 @@ export interface WaitingRoomService {
 }
 
 const isolateJoins = new IsolateJoins()
-const isolateViews = new IsolateViews()
 
 const offAnswer: QueueAnswer = {
   queue: { state: 'off', opensAt: null, waiting: 0, admittedPerMinute: 0 },
@@ -83,21 +81,6 @@ export function waitingRoomService(
     const settings = await readSettings(db, onSale)
     return settings?.enabled ? settings : null
   }
-  /** A buyer's place in one shard, coalesced with this isolate's concurrent reads of that room (isolate-views.ts). */
-  const read = (onSale: string, shard: number, settings: WaitingRoomSettings, buyerId: string | undefined) =>
-    buyerId === undefined
-      ? queue(onSale, shard).view(onSale, settings)
-      : isolateViews.view(
-          { onSale, shard },
-          { buyerId, settings },
-          batching,
-          (room, roomSettings, buyerIds) => {
-            const stub = rooms.get(rooms.idFromName(shardName(room.onSale, room.shard)))
-            return buyerIds.length === 1
-              ? stub.view(room.onSale, roomSettings, buyerIds[0]).then((answer) => [answer])
-              : stub.viewBatch(room.onSale, roomSettings, buyerIds)
-          },
-        )
   /**
    * The shard holding a buyer's place: the remembered one when it has it, else their buyer id's (where a place
    * joined without an ID number is). A place keyed by an ID number whose cookie was lost is found again by
@@ -112,9 +95,9 @@ export function waitingRoomService(
     const shards = roomShards(settings)
     const own = buyerId === undefined ? 0 : shardOf(buyerId, shards)
     const remembered = hint !== undefined && Number.isInteger(hint) && hint >= 0 && hint < shards ? hint : own
-    const first = await read(onSale, remembered, settings, buyerId)
+    const first = await queue(onSale, remembered).view(onSale, settings, buyerId)
     if (first.place || remembered === own) return { ...first, shard: remembered }
-    return { ...(await read(onSale, own, settings, buyerId)), shard: own }
+    return { ...(await queue(onSale, own).view(onSale, settings, buyerId)), shard: own }
   }
   return {
     settings: (onSale) => readSettings(db, onSale),
