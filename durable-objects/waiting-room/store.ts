@@ -111,7 +111,7 @@ export function putPlace(
        shuffle_key = excluded.shuffle_key, ticket = excluded.ticket, state = 'waiting', held = 0, finished = 0,
        quiet = 0, refused_at = NULL,
        joined_at = excluded.joined_at, last_seen_at = excluded.last_seen_at, admitted_at = NULL,
-       pass_expires_at = NULL`,
+       pass_expires_at = NULL, pass_seen = 0`,
     place.buyerId,
     place.idHash,
     place.arrival,
@@ -122,10 +122,41 @@ export function putPlace(
   )
 }
 
-/** Last-seen times kept in memory between ticks (see WaitingRoom.seen), written in the caller's transaction. */
+/** The row putPlace leaves for a place (what placeOf would read back). */
+export const newPlaceRow = (
+  place: { buyerId: string; idHash: string | null; arrival: number; ticket: number | null },
+  now: number,
+): PlaceRow => ({
+  buyer_id: place.buyerId,
+  id_hash: place.idHash,
+  arrival: place.arrival,
+  ticket: place.ticket,
+  state: 'waiting',
+  held: 0,
+  finished: 0,
+  quiet: 0,
+  refused_at: null,
+  last_seen_at: now,
+  pass_expires_at: null,
+  pass_seen: 0,
+})
+
+/** Buyers a tick's `touchAll` writes in one statement (the statement's JSON text stays a few hundred kB). */
+const TOUCH_CHUNK = 5_000
+
+/**
+ * Last-seen times kept in memory between ticks (see WaitingRoom.seen), written in the caller's transaction: one
+ * UPDATE over a JSON list per TOUCH_CHUNK buyers instead of one statement per buyer (a tick behind thousands of
+ * reads spent most of its time crossing into SQLite once per buyer).
+ */
 export function touchAll(sql: SqlStorage, seen: ReadonlyMap<string, number>) {
-  for (const [buyerId, at] of seen)
-    sql.exec('UPDATE places SET last_seen_at = max(last_seen_at, ?) WHERE buyer_id = ?', at, buyerId)
+  const all = [...seen]
+  for (let from = 0; from < all.length; from += TOUCH_CHUNK)
+    sql.exec(
+      `UPDATE places SET last_seen_at = max(places.last_seen_at, seen.value ->> 1)
+         FROM json_each(?) AS seen WHERE places.buyer_id = seen.value ->> 0`,
+      JSON.stringify(all.slice(from, from + TOUCH_CHUNK)),
+    )
 }
 
 /**

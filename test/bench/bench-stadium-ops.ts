@@ -59,6 +59,8 @@ interface OnSale {
   shards: number
   opensAt: number
   rate: number | null
+  /** `views=single`: each position read its own `view` RPC (the platform before `viewBatch`). */
+  viewsOneByOne: boolean
   settings: WaitingRoomSettings
   shardOfBuyer: Map<string, number>
   /** Order the joins reached the platform in (all shards together). */
@@ -111,6 +113,7 @@ export async function stadiumOpen(
     shards,
     opensAt,
     rate,
+    viewsOneByOne: params.get('views') === 'single',
     settings: room.settings()!,
     shardOfBuyer: room.shardOfBuyer,
     joinedAs: new Map(),
@@ -125,7 +128,15 @@ export async function stadiumOpen(
     passLeftMs: [],
     calls: { joins: 0, views: 0, holds: 0, confirms: 0, batches: 0 },
   }
-  return { showId, seats, buyers, shards, opensAt, admissionPerMinute: rate }
+  return {
+    showId,
+    seats,
+    buyers,
+    shards,
+    opensAt,
+    admissionPerMinute: rate,
+    views: params.get('views') ?? 'batched',
+  }
 }
 
 /** A buyer's client network (the per-network hold caps count it): spread over 65,536 /24s by their id. */
@@ -157,6 +168,7 @@ function drive(env: StadiumEnv, sale: OnSale): Drive {
       admissionPerMinute: sale.rate,
       passSeconds: STADIUM_PASS_SECONDS,
       shards: sale.shards,
+      viewsOneByOne: sale.viewsOneByOne,
       opened: { settings: sale.settings, shardOfBuyer: sale.shardOfBuyer },
     }),
     show,
@@ -284,6 +296,7 @@ export async function stadiumReport(env: StadiumEnv) {
     seats: sale.seats,
     buyers: sale.buyers,
     shards: sale.shards,
+    positionReads: sale.viewsOneByOne ? 'one view RPC each' : 'viewBatch per room and request',
     secondsToSellOut: sale.soldOutAt === null ? null : Math.round((sale.soldOutAt - sale.opensAt) / 100) / 10,
     seatsSold: sale.soldSeats,
     actorSold: counts.memory.sold,

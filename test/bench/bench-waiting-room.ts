@@ -42,6 +42,8 @@ export function showWaitingRoom(
     admissionPerMinute: number | null
     passSeconds: number
     shards?: number
+    /** Each position read its own `view` RPC (before `viewBatch`); by default they are coalesced per room. */
+    viewsOneByOne?: boolean
     /** An open room's settings and where its buyers queue, when a later request drives it (stubs are per request). */
     opened?: { settings: WaitingRoomSettings; shardOfBuyer: Map<string, number> }
   },
@@ -61,6 +63,10 @@ export function showWaitingRoom(
   let settings: WaitingRoomSettings | null = options.opened?.settings ?? null
   const joins = stubs.map(
     (stub) => new HoldQueue<JoinRequest, JoinOutcome>((batch) => stub.joinBatch(onSale, settings!, batch)),
+  )
+  // Position reads coalesced per room the same way (`viewBatch`): a room answers a batch of reads in one call.
+  const views = stubs.map(
+    (stub) => new HoldQueue<string, QueueAnswer>((batch) => stub.viewBatch(onSale, settings, batch)),
   )
   const shardOfBuyer = options.opened?.shardOfBuyer ?? new Map<string, number>()
   const stubOf = (buyerId: string) => stubs[shardOfBuyer.get(buyerId) ?? 0]!
@@ -85,7 +91,10 @@ export function showWaitingRoom(
       shardOfBuyer.set(buyerId, shard)
       return (await joins[shard]!.hold({ buyerId, idHash })).answer
     },
-    viewAnswer: (buyerId) => stubOf(buyerId).view(onSale, settings, buyerId),
+    viewAnswer: (buyerId) =>
+      options.viewsOneByOne
+        ? stubOf(buyerId).view(onSale, settings, buyerId)
+        : views[shardOfBuyer.get(buyerId) ?? 0]!.hold(buyerId),
     stepOf: (buyerId, step) => stubOf(buyerId).progress(onSale, buyerId, step),
     async join(buyerId, idHash) {
       const shard = shardOf(idHash, shards)
@@ -177,6 +186,9 @@ export async function waitingRoomCapacity(rooms: Rooms, callers: number, seconds
     joined++
   })
   const views = await run((caller, i) => stub.view(onSale, settings, `buy_cap${caller}-${i % 50}`))
+  // The same reads coalesced as the stadium bench sends them: concurrent callers' reads in one viewBatch call.
+  const viewCoalescer = new HoldQueue<string, QueueAnswer>((batch) => stub.viewBatch(onSale, settings, batch))
+  const batchedViews = await run((caller, i) => viewCoalescer.hold(`buy_cap${caller}-${i % 50}`))
   return {
     name: 'waiting-room-capacity',
     layer: 'do',
@@ -188,8 +200,14 @@ export async function waitingRoomCapacity(rooms: Rooms, callers: number, seconds
     batchedJoins,
     joinBatches: coalescer.batches,
     views,
+    batchedViews,
+    viewBatches: viewCoalescer.batches,
     queueLength: joined,
     // One room is enough while arrivals and position reads stay under these (joins coalesced, reads write nothing).
-    shardPoint: { joinsPerSecond: batchedJoins.perSecond, positionReadsPerSecond: views.perSecond },
+    shardPoint: {
+      joinsPerSecond: batchedJoins.perSecond,
+      positionReadsPerSecond: views.perSecond,
+      batchedPositionReadsPerSecond: batchedViews.perSecond,
+    },
   }
 }

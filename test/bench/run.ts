@@ -14,6 +14,7 @@ import { printScenicReports, scenicReportScenarios } from './bench-reports-sceni
 import { type GateScenario, gateLayer, printGate } from './gate-decision.ts'
 import { percentile } from './percentile.ts'
 import { seatMapAnswer, showActorHeap } from './show-heap-probe.ts'
+import { GIVE_UP_SECONDS, SELL_OUT_CAP_SECONDS } from './stadium-crowd.ts'
 import { stadiumOverProcesses } from './stadium-harness.ts'
 
 const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
@@ -44,7 +45,8 @@ function migrate(config: string, persist: string, binding = 'DB') {
   if (r.status !== 0) throw new Error(`migrations failed: ${r.stderr}`)
 }
 
-const INSPECTOR_PORT = 9331
+/** The DevTools inspector port under BENCH_PROFILE (BENCH_INSPECTOR_PORT: another checkout may hold 9331). */
+const INSPECTOR_PORT = Number(process.env.BENCH_INSPECTOR_PORT ?? 9331)
 
 async function start(
   config: string,
@@ -67,7 +69,9 @@ async function start(
   ]
   for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`)
   // BENCH_PROFILE: the app's DevTools inspector, for a CPU profile of its isolate (cpu-profile.ts).
-  if (process.env.BENCH_PROFILE && port === 8791) args.push('--inspector-port', String(INSPECTOR_PORT))
+  // The DO layer's server too when the stadium is profiled (the layers run one after the other, never together).
+  if (process.env.BENCH_PROFILE && (port === 8791 || port === DO_PORT))
+    args.push('--inspector-port', String(INSPECTOR_PORT))
   const child = spawn(wrangler, args, { env, stdio: ['ignore', 'ignore', 'inherit'] })
   const deadline = Date.now() + 120_000
   while (Date.now() < deadline) {
@@ -94,6 +98,18 @@ function stop(child: ChildProcess) {
       resolve()
     }, 5000)
   })
+}
+
+/**
+ * The stadium's shape (BENCH_STADIUM) and how long it may run: asked for alone (`BENCH_SCENARIOS`), until the
+ * sell-out (capped at SELL_OUT_CAP_SECONDS); in the default run of every scenario, GIVE_UP_SECONDS after the
+ * opening. `BENCH_STADIUM_GIVE_UP` (seconds) or `&giveUp=` in BENCH_STADIUM sets it either way.
+ */
+function stadiumShape(chosen: boolean) {
+  const shape = process.env.BENCH_STADIUM ?? ''
+  if (/[?&]giveUp=/.test(shape)) return shape
+  const giveUp = process.env.BENCH_STADIUM_GIVE_UP ?? (chosen ? SELL_OUT_CAP_SECONDS : GIVE_UP_SECONDS)
+  return `${shape}&giveUp=${giveUp}`
 }
 
 async function doLayer() {
@@ -134,9 +150,10 @@ async function doLayer() {
       if (name === 'stadium-onsale' && process.env.BENCH_STADIUM_HARNESS !== 'worker') {
         const result = await stadiumOverProcesses(
           `http://127.0.0.1:${DO_PORT}`,
-          process.env.BENCH_STADIUM ?? '',
+          stadiumShape(!!only),
           Number(process.env.BENCH_STADIUM_PROCS ?? 2),
           server.pid,
+          process.env.BENCH_PROFILE ? INSPECTOR_PORT : undefined,
         )
         scenarios.push(result as unknown as Scenario)
         console.log(`  ${name}: ${JSON.stringify(result)}`)
@@ -414,7 +431,7 @@ function print() {
   const room = find('waiting-room-capacity')
   if (room)
     console.log(
-      `one waiting room: ${JSON.stringify(room.joins)} single joins beside ${JSON.stringify(room.batchedJoins)} coalesced, ${JSON.stringify(room.views)} position reads`,
+      `one waiting room: ${JSON.stringify(room.joins)} single joins beside ${JSON.stringify(room.batchedJoins)} coalesced, ${JSON.stringify(room.views)} position reads beside ${JSON.stringify(room.batchedViews)} coalesced`,
     )
   const stadium = find('stadium-onsale')
   if (stadium)

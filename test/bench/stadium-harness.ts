@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
+import { connectProfiler } from './cpu-profile.ts'
 import { ARRIVAL_SECONDS, GIVE_UP_SECONDS, STADIUM_BUYERS, STADIUM_SEATS } from './stadium-crowd.ts'
 
 const load = () => loadavg().map((n) => Math.round(n * 10) / 10)
@@ -29,7 +30,13 @@ export function treeCpuSeconds(root: number): number {
   return Math.round(total * 100) / 100
 }
 
-export async function stadiumOverProcesses(base: string, shape: string, procs: number, serverPid?: number) {
+export async function stadiumOverProcesses(
+  base: string,
+  shape: string,
+  procs: number,
+  serverPid?: number,
+  inspectorPort?: number,
+) {
   const params = new URLSearchParams(shape.replace(/^&/, ''))
   const loadBefore = load()
   // The worker sets the opening once the show is ready: the first arrivals come 3 s after its answer.
@@ -46,8 +53,23 @@ export async function stadiumOverProcesses(base: string, shape: string, procs: n
   }
   if (!res.ok) throw new Error(`stadium open: ${opened.error}`)
   const per = Math.ceil(opened.buyers / procs)
+  const giveUpSeconds = Number(params.get('giveUp') ?? GIVE_UP_SECONDS)
   const serverCpuBefore = serverPid ? treeCpuSeconds(serverPid) : null
   const startedAt = Date.now()
+  // BENCH_PROFILE: the workerd isolate's CPU profile (every actor and the bench worker) over the first
+  // BENCH_PROFILE_SECONDS (default 60) after the opening, when joins, reads and holds all run.
+  const profiling = inspectorPort
+    ? (async () => {
+        const profiler = await connectProfiler(inspectorPort)
+        await new Promise((r) => setTimeout(r, Math.max(0, opened.opensAt - Date.now())))
+        await profiler.start()
+        await new Promise((r) => setTimeout(r, Number(process.env.BENCH_PROFILE_SECONDS ?? 60) * 1000))
+        await profiler.stop()
+        const summary = profiler.summary(40)
+        profiler.close()
+        return summary
+      })()
+    : undefined
   const outputs = await Promise.all(
     Array.from({ length: procs }, (_, proc) => {
       const config = {
@@ -57,7 +79,7 @@ export async function stadiumOverProcesses(base: string, shape: string, procs: n
         seats: opened.seats,
         buyers: opened.buyers,
         opensAt: opened.opensAt,
-        giveUpAt: opened.opensAt + Number(params.get('giveUp') ?? GIVE_UP_SECONDS) * 1000,
+        giveUpAt: opened.opensAt + giveUpSeconds * 1000,
         proc,
       }
       return new Promise<Record<string, number>>((resolve, reject) => {
@@ -78,12 +100,17 @@ export async function stadiumOverProcesses(base: string, shape: string, procs: n
       })
     }),
   )
+  const cpuProfile = await profiling
   const wallSeconds = Math.round((Date.now() - startedAt) / 100) / 10
   const serverCpu = serverPid && serverCpuBefore !== null ? treeCpuSeconds(serverPid) - serverCpuBefore : null
   console.log(`  stadium-onsale: buyers done at ${new Date().toISOString()}, load ${load().join(' ')}`)
   const reportRes = await fetch(`${base}/stadium/report`)
   const report = (await reportRes.json()) as Record<string, unknown> & { error?: string }
   if (!reportRes.ok) throw new Error(`stadium report: ${report.error}`)
+  const ended =
+    (report as { secondsToSellOut?: number | null }).secondsToSellOut != null
+      ? 'sold out'
+      : `gave up ${giveUpSeconds} s after the opening`
   const sum = (key: string) => outputs.reduce((n, o) => n + (o[key] ?? 0), 0)
   return {
     name: 'stadium-onsale',
@@ -92,6 +119,8 @@ export async function stadiumOverProcesses(base: string, shape: string, procs: n
     holdsPerSecond: 0,
     waitingRoom: true,
     harness: 'buyer processes',
+    giveUpSeconds,
+    ended,
     ...report,
     buyersDid: Object.fromEntries(
       [
@@ -127,6 +156,7 @@ export async function stadiumOverProcesses(base: string, shape: string, procs: n
     harnessCpuSeconds: Math.round(outputs.reduce((n, o) => n + (o.cpuSeconds ?? 0), 0) * 10) / 10,
     loadBefore,
     loadAfter: load(),
+    ...(cpuProfile ? { cpuProfile } : {}),
     defaults: { seats: STADIUM_SEATS, buyers: STADIUM_BUYERS },
   }
 }
