@@ -45,6 +45,8 @@ function migrate(config: string, persist: string, binding = 'DB') {
 }
 
 const INSPECTOR_PORT = 9331
+/** BENCH_PROFILE: the inspector of each profiled server (the HTTP layer's; the capture bench's two sides). */
+const inspectorPorts: Record<number, number> = { 8791: INSPECTOR_PORT, 8793: 9333, 8794: 9334 }
 
 async function start(
   config: string,
@@ -67,7 +69,8 @@ async function start(
   ]
   for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`)
   // BENCH_PROFILE: the app's DevTools inspector, for a CPU profile of its isolate (cpu-profile.ts).
-  if (process.env.BENCH_PROFILE && port === 8791) args.push('--inspector-port', String(INSPECTOR_PORT))
+  if (process.env.BENCH_PROFILE && inspectorPorts[port])
+    args.push('--inspector-port', String(inspectorPorts[port]))
   const child = spawn(wrangler, args, { env, stdio: ['ignore', 'ignore', 'inherit'] })
   const deadline = Date.now() + 120_000
   while (Date.now() < deadline) {
@@ -468,6 +471,7 @@ async function main() {
         migrate,
         load,
         clientAddress,
+        inspectorPorts: process.env.BENCH_PROFILE ? { on: 9333, off: 9334 } : undefined,
         clients: Math.min(CONCURRENCY, 128),
         seconds: SECONDS,
         rounds: HTTP_ROUNDS,
