@@ -7,7 +7,7 @@ import type { WaitingRoom } from '../durable-objects/waiting-room/index.ts'
 import type { Database } from './db/client.ts'
 import type { CustomerPrincipal } from './middleware/customer-auth.ts'
 import type { Logger } from './middleware/logger.ts'
-import type { CaptureMessage } from './services/analytics/messages.ts'
+import type { AnalyticsQueueBody } from './services/analytics/messages.ts'
 import type { HoldBatching } from './services/isolate-holds.ts'
 import type { PaymentProvider } from './services/payments/provider.ts'
 import type { ShowInventoryService } from './services/show-inventory.ts'
@@ -29,7 +29,7 @@ export interface Bindings {
    * Captured analytics events (producer; this worker consumes them, worker/services/analytics/). Unbound (the
    * benchmark's worker without capture), nothing is captured.
    */
-  ANALYTICS_QUEUE?: Queue<CaptureMessage>
+  ANALYTICS_QUEUE?: Queue<AnalyticsQueueBody>
   /** `off` stops capturing from routes and the beacon (an operator's switch; the benchmark's side without capture). */
   ANALYTICS_CAPTURE?: string
   /** One actor per group buy (团购), named by group id: serializes joins, owns the deadline alarm. */

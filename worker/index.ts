@@ -11,7 +11,7 @@ import { jsonLogger } from './middleware/logger.ts'
 import { app } from './routes/index.ts'
 import { runScheduledJobs } from './scheduled.ts'
 import { consumeAnalyticsBatch } from './services/analytics/consumer.ts'
-import type { CaptureMessage } from './services/analytics/messages.ts'
+import type { AnalyticsQueueBody } from './services/analytics/messages.ts'
 import { consumeWebhookBatch, consumeWebhookDeadLetters, fetchSender } from './services/webhooks/delivery.ts'
 import type { WebhookDeliveryMessage } from './services/webhooks/queue.ts'
 import { webhookTargetGuardFor } from './services/webhooks/target-guard.ts'
@@ -25,7 +25,9 @@ export default {
   async queue(batch, env, _ctx) {
     const db = openDatabase(env.DB)
     if (batch.queue === 'analytics-events')
-      return consumeAnalyticsBatch(db, batch as unknown as MessageBatch<CaptureMessage>)
+      return consumeAnalyticsBatch(db, batch as MessageBatch<unknown>, (invalid) =>
+        jsonLogger({ job: 'analytics' }).warn('captured events dropped: not a capture message', { invalid }),
+      )
     const logger = jsonLogger({ job: 'webhooks', queue: batch.queue })
     if (batch.queue.endsWith('-dlq'))
       return consumeWebhookDeadLetters({ db, logger }, batch as MessageBatch<WebhookDeliveryMessage>)
@@ -34,4 +36,4 @@ export default {
       batch as MessageBatch<WebhookDeliveryMessage>,
     )
   },
-} satisfies ExportedHandler<Bindings, WebhookDeliveryMessage | CaptureMessage>
+} satisfies ExportedHandler<Bindings, WebhookDeliveryMessage | AnalyticsQueueBody>

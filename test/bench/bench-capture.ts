@@ -11,6 +11,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { adminOverHttp, gridShowOnSale } from '../support/admin-over-http.ts'
+import { type CpuProfiler, connectProfiler } from './cpu-profile.ts'
 import { percentile } from './percentile.ts'
 import { treeCpuSeconds } from './stadium-harness.ts'
 
@@ -26,6 +27,8 @@ export interface CaptureBenchTools {
   migrate: (config: string, persist: string) => void
   load: (clients: number, seconds: number, request: () => Promise<Response>) => Promise<LoadResult>
   clientAddress: () => string
+  /** BENCH_PROFILE: each side's inspector, for a CPU profile of its isolate over its rounds (cpu-profile.ts). */
+  inspectorPorts?: { on: number; off: number }
   clients: number
   seconds: number
   rounds: number
@@ -93,6 +96,12 @@ export async function captureScenarios(tools: CaptureBenchTools) {
       }),
     })
   const rounds = { on: [] as LoadResult[], off: [] as LoadResult[] }
+  const profilers: { on?: CpuProfiler; off?: CpuProfiler } = tools.inspectorPorts
+    ? {
+        on: await connectProfiler(tools.inspectorPorts.on),
+        off: await connectProfiler(tools.inspectorPorts.off),
+      }
+    : {}
   // CPU seconds of each server (wrangler and its workerd) over all rounds and the pauses after them, where the
   // captured side's last queue batch lands: CPU per hold is far less moved by other load on the host than holds/s.
   const cpu = () => ({ on: treeCpuSeconds(on.server.pid!), off: treeCpuSeconds(off.server.pid!) })
@@ -104,14 +113,18 @@ export async function captureScenarios(tools: CaptureBenchTools) {
     for (let round = 0; round < tools.rounds * 2; round++) {
       // ABBA: on, off, off, on, on, off, …
       const first = round % 4 === 0 || round % 4 === 3 ? 'on' : 'off'
+      await profilers[first]?.start()
       rounds[first].push(await tools.load(tools.clients, window, hold(first === 'on' ? on : off)))
       // Let the captured side's last queue batch (at most 2 s away) land before the other side's round starts.
       await new Promise((resolve) => setTimeout(resolve, 2500))
+      await profilers[first]?.stop()
     }
     const cpuAfter = cpu()
     cpuSeconds.on = Math.round((cpuAfter.on - cpuBefore.on) * 100) / 100
     cpuSeconds.off = Math.round((cpuAfter.off - cpuBefore.off) * 100) / 100
   } finally {
+    profilers.on?.close()
+    profilers.off?.close()
     await tools.stop(on.server)
     await tools.stop(off.server)
   }
@@ -153,6 +166,9 @@ export async function captureScenarios(tools: CaptureBenchTools) {
       // The servers' CPU per hold made, each side over its own rounds (less moved by the host's other load).
       cpuMsPerHold,
       cpuOverheadPercent: Math.round((cpuMsPerHold.on / Math.max(0.001, cpuMsPerHold.off) - 1) * 1000) / 10,
+      ...(profilers.on && profilers.off
+        ? { cpuProfile: { withCapture: profilers.on.summary(40), without: profilers.off.summary(40) } }
+        : {}),
     },
   ]
 }

@@ -47,6 +47,14 @@ function migrate(config: string, persist: string, binding = 'DB') {
 
 /** The DevTools inspector port under BENCH_PROFILE (BENCH_INSPECTOR_PORT: another checkout may hold 9331). */
 const INSPECTOR_PORT = Number(process.env.BENCH_INSPECTOR_PORT ?? 9331)
+/** BENCH_PROFILE: the inspector of each profiled server (the HTTP layer's, the DO layer's when the stadium is
+ * profiled, the capture bench's two sides); the layers run one after the other, never together. */
+const inspectorPorts: Record<number, number> = {
+  8791: INSPECTOR_PORT,
+  [DO_PORT]: INSPECTOR_PORT,
+  8793: INSPECTOR_PORT + 2,
+  8794: INSPECTOR_PORT + 3,
+}
 
 async function start(
   config: string,
@@ -69,9 +77,8 @@ async function start(
   ]
   for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`)
   // BENCH_PROFILE: the app's DevTools inspector, for a CPU profile of its isolate (cpu-profile.ts).
-  // The DO layer's server too when the stadium is profiled (the layers run one after the other, never together).
-  if (process.env.BENCH_PROFILE && (port === 8791 || port === DO_PORT))
-    args.push('--inspector-port', String(INSPECTOR_PORT))
+  const inspector = inspectorPorts[port]
+  if (process.env.BENCH_PROFILE && inspector) args.push('--inspector-port', String(inspector))
   const child = spawn(wrangler, args, { env, stdio: ['ignore', 'ignore', 'inherit'] })
   const deadline = Date.now() + 120_000
   while (Date.now() < deadline) {
@@ -485,6 +492,9 @@ async function main() {
         migrate,
         load,
         clientAddress,
+        inspectorPorts: process.env.BENCH_PROFILE
+          ? { on: INSPECTOR_PORT + 2, off: INSPECTOR_PORT + 3 }
+          : undefined,
         clients: Math.min(CONCURRENCY, 128),
         seconds: SECONDS,
         rounds: HTTP_ROUNDS,

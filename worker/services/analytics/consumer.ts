@@ -1,12 +1,19 @@
-// The `analytics-events` queue consumer: resolves each captured event's organizer, event and the organizer's day
-// (in batched lookups), then stores the batch in one transaction (store.ts). Events naming a show or site that does
-// not exist are dropped (a beacon cannot invent an organizer's traffic).
+// The `analytics-events` queue consumer: unpacks each message's events (a pack, or a lone event sent before
+// packing), resolves each event's organizer, event and the organizer's day (in batched lookups), then stores the
+// batch in one transaction (store.ts). Events naming a show or site that does not exist are dropped (a beacon cannot
+// invent an organizer's traffic); so are bodies that fail the schema, logged, without holding back the rest.
 import { inArray } from 'drizzle-orm'
+import * as v from 'valibot'
 import type { Database } from '../../db/client.ts'
 import { inChunks } from '../../db/in-chunks.ts'
 import { organizers } from '../../db/schema.ts'
 import { localDayOf, sourceKeyOf } from '../../domain/analytics-events.ts'
-import type { AnalyticsRecord, CaptureMessage } from './messages.ts'
+import {
+  type AnalyticsRecord,
+  type CaptureMessage,
+  captureMessageSchema,
+  capturePackSchema,
+} from './messages.ts'
 import { recordAnalyticsEvents } from './store.ts'
 
 /** The time zone of platform-wide pages (the shop's listing), which belong to no organizer. */
@@ -101,15 +108,31 @@ export async function resolveCaptured(db: Database, messages: CaptureMessage[]):
   return records
 }
 
+/** The events queue message bodies carry, packed or alone; `invalid` counts the events and bodies that failed the schema. */
+export function capturedEventsOf(bodies: unknown[]): { events: CaptureMessage[]; invalid: number } {
+  const events: CaptureMessage[] = []
+  let invalid = 0
+  const take = (body: unknown) => {
+    const event = v.safeParse(captureMessageSchema, body)
+    if (event.success) events.push(event.output)
+    else invalid++
+  }
+  for (const body of bodies) {
+    const pack = v.safeParse(capturePackSchema, body)
+    if (pack.success) for (const event of pack.output.events) take(event)
+    else take(body)
+  }
+  return { events, invalid }
+}
+
 /** Consumes one queue batch: stored all at once, acknowledged together (a failure retries the whole batch, harmlessly). */
 export async function consumeAnalyticsBatch(
   db: Database,
-  batch: MessageBatch<CaptureMessage>,
+  batch: MessageBatch<unknown>,
+  onInvalid: (invalid: number) => void = () => {},
 ): Promise<void> {
-  const records = await resolveCaptured(
-    db,
-    batch.messages.map((m) => m.body),
-  )
-  await recordAnalyticsEvents(db, records)
+  const { events, invalid } = capturedEventsOf(batch.messages.map((m) => m.body))
+  if (invalid) onInvalid(invalid)
+  await recordAnalyticsEvents(db, await resolveCaptured(db, events))
   batch.ackAll()
 }

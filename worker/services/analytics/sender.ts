@@ -1,17 +1,51 @@
-// Captured events leave an isolate in batches: each hold's own `send` would be one more call per request on the
-// hottest path (a request's own RPC was half a hold's CPU, see isolate-holds.ts). The first request with something
-// to send flushes after a few milliseconds, in its `waitUntil`, everything the isolate's requests queued meanwhile
-// (up to 100 per `sendBatch`); nobody waits on it. Capture is best effort: a failed send is logged and dropped.
-import type { AnalyticsQueue, CaptureMessage } from './messages.ts'
+// Captured events leave an isolate packed: each hold's own `send` would be one more call per request on the hottest
+// path (a request's own RPC was half a hold's CPU, see isolate-holds.ts), and each queue message costs the queue
+// (locally, the broker in the same workerd) its own serializing and delivery. The first request with something to
+// send gathers for a while, in its `waitUntil`, everything the isolate's requests queue meanwhile, and sends it as
+// one message (`{ events: [...] }`; more when it outgrows a message); nobody waits on it. A request adding an event
+// after the gathering ended starts the next one. Capture is best effort: a failed send is logged and dropped.
+import type { AnalyticsQueue, CaptureMessage, CapturePack } from './messages.ts'
 
-const GATHER_MS = 5
+/** Long enough to gather a burst's events into one message, short beside `waitUntil`'s 30 s. */
+const GATHER_MS = 50
+/** A pack's JSON in UTF-8 bytes: Queues take up to 128 KB per message. */
+const PACK_BYTES = 100_000
 /** A flush older than this is taken as lost (its request was cut off) and a new one may start. */
 const STALE_MS = 10_000
+
+const utf8 = new TextEncoder()
+/** UTF-8 length of a string, encoding only when it is not plain ASCII (it almost always is). */
+const bytesOf = (json: string) => (/^[\x20-\x7e]*$/.test(json) ? json.length : utf8.encode(json).byteLength)
+
+/** Events as packs of at most `limit` bytes of JSON each (an event bigger than that alone goes alone). */
+export function packed(events: CaptureMessage[], limit = PACK_BYTES): CapturePack[] {
+  const envelope = '{"events":[]}'.length
+  const packs: CapturePack[] = []
+  let current: CaptureMessage[] = []
+  let size = envelope
+  for (const event of events) {
+    const bytes = bytesOf(JSON.stringify(event)) + 1
+    if (current.length && size + bytes > limit) {
+      packs.push({ events: current })
+      current = []
+      size = envelope
+    }
+    current.push(event)
+    size += bytes
+  }
+  if (current.length) packs.push({ events: current })
+  return packs
+}
 
 export class CaptureSender {
   /** Messages still to build: building (parsing a hold's answer) waits for the flush, after the answers went out. */
   private pending: (() => CaptureMessage | null)[] = []
   private flushStartedAt: number | null = null
+
+  constructor(
+    private readonly gatherMs = GATHER_MS,
+    private readonly packBytes = PACK_BYTES,
+  ) {}
 
   /**
    * Queues the message `build` makes (from plain data only); answers the flush the caller must keep alive (`waitUntil`) when it started one, else null.
@@ -30,26 +64,28 @@ export class CaptureSender {
   }
 
   private async flush(queue: AnalyticsQueue, onError: (error: unknown) => void) {
-    await new Promise((resolve) => setTimeout(resolve, GATHER_MS))
-    // Ends in the same synchronous step that finds nothing left, so a message added later starts a new flush.
-    while (this.pending.length) {
-      const batch = this.pending.splice(0, 100).flatMap((build) => {
-        try {
-          const body = build()
-          return body ? [{ body, contentType: 'json' as const }] : []
-        } catch (error) {
-          onError(error)
-          return []
-        }
-      })
-      if (batch.length === 0) continue
+    await new Promise((resolve) => setTimeout(resolve, this.gatherMs))
+    // Takes everything gathered and ends the gathering in one synchronous step: an event added later (even during
+    // the send below) starts the next flush, kept alive by its own request.
+    const builds = this.pending
+    this.pending = []
+    this.flushStartedAt = null
+    const events = builds.flatMap((build) => {
       try {
-        await queue.sendBatch(batch)
+        const event = build()
+        return event ? [event] : []
+      } catch (error) {
+        onError(error)
+        return []
+      }
+    })
+    for (const pack of packed(events, this.packBytes)) {
+      try {
+        await queue.send(pack, { contentType: 'json' })
       } catch (error) {
         onError(error)
       }
     }
-    this.flushStartedAt = null
   }
 }
 
