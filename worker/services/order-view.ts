@@ -8,49 +8,50 @@ import {
   orders,
   payments,
   refunds,
+  seats,
   tickets,
   visitProducts,
 } from '../db/schema.ts'
 import { balanceWindow } from '../domain/deposit-terms.ts'
 import { refundReasonOf } from '../domain/refund-reason.ts'
-import { seatPlacesOf } from './ticket-facts.ts'
+import { seatPlaceRead, seatPlacesFrom } from './ticket-facts.ts'
 
 /** An order as its buyer (or staff) sees it: lines with their tickets, payments, refunds and history. */
 export async function orderView(db: Database, orderId: string, opts: { withAudit?: boolean } = {}) {
-  const [order] = await db.select().from(orders).where(eq(orders.id, orderId))
+  // One D1 round trip for all of it (the order step of every purchase answers with this view): the seats and
+  // products are those of the order's own lines, picked in the database.
+  const ofOrderLines = <T extends typeof orderLines.inventoryRef | typeof orderLines.productId>(column: T) =>
+    db.select({ id: column }).from(orderLines).where(eq(orderLines.orderId, orderId))
+  const [[order], lines, issued, paid, refunded, [deposit], discounts, seatRows, productRows, ...audit] =
+    await db.batch([
+      db.select().from(orders).where(eq(orders.id, orderId)),
+      db.select().from(orderLines).where(eq(orderLines.orderId, orderId)),
+      db.select().from(tickets).where(eq(tickets.orderId, orderId)),
+      db.select().from(payments).where(eq(payments.orderId, orderId)),
+      db.select().from(refunds).where(eq(refunds.orderId, orderId)),
+      db.select().from(orderDeposits).where(eq(orderDeposits.orderId, orderId)),
+      db
+        .select()
+        .from(orderDiscounts)
+        .where(eq(orderDiscounts.orderId, orderId))
+        .orderBy(asc(orderDiscounts.id)),
+      seatPlaceRead(db, inArray(seats.id, ofOrderLines(orderLines.inventoryRef))),
+      db
+        .select({ id: visitProducts.id, name: visitProducts.name, nameEn: visitProducts.nameEn })
+        .from(visitProducts)
+        .where(inArray(visitProducts.id, ofOrderLines(orderLines.productId))),
+      ...(opts.withAudit
+        ? [db.select().from(auditEvents).where(eq(auditEvents.orderId, orderId)).orderBy(asc(auditEvents.at))]
+        : []),
+    ])
   if (!order) return null
-  const [lines, issued, paid, refunded, history, [deposit], discounts] = await Promise.all([
-    db.select().from(orderLines).where(eq(orderLines.orderId, orderId)),
-    db.select().from(tickets).where(eq(tickets.orderId, orderId)),
-    db.select().from(payments).where(eq(payments.orderId, orderId)),
-    db.select().from(refunds).where(eq(refunds.orderId, orderId)),
-    opts.withAudit
-      ? db.select().from(auditEvents).where(eq(auditEvents.orderId, orderId)).orderBy(asc(auditEvents.at))
-      : Promise.resolve([]),
-    db.select().from(orderDeposits).where(eq(orderDeposits.orderId, orderId)),
-    db
-      .select()
-      .from(orderDiscounts)
-      .where(eq(orderDiscounts.orderId, orderId))
-      .orderBy(asc(orderDiscounts.id)),
-  ])
+  const history = (audit[0] ?? []) as (typeof auditEvents.$inferSelect)[]
+  const seatById = seatPlacesFrom(seatRows)
   const ticketByLine = new Map(issued.map((t) => [t.orderLineId, t]))
   // Money that reached the order (refunded payments included): with `refundedTotal`, what the buyer is out of pocket.
   const amountPaid = paid
     .filter((p) => p.status === 'succeeded' || p.status === 'partially_refunded' || p.status === 'refunded')
     .reduce((sum, p) => sum + p.amount, 0)
-  // Structured names for the apps, which build the line in the reader's language (never from `description`).
-  const seatRefs = lines.filter((l) => l.seatLabel).map((l) => l.inventoryRef)
-  const productIds = [...new Set(lines.map((l) => l.productId).filter((id): id is string => Boolean(id)))]
-  const [seatById, productRows] = await Promise.all([
-    seatPlacesOf(db, seatRefs),
-    productIds.length
-      ? db
-          .select({ id: visitProducts.id, name: visitProducts.name, nameEn: visitProducts.nameEn })
-          .from(visitProducts)
-          .where(inArray(visitProducts.id, productIds))
-      : [],
-  ])
   const productById = new Map(productRows.map((p) => [p.id, p]))
   return {
     ...order,
