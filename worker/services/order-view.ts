@@ -1,5 +1,6 @@
 import { asc, eq, inArray } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
+import { slot, statement } from '../db/prepared.ts'
 import {
   auditEvents,
   orderDeposits,
@@ -16,33 +17,57 @@ import { balanceWindow } from '../domain/deposit-terms.ts'
 import { refundReasonOf } from '../domain/refund-reason.ts'
 import { seatPlaceRead, seatPlacesFrom } from './ticket-facts.ts'
 
+type ByOrder = { orderId: string }
+const byOrder = statement<ByOrder>()
+const orderSlot = slot('orderId')
+const ofOrderLines = (db: Database, column: typeof orderLines.inventoryRef | typeof orderLines.productId) =>
+  db.select({ id: column }).from(orderLines).where(eq(orderLines.orderId, orderSlot))
+
+/** The view's reads, prepared once per isolate (the order step of every purchase answers with this view). */
+const viewReads = {
+  order: byOrder((db) => db.select().from(orders).where(eq(orders.id, orderSlot))),
+  lines: byOrder((db) => db.select().from(orderLines).where(eq(orderLines.orderId, orderSlot))),
+  tickets: byOrder((db) => db.select().from(tickets).where(eq(tickets.orderId, orderSlot))),
+  payments: byOrder((db) => db.select().from(payments).where(eq(payments.orderId, orderSlot))),
+  refunds: byOrder((db) => db.select().from(refunds).where(eq(refunds.orderId, orderSlot))),
+  deposits: byOrder((db) => db.select().from(orderDeposits).where(eq(orderDeposits.orderId, orderSlot))),
+  discounts: byOrder((db) =>
+    db
+      .select()
+      .from(orderDiscounts)
+      .where(eq(orderDiscounts.orderId, orderSlot))
+      .orderBy(asc(orderDiscounts.id)),
+  ),
+  // The seats and products of the order's own lines, picked in the database.
+  seats: byOrder((db) => seatPlaceRead(db, inArray(seats.id, ofOrderLines(db, orderLines.inventoryRef)))),
+  products: byOrder((db) =>
+    db
+      .select({ id: visitProducts.id, name: visitProducts.name, nameEn: visitProducts.nameEn })
+      .from(visitProducts)
+      .where(inArray(visitProducts.id, ofOrderLines(db, orderLines.productId))),
+  ),
+  history: byOrder((db) =>
+    db.select().from(auditEvents).where(eq(auditEvents.orderId, orderSlot)).orderBy(asc(auditEvents.at)),
+  ),
+}
+
 /** An order as its buyer (or staff) sees it: lines with their tickets, payments, refunds and history. */
 export async function orderView(db: Database, orderId: string, opts: { withAudit?: boolean } = {}) {
-  // One D1 round trip for all of it (the order step of every purchase answers with this view): the seats and
-  // products are those of the order's own lines, picked in the database.
-  const ofOrderLines = <T extends typeof orderLines.inventoryRef | typeof orderLines.productId>(column: T) =>
-    db.select({ id: column }).from(orderLines).where(eq(orderLines.orderId, orderId))
+  // One D1 round trip for all of it.
+  const id = { orderId }
+  const r = viewReads
   const [[order], lines, issued, paid, refunded, [deposit], discounts, seatRows, productRows, ...audit] =
     await db.batch([
-      db.select().from(orders).where(eq(orders.id, orderId)),
-      db.select().from(orderLines).where(eq(orderLines.orderId, orderId)),
-      db.select().from(tickets).where(eq(tickets.orderId, orderId)),
-      db.select().from(payments).where(eq(payments.orderId, orderId)),
-      db.select().from(refunds).where(eq(refunds.orderId, orderId)),
-      db.select().from(orderDeposits).where(eq(orderDeposits.orderId, orderId)),
-      db
-        .select()
-        .from(orderDiscounts)
-        .where(eq(orderDiscounts.orderId, orderId))
-        .orderBy(asc(orderDiscounts.id)),
-      seatPlaceRead(db, inArray(seats.id, ofOrderLines(orderLines.inventoryRef))),
-      db
-        .select({ id: visitProducts.id, name: visitProducts.name, nameEn: visitProducts.nameEn })
-        .from(visitProducts)
-        .where(inArray(visitProducts.id, ofOrderLines(orderLines.productId))),
-      ...(opts.withAudit
-        ? [db.select().from(auditEvents).where(eq(auditEvents.orderId, orderId)).orderBy(asc(auditEvents.at))]
-        : []),
+      r.order.in(db, id),
+      r.lines.in(db, id),
+      r.tickets.in(db, id),
+      r.payments.in(db, id),
+      r.refunds.in(db, id),
+      r.deposits.in(db, id),
+      r.discounts.in(db, id),
+      r.seats.in(db, id),
+      r.products.in(db, id),
+      ...(opts.withAudit ? [r.history.in(db, id)] : []),
     ])
   if (!order) return null
   const history = (audit[0] ?? []) as (typeof auditEvents.$inferSelect)[]
