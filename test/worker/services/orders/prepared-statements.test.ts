@@ -38,42 +38,36 @@ describe('prepared order-path statements', () => {
           to: 'paid',
           detail: { paymentId: 'pay_1', reacquired: false },
         }),
-        db
-          .insert(auditEvents)
-          .values({
-            id: 'aud_1',
-            orderId: 'ord_1',
-            actor: 'buyer:b',
-            action: 'order.paid',
-            fromStatus: 'pending',
-            toStatus: 'paid',
-            detail: { paymentId: 'pay_1', reacquired: false },
-          }),
+        db.insert(auditEvents).values({
+          id: 'aud_1',
+          orderId: 'ord_1',
+          actor: 'buyer:b',
+          action: 'order.paid',
+          fromStatus: 'pending',
+          toStatus: 'paid',
+          detail: { paymentId: 'pay_1', reacquired: false },
+        }),
       ],
       [
         audit(db, { id: 'aud_2', orderId: 'ord_1', actor: 'system', action: 'order.created' }),
-        db
-          .insert(auditEvents)
-          .values({
-            id: 'aud_2',
-            orderId: 'ord_1',
-            actor: 'system',
-            action: 'order.created',
-            fromStatus: null,
-            toStatus: null,
-            detail: null,
-          }),
+        db.insert(auditEvents).values({
+          id: 'aud_2',
+          orderId: 'ord_1',
+          actor: 'system',
+          action: 'order.created',
+          fromStatus: null,
+          toStatus: null,
+          detail: null,
+        }),
       ],
       [
         outbox(db, 'order.confirmed', 'org_1', { orderId: 'ord_1', total: 100 }, 'evt_1'),
-        db
-          .insert(outboxEvents)
-          .values({
-            id: 'evt_1',
-            topic: 'order.confirmed',
-            organizerId: 'org_1',
-            payload: { orderId: 'ord_1', total: 100 },
-          }),
+        db.insert(outboxEvents).values({
+          id: 'evt_1',
+          topic: 'order.confirmed',
+          organizerId: 'org_1',
+          payload: { orderId: 'ord_1', total: 100 },
+        }),
       ],
       [
         s.received.in(db, { provider: 'sandbox', eventId: 'e1', orderId: 'ord_1' }),
