@@ -85,6 +85,8 @@ export async function ordersOverHttp(
     address: () => string
     /** A CPU profile of the app's isolate over the order rounds (BENCH_PROFILE, cpu-profile.ts). */
     inspectorPort?: number
+    /** CPU ms the app's processes used so far (process-cpu.ts): each round's CPU per request. */
+    cpuMs?: () => { total: number; workerd: number }
   },
 ) {
   const profiler = options.inspectorPort ? await connectProfiler(options.inspectorPort) : undefined
@@ -92,21 +94,40 @@ export async function ordersOverHttp(
   const steps: StepTimes = { hold: [], order: [], pay: [] }
   const healthz: Awaited<ReturnType<Load>>[] = []
   const orders: Awaited<ReturnType<Load>>[] = []
+  const cpu = { healthz: { total: 0, workerd: 0 }, orders: { total: 0, workerd: 0 } }
+  const measured = async <T>(into: keyof typeof cpu, work: () => Promise<T>) => {
+    const before = options.cpuMs?.()
+    const result = await work()
+    const after = options.cpuMs?.()
+    if (before && after) {
+      cpu[into].total += after.total - before.total
+      cpu[into].workerd += after.workerd - before.workerd
+    }
+    return result
+  }
+  const settle = () => new Promise((r) => setTimeout(r, 1500))
   for (let round = 0; round < options.rounds; round++) {
     healthz.push(
-      await load(options.healthzClients, options.seconds / options.rounds, () => fetch(`${base}/healthz`)),
+      await measured('healthz', async () => {
+        const run = await load(options.healthzClients, options.seconds / options.rounds, () =>
+          fetch(`${base}/healthz`),
+        )
+        if (options.cpuMs) await settle()
+        return run
+      }),
     )
     await profiler?.start()
     orders.push(
-      await load(options.clients, options.seconds / options.rounds, () =>
-        buyOnce(base, showId, options.address(), refusals, steps),
-      ),
+      await measured('orders', async () => {
+        const run = await load(options.clients, options.seconds / options.rounds, () =>
+          buyOnce(base, showId, options.address(), refusals, steps),
+        )
+        // The background work those orders started (the outbox publisher, queues) belongs to them too.
+        if (profiler || options.cpuMs) await settle()
+        return run
+      }),
     )
-    if (profiler) {
-      // The background work those orders started (the outbox publisher, queues) belongs to them too.
-      await new Promise((r) => setTimeout(r, 1500))
-      await profiler.stop()
-    }
+    await profiler?.stop()
   }
   const cpuProfile = profiler?.summary()
   profiler?.close()
@@ -116,6 +137,23 @@ export async function ordersOverHttp(
   }
   const latencies = orders.flatMap((r) => r.latencies).sort((a, b) => a - b)
   const ordersPerSecond = Math.round(rate(orders, 201) * 10) / 10
+  const paid = orders.reduce((n, r) => n + (r.statuses.get(201) ?? 0), 0)
+  const answered = healthz.reduce((n, r) => n + (r.statuses.get(200) ?? 0), 0)
+  // CPU of the app's processes per paid order (its rounds and 1.5 s after each, background work included) and per
+  // /healthz: their ratio is how many /healthz one order's CPU pays for, whatever else the machine runs.
+  const perRequest = (ms: number, n: number) => Math.round((ms / Math.max(1, n)) * 100) / 100
+  const cpuPerRequest = options.cpuMs
+    ? {
+        cpuMsPerOrder: perRequest(cpu.orders.total, paid),
+        cpuMsPerHealthz: perRequest(cpu.healthz.total, answered),
+        workerdCpuMsPerOrder: perRequest(cpu.orders.workerd, paid),
+        workerdCpuMsPerHealthz: perRequest(cpu.healthz.workerd, answered),
+        cpuHealthzPerOrder:
+          Math.round(
+            (cpu.orders.total / Math.max(1, paid) / (cpu.healthz.total / Math.max(1, answered))) * 10,
+          ) / 10,
+      }
+    : {}
   const healthzPerSecond = Math.round(rate(healthz, 200))
   return {
     ...(cpuProfile ? { cpuProfile } : {}),
@@ -126,7 +164,8 @@ export async function ordersOverHttp(
       ordersPerSecond: Math.round(((r.statuses.get(201) ?? 0) / r.elapsed) * 10) / 10,
       healthzPerSecond: Math.round((healthz[i]!.statuses.get(200) ?? 0) / healthz[i]!.elapsed),
     })),
-    paid: orders.reduce((n, r) => n + (r.statuses.get(201) ?? 0), 0),
+    paid,
+    ...cpuPerRequest,
     p50Ms: Math.round(percentile(latencies, 50)),
     p99Ms: Math.round(percentile(latencies, 99)),
     refusals: Object.fromEntries(refusals),

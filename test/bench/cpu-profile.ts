@@ -36,6 +36,8 @@ export interface CpuSummary {
   idleMs: number
   topFunctions: { fn: string; selfMs: number; share: number }[]
   topFiles: { file: string; selfMs: number; share: number }[]
+  /** Each sample charged to the nearest app function on its stack (`worker/`, `durable-objects/`): who caused it. */
+  topAppCallers: { fn: string; selfMs: number; share: number }[]
 }
 
 export async function connectProfiler(port: number): Promise<CpuProfiler> {
@@ -70,6 +72,7 @@ export async function connectProfiler(port: number): Promise<CpuProfiler> {
   const modules = new Map<string, [number, string][]>()
   const self = new Map<string, number>()
   const files = new Map<string, number>()
+  const appCallers = new Map<string, number>()
   let sampled = 0
   let idle = 0
   return {
@@ -103,6 +106,17 @@ export async function connectProfiler(port: number): Promise<CpuProfiler> {
         }
         return found
       }
+      const parentOf = new Map<number, ProfileNode>()
+      for (const n of profile.nodes) for (const child of n.children ?? []) parentOf.set(child, n)
+      const appCaller = (start: ProfileNode) => {
+        for (let n: ProfileNode | undefined = start; n; n = parentOf.get(n.id)) {
+          const { functionName, url, lineNumber, scriptId } = n.callFrame
+          if (!url) continue
+          const file = moduleOf(scriptId, lineNumber, url)
+          if (/^(worker|durable-objects)\//.test(file)) return `${functionName || '(anonymous)'} ${file}`
+        }
+        return '(no app frame)'
+      }
       const samples = profile.samples ?? []
       const deltas = profile.timeDeltas ?? []
       for (let i = 0; i < samples.length; i++) {
@@ -117,6 +131,10 @@ export async function connectProfiler(port: number): Promise<CpuProfiler> {
         const key = `${functionName || '(anonymous)'} ${file}:${lineNumber + 1}`
         self.set(key, (self.get(key) ?? 0) + ms)
         files.set(file, (files.get(file) ?? 0) + ms)
+        if (functionName !== '(idle)') {
+          const caller = appCaller(node)
+          appCallers.set(caller, (appCallers.get(caller) ?? 0) + ms)
+        }
       }
     },
     summary(top = 25) {
@@ -136,6 +154,11 @@ export async function connectProfiler(port: number): Promise<CpuProfiler> {
         })),
         topFiles: rank(files).map(([file, ms]) => ({
           file,
+          selfMs: Math.round(ms),
+          share: Math.round((ms / busy) * 1000) / 10,
+        })),
+        topAppCallers: rank(appCallers).map(([fn, ms]) => ({
+          fn,
           selfMs: Math.round(ms),
           share: Math.round((ms / busy) * 1000) / 10,
         })),

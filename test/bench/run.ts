@@ -13,6 +13,7 @@ import { reportScenarios } from './bench-reports.ts'
 import { printScenicReports, scenicReportScenarios } from './bench-reports-scenic.ts'
 import { type GateScenario, gateLayer, printGate } from './gate-decision.ts'
 import { percentile } from './percentile.ts'
+import { treeCpuMs } from './process-cpu.ts'
 import { seatMapAnswer, showActorHeap } from './show-heap-probe.ts'
 import { GIVE_UP_SECONDS, SELL_OUT_CAP_SECONDS } from './stadium-crowd.ts'
 import { stadiumOverProcesses } from './stadium-harness.ts'
@@ -345,6 +346,7 @@ async function httpLayer() {
       rounds: HTTP_ROUNDS,
       address: clientAddress,
       inspectorPort: process.env.BENCH_PROFILE ? INSPECTOR_PORT : undefined,
+      cpuMs: () => treeCpuMs(server.pid!),
     })
     scenarios.push({
       name: 'orders-http',
@@ -453,7 +455,7 @@ function print() {
   for (const s of scenarios.filter((x) => x.name.startsWith('orders-')))
     console.log(
       s.layer === 'http'
-        ? `orders-http: ${s.ordersPerSecond} orders/s beside /healthz ${s.healthzPerSecond}/s: one order per ${s.healthzPerOrder} /healthz (target ≤ 6)`
+        ? `orders-http: ${s.ordersPerSecond} orders/s beside /healthz ${s.healthzPerSecond}/s: one order per ${s.healthzPerOrder} /healthz (target ≤ 6)${s.cpuHealthzPerOrder ? `; CPU ${s.cpuMsPerOrder} ms an order, ${s.cpuMsPerHealthz} ms a /healthz: one order's CPU per ${s.cpuHealthzPerOrder} /healthz` : ''}`
         : `orders-service: ${s.ordersPerSecond} orders/s beside its D1-only ceiling ${s.ceilingPerSecond}/s, ${s.ratioToCeiling}x below (target within 2x)`,
     )
   const http = find('HTTP:')

@@ -1,6 +1,7 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
+import { slot, statement } from '../db/prepared.ts'
 import { idempotencyKeys } from '../db/schema.ts'
 import type { AppEnv } from '../env.ts'
 import { Problem } from '../problem.ts'
@@ -11,6 +12,32 @@ async function sha256(text: string) {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
 }
+
+type KeyOf = { scope: string; key: string }
+const keyIs = and(eq(idempotencyKeys.scope, slot('scope')), eq(idempotencyKeys.key, slot('key')))
+/** Every keyed request runs the claim and the answer (an order step among them): prepared once per isolate. */
+const claimKey = statement<KeyOf & { requestHash: string }>()((db) =>
+  db
+    .insert(idempotencyKeys)
+    .values({
+      scope: slot('scope'),
+      key: slot('key'),
+      requestHash: slot('requestHash'),
+      status: 'in_progress',
+    })
+    .onConflictDoNothing()
+    .returning(),
+)
+const storeAnswer = statement<KeyOf & { responseStatus: number; responseBody: string }>()((db) =>
+  db
+    .update(idempotencyKeys)
+    .set({
+      status: 'done',
+      responseStatus: sql`${slot('responseStatus')}`,
+      responseBody: sql`${slot('responseBody')}`,
+    })
+    .where(keyIs),
+)
 
 /**
  * `Idempotency-Key` for unsafe requests, per caller (`scope`): the first request runs and its response is
@@ -29,11 +56,7 @@ export function idempotent(scopeOf: (c: Context<AppEnv>) => string) {
     const scope = scopeOf(c)
     const requestHash = await sha256(`${c.req.method} ${c.req.path}\n${await c.req.raw.clone().text()}`)
     const db = c.get('db')
-    const inserted = await db
-      .insert(idempotencyKeys)
-      .values({ scope, key, requestHash, status: 'in_progress' })
-      .onConflictDoNothing()
-      .returning()
+    const inserted = await claimKey.all(db, { scope, key, requestHash })
     if (inserted.length === 0) {
       const [stored] = await db
         .select()
@@ -68,14 +91,12 @@ export function idempotent(scopeOf: (c: Context<AppEnv>) => string) {
     } catch (error) {
       // Errors thrown as Problems are final answers (e.g. sold out); unexpected ones free the key.
       if (error instanceof Problem && error.status < 500) {
-        await db
-          .update(idempotencyKeys)
-          .set({
-            status: 'done',
-            responseStatus: error.status,
-            responseBody: JSON.stringify(error.body(c.req.path)),
-          })
-          .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)))
+        await storeAnswer.run(db, {
+          scope,
+          key,
+          responseStatus: error.status,
+          responseBody: JSON.stringify(error.body(c.req.path)),
+        })
       } else {
         await db
           .delete(idempotencyKeys)
@@ -89,9 +110,11 @@ export function idempotent(scopeOf: (c: Context<AppEnv>) => string) {
         .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)))
       return
     }
-    await db
-      .update(idempotencyKeys)
-      .set({ status: 'done', responseStatus: c.res.status, responseBody: await c.res.clone().text() })
-      .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)))
+    await storeAnswer.run(db, {
+      scope,
+      key,
+      responseStatus: c.res.status,
+      responseBody: await c.res.clone().text(),
+    })
   })
 }

@@ -5,7 +5,7 @@ import type {
   MemberRole,
 } from '../../durable-objects/group-buy/contract.ts'
 import type { Database } from '../db/client.ts'
-import { audit, outbox, type Statement } from './orders/index.ts'
+import { audit, auditOnce, outbox, outboxOnce, type Statement } from './orders/index.ts'
 
 // What a group buy (团购) records about its members' orders: an audit row on the order (actor `group:<id>`) for
 // each step, and the events webhooks deliver (`group.*`). Written through the orders module, which owns both.
@@ -43,13 +43,13 @@ export function joinRecords(
 
 /** A member's payment arrived (their order now waits for the group). */
 export const paidRecords = (db: Database, group: GroupRef, member: MemberOrder): Statement[] => [
-  audit(db, {
+  auditOnce(db, {
     id: `aud_${group.groupId}_paid_${member.memberId}`,
     orderId: member.orderId,
     actor: actorOf(group),
     action: 'group_buy.paid',
     detail: { groupId: group.groupId, memberId: member.memberId },
-  }).onConflictDoNothing(),
+  }),
 ]
 
 /** A member left before the group succeeded. */
@@ -59,20 +59,20 @@ export const leftRecords = (
   member: MemberOrder,
   refunded: boolean,
 ): Statement[] => [
-  audit(db, {
+  auditOnce(db, {
     id: `aud_${group.groupId}_left_${member.memberId}`,
     orderId: member.orderId,
     actor: actorOf(group),
     action: 'group_buy.left',
     detail: { groupId: group.groupId, memberId: member.memberId, refunded },
-  }).onConflictDoNothing(),
-  outbox(
+  }),
+  outboxOnce(
     db,
     'group.left',
     group.organizerId,
     { ...about(group), memberId: member.memberId, refunded },
     `evt_${group.groupId}_left_${member.memberId}`,
-  ).onConflictDoNothing(),
+  ),
 ]
 
 /** The group succeeded or failed: on every member's order, and one event (虚拟成团 says what the organizer funds). */
@@ -80,15 +80,15 @@ export function outcomeRecords(db: Database, group: GroupRef, outcome: GroupOutc
   const { status, paidMembers, virtual, minSize } = outcome
   return [
     ...outcome.members.map((m) =>
-      audit(db, {
+      auditOnce(db, {
         id: `aud_${group.groupId}_${status}_${m.memberId}`,
         orderId: m.orderId,
         actor: actorOf(group),
         action: `group_buy.${status}`,
         detail: { groupId: group.groupId, memberId: m.memberId, paidMembers, virtual },
-      }).onConflictDoNothing(),
+      }),
     ),
-    outbox(
+    outboxOnce(
       db,
       `group.${status}`,
       group.organizerId,
@@ -100,6 +100,6 @@ export function outcomeRecords(db: Database, group: GroupRef, outcome: GroupOutc
         ...(virtual ? { organizerFundedPlaces: Math.max(0, minSize - paidMembers) } : {}),
       },
       `evt_${group.groupId}_${status}`,
-    ).onConflictDoNothing(),
+    ),
   ]
 }

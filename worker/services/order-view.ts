@@ -1,5 +1,6 @@
 import { asc, eq, inArray } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
+import { slot, statement } from '../db/prepared.ts'
 import {
   auditEvents,
   orderDeposits,
@@ -8,49 +9,74 @@ import {
   orders,
   payments,
   refunds,
+  seats,
   tickets,
   visitProducts,
 } from '../db/schema.ts'
 import { balanceWindow } from '../domain/deposit-terms.ts'
 import { refundReasonOf } from '../domain/refund-reason.ts'
-import { seatPlacesOf } from './ticket-facts.ts'
+import { seatPlaceRead, seatPlacesFrom } from './ticket-facts.ts'
 
-/** An order as its buyer (or staff) sees it: lines with their tickets, payments, refunds and history. */
-export async function orderView(db: Database, orderId: string, opts: { withAudit?: boolean } = {}) {
-  const [order] = await db.select().from(orders).where(eq(orders.id, orderId))
-  if (!order) return null
-  const [lines, issued, paid, refunded, history, [deposit], discounts] = await Promise.all([
-    db.select().from(orderLines).where(eq(orderLines.orderId, orderId)),
-    db.select().from(tickets).where(eq(tickets.orderId, orderId)),
-    db.select().from(payments).where(eq(payments.orderId, orderId)),
-    db.select().from(refunds).where(eq(refunds.orderId, orderId)),
-    opts.withAudit
-      ? db.select().from(auditEvents).where(eq(auditEvents.orderId, orderId)).orderBy(asc(auditEvents.at))
-      : Promise.resolve([]),
-    db.select().from(orderDeposits).where(eq(orderDeposits.orderId, orderId)),
+type ByOrder = { orderId: string }
+const byOrder = statement<ByOrder>()
+const orderSlot = slot('orderId')
+const ofOrderLines = (db: Database, column: typeof orderLines.inventoryRef | typeof orderLines.productId) =>
+  db.select({ id: column }).from(orderLines).where(eq(orderLines.orderId, orderSlot))
+
+/** The view's reads, prepared once per isolate (the order step of every purchase answers with this view). */
+const viewReads = {
+  order: byOrder((db) => db.select().from(orders).where(eq(orders.id, orderSlot))),
+  lines: byOrder((db) => db.select().from(orderLines).where(eq(orderLines.orderId, orderSlot))),
+  tickets: byOrder((db) => db.select().from(tickets).where(eq(tickets.orderId, orderSlot))),
+  payments: byOrder((db) => db.select().from(payments).where(eq(payments.orderId, orderSlot))),
+  refunds: byOrder((db) => db.select().from(refunds).where(eq(refunds.orderId, orderSlot))),
+  deposits: byOrder((db) => db.select().from(orderDeposits).where(eq(orderDeposits.orderId, orderSlot))),
+  discounts: byOrder((db) =>
     db
       .select()
       .from(orderDiscounts)
-      .where(eq(orderDiscounts.orderId, orderId))
+      .where(eq(orderDiscounts.orderId, orderSlot))
       .orderBy(asc(orderDiscounts.id)),
-  ])
+  ),
+  // The seats and products of the order's own lines, picked in the database.
+  seats: byOrder((db) => seatPlaceRead(db, inArray(seats.id, ofOrderLines(db, orderLines.inventoryRef)))),
+  products: byOrder((db) =>
+    db
+      .select({ id: visitProducts.id, name: visitProducts.name, nameEn: visitProducts.nameEn })
+      .from(visitProducts)
+      .where(inArray(visitProducts.id, ofOrderLines(db, orderLines.productId))),
+  ),
+  history: byOrder((db) =>
+    db.select().from(auditEvents).where(eq(auditEvents.orderId, orderSlot)).orderBy(asc(auditEvents.at)),
+  ),
+}
+
+/** An order as its buyer (or staff) sees it: lines with their tickets, payments, refunds and history. */
+export async function orderView(db: Database, orderId: string, opts: { withAudit?: boolean } = {}) {
+  // One D1 round trip for all of it.
+  const id = { orderId }
+  const r = viewReads
+  const [[order], lines, issued, paid, refunded, [deposit], discounts, seatRows, productRows, ...audit] =
+    await db.batch([
+      r.order.in(db, id),
+      r.lines.in(db, id),
+      r.tickets.in(db, id),
+      r.payments.in(db, id),
+      r.refunds.in(db, id),
+      r.deposits.in(db, id),
+      r.discounts.in(db, id),
+      r.seats.in(db, id),
+      r.products.in(db, id),
+      ...(opts.withAudit ? [r.history.in(db, id)] : []),
+    ])
+  if (!order) return null
+  const history = (audit[0] ?? []) as (typeof auditEvents.$inferSelect)[]
+  const seatById = seatPlacesFrom(seatRows)
   const ticketByLine = new Map(issued.map((t) => [t.orderLineId, t]))
   // Money that reached the order (refunded payments included): with `refundedTotal`, what the buyer is out of pocket.
   const amountPaid = paid
     .filter((p) => p.status === 'succeeded' || p.status === 'partially_refunded' || p.status === 'refunded')
     .reduce((sum, p) => sum + p.amount, 0)
-  // Structured names for the apps, which build the line in the reader's language (never from `description`).
-  const seatRefs = lines.filter((l) => l.seatLabel).map((l) => l.inventoryRef)
-  const productIds = [...new Set(lines.map((l) => l.productId).filter((id): id is string => Boolean(id)))]
-  const [seatById, productRows] = await Promise.all([
-    seatPlacesOf(db, seatRefs),
-    productIds.length
-      ? db
-          .select({ id: visitProducts.id, name: visitProducts.name, nameEn: visitProducts.nameEn })
-          .from(visitProducts)
-          .where(inArray(visitProducts.id, productIds))
-      : [],
-  ])
   const productById = new Map(productRows.map((p) => [p.id, p]))
   return {
     ...order,

@@ -2,7 +2,7 @@
 // product's name and its entry slot's times, and whether (and when) a gate admitted it. Shared by the
 // order's ticket list and the buyer's wallet; a few batched queries however many tickets there are.
 
-import { eq, inArray } from 'drizzle-orm'
+import { eq, inArray, type SQL } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
 import { inChunks } from '../db/in-chunks.ts'
 import { type orderLines, redemptions, seats, type TimeSlot, venues, visitProducts } from '../db/schema.ts'
@@ -18,27 +18,34 @@ export interface SeatPlace {
   number: string
 }
 
-/** Seats by id with their section's names, read from the seat and its venue in one query per chunk. */
-export async function seatPlacesOf(db: Database, seatIds: string[]): Promise<Map<string, SeatPlace>> {
-  const rows = await inChunks(seatIds, (chunk) =>
-    db
-      .select({
-        id: seats.id,
-        section: seats.section,
-        row: seats.row,
-        number: seats.number,
-        sectionNames: venues.sectionNames,
-      })
-      .from(seats)
-      .innerJoin(venues, eq(venues.id, seats.venueId))
-      .where(inArray(seats.id, chunk)),
-  )
+/** The seat-and-venue read behind `SeatPlace`, for the seats `where` picks (its rows go to `seatPlacesFrom`). */
+export function seatPlaceRead(db: Database, where: SQL) {
+  return db
+    .select({
+      id: seats.id,
+      section: seats.section,
+      row: seats.row,
+      number: seats.number,
+      sectionNames: venues.sectionNames,
+    })
+    .from(seats)
+    .innerJoin(venues, eq(venues.id, seats.venueId))
+    .where(where)
+}
+
+/** Seats by id with their section's names, from the rows of `seatPlaceRead`. */
+export function seatPlacesFrom(rows: Awaited<ReturnType<typeof seatPlaceRead>>): Map<string, SeatPlace> {
   return new Map(
     rows.map(({ id, section, row, number, sectionNames }) => {
       const named = sectionNamed(section, sectionNames)
       return [id, { section, sectionName: named.name, sectionNameEn: named.nameEn ?? null, row, number }]
     }),
   )
+}
+
+/** Seats by id with their section's names, read from the seat and its venue in one query per chunk. */
+export async function seatPlacesOf(db: Database, seatIds: string[]): Promise<Map<string, SeatPlace>> {
+  return seatPlacesFrom(await inChunks(seatIds, (chunk) => seatPlaceRead(db, inArray(seats.id, chunk))))
 }
 
 /** A ticket's state as its holder reads it. */

@@ -219,8 +219,13 @@ async function settle(deps: DeliveryDeps, chunk: Row[], channel: MessageSender['
     )
     .returning({ id: outgoingMessages.id, attempts: outgoingMessages.attempts })
   const byId = new Map(chunk.map((row) => [row.id, row]))
-  for (const { id, attempts } of sent)
-    deps.logger.info('message sent', { ...attemptLog(byId.get(id)!, attempts), channel })
+  // One line for the statement's messages, not one each (each line is a log event, and the dev mailbox settles a
+  // run's messages at once).
+  if (sent.length)
+    deps.logger.info('messages sent', {
+      channel,
+      messages: sent.map(({ id, attempts }) => attemptLog(byId.get(id)!, attempts)),
+    })
   return sent.length
 }
 

@@ -1,6 +1,7 @@
 import { inArray, type SQL, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { Database } from '../../db/client.ts'
+import { slot, statement } from '../../db/prepared.ts'
 import { auditEvents, batchGuards, outboxEvents } from '../../db/schema.ts'
 import { newId } from '../../ids.ts'
 
@@ -33,6 +34,14 @@ export class GuardedBatch {
     this.statements.push(
       this.db.insert(batchGuards).select(sql`SELECT ${id}, CASE WHEN ${condition} THEN 1 ELSE 0 END`),
     )
+    return this
+  }
+
+  /** `guard` with a prepared guard statement: `insert(guardId)` inserts the guard's row under that id. */
+  guardWith(insert: (guardId: string) => Statement) {
+    const id = newId('grd')
+    this.guardIds.push(id)
+    this.statements.push(insert(id))
     return this
   }
 
@@ -75,28 +84,68 @@ function isGuardFailure(error: unknown): boolean {
   return false
 }
 
+/** The audit row and outbox event inserts, prepared once per isolate (every order writes several). */
+type AuditValues = {
+  id: string
+  orderId: string
+  actor: string
+  action: string
+  fromStatus: string | null
+  toStatus: string | null
+  detail: Record<string, unknown> | null
+}
+const auditValues = {
+  id: slot('id'),
+  orderId: slot('orderId'),
+  actor: slot('actor'),
+  action: slot('action'),
+  fromStatus: slot('fromStatus'),
+  toStatus: slot('toStatus'),
+  detail: slot('detail'),
+}
+const auditInsert = statement<AuditValues>()((db) => db.insert(auditEvents).values(auditValues))
+const auditInsertOnce = statement<AuditValues>()((db) =>
+  db.insert(auditEvents).values(auditValues).onConflictDoNothing(),
+)
+type OutboxValues = { id: string; topic: string; organizerId: string; payload: Record<string, unknown> }
+const outboxValues = {
+  id: slot('id'),
+  topic: slot('topic'),
+  organizerId: slot('organizerId'),
+  payload: slot('payload'),
+}
+const outboxInsert = statement<OutboxValues>()((db) => db.insert(outboxEvents).values(outboxValues))
+const outboxInsertOnce = statement<OutboxValues>()((db) =>
+  db.insert(outboxEvents).values(outboxValues).onConflictDoNothing(),
+)
+
+type AuditEntry = {
+  orderId: string
+  actor: string
+  action: string
+  from?: string | null
+  to?: string | null
+  detail?: Record<string, unknown>
+  id?: string
+}
+const auditOf = (entry: AuditEntry): AuditValues => ({
+  id: entry.id ?? newId('aud'),
+  orderId: entry.orderId,
+  actor: entry.actor,
+  action: entry.action,
+  fromStatus: entry.from ?? null,
+  toStatus: entry.to ?? null,
+  detail: entry.detail ?? null,
+})
+
 /** An audit row: every state change of an order says who or what caused it. A fixed `id` makes it once-only. */
-export function audit(
-  db: Database,
-  entry: {
-    orderId: string
-    actor: string
-    action: string
-    from?: string | null
-    to?: string | null
-    detail?: Record<string, unknown>
-    id?: string
-  },
-) {
-  return db.insert(auditEvents).values({
-    id: entry.id ?? newId('aud'),
-    orderId: entry.orderId,
-    actor: entry.actor,
-    action: entry.action,
-    fromStatus: entry.from ?? null,
-    toStatus: entry.to ?? null,
-    detail: entry.detail ?? null,
-  })
+export function audit(db: Database, entry: AuditEntry): Statement {
+  return auditInsert.in(db, auditOf(entry))
+}
+
+/** `audit` that writes nothing when its (fixed) id was written before, instead of failing the batch. */
+export function auditOnce(db: Database, entry: AuditEntry & { id: string }): Statement {
+  return auditInsertOnce.in(db, auditOf(entry))
 }
 
 export function outbox(
@@ -105,8 +154,19 @@ export function outbox(
   organizerId: string,
   payload: Record<string, unknown>,
   id = newId('evt'),
-) {
-  return db.insert(outboxEvents).values({ id, topic, organizerId, payload })
+): Statement {
+  return outboxInsert.in(db, { id, topic, organizerId, payload })
+}
+
+/** `outbox` that writes nothing when its (fixed) event id was written before. */
+export function outboxOnce(
+  db: Database,
+  topic: string,
+  organizerId: string,
+  payload: Record<string, unknown>,
+  id: string,
+): Statement {
+  return outboxInsertOnce.in(db, { id, topic, organizerId, payload })
 }
 
 export function isUniqueViolation(error: unknown): boolean {

@@ -1,13 +1,5 @@
-import { and, eq, inArray, sql } from 'drizzle-orm'
-import {
-  groupBuyMembers,
-  orderDeposits,
-  orderLines,
-  orders,
-  paymentNotifications,
-  payments,
-  tickets,
-} from '../../db/schema.ts'
+import { and, eq } from 'drizzle-orm'
+import { type orderLines, orders, payments } from '../../db/schema.ts'
 import { canTransition } from '../../domain/order-status.ts'
 import { type OrderStatusReason, statusReasonColumns } from '../../domain/order-status-reason.ts'
 import { newShortId } from '../../ids.ts'
@@ -19,6 +11,7 @@ import { audit, GuardedBatch, isUniqueViolation, outbox } from './batch.ts'
 import { confirmDepositStep } from './deposits.ts'
 import { commitOrderBatch } from './group-commits.ts'
 import { ticketsIssuedNotice } from './order-notices.ts'
+import { paymentPathStatements } from './payment-path-statements.ts'
 import { addRebookCompletion, rebookedLinesAvailable, returnReplacedLines } from './rebooking.ts'
 import { finishRefund } from './refund-claims.ts'
 import type { Order, OrderServices } from './services.ts'
@@ -36,11 +29,8 @@ export async function handlePaymentEvent(
   const provider = services.payments.name
   // One round trip for both reads (the order path runs on one D1 writer: every round trip counts).
   const [[seen], [payment]] = await db.batch([
-    db
-      .select()
-      .from(paymentNotifications)
-      .where(and(eq(paymentNotifications.provider, provider), eq(paymentNotifications.eventId, event.id))),
-    db.select().from(payments).where(eq(payments.id, event.paymentId)),
+    paymentPathStatements.notification.in(db, { provider, eventId: event.id }),
+    paymentPathStatements.payment.in(db, { paymentId: event.paymentId }),
   ])
   if (seen) {
     // Handled before; if that handling died after recording the money, finishing is still due (and idempotent).
@@ -56,10 +46,11 @@ export async function handlePaymentEvent(
     return { duplicate: true }
   }
   if (!payment || payment.provider !== provider) throw notFound(`payment ${event.paymentId}`)
-  const received = db
-    .insert(paymentNotifications)
-    .values({ provider, eventId: event.id, orderId: payment.orderId })
-    .onConflictDoNothing()
+  const received = paymentPathStatements.received.in(db, {
+    provider,
+    eventId: event.id,
+    orderId: payment.orderId,
+  })
   if (event.type === 'payment.failed') {
     await db.batch([
       db
@@ -87,15 +78,11 @@ export async function handlePaymentEvent(
   // Record that the money arrived (and this notification with it) before touching inventory: reconciliation
   // finishes from here if we die, and a retry of this notification finishes too (see `seen` above). What
   // confirming reads comes back in the same round trip, read after those writes.
+  const succeeded = { paymentId: payment.id, updatedAt: new Date().toISOString() }
   const [, , ...facts] = await db.batch([
-    db
-      .update(payments)
-      .set({
-        status: 'succeeded',
-        ...(event.providerRef ? { providerRef: event.providerRef } : {}),
-        updatedAt: new Date().toISOString(),
-      })
-      .where(and(eq(payments.id, payment.id), inArray(payments.status, ['created', 'failed']))),
+    event.providerRef
+      ? paymentPathStatements.succeededWithRef.in(db, { ...succeeded, providerRef: event.providerRef })
+      : paymentPathStatements.succeeded.in(db, succeeded),
     received,
     ...confirmationReads(db, payment.orderId),
   ])
@@ -156,24 +143,14 @@ function factsOf(orderId: string, [[order], [payment], [membership], [deposit], 
 
 /** The reads of `confirmationFacts`, for a batch that may write first (the notification's). */
 function confirmationReads(db: OrderServices['db'], orderId: string) {
+  const id = { orderId }
+  const r = paymentPathStatements
   return [
-    db.select().from(orders).where(eq(orders.id, orderId)),
-    db
-      .select()
-      .from(payments)
-      .where(and(eq(payments.orderId, orderId), eq(payments.status, 'succeeded'))),
-    db
-      .select({ groupId: groupBuyMembers.groupId, status: groupBuyMembers.status })
-      .from(groupBuyMembers)
-      .where(eq(groupBuyMembers.orderId, orderId)),
-    db
-      .select({ orderId: orderDeposits.orderId })
-      .from(orderDeposits)
-      .where(eq(orderDeposits.orderId, orderId)),
-    db
-      .select()
-      .from(orderLines)
-      .where(and(eq(orderLines.orderId, orderId), eq(orderLines.status, 'active'))),
+    r.order.in(db, id),
+    r.succeededPayment.in(db, id),
+    r.membership.in(db, id),
+    r.deposit.in(db, id),
+    r.activeLines.in(db, id),
   ] as const
 }
 
@@ -250,19 +227,24 @@ async function confirmWith(
   // The order must still be waiting for this confirmation when the batch runs: a cancellation or a refund of the
   // unfulfilled order that got in between wins, and nothing here is written (the money goes back below).
   const batch = new GuardedBatch(db)
-    .guard(
-      sql`(SELECT ${orders.status} IN ('pending', 'expired') FROM ${orders} WHERE ${orders.id} = ${order.id})`,
-    )
+    .guardWith((guardId) => paymentPathStatements.stillUnpaid.in(db, { guardId, orderId: order.id }))
     .add(
-      db
-        .update(orders)
-        .set(paidColumns)
-        .where(and(eq(orders.id, order.id), inArray(orders.status, ['pending', 'expired']))),
+      paymentPathStatements.paid.in(db, {
+        orderId: order.id,
+        paidAt: now,
+        statusReason: paidColumns.statusReason,
+        statusReasonCode: paidColumns.statusReasonCode,
+        statusReasonParams:
+          paidColumns.statusReasonParams === null
+            ? null
+            : (orders.statusReasonParams.mapToDriverValue(paidColumns.statusReasonParams) as string),
+      }),
       ...lines.map((line) =>
-        db
-          .insert(tickets)
-          .values({ id: newShortId('tkt'), orderId: order.id, orderLineId: line.id })
-          .onConflictDoNothing(),
+        paymentPathStatements.ticket.in(db, {
+          id: newShortId('tkt'),
+          orderId: order.id,
+          orderLineId: line.id,
+        }),
       ),
       // Fixed ids: an order is paid once, so a concurrent second confirmation fails here and writes nothing.
       audit(db, {

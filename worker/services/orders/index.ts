@@ -1,6 +1,6 @@
 // The orders module: the only writer of orders, order lines, payments, refunds, tickets and their audit rows.
 // Every other part of the worker (routes, partner API, group-buy actor, cron) changes them through these functions.
-export { audit, GuardedBatch, outbox, runBatch, type Statement } from './batch.ts'
+export { audit, auditOnce, GuardedBatch, outbox, outboxOnce, runBatch, type Statement } from './batch.ts'
 export { confirmPaidOrder, confirmSettledOrder, finishPaidOrder, handlePaymentEvent } from './confirm.ts'
 export { addNewOrder, type CreateOrderInput, createOrderFromHold } from './create.ts'
 export { forfeitUnpaidBalances, remindBalances } from './deposit-deadlines.ts'

@@ -1,11 +1,12 @@
 // The dev mailbox's sender only records, so a delivery run claims and marks its messages sent in one statement
 // (issue 22: two D1 calls a message after each publisher run before); what cannot be opened still fails and dies.
 import { env } from 'cloudflare:workers'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { openDatabase } from '../../../../worker/db/client.ts'
 import { jsonLogger } from '../../../../worker/middleware/logger.ts'
 import { deliverDueMessages, recordMessage } from '../../../../worker/services/messages/outbox.ts'
 import { RecordingD1 } from '../../../bench/d1-recorder.ts'
+import { captureLogs } from '../../../support/logs.ts'
 
 const db = openDatabase(env.DB)
 const logger = jsonLogger({ test: 'dev-delivery' })
@@ -47,7 +48,19 @@ describe('dev mailbox delivery', () => {
     const two = await queued(2)
     const first = await deliverCounting()
     const eight = await queued(8)
+    const logs = captureLogs()
     const second = await deliverCounting()
+    vi.restoreAllMocks()
+    // One log line for the run's messages, naming each (recipient masked), not one line each.
+    const sentLines = logs.map((l) => JSON.parse(l)).filter((l) => /^messages? sent$/.test(l.message))
+    expect(sentLines).toHaveLength(1)
+    expect(sentLines[0]).toMatchObject({ message: 'messages sent', channel: 'dev' })
+    expect(sentLines[0].messages).toHaveLength(8)
+    expect(sentLines[0].messages[0]).toMatchObject({
+      kind: 'notice',
+      attempt: 1,
+      to: expect.stringMatching(/\*\*\*@example\.com$/),
+    })
     expect(first).toEqual({ tally: { sent: 2, retrying: 0, dead: 0 }, writes: 1 })
     expect(second).toEqual({ tally: { sent: 8, retrying: 0, dead: 0 }, writes: 1 })
     for (const row of await rowsOf([...two, ...eight]))
