@@ -45,6 +45,8 @@ async function readCard(page: Page, number: string) {
 /** Presses the focused Admit button (staff confirm with Enter) and returns the decision it made. */
 async function admitChosen(page: Page) {
   const before = await decision(page).getAttribute('data-nonce')
+  // Staff press Enter once the choice has focus (it takes it as it shows).
+  await page.waitForFunction(() => document.activeElement?.closest('[data-testid="id-result"] li') != null)
   await page.keyboard.press('Enter')
   await page.waitForFunction((previous) => {
     const nonce = document.querySelector('[data-testid="decision"]')?.getAttribute('data-nonce')

@@ -1,6 +1,6 @@
 // 身份证核验: staff type the visitor's ID number (or an ID-card reader types it and presses Enter); the gate finds
 // the tickets it holds here from its keyed hashes, offline, and staff admit the one that matches the person.
-import { useEffect, useRef, useState } from 'preact/hooks'
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import type { IdTicket } from '../../../worker/domain/id-index.ts'
 import { formatDate } from '../../lib/format.ts'
 import { useLocale } from '../../lib/i18n.ts'
@@ -28,7 +28,8 @@ export function IdEntry({
   const [busy, setBusy] = useState(false)
   // A card reader types wherever focus is: the ID field has it whenever no choice is waiting.
   useEffect(() => input.current?.focus(), [])
-  useEffect(() => {
+  // In the render's own task (a layout effect), so an Enter pressed as soon as the choice shows confirms it.
+  useLayoutEffect(() => {
     if (lookup?.kind === 'found' && lookup.tickets.length)
       choices.current?.querySelector<HTMLButtonElement>('button')?.focus()
   }, [lookup])
