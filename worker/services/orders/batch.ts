@@ -29,12 +29,9 @@ export class GuardedBatch {
 
   /** Asserts `condition` (an SQL boolean over the state the statements before it left). */
   guard(condition: SQL) {
-    const id = newId('grd')
-    this.guardIds.push(id)
-    this.statements.push(
+    return this.guardWith((id) =>
       this.db.insert(batchGuards).select(sql`SELECT ${id}, CASE WHEN ${condition} THEN 1 ELSE 0 END`),
     )
-    return this
   }
 
   /** `guard` with a prepared guard statement: `insert(guardId)` inserts the guard's row under that id. */
