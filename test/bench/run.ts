@@ -26,6 +26,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const SEATS = Number(process.env.BENCH_SEATS ?? 400_000)
 /** The DO layer's server port (BENCH_DO_PORT: another checkout's bench may hold 8790). */
 const DO_PORT = Number(process.env.BENCH_DO_PORT ?? 8790)
+/** The HTTP layer's server port (BENCH_HTTP_PORT: another checkout's bench may hold 8791). */
+const HTTP_PORT = Number(process.env.BENCH_HTTP_PORT ?? 8791)
 /** The HTTP ceiling and holds alternate in this many rounds (SECONDS each in all). */
 const HTTP_ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 3)
 type Scenario = Record<string, unknown> & {
@@ -51,7 +53,7 @@ const INSPECTOR_PORT = Number(process.env.BENCH_INSPECTOR_PORT ?? 9331)
 /** BENCH_PROFILE: the inspector of each profiled server (the HTTP layer's, the DO layer's when the stadium is
  * profiled, the capture bench's two sides); the layers run one after the other, never together. */
 const inspectorPorts: Record<number, number> = {
-  8791: INSPECTOR_PORT,
+  [HTTP_PORT]: INSPECTOR_PORT,
   [DO_PORT]: INSPECTOR_PORT,
   8793: INSPECTOR_PORT + 2,
   8794: INSPECTOR_PORT + 3,
@@ -262,7 +264,7 @@ async function httpLayer() {
   const persist = mkdtempSync(join(tmpdir(), 'bench-http-'))
   const password = randomBytes(12).toString('base64url')
   migrate('wrangler.toml', persist)
-  const server = await start('wrangler.toml', 8791, persist, {
+  const server = await start('wrangler.toml', HTTP_PORT, persist, {
     ENVIRONMENT: 'development',
     PAYMENT_PROVIDER: 'sandbox',
     SESSION_SECRET: randomBytes(32).toString('base64url'),
@@ -270,7 +272,7 @@ async function httpLayer() {
     DEV_OWNER_EMAIL: 'bench@demo.local',
     DEV_OWNER_PASSWORD: password,
   })
-  const base = 'http://127.0.0.1:8791'
+  const base = `http://127.0.0.1:${HTTP_PORT}`
   try {
     await fetch(`${base}/api/dev/seed`, { method: 'POST' })
     const admin = await adminOverHttp(base, 'bench@demo.local', password)
