@@ -84,9 +84,12 @@ function capturedHolds(persist: string): number | null {
   }
 }
 
+/** The captured side's port; the other side's is the next (BENCH_CAPTURE_PORT: another checkout may hold 8793–8794). */
+export const CAPTURE_PORT = Number(process.env.BENCH_CAPTURE_PORT ?? 8793)
+
 export async function captureScenarios(tools: CaptureBenchTools) {
-  const on = await arena(tools, 8793, {})
-  const off = await arena(tools, 8794, { ANALYTICS_CAPTURE: 'off' })
+  const on = await arena(tools, CAPTURE_PORT, {})
+  const off = await arena(tools, CAPTURE_PORT + 1, { ANALYTICS_CAPTURE: 'off' })
   const hold = (side: typeof on) => () =>
     fetch(`${side.base}/api/shows/${side.showId}/holds`, {
       method: 'POST',

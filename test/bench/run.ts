@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { adminOverHttp, gridShowOnSale } from '../support/admin-over-http.ts'
-import { captureScenarios } from './bench-capture.ts'
+import { CAPTURE_PORT, captureScenarios } from './bench-capture.ts'
 import { ordersOverHttp } from './bench-orders-http.ts'
 import { promotionOrders } from './bench-promotions.ts'
 import { reportScenarios } from './bench-reports.ts'
@@ -55,8 +55,8 @@ const INSPECTOR_PORT = Number(process.env.BENCH_INSPECTOR_PORT ?? 9331)
 const inspectorPorts: Record<number, number> = {
   [HTTP_PORT]: INSPECTOR_PORT,
   [DO_PORT]: INSPECTOR_PORT,
-  8793: INSPECTOR_PORT + 2,
-  8794: INSPECTOR_PORT + 3,
+  [CAPTURE_PORT]: INSPECTOR_PORT + 2,
+  [CAPTURE_PORT + 1]: INSPECTOR_PORT + 3,
 }
 
 async function start(

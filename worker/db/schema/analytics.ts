@@ -44,8 +44,10 @@ export const analyticsEvents = sqliteTable(
   },
   (t) => [
     index('analytics_events_pending').on(t.rolled).where(sql`${t.rolled} = 0`),
-    index('analytics_events_order').on(t.orderId),
-    index('analytics_events_organizer_day').on(t.organizerId, t.day),
+    // Every captured event is one more row in each index: only orders' and payments' events are ever looked up by
+    // order (late re-attribution, the order subscribers), and nothing reads raw events by organizer and day (the
+    // reports read the rollups), so holds and views add no index entry beyond the pending flag.
+    index('analytics_events_order').on(t.orderId).where(sql`${t.orderId} IS NOT NULL`),
     // A hold's visitors captured after its order was paid find the paid event (store.ts).
     index('analytics_events_paid_hold').on(t.holdId).where(sql`${t.kind} = 'paid'`),
   ],
