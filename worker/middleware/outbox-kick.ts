@@ -12,10 +12,10 @@ const writesEvents =
 
 /**
  * How long a kicked run waits before reading the outbox (`OUTBOX_GATHER_MS` overrides it; 0 turns it off). A run
- * costs ~11–13 D1 calls whatever it carries (events, the subscribers' reads, writes, deliveries, mark); run back
- * to back under 32 buyers, each carried the few orders written since the last. 250 ms gathers the writes of that
- * time into one run (test/bench/README.md, "Publisher runs that carry more orders"); webhooks and buyer messages
- * leave up to that much later, and the minute cron stays the guarantee.
+ * costs 12–14 D1 calls whatever it carries (events, the subscribers' reads, writes, deliveries, mark); run back
+ * to back under 32 buyers, each carried ~3 orders (~3 calls an order). At 250 ms a run carried 12–14 orders (~1 call
+ * an order); 500 ms saved only 0.2 more for twice the wait (test/bench/README.md, "Publisher runs that carry more
+ * orders"). Webhooks and buyer messages leave up to a window later; the minute cron stays the guarantee.
  */
 export const defaultGatherMs = 250
 
