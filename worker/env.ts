@@ -44,6 +44,8 @@ export interface Bindings {
    * batch first. The Workers Vitest plugin turns cross-request promise resolution off, so unit tests use `gateway`.
    */
   HOLD_BATCHING?: string
+  /** Milliseconds a publisher run kicked by a write waits to gather more writes (default 250; 0 runs at once). */
+  OUTBOX_GATHER_MS?: string
   /** HMAC key for staff session cookies (Worker secret; `.dev.vars` locally). */
   SESSION_SECRET: string
   /** HMAC key of waiting-room admission passes and of the queue's real-name ID hashes (Worker secret). */

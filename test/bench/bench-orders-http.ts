@@ -106,6 +106,12 @@ export async function ordersOverHttp(
     return result
   }
   const settle = () => new Promise((r) => setTimeout(r, 1500))
+  // What the outbox publisher's kicked runs did meanwhile (development counters; absent on older checkouts).
+  const kickCounts = async () => {
+    const res = await fetch(`${base}/api/dev/outbox-kicks`)
+    return res.status === 200 ? ((await res.json()) as Record<string, number>) : null
+  }
+  const kicksBefore = await kickCounts()
   for (let round = 0; round < options.rounds; round++) {
     healthz.push(
       await measured('healthz', async () => {
@@ -129,6 +135,7 @@ export async function ordersOverHttp(
     )
     await profiler?.stop()
   }
+  const kicksAfter = await kickCounts()
   const cpuProfile = profiler?.summary()
   profiler?.close()
   const rate = (rounds: Awaited<ReturnType<Load>>[], status: number) => {
@@ -155,6 +162,21 @@ export async function ordersOverHttp(
       }
     : {}
   const healthzPerSecond = Math.round(rate(healthz, 200))
+  const kicked = (k: string) => (kicksAfter?.[k] ?? 0) - (kicksBefore?.[k] ?? 0)
+  const per = (n: number, d: number) => Math.round((n / Math.max(1, d)) * 100) / 100
+  const publisher =
+    kicksBefore && kicksAfter
+      ? {
+          runs: kicked('runs'),
+          emptyRuns: kicked('emptyRuns'),
+          eventsPerRun: per(kicked('events'), kicked('runs')),
+          ordersPerRun: per(paid, kicked('runs')),
+          d1CallsPerRun: per(kicked('d1Calls'), kicked('runs')),
+          d1CallsPerOrder: per(kicked('d1Calls'), paid),
+          deliveries: kicked('deliveries'),
+          deliveriesSkipped: kicked('deliveriesSkipped'),
+        }
+      : undefined
   return {
     ...(cpuProfile ? { cpuProfile } : {}),
     ordersPerSecond,
@@ -166,6 +188,7 @@ export async function ordersOverHttp(
     })),
     paid,
     ...cpuPerRequest,
+    ...(publisher ? { publisher } : {}),
     p50Ms: Math.round(percentile(latencies, 50)),
     p99Ms: Math.round(percentile(latencies, 99)),
     refusals: Object.fromEntries(refusals),

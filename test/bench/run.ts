@@ -271,6 +271,8 @@ async function httpLayer() {
     SANDBOX_PAYMENT_SECRET: randomBytes(32).toString('base64url'),
     DEV_OWNER_EMAIL: 'bench@demo.local',
     DEV_OWNER_PASSWORD: password,
+    // BENCH_OUTBOX_GATHER_MS: the publisher's gathering window to measure (worker/middleware/outbox-kick.ts).
+    ...(process.env.BENCH_OUTBOX_GATHER_MS ? { OUTBOX_GATHER_MS: process.env.BENCH_OUTBOX_GATHER_MS } : {}),
   })
   const base = `http://127.0.0.1:${HTTP_PORT}`
   try {

@@ -35,11 +35,22 @@ export function kickDeliveryOnce(run: () => Promise<unknown>): Promise<void> | n
   return inFlight
 }
 
-/** Delivers what is due now; failures are logged, and the minute cron (worker/scheduled.ts) tries again. */
-export function deliverMessages(env: Bindings, db: Database, logger: Logger) {
-  return deliverDueMessages({ db, logger, settings: env }).catch((e) =>
-    logger.warn('message delivery after write failed; the cron will retry', { error: String(e) }),
-  )
+/**
+ * Delivers what is due now (one page of 25 unless told); failures are logged, and the minute cron (worker/scheduled.ts)
+ * tries again. Answers how many it delivered or gave up on (null when it failed).
+ */
+export function deliverMessages(
+  env: Bindings,
+  db: Database,
+  logger: Logger,
+  pages: { batches: number; limit: number } = { batches: 1, limit: 25 },
+) {
+  return deliverDueMessages({ db, logger, settings: env, ...pages })
+    .then((tally) => tally.sent + tally.retrying + tally.dead)
+    .catch((e) => {
+      logger.warn('message delivery after write failed; the cron will retry', { error: String(e) })
+      return null
+    })
 }
 
 /** Starts a delivery run that outlives the request (its `waitUntil`). */

@@ -7,12 +7,19 @@ import { loadDemo } from '../demo/seed.ts'
 import { readerLocale } from '../domain/locale.ts'
 import { formatDateTime } from '../domain/message-format.ts'
 import type { AppEnv } from '../env.ts'
+import { outboxKickCounts } from '../middleware/outbox-kick.ts'
 import { Problem } from '../problem.ts'
 import { normalizeContact } from '../services/customer-codes.ts'
 import { orderCommitCounts } from '../services/orders/group-commits.ts'
 import { dayGatewayName } from '../services/scenic-day.ts'
 import { GATEWAY_SHARDS, showGatewayName } from '../services/show-inventory.ts'
-import { demoSummarySchema, holdBatchingSchema, mailboxSchema, orderCommitsSchema } from './contracts/dev.ts'
+import {
+  demoSummarySchema,
+  holdBatchingSchema,
+  mailboxSchema,
+  orderCommitsSchema,
+  outboxKicksSchema,
+} from './contracts/dev.ts'
 import { htmlPage, json } from './openapi.ts'
 
 /** Local-development helpers; they answer `not_found` unless ENVIRONMENT is `development`. */
@@ -163,4 +170,18 @@ devRoutes.get(
     },
   }),
   (c) => c.json({ ...orderCommitCounts }),
+)
+
+devRoutes.get(
+  '/outbox-kicks',
+  describeRoute({
+    tags: ['Development'],
+    summary:
+      'What the outbox publisher runs kicked by writes did in this isolate: runs, events, deliveries, D1 calls (development only)',
+    responses: {
+      200: { description: 'Counts since the isolate started', content: json(outboxKicksSchema) },
+      404: { description: 'Not in development' },
+    },
+  }),
+  (c) => c.json({ ...outboxKickCounts }),
 )

@@ -38,4 +38,20 @@ export const orderCommitsSchema = v.object({
   alone: v.number(),
 })
 
+export const outboxKicksSchema = v.object({
+  /** Writes that kicked the publisher. */
+  kicks: v.number(),
+  /** Publisher runs those kicks started (a window's kicks share one). */
+  runs: v.number(),
+  /** Runs that found nothing to publish. */
+  emptyRuns: v.number(),
+  /** Events the runs published or tried. */
+  events: v.number(),
+  /** Message deliveries after a run, and those skipped because no message was written since the last. */
+  deliveries: v.number(),
+  deliveriesSkipped: v.number(),
+  /** D1 calls of the runs and their deliveries. */
+  d1Calls: v.number(),
+})
+
 export type DemoSummary = v.InferOutput<typeof demoSummarySchema>

@@ -97,8 +97,16 @@ export async function messageInsert(db: Database, message: NewMessage, options: 
   return { id, insert }
 }
 
-/** The log line of a message written (never its text). */
+/**
+ * Messages written in this isolate since it started, counted once each write is known (after `recordMessage`'s
+ * insert, after a subscriber's batch): a delivery run after a publisher run is needed only when this moved.
+ */
+let written = 0
+export const messagesWritten = () => written
+
+/** The log line of a message written (never its text); every writer calls it once the message is in, so it counts too. */
 export function logQueued(logger: Logger, id: string, message: NewMessage) {
+  written++
   logger.info('message queued', {
     messageId: id,
     kind: message.kind ?? 'notice',
