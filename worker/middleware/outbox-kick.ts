@@ -50,15 +50,24 @@ let inFlight: Promise<void> | null = null
 let gathering = false
 let again = false
 
+/**
+ * How long one kicked loop may keep going on its first request's `waitUntil` (which the platform ends ~30 s after
+ * the response): under steady writes `again` is always set, so past this the loop stops and the next write's kick
+ * starts a fresh loop on its own request (or the minute cron publishes, if no write comes).
+ */
+export const maxLoopMs = 15_000
+
 export function kickOutboxOnce(
   run: () => Promise<unknown>,
   gatherMs = defaultGatherMs,
+  loopMs = maxLoopMs,
 ): Promise<void> | null {
   outboxKickCounts.kicks++
   if (inFlight) {
     if (!gathering) again = true
     return null
   }
+  const started = Date.now()
   inFlight = (async () => {
     try {
       do {
@@ -69,7 +78,7 @@ export function kickOutboxOnce(
         }
         gathering = false
         await run()
-      } while (again)
+      } while (again && Date.now() - started < loopMs)
     } finally {
       gathering = false
       inFlight = null

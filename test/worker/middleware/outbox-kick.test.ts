@@ -9,6 +9,7 @@ import {
   deliverIfWritten,
   gatherMsOf,
   kickOutboxOnce,
+  maxLoopMs,
 } from '../../../worker/middleware/outbox-kick.ts'
 import { recordMessage } from '../../../worker/services/messages/outbox.ts'
 
@@ -122,6 +123,29 @@ describe('outbox kick after writes', () => {
     await pause(10) // the run ended; the next window is gathering
     expect(writeAndKick(box, 40)).toBeNull()
     await first
+    expect(box.runs).toEqual([[0], [1, 2]])
+    expect(box.unpublished()).toEqual([])
+  })
+
+  it('a loop kept going by steady writes stops past its time (its request’s waitUntil ends), and the next write starts a fresh one', async () => {
+    expect(maxLoopMs).toBeLessThanOrEqual(20_000)
+    const box = outbox()
+    box.holdNextRun()
+    box.write()
+    const first = kickOutboxOnce(box.run, 0, 20)
+    await pause(40) // the loop's time is up while its run is held
+    box.write()
+    expect(kickOutboxOnce(box.run, 0, 20)).toBeNull() // asks for one more run…
+    box.release()
+    await first
+    // …which the spent loop does not make: event 1 waits, and the loop is over.
+    expect(box.runs).toEqual([[0]])
+    expect(box.unpublished()).toEqual([1])
+    // The next write's kick is a loop of its own and publishes both.
+    box.write()
+    const next = kickOutboxOnce(box.run, 0, 20)
+    expect(next).not.toBeNull()
+    await next
     expect(box.runs).toEqual([[0], [1, 2]])
     expect(box.unpublished()).toEqual([])
   })
