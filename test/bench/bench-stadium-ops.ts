@@ -5,10 +5,9 @@ import { verifyAdmissionPass } from '../../worker/domain/admission-pass.ts'
 import { roomShards, type WaitingRoomSettings } from '../../worker/domain/waiting-room.ts'
 import type { BenchShowInventory } from './bench-show-inventory.ts'
 import type { Place } from './bench-stadium.ts'
-import { admissionsAfterOpening, showWaitingRoom } from './bench-waiting-room.ts'
+import { fairnessAfterOpening, showWaitingRoom } from './bench-waiting-room.ts'
 import { percentile } from './percentile.ts'
 import {
-  rankCorrelation,
   STADIUM_BUYERS,
   STADIUM_HOLD_SECONDS,
   STADIUM_MAX_PER_BUYER,
@@ -277,17 +276,7 @@ export async function stadiumReport(env: StadiumEnv) {
   const allSeats = sale.bought.flatMap((b) => b.seats)
   const perId = new Map<string, number>()
   for (const b of sale.bought) for (const id of b.ids) perId.set(id, (perId.get(id) ?? 0) + 1)
-  const admitted = await admissionsAfterOpening(room.stubs, room.onSale)
-  const arrivals = admitted.map((id) => sale.joinedAs.get(id)).filter((n) => n !== undefined)
-  const fairness =
-    arrivals.length >= 2
-      ? Math.round(
-          rankCorrelation(
-            arrivals,
-            arrivals.map((_, k) => k),
-          ) * 1000,
-        ) / 1000
-      : null
+  const fairness = await fairnessAfterOpening(room.stubs, room.onSale, sale.joinedAs)
   const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b)
   const [holdMs, viewMs, confirmMs] = [sorted(sale.holdMs), sorted(sale.viewMs), sorted(sale.confirmMs)]
   const passLeftMs = sorted(sale.passLeftMs)
@@ -304,8 +293,7 @@ export async function stadiumReport(env: StadiumEnv) {
     limitViolations:
       sale.bought.filter((b) => b.seats.length > STADIUM_MAX_PER_BUYER).length +
       [...perId.values()].filter((n) => n > 1).length,
-    admissionFairness: fairness,
-    admittedAfterOpening: arrivals.length,
+    ...fairness,
     p99HoldMs: percentile(holdMs, 99),
     p50HoldMs: percentile(holdMs, 50),
     p99PositionMs: percentile(viewMs, 99),
