@@ -169,6 +169,16 @@ const orderCorrelation = (arrivals: number[]) =>
     : null
 
 /**
+ * How far each place stands in that order from its rank in arrival order (in places): what a correlation near 1
+ * over many thousands can hide, a few buyers moved far.
+ */
+function displacement(arrivals: number[]) {
+  const byArrival = arrivals.map((a, k) => [a, k] as const).sort((p, q) => p[0] - q[0])
+  const moved = byArrival.map(([, k], rank) => Math.abs(rank - k)).sort((a, b) => a - b)
+  return { p50: percentile(moved, 50), p99: percentile(moved, 99), max: moved.at(-1) ?? 0 }
+}
+
+/**
  * The fairness figures after the opening, against the harness's own arrival order (`joinedAs`: the order joins
  * reached the platform, all rooms together). `admissionFairness` ranks the buyers actually admitted after the
  * opening by when they were admitted: null when fewer than two were (with a note saying so; a pre-queue that
@@ -196,6 +206,7 @@ export async function fairnessAfterOpening(
       : {}),
     queueFairness: orderCorrelation(queuedArrivals),
     queueFairnessOver: queuedArrivals.length,
+    queueDisplacement: displacement(queuedArrivals),
     queueAfterOpening: outcomes,
   }
 }
