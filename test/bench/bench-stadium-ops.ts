@@ -2,7 +2,7 @@ import { HoldQueue } from '../../durable-objects/shared/hold-queue.ts'
 import type { ShowHoldOutcome, ShowHoldRequest } from '../../durable-objects/show-inventory/contract.ts'
 import type { WaitingRoom } from '../../durable-objects/waiting-room/index.ts'
 import { verifyAdmissionPass } from '../../worker/domain/admission-pass.ts'
-import { roomShards, type WaitingRoomSettings } from '../../worker/domain/waiting-room.ts'
+import { roomShards, TICK_MS, type WaitingRoomSettings } from '../../worker/domain/waiting-room.ts'
 import type { BenchShowInventory } from './bench-show-inventory.ts'
 import type { Place } from './bench-stadium.ts'
 import { fairnessAfterOpening, showWaitingRoom } from './bench-waiting-room.ts'
@@ -60,6 +60,8 @@ interface OnSale {
   rate: number | null
   /** `views=single`: each position read its own `view` RPC (the platform before `viewBatch`). */
   viewsOneByOne: boolean
+  /** `push=1`: admissions handed to the buyer processes about every tick, as the room's socket pushes them. */
+  pushes: Pushes | null
   settings: WaitingRoomSettings
   shardOfBuyer: Map<string, number>
   /** Order the joins reached the platform in (all shards together). */
@@ -75,6 +77,23 @@ interface OnSale {
   /** For every hold that reached the worker: how long its pass had left when the hold route checked it (ms). */
   passLeftMs: number[]
   calls: { joins: number; views: number; holds: number; confirms: number; batches: number }
+}
+
+/**
+ * The room's socket push, modelled: about once a tick the worker asks each room for its admissions since the
+ * last ask (`admissionOrder` from an offset), reads those buyers' places in one `viewBatch` (what a push over a
+ * live socket does: the pass starts as the buyer sees it) and hands each pass to the buyer process that joined
+ * them, in its next answer. Without it a buyer learns of their admission only at their next read.
+ */
+interface Pushes {
+  /** Admissions already handed over, per room (its `admissionOrder` offset). */
+  seen: number[]
+  /** The buyer process each buyer joined from, and each process's passes not yet handed over. */
+  procOf: Map<string, number>
+  outbox: Map<number, { b: string; pass: string }[]>
+  lastAskedAt: number
+  asking: boolean
+  pushed: number
 }
 
 let current: OnSale | null = null
@@ -113,6 +132,17 @@ export async function stadiumOpen(
     opensAt,
     rate,
     viewsOneByOne: params.get('views') === 'single',
+    pushes:
+      params.get('push') === '1'
+        ? {
+            seen: Array.from({ length: shards }, () => 0),
+            procOf: new Map(),
+            outbox: new Map(),
+            lastAskedAt: 0,
+            asking: false,
+            pushed: 0,
+          }
+        : null,
     settings: room.settings()!,
     shardOfBuyer: room.shardOfBuyer,
     joinedAs: new Map(),
@@ -135,6 +165,7 @@ export async function stadiumOpen(
     opensAt,
     admissionPerMinute: rate,
     views: params.get('views') ?? 'batched',
+    pushes: params.get('push') === '1',
   }
 }
 
@@ -253,18 +284,63 @@ async function step(
   return { ok: confirmed.ok }
 }
 
-/** One batch of buyers' steps, answered in order, with whether the show has sold out. */
-export async function stadiumOps(env: StadiumEnv, ops: StadiumOp[], keep: (p: Promise<unknown>) => void) {
+/** Each room's admissions since the last ask, with their passes, into the outboxes of the buyers' processes. */
+async function pushAdmissions(sale: OnSale, pushes: Pushes, { room }: Drive) {
+  pushes.asking = true
+  pushes.lastAskedAt = Date.now()
+  try {
+    await Promise.all(
+      room.stubs.map(async (stub, k) => {
+        const fresh = await stub.admissionOrder(room.onSale, pushes.seen[k], 50_000)
+        pushes.seen[k]! += fresh.length
+        if (fresh.length === 0) return
+        const answers = await stub.viewBatch(
+          room.onSale,
+          sale.settings,
+          fresh.map((r) => r.buyerId),
+        )
+        answers.forEach((answer, j) => {
+          const b = fresh[j]!.buyerId
+          const proc = pushes.procOf.get(b)
+          const pass = answer.place?.pass
+          if (proc === undefined || !pass) return
+          const box = pushes.outbox.get(proc)
+          if (box) box.push({ b, pass })
+          else pushes.outbox.set(proc, [{ b, pass }])
+          pushes.pushed++
+        })
+      }),
+    )
+  } finally {
+    pushes.asking = false
+  }
+}
+
+/** One batch of buyers' steps, answered in order, with whether the show has sold out (and passes pushed). */
+export async function stadiumOps(
+  env: StadiumEnv,
+  ops: StadiumOp[],
+  keep: (p: Promise<unknown>) => void,
+  proc = 0,
+) {
   const sale = current
   if (!sale) throw new Error('no stadium on-sale open')
   sale.calls.batches++
   const driven = drive(env, sale)
+  const pushes = sale.pushes
+  if (pushes) {
+    for (const op of ops) if (op.k === 'j') pushes.procOf.set(op.b, proc)
+    if (!pushes.asking && Date.now() - pushes.lastAskedAt >= TICK_MS)
+      keep(pushAdmissions(sale, pushes, driven))
+  }
   const answers = await Promise.all(
     ops.map((op) =>
       step(env, sale, driven, op, keep).catch((error) => refuse(sale, `error_${String(error).slice(0, 60)}`)),
     ),
   )
-  return { answers, soldOut: sale.soldOutAt !== null, soldSeats: sale.soldSeats }
+  const pushed = pushes?.outbox.get(proc) ?? []
+  pushes?.outbox.delete(proc)
+  return { answers, soldOut: sale.soldOutAt !== null, soldSeats: sale.soldSeats, pushed }
 }
 
 /** The figures of the on-sale: oversold, limits, fairness, latencies, what the rooms counted. */
@@ -286,6 +362,7 @@ export async function stadiumReport(env: StadiumEnv) {
     buyers: sale.buyers,
     shards: sale.shards,
     positionReads: sale.viewsOneByOne ? 'one view RPC each' : 'viewBatch per room and request',
+    admissionsPushed: sale.pushes ? sale.pushes.pushed : 'not modelled (push=1 in BENCH_STADIUM)',
     secondsToSellOut: sale.soldOutAt === null ? null : Math.round((sale.soldOutAt - sale.opensAt) / 100) / 10,
     seatsSold: sale.soldSeats,
     actorSold: counts.memory.sold,
