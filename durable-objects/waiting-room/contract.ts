@@ -4,6 +4,7 @@ import type {
   QueueState,
   WaitingRoomSettings,
 } from '../../worker/domain/waiting-room.ts'
+import type { QueueOutcome } from '../../worker/domain/waiting-room-order.ts'
 import type { ScenicDayInventory } from '../scenic-day/inventory.ts'
 import type { ShowInventory } from '../show-inventory/index.ts'
 
@@ -11,7 +12,7 @@ import type { ShowInventory } from '../show-inventory/index.ts'
 // `show:<showId>` or `day:<siteId>:<date>` (worker/domain/admission-pass.ts makes the names). Callers pass the
 // organizer's settings with each call (read from D1 by the worker), so the actor never works from stale ones.
 
-export type { BuyerStep, PlaceState, QueueState, WaitingRoomSettings }
+export type { BuyerStep, PlaceState, QueueOutcome, QueueState, WaitingRoomSettings }
 
 /** The queue and one buyer's place: the buyer API's answer and every WebSocket message. */
 export interface QueueAnswer {
@@ -75,6 +76,18 @@ export interface AdmissionRecord {
   /** Joined before opening: their place was drawn at opening. */
   preQueued: boolean
   admittedAt: number
+}
+
+/** One place that joined after the opening, in its room's admission order (see WaitingRoom.queueOrder). */
+export interface QueuedPlace {
+  buyerId: string
+  /** The join's sequence number in this room (arrival order). */
+  arrival: number
+  /** The room's queue ticket: its admission order within the room. */
+  ticket: number
+  /** What the shared watermark orders places across rooms by (worker/domain/waiting-room.ts admissionTime). */
+  admissionTime: number
+  outcome: QueueOutcome
 }
 
 /** The bindings the actor reads. */

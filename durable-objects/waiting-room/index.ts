@@ -20,12 +20,14 @@ import type {
   JoinOutcome,
   JoinRequest,
   QueueAnswer,
+  QueuedPlace,
   QueueInspection,
   WaitingRoomEnv,
 } from './contract.ts'
 import { placeJoin } from './joins.ts'
 import { WAITING_ROOM_MIGRATIONS } from './migrations.ts'
 import { type PushingRoom, pushAll, pushPositions } from './pushes.ts'
+import { queueOrderPage } from './reports.ts'
 import * as store from './store.ts'
 import { unitsLeft } from './units-left.ts'
 import { roomHead, SharedWatermark } from './watermark.ts'
@@ -246,6 +248,12 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
   async admissionOrder(onSale: string, offset = 0, limit = 10_000): Promise<AdmissionRecord[]> {
     this.check(onSale)
     return store.admissionOrder(this.sql, offset, Math.min(limit, 50_000))
+  }
+
+  /** Places that joined after the opening, in this room's admission order, admitted or not (see reports.ts). */
+  async queueOrder(onSale: string, offset = 0, limit = 10_000): Promise<QueuedPlace[]> {
+    this.check(onSale)
+    return queueOrderPage(this.sql, this.state(), offset, Math.min(limit, 50_000))
   }
 
   async inspect(onSale: string): Promise<QueueInspection> {

@@ -311,3 +311,26 @@ export function admissionOrder(sql: SqlStorage, offset: number, limit: number) {
       admittedAt: r.admitted_at,
     }))
 }
+
+/**
+ * Places ticketed at their join (after the opening; the pre-queue's drawn places are left out), in ticket order
+ * (the room's own admission order), with what became of each: a page from `offset`. Reads by the ticket index;
+ * only for reports (the bench's fairness over everyone who joined after the opening), never on a tick.
+ */
+export function queueOrder(sql: SqlStorage, offset: number, limit: number) {
+  return sql
+    .exec<{
+      buyer_id: string
+      arrival: number
+      ticket: number
+      joined_at: number
+      state: PlaceRow['state']
+      admitted_at: number | null
+    }>(
+      `SELECT buyer_id, arrival, ticket, joined_at, state, admitted_at FROM places
+        WHERE ticket IS NOT NULL AND shuffle_key IS NULL ORDER BY ticket LIMIT ? OFFSET ?`,
+      limit,
+      offset,
+    )
+    .toArray()
+}

@@ -2,13 +2,12 @@ import { HoldQueue } from '../../durable-objects/shared/hold-queue.ts'
 import type { ShowHoldOutcome, ShowHoldRequest } from '../../durable-objects/show-inventory/contract.ts'
 import type { WaitingRoom } from '../../durable-objects/waiting-room/index.ts'
 import { verifyAdmissionPass } from '../../worker/domain/admission-pass.ts'
-import { roomShards, type WaitingRoomSettings } from '../../worker/domain/waiting-room.ts'
+import { roomShards, TICK_MS, type WaitingRoomSettings } from '../../worker/domain/waiting-room.ts'
 import type { BenchShowInventory } from './bench-show-inventory.ts'
 import type { Place } from './bench-stadium.ts'
-import { admissionsAfterOpening, showWaitingRoom } from './bench-waiting-room.ts'
+import { fairnessAfterOpening, showWaitingRoom } from './bench-waiting-room.ts'
 import { percentile } from './percentile.ts'
 import {
-  rankCorrelation,
   STADIUM_BUYERS,
   STADIUM_HOLD_SECONDS,
   STADIUM_MAX_PER_BUYER,
@@ -61,6 +60,8 @@ interface OnSale {
   rate: number | null
   /** `views=single`: each position read its own `view` RPC (the platform before `viewBatch`). */
   viewsOneByOne: boolean
+  /** `push=1`: admissions handed to the buyer processes about every tick, as the room's socket pushes them. */
+  pushes: Pushes | null
   settings: WaitingRoomSettings
   shardOfBuyer: Map<string, number>
   /** Order the joins reached the platform in (all shards together). */
@@ -76,6 +77,23 @@ interface OnSale {
   /** For every hold that reached the worker: how long its pass had left when the hold route checked it (ms). */
   passLeftMs: number[]
   calls: { joins: number; views: number; holds: number; confirms: number; batches: number }
+}
+
+/**
+ * The room's socket push, modelled: about once a tick the worker asks each room for its admissions since the
+ * last ask (`admissionOrder` from an offset), reads those buyers' places in one `viewBatch` (what a push over a
+ * live socket does: the pass starts as the buyer sees it) and hands each pass to the buyer process that joined
+ * them, in its next answer. Without it a buyer learns of their admission only at their next read.
+ */
+interface Pushes {
+  /** Admissions already handed over, per room (its `admissionOrder` offset). */
+  seen: number[]
+  /** The buyer process each buyer joined from, and each process's passes not yet handed over. */
+  procOf: Map<string, number>
+  outbox: Map<number, { b: string; pass: string }[]>
+  lastAskedAt: number
+  asking: boolean
+  pushed: number
 }
 
 let current: OnSale | null = null
@@ -114,6 +132,17 @@ export async function stadiumOpen(
     opensAt,
     rate,
     viewsOneByOne: params.get('views') === 'single',
+    pushes:
+      params.get('push') === '1'
+        ? {
+            seen: Array.from({ length: shards }, () => 0),
+            procOf: new Map(),
+            outbox: new Map(),
+            lastAskedAt: 0,
+            asking: false,
+            pushed: 0,
+          }
+        : null,
     settings: room.settings()!,
     shardOfBuyer: room.shardOfBuyer,
     joinedAs: new Map(),
@@ -136,6 +165,7 @@ export async function stadiumOpen(
     opensAt,
     admissionPerMinute: rate,
     views: params.get('views') ?? 'batched',
+    pushes: params.get('push') === '1',
   }
 }
 
@@ -254,18 +284,63 @@ async function step(
   return { ok: confirmed.ok }
 }
 
-/** One batch of buyers' steps, answered in order, with whether the show has sold out. */
-export async function stadiumOps(env: StadiumEnv, ops: StadiumOp[], keep: (p: Promise<unknown>) => void) {
+/** Each room's admissions since the last ask, with their passes, into the outboxes of the buyers' processes. */
+async function pushAdmissions(sale: OnSale, pushes: Pushes, { room }: Drive) {
+  pushes.asking = true
+  pushes.lastAskedAt = Date.now()
+  try {
+    await Promise.all(
+      room.stubs.map(async (stub, k) => {
+        const fresh = await stub.admissionOrder(room.onSale, pushes.seen[k], 50_000)
+        pushes.seen[k]! += fresh.length
+        if (fresh.length === 0) return
+        const answers = await stub.viewBatch(
+          room.onSale,
+          sale.settings,
+          fresh.map((r) => r.buyerId),
+        )
+        answers.forEach((answer, j) => {
+          const b = fresh[j]!.buyerId
+          const proc = pushes.procOf.get(b)
+          const pass = answer.place?.pass
+          if (proc === undefined || !pass) return
+          const box = pushes.outbox.get(proc)
+          if (box) box.push({ b, pass })
+          else pushes.outbox.set(proc, [{ b, pass }])
+          pushes.pushed++
+        })
+      }),
+    )
+  } finally {
+    pushes.asking = false
+  }
+}
+
+/** One batch of buyers' steps, answered in order, with whether the show has sold out (and passes pushed). */
+export async function stadiumOps(
+  env: StadiumEnv,
+  ops: StadiumOp[],
+  keep: (p: Promise<unknown>) => void,
+  proc = 0,
+) {
   const sale = current
   if (!sale) throw new Error('no stadium on-sale open')
   sale.calls.batches++
   const driven = drive(env, sale)
+  const pushes = sale.pushes
+  if (pushes) {
+    for (const op of ops) if (op.k === 'j') pushes.procOf.set(op.b, proc)
+    if (!pushes.asking && Date.now() - pushes.lastAskedAt >= TICK_MS)
+      keep(pushAdmissions(sale, pushes, driven))
+  }
   const answers = await Promise.all(
     ops.map((op) =>
       step(env, sale, driven, op, keep).catch((error) => refuse(sale, `error_${String(error).slice(0, 60)}`)),
     ),
   )
-  return { answers, soldOut: sale.soldOutAt !== null, soldSeats: sale.soldSeats }
+  const pushed = pushes?.outbox.get(proc) ?? []
+  pushes?.outbox.delete(proc)
+  return { answers, soldOut: sale.soldOutAt !== null, soldSeats: sale.soldSeats, pushed }
 }
 
 /** The figures of the on-sale: oversold, limits, fairness, latencies, what the rooms counted. */
@@ -277,17 +352,7 @@ export async function stadiumReport(env: StadiumEnv) {
   const allSeats = sale.bought.flatMap((b) => b.seats)
   const perId = new Map<string, number>()
   for (const b of sale.bought) for (const id of b.ids) perId.set(id, (perId.get(id) ?? 0) + 1)
-  const admitted = await admissionsAfterOpening(room.stubs, room.onSale)
-  const arrivals = admitted.map((id) => sale.joinedAs.get(id)).filter((n) => n !== undefined)
-  const fairness =
-    arrivals.length >= 2
-      ? Math.round(
-          rankCorrelation(
-            arrivals,
-            arrivals.map((_, k) => k),
-          ) * 1000,
-        ) / 1000
-      : null
+  const fairness = await fairnessAfterOpening(room.stubs, room.onSale, sale.joinedAs)
   const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b)
   const [holdMs, viewMs, confirmMs] = [sorted(sale.holdMs), sorted(sale.viewMs), sorted(sale.confirmMs)]
   const passLeftMs = sorted(sale.passLeftMs)
@@ -297,6 +362,7 @@ export async function stadiumReport(env: StadiumEnv) {
     buyers: sale.buyers,
     shards: sale.shards,
     positionReads: sale.viewsOneByOne ? 'one view RPC each' : 'viewBatch per room and request',
+    admissionsPushed: sale.pushes ? sale.pushes.pushed : 'not modelled (push=1 in BENCH_STADIUM)',
     secondsToSellOut: sale.soldOutAt === null ? null : Math.round((sale.soldOutAt - sale.opensAt) / 100) / 10,
     seatsSold: sale.soldSeats,
     actorSold: counts.memory.sold,
@@ -304,8 +370,7 @@ export async function stadiumReport(env: StadiumEnv) {
     limitViolations:
       sale.bought.filter((b) => b.seats.length > STADIUM_MAX_PER_BUYER).length +
       [...perId.values()].filter((n) => n > 1).length,
-    admissionFairness: fairness,
-    admittedAfterOpening: arrivals.length,
+    ...fairness,
     p99HoldMs: percentile(holdMs, 99),
     p50HoldMs: percentile(holdMs, 50),
     p99PositionMs: percentile(viewMs, 99),

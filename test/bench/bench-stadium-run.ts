@@ -8,7 +8,7 @@ import {
   STADIUM_SEATS,
   stadiumOnsale,
 } from './bench-stadium.ts'
-import { admissionsAfterOpening, showWaitingRoom } from './bench-waiting-room.ts'
+import { fairnessAfterOpening, showWaitingRoom } from './bench-waiting-room.ts'
 
 // The bench worker's side of `stadium-onsale`: the stadium show (the bench's seat grid in four price zones,
 // real names required, STADIUM_MAX_PER_BUYER tickets per buyer), then the on-sale through the show's waiting
@@ -55,7 +55,7 @@ export async function stadium(
   const result = await stadiumOnsale(show, showId, ['A', 'B', 'C', 'D'], room, {
     seats,
     ...(buyers ? { buyers } : {}),
-    admittedAfterOpening: () => admissionsAfterOpening(room.stubs, room.onSale),
+    fairnessAfterOpening: (joinedAs) => fairnessAfterOpening(room.stubs, room.onSale, joinedAs),
   })
   const inspected = await Promise.all(room.stubs.map((stub) => stub.inspect(room.onSale)))
   return { ...result, admissionPerMinute: rate, shards, rooms: inspected }

@@ -7,7 +7,6 @@ import {
   type Buyer,
   buyers,
   GIVE_UP_SECONDS,
-  rankCorrelation,
   rng,
   STADIUM_BUYERS,
   STADIUM_HOLD_SECONDS,
@@ -22,7 +21,9 @@ import {
 // through the hold gateways' coalescing queue into the real show actor. Without a port (`direct`), every buyer
 // goes straight for seats at arrival (arrivals before the opening at the opening): the figures without a queue.
 // Reported: seconds to sell out, oversold seats, violations of the per-buyer and per-ID limits, the fairness of
-// admission after the opening (rank correlation of arrival and admission), p99 of a hold and a position update.
+// admission after the opening (rank correlation of arrival and admission, over those admitted; and of arrival and
+// place in the rooms' order, over everyone who joined after it: bench-waiting-room.ts fairnessAfterOpening), p99 of
+// a hold and a position update.
 
 export {
   rankCorrelation,
@@ -98,8 +99,8 @@ export async function stadiumOnsale(
   options: {
     buyers?: number
     seats?: number
-    /** Buyers who joined after the opening, in the order the room(s) admitted them. */
-    admittedAfterOpening?: () => Promise<string[]>
+    /** The fairness figures after the opening against this arrival order (bench-waiting-room.ts). */
+    fairnessAfterOpening?: (joinedAs: ReadonlyMap<string, number>) => Promise<Record<string, unknown>>
   } = {},
 ) {
   const clock = new BuyerClock()
@@ -202,18 +203,11 @@ export async function stadiumOnsale(
   const perId = new Map<string, number>()
   for (const b of sold) for (const id of b.idNumbers) perId.set(id, (perId.get(id) ?? 0) + 1)
   const counts = await show.counts(showId)
-  // Admission order (the actor's records) against arrival order, for buyers who joined after the opening.
-  const arrivals = (await options.admittedAfterOpening?.())?.map((id) => joinedAs.get(id)!)
-  // No figure from fewer than two buyers admitted after the opening (a correlation of nothing is not 1).
-  const fairness =
-    arrivals && arrivals.length >= 2
-      ? Math.round(
-          rankCorrelation(
-            arrivals,
-            arrivals.map((_, k) => k),
-          ) * 1000,
-        ) / 1000
-      : null
+  // Admission order and the rooms' queue order (the actors' records) against arrival order, after the opening.
+  const fairness = (await options.fairnessAfterOpening?.(joinedAs)) ?? {
+    admissionFairness: null,
+    admittedAfterOpening: null,
+  }
   holdLatencies.sort((a, b) => a - b)
   positionLatencies.sort((a, b) => a - b)
   return {
@@ -231,8 +225,7 @@ export async function stadiumOnsale(
     limitViolations:
       sold.filter((b) => b.seats.length > STADIUM_MAX_PER_BUYER).length +
       [...perId.values()].filter((n) => n > 1).length,
-    admissionFairness: fairness,
-    admittedAfterOpening: arrivals?.length ?? null,
+    ...fairness,
     p99HoldMs: percentile(holdLatencies, 99),
     p50HoldMs: percentile(holdLatencies, 50),
     p99PositionMs: room ? percentile(positionLatencies, 99) : null,

@@ -5,12 +5,15 @@ import type {
   JoinRequest,
   PlaceView,
   QueueAnswer,
+  QueuedPlace,
 } from '../../durable-objects/waiting-room/contract.ts'
 import type { WaitingRoom } from '../../durable-objects/waiting-room/index.ts'
 import { showOnSale, verifyAdmissionPass } from '../../worker/domain/admission-pass.ts'
 import { roomShards, shardName, shardOf, type WaitingRoomSettings } from '../../worker/domain/waiting-room.ts'
+import { mergeRoomOrders } from '../../worker/domain/waiting-room-order.ts'
 import type { Place, WaitingRoomPort } from './bench-stadium.ts'
 import { percentile } from './percentile.ts'
+import { rankCorrelation } from './stadium-crowd.ts'
 
 // The real WaitingRoom actor as the stadium harness drives it (the worker's waiting-room service does the same
 // calls behind the buyer API), and `waiting-room-capacity`: how many joins and position reads one room answers a
@@ -134,6 +137,78 @@ export async function admissionsAfterOpening(stubs: DurableObjectStub<WaitingRoo
   }
   admitted.sort((a, b) => a.at - b.at || a.shard - b.shard || a.k - b.k)
   return admitted.map((a) => a.buyerId)
+}
+
+/**
+ * Everyone who joined after the opening, admitted or not, in the order the rooms admit them taken together: each
+ * room's `queueOrder` (its tickets), merged by admission time as the shared watermark orders them.
+ */
+export async function queueAfterOpening(stubs: DurableObjectStub<WaitingRoom>[], onSale: string) {
+  const rooms = await Promise.all(
+    stubs.map(async (stub) => {
+      const places: QueuedPlace[] = []
+      for (let offset = 0; ; offset += 10_000) {
+        const page = await stub.queueOrder(onSale, offset, 10_000)
+        places.push(...page)
+        if (page.length < 10_000) return places
+      }
+    }),
+  )
+  return mergeRoomOrders(rooms)
+}
+
+/** Spearman's correlation of arrival numbers listed in some order against that order, to 3 places (null: < 2). */
+const orderCorrelation = (arrivals: number[]) =>
+  arrivals.length >= 2
+    ? Math.round(
+        rankCorrelation(
+          arrivals,
+          arrivals.map((_, k) => k),
+        ) * 1000,
+      ) / 1000
+    : null
+
+/**
+ * How far each place stands in that order from its rank in arrival order (in places): what a correlation near 1
+ * over many thousands can hide, a few buyers moved far.
+ */
+function displacement(arrivals: number[]) {
+  const byArrival = arrivals.map((a, k) => [a, k] as const).sort((p, q) => p[0] - q[0])
+  const moved = byArrival.map(([, k], rank) => Math.abs(rank - k)).sort((a, b) => a - b)
+  return { p50: percentile(moved, 50), p99: percentile(moved, 99), max: moved.at(-1) ?? 0 }
+}
+
+/**
+ * The fairness figures after the opening, against the harness's own arrival order (`joinedAs`: the order joins
+ * reached the platform, all rooms together). `admissionFairness` ranks the buyers actually admitted after the
+ * opening by when they were admitted: null when fewer than two were (with a note saying so; a pre-queue that
+ * outlasts the house admits none of them). `queueFairness` ranks every place that joined after the opening by
+ * its place in the rooms' admission order, admitted or still waiting: defined in every run that had such joins.
+ */
+export async function fairnessAfterOpening(
+  stubs: DurableObjectStub<WaitingRoom>[],
+  onSale: string,
+  joinedAs: ReadonlyMap<string, number>,
+) {
+  const known = (ids: string[]) => ids.map((id) => joinedAs.get(id)).filter((n) => n !== undefined)
+  const admitted = known(await admissionsAfterOpening(stubs, onSale))
+  const queued = await queueAfterOpening(stubs, onSale)
+  const outcomes = { admitted: 0, waiting: 0, skipped: 0 }
+  for (const place of queued) outcomes[place.outcome]++
+  const queuedArrivals = known(queued.map((p) => p.buyerId))
+  return {
+    admissionFairness: orderCorrelation(admitted),
+    admittedAfterOpening: admitted.length,
+    ...(admitted.length < 2
+      ? {
+          admissionFairnessNote: `not measured: ${admitted.length} buyer(s) who joined after the opening were admitted (see queueFairness)`,
+        }
+      : {}),
+    queueFairness: orderCorrelation(queuedArrivals),
+    queueFairnessOver: queuedArrivals.length,
+    queueDisplacement: displacement(queuedArrivals),
+    queueAfterOpening: outcomes,
+  }
 }
 
 /**

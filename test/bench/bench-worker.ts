@@ -589,8 +589,11 @@ export default {
           return Response.json(await stadiumOpen(env, url.searchParams, (n) => setup(env, n)))
         if (url.pathname === '/stadium/ops')
           return Response.json(
-            await stadiumOps(env, (await request.json()) as StadiumOp[], (p) =>
-              ctx.waitUntil(p.catch(() => undefined)),
+            await stadiumOps(
+              env,
+              (await request.json()) as StadiumOp[],
+              (p) => ctx.waitUntil(p.catch(() => undefined)),
+              Number(url.searchParams.get('proc') ?? 0),
             ),
           )
         if (url.pathname === '/stadium/report') return Response.json(await stadiumReport(env))

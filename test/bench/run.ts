@@ -449,7 +449,7 @@ function print() {
   const stadium = find('stadium-onsale')
   if (stadium)
     console.log(
-      `stadium on-sale: sold out in ${stadium.secondsToSellOut}s, oversold ${stadium.oversold}, limit violations ${stadium.limitViolations}, fairness ${stadium.admissionFairness}, p99 hold ${stadium.p99HoldMs} ms, p99 position ${stadium.p99PositionMs} ms`,
+      `stadium on-sale: sold out in ${stadium.secondsToSellOut}s, oversold ${stadium.oversold}, limit violations ${stadium.limitViolations}, admission fairness ${stadium.admissionFairness} over ${stadium.admittedAfterOpening} admitted after opening, queue fairness ${stadium.queueFairness} over ${stadium.queueFairnessOver} joined after opening, p99 hold ${stadium.p99HoldMs} ms, p99 position ${stadium.p99PositionMs} ms`,
     )
   const capture = find('capture: holds with event')
   if (capture)

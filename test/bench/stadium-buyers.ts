@@ -37,8 +37,11 @@ const queuedAt = new Float64Array(crowd.length)
 
 const wheel = new Map<number, number[]>()
 let nextSlot = Math.floor(Date.now() / SLOT_MS)
+/** Each buyer's one live wake-up: a read planned before a pushed admission is not acted on. */
+const wakeSlot = new Float64Array(crowd.length)
 function at(i: number, when: number) {
   const slot = Math.max(nextSlot, Math.ceil(when / SLOT_MS))
+  wakeSlot[i] = slot
   const due = wheel.get(slot)
   if (due) due.push(i)
   else wheel.set(slot, [i])
@@ -80,6 +83,8 @@ const stats = {
   walkedAway: 0,
   neverPaid: 0,
   leftQueue: 0,
+  /** Of the admitted, those who learned it from a push (`push=1`) rather than their own read. */
+  pushed: 0,
   errors: 0,
   /** Per hold sent: how old its pass was, and how long the step waited in this process's queue. */
   passAgeAtSendMs: [] as number[],
@@ -135,17 +140,25 @@ function act(i: number) {
   }
 }
 
+/** The buyer's pass arrived (their read's answer, or a push): they hold 0.5–2 s later. */
+function admitted(i: number, givenPass: string, now: number) {
+  pass[i] = givenPass
+  passAt[i] = now
+  phase[i] = Phase.Admitted
+  stats.admitted++
+  at(i, now + 500 + rand() * 1_500)
+}
+
+const indexOf = new Map(crowd.map((buyer, i) => [buyer.id, i]))
+
 // biome-ignore lint/suspicious/noExplicitAny: the worker's answers, shaped by bench-stadium-ops.ts
 function apply(i: number, op: Op, answer: any, now: number) {
   const buyer = crowd[i]!
   if (op.k === 'j' || op.k === 'v') {
-    if (answer.s === 'admitted' && answer.pass) {
-      pass[i] = answer.pass
-      passAt[i] = now
-      phase[i] = Phase.Admitted
-      stats.admitted++
-      at(i, now + 500 + rand() * 1_500)
-    } else if (answer.s === 'waiting') {
+    // Pushed its admission while this read was on its way: the push already moved the buyer on.
+    if (phase[i] !== Phase.Waiting) return
+    if (answer.s === 'admitted' && answer.pass) admitted(i, answer.pass, now)
+    else if (answer.s === 'waiting') {
       near[i] = answer.p !== null && answer.p <= FRONT_POSITIONS ? 1 : 0
       at(i, nextRead(answer, now))
     } else {
@@ -185,18 +198,29 @@ async function send(batch: { i: number; op: Op }[], lane: 'money' | 'reads') {
       stats.holdQueuedMs.push(t0 - queuedAt[i]!)
     }
   try {
-    const res = await fetch(`${config.base}/stadium/ops`, {
+    const res = await fetch(`${config.base}/stadium/ops?proc=${config.proc}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(batch.map((b) => b.op)),
     })
-    const body = (await res.json()) as { answers: unknown[]; soldOut: boolean; error?: string }
+    const body = (await res.json()) as {
+      answers: unknown[]
+      soldOut: boolean
+      pushed?: { b: string; pass: string }[]
+      error?: string
+    }
     if (!res.ok) throw new Error(body.error)
     const now = Date.now()
     stats.batchMs.push(now - t0)
     stats.batches++
     stats.ops += batch.length
     for (const [k, { i, op }] of batch.entries()) apply(i, op, body.answers[k], now)
+    for (const { b, pass: given } of body.pushed ?? []) {
+      const i = indexOf.get(b)
+      if (i === undefined || phase[i] !== Phase.Waiting) continue
+      stats.pushed++
+      admitted(i, given, now)
+    }
     if (body.soldOut) over = true
   } catch (error) {
     stats.errors++
@@ -228,7 +252,11 @@ const cpuSeconds = () => {
 const timer = setInterval(() => {
   const now = Date.now()
   for (const slot = Math.floor(now / SLOT_MS); nextSlot <= slot; nextSlot++) {
-    for (const i of wheel.get(nextSlot) ?? []) if (phase[i] !== Phase.Done) act(i)
+    for (const i of wheel.get(nextSlot) ?? [])
+      if (phase[i] !== Phase.Done && wakeSlot[i] === nextSlot) {
+        wakeSlot[i] = -1
+        act(i)
+      }
     wheel.delete(nextSlot)
   }
   flush()

@@ -132,6 +132,7 @@ export async function stadiumOverProcesses(
         'neverPaid',
         'walkedAway',
         'leftQueue',
+        'pushed',
         'unfinished',
         'errors',
       ].map((k) => [k, sum(k)]),
