@@ -197,7 +197,8 @@ describe('order confirmations over HTTP, group-committed in the isolate', () => 
         return { call, holds, answers: read }
       }),
     )
-    for (const { call, holds, answers } of results) {
+    for (const result of results) {
+      const { call, holds, answers } = result
       expect(
         answers.every((a) => [201, 409, 422].includes(a.status)),
         JSON.stringify(answers.filter((a) => a.status !== 201)),
@@ -213,6 +214,20 @@ describe('order confirmations over HTTP, group-committed in the isolate', () => 
       const hold = holds.find((h) => h.id === mine.items[0]!.holdId)!
       // Its answer's view, read at the end of a (possibly merged) batch, is its own order's.
       const view = (await (await call(`/api/orders/${orderId}`)).json()) as Record<string, unknown>
+      // The answer was stored (with the isolate's order batches): the key replays it.
+      const replay = await call('/api/orders', {
+        method: 'POST',
+        body: {
+          kind: 'show',
+          showId,
+          holdId: hold.id,
+          email: `onekey${results.indexOf(result)}@example.com`,
+        },
+        key: `commit-one-key-${showId}-${results.indexOf(result)}`,
+      })
+      expect(replay.status).toBe(201)
+      expect(replay.headers.get('idempotent-replayed')).toBe('true')
+      expect(((await replay.json()) as { orderId: string }).orderId).toBe(orderId)
       for (const answer of created) {
         expect(answer.body.order).toEqual(view)
         expect(answer.body.order.lines.map((l: { inventoryRef: string }) => l.inventoryRef)).toEqual(

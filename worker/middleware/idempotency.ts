@@ -111,10 +111,21 @@ async function outcomeOf(c: Context<AppEnv>, thrown: unknown) {
 }
 
 /** After a request that holds its key: its answer is stored, or a server error frees the key for a retry. */
-async function settleClaimed(db: Database, request: KeyedRequest, status: number, body: string) {
+async function settleClaimed(
+  db: Database,
+  request: KeyedRequest,
+  status: number,
+  body: string,
+  send?: KeyClaim['sendAnswer'],
+) {
   // Errors thrown as Problems are final answers (e.g. sold out); unexpected ones free the key.
   if (status >= 500) await freeKey.run(db, request)
-  else await storeAnswer.run(db, { ...request, responseStatus: status, responseBody: body })
+  else {
+    const answer = { ...request, responseStatus: status, responseBody: body }
+    // The same update however often it runs: safe to send in a group that may be retried alone.
+    if (send) await send(storeAnswer.in(db, answer))
+    else await storeAnswer.run(db, answer)
+  }
 }
 
 /**
@@ -146,6 +157,8 @@ export interface KeyClaim {
   insert(db: Database): BatchItem<'sqlite'>
   /** Set by whoever ran that batch once it was written: this request holds the key. */
   written: boolean
+  /** How the stored answer reaches D1 (the route's own batching, e.g. with the isolate's order batches); alone if unset. */
+  sendAnswer?: (statement: BatchItem<'sqlite'>) => Promise<void>
 }
 
 const keyTaken = /UNIQUE constraint failed: idempotency_keys\./
@@ -181,7 +194,7 @@ export function idempotentInBatch(scopeOf: (c: Context<AppEnv>) => string) {
     }
     const { error, status, body } = await outcomeOf(c, thrown)
     if (claim.written) {
-      await settleClaimed(db, request, status, body)
+      await settleClaimed(db, request, status, body, claim.sendAnswer)
       if (thrown !== undefined) throw thrown
       return
     }

@@ -11,7 +11,7 @@ import { buyerIdentity } from '../middleware/buyer.ts'
 import { idempotentInBatch } from '../middleware/idempotency.ts'
 import { notFound, validationProblem } from '../problem.ts'
 import { orderView } from '../services/order-view.ts'
-import { createOrderFromHold } from '../services/orders/index.ts'
+import { commitWithOrders, createOrderFromHold } from '../services/orders/index.ts'
 import { ticketQrPng, ticketQrSvg } from '../services/ticket-qr.ts'
 import { ticketOfOrder, ticketsOfOrder } from '../services/tickets.ts'
 import { validate } from '../validation.ts'
@@ -100,8 +100,12 @@ orderRoutes.post(
         { path: 'json.email', message: 'guests need an email or phone for their tickets' },
       ])
     }
+    const services = orderServicesOf(c)
+    const claim = c.get('keyClaim')
+    // The stored answer goes with the isolate's next group of order batches (where they group-commit).
+    claim.sendAnswer = (statement) => commitWithOrders(services.db, statement, services.commits)
     const created = await createOrderFromHold(
-      orderServicesOf(c),
+      services,
       {
         kind: input.kind,
         ...(input.kind === 'show'
@@ -134,7 +138,7 @@ orderRoutes.post(
       },
       new URL(c.req.url).origin,
       // The order's view is read at the end of the batch that writes it: no read after.
-      { claim: c.get('keyClaim'), withView: true },
+      { claim, withView: true },
     )
     // An admitted buyer who ordered is done: their turn goes to the next buyer in the waiting room, if any.
     noteProgress(
