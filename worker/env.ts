@@ -6,6 +6,7 @@ import type { ShowInventory } from '../durable-objects/show-inventory/index.ts'
 import type { WaitingRoom } from '../durable-objects/waiting-room/index.ts'
 import type { Database } from './db/client.ts'
 import type { CustomerPrincipal } from './middleware/customer-auth.ts'
+import type { KeyClaim } from './middleware/idempotency.ts'
 import type { Logger } from './middleware/logger.ts'
 import type { AnalyticsQueueBody } from './services/analytics/messages.ts'
 import type { HoldBatching } from './services/isolate-holds.ts'
@@ -119,6 +120,8 @@ export interface Variables {
   /** Who is buying: the signed-in customer, or an anonymous buyer cookie until checkout. */
   buyerId: string
   customer: CustomerPrincipal | undefined
+  /** The request's idempotency claim, for a route that writes it in its own batch (middleware/idempotency.ts). */
+  keyClaim: KeyClaim
 }
 
 export interface AppEnv {

@@ -160,4 +160,85 @@ describe('order confirmations over HTTP, group-committed in the isolate', () => 
     // The second order of a hold fails its group (the orders' unique hold id); each member then ran alone.
     expect(after.fellBack - before.fellBack).toBeGreaterThan(0)
   })
+  test('20 buyers each sending one key for two holds, twice each, at once: one order per key, answered with its own view', async () => {
+    const showId = await gridShowOnSale(admin, {
+      rows: 1,
+      venueName: `Commit hall ${Date.now()}`,
+      maxTicketsPerBuyer: 4,
+      price: 26000,
+    })
+    const before = await commitCounts()
+    const results = await Promise.all(
+      Array.from({ length: 20 }, async (_, n) => {
+        const call = guest(2000 + n)
+        // One after the other: the first answer sets the buyer's cookie.
+        const holds: { id: string; seats: { id: string }[] }[] = []
+        for (const _ of [0, 1]) {
+          const hold = await call(`/api/shows/${showId}/holds`, {
+            method: 'POST',
+            body: { best: { category: 'A', quantity: 1 } },
+          })
+          expect(hold.status).toBe(201)
+          holds.push((await hold.json()) as { id: string; seats: { id: string }[] })
+        }
+        // The key's claim rides in the order's batch (merged with other buyers' here): only it stands between
+        // this key and two orders, one per hold.
+        const key = `commit-one-key-${showId}-${n}`
+        const answers = await Promise.all(
+          [0, 1, 0, 1].map((h) =>
+            call('/api/orders', {
+              method: 'POST',
+              body: { kind: 'show', showId, holdId: holds[h]!.id, email: `onekey${n}@example.com` },
+              key,
+            }),
+          ),
+        )
+        const read = await Promise.all(answers.map(async (a) => ({ status: a.status, body: await a.json() })))
+        return { call, holds, answers: read }
+      }),
+    )
+    for (const result of results) {
+      const { call, holds, answers } = result
+      expect(
+        answers.every((a) => [201, 409, 422].includes(a.status)),
+        JSON.stringify(answers.filter((a) => a.status !== 201)),
+      ).toBe(true)
+      const created = answers.filter((a) => a.status === 201)
+      expect(created.length).toBeGreaterThanOrEqual(1)
+      const orderIds = new Set(created.map((a) => a.body.orderId as string))
+      expect(orderIds.size).toBe(1)
+      const orderId = [...orderIds][0]!
+      // The buyer's orders: exactly that one, for one of the two holds.
+      const mine = (await (await call('/api/orders')).json()) as { items: { id: string; holdId: string }[] }
+      expect(mine.items.map((o) => o.id)).toEqual([orderId])
+      const hold = holds.find((h) => h.id === mine.items[0]!.holdId)!
+      // Its answer's view, read at the end of a (possibly merged) batch, is its own order's.
+      const view = (await (await call(`/api/orders/${orderId}`)).json()) as Record<string, unknown>
+      // The answer was stored (with the isolate's order batches): the key replays it.
+      const replay = await call('/api/orders', {
+        method: 'POST',
+        body: {
+          kind: 'show',
+          showId,
+          holdId: hold.id,
+          email: `onekey${results.indexOf(result)}@example.com`,
+        },
+        key: `commit-one-key-${showId}-${results.indexOf(result)}`,
+      })
+      expect(replay.status).toBe(201)
+      expect(replay.headers.get('idempotent-replayed')).toBe('true')
+      expect(((await replay.json()) as { orderId: string }).orderId).toBe(orderId)
+      for (const answer of created) {
+        expect(answer.body.order).toEqual(view)
+        expect(answer.body.order.lines.map((l: { inventoryRef: string }) => l.inventoryRef)).toEqual(
+          hold.seats.map((s) => s.id),
+        )
+      }
+    }
+    const after = await commitCounts()
+    // Creations went through the queue; a taken key fails its group and each member runs alone.
+    expect(after.groups + after.alone + after.fellBack).toBeGreaterThan(
+      before.groups + before.alone + before.fellBack,
+    )
+  })
 })

@@ -95,6 +95,11 @@ const owners: { dir: string; tables: Record<string, string> }[] = [
     tables: { waitingRooms: 'waiting_rooms' },
   },
   {
+    // A route may carry the key's claim in its own batch (idempotentInBatch), but the statements are built here.
+    dir: 'worker/middleware/idempotency.ts',
+    tables: { idempotencyKeys: 'idempotency_keys' },
+  },
+  {
     dir: 'worker/services/kiosks/',
     tables: {
       kioskEnrollmentCodes: 'kiosk_enrollment_codes',

@@ -51,24 +51,50 @@ const viewReads = {
   ),
 }
 
+/** The view's reads of one order, in the order `orderViewFrom` takes their rows (one D1 batch, or the end of one). */
+export function orderViewReads(db: Database, orderId: string, opts: { withAudit?: boolean } = {}) {
+  const id = { orderId }
+  const r = viewReads
+  return [
+    r.order.in(db, id),
+    r.lines.in(db, id),
+    r.tickets.in(db, id),
+    r.payments.in(db, id),
+    r.refunds.in(db, id),
+    r.deposits.in(db, id),
+    r.discounts.in(db, id),
+    r.seats.in(db, id),
+    r.products.in(db, id),
+    ...(opts.withAudit ? [r.history.in(db, id)] : []),
+  ] as const
+}
+
+/** Each read's rows, as the batch maps them. */
+type RowsOf<T> = T extends { execute(): Promise<infer R> } ? R : never
+type Reads = typeof viewReads
+type ViewRows = [
+  RowsOf<ReturnType<Reads['order']['in']>>,
+  RowsOf<ReturnType<Reads['lines']['in']>>,
+  RowsOf<ReturnType<Reads['tickets']['in']>>,
+  RowsOf<ReturnType<Reads['payments']['in']>>,
+  RowsOf<ReturnType<Reads['refunds']['in']>>,
+  RowsOf<ReturnType<Reads['deposits']['in']>>,
+  RowsOf<ReturnType<Reads['discounts']['in']>>,
+  RowsOf<ReturnType<Reads['seats']['in']>>,
+  RowsOf<ReturnType<Reads['products']['in']>>,
+  ...RowsOf<ReturnType<Reads['history']['in']>>[],
+]
+
 /** An order as its buyer (or staff) sees it: lines with their tickets, payments, refunds and history. */
 export async function orderView(db: Database, orderId: string, opts: { withAudit?: boolean } = {}) {
   // One D1 round trip for all of it.
-  const id = { orderId }
-  const r = viewReads
+  return orderViewFrom(await db.batch(orderViewReads(db, orderId, opts)), opts)
+}
+
+/** The view from the rows of `orderViewReads` (read alone, or at the end of the batch that wrote the order). */
+export function orderViewFrom(rows: readonly unknown[], opts: { withAudit?: boolean } = {}) {
   const [[order], lines, issued, paid, refunded, [deposit], discounts, seatRows, productRows, ...audit] =
-    await db.batch([
-      r.order.in(db, id),
-      r.lines.in(db, id),
-      r.tickets.in(db, id),
-      r.payments.in(db, id),
-      r.refunds.in(db, id),
-      r.deposits.in(db, id),
-      r.discounts.in(db, id),
-      r.seats.in(db, id),
-      r.products.in(db, id),
-      ...(opts.withAudit ? [r.history.in(db, id)] : []),
-    ])
+    rows as ViewRows
   if (!order) return null
   const history = (audit[0] ?? []) as (typeof auditEvents.$inferSelect)[]
   const seatById = seatPlacesFrom(seatRows)

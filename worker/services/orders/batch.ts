@@ -11,20 +11,37 @@ import { newId } from '../../ids.ts'
 
 export type Statement = BatchItem<'sqlite'>
 
-export async function runBatch(db: Database, statements: Statement[]) {
-  if (statements.length === 0) return
-  await db.batch(statements as [Statement, ...Statement[]])
+export async function runBatch(db: Database, statements: Statement[]): Promise<unknown[]> {
+  if (statements.length === 0) return []
+  return db.batch(statements as [Statement, ...Statement[]])
 }
 
 /** A batch with assertions: `guard(condition)` inserts a row that fails its CHECK when the condition is false. */
 export class GuardedBatch {
   private readonly statements: Statement[] = []
   private readonly guardIds: string[] = []
+  private readsFrom: number | undefined
+  private results: unknown[] | undefined
   constructor(private readonly db: Database) {}
 
   add(...statements: Statement[]) {
     this.statements.push(...statements)
     return this
+  }
+
+  /**
+   * Reads that end the batch: they see its writes (D1 runs a batch in order, in one transaction) and their rows
+   * come back with it (`readRows`), so what the batch wrote needs no second round trip to be answered.
+   */
+  read(...statements: Statement[]) {
+    this.readsFrom = this.statements.length
+    this.statements.push(...statements)
+    return this
+  }
+
+  /** The rows of `read`'s statements, in order, once the batch was written; undefined before or without reads. */
+  get readRows(): unknown[] | undefined {
+    return this.readsFrom === undefined ? undefined : this.results?.slice(this.readsFrom)
   }
 
   /** Asserts `condition` (an SQL boolean over the state the statements before it left). */
@@ -70,7 +87,13 @@ export class GuardedBatch {
     // D1 binds at most 100 parameters a statement: the guards' clean-up goes 90 ids at a time.
     for (let i = 0; i < guardIds.length; i += 90)
       statements.push(db.delete(batchGuards).where(inArray(batchGuards.id, guardIds.slice(i, i + 90))))
-    await runBatch(db, statements)
+    const results = await runBatch(db, statements)
+    // Each batch keeps its own statements' results (its reads' rows among them).
+    let at = 0
+    for (const batch of batches) {
+      batch.results = results.slice(at, at + batch.statements.length)
+      at += batch.statements.length
+    }
   }
 }
 

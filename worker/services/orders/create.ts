@@ -3,7 +3,8 @@ import type { Database } from '../../db/client.ts'
 import { orderDeposits, orderLines, orders, payments } from '../../db/schema.ts'
 import { newId } from '../../ids.ts'
 import { conflict, Problem } from '../../problem.ts'
-import { audit, GuardedBatch, isUniqueViolation } from './batch.ts'
+import { orderViewFrom, orderViewReads } from '../order-view.ts'
+import { audit, GuardedBatch, isUniqueViolation, type Statement } from './batch.ts'
 import { type PlannedDiscounts, planDiscounts } from './checkout-discounts.ts'
 import { finishPaidOrder } from './confirm.ts'
 import { depositTerms } from './deposit-offer.ts'
@@ -54,8 +55,24 @@ export function addNewOrder(
   )
 }
 
+/** What the caller's request writes and reads with the order's own batch (the shop's order step). */
+export interface OrderBatchExtras {
+  /**
+   * The request's idempotency claim, written first in the order's batch (a key already taken fails the batch and
+   * nothing of the order is written); `written` is set once the batch was.
+   */
+  claim?: { insert(db: OrderServices['db']): Statement; written: boolean }
+  /** Read the order's view at the end of its batch and answer with it (`view`), instead of a read after it. */
+  withView?: boolean
+}
+
 /** Turns the buyer's active hold into a pending order with its lines and a payment to complete. */
-export async function createOrderFromHold(services: OrderServices, input: CreateOrderInput, origin: string) {
+export async function createOrderFromHold(
+  services: OrderServices,
+  input: CreateOrderInput,
+  origin: string,
+  extras: OrderBatchExtras = {},
+) {
   const { db } = services
   const orderId = newId('ord')
   const priced =
@@ -95,6 +112,7 @@ export async function createOrderFromHold(services: OrderServices, input: Create
   // A rebooking pays only the difference; the old lines' price is carried over as credit once it is paid.
   const amountDue = deposit ? deposit.deposit : Math.max(0, total - (input.rebook?.credit ?? 0))
   const batch = new GuardedBatch(db)
+  if (extras.claim) batch.add(extras.claim.insert(db))
   addNewOrder(batch, db, {
     order: {
       id: orderId,
@@ -150,11 +168,13 @@ export async function createOrderFromHold(services: OrderServices, input: Create
   if (deposit) batch.add(db.insert(orderDeposits).values({ orderId, ...deposit }))
   discounts?.reserve(batch, db)
   if (input.rebook) claimLinesForRebook(batch, db, input.rebook, orderId)
-  if (!(await runOnce(batch, db, input.holdId, services.commits))) {
+  if (extras.withView) batch.read(...orderViewReads(db, orderId))
+  if (!(await runOnce(batch, db, orderId, input.holdId, services.commits))) {
     // A guard failed: a rebooking lost its lines, or a discount's reservation lost its race (a cap reached).
     if (input.rebook) throw rebookClaimLost()
     throw discountReservationLost(discounts)
   }
+  if (extras.claim) extras.claim.written = true
   if (amountDue === 0) {
     // Nothing to pay (a rebooking to an equal or cheaper date): complete at once.
     await finishPaidOrder(services, orderId, `buyer:${input.buyerId}`)
@@ -164,7 +184,9 @@ export async function createOrderFromHold(services: OrderServices, input: Create
     { id: paymentId, orderId, amount: amountDue, currency },
     origin,
   )
-  return { orderId, paymentId, checkoutUrl, amountDue }
+  // The view as the batch left the order (nothing wrote to it since); none when its group's answer was lost.
+  const rows = batch.readRows
+  return { orderId, paymentId, checkoutUrl, amountDue, ...(rows ? { view: orderViewFrom(rows) } : {}) }
 }
 
 /**
@@ -174,6 +196,7 @@ export async function createOrderFromHold(services: OrderServices, input: Create
 async function runOnce(
   batch: GuardedBatch,
   db: Database,
+  orderId: string,
   holdId: string,
   commits: CommitBatching | undefined,
 ): Promise<boolean> {
@@ -183,7 +206,13 @@ async function runOnce(
     return await commitOrderBatch(batch, commits)
   } catch (error) {
     if (!isUniqueViolation(error)) throw error
-    const [existing] = await db.select({ id: orders.id }).from(orders).where(eq(orders.holdId, holdId))
+    const [[own], [existing]] = await db.batch([
+      db.select({ id: orders.id }).from(orders).where(eq(orders.id, orderId)),
+      db.select({ id: orders.id }).from(orders).where(eq(orders.holdId, holdId)),
+    ])
+    // This very order is written: its group went through but answered too late, and the batch run alone (see
+    // commitOrderBatch) then met what the group wrote. (A batch that fails writes nothing, so no other way.)
+    if (own) return true
     if (!existing) throw error
     throw conflict(`Order ${existing.id} already uses this hold`, { orderId: existing.id })
   }

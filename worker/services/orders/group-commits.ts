@@ -1,7 +1,8 @@
 import { HoldQueue, HoldQueueTimeout, type KeepAlive } from '../../../durable-objects/shared/hold-queue.ts'
+import type { Database } from '../../db/client.ts'
 import { commitGroup, groupsWithin, type MemberAnswer } from '../../domain/group-commit.ts'
 import { ISOLATE_ANSWER_WITHIN_MS, ISOLATE_HAND_OFF_AFTER_MS } from '../isolate-holds.ts'
-import { GuardedBatch } from './batch.ts'
+import { GuardedBatch, type Statement } from './batch.ts'
 
 /**
  * Most statements one merged batch carries (~10 a confirmation, ~5 a new order: 20–40 orders). D1 counts every statement of a
@@ -68,4 +69,13 @@ export async function commitOrderBatch(batch: GuardedBatch, batching?: CommitBat
   }
   if (!answer.ok) throw answer.error
   return answer.value
+}
+
+/**
+ * A write that must be in D1 before the request answers but claims nothing (the order step's stored answer): it goes
+ * with the isolate's next group of order batches instead of a round trip of its own. Run again alone if its group's
+ * answer is lost, so it must be idempotent.
+ */
+export async function commitWithOrders(db: Database, statement: Statement, batching?: CommitBatching) {
+  await commitOrderBatch(new GuardedBatch(db).add(statement), batching)
 }
