@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
 import { openDatabase } from './db/client.ts'
+import { errorCauses } from './db/error-causes.ts'
 import type { AppEnv } from './env.ts'
 import { refuseCrossSiteRequests } from './middleware/csrf.ts'
 import { deploymentCheck } from './middleware/deployment-check.ts'
@@ -31,11 +32,9 @@ export function toProblem(err: unknown): Problem {
   if (err instanceof HTTPException) {
     return new Problem({ code: httpCodes[err.status] ?? 'internal', status: err.status, detail: err.message })
   }
-  // drizzle wraps driver errors ("Failed query: …") with the SQLite message in `cause`.
-  let message = ''
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    message += ` ${e instanceof Error ? e.message : String(e)}`
-  }
+  const message = errorCauses(err)
+    .map((e) => ` ${e instanceof Error ? e.message : String(e)}`)
+    .join('')
   // SQLite constraint failures mean the request conflicts with stored data (duplicate code, row in use).
   if (/UNIQUE constraint failed/.test(message)) {
     return new Problem({ code: 'conflict', detail: 'A record with the same unique value already exists' })

@@ -3,6 +3,7 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import type { Database } from '../db/client.ts'
+import { causedBy } from '../db/error-causes.ts'
 import { slot, statement } from '../db/prepared.ts'
 import { idempotencyKeys } from '../db/schema.ts'
 import type { AppEnv } from '../env.ts'
@@ -161,13 +162,7 @@ export interface KeyClaim {
   sendAnswer?: (statement: BatchItem<'sqlite'>) => Promise<void>
 }
 
-const keyTaken = /UNIQUE constraint failed: idempotency_keys\./
-function isKeyTaken(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (e instanceof Error && keyTaken.test(e.message)) return true
-  }
-  return false
-}
+const isKeyTaken = (error: unknown) => causedBy(error, /UNIQUE constraint failed: idempotency_keys\./)
 
 /**
  * `idempotent` with the claim written by the route in its own batch (`c.get('keyClaim')`), one D1 round trip less

@@ -1,6 +1,7 @@
 import { inArray, type SQL, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { Database } from '../../db/client.ts'
+import { causedBy } from '../../db/error-causes.ts'
 import { slot, statement } from '../../db/prepared.ts'
 import { auditEvents, batchGuards, outboxEvents } from '../../db/schema.ts'
 import { newId } from '../../ids.ts'
@@ -98,10 +99,7 @@ export class GuardedBatch {
 }
 
 function isGuardFailure(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (e instanceof Error && e.message.includes('batch_guards_ok')) return true
-  }
-  return false
+  return causedBy(error, /batch_guards_ok/)
 }
 
 /** The audit row and outbox event inserts, prepared once per isolate (every order writes several). */
@@ -190,8 +188,5 @@ export function outboxOnce(
 }
 
 export function isUniqueViolation(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (e instanceof Error && /UNIQUE constraint failed/.test(e.message)) return true
-  }
-  return false
+  return causedBy(error, /UNIQUE constraint failed/)
 }
