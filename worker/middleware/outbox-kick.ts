@@ -111,17 +111,6 @@ export async function deliverIfWritten(
   return true
 }
 
-/** One counting handle per D1 binding (opening a drizzle handle walks the schema: not on every write's request). */
-const countedHandles = new WeakMap<D1Database, ReturnType<typeof openDatabase>>()
-function countedDatabaseOf(d1: D1Database) {
-  let db = countedHandles.get(d1)
-  if (!db) {
-    db = openDatabase(countedD1(d1, runCalls))
-    countedHandles.set(d1, db)
-  }
-  return db
-}
-
 /**
  * After a successful write that may have put events in the outbox, publish them in the background instead of
  * waiting up to a minute for the cron. Opportunistic only: the cron remains the guarantee, and a publisher running
@@ -134,7 +123,8 @@ export const publishOutboxAfterWrites = createMiddleware<AppEnv>(async (c, next)
   if (!queue) return
   const logger = c.get('logger')
   const counted = c.env.ENVIRONMENT === 'development'
-  const db = counted ? countedDatabaseOf(c.env.DB) : c.get('db')
+  // countedD1 keeps one wrapper per binding and count, so openDatabase's per-binding handle is reused.
+  const db = counted ? openDatabase(countedD1(c.env.DB, runCalls)) : c.get('db')
   const running = kickOutboxOnce(async () => {
     const before = runCalls.calls
     outboxKickCounts.runs++
