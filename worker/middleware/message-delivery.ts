@@ -3,36 +3,18 @@ import { createMiddleware } from 'hono/factory'
 import type { Database } from '../db/client.ts'
 import type { AppEnv, Bindings } from '../env.ts'
 import { deliverDueMessages } from '../services/messages/outbox.ts'
+import { KickedLoop } from './kicked-loop.ts'
 import type { Logger } from './logger.ts'
 
 /** Writes that queue a message themselves: sign-in codes, staff invitations (and a new organizer's owner), retries. */
 const writesMessages =
   /^\/api\/(customer\/auth\/code|admin\/organizers|admin\/organizers\/[^/]+\/(staff(\/.*)?|messages\/[^/]+\/retry)|admin\/messages\/[^/]+\/retry)$/
 
-/**
- * One delivery run at a time per isolate; a kick while one runs asks for one more run afterwards (with the latest
- * kick's settings), so a message written meanwhile still leaves right after its request.
- */
-let inFlight: Promise<void> | null = null
-let queued: (() => Promise<unknown>) | null = null
+/** One delivery loop per isolate (kicked-loop.ts): a kick while it runs asks for one more run, with that kick's settings. */
+const deliveryLoop = new KickedLoop()
 
 export function kickDeliveryOnce(run: () => Promise<unknown>): Promise<void> | null {
-  if (inFlight) {
-    queued = run
-    return null
-  }
-  inFlight = (async () => {
-    try {
-      for (let next: (() => Promise<unknown>) | null = run; next; ) {
-        queued = null
-        await next()
-        next = queued
-      }
-    } finally {
-      inFlight = null
-    }
-  })()
-  return inFlight
+  return deliveryLoop.kick(run)
 }
 
 /**

@@ -4,6 +4,7 @@ import { countedD1, type D1CallCount } from '../db/counted-d1.ts'
 import type { AppEnv } from '../env.ts'
 import { messagesWritten } from '../services/messages/outbox.ts'
 import { publishOutbox } from '../services/webhooks/outbox-publisher.ts'
+import { KickedLoop, maxLoopMs } from './kicked-loop.ts'
 import { deliverMessages } from './message-delivery.ts'
 
 /** Writes that put events in the outbox: payments, buyer orders and refunds, gate redemptions, partners, organizer refunds/cancels. */
@@ -46,16 +47,9 @@ const runCalls: D1CallCount = { calls: 0 }
  * a window of `gatherMs`; kicks during it join it (the run reads after the window, so their events are in); a kick
  * during a run asks for one more window and run, so an event written meanwhile is still published right after.
  */
-let inFlight: Promise<void> | null = null
-let gathering = false
-let again = false
+const publisherLoop = new KickedLoop()
 
-/**
- * How long one kicked loop may keep going on its first request's `waitUntil` (which the platform ends ~30 s after
- * the response): under steady writes `again` is always set, so past this the loop stops and the next write's kick
- * starts a fresh loop on its own request (or the minute cron publishes, if no write comes).
- */
-export const maxLoopMs = 15_000
+export { maxLoopMs }
 
 export function kickOutboxOnce(
   run: () => Promise<unknown>,
@@ -63,28 +57,7 @@ export function kickOutboxOnce(
   loopMs = maxLoopMs,
 ): Promise<void> | null {
   outboxKickCounts.kicks++
-  if (inFlight) {
-    if (!gathering) again = true
-    return null
-  }
-  const started = Date.now()
-  inFlight = (async () => {
-    try {
-      do {
-        again = false
-        if (gatherMs > 0) {
-          gathering = true
-          await new Promise((resolve) => setTimeout(resolve, gatherMs))
-        }
-        gathering = false
-        await run()
-      } while (again && Date.now() - started < loopMs)
-    } finally {
-      gathering = false
-      inFlight = null
-    }
-  })()
-  return inFlight
+  return publisherLoop.kick(run, gatherMs, loopMs)
 }
 
 const deliveryPages = { batches: 4, limit: 25 }
