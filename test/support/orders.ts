@@ -38,15 +38,36 @@ export const sandboxPay = (
   outcome: 'pay' | 'fail' | 'pay_late' = 'pay',
 ) => ok(buyer.post(`/api/payments/sandbox/checkout/${paymentId}/complete`, { outcome }))
 
-/** A show on sale and a buyer's paid order for the first `seats` seats. */
-export async function paidShowOrder(seats = 2, show?: ShowFixture) {
+/** A buyer's hold on the first `seats` seats of a show on sale (a grid of 10 unless given). */
+async function heldShowSeats(seats: number, show?: ShowFixture) {
   const fixture = show ?? (await showOnSale(gridChart(1, 10)))
   const buyer = new ApiClient()
   const hold = await ok(
     buyer.post(`/api/shows/${fixture.showId}/holds`, { seatIds: fixture.seatIds.slice(0, seats) }),
     201,
   )
-  const order = await payForHold(buyer, { kind: 'show', showId: fixture.showId, holdId: hold.id })
+  return { show: fixture, buyer, holdId: hold.id as string }
+}
+
+/** A show on sale and a buyer's pending order for the first `seats` seats: the order step's answer, unpaid. */
+export async function pendingShowOrder(seats = 2, show?: ShowFixture) {
+  const { show: fixture, buyer, holdId } = await heldShowSeats(seats, show)
+  const created = await ok(
+    postWithKey(buyer, '/api/orders', {
+      kind: 'show',
+      showId: fixture.showId,
+      holdId,
+      email: 'buyer@example.com',
+    }),
+    201,
+  )
+  return { show: fixture, buyer, created }
+}
+
+/** A show on sale and a buyer's paid order for the first `seats` seats. */
+export async function paidShowOrder(seats = 2, show?: ShowFixture) {
+  const { show: fixture, buyer, holdId } = await heldShowSeats(seats, show)
+  const order = await payForHold(buyer, { kind: 'show', showId: fixture.showId, holdId })
   return { show: fixture, buyer, order }
 }
 

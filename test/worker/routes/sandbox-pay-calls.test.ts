@@ -6,25 +6,11 @@ import { describe, expect, it } from 'vitest'
 import { countedD1 } from '../../../worker/db/counted-d1.ts'
 import { ApiClient } from '../../support/api.ts'
 import { gridChart, ok, showOnSale } from '../../support/catalogue.ts'
-import { postWithKey } from '../../support/orders.ts'
+import { pendingShowOrder } from '../../support/orders.ts'
 
 describe('sandbox pay step', () => {
   it('pays an order in four D1 calls: the payment with its order, the notification’s reads, the money, the confirmation', async () => {
-    const show = await showOnSale(gridChart(1, 4))
-    const buyer = new ApiClient()
-    const hold = await ok(
-      buyer.post(`/api/shows/${show.showId}/holds`, { seatIds: show.seatIds.slice(0, 2) }),
-      201,
-    )
-    const created = await ok(
-      postWithKey(buyer, '/api/orders', {
-        kind: 'show',
-        showId: show.showId,
-        holdId: hold.id,
-        email: 'b@example.com',
-      }),
-      201,
-    )
+    const { buyer, created } = await pendingShowOrder(2, await showOnSale(gridChart(1, 4)))
     const calls = { calls: 0 }
     // The same buyer through the same app, its D1 counted (the publisher run it kicks waits its window: not counted).
     const counted = new ApiClient(buyer.cookie, { DB: countedD1(env.DB, calls) })

@@ -18,7 +18,7 @@ import { seatPlacesOf } from '../../../worker/services/ticket-facts.ts'
 import { ApiClient } from '../../support/api.ts'
 import { gridChart, ok, scenicSiteOnSale, shanghaiDate, showOnSale } from '../../support/catalogue.ts'
 import { uniqueAddress } from '../../support/clients.ts'
-import { paidShowOrder, postWithKey, sandboxPay } from '../../support/orders.ts'
+import { paidShowOrder, pendingShowOrder, postWithKey, sandboxPay } from '../../support/orders.ts'
 
 // The order view is read in one D1 batch (the order step of every purchase answers with it). Here it is compared
 // with the same view read the way it was before, one query at a time, on orders of every shape: paid with tickets
@@ -101,21 +101,7 @@ describe('the order view in one batch', () => {
     const view = await expectSameView(paid.id)
     expect(view.lines.every((l) => l.ticket && l.place)).toBe(true)
 
-    const show = await showOnSale(gridChart(1, 4))
-    const buyer = new ApiClient()
-    const hold = await ok(
-      buyer.post(`/api/shows/${show.showId}/holds`, { seatIds: show.seatIds.slice(0, 1) }),
-      201,
-    )
-    const pending = await ok(
-      postWithKey(buyer, '/api/orders', {
-        kind: 'show',
-        showId: show.showId,
-        holdId: hold.id,
-        email: 'b@example.com',
-      }),
-      201,
-    )
+    const { created: pending } = await pendingShowOrder(1, await showOnSale(gridChart(1, 4)))
     // The order step answers with the view it read: the same as reading it again.
     expect(pending.order).toEqual(await orderView(openDatabase(env.DB), pending.orderId))
     expect((await expectSameView(pending.orderId)).lines[0]!.ticket).toBeNull()
