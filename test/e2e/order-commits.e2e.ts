@@ -36,14 +36,17 @@ function guest(n: number) {
   return call
 }
 
+/** A show of `rows` rows of 50 seats at ¥260, four tickets a buyer, in a hall of its own. */
+const commitHall = (rows: number) =>
+  gridShowOnSale(admin, { rows, venueName: `Commit hall ${Date.now()}`, maxTicketsPerBuyer: 4, price: 26000 })
+
+/** One best-available seat held for the guest behind `call`. */
+const holdOne = (call: ReturnType<typeof guest>, showId: string) =>
+  call(`/api/shows/${showId}/holds`, { method: 'POST', body: { best: { category: 'A', quantity: 1 } } })
+
 describe('order confirmations over HTTP, group-committed in the isolate', () => {
   test('40 buyers paying at once (five of them three times): merged, each order its own tickets, none twice', async () => {
-    const showId = await gridShowOnSale(admin, {
-      rows: 3,
-      venueName: `Commit hall ${Date.now()}`,
-      maxTicketsPerBuyer: 4,
-      price: 26000,
-    })
+    const showId = await commitHall(3)
     const map = (await (await fetch(`${baseUrl()}/api/shows/${showId}/seat-map`)).json()) as {
       seats: { id: string }[]
     }
@@ -124,20 +127,12 @@ describe('order confirmations over HTTP, group-committed in the isolate', () => 
   })
 
   test('20 buyers each ordering their hold twice at once: one order per hold, the other told which', async () => {
-    const showId = await gridShowOnSale(admin, {
-      rows: 1,
-      venueName: `Commit hall ${Date.now()}`,
-      maxTicketsPerBuyer: 4,
-      price: 26000,
-    })
+    const showId = await commitHall(1)
     const before = await commitCounts()
     const results = await Promise.all(
       Array.from({ length: 20 }, async (_, n) => {
         const call = guest(1000 + n)
-        const hold = await call(`/api/shows/${showId}/holds`, {
-          method: 'POST',
-          body: { best: { category: 'A', quantity: 1 } },
-        })
+        const hold = await holdOne(call, showId)
         expect(hold.status).toBe(201)
         const { id: holdId } = (await hold.json()) as { id: string }
         const body = { kind: 'show', showId, holdId, email: `twice${n}@example.com` }
@@ -161,12 +156,7 @@ describe('order confirmations over HTTP, group-committed in the isolate', () => 
     expect(after.fellBack - before.fellBack).toBeGreaterThan(0)
   })
   test('20 buyers each sending one key for two holds, twice each, at once: one order per key, answered with its own view', async () => {
-    const showId = await gridShowOnSale(admin, {
-      rows: 1,
-      venueName: `Commit hall ${Date.now()}`,
-      maxTicketsPerBuyer: 4,
-      price: 26000,
-    })
+    const showId = await commitHall(1)
     const before = await commitCounts()
     const results = await Promise.all(
       Array.from({ length: 20 }, async (_, n) => {
@@ -174,10 +164,7 @@ describe('order confirmations over HTTP, group-committed in the isolate', () => 
         // One after the other: the first answer sets the buyer's cookie.
         const holds: { id: string; seats: { id: string }[] }[] = []
         for (const _ of [0, 1]) {
-          const hold = await call(`/api/shows/${showId}/holds`, {
-            method: 'POST',
-            body: { best: { category: 'A', quantity: 1 } },
-          })
+          const hold = await holdOne(call, showId)
           expect(hold.status).toBe(201)
           holds.push((await hold.json()) as { id: string; seats: { id: string }[] })
         }
