@@ -25,6 +25,9 @@ async function refusal(res: Response, refusals: Map<string, number>): Promise<Re
 /** Each step's round trips (ms) as the guest saw them: where an order's time goes over HTTP. */
 type StepTimes = { hold: number[]; order: number[]; pay: number[] }
 
+/** BENCH_ORDERS_STOP_AT=hold|order: each buyer stops after that step (what the steps before it cost alone). */
+const STOP_AT = process.env.BENCH_ORDERS_STOP_AT
+
 /** One guest buyer's order, end to end; 201 when it ended paid. */
 async function buyOnce(
   base: string,
@@ -55,6 +58,7 @@ async function buyOnce(
   })
   took('hold')
   if (hold.status !== 201) return refusal(hold, refusals)
+  if (STOP_AT === 'hold') return new Response('{}', { status: 201 })
   const { id: holdId } = (await hold.json()) as { id: string }
   const order = await call(
     '/api/orders',
@@ -63,6 +67,7 @@ async function buyOnce(
   )
   took('order')
   if (order.status !== 201) return refusal(order, refusals)
+  if (STOP_AT === 'order') return new Response('{}', { status: 201 })
   const { paymentId } = (await order.json()) as { paymentId: string }
   const paid = await call(`/api/payments/sandbox/checkout/${paymentId}/complete`, { outcome: 'pay' })
   took('pay')
@@ -136,7 +141,7 @@ export async function ordersOverHttp(
     await profiler?.stop()
   }
   const kicksAfter = await kickCounts()
-  const cpuProfile = profiler?.summary()
+  const cpuProfile = profiler?.summary(60)
   profiler?.close()
   const rate = (rounds: Awaited<ReturnType<Load>>[], status: number) => {
     const elapsed = rounds.reduce((t, r) => t + r.elapsed, 0)

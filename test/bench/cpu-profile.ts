@@ -38,6 +38,8 @@ export interface CpuSummary {
   topFiles: { file: string; selfMs: number; share: number }[]
   /** Each sample charged to the nearest app function on its stack (`worker/`, `durable-objects/`): who caused it. */
   topAppCallers: { fn: string; selfMs: number; share: number }[]
+  /** Each sample charged to every app function on its stack once (inclusive time): what a step costs in all. */
+  topAppInclusive: { fn: string; selfMs: number; share: number }[]
 }
 
 export async function connectProfiler(port: number): Promise<CpuProfiler> {
@@ -73,6 +75,7 @@ export async function connectProfiler(port: number): Promise<CpuProfiler> {
   const self = new Map<string, number>()
   const files = new Map<string, number>()
   const appCallers = new Map<string, number>()
+  const appInclusive = new Map<string, number>()
   let sampled = 0
   let idle = 0
   return {
@@ -117,6 +120,16 @@ export async function connectProfiler(port: number): Promise<CpuProfiler> {
         }
         return '(no app frame)'
       }
+      const appFrames = (start: ProfileNode) => {
+        const seen = new Set<string>()
+        for (let n: ProfileNode | undefined = start; n; n = parentOf.get(n.id)) {
+          const { functionName, url, lineNumber, scriptId } = n.callFrame
+          if (!url) continue
+          const file = moduleOf(scriptId, lineNumber, url)
+          if (/^(worker|durable-objects)\//.test(file)) seen.add(`${functionName || '(anonymous)'} ${file}`)
+        }
+        return seen
+      }
       const samples = profile.samples ?? []
       const deltas = profile.timeDeltas ?? []
       for (let i = 0; i < samples.length; i++) {
@@ -134,6 +147,7 @@ export async function connectProfiler(port: number): Promise<CpuProfiler> {
         if (functionName !== '(idle)') {
           const caller = appCaller(node)
           appCallers.set(caller, (appCallers.get(caller) ?? 0) + ms)
+          for (const fn of appFrames(node)) appInclusive.set(fn, (appInclusive.get(fn) ?? 0) + ms)
         }
       }
     },
@@ -158,6 +172,11 @@ export async function connectProfiler(port: number): Promise<CpuProfiler> {
           share: Math.round((ms / busy) * 1000) / 10,
         })),
         topAppCallers: rank(appCallers).map(([fn, ms]) => ({
+          fn,
+          selfMs: Math.round(ms),
+          share: Math.round((ms / busy) * 1000) / 10,
+        })),
+        topAppInclusive: rank(appInclusive).map(([fn, ms]) => ({
           fn,
           selfMs: Math.round(ms),
           share: Math.round((ms / busy) * 1000) / 10,

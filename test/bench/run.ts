@@ -2,7 +2,7 @@
 // wrangler dev, local D1 and SQLite-backed Durable Objects) and writes bench-results.json.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, openSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { adminOverHttp, gridShowOnSale } from '../support/admin-over-http.ts'
@@ -28,6 +28,8 @@ const SEATS = Number(process.env.BENCH_SEATS ?? 400_000)
 const DO_PORT = Number(process.env.BENCH_DO_PORT ?? 8790)
 /** The HTTP layer's server port (BENCH_HTTP_PORT: another checkout's bench may hold 8791). */
 const HTTP_PORT = Number(process.env.BENCH_HTTP_PORT ?? 8791)
+/** Concurrent buyers of `orders-http` (BENCH_ORDER_CLIENTS). */
+const ORDER_CLIENTS = Number(process.env.BENCH_ORDER_CLIENTS ?? 32)
 /** The HTTP ceiling and holds alternate in this many rounds (SECONDS each in all). */
 const HTTP_ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 3)
 type Scenario = Record<string, unknown> & {
@@ -76,13 +78,17 @@ async function start(
     '--persist-to',
     persist,
     '--log-level',
-    'warn',
+    process.env.BENCH_WRANGLER_LOG ? 'log' : 'warn',
   ]
   for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`)
   // BENCH_PROFILE: the app's DevTools inspector, for a CPU profile of its isolate (cpu-profile.ts).
   const inspector = inspectorPorts[port]
   if (process.env.BENCH_PROFILE && inspector) args.push('--inspector-port', String(inspector))
-  const child = spawn(wrangler, args, { env, stdio: ['ignore', 'ignore', 'inherit'] })
+  // BENCH_WRANGLER_LOG=<file>: the server's own output (its log lines) kept, to count what a request writes.
+  const out = process.env.BENCH_WRANGLER_LOG
+    ? openSync(`${process.env.BENCH_WRANGLER_LOG}.${port}`, 'w')
+    : 'ignore'
+  const child = spawn(wrangler, args, { env, stdio: ['ignore', out, 'inherit'] })
   const deadline = Date.now() + 120_000
   while (Date.now() < deadline) {
     try {
@@ -273,6 +279,13 @@ async function httpLayer() {
     DEV_OWNER_PASSWORD: password,
     // BENCH_OUTBOX_GATHER_MS: the publisher's gathering window to measure (worker/middleware/outbox-kick.ts).
     ...(process.env.BENCH_OUTBOX_GATHER_MS ? { OUTBOX_GATHER_MS: process.env.BENCH_OUTBOX_GATHER_MS } : {}),
+    // BENCH_HTTP_VARS='NAME=value,…': any other setting of the app to measure with (e.g. ANALYTICS_CAPTURE=off).
+    ...Object.fromEntries(
+      (process.env.BENCH_HTTP_VARS ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+    ),
   })
   const base = `http://127.0.0.1:${HTTP_PORT}`
   try {
@@ -344,7 +357,7 @@ async function httpLayer() {
     })
     // The money path end to end beside /healthz, alternating rounds (bench-orders-http.ts).
     const orders = await ordersOverHttp(base, showId, load, {
-      clients: Math.min(clients, 32),
+      clients: ORDER_CLIENTS,
       healthzClients: clients,
       seconds: SECONDS,
       rounds: HTTP_ROUNDS,
@@ -359,7 +372,7 @@ async function httpLayer() {
       holdsPerSecond: Math.round(orders.ordersPerSecond),
       ...orders,
       oversold: 0,
-      clients: Math.min(clients, 32),
+      clients: ORDER_CLIENTS,
     })
     if (process.env.BENCH_SCENARIOS && !process.env.BENCH_SCENARIOS.includes('promotions')) return
     // The same path by signed-in members, at the plain price and with a coupon and points (issue 21).
