@@ -139,6 +139,10 @@ describe('the order view in one batch', () => {
       }),
       201,
     )
+    // The order step's answer (its reads skip what a new order cannot have yet) includes the deposit and product.
+    expect(deposited.order).toEqual(await orderView(openDatabase(env.DB), deposited.orderId))
+    expect(deposited.order.deposit.deposit).toBe(1000)
+    expect(deposited.order.lines[0].product).toBe('Gate child')
     await sandboxPay(visitor, deposited.paymentId)
     const scenic = await expectSameView(deposited.orderId)
     expect(scenic.deposit?.deposit).toBe(1000)
@@ -162,5 +166,33 @@ describe('the order view in one batch', () => {
       { source: 'coupon', ref: 'cpn_view', label: 'Ten off', amount: 1000, perLine: { [line!.id]: 1000 } },
     ])
     expect(await orderView(openDatabase(env.DB), 'ord_missing')).toBeNull()
+  })
+
+  it('answers the order step with the view read afterwards when a coupon took money off', async () => {
+    const show = await showOnSale(gridChart(1, 4))
+    await ok(
+      show.owner.post(`${show.base}/coupons`, {
+        title: '立减10元',
+        kind: 'amount_off',
+        amountOff: 1000,
+        code: 'VIEWTEN',
+      }),
+      201,
+    )
+    const buyer = new ApiClient()
+    const hold = await ok(buyer.post(`/api/shows/${show.showId}/holds`, { seatIds: [show.seatIds[0]!] }), 201)
+    const created = await ok(
+      postWithKey(buyer, '/api/orders', {
+        kind: 'show',
+        showId: show.showId,
+        holdId: hold.id,
+        couponCode: 'VIEWTEN',
+        email: 'c@example.com',
+      }),
+      201,
+    )
+    expect(created.order.discounts).toEqual([expect.objectContaining({ source: 'coupon', amount: 1000 })])
+    expect(created.order.lines[0].place).not.toBeNull()
+    expect(created.order).toEqual(await orderView(openDatabase(env.DB), created.orderId))
   })
 })

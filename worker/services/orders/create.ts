@@ -3,7 +3,7 @@ import type { Database } from '../../db/client.ts'
 import { orderDeposits, orderLines, orders, payments } from '../../db/schema.ts'
 import { newId } from '../../ids.ts'
 import { conflict, Problem } from '../../problem.ts'
-import { orderViewFrom, orderViewReads } from '../order-view.ts'
+import { freshOrderViewReads, orderViewFrom } from '../order-view.ts'
 import { audit, GuardedBatch, isUniqueViolation, type Statement } from './batch.ts'
 import { type PlannedDiscounts, planDiscounts } from './checkout-discounts.ts'
 import { finishPaidOrder } from './confirm.ts'
@@ -168,7 +168,15 @@ export async function createOrderFromHold(
   if (deposit) batch.add(db.insert(orderDeposits).values({ orderId, ...deposit }))
   discounts?.reserve(batch, db)
   if (input.rebook) claimLinesForRebook(batch, db, input.rebook, orderId)
-  if (extras.withView) batch.read(...orderViewReads(db, orderId))
+  const view = extras.withView
+    ? freshOrderViewReads(db, orderId, {
+        deposit: !!deposit,
+        discounts: !!discounts?.applied.length,
+        seats: priced.lines.some((line) => line.seatLabel),
+        products: priced.lines.some((line) => line.productId),
+      })
+    : null
+  if (view) batch.read(...(view.reads as Parameters<GuardedBatch['read']>))
   if (!(await runOnce(batch, db, orderId, input.holdId, services.commits))) {
     // A guard failed: a rebooking lost its lines, or a discount's reservation lost its race (a cap reached).
     if (input.rebook) throw rebookClaimLost()
@@ -186,7 +194,13 @@ export async function createOrderFromHold(
   )
   // The view as the batch left the order (nothing wrote to it since); none when its group's answer was lost.
   const rows = batch.readRows
-  return { orderId, paymentId, checkoutUrl, amountDue, ...(rows ? { view: orderViewFrom(rows) } : {}) }
+  return {
+    orderId,
+    paymentId,
+    checkoutUrl,
+    amountDue,
+    ...(rows && view ? { view: orderViewFrom(view.rows(rows)) } : {}),
+  }
 }
 
 /**
