@@ -13,6 +13,7 @@ import {
   type OrderRow,
   type PublishReads,
   planned,
+  sharedWrites,
   soloReads,
 } from '../order-events/subscriber.ts'
 import { platformTimeZone } from './consumer.ts'
@@ -154,7 +155,14 @@ export const capturePaid = planned({
     if (!facts) return noWrites
     const lines: Line[] = await reads.lines(facts.order)
     const at = new Date(facts.order.paidAt ?? event.createdAt)
-    return { writes: analyticsEventWrites(partRecords(facts, event, 'paid', lines, facts.order.total, at)) }
+    // Shared: a run writes the store's statements once over all its paid orders' records (see analyticsEventWrites).
+    return {
+      writes: [],
+      shared: sharedWrites(
+        analyticsEventWrites,
+        partRecords(facts, event, 'paid', lines, facts.order.total, at),
+      ),
+    }
   },
 })
 

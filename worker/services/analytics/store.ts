@@ -1,7 +1,10 @@
 // The one writer of the analytics tables. Every write is one D1 batch (one transaction): insert the raw events
 // (ignoring ids already stored), derive what paid events add (buyer new/returning, cohort months, visitor origins),
 // add the events not yet rolled up to the daily rollups, and mark them rolled. A redelivered batch inserts nothing,
-// so nothing is pending and nothing is counted twice; rows never stay unrolled between batches.
+// so nothing is pending and nothing is counted twice; rows never stay unrolled between batches. Several events'
+// records in one write add what writing each event's in turn would (the outbox publisher writes a run's paid
+// orders so): the statements are set-based over the pending rows, and where an earlier event decides a later one
+// (a buyer's first order) the earlier is the one inserted first (lower rowid).
 import type { Database } from '../../db/client.ts'
 import { localDayOf } from '../../domain/analytics-events.ts'
 import { visitorOriginOf } from '../../domain/visitor-origin.ts'
@@ -110,16 +113,25 @@ function jsonChunks(rows: unknown[][]): string[] {
   return chunks
 }
 
+/**
+ * A buyer returns when an earlier order of theirs is stored, or is pending in this batch ahead of this one (two
+ * orders of a new buyer in one batch: the first is new, the second returning, as in two batches); the buyer's
+ * first order is then the first inserted. An order has one paid event (`evt_<order>_confirmed`).
+ */
 const paidStatements = [
   `UPDATE analytics_events SET buyer_type = CASE WHEN EXISTS (
      SELECT 1 FROM analytics_buyers b WHERE b.organizer_id = analytics_events.organizer_id
        AND b.buyer_key = analytics_events.buyer_key AND b.first_order_id <> analytics_events.order_id)
+     OR EXISTS (
+     SELECT 1 FROM analytics_events p WHERE p.rolled = 0 AND p.kind = 'paid' AND p.orders = 1
+       AND p.organizer_id = analytics_events.organizer_id AND p.buyer_key = analytics_events.buyer_key
+       AND p.order_id <> analytics_events.order_id AND p.rowid < analytics_events.rowid)
      THEN 'returning' ELSE 'new' END
    WHERE rolled = 0 AND kind = 'paid' AND buyer_key IS NOT NULL`,
   `INSERT INTO analytics_buyers (organizer_id, buyer_key, first_order_id, first_day, cohort_month)
    SELECT organizer_id, buyer_key, order_id, day, substr(day, 1, 7) FROM analytics_events
    WHERE rolled = 0 AND kind = 'paid' AND orders = 1 AND buyer_key IS NOT NULL
-   ORDER BY occurred_at
+   ORDER BY rowid
    ON CONFLICT DO NOTHING`,
   cohortCounts,
   `INSERT INTO analytics_buyer_months (organizer_id, buyer_key, month, cohort_month)

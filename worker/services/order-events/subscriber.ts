@@ -181,22 +181,56 @@ export const asWrite = (query: { toSQL(): { sql: string; params: unknown[] } }):
 }
 
 /**
- * What a subscriber writes for one event. The statements must be safe to run again (keyed on the event or
- * guarded): a retried event runs them again. They commit together or not at all, alone or in a run's batch;
- * `written` gets their results once they did (e.g. to log what was new).
+ * Statements that, over several events' items at once, do what they do over each event's items in turn (the
+ * analytics store's: set-based over every row not yet rolled up, ~16 statements for any number of paid orders).
+ * A run's batch writes them once over its members' items (those with the same `of`, in member order), after
+ * every member's own `writes`; none of those may read what they write, nor they what those write.
+ */
+export interface SharedWrites {
+  of(items: unknown[]): Write[]
+  items: unknown[]
+}
+
+/** `of(items)`, shared with the other members of a run's batch whose `of` is this same function. */
+export const sharedWrites = <T>(of: (items: T[]) => Write[], items: T[]): SharedWrites => ({
+  of: of as (items: unknown[]) => Write[],
+  items,
+})
+
+/**
+ * What a subscriber writes for one event: its own `writes`, then its part of `shared`. The statements must be
+ * safe to run again (keyed on the event or guarded): a retried event runs them again. They commit together or
+ * not at all, alone or in a run's batch; `written` gets the results of `writes` once they did (e.g. to log what
+ * was new).
  */
 export interface EventWrites {
   writes: Write[]
+  shared?: SharedWrites
   written?(results: D1Result[]): void
 }
 
 export const noWrites: EventWrites = { writes: [] }
 
+/** A member's size in a run's batch: its own statements, and one for its items in the shared ones. */
+export const statementsOf = (w: EventWrites) => w.writes.length + (w.shared ? 1 : 0)
+
 const d1Of = (db: Database) => (db as Database & { $client: D1Database }).$client
 
-/** Several events' writes as one D1 batch (one transaction, in order); each gets its own results. */
+/**
+ * Several events' writes as one D1 batch (one transaction): every member's own writes in order, then each shared
+ * part once over all its members' items (alone, a member's own items: what it always wrote). Each member gets
+ * the results of its own writes.
+ */
 export async function writeTogether(db: Database, all: EventWrites[]): Promise<void> {
+  const shared = new Map<SharedWrites['of'], unknown[]>()
+  for (const { shared: part } of all) {
+    if (!part) continue
+    const items = shared.get(part.of) ?? []
+    shared.set(part.of, items)
+    for (const item of part.items) items.push(item)
+  }
   const statements = all.flatMap((w) => w.writes)
+  for (const [of, items] of shared) statements.push(...of(items))
   if (statements.length === 0) {
     for (const w of all) w.written?.([])
     return
