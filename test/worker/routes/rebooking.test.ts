@@ -80,6 +80,42 @@ describe('rebooking (改签)', () => {
     expect((await counts(later)).memory).toMatchObject({ sold: 2 })
   })
 
+  it('refunds a rebooking whose replaced order no longer holds its lines’ money, instead of failing the payment', async () => {
+    const { show, buyer, original } = await twoSeatsPaid()
+    const later = await sameEventShow(show, 15000)
+    const newHold = await ok(
+      buyer.post(`/api/shows/${later}/holds`, { best: { category: 'A', quantity: 2 } }),
+      201,
+    )
+    const rebooked = await ok(
+      postWithKey(buyer, `/api/orders/${original.id}/rebook`, { holdId: newHold.id, showId: later }),
+      201,
+    )
+    // The state a refund racing this payment would leave if read half before and half after it: the lines still
+    // active, the money already out (before the fix the confirmation threw and the payment answered 500).
+    await env.DB.prepare(
+      "UPDATE payments SET refunded_amount = amount, status = 'refunded' WHERE order_id = ?",
+    )
+      .bind(original.id)
+      .run()
+    const res = await buyer.post(`/api/payments/sandbox/checkout/${rebooked.paymentId}/complete`, {
+      outcome: 'pay',
+    })
+    expect(res.status).toBe(200)
+    const fresh = await ok(buyer.get(`/api/orders/${rebooked.orderId}`))
+    expect(fresh.status).not.toBe('paid')
+    expect(fresh.statusReasonCode).toBe('rebook_replaced_gone_refunded')
+    expect(fresh.lines.every((l: { ticket: unknown }) => l.ticket === null)).toBe(true)
+    // The buyer's new payment goes back in full, and nothing was carried from the replaced order.
+    expect(fresh.refunds.map((r: { amount: number; status: string }) => [r.amount, r.status])).toEqual([
+      [rebooked.amountDue, 'succeeded'],
+    ])
+    expect(fresh.payments.filter((p: { provider: string }) => p.provider === 'credit')).toEqual([])
+    const old = await ok(buyer.get(`/api/orders/${original.id}`))
+    expect(old.lines.map((l: { status: string }) => l.status)).toEqual(['active', 'active'])
+    expect((await counts(later)).memory).toMatchObject({ sold: 0 })
+  })
+
   it('refuses to move a ticket already admitted at a gate (already_redeemed) and changes nothing', async () => {
     const { show, buyer, original } = await twoSeatsPaid()
     const later = await sameEventShow(show, 10000)

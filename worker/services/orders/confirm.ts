@@ -267,13 +267,17 @@ async function confirmWith(
       ...ticketsIssuedNotice(db, order, payment.amount, actor),
     )
   for (const guard of offerGuards) batch.guard(guard)
-  const differenceRefund = order.rebookOf ? await addRebookCompletion(batch, services, order) : null
-  let written: boolean
-  try {
-    written = await commitOrderBatch(batch, services.commits)
-  } catch (error) {
-    if (isUniqueViolation(error)) return readOrder(services, order.id)
-    throw error
+  const completion = order.rebookOf ? await addRebookCompletion(batch, services, order) : null
+  const differenceRefund = completion?.ok ? completion.differenceRefund : null
+  let written = false
+  // A rebooking whose replaced lines went since the check above writes nothing: handled as a guard that failed.
+  if (completion?.ok !== false) {
+    try {
+      written = await commitOrderBatch(batch, services.commits)
+    } catch (error) {
+      if (isUniqueViolation(error)) return readOrder(services, order.id)
+      throw error
+    }
   }
   if (!written) {
     // The order was ended meanwhile, or the replaced lines went between the check above and this batch: give the

@@ -5,7 +5,6 @@ import { events, type orderLines, organizers, scenicSites, shows } from '../../d
 import { maskIdNumber } from '../../domain/id-number.ts'
 import { newId } from '../../ids.ts'
 import { notFound, Problem, validationProblem } from '../../problem.ts'
-import { cachedRead } from '../catalogue-cache.ts'
 import { inventoryProblem } from '../inventory-problem.ts'
 import { scenicDay } from '../scenic-day.ts'
 import { showInventoryStub } from '../show-inventory-client.ts'
@@ -13,9 +12,6 @@ import type { CreateOrderInput } from './order-input.ts'
 import type { OrderServices } from './services.ts'
 
 type NewLine = typeof orderLines.$inferInsert
-
-/** How long an isolate answers orders from its copy of a show's order settings (as public show summaries). */
-const SHOW_FACTS_CACHE_MS = 5_000
 
 export interface Priced {
   organizerId: string
@@ -35,24 +31,18 @@ export async function priceShowHold(
   orderId: string,
 ): Promise<Priced> {
   const { env, db } = services
-  // Read once per isolate every few seconds, as the hold path's public summary of the same show is: an on-sale's
-  // orders all name one show, and these settings change rarely (a change applies within SHOW_FACTS_CACHE_MS).
-  // A show that is not there throws inside the read, so a miss is never kept.
-  const show = await cachedRead(`order-show:${input.showId}`, SHOW_FACTS_CACHE_MS, async () => {
-    const [found] = await db
-      .select({
-        id: shows.id,
-        organizerId: shows.organizerId,
-        realNameRequired: events.realNameRequired,
-        allowGuestCheckout: organizers.allowGuestCheckout,
-      })
-      .from(shows)
-      .innerJoin(events, eq(events.id, shows.eventId))
-      .innerJoin(organizers, eq(organizers.id, shows.organizerId))
-      .where(eq(shows.id, input.showId!))
-    if (!found) throw notFound(`show ${input.showId}`)
-    return found
-  })
+  const [show] = await db
+    .select({
+      id: shows.id,
+      organizerId: shows.organizerId,
+      realNameRequired: events.realNameRequired,
+      allowGuestCheckout: organizers.allowGuestCheckout,
+    })
+    .from(shows)
+    .innerJoin(events, eq(events.id, shows.eventId))
+    .innerJoin(organizers, eq(organizers.id, shows.organizerId))
+    .where(eq(shows.id, input.showId!))
+  if (!show) throw notFound(`show ${input.showId}`)
   const held = input.heldSeats
     ? { hold: input.heldSeats, holderId: input.buyerId, status: 'active', idNumbers: [] as string[] }
     : await showInventoryStub(env.SHOW_INVENTORY, show.id).describeHold(show.id, input.holdId)

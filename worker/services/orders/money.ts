@@ -10,11 +10,15 @@ import type { GuardedBatch } from './batch.ts'
 export type Payment = typeof payments.$inferSelect
 
 /** Payments of an order that hold money: succeeded, possibly partly refunded. */
-export async function fundingPayments(db: Database, orderId: string): Promise<Payment[]> {
-  return db
+/** The read of an order's payments that hold money (for a batch of reads; `fundingPayments` runs it alone). */
+export const fundingPaymentsRead = (db: Database, orderId: string) =>
+  db
     .select()
     .from(payments)
     .where(and(eq(payments.orderId, orderId), inArray(payments.status, ['succeeded', 'partially_refunded'])))
+
+export async function fundingPayments(db: Database, orderId: string): Promise<Payment[]> {
+  return fundingPaymentsRead(db, orderId)
 }
 
 export const asFunding = (p: Payment): FundingPayment => ({

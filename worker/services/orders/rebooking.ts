@@ -7,7 +7,7 @@ import { refundReasonText } from '../../domain/refund-reason.ts'
 import { newId } from '../../ids.ts'
 import { type OrderInventoryRef, orderInventory } from '../order-inventory.ts'
 import { audit, type GuardedBatch, outbox } from './batch.ts'
-import { asFunding, fundingPayments, takeMoney } from './money.ts'
+import { asFunding, fundingPaymentsRead, takeMoney } from './money.ts'
 import type { Order, OrderServices } from './services.ts'
 import { revokeTicketsOfLines } from './ticket-revocations.ts'
 
@@ -28,26 +28,55 @@ export async function rebookedLinesAvailable(db: Database, order: Order): Promis
   return lines.length === (order.rebookLineIds?.length ?? 0) && lines.length > 0
 }
 
+/** What completing a rebooking added to the batch, or that it cannot complete (its replaced lines went). */
+export type RebookCompletion = { ok: true; differenceRefund: string | null } | { ok: false }
+
 /**
  * Adds the completion of a rebooking to the batch that marks its new order paid: the old lines become `rebooked`
  * (guarded: all of them, still claimable), their tickets are revoked, the old payments' money is carried over to
  * the new order as `credit` payments, and a cheaper rebooking's difference is booked as a refund of the old order
  * (returned; the caller finishes it after the batch). If a guard fails nothing of the batch is written.
  */
-export async function addRebookCompletion(batch: GuardedBatch, services: OrderServices, order: Order) {
+export async function addRebookCompletion(
+  batch: GuardedBatch,
+  services: OrderServices,
+  order: Order,
+): Promise<RebookCompletion> {
   const { db } = services
-  const [old] = await db.select().from(orders).where(eq(orders.id, order.rebookOf!))
-  const lines = await db.select().from(orderLines).where(claimableBy(order))
   const ids = order.rebookLineIds ?? []
+  // One read of the replaced order, its lines this rebooking may take, its money and its active lines: a refund
+  // of those lines commits its lines and its money together, so reads made one after another could see the lines
+  // still active and the money already gone.
+  const [[old], lines, fundingRows, active] = await db.batch([
+    db.select().from(orders).where(eq(orders.id, order.rebookOf!)),
+    db.select().from(orderLines).where(claimableBy(order)),
+    fundingPaymentsRead(db, order.rebookOf!),
+    db
+      .select({ id: orderLines.id })
+      .from(orderLines)
+      .where(and(eq(orderLines.orderId, order.rebookOf!), eq(orderLines.status, 'active'))),
+  ])
+  // The lines went meanwhile (refunded, or taken by another rebooking): the batch's guard would refuse it anyway.
+  if (!old || ids.length === 0 || lines.length !== ids.length) return { ok: false }
   const credit = lines.reduce((sum, l) => sum + l.price, 0)
   const carried = Math.min(credit, order.total)
   const difference = credit - carried
-  const funding = (await fundingPayments(db, old!.id)).map(asFunding)
+  const funding = fundingRows.map(asFunding)
   const carriedParts = allocate(funding, carried)
   const differenceParts = carriedParts && allocate(afterTaking(funding, carriedParts), difference)
-  // The replaced order's payments hold at least its active lines' price; anything else is a bookkeeping fault.
-  if (!carriedParts || !differenceParts)
-    throw new Error(`order ${old!.id} holds less than the credit of its lines`)
+  // The replaced order's payments hold at least its active lines' price; if not, nothing is carried over and the
+  // rebooking is refunded like one whose lines went, never paid for out of money that is no longer there.
+  if (!carriedParts || !differenceParts) {
+    services.logger.error(
+      'rebooking not completed: the replaced order holds less than the credit of its lines',
+      {
+        orderId: order.id,
+        replaced: old.id,
+        credit,
+      },
+    )
+    return { ok: false }
+  }
   const now = new Date().toISOString()
   const remaining = sql`(SELECT count(*) FROM ${orderLines} WHERE ${orderLines.orderId} = ${old!.id} AND ${orderLines.status} = 'active')`
   batch
@@ -93,7 +122,7 @@ export async function addRebookCompletion(batch: GuardedBatch, services: OrderSe
     }),
     outbox(db, 'order.rebooked', old!.organizerId, { from: old!.id, to: order.id, lineIds: ids }),
   )
-  if (lines.length === (old ? await activeCount(db, old.id) : 0)) {
+  if (lines.length === active.length) {
     // Every line moved: the old order is cancelled, which partners subscribe to as such.
     batch.add(
       outbox(db, 'order.cancelled', old!.organizerId, {
@@ -127,15 +156,7 @@ export async function addRebookCompletion(batch: GuardedBatch, services: OrderSe
     )
     takeMoney(batch, db, differenceParts, differenceRefund)
   }
-  return differenceRefund
-}
-
-async function activeCount(db: Database, orderId: string) {
-  const rows = await db
-    .select({ id: orderLines.id })
-    .from(orderLines)
-    .where(and(eq(orderLines.orderId, orderId), eq(orderLines.status, 'active')))
-  return rows.length
+  return { ok: true, differenceRefund }
 }
 
 /** After a rebooking was paid: the replaced seats or tickets go back on sale (idempotent, like every return). */
