@@ -1,3 +1,5 @@
+import { orderNumber } from './domain/order-number.ts'
+
 const crockford = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
 
 /**
@@ -23,3 +25,7 @@ export function newShortId(prefix: string): string {
   for (const byte of crypto.getRandomValues(new Uint8Array(16))) body += crockford[byte % 32]
   return `${prefix}_${body}`
 }
+
+/** A fresh order number (`ET…` in the shop, `OTA…` for partners) for an order made now: see domain/order-number.ts. */
+export const newOrderNumber = (prefix: string) =>
+  orderNumber(prefix, new Date(), crypto.getRandomValues(new Uint32Array(2)))

@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
+import { causedBy } from '../db/error-causes.ts'
 import {
   orderLines,
   orders,
@@ -10,7 +11,8 @@ import {
   tickets,
 } from '../db/schema.ts'
 import { maskIdNumber } from '../domain/id-number.ts'
-import { newId } from '../ids.ts'
+import { orderNumberTaken } from '../domain/order-number.ts'
+import { newId, newOrderNumber } from '../ids.ts'
 import type { Partner } from '../middleware/partner-auth.ts'
 import { notFound, Problem } from '../problem.ts'
 import { stageVisitorOrigins } from './analytics/store.ts'
@@ -110,69 +112,75 @@ export async function book(
     reservation.id,
     held.hold.lines.map((line) => line.visitor?.idNumber),
   )
-  const digits = crypto.getRandomValues(new Uint32Array(1))[0]! % 1_000_000
-  try {
-    const batch = new GuardedBatch(db)
-    addNewOrder(batch, db, {
-      order: {
-        id: orderId,
-        number: `OTA${new Date().toISOString().slice(2, 10).replaceAll('-', '')}${String(digits).padStart(6, '0')}`,
-        organizerId: site!.organizerId,
-        buyerId: holderOf(partner),
-        email: input.contact?.email?.toLowerCase() ?? null,
-        phone: input.contact?.phone ?? null,
-        kind: 'scenic',
-        siteId: reservation.siteId,
-        visitDate: reservation.visitDate,
-        holdId: reservation.id,
-        channel: partner.channel,
-        status: 'pending',
-        total,
-        currency: held.hold.currency,
-        expiresAt: held.hold.expiresAt,
-      },
-      lines,
-      payment: {
-        id: newId('pay'),
-        orderId,
-        provider: SETTLEMENT_PROVIDER,
-        providerRef: `${partner.id}:${input.partnerOrderId}`,
-        amount: total,
-        currency: held.hold.currency,
-        status: 'succeeded',
-      },
-      actor: actorOf(partner),
-      detail: {
-        holdId: reservation.id,
-        total,
-        partnerOrderId: input.partnerOrderId,
-        channel: partner.channel,
-      },
-    })
-    batch.add(
-      db.insert(partnerOrders).values({
-        partnerId: partner.id,
-        partnerOrderId: input.partnerOrderId,
-        orderId,
-        reservationId: reservation.id,
-      }),
-    )
-    await batch.run()
-  } catch (error) {
-    // Lost the race to a concurrent create of the same partner order (or of the same reservation).
-    const winner = await replay()
-    if (winner) return winner
-    const [booked] = await db.select({ id: orders.id }).from(orders).where(eq(orders.holdId, reservation.id))
-    if (booked) {
-      throw new Problem({
-        code: 'reservation_already_booked',
-        status: 409,
-        title: 'Reservation already booked',
-        detail: 'This reservation was booked under another partner order id',
+  // A number another order of the day already has (rare: order-number.ts) is drawn again; nothing was written.
+  for (let draw = 1; ; draw++)
+    try {
+      const batch = new GuardedBatch(db)
+      addNewOrder(batch, db, {
+        order: {
+          id: orderId,
+          number: newOrderNumber('OTA'),
+          organizerId: site!.organizerId,
+          buyerId: holderOf(partner),
+          email: input.contact?.email?.toLowerCase() ?? null,
+          phone: input.contact?.phone ?? null,
+          kind: 'scenic',
+          siteId: reservation.siteId,
+          visitDate: reservation.visitDate,
+          holdId: reservation.id,
+          channel: partner.channel,
+          status: 'pending',
+          total,
+          currency: held.hold.currency,
+          expiresAt: held.hold.expiresAt,
+        },
+        lines,
+        payment: {
+          id: newId('pay'),
+          orderId,
+          provider: SETTLEMENT_PROVIDER,
+          providerRef: `${partner.id}:${input.partnerOrderId}`,
+          amount: total,
+          currency: held.hold.currency,
+          status: 'succeeded',
+        },
+        actor: actorOf(partner),
+        detail: {
+          holdId: reservation.id,
+          total,
+          partnerOrderId: input.partnerOrderId,
+          channel: partner.channel,
+        },
       })
+      batch.add(
+        db.insert(partnerOrders).values({
+          partnerId: partner.id,
+          partnerOrderId: input.partnerOrderId,
+          orderId,
+          reservationId: reservation.id,
+        }),
+      )
+      await batch.run()
+      break
+    } catch (error) {
+      if (draw < 3 && causedBy(error, orderNumberTaken)) continue
+      // Lost the race to a concurrent create of the same partner order (or of the same reservation).
+      const winner = await replay()
+      if (winner) return winner
+      const [booked] = await db
+        .select({ id: orders.id })
+        .from(orders)
+        .where(eq(orders.holdId, reservation.id))
+      if (booked) {
+        throw new Problem({
+          code: 'reservation_already_booked',
+          status: 409,
+          title: 'Reservation already booked',
+          detail: 'This reservation was booked under another partner order id',
+        })
+      }
+      throw error
     }
-    throw error
-  }
   const order = await confirmSettledOrder(services, orderId, actorOf(partner))
   if (order.status === 'expired') throw reservationExpired()
   return { orderId, created: true }

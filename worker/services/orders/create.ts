@@ -1,7 +1,9 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
+import { causedBy } from '../../db/error-causes.ts'
 import { orderDeposits, orderLines, orders, payments } from '../../db/schema.ts'
-import { newId } from '../../ids.ts'
+import { orderNumberTaken } from '../../domain/order-number.ts'
+import { newId, newOrderNumber } from '../../ids.ts'
 import { conflict, Problem } from '../../problem.ts'
 import { freshOrderViewReads, orderViewFrom } from '../order-view.ts'
 import { audit, GuardedBatch, isUniqueViolation, type Statement } from './batch.ts'
@@ -21,10 +23,8 @@ type NewPayment = typeof payments.$inferInsert
 export const FREE_PROVIDER = 'free'
 export type { CreateOrderInput } from './order-input.ts'
 
-const orderNumber = () => {
-  const digits = crypto.getRandomValues(new Uint32Array(2))
-  return `ET${new Date().toISOString().slice(2, 10).replaceAll('-', '')}${String(digits[0]! % 1_000_000).padStart(6, '0')}`
-}
+/** Times an order's creation draws a new number when its number was taken meanwhile (odds: order-number.ts). */
+const NUMBER_DRAWS = 3
 
 /**
  * Adds a new order with its lines and its payment to `batch`, with its creation audit row. Every order enters
@@ -111,73 +111,94 @@ export async function createOrderFromHold(
   const paymentId = newId('pay')
   // A rebooking pays only the difference; the old lines' price is carried over as credit once it is paid.
   const amountDue = deposit ? deposit.deposit : Math.max(0, total - (input.rebook?.credit ?? 0))
-  const batch = new GuardedBatch(db)
-  if (extras.claim) batch.add(extras.claim.insert(db))
-  addNewOrder(batch, db, {
-    order: {
-      id: orderId,
-      number: orderNumber(),
-      organizerId,
-      customerId: input.customerId ?? null,
-      buyerId: input.buyerId,
-      email: input.email ?? null,
-      phone: input.phone ?? null,
-      locale: input.locale ?? null,
-      kind: input.kind,
-      showId: input.showId ?? null,
-      siteId: input.siteId ?? null,
-      visitDate: input.visitDate ?? null,
-      holdId: input.holdId,
-      channel: input.channel,
-      status: 'pending',
-      total,
-      currency,
-      expiresAt: priced.expiresAt,
-      rebookOf: input.rebook?.orderId ?? null,
-      rebookLineIds: input.rebook?.lineIds ?? null,
-    },
-    lines: discounts
-      ? priced.lines.map((line, i) => ({
-          ...line,
-          price: discounts.prices[i]!,
-          discount: discounts.discounts[i]!,
-        }))
-      : priced.lines,
-    payment: {
-      id: paymentId,
-      orderId,
-      provider: amountDue === 0 ? FREE_PROVIDER : services.payments.name,
-      providerRef: paymentId,
-      amount: amountDue,
-      currency,
-      ...(amountDue === 0 ? { status: 'succeeded' as const } : {}),
-    },
-    actor: input.actor ?? `buyer:${input.buyerId}`,
-    detail: {
-      ...input.auditDetail,
-      holdId: input.holdId,
-      total,
-      ...(priced.discount ? { discount: priced.discount } : {}),
-      ...(discounts?.applied.length
-        ? { checkoutDiscounts: discounts.applied.map(({ source, ref, amount }) => ({ source, ref, amount })) }
-        : {}),
-      ...(input.rebook ? { rebookOf: input.rebook.orderId, amountDue } : {}),
-      ...(deposit ? { deposit: deposit.deposit, balanceDueAt: deposit.balanceDueAt } : {}),
-    },
-  })
-  if (deposit) batch.add(db.insert(orderDeposits).values({ orderId, ...deposit }))
-  discounts?.reserve(batch, db)
-  if (input.rebook) claimLinesForRebook(batch, db, input.rebook, orderId)
-  const view = extras.withView
-    ? freshOrderViewReads(db, orderId, {
-        deposit: !!deposit,
-        discounts: !!discounts?.applied.length,
-        seats: priced.lines.some((line) => line.seatLabel),
-        products: priced.lines.some((line) => line.productId),
-      })
-    : null
-  if (view) batch.read(...(view.reads as Parameters<GuardedBatch['read']>))
-  if (!(await runOnce(batch, db, orderId, input.holdId, services.commits))) {
+  const batchWith = (number: string) => {
+    const batch = new GuardedBatch(db)
+    if (extras.claim) batch.add(extras.claim.insert(db))
+    addNewOrder(batch, db, {
+      order: {
+        id: orderId,
+        number,
+        organizerId,
+        customerId: input.customerId ?? null,
+        buyerId: input.buyerId,
+        email: input.email ?? null,
+        phone: input.phone ?? null,
+        locale: input.locale ?? null,
+        kind: input.kind,
+        showId: input.showId ?? null,
+        siteId: input.siteId ?? null,
+        visitDate: input.visitDate ?? null,
+        holdId: input.holdId,
+        channel: input.channel,
+        status: 'pending',
+        total,
+        currency,
+        expiresAt: priced.expiresAt,
+        rebookOf: input.rebook?.orderId ?? null,
+        rebookLineIds: input.rebook?.lineIds ?? null,
+      },
+      lines: discounts
+        ? priced.lines.map((line, i) => ({
+            ...line,
+            price: discounts.prices[i]!,
+            discount: discounts.discounts[i]!,
+          }))
+        : priced.lines,
+      payment: {
+        id: paymentId,
+        orderId,
+        provider: amountDue === 0 ? FREE_PROVIDER : services.payments.name,
+        providerRef: paymentId,
+        amount: amountDue,
+        currency,
+        ...(amountDue === 0 ? { status: 'succeeded' as const } : {}),
+      },
+      actor: input.actor ?? `buyer:${input.buyerId}`,
+      detail: {
+        ...input.auditDetail,
+        holdId: input.holdId,
+        total,
+        ...(priced.discount ? { discount: priced.discount } : {}),
+        ...(discounts?.applied.length
+          ? {
+              checkoutDiscounts: discounts.applied.map(({ source, ref, amount }) => ({
+                source,
+                ref,
+                amount,
+              })),
+            }
+          : {}),
+        ...(input.rebook ? { rebookOf: input.rebook.orderId, amountDue } : {}),
+        ...(deposit ? { deposit: deposit.deposit, balanceDueAt: deposit.balanceDueAt } : {}),
+      },
+    })
+    if (deposit) batch.add(db.insert(orderDeposits).values({ orderId, ...deposit }))
+    discounts?.reserve(batch, db)
+    if (input.rebook) claimLinesForRebook(batch, db, input.rebook, orderId)
+    const view = extras.withView
+      ? freshOrderViewReads(db, orderId, {
+          deposit: !!deposit,
+          discounts: !!discounts?.applied.length,
+          seats: priced.lines.some((line) => line.seatLabel),
+          products: priced.lines.some((line) => line.productId),
+        })
+      : null
+    if (view) batch.read(...(view.reads as Parameters<GuardedBatch['read']>))
+    return { batch, view }
+  }
+  let written: { batch: GuardedBatch; view: ReturnType<typeof freshOrderViewReads> | null; ok: boolean }
+  for (let draw = 1; ; draw++) {
+    const { batch, view } = batchWith(newOrderNumber('ET'))
+    try {
+      written = { batch, view, ok: await runOnce(batch, db, orderId, input.holdId, services.commits) }
+      break
+    } catch (error) {
+      // Another order of the day has this number: nothing of the batch was written, so draw again.
+      if (draw < NUMBER_DRAWS && causedBy(error, orderNumberTaken)) continue
+      throw error
+    }
+  }
+  if (!written.ok) {
     // A guard failed: a rebooking lost its lines, or a discount's reservation lost its race (a cap reached).
     if (input.rebook) throw rebookClaimLost()
     throw discountReservationLost(discounts)
@@ -193,7 +214,8 @@ export async function createOrderFromHold(
     origin,
   )
   // The view as the batch left the order (nothing wrote to it since); none when its group's answer was lost.
-  const rows = batch.readRows
+  const rows = written.batch.readRows
+  const { view } = written
   return {
     orderId,
     paymentId,
