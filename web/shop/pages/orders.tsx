@@ -168,7 +168,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
     if (kept && mine.length > 0)
       return (
         <article class="stack">
-          <h1>{t('order', { number: mine[0]!.orderNumber })}</h1>
+          <h1 className="order-title">{t('order', { number: mine[0]!.orderNumber })}</h1>
           <OfflineTickets saved={{ ...kept, tickets: mine }} heading={t('tickets')} />
           <Link href="/my-tickets">{t('myTickets')}</Link>
         </article>
@@ -217,7 +217,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
   return (
     <article class="stack">
       <header>
-        <h1>{t('order', { number: data.number })}</h1>
+        <h1 className="order-title">{t('order', { number: data.number })}</h1>
         <p>
           <span class="badge" data-testid="order-status" data-status={data.status}>
             {orderStatusText(t, data)}
