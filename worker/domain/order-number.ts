@@ -2,7 +2,7 @@
 // (UTC, yymmdd) and 10 random digits. Six digits a day gave two orders of one busy day the same number with odds
 // of n²/2·10⁶: one collision in three at 800 orders, hundreds in a stadium on-sale, each refused as a conflict.
 // With 10 digits the odds are n²/2·10¹⁰ (0.125 at 50,000 orders a day), and the creators draw again on the rare
-// collision the unique index still reports (`isOrderNumberTaken`).
+// collision the unique index still reports (`orderNumberTaken`).
 
 /** The order number for `prefix` (e.g. `ET` for the shop, `OTA` for partners) made at `now` from `random` (two draws). */
 export function orderNumber(prefix: string, now: Date, random: Uint32Array): string {

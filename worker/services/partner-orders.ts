@@ -1,6 +1,5 @@
 import { and, eq } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
-import { causedBy } from '../db/error-causes.ts'
 import {
   orderLines,
   orders,
@@ -11,12 +10,17 @@ import {
   tickets,
 } from '../db/schema.ts'
 import { maskIdNumber } from '../domain/id-number.ts'
-import { orderNumberTaken } from '../domain/order-number.ts'
-import { newId, newOrderNumber } from '../ids.ts'
+import { newId } from '../ids.ts'
 import type { Partner } from '../middleware/partner-auth.ts'
 import { notFound, Problem } from '../problem.ts'
 import { stageVisitorOrigins } from './analytics/store.ts'
-import { addNewOrder, confirmSettledOrder, GuardedBatch, type OrderServices } from './orders/index.ts'
+import {
+  addNewOrder,
+  confirmSettledOrder,
+  GuardedBatch,
+  type OrderServices,
+  withNewOrderNumber,
+} from './orders/index.ts'
 import { actorOf, holderOf, ownReservation, reservationExpired } from './partner-reservations.ts'
 import { SETTLEMENT_PROVIDER } from './payments/settlement.ts'
 import { scenicDay } from './scenic-day.ts'
@@ -112,14 +116,14 @@ export async function book(
     reservation.id,
     held.hold.lines.map((line) => line.visitor?.idNumber),
   )
-  // A number another order of the day already has (rare: order-number.ts) is drawn again; nothing was written.
-  for (let draw = 1; ; draw++)
-    try {
+  try {
+    // A number another order of the day already has (rare: order-number.ts) is drawn again.
+    await withNewOrderNumber('OTA', (number) => {
       const batch = new GuardedBatch(db)
       addNewOrder(batch, db, {
         order: {
           id: orderId,
-          number: newOrderNumber('OTA'),
+          number,
           organizerId: site!.organizerId,
           buyerId: holderOf(partner),
           email: input.contact?.email?.toLowerCase() ?? null,
@@ -160,27 +164,23 @@ export async function book(
           reservationId: reservation.id,
         }),
       )
-      await batch.run()
-      break
-    } catch (error) {
-      if (draw < 3 && causedBy(error, orderNumberTaken)) continue
-      // Lost the race to a concurrent create of the same partner order (or of the same reservation).
-      const winner = await replay()
-      if (winner) return winner
-      const [booked] = await db
-        .select({ id: orders.id })
-        .from(orders)
-        .where(eq(orders.holdId, reservation.id))
-      if (booked) {
-        throw new Problem({
-          code: 'reservation_already_booked',
-          status: 409,
-          title: 'Reservation already booked',
-          detail: 'This reservation was booked under another partner order id',
-        })
-      }
-      throw error
+      return batch.run()
+    })
+  } catch (error) {
+    // Lost the race to a concurrent create of the same partner order (or of the same reservation).
+    const winner = await replay()
+    if (winner) return winner
+    const [booked] = await db.select({ id: orders.id }).from(orders).where(eq(orders.holdId, reservation.id))
+    if (booked) {
+      throw new Problem({
+        code: 'reservation_already_booked',
+        status: 409,
+        title: 'Reservation already booked',
+        detail: 'This reservation was booked under another partner order id',
+      })
     }
+    throw error
+  }
   const order = await confirmSettledOrder(services, orderId, actorOf(partner))
   if (order.status === 'expired') throw reservationExpired()
   return { orderId, created: true }

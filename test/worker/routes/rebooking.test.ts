@@ -40,6 +40,21 @@ async function twoSeatsPaid() {
   return { show, buyer, original }
 }
 
+/** Both paid seats moved, best available, to another show of the event at `price` a seat: the rebooking's answer. */
+async function bothSeatsRebooked(price: number) {
+  const { show, buyer, original } = await twoSeatsPaid()
+  const later = await sameEventShow(show, price)
+  const newHold = await ok(
+    buyer.post(`/api/shows/${later}/holds`, { best: { category: 'A', quantity: 2 } }),
+    201,
+  )
+  const rebooked = await ok(
+    postWithKey(buyer, `/api/orders/${original.id}/rebook`, { holdId: newHold.id, showId: later }),
+    201,
+  )
+  return { show, buyer, original, later, rebooked }
+}
+
 describe('rebooking (改签)', () => {
   it('moves seats to a dearer show: pays the difference, then the old tickets are revoked and seats returned', async () => {
     const { show, buyer, original } = await twoSeatsPaid()
@@ -81,16 +96,7 @@ describe('rebooking (改签)', () => {
   })
 
   it('refunds a rebooking whose replaced order no longer holds its lines’ money, instead of failing the payment', async () => {
-    const { show, buyer, original } = await twoSeatsPaid()
-    const later = await sameEventShow(show, 15000)
-    const newHold = await ok(
-      buyer.post(`/api/shows/${later}/holds`, { best: { category: 'A', quantity: 2 } }),
-      201,
-    )
-    const rebooked = await ok(
-      postWithKey(buyer, `/api/orders/${original.id}/rebook`, { holdId: newHold.id, showId: later }),
-      201,
-    )
+    const { buyer, original, later, rebooked } = await bothSeatsRebooked(15000)
     // The state a refund racing this payment would leave if read half before and half after it: the lines still
     // active, the money already out (before the fix the confirmation threw and the payment answered 500).
     await env.DB.prepare(
@@ -163,16 +169,7 @@ describe('rebooking (改签)', () => {
   })
 
   it('moves to a cheaper show at once and refunds the difference', async () => {
-    const { show, buyer, original } = await twoSeatsPaid()
-    const later = await sameEventShow(show, 6000)
-    const newHold = await ok(
-      buyer.post(`/api/shows/${later}/holds`, { best: { category: 'A', quantity: 2 } }),
-      201,
-    )
-    const rebooked = await ok(
-      postWithKey(buyer, `/api/orders/${original.id}/rebook`, { holdId: newHold.id, showId: later }),
-      201,
-    )
+    const { buyer, original, rebooked } = await bothSeatsRebooked(6000)
     expect(rebooked).toMatchObject({ amountDue: 0, checkoutUrl: null })
     expect(rebooked.order.status).toBe('paid')
     const old = await ok(buyer.get(`/api/orders/${original.id}`))

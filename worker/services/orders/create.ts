@@ -27,6 +27,24 @@ export type { CreateOrderInput } from './order-input.ts'
 const NUMBER_DRAWS = 3
 
 /**
+ * Runs `write` with a new order number (`prefix`: `ET` in the shop, `OTA` for partners) and draws again when the
+ * unique index says another order of the day has it: that write failed whole, so nothing of it was written.
+ */
+export async function withNewOrderNumber<T>(
+  prefix: string,
+  write: (number: string) => Promise<T>,
+): Promise<T> {
+  for (let draw = 1; ; draw++) {
+    try {
+      return await write(newOrderNumber(prefix))
+    } catch (error) {
+      if (draw < NUMBER_DRAWS && causedBy(error, orderNumberTaken)) continue
+      throw error
+    }
+  }
+}
+
+/**
  * Adds a new order with its lines and its payment to `batch`, with its creation audit row. Every order enters
  * the books here (shop, group buys, rebookings, OTA partners).
  */
@@ -186,18 +204,10 @@ export async function createOrderFromHold(
     if (view) batch.read(...(view.reads as Parameters<GuardedBatch['read']>))
     return { batch, view }
   }
-  let written: { batch: GuardedBatch; view: ReturnType<typeof freshOrderViewReads> | null; ok: boolean }
-  for (let draw = 1; ; draw++) {
-    const { batch, view } = batchWith(newOrderNumber('ET'))
-    try {
-      written = { batch, view, ok: await runOnce(batch, db, orderId, input.holdId, services.commits) }
-      break
-    } catch (error) {
-      // Another order of the day has this number: nothing of the batch was written, so draw again.
-      if (draw < NUMBER_DRAWS && causedBy(error, orderNumberTaken)) continue
-      throw error
-    }
-  }
+  const written = await withNewOrderNumber('ET', async (number) => {
+    const built = batchWith(number)
+    return { ...built, ok: await runOnce(built.batch, db, orderId, input.holdId, services.commits) }
+  })
   if (!written.ok) {
     // A guard failed: a rebooking lost its lines, or a discount's reservation lost its race (a cap reached).
     if (input.rebook) throw rebookClaimLost()

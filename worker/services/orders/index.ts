@@ -2,7 +2,7 @@
 // Every other part of the worker (routes, partner API, group-buy actor, cron) changes them through these functions.
 export { audit, auditOnce, GuardedBatch, outbox, outboxOnce, runBatch, type Statement } from './batch.ts'
 export { confirmPaidOrder, confirmSettledOrder, finishPaidOrder, handlePaymentEvent } from './confirm.ts'
-export { addNewOrder, type CreateOrderInput, createOrderFromHold } from './create.ts'
+export { addNewOrder, type CreateOrderInput, createOrderFromHold, withNewOrderNumber } from './create.ts'
 export { forfeitUnpaidBalances, remindBalances } from './deposit-deadlines.ts'
 export { balancePaymentId, startBalancePayment } from './deposits.ts'
 export { commitWithOrders } from './group-commits.ts'

@@ -9,7 +9,6 @@ import type { GuardedBatch } from './batch.ts'
 
 export type Payment = typeof payments.$inferSelect
 
-/** Payments of an order that hold money: succeeded, possibly partly refunded. */
 /** The read of an order's payments that hold money (for a batch of reads; `fundingPayments` runs it alone). */
 export const fundingPaymentsRead = (db: Database, orderId: string) =>
   db
@@ -17,6 +16,7 @@ export const fundingPaymentsRead = (db: Database, orderId: string) =>
     .from(payments)
     .where(and(eq(payments.orderId, orderId), inArray(payments.status, ['succeeded', 'partially_refunded'])))
 
+/** Payments of an order that hold money: succeeded, possibly partly refunded. */
 export async function fundingPayments(db: Database, orderId: string): Promise<Payment[]> {
   return fundingPaymentsRead(db, orderId)
 }

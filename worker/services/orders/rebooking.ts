@@ -78,7 +78,7 @@ export async function addRebookCompletion(
     return { ok: false }
   }
   const now = new Date().toISOString()
-  const remaining = sql`(SELECT count(*) FROM ${orderLines} WHERE ${orderLines.orderId} = ${old!.id} AND ${orderLines.status} = 'active')`
+  const remaining = sql`(SELECT count(*) FROM ${orderLines} WHERE ${orderLines.orderId} = ${old.id} AND ${orderLines.status} = 'active')`
   batch
     .add(db.update(orderLines).set({ status: 'rebooked', rebookOrderId: order.id }).where(claimableBy(order)))
     .guard(
@@ -112,21 +112,21 @@ export async function addRebookCompletion(
         statusReasonParams: sql`CASE WHEN ${remaining} = 0 THEN ${JSON.stringify(rebookedTo.statusReasonParams)} ELSE ${orders.statusReasonParams} END`,
         updatedAt: now,
       })
-      .where(eq(orders.id, old!.id)),
+      .where(eq(orders.id, old.id)),
     audit(db, {
-      orderId: old!.id,
+      orderId: old.id,
       actor: `buyer:${order.buyerId}`,
       action: 'order.rebooked',
-      from: old!.status,
+      from: old.status,
       detail: { to: order.id, lineIds: ids, credit: carried },
     }),
-    outbox(db, 'order.rebooked', old!.organizerId, { from: old!.id, to: order.id, lineIds: ids }),
+    outbox(db, 'order.rebooked', old.organizerId, { from: old.id, to: order.id, lineIds: ids }),
   )
   if (lines.length === active.length) {
     // Every line moved: the old order is cancelled, which partners subscribe to as such.
     batch.add(
-      outbox(db, 'order.cancelled', old!.organizerId, {
-        orderId: old!.id,
+      outbox(db, 'order.cancelled', old.organizerId, {
+        orderId: old.id,
         reason: 'rebooked',
         replacedBy: order.id,
       }),
@@ -139,7 +139,7 @@ export async function addRebookCompletion(
     batch.add(
       db.insert(refunds).values({
         id: differenceRefund,
-        orderId: old!.id,
+        orderId: old.id,
         paymentId: differenceParts[0]?.paymentId ?? null,
         amount: difference,
         lineIds: [],
@@ -148,7 +148,7 @@ export async function addRebookCompletion(
         status: 'pending',
       }),
       audit(db, {
-        orderId: old!.id,
+        orderId: old.id,
         actor: 'system:rebooking',
         action: 'refund.price_difference',
         detail: { refundId: differenceRefund, amount: difference },
