@@ -28,11 +28,22 @@ type StepTimes = { hold: number[]; order: number[]; pay: number[] }
 /** BENCH_ORDERS_STOP_AT=hold|order: each buyer stops after that step (what the steps before it cost alone). */
 const STOP_AT = process.env.BENCH_ORDERS_STOP_AT
 
+/**
+ * How a buyer orders: `one-step`, an order that holds its own seats (`POST /api/orders` with `hold`, then pay), or
+ * `hold-first`, the shop's seat-map path (hold, then order the hold, then pay). BENCH_ORDERS_FLOWS (default both,
+ * in alternating rounds; the first is the scenario's headline figure).
+ */
+export type OrderFlow = 'one-step' | 'hold-first'
+export const ORDER_FLOWS = (process.env.BENCH_ORDERS_FLOWS ?? 'one-step,hold-first')
+  .split(',')
+  .filter((f): f is OrderFlow => f === 'one-step' || f === 'hold-first')
+
 /** One guest buyer's order, end to end; 201 when it ended paid. */
 async function buyOnce(
   base: string,
   showId: string,
   address: string,
+  flow: OrderFlow,
   refusals: Map<string, number>,
   steps: StepTimes,
 ): Promise<Response> {
@@ -53,16 +64,18 @@ async function buyOnce(
     if (set) cookie = set.split(';')[0]!
     return res
   }
-  const hold = await call(`/api/shows/${showId}/holds`, {
-    best: { category: 'A', quantity: 1, allowSplit: true },
-  })
-  took('hold')
-  if (hold.status !== 201) return refusal(hold, refusals)
-  if (STOP_AT === 'hold') return new Response('{}', { status: 201 })
-  const { id: holdId } = (await hold.json()) as { id: string }
+  const best = { best: { category: 'A', quantity: 1, allowSplit: true } }
+  let what: { holdId: string } | { hold: typeof best } = { hold: best }
+  if (flow === 'hold-first') {
+    const hold = await call(`/api/shows/${showId}/holds`, best)
+    took('hold')
+    if (hold.status !== 201) return refusal(hold, refusals)
+    if (STOP_AT === 'hold') return new Response('{}', { status: 201 })
+    what = { holdId: ((await hold.json()) as { id: string }).id }
+  }
   const order = await call(
     '/api/orders',
-    { kind: 'show', showId, holdId, email: 'bench@example.com' },
+    { kind: 'show', showId, ...what, email: 'bench@example.com' },
     { 'idempotency-key': randomBytes(12).toString('hex') },
   )
   took('order')
@@ -95,18 +108,24 @@ export async function ordersOverHttp(
   },
 ) {
   const profiler = options.inspectorPort ? await connectProfiler(options.inspectorPort) : undefined
-  const refusals = new Map<string, number>()
-  const steps: StepTimes = { hold: [], order: [], pay: [] }
-  const healthz: Awaited<ReturnType<Load>>[] = []
-  const orders: Awaited<ReturnType<Load>>[] = []
-  const cpu = { healthz: { total: 0, workerd: 0 }, orders: { total: 0, workerd: 0 } }
-  const measured = async <T>(into: keyof typeof cpu, work: () => Promise<T>) => {
+  type Cpu = { total: number; workerd: number }
+  type Run = Awaited<ReturnType<Load>>
+  const healthz: Run[] = []
+  const healthzCpu: Cpu = { total: 0, workerd: 0 }
+  const flows = (ORDER_FLOWS.length ? ORDER_FLOWS : (['one-step'] as OrderFlow[])).map((flow) => ({
+    flow,
+    refusals: new Map<string, number>(),
+    steps: { hold: [], order: [], pay: [] } as StepTimes,
+    orders: [] as Run[],
+    cpu: { total: 0, workerd: 0 } as Cpu,
+  }))
+  const measured = async <T>(into: Cpu, work: () => Promise<T>) => {
     const before = options.cpuMs?.()
     const result = await work()
     const after = options.cpuMs?.()
     if (before && after) {
-      cpu[into].total += after.total - before.total
-      cpu[into].workerd += after.workerd - before.workerd
+      into.total += after.total - before.total
+      into.workerd += after.workerd - before.workerd
     }
     return result
   }
@@ -119,7 +138,7 @@ export async function ordersOverHttp(
   const kicksBefore = await kickCounts()
   for (let round = 0; round < options.rounds; round++) {
     healthz.push(
-      await measured('healthz', async () => {
+      await measured(healthzCpu, async () => {
         const run = await load(options.healthzClients, options.seconds / options.rounds, () =>
           fetch(`${base}/healthz`),
         )
@@ -127,86 +146,98 @@ export async function ordersOverHttp(
         return run
       }),
     )
-    await profiler?.start()
-    orders.push(
-      await measured('orders', async () => {
-        const run = await load(options.clients, options.seconds / options.rounds, () =>
-          buyOnce(base, showId, options.address(), refusals, steps),
-        )
-        // The background work those orders started (the outbox publisher, queues) belongs to them too.
-        if (profiler || options.cpuMs) await settle()
-        return run
-      }),
-    )
-    await profiler?.stop()
+    for (const [i, side] of flows.entries()) {
+      // The profile is of the headline flow's rounds.
+      if (i === 0) await profiler?.start()
+      side.orders.push(
+        await measured(side.cpu, async () => {
+          const run = await load(options.clients, options.seconds / options.rounds, () =>
+            buyOnce(base, showId, options.address(), side.flow, side.refusals, side.steps),
+          )
+          // The background work those orders started (the outbox publisher, queues) belongs to them too.
+          if (profiler || options.cpuMs) await settle()
+          return run
+        }),
+      )
+      if (i === 0) await profiler?.stop()
+    }
   }
   const kicksAfter = await kickCounts()
   const cpuProfile = profiler?.summary(60)
   profiler?.close()
-  const rate = (rounds: Awaited<ReturnType<Load>>[], status: number) => {
+  const rate = (rounds: Run[], status: number) => {
     const elapsed = rounds.reduce((t, r) => t + r.elapsed, 0)
     return rounds.reduce((n, r) => n + (r.statuses.get(status) ?? 0), 0) / elapsed
   }
-  const latencies = orders.flatMap((r) => r.latencies).sort((a, b) => a - b)
-  const ordersPerSecond = Math.round(rate(orders, 201) * 10) / 10
-  const paid = orders.reduce((n, r) => n + (r.statuses.get(201) ?? 0), 0)
   const answered = healthz.reduce((n, r) => n + (r.statuses.get(200) ?? 0), 0)
-  // CPU of the app's processes per paid order (its rounds and 1.5 s after each, background work included) and per
-  // /healthz: their ratio is how many /healthz one order's CPU pays for, whatever else the machine runs.
-  const perRequest = (ms: number, n: number) => Math.round((ms / Math.max(1, n)) * 100) / 100
-  const cpuPerRequest = options.cpuMs
-    ? {
-        cpuMsPerOrder: perRequest(cpu.orders.total, paid),
-        cpuMsPerHealthz: perRequest(cpu.healthz.total, answered),
-        workerdCpuMsPerOrder: perRequest(cpu.orders.workerd, paid),
-        workerdCpuMsPerHealthz: perRequest(cpu.healthz.workerd, answered),
-        cpuHealthzPerOrder:
-          Math.round(
-            (cpu.orders.total / Math.max(1, paid) / (cpu.healthz.total / Math.max(1, answered))) * 10,
-          ) / 10,
-      }
-    : {}
   const healthzPerSecond = Math.round(rate(healthz, 200))
+  const perRequest = (ms: number, n: number) => Math.round((ms / Math.max(1, n)) * 100) / 100
+  const p50 = (times: number[]) =>
+    Math.round(
+      percentile(
+        [...times].sort((a, b) => a - b),
+        50,
+      ),
+    )
+  const summaries = flows.map(({ flow, orders, cpu, refusals, steps }) => {
+    const latencies = orders.flatMap((r) => r.latencies).sort((a, b) => a - b)
+    const ordersPerSecond = Math.round(rate(orders, 201) * 10) / 10
+    const paid = orders.reduce((n, r) => n + (r.statuses.get(201) ?? 0), 0)
+    // CPU of the app's processes per paid order (its rounds and 1.5 s after each, background work included) and
+    // per /healthz: their ratio is how many /healthz one order's CPU pays for, whatever else the machine runs.
+    const cpuPerRequest = options.cpuMs
+      ? {
+          cpuMsPerOrder: perRequest(cpu.total, paid),
+          cpuMsPerHealthz: perRequest(healthzCpu.total, answered),
+          workerdCpuMsPerOrder: perRequest(cpu.workerd, paid),
+          workerdCpuMsPerHealthz: perRequest(healthzCpu.workerd, answered),
+          cpuHealthzPerOrder:
+            Math.round((cpu.total / Math.max(1, paid) / (healthzCpu.total / Math.max(1, answered))) * 10) /
+            10,
+        }
+      : {}
+    return {
+      flow,
+      ordersPerSecond,
+      healthzPerSecond,
+      healthzPerOrder: Math.round((healthzPerSecond / Math.max(0.1, ordersPerSecond)) * 10) / 10,
+      rounds: orders.map((r, i) => ({
+        ordersPerSecond: Math.round(((r.statuses.get(201) ?? 0) / r.elapsed) * 10) / 10,
+        healthzPerSecond: Math.round((healthz[i]!.statuses.get(200) ?? 0) / healthz[i]!.elapsed),
+      })),
+      paid,
+      ...cpuPerRequest,
+      p50Ms: Math.round(percentile(latencies, 50)),
+      p99Ms: Math.round(percentile(latencies, 99)),
+      refusals: Object.fromEntries(refusals),
+      stepsP50Ms: Object.fromEntries(
+        Object.entries(steps).flatMap(([step, times]) => (times.length ? [[step, p50(times)]] : [])),
+      ),
+    }
+  })
+  const allPaid = summaries.reduce((n, f) => n + f.paid, 0)
   const kicked = (k: string) => (kicksAfter?.[k] ?? 0) - (kicksBefore?.[k] ?? 0)
   const per = (n: number, d: number) => Math.round((n / Math.max(1, d)) * 100) / 100
+  // Over the orders of every flow (the publisher's runs serve them all).
   const publisher =
     kicksBefore && kicksAfter
       ? {
           runs: kicked('runs'),
           emptyRuns: kicked('emptyRuns'),
           eventsPerRun: per(kicked('events'), kicked('runs')),
-          ordersPerRun: per(paid, kicked('runs')),
+          ordersPerRun: per(allPaid, kicked('runs')),
           d1CallsPerRun: per(kicked('d1Calls'), kicked('runs')),
-          d1CallsPerOrder: per(kicked('d1Calls'), paid),
+          d1CallsPerOrder: per(kicked('d1Calls'), allPaid),
           deliveries: kicked('deliveries'),
           deliveriesSkipped: kicked('deliveriesSkipped'),
         }
       : undefined
+  const [headline, ...others] = summaries
   return {
     ...(cpuProfile ? { cpuProfile } : {}),
-    ordersPerSecond,
-    healthzPerSecond,
-    healthzPerOrder: Math.round((healthzPerSecond / Math.max(0.1, ordersPerSecond)) * 10) / 10,
-    rounds: orders.map((r, i) => ({
-      ordersPerSecond: Math.round(((r.statuses.get(201) ?? 0) / r.elapsed) * 10) / 10,
-      healthzPerSecond: Math.round((healthz[i]!.statuses.get(200) ?? 0) / healthz[i]!.elapsed),
-    })),
-    paid,
-    ...cpuPerRequest,
+    ...headline!,
     ...(publisher ? { publisher } : {}),
-    p50Ms: Math.round(percentile(latencies, 50)),
-    p99Ms: Math.round(percentile(latencies, 99)),
-    refusals: Object.fromEntries(refusals),
-    stepsP50Ms: Object.fromEntries(
-      Object.entries(steps).map(([step, times]) => [
-        step,
-        Math.round(
-          percentile(
-            times.sort((a, b) => a - b),
-            50,
-          ),
-        ),
-      ]),
-    ),
+    // Each other flow's figures, measured in the same rounds beside the same /healthz.
+    ...(others.length ? { otherFlows: Object.fromEntries(others.map((f) => [f.flow, f])) } : {}),
   }
 }

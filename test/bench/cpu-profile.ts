@@ -40,6 +40,8 @@ export interface CpuSummary {
   topAppCallers: { fn: string; selfMs: number; share: number }[]
   /** Each sample charged to every app function on its stack once (inclusive time): what a step costs in all. */
   topAppInclusive: { fn: string; selfMs: number; share: number }[]
+  /** BENCH_PROFILE_FOCUS=<regex>: samples whose own function matches, charged to their nearest app caller. */
+  focusCallers?: { fn: string; selfMs: number; share: number }[]
 }
 
 export async function connectProfiler(port: number): Promise<CpuProfiler> {
@@ -76,6 +78,10 @@ export async function connectProfiler(port: number): Promise<CpuProfiler> {
   const files = new Map<string, number>()
   const appCallers = new Map<string, number>()
   const appInclusive = new Map<string, number>()
+  const focus = process.env.BENCH_PROFILE_FOCUS ? new RegExp(process.env.BENCH_PROFILE_FOCUS) : null
+  const focusCallers = new Map<string, number>()
+  // BENCH_PROFILE_UNDER=<regex>: what the samples under a matching app function spent their own time in.
+  const under = process.env.BENCH_PROFILE_UNDER ? new RegExp(process.env.BENCH_PROFILE_UNDER) : null
   let sampled = 0
   let idle = 0
   return {
@@ -147,6 +153,12 @@ export async function connectProfiler(port: number): Promise<CpuProfiler> {
         if (functionName !== '(idle)') {
           const caller = appCaller(node)
           appCallers.set(caller, (appCallers.get(caller) ?? 0) + ms)
+          if (under && [...appFrames(node)].some((fn) => under.test(fn)))
+            focusCallers.set(key, (focusCallers.get(key) ?? 0) + ms)
+          if (focus?.test(key)) {
+            const chain = [...appFrames(node)].slice(0, 4).join(' < ')
+            focusCallers.set(chain, (focusCallers.get(chain) ?? 0) + ms)
+          }
           for (const fn of appFrames(node)) appInclusive.set(fn, (appInclusive.get(fn) ?? 0) + ms)
         }
       }
@@ -181,6 +193,15 @@ export async function connectProfiler(port: number): Promise<CpuProfiler> {
           selfMs: Math.round(ms),
           share: Math.round((ms / busy) * 1000) / 10,
         })),
+        ...(focus || under
+          ? {
+              focusCallers: rank(focusCallers).map(([fn, ms]) => ({
+                fn,
+                selfMs: Math.round(ms),
+                share: Math.round((ms / busy) * 1000) / 10,
+              })),
+            }
+          : {}),
       }
     },
     close() {

@@ -476,7 +476,12 @@ function print() {
   for (const s of scenarios.filter((x) => x.name.startsWith('orders-')))
     console.log(
       s.layer === 'http'
-        ? `orders-http: ${s.ordersPerSecond} orders/s beside /healthz ${s.healthzPerSecond}/s: one order per ${s.healthzPerOrder} /healthz (target ≤ 6)${s.cpuHealthzPerOrder ? `; CPU ${s.cpuMsPerOrder} ms an order, ${s.cpuMsPerHealthz} ms a /healthz: one order's CPU per ${s.cpuHealthzPerOrder} /healthz` : ''}`
+        ? [s, ...Object.values((s.otherFlows ?? {}) as Record<string, typeof s>)]
+            .map(
+              (f) =>
+                `orders-http (${f.flow}): ${f.ordersPerSecond} orders/s beside /healthz ${f.healthzPerSecond}/s: one order per ${f.healthzPerOrder} /healthz (target ≤ 6)${f.cpuHealthzPerOrder ? `; CPU ${f.cpuMsPerOrder} ms an order, ${f.cpuMsPerHealthz} ms a /healthz: one order's CPU per ${f.cpuHealthzPerOrder} /healthz` : ''}`,
+            )
+            .join('\n')
         : `orders-service: ${s.ordersPerSecond} orders/s beside its D1-only ceiling ${s.ceilingPerSecond}/s, ${s.ratioToCeiling}x below (target within 2x)`,
     )
   const http = find('HTTP:')

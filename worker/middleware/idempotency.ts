@@ -68,7 +68,7 @@ async function keyedRequest(c: Context<AppEnv>, scopeOf: (c: Context<AppEnv>) =>
       detail: 'Send an Idempotency-Key header (8–128 letters, digits, _ . : -)',
     })
   }
-  const requestHash = await sha256(`${c.req.method} ${c.req.path}\n${await c.req.raw.clone().text()}`)
+  const requestHash = await sha256(`${c.req.method} ${c.req.path}\n${await c.req.text()}`)
   return { scope: scopeOf(c), key, requestHash }
 }
 
@@ -160,6 +160,13 @@ export interface KeyClaim {
   written: boolean
   /** How the stored answer reaches D1 (the route's own batching, e.g. with the isolate's order batches); alone if unset. */
   sendAnswer?: (statement: BatchItem<'sqlite'>) => Promise<void>
+  /**
+   * The key's stored row, for a route that must know before it acts whether the key was used (an order that holds
+   * seats: a repeat must not hold them again), read in a batch of its own reads.
+   */
+  lookup(db: Database): BatchItem<'sqlite'>
+  /** Set by the route when `lookup` found the key taken: the stored key answers, as for a failed batch. */
+  taken: boolean
 }
 
 const isKeyTaken = (error: unknown) => causedBy(error, /UNIQUE constraint failed: idempotency_keys\./)
@@ -173,13 +180,19 @@ const isKeyTaken = (error: unknown) => causedBy(error, /UNIQUE constraint failed
  *   the stored key answers — replayed, 409 while the first still runs, 422 for another body;
  * - no batch written and a final answer (a 4xx before or in the batch): claimed with that answer in one insert if
  *   the key is free, else the stored key answers as above, so a key that answered once answers alike;
- * - no batch written and a server error: nothing was claimed, nothing to free.
+ * - no batch written and a server error: nothing was claimed, nothing to free;
+ * - the route read the key with `lookup` and found it taken (`taken`): the stored key answers.
  */
 export function idempotentInBatch(scopeOf: (c: Context<AppEnv>) => string) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const request = await keyedRequest(c, scopeOf)
     const db = c.get('db')
-    const claim: KeyClaim = { insert: (d) => claimInBatch.in(d, request), written: false }
+    const claim: KeyClaim = {
+      insert: (d) => claimInBatch.in(d, request),
+      written: false,
+      lookup: (d) => storedKey.in(d, request),
+      taken: false,
+    }
     c.set('keyClaim', claim)
     let thrown: unknown
     try {
@@ -188,6 +201,12 @@ export function idempotentInBatch(scopeOf: (c: Context<AppEnv>) => string) {
       thrown = error
     }
     const { error, status, body } = await outcomeOf(c, thrown)
+    if (claim.taken && !claim.written) {
+      if (thrown !== undefined && !(thrown instanceof Problem)) throw thrown
+      c.res = undefined
+      c.res = await answerOfTakenKey(db, request)
+      return
+    }
     if (claim.written) {
       await settleClaimed(db, request, status, body, claim.sendAnswer)
       if (thrown !== undefined) throw thrown

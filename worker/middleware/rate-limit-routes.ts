@@ -34,6 +34,12 @@ const holdRules: RateRule[] = [
   },
 ]
 
+/**
+ * The hold limits for a request that holds seats on a path not mounted below (an order that holds its own seats):
+ * counted as the hold it is, by the same rules and keys, so the two ways of holding share one allowance.
+ */
+export const limitAsHold = rateLimit(holdRules)
+
 const queueJoins = perClient('RATE_HOLDS_PER_CLIENT', 'queue', 'waiting-room joins per network address')
 
 const everyCode: RateRule = {

@@ -25,11 +25,11 @@ import {
   shiftSchema,
   shiftViewSchema,
 } from './contracts/box-office.ts'
+import { idNumber } from './hold-input.ts'
 import { json } from './openapi.ts'
 import { orderServicesOf } from './order-services.ts'
 import { isoDate } from './query.ts'
 import { visitorSchema } from './scenic.ts'
-import { idNumber } from './shows.ts'
 
 // The box office (售票窗口) API behind /box: clerks (role `box_office`, or owners and managers) sell at the window,
 // take cash, a card on the terminal or the buyer's payment code, refund and reprint, all within their shift.

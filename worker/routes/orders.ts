@@ -15,16 +15,17 @@ import { commitWithOrders, createOrderFromHold } from '../services/orders/index.
 import { ticketQrPng, ticketQrSvg } from '../services/ticket-qr.ts'
 import { ticketOfOrder, ticketsOfOrder } from '../services/tickets.ts'
 import { validate } from '../validation.ts'
-import { noteProgress } from './admission.ts'
+import { admissionResponses, noteProgress } from './admission.ts'
 import { orderCreatedSchema, orderPageSchema, orderViewSchema, ticketListSchema } from './contracts/orders.ts'
+import { idNumber } from './hold-input.ts'
 import { json } from './openapi.ts'
 import { assertMine, mine, orderParam } from './order-access.ts'
 import { orderChangeRoutes } from './order-changes.ts'
+import { type HeldForOrder, holdForOrder, orderHoldInput } from './order-hold.ts'
 import { orderServicesOf } from './order-services.ts'
 import { isoDate, page, pageQuery } from './query.ts'
 import { localeField, requestLocale } from './reader-locale.ts'
 import { phone } from './scenic.ts'
-import { idNumber } from './shows.ts'
 
 const tag = 'Orders'
 const contact = {
@@ -38,31 +39,40 @@ const contact = {
   ...localeField,
 }
 
-export const createOrderInput = v.variant('kind', [
-  v.object({
-    kind: v.literal('show'),
-    showId: v.pipe(v.string(), v.maxLength(64)),
-    holdId: v.pipe(v.string(), v.maxLength(64)),
-    /** Real-name shows: each seat's holder, in seat order. */
-    holderNames: v.optional(
-      v.pipe(v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(64))), v.maxLength(10)),
-    ),
-    /** Real-name shows held without ID numbers: each seat's holder's ID number, in seat order. */
-    idNumbers: v.optional(v.pipe(v.array(idNumber), v.maxLength(10))),
-    /** 定金: pay the show's deposit now and the balance later (the show's `deposit` says how much and when). */
-    deposit: v.optional(v.boolean()),
-    ...contact,
-  }),
-  v.object({
-    kind: v.literal('scenic'),
-    siteId: v.pipe(v.string(), v.maxLength(64)),
-    date: isoDate,
-    holdId: v.pipe(v.string(), v.maxLength(64)),
-    /** 定金: pay the products' deposit now and the balance later (each product's `deposit` says how much and when). */
-    deposit: v.optional(v.boolean()),
-    ...contact,
-  }),
-])
+export const createOrderInput = v.pipe(
+  v.variant('kind', [
+    v.object({
+      kind: v.literal('show'),
+      showId: v.pipe(v.string(), v.maxLength(64)),
+      /** The buyer's hold to order; or `hold`, what to hold in this same request. */
+      holdId: v.optional(v.pipe(v.string(), v.maxLength(64))),
+      /** Seats to hold for this order (seat ids or best available), instead of a hold made before. */
+      hold: v.optional(orderHoldInput),
+      /** Real-name shows: each seat's holder, in seat order. */
+      holderNames: v.optional(
+        v.pipe(v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(64))), v.maxLength(10)),
+      ),
+      /** Real-name shows held without ID numbers: each seat's holder's ID number, in seat order. */
+      idNumbers: v.optional(v.pipe(v.array(idNumber), v.maxLength(10))),
+      /** 定金: pay the show's deposit now and the balance later (the show's `deposit` says how much and when). */
+      deposit: v.optional(v.boolean()),
+      ...contact,
+    }),
+    v.object({
+      kind: v.literal('scenic'),
+      siteId: v.pipe(v.string(), v.maxLength(64)),
+      date: isoDate,
+      holdId: v.pipe(v.string(), v.maxLength(64)),
+      /** 定金: pay the products' deposit now and the balance later (each product's `deposit` says how much and when). */
+      deposit: v.optional(v.boolean()),
+      ...contact,
+    }),
+  ]),
+  v.check(
+    (input) => input.kind !== 'show' || !!input.holdId !== !!input.hold,
+    'give either holdId (a hold you made) or hold (seats to hold now), not both',
+  ),
+)
 
 export const orderRoutes = new Hono<AppEnv>()
 orderRoutes.use('*', buyerIdentity)
@@ -71,13 +81,18 @@ orderRoutes.post(
   '/',
   describeRoute({
     tags: [tag],
-    summary: 'Create a pending order from your hold (Idempotency-Key required)',
+    summary: 'Create a pending order from your hold, or holding its seats now (Idempotency-Key required)',
     description:
       'The order has one line per seat or visitor, a payment to complete at `checkoutUrl`, and an audit row; it expires ' +
       'with the hold. A repeat with the same Idempotency-Key replays the stored response (header ' +
       '`idempotent-replayed: true`); a concurrent repeat gets 409 with `Retry-After: 1`; the same key with another body ' +
       'gets 422. Guests must give an email or phone for their tickets; an organizer without guest checkout answers ' +
-      '401 `sign_in_required`. Real-name shows take each seat’s holder name (`holderNames`), and its ID number (`idNumbers`) when the hold came without them.',
+      '401 `sign_in_required`. Real-name shows take each seat’s holder name (`holderNames`), and its ID number (`idNumbers`) when the hold came without them. ' +
+      'A show order may hold its own seats instead of naming a hold: `hold` takes what the hold route takes (`seatIds` or ' +
+      '`best`, `flashSaleId`, `presaleCode`; the ID numbers are the order’s `idNumbers`), with its answers (`seats_unavailable`, ' +
+      '`sold_out`, `hold_limit`, `not_on_sale`, …), its rate limits (counted as holds, 429 `rate_limited`), and while the ' +
+      'waiting room is on its `Admission-Pass` header (403 `admission_required`). A repeat of the Idempotency-Key holds ' +
+      'nothing; seats held for an order that is then refused go back at once.',
     parameters: [{ name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string' } }],
     responses: {
       201: {
@@ -85,7 +100,15 @@ orderRoutes.post(
         content: json(orderCreatedSchema),
       },
       404: { description: 'No such hold for this buyer' },
-      409: { description: 'Hold expired (`hold_expired`), or already ordered (`conflict`)' },
+      409: {
+        description:
+          'Hold expired (`hold_expired`), or already ordered (`conflict`); with `hold`, the seats could not be held (`seats_unavailable`, `sold_out`, `hold_limit`, …)',
+      },
+      ...admissionResponses,
+      429: {
+        description:
+          'With `hold`: code `rate_limited`, the hold limits (holds per network address, per buyer)',
+      },
     },
   }),
   // The key's claim rides in the order's own batch (one D1 round trip less; see idempotentInBatch).
@@ -104,6 +127,13 @@ orderRoutes.post(
     const claim = c.get('keyClaim')
     // The stored answer goes with the isolate's next group of order batches (where they group-commit).
     claim.sendAnswer = (statement) => commitWithOrders(services.db, statement, services.commits)
+    let held: HeldForOrder | null = null
+    if (input.kind === 'show' && input.hold) {
+      held = await holdForOrder(c, input.showId, input.hold, input.idNumbers)
+      // A repeat of the key: its stored answer answers (idempotentInBatch), nothing was held.
+      if (!held) return c.body(null, 409)
+    }
+    const holdId = held ? held.heldSeats.id : input.holdId!
     const created = await createOrderFromHold(
       services,
       {
@@ -114,13 +144,20 @@ orderRoutes.post(
               ...(input.holderNames ? { holderNames: input.holderNames } : {}),
               ...(input.idNumbers ? { idNumbers: input.idNumbers } : {}),
               ...(input.deposit ? { deposit: true } : {}),
+              ...(held
+                ? {
+                    heldSeats: held.heldSeats,
+                    heldIdNumbers: input.idNumbers ?? [],
+                    ...(held.showFacts ? { showFacts: held.showFacts } : {}),
+                  }
+                : {}),
             }
           : {
               siteId: input.siteId,
               visitDate: input.date,
               ...(input.deposit ? { deposit: true } : {}),
             }),
-        holdId: input.holdId,
+        holdId,
         buyerId,
         ...(customerId ? { customerId } : {}),
         ...(input.email ? { email: input.email } : {}),
@@ -139,7 +176,11 @@ orderRoutes.post(
       new URL(c.req.url).origin,
       // The order's view is read at the end of the batch that writes it: no read after.
       { claim, withView: true },
-    )
+    ).catch(async (error: unknown) => {
+      // Seats this request held go back at once when its order was not made (they would lapse anyway).
+      await held?.release()
+      throw error
+    })
     // An admitted buyer who ordered is done: their turn goes to the next buyer in the waiting room, if any.
     noteProgress(
       c,
@@ -154,7 +195,7 @@ orderRoutes.post(
         kind: 'order',
         ...(input.kind === 'show' ? { showId: input.showId } : { siteId: input.siteId }),
         orderId: created.orderId,
-        holdId: input.holdId,
+        holdId,
         channel: 'web',
         amount: order?.total ?? 0,
         tickets: order?.lines.length ?? 0,

@@ -41,6 +41,7 @@ async function receiveNotification(
   provider: PaymentProvider,
   body: string,
   headers: Headers,
+  made?: Parameters<typeof handlePaymentEvent>[2],
 ) {
   const verified = await provider.verifyNotification(body, headers)
   if (!verified.valid) {
@@ -53,7 +54,7 @@ async function receiveNotification(
   }
   // Valid but not about settling a payment (e.g. other Stripe events): acknowledge and move on.
   if (!verified.event) return { duplicate: false }
-  return handlePaymentEvent({ ...services(c), payments: provider }, verified.event)
+  return handlePaymentEvent({ ...services(c), payments: provider }, verified.event, made)
 }
 
 paymentRoutes.post(
@@ -239,6 +240,8 @@ paymentRoutes.post(
       sandboxFrom(c.env)!,
       text,
       new Headers({ 'x-sandbox-signature': signature }),
+      // The event is this page's own, of the payment read above: handled without looking for an earlier handling.
+      { payment },
     )
     // The order as confirming left it (no read back on the path); read when the notification did not finish it.
     const after =

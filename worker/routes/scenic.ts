@@ -26,10 +26,10 @@ import {
   siteDetailSchema,
   sitePageSchema,
 } from './contracts/scenic.ts'
+import { idNumber } from './hold-input.ts'
 import { inventoryConflictResponses, inventoryProblem } from './inventory-problem.ts'
 import { json } from './openapi.ts'
 import { isoDate, page, pageQuery } from './query.ts'
-import { idNumber } from './shows.ts'
 
 const tag = 'Scenic sites (public)'
 const MAX_CALENDAR_DAYS = 62

@@ -11,7 +11,8 @@ import { cachedRead } from '../services/catalogue-cache.ts'
 import { validate } from '../validation.ts'
 import { seatMapAnswerSchema, seatMapSectionSchema } from './contracts/seat-map.ts'
 import { json } from './openapi.ts'
-import { publicShow, showParam } from './shows.ts'
+import { publicShow } from './public-show.ts'
+import { showParam } from './shows.ts'
 
 // The shop's seat map: whole for a small house, an overview and a section at a time for a big one (the
 // contract's note). The actor decides which (durable-objects/show-inventory/seat-map-sections.ts).

@@ -7,115 +7,26 @@ import { events, showDeposits, shows, venues } from '../db/schema.ts'
 import { showOnSale } from '../domain/admission-pass.ts'
 import { isValidPrcIdNumber, normalizeIdNumber } from '../domain/id-number.ts'
 import type { AppEnv } from '../env.ts'
-import { captureAfterAnswer, heldEvent } from '../middleware/analytics-capture.ts'
 import { buyerIdentity } from '../middleware/buyer.ts'
 import { clientKeyOf } from '../middleware/rate-limit.ts'
 import { notFound, Problem } from '../problem.ts'
 import { cachedRead } from '../services/catalogue-cache.ts'
-import { holdTierBenefits } from '../services/members/index.ts'
 import { validate } from '../validation.ts'
-import {
-  admissionResponses,
-  noteProgress,
-  requireAdmission,
-  showQueueUrl,
-  waitingRoomSummary,
-} from './admission.ts'
+import { admissionResponses, noteProgress, waitingRoomSummary } from './admission.ts'
 import { eventKinds } from './contracts/admin/events.ts'
 import { showDetailSchema, showHoldSchema, showPageSchema } from './contracts/shows.ts'
-import { inventoryConflictResponses, inventoryProblem } from './inventory-problem.ts'
+import { showHoldInput } from './hold-input.ts'
+import { inventoryConflictResponses } from './inventory-problem.ts'
 import { json } from './openapi.ts'
+import { publicShow, summaryColumns } from './public-show.ts'
 import { isoDateTime, page, pageQuery } from './query.ts'
+import { holdShowSeats } from './show-hold-request.ts'
 
 const tag = 'Shows (public)'
-/** Public show summaries are re-read from D1 at most this often per isolate. */
-const PUBLIC_CACHE_MS = 5_000
-
-export const idNumber = v.pipe(
-  v.string(),
-  v.transform(normalizeIdNumber),
-  v.check(isValidPrcIdNumber, 'is not a valid ID number (18 characters, checksum)'),
-)
-
-export const showHoldInput = v.pipe(
-  v.object({
-    seatIds: v.optional(
-      v.pipe(v.array(v.pipe(v.string(), v.maxLength(64))), v.minLength(1), v.maxLength(MAX_SEATS_PER_HOLD)),
-    ),
-    best: v.optional(
-      v.object({
-        category: v.pipe(v.string(), v.minLength(1), v.maxLength(32)),
-        quantity: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_SEATS_PER_HOLD)),
-        accessible: v.optional(
-          v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_SEATS_PER_HOLD)),
-        ),
-        allowSplit: v.optional(v.boolean()),
-      }),
-    ),
-    /** Real-name shows: one ID number per seat, in seat order. */
-    idNumbers: v.optional(v.pipe(v.array(idNumber), v.maxLength(MAX_SEATS_PER_HOLD))),
-    /** Buy in this flash sale (see `flashSales` on the show): its price, units and per-buyer limit apply. */
-    flashSaleId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
-    /** Before the general sale: a presale code, in any case, spaces and dashes allowed. */
-    presaleCode: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(40))),
-  }),
-  v.check((input) => !!input.seatIds !== !!input.best, 'give either seatIds or best, not both'),
-)
 
 export const showParam = v.object({ showId: v.pipe(v.string(), v.maxLength(64)) })
 
 export const showRoutes = new Hono<AppEnv>()
-
-/**
- * What the buyer's member tier adds to a hold (worker/services/members): its code before the general sale, when a
- * sale phase may admit it, and its higher per-buyer ticket limit. Anonymous buyers have no tier: no lookup.
- */
-async function memberTierOf(
-  db: AppEnv['Variables']['db'],
-  show: { id: string; saleStartsAt: string | null },
-  customer: { id: string } | undefined,
-): Promise<{ memberTier?: string; maxTicketsPerBuyer?: number }> {
-  if (!customer) return {}
-  const now = new Date()
-  const presale = !!show.saleStartsAt && show.saleStartsAt > now.toISOString()
-  return holdTierBenefits(db, show.id, customer.id, now, presale)
-}
-
-const summaryColumns = {
-  id: shows.id,
-  eventId: shows.eventId,
-  eventName: events.name,
-  eventNameEn: events.nameEn,
-  kind: events.kind,
-  venueId: shows.venueId,
-  venueName: venues.name,
-  venueNameEn: venues.nameEn,
-  city: venues.city,
-  cityEn: venues.cityEn,
-  startsAt: shows.startsAt,
-  endsAt: shows.endsAt,
-  saleStartsAt: shows.saleStartsAt,
-  saleEndsAt: shows.saleEndsAt,
-  realNameRequired: events.realNameRequired,
-  maxTicketsPerBuyer: events.maxTicketsPerBuyer,
-  signInToHold: shows.signInToHold,
-}
-
-/** Shows the public may see: scheduled performances of published events. */
-export async function publicShow(c: { get: (key: 'db') => AppEnv['Variables']['db'] }, showId: string) {
-  const row = await cachedRead(`show:${showId}`, PUBLIC_CACHE_MS, async () => {
-    const [found] = await c
-      .get('db')
-      .select(summaryColumns)
-      .from(shows)
-      .innerJoin(events, eq(events.id, shows.eventId))
-      .innerJoin(venues, eq(venues.id, shows.venueId))
-      .where(and(eq(shows.id, showId), eq(shows.status, 'scheduled'), eq(events.status, 'published')))
-    return found ?? null
-  })
-  if (!row) throw notFound(`show ${showId}`)
-  return row
-}
 
 showRoutes.get(
   '/',
@@ -300,39 +211,14 @@ showRoutes.post(
   validate('param', showParam),
   validate('json', showHoldInput),
   async (c) => {
-    const show = await publicShow(c, c.req.valid('param').showId)
-    if (show.signInToHold && !c.get('customer')) {
-      throw new Problem({
-        code: 'sign_in_required',
-        status: 401,
-        title: 'Sign in required',
-        detail: 'For this on-sale, sign in with your email or phone to hold seats',
-      })
-    }
-    const onSale = showOnSale(show.id)
-    const admitted = await requireAdmission(c, onSale, showQueueUrl(show.id))
-    const input = c.req.valid('json')
-    const client = clientKeyOf(c)
-    const outcome = await c.get('showInventory').hold(show.id, {
-      holderId: c.get('buyerId'),
-      channel: 'web',
-      ...(client ? { ip: client } : {}),
-      ...(input.seatIds ? { seatIds: input.seatIds } : {}),
-      ...(input.best ? { best: input.best } : {}),
-      ...(input.idNumbers ? { idNumbers: input.idNumbers } : {}),
-      ...(input.flashSaleId ? { flashSaleId: input.flashSaleId } : {}),
-      ...(input.presaleCode ? { presaleCode: input.presaleCode } : {}),
-      ...(await memberTierOf(c.get('db'), show, c.get('customer'))),
-    })
-    if (!outcome.ok) {
-      // A refused admitted buyer may walk away: the queue stops counting them as choosing unless they try again.
-      if (admitted) noteProgress(c, onSale, 'refused', true)
-      throw inventoryProblem(outcome)
-    }
+    const { holdJson, onSale, admitted } = await holdShowSeats(
+      c,
+      c.req.valid('param').showId,
+      c.req.valid('json'),
+    )
     if (admitted) noteProgress(c, onSale, 'held', true)
-    captureAfterAnswer(c, () => heldEvent(outcome.holdJson, { showId: show.id }, input.idNumbers ?? []))
     // The hold's JSON as the show's actor wrote it: forwarded, not parsed and re-serialized.
-    return c.body(outcome.holdJson, 201, { 'content-type': 'application/json' })
+    return c.body(holdJson, 201, { 'content-type': 'application/json' })
   },
 )
 

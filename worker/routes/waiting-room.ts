@@ -9,11 +9,12 @@ import { Problem } from '../problem.ts'
 import { type JoinResult, waitingRoomService } from '../services/waiting-room/index.ts'
 import { validate } from '../validation.ts'
 import { queueAnswerSchema } from './contracts/waiting-room.ts'
+import { idNumber } from './hold-input.ts'
 import { json } from './openapi.ts'
+import { publicShow } from './public-show.ts'
 import { isoDate } from './query.ts'
 import { rememberedShard, rememberShard } from './queue-shard-cookie.ts'
 import { publicSite } from './scenic.ts'
-import { idNumber, publicShow } from './shows.ts'
 
 // The buyer's side of the waiting room (issue 22): the queue and their place, joining, the live WebSocket, and
 // the helpers the hold and order routes use (the admission pass check, telling the queue a buyer progressed).

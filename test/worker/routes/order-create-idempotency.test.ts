@@ -41,7 +41,7 @@ describe('the order step claims its key in the order batch', () => {
     // Before: the claim, the show, the create batch, the view read back, the answer (5).
     // The answer is stored in a batch of its own here; over HTTP it goes with the isolate's next group of order
     // batches (group-commits.ts, as the order-commits e2e runs).
-    expect(recorder.calls.map((call) => call.kind)).toEqual(['raw', 'batch', 'batch'])
+    expect(recorder.calls.map((call) => call.kind)).toEqual(['all', 'batch', 'batch'])
     const [, batch, answer] = recorder.calls
     if (batch?.kind !== 'batch' || answer?.kind !== 'batch') throw new Error('unexpected calls')
     expect(batch.statements[0]!.sql).toMatch(/^insert into "idempotency_keys"/)

@@ -24,14 +24,23 @@ import { refundUnfulfilledOrder } from './unfulfilled.ts'
 export async function handlePaymentEvent(
   services: OrderServices,
   event: PaymentEvent,
+  /**
+   * The caller made this event itself a moment ago (the sandbox's checkout page) from this payment, as it just read
+   * it: no earlier handling of a new event id to look for, and no read of the payment again. A concurrent twin is
+   * still safe: the money's claim and the notification's insert are conditional, and confirming is idempotent.
+   */
+  made?: { payment: typeof payments.$inferSelect },
 ): Promise<{ duplicate: boolean; order?: Order }> {
   const { db } = services
   const provider = services.payments.name
   // One round trip for both reads (the order path runs on one D1 writer: every round trip counts).
-  const [[seen], [payment]] = await db.batch([
-    paymentPathStatements.notification.in(db, { provider, eventId: event.id }),
-    paymentPathStatements.payment.in(db, { paymentId: event.paymentId }),
-  ])
+  const [[seen], [payment]] =
+    made && made.payment.id === event.paymentId
+      ? [[], [made.payment]]
+      : await db.batch([
+          paymentPathStatements.notification.in(db, { provider, eventId: event.id }),
+          paymentPathStatements.payment.in(db, { paymentId: event.paymentId }),
+        ])
   if (seen) {
     // Handled before; if that handling died after recording the money, finishing is still due (and idempotent).
     if (

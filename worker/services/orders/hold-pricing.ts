@@ -1,6 +1,7 @@
 // The first step of making an order: the hold read back from its actor (or as a group buy gave it) and turned into
 // priced order lines, with the checks a hold must pass (the buyer's own, still active, real-name details given).
 import { eq } from 'drizzle-orm'
+import { slot, statement } from '../../db/prepared.ts'
 import { events, type orderLines, organizers, scenicSites, shows } from '../../db/schema.ts'
 import { maskIdNumber } from '../../domain/id-number.ts'
 import { newId } from '../../ids.ts'
@@ -8,7 +9,7 @@ import { notFound, Problem, validationProblem } from '../../problem.ts'
 import { inventoryProblem } from '../inventory-problem.ts'
 import { scenicDay } from '../scenic-day.ts'
 import { showInventoryStub } from '../show-inventory-client.ts'
-import type { CreateOrderInput } from './order-input.ts'
+import type { CreateOrderInput, ShowOrderFacts } from './order-input.ts'
 import type { OrderServices } from './services.ts'
 
 type NewLine = typeof orderLines.$inferInsert
@@ -25,13 +26,12 @@ export interface Priced {
   discount?: { amount: number; tiers: string[] }
 }
 
-export async function priceShowHold(
-  services: OrderServices,
-  input: CreateOrderInput,
-  orderId: string,
-): Promise<Priced> {
-  const { env, db } = services
-  const [show] = await db
+/**
+ * What pricing a show's hold reads of the show (its organizer and the organizer's guest-checkout setting, read on
+ * each order so a change applies at once): prepared, and readable in a caller's batch (`input.showFacts`).
+ */
+export const showOrderFacts = statement<{ showId: string }>()((db) =>
+  db
     .select({
       id: shows.id,
       organizerId: shows.organizerId,
@@ -41,10 +41,24 @@ export async function priceShowHold(
     .from(shows)
     .innerJoin(events, eq(events.id, shows.eventId))
     .innerJoin(organizers, eq(organizers.id, shows.organizerId))
-    .where(eq(shows.id, input.showId!))
+    .where(eq(shows.id, slot('showId'))),
+)
+
+export async function priceShowHold(
+  services: OrderServices,
+  input: CreateOrderInput,
+  orderId: string,
+): Promise<Priced> {
+  const { env, db } = services
+  const [show] = input.showFacts ? [input.showFacts] : await showOrderFacts.all(db, { showId: input.showId! })
   if (!show) throw notFound(`show ${input.showId}`)
   const held = input.heldSeats
-    ? { hold: input.heldSeats, holderId: input.buyerId, status: 'active', idNumbers: [] as string[] }
+    ? {
+        hold: input.heldSeats,
+        holderId: input.buyerId,
+        status: 'active',
+        idNumbers: input.heldIdNumbers ?? [],
+      }
     : await showInventoryStub(env.SHOW_INVENTORY, show.id).describeHold(show.id, input.holdId)
   if (!held || held.holderId !== input.buyerId || held.hold.id !== input.holdId)
     throw notFound(`hold ${input.holdId}`)

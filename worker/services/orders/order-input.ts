@@ -2,6 +2,14 @@ import type { ShowHold } from '../../../durable-objects/show-inventory/contract.
 import type { Locale } from '../../domain/locale.ts'
 import type { DiscountRequest } from './checkout-discounts.ts'
 
+/** What pricing a show's hold reads of the show (`showOrderFacts` in hold-pricing.ts). */
+export type ShowOrderFacts = {
+  id: string
+  organizerId: string
+  realNameRequired: boolean
+  allowGuestCheckout: boolean
+}
+
 /** What an order is made from: the buyer's hold and what checkout adds to it (see createOrderFromHold). */
 export interface CreateOrderInput {
   kind: 'show' | 'scenic'
@@ -14,6 +22,10 @@ export interface CreateOrderInput {
    * priced as given rather than read back from the actor.
    */
   heldSeats?: ShowHold
+  /** The ID numbers `heldSeats` was held with, one per seat (a real-name order that held its own seats). */
+  heldIdNumbers?: string[]
+  /** The show's facts as the caller read them in its own batch (`showOrderFacts`), not read again. */
+  showFacts?: ShowOrderFacts
   buyerId: string
   customerId?: string
   email?: string

@@ -9,14 +9,23 @@ export const SANDBOX_SIGNATURE_HEADER = 'x-sandbox-signature'
 export const SIGNATURE_TOLERANCE_SECONDS = 300
 const encoder = new TextEncoder()
 
+/** The secret's HMAC key, imported once per isolate (each payment signs and verifies one notification). */
+const keys = new Map<string, Promise<CryptoKey>>()
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = keys.get(secret)
+  if (!key) {
+    key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+    ])
+    // A failed import is not kept: the next call tries again.
+    key.catch(() => keys.delete(secret))
+    keys.set(secret, key)
+  }
+  return key
+}
+
 async function hmacHex(secret: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    'raw',
-    encoder.encode(secret),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  )
+  const key = await hmacKey(secret)
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(message)))
   return [...mac].map((b) => b.toString(16).padStart(2, '0')).join('')
 }
