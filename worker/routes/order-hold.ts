@@ -8,9 +8,11 @@ import type { ShowHold } from '../../durable-objects/show-inventory/contract.ts'
 import type { AppEnv } from '../env.ts'
 import { limitAsHold } from '../middleware/rate-limit-routes.ts'
 import { showOrderFacts } from '../services/orders/hold-pricing.ts'
+import { readWithOrders } from '../services/orders/index.ts'
 import type { ShowOrderFacts } from '../services/orders/order-input.ts'
 import { noteProgress } from './admission.ts'
 import { seatsOrBest, showHoldFields } from './hold-input.ts'
+import { orderServicesOf } from './order-services.ts'
 import { heldSeatsOf, holdShowSeats } from './show-hold-request.ts'
 
 /** What an order holds for itself: seats by id or best available, a flash sale, a presale code (ID numbers: the order's). */
@@ -26,7 +28,7 @@ export interface HeldForOrder {
 /**
  * Holds the order's seats, or null when the request's Idempotency-Key was used already (the key's stored answer
  * then answers, see `KeyClaim.taken`: a repeat holds nothing). The key and the show's facts for pricing are read in
- * one D1 round trip; twins racing past that read both hold, and the one whose order batch loses releases.
+ * one D1 round trip (with the isolate's concurrent order batches); twins racing past that read both hold, and the one whose order batch loses releases.
  */
 export async function holdForOrder(
   c: Context<AppEnv>,
@@ -37,8 +39,12 @@ export async function holdForOrder(
   await limitAsHold(c, async () => {})
   const db = c.get('db')
   const claim = c.get('keyClaim')
-  const [stored, facts] = await db.batch([claim.lookup(db), showOrderFacts.in(db, { showId })])
-  if (stored.length > 0) {
+  const [stored, facts] = await readWithOrders(
+    db,
+    [claim.lookup(db), showOrderFacts.in(db, { showId })],
+    orderServicesOf(c).commits,
+  )
+  if (stored!.length > 0) {
     claim.taken = true
     return null
   }

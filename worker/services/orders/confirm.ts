@@ -87,17 +87,21 @@ export async function handlePaymentEvent(
   // Record that the money arrived (and this notification with it) before touching inventory: reconciliation
   // finishes from here if we die, and a retry of this notification finishes too (see `seen` above). What
   // confirming reads comes back in the same round trip, read after those writes.
+  // It claims nothing that can fail (a conditional update, an insert that ignores a repeat), so it goes with the
+  // isolate's concurrent order batches (group-commits.ts): one D1 round trip for a burst of payments, not one each.
   const succeeded = { paymentId: payment.id, updatedAt: new Date().toISOString() }
-  const [, , ...facts] = await db.batch([
-    event.providerRef
-      ? paymentPathStatements.succeededWithRef.in(db, { ...succeeded, providerRef: event.providerRef })
-      : paymentPathStatements.succeeded.in(db, succeeded),
-    received,
-    ...confirmationReads(db, payment.orderId),
-  ])
+  const money = new GuardedBatch(db)
+    .add(
+      event.providerRef
+        ? paymentPathStatements.succeededWithRef.in(db, { ...succeeded, providerRef: event.providerRef })
+        : paymentPathStatements.succeeded.in(db, succeeded),
+      received,
+    )
+    .read(...confirmationReads(db, payment.orderId))
+  await commitOrderBatch(money, services.commits)
   const order = await finishWith(
     services,
-    factsOf(payment.orderId, facts as ConfirmationRows),
+    factsOf(payment.orderId, money.readRows as ConfirmationRows),
     `provider:${provider}`,
   )
   return { duplicate: false, order }

@@ -79,3 +79,18 @@ export async function commitOrderBatch(batch: GuardedBatch, batching?: CommitBat
 export async function commitWithOrders(db: Database, statement: Statement, batching?: CommitBatching) {
   await commitOrderBatch(new GuardedBatch(db).add(statement), batching)
 }
+
+/**
+ * Reads on the order path that would be a D1 round trip of their own (an order step's key and show, a checkout's
+ * payment): they go with the isolate's next group of order batches and see what it wrote before them. Rows per
+ * statement, in order.
+ */
+export async function readWithOrders(
+  db: Database,
+  reads: [Statement, ...Statement[]],
+  batching?: CommitBatching,
+): Promise<unknown[][]> {
+  const batch = new GuardedBatch(db).read(...reads)
+  await commitOrderBatch(batch, batching)
+  return batch.readRows as unknown[][]
+}

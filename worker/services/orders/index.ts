@@ -5,7 +5,7 @@ export { confirmPaidOrder, confirmSettledOrder, finishPaidOrder, handlePaymentEv
 export { addNewOrder, type CreateOrderInput, createOrderFromHold, withNewOrderNumber } from './create.ts'
 export { forfeitUnpaidBalances, remindBalances } from './deposit-deadlines.ts'
 export { balancePaymentId, startBalancePayment } from './deposits.ts'
-export { commitWithOrders } from './group-commits.ts'
+export { commitWithOrders, readWithOrders } from './group-commits.ts'
 export {
   cancelUnpaidOrder,
   expireUnpaidOrders,
