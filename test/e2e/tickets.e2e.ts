@@ -131,15 +131,20 @@ beforeAll(async () => {
   )
   tonightEvent = event.id
   const now = Date.now()
+  // In two hours, or just before midnight in China when that comes first: the show stays tonight's, "today" at
+  // the gate and sooner than tomorrow's visit whenever the suite runs (at 23:00 in Shanghai, two hours on is
+  // tomorrow, after the visit's day has begun).
+  const midnight = Date.parse(`${shanghaiDay(now + 86_400_000)}T00:00:00+08:00`)
+  const startsAt = Math.max(now + 60_000, Math.min(now + 2 * 3_600_000, midnight - 60_000))
   const show = await staff.json(
     `${admin}/shows`,
     {
       body: {
         eventId: event.id,
         venueId: 'ven_demo_cinema1',
-        startsAt: new Date(now + 2 * 3_600_000).toISOString(),
+        startsAt: new Date(startsAt).toISOString(),
         saleStartsAt: new Date(now - 3_600_000).toISOString(),
-        saleEndsAt: new Date(now + 3_600_000).toISOString(),
+        saleEndsAt: new Date(Math.min(now + 3_600_000, startsAt)).toISOString(),
         prices: { STD: 4500, PRM: 6500 },
         refundTiers: [{ minHoursBefore: 0, feePercent: 0 }],
       },
