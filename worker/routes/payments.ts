@@ -7,7 +7,7 @@ import { events, orders, payments, scenicSites, shows } from '../db/schema.ts'
 import type { AppEnv } from '../env.ts'
 import { buyerIdentity } from '../middleware/buyer.ts'
 import { notFound, Problem, validationProblem } from '../problem.ts'
-import { handlePaymentEvent, lapseUnpaidOrder } from '../services/orders/index.ts'
+import { handlePaymentEvent, lapseUnpaidOrder, readWithOrders } from '../services/orders/index.ts'
 import { timingSafeEqual } from '../services/password.ts'
 import { sandboxFrom, stripeFrom } from '../services/payments/index.ts'
 import type { PaymentEvent, PaymentProvider } from '../services/payments/provider.ts'
@@ -114,15 +114,25 @@ async function loadPayment(
   },
   paymentId: string,
 ) {
-  // One round trip: the payment with its order.
-  const [found] = await c
-    .get('db')
-    .select({ payment: payments, order: orders })
-    .from(payments)
-    .innerJoin(orders, eq(orders.id, payments.orderId))
-    .where(eq(payments.id, paymentId))
-  if (found?.payment.provider !== 'sandbox') throw notFound(`payment ${paymentId}`)
-  const { payment, order } = found
+  // One round trip, with the isolate's concurrent order batches: the payment and its order (two reads, not a join:
+  // a batch's rows come back by column name, and the two tables share names).
+  const db = c.get('db')
+  const [paymentRows, orderRows] = await readWithOrders(
+    db,
+    [
+      db.select().from(payments).where(eq(payments.id, paymentId)),
+      db
+        .select()
+        .from(orders)
+        .where(
+          eq(orders.id, db.select({ id: payments.orderId }).from(payments).where(eq(payments.id, paymentId))),
+        ),
+    ],
+    services(c).commits,
+  )
+  const [payment] = paymentRows as (typeof payments.$inferSelect)[]
+  const [order] = orderRows as (typeof orders.$inferSelect)[]
+  if (payment?.provider !== 'sandbox' || !order) throw notFound(`payment ${paymentId}`)
   const buyerId = c.get('buyerId')
   const link = c.req.query('k')
   const linked =
