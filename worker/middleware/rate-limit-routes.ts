@@ -1,7 +1,7 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../env.ts'
 import { buyerIdentity } from './buyer.ts'
-import { clientKeyOf, type RateRule, rateLimit } from './rate-limit.ts'
+import { clientKeyOf, countAgainst, type RateRule, rateLimit } from './rate-limit.ts'
 
 // Which routes are rate limited, by what, mounted in one place (worker/routes/index.ts) ahead of the routes
 // themselves. Limits and periods are the bindings' settings in wrangler.toml (periods repeated here for
@@ -38,7 +38,7 @@ const holdRules: RateRule[] = [
  * The hold limits for a request that holds seats on a path not mounted below (an order that holds its own seats):
  * counted as the hold it is, by the same rules and keys, so the two ways of holding share one allowance.
  */
-export const limitAsHold = rateLimit(holdRules)
+export const limitAsHold = (c: Context<AppEnv>) => countAgainst(c, holdRules)
 
 const queueJoins = perClient('RATE_HOLDS_PER_CLIENT', 'queue', 'waiting-room joins per network address')
 

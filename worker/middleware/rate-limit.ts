@@ -33,23 +33,28 @@ export const clientKeyOf = (c: Context<AppEnv>) => clientNetwork(c.req.header('c
 /** Counts the request against every rule at once; the first rule over its limit answers 429 `rate_limited`. */
 export function rateLimit(rules: RateRule[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const outcomes = await Promise.all(
-      rules.map(async (rule) => {
-        const limiter = c.env[rule.binding]
-        const key = limiter ? rule.key(c) : null
-        if (!limiter || key === null) return true
-        return (await limiter.limit({ key })).success
-      }),
-    )
-    const refused = rules.find((_, i) => !outcomes[i])
-    if (refused) {
-      throw new Problem({
-        code: 'rate_limited',
-        detail: `Too many requests (${refused.scope}); try again in ${refused.periodSeconds} s`,
-        extensions: { scope: refused.scope },
-        headers: { 'retry-after': String(refused.periodSeconds) },
-      })
-    }
+    await countAgainst(c, rules)
     await next()
+  }
+}
+
+/** `rateLimit` inside a handler: counts the request against `rules`, throwing the 429 when one is over its limit. */
+export async function countAgainst(c: Context<AppEnv>, rules: RateRule[]): Promise<void> {
+  const outcomes = await Promise.all(
+    rules.map(async (rule) => {
+      const limiter = c.env[rule.binding]
+      const key = limiter ? rule.key(c) : null
+      if (!limiter || key === null) return true
+      return (await limiter.limit({ key })).success
+    }),
+  )
+  const refused = rules.find((_, i) => !outcomes[i])
+  if (refused) {
+    throw new Problem({
+      code: 'rate_limited',
+      detail: `Too many requests (${refused.scope}); try again in ${refused.periodSeconds} s`,
+      extensions: { scope: refused.scope },
+      headers: { 'retry-after': String(refused.periodSeconds) },
+    })
   }
 }

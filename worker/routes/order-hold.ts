@@ -28,7 +28,8 @@ export interface HeldForOrder {
 /**
  * Holds the order's seats, or null when the request's Idempotency-Key was used already (the key's stored answer
  * then answers, see `KeyClaim.taken`: a repeat holds nothing). The key and the show's facts for pricing are read in
- * one D1 round trip (with the isolate's concurrent order batches); twins racing past that read both hold, and the one whose order batch loses releases.
+ * one D1 round trip, with the isolate's concurrent order batches; twins racing past that read both hold, and the one
+ * whose order batch loses releases.
  */
 export async function holdForOrder(
   c: Context<AppEnv>,
@@ -36,7 +37,7 @@ export async function holdForOrder(
   hold: v.InferOutput<typeof orderHoldInput>,
   idNumbers: string[] | undefined,
 ): Promise<HeldForOrder | null> {
-  await limitAsHold(c, async () => {})
+  await limitAsHold(c)
   const db = c.get('db')
   const claim = c.get('keyClaim')
   const [stored, facts] = await readWithOrders(

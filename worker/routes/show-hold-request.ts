@@ -34,8 +34,9 @@ async function memberTierOf(
 }
 
 /**
- * Holds seats of a public show for the request's buyer, or throws the problem that says why not. `step`: what the
- * waiting room hears when the hold is made (an order that held its seats is `ordered` at once, by its route).
+ * Holds seats of a public show for the request's buyer, or throws the problem that says why not. A refusal is told to
+ * the waiting room here; a hold is left to the caller to tell (the hold route says `held`, an order that held its
+ * seats says `ordered` once it is made).
  */
 export async function holdShowSeats(
   c: Context<AppEnv>,
