@@ -88,6 +88,12 @@ export async function sameEventShow(show: ShowFixture, price: number) {
   return second.id as string
 }
 
+/** The buyer's paid order moved (改签) to `quantity` best-available seats of `showId`: the rebooking's answer. */
+export async function rebookToBest(buyer: ApiClient, orderId: string, showId: string, quantity: number) {
+  const hold = await ok(buyer.post(`/api/shows/${showId}/holds`, { best: { category: 'A', quantity } }), 201)
+  return ok(postWithKey(buyer, `/api/orders/${orderId}/rebook`, { holdId: hold.id, showId }), 201)
+}
+
 /**
  * The money of every card (or settlement) charge: what it received and what the provider was asked to give back,
  * directly or through credit carried to a rebooking. Read straight from D1.

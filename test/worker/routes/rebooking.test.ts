@@ -9,7 +9,7 @@ import {
   shanghaiDate,
   showOnSale,
 } from '../../support/catalogue.ts'
-import { sameEventShow } from '../../support/orders.ts'
+import { rebookToBest, sameEventShow } from '../../support/orders.ts'
 
 let keys = 0
 const key = () => `rebook-${Date.now()}-${keys++}`
@@ -44,14 +44,7 @@ async function twoSeatsPaid() {
 async function bothSeatsRebooked(price: number) {
   const { show, buyer, original } = await twoSeatsPaid()
   const later = await sameEventShow(show, price)
-  const newHold = await ok(
-    buyer.post(`/api/shows/${later}/holds`, { best: { category: 'A', quantity: 2 } }),
-    201,
-  )
-  const rebooked = await ok(
-    postWithKey(buyer, `/api/orders/${original.id}/rebook`, { holdId: newHold.id, showId: later }),
-    201,
-  )
+  const rebooked = await rebookToBest(buyer, original.id, later, 2)
   return { show, buyer, original, later, rebooked }
 }
 

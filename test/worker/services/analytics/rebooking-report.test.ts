@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { localDayOf } from '../../../../worker/domain/analytics-events.ts'
 import { ApiClient } from '../../../support/api.ts'
 import { gridChart, ok, showOnSale } from '../../../support/catalogue.ts'
-import { sameEventShow } from '../../../support/orders.ts'
+import { rebookToBest, sameEventShow } from '../../../support/orders.ts'
 
 let keys = 0
 const postWithKey = (client: ApiClient, path: string, body: unknown) =>
@@ -46,14 +46,7 @@ describe('sales report after a partial refund and a rebooking', () => {
     )
     // The other seat moves to a cheaper show of the same event (6,000): 4,000 comes back.
     const later = await sameEventShow(show, 6000)
-    const newHold = await ok(
-      buyer.post(`/api/shows/${later}/holds`, { best: { category: 'A', quantity: 1 } }),
-      201,
-    )
-    const rebooked = await ok(
-      postWithKey(buyer, `/api/orders/${original.id}/rebook`, { holdId: newHold.id, showId: later }),
-      201,
-    )
+    const rebooked = await rebookToBest(buyer, original.id, later, 1)
     expect(rebooked.amountDue).toBe(0)
     const today = localDayOf(new Date(), 'Asia/Shanghai')
     const reports = `${show.base}/reports/analytics`
